@@ -1,0 +1,128 @@
+// Geodesic computations on WGS 84 via PROJ's implementation of Karney's algorithms.
+#include "geo/geodesic.h"
+
+#include <geodesic.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sitescreen::geodesic {
+namespace {
+
+const geod_geodesic& wgs84() {
+    static const geod_geodesic g = [] {
+        geod_geodesic x;
+        geod_init(&x, kWgs84A, kWgs84F);
+        return x;
+    }();
+    return g;
+}
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kDeg = kPi / 180.0;
+
+// Integral used for zone areas on the ellipsoid: area between the equator and
+// latitude phi per radian of longitude is a^2 * q(phi) / 2 (Snyder 1987, eq. 3-12).
+double q_of(double phi) {
+    const double e2 = kWgs84F * (2 - kWgs84F);
+    const double e = std::sqrt(e2);
+    const double s = std::sin(phi);
+    return (1 - e2) * (s / (1 - e2 * s * s) - (1 / (2 * e)) * std::log((1 - e * s) / (1 + e * s)));
+}
+
+template <typename RingT>
+double ring_area(const RingT& ring) {
+    geod_polygon poly;
+    geod_polygon_init(&poly, 0);
+    const std::size_t n = ring.size();
+    if (n < 4) return 0;
+    for (std::size_t i = 0; i + 1 < n; ++i) geod_polygon_addpoint(&wgs84(), &poly, ring[i].y(), ring[i].x());
+    double area = 0, perimeter = 0;
+    geod_polygon_compute(&wgs84(), &poly, 0, 1, &area, &perimeter);
+    return std::fabs(area);
+}
+
+}  // namespace
+
+double distance_m(LonLat a, LonLat b) {
+    double s = 0, az1 = 0, az2 = 0;
+    geod_inverse(&wgs84(), a.lat, a.lon, b.lat, b.lon, &s, &az1, &az2);
+    return s;
+}
+
+void inverse(LonLat a, LonLat b, double& distance, double& azimuth_deg) {
+    double az2 = 0;
+    geod_inverse(&wgs84(), a.lat, a.lon, b.lat, b.lon, &distance, &azimuth_deg, &az2);
+}
+
+LonLat direct(LonLat from, double azimuth_deg, double distance) {
+    double lat = 0, lon = 0, az2 = 0;
+    geod_direct(&wgs84(), from.lat, from.lon, azimuth_deg, distance, &lat, &lon, &az2);
+    return {lon, lat};
+}
+
+double polygon_area_m2(const Polygon& p) {
+    double a = ring_area(p.outer());
+    for (const auto& h : p.inners()) a -= ring_area(h);
+    return std::max(0.0, a);
+}
+
+double polygon_area_m2(const MultiPolygon& mp) {
+    double a = 0;
+    for (const auto& p : mp) a += polygon_area_m2(p);
+    return a;
+}
+
+double disc_area_m2(LonLat centre, double radius_m) {
+    if (radius_m <= 0) return 0;
+    // A geodesic polygon inscribed in the circle, refined by Richardson
+    // extrapolation in the vertex count: the inscribed-polygon error falls as
+    // 1/n^2, so (4 A(2n) - A(n)) / 3 cancels the leading term.
+    auto polygon_area = [&](int n) {
+        geod_polygon poly;
+        geod_polygon_init(&poly, 0);
+        for (int i = 0; i < n; ++i) {
+            const LonLat p = direct(centre, 360.0 * i / n, radius_m);
+            geod_polygon_addpoint(&wgs84(), &poly, p.lat, p.lon);
+        }
+        double area = 0, perimeter = 0;
+        geod_polygon_compute(&wgs84(), &poly, 0, 1, &area, &perimeter);
+        return std::fabs(area);
+    };
+    const double a1 = polygon_area(1024), a2 = polygon_area(2048);
+    return (4 * a2 - a1) / 3;
+}
+
+double lonlat_cell_area_m2(double lat_south_deg, double lat_north_deg, double dlon_deg) {
+    const double zone = 0.5 * kWgs84A * kWgs84A * std::fabs(q_of(lat_north_deg * kDeg) - q_of(lat_south_deg * kDeg));
+    return zone * std::fabs(dlon_deg) * kDeg;
+}
+
+double meridional_radius_m(double lat_deg) {
+    const double e2 = kWgs84F * (2 - kWgs84F);
+    const double s = std::sin(lat_deg * kDeg);
+    return kWgs84A * (1 - e2) / std::pow(1 - e2 * s * s, 1.5);
+}
+
+double prime_vertical_radius_m(double lat_deg) {
+    const double e2 = kWgs84F * (2 - kWgs84F);
+    const double s = std::sin(lat_deg * kDeg);
+    return kWgs84A / std::sqrt(1 - e2 * s * s);
+}
+
+Box bounding_box(LonLat c, double radius_m) {
+    const double margin = 1.01;  // 1% safety for the ellipsoid's variation across the box
+    const double dlat = radius_m * margin / meridional_radius_m(c.lat) / kDeg;
+    const double south = std::max(-90.0, c.lat - dlat);
+    const double north = std::min(90.0, c.lat + dlat);
+    // The widest longitude extent is reached at the latitude farthest from the equator.
+    const double far_lat = std::max(std::fabs(south), std::fabs(north));
+    if (far_lat >= 89.0) return Box(Point(-180, south), Point(180, north));
+    const double ratio = std::min(1.0, std::sin(radius_m * margin / prime_vertical_radius_m(far_lat)) /
+                                           std::cos(far_lat * kDeg));
+    const double dlon = std::asin(ratio) / kDeg;
+    if (ratio >= 1.0 || dlon >= 180.0) return Box(Point(-180, south), Point(180, north));
+    return Box(Point(c.lon - dlon, south), Point(c.lon + dlon, north));
+}
+
+}  // namespace sitescreen::geodesic

@@ -1,0 +1,41 @@
+// Geodesic computations on the WGS 84 ellipsoid (Karney's algorithms, via PROJ's geodesic.h).
+#pragma once
+#include "geo/types.h"
+
+namespace sitescreen::geodesic {
+
+constexpr double kWgs84A = 6378137.0;
+constexpr double kWgs84F = 1.0 / 298.257223563;
+
+// Geodesic distance in metres between two lon/lat points.
+double distance_m(LonLat a, LonLat b);
+
+// Distance (m) and forward azimuth (degrees clockwise from north) from a to b.
+void inverse(LonLat a, LonLat b, double& distance_m, double& azimuth_deg);
+
+// The point reached from `from` after `distance_m` along `azimuth_deg`.
+LonLat direct(LonLat from, double azimuth_deg, double distance_m);
+
+// Ellipsoidal area (m^2, positive) of a polygon given in lon/lat degrees,
+// edges taken as geodesics; holes subtracted.
+double polygon_area_m2(const Polygon& lonlat);
+double polygon_area_m2(const MultiPolygon& lonlat);
+
+// Area (m^2) of the geodesic disc of radius r around a point, on the ellipsoid.
+// Computed from a finely sampled geodesic circle (error < 1e-7 relative).
+double disc_area_m2(LonLat centre, double radius_m);
+
+// Ellipsoidal area (m^2) of a lon/lat cell [lat_south, lat_north] x [0, dlon_deg]
+// (exact: difference of authalic-latitude zones).
+double lonlat_cell_area_m2(double lat_south_deg, double lat_north_deg, double dlon_deg);
+
+// Radii of curvature at a latitude: meridional M and prime vertical N (metres).
+double meridional_radius_m(double lat_deg);
+double prime_vertical_radius_m(double lat_deg);
+
+// A lon/lat box sure to contain every point within `radius_m` of `centre`
+// (with a small safety margin). Latitude is clamped to [-90, 90]; longitude
+// spans [-180, 180] near the poles.
+Box bounding_box(LonLat centre, double radius_m);
+
+}  // namespace sitescreen::geodesic

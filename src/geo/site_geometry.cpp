@@ -1,0 +1,121 @@
+// Builds a site's geodesic buffers once, for vector overlay, raster statistics and maps.
+#include "geo/site_geometry.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+
+namespace sitescreen {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Splits lon/lat edges longer than `max_deg` so that straight lon/lat edges
+// keep their shape once projected into the local frame.
+Ring densify_ll(const Ring& ring, double max_deg) {
+    Ring out;
+    if (ring.empty()) return out;
+    out.reserve(ring.size());
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const Point& a = ring[i];
+        const Point& b = ring[i + 1];
+        out.push_back(a);
+        const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
+        const int steps = static_cast<int>(std::ceil(len / max_deg));
+        for (int k = 1; k < steps; ++k) {
+            const double t = static_cast<double>(k) / steps;
+            out.push_back(Point(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())));
+        }
+    }
+    out.push_back(ring.back());
+    return out;
+}
+
+MultiPolygon densify_ll(const MultiPolygon& mp, double max_deg) {
+    MultiPolygon out;
+    for (const auto& p : mp) {
+        Polygon q;
+        q.outer() = densify_ll(p.outer(), max_deg);
+        for (const auto& h : p.inners()) q.inners().push_back(densify_ll(h, max_deg));
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+// Area of a geodesic disc: pi r^2 (1 - K r^2 / 12) with K the Gaussian curvature
+// at the centre; the neglected terms are below 1e-9 relative for r < 200 km.
+double disc_area_fast(LonLat c, double r) {
+    if (r > 200e3) return geodesic::disc_area_m2(c, r);
+    const double k = 1.0 / (geodesic::meridional_radius_m(c.lat) * geodesic::prime_vertical_radius_m(c.lat));
+    return kPi * r * r * (1 - k * r * r / 12.0);
+}
+
+}  // namespace
+
+Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
+    // A regular n-gon inscribed in a circle of radius R has area
+    // n/2 R^2 sin(2 pi / n); inflate R so that it equals pi r^2.
+    const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
+    Ring ring;
+    ring.reserve(n + 1);
+    // Azimuths clockwise from north; walk them backwards for a CCW ring.
+    for (int i = 0; i < n; ++i) {
+        const double az = 360.0 * (n - i) / n;
+        const LonLat p = geodesic::direct(centre, az, radius_m * inflate);
+        ring.push_back(Point(p.lon, p.lat));
+    }
+    ring.push_back(ring.front());
+    return ring;
+}
+
+SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
+                                const std::vector<double>& radii_m, int circle_segments) {
+    SiteGeometry g;
+    g.radii_m = radii_m;
+    std::sort(g.radii_m.begin(), g.radii_m.end());
+    g.radii_m.erase(std::unique(g.radii_m.begin(), g.radii_m.end()), g.radii_m.end());
+    if (!g.radii_m.empty() && g.radii_m.front() <= 0) throw SiteError("buffer distances must be positive");
+
+    if (footprint_ll == nullptr || footprint_ll->empty()) {
+        g.is_point = true;
+        g.centre = centre;
+        const double inflate = std::sqrt(2 * kPi / (circle_segments * std::sin(2 * kPi / circle_segments)));
+        for (double r : g.radii_m) {
+            Polygon ll;
+            ll.outer() = geodesic_circle_ll(centre, r, circle_segments);
+            g.buffers_ll.push_back(MultiPolygon{ll});
+            Polygon xy;
+            for (int i = 0; i <= circle_segments; ++i) {
+                const double a = 2 * kPi * (i % circle_segments) / circle_segments;
+                xy.outer().push_back(Point(r * inflate * std::cos(a), r * inflate * std::sin(a)));
+            }
+            g.buffers_xy.push_back(MultiPolygon{xy});
+            g.buffer_area_m2.push_back(disc_area_fast(centre, r));
+        }
+        return g;
+    }
+
+    g.is_point = false;
+    g.footprint_ll = *footprint_ll;
+    g.centre = centre;
+    const LocalFrame frame(centre);
+    // 0.005 degree (about 500 m) edges: projected chords then stay within
+    // centimetres of the lon/lat edges.
+    g.footprint_xy = frame.forward(densify_ll(g.footprint_ll, 0.005));
+    for (double r : g.radii_m) {
+        namespace strat = bg::strategy::buffer;
+        MultiPolygon out;
+        bg::buffer(g.footprint_xy, out, strat::distance_symmetric<double>(r), strat::side_straight(),
+                   strat::join_round(circle_segments), strat::end_flat(), strat::point_circle(circle_segments));
+        if (out.empty()) throw SiteError("could not build the " + std::to_string(r) + " m buffer of the footprint");
+        g.buffers_xy.push_back(out);
+        MultiPolygon ll = frame.inverse(out);
+        g.buffer_area_m2.push_back(geodesic::polygon_area_m2(ll));
+        g.buffers_ll.push_back(std::move(ll));
+    }
+    return g;
+}
+
+}  // namespace sitescreen

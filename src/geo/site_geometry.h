@@ -1,0 +1,37 @@
+// A site's geometry prepared once for screening: centre, footprint and buffers.
+#pragma once
+#include <vector>
+
+#include "geo/local_frame.h"
+#include "geo/types.h"
+
+namespace sitescreen {
+
+struct SiteGeometry {
+    LonLat centre;                    // the site point, or a point inside the footprint
+    bool is_point = true;
+    MultiPolygon footprint_ll;        // polygon sites only (lon/lat, valid)
+    std::vector<double> radii_m;      // buffer distances, ascending, > 0
+
+    // Buffers in lon/lat, one per radius: for point sites a geodesic circle
+    // sampled finely enough for exact-coverage work; for polygon sites the
+    // footprint grown by r from its boundary (geodesic, via the local frame).
+    std::vector<MultiPolygon> buffers_ll;
+    // The same buffers in the site's local frame (metres); for point sites the
+    // exact circles are implied, these are the polygons used for drawing.
+    std::vector<MultiPolygon> buffers_xy;
+    MultiPolygon footprint_xy;
+    std::vector<double> buffer_area_m2;  // ellipsoidal area of each buffer
+};
+
+// Builds the buffers of a site. Throws SiteError for an unusable geometry.
+// `circle_segments` is the number of vertices of a point site's circle.
+SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
+                                const std::vector<double>& radii_m, int circle_segments = 256);
+
+// A geodesic circle around `centre` as a closed CCW lon/lat ring with n vertices,
+// its radius inflated so that the polygon's area equals the disc's area
+// (so area-weighted statistics over the polygon are those of the disc).
+Ring geodesic_circle_ll(LonLat centre, double radius_m, int n);
+
+}  // namespace sitescreen

@@ -1,0 +1,63 @@
+// Raster layers: exact, area-weighted zonal statistics inside geodesic buffers
+// (docs/raster.md). One RasterReader per thread (GDAL handles are not thread-safe).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "geo/site_geometry.h"
+#include "layers/catalog.h"
+
+namespace sitescreen {
+
+struct RasterBufferStats {
+    double radius_m = 0;
+    double buffer_area_m2 = 0;       // ellipsoidal area of the buffer
+    double valid_share = 0;          // share of the buffer's area covered by valid cells
+    // continuous layers (nullopt when no valid cell is covered)
+    std::optional<double> mean;      // area- and coverage-weighted
+    std::optional<double> min;       // over cells with coverage > 0
+    std::optional<double> max;
+    // categorical layers
+    std::optional<long long> majority;                      // class with the largest covered valid area
+    std::vector<std::pair<long long, double>> class_shares; // class value -> share of the valid area, ascending by value
+    double covered_cells = 0;        // number of cells touched (for benchmarks)
+};
+
+struct RasterMeasurement {
+    std::optional<double> value_at_site;   // cell under the site's centre; nullopt on nodata / outside
+    std::vector<RasterBufferStats> buffers;  // one per radius, in the order of SiteGeometry::radii_m
+};
+
+// What `layers check` and run.json report about a raster.
+struct RasterInfo {
+    int width = 0, height = 0, band_count = 0;
+    std::string data_type;
+    std::string crs_wkt;
+    std::string crs_name;
+    double geotransform[6] = {0, 1, 0, 0, 0, 1};
+    std::optional<double> nodata;
+    double west = 0, south = 0, east = 0, north = 0;  // extent in WGS 84 (approximate for projected rasters)
+};
+
+// Opens and checks a raster layer (exists, band present, CRS known or set in
+// the catalog). Throws InputError naming the layer and the problem.
+RasterInfo inspect_raster(const LayerSpec& spec);
+
+class RasterReader {
+public:
+    explicit RasterReader(const LayerSpec& spec);  // opens its own GDAL handle
+    ~RasterReader();
+    RasterReader(const RasterReader&) = delete;
+    RasterReader& operator=(const RasterReader&) = delete;
+
+    RasterMeasurement measure(const SiteGeometry& site);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sitescreen

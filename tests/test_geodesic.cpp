@@ -1,0 +1,57 @@
+// Closed-form checks of the geodesic primitives: disc areas, distances, the local frame.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "geo/geodesic.h"
+#include "geo/local_frame.h"
+#include "geo/site_geometry.h"
+
+using namespace sitescreen;
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+// Ellipsoidal disc area to second order: pi r^2 (1 - K r^2 / 12), K = 1/(M N).
+double series_disc_area(double lat, double r) {
+    const double k = 1.0 / (geodesic::meridional_radius_m(lat) * geodesic::prime_vertical_radius_m(lat));
+    return kPi * r * r * (1 - k * r * r / 12.0);
+}
+}  // namespace
+
+class DiscArea : public ::testing::TestWithParam<double> {};
+
+TEST_P(DiscArea, TenKmBufferMatchesEllipsoidalDisc) {
+    const double lat = GetParam();
+    const LonLat c{10.0, lat};
+    const double numeric = geodesic::disc_area_m2(c, 10000);
+    EXPECT_NEAR(numeric / series_disc_area(lat, 10000), 1.0, 1e-6);
+    const SiteGeometry g = make_site_geometry(c, nullptr, {10000});
+    ASSERT_EQ(g.buffer_area_m2.size(), 1u);
+    EXPECT_NEAR(g.buffer_area_m2[0] / numeric, 1.0, 0.005);
+    // The sampled circle polygon carries the disc's area too.
+    EXPECT_NEAR(geodesic::polygon_area_m2(g.buffers_ll[0]) / numeric, 1.0, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Latitudes, DiscArea, ::testing::Values(0.0, 45.0, 70.0));
+
+TEST(Geodesic, OneDegreeOfLatitudeAtEquator) {
+    // Meridian arc from 0 to 1 degree on WGS 84: 110574.389 m (Karney / GeographicLib).
+    EXPECT_NEAR(geodesic::distance_m({0, 0}, {0, 1}), 110574.389, 0.01);
+}
+
+TEST(LocalFrame, DistancesFromCentreAreGeodesic) {
+    const LonLat c{116.4, 39.9};
+    const LocalFrame f(c);
+    const LonLat p{117.1, 40.3};
+    const Point xy = f.forward(p);
+    EXPECT_NEAR(std::hypot(xy.x(), xy.y()), geodesic::distance_m(c, p), 1e-6);
+    const LonLat back = f.inverse(xy);
+    EXPECT_NEAR(back.lon, p.lon, 1e-9);
+    EXPECT_NEAR(back.lat, p.lat, 1e-9);
+}
+
+TEST(Geodesic, CellAreaSumsToZoneArea) {
+    // The whole ellipsoid: 510,065,621.7 km^2 for WGS 84.
+    EXPECT_NEAR(geodesic::lonlat_cell_area_m2(-90, 90, 360) / 1e6, 510065621.7, 1.0);
+}
