@@ -60,6 +60,7 @@ struct LayerSpec {
     std::string category_field;  // attribute holding a category (IUCN_CAT, bws_cat, zone)
     std::map<std::string, ClassInfo> categories;  // category value (as text) -> meaning
     std::string filter;          // OGR attribute filter
+    std::vector<std::string> required_fields;  // from the preset: fields the dataset must have
 
     // raster
     int band = 1;

@@ -1,0 +1,120 @@
+// Thread-local GEOS contexts and conversions to and from Boost polygons.
+#include "geo/geos_kit.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace sitescreen::geos {
+namespace {
+
+void quiet(const char*, void*) {}
+
+struct ThreadContext {
+    GEOSContextHandle_t handle;
+    ThreadContext() : handle(GEOS_init_r()) {
+        GEOSContext_setNoticeMessageHandler_r(handle, quiet, nullptr);
+        GEOSContext_setErrorMessageHandler_r(handle, quiet, nullptr);
+    }
+    ~ThreadContext() { GEOS_finish_r(handle); }
+};
+
+GEOSGeometry* ring_to_geos(GEOSContextHandle_t ctx, const Ring& r) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, static_cast<unsigned>(r.size()), 2);
+    for (std::size_t i = 0; i < r.size(); ++i) GEOSCoordSeq_setXY_r(ctx, seq, static_cast<unsigned>(i), r[i].x(), r[i].y());
+    return GEOSGeom_createLinearRing_r(ctx, seq);
+}
+
+Ring ring_from_geos(GEOSContextHandle_t ctx, const GEOSGeometry* ring) {
+    Ring r;
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(ctx, seq, &n);
+    r.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+        double x = 0, y = 0;
+        GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
+        r.push_back(Point(x, y));
+    }
+    return r;
+}
+
+}  // namespace
+
+GEOSContextHandle_t context() {
+    thread_local ThreadContext tc;
+    return tc.handle;
+}
+
+void GeomDelete::operator()(GEOSGeometry* g) const noexcept {
+    if (g) GEOSGeom_destroy_r(context(), g);
+}
+
+GeomPtr from_polygon(const Polygon& p) {
+    auto ctx = context();
+    if (p.outer().size() < 4) return GeomPtr(GEOSGeom_createEmptyPolygon_r(ctx));
+    GEOSGeometry* shell = ring_to_geos(ctx, p.outer());
+    std::vector<GEOSGeometry*> holes;
+    for (const auto& h : p.inners())
+        if (h.size() >= 4) holes.push_back(ring_to_geos(ctx, h));
+    return GeomPtr(GEOSGeom_createPolygon_r(ctx, shell, holes.data(), static_cast<unsigned>(holes.size())));
+}
+
+GeomPtr from_multipolygon(const MultiPolygon& mp) {
+    auto ctx = context();
+    std::vector<GEOSGeometry*> polys;
+    for (const auto& p : mp) polys.push_back(from_polygon(p).release());
+    return GeomPtr(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
+}
+
+void to_multipolygon(const GEOSGeometry* g, MultiPolygon& out) {
+    if (!g) return;
+    auto ctx = context();
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(ctx, g)) return;
+        Polygon p;
+        p.outer() = ring_from_geos(ctx, GEOSGetExteriorRing_r(ctx, g));
+        const int nh = GEOSGetNumInteriorRings_r(ctx, g);
+        for (int i = 0; i < nh; ++i) p.inners().push_back(ring_from_geos(ctx, GEOSGetInteriorRingN_r(ctx, g, i)));
+        bg::correct(p);
+        out.push_back(std::move(p));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        const int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; ++i) to_multipolygon(GEOSGetGeometryN_r(ctx, g, i), out);
+    }
+}
+
+GeomPtr make_valid(GeomPtr g) {
+    auto ctx = context();
+    if (!g || GEOSisValid_r(ctx, g.get()) == 1) return g;
+    if (GEOSGeometry* v = GEOSMakeValid_r(ctx, g.get())) return GeomPtr(v);
+    if (GEOSGeometry* b = GEOSBuffer_r(ctx, g.get(), 0, 8)) return GeomPtr(b);
+    return g;
+}
+
+GeomPtr union_all(std::vector<GeomPtr>&& parts) {
+    auto ctx = context();
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (auto& p : parts) raw.push_back(make_valid(std::move(p)).release());
+    GeomPtr coll(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
+    if (GEOSGeometry* u = GEOSUnaryUnion_r(ctx, coll.get())) return GeomPtr(u);
+    // Topology failure: repair the collection as a whole and try once more.
+    if (GEOSGeometry* v = GEOSMakeValid_r(ctx, coll.get())) {
+        GeomPtr valid(v);
+        if (GEOSGeometry* u = GEOSUnaryUnion_r(ctx, valid.get())) return GeomPtr(u);
+    }
+    return GeomPtr(GEOSBuffer_r(ctx, coll.get(), 0, 8));
+}
+
+double area(const GEOSGeometry* g) {
+    double a = 0;
+    if (g) GEOSArea_r(context(), g, &a);
+    return a;
+}
+
+GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b) {
+    return GeomPtr(GEOSIntersection_r(context(), a, b));
+}
+
+}  // namespace sitescreen::geos

@@ -1,0 +1,45 @@
+// Reading candidate sites: CSV from spreadsheets, or any OGR vector source (docs/input.md).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "geo/china_coords.h"
+
+namespace sitescreen {
+
+struct SiteReaderOptions {
+    std::string path;           // file, GDAL dataset name, or "-" for CSV on standard input
+    std::string layer;          // OGR layer name (multi-layer sources); empty = first
+    std::string id_field;       // empty: "id" if present, else generated
+    std::string lon_field;      // CSV: empty = detected (lon/lng/longitude/x/经度)
+    std::string lat_field;      // CSV: empty = detected (lat/latitude/y/纬度)
+    std::string crs;            // input CRS (EPSG code, PROJ string, WKT); empty = from the file (CSV: WGS 84)
+    CoordSystem coords = CoordSystem::Wgs84;  // GCJ-02 / BD-09 web-map coordinates to convert
+    std::string default_type;   // --type: used when a site has no `type` attribute
+    std::size_t max_record_bytes = 1 << 20;   // CSV records longer than this become error rows
+};
+
+// A stream of sites in input order. A site that cannot be read becomes a Site
+// with `error` set (naming the line or feature and the field); next() returns
+// false at the end. Problems with the source as a whole throw InputError.
+class SiteSource {
+public:
+    virtual ~SiteSource() = default;
+    virtual bool next(Site& out) = 0;
+    // Notes for the run log (e.g. "names decoded from GBK").
+    virtual std::vector<std::string> notes() const { return {}; }
+    // Columns / fields of the input, for messages and outputs.
+    virtual std::vector<std::string> fields() const = 0;
+};
+
+std::unique_ptr<SiteSource> open_sites(const SiteReaderOptions& options);
+
+// Parses a number as typed in spreadsheets: trims blanks, accepts a Unicode
+// minus (U+2212) and a comma as the decimal separator. Returns nullopt and sets
+// `why` for empty, non-numeric, NaN or infinite text.
+std::optional<double> parse_coordinate(const std::string& text, std::string& why);
+
+}  // namespace sitescreen

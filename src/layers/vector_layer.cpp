@@ -1,0 +1,700 @@
+// Vector layers: load (repair, reproject, subdivide, index) and measure a site against them.
+#include "layers/vector_layer.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <map>
+#include <numeric>
+
+#include "core/errors.h"
+#include "geo/disc_overlay.h"
+#include "geo/geodesic.h"
+#include "geo/geos_kit.h"
+#include "geo/local_frame.h"
+#include "io/gdal_handles.h"
+#include "io/ogr_geometry.h"
+
+namespace fs = std::filesystem;
+namespace bgi = boost::geometry::index;
+
+namespace sitescreen {
+namespace {
+
+constexpr std::size_t kMaxPieceVertices = 256;  // pieces small enough that boxes reject most work
+constexpr double kDensifyDeg = 0.01;            // lon/lat edges longer than this are split before projecting
+
+std::string field_list(const std::vector<std::string>& fields) {
+    std::string s;
+    for (const auto& f : fields) s += (s.empty() ? "" : ", ") + ("'" + f + "'");
+    return s.empty() ? "none" : s;
+}
+
+std::size_t vertex_count(const Polygon& p) {
+    std::size_t n = p.outer().size();
+    for (const auto& h : p.inners()) n += h.size();
+    return n;
+}
+
+// Splits a polygon into pieces of at most kMaxPieceVertices vertices by
+// clipping it to halves of its bounding box, recursively (GEOS ClipByRect).
+void subdivide(const Polygon& poly, std::vector<Polygon>& out, int depth = 0) {
+    if (vertex_count(poly) <= kMaxPieceVertices || depth > 24) {
+        out.push_back(poly);
+        return;
+    }
+    Box b;
+    bg::envelope(poly, b);
+    const double w = b.max_corner().x() - b.min_corner().x();
+    const double h = b.max_corner().y() - b.min_corner().y();
+    Box halves[2] = {b, b};
+    if (w >= h) {
+        const double mid = b.min_corner().x() + w / 2;
+        halves[0].max_corner().x(mid);
+        halves[1].min_corner().x(mid);
+    } else {
+        const double mid = b.min_corner().y() + h / 2;
+        halves[0].max_corner().y(mid);
+        halves[1].min_corner().y(mid);
+    }
+    auto ctx = geos::context();
+    geos::GeomPtr g = geos::from_polygon(poly);
+    for (const Box& half : halves) {
+        geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), half.min_corner().x(), half.min_corner().y(),
+                                               half.max_corner().x(), half.max_corner().y()));
+        MultiPolygon parts;
+        geos::to_multipolygon(clipped.get(), parts);
+        for (const auto& part : parts) subdivide(part, out, depth + 1);
+    }
+}
+
+std::string feature_text(OGRFeatureH f, int field) {
+    if (field < 0 || !OGR_F_IsFieldSetAndNotNull(f, field)) return "";
+    return OGR_F_GetFieldAsString(f, field);
+}
+
+Json field_json(OGRFeatureH f, OGRFeatureDefnH defn, int i) {
+    if (!OGR_F_IsFieldSetAndNotNull(f, i)) return nullptr;
+    switch (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i))) {
+        case OFTInteger: return OGR_F_GetFieldAsInteger(f, i);
+        case OFTInteger64: return static_cast<long long>(OGR_F_GetFieldAsInteger64(f, i));
+        case OFTReal: {
+            const double v = OGR_F_GetFieldAsDouble(f, i);
+            return std::isfinite(v) ? Json(v) : Json(nullptr);
+        }
+        default: return OGR_F_GetFieldAsString(f, i);
+    }
+}
+
+// Sutherland–Hodgman clip of a lon/lat ring to a box, then densified. The
+// output may contain zero-width spikes along the box; they add nothing to
+// areas, parity or distances below the box's inner radius.
+void clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
+    out.assign(in.begin(), in.end());
+    if (!out.empty()) out.pop_back();  // work on the open ring
+    const double xmin = box.min_corner().x(), xmax = box.max_corner().x();
+    const double ymin = box.min_corner().y(), ymax = box.max_corner().y();
+    auto pass = [&](auto inside, auto cut) {
+        tmp.clear();
+        const std::size_t n = out.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const Point& cur = out[i];
+            const Point& prev = out[(i + n - 1) % n];
+            const bool ci = inside(cur), pi = inside(prev);
+            if (ci) {
+                if (!pi) tmp.push_back(cut(prev, cur));
+                tmp.push_back(cur);
+            } else if (pi) {
+                tmp.push_back(cut(prev, cur));
+            }
+        }
+        out.swap(tmp);
+    };
+    auto at_x = [](const Point& a, const Point& b, double x) {
+        const double t = (x - a.x()) / (b.x() - a.x());
+        return Point(x, a.y() + t * (b.y() - a.y()));
+    };
+    auto at_y = [](const Point& a, const Point& b, double y) {
+        const double t = (y - a.y()) / (b.y() - a.y());
+        return Point(a.x() + t * (b.x() - a.x()), y);
+    };
+    pass([&](const Point& p) { return p.x() >= xmin; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmin); });
+    if (out.empty()) return;
+    pass([&](const Point& p) { return p.x() <= xmax; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmax); });
+    if (out.empty()) return;
+    pass([&](const Point& p) { return p.y() >= ymin; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymin); });
+    if (out.empty()) return;
+    pass([&](const Point& p) { return p.y() <= ymax; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymax); });
+    if (out.empty()) return;
+    out.push_back(out.front());
+}
+
+// Densifies a lon/lat ring and projects it into the local frame.
+void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy) {
+    xy.clear();
+    if (ll.empty()) return;
+    for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
+        const Point& a = ll[i];
+        const Point& b = ll[i + 1];
+        xy.push_back(frame.forward(a));
+        const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
+        const int steps = static_cast<int>(std::ceil(len / kDensifyDeg));
+        for (int k = 1; k < steps; ++k) {
+            const double t = static_cast<double>(k) / steps;
+            xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
+        }
+    }
+    xy.push_back(xy.front());
+}
+
+// A candidate polygon piece, clipped to the query box and projected.
+struct ProjectedPiece {
+    std::uint32_t piece = 0;
+    Polygon xy;
+};
+
+}  // namespace
+
+struct VectorLayerBuilder {
+    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec);
+};
+
+std::shared_ptr<const VectorLayer> VectorLayer::load(const LayerSpec& spec) { return VectorLayerBuilder::load(spec); }
+
+std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec) {
+    const auto t0 = std::chrono::steady_clock::now();
+    gdal_init();
+    const std::string where = "layer '" + spec.id + "' (" + spec.path_as_written + ")";
+    auto layer = std::make_shared<VectorLayer>();
+    layer->spec_ = spec;
+    VectorLayerInfo& info = layer->info_;
+
+    CPLErrorReset();
+    DatasetPtr ds(GDALOpenEx(spec.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!ds) {
+        std::error_code ec;
+        if (spec.path.rfind("/vsi", 0) != 0 && spec.path.rfind("PG:", 0) != 0 && !fs::exists(spec.path, ec))
+            throw InputError(spec.catalog_file + ": " + where + ": file not found: " + spec.path);
+        throw InputError(spec.catalog_file + ": " + where + ": cannot be opened as a vector dataset (" +
+                         gdal_last_error("unknown format or corrupt file") + ")");
+    }
+    OGRLayerH ogr = nullptr;
+    if (!spec.ogr_layer.empty()) {
+        ogr = GDALDatasetGetLayerByName(ds.get(), spec.ogr_layer.c_str());
+        if (!ogr) throw InputError(spec.catalog_file + ": " + where + ": has no OGR layer named '" + spec.ogr_layer + "'");
+    } else {
+        if (GDALDatasetGetLayerCount(ds.get()) < 1) throw InputError(spec.catalog_file + ": " + where + ": holds no layer");
+        ogr = GDALDatasetGetLayer(ds.get(), 0);
+    }
+    if (!spec.filter.empty()) {
+        if (OGR_L_SetAttributeFilter(ogr, spec.filter.c_str()) != OGRERR_NONE)
+            throw InputError(spec.catalog_file + ": " + where + ": filter '" + spec.filter +
+                             "' is not a valid OGR attribute filter (" + gdal_last_error() + ")");
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(ogr);
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) info.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    info.geometry_type = OGRGeometryTypeToName(OGR_FD_GetGeomType(defn));
+    auto field_index = [&](const std::string& name, const std::string& key) -> int {
+        if (name.empty()) return -1;
+        const int i = OGR_FD_GetFieldIndex(defn, name.c_str());
+        if (i < 0)
+            throw InputError(spec.catalog_file + ": " + where + ": " + key + " '" + name +
+                             "' is not a field of the data (fields found: " + field_list(info.fields) + ")");
+        return i;
+    };
+    const int id_idx = field_index(spec.id_field, "id_field");
+    const int name_idx = field_index(spec.name_field, "name_field");
+    const int cat_idx = field_index(spec.category_field, "category_field");
+    std::vector<int> report_idx;
+    for (const auto& f : spec.report_fields) report_idx.push_back(field_index(f, "report_fields entry"));
+    for (const auto& f : spec.required_fields)
+        field_index(f, "field required by preset '" + spec.preset + "'");
+
+    // CRS: the catalog's crs: overrides (or supplies) the dataset's.
+    SrsPtr src;
+    if (spec.crs) {
+        src = srs_from_user(*spec.crs, spec.catalog_file + ": " + where + ": crs");
+    } else if (OGRSpatialReferenceH s = OGR_L_GetSpatialRef(ogr)) {
+        src.reset(OSRClone(s));
+        OSRSetAxisMappingStrategy(src.get(), OAMS_TRADITIONAL_GIS_ORDER);
+    } else {
+        throw InputError(spec.catalog_file + ": " + where + ": the data has no CRS; set crs: in the catalog (e.g. crs: EPSG:4326)");
+    }
+    {
+        const char* name = OSRGetName(src.get());
+        info.crs_name = name ? name : "unnamed";
+        const char* auth = OSRGetAuthorityName(src.get(), nullptr);
+        const char* code = OSRGetAuthorityCode(src.get(), nullptr);
+        if (auth && code) info.crs_name += std::string(" (") + auth + ":" + code + ")";
+    }
+    SrsPtr dst = wgs84_srs();
+    TransformPtr transform;
+    const bool projected = OSRIsProjected(src.get());
+    if (!OSRIsSame(src.get(), dst.get())) {
+        transform.reset(OCTNewCoordinateTransformation(src.get(), dst.get()));
+        if (!transform) throw InputError(spec.catalog_file + ": " + where + ": cannot transform its CRS to WGS 84");
+    }
+
+    double west = 180, south = 90, east = -180, north = -90;
+    OGR_L_ResetReading(ogr);
+    std::uint32_t feature_index = 0;
+    for (;;) {
+        CPLErrorReset();
+        FeaturePtr f(OGR_L_GetNextFeature(ogr));
+        if (!f) {
+            if (CPLGetLastErrorType() >= CE_Failure)
+                throw InputError(spec.catalog_file + ": " + where + ": reading failed after " +
+                                 std::to_string(info.feature_count) + " features (" + gdal_last_error() + ")");
+            break;
+        }
+        ++info.feature_count;
+        OGRGeometryH g0 = OGR_F_GetGeometryRef(f.get());
+        if (!g0 || OGR_G_IsEmpty(g0)) {
+            ++info.without_geometry;
+            continue;
+        }
+        OGRGeometryH g = OGR_G_Clone(g0);
+        GeometryPtr owner(g);
+        const OGRwkbGeometryType flat = wkbFlatten(OGR_G_GetGeometryType(g));
+        const bool areal = flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
+                           flat == wkbMultiSurface || flat == wkbGeometryCollection;
+        if (areal && !OGR_G_IsValid(g)) {
+            OGRGeometryH fixed = OGR_G_MakeValid(g);
+            if (!fixed) {
+                ++info.unrepairable;
+                continue;
+            }
+            owner.reset(fixed);
+            g = fixed;
+            ++info.invalid_repaired;
+        }
+        // Lines of a projected layer are split to 1 km so they keep their shape in lon/lat.
+        if (projected && transform) OGR_G_Segmentize(g, 1000.0);
+        if (transform && OGR_G_Transform(g, transform.get()) != OGRERR_NONE)
+            throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(OGR_F_GetFID(f.get())) +
+                             " cannot be transformed to WGS 84 (is the declared CRS right?)");
+        OGREnvelope env;
+        OGR_G_GetEnvelope(g, &env);
+        if (env.MinX < -180.0001 || env.MaxX > 180.0001 || env.MinY < -90.0001 || env.MaxY > 90.0001)
+            throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(OGR_F_GetFID(f.get())) +
+                             " lies outside lon/lat bounds after transformation (features in another CRS than " +
+                             (spec.crs ? "the catalog's crs: " + *spec.crs : "the file declares") + "?)");
+
+        VectorFeature feat;
+        feat.fid = OGR_F_GetFID(f.get());
+        feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(feat.fid);
+        feat.name = feature_text(f.get(), name_idx);
+        feat.category = feature_text(f.get(), cat_idx);
+        for (std::size_t k = 0; k < report_idx.size(); ++k)
+            feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);
+
+        std::vector<std::uint32_t> my_pieces;
+        auto add_piece = [&](Piece&& p) {
+            my_pieces.push_back(static_cast<std::uint32_t>(layer->pieces_.size()));
+            layer->pieces_.push_back(std::move(p));
+        };
+        MultiPolygon polys;
+        if (append_polygons(g, polys) > 0) {
+            for (const auto& poly : polys) {
+                std::vector<Polygon> parts;
+                subdivide(poly, parts);
+                for (auto& part : parts) {
+                    info.vertex_count += vertex_count(part);
+                    Piece p;
+                    p.feature = feature_index;
+                    p.kind = PieceKind::Polygon;
+                    p.polygon = std::move(part);
+                    add_piece(std::move(p));
+                }
+            }
+        } else {
+            // Points and lines (e.g. World Heritage points, boundary lines).
+            std::vector<OGRGeometryH> stack{g};
+            while (!stack.empty()) {
+                OGRGeometryH h = stack.back();
+                stack.pop_back();
+                const OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(h));
+                if (t == wkbPoint) {
+                    Piece p;
+                    p.feature = feature_index;
+                    p.kind = PieceKind::Point;
+                    p.point = Point(OGR_G_GetX(h, 0), OGR_G_GetY(h, 0));
+                    ++info.vertex_count;
+                    add_piece(std::move(p));
+                } else if (t == wkbLineString || t == wkbLinearRing) {
+                    const int n = OGR_G_GetPointCount(h);
+                    // Lines are split into runs of at most kMaxPieceVertices points.
+                    for (int start = 0; start < n - 1; start += static_cast<int>(kMaxPieceVertices) - 1) {
+                        Piece p;
+                        p.feature = feature_index;
+                        p.kind = PieceKind::Line;
+                        const int end = std::min(n, start + static_cast<int>(kMaxPieceVertices));
+                        for (int i = start; i < end; ++i) p.line.push_back(Point(OGR_G_GetX(h, i), OGR_G_GetY(h, i)));
+                        info.vertex_count += p.line.size();
+                        add_piece(std::move(p));
+                    }
+                } else if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbGeometryCollection) {
+                    for (int i = 0; i < OGR_G_GetGeometryCount(h); ++i) stack.push_back(OGR_G_GetGeometryRef(h, i));
+                } else if (t == wkbCircularString || t == wkbCompoundCurve || t == wkbMultiCurve) {
+                    // Curves: their linear approximation, kept alive by `owner`-like storage.
+                    OGRGeometryH lin = OGR_G_GetLinearGeometry(h, 0, nullptr);
+                    if (lin) {
+                        GeometryPtr keep(lin);
+                        const int n = OGR_G_GetPointCount(lin);
+                        Piece p;
+                        p.feature = feature_index;
+                        p.kind = PieceKind::Line;
+                        for (int i = 0; i < n; ++i) p.line.push_back(Point(OGR_G_GetX(lin, i), OGR_G_GetY(lin, i)));
+                        if (p.line.size() >= 2) add_piece(std::move(p));
+                    }
+                }
+            }
+        }
+        if (my_pieces.empty()) {
+            ++info.without_geometry;
+            continue;
+        }
+        west = std::min(west, env.MinX);
+        east = std::max(east, env.MaxX);
+        south = std::min(south, env.MinY);
+        north = std::max(north, env.MaxY);
+        layer->features_.push_back(std::move(feat));
+        layer->feature_pieces_.push_back(std::move(my_pieces));
+        ++feature_index;
+    }
+    if (!layer->features_.empty()) {
+        info.west = west;
+        info.south = south;
+        info.east = east;
+        info.north = north;
+    }
+    info.piece_count = layer->pieces_.size();
+
+    // Packed R-tree (bulk loading) over the pieces' boxes.
+    std::vector<VectorLayer::IndexValue> values;
+    values.reserve(layer->pieces_.size());
+    for (std::uint32_t i = 0; i < layer->pieces_.size(); ++i) {
+        const Piece& p = layer->pieces_[i];
+        Box b;
+        if (p.kind == PieceKind::Polygon) bg::envelope(p.polygon, b);
+        else if (p.kind == PieceKind::Point) b = Box(p.point, p.point);
+        else bg::envelope(p.line, b);
+        values.emplace_back(b, i);
+    }
+    layer->index_ = VectorLayer::RTree(values.begin(), values.end());
+
+    // Features whose boxes meet another feature's: only these can overlap, so
+    // only these need a union when a buffer meets several of them.
+    layer->may_overlap_.assign(layer->features_.size(), false);
+    for (const auto& [box, piece] : values) {
+        const std::uint32_t feat = layer->pieces_[piece].feature;
+        if (layer->may_overlap_[feat] || layer->pieces_[piece].kind != PieceKind::Polygon) continue;
+        for (auto it = layer->index_.qbegin(bgi::intersects(box)); it != layer->index_.qend(); ++it) {
+            const Piece& other = layer->pieces_[it->second];
+            if (other.feature != feat && other.kind == PieceKind::Polygon) {
+                layer->may_overlap_[feat] = true;
+                layer->may_overlap_[other.feature] = true;
+                break;
+            }
+        }
+    }
+    info.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return layer;
+}
+
+MultiPolygon VectorLayer::feature_polygons(std::uint32_t feature) const {
+    MultiPolygon mp;
+    if (feature >= feature_pieces_.size()) return mp;
+    for (std::uint32_t p : feature_pieces_[feature])
+        if (pieces_[p].kind == PieceKind::Polygon) mp.push_back(pieces_[p].polygon);
+    return mp;
+}
+
+std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {
+    std::vector<Point> pts;
+    if (feature >= feature_pieces_.size()) return pts;
+    for (std::uint32_t p : feature_pieces_[feature]) {
+        if (pieces_[p].kind == PieceKind::Point) pts.push_back(pieces_[p].point);
+        if (pieces_[p].kind == PieceKind::Line)
+            for (const auto& q : pieces_[p].line) pts.push_back(q);
+    }
+    return pts;
+}
+
+// ---------------------------------------------------------------- measuring
+
+namespace {
+
+struct Scratch {
+    Ring clipped, tmp, xy;
+    std::vector<double> areas;
+    std::vector<VectorLayer*> unused;
+};
+
+struct FeatureAccum {
+    double distance_m = std::numeric_limits<double>::infinity();
+    bool inside = false;
+    bool origin_parity = false;
+    std::vector<double> area_xy;         // per radius, planar in the local frame
+    std::vector<ProjectedPiece> pieces;  // kept only for features that may overlap others
+    Box box_xy;
+    bool has_box = false;
+};
+
+}  // namespace
+
+VectorMeasurement VectorLayer::measure(const SiteGeometry& site) const {
+    VectorMeasurement m;
+    const std::vector<double>& radii = site.radii_m;
+    const double max_r = radii.empty() ? 0.0 : radii.back();
+    for (std::size_t k = 0; k < radii.size(); ++k) {
+        VectorBufferResult b;
+        b.radius_m = radii[k];
+        b.buffer_area_m2 = site.buffer_area_m2[k];
+        m.buffers.push_back(b);
+    }
+    if (features_.empty()) return m;
+
+    thread_local Scratch s;
+    const LocalFrame frame(site.centre);
+    std::map<std::uint32_t, FeatureAccum> acc;   // ordered: deterministic output whatever the R-tree order
+    std::map<std::uint32_t, FeatureAccum> near;  // the wider boxes of the nearest-feature search
+
+    // Polygon sites: the footprint and buffers are GEOS geometries in the local frame.
+    geos::GeomPtr footprint_g;
+    std::vector<geos::GeomPtr> buffers_g;
+    double footprint_reach = 0;  // farthest footprint vertex from the centre
+    if (!site.is_point) {
+        footprint_g = geos::from_multipolygon(site.footprint_xy);
+        for (const auto& b : site.buffers_xy) buffers_g.push_back(geos::from_multipolygon(b));
+        for (const auto& p : site.footprint_xy)
+            for (const auto& q : p.outer()) footprint_reach = std::max(footprint_reach, std::hypot(q.x(), q.y()));
+    }
+
+    // Measures every piece whose box meets the box of radius `reach` around the centre.
+    auto scan = [&](double reach, bool for_nearest_only) {
+        const Box box = geodesic::bounding_box(site.centre, reach);
+        for (auto it = index_.qbegin(bgi::intersects(box)); it != index_.qend(); ++it) {
+            const std::uint32_t pi = it->second;
+            const Piece& piece = pieces_[pi];
+            FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
+            if (fa.area_xy.empty()) fa.area_xy.assign(radii.size(), 0.0);
+            if (piece.kind == PieceKind::Point) {
+                const Point xy = frame.forward(piece.point);
+                double d = std::hypot(xy.x(), xy.y());
+                if (!site.is_point) {
+                    geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(geos::context(), xy.x(), xy.y()));
+                    GEOSDistance_r(geos::context(), footprint_g.get(), pt.get(), &d);
+                    if (d == 0) fa.inside = true;
+                }
+                fa.distance_m = std::min(fa.distance_m, d);
+                continue;
+            }
+            if (piece.kind == PieceKind::Line) {
+                s.xy.clear();
+                for (const auto& q : piece.line) s.xy.push_back(frame.forward(q));
+                if (site.is_point) {
+                    for (std::size_t i = 0; i + 1 < s.xy.size(); ++i)
+                        fa.distance_m = std::min(fa.distance_m, segment_distance_to_origin(s.xy[i], s.xy[i + 1]));
+                } else {
+                    auto ctx = geos::context();
+                    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, static_cast<unsigned>(s.xy.size()), 2);
+                    for (std::size_t i = 0; i < s.xy.size(); ++i)
+                        GEOSCoordSeq_setXY_r(ctx, seq, static_cast<unsigned>(i), s.xy[i].x(), s.xy[i].y());
+                    geos::GeomPtr line(GEOSGeom_createLineString_r(ctx, seq));
+                    double d = 0;
+                    GEOSDistance_r(ctx, footprint_g.get(), line.get(), &d);
+                    if (d == 0) fa.inside = true;
+                    fa.distance_m = std::min(fa.distance_m, d);
+                }
+                continue;
+            }
+            // Polygon piece: clip to the query box, densify, project.
+            ProjectedPiece pp;
+            pp.piece = pi;
+            clip_ring(piece.polygon.outer(), box, s.clipped, s.tmp);
+            if (s.clipped.size() < 4) continue;
+            project_ring(s.clipped, frame, pp.xy.outer());
+            for (const auto& h : piece.polygon.inners()) {
+                clip_ring(h, box, s.clipped, s.tmp);
+                if (s.clipped.size() < 4) continue;
+                Ring hx;
+                project_ring(s.clipped, frame, hx);
+                pp.xy.inners().push_back(std::move(hx));
+            }
+            double d = ring_distance_to_origin(pp.xy.outer());
+            for (const auto& h : pp.xy.inners()) d = std::min(d, ring_distance_to_origin(h));
+            if (site.is_point) {
+                std::vector<const Ring*> rings{&pp.xy.outer()};
+                for (const auto& h : pp.xy.inners()) rings.push_back(&h);
+                if (rings_contain_origin(rings)) {
+                    fa.inside = true;
+                    d = 0;
+                }
+                if (!for_nearest_only) {
+                    ring_disc_areas(pp.xy.outer(), radii, s.areas);
+                    for (std::size_t k = 0; k < radii.size(); ++k) fa.area_xy[k] += s.areas[k];
+                    for (const auto& h : pp.xy.inners()) {
+                        ring_disc_areas(h, radii, s.areas);
+                        for (std::size_t k = 0; k < radii.size(); ++k) fa.area_xy[k] += s.areas[k];
+                    }
+                }
+            } else {
+                geos::GeomPtr g = geos::make_valid(geos::from_polygon(pp.xy));
+                double dd = 0;
+                GEOSDistance_r(geos::context(), footprint_g.get(), g.get(), &dd);
+                d = dd;
+                if (dd == 0 && GEOSIntersects_r(geos::context(), footprint_g.get(), g.get()) == 1) fa.inside = true;
+            }
+            fa.distance_m = std::min(fa.distance_m, d);
+            if (!for_nearest_only && (!site.is_point || may_overlap_[piece.feature])) {
+                Box b;
+                bg::envelope(pp.xy, b);
+                if (!fa.has_box) fa.box_xy = b, fa.has_box = true;
+                else bg::expand(fa.box_xy, b);
+                fa.pieces.push_back(std::move(pp));
+            }
+        }
+    };
+
+    if (max_r > 0) scan(max_r + footprint_reach, false);
+    else scan(1.0 + footprint_reach, false);
+
+    // Nearest feature: what the buffers found, else search ever wider boxes.
+    // Distances below the box's inner radius are exact: clipping only adds
+    // edges on the box, which lie farther away.
+    auto best_within = [](const std::map<std::uint32_t, FeatureAccum>& found, double limit)
+        -> std::optional<std::pair<std::uint32_t, double>> {
+        std::optional<std::pair<std::uint32_t, double>> best;
+        for (const auto& [f, fa] : found)
+            if (fa.distance_m < limit && (!best || fa.distance_m < best->second)) best = {f, fa.distance_m};
+        return best;
+    };
+    double reach = std::max(max_r, 1000.0) + footprint_reach;
+    auto nearest = best_within(acc, reach);
+    while (!nearest && reach < 2.1e7) {
+        reach *= 4;
+        near.clear();
+        scan(reach, true);
+        nearest = best_within(near, reach);
+    }
+    if (!nearest) nearest = best_within(near, std::numeric_limits<double>::infinity());
+    if (nearest) {
+        m.nearest_feature = nearest->first;
+        m.nearest_distance_m = nearest->second;
+    }
+
+    // Overlap areas: features that may overlap others are unioned (GEOS) where
+    // their boxes meet inside the buffer; the rest add up directly.
+    std::vector<double> total_xy(radii.size(), 0.0);
+    if (site.is_point) {
+        std::vector<std::uint32_t> overlapping;
+        for (auto& [f, fa] : acc) {
+            if (fa.distance_m > max_r) continue;
+            if (!fa.pieces.empty()) overlapping.push_back(f);
+            else
+                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
+        }
+        // Group features whose boxes meet (union-find), then union each group of two or more.
+        std::vector<std::size_t> parent(overlapping.size());
+        std::iota(parent.begin(), parent.end(), 0);
+        std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+            return parent[i] == i ? i : parent[i] = root(parent[i]);
+        };
+        for (std::size_t i = 0; i < overlapping.size(); ++i)
+            for (std::size_t j = i + 1; j < overlapping.size(); ++j)
+                if (bg::intersects(acc[overlapping[i]].box_xy, acc[overlapping[j]].box_xy)) parent[root(i)] = root(j);
+        std::map<std::size_t, std::vector<std::uint32_t>> groups;
+        for (std::size_t i = 0; i < overlapping.size(); ++i) groups[root(i)].push_back(overlapping[i]);
+        for (auto& [r, members] : groups) {
+            if (members.size() == 1) {
+                const FeatureAccum& fa = acc[members[0]];
+                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
+                continue;
+            }
+            std::vector<geos::GeomPtr> parts;
+            for (std::uint32_t f : members)
+                for (const auto& pp : acc[f].pieces) parts.push_back(geos::from_polygon(pp.xy));
+            geos::GeomPtr u = geos::union_all(std::move(parts));
+            MultiPolygon um;
+            geos::to_multipolygon(u.get(), um);
+            for (const auto& p : um) {
+                ring_disc_areas(p.outer(), radii, s.areas);
+                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += s.areas[k];
+                for (const auto& h : p.inners()) {
+                    ring_disc_areas(h, radii, s.areas);
+                    for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += s.areas[k];
+                }
+            }
+        }
+        // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
+        for (std::size_t k = 0; k < radii.size(); ++k) {
+            const double planar_disc = 3.14159265358979323846 * radii[k] * radii[k];
+            const double scale = site.buffer_area_m2[k] / planar_disc;
+            for (auto& [f, fa] : acc) fa.area_xy[k] = std::max(0.0, fa.area_xy[k]) * scale;
+            m.buffers[k].overlap_area_m2 = std::clamp(total_xy[k] * scale, 0.0, site.buffer_area_m2[k]);
+        }
+    } else {
+        std::vector<geos::GeomPtr> parts;
+        for (auto& [f, fa] : acc)
+            if (fa.distance_m <= max_r)
+                for (const auto& pp : fa.pieces) parts.push_back(geos::from_polygon(pp.xy));
+        geos::GeomPtr u = parts.empty() ? nullptr : geos::union_all(std::move(parts));
+        for (std::size_t k = 0; k < radii.size(); ++k) {
+            const double planar = geos::area(buffers_g[k].get());
+            const double scale = planar > 0 ? site.buffer_area_m2[k] / planar : 1.0;
+            double ov = 0;
+            if (u) ov = geos::area(geos::intersection(u.get(), buffers_g[k].get()).get());
+            m.buffers[k].overlap_area_m2 = std::clamp(ov * scale, 0.0, site.buffer_area_m2[k]);
+            // Per-feature overlap inside this buffer.
+            for (auto& [f, fa] : acc) {
+                if (fa.distance_m > radii[k] || fa.pieces.empty()) continue;
+                std::vector<geos::GeomPtr> fp;
+                for (const auto& pp : fa.pieces) fp.push_back(geos::from_polygon(pp.xy));
+                geos::GeomPtr fu = geos::union_all(std::move(fp));
+                fa.area_xy[k] = geos::area(geos::intersection(fu.get(), buffers_g[k].get()).get()) * scale;
+            }
+        }
+        const double fp_planar = geos::area(footprint_g.get());
+        const double fp_true = geodesic::polygon_area_m2(site.footprint_ll);
+        m.footprint_area_m2 = fp_true;
+        double fov = 0;
+        if (u) fov = geos::area(geos::intersection(u.get(), footprint_g.get()).get());
+        m.footprint_overlap_area_m2 = fp_planar > 0 ? std::clamp(fov * fp_true / fp_planar, 0.0, fp_true) : 0.0;
+    }
+
+    for (std::size_t k = 0; k < radii.size(); ++k) {
+        auto& b = m.buffers[k];
+        b.overlap_share = b.buffer_area_m2 > 0 ? b.overlap_area_m2 / b.buffer_area_m2 : 0.0;
+        for (const auto& [f, fa] : acc)
+            if (fa.distance_m <= radii[k]) ++b.feature_count;
+    }
+    for (auto& [f, fa] : acc) {
+        if (fa.inside) {
+            m.inside = true;
+            m.inside_features.push_back(f);
+        }
+        if (fa.distance_m <= max_r || fa.inside) {
+            FeatureHit h;
+            h.feature = f;
+            h.distance_m = fa.inside ? 0.0 : fa.distance_m;
+            h.overlap_area_m2 = fa.area_xy;
+            m.hits.push_back(std::move(h));
+        }
+    }
+    if (m.inside) m.nearest_distance_m = 0.0;
+    std::stable_sort(m.hits.begin(), m.hits.end(), [](const FeatureHit& a, const FeatureHit& b) {
+        return a.distance_m < b.distance_m;
+    });
+    return m;
+}
+
+}  // namespace sitescreen

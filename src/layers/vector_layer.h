@@ -1,0 +1,108 @@
+// Vector layers held in memory for screening: features, subdivided pieces and a packed R-tree.
+#pragma once
+#include <boost/geometry/index/rtree.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "geo/site_geometry.h"
+#include "layers/catalog.h"
+
+namespace sitescreen {
+
+struct VectorFeature {
+    std::string id;          // id_field value, or the OGR FID
+    std::string name;        // name_field value
+    std::string category;    // category_field value as text ("" when none)
+    Json attributes = Json::object();  // report_fields
+    std::int64_t fid = 0;
+};
+
+enum class PieceKind : std::uint8_t { Polygon, Point, Line };
+
+// A piece of one feature: a polygon of at most a few hundred vertices (large
+// polygons are split at load), a point, or a line.
+struct Piece {
+    std::uint32_t feature = 0;
+    PieceKind kind = PieceKind::Polygon;
+    Polygon polygon;   // lon/lat
+    Point point;       // lon/lat
+    LineString line;   // lon/lat
+};
+
+// What loading found, for `layers check` and run.json.
+struct VectorLayerInfo {
+    std::string crs_name;
+    std::string geometry_type;
+    std::size_t feature_count = 0;
+    std::size_t piece_count = 0;
+    std::size_t vertex_count = 0;
+    std::size_t invalid_repaired = 0;     // invalid geometries repaired with GEOS MakeValid
+    std::size_t without_geometry = 0;     // features with a null or empty geometry (skipped, counted)
+    std::size_t unrepairable = 0;         // invalid geometries MakeValid could not repair (skipped, counted)
+    double west = 0, south = 0, east = 0, north = 0;
+    std::vector<std::string> fields;
+    double load_seconds = 0;
+};
+
+struct FeatureHit {
+    std::uint32_t feature = 0;
+    double distance_m = 0;                 // 0 when the site's geometry touches the feature
+    std::vector<double> overlap_area_m2;   // per radius (polygons; 0 for points and lines)
+};
+
+struct VectorBufferResult {
+    double radius_m = 0;
+    double buffer_area_m2 = 0;
+    double overlap_area_m2 = 0;   // buffer area covered by the union of the layer's features
+    double overlap_share = 0;
+    std::size_t feature_count = 0;  // features within the buffer
+};
+
+struct VectorMeasurement {
+    bool inside = false;                    // the site's geometry intersects a feature
+    std::optional<double> nearest_distance_m;  // nullopt: empty layer
+    std::optional<std::uint32_t> nearest_feature;
+    std::vector<std::uint32_t> inside_features;  // features the site intersects, by id order
+    std::vector<VectorBufferResult> buffers;     // one per radius
+    std::vector<FeatureHit> hits;   // features within the largest buffer, nearest first
+    // Polygon sites: the footprint's area covered by the layer.
+    std::optional<double> footprint_area_m2;
+    std::optional<double> footprint_overlap_area_m2;
+};
+
+class VectorLayer {
+public:
+    // Loads, repairs, transforms to WGS 84, subdivides and indexes. Throws
+    // InputError naming the layer and the problem.
+    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec);
+
+    const LayerSpec& spec() const { return spec_; }
+    const VectorLayerInfo& info() const { return info_; }
+    const std::vector<VectorFeature>& features() const { return features_; }
+    // The feature's full geometry in lon/lat (its pieces), for maps and GeoPackage output.
+    MultiPolygon feature_polygons(std::uint32_t feature) const;
+    std::vector<Point> feature_points(std::uint32_t feature) const;
+
+    // Thread-safe: the layer is immutable after load.
+    VectorMeasurement measure(const SiteGeometry& site) const;
+
+private:
+    using IndexValue = std::pair<Box, std::uint32_t>;  // piece bounding box, piece index
+    using RTree = boost::geometry::index::rtree<IndexValue, boost::geometry::index::rstar<16>>;
+
+    LayerSpec spec_;
+    VectorLayerInfo info_;
+    std::vector<VectorFeature> features_;
+    std::vector<Piece> pieces_;
+    std::vector<std::vector<std::uint32_t>> feature_pieces_;
+    std::vector<bool> may_overlap_;  // feature's box meets another feature's box
+    RTree index_;
+
+    friend struct VectorLayerBuilder;
+};
+
+}  // namespace sitescreen

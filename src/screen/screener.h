@@ -1,0 +1,90 @@
+// The screening pipeline: open every layer once, then measure each site against all of them.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "geo/site_geometry.h"
+#include "layers/catalog.h"
+#include "layers/raster_layer.h"
+#include "layers/vector_layer.h"
+
+namespace sitescreen {
+
+// One layer's measurement for one site.
+struct LayerOutcome {
+    const LayerSpec* spec = nullptr;
+    const VectorLayer* vector_layer = nullptr;   // for feature lookups (names, geometry)
+    std::optional<VectorMeasurement> vector;
+    std::optional<RasterMeasurement> raster;
+};
+
+struct SiteResult {
+    Site site;
+    std::optional<SiteGeometry> geometry;  // absent for error rows
+    std::vector<LayerOutcome> layers;      // catalog order
+    // Filled by the assessment (LEAP Locate/Evaluate, verdict, mitigation,
+    // alternative); objects as documented in docs/output.md.
+    Json locate, evaluate, verdict, mitigation, alternative;
+};
+
+struct ScreenOptions {
+    std::vector<double> radii_m{1000, 10000, 50000};
+    bool radii_from_profile = true;   // false when --buffers was given
+    int circle_segments = 256;        // vertices of a point site's circle for raster coverage
+    std::size_t feature_cap = 20;     // features listed per buffer in sites.jsonl
+};
+
+// Opened layers, shared read-only by every thread.
+class LayerSet {
+public:
+    // Opens and checks every layer of the catalog; throws InputError naming the
+    // first layer that cannot be used. `progress` is told each layer as it loads.
+    static std::shared_ptr<const LayerSet> open(const Catalog& catalog,
+                                                const std::function<void(const LayerSpec&)>& progress = {});
+    const Catalog& catalog() const { return catalog_; }
+    const std::vector<std::shared_ptr<const VectorLayer>>& vectors() const { return vectors_; }  // null for rasters
+    const std::vector<std::optional<RasterInfo>>& rasters() const { return rasters_; }
+    const std::vector<std::string>& checksums() const { return checksums_; }
+    const VectorLayer* vector_layer(const std::string& id) const;
+
+private:
+    Catalog catalog_;
+    std::vector<std::shared_ptr<const VectorLayer>> vectors_;
+    std::vector<std::optional<RasterInfo>> rasters_;
+    std::vector<std::string> checksums_;
+};
+
+// Per-thread screening context (owns its raster readers).
+class Screener {
+public:
+    Screener(std::shared_ptr<const LayerSet> layers, ScreenOptions options);
+    ~Screener();
+
+    // Measures one site against every layer. Never throws for a bad site: the
+    // result's site.error is set instead.
+    SiteResult screen(const Site& site, const std::vector<double>& radii_m);
+    SiteResult screen(const Site& site) { return screen(site, options_.radii_m); }
+
+    // Measures a site at another location / footprint (the avoidance search),
+    // restricted to the layers whose ids are listed (all when empty).
+    SiteResult screen_moved(const Site& site, LonLat new_centre, const std::vector<double>& radii_m,
+                            const std::vector<std::string>& only_layers);
+
+    const LayerSet& layers() const { return *layers_; }
+    const ScreenOptions& options() const { return options_; }
+
+private:
+    SiteResult run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only);
+    std::shared_ptr<const LayerSet> layers_;
+    ScreenOptions options_;
+    std::vector<std::unique_ptr<RasterReader>> readers_;  // per layer (null for vectors); opened lazily
+};
+
+// The JSON record of a site (one line of sites.jsonl; docs/output.md).
+Json site_record(const SiteResult& r, const ScreenOptions& options);
+
+}  // namespace sitescreen
