@@ -1,3 +1,49 @@
-// sitescreen command-line entry point (subcommands in src/cli/).
-#include <cstdio>
-int main() { std::puts("sitescreen: under construction"); return 0; }
+// sitescreen: nature screening of candidate sites; maps typed errors to exit codes.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/screen_setup.h"
+#include "core/errors.h"
+#include "sitescreen/version.h"
+
+int main(int argc, char** argv) {
+    using namespace sitescreen;
+    CLI::App app{
+        "sitescreen " SITESCREEN_VERSION
+        ": what nature does a candidate site touch, and what to do about it.\n"
+        "Screens sites (CSV of lon/lat, or any GIS vector file) against nature layers\n"
+        "(red lines, protected areas, wetlands, water stress, land cover) and writes a\n"
+        "TNFD LEAP Locate/Evaluate screening per site with mitigation-hierarchy advice.\n\n"
+        "Start with:\n"
+        "  sitescreen screen --sites sample_sites/candidates.csv --out out\n"
+        "  sitescreen layers check\n",
+        "sitescreen"};
+    app.set_version_flag("--version", std::string("sitescreen ") + SITESCREEN_VERSION);
+    app.require_subcommand(1);
+    app.footer("Exit codes: 0 done (site errors are counted, not fatal), 1 cannot run, 2 usage error,\n"
+               "3 done with site errors under --fail-on-site-error, 130 interrupted. Docs: docs/cli.md");
+    cli::set_command_line(argc, argv);
+    auto run_screen = cli::add_screen_command(app);
+    auto run_layers = cli::add_layers_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : cli::kExitUsage;
+    }
+    try {
+        if (app.got_subcommand("screen")) return run_screen();
+        if (app.got_subcommand("layers")) return run_layers();
+    } catch (const UsageError& e) {
+        std::cerr << "sitescreen: " << e.what() << "\n(see sitescreen --help)\n";
+        return cli::kExitUsage;
+    } catch (const InputError& e) {
+        std::cerr << "sitescreen: error: " << e.what() << '\n';
+        return cli::kExitCannotRun;
+    } catch (const std::exception& e) {
+        std::cerr << "sitescreen: internal error: " << e.what() << '\n';
+        return cli::kExitCannotRun;
+    }
+    return cli::kExitUsage;
+}

@@ -1,0 +1,21 @@
+// Subcommands of the sitescreen CLI: each declares its options, then runs.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace sitescreen::cli {
+
+// Registers `screen` on the app; the returned function runs it (exit code).
+std::function<int()> add_screen_command(CLI::App& app);
+// Registers `layers check` and `layers list`.
+std::function<int()> add_layers_command(CLI::App& app);
+
+// Exit codes (docs/cli.md).
+constexpr int kExitOk = 0;
+constexpr int kExitCannotRun = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitSiteErrors = 3;     // --fail-on-site-error and at least one site in error
+constexpr int kExitInterrupted = 130;
+
+}  // namespace sitescreen::cli

@@ -1,0 +1,299 @@
+// `sitescreen screen`: the main job. Reads sites, opens layers, screens on all cores, writes every output.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/screen_setup.h"
+#include "core/errors.h"
+#include "io/atomic_file.h"
+#include "io/site_reader.h"
+#include "report/core_writers.h"
+#include "screen/pipeline.h"
+#include "sitescreen/version.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen::cli {
+
+namespace {
+
+struct ScreenArgs {
+    std::string sites, sites_layer, catalog, buffers, out = "sitescreen_out", id_field, lon_field, lat_field, crs;
+    std::string coords = "wgs84", type, profiles, formats = "all", shard;
+    int threads = 0;
+    std::size_t feature_cap = 20;
+    bool overwrite = false, quiet = false, fail_on_site_error = false, no_avoidance = false;
+    std::vector<std::string> argv;
+};
+
+std::string iso_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::vector<double> parse_buffers(const std::string& text) {
+    std::vector<double> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        std::string s;
+        for (char c : item)
+            if (!std::isspace(static_cast<unsigned char>(c))) s += c;
+        if (s.empty()) continue;
+        double scale = 1;
+        if (s.size() > 2 && s.substr(s.size() - 2) == "km") scale = 1000, s.resize(s.size() - 2);
+        else if (!s.empty() && s.back() == 'm') s.pop_back();
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (end == s.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
+            throw UsageError("--buffers: '" + item + "' is not a positive distance (metres, or with km: 1000,10km,50km)");
+        out.push_back(v * scale);
+    }
+    if (out.empty()) throw UsageError("--buffers: give at least one distance, e.g. --buffers 1000,10000,50000");
+    return out;
+}
+
+std::set<std::string> parse_formats(const std::string& text) {
+    static const std::set<std::string> known = {"jsonl", "csv", "run", "gpkg", "html", "md", "png", "portfolio"};
+    std::set<std::string> out;
+    std::stringstream ss(text);
+    std::string f;
+    while (std::getline(ss, f, ',')) {
+        if (f.empty()) continue;
+        if (f == "all") {
+            out.insert(known.begin(), known.end());
+            continue;
+        }
+        if (f == "data") {
+            out.insert({"jsonl", "csv", "run"});
+            continue;
+        }
+        if (!known.count(f))
+            throw UsageError("--formats: unknown format '" + f + "' (known: all, data, jsonl, csv, run, gpkg, html, md, png, portfolio)");
+        out.insert(f);
+    }
+    out.insert("run");  // provenance is never optional
+    return out;
+}
+
+std::optional<std::pair<int, int>> parse_shard(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    int i = -1, n = -1;
+    char slash = 0;
+    std::stringstream ss(s);
+    if (!(ss >> i >> slash >> n) || slash != '/' || n < 1 || i < 0 || i >= n || !ss.eof())
+        throw UsageError("--shard: expected i/N with 0 <= i < N, e.g. --shard 0/8");
+    return std::make_pair(i, n);
+}
+
+void prepare_out_dir(const std::string& dir, bool overwrite) {
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+        if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": exists and is not a folder");
+        if (!fs::is_empty(dir, ec) && !overwrite)
+            throw InputError("--out " + dir + ": the folder is not empty (outputs of another run?); pass --overwrite "
+                             "to replace them, or choose another folder");
+    } else {
+        fs::create_directories(dir, ec);
+        if (ec) throw InputError("--out " + dir + ": cannot create the folder (" + ec.message() + ")");
+    }
+    if (::access(dir.c_str(), W_OK) != 0) throw InputError("--out " + dir + ": the folder is not writable");
+}
+
+}  // namespace
+
+std::function<int()> add_screen_command(CLI::App& app) {
+    auto a = std::make_shared<ScreenArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "screen",
+        "Screen candidate sites against the layer catalog and write the reports.\n\n"
+        "Examples:\n"
+        "  sitescreen screen --sites sample_sites/candidates.csv --out out\n"
+        "  sitescreen screen --sites chargers.csv --coords gcj02 --type charger --buffers 500,1000 --out out\n"
+        "  sitescreen screen --sites mines.gpkg --layers my_layers.yaml --threads 2 --out out\n"
+        "  cat sites.csv | sitescreen screen --sites - --out - > sites.jsonl\n");
+    cmd->add_option("--sites", a->sites,
+                    "Sites: a CSV with longitude/latitude columns (lon/lng/longitude/x and\n"
+                    "lat/latitude/y, any case; '-' reads CSV from standard input), or any vector\n"
+                    "file GDAL reads (GeoJSON, GeoPackage, Shapefile...), points or polygons")
+        ->required();
+    cmd->add_option("--sites-layer", a->sites_layer, "Layer of a multi-layer sites file (default: the first)");
+    cmd->add_option("--layers", a->catalog, "Layer catalog YAML (default: the shipped China pack, layers/catalog.yaml)");
+    cmd->add_option("--buffers", a->buffers,
+                    "Buffer distances around each site, metres or km: 1000,10000,50000 or 1km,10km,50km\n"
+                    "(default: each site type's profile)");
+    cmd->add_option("--out", a->out, "Output folder, or '-' for JSON Lines on standard output")->capture_default_str();
+    cmd->add_option("--threads", a->threads, "Worker threads (default: all cores); outputs are identical for any count");
+    cmd->add_option("--id-field", a->id_field, "Column/field holding the site id (default: id or site_id)");
+    cmd->add_option("--lon-field", a->lon_field, "CSV column holding longitude (or x with --crs)");
+    cmd->add_option("--lat-field", a->lat_field, "CSV column holding latitude (or y with --crs)");
+    cmd->add_option("--crs", a->crs, "CRS of the input coordinates: EPSG:4490 (CGCS2000), EPSG:32650, a PROJ string...\n"
+                                     "(default: from the file; WGS 84 for CSV)");
+    cmd->add_option("--coords", a->coords,
+                    "Chinese web-map coordinates to convert to WGS 84 first: gcj02 (AMap/Gaode,\n"
+                    "Tencent), bd09 (Baidu); default wgs84 (no conversion)")
+        ->check(CLI::IsMember({"wgs84", "gcj02", "bd09"}))
+        ->capture_default_str();
+    cmd->add_option("--type", a->type, "Site type for sites without a 'type' attribute: plant, mine or charger")
+        ->check(CLI::IsMember({"plant", "mine", "charger"}));
+    cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
+    cmd->add_option("--formats", a->formats,
+                    "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png;\n"
+                    "'data' = jsonl,csv,run (use it for batches of 100k+ sites); default all")
+        ->capture_default_str();
+    cmd->add_option("--shard", a->shard, "Screen only spatial shard i of N (i/N, 0-based); see docs/scale.md");
+    cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")->capture_default_str();
+    cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
+    cmd->add_flag("--overwrite", a->overwrite, "Replace the outputs in a non-empty --out folder");
+    cmd->add_flag("-q,--quiet", a->quiet, "No progress or summary on standard error (errors still shown)");
+    cmd->add_flag("--fail-on-site-error", a->fail_on_site_error, "Exit with 3 when any site is in error (for pipelines)");
+
+    return [a, &app]() -> int {
+        const auto t0 = std::chrono::steady_clock::now();
+        ScreenSetup setup;
+        setup.started_at = iso_now();
+        setup.catalog_path = a->catalog.empty() ? default_catalog_path() : a->catalog;
+        setup.profiles_path = a->profiles;
+        setup.no_avoidance = a->no_avoidance;
+        if (!a->buffers.empty()) {
+            setup.options.radii_m = parse_buffers(a->buffers);
+            setup.options.radii_from_profile = false;
+        }
+        setup.options.feature_cap = a->feature_cap;
+        const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
+        const auto shard = parse_shard(a->shard);
+        if (a->threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
+
+        SiteReaderOptions ro;
+        ro.path = a->sites;
+        ro.layer = a->sites_layer;
+        ro.id_field = a->id_field;
+        ro.lon_field = a->lon_field;
+        ro.lat_field = a->lat_field;
+        ro.crs = a->crs;
+        ro.coords = a->coords == "gcj02" ? CoordSystem::Gcj02 : a->coords == "bd09" ? CoordSystem::Bd09 : CoordSystem::Wgs84;
+        ro.default_type = a->type;
+        std::unique_ptr<SiteSource> sites = open_sites(ro);  // fails early on a missing file or columns
+
+        const bool to_stdout = a->out == "-";
+        const bool quiet = a->quiet;
+        std::ostream& log = std::cerr;
+        if (!to_stdout) prepare_out_dir(a->out, a->overwrite);
+
+        // Open and check every layer before the first site.
+        const Catalog catalog = load_catalog(setup.catalog_path);
+        if (!quiet) log << "sitescreen " << SITESCREEN_VERSION << ": opening " << catalog.layers.size() << " layers from "
+                        << setup.catalog_path << '\n';
+        auto layers = LayerSet::open(catalog, [&](const LayerSpec& l) {
+            if (!quiet) log << "  " << l.id << (l.provenance.demo ? "  [DEMONSTRATION]" : "") << '\n';
+        });
+        setup.prepare(layers);
+        if (catalog.any_demo() && !quiet) {
+            log << "NOTE: demonstration layers are in use (";
+            bool first = true;
+            for (const auto& l : catalog.layers)
+                if (l.provenance.demo) log << (first ? "" : ", ") << l.id, first = false;
+            log << "): their findings illustrate the method, they are not real data.\n";
+        }
+
+        RunContext ctx;
+        ctx.out_dir = to_stdout ? "" : a->out;
+        ctx.layers = layers.get();
+        ctx.options = setup.options;
+        ctx.site_fields = sites->fields();
+        ctx.any_demo = catalog.any_demo();
+        ctx.tool_version = SITESCREEN_VERSION;
+        std::vector<std::unique_ptr<OutputWriter>> writers;
+        if (formats.count("jsonl")) writers.push_back(make_jsonl_writer(to_stdout ? &std::cout : nullptr));
+        if (!to_stdout) {
+            if (formats.count("csv")) writers.push_back(make_csv_writer());
+            for (auto& w : setup.report_writers(formats)) writers.push_back(std::move(w));
+            writers.push_back(make_run_json_writer());
+        }
+        std::vector<OutputWriter*> raw;
+        for (auto& w : writers) raw.push_back(w.get());
+
+        PipelineConfig pc;
+        pc.threads = a->threads;
+        pc.shard = shard;
+        pc.radii_for = setup.radii_resolver();
+        pc.assess = setup.assessor();
+        const bool tty = ::isatty(2);
+        auto last = std::chrono::steady_clock::now();
+        pc.progress = [&](std::size_t done) {
+            if (quiet) return;
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last < std::chrono::milliseconds(tty ? 200 : 10000)) return;
+            last = now;
+            const double secs = std::chrono::duration<double>(now - t0).count();
+            log << fmt::format("{}  {} sites screened ({:.0f}/s){}", tty ? "\r" : "", done, done / secs, tty ? "" : "\n")
+                << std::flush;
+        };
+        install_signal_handlers();
+        PipelineStats stats;
+        try {
+            for (auto* w : raw) w->begin(ctx);
+            stats = run_pipeline(*sites, layers, setup.options, pc, raw);
+        } catch (const Interrupted&) {
+            for (auto* w : raw) w->abort();
+            remove_registered_temp_paths();
+            log << "\nsitescreen: interrupted; no output was replaced (earlier outputs in " << a->out << " are intact)\n";
+            return kExitInterrupted;
+        } catch (...) {
+            for (auto* w : raw) w->abort();
+            throw;
+        }
+        if (tty && !quiet) log << '\r';
+
+        // run.json: provenance and counts.
+        Json run = setup.run_json(a->argv.empty() ? std::vector<std::string>{} : a->argv);
+        Json cmdline = Json::array();
+        for (const auto& s : app.remaining()) cmdline.push_back(s);
+        run["finished_at"] = iso_now();
+        Json sj = Json::object();
+        sj["total"] = stats.total;
+        sj["ok"] = stats.ok;
+        sj["error"] = stats.error;
+        sj["errors"] = stats.errors;
+        sj["duplicate_ids"] = stats.duplicate_ids;
+        sj["duplicate_id_examples"] = stats.duplicate_examples;
+        for (const auto& n : sites->notes()) run["notes"].push_back(n);
+        run["sites"] = sj;
+        run["portfolio"] = setup.portfolio_summary();
+        for (auto* w : raw) w->finish(run);
+
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!quiet) {
+            for (const auto& n : sites->notes()) log << "note: " << n << '\n';
+            if (stats.duplicate_ids > 0)
+                log << "warning: " << stats.duplicate_ids << " site(s) reuse an id seen earlier (e.g. '"
+                    << stats.duplicate_examples.front() << "'); each is kept as its own row (see index)\n";
+            if (stats.error > 0) {
+                log << "site errors (" << stats.error << "):\n";
+                for (std::size_t i = 0; i < stats.errors.size() && i < 10; ++i) log << "  " << stats.errors[i] << '\n';
+                if (stats.error > 10) log << "  ... " << (stats.error - 10) << " more in run.json and sites.jsonl\n";
+            }
+            std::string what;
+            for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
+            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error -> {} ({})\n", stats.total,
+                               secs, stats.ok, stats.error, to_stdout ? "standard output" : a->out, what);
+        }
+        if (a->fail_on_site_error && stats.error > 0) return kExitSiteErrors;
+        return kExitOk;
+    };
+}
+
+}  // namespace sitescreen::cli

@@ -1,0 +1,44 @@
+// Wires the screening run together: profiles and assessment, report writers, run.json provenance.
+#pragma once
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "report/writer.h"
+#include "screen/screener.h"
+
+namespace sitescreen::cli {
+
+// The process's argv, recorded in run.json.
+void set_command_line(int argc, char** argv);
+const std::vector<std::string>& command_line();
+
+class ScreenSetup {
+public:
+    ScreenSetup();
+    ~ScreenSetup();
+
+    ScreenOptions options;
+    std::string catalog_path;
+    std::string profiles_path;  // empty: the shipped config/profiles
+    std::string started_at;
+    bool no_avoidance = false;
+
+    // Loads the profiles against the opened layers (throws InputError naming the file and key).
+    void prepare(std::shared_ptr<const LayerSet> layers);
+    std::function<std::vector<double>(const Site&)> radii_resolver() const;
+    std::function<void(SiteResult&, Screener&)> assessor() const;
+    // Report writers for the requested formats (gpkg, portfolio, html, md, png),
+    // plus the portfolio roll-up that feeds run.json.
+    std::vector<std::unique_ptr<OutputWriter>> report_writers(const std::set<std::string>& formats);
+    Json run_json(const std::vector<std::string>& argv) const;
+    Json portfolio_summary() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sitescreen::cli

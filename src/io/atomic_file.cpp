@@ -1,0 +1,106 @@
+// Atomic output: write to a temporary sibling, fsync, rename.
+#include "io/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+#include "core/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace {
+
+// A fixed table so that the signal handler can walk it without allocating.
+constexpr int kMaxTemps = 64;
+char g_temps[kMaxTemps][4096];
+volatile int g_used[kMaxTemps];
+std::mutex g_mutex;
+
+void fsync_path(const std::string& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+}  // namespace
+
+void register_temp_path(const std::string& p) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (p.size() >= sizeof(g_temps[0])) return;
+    for (int i = 0; i < kMaxTemps; ++i) {
+        if (!g_used[i]) {
+            std::memcpy(g_temps[i], p.c_str(), p.size() + 1);
+            g_used[i] = 1;
+            return;
+        }
+    }
+}
+
+void unregister_temp_path(const std::string& p) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    for (int i = 0; i < kMaxTemps; ++i)
+        if (g_used[i] && p == g_temps[i]) g_used[i] = 0;
+}
+
+void remove_registered_temp_paths() noexcept {
+    for (int i = 0; i < kMaxTemps; ++i)
+        if (g_used[i]) ::unlink(g_temps[i]);
+}
+
+std::string temp_path_for(const std::string& final_path) {
+    const fs::path p(final_path);
+    const std::string t = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+    register_temp_path(t);
+    return t;
+}
+
+void commit_temp(const std::string& temp, const std::string& final_path) {
+    fsync_path(temp);
+    if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(temp.c_str());
+        unregister_temp_path(temp);
+        throw InputError(final_path + ": cannot be written (" + why + ")");
+    }
+    unregister_temp_path(temp);
+    const fs::path parent = fs::path(final_path).parent_path();
+    fsync_path(parent.empty() ? "." : parent.string());
+}
+
+AtomicFile::AtomicFile(std::string path, bool binary) : path_(std::move(path)) {
+    temp_ = temp_path_for(path_);
+    out_.open(temp_, binary ? std::ios::out | std::ios::binary | std::ios::trunc : std::ios::out | std::ios::trunc);
+    if (!out_) {
+        unregister_temp_path(temp_);
+        throw InputError(path_ + ": cannot be written (" + std::strerror(errno) + ")");
+    }
+}
+
+AtomicFile::~AtomicFile() { discard(); }
+
+void AtomicFile::commit() {
+    if (done_) return;
+    out_.flush();
+    if (!out_) throw InputError(path_ + ": write failed (disk full?)");
+    out_.close();
+    done_ = true;
+    commit_temp(temp_, path_);
+}
+
+void AtomicFile::discard() noexcept {
+    if (done_) return;
+    done_ = true;
+    out_.close();
+    ::unlink(temp_.c_str());
+    unregister_temp_path(temp_);
+}
+
+}  // namespace sitescreen

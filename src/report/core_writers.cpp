@@ -1,0 +1,166 @@
+// sites.jsonl, summary.csv and run.json writers (docs/output.md).
+#include "report/core_writers.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "io/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+
+std::string to_json_line(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+namespace {
+
+class JsonlWriter : public OutputWriter {
+public:
+    explicit JsonlWriter(std::ostream* stream) : stream_(stream) {}
+    void begin(const RunContext& ctx) override {
+        if (!stream_) {
+            file_.emplace((fs::path(ctx.out_dir) / "sites.jsonl").string());
+            out_ = &file_->stream();
+        } else {
+            out_ = stream_;
+        }
+    }
+    void write(const SiteResult&, const Json& record) override {
+        *out_ << to_json_line(record) << '\n';
+        if (stream_) out_->flush();  // a pipe reader sees each site as it is done
+    }
+    void finish(const Json&) override {
+        if (file_) file_->commit();
+        else out_->flush();
+    }
+    void abort() noexcept override {
+        if (file_) file_->discard();
+    }
+
+private:
+    std::ostream* stream_ = nullptr;
+    std::ostream* out_ = nullptr;
+    std::optional<AtomicFile> file_;
+};
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string csv_value(const Json& v) {
+    if (v.is_null()) return "";
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_string()) return csv_field(v.get<std::string>());
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_number()) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.10g", v.get<double>());
+        return buf;
+    }
+    return csv_field(v.dump());
+}
+
+std::string radius_tag(double r) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%gm", r);
+    return buf;
+}
+
+class CsvWriter : public OutputWriter {
+public:
+    void begin(const RunContext& ctx) override {
+        file_.emplace((fs::path(ctx.out_dir) / "summary.csv").string());
+        ctx_ = ctx;
+        std::ostream& o = file_->stream();
+        o << "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 (Chinese names) correctly
+        o << "id,lon,lat,type,status,error";
+        for (const LayerSpec& spec : ctx.layers->catalog().layers) {
+            if (spec.kind == LayerKind::Vector) {
+                o << ',' << csv_field(spec.id + ".inside") << ',' << csv_field(spec.id + ".nearest_m");
+                for (double r : ctx.options.radii_m) o << ',' << csv_field(spec.id + ".share_" + radius_tag(r));
+            } else {
+                o << ',' << csv_field(spec.id + ".value_at_site");
+                for (double r : ctx.options.radii_m)
+                    o << ',' << csv_field(spec.id + (spec.categorical ? ".majority_" : ".mean_") + radius_tag(r));
+            }
+        }
+        o << ",verdict,criteria_met,alternative_distance_m\r\n";
+    }
+
+    void write(const SiteResult&, const Json& rec) override {
+        std::ostream& o = file_->stream();
+        o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
+          << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
+        const Json& layers = rec["layers"];
+        std::size_t li = 0;
+        for (const LayerSpec& spec : ctx_.layers->catalog().layers) {
+            const Json* entry = nullptr;
+            if (li < layers.size() && layers[li]["layer"] == spec.id) entry = &layers[li++];
+            // Values by radius: the site's own radii may differ from the header's (profiles).
+            auto by_radius = [&](double r, const char* key) -> Json {
+                if (!entry) return nullptr;
+                for (const auto& b : (*entry)["buffers"])
+                    if (std::fabs(b["radius_m"].get<double>() - r) < 1e-6) return b.value(key, Json(nullptr));
+                return nullptr;
+            };
+            if (spec.kind == LayerKind::Vector) {
+                o << ',' << (entry ? csv_value((*entry)["inside"]) : "") << ','
+                  << (entry ? csv_value((*entry)["nearest"]["distance_m"]) : "");
+                for (double r : ctx_.options.radii_m) o << ',' << csv_value(by_radius(r, "overlap_share"));
+            } else {
+                o << ',' << (entry ? csv_value((*entry)["value_at_site"]) : "");
+                for (double r : ctx_.options.radii_m)
+                    o << ',' << csv_value(by_radius(r, spec.categorical ? "majority_label" : "mean"));
+            }
+        }
+        const Json& verdict = rec["verdict"];
+        o << ',' << (verdict.is_object() ? csv_value(verdict.value("level", Json(nullptr))) : "");
+        std::string met;
+        const Json& locate = rec["locate"];
+        if (locate.is_object() && locate.contains("criteria_met"))
+            for (const auto& c : locate["criteria_met"]) met += (met.empty() ? "" : ";") + c.get<std::string>();
+        o << ',' << csv_field(met);
+        const Json& alt = rec["alternative"];
+        o << ',' << (alt.is_object() && alt.value("found", false) ? csv_value(alt["distance_m"]) : "");
+        o << "\r\n";
+    }
+    void finish(const Json&) override { file_->commit(); }
+    void abort() noexcept override {
+        if (file_) file_->discard();
+    }
+
+private:
+    std::optional<AtomicFile> file_;
+    RunContext ctx_;
+};
+
+class RunJsonWriter : public OutputWriter {
+public:
+    void begin(const RunContext& ctx) override { dir_ = ctx.out_dir; }
+    void write(const SiteResult&, const Json&) override {}
+    void finish(const Json& run) override {
+        AtomicFile f((fs::path(dir_) / "run.json").string());
+        f.stream() << run.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+        f.commit();
+    }
+    void abort() noexcept override {}
+
+private:
+    std::string dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream) { return std::make_unique<JsonlWriter>(stream); }
+std::unique_ptr<OutputWriter> make_csv_writer() { return std::make_unique<CsvWriter>(); }
+std::unique_ptr<OutputWriter> make_run_json_writer() { return std::make_unique<RunJsonWriter>(); }
+
+}  // namespace sitescreen

@@ -1,0 +1,18 @@
+// The machine-readable outputs: sites.jsonl, summary.csv and run.json.
+#pragma once
+#include <memory>
+#include <ostream>
+
+#include "report/writer.h"
+
+namespace sitescreen {
+
+// sites.jsonl in the output folder, or JSON Lines on `stream` when given (--out -).
+std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream = nullptr);
+std::unique_ptr<OutputWriter> make_csv_writer();
+std::unique_ptr<OutputWriter> make_run_json_writer();
+
+// One JSON line, compact, UTF-8 kept as is (no \u escapes), stable key order.
+std::string to_json_line(const Json& j);
+
+}  // namespace sitescreen

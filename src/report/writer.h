@@ -1,0 +1,37 @@
+// Output writers: each format is one class behind this small interface (docs/output.md).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "screen/screener.h"
+
+namespace sitescreen {
+
+// What every writer may need to know about the run.
+struct RunContext {
+    std::string out_dir;                 // the output folder (writers create their files inside it)
+    const LayerSet* layers = nullptr;    // the opened layers (catalog, provenance, feature geometry)
+    ScreenOptions options;
+    std::vector<std::string> site_fields;  // the input's columns / fields, in order
+    bool any_demo = false;               // a demonstration layer is in use: say so first
+    std::string tool_version;
+};
+
+// Receives results in input order (write is called from one thread), then finish().
+// Writers create files through AtomicFile (io/atomic_file.h), so an interrupted
+// run never leaves a truncated file.
+class OutputWriter {
+public:
+    virtual ~OutputWriter() = default;
+    virtual void begin(const RunContext& ctx) = 0;
+    // `record` is the site's sites.jsonl object (site_record()).
+    virtual void write(const SiteResult& result, const Json& record) = 0;
+    // `run` is the run.json object (complete but for finished_at).
+    virtual void finish(const Json& run) = 0;
+    // Discards partial output (temporary files) after an error or interrupt.
+    virtual void abort() noexcept = 0;
+};
+
+}  // namespace sitescreen

@@ -1,0 +1,150 @@
+// Batched parallel screening: sites read as a stream, screened on all cores, written in input order.
+#include "screen/pipeline.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <functional>
+#include <thread>
+#include <unordered_set>
+
+#include "io/atomic_file.h"
+
+namespace sitescreen {
+
+std::atomic<bool>& interrupt_flag() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+extern "C" void on_signal(int sig) {
+    if (interrupt_flag().exchange(true)) {
+        // Second signal: leave now, without partial files.
+        remove_registered_temp_paths();
+        _exit(128 + sig);
+    }
+}
+}  // namespace
+
+void install_signal_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::uint64_t hilbert_index(LonLat p) {
+    const std::uint32_t n = 1u << 16;
+    auto clampu = [&](double v) {
+        const double c = std::clamp(v, 0.0, 1.0) * (n - 1);
+        return static_cast<std::uint32_t>(c);
+    };
+    std::uint32_t x = clampu((p.lon + 180.0) / 360.0), y = clampu((p.lat + 90.0) / 180.0);
+    std::uint64_t d = 0;
+    for (std::uint32_t s = n / 2; s > 0; s /= 2) {
+        const std::uint32_t rx = (x & s) > 0, ry = (y & s) > 0;
+        d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = s - 1 - x;
+                y = s - 1 - y;
+            }
+            std::swap(x, y);
+        }
+    }
+    return d;
+}
+
+PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
+                           const PipelineConfig& config, const std::vector<OutputWriter*>& writers) {
+    PipelineStats stats;
+    const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<Screener>> screeners;
+    for (int t = 0; t < threads; ++t) screeners.push_back(std::make_unique<Screener>(layers, options));
+
+    std::unordered_set<std::string> seen_ids;
+    const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
+    std::vector<Site> batch;
+    std::vector<SiteResult> results;
+    std::vector<std::size_t> order;
+    bool done = false;
+    while (!done) {
+        if (interrupt_flag().load()) throw Interrupted();
+        batch.clear();
+        while (batch.size() < batch_size) {
+            Site s;
+            if (!sites.next(s)) {
+                done = true;
+                break;
+            }
+            if (config.shard) {
+                // Spatial shards: equal slices of the Hilbert curve (error rows go to shard 0).
+                const auto [i, n] = *config.shard;
+                const std::uint64_t h = s.has_coordinates ? hilbert_index(s.lonlat) : 0;
+                const std::uint64_t slice = (h * static_cast<std::uint64_t>(n)) >> 32;  // h < 2^32
+                if (static_cast<int>(slice) != i) continue;
+            }
+            batch.push_back(std::move(s));
+        }
+        if (batch.empty()) break;
+        results.assign(batch.size(), SiteResult{});
+        // Spatially coherent processing order: neighbouring sites share raster blocks.
+        order.resize(batch.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::vector<std::uint64_t> keys(batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) keys[i] = batch[i].has_coordinates ? hilbert_index(batch[i].lonlat) : 0;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+
+        std::atomic<std::size_t> cursor{0};
+        auto work = [&](int t) {
+            Screener& screener = *screeners[t];
+            for (;;) {
+                const std::size_t k = cursor.fetch_add(1);
+                if (k >= order.size() || interrupt_flag().load()) return;
+                const std::size_t i = order[k];
+                const Site& site = batch[i];
+                const std::vector<double> radii = config.radii_for ? config.radii_for(site) : options.radii_m;
+                SiteResult r = screener.screen(site, radii);
+                if (!r.site.error && config.assess) {
+                    try {
+                        config.assess(r, screener);
+                    } catch (const std::exception& e) {
+                        r.site.error = site.where + ": assessment failed: " + e.what();
+                    }
+                }
+                results[i] = std::move(r);
+            }
+        };
+        if (threads == 1) {
+            work(0);
+        } else {
+            std::vector<std::thread> pool;
+            for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+            for (auto& th : pool) th.join();
+        }
+        if (interrupt_flag().load()) throw Interrupted();
+
+        for (SiteResult& r : results) {
+            ++stats.total;
+            if (!seen_ids.insert(r.site.id).second) {
+                ++stats.duplicate_ids;
+                if (stats.duplicate_examples.size() < 20) stats.duplicate_examples.push_back(r.site.id);
+            }
+            if (r.site.error) {
+                ++stats.error;
+                if (stats.errors.size() < 100) stats.errors.push_back(*r.site.error);
+            } else {
+                ++stats.ok;
+            }
+            const Json record = site_record(r, options);
+            for (OutputWriter* w : writers) w->write(r, record);
+        }
+        if (config.progress) config.progress(stats.total);
+    }
+    return stats;
+}
+
+}  // namespace sitescreen

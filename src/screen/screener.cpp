@@ -1,0 +1,258 @@
+// Screening pipeline: layers opened once, each site measured against every layer.
+#include "screen/screener.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+#include "io/checksum.h"
+
+namespace sitescreen {
+
+std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
+                                               const std::function<void(const LayerSpec&)>& progress) {
+    auto set = std::make_shared<LayerSet>();
+    set->catalog_ = catalog;
+    for (const LayerSpec& spec : set->catalog_.layers) {
+        if (progress) progress(spec);
+        if (spec.kind == LayerKind::Vector) {
+            set->vectors_.push_back(VectorLayer::load(spec));
+            set->rasters_.push_back(std::nullopt);
+        } else {
+            set->vectors_.push_back(nullptr);
+            set->rasters_.push_back(inspect_raster(spec));
+        }
+        set->checksums_.push_back(dataset_sha256(spec.path));
+    }
+    return set;
+}
+
+const VectorLayer* LayerSet::vector_layer(const std::string& id) const {
+    for (std::size_t i = 0; i < catalog_.layers.size(); ++i)
+        if (catalog_.layers[i].id == id) return vectors_[i].get();
+    return nullptr;
+}
+
+Screener::Screener(std::shared_ptr<const LayerSet> layers, ScreenOptions options)
+    : layers_(std::move(layers)), options_(std::move(options)) {
+    readers_.resize(layers_->catalog().layers.size());
+}
+
+Screener::~Screener() = default;
+
+SiteResult Screener::screen(const Site& site, const std::vector<double>& radii_m) {
+    return run(site, radii_m, nullptr);
+}
+
+SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only) {
+    SiteResult r;
+    r.site = site;
+    if (site.error) return r;
+    try {
+        r.geometry = make_site_geometry(site.lonlat, site.footprint_ll.empty() ? nullptr : &site.footprint_ll, radii_m,
+                                        options_.circle_segments);
+        const auto& specs = layers_->catalog().layers;
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            if (only && !only->empty() && std::find(only->begin(), only->end(), specs[i].id) == only->end()) continue;
+            LayerOutcome o;
+            o.spec = &specs[i];
+            if (specs[i].kind == LayerKind::Vector) {
+                o.vector_layer = layers_->vectors()[i].get();
+                o.vector = o.vector_layer->measure(*r.geometry);
+            } else {
+                if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i]);
+                o.raster = readers_[i]->measure(*r.geometry);
+            }
+            r.layers.push_back(std::move(o));
+        }
+    } catch (const std::exception& e) {
+        r.site.error = site.where + ": " + e.what();
+        r.layers.clear();
+        r.geometry.reset();
+    }
+    return r;
+}
+
+SiteResult Screener::screen_moved(const Site& site, LonLat new_centre, const std::vector<double>& radii_m,
+                                  const std::vector<std::string>& only_layers) {
+    Site moved = site;
+    moved.lonlat = new_centre;
+    if (!site.footprint_ll.empty()) {
+        // Move the footprint rigidly: its shape in the old site's local frame,
+        // re-anchored on the new centre.
+        const LocalFrame from(site.lonlat), to(new_centre);
+        const MultiPolygon xy = from.forward(site.footprint_ll);
+        moved.footprint_ll = to.inverse(xy);
+    }
+    return run(moved, radii_m, &only_layers);
+}
+
+// ---------------------------------------------------------------- JSON record
+
+namespace {
+
+// Rounds to a fixed number of decimals so that outputs are byte-identical
+// across thread counts and platforms' last-bit differences do not show.
+double round_to(double v, int decimals) {
+    const double f = std::pow(10.0, decimals);
+    return std::round(v * f) / f;
+}
+
+Json num(double v, int decimals) {
+    if (!std::isfinite(v)) return nullptr;
+    return round_to(v, decimals);
+}
+
+std::string class_label(const LayerSpec& spec, long long value) {
+    auto it = spec.classes.find(value);
+    if (it != spec.classes.end() && !it->second.label.empty()) return it->second.label;
+    return std::to_string(value);
+}
+
+Json feature_brief(const VectorLayer& layer, std::uint32_t f) {
+    const VectorFeature& feat = layer.features()[f];
+    Json j = Json::object();
+    j["id"] = feat.id;
+    j["name"] = feat.name;
+    j["category"] = feat.category;
+    return j;
+}
+
+Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
+    const LayerSpec& spec = *o.spec;
+    const VectorMeasurement& m = *o.vector;
+    const VectorLayer& layer = *o.vector_layer;
+    Json j = Json::object();
+    j["layer"] = spec.id;
+    j["title"] = spec.title;
+    j["kind"] = "vector";
+    j["criterion"] = to_string(spec.criterion);
+    j["theme"] = spec.theme;
+    j["demo"] = spec.provenance.demo;
+    j["inside"] = m.inside;
+    Json inside = Json::array();
+    for (std::uint32_t f : m.inside_features) {
+        Json b = feature_brief(layer, f);
+        b["attributes"] = layer.features()[f].attributes;
+        inside.push_back(std::move(b));
+    }
+    j["inside_features"] = std::move(inside);
+    Json nearest = Json::object();
+    if (m.nearest_distance_m && m.nearest_feature) {
+        nearest["distance_m"] = num(*m.nearest_distance_m, 2);
+        const VectorFeature& feat = layer.features()[*m.nearest_feature];
+        nearest["feature_id"] = feat.id;
+        nearest["name"] = feat.name;
+        nearest["category"] = feat.category;
+    } else {
+        nearest["distance_m"] = nullptr;
+        nearest["feature_id"] = nullptr;
+        nearest["name"] = nullptr;
+        nearest["category"] = nullptr;
+    }
+    j["nearest"] = std::move(nearest);
+    if (m.footprint_area_m2) {
+        Json fp = Json::object();
+        fp["area_m2"] = num(*m.footprint_area_m2, 1);
+        fp["overlap_area_m2"] = num(m.footprint_overlap_area_m2.value_or(0), 1);
+        fp["overlap_share"] =
+            num(*m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0, 6);
+        j["footprint"] = std::move(fp);
+    }
+    Json buffers = Json::array();
+    for (std::size_t k = 0; k < m.buffers.size(); ++k) {
+        const VectorBufferResult& b = m.buffers[k];
+        Json jb = Json::object();
+        jb["radius_m"] = num(b.radius_m, 3);
+        jb["buffer_area_m2"] = num(b.buffer_area_m2, 1);
+        jb["overlap_area_m2"] = num(b.overlap_area_m2, 1);
+        jb["overlap_share"] = num(b.overlap_share, 6);
+        jb["feature_count"] = b.feature_count;
+        Json feats = Json::array();
+        std::size_t listed = 0;
+        for (const FeatureHit& h : m.hits) {
+            if (h.distance_m > b.radius_m) continue;
+            if (listed == options.feature_cap) break;
+            Json fj = feature_brief(layer, h.feature);
+            fj["distance_m"] = num(h.distance_m, 2);
+            fj["overlap_area_m2"] = num(k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
+            feats.push_back(std::move(fj));
+            ++listed;
+        }
+        jb["features"] = std::move(feats);
+        jb["features_truncated"] = b.feature_count > listed;
+        buffers.push_back(std::move(jb));
+    }
+    j["buffers"] = std::move(buffers);
+    return j;
+}
+
+Json raster_entry(const LayerOutcome& o) {
+    const LayerSpec& spec = *o.spec;
+    const RasterMeasurement& m = *o.raster;
+    Json j = Json::object();
+    j["layer"] = spec.id;
+    j["title"] = spec.title;
+    j["kind"] = "raster";
+    j["criterion"] = to_string(spec.criterion);
+    j["theme"] = spec.theme;
+    j["demo"] = spec.provenance.demo;
+    j["categorical"] = spec.categorical;
+    j["units"] = spec.units;
+    j["value_at_site"] = m.value_at_site ? num(*m.value_at_site, 6) : Json(nullptr);
+    if (spec.categorical)
+        j["class_at_site"] = m.value_at_site ? Json(class_label(spec, std::llround(*m.value_at_site))) : Json(nullptr);
+    Json buffers = Json::array();
+    for (const RasterBufferStats& b : m.buffers) {
+        Json jb = Json::object();
+        jb["radius_m"] = num(b.radius_m, 3);
+        jb["buffer_area_m2"] = num(b.buffer_area_m2, 1);
+        jb["valid_share"] = num(b.valid_share, 6);
+        if (spec.categorical) {
+            jb["majority"] = b.majority ? Json(*b.majority) : Json(nullptr);
+            jb["majority_label"] = b.majority ? Json(class_label(spec, *b.majority)) : Json(nullptr);
+            Json shares = Json::object();
+            for (const auto& [value, share] : b.class_shares) shares[class_label(spec, value)] = num(share, 6);
+            jb["class_shares"] = std::move(shares);
+        } else {
+            jb["mean"] = b.mean ? num(*b.mean, 6) : Json(nullptr);
+            jb["min"] = b.min ? num(*b.min, 6) : Json(nullptr);
+            jb["max"] = b.max ? num(*b.max, 6) : Json(nullptr);
+        }
+        buffers.push_back(std::move(jb));
+    }
+    j["buffers"] = std::move(buffers);
+    return j;
+}
+
+}  // namespace
+
+Json site_record(const SiteResult& r, const ScreenOptions& options) {
+    const Site& s = r.site;
+    Json j = Json::object();
+    j["id"] = s.id;
+    j["index"] = s.index;
+    j["source"] = s.where;
+    j["lon"] = s.has_coordinates ? num(s.lonlat.lon, 7) : Json(nullptr);
+    j["lat"] = s.has_coordinates ? num(s.lonlat.lat, 7) : Json(nullptr);
+    j["geometry"] = s.footprint_ll.empty() ? "point" : "polygon";
+    j["type"] = s.type;
+    j["status"] = s.error ? "error" : "ok";
+    j["error"] = s.error ? Json(*s.error) : Json(nullptr);
+    j["attributes"] = s.attributes;
+    Json layers = Json::array();
+    for (const LayerOutcome& o : r.layers) {
+        if (o.vector) layers.push_back(vector_entry(o, options));
+        else if (o.raster) layers.push_back(raster_entry(o));
+    }
+    j["layers"] = std::move(layers);
+    j["locate"] = r.locate.is_null() ? Json(nullptr) : r.locate;
+    j["evaluate"] = r.evaluate.is_null() ? Json(nullptr) : r.evaluate;
+    j["verdict"] = r.verdict.is_null() ? Json(nullptr) : r.verdict;
+    j["mitigation"] = r.mitigation.is_null() ? Json(nullptr) : r.mitigation;
+    j["alternative"] = r.alternative.is_null() ? Json(nullptr) : r.alternative;
+    return j;
+}
+
+}  // namespace sitescreen
