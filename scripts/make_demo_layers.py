@@ -134,13 +134,32 @@ def clean(g):
     if g is None or g.IsEmpty():
         return ogr.Geometry(ogr.wkbMultiPolygon)
     if not g.IsValid():
-        g = g.MakeValid()
+        try:
+            g = g.MakeValid()
+        except RuntimeError:
+            g = drop_degenerate_rings(g).MakeValid()
     m = poly_only(g)
     if m.GetGeometryCount() > 1:
         m = poly_only(m.UnionCascaded())
     if not m.IsValid():
         m = poly_only(m.MakeValid())
     return m
+
+
+def drop_degenerate_rings(g):
+    """Rebuild a (multi)polygon without rings of fewer than 4 points (which GEOS rejects)."""
+    out = ogr.Geometry(ogr.wkbMultiPolygon)
+    for p in poly_only(g):
+        q = ogr.Geometry(ogr.wkbPolygon)
+        for i in range(p.GetGeometryCount()):
+            r = p.GetGeometryRef(i)
+            if r.GetPointCount() >= 4:
+                q.AddGeometry(r.Clone())
+            elif i == 0:
+                break
+        if q.GetGeometryCount() > 0:
+            out.AddGeometry(q)
+    return out
 
 
 def parts(g):
@@ -158,14 +177,18 @@ def union_all(geoms):
     return clean(m.UnionCascaded())
 
 
+_AEA = {}
+
+
 def area_km2(g):
-    """Approximate geodesic area (km2) of a lon/lat polygon: per-part cos(lat) scaling."""
-    tot = 0.0
-    for p in parts(g):
-        c = p.Centroid()
-        lat = c.GetY()
-        tot += p.GetArea() * KM_PER_DEG_LAT * KM_PER_DEG_LON_EQ * math.cos(math.radians(lat))
-    return tot
+    """Area in km2 of a lon/lat geometry, in an Albers equal-area projection for China."""
+    if "ct" not in _AEA:
+        t = osr.SpatialReference()
+        t.ImportFromProj4("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs")
+        _AEA["ct"] = osr.CoordinateTransformation(srs4326(), t)
+    h = g.Clone()
+    h.Transform(_AEA["ct"])
+    return h.GetArea() / 1e6
 
 
 def ring_coords(ring):
@@ -589,9 +612,21 @@ def make_plant_sample(src_csv, dst_csv, target=300):
     for f, v in small.items():
         chosen.extend(v)
     left = target - n_small
+    # fuels whose proportional share would be < 12 get 12; the others share the rest
+    quota = {}
+    floor_fuels = set()
+    while True:
+        pool = sum(len(v) for f, v in big.items() if f not in floor_fuels)
+        rest = left - 12 * len(floor_fuels)
+        new = {f for f, v in big.items() if f not in floor_fuels and rest * len(v) / pool < 12}
+        if not new:
+            break
+        floor_fuels |= new
+    for f, v in big.items():
+        quota[f] = 12 if f in floor_fuels else int(round(rest * len(v) / pool))
     for f in sorted(big):
         v = sorted(big[f], key=lambda r: int(r["Power Plant ID"]))
-        k = max(12, int(round(left * len(v) / n_big)))
+        k = quota[f]
         step = len(v) / k
         chosen.extend(v[int(i * step)] for i in range(k))
     chosen.sort(key=lambda r: int(r["Power Plant ID"]))
@@ -690,6 +725,18 @@ def load_admin(admin_dir):
         piece = clean(piece.Intersection(mainland))
         tiled.append((code, name, piece))
         acc = g.Clone() if acc is None else clean(acc.Union(g))
+    # Slivers between neighbouring provinces (filled in the mainland outline) go to the
+    # province sharing the most boundary with them, so that the pieces tile the mainland.
+    gaps = clean(mainland.Difference(union_all([t[2] for t in tiled])))
+    extra = {}
+    for gp in parts(gaps):
+        ring = gp.Buffer(0.005, 2)
+        best = max(range(len(tiled)), key=lambda k: ring.Intersection(tiled[k][2]).GetArea()
+                   if ring.Intersects(tiled[k][2]) else 0.0)
+        extra.setdefault(best, []).append(gp)
+    for k, gps in extra.items():
+        code, name, piece = tiled[k]
+        tiled[k] = (code, name, union_all([piece] + gps))
     world = []
     wpath = Path(admin_dir) / "world_countries.gpkg"
     if wpath.exists():
@@ -743,9 +790,15 @@ class Demo:
             score = np.where(better, s, score)
             label = np.where(better, i + 1, label)
         strength = np.exp(score)  # = max_i w_i exp(-(d_i/sigma_i)^2)
-        noise = fbm_grid(rng, grid.ny, grid.nx, 48, octaves=5, gain=0.55)
-        noise2 = fbm_grid(rng, grid.ny, grid.nx, 12, octaves=3, gain=0.5)
-        field = strength + 0.55 * (noise - 0.5) + 0.25 * (noise2 - 0.5)
+        n_mod = fbm_grid(rng, grid.ny, grid.nx, 40, octaves=5, gain=0.55)   # varies range width
+        n_hill = fbm_grid(rng, grid.ny, grid.nx, 10, octaves=3, gain=0.5)   # scattered hill patches
+        n_edge = fbm_grid(rng, grid.ny, grid.nx, 4, octaves=2, gain=0.5)    # ragged edges
+        plain = soft_mask(lon2, lat2, PLAINS)
+        south = np.clip((33.5 - lat2) / 3.0, 0.0, 1.0) * (lon2 > 104.0)
+        field = (strength * (0.35 + 1.1 * n_mod)
+                 + 1.3 * np.clip(n_hill - 0.58, 0.0, None) * (1.0 - plain) * (0.4 + n_mod) * (1.0 + south)
+                 + 0.12 * (n_edge - 0.5) - 0.25 * plain)
+        noise2 = n_hill
 
         # coastal strips
         ncoast0 = len(ECRL_REGIONS)
@@ -784,10 +837,16 @@ class Demo:
             merged = union_all(polys[v])
             sm = ogr.Geometry(ogr.wkbMultiPolygon)
             for p in parts(merged):
-                sp = smooth_polygon(p, 2)
-                if not sp.IsEmpty():
-                    sm.AddGeometry(sp)
-            geom = clean(clean(sm).SimplifyPreserveTopology(0.004))
+                sp = smooth_polygon(p, 3)
+                if sp.IsEmpty():
+                    continue
+                # big patches keep their dense outline (several thousand vertices: exercises
+                # subdivision in the screening code); small ones are simplified
+                if p.GetArea() < 3.0:
+                    sp = sp.SimplifyPreserveTopology(0.0015)
+                for q in parts(clean(sp)):
+                    sm.AddGeometry(q)
+            geom = clean(sm)
             geom = clean(geom.Intersection(self.mainland))
             for a in accepted:
                 if geom.Intersects(a):
@@ -826,8 +885,7 @@ class Demo:
                           "generated by scripts/make_demo_layers.py seed %d" % SEED)
         self.ecrl_rows = rows
         tot = sum(r[1]["area_km2"] for r in rows)
-        nv = [r[0].GetGeometryRef(0).GetGeometryRef(0).GetPointCount() if False else count_vertices(r[0])
-              for r in rows]
+        nv = [count_vertices(r[0]) for r in rows]
         print("ECRL: %d polygons, %.0f km2 = %.1f%% of mainland land (%.0f km2); vertices max %d, median %d"
               % (len(rows), tot, 100 * tot / self.mainland_km2, self.mainland_km2, max(nv), int(np.median(nv))))
         by_type = {}
@@ -987,7 +1045,7 @@ class Demo:
                 if not wc.Intersects(pg):
                     continue
                 piece = clean(wc.Intersection(pg))
-                if piece.IsEmpty() or area_km2(piece) < 1.0:
+                if piece.IsEmpty():
                     continue
                 units.append((i, code, piece, raw, arid))
         # pfaf ids: 6 digits, "4" (Asia) + synthetic digits ordered west -> east per cell
@@ -1026,7 +1084,7 @@ class Demo:
     # ----------------------------------------------------------- land cover
     def landcover(self):
         rng = np.random.RandomState(SEED + 5)
-        grid = Grid(100.0, 20.0, 123.0, 42.0, 0.01)
+        grid = Grid(100.0, 18.0, 123.0, 42.0, 0.01)
         lon2, lat2 = lonlat_mesh(grid)
         land = grid.rasterize([(self.mainland, 1)]) == 1
 
@@ -1040,33 +1098,34 @@ class Demo:
              + f[np.clip(iy + 1, 0, eg.ny - 1), np.clip(ix + 1, 0, eg.nx - 1)]) / 4.0
         detail = fbm_grid(rng, grid.ny, grid.nx, 40, octaves=3, gain=0.5)
         patch = fbm_grid(rng, grid.ny, grid.nx, 16, octaves=2, gain=0.5)
-        mtn = m + 0.35 * (detail - 0.5)
-
-        lc = np.full((grid.ny, grid.nx), 40, dtype=np.uint8)  # cropland by default
-        south = lat2 < 33.5
-        # forest / shrub / grass by mountain proxy
-        lc[(mtn > self.ecrl_thr - 0.10) & (patch > 0.35)] = 20
-        lc[mtn > self.ecrl_thr - 0.05] = 10
-        lc[(mtn > self.ecrl_thr - 0.22) & south & (patch > 0.55)] = 10
-        # northern steppe / semi-arid belt
-        steppe = (lat2 > 40.3) & (lon2 < 120.0) | ((lat2 > 36.5) & (lon2 < 104.5))
-        lc[steppe & (lc == 40) & (patch > 0.25)] = 30
-        lc[steppe & (lc == 10) & (patch < 0.5)] = 20
-        # western Sichuan / Qinghai plateau margin: alpine grassland
-        plateau = (lon2 < 102.6) & (lat2 > 28.5) & (lat2 < 36.5)
-        lc[plateau & (patch > 0.30) & (mtn < self.ecrl_thr + 0.25)] = 30
-        # deserts: Tengger / Ulan Buh / Badain Jaran margins, Mu Us patches
-        desert = (((lon2 - 104.3) / 2.6) ** 2 + ((lat2 - 39.3) / 1.6) ** 2 < 1.0) | \
-                 (((lon2 - 101.5) / 1.8) ** 2 + ((lat2 - 40.8) / 1.4) ** 2 < 1.0) | \
-                 ((((lon2 - 108.8) / 1.0) ** 2 + ((lat2 - 38.7) / 0.6) ** 2 < 1.0) & (patch > 0.55))
-        lc[desert & (detail > 0.25)] = 60
+        plain = soft_mask(lon2, lat2, PLAINS, edge=0.3)
+        south = np.clip((33.5 - lat2) / 3.0, 0.0, 1.0)
+        # naturalness: mountains (red-line field), wetter south, minus plains
+        nat = m + 0.45 * (detail - 0.5) + 0.35 * south - 0.9 * plain
+        q = np.quantile(nat[land], [0.50, 0.58])
+        lc = np.full((grid.ny, grid.nx), 40, dtype=np.uint8)  # cropland
+        lc[nat > q[0]] = 20                                   # shrubland margin
+        lc[(nat > q[0]) & (patch < 0.45)] = 40
+        lc[nat > q[1]] = 10                                   # tree cover
+        lc[(nat > q[1]) & (patch > 0.82)] = 20
+        # aridity (north-west of the extent): grassland, then bare ground
+        arid = np.maximum((lat2 - 36.8) / 2.2 + (105.2 - lon2) / 2.2, (lat2 - 40.9) / 1.0 + (116.5 - lon2) / 5.0)
+        arid = arid + 1.2 * (detail - 0.5) + 0.4 * (patch - 0.5)
+        lc[(arid > 0.2) & (lc == 10)] = 20
+        lc[(arid > 0.45) & (lc != 40)] = 30
+        lc[(arid > 0.45) & (lc == 40) & (plain < 0.5) & (patch > 0.4)] = 30
+        lc[(arid > 1.6) | ((arid > 1.0) & soft_mask(lon2, lat2, DESERTS, 0.2).astype(bool))] = 60
+        # alpine plateau (west Sichuan, Qinghai): meadow above the forested valleys
+        alp = (102.6 - lon2) / 1.2 + (lat2 - 28.0) / 4.0 + 1.8 * (detail - 0.5) + 0.6 * (patch - 0.5)
+        lc[(alp > 0.6) & ((lc == 40) | (lc == 20) | ((lc == 10) & (patch > 0.5)))] = 30
         # ECRL polygons: natural cover by type
         type_code = {t: i + 1 for i, t in enumerate(ECRL_TYPES)}
         ecrl_r = grid.rasterize([(g, type_code[a["hx_type"]]) for g, a in self.ecrl_rows])
         nat = ecrl_r > 0
         lc[nat & (ecrl_r == type_code["防风固沙"])] = np.where(patch[nat & (ecrl_r == type_code["防风固沙"])] > 0.5, 30, 20)
         forestish = nat & (ecrl_r != type_code["防风固沙"]) & (ecrl_r != type_code["海岸生态稳定"])
-        lc[forestish] = np.where(plateau[forestish] & (patch[forestish] > 0.45), 30,
+        plateau = (alp > 0.6) | (arid > 0.45)
+        lc[forestish] = np.where(plateau[forestish], np.where(patch[forestish] > 0.6, 20, 30),
                                  np.where(patch[forestish] > 0.2, 10, 20))
         # snow / ice and moss / lichen on the highest peaks in the extent
         for lon, lat, r in SNOW_PEAKS:
@@ -1094,7 +1153,7 @@ class Demo:
             th, rr = star_radii(crng, n=64, harmonics=6, rough=0.35)
             bu.append((star_polygon(lon, lat, r_km, r_km * crng.uniform(0.7, 1.0), crng.uniform(0, 180), th, rr), 1))
         for _ in range(900):
-            lon, lat = crng.uniform(100.5, 122.5), crng.uniform(20.5, 41.5)
+            lon, lat = crng.uniform(100.5, 122.5), crng.uniform(18.5, 41.5)
             r_km = crng.uniform(1.2, 3.5)
             th, rr = star_radii(crng, n=24, harmonics=3, rough=0.3)
             bu.append((star_polygon(lon, lat, r_km, r_km, 0, th, rr), 2))
@@ -1136,6 +1195,30 @@ class Demo:
         print("land cover: %dx%d px, %.1f MB; class shares on land: %s"
               % (grid.nx, grid.ny, path.stat().st_size / 1e6, share))
         return path
+
+
+def soft_mask(lon2, lat2, ellipses, edge=0.35):
+    """1 inside the ellipses (lon, lat, semi-axis lon deg, semi-axis lat deg), fading to 0 outside."""
+    m = np.zeros(lon2.shape)
+    for x, y, a, b in ellipses:
+        r = np.sqrt(((lon2 - x) / a) ** 2 + ((lat2 - y) / b) ** 2)
+        m = np.maximum(m, np.clip((1.0 + edge - r) / edge, 0.0, 1.0))
+    return m
+
+
+# Sand deserts inside the land-cover extent (Tengger, Badain Jaran margin, Ulan Buh, Mu Us, Hobq).
+DESERTS = [(104.3, 38.9, 1.6, 0.9), (101.8, 40.6, 1.6, 1.0), (106.6, 40.1, 0.5, 0.35), (108.9, 38.6, 0.9, 0.5),
+           (108.5, 40.3, 1.0, 0.2)]
+
+
+# Major plains / basins (lon, lat, semi-axis lon, semi-axis lat): few red lines, mostly cropland.
+PLAINS = [
+    (116.0, 36.0, 3.3, 2.6), (116.8, 39.2, 1.2, 0.8), (117.5, 33.5, 2.0, 1.2), (119.5, 31.8, 1.8, 1.0),
+    (113.2, 30.3, 1.3, 0.6), (112.5, 29.2, 0.8, 0.5), (116.0, 28.6, 0.6, 0.6), (105.5, 30.2, 1.8, 1.3),
+    (108.7, 34.5, 1.5, 0.35), (113.3, 22.9, 0.8, 0.6), (108.5, 40.7, 1.3, 0.35), (106.3, 38.4, 0.4, 0.7),
+    (124.8, 45.0, 2.6, 3.0), (122.5, 41.6, 1.3, 0.9), (131.5, 47.0, 1.5, 1.0), (100.5, 38.9, 0.6, 0.3),
+    (112.6, 37.6, 0.6, 0.4), (111.0, 35.2, 0.7, 0.4),
+]
 
 
 def count_vertices(g):
@@ -1215,9 +1298,9 @@ BWS_BUMPS = [
     (87.0, 44.2, 2.6, 1.7),    # northern Tianshan oases (Urumqi - Shihezi)
     (81.5, 40.8, 2.8, 1.55),   # Tarim rim oases (Aksu - Kashgar)
     (84.5, 46.0, 2.0, 0.8),    # Junggar north
-    (120.5, 31.5, 1.3, 0.45),  # Yangtze delta
-    (113.6, 23.0, 1.0, 0.25),  # Pearl River delta
-    (104.3, 30.6, 1.0, 0.3),   # Chengdu plain
+    (120.5, 31.5, 1.4, 0.85),  # Yangtze delta
+    (113.6, 23.0, 1.0, 0.65),  # Pearl River delta
+    (104.3, 30.6, 1.0, 0.55),  # Chengdu plain
     (113.5, 34.3, 1.6, 0.7),   # Henan
 ]
 # arid and low water use: desert ellipses (lon, lat, semi-axis lon, semi-axis lat)
@@ -1591,17 +1674,17 @@ def check_candidates(csv_path, layers_dir, poly_path=None):
         pv = [a["name"] for g, a in prov if g.Intersects(geom)]
         out.append("prov=%s" % ("/".join(pv) or "-"))
         e = [a["hx_id"] for g, a in ecrl if g.Intersects(geom)]
-        out.append("ECRL=%s" % (",".join(e) if e else "no (%.1f km)" % nearest_km(geom, ecrl, "hx_id")[0]))
+        def dist_txt(layer, key):
+            d, k = nearest_km(geom, layer, key)
+            return "no (> 40 km)" if k is None else "no (%.1f km to %s)" % (d, k)
+
+        out.append("ECRL=%s" % (",".join(e) if e else dist_txt(ecrl, "hx_id")))
         z = ["%s:%s" % (a["nr_id"], a["zone_en"]) for g, a in nr if g.Intersects(geom)]
-        out.append("reserve=%s" % (",".join(z) if z else "no (%.1f km)" % nearest_km(geom, nr, "nr_id")[0]))
+        out.append("reserve=%s" % (",".join(z) if z else dist_txt(nr, "nr_id")))
         w = [a["wet_id"] for g, a in wl if g.Intersects(geom)]
-        if w:
-            out.append("wetland=" + ",".join(w))
-        else:
-            d, wid = nearest_km(geom, wl, "wet_id")
-            out.append("wetland=no (%.1f km to %s)" % (d, wid))
+        out.append("wetland=%s" % (",".join(w) if w else dist_txt(wl, "wet_id")))
         s = ["%s" % a["bws_cat"] for g, a in ws if g.Intersects(geom)]
-        out.append("bws_cat=%s" % ",".join(s))
+        out.append("bws_cat=%s" % (",".join(s) or "none"))
         d, h = nearest_km(geom, whc, "name")
         if d < 25:
             out.append("WHC %.1f km (%s)" % (d, h))
