@@ -220,7 +220,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         if (formats.count("jsonl")) writers.push_back(make_jsonl_writer(to_stdout ? &std::cout : nullptr));
         if (!to_stdout) {
             if (formats.count("csv")) writers.push_back(make_csv_writer());
-            for (auto& w : setup.report_writers(formats)) writers.push_back(std::move(w));
+            for (auto& w : setup.report_writers(formats)) writers.push_back(std::move(w));  // incl. the portfolio roll-up
             writers.push_back(make_run_json_writer());
         }
         std::vector<OutputWriter*> raw;
@@ -272,7 +272,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["duplicate_id_examples"] = stats.duplicate_examples;
         for (const auto& n : sites->notes()) run["notes"].push_back(n);
         run["sites"] = sj;
-        run["portfolio"] = setup.portfolio_summary();
+        if (!to_stdout) run["portfolio"] = setup.portfolio_summary();
         for (auto* w : raw) w->finish(run);
 
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -3,7 +3,11 @@
 
 #include <filesystem>
 
+#include <mutex>
+
 #include "layers/catalog.h"
+#include "report/formats.h"
+#include "screen/assess.h"
 #include "sitescreen/version.h"
 
 namespace fs = std::filesystem;
@@ -24,25 +28,66 @@ void set_command_line(int argc, char** argv) {
 }
 const std::vector<std::string>& command_line() { return argv_store(); }
 
+// Feeds the portfolio roll-up (run.json) with every result, in input order.
+class PortfolioWriter : public OutputWriter {
+public:
+    explicit PortfolioWriter(Portfolio& p) : portfolio_(p) {}
+    void begin(const RunContext&) override {}
+    void write(const SiteResult& r, const Json&) override { portfolio_.add(r); }
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+
+private:
+    Portfolio& portfolio_;
+};
+
 struct ScreenSetup::Impl {
     std::shared_ptr<const LayerSet> layers;
+    std::unique_ptr<Assessor> assessor;
+    std::string profiles_dir;
+    Portfolio portfolio;
 };
 
 ScreenSetup::ScreenSetup() : impl_(std::make_unique<Impl>()) {}
 ScreenSetup::~ScreenSetup() = default;
 
-void ScreenSetup::prepare(std::shared_ptr<const LayerSet> layers) { impl_->layers = std::move(layers); }
-
-std::function<std::vector<double>(const Site&)> ScreenSetup::radii_resolver() const {
-    const std::vector<double> radii = options.radii_m;
-    return [radii](const Site&) { return radii; };
+void ScreenSetup::prepare(std::shared_ptr<const LayerSet> layers) {
+    impl_->layers = std::move(layers);
+    impl_->profiles_dir = profiles_path.empty() ? default_profiles_dir() : profiles_path;
+    AssessOptions ao;
+    ao.avoidance_search = !no_avoidance;
+    impl_->assessor = std::make_unique<Assessor>(load_profiles(impl_->profiles_dir), impl_->layers, ao);
+    if (options.radii_from_profile) {
+        // The summary's columns follow every profile's distances, in order.
+        std::set<double> all;
+        for (const auto& [type, p] : impl_->assessor->profiles())
+            for (double r : impl_->assessor->radii_for(type)) all.insert(r);
+        options.radii_m.assign(all.begin(), all.end());
+    }
 }
 
-std::function<void(SiteResult&, Screener&)> ScreenSetup::assessor() const { return {}; }
+std::function<std::vector<double>(const Site&)> ScreenSetup::radii_resolver() const {
+    if (!options.radii_from_profile) {
+        const std::vector<double> radii = options.radii_m;
+        return [radii](const Site&) { return radii; };
+    }
+    const Assessor* a = impl_->assessor.get();
+    return [a](const Site& s) { return a->radii_for(s.type); };
+}
 
-std::vector<std::unique_ptr<OutputWriter>> ScreenSetup::report_writers(const std::set<std::string>&) { return {}; }
+std::function<void(SiteResult&, Screener&)> ScreenSetup::assessor() const {
+    const Assessor* a = impl_->assessor.get();
+    return [a](SiteResult& r, Screener& screener) { a->assess(r, screener); };
+}
 
-Json ScreenSetup::portfolio_summary() const { return nullptr; }
+std::vector<std::unique_ptr<OutputWriter>> ScreenSetup::report_writers(const std::set<std::string>& formats) {
+    std::vector<std::unique_ptr<OutputWriter>> out;
+    out.push_back(std::make_unique<PortfolioWriter>(impl_->portfolio));
+    for (auto& w : make_report_writers(formats)) out.push_back(std::move(w));
+    return out;
+}
+
+Json ScreenSetup::portfolio_summary() const { return impl_->portfolio.summary(); }
 
 Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     Json run = Json::object();
@@ -57,6 +102,10 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     opts["feature_cap"] = options.feature_cap;
     opts["avoidance_search"] = !no_avoidance;
     run["options"] = opts;
+    Json profiles = Json::object();
+    profiles["folder"] = fs::absolute(impl_->profiles_dir).lexically_normal().string();
+    profiles["profiles"] = impl_->assessor->profiles_json();
+    run["profiles"] = std::move(profiles);
     const LayerSet& ls = *impl_->layers;
     const Catalog& cat = ls.catalog();
     Json catalog = Json::object();

@@ -451,7 +451,7 @@ struct FeatureAccum {
 
 }  // namespace
 
-VectorMeasurement VectorLayer::measure(const SiteGeometry& site) const {
+VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m) const {
     VectorMeasurement m;
     const std::vector<double>& radii = site.radii_m;
     const double max_r = radii.empty() ? 0.0 : radii.back();
@@ -580,13 +580,14 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site) const {
     };
     double reach = std::max(max_r, 1000.0) + footprint_reach;
     auto nearest = best_within(acc, reach);
-    while (!nearest && reach < 2.1e7) {
+    const double limit = nearest_limit_m > 0 ? nearest_limit_m : 2.1e7;
+    while (!nearest && reach < limit) {
         reach *= 4;
         near.clear();
         scan(reach, true);
         nearest = best_within(near, reach);
     }
-    if (!nearest) nearest = best_within(near, std::numeric_limits<double>::infinity());
+    if (!nearest) nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
     if (nearest) {
         m.nearest_feature = nearest->first;
         m.nearest_distance_m = nearest->second;

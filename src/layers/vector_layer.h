@@ -87,8 +87,10 @@ public:
     MultiPolygon feature_polygons(std::uint32_t feature) const;
     std::vector<Point> feature_points(std::uint32_t feature) const;
 
-    // Thread-safe: the layer is immutable after load.
-    VectorMeasurement measure(const SiteGeometry& site) const;
+    // Thread-safe: the layer is immutable after load. The nearest feature is
+    // searched for out to `nearest_limit_m` (unlimited by default); beyond it
+    // nearest_distance_m stays empty.
+    VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0) const;
 
 private:
     using IndexValue = std::pair<Box, std::uint32_t>;  // piece bounding box, piece index

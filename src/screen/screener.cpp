@@ -42,10 +42,11 @@ Screener::Screener(std::shared_ptr<const LayerSet> layers, ScreenOptions options
 Screener::~Screener() = default;
 
 SiteResult Screener::screen(const Site& site, const std::vector<double>& radii_m) {
-    return run(site, radii_m, nullptr);
+    return run(site, radii_m, nullptr, 0);
 }
 
-SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only) {
+SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only,
+                         double nearest_limit_m) {
     SiteResult r;
     r.site = site;
     if (site.error) return r;
@@ -59,7 +60,7 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             o.spec = &specs[i];
             if (specs[i].kind == LayerKind::Vector) {
                 o.vector_layer = layers_->vectors()[i].get();
-                o.vector = o.vector_layer->measure(*r.geometry);
+                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m);
             } else {
                 if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i]);
                 o.raster = readers_[i]->measure(*r.geometry);
@@ -85,7 +86,7 @@ SiteResult Screener::screen_moved(const Site& site, LonLat new_centre, const std
         const MultiPolygon xy = from.forward(site.footprint_ll);
         moved.footprint_ll = to.inverse(xy);
     }
-    return run(moved, radii_m, &only_layers);
+    return run(moved, radii_m, &only_layers, kMovedNearestLimitM);
 }
 
 // ---------------------------------------------------------------- JSON record

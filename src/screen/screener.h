@@ -70,7 +70,9 @@ public:
     SiteResult screen(const Site& site) { return screen(site, options_.radii_m); }
 
     // Measures a site at another location / footprint (the avoidance search),
-    // restricted to the layers whose ids are listed (all when empty).
+    // restricted to the layers whose ids are listed (all when empty). The
+    // nearest feature is looked for only out to kMovedNearestLimitM (10 km),
+    // enough for every proximity band of the profiles; beyond, it is null.
     SiteResult screen_moved(const Site& site, LonLat new_centre, const std::vector<double>& radii_m,
                             const std::vector<std::string>& only_layers);
 
@@ -78,7 +80,9 @@ public:
     const ScreenOptions& options() const { return options_; }
 
 private:
-    SiteResult run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only);
+    static constexpr double kMovedNearestLimitM = 10000;
+    SiteResult run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only,
+                   double nearest_limit_m);
     std::shared_ptr<const LayerSet> layers_;
     ScreenOptions options_;
     std::vector<std::unique_ptr<RasterReader>> readers_;  // per layer (null for vectors); opened lazily
