@@ -28,8 +28,8 @@ const std::pair<Criterion, const char*> kCriterionNames[] = {
 const std::set<std::string> kLayerKeys = {
     "id", "title", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
     "category_field", "categories", "criterion", "theme", "filter", "crs", "band", "categorical",
-    "units", "classes", "nodata", "provenance"};
-const std::set<std::string> kPresetOnlyKeys = {"source_note", "required_fields"};
+    "units", "classes", "nodata", "provenance", "required_fields"};
+const std::set<std::string> kPresetOnlyKeys = {"source_note"};
 const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date", "url", "demo", "note"};
 
 struct Where {
@@ -108,7 +108,8 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
         else if (key == "name_field") s.name_field = scalar(v, w, key);
         else if (key == "report_fields") s.report_fields = string_list(v, w, key);
         else if (key == "required_fields") {
-            if (required_fields) *required_fields = string_list(v, w, key);
+            s.required_fields = string_list(v, w, key);
+            if (required_fields) *required_fields = s.required_fields;
         } else if (key == "category_field") s.category_field = scalar(v, w, key);
         else if (key == "categories") {
             if (!v.IsMap()) fail(w, "'categories' must be a map of value -> {label, severity, zone}");
@@ -264,6 +265,7 @@ void load_into(Catalog& cat, const std::string& path, std::set<std::string>& vis
                 apply_keys(s, it->second, Where{path, s.id + "' (preset '" + s.preset}, true, &required);
             }
             apply_keys(s, node, lw, false, nullptr);
+            if (!node["required_fields"]) s.required_fields = required;
             if (!node["path"]) fail(lw, "missing 'path'");
             s.path_as_written = scalar(node["path"], lw, "path");
             if (is_gdal_name(s.path_as_written) || fs::path(s.path_as_written).is_absolute())
@@ -274,7 +276,6 @@ void load_into(Catalog& cat, const std::string& path, std::set<std::string>& vis
             for (const auto& other : cat.layers)
                 if (other.id == s.id) fail(lw, "duplicate layer id (first declared in " + other.catalog_file + ")");
             if (s.kind == LayerKind::Raster && !s.filter.empty()) fail(lw, "'filter' applies to vector layers only");
-            s.required_fields = required;
             cat.layers.push_back(std::move(s));
         }
     }
