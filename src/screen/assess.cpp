@@ -1,0 +1,1493 @@
+// Locate, Evaluate, verdict, mitigation, avoidance search and portfolio roll-up for screened sites (docs/leap.md).
+// Rules key on a layer's theme, criterion and category zone / severity, never on layer ids, so a
+// team's own layers (WDPA, official red lines) are judged like the shipped ones.
+#include "screen/assess.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+
+namespace sitescreen {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+int criterion_index(Criterion c) {
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
+        if (kTnfdCriteria[i] == c) return static_cast<int>(i);
+    return -1;
+}
+
+double round1(double x) { return std::round(x * 10.0) / 10.0; }
+double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+// "linear infrastructure" / "Linear-Infrastructure" -> "linear_infrastructure"
+std::string normalise_category(const std::string& s) {
+    std::string out;
+    for (char c : trim(s)) {
+        if (c == ' ' || c == '-') out += '_';
+        else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+std::string fmt_distance(double m) {
+    if (m < 1000) return fmt::format("{:.0f} m", m);
+    return fmt::format("{:.1f} km", m / 1000.0);
+}
+
+std::string fmt_thousands(double v) {
+    std::string digits = fmt::format("{:.0f}", std::fabs(v));
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return (v < 0 ? "-" : "") + out;
+}
+
+std::string fmt_share(double s) { return fmt::format("{:.0f} %", s * 100.0); }
+
+std::string theme_noun(const std::string& theme) {
+    if (theme == "red_line") return "ecological conservation red line";
+    if (theme == "protected_area") return "protected area";
+    if (theme == "heritage") return "World Heritage site";
+    if (theme == "water_stress") return "water-stress unit";
+    std::string s = theme;
+    std::replace(s.begin(), s.end(), '_', ' ');
+    return s.empty() ? "feature" : s;
+}
+
+// A number from a site attribute: numbers as such, text as typed in spreadsheets
+// ("1,500,000", " 2.9 "). Problems go to `notes`.
+std::optional<double> attr_number(const Json& attrs, const std::string& name, std::vector<std::string>& notes) {
+    if (name.empty() || !attrs.is_object() || !attrs.contains(name)) return std::nullopt;
+    const Json& v = attrs.at(name);
+    if (v.is_number()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d)) return d;
+        return std::nullopt;
+    }
+    if (!v.is_string()) return std::nullopt;
+    std::string t;
+    for (char c : trim(v.get<std::string>()))
+        if (c != ',' && c != '_' && c != ' ') t += c;
+    if (t.empty()) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const double d = std::stod(t, &used);
+        if (used == t.size() && std::isfinite(d)) return d;
+    } catch (const std::exception&) {
+    }
+    notes.push_back("attribute '" + name + "' = '" + v.get<std::string>() + "' is not a number: ignored");
+    return std::nullopt;
+}
+
+std::string attr_text(const Json& attrs, const std::string& name) {
+    if (name.empty() || !attrs.is_object() || !attrs.contains(name)) return "";
+    const Json& v = attrs.at(name);
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "";
+    return v.dump();
+}
+
+std::string fill(std::string text, const std::map<std::string, std::string>& vars) {
+    for (const auto& [k, v] : vars) {
+        const std::string ph = "{" + k + "}";
+        for (std::size_t pos = text.find(ph); pos != std::string::npos; pos = text.find(ph, pos + v.size()))
+            text.replace(pos, ph.size(), v);
+    }
+    return text;
+}
+
+// ------------------------------------------------------------------ figures
+
+struct SiteFigures {
+    std::string project_category;  // normalised
+    std::optional<double> annual_output, water_intensity, withdrawal_m3, footprint_ha, capacity_mw;
+    std::string withdrawal_from;   // how withdrawal_m3 was obtained
+    std::string footprint_from;
+    std::vector<std::string> notes;
+};
+
+SiteFigures read_figures(const Site& site, const Profile& p) {
+    SiteFigures f;
+    const auto& a = site.attributes;
+    f.project_category = normalise_category(attr_text(a, p.figures.project_category));
+    f.annual_output = attr_number(a, p.figures.annual_output, f.notes);
+    f.water_intensity = attr_number(a, p.figures.water_intensity, f.notes);
+    f.capacity_mw = attr_number(a, p.figures.capacity, f.notes);
+    if (auto w = attr_number(a, p.figures.annual_water, f.notes)) {
+        f.withdrawal_m3 = *w;
+        f.withdrawal_from = "attribute '" + p.figures.annual_water + "'";
+    } else if (f.annual_output && f.water_intensity) {
+        f.withdrawal_m3 = *f.annual_output * *f.water_intensity;
+        f.withdrawal_from = fmt::format("{} x {} m3/unit ('{}' x '{}')", fmt_thousands(*f.annual_output),
+                                        *f.water_intensity, p.figures.annual_output, p.figures.water_intensity);
+    } else if (f.annual_output && !f.water_intensity) {
+        f.notes.push_back("'" + p.figures.annual_output + "' given without '" + p.figures.water_intensity +
+                          "': water withdrawal not estimated");
+    }
+    if (auto h = attr_number(a, p.figures.footprint, f.notes)) {
+        f.footprint_ha = *h;
+        f.footprint_from = "attribute '" + p.figures.footprint + "'";
+    } else if (!site.footprint_ll.empty()) {
+        f.footprint_ha = geodesic::polygon_area_m2(site.footprint_ll) / 10000.0;
+        f.footprint_from = "polygon footprint";
+    }
+    return f;
+}
+
+// ------------------------------------------------------------------ findings
+
+struct FeatureRef {
+    std::string id, name, category, zone, label;
+    std::optional<int> severity;
+    std::optional<std::uint32_t> index;  // in the layer's features()
+};
+
+FeatureRef feature_ref(const LayerOutcome& o, std::uint32_t i) {
+    FeatureRef f;
+    f.index = i;
+    if (!o.vector_layer || i >= o.vector_layer->features().size()) {
+        f.id = std::to_string(i);
+        return f;
+    }
+    const VectorFeature& vf = o.vector_layer->features()[i];
+    f.id = vf.id;
+    f.name = vf.name;
+    f.category = vf.category;
+    auto it = o.spec->categories.find(vf.category);
+    if (it != o.spec->categories.end()) {
+        f.zone = it->second.zone;
+        f.label = it->second.label;
+        f.severity = it->second.severity;
+    }
+    return f;
+}
+
+// "protected area 'Wolong' (NR-01), Core zone (核心区)": the category's label from the catalog.
+std::string describe(const LayerSpec& s, const FeatureRef& f) {
+    std::string t = theme_noun(s.theme);
+    if (!f.name.empty()) t += " '" + f.name + "'";
+    if (!f.id.empty()) t += " (" + f.id + ")";
+    if (!f.label.empty()) t += ", " + f.label;
+    else if (!f.category.empty()) t += ", " + f.category;
+    return t;
+}
+
+std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? " [demo layer]" : ""; }
+
+struct Fired {
+    std::string rule;
+    Level level = Level::Low;
+    std::string reason;        // without the level prefix
+    std::string layer;         // "" for rules not tied to a layer
+    FeatureRef feature;
+    std::string mitigation;    // mitigation key, "" for none
+    std::string condition;
+    std::string features_text; // what to move out of / away from
+    // The feature of `layer` the site is inside when that alone makes the rule fire (the
+    // avoidance search prunes around it).
+    std::optional<std::uint32_t> inside_index;
+};
+
+struct CriterionState {
+    bool assessed = false;
+    bool met = false;
+    std::optional<Rating> exposure;
+    std::string exposure_why;
+    std::string exposure_what;                        // ... the feature or class behind it, for texts
+    std::string exposure_layer;                       // the layer behind the highest exposure
+    std::optional<std::uint32_t> exposure_inside;     // ... and the feature, when inside one
+    Json evidence = Json::array();
+};
+
+struct NearFeature {
+    std::string text;
+    double distance_m = 0;
+};
+
+struct DriverEval {
+    Driver driver = Driver::LandUseChange;
+    Materiality profile_materiality = Materiality::None;
+    Materiality materiality = Materiality::None;
+    std::vector<std::string> materiality_why;
+    bool location_dependent = true;
+    Json pairs = Json::array();
+    std::optional<Rating> rating;
+    std::string rating_why;
+    std::string rating_features;  // the features behind the highest pair, for texts
+    std::string rating_layer;
+    std::optional<std::uint32_t> rating_inside;
+};
+
+struct Analysis {
+    std::array<CriterionState, 5> criteria;
+    std::vector<Fired> fired;
+    Json interface = Json::array();
+    Json context = Json::array();
+    std::vector<NearFeature> near;      // biodiversity features within the high band, not inside
+    std::vector<NearFeature> moderate;  // ... within the moderate band (pollution receptors)
+    std::vector<NearFeature> inside_bio;
+    std::optional<double> nearest_bio_m;
+    std::string nearest_bio_text;
+    std::optional<int> bws;
+    std::string bws_label, bws_text, bws_layer;
+    std::optional<double> natural_share;
+    double natural_radius_m = 0;
+    std::optional<bool> natural_at_site;
+    bool natural_met = false;
+    // Coverage: can the screen say anything here? (docs/leap.md, "not covered")
+    bool areal_layers = false;   // the catalog has rasters or water-stress units
+    bool areal_data = false;     // ... and one of them has data at the site
+    bool feature_nearby = false; // a non-context feature within the species screen distance
+    std::vector<DriverEval> drivers;
+    Level level = Level::Low;
+    bool covered() const { return !areal_layers || areal_data || feature_nearby || !fired.empty(); }
+};
+
+// The buffer of a measurement whose radius is nearest to `want` (index), or -1.
+template <class Buffers>
+int nearest_buffer(const Buffers& buffers, double want) {
+    int best = -1;
+    for (std::size_t i = 0; i < buffers.size(); ++i)
+        if (best < 0 || std::fabs(buffers[i].radius_m - want) < std::fabs(buffers[best].radius_m - want))
+            best = static_cast<int>(i);
+    return best;
+}
+
+Rating band_exposure(bool inside, double d, const ProximityRule& px) {
+    if (inside) return Rating::VeryHigh;
+    if (d <= px.high_within_m) return Rating::High;
+    if (d <= px.moderate_within_m) return Rating::Medium;
+    return Rating::Low;
+}
+
+Rating bws_exposure(int bws, const WaterStressRule& w) {
+    if (bws >= w.extreme_bws_cat) return Rating::VeryHigh;
+    if (bws >= w.high_bws_cat) return Rating::High;
+    if (bws >= w.medium_bws_cat) return Rating::Medium;
+    return Rating::Low;
+}
+
+// The Aqueduct category of a feature: its category value when it is an integer (bws_cat), else
+// the catalog's severity for it.
+std::optional<int> bws_of(const FeatureRef& f) {
+    try {
+        std::size_t used = 0;
+        const std::string c = trim(f.category);
+        const int v = std::stoi(c, &used);
+        if (used == c.size()) return v;
+    } catch (const std::exception&) {
+    }
+    return f.severity;
+}
+
+class Analyser {
+public:
+    // `light`: only what the verdict needs (the avoidance search evaluates thousands of positions).
+    Analyser(const Profile& p, const SiteFigures& f, const std::set<std::string>* only, bool light)
+        : p_(p), f_(f), only_(only), light_(light) {}
+
+    Analysis run(const SiteResult& r) {
+        for (const auto& o : r.layers) {
+            if (!o.spec) continue;
+            if (only_ && !only_->count(o.spec->id)) continue;
+            if (o.spec->criterion == Criterion::Context) {
+                context(o);
+                continue;
+            }
+            if (o.vector) vector(o);
+            else if (o.raster) raster(o);
+        }
+        drivers();
+        for (const auto& f : a_.fired) a_.level = std::max(a_.level, f.level);
+        return std::move(a_);
+    }
+
+private:
+    void add_evidence(const LayerSpec& s, Json ev, const std::string& status, std::optional<Rating> exposure,
+                      const std::string& why, std::optional<std::uint32_t> inside = std::nullopt,
+                      const std::string& what = "") {
+        const int ci = criterion_index(s.criterion);
+        if (ci < 0) return;
+        CriterionState& st = a_.criteria[ci];
+        if (status != "not_assessed") st.assessed = true;
+        if (status == "met") st.met = true;
+        if (exposure && (!st.exposure || *exposure > *st.exposure)) {
+            st.exposure = exposure;
+            st.exposure_why = why;
+            st.exposure_what = what.empty() ? why : what;
+            st.exposure_layer = s.id;
+            st.exposure_inside = inside;
+        }
+        if (light_) return;
+        ev["status"] = status;
+        ev["exposure"] = exposure ? Json(to_string(*exposure)) : Json(nullptr);
+        ev["why"] = why;
+        st.evidence.push_back(std::move(ev));
+    }
+
+    Json layer_head(const LayerSpec& s) const {
+        Json ev;
+        ev["layer"] = s.id;
+        ev["theme"] = s.theme;
+        if (s.provenance.demo) ev["demo"] = true;
+        return ev;
+    }
+
+    void context(const LayerOutcome& o) {
+        if (!o.vector || !o.vector->inside) return;
+        Json names = Json::array();
+        for (auto i : o.vector->inside_features) {
+            const FeatureRef f = feature_ref(o, i);
+            names.push_back(f.name.empty() ? f.id : f.name);
+        }
+        a_.context.push_back({{"layer", o.spec->id}, {"theme", o.spec->theme}, {"inside", names}});
+    }
+
+    void vector(const LayerOutcome& o) {
+        const LayerSpec& s = *o.spec;
+        const VectorMeasurement& v = *o.vector;
+        Json ev = layer_head(s);
+        Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
+        if (s.theme == "water_stress") {
+            water_vector(o, ev, summary);
+            return;
+        }
+        if (!v.nearest_distance_m && !v.inside) {
+            summary["distance_m"] = nullptr;
+            if (!light_) a_.interface.push_back(summary);
+            if (o.vector_layer && !o.vector_layer->features().empty())
+                // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
+                add_evidence(s, ev, "not_met", Rating::Low, "no feature within the search limit");
+            else
+                add_evidence(s, ev, "not_assessed", std::nullopt, "the layer has no features");
+            return;
+        }
+        const double d = v.inside ? 0.0 : *v.nearest_distance_m;
+        std::optional<std::uint32_t> fi;
+        if (v.inside && !v.inside_features.empty()) fi = v.inside_features.front();
+        else fi = v.nearest_feature;
+        const FeatureRef nearest = fi ? feature_ref(o, *fi) : FeatureRef{};
+        const std::string text = describe(s, nearest);
+        const Rating exposure = band_exposure(v.inside, d, p_.proximity);
+        const bool met = v.inside || d <= p_.proximity.sensitive_within_m;
+        if (d <= p_.proximity.species_screen_m) a_.feature_nearby = true;
+
+        ev["inside"] = v.inside;
+        ev["distance_m"] = round1(d);
+        ev["feature"] = {{"id", nearest.id}, {"name", nearest.name}, {"category", nearest.category}};
+        if (!nearest.zone.empty()) ev["feature"]["zone"] = nearest.zone;
+        if (v.inside && v.inside_features.size() > 1) {
+            Json all = Json::array();
+            for (std::size_t k = 0; k < v.inside_features.size() && k < 10; ++k) {
+                const FeatureRef f = feature_ref(o, v.inside_features[k]);
+                all.push_back({{"id", f.id}, {"name", f.name}, {"category", f.category}});
+            }
+            ev["inside_features"] = all;
+        }
+        // The smallest buffer reaching the feature: the distance at which the finding applies.
+        for (const auto& b : v.buffers)
+            if (b.radius_m >= d) {
+                ev["radius_m"] = b.radius_m;
+                ev["overlap_share"] = round3(b.overlap_share);
+                break;
+            }
+        std::string overlap_text;
+        if (v.footprint_area_m2 && v.footprint_overlap_area_m2 && *v.footprint_area_m2 > 0) {
+            const double share = *v.footprint_overlap_area_m2 / *v.footprint_area_m2;
+            ev["footprint_overlap_share"] = round3(share);
+            if (v.inside) overlap_text = " (" + fmt_share(share) + " of the footprint)";
+        }
+        std::string why = v.inside ? "inside " + text + overlap_text
+                                   : text + " at " + fmt_distance(d) +
+                                         (met ? fmt::format(" (within {})", fmt_distance(p_.proximity.sensitive_within_m))
+                                              : "");
+        summary["distance_m"] = round1(d);
+        summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
+        if (!light_) a_.interface.push_back(summary);
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s),
+                     v.inside ? nearest.index : std::nullopt, text);
+
+        if (s.criterion == Criterion::BiodiversityImportance) {
+            if (!a_.nearest_bio_m || d < *a_.nearest_bio_m) {
+                a_.nearest_bio_m = d;
+                a_.nearest_bio_text = text;
+            }
+            if (v.inside) a_.inside_bio.push_back({text, 0});
+            else if (d <= p_.proximity.high_within_m) a_.near.push_back({text, d});
+            if (!v.inside && d <= p_.proximity.moderate_within_m) a_.moderate.push_back({text, d});
+        }
+
+        // Inside rules of the profile, by theme (one finding per feature inside).
+        auto rule = p_.inside.find(s.theme);
+        if (rule != p_.inside.end() && v.inside)
+            for (auto i : v.inside_features) fire_inside(rule->second, s, feature_ref(o, i), overlap_text);
+
+        eia(o, d, nearest);
+    }
+
+    void fire_inside(const InsideRule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap) {
+        Fired x;
+        x.rule = rule.rule;
+        x.level = rule.level;
+        x.condition = rule.condition;
+        x.layer = s.id;
+        x.feature = f;
+        x.features_text = describe(s, f);
+        auto z = f.zone.empty() ? rule.zone_levels.end() : rule.zone_levels.find(f.zone);
+        if (z != rule.zone_levels.end()) {
+            x.rule += "." + f.zone;
+            x.level = z->second;
+            auto c = rule.zone_conditions.find(f.zone);
+            if (c != rule.zone_conditions.end()) x.condition = c->second;
+        }
+        x.inside_index = f.index;
+        x.reason = "inside " + x.features_text + overlap + demo_tag(s) + ": " + rule.because;
+        if (x.level == Level::NoGo) {
+            const auto& allowed = rule.allowed_project_categories;
+            if (!f_.project_category.empty() &&
+                std::find(allowed.begin(), allowed.end(), f_.project_category) != allowed.end()) {
+                x.level = *rule.allowed_level;
+                x.rule += ".allowed";
+                x.condition = rule.allowed_condition;
+                x.mitigation = "permit";
+                x.reason += "; project category '" + f_.project_category + "' is on the allowed list: " + x.condition;
+            } else {
+                x.mitigation = "relocate";
+                // Say how an exempt project would be recognised: the allowed list is closed.
+                if (!allowed.empty()) {
+                    std::string list;
+                    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                    x.reason += f_.project_category.empty()
+                                    ? "; exempt only for project categories " + list + " (set the site's '" +
+                                          p_.figures.project_category + "' attribute if one applies)"
+                                    : "; project category '" + f_.project_category + "' is not on the allowed list (" +
+                                          list + ")";
+                }
+            }
+        } else {
+            x.mitigation = "conditional";
+            if (!x.condition.empty()) x.reason += "; " + x.condition;
+        }
+        // One finding per rule and feature (a polygon footprint may touch a feature twice).
+        for (const auto& e : a_.fired)
+            if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
+        a_.fired.push_back(std::move(x));
+    }
+
+    void eia(const LayerOutcome& o, double d, const FeatureRef& nearest) {
+        const LayerSpec& s = *o.spec;
+        const auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), s.theme) != l.end(); };
+        const bool l1 = in(p_.eia.list1_themes), l2 = in(p_.eia.list2_themes);
+        if (!l1 && !l2) return;
+        const char* list = l1 ? "(一)" : "(二)";
+        auto fire = [&](const FeatureRef& f, const std::string& where, bool inside) {
+            Fired x;
+            if (inside) x.inside_index = f.index;
+            x.rule = l1 ? "cn.eia.sensitive_area.list1" : "cn.eia.sensitive_area.list2";
+            x.level = p_.eia.min_level;
+            x.layer = s.id;
+            x.feature = f;
+            x.features_text = describe(s, f);
+            x.reason = fmt::format("EIA sensitive area (建设项目环境影响评价分类管理名录 2021, {}): {} {}{}", list,
+                                   x.features_text, where, demo_tag(s));
+            for (const auto& e : a_.fired)
+                if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
+            a_.fired.push_back(std::move(x));
+        };
+        const VectorMeasurement& v = *o.vector;
+        if (v.inside) {
+            for (auto i : v.inside_features) fire(feature_ref(o, i), "(site inside)", true);
+        } else if (p_.eia.near_m > 0 && d <= p_.eia.near_m) {
+            fire(nearest, "at " + fmt_distance(d), false);
+        }
+    }
+
+    // Aqueduct's no-data class (-9999) or a category the catalog marks zone "nodata".
+    static bool water_nodata(int bws, const std::string& zone) { return zone == "nodata" || bws < -1; }
+
+    void water_vector(const LayerOutcome& o, Json& ev, Json& summary) {
+        const LayerSpec& s = *o.spec;
+        const VectorMeasurement& v = *o.vector;
+        a_.areal_layers = true;
+        if (!v.inside) {
+            summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
+            if (!light_) a_.interface.push_back(summary);
+            add_evidence(s, ev, "not_assessed", std::nullopt, "the site lies outside the layer's coverage");
+            return;
+        }
+        std::optional<int> worst;
+        FeatureRef worst_f;
+        for (auto i : v.inside_features) {
+            const FeatureRef f = feature_ref(o, i);
+            const auto b = bws_of(f);
+            if (b && !water_nodata(*b, f.zone) && (!worst || *b > *worst)) {
+                worst = b;
+                worst_f = f;
+            }
+        }
+        if (!worst) {
+            summary["distance_m"] = 0.0;
+            if (!light_) a_.interface.push_back(summary);
+            add_evidence(s, ev, "not_assessed", std::nullopt, "the unit has no water-stress category (no data)");
+            return;
+        }
+        water_finding(s, *worst, worst_f, ev, summary);
+    }
+
+    void water_finding(const LayerSpec& s, int bws, const FeatureRef& f, Json& ev, Json& summary) {
+        a_.areal_data = true;
+        std::string label, zone = f.zone;
+        auto c = s.categories.find(f.category);
+        if (c != s.categories.end()) label = c->second.label;
+        const bool arid = zone == "arid" || bws == -1;
+        const Rating exposure = arid ? p_.water_stress.arid_exposure : bws_exposure(bws, p_.water_stress);
+        const bool met = !arid && bws >= p_.water_stress.high_bws_cat;
+        std::string unit = theme_noun(s.theme);
+        if (!f.name.empty()) unit += " '" + f.name + "'";
+        if (!f.id.empty()) unit += " (" + f.id + ")";
+        std::string why = fmt::format("{}: bws_cat {}{}", unit, bws, label.empty() ? "" : " (" + label + ")");
+        if (met) why += fmt::format(" >= {} (high water stress)", p_.water_stress.high_bws_cat);
+        if (arid) why += ": arid and low water use, little water to draw on (rated " + std::string(to_string(exposure)) + ")";
+        ev["inside"] = true;
+        ev["feature"] = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
+        ev["bws_cat"] = bws;
+        if (!label.empty()) ev["bws_label"] = label;
+        if (arid) ev["arid"] = true;
+        summary["distance_m"] = 0.0;
+        summary["bws_cat"] = bws;
+        if (!light_) a_.interface.push_back(summary);
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), f.index,
+                     fmt::format("{} (bws_cat {})", unit, bws));
+        if (!a_.bws || bws > *a_.bws) {
+            a_.bws = bws;
+            a_.bws_label = label.empty() ? "bws_cat " + std::to_string(bws) : label;
+            a_.bws_text = unit;
+            a_.bws_layer = s.id;
+        }
+    }
+
+    void raster(const LayerOutcome& o) {
+        const LayerSpec& s = *o.spec;
+        const RasterMeasurement& m = *o.raster;
+        Json ev = layer_head(s);
+        Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}};
+        std::optional<long long> at_site;
+        if (m.value_at_site) at_site = std::llround(*m.value_at_site);
+        a_.areal_layers = true;
+        if (m.value_at_site || std::any_of(m.buffers.begin(), m.buffers.end(), [](const RasterBufferStats& b) { return b.valid_share > 0; }))
+            a_.areal_data = true;
+        auto class_of = [&](long long v) -> const ClassInfo* {
+            auto it = s.classes.find(v);
+            return it == s.classes.end() ? nullptr : &it->second;
+        };
+        summary["value_at_site"] = m.value_at_site ? Json(*m.value_at_site) : Json(nullptr);
+        const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(),
+                                           [](const auto& c) { return c.second.zone == "natural"; });
+        const int bi = nearest_buffer(m.buffers, p_.land_cover.radius_m);
+        const RasterBufferStats* buf = (bi >= 0 && m.buffers[bi].valid_share > 0) ? &m.buffers[bi] : nullptr;
+
+        if (s.categorical && has_zones) {
+            // Ecosystem integrity from land cover: share of natural classes around the site.
+            const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
+            std::optional<double> share;
+            if (buf) {
+                double sh = 0;
+                for (const auto& [value, frac] : buf->class_shares)
+                    if (const ClassInfo* ci = class_of(value); ci && ci->zone == "natural") sh += frac;
+                share = sh;
+            }
+            if (!c && !share) {
+                if (!light_) a_.interface.push_back(summary);
+                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at or around the site");
+                return;
+            }
+            const bool natural_here = c && c->zone == "natural";
+            const double thr = p_.land_cover.natural_share_threshold;
+            const bool met = share ? *share >= thr : natural_here;
+            Rating exposure = Rating::Low;
+            if (share) {
+                if (*share >= thr && natural_here) exposure = Rating::High;
+                else if (*share >= thr || natural_here) exposure = Rating::Medium;
+            } else if (natural_here) {
+                exposure = Rating::Medium;
+            }
+            const std::string cls = c ? c->label : (at_site ? std::to_string(*at_site) : "no data");
+            ev["value_at_site"] = at_site ? Json(*at_site) : Json(nullptr);
+            ev["class_at_site"] = cls;
+            if (c && !c->zone.empty()) ev["zone_at_site"] = c->zone;
+            if (buf) {
+                ev["radius_m"] = buf->radius_m;
+                ev["natural_share"] = round3(*share);
+            }
+            summary["class_at_site"] = cls;
+            if (share) summary["natural_share"] = round3(*share);
+            if (!light_) a_.interface.push_back(summary);
+            std::string why = "land cover at the site: " + cls + (natural_here ? " (natural)" : "");
+            if (share)
+                why += fmt::format("; natural {} within {}{}", fmt_share(*share), fmt_distance(buf->radius_m),
+                                   *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : "");
+            add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
+                         "natural land cover (" + cls + ")");
+            if (s.criterion == Criterion::EcosystemIntegrity) {
+                a_.natural_at_site = natural_here;
+                if (share) {
+                    a_.natural_share = share;
+                    a_.natural_radius_m = buf->radius_m;
+                }
+                a_.natural_met = a_.natural_met || met;
+            }
+            return;
+        }
+        if (s.categorical && s.theme == "water_stress") {
+            if (!at_site) {
+                if (!light_) a_.interface.push_back(summary);
+                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                return;
+            }
+            FeatureRef f;
+            f.category = std::to_string(*at_site);
+            if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
+            if (water_nodata(static_cast<int>(*at_site), f.zone)) {
+                if (!light_) a_.interface.push_back(summary);
+                add_evidence(s, ev, "not_assessed", std::nullopt, "no water-stress category at the site (no data)");
+                return;
+            }
+            water_finding(s, static_cast<int>(*at_site), f, ev, summary);
+            return;
+        }
+        if (s.categorical) {
+            const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
+            if (!at_site) {
+                if (!light_) a_.interface.push_back(summary);
+                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                return;
+            }
+            const std::string cls = c ? c->label : std::to_string(*at_site);
+            ev["value_at_site"] = *at_site;
+            ev["class_at_site"] = cls;
+            summary["class_at_site"] = cls;
+            if (!light_) a_.interface.push_back(summary);
+            if (!c || !c->severity) {
+                add_evidence(s, ev, "not_assessed", std::nullopt, "class '" + cls + "' has no severity in the catalog");
+                return;
+            }
+            const bool met = *c->severity >= p_.other_layers.raster_min_severity;
+            add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
+                         fmt::format("class at the site: {} (severity {}{}){}", cls, *c->severity,
+                                     met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : "", demo_tag(s)));
+            return;
+        }
+        // Continuous raster: rated only when the profile gives a threshold for its theme.
+        if (!light_) a_.interface.push_back(summary);
+        auto t = p_.other_layers.continuous_min.find(s.theme);
+        if (!m.value_at_site) {
+            add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+            return;
+        }
+        ev["value_at_site"] = *m.value_at_site;
+        if (t == p_.other_layers.continuous_min.end()) {
+            add_evidence(s, ev, "not_assessed", std::nullopt,
+                         "no threshold for theme '" + s.theme + "' in rules.other_layers.continuous_min");
+            return;
+        }
+        const bool met = *m.value_at_site >= t->second;
+        add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
+                     fmt::format("value at the site {} {} {}{}", *m.value_at_site, met ? ">=" : "<", t->second, demo_tag(s)));
+    }
+
+    void drivers() {
+        for (const auto& ds : p_.drivers) {
+            DriverEval e;
+            e.driver = ds.driver;
+            e.profile_materiality = e.materiality = ds.materiality;
+            if (!ds.source.empty()) e.materiality_why.push_back(ds.source);
+            adjust_materiality(e);
+            e.location_dependent = !ds.receptors.empty();
+            if (e.materiality == Materiality::None) {
+                e.rating_why = "not material for this site type";
+            } else if (!e.location_dependent) {
+                e.rating_why = fmt::format("location-independent driver: materiality {} carried to Assess (A1-A4), "
+                                           "not rated against the site's location", to_string(e.materiality));
+            } else {
+                const auto& row = p_.rating.matrix.at(e.materiality);
+                for (Criterion c : ds.receptors) {
+                    const CriterionState& st = a_.criteria[criterion_index(c)];
+                    Json pair = {{"driver", to_string(e.driver)}, {"receptor", to_string(c)},
+                                 {"materiality", to_string(e.materiality)}};
+                    if (!st.exposure) {
+                        pair["exposure"] = nullptr;
+                        pair["rating"] = nullptr;
+                        pair["trace"] = "not assessed: no layer speaks to " + std::string(to_string(c)) + " here";
+                        e.pairs.push_back(pair);
+                        continue;
+                    }
+                    const Rating rating = row[static_cast<int>(*st.exposure)];
+                    const std::string trace = fmt::format("materiality {} x exposure {} ({}) -> {}", to_string(e.materiality),
+                                                          to_string(*st.exposure), st.exposure_why, to_string(rating));
+                    pair["exposure"] = to_string(*st.exposure);
+                    pair["rating"] = to_string(rating);
+                    pair["trace"] = trace;
+                    e.pairs.push_back(pair);
+                    if (!e.rating || rating > *e.rating) {
+                        e.rating = rating;
+                        e.rating_why = trace;
+                        e.rating_features = st.exposure_what;
+                        e.rating_layer = st.exposure_layer;
+                        e.rating_inside = st.exposure_inside;
+                    }
+                }
+                if (!e.rating) e.rating_why = "no receptor assessed";
+            }
+            if (e.rating && e.location_dependent) {
+                const Level l = p_.rating.verdict_from_rating[static_cast<int>(*e.rating)];
+                if (l > Level::Low) {
+                    Fired x;
+                    x.rule = std::string("rating.") + to_string(e.driver);
+                    x.level = l;
+                    x.layer = e.rating_layer;
+                    x.inside_index = e.rating_inside;
+                    x.features_text = e.rating_features;
+                    x.reason = fmt::format("{} rated {}: {}", to_string(e.driver), to_string(*e.rating), e.rating_why);
+                    a_.fired.push_back(std::move(x));
+                }
+            }
+            a_.drivers.push_back(std::move(e));
+        }
+    }
+
+    void adjust_materiality(DriverEval& e) const {
+        if (e.materiality == Materiality::None) return;
+        const auto& fg = p_.figures;
+        if (e.driver == Driver::WaterUse && f_.withdrawal_m3) {
+            if (fg.large_withdrawal_m3_per_year && *f_.withdrawal_m3 >= *fg.large_withdrawal_m3_per_year) {
+                e.materiality = Materiality::High;
+                e.materiality_why.push_back(fmt::format(
+                    "expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year): high",
+                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.large_withdrawal_m3_per_year)));
+            } else if (fg.small_withdrawal_m3_per_year && *f_.withdrawal_m3 <= *fg.small_withdrawal_m3_per_year) {
+                e.materiality = Materiality::Low;
+                e.materiality_why.push_back(fmt::format(
+                    "expected withdrawal {} m3/yr ({}) <= {} (figures.small_withdrawal_m3_per_year): low",
+                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.small_withdrawal_m3_per_year)));
+            } else {
+                e.materiality_why.push_back(fmt::format("expected withdrawal {} m3/yr ({}): profile materiality kept",
+                                                        fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from));
+            }
+        }
+        if (e.driver == Driver::LandUseChange && f_.footprint_ha && fg.large_footprint_ha &&
+            *f_.footprint_ha >= *fg.large_footprint_ha && e.materiality < Materiality::High) {
+            e.materiality = static_cast<Materiality>(static_cast<int>(e.materiality) + 1);
+            e.materiality_why.push_back(fmt::format("footprint {:.1f} ha ({}) >= {} ha (figures.large_footprint_ha): raised to {}",
+                                                    *f_.footprint_ha, f_.footprint_from, *fg.large_footprint_ha,
+                                                    to_string(e.materiality)));
+        }
+    }
+
+    const Profile& p_;
+    const SiteFigures& f_;
+    const std::set<std::string>* only_;
+    bool light_;
+    Analysis a_;
+};
+
+Analysis analyse(const SiteResult& r, const Profile& p, const SiteFigures& f, const std::set<std::string>* only = nullptr,
+                 bool light = false) {
+    return Analyser(p, f, only, light).run(r);
+}
+
+// The most serious level a layer can produce under a profile, for the avoidance search's layer list.
+Level layer_potential(const LayerSpec& s, const Profile& p, const Analysis& a) {
+    if (s.criterion == Criterion::Context) return Level::Low;
+    Level pot = Level::Low;
+    auto rule = p.inside.find(s.theme);
+    if (rule != p.inside.end()) {
+        pot = std::max(pot, rule->second.level);
+        for (const auto& [z, l] : rule->second.zone_levels) pot = std::max(pot, l);
+    }
+    const auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), s.theme) != l.end(); };
+    if (in(p.eia.list1_themes) || in(p.eia.list2_themes)) pot = std::max(pot, p.eia.min_level);
+    for (const auto& d : a.drivers) {
+        if (!d.location_dependent || d.materiality == Materiality::None) continue;
+        const DriverSpec* ds = p.driver(d.driver);
+        if (!ds || std::find(ds->receptors.begin(), ds->receptors.end(), s.criterion) == ds->receptors.end()) continue;
+        const Rating worst = p.rating.matrix.at(d.materiality)[static_cast<int>(Rating::VeryHigh)];
+        pot = std::max(pot, p.rating.verdict_from_rating[static_cast<int>(worst)]);
+    }
+    return pot;
+}
+
+// ------------------------------------------------------------------ avoidance search
+
+struct SearchResult {
+    Json json;
+    bool found = false;
+    std::string text;  // for the {alternative} placeholder
+};
+
+class AvoidanceSearch {
+public:
+    AvoidanceSearch(const SiteResult& r, const Profile& p, const SiteFigures& f, const Analysis& a,
+                    const LayerSet& layers, Screener& screener)
+        : r_(r), p_(p), f_(f), a_(a), layers_(layers), screener_(screener) {
+        const double lat0 = r_.site.lonlat.lat * kPi / 180.0;
+        kx_ = geodesic::prime_vertical_radius_m(r_.site.lonlat.lat) * std::cos(lat0) * kPi / 180.0;
+        ky_ = geodesic::meridional_radius_m(r_.site.lonlat.lat) * kPi / 180.0;
+        for (const auto& poly : r_.site.footprint_ll) {
+            for (const auto& q : poly.outer()) footprint_xy_.push_back(to_xy({q.x(), q.y()}));
+            for (const auto& h : poly.inners())
+                for (const auto& q : h) footprint_xy_.push_back(to_xy({q.x(), q.y()}));
+        }
+    }
+
+    SearchResult run() {
+        const Level site_level = a_.level;
+        // Acceptable: strictly below `cap`. A no-go site aims below no-go (or below high when the
+        // profile asks for a lower verdict, falling back to below no-go); a high site aims below high.
+        cap_ = (site_level == Level::NoGo && !p_.avoidance.lower_verdict) ? Level::NoGo : Level::High;
+        const Level fallback_cap = site_level == Level::NoGo ? Level::NoGo : cap_;
+
+        // Only the layers that can produce a level at or above the aim are measured.
+        for (const auto& s : layers_.catalog().layers)
+            if (layer_potential(s, p_, a_) >= cap_) ids_.insert(s.id);
+        for (const auto& s : layers_.catalog().layers)
+            if (ids_.count(s.id) && s.kind == LayerKind::Raster) radii_ = {p_.land_cover.radius_m};
+        id_list_.assign(ids_.begin(), ids_.end());
+
+        const double radius = p_.avoidance.search_radius_m, step = p_.avoidance.step_m;
+        const int rings = static_cast<int>(std::ceil(radius / step - 1e-9));
+        double prev = 0;
+        std::optional<SearchRing> fallback_ring;
+        std::optional<Best> best;
+        Level used_cap = cap_;
+        for (int k = 1; k <= rings && !best; ++k) {
+            const double d = std::min(k * step, radius);
+            // Bearings spaced so that neighbours on the ring are about step_m apart.
+            const int n = std::max(8, static_cast<int>(std::ceil(2 * kPi * d / step)));
+            SearchRing ring{prev, d, {}, {}};
+            const bool need_fallback = fallback_cap != cap_ && !fallback_ring;
+            for (int j = 0; j < n; ++j) {
+                const double bearing = 360.0 * j / n;
+                const Level l = level_at(geodesic::direct(r_.site.lonlat, bearing, d), need_fallback);
+                if (l < cap_) ring.clear.push_back(bearing);
+                else if (need_fallback && l < fallback_cap) ring.fallback.push_back(bearing);
+            }
+            if (!ring.clear.empty()) best = refine(ring, ring.clear, cap_);
+            else if (!ring.fallback.empty() && !fallback_ring) fallback_ring = ring;
+            prev = d;
+        }
+        if (!best && fallback_ring) {
+            best = refine(*fallback_ring, fallback_ring->fallback, fallback_cap);
+            used_cap = fallback_cap;
+        }
+        return report(best, used_cap, cap_);
+    }
+
+private:
+    struct SearchRing {
+        double inner_m, outer_m;
+        std::vector<double> clear, fallback;  // bearings
+    };
+    struct Best {
+        double distance_m, bearing_deg;
+        LonLat at;
+    };
+    // Every position closer than radius_m to xy is known to stay at `level` or above: it is
+    // inside the same feature that made the evaluated position fail.
+    struct Disc {
+        Point xy;
+        double radius_m;
+        Level level;
+    };
+
+    // A plate carree frame around the site (metres): accurate to about 1 % over the search
+    // radius, which the 0.9 safety factor on disc radii covers.
+    Point to_xy(LonLat p) const {
+        double dlon = p.lon - r_.site.lonlat.lon;
+        if (dlon > 180) dlon -= 360;
+        if (dlon < -180) dlon += 360;
+        return Point(dlon * kx_, (p.lat - r_.site.lonlat.lat) * ky_);
+    }
+
+    // `need_fallback`: the caller still needs to know whether a position is below no-go even
+    // when it is known to be at least high.
+    Level level_at(LonLat c, bool need_fallback) {
+        const Point q = to_xy(c);
+        Level known = Level::Low;
+        for (const auto& d : discs_)
+            if (d.level > known && std::hypot(q.x() - d.xy.x(), q.y() - d.xy.y()) < d.radius_m) known = d.level;
+        if (known == Level::NoGo || (known >= cap_ && !need_fallback)) {
+            ++pruned_;
+            return known;
+        }
+        ++evaluated_;
+        SiteResult m = screener_.screen_moved(r_.site, c, radii_, id_list_);
+        if (m.site.error) return Level::NoGo;  // cannot be screened there: never an answer
+        const Analysis there = analyse(m, p_, f_, &ids_, /*light=*/true);
+        if (there.level >= cap_) {
+            for (const auto& x : there.fired) {
+                if (x.level < cap_ || !x.inside_index || x.layer.empty()) continue;
+                const double depth = feature_depth(x.layer, *x.inside_index, q);
+                if (depth > 0.5 * p_.avoidance.step_m) discs_.push_back({q, depth, x.level});
+            }
+        }
+        return there.level;
+    }
+
+    // How far the site (its centre, or for a footprint its deepest vertex) can move and stay
+    // inside the feature, with a 0.9 safety factor; 0 when unknown.
+    double feature_depth(const std::string& layer, std::uint32_t index, Point at) {
+        const VectorLayer* vl = layers_.vector_layer(layer);
+        if (!vl) return 0;
+        auto key = std::make_pair(layer, index);
+        auto it = shapes_.find(key);
+        if (it == shapes_.end()) {
+            MultiPolygon xy;
+            for (const auto& poly : vl->feature_polygons(index)) {
+                Polygon px;
+                for (const auto& q : poly.outer()) px.outer().push_back(to_xy({q.x(), q.y()}));
+                for (const auto& h : poly.inners()) {
+                    px.inners().emplace_back();
+                    for (const auto& q : h) px.inners().back().push_back(to_xy({q.x(), q.y()}));
+                }
+                xy.push_back(std::move(px));
+            }
+            it = shapes_.emplace(key, std::move(xy)).first;
+        }
+        const MultiPolygon& shape = it->second;
+        if (shape.empty()) return 0;
+        std::vector<Point> probes;
+        if (footprint_xy_.empty()) probes.push_back(at);
+        else
+            for (const auto& v : footprint_xy_) probes.emplace_back(v.x() + at.x(), v.y() + at.y());
+        double depth = 0;
+        for (const auto& p : probes) {
+            if (!bg::covered_by(p, shape)) continue;
+            depth = std::max(depth, boundary_distance(p, shape));
+        }
+        return std::min(0.9 * depth, 2.0 * p_.avoidance.search_radius_m);
+    }
+
+    static double segment_distance(const Point& p, const Point& a, const Point& b) {
+        const double dx = b.x() - a.x(), dy = b.y() - a.y();
+        const double len2 = dx * dx + dy * dy;
+        double t = len2 > 0 ? ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / len2 : 0;
+        t = std::clamp(t, 0.0, 1.0);
+        return std::hypot(p.x() - (a.x() + t * dx), p.y() - (a.y() + t * dy));
+    }
+    static double ring_distance(const Point& p, const sitescreen::Ring& r) {
+        double d = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i + 1 < r.size(); ++i) d = std::min(d, segment_distance(p, r[i], r[i + 1]));
+        return d;
+    }
+    static double boundary_distance(const Point& p, const MultiPolygon& mp) {
+        double d = std::numeric_limits<double>::infinity();
+        for (const auto& poly : mp) {
+            d = std::min(d, ring_distance(p, poly.outer()));
+            for (const auto& h : poly.inners()) d = std::min(d, ring_distance(p, h));
+        }
+        return d;
+    }
+
+    // Bisection on distance along each clear bearing between the previous ring and this one;
+    // the nearest refined point wins (ties: the smaller bearing).
+    Best refine(const SearchRing& ring, const std::vector<double>& bearings, Level cap) {
+        constexpr std::size_t kMaxRefined = 24;
+        std::vector<double> picks;
+        if (bearings.size() <= kMaxRefined) picks = bearings;
+        else
+            for (std::size_t i = 0; i < kMaxRefined; ++i) picks.push_back(bearings[i * bearings.size() / kMaxRefined]);
+        const double tol = std::max(1.0, p_.avoidance.step_m / 16.0);
+        const bool need_fallback = cap != cap_;
+        std::optional<Best> best;
+        for (double b : picks) {
+            double lo = ring.inner_m, hi = ring.outer_m;
+            while (hi - lo > tol) {
+                const double mid = 0.5 * (lo + hi);
+                if (level_at(geodesic::direct(r_.site.lonlat, b, mid), need_fallback) < cap) hi = mid;
+                else lo = mid;
+            }
+            if (!best || hi < best->distance_m - 1e-9) best = Best{hi, b, geodesic::direct(r_.site.lonlat, b, hi)};
+        }
+        return *best;
+    }
+
+    SearchResult report(const std::optional<Best>& best, Level used_cap, Level aimed_cap) {
+        SearchResult out;
+        Json j;
+        const char* aim = aimed_cap == Level::NoGo ? "below no-go" : "below high";
+        j["found"] = best.has_value();
+        j["lon"] = nullptr;
+        j["lat"] = nullptr;
+        j["distance_m"] = nullptr;
+        j["bearing_deg"] = nullptr;
+        j["aim"] = aim;
+        j["clears"] = Json::array();
+        if (best) {
+            double dist = 0, az = 0;
+            geodesic::inverse(r_.site.lonlat, best->at, dist, az);
+            if (az < 0) az += 360.0;
+            j["lon"] = std::round(best->at.lon * 1e6) / 1e6;
+            j["lat"] = std::round(best->at.lat * 1e6) / 1e6;
+            j["distance_m"] = round1(dist);
+            j["bearing_deg"] = round1(az);
+            SiteResult m = screener_.screen_moved(r_.site, best->at, radii_, id_list_);
+            const Analysis there = analyse(m, p_, f_, &ids_);
+            for (const auto& x : a_.fired) {
+                if (x.level < used_cap || x.layer.empty()) continue;
+                bool still = false;
+                for (const auto& y : there.fired)
+                    if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap)
+                        still = true;
+                if (still) continue;
+                Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
+                if (!x.feature.id.empty() || !x.feature.name.empty())
+                    c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
+                c["what"] = x.features_text;
+                j["clears"].push_back(c);
+            }
+            j["level_at_alternative"] = to_string(there.level);
+            j["lowers_verdict"] = there.level < a_.level;
+            Json remaining = Json::array();
+            for (const auto& y : there.fired) remaining.push_back(std::string(to_string(y.level)) + ": " + y.reason);
+            j["remaining"] = remaining;
+            if (used_cap != aimed_cap)
+                j["note"] = "no location below high within the search radius: this one only clears the no-go rules";
+            out.found = true;
+            out.text = fmt::format(" Nearest location clear of every {} rule: {} at bearing {:.0f}° (lon {:.5f}, lat {:.5f}).",
+                                   used_cap == Level::NoGo ? "no-go" : "high-level", fmt_distance(dist), az,
+                                   best->at.lon, best->at.lat);
+        } else {
+            out.text = fmt::format(" No location within {} clears them: look in another area.",
+                                   fmt_distance(p_.avoidance.search_radius_m));
+        }
+        j["search_radius_m"] = p_.avoidance.search_radius_m;
+        j["step_m"] = p_.avoidance.step_m;
+        j["layers_checked"] = id_list_;
+        j["candidates_evaluated"] = evaluated_;
+        j["candidates_pruned"] = pruned_;
+        j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
+        if (!p_.avoidance.note.empty()) j["profile_note"] = p_.avoidance.note;
+        out.json = std::move(j);
+        return out;
+    }
+
+    const SiteResult& r_;
+    const Profile& p_;
+    const SiteFigures& f_;
+    const Analysis& a_;
+    const LayerSet& layers_;
+    Screener& screener_;
+    std::set<std::string> ids_;
+    std::vector<std::string> id_list_;
+    std::vector<double> radii_;
+    std::size_t evaluated_ = 0, pruned_ = 0;
+    Level cap_ = Level::NoGo;
+    double kx_ = 1, ky_ = 1;
+    std::vector<Point> footprint_xy_;  // footprint vertices relative to the site centre
+    std::vector<Disc> discs_;
+    std::map<std::pair<std::string, std::uint32_t>, MultiPolygon> shapes_;
+};
+
+// ------------------------------------------------------------------ JSON builders
+
+Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Analysis& a, const SiteFigures& f) {
+    Json j;
+    j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
+    j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", p.title}};
+    Json drivers = Json::array();
+    for (const auto& d : a.drivers) {
+        Json e = {{"driver", to_string(d.driver)},
+                  {"materiality", to_string(d.materiality)},
+                  {"profile_materiality", to_string(d.profile_materiality)},
+                  {"screened", d.materiality != Materiality::None},
+                  {"location_dependent", d.location_dependent},
+                  {"why", d.materiality_why}};
+        drivers.push_back(e);
+    }
+    j["l2"] = drivers;
+    j["l3"] = {{"context", a.context}, {"layers", a.interface}};
+    Json criteria = Json::object();
+    Json met = Json::array();
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i) {
+        const CriterionState& st = a.criteria[i];
+        const char* status = st.met ? "met" : st.assessed ? "not_met" : "not_assessed";
+        if (st.met) met.push_back(to_string(kTnfdCriteria[i]));
+        Json c = {{"status", status},
+                  {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
+                  {"evidence", st.evidence}};
+        if (st.evidence.empty()) c["why"] = "no layer in the catalog speaks to this criterion";
+        criteria[to_string(kTnfdCriteria[i])] = c;
+    }
+    j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", criteria}};
+    (void)f;
+    return j;
+}
+
+Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
+    Json j;
+    Json assets = Json::array();
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
+        for (const auto& ev : a.criteria[i].evidence)
+            if (ev.value("status", "") == "met")
+                assets.push_back({{"criterion", to_string(kTnfdCriteria[i])}, {"layer", ev["layer"]},
+                                  {"theme", ev["theme"]}, {"what", ev["why"]}});
+    Json drivers = Json::array();
+    for (const auto& d : a.drivers)
+        if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
+    j["e1"] = {{"assets", assets}, {"drivers", drivers}};
+    Json pairs = Json::array();
+    for (const auto& d : a.drivers)
+        for (const auto& pr : d.pairs) pairs.push_back(pr);
+    j["e2"] = pairs;
+
+    Json m = Json::object();
+    m["annual_output"] = f.annual_output ? Json(*f.annual_output) : Json(nullptr);
+    m["water_intensity_m3_per_unit"] = f.water_intensity ? Json(*f.water_intensity) : Json(nullptr);
+    m["annual_withdrawal_m3"] = f.withdrawal_m3 ? Json(round1(*f.withdrawal_m3)) : Json(nullptr);
+    if (f.withdrawal_m3) m["annual_withdrawal_from"] = f.withdrawal_from;
+    m["footprint_ha"] = f.footprint_ha ? Json(round3(*f.footprint_ha)) : Json(nullptr);
+    if (f.footprint_ha) m["footprint_from"] = f.footprint_from;
+    m["capacity_mw"] = f.capacity_mw ? Json(*f.capacity_mw) : Json(nullptr);
+    m["project_category"] = f.project_category.empty() ? Json(nullptr) : Json(f.project_category);
+    m["nearest_biodiversity_m"] = a.nearest_bio_m ? Json(round1(*a.nearest_bio_m)) : Json(nullptr);
+    if (a.nearest_bio_m) m["nearest_biodiversity_feature"] = a.nearest_bio_text;
+    m["bws_cat"] = a.bws ? Json(*a.bws) : Json(nullptr);
+    m["natural_share"] = a.natural_share ? Json(round3(*a.natural_share)) : Json(nullptr);
+    if (a.natural_share) m["natural_share_radius_m"] = a.natural_radius_m;
+    if (!f.notes.empty()) m["notes"] = f.notes;
+    j["e3"] = m;
+
+    Json per = Json::object();
+    std::optional<Rating> highest;
+    for (const auto& d : a.drivers) {
+        Json e = {{"materiality", to_string(d.materiality)},
+                  {"rating", d.rating ? Json(to_string(*d.rating)) : Json(nullptr)},
+                  {"trace", d.rating_why}};
+        if (d.rating && d.location_dependent) {
+            e["verdict_level"] = to_string(p.rating.verdict_from_rating[static_cast<int>(*d.rating)]);
+            if (!highest || *d.rating > *highest) highest = d.rating;
+        }
+        per[to_string(d.driver)] = e;
+    }
+    j["e4"] = {{"drivers", per},
+                           {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
+                           {"verdict_from_rating",
+                            highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
+    return j;
+}
+
+Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
+    std::vector<const Fired*> order;
+    for (const auto& f : a.fired) order.push_back(&f);
+    std::stable_sort(order.begin(), order.end(), [](const Fired* x, const Fired* y) { return x->level > y->level; });
+    Json reasons = Json::array(), rules = Json::array(), conditions = Json::array();
+    std::set<std::string> seen_rules, seen_conditions;
+    for (const Fired* f : order) {
+        reasons.push_back(std::string(to_string(f->level)) + ": " + f->reason);
+        if (seen_rules.insert(f->rule).second) rules.push_back(f->rule);
+        if (!f->condition.empty() && f->level < Level::NoGo && seen_conditions.insert(f->condition).second)
+            conditions.push_back(f->condition);
+    }
+    const bool covered = a.covered();
+    if (!covered) {
+        reasons.push_back(fmt::format(
+            "not covered: no raster or water-stress layer has data here and no feature lies within {}; "
+            "absence of findings is not evidence of low risk: screen with layers that cover this place",
+            fmt_distance(p.proximity.species_screen_m)));
+    } else if (order.empty()) {
+        std::optional<Rating> highest;
+        for (const auto& d : a.drivers)
+            if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
+        reasons.push_back(fmt::format("low: no rule fired; highest impact rating {}",
+                                      highest ? to_string(*highest) : "not assessed"));
+    }
+    if (fallback)
+        reasons.push_back(fmt::format("note: site type '{}' has no profile: screened with the '{}' profile (fallback)",
+                                      site_type, p.type));
+    return {{"level", covered ? to_string(a.level) : "not_covered"},
+            {"covered", covered},
+            {"profile", p.type},
+            {"reasons", reasons},
+            {"rules_fired", rules},
+            {"conditions", conditions}};
+}
+
+std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
+    std::string out;
+    std::vector<std::string> uniq;
+    for (const auto& s : v)
+        if (std::find(uniq.begin(), uniq.end(), s) == uniq.end()) uniq.push_back(s);
+    for (std::size_t i = 0; i < uniq.size() && i < max; ++i) {
+        if (i > 0) out += (i + 1 == std::min(uniq.size(), max) ? " and " : ", ");
+        out += uniq[i];
+    }
+    if (uniq.size() > max) out += fmt::format(" (and {} more)", uniq.size() - max);
+    return out;
+}
+
+Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, const SearchResult* search) {
+    struct Item {
+        std::string key, action, because;
+    };
+    std::vector<Item> items;
+    std::map<std::string, std::string> base = {
+        {"bws_cat", a.bws ? std::to_string(*a.bws) : "unknown"},
+        {"bws_label", a.bws_label.empty() ? "unknown" : a.bws_label},
+        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : "not estimated (no figures)"},
+        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : "unknown share"},
+        {"radius_m", fmt::format("{:.0f}", a.natural_share ? a.natural_radius_m : p.land_cover.radius_m)},
+        {"setback_m", fmt::format("{:.0f}", p.proximity.high_within_m)},
+        {"alternative", ""},
+        {"features", ""},
+        {"distance_m", ""},
+        {"condition", ""}};
+    auto add = [&](const std::string& key, std::map<std::string, std::string> vars, const std::string& because) {
+        for (const auto& [k, v] : base) vars.emplace(k, v);
+        items.push_back({key, fill(p.mitigation.at(key).action, vars), because});
+    };
+
+    // avoid: no-go findings, one step naming them all, with the alternative.
+    std::vector<std::string> nogo_features, nogo_reasons;
+    for (const auto& x : a.fired)
+        if (x.mitigation == "relocate") {
+            nogo_features.push_back(x.features_text);
+            nogo_reasons.push_back(x.reason);
+        }
+    if (!nogo_features.empty()) {
+        add("relocate", {{"features", join_texts(nogo_features)}, {"alternative", search ? search->text : ""}},
+            join_texts(nogo_reasons, 10));
+    } else if (a.level == Level::High && search && search->found) {
+        std::vector<std::string> high_features, high_reasons;
+        for (const auto& x : a.fired)
+            if (x.level == Level::High) {
+                high_features.push_back(x.features_text);
+                high_reasons.push_back(x.reason);
+            }
+        add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}}, join_texts(high_reasons, 10));
+    }
+    bool habitat_stays = false;
+    for (const auto& x : a.fired)
+        if (x.mitigation == "permit" || x.mitigation == "conditional") {
+            add(x.mitigation, {{"features", x.features_text}, {"condition", x.condition}}, x.reason);
+            habitat_stays = true;
+        }
+    const DriverEval* luc = nullptr;
+    const DriverEval* pol = nullptr;
+    const DriverEval* wat = nullptr;
+    for (const auto& d : a.drivers) {
+        if (d.driver == Driver::LandUseChange) luc = &d;
+        if (d.driver == Driver::Pollution) pol = &d;
+        if (d.driver == Driver::WaterUse) wat = &d;
+    }
+    const bool natural = a.natural_met && luc && luc->materiality != Materiality::None;
+    if (natural)
+        add("natural_land", {},
+            "ecosystem integrity met: " + a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why);
+
+    // minimise
+    const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
+    if (!a.near.empty() && bio_driver) {
+        std::vector<std::string> texts;
+        double dmin = a.near.front().distance_m;
+        for (const auto& n : a.near) {
+            texts.push_back(n.text);
+            dmin = std::min(dmin, n.distance_m);
+        }
+        add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
+            fmt::format("within {} of {} ({}): biodiversity importance met", fmt_distance(p.proximity.high_within_m),
+                        join_texts(texts), fmt_distance(dmin)));
+    }
+    if (pol && pol->rating && *pol->rating >= Rating::High) {
+        std::vector<std::string> texts;
+        for (const auto& n : a.inside_bio) texts.push_back(n.text);
+        for (const auto& n : a.moderate) texts.push_back(n.text);
+        add("pollution_control", {{"features", texts.empty() ? std::string("nearby habitats") : join_texts(texts)}},
+            "pollution rated " + std::string(to_string(*pol->rating)) + ": " + pol->rating_why);
+    }
+    if (wat && wat->materiality != Materiality::None &&
+        ((wat->rating && *wat->rating >= Rating::High) ||
+         (a.bws && *a.bws >= p.water_stress.high_bws_cat && wat->materiality >= Materiality::Medium))) {
+        add("water", {}, "water use rated " + std::string(wat->rating ? to_string(*wat->rating) : "n/a") + ": " + wat->rating_why);
+    }
+    // restore, offset: whatever natural habitat is taken or disturbed if the site goes ahead.
+    if (natural || habitat_stays) {
+        const std::string because = natural ? "natural land cover at the site: residual land take in natural habitat"
+                                            : "the site would stay inside a sensitive area (conditional)";
+        add("restore", {}, because);
+        add("offset", {}, because);
+    }
+
+    static const std::map<std::string, int> kStepRank = {{"avoid", 0}, {"minimise", 1}, {"restore", 2}, {"offset", 3}};
+    std::stable_sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
+        return kStepRank.at(p.mitigation.at(x.key).step) < kStepRank.at(p.mitigation.at(y.key).step);
+    });
+    Json out = Json::array();
+    for (const auto& it : items)
+        out.push_back({{"step", p.mitigation.at(it.key).step}, {"action", it.action}, {"because", it.because}, {"trigger", it.key}});
+    return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ Assessor
+
+Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
+    : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
+    if (!profiles_.count(options_.fallback_type)) {
+        std::string known;
+        for (const auto& [t, p] : profiles_) known += (known.empty() ? "" : ", ") + t;
+        throw InputError("profiles: fallback type '" + options_.fallback_type + "' has no profile (profiles: " +
+                         (known.empty() ? "none" : known) + ")");
+    }
+}
+
+const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
+    auto it = profiles_.find(type);
+    if (fallback) *fallback = it == profiles_.end();
+    return it != profiles_.end() ? it->second : profiles_.at(options_.fallback_type);
+}
+
+std::vector<double> Assessor::radii_for(const std::string& type) const { return profile_for(type).buffers_m; }
+
+Json Assessor::profiles_json() const {
+    Json j = Json::object();
+    for (const auto& [t, p] : profiles_) j[t] = profile_json(p);
+    j["fallback_type"] = options_.fallback_type;
+    return j;
+}
+
+void Assessor::assess(SiteResult& r, Screener& screener) const {
+    if (r.site.error || !r.geometry) return;
+    bool fallback = false;
+    const Profile& p = profile_for(r.site.type, &fallback);
+    const SiteFigures figures = read_figures(r.site, p);
+    const Analysis a = analyse(r, p, figures);
+
+    std::optional<SearchResult> search;
+    if (options_.avoidance_search && layers_ && a.level >= Level::High)
+        search = AvoidanceSearch(r, p, figures, a, *layers_, screener).run();
+
+    r.locate = locate_json(r, p, fallback, a, figures);
+    r.evaluate = evaluate_json(a, p, figures);
+    r.verdict = verdict_json(a, p, fallback, r.site.type);
+    r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
+    r.alternative = search ? search->json : Json(nullptr);
+}
+
+// ------------------------------------------------------------------ Portfolio
+
+namespace {
+const char* const kLevelOrder[] = {"low", "medium", "high", "no-go"};
+constexpr const char* kNotCovered = "not_covered";
+int level_rank(const std::string& s) {
+    for (int i = 0; i < 4; ++i)
+        if (s == kLevelOrder[i]) return i;
+    return -1;
+}
+}  // namespace
+
+void Portfolio::add(const SiteResult& r) {
+    ++total_;
+    if (r.site.error) {
+        ++errors_;
+        return;
+    }
+    if (!r.verdict.is_object() || !r.verdict.contains("level")) return;
+    ++assessed_;
+    const std::string level = r.verdict["level"].get<std::string>();
+    ++by_level_[level];
+    ++by_type_[r.site.type.empty() ? std::string("(none)") : r.site.type][level];
+    const int rank = level_rank(level);  // -1 for not_covered: outside the worst-of roll-up
+    if (rank > worst_) {
+        worst_ = rank;
+        worst_sites_.clear();
+    }
+    if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(r.site.id);
+    if (r.locate.is_object()) {
+        const Json& met = r.locate["l4"]["criteria_met"];
+        for (const auto& c : met) ++by_criterion_[c.get<std::string>()];
+    }
+    if (r.alternative.is_object()) {
+        ++searched_;
+        if (r.alternative.value("found", false)) {
+            ++found_;
+            alternative_distances_m_.push_back(r.alternative["distance_m"].get<double>());
+        }
+    }
+}
+
+Json Portfolio::summary() const {
+    Json j;
+    j["sites"] = total_;
+    j["assessed"] = assessed_;
+    j["errors"] = errors_;
+    Json by = Json::object(), share = Json::object();
+    for (int i = 3; i >= 0; --i) {
+        auto it = by_level_.find(kLevelOrder[i]);
+        const std::size_t n = it == by_level_.end() ? 0 : it->second;
+        by[kLevelOrder[i]] = n;
+        share[kLevelOrder[i]] = assessed_ ? round3(static_cast<double>(n) / assessed_) : 0.0;
+    }
+    {
+        auto it = by_level_.find(kNotCovered);
+        const std::size_t n = it == by_level_.end() ? 0 : it->second;
+        by[kNotCovered] = n;
+        share[kNotCovered] = assessed_ ? round3(static_cast<double>(n) / assessed_) : 0.0;
+    }
+    j["by_verdict"] = by;
+    j["share_by_verdict"] = share;
+    Json crit = Json::object();
+    for (Criterion c : kTnfdCriteria) {
+        auto it = by_criterion_.find(to_string(c));
+        crit[to_string(c)] = it == by_criterion_.end() ? 0 : it->second;
+    }
+    j["by_criterion"] = crit;
+    Json types = Json::object();
+    for (const auto& [t, levels] : by_type_) {
+        Json e = Json::object();
+        for (int i = 3; i >= 0; --i) {
+            auto it = levels.find(kLevelOrder[i]);
+            e[kLevelOrder[i]] = it == levels.end() ? 0 : it->second;
+        }
+        auto nc = levels.find(kNotCovered);
+        e[kNotCovered] = nc == levels.end() ? 0 : nc->second;
+        types[t] = e;
+    }
+    j["by_type"] = types;
+    Json alt = {{"searched", searched_}, {"found", found_}};
+    if (!alternative_distances_m_.empty()) {
+        std::vector<double> d = alternative_distances_m_;
+        std::sort(d.begin(), d.end());
+        alt["median_distance_m"] = round1(d[d.size() / 2]);
+        alt["max_distance_m"] = round1(d.back());
+    }
+    j["alternatives"] = alt;
+    j["roll_up"] = {{"rule", "worst"},
+                    {"level", worst_ >= 0 ? Json(kLevelOrder[worst_]) : Json(nullptr)},
+                    {"sites_at_level", worst_sites_},
+                    {"explanation",
+                     "the portfolio takes the worst site verdict (one no-go site makes the portfolio no-go); "
+                     "share_by_verdict gives the spread; not_covered sites (no layer has data there) are "
+                     "counted apart and do not enter the worst-of rule"}};
+    return j;
+}
+
+}  // namespace sitescreen

@@ -1,0 +1,66 @@
+// The assessment of a screened site: TNFD LEAP Locate (L1-L4) and Evaluate (E1-E4), the verdict,
+// mitigation-hierarchy recommendations, the avoidance search, and the portfolio roll-up (docs/leap.md).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "screen/profile.h"
+#include "screen/screener.h"
+
+namespace sitescreen {
+
+struct AssessOptions {
+    std::string fallback_type = "plant";  // profile for a site whose type has none (said so in the reasons)
+    bool avoidance_search = true;         // run the search for no-go and high sites
+};
+
+// Applies site-type profiles to screening results. Immutable after construction:
+// every const method may be called from several threads, each with its own Screener.
+class Assessor {
+public:
+    // Throws InputError when the fallback type has no profile.
+    Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options = {});
+
+    // The profile's default buffer distances for a site type (the fallback's for an unknown type).
+    std::vector<double> radii_for(const std::string& type) const;
+
+    // The profile for a site type; `fallback` tells whether the fallback was used.
+    const Profile& profile_for(const std::string& type, bool* fallback = nullptr) const;
+
+    // Fills r.locate, r.evaluate, r.verdict, r.mitigation and r.alternative. Error rows are left
+    // untouched (null fields). `screener` is used only by the avoidance search.
+    void assess(SiteResult& r, Screener& screener) const;
+
+    const std::map<std::string, Profile>& profiles() const { return profiles_; }
+    const AssessOptions& options() const { return options_; }
+    // The profiles as recorded in run.json.
+    Json profiles_json() const;
+
+private:
+    std::map<std::string, Profile> profiles_;
+    std::shared_ptr<const LayerSet> layers_;
+    AssessOptions options_;
+};
+
+// The portfolio roll-up for run.json: add every result in input order, then summary().
+class Portfolio {
+public:
+    void add(const SiteResult& r);
+    // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "by_criterion",
+    //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"}}
+    Json summary() const;
+
+private:
+    std::size_t total_ = 0, assessed_ = 0, errors_ = 0;
+    std::map<std::string, std::size_t> by_level_;       // verdict level -> sites
+    std::map<std::string, std::size_t> by_criterion_;   // criterion -> sites meeting it
+    std::map<std::string, std::map<std::string, std::size_t>> by_type_;  // type -> level -> sites
+    std::size_t searched_ = 0, found_ = 0;
+    std::vector<double> alternative_distances_m_;
+    int worst_ = -1;                                    // index into the level order
+    std::vector<std::string> worst_sites_;              // ids of the sites at the worst level (first 20)
+};
+
+}  // namespace sitescreen

@@ -1,0 +1,160 @@
+// Site-type profiles (plant, mine, charger): buffers, impact drivers, rule thresholds and mitigation texts, loaded from YAML (docs/leap.md).
+#pragma once
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "layers/catalog.h"
+
+namespace sitescreen {
+
+// The verdict scale, in increasing order of concern.
+enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
+const char* to_string(Level l);
+std::optional<Level> level_from_string(const std::string& s);
+
+// Exposure of a site to a receptor, and the rating of a driver x receptor pair.
+enum class Rating { Low = 0, Medium = 1, High = 2, VeryHigh = 3 };
+const char* to_string(Rating r);
+std::optional<Rating> rating_from_string(const std::string& s);
+
+// How material an impact driver is for a kind of site (source report's value-chain table).
+enum class Materiality { None = 0, Low = 1, Medium = 2, High = 3 };
+const char* to_string(Materiality m);
+std::optional<Materiality> materiality_from_string(const std::string& s);
+
+enum class Driver { LandUseChange, WaterUse, Pollution, Ghg };
+const char* to_string(Driver d);
+constexpr std::array<Driver, 4> kAllDrivers{Driver::LandUseChange, Driver::WaterUse, Driver::Pollution, Driver::Ghg};
+
+// The five TNFD sensitive-location criteria, in TNFD order.
+constexpr std::array<Criterion, 5> kTnfdCriteria{Criterion::BiodiversityImportance, Criterion::EcosystemIntegrity,
+                                                 Criterion::RapidDecline, Criterion::WaterRisk,
+                                                 Criterion::EcosystemServices};
+
+struct DriverSpec {
+    Driver driver = Driver::LandUseChange;
+    Materiality materiality = Materiality::None;
+    std::vector<Criterion> receptors;  // criteria whose findings this driver is rated against; empty: location-independent
+    std::string source;                // where the materiality comes from
+};
+
+// What being inside a feature of a layer with a given theme means, e.g. a red line or a nature reserve zone.
+struct InsideRule {
+    std::string theme;
+    std::string rule;                 // rule id reported in rules_fired
+    Level level = Level::High;        // when no zone matches
+    std::string because;              // the regulation or standard behind it
+    std::map<std::string, Level> zone_levels;            // ClassInfo.zone -> level (nature reserve zoning)
+    std::map<std::string, std::string> zone_conditions;  // zone -> condition to meet when the level is not no-go
+    std::string condition;                               // condition when the level is not no-go (no zone)
+    std::vector<std::string> allowed_project_categories; // project categories exempt from a no-go
+    std::optional<Level> allowed_level;                  // level for an allowed category
+    std::string allowed_condition;                       // what an allowed category must still obtain
+};
+
+struct ProximityRule {   // distance bands to biodiversity-important features (IFC PS6 screening practice, verify)
+    double sensitive_within_m = 2000;  // TNFD L4: "met" inside or within this distance (a property of the place)
+    double high_within_m = 2000;       // exposure bands (a property of the site type's reach)
+    double moderate_within_m = 5000;
+    double species_screen_m = 10000;
+};
+
+struct WaterStressRule {  // Aqueduct baseline water stress categories
+    int medium_bws_cat = 2;
+    int high_bws_cat = 3;
+    int extreme_bws_cat = 4;
+    // Aqueduct "arid and low water use" (bws_cat -1, or category zone "arid"): the stress ratio
+    // says little where there is almost no water; rated with this exposure instead.
+    Rating arid_exposure = Rating::Medium;
+};
+
+struct LandCoverRule {
+    double radius_m = 1000;               // buffer whose class shares are rated
+    double natural_share_threshold = 0.5; // natural share at or above which ecosystem integrity is "met"
+};
+
+struct EiaRule {  // 建设项目环境影响评价分类管理名录 (2021) sensitive areas
+    std::vector<std::string> list1_themes;  // (一)
+    std::vector<std::string> list2_themes;  // (二)
+    double near_m = 0;                       // also named when within this distance (0: inside only)
+    Level min_level = Level::Medium;
+};
+
+struct OtherLayersRule {
+    int raster_min_severity = 3;                  // categorical raster classes at or above this severity "meet" their criterion
+    std::map<std::string, double> continuous_min; // theme -> value at or above which a continuous raster "meets"
+};
+
+struct FiguresSpec {
+    // Site attribute names (the user's columns).
+    std::string project_category = "project_category";
+    std::string annual_output = "annual_output";
+    std::string water_intensity = "water_intensity_m3_per_unit";
+    std::string annual_water = "annual_water_m3";
+    std::string footprint = "footprint_ha";
+    std::string capacity = "capacity_mw";
+    // Thresholds that raise or lower a driver's materiality for this site.
+    std::optional<double> large_withdrawal_m3_per_year;
+    std::optional<double> small_withdrawal_m3_per_year;
+    std::optional<double> large_footprint_ha;
+    std::optional<double> reference_water_intensity_m3_per_unit;  // quoted in texts, never used to invent a figure
+};
+
+struct RatingSpec {
+    // materiality (low, medium, high) -> rating per exposure (low, medium, high, very_high)
+    std::map<Materiality, std::array<Rating, 4>> matrix;
+    std::array<Level, 4> verdict_from_rating{Level::Low, Level::Low, Level::Medium, Level::High};
+};
+
+struct AvoidanceSpec {
+    double search_radius_m = 20000;
+    double step_m = 500;
+    bool lower_verdict = false;   // a no-go site's alternative must also be below "high"
+    std::string note;
+};
+
+struct MitigationText {
+    std::string step;    // avoid | minimise | restore | offset
+    std::string action;  // may hold {placeholders}, see docs/leap.md
+};
+
+// The mitigation entries every profile must define.
+extern const std::vector<std::string> kMitigationKeys;
+
+struct Profile {
+    std::string file;         // where it was loaded from (for messages and run.json)
+    std::string type;
+    std::string title;
+    std::string value_chain;  // upstream | midstream | downstream
+    std::vector<double> buffers_m;
+    std::vector<DriverSpec> drivers;  // in kAllDrivers order
+    FiguresSpec figures;
+    RatingSpec rating;
+    ProximityRule proximity;
+    std::map<std::string, InsideRule> inside;  // by theme
+    WaterStressRule water_stress;
+    LandCoverRule land_cover;
+    EiaRule eia;
+    OtherLayersRule other_layers;
+    AvoidanceSpec avoidance;
+    std::map<std::string, MitigationText> mitigation;
+
+    const DriverSpec* driver(Driver d) const;
+};
+
+// Loads and validates one profile; throws InputError "<file>: <key>: <problem>".
+Profile load_profile(const std::string& path);
+// Loads every *.yaml in a folder (README and other files ignored), keyed by type;
+// throws when two files declare the same type or the folder has none.
+std::map<std::string, Profile> load_profiles(const std::string& dir);
+// $SITESCREEN_PROFILES, else <exe>/../share/sitescreen/config/profiles, else the source tree's config/profiles.
+std::string default_profiles_dir();
+
+// The profile as recorded in run.json.
+Json profile_json(const Profile& p);
+
+}  // namespace sitescreen

@@ -1,0 +1,737 @@
+// LEAP assessment on hand-built layers: verdicts, China rules, mitigation order, the avoidance
+// search (checked against a brute-force grid) and the portfolio roll-up.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <gdal.h>
+#include <ogr_srs_api.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "geo/geodesic.h"
+#include "geo/local_frame.h"
+#include "io/site_reader.h"
+#include "layers/catalog.h"
+#include "screen/assess.h"
+
+using namespace sitescreen;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kProfiles = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
+
+// Degrees per km near latitude 30 (good to ~0.1 %, enough for placing test features).
+constexpr double kLat0 = 30.0;
+double dlat(double km) { return km / 110.85; }
+double dlon(double km) { return km / (111.32 * std::cos(kLat0 * 3.14159265358979323846 / 180.0)); }
+
+// Point `east_km` / `north_km` from `c`, along geodesics (exact distances for the assertions).
+LonLat offset(LonLat c, double east_km, double north_km) {
+    LonLat p = c;
+    if (east_km != 0) p = geodesic::direct(p, east_km > 0 ? 90.0 : 270.0, std::fabs(east_km) * 1000.0);
+    if (north_km != 0) p = geodesic::direct(p, north_km > 0 ? 0.0 : 180.0, std::fabs(north_km) * 1000.0);
+    return p;
+}
+
+// A lon/lat box around c, half sizes in km, as a closed CCW ring of [lon, lat] pairs.
+std::vector<LonLat> box(LonLat c, double half_w_km, double half_h_km) {
+    const double w = dlon(half_w_km), h = dlat(half_h_km);
+    return {{c.lon - w, c.lat - h}, {c.lon + w, c.lat - h}, {c.lon + w, c.lat + h}, {c.lon - w, c.lat + h}, {c.lon - w, c.lat - h}};
+}
+std::vector<LonLat> lonlat_box(double w, double s, double e, double n) {
+    return {{w, s}, {e, s}, {e, n}, {w, n}, {w, s}};
+}
+
+std::string ring_json(const std::vector<LonLat>& r, bool reverse = false) {
+    std::vector<LonLat> v = r;
+    if (reverse) std::reverse(v.begin(), v.end());
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + fmt::format("[{:.9f},{:.9f}]", v[i].lon, v[i].lat);
+    return s + "]";
+}
+std::string polygon_json(const std::vector<LonLat>& outer, const std::vector<LonLat>* hole = nullptr) {
+    std::string s = R"({"type":"Polygon","coordinates":[)" + ring_json(outer);
+    if (hole) s += "," + ring_json(*hole, true);
+    return s + "]}";
+}
+std::string collection(const std::vector<std::pair<std::string, std::string>>& features) {
+    std::string s = R"({"type":"FeatureCollection","features":[)";
+    for (std::size_t i = 0; i < features.size(); ++i)
+        s += (i ? "," : "") + std::string(R"({"type":"Feature","properties":)") + features[i].first +
+             R"(,"geometry":)" + features[i].second + "}";
+    return s + "]}";
+}
+
+Polygon to_polygon(const std::vector<LonLat>& outer, const std::vector<LonLat>* hole = nullptr) {
+    Polygon p;
+    for (const auto& q : outer) p.outer().push_back(Point(q.lon, q.lat));
+    if (hole) {
+        p.inners().resize(1);
+        for (auto it = hole->rbegin(); it != hole->rend(); ++it) p.inners()[0].push_back(Point(it->lon, it->lat));
+    }
+    bg::correct(p);
+    return p;
+}
+
+struct Scratch {
+    fs::path dir;
+    Scratch() {
+        std::string tmpl = (fs::temp_directory_path() / "sitescreen-assess-XXXXXX").string();
+        dir = ::mkdtemp(tmpl.data());
+    }
+    ~Scratch() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream((dir / name).string(), std::ios::binary) << text;
+        return (dir / name).string();
+    }
+};
+
+LayerSpec vector_spec(const std::string& id, const std::string& path, Criterion c, const std::string& theme) {
+    LayerSpec s;
+    s.id = id;
+    s.title = id;
+    s.kind = LayerKind::Vector;
+    s.path = s.path_as_written = path;
+    s.catalog_file = "test";
+    s.criterion = c;
+    s.theme = theme;
+    s.id_field = "fid";
+    s.name_field = "name";
+    return s;
+}
+
+// Test world near (100..103.5 E, 29..32 N):
+//   red line      box 10 km x 3 km around A = (100.0, 30.0)
+//   reserve       core +-1 km, buffer +-2 km, experimental +-3 km around B = (100.5, 30.0)
+//   wetland       box +-1 km around C = (101.0, 30.0)
+//   water stress  bws_cat 1 west of 101.5 E, 4 from 101.5 to 102.5, 3 from 102.5 to 103.5
+//   land cover    tree cover (natural) west of 101.0 E, cropland east, around (101.0, 31.0)
+//   admin         one province over everything
+struct World {
+    Scratch scratch;
+    LonLat a{100.0, 30.0}, b{100.5, 30.0}, c{101.0, 30.0};
+    std::vector<Polygon> no_go;  // the plant profile's no-go features, for brute-force checks
+    std::shared_ptr<const LayerSet> layers;
+    std::map<std::string, Profile> profiles;
+
+    World() {
+        Catalog cat;
+        cat.file = "test";
+        const auto red = box(a, 5, 1.5);
+        cat.layers.push_back(vector_spec(
+            "t_redline",
+            scratch.write("redline.geojson", collection({{R"({"fid":"RL-1","name":"Test red line"})", polygon_json(red)}})),
+            Criterion::BiodiversityImportance, "red_line"));
+        no_go.push_back(to_polygon(red));
+
+        const auto core = box(b, 1, 1), buf = box(b, 2, 2), exp = box(b, 3, 3);
+        LayerSpec nr = vector_spec(
+            "t_reserves",
+            scratch.write("reserves.geojson",
+                          collection({{R"({"fid":"NR-1c","name":"Test reserve","zone_en":"core"})", polygon_json(core)},
+                                      {R"({"fid":"NR-1b","name":"Test reserve","zone_en":"buffer"})", polygon_json(buf, &core)},
+                                      {R"({"fid":"NR-1e","name":"Test reserve","zone_en":"experimental"})",
+                                       polygon_json(exp, &buf)}})),
+            Criterion::BiodiversityImportance, "protected_area");
+        nr.category_field = "zone_en";
+        nr.categories["core"] = ClassInfo{"Core zone", 3, "core"};
+        nr.categories["buffer"] = ClassInfo{"Buffer zone", 2, "buffer"};
+        nr.categories["experimental"] = ClassInfo{"Experimental zone", 1, "experimental"};
+        cat.layers.push_back(nr);
+        no_go.push_back(to_polygon(buf));  // core and buffer together
+
+        cat.layers.push_back(vector_spec(
+            "t_wetlands",
+            scratch.write("wetlands.geojson", collection({{R"({"fid":"WL-1","name":"Test marsh"})", polygon_json(box(c, 1, 1))}})),
+            Criterion::BiodiversityImportance, "wetland"));
+
+        LayerSpec ws = vector_spec(
+            "t_water",
+            scratch.write("water.geojson",
+                          collection({{R"({"fid":"W-1","name":"West basin","bws_cat":1})", polygon_json(lonlat_box(99, 29, 101.5, 32))},
+                                      {R"({"fid":"W-2","name":"Dry basin","bws_cat":4})", polygon_json(lonlat_box(101.5, 29, 102.5, 32))},
+                                      {R"({"fid":"W-3","name":"East basin","bws_cat":3})",
+                                       polygon_json(lonlat_box(102.5, 29, 103.5, 32))}})),
+            Criterion::WaterRisk, "water_stress");
+        ws.category_field = "bws_cat";
+        const char* labels[] = {"Arid and low water use", "Low", "Low-medium", "Medium-high", "High", "Extremely high"};
+        for (int k = -1; k <= 4; ++k) ws.categories[std::to_string(k)] = ClassInfo{labels[k + 1], std::max(0, k), ""};
+        cat.layers.push_back(ws);
+
+        LayerSpec admin = vector_spec(
+            "t_admin",
+            scratch.write("admin.geojson",
+                          collection({{R"({"fid":"P-1","name":"Testprovince"})", polygon_json(lonlat_box(99, 29, 103.5, 32))}})),
+            Criterion::Context, "admin");
+        cat.layers.push_back(admin);
+
+        LayerSpec lc;
+        lc.id = "t_landcover";
+        lc.title = "land cover";
+        lc.kind = LayerKind::Raster;
+        lc.path = lc.path_as_written = write_landcover(scratch.dir / "landcover.tif");
+        lc.catalog_file = "test";
+        lc.criterion = Criterion::EcosystemIntegrity;
+        lc.theme = "land_cover";
+        lc.categorical = true;
+        lc.classes[10] = ClassInfo{"Tree cover", std::nullopt, "natural"};
+        lc.classes[40] = ClassInfo{"Cropland", std::nullopt, "modified"};
+        cat.layers.push_back(lc);
+
+        layers = LayerSet::open(cat);
+        profiles = load_profiles(kProfiles);
+    }
+
+    // 0.001-degree GeoTIFF over (100.9..101.1, 30.9..31.1): tree cover west of 101.0, cropland east.
+    static std::string write_landcover(const fs::path& path) {
+        GDALAllRegister();
+        GDALDriverH drv = GDALGetDriverByName("GTiff");
+        const int n = 200;
+        GDALDatasetH ds = GDALCreate(drv, path.string().c_str(), n, n, 1, GDT_Byte, nullptr);
+        double gt[6] = {100.9, 0.001, 0, 31.1, 0, -0.001};
+        GDALSetGeoTransform(ds, gt);
+        OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+        OSRImportFromEPSG(srs, 4326);
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        GDALSetSpatialRef(ds, srs);
+        OSRDestroySpatialReference(srs);
+        std::vector<unsigned char> row(n);
+        for (int x = 0; x < n; ++x) row[x] = x < n / 2 ? 10 : 40;
+        GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+        for (int y = 0; y < n; ++y)
+            if (GDALRasterIO(band, GF_Write, 0, y, n, 1, row.data(), n, 1, GDT_Byte, 0, 0) != CE_None) break;
+        GDALClose(ds);
+        return path.string();
+    }
+};
+
+World& world() {
+    static World w;
+    return w;
+}
+
+Site make_site(const std::string& id, LonLat p, const std::string& type = "plant", Json attributes = Json::object()) {
+    Site s;
+    s.id = id;
+    s.where = "test:" + id;
+    s.type = type;
+    s.lonlat = p;
+    s.has_coordinates = true;
+    s.attributes = std::move(attributes);
+    return s;
+}
+
+SiteResult assess_with(const Assessor& assessor, const Site& s) {
+    Screener screener(world().layers, ScreenOptions{});
+    SiteResult r = screener.screen(s, assessor.radii_for(s.type));
+    assessor.assess(r, screener);
+    return r;
+}
+
+SiteResult assess_site(const Site& s) {
+    static const Assessor assessor(world().profiles, world().layers);
+    return assess_with(assessor, s);
+}
+
+std::string level(const SiteResult& r) { return r.verdict.at("level").get<std::string>(); }
+
+bool has_rule(const SiteResult& r, const std::string& rule) {
+    for (const auto& x : r.verdict.at("rules_fired"))
+        if (x.get<std::string>() == rule) return true;
+    return false;
+}
+
+std::vector<std::string> steps(const SiteResult& r) {
+    std::vector<std::string> out;
+    for (const auto& m : r.mitigation) out.push_back(m.at("step").get<std::string>() + ":" + m.at("trigger").get<std::string>());
+    return out;
+}
+
+bool has_step(const SiteResult& r, const std::string& step_trigger) {
+    const auto s = steps(r);
+    return std::find(s.begin(), s.end(), step_trigger) != s.end();
+}
+
+bool any_avoid(const SiteResult& r) {
+    for (const auto& m : r.mitigation)
+        if (m.at("step") == "avoid") return true;
+    return false;
+}
+
+std::string criterion_status(const SiteResult& r, const char* c) {
+    return r.locate.at("l4").at("criteria").at(c).at("status").get<std::string>();
+}
+
+std::string joined_reasons(const SiteResult& r) {
+    std::string s;
+    for (const auto& x : r.verdict.at("reasons")) s += x.get<std::string>() + "\n";
+    return s;
+}
+
+// Mitigation steps must follow the hierarchy avoid -> minimise -> restore -> offset.
+void expect_hierarchy_order(const SiteResult& r) {
+    const std::vector<std::string> order = {"avoid", "minimise", "restore", "offset"};
+    int last = -1;
+    for (const auto& m : r.mitigation) {
+        const int rank = static_cast<int>(std::find(order.begin(), order.end(), m.at("step").get<std::string>()) - order.begin());
+        EXPECT_GE(rank, last) << r.mitigation.dump(1);
+        last = rank;
+        EXPECT_FALSE(m.at("because").get<std::string>().empty());
+        EXPECT_EQ(m.at("action").get<std::string>().find('{'), std::string::npos) << "unfilled placeholder";
+    }
+}
+
+bool inside_any(const std::vector<Polygon>& polys, LonLat p) {
+    for (const auto& poly : polys)
+        if (bg::covered_by(Point(p.lon, p.lat), poly)) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
+    const SiteResult r = assess_site(make_site("A", offset(world().a, 0, -0.5)));
+    EXPECT_EQ(level(r), "no-go") << joined_reasons(r);
+    EXPECT_TRUE(has_rule(r, "cn.ecrl.inside"));
+    EXPECT_TRUE(has_rule(r, "cn.eia.sensitive_area.list2"));  // red lines are (二) sensitive areas
+    EXPECT_NE(joined_reasons(r).find("生态保护红线"), std::string::npos);
+    ASSERT_FALSE(r.mitigation.empty());
+    EXPECT_EQ(r.mitigation[0]["step"], "avoid");
+    EXPECT_EQ(r.mitigation[0]["trigger"], "relocate");
+    EXPECT_NE(r.mitigation[0]["action"].get<std::string>().find("Nearest location clear"), std::string::npos);
+    EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
+    EXPECT_EQ(criterion_status(r, "water_risk"), "not_met");
+    EXPECT_EQ(criterion_status(r, "rapid_decline"), "not_assessed");
+    EXPECT_EQ(r.locate["l3"]["context"][0]["inside"][0], "Testprovince");
+    ASSERT_TRUE(r.alternative.is_object());
+    EXPECT_TRUE(r.alternative["found"].get<bool>());
+    expect_hierarchy_order(r);
+}
+
+TEST(Assess, RedLineAllowedCategoryNeedsProvincialDetermination) {
+    const SiteResult r = assess_site(
+        make_site("A-linear", offset(world().a, 0, -0.5), "plant", {{"project_category", "Linear infrastructure"}}));
+    EXPECT_EQ(level(r), "high") << joined_reasons(r);
+    EXPECT_TRUE(has_rule(r, "cn.ecrl.inside.allowed"));
+    EXPECT_NE(r.verdict["conditions"].dump().find("不可避让论证"), std::string::npos);
+    EXPECT_TRUE(has_step(r, "avoid:permit"));
+    EXPECT_FALSE(has_step(r, "avoid:natural_land"));
+}
+
+TEST(Assess, ReserveCoreAndBufferZonesAreNoGo) {
+    const SiteResult core = assess_site(make_site("B-core", world().b));
+    EXPECT_EQ(level(core), "no-go");
+    EXPECT_TRUE(has_rule(core, "cn.nature_reserve.zone.core"));
+    EXPECT_TRUE(has_rule(core, "cn.eia.sensitive_area.list1"));
+    EXPECT_TRUE(has_step(core, "avoid:relocate"));
+
+    const SiteResult buffer = assess_site(make_site("B-buffer", offset(world().b, 1.5, 0)));
+    EXPECT_EQ(level(buffer), "no-go");
+    EXPECT_TRUE(has_rule(buffer, "cn.nature_reserve.zone.buffer"));
+    // The alternative for a buffer-zone site must also avoid the core: it goes outward.
+    ASSERT_TRUE(buffer.alternative["found"].get<bool>());
+    EXPECT_FALSE(inside_any(world().no_go, {buffer.alternative["lon"].get<double>(), buffer.alternative["lat"].get<double>()}));
+}
+
+TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
+    const LonLat p = offset(world().b, 2.5, 0);
+    const SiteResult plant = assess_site(make_site("B-exp", p));
+    EXPECT_EQ(level(plant), "high") << joined_reasons(plant);
+    EXPECT_TRUE(has_rule(plant, "cn.nature_reserve.zone.experimental"));
+    EXPECT_NE(plant.verdict["conditions"].dump().find("experimental zone"), std::string::npos);
+    EXPECT_TRUE(has_step(plant, "avoid:conditional"));
+    EXPECT_FALSE(has_step(plant, "avoid:relocate") && !plant.alternative["found"].get<bool>());
+    expect_hierarchy_order(plant);
+
+    const SiteResult mine = assess_site(make_site("B-exp-mine", p, "mine"));
+    EXPECT_EQ(level(mine), "no-go") << joined_reasons(mine);
+    EXPECT_TRUE(has_rule(mine, "cn.nature_reserve.mining_ban.experimental"));
+}
+
+TEST(Assess, NearWetlandGetsASetback) {
+    const SiteResult r = assess_site(make_site("C-near", offset(world().c, 2.5, 0)));
+    const Json& ev = r.locate["l4"]["criteria"]["biodiversity_importance"]["evidence"];
+    double d = -1;
+    for (const auto& e : ev)
+        if (e["layer"] == "t_wetlands") d = e["distance_m"].get<double>();
+    EXPECT_NEAR(d, 1500, 30);
+    EXPECT_EQ(level(r), "medium") << joined_reasons(r);
+    EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
+    EXPECT_TRUE(has_step(r, "minimise:setback"));
+    EXPECT_FALSE(any_avoid(r));
+    EXPECT_TRUE(r.alternative.is_null());
+    for (const auto& m : r.mitigation)
+        if (m["trigger"] == "setback") {
+            EXPECT_NE(m["action"].get<std::string>().find("2000 m from wetland 'Test marsh'"), std::string::npos) << m["action"];
+        }
+}
+
+TEST(Assess, ExtremeWaterStressAndLargeWithdrawalIsHigh) {
+    const Json figures = {{"annual_output", "500,000"}, {"water_intensity_m3_per_unit", "3"}};
+    const SiteResult r = assess_site(make_site("D-water", {102.0, 30.0}, "plant", figures));
+    EXPECT_EQ(level(r), "high") << joined_reasons(r);
+    EXPECT_EQ(criterion_status(r, "water_risk"), "met");
+    EXPECT_DOUBLE_EQ(r.evaluate["e3"]["annual_withdrawal_m3"].get<double>(), 1.5e6);
+    EXPECT_EQ(r.evaluate["e4"]["drivers"]["water_use"]["rating"], "very_high");
+    EXPECT_EQ(r.locate["l2"][1]["materiality"], "high");  // raised from the profile's medium by the figures
+    EXPECT_TRUE(has_step(r, "minimise:water"));
+    for (const auto& m : r.mitigation)
+        if (m["trigger"] == "water") {
+            EXPECT_NE(m["action"].get<std::string>().find("1,500,000 m3/yr"), std::string::npos);
+        }
+
+    // Without figures the profile's medium materiality holds: one level lower.
+    const SiteResult plain = assess_site(make_site("D-plain", {102.0, 30.0}));
+    EXPECT_EQ(level(plain), "medium") << joined_reasons(plain);
+    EXPECT_TRUE(has_step(plain, "minimise:water"));
+}
+
+TEST(Assess, CleanSiteIsLowWithoutAvoidStep) {
+    const SiteResult r = assess_site(make_site("E-clean", {100.0, 31.0}));
+    EXPECT_EQ(level(r), "low") << joined_reasons(r);
+    EXPECT_FALSE(any_avoid(r));
+    EXPECT_TRUE(r.alternative.is_null());
+    EXPECT_TRUE(r.verdict["rules_fired"].empty());
+    EXPECT_FALSE(r.locate["l4"]["sensitive"].get<bool>());
+    EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "not_met");
+    EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "not_assessed");  // outside the land-cover raster
+    EXPECT_EQ(criterion_status(r, "ecosystem_services"), "not_assessed");
+}
+
+TEST(Assess, NaturalLandCoverLeadsToAvoidRestoreOffset) {
+    const SiteResult r = assess_site(make_site("H-forest", {100.95, 31.0}));
+    EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "met");
+    EXPECT_DOUBLE_EQ(r.evaluate["e3"]["natural_share"].get<double>(), 1.0);
+    EXPECT_EQ(steps(r), (std::vector<std::string>{"avoid:natural_land", "restore:restore", "offset:offset"}));
+    expect_hierarchy_order(r);
+
+    const SiteResult crop = assess_site(make_site("H-crop", {101.05, 31.0}));
+    EXPECT_EQ(criterion_status(crop, "ecosystem_integrity"), "not_met");
+    EXPECT_TRUE(crop.mitigation.empty());
+}
+
+TEST(Assess, ErrorRowsStayNullAndUnknownTypesFallBack) {
+    Site bad = make_site("bad", {0, 0});
+    bad.error = "test:bad: latitude missing";
+    Screener screener(world().layers, ScreenOptions{});
+    const Assessor assessor(world().profiles, world().layers);
+    SiteResult r = screener.screen(bad, {1000});
+    assessor.assess(r, screener);
+    EXPECT_TRUE(r.verdict.is_null());
+    EXPECT_TRUE(r.locate.is_null());
+    EXPECT_TRUE(r.alternative.is_null());
+
+    const SiteResult smelter = assess_site(make_site("E-smelter", {100.0, 31.0}, "smelter"));
+    EXPECT_EQ(smelter.verdict["profile"], "plant");
+    EXPECT_TRUE(smelter.locate["profile"]["fallback"].get<bool>());
+    EXPECT_NE(joined_reasons(smelter).find("site type 'smelter' has no profile"), std::string::npos);
+    EXPECT_EQ(assessor.radii_for("smelter"), assessor.radii_for("plant"));
+}
+
+TEST(Assess, EditingAThresholdInAProfileFileChangesTheVerdict) {
+    const Json figures = {{"annual_output", 500000}, {"water_intensity_m3_per_unit", 3}};
+    const Site site = make_site("G-east", {103.0, 30.0}, "plant", figures);  // bws_cat 3
+    EXPECT_EQ(level(assess_site(site)), "medium");
+
+    Scratch s;
+    std::ifstream in(kProfiles + "/plant.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const std::string from = "extreme_bws_cat: 4", to = "extreme_bws_cat: 3";
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+    std::map<std::string, Profile> edited = world().profiles;
+    edited["plant"] = load_profile(s.write("plant.yaml", text));
+    const Assessor assessor(edited, world().layers);
+    const SiteResult r = assess_with(assessor, site);
+    EXPECT_EQ(level(r), "high") << joined_reasons(r);
+}
+
+TEST(Avoid, RedLineAlternativeIsTheNearestClearLocation) {
+    const LonLat site = offset(world().a, 0, -0.5);  // red line edge 1.0 km south, 2.0 km north
+    const SiteResult r = assess_site(make_site("A-avoid", site));
+    ASSERT_EQ(level(r), "no-go");
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    const double found_m = alt["distance_m"].get<double>();
+    const double radius_m = alt["search_radius_m"].get<double>(), step_m = alt["step_m"].get<double>();
+
+    EXPECT_FALSE(inside_any(world().no_go, at)) << alt.dump();
+    EXPECT_LE(found_m, radius_m);
+    EXPECT_NEAR(geodesic::distance_m(site, at), found_m, 1.0);
+    EXPECT_NEAR(found_m, 1000, 0.25 * step_m);   // due south
+    EXPECT_GT(alt["bearing_deg"].get<double>(), 135);
+    EXPECT_LT(alt["bearing_deg"].get<double>(), 225);
+    ASSERT_EQ(alt["clears"].size(), 1u);
+    EXPECT_EQ(alt["clears"][0]["rule"], "cn.ecrl.inside");
+    EXPECT_LT(alt["candidates_evaluated"].get<int>(), 400);
+
+    // Brute force on a 25 m grid: every point closer than the answer (less the ring and bearing
+    // discretisation, a quarter step) is still inside a no-go feature.
+    const double tol_m = 0.25 * step_m, grid_m = 25;
+    const LocalFrame frame(site);
+    int checked = 0;
+    for (double x = -found_m; x <= found_m; x += grid_m)
+        for (double y = -found_m; y <= found_m; y += grid_m) {
+            if (std::hypot(x, y) >= found_m - tol_m) continue;
+            const LonLat p = frame.inverse(Point(x, y));
+            ASSERT_TRUE(inside_any(world().no_go, p)) << "clear point at " << std::hypot(x, y) << " m, closer than " << found_m;
+            ++checked;
+        }
+    EXPECT_GT(checked, 1000);
+}
+
+TEST(Avoid, PolygonFootprintMovesWhole) {
+    // A 600 m square footprint at the red line's centre: the whole square must leave the red line,
+    // so the answer is about 1.5 + 0.3 km (north or south).
+    Site s = make_site("A-poly", world().a);
+    Polygon fp = to_polygon(box(world().a, 0.3, 0.3));
+    s.footprint_ll.push_back(fp);
+    const SiteResult r = assess_site(s);
+    ASSERT_EQ(level(r), "no-go");
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    EXPECT_NEAR(alt["distance_m"].get<double>(), 1800, 0.25 * alt["step_m"].get<double>());
+    EXPECT_EQ(alt["moved"], "footprint (translated rigidly)");
+
+    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    const MultiPolygon moved = LocalFrame(at).inverse(LocalFrame(world().a).forward(s.footprint_ll));
+    for (const auto& poly : world().no_go) EXPECT_FALSE(bg::intersects(moved, poly));
+    // A point one metre inside the footprint's near edge would still be inside: the footprint,
+    // not the centre, decides.
+    EXPECT_GT(alt["distance_m"].get<double>(), 1500 + 100);
+}
+
+TEST(Avoid, NothingWithinASmallRadiusIsReported) {
+    std::ifstream in(kProfiles + "/plant.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const std::string from = "search_radius_m: 20000\n  step_m: 500";
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), "search_radius_m: 600\n  step_m: 200");
+    Scratch s;
+    std::map<std::string, Profile> edited = world().profiles;
+    edited["plant"] = load_profile(s.write("plant.yaml", text));
+    const Assessor assessor(edited, world().layers);
+    const SiteResult r = assess_with(assessor, make_site("A-small", world().a));
+    ASSERT_TRUE(r.alternative.is_object());
+    EXPECT_FALSE(r.alternative["found"].get<bool>());
+    EXPECT_TRUE(r.alternative["lon"].is_null());
+    EXPECT_NE(r.mitigation[0]["action"].get<std::string>().find("No location within 600 m"), std::string::npos)
+        << r.mitigation[0]["action"];
+
+    AssessOptions off;
+    off.avoidance_search = false;
+    const Assessor no_search(world().profiles, world().layers, off);
+    EXPECT_TRUE(assess_with(no_search, make_site("A-off", world().a)).alternative.is_null());
+}
+
+TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
+    Portfolio portfolio;
+    portfolio.add(assess_site(make_site("p1", {100.0, 31.0})));
+    portfolio.add(assess_site(make_site("p2", offset(world().c, 2.5, 0))));
+    portfolio.add(assess_site(make_site("p3", world().b)));
+    Site bad = make_site("p4", {0, 0});
+    bad.error = "bad row";
+    SiteResult err;
+    err.site = bad;
+    portfolio.add(err);
+    const Json s = portfolio.summary();
+    EXPECT_EQ(s["sites"], 4);
+    EXPECT_EQ(s["assessed"], 3);
+    EXPECT_EQ(s["errors"], 1);
+    EXPECT_EQ(s["by_verdict"]["no-go"], 1);
+    EXPECT_EQ(s["by_verdict"]["medium"], 1);
+    EXPECT_EQ(s["by_verdict"]["low"], 1);
+    EXPECT_EQ(s["by_verdict"]["high"], 0);
+    EXPECT_NEAR(s["share_by_verdict"]["low"].get<double>(), 0.333, 1e-3);
+    EXPECT_EQ(s["by_criterion"]["biodiversity_importance"], 2);
+    EXPECT_EQ(s["roll_up"]["rule"], "worst");
+    EXPECT_EQ(s["roll_up"]["level"], "no-go");
+    EXPECT_EQ(s["roll_up"]["sites_at_level"][0], "p3");
+    EXPECT_EQ(s["alternatives"]["searched"], 1);
+}
+
+// ---------------------------------------------------------------- golden: hand-made sample sites
+
+namespace {
+
+struct Golden {
+    const char* id;
+    const char* level;
+    std::vector<std::string> rules;     // must be among rules_fired
+    std::vector<std::string> steps;     // the whole mitigation list, "step:trigger", in order
+    std::vector<std::string> criteria;  // criteria_met, exactly
+};
+
+const char* kBio = "biodiversity_importance";
+const char* kEco = "ecosystem_integrity";
+const char* kWater = "water_risk";
+
+// sample_sites/candidates.csv and candidates_polygons.geojson against the shipped catalog (demo
+// layers, seed 20261128); each site's `note` says what it was placed to hit.
+const std::vector<Golden> kGolden = {
+    {"C01", "no-go", {"cn.ecrl.inside", "cn.eia.sensitive_area.list2"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C02", "no-go", {"cn.ecrl.inside", "cn.nature_reserve.zone.core", "cn.eia.sensitive_area.list1"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C03", "no-go", {"cn.nature_reserve.mining_ban.buffer", "cn.ecrl.inside"},
+     {"avoid:relocate", "minimise:pollution_control"}, {kBio}},
+    {"C04", "high", {"cn.nature_reserve.zone.experimental"},
+     {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
+    {"C05", "medium", {"rating.pollution", "cn.eia.sensitive_area.list2"},
+     {"minimise:setback", "minimise:pollution_control"}, {kBio}},
+    {"C06", "high", {"wetland.inside"},
+     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
+    {"C07", "high", {"rating.water_use"}, {"minimise:water"}, {kWater}},
+    {"C08", "low", {}, {}, {}},
+    {"C09", "low", {}, {}, {}},
+    {"C10", "medium", {"rating.land_use_change"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C11", "low", {}, {}, {}},
+    {"C12", "low", {}, {}, {kBio}},
+    {"C13", "medium", {"rating.water_use"}, {"minimise:water"}, {kWater}},
+    {"C14", "no-go", {"cn.ecrl.inside"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C15", "medium", {"rating.land_use_change"}, {"avoid:natural_land", "restore:restore", "offset:offset"}, {kEco}},
+    {"C16", "medium", {"cn.eia.sensitive_area.list2"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C17", "high", {"rating.water_use"},
+     {"avoid:move", "avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"}, {kEco, kWater}},
+    {"C18", "not_covered", {}, {}, {}},
+    {"P01", "no-go", {"cn.ecrl.inside"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"P02", "low", {}, {}, {}},
+    {"P03", "high", {"cn.nature_reserve.zone.experimental"},
+     {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
+    {"P04", "medium", {"rating.pollution"}, {"minimise:setback", "minimise:pollution_control"}, {kBio}},
+};
+
+// The shipped catalog, opened once for the golden tests (null when not present).
+std::shared_ptr<const LayerSet> shipped_layers() {
+    static const std::shared_ptr<const LayerSet> layers = []() -> std::shared_ptr<const LayerSet> {
+        const std::string path = std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
+        if (!fs::exists(path)) return nullptr;
+        return LayerSet::open(load_catalog(path));
+    }();
+    return layers;
+}
+
+std::vector<Site> read_all(const std::string& path) {
+    SiteReaderOptions o;
+    o.path = path;
+    auto src = open_sites(o);
+    std::vector<Site> out;
+    Site s;
+    while (src->next(s)) out.push_back(s);
+    return out;
+}
+
+}  // namespace
+
+TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
+    const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
+    const std::string csv = dir + "/sample_sites/candidates.csv", polys = dir + "/sample_sites/candidates_polygons.geojson";
+    if (!fs::exists(csv) || !fs::exists(polys) || !shipped_layers()) GTEST_SKIP() << "sample sites or catalog not present";
+    auto layers = shipped_layers();
+    const Assessor assessor(load_profiles(kProfiles), layers);
+    Screener screener(layers, ScreenOptions{});
+    std::vector<Site> sites = read_all(csv);
+    for (auto& s : read_all(polys)) sites.push_back(s);
+    ASSERT_EQ(sites.size(), kGolden.size());
+
+    Portfolio portfolio;
+    for (const Golden& g : kGolden) {
+        SCOPED_TRACE(g.id);
+        auto it = std::find_if(sites.begin(), sites.end(), [&](const Site& s) { return s.id == g.id; });
+        ASSERT_NE(it, sites.end());
+        SiteResult r = screener.screen(*it, assessor.radii_for(it->type));
+        assessor.assess(r, screener);
+        portfolio.add(r);
+        ASSERT_FALSE(r.verdict.is_null()) << r.site.error.value_or("");
+        EXPECT_EQ(level(r), g.level) << joined_reasons(r);
+        for (const auto& rule : g.rules) EXPECT_TRUE(has_rule(r, rule)) << rule << "\n" << joined_reasons(r);
+        EXPECT_EQ(steps(r), g.steps) << r.mitigation.dump(1);
+        std::vector<std::string> met;
+        for (const auto& c : r.locate["l4"]["criteria_met"]) met.push_back(c.get<std::string>());
+        EXPECT_EQ(met, g.criteria);
+        expect_hierarchy_order(r);
+        const bool searched = std::string(g.level) == "no-go" || std::string(g.level) == "high";
+        EXPECT_EQ(r.alternative.is_object(), searched);
+        if (searched && r.alternative["found"].get<bool>()) {
+            EXPECT_LE(r.alternative["distance_m"].get<double>(), r.alternative["search_radius_m"].get<double>());
+            EXPECT_FALSE(r.alternative["clears"].empty());
+        }
+        if (std::string(g.level) == "low") {
+            EXPECT_FALSE(any_avoid(r));
+        }
+    }
+    // Spot checks of the evidence behind some verdicts.
+    const Json s = portfolio.summary();
+    EXPECT_EQ(s["roll_up"]["level"], "no-go");
+    EXPECT_EQ(s["by_verdict"]["no-go"], 5);
+    EXPECT_EQ(s["by_verdict"]["not_covered"], 1);
+}
+
+TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
+    const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
+    const std::string csv = dir + "/sample_sites/candidates.csv";
+    if (!fs::exists(csv) || !shipped_layers()) GTEST_SKIP() << "sample sites or catalog not present";
+    auto layers = shipped_layers();
+    const Assessor assessor(load_profiles(kProfiles), layers);
+    Screener screener(layers, ScreenOptions{});
+    std::map<std::string, SiteResult> by_id;
+    for (const Site& site : read_all(csv)) {
+        if (site.id != "C11" && site.id != "C13" && site.id != "C14" && site.id != "C05") continue;
+        SiteResult r = screener.screen(site, assessor.radii_for(site.type));
+        assessor.assess(r, screener);
+        by_id[site.id] = std::move(r);
+    }
+    // C05: the Taihu wetland about 1 km away, at the 1 km buffer's edge.
+    {
+        const Json& ev = by_id["C05"].locate["l4"]["criteria"][kBio]["evidence"];
+        bool seen = false;
+        for (const auto& e : ev)
+            if (e["theme"] == "wetland") {
+                seen = true;
+                EXPECT_EQ(e["feature"]["id"], "WL-JS-001");
+                EXPECT_NEAR(e["distance_m"].get<double>(), 1000, 100);
+                EXPECT_EQ(e["status"], "met");
+                EXPECT_TRUE(e.contains("radius_m"));
+            }
+        EXPECT_TRUE(seen);
+    }
+    // C11: arid unit, rated but not "high water stress".
+    {
+        const Json& ev = by_id["C11"].locate["l4"]["criteria"][kWater]["evidence"][0];
+        EXPECT_EQ(ev["bws_cat"], -1);
+        EXPECT_TRUE(ev["arid"].get<bool>());
+        EXPECT_EQ(ev["status"], "not_met");
+        EXPECT_EQ(by_id["C11"].locate["l4"]["criteria"][kEco]["status"], "not_assessed");  // outside the raster
+    }
+    // C13: Mount Taishan World Heritage point about 4.7 km away: moderate exposure, not "met".
+    {
+        bool seen = false;
+        for (const auto& e : by_id["C13"].locate["l4"]["criteria"][kBio]["evidence"])
+            if (e["theme"] == "heritage") {
+                seen = true;
+                EXPECT_NEAR(e["distance_m"].get<double>(), 4700, 300);
+                EXPECT_EQ(e["exposure"], "medium");
+            }
+        EXPECT_TRUE(seen);
+    }
+    // C14: a charger at an expressway service area: the reason says how the exemption would apply.
+    EXPECT_NE(joined_reasons(by_id["C14"]).find("linear_infrastructure"), std::string::npos);
+}

@@ -1,0 +1,164 @@
+// Site-type profiles: the shipped files load, and every validation error names the file and the key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "core/errors.h"
+#include "screen/profile.h"
+
+using namespace sitescreen;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kProfiles = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// A scratch folder removed at scope exit.
+struct Scratch {
+    fs::path dir;
+    Scratch() {
+        std::string tmpl = (fs::temp_directory_path() / "sitescreen-profile-XXXXXX").string();
+        dir = ::mkdtemp(tmpl.data());
+    }
+    ~Scratch() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream((dir / name).string(), std::ios::binary) << text;
+        return (dir / name).string();
+    }
+};
+
+// The shipped plant profile with one text replaced (the replaced text must be present).
+std::string plant_with(const std::string& from, const std::string& to) {
+    std::string t = read_text(kProfiles + "/plant.yaml");
+    const auto pos = t.find(from);
+    EXPECT_NE(pos, std::string::npos) << "test setup: '" << from << "' not in plant.yaml";
+    if (pos != std::string::npos) t.replace(pos, from.size(), to);
+    return t;
+}
+
+// The shipped plant profile without the line that starts with `prefix`.
+std::string plant_without_line(const std::string& prefix) {
+    std::string t = read_text(kProfiles + "/plant.yaml");
+    const auto pos = t.find(prefix);
+    EXPECT_NE(pos, std::string::npos) << "test setup: '" << prefix << "' not in plant.yaml";
+    if (pos != std::string::npos) t.erase(pos, t.find('\n', pos) + 1 - pos);
+    return t;
+}
+
+// Loads `text` as a profile and returns the error message ("" when it loads).
+std::string load_error(const Scratch& s, const std::string& text) {
+    const std::string path = s.write("plant.yaml", text);
+    try {
+        load_profile(path);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
+    const auto profiles = load_profiles(kProfiles);
+    ASSERT_EQ(profiles.size(), 3u);
+    EXPECT_EQ(profiles.at("plant").value_chain, "midstream");
+    EXPECT_EQ(profiles.at("mine").value_chain, "upstream");
+    EXPECT_EQ(profiles.at("charger").value_chain, "downstream");
+    EXPECT_EQ(profiles.at("mine").buffers_m, (std::vector<double>{1000, 10000, 50000}));
+    // Source report's value-chain table: upstream has every driver material.
+    for (const auto& d : profiles.at("mine").drivers) EXPECT_EQ(d.materiality, Materiality::High) << to_string(d.driver);
+    EXPECT_EQ(profiles.at("plant").driver(Driver::WaterUse)->materiality, Materiality::Medium);
+    EXPECT_EQ(profiles.at("plant").inside.at("protected_area").zone_levels.at("core"), Level::NoGo);
+    EXPECT_EQ(profiles.at("plant").inside.at("protected_area").zone_levels.at("experimental"), Level::High);
+    EXPECT_EQ(profiles.at("plant").water_stress.high_bws_cat, 3);
+}
+
+TEST(Profile, NonIntegerThresholdNamesFileAndKey) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("high_bws_cat: 3", "high_bws_cat: three"));
+    EXPECT_NE(msg.find((s.dir / "plant.yaml").string() + ": rules.water_stress.high_bws_cat: expected an integer"),
+              std::string::npos)
+        << msg;
+}
+
+TEST(Profile, UnknownKeyIsAnError) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("high_bws_cat: 3", "high_bws_cat: 3\n    hihg_bws_cat: 3"));
+    EXPECT_NE(msg.find("plant.yaml: rules.water_stress.hihg_bws_cat: unknown key"), std::string::npos) << msg;
+}
+
+TEST(Profile, MissingKeyIsNamed) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_without_line("    high_within_m: 2000"));
+    EXPECT_NE(msg.find("plant.yaml: rules.proximity.high_within_m: missing"), std::string::npos) << msg;
+}
+
+TEST(Profile, BadLevelNamesTheZone) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("zones: {core: no-go,", "zones: {core: forbidden,"));
+    EXPECT_NE(msg.find("rules.inside.protected_area.zones.core: expected no-go, high, medium or low, not 'forbidden'"),
+              std::string::npos)
+        << msg;
+}
+
+TEST(Profile, BandsMustBeOrdered) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("moderate_within_m: 5000", "moderate_within_m: 1500"));
+    EXPECT_NE(msg.find("rules.proximity.moderate_within_m: must be at least high_within_m"), std::string::npos) << msg;
+}
+
+TEST(Profile, LandCoverRadiusMustBeAProfileBuffer) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("radius_m: 1000 ", "radius_m: 2500 "));
+    EXPECT_NE(msg.find("rules.land_cover.radius_m: must be one of buffers_m"), std::string::npos) << msg;
+}
+
+TEST(Profile, UnknownPlaceholderInAMitigationText) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("at least {setback_m} m", "at least {setback} m"));
+    EXPECT_NE(msg.find("mitigation.setback.action: unknown placeholder {setback}"), std::string::npos) << msg;
+}
+
+TEST(Profile, BuffersMustAscend) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("buffers_m: [1000, 5000, 10000]", "buffers_m: [5000, 1000, 10000]"));
+    EXPECT_NE(msg.find("plant.yaml: buffers_m: distances must be ascending"), std::string::npos) << msg;
+}
+
+TEST(Profile, AllowedCategoriesNeedAnAllowedLevel) {
+    Scratch s;
+    const std::string msg = load_error(s, plant_without_line("      allowed_level: high"));
+    EXPECT_NE(msg.find("rules.inside.red_line.allowed_level: missing"), std::string::npos) << msg;
+}
+
+TEST(Profile, NotYamlNamesTheFile) {
+    Scratch s;
+    const std::string msg = load_error(s, "type: [plant\n");
+    EXPECT_NE(msg.find("plant.yaml: not valid YAML"), std::string::npos) << msg;
+}
+
+TEST(Profile, TwoFilesWithOneTypeAreRefused) {
+    Scratch s;
+    s.write("a.yaml", read_text(kProfiles + "/plant.yaml"));
+    s.write("b.yaml", read_text(kProfiles + "/plant.yaml"));
+    s.write("README.md", "not a profile");
+    try {
+        load_profiles(s.dir.string());
+        FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("b.yaml: type: 'plant' is already declared by"), std::string::npos) << e.what();
+    }
+}
