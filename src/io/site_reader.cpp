@@ -124,6 +124,7 @@ public:
         site.where = display_ + ":" + std::to_string(line);
         if (!overflow.empty()) {
             site.id = "line-" + std::to_string(line);
+            site.type = opt_.default_type;
             site.error = site.where + ": " + overflow;
             return true;
         }
@@ -132,8 +133,18 @@ public:
     }
 
 private:
+    // The header line is read ahead (to choose the delimiter) and replayed from
+    // `pending_`: standard input cannot seek back.
+    int raw_get() {
+        if (pending_pos_ < pending_.size()) return static_cast<unsigned char>(pending_[pending_pos_++]);
+        return in_->get();
+    }
+    int peek() {
+        if (pending_pos_ < pending_.size()) return static_cast<unsigned char>(pending_[pending_pos_]);
+        return in_->peek();
+    }
     int get() {
-        const int c = in_->get();
+        const int c = raw_get();
         if (c == '\n') ++line_;
         return c;
     }
@@ -153,6 +164,9 @@ private:
         bool too_long = false;
         for (;; c = get()) {
             if (c == EOF) {
+                // A read error is not the end of the sites: stop the run rather than drop the rest.
+                if (in_->bad())
+                    throw InputError(display_ + ":" + std::to_string(line_) + ": read error (" + std::strerror(errno) + ")");
                 if (in_quotes && !too_long) overflow = "a quoted field is not closed before the end of the file";
                 break;
             }
@@ -165,7 +179,7 @@ private:
             const char ch = static_cast<char>(c);
             if (in_quotes) {
                 if (ch == '"') {
-                    if (in_->peek() == '"') {
+                    if (peek() == '"') {
                         get();
                         if (!too_long) field += '"';
                     } else {
@@ -189,7 +203,7 @@ private:
                 continue;
             }
             if (ch == '\r') {
-                if (in_->peek() == '\n') continue;  // CRLF
+                if (peek() == '\n') continue;  // CRLF
                 break;
             }
             if (ch == '\n') break;
@@ -206,25 +220,18 @@ private:
 
     void read_header() {
         line_ = 1;
-        // A UTF-8 byte-order mark from Excel.
-        if (in_->peek() == 0xEF) {
-            char bom[3];
-            in_->read(bom, 3);
-            if (!(static_cast<unsigned char>(bom[0]) == 0xEF && static_cast<unsigned char>(bom[1]) == 0xBB &&
-                  static_cast<unsigned char>(bom[2]) == 0xBF)) {
-                in_->clear();
-                in_->seekg(0);
-            }
-        }
-        // Delimiter: comma, semicolon (European Excel) or tab, whichever the header line holds most of.
+        // The first physical line, read ahead: it chooses the delimiter and is
+        // then replayed to the record reader (works on standard input too).
         std::string first_line;
-        {
-            const std::streampos pos = in_->tellg();
-            std::getline(*in_, first_line);
-            in_->clear();
-            if (pos != std::streampos(-1)) in_->seekg(pos);
-            else first_line.clear();
+        for (int c; (c = in_->get()) != EOF;) {
+            first_line += static_cast<char>(c);
+            if (c == '\n' || first_line.size() > opt_.max_record_bytes) break;
         }
+        if (in_->bad()) throw InputError(display_ + ": cannot be read (" + std::strerror(errno) + ")");
+        // A UTF-8 byte-order mark from Excel.
+        if (first_line.rfind("\xEF\xBB\xBF", 0) == 0) first_line.erase(0, 3);
+        pending_ = first_line;
+        pending_pos_ = 0;
         const auto count = [&](char d) { return std::count(first_line.begin(), first_line.end(), d); };
         delimiter_ = ',';
         if (count(';') > count(delimiter_)) delimiter_ = ';';
@@ -342,6 +349,8 @@ private:
     std::string display_;
     std::ifstream file_;
     std::istream* in_ = nullptr;
+    std::string pending_;
+    std::size_t pending_pos_ = 0;
     char delimiter_ = ',';
     std::size_t line_ = 1;
     std::size_t index_ = 0;
