@@ -52,8 +52,35 @@ int append_polygons(OGRGeometryH g, MultiPolygon& out) {
     return 0;
 }
 
+namespace {
+
+// Rings GEOS refuses to build at all (so it gives no reason): unclosed or too short.
+std::string ring_problem(OGRGeometryH g) {
+    const OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i) {
+            const std::string p = ring_problem(OGR_G_GetGeometryRef(g, i));
+            if (!p.empty()) return "part " + std::to_string(i + 1) + ": " + p;
+        }
+        return "";
+    }
+    if (t != wkbPolygon) return "";
+    for (int r = 0; r < OGR_G_GetGeometryCount(g); ++r) {
+        OGRGeometryH ring = OGR_G_GetGeometryRef(g, r);
+        const int n = OGR_G_GetPointCount(ring);
+        const std::string which = r == 0 ? "outer ring" : "inner ring " + std::to_string(r);
+        if (n > 0 && (OGR_G_GetX(ring, 0) != OGR_G_GetX(ring, n - 1) || OGR_G_GetY(ring, 0) != OGR_G_GetY(ring, n - 1)))
+            return which + " is not closed (its last point differs from its first)";
+        if (n < 4) return which + " has " + std::to_string(n) + " points (a closed ring needs at least 4)";
+    }
+    return "";
+}
+
+}  // namespace
+
 std::string invalidity_reason(OGRGeometryH g) {
     if (!g) return "no geometry";
+    if (std::string p = ring_problem(g); !p.empty()) return p;
     if (OGR_G_IsValid(g)) return "";
     // GEOS's reason (e.g. "Self-intersection[116.3 39.9]") through the C++ API.
     auto* geom = OGRGeometry::FromHandle(g);
