@@ -106,16 +106,25 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 if (k >= order.size() || interrupt_flag().load()) return;
                 const std::size_t i = order[k];
                 const Site& site = batch[i];
-                const std::vector<double> radii = config.radii_for ? config.radii_for(site) : options.radii_m;
-                SiteResult r = screener.screen(site, radii);
-                if (!r.site.error && config.assess) {
-                    try {
-                        config.assess(r, screener);
-                    } catch (const std::exception& e) {
-                        r.site.error = site.where + ": assessment failed: " + e.what();
+                // An exception escaping a worker thread would end the process and
+                // lose the batch: whatever one site throws becomes its error row.
+                try {
+                    const std::vector<double> radii = config.radii_for ? config.radii_for(site) : options.radii_m;
+                    SiteResult r = screener.screen(site, radii);
+                    if (!r.site.error && config.assess) {
+                        try {
+                            config.assess(r, screener);
+                        } catch (const std::exception& e) {
+                            r.site.error = site.where + ": assessment failed: " + e.what();
+                        }
                     }
+                    results[i] = std::move(r);
+                } catch (const std::exception& e) {
+                    SiteResult r;
+                    r.site = site;
+                    r.site.error = site.where + ": cannot be screened: " + e.what();
+                    results[i] = std::move(r);
                 }
-                results[i] = std::move(r);
             }
         };
         if (threads == 1) {
