@@ -667,6 +667,7 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
         std::vector<std::string> met;
         for (const auto& c : r.locate["l4"]["criteria_met"]) met.push_back(c.get<std::string>());
         EXPECT_EQ(met, g.criteria);
+        EXPECT_EQ(r.locate["criteria_met"], r.locate["l4"]["criteria_met"]);
         expect_hierarchy_order(r);
         const bool searched = std::string(g.level) == "no-go" || std::string(g.level) == "high";
         EXPECT_EQ(r.alternative.is_object(), searched);

@@ -1137,6 +1137,7 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Ana
         criteria[to_string(kTnfdCriteria[i])] = c;
     }
     j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", criteria}};
+    j["criteria_met"] = met;  // a copy of l4.criteria_met at the top, for summary.csv and quick reads
     (void)f;
     return j;
 }
