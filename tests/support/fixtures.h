@@ -1,11 +1,16 @@
 // Test helpers: temporary folders, GeoJSON layers written on the fly, LayerSpecs.
 #pragma once
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
+#include "core/site.h"
 #include "layers/catalog.h"
 
 namespace sitescreen::testing {
@@ -65,6 +70,103 @@ inline int run_command(const std::string& cmd) {
 inline std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Quotes a word for /bin/sh.
+inline std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+// What a command printed and how it ended.
+struct CommandResult {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+// Runs `cmd` through /bin/sh with stdout and stderr captured in files of `dir`.
+inline CommandResult run_capture(const std::string& cmd, const TempDir& dir) {
+    const std::string out = dir.file(".cmd.stdout"), err = dir.file(".cmd.stderr");
+    CommandResult r;
+    r.exit_code = run_command("(" + cmd + ") >" + shell_quote(out) + " 2>" + shell_quote(err));
+    r.out = read_file(out);
+    r.err = read_file(err);
+    std::remove(out.c_str());
+    std::remove(err.c_str());
+    return r;
+}
+
+// Splits text into lines (without their line ends); no empty last line.
+inline std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+// ---- end-to-end runs of the sitescreen binary on a tiny world
+
+// One square reserve, 100..101 E x 30..31 N ("R1", "Square reserve"), as a
+// GeoJSON layer with a catalog next to it; returns the catalog's path.
+// A site at (100.5, 30.5) is inside; one at (102, 30.5) is about 96 km east.
+inline std::string write_square_catalog(const TempDir& dir, const std::string& name = "catalog.yaml") {
+    dir.write("square.geojson",
+              feature_collection({{R"({"rid":"R1","name":"Square reserve"})",
+                                   R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
+    return dir.write(name, R"(version: 1
+layers:
+  - id: reserve
+    title: Square reserve
+    kind: vector
+    path: square.geojson
+    id_field: rid
+    name_field: name
+    criterion: biodiversity_importance
+    theme: protected_area
+    crs: "EPSG:4326"
+)");
+}
+
+// A finished `sitescreen screen` run: exit code, streams and parsed outputs.
+struct Screening {
+    CommandResult cmd;
+    std::vector<Json> sites;  // sites.jsonl (or stdout with --out -), one per line
+    Json run;                 // run.json (null when absent)
+    const Json* site(const std::string& id) const {
+        for (const auto& s : sites)
+            if (s.value("id", "") == id) return &s;
+        return nullptr;
+    }
+};
+
+inline std::vector<Json> parse_jsonl(const std::string& text) {
+    std::vector<Json> out;
+    for (const auto& line : split_lines(text))
+        if (!line.empty()) out.push_back(Json::parse(line));
+    return out;
+}
+
+// Runs `sitescreen screen <args>` with the catalog and output folder given;
+// small and fast by default (data formats, one buffer, no avoidance search).
+inline Screening screen_cli(const TempDir& dir, const std::string& args, const std::string& catalog,
+                            const std::string& out_dir, const std::string& defaults =
+                                "--formats data --buffers 1000 --no-avoidance --type plant") {
+    Screening s;
+    s.cmd = run_capture(std::string(SITESCREEN_BINARY) + " screen --layers " + shell_quote(catalog) + " --out " +
+                            shell_quote(out_dir) + " " + defaults + " " + args,
+                        dir);
+    const std::string jsonl = out_dir == "-" ? s.cmd.out : read_file(out_dir + "/sites.jsonl");
+    s.sites = parse_jsonl(jsonl);
+    const std::string run = out_dir == "-" ? std::string() : read_file(out_dir + "/run.json");
+    if (!run.empty()) s.run = Json::parse(run);
+    return s;
 }
 
 }  // namespace sitescreen::testing
