@@ -1,0 +1,725 @@
+// Raster layers: exact, area-weighted zonal statistics of a raster band inside a
+// site's geodesic buffers (semantics and method in docs/raster.md).
+#include "layers/raster_layer.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_spatialref.h>
+#include <ogr_srs_api.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "core/errors.h"
+#include "geo/coverage.h"
+#include "geo/geodesic.h"
+#include "io/gdal_handles.h"
+
+namespace sitescreen {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kDeg = kPi / 180.0;
+
+// Above this many cells a buffer's sweep is limited to the raster's extent and
+// the area beyond it is taken from the buffer's ellipsoidal area instead.
+constexpr long long kMaxSweepCells = 200'000'000;
+// Spacing of the areal-scale samples down a projected raster's window.
+constexpr double kScaleSampleSpacingM = 10'000;
+
+std::string where(const LayerSpec& spec) { return "layer '" + spec.id + "': raster '" + spec.path + "'"; }
+
+// "PG:...", "NETCDF:...", "HDF5:..." name datasets that are not plain files.
+bool is_connection_string(const std::string& path) {
+    const auto colon = path.find(':');
+    if (colon == std::string::npos || colon < 2) return false;  // "C:\..." is a file
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = path[i];
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    }
+    return true;
+}
+
+// A raster opened and checked: band present, georeferenced north-up, CRS known.
+struct OpenedRaster {
+    DatasetPtr ds;
+    GDALRasterBandH band = nullptr;
+    int width = 0, height = 0, band_count = 0;
+    double gt[6] = {0, 1, 0, 0, 0, 1};
+    SrsPtr srs;
+    GDALDataType type = GDT_Unknown;
+    std::optional<double> nodata;
+};
+
+OpenedRaster open_raster(const LayerSpec& spec) {
+    gdal_init();
+    OpenedRaster r;
+    CPLErrorReset();
+    r.ds.reset(GDALOpenEx(spec.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!r.ds) {
+        VSIStatBufL st;
+        if (!is_connection_string(spec.path) && VSIStatExL(spec.path.c_str(), &st, VSI_STAT_EXISTS_FLAG) != 0)
+            throw InputError(where(spec) + " not found");
+        throw InputError(where(spec) + " cannot be opened as a raster: " +
+                         gdal_last_error("not a raster format GDAL can read"));
+    }
+    r.width = GDALGetRasterXSize(r.ds.get());
+    r.height = GDALGetRasterYSize(r.ds.get());
+    r.band_count = GDALGetRasterCount(r.ds.get());
+    if (spec.band < 1 || spec.band > r.band_count)
+        throw InputError(where(spec) + " has " + std::to_string(r.band_count) + " band(s); band " +
+                         std::to_string(spec.band) + " does not exist");
+    r.band = GDALGetRasterBand(r.ds.get(), spec.band);
+    r.type = GDALGetRasterDataType(r.band);
+    if (GDALDataTypeIsComplex(r.type))
+        throw InputError(where(spec) + " band " + std::to_string(spec.band) + " holds complex numbers");
+
+    if (GDALGetGeoTransform(r.ds.get(), r.gt) != CE_None)
+        throw InputError(where(spec) + " has no geotransform (it is not georeferenced)");
+    if (r.gt[2] != 0 || r.gt[4] != 0)
+        throw InputError(where(spec) +
+                         " has a rotated geotransform, which is not supported; warp it to a north-up grid "
+                         "(gdalwarp) first");
+    if (r.gt[1] == 0 || r.gt[5] == 0 || !std::isfinite(r.gt[1]) || !std::isfinite(r.gt[5]))
+        throw InputError(where(spec) + " has a degenerate geotransform (zero pixel size)");
+
+    const std::string crs_context = "layer '" + spec.id + "': crs";
+    if (spec.crs && !spec.crs->empty()) {
+        r.srs = srs_from_user(*spec.crs, crs_context);
+    } else {
+        OGRSpatialReferenceH h = GDALGetSpatialRef(r.ds.get());
+        if (h == nullptr || OGRSpatialReference::FromHandle(h)->IsEmpty())
+            throw InputError(where(spec) + " has no CRS; set crs: in the catalog");
+        r.srs.reset(OSRClone(h));
+        OSRSetAxisMappingStrategy(r.srs.get(), OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    if (!OSRIsGeographic(r.srs.get()) && !OSRIsProjected(r.srs.get()))
+        throw InputError(where(spec) + " has a CRS that is neither geographic nor projected ('" +
+                         std::string(OSRGetName(r.srs.get()) ? OSRGetName(r.srs.get()) : "?") + "')");
+
+    if (spec.nodata) {
+        r.nodata = *spec.nodata;
+    } else {
+        int has = 0;
+        const double v = GDALGetRasterNoDataValue(r.band, &has);
+        if (has) r.nodata = v;
+    }
+    return r;
+}
+
+// Longitude period in the units of a geographic CRS (360 for degrees).
+double lon_period(OGRSpatialReferenceH srs) {
+    const double rad_per_unit = OSRGetAngularUnits(srs, nullptr);
+    return rad_per_unit > 0 ? 2 * kPi / rad_per_unit : 360.0;
+}
+
+// Validity of one cell value: nodata (exact match) and NaN are invalid.
+template <typename T>
+struct CellTest {
+    bool has_nodata = false;
+    T nodata{};
+    bool valid(T v) const {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(v)) return false;
+        }
+        return !(has_nodata && v == nodata);
+    }
+};
+
+template <typename T>
+CellTest<T> make_cell_test(const std::optional<double>& nodata) {
+    CellTest<T> t;
+    if (!nodata || std::isnan(*nodata)) return t;  // NaN is always invalid already
+    const double v = *nodata;
+    if constexpr (std::is_integral_v<T>) {
+        // A nodata value the type cannot hold matches no cell.
+        if (v == std::floor(v) && v >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
+            v <= static_cast<double>(std::numeric_limits<T>::max())) {
+            t.has_nodata = true;
+            t.nodata = static_cast<T>(v);
+        }
+    } else {
+        t.has_nodata = true;
+        t.nodata = static_cast<T>(v);
+    }
+    return t;
+}
+
+template <typename T>
+long long class_of(T v) {
+    if constexpr (std::is_integral_v<T>) {
+        return static_cast<long long>(v);
+    } else {
+        const double r = std::round(static_cast<double>(v));
+        return static_cast<long long>(std::clamp(r, -9.2e18, 9.2e18));
+    }
+}
+
+// Ground area per class: a flat array for the usual 0..255 class codes, a short
+// list (with a last-hit cache, as classes come in runs) for anything else.
+class ClassTable {
+public:
+    void clear() {
+        small_.fill(0.0);
+        other_.clear();
+        last_ = 0;
+    }
+    void add(long long value, double area_m2) {
+        if (value >= 0 && value < 256) {
+            small_[static_cast<std::size_t>(value)] += area_m2;
+            return;
+        }
+        if (last_ < other_.size() && other_[last_].first == value) {
+            other_[last_].second += area_m2;
+            return;
+        }
+        for (std::size_t i = 0; i < other_.size(); ++i) {
+            if (other_[i].first == value) {
+                other_[i].second += area_m2;
+                last_ = i;
+                return;
+            }
+        }
+        other_.emplace_back(value, area_m2);
+        last_ = other_.size() - 1;
+    }
+    // Classes with area > 0, ascending by value.
+    std::vector<std::pair<long long, double>> sorted() const {
+        std::vector<std::pair<long long, double>> out = other_;
+        for (std::size_t v = 0; v < small_.size(); ++v)
+            if (small_[v] > 0) out.emplace_back(static_cast<long long>(v), small_[v]);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+private:
+    std::array<double, 256> small_{};
+    std::vector<std::pair<long long, double>> other_;
+    std::size_t last_ = 0;
+};
+
+// Sums over one buffer.
+struct BufferSums {
+    double total_m2 = 0;   // covered ground area, valid or not (cells beyond the raster included)
+    double valid_m2 = 0;   // covered ground area of valid cells
+    double value_m2 = 0;   // sum of value x covered ground area over valid cells
+    double min = std::numeric_limits<double>::infinity();
+    double max = -std::numeric_limits<double>::infinity();
+    double cells = 0;
+};
+
+// Pixel window of the raster read for a site, in raster pixel coordinates.
+struct ReadWindow {
+    int x0 = 0, y0 = 0, width = 0, height = 0;
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+}  // namespace
+
+RasterInfo inspect_raster(const LayerSpec& spec) {
+    OpenedRaster r = open_raster(spec);
+    RasterInfo info;
+    info.width = r.width;
+    info.height = r.height;
+    info.band_count = r.band_count;
+    info.data_type = GDALGetDataTypeName(r.type);
+    std::copy(r.gt, r.gt + 6, info.geotransform);
+    info.nodata = r.nodata;
+    char* wkt = nullptr;
+    const char* wkt_options[] = {"FORMAT=WKT2_2019", nullptr};
+    if (OSRExportToWktEx(r.srs.get(), &wkt, wkt_options) == OGRERR_NONE && wkt) info.crs_wkt = wkt;
+    CPLFree(wkt);
+    const char* name = OSRGetName(r.srs.get());
+    info.crs_name = name ? name : "";
+
+    // One pixel in the middle shows that the data can be decoded at all.
+    double probe = 0;
+    CPLErrorReset();
+    if (GDALRasterIO(r.band, GF_Read, r.width / 2, r.height / 2, 1, 1, &probe, 1, 1, GDT_Float64, 0, 0) != CE_None)
+        throw InputError(where(spec) + " cannot be read (corrupt?): " + gdal_last_error());
+
+    SrsPtr wgs84 = wgs84_srs();
+    TransformPtr to_wgs84(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
+    if (!to_wgs84)
+        throw InputError(where(spec) + ": cannot transform its CRS '" + info.crs_name + "' to WGS 84: " +
+                         gdal_last_error());
+    const double x_a = r.gt[0], x_b = r.gt[0] + r.width * r.gt[1];
+    const double y_a = r.gt[3], y_b = r.gt[3] + r.height * r.gt[5];
+    double w = 0, s = 0, e = 0, n = 0;
+    if (OCTTransformBounds(to_wgs84.get(), std::min(x_a, x_b), std::min(y_a, y_b), std::max(x_a, x_b),
+                           std::max(y_a, y_b), &w, &s, &e, &n, 21)) {
+        info.west = w;
+        info.south = s;
+        info.east = e;
+        info.north = n;
+    }
+    return info;
+}
+
+struct RasterReader::Impl {
+    LayerSpec spec;
+    OpenedRaster r;
+    bool geographic = false;
+    double period_x = 360;          // geographic rasters: a full turn of longitude in CRS units
+    double deg_per_unit = 1;        // geographic rasters: degrees per CRS angular unit
+    TransformPtr to_raster;         // WGS 84 lon/lat -> raster CRS; null when the raster is WGS 84 lon/lat
+    TransformPtr to_wgs84;          // projected rasters: raster CRS -> WGS 84, for the areal scale
+    GDALDataType read_type = GDT_Float64;
+
+    // Per-reader buffers, reused from site to site.
+    std::vector<double> tx, ty;
+    std::vector<int> ok;
+    std::vector<coverage::PixelRings> rings;
+    std::vector<coverage::Window> windows;
+    std::vector<char> placed;              // buffer i overlaps the raster
+    std::vector<unsigned char> data;
+    ReadWindow read;                       // what `data` holds
+    coverage::CoverageSweep sweep;
+    ClassTable classes;
+    std::vector<double> row_area_cache_m2;  // geographic: cell ground area of each raster row (NaN = not yet)
+    std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
+
+    explicit Impl(const LayerSpec& s) : spec(s), r(open_raster(s)) {
+        geographic = OSRIsGeographic(r.srs.get()) != 0;
+        SrsPtr wgs84 = wgs84_srs();
+        bool identity = false;
+        if (geographic) {
+            period_x = lon_period(r.srs.get());
+            deg_per_unit = 360.0 / period_x;
+            const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", nullptr};
+            identity = std::fabs(deg_per_unit - 1) < 1e-12 &&
+                       OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
+            row_area_cache_m2.assign(r.height, std::numeric_limits<double>::quiet_NaN());
+        }
+        // Created once per reader: building a PROJ pipeline costs far more than using it.
+        if (!identity) {
+            to_raster.reset(OCTNewCoordinateTransformation(wgs84.get(), r.srs.get()));
+            if (!to_raster)
+                throw InputError(where(spec) + ": cannot transform WGS 84 coordinates into its CRS: " +
+                                 gdal_last_error());
+        }
+        if (!geographic) {
+            to_wgs84.reset(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
+            if (!to_wgs84)
+                throw InputError(where(spec) + ": cannot transform its CRS to WGS 84: " + gdal_last_error());
+        }
+        switch (r.type) {
+            case GDT_Byte:
+            case GDT_UInt16:
+            case GDT_Int16:
+            case GDT_UInt32:
+            case GDT_Int32:
+            case GDT_Float32:
+            case GDT_Float64:
+                read_type = r.type;  // native: least memory traffic
+                break;
+            default:
+                read_type = GDT_Float64;  // 64-bit integers and the rest
+        }
+    }
+
+    // WGS 84 lon/lat -> raster CRS, in place; ok[i] = 0 where it failed.
+    void to_raster_crs(std::size_t n) {
+        ok.assign(n, 1);
+        if (!to_raster || n == 0) return;
+        OCTTransformEx(to_raster.get(), static_cast<int>(n), tx.data(), ty.data(), nullptr, ok.data());
+        for (std::size_t i = 0; i < n; ++i)
+            if (ok[i] && !(std::isfinite(tx[i]) && std::isfinite(ty[i]))) ok[i] = 0;
+    }
+
+    // The longitude of a geographic raster's x nearest to `ref` (same place, +- full turns).
+    double unwrap(double x, double ref) const { return x - period_x * std::round((x - ref) / period_x); }
+
+    enum class Placement { Ok, Outside };
+
+    // Buffer i -> rings in pixel coordinates and its window.
+    Placement place_buffer(const MultiPolygon& mp_ll, double centre_x, coverage::PixelRings& px,
+                           coverage::Window& win) {
+        px.clear();
+        tx.clear();
+        ty.clear();
+        for (const Polygon& poly : mp_ll) {
+            for (const Point& p : poly.outer()) {
+                tx.push_back(p.x());
+                ty.push_back(p.y());
+            }
+            for (const Ring& inner : poly.inners())
+                for (const Point& p : inner) {
+                    tx.push_back(p.x());
+                    ty.push_back(p.y());
+                }
+        }
+        const std::size_t n = tx.size();
+        if (n == 0) return Placement::Outside;
+        to_raster_crs(n);
+        const double* gt = r.gt;
+        std::size_t failed = 0;
+        std::size_t k = 0;
+        auto add_ring = [&](const Ring& ring, bool hole) {
+            for (std::size_t j = 0; j < ring.size(); ++j, ++k) {
+                if (!ok[k]) {
+                    ++failed;
+                    continue;
+                }
+                const double x = geographic ? unwrap(tx[k], centre_x) : tx[k];
+                px.add_vertex((x - gt[0]) / gt[1], (ty[k] - gt[3]) / gt[5]);
+            }
+            px.end_ring(hole);
+        };
+        for (const Polygon& poly : mp_ll) {
+            add_ring(poly.outer(), false);
+            for (const Ring& inner : poly.inners()) add_ring(inner, true);
+        }
+        if (!coverage::bounding_window(px, win)) return Placement::Outside;
+        const bool misses = win.x0 >= r.width || win.y0 >= r.height || win.x0 + win.width <= 0 ||
+                            win.y0 + win.height <= 0;
+        if (misses) return Placement::Outside;
+        if (failed > 0)
+            throw SiteError("layer '" + spec.id + "': " + std::to_string(failed) +
+                            " buffer vertices cannot be transformed into the raster's CRS");
+        return Placement::Ok;
+    }
+
+    // Ground area (m2) of one cell of raster row `row` (any integer, inside the raster or not).
+    double row_area_m2(int row) {
+        if (geographic) {
+            if (row >= 0 && row < r.height) {
+                double& cached = row_area_cache_m2[row];
+                if (std::isnan(cached)) cached = lonlat_row_area_m2(row);
+                return cached;
+            }
+            return lonlat_row_area_m2(row);
+        }
+        // Linear interpolation between samples (at most 10 km apart).
+        const double pos = row + 0.5;
+        const std::size_t n = scale_row.size();
+        if (n == 1 || pos <= scale_row.front()) return scale_area_m2.front();
+        if (pos >= scale_row.back()) return scale_area_m2.back();
+        const double step = (scale_row.back() - scale_row.front()) / (n - 1);
+        const std::size_t i = std::min(n - 2, static_cast<std::size_t>((pos - scale_row.front()) / step));
+        const double t = (pos - scale_row[i]) / (scale_row[i + 1] - scale_row[i]);
+        return scale_area_m2[i] + t * (scale_area_m2[i + 1] - scale_area_m2[i]);
+    }
+
+    double lonlat_row_area_m2(int row) const {
+        auto lat = [&](int j) { return std::clamp((r.gt[3] + j * r.gt[5]) * deg_per_unit, -90.0, 90.0); };
+        return geodesic::lonlat_cell_area_m2(std::min(lat(row), lat(row + 1)), std::max(lat(row), lat(row + 1)),
+                                             std::fabs(r.gt[1]) * deg_per_unit);
+    }
+
+    // Projected rasters: the ground area of a cell is its area in the CRS
+    // divided by the areal scale factor. The factor is evaluated in the site's
+    // column at rows at most 10 km apart down the window, as
+    // |d(lon, lat)/d(x, y)| M N cos(lat) by central differences through the
+    // raster -> WGS 84 transformation (see docs/raster.md for why not proj_factors).
+    void sample_areal_scale(double site_x, const coverage::Window& rows) {
+        const double unit_m = OSRGetLinearUnits(r.srs.get(), nullptr);
+        const double height_m = rows.height * std::fabs(r.gt[5]) * (unit_m > 0 ? unit_m : 1);
+        const int n = std::clamp(static_cast<int>(std::ceil(height_m / kScaleSampleSpacingM)) + 1, 3, 1000);
+        const double first = rows.y0 + 0.5, last = rows.y0 + rows.height - 0.5;
+        const double d = std::max(std::fabs(r.gt[1]), std::fabs(r.gt[5]));  // one cell
+        scale_row.resize(n);
+        scale_area_m2.resize(n);
+        tx.resize(4 * n);
+        ty.resize(4 * n);
+        for (int k = 0; k < n; ++k) {
+            const double row = n == 1 ? first : first + (last - first) * k / (n - 1);
+            scale_row[k] = row;
+            const double y = r.gt[3] + row * r.gt[5];
+            const double xs[4] = {site_x + d, site_x - d, site_x, site_x};
+            const double ys[4] = {y, y, y + d, y - d};
+            for (int j = 0; j < 4; ++j) {
+                tx[4 * k + j] = xs[j];
+                ty[4 * k + j] = ys[j];
+            }
+        }
+        ok.assign(4 * n, 1);
+        OCTTransformEx(to_wgs84.get(), 4 * n, tx.data(), ty.data(), nullptr, ok.data());
+        const double cell_units2 = std::fabs(r.gt[1] * r.gt[5]);
+        for (int k = 0; k < n; ++k) {
+            const double* lon = &tx[4 * k];
+            const double* lat = &ty[4 * k];
+            for (int j = 0; j < 4; ++j)
+                if (!ok[4 * k + j] || !std::isfinite(lon[j]) || !std::isfinite(lat[j]))
+                    throw SiteError("layer '" + spec.id + "': cannot compute cell areas near the site (outside the " +
+                                    "domain of the raster's projection?)");
+            const double dlon_dx = std::remainder(lon[0] - lon[1], 360.0) / (2 * d);
+            const double dlat_dx = (lat[0] - lat[1]) / (2 * d);
+            const double dlon_dy = std::remainder(lon[2] - lon[3], 360.0) / (2 * d);
+            const double dlat_dy = (lat[2] - lat[3]) / (2 * d);
+            const double jac = std::fabs(dlon_dx * dlat_dy - dlon_dy * dlat_dx) * kDeg * kDeg;
+            const double phi = 0.25 * (lat[0] + lat[1] + lat[2] + lat[3]);
+            const double ground_per_unit2 = geodesic::meridional_radius_m(phi) *
+                                            geodesic::prime_vertical_radius_m(phi) * std::cos(phi * kDeg) * jac;
+            scale_area_m2[k] = cell_units2 * ground_per_unit2;
+        }
+    }
+
+    // One buffer's sums over the read window. Boundary cells go one by one
+    // with their fractions; runs of whole cells (most of a buffer) take the
+    // fast paths below, and every cell of a row shares the row's ground area.
+    template <typename T, bool Categorical>
+    void accumulate(const coverage::Window& win, BufferSums& sums) {
+        const T* base = reinterpret_cast<const T*>(data.data());
+        const CellTest<T> test = make_cell_test<T>(r.nodata);
+        // Exact integer sums where the type allows: no rounding, short dependency chains.
+        using Sum = std::conditional_t<std::is_integral_v<T>, long long, double>;
+        const int width = r.width, height = r.height;
+        sweep.for_each_row([&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
+                               const coverage::FullRun* runs, std::size_t n_runs) {
+            const int y = win.y0 + row;
+            const double cell_m2 = row_area_m2(y);
+            // Window columns [in0, in1) lie inside the raster; `cells` is
+            // indexed by window column.
+            int in0 = 0, in1 = 0;
+            const T* cells = nullptr;
+            if (y >= 0 && y < height && !read.empty()) {
+                in0 = -win.x0;
+                in1 = width - win.x0;
+                cells = base + static_cast<std::ptrdiff_t>(y - read.y0) * read.width + (win.x0 - read.x0);
+            }
+            double all = 0, valid = 0, value = 0, touched = 0;
+            double mn = sums.min, mx = sums.max;
+            for (std::size_t i = 0; i < n_cells; ++i) {
+                const int c = bcells[i].col;
+                const double f = bcells[i].frac;
+                all += f;
+                touched += 1;
+                if (c < in0 || c >= in1) continue;
+                const T v = cells[c];
+                if (!test.valid(v)) continue;
+                valid += f;
+                if constexpr (Categorical) {
+                    classes.add(class_of(v), f * cell_m2);
+                } else {
+                    const double dv = static_cast<double>(v);
+                    value += f * dv;
+                    mn = std::min(mn, dv);
+                    mx = std::max(mx, dv);
+                }
+            }
+            for (std::size_t k = 0; k < n_runs; ++k) {
+                const int a = std::clamp(runs[k].begin, in0, std::max(in0, in1));
+                const int b = std::clamp(runs[k].end, a, std::max(a, in1));
+                const int n = runs[k].end - runs[k].begin;
+                all += n;  // cells beyond the raster are covered but not valid
+                touched += n;
+                if constexpr (Categorical) {
+                    // Classes come in runs: count equal neighbours, add once per run.
+                    for (int c = a; c < b;) {
+                        const T v = cells[c];
+                        int e = c + 1;
+                        while (e < b && cells[e] == v) ++e;
+                        if (test.valid(v)) {
+                            valid += e - c;
+                            classes.add(class_of(v), (e - c) * cell_m2);
+                        }
+                        c = e;
+                    }
+                } else {
+                    Sum run_sum = 0;
+                    long long run_valid = 0;
+                    T run_min = std::numeric_limits<T>::max(), run_max = std::numeric_limits<T>::lowest();
+                    for (int c = a; c < b; ++c) {
+                        const T v = cells[c];
+                        const bool ok = test.valid(v);
+                        run_valid += ok;
+                        run_sum += ok ? static_cast<Sum>(v) : Sum(0);
+                        run_min = ok && v < run_min ? v : run_min;
+                        run_max = ok && v > run_max ? v : run_max;
+                    }
+                    if (run_valid > 0) {
+                        valid += static_cast<double>(run_valid);
+                        value += static_cast<double>(run_sum);
+                        mn = std::min(mn, static_cast<double>(run_min));
+                        mx = std::max(mx, static_cast<double>(run_max));
+                    }
+                }
+            }
+            sums.min = mn;
+            sums.max = mx;
+            sums.total_m2 += all * cell_m2;
+            sums.valid_m2 += valid * cell_m2;
+            sums.value_m2 += value * cell_m2;
+            sums.cells += touched;
+        });
+    }
+
+    template <bool Categorical>
+    void accumulate_any(const coverage::Window& win, BufferSums& sums) {
+        switch (read_type) {
+            case GDT_Byte: return accumulate<std::uint8_t, Categorical>(win, sums);
+            case GDT_UInt16: return accumulate<std::uint16_t, Categorical>(win, sums);
+            case GDT_Int16: return accumulate<std::int16_t, Categorical>(win, sums);
+            case GDT_UInt32: return accumulate<std::uint32_t, Categorical>(win, sums);
+            case GDT_Int32: return accumulate<std::int32_t, Categorical>(win, sums);
+            case GDT_Float32: return accumulate<float, Categorical>(win, sums);
+            default: return accumulate<double, Categorical>(win, sums);
+        }
+    }
+
+    // The value of one raster cell as double, from the read window if it is there.
+    std::optional<double> cell_value(int x, int y) {
+        if (x < 0 || y < 0 || x >= r.width || y >= r.height) return std::nullopt;
+        double v = 0;
+        if (!read.empty() && x >= read.x0 && x < read.x0 + read.width && y >= read.y0 && y < read.y0 + read.height) {
+            const std::size_t i = static_cast<std::size_t>(y - read.y0) * read.width + (x - read.x0);
+            switch (read_type) {
+                case GDT_Byte: v = reinterpret_cast<const std::uint8_t*>(data.data())[i]; break;
+                case GDT_UInt16: v = reinterpret_cast<const std::uint16_t*>(data.data())[i]; break;
+                case GDT_Int16: v = reinterpret_cast<const std::int16_t*>(data.data())[i]; break;
+                case GDT_UInt32: v = reinterpret_cast<const std::uint32_t*>(data.data())[i]; break;
+                case GDT_Int32: v = reinterpret_cast<const std::int32_t*>(data.data())[i]; break;
+                case GDT_Float32: {
+                    const float f = reinterpret_cast<const float*>(data.data())[i];
+                    if (std::isnan(f)) return std::nullopt;
+                    if (r.nodata && f == static_cast<float>(*r.nodata)) return std::nullopt;
+                    return static_cast<double>(f);
+                }
+                default: v = reinterpret_cast<const double*>(data.data())[i]; break;
+            }
+        } else {
+            CPLErrorReset();
+            if (GDALRasterIO(r.band, GF_Read, x, y, 1, 1, &v, 1, 1, GDT_Float64, 0, 0) != CE_None)
+                throw SiteError(where(spec) + ": read failed: " + gdal_last_error());
+            if (r.type == GDT_Float32) {
+                const float f = static_cast<float>(v);
+                if (std::isnan(f) || (r.nodata && f == static_cast<float>(*r.nodata))) return std::nullopt;
+                return v;
+            }
+        }
+        if (std::isnan(v) || (r.nodata && v == *r.nodata)) return std::nullopt;
+        return v;
+    }
+
+    RasterMeasurement measure(const SiteGeometry& site) {
+        RasterMeasurement m;
+        const std::size_t nb = std::min(site.radii_m.size(), site.buffers_ll.size());
+        m.buffers.resize(site.radii_m.size());
+        for (std::size_t i = 0; i < m.buffers.size(); ++i) {
+            m.buffers[i].radius_m = site.radii_m[i];
+            if (i < site.buffer_area_m2.size()) m.buffers[i].buffer_area_m2 = site.buffer_area_m2[i];
+        }
+
+        // The site's centre in the raster CRS; a geographic raster's longitudes
+        // are taken in the turn nearest to the raster (0..360 grids work).
+        tx.assign(1, site.centre.lon);
+        ty.assign(1, site.centre.lat);
+        to_raster_crs(1);
+        const bool centre_ok = ok[0] != 0;
+        double centre_x = tx[0], centre_y = ty[0];
+        if (centre_ok && geographic) {
+            const double mid_x = r.gt[0] + 0.5 * r.width * r.gt[1];
+            centre_x = unwrap(centre_x, mid_x);
+        }
+
+        rings.resize(nb);
+        windows.resize(nb);
+        placed.assign(nb, 0);
+        ReadWindow u;  // union of the buffers' windows (unclamped)
+        bool any = false;
+        for (std::size_t i = 0; i < nb; ++i) {
+            if (!centre_ok) break;
+            if (place_buffer(site.buffers_ll[i], centre_x, rings[i], windows[i]) != Placement::Ok) continue;
+            placed[i] = 1;
+            const coverage::Window& w = windows[i];
+            if (!any) {
+                u = ReadWindow{w.x0, w.y0, w.width, w.height};
+                any = true;
+            } else {
+                const int x1 = std::max(u.x0 + u.width, w.x0 + w.width);
+                const int y1 = std::max(u.y0 + u.height, w.y0 + w.height);
+                u.x0 = std::min(u.x0, w.x0);
+                u.y0 = std::min(u.y0, w.y0);
+                u.width = x1 - u.x0;
+                u.height = y1 - u.y0;
+            }
+        }
+
+        // One read per site: the window of every buffer, clamped to the raster.
+        read = ReadWindow{};
+        if (any) {
+            const int x0 = std::max(0, u.x0), y0 = std::max(0, u.y0);
+            const int x1 = std::min(r.width, u.x0 + u.width), y1 = std::min(r.height, u.y0 + u.height);
+            if (x1 > x0 && y1 > y0) {
+                const ReadWindow want{x0, y0, x1 - x0, y1 - y0};
+                const std::size_t bytes = static_cast<std::size_t>(want.width) * want.height *
+                                          static_cast<std::size_t>(GDALGetDataTypeSizeBytes(read_type));
+                if (data.size() < bytes) data.resize(bytes);
+                CPLErrorReset();
+                if (GDALRasterIO(r.band, GF_Read, want.x0, want.y0, want.width, want.height, data.data(), want.width,
+                                 want.height, read_type, 0, 0) != CE_None)
+                    throw SiteError(where(spec) + ": read failed: " + gdal_last_error());
+                read = want;
+            }
+        }
+        if (any && !geographic) {
+            sample_areal_scale(centre_x, coverage::Window{u.x0, u.y0, u.width, u.height});
+        }
+
+        for (std::size_t i = 0; i < nb; ++i) {
+            RasterBufferStats& out = m.buffers[i];
+            if (!placed[i]) continue;  // wholly outside the raster: nothing valid
+            coverage::Window win = windows[i];
+            bool estimate_outside = false;
+            if (static_cast<long long>(win.width) * win.height > kMaxSweepCells) {
+                // Sweep only the raster's part; the rest is known from the buffer's area.
+                const int x0 = std::max(0, win.x0), y0 = std::max(0, win.y0);
+                const int x1 = std::min(r.width, win.x0 + win.width), y1 = std::min(r.height, win.y0 + win.height);
+                win = coverage::Window{x0, y0, x1 - x0, y1 - y0};
+                estimate_outside = true;
+            }
+            sweep.prepare(rings[i], win);
+            BufferSums sums;
+            if (spec.categorical) {
+                classes.clear();
+                accumulate_any<true>(win, sums);
+            } else {
+                accumulate_any<false>(win, sums);
+            }
+            if (estimate_outside) sums.total_m2 = std::max(sums.total_m2, out.buffer_area_m2);
+            out.covered_cells = sums.cells;
+            out.valid_share = sums.total_m2 > 0 ? std::min(1.0, sums.valid_m2 / sums.total_m2) : 0.0;
+            if (sums.valid_m2 <= 0) continue;
+            if (spec.categorical) {
+                out.class_shares = classes.sorted();
+                double best = -1;
+                for (auto& [value, area_m2] : out.class_shares) {
+                    if (area_m2 > best) {  // ascending values: ties keep the smallest
+                        best = area_m2;
+                        out.majority = value;
+                    }
+                    area_m2 /= sums.valid_m2;
+                }
+            } else {
+                out.mean = sums.value_m2 / sums.valid_m2;
+                if (sums.min <= sums.max) {
+                    out.min = sums.min;
+                    out.max = sums.max;
+                }
+            }
+        }
+
+        if (centre_ok) {
+            const double px = (centre_x - r.gt[0]) / r.gt[1];
+            const double py = (centre_y - r.gt[3]) / r.gt[5];
+            if (px >= 0 && py >= 0 && px < r.width && py < r.height)
+                m.value_at_site = cell_value(static_cast<int>(px), static_cast<int>(py));
+        }
+        return m;
+    }
+};
+
+RasterReader::RasterReader(const LayerSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
+RasterReader::~RasterReader() = default;
+
+RasterMeasurement RasterReader::measure(const SiteGeometry& site) { return impl_->measure(site); }
+
+}  // namespace sitescreen
