@@ -2,7 +2,7 @@
 # Installs every Debian package sitescreen needs to build, test and run (idempotent; run as root).
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
-      libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev libboost-dev
+      libgdal-dev gdal-bin libpng-dev libproj-dev proj-bin libgeos-dev libboost-dev
       libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libssl-dev
       libgtest-dev googletest fonts-noto-cjk python3 python3-gdal python3-numpy)
 # Optional extras: clang for the fuzz targets, chromium for the browser test.

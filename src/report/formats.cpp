@@ -1,0 +1,399 @@
+// Report formats: the factory, per-site file names, and what the report writers read from a record.
+#include "report/formats.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "io/checksum.h"
+#include "report/gpkg_writer.h"
+#include "report/html_report.h"
+#include "report/markdown_report.h"
+#include "report/portfolio_page.h"
+#include "report/site_map.h"
+
+namespace sitescreen {
+
+const std::vector<std::string>& report_format_names() {
+    static const std::vector<std::string> names = {"png", "md", "html", "gpkg", "portfolio"};
+    return names;
+}
+
+std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats) {
+    const bool png = formats.count("png") > 0, md = formats.count("md") > 0, html = formats.count("html") > 0;
+    const std::string suffix = html ? ".html" : md ? ".md" : "";
+    auto maps = std::make_shared<SiteMapCache>();
+    std::vector<std::unique_ptr<OutputWriter>> out;
+    if (png) out.push_back(std::make_unique<PngMapWriter>(maps));
+    if (md) out.push_back(std::make_unique<MarkdownReportWriter>(png));
+    if (html) out.push_back(std::make_unique<HtmlReportWriter>(maps, formats.count("portfolio") > 0));
+    if (formats.count("gpkg")) out.push_back(std::make_unique<GpkgWriter>(suffix));
+    if (formats.count("portfolio")) out.push_back(std::make_unique<PortfolioPageWriter>(suffix));
+    return out;
+}
+
+// ---------------------------------------------------------------- file names
+
+namespace {
+
+// Decodes one UTF-8 code point at s[i]; returns its length, 0 when invalid.
+std::size_t utf8_decode(const std::string& s, std::size_t i, char32_t& cp) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    if (b < 0x80) {
+        cp = b;
+        return 1;
+    }
+    if ((b & 0xE0) == 0xC0) n = 2, cp = b & 0x1F;
+    else if ((b & 0xF0) == 0xE0) n = 3, cp = b & 0x0F;
+    else if ((b & 0xF8) == 0xF0) n = 4, cp = b & 0x07;
+    else return 0;
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    // Overlong forms, surrogates and out-of-range values are invalid.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+// Non-ASCII characters that are invisible, break lines, or look like path separators.
+bool unsafe_non_ascii(char32_t cp) {
+    return cp < 0xA0 || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+           cp == 0x2215 || cp == 0x2044 || cp == 0x29F8 || cp == 0xFF0F || cp == 0xFF3C || cp == 0x3000;
+}
+
+std::string ascii_lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+std::string safe_file_stem(const std::string& id) {
+    constexpr std::size_t kMaxBytes = 120;
+    std::string out;
+    bool last_replaced = false;
+    auto replace = [&] {
+        if (!last_replaced) out += '_';
+        last_replaced = true;
+    };
+    for (std::size_t i = 0; i < id.size();) {
+        char32_t cp = 0;
+        const std::size_t n = utf8_decode(id, i, cp);
+        if (n == 0) {
+            replace();
+            ++i;
+            continue;
+        }
+        const bool keep = n == 1 ? (std::isalnum(static_cast<unsigned char>(id[i])) || id[i] == '.' || id[i] == '-' ||
+                                    id[i] == '_')
+                                 : !unsafe_non_ascii(cp);
+        if (keep) {
+            if (out.size() + n > kMaxBytes) break;
+            out.append(id, i, n);
+            last_replaced = false;
+        } else {
+            if (out.size() + 1 > kMaxBytes) break;
+            replace();
+        }
+        i += n;
+    }
+    // Not hidden, not option-like, no trailing dots (Windows drops them).
+    while (!out.empty() && (out.back() == '.')) out.pop_back();
+    if (!out.empty() && (out[0] == '.' || out[0] == '-')) out[0] = '_';
+    if (out.empty() || out == "_") return "site";
+    // Device names that Windows refuses as file names.
+    const std::string base = ascii_lower(out.substr(0, out.find('.')));
+    static const std::set<std::string> reserved = {"con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5",
+                                                   "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4",
+                                                   "lpt5", "lpt6", "lpt7", "lpt8", "lpt9"};
+    if (reserved.count(base)) out = "_" + out;
+    return out;
+}
+
+const std::string& SiteFileNames::stem(std::size_t index, const std::string& id) {
+    if (index == last_index_) return last_stem_;
+    std::string s = safe_file_stem(id);
+    if (used_.count(ascii_lower(s))) {
+        const std::string base = s + "-" + std::to_string(index);
+        s = base;
+        for (int k = 2; used_.count(ascii_lower(s)); ++k) s = base + "-" + std::to_string(k);
+    }
+    used_.insert(ascii_lower(s));
+    last_index_ = index;
+    last_stem_ = std::move(s);
+    return last_stem_;
+}
+
+std::string url_path_escape(const std::string& file_name) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : file_name) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out += static_cast<char>(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- reading a record
+
+namespace report {
+
+std::string verdict_level(const Json& record) {
+    if (record.value("status", std::string()) == "error") return "error";
+    const Json& v = record.contains("verdict") ? record["verdict"] : Json();
+    if (v.is_object() && v.contains("level") && v["level"].is_string()) return v["level"].get<std::string>();
+    if (v.is_string()) return v.get<std::string>();
+    return "";
+}
+
+std::string verdict_label(const std::string& level) {
+    if (level.empty()) return "NOT ASSESSED";
+    if (level == "error") return "NOT SCREENED (error)";
+    if (level == "not_covered") return "NOT COVERED";
+    std::string s = level;
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+const char* verdict_colour(const std::string& level) {
+    if (level == "no-go") return "#67000d";
+    if (level == "high") return "#d7301f";
+    if (level == "medium") return "#f0a30a";
+    if (level == "low") return "#1a9850";
+    if (level == "not_covered") return "#6f7f91";
+    if (level == "error") return "#5f5f5f";
+    return "#9e9e9e";
+}
+
+const char* verdict_text_colour(const std::string& level) { return level == "medium" ? "#1b1b1b" : "#ffffff"; }
+
+std::vector<std::string> verdict_reasons(const Json& record) {
+    std::vector<std::string> out;
+    if (!record.contains("verdict") || !record["verdict"].is_object()) return out;
+    const Json& v = record["verdict"];
+    if (!v.contains("reasons")) return out;
+    const Json& rs = v["reasons"];
+    if (rs.is_array())
+        for (const Json& r : rs) out.push_back(r.is_string() ? r.get<std::string>() : r.dump());
+    else if (rs.is_string())
+        out.push_back(rs.get<std::string>());
+    return out;
+}
+
+std::string site_name(const Json& record) {
+    if (!record.contains("attributes") || !record["attributes"].is_object()) return "";
+    const Json& a = record["attributes"];
+    static const char* preferred[] = {"name", "site_name", "sitename", "名称", "名字", "站点名称", "name_zh",
+                                      "name_cn", "station_name", "plant_name", "name_en"};
+    for (const char* key : preferred)
+        for (auto it = a.begin(); it != a.end(); ++it)
+            if (ascii_lower(it.key()) == key && it.value().is_string() && !it.value().get<std::string>().empty())
+                return it.value().get<std::string>();
+    return "";
+}
+
+std::vector<std::pair<std::string, std::string>> criteria_statuses(const Json& record) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!record.contains("locate") || !record["locate"].is_object()) return out;
+    const Json& loc = record["locate"];
+    const Json* l4 = nullptr;
+    for (const char* k : {"L4", "l4"})
+        if (loc.contains(k)) l4 = &loc[k];
+    if (!l4 || !l4->is_object() || !l4->contains("criteria")) return out;
+    const Json& crit = (*l4)["criteria"];
+    auto status_of = [](const Json& v) -> std::string {
+        if (v.is_string()) return v.get<std::string>();
+        if (v.is_object() && v.contains("status") && v["status"].is_string()) return v["status"].get<std::string>();
+        return "not_assessed";
+    };
+    if (crit.is_object()) {
+        for (auto it = crit.begin(); it != crit.end(); ++it) out.emplace_back(it.key(), status_of(it.value()));
+    } else if (crit.is_array()) {
+        for (const Json& c : crit) {
+            if (!c.is_object()) continue;
+            std::string name = c.value("criterion", c.value("name", std::string()));
+            if (!name.empty()) out.emplace_back(name, status_of(c));
+        }
+    }
+    return out;
+}
+
+int criteria_met(const Json& record) {
+    int n = 0;
+    for (const auto& [name, status] : criteria_statuses(record)) n += status == "met";
+    return n;
+}
+
+std::vector<std::string> demo_layers(const Json& record) {
+    std::vector<std::string> out;
+    if (!record.contains("layers") || !record["layers"].is_array()) return out;
+    for (const Json& l : record["layers"]) {
+        if (!l.is_object() || !l.value("demo", false)) continue;
+        std::string t = l.value("title", std::string());
+        if (t.empty()) t = l.value("layer", std::string());
+        if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+    return out;
+}
+
+bool found_alternative(const Json& record, Alternative& out) {
+    if (!record.contains("alternative") || !record["alternative"].is_object()) return false;
+    const Json& a = record["alternative"];
+    if (a.contains("found") && a["found"].is_boolean() && !a["found"].get<bool>()) return false;
+    if (!a.contains("lon") || !a.contains("lat") || !a["lon"].is_number() || !a["lat"].is_number()) return false;
+    out.lon = a["lon"].get<double>();
+    out.lat = a["lat"].get<double>();
+    out.distance_m = a.contains("distance_m") && a["distance_m"].is_number() ? a["distance_m"].get<double>() : 0.0;
+    out.bearing_deg = a.contains("bearing_deg") && a["bearing_deg"].is_number() ? a["bearing_deg"].get<double>() : 0.0;
+    return true;
+}
+
+std::string format_distance(double m) {
+    if (!std::isfinite(m)) return "—";
+    if (m < 1000) return fmt::format("{:.0f} m", m);
+    if (m < 10000) return fmt::format("{:.1f} km", m / 1000);
+    return fmt::format("{:.0f} km", m / 1000);
+}
+
+std::string format_area(double m2) {
+    if (!std::isfinite(m2)) return "—";
+    if (m2 < 1e4) return fmt::format("{:.0f} m²", m2);
+    if (m2 < 1e6) return fmt::format("{:.1f} ha", m2 / 1e4);
+    const double km2 = m2 / 1e6;
+    return fmt::format(km2 < 10 ? "{:.2f} km²" : km2 < 100 ? "{:.1f} km²" : "{:.0f} km²", km2);
+}
+
+std::string format_share(double share) {
+    if (!std::isfinite(share)) return "—";
+    if (share <= 0) return "0 %";
+    if (share < 0.001) return "<0.1 %";
+    if (share > 0.999 && share < 1) return ">99.9 %";
+    return fmt::format("{:.1f} %", share * 100);
+}
+
+std::string scalar_text(const Json& v) {
+    if (v.is_null()) return "—";
+    if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && std::fabs(d) >= 1e4 && std::fabs(d) < 1e15) return fmt::format("{:.0f}", d);
+        return fmt::format("{:.6g}", d);
+    }
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+std::string humanise(const std::string& key) {
+    std::string s = key;
+    std::replace(s.begin(), s.end(), '_', ' ');
+    if (!s.empty() && static_cast<unsigned char>(s[0]) < 0x80) s[0] = static_cast<char>(std::toupper(s[0]));
+    return s;
+}
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string base64(const std::string& bytes) {
+    static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                           static_cast<unsigned char>(bytes[i + 2]);
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += table[v & 63];
+    }
+    if (i + 1 == bytes.size()) {
+        const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == bytes.size()) {
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+namespace {
+
+LayerProvenance provenance_of(const LayerSpec& spec, std::string sha256) {
+    LayerProvenance p;
+    p.id = spec.id;
+    p.title = spec.title;
+    p.kind = spec.kind == LayerKind::Vector ? "vector" : "raster";
+    p.criterion = to_string(spec.criterion);
+    p.theme = spec.theme;
+    p.source = spec.provenance.source;
+    p.licence = spec.provenance.licence;
+    p.date = spec.provenance.date;
+    p.url = spec.provenance.url;
+    p.note = spec.provenance.note;
+    p.demo = spec.provenance.demo;
+    p.sha256 = std::move(sha256);
+    return p;
+}
+
+}  // namespace
+
+void ProvenanceTable::begin(const RunContext& ctx) {
+    rows_.clear();
+    filled_ = false;
+    if (!ctx.layers) return;
+    const auto& specs = ctx.layers->catalog().layers;
+    const auto& sums = ctx.layers->checksums();
+    for (std::size_t i = 0; i < specs.size(); ++i) rows_.push_back(provenance_of(specs[i], i < sums.size() ? sums[i] : ""));
+    filled_ = true;
+}
+
+const std::vector<LayerProvenance>& ProvenanceTable::rows(const SiteResult& r) {
+    if (filled_ || r.layers.empty()) return rows_;
+    for (const LayerOutcome& o : r.layers) {
+        if (!o.spec) continue;
+        std::string sum;
+        try {
+            sum = dataset_sha256(o.spec->path);
+        } catch (const std::exception&) {
+            sum = "";
+        }
+        rows_.push_back(provenance_of(*o.spec, sum));
+    }
+    filled_ = true;
+    return rows_;
+}
+
+}  // namespace report
+}  // namespace sitescreen

@@ -1,0 +1,111 @@
+// Report formats for people and GIS (html, md, png, gpkg, portfolio): the factory,
+// the per-site file names they share, and the reading of a site record they share.
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/writer.h"
+
+namespace sitescreen {
+
+// The names this module answers to, in the order their writers are created.
+const std::vector<std::string>& report_format_names();
+
+// The writers for the requested formats among report_format_names(); other
+// names (jsonl, csv, run: the lead's writers) are ignored. Writers that share
+// work (the map image of png and html) share it through the factory.
+std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats);
+
+// ---------------------------------------------------------------- file names
+
+// A file-name stem for a site id: CJK and other non-ASCII letters kept, path
+// separators, control and shell-hostile characters replaced with '_', at most
+// 120 bytes (cut on a character boundary); "site" for an empty id.
+std::string safe_file_stem(const std::string& id);
+
+// Stems for sites/<stem>.{md,html,png}, unique within a run: the first site
+// with a stem keeps it, a later one (a duplicate id, or ids that differ only
+// in replaced characters or letter case) gets "-<index>" appended. Every
+// writer keeps its own instance; they agree because they see the sites in the
+// same (input) order.
+class SiteFileNames {
+public:
+    const std::string& stem(std::size_t index, const std::string& id);
+
+private:
+    std::set<std::string> used_;   // lower-cased stems
+    std::size_t last_index_ = static_cast<std::size_t>(-1);
+    std::string last_stem_;
+};
+
+// A relative URL for a file name (percent-encodes what a URL path may not hold).
+std::string url_path_escape(const std::string& file_name);
+
+// ---------------------------------------------------------------- reading a record
+
+namespace report {
+
+// "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
+std::string verdict_level(const Json& record);
+std::string verdict_label(const std::string& level);        // "NO-GO", "HIGH", ..., "NOT ASSESSED"
+const char* verdict_colour(const std::string& level);       // "#rrggbb"
+const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
+std::vector<std::string> verdict_reasons(const Json& record);
+
+// The site's name from its attributes (name, Name, site_name, 名称, ...), or "".
+std::string site_name(const Json& record);
+
+// The TNFD criteria of Locate (locate.L4.criteria) as (name, status) in
+// record order; status "met", "not_met", "not_assessed" (as given).
+std::vector<std::pair<std::string, std::string>> criteria_statuses(const Json& record);
+int criteria_met(const Json& record);
+
+// Titles of the demonstration layers used for this site ("" entries skipped).
+std::vector<std::string> demo_layers(const Json& record);
+
+// The alternative location, when one was found: {lon, lat, distance_m, bearing_deg}.
+struct Alternative {
+    double lon = 0, lat = 0;
+    double distance_m = 0, bearing_deg = 0;
+};
+bool found_alternative(const Json& record, Alternative& out);
+
+// "350 m", "1.2 km", "48 km"
+std::string format_distance(double metres);
+// "0.35 km²", "1,234 ha" style: m² below 1 ha, ha below 1 km², else km².
+std::string format_area(double m2);
+// "12.5 %", "<0.1 %", "0 %"
+std::string format_share(double share);
+// A JSON scalar as text (numbers without trailing zeros, null as "—").
+std::string scalar_text(const Json& v);
+// "biodiversity_importance" -> "Biodiversity importance"
+std::string humanise(const std::string& key);
+
+std::string html_escape(const std::string& s);
+std::string base64(const std::string& bytes);
+
+// One layer's provenance row, for the per-site reports and the portfolio page.
+struct LayerProvenance {
+    std::string id, title, kind, criterion, theme, source, licence, date, url, sha256, note;
+    bool demo = false;
+};
+
+// Provenance of the run's layers: from ctx.layers (catalog and checksums)
+// when the run has them, else from the first site's layer specs, checksums
+// computed once per layer.
+class ProvenanceTable {
+public:
+    void begin(const RunContext& ctx);
+    const std::vector<LayerProvenance>& rows(const SiteResult& r);  // filled on first use
+
+private:
+    std::vector<LayerProvenance> rows_;
+    bool filled_ = false;
+};
+
+}  // namespace report
+}  // namespace sitescreen

@@ -1,0 +1,461 @@
+// DIR/sites.gpkg through GDAL's GPKG driver: sites, buffers, hits (clipped to the
+// largest buffer) and alternatives, in WGS 84, written in transactions to a temporary file.
+#include "report/gpkg_writer.h"
+
+#include <cpl_conv.h>
+#include <ogr_api.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "core/errors.h"
+#include "geo/geos_kit.h"
+#include "io/atomic_file.h"
+#include "io/gdal_handles.h"
+#include "io/ogr_geometry.h"
+#include "report/markdown_report.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace {
+
+constexpr std::size_t kSitesPerTransaction = 5000;
+
+// GeoPackage timestamps (gpkg_contents.last_change) fixed, so that the same run
+// gives the same file; run.json holds the run's times.
+class FixedGpkgDate {
+public:
+    FixedGpkgDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+    ~FixedGpkgDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+    FixedGpkgDate(const FixedGpkgDate&) = delete;
+    FixedGpkgDate& operator=(const FixedGpkgDate&) = delete;
+};
+
+struct FieldDefnDestroy {
+    void operator()(OGRFieldDefnH h) const noexcept {
+        if (h) OGR_Fld_Destroy(h);
+    }
+};
+using FieldDefnPtr = std::unique_ptr<std::remove_pointer_t<OGRFieldDefnH>, FieldDefnDestroy>;
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::optional<double> as_number(const Json& v) {
+    if (v.is_number()) return v.get<double>();
+    if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
+    if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        if (s.empty()) return std::nullopt;
+        char* end = nullptr;
+        const double d = std::strtod(s.c_str(), &end);
+        if (end && *end == '\0' && std::isfinite(d)) return d;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+struct GpkgWriter::Impl {
+    struct Column {
+        std::string name;
+        OGRFieldType type = OFTString;
+    };
+    struct KeyFigure {           // one per catalog layer
+        std::string layer_id;
+        bool raster = false, categorical = false;
+        std::string a, b;        // column names: vector inside / nearest_m; raster value / class
+    };
+
+    std::string report_suffix;
+    RunContext ctx;
+    std::string final_path, temp_path;
+    DatasetPtr ds;
+    OGRLayerH sites = nullptr, buffers = nullptr, hits = nullptr, alternatives = nullptr;
+    SiteFileNames names;
+    std::set<std::string> site_columns;                 // lower-cased names in use
+    bool inputs_defined = false, keys_defined = false;
+    std::vector<std::pair<std::string, Column>> inputs;  // attribute -> column
+    std::vector<KeyFigure> keys;
+    std::size_t in_transaction = 0;
+
+    [[noreturn]] void fail(const std::string& what) const {
+        throw InputError(final_path + ": " + what + " (" + gdal_last_error() + ")");
+    }
+
+    OGRLayerH create_layer(const char* name, OGRwkbGeometryType type) {
+        SrsPtr srs = wgs84_srs();
+        const char* options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES", nullptr};
+        OGRLayerH l = GDALDatasetCreateLayer(ds.get(), name, srs.get(), type, const_cast<char**>(options));
+        if (!l) fail(std::string("cannot create layer '") + name + "'");
+        return l;
+    }
+
+    void add_field(OGRLayerH layer, const std::string& name, OGRFieldType type, bool boolean = false) {
+        FieldDefnPtr f(OGR_Fld_Create(name.c_str(), type));
+        if (boolean) OGR_Fld_SetSubType(f.get(), OFSTBoolean);
+        if (OGR_L_CreateField(layer, f.get(), TRUE) != OGRERR_NONE) fail("cannot create field '" + name + "'");
+        if (layer == sites) site_columns.insert(lower(name));
+    }
+
+    // A column name for the sites layer that no other column has (SQLite names ignore case).
+    std::string free_column(const std::string& wanted) {
+        std::string name = wanted.empty() ? "field" : wanted;
+        if (!site_columns.count(lower(name))) return name;
+        name = "input_" + name;
+        std::string n = name;
+        for (int k = 2; site_columns.count(lower(n)); ++k) n = name + "_" + std::to_string(k);
+        return n;
+    }
+
+    void define_inputs(const Json& record) {
+        inputs_defined = true;
+        const Json& attrs = record.contains("attributes") ? record["attributes"] : Json();
+        std::vector<std::string> fields = ctx.site_fields;
+        if (fields.empty() && attrs.is_object())
+            for (auto it = attrs.begin(); it != attrs.end(); ++it) fields.push_back(it.key());
+        for (const auto& f : fields) {
+            // The type of the first site's value: numbers stay numbers for filtering in a GIS.
+            OGRFieldType type = OFTString;
+            bool boolean = false;
+            if (attrs.is_object() && attrs.contains(f)) {
+                const Json& v = attrs[f];
+                if (v.is_number_integer() || v.is_number_unsigned()) type = OFTInteger64;
+                else if (v.is_number_float()) type = OFTReal;
+                else if (v.is_boolean()) type = OFTInteger, boolean = true;
+            }
+            Column c{free_column(f), type};
+            add_field(sites, c.name, type, boolean);
+            inputs.emplace_back(f, c);
+        }
+    }
+
+    void define_keys(const SiteResult& r) {
+        std::vector<const LayerSpec*> specs;
+        if (ctx.layers) {
+            for (const auto& s : ctx.layers->catalog().layers) specs.push_back(&s);
+        } else {
+            if (r.layers.empty()) return;  // an error row: wait for a screened site
+            for (const auto& o : r.layers) specs.push_back(o.spec);
+        }
+        keys_defined = true;
+        for (const LayerSpec* s : specs) {
+            KeyFigure k;
+            k.layer_id = s->id;
+            k.raster = s->kind == LayerKind::Raster;
+            k.categorical = s->categorical;
+            if (k.raster) {
+                k.a = free_column(s->id + "_value");
+                add_field(sites, k.a, OFTReal);
+                if (k.categorical) {
+                    k.b = free_column(s->id + "_class");
+                    add_field(sites, k.b, OFTString);
+                }
+            } else {
+                k.a = free_column(s->id + "_inside");
+                add_field(sites, k.a, OFTInteger, true);
+                k.b = free_column(s->id + "_nearest_m");
+                add_field(sites, k.b, OFTReal);
+            }
+            keys.push_back(std::move(k));
+        }
+    }
+
+    void create_feature(OGRLayerH layer, OGRFeatureH f) {
+        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) fail("cannot write a feature");
+    }
+
+    static void set_string(OGRFeatureH f, const char* field, const std::string& v) {
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, field), v.c_str());
+    }
+    static void set_double(OGRFeatureH f, const char* field, double v) {
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, field), v);
+    }
+    static void set_int(OGRFeatureH f, const char* field, long long v) {
+        OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, field), v);
+    }
+
+    void write_site(const SiteResult& r, const Json& record, const std::string& stem) {
+        FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(sites)));
+        set_string(f.get(), "site_id", r.site.id);
+        set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
+        set_string(f.get(), "source", r.site.where);
+        set_string(f.get(), "type", r.site.type);
+        set_string(f.get(), "status", r.site.error ? "error" : "ok");
+        if (r.site.error) set_string(f.get(), "error", *r.site.error);
+        const std::string level = report::verdict_level(record);
+        if (!level.empty() && level != "error") set_string(f.get(), "verdict", level);
+        std::string reasons;
+        for (const auto& s : report::verdict_reasons(record)) reasons += (reasons.empty() ? "" : "; ") + s;
+        if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
+        const auto crit = report::criteria_statuses(record);
+        if (!crit.empty()) {
+            std::string met;
+            int n = 0;
+            for (const auto& [c, s] : crit)
+                if (s == "met") met += (met.empty() ? "" : ", ") + c, ++n;
+            set_int(f.get(), "criteria_met", n);
+            set_string(f.get(), "criteria", met);
+        }
+        report::Alternative alt;
+        if (report::found_alternative(record, alt)) set_double(f.get(), "alternative_distance_m", alt.distance_m);
+        if (!report_suffix.empty()) set_string(f.get(), "report", "sites/" + stem + report_suffix);
+
+        for (const KeyFigure& k : keys) {
+            const LayerOutcome* o = nullptr;
+            for (const auto& lo : r.layers)
+                if (lo.spec && lo.spec->id == k.layer_id) o = &lo;
+            if (!o) continue;
+            if (o->vector) {
+                set_int(f.get(), k.a.c_str(), o->vector->inside ? 1 : 0);
+                if (o->vector->nearest_distance_m) set_double(f.get(), k.b.c_str(), *o->vector->nearest_distance_m);
+            } else if (o->raster && o->raster->value_at_site) {
+                set_double(f.get(), k.a.c_str(), *o->raster->value_at_site);
+                if (k.categorical) {
+                    const auto v = std::llround(*o->raster->value_at_site);
+                    const auto it = o->spec->classes.find(v);
+                    set_string(f.get(), k.b.c_str(),
+                               it != o->spec->classes.end() && !it->second.label.empty() ? it->second.label
+                                                                                          : std::to_string(v));
+                }
+            }
+        }
+        const Json& attrs = record.contains("attributes") ? record["attributes"] : Json();
+        for (const auto& [attr, col] : inputs) {
+            if (!attrs.is_object() || !attrs.contains(attr) || attrs[attr].is_null()) continue;
+            const Json& v = attrs[attr];
+            const int idx = OGR_F_GetFieldIndex(f.get(), col.name.c_str());
+            if (col.type == OFTString) {
+                OGR_F_SetFieldString(f.get(), idx, report::inline_text(v).c_str());
+            } else if (auto d = as_number(v)) {
+                if (col.type == OFTReal) OGR_F_SetFieldDouble(f.get(), idx, *d);
+                else if (std::fabs(*d) < 9e18) OGR_F_SetFieldInteger64(f.get(), idx, static_cast<long long>(*d));
+            }
+        }
+
+        GeometryPtr g;
+        if (!r.site.footprint_ll.empty()) g.reset(to_ogr(r.site.footprint_ll));
+        else if (r.site.has_coordinates) g.reset(to_ogr(Point(r.site.lonlat.lon, r.site.lonlat.lat)));
+        if (g) OGR_F_SetGeometry(f.get(), g.get());
+        create_feature(sites, f.get());
+    }
+
+    void write_buffers(const SiteResult& r) {
+        const SiteGeometry& g = *r.geometry;
+        for (std::size_t k = 0; k < g.buffers_ll.size() && k < g.radii_m.size(); ++k) {
+            FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(buffers)));
+            set_string(f.get(), "site_id", r.site.id);
+            set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
+            set_double(f.get(), "radius_m", g.radii_m[k]);
+            if (k < g.buffer_area_m2.size()) set_double(f.get(), "area_m2", g.buffer_area_m2[k]);
+            GeometryPtr geom(to_ogr(g.buffers_ll[k]));
+            OGR_F_SetGeometry(f.get(), geom.get());
+            create_feature(buffers, f.get());
+        }
+    }
+
+    // The part of a feature inside the site's largest buffer (polygons), or its points.
+    GeometryPtr hit_geometry(const VectorLayer& vl, std::uint32_t feature, const GEOSGeometry* buffer,
+                             const Box& buffer_box) {
+        std::vector<geos::GeomPtr> parts;
+        for (const Polygon& piece : vl.feature_polygons(feature)) {
+            Box b;
+            bg::envelope(piece, b);
+            if (bg::intersects(b, buffer_box)) parts.push_back(geos::from_polygon(piece));
+        }
+        if (!parts.empty()) {
+            geos::GeomPtr u = geos::union_all(std::move(parts));
+            geos::GeomPtr clipped = geos::intersection(u.get(), buffer);
+            MultiPolygon mp;
+            geos::to_multipolygon(clipped.get(), mp);
+            if (!mp.empty()) return GeometryPtr(to_ogr(mp));
+        }
+        const std::vector<Point> pts = vl.feature_points(feature);
+        if (pts.size() == 1) return GeometryPtr(to_ogr(pts[0]));
+        if (pts.size() > 1) {
+            GeometryPtr mp(OGR_G_CreateGeometry(wkbMultiPoint));
+            for (const Point& p : pts) OGR_G_AddGeometryDirectly(mp.get(), to_ogr(p));
+            return mp;
+        }
+        return nullptr;
+    }
+
+    void write_hits(const SiteResult& r) {
+        const SiteGeometry& g = *r.geometry;
+        if (g.buffers_ll.empty()) return;
+        const MultiPolygon& largest = g.buffers_ll.back();
+        geos::GeomPtr buffer = geos::from_multipolygon(largest);
+        Box box;
+        bg::envelope(largest, box);
+        const double radius = g.radii_m.empty() ? 0.0 : g.radii_m.back();
+        for (const LayerOutcome& o : r.layers) {
+            if (!o.vector || !o.vector_layer || !o.spec) continue;
+            const auto& feats = o.vector_layer->features();
+            for (const FeatureHit& h : o.vector->hits) {
+                const VectorFeature& vf = feats[h.feature];
+                FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(hits)));
+                set_string(f.get(), "site_id", r.site.id);
+                set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
+                set_string(f.get(), "layer_id", o.spec->id);
+                set_string(f.get(), "layer_title", o.spec->title);
+                set_string(f.get(), "theme", o.spec->theme);
+                set_string(f.get(), "criterion", to_string(o.spec->criterion));
+                set_int(f.get(), "demo", o.spec->provenance.demo ? 1 : 0);
+                set_string(f.get(), "feature_id", vf.id);
+                set_string(f.get(), "name", vf.name);
+                set_string(f.get(), "category", vf.category);
+                set_double(f.get(), "distance_m", h.distance_m);
+                const bool inside = std::find(o.vector->inside_features.begin(), o.vector->inside_features.end(),
+                                              h.feature) != o.vector->inside_features.end();
+                set_int(f.get(), "inside", inside ? 1 : 0);
+                if (!h.overlap_area_m2.empty()) set_double(f.get(), "overlap_area_m2", h.overlap_area_m2.back());
+                set_double(f.get(), "clipped_to_m", radius);
+                if (!vf.attributes.empty())
+                    set_string(f.get(), "attributes", vf.attributes.dump(-1, ' ', false, Json::error_handler_t::replace));
+                GeometryPtr geom = hit_geometry(*o.vector_layer, h.feature, buffer.get(), box);
+                if (geom) OGR_F_SetGeometry(f.get(), geom.get());
+                create_feature(hits, f.get());
+            }
+        }
+    }
+
+    void write_alternative(const SiteResult& r, const Json& record) {
+        report::Alternative alt;
+        if (!report::found_alternative(record, alt)) return;
+        FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
+        set_string(f.get(), "site_id", r.site.id);
+        set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
+        set_double(f.get(), "distance_m", alt.distance_m);
+        set_double(f.get(), "bearing_deg", alt.bearing_deg);
+        const Json& a = record["alternative"];
+        if (a.contains("clears")) set_string(f.get(), "clears", report::inline_text(a["clears"]));
+        Json rest = a;
+        for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears"}) rest.erase(k);
+        if (!rest.empty()) set_string(f.get(), "details", rest.dump(-1, ' ', false, Json::error_handler_t::replace));
+        GeometryPtr g(to_ogr(Point(alt.lon, alt.lat)));
+        OGR_F_SetGeometry(f.get(), g.get());
+        create_feature(alternatives, f.get());
+    }
+
+    void discard() noexcept {
+        ds.reset();
+        if (!temp_path.empty()) {
+            for (const char* suffix : {"", "-journal", "-wal", "-shm"}) ::unlink((temp_path + suffix).c_str());
+            unregister_temp_path(temp_path);
+            temp_path.clear();
+        }
+    }
+};
+
+GpkgWriter::GpkgWriter(std::string report_suffix) : impl_(std::make_unique<Impl>()) {
+    impl_->report_suffix = std::move(report_suffix);
+}
+
+GpkgWriter::~GpkgWriter() { impl_->discard(); }
+
+void GpkgWriter::begin(const RunContext& ctx) {
+    gdal_init();
+    FixedGpkgDate fixed_date;
+    Impl& m = *impl_;
+    m.ctx = ctx;
+    fs::create_directories(ctx.out_dir);
+    m.final_path = (fs::path(ctx.out_dir) / "sites.gpkg").string();
+    // The GPKG driver wants the .gpkg extension, so not temp_path_for()'s name.
+    m.temp_path = (fs::path(ctx.out_dir) / (".sites.tmp-" + std::to_string(::getpid()) + ".gpkg")).string();
+    ::unlink(m.temp_path.c_str());
+    register_temp_path(m.temp_path);
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    if (!drv) m.fail("GDAL has no GPKG driver");
+    m.ds.reset(GDALCreate(drv, m.temp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m.ds) m.fail("cannot create the GeoPackage");
+
+    // Input geometry: points, or polygon footprints, in one layer.
+    m.sites = m.create_layer("sites", wkbUnknown);
+    m.site_columns = {"fid", "geom"};
+    m.add_field(m.sites, "site_id", OFTString);
+    m.add_field(m.sites, "site_index", OFTInteger64);
+    m.add_field(m.sites, "source", OFTString);
+    m.add_field(m.sites, "type", OFTString);
+    m.add_field(m.sites, "status", OFTString);
+    m.add_field(m.sites, "error", OFTString);
+    m.add_field(m.sites, "verdict", OFTString);
+    m.add_field(m.sites, "verdict_reasons", OFTString);
+    m.add_field(m.sites, "criteria_met", OFTInteger);
+    m.add_field(m.sites, "criteria", OFTString);
+    m.add_field(m.sites, "alternative_distance_m", OFTReal);
+    if (!m.report_suffix.empty()) m.add_field(m.sites, "report", OFTString);
+
+    m.buffers = m.create_layer("buffers", wkbMultiPolygon);
+    m.add_field(m.buffers, "site_id", OFTString);
+    m.add_field(m.buffers, "site_index", OFTInteger64);
+    m.add_field(m.buffers, "radius_m", OFTReal);
+    m.add_field(m.buffers, "area_m2", OFTReal);
+
+    m.hits = m.create_layer("hits", wkbUnknown);
+    for (const char* name : {"site_id", "site_index", "layer_id", "layer_title", "theme", "criterion", "demo",
+                             "feature_id", "name", "category", "distance_m", "inside", "overlap_area_m2",
+                             "clipped_to_m", "attributes"}) {
+        const std::string n = name;
+        if (n == "site_index") m.add_field(m.hits, n, OFTInteger64);
+        else if (n == "demo" || n == "inside") m.add_field(m.hits, n, OFTInteger, true);
+        else if (n == "distance_m" || n == "overlap_area_m2" || n == "clipped_to_m") m.add_field(m.hits, n, OFTReal);
+        else m.add_field(m.hits, n, OFTString);
+    }
+
+    m.alternatives = m.create_layer("alternatives", wkbPoint);
+    m.add_field(m.alternatives, "site_id", OFTString);
+    m.add_field(m.alternatives, "site_index", OFTInteger64);
+    m.add_field(m.alternatives, "distance_m", OFTReal);
+    m.add_field(m.alternatives, "bearing_deg", OFTReal);
+    m.add_field(m.alternatives, "clears", OFTString);
+    m.add_field(m.alternatives, "details", OFTString);
+
+    if (ctx.layers) m.define_keys(SiteResult{});
+    if (GDALDatasetStartTransaction(m.ds.get(), FALSE) != OGRERR_NONE) m.fail("cannot start a transaction");
+}
+
+void GpkgWriter::write(const SiteResult& result, const Json& record) {
+    FixedGpkgDate fixed_date;
+    Impl& m = *impl_;
+    const std::string& stem = m.names.stem(result.site.index, result.site.id);
+    if (!m.inputs_defined || !m.keys_defined) {
+        // Field definitions change the table: outside a transaction.
+        GDALDatasetCommitTransaction(m.ds.get());
+        if (!m.inputs_defined) m.define_inputs(record);
+        if (!m.keys_defined) m.define_keys(result);
+        GDALDatasetStartTransaction(m.ds.get(), FALSE);
+    }
+    m.write_site(result, record, stem);
+    if (result.geometry) {
+        m.write_buffers(result);
+        m.write_hits(result);
+        m.write_alternative(result, record);
+    }
+    if (++m.in_transaction == kSitesPerTransaction) {
+        if (GDALDatasetCommitTransaction(m.ds.get()) != OGRERR_NONE) m.fail("cannot commit");
+        GDALDatasetStartTransaction(m.ds.get(), FALSE);
+        m.in_transaction = 0;
+    }
+}
+
+void GpkgWriter::finish(const Json&) {
+    FixedGpkgDate fixed_date;
+    Impl& m = *impl_;
+    if (!m.ds) return;
+    if (GDALDatasetCommitTransaction(m.ds.get()) != OGRERR_NONE) m.fail("cannot commit");
+    m.ds.reset();  // closes the file: everything is on disk
+    commit_temp(m.temp_path, m.final_path);
+    m.temp_path.clear();
+}
+
+void GpkgWriter::abort() noexcept { impl_->discard(); }
+
+}  // namespace sitescreen

@@ -1,0 +1,680 @@
+// Per-site LEAP report: the content (a document model shared with HTML) and its Markdown form.
+#include "report/markdown_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+
+#include "io/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace report {
+namespace {
+
+using Kind = Block::Kind;
+
+bool is_scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
+
+bool all_scalars(const Json& a) {
+    return std::all_of(a.begin(), a.end(), [](const Json& e) { return is_scalar(e); });
+}
+
+bool all_objects(const Json& a) {
+    return !a.empty() && std::all_of(a.begin(), a.end(), [](const Json& e) { return e.is_object(); });
+}
+
+// A "small" value fits in one table cell.
+bool small(const Json& v) {
+    if (is_scalar(v)) return true;
+    if (v.is_array()) return all_scalars(v) && v.size() <= 12;
+    if (v.is_object()) return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
+    return false;
+}
+
+Block heading(int level, std::string text, std::string anchor = "") {
+    Block b;
+    b.kind = Kind::Heading;
+    b.level = std::clamp(level, 1, 4);
+    b.text = std::move(text);
+    b.tag = std::move(anchor);
+    return b;
+}
+
+Block paragraph(std::string text, Kind kind = Kind::Paragraph) {
+    Block b;
+    b.kind = kind;
+    b.text = std::move(text);
+    return b;
+}
+
+Block table_of_objects(const Json& arr) {
+    Block t;
+    t.kind = Kind::Table;
+    std::vector<std::string> keys;
+    for (const Json& e : arr)
+        for (auto it = e.begin(); it != e.end(); ++it)
+            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
+    for (const auto& k : keys) t.header.push_back(humanise(k));
+    for (const Json& e : arr) {
+        std::vector<Cell> row;
+        for (const auto& k : keys) {
+            Cell c;
+            c.text = e.contains(k) ? inline_text(e[k]) : "";
+            if (e.contains(k) && e[k].is_number()) c.tag = "num";
+            if (k == "status" || k == "step" || k == "level" || k == "rating") c.strong = true;
+            row.push_back(std::move(c));
+        }
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::string status_text(const std::string& s) {
+    if (s == "met") return "met";
+    if (s == "not_met") return "not met";
+    if (s == "not_assessed") return "not assessed";
+    return humanise(s);
+}
+
+const Json& member(const Json& obj, const char* key) {
+    static const Json null_json;
+    if (obj.is_object() && obj.contains(key)) return obj[key];
+    return null_json;
+}
+
+std::string text_of(const Json& obj, const char* key) {
+    const Json& v = member(obj, key);
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+double number_of(const Json& obj, const char* key, double fallback = 0) {
+    const Json& v = member(obj, key);
+    return v.is_number() ? v.get<double>() : fallback;
+}
+
+std::string radius_label(double r) {
+    return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r);
+}
+
+// One line per evidence entry: its sentence ("why") when it has one.
+std::vector<std::string> evidence_lines(const Json& ev) {
+    std::vector<std::string> lines;
+    if (ev.is_array()) {
+        for (const Json& e : ev) {
+            if (e.is_object() && e.contains("why") && e["why"].is_string()) {
+                std::string line = e["why"].get<std::string>();
+                if (e.contains("status") && e["status"].is_string())
+                    line = "[" + status_text(e["status"].get<std::string>()) + "] " + line;
+                lines.push_back(line);
+            } else {
+                lines.push_back(inline_text(e));
+            }
+        }
+    } else if (!ev.is_null()) {
+        lines.push_back(inline_text(ev));
+    }
+    return lines;
+}
+
+// The L4 criteria as a table: criterion, status, exposure, evidence.
+Block criteria_table(const Json& criteria) {
+    Block t;
+    t.kind = Kind::Table;
+    t.header = {"Criterion", "Status", "Exposure", "Evidence"};
+    auto add = [&](const std::string& name, const Json& c) {
+        Cell status;
+        status.tag = c.is_string() ? c.get<std::string>() : text_of(c, "status");
+        status.text = status_text(status.tag);
+        status.strong = status.tag == "met";
+        Cell evidence;
+        if (c.is_object()) {
+            evidence.lines = evidence_lines(member(c, "evidence"));
+            if (evidence.lines.empty() && !text_of(c, "why").empty()) evidence.lines.push_back(text_of(c, "why"));
+            // Anything else the criterion carries, briefly.
+            for (auto it = c.begin(); it != c.end(); ++it)
+                if (it.key() != "status" && it.key() != "evidence" && it.key() != "exposure" && it.key() != "why" &&
+                    !it.value().is_null())
+                    evidence.lines.push_back(humanise(it.key()) + ": " + inline_text(it.value()));
+        }
+        if (evidence.lines.empty()) evidence.text = "—";
+        const Json& exposure = member(c, "exposure");
+        t.rows.push_back({Cell{humanise(name), "", true}, status,
+                          Cell{exposure.is_null() ? "—" : humanise(inline_text(exposure))}, evidence});
+    };
+    if (criteria.is_object())
+        for (auto it = criteria.begin(); it != criteria.end(); ++it) add(it.key(), it.value());
+    else if (criteria.is_array())
+        for (const Json& c : criteria) add(c.is_object() ? c.value("criterion", c.value("name", std::string("?"))) : "?", c);
+    return t;
+}
+
+// The TNFD LEAP component each stage key stands for.
+std::string stage_title(const std::string& key) {
+    static const std::map<std::string, std::string> titles = {
+        {"l1", "L1 · Span of the business model and value chain"},
+        {"l2", "L2 · Dependency and impact screening"},
+        {"l3", "L3 · Interface with nature"},
+        {"l4", "L4 · Interface with sensitive locations"},
+        {"e1", "E1 · Environmental assets and ecosystem services"},
+        {"e2", "E2 · Dependencies and impacts"},
+        {"e3", "E3 · Dependency and impact measurement"},
+        {"e4", "E4 · Impact materiality assessment"},
+    };
+    std::string k = key;
+    for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto it = titles.find(k);
+    return it != titles.end() ? it->second : humanise(key);
+}
+
+// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically.
+void stage_blocks(const Json& stages, std::vector<Block>& out) {
+    if (!stages.is_object()) {
+        json_blocks(stages, 3, out);
+        return;
+    }
+    Block loose;
+    loose.kind = Kind::KeyValues;
+    for (auto it = stages.begin(); it != stages.end(); ++it)
+        if (it.key() != "profile" && small(it.value()) && !it.value().is_null())
+            loose.rows.push_back({Cell{stage_title(it.key())}, Cell{inline_text(it.value())}});
+    if (!loose.rows.empty()) out.push_back(std::move(loose));
+    for (auto it = stages.begin(); it != stages.end(); ++it) {
+        const Json& v = it.value();
+        if (it.key() == "profile" || small(v)) continue;  // the profile is in the provenance section
+        std::string title = stage_title(it.key());
+        if (v.is_object()) {
+            const std::string t = text_of(v, "title");
+            if (!t.empty() && title == humanise(it.key())) title += ": " + t;
+        }
+        out.push_back(heading(3, title));
+        if (v.is_object()) {
+            Json rest = Json::object();
+            const Json* criteria = nullptr;
+            for (auto m = v.begin(); m != v.end(); ++m) {
+                if (m.key() == "criteria") criteria = &m.value();
+                else rest[m.key()] = m.value();
+            }
+            json_blocks(rest, 4, out);
+            if (criteria) out.push_back(criteria_table(*criteria));
+        } else {
+            json_blocks(v, 4, out);
+        }
+    }
+}
+
+// What each layer shows at the site and in each buffer.
+void layer_tables(const Json& record, std::vector<Block>& out) {
+    const Json& layers = member(record, "layers");
+    if (!layers.is_array() || layers.empty()) return;
+    std::vector<double> radii;
+    for (const Json& l : layers) {
+        const Json& bs = member(l, "buffers");
+        if (bs.is_array() && bs.size() > radii.size()) {
+            radii.clear();
+            for (const Json& b : bs) radii.push_back(number_of(b, "radius_m"));
+        }
+    }
+    Block t;
+    t.kind = Kind::Table;
+    t.header = {"Layer", "Criterion", "At the site", "Nearest"};
+    for (double r : radii) t.header.push_back("Within " + radius_label(r));
+    Block feats;
+    feats.kind = Kind::Table;
+    feats.header = {"Layer", "Feature", "Category", "Distance", "Overlap in " + (radii.empty() ? std::string("buffer") : radius_label(radii.back()))};
+    std::vector<std::string> truncated;
+
+    for (const Json& l : layers) {
+        std::string title = text_of(l, "title");
+        if (title.empty()) title = text_of(l, "layer");
+        std::string lower_title = title;
+        for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (member(l, "demo").is_boolean() && l["demo"].get<bool>() && lower_title.find("demo") == std::string::npos)
+            title += " (demo)";
+        std::vector<Cell> row{Cell{title, "", true}, Cell{humanise(text_of(l, "criterion"))}};
+        const Json& bs = member(l, "buffers");
+        if (text_of(l, "kind") == "raster") {
+            const std::string units = text_of(l, "units");
+            std::string at = "—";
+            if (member(l, "class_at_site").is_string()) at = l["class_at_site"].get<std::string>();
+            else if (member(l, "value_at_site").is_number())
+                at = scalar_text(l["value_at_site"]) + (units.empty() ? "" : " " + units);
+            row.push_back(Cell{at});
+            row.push_back(Cell{""});
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                std::string cell;
+                if (bs.is_array() && k < bs.size()) {
+                    const Json& b = bs[k];
+                    if (member(b, "majority_label").is_string()) {
+                        const std::string label = b["majority_label"].get<std::string>();
+                        const Json& shares = member(b, "class_shares");
+                        cell = label;
+                        if (shares.is_object() && shares.contains(label) && shares[label].is_number())
+                            cell += " (" + format_share(shares[label].get<double>()) + ")";
+                    } else if (member(b, "mean").is_number()) {
+                        cell = "mean " + scalar_text(b["mean"]) + (units.empty() ? "" : " " + units);
+                    } else {
+                        cell = "no data";
+                    }
+                }
+                row.push_back(Cell{cell, "num"});
+            }
+        } else {
+            std::string at = "outside";
+            const Json& inside = member(l, "inside_features");
+            if (member(l, "inside").is_boolean() && l["inside"].get<bool>()) {
+                at = "inside";
+                std::string names;
+                std::size_t n = 0;
+                if (inside.is_array())
+                    for (const Json& f : inside) {
+                        if (n++ == 3) {
+                            names += ", …";
+                            break;
+                        }
+                        std::string nm = text_of(f, "name");
+                        if (nm.empty()) nm = text_of(f, "id");
+                        names += (names.empty() ? "" : ", ") + nm;
+                    }
+                if (!names.empty()) at += ": " + names;
+            }
+            const bool context = text_of(l, "theme") == "admin" || text_of(l, "criterion") == "context";
+            row.push_back(Cell{at, at == "outside" || context ? "" : "alert", at != "outside" && !context});
+            const Json& nearest = member(l, "nearest");
+            std::string near = "—";
+            if (member(nearest, "distance_m").is_number()) {
+                std::string nm = text_of(nearest, "name");
+                if (nm.empty()) nm = text_of(nearest, "feature_id");
+                near = format_distance(nearest["distance_m"].get<double>()) + (nm.empty() ? "" : " (" + nm + ")");
+            }
+            row.push_back(Cell{near});
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                std::string cell;
+                if (bs.is_array() && k < bs.size()) {
+                    const Json& b = bs[k];
+                    const auto count = static_cast<long long>(number_of(b, "feature_count"));
+                    cell = format_share(number_of(b, "overlap_share"));
+                    cell += count == 1 ? " (1 feature)" : " (" + std::to_string(count) + " features)";
+                }
+                row.push_back(Cell{cell, "num"});
+            }
+            // Features in the largest buffer (admin units are context, listed above).
+            if (text_of(l, "theme") != "admin" && bs.is_array() && !bs.empty()) {
+                const Json& last = bs.back();
+                const Json& fs_ = member(last, "features");
+                if (fs_.is_array())
+                    for (const Json& f : fs_) {
+                        std::string nm = text_of(f, "name");
+                        if (nm.empty()) nm = text_of(f, "id");
+                        feats.rows.push_back({Cell{title}, Cell{nm, "", true}, Cell{text_of(f, "category")},
+                                              Cell{format_distance(number_of(f, "distance_m")), "num"},
+                                              Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2")) : "—", "num"}});
+                    }
+                if (member(last, "features_truncated").is_boolean() && last["features_truncated"].get<bool>())
+                    truncated.push_back(fmt::format("{}: {} features in all, the nearest {} listed", title,
+                                                    static_cast<long long>(number_of(last, "feature_count")),
+                                                    fs_.is_array() ? fs_.size() : 0));
+            }
+        }
+        t.rows.push_back(std::move(row));
+    }
+    out.push_back(heading(3, "What the layers show"));
+    out.push_back(paragraph("Share of each buffer covered by the layer's features (overlaps counted once), and the "
+                            "features within it; distances are geodesic (WGS 84).",
+                            Kind::Note));
+    out.push_back(std::move(t));
+    if (!feats.rows.empty()) {
+        out.push_back(heading(3, "Features near the site"));
+        out.push_back(std::move(feats));
+        for (const auto& n : truncated) out.push_back(paragraph(n, Kind::Note));
+    }
+}
+
+std::string find_profile(const Json& record) {
+    for (const char* part : {"evaluate", "verdict", "locate"}) {
+        const Json& p = member(record, part);
+        const Json& prof = member(p, "profile");
+        if (prof.is_string()) return prof.get<std::string>();
+        if (prof.is_object()) {
+            std::string s = text_of(prof, "name");
+            if (s.empty()) s = text_of(prof, "type");
+            if (!s.empty()) return s;
+        }
+    }
+    return "";
+}
+
+// Escapes what Markdown would read as markup; intraword underscores (layer ids
+// such as red_line) are left alone, as CommonMark does not treat them as emphasis.
+std::string md_escape(const std::string& s) {
+    auto word = [&](std::size_t i) {
+        if (i >= s.size()) return false;
+        const auto c = static_cast<unsigned char>(s[i]);
+        return c >= 0x80 || std::isalnum(c);
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '\n' || c == '\r') {
+            out += ' ';
+            continue;
+        }
+        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' ||
+                            (c == '_' && !(i > 0 && word(i - 1) && word(i + 1))) ||
+                            ((c == '#' || c == '>' || c == '-' || c == '+') && i == 0);
+        if (escape) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string inline_text(const Json& v) {
+    if (is_scalar(v)) return scalar_text(v);
+    std::string s;
+    if (v.is_array()) {
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + inline_text(e);
+        return s;
+    }
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (it.value().is_null()) continue;
+        s += (s.empty() ? "" : ", ") + humanise(it.key()) + ": " + inline_text(it.value());
+    }
+    return s;
+}
+
+void json_blocks(const Json& v, int level, std::vector<Block>& out) {
+    if (v.is_null()) return;
+    if (is_scalar(v)) {
+        out.push_back(paragraph(scalar_text(v)));
+        return;
+    }
+    if (v.is_array()) {
+        if (v.empty()) return;
+        if (all_objects(v)) {
+            out.push_back(table_of_objects(v));
+        } else {
+            Block b;
+            b.kind = Kind::Bullets;
+            for (const Json& e : v) b.items.push_back(inline_text(e));
+            out.push_back(std::move(b));
+        }
+        return;
+    }
+    // An object of small objects (per driver, per criterion...) reads best as a table keyed by name.
+    if (!v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object() && small(e); })) {
+        Json rows = Json::array();
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            Json row = Json::object();
+            row["name"] = humanise(it.key());
+            for (auto m = it.value().begin(); m != it.value().end(); ++m) row[m.key()] = m.value();
+            rows.push_back(std::move(row));
+        }
+        Block t = table_of_objects(rows);
+        t.header[0] = "";
+        for (auto& r : t.rows) r[0].strong = true;
+        out.push_back(std::move(t));
+        return;
+    }
+    Block kv;
+    kv.kind = Kind::KeyValues;
+    std::vector<std::pair<std::string, const Json*>> nested;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (it.value().is_null()) continue;  // nothing to say
+        if (small(it.value())) kv.rows.push_back({Cell{humanise(it.key())}, Cell{inline_text(it.value())}});
+        else nested.emplace_back(it.key(), &it.value());
+    }
+    if (!kv.rows.empty()) out.push_back(std::move(kv));
+    for (const auto& [key, value] : nested) {
+        out.push_back(heading(level, humanise(key)));
+        json_blocks(*value, level + 1, out);
+    }
+}
+
+SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const RunContext& ctx,
+                              const std::vector<LayerProvenance>& provenance, const std::string& map_source) {
+    SiteReportDoc doc;
+    const std::string name = site_name(record);
+    doc.title = "Site " + r.site.id + (name.empty() ? "" : " · " + name);
+    doc.level = verdict_level(record);
+    auto& out = doc.blocks;
+
+    // The demonstration banner comes first, before anything a reader could act on.
+    std::vector<std::string> demo = demo_layers(record);
+    if (demo.empty() && ctx.any_demo)
+        for (const auto& p : provenance)
+            if (p.demo) demo.push_back(p.title.empty() ? p.id : p.title);
+    if (!demo.empty() || ctx.any_demo) {
+        std::string list;
+        for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
+        out.push_back(paragraph("DEMONSTRATION DATA: this screening used demonstration layers" +
+                                    (list.empty() ? std::string() : " (" + list + ")") +
+                                    ". They are synthetic stand-ins for the official data: the findings below show "
+                                    "how the method works and must not be used to decide on this site.",
+                                Kind::Banner));
+    }
+
+    out.push_back(heading(1, doc.title));
+    {
+        Block v;
+        v.kind = Kind::Verdict;
+        v.tag = doc.level;
+        v.text = "Verdict: " + verdict_label(doc.level);
+        v.items = verdict_reasons(record);
+        if (r.site.error) v.items.push_back(*r.site.error);
+        out.push_back(std::move(v));
+        const Json& conditions = member(member(record, "verdict"), "conditions");
+        if (conditions.is_array() && !conditions.empty()) {
+            out.push_back(paragraph("Conditions that still apply:"));
+            json_blocks(conditions, 3, out);
+        }
+    }
+
+    // Identity.
+    {
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        kv.rows.push_back({Cell{"Site id"}, Cell{r.site.id, "mono"}});
+        if (!name.empty()) kv.rows.push_back({Cell{"Name"}, Cell{name}});
+        if (!r.site.type.empty()) kv.rows.push_back({Cell{"Type"}, Cell{r.site.type}});
+        if (r.site.has_coordinates)
+            kv.rows.push_back({Cell{"Location"}, Cell{fmt::format("{:.6f}, {:.6f} (lon, lat, WGS 84)", r.site.lonlat.lon,
+                                                                  r.site.lonlat.lat), "mono"}});
+        kv.rows.push_back({Cell{"Geometry"}, Cell{r.site.footprint_ll.empty() ? "point" : "polygon footprint"}});
+        std::vector<std::string> admin;
+        const Json& layers = member(record, "layers");
+        if (layers.is_array())
+            for (const Json& l : layers)
+                if (text_of(l, "theme") == "admin" && member(l, "inside_features").is_array())
+                    for (const Json& f : l["inside_features"]) {
+                        const std::string n = text_of(f, "name");
+                        if (!n.empty() && std::find(admin.begin(), admin.end(), n) == admin.end()) admin.push_back(n);
+                    }
+        if (!admin.empty()) {
+            std::string a;
+            for (const auto& n : admin) a += (a.empty() ? "" : " · ") + n;
+            kv.rows.push_back({Cell{"Admin units"}, Cell{a}});
+        }
+        if (r.geometry && !r.geometry->radii_m.empty()) {
+            std::string b;
+            for (double rm : r.geometry->radii_m) b += (b.empty() ? "" : ", ") + radius_label(rm);
+            kv.rows.push_back({Cell{"Buffers"}, Cell{b}});
+        }
+        kv.rows.push_back({Cell{"Input"}, Cell{r.site.where, "mono"}});
+        kv.rows.push_back({Cell{"Status"}, Cell{r.site.error ? "error: " + *r.site.error : "screened"}});
+        out.push_back(std::move(kv));
+    }
+
+    if (!map_source.empty()) {
+        Block img;
+        img.kind = Kind::Image;
+        img.text = map_source;
+        img.items = {"Map of site " + r.site.id,
+                     "The site (coloured by verdict), its buffers, the features within the largest buffer (numbered "
+                     "nearest first) and the admin units around it."};
+        out.push_back(std::move(img));
+    }
+
+    if (!r.site.error) {
+        out.push_back(heading(2, "Locate", "locate"));
+        const Json& locate = member(record, "locate");
+        if (locate.is_null()) out.push_back(paragraph("Not assessed (no profile was applied).", Kind::Note));
+        else stage_blocks(locate, out);
+        layer_tables(record, out);
+
+        out.push_back(heading(2, "Evaluate", "evaluate"));
+        const Json& evaluate = member(record, "evaluate");
+        if (evaluate.is_null()) out.push_back(paragraph("Not assessed.", Kind::Note));
+        else stage_blocks(evaluate, out);
+
+        out.push_back(heading(2, "Mitigation hierarchy", "mitigation"));
+        const Json& mitigation = member(record, "mitigation");
+        if (mitigation.is_null() || (mitigation.is_array() && mitigation.empty()))
+            out.push_back(paragraph("No mitigation recommended.", Kind::Note));
+        else json_blocks(mitigation, 3, out);
+
+        out.push_back(heading(2, "Alternative location", "alternative"));
+        const Json& alternative = member(record, "alternative");
+        Alternative alt;
+        if (found_alternative(record, alt)) {
+            out.push_back(paragraph(fmt::format("A location {} away at bearing {:.0f}° ({:.6f}, {:.6f}) avoids the "
+                                                "findings listed below; it is drawn on the map.",
+                                                format_distance(alt.distance_m), alt.bearing_deg, alt.lon, alt.lat)));
+            Json rest = alternative;
+            for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg"}) rest.erase(k);
+            json_blocks(rest, 3, out);
+        } else if (alternative.is_object()) {
+            out.push_back(paragraph("No alternative location was found.", Kind::Note));
+            Json rest = alternative;
+            rest.erase("found");
+            json_blocks(rest, 3, out);
+        } else {
+            out.push_back(paragraph("No search was needed or run.", Kind::Note));
+        }
+    }
+
+    const Json& attrs = member(record, "attributes");
+    if (attrs.is_object() && !attrs.empty()) {
+        out.push_back(heading(2, "Site attributes", "attributes"));
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        for (auto it = attrs.begin(); it != attrs.end(); ++it)
+            kv.rows.push_back({Cell{it.key()}, Cell{inline_text(it.value())}});
+        out.push_back(std::move(kv));
+    }
+
+    out.push_back(heading(2, "Provenance", "provenance"));
+    {
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        kv.rows.push_back({Cell{"Tool"}, Cell{"sitescreen " + ctx.tool_version}});
+        const std::string profile = find_profile(record);
+        kv.rows.push_back({Cell{"Profile"}, Cell{profile.empty() ? (r.site.type.empty() ? "—" : r.site.type) : profile}});
+        kv.rows.push_back({Cell{"Method"}, Cell{"TNFD LEAP Locate and Evaluate (screening); distances and areas "
+                                                "geodesic on WGS 84"}});
+        out.push_back(std::move(kv));
+        Block t;
+        t.kind = Kind::Table;
+        t.header = {"Layer", "Source", "Date", "Licence", "Demo", "SHA-256"};
+        for (const auto& p : provenance) {
+            std::string src = p.source;
+            if (!p.url.empty()) src += (src.empty() ? "" : " ") + ("<" + p.url + ">");
+            t.rows.push_back({Cell{(p.title.empty() ? p.id : p.title) + " (" + p.id + ")", "", true},
+                              Cell{src.empty() ? "—" : src}, Cell{p.date.empty() ? "—" : p.date},
+                              Cell{p.licence.empty() ? "—" : p.licence}, Cell{p.demo ? "DEMO" : "no", p.demo ? "alert" : ""},
+                              Cell{p.sha256.empty() ? "—" : p.sha256, "mono"}});
+        }
+        out.push_back(std::move(t));
+    }
+    return doc;
+}
+
+}  // namespace report
+
+std::string markdown_site_report(const report::SiteReportDoc& doc) {
+    using report::Block;
+    using Kind = Block::Kind;
+    using report::md_escape;
+    std::string s;
+    auto cell = [](const report::Cell& c) {
+        std::string t = md_escape(c.text);
+        if (!c.lines.empty()) {
+            t.clear();
+            for (const auto& l : c.lines) t += (t.empty() ? "" : "<br>") + md_escape(l);
+        }
+        if (c.tag == "mono" && !c.text.empty()) t = "`" + c.text + "`";
+        if (c.strong && !t.empty()) t = "**" + t + "**";
+        return t.empty() ? std::string(" ") : t;
+    };
+    for (const Block& b : doc.blocks) {
+        switch (b.kind) {
+            case Kind::Banner: s += "> **⚠ " + md_escape(b.text) + "**\n\n"; break;
+            case Kind::Heading: s += std::string(b.level, '#') + " " + md_escape(b.text) + "\n\n"; break;
+            case Kind::Verdict:
+                s += "## " + md_escape(b.text) + "\n\n";
+                for (const auto& r : b.items) s += "- " + md_escape(r) + "\n";
+                if (!b.items.empty()) s += "\n";
+                break;
+            case Kind::Paragraph: s += md_escape(b.text) + "\n\n"; break;
+            case Kind::Note: s += "*" + md_escape(b.text) + "*\n\n"; break;
+            case Kind::Bullets:
+                for (const auto& i : b.items) s += "- " + md_escape(i) + "\n";
+                s += "\n";
+                break;
+            case Kind::KeyValues:
+                s += "| | |\n|---|---|\n";
+                for (const auto& row : b.rows)
+                    s += "| **" + md_escape(row[0].text) + "** | " + (row.size() > 1 ? cell(row[1]) : " ") + " |\n";
+                s += "\n";
+                break;
+            case Kind::Table: {
+                s += "|";
+                for (const auto& h : b.header) s += " " + md_escape(h) + " |";
+                s += "\n|";
+                for (std::size_t i = 0; i < b.header.size(); ++i) s += "---|";
+                s += "\n";
+                for (const auto& row : b.rows) {
+                    s += "|";
+                    for (const auto& c : row) s += " " + cell(c) + " |";
+                    s += "\n";
+                }
+                s += "\n";
+                break;
+            }
+            case Kind::Image:
+                s += "![" + md_escape(b.items.empty() ? "" : b.items[0]) + "](" + url_path_escape(b.text) + ")\n\n";
+                if (b.items.size() > 1) s += "*" + md_escape(b.items[1]) + "*\n\n";
+                break;
+        }
+    }
+    while (s.size() > 1 && s[s.size() - 1] == '\n' && s[s.size() - 2] == '\n') s.pop_back();
+    return s;
+}
+
+MarkdownReportWriter::MarkdownReportWriter(bool with_map) : with_map_(with_map) {}
+
+void MarkdownReportWriter::begin(const RunContext& ctx) {
+    ctx_ = ctx;
+    dir_ = (fs::path(ctx.out_dir) / "sites").string();
+    fs::create_directories(dir_);
+    provenance_.begin(ctx);
+}
+
+void MarkdownReportWriter::write(const SiteResult& result, const Json& record) {
+    const std::string& stem = names_.stem(result.site.index, result.site.id);
+    const std::string map = with_map_ && result.geometry ? stem + ".png" : "";
+    const report::SiteReportDoc doc = report::site_report_doc(result, record, ctx_, provenance_.rows(result), map);
+    AtomicFile f((fs::path(dir_) / (stem + ".md")).string());
+    f.stream() << markdown_site_report(doc);
+    f.commit();
+}
+
+void MarkdownReportWriter::finish(const Json&) {}
+void MarkdownReportWriter::abort() noexcept {}
+
+}  // namespace sitescreen

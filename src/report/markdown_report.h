@@ -1,0 +1,78 @@
+// Per-site LEAP screening report: its content as a small document model (shared
+// with the HTML report) and its Markdown rendering, DIR/sites/<stem>.md.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/formats.h"
+#include "report/writer.h"
+
+namespace sitescreen {
+
+namespace report {
+
+// Plain text everywhere: renderers escape.
+struct Cell {
+    Cell() = default;
+    Cell(std::string text_, std::string tag_ = "", bool strong_ = false)  // NOLINT: implicit from text
+        : text(std::move(text_)), tag(std::move(tag_)), strong(strong_) {}
+    std::string text;
+    std::vector<std::string> lines;  // several lines in one cell (evidence), instead of text
+    std::string tag;     // a class for styling: "met", "not_met", "not_assessed" (criteria), "alert", "num", "mono"
+    bool strong = false;
+};
+
+struct Block {
+    enum class Kind { Banner, Heading, Verdict, Paragraph, Note, Bullets, Table, KeyValues, Image };
+    Kind kind = Kind::Paragraph;
+    int level = 2;                          // Heading: 1..4
+    std::string text;                       // Banner, Heading, Paragraph, Note; Verdict: label; Image: source
+    std::string tag;                        // Verdict: level; Heading: an anchor id
+    std::vector<std::string> items;         // Bullets; Verdict: reasons; Image: {alt, caption}
+    std::vector<std::string> header;        // Table
+    std::vector<std::vector<Cell>> rows;    // Table; KeyValues: {key, value}
+};
+
+struct SiteReportDoc {
+    std::string title;
+    std::string level;   // verdict level
+    std::vector<Block> blocks;
+};
+
+// The report of one site: a demonstration banner first when any demonstration
+// layer was used, then identity, verdict, map, Locate, Evaluate, mitigation,
+// alternative, attributes and provenance. `map_source` is the image reference
+// (a file name or a data URI; "" for none).
+SiteReportDoc site_report_doc(const SiteResult& result, const Json& record, const RunContext& ctx,
+                              const std::vector<LayerProvenance>& provenance, const std::string& map_source);
+
+// Blocks for any JSON value, for the LEAP objects whose shape may grow:
+// arrays of objects become tables, objects key/value lists (nested objects
+// headings), arrays of scalars bullet lists.
+void json_blocks(const Json& value, int heading_level, std::vector<Block>& out);
+// A JSON value on one line (for table cells).
+std::string inline_text(const Json& value);
+
+}  // namespace report
+
+std::string markdown_site_report(const report::SiteReportDoc& doc);
+
+class MarkdownReportWriter : public OutputWriter {
+public:
+    // `with_map`: the png format is written too, so the report shows <stem>.png.
+    explicit MarkdownReportWriter(bool with_map);
+    void begin(const RunContext& ctx) override;
+    void write(const SiteResult& result, const Json& record) override;
+    void finish(const Json& run) override;
+    void abort() noexcept override;
+
+private:
+    bool with_map_;
+    RunContext ctx_;
+    std::string dir_;
+    SiteFileNames names_;
+    report::ProvenanceTable provenance_;
+};
+
+}  // namespace sitescreen

@@ -1,0 +1,535 @@
+// The portfolio page: every site on one offline page (Leaflet inlined, canvas markers,
+// a paged sortable table), written in finish() from a compact row per site.
+#include "report/portfolio_page.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "geo/geos_kit.h"
+#include "io/atomic_file.h"
+#include "sitescreen/leaflet_assets.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace {
+
+// Verdict levels, most serious first; not_covered: no layer has data at the site.
+const std::vector<std::string> kLevels = {"no-go", "high", "medium", "low", "not_covered", "", "error"};
+
+std::string dump_json(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// JSON that can sit inside <script>: no "</script>", no "<!--".
+std::string script_json(const Json& j) {
+    std::string s = dump_json(j), out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (c == '<') out += "\\u003c";
+        else out += c;
+    }
+    return out;
+}
+
+std::string leaflet_js() {
+    std::string js(reinterpret_cast<const char*>(assets::kLeaflet_js), assets::kLeaflet_js_size);
+    // The source map is not bundled: drop the reference so nothing asks for it.
+    const auto pos = js.rfind("//# sourceMappingURL=");
+    if (pos != std::string::npos) js.erase(pos);
+    return js;
+}
+
+std::string leaflet_css() {
+    std::string css(reinterpret_cast<const char*>(assets::kLeaflet_css), assets::kLeaflet_css_size);
+    // The marker and layer-control images are not bundled (the page uses neither).
+    for (std::size_t pos = 0; (pos = css.find("url(images/", pos)) != std::string::npos;) {
+        const auto end = css.find(')', pos);
+        if (end == std::string::npos) break;
+        css.replace(pos, end - pos + 1, "none");
+    }
+    return css;
+}
+
+constexpr const char* kStyle = R"CSS(
+* { box-sizing:border-box; }
+body { margin:0; background:#eef0f2; color:#1b1b1b; font-size:15px; line-height:1.45;
+  font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif; }
+.banner { background:#b30000; color:#fff; padding:12px 28px; font-weight:700; font-size:16px; }
+main { max-width:1280px; margin:0 auto; padding:14px 28px 48px; background:#fff; }
+h1 { font-size:26px; margin:6px 0 2px; }
+h2 { font-size:20px; margin:26px 0 8px; padding-bottom:4px; border-bottom:2px solid #d9d9d9; }
+.sub { color:#5a5a5a; margin:0 0 12px; }
+.cards { display:flex; flex-wrap:wrap; gap:10px; margin:10px 0; }
+.card { min-width:120px; padding:8px 14px; border-radius:6px; cursor:pointer; border:2px solid transparent; }
+.card.active { border-color:#1b1b1b; }
+.card .n { font-size:28px; font-weight:800; display:block; }
+.rollup { margin:6px 0 10px; }
+#map { height:540px; background:#dbe6ee; border:1px solid #c9c9c9; }
+.legend { display:flex; flex-wrap:wrap; gap:14px; font-size:13px; margin:6px 0; }
+.dot { display:inline-block; width:12px; height:12px; border-radius:50%; border:1px solid #222; vertical-align:-1px; margin-right:4px; }
+table { border-collapse:collapse; width:100%; font-size:14px; margin:6px 0 14px; }
+th, td { border:1px solid #d9d9d9; padding:5px 8px; text-align:left; vertical-align:top; }
+thead th { background:#f0f2f4; }
+#sites thead th { cursor:pointer; user-select:none; white-space:nowrap; }
+#sites thead th.sorted-asc::after { content:" ▲"; font-size:11px; }
+#sites thead th.sorted-desc::after { content:" ▼"; font-size:11px; }
+#sites tbody tr { cursor:pointer; }
+#sites tbody tr:hover, #sites tbody tr:focus { background:#f3f7fb; outline:none; }
+td.num { text-align:right; white-space:nowrap; }
+.badge { display:inline-block; padding:1px 8px; border-radius:3px; font-weight:700; font-size:13px; white-space:nowrap; }
+.controls { display:flex; flex-wrap:wrap; gap:10px; align-items:center; margin:8px 0; font-size:14px; }
+.controls input, .controls select, .controls button { font:inherit; padding:3px 6px; }
+.mono { font-family:"DejaVu Sans Mono",ui-monospace,monospace; font-size:12px; word-break:break-all; }
+.note { color:#5a5a5a; font-size:13px; }
+)CSS";
+
+// The page script: the map (canvas markers), the verdict cards and the paged sortable table.
+constexpr const char* kScript = R"JS(
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('sitescreen-data').textContent);
+  var S = data.sites;  // [id, name, type, verdict, criteria_met, lon, lat, link, status, criteria, index]
+  var COLOURS = data.colours, LABELS = data.labels;
+  var RANK = {'no-go': 0, 'high': 1, 'medium': 2, 'low': 3, 'not_covered': 4, '': 5, 'error': 6};
+
+  // ---- map
+  var renderer = L.canvas({padding: 0.3});
+  var map = L.map('map', {preferCanvas: true, renderer: renderer, zoomSnap: 0.25, minZoom: 2, maxZoom: 16});
+  var order = [];
+  for (var i = 0; i < S.length; i++) if (S[i][5] !== null && S[i][6] !== null) order.push(i);
+  // Worst verdicts drawn last, on top.
+  order.sort(function (a, b) { return RANK[S[b][3]] - RANK[S[a][3]] || a - b; });
+  // The view first: Leaflet draws vector layers only on a map that has one.
+  var bounds = L.latLngBounds([]);
+  order.forEach(function (i) { bounds.extend(L.latLng(S[i][6], S[i][5])); });
+  if (order.length === 1) map.setView(bounds.getCenter(), 9);
+  else if (order.length > 1 && bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 9);
+  else if (order.length > 1) map.fitBounds(bounds.pad(0.08));
+  else map.fitBounds([[18, 73], [54, 135]]);
+  if (data.admin) {
+    // Land first (every unit filled, no outline), then the outlines, coarse ones on top and thicker.
+    L.geoJSON(data.admin, {renderer: renderer, interactive: false,
+      style: {stroke: false, fill: true, fillColor: '#fbfaf5', fillOpacity: 1}}).addTo(map);
+    var fine = {type: 'FeatureCollection', features: []}, coarse = {type: 'FeatureCollection', features: []};
+    data.admin.features.forEach(function (f) { (f.properties.level <= 1 ? coarse : fine).features.push(f); });
+    [[fine, 0.5], [coarse, 1.2]].forEach(function (layer) {
+      L.geoJSON(layer[0], {renderer: renderer, interactive: false,
+        style: {color: '#8a8a8a', weight: layer[1], opacity: 0.9, fill: false}}).addTo(map);
+    });
+  }
+  var markers = [];
+  order.forEach(function (i) {
+    var s = S[i];
+    var ll = L.latLng(s[6], s[5]);
+    var m = L.circleMarker(ll, {renderer: renderer, siteIndex: i, radius: 6, weight: 1, color: '#1b1b1b',
+                                fillColor: COLOURS[s[3]] || '#9e9e9e', fillOpacity: 0.92});
+    m.bindTooltip(function () {
+      var t = document.createElement('div');
+      var b = document.createElement('b'); b.textContent = s[0]; t.appendChild(b);
+      if (s[1]) t.appendChild(document.createTextNode(' ' + s[1]));
+      t.appendChild(document.createElement('br'));
+      t.appendChild(document.createTextNode((LABELS[s[3]] || s[3]) + ' · criteria met: ' + s[4]));
+      return t;
+    });
+    if (s[7]) m.on('click', function () { window.location.href = s[7]; });
+    m.addTo(map);
+    markers.push(m);
+  });
+  L.control.scale({imperial: false}).addTo(map);
+
+  // ---- table
+  var COLS = [
+    {label: '#', key: function (s) { return s[10]; }, num: true},
+    {label: 'Site id', key: function (s) { return s[0]; }},
+    {label: 'Name', key: function (s) { return s[1]; }},
+    {label: 'Type', key: function (s) { return s[2]; }},
+    {label: 'Verdict', key: function (s) { return RANK[s[3]]; }, num: true},
+    {label: 'Criteria met', key: function (s) { return s[4]; }, num: true},
+    {label: 'Criteria', key: function (s) { return s[9]; }},
+    {label: 'Lon', key: function (s) { return s[5] === null ? Infinity : s[5]; }, num: true},
+    {label: 'Lat', key: function (s) { return s[6] === null ? Infinity : s[6]; }, num: true}
+  ];
+  var state = {col: 0, dir: 1, text: '', verdict: null, page: 0, size: 200};
+  var view = [];
+  var thead = document.querySelector('#sites thead tr');
+  var tbody = document.querySelector('#sites tbody');
+  var info = document.getElementById('page-info');
+
+  COLS.forEach(function (c, k) {
+    var th = document.createElement('th');
+    th.textContent = c.label;
+    th.setAttribute('scope', 'col');
+    th.addEventListener('click', function () {
+      if (state.col === k) state.dir = -state.dir; else { state.col = k; state.dir = 1; }
+      state.page = 0;
+      refresh();
+    });
+    thead.appendChild(th);
+  });
+
+  function matches(s) {
+    if (state.verdict !== null && s[3] !== state.verdict) return false;
+    if (!state.text) return true;
+    var t = state.text;
+    return (s[0] + ' ' + s[1] + ' ' + s[2] + ' ' + (LABELS[s[3]] || '') + ' ' + s[9]).toLowerCase().indexOf(t) >= 0;
+  }
+
+  function refresh() {
+    view = [];
+    for (var i = 0; i < S.length; i++) if (matches(S[i])) view.push(i);
+    var c = COLS[state.col];
+    view.sort(function (a, b) {
+      var x = c.key(S[a]), y = c.key(S[b]);
+      var r = c.num ? (x === y ? 0 : x - y) : String(x).localeCompare(String(y));
+      return (r || a - b) * (r ? state.dir : 1);
+    });
+    Array.prototype.forEach.call(thead.children, function (th, k) {
+      th.className = k === state.col ? (state.dir > 0 ? 'sorted-asc' : 'sorted-desc') : '';
+    });
+    render();
+  }
+
+  function cell(tr, text, cls) {
+    var td = document.createElement('td');
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(view.length / state.size));
+    state.page = Math.min(state.page, pages - 1);
+    var from = state.page * state.size, to = Math.min(view.length, from + state.size);
+    var frag = document.createDocumentFragment();
+    for (var k = from; k < to; k++) {
+      var i = view[k], s = S[i];
+      var tr = document.createElement('tr');
+      tr.dataset.index = String(i);
+      tr.tabIndex = 0;
+      cell(tr, String(s[10]), 'num');
+      var idc = document.createElement('td');
+      if (s[7]) { var a = document.createElement('a'); a.href = s[7]; a.textContent = s[0]; idc.appendChild(a); }
+      else idc.textContent = s[0];
+      tr.appendChild(idc);
+      cell(tr, s[1]);
+      cell(tr, s[2]);
+      var vc = document.createElement('td');
+      var badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.style.background = COLOURS[s[3]] || '#9e9e9e';
+      badge.style.color = data.text_colours[s[3]] || '#fff';
+      badge.textContent = LABELS[s[3]] || s[3];
+      vc.appendChild(badge);
+      tr.appendChild(vc);
+      cell(tr, String(s[4]), 'num');
+      cell(tr, s[9]);
+      cell(tr, s[5] === null ? '' : s[5].toFixed(5), 'num');
+      cell(tr, s[6] === null ? '' : s[6].toFixed(5), 'num');
+      frag.appendChild(tr);
+    }
+    tbody.textContent = '';
+    tbody.appendChild(frag);
+    info.textContent = view.length ? ('sites ' + (from + 1) + '–' + to + ' of ' + view.length +
+                                      ' · page ' + (state.page + 1) + ' of ' + pages) : 'no site matches';
+  }
+
+  function open(tr) {
+    var s = S[Number(tr.dataset.index)];
+    if (s && s[7]) window.location.href = s[7];
+  }
+  tbody.addEventListener('click', function (e) {
+    if (e.target.closest('a')) return;  // the link navigates by itself
+    var tr = e.target.closest('tr');
+    if (tr) open(tr);
+  });
+  tbody.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') { var tr = e.target.closest('tr'); if (tr) open(tr); }
+  });
+  document.getElementById('filter').addEventListener('input', function (e) {
+    state.text = e.target.value.trim().toLowerCase(); state.page = 0; refresh();
+  });
+  document.getElementById('prev').addEventListener('click', function () { if (state.page > 0) { state.page--; render(); } });
+  document.getElementById('next').addEventListener('click', function () { state.page++; render(); });
+  Array.prototype.forEach.call(document.querySelectorAll('.card[data-verdict]'), function (card) {
+    card.addEventListener('click', function () {
+      var v = card.getAttribute('data-verdict');
+      state.verdict = state.verdict === v ? null : v;
+      Array.prototype.forEach.call(document.querySelectorAll('.card'), function (c) {
+        c.classList.toggle('active', state.verdict !== null && c.getAttribute('data-verdict') === state.verdict);
+      });
+      state.page = 0;
+      refresh();
+    });
+  });
+  refresh();
+
+  // For tests and for the curious: the map and its markers.
+  window.sitescreen = {map: map, markers: markers, sites: S};
+})();
+)JS";
+
+void append_ring(std::string& s, const Ring& r, int decimals) {
+    s += '[';
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        if (i) s += ',';
+        s += fmt::format("[{:.{}f},{:.{}f}]", r[i].x(), decimals, r[i].y(), decimals);
+    }
+    s += ']';
+}
+
+}  // namespace
+
+std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
+                                  std::size_t max_vertices) {
+    const auto& specs = layers.catalog().layers;
+    // Admin layers, coarsest (fewest units) first.
+    std::vector<std::size_t> admin;
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        if (specs[i].theme == "admin" && layers.vectors()[i]) admin.push_back(i);
+    if (admin.empty()) return "";
+    std::stable_sort(admin.begin(), admin.end(), [&](std::size_t a, std::size_t b) {
+        return layers.vectors()[a]->features().size() < layers.vectors()[b]->features().size();
+    });
+    // The sites' box with a margin, and a simplification tolerance of about a pixel on a 1000-pixel map.
+    const double span = std::max({east - west, north - south, 0.5});
+    const Box box(Point(west - span * 0.25, south - span * 0.25), Point(east + span * 0.25, north + span * 0.25));
+    const double tolerance = span * 1.5 / 1000;
+    const int decimals = tolerance >= 0.005 ? 3 : tolerance >= 0.0005 ? 4 : 5;
+
+    auto ctx = geos::context();
+    std::string features;
+    std::size_t vertices = 0;
+    int level = 0;
+    for (std::size_t li : admin) {
+        const VectorLayer& vl = *layers.vectors()[li];
+        std::string layer_features;
+        std::size_t layer_vertices = 0;
+        for (std::uint32_t f = 0; f < vl.features().size(); ++f) {
+            std::vector<geos::GeomPtr> parts;
+            for (const Polygon& piece : vl.feature_polygons(f)) {
+                Box b;
+                bg::envelope(piece, b);
+                if (bg::intersects(b, box)) parts.push_back(geos::from_polygon(piece));
+            }
+            if (parts.empty()) continue;
+            geos::GeomPtr u = geos::union_all(std::move(parts));
+            geos::GeomPtr simple(GEOSTopologyPreserveSimplify_r(ctx, u.get(), tolerance));
+            MultiPolygon mp;
+            geos::to_multipolygon(simple ? simple.get() : u.get(), mp);
+            if (mp.empty()) continue;
+            std::string coords = "[";
+            for (std::size_t p = 0; p < mp.size(); ++p) {
+                if (p) coords += ',';
+                coords += '[';
+                append_ring(coords, mp[p].outer(), decimals);
+                layer_vertices += mp[p].outer().size();
+                for (const Ring& h : mp[p].inners()) {
+                    coords += ',';
+                    append_ring(coords, h, decimals);
+                    layer_vertices += h.size();
+                }
+                coords += ']';
+            }
+            coords += ']';
+            Json props = {{"name", vl.features()[f].name}, {"layer", specs[li].id}, {"level", level}};
+            if (!layer_features.empty()) layer_features += ',';
+            layer_features += "{\"type\":\"Feature\",\"properties\":" + script_json(props) +
+                              ",\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":" + coords + "}}";
+        }
+        if (layer_features.empty()) continue;
+        if (vertices + layer_vertices > max_vertices && level > 0) break;  // finer layers would make the page heavy
+        if (!features.empty()) features += ',';
+        features += layer_features;
+        vertices += layer_vertices;
+        ++level;
+    }
+    if (features.empty()) return "";
+    return "{\"type\":\"FeatureCollection\",\"features\":[" + features + "]}";
+}
+
+PortfolioPageWriter::PortfolioPageWriter(std::string report_suffix) : report_suffix_(std::move(report_suffix)) {}
+
+void PortfolioPageWriter::begin(const RunContext& ctx) {
+    ctx_ = ctx;
+    fs::create_directories(ctx.out_dir);
+    provenance_.begin(ctx);
+    rows_.clear();
+}
+
+void PortfolioPageWriter::write(const SiteResult& result, const Json& record) {
+    const std::string& stem = names_.stem(result.site.index, result.site.id);
+    provenance_.rows(result);
+    Row row;
+    row.id = result.site.id;
+    row.name = report::site_name(record);
+    row.type = result.site.type;
+    row.status = result.site.error ? "error" : "ok";
+    row.verdict = report::verdict_level(record);
+    row.has_point = result.site.has_coordinates;
+    row.lon = result.site.lonlat.lon;
+    row.lat = result.site.lonlat.lat;
+    if (!report_suffix_.empty()) row.link = "sites/" + url_path_escape(stem + report_suffix_);
+    for (const auto& [criterion, status] : report::criteria_statuses(record)) {
+        if (!criterion_counts_.count(criterion)) criteria_order_.push_back(criterion);
+        ++criterion_counts_[criterion][status];
+        if (status == "met") {
+            row.met.push_back(criterion);
+            ++row.criteria_met;
+        }
+    }
+    for (const auto& d : report::demo_layers(record))
+        if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
+    rows_.push_back(std::move(row));
+}
+
+void PortfolioPageWriter::finish(const Json& run) {
+    // Counts per verdict.
+    std::map<std::string, std::size_t> by_level;
+    double west = std::numeric_limits<double>::infinity(), east = -west, south = west, north = -west;
+    for (const Row& r : rows_) {
+        ++by_level[r.verdict];
+        if (r.has_point) {
+            west = std::min(west, r.lon);
+            east = std::max(east, r.lon);
+            south = std::min(south, r.lat);
+            north = std::max(north, r.lat);
+        }
+    }
+    std::string admin;
+    if (ctx_.layers && std::isfinite(west)) admin = admin_outline_geojson(*ctx_.layers, west, south, east, north);
+
+    Json data = Json::object();
+    Json sites = Json::array();
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        const Row& r = rows_[i];
+        std::string crit;
+        for (const auto& c : r.met) crit += (crit.empty() ? "" : ", ") + report::humanise(c);
+        sites.push_back(Json::array({r.id, r.name, r.type, r.verdict, r.criteria_met,
+                                     r.has_point ? Json(std::round(r.lon * 1e6) / 1e6) : Json(nullptr),
+                                     r.has_point ? Json(std::round(r.lat * 1e6) / 1e6) : Json(nullptr), r.link,
+                                     r.status, crit, i + 1}));
+    }
+    data["sites"] = std::move(sites);
+    Json colours = Json::object(), labels = Json::object(), text_colours = Json::object();
+    for (const auto& l : kLevels) {
+        colours[l] = report::verdict_colour(l);
+        labels[l] = report::verdict_label(l);
+        text_colours[l] = report::verdict_text_colour(l);
+    }
+    data["colours"] = std::move(colours);
+    data["labels"] = std::move(labels);
+    data["text_colours"] = std::move(text_colours);
+
+    const auto& prov = provenance_.rows(SiteResult{});
+    std::vector<std::string> demo = demo_titles_;
+    for (const auto& p : prov)
+        if (p.demo && std::find(demo.begin(), demo.end(), p.title.empty() ? p.id : p.title) == demo.end())
+            demo.push_back(p.title.empty() ? p.id : p.title);
+    using report::html_escape;
+
+    std::string h;
+    h.reserve(1 << 20);
+    h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    h += "<title>" + html_escape(fmt::format("Site screening: {} sites", rows_.size())) + "</title>\n";
+    h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+    if (!demo.empty() || ctx_.any_demo) {
+        std::string list;
+        for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
+        h += "<div class=\"banner\" role=\"alert\">⚠ " +
+             html_escape("DEMONSTRATION DATA: this screening used demonstration layers" +
+                         (list.empty() ? std::string() : " (" + list + ")") +
+                         ". They are synthetic stand-ins for the official data: the verdicts below show how the method "
+                         "works and must not be used to decide on any site.") +
+             "</div>\n";
+    }
+    h += "<main>\n<h1>" + html_escape(fmt::format("Nature screening of {} candidate site{}", rows_.size(),
+                                                   rows_.size() == 1 ? "" : "s")) +
+         "</h1>\n";
+    h += "<p class=\"sub\">" +
+         html_escape(fmt::format("TNFD LEAP Locate and Evaluate screening · sitescreen {} · {} layer{}{}",
+                                 ctx_.tool_version, prov.size(), prov.size() == 1 ? "" : "s",
+                                 demo.empty() ? "" : fmt::format(" ({} demonstration)", demo.size()))) +
+         "</p>\n";
+
+    // Verdict cards (click to filter the table).
+    h += "<h2 id=\"verdicts\">Verdicts</h2>\n<div class=\"cards\">\n";
+    for (const auto& l : kLevels) {
+        const auto it = by_level.find(l);
+        if (it == by_level.end() && (l.empty() || l == "error" || l == "not_covered")) continue;
+        const std::size_t n = it == by_level.end() ? 0 : it->second;
+        h += fmt::format("<div class=\"card\" data-verdict=\"{}\" style=\"background:{};color:{}\" title=\"Show only "
+                         "these sites in the table\"><span class=\"n\">{}</span>{}</div>\n",
+                         html_escape(l), report::verdict_colour(l), report::verdict_text_colour(l), n,
+                         html_escape(report::verdict_label(l)));
+    }
+    h += "</div>\n";
+    if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
+        run["portfolio"].contains("roll_up") && run["portfolio"]["roll_up"].is_object()) {
+        const Json& ru = run["portfolio"]["roll_up"];
+        std::string t = "Portfolio roll-up";
+        if (ru.contains("rule") && ru["rule"].is_string()) t += " (" + ru["rule"].get<std::string>() + ")";
+        if (ru.contains("level") && ru["level"].is_string()) t += ": " + report::verdict_label(ru["level"].get<std::string>());
+        if (ru.contains("explanation") && ru["explanation"].is_string()) t += " — " + ru["explanation"].get<std::string>();
+        h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
+    }
+
+    // Counts per criterion.
+    if (!criteria_order_.empty()) {
+        h += "<h2 id=\"criteria\">TNFD sensitive-location criteria</h2>\n<table>\n<thead><tr><th>Criterion</th>"
+             "<th>Sites where met</th><th>Not met</th><th>Not assessed</th></tr></thead>\n<tbody>\n";
+        for (const auto& c : criteria_order_) {
+            auto& counts = criterion_counts_[c];
+            h += "<tr><td><strong>" + html_escape(report::humanise(c)) + "</strong></td>" +
+                 fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                             counts["met"], counts["not_met"], counts["not_assessed"]);
+        }
+        h += "</tbody>\n</table>\n";
+    }
+
+    h += "<h2 id=\"map-title\">Map</h2>\n<div id=\"map\" role=\"region\" aria-label=\"Map of the sites\"></div>\n";
+    h += "<div class=\"legend\">";
+    for (const auto& l : kLevels) {
+        if (!by_level.count(l) && (l.empty() || l == "error" || l == "not_covered")) continue;
+        h += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>", report::verdict_colour(l),
+                         html_escape(report::verdict_label(l)));
+    }
+    h += "</div>\n<p class=\"note\">Click a site to open its report. No map tiles: the background is the admin "
+         "layer of the run, simplified, drawn from this file.</p>\n";
+
+    h += "<h2 id=\"table-title\">Sites</h2>\n<div class=\"controls\"><label>Filter <input id=\"filter\" type=\"search\" "
+         "placeholder=\"id, name, type, verdict\"></label><button id=\"prev\" type=\"button\">◀ Previous</button>"
+         "<button id=\"next\" type=\"button\">Next ▶</button><span id=\"page-info\"></span></div>\n";
+    h += "<table id=\"sites\"><thead><tr></tr></thead><tbody></tbody></table>\n";
+
+    h += "<h2 id=\"provenance\">Layers and provenance</h2>\n<table>\n<thead><tr><th>Layer</th><th>Criterion</th>"
+         "<th>Source</th><th>Date</th><th>Licence</th><th>Demo</th><th>SHA-256</th></tr></thead>\n<tbody>\n";
+    for (const auto& p : prov)
+        h += "<tr><td><strong>" + html_escape(p.title.empty() ? p.id : p.title) + "</strong> (" + html_escape(p.id) +
+             ")</td><td>" + html_escape(report::humanise(p.criterion)) + "</td><td>" + html_escape(p.source) +
+             "</td><td>" + html_escape(p.date) + "</td><td>" + html_escape(p.licence) + "</td><td>" +
+             (p.demo ? "<strong>DEMO</strong>" : "no") + "</td><td class=\"mono\">" + html_escape(p.sha256) +
+             "</td></tr>\n";
+    h += "</tbody>\n</table>\n</main>\n";
+
+    h += "<script id=\"sitescreen-data\" type=\"application/json\">" + script_json(data) + "</script>\n";
+    // The admin outline is large: it joins the data object here rather than being parsed twice.
+    h += "<script>\n" + leaflet_js() + "\n</script>\n";
+    h += "<script>window.SITESCREEN_ADMIN = " + (admin.empty() ? std::string("null") : admin) + ";</script>\n";
+    std::string script = kScript;
+    const std::string marker = "var data = JSON.parse(document.getElementById('sitescreen-data').textContent);";
+    script.replace(script.find(marker), marker.size(), marker + "\n  data.admin = window.SITESCREEN_ADMIN;");
+    h += "<script>" + script + "</script>\n</body>\n</html>\n";
+
+    AtomicFile f((fs::path(ctx_.out_dir) / "report.html").string());
+    f.stream() << h;
+    f.commit();
+}
+
+void PortfolioPageWriter::abort() noexcept {}
+
+}  // namespace sitescreen

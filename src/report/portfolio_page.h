@@ -1,0 +1,49 @@
+// The portfolio page DIR/report.html: one self-contained offline HTML file with an
+// interactive map of every site coloured by verdict (Leaflet, compiled in), a
+// sortable table, counts per verdict and per criterion, and links to each site's report.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "report/formats.h"
+#include "report/writer.h"
+
+namespace sitescreen {
+
+class PortfolioPageWriter : public OutputWriter {
+public:
+    // `report_suffix`: ".html" or ".md" when per-site reports are written (rows
+    // and markers link to sites/<stem><suffix>), "" for no links.
+    explicit PortfolioPageWriter(std::string report_suffix);
+    void begin(const RunContext& ctx) override;
+    void write(const SiteResult& result, const Json& record) override;
+    void finish(const Json& run) override;
+    void abort() noexcept override;
+
+private:
+    struct Row {
+        std::string id, name, type, status, verdict, link, error;
+        bool has_point = false;
+        double lon = 0, lat = 0;
+        int criteria_met = 0;
+        std::vector<std::string> met;   // criteria met
+    };
+    std::string report_suffix_;
+    RunContext ctx_;
+    SiteFileNames names_;
+    report::ProvenanceTable provenance_;
+    std::vector<Row> rows_;
+    std::vector<std::string> criteria_order_;   // criteria in first-seen order
+    std::map<std::string, std::map<std::string, std::size_t>> criterion_counts_;  // criterion -> status -> sites
+    std::vector<std::string> demo_titles_;
+    std::string admin_geojson_;
+    std::size_t admin_vertices_ = 0;
+};
+
+// The outline of the admin layers near the sites, simplified, as a GeoJSON
+// FeatureCollection string ("" when the run has no admin layer).
+std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
+                                  std::size_t max_vertices = 60000);
+
+}  // namespace sitescreen

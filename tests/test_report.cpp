@@ -1,0 +1,547 @@
+// Reports people read: the per-site map (pixels where expected), Markdown/HTML content,
+// safe file names, and the GeoPackage's four layers with their feature counts.
+#include <cairo.h>
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <ogr_api.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "geo/geodesic.h"
+#include "io/checksum.h"
+#include "io/gdal_handles.h"
+#include "report/formats.h"
+#include "report/gpkg_writer.h"
+#include "report/html_report.h"
+#include "report/markdown_report.h"
+#include "report/site_map.h"
+#include "screen/screener.h"
+
+namespace fs = std::filesystem;
+using namespace sitescreen;
+
+namespace {
+
+// ---------------------------------------------------------------- fixtures
+
+// A folder removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("sitescreen-report-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+void write_text(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+}
+
+// Around Beijing (116.40, 39.90): a nature reserve 2.6-6 km west of the site, a
+// heritage point 2.8 km north-east, and an admin unit holding everything.
+// East of the site is empty, so the buffer rings there are drawn on bare background.
+constexpr double kLon = 116.40, kLat = 39.90;
+
+LayerSpec vector_spec(const fs::path& dir, const std::string& id, const std::string& title, const std::string& theme,
+                      Criterion criterion, bool demo, const std::string& geojson) {
+    const fs::path file = dir / (id + ".geojson");
+    write_text(file, geojson);
+    LayerSpec s;
+    s.id = id;
+    s.title = title;
+    s.kind = LayerKind::Vector;
+    s.path = file.string();
+    s.path_as_written = file.filename().string();
+    s.catalog_file = "test catalog";
+    s.id_field = "fid_text";
+    s.name_field = "name";
+    s.category_field = "zone";
+    s.theme = theme;
+    s.criterion = criterion;
+    s.provenance.source = "sitescreen tests";
+    s.provenance.licence = "CC0";
+    s.provenance.date = "2024";
+    s.provenance.demo = demo;
+    return s;
+}
+
+std::shared_ptr<const LayerSet> test_layers(const fs::path& dir, bool demo = true) {
+    Catalog cat;
+    cat.file = (dir / "catalog.yaml").string();
+    cat.layers.push_back(vector_spec(
+        dir, "reserves", "Nature reserves (test)", "nature_reserve", Criterion::BiodiversityImportance, demo,
+        R"({"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"fid_text":"NR-1","name":"百花山自然保护区","zone":"core"},
+  "geometry":{"type":"Polygon","coordinates":[[[116.30,39.86],[116.37,39.86],[116.37,39.94],[116.30,39.94],[116.30,39.86]]]}},
+ {"type":"Feature","properties":{"fid_text":"NR-2","name":"松山湿地","zone":"buffer"},
+  "geometry":{"type":"Polygon","coordinates":[[[116.33,39.80],[116.39,39.80],[116.39,39.84],[116.33,39.84],[116.33,39.80]]]}}]})"));
+    cat.layers.push_back(vector_spec(dir, "heritage", "World heritage (test)", "heritage", Criterion::BiodiversityImportance,
+                                     false, R"({"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"fid_text":"WH-1","name":"天坛","zone":""},
+  "geometry":{"type":"Point","coordinates":[116.42,39.92]}}]})"));
+    cat.layers.push_back(vector_spec(dir, "admin", "Provinces (test)", "admin", Criterion::Context, false,
+                                     R"({"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"fid_text":"11","name":"北京市","zone":""},
+  "geometry":{"type":"Polygon","coordinates":[[[115.0,39.0],[118.0,39.0],[118.0,41.0],[115.0,41.0],[115.0,39.0]]]}}]})"));
+    return LayerSet::open(cat);
+}
+
+Site point_site(std::size_t index, const std::string& id, double lon = kLon, double lat = kLat) {
+    Site s;
+    s.index = index;
+    s.id = id;
+    s.where = "sites.csv:" + std::to_string(index + 2);
+    s.type = "plant";
+    s.lonlat = {lon, lat};
+    s.has_coordinates = true;
+    s.attributes = {{"id", id}, {"name", "测试电站 " + id}, {"capacity_mw", "120"}};
+    return s;
+}
+
+Site polygon_site(std::size_t index, const std::string& id) {
+    Site s = point_site(index, id, 116.52, 39.95);
+    Polygon p;
+    for (auto [x, y] : {std::pair{116.51, 39.94}, {116.53, 39.94}, {116.53, 39.96}, {116.51, 39.96}, {116.51, 39.94}})
+        p.outer().push_back(Point(x, y));
+    s.footprint_ll.push_back(p);
+    return s;
+}
+
+Site error_site(std::size_t index, const std::string& id) {
+    Site s;
+    s.index = index;
+    s.id = id;
+    s.where = "sites.csv:" + std::to_string(index + 2);
+    s.error = s.where + ": latitude 'abc' is not a number";
+    s.attributes = {{"id", id}, {"name", "坏行"}};
+    return s;
+}
+
+// The LEAP objects in the shapes the assessment writes (docs/leap.md).
+void add_assessment(SiteResult& r, const std::string& level, bool with_alternative) {
+    r.verdict = {{"level", level},
+                 {"reasons", {"high: within 2.6 km of nature reserve '百花山自然保护区' (core zone) [demo layer]"}}};
+    r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}},
+                {"L4",
+                 {{"criteria",
+                   {{"biodiversity_importance", {{"status", "met"}, {"evidence", {"百花山自然保护区 2.6 km west"}}}},
+                    {"ecosystem_integrity", {{"status", "not_met"}, {"evidence", Json::array()}}},
+                    {"rapid_decline", {{"status", "not_assessed"}, {"evidence", {"no layer for this criterion"}}}},
+                    {"water_risk", {{"status", "not_met"}, {"evidence", Json::array()}}},
+                    {"ecosystem_services", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
+    r.evaluate = {{"E1", {{"drivers", {{{"driver", "land_use_change"}, {"materiality", "high"}}}}}},
+                  {"E3",
+                   {{"ratings",
+                     {{{"driver", "land_use_change"}, {"receptor", "biodiversity_importance"}, {"rating", "high"},
+                       {"because", "materiality high x exposure high"}}}}}}};
+    r.mitigation = {{{"step", "avoid"}, {"action", "Move the site east, away from the reserve"}, {"because", "core zone"}},
+                    {{"step", "minimise"}, {"action", "Keep construction outside the breeding season"}, {"because", "birds"}}};
+    if (with_alternative)
+        r.alternative = {{"found", true}, {"lon", 116.45}, {"lat", 39.93}, {"distance_m", 5300.0},
+                         {"bearing_deg", 50.0}, {"clears", {"百花山自然保护区"}}};
+    else
+        r.alternative = nullptr;
+}
+
+struct Screened {
+    SiteResult result;
+    Json record;
+};
+
+Screened screen_one(Screener& screener, const Site& site, const std::string& level, bool with_alternative) {
+    Screened s;
+    s.result = screener.screen(site, {1000, 5000});
+    if (!s.result.site.error) add_assessment(s.result, level, with_alternative);
+    s.record = site_record(s.result, screener.options());
+    return s;
+}
+
+RunContext context(const fs::path& out, const LayerSet* layers, bool demo) {
+    RunContext ctx;
+    ctx.out_dir = out.string();
+    ctx.layers = layers;
+    ctx.site_fields = {"id", "name", "capacity_mw"};
+    ctx.any_demo = demo;
+    ctx.tool_version = "0.0.0-test";
+    return ctx;
+}
+
+// ---------------------------------------------------------------- pixels
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<std::uint32_t> pixels;  // 0x00RRGGBB
+    std::uint32_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
+};
+
+cairo_status_t read_png(void* closure, unsigned char* data, unsigned int length) {
+    auto* in = static_cast<std::istringstream*>(closure);
+    in->read(reinterpret_cast<char*>(data), length);
+    return in->gcount() == static_cast<std::streamsize>(length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_READ_ERROR;
+}
+
+Image decode(const std::string& png) {
+    std::istringstream in(png);
+    cairo_surface_t* s = cairo_image_surface_create_from_png_stream(read_png, &in);
+    Image img;
+    if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+        cairo_surface_flush(s);
+        img.width = cairo_image_surface_get_width(s);
+        img.height = cairo_image_surface_get_height(s);
+        const int stride = cairo_image_surface_get_stride(s);
+        const unsigned char* data = cairo_image_surface_get_data(s);
+        for (int y = 0; y < img.height; ++y)
+            for (int x = 0; x < img.width; ++x)
+                img.pixels.push_back(reinterpret_cast<const std::uint32_t*>(data + y * stride)[x] & 0xFFFFFF);
+    }
+    cairo_surface_destroy(s);
+    return img;
+}
+
+std::uint32_t hex(const char* h) { return static_cast<std::uint32_t>(std::strtoul(h + 1, nullptr, 16)); }
+
+int colour_distance(std::uint32_t a, std::uint32_t b) {
+    auto c = [](std::uint32_t v, int shift) { return static_cast<int>((v >> shift) & 255); };
+    return std::abs(c(a, 16) - c(b, 16)) + std::abs(c(a, 8) - c(b, 8)) + std::abs(c(a, 0) - c(b, 0));
+}
+
+// The closest colour to `want` among the pixels within `radius` of (x, y).
+int nearest_colour(const Image& img, double x, double y, std::uint32_t want, int radius = 1) {
+    int best = 1 << 20;
+    for (int dy = -radius; dy <= radius; ++dy)
+        for (int dx = -radius; dx <= radius; ++dx) {
+            const int px = static_cast<int>(std::floor(x)) + dx, py = static_cast<int>(std::floor(y)) + dy;
+            if (px >= 0 && py >= 0 && px < img.width && py < img.height)
+                best = std::min(best, colour_distance(img.at(px, py), want));
+        }
+    return best;
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// SITESCREEN_TEST_KEEP=<dir> keeps the images and reports for a look.
+void keep(const std::string& name, const std::string& bytes) {
+    if (const char* dir = std::getenv("SITESCREEN_TEST_KEEP")) {
+        fs::create_directories(dir);
+        std::ofstream(fs::path(dir) / name, std::ios::binary) << bytes;
+    }
+}
+
+bool has_temp_files(const fs::path& dir) {
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the map
+
+TEST(SiteMap, SitePixelAndBufferRingsAreWhereTheyShouldBe) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
+    ASSERT_FALSE(s.result.site.error.has_value()) << *s.result.site.error;
+
+    const SiteMapImage map = render_site_map(s.result, s.record);
+    keep("map_point.png", map.png);
+    const Image img = decode(map.png);
+    ASSERT_EQ(img.width, 1100);
+    ASSERT_EQ(img.height, 760);
+    EXPECT_EQ(map.width, 1100);
+
+    // The site's pixel is the marker, in the verdict's colour.
+    const Point site = map.main.pixel({kLon, kLat});
+    EXPECT_NEAR(site.x(), map.main.w / 2, 0.5);
+    EXPECT_NEAR(site.y(), map.main.h / 2, 0.5);
+    EXPECT_LE(nearest_colour(img, site.x(), site.y(), hex(report::verdict_colour("high")), 0), 6);
+
+    // Each ring passes through the point `radius` metres due east (geodesic), in the ring colour...
+    const std::uint32_t ring = hex("#1f2f5c"), background = hex("#f6f4ee");
+    for (double r : {1000.0, 5000.0}) {
+        const LonLat east = geodesic::direct({kLon, kLat}, 90, r);
+        const Point p = map.main.pixel(east);
+        EXPECT_NEAR(p.x() - site.x(), r * map.main.px_per_m, 0.5);
+        EXPECT_LE(nearest_colour(img, p.x(), p.y(), ring, 1), 40) << "ring " << r << " m at " << p.x() << "," << p.y();
+    }
+    // ... and nothing is drawn between the rings there.
+    const Point between = map.main.pixel(geodesic::direct({kLon, kLat}, 90, 3000));
+    EXPECT_EQ(img.at(static_cast<int>(between.x()), static_cast<int>(between.y())), background);
+
+    // The nature reserve west of the site is filled (not background).
+    const Point reserve = map.main.pixel({116.335, 39.90});
+    EXPECT_GT(colour_distance(img.at(static_cast<int>(reserve.x()), static_cast<int>(reserve.y())), background), 20);
+
+    // The detail inset shows the site too.
+    ASSERT_TRUE(map.has_detail);
+    const Point detail_site = map.detail.pixel({kLon, kLat});
+    EXPECT_LE(nearest_colour(img, detail_site.x(), detail_site.y(), hex(report::verdict_colour("high")), 0), 6);
+}
+
+TEST(SiteMap, AlternativeIsDrawnAndTheImageIsDeterministic) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "no-go", true);
+    const SiteMapImage a = render_site_map(s.result, s.record);
+    keep("map_alternative.png", a.png);
+    const SiteMapImage b = render_site_map(s.result, s.record);
+    EXPECT_EQ(a.png, b.png);
+    const Image img = decode(a.png);
+    const Point alt = a.main.pixel({116.45, 39.93});
+    EXPECT_LE(nearest_colour(img, alt.x(), alt.y(), hex("#08519c"), 1), 30);
+    // The view grew to hold the alternative: it lies inside the map.
+    EXPECT_GT(alt.x(), 0);
+    EXPECT_LT(alt.x(), a.main.w);
+}
+
+TEST(SiteMap, PolygonSiteShowsItsFootprint) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, polygon_site(0, "P1"), "low", false);
+    ASSERT_FALSE(s.result.site.error.has_value()) << *s.result.site.error;
+    const SiteMapImage map = render_site_map(s.result, s.record);
+    keep("map_polygon.png", map.png);
+    const Image img = decode(map.png);
+    // A point of the footprint away from the marker: the verdict colour, half transparent on background.
+    const Point inside = map.main.pixel({116.5265, 39.9565});
+    EXPECT_GT(colour_distance(img.at(static_cast<int>(inside.x()), static_cast<int>(inside.y())), hex("#f6f4ee")), 30);
+}
+
+TEST(SiteMap, ErrorRowsHaveNoMap) {
+    SiteResult r;
+    r.site = error_site(0, "E1");
+    EXPECT_TRUE(render_site_map(r, site_record(r, ScreenOptions{})).png.empty());
+}
+
+// ---------------------------------------------------------------- text reports
+
+TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "high", true);
+    report::ProvenanceTable prov;
+    const RunContext ctx = context(tmp.path / "out", layers.get(), true);
+    prov.begin(ctx);
+    const std::string md =
+        markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png"));
+
+    EXPECT_EQ(md.rfind("> **⚠ DEMONSTRATION DATA", 0), 0u) << md.substr(0, 200);
+    EXPECT_NE(md.find("## Verdict: HIGH"), std::string::npos);
+    EXPECT_LT(md.find("DEMONSTRATION"), md.find("Verdict: HIGH"));
+    EXPECT_NE(md.find("百花山自然保护区"), std::string::npos);
+    EXPECT_NE(md.find("![Map of site S1](S1.png)"), std::string::npos);
+    // Locate L4: the five criteria with their status.
+    EXPECT_NE(md.find("| **Biodiversity importance** | **met** |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| **Rapid decline** | not assessed |"), std::string::npos);
+    // Mitigation as a table, alternative described.
+    EXPECT_NE(md.find("| Step | Action | Because |"), std::string::npos);
+    EXPECT_NE(md.find("5.3 km away at bearing 50°"), std::string::npos);
+    // Provenance: each layer with its checksum.
+    const std::string sum = sha256_file((tmp.path / "reserves.geojson").string());
+    ASSERT_EQ(sum.size(), 64u);
+    EXPECT_NE(md.find(sum), std::string::npos);
+    EXPECT_NE(md.find("sitescreen 0.0.0-test"), std::string::npos);
+    // Deterministic: no clock in a per-site file.
+    EXPECT_EQ(md, markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png")));
+}
+
+TEST(SiteReport, NoBannerWithoutDemonstrationLayers) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path, /*demo=*/false);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "low", false);
+    report::ProvenanceTable prov;
+    const RunContext ctx = context(tmp.path / "out", layers.get(), false);
+    prov.begin(ctx);
+    const report::SiteReportDoc doc = report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "");
+    const std::string md = markdown_site_report(doc);
+    EXPECT_EQ(md.find("DEMONSTRATION"), std::string::npos);
+    EXPECT_EQ(md.rfind("# Site S1", 0), 0u);
+    const std::string html = html_site_report(doc);
+    EXPECT_EQ(html.find("class=\"banner\""), std::string::npos);
+}
+
+TEST(SiteReport, HtmlIsSelfContainedWithBannerFirstAndEmbeddedMap) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    const fs::path out = tmp.path / "out";
+    auto writers = make_report_writers({"html", "md", "png"});
+    ASSERT_EQ(writers.size(), 3u);
+    const RunContext ctx = context(out, layers.get(), true);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "站点/1"), "high", false);
+    for (auto& w : writers) w->begin(ctx);
+    for (auto& w : writers) w->write(s.result, s.record);
+    for (auto& w : writers) w->finish(Json::object());
+
+    const std::string html = read_file(out / "sites" / "站点_1.html");
+    ASSERT_FALSE(html.empty());
+    keep("site.html", html);
+    keep("site.md", read_file(out / "sites" / "站点_1.md"));
+    const auto body = html.find("<body>");
+    const auto banner = html.find("<div class=\"banner\"");
+    ASSERT_NE(banner, std::string::npos);
+    EXPECT_EQ(html.find_first_not_of(" \n", body + 6), banner);  // the first thing in the page
+    EXPECT_LT(banner, html.find("Verdict: HIGH"));
+    EXPECT_NE(html.find("src=\"data:image/png;base64,iVBORw0KGgo"), std::string::npos);
+    EXPECT_NE(html.find("百花山自然保护区"), std::string::npos);
+    EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+    // Nothing fetched: no external scripts, styles or images.
+    EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+    EXPECT_EQ(html.find("<link"), std::string::npos);
+    EXPECT_TRUE(fs::exists(out / "sites" / "站点_1.md"));
+    EXPECT_TRUE(fs::exists(out / "sites" / "站点_1.png"));
+    EXPECT_FALSE(has_temp_files(out));
+}
+
+TEST(SiteReport, ErrorRowsGetAReportSayingWhy) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    SiteResult r;
+    r.site = error_site(0, "E1");
+    const Json record = site_record(r, ScreenOptions{});
+    report::ProvenanceTable prov;
+    const RunContext ctx = context(tmp.path, layers.get(), true);
+    prov.begin(ctx);
+    const std::string md = markdown_site_report(report::site_report_doc(r, record, ctx, prov.rows(r), ""));
+    EXPECT_NE(md.find("NOT SCREENED"), std::string::npos);
+    EXPECT_NE(md.find("latitude 'abc' is not a number"), std::string::npos);
+    EXPECT_EQ(md.find("## Locate"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- file names
+
+TEST(SiteFiles, SafeStemsKeepChineseAndReplacePathCharacters) {
+    EXPECT_EQ(safe_file_stem("站点 1"), "站点_1");
+    EXPECT_EQ(safe_file_stem("a/b\\c:d"), "a_b_c_d");
+    EXPECT_EQ(safe_file_stem("../etc/passwd"), "_._etc_passwd");
+    EXPECT_EQ(safe_file_stem(""), "site");
+    EXPECT_EQ(safe_file_stem("///"), "site");
+    EXPECT_EQ(safe_file_stem("CON"), "_CON");
+    EXPECT_EQ(safe_file_stem("ok-1.2_x"), "ok-1.2_x");
+    EXPECT_EQ(safe_file_stem(std::string("bad\xff" "byte")), "bad_byte");
+    EXPECT_LE(safe_file_stem(std::string(400, 'x')).size(), 120u);
+    // Cut on a character boundary: 41 three-byte characters do not fit in 120 bytes.
+    std::string cjk;
+    for (int i = 0; i < 41; ++i) cjk += "站";
+    EXPECT_EQ(safe_file_stem(cjk).size(), 120u);
+}
+
+TEST(SiteFiles, DuplicatesAreDisambiguatedByIndex) {
+    SiteFileNames names;
+    EXPECT_EQ(names.stem(0, "A"), "A");
+    EXPECT_EQ(names.stem(0, "A"), "A");  // the same site asked twice
+    EXPECT_EQ(names.stem(1, "a"), "a-1");
+    EXPECT_EQ(names.stem(2, "A"), "A-2");
+    EXPECT_EQ(names.stem(3, "x/y"), "x_y");
+    EXPECT_EQ(names.stem(4, "x:y"), "x_y-4");
+    EXPECT_EQ(url_path_escape("站点 1.html"), "%E7%AB%99%E7%82%B9%201.html");
+}
+
+// ---------------------------------------------------------------- GeoPackage
+
+TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    const fs::path out = tmp.path / "out";
+    Screener screener(layers, ScreenOptions{});
+    std::vector<Screened> sites;
+    sites.push_back(screen_one(screener, point_site(0, "S1"), "high", true));
+    sites.push_back(screen_one(screener, polygon_site(1, "P1"), "low", false));
+    {
+        Screened e;
+        e.result.site = error_site(2, "E1");
+        e.record = site_record(e.result, screener.options());
+        sites.push_back(std::move(e));
+    }
+    std::size_t expected_hits = 0;
+    for (const auto& s : sites)
+        for (const auto& o : s.result.layers)
+            if (o.vector) expected_hits += o.vector->hits.size();
+    ASSERT_GE(expected_hits, 4u);  // reserve, heritage point and admin unit for S1; admin unit for P1
+
+    GpkgWriter writer(".html");
+    writer.begin(context(out, layers.get(), true));
+    for (const auto& s : sites) writer.write(s.result, s.record);
+    writer.finish(Json::object());
+    EXPECT_FALSE(has_temp_files(out));
+
+    gdal_init();
+    DatasetPtr ds(GDALOpenEx((out / "sites.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                             nullptr));
+    ASSERT_TRUE(ds);
+    ASSERT_EQ(GDALDatasetGetLayerCount(ds.get()), 4);
+    auto count = [&](const char* name) -> long long {
+        OGRLayerH l = GDALDatasetGetLayerByName(ds.get(), name);
+        return l ? OGR_L_GetFeatureCount(l, TRUE) : -1;
+    };
+    EXPECT_EQ(count("sites"), 3);
+    EXPECT_EQ(count("buffers"), 4);  // two sites x two radii
+    EXPECT_EQ(count("hits"), static_cast<long long>(expected_hits));
+    EXPECT_EQ(count("alternatives"), 1);
+
+    // The sites layer carries the verdict, criteria, key figures and the input's attributes.
+    OGRLayerH sites_layer = GDALDatasetGetLayerByName(ds.get(), "sites");
+    OGR_L_SetAttributeFilter(sites_layer, "site_id = 'S1'");
+    FeaturePtr f(OGR_L_GetNextFeature(sites_layer));
+    ASSERT_TRUE(f);
+    EXPECT_STREQ(OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "verdict")), "high");
+    EXPECT_EQ(OGR_F_GetFieldAsInteger(f.get(), OGR_F_GetFieldIndex(f.get(), "criteria_met")), 1);
+    EXPECT_STREQ(OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "name")), "测试电站 S1");
+    EXPECT_STREQ(OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "report")), "sites/S1.html");
+    EXPECT_EQ(OGR_F_GetFieldAsInteger(f.get(), OGR_F_GetFieldIndex(f.get(), "reserves_inside")), 0);
+    EXPECT_NEAR(OGR_F_GetFieldAsDouble(f.get(), OGR_F_GetFieldIndex(f.get(), "reserves_nearest_m")), 2560, 60);
+    // The input's own "id" column does not clash with ours.
+    EXPECT_GE(OGR_F_GetFieldIndex(f.get(), "id"), 0);
+
+    // Hits are clipped to the largest buffer: the reserve's part within 5 km.
+    OGRLayerH hits = GDALDatasetGetLayerByName(ds.get(), "hits");
+    OGR_L_SetAttributeFilter(hits, "site_id = 'S1' AND feature_id = 'NR-1'");
+    FeaturePtr h(OGR_L_GetNextFeature(hits));
+    ASSERT_TRUE(h);
+    EXPECT_STREQ(OGR_F_GetFieldAsString(h.get(), OGR_F_GetFieldIndex(h.get(), "name")), "百花山自然保护区");
+    OGREnvelope env;
+    OGR_G_GetEnvelope(OGR_F_GetGeometryRef(h.get()), &env);
+    EXPECT_GT(env.MinX, 116.30 + 0.005);  // the reserve starts at 116.30, the buffer at ~116.3415
+}
+
+TEST(Gpkg, AbortLeavesNothingBehind) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    const fs::path out = tmp.path / "out";
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
+    {
+        GpkgWriter writer("");
+        writer.begin(context(out, layers.get(), true));
+        writer.write(s.result, s.record);
+        writer.abort();
+    }
+    EXPECT_TRUE(fs::is_empty(out)) << fs::directory_iterator(out)->path();
+}
+
+TEST(ReportFormats, FactoryMakesOnlyTheRequestedWriters) {
+    EXPECT_EQ(make_report_writers({}).size(), 0u);
+    EXPECT_EQ(make_report_writers({"jsonl", "csv", "run"}).size(), 0u);
+    EXPECT_EQ(make_report_writers({"html", "md", "png", "gpkg", "portfolio", "jsonl"}).size(), 5u);
+}
