@@ -120,17 +120,23 @@ Json feature_brief(const VectorLayer& layer, std::uint32_t f) {
     return j;
 }
 
+// The keys every layer entry starts with (docs/output.md).
+Json layer_header(const LayerSpec& spec) {
+    Json j = Json::object();
+    j["layer"] = spec.id;
+    j["title"] = spec.title;
+    j["kind"] = spec.kind == LayerKind::Vector ? "vector" : "raster";
+    j["criterion"] = to_string(spec.criterion);
+    j["theme"] = spec.theme;
+    j["demo"] = spec.provenance.demo;
+    return j;
+}
+
 Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
     const LayerSpec& spec = *o.spec;
     const VectorMeasurement& m = *o.vector;
     const VectorLayer& layer = *o.vector_layer;
-    Json j = Json::object();
-    j["layer"] = spec.id;
-    j["title"] = spec.title;
-    j["kind"] = "vector";
-    j["criterion"] = to_string(spec.criterion);
-    j["theme"] = spec.theme;
-    j["demo"] = spec.provenance.demo;
+    Json j = layer_header(spec);
     j["inside"] = m.inside;
     Json inside = Json::array();
     for (std::uint32_t f : m.inside_features) {
@@ -192,13 +198,7 @@ Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
 Json raster_entry(const LayerOutcome& o) {
     const LayerSpec& spec = *o.spec;
     const RasterMeasurement& m = *o.raster;
-    Json j = Json::object();
-    j["layer"] = spec.id;
-    j["title"] = spec.title;
-    j["kind"] = "raster";
-    j["criterion"] = to_string(spec.criterion);
-    j["theme"] = spec.theme;
-    j["demo"] = spec.provenance.demo;
+    Json j = layer_header(spec);
     j["categorical"] = spec.categorical;
     j["units"] = spec.units;
     j["value_at_site"] = m.value_at_site ? num(*m.value_at_site, 6) : Json(nullptr);
