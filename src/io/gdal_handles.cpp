@@ -21,6 +21,10 @@ void gdal_init() {
         // GDAL keeps the last message for us to quote.
         CPLSetErrorHandler(quiet_handler);
         CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+        // GDAL's block cache defaults to 5% of RAM (1.2 GB here) and fills up
+        // over a national batch; sites in Hilbert order reuse few blocks, so a
+        // fixed 256 MB keeps memory flat. The user's GDAL_CACHEMAX wins.
+        if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) CPLSetConfigOption("GDAL_CACHEMAX", "256");
     });
 }
 
