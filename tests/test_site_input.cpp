@@ -452,10 +452,15 @@ TEST_F(SiteInput, VectorSitesWithoutCrsAskForCrs) {
 
 TEST_F(SiteInput, ProjectedCsvWithCrs) {
     // UTM 47N (EPSG:32647) coordinates of (100.5, 30.5) and (102, 30.5), rounded to the metre.
-    const std::string path = dir.write("sites.csv", "id,x,y\nA,643949,3375148\nZ,787946,3378020\n");
+    // B's northing (100 000 km) wraps around to a plausible-looking point unless checked.
+    const std::string path =
+        dir.write("sites.csv", "id,x,y\nA,643949,3375148\nB,500000,99999999\nC,1e30,-1e30\nZ,787946,3378020\n");
     const Screening s = screen(path, "--crs EPSG:32647");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
-    expect_rows(s, out, 2, 0);
+    expect_rows(s, out, 4, 2);
+    EXPECT_EQ(row(s, 1)["error"], path + ":3: coordinates (500000, 99999999) are outside the area where EPSG:32647 is "
+                                         "defined (wrong --crs, or columns swapped?)");
+    EXPECT_EQ(row(s, 2)["error"], path + ":4: coordinates (1e30, -1e30) cannot be transformed from EPSG:32647 to WGS 84");
     EXPECT_NEAR(row(s, 0)["lon"].get<double>(), 100.5, 1e-4);
     EXPECT_NEAR(row(s, 0)["lat"].get<double>(), 30.5, 1e-4);
     expect_inside(s, "A");

@@ -94,7 +94,9 @@ public:
             SrsPtr dst = wgs84_srs();
             if (!OSRIsSame(src.get(), dst.get())) {
                 transform_.reset(OCTNewCoordinateTransformation(src.get(), dst.get()));
-                if (!transform_) throw InputError(display_ + ": cannot transform from '" + o.crs + "' to WGS 84");
+                inverse_.reset(OCTNewCoordinateTransformation(dst.get(), src.get()));
+                if (!transform_ || !inverse_)
+                    throw InputError(display_ + ": cannot transform from '" + o.crs + "' to WGS 84");
             }
         }
     }
@@ -329,6 +331,17 @@ private:
                              opt_.crs + " to WGS 84";
                 return;
             }
+            // Projections wrap or fold far outside their domain (a northing of
+            // 100 000 km still "transforms"): the way back must land where we started.
+            double bx = x, by = y;
+            const double tolerance = 1e-6 * std::max({1.0, std::fabs(*lon), std::fabs(*lat)});
+            if (!std::isfinite(x) || !std::isfinite(y) || y < -90 || y > 90 || x < -180 || x > 180 ||
+                !OCTTransform(inverse_.get(), 1, &bx, &by, nullptr) || !(std::fabs(bx - *lon) <= tolerance) ||
+                !(std::fabs(by - *lat) <= tolerance)) {
+                site.error = site.where + ": coordinates (" + trim(lon_text) + ", " + trim(lat_text) +
+                             ") are outside the area where " + opt_.crs + " is defined (wrong --crs, or columns swapped?)";
+                return;
+            }
         } else {
             if (y < -90 || y > 90) {
                 site.error = site.where + ": field '" + header_[lat_col_] + "': latitude '" + trim(lat_text) +
@@ -357,7 +370,7 @@ private:
     std::vector<std::string> header_;
     int lon_col_ = -1, lat_col_ = -1, id_col_ = -1, type_col_ = -1;
     std::size_t gbk_fields_ = 0;
-    TransformPtr transform_;
+    TransformPtr transform_, inverse_;
 };
 
 // ---------------------------------------------------------------- OGR
