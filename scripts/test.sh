@@ -13,6 +13,7 @@ if [ "${SITESCREEN_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DSITESCREEN_SANITIZE=ON
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     LSAN_OPTIONS=suppressions="$PWD/../tests/lsan.supp" \
      ctest --output-on-failure -j"$JOBS" --timeout 900 -E "${SITESCREEN_ASAN_EXCLUDE:-Browser}")
 fi
 
