@@ -309,9 +309,6 @@ TEST(LayerFaults, CatalogNodataOverridesARasterWithNone) {
 // YAML whose keys or scalars are collections: the message must name the file (exit 1, "error:"),
 // not surface as "internal error: yaml-cpp: ... bad conversion".
 TEST(ConfigFaults, NonScalarYamlNamesTheFile) {
-    GTEST_SKIP() << "known bug: src/layers/catalog.cpp and src/screen/profile.cpp call YAML::Node::as<std::string>() on "
-                    "keys and on 'version' without catching YAML::BadConversion; found by tests/fuzz/fuzz_catalog with "
-                    "SITESCREEN_FUZZ_STRICT=1";
     TempDir dir;
     const std::string sites = write_sites(dir);
     for (const std::string yaml : {"version: [1]\nlayers: []\n", "? [a]\n: 1\n",

@@ -304,7 +304,12 @@ Catalog load_catalog(const std::string& path) {
     Catalog cat;
     cat.file = path;
     std::set<std::string> visiting;
-    load_into(cat, path, visiting);
+    try {
+        load_into(cat, path, visiting);
+    } catch (const YAML::Exception& e) {
+        // e.g. a non-scalar key: name the file rather than fail as an internal error.
+        throw InputError(path + ": malformed catalog: " + e.what());
+    }
     if (cat.layers.empty()) throw InputError(path + ": the catalog lists no layers");
     return cat;
 }

@@ -397,7 +397,22 @@ const DriverSpec* Profile::driver(Driver d) const {
     return nullptr;
 }
 
+namespace {
+Profile load_profile_unchecked(const std::string& path);
+}  // namespace
+
+// A malformed YAML structure (e.g. a non-scalar key) names the file instead
+// of surfacing as an internal error.
 Profile load_profile(const std::string& path) {
+    try {
+        return load_profile_unchecked(path);
+    } catch (const YAML::Exception& e) {
+        throw InputError(path + ": malformed profile: " + e.what());
+    }
+}
+
+namespace {
+Profile load_profile_unchecked(const std::string& path) {
     Reader rd(path);
     std::error_code ec;
     if (!fs::exists(path, ec)) rd.fail("", "file not found");
@@ -436,6 +451,7 @@ Profile load_profile(const std::string& path) {
     read_mitigation(rd, rd.required(root, "", "mitigation"), p);
     return p;
 }
+}  // namespace
 
 std::map<std::string, Profile> load_profiles(const std::string& dir) {
     std::error_code ec;
