@@ -169,6 +169,9 @@ struct BadRow {
     const char* message;   // the expected error, after "<file>:3: "
 };
 
+// Test names in ctest show the case, not the struct's bytes.
+void PrintTo(const BadRow& r, std::ostream* os) { *os << r.name << ": " << r.row; }
+
 class BadCoordinate : public SiteInput, public ::testing::WithParamInterface<BadRow> {};
 
 TEST_P(BadCoordinate, BecomesAnErrorRowNamingLineAndField) {
