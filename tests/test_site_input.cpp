@@ -10,6 +10,7 @@
 
 #include "io/gdal_handles.h"
 #include "io/site_reader.h"
+#include "screen/pipeline.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;
@@ -468,6 +469,54 @@ TEST_F(SiteInput, ProjectedCsvWithCrs) {
     EXPECT_NEAR(row(s, 0)["lat"].get<double>(), 30.5, 1e-4);
     expect_inside(s, "A");
     expect_outside_96km(s, "Z");
+}
+
+// ---------------------------------------------------------------- a site that throws
+
+class CollectRows : public OutputWriter {
+public:
+    std::vector<Json> rows;
+    void begin(const RunContext&) override {}
+    void write(const SiteResult&, const Json& record) override { rows.push_back(record); }
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+};
+
+// Whatever one site throws while it is screened or assessed, on any worker
+// thread, becomes that site's error row; the others are screened.
+TEST(SitePipeline, ASiteThatThrowsBecomesAnErrorRow) {
+    TempDir dir;
+    const auto layers = LayerSet::open(load_catalog(write_square_catalog(dir)));
+    SiteReaderOptions o;
+    o.path = dir.write("s.csv", "id,lon,lat\nA,100.5,30.5\nBOOM,100.6,30.6\nASSESS,100.7,30.7\nZ,102,30.5\n");
+    o.default_type = "plant";
+    auto sites = open_sites(o);
+    ScreenOptions options;
+    options.radii_m = {1000};
+    PipelineConfig pc;
+    pc.threads = 2;
+    pc.radii_for = [](const Site& s) -> std::vector<double> {
+        if (s.id == "BOOM") throw std::runtime_error("simulated failure");
+        return {1000};
+    };
+    pc.assess = [](SiteResult& r, Screener&) {
+        if (r.site.id == "ASSESS") throw std::logic_error("simulated assessment failure");
+    };
+    CollectRows out;
+    const PipelineStats stats = run_pipeline(*sites, layers, options, pc, {&out});
+    ASSERT_EQ(out.rows.size(), 4u);
+    EXPECT_EQ(stats.total, 4u);
+    EXPECT_EQ(stats.error, 2u);
+    EXPECT_EQ(out.rows[1]["error"], o.path + ":3: cannot be screened: simulated failure");
+    EXPECT_EQ(out.rows[2]["error"], o.path + ":4: assessment failed: simulated assessment failure");
+    for (std::size_t i : {1, 2}) {
+        EXPECT_EQ(out.rows[i]["status"], "error");
+        EXPECT_TRUE(out.rows[i]["layers"].empty()) << i;  // error rows carry no findings
+    }
+    EXPECT_EQ(out.rows[0]["status"], "ok");
+    EXPECT_EQ(out.rows[0]["layers"][0]["inside"], true);
+    EXPECT_EQ(out.rows[3]["status"], "ok");
+    EXPECT_NEAR(out.rows[3]["layers"][0]["nearest"]["distance_m"].get<double>(), 96000.0, 300.0);
 }
 
 }  // namespace

@@ -115,7 +115,11 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                         try {
                             config.assess(r, screener);
                         } catch (const std::exception& e) {
+                            // An error row has no findings (docs/output.md): drop the half-assessed ones.
                             r.site.error = site.where + ": assessment failed: " + e.what();
+                            r.layers.clear();
+                            r.geometry.reset();
+                            r.locate = r.evaluate = r.verdict = r.mitigation = r.alternative = Json();
                         }
                     }
                     results[i] = std::move(r);
