@@ -149,96 +149,93 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 std::int64_t index_of(const std::string& line) { return nlohmann::json::parse(line).at("index").get<std::int64_t>(); }
 
-class Shards : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        w_ = new Workload;
-        make_workload(*w_);
-        full_ok_ = run_command(screen_command(*w_, "--threads 2 --formats jsonl --out " + shell_quote(w_->dir.file("full")))) == 0;
-        for (int i = 0; i < kShards; ++i) {
-            const std::string out = w_->dir.file("shard" + std::to_string(i));
-            shard_ok_[i] = run_command(screen_command(*w_, "--threads 1 --formats jsonl --shard " + std::to_string(i) +
-                                                               "/" + std::to_string(kShards) + " --out " + shell_quote(out))) == 0;
-        }
+// Each test makes its own workload and runs (ctest runs every test in its own process).
+struct Runs {
+    Workload w;
+    Runs() { make_workload(w); }
+    std::string out(const std::string& name) const { return w.dir.file(name); }
+    bool full() const {
+        return run_command(screen_command(w, "--threads 2 --formats jsonl --out " + shell_quote(out("full")))) == 0;
     }
-    static void TearDownTestSuite() {
-        delete w_;
-        w_ = nullptr;
+    bool shard(int i) const {
+        return run_command(screen_command(w, "--threads 1 --formats jsonl --shard " + std::to_string(i) + "/" +
+                                                 std::to_string(kShards) + " --out " + shell_quote(out("shard" + std::to_string(i))))) == 0;
     }
-    static std::string shard_jsonl(int i) { return read_file(w_->dir.file("shard" + std::to_string(i) + "/sites.jsonl")); }
-
-    static Workload* w_;
-    static bool full_ok_;
-    static bool shard_ok_[kShards];
+    std::string shard_jsonl(int i) const { return read_file(out("shard" + std::to_string(i) + "/sites.jsonl")); }
+    std::string full_jsonl() const { return read_file(out("full/sites.jsonl")); }
 };
-Workload* Shards::w_ = nullptr;
-bool Shards::full_ok_ = false;
-bool Shards::shard_ok_[kShards] = {};
 
-TEST_F(Shards, EveryRunSucceeds) {
-    EXPECT_TRUE(full_ok_);
-    for (int i = 0; i < kShards; ++i) EXPECT_TRUE(shard_ok_[i]) << "shard " << i;
-}
+TEST(Shards, MergedByIndexEqualsTheSingleRunByteForByte) {
+    Runs r;
+    ASSERT_TRUE(r.full());
+    for (int i = 0; i < kShards; ++i) ASSERT_TRUE(r.shard(i)) << "shard " << i;
 
-TEST_F(Shards, EachSiteIsInExactlyOneShard) {
+    // Every site is in exactly one shard, and the world-wide sites reach every
+    // slice of the Hilbert curve (no shard is trivially empty).
     std::map<std::int64_t, int> owner;
-    for (int i = 0; i < kShards; ++i)
-        for (const auto& line : lines_of(shard_jsonl(i))) {
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    for (int i = 0; i < kShards; ++i) {
+        std::int64_t last = -1;
+        std::size_t count = 0;
+        for (auto& line : lines_of(r.shard_jsonl(i))) {
             const std::int64_t idx = index_of(line);
             EXPECT_EQ(owner.count(idx), 0u) << "index " << idx << " in shards " << owner[idx] << " and " << i;
+            EXPECT_GT(idx, last) << "shard " << i << " is not in input order";
             owner[idx] = i;
+            last = idx;
+            ++count;
+            rows.emplace_back(idx, std::move(line));
         }
+        EXPECT_GT(count, 0u) << "shard " << i << " is empty";
+    }
     ASSERT_EQ(owner.size(), static_cast<std::size_t>(kSites));
     EXPECT_EQ(owner.begin()->first, 0);
     EXPECT_EQ(owner.rbegin()->first, kSites - 1);
-    // The world-wide sites reach every slice of the Hilbert curve.
-    for (int i = 0; i < kShards; ++i)
-        EXPECT_TRUE(std::any_of(owner.begin(), owner.end(), [&](const auto& kv) { return kv.second == i; }))
-            << "shard " << i << " is empty";
-}
 
-TEST_F(Shards, ShardOutputKeepsInputOrder) {
-    for (int i = 0; i < kShards; ++i) {
-        std::int64_t last = -1;
-        for (const auto& line : lines_of(shard_jsonl(i))) {
-            const std::int64_t idx = index_of(line);
-            EXPECT_GT(idx, last) << "shard " << i;
-            last = idx;
-        }
-    }
-}
-
-TEST_F(Shards, MergedByIndexEqualsTheSingleRunByteForByte) {
-    std::vector<std::pair<std::int64_t, std::string>> rows;
-    for (int i = 0; i < kShards; ++i)
-        for (auto& line : lines_of(shard_jsonl(i))) rows.emplace_back(index_of(line), std::move(line));
+    // Merge = sort by index (each shard's index is the position in the full input).
     std::sort(rows.begin(), rows.end());
     std::string merged;
     for (const auto& [idx, line] : rows) merged += line + "\n";
-    const std::string full = read_file(w_->dir.file("full/sites.jsonl"));
+    const std::string full = r.full_jsonl();
     ASSERT_FALSE(full.empty());
     EXPECT_EQ(lines_of(full).size(), static_cast<std::size_t>(kSites));
     if (merged != full) {
         // Name the first differing site rather than dumping two large strings.
         const auto a = lines_of(merged), b = lines_of(full);
         for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
-            if (a[k] != b[k]) ADD_FAILURE() << "first difference at line " << k << ":\nmerged: " << a[k].substr(0, 400)
-                                            << "\nsingle: " << b[k].substr(0, 400);
+            if (a[k] != b[k]) {
+                ADD_FAILURE() << "first difference at line " << k << ":\nmerged: " << a[k].substr(0, 400)
+                              << "\nsingle: " << b[k].substr(0, 400);
+                break;
+            }
         FAIL() << "merged shards (" << a.size() << " lines) differ from the single run (" << b.size() << " lines)";
     }
+
+    // scripts/merge_shards.py gives the same bytes and notices a missing shard.
+    if (run_command("python3 -c 'import json' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3 for merge_shards.py";
+    const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
+    std::string cmd = "python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " + shell_quote(r.out("merged.jsonl"));
+    for (int i = 0; i < kShards; ++i) cmd += " " + shell_quote(r.out("shard" + std::to_string(i)));
+    ASSERT_EQ(run_command(cmd + " 2>/dev/null"), 0);
+    EXPECT_EQ(read_file(r.out("merged.jsonl")), full);
+    EXPECT_NE(run_command("python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " " +
+                          shell_quote(r.out("shard0")) + " >/dev/null 2>&1"),
+              0);
 }
 
-TEST_F(Shards, StreamingShardEqualsItsFileOutput) {
-    // --sites - / --out -: the same shard through pipes gives the same lines.
-    const std::string out = w_->dir.file("stream1.jsonl");
-    const std::string cmd = "cat " + shell_quote(w_->sites) + " | " + std::string(SITESCREEN_BINARY) +
-                            " screen -q --sites - --layers " + shell_quote(w_->catalog) +
+TEST(Shards, StreamingShardThroughAPipeEqualsItsFileOutput) {
+    // cat | --sites - ... --out -: the same shard through pipes gives the same records.
+    Runs r;
+    ASSERT_TRUE(r.shard(1));
+    const std::string out = r.out("stream1.jsonl");
+    const std::string cmd = "cat " + shell_quote(r.w.sites) + " | " + std::string(SITESCREEN_BINARY) +
+                            " screen -q --sites - --layers " + shell_quote(r.w.catalog) +
                             " --buffers 1000,10000,50000 --type plant --threads 2 --shard 1/" + std::to_string(kShards) +
                             " --out - > " + shell_quote(out);
     ASSERT_EQ(run_command(cmd), 0);
-    const auto streamed = lines_of(read_file(out)), filed = lines_of(shard_jsonl(1));
+    const auto streamed = lines_of(read_file(out)), filed = lines_of(r.shard_jsonl(1));
     ASSERT_EQ(streamed.size(), filed.size());
-    // `source` names the input ("sites.csv:17" vs "-:17" or similar); the rest is identical.
+    // `source` names the input ("<stdin>:17" instead of ".../sites.csv:17"); the rest is identical.
     for (std::size_t k = 0; k < filed.size(); ++k) {
         auto a = nlohmann::json::parse(streamed[k]), b = nlohmann::json::parse(filed[k]);
         a.erase("source");
@@ -247,26 +244,14 @@ TEST_F(Shards, StreamingShardEqualsItsFileOutput) {
     }
 }
 
-TEST_F(Shards, MergeScriptEqualsTheSingleRun) {
-    const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
-    if (run_command("python3 -c 'import json' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3";
-    std::string cmd = "python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " +
-                      shell_quote(w_->dir.file("merged.jsonl"));
-    for (int i = 0; i < kShards; ++i) cmd += " " + shell_quote(w_->dir.file("shard" + std::to_string(i)));
-    ASSERT_EQ(run_command(cmd + " 2>/dev/null"), 0);
-    EXPECT_EQ(read_file(w_->dir.file("merged.jsonl")), read_file(w_->dir.file("full/sites.jsonl")));
-    // A missing shard is detected.
-    EXPECT_NE(run_command("python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " " +
-                          shell_quote(w_->dir.file("shard0")) + " >/dev/null 2>&1"),
-              0);
-}
-
-TEST_F(Shards, DaskLocalClusterRecipe) {
+TEST(Shards, DaskLocalClusterRecipe) {
     // The Dask recipe of docs/scale.md on a local cluster; needs Debian
     // python3-dask and python3-distributed (skipped without them).
     if (run_command("/usr/bin/python3 -c 'import dask.distributed' >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "python3-dask / python3-distributed not installed";
-    const std::string driver = w_->dir.write("dask_shards.py", R"PY(
+    Runs r;
+    ASSERT_TRUE(r.full());
+    const std::string driver = r.w.dir.write("dask_shards.py", R"PY(
 import subprocess, sys
 from dask.distributed import Client, LocalCluster
 
@@ -285,17 +270,17 @@ if __name__ == "__main__":
         outs = client.gather(client.map(run_shard, range(n)))
     print("\n".join(outs))
 )PY");
-    const std::string list = w_->dir.file("dask-outs.txt");
-    ASSERT_EQ(run_command("/usr/bin/python3 " + shell_quote(driver) + " " + shell_quote(SITESCREEN_BINARY) + " " + shell_quote(w_->sites) +
-                          " " + shell_quote(w_->catalog) + " " + shell_quote(w_->dir.path()) + " " + std::to_string(kShards) + " > " +
+    const std::string list = r.out("dask-outs.txt");
+    ASSERT_EQ(run_command("/usr/bin/python3 " + shell_quote(driver) + " " + shell_quote(SITESCREEN_BINARY) + " " + shell_quote(r.w.sites) +
+                          " " + shell_quote(r.w.catalog) + " " + shell_quote(r.w.dir.path()) + " " + std::to_string(kShards) + " > " +
                           shell_quote(list) + " 2>/dev/null"),
               0);
     const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
     std::string cmd = "/usr/bin/python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " +
-                      shell_quote(w_->dir.file("dask-merged.jsonl"));
+                      shell_quote(r.out("dask-merged.jsonl"));
     for (const auto& d : lines_of(read_file(list))) cmd += " " + shell_quote(d);
     ASSERT_EQ(run_command(cmd + " 2>/dev/null"), 0);
-    EXPECT_EQ(read_file(w_->dir.file("dask-merged.jsonl")), read_file(w_->dir.file("full/sites.jsonl")));
+    EXPECT_EQ(read_file(r.out("dask-merged.jsonl")), r.full_jsonl());
 }
 
 }  // namespace
