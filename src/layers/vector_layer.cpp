@@ -20,6 +20,7 @@
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "geo/local_frame.h"
+#include "geo/union_disc.h"
 #include "io/gdal_handles.h"
 #include "io/ogr_geometry.h"
 
@@ -44,11 +45,17 @@ std::size_t vertex_count(const Polygon& p) {
     return n;
 }
 
+struct Part {
+    Polygon polygon;
+    std::vector<double> cuts_x, cuts_y;  // the split lines it borders on (GEOS puts its vertices exactly on them)
+};
+
 // Splits a polygon into pieces of at most kMaxPieceVertices vertices by
 // clipping it to halves of its bounding box, recursively (GEOS ClipByRect).
-void subdivide(const Polygon& poly, std::vector<Polygon>& out, int depth = 0) {
+void subdivide(const Polygon& poly, std::vector<Part>& out, std::vector<double> cuts_x = {},
+               std::vector<double> cuts_y = {}, int depth = 0) {
     if (vertex_count(poly) <= kMaxPieceVertices || depth > 24) {
-        out.push_back(poly);
+        out.push_back({poly, std::move(cuts_x), std::move(cuts_y)});
         return;
     }
     Box b;
@@ -60,10 +67,12 @@ void subdivide(const Polygon& poly, std::vector<Polygon>& out, int depth = 0) {
         const double mid = b.min_corner().x() + w / 2;
         halves[0].max_corner().x(mid);
         halves[1].min_corner().x(mid);
+        cuts_x.push_back(mid);
     } else {
         const double mid = b.min_corner().y() + h / 2;
         halves[0].max_corner().y(mid);
         halves[1].min_corner().y(mid);
+        cuts_y.push_back(mid);
     }
     auto ctx = geos::context();
     geos::GeomPtr g = geos::from_polygon(poly);
@@ -72,7 +81,7 @@ void subdivide(const Polygon& poly, std::vector<Polygon>& out, int depth = 0) {
                                                half.max_corner().x(), half.max_corner().y()));
         MultiPolygon parts;
         geos::to_multipolygon(clipped.get(), parts);
-        for (const auto& part : parts) subdivide(part, out, depth + 1);
+        for (const auto& part : parts) subdivide(part, out, cuts_x, cuts_y, depth + 1);
     }
 }
 
@@ -137,9 +146,26 @@ void clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
     out.push_back(out.front());
 }
 
-// Densifies a lon/lat ring and projects it into the local frame.
-void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy) {
+// The clip-box side a lon/lat edge lies on (clipping puts such edges' ends
+// exactly on the side), kCut for an edge along a line the feature was split
+// on, or kNoSide.
+ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piece& piece) {
+    if (a.y() == box.min_corner().y() && b.y() == box.min_corner().y()) return kBottom;
+    if (a.x() == box.max_corner().x() && b.x() == box.max_corner().x()) return kRight;
+    if (a.y() == box.max_corner().y() && b.y() == box.max_corner().y()) return kTop;
+    if (a.x() == box.min_corner().x() && b.x() == box.min_corner().x()) return kLeft;
+    if (a.x() == b.x() && std::find(piece.cuts_x.begin(), piece.cuts_x.end(), a.x()) != piece.cuts_x.end()) return kCut;
+    if (a.y() == b.y() && std::find(piece.cuts_y.begin(), piece.cuts_y.end(), a.y()) != piece.cuts_y.end()) return kCut;
+    return kNoSide;
+}
+
+// Densifies a lon/lat ring and projects it into the local frame. With
+// `sides`, also records which projected segments lie along the clip box and,
+// in `runs`, those stretches in lon/lat (for unions, union_disc.h).
+void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, const Box* clip = nullptr, const Piece* piece = nullptr,
+                  std::vector<std::int8_t>* sides = nullptr, std::vector<BoxRun>* runs = nullptr) {
     xy.clear();
+    if (sides) sides->clear();
     if (ll.empty()) return;
     for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
         const Point& a = ll[i];
@@ -151,6 +177,14 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy) {
             const double t = static_cast<double>(k) / steps;
             xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
         }
+        if (sides) {
+            const ClipSide side = side_of_edge(a, b, *clip, *piece);
+            sides->insert(sides->end(), static_cast<std::size_t>(std::max(steps, 1)), side);
+            if (side != kNoSide && side != kCut && runs) {
+                const bool along_x = side == kBottom || side == kTop;
+                runs->push_back({0, side, along_x ? a.x() : a.y(), along_x ? b.x() : b.y()});
+            }
+        }
     }
     xy.push_back(xy.front());
 }
@@ -159,6 +193,9 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy) {
 struct ProjectedPiece {
     std::uint32_t piece = 0;
     Polygon xy;
+    Box box;                                   // of xy
+    std::vector<std::vector<std::int8_t>> sides;  // per ring, per segment: clip-box side or kNoSide
+    std::vector<BoxRun> runs;                  // the rings' stretches along the clip box (lon/lat)
 };
 
 }  // namespace
@@ -304,14 +341,16 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         MultiPolygon polys;
         if (append_polygons(g, polys) > 0) {
             for (const auto& poly : polys) {
-                std::vector<Polygon> parts;
+                std::vector<Part> parts;
                 subdivide(poly, parts);
                 for (auto& part : parts) {
-                    info.vertex_count += vertex_count(part);
+                    info.vertex_count += vertex_count(part.polygon);
                     Piece p;
                     p.feature = feature_index;
                     p.kind = PieceKind::Polygon;
-                    p.polygon = std::move(part);
+                    p.polygon = std::move(part.polygon);
+                    p.cuts_x = std::move(part.cuts_x);
+                    p.cuts_y = std::move(part.cuts_y);
                     add_piece(std::move(p));
                 }
             }
@@ -449,6 +488,38 @@ struct FeatureAccum {
     bool has_box = false;
 };
 
+
+// Adds, per radius, the area within the disc of the union of a group of
+// features whose boxes meet: from the union's boundary (union_disc.h), or,
+// where edges of two features touch or run along each other (shared
+// borders), from a GEOS union of the group.
+void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& clip_ll, const LocalFrame& frame,
+                     const std::vector<double>& radii, std::vector<double>& total_xy) {
+    std::vector<UnionPiece> pieces;
+    std::vector<BoxRun> runs;
+    for (std::uint32_t f = 0; f < group.size(); ++f)
+        for (const ProjectedPiece& pp : group[f]->pieces) {
+            pieces.push_back({f, &pp.xy, &pp.sides, pp.box});
+            for (const BoxRun& r : pp.runs) runs.push_back({f, r.side, r.from, r.to});
+        }
+    if (add_union_disc_areas(pieces, runs, clip_ll, frame, radii, total_xy)) return;
+    std::vector<geos::GeomPtr> parts;
+    for (const FeatureAccum* fa : group)
+        for (const auto& pp : fa->pieces) parts.push_back(geos::from_polygon(pp.xy));
+    geos::GeomPtr u = geos::union_all(std::move(parts));
+    MultiPolygon um;
+    geos::to_multipolygon(u.get(), um);
+    std::vector<double> areas;
+    for (const auto& p : um) {
+        ring_disc_areas(p.outer(), radii, areas);
+        for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += areas[k];
+        for (const auto& h : p.inners()) {
+            ring_disc_areas(h, radii, areas);
+            for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += areas[k];
+        }
+    }
+}
+
 }  // namespace
 
 VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m) const {
@@ -480,8 +551,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     }
 
     // Measures every piece whose box meets the box of radius `reach` around the centre.
+    Box clip_box;  // of the buffers' scan: every kept piece is clipped to it
     auto scan = [&](double reach, bool for_nearest_only) {
         const Box box = geodesic::bounding_box(site.centre, reach);
+        if (!for_nearest_only) clip_box = box;
         for (auto it = index_.qbegin(bgi::intersects(box)); it != index_.qend(); ++it) {
             const std::uint32_t pi = it->second;
             const Piece& piece = pieces_[pi];
@@ -520,14 +593,19 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             // Polygon piece: clip to the query box, densify, project.
             ProjectedPiece pp;
             pp.piece = pi;
+            // Pieces kept for a union also note where they run along the clip box.
+            const bool keep = !for_nearest_only && (!site.is_point || may_overlap_[piece.feature]);
+            const bool mark = keep && site.is_point;
             clip_ring(piece.polygon.outer(), box, s.clipped, s.tmp);
             if (s.clipped.size() < 4) continue;
-            project_ring(s.clipped, frame, pp.xy.outer());
+            if (mark) pp.sides.emplace_back();
+            project_ring(s.clipped, frame, pp.xy.outer(), &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
             for (const auto& h : piece.polygon.inners()) {
                 clip_ring(h, box, s.clipped, s.tmp);
                 if (s.clipped.size() < 4) continue;
                 Ring hx;
-                project_ring(s.clipped, frame, hx);
+                if (mark) pp.sides.emplace_back();
+                project_ring(s.clipped, frame, hx, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
                 pp.xy.inners().push_back(std::move(hx));
             }
             double d = ring_distance_to_origin(pp.xy.outer());
@@ -555,11 +633,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 if (dd == 0 && GEOSIntersects_r(geos::context(), footprint_g.get(), g.get()) == 1) fa.inside = true;
             }
             fa.distance_m = std::min(fa.distance_m, d);
-            if (!for_nearest_only && (!site.is_point || may_overlap_[piece.feature])) {
-                Box b;
-                bg::envelope(pp.xy, b);
-                if (!fa.has_box) fa.box_xy = b, fa.has_box = true;
-                else bg::expand(fa.box_xy, b);
+            if (keep) {
+                bg::envelope(pp.xy, pp.box);
+                if (!fa.has_box) fa.box_xy = pp.box, fa.has_box = true;
+                else bg::expand(fa.box_xy, pp.box);
                 fa.pieces.push_back(std::move(pp));
             }
         }
@@ -621,20 +698,9 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
                 continue;
             }
-            std::vector<geos::GeomPtr> parts;
-            for (std::uint32_t f : members)
-                for (const auto& pp : acc[f].pieces) parts.push_back(geos::from_polygon(pp.xy));
-            geos::GeomPtr u = geos::union_all(std::move(parts));
-            MultiPolygon um;
-            geos::to_multipolygon(u.get(), um);
-            for (const auto& p : um) {
-                ring_disc_areas(p.outer(), radii, s.areas);
-                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += s.areas[k];
-                for (const auto& h : p.inners()) {
-                    ring_disc_areas(h, radii, s.areas);
-                    for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += s.areas[k];
-                }
-            }
+            std::vector<const FeatureAccum*> group;
+            for (std::uint32_t f : members) group.push_back(&acc[f]);
+            add_group_union(group, clip_box, frame, radii, total_xy);
         }
         // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
         for (std::size_t k = 0; k < radii.size(); ++k) {

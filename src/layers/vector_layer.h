@@ -31,6 +31,9 @@ struct Piece {
     Polygon polygon;   // lon/lat
     Point point;       // lon/lat
     LineString line;   // lon/lat
+    // The lines (lon = x or lat = y) along which the feature was split to
+    // make this piece: edges along them are inside the feature, not its boundary.
+    std::vector<double> cuts_x, cuts_y;
 };
 
 // What loading found, for `layers check` and run.json.

@@ -1,0 +1,346 @@
+// Union area within discs from the union's boundary (see union_disc.h).
+//
+// The boundary of the union U of the features, clipped to the box B, is
+// (1) the parts of each feature's edges inside B that lie outside every other
+// feature, and (2) the parts of B's sides where some feature reaches the side
+// from inside. Green's theorem turns area(U ∩ B ∩ disc) into a sum over those
+// boundary parts (triangle_disc_area), and B contains the disc.
+//
+// (1) Each edge is split where it crosses edges of other features; whether a
+// stretch lies inside another feature flips at each crossing, so one
+// point-in-feature test per stretch of ring between the box sides is enough.
+// (2) Along a side, a feature's stretches, counted +1 counter-clockwise and -1
+// back, sum to 1 exactly where the feature reaches the side (the zero-width
+// spikes that clipping leaves on the box cancel out).
+#include "geo/union_disc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "geo/disc_overlay.h"
+
+namespace sitescreen {
+namespace {
+
+constexpr double kTouch = 1e-6;       // metres: closer than this counts as touching
+constexpr double kDensifyDeg = 0.01;  // as the clipped rings (vector_layer.cpp)
+
+inline double cross(double ax, double ay, double bx, double by) { return ax * by - ay * bx; }
+
+struct SegRef {
+    std::uint32_t piece;
+    std::uint32_t ring;
+    std::uint32_t seg;
+};
+
+struct Crossing {
+    SegRef at;
+    double t;                // along the segment, 0..1
+    std::uint32_t feature;   // the other feature whose edge is crossed
+};
+
+const Ring& ring_of(const UnionPiece& p, std::uint32_t r) { return r == 0 ? p.xy->outer() : p.xy->inners()[r - 1]; }
+std::int8_t side_of(const UnionPiece& p, std::uint32_t r, std::size_t seg) {
+    const auto& s = (*p.sides)[r];
+    return seg < s.size() ? s[seg] : static_cast<std::int8_t>(kNoSide);
+}
+
+enum class Hit { None, Cross, Degenerate };
+
+// Proper crossing of segments ab and pq (t along ab, u along pq), or a
+// degenerate contact (touching, collinear overlap) within kTouch.
+Hit intersect(const Point& a, const Point& b, const Point& p, const Point& q, double& t, double& u) {
+    const double d1x = b.x() - a.x(), d1y = b.y() - a.y();
+    const double d2x = q.x() - p.x(), d2y = q.y() - p.y();
+    const double l1 = std::hypot(d1x, d1y), l2 = std::hypot(d2x, d2y);
+    if (l1 == 0 || l2 == 0) return Hit::None;
+    const double ex = p.x() - a.x(), ey = p.y() - a.y();
+    const double den = cross(d1x, d1y, d2x, d2y);
+    if (std::fabs(den) <= 1e-12 * l1 * l2) {  // parallel
+        if (std::fabs(cross(d1x, d1y, ex, ey)) / l1 > kTouch) return Hit::None;
+        const double s0 = (ex * d1x + ey * d1y) / l1;
+        const double s1 = ((q.x() - a.x()) * d1x + (q.y() - a.y()) * d1y) / l1;
+        if (std::max(s0, s1) < -kTouch || std::min(s0, s1) > l1 + kTouch) return Hit::None;
+        return Hit::Degenerate;
+    }
+    t = cross(ex, ey, d2x, d2y) / den;
+    u = cross(ex, ey, d1x, d1y) / den;
+    if (t * l1 < -kTouch || (t - 1) * l1 > kTouch || u * l2 < -kTouch || (u - 1) * l2 > kTouch) return Hit::None;
+    if (t * l1 < kTouch || (1 - t) * l1 < kTouch || u * l2 < kTouch || (1 - u) * l2 < kTouch) return Hit::Degenerate;
+    return Hit::Cross;
+}
+
+// Whether point m lies inside a feature (its pieces' rings), by parity of
+// crossings. A ray from m could pass close along the feature's clip-box
+// sides, where the projected chords and the true sides differ by
+// millimetres; so the ray runs from the origin instead (far from the box
+// sides; its status is computed once) and the segment from the origin to m
+// is tested against the feature's edges off the box only.
+class InsideTest {
+public:
+    explicit InsideTest(const std::vector<const UnionPiece*>& pieces) : pieces_(pieces) {
+        for (const UnionPiece* p : pieces) {
+            const std::size_t nr = 1 + p->xy->inners().size();
+            for (std::uint32_t r = 0; r < nr; ++r) {
+                const Ring& ring = ring_of(*p, r);
+                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                    const Point& a = ring[i];
+                    const Point& b = ring[i + 1];
+                    if ((a.y() > 0) != (b.y() > 0)) {
+                        const double x = a.x() + (0 - a.y()) * (b.x() - a.x()) / (b.y() - a.y());
+                        if (x > 0) origin_inside_ = !origin_inside_;
+                    }
+                }
+            }
+        }
+    }
+    bool inside(const Point& m) const {
+        bool in = origin_inside_;
+        const Box seg_box(Point(std::min(0.0, m.x()), std::min(0.0, m.y())), Point(std::max(0.0, m.x()), std::max(0.0, m.y())));
+        const double mm = m.x() * m.x() + m.y() * m.y();
+        if (mm == 0) return in;
+        for (const UnionPiece* p : pieces_) {
+            if (!bg::intersects(p->box, seg_box)) continue;
+            const std::size_t nr = 1 + p->xy->inners().size();
+            for (std::uint32_t r = 0; r < nr; ++r) {
+                const Ring& ring = ring_of(*p, r);
+                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                    if (side_of(*p, r, i) != kNoSide) continue;
+                    const Point& a = ring[i];
+                    const Point& b = ring[i + 1];
+                    const double sa = cross(m.x(), m.y(), a.x(), a.y()), sb = cross(m.x(), m.y(), b.x(), b.y());
+                    if ((sa > 0) == (sb > 0)) continue;
+                    const double w = sa / (sa - sb);
+                    const double px = a.x() + w * (b.x() - a.x()), py = a.y() + w * (b.y() - a.y());
+                    const double lambda = (px * m.x() + py * m.y()) / mm;
+                    if (lambda > 0 && lambda < 1) in = !in;
+                }
+            }
+        }
+        return in;
+    }
+
+private:
+    const std::vector<const UnionPiece*>& pieces_;
+    bool origin_inside_ = false;
+};
+
+}  // namespace
+
+Point clip_side_point(const Box& clip_ll, ClipSide side, double v) {
+    switch (side) {
+        case kBottom: return Point(v, clip_ll.min_corner().y());
+        case kRight: return Point(clip_ll.max_corner().x(), v);
+        case kTop: return Point(v, clip_ll.max_corner().y());
+        default: return Point(clip_ll.min_corner().x(), v);
+    }
+}
+
+bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vector<BoxRun>& runs, const Box& clip_ll,
+                          const LocalFrame& frame, const std::vector<double>& radii, std::vector<double>& total) {
+    const std::size_t nk = radii.size();
+    std::vector<double> sum(nk, 0.0);
+
+    // Pieces per feature, for the point-in-feature tests.
+    std::map<std::uint32_t, std::vector<const UnionPiece*>> by_feature;
+    for (const auto& p : pieces) by_feature[p.feature].push_back(&p);
+    std::map<std::uint32_t, InsideTest> tests;
+    for (const auto& [f, fp] : by_feature) tests.emplace(f, InsideTest(fp));
+
+    // 1. Crossings between edges (off the box) of pieces of different features.
+    std::vector<Crossing> crossings;
+    struct Seg {
+        SegRef ref;
+        Box box;
+    };
+    std::vector<Seg> near_i, near_j;
+    auto segs_near = [&](std::uint32_t pi, const Box& other, std::vector<Seg>& out) {
+        out.clear();
+        const UnionPiece& p = pieces[pi];
+        const std::size_t nr = 1 + p.xy->inners().size();
+        for (std::uint32_t r = 0; r < nr; ++r) {
+            const Ring& ring = ring_of(p, r);
+            for (std::size_t s = 0; s + 1 < ring.size(); ++s) {
+                if (side_of(p, r, s) != kNoSide) continue;
+                Box b(Point(std::min(ring[s].x(), ring[s + 1].x()), std::min(ring[s].y(), ring[s + 1].y())),
+                      Point(std::max(ring[s].x(), ring[s + 1].x()), std::max(ring[s].y(), ring[s + 1].y())));
+                if (bg::intersects(b, other)) out.push_back({{pi, r, static_cast<std::uint32_t>(s)}, b});
+            }
+        }
+    };
+    for (std::uint32_t i = 0; i < pieces.size(); ++i) {
+        for (std::uint32_t j = i + 1; j < pieces.size(); ++j) {
+            if (pieces[i].feature == pieces[j].feature || !bg::intersects(pieces[i].box, pieces[j].box)) continue;
+            segs_near(i, pieces[j].box, near_i);
+            if (near_i.empty()) continue;
+            segs_near(j, pieces[i].box, near_j);
+            for (const Seg& si : near_i) {
+                const Ring& ri = ring_of(pieces[i], si.ref.ring);
+                for (const Seg& sj : near_j) {
+                    if (!bg::intersects(si.box, sj.box)) continue;
+                    const Ring& rj = ring_of(pieces[j], sj.ref.ring);
+                    double t = 0, u = 0;
+                    const Hit h = intersect(ri[si.ref.seg], ri[si.ref.seg + 1], rj[sj.ref.seg], rj[sj.ref.seg + 1], t, u);
+                    if (h == Hit::Degenerate) return false;
+                    if (h == Hit::Cross) {
+                        crossings.push_back({si.ref, t, pieces[j].feature});
+                        crossings.push_back({sj.ref, u, pieces[i].feature});
+                    }
+                }
+            }
+        }
+    }
+    std::sort(crossings.begin(), crossings.end(), [](const Crossing& a, const Crossing& b) {
+        if (a.at.piece != b.at.piece) return a.at.piece < b.at.piece;
+        if (a.at.ring != b.at.ring) return a.at.ring < b.at.ring;
+        if (a.at.seg != b.at.seg) return a.at.seg < b.at.seg;
+        if (a.t != b.t) return a.t < b.t;
+        return a.feature < b.feature;
+    });
+
+    // 2. Walk each ring's stretches between box sides, keeping what lies outside every other feature.
+    struct Sub {
+        Point a, b;
+        std::size_t toggles_before;  // crossings earlier in the stretch
+    };
+    std::vector<Sub> subs;
+    std::vector<const Crossing*> stretch_crossings;
+    std::size_t c0 = 0;  // first crossing of the current piece/ring
+    for (std::uint32_t pi = 0; pi < pieces.size(); ++pi) {
+        const UnionPiece& p = pieces[pi];
+        const std::size_t nr = 1 + p.xy->inners().size();
+        for (std::uint32_t r = 0; r < nr; ++r) {
+            const Ring& ring = ring_of(p, r);
+            const std::size_t n = ring.size() < 2 ? 0 : ring.size() - 1;  // segments
+            if (n == 0) continue;
+            std::size_t c1 = c0;
+            while (c1 < crossings.size() && crossings[c1].at.piece == pi && crossings[c1].at.ring == r) ++c1;
+            // Crossings of this ring by segment: [first[s], first[s+1]).
+            std::vector<std::size_t> first(n + 1, c1);
+            for (std::size_t c = c1; c-- > c0;) first[crossings[c].at.seg] = c;
+            for (std::size_t s = n; s-- > 0;) first[s] = std::min(first[s], first[s + 1]);
+            // Stretches start after a box-side segment (or at 0 when the ring never touches the box).
+            std::size_t start = 0;
+            bool any_side = false;
+            for (std::size_t s = 0; s < n; ++s)
+                if (side_of(p, r, s) != kNoSide) {
+                    any_side = true;
+                    start = s;
+                }
+            if (any_side) start = (start + 1) % n;
+            std::size_t s = start;
+            std::size_t done = 0;
+            while (done < n) {
+                if (side_of(p, r, s) != kNoSide) {
+                    s = (s + 1) % n;
+                    ++done;
+                    continue;
+                }
+                // One stretch: consecutive segments off the box.
+                subs.clear();
+                stretch_crossings.clear();
+                while (done < n && side_of(p, r, s) == kNoSide) {
+                    const Point& a = ring[s];
+                    const Point& b = ring[s + 1];
+                    double t_prev = 0;
+                    Point prev = a;
+                    for (std::size_t c = first[s]; c < first[s + 1]; ++c) {
+                        const double t = crossings[c].t;
+                        const Point at(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y()));
+                        if (t > t_prev) subs.push_back({prev, at, stretch_crossings.size()});
+                        stretch_crossings.push_back(&crossings[c]);
+                        prev = at;
+                        t_prev = t;
+                    }
+                    subs.push_back({prev, b, stretch_crossings.size()});
+                    s = (s + 1) % n;
+                    ++done;
+                }
+                if (subs.empty()) continue;
+                // Which other features hold the stretch: test the midpoint of its
+                // longest part, then undo the flips before it to get the start.
+                std::size_t longest = 0;
+                double best = -1;
+                for (std::size_t k = 0; k < subs.size(); ++k) {
+                    const double len = std::hypot(subs[k].b.x() - subs[k].a.x(), subs[k].b.y() - subs[k].a.y());
+                    if (len > best) best = len, longest = k;
+                }
+                const Point m((subs[longest].a.x() + subs[longest].b.x()) / 2, (subs[longest].a.y() + subs[longest].b.y()) / 2);
+                std::map<std::uint32_t, bool> in;  // other feature -> stretch start inside it
+                int inside_count = 0;
+                for (const auto& [f, test] : tests) {
+                    if (f == p.feature) continue;
+                    bool v = test.inside(m);
+                    for (std::size_t c = 0; c < subs[longest].toggles_before; ++c)
+                        if (stretch_crossings[c]->feature == f) v = !v;
+                    if (v) {
+                        in[f] = true;
+                        ++inside_count;
+                    }
+                }
+                std::size_t next_toggle = 0;
+                for (const Sub& sub : subs) {
+                    for (; next_toggle < sub.toggles_before; ++next_toggle) {
+                        bool& v = in[stretch_crossings[next_toggle]->feature];
+                        v = !v;
+                        inside_count += v ? 1 : -1;
+                    }
+                    if (inside_count == 0)
+                        for (std::size_t k = 0; k < nk; ++k) sum[k] += triangle_disc_area(sub.a, sub.b, radii[k]);
+                }
+            }
+            c0 = c1;
+        }
+    }
+
+    // 3. The box sides: where any feature reaches the side from inside.
+    for (int side = kBottom; side <= kLeft; ++side) {
+        const double dir = (side == kBottom || side == kRight) ? 1.0 : -1.0;  // counter-clockwise along the side
+        std::map<std::uint32_t, std::vector<std::pair<double, int>>> events;  // feature -> (position, +-1)
+        for (const BoxRun& run : runs) {
+            if (run.side != side || run.from == run.to) continue;
+            const double a = dir * run.from, b = dir * run.to;
+            const int w = b > a ? 1 : -1;
+            events[run.feature].push_back({std::min(a, b), w});
+            events[run.feature].push_back({std::max(a, b), -w});
+        }
+        if (events.empty()) continue;
+        // Covered intervals of each feature, then their union.
+        std::vector<std::pair<double, double>> covered;
+        for (auto& [f, ev] : events) {
+            std::sort(ev.begin(), ev.end());
+            int level = 0;
+            double open = 0;
+            for (std::size_t i = 0; i < ev.size();) {
+                const double pos = ev[i].first;
+                const int before = level;
+                for (; i < ev.size() && ev[i].first == pos; ++i) level += ev[i].second;
+                if (before <= 0 && level > 0) open = pos;
+                if (before > 0 && level <= 0 && pos > open) covered.push_back({open, pos});
+            }
+        }
+        std::sort(covered.begin(), covered.end());
+        std::vector<std::pair<double, double>> merged;
+        for (const auto& iv : covered) {
+            if (!merged.empty() && iv.first <= merged.back().second) merged.back().second = std::max(merged.back().second, iv.second);
+            else merged.push_back(iv);
+        }
+        for (const auto& [u0, u1] : merged) {
+            // Densified like the rings, projected, integrated counter-clockwise.
+            const int steps = std::max(1, static_cast<int>(std::ceil((u1 - u0) / kDensifyDeg)));
+            Point prev = frame.forward(clip_side_point(clip_ll, static_cast<ClipSide>(side), dir * u0));
+            for (int k = 1; k <= steps; ++k) {
+                const double u = k == steps ? u1 : u0 + (u1 - u0) * k / steps;
+                const Point cur = frame.forward(clip_side_point(clip_ll, static_cast<ClipSide>(side), dir * u));
+                for (std::size_t q = 0; q < nk; ++q) sum[q] += triangle_disc_area(prev, cur, radii[q]);
+                prev = cur;
+            }
+        }
+    }
+    for (std::size_t k = 0; k < nk; ++k) total[k] += sum[k];
+    return true;
+}
+
+}  // namespace sitescreen
