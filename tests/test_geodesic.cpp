@@ -45,10 +45,34 @@ TEST(LocalFrame, DistancesFromCentreAreGeodesic) {
     const LocalFrame f(c);
     const LonLat p{117.1, 40.3};
     const Point xy = f.forward(p);
-    EXPECT_NEAR(std::hypot(xy.x(), xy.y()), geodesic::distance_m(c, p), 1e-6);
+    EXPECT_NEAR(std::hypot(xy.x(), xy.y()), geodesic::distance_m(c, p), 1e-4);  // fast path: see below
     const LonLat back = f.inverse(xy);
     EXPECT_NEAR(back.lon, p.lon, 1e-9);
     EXPECT_NEAR(back.lat, p.lat, 1e-9);
+}
+
+TEST(LocalFrame, FastPathAgreesWithKarney) {
+    // Within 200 km forward() uses the normal-section chord instead of
+    // Karney's inverse: compare positions (distance and azimuth together)
+    // over all azimuths, both hemispheres, the equator and high latitudes.
+    double worst50 = 0, worst200 = 0;
+    for (double lat : {-75.0, -40.0, -1.0, 0.0, 0.5, 23.0, 45.0, 60.0, 80.0}) {
+        const LonLat c{179.9, lat};  // next to the antimeridian as well
+        const LocalFrame f(c);
+        for (double az = 0; az < 360; az += 7.5)
+            for (double s : {1.0, 250.0, 1000.0, 9999.0, 30000.0, 50000.0, 120000.0, 199000.0}) {
+                const LonLat p = geodesic::direct(c, az, s);
+                const Point xy = f.forward(p);
+                const double e = std::hypot(xy.x() - s * std::sin(az * kPi / 180), xy.y() - s * std::cos(az * kPi / 180));
+                (s <= 50000 ? worst50 : worst200) = std::max(s <= 50000 ? worst50 : worst200, e);
+                const LonLat back = f.inverse(xy);
+                EXPECT_NEAR(back.lat, p.lat, 1e-9) << lat << " " << az << " " << s;
+                EXPECT_NEAR(std::remainder(back.lon - p.lon, 360.0), 0.0, 1e-9) << lat << " " << az << " " << s;
+            }
+    }
+    std::printf("fast frame vs Karney: %.2e m up to 50 km, %.2e m up to 200 km\n", worst50, worst200);
+    EXPECT_LT(worst50, 1e-4);
+    EXPECT_LT(worst200, 5e-3);
 }
 
 TEST(Geodesic, CellAreaSumsToZoneArea) {

@@ -10,9 +10,49 @@ namespace {
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
 }
 
-LocalFrame::LocalFrame(LonLat centre) : centre_(centre) {}
+constexpr double kA = geodesic::kWgs84A;
+constexpr double kE2 = geodesic::kWgs84F * (2 - geodesic::kWgs84F);
+constexpr double kEp2 = kE2 / (1 - kE2);
+
+
+LocalFrame::LocalFrame(LonLat centre) : centre_(centre) {
+    sin0_ = std::sin(centre.lat * kDeg);
+    cos0_ = std::cos(centre.lat * kDeg);
+    const double w = std::sqrt(1 - kE2 * sin0_ * sin0_);
+    n0_ = kA / w;
+    m0_ = kA * (1 - kE2) / (w * w * w);
+    x0_ = n0_ * cos0_;
+    z0_ = n0_ * (1 - kE2) * sin0_;
+}
 
 Point LocalFrame::forward(LonLat p) const {
+    // Fast path: ECEF with longitudes taken from the centre's meridian.
+    double dlon = p.lon - centre_.lon;
+    if (dlon > 180) dlon -= 360;
+    if (dlon < -180) dlon += 360;
+    const double sp = std::sin(p.lat * kDeg), cp = std::cos(p.lat * kDeg);
+    const double sl = std::sin(dlon * kDeg), cl = std::cos(dlon * kDeg);
+    const double n = kA / std::sqrt(1 - kE2 * sp * sp);
+    const double dx = n * cp * cl - x0_, dy = n * cp * sl, dz = n * (1 - kE2) * sp - z0_;
+    const double east = dy;
+    const double north = -sin0_ * dx + cos0_ * dz;
+    const double up = cos0_ * dx + sin0_ * dz;
+    const double h2 = east * east + north * north;
+    const double chord = std::sqrt(h2 + up * up);
+    if (chord < kFastChordM) {
+        if (h2 == 0) return Point(0, 0);
+        // Radius of curvature of the normal section in this azimuth (Euler),
+        // and the arc of that circle under the chord.
+        const double r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
+        const double s = 2 * r * std::asin(chord / (2 * r));
+        const double k = s / std::sqrt(h2);
+        // The geodesic leaves a third of the way from this normal section
+        // towards the reciprocal one: its azimuth is smaller by
+        // e'^2 s^2 cos^2(lat0) sin(2 az) / (12 N0^2).
+        const double d = -kEp2 * s * s * cos0_ * cos0_ * (2 * east * north / h2) / (12 * n0_ * n0_);
+        const double x = east * k, y = north * k;
+        return Point(x * std::cos(d) + y * std::sin(d), y * std::cos(d) - x * std::sin(d));
+    }
     double s = 0, az = 0;
     geodesic::inverse(centre_, p, s, az);
     return Point(s * std::sin(az * kDeg), s * std::cos(az * kDeg));
@@ -22,7 +62,20 @@ LonLat LocalFrame::inverse(const Point& xy) const {
     const double s = std::hypot(xy.x(), xy.y());
     if (s == 0) return centre_;
     const double az = std::atan2(xy.x(), xy.y()) / kDeg;
-    return geodesic::direct(centre_, az, s);
+    LonLat p = geodesic::direct(centre_, az, s);
+    // Make it the inverse of forward()'s fast path too (they differ by
+    // millimetres): two Newton steps with the local scale.
+    for (int i = 0; i < 2; ++i) {
+        const Point f = forward(p);
+        const double dx = xy.x() - f.x(), dy = xy.y() - f.y();
+        if (dx == 0 && dy == 0) break;
+        const double lat_r = p.lat * kDeg;
+        const double w = std::sqrt(1 - kE2 * std::sin(lat_r) * std::sin(lat_r));
+        const double m = kA * (1 - kE2) / (w * w * w), n = kA / w;
+        p.lat += dy / m / kDeg;
+        p.lon += dx / (n * std::cos(lat_r)) / kDeg;
+    }
+    return p;
 }
 
 Ring LocalFrame::forward(const Ring& ll) const {
