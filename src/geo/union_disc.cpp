@@ -51,6 +51,14 @@ enum class Hit { None, Cross, Degenerate };
 
 // Proper crossing of segments ab and pq (t along ab, u along pq), or a
 // degenerate contact (touching, collinear overlap) within kTouch.
+double segment_distance(const Point& m, const Point& a, const Point& b) {
+    const double dx = b.x() - a.x(), dy = b.y() - a.y();
+    const double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((m.x() - a.x()) * dx + (m.y() - a.y()) * dy) / len2 : 0.0;
+    t = std::clamp(t, 0.0, 1.0);
+    return std::hypot(a.x() + t * dx - m.x(), a.y() + t * dy - m.y());
+}
+
 Hit intersect(const Point& a, const Point& b, const Point& p, const Point& q, double& t, double& u) {
     const double d1x = b.x() - a.x(), d1y = b.y() - a.y();
     const double d2x = q.x() - p.x(), d2y = q.y() - p.y();
@@ -81,6 +89,8 @@ Hit intersect(const Point& a, const Point& b, const Point& p, const Point& q, do
 class InsideTest {
 public:
     explicit InsideTest(const std::vector<const UnionPiece*>& pieces) : pieces_(pieces) {
+        box_ = pieces.front()->box;
+        for (const UnionPiece* p : pieces) bg::expand(box_, p->box);
         for (const UnionPiece* p : pieces) {
             const std::size_t nr = 1 + p->xy->inners().size();
             for (std::uint32_t r = 0; r < nr; ++r) {
@@ -96,7 +106,32 @@ public:
             }
         }
     }
+    // False at once outside the feature's box. A ray from m to +x through
+    // the pieces whose box holds m, unless m lies within a metre of a piece's
+    // clip-box side or split line: then the segment from the origin.
     bool inside(const Point& m) const {
+        if (!bg::covered_by(m, box_)) return false;
+        bool in = false;
+        for (const UnionPiece* p : pieces_) {
+            if (!bg::covered_by(m, p->box)) continue;
+            const std::size_t nr = 1 + p->xy->inners().size();
+            for (std::uint32_t r = 0; r < nr; ++r) {
+                const Ring& ring = ring_of(*p, r);
+                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                    const Point& a = ring[i];
+                    const Point& b = ring[i + 1];
+                    if (side_of(*p, r, i) != kNoSide && segment_distance(m, a, b) < 1.0) return inside_from_origin(m);
+                    if ((a.y() > m.y()) != (b.y() > m.y())) {
+                        const double x = a.x() + (m.y() - a.y()) * (b.x() - a.x()) / (b.y() - a.y());
+                        if (x > m.x()) in = !in;
+                    }
+                }
+            }
+        }
+        return in;
+    }
+
+    bool inside_from_origin(const Point& m) const {
         bool in = origin_inside_;
         const Box seg_box(Point(std::min(0.0, m.x()), std::min(0.0, m.y())), Point(std::max(0.0, m.x()), std::max(0.0, m.y())));
         const double mm = m.x() * m.x() + m.y() * m.y();
@@ -124,6 +159,7 @@ public:
 
 private:
     const std::vector<const UnionPiece*>& pieces_;
+    Box box_;
     bool origin_inside_ = false;
 };
 
@@ -176,20 +212,46 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
             segs_near(i, pieces[j].box, near_i);
             if (near_i.empty()) continue;
             segs_near(j, pieces[i].box, near_j);
-            for (const Seg& si : near_i) {
+            // Segment pairs whose boxes meet: a sweep over both lists sorted
+            // along the axis where the boxes are narrower (long near-parallel
+            // edges overlap along the other).
+            double ext[2] = {0, 0};
+            for (const auto* list : {&near_i, &near_j})
+                for (const Seg& sg : *list) {
+                    ext[0] += sg.box.max_corner().x() - sg.box.min_corner().x();
+                    ext[1] += sg.box.max_corner().y() - sg.box.min_corner().y();
+                }
+            const bool on_x = ext[0] <= ext[1];
+            auto lo = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().x() : sg.box.min_corner().y(); };
+            auto hi = [on_x](const Seg& sg) { return on_x ? sg.box.max_corner().x() : sg.box.max_corner().y(); };
+            auto olo = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().y() : sg.box.min_corner().x(); };
+            auto ohi = [on_x](const Seg& sg) { return on_x ? sg.box.max_corner().y() : sg.box.max_corner().x(); };
+            auto by_lo = [&](const Seg& a, const Seg& b) { return lo(a) < lo(b); };
+            std::sort(near_i.begin(), near_i.end(), by_lo);
+            std::sort(near_j.begin(), near_j.end(), by_lo);
+            bool degenerate = false;
+            auto test = [&](const Seg& si, const Seg& sj) {
+                if (ohi(si) < olo(sj) || ohi(sj) < olo(si)) return;
                 const Ring& ri = ring_of(pieces[i], si.ref.ring);
-                for (const Seg& sj : near_j) {
-                    if (!bg::intersects(si.box, sj.box)) continue;
-                    const Ring& rj = ring_of(pieces[j], sj.ref.ring);
-                    double t = 0, u = 0;
-                    const Hit h = intersect(ri[si.ref.seg], ri[si.ref.seg + 1], rj[sj.ref.seg], rj[sj.ref.seg + 1], t, u);
-                    if (h == Hit::Degenerate) return false;
-                    if (h == Hit::Cross) {
-                        crossings.push_back({si.ref, t, pieces[j].feature});
-                        crossings.push_back({sj.ref, u, pieces[i].feature});
-                    }
+                const Ring& rj = ring_of(pieces[j], sj.ref.ring);
+                double t = 0, u = 0;
+                const Hit h = intersect(ri[si.ref.seg], ri[si.ref.seg + 1], rj[sj.ref.seg], rj[sj.ref.seg + 1], t, u);
+                if (h == Hit::Degenerate) degenerate = true;
+                if (h == Hit::Cross) {
+                    crossings.push_back({si.ref, t, pieces[j].feature});
+                    crossings.push_back({sj.ref, u, pieces[i].feature});
+                }
+            };
+            for (std::size_t a = 0, b = 0; a < near_i.size() && b < near_j.size();) {
+                if (by_lo(near_j[b], near_i[a])) {
+                    for (std::size_t k = a; k < near_i.size() && lo(near_i[k]) <= hi(near_j[b]); ++k) test(near_i[k], near_j[b]);
+                    ++b;
+                } else {
+                    for (std::size_t k = b; k < near_j.size() && lo(near_j[k]) <= hi(near_i[a]); ++k) test(near_i[a], near_j[k]);
+                    ++a;
                 }
             }
+            if (degenerate) return false;
         }
     }
     std::sort(crossings.begin(), crossings.end(), [](const Crossing& a, const Crossing& b) {
