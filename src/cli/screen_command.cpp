@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -197,9 +198,14 @@ std::function<int()> add_screen_command(CLI::App& app) {
         const Catalog catalog = load_catalog(setup.catalog_path);
         if (!quiet) log << "sitescreen " << SITESCREEN_VERSION << ": opening " << catalog.layers.size() << " layers from "
                         << setup.catalog_path << '\n';
-        auto layers = LayerSet::open(catalog, [&](const LayerSpec& l) {
-            if (!quiet) log << "  " << l.id << (l.provenance.demo ? "  [DEMONSTRATION]" : "") << '\n';
-        });
+        const unsigned load_threads =
+            a->threads > 0 ? static_cast<unsigned>(a->threads) : std::max(1u, std::thread::hardware_concurrency());
+        auto layers = LayerSet::open(
+            catalog,
+            [&](const LayerSpec& l) {
+                if (!quiet) log << "  " << l.id << (l.provenance.demo ? "  [DEMONSTRATION]" : "") << '\n';
+            },
+            load_threads);
         setup.prepare(layers);
         if (catalog.any_demo() && !quiet) {
             log << "NOTE: demonstration layers are in use (";

@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <thread>
 
 #include "core/errors.h"
 #include "geo/disc_overlay.h"
@@ -201,12 +202,14 @@ struct ProjectedPiece {
 }  // namespace
 
 struct VectorLayerBuilder {
-    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec);
+    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec, unsigned threads);
 };
 
-std::shared_ptr<const VectorLayer> VectorLayer::load(const LayerSpec& spec) { return VectorLayerBuilder::load(spec); }
+std::shared_ptr<const VectorLayer> VectorLayer::load(const LayerSpec& spec, unsigned threads) {
+    return VectorLayerBuilder::load(spec, std::max(1u, threads));
+}
 
-std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec) {
+std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec, unsigned threads) {
     const auto t0 = std::chrono::steady_clock::now();
     gdal_init();
     const std::string where = "layer '" + spec.id + "' (" + spec.path_as_written + ")";
@@ -280,9 +283,14 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         if (!transform) throw InputError(spec.catalog_file + ": " + where + ": cannot transform its CRS to WGS 84");
     }
 
-    double west = 180, south = 90, east = -180, north = -90;
+    // 1. Read (OGR and the CRS transformation are not thread-safe): attributes
+    //    and geometries in WGS 84.
+    struct Raw {
+        VectorFeature feat;
+        GeometryPtr geom;  // null: no geometry
+    };
+    std::vector<Raw> raws;
     OGR_L_ResetReading(ogr);
-    std::uint32_t feature_index = 0;
     for (;;) {
         CPLErrorReset();
         FeaturePtr f(OGR_L_GetNextFeature(ogr));
@@ -293,60 +301,67 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
             break;
         }
         ++info.feature_count;
+        Raw raw;
+        raw.feat.fid = OGR_F_GetFID(f.get());
+        raw.feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(raw.feat.fid);
+        raw.feat.name = feature_text(f.get(), name_idx);
+        raw.feat.category = feature_text(f.get(), cat_idx);
+        for (std::size_t k = 0; k < report_idx.size(); ++k)
+            raw.feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);
         OGRGeometryH g0 = OGR_F_GetGeometryRef(f.get());
-        if (!g0 || OGR_G_IsEmpty(g0)) {
-            ++info.without_geometry;
-            continue;
+        if (g0 && !OGR_G_IsEmpty(g0)) {
+            raw.geom.reset(OGR_G_Clone(g0));
+            // Lines of a projected layer are split to 1 km so they keep their shape in lon/lat.
+            if (projected && transform) OGR_G_Segmentize(raw.geom.get(), 1000.0);
+            if (transform && OGR_G_Transform(raw.geom.get(), transform.get()) != OGRERR_NONE)
+                throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(raw.feat.fid) +
+                                 " cannot be transformed to WGS 84 (is the declared CRS right?)");
         }
-        OGRGeometryH g = OGR_G_Clone(g0);
-        GeometryPtr owner(g);
+        raws.push_back(std::move(raw));
+    }
+
+    // 2. Geometry work, feature by feature on `threads` threads: validity
+    //    (GEOS IsValid dominates loading), repair, subdivision.
+    struct Made {
+        std::vector<Piece> pieces;
+        OGREnvelope env;
+        bool repaired = false, unrepairable = false;
+        std::string error;
+    };
+    std::vector<Made> made(raws.size());
+    auto work = [&](std::size_t i) {
+        Made& m = made[i];
+        OGRGeometryH g = raws[i].geom.get();
+        if (!g) return;
+        GeometryPtr owner;
         const OGRwkbGeometryType flat = wkbFlatten(OGR_G_GetGeometryType(g));
         const bool areal = flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
                            flat == wkbMultiSurface || flat == wkbGeometryCollection;
         if (areal && !OGR_G_IsValid(g)) {
             OGRGeometryH fixed = OGR_G_MakeValid(g);
             if (!fixed) {
-                ++info.unrepairable;
-                continue;
+                m.unrepairable = true;
+                return;
             }
             owner.reset(fixed);
             g = fixed;
-            ++info.invalid_repaired;
+            m.repaired = true;
         }
-        // Lines of a projected layer are split to 1 km so they keep their shape in lon/lat.
-        if (projected && transform) OGR_G_Segmentize(g, 1000.0);
-        if (transform && OGR_G_Transform(g, transform.get()) != OGRERR_NONE)
-            throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(OGR_F_GetFID(f.get())) +
-                             " cannot be transformed to WGS 84 (is the declared CRS right?)");
-        OGREnvelope env;
-        OGR_G_GetEnvelope(g, &env);
-        if (env.MinX < -180.0001 || env.MaxX > 180.0001 || env.MinY < -90.0001 || env.MaxY > 90.0001)
-            throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(OGR_F_GetFID(f.get())) +
-                             " lies outside lon/lat bounds after transformation (features in another CRS than " +
-                             (spec.crs ? "the catalog's crs: " + *spec.crs : "the file declares") + "?)");
-
-        VectorFeature feat;
-        feat.fid = OGR_F_GetFID(f.get());
-        feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(feat.fid);
-        feat.name = feature_text(f.get(), name_idx);
-        feat.category = feature_text(f.get(), cat_idx);
-        for (std::size_t k = 0; k < report_idx.size(); ++k)
-            feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);
-
-        std::vector<std::uint32_t> my_pieces;
-        auto add_piece = [&](Piece&& p) {
-            my_pieces.push_back(static_cast<std::uint32_t>(layer->pieces_.size()));
-            layer->pieces_.push_back(std::move(p));
-        };
+        OGR_G_GetEnvelope(g, &m.env);
+        if (m.env.MinX < -180.0001 || m.env.MaxX > 180.0001 || m.env.MinY < -90.0001 || m.env.MaxY > 90.0001) {
+            m.error = spec.catalog_file + ": " + where + ": feature " + std::to_string(raws[i].feat.fid) +
+                      " lies outside lon/lat bounds after transformation (features in another CRS than " +
+                      (spec.crs ? "the catalog's crs: " + *spec.crs : "the file declares") + "?)";
+            return;
+        }
+        auto add_piece = [&](Piece&& p) { m.pieces.push_back(std::move(p)); };
         MultiPolygon polys;
         if (append_polygons(g, polys) > 0) {
             for (const auto& poly : polys) {
                 std::vector<Part> parts;
                 subdivide(poly, parts);
                 for (auto& part : parts) {
-                    info.vertex_count += vertex_count(part.polygon);
                     Piece p;
-                    p.feature = feature_index;
                     p.kind = PieceKind::Polygon;
                     p.polygon = std::move(part.polygon);
                     p.cuts_x = std::move(part.cuts_x);
@@ -354,60 +369,90 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                     add_piece(std::move(p));
                 }
             }
-        } else {
-            // Points and lines (e.g. World Heritage points, boundary lines).
-            std::vector<OGRGeometryH> stack{g};
-            while (!stack.empty()) {
-                OGRGeometryH h = stack.back();
-                stack.pop_back();
-                const OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(h));
-                if (t == wkbPoint) {
+            return;
+        }
+        // Points and lines (e.g. World Heritage points, boundary lines).
+        std::vector<OGRGeometryH> stack{g};
+        while (!stack.empty()) {
+            OGRGeometryH h = stack.back();
+            stack.pop_back();
+            const OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(h));
+            if (t == wkbPoint) {
+                Piece p;
+                p.kind = PieceKind::Point;
+                p.point = Point(OGR_G_GetX(h, 0), OGR_G_GetY(h, 0));
+                add_piece(std::move(p));
+            } else if (t == wkbLineString || t == wkbLinearRing) {
+                const int n = OGR_G_GetPointCount(h);
+                // Lines are split into runs of at most kMaxPieceVertices points.
+                for (int start = 0; start < n - 1; start += static_cast<int>(kMaxPieceVertices) - 1) {
                     Piece p;
-                    p.feature = feature_index;
-                    p.kind = PieceKind::Point;
-                    p.point = Point(OGR_G_GetX(h, 0), OGR_G_GetY(h, 0));
-                    ++info.vertex_count;
+                    p.kind = PieceKind::Line;
+                    const int end = std::min(n, start + static_cast<int>(kMaxPieceVertices));
+                    for (int k = start; k < end; ++k) p.line.push_back(Point(OGR_G_GetX(h, k), OGR_G_GetY(h, k)));
                     add_piece(std::move(p));
-                } else if (t == wkbLineString || t == wkbLinearRing) {
-                    const int n = OGR_G_GetPointCount(h);
-                    // Lines are split into runs of at most kMaxPieceVertices points.
-                    for (int start = 0; start < n - 1; start += static_cast<int>(kMaxPieceVertices) - 1) {
-                        Piece p;
-                        p.feature = feature_index;
-                        p.kind = PieceKind::Line;
-                        const int end = std::min(n, start + static_cast<int>(kMaxPieceVertices));
-                        for (int i = start; i < end; ++i) p.line.push_back(Point(OGR_G_GetX(h, i), OGR_G_GetY(h, i)));
-                        info.vertex_count += p.line.size();
-                        add_piece(std::move(p));
-                    }
-                } else if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbGeometryCollection) {
-                    for (int i = 0; i < OGR_G_GetGeometryCount(h); ++i) stack.push_back(OGR_G_GetGeometryRef(h, i));
-                } else if (t == wkbCircularString || t == wkbCompoundCurve || t == wkbMultiCurve) {
-                    // Curves: their linear approximation, kept alive by `owner`-like storage.
-                    OGRGeometryH lin = OGR_G_GetLinearGeometry(h, 0, nullptr);
-                    if (lin) {
-                        GeometryPtr keep(lin);
-                        const int n = OGR_G_GetPointCount(lin);
-                        Piece p;
-                        p.feature = feature_index;
-                        p.kind = PieceKind::Line;
-                        for (int i = 0; i < n; ++i) p.line.push_back(Point(OGR_G_GetX(lin, i), OGR_G_GetY(lin, i)));
-                        if (p.line.size() >= 2) add_piece(std::move(p));
-                    }
+                }
+            } else if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbGeometryCollection) {
+                for (int k = 0; k < OGR_G_GetGeometryCount(h); ++k) stack.push_back(OGR_G_GetGeometryRef(h, k));
+            } else if (t == wkbCircularString || t == wkbCompoundCurve || t == wkbMultiCurve) {
+                // Curves: their linear approximation.
+                OGRGeometryH lin = OGR_G_GetLinearGeometry(h, 0, nullptr);
+                if (lin) {
+                    GeometryPtr keep(lin);
+                    const int n = OGR_G_GetPointCount(lin);
+                    Piece p;
+                    p.kind = PieceKind::Line;
+                    for (int k = 0; k < n; ++k) p.line.push_back(Point(OGR_G_GetX(lin, k), OGR_G_GetY(lin, k)));
+                    if (p.line.size() >= 2) add_piece(std::move(p));
                 }
             }
         }
-        if (my_pieces.empty()) {
+    };
+    {
+        // Interleaved features per thread: the few huge polygons spread out.
+        const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, raws.size()));
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < nt; ++t)
+            pool.emplace_back([&, t] {
+                for (std::size_t i = t; i < raws.size(); i += nt) work(i);
+            });
+        for (std::size_t i = 0; i < raws.size(); i += nt) work(i);
+        for (auto& th : pool) th.join();
+    }
+
+    // 3. Merge in feature order (the first error in that order wins).
+    double west = 180, south = 90, east = -180, north = -90;
+    std::uint32_t feature_index = 0;
+    for (std::size_t i = 0; i < raws.size(); ++i) {
+        Made& m = made[i];
+        if (!m.error.empty()) throw InputError(m.error);
+        if (m.unrepairable) {
+            ++info.unrepairable;
+            continue;
+        }
+        if (m.repaired) ++info.invalid_repaired;
+        if (m.pieces.empty()) {
             ++info.without_geometry;
             continue;
         }
-        west = std::min(west, env.MinX);
-        east = std::max(east, env.MaxX);
-        south = std::min(south, env.MinY);
-        north = std::max(north, env.MaxY);
-        layer->features_.push_back(std::move(feat));
+        std::vector<std::uint32_t> my_pieces;
+        for (Piece& p : m.pieces) {
+            p.feature = feature_index;
+            info.vertex_count += p.kind == PieceKind::Polygon ? vertex_count(p.polygon)
+                                 : p.kind == PieceKind::Point ? 1
+                                                              : p.line.size();
+            my_pieces.push_back(static_cast<std::uint32_t>(layer->pieces_.size()));
+            layer->pieces_.push_back(std::move(p));
+        }
+        west = std::min(west, m.env.MinX);
+        east = std::max(east, m.env.MaxX);
+        south = std::min(south, m.env.MinY);
+        north = std::max(north, m.env.MaxY);
+        layer->features_.push_back(std::move(raws[i].feat));
         layer->feature_pieces_.push_back(std::move(my_pieces));
         ++feature_index;
+        std::vector<Piece>().swap(m.pieces);
+        raws[i].geom.reset();
     }
     if (!layer->features_.empty()) {
         info.west = west;

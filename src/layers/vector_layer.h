@@ -79,9 +79,10 @@ struct VectorMeasurement {
 
 class VectorLayer {
 public:
-    // Loads, repairs, transforms to WGS 84, subdivides and indexes. Throws
-    // InputError naming the layer and the problem.
-    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec);
+    // Loads, repairs, transforms to WGS 84, subdivides and indexes (the
+    // geometry work on `threads` threads; the result does not depend on it).
+    // Throws InputError naming the layer and the problem.
+    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec, unsigned threads = 1);
 
     const LayerSpec& spec() const { return spec_; }
     const VectorLayerInfo& info() const { return info_; }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
@@ -11,20 +12,34 @@
 namespace sitescreen {
 
 std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
-                                               const std::function<void(const LayerSpec&)>& progress) {
+                                               const std::function<void(const LayerSpec&)>& progress, unsigned threads) {
     auto set = std::make_shared<LayerSet>();
     set->catalog_ = catalog;
-    for (const LayerSpec& spec : set->catalog_.layers) {
-        if (progress) progress(spec);
-        if (spec.kind == LayerKind::Vector) {
-            set->vectors_.push_back(VectorLayer::load(spec));
-            set->rasters_.push_back(std::nullopt);
-        } else {
-            set->vectors_.push_back(nullptr);
-            set->rasters_.push_back(inspect_raster(spec));
+    // Checksums (whole files: a national raster takes seconds) on their own thread.
+    std::future<std::vector<std::string>> sums = std::async(std::launch::async, [&set] {
+        std::vector<std::string> out;
+        for (const LayerSpec& spec : set->catalog_.layers) out.push_back(dataset_sha256(spec.path));
+        return out;
+    });
+    try {
+        for (const LayerSpec& spec : set->catalog_.layers) {
+            if (progress) progress(spec);
+            if (spec.kind == LayerKind::Vector) {
+                set->vectors_.push_back(VectorLayer::load(spec, threads));
+                set->rasters_.push_back(std::nullopt);
+            } else {
+                set->vectors_.push_back(nullptr);
+                set->rasters_.push_back(inspect_raster(spec));
+            }
         }
-        set->checksums_.push_back(dataset_sha256(spec.path));
+    } catch (...) {
+        try {
+            sums.get();
+        } catch (...) {
+        }
+        throw;
     }
+    set->checksums_ = sums.get();
     return set;
 }
 

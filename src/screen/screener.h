@@ -42,9 +42,12 @@ struct ScreenOptions {
 class LayerSet {
 public:
     // Opens and checks every layer of the catalog; throws InputError naming the
-    // first layer that cannot be used. `progress` is told each layer as it loads.
+    // first layer that cannot be used. `progress` is told each layer as it
+    // loads. Vector layers load on `threads` threads while the checksums of
+    // all layers are computed alongside.
     static std::shared_ptr<const LayerSet> open(const Catalog& catalog,
-                                                const std::function<void(const LayerSpec&)>& progress = {});
+                                                const std::function<void(const LayerSpec&)>& progress = {},
+                                                unsigned threads = 1);
     const Catalog& catalog() const { return catalog_; }
     const std::vector<std::shared_ptr<const VectorLayer>>& vectors() const { return vectors_; }  // null for rasters
     const std::vector<std::optional<RasterInfo>>& rasters() const { return rasters_; }
