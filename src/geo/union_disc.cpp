@@ -80,53 +80,55 @@ Hit intersect(const Point& a, const Point& b, const Point& p, const Point& q, do
     return Hit::Cross;
 }
 
+// Calls f(ring, segment, a, b) for every segment of a piece's rings, until f returns true.
+template <class F>
+bool for_each_segment(const UnionPiece& p, F&& f) {
+    const std::size_t nr = 1 + p.xy->inners().size();
+    for (std::uint32_t r = 0; r < nr; ++r) {
+        const Ring& ring = ring_of(p, r);
+        for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+            if (f(r, i, ring[i], ring[i + 1])) return true;
+    }
+    return false;
+}
+
+// Whether segment ab crosses the ray from m towards +x (half-open at vertices).
+bool crosses_ray(const Point& m, const Point& a, const Point& b) {
+    if ((a.y() > m.y()) == (b.y() > m.y())) return false;
+    return a.x() + (m.y() - a.y()) * (b.x() - a.x()) / (b.y() - a.y()) > m.x();
+}
+
 // Whether point m lies inside a feature (its pieces' rings), by parity of
-// crossings. A ray from m could pass close along the feature's clip-box
-// sides, where the projected chords and the true sides differ by
-// millimetres; so the ray runs from the origin instead (far from the box
-// sides; its status is computed once) and the segment from the origin to m
-// is tested against the feature's edges off the box only.
+// crossings: a ray from m through the pieces whose box holds m. Near a
+// piece's clip-box side or split line the projected chords and the true
+// lines differ by millimetres, so within a metre of one the test runs along
+// the segment from the origin to m instead (the origin's status is computed
+// once, far from the box sides), against the feature's edges off the box only.
 class InsideTest {
 public:
     explicit InsideTest(const std::vector<const UnionPiece*>& pieces) : pieces_(pieces) {
         box_ = pieces.front()->box;
         for (const UnionPiece* p : pieces) bg::expand(box_, p->box);
-        for (const UnionPiece* p : pieces) {
-            const std::size_t nr = 1 + p->xy->inners().size();
-            for (std::uint32_t r = 0; r < nr; ++r) {
-                const Ring& ring = ring_of(*p, r);
-                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-                    const Point& a = ring[i];
-                    const Point& b = ring[i + 1];
-                    if ((a.y() > 0) != (b.y() > 0)) {
-                        const double x = a.x() + (0 - a.y()) * (b.x() - a.x()) / (b.y() - a.y());
-                        if (x > 0) origin_inside_ = !origin_inside_;
-                    }
-                }
-            }
-        }
+        const Point origin(0, 0);
+        for (const UnionPiece* p : pieces)
+            for_each_segment(*p, [&](std::uint32_t, std::size_t, const Point& a, const Point& b) {
+                if (crosses_ray(origin, a, b)) origin_inside_ = !origin_inside_;
+                return false;
+            });
     }
-    // False at once outside the feature's box. A ray from m to +x through
-    // the pieces whose box holds m, unless m lies within a metre of a piece's
-    // clip-box side or split line: then the segment from the origin.
+
+    // False at once outside the feature's box.
     bool inside(const Point& m) const {
         if (!bg::covered_by(m, box_)) return false;
         bool in = false;
         for (const UnionPiece* p : pieces_) {
             if (!bg::covered_by(m, p->box)) continue;
-            const std::size_t nr = 1 + p->xy->inners().size();
-            for (std::uint32_t r = 0; r < nr; ++r) {
-                const Ring& ring = ring_of(*p, r);
-                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-                    const Point& a = ring[i];
-                    const Point& b = ring[i + 1];
-                    if (side_of(*p, r, i) != kNoSide && segment_distance(m, a, b) < 1.0) return inside_from_origin(m);
-                    if ((a.y() > m.y()) != (b.y() > m.y())) {
-                        const double x = a.x() + (m.y() - a.y()) * (b.x() - a.x()) / (b.y() - a.y());
-                        if (x > m.x()) in = !in;
-                    }
-                }
-            }
+            const bool near_line = for_each_segment(*p, [&](std::uint32_t r, std::size_t i, const Point& a, const Point& b) {
+                if (side_of(*p, r, i) != kNoSide && segment_distance(m, a, b) < 1.0) return true;
+                if (crosses_ray(m, a, b)) in = !in;
+                return false;
+            });
+            if (near_line) return inside_from_origin(m);
         }
         return in;
     }
@@ -138,21 +140,16 @@ public:
         if (mm == 0) return in;
         for (const UnionPiece* p : pieces_) {
             if (!bg::intersects(p->box, seg_box)) continue;
-            const std::size_t nr = 1 + p->xy->inners().size();
-            for (std::uint32_t r = 0; r < nr; ++r) {
-                const Ring& ring = ring_of(*p, r);
-                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-                    if (side_of(*p, r, i) != kNoSide) continue;
-                    const Point& a = ring[i];
-                    const Point& b = ring[i + 1];
-                    const double sa = cross(m.x(), m.y(), a.x(), a.y()), sb = cross(m.x(), m.y(), b.x(), b.y());
-                    if ((sa > 0) == (sb > 0)) continue;
-                    const double w = sa / (sa - sb);
-                    const double px = a.x() + w * (b.x() - a.x()), py = a.y() + w * (b.y() - a.y());
-                    const double lambda = (px * m.x() + py * m.y()) / mm;
-                    if (lambda > 0 && lambda < 1) in = !in;
-                }
-            }
+            for_each_segment(*p, [&](std::uint32_t r, std::size_t i, const Point& a, const Point& b) {
+                if (side_of(*p, r, i) != kNoSide) return false;
+                const double sa = cross(m.x(), m.y(), a.x(), a.y()), sb = cross(m.x(), m.y(), b.x(), b.y());
+                if ((sa > 0) == (sb > 0)) return false;
+                const double w = sa / (sa - sb);
+                const double px = a.x() + w * (b.x() - a.x()), py = a.y() + w * (b.y() - a.y());
+                const double lambda = (px * m.x() + py * m.y()) / mm;
+                if (lambda > 0 && lambda < 1) in = !in;
+                return false;
+            });
         }
         return in;
     }
@@ -195,16 +192,12 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
     auto segs_near = [&](std::uint32_t pi, const Box& other, std::vector<Seg>& out) {
         out.clear();
         const UnionPiece& p = pieces[pi];
-        const std::size_t nr = 1 + p.xy->inners().size();
-        for (std::uint32_t r = 0; r < nr; ++r) {
-            const Ring& ring = ring_of(p, r);
-            for (std::size_t s = 0; s + 1 < ring.size(); ++s) {
-                if (side_of(p, r, s) != kNoSide) continue;
-                Box b(Point(std::min(ring[s].x(), ring[s + 1].x()), std::min(ring[s].y(), ring[s + 1].y())),
-                      Point(std::max(ring[s].x(), ring[s + 1].x()), std::max(ring[s].y(), ring[s + 1].y())));
-                if (bg::intersects(b, other)) out.push_back({{pi, r, static_cast<std::uint32_t>(s)}, b});
-            }
-        }
+        for_each_segment(p, [&](std::uint32_t r, std::size_t s, const Point& a, const Point& b) {
+            if (side_of(p, r, s) != kNoSide) return false;
+            const Box box(Point(std::min(a.x(), b.x()), std::min(a.y(), b.y())), Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())));
+            if (bg::intersects(box, other)) out.push_back({{pi, r, static_cast<std::uint32_t>(s)}, box});
+            return false;
+        });
     };
     for (std::uint32_t i = 0; i < pieces.size(); ++i) {
         for (std::uint32_t j = i + 1; j < pieces.size(); ++j) {
