@@ -55,6 +55,16 @@ void ring_disc_areas(const Ring& ring, const std::vector<double>& radii, std::ve
         for (std::size_t k = 0; k < radii.size(); ++k) areas[k] += triangle_disc_area(ring[i], ring[i + 1], radii[k]);
 }
 
+void add_polygon_disc_areas(const Polygon& polygon, const std::vector<double>& radii, std::vector<double>& totals) {
+    thread_local std::vector<double> areas;
+    ring_disc_areas(polygon.outer(), radii, areas);
+    for (std::size_t k = 0; k < radii.size(); ++k) totals[k] += areas[k];
+    for (const auto& h : polygon.inners()) {
+        ring_disc_areas(h, radii, areas);
+        for (std::size_t k = 0; k < radii.size(); ++k) totals[k] += areas[k];
+    }
+}
+
 bool rings_contain_origin(const std::vector<const Ring*>& rings) {
     bool inside = false;
     for (const Ring* ring : rings) {

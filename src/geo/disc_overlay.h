@@ -13,6 +13,8 @@ double triangle_disc_area(const Point& a, const Point& b, double r);
 
 // For each radius, the signed area of the ring inside the disc (CCW positive).
 void ring_disc_areas(const Ring& ring_xy, const std::vector<double>& radii_m, std::vector<double>& areas_out);
+// For each radius, adds the polygon's area inside the disc (outer ring and holes) to totals[k].
+void add_polygon_disc_areas(const Polygon& polygon_xy, const std::vector<double>& radii_m, std::vector<double>& totals);
 
 // Whether the origin lies inside the polygon made of these rings (even-odd rule).
 bool rings_contain_origin(const std::vector<const Ring*>& rings_xy);

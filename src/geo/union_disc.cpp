@@ -25,7 +25,6 @@ namespace sitescreen {
 namespace {
 
 constexpr double kTouch = 1e-6;       // metres: closer than this counts as touching
-constexpr double kDensifyDeg = 0.01;  // as the clipped rings (vector_layer.cpp)
 
 inline double cross(double ax, double ay, double bx, double by) { return ax * by - ay * bx; }
 
@@ -384,7 +383,7 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         }
         for (const auto& [u0, u1] : merged) {
             // Densified like the rings, projected, integrated counter-clockwise.
-            const int steps = std::max(1, static_cast<int>(std::ceil((u1 - u0) / kDensifyDeg)));
+            const int steps = std::max(1, static_cast<int>(std::ceil((u1 - u0) / kClipDensifyDeg)));
             Point prev = frame.forward(clip_side_point(clip_ll, static_cast<ClipSide>(side), dir * u0));
             for (int k = 1; k <= steps; ++k) {
                 const double u = k == steps ? u1 : u0 + (u1 - u0) * k / steps;

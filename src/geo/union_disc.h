@@ -10,6 +10,10 @@
 
 namespace sitescreen {
 
+// Lon/lat edges longer than this (degrees) are split before projecting, so
+// they keep their shape in the frame (clipped layer rings and box sides alike).
+constexpr double kClipDensifyDeg = 0.01;
+
 // Sides of the lon/lat clip box, in counter-clockwise order; kCut marks an
 // edge along a line the feature was split on at load (inside the feature).
 enum ClipSide : std::int8_t { kNoSide = -1, kBottom = 0, kRight = 1, kTop = 2, kLeft = 3, kCut = 4 };

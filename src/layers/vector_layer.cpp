@@ -32,7 +32,6 @@ namespace sitescreen {
 namespace {
 
 constexpr std::size_t kMaxPieceVertices = 256;  // pieces small enough that boxes reject most work
-constexpr double kDensifyDeg = 0.01;            // lon/lat edges longer than this are split before projecting
 
 std::string field_list(const std::vector<std::string>& fields) {
     std::string s;
@@ -173,7 +172,7 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, const Box* 
         const Point& b = ll[i + 1];
         xy.push_back(frame.forward(a));
         const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
-        const int steps = static_cast<int>(std::ceil(len / kDensifyDeg));
+        const int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
         for (int k = 1; k < steps; ++k) {
             const double t = static_cast<double>(k) / steps;
             xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
@@ -519,8 +518,6 @@ namespace {
 
 struct Scratch {
     Ring clipped, tmp, xy;
-    std::vector<double> areas;
-    std::vector<VectorLayer*> unused;
 };
 
 struct FeatureAccum {
@@ -554,15 +551,7 @@ void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& c
     geos::GeomPtr u = geos::union_all(std::move(parts));
     MultiPolygon um;
     geos::to_multipolygon(u.get(), um);
-    std::vector<double> areas;
-    for (const auto& p : um) {
-        ring_disc_areas(p.outer(), radii, areas);
-        for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += areas[k];
-        for (const auto& h : p.inners()) {
-            ring_disc_areas(h, radii, areas);
-            for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += areas[k];
-        }
-    }
+    for (const auto& p : um) add_polygon_disc_areas(p, radii, total_xy);
 }
 
 }  // namespace
@@ -662,14 +651,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                     fa.inside = true;
                     d = 0;
                 }
-                if (!for_nearest_only) {
-                    ring_disc_areas(pp.xy.outer(), radii, s.areas);
-                    for (std::size_t k = 0; k < radii.size(); ++k) fa.area_xy[k] += s.areas[k];
-                    for (const auto& h : pp.xy.inners()) {
-                        ring_disc_areas(h, radii, s.areas);
-                        for (std::size_t k = 0; k < radii.size(); ++k) fa.area_xy[k] += s.areas[k];
-                    }
-                }
+                if (!for_nearest_only) add_polygon_disc_areas(pp.xy, radii, fa.area_xy);
             } else {
                 geos::GeomPtr g = geos::make_valid(geos::from_polygon(pp.xy));
                 double dd = 0;
