@@ -98,6 +98,29 @@ double lonlat_cell_area_m2(double lat_south_deg, double lat_north_deg, double dl
     return zone * std::fabs(dlon_deg) * kDeg;
 }
 
+namespace {
+// -integral of G(lat) dlon along the ring, G = a^2 q / 2 the zone area per radian.
+double lonlat_ring_area(const Ring& ring) {
+    constexpr double kNode = 0.77459666924148337704;  // sqrt(3/5)
+    double sum = 0;
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const double l1 = ring[i].x(), l2 = ring[i + 1].x();
+        if (l1 == l2) continue;
+        const double p1 = ring[i].y() * kDeg, p2 = ring[i + 1].y() * kDeg;
+        const double mid = (p1 + p2) / 2, half = (p2 - p1) / 2;
+        const double mean = (5 * q_of(mid - kNode * half) + 8 * q_of(mid) + 5 * q_of(mid + kNode * half)) / 18;
+        sum -= (l2 - l1) * kDeg * mean;
+    }
+    return 0.5 * kWgs84A * kWgs84A * sum;
+}
+}  // namespace
+
+double lonlat_polygon_area_m2(const Polygon& p) {
+    double a = std::fabs(lonlat_ring_area(p.outer()));
+    for (const auto& h : p.inners()) a -= std::fabs(lonlat_ring_area(h));
+    return std::max(0.0, a);
+}
+
 double meridional_radius_m(double lat_deg) {
     const double e2 = kWgs84F * (2 - kWgs84F);
     const double s = std::sin(lat_deg * kDeg);

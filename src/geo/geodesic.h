@@ -21,6 +21,12 @@ LonLat direct(LonLat from, double azimuth_deg, double distance_m);
 double polygon_area_m2(const Polygon& lonlat);
 double polygon_area_m2(const MultiPolygon& lonlat);
 
+// Ellipsoidal area (m^2, positive) of a polygon in lon/lat degrees whose
+// edges are straight lines in lon/lat (as the layers' edges are taken when
+// measuring); holes subtracted. Exact up to rounding: Green's theorem with
+// the authalic zone integral, three-point Gauss along each edge.
+double lonlat_polygon_area_m2(const Polygon& lonlat);
+
 // Area (m^2) of the geodesic disc of radius r around a point, on the ellipsoid.
 // Computed from a finely sampled geodesic circle (error < 1e-7 relative).
 double disc_area_m2(LonLat centre, double radius_m);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -162,17 +163,34 @@ ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piec
 // Densifies a lon/lat ring and projects it into the local frame. With
 // `sides`, also records which projected segments lie along the clip box and,
 // in `runs`, those stretches in lon/lat (for unions, union_disc.h).
-void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, const Box* clip = nullptr, const Piece* piece = nullptr,
-                  std::vector<std::int8_t>* sides = nullptr, std::vector<BoxRun>* runs = nullptr) {
+//
+// An edge that stays farther than `far_m` from the origin is not densified:
+// outside every disc of interest its share of a disc's area depends on its
+// ends alone, and the distances that matter are nearer. "Stays farther" is
+// judged from the chord, less twice the bulge of the edge's projected middle
+// off it (lon/lat lines curve gently in the frame) and a metre.
+void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_m = std::numeric_limits<double>::infinity(),
+                  const Box* clip = nullptr, const Piece* piece = nullptr, std::vector<std::int8_t>* sides = nullptr,
+                  std::vector<BoxRun>* runs = nullptr) {
     xy.clear();
     if (sides) sides->clear();
     if (ll.empty()) return;
+    Point pa = frame.forward(ll[0]);
     for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
         const Point& a = ll[i];
         const Point& b = ll[i + 1];
-        xy.push_back(frame.forward(a));
+        const Point pb = i + 2 == ll.size() ? xy.empty() ? pa : xy.front() : frame.forward(b);
+        xy.push_back(pa);
         const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
-        const int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
+        int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
+        if (steps > 1 && std::isfinite(far_m)) {
+            const double chord = segment_distance_to_origin(pa, pb);
+            if (chord > far_m) {
+                const Point pm = frame.forward(LonLat{(a.x() + b.x()) / 2, (a.y() + b.y()) / 2});
+                const double bulge = std::hypot(pm.x() - (pa.x() + pb.x()) / 2, pm.y() - (pa.y() + pb.y()) / 2);
+                if (chord - 2 * bulge - 1.0 > far_m) steps = 1;
+            }
+        }
         for (int k = 1; k < steps; ++k) {
             const double t = static_cast<double>(k) / steps;
             xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
@@ -185,6 +203,7 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, const Box* 
                 runs->push_back({0, side, along_x ? a.x() : a.y(), along_x ? b.x() : b.y()});
             }
         }
+        pa = pb;
     }
     xy.push_back(xy.front());
 }
@@ -512,6 +531,170 @@ std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {
     return pts;
 }
 
+// ------------------------------------------------------- dissolved tiles
+
+std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64_t ix, std::int64_t iy) const {
+    const std::uint64_t key = (static_cast<std::uint64_t>(ix) << 32) | static_cast<std::uint32_t>(iy);
+    {
+        std::shared_lock lock(tiles_mutex_);
+        auto it = tiles_.find(key);
+        if (it != tiles_.end()) return it->second;
+    }
+    // Built outside the lock: two threads may build the same tile, with the same result.
+    const double w = -180.0 + ix * kUnionTileDeg, e = -180.0 + (ix + 1) * kUnionTileDeg;
+    const double s = -90.0 + iy * kUnionTileDeg, n = -90.0 + (iy + 1) * kUnionTileDeg;
+    const Box tile_box(Point(w, s), Point(e, n));
+    std::vector<std::uint32_t> found;
+    for (auto it = index_.qbegin(bgi::intersects(tile_box)); it != index_.qend(); ++it)
+        if (pieces_[it->second].kind == PieceKind::Polygon) found.push_back(it->second);
+    std::sort(found.begin(), found.end());  // the same union whatever the R-tree's order
+    auto tile = std::make_shared<UnionTile>();
+    if (!found.empty()) {
+        auto ctx = geos::context();
+        struct Part {
+            geos::GeomPtr g;
+            std::uint32_t feature, piece;
+            Box box;
+        };
+        std::vector<Part> parts;
+        for (std::uint32_t pi : found) {
+            geos::GeomPtr g = geos::from_polygon(pieces_[pi].polygon);
+            geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), w, s, e, n));
+            if (!clipped || GEOSisEmpty_r(ctx, clipped.get())) continue;
+            double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+            GEOSGeom_getXMin_r(ctx, clipped.get(), &x0);
+            GEOSGeom_getYMin_r(ctx, clipped.get(), &y0);
+            GEOSGeom_getXMax_r(ctx, clipped.get(), &x1);
+            GEOSGeom_getYMax_r(ctx, clipped.get(), &y1);
+            parts.push_back({std::move(clipped), pieces_[pi].feature, pi, Box(Point(x0, y0), Point(x1, y1))});
+        }
+        // Only parts of different features whose boxes meet can overlap (the
+        // pieces of one feature never do): union those groups, keep the rest.
+        std::vector<std::size_t> parent(parts.size());
+        std::iota(parent.begin(), parent.end(), 0);
+        std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+            return parent[i] == i ? i : parent[i] = root(parent[i]);
+        };
+        std::vector<bool> mixed(parts.size(), false);
+        for (std::size_t i = 0; i < parts.size(); ++i)
+            for (std::size_t j = i + 1; j < parts.size(); ++j)
+                if (parts[i].feature != parts[j].feature && bg::intersects(parts[i].box, parts[j].box)) {
+                    const std::size_t ri = root(i), rj = root(j);
+                    if (ri != rj) parent[ri] = rj;
+                    mixed[rj] = true;
+                }
+        std::map<std::size_t, std::vector<std::size_t>> groups;  // by root, members in piece order
+        for (std::size_t i = 0; i < parts.size(); ++i) groups[root(i)].push_back(i);
+        for (auto& [r, members] : groups) {
+            bool needs_union = false;
+            for (std::size_t i : members) needs_union = needs_union || mixed[i];
+            if (!needs_union) {
+                for (std::size_t i : members) geos::to_multipolygon(parts[i].g.get(), tile->polygons);
+                continue;
+            }
+            // The parts are valid (clipped from repaired pieces): union them
+            // directly, and through the repairing union only if that fails.
+            std::vector<GEOSGeometry*> raw;
+            for (std::size_t i : members) raw.push_back(parts[i].g.release());
+            geos::GeomPtr coll(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, raw.data(),
+                                                           static_cast<unsigned>(raw.size())));
+            geos::GeomPtr u(GEOSUnaryUnion_r(ctx, coll.get()));
+            if (!u) {
+                std::vector<geos::GeomPtr> again;
+                for (std::size_t i : members) again.push_back(geos::from_polygon(pieces_[parts[i].piece].polygon));
+                u = geos::union_all(std::move(again));
+                u.reset(GEOSClipByRect_r(ctx, u.get(), w, s, e, n));
+            }
+            geos::to_multipolygon(u.get(), tile->polygons);
+        }
+        for (const Polygon& p : tile->polygons) {
+            Box b;
+            bg::envelope(p, b);
+            if (tile->boxes.empty()) tile->bounds = b;
+            else bg::expand(tile->bounds, b);
+            tile->boxes.push_back(b);
+            tile->area_m2 += geodesic::lonlat_polygon_area_m2(p);
+        }
+    }
+    std::unique_lock lock(tiles_mutex_);
+    return tiles_.emplace(key, std::move(tile)).first->second;
+}
+
+namespace {
+
+// The range of distances from the frame's origin over a lon/lat box: from its
+// four corners and the middles of its sides, widened by twice each side's
+// bulge off its chord (lon/lat lines curve gently in the frame) and a metre.
+std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& frame) {
+    const double x0 = b.min_corner().x(), y0 = b.min_corner().y(), x1 = b.max_corner().x(), y1 = b.max_corner().y();
+    const LonLat ll[4] = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};  // counter-clockwise
+    Point c[4];
+    for (int i = 0; i < 4; ++i) c[i] = frame.forward(ll[i]);
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    bool origin_inside = true;
+    for (int i = 0; i < 4; ++i) {
+        const Point& a = c[i];
+        const Point& e = c[(i + 1) % 4];
+        const Point m = frame.forward(LonLat{(ll[i].lon + ll[(i + 1) % 4].lon) / 2, (ll[i].lat + ll[(i + 1) % 4].lat) / 2});
+        const double bulge = std::hypot(m.x() - (a.x() + e.x()) / 2, m.y() - (a.y() + e.y()) / 2);
+        const double slack = 2 * bulge + 1.0;
+        hi = std::max(hi, std::max(std::hypot(a.x(), a.y()), std::hypot(e.x(), e.y())) + slack);
+        lo = std::min(lo, segment_distance_to_origin(a, e) - slack);
+        if ((e.x() - a.x()) * (-a.y()) - (e.y() - a.y()) * (-a.x()) < 0) origin_inside = false;
+    }
+    return {origin_inside ? 0.0 : std::max(0.0, lo), hi};
+}
+
+}  // namespace
+
+void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
+                                       const std::vector<double>& scale, std::vector<double>& total_xy) const {
+    const double far_m = radii.empty() ? 0.0 : radii.back();
+    thread_local Ring clipped, tmp;
+    thread_local Polygon xy;
+    thread_local std::vector<double> some_radii, some_totals;
+    thread_local std::vector<std::size_t> which;
+    const auto index_of = [](double v, double origin) {
+        return static_cast<std::int64_t>(std::floor((v - origin) / kUnionTileDeg));
+    };
+    const std::int64_t x0 = index_of(clip_ll.min_corner().x(), -180.0), x1 = index_of(clip_ll.max_corner().x(), -180.0);
+    const std::int64_t y0 = index_of(clip_ll.min_corner().y(), -90.0), y1 = index_of(clip_ll.max_corner().y(), -90.0);
+    for (std::int64_t iy = y0; iy <= y1; ++iy)
+        for (std::int64_t ix = x0; ix <= x1; ++ix) {
+            const auto tile = union_tile(ix, iy);
+            if (tile->polygons.empty() || !bg::intersects(tile->bounds, clip_ll)) continue;
+            // Per radius: the tile wholly inside the disc, wholly outside, or across its circle.
+            const auto [near_m, far_tile_m] = box_distance_range(tile->bounds, frame);
+            some_radii.clear();
+            which.clear();
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                if (far_tile_m < radii[k]) total_xy[k] += tile->area_m2 / scale[k];
+                else if (near_m <= radii[k]) {
+                    some_radii.push_back(radii[k]);
+                    which.push_back(k);
+                }
+            }
+            if (which.empty()) continue;
+            some_totals.assign(which.size(), 0.0);
+            for (std::size_t i = 0; i < tile->polygons.size(); ++i) {
+                if (!bg::intersects(tile->boxes[i], clip_ll)) continue;
+                const Polygon& p = tile->polygons[i];
+                clip_ring(p.outer(), clip_ll, clipped, tmp);
+                if (clipped.size() < 4) continue;
+                project_ring(clipped, frame, xy.outer(), far_m);
+                xy.inners().clear();
+                for (const auto& h : p.inners()) {
+                    clip_ring(h, clip_ll, clipped, tmp);
+                    if (clipped.size() < 4) continue;
+                    xy.inners().emplace_back();
+                    project_ring(clipped, frame, xy.inners().back(), far_m);
+                }
+                add_polygon_disc_areas(xy, some_radii, some_totals);
+            }
+            for (std::size_t j = 0; j < which.size(); ++j) total_xy[which[j]] += some_totals[j];
+        }
+}
+
 // ---------------------------------------------------------------- measuring
 
 namespace {
@@ -554,6 +737,41 @@ void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& c
     for (const auto& p : um) add_polygon_disc_areas(p, radii, total_xy);
 }
 
+// Adds, per radius, the area within the discs of the union of the features
+// found within the largest radius: features whose boxes meet are grouped
+// (union-find) and each group of two or more is unioned; the rest add up.
+void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double max_r, const Box& clip_box,
+                             const LocalFrame& frame, const std::vector<double>& radii, std::vector<double>& total_xy) {
+    std::vector<std::uint32_t> overlapping;
+    for (auto& [f, fa] : acc) {
+        if (fa.distance_m > max_r) continue;
+        if (!fa.pieces.empty()) overlapping.push_back(f);
+        else
+            for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
+    }
+    // Group features whose boxes meet (union-find), then union each group of two or more.
+    std::vector<std::size_t> parent(overlapping.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+        return parent[i] == i ? i : parent[i] = root(parent[i]);
+    };
+    for (std::size_t i = 0; i < overlapping.size(); ++i)
+        for (std::size_t j = i + 1; j < overlapping.size(); ++j)
+            if (bg::intersects(acc[overlapping[i]].box_xy, acc[overlapping[j]].box_xy)) parent[root(i)] = root(j);
+    std::map<std::size_t, std::vector<std::uint32_t>> groups;
+    for (std::size_t i = 0; i < overlapping.size(); ++i) groups[root(i)].push_back(overlapping[i]);
+    for (auto& [r, members] : groups) {
+        if (members.size() == 1) {
+            const FeatureAccum& fa = acc[members[0]];
+            for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
+            continue;
+        }
+        std::vector<const FeatureAccum*> group;
+        for (std::uint32_t f : members) group.push_back(&acc[f]);
+        add_group_union(group, clip_box, frame, radii, total_xy);
+    }
+}
+
 }  // namespace
 
 VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m) const {
@@ -583,6 +801,9 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         for (const auto& p : site.footprint_xy)
             for (const auto& q : p.outer()) footprint_reach = std::max(footprint_reach, std::hypot(q.x(), q.y()));
     }
+
+    // Wide buffers around points take the union area from the dissolved tiles.
+    const bool by_tiles = site.is_point && max_r >= kTileUnionMinRadiusM;
 
     // Measures every piece whose box meets the box of radius `reach` around the centre.
     Box clip_box;  // of the buffers' scan: every kept piece is clipped to it
@@ -628,18 +849,18 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             ProjectedPiece pp;
             pp.piece = pi;
             // Pieces kept for a union also note where they run along the clip box.
-            const bool keep = !for_nearest_only && (!site.is_point || may_overlap_[piece.feature]);
+            const bool keep = !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles));
             const bool mark = keep && site.is_point;
             clip_ring(piece.polygon.outer(), box, s.clipped, s.tmp);
             if (s.clipped.size() < 4) continue;
             if (mark) pp.sides.emplace_back();
-            project_ring(s.clipped, frame, pp.xy.outer(), &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
+            project_ring(s.clipped, frame, pp.xy.outer(), reach, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
             for (const auto& h : piece.polygon.inners()) {
                 clip_ring(h, box, s.clipped, s.tmp);
                 if (s.clipped.size() < 4) continue;
                 Ring hx;
                 if (mark) pp.sides.emplace_back();
-                project_ring(s.clipped, frame, hx, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
+                project_ring(s.clipped, frame, hx, reach, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
                 pp.xy.inners().push_back(std::move(hx));
             }
             double d = ring_distance_to_origin(pp.xy.outer());
@@ -669,8 +890,6 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         }
     };
 
-    if (max_r > 0) scan(max_r + footprint_reach, false);
-    else scan(1.0 + footprint_reach, false);
 
     // Nearest feature: what the buffers found, else search ever wider boxes.
     // Distances below the box's inner radius are exact: clipping only adds
@@ -682,8 +901,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             if (fa.distance_m < limit && (!best || fa.distance_m < best->second)) best = {f, fa.distance_m};
         return best;
     };
+    const double scanned = (max_r > 0 ? max_r : 1.0) + footprint_reach;
+    scan(scanned, false);
+    auto nearest = best_within(acc, scanned);  // beyond the scanned reach, clipping may have moved edges nearer
     double reach = std::max(max_r, 1000.0) + footprint_reach;
-    auto nearest = best_within(acc, reach);
     const double limit = nearest_limit_m > 0 ? nearest_limit_m : 2.1e7;
     while (!nearest && reach < limit) {
         reach *= 4;
@@ -697,42 +918,19 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         m.nearest_distance_m = nearest->second;
     }
 
-    // Overlap areas: features that may overlap others are unioned (GEOS) where
-    // their boxes meet inside the buffer; the rest add up directly.
+    // Overlap areas: the union of the features within the buffer, from the
+    // dissolved tiles for wide buffers, else by grouping the features whose
+    // boxes meet and unioning each group.
     std::vector<double> total_xy(radii.size(), 0.0);
     if (site.is_point) {
-        std::vector<std::uint32_t> overlapping;
-        for (auto& [f, fa] : acc) {
-            if (fa.distance_m > max_r) continue;
-            if (!fa.pieces.empty()) overlapping.push_back(f);
-            else
-                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
-        }
-        // Group features whose boxes meet (union-find), then union each group of two or more.
-        std::vector<std::size_t> parent(overlapping.size());
-        std::iota(parent.begin(), parent.end(), 0);
-        std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
-            return parent[i] == i ? i : parent[i] = root(parent[i]);
-        };
-        for (std::size_t i = 0; i < overlapping.size(); ++i)
-            for (std::size_t j = i + 1; j < overlapping.size(); ++j)
-                if (bg::intersects(acc[overlapping[i]].box_xy, acc[overlapping[j]].box_xy)) parent[root(i)] = root(j);
-        std::map<std::size_t, std::vector<std::uint32_t>> groups;
-        for (std::size_t i = 0; i < overlapping.size(); ++i) groups[root(i)].push_back(overlapping[i]);
-        for (auto& [r, members] : groups) {
-            if (members.size() == 1) {
-                const FeatureAccum& fa = acc[members[0]];
-                for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
-                continue;
-            }
-            std::vector<const FeatureAccum*> group;
-            for (std::uint32_t f : members) group.push_back(&acc[f]);
-            add_group_union(group, clip_box, frame, radii, total_xy);
-        }
         // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
+        std::vector<double> scales(radii.size());
+        for (std::size_t k = 0; k < radii.size(); ++k)
+            scales[k] = site.buffer_area_m2[k] / (3.14159265358979323846 * radii[k] * radii[k]);
+        if (by_tiles) add_tile_union_areas(clip_box, frame, radii, scales, total_xy);
+        else add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
         for (std::size_t k = 0; k < radii.size(); ++k) {
-            const double planar_disc = 3.14159265358979323846 * radii[k] * radii[k];
-            const double scale = site.buffer_area_m2[k] / planar_disc;
+            const double scale = scales[k];
             for (auto& [f, fa] : acc) fa.area_xy[k] = std::max(0.0, fa.area_xy[k]) * scale;
             m.buffers[k].overlap_area_m2 = std::clamp(total_xy[k] * scale, 0.0, site.buffer_area_m2[k]);
         }

@@ -4,10 +4,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/site.h"
+#include "geo/local_frame.h"
 #include "geo/site_geometry.h"
 #include "layers/catalog.h"
 
@@ -96,7 +99,30 @@ public:
     // nearest_distance_m stays empty.
     VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0) const;
 
+    // Buffers at least this wide take their union area from the dissolved
+    // tiles (below) rather than from a union per site.
+    static constexpr double kTileUnionMinRadiusM = 20000;
+    // Edge of the lon/lat tiles of the dissolved layer, degrees.
+    static constexpr double kUnionTileDeg = 0.1;
+
 private:
+    // The layer's polygons clipped to one tile of a global kUnionTileDeg grid
+    // and dissolved (GEOS union): disjoint polygons, so their areas add up.
+    // Built on first use and kept; the same whichever thread builds it.
+    struct UnionTile {
+        MultiPolygon polygons;  // lon/lat
+        std::vector<Box> boxes;
+        Box bounds;             // of all the polygons
+        double area_m2 = 0;     // ellipsoidal (edges straight in lon/lat)
+    };
+    std::shared_ptr<const UnionTile> union_tile(std::int64_t ix, std::int64_t iy) const;
+    // Adds, per radius, the area within the disc of the union of the layer's
+    // polygons, from the dissolved tiles that meet the clip box: a tile wholly
+    // inside a disc adds its area (divided by scale[k], the frame's area
+    // scale), one that straddles the circle is clipped and projected.
+    void add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
+                              const std::vector<double>& scale, std::vector<double>& total_xy) const;
+
     using IndexValue = std::pair<Box, std::uint32_t>;  // piece bounding box, piece index
     using RTree = boost::geometry::index::rtree<IndexValue, boost::geometry::index::rstar<16>>;
 
@@ -107,6 +133,8 @@ private:
     std::vector<std::vector<std::uint32_t>> feature_pieces_;
     std::vector<bool> may_overlap_;  // feature's box meets another feature's box
     RTree index_;
+    mutable std::shared_mutex tiles_mutex_;
+    mutable std::unordered_map<std::uint64_t, std::shared_ptr<const UnionTile>> tiles_;
 
     friend struct VectorLayerBuilder;
 };
