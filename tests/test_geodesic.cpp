@@ -76,6 +76,26 @@ TEST(LocalFrame, FastPathAgreesWithKarney) {
     EXPECT_LT(worst200, 5e-3);
 }
 
+TEST(LocalFrame, FastDirectAgreesWithKarney) {
+    // direct() runs forward()'s fast path backwards: compare the point it
+    // gives with Karney's direct problem (geodesic distance between the two).
+    double worst50 = 0, worst200 = 0;
+    for (double lat : {-75.0, -40.0, -1.0, 0.0, 0.5, 23.0, 45.0, 60.0, 80.0}) {
+        const LonLat c{179.9, lat};
+        const LocalFrame f(c);
+        for (double az = 0; az < 360; az += 7.5)
+            for (double s : {1.0, 250.0, 1000.0, 9999.0, 30000.0, 50000.0, 120000.0, 199000.0}) {
+                const LonLat want = geodesic::direct(c, az, s);
+                const LonLat got = f.direct(Point(s * std::sin(az * kPi / 180), s * std::cos(az * kPi / 180)));
+                const double e = geodesic::distance_m(want, got);
+                (s <= 50000 ? worst50 : worst200) = std::max(s <= 50000 ? worst50 : worst200, e);
+            }
+    }
+    std::printf("fast direct vs Karney: %.2e m up to 50 km, %.2e m up to 200 km\n", worst50, worst200);
+    EXPECT_LT(worst50, 1e-4);
+    EXPECT_LT(worst200, 5e-3);
+}
+
 TEST(Geodesic, LonLatPolygonAreaTakesEdgesStraightInLonLat) {
     // A cell: the closed-form zone area, whichever way the ring turns.
     const Polygon cell{{{100.0, 30.0}, {101.5, 30.0}, {101.5, 31.2}, {100.0, 31.2}, {100.0, 30.0}}};

@@ -58,14 +58,42 @@ Point LocalFrame::forward(LonLat p) const {
     return Point(s * std::sin(az * kDeg), s * std::cos(az * kDeg));
 }
 
+LonLat LocalFrame::direct(const Point& xy) const {
+    const double s = std::hypot(xy.x(), xy.y());
+    if (s == 0) return centre_;
+    if (s >= kFastChordM) return geodesic::direct(centre_, std::atan2(xy.x(), xy.y()) / kDeg, s);
+    // Undo forward()'s azimuth turn (its size taken from the turned
+    // direction: the difference is of second order, ~1e-12 rad).
+    const double ux = xy.x() / s, uy = xy.y() / s;
+    const double d = -kEp2 * s * s * cos0_ * cos0_ * (2 * ux * uy) / (12 * n0_ * n0_);
+    const double cd = std::cos(d), sd = std::sin(d);
+    const double ue = ux * cd - uy * sd, un = uy * cd + ux * sd;
+    // Along the normal section's osculating circle (Euler radius), then to ECEF.
+    const double r = 1.0 / (un * un / m0_ + ue * ue / n0_);
+    const double half = std::sin(s / (2 * r));
+    const double horizontal = r * std::sin(s / r), up = -2 * r * half * half;
+    const double east = ue * horizontal, north = un * horizontal;
+    const double x = x0_ - sin0_ * north + cos0_ * up, y = east, z = z0_ + cos0_ * north + sin0_ * up;
+    // Geodetic latitude of the foot on the ellipsoid (Bowring; the point is
+    // within millimetres of the surface).
+    const double p = std::hypot(x, y);
+    const double b = kA * std::sqrt(1 - kE2);
+    const double th = std::atan2(z * kA, p * b);
+    const double st = std::sin(th), ct = std::cos(th);
+    const double lat = std::atan2(z + kEp2 * b * st * st * st, p - kE2 * kA * ct * ct * ct);
+    double lon = centre_.lon + std::atan2(y, x) / kDeg;
+    if (lon > 180) lon -= 360;
+    if (lon < -180) lon += 360;
+    return LonLat{lon, lat / kDeg};
+}
+
 LonLat LocalFrame::inverse(const Point& xy) const {
     const double s = std::hypot(xy.x(), xy.y());
     if (s == 0) return centre_;
-    const double az = std::atan2(xy.x(), xy.y()) / kDeg;
-    LonLat p = geodesic::direct(centre_, az, s);
-    // Make it the inverse of forward()'s fast path too (they differ by
-    // millimetres): two Newton steps with the local scale.
-    for (int i = 0; i < 2; ++i) {
+    LonLat p = direct(xy);
+    // Make it the inverse of forward() exactly (the two fast paths differ by
+    // millimetres at 200 km): Newton steps with the local scale.
+    for (int i = 0; i < 3; ++i) {
         const Point f = forward(p);
         const double dx = xy.x() - f.x(), dy = xy.y() - f.y();
         if (dx == 0 && dy == 0) break;

@@ -25,8 +25,14 @@ public:
     // lon/lat degrees -> metres east (x) and north (y) of the centre.
     Point forward(LonLat p) const;
     Point forward(const Point& lonlat) const { return forward(LonLat{lonlat.x(), lonlat.y()}); }
-    // metres -> lon/lat degrees.
+    // metres -> lon/lat degrees; forward(inverse(xy)) == xy to 1e-9 degrees.
     LonLat inverse(const Point& xy) const;
+    // The point at distance s = |xy| and azimuth atan2(x, y) from the centre
+    // (the geodesic direct problem): forward()'s fast path run backwards
+    // (normal-section circle, azimuth turn, ECEF to geodetic by Bowring's
+    // formula) within kFastChordM, Karney's direct problem beyond. Within
+    // 0.1 mm of Karney up to 50 km (tests/test_geodesic.cpp).
+    LonLat direct(const Point& xy) const;
 
     Ring forward(const Ring& lonlat) const;
     Polygon forward(const Polygon& lonlat) const;

@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
+#include "geo/local_frame.h"
 
 namespace sitescreen {
 namespace {
@@ -61,9 +62,11 @@ Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
     Ring ring;
     ring.reserve(n + 1);
     // Azimuths clockwise from north; walk them backwards for a CCW ring.
+    const LocalFrame frame(centre);
     for (int i = 0; i < n; ++i) {
-        const double az = 360.0 * (n - i) / n;
-        const LonLat p = geodesic::direct(centre, az, radius_m * inflate);
+        const double az = 2 * kPi * (n - i) / n;
+        const double s = radius_m * inflate;
+        const LonLat p = frame.direct(Point(s * std::sin(az), s * std::cos(az)));
         ring.push_back(Point(p.lon, p.lat));
     }
     ring.push_back(ring.front());
