@@ -1,6 +1,9 @@
 // sitescreen: nature screening of candidate sites; maps typed errors to exit codes.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli/commands.h"
 #include "cli/screen_setup.h"
@@ -9,6 +12,12 @@
 
 int main(int argc, char** argv) {
     using namespace sitescreen;
+#if defined(__GLIBC__)
+    // Batches of results are freed whole; without a fixed trim threshold
+    // glibc raises it as large blocks come and go and keeps hundreds of MB
+    // of freed memory (peak RSS 1.86 vs 1.45 GB for 10k sites x 50 km).
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
     CLI::App app{
         "sitescreen " SITESCREEN_VERSION
         ": what nature does a candidate site touch, and what to do about it.\n"

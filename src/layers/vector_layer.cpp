@@ -16,6 +16,7 @@
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <tuple>
 
 #include "core/errors.h"
 #include "geo/disc_overlay.h"
@@ -208,6 +209,24 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
     xy.push_back(xy.front());
 }
 
+// A lower bound (m) of the geodesic distance from c to a lon/lat box, for
+// boxes within a few hundred kilometres: the larger of the north-south
+// separation (at the shortest meridian degree, 110,574 m) and the east-west
+// one (at the equatorial radius times the cosine of the highest latitude
+// involved), less 1% for the poleward bulge of geodesics. 0 when unsure.
+double box_distance_lower_bound(LonLat c, const Box& b) {
+    const double south = b.min_corner().y(), north = b.max_corner().y();
+    const double west = b.min_corner().x(), east = b.max_corner().x();
+    const double phi = std::max({std::fabs(c.lat), std::fabs(south), std::fabs(north)});
+    if (phi > 85) return 0;
+    const double dlat = std::max({0.0, south - c.lat, c.lat - north});
+    double dlon = c.lon < west ? west - c.lon : c.lon > east ? c.lon - east : 0.0;
+    if (dlon > 90) dlon = 0;  // across the antimeridian, or far: no bound
+    const double ns = dlat * 110574.0;
+    const double ew = dlon * (3.14159265358979323846 / 180) * geodesic::kWgs84A * std::cos(phi * 3.14159265358979323846 / 180);
+    return 0.99 * std::max(ns, ew);
+}
+
 // A candidate polygon piece, clipped to the query box and projected.
 struct ProjectedPiece {
     std::uint32_t piece = 0;
@@ -384,6 +403,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                     p.polygon = std::move(part.polygon);
                     p.cuts_x = std::move(part.cuts_x);
                     p.cuts_y = std::move(part.cuts_y);
+                    if (p.polygon.outer().size() >= VectorLayer::kClassifyMinVertices)
+                        p.area_m2 = geodesic::lonlat_polygon_area_m2(p.polygon);
                     add_piece(std::move(p));
                 }
             }
@@ -613,7 +634,8 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
             if (tile->boxes.empty()) tile->bounds = b;
             else bg::expand(tile->bounds, b);
             tile->boxes.push_back(b);
-            tile->area_m2 += geodesic::lonlat_polygon_area_m2(p);
+            tile->areas_m2.push_back(geodesic::lonlat_polygon_area_m2(p));
+            tile->area_m2 += tile->areas_m2.back();
         }
     }
     std::unique_lock lock(tiles_mutex_);
@@ -654,31 +676,48 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
     thread_local Polygon xy;
     thread_local std::vector<double> some_radii, some_totals;
     thread_local std::vector<std::size_t> which;
+    // Which radii a box (of a tile or of one of its polygons) lies wholly
+    // inside (adding `area_m2`), wholly outside (nothing) or across: those
+    // among `among` go to `which`/`some_radii`.
+    auto classify = [&](const Box& box, double area_m2, const std::vector<std::size_t>* among) {
+        const auto [near_m, far_box_m] = box_distance_range(box, frame);
+        some_radii.clear();
+        which.clear();
+        const std::size_t n = among ? among->size() : radii.size();
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t k = among ? (*among)[j] : j;
+            if (far_box_m < radii[k]) total_xy[k] += area_m2 / scale[k];
+            else if (near_m <= radii[k]) {
+                some_radii.push_back(radii[k]);
+                which.push_back(k);
+            }
+        }
+    };
     const auto index_of = [](double v, double origin) {
         return static_cast<std::int64_t>(std::floor((v - origin) / kUnionTileDeg));
     };
     const std::int64_t x0 = index_of(clip_ll.min_corner().x(), -180.0), x1 = index_of(clip_ll.max_corner().x(), -180.0);
     const std::int64_t y0 = index_of(clip_ll.min_corner().y(), -90.0), y1 = index_of(clip_ll.max_corner().y(), -90.0);
+    std::vector<std::size_t> tile_which;
     for (std::int64_t iy = y0; iy <= y1; ++iy)
         for (std::int64_t ix = x0; ix <= x1; ++ix) {
             const auto tile = union_tile(ix, iy);
             if (tile->polygons.empty() || !bg::intersects(tile->bounds, clip_ll)) continue;
-            // Per radius: the tile wholly inside the disc, wholly outside, or across its circle.
-            const auto [near_m, far_tile_m] = box_distance_range(tile->bounds, frame);
-            some_radii.clear();
-            which.clear();
-            for (std::size_t k = 0; k < radii.size(); ++k) {
-                if (far_tile_m < radii[k]) total_xy[k] += tile->area_m2 / scale[k];
-                else if (near_m <= radii[k]) {
-                    some_radii.push_back(radii[k]);
-                    which.push_back(k);
-                }
-            }
+            classify(tile->bounds, tile->area_m2, nullptr);
             if (which.empty()) continue;
-            some_totals.assign(which.size(), 0.0);
+            tile_which = which;
             for (std::size_t i = 0; i < tile->polygons.size(); ++i) {
                 if (!bg::intersects(tile->boxes[i], clip_ll)) continue;
                 const Polygon& p = tile->polygons[i];
+                // Large polygons are placed on their own first (eight projections).
+                if (p.outer().size() >= kClassifyMinVertices) {
+                    classify(tile->boxes[i], tile->areas_m2[i], &tile_which);
+                    if (which.empty()) continue;
+                } else {
+                    which = tile_which;
+                    some_radii.clear();
+                    for (std::size_t k : which) some_radii.push_back(radii[k]);
+                }
                 clip_ring(p.outer(), clip_ll, clipped, tmp);
                 if (clipped.size() < 4) continue;
                 project_ring(clipped, frame, xy.outer(), far_m);
@@ -689,9 +728,10 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
                     xy.inners().emplace_back();
                     project_ring(clipped, frame, xy.inners().back(), far_m);
                 }
+                some_totals.assign(which.size(), 0.0);
                 add_polygon_disc_areas(xy, some_radii, some_totals);
+                for (std::size_t j = 0; j < which.size(); ++j) total_xy[which[j]] += some_totals[j];
             }
-            for (std::size_t j = 0; j < which.size(); ++j) total_xy[which[j]] += some_totals[j];
         }
 }
 
@@ -807,11 +847,17 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
 
     // Measures every piece whose box meets the box of radius `reach` around the centre.
     Box clip_box;  // of the buffers' scan: every kept piece is clipped to it
+    // The disc is exactly pi r^2 in the frame; its ellipsoidal area over that.
+    std::vector<double> scales(radii.size());
+    for (std::size_t k = 0; k < radii.size(); ++k)
+        scales[k] = site.buffer_area_m2[k] / (3.14159265358979323846 * radii[k] * radii[k]);
+    thread_local std::vector<std::tuple<double, std::uint32_t, double>> large;  // (nearest, piece, farthest)
+
     auto scan = [&](double reach, bool for_nearest_only) {
         const Box box = geodesic::bounding_box(site.centre, reach);
         if (!for_nearest_only) clip_box = box;
-        for (auto it = index_.qbegin(bgi::intersects(box)); it != index_.qend(); ++it) {
-            const std::uint32_t pi = it->second;
+        large.clear();
+        auto measure_piece = [&](std::uint32_t pi) {
             const Piece& piece = pieces_[pi];
             FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
             if (fa.area_xy.empty()) fa.area_xy.assign(radii.size(), 0.0);
@@ -824,7 +870,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                     if (d == 0) fa.inside = true;
                 }
                 fa.distance_m = std::min(fa.distance_m, d);
-                continue;
+                return;
             }
             if (piece.kind == PieceKind::Line) {
                 s.xy.clear();
@@ -843,7 +889,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                     if (d == 0) fa.inside = true;
                     fa.distance_m = std::min(fa.distance_m, d);
                 }
-                continue;
+                return;
             }
             // Polygon piece: clip to the query box, densify, project.
             ProjectedPiece pp;
@@ -852,7 +898,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             const bool keep = !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles));
             const bool mark = keep && site.is_point;
             clip_ring(piece.polygon.outer(), box, s.clipped, s.tmp);
-            if (s.clipped.size() < 4) continue;
+            if (s.clipped.size() < 4) return;
             if (mark) pp.sides.emplace_back();
             project_ring(s.clipped, frame, pp.xy.outer(), reach, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
             for (const auto& h : piece.polygon.inners()) {
@@ -887,6 +933,41 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 else bg::expand(fa.box_xy, pp.box);
                 fa.pieces.push_back(std::move(pp));
             }
+        };
+        for (auto it = index_.qbegin(bgi::intersects(box)); it != index_.qend(); ++it) {
+            // Pieces in the box's corners, wholly beyond the reach, add nothing.
+            if (reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, it->first) > reach) continue;
+            const std::uint32_t pi = it->second;
+            const Piece& piece = pieces_[pi];
+            // Large pieces of point sites are placed by their box first (below).
+            const bool keep = !for_nearest_only && (may_overlap_[piece.feature] && !by_tiles);
+            if (site.is_point && !keep && piece.kind == PieceKind::Polygon &&
+                piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
+                const auto [lo, hi] = box_distance_range(it->first, frame);
+                large.emplace_back(lo, pi, hi);
+                continue;
+            }
+            measure_piece(pi);
+        }
+        // Nearest first: a large piece no nearer than its feature's nearest
+        // point so far changes no distance, and one wholly inside or outside
+        // each disc adds its area (or nothing) without being projected.
+        std::sort(large.begin(), large.end());
+        for (const auto& [lo, pi, hi] : large) {
+            const Piece& piece = pieces_[pi];
+            FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
+            if (fa.area_xy.empty()) fa.area_xy.assign(radii.size(), 0.0);
+            bool across = lo == 0 || fa.distance_m > lo;
+            if (!across && !for_nearest_only)
+                for (std::size_t k = 0; k < radii.size(); ++k)
+                    if (hi >= radii[k] && lo <= radii[k]) across = true;
+            if (across) {
+                measure_piece(pi);
+                continue;
+            }
+            if (!for_nearest_only)
+                for (std::size_t k = 0; k < radii.size(); ++k)
+                    if (hi < radii[k]) fa.area_xy[k] += piece.area_m2 / scales[k];
         }
     };
 
@@ -924,9 +1005,6 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     std::vector<double> total_xy(radii.size(), 0.0);
     if (site.is_point) {
         // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
-        std::vector<double> scales(radii.size());
-        for (std::size_t k = 0; k < radii.size(); ++k)
-            scales[k] = site.buffer_area_m2[k] / (3.14159265358979323846 * radii[k] * radii[k]);
         if (by_tiles) add_tile_union_areas(clip_box, frame, radii, scales, total_xy);
         else add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
         for (std::size_t k = 0; k < radii.size(); ++k) {

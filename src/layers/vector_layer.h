@@ -37,6 +37,9 @@ struct Piece {
     // The lines (lon = x or lat = y) along which the feature was split to
     // make this piece: edges along them are inside the feature, not its boundary.
     std::vector<double> cuts_x, cuts_y;
+    // Ellipsoidal area (edges straight in lon/lat), for polygon pieces of at
+    // least VectorLayer::kClassifyMinVertices outer vertices; else 0.
+    double area_m2 = 0;
 };
 
 // What loading found, for `layers check` and run.json.
@@ -104,6 +107,9 @@ public:
     static constexpr double kTileUnionMinRadiusM = 20000;
     // Edge of the lon/lat tiles of the dissolved layer, degrees.
     static constexpr double kUnionTileDeg = 0.1;
+    // Polygons of a tile across a circle with at least this many outer
+    // vertices are first placed against the discs by their box alone.
+    static constexpr std::size_t kClassifyMinVertices = 48;
 
 private:
     // The layer's polygons clipped to one tile of a global kUnionTileDeg grid
@@ -112,6 +118,7 @@ private:
     struct UnionTile {
         MultiPolygon polygons;  // lon/lat
         std::vector<Box> boxes;
+        std::vector<double> areas_m2;  // ellipsoidal, per polygon
         Box bounds;             // of all the polygons
         double area_m2 = 0;     // ellipsoidal (edges straight in lon/lat)
     };

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <csignal>
+#include <exception>
+#include <future>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
 
@@ -68,8 +71,30 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     std::unordered_set<std::string> seen_ids;
     const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
     std::vector<Site> batch;
-    std::vector<SiteResult> results;
+    std::vector<SiteResult> results, writing;
+    std::vector<Json> records, writing_records;
     std::vector<std::size_t> order;
+    // The previous batch is written on its own thread while this one is
+    // screened; batches are written one after the other, in input order.
+    std::future<void> pending;
+    auto write_batch = [&]() {
+        for (std::size_t i = 0; i < writing.size(); ++i) {
+            const SiteResult& r = writing[i];
+            ++stats.total;
+            if (!seen_ids.insert(r.site.id).second) {
+                ++stats.duplicate_ids;
+                if (stats.duplicate_examples.size() < 20) stats.duplicate_examples.push_back(r.site.id);
+            }
+            if (r.site.error) {
+                ++stats.error;
+                if (stats.errors.size() < 100) stats.errors.push_back(*r.site.error);
+            } else {
+                ++stats.ok;
+            }
+            for (OutputWriter* w : writers) w->write(r, writing_records[i]);
+        }
+        if (config.progress) config.progress(stats.total);
+    };
     bool done = false;
     while (!done) {
         if (interrupt_flag().load()) throw Interrupted();
@@ -91,6 +116,9 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         }
         if (batch.empty()) break;
         results.assign(batch.size(), SiteResult{});
+        records.assign(batch.size(), Json());
+        std::exception_ptr record_error;
+        std::mutex record_error_mutex;
         // Spatially coherent processing order: neighbouring sites share raster blocks.
         order.resize(batch.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -129,6 +157,13 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     r.site.error = site.where + ": cannot be screened: " + e.what();
                     results[i] = std::move(r);
                 }
+                // The output record, built here on all threads; written in order later.
+                try {
+                    records[i] = site_record(results[i], options);
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(record_error_mutex);
+                    if (!record_error) record_error = std::current_exception();
+                }
             }
         };
         if (threads == 1) {
@@ -138,25 +173,14 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
             for (auto& th : pool) th.join();
         }
+        if (pending.valid()) pending.get();  // the previous batch is written (or its error thrown)
         if (interrupt_flag().load()) throw Interrupted();
-
-        for (SiteResult& r : results) {
-            ++stats.total;
-            if (!seen_ids.insert(r.site.id).second) {
-                ++stats.duplicate_ids;
-                if (stats.duplicate_examples.size() < 20) stats.duplicate_examples.push_back(r.site.id);
-            }
-            if (r.site.error) {
-                ++stats.error;
-                if (stats.errors.size() < 100) stats.errors.push_back(*r.site.error);
-            } else {
-                ++stats.ok;
-            }
-            const Json record = site_record(r, options);
-            for (OutputWriter* w : writers) w->write(r, record);
-        }
-        if (config.progress) config.progress(stats.total);
+        if (record_error) std::rethrow_exception(record_error);
+        writing.swap(results);
+        writing_records.swap(records);
+        pending = std::async(std::launch::async, write_batch);
     }
+    if (pending.valid()) pending.get();
     return stats;
 }
 
