@@ -142,6 +142,8 @@ TEST(VectorOverlap, UnionOfOverlappingStarsEqualsTheirDissolvedUnion) {
                               LonLat{110.36, 29.8}, LonLat{109.9, 30.33}, LonLat{110.6, 30.0}}) {
         const VectorMeasurement a = measure_point(*many, site, near_radii), b = measure_point(*one, site, near_radii);
         const VectorMeasurement at = measure_point(*many, site, radii), bt = measure_point(*one, site, radii);
+        // The same 30 km buffers with tiles turned off (--tile-union-km 0): from the boundary.
+        const VectorMeasurement ab = many->measure(make_site_geometry(site, nullptr, radii), 0, 0);
         for (std::size_t k = 0; k < radii.size(); ++k) {
             // All are exact for their edges as densified (0.01 degree chords);
             // the dissolved union's edges are split at crossings, so its chords
@@ -156,6 +158,7 @@ TEST(VectorOverlap, UnionOfOverlappingStarsEqualsTheirDissolvedUnion) {
                 EXPECT_NEAR(at.buffers[k].overlap_area_m2, a.buffers[k].overlap_area_m2, tol) << "tiles vs boundary, " << where;
             }
             EXPECT_NEAR(at.buffers[k].overlap_area_m2, bt.buffers[k].overlap_area_m2, tol) << "tiles, " << where;
+            EXPECT_NEAR(at.buffers[k].overlap_area_m2, ab.buffers[k].overlap_area_m2, tol) << "tiles vs boundary, " << where;
             // The dissolved feature's own overlap (per feature, no union, no tiles).
             const double own = bt.hits.empty() ? 0.0 : bt.hits.front().overlap_area_m2[k];
             EXPECT_NEAR(at.buffers[k].overlap_area_m2, own, tol) << "tiles vs the feature's own overlap, " << where;

@@ -32,6 +32,7 @@ struct ScreenArgs {
     std::string coords = "wgs84", type, profiles, formats = "all", shard;
     int threads = 0;
     std::size_t feature_cap = 20;
+    double tile_union_km = VectorLayer::kTileUnionMinRadiusM / 1000;
     bool overwrite = false, quiet = false, fail_on_site_error = false, no_avoidance = false;
     std::vector<std::string> argv;
 };
@@ -157,6 +158,13 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--shard", a->shard, "Screen only spatial shard i of N (i/N, 0-based); see docs/scale.md");
     cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")->capture_default_str();
+    cmd->add_option("--tile-union-km", a->tile_union_km,
+                    "Sites whose largest buffer is at least this wide (km) take the area covered by\n"
+                    "overlapping features from each layer dissolved per 0.1-degree tile: a fixed\n"
+                    "cost to dissolve what the buffers reach, then less work per site. Lower it for\n"
+                    "large batches, raise it (or 0 = never) for a few wide buffers; see docs/method.md")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
     cmd->add_flag("--overwrite", a->overwrite, "Replace the outputs in a non-empty --out folder");
     cmd->add_flag("-q,--quiet", a->quiet, "No progress or summary on standard error (errors still shown)");
@@ -174,6 +182,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
             setup.options.radii_from_profile = false;
         }
         setup.options.feature_cap = a->feature_cap;
+        setup.options.tile_union_min_radius_m = a->tile_union_km * 1000;
         const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
         const auto shard = parse_shard(a->shard);
         if (a->threads < 0) throw UsageError("--threads must be 0 (all cores) or more");

@@ -100,6 +100,7 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     opts["buffers_m"] = options.radii_from_profile ? Json("from profiles") : Json(options.radii_m);
     opts["circle_segments"] = options.circle_segments;
     opts["feature_cap"] = options.feature_cap;
+    opts["tile_union_min_radius_m"] = options.tile_union_min_radius_m;
     opts["avoidance_search"] = !no_avoidance;
     run["options"] = opts;
     Json profiles = Json::object();

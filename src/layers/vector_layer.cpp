@@ -814,7 +814,8 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
 
 }  // namespace
 
-VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m) const {
+VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m,
+                                       double tile_union_min_radius_m) const {
     VectorMeasurement m;
     const std::vector<double>& radii = site.radii_m;
     const double max_r = radii.empty() ? 0.0 : radii.back();
@@ -843,7 +844,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     }
 
     // Wide buffers around points take the union area from the dissolved tiles.
-    const bool by_tiles = site.is_point && max_r >= kTileUnionMinRadiusM;
+    const bool by_tiles = site.is_point && tile_union_min_radius_m > 0 && max_r >= tile_union_min_radius_m;
 
     // Measures every piece whose box meets the box of radius `reach` around the centre.
     Box clip_box;  // of the buffers' scan: every kept piece is clipped to it

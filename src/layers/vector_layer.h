@@ -100,7 +100,10 @@ public:
     // Thread-safe: the layer is immutable after load. The nearest feature is
     // searched for out to `nearest_limit_m` (unlimited by default); beyond it
     // nearest_distance_m stays empty.
-    VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0) const;
+    // Point sites whose largest radius is at least `tile_union_min_radius_m`
+    // (0: never) take the union area from the dissolved tiles.
+    VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0,
+                              double tile_union_min_radius_m = kTileUnionMinRadiusM) const;
 
     // Buffers at least this wide take their union area from the dissolved
     // tiles (below) rather than from a union per site.

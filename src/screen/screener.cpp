@@ -75,7 +75,7 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             o.spec = &specs[i];
             if (specs[i].kind == LayerKind::Vector) {
                 o.vector_layer = layers_->vectors()[i].get();
-                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m);
+                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, options_.tile_union_min_radius_m);
             } else {
                 if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i]);
                 o.raster = readers_[i]->measure(*r.geometry);

@@ -36,6 +36,9 @@ struct ScreenOptions {
     bool radii_from_profile = true;   // false when --buffers was given
     int circle_segments = 256;        // vertices of a point site's circle for raster coverage
     std::size_t feature_cap = 20;     // features listed per buffer in sites.jsonl
+    // Point sites whose largest buffer is at least this wide take union areas
+    // from the layers dissolved per tile (docs/method.md); 0: never.
+    double tile_union_min_radius_m = VectorLayer::kTileUnionMinRadiusM;
 };
 
 // Opened layers, shared read-only by every thread.
