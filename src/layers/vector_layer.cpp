@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -40,6 +39,36 @@ std::string field_list(const std::vector<std::string>& fields) {
     for (const auto& f : fields) s += (s.empty() ? "" : ", ") + ("'" + f + "'");
     return s.empty() ? "none" : s;
 }
+
+// Disjoint sets (union-find with path halving) over 0..n-1: groups of
+// features or parts whose boxes meet.
+class DisjointSets {
+public:
+    explicit DisjointSets(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+    std::size_t root(std::size_t i) {
+        while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
+        return i;
+    }
+    // Joins the sets of i and j; returns the root of the joined set.
+    std::size_t join(std::size_t i, std::size_t j) {
+        const std::size_t ri = root(i), rj = root(j);
+        if (ri != rj) parent_[ri] = rj;
+        return rj;
+    }
+    // The sets of two or more members and the singletons, each in member
+    // order, ordered by their smallest member.
+    std::vector<std::vector<std::size_t>> groups() {
+        std::map<std::size_t, std::vector<std::size_t>> by_root;
+        for (std::size_t i = 0; i < parent_.size(); ++i) by_root[root(i)].push_back(i);
+        std::vector<std::vector<std::size_t>> out;
+        for (auto& [r, members] : by_root) out.push_back(std::move(members));
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+        return out;
+    }
+
+private:
+    std::vector<std::size_t> parent_;
+};
 
 std::size_t vertex_count(const Polygon& p) {
     std::size_t n = p.outer().size();
@@ -591,22 +620,15 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
         }
         // Only parts of different features whose boxes meet can overlap (the
         // pieces of one feature never do): union those groups, keep the rest.
-        std::vector<std::size_t> parent(parts.size());
-        std::iota(parent.begin(), parent.end(), 0);
-        std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
-            return parent[i] == i ? i : parent[i] = root(parent[i]);
-        };
-        std::vector<bool> mixed(parts.size(), false);
+        DisjointSets sets(parts.size());
+        std::vector<bool> mixed(parts.size(), false);  // a part meeting another feature's
         for (std::size_t i = 0; i < parts.size(); ++i)
             for (std::size_t j = i + 1; j < parts.size(); ++j)
                 if (parts[i].feature != parts[j].feature && bg::intersects(parts[i].box, parts[j].box)) {
-                    const std::size_t ri = root(i), rj = root(j);
-                    if (ri != rj) parent[ri] = rj;
-                    mixed[rj] = true;
+                    sets.join(i, j);
+                    mixed[i] = mixed[j] = true;
                 }
-        std::map<std::size_t, std::vector<std::size_t>> groups;  // by root, members in piece order
-        for (std::size_t i = 0; i < parts.size(); ++i) groups[root(i)].push_back(i);
-        for (auto& [r, members] : groups) {
+        for (const auto& members : sets.groups()) {
             bool needs_union = false;
             for (std::size_t i : members) needs_union = needs_union || mixed[i];
             if (!needs_union) {
@@ -790,24 +812,18 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
             for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
     }
     // Group features whose boxes meet (union-find), then union each group of two or more.
-    std::vector<std::size_t> parent(overlapping.size());
-    std::iota(parent.begin(), parent.end(), 0);
-    std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
-        return parent[i] == i ? i : parent[i] = root(parent[i]);
-    };
+    DisjointSets sets(overlapping.size());
     for (std::size_t i = 0; i < overlapping.size(); ++i)
         for (std::size_t j = i + 1; j < overlapping.size(); ++j)
-            if (bg::intersects(acc[overlapping[i]].box_xy, acc[overlapping[j]].box_xy)) parent[root(i)] = root(j);
-    std::map<std::size_t, std::vector<std::uint32_t>> groups;
-    for (std::size_t i = 0; i < overlapping.size(); ++i) groups[root(i)].push_back(overlapping[i]);
-    for (auto& [r, members] : groups) {
+            if (bg::intersects(acc[overlapping[i]].box_xy, acc[overlapping[j]].box_xy)) sets.join(i, j);
+    for (const auto& members : sets.groups()) {
         if (members.size() == 1) {
-            const FeatureAccum& fa = acc[members[0]];
+            const FeatureAccum& fa = acc[overlapping[members[0]]];
             for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
             continue;
         }
         std::vector<const FeatureAccum*> group;
-        for (std::uint32_t f : members) group.push_back(&acc[f]);
+        for (std::size_t i : members) group.push_back(&acc[overlapping[i]]);
         add_group_union(group, clip_box, frame, radii, total_xy);
     }
 }
