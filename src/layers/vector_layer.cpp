@@ -238,6 +238,28 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
     xy.push_back(xy.front());
 }
 
+// Clips a lon/lat polygon (outer ring and holes) to the box and projects it
+// into the frame (project_ring). With `sides`, records per ring which
+// segments lie along the box (and the box runs). False, with `xy` left
+// unspecified, when the outer ring is clipped away.
+bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy, Ring& clipped,
+                      Ring& tmp, const Piece* piece = nullptr, std::vector<std::vector<std::int8_t>>* sides = nullptr,
+                      std::vector<BoxRun>* runs = nullptr) {
+    clip_ring(ll.outer(), box, clipped, tmp);
+    if (clipped.size() < 4) return false;
+    if (sides) sides->emplace_back();
+    project_ring(clipped, frame, xy.outer(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+    xy.inners().clear();
+    for (const auto& h : ll.inners()) {
+        clip_ring(h, box, clipped, tmp);
+        if (clipped.size() < 4) continue;
+        xy.inners().emplace_back();
+        if (sides) sides->emplace_back();
+        project_ring(clipped, frame, xy.inners().back(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+    }
+    return true;
+}
+
 // A lower bound (m) of the geodesic distance from c to a lon/lat box, for
 // boxes within a few hundred kilometres: the larger of the north-south
 // separation (at the shortest meridian degree, 110,574 m) and the east-west
@@ -740,16 +762,7 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
                     some_radii.clear();
                     for (std::size_t k : which) some_radii.push_back(radii[k]);
                 }
-                clip_ring(p.outer(), clip_ll, clipped, tmp);
-                if (clipped.size() < 4) continue;
-                project_ring(clipped, frame, xy.outer(), far_m);
-                xy.inners().clear();
-                for (const auto& h : p.inners()) {
-                    clip_ring(h, clip_ll, clipped, tmp);
-                    if (clipped.size() < 4) continue;
-                    xy.inners().emplace_back();
-                    project_ring(clipped, frame, xy.inners().back(), far_m);
-                }
+                if (!clip_and_project(p, clip_ll, frame, far_m, xy, clipped, tmp)) continue;
                 some_totals.assign(which.size(), 0.0);
                 add_polygon_disc_areas(xy, some_radii, some_totals);
                 for (std::size_t j = 0; j < which.size(); ++j) total_xy[which[j]] += some_totals[j];
@@ -914,18 +927,9 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             // Pieces kept for a union also note where they run along the clip box.
             const bool keep = !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles));
             const bool mark = keep && site.is_point;
-            clip_ring(piece.polygon.outer(), box, s.clipped, s.tmp);
-            if (s.clipped.size() < 4) return;
-            if (mark) pp.sides.emplace_back();
-            project_ring(s.clipped, frame, pp.xy.outer(), reach, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
-            for (const auto& h : piece.polygon.inners()) {
-                clip_ring(h, box, s.clipped, s.tmp);
-                if (s.clipped.size() < 4) continue;
-                Ring hx;
-                if (mark) pp.sides.emplace_back();
-                project_ring(s.clipped, frame, hx, reach, &box, &piece, mark ? &pp.sides.back() : nullptr, &pp.runs);
-                pp.xy.inners().push_back(std::move(hx));
-            }
+            if (!clip_and_project(piece.polygon, box, frame, reach, pp.xy, s.clipped, s.tmp, &piece,
+                                  mark ? &pp.sides : nullptr, &pp.runs))
+                return;
             double d = ring_distance_to_origin(pp.xy.outer());
             for (const auto& h : pp.xy.inners()) d = std::min(d, ring_distance_to_origin(h));
             if (site.is_point) {
