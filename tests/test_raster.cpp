@@ -25,6 +25,8 @@
 #include "geo/geodesic.h"
 #include "geo/site_geometry.h"
 #include "io/gdal_handles.h"
+#include "geo/coverage.h"
+#include "layers/raster_blocks.h"
 #include "layers/raster_layer.h"
 
 using namespace sitescreen;
@@ -565,15 +567,154 @@ TEST(RasterStats, ReadersInThreadsAgree) {
         RasterReader reader(spec);
         for (const auto& s : sites) serial.push_back(*reader.measure(s).buffers[1].mean);
     }
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-            RasterReader reader(spec);  // one reader (and GDAL handle) per thread
-            for (std::size_t i = t; i < sites.size(); i += 4) parallel[i] = *reader.measure(sites[i]).buffers[1].mean;
-        });
+    for (bool share : {false, true}) {
+        // One reader (and GDAL handle) per thread, with blocks of their own or shared.
+        auto blocks = share ? std::make_shared<RasterBlocks>() : nullptr;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                RasterReader reader(spec, blocks);
+                for (std::size_t i = t; i < sites.size(); i += 4)
+                    parallel[i] = *reader.measure(sites[i]).buffers[1].mean;
+            });
+        }
+        for (auto& t : threads) t.join();
+        for (std::size_t i = 0; i < sites.size(); ++i) EXPECT_EQ(serial[i], parallel[i]) << i << " shared " << share;
+        if (blocks) {
+            EXPECT_GT(blocks->loads(), 0u);
+        }
     }
-    for (auto& t : threads) t.join();
-    for (std::size_t i = 0; i < sites.size(); ++i) EXPECT_EQ(serial[i], parallel[i]) << i;
+}
+
+// Whole cells go through per-block segment summaries; the results must equal
+// a plain cell-by-cell sum over the dense coverage fractions, for every block
+// layout (square and oblong tiles, strips, GDAL's windows for a type read as
+// double), raster edges that cut blocks and segments, nodata, NaN and
+// categorical blocks with more classes than a summary holds.
+namespace {
+
+struct CellByCell {
+    double total_m2 = 0, valid_m2 = 0, value_m2 = 0;
+    double min = 1e300, max = -1e300;
+    std::map<long long, double> class_m2;
+};
+
+CellByCell cell_by_cell(const GridSpec& g, const std::vector<double>& values, const MultiPolygon& buffer_ll,
+                        std::optional<double> nodata) {
+    MultiPolygon px;
+    for (const Polygon& poly : buffer_ll) {
+        Polygon q;
+        for (const Point& p : poly.outer()) q.outer().push_back(Point((p.x() - g.west) / g.dx, (g.north - p.y()) / g.dy));
+        px.push_back(q);
+    }
+    // The buffer's whole window: cells beyond the raster are covered but not valid.
+    const coverage::PixelRings rings = coverage::to_pixel_rings(px);
+    coverage::Window win;
+    if (!coverage::bounding_window(rings, win)) return {};
+    std::vector<double> frac;
+    coverage::coverage_fractions(rings, win, frac);
+    CellByCell out;
+    for (int wy = 0; wy < win.height; ++wy) {
+        const int y = win.y0 + wy;
+        const double north = g.north - y * g.dy;
+        const double cell_m2 = geodesic::lonlat_cell_area_m2(north - g.dy, north, g.dx);
+        for (int wx = 0; wx < win.width; ++wx) {
+            const int x = win.x0 + wx;
+            const double f = frac[static_cast<std::size_t>(wy) * win.width + wx];
+            if (f <= 0) continue;
+            out.total_m2 += f * cell_m2;
+            if (x < 0 || y < 0 || x >= g.width || y >= g.height) continue;
+            const double v = values[static_cast<std::size_t>(y) * g.width + x];
+            if (std::isnan(v) || (nodata && v == *nodata)) continue;
+            out.valid_m2 += f * cell_m2;
+            out.value_m2 += f * cell_m2 * v;
+            out.min = std::min(out.min, v);
+            out.max = std::max(out.max, v);
+            out.class_m2[std::llround(v)] += f * cell_m2;
+        }
+    }
+    return out;
+}
+
+struct LayoutCase {
+    const char* name;
+    GDALDataType type;
+    std::vector<std::string> options;
+    bool categorical;
+};
+
+}  // namespace
+
+TEST(RasterStats, SegmentSummariesEqualCellByCell) {
+    const LonLat c{110.3, 30.2};
+    const std::vector<LayoutCase> cases = {
+        {"int16_tiles_128x64", GDT_Int16, {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=64"}, false},
+        {"float32_strips", GDT_Float32, {}, false},
+        {"int32_tiles_256", GDT_Int32, {"TILED=YES"}, false},
+        {"uint16_one_row_strips", GDT_UInt16, {"BLOCKYSIZE=1"}, false},
+        {"float64_tiles_64", GDT_Float64, {"TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"}, false},
+        {"byte_classes_tiles_128", GDT_Byte, {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"}, true},
+        {"byte_classes_strips", GDT_Byte, {}, true},
+        {"int64_read_as_double", GDT_Int64, {"TILED=YES"}, false},
+    };
+    GridSpec g;
+    g.width = 1000;  // not a multiple of any block or segment width
+    g.height = 701;
+    g.west = c.lon - 0.5;
+    g.north = c.lat + 0.35;
+    std::mt19937 rng(7);
+    std::vector<double> values(static_cast<std::size_t>(g.width) * g.height);
+    std::vector<LonLat> centres = {c, {c.lon - 0.49, c.lat}, {c.lon + 0.45, c.lat - 0.3}, {c.lon + 0.52, c.lat + 0.36}};
+    for (int i = 0; i < 8; ++i)
+        centres.push_back({c.lon + std::uniform_real_distribution<double>(-0.5, 0.5)(rng),
+                           c.lat + std::uniform_real_distribution<double>(-0.35, 0.35)(rng)});
+    for (const LayoutCase& lc : cases) {
+        SCOPED_TRACE(lc.name);
+        g.type = lc.type;
+        g.creation_options = lc.options;
+        g.nodata = lc.type == GDT_Float32 ? std::nullopt : std::optional<double>(lc.categorical ? 0 : 9);
+        for (int y = 0; y < g.height; ++y)
+            for (int x = 0; x < g.width; ++x) {
+                double& v = values[static_cast<std::size_t>(y) * g.width + x];
+                if (lc.categorical) {
+                    // Patches of a few classes; the north-east corner is noise of 40 classes.
+                    v = (x > 800 && y < 150) ? 1 + static_cast<int>(rng() % 40) : 1 + ((x / 90) * 7 + (y / 70) * 3) % 12;
+                    if (rng() % 50 == 0) v = 0;  // nodata
+                } else {
+                    v = static_cast<double>(rng() % 2000) - (lc.type == GDT_UInt16 ? 0 : 1000);
+                    if (lc.type == GDT_Float32 || lc.type == GDT_Float64) v += 0.25;
+                    if (rng() % 40 == 0 || (x >= 300 && x < 420 && y >= 200 && y < 330))
+                        v = lc.type == GDT_Float32 ? std::nan("") : 9;  // scattered and a block of nodata
+                }
+            }
+        VsiFile f(std::string("/vsimem/raster_tests/segments_") + lc.name + ".tif");
+        write_raster(f.path, g, [&](int x, int y) { return values[static_cast<std::size_t>(y) * g.width + x]; });
+        RasterReader reader(raster_spec(lc.name, f.path, lc.categorical));
+        for (const LonLat& site_c : centres) {
+            const SiteGeometry site = make_site_geometry(site_c, nullptr, {250, 4000, 15000, 30000});
+            const RasterMeasurement m = reader.measure(site);
+            for (std::size_t i = 0; i < site.radii_m.size(); ++i) {
+                SCOPED_TRACE(std::to_string(site_c.lon) + " " + std::to_string(site_c.lat) + " r " +
+                             std::to_string(site.radii_m[i]));
+                const CellByCell ref = cell_by_cell(g, values, site.buffers_ll[i], g.nodata);
+                const RasterBufferStats& b = m.buffers[i];
+                if (ref.total_m2 == 0) continue;
+                EXPECT_NEAR(b.valid_share, ref.valid_m2 / ref.total_m2, 1e-12);
+                if (ref.valid_m2 == 0) continue;
+                if (lc.categorical) {
+                    ASSERT_EQ(b.class_shares.size(), ref.class_m2.size());
+                    for (const auto& [cls, share] : b.class_shares)
+                        EXPECT_NEAR(share, ref.class_m2.at(cls) / ref.valid_m2, 1e-12) << "class " << cls;
+                } else {
+                    ASSERT_TRUE(b.mean && b.min && b.max);
+                    // Values up to 1000 with means near 0: 1e-11 of the range in rounding.
+                    EXPECT_NEAR(*b.mean, ref.value_m2 / ref.valid_m2, 1e-8);
+                    EXPECT_EQ(*b.min, ref.min);
+                    EXPECT_EQ(*b.max, ref.max);
+                }
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

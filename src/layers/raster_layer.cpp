@@ -21,6 +21,7 @@
 #include "geo/coverage.h"
 #include "geo/geodesic.h"
 #include "io/gdal_handles.h"
+#include "layers/raster_blocks.h"
 
 namespace sitescreen {
 namespace {
@@ -215,11 +216,91 @@ struct BufferSums {
     double cells = 0;
 };
 
-// Pixel window of the raster read for a site, in raster pixel coordinates.
-struct ReadWindow {
-    int x0 = 0, y0 = 0, width = 0, height = 0;
-    bool empty() const { return width <= 0 || height <= 0; }
+// Integer sums where the type allows: exact, and short dependency chains.
+template <typename T>
+using SumOf = std::conditional_t<std::is_integral_v<T>, long long, double>;
+
+// Summary of one segment (up to kSegmentCells cells of one block row).
+template <typename T>
+struct SegmentStats {
+    SumOf<T> sum;
+    std::uint32_t valid;
+    T min, max;  // over valid cells; max() / lowest() when there is none
 };
+
+// A block's segment summaries from its cells (vw x vh of them are in the raster).
+template <typename T>
+void summarise_block(const T* cells, int bw, int vw, int vh, const CellTest<T>& test, bool categorical,
+                     BlockSummary& s) {
+    s.segments = (vw + kSegmentCells - 1) / kSegmentCells;
+    const std::size_t n_seg = static_cast<std::size_t>(vh) * s.segments;
+    if (!categorical) {
+        s.stats.assign(n_seg * sizeof(SegmentStats<T>), 0);
+        auto* out = reinterpret_cast<SegmentStats<T>*>(s.stats.data());
+        for (int y = 0; y < vh; ++y) {
+            const T* row = cells + static_cast<std::size_t>(y) * bw;
+            for (int k = 0; k < s.segments; ++k) {
+                const int a = k * kSegmentCells, b = std::min(vw, a + kSegmentCells);
+                SumOf<T> sum = 0;
+                std::uint32_t valid = 0;
+                T mn = std::numeric_limits<T>::max(), mx = std::numeric_limits<T>::lowest();
+                for (int c = a; c < b; ++c) {
+                    const T v = row[c];
+                    const bool ok = test.valid(v);
+                    valid += ok;
+                    sum += ok ? static_cast<SumOf<T>>(v) : SumOf<T>(0);
+                    mn = ok && v < mn ? v : mn;
+                    mx = ok && v > mx ? v : mx;
+                }
+                out[static_cast<std::size_t>(y) * s.segments + k] = SegmentStats<T>{sum, valid, mn, mx};
+            }
+        }
+        return;
+    }
+    // Categorical: the block's classes (a few, in land cover), then counts per segment.
+    std::vector<long long>& cls = s.classes;
+    cls.clear();
+    for (int y = 0; y < vh; ++y) {
+        const T* row = cells + static_cast<std::size_t>(y) * bw;
+        T last{};
+        bool have_last = false;
+        for (int c = 0; c < vw; ++c) {
+            const T v = row[c];
+            if (have_last && v == last) continue;
+            last = v;
+            have_last = true;
+            if (!test.valid(v)) continue;
+            const long long k = class_of(v);
+            if (std::find(cls.begin(), cls.end(), k) != cls.end()) continue;
+            if (cls.size() == kMaxBlockClasses) {
+                cls.clear();
+                s.has_classes = false;  // too many: the kernel visits this block's cells
+                return;
+            }
+            cls.push_back(k);
+        }
+    }
+    std::sort(cls.begin(), cls.end());
+    s.has_classes = true;
+    const std::size_t nk = cls.size();
+    s.counts.assign(n_seg * nk, 0);
+    if (nk == 0) return;
+    for (int y = 0; y < vh; ++y) {
+        const T* row = cells + static_cast<std::size_t>(y) * bw;
+        std::size_t j = 0;
+        for (int k = 0; k < s.segments; ++k) {
+            unsigned char* count = &s.counts[(static_cast<std::size_t>(y) * s.segments + k) * nk];
+            const int a = k * kSegmentCells, b = std::min(vw, a + kSegmentCells);
+            for (int c = a; c < b; ++c) {
+                const T v = row[c];
+                if (!test.valid(v)) continue;
+                const long long key = class_of(v);
+                if (cls[j] != key) j = static_cast<std::size_t>(std::lower_bound(cls.begin(), cls.end(), key) - cls.begin());
+                ++count[j];
+            }
+        }
+    }
+}
 
 }  // namespace
 
@@ -263,7 +344,7 @@ RasterInfo inspect_raster(const LayerSpec& spec) {
     return info;
 }
 
-struct RasterReader::Impl {
+struct RasterReader::Impl final : BlockLoader {
     LayerSpec spec;
     OpenedRaster r;
     bool geographic = false;
@@ -272,6 +353,12 @@ struct RasterReader::Impl {
     TransformPtr to_raster;         // WGS 84 lon/lat -> raster CRS; null when the raster is WGS 84 lon/lat
     TransformPtr to_wgs84;          // projected rasters: raster CRS -> WGS 84, for the areal scale
     GDALDataType read_type = GDT_Float64;
+    std::size_t cell_bytes = 8;
+    // Blocks: the file's own (tiles, strips) when they hold the read type and
+    // are not huge; otherwise 256 x 256 windows read through GDAL.
+    std::shared_ptr<RasterBlocks> blocks;
+    int block_w = 256, block_h = 256, blocks_x = 0, blocks_y = 0;
+    bool natural_blocks = false;
 
     // Per-reader buffers, reused from site to site.
     std::vector<double> tx, ty;
@@ -279,14 +366,18 @@ struct RasterReader::Impl {
     std::vector<coverage::PixelRings> rings;
     std::vector<coverage::Window> windows;
     std::vector<char> placed;              // buffer i overlaps the raster
-    std::vector<unsigned char> data;
-    ReadWindow read;                       // what `data` holds
+    // The blocks of this site's window, fetched on first use and released
+    // after the site: [(by - grid_by0) * grid_nx + (bx - grid_bx0)].
+    int grid_bx0 = 0, grid_by0 = 0, grid_nx = 0, grid_ny = 0;
+    std::vector<std::shared_ptr<const RasterBlock>> grid_cells;
+    std::vector<std::shared_ptr<const BlockSummary>> grid_summaries;
     coverage::CoverageSweep sweep;
     ClassTable classes;
     std::vector<double> row_area_cache_m2;  // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
 
-    explicit Impl(const LayerSpec& s) : spec(s), r(open_raster(s)) {
+    Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared)
+        : spec(s), r(open_raster(s)), blocks(shared ? std::move(shared) : std::make_shared<RasterBlocks>()) {
         geographic = OSRIsGeographic(r.srs.get()) != 0;
         SrsPtr wgs84 = wgs84_srs();
         bool identity = false;
@@ -323,7 +414,97 @@ struct RasterReader::Impl {
             default:
                 read_type = GDT_Float64;  // 64-bit integers and the rest
         }
+        cell_bytes = static_cast<std::size_t>(GDALGetDataTypeSizeBytes(read_type));
+        int nbw = 0, nbh = 0;
+        GDALGetBlockSize(r.band, &nbw, &nbh);
+        constexpr std::size_t kMaxNaturalBlockBytes = 8u << 20;
+        natural_blocks = read_type == r.type && nbw > 0 && nbh > 0 &&
+                         static_cast<std::size_t>(nbw) * nbh * cell_bytes <= kMaxNaturalBlockBytes;
+        if (natural_blocks) {
+            block_w = nbw;
+            block_h = nbh;
+        }
+        blocks_x = (r.width + block_w - 1) / block_w;
+        blocks_y = (r.height + block_h - 1) / block_h;
+        blocks->set_layout(blocks_x, blocks_y);
     }
+
+    // BlockLoader: reads block (bx, by) through this reader's own handle.
+    void load(int bx, int by, RasterBlock& block, BlockSummary* summary) override {
+        block.bytes = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
+        block.cells.reset(new unsigned char[block.bytes]);
+        const int x0 = bx * block_w, y0 = by * block_h;
+        const int vw = std::min(block_w, r.width - x0), vh = std::min(block_h, r.height - y0);
+        CPLErrorReset();
+        const CPLErr err = natural_blocks
+                               ? GDALReadBlock(r.band, bx, by, block.cells.get())
+                               : GDALRasterIO(r.band, GF_Read, x0, y0, vw, vh, block.cells.get(), vw, vh, read_type,
+                                              static_cast<int>(cell_bytes), static_cast<int>(cell_bytes) * block_w);
+        if (err != CE_None)
+            throw SiteError(where(spec) + ": read failed (cells " + std::to_string(x0) + ".." +
+                            std::to_string(x0 + vw - 1) + ", rows " + std::to_string(y0) + ".." +
+                            std::to_string(y0 + vh - 1) + "): " + gdal_last_error());
+        if (summary) summarise(bx, by, block, *summary);
+    }
+
+    void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) override {
+        const int vw = std::min(block_w, r.width - bx * block_w), vh = std::min(block_h, r.height - by * block_h);
+        auto go = [&](auto tag) {
+            using T = decltype(tag);
+            summarise_block<T>(reinterpret_cast<const T*>(block.cells.get()), block_w, vw, vh,
+                               make_cell_test<T>(r.nodata), spec.categorical, summary);
+        };
+        switch (read_type) {
+            case GDT_Byte: return go(std::uint8_t{});
+            case GDT_UInt16: return go(std::uint16_t{});
+            case GDT_Int16: return go(std::int16_t{});
+            case GDT_UInt32: return go(std::uint32_t{});
+            case GDT_Int32: return go(std::int32_t{});
+            case GDT_Float32: return go(float{});
+            default: return go(double{});
+        }
+    }
+
+    // This site's blocks: the grid over raster window `w` (clamped), emptied.
+    void start_grid(int x0, int y0, int x1, int y1) {
+        grid_bx0 = x0 / block_w;
+        grid_by0 = y0 / block_h;
+        grid_nx = (x1 - 1) / block_w - grid_bx0 + 1;
+        grid_ny = (y1 - 1) / block_h - grid_by0 + 1;
+        grid_cells.assign(static_cast<std::size_t>(grid_nx) * grid_ny, nullptr);
+        grid_summaries.assign(grid_cells.size(), nullptr);
+    }
+    void release_grid() {
+        grid_cells.clear();
+        grid_summaries.clear();
+        extra_cells.clear();
+        extra_summaries.clear();
+        grid_nx = grid_ny = 0;
+    }
+    bool in_grid(int bx, int by) const {
+        return bx >= grid_bx0 && by >= grid_by0 && bx < grid_bx0 + grid_nx && by < grid_by0 + grid_ny;
+    }
+    const RasterBlock& block_cells(int bx, int by) {
+        if (!in_grid(bx, by)) {
+            // Outside this site's window (not expected): keep it for the site anyway.
+            extra_cells.push_back(blocks->cells(bx, by, *this));
+            return *extra_cells.back();
+        }
+        auto& p = grid_cells[static_cast<std::size_t>(by - grid_by0) * grid_nx + (bx - grid_bx0)];
+        if (!p) p = blocks->cells(bx, by, *this);
+        return *p;
+    }
+    const BlockSummary& block_summary(int bx, int by) {
+        if (!in_grid(bx, by)) {
+            extra_summaries.push_back(blocks->summary(bx, by, *this));
+            return *extra_summaries.back();
+        }
+        auto& p = grid_summaries[static_cast<std::size_t>(by - grid_by0) * grid_nx + (bx - grid_bx0)];
+        if (!p) p = blocks->summary(bx, by, *this);
+        return *p;
+    }
+    std::vector<std::shared_ptr<const RasterBlock>> extra_cells;
+    std::vector<std::shared_ptr<const BlockSummary>> extra_summaries;
 
     // WGS 84 lon/lat -> raster CRS, in place; ok[i] = 0 where it failed.
     void to_raster_crs(std::size_t n) {
@@ -462,38 +643,42 @@ struct RasterReader::Impl {
         }
     }
 
-    // One buffer's sums over the read window. Boundary cells go one by one
-    // with their fractions; runs of whole cells (most of a buffer) take the
-    // fast paths below, and every cell of a row shares the row's ground area.
+    // One buffer's sums. Boundary cells go one by one with their fractions.
+    // Runs of whole cells (most of a buffer) take each block's segment
+    // summaries where a run covers a whole segment, and the cells only at the
+    // run's two ends; every cell of a row shares the row's ground area.
     template <typename T, bool Categorical>
     void accumulate(const coverage::Window& win, BufferSums& sums) {
-        const T* base = reinterpret_cast<const T*>(data.data());
         const CellTest<T> test = make_cell_test<T>(r.nodata);
-        // Exact integer sums where the type allows: no rounding, short dependency chains.
-        using Sum = std::conditional_t<std::is_integral_v<T>, long long, double>;
+        using Sum = SumOf<T>;
         const int width = r.width, height = r.height;
         sweep.for_each_row([&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
                                const coverage::FullRun* runs, std::size_t n_runs) {
             const int y = win.y0 + row;
             const double cell_m2 = row_area_m2(y);
-            // Window columns [in0, in1) lie inside the raster; `cells` is
-            // indexed by window column.
-            int in0 = 0, in1 = 0;
-            const T* cells = nullptr;
-            if (y >= 0 && y < height && !read.empty()) {
-                in0 = -win.x0;
-                in1 = width - win.x0;
-                cells = base + static_cast<std::ptrdiff_t>(y - read.y0) * read.width + (win.x0 - read.x0);
-            }
+            const bool in_raster_row = y >= 0 && y < height;
+            const int by = in_raster_row ? y / block_h : 0;
+            const std::size_t row_offset = static_cast<std::size_t>(y - by * block_h) * block_w;
+            // Cells of block column bx in this row.
+            auto row_cells = [&](int bx) {
+                return reinterpret_cast<const T*>(block_cells(bx, by).cells.get()) + row_offset;
+            };
             double all = 0, valid = 0, value = 0, touched = 0;
             double mn = sums.min, mx = sums.max;
+            int cur_bx = -1;
+            const T* cur = nullptr;
             for (std::size_t i = 0; i < n_cells; ++i) {
-                const int c = bcells[i].col;
+                const int x = win.x0 + bcells[i].col;
                 const double f = bcells[i].frac;
                 all += f;
                 touched += 1;
-                if (c < in0 || c >= in1) continue;
-                const T v = cells[c];
+                if (!in_raster_row || x < 0 || x >= width) continue;
+                const int bx = x / block_w;
+                if (bx != cur_bx) {
+                    cur = row_cells(bx);
+                    cur_bx = bx;
+                }
+                const T v = cur[x - bx * block_w];
                 if (!test.valid(v)) continue;
                 valid += f;
                 if constexpr (Categorical) {
@@ -505,12 +690,11 @@ struct RasterReader::Impl {
                     mx = std::max(mx, dv);
                 }
             }
-            for (std::size_t k = 0; k < n_runs; ++k) {
-                const int a = std::clamp(runs[k].begin, in0, std::max(in0, in1));
-                const int b = std::clamp(runs[k].end, a, std::max(a, in1));
-                const int n = runs[k].end - runs[k].begin;
-                all += n;  // cells beyond the raster are covered but not valid
-                touched += n;
+            // Whole cells: integer tallies for the row.
+            Sum row_sum = 0;
+            long long row_valid = 0;
+            T row_min = std::numeric_limits<T>::max(), row_max = std::numeric_limits<T>::lowest();
+            auto add_cells = [&](const T* cells, int a, int b) {  // cells [a, b) of one block row
                 if constexpr (Categorical) {
                     // Classes come in runs: count equal neighbours, add once per run.
                     for (int c = a; c < b;) {
@@ -518,29 +702,74 @@ struct RasterReader::Impl {
                         int e = c + 1;
                         while (e < b && cells[e] == v) ++e;
                         if (test.valid(v)) {
-                            valid += e - c;
+                            row_valid += e - c;
                             classes.add(class_of(v), (e - c) * cell_m2);
                         }
                         c = e;
                     }
                 } else {
-                    Sum run_sum = 0;
-                    long long run_valid = 0;
-                    T run_min = std::numeric_limits<T>::max(), run_max = std::numeric_limits<T>::lowest();
                     for (int c = a; c < b; ++c) {
                         const T v = cells[c];
                         const bool ok = test.valid(v);
-                        run_valid += ok;
-                        run_sum += ok ? static_cast<Sum>(v) : Sum(0);
-                        run_min = ok && v < run_min ? v : run_min;
-                        run_max = ok && v > run_max ? v : run_max;
+                        row_valid += ok;
+                        row_sum += ok ? static_cast<Sum>(v) : Sum(0);
+                        row_min = ok && v < row_min ? v : row_min;
+                        row_max = ok && v > row_max ? v : row_max;
                     }
-                    if (run_valid > 0) {
-                        valid += static_cast<double>(run_valid);
-                        value += static_cast<double>(run_sum);
-                        mn = std::min(mn, static_cast<double>(run_min));
-                        mx = std::max(mx, static_cast<double>(run_max));
+                }
+            };
+            for (std::size_t k = 0; k < n_runs; ++k) {
+                const int n = runs[k].end - runs[k].begin;
+                all += n;  // cells beyond the raster are covered but not valid
+                touched += n;
+                if (!in_raster_row) continue;
+                const int xa = std::max(0, win.x0 + runs[k].begin), xb = std::min(width, win.x0 + runs[k].end);
+                for (int x = xa; x < xb;) {
+                    const int bx = x / block_w, bstart = bx * block_w;
+                    const int vw = std::min(block_w, width - bstart);  // the block's columns in the raster
+                    const int l0 = x - bstart, l1 = std::min(xb - bstart, vw);
+                    x = bstart + l1;
+                    // Segments [k0, k1) lie wholly in [l0, l1); the block's last
+                    // segment may be short and then ends at vw.
+                    const int k0 = (l0 + kSegmentCells - 1) / kSegmentCells;
+                    int k1 = l1 / kSegmentCells;
+                    if (l1 == vw && vw % kSegmentCells != 0) k1 = (vw + kSegmentCells - 1) / kSegmentCells;
+                    const BlockSummary* summary = k0 < k1 ? &block_summary(bx, by) : nullptr;
+                    if (summary && Categorical && !summary->has_classes) summary = nullptr;
+                    if (!summary) {
+                        add_cells(row_cells(bx), l0, l1);
+                        continue;
                     }
+                    const int s0 = k0 * kSegmentCells, s1 = std::min(vw, k1 * kSegmentCells);
+                    if (l0 < s0) add_cells(row_cells(bx), l0, s0);
+                    const std::size_t first = static_cast<std::size_t>(y - by * block_h) * summary->segments;
+                    if constexpr (Categorical) {
+                        const std::size_t nk = summary->classes.size();
+                        const unsigned char* count = summary->counts.data() + (first + k0) * nk;
+                        for (int seg = k0; seg < k1; ++seg, count += nk)
+                            for (std::size_t j = 0; j < nk; ++j)
+                                if (count[j] != 0) {
+                                    row_valid += count[j];
+                                    classes.add(summary->classes[j], count[j] * cell_m2);
+                                }
+                    } else {
+                        const auto* st = reinterpret_cast<const SegmentStats<T>*>(summary->stats.data()) + first;
+                        for (int seg = k0; seg < k1; ++seg) {
+                            row_sum += st[seg].sum;
+                            row_valid += st[seg].valid;
+                            row_min = st[seg].min < row_min ? st[seg].min : row_min;
+                            row_max = st[seg].max > row_max ? st[seg].max : row_max;
+                        }
+                    }
+                    if (s1 < l1) add_cells(row_cells(bx), s1, l1);
+                }
+            }
+            valid += static_cast<double>(row_valid);
+            if constexpr (!Categorical) {
+                if (row_valid > 0) {
+                    value += static_cast<double>(row_sum);
+                    mn = std::min(mn, static_cast<double>(row_min));
+                    mx = std::max(mx, static_cast<double>(row_max));
                 }
             }
             sums.min = mn;
@@ -565,38 +794,27 @@ struct RasterReader::Impl {
         }
     }
 
-    // The value of one raster cell as double, from the read window if it is there.
+    // The value of one raster cell as double; nullopt for nodata, NaN or outside.
     std::optional<double> cell_value(int x, int y) {
         if (x < 0 || y < 0 || x >= r.width || y >= r.height) return std::nullopt;
-        double v = 0;
-        if (!read.empty() && x >= read.x0 && x < read.x0 + read.width && y >= read.y0 && y < read.y0 + read.height) {
-            const std::size_t i = static_cast<std::size_t>(y - read.y0) * read.width + (x - read.x0);
-            switch (read_type) {
-                case GDT_Byte: v = reinterpret_cast<const std::uint8_t*>(data.data())[i]; break;
-                case GDT_UInt16: v = reinterpret_cast<const std::uint16_t*>(data.data())[i]; break;
-                case GDT_Int16: v = reinterpret_cast<const std::int16_t*>(data.data())[i]; break;
-                case GDT_UInt32: v = reinterpret_cast<const std::uint32_t*>(data.data())[i]; break;
-                case GDT_Int32: v = reinterpret_cast<const std::int32_t*>(data.data())[i]; break;
-                case GDT_Float32: {
-                    const float f = reinterpret_cast<const float*>(data.data())[i];
-                    if (std::isnan(f)) return std::nullopt;
-                    if (r.nodata && f == static_cast<float>(*r.nodata)) return std::nullopt;
-                    return static_cast<double>(f);
-                }
-                default: v = reinterpret_cast<const double*>(data.data())[i]; break;
-            }
-        } else {
-            CPLErrorReset();
-            if (GDALRasterIO(r.band, GF_Read, x, y, 1, 1, &v, 1, 1, GDT_Float64, 0, 0) != CE_None)
-                throw SiteError(where(spec) + ": read failed: " + gdal_last_error());
-            if (r.type == GDT_Float32) {
-                const float f = static_cast<float>(v);
-                if (std::isnan(f) || (r.nodata && f == static_cast<float>(*r.nodata))) return std::nullopt;
-                return v;
-            }
+        const int bx = x / block_w, by = y / block_h;
+        const std::size_t i = static_cast<std::size_t>(y - by * block_h) * block_w + (x - bx * block_w);
+        const unsigned char* cells = block_cells(bx, by).cells.get();
+        auto get = [&](auto tag) -> std::optional<double> {
+            using T = decltype(tag);
+            const T v = reinterpret_cast<const T*>(cells)[i];
+            if (!make_cell_test<T>(r.nodata).valid(v)) return std::nullopt;
+            return static_cast<double>(v);
+        };
+        switch (read_type) {
+            case GDT_Byte: return get(std::uint8_t{});
+            case GDT_UInt16: return get(std::uint16_t{});
+            case GDT_Int16: return get(std::int16_t{});
+            case GDT_UInt32: return get(std::uint32_t{});
+            case GDT_Int32: return get(std::int32_t{});
+            case GDT_Float32: return get(float{});
+            default: return get(double{});
         }
-        if (std::isnan(v) || (r.nodata && v == *r.nodata)) return std::nullopt;
-        return v;
     }
 
     RasterMeasurement measure(const SiteGeometry& site) {
@@ -623,7 +841,7 @@ struct RasterReader::Impl {
         rings.resize(nb);
         windows.resize(nb);
         placed.assign(nb, 0);
-        ReadWindow u;  // union of the buffers' windows (unclamped)
+        coverage::Window u;  // union of the buffers' windows (unclamped)
         bool any = false;
         for (std::size_t i = 0; i < nb; ++i) {
             if (!centre_ok) break;
@@ -631,7 +849,7 @@ struct RasterReader::Impl {
             placed[i] = 1;
             const coverage::Window& w = windows[i];
             if (!any) {
-                u = ReadWindow{w.x0, w.y0, w.width, w.height};
+                u = w;
                 any = true;
             } else {
                 const int x1 = std::max(u.x0 + u.width, w.x0 + w.width);
@@ -643,22 +861,13 @@ struct RasterReader::Impl {
             }
         }
 
-        // One read per site: the window of every buffer, clamped to the raster.
-        read = ReadWindow{};
+        // The blocks under every buffer's window, clamped to the raster, are
+        // fetched as the buffers need them and released after the site.
+        release_grid();
         if (any) {
             const int x0 = std::max(0, u.x0), y0 = std::max(0, u.y0);
             const int x1 = std::min(r.width, u.x0 + u.width), y1 = std::min(r.height, u.y0 + u.height);
-            if (x1 > x0 && y1 > y0) {
-                const ReadWindow want{x0, y0, x1 - x0, y1 - y0};
-                const std::size_t bytes = static_cast<std::size_t>(want.width) * want.height *
-                                          static_cast<std::size_t>(GDALGetDataTypeSizeBytes(read_type));
-                if (data.size() < bytes) data.resize(bytes);
-                CPLErrorReset();
-                if (GDALRasterIO(r.band, GF_Read, want.x0, want.y0, want.width, want.height, data.data(), want.width,
-                                 want.height, read_type, 0, 0) != CE_None)
-                    throw SiteError(where(spec) + ": read failed: " + gdal_last_error());
-                read = want;
-            }
+            if (x1 > x0 && y1 > y0) start_grid(x0, y0, x1, y1);
         }
         if (any && !geographic) {
             sample_areal_scale(centre_x, coverage::Window{u.x0, u.y0, u.width, u.height});
@@ -713,11 +922,13 @@ struct RasterReader::Impl {
             if (px >= 0 && py >= 0 && px < r.width && py < r.height)
                 m.value_at_site = cell_value(static_cast<int>(px), static_cast<int>(py));
         }
+        release_grid();
         return m;
     }
 };
 
-RasterReader::RasterReader(const LayerSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
+RasterReader::RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> shared)
+    : impl_(std::make_unique<Impl>(spec, std::move(shared))) {}
 RasterReader::~RasterReader() = default;
 
 RasterMeasurement RasterReader::measure(const SiteGeometry& site) { return impl_->measure(site); }

@@ -46,9 +46,14 @@ struct RasterInfo {
 // the catalog). Throws InputError naming the layer and the problem.
 RasterInfo inspect_raster(const LayerSpec& spec);
 
+class RasterBlocks;
+
 class RasterReader {
 public:
-    explicit RasterReader(const LayerSpec& spec);  // opens its own GDAL handle
+    // Opens its own GDAL handle. Readers of one layer on different threads
+    // share `blocks` (cells and segment summaries, raster_blocks.h); without
+    // it the reader keeps its own.
+    explicit RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks = nullptr);
     ~RasterReader();
     RasterReader(const RasterReader&) = delete;
     RasterReader& operator=(const RasterReader&) = delete;

@@ -27,6 +27,7 @@ public:
             out_ = stream_;
         }
     }
+    bool uses_result() const override { return false; }
     void write(const SiteResult&, const Json& record) override {
         *out_ << to_json_line(record) << '\n';
         if (stream_) out_->flush();  // a pipe reader sees each site as it is done
@@ -95,6 +96,7 @@ public:
         o << ",verdict,criteria_met,alternative_distance_m\r\n";
     }
 
+    bool uses_result() const override { return false; }
     void write(const SiteResult&, const Json& rec) override {
         std::ostream& o = file_->stream();
         o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
@@ -145,6 +147,7 @@ private:
 class RunJsonWriter : public OutputWriter {
 public:
     void begin(const RunContext& ctx) override { dir_ = ctx.out_dir; }
+    bool uses_result() const override { return false; }
     void write(const SiteResult&, const Json&) override {}
     void finish(const Json& run) override {
         AtomicFile f((fs::path(dir_) / "run.json").string());

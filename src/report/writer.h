@@ -28,6 +28,9 @@ public:
     virtual void begin(const RunContext& ctx) = 0;
     // `record` is the site's sites.jsonl object (site_record()).
     virtual void write(const SiteResult& result, const Json& record) = 0;
+    // False for writers that use `record` alone: the pipeline then frees each
+    // site's findings and geometry as soon as its record is built.
+    virtual bool uses_result() const { return true; }
     // `run` is the run.json object (complete but for finished_at).
     virtual void finish(const Json& run) = 0;
     // Discards partial output (temporary files) after an error or interrupt.

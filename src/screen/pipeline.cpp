@@ -70,6 +70,9 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
 
     std::unordered_set<std::string> seen_ids;
     const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
+    // Writers that need only the records let each site's findings go early.
+    const bool keep_results =
+        std::any_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->uses_result(); });
     std::vector<Site> batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
@@ -163,6 +166,11 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(record_error_mutex);
                     if (!record_error) record_error = std::current_exception();
+                }
+                if (!keep_results) {
+                    SiteResult slim;  // what write_batch counts: the site, its id and error
+                    slim.site = std::move(results[i].site);
+                    results[i] = std::move(slim);
                 }
             }
         };

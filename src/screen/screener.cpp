@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 #include "io/checksum.h"
+#include "layers/raster_blocks.h"
 
 namespace sitescreen {
 
@@ -27,9 +28,11 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
             if (spec.kind == LayerKind::Vector) {
                 set->vectors_.push_back(VectorLayer::load(spec, threads));
                 set->rasters_.push_back(std::nullopt);
+                set->raster_blocks_.push_back(nullptr);
             } else {
                 set->vectors_.push_back(nullptr);
                 set->rasters_.push_back(inspect_raster(spec));
+                set->raster_blocks_.push_back(std::make_shared<RasterBlocks>());
             }
         }
     } catch (...) {
@@ -77,7 +80,7 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
                 o.vector_layer = layers_->vectors()[i].get();
                 o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, options_.tile_union_min_radius_m);
             } else {
-                if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i]);
+                if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i], layers_->raster_blocks(i));
                 o.raster = readers_[i]->measure(*r.geometry);
             }
             r.layers.push_back(std::move(o));

@@ -54,6 +54,8 @@ public:
     const Catalog& catalog() const { return catalog_; }
     const std::vector<std::shared_ptr<const VectorLayer>>& vectors() const { return vectors_; }  // null for rasters
     const std::vector<std::optional<RasterInfo>>& rasters() const { return rasters_; }
+    // Blocks shared by the threads' readers of each raster layer (null for vectors).
+    const std::shared_ptr<RasterBlocks>& raster_blocks(std::size_t i) const { return raster_blocks_[i]; }
     const std::vector<std::string>& checksums() const { return checksums_; }
     const VectorLayer* vector_layer(const std::string& id) const;
 
@@ -61,6 +63,7 @@ private:
     Catalog catalog_;
     std::vector<std::shared_ptr<const VectorLayer>> vectors_;
     std::vector<std::optional<RasterInfo>> rasters_;
+    std::vector<std::shared_ptr<RasterBlocks>> raster_blocks_;
     std::vector<std::string> checksums_;
 };
 

@@ -1,0 +1,181 @@
+// Shared raster blocks and their segment summaries (see raster_blocks.h).
+#include "layers/raster_blocks.h"
+
+#include <cstdlib>
+#include <list>
+#include <string>
+#include <unordered_map>
+
+namespace sitescreen {
+namespace {
+
+std::size_t env_megabytes(const char* name, std::size_t fallback) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    const unsigned long long mb = std::strtoull(v, &end, 10);
+    if (end == v || *end != '\0') return fallback;
+    return static_cast<std::size_t>(mb);
+}
+
+// Least-recently-used set of shared objects, bounded by their bytes. Dropping
+// an object from here frees it once no reader holds it; the blocks' weak
+// pointers then expire.
+class ByteLru {
+public:
+    explicit ByteLru(std::size_t budget) : budget_(budget) {}
+
+    void insert(std::shared_ptr<const void> object, std::size_t bytes) {
+        std::vector<std::shared_ptr<const void>> dropped;  // freed after the lock is released
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            const void* key = object.get();
+            if (index_.count(key)) return;
+            order_.push_front(Entry{std::move(object), bytes});
+            index_.emplace(key, order_.begin());
+            used_ += bytes;
+            while (used_ > budget_ && order_.size() > 1) {
+                Entry& last = order_.back();
+                used_ -= last.bytes;
+                index_.erase(last.object.get());
+                dropped.push_back(std::move(last.object));
+                order_.pop_back();
+            }
+        }
+    }
+
+    void touch(const void* key) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = index_.find(key);
+        if (it != index_.end()) order_.splice(order_.begin(), order_, it->second);
+    }
+
+    void erase(const void* key) {
+        std::shared_ptr<const void> dropped;
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = index_.find(key);
+        if (it == index_.end()) return;
+        used_ -= it->second->bytes;
+        dropped = std::move(it->second->object);
+        order_.erase(it->second);
+        index_.erase(it);
+    }
+
+private:
+    struct Entry {
+        std::shared_ptr<const void> object;
+        std::size_t bytes;
+    };
+    std::mutex mutex_;
+    std::list<Entry> order_;
+    std::unordered_map<const void*, std::list<Entry>::iterator> index_;
+    std::size_t used_ = 0, budget_;
+};
+
+ByteLru& cell_cache() {
+    static ByteLru lru(raster_cell_cache_bytes());
+    return lru;
+}
+
+ByteLru& summary_cache() {
+    static ByteLru lru(raster_summary_cache_bytes());
+    return lru;
+}
+
+}  // namespace
+
+std::size_t raster_cell_cache_bytes() { return env_megabytes("SITESCREEN_RASTER_CACHE_MB", 512) << 20; }
+std::size_t raster_summary_cache_bytes() { return raster_cell_cache_bytes() / 2; }
+
+RasterBlocks::~RasterBlocks() {
+    // Blocks of this raster still in the caches are of no use to anyone else.
+    for (Slot& s : slots_) {
+        if (auto c = s.cells.lock()) cell_cache().erase(c.get());
+        if (auto m = s.summary.lock()) summary_cache().erase(m.get());
+    }
+}
+
+void RasterBlocks::set_layout(int blocks_x, int blocks_y) {
+    std::call_once(layout_once_, [&] {
+        blocks_x_ = blocks_x;
+        blocks_y_ = blocks_y;
+        slots_.resize(static_cast<std::size_t>(blocks_x) * static_cast<std::size_t>(blocks_y));
+    });
+}
+
+std::shared_ptr<const RasterBlock> RasterBlocks::cells(int bx, int by, BlockLoader& loader) {
+    const std::size_t i = static_cast<std::size_t>(by) * blocks_x_ + bx;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto c = slots_[i].cells.lock()) {
+            cell_cache().touch(c.get());
+            return c;
+        }
+    }
+    std::shared_ptr<const RasterBlock> out;
+    load(i, bx, by, loader, &out, nullptr);
+    return out;
+}
+
+std::shared_ptr<const BlockSummary> RasterBlocks::summary(int bx, int by, BlockLoader& loader) {
+    const std::size_t i = static_cast<std::size_t>(by) * blocks_x_ + bx;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto m = slots_[i].summary.lock()) {
+            summary_cache().touch(m.get());
+            return m;
+        }
+    }
+    std::shared_ptr<const BlockSummary> out;
+    load(i, bx, by, loader, nullptr, &out);
+    return out;
+}
+
+void RasterBlocks::load(std::size_t index, int bx, int by, BlockLoader& loader,
+                        std::shared_ptr<const RasterBlock>* cells_out, std::shared_ptr<const BlockSummary>* summary_out) {
+    auto block = std::make_shared<RasterBlock>();
+    std::shared_ptr<BlockSummary> summary;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!slots_[index].summary.lock()) summary = std::make_shared<BlockSummary>();
+    }
+    loader.load(bx, by, *block, summary.get());  // may throw: nothing is published then
+    ++loads_;
+    std::shared_ptr<const RasterBlock> c;
+    std::shared_ptr<const BlockSummary> m;
+    bool new_cells = false, new_summary = false;
+    // Another thread may have loaded the same block meanwhile: the first copy
+    // published stays (both hold the same cells, and a summary is a function
+    // of the cells alone).
+    auto publish = [&](const std::shared_ptr<BlockSummary>& computed) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Slot& slot = slots_[index];
+        if (!c) {
+            c = slot.cells.lock();
+            if (!c) {
+                c = block;
+                slot.cells = c;
+                new_cells = true;
+            }
+        }
+        m = slot.summary.lock();
+        if (!m && computed) {
+            m = computed;
+            slot.summary = m;
+            new_summary = true;
+        }
+    };
+    publish(summary);
+    if (!m) {
+        // The summary expired after it was looked up: compute it from the cells.
+        auto late = std::make_shared<BlockSummary>();
+        loader.summarise(bx, by, *c, *late);
+        publish(late);
+    }
+    if (new_cells) cell_cache().insert(c, c->bytes + sizeof(RasterBlock));
+    if (new_summary) summary_cache().insert(m, m->bytes());
+    if (cells_out) *cells_out = std::move(c);
+    if (summary_out) *summary_out = std::move(m);
+}
+
+}  // namespace sitescreen

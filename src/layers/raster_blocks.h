@@ -1,0 +1,96 @@
+// Raster blocks shared by every thread's reader of one raster (docs/raster.md,
+// "Blocks and segment sums"):
+//
+// - the cells of recently used blocks, read once with the block's natural
+//   layout (a GeoTIFF tile or strip) and kept in a process-wide cache bounded
+//   in bytes, so that neighbouring sites and all threads share one copy;
+// - for every block read, per-row segment summaries (valid count, sum, min,
+//   max; or class counts) over runs of kSegmentCells columns, so that the
+//   whole cells inside a buffer are added a segment at a time without
+//   touching the cells (a second cache, also bounded in bytes).
+//
+// Which cells go through a segment summary depends only on the buffer's
+// geometry, never on what happens to be cached: results are the same on any
+// thread count and in any order.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace sitescreen {
+
+// Columns per segment summary (within a block: a block's last segment may be shorter).
+constexpr int kSegmentCells = 64;
+// A categorical block with more distinct classes than this has no class counts
+// (its cells are then visited one by one).
+constexpr std::size_t kMaxBlockClasses = 16;
+
+// Cells of one block in the reader's data type, row-major, block_w x block_h
+// (cells beyond the raster's edge in its last row or column of blocks are not
+// meaningful and never read).
+struct RasterBlock {
+    std::unique_ptr<unsigned char[]> cells;  // not zeroed: the read fills it
+    std::size_t bytes = 0;
+};
+
+// Per-row segment summaries of one block.
+struct BlockSummary {
+    int segments = 0;                   // per block row
+    std::vector<unsigned char> stats;   // continuous: SegmentStats<T>[row * segments + k] (raster_layer.cpp)
+    bool has_classes = false;           // categorical: class counts present
+    std::vector<long long> classes;     // categorical: classes of the valid cells, ascending
+    std::vector<unsigned char> counts;  // categorical: [(row * segments + k) * classes.size() + j]
+    std::size_t bytes() const { return sizeof(*this) + stats.size() + counts.size() + classes.size() * sizeof(long long); }
+};
+
+// Reads one block and computes its summary (a reader's own GDAL handle).
+class BlockLoader {
+public:
+    virtual ~BlockLoader() = default;
+    // Fills `block`, and `summary` when asked (it is kept longer than cells).
+    virtual void load(int bx, int by, RasterBlock& block, BlockSummary* summary) = 0;
+    virtual void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) = 0;
+};
+
+// The blocks of one raster. Thread-safe; loads happen on the calling thread,
+// through its loader, outside any lock.
+class RasterBlocks {
+public:
+    RasterBlocks() = default;
+    ~RasterBlocks();
+    RasterBlocks(const RasterBlocks&) = delete;
+    RasterBlocks& operator=(const RasterBlocks&) = delete;
+
+    // The block grid; set by the first reader (later calls are ignored: every
+    // reader of one layer opens the same file).
+    void set_layout(int blocks_x, int blocks_y);
+
+    std::shared_ptr<const RasterBlock> cells(int bx, int by, BlockLoader& loader);
+    std::shared_ptr<const BlockSummary> summary(int bx, int by, BlockLoader& loader);
+
+    // Blocks read from the file so far (for tests and benchmarks).
+    std::size_t loads() const { return loads_.load(); }
+
+private:
+    struct Slot {
+        std::weak_ptr<const RasterBlock> cells;
+        std::weak_ptr<const BlockSummary> summary;
+    };
+    void load(std::size_t index, int bx, int by, BlockLoader& loader, std::shared_ptr<const RasterBlock>* cells_out,
+              std::shared_ptr<const BlockSummary>* summary_out);
+
+    std::once_flag layout_once_;
+    int blocks_x_ = 0, blocks_y_ = 0;
+    std::mutex mutex_;
+    std::vector<Slot> slots_;
+    std::atomic<std::size_t> loads_{0};
+};
+
+// Budgets of the two process-wide caches, in bytes: SITESCREEN_RASTER_CACHE_MB
+// (default 512) for cells, half of it for summaries.
+std::size_t raster_cell_cache_bytes();
+std::size_t raster_summary_cache_bytes();
+
+}  // namespace sitescreen
