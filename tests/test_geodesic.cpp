@@ -76,6 +76,31 @@ TEST(LocalFrame, FastPathAgreesWithKarney) {
     EXPECT_LT(worst200, 5e-3);
 }
 
+TEST(LocalFrame, SmallAngleSeriesJoinTheLibmPathSmoothly) {
+    // forward() takes sine and cosine from series within 0.05 rad (2.86
+    // degrees) of the centre in latitude and longitude, from libm beyond:
+    // points a hair either side of the switch must land a hair apart.
+    const double edge = 0.05 * 180 / kPi, eps = 1e-9;
+    for (double lat : {-60.0, 0.0, 30.0, 70.0}) {
+        const LonLat c{100.0, lat};
+        const LocalFrame f(c);
+        for (double other : {-1.0, 0.0, 0.7 * edge}) {
+            for (double sign : {-1.0, 1.0}) {
+                const Point lon_in = f.forward(LonLat{c.lon + sign * (edge - eps), c.lat + other});
+                const Point lon_out = f.forward(LonLat{c.lon + sign * (edge + eps), c.lat + other});
+                const Point lat_in = f.forward(LonLat{c.lon + other, c.lat + sign * (edge - eps)});
+                const Point lat_out = f.forward(LonLat{c.lon + other, c.lat + sign * (edge + eps)});
+                // 2e-9 degrees apart is at most 0.23 mm; rounding adds nanometres.
+                EXPECT_LT(std::hypot(lon_in.x() - lon_out.x(), lon_in.y() - lon_out.y()), 2.3e-4) << lat << " " << other;
+                EXPECT_LT(std::hypot(lat_in.x() - lat_out.x(), lat_in.y() - lat_out.y()), 2.3e-4) << lat << " " << other;
+                const double d_in = geodesic::distance_m(c, {c.lon + sign * (edge - eps), c.lat + other});
+                // The fast path itself is within 5 mm of Karney at 200 km (test above).
+                EXPECT_NEAR(std::hypot(lon_in.x(), lon_in.y()), d_in, 5e-3) << lat << " " << other;
+            }
+        }
+    }
+}
+
 TEST(LocalFrame, FastDirectAgreesWithKarney) {
     // direct() runs forward()'s fast path backwards: compare the point it
     // gives with Karney's direct problem (geodesic distance between the two).

@@ -8,7 +8,22 @@
 namespace sitescreen {
 namespace {
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
+
+// Below this angle (radians, 2.9 degrees) the Taylor series up to x^9 / x^8
+// give sine and cosine to within 3e-20, below double rounding, at a fraction
+// of the cost of sincos (forward() runs on every vertex a buffer meets).
+constexpr double kSmallAngle = 0.05;
+inline void small_sincos(double x, double& s, double& c) {
+    const double x2 = x * x;
+    s = x * (1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72))));
+    c = 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30 * (1 - x2 / 56)));
 }
+// asin for 0 <= x <= 0.016 (a chord of 200 km over twice the radius), series to x^9.
+inline double small_asin(double x) {
+    const double x2 = x * x;
+    return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (5.0 / 112 + x2 * (35.0 / 1152)))));
+}
+}  // namespace
 
 constexpr double kA = geodesic::kWgs84A;
 constexpr double kE2 = geodesic::kWgs84F * (2 - geodesic::kWgs84F);
@@ -30,8 +45,21 @@ Point LocalFrame::forward(LonLat p) const {
     double dlon = p.lon - centre_.lon;
     if (dlon > 180) dlon -= 360;
     if (dlon < -180) dlon += 360;
-    const double sp = std::sin(p.lat * kDeg), cp = std::cos(p.lat * kDeg);
-    const double sl = std::sin(dlon * kDeg), cl = std::cos(dlon * kDeg);
+    const double dl = dlon * kDeg, dp = (p.lat - centre_.lat) * kDeg;
+    double sp, cp, sl, cl;
+    if (std::fabs(dl) < kSmallAngle && std::fabs(dp) < kSmallAngle) {
+        // Near the centre: the latitude's sine and cosine from the centre's by the sum formulas.
+        double sd, cd;
+        small_sincos(dl, sl, cl);
+        small_sincos(dp, sd, cd);
+        sp = sin0_ * cd + cos0_ * sd;
+        cp = cos0_ * cd - sin0_ * sd;
+    } else {
+        sp = std::sin(p.lat * kDeg);
+        cp = std::cos(p.lat * kDeg);
+        sl = std::sin(dl);
+        cl = std::cos(dl);
+    }
     const double n = kA / std::sqrt(1 - kE2 * sp * sp);
     const double dx = n * cp * cl - x0_, dy = n * cp * sl, dz = n * (1 - kE2) * sp - z0_;
     const double east = dy;
@@ -44,7 +72,7 @@ Point LocalFrame::forward(LonLat p) const {
         // Radius of curvature of the normal section in this azimuth (Euler),
         // and the arc of that circle under the chord.
         const double r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
-        const double s = 2 * r * std::asin(chord / (2 * r));
+        const double s = 2 * r * small_asin(chord / (2 * r));
         const double k = s / std::sqrt(h2);
         // The geodesic leaves a third of the way from this normal section
         // towards the reciprocal one: its azimuth is smaller by

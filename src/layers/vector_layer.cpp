@@ -935,7 +935,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             if (site.is_point) {
                 std::vector<const Ring*> rings{&pp.xy.outer()};
                 for (const auto& h : pp.xy.inners()) rings.push_back(&h);
-                if (rings_contain_origin(rings)) {
+                // Closed polygons: a site on a piece's edge (its feature's
+                // boundary, or a cut between two pieces) is inside, as for
+                // GEOS intersects; ray parity is undefined there.
+                if (d == 0 || rings_contain_origin(rings)) {
                     fa.inside = true;
                     d = 0;
                 }
