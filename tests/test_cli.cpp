@@ -329,6 +329,53 @@ TEST(Determinism, OneAndFourThreadsGiveByteIdenticalOutputs) {
     EXPECT_EQ(read_file(dir.file("t1/summary.csv")), read_file(dir.file("t4/summary.csv")));
 }
 
+TEST(Determinism, RasterCacheBudgetDoesNotChangeOutputs) {
+    // With no room in the raster caches every block is read again and its
+    // segment summaries recomputed, on two threads sharing them. A tiled
+    // Int16 raster of 3000 x 3000 cells (0.001 degree) under the scattered
+    // sites; 40 km buffers are wide enough to take segment summaries.
+    TempDir dir;
+    gdal_init();
+    const char* options[] = {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", nullptr};
+    DatasetPtr ds(GDALCreate(GDALGetDriverByName("GTiff"), dir.file("wave.tif").c_str(), 3000, 3000, 1, GDT_Int16,
+                             const_cast<char**>(options)));
+    double gt[6] = {99.0, 0.001, 0.0, 32.0, 0.0, -0.001};
+    GDALSetGeoTransform(ds.get(), gt);
+    SrsPtr wgs84 = wgs84_srs();
+    GDALSetSpatialRef(ds.get(), wgs84.get());
+    GDALSetRasterNoDataValue(GDALGetRasterBand(ds.get(), 1), -1);
+    std::vector<std::int16_t> row(3000);
+    for (int y = 0; y < 3000; ++y) {
+        for (int x = 0; x < 3000; ++x) row[x] = static_cast<std::int16_t>((x * 7 + y * 13) % 1000 - (x % 97 == 0 ? 1000 : 0));
+        ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, y, 3000, 1, row.data(), 3000, 1, GDT_Int16, 0, 0),
+                  CE_None);
+    }
+    ds.reset();
+    const std::string catalog = dir.write("wave.yaml", R"(layers:
+  - id: wave
+    kind: raster
+    path: wave.tif
+    criterion: water_risk
+    theme: water_stress
+    units: index
+)");
+    const std::string sites = write_scattered_sites(dir, 400);
+    for (const char* budget : {"0", "512"}) {
+        const CommandResult r = run_capture(std::string("SITESCREEN_RASTER_CACHE_MB=") + budget + " " + kBinary +
+                                                " screen -q --layers " + shell_quote(catalog) + " --sites " +
+                                                shell_quote(sites) + " --out " + shell_quote(dir.file(budget)) +
+                                                " --formats data --buffers 1000,5000,40000 --no-avoidance --type plant"
+                                                " --threads 2",
+                                            dir);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    const std::string jsonl = read_file(dir.file("0/sites.jsonl"));
+    const std::vector<Json> rows = parse_jsonl(jsonl);
+    ASSERT_EQ(rows.size(), 400u);
+    EXPECT_TRUE(rows[0]["layers"][0]["buffers"][2]["mean"].is_number()) << rows[0].dump();
+    EXPECT_EQ(jsonl, read_file(dir.file("512/sites.jsonl")));
+}
+
 TEST(Determinism, SameRunTwiceDiffersOnlyInRunTimestamps) {
     TempDir dir;
     const std::string catalog = determinism_catalog(dir);

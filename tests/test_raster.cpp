@@ -691,7 +691,8 @@ TEST(RasterStats, SegmentSummariesEqualCellByCell) {
         write_raster(f.path, g, [&](int x, int y) { return values[static_cast<std::size_t>(y) * g.width + x]; });
         RasterReader reader(raster_spec(lc.name, f.path, lc.categorical));
         for (const LonLat& site_c : centres) {
-            const SiteGeometry site = make_site_geometry(site_c, nullptr, {250, 4000, 15000, 30000});
+            // 30 and 45 km buffers are wide enough (kSummaryMinWidth) to take segment summaries.
+            const SiteGeometry site = make_site_geometry(site_c, nullptr, {250, 4000, 15000, 30000, 45000});
             const RasterMeasurement m = reader.measure(site);
             for (std::size_t i = 0; i < site.radii_m.size(); ++i) {
                 SCOPED_TRACE(std::to_string(site_c.lon) + " " + std::to_string(site_c.lat) + " r " +

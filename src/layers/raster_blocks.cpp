@@ -112,9 +112,21 @@ std::shared_ptr<const RasterBlock> RasterBlocks::cells(int bx, int by, BlockLoad
             return c;
         }
     }
-    std::shared_ptr<const RasterBlock> out;
-    load(i, bx, by, loader, &out, nullptr);
-    return out;
+    auto block = std::make_shared<RasterBlock>();
+    loader.load(bx, by, *block);  // may throw: nothing is published then
+    ++loads_;
+    std::shared_ptr<const RasterBlock> c;
+    {
+        // Another thread may have read the same block meanwhile: the first
+        // copy published stays (both hold the same cells).
+        std::lock_guard<std::mutex> lock(mutex_);
+        c = slots_[i].cells.lock();
+        if (c) return c;
+        c = block;
+        slots_[i].cells = c;
+    }
+    cell_cache().insert(c, c->bytes + sizeof(RasterBlock));
+    return c;
 }
 
 std::shared_ptr<const BlockSummary> RasterBlocks::summary(int bx, int by, BlockLoader& loader) {
@@ -126,56 +138,21 @@ std::shared_ptr<const BlockSummary> RasterBlocks::summary(int bx, int by, BlockL
             return m;
         }
     }
-    std::shared_ptr<const BlockSummary> out;
-    load(i, bx, by, loader, nullptr, &out);
-    return out;
-}
-
-void RasterBlocks::load(std::size_t index, int bx, int by, BlockLoader& loader,
-                        std::shared_ptr<const RasterBlock>* cells_out, std::shared_ptr<const BlockSummary>* summary_out) {
-    auto block = std::make_shared<RasterBlock>();
-    std::shared_ptr<BlockSummary> summary;
+    // Computed from the cells when first asked for (small buffers never ask):
+    // a summary is a function of the cells alone, so any copy will do.
+    const std::shared_ptr<const RasterBlock> c = cells(bx, by, loader);
+    auto computed = std::make_shared<BlockSummary>();
+    loader.summarise(bx, by, *c, *computed);
+    std::shared_ptr<const BlockSummary> m;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!slots_[index].summary.lock()) summary = std::make_shared<BlockSummary>();
+        m = slots_[i].summary.lock();
+        if (m) return m;
+        m = computed;
+        slots_[i].summary = m;
     }
-    loader.load(bx, by, *block, summary.get());  // may throw: nothing is published then
-    ++loads_;
-    std::shared_ptr<const RasterBlock> c;
-    std::shared_ptr<const BlockSummary> m;
-    bool new_cells = false, new_summary = false;
-    // Another thread may have loaded the same block meanwhile: the first copy
-    // published stays (both hold the same cells, and a summary is a function
-    // of the cells alone).
-    auto publish = [&](const std::shared_ptr<BlockSummary>& computed) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        Slot& slot = slots_[index];
-        if (!c) {
-            c = slot.cells.lock();
-            if (!c) {
-                c = block;
-                slot.cells = c;
-                new_cells = true;
-            }
-        }
-        m = slot.summary.lock();
-        if (!m && computed) {
-            m = computed;
-            slot.summary = m;
-            new_summary = true;
-        }
-    };
-    publish(summary);
-    if (!m) {
-        // The summary expired after it was looked up: compute it from the cells.
-        auto late = std::make_shared<BlockSummary>();
-        loader.summarise(bx, by, *c, *late);
-        publish(late);
-    }
-    if (new_cells) cell_cache().insert(c, c->bytes + sizeof(RasterBlock));
-    if (new_summary) summary_cache().insert(m, m->bytes());
-    if (cells_out) *cells_out = std::move(c);
-    if (summary_out) *summary_out = std::move(m);
+    summary_cache().insert(m, m->bytes());
+    return m;
 }
 
 }  // namespace sitescreen

@@ -4,10 +4,11 @@
 // - the cells of recently used blocks, read once with the block's natural
 //   layout (a GeoTIFF tile or strip) and kept in a process-wide cache bounded
 //   in bytes, so that neighbouring sites and all threads share one copy;
-// - for every block read, per-row segment summaries (valid count, sum, min,
-//   max; or class counts) over runs of kSegmentCells columns, so that the
-//   whole cells inside a buffer are added a segment at a time without
-//   touching the cells (a second cache, also bounded in bytes).
+// - for blocks a buffer covers whole segments of, per-row segment summaries
+//   (valid count, sum, min, max; or class counts) over runs of
+//   kSegmentCells columns, computed from the cells when first needed, so
+//   that the whole cells inside a buffer are added a segment at a time
+//   without touching the cells (a second cache, also bounded in bytes).
 //
 // Which cells go through a segment summary depends only on the buffer's
 // geometry, never on what happens to be cached: results are the same on any
@@ -45,12 +46,11 @@ struct BlockSummary {
     std::size_t bytes() const { return sizeof(*this) + stats.size() + counts.size() + classes.size() * sizeof(long long); }
 };
 
-// Reads one block and computes its summary (a reader's own GDAL handle).
+// Reads a block and summarises it, through a reader's own GDAL handle.
 class BlockLoader {
 public:
     virtual ~BlockLoader() = default;
-    // Fills `block`, and `summary` when asked (it is kept longer than cells).
-    virtual void load(int bx, int by, RasterBlock& block, BlockSummary* summary) = 0;
+    virtual void load(int bx, int by, RasterBlock& block) = 0;
     virtual void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) = 0;
 };
 
@@ -78,8 +78,6 @@ private:
         std::weak_ptr<const RasterBlock> cells;
         std::weak_ptr<const BlockSummary> summary;
     };
-    void load(std::size_t index, int bx, int by, BlockLoader& loader, std::shared_ptr<const RasterBlock>* cells_out,
-              std::shared_ptr<const BlockSummary>* summary_out);
 
     std::once_flag layout_once_;
     int blocks_x_ = 0, blocks_y_ = 0;

@@ -32,6 +32,9 @@ constexpr double kDeg = kPi / 180.0;
 // Above this many cells a buffer's sweep is limited to the raster's extent and
 // the area beyond it is taken from the buffer's ellipsoidal area instead.
 constexpr long long kMaxSweepCells = 200'000'000;
+// Buffers at least this many cells wide take whole segments from the blocks'
+// segment summaries (raster_blocks.h); narrower ones visit every cell.
+constexpr int kSummaryMinWidth = 8 * kSegmentCells;
 // Spacing of the areal-scale samples down a projected raster's window.
 constexpr double kScaleSampleSpacingM = 10'000;
 
@@ -430,7 +433,7 @@ struct RasterReader::Impl final : BlockLoader {
     }
 
     // BlockLoader: reads block (bx, by) through this reader's own handle.
-    void load(int bx, int by, RasterBlock& block, BlockSummary* summary) override {
+    void load(int bx, int by, RasterBlock& block) override {
         block.bytes = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
         block.cells.reset(new unsigned char[block.bytes]);
         const int x0 = bx * block_w, y0 = by * block_h;
@@ -444,7 +447,6 @@ struct RasterReader::Impl final : BlockLoader {
             throw SiteError(where(spec) + ": read failed (cells " + std::to_string(x0) + ".." +
                             std::to_string(x0 + vw - 1) + ", rows " + std::to_string(y0) + ".." +
                             std::to_string(y0 + vh - 1) + "): " + gdal_last_error());
-        if (summary) summarise(bx, by, block, *summary);
     }
 
     void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) override {
@@ -652,6 +654,9 @@ struct RasterReader::Impl final : BlockLoader {
         const CellTest<T> test = make_cell_test<T>(r.nodata);
         using Sum = SumOf<T>;
         const int width = r.width, height = r.height;
+        // Narrow buffers add their cells directly: summarising a block costs
+        // more than the few whole segments they would take from it.
+        const bool use_summaries = win.width >= kSummaryMinWidth;
         sweep.for_each_row([&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
                                const coverage::FullRun* runs, std::size_t n_runs) {
             const int y = win.y0 + row;
@@ -734,7 +739,7 @@ struct RasterReader::Impl final : BlockLoader {
                     const int k0 = (l0 + kSegmentCells - 1) / kSegmentCells;
                     int k1 = l1 / kSegmentCells;
                     if (l1 == vw && vw % kSegmentCells != 0) k1 = (vw + kSegmentCells - 1) / kSegmentCells;
-                    const BlockSummary* summary = k0 < k1 ? &block_summary(bx, by) : nullptr;
+                    const BlockSummary* summary = use_summaries && k0 < k1 ? &block_summary(bx, by) : nullptr;
                     if (summary && Categorical && !summary->has_classes) summary = nullptr;
                     if (!summary) {
                         add_cells(row_cells(bx), l0, l1);

@@ -16,12 +16,16 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
                                                const std::function<void(const LayerSpec&)>& progress, unsigned threads) {
     auto set = std::make_shared<LayerSet>();
     set->catalog_ = catalog;
-    // Checksums (whole files: a national raster takes seconds) on their own thread.
-    std::future<std::vector<std::string>> sums = std::async(std::launch::async, [&set] {
-        std::vector<std::string> out;
-        for (const LayerSpec& spec : set->catalog_.layers) out.push_back(dataset_sha256(spec.path));
-        return out;
-    });
+    // Checksums (whole files: a national raster takes seconds) on their own
+    // thread, alongside the loading and then the screening: first asked for
+    // by a writer (run.json at the end, reports at the start).
+    std::vector<std::string> paths;
+    for (const LayerSpec& spec : set->catalog_.layers) paths.push_back(spec.path);
+    std::shared_future<std::vector<std::string>> sums = std::async(std::launch::async, [paths] {
+                                                            std::vector<std::string> out;
+                                                            for (const auto& path : paths) out.push_back(dataset_sha256(path));
+                                                            return out;
+                                                        }).share();
     try {
         for (const LayerSpec& spec : set->catalog_.layers) {
             if (progress) progress(spec);
@@ -42,8 +46,13 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
         }
         throw;
     }
-    set->checksums_ = sums.get();
+    set->checksums_future_ = std::move(sums);
     return set;
+}
+
+const std::vector<std::string>& LayerSet::checksums() const {
+    std::call_once(checksums_once_, [this] { checksums_ = checksums_future_.get(); });
+    return checksums_;
 }
 
 const VectorLayer* LayerSet::vector_layer(const std::string& id) const {

@@ -1,7 +1,9 @@
 // The screening pipeline: open every layer once, then measure each site against all of them.
 #pragma once
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,7 +58,9 @@ public:
     const std::vector<std::optional<RasterInfo>>& rasters() const { return rasters_; }
     // Blocks shared by the threads' readers of each raster layer (null for vectors).
     const std::shared_ptr<RasterBlocks>& raster_blocks(std::size_t i) const { return raster_blocks_[i]; }
-    const std::vector<std::string>& checksums() const { return checksums_; }
+    // SHA-256 of each layer's files; waits for them on first call (throws
+    // InputError if a file could not be read).
+    const std::vector<std::string>& checksums() const;
     const VectorLayer* vector_layer(const std::string& id) const;
 
 private:
@@ -64,7 +68,9 @@ private:
     std::vector<std::shared_ptr<const VectorLayer>> vectors_;
     std::vector<std::optional<RasterInfo>> rasters_;
     std::vector<std::shared_ptr<RasterBlocks>> raster_blocks_;
-    std::vector<std::string> checksums_;
+    std::shared_future<std::vector<std::string>> checksums_future_;
+    mutable std::once_flag checksums_once_;
+    mutable std::vector<std::string> checksums_;
 };
 
 // Per-thread screening context (owns its raster readers).
