@@ -10,16 +10,6 @@
 #include "core/errors.h"
 #include "sitescreen/version.h"
 
-#if defined(SITESCREEN_WITH_JEMALLOC)
-// jemalloc keeps freed pages for 10 s as "dirty", then 10 s more as "muzzy"
-// (still counted in RSS): raster blocks freed by one thread and allocated by
-// another then added 300 MB to peak RSS (raster 10k x 50 km). Muzzy pages
-// are returned at once; a shorter dirty decay cost system time at 100k.
-extern "C" {
-const char* malloc_conf = "muzzy_decay_ms:0";
-}
-#endif
-
 int main(int argc, char** argv) {
     using namespace sitescreen;
 #if defined(__GLIBC__) && !defined(SITESCREEN_WITH_JEMALLOC)
