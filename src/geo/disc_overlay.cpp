@@ -51,8 +51,24 @@ void ring_disc_areas(const Ring& ring, const std::vector<double>& radii, std::ve
     areas.assign(radii.size(), 0.0);
     const std::size_t n = ring.size();
     if (n < 4) return;
-    for (std::size_t i = 0; i + 1 < n; ++i)
-        for (std::size_t k = 0; k < radii.size(); ++k) areas[k] += triangle_disc_area(ring[i], ring[i + 1], radii[k]);
+    // A disc no wider than the distance to the ring's box lies outside the
+    // ring: its area is 0 (the edge terms would cancel, at the cost of an
+    // atan2 each). Most rings near a wide buffer miss its smaller discs.
+    double x0 = ring[0].x(), x1 = x0, y0 = ring[0].y(), y1 = y0;
+    for (std::size_t i = 1; i < n; ++i) {
+        x0 = std::min(x0, ring[i].x());
+        x1 = std::max(x1, ring[i].x());
+        y0 = std::min(y0, ring[i].y());
+        y1 = std::max(y1, ring[i].y());
+    }
+    const double dx = std::max({0.0, x0, -x1}), dy = std::max({0.0, y0, -y1});
+    const double gap2 = dx * dx + dy * dy;
+    for (std::size_t k = 0; k < radii.size(); ++k) {
+        if (radii[k] * radii[k] <= gap2) continue;
+        double a = 0;
+        for (std::size_t i = 0; i + 1 < n; ++i) a += triangle_disc_area(ring[i], ring[i + 1], radii[k]);
+        areas[k] = a;
+    }
 }
 
 void add_polygon_disc_areas(const Polygon& polygon, const std::vector<double>& radii, std::vector<double>& totals) {
