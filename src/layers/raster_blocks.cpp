@@ -103,56 +103,52 @@ void RasterBlocks::set_layout(int blocks_x, int blocks_y) {
     });
 }
 
-std::shared_ptr<const RasterBlock> RasterBlocks::cells(int bx, int by, BlockLoader& loader) {
-    const std::size_t i = static_cast<std::size_t>(by) * blocks_x_ + bx;
+namespace {
+
+// The object a slot points to if it is still alive, else one made by `make`
+// (outside the lock: reading a block takes time) and published, unless
+// another thread published one meanwhile: the first stays (both are equal,
+// a block's cells and summary being functions of the file alone).
+template <typename T, typename Make>
+std::shared_ptr<const T> shared_once(std::mutex& mutex, std::weak_ptr<const T>& slot, ByteLru& lru, Make&& make) {
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (auto c = slots_[i].cells.lock()) {
-            cell_cache().touch(c.get());
-            return c;
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto p = slot.lock()) {
+            lru.touch(p.get());
+            return p;
         }
     }
-    auto block = std::make_shared<RasterBlock>();
-    loader.load(bx, by, *block);  // may throw: nothing is published then
-    ++loads_;
-    std::shared_ptr<const RasterBlock> c;
+    const std::shared_ptr<const T> made = make();  // may throw: nothing is published then
     {
-        // Another thread may have read the same block meanwhile: the first
-        // copy published stays (both hold the same cells).
-        std::lock_guard<std::mutex> lock(mutex_);
-        c = slots_[i].cells.lock();
-        if (c) return c;
-        c = block;
-        slots_[i].cells = c;
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto p = slot.lock()) return p;
+        slot = made;
     }
-    cell_cache().insert(c, c->bytes + sizeof(RasterBlock));
-    return c;
+    lru.insert(made, made->bytes());
+    return made;
+}
+
+}  // namespace
+
+std::shared_ptr<const RasterBlock> RasterBlocks::cells(int bx, int by, BlockLoader& loader) {
+    Slot& slot = slots_[static_cast<std::size_t>(by) * blocks_x_ + bx];
+    return shared_once(mutex_, slot.cells, cell_cache(), [&] {
+        auto block = std::make_shared<RasterBlock>();
+        loader.load(bx, by, *block);
+        ++loads_;
+        return std::shared_ptr<const RasterBlock>(std::move(block));
+    });
 }
 
 std::shared_ptr<const BlockSummary> RasterBlocks::summary(int bx, int by, BlockLoader& loader) {
-    const std::size_t i = static_cast<std::size_t>(by) * blocks_x_ + bx;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (auto m = slots_[i].summary.lock()) {
-            summary_cache().touch(m.get());
-            return m;
-        }
-    }
-    // Computed from the cells when first asked for (small buffers never ask):
-    // a summary is a function of the cells alone, so any copy will do.
-    const std::shared_ptr<const RasterBlock> c = cells(bx, by, loader);
-    auto computed = std::make_shared<BlockSummary>();
-    loader.summarise(bx, by, *c, *computed);
-    std::shared_ptr<const BlockSummary> m;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        m = slots_[i].summary.lock();
-        if (m) return m;
-        m = computed;
-        slots_[i].summary = m;
-    }
-    summary_cache().insert(m, m->bytes());
-    return m;
+    Slot& slot = slots_[static_cast<std::size_t>(by) * blocks_x_ + bx];
+    // Computed from the cells when first asked for (small buffers never ask).
+    return shared_once(mutex_, slot.summary, summary_cache(), [&] {
+        const std::shared_ptr<const RasterBlock> c = cells(bx, by, loader);
+        auto computed = std::make_shared<BlockSummary>();
+        loader.summarise(bx, by, *c, *computed);
+        return std::shared_ptr<const BlockSummary>(std::move(computed));
+    });
 }
 
 }  // namespace sitescreen

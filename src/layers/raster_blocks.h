@@ -33,7 +33,8 @@ constexpr std::size_t kMaxBlockClasses = 16;
 // meaningful and never read).
 struct RasterBlock {
     std::unique_ptr<unsigned char[]> cells;  // not zeroed: the read fills it
-    std::size_t bytes = 0;
+    std::size_t size = 0;                    // bytes of cells
+    std::size_t bytes() const { return sizeof(*this) + size; }
 };
 
 // Per-row segment summaries of one block.

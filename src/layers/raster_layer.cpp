@@ -434,8 +434,8 @@ struct RasterReader::Impl final : BlockLoader {
 
     // BlockLoader: reads block (bx, by) through this reader's own handle.
     void load(int bx, int by, RasterBlock& block) override {
-        block.bytes = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
-        block.cells.reset(new unsigned char[block.bytes]);
+        block.size = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
+        block.cells.reset(new unsigned char[block.size]);
         const int x0 = bx * block_w, y0 = by * block_h;
         const int vw = std::min(block_w, r.width - x0), vh = std::min(block_h, r.height - y0);
         CPLErrorReset();
@@ -486,24 +486,23 @@ struct RasterReader::Impl final : BlockLoader {
     bool in_grid(int bx, int by) const {
         return bx >= grid_bx0 && by >= grid_by0 && bx < grid_bx0 + grid_nx && by < grid_by0 + grid_ny;
     }
-    const RasterBlock& block_cells(int bx, int by) {
-        if (!in_grid(bx, by)) {
-            // Outside this site's window (not expected): keep it for the site anyway.
-            extra_cells.push_back(blocks->cells(bx, by, *this));
-            return *extra_cells.back();
+    // Block (bx, by) of this site: fetched once per site and kept until it ends.
+    template <typename T, typename Fetch>
+    const T& site_block(std::vector<std::shared_ptr<const T>>& grid, std::vector<std::shared_ptr<const T>>& extra,
+                        int bx, int by, Fetch&& fetch) {
+        if (!in_grid(bx, by)) {  // outside the site's window (not expected): kept all the same
+            extra.push_back(fetch());
+            return *extra.back();
         }
-        auto& p = grid_cells[static_cast<std::size_t>(by - grid_by0) * grid_nx + (bx - grid_bx0)];
-        if (!p) p = blocks->cells(bx, by, *this);
+        auto& p = grid[static_cast<std::size_t>(by - grid_by0) * grid_nx + (bx - grid_bx0)];
+        if (!p) p = fetch();
         return *p;
     }
+    const RasterBlock& block_cells(int bx, int by) {
+        return site_block(grid_cells, extra_cells, bx, by, [&] { return blocks->cells(bx, by, *this); });
+    }
     const BlockSummary& block_summary(int bx, int by) {
-        if (!in_grid(bx, by)) {
-            extra_summaries.push_back(blocks->summary(bx, by, *this));
-            return *extra_summaries.back();
-        }
-        auto& p = grid_summaries[static_cast<std::size_t>(by - grid_by0) * grid_nx + (bx - grid_bx0)];
-        if (!p) p = blocks->summary(bx, by, *this);
-        return *p;
+        return site_block(grid_summaries, extra_summaries, bx, by, [&] { return blocks->summary(bx, by, *this); });
     }
     std::vector<std::shared_ptr<const RasterBlock>> extra_cells;
     std::vector<std::shared_ptr<const BlockSummary>> extra_summaries;
