@@ -449,22 +449,27 @@ struct RasterReader::Impl final : BlockLoader {
                             std::to_string(y0 + vh - 1) + "): " + gdal_last_error());
     }
 
+    // Calls f(T{}) with T the C++ type of the cells in memory (read_type).
+    template <typename F>
+    decltype(auto) with_cell_type(F&& f) const {
+        switch (read_type) {
+            case GDT_Byte: return f(std::uint8_t{});
+            case GDT_UInt16: return f(std::uint16_t{});
+            case GDT_Int16: return f(std::int16_t{});
+            case GDT_UInt32: return f(std::uint32_t{});
+            case GDT_Int32: return f(std::int32_t{});
+            case GDT_Float32: return f(float{});
+            default: return f(double{});
+        }
+    }
+
     void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) override {
         const int vw = std::min(block_w, r.width - bx * block_w), vh = std::min(block_h, r.height - by * block_h);
-        auto go = [&](auto tag) {
+        with_cell_type([&](auto tag) {
             using T = decltype(tag);
             summarise_block<T>(reinterpret_cast<const T*>(block.cells.get()), block_w, vw, vh,
                                make_cell_test<T>(r.nodata), spec.categorical, summary);
-        };
-        switch (read_type) {
-            case GDT_Byte: return go(std::uint8_t{});
-            case GDT_UInt16: return go(std::uint16_t{});
-            case GDT_Int16: return go(std::int16_t{});
-            case GDT_UInt32: return go(std::uint32_t{});
-            case GDT_Int32: return go(std::int32_t{});
-            case GDT_Float32: return go(float{});
-            default: return go(double{});
-        }
+        });
     }
 
     // This site's blocks: the grid over raster window `w` (clamped), emptied.
@@ -787,15 +792,7 @@ struct RasterReader::Impl final : BlockLoader {
 
     template <bool Categorical>
     void accumulate_any(const coverage::Window& win, BufferSums& sums) {
-        switch (read_type) {
-            case GDT_Byte: return accumulate<std::uint8_t, Categorical>(win, sums);
-            case GDT_UInt16: return accumulate<std::uint16_t, Categorical>(win, sums);
-            case GDT_Int16: return accumulate<std::int16_t, Categorical>(win, sums);
-            case GDT_UInt32: return accumulate<std::uint32_t, Categorical>(win, sums);
-            case GDT_Int32: return accumulate<std::int32_t, Categorical>(win, sums);
-            case GDT_Float32: return accumulate<float, Categorical>(win, sums);
-            default: return accumulate<double, Categorical>(win, sums);
-        }
+        with_cell_type([&](auto tag) { accumulate<decltype(tag), Categorical>(win, sums); });
     }
 
     // The value of one raster cell as double; nullopt for nodata, NaN or outside.
@@ -804,21 +801,12 @@ struct RasterReader::Impl final : BlockLoader {
         const int bx = x / block_w, by = y / block_h;
         const std::size_t i = static_cast<std::size_t>(y - by * block_h) * block_w + (x - bx * block_w);
         const unsigned char* cells = block_cells(bx, by).cells.get();
-        auto get = [&](auto tag) -> std::optional<double> {
+        return with_cell_type([&](auto tag) -> std::optional<double> {
             using T = decltype(tag);
             const T v = reinterpret_cast<const T*>(cells)[i];
             if (!make_cell_test<T>(r.nodata).valid(v)) return std::nullopt;
             return static_cast<double>(v);
-        };
-        switch (read_type) {
-            case GDT_Byte: return get(std::uint8_t{});
-            case GDT_UInt16: return get(std::uint16_t{});
-            case GDT_Int16: return get(std::int16_t{});
-            case GDT_UInt32: return get(std::uint32_t{});
-            case GDT_Int32: return get(std::int32_t{});
-            case GDT_Float32: return get(float{});
-            default: return get(double{});
-        }
+        });
     }
 
     RasterMeasurement measure(const SiteGeometry& site) {
