@@ -2,6 +2,7 @@
 #include "layers/raster_blocks.h"
 
 #include <cstdlib>
+#include <iostream>
 #include <list>
 #include <string>
 #include <unordered_map>
@@ -14,7 +15,12 @@ std::size_t env_megabytes(const char* name, std::size_t fallback) {
     if (!v || !*v) return fallback;
     char* end = nullptr;
     const unsigned long long mb = std::strtoull(v, &end, 10);
-    if (end == v || *end != '\0') return fallback;
+    if (end == v || *end != '\0') {
+        // Read once (the caches are process-wide): say so rather than ignore it silently.
+        std::cerr << "sitescreen: " << name << "='" << v << "' is not a whole number of MB; using " << fallback
+                  << "\n";
+        return fallback;
+    }
     return static_cast<std::size_t>(mb);
 }
 
@@ -84,7 +90,10 @@ ByteLru& summary_cache() {
 
 }  // namespace
 
-std::size_t raster_cell_cache_bytes() { return env_megabytes("SITESCREEN_RASTER_CACHE_MB", 512) << 20; }
+std::size_t raster_cell_cache_bytes() {
+    static const std::size_t bytes = env_megabytes("SITESCREEN_RASTER_CACHE_MB", 512) << 20;
+    return bytes;
+}
 std::size_t raster_summary_cache_bytes() { return raster_cell_cache_bytes() / 2; }
 
 RasterBlocks::~RasterBlocks() {
