@@ -28,6 +28,7 @@
 #include "geo/coverage.h"
 #include "layers/raster_blocks.h"
 #include "layers/raster_layer.h"
+#include "support/fixtures.h"
 
 using namespace sitescreen;
 
@@ -687,33 +688,85 @@ TEST(RasterStats, SegmentSummariesEqualCellByCell) {
                         v = lc.type == GDT_Float32 ? std::nan("") : 9;  // scattered and a block of nodata
                 }
             }
-        VsiFile f(std::string("/vsimem/raster_tests/segments_") + lc.name + ".tif");
-        write_raster(f.path, g, [&](int x, int y) { return values[static_cast<std::size_t>(y) * g.width + x]; });
-        RasterReader reader(raster_spec(lc.name, f.path, lc.categorical));
-        for (const LonLat& site_c : centres) {
-            // 30 and 45 km buffers are wide enough (kSummaryMinWidth) to take segment summaries.
-            const SiteGeometry site = make_site_geometry(site_c, nullptr, {250, 4000, 15000, 30000, 45000});
-            const RasterMeasurement m = reader.measure(site);
-            for (std::size_t i = 0; i < site.radii_m.size(); ++i) {
-                SCOPED_TRACE(std::to_string(site_c.lon) + " " + std::to_string(site_c.lat) + " r " +
-                             std::to_string(site.radii_m[i]));
-                const CellByCell ref = cell_by_cell(g, values, site.buffers_ll[i], g.nodata);
-                const RasterBufferStats& b = m.buffers[i];
-                if (ref.total_m2 == 0) continue;
-                EXPECT_NEAR(b.valid_share, ref.valid_m2 / ref.total_m2, 1e-12);
-                if (ref.valid_m2 == 0) continue;
-                if (lc.categorical) {
-                    ASSERT_EQ(b.class_shares.size(), ref.class_m2.size());
-                    for (const auto& [cls, share] : b.class_shares)
-                        EXPECT_NEAR(share, ref.class_m2.at(cls) / ref.valid_m2, 1e-12) << "class " << cls;
-                } else {
-                    ASSERT_TRUE(b.mean && b.min && b.max);
-                    // Values up to 1000 with means near 0: 1e-11 of the range in rounding.
-                    EXPECT_NEAR(*b.mean, ref.value_m2 / ref.valid_m2, 1e-8);
-                    EXPECT_EQ(*b.min, ref.min);
-                    EXPECT_EQ(*b.max, ref.max);
+        // In memory, blocks are read through GDAL; from a file on disk, an
+        // uncompressed GeoTIFF's blocks are mapped (at any byte offset).
+        VsiFile mem(std::string("/vsimem/raster_tests/segments_") + lc.name + ".tif");
+        sitescreen::testing::TempDir dir;
+        for (const std::string& path : {mem.path, dir.file("segments.tif")}) {
+            SCOPED_TRACE(path);
+            write_raster(path, g, [&](int x, int y) { return values[static_cast<std::size_t>(y) * g.width + x]; });
+            auto blocks = std::make_shared<RasterBlocks>(true);
+            {
+                RasterReader reader(raster_spec(lc.name, path, lc.categorical), blocks);
+                for (const LonLat& site_c : centres) {
+                    // 30 and 45 km buffers are wide enough (kSummaryMinWidth) to take segment summaries.
+                    const SiteGeometry site = make_site_geometry(site_c, nullptr, {250, 4000, 15000, 30000, 45000});
+                    const RasterMeasurement m = reader.measure(site);
+                    for (std::size_t i = 0; i < site.radii_m.size(); ++i) {
+                        SCOPED_TRACE(std::to_string(site_c.lon) + " " + std::to_string(site_c.lat) + " r " +
+                                     std::to_string(site.radii_m[i]));
+                        const CellByCell ref = cell_by_cell(g, values, site.buffers_ll[i], g.nodata);
+                        const RasterBufferStats& b = m.buffers[i];
+                        if (ref.total_m2 == 0) continue;
+                        EXPECT_NEAR(b.valid_share, ref.valid_m2 / ref.total_m2, 1e-12);
+                        if (ref.valid_m2 == 0) continue;
+                        if (lc.categorical) {
+                            ASSERT_EQ(b.class_shares.size(), ref.class_m2.size());
+                            for (const auto& [cls, share] : b.class_shares)
+                                EXPECT_NEAR(share, ref.class_m2.at(cls) / ref.valid_m2, 1e-12) << "class " << cls;
+                        } else {
+                            ASSERT_TRUE(b.mean && b.min && b.max);
+                            // Values up to 1000 with means near 0: 1e-11 of the range in rounding.
+                            EXPECT_NEAR(*b.mean, ref.value_m2 / ref.valid_m2, 1e-8);
+                            EXPECT_EQ(*b.min, ref.min);
+                            EXPECT_EQ(*b.max, ref.max);
+                        }
+                    }
                 }
             }
+            EXPECT_GT(blocks->loads(), 0u);
+            // Mapped: every block of the file on disk, but for the type read as double.
+            const bool mappable = path != mem.path && lc.type != GDT_Int64;
+            EXPECT_EQ(blocks->mapped_loads(), mappable ? blocks->loads() : 0u);
+        }
+    }
+}
+
+// Blocks of GeoTIFFs whose bytes are not the cells as they are (compressed,
+// big-endian) are read, not mapped, and give the same figures.
+TEST(RasterStats, OnlyPlainGeoTiffBlocksAreMapped) {
+    const LonLat c{110.3, 30.2};
+    GridSpec g = grid_around(c, 0.3, 0.2);
+    g.type = GDT_Int16;
+    g.nodata = -1;
+    auto value = [](int x, int y) { return (x * 7 + y * 13) % 500 - ((x + y) % 31 == 0 ? 501 : 0); };
+    const SiteGeometry site = make_site_geometry(c, nullptr, {2000, 15000});
+    sitescreen::testing::TempDir dir;
+    std::optional<RasterMeasurement> plain;
+    const std::vector<std::pair<std::vector<std::string>, bool>> cases = {
+        {{"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128"}, true},
+        {{"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "COMPRESS=DEFLATE"}, false},
+        {{"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "ENDIANNESS=BIG"}, false},
+        {{"BLOCKYSIZE=16", "COMPRESS=LZW", "PREDICTOR=2"}, false},
+    };
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        g.creation_options = cases[k].first;
+        const std::string path = dir.file("case" + std::to_string(k) + ".tif");
+        write_raster(path, g, value);
+        auto blocks = std::make_shared<RasterBlocks>(true);
+        RasterReader reader(raster_spec("c", path), blocks);
+        const RasterMeasurement m = reader.measure(site);
+        EXPECT_GT(blocks->loads(), 0u) << k;
+        EXPECT_EQ(blocks->mapped_loads() > 0, cases[k].second) << k;
+        ASSERT_TRUE(m.buffers[1].mean) << k;
+        if (!plain) {
+            plain = m;
+            continue;
+        }
+        for (std::size_t i = 0; i < m.buffers.size(); ++i) {
+            EXPECT_EQ(*m.buffers[i].mean, *plain->buffers[i].mean) << k;
+            EXPECT_EQ(*m.buffers[i].min, *plain->buffers[i].min) << k;
+            EXPECT_EQ(m.buffers[i].valid_share, plain->buffers[i].valid_share) << k;
         }
     }
 }

@@ -1,7 +1,14 @@
 // Shared raster blocks and their segment summaries (see raster_blocks.h).
 #include "layers/raster_blocks.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <list>
 #include <string>
@@ -96,6 +103,43 @@ std::size_t raster_cell_cache_bytes() {
 }
 std::size_t raster_summary_cache_bytes() { return raster_cell_cache_bytes() / 2; }
 
+bool raster_mmap_enabled() {
+    static const bool on = [] {
+        const char* v = std::getenv("SITESCREEN_RASTER_MMAP");
+        return !(v && std::strcmp(v, "0") == 0);
+    }();
+    return on;
+}
+
+std::shared_ptr<const FileMapping> FileMapping::open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    void* p = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);  // the mapping keeps the file
+    if (p == MAP_FAILED) return nullptr;
+    std::shared_ptr<FileMapping> m(new FileMapping());
+    m->data_ = static_cast<const unsigned char*>(p);
+    m->size_ = static_cast<std::size_t>(st.st_size);
+    return m;
+}
+
+FileMapping::~FileMapping() {
+    if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
+}
+
+void FileMapping::release(const unsigned char* p, std::size_t n) const noexcept {
+    if (!p || n == 0) return;
+    static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
+    const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + n + page - 1) & ~(page - 1);
+    // Pages shared with a neighbouring block still in use are dropped too:
+    // its next read maps them again from the page cache (same bytes).
+    ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
 RasterBlocks::~RasterBlocks() {
     // Blocks of this raster still in the caches are of no use to anyone else.
     for (Slot& s : slots_) {
@@ -145,8 +189,16 @@ std::shared_ptr<const RasterBlock> RasterBlocks::cells(int bx, int by, BlockLoad
         auto block = std::make_shared<RasterBlock>();
         loader.load(bx, by, *block);
         ++loads_;
+        if (block->mapping) ++mapped_loads_;
         return std::shared_ptr<const RasterBlock>(std::move(block));
     });
+}
+
+std::shared_ptr<const FileMapping> RasterBlocks::file_mapping(const std::string& path) {
+    std::call_once(mapping_once_, [&] {
+        if (map_files_) mapping_ = FileMapping::open(path);
+    });
+    return mapping_;
 }
 
 std::shared_ptr<const BlockSummary> RasterBlocks::summary(int bx, int by, BlockLoader& loader) {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace sitescreen {
@@ -28,12 +29,47 @@ constexpr int kSegmentCells = 64;
 // (its cells are then visited one by one).
 constexpr std::size_t kMaxBlockClasses = 16;
 
+// A read-only map of a whole raster file, shared by the blocks that point
+// into it. An uncompressed GeoTIFF's tiles or strips are its cells as they
+// lie in the file: such blocks are not copied out of the page cache, only
+// mapped (docs/raster.md, "Blocks and segment sums").
+class FileMapping {
+public:
+    // The file mapped, or null when it cannot be (not a regular local file, an
+    // empty one, mmap refused).
+    static std::shared_ptr<const FileMapping> open(const std::string& path);
+    ~FileMapping();
+    FileMapping(const FileMapping&) = delete;
+    FileMapping& operator=(const FileMapping&) = delete;
+
+    const unsigned char* data() const { return data_; }
+    std::size_t size() const { return size_; }
+    // Unmaps the pages of [p, p + n) from this process (they stay in the page
+    // cache, and come back on the next read): a block leaving the cache no
+    // longer counts in the resident memory.
+    void release(const unsigned char* p, std::size_t n) const noexcept;
+
+private:
+    FileMapping() = default;
+    const unsigned char* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
 // Cells of one block in the reader's data type, row-major, block_w x block_h
 // (cells beyond the raster's edge in its last row or column of blocks are not
-// meaningful and never read).
+// meaningful and never read). Either read into memory of its own, or mapped
+// from the file; mapped cells need not be aligned for their type.
 struct RasterBlock {
-    std::unique_ptr<unsigned char[]> cells;  // not zeroed: the read fills it
-    std::size_t size = 0;                    // bytes of cells
+    const unsigned char* cells = nullptr;
+    std::size_t size = 0;                          // bytes of cells
+    std::unique_ptr<unsigned char[]> owned;        // read cells (not zeroed: the read fills them)
+    std::shared_ptr<const FileMapping> mapping;    // or the file they lie in
+    RasterBlock() = default;
+    RasterBlock(const RasterBlock&) = delete;
+    RasterBlock& operator=(const RasterBlock&) = delete;
+    ~RasterBlock() {
+        if (mapping) mapping->release(cells, size);
+    }
     std::size_t bytes() const { return sizeof(*this) + size; }
 };
 
@@ -55,11 +91,15 @@ public:
     virtual void summarise(int bx, int by, const RasterBlock& block, BlockSummary& summary) = 0;
 };
 
+// False when SITESCREEN_RASTER_MMAP is 0 (blocks are then always read).
+bool raster_mmap_enabled();
+
 // The blocks of one raster. Thread-safe; loads happen on the calling thread,
 // through its loader, outside any lock.
 class RasterBlocks {
 public:
-    RasterBlocks() = default;
+    // map_files: whether blocks may be mapped from the file (file_mapping()).
+    explicit RasterBlocks(bool map_files = raster_mmap_enabled()) : map_files_(map_files) {}
     ~RasterBlocks();
     RasterBlocks(const RasterBlocks&) = delete;
     RasterBlocks& operator=(const RasterBlocks&) = delete;
@@ -69,10 +109,15 @@ public:
     void set_layout(int blocks_x, int blocks_y);
 
     std::shared_ptr<const RasterBlock> cells(int bx, int by, BlockLoader& loader);
+    // The raster's file mapped once for all readers (null if it cannot be);
+    // readers that can use it call this (SITESCREEN_RASTER_MMAP=0: never mapped).
+    std::shared_ptr<const FileMapping> file_mapping(const std::string& path);
     std::shared_ptr<const BlockSummary> summary(int bx, int by, BlockLoader& loader);
 
     // Blocks read from the file so far (for tests and benchmarks).
     std::size_t loads() const { return loads_.load(); }
+    // Of which mapped from the file rather than read.
+    std::size_t mapped_loads() const { return mapped_loads_.load(); }
 
 private:
     struct Slot {
@@ -84,8 +129,12 @@ private:
     int blocks_x_ = 0, blocks_y_ = 0;
     std::mutex mutex_;
     std::vector<Slot> slots_;
-    std::atomic<std::size_t> loads_{0};
+    std::atomic<std::size_t> loads_{0}, mapped_loads_{0};
+    bool map_files_;
+    std::once_flag mapping_once_;
+    std::shared_ptr<const FileMapping> mapping_;
 };
+
 
 // Budgets of the two process-wide caches, in bytes: SITESCREEN_RASTER_CACHE_MB
 // (default 512) for cells, half of it for summaries.

@@ -14,6 +14,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -122,6 +125,25 @@ OpenedRaster open_raster(const LayerSpec& spec) {
 double lon_period(OGRSpatialReferenceH srs) {
     const double rad_per_unit = OSRGetAngularUnits(srs, nullptr);
     return rad_per_unit > 0 ? 2 * kPi / rad_per_unit : 360.0;
+}
+
+// One cell as it lies in a block: mapped GeoTIFF blocks start wherever the
+// file puts them, so cells are loaded byte-wise (an ordinary load on x86;
+// loops over them still vectorise).
+template <typename T>
+struct Cell {
+    unsigned char bytes[sizeof(T)];
+    operator T() const noexcept {
+        T v;
+        std::memcpy(&v, bytes, sizeof v);
+        return v;
+    }
+};
+static_assert(sizeof(Cell<double>) == sizeof(double) && alignof(Cell<double>) == 1);
+
+template <typename T>
+const Cell<T>* cells_of(const RasterBlock& b) {
+    return reinterpret_cast<const Cell<T>*>(b.cells);
 }
 
 // Validity of one cell value: nodata (exact match) and NaN are invalid.
@@ -233,7 +255,7 @@ struct SegmentStats {
 
 // A block's segment summaries from its cells (vw x vh of them are in the raster).
 template <typename T>
-void summarise_block(const T* cells, int bw, int vw, int vh, const CellTest<T>& test, bool categorical,
+void summarise_block(const Cell<T>* cells, int bw, int vw, int vh, const CellTest<T>& test, bool categorical,
                      BlockSummary& s) {
     s.segments = (vw + kSegmentCells - 1) / kSegmentCells;
     const std::size_t n_seg = static_cast<std::size_t>(vh) * s.segments;
@@ -241,7 +263,7 @@ void summarise_block(const T* cells, int bw, int vw, int vh, const CellTest<T>& 
         s.stats.assign(n_seg * sizeof(SegmentStats<T>), 0);
         auto* out = reinterpret_cast<SegmentStats<T>*>(s.stats.data());
         for (int y = 0; y < vh; ++y) {
-            const T* row = cells + static_cast<std::size_t>(y) * bw;
+            const Cell<T>* row = cells + static_cast<std::size_t>(y) * bw;
             for (int k = 0; k < s.segments; ++k) {
                 const int a = k * kSegmentCells, b = std::min(vw, a + kSegmentCells);
                 SumOf<T> sum = 0;
@@ -264,7 +286,7 @@ void summarise_block(const T* cells, int bw, int vw, int vh, const CellTest<T>& 
     std::vector<long long>& cls = s.classes;
     cls.clear();
     for (int y = 0; y < vh; ++y) {
-        const T* row = cells + static_cast<std::size_t>(y) * bw;
+        const Cell<T>* row = cells + static_cast<std::size_t>(y) * bw;
         T last{};
         bool have_last = false;
         for (int c = 0; c < vw; ++c) {
@@ -289,7 +311,7 @@ void summarise_block(const T* cells, int bw, int vw, int vh, const CellTest<T>& 
     s.counts.assign(n_seg * nk, 0);
     if (nk == 0) return;
     for (int y = 0; y < vh; ++y) {
-        const T* row = cells + static_cast<std::size_t>(y) * bw;
+        const Cell<T>* row = cells + static_cast<std::size_t>(y) * bw;
         std::size_t j = 0;
         for (int k = 0; k < s.segments; ++k) {
             unsigned char* count = &s.counts[(static_cast<std::size_t>(y) * s.segments + k) * nk];
@@ -362,6 +384,7 @@ struct RasterReader::Impl final : BlockLoader {
     std::shared_ptr<RasterBlocks> blocks;
     int block_w = 256, block_h = 256, blocks_x = 0, blocks_y = 0;
     bool natural_blocks = false;
+    std::shared_ptr<const FileMapping> mapping;  // uncompressed GeoTIFF: blocks are mapped, not read
 
     // Per-reader buffers, reused from site to site.
     std::vector<double> tx, ty;
@@ -430,18 +453,64 @@ struct RasterReader::Impl final : BlockLoader {
         blocks_x = (r.width + block_w - 1) / block_w;
         blocks_y = (r.height + block_h - 1) / block_h;
         blocks->set_layout(blocks_x, blocks_y);
+        if (natural_blocks && cells_lie_in_file()) {
+            mapping = blocks->file_mapping(spec.path);
+            // The cells' bytes are used as they are: the file's byte order must be ours.
+            const bool little_host = [] {
+                const std::uint16_t one = 1;
+                unsigned char b;
+                std::memcpy(&b, &one, 1);
+                return b == 1;
+            }();
+            if (mapping && cell_bytes > 1 &&
+                (mapping->size() < 2 || mapping->data()[0] != (little_host ? 'I' : 'M') ||
+                 mapping->data()[1] != mapping->data()[0]))
+                mapping.reset();
+        }
+    }
+
+    // An uncompressed GeoTIFF of whole-byte cells, one band per block: each
+    // block's bytes in the file are its cells, row-major.
+    bool cells_lie_in_file() const {
+        GDALDriverH driver = GDALGetDatasetDriver(r.ds.get());
+        if (!driver || std::strcmp(GDALGetDriverShortName(driver), "GTiff") != 0) return false;
+        if (GDALGetMetadataItem(r.ds.get(), "COMPRESSION", "IMAGE_STRUCTURE")) return false;
+        if (GDALGetMetadataItem(r.band, "NBITS", "IMAGE_STRUCTURE")) return false;
+        const char* interleave = GDALGetMetadataItem(r.ds.get(), "INTERLEAVE", "IMAGE_STRUCTURE");
+        return r.band_count == 1 || (interleave && EQUAL(interleave, "BAND"));
+    }
+
+    // Block (bx, by)'s place in the mapped file, if it has one there (a sparse
+    // block has none).
+    bool map_block(int bx, int by, int vw, int vh, RasterBlock& block) const {
+        char key[64];
+        std::snprintf(key, sizeof key, "BLOCK_OFFSET_%d_%d", bx, by);
+        const char* off = GDALGetMetadataItem(r.band, key, "TIFF");
+        std::snprintf(key, sizeof key, "BLOCK_SIZE_%d_%d", bx, by);
+        const char* len = GDALGetMetadataItem(r.band, key, "TIFF");
+        if (!off || !len) return false;
+        const unsigned long long offset = std::strtoull(off, nullptr, 10), size = std::strtoull(len, nullptr, 10);
+        // The bytes the readers use: vh rows of block_w cells, the last row vw long.
+        const std::size_t need = (static_cast<std::size_t>(vh - 1) * block_w + vw) * cell_bytes;
+        if (offset == 0 || size < need || offset > mapping->size() || mapping->size() - offset < need) return false;
+        block.cells = mapping->data() + offset;
+        block.size = need;
+        block.mapping = mapping;
+        return true;
     }
 
     // BlockLoader: reads block (bx, by) through this reader's own handle.
     void load(int bx, int by, RasterBlock& block) override {
-        block.size = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
-        block.cells.reset(new unsigned char[block.size]);
         const int x0 = bx * block_w, y0 = by * block_h;
         const int vw = std::min(block_w, r.width - x0), vh = std::min(block_h, r.height - y0);
+        if (mapping && map_block(bx, by, vw, vh, block)) return;
+        block.size = static_cast<std::size_t>(block_w) * block_h * cell_bytes;
+        block.owned.reset(new unsigned char[block.size]);
+        block.cells = block.owned.get();
         CPLErrorReset();
         const CPLErr err = natural_blocks
-                               ? GDALReadBlock(r.band, bx, by, block.cells.get())
-                               : GDALRasterIO(r.band, GF_Read, x0, y0, vw, vh, block.cells.get(), vw, vh, read_type,
+                               ? GDALReadBlock(r.band, bx, by, block.owned.get())
+                               : GDALRasterIO(r.band, GF_Read, x0, y0, vw, vh, block.owned.get(), vw, vh, read_type,
                                               static_cast<int>(cell_bytes), static_cast<int>(cell_bytes) * block_w);
         if (err != CE_None)
             throw SiteError(where(spec) + ": read failed (cells " + std::to_string(x0) + ".." +
@@ -467,7 +536,7 @@ struct RasterReader::Impl final : BlockLoader {
         const int vw = std::min(block_w, r.width - bx * block_w), vh = std::min(block_h, r.height - by * block_h);
         with_cell_type([&](auto tag) {
             using T = decltype(tag);
-            summarise_block<T>(reinterpret_cast<const T*>(block.cells.get()), block_w, vw, vh,
+            summarise_block<T>(cells_of<T>(block), block_w, vw, vh,
                                make_cell_test<T>(r.nodata), spec.categorical, summary);
         });
     }
@@ -670,12 +739,12 @@ struct RasterReader::Impl final : BlockLoader {
             const std::size_t row_offset = static_cast<std::size_t>(y - by * block_h) * block_w;
             // Cells of block column bx in this row.
             auto row_cells = [&](int bx) {
-                return reinterpret_cast<const T*>(block_cells(bx, by).cells.get()) + row_offset;
+                return cells_of<T>(block_cells(bx, by)) + row_offset;
             };
             double all = 0, valid = 0, value = 0, touched = 0;
             double mn = sums.min, mx = sums.max;
             int cur_bx = -1;
-            const T* cur = nullptr;
+            const Cell<T>* cur = nullptr;
             for (std::size_t i = 0; i < n_cells; ++i) {
                 const int x = win.x0 + bcells[i].col;
                 const double f = bcells[i].frac;
@@ -703,13 +772,13 @@ struct RasterReader::Impl final : BlockLoader {
             Sum row_sum = 0;
             long long row_valid = 0;
             T row_min = std::numeric_limits<T>::max(), row_max = std::numeric_limits<T>::lowest();
-            auto add_cells = [&](const T* cells, int a, int b) {  // cells [a, b) of one block row
+            auto add_cells = [&](const Cell<T>* cells, int a, int b) {  // cells [a, b) of one block row
                 if constexpr (Categorical) {
                     // Classes come in runs: count equal neighbours, add once per run.
                     for (int c = a; c < b;) {
                         const T v = cells[c];
                         int e = c + 1;
-                        while (e < b && cells[e] == v) ++e;
+                        while (e < b && T(cells[e]) == v) ++e;
                         if (test.valid(v)) {
                             row_valid += e - c;
                             classes.add(class_of(v), (e - c) * cell_m2);
@@ -800,10 +869,10 @@ struct RasterReader::Impl final : BlockLoader {
         if (x < 0 || y < 0 || x >= r.width || y >= r.height) return std::nullopt;
         const int bx = x / block_w, by = y / block_h;
         const std::size_t i = static_cast<std::size_t>(y - by * block_h) * block_w + (x - bx * block_w);
-        const unsigned char* cells = block_cells(bx, by).cells.get();
+        const RasterBlock& block = block_cells(bx, by);
         return with_cell_type([&](auto tag) -> std::optional<double> {
             using T = decltype(tag);
-            const T v = reinterpret_cast<const T*>(cells)[i];
+            const T v = cells_of<T>(block)[i];
             if (!make_cell_test<T>(r.nodata).valid(v)) return std::nullopt;
             return static_cast<double>(v);
         });
