@@ -538,16 +538,22 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
 }
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
-    Portfolio portfolio;
-    portfolio.add(assess_site(make_site("p1", {100.0, 31.0})));
-    portfolio.add(assess_site(make_site("p2", offset(world().c, 2.5, 0))));
-    portfolio.add(assess_site(make_site("p3", world().b)));
+    // Fed with the results, or (as the pipeline does) with their sites.jsonl records.
+    Portfolio portfolio, from_records;
+    std::vector<SiteResult> results = {assess_site(make_site("p1", {100.0, 31.0})),
+                                       assess_site(make_site("p2", offset(world().c, 2.5, 0))),
+                                       assess_site(make_site("p3", world().b))};
     Site bad = make_site("p4", {0, 0});
     bad.error = "bad row";
     SiteResult err;
     err.site = bad;
-    portfolio.add(err);
+    results.push_back(err);
+    for (const SiteResult& r : results) {
+        portfolio.add(r);
+        from_records.add_record(site_record(r, ScreenOptions{}));
+    }
     const Json s = portfolio.summary();
+    EXPECT_EQ(from_records.summary(), s);
     EXPECT_EQ(s["sites"], 4);
     EXPECT_EQ(s["assessed"], 3);
     EXPECT_EQ(s["errors"], 1);

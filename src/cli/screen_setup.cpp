@@ -33,7 +33,9 @@ class PortfolioWriter : public OutputWriter {
 public:
     explicit PortfolioWriter(Portfolio& p) : portfolio_(p) {}
     void begin(const RunContext&) override {}
-    void write(const SiteResult& r, const Json&) override { portfolio_.add(r); }
+    // The record has all it needs: the pipeline can free each site's findings early.
+    bool uses_result() const override { return false; }
+    void write(const SiteResult&, const Json& record) override { portfolio_.add_record(record); }
     void finish(const Json&) override {}
     void abort() noexcept override {}
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 
 #include "io/atomic_file.h"
 
@@ -28,8 +29,11 @@ public:
         }
     }
     bool uses_result() const override { return false; }
-    void write(const SiteResult&, const Json& record) override {
-        *out_ << to_json_line(record) << '\n';
+    bool renders() const override { return true; }
+    std::string render(const Json& record) const override { return to_json_line(record) + '\n'; }
+    void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
+    void write_site(const SiteResult&, const Json&, const std::string& line) override {
+        *out_ << line;
         if (stream_) out_->flush();  // a pipe reader sees each site as it is done
     }
     void finish(const Json&) override {
@@ -97,8 +101,12 @@ public:
     }
 
     bool uses_result() const override { return false; }
-    void write(const SiteResult&, const Json& rec) override {
-        std::ostream& o = file_->stream();
+    bool renders() const override { return true; }
+    void write(const SiteResult& r, const Json& rec) override { write_site(r, rec, render(rec)); }
+    void write_site(const SiteResult&, const Json&, const std::string& row) override { file_->stream() << row; }
+    // One row, from the record alone (on the screening threads).
+    std::string render(const Json& rec) const override {
+        std::ostringstream o;
         o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
           << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
         const Json& layers = rec["layers"];
@@ -133,6 +141,7 @@ public:
         const Json& alt = rec["alternative"];
         o << ',' << (alt.is_object() && alt.value("found", false) ? csv_value(alt["distance_m"]) : "");
         o << "\r\n";
+        return o.str();
     }
     void finish(const Json&) override { file_->commit(); }
     void abort() noexcept override {

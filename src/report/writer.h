@@ -28,6 +28,19 @@ public:
     virtual void begin(const RunContext& ctx) = 0;
     // `record` is the site's sites.jsonl object (site_record()).
     virtual void write(const SiteResult& result, const Json& record) = 0;
+    // Text of one site that a writer can build ahead, on the screening
+    // threads, from the record alone (thread-safe; "" for writers that build
+    // nothing ahead). The pipeline hands it back to write_site().
+    virtual std::string render(const Json& record) const {
+        (void)record;
+        return {};
+    }
+    virtual bool renders() const { return false; }
+    // What the pipeline calls, in input order: `rendered` is render(record).
+    virtual void write_site(const SiteResult& result, const Json& record, const std::string& rendered) {
+        (void)rendered;
+        write(result, record);
+    }
     // False for writers that use `record` alone: the pipeline then frees each
     // site's findings and geometry as soon as its record is built.
     virtual bool uses_result() const { return true; }

@@ -1406,31 +1406,49 @@ int level_rank(const std::string& s) {
 }  // namespace
 
 void Portfolio::add(const SiteResult& r) {
+    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict, r.locate, r.alternative);
+}
+
+void Portfolio::add_record(const Json& rec) {
+    static const Json none;
+    auto field = [&](const char* key) -> const Json& {
+        const auto it = rec.find(key);
+        return it == rec.end() ? none : *it;
+    };
+    const Json& id = field("id");
+    const Json& type = field("type");
+    add_fields(field("status") == "error", id.is_string() ? id.get<std::string>() : std::string(),
+               type.is_string() ? type.get<std::string>() : std::string(), field("verdict"), field("locate"),
+               field("alternative"));
+}
+
+void Portfolio::add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
+                           const Json& locate, const Json& alternative) {
     ++total_;
-    if (r.site.error) {
+    if (error) {
         ++errors_;
         return;
     }
-    if (!r.verdict.is_object() || !r.verdict.contains("level")) return;
+    if (!verdict.is_object() || !verdict.contains("level")) return;
     ++assessed_;
-    const std::string level = r.verdict["level"].get<std::string>();
+    const std::string level = verdict["level"].get<std::string>();
     ++by_level_[level];
-    ++by_type_[r.site.type.empty() ? std::string("(none)") : r.site.type][level];
+    ++by_type_[type.empty() ? std::string("(none)") : type][level];
     const int rank = level_rank(level);  // -1 for not_covered: outside the worst-of roll-up
     if (rank > worst_) {
         worst_ = rank;
         worst_sites_.clear();
     }
-    if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(r.site.id);
-    if (r.locate.is_object()) {
-        const Json& met = r.locate["l4"]["criteria_met"];
+    if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(id);
+    if (locate.is_object()) {
+        const Json& met = locate["l4"]["criteria_met"];
         for (const auto& c : met) ++by_criterion_[c.get<std::string>()];
     }
-    if (r.alternative.is_object()) {
+    if (alternative.is_object()) {
         ++searched_;
-        if (r.alternative.value("found", false)) {
+        if (alternative.value("found", false)) {
             ++found_;
-            alternative_distances_m_.push_back(r.alternative["distance_m"].get<double>());
+            alternative_distances_m_.push_back(alternative["distance_m"].get<double>());
         }
     }
 }

@@ -48,6 +48,8 @@ private:
 class Portfolio {
 public:
     void add(const SiteResult& r);
+    // The same from the site's sites.jsonl record (site_record()).
+    void add_record(const Json& record);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "by_criterion",
     //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"}}
     Json summary() const;
@@ -61,6 +63,8 @@ private:
     std::vector<double> alternative_distances_m_;
     int worst_ = -1;                                    // index into the level order
     std::vector<std::string> worst_sites_;              // ids of the sites at the worst level (first 20)
+    void add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
+                    const Json& locate, const Json& alternative);
 };
 
 }  // namespace sitescreen

@@ -76,6 +76,12 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     std::vector<Site> batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
+    // Text the writers build ahead on the screening threads: [site * writers + w].
+    std::vector<std::string> rendered, writing_rendered;
+    std::vector<std::size_t> renderers;
+    for (std::size_t w = 0; w < writers.size(); ++w)
+        if (writers[w]->renders()) renderers.push_back(w);
+    const std::size_t n_writers = writers.size();
     std::vector<std::size_t> order;
     // The previous batch is written on its own thread while this one is
     // screened; batches are written one after the other, in input order.
@@ -94,8 +100,13 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             } else {
                 ++stats.ok;
             }
-            for (OutputWriter* w : writers) w->write(r, writing_records[i]);
+            for (std::size_t w = 0; w < n_writers; ++w)
+                writers[w]->write_site(r, writing_records[i], writing_rendered[i * n_writers + w]);
         }
+        // Freed here, alongside the next batch's screening, not before it.
+        writing.clear();
+        writing_records.clear();
+        writing_rendered.clear();
         if (config.progress) config.progress(stats.total);
     };
     bool done = false;
@@ -120,6 +131,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         if (batch.empty()) break;
         results.assign(batch.size(), SiteResult{});
         records.assign(batch.size(), Json());
+        rendered.assign(batch.size() * n_writers, std::string());
         std::exception_ptr record_error;
         std::mutex record_error_mutex;
         // Spatially coherent processing order: neighbouring sites share raster blocks.
@@ -160,9 +172,11 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     r.site.error = site.where + ": cannot be screened: " + e.what();
                     results[i] = std::move(r);
                 }
-                // The output record, built here on all threads; written in order later.
+                // The output record and the writers' text, built here on all
+                // threads; written in order later.
                 try {
                     records[i] = site_record(results[i], options);
+                    for (const std::size_t w : renderers) rendered[i * n_writers + w] = writers[w]->render(records[i]);
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(record_error_mutex);
                     if (!record_error) record_error = std::current_exception();
@@ -186,6 +200,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         if (record_error) std::rethrow_exception(record_error);
         writing.swap(results);
         writing_records.swap(records);
+        writing_rendered.swap(rendered);
         pending = std::async(std::launch::async, write_batch);
     }
     if (pending.valid()) pending.get();
