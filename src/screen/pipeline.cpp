@@ -175,7 +175,9 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 // The output record and the writers' text, built here on all
                 // threads; written in order later.
                 try {
-                    records[i] = site_record(results[i], options);
+                    // Without a writer for the results, the assessment moves into the record.
+                    records[i] = keep_results ? site_record(results[i], options)
+                                              : site_record(std::move(results[i]), options);
                     for (const std::size_t w : renderers) rendered[i * n_writers + w] = writers[w]->render(records[i]);
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(record_error_mutex);

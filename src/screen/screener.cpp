@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <type_traits>
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
@@ -256,7 +257,13 @@ Json raster_entry(const LayerOutcome& o) {
 
 }  // namespace
 
-Json site_record(const SiteResult& r, const ScreenOptions& options) {
+namespace {
+
+// The record of r: with a SiteResult (not const), the assessment's JSON is
+// moved out of it rather than copied.
+template <typename Result>
+Json make_site_record(Result& r, const ScreenOptions& options) {
+    constexpr bool take = !std::is_const_v<Result>;
     const Site& s = r.site;
     Json j = Json::object();
     j["id"] = s.id;
@@ -275,12 +282,23 @@ Json site_record(const SiteResult& r, const ScreenOptions& options) {
         else if (o.raster) layers.push_back(raster_entry(o));
     }
     j["layers"] = std::move(layers);
-    j["locate"] = r.locate.is_null() ? Json(nullptr) : r.locate;
-    j["evaluate"] = r.evaluate.is_null() ? Json(nullptr) : r.evaluate;
-    j["verdict"] = r.verdict.is_null() ? Json(nullptr) : r.verdict;
-    j["mitigation"] = r.mitigation.is_null() ? Json(nullptr) : r.mitigation;
-    j["alternative"] = r.alternative.is_null() ? Json(nullptr) : r.alternative;
+    auto add = [&](const char* key, auto& value) {
+        if (value.is_null()) j[key] = nullptr;
+        else if constexpr (take) j[key] = std::move(value);
+        else j[key] = value;
+    };
+    add("locate", r.locate);
+    add("evaluate", r.evaluate);
+    add("verdict", r.verdict);
+    add("mitigation", r.mitigation);
+    add("alternative", r.alternative);
     return j;
 }
+
+}  // namespace
+
+Json site_record(const SiteResult& r, const ScreenOptions& options) { return make_site_record(r, options); }
+
+Json site_record(SiteResult&& r, const ScreenOptions& options) { return make_site_record(r, options); }
 
 }  // namespace sitescreen

@@ -105,5 +105,7 @@ private:
 
 // The JSON record of a site (one line of sites.jsonl; docs/output.md).
 Json site_record(const SiteResult& r, const ScreenOptions& options);
+// The same, taking the assessment's JSON from r (left null) rather than copying it.
+Json site_record(SiteResult&& r, const ScreenOptions& options);
 
 }  // namespace sitescreen
