@@ -83,8 +83,11 @@ std::function<int()> add_layers_command(CLI::App& app) {
                                                  l.id, i.width, i.height, i.data_type, i.crs_name, i.west, i.south,
                                                  i.east, i.north);
                 }
-                const std::string sha = dataset_sha256(l.path);
+                const DatasetChecksum sum = dataset_checksum(l.path);
+                const std::string& sha = sum.sha256;
                 j["sha256"] = sha;
+                j["sha256_from"] = sha.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(sum.from_cache ? "cache" : "computed");
                 j["licence"] = l.provenance.licence;
                 j["demo"] = l.provenance.demo;
                 j["status"] = "ok";

@@ -132,6 +132,9 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
         j["date"] = l.provenance.date;
         j["url"] = l.provenance.url;
         j["sha256"] = ls.checksums()[i];
+        // Where the digest came from: read now, or reused because no file changed (docs/layers.md).
+        j["sha256_from"] = ls.checksums()[i].empty() ? Json(nullptr)
+                                                     : Json(ls.checksum_from_cache()[i] ? "cache" : "computed");
         if (const auto& v = ls.vectors()[i]) {
             j["feature_count"] = v->info().feature_count;
             j["crs"] = v->info().crs_name;

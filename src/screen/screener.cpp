@@ -22,11 +22,12 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
     // by a writer (run.json at the end, reports at the start).
     std::vector<std::string> paths;
     for (const LayerSpec& spec : set->catalog_.layers) paths.push_back(spec.path);
-    std::shared_future<std::vector<std::string>> sums = std::async(std::launch::async, [paths] {
-                                                            std::vector<std::string> out;
-                                                            for (const auto& path : paths) out.push_back(dataset_sha256(path));
-                                                            return out;
-                                                        }).share();
+    std::shared_future<std::vector<DatasetChecksum>> sums =
+        std::async(std::launch::async, [paths] {
+            std::vector<DatasetChecksum> out;
+            for (const auto& path : paths) out.push_back(dataset_checksum(path));
+            return out;
+        }).share();
     try {
         for (const LayerSpec& spec : set->catalog_.layers) {
             if (progress) progress(spec);
@@ -51,9 +52,27 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
     return set;
 }
 
+void LayerSet::resolve_checksums() const {
+    std::call_once(checksums_once_, [this] {
+        std::vector<std::string> sums;
+        std::vector<bool> cached;
+        for (const DatasetChecksum& c : checksums_future_.get()) {
+            sums.push_back(c.sha256);
+            cached.push_back(c.from_cache);
+        }
+        checksums_ = std::move(sums);
+        checksum_from_cache_ = std::move(cached);
+    });
+}
+
 const std::vector<std::string>& LayerSet::checksums() const {
-    std::call_once(checksums_once_, [this] { checksums_ = checksums_future_.get(); });
+    resolve_checksums();
     return checksums_;
+}
+
+const std::vector<bool>& LayerSet::checksum_from_cache() const {
+    resolve_checksums();
+    return checksum_from_cache_;
 }
 
 const VectorLayer* LayerSet::vector_layer(const std::string& id) const {

@@ -10,6 +10,7 @@
 
 #include "core/site.h"
 #include "geo/site_geometry.h"
+#include "io/checksum.h"
 #include "layers/catalog.h"
 #include "layers/raster_layer.h"
 #include "layers/vector_layer.h"
@@ -61,6 +62,9 @@ public:
     // SHA-256 of each layer's files; waits for them on first call (throws
     // InputError if a file could not be read).
     const std::vector<std::string>& checksums() const;
+    // Whether each of checksums() was reused from the checksum cache rather
+    // than read now (io/checksum.h); waits and throws as checksums().
+    const std::vector<bool>& checksum_from_cache() const;
     const VectorLayer* vector_layer(const std::string& id) const;
 
 private:
@@ -68,9 +72,11 @@ private:
     std::vector<std::shared_ptr<const VectorLayer>> vectors_;
     std::vector<std::optional<RasterInfo>> rasters_;
     std::vector<std::shared_ptr<RasterBlocks>> raster_blocks_;
-    std::shared_future<std::vector<std::string>> checksums_future_;
+    std::shared_future<std::vector<DatasetChecksum>> checksums_future_;
     mutable std::once_flag checksums_once_;
     mutable std::vector<std::string> checksums_;
+    mutable std::vector<bool> checksum_from_cache_;
+    void resolve_checksums() const;
 };
 
 // Per-thread screening context (owns its raster readers).
