@@ -130,14 +130,17 @@ FileMapping::~FileMapping() {
     if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
 }
 
-void FileMapping::release(const unsigned char* p, std::size_t n) const noexcept {
-    if (!p || n == 0) return;
-    static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
-    const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + n + page - 1) & ~(page - 1);
-    // Pages shared with a neighbouring block still in use are dropped too:
-    // its next read maps them again from the page cache (same bytes).
-    ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+void FileMapping::release(std::size_t n) const noexcept {
+    const std::size_t left = left_.fetch_add(n) + n;
+    if (left < kReleaseBatchBytes) return;
+    // One thread releases; the others carry on counting from zero.
+    std::size_t expected = left;
+    while (expected >= kReleaseBatchBytes && !left_.compare_exchange_weak(expected, 0)) {
+    }
+    if (expected < kReleaseBatchBytes) return;
+    // A read-only shared mapping of a file: the bytes come back from the page
+    // cache (or the file) on the next read, unchanged.
+    ::madvise(const_cast<unsigned char*>(data_), size_, MADV_DONTNEED);
 }
 
 RasterBlocks::~RasterBlocks() {

@@ -44,15 +44,21 @@ public:
 
     const unsigned char* data() const { return data_; }
     std::size_t size() const { return size_; }
-    // Unmaps the pages of [p, p + n) from this process (they stay in the page
-    // cache, and come back on the next read): a block leaving the cache no
-    // longer counts in the resident memory.
-    void release(const unsigned char* p, std::size_t n) const noexcept;
+    // A block of n bytes left the cache. Once kReleaseBatchBytes of blocks
+    // have left, the whole file's pages are unmapped from this process (they
+    // stay in the page cache; blocks in use map theirs again on their next
+    // read), so that mapped blocks count in the resident memory about as
+    // much as read ones. One call for many blocks: each call interrupts every
+    // thread of the process to flush its TLB, which per block cost a third
+    // of the CPU on two threads.
+    void release(std::size_t n) const noexcept;
+    static constexpr std::size_t kReleaseBatchBytes = std::size_t{128} << 20;
 
 private:
     FileMapping() = default;
     const unsigned char* data_ = nullptr;
     std::size_t size_ = 0;
+    mutable std::atomic<std::size_t> left_{0};  // bytes of blocks dropped since the last release
 };
 
 // Cells of one block in the reader's data type, row-major, block_w x block_h
@@ -68,7 +74,7 @@ struct RasterBlock {
     RasterBlock(const RasterBlock&) = delete;
     RasterBlock& operator=(const RasterBlock&) = delete;
     ~RasterBlock() {
-        if (mapping) mapping->release(cells, size);
+        if (mapping) mapping->release(size);
     }
     std::size_t bytes() const { return sizeof(*this) + size; }
 };
