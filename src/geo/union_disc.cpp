@@ -61,7 +61,9 @@ double segment_distance(const Point& m, const Point& a, const Point& b) {
 Hit intersect(const Point& a, const Point& b, const Point& p, const Point& q, double& t, double& u) {
     const double d1x = b.x() - a.x(), d1y = b.y() - a.y();
     const double d2x = q.x() - p.x(), d2y = q.y() - p.y();
-    const double l1 = std::hypot(d1x, d1y), l2 = std::hypot(d2x, d2y);
+    // Lengths for the kTouch thresholds only (metres in a local frame: no
+    // overflow to guard against, so no hypot).
+    const double l1 = std::sqrt(d1x * d1x + d1y * d1y), l2 = std::sqrt(d2x * d2x + d2y * d2y);
     if (l1 == 0 || l2 == 0) return Hit::None;
     const double ex = p.x() - a.x(), ey = p.y() - a.y();
     const double den = cross(d1x, d1y, d2x, d2y);
@@ -318,7 +320,8 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                 std::size_t longest = 0;
                 double best = -1;
                 for (std::size_t k = 0; k < subs.size(); ++k) {
-                    const double len = std::hypot(subs[k].b.x() - subs[k].a.x(), subs[k].b.y() - subs[k].a.y());
+                    const double dx = subs[k].b.x() - subs[k].a.x(), dy = subs[k].b.y() - subs[k].a.y();
+                    const double len = dx * dx + dy * dy;  // squared: only compared
                     if (len > best) best = len, longest = k;
                 }
                 const Point m((subs[longest].a.x() + subs[longest].b.x()) / 2, (subs[longest].a.y() + subs[longest].b.y()) / 2);
