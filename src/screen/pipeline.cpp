@@ -73,7 +73,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     // Writers that need only the records let each site's findings go early.
     const bool keep_results =
         std::any_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->uses_result(); });
-    std::vector<Site> batch;
+    std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
     // Text the writers build ahead on the screening threads: [site * writers + w].
@@ -109,16 +109,12 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         writing_rendered.clear();
         if (config.progress) config.progress(stats.total);
     };
-    bool done = false;
-    while (!done) {
-        if (interrupt_flag().load()) throw Interrupted();
-        batch.clear();
-        while (batch.size() < batch_size) {
+    // The next batch of sites (of this shard); false once the input is exhausted.
+    auto read_batch = [&](std::vector<Site>& into) {
+        into.clear();
+        while (into.size() < batch_size) {
             Site s;
-            if (!sites.next(s)) {
-                done = true;
-                break;
-            }
+            if (!sites.next(s)) return false;
             if (config.shard) {
                 // Spatial shards: equal slices of the Hilbert curve (error rows go to shard 0).
                 const auto [i, n] = *config.shard;
@@ -126,8 +122,13 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 const std::uint64_t slice = (h * static_cast<std::uint64_t>(n)) >> 32;  // h < 2^32
                 if (static_cast<int>(slice) != i) continue;
             }
-            batch.push_back(std::move(s));
+            into.push_back(std::move(s));
         }
+        return true;
+    };
+    bool more = read_batch(batch);
+    for (;;) {
+        if (interrupt_flag().load()) throw Interrupted();
         if (batch.empty()) break;
         results.assign(batch.size(), SiteResult{});
         records.assign(batch.size(), Json());
@@ -190,13 +191,26 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 }
             }
         };
+        // The next batch is read meanwhile (on one thread, after the batch).
+        std::exception_ptr read_error;
+        auto read_next = [&] {
+            try {
+                if (more) more = read_batch(next_batch);
+                else next_batch.clear();
+            } catch (...) {
+                read_error = std::current_exception();
+            }
+        };
         if (threads == 1) {
             work(0);
+            read_next();
         } else {
             std::vector<std::thread> pool;
             for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+            read_next();
             for (auto& th : pool) th.join();
         }
+        if (read_error) std::rethrow_exception(read_error);
         if (pending.valid()) pending.get();  // the previous batch is written (or its error thrown)
         if (interrupt_flag().load()) throw Interrupted();
         if (record_error) std::rethrow_exception(record_error);
@@ -204,6 +218,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         writing_records.swap(records);
         writing_rendered.swap(rendered);
         pending = std::async(std::launch::async, write_batch);
+        batch.swap(next_batch);
     }
     if (pending.valid()) pending.get();
     return stats;
