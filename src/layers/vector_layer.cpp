@@ -7,6 +7,7 @@
 #include <ogr_srs_api.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -300,6 +301,16 @@ std::shared_ptr<const VectorLayer> VectorLayer::load(const LayerSpec& spec, unsi
 
 namespace {
 
+// Points of a geometry's parts (rings, members), for ordering the load work by size.
+int geometry_point_count(OGRGeometryH g) {
+    int n = 0;
+    for (int k = 0; k < OGR_G_GetGeometryCount(g); ++k) {
+        OGRGeometryH part = OGR_G_GetGeometryRef(g, k);
+        n += OGR_G_GetPointCount(part) + geometry_point_count(part);
+    }
+    return n;
+}
+
 // A polygon of one ring that is certainly simple is valid: proven here in a
 // few microseconds, where GEOS's IsValid (a noding of the ring, after a copy
 // into GEOS) took most of the loading time. Anything else is left to GEOS.
@@ -525,14 +536,26 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         }
     };
     {
-        // Interleaved features per thread: the few huge polygons spread out.
+        // Largest features first, each to the next free thread: the few huge
+        // polygons (most of the work) start at once on different threads
+        // and the small ones fill in. Results go to made[i]: the order of
+        // the work does not change them.
+        std::vector<std::pair<int, std::size_t>> by_size;  // (-points, feature)
+        by_size.reserve(raws.size());
+        for (std::size_t i = 0; i < raws.size(); ++i) {
+            OGRGeometryH g = raws[i].geom.get();
+            by_size.emplace_back(g ? -OGR_G_GetPointCount(g) - geometry_point_count(g) : 0, i);
+        }
+        std::stable_sort(by_size.begin(), by_size.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::atomic<std::size_t> next{0};
+        auto run = [&] {
+            for (std::size_t k; (k = next.fetch_add(1)) < by_size.size();) work(by_size[k].second);
+        };
         const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, raws.size()));
         std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < nt; ++t)
-            pool.emplace_back([&, t] {
-                for (std::size_t i = t; i < raws.size(); i += nt) work(i);
-            });
-        for (std::size_t i = 0; i < raws.size(); i += nt) work(i);
+        for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run);
+        run();
         for (auto& th : pool) th.join();
     }
 
