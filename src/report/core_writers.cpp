@@ -1,6 +1,7 @@
 // sites.jsonl, summary.csv and run.json writers (docs/output.md).
 #include "report/core_writers.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -13,7 +14,92 @@ namespace fs = std::filesystem;
 
 namespace sitescreen {
 
-std::string to_json_line(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+namespace {
+
+// Printable ASCII without '"' or '\\': written as it is (no escape, no UTF-8 check).
+bool plain_ascii(const std::string& s) {
+    for (const unsigned char c : s)
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+    return true;
+}
+
+void append_string(std::string& out, const std::string& s) {
+    if (plain_ascii(s)) {
+        out += '"';
+        out += s;
+        out += '"';
+        return;
+    }
+    // Escapes and invalid UTF-8 (replaced by U+FFFD): nlohmann's own rules.
+    out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+template <typename Int>
+void append_integer(std::string& out, Int v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+// The same text as Json::dump(-1, ' ', false, replace), written straight into
+// one string: nlohmann's serializer goes through a virtual call per
+// character, which made serialising records a tenth of a run. Numbers use
+// nlohmann's own shortest round-trip formatting, strings its escaping
+// whenever they are not plain ASCII (JsonLine.EqualsNlohmannDump checks it).
+void append_json(std::string& out, const Json& j) {
+    switch (j.type()) {
+        case Json::value_t::null: out += "null"; return;
+        case Json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+        case Json::value_t::number_integer: append_integer(out, j.get<Json::number_integer_t>()); return;
+        case Json::value_t::number_unsigned: append_integer(out, j.get<Json::number_unsigned_t>()); return;
+        case Json::value_t::number_float: {
+            const double x = j.get<double>();
+            if (!std::isfinite(x)) {
+                out += "null";
+                return;
+            }
+            char buf[64];
+            const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+            out.append(buf, static_cast<std::size_t>(end - buf));
+            return;
+        }
+        case Json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
+        case Json::value_t::array: {
+            out += '[';
+            bool first = true;
+            for (const Json& e : j) {
+                if (!first) out += ',';
+                first = false;
+                append_json(out, e);
+            }
+            out += ']';
+            return;
+        }
+        case Json::value_t::object: {
+            out += '{';
+            bool first = true;
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                if (!first) out += ',';
+                first = false;
+                append_string(out, it.key());
+                out += ':';
+                append_json(out, it.value());
+            }
+            out += '}';
+            return;
+        }
+        default: out += j.dump(-1, ' ', false, Json::error_handler_t::replace); return;  // binary, discarded
+    }
+}
+
+}  // namespace
+
+std::string to_json_line(const Json& j) {
+    std::string out;
+    out.reserve(4096);
+    append_json(out, j);
+    return out;
+}
 
 namespace {
 
