@@ -77,18 +77,8 @@ struct stat stat_of(const std::string& path) {
 // 1100 x 1000 Byte raster (about 1 MiB, uncompressed) over it.
 std::string big_raster_catalog(const TempDir& dir) {
     write_square_catalog(dir);
-    gdal_init();
-    DatasetPtr ds(GDALCreate(GDALGetDriverByName("GTiff"), dir.file("big.tif").c_str(), 1100, 1000, 1, GDT_Byte, nullptr));
-    double gt[6] = {99.0, 0.003, 0.0, 32.0, 0.0, -0.003};
-    GDALSetGeoTransform(ds.get(), gt);
-    SrsPtr wgs84 = wgs84_srs();
-    GDALSetSpatialRef(ds.get(), wgs84.get());
-    std::vector<unsigned char> cells(1100 * 1000);
-    for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = static_cast<unsigned char>(i % 7);
-    EXPECT_EQ(GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, 0, 1100, 1000, cells.data(), 1100, 1000, GDT_Byte, 0,
-                           0),
-              CE_None);
-    ds.reset();
+    write_wgs84_raster(dir.file("big.tif"), 1100, 1000, GDT_Byte, 99.0, 32.0, 0.003,
+                       [](int x, int y) { return static_cast<double>((static_cast<std::size_t>(y) * 1100 + x) % 7); });
     return dir.write("big.yaml", read_file(dir.file("catalog.yaml")) + R"(  - id: big
     kind: raster
     path: big.tif

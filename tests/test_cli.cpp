@@ -272,18 +272,9 @@ std::string write_scattered_sites(const TempDir& dir, std::size_t n) {
 
 std::string determinism_catalog(const TempDir& dir) {
     write_square_catalog(dir);
-    gdal_init();
     // A continuous raster with a gradient, so that every buffer has its own mean.
-    DatasetPtr ds(GDALCreate(GDALGetDriverByName("GTiff"), dir.file("grad.tif").c_str(), 60, 60, 1, GDT_Float32, nullptr));
-    double gt[6] = {99.0, 0.05, 0.0, 32.0, 0.0, -0.05};
-    GDALSetGeoTransform(ds.get(), gt);
-    SrsPtr wgs84 = wgs84_srs();
-    GDALSetSpatialRef(ds.get(), wgs84.get());
-    std::vector<float> cells(3600);
-    for (int i = 0; i < 3600; ++i) cells[i] = static_cast<float>((i % 60) * 1.5 + (i / 60) * 0.25);
-    EXPECT_EQ(GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, 0, 60, 60, cells.data(), 60, 60, GDT_Float32, 0, 0),
-              CE_None);
-    ds.reset();
+    write_wgs84_raster(dir.file("grad.tif"), 60, 60, GDT_Float32, 99.0, 32.0, 0.05,
+                       [](int x, int y) { return static_cast<float>(x * 1.5 + y * 0.25); });
     return dir.write("det.yaml", read_file(dir.file("catalog.yaml")) + R"(  - id: grad
     kind: raster
     path: grad.tif

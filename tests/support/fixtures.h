@@ -4,13 +4,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
+#include <gdal.h>
+#include <gtest/gtest.h>
+
 #include "core/site.h"
+#include "io/gdal_handles.h"
 #include "layers/catalog.h"
 
 namespace sitescreen::testing {
@@ -167,6 +172,32 @@ inline Screening screen_cli(const TempDir& dir, const std::string& args, const s
     const std::string run = out_dir == "-" ? std::string() : read_file(out_dir + "/run.json");
     if (!run.empty()) s.run = Json::parse(run);
     return s;
+}
+
+// A one-band GeoTIFF in WGS 84 lon/lat: north-west corner (west, north),
+// square cells of cell_deg, cell (col, row) = value(col, row) in `type`.
+// Returns false (and records a test failure) if GDAL could not write it.
+inline bool write_wgs84_raster(const std::string& path, int width, int height, GDALDataType type, double west,
+                               double north, double cell_deg, const std::function<double(int, int)>& value) {
+    gdal_init();
+    DatasetPtr ds(GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), width, height, 1, type, nullptr));
+    if (!ds) {
+        ADD_FAILURE() << "cannot create " << path;
+        return false;
+    }
+    double gt[6] = {west, cell_deg, 0.0, north, 0.0, -cell_deg};
+    GDALSetGeoTransform(ds.get(), gt);
+    SrsPtr wgs84 = wgs84_srs();
+    GDALSetSpatialRef(ds.get(), wgs84.get());
+    std::vector<double> cells(static_cast<std::size_t>(width) * height);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) cells[static_cast<std::size_t>(y) * width + x] = value(x, y);
+    if (GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, 0, width, height, cells.data(), width, height,
+                     GDT_Float64, 0, 0) != CE_None) {
+        ADD_FAILURE() << "cannot write " << path;
+        return false;
+    }
+    return true;
 }
 
 }  // namespace sitescreen::testing
