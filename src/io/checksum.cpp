@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "io/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -332,56 +333,28 @@ bool read_cache(const std::string& file, std::vector<CacheEntry>& out, bool& our
     return true;
 }
 
-bool write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-// Replaces the cache file atomically: a temporary file in the same folder,
-// flushed to disk, renamed over it. Readers see the old file or the new one,
-// never a torn one. False with `why` on failure.
+// Replaces the cache file atomically (io/atomic_file.h: a temporary sibling,
+// fsynced, renamed over it): readers see the old file or the new one, never
+// a torn one. False with `why` on failure.
 bool write_cache(const std::string& file, const std::vector<std::string>& lines, std::string& why) {
     const fs::path target(file);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
     if (ec) {
-        why = "cannot create folder " + dir.string() + ": " + ec.message();
+        why = "cannot create folder " + target.parent_path().string() + ": " + ec.message();
         return false;
     }
-    std::string tmp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-    const int fd = ::mkstemp(tmp.data());
-    if (fd < 0) {
-        why = "cannot write in " + dir.string() + ": " + std::strerror(errno);
+    try {
+        AtomicFile out(file);
+        out.stream() << kHeader;
+        for (const std::string& l : lines) out.stream() << l << '\n';
+        out.commit();
+    } catch (const std::exception& e) {
+        why = e.what();
+        if (why.rfind(file + ": ", 0) == 0) why.erase(0, file.size() + 2);  // warn() names the file
         return false;
     }
-    struct stat st {};
-    if (::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::fchmod(fd, st.st_mode & 07777) != 0) {
-        // keep mkstemp's 0600
-    }
-    std::string text = kHeader;
-    for (const std::string& l : lines) text += l + '\n';
-    bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-    int err = errno;
-    if (::close(fd) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (ok && ::rename(tmp.c_str(), file.c_str()) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        ::unlink(tmp.c_str());
-        why = std::string("cannot be written: ") + std::strerror(err);
-    }
-    return ok;
+    return true;
 }
 
 std::optional<std::string> cache_lookup(const CacheLocation& loc, const std::string& dataset,
