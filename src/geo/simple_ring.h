@@ -17,6 +17,15 @@ namespace sitescreen {
 // is valid in the OGC sense (GEOS IsValid); false tells nothing, and the
 // caller then asks GEOS. So does a ring whose edges overlap in x so much that
 // the sweep would take longer than GEOS (past a budget of comparisons).
+//
+// Two proofs are tried: star-shaped about the vertices' mean (linear time;
+// convex rings, blobs, stars), then a sweep over the edges' boxes.
 bool ring_certainly_simple(const double* x, const double* y, std::size_t n);
+
+// Each proof on its own, for tests. Same contract as ring_certainly_simple.
+namespace simple_ring_detail {
+bool star_shaped_proof(const double* x, const double* y, std::size_t n);
+bool sweep_proof(const double* x, const double* y, std::size_t n);
+}  // namespace simple_ring_detail
 
 }  // namespace sitescreen

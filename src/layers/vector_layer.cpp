@@ -136,20 +136,40 @@ Json field_json(OGRFeatureH f, OGRFeatureDefnH defn, int i) {
     }
 }
 
-// Sutherland–Hodgman clip of a lon/lat ring to a box, then densified. The
-// output may contain zero-width spikes along the box; they add nothing to
-// areas, parity or distances below the box's inner radius.
-void clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
-    out.assign(in.begin(), in.end());
-    if (!out.empty()) out.pop_back();  // work on the open ring
+// Sutherland–Hodgman clip of a closed lon/lat ring to a box, one pass per
+// side. The output may contain zero-width spikes along the box; they add
+// nothing to areas, parity or distances below the box's inner radius.
+// Returns the clipped ring, closed, in `out`, or `in` itself when no vertex
+// lies beyond the box (most pieces near a site: copying them was a tenth of
+// a vector run). A side no vertex lies beyond is not passed: its pass would
+// copy the ring unchanged.
+const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
     const double xmin = box.min_corner().x(), xmax = box.max_corner().x();
     const double ymin = box.min_corner().y(), ymax = box.max_corner().y();
+    if (in.size() < 2) {
+        out.clear();
+        return out;
+    }
+    const std::size_t open_n = in.size() - 1;  // the open ring: without the closing point
+    double lo_x = std::numeric_limits<double>::infinity(), hi_x = -lo_x, lo_y = lo_x, hi_y = -lo_x;
+    for (std::size_t i = 0; i < open_n; ++i) {
+        lo_x = std::min(lo_x, in[i].x());
+        hi_x = std::max(hi_x, in[i].x());
+        lo_y = std::min(lo_y, in[i].y());
+        hi_y = std::max(hi_y, in[i].y());
+    }
+    const bool cut_x0 = lo_x < xmin, cut_x1 = hi_x > xmax, cut_y0 = lo_y < ymin, cut_y1 = hi_y > ymax;
+    const bool closed = bg::equals(in.front(), in.back());
+    if (closed && !(cut_x0 || cut_x1 || cut_y0 || cut_y1)) return in;
+    // Passes read from `in` (its open part) until one has written `out`.
+    const Ring* src = &in;
+    std::size_t n = open_n;
     auto pass = [&](auto inside, auto cut) {
         tmp.clear();
-        const std::size_t n = out.size();
+        const Ring& from = *src;
         for (std::size_t i = 0; i < n; ++i) {
-            const Point& cur = out[i];
-            const Point& prev = out[(i + n - 1) % n];
+            const Point& cur = from[i];
+            const Point& prev = from[(i + n - 1) % n];
             const bool ci = inside(cur), pi = inside(prev);
             if (ci) {
                 if (!pi) tmp.push_back(cut(prev, cur));
@@ -159,6 +179,8 @@ void clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
             }
         }
         out.swap(tmp);
+        src = &out;
+        n = out.size();
     };
     auto at_x = [](const Point& a, const Point& b, double x) {
         const double t = (x - a.x()) / (b.x() - a.x());
@@ -168,15 +190,26 @@ void clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
         const double t = (y - a.y()) / (b.y() - a.y());
         return Point(a.x() + t * (b.x() - a.x()), y);
     };
-    pass([&](const Point& p) { return p.x() >= xmin; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmin); });
-    if (out.empty()) return;
-    pass([&](const Point& p) { return p.x() <= xmax; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmax); });
-    if (out.empty()) return;
-    pass([&](const Point& p) { return p.y() >= ymin; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymin); });
-    if (out.empty()) return;
-    pass([&](const Point& p) { return p.y() <= ymax; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymax); });
-    if (out.empty()) return;
+    // Which sides to pass is decided from the input's vertices. A cut point
+    // lies on an edge between two of them, so within their box; rounding
+    // may put it an ulp beyond a side that a vertex lies exactly on, which
+    // then is not passed: an ulp, where the full clip would have moved it
+    // back onto the side.
+    if (cut_x0)
+        pass([&](const Point& p) { return p.x() >= xmin; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmin); });
+    if (n == 0) return out;
+    if (cut_x1)
+        pass([&](const Point& p) { return p.x() <= xmax; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmax); });
+    if (n == 0) return out;
+    if (cut_y0)
+        pass([&](const Point& p) { return p.y() >= ymin; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymin); });
+    if (n == 0) return out;
+    if (cut_y1)
+        pass([&](const Point& p) { return p.y() <= ymax; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymax); });
+    if (n == 0) return out;
+    if (src == &in) out.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(open_n));
     out.push_back(out.front());
+    return out;
 }
 
 // The clip-box side a lon/lat edge lies on (clipping puts such edges' ends
@@ -247,17 +280,17 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
 bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy, Ring& clipped,
                       Ring& tmp, const Piece* piece = nullptr, std::vector<std::vector<std::int8_t>>* sides = nullptr,
                       std::vector<BoxRun>* runs = nullptr) {
-    clip_ring(ll.outer(), box, clipped, tmp);
-    if (clipped.size() < 4) return false;
+    const Ring& outer = clip_ring(ll.outer(), box, clipped, tmp);
+    if (outer.size() < 4) return false;
     if (sides) sides->emplace_back();
-    project_ring(clipped, frame, xy.outer(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+    project_ring(outer, frame, xy.outer(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
     xy.inners().clear();
     for (const auto& h : ll.inners()) {
-        clip_ring(h, box, clipped, tmp);
-        if (clipped.size() < 4) continue;
+        const Ring& hole = clip_ring(h, box, clipped, tmp);
+        if (hole.size() < 4) continue;
         xy.inners().emplace_back();
         if (sides) sides->emplace_back();
-        project_ring(clipped, frame, xy.inners().back(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+        project_ring(hole, frame, xy.inners().back(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
     }
     return true;
 }
