@@ -17,6 +17,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "geo/types.h"
@@ -82,7 +83,15 @@ public:
     // holding covered cells, top to bottom (row window-relative). Cells not
     // listed in either are not covered. Call once per prepare().
     template <typename Visit>
-    void for_each_row(Visit&& visit);
+    void for_each_row(Visit&& visit) {
+        for_each_row(std::forward<Visit>(visit), [](int, int, int) {});
+    }
+    // The same, and before each row calls ahead(row + kRowsAhead, first_col,
+    // last_col) with the leftmost and rightmost boundary columns of that row
+    // (when it has any): time to prefetch the cells it will visit.
+    static constexpr int kRowsAhead = 4;
+    template <typename Visit, typename Ahead>
+    void for_each_row(Visit&& visit, Ahead&& ahead);
 
     const Window& window() const { return window_; }
     std::size_t boundary_pieces() const { return entries_.size(); }
@@ -115,10 +124,19 @@ void coverage_fractions(const MultiPolygon& mp_px, const Window& window, std::ve
 // the running sums carry rounding noise of about 1e-15 per boundary piece.
 constexpr double kCoverageSnap = 1e-9;
 
-template <typename Visit>
-void CoverageSweep::for_each_row(Visit&& visit) {
+template <typename Visit, typename Ahead>
+void CoverageSweep::for_each_row(Visit&& visit, Ahead&& ahead) {
     const int h = window_.height;
     for (int r = 0; r < h; ++r) {
+        if (r + kRowsAhead < h) {
+            const Entry* a = sorted_.data() + row_start_[r + kRowsAhead];
+            const Entry* b = sorted_.data() + row_start_[r + kRowsAhead + 1];
+            if (a != b) {
+                int lo = a->col, hi = a->col;
+                for (const Entry* e = a + 1; e != b; ++e) lo = std::min(lo, e->col), hi = std::max(hi, e->col);
+                ahead(r + kRowsAhead, lo, hi);
+            }
+        }
         Entry* first = sorted_.data() + row_start_[r];
         Entry* last = sorted_.data() + row_start_[r + 1];
         // No boundary piece in the row: nothing in it is covered, because a
