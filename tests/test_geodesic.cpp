@@ -31,10 +31,39 @@ TEST_P(DiscArea, TenKmBufferMatchesEllipsoidalDisc) {
     ASSERT_EQ(g.buffer_area_m2.size(), 1u);
     EXPECT_NEAR(g.buffer_area_m2[0] / numeric, 1.0, 0.005);
     // The sampled circle polygon carries the disc's area too.
-    EXPECT_NEAR(geodesic::polygon_area_m2(g.buffers_ll[0]) / numeric, 1.0, 1e-4);
+    EXPECT_NEAR(geodesic::polygon_area_m2(g.buffers_ll()[0]) / numeric, 1.0, 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Latitudes, DiscArea, ::testing::Values(0.0, 45.0, 70.0));
+
+TEST(SiteGeometry, PointBuffersBuiltOnFirstUseAndShared) {
+    // A point site's circles are built when first asked for (vector overlay
+    // needs none), once, and a copy shares them.
+    const LonLat c{116.4, 39.9};
+    const SiteGeometry g = make_site_geometry(c, nullptr, {5000, 1000}, 64);
+    const SiteGeometry copy = g;
+    const auto& ll = copy.buffers_ll();
+    ASSERT_EQ(ll.size(), 2u);  // ascending radii
+    EXPECT_EQ(&ll, &g.buffers_ll());
+    EXPECT_EQ(&copy.buffers_xy(), &g.buffers_xy());
+    const Ring expected = geodesic_circle_ll(c, 1000, 64);
+    ASSERT_EQ(ll[0].size(), 1u);
+    ASSERT_EQ(ll[0][0].outer().size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(ll[0][0].outer()[i].x(), expected[i].x());
+        EXPECT_EQ(ll[0][0].outer()[i].y(), expected[i].y());
+    }
+    // The drawn circle in the local frame: 65 points, radius inflated so the
+    // 64-gon holds pi r^2.
+    ASSERT_EQ(g.buffers_xy()[1][0].outer().size(), 65u);
+    EXPECT_NEAR(bg::area(g.buffers_xy()[1][0]), M_PI * 5000.0 * 5000.0, 1.0);
+    // A polygon site's buffers are built with the site (they are measured).
+    MultiPolygon fp;
+    bg::read_wkt("MULTIPOLYGON(((116.40 39.90,116.41 39.90,116.41 39.91,116.40 39.91,116.40 39.90)))", fp);
+    const SiteGeometry p = make_site_geometry(c, &fp, {1000});
+    EXPECT_EQ(p.buffers_ll().size(), 1u);
+    EXPECT_GT(p.buffer_area_m2[0], bg::area(p.footprint_xy));
+}
 
 TEST(Geodesic, OneDegreeOfLatitudeAtEquator) {
     // Meridian arc from 0 to 1 degree on WGS 84: 110574.389 m (Karney / GeographicLib).

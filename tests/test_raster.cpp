@@ -292,9 +292,9 @@ TEST(RasterStats, RowsAreWeightedByCellGroundArea) {
     north_box.outer().push_back(north_box.outer().front());
     bg::correct(north_box);
     MultiPolygon clipped, north_part;
-    bg::intersection(site.buffers_ll[0], north_box, clipped);
+    bg::intersection(site.buffers_ll()[0], north_box, clipped);
     bg::densify(clipped, north_part, 0.01);  // the overlay drops the parallel's collinear vertices
-    const double expected = geodesic::polygon_area_m2(north_part) / geodesic::polygon_area_m2(site.buffers_ll[0]);
+    const double expected = geodesic::polygon_area_m2(north_part) / geodesic::polygon_area_m2(site.buffers_ll()[0]);
     EXPECT_NEAR(*b.mean, expected, 2e-4);
     EXPECT_LT(*b.mean, 0.5);  // the southern half of a disc is the larger one... by a little
 }
@@ -351,7 +351,7 @@ TEST(RasterStats, SmallBufferIsCoverageWeightedNotCentreSampled) {
     const int n = 200;
     double w_sum = 0, wv_sum = 0, centre_w = 0, centre_wv = 0;
     double mn = 1e300, mx = -1e300;
-    const Box bbox = bg::return_envelope<Box>(site.buffers_ll[0]);
+    const Box bbox = bg::return_envelope<Box>(site.buffers_ll()[0]);
     for (int y = 0; y < g.height; ++y) {
         const double north = g.north - y * g.dy, south = north - g.dy;
         if (south > bbox.max_corner().y() || north < bbox.min_corner().y()) continue;
@@ -363,7 +363,7 @@ TEST(RasterStats, SmallBufferIsCoverageWeightedNotCentreSampled) {
             for (int i = 0; i < n; ++i)
                 for (int j = 0; j < n; ++j)
                     inside += bg::within(Point(west + (i + 0.5) / n * g.dx, south + (j + 0.5) / n * g.dy),
-                                         site.buffers_ll[0]);
+                                         site.buffers_ll()[0]);
             const double v = values[y * g.width + x];
             if (inside > 0) {
                 mn = std::min(mn, v);
@@ -372,7 +372,7 @@ TEST(RasterStats, SmallBufferIsCoverageWeightedNotCentreSampled) {
             const double share = static_cast<double>(inside) / (n * n);
             w_sum += share * cell_m2;
             wv_sum += share * cell_m2 * v;
-            if (bg::within(Point(west + 0.5 * g.dx, south + 0.5 * g.dy), site.buffers_ll[0])) {
+            if (bg::within(Point(west + 0.5 * g.dx, south + 0.5 * g.dy), site.buffers_ll()[0])) {
                 centre_w += cell_m2;
                 centre_wv += cell_m2 * v;
             }
@@ -705,7 +705,7 @@ TEST(RasterStats, SegmentSummariesEqualCellByCell) {
                     for (std::size_t i = 0; i < site.radii_m.size(); ++i) {
                         SCOPED_TRACE(std::to_string(site_c.lon) + " " + std::to_string(site_c.lat) + " r " +
                                      std::to_string(site.radii_m[i]));
-                        const CellByCell ref = cell_by_cell(g, values, site.buffers_ll[i], g.nodata);
+                        const CellByCell ref = cell_by_cell(g, values, site.buffers_ll()[i], g.nodata);
                         const RasterBufferStats& b = m.buffers[i];
                         if (ref.total_m2 == 0) continue;
                         EXPECT_NEAR(b.valid_share, ref.valid_m2 / ref.total_m2, 1e-12);

@@ -73,6 +73,38 @@ Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
     return ring;
 }
 
+namespace {
+
+// A point site's circles, in lon/lat and in its local frame.
+template <class Buffers>
+void build_point_buffers(const SiteGeometry& g, Buffers& b) {
+    const int n = g.circle_segments;
+    const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
+    for (double r : g.radii_m) {
+        Polygon ll;
+        ll.outer() = geodesic_circle_ll(g.centre, r, n);
+        b.ll.push_back(MultiPolygon{ll});
+        Polygon xy;
+        for (int i = 0; i <= n; ++i) {
+            const double a = 2 * kPi * (i % n) / n;
+            xy.outer().push_back(Point(r * inflate * std::cos(a), r * inflate * std::sin(a)));
+        }
+        b.xy.push_back(MultiPolygon{xy});
+    }
+}
+
+}  // namespace
+
+const std::vector<MultiPolygon>& SiteGeometry::buffers_ll() const {
+    std::call_once(buffers_->built, [this] { build_point_buffers(*this, *buffers_); });
+    return buffers_->ll;
+}
+
+const std::vector<MultiPolygon>& SiteGeometry::buffers_xy() const {
+    std::call_once(buffers_->built, [this] { build_point_buffers(*this, *buffers_); });
+    return buffers_->xy;
+}
+
 SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
                                 const std::vector<double>& radii_m, int circle_segments) {
     SiteGeometry g;
@@ -80,24 +112,13 @@ SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
     std::sort(g.radii_m.begin(), g.radii_m.end());
     g.radii_m.erase(std::unique(g.radii_m.begin(), g.radii_m.end()), g.radii_m.end());
     if (!g.radii_m.empty() && g.radii_m.front() <= 0) throw SiteError("buffer distances must be positive");
+    g.circle_segments = circle_segments;
 
     if (footprint_ll == nullptr || footprint_ll->empty()) {
         g.is_point = true;
         g.centre = centre;
-        const double inflate = std::sqrt(2 * kPi / (circle_segments * std::sin(2 * kPi / circle_segments)));
-        for (double r : g.radii_m) {
-            Polygon ll;
-            ll.outer() = geodesic_circle_ll(centre, r, circle_segments);
-            g.buffers_ll.push_back(MultiPolygon{ll});
-            Polygon xy;
-            for (int i = 0; i <= circle_segments; ++i) {
-                const double a = 2 * kPi * (i % circle_segments) / circle_segments;
-                xy.outer().push_back(Point(r * inflate * std::cos(a), r * inflate * std::sin(a)));
-            }
-            g.buffers_xy.push_back(MultiPolygon{xy});
-            g.buffer_area_m2.push_back(disc_area_fast(centre, r));
-        }
-        return g;
+        for (double r : g.radii_m) g.buffer_area_m2.push_back(disc_area_fast(centre, r));
+        return g;  // the circles themselves on first use (buffers_ll(), buffers_xy())
     }
 
     g.is_point = false;
@@ -107,17 +128,19 @@ SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
     // 0.005 degree (about 500 m) edges: projected chords then stay within
     // centimetres of the lon/lat edges.
     g.footprint_xy = frame.forward(densify_ll(g.footprint_ll, 0.005));
-    for (double r : g.radii_m) {
-        namespace strat = bg::strategy::buffer;
-        MultiPolygon out;
-        bg::buffer(g.footprint_xy, out, strat::distance_symmetric<double>(r), strat::side_straight(),
-                   strat::join_round(circle_segments), strat::end_flat(), strat::point_circle(circle_segments));
-        if (out.empty()) throw SiteError("could not build the " + std::to_string(r) + " m buffer of the footprint");
-        g.buffers_xy.push_back(out);
-        MultiPolygon ll = frame.inverse(out);
-        g.buffer_area_m2.push_back(geodesic::polygon_area_m2(ll));
-        g.buffers_ll.push_back(std::move(ll));
-    }
+    std::call_once(g.buffers_->built, [&] {
+        for (double r : g.radii_m) {
+            namespace strat = bg::strategy::buffer;
+            MultiPolygon out;
+            bg::buffer(g.footprint_xy, out, strat::distance_symmetric<double>(r), strat::side_straight(),
+                       strat::join_round(circle_segments), strat::end_flat(), strat::point_circle(circle_segments));
+            if (out.empty()) throw SiteError("could not build the " + std::to_string(r) + " m buffer of the footprint");
+            MultiPolygon ll = frame.inverse(out);
+            g.buffer_area_m2.push_back(geodesic::polygon_area_m2(ll));
+            g.buffers_->xy.push_back(std::move(out));
+            g.buffers_->ll.push_back(std::move(ll));
+        }
+    });
     return g;
 }
 

@@ -1,5 +1,7 @@
 // A site's geometry prepared once for screening: centre, footprint and buffers.
 #pragma once
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "geo/local_frame.h"
@@ -12,16 +14,29 @@ struct SiteGeometry {
     bool is_point = true;
     MultiPolygon footprint_ll;        // polygon sites only (lon/lat, valid)
     std::vector<double> radii_m;      // buffer distances, ascending, > 0
+    MultiPolygon footprint_xy;
+    std::vector<double> buffer_area_m2;  // ellipsoidal area of each buffer
+    int circle_segments = 256;        // vertices of a point site's circles
 
     // Buffers in lon/lat, one per radius: for point sites a geodesic circle
     // sampled finely enough for exact-coverage work; for polygon sites the
     // footprint grown by r from its boundary (geodesic, via the local frame).
-    std::vector<MultiPolygon> buffers_ll;
+    const std::vector<MultiPolygon>& buffers_ll() const;
     // The same buffers in the site's local frame (metres); for point sites the
     // exact circles are implied, these are the polygons used for drawing.
-    std::vector<MultiPolygon> buffers_xy;
-    MultiPolygon footprint_xy;
-    std::vector<double> buffer_area_m2;  // ellipsoidal area of each buffer
+    const std::vector<MultiPolygon>& buffers_xy() const;
+
+private:
+    // A point site's polygons are built on first use: the vector overlay
+    // needs only the centre and the radii, and 256 geodesic vertices per
+    // circle were a quarter of a vector run's time per site at 1 km.
+    // Copies share them (they follow from the fields above).
+    struct Buffers {
+        std::once_flag built;
+        std::vector<MultiPolygon> ll, xy;
+    };
+    std::shared_ptr<Buffers> buffers_ = std::make_shared<Buffers>();
+    friend SiteGeometry make_site_geometry(LonLat, const MultiPolygon*, const std::vector<double>&, int);
 };
 
 // Builds the buffers of a site. Throws SiteError for an unusable geometry.

@@ -901,7 +901,7 @@ struct RasterReader::Impl final : BlockLoader {
 
     RasterMeasurement measure(const SiteGeometry& site) {
         RasterMeasurement m;
-        const std::size_t nb = std::min(site.radii_m.size(), site.buffers_ll.size());
+        const std::size_t nb = std::min(site.radii_m.size(), site.buffers_ll().size());
         m.buffers.resize(site.radii_m.size());
         for (std::size_t i = 0; i < m.buffers.size(); ++i) {
             m.buffers[i].radius_m = site.radii_m[i];
@@ -927,7 +927,7 @@ struct RasterReader::Impl final : BlockLoader {
         bool any = false;
         for (std::size_t i = 0; i < nb; ++i) {
             if (!centre_ok) break;
-            if (place_buffer(site.buffers_ll[i], centre_x, rings[i], windows[i]) != Placement::Ok) continue;
+            if (place_buffer(site.buffers_ll()[i], centre_x, rings[i], windows[i]) != Placement::Ok) continue;
             placed[i] = 1;
             const coverage::Window& w = windows[i];
             if (!any) {

@@ -949,7 +949,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     double footprint_reach = 0;  // farthest footprint vertex from the centre
     if (!site.is_point) {
         footprint_g = geos::from_multipolygon(site.footprint_xy);
-        for (const auto& b : site.buffers_xy) buffers_g.push_back(geos::from_multipolygon(b));
+        for (const auto& b : site.buffers_xy()) buffers_g.push_back(geos::from_multipolygon(b));
         for (const auto& p : site.footprint_xy)
             for (const auto& q : p.outer()) footprint_reach = std::max(footprint_reach, std::hypot(q.x(), q.y()));
     }

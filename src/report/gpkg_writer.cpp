@@ -250,13 +250,13 @@ struct GpkgWriter::Impl {
 
     void write_buffers(const SiteResult& r) {
         const SiteGeometry& g = *r.geometry;
-        for (std::size_t k = 0; k < g.buffers_ll.size() && k < g.radii_m.size(); ++k) {
+        for (std::size_t k = 0; k < g.buffers_ll().size() && k < g.radii_m.size(); ++k) {
             FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(buffers)));
             set_string(f.get(), "site_id", r.site.id);
             set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
             set_double(f.get(), "radius_m", g.radii_m[k]);
             if (k < g.buffer_area_m2.size()) set_double(f.get(), "area_m2", g.buffer_area_m2[k]);
-            GeometryPtr geom(to_ogr(g.buffers_ll[k]));
+            GeometryPtr geom(to_ogr(g.buffers_ll()[k]));
             OGR_F_SetGeometry(f.get(), geom.get());
             create_feature(buffers, f.get());
         }
@@ -290,8 +290,8 @@ struct GpkgWriter::Impl {
 
     void write_hits(const SiteResult& r) {
         const SiteGeometry& g = *r.geometry;
-        if (g.buffers_ll.empty()) return;
-        const MultiPolygon& largest = g.buffers_ll.back();
+        if (g.buffers_ll().empty()) return;
+        const MultiPolygon& largest = g.buffers_ll().back();
         geos::GeomPtr buffer = geos::from_multipolygon(largest);
         Box box;
         bg::envelope(largest, box);

@@ -549,7 +549,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         const double rpx = g.radii_m[k] * v.px_per_m;
         if (rpx < 3) continue;
         if (g.is_point) circle(cr, v.cx, v.cy, rpx);
-        else if (k < g.buffers_xy.size()) add_polygon_path(cr, v, g.buffers_xy[k]);
+        else if (k < g.buffers_xy().size()) add_polygon_path(cr, v, g.buffers_xy()[k]);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.7);
         cairo_set_line_width(cr, 4);
         cairo_stroke_preserve(cr);
@@ -558,9 +558,9 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         cairo_stroke(cr);
         if (rpx > 18) {
             double lx = v.cx + rpx * 0.7071 + 4, ly = v.cy - rpx * 0.7071 - 4;
-            if (!g.is_point && k < g.buffers_xy.size()) {
+            if (!g.is_point && k < g.buffers_xy().size()) {
                 Box b;
-                bg::envelope(g.buffers_xy[k], b);
+                bg::envelope(g.buffers_xy()[k], b);
                 const Point tr = v.pixel_xy(Point(b.max_corner().x() * 0.72, b.max_corner().y() * 0.72));
                 lx = tr.x() + 4;
                 ly = tr.y() - 4;
@@ -870,13 +870,13 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
     if (g.is_point) {
         for (double rm : g.radii_m) reach = std::max(reach, rm);
     } else {
-        for (const auto& b : g.buffers_xy) {
+        for (const auto& b : g.buffers_xy()) {
             Box box;
             bg::envelope(b, box);
             reach = std::max({reach, std::fabs(box.min_corner().x()), std::fabs(box.max_corner().x()),
                               std::fabs(box.min_corner().y()), std::fabs(box.max_corner().y())});
         }
-        if (g.buffers_xy.empty() && !g.footprint_xy.empty()) {
+        if (g.buffers_xy().empty() && !g.footprint_xy.empty()) {
             Box box;
             bg::envelope(g.footprint_xy, box);
             reach = std::max({std::fabs(box.min_corner().x()), std::fabs(box.max_corner().x()),
@@ -907,9 +907,9 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
     // The detail inset: the smallest buffer, when it is small on the main map.
     if (!g.radii_m.empty()) {
         double d = g.radii_m.front() * 1.35;
-        if (!g.is_point && !g.buffers_xy.empty()) {
+        if (!g.is_point && !g.buffers_xy().empty()) {
             Box box;
-            bg::envelope(g.buffers_xy.front(), box);
+            bg::envelope(g.buffers_xy().front(), box);
             d = 1.15 * std::max({std::fabs(box.min_corner().x()), std::fabs(box.max_corner().x()),
                                  std::fabs(box.min_corner().y()), std::fabs(box.max_corner().y())});
         }
