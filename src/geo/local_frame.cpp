@@ -90,7 +90,8 @@ Point LocalFrame::forward(LonLat p) const {
 }
 
 LonLat LocalFrame::direct(const Point& xy) const {
-    const double s = std::hypot(xy.x(), xy.y());
+    // Metres within a few thousand kilometres: no overflow to guard against, so no hypot.
+    const double s = std::sqrt(xy.x() * xy.x() + xy.y() * xy.y());
     if (s == 0) return centre_;
     if (s >= kFastChordM) return geodesic::direct(centre_, std::atan2(xy.x(), xy.y()) / kDeg, s);
     // Undo forward()'s azimuth turn (its size taken from the turned
@@ -99,18 +100,22 @@ LonLat LocalFrame::direct(const Point& xy) const {
     const double d = -kEp2 * s * s * cos0_ * cos0_ * (2 * ux * uy) / (12 * n0_ * n0_);
     const double cd = 1 - 0.5 * d * d, sd = d - d * d * d / 6;  // as in forward()
     const double ue = ux * cd - uy * sd, un = uy * cd + ux * sd;
-    // Along the normal section's osculating circle (Euler radius), then to ECEF.
+    // Along the normal section's osculating circle (Euler radius), then to
+    // ECEF. The half angle s / 2r is below 0.016 rad within kFastChordM,
+    // where small_sincos is exact in double precision.
     const double r = 1.0 / (un * un / m0_ + ue * ue / n0_);
-    const double half = std::sin(s / (2 * r));
-    const double horizontal = r * std::sin(s / r), up = -2 * r * half * half;
+    double half_s, half_c;
+    small_sincos(s / (2 * r), half_s, half_c);
+    const double horizontal = 2 * r * half_s * half_c, up = -2 * r * half_s * half_s;
     const double east = ue * horizontal, north = un * horizontal;
     const double x = x0_ - sin0_ * north + cos0_ * up, y = east, z = z0_ + cos0_ * north + sin0_ * up;
     // Geodetic latitude of the foot on the ellipsoid (Bowring; the point is
-    // within millimetres of the surface).
-    const double p = std::hypot(x, y);
+    // within millimetres of the surface). The parametric latitude's sine
+    // and cosine come from its tangent (z a) / (p b) without a trigonometric call.
+    const double p = std::sqrt(x * x + y * y);
     const double b = kA * std::sqrt(1 - kE2);
-    const double th = std::atan2(z * kA, p * b);
-    const double st = std::sin(th), ct = std::cos(th);
+    const double tu = p * b, tv = z * kA, inv = 1.0 / std::sqrt(tu * tu + tv * tv);
+    const double ct = tu * inv, st = tv * inv;
     const double lat = std::atan2(z + kEp2 * b * st * st * st, p - kE2 * kA * ct * ct * ct);
     double lon = centre_.lon + std::atan2(y, x) / kDeg;
     if (lon > 180) lon -= 360;
