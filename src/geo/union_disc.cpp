@@ -248,13 +248,26 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
             if (degenerate) return false;
         }
     }
-    std::sort(crossings.begin(), crossings.end(), [](const Crossing& a, const Crossing& b) {
-        if (a.at.piece != b.at.piece) return a.at.piece < b.at.piece;
-        if (a.at.ring != b.at.ring) return a.at.ring < b.at.ring;
-        if (a.at.seg != b.at.seg) return a.at.seg < b.at.seg;
-        if (a.t != b.t) return a.t < b.t;
-        return a.feature < b.feature;
-    });
+    // In walking order: by piece (a counting sort), then within each piece by
+    // ring, segment, position along it and feature. Sorting the whole list
+    // at once was a twentieth of a vector run at 10 km.
+    {
+        std::vector<std::size_t> start(pieces.size() + 1, 0);
+        for (const Crossing& c : crossings) ++start[c.at.piece + 1];
+        for (std::size_t p = 0; p < pieces.size(); ++p) start[p + 1] += start[p];
+        std::vector<Crossing> grouped(crossings.size());
+        std::vector<std::size_t> next(start.begin(), start.end() - 1);
+        for (const Crossing& c : crossings) grouped[next[c.at.piece]++] = c;
+        for (std::size_t p = 0; p < pieces.size(); ++p)
+            std::sort(grouped.begin() + static_cast<std::ptrdiff_t>(start[p]),
+                      grouped.begin() + static_cast<std::ptrdiff_t>(start[p + 1]), [](const Crossing& a, const Crossing& b) {
+                          if (a.at.ring != b.at.ring) return a.at.ring < b.at.ring;
+                          if (a.at.seg != b.at.seg) return a.at.seg < b.at.seg;
+                          if (a.t != b.t) return a.t < b.t;
+                          return a.feature < b.feature;
+                      });
+        crossings.swap(grouped);
+    }
 
     // 2. Walk each ring's stretches between box sides, keeping what lies outside every other feature.
     struct Sub {
