@@ -1120,9 +1120,9 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Ana
                   {"screened", d.materiality != Materiality::None},
                   {"location_dependent", d.location_dependent},
                   {"why", d.materiality_why}};
-        drivers.push_back(e);
+        drivers.push_back(std::move(e));
     }
-    j["l2"] = drivers;
+    j["l2"] = std::move(drivers);
     j["l3"] = {{"context", a.context}, {"layers", a.interface}};
     Json criteria = Json::object();
     Json met = Json::array();
@@ -1134,10 +1134,10 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Ana
                   {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
                   {"evidence", st.evidence}};
         if (st.evidence.empty()) c["why"] = "no layer in the catalog speaks to this criterion";
-        criteria[to_string(kTnfdCriteria[i])] = c;
+        criteria[to_string(kTnfdCriteria[i])] = std::move(c);
     }
-    j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", criteria}};
-    j["criteria_met"] = met;  // a copy of l4.criteria_met at the top, for summary.csv and quick reads
+    j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", std::move(criteria)}};
+    j["criteria_met"] = std::move(met);  // a copy of l4.criteria_met at the top, for summary.csv and quick reads
     (void)f;
     return j;
 }
@@ -1153,11 +1153,11 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     Json drivers = Json::array();
     for (const auto& d : a.drivers)
         if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
-    j["e1"] = {{"assets", assets}, {"drivers", drivers}};
+    j["e1"] = {{"assets", std::move(assets)}, {"drivers", std::move(drivers)}};
     Json pairs = Json::array();
     for (const auto& d : a.drivers)
         for (const auto& pr : d.pairs) pairs.push_back(pr);
-    j["e2"] = pairs;
+    j["e2"] = std::move(pairs);
 
     Json m = Json::object();
     m["annual_output"] = f.annual_output ? Json(*f.annual_output) : Json(nullptr);
@@ -1174,7 +1174,7 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     m["natural_share"] = a.natural_share ? Json(round3(*a.natural_share)) : Json(nullptr);
     if (a.natural_share) m["natural_share_radius_m"] = a.natural_radius_m;
     if (!f.notes.empty()) m["notes"] = f.notes;
-    j["e3"] = m;
+    j["e3"] = std::move(m);
 
     Json per = Json::object();
     std::optional<Rating> highest;
@@ -1186,9 +1186,9 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
             e["verdict_level"] = to_string(p.rating.verdict_from_rating[static_cast<int>(*d.rating)]);
             if (!highest || *d.rating > *highest) highest = d.rating;
         }
-        per[to_string(d.driver)] = e;
+        per[to_string(d.driver)] = std::move(e);
     }
-    j["e4"] = {{"drivers", per},
+    j["e4"] = {{"drivers", std::move(per)},
                            {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
                            {"verdict_from_rating",
                             highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
@@ -1226,9 +1226,9 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     return {{"level", covered ? to_string(a.level) : "not_covered"},
             {"covered", covered},
             {"profile", p.type},
-            {"reasons", reasons},
-            {"rules_fired", rules},
-            {"conditions", conditions}};
+            {"reasons", std::move(reasons)},
+            {"rules_fired", std::move(rules)},
+            {"conditions", std::move(conditions)}};
 }
 
 std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
@@ -1341,8 +1341,11 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         return kStepRank.at(p.mitigation.at(x.key).step) < kStepRank.at(p.mitigation.at(y.key).step);
     });
     Json out = Json::array();
-    for (const auto& it : items)
-        out.push_back({{"step", p.mitigation.at(it.key).step}, {"action", it.action}, {"because", it.because}, {"trigger", it.key}});
+    for (auto& it : items)
+        out.push_back({{"step", p.mitigation.at(it.key).step},
+                       {"action", std::move(it.action)},
+                       {"because", std::move(it.because)},
+                       {"trigger", std::move(it.key)}});
     return out;
 }
 
