@@ -372,7 +372,7 @@ private:
         }
         if (!v.nearest_distance_m && !v.inside) {
             summary["distance_m"] = nullptr;
-            if (!light_) a_.interface.push_back(summary);
+            if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
                 add_evidence(s, ev, "not_met", Rating::Low, "no feature within the search limit");
@@ -421,7 +421,7 @@ private:
                                               : "");
         summary["distance_m"] = round1(d);
         summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
-        if (!light_) a_.interface.push_back(summary);
+        if (!light_) a_.interface.push_back(std::move(summary));
         add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s),
                      v.inside ? nearest.index : std::nullopt, text);
 
@@ -529,7 +529,7 @@ private:
         a_.areal_layers = true;
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
-            if (!light_) a_.interface.push_back(summary);
+            if (!light_) a_.interface.push_back(std::move(summary));
             add_evidence(s, ev, "not_assessed", std::nullopt, "the site lies outside the layer's coverage");
             return;
         }
@@ -545,7 +545,7 @@ private:
         }
         if (!worst) {
             summary["distance_m"] = 0.0;
-            if (!light_) a_.interface.push_back(summary);
+            if (!light_) a_.interface.push_back(std::move(summary));
             add_evidence(s, ev, "not_assessed", std::nullopt, "the unit has no water-stress category (no data)");
             return;
         }
@@ -573,7 +573,7 @@ private:
         if (arid) ev["arid"] = true;
         summary["distance_m"] = 0.0;
         summary["bws_cat"] = bws;
-        if (!light_) a_.interface.push_back(summary);
+        if (!light_) a_.interface.push_back(std::move(summary));
         add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), f.index,
                      fmt::format("{} (bws_cat {})", unit, bws));
         if (!a_.bws || bws > *a_.bws) {
@@ -615,7 +615,7 @@ private:
                 share = sh;
             }
             if (!c && !share) {
-                if (!light_) a_.interface.push_back(summary);
+                if (!light_) a_.interface.push_back(std::move(summary));
                 add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at or around the site");
                 return;
             }
@@ -639,7 +639,7 @@ private:
             }
             summary["class_at_site"] = cls;
             if (share) summary["natural_share"] = round3(*share);
-            if (!light_) a_.interface.push_back(summary);
+            if (!light_) a_.interface.push_back(std::move(summary));
             std::string why = "land cover at the site: " + cls + (natural_here ? " (natural)" : "");
             if (share)
                 why += fmt::format("; natural {} within {}{}", fmt_share(*share), fmt_distance(buf->radius_m),
@@ -658,7 +658,7 @@ private:
         }
         if (s.categorical && s.theme == "water_stress") {
             if (!at_site) {
-                if (!light_) a_.interface.push_back(summary);
+                if (!light_) a_.interface.push_back(std::move(summary));
                 add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
                 return;
             }
@@ -666,7 +666,7 @@ private:
             f.category = std::to_string(*at_site);
             if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
             if (water_nodata(static_cast<int>(*at_site), f.zone)) {
-                if (!light_) a_.interface.push_back(summary);
+                if (!light_) a_.interface.push_back(std::move(summary));
                 add_evidence(s, ev, "not_assessed", std::nullopt, "no water-stress category at the site (no data)");
                 return;
             }
@@ -676,7 +676,7 @@ private:
         if (s.categorical) {
             const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
             if (!at_site) {
-                if (!light_) a_.interface.push_back(summary);
+                if (!light_) a_.interface.push_back(std::move(summary));
                 add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
                 return;
             }
@@ -684,7 +684,7 @@ private:
             ev["value_at_site"] = *at_site;
             ev["class_at_site"] = cls;
             summary["class_at_site"] = cls;
-            if (!light_) a_.interface.push_back(summary);
+            if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
                 add_evidence(s, ev, "not_assessed", std::nullopt, "class '" + cls + "' has no severity in the catalog");
                 return;
@@ -696,7 +696,7 @@ private:
             return;
         }
         // Continuous raster: rated only when the profile gives a threshold for its theme.
-        if (!light_) a_.interface.push_back(summary);
+        if (!light_) a_.interface.push_back(std::move(summary));
         auto t = p_.other_layers.continuous_min.find(s.theme);
         if (!m.value_at_site) {
             add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
@@ -736,7 +736,7 @@ private:
                         pair["exposure"] = nullptr;
                         pair["rating"] = nullptr;
                         pair["trace"] = "not assessed: no layer speaks to " + std::string(to_string(c)) + " here";
-                        e.pairs.push_back(pair);
+                        e.pairs.push_back(std::move(pair));
                         continue;
                     }
                     const Rating rating = row[static_cast<int>(*st.exposure)];
@@ -745,7 +745,7 @@ private:
                     pair["exposure"] = to_string(*st.exposure);
                     pair["rating"] = to_string(rating);
                     pair["trace"] = trace;
-                    e.pairs.push_back(pair);
+                    e.pairs.push_back(std::move(pair));
                     if (!e.rating || rating > *e.rating) {
                         e.rating = rating;
                         e.rating_why = trace;
@@ -1108,7 +1108,8 @@ private:
 
 // ------------------------------------------------------------------ JSON builders
 
-Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Analysis& a, const SiteFigures& f) {
+// Moves a.context and a.interface into the record (nothing after reads them).
+Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f) {
     Json j;
     j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
     j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", p.title}};
@@ -1123,7 +1124,7 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, const Ana
         drivers.push_back(std::move(e));
     }
     j["l2"] = std::move(drivers);
-    j["l3"] = {{"context", a.context}, {"layers", a.interface}};
+    j["l3"] = {{"context", std::move(a.context)}, {"layers", std::move(a.interface)}};
     Json criteria = Json::object();
     Json met = Json::array();
     for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i) {
@@ -1383,7 +1384,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     bool fallback = false;
     const Profile& p = profile_for(r.site.type, &fallback);
     const SiteFigures figures = read_figures(r.site, p);
-    const Analysis a = analyse(r, p, figures);
+    Analysis a = analyse(r, p, figures);
 
     std::optional<SearchResult> search;
     if (options_.avoidance_search && layers_ && a.level >= Level::High)
