@@ -538,8 +538,9 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
 }
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
-    // Fed with the results, or (as the pipeline does) with their sites.jsonl records.
-    Portfolio portfolio, from_records;
+    // Fed with the results, or (as the pipeline does) with their sites.jsonl
+    // records, or with the records' digests (what a --formats data run keeps).
+    Portfolio portfolio, from_records, from_digests;
     std::vector<SiteResult> results = {assess_site(make_site("p1", {100.0, 31.0})),
                                        assess_site(make_site("p2", offset(world().c, 2.5, 0))),
                                        assess_site(make_site("p3", world().b))};
@@ -550,10 +551,18 @@ TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
     results.push_back(err);
     for (const SiteResult& r : results) {
         portfolio.add(r);
-        from_records.add_record(site_record(r, ScreenOptions{}));
+        const Json record = site_record(r, ScreenOptions{});
+        from_records.add_record(record);
+        Json digest = Json::object();
+        Portfolio::digest_record(record, digest);
+        if (!r.site.error) {
+            EXPECT_LT(digest.dump().size(), record.dump().size() / 4) << r.site.id;
+        }
+        from_digests.add_record(digest);
     }
     const Json s = portfolio.summary();
     EXPECT_EQ(from_records.summary(), s);
+    EXPECT_EQ(from_digests.summary(), s);
     EXPECT_EQ(s["sites"], 4);
     EXPECT_EQ(s["assessed"], 3);
     EXPECT_EQ(s["errors"], 1);

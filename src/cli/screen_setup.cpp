@@ -35,6 +35,8 @@ public:
     void begin(const RunContext&) override {}
     // The record has all it needs: the pipeline can free each site's findings early.
     bool uses_result() const override { return false; }
+    bool digests() const override { return true; }
+    void digest(const Json& record, Json& into) const override { Portfolio::digest_record(record, into); }
     void write(const SiteResult&, const Json& record) override { portfolio_.add_record(record); }
     void finish(const Json&) override {}
     void abort() noexcept override {}

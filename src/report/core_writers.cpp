@@ -115,6 +115,7 @@ public:
         }
     }
     bool uses_result() const override { return false; }
+    bool digests() const override { return true; }  // write_site() reads nothing of the record
     bool renders() const override { return true; }
     std::string render(const Json& record) const override { return to_json_line(record) + '\n'; }
     void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
@@ -187,6 +188,7 @@ public:
     }
 
     bool uses_result() const override { return false; }
+    bool digests() const override { return true; }  // write_site() reads nothing of the record
     bool renders() const override { return true; }
     void write(const SiteResult& r, const Json& rec) override { write_site(r, rec, render(rec)); }
     void write_site(const SiteResult&, const Json&, const std::string& row) override { file_->stream() << row; }
@@ -243,6 +245,7 @@ class RunJsonWriter : public OutputWriter {
 public:
     void begin(const RunContext& ctx) override { dir_ = ctx.out_dir; }
     bool uses_result() const override { return false; }
+    bool digests() const override { return true; }  // write_site() reads nothing of the record
     void write(const SiteResult&, const Json&) override {}
     void finish(const Json& run) override {
         AtomicFile f((fs::path(dir_) / "run.json").string());

@@ -44,6 +44,17 @@ public:
     // False for writers that use `record` alone: the pipeline then frees each
     // site's findings and geometry as soon as its record is built.
     virtual bool uses_result() const { return true; }
+    // Writers whose write_site() reads only a few fields of the record (or
+    // none: they wrote it ahead in render()) return true and copy those
+    // fields into `into` in digest(). When every writer does, the pipeline
+    // hands write_site() the digest, and frees the record on the screening
+    // thread that built it: cheaper than freeing it on the writing thread
+    // (the allocator's caches are per thread), and off that thread's load.
+    virtual bool digests() const { return false; }
+    virtual void digest(const Json& record, Json& into) const {
+        (void)record;
+        (void)into;
+    }
     // `run` is the run.json object (complete but for finished_at).
     virtual void finish(const Json& run) = 0;
     // Discards partial output (temporary files) after an error or interrupt.

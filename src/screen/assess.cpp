@@ -1426,6 +1426,32 @@ void Portfolio::add_record(const Json& rec) {
                field("alternative"));
 }
 
+void Portfolio::digest_record(const Json& rec, Json& into) {
+    for (const char* key : {"id", "type", "status", "alternative"}) {
+        const auto it = rec.find(key);
+        if (it != rec.end()) into[key] = *it;
+    }
+    const auto verdict = rec.find("verdict");
+    if (verdict != rec.end()) {
+        const auto level = verdict->is_object() ? verdict->find("level") : verdict->end();
+        into["verdict"] = level != verdict->end() ? Json{{"level", *level}} : Json(nullptr);
+    }
+    const auto locate = rec.find("locate");
+    if (locate != rec.end()) {
+        Json& l = into["locate"];
+        l = nullptr;
+        if (locate->is_object()) {
+            const auto l4 = locate->find("l4");
+            if (l4 != locate->end() && l4->is_object()) {
+                const auto met = l4->find("criteria_met");
+                l = Json::object();
+                if (met != l4->end()) l["l4"]["criteria_met"] = *met;
+                else l["l4"] = Json::object();
+            }
+        }
+    }
+}
+
 void Portfolio::add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
                            const Json& locate, const Json& alternative) {
     ++total_;

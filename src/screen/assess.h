@@ -48,8 +48,11 @@ private:
 class Portfolio {
 public:
     void add(const SiteResult& r);
-    // The same from the site's sites.jsonl record (site_record()).
+    // The same from the site's sites.jsonl record (site_record()), or from
+    // its digest (digest_record()).
     void add_record(const Json& record);
+    // Copies into `into` the fields of a record that add_record() reads.
+    static void digest_record(const Json& record, Json& into);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "by_criterion",
     //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"}}
     Json summary() const;

@@ -143,6 +143,9 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     // Writers that need only the records let each site's findings go early.
     const bool keep_results =
         std::any_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->uses_result(); });
+    // Writers that need only a digest of each record let it go on the screening thread.
+    const bool digest_records =
+        !keep_results && std::all_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->digests(); });
     std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
@@ -258,6 +261,11 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     records[i] = keep_results ? site_record(results[i], options)
                                               : site_record(std::move(results[i]), options);
                     for (const std::size_t w : renderers) rendered[i * n_writers + w] = writers[w]->render(records[i]);
+                    if (digest_records) {
+                        Json digest = Json::object();
+                        for (const OutputWriter* w : writers) w->digest(records[i], digest);
+                        records[i] = std::move(digest);  // the record is freed here, on its own thread
+                    }
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(record_error_mutex);
                     if (!record_error) record_error = std::current_exception();
