@@ -50,6 +50,7 @@ public:
     // hands write_site() the digest, and frees the record on the screening
     // thread that built it: cheaper than freeing it on the writing thread
     // (the allocator's caches are per thread), and off that thread's load.
+    // digest() runs on the screening threads, like render(): thread-safe.
     virtual bool digests() const { return false; }
     virtual void digest(const Json& record, Json& into) const {
         (void)record;
