@@ -17,6 +17,7 @@
 #include <numeric>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 
 #include "core/errors.h"
 #include "geo/disc_overlay.h"
@@ -164,7 +165,21 @@ const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
     // Passes read from `in` (its open part) until one has written `out`.
     const Ring* src = &in;
     std::size_t n = open_n;
-    auto pass = [&](auto inside, auto cut) {
+    // One side: keep what lies at or beyond `bound` (keep_above) or at or
+    // below it, along y when on_y is std::true_type, else along x.
+    auto pass = [&](auto on_y, double bound, bool keep_above) {
+        constexpr bool kY = decltype(on_y)::value;
+        auto coord = [](const Point& p) { return kY ? p.y() : p.x(); };
+        auto inside = [&](const Point& p) { return keep_above ? coord(p) >= bound : coord(p) <= bound; };
+        auto cut = [&](const Point& a, const Point& b) {
+            if constexpr (kY) {
+                const double t = (bound - a.y()) / (b.y() - a.y());
+                return Point(a.x() + t * (b.x() - a.x()), bound);
+            } else {
+                const double t = (bound - a.x()) / (b.x() - a.x());
+                return Point(bound, a.y() + t * (b.y() - a.y()));
+            }
+        };
         tmp.clear();
         const Ring& from = *src;
         for (std::size_t i = 0; i < n; ++i) {
@@ -182,30 +197,15 @@ const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
         src = &out;
         n = out.size();
     };
-    auto at_x = [](const Point& a, const Point& b, double x) {
-        const double t = (x - a.x()) / (b.x() - a.x());
-        return Point(x, a.y() + t * (b.y() - a.y()));
-    };
-    auto at_y = [](const Point& a, const Point& b, double y) {
-        const double t = (y - a.y()) / (b.y() - a.y());
-        return Point(a.x() + t * (b.x() - a.x()), y);
-    };
     // Which sides to pass is decided from the input's vertices. A cut point
     // lies on an edge between two of them, so within their box; rounding
     // may put it an ulp beyond a side that a vertex lies exactly on, which
     // then is not passed: an ulp, where the full clip would have moved it
     // back onto the side.
-    if (cut_x0)
-        pass([&](const Point& p) { return p.x() >= xmin; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmin); });
-    if (n == 0) return out;
-    if (cut_x1)
-        pass([&](const Point& p) { return p.x() <= xmax; }, [&](const Point& a, const Point& b) { return at_x(a, b, xmax); });
-    if (n == 0) return out;
-    if (cut_y0)
-        pass([&](const Point& p) { return p.y() >= ymin; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymin); });
-    if (n == 0) return out;
-    if (cut_y1)
-        pass([&](const Point& p) { return p.y() <= ymax; }, [&](const Point& a, const Point& b) { return at_y(a, b, ymax); });
+    if (cut_x0) pass(std::false_type{}, xmin, true);
+    if (n > 0 && cut_x1) pass(std::false_type{}, xmax, false);
+    if (n > 0 && cut_y0) pass(std::true_type{}, ymin, true);
+    if (n > 0 && cut_y1) pass(std::true_type{}, ymax, false);
     if (n == 0) return out;
     if (src == &in) out.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(open_n));
     out.push_back(out.front());
