@@ -13,6 +13,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -769,6 +772,68 @@ TEST(RasterStats, OnlyPlainGeoTiffBlocksAreMapped) {
             EXPECT_EQ(m.buffers[i].valid_share, plain->buffers[i].valid_share) << k;
         }
     }
+}
+
+namespace {
+
+// Resident kB of the mapping that holds `address`, from /proc/self/smaps.
+long resident_kb_of_mapping(const void* address) {
+    std::ifstream smaps("/proc/self/smaps");
+    const auto a = reinterpret_cast<std::uintptr_t>(address);
+    bool inside = false;
+    for (std::string line; std::getline(smaps, line);) {
+        unsigned long long lo = 0, hi = 0;
+        if (std::sscanf(line.c_str(), "%llx-%llx ", &lo, &hi) == 2 && line.find('-') < 17) {
+            inside = a >= lo && a < hi;
+        } else if (inside && line.rfind("Rss:", 0) == 0) {
+            return std::stol(line.substr(4));
+        }
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST(RasterBlocksRelease, DroppedBlocksLeaveTheMappingAndReadTheSame) {
+    // A 4 MiB file mapped and read whole; blocks of its first MiB leave the
+    // cache until a release batch is due. Those pages must leave the
+    // process (with the whole file where the kernel cannot release ranges),
+    // the rest stay mapped where it can, and the bytes read the same
+    // afterwards.
+    sitescreen::testing::TempDir dir;
+    const std::size_t mib = std::size_t{1} << 20;
+    std::string bytes(4 * mib, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+    const std::string path = dir.write("cells.bin", bytes);
+    const auto mapping = FileMapping::open(path);
+    ASSERT_TRUE(mapping);
+    ASSERT_EQ(mapping->size(), bytes.size());
+    auto sum = [&] {
+        unsigned long long s = 0;
+        for (std::size_t i = 0; i < mapping->size(); ++i) s += mapping->data()[i];
+        return s;
+    };
+    const unsigned long long expected = sum();
+    EXPECT_EQ(std::memcmp(mapping->data(), bytes.data(), bytes.size()), 0);
+    const long before = resident_kb_of_mapping(mapping->data());
+    ASSERT_GE(before, 4096 - 64);  // read whole (the kernel may map around faults, never less)
+    // Block ranges of the first MiB, 64 KiB each and not page-aligned, until
+    // a batch is due.
+    std::size_t left = 0;
+    while (left < FileMapping::kReleaseBatchBytes) {
+        for (std::size_t off = 100; off + 65536 <= mib; off += 65536) {
+            mapping->release(mapping->data() + off, 65536);
+            left += 65536 + 4096;  // pages rounded outward: at least a page more
+        }
+    }
+    const long after = resident_kb_of_mapping(mapping->data());
+    EXPECT_LE(after, 3 * 1024 + 4) << "the first MiB's pages are still mapped";
+    // The kernel may map a large folio of the page cache with one 2 MiB
+    // entry, which leaves the process whole: up to 2 MiB may go.
+    EXPECT_TRUE(after == 0 || before - after <= 2048 + 4)
+        << "neither the ranges nor the whole file were released: " << before << " -> " << after << " kB";
+    EXPECT_EQ(sum(), expected);
+    EXPECT_EQ(std::memcmp(mapping->data(), bytes.data(), bytes.size()), 0);
 }
 
 // ---------------------------------------------------------------------------

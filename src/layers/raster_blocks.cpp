@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -130,16 +133,46 @@ FileMapping::~FileMapping() {
     if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
 }
 
-void FileMapping::release(std::size_t n) const noexcept {
-    const std::size_t left = left_.fetch_add(n) + n;
-    if (left < kReleaseBatchBytes) return;
-    // One thread releases; the others carry on counting from zero.
-    std::size_t expected = left;
-    while (expected >= kReleaseBatchBytes && !left_.compare_exchange_weak(expected, 0)) {
+void FileMapping::release(const unsigned char* cells, std::size_t n) const noexcept {
+    // The pages the block lies on (a page it shares with a neighbour may be
+    // released under the neighbour: that costs only a fault).
+    const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(cells) & ~(page - 1);
+    const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(cells) + n + page - 1) & ~(page - 1);
+    std::vector<std::pair<std::uintptr_t, std::size_t>> batch;
+    try {
+        std::lock_guard<std::mutex> lock(pending_mutex_);
+        pending_.emplace_back(begin, end - begin);
+        pending_bytes_ += end - begin;
+        if (pending_bytes_ < kReleaseBatchBytes) return;
+        batch.swap(pending_);
+        pending_bytes_ = 0;
+    } catch (...) {
+        // No memory to note the range: leave its pages mapped (they are clean
+        // file pages; the next batch or the unmapping at the end drops them).
+        return;
     }
-    if (expected < kReleaseBatchBytes) return;
+    release_batch(batch);
+}
+
+void FileMapping::release_batch(std::vector<std::pair<std::uintptr_t, std::size_t>>& ranges) const noexcept {
     // A read-only shared mapping of a file: the bytes come back from the page
     // cache (or the file) on the next read, unchanged.
+    static std::atomic<bool> ranged{true};
+    if (ranged.load(std::memory_order_relaxed)) {
+        static const int self = static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0));
+        constexpr std::size_t kMaxRanges = 1024;  // IOV_MAX
+        std::vector<iovec> iov(std::min(ranges.size(), kMaxRanges));
+        bool refused = self < 0;
+        for (std::size_t k = 0; k < ranges.size() && !refused; k += kMaxRanges) {
+            const std::size_t m = std::min(kMaxRanges, ranges.size() - k);
+            for (std::size_t j = 0; j < m; ++j)
+                iov[j] = iovec{reinterpret_cast<void*>(ranges[k + j].first), ranges[k + j].second};
+            refused = ::syscall(SYS_process_madvise, self, iov.data(), m, MADV_DONTNEED, 0) < 0;
+        }
+        if (!refused) return;
+        ranged.store(false, std::memory_order_relaxed);
+    }
     ::madvise(const_cast<unsigned char*>(data_), size_, MADV_DONTNEED);
 }
 
