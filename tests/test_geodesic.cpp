@@ -65,6 +65,39 @@ TEST(SiteGeometry, PointBuffersBuiltOnFirstUseAndShared) {
     EXPECT_GT(p.buffer_area_m2[0], bg::area(p.footprint_xy));
 }
 
+TEST(SiteGeometry, CircleVerticesLieOnTheGeodesicCircleAndMirrorAboutTheMeridian) {
+    // Each vertex of a buffer circle at its (area-inflated) radius and
+    // azimuth from the centre, by Karney's inverse; half of them are mirror
+    // images of the others (n even or odd, across the antimeridian, far north).
+    for (const LonLat c : {LonLat{116.4, 39.9}, LonLat{179.95, -16.5}, LonLat{-179.97, 10.0}, LonLat{25.0, 78.2}}) {
+        for (const int n : {64, 63, 256}) {
+            for (const double r : {1000.0, 10000.0, 50000.0}) {
+                const Ring ring = geodesic_circle_ll(c, r, n);
+                ASSERT_EQ(ring.size(), static_cast<std::size_t>(n) + 1);
+                EXPECT_EQ(ring.front().x(), ring.back().x());
+                EXPECT_EQ(ring.front().y(), ring.back().y());
+                const double inflated = r * std::sqrt(2 * M_PI / (n * std::sin(2 * M_PI / n)));
+                for (int i = 0; i < n; ++i) {
+                    double d = 0, az = 0;
+                    geodesic::inverse(c, LonLat{ring[i].x(), ring[i].y()}, d, az);
+                    EXPECT_NEAR(d, inflated, 1e-4) << c.lon << " " << c.lat << " n=" << n << " i=" << i;
+                    const double want = std::fmod(360.0 * (n - i) / n, 360.0);
+                    double diff = std::fabs(std::fmod(az + 360.0, 360.0) - want);
+                    diff = std::min(diff, 360.0 - diff);
+                    EXPECT_LT(diff, 1e-6) << c.lon << " " << c.lat << " n=" << n << " i=" << i;
+                    if (i > 0) {
+                        EXPECT_EQ(ring[i].y(), ring[n - i].y());
+                        const double west = std::remainder(ring[i].x() - c.lon, 360.0);
+                        const double east = std::remainder(ring[n - i].x() - c.lon, 360.0);
+                        EXPECT_NEAR(west, -east, 1e-12);
+                    }
+                    EXPECT_LE(std::fabs(ring[i].x()), 180.0);
+                }
+            }
+        }
+    }
+}
+
 TEST(Geodesic, OneDegreeOfLatitudeAtEquator) {
     // Meridian arc from 0 to 1 degree on WGS 84: 110574.389 m (Karney / GeographicLib).
     EXPECT_NEAR(geodesic::distance_m({0, 0}, {0, 1}), 110574.389, 0.01);

@@ -60,14 +60,26 @@ Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
     // n/2 R^2 sin(2 pi / n); inflate R so that it equals pi r^2.
     const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
     Ring ring;
-    ring.reserve(n + 1);
-    // Azimuths clockwise from north; walk them backwards for a CCW ring.
+    ring.resize(n);
+    // Azimuths clockwise from north; walk them backwards for a CCW ring:
+    // vertex i at azimuth 2 pi (n - i) / n. A geodesic circle is symmetric
+    // about its centre's meridian, so vertices i and n - i are mirror images:
+    // the western half (i <= n / 2) is solved, the eastern half mirrored (half
+    // the direct problems; the difference is a rounding of the longitude).
     const LocalFrame frame(centre);
-    for (int i = 0; i < n; ++i) {
+    const double s = radius_m * inflate;
+    for (int i = 0; 2 * i <= n; ++i) {
         const double az = 2 * kPi * (n - i) / n;
-        const double s = radius_m * inflate;
         const LonLat p = frame.direct(Point(s * std::sin(az), s * std::cos(az)));
-        ring.push_back(Point(p.lon, p.lat));
+        ring[i] = Point(p.lon, p.lat);
+        if (i == 0 || 2 * i == n) continue;
+        double west = p.lon - centre.lon;  // exact (Sterbenz) away from the antimeridian
+        if (west > 180) west -= 360;
+        if (west < -180) west += 360;
+        double lon = centre.lon - west;
+        if (lon > 180) lon -= 360;
+        if (lon < -180) lon += 360;
+        ring[n - i] = Point(lon, p.lat);
     }
     ring.push_back(ring.front());
     return ring;
