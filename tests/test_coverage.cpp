@@ -202,3 +202,59 @@ TEST(Coverage, SlantedThinSliversAndGridAlignedEdges) {
                           polygon_of(ring_of({{8, 0.5}, {11.5, 0.500001}, {11.5, 9.5}, {8, 2}}))};
     expect_matches_boost(mp, Window{0, 0, 13, 10});
 }
+
+TEST(Coverage, SweepRecordReplaysTheSameRows) {
+    // A star with a hole: the rows a recorded sweep visits, replayed, are the
+    // rows a fresh sweep visits (same order, cells, fractions and runs); the
+    // record is of those rings over that window only.
+    const MultiPolygon mp{polygon_of(star(40.3, 38.7, 37.0, 15.2, 9, 0.2),
+                                     {ring_of({{35.5, 36.2}, {41.1, 46.6}, {46.3, 35.9}})})};
+    const coverage::PixelRings rings = coverage::to_pixel_rings(mp);
+    Window w;
+    ASSERT_TRUE(coverage::bounding_window(rings, w));
+    struct Row {
+        int row;
+        std::vector<std::pair<int, double>> cells;
+        std::vector<std::pair<int, int>> runs;
+        bool operator==(const Row& o) const { return row == o.row && cells == o.cells && runs == o.runs; }
+    };
+    auto collect = [](std::vector<Row>& out) {
+        return [&out](int r, const coverage::BoundaryCell* c, std::size_t nc, const coverage::FullRun* u,
+                      std::size_t nu) {
+            Row row{r, {}, {}};
+            for (std::size_t i = 0; i < nc; ++i) row.cells.emplace_back(c[i].col, c[i].frac);
+            for (std::size_t i = 0; i < nu; ++i) row.runs.emplace_back(u[i].begin, u[i].end);
+            out.push_back(std::move(row));
+        };
+    };
+    std::vector<Row> fresh, recorded, replayed;
+    coverage::CoverageSweep sweep;
+    sweep.prepare(rings, w);
+    sweep.for_each_row(collect(fresh));
+    ASSERT_GT(fresh.size(), 60u);
+
+    coverage::SweepRecord record;
+    EXPECT_FALSE(record.is_of(rings, w));
+    std::vector<int> ahead_rows;
+    record.sweep(sweep, rings, w, collect(recorded), [](int, int, int) {});
+    EXPECT_TRUE(record.is_of(rings, w));
+    record.replay(collect(replayed), [&](int row, int lo, int hi) {
+        EXPECT_LE(lo, hi);
+        ahead_rows.push_back(row);
+    });
+    EXPECT_TRUE(fresh == recorded);
+    EXPECT_TRUE(fresh == replayed);
+    EXPECT_EQ(ahead_rows.size() + coverage::CoverageSweep::kRowsAhead, replayed.size());
+    EXPECT_EQ(ahead_rows.front(), replayed[coverage::CoverageSweep::kRowsAhead].row);
+
+    // Another window, or rings moved by a hair, are not this record.
+    Window other = w;
+    other.width -= 1;
+    EXPECT_FALSE(record.is_of(rings, other));
+    coverage::PixelRings moved = rings;
+    moved.x[3] = std::nextafter(moved.x[3], 1e9);
+    EXPECT_FALSE(record.is_of(moved, w));
+    coverage::PixelRings no_hole = rings;
+    no_hole.hole.back() = 0;
+    EXPECT_FALSE(record.is_of(no_hole, w));
+}

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -587,6 +588,51 @@ TEST(RasterStats, ReadersInThreadsAgree) {
         if (blocks) {
             EXPECT_GT(blocks->loads(), 0u);
         }
+    }
+}
+
+TEST(RasterStats, RastersOnOneGridShareTheSweepAndAgree) {
+    // Rasters on one grid replay the coverage their predecessor on the
+    // thread swept for a buffer (coverage::SweepRecord). Measured after one
+    // another, in any order and with a raster on another grid between them,
+    // each gives exactly what it gives alone on a fresh thread.
+    const LonLat c{7.45, 46.95};
+    VsiFile fa("/vsimem/raster_tests/grid_a.tif"), fb("/vsimem/raster_tests/grid_b.tif"),
+        fs("/vsimem/raster_tests/grid_shifted.tif");
+    GridSpec g = grid_around(c, 0.1, 0.08);
+    write_raster(fa.path, g, [](int x, int y) { return std::sin(x * 0.1) * std::cos(y * 0.07) * 100; });
+    write_raster(fb.path, g, [](int x, int y) { return (x * 31 + y * 17) % 97; });
+    GridSpec shifted = g;
+    shifted.west += 0.00037;
+    write_raster(fs.path, shifted, [](int x, int y) { return x + 0.5 * y; });
+    const std::vector<LayerSpec> specs = {raster_spec("a", fa.path), raster_spec("b", fb.path),
+                                          raster_spec("s", fs.path)};
+    std::vector<SiteGeometry> sites;
+    for (int i = 0; i < 12; ++i)
+        sites.push_back(make_site_geometry({c.lon - 0.04 + 0.007 * i, c.lat + 0.002 * (i % 5)}, nullptr, {700, 4000}));
+    auto key = [](const RasterMeasurement& m) {
+        std::vector<double> k;
+        for (const auto& b : m.buffers) {
+            k.push_back(b.mean.value_or(-1e300));
+            k.push_back(b.valid_share);
+            k.push_back(static_cast<double>(b.covered_cells));
+        }
+        return k;
+    };
+    // Alone: each layer on a thread of its own.
+    std::vector<std::vector<std::vector<double>>> alone(specs.size());
+    for (std::size_t l = 0; l < specs.size(); ++l) {
+        std::thread([&, l] {
+            RasterReader reader(specs[l]);
+            for (const auto& s : sites) alone[l].push_back(key(reader.measure(s)));
+        }).join();
+    }
+    // Together on this thread, in two orders.
+    for (const std::vector<std::size_t>& order : {std::vector<std::size_t>{0, 1, 2}, {1, 2, 0, 1}}) {
+        std::vector<std::unique_ptr<RasterReader>> readers;
+        for (const auto& spec : specs) readers.push_back(std::make_unique<RasterReader>(spec));
+        for (std::size_t i = 0; i < sites.size(); ++i)
+            for (std::size_t l : order) EXPECT_EQ(key(readers[l]->measure(sites[i])), alone[l][i]) << l << " " << i;
     }
 }
 

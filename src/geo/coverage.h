@@ -116,6 +116,40 @@ private:
     std::vector<FullRun> runs_;
 };
 
+// The rows one sweep visited, kept to be visited again. Rasters on one grid
+// see a buffer as the same pixel rings, so their coverage is the same: the
+// second raster replays the first one's rows instead of sweeping again
+// (the same rows, in the same order, with the same fractions).
+class SweepRecord {
+public:
+    // Whether this record is the sweep of `rings` over `window`.
+    bool is_of(const PixelRings& rings, const Window& window) const {
+        return valid_ && window.x0 == window_.x0 && window.y0 == window_.y0 && window.width == window_.width &&
+               window.height == window_.height && rings.x == rings_.x && rings.y == rings_.y &&
+               rings.ring_end == rings_.ring_end && rings.hole == rings_.hole;
+    }
+    // Sweeps `rings` over `window` with `sweep`, visiting the rows as
+    // CoverageSweep::for_each_row does and keeping them.
+    template <typename Visit, typename Ahead>
+    void sweep(CoverageSweep& sweeper, const PixelRings& rings, const Window& window, Visit&& visit, Ahead&& ahead);
+    // Visits the kept rows again; ahead() is told of the row kRowsAhead
+    // visited rows on (the cells it will touch: its outermost boundary cells).
+    template <typename Visit, typename Ahead>
+    void replay(Visit&& visit, Ahead&& ahead) const;
+
+private:
+    struct Row {
+        int row;
+        std::size_t cells_end, runs_end;
+    };
+    bool valid_ = false;
+    PixelRings rings_;
+    Window window_;
+    std::vector<Row> rows_;
+    std::vector<BoundaryCell> cells_;
+    std::vector<FullRun> runs_;
+};
+
 // Dense convenience: out[r * width + c] = coverage of cell (x0 + c, y0 + r).
 void coverage_fractions(const PixelRings& rings, const Window& window, std::vector<double>& out);
 void coverage_fractions(const MultiPolygon& mp_px, const Window& window, std::vector<double>& out);
@@ -165,6 +199,47 @@ void CoverageSweep::for_each_row(Visit&& visit, Ahead&& ahead) {
         if (!cells_.empty() || !runs_.empty())
             visit(r, static_cast<const BoundaryCell*>(cells_.data()), cells_.size(),
                   static_cast<const FullRun*>(runs_.data()), runs_.size());
+    }
+}
+
+template <typename Visit, typename Ahead>
+void SweepRecord::sweep(CoverageSweep& sweeper, const PixelRings& rings, const Window& window, Visit&& visit,
+                        Ahead&& ahead) {
+    valid_ = false;  // until the sweep is whole (visit may throw)
+    rows_.clear();
+    cells_.clear();
+    runs_.clear();
+    sweeper.prepare(rings, window);
+    sweeper.for_each_row(
+        [&](int r, const BoundaryCell* cells, std::size_t n_cells, const FullRun* runs, std::size_t n_runs) {
+            cells_.insert(cells_.end(), cells, cells + n_cells);
+            runs_.insert(runs_.end(), runs, runs + n_runs);
+            rows_.push_back(Row{r, cells_.size(), runs_.size()});
+            visit(r, cells, n_cells, runs, n_runs);
+        },
+        std::forward<Ahead>(ahead));
+    rings_.x = rings.x;
+    rings_.y = rings.y;
+    rings_.ring_end = rings.ring_end;
+    rings_.hole = rings.hole;
+    window_ = window;
+    valid_ = true;
+}
+
+template <typename Visit, typename Ahead>
+void SweepRecord::replay(Visit&& visit, Ahead&& ahead) const {
+    std::size_t cells_begin = 0, runs_begin = 0;
+    for (std::size_t k = 0; k < rows_.size(); ++k) {
+        if (k + CoverageSweep::kRowsAhead < rows_.size()) {
+            const Row& a = rows_[k + CoverageSweep::kRowsAhead];
+            const std::size_t first = rows_[k + CoverageSweep::kRowsAhead - 1].cells_end;
+            if (a.cells_end > first) ahead(a.row, cells_[first].col, cells_[a.cells_end - 1].col);
+        }
+        const Row& row = rows_[k];
+        visit(row.row, cells_.data() + cells_begin, row.cells_end - cells_begin, runs_.data() + runs_begin,
+              row.runs_end - runs_begin);
+        cells_begin = row.cells_end;
+        runs_begin = row.runs_end;
     }
 }
 

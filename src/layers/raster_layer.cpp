@@ -41,6 +41,15 @@ constexpr int kSummaryMinWidth = 8 * kSegmentCells;
 // Spacing of the areal-scale samples down a projected raster's window.
 constexpr double kScaleSampleSpacingM = 10'000;
 
+// Per screening thread: the last sweep of each buffer (by index), which the
+// next raster on the same grid replays (coverage::SweepRecord). Sites are
+// measured layer after layer on one thread, so the rasters of a catalog
+// sharing a grid sweep each buffer once.
+std::vector<coverage::SweepRecord>& sweep_records() {
+    thread_local std::vector<coverage::SweepRecord> records;
+    return records;
+}
+
 std::string where(const LayerSpec& spec) { return "layer '" + spec.id + "': raster '" + spec.path + "'"; }
 
 // "PG:...", "NETCDF:...", "HDF5:..." name datasets that are not plain files.
@@ -398,6 +407,11 @@ struct RasterReader::Impl final : BlockLoader {
     std::vector<std::shared_ptr<const RasterBlock>> grid_cells;
     std::vector<std::shared_ptr<const BlockSummary>> grid_summaries;
     coverage::CoverageSweep sweep;
+    // The buffer being measured: its sweep's record, its pixel rings, and
+    // whether the record already holds its coverage (measure()).
+    coverage::SweepRecord* record_ = nullptr;
+    const coverage::PixelRings* record_rings_ = nullptr;
+    bool replay_ = false;
     ClassTable classes;
     std::vector<double> row_area_cache_m2;  // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
@@ -751,8 +765,8 @@ struct RasterReader::Impl final : BlockLoader {
                     __builtin_prefetch(cells_of<T>(*b) + row_offset + (x - bx * block_w));
             }
         };
-        sweep.for_each_row([&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
-                               const coverage::FullRun* runs, std::size_t n_runs) {
+        auto visit = [&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
+                         const coverage::FullRun* runs, std::size_t n_runs) {
             const int y = win.y0 + row;
             const double cell_m2 = row_area_m2(y);
             const bool in_raster_row = y >= 0 && y < height;
@@ -877,7 +891,11 @@ struct RasterReader::Impl final : BlockLoader {
             sums.valid_m2 += valid * cell_m2;
             sums.value_m2 += value * cell_m2;
             sums.cells += touched;
-        }, prefetch_row);
+        };
+        if (replay_)
+            record_->replay(visit, prefetch_row);
+        else
+            record_->sweep(sweep, *record_rings_, win, visit, prefetch_row);
     }
 
     template <bool Categorical>
@@ -955,6 +973,8 @@ struct RasterReader::Impl final : BlockLoader {
             sample_areal_scale(centre_x, coverage::Window{u.x0, u.y0, u.width, u.height});
         }
 
+        std::vector<coverage::SweepRecord>& records = sweep_records();
+        if (records.size() < nb) records.resize(nb);
         for (std::size_t i = 0; i < nb; ++i) {
             RasterBufferStats& out = m.buffers[i];
             if (!placed[i]) continue;  // wholly outside the raster: nothing valid
@@ -967,7 +987,11 @@ struct RasterReader::Impl final : BlockLoader {
                 win = coverage::Window{x0, y0, x1 - x0, y1 - y0};
                 estimate_outside = true;
             }
-            sweep.prepare(rings[i], win);
+            // The coverage of this buffer: swept, or replayed from the raster
+            // before on the same grid (the same pixel rings over the same window).
+            record_ = &records[i];
+            record_rings_ = &rings[i];
+            replay_ = record_->is_of(rings[i], win);
             BufferSums sums;
             if (spec.categorical) {
                 classes.clear();
