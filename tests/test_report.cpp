@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "geo/geodesic.h"
+#include "io/atomic_file.h"
 #include "io/checksum.h"
 #include "io/gdal_handles.h"
 #include "report/formats.h"
@@ -544,4 +545,49 @@ TEST(ReportFormats, FactoryMakesOnlyTheRequestedWriters) {
     EXPECT_EQ(make_report_writers({}).size(), 0u);
     EXPECT_EQ(make_report_writers({"jsonl", "csv", "run"}).size(), 0u);
     EXPECT_EQ(make_report_writers({"html", "md", "png", "gpkg", "portfolio", "jsonl"}).size(), 5u);
+}
+
+TEST(AtomicOutput, LargeFileWrittenOutAsItGrowsArrivesWhole) {
+    // wrote() asks the kernel to start writing the file out every
+    // kWritebackBytes; the file must still appear only at commit(), whole,
+    // and nothing of it once discarded.
+    TempDir tmp;
+    const std::string path = (tmp.path / "big.jsonl").string();
+    std::string line(1000, 'x');
+    line.back() = '\n';
+    const std::size_t lines = 3 * AtomicFile::kWritebackBytes / line.size() + 17;
+    {
+        AtomicFile file(path);
+        for (std::size_t i = 0; i < lines; ++i) {
+            line[0] = static_cast<char>('a' + i % 26);
+            file.stream() << line;
+            file.wrote(line.size());
+        }
+        EXPECT_FALSE(std::filesystem::exists(path)) << "visible before commit";
+        file.stream().flush();
+        EXPECT_EQ(std::filesystem::file_size(file.temp_path()), lines * line.size());
+        file.commit();
+        file.wrote(1);  // after commit: nothing to do, no error
+    }
+    ASSERT_EQ(std::filesystem::file_size(path), lines * line.size());
+    std::ifstream in(path, std::ios::binary);
+    std::string got;
+    for (std::size_t i = 0; i < lines; ++i) {
+        ASSERT_TRUE(std::getline(in, got)) << i;
+        ASSERT_EQ(got.size() + 1, line.size()) << i;
+        ASSERT_EQ(got[0], static_cast<char>('a' + i % 26)) << i;
+    }
+    EXPECT_FALSE(std::getline(in, got));
+
+    std::string temp;
+    {
+        AtomicFile dropped((tmp.path / "dropped.jsonl").string());
+        temp = dropped.temp_path();
+        for (std::size_t i = 0; i < 2 * AtomicFile::kWritebackBytes / line.size(); ++i) {
+            dropped.stream() << line;
+            dropped.wrote(line.size());
+        }
+    }  // destroyed uncommitted
+    EXPECT_FALSE(std::filesystem::exists(tmp.path / "dropped.jsonl"));
+    EXPECT_FALSE(std::filesystem::exists(temp));
 }

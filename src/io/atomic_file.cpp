@@ -86,6 +86,19 @@ AtomicFile::AtomicFile(std::string path, bool binary) : path_(std::move(path)) {
 
 AtomicFile::~AtomicFile() { discard(); }
 
+void AtomicFile::wrote(std::size_t n) {
+    unsynced_ += n;
+    if (unsynced_ < kWritebackBytes || done_) return;
+    unsynced_ = 0;
+    out_.flush();
+    // Any descriptor of the file will do; only a hint, so failures are ignored
+    // (commit()'s fsync is what makes the file durable).
+    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    ::close(fd);
+}
+
 void AtomicFile::commit() {
     if (done_) return;
     out_.flush();

@@ -122,6 +122,7 @@ public:
     void write_site(const SiteResult&, const Json&, const std::string& line) override {
         *out_ << line;
         if (stream_) out_->flush();  // a pipe reader sees each site as it is done
+        else file_->wrote(line.size());
     }
     void finish(const Json&) override {
         if (file_) file_->commit();
