@@ -268,3 +268,89 @@ TEST(VectorLoad, LargePolygonIsSplitIntoPieces) {
     EXPECT_TRUE(m.inside);
     EXPECT_NEAR(m.buffers[0].overlap_share, 1.0, 1e-6);
 }
+
+TEST(VectorLoad, AnyThreadCountGivesTheSameLayer) {
+    // The geometry work runs beside the read, small features in reading
+    // order, large ones held back and then largest first: a layer with large
+    // stars first, in the middle and last, an invalid bow tie, a feature
+    // without geometry, a point and a line must come out the same on any
+    // number of threads: features, pieces, counts, and every measurement.
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> lon(109.5, 110.5), lat(29.5, 30.5), rad(0.005, 0.04);
+    std::vector<std::pair<std::string, std::string>> features;
+    auto add = [&](const std::string& geometry) {
+        features.push_back({R"({"fid":")" + std::to_string(features.size()) + R"(","name":"f"})", geometry});
+    };
+    add(multipolygon_json({star(rng, 110.0, 30.0, 0.3, 3000, 0.3)}));
+    for (int i = 0; i < 400; ++i) {
+        if (i == 150) add(multipolygon_json({star(rng, 109.8, 30.2, 0.2, 2500, 0.3)}));
+        if (i == 200) add(R"({"type":"Polygon","coordinates":[[[110,30],[110.1,30.1],[110.1,30],[110,30.1],[110,30]]]})");
+        if (i == 250) add("null");
+        if (i == 300) add(R"({"type":"Point","coordinates":[110.2,29.9]})");
+        if (i == 350) add(R"({"type":"LineString","coordinates":[[109.6,29.6],[109.9,29.7],[110.2,29.65]]})");
+        add(multipolygon_json({star(rng, lon(rng), lat(rng), rad(rng), 8 + i % 50, 0.35)}));
+    }
+    add(multipolygon_json({star(rng, 110.2, 29.8, 0.25, 1800, 0.3)}));
+    TempDir dir;
+    LayerSpec spec = vector_spec("test", dir.write("layer.geojson", feature_collection(features)));
+    spec.id_field = "fid";
+    std::vector<LonLat> sites;
+    for (int i = 0; i < 25; ++i) sites.push_back(LonLat{lon(rng), lat(rng)});
+    const std::vector<double> radii{1000, 10000};
+
+    const auto one = VectorLayer::load(spec, 1);
+    EXPECT_EQ(one->info().invalid_repaired, 1u);
+    EXPECT_EQ(one->info().without_geometry, 1u);
+    EXPECT_GT(one->info().piece_count, one->features().size() + 20);  // the large stars are split
+    for (const unsigned threads : {2u, 3u, 5u}) {
+        const auto many = VectorLayer::load(spec, threads);
+        const VectorLayerInfo &a = one->info(), &b = many->info();
+        EXPECT_EQ(a.feature_count, b.feature_count) << threads;
+        EXPECT_EQ(a.piece_count, b.piece_count) << threads;
+        EXPECT_EQ(a.vertex_count, b.vertex_count) << threads;
+        EXPECT_EQ(a.invalid_repaired, b.invalid_repaired) << threads;
+        EXPECT_EQ(a.without_geometry, b.without_geometry) << threads;
+        EXPECT_EQ(a.west, b.west);
+        EXPECT_EQ(a.north, b.north);
+        ASSERT_EQ(one->features().size(), many->features().size()) << threads;
+        for (std::size_t f = 0; f < one->features().size(); ++f) {
+            EXPECT_EQ(one->features()[f].id, many->features()[f].id) << threads;
+            EXPECT_TRUE(bg::equals(one->feature_polygons(static_cast<std::uint32_t>(f)),
+                                   many->feature_polygons(static_cast<std::uint32_t>(f))))
+                << threads << " feature " << f;
+        }
+        for (const LonLat& site : sites) {
+            const VectorMeasurement x = measure_point(*one, site, radii), y = measure_point(*many, site, radii);
+            EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << threads;
+            EXPECT_EQ(x.nearest_feature, y.nearest_feature) << threads;
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                EXPECT_EQ(x.buffers[k].overlap_area_m2, y.buffers[k].overlap_area_m2) << threads;
+                EXPECT_EQ(x.buffers[k].feature_count, y.buffers[k].feature_count) << threads;
+            }
+        }
+    }
+}
+
+TEST(VectorLoad, ReadErrorWhileWorkersRunNamesTheFeature) {
+    // A feature that cannot be transformed, read while the other threads
+    // work on the features before it: the load stops with the error (and
+    // joins its threads), on any number of threads.
+    std::vector<std::pair<std::string, std::string>> features;
+    for (int i = 0; i < 300; ++i)
+        features.push_back({R"({"n":1})", R"({"type":"Polygon","coordinates":[[[500000,3300000],[501000,3300000],[501000,3301000],[500000,3300000]]]})"});
+    features.push_back({R"({"n":2})", R"({"type":"Polygon","coordinates":[[[1e300,1e300],[2e300,1e300],[2e300,2e300],[1e300,1e300]]]})"});
+    for (int i = 0; i < 50; ++i) features.push_back(features.front());
+    TempDir dir;
+    LayerSpec spec = vector_spec("utm", dir.write("utm.geojson", feature_collection(features)));
+    spec.crs = "EPSG:32650";
+    for (const unsigned threads : {1u, 2u, 4u}) {
+        try {
+            VectorLayer::load(spec, threads);
+            ADD_FAILURE() << "no error on " << threads << " threads";
+        } catch (const InputError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("layer 'utm'"), std::string::npos) << what;
+            EXPECT_NE(what.find("feature 300 cannot be transformed to WGS 84"), std::string::npos) << what;
+        }
+    }
+}

@@ -10,9 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -365,6 +368,64 @@ bool certainly_valid(OGRGeometryH g) {
     return ring_certainly_simple(xs.data(), ys.data(), xs.size());
 }
 
+// Features at least this many points long are held back while the layer is
+// read, then handed out largest first (LoadQueue).
+constexpr int kLargeFeaturePoints = 4 * static_cast<int>(kMaxPieceVertices);
+
+// The load's work list. The reading thread adds features as it reads them;
+// worker threads take small ones in the order they were read, so the
+// geometry work overlaps the read. Large ones wait for the end of the read
+// and then go first, largest first, each to the next free thread: the few
+// huge polygons (most of the work) start at once on different threads and
+// the small ones fill in. A worker with nothing else to do takes a large one
+// early rather than wait.
+template <typename Item>
+class LoadQueue {
+public:
+    void add(Item* item, int points) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (points >= kLargeFeaturePoints) large_.emplace_back(points, item);
+            else small_.push_back(item);
+        }
+        wake_.notify_one();
+    }
+    // The read has ended (or failed: then `abandon`, and no item is handed out).
+    void close(bool abandon = false) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            closed_ = true;
+            if (abandon) {
+                next_small_ = small_.size();
+                next_large_ = large_.size();
+            }
+            // Largest first; equal sizes in reading order.
+            std::stable_sort(large_.begin() + static_cast<std::ptrdiff_t>(next_large_), large_.end(),
+                             [](const auto& a, const auto& b) { return a.first > b.first; });
+        }
+        wake_.notify_all();
+    }
+    // The next item, or null once the read has ended and every item is taken.
+    Item* next() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            if (closed_ && next_large_ < large_.size()) return large_[next_large_++].second;
+            if (next_small_ < small_.size()) return small_[next_small_++];
+            if (next_large_ < large_.size()) return large_[next_large_++].second;
+            if (closed_) return nullptr;
+            wake_.wait(lock);
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<Item*> small_;
+    std::vector<std::pair<int, Item*>> large_;
+    std::size_t next_small_ = 0, next_large_ = 0;
+    bool closed_ = false;
+};
+
 }  // namespace
 
 std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec, unsigned threads) {
@@ -441,55 +502,28 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         if (!transform) throw InputError(spec.catalog_file + ": " + where + ": cannot transform its CRS to WGS 84");
     }
 
-    // 1. Read (OGR and the CRS transformation are not thread-safe): attributes
-    //    and geometries in WGS 84.
-    struct Raw {
-        VectorFeature feat;
-        GeometryPtr geom;  // null: no geometry
-    };
-    std::vector<Raw> raws;
-    OGR_L_ResetReading(ogr);
-    for (;;) {
-        CPLErrorReset();
-        FeaturePtr f(OGR_L_GetNextFeature(ogr));
-        if (!f) {
-            if (CPLGetLastErrorType() >= CE_Failure)
-                throw InputError(spec.catalog_file + ": " + where + ": reading failed after " +
-                                 std::to_string(info.feature_count) + " features (" + gdal_last_error() + ")");
-            break;
-        }
-        ++info.feature_count;
-        Raw raw;
-        raw.feat.fid = OGR_F_GetFID(f.get());
-        raw.feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(raw.feat.fid);
-        raw.feat.name = feature_text(f.get(), name_idx);
-        raw.feat.category = feature_text(f.get(), cat_idx);
-        for (std::size_t k = 0; k < report_idx.size(); ++k)
-            raw.feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);
-        OGRGeometryH g0 = OGR_F_GetGeometryRef(f.get());
-        if (g0 && !OGR_G_IsEmpty(g0)) {
-            raw.geom.reset(OGR_G_Clone(g0));
-            // Lines of a projected layer are split to 1 km so they keep their shape in lon/lat.
-            if (projected && transform) OGR_G_Segmentize(raw.geom.get(), 1000.0);
-            if (transform && OGR_G_Transform(raw.geom.get(), transform.get()) != OGRERR_NONE)
-                throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(raw.feat.fid) +
-                                 " cannot be transformed to WGS 84 (is the declared CRS right?)");
-        }
-        raws.push_back(std::move(raw));
-    }
-
-    // 2. Geometry work, feature by feature on `threads` threads: validity
-    //    (GEOS IsValid dominates loading), repair, subdivision.
+    // 1-2. Read on this thread (OGR and the CRS transformation are not
+    //    thread-safe): attributes and geometries in WGS 84. Meanwhile the
+    //    geometry work, feature by feature on the other threads, and on this
+    //    one once the read ends: validity (GEOS IsValid dominates loading),
+    //    repair, subdivision. Results go to each feature's own `made`: the
+    //    order of the work does not change them.
     struct Made {
         std::vector<Piece> pieces;
         OGREnvelope env;
         bool repaired = false, unrepairable = false;
         std::string error;
     };
-    std::vector<Made> made(raws.size());
-    auto work = [&](std::size_t i) {
-        Made& m = made[i];
-        OGRGeometryH g = raws[i].geom.get();
+    struct Item {
+        VectorFeature feat;
+        GeometryPtr geom;  // null: no geometry
+        Made made;
+    };
+    std::vector<std::unique_ptr<Item>> items;  // in reading order; workers see only the Items
+    LoadQueue<Item> queue;
+    auto work = [&](Item& item) {
+        Made& m = item.made;
+        OGRGeometryH g = item.geom.get();
         if (!g) return;
         GeometryPtr owner;
         const OGRwkbGeometryType flat = wkbFlatten(OGR_G_GetGeometryType(g));
@@ -507,7 +541,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         }
         OGR_G_GetEnvelope(g, &m.env);
         if (m.env.MinX < -180.0001 || m.env.MaxX > 180.0001 || m.env.MinY < -90.0001 || m.env.MaxY > 90.0001) {
-            m.error = spec.catalog_file + ": " + where + ": feature " + std::to_string(raws[i].feat.fid) +
+            m.error = spec.catalog_file + ": " + where + ": feature " + std::to_string(item.feat.fid) +
                       " lies outside lon/lat bounds after transformation (features in another CRS than " +
                       (spec.crs ? "the catalog's crs: " + *spec.crs : "the file declares") + "?)";
             return;
@@ -568,35 +602,81 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
             }
         }
     };
-    {
-        // Largest features first, each to the next free thread: the few huge
-        // polygons (most of the work) start at once on different threads
-        // and the small ones fill in. Results go to made[i]: the order of
-        // the work does not change them.
-        std::vector<std::pair<int, std::size_t>> by_size;  // (-points, feature)
-        by_size.reserve(raws.size());
-        for (std::size_t i = 0; i < raws.size(); ++i) {
-            OGRGeometryH g = raws[i].geom.get();
-            by_size.emplace_back(g ? -OGR_G_GetPointCount(g) - geometry_point_count(g) : 0, i);
+    // What a worker throws (out of memory, say) ends the load: the first such
+    // error is thrown here once the threads are joined.
+    std::exception_ptr worker_error;
+    std::mutex worker_error_mutex;
+    auto run = [&] {
+        try {
+            while (Item* item = queue.next()) work(*item);
+        } catch (...) {
+            {
+                std::lock_guard<std::mutex> lock(worker_error_mutex);
+                if (!worker_error) worker_error = std::current_exception();
+            }
+            queue.close(true);
         }
-        std::stable_sort(by_size.begin(), by_size.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::atomic<std::size_t> next{0};
-        auto run = [&] {
-            for (std::size_t k; (k = next.fetch_add(1)) < by_size.size();) work(by_size[k].second);
-        };
-        const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, raws.size()));
+    };
+    {
         std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(run);
+        // However this block is left, the workers are joined first (a read
+        // error abandons what is queued).
+        struct Joiner {
+            LoadQueue<Item>& queue;
+            std::vector<std::thread>& pool;
+            ~Joiner() {
+                queue.close(true);
+                for (auto& th : pool) th.join();
+            }
+        } joiner{queue, pool};
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+        OGR_L_ResetReading(ogr);
+        for (;;) {
+            CPLErrorReset();
+            FeaturePtr f(OGR_L_GetNextFeature(ogr));
+            if (!f) {
+                if (CPLGetLastErrorType() >= CE_Failure)
+                    throw InputError(spec.catalog_file + ": " + where + ": reading failed after " +
+                                     std::to_string(info.feature_count) + " features (" + gdal_last_error() + ")");
+                break;
+            }
+            ++info.feature_count;
+            auto item = std::make_unique<Item>();
+            Item& raw = *item;
+            raw.feat.fid = OGR_F_GetFID(f.get());
+            raw.feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(raw.feat.fid);
+            raw.feat.name = feature_text(f.get(), name_idx);
+            raw.feat.category = feature_text(f.get(), cat_idx);
+            for (std::size_t k = 0; k < report_idx.size(); ++k)
+                raw.feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);
+            OGRGeometryH g0 = OGR_F_GetGeometryRef(f.get());
+            if (g0 && !OGR_G_IsEmpty(g0)) {
+                raw.geom.reset(OGR_G_Clone(g0));
+                // Lines of a projected layer are split to 1 km so they keep their shape in lon/lat.
+                if (projected && transform) OGR_G_Segmentize(raw.geom.get(), 1000.0);
+                if (transform && OGR_G_Transform(raw.geom.get(), transform.get()) != OGRERR_NONE)
+                    throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(raw.feat.fid) +
+                                     " cannot be transformed to WGS 84 (is the declared CRS right?)");
+            }
+            const int points = raw.geom ? OGR_G_GetPointCount(raw.geom.get()) + geometry_point_count(raw.geom.get()) : 0;
+            items.push_back(std::move(item));
+            queue.add(items.back().get(), points);
+        }
+        queue.close();
         run();
-        for (auto& th : pool) th.join();
     }
+    if (worker_error) std::rethrow_exception(worker_error);
 
     // 3. Merge in feature order (the first error in that order wins).
     double west = 180, south = 90, east = -180, north = -90;
     std::uint32_t feature_index = 0;
-    for (std::size_t i = 0; i < raws.size(); ++i) {
-        Made& m = made[i];
+    std::size_t total_pieces = 0;
+    for (const auto& item : items) total_pieces += item->made.pieces.size();
+    layer->pieces_.reserve(total_pieces);
+    layer->features_.reserve(items.size());
+    layer->feature_pieces_.reserve(items.size());
+    for (auto& item : items) {
+        Made& m = item->made;
         if (!m.error.empty()) throw InputError(m.error);
         if (m.unrepairable) {
             ++info.unrepairable;
@@ -620,11 +700,10 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         east = std::max(east, m.env.MaxX);
         south = std::min(south, m.env.MinY);
         north = std::max(north, m.env.MaxY);
-        layer->features_.push_back(std::move(raws[i].feat));
+        layer->features_.push_back(std::move(item->feat));
         layer->feature_pieces_.push_back(std::move(my_pieces));
         ++feature_index;
-        std::vector<Piece>().swap(m.pieces);
-        raws[i].geom.reset();
+        item.reset();  // its geometry and emptied pieces, freed as the merge goes
     }
     if (!layer->features_.empty()) {
         info.west = west;
@@ -649,18 +728,46 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
 
     // Features whose boxes meet another feature's: only these can overlap, so
     // only these need a union when a buffer meets several of them.
-    layer->may_overlap_.assign(layer->features_.size(), false);
-    for (const auto& [box, piece] : values) {
-        const std::uint32_t feat = layer->pieces_[piece].feature;
-        if (layer->may_overlap_[feat] || layer->pieces_[piece].kind != PieceKind::Polygon) continue;
-        for (auto it = layer->index_.qbegin(bgi::intersects(box)); it != layer->index_.qend(); ++it) {
-            const Piece& other = layer->pieces_[it->second];
-            if (other.feature != feat && other.kind == PieceKind::Polygon) {
-                layer->may_overlap_[feat] = true;
-                layer->may_overlap_[other.feature] = true;
-                break;
+    // The pieces are shared out among the threads, each marking features in
+    // flags of its own, merged after (the marks do not depend on the order).
+    {
+        const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, values.size() / 4096 + 1));
+        std::vector<std::vector<unsigned char>> marks(nt, std::vector<unsigned char>(layer->features_.size(), 0));
+        auto mark_pieces = [&](std::size_t t) {
+            std::vector<unsigned char>& may = marks[t];
+            for (std::size_t k = t; k < values.size(); k += nt) {
+                const auto& [box, piece] = values[k];
+                const std::uint32_t feat = layer->pieces_[piece].feature;
+                if (may[feat] || layer->pieces_[piece].kind != PieceKind::Polygon) continue;
+                for (auto it = layer->index_.qbegin(bgi::intersects(box)); it != layer->index_.qend(); ++it) {
+                    const Piece& other = layer->pieces_[it->second];
+                    if (other.feature != feat && other.kind == PieceKind::Polygon) {
+                        may[feat] = 1;
+                        may[other.feature] = 1;
+                        break;
+                    }
+                }
             }
-        }
+        };
+        std::exception_ptr mark_error;  // the first, rethrown after the join
+        std::mutex mark_error_mutex;
+        auto mark = [&](std::size_t t) noexcept {
+            try {
+                mark_pieces(t);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mark_error_mutex);
+                if (!mark_error) mark_error = std::current_exception();
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(mark, t);
+        mark(0);
+        for (auto& th : pool) th.join();
+        if (mark_error) std::rethrow_exception(mark_error);
+        layer->may_overlap_.assign(layer->features_.size(), false);
+        for (const auto& may : marks)
+            for (std::size_t f = 0; f < may.size(); ++f)
+                if (may[f]) layer->may_overlap_[f] = true;
     }
     info.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return layer;
