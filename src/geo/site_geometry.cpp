@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
@@ -66,11 +68,21 @@ Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
     // about its centre's meridian, so vertices i and n - i are mirror images:
     // the western half (i <= n / 2) is solved, the eastern half mirrored (half
     // the direct problems; the difference is a rounding of the longitude).
+    // The azimuths' sines and cosines, the same for every circle of n vertices.
+    thread_local int table_n = 0;
+    thread_local std::vector<std::pair<double, double>> table;
+    if (table_n != n) {
+        table.clear();
+        for (int i = 0; 2 * i <= n; ++i) {
+            const double az = 2 * kPi * (n - i) / n;
+            table.emplace_back(std::sin(az), std::cos(az));
+        }
+        table_n = n;
+    }
     const LocalFrame frame(centre);
     const double s = radius_m * inflate;
     for (int i = 0; 2 * i <= n; ++i) {
-        const double az = 2 * kPi * (n - i) / n;
-        const LonLat p = frame.direct(Point(s * std::sin(az), s * std::cos(az)));
+        const LonLat p = frame.direct(Point(s * table[i].first, s * table[i].second));
         ring[i] = Point(p.lon, p.lat);
         if (i == 0 || 2 * i == n) continue;
         double west = p.lon - centre.lon;  // exact (Sterbenz) away from the antimeridian
@@ -85,35 +97,30 @@ Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
     return ring;
 }
 
-namespace {
-
-// A point site's circles, in lon/lat and in its local frame.
-template <class Buffers>
-void build_point_buffers(const SiteGeometry& g, Buffers& b) {
-    const int n = g.circle_segments;
-    const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
-    for (double r : g.radii_m) {
-        Polygon ll;
-        ll.outer() = geodesic_circle_ll(g.centre, r, n);
-        b.ll.push_back(MultiPolygon{ll});
-        Polygon xy;
-        for (int i = 0; i <= n; ++i) {
-            const double a = 2 * kPi * (i % n) / n;
-            xy.outer().push_back(Point(r * inflate * std::cos(a), r * inflate * std::sin(a)));
-        }
-        b.xy.push_back(MultiPolygon{xy});
-    }
-}
-
-}  // namespace
-
 const std::vector<MultiPolygon>& SiteGeometry::buffers_ll() const {
-    std::call_once(buffers_->built, [this] { build_point_buffers(*this, *buffers_); });
+    std::call_once(buffers_->built_ll, [this] {
+        for (double r : radii_m) {
+            Polygon ll;
+            ll.outer() = geodesic_circle_ll(centre, r, circle_segments);
+            buffers_->ll.push_back(MultiPolygon{ll});
+        }
+    });
     return buffers_->ll;
 }
 
 const std::vector<MultiPolygon>& SiteGeometry::buffers_xy() const {
-    std::call_once(buffers_->built, [this] { build_point_buffers(*this, *buffers_); });
+    std::call_once(buffers_->built_xy, [this] {
+        const int n = circle_segments;
+        const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
+        for (double r : radii_m) {
+            Polygon xy;
+            for (int i = 0; i <= n; ++i) {
+                const double a = 2 * kPi * (i % n) / n;
+                xy.outer().push_back(Point(r * inflate * std::cos(a), r * inflate * std::sin(a)));
+            }
+            buffers_->xy.push_back(MultiPolygon{xy});
+        }
+    });
     return buffers_->xy;
 }
 
@@ -140,7 +147,8 @@ SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
     // 0.005 degree (about 500 m) edges: projected chords then stay within
     // centimetres of the lon/lat edges.
     g.footprint_xy = frame.forward(densify_ll(g.footprint_ll, 0.005));
-    std::call_once(g.buffers_->built, [&] {
+    std::call_once(g.buffers_->built_xy, [] {});  // both made here, below
+    std::call_once(g.buffers_->built_ll, [&] {
         for (double r : g.radii_m) {
             namespace strat = bg::strategy::buffer;
             MultiPolygon out;

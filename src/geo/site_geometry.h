@@ -29,10 +29,12 @@ struct SiteGeometry {
 private:
     // A point site's polygons are built on first use: the vector overlay
     // needs only the centre and the radii, and 256 geodesic vertices per
-    // circle were a quarter of a vector run's time per site at 1 km.
-    // Copies share them (they follow from the fields above).
+    // circle were a quarter of a vector run's time per site at 1 km. The
+    // lon/lat and local circles each when first asked for (rasters use only
+    // the first, maps mostly the second). Copies share them (they follow
+    // from the fields above).
     struct Buffers {
-        std::once_flag built;
+        std::once_flag built_ll, built_xy;
         std::vector<MultiPolygon> ll, xy;
     };
     std::shared_ptr<Buffers> buffers_ = std::make_shared<Buffers>();
