@@ -3,12 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <cstdint>
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "report/core_writers.h"
+#include "report/writer.h"
+#include "support/fixtures.h"
 
 using namespace sitescreen;
 
@@ -79,4 +85,38 @@ TEST(JsonLine, EqualsNlohmannDump) {
         const Json r = random_json(rng, 4);
         ASSERT_EQ(to_json_line(r), reference(r)) << k;
     }
+}
+
+TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
+    // The file writer hands lines to the file a megabyte at a time: over
+    // several megabytes, and with the last lines short of one, the file holds
+    // each site's line once, in order, and only once finished.
+    sitescreen::testing::TempDir dir;
+    auto writer = make_jsonl_writer();
+    RunContext ctx;
+    ctx.out_dir = dir.path();
+    writer->begin(ctx);
+    std::mt19937 rng(7);
+    std::vector<std::string> lines;
+    std::size_t bytes = 0;
+    for (int i = 0; bytes < 3 * (std::size_t{1} << 20) + 12345; ++i) {
+        Json record = Json::object();
+        record["id"] = std::to_string(i);
+        record["pad"] = std::string(100 + rng() % 3000, static_cast<char>('a' + i % 26));
+        const std::string line = writer->render(record);
+        ASSERT_EQ(line, to_json_line(record) + "\n");
+        SiteResult r;
+        writer->write_site(r, Json(), line);
+        lines.push_back(line);
+        bytes += line.size();
+    }
+    const std::string path = dir.file("sites.jsonl");
+    EXPECT_FALSE(std::filesystem::exists(path));
+    writer->finish(Json::object());
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string expected;
+    for (const auto& l : lines) expected += l;
+    EXPECT_EQ(text.size(), bytes);
+    EXPECT_TRUE(text == expected);
 }

@@ -120,22 +120,39 @@ public:
     std::string render(const Json& record) const override { return to_json_line(record) + '\n'; }
     void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
     void write_site(const SiteResult&, const Json&, const std::string& line) override {
-        *out_ << line;
-        if (stream_) out_->flush();  // a pipe reader sees each site as it is done
-        else file_->wrote(line.size());
+        if (stream_) {
+            *out_ << line;
+            out_->flush();  // a pipe reader sees each site as it is done
+            return;
+        }
+        // Lines go out a megabyte at a time: the stream writes anything over
+        // 1 KB with a system call of its own, whatever its buffer.
+        pending_ += line;
+        if (pending_.size() >= kPendingBytes) write_pending();
     }
     void finish(const Json&) override {
-        if (file_) file_->commit();
-        else out_->flush();
+        if (file_) {
+            write_pending();
+            file_->commit();
+        } else {
+            out_->flush();
+        }
     }
     void abort() noexcept override {
         if (file_) file_->discard();
     }
 
 private:
+    static constexpr std::size_t kPendingBytes = std::size_t{1} << 20;
+    void write_pending() {
+        *out_ << pending_;
+        file_->wrote(pending_.size());
+        pending_.clear();
+    }
     std::ostream* stream_ = nullptr;
     std::ostream* out_ = nullptr;
     std::optional<AtomicFile> file_;
+    std::string pending_;  // lines not yet handed to the file
 };
 
 std::string csv_field(const std::string& s) {
