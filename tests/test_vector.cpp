@@ -354,3 +354,50 @@ TEST(VectorLoad, ReadErrorWhileWorkersRunNamesTheFeature) {
         }
     }
 }
+
+TEST(VectorLoad, GridAlignedPolygonIsSplitIntoValidPiecesThatAddUp) {
+    // A rasterised disc (a staircase on a 0.01 degree grid, 1,200 vertices):
+    // the middle of its box falls on grid lines, so cuts meet vertices and
+    // are moved off the grid. The pieces must be valid and add up to the
+    // polygon, and a buffer well inside must be wholly covered.
+    std::vector<Point> ring;
+    const int n = 150;  // grid cells per quadrant edge
+    const double step = 0.01, r = n * step;
+    for (int q = 0; q < 4; ++q) {
+        for (int i = 0; i < n; ++i) {
+            // Quadrant q's staircase from angle q*90 to (q+1)*90 degrees.
+            const double a0 = (q + static_cast<double>(i) / n) * M_PI / 2;
+            const double a1 = (q + static_cast<double>(i + 1) / n) * M_PI / 2;
+            const double x0 = std::round(r * std::cos(a0) / step) * step, y0 = std::round(r * std::sin(a0) / step) * step;
+            const double x1 = std::round(r * std::cos(a1) / step) * step, y1 = std::round(r * std::sin(a1) / step) * step;
+            if (ring.empty() || !(ring.back().x() == x0 && ring.back().y() == y0)) ring.push_back(Point(x0, y0));
+            if (x1 != x0 && y1 != y0) ring.push_back(Point(q % 2 == 0 ? x1 : x0, q % 2 == 0 ? y0 : y1));
+        }
+    }
+    Polygon disc;
+    for (const Point& p : ring) disc.outer().push_back(Point(110 + p.x(), 30 + p.y()));
+    disc.outer().push_back(disc.outer().front());
+    bg::correct(disc);
+    ASSERT_TRUE(bg::is_valid(disc));
+    ASSERT_GT(disc.outer().size(), 500u);
+    TempDir dir;
+    auto layer = layer_from(dir, feature_collection({{R"({"fid":"grid","name":"g"})", multipolygon_json({disc})}}));
+    EXPECT_GE(layer->info().piece_count, 4u);
+    const MultiPolygon pieces = layer->feature_polygons(0);
+    // The first cut, at lon 110 where the disc has vertices, moved just east.
+    bool moved = false;
+    for (const Polygon& p : pieces)
+        for (const Point& q : p.outer()) moved = moved || (q.x() > 110.0 && q.x() < 110.00001);
+    EXPECT_TRUE(moved);
+    double sum = 0;
+    auto ctx = geos::context();
+    for (const Polygon& p : pieces) {
+        geos::GeomPtr g = geos::from_polygon(p);
+        EXPECT_EQ(GEOSisValid_r(ctx, g.get()), 1);
+        sum += bg::area(p);
+    }
+    EXPECT_NEAR(sum, bg::area(disc), 1e-9 * bg::area(disc));
+    const VectorMeasurement m = measure_point(*layer, {110.0, 30.0}, {50000});
+    EXPECT_TRUE(m.inside);
+    EXPECT_NEAR(m.buffers[0].overlap_share, 1.0, 1e-9);
+}

@@ -26,6 +26,7 @@
 #include "geo/disc_overlay.h"
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
+#include "geo/half_split.h"
 #include "geo/local_frame.h"
 #include "geo/simple_ring.h"
 #include "geo/union_disc.h"
@@ -84,11 +85,12 @@ std::size_t vertex_count(const Polygon& p) {
 
 struct Part {
     Polygon polygon;
-    std::vector<double> cuts_x, cuts_y;  // the split lines it borders on (GEOS puts its vertices exactly on them)
+    std::vector<double> cuts_x, cuts_y;  // the split lines it borders on (its vertices there lie exactly on them)
 };
 
 // Splits a polygon into pieces of at most kMaxPieceVertices vertices by
-// clipping it to halves of its bounding box, recursively (GEOS ClipByRect).
+// cutting it across the middle of its bounding box's longer side,
+// recursively (split_polygon, or GEOS ClipByRect where that declines).
 void subdivide(const Polygon& poly, std::vector<Part>& out, std::vector<double> cuts_x = {},
                std::vector<double> cuts_y = {}, int depth = 0) {
     if (vertex_count(poly) <= kMaxPieceVertices || depth > 24) {
@@ -99,14 +101,30 @@ void subdivide(const Polygon& poly, std::vector<Part>& out, std::vector<double> 
     bg::envelope(poly, b);
     const double w = b.max_corner().x() - b.min_corner().x();
     const double h = b.max_corner().y() - b.min_corner().y();
+    const bool vertical = w >= h;
+    const double mid = vertical ? b.min_corner().x() + w / 2 : b.min_corner().y() + h / 2;
+    // Split by sorting the crossings where it can (half_split.h). Data on a
+    // grid (coordinates rounded to 1e-4 degree, say) often has a vertex just
+    // on the middle, which that declines: a line a millionth of the extent
+    // further is as good a cut, and misses the grid.
+    {
+        const double nudge = (vertical ? w : h) * 0.6180339887e-6;
+        for (const double c : {mid, mid + nudge}) {
+            MultiPolygon sides[2];
+            if (!split_polygon(poly, vertical, c, sides[0], sides[1])) continue;
+            (vertical ? cuts_x : cuts_y).push_back(c);
+            for (const MultiPolygon& parts : sides)
+                for (const auto& part : parts) subdivide(part, out, cuts_x, cuts_y, depth + 1);
+            return;
+        }
+    }
+    // Else GEOS, at the middle.
     Box halves[2] = {b, b};
-    if (w >= h) {
-        const double mid = b.min_corner().x() + w / 2;
+    if (vertical) {
         halves[0].max_corner().x(mid);
         halves[1].min_corner().x(mid);
         cuts_x.push_back(mid);
     } else {
-        const double mid = b.min_corner().y() + h / 2;
         halves[0].max_corner().y(mid);
         halves[1].min_corner().y(mid);
         cuts_y.push_back(mid);
