@@ -46,7 +46,7 @@ private:
     bool read(const Polygon& poly) {
         auto add = [&](const Ring& ring, bool hole) {
             std::vector<Point> pts(ring.begin(), ring.end());
-            if (pts.size() >= 2 && bg::equals(pts.front(), pts.back())) pts.pop_back();
+            if (pts.size() >= 2 && pts.front().x() == pts.back().x() && pts.front().y() == pts.back().y()) pts.pop_back();
             if (pts.size() < 3) return false;
             const double a = twice_area(pts);
             if (hole ? !(a < 0) : !(a > 0)) return false;  // the usual turning only
