@@ -115,6 +115,8 @@ private:
             if (whole) (r == 0 ? outers : holes).push_back(rings_[r]);
         }
         std::vector<char> used(crossings_.size(), 0);
+        std::size_t vertices = 0;  // a loop longer than all rings together has gone wrong
+        for (const auto& r : rings_) vertices += r.size();
         for (std::size_t start = 0; start < crossings_.size(); ++start) {
             // Loops start where a ring comes into this side.
             if (used[start] || crossings_[start].into_below != below) continue;
@@ -142,7 +144,7 @@ private:
                 if (crossings_[in].into_below != below) return false;
                 if (in == start) break;
                 if (used[in]) return false;
-                if (loop.size() > 4 * total_vertices() + 4) return false;
+                if (loop.size() > 4 * vertices + 4) return false;
             }
             if (!(twice_area(loop) > 0)) return false;
             outers.push_back(std::move(loop));
@@ -172,12 +174,6 @@ private:
             out[owner].inners().push_back(std::move(ring));
         }
         return true;
-    }
-
-    std::size_t total_vertices() const {
-        std::size_t n = 0;
-        for (const auto& r : rings_) n += r.size();
-        return n;
     }
 
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
