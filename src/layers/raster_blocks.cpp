@@ -162,13 +162,13 @@ void FileMapping::release_batch(std::vector<std::pair<std::uintptr_t, std::size_
     if (ranged.load(std::memory_order_relaxed)) {
         static const int self = static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0));
         constexpr std::size_t kMaxRanges = 1024;  // IOV_MAX
-        std::vector<iovec> iov(std::min(ranges.size(), kMaxRanges));
+        iovec iov[kMaxRanges];
         bool refused = self < 0;
         for (std::size_t k = 0; k < ranges.size() && !refused; k += kMaxRanges) {
             const std::size_t m = std::min(kMaxRanges, ranges.size() - k);
             for (std::size_t j = 0; j < m; ++j)
                 iov[j] = iovec{reinterpret_cast<void*>(ranges[k + j].first), ranges[k + j].second};
-            refused = ::syscall(SYS_process_madvise, self, iov.data(), m, MADV_DONTNEED, 0) < 0;
+            refused = ::syscall(SYS_process_madvise, self, iov, m, MADV_DONTNEED, 0) < 0;
         }
         if (!refused) return;
         ranged.store(false, std::memory_order_relaxed);
