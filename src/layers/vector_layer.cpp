@@ -386,6 +386,23 @@ bool certainly_valid(OGRGeometryH g) {
     return ring_certainly_simple(xs.data(), ys.data(), xs.size());
 }
 
+// The first exception thrown on any of a load's threads, kept to be
+// rethrown on the loading thread once the others are joined.
+class FirstError {
+public:
+    void capture() noexcept {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+    }
+    void rethrow() const {
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    std::mutex mutex_;
+    std::exception_ptr error_;
+};
+
 // Features at least this many points long are held back while the layer is
 // read, then handed out largest first (LoadQueue).
 constexpr int kLargeFeaturePoints = 4 * static_cast<int>(kMaxPieceVertices);
@@ -622,16 +639,12 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     };
     // What a worker throws (out of memory, say) ends the load: the first such
     // error is thrown here once the threads are joined.
-    std::exception_ptr worker_error;
-    std::mutex worker_error_mutex;
+    FirstError worker_error;
     auto run = [&] {
         try {
             while (Item* item = queue.next()) work(*item);
         } catch (...) {
-            {
-                std::lock_guard<std::mutex> lock(worker_error_mutex);
-                if (!worker_error) worker_error = std::current_exception();
-            }
+            worker_error.capture();
             queue.close(true);
         }
     };
@@ -683,7 +696,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         queue.close();
         run();
     }
-    if (worker_error) std::rethrow_exception(worker_error);
+    worker_error.rethrow();
 
     // 3. Merge in feature order (the first error in that order wins).
     double west = 180, south = 90, east = -180, north = -90;
@@ -767,21 +780,19 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                 }
             }
         };
-        std::exception_ptr mark_error;  // the first, rethrown after the join
-        std::mutex mark_error_mutex;
+        FirstError mark_error;
         auto mark = [&](std::size_t t) noexcept {
             try {
                 mark_pieces(t);
             } catch (...) {
-                std::lock_guard<std::mutex> lock(mark_error_mutex);
-                if (!mark_error) mark_error = std::current_exception();
+                mark_error.capture();
             }
         };
         std::vector<std::thread> pool;
         for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(mark, t);
         mark(0);
         for (auto& th : pool) th.join();
-        if (mark_error) std::rethrow_exception(mark_error);
+        mark_error.rethrow();
         layer->may_overlap_.assign(layer->features_.size(), false);
         for (const auto& may : marks)
             for (std::size_t f = 0; f < may.size(); ++f)
