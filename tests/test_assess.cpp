@@ -17,6 +17,7 @@
 #include "io/site_reader.h"
 #include "layers/catalog.h"
 #include "screen/assess.h"
+#include "support/require.h"
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
@@ -659,7 +660,9 @@ std::vector<Site> read_all(const std::string& path) {
 TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
     const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
     const std::string csv = dir + "/sample_sites/candidates.csv", polys = dir + "/sample_sites/candidates_polygons.geojson";
-    if (!fs::exists(csv) || !fs::exists(polys) || !shipped_layers()) GTEST_SKIP() << "sample sites or catalog not present";
+    SITESCREEN_REQUIRE(fs::exists(csv), csv, "the sample sites ship in the repository: restore them with git");
+    SITESCREEN_REQUIRE(fs::exists(polys), polys, "the sample sites ship in the repository: restore them with git");
+    SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
     auto layers = shipped_layers();
     const Assessor assessor(load_profiles(kProfiles), layers);
     Screener screener(layers, ScreenOptions{});
@@ -704,7 +707,8 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
 TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
     const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
     const std::string csv = dir + "/sample_sites/candidates.csv";
-    if (!fs::exists(csv) || !shipped_layers()) GTEST_SKIP() << "sample sites or catalog not present";
+    SITESCREEN_REQUIRE(fs::exists(csv), csv, "the sample sites ship in the repository: restore them with git");
+    SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
     auto layers = shipped_layers();
     const Assessor assessor(load_profiles(kProfiles), layers);
     Screener screener(layers, ScreenOptions{});

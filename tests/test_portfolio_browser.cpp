@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "geo/site_geometry.h"
+#include "support/require.h"
 #include "report/formats.h"
 #include "screen/screener.h"
 
@@ -203,8 +204,8 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
 
 TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
     const std::string chromium = chromium_path();
-    if (chromium.empty()) GTEST_SKIP() << "Chromium is not installed (apt-get install chromium, or set SITESCREEN_CHROMIUM)";
-    if (!have_node()) GTEST_SKIP() << "node is not installed: it drives Chromium over the DevTools pipe";
+    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
+    SITESCREEN_REQUIRE(have_node(), "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
 
     const fs::path dir = fs::temp_directory_path() / ("sitescreen-portfolio-" + std::to_string(::getpid()));
     fs::remove_all(dir);
@@ -267,8 +268,8 @@ TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
 // Thousands of sites stay usable: canvas markers, a paged table.
 TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
     const std::string chromium = chromium_path();
-    if (chromium.empty()) GTEST_SKIP() << "Chromium is not installed (apt-get install chromium, or set SITESCREEN_CHROMIUM)";
-    if (!have_node()) GTEST_SKIP() << "node is not installed: it drives Chromium over the DevTools pipe";
+    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
+    SITESCREEN_REQUIRE(have_node(), "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
 
     const fs::path dir = fs::temp_directory_path() / ("sitescreen-portfolio-scale-" + std::to_string(::getpid()));
     fs::remove_all(dir);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "support/fixtures.h"
+#include "support/require.h"
 
 using sitescreen::testing::feature_collection;
 using sitescreen::testing::read_file;
@@ -212,7 +213,8 @@ TEST(Shards, MergedByIndexEqualsTheSingleRunByteForByte) {
     }
 
     // scripts/merge_shards.py gives the same bytes and notices a missing shard.
-    if (run_command("python3 -c 'import json' >/dev/null 2>&1") != 0) GTEST_SKIP() << "no python3 for merge_shards.py";
+    SITESCREEN_REQUIRE(run_command("python3 -c 'import json' >/dev/null 2>&1") == 0, "python3 (runs merge_shards.py)",
+                       "apt-get install python3");
     const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
     std::string cmd = "python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " + shell_quote(r.out("merged.jsonl"));
     for (int i = 0; i < kShards; ++i) cmd += " " + shell_quote(r.out("shard" + std::to_string(i)));
@@ -246,9 +248,9 @@ TEST(Shards, StreamingShardThroughAPipeEqualsItsFileOutput) {
 
 TEST(Shards, DaskLocalClusterRecipe) {
     // The Dask recipe of docs/scale.md on a local cluster; needs Debian
-    // python3-dask and python3-distributed (skipped without them).
-    if (run_command("/usr/bin/python3 -c 'import dask.distributed' >/dev/null 2>&1") != 0)
-        GTEST_SKIP() << "python3-dask / python3-distributed not installed";
+    // python3-dask and python3-distributed (a missing prerequisite in CI, skipped elsewhere).
+    SITESCREEN_REQUIRE(run_command("/usr/bin/python3 -c 'import dask.distributed' >/dev/null 2>&1") == 0,
+                       "Debian's python3-dask and python3-distributed", "apt-get install python3-dask python3-distributed");
     Runs r;
     ASSERT_TRUE(r.full());
     const std::string driver = r.w.dir.write("dask_shards.py", R"PY(
