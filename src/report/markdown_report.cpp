@@ -363,7 +363,8 @@ std::string md_escape(const std::string& s) {
             out += ' ';
             continue;
         }
-        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' ||
+        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' || c == '[' || c == ']' ||
+                            c == '&' || c == '~' ||
                             (c == '_' && !(i > 0 && word(i - 1) && word(i + 1))) ||
                             ((c == '#' || c == '>' || c == '-' || c == '+') && i == 0);
         if (escape) out += '\\';
@@ -373,6 +374,26 @@ std::string md_escape(const std::string& s) {
 }
 
 }  // namespace
+
+// A code span that holds for any content: the fence is one backtick longer than the longest run
+// of backticks inside, padded with a space when the content starts or ends with a backtick or a
+// space (CommonMark strips one such space from each side); line breaks become spaces and `|` is
+// escaped, which GFM tables honour inside code spans too.
+std::string md_code(const std::string& s) {
+    std::string body;
+    std::size_t run = 0, longest = 0;
+    for (char c : s) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+        if (c == '\n' || c == '\r') body += ' ';
+        else if (c == '|') body += "\\|";
+        else body += c;
+    }
+    if (body.empty()) return "";
+    const std::string fence(longest + 1, '`');
+    const bool pad = body.front() == '`' || body.back() == '`' || body.front() == ' ' || body.back() == ' ';
+    return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
 
 std::string inline_text(const Json& v) {
     if (is_scalar(v)) return scalar_text(v);
@@ -607,7 +628,7 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
             t.clear();
             for (const auto& l : c.lines) t += (t.empty() ? "" : "<br>") + md_escape(l);
         }
-        if (c.tag == "mono" && !c.text.empty()) t = "`" + c.text + "`";
+        if (c.tag == "mono" && !c.text.empty()) t = report::md_code(c.text);
         if (c.strong && !t.empty()) t = "**" + t + "**";
         return t.empty() ? std::string(" ") : t;
     };
