@@ -180,6 +180,10 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
 YAML::Node load_yaml(const std::string& path, const Where& w) {
     std::error_code ec;
     if (!fs::exists(path, ec)) fail(w, "file not found");
+    if (fs::is_directory(path, ec)) fail(w, "is a folder, not a catalog file (give the .yaml file in it)");
+    if (!fs::is_regular_file(path, ec))
+        fail(w, "is not a regular file (a pipe such as /dev/fd/63 from <(...)?): give the catalog as a file, "
+                "next to the layers its paths are relative to");
     try {
         return YAML::LoadFile(path);
     } catch (const YAML::Exception& e) {
