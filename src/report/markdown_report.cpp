@@ -356,6 +356,22 @@ std::string md_escape(const std::string& s) {
         const auto c = static_cast<unsigned char>(s[i]);
         return c >= 0x80 || std::isalnum(c);
     };
+    // `]` that would end a link's text ("](", "][") or, at the start, a reference definition
+    // ("[x]: url"); `[demo layer]` alone stays as it is.
+    auto link_end = [&](std::size_t i) {
+        if (s[i] != ']' || i + 1 >= s.size()) return false;
+        const char n = s[i + 1];
+        return n == '(' || n == '[' || (n == ':' && !s.empty() && s[0] == '[');
+    };
+    // `&` that starts an entity or character reference (`&lt;`, `&#60;`).
+    auto entity = [&](std::size_t i) {
+        if (s[i] != '&') return false;
+        std::size_t j = i + 1;
+        if (j < s.size() && s[j] == '#') ++j;
+        const std::size_t start = j;
+        while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+        return j > start && j < s.size() && s[j] == ';';
+    };
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
@@ -363,8 +379,7 @@ std::string md_escape(const std::string& s) {
             out += ' ';
             continue;
         }
-        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' || c == '[' || c == ']' ||
-                            c == '&' || c == '~' ||
+        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' || link_end(i) || entity(i) ||
                             (c == '_' && !(i > 0 && word(i - 1) && word(i + 1))) ||
                             ((c == '#' || c == '>' || c == '-' || c == '+') && i == 0);
         if (escape) out += '\\';
