@@ -239,7 +239,7 @@ protected:
 
 TEST_F(InterruptedRun, SigtermLeavesTheEarlierOutputs) {
     const int code = interrupt({SIGTERM});
-    EXPECT_EQ(code, 130) << read_file(dir.file("log.txt"));
+    EXPECT_EQ(code, 143) << read_file(dir.file("log.txt"));  // 128 + SIGTERM
     EXPECT_TRUE(contains(read_file(dir.file("log.txt")), "interrupted; no output was replaced"));
     expect_old_or_complete(out, old_jsonl, old_csv, kSites);
     EXPECT_EQ(read_file(out + "/sites.jsonl"), old_jsonl);  // killed mid-way: nothing was replaced

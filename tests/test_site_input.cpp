@@ -268,9 +268,12 @@ TEST_F(SiteInput, DuplicateIdsAreReportedAndBothKept) {
     EXPECT_EQ(row(s, 1)["source"], path + ":3");
     EXPECT_EQ(s.run["sites"]["duplicate_ids"], 1);
     EXPECT_EQ(s.run["sites"]["duplicate_id_examples"], Json::array({"A"}));
-    EXPECT_NE(s.cmd.err.find("warning: 1 site(s) reuse an id seen earlier (e.g. 'A'); each is kept as its own row"),
+    EXPECT_NE(s.cmd.err.find("warning: 1 site(s) reuse an id seen earlier; each is kept as its own row (see index):\n"
+                             "  id 'A' at " + path + ":3 (first at " + path + ":2)\n"),
               std::string::npos)
         << s.cmd.err;
+    EXPECT_EQ(s.run["sites"]["duplicate_id_lines"],
+              Json::parse("[{\"id\": \"A\", \"where\": \"" + path + ":3\", \"first\": \"" + path + ":2\"}]"));
     const auto summary = split_lines(read_file(out + "/summary.csv"));
     ASSERT_EQ(summary.size(), 4u);
     EXPECT_EQ(summary[1].rfind("A,100.5,30.5,plant,ok,,true,0,", 0), 0u) << summary[1];

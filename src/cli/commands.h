@@ -16,6 +16,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitCannotRun = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitSiteErrors = 3;     // --fail-on-site-error and at least one site in error
-constexpr int kExitInterrupted = 130;
+constexpr int kExitInterrupted = 130;  // SIGINT; SIGTERM gives 143 (128 + the signal, interrupt_exit_code())
 
 }  // namespace sitescreen::cli

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("sitescreen ") + SITESCREEN_VERSION);
     app.require_subcommand(1);
     app.footer("Exit codes: 0 done (site errors are counted, not fatal), 1 cannot run, 2 usage error,\n"
-               "3 done with site errors under --fail-on-site-error, 130 interrupted. Docs: docs/cli.md");
+               "3 done with site errors under --fail-on-site-error, 130 interrupted (SIGINT), 143 (SIGTERM).\n"
+               "Docs: docs/cli.md");
     cli::set_command_line(argc, argv);
     auto run_screen = cli::add_screen_command(app);
     auto run_layers = cli::add_layers_command(app);

@@ -1,4 +1,5 @@
 // `sitescreen screen`: the main job. Reads sites, opens layers, screens on all cores, writes every output.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -46,25 +48,42 @@ std::string iso_now() {
     return buf;
 }
 
+// --buffers: distances in metres, each with its unit (`m`, `km`) or none (metres). A list that
+// gives a unit to some distances and not to others (`1,5,10km`) is refused rather than guessed.
 std::vector<double> parse_buffers(const std::string& text) {
     std::vector<double> out;
     std::stringstream ss(text);
-    std::string item;
+    std::string item, with_unit, without_unit;
     while (std::getline(ss, item, ',')) {
         std::string s;
         for (char c : item)
             if (!std::isspace(static_cast<unsigned char>(c))) s += c;
         if (s.empty()) continue;
         double scale = 1;
+        bool unit = true;
         if (s.size() > 2 && s.substr(s.size() - 2) == "km") scale = 1000, s.resize(s.size() - 2);
-        else if (!s.empty() && s.back() == 'm') s.pop_back();
+        else if (s.size() > 1 && s.back() == 'm') s.pop_back();
+        else unit = false;
+        (unit ? with_unit : without_unit) = item;
+        const bool digits_only = s.find_first_not_of("0123456789.eE+-") == std::string::npos;
         char* end = nullptr;
         const double v = std::strtod(s.c_str(), &end);
-        if (end == s.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
+        if (!digits_only || end == s.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
             throw UsageError("--buffers: '" + item + "' is not a positive distance (metres, or with km: 1000,10km,50km)");
-        out.push_back(v * scale);
+        const double m = v * scale;
+        if (m < kMinBufferM)
+            throw UsageError(fmt::format("--buffers: '{}' is less than {:g} m (the smallest buffer)", item, kMinBufferM));
+        if (m > kMaxBufferM)
+            throw UsageError(fmt::format("--buffers: '{}' is more than {:g} km (the largest buffer)", item,
+                                         kMaxBufferM / 1000));
+        out.push_back(m);
     }
     if (out.empty()) throw UsageError("--buffers: give at least one distance, e.g. --buffers 1000,10000,50000");
+    if (!with_unit.empty() && !without_unit.empty())
+        throw UsageError("--buffers: '" + without_unit + "' has no unit but '" + with_unit +
+                         "' has one; give every distance its unit (1km,5km,10km) or none (metres: 1000,5000,10000)");
+    if (out.size() > kMaxBuffers)
+        throw UsageError(fmt::format("--buffers: {} distances; at most {} are allowed", out.size(), kMaxBuffers));
     return out;
 }
 
@@ -101,6 +120,57 @@ std::optional<std::pair<int, int>> parse_shard(const std::string& s) {
     return std::make_pair(i, n);
 }
 
+// An output file of an earlier run, as found before this run wrote anything.
+struct OldOutput {
+    std::string path;
+    dev_t dev;
+    ino_t ino;
+};
+
+// The files a screening run writes into --out (docs/output.md), which --overwrite may replace
+// or remove: the fixed names at the top, per-site reports in sites/, and temporary files of a
+// run that was killed. Nothing else in the folder is touched.
+bool owned_output(const fs::path& name, bool in_sites) {
+    const std::string n = name.filename().string();
+    if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos) return true;
+    if (in_sites) {
+        const std::string e = name.extension().string();
+        return e == ".md" || e == ".html" || e == ".png";
+    }
+    return n == "sites.jsonl" || n == "summary.csv" || n == "run.json" || n == "sites.gpkg" || n == "report.html";
+}
+
+std::vector<OldOutput> snapshot_outputs(const std::string& dir) {
+    std::vector<OldOutput> out;
+    auto scan = [&](const fs::path& d, bool in_sites) {
+        std::error_code ec;
+        for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
+            struct stat st {};
+            if (::lstat(it->path().c_str(), &st) != 0) continue;
+            if (!(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) || !owned_output(it->path(), in_sites)) continue;
+            out.push_back({it->path().string(), st.st_dev, st.st_ino});
+        }
+    };
+    scan(dir, false);
+    scan(fs::path(dir) / "sites", true);
+    return out;
+}
+
+// Removes the earlier run's outputs that this run did not replace (a file replaced by rename has
+// a new inode), then sites/ if that leaves it empty. Returns how many files were removed.
+std::size_t remove_stale_outputs(const std::string& dir, const std::vector<OldOutput>& old) {
+    std::size_t removed = 0;
+    for (const auto& o : old) {
+        struct stat st {};
+        if (::lstat(o.path.c_str(), &st) != 0 || st.st_dev != o.dev || st.st_ino != o.ino) continue;
+        if (::unlink(o.path.c_str()) == 0) ++removed;
+    }
+    std::error_code ec;
+    const fs::path sites = fs::path(dir) / "sites";
+    if (fs::is_directory(fs::symlink_status(sites, ec)) && fs::is_empty(sites, ec)) fs::remove(sites, ec);
+    return removed;
+}
+
 void prepare_out_dir(const std::string& dir, bool overwrite) {
     std::error_code ec;
     if (fs::exists(dir, ec)) {
@@ -108,6 +178,14 @@ void prepare_out_dir(const std::string& dir, bool overwrite) {
         if (!fs::is_empty(dir, ec) && !overwrite)
             throw InputError("--out " + dir + ": the folder is not empty (outputs of another run?); pass --overwrite "
                              "to replace them, or choose another folder");
+        // Per-site reports are never written through a link into another folder.
+        const fs::path sites = fs::path(dir) / "sites";
+        const fs::file_status st = fs::symlink_status(sites, ec);
+        if (fs::is_symlink(st))
+            throw InputError("--out " + dir + ": sites is a symbolic link (to " + fs::read_symlink(sites, ec).string() +
+                             "); the per-site reports are not written through it: remove it, or choose another folder");
+        if (fs::exists(st) && !fs::is_directory(st))
+            throw InputError("--out " + dir + ": sites exists and is not a folder (the per-site reports go there)");
     } else {
         fs::create_directories(dir, ec);
         if (ec) throw InputError("--out " + dir + ": cannot create the folder (" + ec.message() + ")");
@@ -171,6 +249,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_flag("--fail-on-site-error", a->fail_on_site_error, "Exit with 3 when any site is in error (for pipelines)");
 
     return [a, &app]() -> int {
+        install_signal_handlers();  // honoured from here on, in every phase (docs/cli.md)
         const auto t0 = std::chrono::steady_clock::now();
         ScreenSetup setup;
         setup.started_at = iso_now();
@@ -181,6 +260,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
             setup.options.radii_m = parse_buffers(a->buffers);
             setup.options.radii_from_profile = false;
         }
+        if (a->feature_cap > kMaxFeatureCap)
+            throw UsageError(fmt::format("--feature-cap: {} is more than {} (features listed per buffer; "
+                                         "feature_count always holds the full count)", a->feature_cap, kMaxFeatureCap));
         setup.options.feature_cap = a->feature_cap;
         setup.options.tile_union_min_radius_m = a->tile_union_km * 1000;
         const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
@@ -201,7 +283,11 @@ std::function<int()> add_screen_command(CLI::App& app) {
         const bool to_stdout = a->out == "-";
         const bool quiet = a->quiet;
         std::ostream& log = std::cerr;
-        if (!to_stdout) prepare_out_dir(a->out, a->overwrite);
+        std::vector<OldOutput> old_outputs;
+        if (!to_stdout) {
+            prepare_out_dir(a->out, a->overwrite);
+            old_outputs = snapshot_outputs(a->out);
+        }
 
         // Open and check every layer before the first site.
         const Catalog catalog = load_catalog(setup.catalog_path);
@@ -216,6 +302,16 @@ std::function<int()> add_screen_command(CLI::App& app) {
             },
             load_threads);
         setup.prepare(layers);
+        if (!to_stdout && formats.count("csv")) {
+            std::size_t columns = 6 + 3;  // id ... error, verdict, criteria_met, alternative_distance_m
+            for (const auto& l : catalog.layers)
+                columns += (l.kind == LayerKind::Vector ? 2 : 1) + setup.options.radii_m.size();
+            if (columns > kMaxCsvColumns)
+                throw InputError(fmt::format("summary.csv would have {} columns ({} layers x {} buffers); spreadsheets "
+                                             "open at most {}: use fewer buffers or layers, or --formats without csv",
+                                             columns, catalog.layers.size(), setup.options.radii_m.size(),
+                                             kMaxCsvColumns));
+        }
         if (catalog.any_demo() && !quiet) {
             log << "NOTE: demonstration layers are in use (";
             bool first = true;
@@ -257,16 +353,16 @@ std::function<int()> add_screen_command(CLI::App& app) {
             log << fmt::format("{}  {} sites screened ({:.0f}/s){}", tty ? "\r" : "", done, done / secs, tty ? "" : "\n")
                 << std::flush;
         };
-        install_signal_handlers();
         PipelineStats stats;
         try {
             for (auto* w : raw) w->begin(ctx);
             stats = run_pipeline(*sites, layers, setup.options, pc, raw);
+            if (interrupt_flag().load()) throw Interrupted();  // before any output is renamed into place
         } catch (const Interrupted&) {
             for (auto* w : raw) w->abort();
             remove_registered_temp_paths();
             log << "\nsitescreen: interrupted; no output was replaced (earlier outputs in " << a->out << " are intact)\n";
-            return kExitInterrupted;
+            return interrupt_exit_code();
         } catch (...) {
             for (auto* w : raw) w->abort();
             throw;
@@ -285,17 +381,36 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["errors"] = stats.errors;
         sj["duplicate_ids"] = stats.duplicate_ids;
         sj["duplicate_id_examples"] = stats.duplicate_examples;
+        Json dup_lines = Json::array();
+        for (const auto& d : stats.duplicate_lines) dup_lines.push_back({{"id", d.id}, {"where", d.where}, {"first", d.first}});
+        sj["duplicate_id_lines"] = dup_lines;
         for (const auto& n : sites->notes()) run["notes"].push_back(n);
+        Json input_notes = Json::object();
+        for (const auto& [key, count] : sites->note_counts()) input_notes[key] = count;
+        run["input_notes"] = input_notes;
         run["sites"] = sj;
         if (!to_stdout) run["portfolio"] = setup.portfolio_summary();
         for (auto* w : raw) w->finish(run);
+        // --overwrite: what the earlier run wrote and this one did not (sites/OLD.md, a gpkg
+        // with --formats data) would pass for this run's output; it goes now that all is in place.
+        const std::size_t stale = to_stdout ? 0 : remove_stale_outputs(a->out, old_outputs);
 
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!quiet) {
             for (const auto& n : sites->notes()) log << "note: " << n << '\n';
-            if (stats.duplicate_ids > 0)
-                log << "warning: " << stats.duplicate_ids << " site(s) reuse an id seen earlier (e.g. '"
-                    << stats.duplicate_examples.front() << "'); each is kept as its own row (see index)\n";
+            if (stale > 0)
+                log << "note: removed " << stale << " output file(s) of the earlier run in " << a->out
+                    << " that this run did not write\n";
+            if (stats.duplicate_ids > 0) {
+                log << "warning: " << stats.duplicate_ids
+                    << " site(s) reuse an id seen earlier; each is kept as its own row (see index):\n";
+                for (std::size_t i = 0; i < stats.duplicate_lines.size() && i < 10; ++i) {
+                    const auto& d = stats.duplicate_lines[i];
+                    log << "  id '" << d.id << "' at " << d.where << " (first at " << d.first << ")\n";
+                }
+                if (stats.duplicate_ids > 10)
+                    log << "  ... " << (stats.duplicate_ids - 10) << " more (the first 20 in run.json sites.duplicate_id_lines)\n";
+            }
             if (stats.error > 0) {
                 log << "site errors (" << stats.error << "):\n";
                 for (std::size_t i = 0; i < stats.errors.size() && i < 10; ++i) log << "  " << stats.errors[i] << '\n';

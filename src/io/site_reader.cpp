@@ -91,6 +91,7 @@ public:
         read_header();
         if (!o.crs.empty()) {
             SrsPtr src = srs_from_user(o.crs, display_ + ": --crs");
+            geographic_ = OSRIsGeographic(src.get()) != 0;
             SrsPtr dst = wgs84_srs();
             if (!OSRIsSame(src.get(), dst.get())) {
                 transform_.reset(OCTNewCoordinateTransformation(src.get(), dst.get()));
@@ -107,7 +108,17 @@ public:
         if (gbk_fields_ > 0)
             n.push_back(display_ + ": " + std::to_string(gbk_fields_) +
                         " field(s) were not UTF-8 and were decoded as GBK/GB18030");
+        if (numbers_.decimal_comma > 0)
+            n.push_back(display_ + ": " + std::to_string(numbers_.decimal_comma) +
+                        " coordinate(s) were written with a decimal comma and read with a point (116,39 = 116.39)");
+        if (numbers_.unicode_minus > 0)
+            n.push_back(display_ + ": " + std::to_string(numbers_.unicode_minus) +
+                        " coordinate(s) had a Unicode minus sign or dash, read as '-'");
         return n;
+    }
+    std::vector<std::pair<std::string, std::size_t>> note_counts() const override {
+        return {{"decimal_comma", numbers_.decimal_comma}, {"unicode_minus", numbers_.unicode_minus},
+                {"gbk_fields", gbk_fields_}};
     }
 
     bool next(Site& site) override {
@@ -314,16 +325,19 @@ private:
         std::string why;
         const std::string lon_text = static_cast<std::size_t>(lon_col_) < rec.size() ? rec[lon_col_] : "";
         const std::string lat_text = static_cast<std::size_t>(lat_col_) < rec.size() ? rec[lat_col_] : "";
-        const auto lon = parse_coordinate(lon_text, why);
+        NumberNotes seen;
+        const auto lon = parse_coordinate(lon_text, why, geographic_ ? 180.0 : kUnbounded, &seen);
         if (!lon) {
             site.error = site.where + ": field '" + header_[lon_col_] + "': " + why;
             return;
         }
-        const auto lat = parse_coordinate(lat_text, why);
+        const auto lat = parse_coordinate(lat_text, why, geographic_ ? 90.0 : kUnbounded, &seen);
         if (!lat) {
             site.error = site.where + ": field '" + header_[lat_col_] + "': " + why;
             return;
         }
+        numbers_.decimal_comma += seen.decimal_comma;
+        numbers_.unicode_minus += seen.unicode_minus;
         double x = *lon, y = *lat;
         if (transform_) {
             if (!OCTTransform(transform_.get(), 1, &x, &y, nullptr)) {
@@ -370,6 +384,9 @@ private:
     std::vector<std::string> header_;
     int lon_col_ = -1, lat_col_ = -1, id_col_ = -1, type_col_ = -1;
     std::size_t gbk_fields_ = 0;
+    NumberNotes numbers_;     // conversions in the coordinates of rows that were read
+    bool geographic_ = true;  // the coordinates are degrees (no --crs, or a geographic one)
+    static constexpr double kUnbounded = std::numeric_limits<double>::infinity();
     TransformPtr transform_, inverse_;
 };
 
@@ -571,19 +588,41 @@ bool looks_like_csv(const std::string& path) {
 
 }  // namespace
 
-std::optional<double> parse_coordinate(const std::string& raw, std::string& why) {
+std::optional<double> parse_coordinate(const std::string& raw, std::string& why, double max_abs, NumberNotes* notes) {
     std::string s = trim(raw);
     if (s.empty()) {
         why = "is empty";
         return std::nullopt;
     }
     // U+2212 MINUS SIGN (e2 88 92) and U+2013 EN DASH as typed by word processors.
+    bool unicode_minus = false;
     for (const char* dash : {"\xE2\x88\x92", "\xE2\x80\x93"}) {
         std::size_t p;
-        while ((p = s.find(dash)) != std::string::npos) s.replace(p, 3, "-");
+        while ((p = s.find(dash)) != std::string::npos) s.replace(p, 3, "-"), unicode_minus = true;
     }
-    // A comma decimal separator (European spreadsheets): "116,39".
-    if (s.find('.') == std::string::npos && std::count(s.begin(), s.end(), ',') == 1) std::replace(s.begin(), s.end(), ',', '.');
+    // A comma decimal separator (European spreadsheets): "116,39". One comma followed by
+    // exactly three digits after one to three (not starting with 0) may also be a thousands
+    // separator ("500,000"): refused when the thousands reading could be the value.
+    bool decimal_comma = false;
+    if (s.find('.') == std::string::npos && std::count(s.begin(), s.end(), ',') == 1) {
+        const std::size_t c = s.find(',');
+        const std::size_t first = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+        const std::string head = s.substr(first, c - first), tail = s.substr(c + 1);
+        auto all_digits = [](const std::string& t) {
+            return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        };
+        if (all_digits(head) && all_digits(tail) && head.size() <= 3 && head[0] != '0' && tail.size() == 3) {
+            const double thousands = std::stod(head + tail);
+            if (thousands <= max_abs) {
+                why = "'" + trim(raw) + "' is ambiguous: a thousands separator (" + head + tail +
+                      ") or a decimal comma (" + head + "." + tail + ")? write the number without the comma, or with a "
+                      "decimal point";
+                return std::nullopt;
+            }
+        }
+        std::replace(s.begin(), s.end(), ',', '.');
+        decimal_comma = true;
+    }
     const std::string l = lower(s);
     if (l == "nan" || l == "-nan" || l == "inf" || l == "-inf" || l == "infinity" || l == "-infinity" || l == "null" ||
         l == "na" || l == "n/a" || l == "#n/a") {
@@ -596,6 +635,10 @@ std::optional<double> parse_coordinate(const std::string& raw, std::string& why)
     if (end == s.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
         why = "'" + trim(raw) + "' is not a number";
         return std::nullopt;
+    }
+    if (notes) {
+        notes->decimal_comma += decimal_comma;
+        notes->unicode_minus += unicode_minus;
     }
     return v;
 }

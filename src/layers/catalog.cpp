@@ -177,9 +177,17 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
     }
 }
 
-YAML::Node load_yaml(const std::string& path, const Where& w) {
+void check_catalog_file(const std::string& path, const Where& w) {
     std::error_code ec;
     if (!fs::exists(path, ec)) fail(w, "file not found");
+    if (fs::is_directory(path, ec)) fail(w, "is a folder, not a catalog file (give the .yaml file in it)");
+    if (!fs::is_regular_file(path, ec))
+        fail(w, "is not a regular file (a pipe such as /dev/fd/63 from <(...)?): give the catalog as a file, "
+                "next to the layers its paths are relative to");
+}
+
+YAML::Node load_yaml(const std::string& path, const Where& w) {
+    check_catalog_file(path, w);
     try {
         return YAML::LoadFile(path);
     } catch (const YAML::Exception& e) {
@@ -217,8 +225,11 @@ bool is_gdal_name(const std::string& p) {
 }
 
 void load_into(Catalog& cat, const std::string& path, std::set<std::string>& visiting) {
-    const std::string canonical = fs::weakly_canonical(fs::absolute(path)).string();
     Where w{path, ""};
+    check_catalog_file(path, w);  // before the path is resolved: /dev/fd/63 resolves to nothing
+    std::error_code cec;
+    std::string canonical = fs::weakly_canonical(fs::absolute(path), cec).string();
+    if (cec) canonical = fs::absolute(path).string();
     if (visiting.count(canonical)) fail(w, "includes itself (include cycle)");
     visiting.insert(canonical);
     YAML::Node root = load_yaml(path, w);

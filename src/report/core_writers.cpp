@@ -1,6 +1,7 @@
 // sites.jsonl, summary.csv and run.json writers (docs/output.md).
 #include "report/core_writers.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -155,15 +156,49 @@ private:
     std::string pending_;  // lines not yet handed to the file
 };
 
+// Text that is exactly a decimal number ("-12.5", "+3", "1e5"): a spreadsheet reads it as that
+// number, never as a formula, so it is data and stays as it is.
+bool plain_number(const std::string& s) {
+    std::size_t i = 0;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    std::size_t digits = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+    }
+    if (digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+        std::size_t exp = 0;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp;
+        if (exp == 0) return false;
+    }
+    return i == s.size();
+}
+
+}  // namespace
+
+// CSV injection (OWASP): a text cell that starts with = + - @, a tab or a carriage return is
+// run as a formula by spreadsheets. Such a cell gets a leading apostrophe (shown as text,
+// never evaluated) and is quoted; text that is exactly a number is data and is left alone.
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string t = s;
+    if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@' || t[0] == '\t' || t[0] == '\r') &&
+        !plain_number(t))
+        t = "'" + t;
+    const bool neutralised = t.size() != s.size();
+    if (!neutralised && t.find_first_of(",\"\r\n") == std::string::npos) return t;
     std::string out = "\"";
-    for (char c : s) {
+    for (char c : t) {
         if (c == '"') out += '"';
         out += c;
     }
     return out + "\"";
 }
+
+namespace {
 
 std::string csv_value(const Json& v) {
     if (v.is_null()) return "";

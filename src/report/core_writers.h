@@ -15,4 +15,8 @@ std::unique_ptr<OutputWriter> make_run_json_writer();
 // One JSON line, compact, UTF-8 kept as is (no \u escapes), stable key order.
 std::string to_json_line(const Json& j);
 
+// One summary.csv cell from text: RFC 4180 quoting, and a leading apostrophe on text a
+// spreadsheet would run as a formula (starting with = + - @, tab or CR; not a plain number).
+std::string csv_field(const std::string& s);
+
 }  // namespace sitescreen

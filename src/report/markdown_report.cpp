@@ -356,6 +356,22 @@ std::string md_escape(const std::string& s) {
         const auto c = static_cast<unsigned char>(s[i]);
         return c >= 0x80 || std::isalnum(c);
     };
+    // `]` that would end a link's text ("](", "][") or, at the start, a reference definition
+    // ("[x]: url"); `[demo layer]` alone stays as it is.
+    auto link_end = [&](std::size_t i) {
+        if (s[i] != ']' || i + 1 >= s.size()) return false;
+        const char n = s[i + 1];
+        return n == '(' || n == '[' || (n == ':' && !s.empty() && s[0] == '[');
+    };
+    // `&` that starts an entity or character reference (`&lt;`, `&#60;`).
+    auto entity = [&](std::size_t i) {
+        if (s[i] != '&') return false;
+        std::size_t j = i + 1;
+        if (j < s.size() && s[j] == '#') ++j;
+        const std::size_t start = j;
+        while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+        return j > start && j < s.size() && s[j] == ';';
+    };
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
@@ -363,7 +379,7 @@ std::string md_escape(const std::string& s) {
             out += ' ';
             continue;
         }
-        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' ||
+        const bool escape = c == '\\' || c == '`' || c == '*' || c == '|' || c == '<' || link_end(i) || entity(i) ||
                             (c == '_' && !(i > 0 && word(i - 1) && word(i + 1))) ||
                             ((c == '#' || c == '>' || c == '-' || c == '+') && i == 0);
         if (escape) out += '\\';
@@ -373,6 +389,26 @@ std::string md_escape(const std::string& s) {
 }
 
 }  // namespace
+
+// A code span that holds for any content: the fence is one backtick longer than the longest run
+// of backticks inside, padded with a space when the content starts or ends with a backtick or a
+// space (CommonMark strips one such space from each side); line breaks become spaces and `|` is
+// escaped, which GFM tables honour inside code spans too.
+std::string md_code(const std::string& s) {
+    std::string body;
+    std::size_t run = 0, longest = 0;
+    for (char c : s) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+        if (c == '\n' || c == '\r') body += ' ';
+        else if (c == '|') body += "\\|";
+        else body += c;
+    }
+    if (body.empty()) return "";
+    const std::string fence(longest + 1, '`');
+    const bool pad = body.front() == '`' || body.back() == '`' || body.front() == ' ' || body.back() == ' ';
+    return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
 
 std::string inline_text(const Json& v) {
     if (is_scalar(v)) return scalar_text(v);
@@ -607,7 +643,7 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
             t.clear();
             for (const auto& l : c.lines) t += (t.empty() ? "" : "<br>") + md_escape(l);
         }
-        if (c.tag == "mono" && !c.text.empty()) t = "`" + c.text + "`";
+        if (c.tag == "mono" && !c.text.empty()) t = report::md_code(c.text);
         if (c.strong && !t.empty()) t = "**" + t + "**";
         return t.empty() ? std::string(" ") : t;
     };

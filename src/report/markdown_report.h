@@ -53,6 +53,8 @@ SiteReportDoc site_report_doc(const SiteResult& result, const Json& record, cons
 void json_blocks(const Json& value, int heading_level, std::vector<Block>& out);
 // A JSON value on one line (for table cells).
 std::string inline_text(const Json& value);
+// A Markdown code span holding `text` literally, whatever backticks, pipes or line breaks it has.
+std::string md_code(const std::string& text);
 
 }  // namespace report
 

@@ -9,10 +9,13 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
+#include "geo/local_frame.h"
+#include "screen/pipeline.h"
 
 namespace sitescreen {
 namespace {
@@ -870,44 +873,25 @@ public:
         for (const auto& s : layers_.catalog().layers)
             if (ids_.count(s.id) && s.kind == LayerKind::Raster) radii_ = {p_.land_cover.radius_m};
         id_list_.assign(ids_.begin(), ids_.end());
+        radius_ = p_.avoidance.search_radius_m;
+        step_ = p_.avoidance.step_m;
+        res_ = std::max(1.0, step_ / 16.0);
+        prepare_units();
 
-        const double radius = p_.avoidance.search_radius_m, step = p_.avoidance.step_m;
-        const int rings = static_cast<int>(std::ceil(radius / step - 1e-9));
-        double prev = 0;
-        std::optional<SearchRing> fallback_ring;
-        std::optional<Best> best;
         Level used_cap = cap_;
-        for (int k = 1; k <= rings && !best; ++k) {
-            const double d = std::min(k * step, radius);
-            // Bearings spaced so that neighbours on the ring are about step_m apart.
-            const int n = std::max(8, static_cast<int>(std::ceil(2 * kPi * d / step)));
-            SearchRing ring{prev, d, {}, {}};
-            const bool need_fallback = fallback_cap != cap_ && !fallback_ring;
-            for (int j = 0; j < n; ++j) {
-                const double bearing = 360.0 * j / n;
-                const Level l = level_at(geodesic::direct(r_.site.lonlat, bearing, d), need_fallback);
-                if (l < cap_) ring.clear.push_back(bearing);
-                else if (need_fallback && l < fallback_cap) ring.fallback.push_back(bearing);
-            }
-            if (!ring.clear.empty()) best = refine(ring, ring.clear, cap_);
-            else if (!ring.fallback.empty() && !fallback_ring) fallback_ring = ring;
-            prev = d;
-        }
-        if (!best && fallback_ring) {
-            best = refine(*fallback_ring, fallback_ring->fallback, fallback_cap);
+        std::optional<Best> best = search(cap_);
+        if (!best && fallback_cap != cap_ && stopped_ != "budget") {
             used_cap = fallback_cap;
+            best = search(fallback_cap);
         }
         return report(best, used_cap, cap_);
     }
 
 private:
-    struct SearchRing {
-        double inner_m, outer_m;
-        std::vector<double> clear, fallback;  // bearings
-    };
     struct Best {
         double distance_m, bearing_deg;
         LonLat at;
+        SiteResult screened;  // the full screening at `at`
     };
     // Every position closer than radius_m to xy is known to stay at `level` or above: it is
     // inside the same feature that made the evaluated position fail.
@@ -916,6 +900,24 @@ private:
         double radius_m;
         Level level;
     };
+    struct Eval {
+        Level level;
+        double clear_m;  // every position this close is known to be at the cap or above (0: unknown)
+    };
+    // One bearing, marched out from the site: the first clear distance (infinity when none
+    // before the limit), and how wide a band around it is known to fail, per distance.
+    struct Ray {
+        double bearing_deg = 0, angle = 0;  // geodesic bearing; direction in the local frame (radians)
+        double exit_m = std::numeric_limits<double>::infinity();
+        double marched_m = 0;               // distance up to which the ray is known (exit or limit)
+        bool rejected = false;              // its exit failed the full screening
+        bool blind = false;                 // a failing position with nothing known around it
+        std::vector<float> half_angle;      // [k]: half-angle known to fail at distance k * res_
+    };
+
+    static constexpr std::size_t kMaxRays = 720;   // per search; beyond: `stopped: budget`
+    static constexpr int kInitialRays = 16;
+    static constexpr int kMaxVerifications = 12;
 
     // A plate carree frame around the site (metres): accurate to about 1 % over the search
     // radius, which the 0.9 safety factor on disc radii covers.
@@ -925,37 +927,259 @@ private:
         if (dlon < -180) dlon += 360;
         return Point(dlon * kx_, (p.lat - r_.site.lonlat.lat) * ky_);
     }
+    LonLat along(double bearing, double d) const {
+        return d <= 0 ? r_.site.lonlat : geodesic::direct(r_.site.lonlat, bearing, d);
+    }
 
-    // `need_fallback`: the caller still needs to know whether a position is below no-go even
-    // when it is known to be at least high.
-    Level level_at(LonLat c, bool need_fallback) {
+    // The level at a position (at least `cap` when known from a disc, without measuring), and
+    // how far around it is known to stay at `cap` or above.
+    Eval evaluate(LonLat c, Level cap) {
         const Point q = to_xy(c);
-        Level known = Level::Low;
-        for (const auto& d : discs_)
-            if (d.level > known && std::hypot(q.x() - d.xy.x(), q.y() - d.xy.y()) < d.radius_m) known = d.level;
-        if (known == Level::NoGo || (known >= cap_ && !need_fallback)) {
+        double known = 0;
+        Level known_level = Level::Low;
+        for (const auto& d : discs_) {
+            if (d.level < cap) continue;
+            const double rem = d.radius_m - std::hypot(q.x() - d.xy.x(), q.y() - d.xy.y());
+            if (rem > known) known = rem, known_level = d.level;
+        }
+        if (known > 0) {
             ++pruned_;
-            return known;
+            return {known_level, known};
+        }
+        if (const double out = outside_units(q); out > 0) {
+            // Outside the country (or unit) the profile keeps the alternative in: never an answer.
+            if (out > 0.5 * res_) discs_.push_back({q, out, Level::NoGo});
+            return {Level::NoGo, out >= 1e-6 ? out : 0.0};
         }
         ++evaluated_;
         SiteResult m = screener_.screen_moved(r_.site, c, radii_, id_list_);
-        if (m.site.error) return Level::NoGo;  // cannot be screened there: never an answer
+        if (m.site.error) return {Level::NoGo, 0};  // cannot be screened there: never an answer
         const Analysis there = analyse(m, p_, f_, &ids_, /*light=*/true);
-        if (there.level >= cap_) {
+        double depth_max = 0;
+        if (there.level >= cap) {
             for (const auto& x : there.fired) {
-                if (x.level < cap_ || !x.inside_index || x.layer.empty()) continue;
+                if (x.level < cap || !x.inside_index || x.layer.empty()) continue;
                 const double depth = feature_depth(x.layer, *x.inside_index, q);
-                if (depth > 0.5 * p_.avoidance.step_m) discs_.push_back({q, depth, x.level});
+                if (depth > 0.5 * res_) discs_.push_back({q, depth, x.level});
+                depth_max = std::max(depth_max, depth);
             }
         }
-        return there.level;
+        return {there.level, depth_max};
+    }
+
+    // Records that the band within `clear` of the point at distance t on the ray fails.
+    void mark(Ray& ray, double t, double clear) const {
+        if (clear <= 0) return;
+        const std::size_t n = ray.half_angle.size();
+        const double lo = std::max(0.0, t - clear), hi = t + clear;
+        for (std::size_t k = static_cast<std::size_t>(std::ceil(lo / res_)); k < n && k * res_ <= hi; ++k) {
+            const double u = k * res_;
+            double a;
+            if (u <= 0 || clear >= u + t) a = kPi;
+            else {
+                const double c = (u * u + t * t - clear * clear) / (2 * u * t);
+                a = c <= -1 ? kPi : c >= 1 ? 0 : std::acos(c);
+            }
+            if (a > ray.half_angle[k]) ray.half_angle[k] = static_cast<float>(a);
+        }
+    }
+
+    // Marches the ray out from `from` until the first clear position or `limit`: each failing
+    // position jumps ahead by what is known to fail around it (at least the resolution; a whole
+    // step when nothing is known), then bisection brackets the exit to the resolution.
+    void march(Ray& ray, Level cap, double from, double limit) {
+        double t = from, last_fail = from;
+        bool clear = false;
+        for (;;) {
+            if (interrupt_flag().load()) throw Interrupted();
+            // The site itself fails (its own verdict), whatever the lighter re-measurement says.
+            const Eval e = t <= 0 ? Eval{std::max(site_eval_.level, cap), site_eval_.clear_m}
+                                  : evaluate(along(ray.bearing_deg, t), cap);
+            if (e.level < cap) {
+                clear = true;
+                break;
+            }
+            mark(ray, t, e.clear_m);
+            last_fail = t;
+            if (t >= limit) break;
+            if (e.clear_m <= 0) ray.blind = uncertified_ = true;  // nothing known around it: a whole step
+            t = std::min(limit, t + (e.clear_m > 0 ? std::max(e.clear_m, res_) : step_));
+        }
+        if (!clear) {
+            ray.marched_m = std::max(ray.marched_m, limit);
+            return;
+        }
+        double lo = last_fail, hi = t;
+        while (hi - lo > res_) {
+            const double mid = 0.5 * (lo + hi);
+            const Eval e = evaluate(along(ray.bearing_deg, mid), cap);
+            if (e.level < cap) hi = mid;
+            else {
+                mark(ray, mid, e.clear_m);
+                lo = std::min(std::max(mid, mid + 0.999 * e.clear_m), hi);
+            }
+        }
+        ray.exit_m = hi;
+        ray.marched_m = hi;
+    }
+
+    Ray make_ray(double bearing) const {
+        Ray ray;
+        ray.bearing_deg = bearing;
+        const Point far = to_xy(along(bearing, radius_));
+        ray.angle = std::atan2(far.y(), far.x());
+        ray.half_angle.assign(static_cast<std::size_t>(std::ceil(radius_ / res_)) + 2, 0.0f);
+        return ray;
+    }
+
+    // Is every position of the wedge between two rays closer than `limit` known to fail?
+    bool wedge_known(const Ray& a, const Ray& b, double limit) const {
+        double gap = a.angle - b.angle;  // bearings turn clockwise: from a to b in the local frame
+        while (gap < 0) gap += 2 * kPi;
+        while (gap >= 2 * kPi) gap -= 2 * kPi;
+        for (std::size_t k = 1; k < a.half_angle.size() && k * res_ < limit; ++k)
+            if (static_cast<double>(a.half_angle[k]) + b.half_angle[k] < gap) return false;
+        return true;
+    }
+
+    // The nearest position where the level is below `cap`, to the resolution, confirmed by the
+    // full screening; nullopt when none within the search radius (or the budget ran out).
+    std::optional<Best> search(Level cap) {
+        stopped_ = "covered";
+        uncertified_ = false;
+        site_eval_ = evaluate(r_.site.lonlat, cap);
+        std::vector<Ray> rays;
+        rays.reserve(kMaxRays);
+        auto best_exit = [&] {
+            double b = std::numeric_limits<double>::infinity();
+            for (const auto& r : rays)
+                if (!r.rejected) b = std::min(b, r.exit_m);
+            return b;
+        };
+        auto limit_now = [&] { return std::min(radius_, best_exit()); };
+        // Rays in bearing order; wedges between neighbours are split until each is known to fail
+        // closer than the best exit, or is narrower than the resolution there.
+        for (int j = 0; j < kInitialRays; ++j) {
+            rays.push_back(make_ray(360.0 * j / kInitialRays));
+            march(rays.back(), cap, 0, limit_now());
+        }
+        std::vector<std::pair<double, double>> open;  // wedges (bearing from, bearing to), to check
+        for (int j = 0; j < kInitialRays; ++j) open.push_back({360.0 * j / kInitialRays, 360.0 * (j + 1) / kInitialRays});
+        std::map<double, std::size_t> by_bearing;
+        for (std::size_t i = 0; i < rays.size(); ++i) by_bearing[rays[i].bearing_deg] = i;
+        auto ray_at = [&](double bearing) -> Ray& { return rays[by_bearing.at(bearing >= 360.0 ? 0.0 : bearing)]; };
+        for (int attempt = 0;; ++attempt) {
+            std::vector<std::pair<double, double>> settled;
+            for (std::size_t next = 0; next < open.size(); ++next) {
+                const auto [b0, b1] = open[next];
+                const double reach = std::min(radius_, best_exit() - res_);
+                settled.push_back({b0, b1});
+                if (reach <= 0) continue;
+                Ray& a = ray_at(b0);
+                Ray& b = ray_at(b1);
+                // Rays marched to an earlier, shorter limit (before a rejected exit) go on first.
+                for (Ray* r : {&a, &b})
+                    if (r->exit_m == std::numeric_limits<double>::infinity() && r->marched_m < reach)
+                        march(*r, cap, r->marched_m, limit_now());
+                const double limit = std::min(radius_, best_exit() - res_);
+                const double arc = limit * (b1 - b0) * kPi / 180.0;
+                if (limit <= 0 || wedge_known(a, b, limit)) continue;
+                if (arc <= res_) continue;  // narrower than the resolution here
+                if (arc <= (a.blind || b.blind ? step_ : 0.5 * step_)) {
+                    // Not known to fail throughout, but bearings are this close here: a step apart
+                    // next to a failing position with nothing known around it, half a step where the
+                    // known-failing bands do not meet (many small adjacent features). A gap
+                    // narrower than that may be missed: the answer is not certified.
+                    uncertified_ = true;
+                    continue;
+                }
+                if (rays.size() >= kMaxRays) {
+                    stopped_ = "budget";
+                    continue;
+                }
+                settled.pop_back();
+                const double mid = 0.5 * (b0 + b1);
+                rays.push_back(make_ray(mid));
+                by_bearing[mid] = rays.size() - 1;
+                march(rays.back(), cap, 0, limit_now());
+                open.push_back({b0, mid});
+                open.push_back({mid, b1});
+            }
+            // The nearest exit, confirmed by the same screening as any site (every layer, the
+            // site's buffers) at the position as reported (rounded to 1e-6 degree). One that fails
+            // there sends its ray further out, and the wedges are checked again to the new best.
+            Ray* nearest = nullptr;
+            for (auto& r : rays)
+                if (!r.rejected && r.exit_m < std::numeric_limits<double>::infinity() &&
+                    (!nearest || r.exit_m < nearest->exit_m))
+                    nearest = &r;
+            if (!nearest) break;
+            const LonLat raw = along(nearest->bearing_deg, nearest->exit_m);
+            const LonLat at{std::round(raw.lon * 1e6) / 1e6, std::round(raw.lat * 1e6) / 1e6};
+            ++verified_;
+            SiteResult m = screen_full(at);
+            const Analysis there = analyse(m, p_, f_);
+            const bool in_units = stays_within(m);
+            if (!m.site.error && there.level < cap && in_units) {
+                rays_ += rays.size();
+                double dist = 0, az = 0;
+                geodesic::inverse(r_.site.lonlat, at, dist, az);
+                return Best{dist, nearest->bearing_deg, at, std::move(m)};
+            }
+            if (!in_units) ++left_units_;
+            else ++failed_full_;
+            if (attempt + 1 >= kMaxVerifications) {
+                stopped_ = "budget";
+                break;
+            }
+            const double from = nearest->exit_m + res_;
+            nearest->exit_m = std::numeric_limits<double>::infinity();
+            if (from >= radius_) nearest->rejected = true;
+            else march(*nearest, cap, from, radius_);
+            open = std::move(settled);
+        }
+        rays_ += rays.size();
+        return std::nullopt;
+    }
+
+    // The site at `at` (its footprint moved rigidly), screened as any site is.
+    SiteResult screen_full(LonLat at) {
+        Site moved = r_.site;
+        moved.lonlat = at;
+        if (!r_.site.footprint_ll.empty()) {
+            const LocalFrame from(r_.site.lonlat), to(at);
+            moved.footprint_ll = to.inverse(from.forward(r_.site.footprint_ll));
+        }
+        const std::vector<double> radii = r_.geometry ? r_.geometry->radii_m : std::vector<double>{};
+        return screener_.screen(moved, radii);
+    }
+
+    // The alternative stays inside every feature of the profile's `stay_within` layers that
+    // the site itself is inside (the country, or a province).
+    bool stays_within(const SiteResult& m) const {
+        for (const auto& id : p_.avoidance.stay_within) {
+            const LayerOutcome* here = nullptr;
+            const LayerOutcome* there = nullptr;
+            for (const auto& o : r_.layers)
+                if (o.spec && o.spec->id == id) here = &o;
+            for (const auto& o : m.layers)
+                if (o.spec && o.spec->id == id) there = &o;
+            if (!here || !here->vector || here->vector->inside_features.empty()) continue;
+            if (!there || !there->vector) return false;
+            bool shared = false;
+            for (auto f : here->vector->inside_features)
+                for (auto g : there->vector->inside_features) shared |= f == g;
+            if (!shared) return false;
+        }
+        return true;
     }
 
     // How far the site (its centre, or for a footprint its deepest vertex) can move and stay
     // inside the feature, with a 0.9 safety factor; 0 when unknown.
-    double feature_depth(const std::string& layer, std::uint32_t index, Point at) {
+    // A feature's polygons in the local frame (cached per search).
+    const MultiPolygon* shape_xy(const std::string& layer, std::uint32_t index) {
         const VectorLayer* vl = layers_.vector_layer(layer);
-        if (!vl) return 0;
+        if (!vl) return nullptr;
         auto key = std::make_pair(layer, index);
         auto it = shapes_.find(key);
         if (it == shapes_.end()) {
@@ -971,8 +1195,52 @@ private:
             }
             it = shapes_.emplace(key, std::move(xy)).first;
         }
-        const MultiPolygon& shape = it->second;
-        if (shape.empty()) return 0;
+        return &it->second;
+    }
+
+    // The admin units the alternative must stay in (the profile's `stay_within` layers, the
+    // features the site is inside), and how far from the site it surely does.
+    void prepare_units() {
+        unit_safe_m_ = std::numeric_limits<double>::infinity();
+        for (const auto& id : p_.avoidance.stay_within)
+            for (const auto& o : r_.layers) {
+                if (!o.spec || o.spec->id != id || !o.vector || o.vector->inside_features.empty()) continue;
+                std::vector<const MultiPolygon*> unit;
+                double safe = 0;
+                for (auto f : o.vector->inside_features)
+                    if (const MultiPolygon* sh = shape_xy(id, f)) {
+                        unit.push_back(sh);
+                        if (bg::covered_by(Point(0, 0), *sh)) safe = std::max(safe, 0.9 * boundary_distance(Point(0, 0), *sh));
+                    }
+                units_.push_back(std::move(unit));
+                unit_safe_m_ = std::min(unit_safe_m_, safe);
+            }
+    }
+
+    // 0 when the position is in every unit; else how far around it surely is not (> 0, or a
+    // tiny positive value when unknown).
+    double outside_units(const Point& q) const {
+        if (std::hypot(q.x(), q.y()) < unit_safe_m_) return 0;
+        double out = 0;
+        for (const auto& unit : units_) {
+            bool in = false;
+            double d = std::numeric_limits<double>::infinity();
+            for (const MultiPolygon* sh : unit) {
+                if (bg::covered_by(q, *sh)) {
+                    in = true;
+                    break;
+                }
+                d = std::min(d, boundary_distance(q, *sh));
+            }
+            if (!in) out = std::max(out, std::max(1e-9, 0.9 * d));
+        }
+        return out;
+    }
+
+    double feature_depth(const std::string& layer, std::uint32_t index, Point at) {
+        const MultiPolygon* found = shape_xy(layer, index);
+        if (!found || found->empty()) return 0;
+        const MultiPolygon& shape = *found;
         std::vector<Point> probes;
         if (footprint_xy_.empty()) probes.push_back(at);
         else
@@ -1006,29 +1274,6 @@ private:
         return d;
     }
 
-    // Bisection on distance along each clear bearing between the previous ring and this one;
-    // the nearest refined point wins (ties: the smaller bearing).
-    Best refine(const SearchRing& ring, const std::vector<double>& bearings, Level cap) {
-        constexpr std::size_t kMaxRefined = 24;
-        std::vector<double> picks;
-        if (bearings.size() <= kMaxRefined) picks = bearings;
-        else
-            for (std::size_t i = 0; i < kMaxRefined; ++i) picks.push_back(bearings[i * bearings.size() / kMaxRefined]);
-        const double tol = std::max(1.0, p_.avoidance.step_m / 16.0);
-        const bool need_fallback = cap != cap_;
-        std::optional<Best> best;
-        for (double b : picks) {
-            double lo = ring.inner_m, hi = ring.outer_m;
-            while (hi - lo > tol) {
-                const double mid = 0.5 * (lo + hi);
-                if (level_at(geodesic::direct(r_.site.lonlat, b, mid), need_fallback) < cap) hi = mid;
-                else lo = mid;
-            }
-            if (!best || hi < best->distance_m - 1e-9) best = Best{hi, b, geodesic::direct(r_.site.lonlat, b, hi)};
-        }
-        return *best;
-    }
-
     SearchResult report(const std::optional<Best>& best, Level used_cap, Level aimed_cap) {
         SearchResult out;
         Json j;
@@ -1048,8 +1293,7 @@ private:
             j["lat"] = std::round(best->at.lat * 1e6) / 1e6;
             j["distance_m"] = round1(dist);
             j["bearing_deg"] = round1(az);
-            SiteResult m = screener_.screen_moved(r_.site, best->at, radii_, id_list_);
-            const Analysis there = analyse(m, p_, f_, &ids_);
+            const Analysis there = analyse(best->screened, p_, f_);  // the full screening there
             for (const auto& x : a_.fired) {
                 if (x.level < used_cap || x.layer.empty()) continue;
                 bool still = false;
@@ -1080,9 +1324,21 @@ private:
         }
         j["search_radius_m"] = p_.avoidance.search_radius_m;
         j["step_m"] = p_.avoidance.step_m;
+        j["resolution_m"] = res_;
+        // covered: every position closer than the answer (or within the radius) is known to fail,
+        // or lies in a gap narrower than the resolution; budget: the search stopped at its limit.
+        j["stopped"] = stopped_;
+        j["certified"] = !uncertified_ && stopped_ == "covered";
         j["layers_checked"] = id_list_;
         j["candidates_evaluated"] = evaluated_;
         j["candidates_pruned"] = pruned_;
+        j["bearings"] = rays_;
+        j["verified"] = verified_;
+        j["rejected_by_full_screen"] = failed_full_;
+        if (!p_.avoidance.stay_within.empty()) {
+            j["stays_within"] = p_.avoidance.stay_within;
+            j["rejected_outside_units"] = left_units_;
+        }
         j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
         if (!p_.avoidance.note.empty()) j["profile_note"] = p_.avoidance.note;
         out.json = std::move(j);
@@ -1098,12 +1354,18 @@ private:
     std::set<std::string> ids_;
     std::vector<std::string> id_list_;
     std::vector<double> radii_;
-    std::size_t evaluated_ = 0, pruned_ = 0;
+    std::size_t evaluated_ = 0, pruned_ = 0, rays_ = 0, verified_ = 0, failed_full_ = 0, left_units_ = 0;
     Level cap_ = Level::NoGo;
+    double radius_ = 0, step_ = 1, res_ = 1;
+    std::string stopped_ = "covered";
+    bool uncertified_ = false;  // a failing position with nothing known around it was stepped over
+    Eval site_eval_{Level::NoGo, 0};
     double kx_ = 1, ky_ = 1;
     std::vector<Point> footprint_xy_;  // footprint vertices relative to the site centre
     std::vector<Disc> discs_;
     std::map<std::pair<std::string, std::uint32_t>, MultiPolygon> shapes_;
+    std::vector<std::vector<const MultiPolygon*>> units_;  // per stay_within layer: the site's features
+    double unit_safe_m_ = std::numeric_limits<double>::infinity();
 };
 
 // ------------------------------------------------------------------ JSON builders

@@ -4,13 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 
 #include "io/atomic_file.h"
@@ -23,16 +25,42 @@ std::atomic<bool>& interrupt_flag() {
 }
 
 namespace {
+std::atomic<int> g_signal{0};
+int g_wake[2] = {-1, -1};  // the signal handler wakes the watchdog through this pipe
+
 extern "C" void on_signal(int sig) {
     if (interrupt_flag().exchange(true)) {
         // Second signal: leave now, without partial files.
         remove_registered_temp_paths();
-        _exit(128 + sig);
+        _exit(128 + g_signal.load());
     }
+    g_signal.store(sig);
+    if (g_wake[1] >= 0) {
+        const char c = 1;
+        [[maybe_unused]] const ssize_t n = ::write(g_wake[1], &c, 1);
+    }
+}
+
+// Waits for the first signal; gives the run kGraceMs to stop by itself (between batches, with
+// its message), then removes the temporary files and leaves with 128 + the signal, whatever
+// phase the run is in (opening layers, a long avoidance search, writing).
+void watchdog() {
+    char c;
+    while (::read(g_wake[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kGraceMs));
+    remove_registered_temp_paths();
+    _exit(128 + g_signal.load());
 }
 }  // namespace
 
+int interrupt_exit_code() { return 128 + (g_signal.load() ? g_signal.load() : SIGINT); }
+
 void install_signal_handlers() {
+    static bool installed = false;
+    if (installed) return;
+    installed = true;
+    if (::pipe(g_wake) == 0) std::thread(watchdog).detach();
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -138,7 +166,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     std::vector<std::unique_ptr<Screener>> screeners;
     for (int t = 0; t < threads; ++t) screeners.push_back(std::make_unique<Screener>(layers, options));
 
-    std::unordered_set<std::string> seen_ids;
+    std::unordered_map<std::string, std::string> seen_ids;  // id -> where it was first seen
     const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
     // Writers that need only the records let each site's findings go early.
     const bool keep_results =
@@ -160,9 +188,13 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         for (std::size_t i = 0; i < writing.size(); ++i) {
             const SiteResult& r = writing[i];
             ++stats.total;
-            if (!seen_ids.insert(r.site.id).second) {
+            const auto seen = seen_ids.emplace(r.site.id, r.site.where);
+            if (!seen.second) {
                 ++stats.duplicate_ids;
-                if (stats.duplicate_examples.size() < 20) stats.duplicate_examples.push_back(r.site.id);
+                if (stats.duplicate_examples.size() < 20) {
+                    stats.duplicate_examples.push_back(r.site.id);
+                    stats.duplicate_lines.push_back({r.site.id, r.site.where, seen.first->second});
+                }
             }
             if (r.site.error) {
                 ++stats.error;

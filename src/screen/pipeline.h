@@ -32,6 +32,10 @@ struct PipelineStats {
     std::vector<std::string> errors;            // the first 100 messages
     std::size_t duplicate_ids = 0;              // sites whose id was seen before
     std::vector<std::string> duplicate_examples;  // up to 20 ids
+    struct Duplicate {
+        std::string id, where, first;  // the id, the record that reuses it, where it was first seen
+    };
+    std::vector<Duplicate> duplicate_lines;       // the same 20, with their lines
 };
 
 // Set by SIGINT/SIGTERM: the pipeline stops between batches and throws Interrupted.
@@ -39,7 +43,13 @@ std::atomic<bool>& interrupt_flag();
 struct Interrupted : std::runtime_error {
     Interrupted() : std::runtime_error("interrupted") {}
 };
+// Installs the SIGINT/SIGTERM handlers (once) and a watchdog thread: a run that has not
+// stopped by itself kGraceMs after the first signal has its temporary files removed and
+// exits with 128 + the signal (130 for SIGINT, 143 for SIGTERM); a second signal exits at once.
+inline constexpr int kGraceMs = 800;
 void install_signal_handlers();
+// 128 + the signal received (130 when none was).
+int interrupt_exit_code();
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
                            const PipelineConfig& config, const std::vector<OutputWriter*>& writers);

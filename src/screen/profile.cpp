@@ -322,7 +322,7 @@ void read_figures(const Reader& rd, const YAML::Node& node, Profile& p) {
 }
 
 void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
-    rd.only(node, "avoidance", {"search_radius_m", "step_m", "lower_verdict", "note"});
+    rd.only(node, "avoidance", {"search_radius_m", "step_m", "lower_verdict", "note", "stay_within"});
     p.avoidance.search_radius_m = rd.positive(rd.required(node, "avoidance", "search_radius_m"), "avoidance.search_radius_m");
     p.avoidance.step_m = rd.positive(rd.required(node, "avoidance", "step_m"), "avoidance.step_m");
     if (p.avoidance.step_m > p.avoidance.search_radius_m) rd.fail("avoidance.step_m", "must not exceed search_radius_m");
@@ -331,6 +331,10 @@ void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
         rd.fail("avoidance.step_m", "too fine for the search radius (at most 400 rings)");
     if (node["lower_verdict"]) p.avoidance.lower_verdict = rd.boolean(node["lower_verdict"], "avoidance.lower_verdict");
     if (node["note"]) p.avoidance.note = rd.text(node["note"], "avoidance.note");
+    if (node["stay_within"]) {
+        if (!node["stay_within"].IsSequence()) rd.fail("avoidance.stay_within", "expected a list of layer ids");
+        for (const auto& e : node["stay_within"]) p.avoidance.stay_within.push_back(rd.text(e, "avoidance.stay_within"));
+    }
 }
 
 void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
@@ -522,6 +526,7 @@ Json profile_json(const Profile& p) {
     j["avoidance"] = {{"search_radius_m", p.avoidance.search_radius_m},
                       {"step_m", p.avoidance.step_m},
                       {"lower_verdict", p.avoidance.lower_verdict}};
+    if (!p.avoidance.stay_within.empty()) j["avoidance"]["stay_within"] = p.avoidance.stay_within;
     return j;
 }
 

@@ -115,6 +115,9 @@ struct AvoidanceSpec {
     double step_m = 500;
     bool lower_verdict = false;   // a no-go site's alternative must also be below "high"
     std::string note;
+    // Layer ids (admin units): the alternative stays inside the features of these layers that
+    // the site is inside (the country, a province); ids not in the catalog are ignored.
+    std::vector<std::string> stay_within;
 };
 
 struct MitigationText {

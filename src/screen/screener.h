@@ -34,6 +34,16 @@ struct SiteResult {
     Json locate, evaluate, verdict, mitigation, alternative;
 };
 
+// Limits on the work one run may ask for (docs/cli.md, docs/input.md): buffer distances from
+// 1 m to 200 km (four times the widest shipped profile buffer, 50 km), at most 20 of them (the
+// summary.csv columns grow with every buffer and layer), at most 1000 features listed per buffer.
+inline constexpr double kMinBufferM = 1.0;
+inline constexpr double kMaxBufferM = 200000.0;
+inline constexpr std::size_t kMaxBuffers = 20;
+inline constexpr std::size_t kMaxFeatureCap = 1000;
+// Spreadsheets open at most this many columns (Excel: 16,384); summary.csv stays within it.
+inline constexpr std::size_t kMaxCsvColumns = 16384;
+
 struct ScreenOptions {
     std::vector<double> radii_m{1000, 10000, 50000};
     bool radii_from_profile = true;   // false when --buffers was given

@@ -1,0 +1,354 @@
+// The avoidance search verified (issue 22, docs/leap.md "Avoidance search"): the reported
+// alternative passes the full screening, stays in the site's country, and no clear location is
+// closer than it by more than the stated resolution, checked by brute force on a fine grid
+// around narrow gaps that bearings a step apart miss.
+#include <gtest/gtest.h>
+
+#include <boost/geometry/algorithms/point_on_surface.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include "geo/geodesic.h"
+#include "geo/local_frame.h"
+#include "io/site_reader.h"
+#include "layers/catalog.h"
+#include "screen/assess.h"
+#include "support/fixtures.h"
+
+using namespace sitescreen;
+namespace fs = std::filesystem;
+using sitescreen::testing::TempDir;
+
+namespace {
+
+const std::string kProfiles = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
+
+// A ring of [lon, lat] pairs as GeoJSON, reversed for holes.
+std::string ring_json(std::vector<LonLat> v, bool reverse = false) {
+    if (reverse) std::reverse(v.begin(), v.end());
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + fmt::format("[{:.9f},{:.9f}]", v[i].lon, v[i].lat);
+    return s + "]";
+}
+
+// A box in a local frame around `c` (metres), as lon/lat, closed and counter-clockwise.
+std::vector<LonLat> local_box(LonLat c, double x0, double y0, double x1, double y1) {
+    const LocalFrame f(c);
+    std::vector<LonLat> r;
+    for (const auto& [x, y] : std::vector<std::pair<double, double>>{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}})
+        r.push_back(f.inverse(Point(x, y)));
+    return r;
+}
+
+Polygon to_polygon(const std::vector<LonLat>& outer, const std::vector<std::vector<LonLat>>& holes = {}) {
+    Polygon p;
+    for (const auto& q : outer) p.outer().push_back(Point(q.lon, q.lat));
+    for (const auto& h : holes) {
+        p.inners().emplace_back();
+        for (const auto& q : h) p.inners().back().push_back(Point(q.lon, q.lat));
+    }
+    bg::correct(p);
+    return p;
+}
+
+std::string polygon_json(const std::vector<LonLat>& outer, const std::vector<std::vector<LonLat>>& holes = {}) {
+    std::string s = R"({"type":"Polygon","coordinates":[)" + ring_json(outer);
+    for (const auto& h : holes) s += "," + ring_json(h, true);
+    return s + "]}";
+}
+
+LayerSpec spec(const std::string& id, const std::string& path, Criterion c, const std::string& theme) {
+    LayerSpec s;
+    s.id = id;
+    s.title = id;
+    s.kind = LayerKind::Vector;
+    s.path = s.path_as_written = path;
+    s.catalog_file = "test";
+    s.criterion = c;
+    s.theme = theme;
+    s.id_field = "fid";
+    s.name_field = "name";
+    return s;
+}
+
+Site make_site(const std::string& id, LonLat p) {
+    Site s;
+    s.id = id;
+    s.where = "test:" + id;
+    s.type = "plant";
+    s.lonlat = p;
+    s.has_coordinates = true;
+    s.attributes = Json::object();
+    return s;
+}
+
+// The plant profile (search 20 km, step 500 m, resolution 31.25 m), staying within `t_country`.
+std::map<std::string, Profile> profiles(const TempDir& dir) {
+    std::ifstream in(kProfiles + "/plant.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const std::string from = "stay_within: [china_outline, world_countries]";
+    EXPECT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), "stay_within: [t_country]");
+    auto all = load_profiles(kProfiles);
+    all["plant"] = load_profile(dir.write("plant.yaml", text));
+    return all;
+}
+
+// Red lines (no-go for a plant) and a country outline, written as GeoJSON layers.
+struct GapWorld {
+    TempDir dir;
+    std::vector<Polygon> red;  // for the brute-force checks
+    Polygon country;
+    std::shared_ptr<const LayerSet> layers;
+    std::map<std::string, Profile> profs;
+
+    GapWorld(const std::vector<std::pair<std::vector<LonLat>, std::vector<std::vector<LonLat>>>>& red_lines,
+             const std::vector<LonLat>& country_ring) {
+        std::string fc = R"({"type":"FeatureCollection","features":[)";
+        for (std::size_t i = 0; i < red_lines.size(); ++i) {
+            fc += (i ? "," : "") + fmt::format(R"({{"type":"Feature","properties":{{"fid":"RL-{}","name":"red line {}"}},"geometry":{}}})",
+                                               i, i, polygon_json(red_lines[i].first, red_lines[i].second));
+            red.push_back(to_polygon(red_lines[i].first, red_lines[i].second));
+        }
+        fc += "]}";
+        Catalog cat;
+        cat.file = "test";
+        cat.layers.push_back(spec("t_redline", dir.write("red.geojson", fc), Criterion::BiodiversityImportance, "red_line"));
+        cat.layers.push_back(spec(
+            "t_country",
+            dir.write("country.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"fid":"C-1","name":"Testland"},"geometry":)" +
+                                             polygon_json(country_ring) + "}]}"),
+            Criterion::Context, "admin"));
+        country = to_polygon(country_ring);
+        layers = LayerSet::open(cat);
+        profs = profiles(dir);
+    }
+
+    SiteResult assess(const Site& s) const {
+        const Assessor assessor(profs, layers);
+        Screener screener(layers, ScreenOptions{});
+        SiteResult r = screener.screen(s, assessor.radii_for(s.type));
+        assessor.assess(r, screener);
+        return r;
+    }
+
+    bool inside_red(LonLat p) const {
+        for (const auto& poly : red)
+            if (bg::covered_by(Point(p.lon, p.lat), poly)) return true;
+        return false;
+    }
+    bool clear(LonLat p) const { return !inside_red(p) && bg::covered_by(Point(p.lon, p.lat), country); }
+
+    // Brute force: every grid point (spacing grid_m) closer to the site than the answer less the
+    // resolution is not clear. Returns the number of points checked; the first clear one fails.
+    int check_nothing_closer(LonLat site, const Json& alt, double grid_m) const {
+        const double found = alt["distance_m"].get<double>(), res = alt["resolution_m"].get<double>();
+        const LocalFrame frame(site);
+        int checked = 0;
+        for (double x = -found; x <= found; x += grid_m)
+            for (double y = -found; y <= found; y += grid_m) {
+                const LonLat p = frame.inverse(Point(x, y));
+                if (geodesic::distance_m(site, p) >= found - res) continue;
+                EXPECT_FALSE(clear(p)) << "clear point at " << geodesic::distance_m(site, p) << " m (" << p.lon << ", "
+                                       << p.lat << "), closer than the reported " << found << " m less " << res << " m";
+                if (clear(p)) return checked;
+                ++checked;
+            }
+        return checked;
+    }
+};
+
+const LonLat kSite{100.0, 30.0};
+const std::vector<LonLat> kCountry = {{99.0, 29.0}, {101.0, 29.0}, {101.0, 31.0}, {99.0, 31.0}, {99.0, 29.0}};
+
+void expect_verified(const Json& alt) {
+    EXPECT_EQ(alt["stopped"], "covered") << alt.dump();
+    EXPECT_GE(alt["verified"].get<int>(), 1);
+    EXPECT_EQ(alt["level_at_alternative"] == "no-go", false) << alt.dump();
+}
+
+// A 30 km red line around the site with an 80 m clear pocket 4 km away at bearing 37: bearings
+// 500 m apart miss it (the ring search reported the outer edge, 15 km away).
+TEST(AvoidanceSearch, FindsANarrowPocketBearingsAStepApartMiss) {
+    const LocalFrame f(kSite);
+    const double b = 37.0 * 3.14159265358979323846 / 180.0;
+    const double cx = 4040 * std::sin(b), cy = 4040 * std::cos(b);
+    const auto pocket = local_box(kSite, cx - 40, cy - 40, cx + 40, cy + 40);
+    const GapWorld w({{local_box(kSite, -15000, -15000, 15000, 15000), {pocket}}}, kCountry);
+    const SiteResult r = w.assess(make_site("pocket", kSite));
+    ASSERT_EQ(r.verdict["level"], "no-go");
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    expect_verified(alt);
+    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    EXPECT_TRUE(w.clear(at));
+    // The pocket's nearest corner region: between 4000 - 40*sqrt(2) and 4000 m.
+    EXPECT_LT(alt["distance_m"].get<double>(), 4000 + alt["resolution_m"].get<double>()) << alt.dump();
+    EXPECT_GT(alt["distance_m"].get<double>(), 3940);
+    EXPECT_GT(w.check_nothing_closer(kSite, alt, 20), 100000);
+}
+
+// Two red lines 30 m apart (a corridor) and the site 1.2 km inside the western one, whose other
+// sides are 6 km away: the exit is the corridor, due east.
+TEST(AvoidanceSearch, FindsACorridorBetweenTwoRedLines) {
+    const GapWorld w({{local_box(kSite, -6000, -6000, 1200, 6000), {}}, {local_box(kSite, 1230, -6000, 9000, 6000), {}}},
+                     kCountry);
+    const SiteResult r = w.assess(make_site("corridor", kSite));
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    expect_verified(alt);
+    EXPECT_NEAR(alt["distance_m"].get<double>(), 1215, 20) << alt.dump();
+    EXPECT_NEAR(alt["bearing_deg"].get<double>(), 90, 2);
+    EXPECT_GT(w.check_nothing_closer(kSite, alt, 25), 5000);
+}
+
+// The nearest way out crosses the border (the country ends 500 m east of the site, the red
+// line 1 km): the alternative stays in the country, 3 km north or south or west.
+TEST(AvoidanceSearch, StaysInTheCountry) {
+    const LocalFrame f(kSite);
+    const LonLat se = f.inverse(Point(500, -30000)), ne = f.inverse(Point(500, 30000));
+    const std::vector<LonLat> ring = {{99.0, se.lat}, se, ne, {99.0, ne.lat}, {99.0, se.lat}};
+    const GapWorld w({{local_box(kSite, -3000, -3000, 1000, 3000), {}}}, ring);
+    const SiteResult r = w.assess(make_site("border", kSite));
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    EXPECT_TRUE(w.clear(at)) << alt.dump();
+    // Positions outside the country fail during the search itself, so the full screening has
+    // nothing to reject.
+    EXPECT_EQ(alt["rejected_outside_units"].get<int>(), 0) << alt.dump();
+    EXPECT_EQ(alt["stays_within"], Json::array({"t_country"}));
+    // The nearest clear place inside the country: the west, north or south edge, 3 km away.
+    EXPECT_NEAR(alt["distance_m"].get<double>(), 3000, 40) << alt.dump();
+}
+
+// A random field of red-line boxes with narrow gaps between them: for 12 sites inside, the
+// brute-force grid finds no clear location closer than the reported one less the resolution.
+TEST(AvoidanceSearch, RandomNarrowGapsBruteForce) {
+    std::mt19937 rng(22);
+    std::uniform_real_distribution<double> pos(-6000, 6000), size(300, 2500);
+    std::vector<std::pair<std::vector<LonLat>, std::vector<std::vector<LonLat>>>> boxes;
+    // A grid of boxes separated by gaps of 20-120 m, jittered.
+    std::uniform_real_distribution<double> gap(20, 120);
+    double x = -7000;
+    while (x < 7000) {
+        const double wx = size(rng);
+        double y = -7000;
+        while (y < 7000) {
+            const double wy = size(rng);
+            boxes.push_back({local_box(kSite, x, y, x + wx, y + wy), {}});
+            y += wy + gap(rng);
+        }
+        x += wx + gap(rng);
+    }
+    const GapWorld w(boxes, kCountry);
+    int sites = 0;
+    for (int i = 0; sites < 12 && i < 100; ++i) {
+        const LonLat s = LocalFrame(kSite).inverse(Point(pos(rng), pos(rng)));
+        if (!w.inside_red(s)) continue;
+        ++sites;
+        const SiteResult r = w.assess(make_site("g" + std::to_string(i), s));
+        const Json& alt = r.alternative;
+        ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+        expect_verified(alt);
+        const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+        EXPECT_TRUE(w.clear(at)) << alt.dump();
+        EXPECT_GT(w.check_nothing_closer(s, alt, 10), 0);
+    }
+    EXPECT_EQ(sites, 12);
+}
+
+// ---------------------------------------------------------------- the shipped pack
+
+// Every alternative the search reports, screened again as a site of its own (every layer, the
+// profile's buffers, the full assessment without a search), is below the aim, outside every red
+// line and in China: the sample sites, and a synthetic batch with a site in or near every
+// third red line of the shipped demo layer (about 190 sites; plants, mines and chargers).
+TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
+    const Catalog catalog = load_catalog(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml");
+    const auto layers = LayerSet::open(catalog, nullptr, 2);
+    const auto profs = load_profiles(kProfiles);
+    const Assessor assessor(profs, layers);
+    AssessOptions off;
+    off.avoidance_search = false;
+    const Assessor no_search(profs, layers, off);
+    Screener screener(layers, ScreenOptions{});
+
+    std::vector<Site> sites;
+    SiteReaderOptions ro;
+    ro.path = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
+    ro.default_type = "plant";
+    auto src = open_sites(ro);
+    for (Site s; src->next(s);) sites.push_back(s);
+    const VectorLayer* ecrl = layers->vector_layer("china_ecrl");
+    ASSERT_NE(ecrl, nullptr);
+    const char* types[] = {"plant", "mine", "charger"};
+    std::mt19937 rng(22);
+    for (std::uint32_t f = 0; f < ecrl->features().size(); f += 3) {
+        const MultiPolygon mp = ecrl->feature_polygons(f);
+        if (mp.empty()) continue;
+        Point p;
+        bg::point_on_surface(mp, p);
+        // Inside, or up to ~2 km off (the search must then find nothing to do, or a near exit).
+        std::uniform_real_distribution<double> jitter(-0.02, 0.02);
+        Site s = make_site("E" + std::to_string(f), {p.x() + (f % 2 ? jitter(rng) : 0.0), p.y() + (f % 2 ? jitter(rng) : 0.0)});
+        s.type = types[f % 3];
+        sites.push_back(s);
+    }
+    ASSERT_GT(sites.size(), 180u);
+
+    int searched = 0, found = 0, inside_before = 0;
+    for (const Site& s : sites) {
+        if (s.error) continue;
+        SiteResult r = screener.screen(s, assessor.radii_for(s.type));
+        if (r.site.error) continue;
+        assessor.assess(r, screener);
+        const Json& alt = r.alternative;
+        if (!alt.is_object()) continue;
+        ++searched;
+        for (const auto& l : r.layers)
+            if (l.spec->id == "china_ecrl" && l.vector && l.vector->inside) ++inside_before;
+        if (!alt["found"].get<bool>()) continue;
+        ++found;
+        const Site moved = make_site(s.id + "-alt", {alt["lon"].get<double>(), alt["lat"].get<double>()});
+        Site typed = moved;
+        typed.type = s.type;
+        typed.attributes = s.attributes;
+        SiteResult there = screener.screen(typed, assessor.radii_for(s.type));
+        ASSERT_FALSE(there.site.error) << s.id;
+        no_search.assess(there, screener);
+        const std::string level = there.verdict["level"];
+        const bool below_high = alt["aim"] == "below high" && !alt.contains("note");
+        EXPECT_NE(level, "no-go") << s.id << " -> " << alt.dump();
+        if (below_high) {
+            EXPECT_NE(level, "high") << s.id << " -> " << alt.dump();
+        }
+        for (const auto& l : there.layers) {
+            if (l.spec->id == "china_ecrl") {
+                EXPECT_FALSE(l.vector->inside) << s.id << " -> " << alt.dump();
+            }
+            if (l.spec->id == "china_outline") {
+                EXPECT_TRUE(l.vector->inside) << s.id << " -> " << alt.dump();
+            }
+        }
+        EXPECT_EQ(alt["level_at_alternative"], level) << s.id;
+    }
+    // The batch is what it claims: many searches, most of them from inside a red line.
+    EXPECT_GT(searched, 100);
+    EXPECT_GT(inside_before, 80);
+    EXPECT_GT(found, 80);
+    std::cout << "[ batch    ] " << sites.size() << " sites, " << searched << " searched (" << inside_before
+              << " inside a red line), " << found << " alternatives, each screened again\n";
+}
+
+}  // namespace
