@@ -330,7 +330,7 @@ TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {
     }
     // The site's block (64 KB) and the header, not the 16 blocks (1 MB).
     EXPECT_GE(requests, 1u);
-    EXPECT_LE(requests, 8u) << read_file(log);
+    EXPECT_LE(requests, 12u) << read_file(log);  // a HEAD, the header, the block, a few sidecar probes
     EXPECT_GE(bytes, 65536u);
     EXPECT_LT(bytes, cog_size / 4) << read_file(log);
     std::printf("remote COG: %zu requests, %zu bytes of %zu\n", requests, bytes, static_cast<std::size_t>(cog_size));

@@ -57,7 +57,7 @@ std::function<int()> add_layers_command(CLI::App& app) {
     import_cmd->add_option("--id", imp->id, "Layer id in the catalog (default: the importer's name)");
     import_cmd->add_option("--source-url", imp->source_url, "Where the download came from (default: the publisher's page)");
     import_cmd->add_option("--licence", imp->licence, "Licence text to record (default: the publisher's terms)");
-    import_cmd->add_option("--version", imp->version, "Version or date of the data (default: from the file names)");
+    import_cmd->add_option("--data-version", imp->version, "Version or date of the data (default: from the file names)");
     import_cmd->add_option("--encoding", imp->encoding, "Encoding of .dbf files without a .cpg (china_nature_reserve: CP936)");
     import_cmd->add_flag("--all-status", imp->all_status, "wdpa: keep every STATUS, not only designated/inscribed/established");
 

@@ -53,10 +53,16 @@ void list_into(const std::string& dir, std::vector<std::string>& out, int depth)
     for (std::string n : names) {
         while (!n.empty() && n.back() == '/') n.pop_back();
         if (n.empty()) continue;
-        // Inside a .gdb folder: the folder is the dataset.
+        // Inside a .gdb folder: the folder is the dataset (listed once, even when
+        // the zip has no entry of its own for the folder).
         const auto gdb = lower(n).find(".gdb/");
-        if (gdb != std::string::npos) continue;
+        if (gdb != std::string::npos) {
+            const std::string folder = dir + "/" + n.substr(0, gdb + 4);
+            if (std::find(out.begin(), out.end(), folder) == out.end()) out.push_back(folder);
+            continue;
+        }
         const std::string full = dir + "/" + n;
+        if (std::find(out.begin(), out.end(), full) != out.end()) continue;
         out.push_back(full);
         if (ends_with(n, ".zip")) list_into("/vsizip/" + full, out, depth + 1);
     }
@@ -401,7 +407,14 @@ void add_to_catalog(const std::string& catalog_path, const CatalogEntry& e) {
     y += "\n  - id: " + yaml_quote(e.id) + "\n";
     y += "    title: " + yaml_quote(e.title) + "\n";
     y += "    kind: " + e.kind + "\n";
-    y += "    path: " + yaml_quote(e.path) + "\n";
+    // Relative to the catalog when the layer sits beside it (the pair can move together).
+    std::string path = e.path;
+    if (path.rfind("/vsi", 0) != 0) {
+        const fs::path dir = fs::absolute(catalog_path).parent_path();
+        const fs::path rel = fs::absolute(path).lexically_normal().lexically_relative(dir.lexically_normal());
+        path = !rel.empty() && rel.string().rfind("..", 0) != 0 ? rel.string() : fs::absolute(path).lexically_normal().string();
+    }
+    y += "    path: " + yaml_quote(path) + "\n";
     if (!e.layer.empty()) y += "    layer: " + yaml_quote(e.layer) + "\n";
     if (!e.preset.empty()) y += "    preset: " + e.preset + "\n";
     for (const auto& [k, v] : e.extra) y += "    " + k + ": " + v + "\n";

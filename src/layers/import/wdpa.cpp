@@ -186,7 +186,10 @@ ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
                                      ? pt.get()
                                      : OGR_G_GetGeometryRef(pt.get(), k);
                 GeometryPtr c = area_circle({OGR_G_GetX(q, 0), OGR_G_GetY(q, 0)}, km2 * 1e6 / n);
-                OGR_G_AddGeometry(all.get(), c.get());
+                if (wkbFlatten(OGR_G_GetGeometryType(c.get())) == wkbPolygon) OGR_G_AddGeometry(all.get(), c.get());
+                else  // split at the antimeridian: its parts
+                    for (int j = 0; j < OGR_G_GetGeometryCount(c.get()); ++j)
+                        OGR_G_AddGeometry(all.get(), OGR_G_GetGeometryRef(c.get(), j));
             }
             if (out.add(all.get(), nullptr, v)) ++circles;
         }

@@ -83,8 +83,7 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
         std::filesystem::create_directories(r.out_dir);
         CPLStringList names;
         for (const auto& k : kept) names.AddString(k.c_str());
-        const char* argv[] = {"-q", nullptr};
-        GDALBuildVRTOptions* o = GDALBuildVRTOptionsNew(const_cast<char**>(argv), nullptr);
+        GDALBuildVRTOptions* o = GDALBuildVRTOptionsNew(nullptr, nullptr);
         int err = 0;
         const std::string temp = res.layer_path + ".tmp.vrt";
         GDALDatasetH vrt = GDALBuildVRT(temp.c_str(), names.size(), nullptr, names.List(), o, &err);
