@@ -254,23 +254,22 @@ std::string demo_marker(const Json& record) {
         for (const Json& l : record["layers"])
             if (l.is_object() && l.value("demo", false)) screened = true;
     std::vector<std::string> findings;
-    const auto locate = record.find("locate");
-    if (locate != record.end() && locate->is_object()) {
-        const auto l4 = locate->find("l4");
-        const auto crit = l4 != locate->end() && l4->is_object() ? l4->find("criteria") : locate->end();
-        if (crit != locate->end() && crit->is_object())
-            for (const auto& [name, c] : crit->items()) {
-                (void)name;
-                if (!c.is_object() || !c.contains("evidence") || !c["evidence"].is_array()) continue;
-                for (const Json& e : c["evidence"]) {
-                    if (!e.is_object() || !e.value("demo", false) || e.value("status", std::string()) != "met") continue;
-                    screened = true;
-                    const std::string id = e.value("layer", std::string());
-                    if (!id.empty() && std::find(findings.begin(), findings.end(), id) == findings.end())
-                        findings.push_back(id);
-                }
+    const Json* crit = nullptr;
+    if (const auto locate = record.find("locate"); locate != record.end() && locate->is_object())
+        if (const auto l4 = locate->find("l4"); l4 != locate->end() && l4->is_object())
+            if (const auto c = l4->find("criteria"); c != l4->end() && c->is_object()) crit = &*c;
+    if (crit)
+        for (const auto& [name, c] : crit->items()) {
+            (void)name;
+            if (!c.is_object() || !c.contains("evidence") || !c["evidence"].is_array()) continue;
+            for (const Json& e : c["evidence"]) {
+                if (!e.is_object() || !e.value("demo", false) || e.value("status", std::string()) != "met") continue;
+                screened = true;
+                const std::string id = e.value("layer", std::string());
+                if (!id.empty() && std::find(findings.begin(), findings.end(), id) == findings.end())
+                    findings.push_back(id);
             }
-    }
+        }
     if (!screened) return {};
     if (findings.empty()) return std::string(kDemoMarker) + " layers screened, no finding from them";
     std::string out = std::string(kDemoMarker) + " findings: ";
