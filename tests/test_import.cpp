@@ -289,7 +289,7 @@ TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {
     }
     const auto cog_size = fs::file_size(served + "/wc.tif");
     const std::string log = dir.file("requests.log");
-    FILE* p = ::popen(("python3 " + shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/range_server.py") + " " +
+    FILE* p = ::popen(("exec python3 " + shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/range_server.py") + " " +
                        shell_quote(served) + " " + shell_quote(log))
                           .c_str(),
                       "r");
