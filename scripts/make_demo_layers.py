@@ -9,7 +9,9 @@ into layers/demo/:
   china_nature_reserves_demo.gpkg nature reserves, core/buffer/experimental zones
   china_wetlands_demo.gpkg        important wetlands
   china_water_stress_demo.gpkg    Aqueduct-4.0-schema basin x province units
-  china_landcover_demo.tif        ESA-WorldCover-coded categorical raster (eastern China)
+
+(The synthetic land-cover raster of earlier versions is gone: the pack ships the
+real NASA MODIS MCD12C1 2019 land cover, layers/landcover/, built by --real-from.)
 
 Everything is derived from a fixed seed (SEED below) and the real province
 polygons in layers/admin/china_provinces.gpkg, so a re-run gives the same
@@ -544,6 +546,18 @@ def _build_real(src, repo):
                 ("iso", "str"), ("area_hectares", "real")], rows,
                "UNESCO World Heritage List 2018, natural and mixed sites, as POINTS with reported area")
     print("whc sites:", len(rows))
+
+    # --- land cover: NASA MODIS MCD12C1 2019 (IGBP), values unchanged ---------------
+    # The file names a Clarke 1866 datum; the product is a plain 0.05 degree geographic
+    # grid, so it is written as EPSG:4326, tiled 256 x 256 for block reads.
+    lc_dir = repo / "layers" / "landcover"
+    lc_dir.mkdir(parents=True, exist_ok=True)
+    gdal.Translate(str(lc_dir / "modis_mcd12c1_2019_igbp_0p05.tif"),
+                   str(src / "landcover_modis/MCD12C1.A2019001.006.igbp_global_0p05.tif"),
+                   outputSRS="EPSG:4326",
+                   creationOptions=["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE",
+                                    "ZLEVEL=9", "PREDICTOR=1"])
+    print("land cover: MODIS MCD12C1 2019 re-tiled")
 
     # --- copies for tests ---------------------------------------------------------
     real = repo / "tests" / "data" / "real"
@@ -1081,121 +1095,6 @@ class Demo:
                  100 * tot / self.mainland_km2))
         return path
 
-    # ----------------------------------------------------------- land cover
-    def landcover(self):
-        rng = np.random.RandomState(SEED + 5)
-        grid = Grid(100.0, 18.0, 123.0, 42.0, 0.01)
-        lon2, lat2 = lonlat_mesh(grid)
-        land = grid.rasterize([(self.mainland, 1)]) == 1
-
-        # mountain proxy: ECRL field resampled from the 0.05 grid, plus detail
-        eg = self.egrid
-        ix = np.clip(((lon2 - eg.west) / eg.res).astype(int), 0, eg.nx - 1)
-        iy = np.clip(((eg.north - lat2) / eg.res).astype(int), 0, eg.ny - 1)
-        # bilinear-ish: average of 4 neighbours to soften the 0.05 blocks
-        f = self.ecrl_field
-        m = (f[iy, ix] + f[np.clip(iy + 1, 0, eg.ny - 1), ix] + f[iy, np.clip(ix + 1, 0, eg.nx - 1)]
-             + f[np.clip(iy + 1, 0, eg.ny - 1), np.clip(ix + 1, 0, eg.nx - 1)]) / 4.0
-        detail = fbm_grid(rng, grid.ny, grid.nx, 40, octaves=3, gain=0.5)
-        patch = fbm_grid(rng, grid.ny, grid.nx, 16, octaves=2, gain=0.5)
-        plain = soft_mask(lon2, lat2, PLAINS, edge=0.3)
-        south = np.clip((33.5 - lat2) / 3.0, 0.0, 1.0)
-        # naturalness: mountains (red-line field), wetter south, minus plains
-        nat = m + 0.45 * (detail - 0.5) + 0.35 * south - 0.9 * plain
-        q = np.quantile(nat[land], [0.50, 0.58])
-        lc = np.full((grid.ny, grid.nx), 40, dtype=np.uint8)  # cropland
-        lc[nat > q[0]] = 20                                   # shrubland margin
-        lc[(nat > q[0]) & (patch < 0.45)] = 40
-        lc[nat > q[1]] = 10                                   # tree cover
-        lc[(nat > q[1]) & (patch > 0.82)] = 20
-        # aridity (north-west of the extent): grassland, then bare ground
-        arid = np.maximum((lat2 - 36.8) / 2.2 + (105.2 - lon2) / 2.2, (lat2 - 40.9) / 1.0 + (116.5 - lon2) / 5.0)
-        arid = arid + 1.2 * (detail - 0.5) + 0.4 * (patch - 0.5)
-        lc[(arid > 0.2) & (lc == 10)] = 20
-        lc[(arid > 0.45) & (lc != 40)] = 30
-        lc[(arid > 0.45) & (lc == 40) & (plain < 0.5) & (patch > 0.4)] = 30
-        lc[(arid > 1.6) | ((arid > 1.0) & soft_mask(lon2, lat2, DESERTS, 0.2).astype(bool))] = 60
-        # alpine plateau (west Sichuan, Qinghai): meadow above the forested valleys
-        alp = (102.6 - lon2) / 1.2 + (lat2 - 28.0) / 4.0 + 1.8 * (detail - 0.5) + 0.6 * (patch - 0.5)
-        lc[(alp > 0.6) & ((lc == 40) | (lc == 20) | ((lc == 10) & (patch > 0.5)))] = 30
-        # ECRL polygons: natural cover by type
-        type_code = {t: i + 1 for i, t in enumerate(ECRL_TYPES)}
-        ecrl_r = grid.rasterize([(g, type_code[a["hx_type"]]) for g, a in self.ecrl_rows])
-        nat = ecrl_r > 0
-        lc[nat & (ecrl_r == type_code["防风固沙"])] = np.where(patch[nat & (ecrl_r == type_code["防风固沙"])] > 0.5, 30, 20)
-        forestish = nat & (ecrl_r != type_code["防风固沙"]) & (ecrl_r != type_code["海岸生态稳定"])
-        plateau = (alp > 0.6) | (arid > 0.45)
-        lc[forestish] = np.where(plateau[forestish], np.where(patch[forestish] > 0.6, 20, 30),
-                                 np.where(patch[forestish] > 0.2, 10, 20))
-        # snow / ice and moss / lichen on the highest peaks in the extent
-        for lon, lat, r in SNOW_PEAKS:
-            d = np.hypot((lon2 - lon) * math.cos(math.radians(lat)), lat2 - lat) / r + 0.25 * (detail - 0.5)
-            lc[(d < 1.9) & (d >= 1.0)] = np.where(patch[(d < 1.9) & (d >= 1.0)] > 0.5, 100, 60)
-            lc[d < 1.0] = 70
-        # reserves: cores forested (unless water/wetland later)
-        core = grid.rasterize([(g, 1) for g, a in self.reserve_rows if a["zone_en"] == "core"]) == 1
-        lc[core & (lc == 40)] = 10
-        # rivers
-        rivs = []
-        for pts, width in RIVERS:
-            line = ogr.Geometry(ogr.wkbLineString)
-            for x, y in densify_line(pts, 0.05):
-                jx = 0.04 * math.sin(7.3 * y + 3.1 * x)
-                jy = 0.04 * math.cos(5.9 * x - 2.3 * y)
-                line.AddPoint_2D(x + jx, y + jy)
-            rivs.append((line.Buffer(width, 2), 1))
-        riv = grid.rasterize(rivs) == 1
-        lc[riv] = 80
-        # cities: built-up blobs + scattered towns in cropland
-        bu = []
-        crng = np.random.RandomState(SEED + 6)
-        for name, lon, lat, r_km in CITIES:
-            th, rr = star_radii(crng, n=64, harmonics=6, rough=0.35)
-            bu.append((star_polygon(lon, lat, r_km, r_km * crng.uniform(0.7, 1.0), crng.uniform(0, 180), th, rr), 1))
-        for _ in range(900):
-            lon, lat = crng.uniform(100.5, 122.5), crng.uniform(18.5, 41.5)
-            r_km = crng.uniform(1.2, 3.5)
-            th, rr = star_radii(crng, n=24, harmonics=3, rough=0.3)
-            bu.append((star_polygon(lon, lat, r_km, r_km, 0, th, rr), 2))
-        bur = grid.rasterize(bu)
-        lc[bur == 1] = 50
-        lc[(bur == 2) & (lc == 40)] = 50
-        # wetlands last: lakes/rivers water, marsh/delta/mudflat herbaceous wetland, mangroves
-        wl_code = {"lake": 80, "river": 80, "marsh": 90, "delta": 90, "mudflat": 90, "mangrove": 95}
-        wl = grid.rasterize([(g, wl_code[a["wet_type_en"]]) for g, a in self.wetland_rows])
-        inner = (wl == 90) & (detail > 0.62)
-        lc[wl > 0] = wl[wl > 0]
-        lc[inner] = 80  # open water patches inside marshes and deltas
-        lc[~land] = 0
-
-        path = self.out / "china_landcover_demo.tif"
-        if path.exists():
-            path.unlink()
-        drv = gdal.GetDriverByName("GTiff")
-        ds = drv.Create(str(path), grid.nx, grid.ny, 1, gdal.GDT_Byte,
-                        options=["COMPRESS=DEFLATE", "ZLEVEL=9", "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256"])
-        ds.SetGeoTransform(grid.gt)
-        ds.SetProjection(srs4326().ExportToWkt())
-        b = ds.GetRasterBand(1)
-        b.WriteArray(lc)
-        b.SetNoDataValue(0)
-        b.SetDescription("land cover class (ESA WorldCover codes) - DEMO")
-        ct = gdal.ColorTable()
-        for code, (label, rgb) in WORLDCOVER.items():
-            ct.SetColorEntry(code, rgb + (255,))
-        b.SetRasterColorTable(ct)
-        b.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
-        ds.SetMetadata({"DEMO": "YES",
-                        "DESCRIPTION": "DEMO - synthetic land cover with ESA WorldCover class codes, NOT ESA data; "
-                                       "generated by scripts/make_demo_layers.py seed %d" % SEED,
-                        "CLASSES": "; ".join("%d=%s" % (k, v[0]) for k, v in WORLDCOVER.items())})
-        ds = None
-        vals, counts = np.unique(lc[land], return_counts=True)
-        share = ", ".join("%d:%.1f%%" % (v, 100.0 * c / counts.sum()) for v, c in zip(vals, counts))
-        print("land cover: %dx%d px, %.1f MB; class shares on land: %s"
-              % (grid.nx, grid.ny, path.stat().st_size / 1e6, share))
-        return path
-
 
 def soft_mask(lon2, lat2, ellipses, edge=0.35):
     """1 inside the ellipses (lon, lat, semi-axis lon deg, semi-axis lat deg), fading to 0 outside."""
@@ -1204,11 +1103,6 @@ def soft_mask(lon2, lat2, ellipses, edge=0.35):
         r = np.sqrt(((lon2 - x) / a) ** 2 + ((lat2 - y) / b) ** 2)
         m = np.maximum(m, np.clip((1.0 + edge - r) / edge, 0.0, 1.0))
     return m
-
-
-# Sand deserts inside the land-cover extent (Tengger, Badain Jaran margin, Ulan Buh, Mu Us, Hobq).
-DESERTS = [(104.3, 38.9, 1.6, 0.9), (101.8, 40.6, 1.6, 1.0), (106.6, 40.1, 0.5, 0.35), (108.9, 38.6, 0.9, 0.5),
-           (108.5, 40.3, 1.0, 0.2)]
 
 
 # Major plains / basins (lon, lat, semi-axis lon, semi-axis lat): few red lines, mostly cropland.
@@ -1441,55 +1335,6 @@ NAMED_WETLANDS = [
 WET_TYPE_CN = {"lake": "湖泊湿地", "marsh": "沼泽湿地", "river": "河流湿地", "delta": "近海与海岸湿地",
                "mudflat": "近海与海岸湿地", "mangrove": "近海与海岸湿地"}
 
-# (name, lon, lat, radius km) - built-up blobs in the land-cover raster
-CITIES = [
-    ("北京", 116.40, 39.92, 24), ("上海", 121.47, 31.23, 26), ("广州", 113.30, 23.13, 20),
-    ("深圳", 114.06, 22.56, 18), ("武汉", 114.30, 30.59, 18), ("成都", 104.07, 30.66, 18),
-    ("西安", 108.94, 34.27, 15), ("重庆", 106.55, 29.56, 14), ("天津", 117.20, 39.10, 16),
-    ("南京", 118.78, 32.05, 14), ("杭州", 120.17, 30.27, 14), ("郑州", 113.65, 34.76, 14),
-    ("长沙", 112.98, 28.20, 12), ("沈阳", 123.43, 41.80, 14), ("济南", 117.00, 36.66, 11),
-    ("青岛", 120.38, 36.07, 11), ("合肥", 117.27, 31.86, 11), ("福州", 119.30, 26.08, 9),
-    ("厦门", 118.10, 24.48, 8), ("南昌", 115.89, 28.68, 10), ("昆明", 102.71, 25.04, 11),
-    ("贵阳", 106.71, 26.58, 9), ("南宁", 108.32, 22.82, 10), ("太原", 112.55, 37.87, 11),
-    ("石家庄", 114.51, 38.04, 11), ("呼和浩特", 111.67, 40.82, 9), ("兰州", 103.83, 36.06, 8),
-    ("西宁", 101.78, 36.62, 6), ("银川", 106.28, 38.47, 8), ("大连", 121.61, 38.91, 10),
-    ("苏州", 120.62, 31.32, 13), ("无锡", 120.30, 31.57, 10), ("宁波", 121.55, 29.87, 10),
-    ("东莞", 113.75, 23.02, 14), ("佛山", 113.12, 23.02, 13), ("海口", 110.33, 20.03, 7),
-    ("常州", 119.95, 31.78, 9), ("徐州", 117.18, 34.26, 9), ("唐山", 118.18, 39.63, 9),
-    ("包头", 109.84, 40.66, 8), ("洛阳", 112.45, 34.62, 8), ("温州", 120.70, 28.00, 8),
-    ("泉州", 118.59, 24.91, 8), ("南通", 120.86, 32.01, 8), ("绵阳", 104.68, 31.47, 6),
-    ("宜昌", 111.29, 30.70, 6), ("襄阳", 112.14, 32.04, 6), ("柳州", 109.41, 24.33, 6),
-    ("赣州", 114.93, 25.83, 6), ("邯郸", 114.49, 36.61, 7), ("保定", 115.46, 38.87, 7),
-    ("潍坊", 119.16, 36.71, 7), ("烟台", 121.45, 37.46, 7), ("临沂", 118.35, 35.05, 7),
-]
-
-SNOW_PEAKS = [(101.88, 29.60, 0.07), (102.90, 31.10, 0.03), (100.45, 28.40, 0.035),
-              (100.25, 27.10, 0.025), (101.10, 30.10, 0.025), (100.55, 38.30, 0.03)]
-
-# (polyline, half width deg) - main rivers for the land-cover raster
-RIVERS = [
-    ([(104.6, 28.8), (105.4, 28.9), (106.5, 29.6), (107.4, 29.9), (108.4, 30.8), (109.5, 31.0), (110.4, 30.9),
-      (111.3, 30.7), (112.2, 30.3), (113.0, 29.5), (114.3, 30.6), (115.2, 30.2), (116.0, 29.75), (117.0, 30.5),
-      (118.0, 31.3), (118.8, 32.1), (119.9, 32.3), (120.9, 31.9), (121.6, 31.5)], 0.012),
-    ([(103.8, 36.1), (104.6, 37.4), (105.5, 37.5), (106.3, 38.5), (106.8, 39.4), (107.5, 40.4), (109.0, 40.6),
-      (110.0, 40.5), (111.2, 39.5), (110.6, 38.0), (110.4, 36.5), (110.3, 34.6), (111.3, 34.8), (112.5, 34.8),
-      (113.6, 34.95), (114.8, 35.0), (115.5, 35.6), (116.5, 36.4), (117.0, 36.7), (118.0, 37.3), (119.0, 37.75)],
-     0.008),
-    ([(106.5, 23.5), (108.3, 22.9), (109.5, 23.4), (110.8, 23.5), (112.0, 23.2), (112.8, 23.0), (113.3, 22.8),
-      (113.6, 22.4)], 0.008),
-    ([(113.0, 29.5), (112.9, 28.5), (112.95, 28.2), (112.8, 27.3), (112.6, 26.9)], 0.005),  # Xiang
-    ([(114.3, 30.6), (113.5, 31.2), (112.2, 32.0), (111.5, 32.6), (110.8, 32.7)], 0.005),  # Han
-    ([(116.2, 29.1), (115.9, 28.7), (115.8, 28.0), (115.0, 26.8), (114.9, 25.9)], 0.005),  # Gan
-    ([(117.5, 33.0), (116.3, 32.6), (115.0, 32.5), (114.0, 32.3), (113.3, 32.5)], 0.004),  # Huai
-]
-
-WORLDCOVER = {
-    10: ("Tree cover", (0, 100, 0)), 20: ("Shrubland", (255, 187, 34)), 30: ("Grassland", (255, 255, 76)),
-    40: ("Cropland", (240, 150, 255)), 50: ("Built-up", (250, 0, 0)), 60: ("Bare / sparse vegetation", (180, 180, 180)),
-    70: ("Snow and ice", (240, 240, 240)), 80: ("Permanent water bodies", (0, 100, 200)),
-    90: ("Herbaceous wetland", (0, 150, 160)), 95: ("Mangroves", (0, 207, 117)), 100: ("Moss and lichen", (250, 230, 160)),
-}
-
 
 # ===========================================================================
 # PRESET FIXTURES (tests/data/presets)
@@ -1653,7 +1498,7 @@ def check_candidates(csv_path, layers_dir, poly_path=None):
     ws = read_layer(L / "demo/china_water_stress_demo.gpkg")
     whc = read_layer(L / "protected/whc_natural_mixed.gpkg")
     prov = read_layer(L / "admin/china_provinces.gpkg")
-    lc = gdal.Open(str(L / "demo/china_landcover_demo.tif"))
+    lc = gdal.Open(str(L / "landcover/modis_mcd12c1_2019_igbp_0p05.tif"))
     gt = lc.GetGeoTransform()
     lca = lc.GetRasterBand(1).ReadAsArray()
 
@@ -1691,7 +1536,7 @@ def check_candidates(csv_path, layers_dir, poly_path=None):
         px = int((lon - gt[0]) / gt[1])
         py = int((lat - gt[3]) / gt[5])
         if 0 <= px < lca.shape[1] and 0 <= py < lca.shape[0]:
-            out.append("landcover=%d" % lca[py, px])
+            out.append("landcover(IGBP)=%d" % lca[py, px])
         else:
             out.append("landcover=outside")
         return "; ".join(out)
@@ -1755,7 +1600,6 @@ def main(argv=None):
         d.reserves()
         d.wetlands()
         d.water_stress()
-        d.landcover()
     if args.fixtures:
         build_fixtures(args.fixtures)
     if args.check_candidates:

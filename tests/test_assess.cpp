@@ -596,18 +596,21 @@ const char* kEco = "ecosystem_integrity";
 const char* kWater = "water_risk";
 
 // sample_sites/candidates.csv and candidates_polygons.geojson against the shipped catalog (demo
-// layers, seed 20261128); each site's `note` says what it was placed to hit.
+// layers, seed 20261128, and the real MODIS MCD12C1 2019 land cover, which is global: C18 in
+// Mongolia is covered by it and comes out low, C11 in the Qaidam basin is barren, natural land);
+// each site's `note` says what it was placed to hit.
 const std::vector<Golden> kGolden = {
     {"C01", "no-go", {"cn.ecrl.inside", "cn.eia.sensitive_area.list2"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C02", "no-go", {"cn.ecrl.inside", "cn.nature_reserve.zone.core", "cn.eia.sensitive_area.list1"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C03", "no-go", {"cn.nature_reserve.mining_ban.buffer", "cn.ecrl.inside"},
-     {"avoid:relocate", "minimise:pollution_control"}, {kBio}},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C04", "high", {"cn.nature_reserve.zone.experimental"},
-     {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
+     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     {"C05", "medium", {"rating.pollution", "cn.eia.sensitive_area.list2"},
-     {"minimise:setback", "minimise:pollution_control"}, {kBio}},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C06", "high", {"wetland.inside"},
      {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
      {kBio, kEco}},
@@ -616,23 +619,25 @@ const std::vector<Golden> kGolden = {
     {"C09", "low", {}, {}, {}},
     {"C10", "medium", {"rating.land_use_change"},
      {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C11", "low", {}, {}, {}},
+    {"C11", "medium", {"rating.land_use_change"}, {"avoid:natural_land", "restore:restore", "offset:offset"}, {kEco}},
     {"C12", "low", {}, {}, {kBio}},
-    {"C13", "medium", {"rating.water_use"}, {"minimise:water"}, {kWater}},
+    {"C13", "medium", {"rating.water_use"}, {"avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"},
+     {kEco, kWater}},
     {"C14", "no-go", {"cn.ecrl.inside"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C15", "medium", {"rating.land_use_change"}, {"avoid:natural_land", "restore:restore", "offset:offset"}, {kEco}},
     {"C16", "medium", {"cn.eia.sensitive_area.list2"},
      {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C17", "high", {"rating.water_use"},
-     {"avoid:move", "avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"}, {kEco, kWater}},
-    {"C18", "not_covered", {}, {}, {}},
+    {"C17", "high", {"rating.water_use"}, {"avoid:move", "minimise:water"}, {kWater}},
+    {"C18", "low", {}, {}, {}},
     {"P01", "no-go", {"cn.ecrl.inside"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"P02", "low", {}, {}, {}},
     {"P03", "high", {"cn.nature_reserve.zone.experimental"},
-     {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
-    {"P04", "medium", {"rating.pollution"}, {"minimise:setback", "minimise:pollution_control"}, {kBio}},
+     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
+    {"P04", "medium", {"rating.pollution"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
 };
 
 // The shipped catalog, opened once for the golden tests (null when not present).
@@ -701,7 +706,7 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
     const Json s = portfolio.summary();
     EXPECT_EQ(s["roll_up"]["level"], "no-go");
     EXPECT_EQ(s["by_verdict"]["no-go"], 5);
-    EXPECT_EQ(s["by_verdict"]["not_covered"], 1);
+    EXPECT_EQ(s["by_verdict"]["not_covered"], 0);  // the global land cover covers every site
 }
 
 TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
@@ -739,7 +744,7 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
         EXPECT_EQ(ev["bws_cat"], -1);
         EXPECT_TRUE(ev["arid"].get<bool>());
         EXPECT_EQ(ev["status"], "not_met");
-        EXPECT_EQ(by_id["C11"].locate["l4"]["criteria"][kEco]["status"], "not_assessed");  // outside the raster
+        EXPECT_EQ(by_id["C11"].locate["l4"]["criteria"][kEco]["status"], "met");  // MODIS: barren, natural
     }
     // C13: Mount Taishan World Heritage point about 4.7 km away: moderate exposure, not "met".
     {

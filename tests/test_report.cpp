@@ -520,7 +520,9 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     OGR_L_SetAttributeFilter(hits, "site_id = 'S1' AND feature_id = 'NR-1'");
     FeaturePtr h(OGR_L_GetNextFeature(hits));
     ASSERT_TRUE(h);
-    EXPECT_STREQ(OGR_F_GetFieldAsString(h.get(), OGR_F_GetFieldIndex(h.get(), "name")), "百花山自然保护区");
+    // A demonstration layer's feature carries the marker (issue 20), here and in the demo_data field.
+    EXPECT_STREQ(OGR_F_GetFieldAsString(h.get(), OGR_F_GetFieldIndex(h.get(), "name")), "百花山自然保护区 [DEMO]");
+    EXPECT_STREQ(OGR_F_GetFieldAsString(h.get(), OGR_F_GetFieldIndex(h.get(), "demo_data")), "DEMO layer: reserves");
     OGREnvelope env;
     OGR_G_GetEnvelope(OGR_F_GetGeometryRef(h.get()), &env);
     EXPECT_GT(env.MinX, 116.30 + 0.005);  // the reserve starts at 116.30, the buffer at ~116.3415

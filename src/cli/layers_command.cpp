@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "io/checksum.h"
 #include "layers/catalog.h"
+#include "layers/import/import.h"
 #include "layers/raster_layer.h"
 #include "layers/vector_layer.h"
 
@@ -38,7 +39,40 @@ std::function<int()> add_layers_command(CLI::App& app) {
     CLI::App* list = layers->add_subcommand("list", "List the catalog's layers without opening them");
     add_common(list);
 
-    return [opts, check, list]() -> int {
+    auto imp = std::make_shared<import::ImportRequest>();
+    std::string importers;
+    for (const auto& n : import::importer_names()) importers += (importers.empty() ? "" : ", ") + n;
+    CLI::App* import_cmd = layers->add_subcommand(
+        "import",
+        "Turn an official download, as its publisher packages it, into a ready layer (GeoPackage\n"
+        "or VRT in EPSG:4326) and add it to your catalog with its provenance (docs/data.md).\n"
+        "Importers: " + importers);
+    import_cmd->add_option("preset", imp->preset, "Importer: " + importers)->required();
+    import_cmd->add_option("download", imp->download, "The download: zip, shapefile, FileGDB, folder of tiles, or URL")
+        ->required();
+    import_cmd->add_option("--out", imp->out_dir, "Folder for the imported layer")->required();
+    import_cmd->add_option("--catalog", imp->catalog, "Your catalog to add the entry to (default: <out>/catalog.yaml)");
+    import_cmd->add_option("--region", imp->region,
+                           "Keep only: china, a bbox W,S,E,N, or a country / Chinese province name");
+    import_cmd->add_option("--id", imp->id, "Layer id in the catalog (default: the importer's name)");
+    import_cmd->add_option("--source-url", imp->source_url, "Where the download came from (default: the publisher's page)");
+    import_cmd->add_option("--licence", imp->licence, "Licence text to record (default: the publisher's terms)");
+    import_cmd->add_option("--data-version", imp->version, "Version or date of the data (default: from the file names)");
+    import_cmd->add_option("--encoding", imp->encoding, "Encoding of .dbf files without a .cpg (china_nature_reserve: CP936)");
+    import_cmd->add_flag("--all-status", imp->all_status, "wdpa: keep every STATUS, not only designated/inscribed/established");
+
+    return [opts, check, list, import_cmd, imp]() -> int {
+        if (import_cmd->parsed()) {
+            import::ImportRequest r = *imp;
+            if (r.catalog.empty()) r.catalog = (std::filesystem::path(r.out_dir) / "catalog.yaml").string();
+            const import::ImportResult res = import::run_import(r);
+            std::cout << fmt::format("imported {} -> {} ({} {}, {} repaired)\n", r.preset, res.layer_path, res.features,
+                                     r.preset == "worldcover" ? "tiles" : "features", res.repaired);
+            for (const auto& n : res.notes) std::cout << "  note: " << n << '\n';
+            std::cout << fmt::format("catalog: layer '{}' added to {}; check it with: sitescreen layers check --layers {}\n",
+                                     res.id, res.catalog, res.catalog);
+            return kExitOk;
+        }
         const std::string path = opts->catalog.empty() ? default_catalog_path() : opts->catalog;
         const Catalog cat = load_catalog(path);
         if (list->parsed()) {
@@ -104,6 +138,21 @@ std::function<int()> add_layers_command(CLI::App& app) {
             report.push_back(j);
         }
         if (opts->json) std::cout << report.dump(2) << '\n';
+        else {
+            // Per TNFD sensitive-location criterion: which layers speak to it, and which are demonstration.
+            std::cout << "TNFD sensitive-location criteria:\n";
+            for (const char* c : {"biodiversity_importance", "ecosystem_integrity", "rapid_decline", "water_risk",
+                                  "ecosystem_services"}) {
+                std::string real, demo;
+                for (const auto& l : cat.layers) {
+                    if (std::string(to_string(l.criterion)) != c) continue;
+                    (l.provenance.demo ? demo : real) += ((l.provenance.demo ? demo : real).empty() ? "" : ", ") + l.id;
+                }
+                std::cout << fmt::format("  {:<24} {}{}\n", c,
+                                         real.empty() ? (demo.empty() ? "NO LAYER" : "no real layer") : real,
+                                         demo.empty() ? "" : "; DEMO (not real data): " + demo);
+            }
+        }
         if (failures > 0) {
             std::cerr << "sitescreen: " << failures << " of " << cat.layers.size() << " layers cannot be used (catalog "
                       << path << ")\n";

@@ -334,8 +334,10 @@ std::function<int()> add_screen_command(CLI::App& app) {
             for (auto& w : setup.report_writers(formats)) writers.push_back(std::move(w));  // incl. the portfolio roll-up
             writers.push_back(make_run_json_writer());
         }
+        DemoCounter demo_counter;
         std::vector<OutputWriter*> raw;
         for (auto& w : writers) raw.push_back(w.get());
+        raw.push_back(&demo_counter);
 
         PipelineConfig pc;
         pc.threads = a->threads;
@@ -384,6 +386,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         Json dup_lines = Json::array();
         for (const auto& d : stats.duplicate_lines) dup_lines.push_back({{"id", d.id}, {"where", d.where}, {"first", d.first}});
         sj["duplicate_id_lines"] = dup_lines;
+        sj["with_demo_data"] = demo_counter.with_demo_data();          // summary.csv demo_data not empty
+        sj["with_demo_findings"] = demo_counter.with_demo_findings();  // a demonstration layer decided a finding
         for (const auto& n : sites->notes()) run["notes"].push_back(n);
         Json input_notes = Json::object();
         for (const auto& [key, count] : sites->note_counts()) input_notes[key] = count;
@@ -418,8 +422,13 @@ std::function<int()> add_screen_command(CLI::App& app) {
             }
             std::string what;
             for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
-            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error -> {} ({})\n", stats.total,
-                               secs, stats.ok, stats.error, to_stdout ? "standard output" : a->out, what);
+            const std::string demo =
+                demo_counter.with_demo_data() == 0
+                    ? std::string()
+                    : fmt::format(", {} with DEMO data ({} with findings from demonstration layers)",
+                                  demo_counter.with_demo_data(), demo_counter.with_demo_findings());
+            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error{} -> {} ({})\n", stats.total,
+                               secs, stats.ok, stats.error, demo, to_stdout ? "standard output" : a->out, what);
         }
         if (a->fail_on_site_error && stats.error > 0) return kExitSiteErrors;
         return kExitOk;

@@ -28,9 +28,10 @@ const std::pair<Criterion, const char*> kCriterionNames[] = {
 const std::set<std::string> kLayerKeys = {
     "id", "title", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
     "category_field", "categories", "criterion", "theme", "filter", "crs", "band", "categorical",
-    "units", "classes", "nodata", "provenance", "required_fields"};
+    "units", "classes", "nodata", "provenance", "required_fields", "resolution"};
 const std::set<std::string> kPresetOnlyKeys = {"source_note"};
-const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date", "url", "demo", "note"};
+const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date", "url", "demo", "note",
+                                                "source_sha256"};
 
 struct Where {
     std::string file;
@@ -140,6 +141,7 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
             if (s.band < 1) fail(w, "'band' must be 1 or more");
         } else if (key == "categorical") s.categorical = boolean(v, w, key);
         else if (key == "units") s.units = scalar(v, w, key);
+        else if (key == "resolution") s.resolution = scalar(v, w, key);
         else if (key == "classes") {
             if (!v.IsMap()) fail(w, "'classes' must be a map of raster value -> {label, severity, zone}");
             s.classes.clear();
@@ -172,6 +174,7 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
                 else if (pk == "url") s.provenance.url = scalar(p.second, w, "provenance.url");
                 else if (pk == "demo") s.provenance.demo = boolean(p.second, w, "provenance.demo");
                 else if (pk == "note") s.provenance.note = scalar(p.second, w, "provenance.note");
+                else if (pk == "source_sha256") s.provenance.source_sha256 = scalar(p.second, w, "provenance.source_sha256");
             }
         }
     }

@@ -38,6 +38,7 @@ struct Provenance {
     std::string url;
     bool demo = false;      // a demonstration layer: reports say so on their first lines
     std::string note;
+    std::string source_sha256;  // SHA-256 of the download a layer was imported from (`layers import`)
 };
 
 struct LayerSpec {
@@ -68,6 +69,7 @@ struct LayerSpec {
     std::string units;           // continuous rasters
     std::map<long long, ClassInfo> classes;  // categorical rasters: value -> class
     std::optional<double> nodata; // overrides the band's nodata
+    std::string resolution;      // the grid's resolution in words ("0.05 degree, about 5.5 km"), said with every class or share
 
     Provenance provenance;
 };

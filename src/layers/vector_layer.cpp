@@ -677,6 +677,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
             raw.feat.fid = OGR_F_GetFID(f.get());
             raw.feat.id = id_idx >= 0 ? feature_text(f.get(), id_idx) : std::to_string(raw.feat.fid);
             raw.feat.name = feature_text(f.get(), name_idx);
+            // A demonstration feature may carry a real place's name: never without the marker.
+            if (spec.provenance.demo && !raw.feat.name.empty()) raw.feat.name += " [DEMO]";
             raw.feat.category = feature_text(f.get(), cat_idx);
             for (std::size_t k = 0; k < report_idx.size(); ++k)
                 raw.feat.attributes[spec.report_fields[k]] = field_json(f.get(), defn, report_idx[k]);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
+#include "report/formats.h"
 
 namespace fs = std::filesystem;
 
@@ -237,7 +238,7 @@ public:
                     o << ',' << csv_field(spec.id + (spec.categorical ? ".majority_" : ".mean_") + radius_tag(r));
             }
         }
-        o << ",verdict,criteria_met,alternative_distance_m\r\n";
+        o << ",verdict,criteria_met,alternative_distance_m,demo_data\r\n";
     }
 
     bool uses_result() const override { return false; }
@@ -281,6 +282,7 @@ public:
         o << ',' << csv_field(met);
         const Json& alt = rec["alternative"];
         o << ',' << (alt.is_object() && alt.value("found", false) ? csv_value(alt["distance_m"]) : "");
+        o << ',' << csv_field(report::demo_marker(rec));
         o << "\r\n";
         return o.str();
     }
@@ -312,6 +314,19 @@ private:
 };
 
 }  // namespace
+
+// "" or "D<marker>": the leading letter says whether a demonstration layer decided a finding.
+std::string DemoCounter::render(const Json& record) const {
+    const std::string m = report::demo_marker(record);
+    if (m.empty()) return m;
+    return (m.find(" findings: ") != std::string::npos ? "F" : "S") + m;
+}
+
+void DemoCounter::write_site(const SiteResult&, const Json&, const std::string& marker) {
+    if (marker.empty()) return;
+    ++with_data_;
+    if (marker[0] == 'F') ++with_findings_;
+}
 
 std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream) { return std::make_unique<JsonlWriter>(stream); }
 std::unique_ptr<OutputWriter> make_csv_writer() { return std::make_unique<CsvWriter>(); }

@@ -12,6 +12,26 @@ std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream = nullptr);
 std::unique_ptr<OutputWriter> make_csv_writer();
 std::unique_ptr<OutputWriter> make_run_json_writer();
 
+// Counts the sites that carry the demonstration marker (report::demo_marker),
+// for run.json and the closing line; writes no file.
+class DemoCounter : public OutputWriter {
+public:
+    void begin(const RunContext&) override {}
+    bool uses_result() const override { return false; }
+    bool digests() const override { return true; }  // the marker is made ahead, in render()
+    bool renders() const override { return true; }
+    std::string render(const Json& record) const override;
+    void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
+    void write_site(const SiteResult& r, const Json& record, const std::string& marker) override;
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+    std::size_t with_demo_data() const { return with_data_; }          // a demonstration layer was screened
+    std::size_t with_demo_findings() const { return with_findings_; }  // one of them decided a finding
+
+private:
+    std::size_t with_data_ = 0, with_findings_ = 0;
+};
+
 // One JSON line, compact, UTF-8 kept as is (no \u escapes), stable key order.
 std::string to_json_line(const Json& j);
 

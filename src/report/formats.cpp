@@ -248,6 +248,35 @@ std::vector<std::string> demo_layers(const Json& record) {
     return out;
 }
 
+std::string demo_marker(const Json& record) {
+    bool screened = false;
+    if (record.contains("layers") && record["layers"].is_array())
+        for (const Json& l : record["layers"])
+            if (l.is_object() && l.value("demo", false)) screened = true;
+    std::vector<std::string> findings;
+    const Json* crit = nullptr;
+    if (const auto locate = record.find("locate"); locate != record.end() && locate->is_object())
+        if (const auto l4 = locate->find("l4"); l4 != locate->end() && l4->is_object())
+            if (const auto c = l4->find("criteria"); c != l4->end() && c->is_object()) crit = &*c;
+    if (crit)
+        for (const auto& [name, c] : crit->items()) {
+            (void)name;
+            if (!c.is_object() || !c.contains("evidence") || !c["evidence"].is_array()) continue;
+            for (const Json& e : c["evidence"]) {
+                if (!e.is_object() || !e.value("demo", false) || e.value("status", std::string()) != "met") continue;
+                screened = true;
+                const std::string id = e.value("layer", std::string());
+                if (!id.empty() && std::find(findings.begin(), findings.end(), id) == findings.end())
+                    findings.push_back(id);
+            }
+        }
+    if (!screened) return {};
+    if (findings.empty()) return std::string(kDemoMarker) + " layers screened, no finding from them";
+    std::string out = std::string(kDemoMarker) + " findings: ";
+    for (std::size_t i = 0; i < findings.size(); ++i) out += (i ? ", " : "") + findings[i];
+    return out;
+}
+
 bool found_alternative(const Json& record, Alternative& out) {
     if (!record.contains("alternative") || !record["alternative"].is_object()) return false;
     const Json& a = record["alternative"];

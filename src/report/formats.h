@@ -67,6 +67,14 @@ int criteria_met(const Json& record);
 // Titles of the demonstration layers used for this site ("" entries skipped).
 std::vector<std::string> demo_layers(const Json& record);
 
+// The demonstration marker: every output a finding can travel in (summary.csv,
+// sites.gpkg, report.html, run.json, the closing line) carries it.
+inline constexpr const char* kDemoMarker = "DEMO";
+// The site's demonstration-data cell: "" when no demonstration layer was
+// screened; "DEMO findings: <layer ids>" when a demonstration layer decided a
+// finding (evidence "met"); else "DEMO layers screened, no finding from them".
+std::string demo_marker(const Json& record);
+
 // The alternative location, when one was found: {lon, lat, distance_m, bearing_deg}.
 struct Alternative {
     double lon = 0, lat = 0;

@@ -183,7 +183,7 @@ struct GpkgWriter::Impl {
         OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, field), v);
     }
 
-    void write_site(const SiteResult& r, const Json& record, const std::string& stem) {
+    void write_site(const SiteResult& r, const Json& record, const std::string& stem, const std::string& demo) {
         FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(sites)));
         set_string(f.get(), "site_id", r.site.id);
         set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
@@ -208,6 +208,7 @@ struct GpkgWriter::Impl {
         report::Alternative alt;
         if (report::found_alternative(record, alt)) set_double(f.get(), "alternative_distance_m", alt.distance_m);
         if (!report_suffix.empty()) set_string(f.get(), "report", "sites/" + stem + report_suffix);
+        if (!demo.empty()) set_string(f.get(), "demo_data", demo);
 
         for (const KeyFigure& k : keys) {
             const LayerOutcome* o = nullptr;
@@ -248,7 +249,7 @@ struct GpkgWriter::Impl {
         create_feature(sites, f.get());
     }
 
-    void write_buffers(const SiteResult& r) {
+    void write_buffers(const SiteResult& r, const std::string& demo) {
         const SiteGeometry& g = *r.geometry;
         for (std::size_t k = 0; k < g.buffers_ll().size() && k < g.radii_m.size(); ++k) {
             FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(buffers)));
@@ -256,6 +257,7 @@ struct GpkgWriter::Impl {
             set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
             set_double(f.get(), "radius_m", g.radii_m[k]);
             if (k < g.buffer_area_m2.size()) set_double(f.get(), "area_m2", g.buffer_area_m2[k]);
+            if (!demo.empty()) set_string(f.get(), "demo_data", demo);
             GeometryPtr geom(to_ogr(g.buffers_ll()[k]));
             OGR_F_SetGeometry(f.get(), geom.get());
             create_feature(buffers, f.get());
@@ -309,6 +311,8 @@ struct GpkgWriter::Impl {
                 set_string(f.get(), "theme", o.spec->theme);
                 set_string(f.get(), "criterion", to_string(o.spec->criterion));
                 set_int(f.get(), "demo", o.spec->provenance.demo ? 1 : 0);
+                if (o.spec->provenance.demo)
+                    set_string(f.get(), "demo_data", std::string(report::kDemoMarker) + " layer: " + o.spec->id);
                 set_string(f.get(), "feature_id", vf.id);
                 set_string(f.get(), "name", vf.name);
                 set_string(f.get(), "category", vf.category);
@@ -327,7 +331,7 @@ struct GpkgWriter::Impl {
         }
     }
 
-    void write_alternative(const SiteResult& r, const Json& record) {
+    void write_alternative(const SiteResult& r, const Json& record, const std::string& demo) {
         report::Alternative alt;
         if (!report::found_alternative(record, alt)) return;
         FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
@@ -335,6 +339,7 @@ struct GpkgWriter::Impl {
         set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
         set_double(f.get(), "distance_m", alt.distance_m);
         set_double(f.get(), "bearing_deg", alt.bearing_deg);
+        if (!demo.empty()) set_string(f.get(), "demo_data", demo);
         const Json& a = record["alternative"];
         if (a.contains("clears")) set_string(f.get(), "clears", report::inline_text(a["clears"]));
         Json rest = a;
@@ -392,16 +397,18 @@ void GpkgWriter::begin(const RunContext& ctx) {
     m.add_field(m.sites, "criteria", OFTString);
     m.add_field(m.sites, "alternative_distance_m", OFTReal);
     if (!m.report_suffix.empty()) m.add_field(m.sites, "report", OFTString);
+    m.add_field(m.sites, "demo_data", OFTString);  // the demonstration marker (report::demo_marker)
 
     m.buffers = m.create_layer("buffers", wkbMultiPolygon);
     m.add_field(m.buffers, "site_id", OFTString);
     m.add_field(m.buffers, "site_index", OFTInteger64);
     m.add_field(m.buffers, "radius_m", OFTReal);
     m.add_field(m.buffers, "area_m2", OFTReal);
+    m.add_field(m.buffers, "demo_data", OFTString);
 
     m.hits = m.create_layer("hits", wkbUnknown);
     for (const char* name : {"site_id", "site_index", "layer_id", "layer_title", "theme", "criterion", "demo",
-                             "feature_id", "name", "category", "distance_m", "inside", "overlap_area_m2",
+                             "demo_data", "feature_id", "name", "category", "distance_m", "inside", "overlap_area_m2",
                              "clipped_to_m", "attributes"}) {
         const std::string n = name;
         if (n == "site_index") m.add_field(m.hits, n, OFTInteger64);
@@ -416,6 +423,7 @@ void GpkgWriter::begin(const RunContext& ctx) {
     m.add_field(m.alternatives, "distance_m", OFTReal);
     m.add_field(m.alternatives, "bearing_deg", OFTReal);
     m.add_field(m.alternatives, "clears", OFTString);
+    m.add_field(m.alternatives, "demo_data", OFTString);
     m.add_field(m.alternatives, "details", OFTString);
 
     if (ctx.layers) m.define_keys(SiteResult{});
@@ -433,11 +441,12 @@ void GpkgWriter::write(const SiteResult& result, const Json& record) {
         if (!m.keys_defined) m.define_keys(result);
         GDALDatasetStartTransaction(m.ds.get(), FALSE);
     }
-    m.write_site(result, record, stem);
+    const std::string demo = report::demo_marker(record);
+    m.write_site(result, record, stem, demo);
     if (result.geometry) {
-        m.write_buffers(result);
+        m.write_buffers(result, demo);
         m.write_hits(result);
-        m.write_alternative(result, record);
+        m.write_alternative(result, record, demo);
     }
     if (++m.in_transaction == kSitesPerTransaction) {
         if (GDALDatasetCommitTransaction(m.ds.get()) != OGRERR_NONE) m.fail("cannot commit");

@@ -58,6 +58,7 @@ constexpr const char* kStyle = R"CSS(
 body { margin:0; background:#eef0f2; color:#1b1b1b; font-size:15px; line-height:1.45;
   font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif; }
 .banner { background:#b30000; color:#fff; padding:12px 28px; font-weight:700; font-size:16px; }
+td.demo { color:#b30000; font-weight:700; }
 main { max-width:1280px; margin:0 auto; padding:14px 28px 48px; background:#fff; }
 h1 { font-size:26px; margin:6px 0 2px; }
 h2 { font-size:20px; margin:26px 0 8px; padding-bottom:4px; border-bottom:2px solid #d9d9d9; }
@@ -150,7 +151,8 @@ constexpr const char* kScript = R"JS(
     {label: 'Criteria met', key: function (s) { return s[4]; }, num: true},
     {label: 'Criteria', key: function (s) { return s[9]; }},
     {label: 'Lon', key: function (s) { return s[5] === null ? Infinity : s[5]; }, num: true},
-    {label: 'Lat', key: function (s) { return s[6] === null ? Infinity : s[6]; }, num: true}
+    {label: 'Lat', key: function (s) { return s[6] === null ? Infinity : s[6]; }, num: true},
+    {label: 'Demo data', key: function (s) { return s[11]; }}
   ];
   var state = {col: 0, dir: 1, text: '', verdict: null, page: 0, size: 200};
   var view = [];
@@ -229,6 +231,7 @@ constexpr const char* kScript = R"JS(
       cell(tr, s[9]);
       cell(tr, s[5] === null ? '' : s[5].toFixed(5), 'num');
       cell(tr, s[6] === null ? '' : s[6].toFixed(5), 'num');
+      cell(tr, s[11], s[11] ? 'demo' : '');
       frag.appendChild(tr);
     }
     tbody.textContent = '';
@@ -381,6 +384,7 @@ void PortfolioPageWriter::write(const SiteResult& result, const Json& record) {
             ++row.criteria_met;
         }
     }
+    row.demo = report::demo_marker(record);
     for (const auto& d : report::demo_layers(record))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));
@@ -411,7 +415,7 @@ void PortfolioPageWriter::finish(const Json& run) {
         sites.push_back(Json::array({r.id, r.name, r.type, r.verdict, r.criteria_met,
                                      r.has_point ? Json(std::round(r.lon * 1e6) / 1e6) : Json(nullptr),
                                      r.has_point ? Json(std::round(r.lat * 1e6) / 1e6) : Json(nullptr), r.link,
-                                     r.status, crit, i + 1}));
+                                     r.status, crit, i + 1, r.demo}));
     }
     data["sites"] = std::move(sites);
     Json colours = Json::object(), labels = Json::object(), text_colours = Json::object();

@@ -24,6 +24,7 @@ public:
 private:
     struct Row {
         std::string id, name, type, status, verdict, link, error;
+        std::string demo;               // report::demo_marker: "" or "DEMO ..."
         bool has_point = false;
         double lon = 0, lat = 0;
         int criteria_met = 0;

@@ -643,10 +643,13 @@ private:
             summary["class_at_site"] = cls;
             if (share) summary["natural_share"] = round3(*share);
             if (!light_) a_.interface.push_back(std::move(summary));
-            std::string why = "land cover at the site: " + cls + (natural_here ? " (natural)" : "");
+            // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
+            const std::string res = s.resolution.empty() ? "" : " (at " + s.resolution + ")";
+            if (!s.resolution.empty()) ev["resolution"] = s.resolution;
+            std::string why = "land cover at the site" + res + ": " + cls + (natural_here ? " (natural)" : "");
             if (share)
-                why += fmt::format("; natural {} within {}{}", fmt_share(*share), fmt_distance(buf->radius_m),
-                                   *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : "");
+                why += fmt::format("; natural {} within {}{}{}", fmt_share(*share), fmt_distance(buf->radius_m),
+                                   *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : "", res);
             add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
                          "natural land cover (" + cls + ")");
             if (s.criterion == Criterion::EcosystemIntegrity) {
@@ -693,8 +696,10 @@ private:
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
+            if (!s.resolution.empty()) ev["resolution"] = s.resolution;
             add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                         fmt::format("class at the site: {} (severity {}{}){}", cls, *c->severity,
+                         fmt::format("class at the site{}: {} (severity {}{}){}",
+                                     s.resolution.empty() ? "" : " (at " + s.resolution + ")", cls, *c->severity,
                                      met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : "", demo_tag(s)));
             return;
         }
