@@ -285,6 +285,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["errors"] = stats.errors;
         sj["duplicate_ids"] = stats.duplicate_ids;
         sj["duplicate_id_examples"] = stats.duplicate_examples;
+        sj["warnings"] = stats.warnings;
+        sj["with_warnings"] = stats.with_warnings;
         for (const auto& n : sites->notes()) run["notes"].push_back(n);
         run["sites"] = sj;
         if (!to_stdout) run["portfolio"] = setup.portfolio_summary();
@@ -303,8 +305,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
             }
             std::string what;
             for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
-            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error -> {} ({})\n", stats.total,
-                               secs, stats.ok, stats.error, to_stdout ? "standard output" : a->out, what);
+            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error, {} with warnings -> {} ({})\n",
+                               stats.total, secs, stats.ok, stats.error, stats.with_warnings,
+                               to_stdout ? "standard output" : a->out, what);
         }
         if (a->fail_on_site_error && stats.error > 0) return kExitSiteErrors;
         return kExitOk;

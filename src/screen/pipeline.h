@@ -32,6 +32,8 @@ struct PipelineStats {
     std::vector<std::string> errors;            // the first 100 messages
     std::size_t duplicate_ids = 0;              // sites whose id was seen before
     std::vector<std::string> duplicate_examples;  // up to 20 ids
+    std::size_t warnings = 0;                   // warnings on all sites (SiteResult::warnings)
+    std::size_t with_warnings = 0;              // sites with at least one warning
 };
 
 // Set by SIGINT/SIGTERM: the pipeline stops between batches and throws Interrupted.
