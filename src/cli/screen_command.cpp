@@ -388,6 +388,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["duplicate_id_lines"] = dup_lines;
         sj["with_demo_data"] = demo_counter.with_demo_data();          // summary.csv demo_data not empty
         sj["with_demo_findings"] = demo_counter.with_demo_findings();  // a demonstration layer decided a finding
+        sj["warnings"] = stats.warnings;
+        sj["with_warnings"] = stats.with_warnings;
         for (const auto& n : sites->notes()) run["notes"].push_back(n);
         Json input_notes = Json::object();
         for (const auto& [key, count] : sites->note_counts()) input_notes[key] = count;
@@ -427,8 +429,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
                     ? std::string()
                     : fmt::format(", {} with DEMO data ({} with findings from demonstration layers)",
                                   demo_counter.with_demo_data(), demo_counter.with_demo_findings());
-            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error{} -> {} ({})\n", stats.total,
-                               secs, stats.ok, stats.error, demo, to_stdout ? "standard output" : a->out, what);
+            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error, {} with warnings{} -> {} ({})\n",
+                               stats.total, secs, stats.ok, stats.error, stats.with_warnings, demo,
+                               to_stdout ? "standard output" : a->out, what);
         }
         if (a->fail_on_site_error && stats.error > 0) return kExitSiteErrors;
         return kExitOk;

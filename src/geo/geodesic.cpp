@@ -148,4 +148,81 @@ Box bounding_box(LonLat c, double radius_m) {
     return Box(Point(c.lon - dlon, south), Point(c.lon + dlon, north));
 }
 
+double box_distance_lower_bound_m(LonLat c, const Box& b) {
+    const double west = b.min_corner().x(), east = b.max_corner().x();
+    const double south = b.min_corner().y(), north = b.max_corner().y();
+    // The longitude offset of c from the box's range, in [0, 180].
+    const double mid = 0.5 * (west + east), half = 0.5 * (east - west);
+    const double off = std::fabs(std::remainder(c.lon - mid, 360.0));
+    const double phi = c.lat * kDeg;
+    double angle = 0;  // central angle (radians) from c to the box
+    if (off <= half) {
+        // Along c's meridian, which crosses the box.
+        angle = c.lat < south ? (south - c.lat) * kDeg : c.lat > north ? (c.lat - north) * kDeg : 0.0;
+    } else {
+        // To the nearer meridian side (a parallel's nearest point to c lies at
+        // the end nearer in longitude, so the box's nearest point is on a
+        // meridian side). Along a meridian at longitude offset dl, the cosine
+        // of the angle is cos(lat - alpha) * k: largest at lat = alpha, and
+        // over [south, north] at alpha clamped into it.
+        const double dl = (off - half) * kDeg;
+        const double sp = std::sin(phi), cp = std::cos(phi) * std::cos(dl);
+        const double alpha = std::atan2(sp, cp) / kDeg;  // in (-180, 180]
+        double best_cos = -1;
+        for (const double lat : {std::clamp(alpha, south, north), south, north}) {
+            const double l = lat * kDeg;
+            best_cos = std::max(best_cos, sp * std::sin(l) + cp * std::cos(l));
+        }
+        angle = std::acos(std::clamp(best_cos, -1.0, 1.0));
+    }
+    const double b_axis = kWgs84A * (1 - kWgs84F);
+    return std::max(0.0, 0.995 * b_axis * angle);
+}
+
+double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_m) {
+    const double dlon = b.x() - a.x(), dlat = b.y() - a.y();
+    const int steps = std::max(1, static_cast<int>(std::ceil(std::max(std::fabs(dlon), std::fabs(dlat)) / kSegmentStepDeg)));
+    auto at = [&](double t) { return LonLat{a.x() + t * dlon, a.y() + t * dlat}; };
+    // Length bound of one stretch: ds^2 = M^2 dphi^2 + N^2 cos^2(phi) dlon^2,
+    // with M, N <= a^2 / b (the radius of curvature at the poles) and
+    // cos(phi) at most its value at the lowest |lat| of the segment.
+    const double r_max = kWgs84A / (1 - kWgs84F);
+    const double min_abs_lat = (a.y() <= 0) != (b.y() <= 0) ? 0.0 : std::min(std::fabs(a.y()), std::fabs(b.y()));
+    const double step_len = r_max * std::hypot(dlat / steps * kDeg, dlon / steps * kDeg * std::cos(min_abs_lat * kDeg));
+    double d0 = distance_m(c, at(0));
+    best_m = std::min(best_m, d0);
+    for (int i = 1; i <= steps; ++i) {
+        const double t0 = static_cast<double>(i - 1) / steps, t1 = static_cast<double>(i) / steps;
+        const double d1 = distance_m(c, at(t1));
+        best_m = std::min(best_m, d1);
+        // Any point of the stretch is within its length of both ends.
+        if (0.5 * (d0 + d1 - step_len) < best_m) {
+            double lo = t0, hi = t1;
+            constexpr double kGold = 0.61803398874989485;
+            double x1 = hi - kGold * (hi - lo), x2 = lo + kGold * (hi - lo);
+            double f1 = distance_m(c, at(x1)), f2 = distance_m(c, at(x2));
+            // The interval shrinks by 0.618 a step: 40 steps take a 1 km
+            // stretch to below a micrometre.
+            for (int k = 0; k < 40 && (hi - lo) * step_len / (t1 - t0) > 1e-6; ++k) {
+                if (f1 < f2) {
+                    hi = x2;
+                    x2 = x1;
+                    f2 = f1;
+                    x1 = hi - kGold * (hi - lo);
+                    f1 = distance_m(c, at(x1));
+                } else {
+                    lo = x1;
+                    x1 = x2;
+                    f1 = f2;
+                    x2 = lo + kGold * (hi - lo);
+                    f2 = distance_m(c, at(x2));
+                }
+            }
+            best_m = std::min({best_m, f1, f2});
+        }
+        d0 = d1;
+    }
+    return best_m;
+}
+
 }  // namespace sitescreen::geodesic

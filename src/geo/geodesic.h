@@ -44,4 +44,24 @@ double prime_vertical_radius_m(double lat_deg);
 // spans [-180, 180] near the poles.
 Box bounding_box(LonLat centre, double radius_m);
 
+// A lower bound (m) of the geodesic distance from c to any point of a lon/lat
+// box (west <= east, both within [-180, 180]), valid at any distance and
+// across the antimeridian and the poles: the central angle to the box on a
+// sphere, computed from geodetic latitudes, times the polar semi-axis b, less
+// 0.5% (a geodesic is at least b/a = 1 - f times that long: the meridian arc
+// at the equator, M = a (1 - e^2) = b^2 / a per radian, is the shortest
+// case; docs/method.md, "Anywhere on Earth"). 0 when c lies in the box.
+double box_distance_lower_bound_m(LonLat c, const Box& lonlat_box);
+
+// The geodesic distance (m) from c to the nearest point of the lon/lat
+// segment a-b (straight in lon/lat, as the layers' edges are taken; longitudes
+// not wrapped: a segment never crosses +-180). Karney's inverse at points at
+// most kSegmentStepDeg apart along it, and a golden-section search on each
+// stretch that may hold a nearer point than `best_m` (the stretches whose
+// lower bound, from their ends' distances and their length, is below it).
+// Returns min(best_m, that distance). Meant for points far from the segment
+// (a few kilometres and more): within a stretch the distance is unimodal there.
+double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_m);
+constexpr double kSegmentStepDeg = 0.01;
+
 }  // namespace sitescreen::geodesic

@@ -57,10 +57,40 @@ double disc_area_fast(LonLat c, double r) {
 
 }  // namespace
 
-Ring geodesic_circle_ll(LonLat centre, double radius_m, int n) {
+Ring polar_cap_ll(const Ring& ring) {
+    if (ring.size() < 4) return ring;
+    // Longitudes unwrapped along the ring: a ring around a pole turns once.
+    Ring out;
+    out.reserve(ring.size() + 40);
+    double lon = ring.front().x();
+    out.push_back(ring.front());
+    for (std::size_t i = 1; i < ring.size(); ++i) {
+        lon += std::remainder(ring[i].x() - ring[i - 1].x(), 360.0);
+        out.push_back(Point(lon, ring[i].y()));
+    }
+    const double turn = out.back().x() - out.front().x();
+    if (std::fabs(turn) < 180) return ring;  // around no pole
+    double lat_sum = 0;
+    for (const auto& p : ring) lat_sum += p.y();
+    const double pole = lat_sum > 0 ? 90.0 : -90.0;
+    // Back along the pole's line (a point on the ellipsoid, a side of the
+    // lon/lat polygon), in steps of 10 degrees.
+    const double from = out.back().x(), to = out.front().x();
+    const int steps = static_cast<int>(std::ceil(std::fabs(to - from) / 10.0));
+    for (int k = 0; k <= steps; ++k) out.push_back(Point(from + (to - from) * k / steps, pole));
+    out.push_back(out.front());
+    // Counter-clockwise in lon/lat, as every ring here.
+    double twice_area = 0;
+    for (std::size_t i = 0; i + 1 < out.size(); ++i)
+        twice_area += out[i].x() * out[i + 1].y() - out[i + 1].x() * out[i].y();
+    if (twice_area < 0) std::reverse(out.begin(), out.end());
+    return out;
+}
+
+Ring geodesic_circle_ll(LonLat centre, double radius_m, int n, bool inflated) {
     // A regular n-gon inscribed in a circle of radius R has area
     // n/2 R^2 sin(2 pi / n); inflate R so that it equals pi r^2.
-    const double inflate = std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n)));
+    const double inflate = inflated ? std::sqrt(2 * kPi / (n * std::sin(2 * kPi / n))) : 1.0;
     Ring ring;
     ring.resize(n);
     // Azimuths clockwise from north; walk them backwards for a CCW ring:
@@ -102,6 +132,10 @@ const std::vector<MultiPolygon>& SiteGeometry::buffers_ll() const {
         for (double r : radii_m) {
             Polygon ll;
             ll.outer() = geodesic_circle_ll(centre, r, circle_segments);
+            // Around a pole the lon/lat edges between the vertices follow
+            // the circle (parallels, nearly), not its chords: no inflation.
+            const Ring cap = polar_cap_ll(ll.outer());
+            if (cap.size() != ll.outer().size()) ll.outer() = polar_cap_ll(geodesic_circle_ll(centre, r, circle_segments, false));
             buffers_->ll.push_back(MultiPolygon{ll});
         }
     });
@@ -156,7 +190,8 @@ SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
                        strat::join_round(circle_segments), strat::end_flat(), strat::point_circle(circle_segments));
             if (out.empty()) throw SiteError("could not build the " + std::to_string(r) + " m buffer of the footprint");
             MultiPolygon ll = frame.inverse(out);
-            g.buffer_area_m2.push_back(geodesic::polygon_area_m2(ll));
+            g.buffer_area_m2.push_back(geodesic::polygon_area_m2(ll));  // Karney's area holds around a pole
+            for (Polygon& p : ll) p.outer() = polar_cap_ll(p.outer());
             g.buffers_->xy.push_back(std::move(out));
             g.buffers_->ll.push_back(std::move(ll));
         }

@@ -19,8 +19,9 @@ struct SiteGeometry {
     int circle_segments = 256;        // vertices of a point site's circles
 
     // Buffers in lon/lat, one per radius: for point sites a geodesic circle
-    // sampled finely enough for exact-coverage work; for polygon sites the
-    // footprint grown by r from its boundary (geodesic, via the local frame).
+    // sampled finely enough for exact-coverage work (around a pole, the cap
+    // polar_cap_ll makes of it); for polygon sites the footprint grown by r
+    // from its boundary (geodesic, via the local frame).
     const std::vector<MultiPolygon>& buffers_ll() const;
     // The same buffers in the site's local frame (metres); for point sites the
     // exact circles are implied, these are the polygons used for drawing.
@@ -49,6 +50,13 @@ SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
 // A geodesic circle around `centre` as a closed CCW lon/lat ring with n vertices,
 // its radius inflated so that the polygon's area equals the disc's area
 // (so area-weighted statistics over the polygon are those of the disc).
-Ring geodesic_circle_ll(LonLat centre, double radius_m, int n);
+// With `inflated` false, the vertices lie on the circle itself.
+Ring geodesic_circle_ll(LonLat centre, double radius_m, int n, bool inflated = true);
+
+// A closed lon/lat ring around a pole (its longitudes turn once) as the
+// polygon it bounds in lon/lat: longitudes unwrapped along the ring (so
+// they run over a whole turn, past +-180), closed along the pole's line
+// (latitude +-90); counter-clockwise. Any other ring is returned as it is.
+Ring polar_cap_ll(const Ring& ring);
 
 }  // namespace sitescreen

@@ -412,6 +412,11 @@ struct RasterReader::Impl final : BlockLoader {
     coverage::SweepRecord* record_ = nullptr;
     const coverage::PixelRings* record_rings_ = nullptr;
     bool replay_ = false;
+    // A geographic raster spanning a whole turn of longitude: a buffer's
+    // columns beyond its east or west edge are its columns a turn away.
+    bool wraps_x = false;
+    coverage::PixelRings wrapped_rings;
+    coverage::SweepRecord wrapped_record;
     ClassTable classes;
     std::vector<double> row_area_cache_m2;  // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
@@ -428,6 +433,7 @@ struct RasterReader::Impl final : BlockLoader {
             identity = std::fabs(deg_per_unit - 1) < 1e-12 &&
                        OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
             row_area_cache_m2.assign(r.height, std::numeric_limits<double>::quiet_NaN());
+            wraps_x = std::fabs(std::fabs(r.width * r.gt[1]) - period_x) < 1e-6 * period_x;
         }
         // Created once per reader: building a PROJ pipeline costs far more than using it.
         if (!identity) {
@@ -638,12 +644,17 @@ struct RasterReader::Impl final : BlockLoader {
         std::size_t failed = 0;
         std::size_t k = 0;
         auto add_ring = [&](const Ring& ring, bool hole) {
+            // Longitudes unwrapped along the ring (each vertex in the turn
+            // nearest the one before, the first nearest the centre): a ring
+            // around a pole spans a whole turn (site_geometry.h).
+            double prev_x = centre_x;
             for (std::size_t j = 0; j < ring.size(); ++j, ++k) {
                 if (!ok[k]) {
                     ++failed;
                     continue;
                 }
-                const double x = geographic ? unwrap(tx[k], centre_x) : tx[k];
+                const double x = geographic ? unwrap(tx[k], prev_x) : tx[k];
+                prev_x = x;
                 px.add_vertex((x - gt[0]) / gt[1], (ty[k] - gt[3]) / gt[5]);
             }
             px.end_ring(hole);
@@ -999,6 +1010,30 @@ struct RasterReader::Impl final : BlockLoader {
             } else {
                 accumulate_any<false>(win, sums);
             }
+            // A raster around the globe: the buffer's columns past either
+            // edge, moved a turn, are swept again for their cells (the
+            // covered area, valid or not, is the first sweep's).
+            if (wraps_x && estimate_outside && (windows[i].x0 < 0 || windows[i].x0 + windows[i].width > r.width))
+                m.warnings.push_back("the " + std::to_string(std::llround(out.radius_m)) + " m" +
+                                     " buffer runs past +-180 over more cells than are swept; its statistics "
+                                     "leave out the part beyond");
+            if (wraps_x && !estimate_outside)
+                for (const int shift : {r.width, -r.width}) {
+                    const coverage::Window moved{win.x0 + shift, win.y0, win.width, win.height};
+                    if (moved.x0 >= r.width || moved.x0 + moved.width <= 0) continue;
+                    wrapped_rings = rings[i];
+                    for (double& x : wrapped_rings.x) x += shift;
+                    record_ = &wrapped_record;
+                    record_rings_ = &wrapped_rings;
+                    replay_ = false;
+                    BufferSums more;
+                    if (spec.categorical) accumulate_any<true>(moved, more);
+                    else accumulate_any<false>(moved, more);
+                    sums.valid_m2 += more.valid_m2;
+                    sums.value_m2 += more.value_m2;
+                    sums.min = std::min(sums.min, more.min);
+                    sums.max = std::max(sums.max, more.max);
+                }
             if (estimate_outside) sums.total_m2 = std::max(sums.total_m2, out.buffer_area_m2);
             out.covered_cells = sums.cells;
             out.valid_share = sums.total_m2 > 0 ? std::min(1.0, sums.valid_m2 / sums.total_m2) : 0.0;

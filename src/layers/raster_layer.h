@@ -29,6 +29,9 @@ struct RasterBufferStats {
 struct RasterMeasurement {
     std::optional<double> value_at_site;   // cell under the site's centre; nullopt on nodata / outside
     std::vector<RasterBufferStats> buffers;  // one per radius, in the order of SiteGeometry::radii_m
+    // Figures this measurement cannot vouch for, one sentence each (the
+    // screener prefixes the layer and puts them on the site's `warnings`).
+    std::vector<std::string> warnings;
 };
 
 // What `layers check` and run.json report about a raster.

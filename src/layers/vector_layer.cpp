@@ -343,6 +343,85 @@ struct ProjectedPiece {
     std::vector<BoxRun> runs;                  // the rings' stretches along the clip box (lon/lat)
 };
 
+// A lower bound (m) of the geodesic distance between two points from
+// Lambert's formula (1942: the spherical distance between the reduced
+// latitudes, corrected to first order in the flattening), at a tenth of the
+// cost of Karney's inverse. Lambert's error is of order f^2 (~1e-5 of the
+// distance, about 10 m over thousands of kilometres); the bound subtracts
+// ten times that, 1e-4 of the distance, and 100 m. Near-coincident or
+// near-antipodal points (where the formula degenerates) get the spherical
+// bound of geodesic::box_distance_lower_bound_m instead. Used only to skip
+// edges in far_nearest; every distance it reports is Karney's.
+double lambert_lower_bound_m(LonLat p, LonLat q) {
+    constexpr double kDegR = 3.14159265358979323846 / 180;
+    constexpr double f = geodesic::kWgs84F;
+    const double b1 = std::atan((1 - f) * std::tan(p.lat * kDegR)), b2 = std::atan((1 - f) * std::tan(q.lat * kDegR));
+    const double dl = std::remainder(q.lon - p.lon, 360.0) * kDegR;
+    const double h = std::sin(0.5 * (b2 - b1)) * std::sin(0.5 * (b2 - b1)) +
+                     std::cos(b1) * std::cos(b2) * std::sin(0.5 * dl) * std::sin(0.5 * dl);
+    const double sigma = 2 * std::asin(std::sqrt(std::clamp(h, 0.0, 1.0)));
+    if (sigma < 1e-3 || sigma > 3.05)
+        return geodesic::box_distance_lower_bound_m(p, Box(Point(q.lon, q.lat), Point(q.lon, q.lat)));
+    const double P = 0.5 * (b1 + b2), Q = 0.5 * (b2 - b1);
+    const double sp = std::sin(P), cp = std::cos(P), sq = std::sin(Q), cq = std::cos(Q);
+    const double c2 = std::cos(0.5 * sigma), s2 = std::sin(0.5 * sigma);
+    const double X = (sigma - std::sin(sigma)) * sp * sp * cq * cq / (c2 * c2);
+    const double Y = (sigma + std::sin(sigma)) * cp * cp * sq * sq / (s2 * s2);
+    const double s = geodesic::kWgs84A * (sigma - 0.5 * f * (X + Y));
+    return std::max(0.0, s * (1 - 1e-4) - 100.0);
+}
+
+// Whether a ring or line has an edge that jumps more than 180 degrees of
+// longitude, other than a whole turn from -180 to 180 (a band's or polar
+// cap's side along a parallel) or along a pole's line: the mark of data
+// drawn across the antimeridian without being split there.
+template <typename Points>
+bool edge_jumps(const Points& pts) {
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+        const Point& a = pts[i];
+        const Point& b = pts[i + 1];
+        if (std::fabs(b.x() - a.x()) <= 180) continue;
+        if (std::fabs(a.x()) == 180 && std::fabs(b.x()) == 180) continue;
+        if (std::fabs(a.y()) == 90 && std::fabs(b.y()) == 90) continue;
+        return true;
+    }
+    return false;
+}
+
+// The piece moved by `shift` degrees of longitude (a whole turn, +-360):
+// pieces found beyond the antimeridian from a site's box are measured in the
+// box's own longitudes, so that clipping keeps what lies within reach.
+const Piece& shifted_piece(const Piece& p, double shift, Piece& out) {
+    if (shift == 0) return p;
+    out = p;
+    auto move = [shift](Point& q) { q.x(q.x() + shift); };
+    for (Point& q : out.polygon.outer()) move(q);
+    for (Ring& h : out.polygon.inners())
+        for (Point& q : h) move(q);
+    move(out.point);
+    for (Point& q : out.line) move(q);
+    for (double& c : out.cuts_x) c += shift;
+    return out;
+}
+
+// The R-tree queries that find every piece within a lon/lat box that may run
+// past +-180 (geodesic::bounding_box leaves its longitudes unwrapped): the
+// box itself, and the part beyond each antimeridian turned back by a whole
+// turn, with the shift (degrees) that brings what it finds into the box's
+// longitudes. A box never spans more than a turn, so the parts are disjoint.
+std::vector<std::pair<Box, double>> wrapped_queries(const Box& box) {
+    std::vector<std::pair<Box, double>> q{{box, 0.0}};
+    const double w = box.min_corner().x(), e = box.max_corner().x();
+    const double s = box.min_corner().y(), n = box.max_corner().y();
+    if (w < -180) q.push_back({Box(Point(w + 360, s), Point(180, n)), -360.0});
+    if (e > 180) q.push_back({Box(Point(-180, s), Point(e - 360, n)), 360.0});
+    return q;
+}
+
+Box shifted_box(const Box& b, double shift) {
+    return Box(Point(b.min_corner().x() + shift, b.min_corner().y()), Point(b.max_corner().x() + shift, b.max_corner().y()));
+}
+
 }  // namespace
 
 struct VectorLayerBuilder {
@@ -547,6 +626,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         std::vector<Piece> pieces;
         OGREnvelope env;
         bool repaired = false, unrepairable = false;
+        bool jumps = false;  // an edge jumps more than 180 degrees of longitude (edge_jumps)
         std::string error;
     };
     struct Item {
@@ -585,6 +665,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         MultiPolygon polys;
         if (append_polygons(g, polys) > 0) {
             for (const auto& poly : polys) {
+                m.jumps = m.jumps || edge_jumps(poly.outer());
+                for (const auto& h : poly.inners()) m.jumps = m.jumps || edge_jumps(h);
                 std::vector<Part> parts;
                 subdivide(poly, parts);
                 for (auto& part : parts) {
@@ -619,6 +701,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                     p.kind = PieceKind::Line;
                     const int end = std::min(n, start + static_cast<int>(kMaxPieceVertices));
                     for (int k = start; k < end; ++k) p.line.push_back(Point(OGR_G_GetX(h, k), OGR_G_GetY(h, k)));
+                    m.jumps = m.jumps || edge_jumps(p.line);
                     add_piece(std::move(p));
                 }
             } else if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbGeometryCollection) {
@@ -735,6 +818,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         north = std::max(north, m.env.MaxY);
         layer->features_.push_back(std::move(item->feat));
         layer->feature_pieces_.push_back(std::move(my_pieces));
+        layer->jumps_.push_back(m.jumps);
         ++feature_index;
         item.reset();  // its geometry and emptied pieces, freed as the merge goes
     }
@@ -758,6 +842,21 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         values.emplace_back(b, i);
     }
     layer->index_ = VectorLayer::RTree(values.begin(), values.end());
+    // Cells for the search of far features (far_nearest): the pieces by the
+    // whole degree their box's middle lies in, each cell with its box.
+    {
+        std::map<std::pair<int, int>, std::size_t> cell_of;
+        for (const auto& [box, piece] : values) {
+            const int cx = static_cast<int>(std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarCellDeg));
+            const int cy = static_cast<int>(std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarCellDeg));
+            auto [it, added] = cell_of.emplace(std::make_pair(cx, cy), layer->cells_.size());
+            if (added) layer->cells_.push_back({box, {}, {}});
+            VectorLayer::Cell& cell = layer->cells_[it->second];
+            bg::expand(cell.box, box);
+            cell.pieces.push_back(piece);
+            cell.boxes.push_back(box);
+        }
+    }
 
     // Features whose boxes meet another feature's: only these can overlap, so
     // only these need a union when a buffer meets several of them.
@@ -963,19 +1062,34 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
     const std::int64_t x0 = index_of(clip_ll.min_corner().x(), -180.0), x1 = index_of(clip_ll.max_corner().x(), -180.0);
     const std::int64_t y0 = index_of(clip_ll.min_corner().y(), -90.0), y1 = index_of(clip_ll.max_corner().y(), -90.0);
     std::vector<std::size_t> tile_which;
+    // Tiles past +-180 (the clip box's longitudes are unwrapped) are the
+    // tiles a turn away, moved by that turn.
+    const std::int64_t turn = std::llround(360.0 / kUnionTileDeg);
+    thread_local Polygon moved;
     for (std::int64_t iy = y0; iy <= y1; ++iy)
         for (std::int64_t ix = x0; ix <= x1; ++ix) {
-            const auto tile = union_tile(ix, iy);
-            if (tile->polygons.empty() || !bg::intersects(tile->bounds, clip_ll)) continue;
-            classify(tile->bounds, tile->area_m2, nullptr);
+            const std::int64_t wx = ((ix % turn) + turn) % turn;
+            const double shift = 360.0 * static_cast<double>((ix - wx) / turn);
+            const auto tile = union_tile(wx, iy);
+            if (tile->polygons.empty() || !bg::intersects(shifted_box(tile->bounds, shift), clip_ll)) continue;
+            classify(shifted_box(tile->bounds, shift), tile->area_m2, nullptr);
             if (which.empty()) continue;
             tile_which = which;
             for (std::size_t i = 0; i < tile->polygons.size(); ++i) {
-                if (!bg::intersects(tile->boxes[i], clip_ll)) continue;
-                const Polygon& p = tile->polygons[i];
+                const Box box_i = shifted_box(tile->boxes[i], shift);
+                if (!bg::intersects(box_i, clip_ll)) continue;
+                const Polygon* pp = &tile->polygons[i];
+                if (shift != 0) {
+                    moved = *pp;
+                    for (Point& q : moved.outer()) q.x(q.x() + shift);
+                    for (Ring& h : moved.inners())
+                        for (Point& q : h) q.x(q.x() + shift);
+                    pp = &moved;
+                }
+                const Polygon& p = *pp;
                 // Large polygons are placed on their own first (eight projections).
                 if (p.outer().size() >= kClassifyMinVertices) {
-                    classify(tile->boxes[i], tile->areas_m2[i], &tile_which);
+                    classify(box_i, tile->areas_m2[i], &tile_which);
                     if (which.empty()) continue;
                 } else {
                     which = tile_which;
@@ -996,6 +1110,7 @@ namespace {
 
 struct Scratch {
     Ring clipped, tmp, xy;
+    Piece shifted;  // a piece moved by a turn of longitude (shifted_piece)
 };
 
 struct FeatureAccum {
@@ -1063,6 +1178,89 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
 
 }  // namespace
 
+std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const SiteGeometry& site, double limit_m) const {
+    constexpr double kDegToRad = 3.14159265358979323846 / 180;
+    // The points distances are taken from: the centre of a point site, the
+    // boundary of a polygon site's footprint at most kFootprintStepDeg apart
+    // (between two such points the distance to a far feature is flat to
+    // within a few millimetres: docs/method.md, "Anywhere on Earth").
+    constexpr double kFootprintStepDeg = 0.001;
+    std::vector<LonLat> from;
+    double spread = 0;  // how far those points lie from the centre, at most
+    if (site.is_point) {
+        from.push_back(site.centre);
+    } else {
+        auto add_ring = [&](const Ring& r) {
+            for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+                const Point& a = r[i];
+                const Point& b = r[i + 1];
+                const int n = std::max(1, static_cast<int>(std::ceil(
+                                              std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y())) / kFootprintStepDeg)));
+                for (int k = 0; k < n; ++k) {
+                    const double t = static_cast<double>(k) / n;
+                    from.push_back({a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())});
+                    spread = std::max(spread, geodesic::distance_m(site.centre, from.back()));
+                }
+            }
+        };
+        for (const auto& p : site.footprint_ll) {
+            add_ring(p.outer());
+            for (const auto& h : p.inners()) add_ring(h);
+        }
+        if (from.empty()) from.push_back(site.centre);
+    }
+    std::vector<std::pair<double, std::uint32_t>> order;
+    for (std::uint32_t ci = 0; ci < cells_.size(); ++ci) {
+        const double lb = geodesic::box_distance_lower_bound_m(site.centre, cells_[ci].box) - spread;
+        if (lb < limit_m) order.emplace_back(lb, ci);
+    }
+    std::sort(order.begin(), order.end());
+    double best = limit_m;
+    std::optional<std::pair<std::uint32_t, double>> found;
+    for (const auto& [cell_lb, ci] : order) {
+        if (cell_lb >= best) break;
+        const Cell& cell = cells_[ci];
+        for (std::size_t j = 0; j < cell.pieces.size(); ++j) {
+            if (geodesic::box_distance_lower_bound_m(site.centre, cell.boxes[j]) - spread > best) continue;
+            const Piece& piece = pieces_[cell.pieces[j]];
+            double d = best;
+            for (const LonLat& c : from) {
+                // An edge is measured (Karney) only if it may hold a point
+                // nearer than d: any of its points is within its length
+                // (bounded as in geodesic::segment_distance_m) of both ends,
+                // so no nearer than half the sum of the ends' bounds less it.
+                const double r_max = geodesic::kWgs84A / (1 - geodesic::kWgs84F);
+                auto ring = [&](const auto& r) {
+                    if (r.empty()) return;
+                    double lb_a = lambert_lower_bound_m(c, {r[0].x(), r[0].y()});
+                    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+                        const Point& a = r[i];
+                        const Point& b = r[i + 1];
+                        const double lb_b = lambert_lower_bound_m(c, {b.x(), b.y()});
+                        const double lat_min =
+                            (a.y() <= 0) != (b.y() <= 0) ? 0.0 : std::min(std::fabs(a.y()), std::fabs(b.y()));
+                        const double len = r_max * std::hypot((b.y() - a.y()) * kDegToRad,
+                                                              (b.x() - a.x()) * kDegToRad * std::cos(lat_min * kDegToRad));
+                        if (0.5 * (lb_a + lb_b - len) < d) d = geodesic::segment_distance_m(c, a, b, d);
+                        lb_a = lb_b;
+                    }
+                };
+                if (piece.kind == PieceKind::Point) d = std::min(d, geodesic::distance_m(c, {piece.point.x(), piece.point.y()}));
+                else if (piece.kind == PieceKind::Line) ring(piece.line);
+                else {
+                    ring(piece.polygon.outer());
+                    for (const auto& h : piece.polygon.inners()) ring(h);
+                }
+            }
+            if (d < best) {  // ties: the first in cell order (deterministic)
+                best = d;
+                found = {piece.feature, d};
+            }
+        }
+    }
+    return found;
+}
+
 VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m,
                                        double tile_union_min_radius_m) const {
     VectorMeasurement m;
@@ -1107,8 +1305,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         const Box box = geodesic::bounding_box(site.centre, reach);
         if (!for_nearest_only) clip_box = box;
         large.clear();
-        auto measure_piece = [&](std::uint32_t pi) {
-            const Piece& piece = pieces_[pi];
+        auto measure_piece = [&](std::uint32_t pi, double shift) {
+            const Piece& piece = shifted_piece(pieces_[pi], shift, s.shifted);
             FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
             if (fa.area_xy.empty()) fa.area_xy.assign(radii.size(), 0.0);
             if (piece.kind == PieceKind::Point) {
@@ -1178,21 +1376,23 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 fa.pieces.push_back(std::move(pp));
             }
         };
-        for (auto it = index_.qbegin(bgi::intersects(box)); it != index_.qend(); ++it) {
-            // Pieces in the box's corners, wholly beyond the reach, add nothing.
-            if (reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, it->first) > reach) continue;
-            const std::uint32_t pi = it->second;
-            const Piece& piece = pieces_[pi];
-            // Large pieces of point sites are placed by their box first (below).
-            const bool keep = !for_nearest_only && (may_overlap_[piece.feature] && !by_tiles);
-            if (site.is_point && !keep && piece.kind == PieceKind::Polygon &&
-                piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
-                const auto [lo, hi] = box_distance_range(it->first, frame);
-                large.emplace_back(lo, pi, hi);
-                continue;
+        for (const auto& [query, shift] : wrapped_queries(box))
+            for (auto it = index_.qbegin(bgi::intersects(query)); it != index_.qend(); ++it) {
+                const Box piece_box = shifted_box(it->first, shift);
+                // Pieces in the box's corners, wholly beyond the reach, add nothing.
+                if (reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, piece_box) > reach) continue;
+                const std::uint32_t pi = it->second;
+                const Piece& piece = pieces_[pi];
+                // Large pieces of point sites are placed by their box first (below).
+                const bool keep = !for_nearest_only && (may_overlap_[piece.feature] && !by_tiles);
+                if (site.is_point && !keep && shift == 0 && piece.kind == PieceKind::Polygon &&
+                    piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
+                    const auto [lo, hi] = box_distance_range(it->first, frame);
+                    large.emplace_back(lo, pi, hi);
+                    continue;
+                }
+                measure_piece(pi, shift);
             }
-            measure_piece(pi);
-        }
         // Nearest first: a large piece no nearer than its feature's nearest
         // point so far changes no distance, and one wholly inside or outside
         // each disc adds its area (or nothing) without being projected.
@@ -1206,7 +1406,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 for (std::size_t k = 0; k < radii.size(); ++k)
                     if (hi >= radii[k] && lo <= radii[k]) across = true;
             if (across) {
-                measure_piece(pi);
+                measure_piece(pi, 0.0);
                 continue;
             }
             if (!for_nearest_only)
@@ -1231,13 +1431,20 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     auto nearest = best_within(acc, scanned);  // beyond the scanned reach, clipping may have moved edges nearer
     double reach = std::max(max_r, 1000.0) + footprint_reach;
     const double limit = nearest_limit_m > 0 ? nearest_limit_m : 2.1e7;
-    while (!nearest && reach < limit) {
+    // No feature lies nearer than the layer's extent: wider boxes that do
+    // not reach it are not scanned.
+    const double extent_lb = geodesic::box_distance_lower_bound_m(
+                                 site.centre, Box(Point(info_.west, info_.south), Point(info_.east, info_.north))) -
+                             footprint_reach;
+    while (!nearest && reach < limit && reach * 4 <= kWidenMaxM) {
         reach *= 4;
         near.clear();
+        if (extent_lb > reach) continue;
         scan(reach, true);
         nearest = best_within(near, reach);
     }
-    if (!nearest) nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
+    if (!nearest && reach < limit) nearest = far_nearest(site, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
+    else if (!nearest) nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
     if (nearest) {
         m.nearest_feature = nearest->first;
         m.nearest_distance_m = nearest->second;
@@ -1305,6 +1512,18 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         }
     }
     if (m.inside) m.nearest_distance_m = 0.0;
+    // A feature with an edge that jumps more than half a turn of longitude
+    // was drawn across the antimeridian without being split there: that
+    // edge runs the long way round, and the figures are as drawn.
+    std::vector<std::uint32_t> jumping;
+    if (m.nearest_feature && jumps_[*m.nearest_feature]) jumping.push_back(*m.nearest_feature);
+    for (const auto& h : m.hits)
+        if (jumps_[h.feature] && std::find(jumping.begin(), jumping.end(), h.feature) == jumping.end())
+            jumping.push_back(h.feature);
+    for (std::uint32_t f : jumping)
+        m.warnings.push_back("feature '" + features_[f].id +
+                             "' has an edge that jumps more than 180 degrees of longitude (drawn across +-180 without "
+                             "being split there); its distance and overlap are taken as drawn, the long way round");
     std::stable_sort(m.hits.begin(), m.hits.end(), [](const FeatureHit& a, const FeatureHit& b) {
         return a.distance_m < b.distance_m;
     });

@@ -81,6 +81,9 @@ struct VectorMeasurement {
     // Polygon sites: the footprint's area covered by the layer.
     std::optional<double> footprint_area_m2;
     std::optional<double> footprint_overlap_area_m2;
+    // Figures this measurement cannot vouch for, one sentence each (the
+    // screener prefixes the layer and puts them on the site's `warnings`).
+    std::vector<std::string> warnings;
 };
 
 class VectorLayer {
@@ -113,6 +116,13 @@ public:
     // Polygons of a tile across a circle with at least this many outer
     // vertices are first placed against the discs by their box alone.
     static constexpr std::size_t kClassifyMinVertices = 48;
+    // The search for the nearest feature widens its box while the box's
+    // reach is at most this; farther, it goes best first over the layer's
+    // cells by a lower bound of their distance (far_nearest), which costs
+    // the same whatever the distance, up to the antipode.
+    static constexpr double kWidenMaxM = 1.1e6;
+    // Edge of the cells of far_nearest, degrees.
+    static constexpr double kFarCellDeg = 1.0;
 
 private:
     // The layer's polygons clipped to one tile of a global kUnionTileDeg grid
@@ -133,6 +143,19 @@ private:
     void add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
                               const std::vector<double>& scale, std::vector<double>& total_xy) const;
 
+    // The nearest feature and its geodesic distance, if one lies nearer than
+    // `limit_m`: best first over the cells, each piece's edges measured by
+    // Karney's inverse (geodesic::segment_distance_m), from the centre of a
+    // point site or the boundary of a footprint. For features beyond the
+    // widening search (the site is then inside none).
+    std::optional<std::pair<std::uint32_t, double>> far_nearest(const SiteGeometry& site, double limit_m) const;
+    struct Cell {
+        Box box;                             // of its pieces
+        std::vector<std::uint32_t> pieces;
+        std::vector<Box> boxes;              // of each piece
+    };
+    std::vector<Cell> cells_;
+
     using IndexValue = std::pair<Box, std::uint32_t>;  // piece bounding box, piece index
     using RTree = boost::geometry::index::rtree<IndexValue, boost::geometry::index::rstar<16>>;
 
@@ -142,6 +165,7 @@ private:
     std::vector<Piece> pieces_;
     std::vector<std::vector<std::uint32_t>> feature_pieces_;
     std::vector<bool> may_overlap_;  // feature's box meets another feature's box
+    std::vector<bool> jumps_;        // an edge of the feature jumps more than 180 degrees of longitude
     RTree index_;
     mutable std::shared_mutex tiles_mutex_;
     mutable std::unordered_map<std::uint64_t, std::shared_ptr<const UnionTile>> tiles_;

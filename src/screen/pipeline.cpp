@@ -202,6 +202,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             } else {
                 ++stats.ok;
             }
+            stats.warnings += r.warnings.size();
+            if (!r.warnings.empty()) ++stats.with_warnings;
             for (std::size_t w = 0; w < n_writers; ++w)
                 writers[w]->write_site(r, writing_records[i], writing_rendered[i * n_writers + w]);
         }
@@ -305,6 +307,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 if (!keep_results) {
                     SiteResult slim;  // what write_batch counts: the site, its id and error
                     slim.site = std::move(results[i].site);
+                    slim.warnings = std::move(results[i].warnings);
                     results[i] = std::move(slim);
                 }
             }

@@ -36,6 +36,8 @@ struct PipelineStats {
         std::string id, where, first;  // the id, the record that reuses it, where it was first seen
     };
     std::vector<Duplicate> duplicate_lines;       // the same 20, with their lines
+    std::size_t warnings = 0;                   // warnings on all sites (SiteResult::warnings)
+    std::size_t with_warnings = 0;              // sites with at least one warning
 };
 
 // Set by SIGINT/SIGTERM: the pipeline stops between batches and throws Interrupted.

@@ -108,9 +108,11 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             if (specs[i].kind == LayerKind::Vector) {
                 o.vector_layer = layers_->vectors()[i].get();
                 o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, options_.tile_union_min_radius_m);
+                for (const auto& w : o.vector->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
             } else {
                 if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i], layers_->raster_blocks(i));
                 o.raster = readers_[i]->measure(*r.geometry);
+                for (const auto& w : o.raster->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
             }
             r.layers.push_back(std::move(o));
         }
@@ -294,6 +296,7 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     j["type"] = s.type;
     j["status"] = s.error ? "error" : "ok";
     j["error"] = s.error ? Json(*s.error) : Json(nullptr);
+    j["warnings"] = r.warnings;
     j["attributes"] = s.attributes;
     Json layers = Json::array();
     for (const LayerOutcome& o : r.layers) {

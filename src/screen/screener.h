@@ -32,6 +32,11 @@ struct SiteResult {
     // Filled by the assessment (LEAP Locate/Evaluate, verdict, mitigation,
     // alternative); objects as documented in docs/output.md.
     Json locate, evaluate, verdict, mitigation, alternative;
+    // Where the tool cannot give a figure it trusts, it says so here (one
+    // sentence each, naming the layer or step), rather than give a plausible
+    // number: sites.jsonl `warnings`, counted in run.json and on the closing
+    // line (docs/output.md). Anything that screens or assesses a site may add.
+    std::vector<std::string> warnings;
 };
 
 // Limits on the work one run may ask for (docs/cli.md, docs/input.md): buffer distances from
