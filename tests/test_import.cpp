@@ -269,6 +269,64 @@ TEST(Import, WorldCoverTilesBecomeOneVrt) {
     EXPECT_TRUE(contains(west.out, "1 of 2 tiles")) << west.out;
 }
 
+// ---------------------------------------------------------------- ramsar
+
+TEST(Import, RamsarBoundariesAndCentroidCircles) {
+    TempDir dir;
+    const std::string zip = kFixtures + "ramsar_rsis_shp.zip";
+    const CommandResult r = import(dir, "ramsar", zip, "--data-version 2025-01");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "1 sites known only by their centroid became geodesic circles")) << r.out;
+    EXPECT_TRUE(contains(r.out, "1 centroids without a boundary or an area left out")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: ramsar")) << cat;
+    EXPECT_TRUE(contains(cat, "source_sha256: \"" + sha256_file(zip) + "\"")) << cat;
+    EXPECT_TRUE(contains(cat, "rsis.ramsar.org")) << cat;
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    const auto rows = read_rows(dir.file("layers/ramsar.gpkg"));
+    ASSERT_EQ(rows.size(), 3u);  // 990001, 990002 boundaries; 990003 circle; 990004 (no area) left out
+    EXPECT_EQ(by(rows, "ramsarid", "990004"), nullptr);
+    const Row* lake = by(rows, "ramsarid", "990001");  // its centroid is not added a second time
+    ASSERT_NE(lake, nullptr);
+    EXPECT_EQ(lake->a.at("approx_boundary"), "0");
+    EXPECT_EQ(lake->a.at("source_part"), "boundaries");
+    EXPECT_EQ(lake->a.at("officialna"), "Fixture Lake Wetland");
+    EXPECT_EQ(lake->a.at("iso3"), "XXX");
+    EXPECT_EQ(lake->a.at("country_en"), "Fixtureland");
+    EXPECT_EQ(lake->a.at("desig_date"), "2001-02-02");
+    EXPECT_DOUBLE_EQ(std::stod(lake->a.at("area_off")), 4840.0);
+    // The centroid-only site: a circle of its official 2500 ha = 25 km2, flagged.
+    const Row* marsh = by(rows, "ramsarid", "990003");
+    ASSERT_NE(marsh, nullptr);
+    EXPECT_EQ(marsh->a.at("approx_boundary"), "1");
+    EXPECT_EQ(marsh->a.at("source_part"), "centroids");
+    EXPECT_NEAR(area_km2(marsh->g.get()), 25.0, 0.025);
+    OGREnvelope env;
+    OGR_G_GetEnvelope(marsh->g.get(), &env);
+    // radius sqrt(25/pi) = 2.821 km; a degree of latitude at 32 N is 110.86 km
+    EXPECT_NEAR((env.MaxY - env.MinY) / 2, 2.821 / 110.86, 0.0005);
+    EXPECT_NEAR((env.MaxX + env.MinX) / 2, 122.0, 1e-6);
+
+    dir.write("sites.csv", "id,lon,lat\nLAKE,120.05,30.05\nMARSH,122.0,32.01\nOUT,122.0,32.04\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "LAKE", "ramsar"))["inside_features"][0]["id"], "990001");
+    EXPECT_EQ((*layer_entry(s, "MARSH", "ramsar"))["inside_features"][0]["id"], "990003");
+    EXPECT_FALSE((*layer_entry(s, "OUT", "ramsar"))["inside"].get<bool>());  // 4.4 km north: outside the 2.8 km circle
+}
+
+TEST(Import, RamsarWithARenamedFieldNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "ramsar", kFixtures + "ramsar_renamed_shp.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "missing field 'area_off'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "features_publishedPolygon.shp")) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
+}
+
 // A COG (1000 x 1000 Byte, 256 x 256 blocks, uncompressed: 64 KB a block) behind
 // a local server that honours Range requests and logs each one.
 TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {

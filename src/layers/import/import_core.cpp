@@ -472,7 +472,7 @@ std::string version_from_name(const std::string& download) {
 
 // ---------------------------------------------------------------- dispatch
 
-std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover"}; }
+std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar"}; }
 
 ImportResult run_import(const ImportRequest& r) {
     gdal_init();
@@ -487,6 +487,7 @@ ImportResult run_import(const ImportRequest& r) {
     if (r.preset == "aqueduct40") return import_aqueduct40(r, region);
     if (r.preset == "wdpa") return import_wdpa(r, region);
     if (r.preset == "china_nature_reserve") return import_china_nature_reserve(r, region);
+    if (r.preset == "ramsar") return import_ramsar(r, region);
     return import_worldcover(r, region);
 }
 

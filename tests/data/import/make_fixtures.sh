@@ -114,6 +114,28 @@ JSON
 make_reserve china_reserves_gbk.zip 功能区
 make_reserve china_reserves_renamed.zip 分类
 
+# ---------------------------------------------------------------- ramsar (RSIS: boundaries + centroids)
+ramsar_row() {  # id name iso3 country area_ha date geometry [area field name]
+    echo "{\"type\":\"Feature\",\"properties\":{\"ramsarid\":$1,\"officialna\":\"$2\",\"iso3\":\"$3\",\"country_en\":\"$4\",\"${8:-area_off}\":$5,\"desigdate\":\"$6\"},\"geometry\":$7}"
+}
+make_ramsar() {  # $1 = zip name, $2 = area field name
+    rm -rf "$T/ra" && mkdir -p "$T/ra"
+    { echo '{"type":"FeatureCollection","features":['
+      ramsar_row 990001 "Fixture Lake Wetland" XXX "Fixtureland" 4840.0 "2001-02-02" "{\"type\":\"Polygon\",\"coordinates\":$(sq 120 30 120.1 30.1)}" "$2"; echo ','
+      ramsar_row 990002 "Fixture Estuary" XXX "Fixtureland" 1200.0 "2008-11-20" "{\"type\":\"Polygon\",\"coordinates\":$(sq 121 31 121.05 31.05)}" "$2"
+      echo ']}'; } > "$T/rpoly.geojson"
+    { echo '{"type":"FeatureCollection","features":['
+      ramsar_row 990001 "Fixture Lake Wetland" XXX "Fixtureland" 4840.0 "2001-02-02" '{"type":"Point","coordinates":[120.05,30.05]}' "$2"; echo ','
+      ramsar_row 990003 "Fixture Marsh Without Boundary" XXX "Fixtureland" 2500.0 "2015-05-05" '{"type":"Point","coordinates":[122.0,32.0]}' "$2"; echo ','
+      ramsar_row 990004 "Fixture Spring Without Area" XXX "Fixtureland" 0 "2020-02-02" '{"type":"Point","coordinates":[123.0,33.0]}' "$2"
+      echo ']}'; } > "$T/rpt.geojson"
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/ra/features_publishedPolygon.shp" "$T/rpoly.geojson" -nlt POLYGON
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/ra/features_centroid_publishedPoint.shp" "$T/rpt.geojson" -nlt POINT
+    rm -f "$1" && (cd "$T/ra" && zip -qX - features_publishedPolygon.* features_centroid_publishedPoint.*) > "$1"
+}
+make_ramsar ramsar_rsis_shp.zip area_off
+make_ramsar ramsar_renamed_shp.zip area_ha
+
 # ---------------------------------------------------------------- worldcover tiles (0.1 degree cells, 30 x 30)
 mkdir -p worldcover_tiles
 for spec in "N36E114 114 36 40" "N36E117 117 36 10"; do
