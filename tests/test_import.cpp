@@ -10,6 +10,8 @@
 #include <ogr_api.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -324,6 +326,64 @@ TEST(Import, RamsarWithARenamedFieldNamesIt) {
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_TRUE(contains(r.err, "missing field 'area_off'")) << r.err;
     EXPECT_TRUE(contains(r.err, "features_publishedPolygon.shp")) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
+}
+
+// ---------------------------------------------------------------- kba
+
+TEST(Import, KbaPolygonsFromTheLicensedShapefileZip) {
+    TempDir dir;
+    const std::string zip = kFixtures + "KBAsGlobal_2024_September_01.zip";
+    const CommandResult r = import(dir, "kba", zip);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "2 features")) << r.out;
+    EXPECT_TRUE(contains(r.out, "1 point-only KBAs (no mapped boundary) left out")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: kba")) << cat;
+    EXPECT_TRUE(contains(cat, "no redistribution")) << cat;
+    EXPECT_TRUE(contains(cat, "date: \"September 2024\"")) << cat;
+    EXPECT_TRUE(contains(cat, "source_sha256: \"" + sha256_file(zip) + "\"")) << cat;
+    // Only the user's --out folder is written: the layer and the catalog.
+    std::vector<std::string> written;
+    for (const auto& e : fs::directory_iterator(dir.file("layers"))) written.push_back(e.path().filename().string());
+    std::sort(written.begin(), written.end());
+    EXPECT_EQ(written, (std::vector<std::string>{"catalog.yaml", "kba.gpkg"}));
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    const auto rows = read_rows(dir.file("layers/kba.gpkg"));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(by(rows, "SitRecID", "880003"), nullptr);  // the point-only KBA
+    const Row* aze = by(rows, "SitRecID", "880002");
+    ASSERT_NE(aze, nullptr);
+    EXPECT_EQ(aze->a.at("IntName"), "Fixture Crater AZE Site");
+    EXPECT_EQ(aze->a.at("NatName"), "Fixture Crater AZE Site (national)");
+    EXPECT_EQ(aze->a.at("ISO3"), "XXX");
+    EXPECT_EQ(aze->a.at("KbaStatus"), "confirmed");
+    EXPECT_EQ(aze->a.at("IbaStatus"), "not IBA");
+    EXPECT_EQ(aze->a.at("AzeStatus"), "confirmed");
+    EXPECT_EQ(aze->a.at("AddedDate"), "2018-03-15");
+    // The 91..91.1 E, 26..26.1 N square, closed form on the authalic sphere
+    // (R = 6371.007 km): R^2 * dlon * (sin 26.1 - sin 26) = 111.1 km2; the
+    // ellipsoid differs from it by well under 0.5% at this latitude.
+    const double R = 6371.007, rad = M_PI / 180;
+    EXPECT_NEAR(area_km2(aze->g.get()), R * R * 0.1 * rad * (std::sin(26.1 * rad) - std::sin(26.0 * rad)), 0.55);
+
+    dir.write("sites.csv", "id,lon,lat\nFOREST,90.1,25.1\nAZE,91.05,26.05\nCAVE,92.0,27.0\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "FOREST", "kba"))["inside_features"][0]["id"], "880001");
+    EXPECT_EQ((*layer_entry(s, "AZE", "kba"))["inside_features"][0]["id"], "880002");
+    EXPECT_FALSE((*layer_entry(s, "CAVE", "kba"))["inside"].get<bool>());  // point-only: not in the layer (said above)
+}
+
+TEST(Import, KbaWithARenamedFieldNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "kba", kFixtures + "kba_renamed.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "missing field 'KbaStatus'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "KBAsGlobal_2024_September_01_POL.shp")) << r.err;
     EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
 }
 

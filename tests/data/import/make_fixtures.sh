@@ -136,6 +136,27 @@ make_ramsar() {  # $1 = zip name, $2 = area field name
 make_ramsar ramsar_rsis_shp.zip area_off
 make_ramsar ramsar_renamed_shp.zip area_ha
 
+# ---------------------------------------------------------------- kba (KBAsGlobal_<date>_POL / _PNT shapefiles)
+kba_row() {  # id name kba iba aze added geometry [KbaStatus field name]
+    echo "{\"type\":\"Feature\",\"properties\":{\"SitRecID\":$1,\"Region\":\"Asia\",\"Country\":\"Fixtureland\",\"ISO3\":\"XXX\",\"NatName\":\"$2 (national)\",\"IntName\":\"$2\",\"FinCode\":\"XX$1\",\"SitLat\":0,\"SitLong\":0,\"SitArea\":1000,\"IbaStatus\":\"$4\",\"${8:-KbaStatus}\":\"$3\",\"AzeStatus\":\"$5\",\"AddedDate\":\"$6\",\"ChangeDate\":\"$6\"},\"geometry\":$7}"
+}
+make_kba() {  # $1 = zip name, $2 = KbaStatus field name
+    local P="KBAsGlobal_2024_September_01"
+    rm -rf "$T/k" && mkdir -p "$T/k"
+    { echo '{"type":"FeatureCollection","features":['
+      kba_row 880001 "Fixture Forest KBA" "confirmed" "confirmed" "not AZE" "2004-06-01" "{\"type\":\"Polygon\",\"coordinates\":$(sq 90 25 90.2 25.2)}" "$2"; echo ','
+      kba_row 880002 "Fixture Crater AZE Site" "confirmed" "not IBA" "confirmed" "2018-03-15" "{\"type\":\"Polygon\",\"coordinates\":$(sq 91 26 91.1 26.1)}" "$2"
+      echo ']}'; } > "$T/kpol.geojson"
+    { echo '{"type":"FeatureCollection","features":['
+      kba_row 880003 "Fixture Cave KBA" "confirmed" "not IBA" "not AZE" "2020-01-01" '{"type":"Point","coordinates":[92.0,27.0]}' "$2"
+      echo ']}'; } > "$T/kpnt.geojson"
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/k/${P}_POL.shp" "$T/kpol.geojson" -nlt POLYGON
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/k/${P}_PNT.shp" "$T/kpnt.geojson" -nlt POINT
+    rm -f "$1" && (cd "$T/k" && zip -qX - ${P}_POL.* ${P}_PNT.*) > "$1"
+}
+make_kba KBAsGlobal_2024_September_01.zip KbaStatus
+make_kba kba_renamed.zip KbaStat
+
 # ---------------------------------------------------------------- worldcover tiles (0.1 degree cells, 30 x 30)
 mkdir -p worldcover_tiles
 for spec in "N36E114 114 36 40" "N36E117 117 36 10"; do
