@@ -387,6 +387,51 @@ TEST(Import, KbaWithARenamedFieldNamesIt) {
     EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
 }
 
+// ---------------------------------------------------------------- gfc
+
+TEST(Import, GfcTilesBecomeOneVrtPerBand) {
+    TempDir dir;
+    const std::string zip = kFixtures + "Hansen_GFC-2023-v1.11_tiles.zip";
+    const CommandResult r = import(dir, "gfc", zip);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "lossyear: 2 of 2 tiles")) << r.out;
+    EXPECT_TRUE(contains(r.out, "treecover2000: 2 of 2 tiles")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: gfc_lossyear")) << cat;
+    EXPECT_TRUE(contains(cat, "preset: gfc_treecover2000")) << cat;
+    EXPECT_TRUE(contains(cat, "date: \"GFC-2023-v1.11\"")) << cat;
+    EXPECT_TRUE(contains(cat, "23: {label: \"Tree-cover loss in 2023\"")) << cat;  // the version's last year
+    EXPECT_FALSE(contains(cat, "24: {label")) << cat;                              // and no later one
+    EXPECT_TRUE(contains(cat, "CC BY 4.0")) << cat;
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+    EXPECT_TRUE(contains(check.out, "rapid_decline            gfc_lossyear")) << check.out;
+
+    // 40N_100E: loss in 2015 on 80 % tree cover; 40N_110E: loss in 2023 on 30 %.
+    dir.write("sites.csv", "id,lon,lat\nWEST,105.05,35.05\nEAST,115.05,35.05\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "WEST", "gfc_lossyear"))["class_at_site"], "Tree-cover loss in 2015");
+    EXPECT_EQ((*layer_entry(s, "EAST", "gfc_lossyear"))["class_at_site"], "Tree-cover loss in 2023");
+    EXPECT_DOUBLE_EQ((*layer_entry(s, "WEST", "gfc_treecover2000"))["value_at_site"].get<double>(), 80.0);
+    EXPECT_DOUBLE_EQ((*layer_entry(s, "EAST", "gfc_treecover2000"))["value_at_site"].get<double>(), 30.0);
+
+    // --region keeps only the tiles that touch it.
+    const CommandResult west = import(dir, "gfc", zip, "--region 101,31,104,34 --id gw");
+    ASSERT_EQ(west.exit_code, 0) << west.err;
+    EXPECT_TRUE(contains(west.out, "lossyear: 1 of 2 tiles")) << west.out;
+}
+
+TEST(Import, GfcWithoutALossyearTileNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "gfc", kFixtures + "gfc_renamed.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "no GFC lossyear tile")) << r.err;
+    EXPECT_TRUE(contains(r.err, "loss_year_40N_100E.tif")) << r.err;  // what it found instead
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
+}
+
 // A COG (1000 x 1000 Byte, 256 x 256 blocks, uncompressed: 64 KB a block) behind
 // a local server that honours Range requests and logs each one.
 TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {

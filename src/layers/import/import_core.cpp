@@ -476,7 +476,7 @@ std::string version_from_name(const std::string& download) {
 
 // ---------------------------------------------------------------- dispatch
 
-std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar", "kba"}; }
+std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar", "kba", "gfc"}; }
 
 ImportResult run_import(const ImportRequest& r) {
     gdal_init();
@@ -493,6 +493,7 @@ ImportResult run_import(const ImportRequest& r) {
     if (r.preset == "china_nature_reserve") return import_china_nature_reserve(r, region);
     if (r.preset == "ramsar") return import_ramsar(r, region);
     if (r.preset == "kba") return import_kba(r, region);
+    if (r.preset == "gfc") return import_gfc(r, region);
     return import_worldcover(r, region);
 }
 

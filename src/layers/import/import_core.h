@@ -129,5 +129,6 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
 ImportResult import_worldcover(const ImportRequest& r, const Region& region);
 ImportResult import_ramsar(const ImportRequest& r, const Region& region);
 ImportResult import_kba(const ImportRequest& r, const Region& region);
+ImportResult import_gfc(const ImportRequest& r, const Region& region);
 
 }  // namespace sitescreen::import

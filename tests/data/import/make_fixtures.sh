@@ -165,4 +165,21 @@ for spec in "N36E114 114 36 40" "N36E117 117 36 10"; do
         -a_ullr "$2" "$(($3 + 3))" "$(($2 + 3))" "$3" -co COMPRESS=DEFLATE "worldcover_tiles/ESA_WorldCover_10m_2021_v200_$1_Map.tif"
 done
 
+# ---------------------------------------------------------------- gfc tiles (10 x 10 degree, 0.1 degree cells, 100 x 100)
+make_gfc() {  # $1 = zip name; GFC_LOSS = the loss-year band's name in the file names
+    local P="Hansen_GFC-2023-v1.11" zipname="$1"
+    rm -rf "$T/g" && mkdir -p "$T/g"
+    # 40N_100E (100-110 E, 30-40 N): loss in 2015, tree cover 80 %; 40N_110E: loss in 2023, tree cover 30 %
+    for spec in "100E 100 15 80" "110E 110 23 30"; do
+        set -- $spec
+        gdal_create -q -of GTiff -ot Byte -outsize 100 100 -bands 1 -burn "$3" -a_srs EPSG:4326 \
+            -a_ullr "$2" 40 "$(($2 + 10))" 30 -co COMPRESS=DEFLATE "$T/g/${P}_${GFC_LOSS}_40N_$1.tif"
+        gdal_create -q -of GTiff -ot Byte -outsize 100 100 -bands 1 -burn "$4" -a_srs EPSG:4326 \
+            -a_ullr "$2" 40 "$(($2 + 10))" 30 -co COMPRESS=DEFLATE "$T/g/${P}_treecover2000_40N_$1.tif"
+    done
+    rm -f "$zipname" && (cd "$T/g" && zip -qX - ${P}_*.tif) > "$zipname"
+}
+GFC_LOSS=lossyear make_gfc Hansen_GFC-2023-v1.11_tiles.zip
+GFC_LOSS=loss_year make_gfc gfc_renamed.zip
+
 ls -l
