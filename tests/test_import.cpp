@@ -10,6 +10,8 @@
 #include <ogr_api.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -267,6 +269,167 @@ TEST(Import, WorldCoverTilesBecomeOneVrt) {
     const CommandResult west = import(dir, "worldcover", kFixtures + "worldcover_tiles", "--region 114,36,116,38 --id wc_west");
     ASSERT_EQ(west.exit_code, 0) << west.err;
     EXPECT_TRUE(contains(west.out, "1 of 2 tiles")) << west.out;
+}
+
+// ---------------------------------------------------------------- ramsar
+
+TEST(Import, RamsarBoundariesAndCentroidCircles) {
+    TempDir dir;
+    const std::string zip = kFixtures + "ramsar_rsis_shp.zip";
+    const CommandResult r = import(dir, "ramsar", zip, "--data-version 2025-01");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "1 sites known only by their centroid became geodesic circles")) << r.out;
+    EXPECT_TRUE(contains(r.out, "1 centroids without a boundary or an area left out")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: ramsar")) << cat;
+    EXPECT_TRUE(contains(cat, "source_sha256: \"" + sha256_file(zip) + "\"")) << cat;
+    EXPECT_TRUE(contains(cat, "rsis.ramsar.org")) << cat;
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    const auto rows = read_rows(dir.file("layers/ramsar.gpkg"));
+    ASSERT_EQ(rows.size(), 3u);  // 990001, 990002 boundaries; 990003 circle; 990004 (no area) left out
+    EXPECT_EQ(by(rows, "ramsarid", "990004"), nullptr);
+    const Row* lake = by(rows, "ramsarid", "990001");  // its centroid is not added a second time
+    ASSERT_NE(lake, nullptr);
+    EXPECT_EQ(lake->a.at("approx_boundary"), "0");
+    EXPECT_EQ(lake->a.at("source_part"), "boundaries");
+    EXPECT_EQ(lake->a.at("officialna"), "Fixture Lake Wetland");
+    EXPECT_EQ(lake->a.at("iso3"), "XXX");
+    EXPECT_EQ(lake->a.at("country_en"), "Fixtureland");
+    EXPECT_EQ(lake->a.at("desig_date"), "2001-02-02");
+    EXPECT_DOUBLE_EQ(std::stod(lake->a.at("area_off")), 4840.0);
+    // The centroid-only site: a circle of its official 2500 ha = 25 km2, flagged.
+    const Row* marsh = by(rows, "ramsarid", "990003");
+    ASSERT_NE(marsh, nullptr);
+    EXPECT_EQ(marsh->a.at("approx_boundary"), "1");
+    EXPECT_EQ(marsh->a.at("source_part"), "centroids");
+    EXPECT_NEAR(area_km2(marsh->g.get()), 25.0, 0.025);
+    OGREnvelope env;
+    OGR_G_GetEnvelope(marsh->g.get(), &env);
+    // radius sqrt(25/pi) = 2.821 km; a degree of latitude at 32 N is 110.86 km
+    EXPECT_NEAR((env.MaxY - env.MinY) / 2, 2.821 / 110.86, 0.0005);
+    EXPECT_NEAR((env.MaxX + env.MinX) / 2, 122.0, 1e-6);
+
+    dir.write("sites.csv", "id,lon,lat\nLAKE,120.05,30.05\nMARSH,122.0,32.01\nOUT,122.0,32.04\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "LAKE", "ramsar"))["inside_features"][0]["id"], "990001");
+    EXPECT_EQ((*layer_entry(s, "MARSH", "ramsar"))["inside_features"][0]["id"], "990003");
+    EXPECT_FALSE((*layer_entry(s, "OUT", "ramsar"))["inside"].get<bool>());  // 4.4 km north: outside the 2.8 km circle
+}
+
+TEST(Import, RamsarWithARenamedFieldNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "ramsar", kFixtures + "ramsar_renamed_shp.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "missing field 'area_off'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "features_publishedPolygon.shp")) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
+}
+
+// ---------------------------------------------------------------- kba
+
+TEST(Import, KbaPolygonsFromTheLicensedShapefileZip) {
+    TempDir dir;
+    const std::string zip = kFixtures + "KBAsGlobal_2024_September_01.zip";
+    const CommandResult r = import(dir, "kba", zip);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "2 features")) << r.out;
+    EXPECT_TRUE(contains(r.out, "1 point-only KBAs (no mapped boundary) left out")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: kba")) << cat;
+    EXPECT_TRUE(contains(cat, "no redistribution")) << cat;
+    EXPECT_TRUE(contains(cat, "date: \"September 2024\"")) << cat;
+    EXPECT_TRUE(contains(cat, "source_sha256: \"" + sha256_file(zip) + "\"")) << cat;
+    // Only the user's --out folder is written: the layer and the catalog.
+    std::vector<std::string> written;
+    for (const auto& e : fs::directory_iterator(dir.file("layers"))) written.push_back(e.path().filename().string());
+    std::sort(written.begin(), written.end());
+    EXPECT_EQ(written, (std::vector<std::string>{"catalog.yaml", "kba.gpkg"}));
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    const auto rows = read_rows(dir.file("layers/kba.gpkg"));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(by(rows, "SitRecID", "880003"), nullptr);  // the point-only KBA
+    const Row* aze = by(rows, "SitRecID", "880002");
+    ASSERT_NE(aze, nullptr);
+    EXPECT_EQ(aze->a.at("IntName"), "Fixture Crater AZE Site");
+    EXPECT_EQ(aze->a.at("NatName"), "Fixture Crater AZE Site (national)");
+    EXPECT_EQ(aze->a.at("ISO3"), "XXX");
+    EXPECT_EQ(aze->a.at("KbaStatus"), "confirmed");
+    EXPECT_EQ(aze->a.at("IbaStatus"), "not IBA");
+    EXPECT_EQ(aze->a.at("AzeStatus"), "confirmed");
+    EXPECT_EQ(aze->a.at("AddedDate"), "2018-03-15");
+    // The 91..91.1 E, 26..26.1 N square, closed form on the authalic sphere
+    // (R = 6371.007 km): R^2 * dlon * (sin 26.1 - sin 26) = 111.1 km2; the
+    // ellipsoid differs from it by well under 0.5% at this latitude.
+    const double R = 6371.007, rad = M_PI / 180;
+    EXPECT_NEAR(area_km2(aze->g.get()), R * R * 0.1 * rad * (std::sin(26.1 * rad) - std::sin(26.0 * rad)), 0.55);
+
+    dir.write("sites.csv", "id,lon,lat\nFOREST,90.1,25.1\nAZE,91.05,26.05\nCAVE,92.0,27.0\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "FOREST", "kba"))["inside_features"][0]["id"], "880001");
+    EXPECT_EQ((*layer_entry(s, "AZE", "kba"))["inside_features"][0]["id"], "880002");
+    EXPECT_FALSE((*layer_entry(s, "CAVE", "kba"))["inside"].get<bool>());  // point-only: not in the layer (said above)
+}
+
+TEST(Import, KbaWithARenamedFieldNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "kba", kFixtures + "kba_renamed.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "missing field 'KbaStatus'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "KBAsGlobal_2024_September_01_POL.shp")) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
+}
+
+// ---------------------------------------------------------------- gfc
+
+TEST(Import, GfcTilesBecomeOneVrtPerBand) {
+    TempDir dir;
+    const std::string zip = kFixtures + "Hansen_GFC-2023-v1.11_tiles.zip";
+    const CommandResult r = import(dir, "gfc", zip);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(contains(r.out, "lossyear: 2 of 2 tiles")) << r.out;
+    EXPECT_TRUE(contains(r.out, "treecover2000: 2 of 2 tiles")) << r.out;
+    const std::string catalog = dir.file("layers/catalog.yaml");
+    const std::string cat = read_file(catalog);
+    EXPECT_TRUE(contains(cat, "preset: gfc_lossyear")) << cat;
+    EXPECT_TRUE(contains(cat, "preset: gfc_treecover2000")) << cat;
+    EXPECT_TRUE(contains(cat, "date: \"GFC-2023-v1.11\"")) << cat;
+    EXPECT_TRUE(contains(cat, "23: {label: \"Tree-cover loss in 2023\"")) << cat;  // the version's last year
+    EXPECT_FALSE(contains(cat, "24: {label")) << cat;                              // and no later one
+    EXPECT_TRUE(contains(cat, "CC BY 4.0")) << cat;
+    const CommandResult check = tool(dir, "layers check --layers " + shell_quote(catalog));
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+    EXPECT_TRUE(contains(check.out, "rapid_decline            gfc_lossyear")) << check.out;
+
+    // 40N_100E: loss in 2015 on 80 % tree cover; 40N_110E: loss in 2023 on 30 %.
+    dir.write("sites.csv", "id,lon,lat\nWEST,105.05,35.05\nEAST,115.05,35.05\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), catalog, dir.file("out"));
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    EXPECT_EQ((*layer_entry(s, "WEST", "gfc_lossyear"))["class_at_site"], "Tree-cover loss in 2015");
+    EXPECT_EQ((*layer_entry(s, "EAST", "gfc_lossyear"))["class_at_site"], "Tree-cover loss in 2023");
+    EXPECT_DOUBLE_EQ((*layer_entry(s, "WEST", "gfc_treecover2000"))["value_at_site"].get<double>(), 80.0);
+    EXPECT_DOUBLE_EQ((*layer_entry(s, "EAST", "gfc_treecover2000"))["value_at_site"].get<double>(), 30.0);
+
+    // --region keeps only the tiles that touch it.
+    const CommandResult west = import(dir, "gfc", zip, "--region 101,31,104,34 --id gw");
+    ASSERT_EQ(west.exit_code, 0) << west.err;
+    EXPECT_TRUE(contains(west.out, "lossyear: 1 of 2 tiles")) << west.out;
+}
+
+TEST(Import, GfcWithoutALossyearTileNamesIt) {
+    TempDir dir;
+    const CommandResult r = import(dir, "gfc", kFixtures + "gfc_renamed.zip");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "no GFC lossyear tile")) << r.err;
+    EXPECT_TRUE(contains(r.err, "loss_year_40N_100E.tif")) << r.err;  // what it found instead
+    EXPECT_FALSE(fs::exists(dir.file("layers/catalog.yaml")));
 }
 
 // A COG (1000 x 1000 Byte, 256 x 256 blocks, uncompressed: 64 KB a block) behind

@@ -67,7 +67,7 @@ std::function<int()> add_layers_command(CLI::App& app) {
             if (r.catalog.empty()) r.catalog = (std::filesystem::path(r.out_dir) / "catalog.yaml").string();
             const import::ImportResult res = import::run_import(r);
             std::cout << fmt::format("imported {} -> {} ({} {}, {} repaired)\n", r.preset, res.layer_path, res.features,
-                                     r.preset == "worldcover" ? "tiles" : "features", res.repaired);
+                                     r.preset == "worldcover" || r.preset == "gfc" ? "tiles" : "features", res.repaired);
             for (const auto& n : res.notes) std::cout << "  note: " << n << '\n';
             std::cout << fmt::format("catalog: layer '{}' added to {}; check it with: sitescreen layers check --layers {}\n",
                                      res.id, res.catalog, res.catalog);

@@ -10,7 +10,7 @@
 namespace sitescreen::import {
 
 struct ImportRequest {
-    std::string preset;     // aqueduct40 | wdpa | china_nature_reserve | worldcover
+    std::string preset;     // aqueduct40 | wdpa | china_nature_reserve | worldcover | ramsar | kba | gfc
     std::string download;   // the file (zip, shapefile, gpkg), folder (tiles) or URL (remote COG)
     std::string region;     // "" (all), "china", "W,S,E,N", or a country / Chinese province name
     std::string out_dir;    // where the layer is written

@@ -464,6 +464,10 @@ std::string version_from_name(const std::string& download) {
     static const std::regex month(R"((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(20\d\d))", std::regex::icase);
     static const std::regex ymd(R"(Y(20\d\d)M(\d\d)D(\d\d))", std::regex::icase);
     static const std::regex ver(R"(_(v\d{3})_)", std::regex::icase);
+    static const std::regex year_month(  // KBAsGlobal_2024_September_01
+        R"((20\d\d)_(January|February|March|April|May|June|July|August|September|October|November|December))",
+        std::regex::icase);
+    if (std::regex_search(name, m, year_month)) return m[2].str() + " " + m[1].str();
     if (std::regex_search(name, m, month)) return m[1].str() + " " + m[2].str();
     if (std::regex_search(name, m, ymd)) return m[1].str() + "-" + m[2].str() + "-" + m[3].str();
     if (std::regex_search(name, m, ver)) return m[1].str();
@@ -472,7 +476,7 @@ std::string version_from_name(const std::string& download) {
 
 // ---------------------------------------------------------------- dispatch
 
-std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover"}; }
+std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar", "kba", "gfc"}; }
 
 ImportResult run_import(const ImportRequest& r) {
     gdal_init();
@@ -487,6 +491,9 @@ ImportResult run_import(const ImportRequest& r) {
     if (r.preset == "aqueduct40") return import_aqueduct40(r, region);
     if (r.preset == "wdpa") return import_wdpa(r, region);
     if (r.preset == "china_nature_reserve") return import_china_nature_reserve(r, region);
+    if (r.preset == "ramsar") return import_ramsar(r, region);
+    if (r.preset == "kba") return import_kba(r, region);
+    if (r.preset == "gfc") return import_gfc(r, region);
     return import_worldcover(r, region);
 }
 

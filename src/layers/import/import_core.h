@@ -118,11 +118,17 @@ std::string version_from_name(const std::string& download);
 // A polygon of `area_m2` around `c` whose 128 vertices lie on a geodesic circle,
 // the radius fitted so that the polygon has that area (wdpa.cpp); split at the antimeridian.
 GeometryPtr area_circle(LonLat c, double area_m2);
+// area_circle around a point record (a multipoint: one per point, sharing the
+// area), reprojected from `srs` (null: lon/lat) first; null when it cannot be (wdpa.cpp).
+GeometryPtr point_circles(OGRGeometryH point, OGRSpatialReferenceH srs, double area_m2);
 
 // The importers (one file each).
 ImportResult import_aqueduct40(const ImportRequest& r, const Region& region);
 ImportResult import_wdpa(const ImportRequest& r, const Region& region);
 ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& region);
 ImportResult import_worldcover(const ImportRequest& r, const Region& region);
+ImportResult import_ramsar(const ImportRequest& r, const Region& region);
+ImportResult import_kba(const ImportRequest& r, const Region& region);
+ImportResult import_gfc(const ImportRequest& r, const Region& region);
 
 }  // namespace sitescreen::import

@@ -88,6 +88,32 @@ GeometryPtr area_circle(LonLat c, double area_m2) {
     return out;
 }
 
+// Circles of `area_m2` around a point record (a multipoint: one circle around
+// each point, sharing the area), in lon/lat. `srs` is the point's CRS (null:
+// lon/lat). Null when the point cannot be brought to lon/lat.
+GeometryPtr point_circles(OGRGeometryH point, OGRSpatialReferenceH srs, double area_m2) {
+    GeometryPtr pt(OGR_G_Clone(point));
+    if (srs) {
+        SrsPtr wgs = wgs84_srs();
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        TransformPtr t(OCTNewCoordinateTransformation(srs, wgs.get()));
+        if (!t || OGR_G_Transform(pt.get(), t.get()) != OGRERR_NONE) return nullptr;
+    }
+    const bool multi = wkbFlatten(OGR_G_GetGeometryType(pt.get())) == wkbMultiPoint;
+    const int n = multi ? OGR_G_GetGeometryCount(pt.get()) : 1;
+    if (n < 1) return nullptr;
+    GeometryPtr all(OGR_G_CreateGeometry(wkbMultiPolygon));
+    for (int k = 0; k < n; ++k) {
+        OGRGeometryH q = multi ? OGR_G_GetGeometryRef(pt.get(), k) : pt.get();
+        GeometryPtr c = area_circle({OGR_G_GetX(q, 0), OGR_G_GetY(q, 0)}, area_m2 / n);
+        if (wkbFlatten(OGR_G_GetGeometryType(c.get())) == wkbPolygon) OGR_G_AddGeometry(all.get(), c.get());
+        else  // split at the antimeridian: its parts
+            for (int j = 0; j < OGR_G_GetGeometryCount(c.get()); ++j)
+                OGR_G_AddGeometry(all.get(), OGR_G_GetGeometryRef(c.get(), j));
+    }
+    return all;
+}
+
 ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
     const std::string root = gdal_name(r.download);
     const auto files = list_download(root);
@@ -172,25 +198,8 @@ ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
                 ++no_area;
                 continue;
             }
-            GeometryPtr pt(OGR_G_Clone(g));
-            if (!lonlat) {
-                OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-                TransformPtr t(OCTNewCoordinateTransformation(srs, wgs.get()));
-                if (!t || OGR_G_Transform(pt.get(), t.get()) != OGRERR_NONE) continue;
-            }
-            // A multipoint record: one circle around each point, sharing the area.
-            const int n = wkbFlatten(OGR_G_GetGeometryType(pt.get())) == wkbMultiPoint ? OGR_G_GetGeometryCount(pt.get()) : 1;
-            GeometryPtr all(OGR_G_CreateGeometry(wkbMultiPolygon));
-            for (int k = 0; k < n; ++k) {
-                OGRGeometryH q = n == 1 && wkbFlatten(OGR_G_GetGeometryType(pt.get())) == wkbPoint
-                                     ? pt.get()
-                                     : OGR_G_GetGeometryRef(pt.get(), k);
-                GeometryPtr c = area_circle({OGR_G_GetX(q, 0), OGR_G_GetY(q, 0)}, km2 * 1e6 / n);
-                if (wkbFlatten(OGR_G_GetGeometryType(c.get())) == wkbPolygon) OGR_G_AddGeometry(all.get(), c.get());
-                else  // split at the antimeridian: its parts
-                    for (int j = 0; j < OGR_G_GetGeometryCount(c.get()); ++j)
-                        OGR_G_AddGeometry(all.get(), OGR_G_GetGeometryRef(c.get(), j));
-            }
+            GeometryPtr all = point_circles(g, lonlat ? nullptr : srs, km2 * 1e6);
+            if (!all) continue;
             if (out.add(all.get(), nullptr, v)) ++circles;
         }
     }

@@ -114,6 +114,49 @@ JSON
 make_reserve china_reserves_gbk.zip 功能区
 make_reserve china_reserves_renamed.zip 分类
 
+# ---------------------------------------------------------------- ramsar (RSIS: boundaries + centroids)
+ramsar_row() {  # id name iso3 country area_ha date geometry [area field name]
+    echo "{\"type\":\"Feature\",\"properties\":{\"ramsarid\":$1,\"officialna\":\"$2\",\"iso3\":\"$3\",\"country_en\":\"$4\",\"${8:-area_off}\":$5,\"desigdate\":\"$6\"},\"geometry\":$7}"
+}
+make_ramsar() {  # $1 = zip name, $2 = area field name
+    rm -rf "$T/ra" && mkdir -p "$T/ra"
+    { echo '{"type":"FeatureCollection","features":['
+      ramsar_row 990001 "Fixture Lake Wetland" XXX "Fixtureland" 4840.0 "2001-02-02" "{\"type\":\"Polygon\",\"coordinates\":$(sq 120 30 120.1 30.1)}" "$2"; echo ','
+      ramsar_row 990002 "Fixture Estuary" XXX "Fixtureland" 1200.0 "2008-11-20" "{\"type\":\"Polygon\",\"coordinates\":$(sq 121 31 121.05 31.05)}" "$2"
+      echo ']}'; } > "$T/rpoly.geojson"
+    { echo '{"type":"FeatureCollection","features":['
+      ramsar_row 990001 "Fixture Lake Wetland" XXX "Fixtureland" 4840.0 "2001-02-02" '{"type":"Point","coordinates":[120.05,30.05]}' "$2"; echo ','
+      ramsar_row 990003 "Fixture Marsh Without Boundary" XXX "Fixtureland" 2500.0 "2015-05-05" '{"type":"Point","coordinates":[122.0,32.0]}' "$2"; echo ','
+      ramsar_row 990004 "Fixture Spring Without Area" XXX "Fixtureland" 0 "2020-02-02" '{"type":"Point","coordinates":[123.0,33.0]}' "$2"
+      echo ']}'; } > "$T/rpt.geojson"
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/ra/features_publishedPolygon.shp" "$T/rpoly.geojson" -nlt POLYGON
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/ra/features_centroid_publishedPoint.shp" "$T/rpt.geojson" -nlt POINT
+    rm -f "$1" && (cd "$T/ra" && zip -qX - features_publishedPolygon.* features_centroid_publishedPoint.*) > "$1"
+}
+make_ramsar ramsar_rsis_shp.zip area_off
+make_ramsar ramsar_renamed_shp.zip area_ha
+
+# ---------------------------------------------------------------- kba (KBAsGlobal_<date>_POL / _PNT shapefiles)
+kba_row() {  # id name kba iba aze added geometry [KbaStatus field name]
+    echo "{\"type\":\"Feature\",\"properties\":{\"SitRecID\":$1,\"Region\":\"Asia\",\"Country\":\"Fixtureland\",\"ISO3\":\"XXX\",\"NatName\":\"$2 (national)\",\"IntName\":\"$2\",\"FinCode\":\"XX$1\",\"SitLat\":0,\"SitLong\":0,\"SitArea\":1000,\"IbaStatus\":\"$4\",\"${8:-KbaStatus}\":\"$3\",\"AzeStatus\":\"$5\",\"AddedDate\":\"$6\",\"ChangeDate\":\"$6\"},\"geometry\":$7}"
+}
+make_kba() {  # $1 = zip name, $2 = KbaStatus field name
+    local P="KBAsGlobal_2024_September_01"
+    rm -rf "$T/k" && mkdir -p "$T/k"
+    { echo '{"type":"FeatureCollection","features":['
+      kba_row 880001 "Fixture Forest KBA" "confirmed" "confirmed" "not AZE" "2004-06-01" "{\"type\":\"Polygon\",\"coordinates\":$(sq 90 25 90.2 25.2)}" "$2"; echo ','
+      kba_row 880002 "Fixture Crater AZE Site" "confirmed" "not IBA" "confirmed" "2018-03-15" "{\"type\":\"Polygon\",\"coordinates\":$(sq 91 26 91.1 26.1)}" "$2"
+      echo ']}'; } > "$T/kpol.geojson"
+    { echo '{"type":"FeatureCollection","features":['
+      kba_row 880003 "Fixture Cave KBA" "confirmed" "not IBA" "not AZE" "2020-01-01" '{"type":"Point","coordinates":[92.0,27.0]}' "$2"
+      echo ']}'; } > "$T/kpnt.geojson"
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/k/${P}_POL.shp" "$T/kpol.geojson" -nlt POLYGON
+    ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/k/${P}_PNT.shp" "$T/kpnt.geojson" -nlt POINT
+    rm -f "$1" && (cd "$T/k" && zip -qX - ${P}_POL.* ${P}_PNT.*) > "$1"
+}
+make_kba KBAsGlobal_2024_September_01.zip KbaStatus
+make_kba kba_renamed.zip KbaStat
+
 # ---------------------------------------------------------------- worldcover tiles (0.1 degree cells, 30 x 30)
 mkdir -p worldcover_tiles
 for spec in "N36E114 114 36 40" "N36E117 117 36 10"; do
@@ -121,5 +164,22 @@ for spec in "N36E114 114 36 40" "N36E117 117 36 10"; do
     gdal_create -q -of GTiff -ot Byte -outsize 30 30 -bands 1 -burn "$4" -a_srs EPSG:4326 -a_nodata 0 \
         -a_ullr "$2" "$(($3 + 3))" "$(($2 + 3))" "$3" -co COMPRESS=DEFLATE "worldcover_tiles/ESA_WorldCover_10m_2021_v200_$1_Map.tif"
 done
+
+# ---------------------------------------------------------------- gfc tiles (10 x 10 degree, 0.1 degree cells, 100 x 100)
+make_gfc() {  # $1 = zip name; GFC_LOSS = the loss-year band's name in the file names
+    local P="Hansen_GFC-2023-v1.11" zipname="$1"
+    rm -rf "$T/g" && mkdir -p "$T/g"
+    # 40N_100E (100-110 E, 30-40 N): loss in 2015, tree cover 80 %; 40N_110E: loss in 2023, tree cover 30 %
+    for spec in "100E 100 15 80" "110E 110 23 30"; do
+        set -- $spec
+        gdal_create -q -of GTiff -ot Byte -outsize 100 100 -bands 1 -burn "$3" -a_srs EPSG:4326 \
+            -a_ullr "$2" 40 "$(($2 + 10))" 30 -co COMPRESS=DEFLATE "$T/g/${P}_${GFC_LOSS}_40N_$1.tif"
+        gdal_create -q -of GTiff -ot Byte -outsize 100 100 -bands 1 -burn "$4" -a_srs EPSG:4326 \
+            -a_ullr "$2" 40 "$(($2 + 10))" 30 -co COMPRESS=DEFLATE "$T/g/${P}_treecover2000_40N_$1.tif"
+    done
+    rm -f "$zipname" && (cd "$T/g" && zip -qX - ${P}_*.tif) > "$zipname"
+}
+GFC_LOSS=lossyear make_gfc Hansen_GFC-2023-v1.11_tiles.zip
+GFC_LOSS=loss_year make_gfc gfc_renamed.zip
 
 ls -l
