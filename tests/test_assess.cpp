@@ -300,8 +300,8 @@ bool inside_any(const std::vector<Polygon>& polys, LonLat p) {
 TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
     const SiteResult r = assess_site(make_site("A", offset(world().a, 0, -0.5)));
     EXPECT_EQ(level(r), "no-go") << joined_reasons(r);
-    EXPECT_TRUE(has_rule(r, "cn.ecrl.inside"));
-    EXPECT_TRUE(has_rule(r, "cn.eia.sensitive_area.list2"));  // red lines are (二) sensitive areas
+    EXPECT_TRUE(has_rule(r, "cn_ecrl.inside"));
+    EXPECT_TRUE(has_rule(r, "cn_eia_sensitive_area.list2"));  // red lines are (二) sensitive areas
     EXPECT_NE(joined_reasons(r).find("生态保护红线"), std::string::npos);
     ASSERT_FALSE(r.mitigation.empty());
     EXPECT_EQ(r.mitigation[0]["step"], "avoid");
@@ -316,26 +316,32 @@ TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
     expect_hierarchy_order(r);
 }
 
-TEST(Assess, RedLineAllowedCategoryNeedsProvincialDetermination) {
+// 自然资发〔2022〕142号 一(一)6: unavoidable linear infrastructure is a listed limited activity.
+TEST(Assess, RedLineListedActivityNeedsTheUnavoidabilityDemonstration) {
     const SiteResult r = assess_site(
-        make_site("A-linear", offset(world().a, 0, -0.5), "plant", {{"project_category", "Linear infrastructure"}}));
+        make_site("A-linear", offset(world().a, 0, -0.5), "charger", {{"project_category", "Linear infrastructure"}}));
     EXPECT_EQ(level(r), "high") << joined_reasons(r);
-    EXPECT_TRUE(has_rule(r, "cn.ecrl.inside.allowed"));
+    EXPECT_TRUE(has_rule(r, "cn_ecrl.linear_infrastructure"));
     EXPECT_NE(r.verdict["conditions"].dump().find("不可避让论证"), std::string::npos);
     EXPECT_TRUE(has_step(r, "avoid:permit"));
     EXPECT_FALSE(has_step(r, "avoid:natural_land"));
+    // A plant cannot claim the item: its profile lists no such activity.
+    const SiteResult plant = assess_site(
+        make_site("A-linear-plant", offset(world().a, 0, -0.5), "plant", {{"project_category", "Linear infrastructure"}}));
+    EXPECT_EQ(level(plant), "no-go") << joined_reasons(plant);
+    EXPECT_TRUE(has_rule(plant, "cn_ecrl.inside"));
 }
 
 TEST(Assess, ReserveCoreAndBufferZonesAreNoGo) {
     const SiteResult core = assess_site(make_site("B-core", world().b));
     EXPECT_EQ(level(core), "no-go");
-    EXPECT_TRUE(has_rule(core, "cn.nature_reserve.zone.core"));
-    EXPECT_TRUE(has_rule(core, "cn.eia.sensitive_area.list1"));
+    EXPECT_TRUE(has_rule(core, "cn_nature_reserve.core"));
+    EXPECT_TRUE(has_rule(core, "cn_eia_sensitive_area.list1"));
     EXPECT_TRUE(has_step(core, "avoid:relocate"));
 
     const SiteResult buffer = assess_site(make_site("B-buffer", offset(world().b, 1.5, 0)));
     EXPECT_EQ(level(buffer), "no-go");
-    EXPECT_TRUE(has_rule(buffer, "cn.nature_reserve.zone.buffer"));
+    EXPECT_TRUE(has_rule(buffer, "cn_nature_reserve.buffer"));
     // The alternative for a buffer-zone site must also avoid the core: it goes outward.
     ASSERT_TRUE(buffer.alternative["found"].get<bool>());
     EXPECT_FALSE(inside_any(world().no_go, {buffer.alternative["lon"].get<double>(), buffer.alternative["lat"].get<double>()}));
@@ -345,7 +351,7 @@ TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
     const LonLat p = offset(world().b, 2.5, 0);
     const SiteResult plant = assess_site(make_site("B-exp", p));
     EXPECT_EQ(level(plant), "high") << joined_reasons(plant);
-    EXPECT_TRUE(has_rule(plant, "cn.nature_reserve.zone.experimental"));
+    EXPECT_TRUE(has_rule(plant, "cn_nature_reserve.experimental"));
     EXPECT_NE(plant.verdict["conditions"].dump().find("experimental zone"), std::string::npos);
     EXPECT_TRUE(has_step(plant, "avoid:conditional"));
     EXPECT_FALSE(has_step(plant, "avoid:relocate") && !plant.alternative["found"].get<bool>());
@@ -353,7 +359,7 @@ TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
 
     const SiteResult mine = assess_site(make_site("B-exp-mine", p, "mine"));
     EXPECT_EQ(level(mine), "no-go") << joined_reasons(mine);
-    EXPECT_TRUE(has_rule(mine, "cn.nature_reserve.mining_ban.experimental"));
+    EXPECT_TRUE(has_rule(mine, "cn_nature_reserve.experimental"));
 }
 
 TEST(Assess, NearWetlandGetsASetback) {
