@@ -33,7 +33,7 @@ struct TwoCountries {
     TwoCountries() {
         Catalog cat;
         cat.file = "test";
-        LayerSpec admin = testing::vector_spec(
+        LayerSpec admin = sitescreen::testing::vector_spec(
             "countries", dir.write("countries.geojson",
                                    feature_collection({{R"({"fid":"1","name":"China","iso_n3":"156"})", box(0, 0, 10, 2)},
                                                        {R"({"fid":"2","name":"Chile","iso_n3":"152"})", box(10, 0, 20, 2)}})));
@@ -44,14 +44,14 @@ struct TwoCountries {
         admin.report_fields = {"iso_n3"};
         cat.layers.push_back(admin);
 
-        LayerSpec red = testing::vector_spec(
+        LayerSpec red = sitescreen::testing::vector_spec(
             "redline", dir.write("redline.geojson", feature_collection({{R"({"fid":"RL","name":"Test red line"})", box(1.0, 0.5, 1.6, 1.5)}})));
         red.theme = "red_line";
         red.id_field = "fid";
         red.name_field = "name";
         cat.layers.push_back(red);
 
-        LayerSpec nr = testing::vector_spec(
+        LayerSpec nr = sitescreen::testing::vector_spec(
             "reserves", dir.write("reserves.geojson",
                                   feature_collection({{R"({"fid":"NR-c","name":"Test reserve","zone":"核心区"})", box(1.4, 0.8, 1.8, 1.2)},
                                                       {R"({"fid":"NR2-e","name":"Other reserve","zone":"实验区"})", box(3.0, 0.8, 3.4, 1.2)}})));
@@ -63,7 +63,7 @@ struct TwoCountries {
         nr.categories["实验区"] = ClassInfo{"Experimental zone (实验区)", 1, "experimental"};
         cat.layers.push_back(nr);
 
-        LayerSpec wdpa = testing::vector_spec(
+        LayerSpec wdpa = sitescreen::testing::vector_spec(
             "wdpa", dir.write("wdpa.geojson",
                               feature_collection({{R"({"WDPAID":"555","NAME":"Test National Park","IUCN_CAT":"II"})", box(12, 0.5, 13, 1.5)},
                                                   {R"({"WDPAID":"556","NAME":"Test Strict Reserve","IUCN_CAT":"Ia"})", box(14, 0.5, 15, 1.5)}})));

@@ -1427,11 +1427,24 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}}, join_texts(high_reasons, 10));
     }
     bool habitat_stays = false;
-    for (const auto& x : a.fired)
-        if (x.mitigation == "permit" || x.mitigation == "conditional") {
-            add(x.mitigation, {{"features", x.features_text}, {"condition", x.condition}}, x.reason);
-            habitat_stays = true;
-        }
+    // One permit / conditional step per feature (several rules may judge the same feature: the
+    // China and the international set), with every condition; none for a feature already no-go.
+    std::vector<std::pair<std::string, std::string>> seen_steps;  // (trigger, feature)
+    for (const auto& x : a.fired) {
+        if (x.mitigation != "permit" && x.mitigation != "conditional") continue;
+        if (std::find(nogo_features.begin(), nogo_features.end(), x.features_text) != nogo_features.end()) continue;
+        const auto key = std::make_pair(x.mitigation, x.features_text);
+        if (std::find(seen_steps.begin(), seen_steps.end(), key) != seen_steps.end()) continue;
+        seen_steps.push_back(key);
+        std::string condition, because;
+        for (const auto& y : a.fired)
+            if (y.mitigation == x.mitigation && y.features_text == x.features_text) {
+                if (!y.condition.empty()) condition += (condition.empty() ? "" : "; ") + y.condition;
+                because += (because.empty() ? "" : " | ") + y.reason;
+            }
+        add(x.mitigation, {{"features", x.features_text}, {"condition", condition}}, because);
+        habitat_stays = true;
+    }
     const DriverEval* luc = nullptr;
     const DriverEval* pol = nullptr;
     const DriverEval* wat = nullptr;
