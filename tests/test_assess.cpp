@@ -603,39 +603,47 @@ const char* kWater = "water_risk";
 // sample_sites/candidates.csv and candidates_polygons.geojson against the shipped catalog (demo
 // layers, seed 20261128); each site's `note` says what it was placed to hit.
 const std::vector<Golden> kGolden = {
-    {"C01", "no-go", {"cn.ecrl.inside", "cn.eia.sensitive_area.list2"},
+    {"C01", "no-go", {"cn_ecrl.inside", "cn_eia_sensitive_area.list2"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C02", "no-go", {"cn.ecrl.inside", "cn.nature_reserve.zone.core", "cn.eia.sensitive_area.list1"},
+    // In a reserve core zone: the red-line list does not apply (142号 一(一)), the reserve's core is no-go.
+    {"C02", "no-go", {"cn_ecrl.core_zone", "cn_nature_reserve.core", "intl_protected_area.category_unknown", "cn_eia_sensitive_area.list1"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C03", "no-go", {"cn.nature_reserve.mining_ban.buffer", "cn.ecrl.inside"},
+    {"C03", "no-go", {"cn_nature_reserve.buffer", "cn_ecrl.core_zone", "intl_protected_area.category_unknown"},
      {"avoid:relocate", "minimise:pollution_control"}, {kBio}},
-    {"C04", "high", {"cn.nature_reserve.zone.experimental"},
+    // Experimental zone: conditional under both sets, one avoid step for the feature.
+    {"C04", "high", {"cn_nature_reserve.experimental", "intl_protected_area.category_unknown"},
      {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
-    {"C05", "medium", {"rating.pollution", "cn.eia.sensitive_area.list2"},
+    {"C05", "medium", {"rating.pollution", "cn_eia_sensitive_area.list2"},
      {"minimise:setback", "minimise:pollution_control"}, {kBio}},
-    {"C06", "high", {"wetland.inside"},
-     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
-     {kBio, kEco}},
+    // An important wetland whose level the demo layer does not give: taken as national (湿地保护法), no-go.
+    {"C06", "no-go", {"cn_wetland.important"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C07", "high", {"rating.water_use"}, {"minimise:water"}, {kWater}},
     {"C08", "low", {}, {}, {}},
     {"C09", "low", {}, {}, {}},
     {"C10", "medium", {"rating.land_use_change"},
      {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C11", "low", {}, {}, {}},
-    {"C12", "low", {}, {}, {kBio}},
+    // 1.2 million m3/yr in an arid unit: never low.
+    {"C11", "medium", {"water_use.large_withdrawal_scarce_water"}, {"minimise:water"}, {}},
+    // The mangrove reserve 1.4 km away meets biodiversity importance: the setback step, though the verdict is low.
+    {"C12", "low", {}, {"minimise:setback"}, {kBio}},
     {"C13", "medium", {"rating.water_use"}, {"minimise:water"}, {kWater}},
-    {"C14", "no-go", {"cn.ecrl.inside"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    // 142号 一(一)6: operation of an existing lawful transport facility, conditional.
+    {"C14", "high", {"cn_ecrl.existing_facility_operation"},
+     {"avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C15", "medium", {"rating.land_use_change"}, {"avoid:natural_land", "restore:restore", "offset:offset"}, {kEco}},
-    {"C16", "medium", {"cn.eia.sensitive_area.list2"},
+    {"C16", "medium", {"cn_eia_sensitive_area.list2"},
      {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"C17", "high", {"rating.water_use"},
      {"avoid:move", "avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"}, {kEco, kWater}},
     {"C18", "not_covered", {}, {}, {}},
-    {"P01", "no-go", {"cn.ecrl.inside"},
+    // 142号 一(一)7: lithium exploration inside a red line, outside core zones: conditional.
+    {"C19", "high", {"cn_ecrl.mineral_exploration"},
+     {"avoid:move", "avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"P01", "no-go", {"cn_ecrl.inside"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
     {"P02", "low", {}, {}, {}},
-    {"P03", "high", {"cn.nature_reserve.zone.experimental"},
+    {"P03", "high", {"cn_nature_reserve.experimental"},
      {"avoid:move", "avoid:conditional", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio}},
     {"P04", "medium", {"rating.pollution"}, {"minimise:setback", "minimise:pollution_control"}, {kBio}},
 };
@@ -705,6 +713,8 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
     EXPECT_EQ(s["roll_up"]["level"], "no-go");
     EXPECT_EQ(s["by_verdict"]["no-go"], 5);
     EXPECT_EQ(s["by_verdict"]["not_covered"], 1);
+    EXPECT_EQ(s["by_verdict"]["low"], 4);
+    EXPECT_EQ(s["low_partial_coverage"], 4);  // counted apart: rapid decline and ecosystem services have no layer
 }
 
 TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
@@ -716,7 +726,8 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
     Screener screener(layers, ScreenOptions{});
     std::map<std::string, SiteResult> by_id;
     for (const Site& site : read_all(csv)) {
-        if (site.id != "C11" && site.id != "C13" && site.id != "C14" && site.id != "C05") continue;
+        if (site.id != "C11" && site.id != "C13" && site.id != "C14" && site.id != "C05" && site.id != "C19" && site.id != "C08")
+            continue;
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
         assessor.assess(r, screener);
         by_id[site.id] = std::move(r);
@@ -754,6 +765,11 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
             }
         EXPECT_TRUE(seen);
     }
-    // C14: a charger at an expressway service area: the reason says how the exemption would apply.
-    EXPECT_NE(joined_reasons(by_id["C14"]).find("linear_infrastructure"), std::string::npos);
+    // C14: a charger at an expressway service area claims 142号 一(一)6; C19 lithium exploration 一(一)7.
+    EXPECT_NE(joined_reasons(by_id["C14"]).find("[China] cn_ecrl.existing_facility_operation"), std::string::npos)
+        << joined_reasons(by_id["C14"]);
+    EXPECT_NE(joined_reasons(by_id["C19"]).find("自然资发〔2022〕142号), 一(一)7"), std::string::npos) << joined_reasons(by_id["C19"]);
+    EXPECT_NE(by_id["C19"].verdict["conditions"].dump().find("verify the scope of item 7"), std::string::npos);
+    // Low verdicts state their coverage.
+    EXPECT_EQ(by_id["C08"].verdict["level_text"], "low (3 of 5 criteria assessed)");
 }

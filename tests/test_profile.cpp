@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "screen/profile.h"
+#include "screen/rules/rule.h"
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
@@ -86,7 +87,7 @@ TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
         std::vector<std::string> names;
         for (const auto& r : p.rules) names.push_back(r->name());
         EXPECT_EQ(names, (std::vector<std::string>{"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland",
-                                                   "cn_drinking_water", "cn_eia_sensitive_area", "intl_protected_area",
+                                                   "cn_drinking_water", "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area",
                                                    "intl_world_heritage", "intl_recognised_area"}))
             << type;
     }

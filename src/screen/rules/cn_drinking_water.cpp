@@ -47,7 +47,7 @@ public:
         j.conservative = z != "first_class";
         j.says = std::string(z == "first_class" ? "first-class zone (一级保护区)" : "zone class not given: taken as first-class (the stricter reading)") +
                  ": no outfall; no new, rebuilt or expanded project unrelated to water supply or source protection";
-        if (f.activity == "water_supply") {
+        if (normalise_key(f.activity) == "water_supply") {
             j.id += ".water_supply";
             j.outcome = Outcome::Conditional;
             j.listed_activity = true;

@@ -86,24 +86,25 @@ public:
                      "outside core protection zones (自然保护地核心保护区原则上禁止人为活动)";
             return j;
         }
-        if (f.activity.empty()) {
+        const std::string activity = normalise_key(f.activity);
+        if (activity.empty()) {
             j.says += "; no activity given (set the site's '" + f.activity_attribute + "' attribute to one of: " + list(allowed_) + ")";
             return j;
         }
-        const auto it = items().find(f.activity);
-        if (it == items().end() || !allowed_.count(f.activity)) {
-            j.says += it == items().end() ? "; activity '" + f.activity + "' is not on the list"
-                                          : "; activity '" + f.activity + "' is not one this site type can claim under its profile";
+        const auto it = items().find(activity);
+        if (it == items().end() || !allowed_.count(activity)) {
+            j.says += it == items().end() ? "; activity '" + activity + "' is not on the list"
+                                          : "; activity '" + activity + "' is not one this site type can claim under its profile";
             j.says += " (claimable: " + list(allowed_) + ")";
             return j;
         }
         const Item& item = it->second;
-        j.id = name() + "." + f.activity;
+        j.id = name() + "." + activity;
         j.outcome = Outcome::Conditional;
         j.listed_activity = true;
         j.cite = notice(item.article, item.verified);
         j.conservative = !item.verified;
-        j.says = "activity '" + f.activity + "' is item " + item.article + " (" + item.what + "): a limited activity allowed outside "
+        j.says = "activity '" + activity + "' is item " + item.article + " (" + item.what + "): a limited activity allowed outside "
                  "core protection zones under conditions";
         j.conditions = item.conditions;
         j.conditions.push_back("no damage to the red line's ecological function (对生态功能不造成破坏)");

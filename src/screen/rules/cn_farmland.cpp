@@ -20,7 +20,7 @@ public:
         j.says = "permanent basic farmland (永久基本农田): no unit or person may occupy it or change its use without authority; "
                  "only national key energy, transport, water-conservancy and military projects that truly cannot avoid it, "
                  "with State Council approval";
-        if (f.activity == "national_key_project") {
+        if (normalise_key(f.activity) == "national_key_project") {
             j.id += ".national_key_project";
             j.outcome = Outcome::Conditional;
             j.listed_activity = true;

@@ -35,7 +35,7 @@ public:
             j.cite = measures("general control zone, limited activities (一)-(九)", true);
             j.says = "general control zone (一般控制区): no development or production construction (禁止开发性、生产性建设活动) "
                      "except the listed limited activities";
-            const std::string& a = f.activity;
+            const std::string a = normalise_key(f.activity);
             if (a == "geological_survey" || a == "mineral_exploration") {
                 j.id += "." + a;
                 j.outcome = Outcome::Conditional;

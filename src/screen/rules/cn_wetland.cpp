@@ -50,8 +50,9 @@ public:
                                                     : "important wetland whose level the layer does not give: taken as nationally important")
                  + ": occupying it is banned except for national major, disaster-prevention, important water-conservancy and "
                    "wetland-protection projects";
-        if (exempt(f.activity)) {
-            j.id += "." + f.activity;
+        const std::string activity = normalise_key(f.activity);
+        if (exempt(activity)) {
+            j.id += "." + activity;
             j.outcome = Outcome::Conditional;
             j.listed_activity = true;
             j.conditions = restore;
