@@ -479,7 +479,7 @@ TEST(Avoid, RedLineAlternativeIsTheNearestClearLocation) {
     EXPECT_GT(alt["bearing_deg"].get<double>(), 135);
     EXPECT_LT(alt["bearing_deg"].get<double>(), 225);
     ASSERT_EQ(alt["clears"].size(), 1u);
-    EXPECT_EQ(alt["clears"][0]["rule"], "cn.ecrl.inside");
+    EXPECT_EQ(alt["clears"][0]["rule"], "cn_ecrl.inside");
     EXPECT_LT(alt["candidates_evaluated"].get<int>(), 400);
 
     // Brute force on a 25 m grid: every point closer than the answer (less the ring and bearing

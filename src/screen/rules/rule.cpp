@@ -59,7 +59,7 @@ std::string normalise_key(const std::string& s) {
 void Section::fail(const std::string& msg) const { throw InputError(file_ + ": rules." + rule_ + ": " + msg); }
 
 void Section::only(const std::set<std::string>& keys) const {
-    if (!node_) return;
+    if (!node_ || node_.IsNull()) return;  // no section, or an empty one: the defaults
     if (!node_.IsMap()) fail("expected a map");
     for (const auto& kv : node_) {
         const std::string k = kv.first.as<std::string>();
