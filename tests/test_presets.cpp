@@ -42,7 +42,7 @@ TEST(Presets, EachPresetMapsItsRealSchema) {
     EXPECT_EQ(wdpa.id_field, "WDPAID");
     EXPECT_EQ(wdpa.name_field, "NAME");
     EXPECT_EQ(wdpa.category_field, "IUCN_CAT");
-    EXPECT_EQ(wdpa.categories.at("Ia").zone, "strict");
+    EXPECT_EQ(wdpa.categories.at("Ia").zone, "iucn_ia");
     EXPECT_EQ(wdpa.criterion, Criterion::BiodiversityImportance);
     EXPECT_EQ(cat.layers[1].category_field, "bws_cat");
     EXPECT_EQ(cat.layers[1].categories.at("4").severity, 4);

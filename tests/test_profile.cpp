@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "screen/profile.h"
+#include "screen/rules/rule.h"
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
@@ -81,8 +82,16 @@ TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
     // Source report's value-chain table: upstream has every driver material.
     for (const auto& d : profiles.at("mine").drivers) EXPECT_EQ(d.materiality, Materiality::High) << to_string(d.driver);
     EXPECT_EQ(profiles.at("plant").driver(Driver::WaterUse)->materiality, Materiality::Medium);
-    EXPECT_EQ(profiles.at("plant").inside.at("protected_area").zone_levels.at("core"), Level::NoGo);
-    EXPECT_EQ(profiles.at("plant").inside.at("protected_area").zone_levels.at("experimental"), Level::High);
+    // The named rules (docs/rules/), China and international sets, in every shipped profile.
+    for (const auto& [type, p] : profiles) {
+        std::vector<std::string> names;
+        for (const auto& r : p.rules) names.push_back(r->name());
+        EXPECT_EQ(names, (std::vector<std::string>{"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland",
+                                                   "cn_drinking_water", "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area",
+                                                   "intl_world_heritage", "intl_recognised_area"}))
+            << type;
+    }
+    EXPECT_TRUE(profiles.at("charger").inside.count("green_space"));
     EXPECT_EQ(profiles.at("plant").water_stress.high_bws_cat, 3);
 }
 
@@ -106,11 +115,11 @@ TEST(Profile, MissingKeyIsNamed) {
     EXPECT_NE(msg.find("plant.yaml: rules.proximity.high_within_m: missing"), std::string::npos) << msg;
 }
 
-TEST(Profile, BadLevelNamesTheZone) {
+TEST(Profile, BadLevelNamesTheRule) {
     Scratch s;
-    const std::string msg = load_error(s, plant_with("zones: {core: no-go,", "zones: {core: forbidden,"));
-    EXPECT_NE(msg.find("rules.inside.protected_area.zones.core: expected no-go, high, medium or low, not 'forbidden'"),
-              std::string::npos)
+    const std::string msg = load_error(s, plant_with("levels: {forbidden: no-go, conditional: high}\n    activities",
+                                                     "levels: {forbidden: nogo, conditional: high}\n    activities"));
+    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: levels.forbidden: expected no-go, high, medium or low, not 'nogo'"), std::string::npos)
         << msg;
 }
 
@@ -138,10 +147,16 @@ TEST(Profile, BuffersMustAscend) {
     EXPECT_NE(msg.find("plant.yaml: buffers_m: distances must be ascending"), std::string::npos) << msg;
 }
 
-TEST(Profile, AllowedCategoriesNeedAnAllowedLevel) {
+TEST(Profile, NamedRulesAreListedOnceKnownAndNotDoubledByAnInsideRule) {
     Scratch s;
-    const std::string msg = load_error(s, plant_without_line("      allowed_level: high"));
-    EXPECT_NE(msg.find("rules.inside.red_line.allowed_level: missing"), std::string::npos) << msg;
+    std::string msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: [cn_ecrll,"));
+    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: cn_ecrl, "), std::string::npos) << msg;
+    msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: ["));
+    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: section given but the rule is not listed in rules.apply"), std::string::npos) << msg;
+    msg = load_error(s, plant_with("  inside: {}", "  inside:\n    red_line: {rule: x, level: no-go, because: y}"));
+    EXPECT_NE(msg.find("plant.yaml: rules.inside.red_line: theme 'red_line' is judged by rule cn_ecrl (rules.apply): remove one"),
+              std::string::npos)
+        << msg;
 }
 
 TEST(Profile, NotYamlNamesTheFile) {

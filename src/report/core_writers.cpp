@@ -274,7 +274,8 @@ public:
             }
         }
         const Json& verdict = rec["verdict"];
-        o << ',' << (verdict.is_object() ? csv_value(verdict.value("level", Json(nullptr))) : "");
+        // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
+        o << ',' << (verdict.is_object() ? csv_value(verdict.value("level_text", verdict.value("level", Json(nullptr)))) : "");
         std::string met;
         const Json& locate = rec["locate"];
         if (locate.is_object() && locate.contains("criteria_met"))

@@ -167,6 +167,15 @@ std::string verdict_label(const std::string& level) {
     return s;
 }
 
+std::string verdict_coverage_note(const Json& record) {
+    const Json& v = record.contains("verdict") ? record["verdict"] : Json();
+    if (!v.is_object() || !v.contains("level") || !v.contains("level_text") || !v["level_text"].is_string()) return "";
+    const std::string level = v["level"].is_string() ? v["level"].get<std::string>() : "";
+    const std::string text = v["level_text"].get<std::string>();
+    if (text.size() > level.size() && text.compare(0, level.size(), level) == 0) return text.substr(level.size());
+    return "";
+}
+
 const char* verdict_colour(const std::string& level) {
     if (level == "no-go") return "#67000d";
     if (level == "high") return "#d7301f";

@@ -52,6 +52,8 @@ namespace report {
 // "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
 std::string verdict_level(const Json& record);
 std::string verdict_label(const std::string& level);        // "NO-GO", "HIGH", ..., "NOT ASSESSED"
+// " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "".
+std::string verdict_coverage_note(const Json& record);
 const char* verdict_colour(const std::string& level);       // "#rrggbb"
 const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
 std::vector<std::string> verdict_reasons(const Json& record);

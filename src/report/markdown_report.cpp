@@ -500,7 +500,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block v;
         v.kind = Kind::Verdict;
         v.tag = doc.level;
-        v.text = "Verdict: " + verdict_label(doc.level);
+        v.text = "Verdict: " + verdict_label(doc.level) + verdict_coverage_note(record);
         v.items = verdict_reasons(record);
         if (r.site.error) v.items.push_back(*r.site.error);
         out.push_back(std::move(v));

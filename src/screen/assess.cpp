@@ -16,6 +16,7 @@
 #include "geo/geodesic.h"
 #include "geo/local_frame.h"
 #include "screen/pipeline.h"
+#include "screen/rules/rule.h"
 
 namespace sitescreen {
 namespace {
@@ -207,6 +208,12 @@ struct Fired {
     // The feature of `layer` the site is inside when that alone makes the rule fire (the
     // avoidance search prunes around it).
     std::optional<std::uint32_t> inside_index;
+    // Named rules (rules.apply) only: the set, the clause's outcome, its citation and conditions.
+    std::optional<rules::RuleSet> set;
+    rules::Outcome outcome = rules::Outcome::Forbidden;
+    rules::Citation cite;
+    std::vector<std::string> conditions;
+    bool conservative = false;
 };
 
 struct CriterionState {
@@ -245,11 +252,14 @@ struct Analysis {
     Json interface = Json::array();
     Json context = Json::array();
     std::vector<NearFeature> near;      // biodiversity features within the high band, not inside
+    std::vector<NearFeature> sensitive_near;  // ... beyond it but within sensitive_within_m (TNFD L4 met)
     std::vector<NearFeature> moderate;  // ... within the moderate band (pollution receptors)
     std::vector<NearFeature> inside_bio;
     std::optional<double> nearest_bio_m;
     std::string nearest_bio_text;
     std::optional<int> bws;
+    bool arid = false;                  // an Aqueduct "arid and low water use" unit at the site
+    bool dry_large_withdrawal = false;  // large withdrawal where water is scarce: never low
     std::string bws_label, bws_text, bws_layer;
     std::optional<double> natural_share;
     double natural_radius_m = 0;
@@ -260,6 +270,7 @@ struct Analysis {
     bool areal_data = false;     // ... and one of them has data at the site
     bool feature_nearby = false; // a non-context feature within the species screen distance
     std::vector<DriverEval> drivers;
+    rules::Jurisdiction jurisdiction = rules::Jurisdiction::Unknown;
     Level level = Level::Low;
     bool covered() const { return !areal_layers || areal_data || feature_nearby || !fired.empty(); }
 };
@@ -308,6 +319,7 @@ public:
         : p_(p), f_(f), only_(only), light_(light) {}
 
     Analysis run(const SiteResult& r) {
+        site_facts(r);
         for (const auto& o : r.layers) {
             if (!o.spec) continue;
             if (only_ && !only_->count(o.spec->id)) continue;
@@ -324,6 +336,37 @@ public:
     }
 
 private:
+    // What the named rules need to know before any layer is judged: the jurisdiction (from the
+    // admin layers the site is inside) and whether it lies in a core zone of a protected area.
+    void site_facts(const SiteResult& r) {
+        facts_.site_type = p_.type;
+        facts_.activity = f_.project_category;
+        facts_.activity_attribute = p_.figures.project_category;
+        std::vector<Json> admin;
+        for (const auto& o : r.layers) {
+            if (!o.spec || !o.vector || !o.vector->inside || !o.vector_layer) continue;
+            if (only_ && !only_->count(o.spec->id)) continue;
+            const auto& feats = o.vector_layer->features();
+            const std::string& t = o.spec->theme;
+            for (auto i : o.vector->inside_features) {
+                if (i >= feats.size()) continue;
+                if (o.spec->criterion == Criterion::Context && t == "admin") admin.push_back(feats[i].attributes);
+                if (t == "protected_area" || t == "nature_reserve" || t == "national_park") {
+                    const FeatureRef f = feature_ref(o, i);
+                    if (f.zone == "core" || f.zone == "buffer" || f.zone == "core_protection") facts_.in_protected_core = true;
+                }
+            }
+        }
+        facts_.jurisdiction = rules::jurisdiction_of(admin);
+        a_.jurisdiction = facts_.jurisdiction;
+    }
+
+    // A site in China gets both rule sets, a site elsewhere the international set only; where no
+    // admin layer says, both (docs/rules/jurisdiction.md).
+    bool applies(const rules::Rule& rule) const {
+        return rule.set() == rules::RuleSet::International || facts_.jurisdiction != rules::Jurisdiction::Elsewhere;
+    }
+
     void add_evidence(const LayerSpec& s, Json ev, const std::string& status, std::optional<Rating> exposure,
                       const std::string& why, std::optional<std::uint32_t> inside = std::nullopt,
                       const std::string& what = "") {
@@ -435,6 +478,7 @@ private:
             }
             if (v.inside) a_.inside_bio.push_back({text, 0});
             else if (d <= p_.proximity.high_within_m) a_.near.push_back({text, d});
+            else if (d <= p_.proximity.sensitive_within_m) a_.sensitive_near.push_back({text, d});
             if (!v.inside && d <= p_.proximity.moderate_within_m) a_.moderate.push_back({text, d});
         }
 
@@ -443,7 +487,52 @@ private:
         if (rule != p_.inside.end() && v.inside)
             for (auto i : v.inside_features) fire_inside(rule->second, s, feature_ref(o, i), overlap_text);
 
-        eia(o, d, nearest);
+        // The profile's named rules (rules.apply) that judge this theme.
+        for (const auto& named : p_.rules) {
+            if (!named->judges(s.theme) || !applies(*named)) continue;
+            if (v.inside)
+                for (auto i : v.inside_features) fire_rule(*named, s, feature_ref(o, i), overlap_text, true, 0);
+            else if (named->reach_m() > 0 && d <= named->reach_m())
+                fire_rule(*named, s, nearest, "", false, d);
+        }
+    }
+
+    void fire_rule(const rules::Rule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap, bool inside,
+                   double d) {
+        rules::Hit h;
+        h.theme = s.theme;
+        h.zone = f.zone;
+        h.category = f.category;
+        h.preset = s.preset;
+        h.what = describe(s, f);
+        h.inside = inside;
+        h.distance_m = d;
+        const std::optional<rules::Judgement> j = rule.judge(h, facts_);
+        if (!j) return;
+        Fired x;
+        x.rule = j->id;
+        x.level = rule.level_of(j->outcome);
+        x.layer = s.id;
+        x.feature = f;
+        x.features_text = h.what;
+        if (inside) x.inside_index = f.index;
+        x.set = rule.set();
+        x.outcome = j->outcome;
+        x.cite = j->cite;
+        x.conditions = j->conditions;
+        x.conservative = j->conservative;
+        for (const auto& c : j->conditions) x.condition += (x.condition.empty() ? "" : "; ") + c;
+        const std::string where = inside ? "inside " + h.what + overlap : h.what + " at " + fmt_distance(d);
+        x.reason = fmt::format("[{}] {}: {}{}: {}: {} ({})", rules::to_string(rule.set()), j->id, where, demo_tag(s),
+                               rules::to_string(j->outcome), j->says, j->cite.text());
+        if (j->conservative) x.reason += " [conservative reading]";
+        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty()) x.reason += "; conditions: " + x.condition;
+        if (j->advisory || j->outcome == rules::Outcome::Allowed) x.mitigation = "";
+        else if (j->outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
+        else x.mitigation = j->listed_activity ? "permit" : "conditional";
+        for (const auto& e : a_.fired)
+            if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
+        a_.fired.push_back(std::move(x));
     }
 
     void fire_inside(const InsideRule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap) {
@@ -495,34 +584,6 @@ private:
         a_.fired.push_back(std::move(x));
     }
 
-    void eia(const LayerOutcome& o, double d, const FeatureRef& nearest) {
-        const LayerSpec& s = *o.spec;
-        const auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), s.theme) != l.end(); };
-        const bool l1 = in(p_.eia.list1_themes), l2 = in(p_.eia.list2_themes);
-        if (!l1 && !l2) return;
-        const char* list = l1 ? "(一)" : "(二)";
-        auto fire = [&](const FeatureRef& f, const std::string& where, bool inside) {
-            Fired x;
-            if (inside) x.inside_index = f.index;
-            x.rule = l1 ? "cn.eia.sensitive_area.list1" : "cn.eia.sensitive_area.list2";
-            x.level = p_.eia.min_level;
-            x.layer = s.id;
-            x.feature = f;
-            x.features_text = describe(s, f);
-            x.reason = fmt::format("EIA sensitive area (建设项目环境影响评价分类管理名录 2021, {}): {} {}{}", list,
-                                   x.features_text, where, demo_tag(s));
-            for (const auto& e : a_.fired)
-                if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
-            a_.fired.push_back(std::move(x));
-        };
-        const VectorMeasurement& v = *o.vector;
-        if (v.inside) {
-            for (auto i : v.inside_features) fire(feature_ref(o, i), "(site inside)", true);
-        } else if (p_.eia.near_m > 0 && d <= p_.eia.near_m) {
-            fire(nearest, "at " + fmt_distance(d), false);
-        }
-    }
-
     // Aqueduct's no-data class (-9999) or a category the catalog marks zone "nodata".
     static bool water_nodata(int bws, const std::string& zone) { return zone == "nodata" || bws < -1; }
 
@@ -569,6 +630,7 @@ private:
         std::string why = fmt::format("{}: bws_cat {}{}", unit, bws, label.empty() ? "" : " (" + label + ")");
         if (met) why += fmt::format(" >= {} (high water stress)", p_.water_stress.high_bws_cat);
         if (arid) why += ": arid and low water use, little water to draw on (rated " + std::string(to_string(exposure)) + ")";
+        if (arid) a_.arid = true;
         ev["inside"] = true;
         ev["feature"] = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
         ev["bws_cat"] = bws;
@@ -777,8 +839,31 @@ private:
                     a_.fired.push_back(std::move(x));
                 }
             }
+            if (e.driver == Driver::WaterUse) water_floor(e);
             a_.drivers.push_back(std::move(e));
         }
+    }
+
+    // A large withdrawal in an arid or high-stress basin is never low, whatever the rating
+    // matrix gives (an arid unit's exposure is only medium): at least medium, with the water step.
+    void water_floor(const DriverEval& e) {
+        const auto& large = p_.figures.large_withdrawal_m3_per_year;
+        if (e.materiality == Materiality::None || !f_.withdrawal_m3 || !large || *f_.withdrawal_m3 < *large) return;
+        const bool stressed = a_.bws && *a_.bws >= p_.water_stress.high_bws_cat;
+        if (!a_.arid && !stressed) return;
+        a_.dry_large_withdrawal = true;
+        const Level from_rating = e.rating ? p_.rating.verdict_from_rating[static_cast<int>(*e.rating)] : Level::Low;
+        if (from_rating >= Level::Medium) return;
+        Fired x;
+        x.rule = "water_use.large_withdrawal_scarce_water";
+        x.level = Level::Medium;
+        x.layer = a_.bws_layer;
+        x.features_text = a_.bws_text;
+        x.reason = fmt::format("expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year) in {} ({}): a large "
+                               "withdrawal where water is scarce is never rated low [proj; WRI Aqueduct 4.0 categories]",
+                               fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*large), a_.bws_text,
+                               a_.arid ? "arid and low water use" : a_.bws_label);
+        a_.fired.push_back(std::move(x));
     }
 
     void adjust_materiality(DriverEval& e) const {
@@ -813,6 +898,7 @@ private:
     const SiteFigures& f_;
     const std::set<std::string>* only_;
     bool light_;
+    rules::SiteFacts facts_;
     Analysis a_;
 };
 
@@ -830,8 +916,8 @@ Level layer_potential(const LayerSpec& s, const Profile& p, const Analysis& a) {
         pot = std::max(pot, rule->second.level);
         for (const auto& [z, l] : rule->second.zone_levels) pot = std::max(pot, l);
     }
-    const auto in = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), s.theme) != l.end(); };
-    if (in(p.eia.list1_themes) || in(p.eia.list2_themes)) pot = std::max(pot, p.eia.min_level);
+    for (const auto& named : p.rules)
+        if (named->judges(s.theme)) pot = std::max(pot, named->potential());
     for (const auto& d : a.drivers) {
         if (!d.location_dependent || d.materiality == Materiality::None) continue;
         const DriverSpec* ds = p.driver(d.driver);
@@ -1463,17 +1549,42 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     return j;
 }
 
+std::string join_json(const Json& list) {
+    std::string out;
+    for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.get<std::string>();
+    return out;
+}
+
 Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
     std::vector<const Fired*> order;
     for (const auto& f : a.fired) order.push_back(&f);
     std::stable_sort(order.begin(), order.end(), [](const Fired* x, const Fired* y) { return x->level > y->level; });
-    Json reasons = Json::array(), rules = Json::array(), conditions = Json::array();
+    Json reasons = Json::array(), fired_rules = Json::array(), conditions = Json::array(), findings = Json::array();
     std::set<std::string> seen_rules, seen_conditions;
+    std::set<std::string> sets;
     for (const Fired* f : order) {
         reasons.push_back(std::string(to_string(f->level)) + ": " + f->reason);
-        if (seen_rules.insert(f->rule).second) rules.push_back(f->rule);
-        if (!f->condition.empty() && f->level < Level::NoGo && seen_conditions.insert(f->condition).second)
-            conditions.push_back(f->condition);
+        if (seen_rules.insert(f->rule).second) fired_rules.push_back(f->rule);
+        if (f->level < Level::NoGo) {
+            if (!f->conditions.empty()) {
+                for (const auto& c : f->conditions)
+                    if (seen_conditions.insert(c).second) conditions.push_back(c);
+            } else if (!f->condition.empty() && seen_conditions.insert(f->condition).second) {
+                conditions.push_back(f->condition);
+            }
+        }
+        if (f->set) {
+            sets.insert(rules::to_string(*f->set));
+            findings.push_back({{"rule", f->rule},
+                                {"set", rules::to_string(*f->set)},
+                                {"outcome", rules::to_string(f->outcome)},
+                                {"level", to_string(f->level)},
+                                {"layer", f->layer},
+                                {"feature", f->features_text},
+                                {"citation", f->cite.json()},
+                                {"conditions", f->conditions},
+                                {"conservative", f->conservative}});
+        }
     }
     const bool covered = a.covered();
     if (!covered) {
@@ -1491,12 +1602,42 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     if (fallback)
         reasons.push_back(fmt::format("note: site type '{}' has no profile: screened with the '{}' profile (fallback)",
                                       site_type, p.type));
+    // Coverage: the criteria the profile's material drivers are rated against (all five when none
+    // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
+    std::set<Criterion> needed;
+    for (const auto& d : p.drivers)
+        if (d.materiality != Materiality::None) needed.insert(d.receptors.begin(), d.receptors.end());
+    if (needed.empty()) needed.insert(kTnfdCriteria.begin(), kTnfdCriteria.end());
+    Json missing = Json::array();
+    int assessed = 0;
+    for (Criterion c : kTnfdCriteria) {
+        if (!needed.count(c)) continue;
+        if (a.criteria[criterion_index(c)].assessed) ++assessed;
+        else missing.push_back(to_string(c));
+    }
+    const int of = static_cast<int>(needed.size());
+    const bool complete = assessed == of;
+    std::string level_text = covered ? to_string(a.level) : "not_covered";
+    if (covered && a.level == Level::Low && !complete) {
+        level_text = fmt::format("low ({} of {} criteria assessed)", assessed, of);
+        reasons.push_back(fmt::format("coverage: {} of {} criteria the profile needs were assessed; not assessed: {}: "
+                                      "low only for what was assessed",
+                                      assessed, of, join_json(missing)));
+    }
+    if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
+        reasons.push_back("note: no admin layer with a country code covers the site: the China and the international rule "
+                          "sets were both applied");
     return {{"level", covered ? to_string(a.level) : "not_covered"},
+            {"level_text", level_text},
+            {"coverage", {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
             {"covered", covered},
             {"profile", p.type},
             {"reasons", std::move(reasons)},
-            {"rules_fired", std::move(rules)},
-            {"conditions", std::move(conditions)}};
+            {"rules_fired", std::move(fired_rules)},
+            {"conditions", std::move(conditions)},
+            {"jurisdiction", rules::to_string(a.jurisdiction)},
+            {"rule_sets", std::vector<std::string>(sets.begin(), sets.end())},
+            {"findings", std::move(findings)}};
 }
 
 std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
@@ -1553,11 +1694,24 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}}, join_texts(high_reasons, 10));
     }
     bool habitat_stays = false;
-    for (const auto& x : a.fired)
-        if (x.mitigation == "permit" || x.mitigation == "conditional") {
-            add(x.mitigation, {{"features", x.features_text}, {"condition", x.condition}}, x.reason);
-            habitat_stays = true;
-        }
+    // One permit / conditional step per feature (several rules may judge the same feature: the
+    // China and the international set), with every condition; none for a feature already no-go.
+    std::vector<std::pair<std::string, std::string>> seen_steps;  // (trigger, feature)
+    for (const auto& x : a.fired) {
+        if (x.mitigation != "permit" && x.mitigation != "conditional") continue;
+        if (std::find(nogo_features.begin(), nogo_features.end(), x.features_text) != nogo_features.end()) continue;
+        const auto key = std::make_pair(x.mitigation, x.features_text);
+        if (std::find(seen_steps.begin(), seen_steps.end(), key) != seen_steps.end()) continue;
+        seen_steps.push_back(key);
+        std::string condition, because;
+        for (const auto& y : a.fired)
+            if (y.mitigation == x.mitigation && y.features_text == x.features_text) {
+                if (!y.condition.empty()) condition += (condition.empty() ? "" : "; ") + y.condition;
+                because += (because.empty() ? "" : " | ") + y.reason;
+            }
+        add(x.mitigation, {{"features", x.features_text}, {"condition", condition}}, because);
+        habitat_stays = true;
+    }
     const DriverEval* luc = nullptr;
     const DriverEval* pol = nullptr;
     const DriverEval* wat = nullptr;
@@ -1573,16 +1727,21 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
 
     // minimise
     const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
-    if (!a.near.empty() && bio_driver) {
+    // Every site near a biodiversity-important feature (TNFD L4 met by proximity) gets the setback
+    // step, also beyond the site type's high band.
+    std::vector<NearFeature> close = a.near;
+    close.insert(close.end(), a.sensitive_near.begin(), a.sensitive_near.end());
+    if (!close.empty() && bio_driver) {
         std::vector<std::string> texts;
-        double dmin = a.near.front().distance_m;
-        for (const auto& n : a.near) {
+        double dmin = close.front().distance_m;
+        for (const auto& n : close) {
             texts.push_back(n.text);
             dmin = std::min(dmin, n.distance_m);
         }
+        const double band = a.near.empty() ? p.proximity.sensitive_within_m : p.proximity.high_within_m;
         add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
-            fmt::format("within {} of {} ({}): biodiversity importance met", fmt_distance(p.proximity.high_within_m),
-                        join_texts(texts), fmt_distance(dmin)));
+            fmt::format("within {} of {} ({}): biodiversity importance met", fmt_distance(band), join_texts(texts),
+                        fmt_distance(dmin)));
     }
     if (pol && pol->rating && *pol->rating >= Rating::High) {
         std::vector<std::string> texts;
@@ -1592,7 +1751,7 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
             "pollution rated " + std::string(to_string(*pol->rating)) + ": " + pol->rating_why);
     }
     if (wat && wat->materiality != Materiality::None &&
-        ((wat->rating && *wat->rating >= Rating::High) ||
+        ((wat->rating && *wat->rating >= Rating::High) || a.dry_large_withdrawal ||
          (a.bws && *a.bws >= p.water_stress.high_bws_cat && wat->materiality >= Materiality::Medium))) {
         add("water", {}, "water use rated " + std::string(wat->rating ? to_string(*wat->rating) : "n/a") + ": " + wat->rating_why);
     }
@@ -1702,6 +1861,8 @@ void Portfolio::digest_record(const Json& rec, Json& into) {
     if (verdict != rec.end()) {
         const auto level = verdict->is_object() ? verdict->find("level") : verdict->end();
         into["verdict"] = level != verdict->end() ? Json{{"level", *level}} : Json(nullptr);
+        const auto text = verdict->is_object() ? verdict->find("level_text") : verdict->end();
+        if (level != verdict->end() && text != verdict->end()) into["verdict"]["level_text"] = *text;
     }
     const auto locate = rec.find("locate");
     if (locate != rec.end()) {
@@ -1730,6 +1891,7 @@ void Portfolio::add_fields(bool error, const std::string& id, const std::string&
     ++assessed_;
     const std::string level = verdict["level"].get<std::string>();
     ++by_level_[level];
+    if (level == "low" && verdict.contains("level_text") && verdict["level_text"] != "low") ++low_partial_;
     ++by_type_[type.empty() ? std::string("(none)") : type][level];
     const int rank = level_rank(level);  // -1 for not_covered: outside the worst-of roll-up
     if (rank > worst_) {
@@ -1770,6 +1932,9 @@ Json Portfolio::summary() const {
     }
     j["by_verdict"] = by;
     j["share_by_verdict"] = share;
+    // Low verdicts for which some criterion the profile needs was not assessed, counted apart
+    // (they are among by_verdict.low): "low (3 of 5 criteria assessed)".
+    j["low_partial_coverage"] = low_partial_;
     Json crit = Json::object();
     for (Criterion c : kTnfdCriteria) {
         auto it = by_criterion_.find(to_string(c));

@@ -53,12 +53,13 @@ public:
     void add_record(const Json& record);
     // Copies into `into` the fields of a record that add_record() reads.
     static void digest_record(const Json& record, Json& into);
-    // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "by_criterion",
+    // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",
     //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"}}
     Json summary() const;
 
 private:
     std::size_t total_ = 0, assessed_ = 0, errors_ = 0;
+    std::size_t low_partial_ = 0;                       // low verdicts with a needed criterion not assessed
     std::map<std::string, std::size_t> by_level_;       // verdict level -> sites
     std::map<std::string, std::size_t> by_criterion_;   // criterion -> sites meeting it
     std::map<std::string, std::map<std::string, std::size_t>> by_type_;  // type -> level -> sites

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "screen/rules/rule.h"
 
 namespace fs = std::filesystem;
 
@@ -227,7 +228,9 @@ InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::st
 }
 
 void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
-    rd.only(node, "rules", {"proximity", "inside", "water_stress", "land_cover", "eia_sensitive_areas", "other_layers"});
+    std::set<std::string> keys = {"proximity", "inside", "water_stress", "land_cover", "other_layers", "apply"};
+    for (const auto& n : rules::rule_names()) keys.insert(n);
+    rd.only(node, "rules", keys);
 
     const YAML::Node px = rd.required(node, "rules", "proximity");
     rd.only(px, "rules.proximity", {"sensitive_within_m", "high_within_m", "moderate_within_m", "species_screen_m", "source"});
@@ -271,13 +274,26 @@ void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
     if (std::find(p.buffers_m.begin(), p.buffers_m.end(), p.land_cover.radius_m) == p.buffers_m.end())
         rd.fail("rules.land_cover.radius_m", "must be one of buffers_m (the buffer whose shares are rated)");
 
-    const YAML::Node eia = rd.required(node, "rules", "eia_sensitive_areas");
-    rd.only(eia, "rules.eia_sensitive_areas", {"list1_themes", "list2_themes", "near_m", "min_level", "source"});
-    p.eia.list1_themes = rd.texts(rd.required(eia, "rules.eia_sensitive_areas", "list1_themes"), "rules.eia_sensitive_areas.list1_themes");
-    p.eia.list2_themes = rd.texts(rd.required(eia, "rules.eia_sensitive_areas", "list2_themes"), "rules.eia_sensitive_areas.list2_themes");
-    p.eia.near_m = rd.number(rd.required(eia, "rules.eia_sensitive_areas", "near_m"), "rules.eia_sensitive_areas.near_m");
-    if (p.eia.near_m < 0) rd.fail("rules.eia_sensitive_areas.near_m", "must be 0 or more");
-    p.eia.min_level = rd.level(rd.required(eia, "rules.eia_sensitive_areas", "min_level"), "rules.eia_sensitive_areas.min_level");
+    // Named rules: rules.apply lists them; each reads its own rules.<name> section.
+    std::set<std::string> applied;
+    if (const YAML::Node ap = node["apply"]) {
+        for (const auto& name : rd.texts(ap, "rules.apply")) {
+            std::unique_ptr<rules::Rule> r = rules::make_rule(name);
+            if (!r) {
+                std::string known;
+                for (const auto& n : rules::rule_names()) known += (known.empty() ? "" : ", ") + n;
+                rd.fail("rules.apply", "unknown rule '" + name + "' (known: " + known + ")");
+            }
+            if (!applied.insert(name).second) rd.fail("rules.apply", "rule '" + name + "' listed twice");
+            r->configure(rules::Section(node[name], rd.file(), name));
+            for (const auto& [theme, ir] : p.inside)
+                if (r->judges(theme))
+                    rd.fail("rules.inside." + theme, "theme '" + theme + "' is judged by rule " + name + " (rules.apply): remove one");
+            p.rules.push_back(std::shared_ptr<const rules::Rule>(std::move(r)));
+        }
+    }
+    for (const auto& n : rules::rule_names())
+        if (node[n] && !applied.count(n)) rd.fail("rules." + n, "section given but the rule is not listed in rules.apply");
 
     if (const YAML::Node ol = node["other_layers"]) {
         rd.only(ol, "rules.other_layers", {"raster_min_severity", "continuous_min", "source"});
@@ -523,6 +539,9 @@ Json profile_json(const Profile& p) {
         inside[theme] = e;
     }
     j["inside"] = inside;
+    Json applied = Json::object();
+    for (const auto& r : p.rules) applied[r->name()] = r->json();
+    j["rules"] = applied;
     j["avoidance"] = {{"search_radius_m", p.avoidance.search_radius_m},
                       {"step_m", p.avoidance.step_m},
                       {"lower_verdict", p.avoidance.lower_verdict}};

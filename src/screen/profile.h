@@ -2,6 +2,7 @@
 #pragma once
 #include <array>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,10 @@
 #include "layers/catalog.h"
 
 namespace sitescreen {
+
+namespace rules {
+class Rule;  // screen/rules/rule.h
+}
 
 // The verdict scale, in increasing order of concern.
 enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
@@ -77,13 +82,6 @@ struct LandCoverRule {
     double natural_share_threshold = 0.5; // natural share at or above which ecosystem integrity is "met"
 };
 
-struct EiaRule {  // 建设项目环境影响评价分类管理名录 (2021) sensitive areas
-    std::vector<std::string> list1_themes;  // (一)
-    std::vector<std::string> list2_themes;  // (二)
-    double near_m = 0;                       // also named when within this distance (0: inside only)
-    Level min_level = Level::Medium;
-};
-
 struct OtherLayersRule {
     int raster_min_severity = 3;                  // categorical raster classes at or above this severity "meet" their criterion
     std::map<std::string, double> continuous_min; // theme -> value at or above which a continuous raster "meets"
@@ -138,10 +136,12 @@ struct Profile {
     FiguresSpec figures;
     RatingSpec rating;
     ProximityRule proximity;
-    std::map<std::string, InsideRule> inside;  // by theme
+    std::map<std::string, InsideRule> inside;  // by theme: the profile's own inside rules
+    // The named rules the profile applies (rules.apply), each configured from its rules.<name>
+    // section (docs/rules/README.md).
+    std::vector<std::shared_ptr<const rules::Rule>> rules;
     WaterStressRule water_stress;
     LandCoverRule land_cover;
-    EiaRule eia;
     OtherLayersRule other_layers;
     AvoidanceSpec avoidance;
     std::map<std::string, MitigationText> mitigation;

@@ -1,0 +1,82 @@
+// cn_drinking_water: drinking-water source protection zones (饮用水水源保护区) under the Water
+// Pollution Prevention and Control Law (水污染防治法, 2017 revision) arts. 64-67
+// (docs/rules/cn_drinking_water.md).
+#include "screen/rules/rule.h"
+
+namespace sitescreen::rules {
+namespace {
+
+Citation law(const std::string& article, bool verified) {
+    return {"中华人民共和国水污染防治法", "2017年修正", article, "2017-06-27", verified};
+}
+
+class CnDrinkingWater final : public Rule {
+public:
+    CnDrinkingWater() : Rule("cn_drinking_water") {}
+    RuleSet set() const override { return RuleSet::China; }
+    std::vector<std::string> themes() const override { return {"drinking_water"}; }
+
+    std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
+        if (!h.inside) return std::nullopt;
+        Judgement j;
+        const std::string& z = h.zone;
+        if (z == "second_class") {
+            j.id = name() + ".second_class";
+            j.cite = law("art. 66", true);
+            j.says = "second-class zone (二级保护区): no new, rebuilt or expanded construction project that discharges pollutants";
+            if (discharges_) {
+                j.outcome = Outcome::Forbidden;
+            } else {
+                j.outcome = Outcome::Conditional;
+                j.conditions = {"the project discharges no pollutants (no outfall, no wastewater, no leachate)"};
+            }
+            return j;
+        }
+        if (z == "quasi") {
+            j.id = name() + ".quasi";
+            j.cite = law("art. 67", false);
+            j.conservative = true;
+            j.outcome = Outcome::Conditional;
+            j.says = "quasi-protection zone (准保护区): no new or expanded project that seriously pollutes water; a rebuilt one may "
+                     "not increase its discharge";
+            j.conditions = {"the project does not seriously pollute water and does not add discharge (art. 67, wording not verified)"};
+            return j;
+        }
+        j.id = name() + (z == "first_class" ? ".first_class" : ".zone_not_given");
+        j.cite = law("arts. 64, 65", true);
+        j.conservative = z != "first_class";
+        j.says = std::string(z == "first_class" ? "first-class zone (一级保护区)" : "zone class not given: taken as first-class (the stricter reading)") +
+                 ": no outfall; no new, rebuilt or expanded project unrelated to water supply or source protection";
+        if (normalise_key(f.activity) == "water_supply") {
+            j.id += ".water_supply";
+            j.outcome = Outcome::Conditional;
+            j.listed_activity = true;
+            j.conditions = {"the project is a water-supply or source-protection facility"};
+        } else {
+            j.outcome = Outcome::Forbidden;
+        }
+        return j;
+    }
+
+protected:
+    std::set<std::string> own_keys() const override { return {"discharges_pollutants"}; }
+    void read(const Section& s) override {
+        if (s.has("discharges_pollutants")) discharges_ = s.boolean("discharges_pollutants");
+    }
+
+public:
+    Json json() const override {
+        Json j = Rule::json();
+        j["discharges_pollutants"] = discharges_;
+        return j;
+    }
+
+private:
+    bool discharges_ = true;  // the site type discharges pollutants (a plant, a mine); a charger does not
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_cn_drinking_water() { return std::make_unique<CnDrinkingWater>(); }
+
+}  // namespace sitescreen::rules

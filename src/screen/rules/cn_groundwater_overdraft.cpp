@@ -1,0 +1,47 @@
+// cn_groundwater_overdraft: groundwater overdraft zones (地下水超采区) and their prohibited and
+// restricted extraction zones under the Groundwater Management Regulations (地下水管理条例, 2021)
+// (docs/rules/cn_groundwater_overdraft.md).
+#include "screen/rules/rule.h"
+
+namespace sitescreen::rules {
+namespace {
+
+class CnGroundwaterOverdraft final : public Rule {
+public:
+    CnGroundwaterOverdraft() : Rule("cn_groundwater_overdraft") {}
+    RuleSet set() const override { return RuleSet::China; }
+    std::vector<std::string> themes() const override { return {"groundwater_overdraft"}; }
+    Level potential() const override { return level_of(Outcome::Conditional); }
+
+    std::optional<Judgement> judge(const Hit& h, const SiteFacts&) const override {
+        if (!h.inside) return std::nullopt;
+        Judgement j;
+        j.outcome = Outcome::Conditional;
+        // The national regulation's articles on the zones were not found (only its header and
+        // arts. 1-7); a regional regulation with the same scheme was: verified = false.
+        j.cite = {"地下水管理条例", "国务院令第748号", "articles on 禁止开采区 / 限制开采区 (numbers not verified)", "2021-10-21", false};
+        j.conservative = true;
+        const std::string& z = h.zone;
+        if (z == "prohibited") {
+            j.id = name() + ".prohibited";
+            j.says = "groundwater prohibited-extraction zone (禁止开采区): no groundwater may be taken except temporary emergency, "
+                     "safety drainage or monitoring";
+            j.conditions = {"no groundwater abstraction: supply from surface water, public supply or recycled water",
+                            "dewatering only where needed for safety, temporary, and stopped when the need ends"};
+        } else {
+            j.id = name() + (z == "restricted" ? ".restricted" : ".overdraft");
+            j.says = std::string(z == "restricted" ? "groundwater restricted-extraction zone (限制开采区)"
+                                                   : "groundwater overdraft area (地下水超采区), zone class not given: taken as restricted") +
+                     ": no new groundwater abstraction";
+            j.conditions = {"no new groundwater abstraction (不得新增取用地下水): supply from surface water, public supply or recycled water"};
+        }
+        j.advisory = false;
+        return j;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_cn_groundwater_overdraft() { return std::make_unique<CnGroundwaterOverdraft>(); }
+
+}  // namespace sitescreen::rules

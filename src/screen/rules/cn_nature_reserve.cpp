@@ -1,0 +1,99 @@
+// cn_nature_reserve: nature reserves (自然保护区) in both zone schemes: 核心区 / 缓冲区 / 实验区 of the
+// Regulations on Nature Reserves (1994) and 核心保护区 / 一般控制区 of the 2019 protected-area
+// system; an unzoned reserve is managed as core and buffer (docs/rules/cn_nature_reserve.md).
+#include "screen/rules/rule.h"
+
+namespace sitescreen::rules {
+namespace {
+
+Citation regs(const std::string& article, bool verified = true) {
+    // Article numbers of the 1994 text as revised in 2017; a 2026 revision (国务院令第830号, in force
+    // 2026-03-15) was not read: its numbering may differ.
+    return {"中华人民共和国自然保护区条例", "国务院令第167号 (1994), rev. 2017", article, "1994-10-09", verified};
+}
+Citation notice142(const std::string& article) {
+    return {"关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", true};
+}
+
+class CnNatureReserve final : public Rule {
+public:
+    CnNatureReserve() : Rule("cn_nature_reserve") {}
+    RuleSet set() const override { return RuleSet::China; }
+    std::vector<std::string> themes() const override { return {"protected_area", "nature_reserve"}; }
+
+    std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
+        if (!h.inside) return std::nullopt;
+        // WDPA polygons are judged by intl_protected_area: WDPA does not say which are reserves.
+        if (h.preset == "wdpa" || h.zone.rfind("iucn_", 0) == 0) return std::nullopt;
+        Judgement j;
+        j.outcome = Outcome::Forbidden;
+        const std::string& z = h.zone;
+        if (z == "core" || z == "buffer") {
+            j.id = name() + "." + z;
+            j.cite = regs("arts. 18, 27, 32");
+            j.says = z == "core" ? "core zone (核心区): no entry for any unit or person; no production facilities"
+                                 : "buffer zone (缓冲区): scientific research and observation only; no production facilities";
+            if (z == "buffer") j.cite.verified = false;  // art. 32's wording was not found; art. 18 was
+            j.conservative = z == "buffer";
+        } else if (z == "experimental") {
+            j.id = name() + ".experimental";
+            if (mining_) {
+                j.cite = regs("art. 26");
+                j.says = "mining, quarrying and sand digging (开矿、采石、挖沙) are banned in every zone of a nature reserve";
+            } else {
+                j.outcome = Outcome::Conditional;
+                j.cite = regs("arts. 18, 32", false);
+                j.conservative = true;
+                j.says = "experimental zone (实验区): research, teaching, visits and tourism are allowed; no production facility "
+                         "that pollutes the environment or damages resources or the landscape";
+                j.conditions = {"no production facility that pollutes the environment or damages resources or landscape may be built "
+                                "in the experimental zone (art. 32, wording not verified)",
+                                "the reserve authority's consent and an EIA addressing the reserve"};
+            }
+        } else if (z == "core_protection") {
+            j.id = name() + ".core_protection";
+            j.cite = notice142("一(一)");
+            j.says = "core protection zone (核心保护区) of the 2019 protected-area system: human activity is in principle "
+                     "banned; the red-line list of limited activities applies only outside it";
+        } else if (z == "general_control") {
+            j.id = name() + ".general_control";
+            j.cite = notice142("一(一)");
+            j.says = "general control zone (一般控制区): no development or production construction (开发性、生产性建设活动); "
+                     "inside a nature reserve its own regulations apply as well";
+            if (mining_) j.says += "; mining is banned in every zone (条例 art. 26)";
+        } else if (z.empty() || z == "unzoned") {
+            j.id = name() + ".unzoned";
+            j.cite = regs("art. 30", false);
+            j.conservative = z.empty();
+            j.says = z.empty() ? "the layer gives no functional zone: a reserve whose interior is not zoned is managed under the "
+                                 "rules for core and buffer zones (no production facilities)"
+                               : "unzoned reserve: managed under the rules for core and buffer zones (no production facilities)";
+        } else {
+            return std::nullopt;  // a zone of another scheme (e.g. a land-cover class): not a reserve zone
+        }
+        (void)f;
+        return j;
+    }
+
+protected:
+    std::set<std::string> own_keys() const override { return {"mining"}; }
+    void read(const Section& s) override {
+        if (s.has("mining")) mining_ = s.boolean("mining");
+    }
+
+public:
+    Json json() const override {
+        Json j = Rule::json();
+        j["mining"] = mining_;
+        return j;
+    }
+
+private:
+    bool mining_ = false;  // the site type mines or quarries (art. 26 bans it in every zone)
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_cn_nature_reserve() { return std::make_unique<CnNatureReserve>(); }
+
+}  // namespace sitescreen::rules

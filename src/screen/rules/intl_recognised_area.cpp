@@ -1,0 +1,44 @@
+// intl_recognised_area: internationally recognised areas other than World Heritage (Ramsar sites,
+// Key Biodiversity Areas) and mapped critical habitat, under IFC PS6 paras. 16-20
+// (docs/rules/intl_recognised_area.md).
+#include "screen/rules/rule.h"
+
+namespace sitescreen::rules {
+namespace {
+
+class IntlRecognisedArea final : public Rule {
+public:
+    IntlRecognisedArea() : Rule("intl_recognised_area") {}
+    RuleSet set() const override { return RuleSet::International; }
+    std::vector<std::string> themes() const override { return {"wetland", "kba", "critical_habitat"}; }
+
+    std::optional<Judgement> judge(const Hit& h, const SiteFacts&) const override {
+        if (!h.inside) return std::nullopt;
+        std::string kind;
+        if (h.theme == "kba") kind = "kba";
+        else if (h.theme == "critical_habitat") kind = "critical_habitat";
+        else if (h.zone == "ramsar" || h.preset == "ramsar") kind = "ramsar";
+        else return std::nullopt;  // a wetland that is not a Ramsar site: natural habitat, judged by land cover and proximity
+        Judgement j;
+        j.id = name() + "." + kind;
+        j.outcome = Outcome::Conditional;
+        j.cite = {"IFC Performance Standard 6", "", kind == "critical_habitat" ? "para. 17 (critical habitat), number not verified"
+                                                                             : "para. 20 (internationally recognised areas), number not verified",
+                  "2012-01-01", false};
+        j.says = kind == "ramsar" ? "Ramsar site (wetland of international importance), an internationally recognised area"
+                 : kind == "kba"  ? "Key Biodiversity Area, an internationally recognised area"
+                                  : "critical habitat";
+        j.says += ": likely critical habitat, where a project may go ahead only under strict conditions";
+        j.conditions = {"no other viable alternative on modified or natural habitat that is not critical",
+                        "no measurable adverse impact on the biodiversity values for which the area is recognised",
+                        "no net reduction of any Critically Endangered or Endangered population",
+                        "a long-term biodiversity monitoring and evaluation programme; net gains where offsets are used"};
+        return j;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_intl_recognised_area() { return std::make_unique<IntlRecognisedArea>(); }
+
+}  // namespace sitescreen::rules

@@ -1,0 +1,57 @@
+// intl_world_heritage: World Heritage properties: ICMM members do not explore or mine in them (ICMM
+// position statement, 2003); for other site types IFC PS6 treats them as internationally
+// recognised areas (docs/rules/intl_world_heritage.md).
+#include "screen/rules/rule.h"
+
+namespace sitescreen::rules {
+namespace {
+
+class IntlWorldHeritage final : public Rule {
+public:
+    IntlWorldHeritage() : Rule("intl_world_heritage") {}
+    RuleSet set() const override { return RuleSet::International; }
+    std::vector<std::string> themes() const override { return {"heritage"}; }
+
+    std::optional<Judgement> judge(const Hit& h, const SiteFacts&) const override {
+        if (!h.inside) return std::nullopt;
+        Judgement j;
+        if (mining_) {
+            j.id = name() + ".icmm_no_go";
+            j.outcome = Outcome::Forbidden;
+            j.cite = {"ICMM Mining and Protected Areas Position Statement", "", "commitment not to explore or mine in World Heritage properties",
+                      "2003-08-20", true};
+            j.says = "World Heritage property: ICMM members commit not to explore or mine in World Heritage properties";
+            return j;
+        }
+        j.id = name() + ".recognised_area";
+        j.outcome = Outcome::Conditional;
+        j.cite = {"IFC Performance Standard 6", "", "para. 20 (internationally recognised areas), paragraph number not verified", "2012-01-01", false};
+        j.says = "World Heritage property, an internationally recognised area: legally permitted, consistent with the property's "
+                 "management plan, with consultation and added conservation programmes";
+        j.conditions = {"a heritage impact assessment showing no harm to the property's outstanding universal value",
+                        "consistency with the property's management plan and consultation of its managers"};
+        return j;
+    }
+
+protected:
+    std::set<std::string> own_keys() const override { return {"mining"}; }
+    void read(const Section& s) override {
+        if (s.has("mining")) mining_ = s.boolean("mining");
+    }
+
+public:
+    Json json() const override {
+        Json j = Rule::json();
+        j["mining"] = mining_;
+        return j;
+    }
+
+private:
+    bool mining_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_intl_world_heritage() { return std::make_unique<IntlWorldHeritage>(); }
+
+}  // namespace sitescreen::rules

@@ -1,0 +1,186 @@
+// The named rules inside the assessment, on a small two-country world: which rule set applies
+// (from the admin layer), the conditional outcome with its conditions, no-go in a core zone, and
+// international reasons only for a site outside China (docs/rules/).
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "screen/assess.h"
+#include "support/fixtures.h"
+
+using namespace sitescreen;
+using sitescreen::testing::TempDir;
+using sitescreen::testing::feature_collection;
+
+namespace {
+
+const std::string kProfiles = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
+
+std::string box(double w, double s, double e, double n) {
+    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", w, s, e, n);
+}
+
+// "China" (iso_n3 156) west of 10 E, "Chile" (iso_n3 152) east of it; both at 0..2 N.
+//   red line      1.0..1.6 E x 0.5..1.5 N (China)
+//   reserve core  1.4..1.8 E x 0.8..1.2 N (China; overlaps the red line's east edge)
+//   reserve exp.  3.0..3.4 E x 0.8..1.2 N (China, outside the red line)
+//   WDPA II       12..13 E x 0.5..1.5 N (Chile), WDPA Ia 14..15 E (Chile)
+struct TwoCountries {
+    TempDir dir;
+    std::shared_ptr<const LayerSet> layers;
+    std::map<std::string, Profile> profiles;
+
+    TwoCountries() {
+        Catalog cat;
+        cat.file = "test";
+        LayerSpec admin = sitescreen::testing::vector_spec(
+            "countries", dir.write("countries.geojson",
+                                   feature_collection({{R"({"fid":"1","name":"China","iso_n3":"156"})", box(0, 0, 10, 2)},
+                                                       {R"({"fid":"2","name":"Chile","iso_n3":"152"})", box(10, 0, 20, 2)}})));
+        admin.criterion = Criterion::Context;
+        admin.theme = "admin";
+        admin.id_field = "fid";
+        admin.name_field = "name";
+        admin.report_fields = {"iso_n3"};
+        cat.layers.push_back(admin);
+
+        LayerSpec red = sitescreen::testing::vector_spec(
+            "redline", dir.write("redline.geojson", feature_collection({{R"({"fid":"RL","name":"Test red line"})", box(1.0, 0.5, 1.6, 1.5)}})));
+        red.theme = "red_line";
+        red.id_field = "fid";
+        red.name_field = "name";
+        cat.layers.push_back(red);
+
+        LayerSpec nr = sitescreen::testing::vector_spec(
+            "reserves", dir.write("reserves.geojson",
+                                  feature_collection({{R"({"fid":"NR-c","name":"Test reserve","zone":"核心区"})", box(1.4, 0.8, 1.8, 1.2)},
+                                                      {R"({"fid":"NR2-e","name":"Other reserve","zone":"实验区"})", box(3.0, 0.8, 3.4, 1.2)}})));
+        nr.theme = "protected_area";
+        nr.id_field = "fid";
+        nr.name_field = "name";
+        nr.category_field = "zone";
+        nr.categories["核心区"] = ClassInfo{"Core zone (核心区)", 3, "core"};
+        nr.categories["实验区"] = ClassInfo{"Experimental zone (实验区)", 1, "experimental"};
+        cat.layers.push_back(nr);
+
+        LayerSpec wdpa = sitescreen::testing::vector_spec(
+            "wdpa", dir.write("wdpa.geojson",
+                              feature_collection({{R"({"WDPAID":"555","NAME":"Test National Park","IUCN_CAT":"II"})", box(12, 0.5, 13, 1.5)},
+                                                  {R"({"WDPAID":"556","NAME":"Test Strict Reserve","IUCN_CAT":"Ia"})", box(14, 0.5, 15, 1.5)}})));
+        wdpa.theme = "protected_area";
+        wdpa.preset = "wdpa";
+        wdpa.id_field = "WDPAID";
+        wdpa.name_field = "NAME";
+        wdpa.category_field = "IUCN_CAT";
+        wdpa.categories["Ia"] = ClassInfo{"Strict nature reserve", 4, "iucn_ia"};
+        wdpa.categories["II"] = ClassInfo{"National park", 4, "iucn_ii"};
+        cat.layers.push_back(wdpa);
+
+        layers = LayerSet::open(cat);
+        profiles = load_profiles(kProfiles);
+    }
+};
+
+TwoCountries& world() {
+    static TwoCountries w;
+    return w;
+}
+
+SiteResult assess(const std::string& type, LonLat p, Json attrs = Json::object()) {
+    static const Assessor assessor(world().profiles, world().layers, AssessOptions{"plant", false});
+    Site s;
+    s.id = "s";
+    s.where = "test";
+    s.type = type;
+    s.lonlat = p;
+    s.has_coordinates = true;
+    s.attributes = std::move(attrs);
+    Screener screener(world().layers, ScreenOptions{});
+    SiteResult r = screener.screen(s, assessor.radii_for(type));
+    assessor.assess(r, screener);
+    return r;
+}
+
+std::string reasons(const SiteResult& r) {
+    std::string s;
+    for (const auto& x : r.verdict.at("reasons")) s += x.get<std::string>() + "\n";
+    return s;
+}
+
+bool fired(const SiteResult& r, const std::string& rule) {
+    for (const auto& x : r.verdict.at("rules_fired"))
+        if (x == rule) return true;
+    return false;
+}
+
+}  // namespace
+
+// 自然资发〔2022〕142号 一(一)7: exploration inside a red line, outside core protection zones.
+TEST(RulesAssess, LithiumExplorationInsideARedLineIsConditionalWithItsConditions) {
+    const SiteResult r = assess("mine", {1.2, 1.0}, {{"project_category", "mineral exploration"}});
+    EXPECT_EQ(r.verdict["level"], "high") << reasons(r);
+    EXPECT_EQ(r.verdict["jurisdiction"], "China");
+    EXPECT_TRUE(fired(r, "cn_ecrl.mineral_exploration")) << reasons(r);
+    const std::string conditions = r.verdict["conditions"].dump();
+    EXPECT_NE(conditions.find("verify the scope of item 7"), std::string::npos) << conditions;
+    EXPECT_NE(conditions.find("绿色勘查"), std::string::npos) << conditions;
+    EXPECT_NE(conditions.find("省级人民政府"), std::string::npos) << conditions;
+    bool seen = false;
+    for (const auto& f : r.verdict["findings"])
+        if (f["rule"] == "cn_ecrl.mineral_exploration") {
+            seen = true;
+            EXPECT_EQ(f["outcome"], "conditional");
+            EXPECT_EQ(f["set"], "China");
+            EXPECT_EQ(f["citation"]["number"], "自然资发〔2022〕142号");
+            EXPECT_EQ(f["citation"]["article"], "一(一)7");
+        }
+    EXPECT_TRUE(seen);
+    bool permit = false;
+    for (const auto& m : r.mitigation) permit = permit || m["trigger"] == "permit";
+    EXPECT_TRUE(permit) << r.mitigation.dump(1);
+    // Without the activity the same place is no-go: nothing on the list was claimed.
+    EXPECT_EQ(assess("mine", {1.2, 1.0}).verdict["level"], "no-go");
+}
+
+TEST(RulesAssess, TheSameExplorationInsideAReserveCoreZoneIsNoGo) {
+    const SiteResult r = assess("mine", {1.5, 1.0}, {{"project_category", "mineral_exploration"}});
+    EXPECT_EQ(r.verdict["level"], "no-go") << reasons(r);
+    EXPECT_TRUE(fired(r, "cn_ecrl.core_zone")) << reasons(r);
+    EXPECT_TRUE(fired(r, "cn_nature_reserve.core")) << reasons(r);
+    EXPECT_FALSE(fired(r, "cn_ecrl.mineral_exploration"));
+}
+
+TEST(RulesAssess, AnOverseasMineInAnIucnIIParkGetsInternationalReasonsOnly) {
+    const SiteResult r = assess("mine", {12.5, 1.0});
+    EXPECT_EQ(r.verdict["level"], "no-go") << reasons(r);
+    EXPECT_EQ(r.verdict["jurisdiction"], "outside China");
+    EXPECT_TRUE(fired(r, "intl_protected_area.iucn_II")) << reasons(r);
+    EXPECT_EQ(r.verdict["rule_sets"], Json::array({"international"}));
+    for (const auto& f : r.verdict["findings"]) EXPECT_EQ(f["set"], "international") << f.dump();
+    // No Chinese law quoted: no CJK character and no China rule anywhere in the reasons.
+    const std::string text = reasons(r);
+    EXPECT_EQ(text.find("[China]"), std::string::npos) << text;
+    bool cjk = false;  // UTF-8 lead bytes 0xE4-0xE9 start the CJK unified ideographs
+    for (char c : text) cjk = cjk || (static_cast<unsigned char>(c) >= 0xE4 && static_cast<unsigned char>(c) <= 0xE9);
+    EXPECT_FALSE(cjk) << text;
+    for (const auto& x : r.verdict["rules_fired"]) EXPECT_NE(x.get<std::string>().rfind("cn_", 0), 0u) << x;
+}
+
+TEST(RulesAssess, APlantInIucnIaIsNeverMilderThanInII) {
+    const SiteResult ia = assess("plant", {14.5, 1.0}), ii = assess("plant", {12.5, 1.0});
+    const auto rank = [](const Json& l) {
+        const std::string s = l.get<std::string>();
+        return s == "no-go" ? 3 : s == "high" ? 2 : s == "medium" ? 1 : 0;
+    };
+    EXPECT_GE(rank(ia.verdict["level"]), rank(ii.verdict["level"])) << reasons(ia) << reasons(ii);
+    EXPECT_EQ(ia.verdict["level"], "no-go") << reasons(ia);
+}
+
+TEST(RulesAssess, ASiteInChinaGetsBothSetsAndTheReasonsSayWhich) {
+    const SiteResult r = assess("plant", {3.2, 1.0});  // experimental zone of a Chinese reserve
+    EXPECT_EQ(r.verdict["level"], "high") << reasons(r);
+    EXPECT_EQ(r.verdict["rule_sets"], Json::array({"China", "international"}));
+    const std::string text = reasons(r);
+    EXPECT_NE(text.find("[China] cn_nature_reserve.experimental"), std::string::npos) << text;
+    EXPECT_NE(text.find("[international] intl_protected_area.category_unknown"), std::string::npos) << text;
+}
