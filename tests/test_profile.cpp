@@ -147,6 +147,15 @@ TEST(Profile, BuffersMustAscend) {
     EXPECT_NE(msg.find("plant.yaml: buffers_m: distances must be ascending"), std::string::npos) << msg;
 }
 
+TEST(Profile, BuffersKeepTheLimitsOfTheCommandLine) {
+    // A profile may not ask for the runaway buffers that --buffers refuses (issue 22).
+    Scratch s;
+    std::string msg = load_error(s, plant_with("buffers_m: [1000, 5000, 10000]", "buffers_m: [1000, 5000, 1.0e9]"));
+    EXPECT_NE(msg.find("plant.yaml: buffers_m: 1e+09 m is outside 1 m to 200 km"), std::string::npos) << msg;
+    msg = load_error(s, plant_with("buffers_m: [1000, 5000, 10000]", "buffers_m: [0.5, 5000, 10000]"));
+    EXPECT_NE(msg.find("plant.yaml: buffers_m: 0.5 m is outside 1 m to 200 km"), std::string::npos) << msg;
+}
+
 TEST(Profile, NamedRulesAreListedOnceKnownAndNotDoubledByAnInsideRule) {
     Scratch s;
     std::string msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: [cn_ecrll,"));

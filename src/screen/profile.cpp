@@ -1,6 +1,7 @@
 // Loads and validates site-type profiles (config/profiles/*.yaml); every error names the file and the key.
 #include "screen/profile.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "screen/screener.h"
 #include "screen/rules/rule.h"
 
 namespace fs = std::filesystem;
@@ -459,9 +461,15 @@ Profile load_profile_unchecked(const std::string& path) {
     if (!b.IsSequence() || b.size() == 0) rd.fail("buffers_m", "expected a list of distances in metres");
     for (const auto& e : b) {
         const double r = rd.positive(e, "buffers_m");
+        // The same limits as --buffers: a profile cannot ask a run for more work than the command line may.
+        if (r < kMinBufferM || r > kMaxBufferM)
+            rd.fail("buffers_m", fmt::format("{:g} m is outside {:g} m to {:g} km (the limits of docs/input.md)", r,
+                                             kMinBufferM, kMaxBufferM / 1000));
         if (!p.buffers_m.empty() && r <= p.buffers_m.back()) rd.fail("buffers_m", "distances must be ascending");
         p.buffers_m.push_back(r);
     }
+    if (p.buffers_m.size() > kMaxBuffers)
+        rd.fail("buffers_m", fmt::format("{} distances; at most {} are allowed", p.buffers_m.size(), kMaxBuffers));
 
     read_drivers(rd, rd.required(root, "", "drivers"), p);
     if (root["figures"]) read_figures(rd, root["figures"], p);
