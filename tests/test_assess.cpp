@@ -17,10 +17,12 @@
 #include "io/site_reader.h"
 #include "layers/catalog.h"
 #include "screen/assess.h"
+#include "support/fixtures.h"
 #include "support/require.h"
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
+using sitescreen::testing::theme_spec;
 
 namespace {
 
@@ -95,20 +97,6 @@ struct Scratch {
     }
 };
 
-LayerSpec vector_spec(const std::string& id, const std::string& path, Criterion c, const std::string& theme) {
-    LayerSpec s;
-    s.id = id;
-    s.title = id;
-    s.kind = LayerKind::Vector;
-    s.path = s.path_as_written = path;
-    s.catalog_file = "test";
-    s.criterion = c;
-    s.theme = theme;
-    s.id_field = "fid";
-    s.name_field = "name";
-    return s;
-}
-
 // Test world near (100..103.5 E, 29..32 N):
 //   red line      box 10 km x 3 km around A = (100.0, 30.0)
 //   reserve       core +-1 km, buffer +-2 km, experimental +-3 km around B = (100.5, 30.0)
@@ -127,14 +115,14 @@ struct World {
         Catalog cat;
         cat.file = "test";
         const auto red = box(a, 5, 1.5);
-        cat.layers.push_back(vector_spec(
+        cat.layers.push_back(theme_spec(
             "t_redline",
             scratch.write("redline.geojson", collection({{R"({"fid":"RL-1","name":"Test red line"})", polygon_json(red)}})),
             Criterion::BiodiversityImportance, "red_line"));
         no_go.push_back(to_polygon(red));
 
         const auto core = box(b, 1, 1), buf = box(b, 2, 2), exp = box(b, 3, 3);
-        LayerSpec nr = vector_spec(
+        LayerSpec nr = theme_spec(
             "t_reserves",
             scratch.write("reserves.geojson",
                           collection({{R"({"fid":"NR-1c","name":"Test reserve","zone_en":"core"})", polygon_json(core)},
@@ -149,12 +137,12 @@ struct World {
         cat.layers.push_back(nr);
         no_go.push_back(to_polygon(buf));  // core and buffer together
 
-        cat.layers.push_back(vector_spec(
+        cat.layers.push_back(theme_spec(
             "t_wetlands",
             scratch.write("wetlands.geojson", collection({{R"({"fid":"WL-1","name":"Test marsh"})", polygon_json(box(c, 1, 1))}})),
             Criterion::BiodiversityImportance, "wetland"));
 
-        LayerSpec ws = vector_spec(
+        LayerSpec ws = theme_spec(
             "t_water",
             scratch.write("water.geojson",
                           collection({{R"({"fid":"W-1","name":"West basin","bws_cat":1})", polygon_json(lonlat_box(99, 29, 101.5, 32))},
@@ -167,7 +155,7 @@ struct World {
         for (int k = -1; k <= 4; ++k) ws.categories[std::to_string(k)] = ClassInfo{labels[k + 1], std::max(0, k), ""};
         cat.layers.push_back(ws);
 
-        LayerSpec admin = vector_spec(
+        LayerSpec admin = theme_spec(
             "t_admin",
             scratch.write("admin.geojson",
                           collection({{R"({"fid":"P-1","name":"Testprovince"})", polygon_json(lonlat_box(99, 29, 103.5, 32))}})),

@@ -26,6 +26,7 @@
 using namespace sitescreen;
 namespace fs = std::filesystem;
 using sitescreen::testing::TempDir;
+using sitescreen::testing::theme_spec;
 
 namespace {
 
@@ -63,20 +64,6 @@ std::string polygon_json(const std::vector<LonLat>& outer, const std::vector<std
     std::string s = R"({"type":"Polygon","coordinates":[)" + ring_json(outer);
     for (const auto& h : holes) s += "," + ring_json(h, true);
     return s + "]}";
-}
-
-LayerSpec spec(const std::string& id, const std::string& path, Criterion c, const std::string& theme) {
-    LayerSpec s;
-    s.id = id;
-    s.title = id;
-    s.kind = LayerKind::Vector;
-    s.path = s.path_as_written = path;
-    s.catalog_file = "test";
-    s.criterion = c;
-    s.theme = theme;
-    s.id_field = "fid";
-    s.name_field = "name";
-    return s;
 }
 
 Site make_site(const std::string& id, LonLat p) {
@@ -123,8 +110,8 @@ struct GapWorld {
         fc += "]}";
         Catalog cat;
         cat.file = "test";
-        cat.layers.push_back(spec("t_redline", dir.write("red.geojson", fc), Criterion::BiodiversityImportance, "red_line"));
-        cat.layers.push_back(spec(
+        cat.layers.push_back(theme_spec("t_redline", dir.write("red.geojson", fc), Criterion::BiodiversityImportance, "red_line"));
+        cat.layers.push_back(theme_spec(
             "t_country",
             dir.write("country.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"fid":"C-1","name":"Testland"},"geometry":)" +
                                              polygon_json(country_ring) + "}]}"),

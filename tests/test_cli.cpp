@@ -143,22 +143,6 @@ TEST_F(Cli, AcceptsAnEmptyExistingFolderAndRefusesAFile) {
 
 // ---------------------------------------------------------------- interrupted runs
 
-// Starts the binary with stdout and stderr to `log`; returns its pid.
-pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
 // Waits until `pred` holds or `seconds` pass.
 template <class Pred>
 bool wait_for(Pred pred, double seconds) {
@@ -218,7 +202,7 @@ protected:
 
     // Starts the big run, waits until it is writing its temporary sites.jsonl, sends the signals.
     int interrupt(const std::vector<int>& signals) {
-        const pid_t pid = spawn({kBinary, "screen", "--layers", catalog, "--sites", big, "--out", out, "--formats", "data",
+        const pid_t pid = spawn_logged({kBinary, "screen", "--layers", catalog, "--sites", big, "--out", out, "--formats", "data",
                                  "--buffers", "1000", "--no-avoidance", "--type", "plant", "--overwrite", "--threads", "2"},
                                 dir.file("log.txt"));
         const std::string temp = out + "/.sites.jsonl.tmp-" + std::to_string(pid);

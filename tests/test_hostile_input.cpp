@@ -281,21 +281,6 @@ TEST_F(Hostile, CatalogThatIsAFolderOrAPipeIsNamed) {
 
 // ---------------------------------------------------------------- signals
 
-pid_t spawn_quiet(const std::vector<std::string>& args, const std::string& log) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
 // Waits for `pid` at most `seconds`; the exit code as a shell reports it, or -1 on time-out (killed then).
 int wait_exit(pid_t pid, double seconds) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
@@ -319,7 +304,7 @@ TEST_F(Hostile, SigtermEndsARealRunWithinASecondInAnyPhase) {
     const std::string sites = dir.write("many.csv", text);
     for (const int delay_ms : {30, 600}) {  // while opening the layers / while screening and searching
         const std::string o = dir.file("sig" + std::to_string(delay_ms));
-        const pid_t pid = spawn_quiet({SITESCREEN_BINARY, "screen", "--layers", catalog, "--sites", sites, "--out", o,
+        const pid_t pid = sitescreen::testing::spawn_logged({SITESCREEN_BINARY, "screen", "--layers", catalog, "--sites", sites, "--out", o,
                                        "--formats", "all", "--buffers", "1000,50000", "--type", "mine", "--threads", "2"},
                                       dir.file("log.txt"));
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));

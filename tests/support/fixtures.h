@@ -1,6 +1,7 @@
 // Test helpers: temporary folders, GeoJSON layers written on the fly, LayerSpecs.
 #pragma once
 #include <cstdio>
+#include <fcntl.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +65,33 @@ inline LayerSpec vector_spec(const std::string& id, const std::string& path) {
     s.catalog_file = "test";
     s.criterion = Criterion::BiodiversityImportance;
     return s;
+}
+
+// A vector layer of `theme` judged under `c`, features named by their `name` field and
+// identified by `fid` (the layers the assessment tests write on the fly).
+inline LayerSpec theme_spec(const std::string& id, const std::string& path, Criterion c, const std::string& theme) {
+    LayerSpec s = vector_spec(id, path);
+    s.criterion = c;
+    s.theme = theme;
+    s.id_field = "fid";
+    s.name_field = "name";
+    return s;
+}
+
+// Starts `args` (args[0] the binary) with stdout and stderr to `log`; returns its pid.
+inline pid_t spawn_logged(const std::vector<std::string>& args, const std::string& log) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    return pid;
 }
 
 // Runs a shell command, returns its exit code (for CLI tests).

@@ -102,29 +102,18 @@ ImportResult import_aqueduct40(const ImportRequest& r, const Region& region) {
         }
         out.add(OGR_F_GetGeometryRef(f.get()), srs, v);
     }
-    out.commit();
-    res.features = out.written();
-    res.repaired = out.repaired();
+    commit_vector(out, res);
     if (unmatched) res.notes.push_back(fmt::format("{} units have no future_annual basin (projections null)", unmatched));
-    if (!region.all()) res.notes.push_back(fmt::format("{} units outside {} left out", out.outside(), region.label()));
 
     CatalogEntry e;
-    e.id = res.id;
     e.title = "Water risk, WRI Aqueduct 4.0 baseline annual";
-    e.kind = "vector";
-    e.path = res.layer_path;
-    e.layer = res.id;
     e.preset = "aqueduct40";
     e.source = "WRI Aqueduct 4.0 (Kuzma et al. 2023), baseline_annual layer of the FileGDB" +
                std::string(fut ? ", future_annual projections joined by pfaf_id" : "") + "; imported by sitescreen";
-    e.licence = r.licence.empty() ? "CC BY 4.0 (World Resources Institute); cite Kuzma et al. 2023, Aqueduct 4.0"
-                                  : r.licence;
-    e.date = r.version.empty() ? version_from_name(gdb) : r.version;
-    e.url = r.source_url.empty() ? "https://www.wri.org/data/aqueduct-global-maps-40-data" : r.source_url;
-    e.sha256 = download_sha256(r.download);
-    e.note = region.all() ? "" : "clipped to " + region.label();
-    add_to_catalog(r.catalog, e);
-    res.catalog = r.catalog;
+    e.note = with_region_note("", region);
+    register_vector_layer(res, r, region, out.outside(), "units", std::move(e),
+                          {"CC BY 4.0 (World Resources Institute); cite Kuzma et al. 2023, Aqueduct 4.0",
+                           "https://www.wri.org/data/aqueduct-global-maps-40-data", gdb});
     return res;
 }
 

@@ -97,31 +97,20 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
             out.add(OGR_F_GetGeometryRef(f.get()), srs, v);
         }
     }
-    out.commit();
-    res.features = out.written();
-    res.repaired = out.repaired();
+    commit_vector(out, res);
     res.notes.push_back(fmt::format("{} shapefile(s) read with .dbf encoding {} where no .cpg says otherwise",
                                     shps.size(), encoding));
-    if (!region.all()) res.notes.push_back(fmt::format("{} zones outside {} left out", out.outside(), region.label()));
 
     CatalogEntry e;
-    e.id = res.id;
     e.title = "Nature reserves with functional zones (imported)";
-    e.kind = "vector";
-    e.path = res.layer_path;
-    e.layer = res.id;
     e.preset = "china_nature_reserve";
     e.extra.emplace_back("report_fields", "[nr_level, zone, zone_en, province]");
     e.source = "Nature reserve boundary shapefiles supplied by the user (" + std::to_string(shps.size()) +
                " file(s)); imported by sitescreen";
-    e.licence = r.licence.empty() ? "as granted by the publisher (not stated in the download; record it with --licence)"
-                                  : r.licence;
-    e.date = r.version;
-    e.url = r.source_url;
-    e.sha256 = download_sha256(r.download);
-    e.note = region.all() ? "" : "clipped to " + region.label();
-    add_to_catalog(r.catalog, e);
-    res.catalog = r.catalog;
+    e.note = with_region_note("", region);
+    register_vector_layer(res, r, region, out.outside(), "zones", std::move(e),
+                          {"as granted by the publisher (not stated in the download; record it with --licence)", "",
+                           ""});
     return res;
 }
 

@@ -138,10 +138,9 @@ ImportResult import_gfc(const ImportRequest& r, const Region& region) {
                                "Change, Science 342, 850-853; University of Maryland GFC-{}-{}, {} of {} {} tiles "
                                "joined in a VRT by sitescreen; the tiles stay where they are",
                                year, version, kept.size(), tiles.size(), band);
-        e.licence = r.licence.empty() ? "CC BY 4.0 (Hansen/UMD/Google/USGS/NASA)" : r.licence;
-        e.date = r.version.empty() ? fmt::format("GFC-{}-{}", year, version) : r.version;
-        e.url = r.source_url.empty() ? "https://glad.earthengine.app/view/global-forest-change" : r.source_url;
-        e.sha256 = download_sha256(r.download);
+        fill_provenance(e, r, {"CC BY 4.0 (Hansen/UMD/Google/USGS/NASA)",
+                               "https://glad.earthengine.app/view/global-forest-change", ""});
+        if (r.version.empty()) e.date = fmt::format("GFC-{}-{}", year, version);
         if (!region.all()) e.note = "Tiles touching " + region.label() + " only.";
         res.notes.push_back(fmt::format("{}: {} of {} tiles in one VRT ({})", band, kept.size(), tiles.size(),
                                         region.all() ? "all" : region.label()));

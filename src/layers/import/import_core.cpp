@@ -193,6 +193,16 @@ std::string text_of(OGRFeatureH f, int idx) {
     return OGR_F_GetFieldAsString(f, idx);
 }
 
+std::string date_or_text(OGRFeatureH f, int idx) {
+    if (idx < 0) return {};
+    if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) != OFTDate || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return text_of(f, idx);
+    int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
+    float ss = 0;
+    OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &hh, &mm, &ss, &tz);
+    return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+}
+
 // ---------------------------------------------------------------- Region
 
 Region::Region(const std::string& spec) {
@@ -472,6 +482,36 @@ std::string version_from_name(const std::string& download) {
     if (std::regex_search(name, m, ymd)) return m[1].str() + "-" + m[2].str() + "-" + m[3].str();
     if (std::regex_search(name, m, ver)) return m[1].str();
     return {};
+}
+
+void fill_provenance(CatalogEntry& e, const ImportRequest& r, const ProvenanceDefaults& d) {
+    e.licence = r.licence.empty() ? d.licence : r.licence;
+    e.url = r.source_url.empty() ? d.url : r.source_url;
+    e.date = !r.version.empty() || d.dated_name.empty() ? r.version : version_from_name(d.dated_name);
+    e.sha256 = download_sha256(r.download);
+}
+
+std::string with_region_note(std::string note, const Region& region) {
+    if (!region.all()) note += (note.empty() ? "" : " ") + std::string("Clipped to ") + region.label() + ".";
+    return note;
+}
+
+void commit_vector(GpkgOut& out, ImportResult& res) {
+    out.commit();
+    res.features = out.written();
+    res.repaired = out.repaired();
+}
+
+void register_vector_layer(ImportResult& res, const ImportRequest& r, const Region& region, std::size_t outside,
+                           const std::string& units, CatalogEntry e, const ProvenanceDefaults& d) {
+    if (!region.all()) res.notes.push_back(fmt::format("{} {} outside {} left out", outside, units, region.label()));
+    e.id = res.id;
+    e.kind = "vector";
+    e.path = res.layer_path;
+    e.layer = res.id;
+    fill_provenance(e, r, d);
+    add_to_catalog(r.catalog, e);
+    res.catalog = r.catalog;
 }
 
 // ---------------------------------------------------------------- dispatch

@@ -95,8 +95,10 @@ private:
     std::size_t written_ = 0, repaired_ = 0, outside_ = 0;
 };
 
-// A field value as text ("" for null).
+// A field value as text ("" for null or idx < 0).
 std::string text_of(OGRFeatureH f, int idx);
+// text_of, but a date field (a shapefile 'D' field) as YYYY-MM-DD.
+std::string date_or_text(OGRFeatureH f, int idx);
 
 // The catalog entry of an imported layer.
 struct CatalogEntry {
@@ -108,6 +110,30 @@ struct CatalogEntry {
 // Adds `e` to the catalog at `catalog_path` (created when missing), written
 // atomically and checked by loading it; an id already there is an error.
 void add_to_catalog(const std::string& catalog_path, const CatalogEntry& e);
+
+// The publisher's terms for an importer's catalog entry, used where the request does not give
+// its own (--licence, --source-url, --version).
+struct ProvenanceDefaults {
+    std::string licence;     // the publisher's licence or terms of use
+    std::string url;         // the publisher's page
+    std::string dated_name;  // a file whose name carries the data's version ("": none)
+};
+
+// Sets e.licence, e.url, e.date and e.sha256 (of the download) from the request, else `d`.
+void fill_provenance(CatalogEntry& e, const ImportRequest& r, const ProvenanceDefaults& d);
+
+// `note` with "Clipped to <region>." appended when the import kept only a region.
+std::string with_region_note(std::string note, const Region& region);
+
+// Ends a vector import written through `out`: commits it, counts the features written and
+// repaired into `res`. The importer then adds its own notes and calls register_vector_layer.
+void commit_vector(GpkgOut& out, ImportResult& res);
+
+// Registers the vector layer `res` describes: a note on the `units` the region left out, the
+// entry's id, kind, path and layer from `res`, its provenance (fill_provenance), and the entry
+// added to the request's catalog.
+void register_vector_layer(ImportResult& res, const ImportRequest& r, const Region& region, std::size_t outside,
+                           const std::string& units, CatalogEntry e, const ProvenanceDefaults& d);
 
 // SHA-256 of a local download (a folder: of its files in path order); "" for a URL.
 std::string download_sha256(const std::string& download);

@@ -25,17 +25,6 @@ const std::vector<std::string> kRequired = {"SitRecID",  "Country",   "ISO3",   
                                             "IbaStatus", "KbaStatus", "AzeStatus", "AddedDate"};
 const std::vector<std::string> kOptional = {"Region", "SitArea", "ChangeDate", "LegacyKBA"};
 
-// A field as text; a date field as YYYY-MM-DD.
-std::string value_of(OGRFeatureH f, int idx) {
-    if (idx < 0) return "";
-    if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) != OFTDate || !OGR_F_IsFieldSetAndNotNull(f, idx))
-        return text_of(f, idx);
-    int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
-    float ss = 0;
-    OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &hh, &mm, &ss, &tz);
-    return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
-
 }  // namespace
 
 ImportResult import_kba(const ImportRequest& r, const Region& region) {
@@ -98,7 +87,7 @@ ImportResult import_kba(const ImportRequest& r, const Region& region) {
         OGR_L_ResetReading(p.layer);
         while (FeaturePtr f{OGR_L_GetNextFeature(p.layer)}) {
             std::map<std::string, std::string> v;
-            for (std::size_t k = 0; k < keep.size(); ++k) v[keep[k]] = value_of(f.get(), idx[k]);
+            for (std::size_t k = 0; k < keep.size(); ++k) v[keep[k]] = date_or_text(f.get(), idx[k]);
             if (v["SitRecID"].empty())
                 throw InputError(fmt::format("{}: feature {} has no SitRecID", p.where, OGR_F_GetFID(f.get())));
             OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
@@ -106,36 +95,24 @@ ImportResult import_kba(const ImportRequest& r, const Region& region) {
             out.add(g, lonlat ? nullptr : srs, v);
         }
     }
-    out.commit();
-    res.features = out.written();
-    res.repaired = out.repaired();
+    commit_vector(out, res);
     if (points)
         res.notes.push_back(fmt::format("{} point-only KBAs (no mapped boundary) left out: the download does not say "
                                         "their area's unit, so no circle is drawn; screen them by distance separately",
                                         points));
-    if (!region.all()) res.notes.push_back(fmt::format("{} records outside {} left out", out.outside(), region.label()));
 
     CatalogEntry e;
-    e.id = res.id;
     e.title = "Key Biodiversity Areas (World Database of KBAs)";
-    e.kind = "vector";
-    e.path = res.layer_path;
-    e.layer = res.id;
     e.preset = "kba";
     e.source = "KBA Partnership, World Database of Key Biodiversity Areas, managed by BirdLife International; "
                "licensed copy imported by sitescreen";
-    e.licence = r.licence.empty() ? "KBA data terms: licensed users only, no redistribution (BirdLife International on "
-                                    "behalf of the KBA Partnership); this layer stays in the licensee's folder"
-                                  : r.licence;
-    e.date = r.version.empty() ? version_from_name(r.download) : r.version;
-    e.url = r.source_url.empty() ? "https://www.keybiodiversityareas.org/kba-data/request" : r.source_url;
-    e.sha256 = download_sha256(r.download);
     std::string note = "Licensed data: do not share this layer or the catalog's copy of it.";
     if (points) note += fmt::format(" {} point-only KBAs are not in this layer.", points);
-    if (!region.all()) note += " Clipped to " + region.label() + ".";
-    e.note = note;
-    add_to_catalog(r.catalog, e);
-    res.catalog = r.catalog;
+    e.note = with_region_note(note, region);
+    register_vector_layer(res, r, region, out.outside(), "records", std::move(e),
+                          {"KBA data terms: licensed users only, no redistribution (BirdLife International on "
+                           "behalf of the KBA Partnership); this layer stays in the licensee's folder",
+                           "https://www.keybiodiversityareas.org/kba-data/request", r.download});
     return res;
 }
 

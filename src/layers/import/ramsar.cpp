@@ -25,16 +25,6 @@ const std::vector<std::string> kRequired = {"ramsarid", "officialna", "iso3", "c
 // field names are cut at 10 characters); kept as desig_date when one is there.
 const std::vector<std::string> kDateFields = {"desigdate", "designatio", "date_desig", "designation_date"};
 
-// A date field (a shapefile 'D' field) as YYYY-MM-DD; any other type as its text.
-std::string iso_date(OGRFeatureH f, int idx) {
-    if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) != OFTDate || !OGR_F_IsFieldSetAndNotNull(f, idx))
-        return text_of(f, idx);
-    int y = 0, m = 0, d = 0, hh = 0, mm = 0, tz = 0;
-    float ss = 0;
-    OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &hh, &mm, &ss, &tz);
-    return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
-
 }  // namespace
 
 ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
@@ -96,7 +86,7 @@ ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
             const std::string id = v["ramsarid"];
             if (id.empty())
                 throw InputError(fmt::format("{}: feature {} has no ramsarid", p.where, OGR_F_GetFID(f.get())));
-            if (date_idx >= 0) v["desig_date"] = iso_date(f.get(), date_idx);
+            if (date_idx >= 0) v["desig_date"] = date_or_text(f.get(), date_idx);
             v["source_part"] = p.points ? "centroids" : "boundaries";
             v["approx_boundary"] = p.points ? "1" : "0";
             OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
@@ -122,9 +112,7 @@ ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
             if (c && out.add(c.get(), nullptr, v)) ++circles;
         }
     }
-    out.commit();
-    res.features = out.written();
-    res.repaired = out.repaired();
+    commit_vector(out, res);
     if (circles)
         res.notes.push_back(fmt::format("{} sites known only by their centroid became geodesic circles of their "
                                         "official area (approx_boundary = 1)",
@@ -132,31 +120,21 @@ ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
     if (no_area) res.notes.push_back(fmt::format("{} centroids without a boundary or an area left out", no_area));
     if (no_geometry) res.notes.push_back(fmt::format("{} records without a geometry left out", no_geometry));
     if (date_field.empty()) res.notes.push_back("no designation date field found: desig_date left empty");
-    if (!region.all()) res.notes.push_back(fmt::format("{} records outside {} left out", out.outside(), region.label()));
 
     CatalogEntry e;
-    e.id = res.id;
     e.title = "Wetlands of International Importance, Ramsar sites (RSIS)";
-    e.kind = "vector";
-    e.path = res.layer_path;
-    e.layer = res.id;
     e.preset = "ramsar";
     e.extra.emplace_back("report_fields", "[country_en, iso3, area_off, desig_date, approx_boundary]");
     e.source = "Ramsar Convention Secretariat, Ramsar Sites Information Service (RSIS), imported by sitescreen";
-    e.licence = r.licence.empty() ? "RSIS terms of use: use with attribution to the Ramsar Sites Information Service "
-                                    "(Ramsar Convention Secretariat)"
-                                  : r.licence;
-    e.date = r.version.empty() ? version_from_name(r.download) : r.version;
-    e.url = r.source_url.empty() ? "https://rsis.ramsar.org" : r.source_url;
-    e.sha256 = download_sha256(r.download);
-    std::string note = circles ? fmt::format("{} boundaries are circles of the official area around the site's "
-                                             "centroid (approx_boundary = 1).",
-                                             circles)
-                               : std::string();
-    if (!region.all()) note += (note.empty() ? "" : " ") + std::string("Clipped to ") + region.label() + ".";
-    e.note = note;
-    add_to_catalog(r.catalog, e);
-    res.catalog = r.catalog;
+    e.note = with_region_note(circles ? fmt::format("{} boundaries are circles of the official area around the "
+                                                    "site's centroid (approx_boundary = 1).",
+                                                    circles)
+                                      : std::string(),
+                              region);
+    register_vector_layer(res, r, region, out.outside(), "records", std::move(e),
+                          {"RSIS terms of use: use with attribution to the Ramsar Sites Information Service "
+                           "(Ramsar Convention Secretariat)",
+                           "https://rsis.ramsar.org", r.download});
     return res;
 }
 

@@ -203,9 +203,7 @@ ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
             if (out.add(all.get(), nullptr, v)) ++circles;
         }
     }
-    out.commit();
-    res.features = out.written();
-    res.repaired = out.repaired();
+    commit_vector(out, res);
     if (circles)
         res.notes.push_back(fmt::format("{} point records became geodesic circles of their reported area "
                                         "(approx_boundary = 1)",
@@ -214,32 +212,22 @@ ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
     for (const auto& [s, n] : dropped_status)
         res.notes.push_back(fmt::format("{} records with STATUS '{}' left out (not in force; --all-status keeps them)",
                                         n, s));
-    if (!region.all()) res.notes.push_back(fmt::format("{} records outside {} left out", out.outside(), region.label()));
 
     CatalogEntry e;
-    e.id = res.id;
     e.title = "Protected areas, WDPA (Protected Planet)";
-    e.kind = "vector";
-    e.path = res.layer_path;
-    e.layer = res.id;
     e.preset = "wdpa";
     e.extra.emplace_back("report_fields", "[DESIG_ENG, IUCN_CAT, STATUS, STATUS_YR, REP_AREA, ISO3, NO_TAKE, MARINE, "
                                           "approx_boundary]");
     e.source = "UNEP-WCMC and IUCN, World Database on Protected Areas (Protected Planet), imported by sitescreen";
-    e.licence = r.licence.empty() ? "WDPA terms of use: non-commercial use with attribution, no redistribution "
-                                    "(UNEP-WCMC and IUCN, Protected Planet)"
-                                  : r.licence;
-    e.date = r.version.empty() ? version_from_name(r.download) : r.version;
-    e.url = r.source_url.empty() ? "https://www.protectedplanet.net/en/thematic-areas/wdpa" : r.source_url;
-    e.sha256 = download_sha256(r.download);
-    std::string note = circles ? fmt::format("{} boundaries are circles of the reported area around a point "
-                                             "(approx_boundary = 1).",
-                                             circles)
-                               : std::string();
-    if (!region.all()) note += (note.empty() ? "" : " ") + std::string("Clipped to ") + region.label() + ".";
-    e.note = note;
-    add_to_catalog(r.catalog, e);
-    res.catalog = r.catalog;
+    e.note = with_region_note(circles ? fmt::format("{} boundaries are circles of the reported area around a "
+                                                    "point (approx_boundary = 1).",
+                                                    circles)
+                                      : std::string(),
+                              region);
+    register_vector_layer(res, r, region, out.outside(), "records", std::move(e),
+                          {"WDPA terms of use: non-commercial use with attribution, no redistribution "
+                           "(UNEP-WCMC and IUCN, Protected Planet)",
+                           "https://www.protectedplanet.net/en/thematic-areas/wdpa", r.download});
     return res;
 }
 

@@ -40,11 +40,6 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
     e.id = res.id;
     e.kind = "raster";
     e.preset = "worldcover";
-    e.licence = r.licence.empty() ? "CC BY 4.0 (ESA WorldCover project; © ESA WorldCover project / Contains modified "
-                                    "Copernicus Sentinel data processed by ESA WorldCover consortium)"
-                                  : r.licence;
-    e.url = r.source_url.empty() ? "https://esa-worldcover.org" : r.source_url;
-    e.date = r.version.empty() ? version_from_name(r.download) : r.version;
     e.extra.emplace_back("resolution", "\"10 m\"");
 
     const std::string root = gdal_name(r.download);
@@ -99,8 +94,11 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
         e.source = fmt::format("ESA WorldCover 10 m tiles ({} of them), joined in a VRT by sitescreen; the tiles stay "
                                "where they are",
                                kept.size());
-        e.sha256 = download_sha256(r.download);
     }
+    fill_provenance(e, r,
+                    {"CC BY 4.0 (ESA WorldCover project; © ESA WorldCover project / Contains modified Copernicus "
+                     "Sentinel data processed by ESA WorldCover consortium)",
+                     "https://esa-worldcover.org", r.download});
     add_to_catalog(r.catalog, e);
     res.catalog = r.catalog;
     return res;
