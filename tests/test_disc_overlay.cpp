@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "geo/disc_overlay.h"
-#include "geo/types.h"
+#include "core/types.h"
 
 using namespace sitescreen;
 

@@ -10,7 +10,7 @@
 
 #include "io/gdal_handles.h"
 #include "io/site_reader.h"
-#include "screen/pipeline.h"
+#include "run/pipeline.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;

@@ -20,7 +20,7 @@
 #include "io/atomic_file.h"
 #include "io/site_reader.h"
 #include "report/core_writers.h"
-#include "screen/pipeline.h"
+#include "run/pipeline.h"
 #include "sitescreen/version.h"
 
 namespace fs = std::filesystem;

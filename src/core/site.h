@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

@@ -1,6 +1,6 @@
 // Chinese web-map coordinates (GCJ-02, BD-09) to WGS 84; see docs/coordinates.md.
 #pragma once
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <vector>
 
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

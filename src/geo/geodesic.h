@@ -1,6 +1,6 @@
 // Geodesic computations on the WGS 84 ellipsoid (Karney's algorithms, via PROJ's geodesic.h).
 #pragma once
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen::geodesic {
 

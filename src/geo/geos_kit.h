@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen::geos {
 

@@ -16,7 +16,7 @@
 // the caller clips with GEOS instead. The new vertices lie exactly on the
 // line (their coordinate across it is the line's).
 #pragma once
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

@@ -13,7 +13,7 @@
 // 0.01 mm up to 50 km and 3 mm at 200 km (tests/test_geodesic.cpp); farther
 // points take Karney's inverse.
 #pragma once
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "geo/local_frame.h"
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

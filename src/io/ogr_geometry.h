@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen {
 

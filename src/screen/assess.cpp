@@ -15,7 +15,7 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 #include "geo/local_frame.h"
-#include "screen/pipeline.h"
+#include "io/interrupt.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen {

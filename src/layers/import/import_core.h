@@ -11,7 +11,7 @@
 
 #include <ogr_api.h>
 
-#include "geo/types.h"
+#include "core/types.h"
 #include "io/gdal_handles.h"
 #include "layers/import/import.h"
 

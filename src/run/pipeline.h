@@ -1,6 +1,5 @@
 // Runs a stream of sites through the screeners on N threads and hands results to writers in input order.
 #pragma once
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -8,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/interrupt.h"
 #include "io/site_reader.h"
 #include "report/writer.h"
 #include "screen/screener.h"
@@ -39,19 +39,6 @@ struct PipelineStats {
     std::size_t warnings = 0;                   // warnings on all sites (SiteResult::warnings)
     std::size_t with_warnings = 0;              // sites with at least one warning
 };
-
-// Set by SIGINT/SIGTERM: the pipeline stops between batches and throws Interrupted.
-std::atomic<bool>& interrupt_flag();
-struct Interrupted : std::runtime_error {
-    Interrupted() : std::runtime_error("interrupted") {}
-};
-// Installs the SIGINT/SIGTERM handlers (once) and a watchdog thread: a run that has not
-// stopped by itself kGraceMs after the first signal has its temporary files removed and
-// exits with 128 + the signal (130 for SIGINT, 143 for SIGTERM); a second signal exits at once.
-inline constexpr int kGraceMs = 800;
-void install_signal_handlers();
-// 128 + the signal received (130 when none was).
-int interrupt_exit_code();
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
                            const PipelineConfig& config, const std::vector<OutputWriter*>& writers);
