@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "geo/types.h"
+#include "core/types.h"
 
 namespace sitescreen::coverage {
 
