@@ -66,15 +66,33 @@ std::string fmt_thousands(double v) {
 
 std::string fmt_share(double s) { return fmt::format("{:.0f} %", s * 100.0); }
 
+// The language of the texts this file writes into the record (reasons, mitigation, the
+// alternative). Set for the calling thread by Assessor::assess for the length of one site: the
+// texts are made in many small helpers, which would otherwise all take the catalog along.
+thread_local const i18n::Catalog* t_catalog = nullptr;
+
+const i18n::Catalog& tr() { return t_catalog ? *t_catalog : i18n::catalog(i18n::Lang::En); }
+
+class CatalogScope {
+public:
+    explicit CatalogScope(i18n::Lang lang) : saved_(t_catalog) { t_catalog = &i18n::catalog(lang); }
+    ~CatalogScope() { t_catalog = saved_; }
+    CatalogScope(const CatalogScope&) = delete;
+    CatalogScope& operator=(const CatalogScope&) = delete;
+
+private:
+    const i18n::Catalog* saved_;
+};
+
 std::string theme_noun(const std::string& theme) {
-    if (theme == "red_line") return "ecological conservation red line";
-    if (theme == "protected_area") return "protected area";
-    if (theme == "heritage") return "World Heritage site";
-    if (theme == "water_stress") return "water-stress unit";
     std::string s = theme;
     std::replace(s.begin(), s.end(), '_', ' ');
-    return s.empty() ? "feature" : s;
+    return tr().text_or("theme." + theme, s.empty() ? tr().text("assess.feature") : s);
 }
+
+// A level, rating or outcome inside a sentence: the enum value itself in English.
+std::string level_word(Level l) { return tr().text(std::string("assess.level.") + to_string(l)); }
+std::string rating_word(Rating r) { return tr().text(std::string("assess.rating.") + to_string(r)); }
 
 // A number from a site attribute: numbers as such, text as typed in spreadsheets
 // ("1,500,000", " 2.9 "). Problems go to `notes`.
@@ -187,14 +205,14 @@ FeatureRef feature_ref(const LayerOutcome& o, std::uint32_t i) {
 // "protected area 'Wolong' (NR-01), Core zone (核心区)": the category's label from the catalog.
 std::string describe(const LayerSpec& s, const FeatureRef& f) {
     std::string t = theme_noun(s.theme);
-    if (!f.name.empty()) t += " '" + f.name + "'";
+    if (!f.name.empty()) t += tr().format("assess.feature_name", {{"name", f.name}});
     if (!f.id.empty()) t += " (" + f.id + ")";
     if (!f.label.empty()) t += ", " + f.label;
     else if (!f.category.empty()) t += ", " + f.category;
     return t;
 }
 
-std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? " [demo layer]" : ""; }
+std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? tr().text("assess.demo_layer") : ""; }
 
 struct Fired {
     std::string rule;
@@ -459,7 +477,7 @@ private:
         if (v.footprint_area_m2 && v.footprint_overlap_area_m2 && *v.footprint_area_m2 > 0) {
             const double share = *v.footprint_overlap_area_m2 / *v.footprint_area_m2;
             ev["footprint_overlap_share"] = round3(share);
-            if (v.inside) overlap_text = " (" + fmt_share(share) + " of the footprint)";
+            if (v.inside) overlap_text = tr().format("assess.overlap", {{"share", fmt_share(share)}});
         }
         std::string why = v.inside ? "inside " + text + overlap_text
                                    : text + " at " + fmt_distance(d) +
@@ -522,11 +540,19 @@ private:
         x.conditions = j->conditions;
         x.conservative = j->conservative;
         for (const auto& c : j->conditions) x.condition += (x.condition.empty() ? "" : "; ") + c;
-        const std::string where = inside ? "inside " + h.what + overlap : h.what + " at " + fmt_distance(d);
-        x.reason = fmt::format("[{}] {}: {}{}: {}: {} ({})", rules::to_string(rule.set()), j->id, where, demo_tag(s),
-                               rules::to_string(j->outcome), j->says, j->cite.text());
-        if (j->conservative) x.reason += " [conservative reading]";
-        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty()) x.reason += "; conditions: " + x.condition;
+        const std::string where = inside ? tr().format("assess.where_inside", {{"what", h.what}, {"overlap", overlap}})
+                                         : tr().format("assess.where_near", {{"what", h.what}, {"distance", fmt_distance(d)}});
+        x.reason = tr().format("assess.rule_reason",
+                               {{"set", tr().text(std::string("assess.rule_set.") + rules::to_string(rule.set()))},
+                                {"id", j->id},
+                                {"where", where},
+                                {"demo", demo_tag(s)},
+                                {"outcome", tr().text(std::string("assess.outcome.") + rules::to_string(j->outcome))},
+                                {"says", j->says},
+                                {"cite", j->cite.text()}});
+        if (j->conservative) x.reason += tr().text("assess.conservative");
+        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty())
+            x.reason += tr().format("assess.conditions", {{"conditions", x.condition}});
         if (j->advisory || j->outcome == rules::Outcome::Allowed) x.mitigation = "";
         else if (j->outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
         else x.mitigation = j->listed_activity ? "permit" : "conditional";
@@ -551,7 +577,8 @@ private:
             if (c != rule.zone_conditions.end()) x.condition = c->second;
         }
         x.inside_index = f.index;
-        x.reason = "inside " + x.features_text + overlap + demo_tag(s) + ": " + rule.because;
+        x.reason = tr().format("assess.inside_reason",
+                               {{"what", x.features_text}, {"overlap", overlap}, {"demo", demo_tag(s)}, {"because", rule.because}});
         if (x.level == Level::NoGo) {
             const auto& allowed = rule.allowed_project_categories;
             if (!f_.project_category.empty() &&
@@ -560,7 +587,8 @@ private:
                 x.rule += ".allowed";
                 x.condition = rule.allowed_condition;
                 x.mitigation = "permit";
-                x.reason += "; project category '" + f_.project_category + "' is on the allowed list: " + x.condition;
+                x.reason += tr().format("assess.category_allowed",
+                                        {{"category", f_.project_category}, {"condition", x.condition}});
             } else {
                 x.mitigation = "relocate";
                 // Say how an exempt project would be recognised: the allowed list is closed.
@@ -568,10 +596,10 @@ private:
                     std::string list;
                     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
                     x.reason += f_.project_category.empty()
-                                    ? "; exempt only for project categories " + list + " (set the site's '" +
-                                          p_.figures.project_category + "' attribute if one applies)"
-                                    : "; project category '" + f_.project_category + "' is not on the allowed list (" +
-                                          list + ")";
+                                    ? tr().format("assess.category_exempt_only",
+                                                  {{"list", list}, {"attribute", p_.figures.project_category}})
+                                    : tr().format("assess.category_not_allowed",
+                                                  {{"category", f_.project_category}, {"list", list}});
                 }
             }
         } else {
@@ -1401,17 +1429,19 @@ private:
             j["level_at_alternative"] = to_string(there.level);
             j["lowers_verdict"] = there.level < a_.level;
             Json remaining = Json::array();
-            for (const auto& y : there.fired) remaining.push_back(std::string(to_string(y.level)) + ": " + y.reason);
+            for (const auto& y : there.fired)
+                remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
             j["remaining"] = remaining;
             if (used_cap != aimed_cap)
-                j["note"] = "no location below high within the search radius: this one only clears the no-go rules";
+                j["note"] = tr().text("assess.search.only_nogo");
             out.found = true;
-            out.text = fmt::format(" Nearest location clear of every {} rule: {} at bearing {:.0f}° (lon {:.5f}, lat {:.5f}).",
-                                   used_cap == Level::NoGo ? "no-go" : "high-level", fmt_distance(dist), az,
-                                   best->at.lon, best->at.lat);
+            out.text = tr().format(used_cap == Level::NoGo ? "assess.search.found_nogo" : "assess.search.found_high",
+                                   {{"distance", fmt_distance(dist)},
+                                    {"bearing", fmt::format("{:.0f}", az)},
+                                    {"lon", fmt::format("{:.5f}", best->at.lon)},
+                                    {"lat", fmt::format("{:.5f}", best->at.lat)}});
         } else {
-            out.text = fmt::format(" No location within {} clears them: look in another area.",
-                                   fmt_distance(p_.avoidance.search_radius_m));
+            out.text = tr().format("assess.search.none", {{"radius", fmt_distance(p_.avoidance.search_radius_m)}});
         }
         j["search_radius_m"] = p_.avoidance.search_radius_m;
         j["step_m"] = p_.avoidance.step_m;
@@ -1549,12 +1579,6 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     return j;
 }
 
-std::string join_json(const Json& list) {
-    std::string out;
-    for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.get<std::string>();
-    return out;
-}
-
 Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
     std::vector<const Fired*> order;
     for (const auto& f : a.fired) order.push_back(&f);
@@ -1563,7 +1587,7 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     std::set<std::string> seen_rules, seen_conditions;
     std::set<std::string> sets;
     for (const Fired* f : order) {
-        reasons.push_back(std::string(to_string(f->level)) + ": " + f->reason);
+        reasons.push_back(tr().format("assess.reason", {{"level", level_word(f->level)}, {"reason", f->reason}}));
         if (seen_rules.insert(f->rule).second) fired_rules.push_back(f->rule);
         if (f->level < Level::NoGo) {
             if (!f->conditions.empty()) {
@@ -1588,20 +1612,16 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     }
     const bool covered = a.covered();
     if (!covered) {
-        reasons.push_back(fmt::format(
-            "not covered: no raster or water-stress layer has data here and no feature lies within {}; "
-            "absence of findings is not evidence of low risk: screen with layers that cover this place",
-            fmt_distance(p.proximity.species_screen_m)));
+        reasons.push_back(tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
     } else if (order.empty()) {
         std::optional<Rating> highest;
         for (const auto& d : a.drivers)
             if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
-        reasons.push_back(fmt::format("low: no rule fired; highest impact rating {}",
-                                      highest ? to_string(*highest) : "not assessed"));
+        reasons.push_back(tr().format("assess.low_no_rule",
+                                      {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
     }
     if (fallback)
-        reasons.push_back(fmt::format("note: site type '{}' has no profile: screened with the '{}' profile (fallback)",
-                                      site_type, p.type));
+        reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
     // Coverage: the criteria the profile's material drivers are rated against (all five when none
     // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
     std::set<Criterion> needed;
@@ -1620,13 +1640,17 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     std::string level_text = covered ? to_string(a.level) : "not_covered";
     if (covered && a.level == Level::Low && !complete) {
         level_text = fmt::format("low ({} of {} criteria assessed)", assessed, of);
-        reasons.push_back(fmt::format("coverage: {} of {} criteria the profile needs were assessed; not assessed: {}: "
-                                      "low only for what was assessed",
-                                      assessed, of, join_json(missing)));
+        std::string missing_text;  // the criteria's names for people (the record's not_assessed keeps the keys)
+        for (const Json& m : missing) {
+            const std::string key = m.get<std::string>();
+            missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) + tr().text_or("assess.criterion." + key, key);
+        }
+        reasons.push_back(tr().format("assess.coverage", {{"assessed", std::to_string(assessed)},
+                                                          {"needed", std::to_string(of)},
+                                                          {"missing", missing_text}}));
     }
     if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
-        reasons.push_back("note: no admin layer with a country code covers the site: the China and the international rule "
-                          "sets were both applied");
+        reasons.push_back(tr().text("assess.no_jurisdiction"));
     return {{"level", covered ? to_string(a.level) : "not_covered"},
             {"level_text", level_text},
             {"coverage", {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
@@ -1646,10 +1670,10 @@ std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
     for (const auto& s : v)
         if (std::find(uniq.begin(), uniq.end(), s) == uniq.end()) uniq.push_back(s);
     for (std::size_t i = 0; i < uniq.size() && i < max; ++i) {
-        if (i > 0) out += (i + 1 == std::min(uniq.size(), max) ? " and " : ", ");
+        if (i > 0) out += tr().text(i + 1 == std::min(uniq.size(), max) ? "assess.list_and" : "assess.list_sep");
         out += uniq[i];
     }
-    if (uniq.size() > max) out += fmt::format(" (and {} more)", uniq.size() - max);
+    if (uniq.size() > max) out += tr().format("assess.list_more", {{"count", std::to_string(uniq.size() - max)}});
     return out;
 }
 
@@ -1659,10 +1683,10 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     };
     std::vector<Item> items;
     std::map<std::string, std::string> base = {
-        {"bws_cat", a.bws ? std::to_string(*a.bws) : "unknown"},
-        {"bws_label", a.bws_label.empty() ? "unknown" : a.bws_label},
-        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : "not estimated (no figures)"},
-        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : "unknown share"},
+        {"bws_cat", a.bws ? std::to_string(*a.bws) : tr().text("assess.unknown")},
+        {"bws_label", a.bws_label.empty() ? tr().text("assess.unknown") : a.bws_label},
+        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : tr().text("assess.withdrawal_not_estimated")},
+        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : tr().text("assess.unknown_share")},
         {"radius_m", fmt::format("{:.0f}", a.natural_share ? a.natural_radius_m : p.land_cover.radius_m)},
         {"setback_m", fmt::format("{:.0f}", p.proximity.high_within_m)},
         {"alternative", ""},
@@ -1671,7 +1695,9 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         {"condition", ""}};
     auto add = [&](const std::string& key, std::map<std::string, std::string> vars, const std::string& because) {
         for (const auto& [k, v] : base) vars.emplace(k, v);
-        items.push_back({key, fill(p.mitigation.at(key).action, vars), because});
+        const MitigationText& m = p.mitigation.at(key);
+        const auto translated = m.action_in.find(i18n::to_string(tr().lang()));
+        items.push_back({key, fill(translated != m.action_in.end() ? translated->second : m.action, vars), because});
     };
 
     // avoid: no-go findings, one step naming them all, with the alternative.
@@ -1723,7 +1749,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     const bool natural = a.natural_met && luc && luc->materiality != Materiality::None;
     if (natural)
         add("natural_land", {},
-            "ecosystem integrity met: " + a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why);
+            tr().format("assess.because.natural_land",
+                        {{"why", a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why}}));
 
     // minimise
     const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
@@ -1740,25 +1767,27 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         }
         const double band = a.near.empty() ? p.proximity.sensitive_within_m : p.proximity.high_within_m;
         add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
-            fmt::format("within {} of {} ({}): biodiversity importance met", fmt_distance(band), join_texts(texts),
-                        fmt_distance(dmin)));
+            tr().format("assess.because.setback",
+                        {{"band", fmt_distance(band)}, {"features", join_texts(texts)}, {"distance", fmt_distance(dmin)}}));
     }
     if (pol && pol->rating && *pol->rating >= Rating::High) {
         std::vector<std::string> texts;
         for (const auto& n : a.inside_bio) texts.push_back(n.text);
         for (const auto& n : a.moderate) texts.push_back(n.text);
-        add("pollution_control", {{"features", texts.empty() ? std::string("nearby habitats") : join_texts(texts)}},
-            "pollution rated " + std::string(to_string(*pol->rating)) + ": " + pol->rating_why);
+        add("pollution_control", {{"features", texts.empty() ? tr().text("assess.nearby_habitats") : join_texts(texts)}},
+            tr().format("assess.because.pollution", {{"rating", rating_word(*pol->rating)}, {"why", pol->rating_why}}));
     }
     if (wat && wat->materiality != Materiality::None &&
         ((wat->rating && *wat->rating >= Rating::High) || a.dry_large_withdrawal ||
          (a.bws && *a.bws >= p.water_stress.high_bws_cat && wat->materiality >= Materiality::Medium))) {
-        add("water", {}, "water use rated " + std::string(wat->rating ? to_string(*wat->rating) : "n/a") + ": " + wat->rating_why);
+        add("water", {},
+            tr().format("assess.because.water",
+                        {{"rating", wat->rating ? rating_word(*wat->rating) : tr().text("assess.not_applicable")},
+                         {"why", wat->rating_why}}));
     }
     // restore, offset: whatever natural habitat is taken or disturbed if the site goes ahead.
     if (natural || habitat_stays) {
-        const std::string because = natural ? "natural land cover at the site: residual land take in natural habitat"
-                                            : "the site would stay inside a sensitive area (conditional)";
+        const std::string because = tr().text(natural ? "assess.because.residual_natural" : "assess.because.stays_inside");
         add("restore", {}, because);
         add("offset", {}, because);
     }
@@ -1807,6 +1836,7 @@ Json Assessor::profiles_json() const {
 
 void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (r.site.error || !r.geometry) return;
+    const CatalogScope language(options_.lang);
     bool fallback = false;
     const Profile& p = profile_for(r.site.type, &fallback);
     const SiteFigures figures = read_figures(r.site, p);
