@@ -13,6 +13,7 @@
 
 #include "i18n/messages.h"
 #include "report/formats.h"
+#include "screen/assess.h"
 #include "screen/profile.h"
 #include "support/fixtures.h"
 
@@ -73,11 +74,13 @@ TEST(I18n, EnglishWordsAreTheEnumValuesAndTheHumanisedKeys) {
         const auto dot = key.rfind('.');
         const std::string group = key.substr(0, dot), last = key.substr(dot + 1);
         if (group == "assess.level" || group == "assess.rating" || group == "assess.outcome" ||
-            group == "assess.criterion" || group == "assess.rule_set" || group == "site_type")
+            group == "assess.criterion" || group == "assess.rule_set" || group == "site_type" || group.rfind("value.", 0) == 0)
             EXPECT_EQ(text, last) << key;
         if (group == "rating" || group == "criterion" || group == "field") EXPECT_EQ(text, report::humanise(last)) << key;
     }
     EXPECT_EQ(to_string(Level::NoGo), en().text("assess.level.no-go"));
+    // The portfolio page shows run.json's roll-up explanation in the catalog's words: in English, the same.
+    EXPECT_EQ(Portfolio().summary()["roll_up"]["explanation"], en().text("portfolio.rollup_explanation.worst"));
     EXPECT_EQ(report::verdict_label("no-go"), "NO-GO");
     EXPECT_EQ(report::verdict_label(""), "NOT ASSESSED");
     EXPECT_EQ(report::verdict_label("error"), "NOT SCREENED (error)");

@@ -114,4 +114,13 @@ const Catalog& catalog(Lang lang) {
     return lang == Lang::Zh ? zh : en;
 }
 
+namespace {
+thread_local const Catalog* t_current = nullptr;
+}  // namespace
+
+const Catalog& current() { return t_current ? *t_current : catalog(Lang::En); }
+
+Scope::Scope(Lang lang) : saved_(t_current) { t_current = &catalog(lang); }
+Scope::~Scope() { t_current = saved_; }
+
 }  // namespace sitescreen::i18n

@@ -48,6 +48,23 @@ private:
 // The catalog of a language, parsed once from the bytes compiled into the binary (thread-safe).
 const Catalog& catalog(Lang lang);
 
+// The catalog of the thread's current work: the assessment of a site makes its reasons in many
+// small functions (screen/assess.cpp, screen/rules/), which read the language from here rather
+// than take it along. English unless a Scope is open on this thread.
+const Catalog& current();
+
+// Sets current() for this thread until the scope ends (then the previous one again).
+class Scope {
+public:
+    explicit Scope(Lang lang);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+private:
+    const Catalog* saved_;
+};
+
 // The {name} placeholders of a catalog text, sorted.
 std::vector<std::string> placeholders(const std::string& text);
 

@@ -23,6 +23,13 @@ using i18n::Catalog;
 // A record field's name for people: the catalog's field.<key> when it has one, else humanise(key).
 std::string field_name(const Catalog& tr, const std::string& key) { return tr.text_or("field." + key, humanise(key)); }
 
+// A field's value for people: an enum value the catalog names (value.<key>.<value>: step "avoid"
+// -> "避免") in its words, anything else as inline_text.
+std::string field_value(const Catalog& tr, const std::string& key, const Json& v) {
+    if (v.is_string()) return tr.text_or("value." + key + "." + v.get<std::string>(), v.get<std::string>());
+    return inline_text(v, tr);
+}
+
 // A rating (exposure, impact) for people: "Very high" / "很高".
 std::string exposure_text(const Json& v, const Catalog& tr) {
     const std::string s = inline_text(v, tr);
@@ -75,7 +82,7 @@ Block table_of_objects(const Json& arr, const Catalog& tr) {
         std::vector<Cell> row;
         for (const auto& k : keys) {
             Cell c;
-            c.text = e.contains(k) ? inline_text(e[k], tr) : "";
+            c.text = e.contains(k) ? field_value(tr, k, e[k]) : "";
             if (e.contains(k) && e[k].is_number()) c.tag = "num";
             if (k == "status" || k == "step" || k == "level" || k == "rating") c.strong = true;
             row.push_back(std::move(c));
@@ -149,7 +156,7 @@ Block criteria_table(const Json& criteria, const Catalog& tr) {
             for (auto it = c.begin(); it != c.end(); ++it)
                 if (it.key() != "status" && it.key() != "evidence" && it.key() != "exposure" && it.key() != "why" &&
                     !it.value().is_null())
-                    evidence.lines.push_back(field_name(tr, it.key()) + ": " + inline_text(it.value(), tr));
+                    evidence.lines.push_back(field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value()));
         }
         if (evidence.lines.empty()) evidence.text = "—";
         const Json& exposure = member(c, "exposure");
@@ -426,7 +433,7 @@ std::string inline_text(const Json& v, const i18n::Catalog& tr) {
     }
     for (auto it = v.begin(); it != v.end(); ++it) {
         if (it.value().is_null()) continue;
-        s += (s.empty() ? "" : ", ") + field_name(tr, it.key()) + ": " + inline_text(it.value(), tr);
+        s += (s.empty() ? "" : ", ") + field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value());
     }
     return s;
 }
@@ -469,7 +476,7 @@ void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::
     std::vector<std::pair<std::string, const Json*>> nested;
     for (auto it = v.begin(); it != v.end(); ++it) {
         if (it.value().is_null()) continue;  // nothing to say
-        if (small(it.value())) kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{inline_text(it.value(), tr)}});
+        if (small(it.value())) kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
         else nested.emplace_back(it.key(), &it.value());
     }
     if (!kv.rows.empty()) out.push_back(std::move(kv));

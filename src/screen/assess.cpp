@@ -67,22 +67,8 @@ std::string fmt_thousands(double v) {
 std::string fmt_share(double s) { return fmt::format("{:.0f} %", s * 100.0); }
 
 // The language of the texts this file writes into the record (reasons, mitigation, the
-// alternative). Set for the calling thread by Assessor::assess for the length of one site: the
-// texts are made in many small helpers, which would otherwise all take the catalog along.
-thread_local const i18n::Catalog* t_catalog = nullptr;
-
-const i18n::Catalog& tr() { return t_catalog ? *t_catalog : i18n::catalog(i18n::Lang::En); }
-
-class CatalogScope {
-public:
-    explicit CatalogScope(i18n::Lang lang) : saved_(t_catalog) { t_catalog = &i18n::catalog(lang); }
-    ~CatalogScope() { t_catalog = saved_; }
-    CatalogScope(const CatalogScope&) = delete;
-    CatalogScope& operator=(const CatalogScope&) = delete;
-
-private:
-    const i18n::Catalog* saved_;
-};
+// alternative): Assessor::assess opens an i18n::Scope for the site.
+const i18n::Catalog& tr() { return i18n::current(); }
 
 std::string theme_noun(const std::string& theme) {
     std::string s = theme;
@@ -1836,7 +1822,7 @@ Json Assessor::profiles_json() const {
 
 void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (r.site.error || !r.geometry) return;
-    const CatalogScope language(options_.lang);
+    const i18n::Scope language(options_.lang);
     bool fallback = false;
     const Profile& p = profile_for(r.site.type, &fallback);
     const SiteFigures figures = read_figures(r.site, p);
