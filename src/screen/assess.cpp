@@ -425,9 +425,9 @@ private:
             if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
-                add_evidence(s, ev, "not_met", Rating::Low, "no feature within the search limit");
+                add_evidence(s, ev, "not_met", Rating::Low, tr().text("assess.evidence.no_feature_within_limit"));
             else
-                add_evidence(s, ev, "not_assessed", std::nullopt, "the layer has no features");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.layer_empty"));
             return;
         }
         const double d = v.inside ? 0.0 : *v.nearest_distance_m;
@@ -465,9 +465,10 @@ private:
             ev["footprint_overlap_share"] = round3(share);
             if (v.inside) overlap_text = tr().format("assess.overlap", {{"share", fmt_share(share)}});
         }
-        std::string why = v.inside ? "inside " + text + overlap_text
-                                   : text + " at " + fmt_distance(d) +
-                                         (met ? fmt::format(" (within {})", fmt_distance(p_.proximity.sensitive_within_m))
+        std::string why = v.inside ? tr().format("assess.where_inside", {{"what", text}, {"overlap", overlap_text}})
+                                   : tr().format("assess.where_near", {{"what", text}, {"distance", fmt_distance(d)}}) +
+                                         (met ? tr().format("assess.evidence.within",
+                                                            {{"distance", fmt_distance(p_.proximity.sensitive_within_m)}})
                                               : "");
         summary["distance_m"] = round1(d);
         summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
@@ -608,7 +609,7 @@ private:
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, "the site lies outside the layer's coverage");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.outside_coverage"));
             return;
         }
         std::optional<int> worst;
@@ -624,7 +625,7 @@ private:
         if (!worst) {
             summary["distance_m"] = 0.0;
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, "the unit has no water-stress category (no data)");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.unit_no_category"));
             return;
         }
         water_finding(s, *worst, worst_f, ev, summary);
@@ -639,11 +640,11 @@ private:
         const Rating exposure = arid ? p_.water_stress.arid_exposure : bws_exposure(bws, p_.water_stress);
         const bool met = !arid && bws >= p_.water_stress.high_bws_cat;
         std::string unit = theme_noun(s.theme);
-        if (!f.name.empty()) unit += " '" + f.name + "'";
+        if (!f.name.empty()) unit += tr().format("assess.feature_name", {{"name", f.name}});
         if (!f.id.empty()) unit += " (" + f.id + ")";
         std::string why = fmt::format("{}: bws_cat {}{}", unit, bws, label.empty() ? "" : " (" + label + ")");
-        if (met) why += fmt::format(" >= {} (high water stress)", p_.water_stress.high_bws_cat);
-        if (arid) why += ": arid and low water use, little water to draw on (rated " + std::string(to_string(exposure)) + ")";
+        if (met) why += tr().format("assess.evidence.high_water_stress", {{"threshold", std::to_string(p_.water_stress.high_bws_cat)}});
+        if (arid) why += tr().format("assess.evidence.arid", {{"rating", rating_word(exposure)}});
         if (arid) a_.arid = true;
         ev["inside"] = true;
         ev["feature"] = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
@@ -695,7 +696,7 @@ private:
             }
             if (!c && !share) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at or around the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell_around"));
                 return;
             }
             const bool natural_here = c && c->zone == "natural";
@@ -720,14 +721,19 @@ private:
             if (share) summary["natural_share"] = round3(*share);
             if (!light_) a_.interface.push_back(std::move(summary));
             // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
-            const std::string res = s.resolution.empty() ? "" : " (at " + s.resolution + ")";
+            const std::string res =
+                s.resolution.empty() ? "" : tr().format("assess.evidence.resolution", {{"resolution", s.resolution}});
             if (!s.resolution.empty()) ev["resolution"] = s.resolution;
-            std::string why = "land cover at the site" + res + ": " + cls + (natural_here ? " (natural)" : "");
+            std::string why = tr().format("assess.evidence.land_cover", {{"resolution", res}, {"class", cls}}) +
+                              (natural_here ? tr().text("assess.evidence.natural") : "");
             if (share)
-                why += fmt::format("; natural {} within {}{}{}", fmt_share(*share), fmt_distance(buf->radius_m),
-                                   *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : "", res);
+                why += tr().format("assess.evidence.natural_share",
+                                   {{"share", fmt_share(*share)},
+                                    {"radius", fmt_distance(buf->radius_m)},
+                                    {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
+                                    {"resolution", res}});
             add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
-                         "natural land cover (" + cls + ")");
+                         tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
                 if (share) {
@@ -741,7 +747,7 @@ private:
         if (s.categorical && s.theme == "water_stress") {
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             FeatureRef f;
@@ -749,7 +755,7 @@ private:
             if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
             if (water_nodata(static_cast<int>(*at_site), f.zone)) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no water-stress category at the site (no data)");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.site_no_category"));
                 return;
             }
             water_finding(s, static_cast<int>(*at_site), f, ev, summary);
@@ -759,7 +765,7 @@ private:
             const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             const std::string cls = c ? c->label : std::to_string(*at_site);
@@ -768,33 +774,41 @@ private:
             summary["class_at_site"] = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
-                add_evidence(s, ev, "not_assessed", std::nullopt, "class '" + cls + "' has no severity in the catalog");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().format("assess.evidence.no_severity", {{"class", cls}}));
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
             if (!s.resolution.empty()) ev["resolution"] = s.resolution;
             add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                         fmt::format("class at the site{}: {} (severity {}{}){}",
-                                     s.resolution.empty() ? "" : " (at " + s.resolution + ")", cls, *c->severity,
-                                     met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : "", demo_tag(s)));
+                         tr().format("assess.evidence.class_at_site",
+                                     {{"resolution", s.resolution.empty() ? std::string()
+                                                                          : tr().format("assess.evidence.resolution",
+                                                                                        {{"resolution", s.resolution}})},
+                                      {"class", cls},
+                                      {"severity", std::to_string(*c->severity)},
+                                      {"threshold", met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : ""},
+                                      {"demo", demo_tag(s)}}));
             return;
         }
         // Continuous raster: rated only when the profile gives a threshold for its theme.
         if (!light_) a_.interface.push_back(std::move(summary));
         auto t = p_.other_layers.continuous_min.find(s.theme);
         if (!m.value_at_site) {
-            add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
             return;
         }
         ev["value_at_site"] = *m.value_at_site;
         if (t == p_.other_layers.continuous_min.end()) {
             add_evidence(s, ev, "not_assessed", std::nullopt,
-                         "no threshold for theme '" + s.theme + "' in rules.other_layers.continuous_min");
+                         tr().format("assess.evidence.no_threshold", {{"theme", s.theme}}));
             return;
         }
         const bool met = *m.value_at_site >= t->second;
         add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                     fmt::format("value at the site {} {} {}{}", *m.value_at_site, met ? ">=" : "<", t->second, demo_tag(s)));
+                     tr().format("assess.evidence.value_at_site", {{"value", fmt::format("{}", *m.value_at_site)},
+                                                                   {"relation", met ? ">=" : "<"},
+                                                                   {"threshold", fmt::format("{}", t->second)},
+                                                                   {"demo", demo_tag(s)}}));
     }
 
     void drivers() {
@@ -806,10 +820,10 @@ private:
             adjust_materiality(e);
             e.location_dependent = !ds.receptors.empty();
             if (e.materiality == Materiality::None) {
-                e.rating_why = "not material for this site type";
+                e.rating_why = tr().text("assess.evidence.not_material");
             } else if (!e.location_dependent) {
-                e.rating_why = fmt::format("location-independent driver: materiality {} carried to Assess (A1-A4), "
-                                           "not rated against the site's location", to_string(e.materiality));
+                e.rating_why = tr().format("assess.evidence.location_independent",
+                                           {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}});
             } else {
                 const auto& row = p_.rating.matrix.at(e.materiality);
                 for (Criterion c : ds.receptors) {
@@ -819,13 +833,18 @@ private:
                     if (!st.exposure) {
                         pair["exposure"] = nullptr;
                         pair["rating"] = nullptr;
-                        pair["trace"] = "not assessed: no layer speaks to " + std::string(to_string(c)) + " here";
+                        pair["trace"] = tr().format("assess.evidence.no_layer_for",
+                                                    {{"criterion", tr().text(std::string("assess.criterion.") + to_string(c))}});
                         e.pairs.push_back(std::move(pair));
                         continue;
                     }
                     const Rating rating = row[static_cast<int>(*st.exposure)];
-                    const std::string trace = fmt::format("materiality {} x exposure {} ({}) -> {}", to_string(e.materiality),
-                                                          to_string(*st.exposure), st.exposure_why, to_string(rating));
+                    const std::string trace = tr().format(
+                        "assess.evidence.trace",
+                        {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))},
+                         {"exposure", rating_word(*st.exposure)},
+                         {"why", st.exposure_why},
+                         {"rating", rating_word(rating)}});
                     pair["exposure"] = to_string(*st.exposure);
                     pair["rating"] = to_string(rating);
                     pair["trace"] = trace;
@@ -838,7 +857,7 @@ private:
                         e.rating_inside = st.exposure_inside;
                     }
                 }
-                if (!e.rating) e.rating_why = "no receptor assessed";
+                if (!e.rating) e.rating_why = tr().text("assess.evidence.no_receptor");
             }
             if (e.rating && e.location_dependent) {
                 const Level l = p_.rating.verdict_from_rating[static_cast<int>(*e.rating)];
@@ -849,7 +868,10 @@ private:
                     x.layer = e.rating_layer;
                     x.inside_index = e.rating_inside;
                     x.features_text = e.rating_features;
-                    x.reason = fmt::format("{} rated {}: {}", to_string(e.driver), to_string(*e.rating), e.rating_why);
+                    x.reason = tr().format("assess.evidence.driver_rated",
+                                           {{"driver", tr().text(std::string("assess.driver.") + to_string(e.driver))},
+                                            {"rating", rating_word(*e.rating)},
+                                            {"why", e.rating_why}});
                     a_.fired.push_back(std::move(x));
                 }
             }
@@ -873,10 +895,12 @@ private:
         x.level = Level::Medium;
         x.layer = a_.bws_layer;
         x.features_text = a_.bws_text;
-        x.reason = fmt::format("expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year) in {} ({}): a large "
-                               "withdrawal where water is scarce is never rated low [proj; WRI Aqueduct 4.0 categories]",
-                               fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*large), a_.bws_text,
-                               a_.arid ? "arid and low water use" : a_.bws_label);
+        x.reason = tr().format("assess.evidence.scarce_water",
+                               {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                {"from", f_.withdrawal_from},
+                                {"large", fmt_thousands(*large)},
+                                {"unit", a_.bws_text},
+                                {"label", a_.arid ? tr().text("assess.evidence.arid_label") : a_.bws_label}});
         a_.fired.push_back(std::move(x));
     }
 
@@ -886,25 +910,30 @@ private:
         if (e.driver == Driver::WaterUse && f_.withdrawal_m3) {
             if (fg.large_withdrawal_m3_per_year && *f_.withdrawal_m3 >= *fg.large_withdrawal_m3_per_year) {
                 e.materiality = Materiality::High;
-                e.materiality_why.push_back(fmt::format(
-                    "expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year): high",
-                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.large_withdrawal_m3_per_year)));
+                e.materiality_why.push_back(tr().format(
+                    "assess.evidence.withdrawal_large", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                        {"from", f_.withdrawal_from},
+                                                        {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
             } else if (fg.small_withdrawal_m3_per_year && *f_.withdrawal_m3 <= *fg.small_withdrawal_m3_per_year) {
                 e.materiality = Materiality::Low;
-                e.materiality_why.push_back(fmt::format(
-                    "expected withdrawal {} m3/yr ({}) <= {} (figures.small_withdrawal_m3_per_year): low",
-                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.small_withdrawal_m3_per_year)));
+                e.materiality_why.push_back(tr().format(
+                    "assess.evidence.withdrawal_small", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                        {"from", f_.withdrawal_from},
+                                                        {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
             } else {
-                e.materiality_why.push_back(fmt::format("expected withdrawal {} m3/yr ({}): profile materiality kept",
-                                                        fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from));
+                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_kept",
+                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)}, {"from", f_.withdrawal_from}}));
             }
         }
         if (e.driver == Driver::LandUseChange && f_.footprint_ha && fg.large_footprint_ha &&
             *f_.footprint_ha >= *fg.large_footprint_ha && e.materiality < Materiality::High) {
             e.materiality = static_cast<Materiality>(static_cast<int>(e.materiality) + 1);
-            e.materiality_why.push_back(fmt::format("footprint {:.1f} ha ({}) >= {} ha (figures.large_footprint_ha): raised to {}",
-                                                    *f_.footprint_ha, f_.footprint_from, *fg.large_footprint_ha,
-                                                    to_string(e.materiality)));
+            e.materiality_why.push_back(tr().format(
+                "assess.evidence.footprint_large",
+                {{"footprint", fmt::format("{:.1f}", *f_.footprint_ha)},
+                 {"from", f_.footprint_from},
+                 {"limit", fmt::format("{}", *fg.large_footprint_ha)},
+                 {"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}}));
         }
     }
 
@@ -1503,7 +1532,7 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis&
         Json c = {{"status", status},
                   {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
                   {"evidence", st.evidence}};
-        if (st.evidence.empty()) c["why"] = "no layer in the catalog speaks to this criterion";
+        if (st.evidence.empty()) c["why"] = tr().text("assess.evidence.no_layer_for_criterion");
         criteria[to_string(kTnfdCriteria[i])] = std::move(c);
     }
     j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", std::move(criteria)}};
