@@ -212,6 +212,16 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     EXPECT_NE(r.err.find("sitescreen：已筛查"), std::string::npos) << r.err;
 }
 
+TEST(ZhReports, AnUnknownLanguageIsAUsageError) {
+    TempDir dir;
+    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang fr --sites " +
+                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
+                                            " --out " + shell_quote(dir.file("out")),
+                                        dir);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--lang"), std::string::npos) << r.err;
+}
+
 // Machine outputs stay English: the zh run's records have the en run's keys and enum values,
 // and summary.csv the same header.
 void collect_keys(const Json& v, const std::string& path, std::set<std::string>& out) {

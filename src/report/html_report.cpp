@@ -65,7 +65,7 @@ std::string cell_html(const report::Cell& c, const char* element) {
 
 std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_link) {
     std::string s;
-    s += std::string("<!DOCTYPE html>\n<html lang=\"") + html_lang(doc.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    s += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(doc.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
     s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     s += "<title>" + html_escape(doc.title + " — " + report::verdict_label(doc.level, i18n::catalog(doc.lang))) + "</title>\n";
     s += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";

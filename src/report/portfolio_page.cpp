@@ -470,7 +470,7 @@ void PortfolioPageWriter::finish(const Json& run) {
 
     std::string h;
     h.reserve(1 << 20);
-    h += std::string("<!DOCTYPE html>\n<html lang=\"") + html_lang(ctx_.options.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    h += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(ctx_.options.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     h += "<title>" + html_escape(tr.format("portfolio.title", {{"count", std::to_string(rows_.size())}})) + "</title>\n";
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
