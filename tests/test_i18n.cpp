@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
 #include <regex>
 #include <set>
 #include <string>
@@ -194,12 +195,32 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     ASSERT_GT(reports.size(), 10u);
     const std::vector<std::string> sentences = english_sentences();
     ASSERT_GT(sentences.size(), 50u);
+    // Data is shown as given (layer titles, sources, feature names and categories, attributes): a
+    // sentence the data itself holds ("protected area" in a layer's source) is not held against the
+    // catalog.
+    std::string data;
+    const std::function<void(const Json&)> collect = [&](const Json& v) {
+        if (v.is_string()) data += v.get<std::string>() + "\n";
+        else if (v.is_structured())
+            for (const Json& e : v) collect(e);
+    };
+    const Json run = Json::parse(read_file(out + "/run.json"));
+    if (run.contains("layers")) collect(run["layers"]);
+    for (const Json& rec : parse_jsonl(read_file(out + "/sites.jsonl")))
+        for (const char* k : {"layers", "attributes", "warnings", "source"})
+            if (rec.contains(k)) collect(rec[k]);
+    std::size_t checked = 0;
     for (const auto& [file, text] : reports) {
         EXPECT_FALSE(text.empty()) << file;
-        for (const auto& s : sentences) EXPECT_EQ(text.find(s), std::string::npos) << file << " still says '" << s << "'";
+        for (const auto& s : sentences) {
+            if (data.find(s) != std::string::npos) continue;
+            ++checked;
+            EXPECT_EQ(text.find(s), std::string::npos) << file << " still says '" << s << "'";
+        }
         if (file.size() > 5 && file.compare(file.size() - 5, 5, ".html") == 0)
             EXPECT_NE(text.find("<html lang=\"zh-Hans\">"), std::string::npos) << file;
     }
+    EXPECT_GT(checked, reports.size() * 50);  // most sentences are checked, not excused by the data
     // The reports say the red line and the verdict in Chinese.
     const std::string all_md = [&] {
         std::string s;
