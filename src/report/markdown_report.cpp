@@ -20,6 +20,8 @@ namespace {
 using Kind = Block::Kind;
 using i18n::Catalog;
 
+bool all_scalars(const Json& a);
+
 // A record field's name for people: the catalog's field.<key> when it has one, else humanise(key).
 std::string field_name(const Catalog& tr, const std::string& key) { return tr.text_or("field." + key, humanise(key)); }
 
@@ -27,6 +29,11 @@ std::string field_name(const Catalog& tr, const std::string& key) { return tr.te
 // -> "避免") in its words, anything else as inline_text.
 std::string field_value(const Catalog& tr, const std::string& key, const Json& v) {
     if (v.is_string()) return tr.text_or("value." + key + "." + v.get<std::string>(), v.get<std::string>());
+    if (v.is_array() && all_scalars(v)) {  // a list of enum values: criteria met, criteria not assessed
+        std::string s;
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + field_value(tr, key, e);
+        return s;
+    }
     return inline_text(v, tr);
 }
 

@@ -141,21 +141,24 @@ SiteFigures read_figures(const Site& site, const Profile& p) {
     f.capacity_mw = attr_number(a, p.figures.capacity, f.notes);
     if (auto w = attr_number(a, p.figures.annual_water, f.notes)) {
         f.withdrawal_m3 = *w;
-        f.withdrawal_from = "attribute '" + p.figures.annual_water + "'";
+        f.withdrawal_from = tr().format("assess.figures.attribute", {{"attribute", p.figures.annual_water}});
     } else if (f.annual_output && f.water_intensity) {
         f.withdrawal_m3 = *f.annual_output * *f.water_intensity;
-        f.withdrawal_from = fmt::format("{} x {} m3/unit ('{}' x '{}')", fmt_thousands(*f.annual_output),
-                                        *f.water_intensity, p.figures.annual_output, p.figures.water_intensity);
+        f.withdrawal_from = tr().format("assess.figures.output_times_intensity",
+                                        {{"output", fmt_thousands(*f.annual_output)},
+                                         {"intensity", fmt::format("{}", *f.water_intensity)},
+                                         {"output_attribute", p.figures.annual_output},
+                                         {"intensity_attribute", p.figures.water_intensity}});
     } else if (f.annual_output && !f.water_intensity) {
-        f.notes.push_back("'" + p.figures.annual_output + "' given without '" + p.figures.water_intensity +
-                          "': water withdrawal not estimated");
+        f.notes.push_back(tr().format("assess.figures.no_intensity", {{"output_attribute", p.figures.annual_output},
+                                                                      {"intensity_attribute", p.figures.water_intensity}}));
     }
     if (auto h = attr_number(a, p.figures.footprint, f.notes)) {
         f.footprint_ha = *h;
-        f.footprint_from = "attribute '" + p.figures.footprint + "'";
+        f.footprint_from = tr().format("assess.figures.attribute", {{"attribute", p.figures.footprint}});
     } else if (!site.footprint_ll.empty()) {
         f.footprint_ha = geodesic::polygon_area_m2(site.footprint_ll) / 10000.0;
-        f.footprint_from = "polygon footprint";
+        f.footprint_from = tr().text("assess.figures.polygon");
     }
     return f;
 }
