@@ -88,9 +88,12 @@ TEST(I18n, EnglishWordsAreTheEnumValuesAndTheHumanisedKeys) {
         const std::string group = key.substr(0, dot), last = key.substr(dot + 1);
         if (group == "assess.level" || group == "assess.rating" || group == "assess.outcome" ||
             group == "assess.criterion" || group == "assess.rule_set" || group == "assess.materiality" ||
-            group == "assess.driver" || group == "site_type" || group.rfind("value.", 0) == 0)
+            group == "assess.driver" || group == "site_type" || group.rfind("value.", 0) == 0) {
             EXPECT_EQ(text, last) << key;
-        if (group == "rating" || group == "criterion" || group == "field") EXPECT_EQ(text, report::humanise(last)) << key;
+        }
+        if (group == "rating" || group == "criterion" || group == "field") {
+            EXPECT_EQ(text, report::humanise(last)) << key;
+        }
     }
     EXPECT_EQ(to_string(Level::NoGo), en().text("assess.level.no-go"));
     // The portfolio page shows run.json's roll-up explanation in the catalog's words: in English, the same.
@@ -229,8 +232,9 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
             ++checked;
             EXPECT_EQ(text.find(s), std::string::npos) << file << " still says '" << s << "'";
         }
-        if (file.size() > 5 && file.compare(file.size() - 5, 5, ".html") == 0)
+        if (file.size() > 5 && file.compare(file.size() - 5, 5, ".html") == 0) {
             EXPECT_NE(text.find("<html lang=\"zh-Hans\">"), std::string::npos) << file;
+        }
     }
     EXPECT_GT(checked, reports.size() * 50);  // most sentences are checked, not excused by the data
     // The reports say the red line and the verdict in Chinese.
