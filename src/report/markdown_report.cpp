@@ -181,7 +181,7 @@ Block criteria_table(const Json& criteria, const Catalog& tr) {
 std::string stage_title(const std::string& key, const Catalog& tr) {
     std::string k = key;
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return tr.text_or("report.stage." + k, humanise(key));
+    return tr.text_or("report.stage." + k, field_name(tr, key));
 }
 
 // Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically.
