@@ -31,7 +31,7 @@ namespace {
 
 struct ScreenArgs {
     std::string sites, sites_layer, catalog, buffers, out = "sitescreen_out", id_field, lon_field, lat_field, crs;
-    std::string coords = "wgs84", type, profiles, formats = "all", shard;
+    std::string coords = "wgs84", type, profiles, formats = "all", shard, lang = "en";
     int threads = 0;
     std::size_t feature_cap = 20;
     double tile_union_km = VectorLayer::kTileUnionMinRadiusM / 1000;
@@ -234,6 +234,11 @@ std::function<int()> add_screen_command(CLI::App& app) {
                     "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png;\n"
                     "'data' = jsonl,csv,run (use it for batches of 100k+ sites); default all")
         ->capture_default_str();
+    cmd->add_option("--lang", a->lang,
+                    "Language of the reports, the map, the verdict reasons and mitigation texts and the\n"
+                    "closing line: en or zh (keys, enum values and summary.csv headers stay English)")
+        ->check(CLI::IsMember({"en", "zh"}))
+        ->capture_default_str();
     cmd->add_option("--shard", a->shard, "Screen only spatial shard i of N (i/N, 0-based); see docs/scale.md");
     cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")->capture_default_str();
     cmd->add_option("--tile-union-km", a->tile_union_km,
@@ -264,6 +269,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
             throw UsageError(fmt::format("--feature-cap: {} is more than {} (features listed per buffer; "
                                          "feature_count always holds the full count)", a->feature_cap, kMaxFeatureCap));
         setup.options.feature_cap = a->feature_cap;
+        setup.options.lang = i18n::parse_lang(a->lang);
         setup.options.tile_union_min_radius_m = a->tile_union_km * 1000;
         const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
         const auto shard = parse_shard(a->shard);
@@ -424,14 +430,21 @@ std::function<int()> add_screen_command(CLI::App& app) {
             }
             std::string what;
             for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
+            const i18n::Catalog& tr = i18n::catalog(setup.options.lang);
             const std::string demo =
                 demo_counter.with_demo_data() == 0
                     ? std::string()
-                    : fmt::format(", {} with DEMO data ({} with findings from demonstration layers)",
-                                  demo_counter.with_demo_data(), demo_counter.with_demo_findings());
-            log << fmt::format("sitescreen: screened {} sites in {:.1f} s: {} ok, {} in error, {} with warnings{} -> {} ({})\n",
-                               stats.total, secs, stats.ok, stats.error, stats.with_warnings, demo,
-                               to_stdout ? "standard output" : a->out, what);
+                    : tr.format("cli.closing_demo", {{"with_data", std::to_string(demo_counter.with_demo_data())},
+                                                     {"with_findings", std::to_string(demo_counter.with_demo_findings())}});
+            log << tr.format("cli.closing", {{"total", std::to_string(stats.total)},
+                                             {"seconds", fmt::format("{:.1f}", secs)},
+                                             {"ok", std::to_string(stats.ok)},
+                                             {"error", std::to_string(stats.error)},
+                                             {"warnings", std::to_string(stats.with_warnings)},
+                                             {"demo", demo},
+                                             {"out", to_stdout ? tr.text("cli.stdout") : a->out},
+                                             {"formats", what}})
+                << '\n';
         }
         if (a->fail_on_site_error && stats.error > 0) return kExitSiteErrors;
         return kExitOk;

@@ -60,6 +60,7 @@ void ScreenSetup::prepare(std::shared_ptr<const LayerSet> layers) {
     impl_->profiles_dir = profiles_path.empty() ? default_profiles_dir() : profiles_path;
     AssessOptions ao;
     ao.avoidance_search = !no_avoidance;
+    ao.lang = options.lang;
     impl_->assessor = std::make_unique<Assessor>(load_profiles(impl_->profiles_dir), impl_->layers, ao);
     if (options.radii_from_profile) {
         // The summary's columns follow every profile's distances, in order.

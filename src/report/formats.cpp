@@ -158,11 +158,10 @@ std::string verdict_level(const Json& record) {
     return "";
 }
 
-std::string verdict_label(const std::string& level) {
-    if (level.empty()) return "NOT ASSESSED";
-    if (level == "error") return "NOT SCREENED (error)";
-    if (level == "not_covered") return "NOT COVERED";
-    std::string s = level;
+std::string verdict_label(const std::string& level, const i18n::Catalog& tr) {
+    const std::string key = "verdict." + (level.empty() ? std::string("not_assessed") : level);
+    if (tr.has(key)) return tr.text(key);
+    std::string s = level;  // a level this version does not know: as given, in capitals
     for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
 }
@@ -341,6 +340,8 @@ std::string humanise(const std::string& key) {
     if (!s.empty() && static_cast<unsigned char>(s[0]) < 0x80) s[0] = static_cast<char>(std::toupper(s[0]));
     return s;
 }
+
+const char* html_lang(i18n::Lang lang) { return lang == i18n::Lang::Zh ? "zh-Hans" : "en"; }
 
 std::string html_escape(const std::string& s) {
     std::string out;

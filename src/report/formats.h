@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "i18n/messages.h"
 #include "report/writer.h"
 
 namespace sitescreen {
@@ -51,7 +52,8 @@ namespace report {
 
 // "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
 std::string verdict_level(const Json& record);
-std::string verdict_label(const std::string& level);        // "NO-GO", "HIGH", ..., "NOT ASSESSED"
+// "NO-GO", "HIGH", ..., "NOT ASSESSED" (verdict.<level> of the catalog; English without one).
+std::string verdict_label(const std::string& level, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 // " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "".
 std::string verdict_coverage_note(const Json& record);
 const char* verdict_colour(const std::string& level);       // "#rrggbb"
@@ -96,6 +98,8 @@ std::string scalar_text(const Json& v);
 std::string humanise(const std::string& key);
 
 std::string html_escape(const std::string& s);
+// The HTML lang attribute of a language: "en", "zh-Hans" (the catalogs are Simplified Chinese).
+const char* html_lang(i18n::Lang lang);
 std::string base64(const std::string& bytes);
 
 // One layer's provenance row, for the per-site reports and the portfolio page.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "i18n/messages.h"
 #include "io/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -17,6 +18,30 @@ namespace report {
 namespace {
 
 using Kind = Block::Kind;
+using i18n::Catalog;
+
+bool all_scalars(const Json& a);
+
+// A record field's name for people: the catalog's field.<key> when it has one, else humanise(key).
+std::string field_name(const Catalog& tr, const std::string& key) { return tr.text_or("field." + key, humanise(key)); }
+
+// A field's value for people: an enum value the catalog names (value.<key>.<value>: step "avoid"
+// -> "避免") in its words, anything else as inline_text.
+std::string field_value(const Catalog& tr, const std::string& key, const Json& v) {
+    if (v.is_string()) return tr.text_or("value." + key + "." + v.get<std::string>(), v.get<std::string>());
+    if (v.is_array() && all_scalars(v)) {  // a list of enum values: criteria met, criteria not assessed
+        std::string s;
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + field_value(tr, key, e);
+        return s;
+    }
+    return inline_text(v, tr);
+}
+
+// A rating (exposure, impact) for people: "Very high" / "很高".
+std::string exposure_text(const Json& v, const Catalog& tr) {
+    const std::string s = inline_text(v, tr);
+    return tr.text_or("rating." + s, humanise(s));
+}
 
 bool is_scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
 
@@ -52,19 +77,19 @@ Block paragraph(std::string text, Kind kind = Kind::Paragraph) {
     return b;
 }
 
-Block table_of_objects(const Json& arr) {
+Block table_of_objects(const Json& arr, const Catalog& tr) {
     Block t;
     t.kind = Kind::Table;
     std::vector<std::string> keys;
     for (const Json& e : arr)
         for (auto it = e.begin(); it != e.end(); ++it)
             if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
-    for (const auto& k : keys) t.header.push_back(humanise(k));
+    for (const auto& k : keys) t.header.push_back(field_name(tr, k));
     for (const Json& e : arr) {
         std::vector<Cell> row;
         for (const auto& k : keys) {
             Cell c;
-            c.text = e.contains(k) ? inline_text(e[k]) : "";
+            c.text = e.contains(k) ? field_value(tr, k, e[k]) : "";
             if (e.contains(k) && e[k].is_number()) c.tag = "num";
             if (k == "status" || k == "step" || k == "level" || k == "rating") c.strong = true;
             row.push_back(std::move(c));
@@ -74,10 +99,8 @@ Block table_of_objects(const Json& arr) {
     return t;
 }
 
-std::string status_text(const std::string& s) {
-    if (s == "met") return "met";
-    if (s == "not_met") return "not met";
-    if (s == "not_assessed") return "not assessed";
+std::string status_text(const std::string& s, const Catalog& tr) {
+    if (s == "met" || s == "not_met" || s == "not_assessed") return tr.text("report.status." + s);
     return humanise(s);
 }
 
@@ -102,49 +125,50 @@ std::string radius_label(double r) {
 }
 
 // One line per evidence entry: its sentence ("why") when it has one.
-std::vector<std::string> evidence_lines(const Json& ev) {
+std::vector<std::string> evidence_lines(const Json& ev, const Catalog& tr) {
     std::vector<std::string> lines;
     if (ev.is_array()) {
         for (const Json& e : ev) {
             if (e.is_object() && e.contains("why") && e["why"].is_string()) {
                 std::string line = e["why"].get<std::string>();
                 if (e.contains("status") && e["status"].is_string())
-                    line = "[" + status_text(e["status"].get<std::string>()) + "] " + line;
+                    line = "[" + status_text(e["status"].get<std::string>(), tr) + "] " + line;
                 lines.push_back(line);
             } else {
-                lines.push_back(inline_text(e));
+                lines.push_back(inline_text(e, tr));
             }
         }
     } else if (!ev.is_null()) {
-        lines.push_back(inline_text(ev));
+        lines.push_back(inline_text(ev, tr));
     }
     return lines;
 }
 
 // The L4 criteria as a table: criterion, status, exposure, evidence.
-Block criteria_table(const Json& criteria) {
+Block criteria_table(const Json& criteria, const Catalog& tr) {
     Block t;
     t.kind = Kind::Table;
-    t.header = {"Criterion", "Status", "Exposure", "Evidence"};
+    t.header = {tr.text("report.criteria.criterion"), tr.text("report.criteria.status"),
+                tr.text("report.criteria.exposure"), tr.text("report.criteria.evidence")};
     auto add = [&](const std::string& name, const Json& c) {
         Cell status;
         status.tag = c.is_string() ? c.get<std::string>() : text_of(c, "status");
-        status.text = status_text(status.tag);
+        status.text = status_text(status.tag, tr);
         status.strong = status.tag == "met";
         Cell evidence;
         if (c.is_object()) {
-            evidence.lines = evidence_lines(member(c, "evidence"));
+            evidence.lines = evidence_lines(member(c, "evidence"), tr);
             if (evidence.lines.empty() && !text_of(c, "why").empty()) evidence.lines.push_back(text_of(c, "why"));
             // Anything else the criterion carries, briefly.
             for (auto it = c.begin(); it != c.end(); ++it)
                 if (it.key() != "status" && it.key() != "evidence" && it.key() != "exposure" && it.key() != "why" &&
                     !it.value().is_null())
-                    evidence.lines.push_back(humanise(it.key()) + ": " + inline_text(it.value()));
+                    evidence.lines.push_back(field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value()));
         }
         if (evidence.lines.empty()) evidence.text = "—";
         const Json& exposure = member(c, "exposure");
-        t.rows.push_back({Cell{humanise(name), "", true}, status,
-                          Cell{exposure.is_null() ? "—" : humanise(inline_text(exposure))}, evidence});
+        t.rows.push_back({Cell{tr.text_or("criterion." + name, humanise(name)), "", true}, status,
+                          Cell{exposure.is_null() ? "—" : exposure_text(exposure, tr)}, evidence});
     };
     if (criteria.is_object())
         for (auto it = criteria.begin(); it != criteria.end(); ++it) add(it.key(), it.value());
@@ -154,39 +178,28 @@ Block criteria_table(const Json& criteria) {
 }
 
 // The TNFD LEAP component each stage key stands for.
-std::string stage_title(const std::string& key) {
-    static const std::map<std::string, std::string> titles = {
-        {"l1", "L1 · Span of the business model and value chain"},
-        {"l2", "L2 · Dependency and impact screening"},
-        {"l3", "L3 · Interface with nature"},
-        {"l4", "L4 · Interface with sensitive locations"},
-        {"e1", "E1 · Environmental assets and ecosystem services"},
-        {"e2", "E2 · Dependencies and impacts"},
-        {"e3", "E3 · Dependency and impact measurement"},
-        {"e4", "E4 · Impact materiality assessment"},
-    };
+std::string stage_title(const std::string& key, const Catalog& tr) {
     std::string k = key;
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const auto it = titles.find(k);
-    return it != titles.end() ? it->second : humanise(key);
+    return tr.text_or("report.stage." + k, field_name(tr, key));
 }
 
 // Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically.
-void stage_blocks(const Json& stages, std::vector<Block>& out) {
+void stage_blocks(const Json& stages, std::vector<Block>& out, const Catalog& tr) {
     if (!stages.is_object()) {
-        json_blocks(stages, 3, out);
+        json_blocks(stages, 3, out, tr);
         return;
     }
     Block loose;
     loose.kind = Kind::KeyValues;
     for (auto it = stages.begin(); it != stages.end(); ++it)
         if (it.key() != "profile" && small(it.value()) && !it.value().is_null())
-            loose.rows.push_back({Cell{stage_title(it.key())}, Cell{inline_text(it.value())}});
+            loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{inline_text(it.value(), tr)}});
     if (!loose.rows.empty()) out.push_back(std::move(loose));
     for (auto it = stages.begin(); it != stages.end(); ++it) {
         const Json& v = it.value();
         if (it.key() == "profile" || small(v)) continue;  // the profile is in the provenance section
-        std::string title = stage_title(it.key());
+        std::string title = stage_title(it.key(), tr);
         if (v.is_object()) {
             const std::string t = text_of(v, "title");
             if (!t.empty() && title == humanise(it.key())) title += ": " + t;
@@ -199,16 +212,16 @@ void stage_blocks(const Json& stages, std::vector<Block>& out) {
                 if (m.key() == "criteria") criteria = &m.value();
                 else rest[m.key()] = m.value();
             }
-            json_blocks(rest, 4, out);
-            if (criteria) out.push_back(criteria_table(*criteria));
+            json_blocks(rest, 4, out, tr);
+            if (criteria) out.push_back(criteria_table(*criteria, tr));
         } else {
-            json_blocks(v, 4, out);
+            json_blocks(v, 4, out, tr);
         }
     }
 }
 
 // What each layer shows at the site and in each buffer.
-void layer_tables(const Json& record, std::vector<Block>& out) {
+void layer_tables(const Json& record, std::vector<Block>& out, const Catalog& tr) {
     const Json& layers = member(record, "layers");
     if (!layers.is_array() || layers.empty()) return;
     std::vector<double> radii;
@@ -221,11 +234,15 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
     }
     Block t;
     t.kind = Kind::Table;
-    t.header = {"Layer", "Criterion", "At the site", "Nearest"};
-    for (double r : radii) t.header.push_back("Within " + radius_label(r));
+    t.header = {tr.text("report.layers.layer"), tr.text("report.layers.criterion"), tr.text("report.layers.at_site"),
+                tr.text("report.layers.nearest")};
+    for (double r : radii) t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(r)}}));
     Block feats;
     feats.kind = Kind::Table;
-    feats.header = {"Layer", "Feature", "Category", "Distance", "Overlap in " + (radii.empty() ? std::string("buffer") : radius_label(radii.back()))};
+    feats.header = {tr.text("report.layers.layer"), tr.text("report.features.feature"), tr.text("report.features.category"),
+                    tr.text("report.features.distance"),
+                    radii.empty() ? tr.text("report.features.overlap_in_buffer")
+                                  : tr.format("report.features.overlap_in", {{"radius", radius_label(radii.back())}})};
     std::vector<std::string> truncated;
 
     for (const Json& l : layers) {
@@ -234,8 +251,9 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
         std::string lower_title = title;
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (member(l, "demo").is_boolean() && l["demo"].get<bool>() && lower_title.find("demo") == std::string::npos)
-            title += " (demo)";
-        std::vector<Cell> row{Cell{title, "", true}, Cell{humanise(text_of(l, "criterion"))}};
+            title += tr.text("report.layers.demo_suffix");
+        std::vector<Cell> row{Cell{title, "", true},
+                              Cell{tr.text_or("criterion." + text_of(l, "criterion"), humanise(text_of(l, "criterion")))}};
         const Json& bs = member(l, "buffers");
         if (text_of(l, "kind") == "raster") {
             const std::string units = text_of(l, "units");
@@ -256,18 +274,19 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
                         if (shares.is_object() && shares.contains(label) && shares[label].is_number())
                             cell += " (" + format_share(shares[label].get<double>()) + ")";
                     } else if (member(b, "mean").is_number()) {
-                        cell = "mean " + scalar_text(b["mean"]) + (units.empty() ? "" : " " + units);
+                        cell = tr.format("report.layers.mean",
+                                         {{"value", scalar_text(b["mean"]) + (units.empty() ? "" : " " + units)}});
                     } else {
-                        cell = "no data";
+                        cell = tr.text("report.layers.no_data");
                     }
                 }
                 row.push_back(Cell{cell, "num"});
             }
         } else {
-            std::string at = "outside";
+            const bool is_inside = member(l, "inside").is_boolean() && l["inside"].get<bool>();
+            std::string at = tr.text(is_inside ? "report.layers.inside" : "report.layers.outside");
             const Json& inside = member(l, "inside_features");
-            if (member(l, "inside").is_boolean() && l["inside"].get<bool>()) {
-                at = "inside";
+            if (is_inside) {
                 std::string names;
                 std::size_t n = 0;
                 if (inside.is_array())
@@ -283,7 +302,7 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
                 if (!names.empty()) at += ": " + names;
             }
             const bool context = text_of(l, "theme") == "admin" || text_of(l, "criterion") == "context";
-            row.push_back(Cell{at, at == "outside" || context ? "" : "alert", at != "outside" && !context});
+            row.push_back(Cell{at, !is_inside || context ? "" : "alert", is_inside && !context});
             const Json& nearest = member(l, "nearest");
             std::string near = "—";
             if (member(nearest, "distance_m").is_number()) {
@@ -298,7 +317,8 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
                     const Json& b = bs[k];
                     const auto count = static_cast<long long>(number_of(b, "feature_count"));
                     cell = format_share(number_of(b, "overlap_share"));
-                    cell += count == 1 ? " (1 feature)" : " (" + std::to_string(count) + " features)";
+                    cell += count == 1 ? tr.text("report.layers.one_feature")
+                                       : tr.format("report.layers.n_features", {{"count", std::to_string(count)}});
                 }
                 row.push_back(Cell{cell, "num"});
             }
@@ -315,20 +335,20 @@ void layer_tables(const Json& record, std::vector<Block>& out) {
                                               Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2")) : "—", "num"}});
                     }
                 if (member(last, "features_truncated").is_boolean() && last["features_truncated"].get<bool>())
-                    truncated.push_back(fmt::format("{}: {} features in all, the nearest {} listed", title,
-                                                    static_cast<long long>(number_of(last, "feature_count")),
-                                                    fs_.is_array() ? fs_.size() : 0));
+                    truncated.push_back(tr.format(
+                        "report.features.truncated",
+                        {{"layer", title},
+                         {"count", std::to_string(static_cast<long long>(number_of(last, "feature_count")))},
+                         {"listed", std::to_string(fs_.is_array() ? fs_.size() : 0)}}));
             }
         }
         t.rows.push_back(std::move(row));
     }
-    out.push_back(heading(3, "What the layers show"));
-    out.push_back(paragraph("Share of each buffer covered by the layer's features (overlaps counted once), and the "
-                            "features within it; distances are geodesic (WGS 84).",
-                            Kind::Note));
+    out.push_back(heading(3, tr.text("report.layers.heading")));
+    out.push_back(paragraph(tr.text("report.layers.note"), Kind::Note));
     out.push_back(std::move(t));
     if (!feats.rows.empty()) {
-        out.push_back(heading(3, "Features near the site"));
+        out.push_back(heading(3, tr.text("report.features.heading")));
         out.push_back(std::move(feats));
         for (const auto& n : truncated) out.push_back(paragraph(n, Kind::Note));
     }
@@ -410,34 +430,35 @@ std::string md_code(const std::string& s) {
     return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
 }
 
-std::string inline_text(const Json& v) {
+std::string inline_text(const Json& v, const i18n::Catalog& tr) {
+    if (v.is_boolean()) return tr.text(v.get<bool>() ? "report.yes" : "report.no");
     if (is_scalar(v)) return scalar_text(v);
     std::string s;
     if (v.is_array()) {
-        for (const Json& e : v) s += (s.empty() ? "" : "; ") + inline_text(e);
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + inline_text(e, tr);
         return s;
     }
     for (auto it = v.begin(); it != v.end(); ++it) {
         if (it.value().is_null()) continue;
-        s += (s.empty() ? "" : ", ") + humanise(it.key()) + ": " + inline_text(it.value());
+        s += (s.empty() ? "" : ", ") + field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value());
     }
     return s;
 }
 
-void json_blocks(const Json& v, int level, std::vector<Block>& out) {
+void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::Catalog& tr) {
     if (v.is_null()) return;
     if (is_scalar(v)) {
-        out.push_back(paragraph(scalar_text(v)));
+        out.push_back(paragraph(inline_text(v, tr)));
         return;
     }
     if (v.is_array()) {
         if (v.empty()) return;
         if (all_objects(v)) {
-            out.push_back(table_of_objects(v));
+            out.push_back(table_of_objects(v, tr));
         } else {
             Block b;
             b.kind = Kind::Bullets;
-            for (const Json& e : v) b.items.push_back(inline_text(e));
+            for (const Json& e : v) b.items.push_back(inline_text(e, tr));
             out.push_back(std::move(b));
         }
         return;
@@ -447,11 +468,11 @@ void json_blocks(const Json& v, int level, std::vector<Block>& out) {
         Json rows = Json::array();
         for (auto it = v.begin(); it != v.end(); ++it) {
             Json row = Json::object();
-            row["name"] = humanise(it.key());
+            row["name"] = field_name(tr, it.key());
             for (auto m = it.value().begin(); m != it.value().end(); ++m) row[m.key()] = m.value();
             rows.push_back(std::move(row));
         }
-        Block t = table_of_objects(rows);
+        Block t = table_of_objects(rows, tr);
         t.header[0] = "";
         for (auto& r : t.rows) r[0].strong = true;
         out.push_back(std::move(t));
@@ -462,21 +483,24 @@ void json_blocks(const Json& v, int level, std::vector<Block>& out) {
     std::vector<std::pair<std::string, const Json*>> nested;
     for (auto it = v.begin(); it != v.end(); ++it) {
         if (it.value().is_null()) continue;  // nothing to say
-        if (small(it.value())) kv.rows.push_back({Cell{humanise(it.key())}, Cell{inline_text(it.value())}});
+        if (small(it.value())) kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
         else nested.emplace_back(it.key(), &it.value());
     }
     if (!kv.rows.empty()) out.push_back(std::move(kv));
     for (const auto& [key, value] : nested) {
-        out.push_back(heading(level, humanise(key)));
-        json_blocks(*value, level + 1, out);
+        out.push_back(heading(level, field_name(tr, key)));
+        json_blocks(*value, level + 1, out, tr);
     }
 }
 
 SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source) {
     SiteReportDoc doc;
+    doc.lang = ctx.options.lang;
+    const Catalog& tr = i18n::catalog(doc.lang);
     const std::string name = site_name(record);
-    doc.title = "Site " + r.site.id + (name.empty() ? "" : " · " + name);
+    doc.title = name.empty() ? tr.format("report.title", {{"id", r.site.id}})
+                             : tr.format("report.title_named", {{"id", r.site.id}, {"name", name}});
     doc.level = verdict_level(record);
     auto& out = doc.blocks;
 
@@ -488,10 +512,8 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     if (!demo.empty() || ctx.any_demo) {
         std::string list;
         for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
-        out.push_back(paragraph("DEMONSTRATION DATA: this screening used demonstration layers" +
-                                    (list.empty() ? std::string() : " (" + list + ")") +
-                                    ". They are synthetic stand-ins for the official data: the findings below show "
-                                    "how the method works and must not be used to decide on this site.",
+        out.push_back(paragraph(list.empty() ? tr.text("report.demo_banner")
+                                             : tr.format("report.demo_banner_layers", {{"layers", list}}),
                                 Kind::Banner));
     }
 
@@ -500,14 +522,19 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block v;
         v.kind = Kind::Verdict;
         v.tag = doc.level;
-        v.text = "Verdict: " + verdict_label(doc.level) + verdict_coverage_note(record);
+        std::string note = verdict_coverage_note(record);
+        const Json& coverage = member(member(record, "verdict"), "coverage");
+        if (!note.empty() && member(coverage, "criteria_assessed").is_number() && member(coverage, "criteria_needed").is_number())
+            note = tr.format("report.coverage_note", {{"assessed", scalar_text(coverage["criteria_assessed"])},
+                                                      {"needed", scalar_text(coverage["criteria_needed"])}});
+        v.text = tr.format("report.verdict", {{"label", verdict_label(doc.level, tr)}, {"note", note}});
         v.items = verdict_reasons(record);
         if (r.site.error) v.items.push_back(*r.site.error);
         out.push_back(std::move(v));
         const Json& conditions = member(member(record, "verdict"), "conditions");
         if (conditions.is_array() && !conditions.empty()) {
-            out.push_back(paragraph("Conditions that still apply:"));
-            json_blocks(conditions, 3, out);
+            out.push_back(paragraph(tr.text("report.conditions")));
+            json_blocks(conditions, 3, out, tr);
         }
     }
 
@@ -515,13 +542,18 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     {
         Block kv;
         kv.kind = Kind::KeyValues;
-        kv.rows.push_back({Cell{"Site id"}, Cell{r.site.id, "mono"}});
-        if (!name.empty()) kv.rows.push_back({Cell{"Name"}, Cell{name}});
-        if (!r.site.type.empty()) kv.rows.push_back({Cell{"Type"}, Cell{r.site.type}});
+        kv.rows.push_back({Cell{tr.text("report.identity.site_id")}, Cell{r.site.id, "mono"}});
+        if (!name.empty()) kv.rows.push_back({Cell{tr.text("report.identity.name")}, Cell{name}});
+        if (!r.site.type.empty())
+            kv.rows.push_back({Cell{tr.text("report.identity.type")}, Cell{tr.text_or("site_type." + r.site.type, r.site.type)}});
         if (r.site.has_coordinates)
-            kv.rows.push_back({Cell{"Location"}, Cell{fmt::format("{:.6f}, {:.6f} (lon, lat, WGS 84)", r.site.lonlat.lon,
-                                                                  r.site.lonlat.lat), "mono"}});
-        kv.rows.push_back({Cell{"Geometry"}, Cell{r.site.footprint_ll.empty() ? "point" : "polygon footprint"}});
+            kv.rows.push_back({Cell{tr.text("report.identity.location")},
+                               Cell{tr.format("report.identity.location_value",
+                                              {{"lon", fmt::format("{:.6f}", r.site.lonlat.lon)},
+                                               {"lat", fmt::format("{:.6f}", r.site.lonlat.lat)}}),
+                                    "mono"}});
+        kv.rows.push_back({Cell{tr.text("report.identity.geometry")},
+                           Cell{tr.text(r.site.footprint_ll.empty() ? "report.identity.point" : "report.identity.polygon")}});
         std::vector<std::string> admin;
         const Json& layers = member(record, "layers");
         if (layers.is_array())
@@ -534,15 +566,17 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         if (!admin.empty()) {
             std::string a;
             for (const auto& n : admin) a += (a.empty() ? "" : " · ") + n;
-            kv.rows.push_back({Cell{"Admin units"}, Cell{a}});
+            kv.rows.push_back({Cell{tr.text("report.identity.admin_units")}, Cell{a}});
         }
         if (r.geometry && !r.geometry->radii_m.empty()) {
             std::string b;
             for (double rm : r.geometry->radii_m) b += (b.empty() ? "" : ", ") + radius_label(rm);
-            kv.rows.push_back({Cell{"Buffers"}, Cell{b}});
+            kv.rows.push_back({Cell{tr.text("report.identity.buffers")}, Cell{b}});
         }
-        kv.rows.push_back({Cell{"Input"}, Cell{r.site.where, "mono"}});
-        kv.rows.push_back({Cell{"Status"}, Cell{r.site.error ? "error: " + *r.site.error : "screened"}});
+        kv.rows.push_back({Cell{tr.text("report.identity.input")}, Cell{r.site.where, "mono"}});
+        kv.rows.push_back({Cell{tr.text("report.identity.status")},
+                           Cell{r.site.error ? tr.format("report.identity.status_error", {{"error", *r.site.error}})
+                                             : tr.text("report.identity.status_screened")}});
         out.push_back(std::move(kv));
     }
 
@@ -550,79 +584,80 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block img;
         img.kind = Kind::Image;
         img.text = map_source;
-        img.items = {"Map of site " + r.site.id,
-                     "The site (coloured by verdict), its buffers, the features within the largest buffer (numbered "
-                     "nearest first) and the admin units around it."};
+        img.items = {tr.format("report.map.alt", {{"id", r.site.id}}), tr.text("report.map.caption")};
         out.push_back(std::move(img));
     }
 
     if (!r.site.error) {
-        out.push_back(heading(2, "Locate", "locate"));
+        out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
         const Json& locate = member(record, "locate");
-        if (locate.is_null()) out.push_back(paragraph("Not assessed (no profile was applied).", Kind::Note));
-        else stage_blocks(locate, out);
-        layer_tables(record, out);
+        if (locate.is_null()) out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
+        else stage_blocks(locate, out, tr);
+        layer_tables(record, out, tr);
 
-        out.push_back(heading(2, "Evaluate", "evaluate"));
+        out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         const Json& evaluate = member(record, "evaluate");
-        if (evaluate.is_null()) out.push_back(paragraph("Not assessed.", Kind::Note));
-        else stage_blocks(evaluate, out);
+        if (evaluate.is_null()) out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
+        else stage_blocks(evaluate, out, tr);
 
-        out.push_back(heading(2, "Mitigation hierarchy", "mitigation"));
+        out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         const Json& mitigation = member(record, "mitigation");
         if (mitigation.is_null() || (mitigation.is_array() && mitigation.empty()))
-            out.push_back(paragraph("No mitigation recommended.", Kind::Note));
-        else json_blocks(mitigation, 3, out);
+            out.push_back(paragraph(tr.text("report.note.no_mitigation"), Kind::Note));
+        else json_blocks(mitigation, 3, out, tr);
 
-        out.push_back(heading(2, "Alternative location", "alternative"));
+        out.push_back(heading(2, tr.text("report.heading.alternative"), "alternative"));
         const Json& alternative = member(record, "alternative");
         Alternative alt;
         if (found_alternative(record, alt)) {
-            out.push_back(paragraph(fmt::format("A location {} away at bearing {:.0f}° ({:.6f}, {:.6f}) avoids the "
-                                                "findings listed below; it is drawn on the map.",
-                                                format_distance(alt.distance_m), alt.bearing_deg, alt.lon, alt.lat)));
+            out.push_back(paragraph(tr.format("report.alternative.found",
+                                              {{"distance", format_distance(alt.distance_m)},
+                                               {"bearing", fmt::format("{:.0f}", alt.bearing_deg)},
+                                               {"lon", fmt::format("{:.6f}", alt.lon)},
+                                               {"lat", fmt::format("{:.6f}", alt.lat)}})));
             Json rest = alternative;
             for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg"}) rest.erase(k);
-            json_blocks(rest, 3, out);
+            json_blocks(rest, 3, out, tr);
         } else if (alternative.is_object()) {
-            out.push_back(paragraph("No alternative location was found.", Kind::Note));
+            out.push_back(paragraph(tr.text("report.alternative.none"), Kind::Note));
             Json rest = alternative;
             rest.erase("found");
-            json_blocks(rest, 3, out);
+            json_blocks(rest, 3, out, tr);
         } else {
-            out.push_back(paragraph("No search was needed or run.", Kind::Note));
+            out.push_back(paragraph(tr.text("report.alternative.no_search"), Kind::Note));
         }
     }
 
     const Json& attrs = member(record, "attributes");
     if (attrs.is_object() && !attrs.empty()) {
-        out.push_back(heading(2, "Site attributes", "attributes"));
+        out.push_back(heading(2, tr.text("report.heading.attributes"), "attributes"));
         Block kv;
         kv.kind = Kind::KeyValues;
         for (auto it = attrs.begin(); it != attrs.end(); ++it)
-            kv.rows.push_back({Cell{it.key()}, Cell{inline_text(it.value())}});
+            kv.rows.push_back({Cell{it.key()}, Cell{inline_text(it.value(), tr)}});
         out.push_back(std::move(kv));
     }
 
-    out.push_back(heading(2, "Provenance", "provenance"));
+    out.push_back(heading(2, tr.text("report.heading.provenance"), "provenance"));
     {
         Block kv;
         kv.kind = Kind::KeyValues;
-        kv.rows.push_back({Cell{"Tool"}, Cell{"sitescreen " + ctx.tool_version}});
+        kv.rows.push_back({Cell{tr.text("report.provenance.tool")}, Cell{"sitescreen " + ctx.tool_version}});
         const std::string profile = find_profile(record);
-        kv.rows.push_back({Cell{"Profile"}, Cell{profile.empty() ? (r.site.type.empty() ? "—" : r.site.type) : profile}});
-        kv.rows.push_back({Cell{"Method"}, Cell{"TNFD LEAP Locate and Evaluate (screening); distances and areas "
-                                                "geodesic on WGS 84"}});
+        kv.rows.push_back({Cell{tr.text("report.provenance.profile")},
+                           Cell{profile.empty() ? (r.site.type.empty() ? "—" : r.site.type) : profile}});
+        kv.rows.push_back({Cell{tr.text("report.provenance.method")}, Cell{tr.text("report.provenance.method_value")}});
         out.push_back(std::move(kv));
         Block t;
         t.kind = Kind::Table;
-        t.header = {"Layer", "Source", "Date", "Licence", "Demo", "SHA-256"};
+        t.header = {tr.text("report.layers.layer"), tr.text("report.provenance.source"), tr.text("report.provenance.date"),
+                    tr.text("report.provenance.licence"), tr.text("report.provenance.demo"), "SHA-256"};
         for (const auto& p : provenance) {
             std::string src = p.source;
             if (!p.url.empty()) src += (src.empty() ? "" : " ") + ("<" + p.url + ">");
             t.rows.push_back({Cell{(p.title.empty() ? p.id : p.title) + " (" + p.id + ")", "", true},
                               Cell{src.empty() ? "—" : src}, Cell{p.date.empty() ? "—" : p.date},
-                              Cell{p.licence.empty() ? "—" : p.licence}, Cell{p.demo ? "DEMO" : "no", p.demo ? "alert" : ""},
+                              Cell{p.licence.empty() ? "—" : p.licence}, Cell{p.demo ? kDemoMarker : tr.text("report.provenance.not_demo"), p.demo ? "alert" : ""},
                               Cell{p.sha256.empty() ? "—" : p.sha256, "mono"}});
         }
         out.push_back(std::move(t));

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "i18n/messages.h"
 #include "report/formats.h"
 #include "report/writer.h"
 
@@ -34,7 +35,10 @@ struct Block {
     std::vector<std::vector<Cell>> rows;    // Table; KeyValues: {key, value}
 };
 
+// Built in the run's language (ctx.options.lang): every renderer (Markdown, HTML, PDF) prints its
+// texts as they are and takes the document's language for its own markup (html lang).
 struct SiteReportDoc {
+    i18n::Lang lang = i18n::Lang::En;
     std::string title;
     std::string level;   // verdict level
     std::vector<Block> blocks;
@@ -50,9 +54,11 @@ SiteReportDoc site_report_doc(const SiteResult& result, const Json& record, cons
 // Blocks for any JSON value, for the LEAP objects whose shape may grow:
 // arrays of objects become tables, objects key/value lists (nested objects
 // headings), arrays of scalars bullet lists.
-void json_blocks(const Json& value, int heading_level, std::vector<Block>& out);
+// Field names come from the catalog's field.<key> (else humanise(key)).
+void json_blocks(const Json& value, int heading_level, std::vector<Block>& out,
+                 const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 // A JSON value on one line (for table cells).
-std::string inline_text(const Json& value);
+std::string inline_text(const Json& value, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 // A Markdown code span holding `text` literally, whatever backticks, pipes or line breaks it has.
 std::string md_code(const std::string& text);
 

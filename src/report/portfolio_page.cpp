@@ -24,6 +24,38 @@ const std::vector<std::string> kLevels = {"no-go", "high", "medium", "low", "not
 std::string dump_json(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // JSON that can sit inside <script>: no "</script>", no "<!--".
+// The page script with each @key@ replaced by the catalog's text as a JavaScript string literal
+// ('...', with what would end the literal or the script element escaped).
+std::string localised_script(std::string script, const i18n::Catalog& tr) {
+    std::string out;
+    std::size_t at = 0;
+    while (true) {
+        const std::size_t open = script.find('@', at);
+        const std::size_t close = open == std::string::npos ? open : script.find('@', open + 1);
+        if (close == std::string::npos) break;
+        const std::string key = script.substr(open + 1, close - open - 1);
+        if (key.empty() || key.find_first_of(" \n'\"(") != std::string::npos) {  // an '@' of the script itself
+            out.append(script, at, open + 1 - at);
+            at = open + 1;
+            continue;
+        }
+        out.append(script, at, open - at);
+        out += '\'';
+        for (char c : tr.text(key)) {
+            if (c == '\\' || c == '\'') out += '\\';
+            if (c == '<') {
+                out += "\\x3c";
+                continue;
+            }
+            out += c;
+        }
+        out += '\'';
+        at = close + 1;
+    }
+    out.append(script, at, std::string::npos);
+    return out;
+}
+
 std::string script_json(const Json& j) {
     std::string s = dump_json(j), out;
     out.reserve(s.size());
@@ -132,7 +164,7 @@ constexpr const char* kScript = R"JS(
       var b = document.createElement('b'); b.textContent = s[0]; t.appendChild(b);
       if (s[1]) t.appendChild(document.createTextNode(' ' + s[1]));
       t.appendChild(document.createElement('br'));
-      t.appendChild(document.createTextNode((LABELS[s[3]] || s[3]) + ' · criteria met: ' + s[4]));
+      t.appendChild(document.createTextNode((LABELS[s[3]] || s[3]) + @portfolio.tooltip_met@ + s[4]));
       return t;
     });
     if (s[7]) m.on('click', function () { window.location.href = s[7]; });
@@ -144,15 +176,15 @@ constexpr const char* kScript = R"JS(
   // ---- table
   var COLS = [
     {label: '#', key: function (s) { return s[10]; }, num: true},
-    {label: 'Site id', key: function (s) { return s[0]; }},
-    {label: 'Name', key: function (s) { return s[1]; }},
-    {label: 'Type', key: function (s) { return s[2]; }},
-    {label: 'Verdict', key: function (s) { return RANK[s[3]]; }, num: true},
-    {label: 'Criteria met', key: function (s) { return s[4]; }, num: true},
-    {label: 'Criteria', key: function (s) { return s[9]; }},
-    {label: 'Lon', key: function (s) { return s[5] === null ? Infinity : s[5]; }, num: true},
-    {label: 'Lat', key: function (s) { return s[6] === null ? Infinity : s[6]; }, num: true},
-    {label: 'Demo data', key: function (s) { return s[11]; }}
+    {label: @portfolio.column.site_id@, key: function (s) { return s[0]; }},
+    {label: @portfolio.column.name@, key: function (s) { return s[1]; }},
+    {label: @portfolio.column.type@, key: function (s) { return s[2]; }},
+    {label: @portfolio.column.verdict@, key: function (s) { return RANK[s[3]]; }, num: true},
+    {label: @portfolio.column.criteria_met@, key: function (s) { return s[4]; }, num: true},
+    {label: @portfolio.column.criteria@, key: function (s) { return s[9]; }},
+    {label: @portfolio.column.lon@, key: function (s) { return s[5] === null ? Infinity : s[5]; }, num: true},
+    {label: @portfolio.column.lat@, key: function (s) { return s[6] === null ? Infinity : s[6]; }, num: true},
+    {label: @portfolio.column.demo@, key: function (s) { return s[11]; }}
   ];
   var state = {col: 0, dir: 1, text: '', verdict: null, page: 0, size: 200};
   var view = [];
@@ -236,8 +268,8 @@ constexpr const char* kScript = R"JS(
     }
     tbody.textContent = '';
     tbody.appendChild(frag);
-    info.textContent = view.length ? ('sites ' + (from + 1) + '–' + to + ' of ' + view.length +
-                                      ' · page ' + (state.page + 1) + ' of ' + pages) : 'no site matches';
+    info.textContent = view.length ? (@portfolio.page.sites@ + (from + 1) + '–' + to + @portfolio.page.of@ + view.length +
+                                      @portfolio.page.page@ + (state.page + 1) + @portfolio.page.of@ + pages) : @portfolio.page.no_match@;
   }
 
   function open(tr) {
@@ -406,12 +438,13 @@ void PortfolioPageWriter::finish(const Json& run) {
     std::string admin;
     if (ctx_.layers && std::isfinite(west)) admin = admin_outline_geojson(*ctx_.layers, west, south, east, north);
 
+    const i18n::Catalog& tr = i18n::catalog(ctx_.options.lang);
     Json data = Json::object();
     Json sites = Json::array();
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const Row& r = rows_[i];
         std::string crit;
-        for (const auto& c : r.met) crit += (crit.empty() ? "" : ", ") + report::humanise(c);
+        for (const auto& c : r.met) crit += (crit.empty() ? "" : ", ") + tr.text_or("criterion." + c, report::humanise(c));
         sites.push_back(Json::array({r.id, r.name, r.type, r.verdict, r.criteria_met,
                                      r.has_point ? Json(std::round(r.lon * 1e6) / 1e6) : Json(nullptr),
                                      r.has_point ? Json(std::round(r.lat * 1e6) / 1e6) : Json(nullptr), r.link,
@@ -421,7 +454,7 @@ void PortfolioPageWriter::finish(const Json& run) {
     Json colours = Json::object(), labels = Json::object(), text_colours = Json::object();
     for (const auto& l : kLevels) {
         colours[l] = report::verdict_colour(l);
-        labels[l] = report::verdict_label(l);
+        labels[l] = report::verdict_label(l, tr);
         text_colours[l] = report::verdict_text_colour(l);
     }
     data["colours"] = std::move(colours);
@@ -437,86 +470,98 @@ void PortfolioPageWriter::finish(const Json& run) {
 
     std::string h;
     h.reserve(1 << 20);
-    h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    h += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(ctx_.options.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    h += "<title>" + html_escape(fmt::format("Site screening: {} sites", rows_.size())) + "</title>\n";
+    h += "<title>" + html_escape(tr.format("portfolio.title", {{"count", std::to_string(rows_.size())}})) + "</title>\n";
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
     if (!demo.empty() || ctx_.any_demo) {
         std::string list;
         for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
         h += "<div class=\"banner\" role=\"alert\">⚠ " +
-             html_escape("DEMONSTRATION DATA: this screening used demonstration layers" +
-                         (list.empty() ? std::string() : " (" + list + ")") +
-                         ". They are synthetic stand-ins for the official data: the verdicts below show how the method "
-                         "works and must not be used to decide on any site.") +
+             html_escape(list.empty() ? tr.text("portfolio.demo_banner")
+                                      : tr.format("portfolio.demo_banner_layers", {{"layers", list}})) +
              "</div>\n";
     }
-    h += "<main>\n<h1>" + html_escape(fmt::format("Nature screening of {} candidate site{}", rows_.size(),
-                                                   rows_.size() == 1 ? "" : "s")) +
+    h += "<main>\n<h1>" +
+         html_escape(tr.format(rows_.size() == 1 ? "portfolio.heading_one" : "portfolio.heading",
+                               {{"count", std::to_string(rows_.size())}})) +
          "</h1>\n";
     h += "<p class=\"sub\">" +
-         html_escape(fmt::format("TNFD LEAP Locate and Evaluate screening · sitescreen {} · {} layer{}{}",
-                                 ctx_.tool_version, prov.size(), prov.size() == 1 ? "" : "s",
-                                 demo.empty() ? "" : fmt::format(" ({} demonstration)", demo.size()))) +
+         html_escape(tr.format(prov.size() == 1 ? "portfolio.sub_one" : "portfolio.sub",
+                               {{"version", ctx_.tool_version},
+                                {"layers", std::to_string(prov.size())},
+                                {"demo", demo.empty() ? std::string()
+                                                      : tr.format("portfolio.sub_demo", {{"count", std::to_string(demo.size())}})}})) +
          "</p>\n";
 
     // Verdict cards (click to filter the table).
-    h += "<h2 id=\"verdicts\">Verdicts</h2>\n<div class=\"cards\">\n";
+    h += "<h2 id=\"verdicts\">" + html_escape(tr.text("portfolio.verdicts")) + "</h2>\n<div class=\"cards\">\n";
     for (const auto& l : kLevels) {
         const auto it = by_level.find(l);
         if (it == by_level.end() && (l.empty() || l == "error" || l == "not_covered")) continue;
         const std::size_t n = it == by_level.end() ? 0 : it->second;
-        h += fmt::format("<div class=\"card\" data-verdict=\"{}\" style=\"background:{};color:{}\" title=\"Show only "
-                         "these sites in the table\"><span class=\"n\">{}</span>{}</div>\n",
-                         html_escape(l), report::verdict_colour(l), report::verdict_text_colour(l), n,
-                         html_escape(report::verdict_label(l)));
+        h += fmt::format("<div class=\"card\" data-verdict=\"{}\" style=\"background:{};color:{}\" title=\"{}\">"
+                         "<span class=\"n\">{}</span>{}</div>\n",
+                         html_escape(l), report::verdict_colour(l), report::verdict_text_colour(l),
+                         html_escape(tr.text("portfolio.card_title")), n, html_escape(report::verdict_label(l, tr)));
     }
     h += "</div>\n";
     if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
         run["portfolio"].contains("roll_up") && run["portfolio"]["roll_up"].is_object()) {
         const Json& ru = run["portfolio"]["roll_up"];
-        std::string t = "Portfolio roll-up";
-        if (ru.contains("rule") && ru["rule"].is_string()) t += " (" + ru["rule"].get<std::string>() + ")";
-        if (ru.contains("level") && ru["level"].is_string()) t += ": " + report::verdict_label(ru["level"].get<std::string>());
-        if (ru.contains("explanation") && ru["explanation"].is_string()) t += " — " + ru["explanation"].get<std::string>();
+        std::string t = tr.text("portfolio.rollup");
+        const std::string rule = ru.contains("rule") && ru["rule"].is_string() ? ru["rule"].get<std::string>() : "";
+        if (!rule.empty()) t += " (" + tr.text_or("portfolio.rollup_rule." + rule, rule) + ")";
+        if (ru.contains("level") && ru["level"].is_string()) t += ": " + report::verdict_label(ru["level"].get<std::string>(), tr);
+        if (ru.contains("explanation") && ru["explanation"].is_string())
+            t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, ru["explanation"].get<std::string>());
         h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
     }
 
     // Counts per criterion.
     if (!criteria_order_.empty()) {
-        h += "<h2 id=\"criteria\">TNFD sensitive-location criteria</h2>\n<table>\n<thead><tr><th>Criterion</th>"
-             "<th>Sites where met</th><th>Not met</th><th>Not assessed</th></tr></thead>\n<tbody>\n";
+        h += "<h2 id=\"criteria\">" + html_escape(tr.text("portfolio.criteria.heading")) + "</h2>\n<table>\n<thead><tr><th>" +
+             html_escape(tr.text("report.criteria.criterion")) + "</th><th>" + html_escape(tr.text("portfolio.criteria.met")) +
+             "</th><th>" + html_escape(tr.text("portfolio.criteria.not_met")) + "</th><th>" +
+             html_escape(tr.text("portfolio.criteria.not_assessed")) + "</th></tr></thead>\n<tbody>\n";
         for (const auto& c : criteria_order_) {
             auto& counts = criterion_counts_[c];
-            h += "<tr><td><strong>" + html_escape(report::humanise(c)) + "</strong></td>" +
+            h += "<tr><td><strong>" + html_escape(tr.text_or("criterion." + c, report::humanise(c))) + "</strong></td>" +
                  fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                              counts["met"], counts["not_met"], counts["not_assessed"]);
         }
         h += "</tbody>\n</table>\n";
     }
 
-    h += "<h2 id=\"map-title\">Map</h2>\n<div id=\"map\" role=\"region\" aria-label=\"Map of the sites\"></div>\n";
+    h += "<h2 id=\"map-title\">" + html_escape(tr.text("portfolio.map")) + "</h2>\n<div id=\"map\" role=\"region\" aria-label=\"" +
+         html_escape(tr.text("portfolio.map_label")) + "\"></div>\n";
     h += "<div class=\"legend\">";
     for (const auto& l : kLevels) {
         if (!by_level.count(l) && (l.empty() || l == "error" || l == "not_covered")) continue;
         h += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>", report::verdict_colour(l),
-                         html_escape(report::verdict_label(l)));
+                         html_escape(report::verdict_label(l, tr)));
     }
-    h += "</div>\n<p class=\"note\">Click a site to open its report. No map tiles: the background is the admin "
-         "layer of the run, simplified, drawn from this file.</p>\n";
+    h += "</div>\n<p class=\"note\">" + html_escape(tr.text("portfolio.map_note")) + "</p>\n";
 
-    h += "<h2 id=\"table-title\">Sites</h2>\n<div class=\"controls\"><label>Filter <input id=\"filter\" type=\"search\" "
-         "placeholder=\"id, name, type, verdict\"></label><button id=\"prev\" type=\"button\">◀ Previous</button>"
-         "<button id=\"next\" type=\"button\">Next ▶</button><span id=\"page-info\"></span></div>\n";
+    h += "<h2 id=\"table-title\">" + html_escape(tr.text("portfolio.sites")) + "</h2>\n<div class=\"controls\"><label>" +
+         html_escape(tr.text("portfolio.filter")) + " <input id=\"filter\" type=\"search\" placeholder=\"" +
+         html_escape(tr.text("portfolio.filter_placeholder")) + "\"></label><button id=\"prev\" type=\"button\">◀ " +
+         html_escape(tr.text("portfolio.previous")) + "</button><button id=\"next\" type=\"button\">" +
+         html_escape(tr.text("portfolio.next")) + " ▶</button><span id=\"page-info\"></span></div>\n";
     h += "<table id=\"sites\"><thead><tr></tr></thead><tbody></tbody></table>\n";
 
-    h += "<h2 id=\"provenance\">Layers and provenance</h2>\n<table>\n<thead><tr><th>Layer</th><th>Criterion</th>"
-         "<th>Source</th><th>Date</th><th>Licence</th><th>Demo</th><th>SHA-256</th></tr></thead>\n<tbody>\n";
+    h += "<h2 id=\"provenance\">" + html_escape(tr.text("portfolio.provenance")) + "</h2>\n<table>\n<thead><tr>";
+    for (const char* key : {"report.layers.layer", "report.layers.criterion", "report.provenance.source",
+                            "report.provenance.date", "report.provenance.licence", "report.provenance.demo"})
+        h += "<th>" + html_escape(tr.text(key)) + "</th>";
+    h += "<th>SHA-256</th></tr></thead>\n<tbody>\n";
     for (const auto& p : prov)
         h += "<tr><td><strong>" + html_escape(p.title.empty() ? p.id : p.title) + "</strong> (" + html_escape(p.id) +
-             ")</td><td>" + html_escape(report::humanise(p.criterion)) + "</td><td>" + html_escape(p.source) +
+             ")</td><td>" + html_escape(tr.text_or("criterion." + p.criterion, report::humanise(p.criterion))) +
+             "</td><td>" + html_escape(p.source) +
              "</td><td>" + html_escape(p.date) + "</td><td>" + html_escape(p.licence) + "</td><td>" +
-             (p.demo ? "<strong>DEMO</strong>" : "no") + "</td><td class=\"mono\">" + html_escape(p.sha256) +
+             (p.demo ? "<strong>DEMO</strong>" : html_escape(tr.text("report.provenance.not_demo"))) +
+             "</td><td class=\"mono\">" + html_escape(p.sha256) +
              "</td></tr>\n";
     h += "</tbody>\n</table>\n</main>\n";
 
@@ -524,7 +569,7 @@ void PortfolioPageWriter::finish(const Json& run) {
     // The admin outline is large: it joins the data object here rather than being parsed twice.
     h += "<script>\n" + leaflet_js() + "\n</script>\n";
     h += "<script>window.SITESCREEN_ADMIN = " + (admin.empty() ? std::string("null") : admin) + ";</script>\n";
-    std::string script = kScript;
+    std::string script = localised_script(kScript, tr);
     const std::string marker = "var data = JSON.parse(document.getElementById('sitescreen-data').textContent);";
     script.replace(script.find(marker), marker.size(), marker + "\n  data.admin = window.SITESCREEN_ADMIN;");
     h += "<script>" + script + "</script>\n</body>\n</html>\n";

@@ -120,6 +120,7 @@ struct Scene {
     report::Alternative alternative;
     Point alternative_xy;
     bool demo = false;
+    const i18n::Catalog* tr = &i18n::catalog(i18n::Lang::En);  // legend and labels
 };
 
 std::string feature_label(const VectorFeature& f) { return !f.name.empty() ? f.name : f.id; }
@@ -629,7 +630,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         blocked.emplace_back(Point(v.x0 + v.w - 72, ny - 36), Point(v.x0 + v.w, ny + 36));
         blocked.push_back(scale_bar(cr, v, v.w * 0.28));
         set_font(cr, 10);
-        const std::string note = "Azimuthal equidistant projection centred on the site (WGS 84)";
+        const std::string note = s.tr->text("map.projection");
         cairo_set_source_rgba(cr, 1, 1, 1, 0.75);
         const double nw = text_width(cr, note);
         cairo_rectangle(cr, v.x0 + v.w - nw - 14, v.y0 + v.h - 20, nw + 10, 16);
@@ -641,8 +642,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
             cairo_rectangle(cr, v.x0, v.y0, v.w, 28);
             cairo_fill(cr);
             set_font(cr, 14, true);
-            text_at(cr, v.x0 + 12, v.y0 + 19, "DEMONSTRATION DATA: synthetic layers, not for decisions",
-                    Rgb{1, 1, 1});
+            text_at(cr, v.x0 + 12, v.y0 + 19, s.tr->text("map.demo_banner"), Rgb{1, 1, 1});
             blocked.emplace_back(Point(v.x0, v.y0), Point(v.x0 + v.w, v.y0 + 40));
         }
     } else {
@@ -687,10 +687,11 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     const SiteResult& r = *s.result;
     const SiteGeometry& g = *r.geometry;
     const double text_w = width - 10;
+    const i18n::Catalog& tr = *s.tr;
     double y = 30;
 
     set_font(cr, 20, true);
-    text_at(cr, x, y, fit(cr, "Site " + r.site.id, text_w), kInk);
+    text_at(cr, x, y, fit(cr, tr.format("report.title", {{"id", r.site.id}}), text_w), kInk);
     const std::string name = report::site_name(record);
     if (!name.empty()) {
         y += 24;
@@ -700,7 +701,7 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     y += 20;
     set_font(cr, 12);
     std::string line = fmt::format("{:.5f}, {:.5f}", g.centre.lon, g.centre.lat);
-    if (!r.site.type.empty()) line = r.site.type + " · " + line;
+    if (!r.site.type.empty()) line = tr.text_or("site_type." + r.site.type, r.site.type) + " · " + line;
     text_at(cr, x, y, fit(cr, line, text_w), kMuted);
 
     // Verdict badge.
@@ -710,7 +711,8 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     source(cr, rgb(report::verdict_colour(level)));
     cairo_fill(cr);
     set_font(cr, 17, true);
-    text_at(cr, x + 10, y + 22, fit(cr, "Verdict: " + report::verdict_label(level), text_w - 20),
+    text_at(cr, x + 10, y + 22,
+            fit(cr, tr.format("report.verdict", {{"label", report::verdict_label(level, tr)}, {"note", ""}}), text_w - 20),
             rgb(report::verdict_text_colour(level)));
     y += 32;
 
@@ -719,25 +721,25 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
         for (const auto& n : s.admin_names) admin += (admin.empty() ? "" : " · ") + n;
         y += 20;
         set_font(cr, 13);
-        text_at(cr, x, y, fit(cr, "Admin: " + admin, text_w), kInk);
+        text_at(cr, x, y, fit(cr, tr.format("map.admin", {{"names", admin}}), text_w), kInk);
     }
     if (s.demo) {
         y += 19;
         set_font(cr, 12, true);
-        text_at(cr, x, y, fit(cr, "Demonstration layers used: not for decisions", text_w), kDemo);
+        text_at(cr, x, y, fit(cr, tr.text("map.demo_used"), text_w), kDemo);
     }
 
     if (detail) {
         y += 20;
         set_font(cr, 12, true);
-        text_at(cr, x, y, fit(cr, "Detail around the site", text_w), kInk);
+        text_at(cr, x, y, fit(cr, tr.text("map.detail"), text_w), kInk);
         y = detail->y0 + detail->h;
     }
 
     // Legend.
     y += 24;
     set_font(cr, 13, true);
-    text_at(cr, x, y, "Legend", kInk);
+    text_at(cr, x, y, tr.text("map.legend"), kInk);
     set_font(cr, 12);
     auto entry = [&](const std::string& label) {
         text_at(cr, x + 26, y, fit(cr, label, text_w - 26), kInk);
@@ -749,7 +751,7 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     source(cr, kInk);
     cairo_set_line_width(cr, 1.4);
     cairo_stroke(cr);
-    entry(g.is_point ? "Site (colour: verdict)" : "Site footprint and point (colour: verdict)");
+    entry(tr.text(g.is_point ? "map.site_point" : "map.site_footprint"));
     y += 19;
     circle(cr, x + 9, y - 4, 6);
     source(cr, kRing);
@@ -757,14 +759,14 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     cairo_stroke(cr);
     std::string radii;
     for (double rm : g.radii_m) radii += (radii.empty() ? "" : ", ") + length_label(rm);
-    entry("Buffers: " + radii);
+    entry(tr.format("map.buffers", {{"radii", radii}}));
     if (s.has_alternative) {
         y += 19;
         star_path(cr, x + 9, y - 4, 7);
         source(cr, kAlternative);
         cairo_fill(cr);
-        entry(fmt::format("Alternative location: {}, bearing {:.0f}°",
-                          report::format_distance(s.alternative.distance_m), s.alternative.bearing_deg));
+        entry(tr.format("map.alternative", {{"distance", report::format_distance(s.alternative.distance_m)},
+                                            {"bearing", fmt::format("{:.0f}", s.alternative.bearing_deg)}}));
     }
     bool admin_listed = false;
     for (const DrawLayer& dl : s.layers) {
@@ -790,22 +792,22 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
         }
         std::string lower_title = dl.title;
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (dl.admin) entry("Admin boundaries");
-        else entry(dl.title + (dl.demo && lower_title.find("demo") == std::string::npos ? " (demo)" : ""));
+        if (dl.admin) entry(tr.text("map.admin_boundaries"));
+        else entry(dl.title + (dl.demo && lower_title.find("demo") == std::string::npos ? tr.text("report.layers.demo_suffix") : ""));
     }
 
     // The numbered features, nearest first.
     if (!s.numbered.empty() && y < height - 60) {
         y += 26;
         set_font(cr, 13, true);
-        text_at(cr, x, y, "Nearest features", kInk);
+        text_at(cr, x, y, tr.text("map.nearest"), kInk);
         for (std::size_t i = 0; i < s.numbered.size(); ++i) {
             y += 20;
             if (y > height - 12) break;
             const DrawFeature& f = *s.numbered[i];
             number_badge(cr, x + 9, y - 4, f.number, s.numbered_layer[i]->style.colour);
             set_font(cr, 12);
-            const std::string where = f.inside ? "at the site" : report::format_distance(f.distance_m);
+            const std::string where = f.inside ? tr.text("map.at_site") : report::format_distance(f.distance_m);
             const double ww = text_width(cr, where);
             text_at(cr, x + text_w - ww, y, where, kMuted);
             const std::string label = f.category.empty() ? f.name : f.name + " · " + f.category;
@@ -902,6 +904,7 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
     img.main.cy = map_size / 2;
 
     Scene scene = build_scene(r, record, half);
+    scene.tr = &i18n::catalog(options.lang);
 
     const double panel_x = map_size + 16, panel_w = options.width - map_size - 28;
     // The detail inset: the smallest buffer, when it is small on the main map.
@@ -947,7 +950,7 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
 
 const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& record) {
     if (result.site.index != index_ || result.site.id != id_) {
-        image_ = render_site_map(result, record);
+        image_ = render_site_map(result, record, options_);
         index_ = result.site.index;
         id_ = result.site.id;
     }
@@ -957,6 +960,9 @@ const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& reco
 PngMapWriter::PngMapWriter(std::shared_ptr<SiteMapCache> cache) : cache_(std::move(cache)) {}
 
 void PngMapWriter::begin(const RunContext& ctx) {
+    SiteMapOptions options;
+    options.lang = ctx.options.lang;
+    cache_->set_options(options);
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
 }

@@ -33,6 +33,7 @@ struct SiteMapImage {
 struct SiteMapOptions {
     int width = 1100;
     int height = 760;
+    i18n::Lang lang = i18n::Lang::En;  // legend and labels
 };
 
 // Renders a site's map. `record` is the site's sites.jsonl object (text, verdict,
@@ -43,8 +44,11 @@ SiteMapImage render_site_map(const SiteResult& result, const Json& record, const
 class SiteMapCache {
 public:
     const SiteMapImage& get(const SiteResult& result, const Json& record);
+    // Set by the writers' begin() from the run (the language of the legend).
+    void set_options(const SiteMapOptions& options) { options_ = options; }
 
 private:
+    SiteMapOptions options_;
     std::size_t index_ = static_cast<std::size_t>(-1);
     std::string id_;
     SiteMapImage image_;

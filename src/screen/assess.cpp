@@ -66,15 +66,19 @@ std::string fmt_thousands(double v) {
 
 std::string fmt_share(double s) { return fmt::format("{:.0f} %", s * 100.0); }
 
+// The language of the texts this file writes into the record (reasons, mitigation, the
+// alternative): Assessor::assess opens an i18n::Scope for the site.
+const i18n::Catalog& tr() { return i18n::current(); }
+
 std::string theme_noun(const std::string& theme) {
-    if (theme == "red_line") return "ecological conservation red line";
-    if (theme == "protected_area") return "protected area";
-    if (theme == "heritage") return "World Heritage site";
-    if (theme == "water_stress") return "water-stress unit";
     std::string s = theme;
     std::replace(s.begin(), s.end(), '_', ' ');
-    return s.empty() ? "feature" : s;
+    return tr().text_or("theme." + theme, s.empty() ? tr().text("assess.feature") : s);
 }
+
+// A level, rating or outcome inside a sentence: the enum value itself in English.
+std::string level_word(Level l) { return tr().text(std::string("assess.level.") + to_string(l)); }
+std::string rating_word(Rating r) { return tr().text(std::string("assess.rating.") + to_string(r)); }
 
 // A number from a site attribute: numbers as such, text as typed in spreadsheets
 // ("1,500,000", " 2.9 "). Problems go to `notes`.
@@ -137,21 +141,24 @@ SiteFigures read_figures(const Site& site, const Profile& p) {
     f.capacity_mw = attr_number(a, p.figures.capacity, f.notes);
     if (auto w = attr_number(a, p.figures.annual_water, f.notes)) {
         f.withdrawal_m3 = *w;
-        f.withdrawal_from = "attribute '" + p.figures.annual_water + "'";
+        f.withdrawal_from = tr().format("assess.figures.attribute", {{"attribute", p.figures.annual_water}});
     } else if (f.annual_output && f.water_intensity) {
         f.withdrawal_m3 = *f.annual_output * *f.water_intensity;
-        f.withdrawal_from = fmt::format("{} x {} m3/unit ('{}' x '{}')", fmt_thousands(*f.annual_output),
-                                        *f.water_intensity, p.figures.annual_output, p.figures.water_intensity);
+        f.withdrawal_from = tr().format("assess.figures.output_times_intensity",
+                                        {{"output", fmt_thousands(*f.annual_output)},
+                                         {"intensity", fmt::format("{}", *f.water_intensity)},
+                                         {"output_attribute", p.figures.annual_output},
+                                         {"intensity_attribute", p.figures.water_intensity}});
     } else if (f.annual_output && !f.water_intensity) {
-        f.notes.push_back("'" + p.figures.annual_output + "' given without '" + p.figures.water_intensity +
-                          "': water withdrawal not estimated");
+        f.notes.push_back(tr().format("assess.figures.no_intensity", {{"output_attribute", p.figures.annual_output},
+                                                                      {"intensity_attribute", p.figures.water_intensity}}));
     }
     if (auto h = attr_number(a, p.figures.footprint, f.notes)) {
         f.footprint_ha = *h;
-        f.footprint_from = "attribute '" + p.figures.footprint + "'";
+        f.footprint_from = tr().format("assess.figures.attribute", {{"attribute", p.figures.footprint}});
     } else if (!site.footprint_ll.empty()) {
         f.footprint_ha = geodesic::polygon_area_m2(site.footprint_ll) / 10000.0;
-        f.footprint_from = "polygon footprint";
+        f.footprint_from = tr().text("assess.figures.polygon");
     }
     return f;
 }
@@ -187,14 +194,14 @@ FeatureRef feature_ref(const LayerOutcome& o, std::uint32_t i) {
 // "protected area 'Wolong' (NR-01), Core zone (核心区)": the category's label from the catalog.
 std::string describe(const LayerSpec& s, const FeatureRef& f) {
     std::string t = theme_noun(s.theme);
-    if (!f.name.empty()) t += " '" + f.name + "'";
+    if (!f.name.empty()) t += tr().format("assess.feature_name", {{"name", f.name}});
     if (!f.id.empty()) t += " (" + f.id + ")";
     if (!f.label.empty()) t += ", " + f.label;
     else if (!f.category.empty()) t += ", " + f.category;
     return t;
 }
 
-std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? " [demo layer]" : ""; }
+std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? tr().text("assess.demo_layer") : ""; }
 
 struct Fired {
     std::string rule;
@@ -421,9 +428,9 @@ private:
             if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
-                add_evidence(s, ev, "not_met", Rating::Low, "no feature within the search limit");
+                add_evidence(s, ev, "not_met", Rating::Low, tr().text("assess.evidence.no_feature_within_limit"));
             else
-                add_evidence(s, ev, "not_assessed", std::nullopt, "the layer has no features");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.layer_empty"));
             return;
         }
         const double d = v.inside ? 0.0 : *v.nearest_distance_m;
@@ -459,11 +466,12 @@ private:
         if (v.footprint_area_m2 && v.footprint_overlap_area_m2 && *v.footprint_area_m2 > 0) {
             const double share = *v.footprint_overlap_area_m2 / *v.footprint_area_m2;
             ev["footprint_overlap_share"] = round3(share);
-            if (v.inside) overlap_text = " (" + fmt_share(share) + " of the footprint)";
+            if (v.inside) overlap_text = tr().format("assess.overlap", {{"share", fmt_share(share)}});
         }
-        std::string why = v.inside ? "inside " + text + overlap_text
-                                   : text + " at " + fmt_distance(d) +
-                                         (met ? fmt::format(" (within {})", fmt_distance(p_.proximity.sensitive_within_m))
+        std::string why = v.inside ? tr().format("assess.where_inside", {{"what", text}, {"overlap", overlap_text}})
+                                   : tr().format("assess.where_near", {{"what", text}, {"distance", fmt_distance(d)}}) +
+                                         (met ? tr().format("assess.evidence.within",
+                                                            {{"distance", fmt_distance(p_.proximity.sensitive_within_m)}})
                                               : "");
         summary["distance_m"] = round1(d);
         summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
@@ -522,11 +530,19 @@ private:
         x.conditions = j->conditions;
         x.conservative = j->conservative;
         for (const auto& c : j->conditions) x.condition += (x.condition.empty() ? "" : "; ") + c;
-        const std::string where = inside ? "inside " + h.what + overlap : h.what + " at " + fmt_distance(d);
-        x.reason = fmt::format("[{}] {}: {}{}: {}: {} ({})", rules::to_string(rule.set()), j->id, where, demo_tag(s),
-                               rules::to_string(j->outcome), j->says, j->cite.text());
-        if (j->conservative) x.reason += " [conservative reading]";
-        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty()) x.reason += "; conditions: " + x.condition;
+        const std::string where = inside ? tr().format("assess.where_inside", {{"what", h.what}, {"overlap", overlap}})
+                                         : tr().format("assess.where_near", {{"what", h.what}, {"distance", fmt_distance(d)}});
+        x.reason = tr().format("assess.rule_reason",
+                               {{"set", tr().text(std::string("assess.rule_set.") + rules::to_string(rule.set()))},
+                                {"id", j->id},
+                                {"where", where},
+                                {"demo", demo_tag(s)},
+                                {"outcome", tr().text(std::string("assess.outcome.") + rules::to_string(j->outcome))},
+                                {"says", j->says},
+                                {"cite", j->cite.text()}});
+        if (j->conservative) x.reason += tr().text("assess.conservative");
+        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty())
+            x.reason += tr().format("assess.conditions", {{"conditions", x.condition}});
         if (j->advisory || j->outcome == rules::Outcome::Allowed) x.mitigation = "";
         else if (j->outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
         else x.mitigation = j->listed_activity ? "permit" : "conditional";
@@ -551,7 +567,8 @@ private:
             if (c != rule.zone_conditions.end()) x.condition = c->second;
         }
         x.inside_index = f.index;
-        x.reason = "inside " + x.features_text + overlap + demo_tag(s) + ": " + rule.because;
+        x.reason = tr().format("assess.inside_reason",
+                               {{"what", x.features_text}, {"overlap", overlap}, {"demo", demo_tag(s)}, {"because", rule.because}});
         if (x.level == Level::NoGo) {
             const auto& allowed = rule.allowed_project_categories;
             if (!f_.project_category.empty() &&
@@ -560,7 +577,8 @@ private:
                 x.rule += ".allowed";
                 x.condition = rule.allowed_condition;
                 x.mitigation = "permit";
-                x.reason += "; project category '" + f_.project_category + "' is on the allowed list: " + x.condition;
+                x.reason += tr().format("assess.category_allowed",
+                                        {{"category", f_.project_category}, {"condition", x.condition}});
             } else {
                 x.mitigation = "relocate";
                 // Say how an exempt project would be recognised: the allowed list is closed.
@@ -568,10 +586,10 @@ private:
                     std::string list;
                     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
                     x.reason += f_.project_category.empty()
-                                    ? "; exempt only for project categories " + list + " (set the site's '" +
-                                          p_.figures.project_category + "' attribute if one applies)"
-                                    : "; project category '" + f_.project_category + "' is not on the allowed list (" +
-                                          list + ")";
+                                    ? tr().format("assess.category_exempt_only",
+                                                  {{"list", list}, {"attribute", p_.figures.project_category}})
+                                    : tr().format("assess.category_not_allowed",
+                                                  {{"category", f_.project_category}, {"list", list}});
                 }
             }
         } else {
@@ -594,7 +612,7 @@ private:
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, "the site lies outside the layer's coverage");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.outside_coverage"));
             return;
         }
         std::optional<int> worst;
@@ -610,7 +628,7 @@ private:
         if (!worst) {
             summary["distance_m"] = 0.0;
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, "the unit has no water-stress category (no data)");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.unit_no_category"));
             return;
         }
         water_finding(s, *worst, worst_f, ev, summary);
@@ -625,11 +643,11 @@ private:
         const Rating exposure = arid ? p_.water_stress.arid_exposure : bws_exposure(bws, p_.water_stress);
         const bool met = !arid && bws >= p_.water_stress.high_bws_cat;
         std::string unit = theme_noun(s.theme);
-        if (!f.name.empty()) unit += " '" + f.name + "'";
+        if (!f.name.empty()) unit += tr().format("assess.feature_name", {{"name", f.name}});
         if (!f.id.empty()) unit += " (" + f.id + ")";
         std::string why = fmt::format("{}: bws_cat {}{}", unit, bws, label.empty() ? "" : " (" + label + ")");
-        if (met) why += fmt::format(" >= {} (high water stress)", p_.water_stress.high_bws_cat);
-        if (arid) why += ": arid and low water use, little water to draw on (rated " + std::string(to_string(exposure)) + ")";
+        if (met) why += tr().format("assess.evidence.high_water_stress", {{"threshold", std::to_string(p_.water_stress.high_bws_cat)}});
+        if (arid) why += tr().format("assess.evidence.arid", {{"rating", rating_word(exposure)}});
         if (arid) a_.arid = true;
         ev["inside"] = true;
         ev["feature"] = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
@@ -681,7 +699,7 @@ private:
             }
             if (!c && !share) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at or around the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell_around"));
                 return;
             }
             const bool natural_here = c && c->zone == "natural";
@@ -706,14 +724,19 @@ private:
             if (share) summary["natural_share"] = round3(*share);
             if (!light_) a_.interface.push_back(std::move(summary));
             // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
-            const std::string res = s.resolution.empty() ? "" : " (at " + s.resolution + ")";
+            const std::string res =
+                s.resolution.empty() ? "" : tr().format("assess.evidence.resolution", {{"resolution", s.resolution}});
             if (!s.resolution.empty()) ev["resolution"] = s.resolution;
-            std::string why = "land cover at the site" + res + ": " + cls + (natural_here ? " (natural)" : "");
+            std::string why = tr().format("assess.evidence.land_cover", {{"resolution", res}, {"class", cls}}) +
+                              (natural_here ? tr().text("assess.evidence.natural") : "");
             if (share)
-                why += fmt::format("; natural {} within {}{}{}", fmt_share(*share), fmt_distance(buf->radius_m),
-                                   *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : "", res);
+                why += tr().format("assess.evidence.natural_share",
+                                   {{"share", fmt_share(*share)},
+                                    {"radius", fmt_distance(buf->radius_m)},
+                                    {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
+                                    {"resolution", res}});
             add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
-                         "natural land cover (" + cls + ")");
+                         tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
                 if (share) {
@@ -727,7 +750,7 @@ private:
         if (s.categorical && s.theme == "water_stress") {
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             FeatureRef f;
@@ -735,7 +758,7 @@ private:
             if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
             if (water_nodata(static_cast<int>(*at_site), f.zone)) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no water-stress category at the site (no data)");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.site_no_category"));
                 return;
             }
             water_finding(s, static_cast<int>(*at_site), f, ev, summary);
@@ -745,7 +768,7 @@ private:
             const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             const std::string cls = c ? c->label : std::to_string(*at_site);
@@ -754,33 +777,41 @@ private:
             summary["class_at_site"] = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
-                add_evidence(s, ev, "not_assessed", std::nullopt, "class '" + cls + "' has no severity in the catalog");
+                add_evidence(s, ev, "not_assessed", std::nullopt, tr().format("assess.evidence.no_severity", {{"class", cls}}));
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
             if (!s.resolution.empty()) ev["resolution"] = s.resolution;
             add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                         fmt::format("class at the site{}: {} (severity {}{}){}",
-                                     s.resolution.empty() ? "" : " (at " + s.resolution + ")", cls, *c->severity,
-                                     met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : "", demo_tag(s)));
+                         tr().format("assess.evidence.class_at_site",
+                                     {{"resolution", s.resolution.empty() ? std::string()
+                                                                          : tr().format("assess.evidence.resolution",
+                                                                                        {{"resolution", s.resolution}})},
+                                      {"class", cls},
+                                      {"severity", std::to_string(*c->severity)},
+                                      {"threshold", met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : ""},
+                                      {"demo", demo_tag(s)}}));
             return;
         }
         // Continuous raster: rated only when the profile gives a threshold for its theme.
         if (!light_) a_.interface.push_back(std::move(summary));
         auto t = p_.other_layers.continuous_min.find(s.theme);
         if (!m.value_at_site) {
-            add_evidence(s, ev, "not_assessed", std::nullopt, "no valid cell at the site");
+            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
             return;
         }
         ev["value_at_site"] = *m.value_at_site;
         if (t == p_.other_layers.continuous_min.end()) {
             add_evidence(s, ev, "not_assessed", std::nullopt,
-                         "no threshold for theme '" + s.theme + "' in rules.other_layers.continuous_min");
+                         tr().format("assess.evidence.no_threshold", {{"theme", s.theme}}));
             return;
         }
         const bool met = *m.value_at_site >= t->second;
         add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                     fmt::format("value at the site {} {} {}{}", *m.value_at_site, met ? ">=" : "<", t->second, demo_tag(s)));
+                     tr().format("assess.evidence.value_at_site", {{"value", fmt::format("{}", *m.value_at_site)},
+                                                                   {"relation", met ? ">=" : "<"},
+                                                                   {"threshold", fmt::format("{}", t->second)},
+                                                                   {"demo", demo_tag(s)}}));
     }
 
     void drivers() {
@@ -792,10 +823,10 @@ private:
             adjust_materiality(e);
             e.location_dependent = !ds.receptors.empty();
             if (e.materiality == Materiality::None) {
-                e.rating_why = "not material for this site type";
+                e.rating_why = tr().text("assess.evidence.not_material");
             } else if (!e.location_dependent) {
-                e.rating_why = fmt::format("location-independent driver: materiality {} carried to Assess (A1-A4), "
-                                           "not rated against the site's location", to_string(e.materiality));
+                e.rating_why = tr().format("assess.evidence.location_independent",
+                                           {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}});
             } else {
                 const auto& row = p_.rating.matrix.at(e.materiality);
                 for (Criterion c : ds.receptors) {
@@ -805,13 +836,18 @@ private:
                     if (!st.exposure) {
                         pair["exposure"] = nullptr;
                         pair["rating"] = nullptr;
-                        pair["trace"] = "not assessed: no layer speaks to " + std::string(to_string(c)) + " here";
+                        pair["trace"] = tr().format("assess.evidence.no_layer_for",
+                                                    {{"criterion", tr().text(std::string("assess.criterion.") + to_string(c))}});
                         e.pairs.push_back(std::move(pair));
                         continue;
                     }
                     const Rating rating = row[static_cast<int>(*st.exposure)];
-                    const std::string trace = fmt::format("materiality {} x exposure {} ({}) -> {}", to_string(e.materiality),
-                                                          to_string(*st.exposure), st.exposure_why, to_string(rating));
+                    const std::string trace = tr().format(
+                        "assess.evidence.trace",
+                        {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))},
+                         {"exposure", rating_word(*st.exposure)},
+                         {"why", st.exposure_why},
+                         {"rating", rating_word(rating)}});
                     pair["exposure"] = to_string(*st.exposure);
                     pair["rating"] = to_string(rating);
                     pair["trace"] = trace;
@@ -824,7 +860,7 @@ private:
                         e.rating_inside = st.exposure_inside;
                     }
                 }
-                if (!e.rating) e.rating_why = "no receptor assessed";
+                if (!e.rating) e.rating_why = tr().text("assess.evidence.no_receptor");
             }
             if (e.rating && e.location_dependent) {
                 const Level l = p_.rating.verdict_from_rating[static_cast<int>(*e.rating)];
@@ -835,7 +871,10 @@ private:
                     x.layer = e.rating_layer;
                     x.inside_index = e.rating_inside;
                     x.features_text = e.rating_features;
-                    x.reason = fmt::format("{} rated {}: {}", to_string(e.driver), to_string(*e.rating), e.rating_why);
+                    x.reason = tr().format("assess.evidence.driver_rated",
+                                           {{"driver", tr().text(std::string("assess.driver.") + to_string(e.driver))},
+                                            {"rating", rating_word(*e.rating)},
+                                            {"why", e.rating_why}});
                     a_.fired.push_back(std::move(x));
                 }
             }
@@ -859,10 +898,12 @@ private:
         x.level = Level::Medium;
         x.layer = a_.bws_layer;
         x.features_text = a_.bws_text;
-        x.reason = fmt::format("expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year) in {} ({}): a large "
-                               "withdrawal where water is scarce is never rated low [proj; WRI Aqueduct 4.0 categories]",
-                               fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*large), a_.bws_text,
-                               a_.arid ? "arid and low water use" : a_.bws_label);
+        x.reason = tr().format("assess.evidence.scarce_water",
+                               {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                {"from", f_.withdrawal_from},
+                                {"large", fmt_thousands(*large)},
+                                {"unit", a_.bws_text},
+                                {"label", a_.arid ? tr().text("assess.evidence.arid_label") : a_.bws_label}});
         a_.fired.push_back(std::move(x));
     }
 
@@ -872,25 +913,30 @@ private:
         if (e.driver == Driver::WaterUse && f_.withdrawal_m3) {
             if (fg.large_withdrawal_m3_per_year && *f_.withdrawal_m3 >= *fg.large_withdrawal_m3_per_year) {
                 e.materiality = Materiality::High;
-                e.materiality_why.push_back(fmt::format(
-                    "expected withdrawal {} m3/yr ({}) >= {} (figures.large_withdrawal_m3_per_year): high",
-                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.large_withdrawal_m3_per_year)));
+                e.materiality_why.push_back(tr().format(
+                    "assess.evidence.withdrawal_large", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                        {"from", f_.withdrawal_from},
+                                                        {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
             } else if (fg.small_withdrawal_m3_per_year && *f_.withdrawal_m3 <= *fg.small_withdrawal_m3_per_year) {
                 e.materiality = Materiality::Low;
-                e.materiality_why.push_back(fmt::format(
-                    "expected withdrawal {} m3/yr ({}) <= {} (figures.small_withdrawal_m3_per_year): low",
-                    fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from, fmt_thousands(*fg.small_withdrawal_m3_per_year)));
+                e.materiality_why.push_back(tr().format(
+                    "assess.evidence.withdrawal_small", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                        {"from", f_.withdrawal_from},
+                                                        {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
             } else {
-                e.materiality_why.push_back(fmt::format("expected withdrawal {} m3/yr ({}): profile materiality kept",
-                                                        fmt_thousands(*f_.withdrawal_m3), f_.withdrawal_from));
+                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_kept",
+                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)}, {"from", f_.withdrawal_from}}));
             }
         }
         if (e.driver == Driver::LandUseChange && f_.footprint_ha && fg.large_footprint_ha &&
             *f_.footprint_ha >= *fg.large_footprint_ha && e.materiality < Materiality::High) {
             e.materiality = static_cast<Materiality>(static_cast<int>(e.materiality) + 1);
-            e.materiality_why.push_back(fmt::format("footprint {:.1f} ha ({}) >= {} ha (figures.large_footprint_ha): raised to {}",
-                                                    *f_.footprint_ha, f_.footprint_from, *fg.large_footprint_ha,
-                                                    to_string(e.materiality)));
+            e.materiality_why.push_back(tr().format(
+                "assess.evidence.footprint_large",
+                {{"footprint", fmt::format("{:.1f}", *f_.footprint_ha)},
+                 {"from", f_.footprint_from},
+                 {"limit", fmt::format("{}", *fg.large_footprint_ha)},
+                 {"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}}));
         }
     }
 
@@ -1401,17 +1447,19 @@ private:
             j["level_at_alternative"] = to_string(there.level);
             j["lowers_verdict"] = there.level < a_.level;
             Json remaining = Json::array();
-            for (const auto& y : there.fired) remaining.push_back(std::string(to_string(y.level)) + ": " + y.reason);
+            for (const auto& y : there.fired)
+                remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
             j["remaining"] = remaining;
             if (used_cap != aimed_cap)
-                j["note"] = "no location below high within the search radius: this one only clears the no-go rules";
+                j["note"] = tr().text("assess.search.only_nogo");
             out.found = true;
-            out.text = fmt::format(" Nearest location clear of every {} rule: {} at bearing {:.0f}° (lon {:.5f}, lat {:.5f}).",
-                                   used_cap == Level::NoGo ? "no-go" : "high-level", fmt_distance(dist), az,
-                                   best->at.lon, best->at.lat);
+            out.text = tr().format(used_cap == Level::NoGo ? "assess.search.found_nogo" : "assess.search.found_high",
+                                   {{"distance", fmt_distance(dist)},
+                                    {"bearing", fmt::format("{:.0f}", az)},
+                                    {"lon", fmt::format("{:.5f}", best->at.lon)},
+                                    {"lat", fmt::format("{:.5f}", best->at.lat)}});
         } else {
-            out.text = fmt::format(" No location within {} clears them: look in another area.",
-                                   fmt_distance(p_.avoidance.search_radius_m));
+            out.text = tr().format("assess.search.none", {{"radius", fmt_distance(p_.avoidance.search_radius_m)}});
         }
         j["search_radius_m"] = p_.avoidance.search_radius_m;
         j["step_m"] = p_.avoidance.step_m;
@@ -1487,7 +1535,7 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis&
         Json c = {{"status", status},
                   {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
                   {"evidence", st.evidence}};
-        if (st.evidence.empty()) c["why"] = "no layer in the catalog speaks to this criterion";
+        if (st.evidence.empty()) c["why"] = tr().text("assess.evidence.no_layer_for_criterion");
         criteria[to_string(kTnfdCriteria[i])] = std::move(c);
     }
     j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", std::move(criteria)}};
@@ -1549,12 +1597,6 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     return j;
 }
 
-std::string join_json(const Json& list) {
-    std::string out;
-    for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.get<std::string>();
-    return out;
-}
-
 Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
     std::vector<const Fired*> order;
     for (const auto& f : a.fired) order.push_back(&f);
@@ -1563,7 +1605,7 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     std::set<std::string> seen_rules, seen_conditions;
     std::set<std::string> sets;
     for (const Fired* f : order) {
-        reasons.push_back(std::string(to_string(f->level)) + ": " + f->reason);
+        reasons.push_back(tr().format("assess.reason", {{"level", level_word(f->level)}, {"reason", f->reason}}));
         if (seen_rules.insert(f->rule).second) fired_rules.push_back(f->rule);
         if (f->level < Level::NoGo) {
             if (!f->conditions.empty()) {
@@ -1588,20 +1630,16 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     }
     const bool covered = a.covered();
     if (!covered) {
-        reasons.push_back(fmt::format(
-            "not covered: no raster or water-stress layer has data here and no feature lies within {}; "
-            "absence of findings is not evidence of low risk: screen with layers that cover this place",
-            fmt_distance(p.proximity.species_screen_m)));
+        reasons.push_back(tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
     } else if (order.empty()) {
         std::optional<Rating> highest;
         for (const auto& d : a.drivers)
             if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
-        reasons.push_back(fmt::format("low: no rule fired; highest impact rating {}",
-                                      highest ? to_string(*highest) : "not assessed"));
+        reasons.push_back(tr().format("assess.low_no_rule",
+                                      {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
     }
     if (fallback)
-        reasons.push_back(fmt::format("note: site type '{}' has no profile: screened with the '{}' profile (fallback)",
-                                      site_type, p.type));
+        reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
     // Coverage: the criteria the profile's material drivers are rated against (all five when none
     // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
     std::set<Criterion> needed;
@@ -1620,13 +1658,17 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     std::string level_text = covered ? to_string(a.level) : "not_covered";
     if (covered && a.level == Level::Low && !complete) {
         level_text = fmt::format("low ({} of {} criteria assessed)", assessed, of);
-        reasons.push_back(fmt::format("coverage: {} of {} criteria the profile needs were assessed; not assessed: {}: "
-                                      "low only for what was assessed",
-                                      assessed, of, join_json(missing)));
+        std::string missing_text;  // the criteria's names for people (the record's not_assessed keeps the keys)
+        for (const Json& m : missing) {
+            const std::string key = m.get<std::string>();
+            missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) + tr().text_or("assess.criterion." + key, key);
+        }
+        reasons.push_back(tr().format("assess.coverage", {{"assessed", std::to_string(assessed)},
+                                                          {"needed", std::to_string(of)},
+                                                          {"missing", missing_text}}));
     }
     if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
-        reasons.push_back("note: no admin layer with a country code covers the site: the China and the international rule "
-                          "sets were both applied");
+        reasons.push_back(tr().text("assess.no_jurisdiction"));
     return {{"level", covered ? to_string(a.level) : "not_covered"},
             {"level_text", level_text},
             {"coverage", {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
@@ -1646,10 +1688,10 @@ std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
     for (const auto& s : v)
         if (std::find(uniq.begin(), uniq.end(), s) == uniq.end()) uniq.push_back(s);
     for (std::size_t i = 0; i < uniq.size() && i < max; ++i) {
-        if (i > 0) out += (i + 1 == std::min(uniq.size(), max) ? " and " : ", ");
+        if (i > 0) out += tr().text(i + 1 == std::min(uniq.size(), max) ? "assess.list_and" : "assess.list_sep");
         out += uniq[i];
     }
-    if (uniq.size() > max) out += fmt::format(" (and {} more)", uniq.size() - max);
+    if (uniq.size() > max) out += tr().format("assess.list_more", {{"count", std::to_string(uniq.size() - max)}});
     return out;
 }
 
@@ -1659,10 +1701,10 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     };
     std::vector<Item> items;
     std::map<std::string, std::string> base = {
-        {"bws_cat", a.bws ? std::to_string(*a.bws) : "unknown"},
-        {"bws_label", a.bws_label.empty() ? "unknown" : a.bws_label},
-        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : "not estimated (no figures)"},
-        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : "unknown share"},
+        {"bws_cat", a.bws ? std::to_string(*a.bws) : tr().text("assess.unknown")},
+        {"bws_label", a.bws_label.empty() ? tr().text("assess.unknown") : a.bws_label},
+        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : tr().text("assess.withdrawal_not_estimated")},
+        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : tr().text("assess.unknown_share")},
         {"radius_m", fmt::format("{:.0f}", a.natural_share ? a.natural_radius_m : p.land_cover.radius_m)},
         {"setback_m", fmt::format("{:.0f}", p.proximity.high_within_m)},
         {"alternative", ""},
@@ -1671,7 +1713,9 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         {"condition", ""}};
     auto add = [&](const std::string& key, std::map<std::string, std::string> vars, const std::string& because) {
         for (const auto& [k, v] : base) vars.emplace(k, v);
-        items.push_back({key, fill(p.mitigation.at(key).action, vars), because});
+        const MitigationText& m = p.mitigation.at(key);
+        const auto translated = m.action_in.find(i18n::to_string(tr().lang()));
+        items.push_back({key, fill(translated != m.action_in.end() ? translated->second : m.action, vars), because});
     };
 
     // avoid: no-go findings, one step naming them all, with the alternative.
@@ -1723,7 +1767,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     const bool natural = a.natural_met && luc && luc->materiality != Materiality::None;
     if (natural)
         add("natural_land", {},
-            "ecosystem integrity met: " + a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why);
+            tr().format("assess.because.natural_land",
+                        {{"why", a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why}}));
 
     // minimise
     const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
@@ -1740,25 +1785,27 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         }
         const double band = a.near.empty() ? p.proximity.sensitive_within_m : p.proximity.high_within_m;
         add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
-            fmt::format("within {} of {} ({}): biodiversity importance met", fmt_distance(band), join_texts(texts),
-                        fmt_distance(dmin)));
+            tr().format("assess.because.setback",
+                        {{"band", fmt_distance(band)}, {"features", join_texts(texts)}, {"distance", fmt_distance(dmin)}}));
     }
     if (pol && pol->rating && *pol->rating >= Rating::High) {
         std::vector<std::string> texts;
         for (const auto& n : a.inside_bio) texts.push_back(n.text);
         for (const auto& n : a.moderate) texts.push_back(n.text);
-        add("pollution_control", {{"features", texts.empty() ? std::string("nearby habitats") : join_texts(texts)}},
-            "pollution rated " + std::string(to_string(*pol->rating)) + ": " + pol->rating_why);
+        add("pollution_control", {{"features", texts.empty() ? tr().text("assess.nearby_habitats") : join_texts(texts)}},
+            tr().format("assess.because.pollution", {{"rating", rating_word(*pol->rating)}, {"why", pol->rating_why}}));
     }
     if (wat && wat->materiality != Materiality::None &&
         ((wat->rating && *wat->rating >= Rating::High) || a.dry_large_withdrawal ||
          (a.bws && *a.bws >= p.water_stress.high_bws_cat && wat->materiality >= Materiality::Medium))) {
-        add("water", {}, "water use rated " + std::string(wat->rating ? to_string(*wat->rating) : "n/a") + ": " + wat->rating_why);
+        add("water", {},
+            tr().format("assess.because.water",
+                        {{"rating", wat->rating ? rating_word(*wat->rating) : tr().text("assess.not_applicable")},
+                         {"why", wat->rating_why}}));
     }
     // restore, offset: whatever natural habitat is taken or disturbed if the site goes ahead.
     if (natural || habitat_stays) {
-        const std::string because = natural ? "natural land cover at the site: residual land take in natural habitat"
-                                            : "the site would stay inside a sensitive area (conditional)";
+        const std::string because = tr().text(natural ? "assess.because.residual_natural" : "assess.because.stays_inside");
         add("restore", {}, because);
         add("offset", {}, because);
     }
@@ -1807,6 +1854,7 @@ Json Assessor::profiles_json() const {
 
 void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (r.site.error || !r.geometry) return;
+    const i18n::Scope language(options_.lang);
     bool fallback = false;
     const Profile& p = profile_for(r.site.type, &fallback);
     const SiteFigures figures = read_figures(r.site, p);

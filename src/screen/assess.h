@@ -14,6 +14,7 @@ namespace sitescreen {
 struct AssessOptions {
     std::string fallback_type = "plant";  // profile for a site whose type has none (said so in the reasons)
     bool avoidance_search = true;         // run the search for no-go and high sites
+    i18n::Lang lang = i18n::Lang::En;     // the language of reasons and mitigation texts (docs/output.md)
 };
 
 // Applies site-type profiles to screening results. Immutable after construction:

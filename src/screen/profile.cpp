@@ -362,15 +362,27 @@ void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
     for (const auto& k : kMitigationKeys) {
         const std::string key = "mitigation." + k;
         const YAML::Node n = rd.required(node, "mitigation", k);
-        rd.only(n, key, {"step", "action"});
+        rd.only(n, key, {"step", "action", "action_zh"});
         MitigationText m;
         m.step = rd.text(rd.required(n, key, "step"), key + ".step");
         if (m.step != "avoid" && m.step != "minimise" && m.step != "restore" && m.step != "offset")
             rd.fail(key + ".step", "expected avoid, minimise, restore or offset, not '" + m.step + "'");
         m.action = rd.text(rd.required(n, key, "action"), key + ".action");
-        for (std::sregex_iterator it(m.action.begin(), m.action.end(), placeholder), end; it != end; ++it)
-            if (!kPlaceholders.count((*it)[1].str()))
-                rd.fail(key + ".action", "unknown placeholder {" + (*it)[1].str() + "}");
+        const auto names = [&](const std::string& text, const std::string& where) {
+            std::set<std::string> found;
+            for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
+                if (!kPlaceholders.count((*it)[1].str())) rd.fail(where, "unknown placeholder {" + (*it)[1].str() + "}");
+                found.insert((*it)[1].str());
+            }
+            return found;
+        };
+        const std::set<std::string> used = names(m.action, key + ".action");
+        if (n["action_zh"]) {
+            // The translation fills in the same values: a placeholder dropped or added is a mistake.
+            m.action_in["zh"] = rd.text(n["action_zh"], key + ".action_zh");
+            if (names(m.action_in["zh"], key + ".action_zh") != used)
+                rd.fail(key + ".action_zh", "must use the same placeholders as action");
+        }
         p.mitigation[k] = m;
     }
 }

@@ -121,6 +121,9 @@ struct AvoidanceSpec {
 struct MitigationText {
     std::string step;    // avoid | minimise | restore | offset
     std::string action;  // may hold {placeholders}, see docs/leap.md
+    // The action in the other languages of the reports, from action_<lang> ("zh": action_zh), with
+    // the same placeholders; a language without one falls back to `action` (docs/reports.md).
+    std::map<std::string, std::string> action_in;
 };
 
 // The mitigation entries every profile must define.

@@ -10,6 +10,7 @@
 
 #include "core/site.h"
 #include "geo/site_geometry.h"
+#include "i18n/messages.h"
 #include "io/checksum.h"
 #include "layers/catalog.h"
 #include "layers/raster_layer.h"
@@ -57,6 +58,8 @@ struct ScreenOptions {
     // Point sites whose largest buffer is at least this wide take union areas
     // from the layers dissolved per tile (docs/method.md); 0: never.
     double tile_union_min_radius_m = VectorLayer::kTileUnionMinRadiusM;
+    // The language of every text for people: reports, map, verdict reasons, mitigation (--lang).
+    i18n::Lang lang = i18n::Lang::En;
 };
 
 // Opened layers, shared read-only by every thread.

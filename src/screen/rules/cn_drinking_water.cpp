@@ -1,6 +1,7 @@
 // cn_drinking_water: drinking-water source protection zones (饮用水水源保护区) under the Water
 // Pollution Prevention and Control Law (水污染防治法, 2017 revision) arts. 64-67
 // (docs/rules/cn_drinking_water.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -18,17 +19,18 @@ public:
 
     std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
         if (!h.inside) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         const std::string& z = h.zone;
         if (z == "second_class") {
             j.id = name() + ".second_class";
             j.cite = law("art. 66", true);
-            j.says = "second-class zone (二级保护区): no new, rebuilt or expanded construction project that discharges pollutants";
+            j.says = tr.text("rule.cn_drinking_water.second_class");
             if (discharges_) {
                 j.outcome = Outcome::Forbidden;
             } else {
                 j.outcome = Outcome::Conditional;
-                j.conditions = {"the project discharges no pollutants (no outfall, no wastewater, no leachate)"};
+                j.conditions = {tr.text("rule.cn_drinking_water.no_discharge")};
             }
             return j;
         }
@@ -37,21 +39,19 @@ public:
             j.cite = law("art. 67", false);
             j.conservative = true;
             j.outcome = Outcome::Conditional;
-            j.says = "quasi-protection zone (准保护区): no new or expanded project that seriously pollutes water; a rebuilt one may "
-                     "not increase its discharge";
-            j.conditions = {"the project does not seriously pollute water and does not add discharge (art. 67, wording not verified)"};
+            j.says = tr.text("rule.cn_drinking_water.quasi");
+            j.conditions = {tr.text("rule.cn_drinking_water.quasi_condition")};
             return j;
         }
         j.id = name() + (z == "first_class" ? ".first_class" : ".zone_not_given");
         j.cite = law("arts. 64, 65", true);
         j.conservative = z != "first_class";
-        j.says = std::string(z == "first_class" ? "first-class zone (一级保护区)" : "zone class not given: taken as first-class (the stricter reading)") +
-                 ": no outfall; no new, rebuilt or expanded project unrelated to water supply or source protection";
+        j.says = tr.text(z == "first_class" ? "rule.cn_drinking_water.first_class" : "rule.cn_drinking_water.zone_not_given");
         if (normalise_key(f.activity) == "water_supply") {
             j.id += ".water_supply";
             j.outcome = Outcome::Conditional;
             j.listed_activity = true;
-            j.conditions = {"the project is a water-supply or source-protection facility"};
+            j.conditions = {tr.text("rule.cn_drinking_water.water_supply")};
         } else {
             j.outcome = Outcome::Forbidden;
         }

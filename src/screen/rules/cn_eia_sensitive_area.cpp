@@ -3,6 +3,7 @@
 // EIA category per industry line; an area alone does not decide it (docs/rules/cn_eia_sensitive_area.md).
 #include <map>
 
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -69,11 +70,10 @@ public:
         j.outcome = Outcome::Conditional;
         j.advisory = true;
         j.cite = {"建设项目环境影响评价分类管理名录（2021年版）", "生态环境部令第16号", "第三条" + list, "2020-11-30", true};
-        j.says = std::string("environmentally sensitive area 第三条") + list + " " + it->second.name +
-                 (h.inside ? "" : " (site within the profile's near_m)") +
-                 "; the EIA category (报告书 / 报告表 / 登记表) is set by the directory's line for the industry, which says "
-                 "whether a sensitive area changes it: the area alone does not decide the category";
-        j.conditions = {"the EIA document addresses the sensitive area (" + std::string(it->second.name) + ")"};
+        const i18n::Catalog& tr = i18n::current();
+        j.says = tr.format(h.inside ? "rule.cn_eia_sensitive_area.inside" : "rule.cn_eia_sensitive_area.near",
+                           {{"list", list}, {"name", it->second.name}});
+        j.conditions = {tr.format("rule.cn_eia_sensitive_area.condition", {{"name", it->second.name}})};
         return j;
     }
 

@@ -1,6 +1,7 @@
 // cn_farmland: permanent basic farmland (永久基本农田) under the Land Administration Law (土地管理法,
 // 2019 revision) art. 35: no occupation or change of use except national key energy, transport,
 // water-conservancy and military projects approved by the State Council (docs/rules/cn_farmland.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -17,19 +18,17 @@ public:
         Judgement j;
         j.cite = {"中华人民共和国土地管理法", "2019年修正 (主席令第32号)", "art. 35", "2019-08-26", true};
         j.id = name() + ".permanent_basic_farmland";
-        j.says = "permanent basic farmland (永久基本农田): no unit or person may occupy it or change its use without authority; "
-                 "only national key energy, transport, water-conservancy and military projects that truly cannot avoid it, "
-                 "with State Council approval";
+        const i18n::Catalog& tr = i18n::current();
+        j.says = tr.text("rule.cn_farmland.inside");
         if (normalise_key(f.activity) == "national_key_project") {
             j.id += ".national_key_project";
             j.outcome = Outcome::Conditional;
             j.listed_activity = true;
-            j.conditions = {"the project is a national key energy, transport, water-conservancy or military project (国家重点建设项目)",
-                            "its site truly cannot avoid permanent basic farmland (确实难以避让)",
-                            "State Council approval of the farmland conversion or land requisition (必须经国务院批准)"};
+            j.conditions = {tr.text("rule.cn_farmland.condition_project"), tr.text("rule.cn_farmland.condition_avoid"),
+                            tr.text("rule.cn_farmland.condition_approval")};
         } else {
             j.outcome = Outcome::Forbidden;
-            j.says += " (set '" + f.activity_attribute + "' to national_key_project if it is one)";
+            j.says += tr.format("rule.cn_farmland.hint", {{"attribute", f.activity_attribute}});
         }
         return j;
     }

@@ -1,6 +1,7 @@
 // cn_groundwater_overdraft: groundwater overdraft zones (地下水超采区) and their prohibited and
 // restricted extraction zones under the Groundwater Management Regulations (地下水管理条例, 2021)
 // (docs/rules/cn_groundwater_overdraft.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -15,6 +16,7 @@ public:
 
     std::optional<Judgement> judge(const Hit& h, const SiteFacts&) const override {
         if (!h.inside) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         j.outcome = Outcome::Conditional;
         // The national regulation's articles on the zones were not found (only its header and
@@ -24,16 +26,13 @@ public:
         const std::string& z = h.zone;
         if (z == "prohibited") {
             j.id = name() + ".prohibited";
-            j.says = "groundwater prohibited-extraction zone (禁止开采区): no groundwater may be taken except temporary emergency, "
-                     "safety drainage or monitoring";
-            j.conditions = {"no groundwater abstraction: supply from surface water, public supply or recycled water",
-                            "dewatering only where needed for safety, temporary, and stopped when the need ends"};
+            j.says = tr.text("rule.cn_groundwater_overdraft.prohibited");
+            j.conditions = {tr.text("rule.cn_groundwater_overdraft.no_abstraction"),
+                            tr.text("rule.cn_groundwater_overdraft.dewatering")};
         } else {
             j.id = name() + (z == "restricted" ? ".restricted" : ".overdraft");
-            j.says = std::string(z == "restricted" ? "groundwater restricted-extraction zone (限制开采区)"
-                                                   : "groundwater overdraft area (地下水超采区), zone class not given: taken as restricted") +
-                     ": no new groundwater abstraction";
-            j.conditions = {"no new groundwater abstraction (不得新增取用地下水): supply from surface water, public supply or recycled water"};
+            j.says = tr.text(z == "restricted" ? "rule.cn_groundwater_overdraft.restricted" : "rule.cn_groundwater_overdraft.overdraft");
+            j.conditions = {tr.text("rule.cn_groundwater_overdraft.no_new_abstraction")};
         }
         j.advisory = false;
         return j;

@@ -1,6 +1,7 @@
 // cn_national_park: national parks (国家公园): 核心保护区 no human activity in principle; 一般控制区 no
 // development or production construction except a closed list of limited activities
 // (国家公园管理暂行办法 2022; the National Park Law 2025 was not read) (docs/rules/cn_national_park.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -18,6 +19,7 @@ public:
 
     std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
         if (!h.inside) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         j.outcome = Outcome::Forbidden;
         // The National Park Law (adopted 2025-09-12, in force 2026-01-01) governs now; its articles
@@ -27,45 +29,40 @@ public:
         if (z == "core_protection" || z == "core") {
             j.id = name() + ".core_protection";
             j.cite = measures("core protection zone", true);
-            j.says = "core protection zone (核心保护区): human activity is in principle banned (原则上禁止人为活动)";
+            j.says = tr.text("rule.cn_national_park.core_protection");
             return j;
         }
         if (z == "general_control") {
             j.id = name() + ".general_control";
             j.cite = measures("general control zone, limited activities (一)-(九)", true);
-            j.says = "general control zone (一般控制区): no development or production construction (禁止开发性、生产性建设活动) "
-                     "except the listed limited activities";
+            j.says = tr.text("rule.cn_national_park.general_control");
             const std::string a = normalise_key(f.activity);
             if (a == "geological_survey" || a == "mineral_exploration") {
                 j.id += "." + a;
                 j.outcome = Outcome::Conditional;
                 j.listed_activity = true;
-                j.says = "item (二): strategic energy and mineral exploration needed for national energy and resource security, "
-                         "public-interest resource survey and geological survey";
-                j.conditions = {"the exploration serves national energy or resource security (因国家重大能源资源安全需要)",
-                                "the national park authority allows it and the ecological function is not damaged",
-                                "check the National Park Law (in force 2026-01-01), which was not read"};
+                j.says = tr.text("rule.cn_national_park.item2");
+                j.conditions = {tr.text("rule.cn_national_park.item2_security"), tr.text("rule.cn_national_park.authority_function"),
+                                tr.text("rule.cn_national_park.check_law")};
             } else if (a == "linear_infrastructure") {
                 j.id += "." + a;
                 j.outcome = Outcome::Conditional;
                 j.listed_activity = true;
-                j.says = "item (七): linear infrastructure that must be built there and cannot avoid the park, conforming to a "
-                         "county-level or higher territorial spatial plan";
-                j.conditions = {"demonstration that it cannot avoid the park (必须且无法避让)",
-                                "conformity with a county-level or higher territorial spatial plan",
-                                "check the National Park Law (in force 2026-01-01), which was not read"};
+                j.says = tr.text("rule.cn_national_park.item7");
+                j.conditions = {tr.text("rule.cn_national_park.item7_avoid"), tr.text("rule.cn_national_park.item7_plan"),
+                                tr.text("rule.cn_national_park.check_law")};
             } else if (a == "eco_tourism_facility") {
                 j.id += "." + a;
                 j.outcome = Outcome::Conditional;
                 j.listed_activity = true;
-                j.says = "item (六): eco-tourism that does not damage the ecological function, with the necessary public facilities";
-                j.conditions = {"the national park authority allows it", "check the National Park Law (in force 2026-01-01), which was not read"};
+                j.says = tr.text("rule.cn_national_park.item6");
+                j.conditions = {tr.text("rule.cn_national_park.authority"), tr.text("rule.cn_national_park.check_law")};
             }
             return j;
         }
         j.id = name() + ".unzoned";
         j.cite = measures("zoning", true);
-        j.says = "the layer gives no zone: the park is taken as core protection zone (the stricter reading)";
+        j.says = tr.text("rule.cn_national_park.unzoned");
         return j;
     }
 };

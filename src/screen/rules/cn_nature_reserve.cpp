@@ -1,6 +1,7 @@
 // cn_nature_reserve: nature reserves (自然保护区) in both zone schemes: 核心区 / 缓冲区 / 实验区 of the
 // Regulations on Nature Reserves (1994) and 核心保护区 / 一般控制区 of the 2019 protected-area
 // system; an unzoned reserve is managed as core and buffer (docs/rules/cn_nature_reserve.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -25,49 +26,43 @@ public:
         if (!h.inside) return std::nullopt;
         // WDPA polygons are judged by intl_protected_area: WDPA does not say which are reserves.
         if (h.preset == "wdpa" || h.zone.rfind("iucn_", 0) == 0) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         j.outcome = Outcome::Forbidden;
         const std::string& z = h.zone;
         if (z == "core" || z == "buffer") {
             j.id = name() + "." + z;
             j.cite = regs("arts. 18, 27, 32");
-            j.says = z == "core" ? "core zone (核心区): no entry for any unit or person; no production facilities"
-                                 : "buffer zone (缓冲区): scientific research and observation only; no production facilities";
+            j.says = tr.text(z == "core" ? "rule.cn_nature_reserve.core" : "rule.cn_nature_reserve.buffer");
             if (z == "buffer") j.cite.verified = false;  // art. 32's wording was not found; art. 18 was
             j.conservative = z == "buffer";
         } else if (z == "experimental") {
             j.id = name() + ".experimental";
             if (mining_) {
                 j.cite = regs("art. 26");
-                j.says = "mining, quarrying and sand digging (开矿、采石、挖沙) are banned in every zone of a nature reserve";
+                j.says = tr.text("rule.cn_nature_reserve.mining");
             } else {
                 j.outcome = Outcome::Conditional;
                 j.cite = regs("arts. 18, 32", false);
                 j.conservative = true;
-                j.says = "experimental zone (实验区): research, teaching, visits and tourism are allowed; no production facility "
-                         "that pollutes the environment or damages resources or the landscape";
-                j.conditions = {"no production facility that pollutes the environment or damages resources or landscape may be built "
-                                "in the experimental zone (art. 32, wording not verified)",
-                                "the reserve authority's consent and an EIA addressing the reserve"};
+                j.says = tr.text("rule.cn_nature_reserve.experimental");
+                j.conditions = {tr.text("rule.cn_nature_reserve.experimental_facility"),
+                                tr.text("rule.cn_nature_reserve.experimental_consent")};
             }
         } else if (z == "core_protection") {
             j.id = name() + ".core_protection";
             j.cite = notice142("一(一)");
-            j.says = "core protection zone (核心保护区) of the 2019 protected-area system: human activity is in principle "
-                     "banned; the red-line list of limited activities applies only outside it";
+            j.says = tr.text("rule.cn_nature_reserve.core_protection");
         } else if (z == "general_control") {
             j.id = name() + ".general_control";
             j.cite = notice142("一(一)");
-            j.says = "general control zone (一般控制区): no development or production construction (开发性、生产性建设活动); "
-                     "inside a nature reserve its own regulations apply as well";
-            if (mining_) j.says += "; mining is banned in every zone (条例 art. 26)";
+            j.says = tr.text("rule.cn_nature_reserve.general_control");
+            if (mining_) j.says += tr.text("rule.cn_nature_reserve.mining_every_zone");
         } else if (z.empty() || z == "unzoned") {
             j.id = name() + ".unzoned";
             j.cite = regs("art. 30", false);
             j.conservative = z.empty();
-            j.says = z.empty() ? "the layer gives no functional zone: a reserve whose interior is not zoned is managed under the "
-                                 "rules for core and buffer zones (no production facilities)"
-                               : "unzoned reserve: managed under the rules for core and buffer zones (no production facilities)";
+            j.says = tr.text(z.empty() ? "rule.cn_nature_reserve.no_zone" : "rule.cn_nature_reserve.unzoned");
         } else {
             return std::nullopt;  // a zone of another scheme (e.g. a land-cover class): not a reserve zone
         }

@@ -1,6 +1,7 @@
 // cn_wetland: wetlands under the Wetland Protection Law (湿地保护法, 2021): occupying a nationally
 // important wetland is banned except for listed kinds of projects; other occupation needs approval
 // and restoration of equal area and quality, or a restoration fee (docs/rules/cn_wetland.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -24,19 +25,17 @@ public:
 
     std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
         if (!h.inside) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         const std::string& z = h.zone;
-        const std::vector<std::string> restore = {
-            "approval of the occupation, with the opinion of the forestry and grassland authority",
-            "restore or rebuild wetland of equal area and quality, or pay the wetland restoration fee (湿地恢复费)"};
+        const std::vector<std::string> restore = {tr.text("rule.cn_wetland.approval"), tr.text("rule.cn_wetland.restore")};
         if (z == "provincial" || z == "general") {
             j.id = name() + "." + z;
             j.outcome = Outcome::Conditional;
             j.cite = law("arts. 19-21 (numbers not verified)");
             j.conservative = true;
-            j.says = z == "provincial" ? "provincially important wetland: occupation only with approval, avoiding and minimising it"
-                                       : "wetland: a project's site should avoid wetlands and, where it cannot, occupy as little as possible";
-            j.conditions = {"siting that avoids the wetland, or occupies as little as possible where it cannot"};
+            j.says = tr.text(z == "provincial" ? "rule.cn_wetland.provincial" : "rule.cn_wetland.general");
+            j.conditions = {tr.text("rule.cn_wetland.avoid")};
             j.conditions.insert(j.conditions.end(), restore.begin(), restore.end());
             return j;
         }
@@ -45,11 +44,7 @@ public:
         j.id = name() + (stated ? "." + z : std::string(".important"));
         j.cite = law("art. 19 (number not verified)");
         j.conservative = true;
-        j.says = std::string(z == "ramsar" ? "wetland of international importance (Ramsar), managed as a nationally important wetland"
-                                           : stated ? "nationally important wetland (国家重要湿地)"
-                                                    : "important wetland whose level the layer does not give: taken as nationally important")
-                 + ": occupying it is banned except for national major, disaster-prevention, important water-conservancy and "
-                   "wetland-protection projects";
+        j.says = tr.text(z == "ramsar" ? "rule.cn_wetland.ramsar" : stated ? "rule.cn_wetland.national" : "rule.cn_wetland.important");
         const std::string activity = normalise_key(f.activity);
         if (exempt(activity)) {
             j.id += "." + activity;
@@ -58,7 +53,7 @@ public:
             j.conditions = restore;
         } else {
             j.outcome = Outcome::Forbidden;
-            j.says += " (exempt kinds: national_major_project, disaster_prevention, water_conservancy, wetland_protection)";
+            j.says += tr.text("rule.cn_wetland.exempt_kinds");
         }
         return j;
     }

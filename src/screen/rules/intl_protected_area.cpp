@@ -4,6 +4,7 @@
 // (docs/rules/intl_protected_area.md).
 #include <array>
 
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -45,31 +46,23 @@ public:
         const std::string cat = category_of(h);
         std::size_t i = 0;
         while (i < kCategories.size() && cat != kCategories[i]) ++i;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         j.id = name() + "." + (cat == "unknown" ? std::string("category_unknown") : "iucn_" + cat);
         j.outcome = i < kCategories.size() ? outcome_[i] : unknown_;
         j.conservative = cat == "unknown";
-        const std::string what = cat == "unknown" ? "a legally protected area whose IUCN category the layer does not give"
-                                                  : "IUCN category " + cat + " protected area";
+        const std::string what = cat == "unknown" ? tr.text("rule.intl_protected_area.unknown_category")
+                                                  : tr.format("rule.intl_protected_area.category", {{"category", cat}});
         if (j.outcome == Outcome::Forbidden) {
             j.cite = {"IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)", "", "category " + cat,
                       "2008", false};
-            j.says = what + ": development of this site type is incompatible with the category's management objective" +
-                     (mining_ ? std::string("; IUCN's World Conservation Congress (Amman 2000, Rec. 2.82, not read) called for no "
-                                            "mineral exploration or extraction in categories I-IV")
-                              : std::string()) +
-                     " (profile choice, see docs/rules/intl_protected_area.md)";
+            j.says = tr.format("rule.intl_protected_area.forbidden",
+                               {{"what", what}, {"mining", mining_ ? tr.text("rule.intl_protected_area.amman") : std::string()}});
         } else {
             j.cite = ps6("paras. 17, 20");
-            j.says = what + ": a project in a legally protected area must show it is legally permitted, act consistently with the "
-                            "area's management plan, consult the area's sponsors and managers and the affected communities, and add "
-                            "conservation programmes; such areas often qualify as critical habitat";
-            j.conditions = {"the development is legally permitted in the area",
-                            "consistency with the government-recognised management plan",
-                            "consultation of the protected area's sponsors and managers, affected communities and Indigenous Peoples",
-                            "additional programmes that promote the area's conservation aims",
-                            "if critical habitat: no measurable adverse impact on the values it is designated for, no net reduction "
-                            "of CR/EN populations, no viable alternative elsewhere, long-term biodiversity monitoring"};
+            j.says = tr.format("rule.intl_protected_area.conditional", {{"what", what}});
+            for (const char* c : {"permitted", "plan", "consultation", "programmes", "critical_habitat"})
+                j.conditions.push_back(tr.text(std::string("rule.intl_protected_area.condition_") + c));
         }
         return j;
     }

@@ -1,6 +1,7 @@
 // intl_recognised_area: internationally recognised areas other than World Heritage (Ramsar sites,
 // Key Biodiversity Areas) and mapped critical habitat, under IFC PS6 paras. 16-20
 // (docs/rules/intl_recognised_area.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -19,20 +20,16 @@ public:
         else if (h.theme == "critical_habitat") kind = "critical_habitat";
         else if (h.zone == "ramsar" || h.preset == "ramsar") kind = "ramsar";
         else return std::nullopt;  // a wetland that is not a Ramsar site: natural habitat, judged by land cover and proximity
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         j.id = name() + "." + kind;
         j.outcome = Outcome::Conditional;
         j.cite = {"IFC Performance Standard 6", "", kind == "critical_habitat" ? "para. 17 (critical habitat), number not verified"
                                                                              : "para. 20 (internationally recognised areas), number not verified",
                   "2012-01-01", false};
-        j.says = kind == "ramsar" ? "Ramsar site (wetland of international importance), an internationally recognised area"
-                 : kind == "kba"  ? "Key Biodiversity Area, an internationally recognised area"
-                                  : "critical habitat";
-        j.says += ": likely critical habitat, where a project may go ahead only under strict conditions";
-        j.conditions = {"no other viable alternative on modified or natural habitat that is not critical",
-                        "no measurable adverse impact on the biodiversity values for which the area is recognised",
-                        "no net reduction of any Critically Endangered or Endangered population",
-                        "a long-term biodiversity monitoring and evaluation programme; net gains where offsets are used"};
+        j.says = tr.text("rule.intl_recognised_area." + kind);
+        for (const char* c : {"alternative", "no_impact", "no_reduction", "monitoring"})
+            j.conditions.push_back(tr.text(std::string("rule.intl_recognised_area.condition_") + c));
         return j;
     }
 };

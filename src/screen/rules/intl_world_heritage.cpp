@@ -1,6 +1,7 @@
 // intl_world_heritage: World Heritage properties: ICMM members do not explore or mine in them (ICMM
 // position statement, 2003); for other site types IFC PS6 treats them as internationally
 // recognised areas (docs/rules/intl_world_heritage.md).
+#include "i18n/messages.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -14,22 +15,21 @@ public:
 
     std::optional<Judgement> judge(const Hit& h, const SiteFacts&) const override {
         if (!h.inside) return std::nullopt;
+        const i18n::Catalog& tr = i18n::current();
         Judgement j;
         if (mining_) {
             j.id = name() + ".icmm_no_go";
             j.outcome = Outcome::Forbidden;
             j.cite = {"ICMM Mining and Protected Areas Position Statement", "", "commitment not to explore or mine in World Heritage properties",
                       "2003-08-20", true};
-            j.says = "World Heritage property: ICMM members commit not to explore or mine in World Heritage properties";
+            j.says = tr.text("rule.intl_world_heritage.icmm");
             return j;
         }
         j.id = name() + ".recognised_area";
         j.outcome = Outcome::Conditional;
         j.cite = {"IFC Performance Standard 6", "", "para. 20 (internationally recognised areas), paragraph number not verified", "2012-01-01", false};
-        j.says = "World Heritage property, an internationally recognised area: legally permitted, consistent with the property's "
-                 "management plan, with consultation and added conservation programmes";
-        j.conditions = {"a heritage impact assessment showing no harm to the property's outstanding universal value",
-                        "consistency with the property's management plan and consultation of its managers"};
+        j.says = tr.text("rule.intl_world_heritage.recognised_area");
+        j.conditions = {tr.text("rule.intl_world_heritage.condition_hia"), tr.text("rule.intl_world_heritage.condition_plan")};
         return j;
     }
 

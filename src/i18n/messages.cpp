@@ -1,0 +1,126 @@
+// Message catalogs: parsing config/i18n/<lang>.yaml (compiled in by CMakeLists.txt) and filling in arguments.
+#include "i18n/messages.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sitescreen/i18n_catalogs.h"
+
+namespace sitescreen::i18n {
+namespace {
+
+bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+// Calls f(begin, end, name) for each {name} in text (name: [a-z0-9_]+).
+template <class F>
+void each_placeholder(const std::string& text, F&& f) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '{') continue;
+        std::size_t j = i + 1;
+        while (j < text.size() && name_char(text[j])) ++j;
+        if (j > i + 1 && j < text.size() && text[j] == '}') {
+            f(i, j + 1, text.substr(i + 1, j - i - 1));
+            i = j;
+        }
+    }
+}
+
+void flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
+             std::map<std::string, std::string>& out) {
+    if (!node.IsMap()) throw std::runtime_error(source + ": " + (prefix.empty() ? "the file" : prefix) + ": expected a map");
+    for (const auto& kv : node) {
+        const std::string key = prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
+        if (kv.second.IsMap()) flatten(kv.second, key, source, out);
+        else if (kv.second.IsScalar()) out[key] = kv.second.as<std::string>();
+        else throw std::runtime_error(source + ": " + key + ": expected a text or a map");
+    }
+}
+
+}  // namespace
+
+const char* to_string(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
+
+Lang parse_lang(const std::string& text) {
+    if (text == "en") return Lang::En;
+    if (text == "zh") return Lang::Zh;
+    throw std::invalid_argument("--lang: '" + text + "' is not a language of the reports (en or zh)");
+}
+
+const std::vector<Lang>& languages() {
+    static const std::vector<Lang> all{Lang::En, Lang::Zh};
+    return all;
+}
+
+Catalog Catalog::parse(const std::string& yaml_text, const std::string& source, Lang lang) {
+    Catalog c;
+    c.lang_ = lang;
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml_text);
+    } catch (const YAML::Exception& e) {
+        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    flatten(root, "", source, c.texts_);
+    return c;
+}
+
+const std::string& Catalog::text(const std::string& key) const {
+    const auto it = texts_.find(key);
+    if (it == texts_.end())
+        throw std::logic_error(std::string("message catalog ") + to_string(lang_) + ": no text for key '" + key + "'");
+    return it->second;
+}
+
+std::string Catalog::text_or(const std::string& key, const std::string& fallback) const {
+    const auto it = texts_.find(key);
+    return it == texts_.end() ? fallback : it->second;
+}
+
+std::string Catalog::format(const std::string& key, const std::vector<Arg>& args) const {
+    return substitute(text(key), args);
+}
+
+std::string substitute(const std::string& text, const std::vector<Arg>& args) {
+    std::string out;
+    std::size_t done = 0;
+    each_placeholder(text, [&](std::size_t b, std::size_t e, const std::string& name) {
+        const auto it = std::find_if(args.begin(), args.end(), [&](const Arg& a) { return name == a.first; });
+        if (it == args.end()) return;
+        out.append(text, done, b - done);
+        out += it->second;
+        done = e;
+    });
+    out.append(text, done, std::string::npos);
+    return out;
+}
+
+std::vector<std::string> placeholders(const std::string& text) {
+    std::vector<std::string> names;
+    each_placeholder(text, [&](std::size_t, std::size_t, const std::string& name) { names.push_back(name); });
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+const Catalog& catalog(Lang lang) {
+    static const Catalog en = Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_en),
+                                                         assets::kCatalog_en_size),
+                                             "config/i18n/en.yaml", Lang::En);
+    static const Catalog zh = Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh),
+                                                         assets::kCatalog_zh_size),
+                                             "config/i18n/zh.yaml", Lang::Zh);
+    return lang == Lang::Zh ? zh : en;
+}
+
+namespace {
+thread_local const Catalog* t_current = nullptr;
+}  // namespace
+
+const Catalog& current() { return t_current ? *t_current : catalog(Lang::En); }
+
+Scope::Scope(Lang lang) : saved_(t_current) { t_current = &catalog(lang); }
+Scope::~Scope() { t_current = saved_; }
+
+}  // namespace sitescreen::i18n

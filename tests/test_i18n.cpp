@@ -1,0 +1,341 @@
+// Message catalogs and --lang (docs/reports.md, "Languages"): the catalogs agree key for key and
+// placeholder for placeholder, the English texts are the outputs' texts as they were, and a zh run
+// of the sample sites writes reports without an English sentence of the catalog.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "i18n/messages.h"
+#include "report/formats.h"
+#include "screen/assess.h"
+#include "screen/profile.h"
+#include "support/fixtures.h"
+
+using namespace sitescreen;
+using namespace sitescreen::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const i18n::Catalog& en() { return i18n::catalog(i18n::Lang::En); }
+const i18n::Catalog& zh() { return i18n::catalog(i18n::Lang::Zh); }
+
+std::vector<std::string> keys_missing_from(const i18n::Catalog& from, const i18n::Catalog& in) {
+    std::vector<std::string> missing;
+    for (const auto& [key, text] : from.entries())
+        if (!in.has(key)) missing.push_back(key);
+    return missing;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+TEST(I18n, EveryKeyIsInEveryCatalog) {
+    ASSERT_GT(en().entries().size(), 100u);  // the catalogs were compiled in and parsed
+    for (i18n::Lang lang : i18n::languages()) {
+        const i18n::Catalog& c = i18n::catalog(lang);
+        EXPECT_EQ(c.lang(), lang);
+        EXPECT_EQ(keys_missing_from(en(), c), std::vector<std::string>{})
+            << "keys of en.yaml missing from " << i18n::to_string(lang) << ".yaml: " << joined(keys_missing_from(en(), c));
+        EXPECT_EQ(keys_missing_from(c, en()), std::vector<std::string>{})
+            << "keys of " << i18n::to_string(lang) << ".yaml missing from en.yaml: " << joined(keys_missing_from(c, en()));
+    }
+}
+
+TEST(I18n, ATranslationFillsInTheSamePlaceholders) {
+    for (const auto& [key, text] : en().entries()) {
+        if (!zh().has(key)) continue;  // reported by EveryKeyIsInEveryCatalog
+        EXPECT_EQ(i18n::placeholders(text), i18n::placeholders(zh().text(key))) << key;
+    }
+}
+
+TEST(I18n, EveryChineseTextIsTranslated) {
+    // A zh text with a Latin word outside its placeholders and no CJK character (UTF-8 lead bytes
+    // E3..E9) or CJK punctuation (EF) is an English text left behind; “{name}” alone is fine.
+    for (const auto& [key, text] : zh().entries()) {
+        std::string rest = text;
+        for (const auto& name : i18n::placeholders(text))
+            for (auto at = rest.find("{" + name + "}"); at != std::string::npos; at = rest.find("{" + name + "}"))
+                rest.erase(at, name.size() + 2);
+        const bool cjk = std::any_of(rest.begin(), rest.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE3; });
+        const bool latin = std::any_of(rest.begin(), rest.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+        EXPECT_TRUE(cjk || !latin) << key << ": '" << text << "' has no Chinese";
+    }
+}
+
+TEST(I18n, TheParityCheckFindsAKeyMissingFromOneCatalog) {
+    const auto a = i18n::Catalog::parse("report:\n  title: \"Site {id}\"\n  map: \"Map\"\n", "a.yaml", i18n::Lang::En);
+    const auto b = i18n::Catalog::parse("report:\n  title: \"场址 {id}\"\n", "b.yaml", i18n::Lang::Zh);
+    EXPECT_EQ(keys_missing_from(a, b), std::vector<std::string>{"report.map"});
+    EXPECT_EQ(keys_missing_from(b, a), std::vector<std::string>{});
+}
+
+// The English catalog holds the texts the outputs had before it: the words inside sentences are the
+// enum values, and the names in tables are humanise(key), so that en outputs stay byte-identical.
+TEST(I18n, EnglishWordsAreTheEnumValuesAndTheHumanisedKeys) {
+    for (const auto& [key, text] : en().entries()) {
+        const auto dot = key.rfind('.');
+        const std::string group = key.substr(0, dot), last = key.substr(dot + 1);
+        if (group == "assess.level" || group == "assess.rating" || group == "assess.outcome" ||
+            group == "assess.criterion" || group == "assess.rule_set" || group == "assess.materiality" ||
+            group == "assess.driver" || group == "site_type" || group.rfind("value.", 0) == 0) {
+            EXPECT_EQ(text, last) << key;
+        }
+        if (group == "rating" || group == "criterion" || group == "field") {
+            EXPECT_EQ(text, report::humanise(last)) << key;
+        }
+    }
+    EXPECT_EQ(to_string(Level::NoGo), en().text("assess.level.no-go"));
+    // The portfolio page shows run.json's roll-up explanation in the catalog's words: in English, the same.
+    EXPECT_EQ(Portfolio().summary()["roll_up"]["explanation"], en().text("portfolio.rollup_explanation.worst"));
+    EXPECT_EQ(report::verdict_label("no-go"), "NO-GO");
+    EXPECT_EQ(report::verdict_label(""), "NOT ASSESSED");
+    EXPECT_EQ(report::verdict_label("error"), "NOT SCREENED (error)");
+    EXPECT_EQ(report::verdict_label("high", zh()), "高");
+}
+
+TEST(I18n, SubstituteFillsNamedArgumentsOnly) {
+    EXPECT_EQ(i18n::substitute("{a} and {b}{a}", {{"a", "1"}, {"b", "2"}}), "1 and 21");
+    EXPECT_EQ(i18n::substitute("{a} {missing} {Upper} {}", {{"a", "x"}}), "x {missing} {Upper} {}");
+    EXPECT_EQ(i18n::substitute("{a}", {{"a", "{b}"}, {"b", "no"}}), "{b}");  // values are not scanned again
+    EXPECT_EQ(i18n::placeholders("{b} {a} {b} {Upper}"), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(I18n, CatalogErrorsNameTheFileAndTheKey) {
+    try {
+        (void)i18n::Catalog::parse("report:\n  title: [a, b]\n", "config/i18n/xx.yaml", i18n::Lang::En);
+        FAIL() << "a list was accepted as a text";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("config/i18n/xx.yaml: report.title"), std::string::npos) << e.what();
+    }
+    try {
+        (void)en().text("report.no_such_key");
+        FAIL() << "a missing key was accepted";
+    } catch (const std::logic_error& e) {
+        EXPECT_NE(std::string(e.what()).find("report.no_such_key"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(i18n::parse_lang("fr"), std::invalid_argument);
+    EXPECT_EQ(i18n::parse_lang("zh"), i18n::Lang::Zh);
+}
+
+TEST(I18n, ShippedProfilesTranslateEveryMitigationAction) {
+    const auto profiles = load_profiles(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles");
+    ASSERT_FALSE(profiles.empty());
+    for (const auto& [type, p] : profiles)
+        for (const auto& [key, m] : p.mitigation) {
+            const auto it = m.action_in.find("zh");
+            ASSERT_NE(it, m.action_in.end()) << type << ": mitigation." << key << " has no action_zh";
+            EXPECT_EQ(i18n::placeholders(it->second), i18n::placeholders(m.action)) << type << ": " << key;
+        }
+}
+
+TEST(I18n, AProfileTranslationThatDropsAPlaceholderIsRefused) {
+    TempDir dir;
+    const std::string src = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles/plant.yaml";
+    std::string text = read_file(src);
+    const std::string from = "action_zh: \"将场址移出{features}。{alternative}\"";
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, from.size(), "action_zh: \"将场址移出。{alternative}\"");
+    dir.write("profiles/plant.yaml", text);
+    try {
+        (void)load_profiles(dir.file("profiles"));
+        FAIL() << "the translation without {features} was accepted";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("mitigation.relocate.action_zh"), std::string::npos) << e.what();
+    }
+}
+
+// ---------------------------------------------------------------- a zh run of the sample sites
+
+// What a reader of an HTML page can see: the page without its scripts, then the data script as it
+// is and the string literals of the page's own script (its labels); Leaflet's code and the page
+// script's comments are not read by anyone.
+std::string readable_html(const std::string& html) {
+    std::string out, scripts;
+    std::size_t at = 0;
+    while (true) {
+        const std::size_t open = html.find("<script", at);
+        if (open == std::string::npos) break;
+        const std::size_t body = html.find('>', open);
+        const std::size_t close = html.find("</script>", body);
+        if (body == std::string::npos || close == std::string::npos) break;
+        out.append(html, at, open - at);
+        const std::string tag = html.substr(open, body - open);
+        const std::string code = html.substr(body + 1, close - body - 1);
+        if (tag.find("application/json") != std::string::npos) {
+            scripts += code + "\n";
+        } else if (code.find("sitescreen-data") != std::string::npos) {
+            static const std::regex literal(R"('((?:[^'\\\n]|\\.)*)')");
+            for (std::sregex_iterator it(code.begin(), code.end(), literal), end; it != end; ++it)
+                scripts += (*it)[1].str() + "\n";
+        }
+        at = close + 9;
+    }
+    out.append(html, at, std::string::npos);
+    return out + scripts;
+}
+
+// The parts of an English catalog text that read as English: the pieces between placeholders
+// with at least two words of two letters or more ("not met", "Features near the site").
+std::vector<std::string> english_sentences() {
+    static const std::regex words(R"([A-Za-z]{2,}[^{}]*\s[^{}]*[A-Za-z]{2,})");
+    std::set<std::string> out;
+    for (const auto& [key, text] : en().entries()) {
+        std::string piece;
+        std::vector<std::string> pieces;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '{') {
+                const auto close = text.find('}', i);
+                if (close != std::string::npos) {
+                    pieces.push_back(piece);
+                    piece.clear();
+                    i = close;
+                    continue;
+                }
+            }
+            piece += text[i];
+        }
+        pieces.push_back(piece);
+        for (auto& p : pieces) {
+            // Trim spaces and the punctuation that joins pieces.
+            const auto b = p.find_first_not_of(" ,;:()[]'.");
+            const auto e = p.find_last_not_of(" ,;:()[]'.");
+            if (b == std::string::npos) continue;
+            p = p.substr(b, e - b + 1);
+            if (std::regex_search(p, words)) out.insert(p);
+        }
+    }
+    return {out.begin(), out.end()};
+}
+
+TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
+    TempDir dir;
+    const std::string out = dir.file("zh");
+    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang zh --layers " +
+                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml") +
+                                            " --sites " +
+                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
+                                            " --formats jsonl,csv,run,md,html,portfolio,png --out " + shell_quote(out),
+                                        dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::pair<std::string, std::string>> reports;  // (file, text)
+    reports.emplace_back("report.html", readable_html(read_file(out + "/report.html")));
+    for (const auto& e : fs::directory_iterator(out + "/sites")) {
+        const std::string ext = e.path().extension().string();
+        if (ext == ".md") reports.emplace_back("sites/" + e.path().filename().string(), read_file(e.path().string()));
+        if (ext == ".html")
+            reports.emplace_back("sites/" + e.path().filename().string(), readable_html(read_file(e.path().string())));
+    }
+    ASSERT_GT(reports.size(), 10u);
+    const std::vector<std::string> sentences = english_sentences();
+    ASSERT_GT(sentences.size(), 50u);
+    // Data is shown as given (layer titles, sources, feature names and categories, attributes): a
+    // sentence the data itself holds ("protected area" in a layer's source) is not held against the
+    // catalog.
+    std::string data;
+    const std::function<void(const Json&)> collect = [&](const Json& v) {
+        if (v.is_string()) data += v.get<std::string>() + "\n";
+        else if (v.is_structured())
+            for (const Json& e : v) collect(e);
+    };
+    const Json run = Json::parse(read_file(out + "/run.json"));
+    if (run.contains("layers")) collect(run["layers"]);
+    for (const Json& rec : parse_jsonl(read_file(out + "/sites.jsonl")))
+        for (const char* k : {"layers", "attributes", "warnings", "source"})
+            if (rec.contains(k)) collect(rec[k]);
+    std::size_t checked = 0;
+    for (const auto& [file, text] : reports) {
+        EXPECT_FALSE(text.empty()) << file;
+        for (const auto& s : sentences) {
+            if (data.find(s) != std::string::npos) continue;
+            ++checked;
+            EXPECT_EQ(text.find(s), std::string::npos) << file << " still says '" << s << "'";
+        }
+        if (file.size() > 5 && file.compare(file.size() - 5, 5, ".html") == 0) {
+            EXPECT_NE(text.find("<html lang=\"zh-Hans\">"), std::string::npos) << file;
+        }
+    }
+    EXPECT_GT(checked, reports.size() * 50);  // most sentences are checked, not excused by the data
+    // The reports say the red line and the verdict in Chinese.
+    const std::string all_md = [&] {
+        std::string s;
+        for (const auto& [file, text] : reports) s += text;
+        return s;
+    }();
+    EXPECT_NE(all_md.find("生态保护红线"), std::string::npos);
+    EXPECT_NE(all_md.find("结论："), std::string::npos);
+    // The closing line on the terminal too.
+    EXPECT_NE(r.err.find("sitescreen：已筛查"), std::string::npos) << r.err;
+}
+
+TEST(ZhReports, AnUnknownLanguageIsAUsageError) {
+    TempDir dir;
+    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang fr --sites " +
+                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
+                                            " --out " + shell_quote(dir.file("out")),
+                                        dir);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--lang"), std::string::npos) << r.err;
+}
+
+// Machine outputs stay English: the zh run's records have the en run's keys and enum values,
+// and summary.csv the same header.
+void collect_keys(const Json& v, const std::string& path, std::set<std::string>& out) {
+    if (v.is_object())
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            out.insert(path + "/" + it.key());
+            collect_keys(it.value(), path + "/" + it.key(), out);
+        }
+    else if (v.is_array())
+        for (const Json& e : v) collect_keys(e, path + "[]", out);
+}
+
+TEST(ZhReports, MachineOutputsKeepTheirKeysAndEnumValues) {
+    TempDir dir;
+    const std::string sites = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
+    const std::string catalog = std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
+    for (const char* lang : {"en", "zh"}) {
+        const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang " + lang + " --layers " +
+                                                shell_quote(catalog) + " --sites " + shell_quote(sites) +
+                                                " --formats data --out " + shell_quote(dir.file(lang)),
+                                            dir);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    const std::vector<Json> en_rows = parse_jsonl(read_file(dir.file("en/sites.jsonl")));
+    const std::vector<Json> zh_rows = parse_jsonl(read_file(dir.file("zh/sites.jsonl")));
+    ASSERT_EQ(en_rows.size(), zh_rows.size());
+    ASSERT_FALSE(en_rows.empty());
+    for (std::size_t i = 0; i < en_rows.size(); ++i) {
+        std::set<std::string> ek, zk;
+        collect_keys(en_rows[i], "", ek);
+        collect_keys(zh_rows[i], "", zk);
+        EXPECT_EQ(ek, zk) << "site " << i;
+        EXPECT_EQ(en_rows[i]["verdict"]["level"], zh_rows[i]["verdict"]["level"]) << i;
+        EXPECT_EQ(en_rows[i]["verdict"]["level_text"], zh_rows[i]["verdict"]["level_text"]) << i;
+        EXPECT_EQ(en_rows[i]["verdict"]["rules_fired"], zh_rows[i]["verdict"]["rules_fired"]) << i;
+        EXPECT_EQ(report::criteria_statuses(en_rows[i]), report::criteria_statuses(zh_rows[i])) << i;
+        EXPECT_EQ(en_rows[i]["layers"], zh_rows[i]["layers"]) << i;  // the measurements
+        const Json& em = en_rows[i]["mitigation"];
+        const Json& zm = zh_rows[i]["mitigation"];
+        ASSERT_EQ(em.size(), zm.size()) << i;
+        for (std::size_t k = 0; k < em.size(); ++k) {
+            EXPECT_EQ(em[k]["step"], zm[k]["step"]);
+            EXPECT_EQ(em[k]["trigger"], zm[k]["trigger"]);
+        }
+    }
+    const auto header = [](const std::string& csv) { return csv.substr(0, csv.find('\n')); };
+    EXPECT_EQ(header(read_file(dir.file("en/summary.csv"))), header(read_file(dir.file("zh/summary.csv"))));
+}
+
+}  // namespace
