@@ -250,28 +250,37 @@ double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_
         best_m = std::min(best_m, d1);
         // Any point of the stretch is within its length of both ends.
         if (0.5 * (d0 + d1 - step_len) < best_m) {
-            double lo = t0, hi = t1;
+            double lo = t0, hi = t1, f_lo = d0, f_hi = d1;
             constexpr double kGold = 0.61803398874989485;
             double x1 = hi - kGold * (hi - lo), x2 = lo + kGold * (hi - lo);
             double f1 = distance_m(c, at(x1)), f2 = distance_m(c, at(x2));
+            best_m = std::min({best_m, f1, f2});
             // The interval shrinks by 0.618 a step: 40 steps take a 1 km
-            // stretch to below a micrometre.
+            // stretch to below a micrometre. The bracket holds the stretch's
+            // nearest point; once nothing in it can be nearer than the best
+            // so far (its ends' distances less its length, as above), the
+            // stretch is done: far from a feature the distance along its
+            // near side is nearly flat, and most stretches within their
+            // length of the best end here after a few steps, not forty.
             for (int k = 0; k < 40 && (hi - lo) * step_len / (t1 - t0) > 1e-6; ++k) {
                 if (f1 < f2) {
                     hi = x2;
+                    f_hi = f2;
                     x2 = x1;
                     f2 = f1;
                     x1 = hi - kGold * (hi - lo);
                     f1 = distance_m(c, at(x1));
                 } else {
                     lo = x1;
+                    f_lo = f1;
                     x1 = x2;
                     f1 = f2;
                     x2 = lo + kGold * (hi - lo);
                     f2 = distance_m(c, at(x2));
                 }
+                best_m = std::min({best_m, f1, f2});
+                if (0.5 * (f_lo + f_hi - (hi - lo) * step_len / (t1 - t0)) >= best_m) break;
             }
-            best_m = std::min({best_m, f1, f2});
         }
         d0 = d1;
     }

@@ -1262,18 +1262,36 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
                 // (bounded as in geodesic::segment_distance_m) of both ends,
                 // so no nearer than half the sum of the ends' bounds less it.
                 const double r_max = geodesic::kWgs84A / (1 - geodesic::kWgs84F);
+                // A long edge is halved, nearer half first, while a half may
+                // hold a nearer point: Karney's inverse (every 0.01 degree
+                // along it) runs only on the stretches that may, which for a
+                // far site are a few of a long edge's hundreds.
+                auto edge = [&](auto&& self, const Point& a, const Point& b, double lb_a, double lb_b) -> void {
+                    const double lat_min =
+                        (a.y() <= 0) != (b.y() <= 0) ? 0.0 : std::min(std::fabs(a.y()), std::fabs(b.y()));
+                    const double len = r_max * std::hypot((b.y() - a.y()) * kDegToRad,
+                                                          (b.x() - a.x()) * kDegToRad * std::cos(lat_min * kDegToRad));
+                    if (0.5 * (lb_a + lb_b - len) >= d) return;
+                    if (std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y())) <= 2 * geodesic::kSegmentStepDeg) {
+                        d = geodesic::segment_distance_m(c, a, b, d);
+                        return;
+                    }
+                    const Point m(0.5 * (a.x() + b.x()), 0.5 * (a.y() + b.y()));
+                    const double lb_m = lambert_lower_bound_m(c, {m.x(), m.y()});
+                    if (lb_a <= lb_b) {
+                        self(self, a, m, lb_a, lb_m);
+                        self(self, m, b, lb_m, lb_b);
+                    } else {
+                        self(self, m, b, lb_m, lb_b);
+                        self(self, a, m, lb_a, lb_m);
+                    }
+                };
                 auto ring = [&](const auto& r) {
                     if (r.empty()) return;
                     double lb_a = lambert_lower_bound_m(c, {r[0].x(), r[0].y()});
                     for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-                        const Point& a = r[i];
-                        const Point& b = r[i + 1];
-                        const double lb_b = lambert_lower_bound_m(c, {b.x(), b.y()});
-                        const double lat_min =
-                            (a.y() <= 0) != (b.y() <= 0) ? 0.0 : std::min(std::fabs(a.y()), std::fabs(b.y()));
-                        const double len = r_max * std::hypot((b.y() - a.y()) * kDegToRad,
-                                                              (b.x() - a.x()) * kDegToRad * std::cos(lat_min * kDegToRad));
-                        if (0.5 * (lb_a + lb_b - len) < d) d = geodesic::segment_distance_m(c, a, b, d);
+                        const double lb_b = lambert_lower_bound_m(c, {r[i + 1].x(), r[i + 1].y()});
+                        edge(edge, r[i], r[i + 1], lb_a, lb_b);
                         lb_a = lb_b;
                     }
                 };
