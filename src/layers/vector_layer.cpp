@@ -1286,14 +1286,20 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
                         self(self, a, m, lb_a, lb_m);
                     }
                 };
+                // The vertex with the least bound is measured first: its
+                // distance caps d before any edge, so that the edges far
+                // from the nearest point are skipped from the start.
+                thread_local std::vector<double> lbs;
                 auto ring = [&](const auto& r) {
                     if (r.empty()) return;
-                    double lb_a = lambert_lower_bound_m(c, {r[0].x(), r[0].y()});
-                    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-                        const double lb_b = lambert_lower_bound_m(c, {r[i + 1].x(), r[i + 1].y()});
-                        edge(edge, r[i], r[i + 1], lb_a, lb_b);
-                        lb_a = lb_b;
+                    lbs.resize(r.size());
+                    std::size_t least = 0;
+                    for (std::size_t i = 0; i < r.size(); ++i) {
+                        lbs[i] = lambert_lower_bound_m(c, {r[i].x(), r[i].y()});
+                        if (lbs[i] < lbs[least]) least = i;
                     }
+                    if (lbs[least] < d) d = std::min(d, geodesic::distance_m(c, {r[least].x(), r[least].y()}));
+                    for (std::size_t i = 0; i + 1 < r.size(); ++i) edge(edge, r[i], r[i + 1], lbs[i], lbs[i + 1]);
                 };
                 if (piece.kind == PieceKind::Point) d = std::min(d, geodesic::distance_m(c, {piece.point.x(), piece.point.y()}));
                 else if (piece.kind == PieceKind::Line) ring(piece.line);
