@@ -30,6 +30,23 @@ double q_of(double phi) {
     return (1 - e2) * (s / (1 - e2 * s * s) - (1 / (2 * e)) * std::log((1 - e * s) / (1 + e * s)));
 }
 
+// q(90 deg) - q(phi), without the cancellation of the difference as it
+// stands (near the pole both are near 2 and agree to eight digits at 1 km):
+// (1 - s)(1 + e^2 s) / (1 - e^2 s^2) + (1 - e^2) atanh(e (1 - s) / (1 - e^2 s)) / e,
+// 1 - s = 2 sin^2((90 deg - phi) / 2).
+double q_from_north_pole(double phi) {
+    const double e2 = kWgs84F * (2 - kWgs84F);
+    const double e = std::sqrt(e2);
+    const double s = std::sin(phi), h = std::sin(0.5 * (0.5 * kPi - phi));
+    const double one_minus_s = 2 * h * h;
+    return one_minus_s * (1 + e2 * s) / (1 - e2 * s * s) + (1 - e2) * std::atanh(e * one_minus_s / (1 - e2 * s)) / e;
+}
+
+// Zone integrals for areas poleward of 60 degrees are taken from the pole
+// (q_from_north_pole; q is odd), where they are small and exact; elsewhere
+// q itself (unchanged figures at lower latitudes).
+constexpr double kPolarZoneDeg = 60.0;
+
 template <typename RingT>
 double ring_area(const RingT& ring) {
     geod_polygon poly;
@@ -94,21 +111,36 @@ double disc_area_m2(LonLat centre, double radius_m) {
 }
 
 double lonlat_cell_area_m2(double lat_south_deg, double lat_north_deg, double dlon_deg) {
-    const double zone = 0.5 * kWgs84A * kWgs84A * std::fabs(q_of(lat_north_deg * kDeg) - q_of(lat_south_deg * kDeg));
+    double dq = q_of(lat_north_deg * kDeg) - q_of(lat_south_deg * kDeg);
+    if (std::min(lat_south_deg, lat_north_deg) >= kPolarZoneDeg)
+        dq = q_from_north_pole(lat_south_deg * kDeg) - q_from_north_pole(lat_north_deg * kDeg);
+    else if (std::max(lat_south_deg, lat_north_deg) <= -kPolarZoneDeg)
+        dq = q_from_north_pole(-lat_north_deg * kDeg) - q_from_north_pole(-lat_south_deg * kDeg);
+    const double zone = 0.5 * kWgs84A * kWgs84A * std::fabs(dq);
     return zone * std::fabs(dlon_deg) * kDeg;
 }
 
 namespace {
-// -integral of G(lat) dlon along the ring, G = a^2 q / 2 the zone area per radian.
+// -integral of G(lat) dlon along the ring, G = a^2 q / 2 the zone area per radian
+// (a constant added to q changes nothing round a closed ring: a ring poleward
+// of 60 degrees takes q - q(+-90 deg), exact there).
 double lonlat_ring_area(const Ring& ring) {
     constexpr double kNode = 0.77459666924148337704;  // sqrt(3/5)
+    double lo = 90, hi = -90;
+    for (const auto& p : ring) lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
+    const int polar = lo >= kPolarZoneDeg ? 1 : hi <= -kPolarZoneDeg ? -1 : 0;
+    auto q = [polar](double phi) {
+        if (polar > 0) return -q_from_north_pole(phi);
+        if (polar < 0) return q_from_north_pole(-phi);
+        return q_of(phi);
+    };
     double sum = 0;
     for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
         const double l1 = ring[i].x(), l2 = ring[i + 1].x();
         if (l1 == l2) continue;
         const double p1 = ring[i].y() * kDeg, p2 = ring[i + 1].y() * kDeg;
         const double mid = (p1 + p2) / 2, half = (p2 - p1) / 2;
-        const double mean = (5 * q_of(mid - kNode * half) + 8 * q_of(mid) + 5 * q_of(mid + kNode * half)) / 18;
+        const double mean = (5 * q(mid - kNode * half) + 8 * q(mid) + 5 * q(mid + kNode * half)) / 18;
         sum -= (l2 - l1) * kDeg * mean;
     }
     return 0.5 * kWgs84A * kWgs84A * sum;
@@ -148,35 +180,56 @@ Box bounding_box(LonLat c, double radius_m) {
     return Box(Point(c.lon - dlon, south), Point(c.lon + dlon, north));
 }
 
-double box_distance_lower_bound_m(LonLat c, const Box& b) {
-    const double west = b.min_corner().x(), east = b.max_corner().x();
-    const double south = b.min_corner().y(), north = b.max_corner().y();
-    // The longitude offset of c from the box's range, in [0, 180].
+namespace {
+// The central angle (radians) on a unit sphere from (lat_deg, lon) to the
+// nearest point of a lat/lon box (west <= east, both within [-180, 180]),
+// across the antimeridian and the poles; 0 inside.
+double sphere_box_angle(double lat_deg, double lon, double west, double south, double east, double north) {
+    // The longitude offset of the point from the box's range, in [0, 180].
     const double mid = 0.5 * (west + east), half = 0.5 * (east - west);
-    const double off = std::fabs(std::remainder(c.lon - mid, 360.0));
-    const double phi = c.lat * kDeg;
-    double angle = 0;  // central angle (radians) from c to the box
+    const double off = std::fabs(std::remainder(lon - mid, 360.0));
+    const double phi = lat_deg * kDeg;
     if (off <= half) {
-        // Along c's meridian, which crosses the box.
-        angle = c.lat < south ? (south - c.lat) * kDeg : c.lat > north ? (c.lat - north) * kDeg : 0.0;
-    } else {
-        // To the nearer meridian side (a parallel's nearest point to c lies at
-        // the end nearer in longitude, so the box's nearest point is on a
-        // meridian side). Along a meridian at longitude offset dl, the cosine
-        // of the angle is cos(lat - alpha) * k: largest at lat = alpha, and
-        // over [south, north] at alpha clamped into it.
-        const double dl = (off - half) * kDeg;
-        const double sp = std::sin(phi), cp = std::cos(phi) * std::cos(dl);
-        const double alpha = std::atan2(sp, cp) / kDeg;  // in (-180, 180]
-        double best_cos = -1;
-        for (const double lat : {std::clamp(alpha, south, north), south, north}) {
-            const double l = lat * kDeg;
-            best_cos = std::max(best_cos, sp * std::sin(l) + cp * std::cos(l));
-        }
-        angle = std::acos(std::clamp(best_cos, -1.0, 1.0));
+        // Along the point's meridian, which crosses the box.
+        return lat_deg < south ? (south - lat_deg) * kDeg : lat_deg > north ? (lat_deg - north) * kDeg : 0.0;
     }
+    // To the nearer meridian side (a parallel's nearest point to c lies at
+    // the end nearer in longitude, so the box's nearest point is on a
+    // meridian side). Along a meridian at longitude offset dl, the cosine
+    // of the angle is cos(lat - alpha) * k: largest at lat = alpha, and
+    // over [south, north] at alpha clamped into it.
+    const double dl = (off - half) * kDeg;
+    const double sp = std::sin(phi), cp = std::cos(phi) * std::cos(dl);
+    const double alpha = std::atan2(sp, cp) / kDeg;  // in (-180, 180]
+    double best_cos = -1;
+    for (const double lat : {std::clamp(alpha, south, north), south, north}) {
+        const double l = lat * kDeg;
+        best_cos = std::max(best_cos, sp * std::sin(l) + cp * std::cos(l));
+    }
+    return std::acos(std::clamp(best_cos, -1.0, 1.0));
+}
+
+// Reduced (parametric) latitude, degrees: tan(beta) = (1 - f) tan(phi).
+double reduced_lat_deg(double lat_deg) {
+    if (std::fabs(lat_deg) >= 90) return lat_deg;
+    return std::atan((1 - kWgs84F) * std::tan(lat_deg * kDeg)) / kDeg;
+}
+}  // namespace
+
+double box_distance_lower_bound_m(LonLat c, const Box& b) {
+    const double angle = sphere_box_angle(c.lat, c.lon, b.min_corner().x(), b.min_corner().y(), b.max_corner().x(),
+                                          b.max_corner().y());
     const double b_axis = kWgs84A * (1 - kWgs84F);
     return std::max(0.0, 0.995 * b_axis * angle);
+}
+
+double reduced_box_distance_lower_bound_m(LonLat c, const Box& b) {
+    const double angle = sphere_box_angle(reduced_lat_deg(c.lat), c.lon, b.min_corner().x(),
+                                          reduced_lat_deg(b.min_corner().y()), b.max_corner().x(),
+                                          reduced_lat_deg(b.max_corner().y()));
+    // 1e-9 of the distance and a millimetre for rounding (acos near 1).
+    const double b_axis = kWgs84A * (1 - kWgs84F);
+    return std::max(0.0, b_axis * angle * (1 - 1e-9) - 1e-3);
 }
 
 double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_m) {
@@ -197,28 +250,37 @@ double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_
         best_m = std::min(best_m, d1);
         // Any point of the stretch is within its length of both ends.
         if (0.5 * (d0 + d1 - step_len) < best_m) {
-            double lo = t0, hi = t1;
+            double lo = t0, hi = t1, f_lo = d0, f_hi = d1;
             constexpr double kGold = 0.61803398874989485;
             double x1 = hi - kGold * (hi - lo), x2 = lo + kGold * (hi - lo);
             double f1 = distance_m(c, at(x1)), f2 = distance_m(c, at(x2));
+            best_m = std::min({best_m, f1, f2});
             // The interval shrinks by 0.618 a step: 40 steps take a 1 km
-            // stretch to below a micrometre.
+            // stretch to below a micrometre. The bracket holds the stretch's
+            // nearest point; once nothing in it can be nearer than the best
+            // so far (its ends' distances less its length, as above), the
+            // stretch is done: far from a feature the distance along its
+            // near side is nearly flat, and most stretches within their
+            // length of the best end here after a few steps, not forty.
             for (int k = 0; k < 40 && (hi - lo) * step_len / (t1 - t0) > 1e-6; ++k) {
                 if (f1 < f2) {
                     hi = x2;
+                    f_hi = f2;
                     x2 = x1;
                     f2 = f1;
                     x1 = hi - kGold * (hi - lo);
                     f1 = distance_m(c, at(x1));
                 } else {
                     lo = x1;
+                    f_lo = f1;
                     x1 = x2;
                     f1 = f2;
                     x2 = lo + kGold * (hi - lo);
                     f2 = distance_m(c, at(x2));
                 }
+                best_m = std::min({best_m, f1, f2});
+                if (0.5 * (f_lo + f_hi - (hi - lo) * step_len / (t1 - t0)) >= best_m) break;
             }
-            best_m = std::min({best_m, f1, f2});
         }
         d0 = d1;
     }

@@ -415,6 +415,11 @@ struct RasterReader::Impl final : BlockLoader {
     // A geographic raster spanning a whole turn of longitude: a buffer's
     // columns beyond its east or west edge are its columns a turn away.
     bool wraps_x = false;
+    // Geographic rasters with a whole number of columns per turn of
+    // longitude: that number (else 0). A buffer round a pole spans a turn,
+    // and is swept again a turn away for the columns past the raster's edge.
+    int turn_cols = 0;
+    std::vector<char> round_pole;  // buffer i goes round a pole
     coverage::PixelRings wrapped_rings;
     coverage::SweepRecord wrapped_record;
     ClassTable classes;
@@ -434,6 +439,9 @@ struct RasterReader::Impl final : BlockLoader {
                        OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
             row_area_cache_m2.assign(r.height, std::numeric_limits<double>::quiet_NaN());
             wraps_x = std::fabs(std::fabs(r.width * r.gt[1]) - period_x) < 1e-6 * period_x;
+            const double cols = period_x / std::fabs(r.gt[1]);
+            if (wraps_x) turn_cols = r.width;
+            else if (std::fabs(cols - std::round(cols)) < 1e-6 && cols < 2e9) turn_cols = static_cast<int>(std::round(cols));
         }
         // Created once per reader: building a PROJ pipeline costs far more than using it.
         if (!identity) {
@@ -622,7 +630,8 @@ struct RasterReader::Impl final : BlockLoader {
 
     // Buffer i -> rings in pixel coordinates and its window.
     Placement place_buffer(const MultiPolygon& mp_ll, double centre_x, coverage::PixelRings& px,
-                           coverage::Window& win) {
+                           coverage::Window& win, char& pole) {
+        pole = 0;
         px.clear();
         tx.clear();
         ty.clear();
@@ -664,7 +673,22 @@ struct RasterReader::Impl final : BlockLoader {
             for (const Ring& inner : poly.inners()) add_ring(inner, true);
         }
         if (!coverage::bounding_window(px, win)) return Placement::Outside;
-        const bool misses = win.x0 >= r.width || win.y0 >= r.height || win.x0 + win.width <= 0 ||
+        // A buffer round a pole (site_geometry.h: its ring spans a whole turn
+        // of longitude, closed along the pole's line) covers every column of
+        // its rows. Its unwrapped longitudes may lie a turn or more off the
+        // raster's: moved by whole turns to start within the raster's first
+        // turn of columns, the columns it leaves out at the west edge are
+        // those it runs past the east edge, which measure() sweeps a turn
+        // back (as for any buffer of a raster around the globe).
+        if (geographic && turn_cols > 0 && win.width >= turn_cols) {
+            pole = 1;
+            const int turns = static_cast<int>(std::floor(static_cast<double>(win.x0) / turn_cols));
+            if (turns != 0) {
+                for (double& x : px.x) x -= static_cast<double>(turns) * turn_cols;
+                if (!coverage::bounding_window(px, win)) return Placement::Outside;
+            }
+        }
+        const bool misses = (!pole && (win.x0 >= r.width || win.x0 + win.width <= 0)) || win.y0 >= r.height ||
                             win.y0 + win.height <= 0;
         if (misses) return Placement::Outside;
         if (failed > 0)
@@ -952,11 +976,13 @@ struct RasterReader::Impl final : BlockLoader {
         rings.resize(nb);
         windows.resize(nb);
         placed.assign(nb, 0);
+        round_pole.assign(nb, 0);
         coverage::Window u;  // union of the buffers' windows (unclamped)
         bool any = false;
         for (std::size_t i = 0; i < nb; ++i) {
             if (!centre_ok) break;
-            if (place_buffer(site.buffers_ll()[i], centre_x, rings[i], windows[i]) != Placement::Ok) continue;
+            if (place_buffer(site.buffers_ll()[i], centre_x, rings[i], windows[i], round_pole[i]) != Placement::Ok)
+                continue;
             placed[i] = 1;
             const coverage::Window& w = windows[i];
             if (!any) {
@@ -976,8 +1002,10 @@ struct RasterReader::Impl final : BlockLoader {
         // fetched as the buffers need them and released after the site.
         release_grid();
         if (any) {
-            const int x0 = std::max(0, u.x0), y0 = std::max(0, u.y0);
-            const int x1 = std::min(r.width, u.x0 + u.width), y1 = std::min(r.height, u.y0 + u.height);
+            // Round a pole, every column of the buffer's rows.
+            const bool pole = std::find(round_pole.begin(), round_pole.end(), 1) != round_pole.end();
+            const int x0 = pole ? 0 : std::max(0, u.x0), y0 = std::max(0, u.y0);
+            const int x1 = pole ? r.width : std::min(r.width, u.x0 + u.width), y1 = std::min(r.height, u.y0 + u.height);
             if (x1 > x0 && y1 > y0) start_grid(x0, y0, x1, y1);
         }
         if (any && !geographic) {
@@ -1013,12 +1041,13 @@ struct RasterReader::Impl final : BlockLoader {
             // A raster around the globe: the buffer's columns past either
             // edge, moved a turn, are swept again for their cells (the
             // covered area, valid or not, is the first sweep's).
-            if (wraps_x && estimate_outside && (windows[i].x0 < 0 || windows[i].x0 + windows[i].width > r.width))
+            const bool wraps = wraps_x || round_pole[i];
+            if (wraps && estimate_outside && (windows[i].x0 < 0 || windows[i].x0 + windows[i].width > r.width))
                 m.warnings.push_back("the " + std::to_string(std::llround(out.radius_m)) + " m" +
                                      " buffer runs past +-180 over more cells than are swept; its statistics "
                                      "leave out the part beyond");
-            if (wraps_x && !estimate_outside)
-                for (const int shift : {r.width, -r.width}) {
+            if (wraps && !estimate_outside)
+                for (const int shift : {turn_cols, -turn_cols}) {
                     const coverage::Window moved{win.x0 + shift, win.y0, win.width, win.height};
                     if (moved.x0 >= r.width || moved.x0 + moved.width <= 0) continue;
                     wrapped_rings = rings[i];

@@ -155,6 +155,14 @@ private:
         std::vector<Box> boxes;              // of each piece
     };
     std::vector<Cell> cells_;
+    // The cells by kFarBlockDeg squares of their box's middle, each with the
+    // box of its cells: the far search bounds a block before its cells.
+    struct CellBlock {
+        Box box;
+        std::vector<std::uint32_t> cells;
+    };
+    std::vector<CellBlock> blocks_;
+    static constexpr double kFarBlockDeg = 8.0;
 
     using IndexValue = std::pair<Box, std::uint32_t>;  // piece bounding box, piece index
     using RTree = boost::geometry::index::rtree<IndexValue, boost::geometry::index::rstar<16>>;
