@@ -19,7 +19,7 @@ namespace sitescreen {
 namespace {
 
 // Verdict levels, most serious first; not_covered: no layer has data at the site.
-const std::vector<std::string> kLevels = {"no-go", "high", "medium", "low", "not_covered", "", "error"};
+const std::vector<std::string>& kLevels = report::verdict_levels();
 
 std::string dump_json(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -441,16 +441,8 @@ void PortfolioPageWriter::finish(const Json& run) {
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     h += "<title>" + html_escape(fmt::format("Site screening: {} sites", rows_.size())) + "</title>\n";
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-    if (!demo.empty() || ctx_.any_demo) {
-        std::string list;
-        for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
-        h += "<div class=\"banner\" role=\"alert\">⚠ " +
-             html_escape("DEMONSTRATION DATA: this screening used demonstration layers" +
-                         (list.empty() ? std::string() : " (" + list + ")") +
-                         ". They are synthetic stand-ins for the official data: the verdicts below show how the method "
-                         "works and must not be used to decide on any site.") +
-             "</div>\n";
-    }
+    if (!demo.empty() || ctx_.any_demo)
+        h += "<div class=\"banner\" role=\"alert\">⚠ " + html_escape(report::portfolio_demo_banner(demo)) + "</div>\n";
     h += "<main>\n<h1>" + html_escape(fmt::format("Nature screening of {} candidate site{}", rows_.size(),
                                                    rows_.size() == 1 ? "" : "s")) +
          "</h1>\n";
@@ -472,15 +464,8 @@ void PortfolioPageWriter::finish(const Json& run) {
                          html_escape(report::verdict_label(l)));
     }
     h += "</div>\n";
-    if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
-        run["portfolio"].contains("roll_up") && run["portfolio"]["roll_up"].is_object()) {
-        const Json& ru = run["portfolio"]["roll_up"];
-        std::string t = "Portfolio roll-up";
-        if (ru.contains("rule") && ru["rule"].is_string()) t += " (" + ru["rule"].get<std::string>() + ")";
-        if (ru.contains("level") && ru["level"].is_string()) t += ": " + report::verdict_label(ru["level"].get<std::string>());
-        if (ru.contains("explanation") && ru["explanation"].is_string()) t += " — " + ru["explanation"].get<std::string>();
+    if (const std::string t = report::roll_up_text(run); !t.empty())
         h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
-    }
 
     // Counts per criterion.
     if (!criteria_order_.empty()) {
