@@ -355,8 +355,27 @@ void PageWriter::figure(const SiteMapDrawing& map, const std::string& caption) {
     y_ += draw_text(caption, kMargin, 0, content_width(), cap) + 7;
 }
 
+void PageWriter::bullets(const std::vector<std::string>& items, double gap_after) {
+    const TextStyle s;
+    for (const auto& item : items) {
+        keep(measure(item, content_width() - 12, s));  // an item starts on the page that holds it, if one can
+        draw_text("•", kMargin + 2, 0, 10, s);
+        paragraph(item, s, 12, 2);
+    }
+    y_ += gap_after;
+}
+
 void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing* map) {
     using Kind = report::Block::Kind;
+    // The map goes on the first page, right under the verdict's label (the
+    // reasons can fill a page): it moves up from its place after the identity.
+    const report::Block* image = nullptr;
+    for (const report::Block& b : doc.blocks)
+        if (b.kind == Kind::Image && !image) image = &b;
+    auto draw_map = [&] {
+        if (map && image) figure(*map, image->items.size() > 1 ? image->items[1] : std::string());
+        image = nullptr;
+    };
     for (const report::Block& b : doc.blocks) {
         switch (b.kind) {
             case Kind::Banner: {
@@ -394,13 +413,8 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 const double h = measure(b.text, content_width() - 16, s) + 12;
                 keep(h);
                 y_ += label_box(b.text, kMargin, content_width(), report::verdict_colour(b.tag), s, 6) + 5;
-                TextStyle item;
-                for (const auto& r : b.items) {
-                    keep(measure(r, content_width() - 12, item));
-                    draw_text("•", kMargin + 2, 0, 10, item);
-                    paragraph(r, item, 12, 2);
-                }
-                y_ += 6;
+                draw_map();
+                bullets(b.items, 6);
                 break;
             }
             case Kind::Paragraph: paragraph(b.text, TextStyle{}); break;
@@ -411,16 +425,7 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 paragraph(b.text, s);
                 break;
             }
-            case Kind::Bullets: {
-                TextStyle s;
-                for (const auto& item : b.items) {
-                    keep(measure(item, content_width() - 12, s));
-                    draw_text("•", kMargin + 2, 0, 10, s);
-                    paragraph(item, s, 12, 2);
-                }
-                y_ += 4;
-                break;
-            }
+            case Kind::Bullets: bullets(b.items, 4); break;
             case Kind::KeyValues: {
                 std::vector<std::vector<report::Cell>> rows;
                 for (const auto& row : b.rows) {
@@ -433,9 +438,7 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 break;
             }
             case Kind::Table: table(b.header, b.rows, column_widths(b.header, b.rows)); break;
-            case Kind::Image:
-                if (map) figure(*map, b.items.size() > 1 ? b.items[1] : std::string());
-                break;
+            case Kind::Image: draw_map(); break;  // when there was no verdict to put it under
         }
     }
 }

@@ -71,6 +71,8 @@ public:
     double draw_text(const std::string& text, double x, double dy, double width, const TextStyle& style);
     // A paragraph across the column (breaking pages between lines), then a gap.
     void paragraph(const std::string& text, const TextStyle& style, double indent = 0, double gap = 4);
+    // A bulleted list across the column, then a gap.
+    void bullets(const std::vector<std::string>& items, double gap_after);
     // A table: `widths` in points (sum <= content_width), header repeated after a page break.
     void table(const std::vector<std::string>& header, const std::vector<std::vector<report::Cell>>& rows,
                const std::vector<double>& widths);
@@ -84,7 +86,8 @@ public:
     // page), with its caption; vector graphics.
     void figure(const SiteMapDrawing& map, const std::string& caption);
 
-    // Every block of the document, in order. `map` draws the Image block.
+    // Every block of the document, in order, but for the Image block: `map`
+    // is drawn under the verdict's label, on the first page.
     void document(const report::SiteReportDoc& doc, const SiteMapDrawing* map);
 
     cairo_t* cr() { return cr_.get(); }
