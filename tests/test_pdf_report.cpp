@@ -23,8 +23,10 @@ const std::string kSource = SITESCREEN_SOURCE_DIR;
 bool have_poppler() { return run_command("pdfinfo -v >/dev/null 2>&1 && pdftotext -v >/dev/null 2>&1") == 0; }
 
 // What a poppler tool prints for `pdf` (stdout), failing the test when it fails.
-std::string poppler(const TempDir& dir, const std::string& tool_and_options, const std::string& pdf) {
-    const CommandResult r = run_capture(tool_and_options + " " + shell_quote(pdf) + " -", dir);
+// `to_stdout`: the tool takes "-" after the file to print (pdftotext).
+std::string poppler(const TempDir& dir, const std::string& tool_and_options, const std::string& pdf,
+                    bool to_stdout = true) {
+    const CommandResult r = run_capture(tool_and_options + " " + shell_quote(pdf) + (to_stdout ? " -" : ""), dir);
     EXPECT_EQ(r.exit_code, 0) << tool_and_options << " " << pdf << ": " << r.err;
     return r.out;
 }
@@ -68,7 +70,7 @@ TEST(PdfReport, EverySitePdfIsA4UnderOneMegabyteWithTheVerdictAndVectorMapOnPage
         ASSERT_TRUE(fs::exists(pdf)) << pdf;
         EXPECT_LT(fs::file_size(pdf), 1u << 20) << pdf;
         const std::string meta = info(run.dir, pdf);
-        EXPECT_TRUE(contains(meta, "Page size:      595.276 x 841.89 pts (A4)")) << meta;
+        EXPECT_TRUE(std::regex_search(meta, std::regex("Page size:\\s+595.276 x 841.89 pts \\(A4\\)"))) << meta;
         const std::string level = report::verdict_level(site);
         ++levels[level];
         const std::string first = page_text(run.dir, pdf, 1);
@@ -77,7 +79,7 @@ TEST(PdfReport, EverySitePdfIsA4UnderOneMegabyteWithTheVerdictAndVectorMapOnPage
         if (site["status"] == "ok") {
             EXPECT_TRUE(contains(first, "Legend")) << pdf << "\n" << first;  // the map panel's heading
             // Vector graphics: page one holds no raster bigger than a hatching tile.
-            const std::string images = poppler(run.dir, "pdfimages -list -f 1 -l 1", pdf);
+            const std::string images = poppler(run.dir, "pdfimages -list -f 1 -l 1", pdf, false);
             for (const auto& line : split_lines(images)) {
                 std::smatch m;
                 static const std::regex row("^\\s*1\\s+\\d+\\s+\\w+\\s+(\\d+)\\s+(\\d+)");
@@ -167,4 +169,26 @@ TEST(PdfReport, AllMeansEveryFormatButPdf) {
     EXPECT_TRUE(fs::exists(run.out + "/report.html"));
     EXPECT_FALSE(fs::exists(run.out + "/report.pdf"));
     for (const auto& e : fs::directory_iterator(run.out + "/sites")) EXPECT_NE(e.path().extension(), ".pdf") << e.path();
+}
+
+TEST(ScreeningThreadReports, ADuplicateIdsMarkdownLinksItsOwnMapAndEveryFormatUsesTheSameStem) {
+    // The Markdown is built ahead with the stem a site gets when no earlier
+    // site took it; the second "A" must still link A-1.png, its own map.
+    TempDir dir;
+    const std::string catalog = write_square_catalog(dir);
+    const std::string sites = dir.write("sites.csv", "id,lon,lat\nA,100.5,30.5\nA,102,30.5\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(sites) + " --threads 2", catalog, dir.file("out"),
+                                   "-q --formats jsonl,md,png,html,pdf --buffers 1000 --no-avoidance --type plant");
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    const std::string first = read_file(dir.file("out/sites/A.md")), second = read_file(dir.file("out/sites/A-1.md"));
+    EXPECT_TRUE(contains(first, "(A.png)")) << first;
+    EXPECT_TRUE(contains(second, "(A-1.png)")) << second;
+    EXPECT_FALSE(contains(second, "(A.png)")) << second;
+    for (const char* ext : {".png", ".html", ".pdf"}) {
+        EXPECT_TRUE(fs::exists(dir.file(std::string("out/sites/A") + ext))) << ext;
+        EXPECT_TRUE(fs::exists(dir.file(std::string("out/sites/A-1") + ext))) << ext;
+    }
+    // The second site is 96 km from the reserve: its own report says so, not the first's.
+    EXPECT_TRUE(contains(second, "102.000000")) << second;
+    EXPECT_TRUE(contains(read_file(dir.file("out/sites/A-1.html")), "102.000000"));
 }
