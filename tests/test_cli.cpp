@@ -89,7 +89,7 @@ TEST_F(Cli, ExitTwoOnUsageErrors) {
           "screen --sites " + shell_quote(good) + out + " --no-such-option",        // unknown option
           "screen --sites " + shell_quote(good) + out + " --threads -1",            // out of range
           "screen --sites " + shell_quote(good) + out + " --buffers 10,abc",        // bad distance
-          "screen --sites " + shell_quote(good) + out + " --formats data,pdf",      // unknown format
+          "screen --sites " + shell_quote(good) + out + " --formats data,docx",     // unknown format
           "screen --sites " + shell_quote(good) + out + " --coords mars",           // not a choice
           "screen --sites " + shell_quote(good) + out + " --shard 3/2",             // bad shard
           std::string("")}) {                                                       // no subcommand

@@ -88,14 +88,16 @@ std::vector<double> parse_buffers(const std::string& text) {
 }
 
 std::set<std::string> parse_formats(const std::string& text) {
-    static const std::set<std::string> known = {"jsonl", "csv", "run", "gpkg", "html", "md", "png", "portfolio"};
+    static const std::set<std::string> known = {"jsonl", "csv", "run", "gpkg", "html", "md", "png", "portfolio", "pdf"};
     std::set<std::string> out;
     std::stringstream ss(text);
     std::string f;
     while (std::getline(ss, f, ',')) {
         if (f.empty()) continue;
         if (f == "all") {
-            out.insert(known.begin(), known.end());
+            // Every format but pdf, which is asked for by name (docs/reports.md).
+            for (const auto& k : known)
+                if (k != "pdf") out.insert(k);
             continue;
         }
         if (f == "data") {
@@ -103,7 +105,7 @@ std::set<std::string> parse_formats(const std::string& text) {
             continue;
         }
         if (!known.count(f))
-            throw UsageError("--formats: unknown format '" + f + "' (known: all, data, jsonl, csv, run, gpkg, html, md, png, portfolio)");
+            throw UsageError("--formats: unknown format '" + f + "' (known: all, data, jsonl, csv, run, gpkg, html, md, png, portfolio, pdf)");
         out.insert(f);
     }
     out.insert("run");  // provenance is never optional
@@ -135,9 +137,10 @@ bool owned_output(const fs::path& name, bool in_sites) {
     if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos) return true;
     if (in_sites) {
         const std::string e = name.extension().string();
-        return e == ".md" || e == ".html" || e == ".png";
+        return e == ".md" || e == ".html" || e == ".png" || e == ".pdf";
     }
-    return n == "sites.jsonl" || n == "summary.csv" || n == "run.json" || n == "sites.gpkg" || n == "report.html";
+    return n == "sites.jsonl" || n == "summary.csv" || n == "run.json" || n == "sites.gpkg" || n == "report.html" ||
+           n == "report.pdf";
 }
 
 std::vector<OldOutput> snapshot_outputs(const std::string& dir) {
@@ -231,8 +234,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ->check(CLI::IsMember({"plant", "mine", "charger"}));
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
     cmd->add_option("--formats", a->formats,
-                    "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png;\n"
-                    "'data' = jsonl,csv,run (use it for batches of 100k+ sites); default all")
+                    "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png,pdf;\n"
+                    "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
+                    "format but pdf (add it: all,pdf); default all")
         ->capture_default_str();
     cmd->add_option("--lang", a->lang,
                     "Language of the reports, the map, the verdict reasons and mitigation texts and the\n"

@@ -11,26 +11,30 @@
 #include "report/gpkg_writer.h"
 #include "report/html_report.h"
 #include "report/markdown_report.h"
+#include "report/pdf_report.h"
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
 
 namespace sitescreen {
 
 const std::vector<std::string>& report_format_names() {
-    static const std::vector<std::string> names = {"png", "md", "html", "gpkg", "portfolio"};
+    static const std::vector<std::string> names = {"png", "md", "html", "gpkg", "portfolio", "pdf"};
     return names;
 }
 
 std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats) {
     const bool png = formats.count("png") > 0, md = formats.count("md") > 0, html = formats.count("html") > 0;
     const std::string suffix = html ? ".html" : md ? ".md" : "";
-    auto maps = std::make_shared<SiteMapCache>();
+    const bool pdf = formats.count("pdf") > 0;
+    // One layout of each site's map serves every writer that shows it.
+    auto maps = std::make_shared<SiteMapCache>(int(png) + int(html) + int(pdf));
     std::vector<std::unique_ptr<OutputWriter>> out;
     if (png) out.push_back(std::make_unique<PngMapWriter>(maps));
     if (md) out.push_back(std::make_unique<MarkdownReportWriter>(png));
     if (html) out.push_back(std::make_unique<HtmlReportWriter>(maps, formats.count("portfolio") > 0));
     if (formats.count("gpkg")) out.push_back(std::make_unique<GpkgWriter>(suffix));
     if (formats.count("portfolio")) out.push_back(std::make_unique<PortfolioPageWriter>(suffix));
+    if (pdf) out.push_back(std::make_unique<PdfReportWriter>(maps, true));
     return out;
 }
 
@@ -158,6 +162,11 @@ std::string verdict_level(const Json& record) {
     return "";
 }
 
+const std::vector<std::string>& verdict_levels() {
+    static const std::vector<std::string> levels = {"no-go", "high", "medium", "low", "not_covered", "", "error"};
+    return levels;
+}
+
 std::string verdict_label(const std::string& level, const i18n::Catalog& tr) {
     const std::string key = "verdict." + (level.empty() ? std::string("not_assessed") : level);
     if (tr.has(key)) return tr.text(key);
@@ -283,6 +292,26 @@ std::string demo_marker(const Json& record) {
     std::string out = std::string(kDemoMarker) + " findings: ";
     for (std::size_t i = 0; i < findings.size(); ++i) out += (i ? ", " : "") + findings[i];
     return out;
+}
+
+std::string portfolio_demo_banner(const std::vector<std::string>& layers, const i18n::Catalog& tr) {
+    std::string list;
+    for (const auto& d : layers) list += (list.empty() ? "" : ", ") + d;
+    return list.empty() ? tr.text("portfolio.demo_banner") : tr.format("portfolio.demo_banner_layers", {{"layers", list}});
+}
+
+std::string roll_up_text(const Json& run, const i18n::Catalog& tr) {
+    if (!run.is_object() || !run.contains("portfolio") || !run["portfolio"].is_object() ||
+        !run["portfolio"].contains("roll_up") || !run["portfolio"]["roll_up"].is_object())
+        return "";
+    const Json& ru = run["portfolio"]["roll_up"];
+    std::string t = tr.text("portfolio.rollup");
+    const std::string rule = ru.contains("rule") && ru["rule"].is_string() ? ru["rule"].get<std::string>() : "";
+    if (!rule.empty()) t += " (" + tr.text_or("portfolio.rollup_rule." + rule, rule) + ")";
+    if (ru.contains("level") && ru["level"].is_string()) t += ": " + verdict_label(ru["level"].get<std::string>(), tr);
+    if (ru.contains("explanation") && ru["explanation"].is_string())
+        t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, ru["explanation"].get<std::string>());
+    return t;
 }
 
 bool found_alternative(const Json& record, Alternative& out) {
@@ -418,7 +447,8 @@ void ProvenanceTable::begin(const RunContext& ctx) {
     filled_ = true;
 }
 
-const std::vector<LayerProvenance>& ProvenanceTable::rows(const SiteResult& r) {
+std::vector<LayerProvenance> ProvenanceTable::rows(const SiteResult& r) {
+    std::lock_guard<std::mutex> lock(mutex_);
     if (filled_ || r.layers.empty()) return rows_;
     for (const LayerOutcome& o : r.layers) {
         if (!o.spec) continue;

@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -18,7 +19,7 @@ const std::vector<std::string>& report_format_names();
 
 // The writers for the requested formats among report_format_names(); other
 // names (jsonl, csv, run: the lead's writers) are ignored. Writers that share
-// work (the map image of png and html) share it through the factory.
+// work (the map of png, html and pdf) share it through the factory.
 std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats);
 
 // ---------------------------------------------------------------- file names
@@ -52,6 +53,8 @@ namespace report {
 
 // "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
 std::string verdict_level(const Json& record);
+// Verdict levels in display order (counts, legends): worst first, then not assessed and errors.
+const std::vector<std::string>& verdict_levels();
 // "NO-GO", "HIGH", ..., "NOT ASSESSED" (verdict.<level> of the catalog; English without one).
 std::string verdict_label(const std::string& level, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 // " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "".
@@ -78,6 +81,12 @@ inline constexpr const char* kDemoMarker = "DEMO";
 // screened; "DEMO findings: <layer ids>" when a demonstration layer decided a
 // finding (evidence "met"); else "DEMO layers screened, no finding from them".
 std::string demo_marker(const Json& record);
+
+// The portfolio's demonstration banner (report.html, report.pdf), naming `layers`.
+std::string portfolio_demo_banner(const std::vector<std::string>& layers,
+                                  const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
+// "Portfolio roll-up (rule): LEVEL — explanation" from run.json's portfolio.roll_up; "" without one.
+std::string roll_up_text(const Json& run, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 
 // The alternative location, when one was found: {lon, lat, distance_m, bearing_deg}.
 struct Alternative {
@@ -110,13 +119,15 @@ struct LayerProvenance {
 
 // Provenance of the run's layers: from ctx.layers (catalog and checksums)
 // when the run has them, else from the first site's layer specs, checksums
-// computed once per layer.
+// computed once per layer. rows() is thread-safe (writers call it on the
+// screening threads); begin() is not.
 class ProvenanceTable {
 public:
     void begin(const RunContext& ctx);
-    const std::vector<LayerProvenance>& rows(const SiteResult& r);  // filled on first use
+    std::vector<LayerProvenance> rows(const SiteResult& r);  // filled on first use; a copy
 
 private:
+    std::mutex mutex_;
     std::vector<LayerProvenance> rows_;
     bool filled_ = false;
 };

@@ -161,15 +161,21 @@ void HtmlReportWriter::begin(const RunContext& ctx) {
 }
 
 void HtmlReportWriter::write(const SiteResult& result, const Json& record) {
-    const std::string& stem = names_.stem(result.site.index, result.site.id);
+    write_site(result, record, render_site(result, record));
+}
+
+std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& record) const {
     std::string map;
-    if (result.geometry) {
-        const SiteMapImage& img = maps_->get(result, record);
-        if (!img.png.empty()) map = "data:image/png;base64," + report::base64(img.png);
-    }
+    const SiteMapImage& img = maps_->get(result, record);
+    if (!img.png.empty()) map = "data:image/png;base64," + report::base64(img.png);
     const report::SiteReportDoc doc = report::site_report_doc(result, record, ctx_, provenance_.rows(result), map);
+    return html_site_report(doc, portfolio_link_);
+}
+
+void HtmlReportWriter::write_site(const SiteResult& result, const Json&, const std::string& page) {
+    const std::string& stem = names_.stem(result.site.index, result.site.id);
     AtomicFile f((fs::path(dir_) / (stem + ".html")).string());
-    f.stream() << html_site_report(doc, portfolio_link_);
+    f.stream() << page;
     f.commit();
 }
 

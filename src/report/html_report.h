@@ -22,6 +22,10 @@ public:
     HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link);
     void begin(const RunContext& ctx) override;
     void write(const SiteResult& result, const Json& record) override;
+    // The page is built on the screening threads and written in order.
+    bool renders() const override { return true; }
+    std::string render_site(const SiteResult& result, const Json& record) const override;
+    void write_site(const SiteResult& result, const Json& record, const std::string& page) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 
@@ -31,7 +35,7 @@ private:
     RunContext ctx_;
     std::string dir_;
     SiteFileNames names_;
-    report::ProvenanceTable provenance_;
+    mutable report::ProvenanceTable provenance_;
 };
 
 }  // namespace sitescreen

@@ -737,11 +737,28 @@ void MarkdownReportWriter::begin(const RunContext& ctx) {
 }
 
 void MarkdownReportWriter::write(const SiteResult& result, const Json& record) {
-    const std::string& stem = names_.stem(result.site.index, result.site.id);
+    write_site(result, record, render_site(result, record));
+}
+
+std::string MarkdownReportWriter::report_text(const SiteResult& result, const Json& record,
+                                              const std::string& stem) const {
     const std::string map = with_map_ && result.geometry ? stem + ".png" : "";
-    const report::SiteReportDoc doc = report::site_report_doc(result, record, ctx_, provenance_.rows(result), map);
+    return markdown_site_report(report::site_report_doc(result, record, ctx_, provenance_.rows(result), map));
+}
+
+std::string MarkdownReportWriter::render_site(const SiteResult& result, const Json& record) const {
+    // The stem a site gets unless an earlier one took it (known only in input order).
+    return report_text(result, record, safe_file_stem(result.site.id));
+}
+
+void MarkdownReportWriter::write_site(const SiteResult& result, const Json& record, const std::string& text) {
+    const std::string& stem = names_.stem(result.site.index, result.site.id);
     AtomicFile f((fs::path(dir_) / (stem + ".md")).string());
-    f.stream() << markdown_site_report(doc);
+    // A site whose stem was taken links to its own map name: made again here.
+    if (with_map_ && result.geometry && stem != safe_file_stem(result.site.id))
+        f.stream() << report_text(result, record, stem);
+    else
+        f.stream() << text;
     f.commit();
 }
 

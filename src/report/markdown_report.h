@@ -72,15 +72,20 @@ public:
     explicit MarkdownReportWriter(bool with_map);
     void begin(const RunContext& ctx) override;
     void write(const SiteResult& result, const Json& record) override;
+    // The text is built on the screening threads and written in order.
+    bool renders() const override { return true; }
+    std::string render_site(const SiteResult& result, const Json& record) const override;
+    void write_site(const SiteResult& result, const Json& record, const std::string& text) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 
 private:
+    std::string report_text(const SiteResult& result, const Json& record, const std::string& stem) const;
     bool with_map_;
     RunContext ctx_;
     std::string dir_;
     SiteFileNames names_;
-    report::ProvenanceTable provenance_;
+    mutable report::ProvenanceTable provenance_;
 };
 
 }  // namespace sitescreen

@@ -19,7 +19,7 @@ namespace sitescreen {
 namespace {
 
 // Verdict levels, most serious first; not_covered: no layer has data at the site.
-const std::vector<std::string> kLevels = {"no-go", "high", "medium", "low", "not_covered", "", "error"};
+const std::vector<std::string>& kLevels = report::verdict_levels();
 
 std::string dump_json(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -474,14 +474,8 @@ void PortfolioPageWriter::finish(const Json& run) {
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     h += "<title>" + html_escape(tr.format("portfolio.title", {{"count", std::to_string(rows_.size())}})) + "</title>\n";
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-    if (!demo.empty() || ctx_.any_demo) {
-        std::string list;
-        for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
-        h += "<div class=\"banner\" role=\"alert\">⚠ " +
-             html_escape(list.empty() ? tr.text("portfolio.demo_banner")
-                                      : tr.format("portfolio.demo_banner_layers", {{"layers", list}})) +
-             "</div>\n";
-    }
+    if (!demo.empty() || ctx_.any_demo)
+        h += "<div class=\"banner\" role=\"alert\">⚠ " + html_escape(report::portfolio_demo_banner(demo, tr)) + "</div>\n";
     h += "<main>\n<h1>" +
          html_escape(tr.format(rows_.size() == 1 ? "portfolio.heading_one" : "portfolio.heading",
                                {{"count", std::to_string(rows_.size())}})) +
@@ -506,17 +500,8 @@ void PortfolioPageWriter::finish(const Json& run) {
                          html_escape(tr.text("portfolio.card_title")), n, html_escape(report::verdict_label(l, tr)));
     }
     h += "</div>\n";
-    if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
-        run["portfolio"].contains("roll_up") && run["portfolio"]["roll_up"].is_object()) {
-        const Json& ru = run["portfolio"]["roll_up"];
-        std::string t = tr.text("portfolio.rollup");
-        const std::string rule = ru.contains("rule") && ru["rule"].is_string() ? ru["rule"].get<std::string>() : "";
-        if (!rule.empty()) t += " (" + tr.text_or("portfolio.rollup_rule." + rule, rule) + ")";
-        if (ru.contains("level") && ru["level"].is_string()) t += ": " + report::verdict_label(ru["level"].get<std::string>(), tr);
-        if (ru.contains("explanation") && ru["explanation"].is_string())
-            t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, ru["explanation"].get<std::string>());
+    if (const std::string t = report::roll_up_text(run, tr); !t.empty())
         h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
-    }
 
     // Counts per criterion.
     if (!criteria_order_.empty()) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -211,15 +212,71 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m) {
 
 // ---------------------------------------------------------------- drawing helpers
 
+// In a PDF, Latin text is set in DejaVu Sans and CJK in Noto Sans CJK SC:
+// cairo's subset of Noto CJK holding both Latin and CJK glyphs carries whole
+// subroutine tables (about 0.9 MB). A context drawn for a PDF carries this
+// state (cairo user data); an image's does not, and keeps the one face.
+constexpr const char* kLatinFont = "DejaVu Sans";
+const cairo_user_data_key_t kSplitFacesKey{};
+struct SplitFaces {
+    bool bold = false;
+};
+
+SplitFaces* split_faces(cairo_t* cr) { return static_cast<SplitFaces*>(cairo_get_user_data(cr, &kSplitFacesKey)); }
+
+void select_face(cairo_t* cr, const char* family, bool bold) {
+    cairo_select_font_face(cr, family, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+}
+
 void set_font(cairo_t* cr, double size, bool bold = false) {
-    cairo_select_font_face(cr, kFont, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    if (SplitFaces* split = split_faces(cr)) {
+        split->bold = bold;
+        select_face(cr, kLatinFont, bold);
+    } else {
+        select_face(cr, kFont, bold);
+    }
     cairo_set_font_size(cr, size);
 }
 
+// Calls f(run) for each run of `t` set in one face (the whole text unless split).
+template <class F>
+void for_each_run(cairo_t* cr, const std::string& t, F f) {
+    SplitFaces* split = split_faces(cr);
+    if (!split) {
+        f(t);
+        return;
+    }
+    std::size_t start = 0;
+    bool start_cjk = false;
+    for (std::size_t i = 0; i <= t.size();) {
+        // A lead byte of U+2E80 and above (CJK radicals onwards): 0xE2 0xBA.. or 0xE3..0xEF, or 4-byte.
+        const auto b = i < t.size() ? static_cast<unsigned char>(t[i]) : 0;
+        const bool cjk = i < t.size() && (b >= 0xE3 || (b == 0xE2 && i + 1 < t.size() &&
+                                                        static_cast<unsigned char>(t[i + 1]) >= 0xBA));
+        if (i == t.size() || (i > start && cjk != start_cjk)) {
+            if (i > start) {
+                select_face(cr, start_cjk ? kFont : kLatinFont, split->bold);
+                f(t.substr(start, i - start));
+            }
+            start = i;
+            start_cjk = cjk;
+            if (i == t.size()) break;
+        }
+        if (i == start) start_cjk = cjk;
+        ++i;
+        while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i;
+    }
+    select_face(cr, kLatinFont, split->bold);
+}
+
 double text_width(cairo_t* cr, const std::string& t) {
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, t.c_str(), &e);
-    return e.x_advance;
+    double w = 0;
+    for_each_run(cr, t, [&](const std::string& run) {
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, run.c_str(), &e);
+        w += e.x_advance;
+    });
+    return w;
 }
 
 // Cuts text to fit `max_w` pixels, on a UTF-8 character boundary, with an ellipsis.
@@ -238,14 +295,14 @@ std::string fit(cairo_t* cr, const std::string& t, double max_w) {
 void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     source(cr, c);
     cairo_move_to(cr, x, y);
-    cairo_show_text(cr, t.c_str());
+    for_each_run(cr, t, [&](const std::string& run) { cairo_show_text(cr, run.c_str()); });
     cairo_new_path(cr);  // show_text leaves a current point: the next shape must not connect to it
 }
 
 // Text with a white halo, readable over any map content.
 void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     cairo_move_to(cr, x, y);
-    cairo_text_path(cr, t.c_str());
+    for_each_run(cr, t, [&](const std::string& run) { cairo_text_path(cr, run.c_str()); });
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_set_line_width(cr, 3.5);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -860,11 +917,20 @@ std::string encode_png(cairo_surface_t* surface) {
 
 }  // namespace
 
-SiteMapImage render_site_map(const SiteResult& r, const Json& record, const SiteMapOptions& options) {
-    SiteMapImage img;
+struct SiteMapDrawing::Impl {
+    const Json* record = nullptr;
+    SiteMapImage img;   // size and views; png stays empty
+    Scene scene;
+    double panel_x = 0, panel_w = 0;
+};
+
+SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const SiteMapOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->record = &record;
+    SiteMapImage& img = impl_->img;
     img.width = options.width;
     img.height = options.height;
-    if (!r.geometry) return img;
+    if (!r.geometry) return;
     const SiteGeometry& g = *r.geometry;
 
     // The main view holds the largest buffer and the alternative location.
@@ -903,10 +969,13 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
     img.main.cx = map_size / 2;
     img.main.cy = map_size / 2;
 
-    Scene scene = build_scene(r, record, half);
-    scene.tr = &i18n::catalog(options.lang);
+    impl_->scene = build_scene(r, record, half);
+    impl_->scene.tr = &i18n::catalog(options.lang);
+    const Scene& scene = impl_->scene;
 
     const double panel_x = map_size + 16, panel_w = options.width - map_size - 28;
+    impl_->panel_x = panel_x;
+    impl_->panel_w = panel_w;
     // The detail inset: the smallest buffer, when it is small on the main map.
     if (!g.radii_m.empty()) {
         double d = g.radii_m.front() * 1.35;
@@ -933,14 +1002,38 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
             img.detail.cy = img.detail.y0 + img.detail.h / 2;
         }
     }
+}
 
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, options.width, options.height));
+SiteMapDrawing::~SiteMapDrawing() = default;
+
+bool SiteMapDrawing::empty() const { return impl_->scene.result == nullptr; }
+int SiteMapDrawing::width() const { return impl_->img.width; }
+int SiteMapDrawing::height() const { return impl_->img.height; }
+
+void SiteMapDrawing::draw(cairo_t* cr, bool split_latin_and_cjk) const {
+    if (empty()) return;
+    const SiteMapImage& img = impl_->img;
+    if (split_latin_and_cjk)
+        cairo_set_user_data(cr, &kSplitFacesKey, new SplitFaces, [](void* p) { delete static_cast<SplitFaces*>(p); });
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, img.width, img.height);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    draw_view(cr, img.main, impl_->scene, true);
+    if (img.has_detail) draw_view(cr, img.detail, impl_->scene, false);
+    draw_panel(cr, impl_->scene, *impl_->record, img.has_detail ? &img.detail : nullptr, impl_->panel_x,
+               impl_->panel_w, img.height);
+    cairo_restore(cr);
+    if (split_latin_and_cjk) cairo_set_user_data(cr, &kSplitFacesKey, nullptr, nullptr);
+}
+
+SiteMapImage SiteMapDrawing::image() const {
+    SiteMapImage img = impl_->img;
+    if (empty()) return img;
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, img.width, img.height));
     CairoPtr cr(cairo_create(surface.get()));
-    cairo_set_source_rgb(cr.get(), 1, 1, 1);
-    cairo_paint(cr.get());
-    draw_view(cr.get(), img.main, scene, true);
-    if (img.has_detail) draw_view(cr.get(), img.detail, scene, false);
-    draw_panel(cr.get(), scene, record, img.has_detail ? &img.detail : nullptr, panel_x, panel_w, options.height);
+    draw(cr.get());
     cairo_surface_flush(surface.get());
     if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
         throw std::runtime_error(std::string("site map: cairo: ") + cairo_status_to_string(cairo_status(cr.get())));
@@ -948,13 +1041,64 @@ SiteMapImage render_site_map(const SiteResult& r, const Json& record, const Site
     return img;
 }
 
-const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& record) {
-    if (result.site.index != index_ || result.site.id != id_) {
-        image_ = render_site_map(result, record, options_);
-        index_ = result.site.index;
-        id_ = result.site.id;
+SiteMapImage render_site_map(const SiteResult& r, const Json& record, const SiteMapOptions& options) {
+    return SiteMapDrawing(r, record, options).image();
+}
+
+namespace {
+
+std::atomic<std::uint64_t> next_cache_serial{1};
+
+// One thread's last site: its layout and its image, made when first asked for.
+struct CachedMap {
+    std::uint64_t serial = 0;
+    std::size_t index = 0;
+    std::string id;
+    int uses = 0;
+    std::unique_ptr<SiteMapDrawing> drawing;
+    bool has_image = false;
+    SiteMapImage image;
+};
+
+// The slot is served to at most `users` calls (one per writer that shares the
+// cache) and then rebuilt: the layout refers to the caller's result and
+// record, which a later call with the same site may no longer hold.
+CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& options, const SiteResult& result,
+                      const Json& record) {
+    // The layout holds GEOS geometries: the thread's GEOS context must be made
+    // before this thread_local, so that it is destroyed after it.
+    (void)geos::context();
+    thread_local CachedMap slot;
+    if (slot.serial != serial || slot.index != result.site.index || slot.id != result.site.id || !slot.drawing ||
+        slot.uses >= users) {
+        slot.drawing.reset();
+        slot.drawing = std::make_unique<SiteMapDrawing>(result, record, options);
+        slot.serial = serial;
+        slot.index = result.site.index;
+        slot.id = result.site.id;
+        slot.uses = 0;
+        slot.has_image = false;
+        slot.image = SiteMapImage{};
     }
-    return image_;
+    ++slot.uses;
+    return slot;
+}
+
+}  // namespace
+
+SiteMapCache::SiteMapCache(int users) : serial_(next_cache_serial.fetch_add(1)), users_(std::max(1, users)) {}
+
+const SiteMapDrawing& SiteMapCache::drawing(const SiteResult& result, const Json& record) {
+    return *cached_map(serial_, users_, options_, result, record).drawing;
+}
+
+const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& record) {
+    CachedMap& slot = cached_map(serial_, users_, options_, result, record);
+    if (!slot.has_image) {
+        slot.image = slot.drawing->image();
+        slot.has_image = true;
+    }
+    return slot.image;
 }
 
 PngMapWriter::PngMapWriter(std::shared_ptr<SiteMapCache> cache) : cache_(std::move(cache)) {}
@@ -968,12 +1112,18 @@ void PngMapWriter::begin(const RunContext& ctx) {
 }
 
 void PngMapWriter::write(const SiteResult& result, const Json& record) {
+    write_site(result, record, render_site(result, record));
+}
+
+std::string PngMapWriter::render_site(const SiteResult& result, const Json& record) const {
+    return cache_->get(result, record).png;
+}
+
+void PngMapWriter::write_site(const SiteResult& result, const Json&, const std::string& png) {
     const std::string& stem = names_.stem(result.site.index, result.site.id);
-    if (!result.geometry) return;
-    const SiteMapImage& img = cache_->get(result, record);
-    if (img.png.empty()) return;
+    if (png.empty()) return;
     AtomicFile f((fs::path(dir_) / (stem + ".png")).string());
-    f.stream().write(img.png.data(), static_cast<std::streamsize>(img.png.size()));
+    f.stream().write(png.data(), static_cast<std::streamsize>(png.size()));
     f.commit();
 }
 

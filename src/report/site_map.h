@@ -2,6 +2,9 @@
 // features it touches, admin context, the alternative location, scale bar, north
 // arrow and legend.
 #pragma once
+#include <cairo.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,30 +39,65 @@ struct SiteMapOptions {
     i18n::Lang lang = i18n::Lang::En;  // legend and labels
 };
 
+// A site's map laid out once (features in the site's frame, views, legend),
+// then drawn on any cairo surface: an image for the PNG, a PDF page as
+// vector graphics. It refers to `result` and `record`, which must outlive it.
+class SiteMapDrawing {
+public:
+    SiteMapDrawing(const SiteResult& result, const Json& record, const SiteMapOptions& options = {});
+    ~SiteMapDrawing();
+    SiteMapDrawing(const SiteMapDrawing&) = delete;
+    SiteMapDrawing& operator=(const SiteMapDrawing&) = delete;
+
+    bool empty() const;  // the site has no geometry (error rows): nothing to draw
+    int width() const;   // the map's box, in the units of draw()
+    int height() const;
+    // Draws the map into the box (0, 0, width(), height()) of cr's user space.
+    // `split_latin_and_cjk` (for PDF): Latin text in DejaVu Sans, CJK in Noto
+    // Sans CJK SC, so that the embedded font subsets stay small.
+    void draw(cairo_t* cr, bool split_latin_and_cjk = false) const;
+    // Rasterised at one pixel per unit and encoded (what render_site_map returns).
+    SiteMapImage image() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
 // Renders a site's map. `record` is the site's sites.jsonl object (text, verdict,
 // alternative); geometry comes from the typed result.
 SiteMapImage render_site_map(const SiteResult& result, const Json& record, const SiteMapOptions& options = {});
 
-// The last site's map, so that the png and html writers render it once.
+// The map of the site being rendered, so that the png, html and pdf writers
+// lay it out and rasterise it once. Thread-safe: each thread keeps its own
+// last site, keyed by this cache's serial number and the site's index and id.
+// `users`: the writers sharing the cache, each asking once per site (get() or
+// drawing()); after that many calls the site is laid out again, so a layout
+// never outlives the result and record it was made from.
 class SiteMapCache {
 public:
+    explicit SiteMapCache(int users = 1);
     const SiteMapImage& get(const SiteResult& result, const Json& record);
+    const SiteMapDrawing& drawing(const SiteResult& result, const Json& record);
     // Set by the writers' begin() from the run (the language of the legend).
     void set_options(const SiteMapOptions& options) { options_ = options; }
 
 private:
     SiteMapOptions options_;
-    std::size_t index_ = static_cast<std::size_t>(-1);
-    std::string id_;
-    SiteMapImage image_;
+    std::uint64_t serial_;
+    int users_;
 };
 
-// Writes DIR/sites/<stem>.png for every site with geometry.
+// Writes DIR/sites/<stem>.png for every site with geometry. The image is
+// rendered on the screening threads (render_site) and written in order.
 class PngMapWriter : public OutputWriter {
 public:
     explicit PngMapWriter(std::shared_ptr<SiteMapCache> cache);
     void begin(const RunContext& ctx) override;
     void write(const SiteResult& result, const Json& record) override;
+    bool renders() const override { return true; }
+    std::string render_site(const SiteResult& result, const Json& record) const override;
+    void write_site(const SiteResult& result, const Json& record, const std::string& png) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

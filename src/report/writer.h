@@ -36,7 +36,14 @@ public:
         return {};
     }
     virtual bool renders() const { return false; }
-    // What the pipeline calls, in input order: `rendered` is render(record).
+    // The same, for writers that need the typed result too (its geometry, for
+    // the maps): what the pipeline calls. `result` is whole when the writer's
+    // uses_result() is true; a writer that returns false must not read it.
+    virtual std::string render_site(const SiteResult& result, const Json& record) const {
+        (void)result;
+        return render(record);
+    }
+    // What the pipeline calls, in input order: `rendered` is render_site(result, record).
     virtual void write_site(const SiteResult& result, const Json& record, const std::string& rendered) {
         (void)rendered;
         write(result, record);

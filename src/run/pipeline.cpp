@@ -245,7 +245,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     // Without a writer for the results, the assessment moves into the record.
                     records[i] = keep_results ? site_record(results[i], options)
                                               : site_record(std::move(results[i]), options);
-                    for (const std::size_t w : renderers) rendered[i * n_writers + w] = writers[w]->render(records[i]);
+                    for (const std::size_t w : renderers)
+                        rendered[i * n_writers + w] = writers[w]->render_site(results[i], records[i]);
                     if (digest_records) {
                         Json digest = Json::object();
                         for (const OutputWriter* w : writers) w->digest(records[i], digest);

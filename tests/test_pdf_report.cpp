@@ -1,0 +1,194 @@
+// PDF reports end to end (issue #24, docs/reports.md): the sample sites against the
+// shipped catalog, read back with poppler's pdfinfo, pdftotext, pdffonts and pdfimages.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "report/formats.h"
+#include "support/fixtures.h"
+#include "support/require.h"
+
+using namespace sitescreen;
+using namespace sitescreen::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = SITESCREEN_SOURCE_DIR;
+
+bool have_poppler() { return run_command("pdfinfo -v >/dev/null 2>&1 && pdftotext -v >/dev/null 2>&1") == 0; }
+
+// What a poppler tool prints for `pdf` (stdout), failing the test when it fails.
+// `to_stdout`: the tool takes "-" after the file to print (pdftotext).
+std::string poppler(const TempDir& dir, const std::string& tool_and_options, const std::string& pdf,
+                    bool to_stdout = true) {
+    const CommandResult r = run_capture(tool_and_options + " " + shell_quote(pdf) + (to_stdout ? " -" : ""), dir);
+    EXPECT_EQ(r.exit_code, 0) << tool_and_options << " " << pdf << ": " << r.err;
+    return r.out;
+}
+std::string info(const TempDir& dir, const std::string& pdf) {
+    const CommandResult r = run_capture("pdfinfo " + shell_quote(pdf), dir);
+    EXPECT_EQ(r.exit_code, 0) << pdf << ": " << r.err;
+    return r.out;
+}
+std::string page_text(const TempDir& dir, const std::string& pdf, int page) {
+    return poppler(dir, "pdftotext -layout -f " + std::to_string(page) + " -l " + std::to_string(page), pdf);
+}
+int page_count(const std::string& pdfinfo_out) {
+    std::smatch m;
+    const std::regex pages("Pages:\\s+(\\d+)");
+    return std::regex_search(pdfinfo_out, m, pages) ? std::stoi(m[1]) : -1;
+}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The sample candidates (Chinese and English names, no-go to low) screened with the shipped layers.
+struct SampleRun {
+    TempDir dir;
+    std::string out = dir.file("out");
+    Screening screening;
+    explicit SampleRun(const std::string& formats, const std::string& extra = "") {
+        screening = screen_cli(dir, "--sites " + shell_quote(kSource + "/sample_sites/candidates.csv") + " " + extra,
+                               kSource + "/layers/catalog.yaml", out, "-q --formats " + formats);
+    }
+    std::string site_pdf(const Json& site) const { return out + "/sites/" + safe_file_stem(site["id"]) + ".pdf"; }
+};
+
+}  // namespace
+
+TEST(PdfReport, EverySitePdfIsA4UnderOneMegabyteWithTheVerdictAndVectorMapOnPageOne) {
+    SITESCREEN_REQUIRE(have_poppler(), "pdfinfo, pdftotext, pdfimages", "apt-get install poppler-utils");
+    SampleRun run("jsonl,pdf");
+    ASSERT_EQ(run.screening.cmd.exit_code, 0) << run.screening.cmd.err;
+    ASSERT_GE(run.screening.sites.size(), 5u);
+    std::map<std::string, int> levels;
+    for (const Json& site : run.screening.sites) {
+        const std::string pdf = run.site_pdf(site);
+        ASSERT_TRUE(fs::exists(pdf)) << pdf;
+        EXPECT_LT(fs::file_size(pdf), 1u << 20) << pdf;
+        const std::string meta = info(run.dir, pdf);
+        EXPECT_TRUE(std::regex_search(meta, std::regex("Page size:\\s+595.276 x 841.89 pts \\(A4\\)"))) << meta;
+        const std::string level = report::verdict_level(site);
+        ++levels[level];
+        const std::string first = page_text(run.dir, pdf, 1);
+        // The verdict, as the HTML states it, and the map on the first page.
+        EXPECT_TRUE(contains(first, "Verdict: " + report::verdict_label(level))) << pdf << "\n" << first;
+        if (site["status"] == "ok") {
+            EXPECT_TRUE(contains(first, "Legend")) << pdf << "\n" << first;  // the map panel's heading
+            // Vector graphics: page one holds no raster bigger than a hatching tile.
+            const std::string images = poppler(run.dir, "pdfimages -list -f 1 -l 1", pdf, false);
+            for (const auto& line : split_lines(images)) {
+                std::smatch m;
+                static const std::regex row("^\\s*1\\s+\\d+\\s+\\w+\\s+(\\d+)\\s+(\\d+)");
+                if (std::regex_search(line, m, row)) {
+                    EXPECT_LE(std::stoi(m[1]), 64) << pdf << ": " << line;
+                    EXPECT_LE(std::stoi(m[2]), 64) << pdf << ": " << line;
+                }
+            }
+        }
+    }
+    EXPECT_GE(levels.size(), 2u) << "the sample should give more than one verdict level";
+}
+
+TEST(PdfReport, FontsAreEmbeddedAndChineseTextComesBackOut) {
+    SITESCREEN_REQUIRE(have_poppler(), "pdftotext, pdffonts", "apt-get install poppler-utils");
+    TempDir dir;
+    const std::string catalog = write_square_catalog(dir);
+    const std::string sites = dir.write("sites.csv", "id,name,lon,lat\n站点一,青海锂矿储能电站,100.5,30.5\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(sites), catalog, dir.file("out"),
+                                   "-q --formats jsonl,pdf --buffers 1000 --no-avoidance --type plant");
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    const std::string pdf = dir.file("out/sites/站点一.pdf");
+    const std::string text = poppler(dir, "pdftotext", pdf);
+    EXPECT_TRUE(contains(text, "青海锂矿储能电站")) << text;
+    EXPECT_TRUE(contains(text, "Square reserve")) << text;
+    // pdffonts: one line per font after two header lines; "emb" is the fifth-last column.
+    const CommandResult fonts = run_capture("pdffonts " + shell_quote(pdf), dir);
+    ASSERT_EQ(fonts.exit_code, 0) << fonts.err;
+    const auto lines = split_lines(fonts.out);
+    ASSERT_GT(lines.size(), 2u) << fonts.out;
+    for (std::size_t i = 2; i < lines.size(); ++i) {
+        std::smatch m;
+        static const std::regex cols("\\s(yes|no)\\s+(yes|no)\\s+(yes|no)\\s+\\d+\\s+\\d+\\s*$");
+        ASSERT_TRUE(std::regex_search(lines[i], m, cols)) << lines[i];
+        EXPECT_EQ(m[1], "yes") << "font not embedded: " << lines[i];
+    }
+    EXPECT_TRUE(contains(fonts.out, "NotoSansCJK")) << fonts.out;
+}
+
+TEST(PdfReport, PortfolioPdfStartsWithCountsAndTheSiteTableWhosePagesPointAtEachSite) {
+    SITESCREEN_REQUIRE(have_poppler(), "pdfinfo, pdftotext", "apt-get install poppler-utils");
+    SampleRun run("jsonl,pdf");
+    ASSERT_EQ(run.screening.cmd.exit_code, 0) << run.screening.cmd.err;
+    const auto& sites = run.screening.sites;
+    const std::string report = run.out + "/report.pdf";
+    const int pages = page_count(info(run.dir, report));
+    int site_pages = 0;
+    for (const Json& site : sites) site_pages += page_count(info(run.dir, run.site_pdf(site)));
+    EXPECT_GT(pages, site_pages);  // the front matter, then every site's pages
+    const std::string first = page_text(run.dir, report, 1);
+    EXPECT_TRUE(contains(first, "Nature screening of " + std::to_string(sites.size()) + " candidate sites")) << first;
+    EXPECT_TRUE(contains(first, "Verdicts")) << first;
+    EXPECT_TRUE(contains(first, "TNFD sensitive-location criteria")) << first;
+    // The site table gives the page each site starts on; that page is the site's own first page.
+    const std::string front = poppler(run.dir, "pdftotext -layout -f 1 -l " + std::to_string(pages - site_pages), report);
+    int next_page = pages - site_pages + 1;
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        const std::string id = sites[i]["id"];
+        const std::regex row("(^|\\n)\\s*" + std::to_string(i + 1) + "\\s+" + id + "\\s.*\\s" +
+                             std::to_string(next_page) + "\\s*(\\n|$)");
+        EXPECT_TRUE(std::regex_search(front, row)) << "row of " << id << " should point at page " << next_page << "\n"
+                                                   << front;
+        EXPECT_EQ(page_text(run.dir, report, next_page), page_text(run.dir, run.site_pdf(sites[i]), 1)) << id;
+        next_page += page_count(info(run.dir, run.site_pdf(sites[i])));
+    }
+}
+
+TEST(PdfReport, SameInputGivesByteIdenticalPdfsOnOneAndTwoThreads) {
+    SampleRun one("jsonl,pdf,png,html", "--threads 1");
+    SampleRun two("jsonl,pdf,png,html", "--threads 2");
+    ASSERT_EQ(one.screening.cmd.exit_code, 0) << one.screening.cmd.err;
+    ASSERT_EQ(two.screening.cmd.exit_code, 0) << two.screening.cmd.err;
+    EXPECT_EQ(read_file(one.out + "/report.pdf"), read_file(two.out + "/report.pdf"));
+    for (const Json& site : one.screening.sites) {
+        const std::string stem = safe_file_stem(site["id"]);
+        for (const char* ext : {".pdf", ".png", ".html"}) {
+            const std::string a = read_file(one.out + "/sites/" + stem + ext);
+            EXPECT_FALSE(a.empty()) << stem << ext;
+            EXPECT_EQ(a, read_file(two.out + "/sites/" + stem + ext)) << stem << ext;
+        }
+    }
+}
+
+TEST(PdfReport, AllMeansEveryFormatButPdf) {
+    SampleRun run("all");
+    ASSERT_EQ(run.screening.cmd.exit_code, 0) << run.screening.cmd.err;
+    EXPECT_TRUE(fs::exists(run.out + "/report.html"));
+    EXPECT_FALSE(fs::exists(run.out + "/report.pdf"));
+    for (const auto& e : fs::directory_iterator(run.out + "/sites")) EXPECT_NE(e.path().extension(), ".pdf") << e.path();
+}
+
+TEST(ScreeningThreadReports, ADuplicateIdsMarkdownLinksItsOwnMapAndEveryFormatUsesTheSameStem) {
+    // The Markdown is built ahead with the stem a site gets when no earlier
+    // site took it; the second "A" must still link A-1.png, its own map.
+    TempDir dir;
+    const std::string catalog = write_square_catalog(dir);
+    const std::string sites = dir.write("sites.csv", "id,lon,lat\nA,100.5,30.5\nA,102,30.5\n");
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(sites) + " --threads 2", catalog, dir.file("out"),
+                                   "-q --formats jsonl,md,png,html,pdf --buffers 1000 --no-avoidance --type plant");
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    const std::string first = read_file(dir.file("out/sites/A.md")), second = read_file(dir.file("out/sites/A-1.md"));
+    EXPECT_TRUE(contains(first, "(A.png)")) << first;
+    EXPECT_TRUE(contains(second, "(A-1.png)")) << second;
+    EXPECT_FALSE(contains(second, "(A.png)")) << second;
+    for (const char* ext : {".png", ".html", ".pdf"}) {
+        EXPECT_TRUE(fs::exists(dir.file(std::string("out/sites/A") + ext))) << ext;
+        EXPECT_TRUE(fs::exists(dir.file(std::string("out/sites/A-1") + ext))) << ext;
+    }
+    // The second site is 96 km from the reserve: its own report says so, not the first's.
+    EXPECT_TRUE(contains(second, "102.000000")) << second;
+    EXPECT_TRUE(contains(read_file(dir.file("out/sites/A-1.html")), "102.000000"));
+}
