@@ -141,15 +141,14 @@ struct Service::Impl {
 
     std::size_t workers() const { return options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency()); }
 
-    // The body limit of the route a request goes to.
-    std::size_t body_limit(const httplib::Request& req) const {
-        return req.path.rfind("/v1/jobs", 0) == 0 ? options.limits.max_upload_bytes : options.limits.max_body_bytes;
-    }
+    // Bodies up to this size are read (and drained when a route takes less); larger ones are
+    // refused before they are read.
+    std::size_t hard_body_limit() const { return std::max(options.limits.max_body_bytes, options.limits.max_upload_bytes); }
 
     void routes() {
         const std::size_t threads = options.connection_threads, queued = options.queued_connections;
         server.new_task_queue = [threads, queued] { return new BoundedPool(threads, queued); };
-        server.set_payload_max_length(std::max(options.limits.max_body_bytes, options.limits.max_upload_bytes));
+        server.set_payload_max_length(hard_body_limit());
         const auto limit_s = static_cast<time_t>(std::max(1.0, options.limits.time_limit_s));
         server.set_read_timeout(limit_s, 0);
         server.set_write_timeout(limit_s, 0);
@@ -168,10 +167,10 @@ struct Service::Impl {
                 }
             }
             const std::size_t length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
-            if (length > body_limit(req)) {
+            if (length > hard_body_limit()) {
                 res.set_header("Connection", "close");  // the body is not read: the connection cannot go on
-                send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are accepted here", length,
-                                                 body_limit(req)));
+                send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are accepted", length,
+                                                 hard_body_limit()));
                 return httplib::Server::HandlerResponse::Handled;
             }
             return httplib::Server::HandlerResponse::Unhandled;
@@ -225,8 +224,24 @@ struct Service::Impl {
             std::call_once(basemap_once, [this] { basemap = basemap_geojson(*engine.layers); });
             res.set_content(basemap, "application/geo+json");
         });
-        server.Post("/v1/screen", [this](const httplib::Request& req, httplib::Response& res) { screen(req, res); });
-        if (jobs) add_job_routes(server, *jobs);
+        // The body is read here, in pieces: one over the limit is drained, not kept, so that the
+        // client reads the 413 rather than a reset connection.
+        server.Post("/v1/screen",
+                    [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                        std::string body;
+                        std::size_t total = 0;
+                        reader([&](const char* data, std::size_t n) {
+                            total += n;
+                            if (total <= options.limits.max_body_bytes) body.append(data, n);
+                            return true;
+                        });
+                        if (total > options.limits.max_body_bytes)
+                            return send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are "
+                                                                    "accepted here (send large batches to POST /v1/jobs)",
+                                                                    total, options.limits.max_body_bytes));
+                        screen(req, body, res);
+                    });
+        if (jobs) add_job_routes(server, *jobs, options.limits.max_upload_bytes);
         else
             server.Post("/v1/jobs", [](const httplib::Request&, httplib::Response& res) {
                 send_error(res, 503, "batch jobs are off: start the service with --jobs-dir DIR");
@@ -246,14 +261,11 @@ struct Service::Impl {
         return h;
     }
 
-    void screen(const httplib::Request& req, httplib::Response& res) {
+    void screen(const httplib::Request& req, const std::string& body_in, httplib::Response& res) {
         const auto deadline =
             Clock::now() + std::chrono::milliseconds(static_cast<long long>(options.limits.time_limit_s * 1000));
-        if (req.body.size() > options.limits.max_body_bytes)
-            return send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are accepted here",
-                                                    req.body.size(), options.limits.max_body_bytes));
         QueryParams query(req.params.begin(), req.params.end());
-        SitesRequest request = parse_sites_request(req.body, req.get_header_value("Content-Type"), query,
+        SitesRequest request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query,
                                                    options.limits, engine.layers->catalog());
         if (!slots.acquire(deadline))
             return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",

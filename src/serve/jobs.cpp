@@ -141,10 +141,9 @@ void JobStore::save(const Json& job) {
     write_file_atomically((fs::path(dir_) / job["id"].get<std::string>() / "job.json").string(), to_json_line(job) + "\n");
 }
 
-Json JobStore::submit(const std::string& body, const std::string& content_type,
+Json JobStore::submit(const std::function<std::size_t(std::ostream&)>& write_input, const std::string& content_type,
                       const std::multimap<std::string, std::string>& query) {
     const std::string input = input_name(content_type);
-    if (body.empty()) throw RequestError(400, "the upload is empty: send the CSV or GeoPackage as the request body");
     static const std::map<std::string, std::string> options = {
         {"type", "--type"}, {"coords", "--coords"}, {"crs", "--crs"}, {"id_field", "--id-field"},
         {"lon_field", "--lon-field"}, {"lat_field", "--lat-field"}, {"formats", "--formats"}, {"sites_layer", "--sites-layer"}};
@@ -164,7 +163,17 @@ Json JobStore::submit(const std::string& body, const std::string& content_type,
     const std::string id = new_job_id();
     const fs::path folder = fs::path(dir_) / id;
     fs::create_directories(folder);
-    write_file_atomically((folder / input).string(), body);
+    try {
+        // The upload goes to disk as it arrives, under a temporary name until complete.
+        AtomicFile file((folder / input).string());
+        if (write_input(file.stream()) == 0)
+            throw RequestError(400, "the upload is empty: send the CSV or GeoPackage as the request body");
+        file.commit();
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(folder, ec);
+        throw;
+    }
     Json job = {{"id", id},           {"status", "queued"}, {"input", input},  {"options", args},
                 {"created_at", utc_now()}, {"started_at", nullptr}, {"finished_at", nullptr},
                 {"sites_done", 0},    {"message", nullptr},  {"files", Json::array()}};
@@ -312,10 +321,24 @@ void JobStore::run(const std::string& id) {
     save(job);
 }
 
-void add_job_routes(httplib::Server& server, JobStore& jobs) {
-    server.Post("/v1/jobs", [&jobs](const httplib::Request& req, httplib::Response& res) {
+void add_job_routes(httplib::Server& server, JobStore& jobs, std::size_t max_upload_bytes) {
+    server.Post("/v1/jobs", [&jobs, max_upload_bytes](const httplib::Request& req, httplib::Response& res,
+                                                      const httplib::ContentReader& reader) {
         const std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
-        send_json(res, 202, jobs.submit(req.body, req.get_header_value("Content-Type"), query));
+        const auto write_input = [&](std::ostream& out) {
+            std::size_t total = 0;
+            reader([&](const char* data, std::size_t n) {
+                total += n;
+                if (total <= max_upload_bytes) out.write(data, static_cast<std::streamsize>(n));
+                return true;
+            });
+            if (total > max_upload_bytes)
+                throw RequestError(413, fmt::format("the upload has {} bytes; at most {} are accepted (--max-upload-mb)",
+                                                    total, max_upload_bytes));
+            if (!out) throw std::runtime_error("the upload could not be stored");
+            return total;
+        };
+        send_json(res, 202, jobs.submit(write_input, req.get_header_value("Content-Type"), query));
     });
     server.Get(R"(/v1/jobs/([^/]+))", [&jobs](const httplib::Request& req, httplib::Response& res) {
         const std::string id = req.matches[1];

@@ -3,6 +3,8 @@
 #pragma once
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <ostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -32,8 +34,10 @@ public:
     void start();  // the job thread
     void stop();   // stops a running job's child (its outputs are never half-written) and the thread
 
-    // A new job from an upload; throws RequestError for a bad option or content type.
-    Json submit(const std::string& body, const std::string& content_type,
+    // A new job from an upload: `write_input` writes the uploaded bytes to the stream and returns
+    // how many it wrote (it throws RequestError to refuse them). Throws RequestError for a bad
+    // option or content type, before anything is written.
+    Json submit(const std::function<std::size_t(std::ostream&)>& write_input, const std::string& content_type,
                 const std::multimap<std::string, std::string>& query);
     std::optional<Json> status(const std::string& id) const;
     // The path of one of a finished job's files, only when `name` is listed in its `files`.
@@ -55,6 +59,6 @@ private:
 };
 
 // GET/POST routes of the jobs on the server.
-void add_job_routes(httplib::Server& server, JobStore& jobs);
+void add_job_routes(httplib::Server& server, JobStore& jobs, std::size_t max_upload_bytes);
 
 }  // namespace sitescreen::serve
