@@ -17,6 +17,7 @@
 #include "layers/catalog.h"
 #include "report/core_writers.h"
 #include "report/portfolio_page.h"
+#include "serve/http_util.h"
 #include "serve/jobs.h"
 #include "serve/map_page.h"
 #include "serve/openapi.h"
@@ -78,24 +79,6 @@ private:
 
 // When a request started, for the log line (one connection thread handles a request throughout).
 thread_local Clock::time_point t_request_start;
-
-std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-void send_json(httplib::Response& res, int status, const Json& body) {
-    res.status = status;
-    res.set_content(to_json_line(body) + "\n", "application/json");
-}
-
-void send_error(httplib::Response& res, int status, const std::string& message) {
-    send_json(res, status, Json{{"error", message}, {"status", status}});
-}
 
 bool equal_in_constant_time(const std::string& a, const std::string& b) {
     unsigned char diff = a.size() == b.size() ? 0 : 1;

@@ -24,6 +24,7 @@
 #include "io/atomic_file.h"
 #include "report/core_writers.h"
 #include "serve/engine.h"
+#include "serve/http_util.h"
 
 namespace fs = std::filesystem;
 
@@ -40,19 +41,9 @@ std::string new_job_id() {
     return id;
 }
 
-std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 // The upload's format, from its content type: the name the input is stored under.
 std::string input_name(const std::string& content_type) {
-    std::string t = content_type.substr(0, content_type.find(';'));
-    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string t = media_type(content_type);
     if (t == "text/csv") return "input.csv";
     if (t == "application/geopackage+sqlite3") return "input.gpkg";
     if (t == "application/geo+json" || t == "application/json") return "input.geojson";
@@ -73,11 +64,6 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     AtomicFile f(path);
     f.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     f.commit();
-}
-
-void send_json(httplib::Response& res, int status, const Json& body) {
-    res.status = status;
-    res.set_content(to_json_line(body) + "\n", "application/json");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "layers/catalog.h"
+#include "serve/http_util.h"
 
 namespace sitescreen::serve {
 
@@ -111,11 +112,26 @@ void check_count(std::size_t n, const RequestLimits& limits) {
                                             n, limits.max_sites));
 }
 
-std::string media_type(const std::string& content_type) {
-    std::string t = content_type.substr(0, content_type.find(';'));
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t;
+// Deeper nesting than any site or GeoJSON needs is refused before parsing: a body of a million
+// '[' must not cost the service its stack.
+constexpr int kMaxJsonDepth = 64;
+bool nesting_within(const std::string& body, int max_depth) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return false;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
 }
 
 }  // namespace
@@ -142,6 +158,8 @@ SitesRequest parse_sites_request(const std::string& body, const std::string& con
     }
     if (!type.empty() && type != "application/json" && type != "application/geo+json")
         throw RequestError(415, "content type '" + type + "': send application/json (sites or GeoJSON) or text/csv");
+    if (!nesting_within(body, kMaxJsonDepth))
+        throw RequestError(400, fmt::format("the request body nests lists or objects more than {} deep", kMaxJsonDepth));
     Json j;
     try {
         j = Json::parse(body);

@@ -29,6 +29,11 @@ TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
         EXPECT_NE(message.find("not valid JSON"), std::string::npos) << message;
         EXPECT_NE(message.find("line 1"), std::string::npos) << message;
     }
+    {
+        const auto [status, message] = refused(std::string(100000, '['));
+        EXPECT_EQ(status, 400);
+        EXPECT_EQ(message, "the request body nests lists or objects more than 64 deep");
+    }
     still_serving();
     {
         // No coordinates: the reader's own message, naming what it looked for.
