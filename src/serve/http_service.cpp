@@ -113,7 +113,9 @@ struct Service::Impl {
     Clock::time_point started = Clock::now();
     std::atomic<unsigned long long> screened{0};
     std::once_flag basemap_once;
-    std::string basemap;  // the admin layers' outline (GeoJSON), made on first request
+    std::string basemap;      // the admin layers' outline (GeoJSON)
+    std::thread basemap_maker;  // makes it at start: it takes seconds for a world layer
+    std::mutex lifecycle;       // run() and stop() may come from different threads
 
     Impl(ScreenEngine e, ServeOptions o)
         : engine(std::move(e)), options(std::move(o)),
@@ -204,7 +206,7 @@ struct Service::Impl {
             send_error(res, 404, "unknown layer '" + id + "' (the catalog has: " + ids + ")");
         });
         server.Get("/v1/basemap", [this](const httplib::Request&, httplib::Response& res) {
-            std::call_once(basemap_once, [this] { basemap = basemap_geojson(*engine.layers); });
+            make_basemap();  // waits for the maker when it is still at work
             res.set_content(basemap, "application/geo+json");
         });
         // The body is read here, in pieces: one over the limit is drained, not kept, so that the
@@ -229,6 +231,10 @@ struct Service::Impl {
             server.Post("/v1/jobs", [](const httplib::Request&, httplib::Response& res) {
                 send_error(res, 503, "batch jobs are off: start the service with --jobs-dir DIR");
             });
+    }
+
+    void make_basemap() {
+        std::call_once(basemap_once, [this] { basemap = basemap_geojson(*engine.layers); });
     }
 
     Json health() const {
@@ -306,12 +312,18 @@ int Service::bind() {
 
 void Service::run() {
     if (impl_->jobs) impl_->jobs->start();
+    {
+        std::lock_guard<std::mutex> lock(impl_->lifecycle);
+        if (!impl_->basemap_maker.joinable()) impl_->basemap_maker = std::thread([this] { impl_->make_basemap(); });
+    }
     impl_->server.listen_after_bind();
 }
 
 void Service::stop() {
     impl_->server.stop();
     if (impl_->jobs) impl_->jobs->stop();
+    std::lock_guard<std::mutex> lock(impl_->lifecycle);
+    if (impl_->basemap_maker.joinable()) impl_->basemap_maker.join();
 }
 
 }  // namespace sitescreen::serve
