@@ -172,6 +172,7 @@ SitesRequest parse_sites_request(const std::string& body, const std::string& con
     const bool envelope = geojson || j.contains("sites") || j.contains("site");
     Json site_fields = Json::object();
     for (const auto& [k, v] : j.items()) {
+        if (geojson && k == "crs" && v.is_object()) continue;  // GeoJSON's own (2008) crs member: GDAL reads it
         if (option_names().count(k)) apply_option(r, k, v, catalog);
         else if (!envelope) site_fields[k] = v;
     }
