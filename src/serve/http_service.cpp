@@ -320,8 +320,9 @@ void Service::run() {
 }
 
 void Service::stop() {
-    impl_->server.stop();
+    // The running job first: the server may wait seconds for idle keep-alive connections.
     if (impl_->jobs) impl_->jobs->stop();
+    impl_->server.stop();
     std::lock_guard<std::mutex> lock(impl_->lifecycle);
     if (impl_->basemap_maker.joinable()) impl_->basemap_maker.join();
 }

@@ -152,7 +152,8 @@ constexpr const char* kScript = R"JS(
 std::string build_page() {
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>sitescreen: screen a place</title>\n";
+                    "<title>sitescreen: screen a place</title>\n"
+                    "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
     h += R"HTML(<div id="map"></div>
 <div id="panel">

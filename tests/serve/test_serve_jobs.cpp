@@ -55,7 +55,6 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
         EXPECT_TRUE(std::regex_match(done_id, std::regex("[0-9a-f]{32}"))) << done_id;
         const Json job = wait_for_job(c, done_id);
         ASSERT_EQ(job["status"], "done") << job.dump();
-        EXPECT_EQ(job["sites_done"], 20);
         for (const char* f : {"run.json", "sites.jsonl", "summary.csv"})
             EXPECT_NE(std::find(job["files"].begin(), job["files"].end(), f), job["files"].end()) << f;
 
@@ -69,6 +68,7 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
                                               dir);
         const std::vector<Json> from_cli = parse_jsonl(cli.out);
         ASSERT_EQ(from_job.size(), from_cli.size());
+        EXPECT_EQ(job["sites_done"], from_cli.size());
         for (std::size_t i = 0; i < from_cli.size(); ++i) EXPECT_EQ(figures(from_job[i]), figures(from_cli[i])) << i;
 
         // Only the listed names: no path from the request reaches the file system.
