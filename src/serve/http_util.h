@@ -3,9 +3,9 @@
 #include <httplib.h>
 
 #include <cctype>
-#include <ctime>
 #include <string>
 
+#include "core/clock.h"
 #include "core/site.h"
 #include "report/core_writers.h"
 
@@ -30,13 +30,6 @@ inline std::string media_type(const std::string& content_type) {
 }
 
 // Now, UTC, ISO 8601 to the second (as run.json's started_at).
-inline std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+inline std::string utc_now() { return utc_timestamp(); }
 
 }  // namespace sitescreen::serve
