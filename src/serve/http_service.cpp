@@ -108,6 +108,7 @@ struct Service::Impl {
     ServeOptions options;
     httplib::Server server;
     WorkerSlots slots;
+    std::vector<std::unique_ptr<Screener>> screeners;  // one per worker
     std::unique_ptr<JobStore> jobs;
     std::mutex log_mutex;
     Clock::time_point started = Clock::now();
@@ -120,6 +121,7 @@ struct Service::Impl {
     Impl(ScreenEngine e, ServeOptions o)
         : engine(std::move(e)), options(std::move(o)),
           slots(options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency())) {
+        for (std::size_t i = 0; i < workers(); ++i) screeners.push_back(std::make_unique<Screener>(engine.layers, engine.options));
         if (!options.jobs_dir.empty()) jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command);
         routes();
     }
@@ -256,13 +258,14 @@ struct Service::Impl {
         QueryParams query(req.params.begin(), req.params.end());
         SitesRequest request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query,
                                                    options.limits, engine.layers->catalog());
-        if (!slots.acquire(deadline))
+        const auto worker = slots.acquire(deadline);
+        if (!worker)
             return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
                                                     options.limits.time_limit_s));
         ScreenAnswer answer;
         {
-            SlotGuard slot(slots);
-            answer = screen_sites(engine, request, options.limits, deadline);
+            SlotGuard slot(slots, *worker);
+            answer = screen_sites(engine, *screeners[*worker], request, options.limits, deadline);
         }
         screened += answer.lines.size();
         const int status = request.single && answer.error > 0 ? 422 : 200;

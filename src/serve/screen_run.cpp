@@ -84,8 +84,8 @@ private:
 
 }  // namespace
 
-ScreenAnswer screen_sites(const ScreenEngine& engine, SitesRequest& request, const RequestLimits& limits,
-                          std::chrono::steady_clock::time_point deadline) {
+ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
+                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline) {
     std::unique_ptr<SiteSource> sites;
     try {
         sites = open_sites(request.reader);
@@ -99,7 +99,7 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, SitesRequest& request, con
     ScreenAnswer answer;
     Collector collector(request, answer);
     PipelineConfig pc;
-    pc.threads = 1;           // the service's worker pool runs requests side by side
+    pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
     pc.batch_per_thread = 1;  // the deadline is checked between sites
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;

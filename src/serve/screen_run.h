@@ -17,7 +17,8 @@ struct ScreenAnswer {
 
 // Throws RequestError: 400 for input the reader refuses as a whole (the CLI's message), 413 for
 // more sites than the limit, 503 when the deadline passes before every site is screened.
-ScreenAnswer screen_sites(const ScreenEngine& engine, SitesRequest& request, const RequestLimits& limits,
-                          std::chrono::steady_clock::time_point deadline);
+// `screener` is the calling worker's own (no other thread uses it meanwhile).
+ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
+                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace sitescreen::serve
