@@ -1,8 +1,9 @@
 // Load benchmark of `sitescreen serve`: N single-site POST /v1/screen requests from C concurrent
 // keep-alive clients; prints throughput, latency percentiles and the service's memory over the run.
-// Usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [extra serve options...]
-// Sites: the points of sample_sites/candidates.csv, each moved by a few hundred metres per request
-// so that no two requests ask for the same place. Figures only: nothing here fails on a slow machine.
+// Usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [sites.csv] [coords] [serve options...]
+// Sites: the points of a CSV (default sample_sites/candidates.csv; `coords` gcj02 for the Shenzhen
+// chargers), each moved by up to a few hundred metres per request so that no two requests ask for
+// the same place. Figures only: nothing here fails on a slow machine.
 #include <httplib.h>
 
 #include <algorithm>
@@ -28,22 +29,29 @@ struct Point {
     std::string type;
 };
 
-// lon, lat and type of the sample sites (columns 3, 4 and 2 of candidates.csv; no quoted commas before them).
+// lon, lat and type of a sites CSV (columns lon/longitude, lat/latitude, type; no quoted commas).
 std::vector<Point> sample_points(const std::string& csv) {
     std::ifstream in(csv);
     std::string line;
     std::getline(in, line);
+    auto split = [](const std::string& l) {
+        std::vector<std::string> cells;
+        std::stringstream ss(l);
+        for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+        return cells;
+    };
+    const auto header = split(line);
+    int lon = -1, lat = -1, type = -1;
+    for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+        if (header[i] == "lon" || header[i] == "longitude") lon = i;
+        if (header[i] == "lat" || header[i] == "latitude") lat = i;
+        if (header[i] == "type") type = i;
+    }
     std::vector<Point> out;
-    while (std::getline(in, line)) {
-        std::stringstream ss(line);
-        std::string id, name, type, lon, lat;
-        std::getline(ss, id, ',');
-        std::getline(ss, name, ',');
-        std::getline(ss, type, ',');
-        std::getline(ss, lon, ',');
-        std::getline(ss, lat, ',');
+    while (lon >= 0 && lat >= 0 && std::getline(in, line)) {
+        const auto cells = split(line);
         try {
-            out.push_back({std::stod(lon), std::stod(lat), type});
+            out.push_back({std::stod(cells.at(lon)), std::stod(cells.at(lat)), type >= 0 ? cells.at(type) : "plant"});
         } catch (const std::exception&) {
         }
     }
@@ -65,15 +73,18 @@ std::pair<long, long> memory_kb(pid_t pid) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [serve options...]\n";
+        std::cerr << "usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [sites.csv] [coords] "
+                     "[serve options...]\n";
         return 2;
     }
     const std::string binary = argv[1];
     const int requests = argc > 2 ? std::atoi(argv[2]) : 10000;
     const int clients = argc > 3 ? std::atoi(argv[3]) : 32;
+    const std::string sites_csv = argc > 4 ? argv[4] : std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
+    const std::string coords = argc > 5 ? argv[5] : "wgs84";
     std::vector<std::string> extra = {"-q", "--jobs-dir", ""};
-    for (int i = 4; i < argc; ++i) extra.push_back(argv[i]);
-    const auto points = sample_points(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv");
+    for (int i = 6; i < argc; ++i) extra.push_back(argv[i]);
+    const auto points = sample_points(sites_csv);
     if (points.empty()) {
         std::cerr << "no sample sites found\n";
         return 1;
@@ -100,8 +111,8 @@ int main(int argc, char** argv) {
                 const Point& p = points[static_cast<std::size_t>(i) % points.size()];
                 // A few hundred metres off the sample site, different for every request.
                 const double dlon = ((i * 7919) % 101 - 50) * 0.0001, dlat = ((i * 104729) % 97 - 48) * 0.0001;
-                const std::string body = fmt::format(R"({{"id":"b{}","lon":{:.6f},"lat":{:.6f},"type":"{}"}})", i,
-                                                     p.lon + dlon, p.lat + dlat, p.type);
+                const std::string body = fmt::format(R"({{"id":"b{}","lon":{:.6f},"lat":{:.6f},"type":"{}","coords":"{}"}})",
+                                                     i, p.lon + dlon, p.lat + dlat, p.type, coords);
                 const auto s = std::chrono::steady_clock::now();
                 auto res = client.Post("/v1/screen", body, "application/json");
                 latencies_ms[static_cast<std::size_t>(i)] =
@@ -120,8 +131,8 @@ int main(int argc, char** argv) {
     std::vector<double> sorted = latencies_ms;
     std::sort(sorted.begin(), sorted.end());
     auto pct = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
-    std::cout << fmt::format("sitescreen serve: {} single-site requests from {} clients on {} cores\n", requests,
-                             clients, std::thread::hardware_concurrency());
+    std::cout << fmt::format("sitescreen serve: {} single-site requests from {} clients on {} cores ({} sites of {})\n",
+                             requests, clients, std::thread::hardware_concurrency(), points.size(), sites_csv);
     std::cout << fmt::format("  throughput   {:.0f} requests/s ({:.1f} s), {} failed\n", requests / secs, secs,
                              failures.load());
     std::cout << fmt::format("  latency      p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (target: p99 < 50 ms)\n",
