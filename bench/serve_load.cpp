@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
     std::atomic<int> next{0}, failures{0};
     std::vector<double> latencies_ms(static_cast<std::size_t>(requests), 0);
     std::vector<long> rss_samples;
+    std::vector<std::string> failure_examples;
     std::mutex sample_mutex;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
@@ -117,7 +118,13 @@ int main(int argc, char** argv) {
                 auto res = client.Post("/v1/screen", body, "application/json");
                 latencies_ms[static_cast<std::size_t>(i)] =
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count();
-                if (!res || (res->status != 200 && res->status != 422)) ++failures;
+                if (!res || (res->status != 200 && res->status != 422)) {
+                    ++failures;
+                    std::lock_guard<std::mutex> lock(sample_mutex);
+                    const std::string why = res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200)
+                                                : "no answer: " + httplib::to_string(res.error());
+                    if (failure_examples.size() < 5) failure_examples.push_back(why);
+                }
                 if (i % 500 == 0) {
                     std::lock_guard<std::mutex> lock(sample_mutex);
                     rss_samples.push_back(memory_kb(server.pid()).first);
@@ -141,6 +148,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("  memory       RSS {:.0f} MB after loading, {:.0f} MB a quarter in, {:.0f} MB at the end; "
                              "peak {:.0f} MB\n",
                              rss_start / 1024.0, first_half / 1024.0, rss_end / 1024.0, hwm_end / 1024.0);
+    for (const auto& f : failure_examples) std::cout << "  failed: " << f << '\n';
     server.stop();
     return failures.load() == 0 ? 0 : 1;
 }
