@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -25,6 +26,9 @@ public:
         std::vector<char*> cargv;
         for (auto& a : argv) cargv.push_back(a.data());
         cargv.push_back(nullptr);
+        // A log of an earlier run must not be read for this one's port (the child truncates it
+        // only once it runs).
+        std::remove(log_path_.c_str());
         pid_ = ::fork();
         if (pid_ == 0) {
             std::FILE* log = std::freopen(log_path_.c_str(), "w", stderr);
