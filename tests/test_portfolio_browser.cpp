@@ -25,93 +25,16 @@ namespace {
 // Drives Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe):
 // plain node, no npm package, no WebSocket. Prints one JSON line.
 constexpr const char* kDriver = R"JS(
-// Loads report.html in headless Chromium over the DevTools protocol (pipe, no WebSocket,
-// no npm package) and reports console errors, network requests, markers and navigation.
+// Loads report.html in headless Chromium (tests/support/devtools.js) and reports console errors,
+// network requests, markers and navigation.
 'use strict';
-const { spawn } = require('child_process');
-const [chromium, pageUrl, userDir, rowIndex, markerIndex] = process.argv.slice(2);
-
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--user-data-dir=' + userDir, '--remote-debugging-pipe', '--window-size=1280,1000', 'about:blank'];
-const proc = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
-const toChrome = proc.stdio[3], fromChrome = proc.stdio[4];
-
-let buffer = Buffer.alloc(0), nextId = 0;
-const pending = new Map(), listeners = new Set();
+const [support, chromium, pageUrl, userDir, rowIndex, markerIndex] = process.argv.slice(2);
+const devtools = require(support);
 const result = { errors: [], external: [], markers: -1, rows: -1, sites: -1, rowUrl: '', markerUrl: '', loadMs: -1 };
 
-fromChrome.on('data', (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  let end;
-  while ((end = buffer.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buffer.subarray(0, end).toString('utf8'));
-    buffer = buffer.subarray(end + 1);
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(msg.error.message)); else p.resolve(msg.result);
-    } else {
-      for (const l of listeners) l(msg);
-    }
-  }
-});
-
-function send(method, params, sessionId) {
-  const msg = { id: ++nextId, method, params: params || {} };
-  if (sessionId) msg.sessionId = sessionId;
-  toChrome.write(JSON.stringify(msg) + '\0');
-  return new Promise((resolve, reject) => pending.set(msg.id, { resolve, reject }));
-}
-
-function waitFor(pred, ms, what) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { listeners.delete(l); reject(new Error('timeout waiting for ' + what)); }, ms);
-    const l = (m) => { if (pred(m)) { clearTimeout(timer); listeners.delete(l); resolve(m); } };
-    listeners.add(l);
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function main() {
-  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
-  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
-  const s = (method, params) => send(method, params, sessionId);
-  listeners.add((m) => {
-    if (m.sessionId !== sessionId) return;
-    const p = m.params || {};
-    if (m.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'assert'))
-      result.errors.push('console: ' + p.args.map((a) => a.value || a.description).join(' '));
-    if (m.method === 'Runtime.exceptionThrown')
-      result.errors.push('exception: ' + (p.exceptionDetails.exception ? p.exceptionDetails.exception.description : p.exceptionDetails.text));
-    if (m.method === 'Log.entryAdded' && p.entry.level === 'error') result.errors.push('log: ' + p.entry.text + ' ' + (p.entry.url || ''));
-    if (m.method === 'Network.requestWillBeSent' && !/^(file|data|about|blob):/.test(p.request.url)) result.external.push(p.request.url);
-  });
-  await s('Page.enable');
-  await s('Runtime.enable');
-  await s('Log.enable');
-  await s('Network.enable');
-  const evaluate = async (expr) => {
-    const r = await s('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
-    if (r.exceptionDetails) throw new Error('evaluate: ' + expr + ': ' + JSON.stringify(r.exceptionDetails));
-    return r.result.value;
-  };
-  const load = async () => {
-    const loaded = waitFor((m) => m.sessionId === sessionId && m.method === 'Page.loadEventFired', 30000, 'load');
-    await s('Page.navigate', { url: pageUrl });
-    await loaded;
-    await sleep(300);
-  };
-  const click = async (point, what) => {
-    const nav = waitFor((m) => m.sessionId === sessionId && m.method === 'Page.frameNavigated' && !m.params.frame.parentId,
-      15000, 'navigation after clicking ' + what);
-    await s('Input.dispatchMouseEvent', { type: 'mouseMoved', x: point.x, y: point.y });
-    await s('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: 1 });
-    await s('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: 1 });
-    return (await nav).params.frame.url;
-  };
-
+devtools.run(chromium, userDir, (url) => /^file:/.test(url), result, async (page) => {
+  const { evaluate, click } = page;
+  const load = () => page.load(pageUrl);
   const t0 = Date.now();
   await load();
   result.loadMs = Date.now() - t0;
@@ -142,17 +65,11 @@ async function main() {
     return {x: r.x + p.x, y: r.y + p.y};
   })()`);
   result.markerUrl = await click(markerPoint, 'a marker');
-}
-
-const watchdog = setTimeout(() => { result.errors.push('watchdog: no answer in 90 s'); finish(); }, 90000);
-function finish() {
-  clearTimeout(watchdog);
-  process.stdout.write(JSON.stringify(result) + '\n');
-  proc.kill('SIGKILL');
-  process.exit(0);
-}
-main().then(finish, (e) => { result.errors.push('driver: ' + e.message); finish(); });
+}, 90000);
 )JS";
+
+// The DevTools support module the driver requires.
+const std::string kDevtoolsSupport = std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js";
 
 std::string chromium_path() {
     if (const char* env = std::getenv("SITESCREEN_CHROMIUM")) return env;
@@ -244,7 +161,7 @@ TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
     const fs::path result_file = dir / "result.json";
     const std::string url = "file://" + url_path_escape(fs::absolute(page).string());
     // Row of site index 3 (the second "dup"), marker of site index 1 (上海/2).
-    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + chromium + "' '" + url + "' '" +
+    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium + "' '" + url + "' '" +
                             (dir / "profile").string() + "' 3 1 > '" + result_file.string() + "' 2> '" +
                             (dir / "driver.log").string() + "'";
     const int rc = std::system(cmd.c_str());
@@ -299,7 +216,7 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
     std::ofstream(driver) << kDriver;
     const fs::path result_file = dir / "result.json";
     const std::string url = "file://" + url_path_escape(fs::absolute(out / "report.html").string());
-    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + chromium + "' '" + url + "' '" +
+    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium + "' '" + url + "' '" +
                             (dir / "profile").string() + "' -1 -1 > '" + result_file.string() + "' 2> '" +
                             (dir / "driver.log").string() + "'";
     const int rc = std::system(cmd.c_str());

@@ -10,6 +10,8 @@ namespace sitescreen::cli {
 std::function<int()> add_screen_command(CLI::App& app);
 // Registers `layers check` and `layers list`.
 std::function<int()> add_layers_command(CLI::App& app);
+// Registers `serve` (the HTTP service, docs/serve.md).
+std::function<int()> add_serve_command(CLI::App& app);
 
 // Exit codes (docs/cli.md).
 constexpr int kExitOk = 0;

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     cli::set_command_line(argc, argv);
     auto run_screen = cli::add_screen_command(app);
     auto run_layers = cli::add_layers_command(app);
+    auto run_serve = cli::add_serve_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     try {
         if (app.got_subcommand("screen")) return run_screen();
         if (app.got_subcommand("layers")) return run_layers();
+        if (app.got_subcommand("serve")) return run_serve();
     } catch (const UsageError& e) {
         std::cerr << "sitescreen: " << e.what() << "\n(see sitescreen --help)\n";
         return cli::kExitUsage;

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/screen_setup.h"
+#include "core/clock.h"
 #include "core/errors.h"
 #include "io/atomic_file.h"
 #include "io/site_reader.h"
@@ -39,14 +40,7 @@ struct ScreenArgs {
     std::vector<std::string> argv;
 };
 
-std::string iso_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string iso_now() { return utc_timestamp(); }
 
 // --buffers: distances in metres, each with its unit (`m`, `km`) or none (metres). A list that
 // gives a unit to some distances and not to others (`1,5,10km`) is refused rather than guessed.

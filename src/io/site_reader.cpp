@@ -78,7 +78,9 @@ class CsvSiteSource : public SiteSource {
 public:
     explicit CsvSiteSource(const SiteReaderOptions& o) : opt_(o) {
         display_ = o.path == "-" ? std::string("<stdin>") : o.path;
-        if (o.path == "-") {
+        if (o.csv_stream) {
+            in_ = o.csv_stream.get();
+        } else if (o.path == "-") {
             in_ = &std::cin;
         } else {
             std::error_code ec;
@@ -645,7 +647,7 @@ std::optional<double> parse_coordinate(const std::string& raw, std::string& why,
 
 std::unique_ptr<SiteSource> open_sites(const SiteReaderOptions& o) {
     if (o.path.empty()) throw UsageError("--sites is required");
-    if (looks_like_csv(o.path)) return std::make_unique<CsvSiteSource>(o);
+    if (o.csv_stream || looks_like_csv(o.path)) return std::make_unique<CsvSiteSource>(o);
     return std::make_unique<OgrSiteSource>(o);
 }
 

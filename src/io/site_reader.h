@@ -1,5 +1,6 @@
 // Reading candidate sites: CSV from spreadsheets, or any OGR vector source (docs/input.md).
 #pragma once
+#include <istream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -22,6 +23,9 @@ struct SiteReaderOptions {
     CoordSystem coords = CoordSystem::Wgs84;  // GCJ-02 / BD-09 web-map coordinates to convert
     std::string default_type;   // --type: used when a site has no `type` attribute
     std::size_t max_record_bytes = 1 << 20;   // CSV records longer than this become error rows
+    // CSV read from this stream instead of a file (`sitescreen serve` requests); `path` then
+    // only names it in messages and in each site's `source`.
+    std::shared_ptr<std::istream> csv_stream;
 };
 
 // A stream of sites in input order. A site that cannot be read becomes a Site

@@ -66,6 +66,8 @@ std::string script_json(const Json& j) {
     return out;
 }
 
+}  // namespace
+
 std::string leaflet_js() {
     std::string js(reinterpret_cast<const char*>(assets::kLeaflet_js), assets::kLeaflet_js_size);
     // The source map is not bundled: drop the reference so nothing asks for it.
@@ -84,6 +86,8 @@ std::string leaflet_css() {
     }
     return css;
 }
+
+namespace {
 
 constexpr const char* kStyle = R"CSS(
 * { box-sizing:border-box; }

@@ -47,4 +47,9 @@ private:
 std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
                                   std::size_t max_vertices = 60000);
 
+// Leaflet's script and stylesheet as compiled in (third_party/leaflet), trimmed of references to
+// files that are not bundled (source map, images): for the portfolio page and the service's map.
+std::string leaflet_js();
+std::string leaflet_css();
+
 }  // namespace sitescreen

@@ -113,9 +113,15 @@ private:
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
                            const PipelineConfig& config, const std::vector<OutputWriter*>& writers) {
     PipelineStats stats;
-    const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::unique_ptr<Screener>> screeners;
-    for (int t = 0; t < threads; ++t) screeners.push_back(std::make_unique<Screener>(layers, options));
+    const int threads = !config.screeners.empty() ? static_cast<int>(config.screeners.size())
+                        : config.threads > 0     ? config.threads
+                                                 : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<Screener>> own_screeners;
+    std::vector<Screener*> screeners = config.screeners;
+    for (int t = static_cast<int>(screeners.size()); t < threads; ++t) {
+        own_screeners.push_back(std::make_unique<Screener>(layers, options));
+        screeners.push_back(own_screeners.back().get());
+    }
 
     std::unordered_map<std::string, std::string> seen_ids;  // id -> where it was first seen
     const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);

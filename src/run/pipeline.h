@@ -25,6 +25,9 @@ struct PipelineConfig {
     std::function<void(std::size_t)> progress;
     // Keep only sites of shard i of n (--shard i/n); see docs/scale.md.
     std::optional<std::pair<int, int>> shard;
+    // Screeners to use, one per thread (then `threads` is their count), instead of new ones:
+    // `sitescreen serve` keeps each worker's open raster readers from one request to the next.
+    std::vector<Screener*> screeners;
 };
 
 struct PipelineStats {

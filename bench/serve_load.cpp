@@ -1,0 +1,154 @@
+// Load benchmark of `sitescreen serve`: N single-site POST /v1/screen requests from C concurrent
+// keep-alive clients; prints throughput, latency percentiles and the service's memory over the run.
+// Usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [sites.csv] [coords] [serve options...]
+// Sites: the points of a CSV (default sample_sites/candidates.csv; `coords` gcj02 for the Shenzhen
+// chargers), each moved by up to a few hundred metres per request so that no two requests ask for
+// the same place. Figures only: nothing here fails on a slow machine.
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "support/serve_process.h"
+
+namespace {
+
+struct Point {
+    double lon, lat;
+    std::string type;
+};
+
+// lon, lat and type of a sites CSV (columns lon/longitude, lat/latitude, type; no quoted commas).
+std::vector<Point> sample_points(const std::string& csv) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    auto split = [](const std::string& l) {
+        std::vector<std::string> cells;
+        std::stringstream ss(l);
+        for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+        return cells;
+    };
+    const auto header = split(line);
+    int lon = -1, lat = -1, type = -1;
+    for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+        if (header[i] == "lon" || header[i] == "longitude") lon = i;
+        if (header[i] == "lat" || header[i] == "latitude") lat = i;
+        if (header[i] == "type") type = i;
+    }
+    std::vector<Point> out;
+    while (lon >= 0 && lat >= 0 && std::getline(in, line)) {
+        const auto cells = split(line);
+        try {
+            out.push_back({std::stod(cells.at(lon)), std::stod(cells.at(lat)), type >= 0 ? cells.at(type) : "plant"});
+        } catch (const std::exception&) {
+        }
+    }
+    return out;
+}
+
+// Resident and peak memory of a process, kB (VmRSS, VmHWM of /proc/PID/status).
+std::pair<long, long> memory_kb(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    long rss = -1, hwm = -1;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6));
+        if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6));
+    }
+    return {rss, hwm};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: sitescreen_serve_bench SITESCREEN [requests=10000] [clients=32] [sites.csv] [coords] "
+                     "[serve options...]\n";
+        return 2;
+    }
+    const std::string binary = argv[1];
+    const int requests = argc > 2 ? std::atoi(argv[2]) : 10000;
+    const int clients = argc > 3 ? std::atoi(argv[3]) : 32;
+    const std::string sites_csv = argc > 4 ? argv[4] : std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
+    const std::string coords = argc > 5 ? argv[5] : "wgs84";
+    std::vector<std::string> extra = {"-q", "--jobs-dir", ""};
+    for (int i = 6; i < argc; ++i) extra.push_back(argv[i]);
+    const auto points = sample_points(sites_csv);
+    if (points.empty()) {
+        std::cerr << "no sample sites found\n";
+        return 1;
+    }
+    sitescreen::testing::ServeProcess server(binary, extra, "/tmp/sitescreen_serve_bench.log");
+    if (server.port() == 0) {
+        std::cerr << "the service did not start:\n" << server.log();
+        return 1;
+    }
+    const auto [rss_start, hwm_start] = memory_kb(server.pid());
+
+    std::atomic<int> next{0}, failures{0};
+    std::vector<double> latencies_ms(static_cast<std::size_t>(requests), 0);
+    std::vector<long> rss_samples;
+    std::vector<std::string> failure_examples;
+    std::mutex sample_mutex;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+        threads.emplace_back([&] {
+            httplib::Client client("127.0.0.1", server.port());
+            client.set_keep_alive(true);
+            client.set_read_timeout(60, 0);
+            for (int i; (i = next.fetch_add(1)) < requests;) {
+                const Point& p = points[static_cast<std::size_t>(i) % points.size()];
+                // A few hundred metres off the sample site, different for every request.
+                const double dlon = ((i * 7919) % 101 - 50) * 0.0001, dlat = ((i * 104729) % 97 - 48) * 0.0001;
+                const std::string body = fmt::format(R"({{"id":"b{}","lon":{:.6f},"lat":{:.6f},"type":"{}","coords":"{}"}})",
+                                                     i, p.lon + dlon, p.lat + dlat, p.type, coords);
+                const auto s = std::chrono::steady_clock::now();
+                auto res = client.Post("/v1/screen", body, "application/json");
+                latencies_ms[static_cast<std::size_t>(i)] =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count();
+                if (!res || (res->status != 200 && res->status != 422)) {
+                    ++failures;
+                    std::lock_guard<std::mutex> lock(sample_mutex);
+                    const std::string why = res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200)
+                                                : "no answer: " + httplib::to_string(res.error());
+                    if (failure_examples.size() < 5) failure_examples.push_back(why);
+                }
+                if (i % 500 == 0) {
+                    std::lock_guard<std::mutex> lock(sample_mutex);
+                    rss_samples.push_back(memory_kb(server.pid()).first);
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto [rss_end, hwm_end] = memory_kb(server.pid());
+    std::vector<double> sorted = latencies_ms;
+    std::sort(sorted.begin(), sorted.end());
+    auto pct = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
+    std::cout << fmt::format("sitescreen serve: {} single-site requests from {} clients on {} cores ({} sites of {})\n",
+                             requests, clients, std::thread::hardware_concurrency(), points.size(), sites_csv);
+    std::cout << fmt::format("  throughput   {:.0f} requests/s ({:.1f} s), {} failed\n", requests / secs, secs,
+                             failures.load());
+    std::cout << fmt::format("  latency      p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (target: p99 < 50 ms)\n",
+                             pct(0.50), pct(0.90), pct(0.99), sorted.back());
+    const long first_half = rss_samples.empty() ? rss_start : rss_samples[rss_samples.size() / 4];
+    std::cout << fmt::format("  memory       RSS {:.0f} MB after loading, {:.0f} MB a quarter in, {:.0f} MB at the end; "
+                             "peak {:.0f} MB\n",
+                             rss_start / 1024.0, first_half / 1024.0, rss_end / 1024.0, hwm_end / 1024.0);
+    for (const auto& f : failure_examples) std::cout << "  failed: " << f << '\n';
+    server.stop();
+    return failures.load() == 0 ? 0 : 1;
+}

@@ -1,0 +1,333 @@
+// The routes of `sitescreen serve` on cpp-httplib: limits, token, JSON errors and the request log.
+#include "serve/http_service.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+#include "layers/catalog.h"
+#include "report/core_writers.h"
+#include "report/portfolio_page.h"
+#include "serve/http_util.h"
+#include "serve/jobs.h"
+#include "serve/map_page.h"
+#include "serve/openapi.h"
+#include "serve/screen_run.h"
+#include "serve/worker_slots.h"
+#include "sitescreen/version.h"
+
+namespace sitescreen::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A fixed pool of connection threads whose queue is bounded: when it is full the accept loop
+// waits, and further connections wait in the kernel's backlog instead of in memory.
+class BoundedPool : public httplib::TaskQueue {
+public:
+    BoundedPool(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
+        for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+    }
+    void enqueue(std::function<void()> fn) override {
+        std::unique_lock<std::mutex> lock(mutex_);
+        room_.wait(lock, [&] { return queue_.size() < max_queued_ || stopping_; });
+        queue_.push_back(std::move(fn));
+        ready_.notify_one();
+    }
+    void shutdown() override {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        ready_.notify_all();
+        room_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            std::function<void()> fn;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+                if (queue_.empty()) return;
+                fn = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            room_.notify_one();
+            fn();
+        }
+    }
+    std::size_t max_queued_;
+    std::mutex mutex_;
+    std::condition_variable ready_, room_;
+    std::deque<std::function<void()>> queue_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+// When a request started, for the log line (one connection thread handles a request throughout).
+thread_local Clock::time_point t_request_start;
+
+bool equal_in_constant_time(const std::string& a, const std::string& b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+    return diff == 0;
+}
+
+// The outline of the catalog's admin layers over their whole extent, for the map page.
+std::string basemap_geojson(const LayerSet& layers) {
+    double west = 180, south = 90, east = -180, north = -90;
+    for (std::size_t i = 0; i < layers.catalog().layers.size(); ++i) {
+        const auto& v = layers.vectors()[i];
+        if (layers.catalog().layers[i].theme != "admin" || !v) continue;
+        west = std::min(west, v->info().west), south = std::min(south, v->info().south);
+        east = std::max(east, v->info().east), north = std::max(north, v->info().north);
+    }
+    const std::string g = west < east ? admin_outline_geojson(layers, west, south, east, north) : std::string();
+    return g.empty() ? std::string(R"({"type":"FeatureCollection","features":[]})") : g;
+}
+
+bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
+
+}  // namespace
+
+struct Service::Impl {
+    ScreenEngine engine;
+    ServeOptions options;
+    httplib::Server server;
+    WorkerSlots slots;
+    std::vector<std::unique_ptr<Screener>> screeners;  // one per worker
+    std::unique_ptr<JobStore> jobs;
+    std::mutex log_mutex;
+    Clock::time_point started = Clock::now();
+    std::atomic<unsigned long long> screened{0};
+    std::once_flag basemap_once;
+    std::string basemap;      // the admin layers' outline (GeoJSON)
+    std::thread basemap_maker;  // makes it at start: it takes seconds for a world layer
+    std::mutex lifecycle;       // run() and stop() may come from different threads
+
+    Impl(ScreenEngine e, ServeOptions o)
+        : engine(std::move(e)), options(std::move(o)),
+          slots(options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency())) {
+        for (std::size_t i = 0; i < workers(); ++i) screeners.push_back(std::make_unique<Screener>(engine.layers, engine.options));
+        if (!options.jobs_dir.empty()) jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command);
+        routes();
+    }
+
+    std::size_t workers() const { return options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency()); }
+
+    // Bodies up to this size are read (and drained when a route takes less); larger ones are
+    // refused before they are read.
+    std::size_t hard_body_limit() const { return std::max(options.limits.max_body_bytes, options.limits.max_upload_bytes); }
+
+    void routes() {
+        const std::size_t threads = options.connection_threads, queued = options.queued_connections;
+        server.new_task_queue = [threads, queued] { return new BoundedPool(threads, queued); };
+        server.set_payload_max_length(hard_body_limit());
+        const auto limit_s = static_cast<time_t>(std::max(1.0, options.limits.time_limit_s));
+        server.set_read_timeout(limit_s, 0);
+        server.set_write_timeout(limit_s, 0);
+        server.set_keep_alive_timeout(5);
+
+        // Before the body is read: the token, and the size the route accepts.
+        server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
+            t_request_start = Clock::now();
+            if (!options.token.empty() && req.path.rfind("/v1/", 0) == 0 && req.path != "/v1/health" &&
+                req.path != "/v1/openapi.json") {
+                const std::string auth = req.get_header_value("Authorization");
+                if (auth.rfind("Bearer ", 0) != 0 || !equal_in_constant_time(auth.substr(7), options.token)) {
+                    res.set_header("WWW-Authenticate", "Bearer");
+                    send_error(res, 401, "this service needs a token: send the header 'Authorization: Bearer <token>'");
+                    return httplib::Server::HandlerResponse::Handled;
+                }
+            }
+            const std::size_t length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+            if (length > hard_body_limit()) {
+                res.set_header("Connection", "close");  // the body is not read: the connection cannot go on
+                send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are accepted", length,
+                                                 hard_body_limit()));
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        server.set_error_handler(httplib::Server::HandlerWithResponse(
+            [](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            const std::string message = res.status == 404   ? "no such resource: " + req.method + " " + req.path
+                                        : res.status == 413 ? std::string("the request body is too large")
+                                        : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
+                                                            : fmt::format("the request failed (HTTP {})", res.status);
+            send_error(res, res.status, message);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+        server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            try {
+                std::rethrow_exception(ep);
+            } catch (const RequestError& e) {
+                send_error(res, e.status, e.what());
+            } catch (const InputError& e) {
+                send_error(res, 400, e.what());
+            } catch (const std::exception& e) {
+                send_error(res, 500, std::string("internal error: ") + e.what());
+            } catch (...) {
+                send_error(res, 500, "internal error");
+            }
+        });
+        server.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log(req, res); });
+
+        server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+            res.set_header("Content-Security-Policy", map_page_csp());
+            res.set_content(map_page_html(), "text/html; charset=utf-8");
+        });
+        server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, health()); });
+        server.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+            send_json(res, 200, openapi_document());
+        });
+        server.Get("/v1/layers", [this](const httplib::Request&, httplib::Response& res) {
+            send_json(res, 200, engine.catalog);
+        });
+        server.Get(R"(/v1/layers/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string id = req.matches[1];
+            std::string ids;
+            for (const auto& l : engine.catalog["layers"]) {
+                if (l["id"] == id) return send_json(res, 200, l);
+                ids += (ids.empty() ? "" : ", ") + l["id"].get<std::string>();
+            }
+            send_error(res, 404, "unknown layer '" + id + "' (the catalog has: " + ids + ")");
+        });
+        server.Get("/v1/basemap", [this](const httplib::Request&, httplib::Response& res) {
+            make_basemap();  // waits for the maker when it is still at work
+            res.set_content(basemap, "application/geo+json");
+        });
+        // The body is read here, in pieces: one over the limit is drained, not kept, so that the
+        // client reads the 413 rather than a reset connection.
+        server.Post("/v1/screen",
+                    [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                        std::string body;
+                        std::size_t total = 0;
+                        reader([&](const char* data, std::size_t n) {
+                            total += n;
+                            if (total <= options.limits.max_body_bytes) body.append(data, n);
+                            return true;
+                        });
+                        if (total > options.limits.max_body_bytes)
+                            return send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are "
+                                                                    "accepted here (send large batches to POST /v1/jobs)",
+                                                                    total, options.limits.max_body_bytes));
+                        screen(req, body, res);
+                    });
+        if (jobs) add_job_routes(server, *jobs, options.limits.max_upload_bytes);
+        else
+            server.Post("/v1/jobs", [](const httplib::Request&, httplib::Response& res) {
+                send_error(res, 503, "batch jobs are off: start the service with --jobs-dir DIR");
+            });
+    }
+
+    void make_basemap() {
+        std::call_once(basemap_once, [this] { basemap = basemap_geojson(*engine.layers); });
+    }
+
+    Json health() const {
+        Json h = Json::object();
+        h["status"] = "ok";
+        h["version"] = SITESCREEN_VERSION;
+        h["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
+        h["layers"] = engine.layers->catalog().layers.size();
+        h["demo_layers"] = engine.catalog.value("demo_layers", Json::array());
+        h["workers"] = workers();
+        h["sites_screened"] = screened.load();
+        h["jobs"] = jobs != nullptr;
+        return h;
+    }
+
+    void screen(const httplib::Request& req, const std::string& body_in, httplib::Response& res) {
+        const auto deadline =
+            Clock::now() + std::chrono::milliseconds(static_cast<long long>(options.limits.time_limit_s * 1000));
+        QueryParams query(req.params.begin(), req.params.end());
+        SitesRequest request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query,
+                                                   options.limits, engine.layers->catalog());
+        const auto worker = slots.acquire(deadline);
+        if (!worker)
+            return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
+                                                    options.limits.time_limit_s));
+        ScreenAnswer answer;
+        {
+            SlotGuard slot(slots, *worker);
+            answer = screen_sites(engine, *screeners[*worker], request, options.limits, deadline);
+        }
+        screened += answer.lines.size();
+        const int status = request.single && answer.error > 0 ? 422 : 200;
+        if (req.get_header_value("Accept").find("application/x-ndjson") != std::string::npos) {
+            // The exact lines of sites.jsonl.
+            std::string body;
+            for (const auto& l : answer.lines) body += l + '\n';
+            res.status = status;
+            res.set_content(body, "application/x-ndjson");
+            return;
+        }
+        std::string body = "{";
+        if (status != 200) body += "\"error\":" + to_json_line(Json(answer.first_error)) + ",\"status\":422,";
+        body += fmt::format("\"sites\":{{\"total\":{},\"ok\":{},\"error\":{}}},\"records\":[", answer.lines.size(),
+                            answer.ok, answer.error);
+        for (std::size_t i = 0; i < answer.lines.size(); ++i) body += (i ? "," : "") + answer.lines[i];
+        body += "]}\n";
+        res.status = status;
+        res.set_content(body, "application/json");
+    }
+
+    void log(const httplib::Request& req, const httplib::Response& res) {
+        if (!options.log) return;
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
+        const std::string line = fmt::format("{} {} \"{} {}\" {} {} {:.1f}ms\n", utc_now(), req.remote_addr, req.method,
+                                             req.path, res.status, res.body.size(), ms);
+        std::lock_guard<std::mutex> lock(log_mutex);
+        *options.log << line << std::flush;
+    }
+};
+
+Service::Service(ScreenEngine engine, ServeOptions options)
+    : impl_(std::make_unique<Impl>(std::move(engine), std::move(options))) {}
+Service::~Service() { stop(); }
+
+int Service::bind() {
+    auto& o = impl_->options;
+    const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.bind) : o.port;
+    if (port < 0 || (o.port != 0 && !impl_->server.bind_to_port(o.bind, o.port)))
+        throw InputError(fmt::format("--bind {} --port {}: cannot listen there (in use, or not an address of this machine)",
+                                     o.bind, o.port));
+    if (!is_loopback(o.bind) && o.token.empty() && o.log)
+        *o.log << "warning: serving on " << o.bind << " without a token: anyone who can reach the port can use it "
+               << "(set --token or SITESCREEN_TOKEN)\n";
+    return port;
+}
+
+void Service::run() {
+    if (impl_->jobs) impl_->jobs->start();
+    {
+        std::lock_guard<std::mutex> lock(impl_->lifecycle);
+        if (!impl_->basemap_maker.joinable()) impl_->basemap_maker = std::thread([this] { impl_->make_basemap(); });
+    }
+    impl_->server.listen_after_bind();
+}
+
+void Service::stop() {
+    // The running job first: the server may wait seconds for idle keep-alive connections.
+    if (impl_->jobs) impl_->jobs->stop();
+    impl_->server.stop();
+    std::lock_guard<std::mutex> lock(impl_->lifecycle);
+    if (impl_->basemap_maker.joinable()) impl_->basemap_maker.join();
+}
+
+}  // namespace sitescreen::serve

@@ -1,0 +1,64 @@
+// Batch jobs of `sitescreen serve`: an uploaded CSV or GeoPackage screened by `sitescreen screen`
+// in a child process, its state on disk so that a job outlives a restart of the service.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <ostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/site.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace sitescreen::serve {
+
+class JobStore {
+public:
+    // `dir` holds one folder per job (named by its generated id): job.json (the state, replaced
+    // atomically), the input, and out/ (the outputs of `screen`). Jobs found queued or running
+    // from an earlier service are queued again; a job whose state or input cannot be read is
+    // reported as lost. `command`: the executable and the options every job shares.
+    JobStore(std::string dir, std::vector<std::string> command);
+    ~JobStore();
+    JobStore(const JobStore&) = delete;
+    JobStore& operator=(const JobStore&) = delete;
+
+    void start();  // the job thread
+    void stop();   // stops a running job's child (its outputs are never half-written) and the thread
+
+    // A new job from an upload: `write_input` writes the uploaded bytes to the stream and returns
+    // how many it wrote (it throws RequestError to refuse them). Throws RequestError for a bad
+    // option or content type, before anything is written.
+    Json submit(const std::function<std::size_t(std::ostream&)>& write_input, const std::string& content_type,
+                const std::multimap<std::string, std::string>& query);
+    std::optional<Json> status(const std::string& id) const;
+    // The path of one of a finished job's files, only when `name` is listed in its `files`.
+    std::optional<std::string> file_path(const std::string& id, const std::string& name) const;
+
+private:
+    void work();
+    void run(const std::string& id);
+    void save(const Json& job);  // under mutex_
+    std::string dir_;
+    std::vector<std::string> command_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::map<std::string, Json> jobs_;
+    std::deque<std::string> queue_;
+    bool stopping_ = false;
+    int child_pid_ = -1;
+    std::thread thread_;
+};
+
+// GET/POST routes of the jobs on the server.
+void add_job_routes(httplib::Server& server, JobStore& jobs, std::size_t max_upload_bytes);
+
+}  // namespace sitescreen::serve

@@ -1,0 +1,195 @@
+// The map page: Leaflet (inlined) over the admin outline of the catalog; a click screens the place.
+#include "serve/map_page.h"
+
+#include "report/portfolio_page.h"
+
+namespace sitescreen::serve {
+
+namespace {
+
+constexpr const char* kStyle = R"CSS(
+* { box-sizing:border-box; }
+body { margin:0; display:flex; height:100vh; color:#1b1b1b; font-size:14px; line-height:1.4;
+  font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif; }
+#map { flex:1 1 auto; background:#dbe6ee; }
+#panel { width:420px; overflow-y:auto; padding:12px 16px; border-left:1px solid #c9c9c9; background:#fff; }
+h1 { font-size:18px; margin:0 0 8px; }
+h2 { font-size:15px; margin:14px 0 4px; }
+.banner { background:#b30000; color:#fff; padding:6px 10px; font-weight:700; margin:6px 0; display:none; }
+#verdict { font-size:20px; font-weight:800; padding:6px 10px; border-radius:4px; display:inline-block; }
+.lv-no-go { background:#7f0000; color:#fff; } .lv-high { background:#d7301f; color:#fff; }
+.lv-medium { background:#fdae61; } .lv-low { background:#a6d96a; } .lv-not_covered { background:#bdbdbd; }
+.lv-error { background:#444; color:#fff; }
+ul { margin:4px 0; padding-left:18px; } li { margin:2px 0; }
+.muted { color:#5a5a5a; } .err { color:#b30000; font-weight:700; }
+label { margin-right:10px; }
+)CSS";
+
+constexpr const char* kScript = R"JS(
+'use strict';
+(function () {
+  var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  function api(path, options) {
+    options = options || {};
+    options.headers = options.headers || {};
+    if (token) options.headers['Authorization'] = 'Bearer ' + token;
+    return fetch(path, options).then(function (r) {
+      return r.json().then(function (body) { return {status: r.status, body: body}; });
+    });
+  }
+  var renderer = L.canvas({padding: 0.3});
+  var map = L.map('map', {renderer: renderer, zoomSnap: 0.25, minZoom: 2, maxZoom: 16}).setView([35, 105], 4);
+  L.control.scale({imperial: false}).addTo(map);
+  var state = {map: map, site: null, alternative: null, line: null, last: null, pending: 0};
+  window.sitescreen = state;
+  var el = function (id) { return document.getElementById(id); };
+  function text(tag, s, cls) { var e = document.createElement(tag); e.textContent = s; if (cls) e.className = cls; return e; }
+  function list(id, items) {
+    var ul = el(id);
+    ul.replaceChildren();
+    items.forEach(function (s) { ul.appendChild(text('li', s)); });
+    if (!items.length) ul.appendChild(text('li', 'none', 'muted'));
+  }
+
+  api('/v1/layers').then(function (r) {
+    if (r.status !== 200) return;
+    var demo = (r.body.layers || []).filter(function (l) { return l.demo; }).map(function (l) { return l.id; });
+    if (demo.length) {
+      el('demo').textContent = 'DEMONSTRATION layers in use (' + demo.join(', ') +
+        '): their findings illustrate the method, they are not real data.';
+      el('demo').style.display = 'block';
+    }
+  });
+  api('/v1/basemap').then(function (r) {
+    if (r.status !== 200) return;
+    L.geoJSON(r.body, {renderer: renderer, interactive: false,
+      style: {color: '#6b7b8c', weight: 1, fillColor: '#f7f5ef', fillOpacity: 1}}).addTo(map);
+  });
+
+  function show(record) {
+    state.last = record;
+    var v = record.verdict || {};
+    var level = record.status === 'error' ? 'error' : (v.level || '');
+    var badge = el('verdict');
+    badge.textContent = record.status === 'error' ? 'error' : (v.level_text || v.level || '');
+    badge.className = 'lv-' + level;
+    badge.setAttribute('data-level', level);
+    el('where').textContent = (record.lon !== null ? record.lon.toFixed(5) + ', ' + record.lat.toFixed(5) : '') +
+      ' (' + record.type + ')';
+    el('error').textContent = record.error || '';
+    var criteria = (record.locate && record.locate.criteria_met) || [];
+    list('criteria', criteria);
+    list('reasons', v.reasons || []);
+    list('mitigation', (record.mitigation || []).map(function (m) { return m.step + ': ' + m.action; }));
+    var alt = record.alternative;
+    if (state.alternative) { map.removeLayer(state.alternative); state.alternative = null; }
+    if (state.line) { map.removeLayer(state.line); state.line = null; }
+    if (alt && alt.found) {
+      var to = L.latLng(alt.lat, alt.lon);
+      state.line = L.polyline([L.latLng(record.lat, record.lon), to], {color: '#1a7f37', dashArray: '6 4', interactive: false}).addTo(map);
+      state.alternative = L.circleMarker(to, {radius: 8, color: '#1a7f37', fillColor: '#4ac26b', fillOpacity: 0.9})
+        .bindTooltip('alternative: ' + Math.round(alt.distance_m) + ' m away, ' + alt.level_at_alternative).addTo(map);
+      el('alternative').textContent = 'Move ' + Math.round(alt.distance_m) + ' m (bearing ' +
+        Math.round(alt.bearing_deg) + '\u00b0) to ' + alt.lon.toFixed(5) + ', ' + alt.lat.toFixed(5) +
+        ': ' + alt.level_at_alternative + ' there.';
+    } else {
+      el('alternative').textContent = alt ? 'No location within ' + Math.round(alt.search_radius_m / 1000) +
+        ' km clears the no-go findings.' : 'None needed.';
+    }
+    el('result').style.display = 'block';
+  }
+
+  map.on('click', function (e) {
+    var ll = e.latlng.wrap();
+    if (state.site) map.removeLayer(state.site);
+    state.site = L.circleMarker(ll, {radius: 7, color: '#1b1b1b', fillColor: '#2b6cb0', fillOpacity: 0.9}).addTo(map);
+    state.pending += 1;
+    el('status').textContent = 'screening ' + ll.lng.toFixed(5) + ', ' + ll.lat.toFixed(5) + '...';
+    api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({id: 'map', lon: ll.lng, lat: ll.lat, type: el('type').value})})
+      .then(function (r) {
+        state.pending -= 1;
+        el('status').textContent = '';
+        if (r.body.records && r.body.records.length) show(r.body.records[0]);
+        else el('status').textContent = r.body.error || ('HTTP ' + r.status);
+      })
+      .catch(function (err) { state.pending -= 1; el('status').textContent = String(err); });
+  });
+
+  el('upload').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var file = el('file').files[0];
+    if (!file) return;
+    var kind = /\.gpkg$/i.test(file.name) ? 'application/geopackage+sqlite3' : 'text/csv';
+    api('/v1/jobs?type=' + encodeURIComponent(el('type').value), {method: 'POST', headers: {'Content-Type': kind}, body: file})
+      .then(function (r) {
+        if (r.status !== 202) { el('job').textContent = r.body.error || ('HTTP ' + r.status); return; }
+        var id = r.body.id;
+        var poll = function () {
+          api('/v1/jobs/' + id).then(function (s) {
+            var j = s.body;
+            el('job').textContent = 'job ' + id.slice(0, 8) + ': ' + j.status + ', ' + (j.sites_done || 0) + ' sites' +
+              (j.message ? ' (' + j.message + ')' : '');
+            if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 1000); return; }
+            var ul = el('files');
+            ul.replaceChildren();
+            (j.files || []).forEach(function (f) {
+              var a = document.createElement('a');
+              a.href = '/v1/jobs/' + id + '/files/' + f;
+              a.textContent = f;
+              var li = document.createElement('li');
+              li.appendChild(a);
+              ul.appendChild(li);
+            });
+          });
+        };
+        poll();
+      });
+  });
+})();
+)JS";
+
+std::string build_page() {
+    std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<title>sitescreen: screen a place</title>\n"
+                    "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
+    h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+    h += R"HTML(<div id="map"></div>
+<div id="panel">
+<h1>sitescreen: click a place to screen it</h1>
+<div class="banner" id="demo"></div>
+<p><label>Site type <select id="type"><option value="plant">plant</option><option value="mine">mine</option>
+<option value="charger">charger</option></select></label> <span id="status" class="muted"></span></p>
+<div id="result" style="display:none">
+<p><span id="verdict"></span> <span id="where" class="muted"></span></p>
+<p id="error" class="err"></p>
+<h2>Sensitive-location criteria met (TNFD L4)</h2><ul id="criteria"></ul>
+<h2>Reasons</h2><ul id="reasons"></ul>
+<h2>Mitigation (avoid, minimise, restore, offset)</h2><ul id="mitigation"></ul>
+<h2>Alternative location</h2><p id="alternative"></p>
+</div>
+<h2>Batch</h2>
+<form id="upload"><input type="file" id="file" accept=".csv,.gpkg"> <button type="submit">Screen the file</button></form>
+<p id="job" class="muted"></p><ul id="files"></ul>
+<p class="muted">Everything runs on this machine: the page asks only this service.
+API: <a href="/v1/openapi.json">/v1/openapi.json</a></p>
+</div>
+)HTML";
+    h += "<script>\n" + leaflet_js() + "\n</script>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    return h;
+}
+
+}  // namespace
+
+const std::string& map_page_html() {
+    static const std::string page = build_page();
+    return page;
+}
+
+std::string map_page_csp() {
+    return "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
+           "connect-src 'self'; form-action 'self'; base-uri 'none'";
+}
+
+}  // namespace sitescreen::serve

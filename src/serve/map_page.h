@@ -1,0 +1,14 @@
+// The page `sitescreen serve` shows at `/`: click a place, see its screening (docs/serve.md).
+#pragma once
+#include <string>
+
+namespace sitescreen::serve {
+
+// One self-contained page: Leaflet compiled in (as on the portfolio page), its own script, and
+// nothing fetched but this service's /v1/ routes.
+const std::string& map_page_html();
+// The Content-Security-Policy the page is served with: the browser itself refuses any request
+// that would leave the service.
+std::string map_page_csp();
+
+}  // namespace sitescreen::serve

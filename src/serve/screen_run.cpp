@@ -1,0 +1,117 @@
+// One request's sites through run_pipeline on the calling thread, with the records collected in order.
+#include "serve/screen_run.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+#include "report/core_writers.h"
+#include "run/pipeline.h"
+
+namespace sitescreen::serve {
+
+namespace {
+
+// Stops reading at the deadline and refuses more sites than the limit (a CSV body's count is
+// known only as it is read).
+class BoundedSource : public SiteSource {
+public:
+    BoundedSource(SiteSource& in, std::size_t max_sites, std::chrono::steady_clock::time_point deadline)
+        : in_(in), max_(max_sites), deadline_(deadline) {}
+    bool next(Site& out) override {
+        if (std::chrono::steady_clock::now() >= deadline_) {
+            timed_out_ = true;
+            return false;
+        }
+        if (!in_.next(out)) return false;
+        if (++read_ > max_)
+            throw RequestError(413, fmt::format("more than {} sites in one request (send larger batches to POST /v1/jobs)",
+                                                max_));
+        return true;
+    }
+    std::vector<std::string> fields() const override { return in_.fields(); }
+    bool timed_out() const { return timed_out_; }
+    std::size_t read() const { return read_; }
+
+private:
+    SiteSource& in_;
+    std::size_t max_, read_ = 0;
+    std::chrono::steady_clock::time_point deadline_;
+    bool timed_out_ = false;
+};
+
+// Keeps each record as its sites.jsonl line, with `source` saying where in the request the site was.
+class Collector : public OutputWriter {
+public:
+    Collector(const SitesRequest& r, ScreenAnswer& out)
+        : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), out_(out) {}
+    void begin(const RunContext&) override {}
+    bool uses_result() const override { return false; }
+    void write(const SiteResult&, const Json& record) override {
+        Json rec = record;
+        if (!label_.empty()) {
+            const std::string old_source = rec.value("source", std::string());
+            const std::string source = fmt::format("{}[{}]", label_, rec.value("index", std::size_t{0}));
+            rec["source"] = source;
+            if (rec["error"].is_string() && !old_source.empty()) {
+                std::string e = rec["error"].get<std::string>();
+                if (e.rfind(old_source, 0) == 0) rec["error"] = source + e.substr(old_source.size());
+            }
+        }
+        if (!only_.empty() && rec["layers"].is_array()) {
+            Json kept = Json::array();
+            for (auto& l : rec["layers"])
+                if (only_.count(l.value("layer", std::string()))) kept.push_back(std::move(l));
+            rec["layers"] = std::move(kept);
+        }
+        if (rec["status"] == "ok") {
+            ++out_.ok;
+        } else {
+            ++out_.error;
+            if (out_.first_error.empty() && rec["error"].is_string()) out_.first_error = rec["error"].get<std::string>();
+        }
+        out_.lines.push_back(to_json_line(rec));
+    }
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+
+private:
+    std::string label_;
+    std::set<std::string> only_;
+    ScreenAnswer& out_;
+};
+
+}  // namespace
+
+ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
+                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline) {
+    std::unique_ptr<SiteSource> sites;
+    try {
+        sites = open_sites(request.reader);
+    } catch (const InputError& e) {
+        std::string m = e.what();
+        // A GeoJSON body is read from memory: name it as the caller knows it.
+        if (request.geojson && m.rfind(request.geojson->path(), 0) == 0) m = "request" + m.substr(request.geojson->path().size());
+        throw RequestError(400, m);
+    }
+    BoundedSource bounded(*sites, limits.max_sites, deadline);
+    ScreenAnswer answer;
+    Collector collector(request, answer);
+    PipelineConfig pc;
+    pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
+    pc.batch_per_thread = 1;  // the deadline is checked between sites
+    pc.radii_for = engine.radii_for;
+    pc.assess = engine.assess;
+    try {
+        run_pipeline(bounded, engine.layers, engine.options, pc, {&collector});
+    } catch (const InputError& e) {
+        throw RequestError(400, e.what());
+    }
+    if (bounded.timed_out())
+        throw RequestError(503, fmt::format("time limit of {:g} s reached after {} sites of the request (send large "
+                                            "batches to POST /v1/jobs)", limits.time_limit_s, answer.lines.size()));
+    return answer;
+}
+
+}  // namespace sitescreen::serve

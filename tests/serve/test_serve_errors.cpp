@@ -1,0 +1,123 @@
+// Bad requests to `sitescreen serve` get a 4xx with the CLI's message, and the service keeps serving.
+#include <gtest/gtest.h>
+
+#include "serve/serve_fixture.h"
+
+using namespace sitescreen;
+using namespace sitescreen::testing;
+
+namespace {
+
+class ServeErrors : public ServeTest {
+protected:
+    // The status and the error message of a POST /v1/screen.
+    static std::pair<int, std::string> refused(const std::string& body, const std::string& type = "application/json") {
+        const auto [status, answer] = screen(body, type);
+        EXPECT_TRUE(answer.is_object()) << "the answer to a bad request is JSON too";
+        return {status, answer.is_object() ? answer.value("error", std::string()) : std::string()};
+    }
+    static void still_serving() {
+        const auto [status, answer] = screen(R"({"id":"ok","lon":116.39,"lat":39.91,"type":"charger"})");
+        EXPECT_EQ(status, 200) << answer.dump();
+    }
+};
+
+TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
+    {
+        const auto [status, message] = refused(R"({"lon": 108.5, "lat": )");
+        EXPECT_EQ(status, 400);
+        EXPECT_NE(message.find("not valid JSON"), std::string::npos) << message;
+        EXPECT_NE(message.find("line 1"), std::string::npos) << message;
+    }
+    {
+        const auto [status, message] = refused(std::string(100000, '['));
+        EXPECT_EQ(status, 400);
+        EXPECT_EQ(message, "the request body nests lists or objects more than 64 deep");
+    }
+    still_serving();
+    {
+        // No coordinates: the reader's own message, naming what it looked for.
+        const auto [status, message] = refused(R"({"id":"x","type":"plant"})");
+        EXPECT_EQ(status, 400);
+        EXPECT_EQ(message.rfind("request:1: no longitude column", 0), 0u) << message;
+    }
+    {
+        // Latitude out of range: the message `screen` gives for the same row of a CSV file.
+        const auto [status, answer] = screen(R"({"id":"far","lon":108.5,"lat":123.4})");
+        EXPECT_EQ(status, 422);
+        const std::string csv = dir().write("far.csv", "id,lon,lat\nfar,108.5,123.4\n");
+        const CommandResult cli =
+            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - --sites " + shell_quote(csv), dir());
+        const Json cli_record = parse_jsonl(cli.out).at(0);
+        std::string cli_message = cli_record["error"];
+        cli_message.replace(0, (csv + ":2").size(), "sites[0]");
+        EXPECT_EQ(answer["error"], cli_message);
+        EXPECT_NE(cli_message.find("latitude '123.4' is outside [-90, 90]"), std::string::npos) << cli_message;
+        EXPECT_EQ(answer["records"][0]["status"], "error");
+    }
+    {
+        // 50 MB: read and dropped, answered with the limit.
+        const std::string big = "{\"sites\":[\"" + std::string(50u << 20, 'x') + "\"]}";
+        const auto [status, message] = refused(big);
+        EXPECT_EQ(status, 413);
+        EXPECT_NE(message.find("at most 8388608"), std::string::npos) << message;
+    }
+    still_serving();
+    {
+        const auto [status, message] = refused(R"({"site":{"lon":108.5,"lat":33.9},"layers":["no_such_layer"]})");
+        EXPECT_EQ(status, 400);
+        EXPECT_EQ(message.rfind("layers: unknown layer 'no_such_layer' (the catalog has: ", 0), 0u) << message;
+        auto res = client().Get("/v1/layers/no_such_layer");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 404);
+        EXPECT_NE(Json::parse(res->body)["error"].get<std::string>().find("unknown layer 'no_such_layer'"),
+                  std::string::npos);
+    }
+    {
+        const auto [status, message] = refused(R"({"site":{"lon":108.5,"lat":33.9},"coords":"gcj03"})");
+        EXPECT_EQ(status, 400);
+        EXPECT_EQ(message, "coords: 'gcj03' is not one of wgs84, gcj02, bd09 (as --coords)");
+    }
+    {
+        Json many = Json::array();
+        for (int i = 0; i < 101; ++i) many.push_back({{"lon", 108.5}, {"lat", 33.9}});
+        const auto [status, message] = refused(Json{{"sites", many}}.dump());
+        EXPECT_EQ(status, 413);  // the test service takes at most 100 sites per request
+        EXPECT_NE(message.find("POST /v1/jobs"), std::string::npos) << message;
+    }
+    {
+        const auto [status, message] = refused("lon,lat\n1,2\n", "application/x-www-form-urlencoded");
+        EXPECT_EQ(status, 415);
+        EXPECT_NE(message.find("text/csv"), std::string::npos) << message;
+    }
+    {
+        auto res = client().Get("/v1/nothing/here");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 404);
+        EXPECT_EQ(Json::parse(res->body)["error"], "no such resource: GET /v1/nothing/here");
+    }
+    still_serving();
+}
+
+TEST_F(ServeErrors, ATokenGuardsTheApiWhenOneIsSet) {
+    ServeProcess guarded(SITESCREEN_BINARY, {"--token", "s3cret", "--jobs-dir", ""}, dir().file("guarded.log"));
+    ASSERT_NE(guarded.port(), 0) << guarded.log();
+    httplib::Client c("127.0.0.1", guarded.port());
+    c.set_read_timeout(60, 0);
+    const std::string body = R"({"lon":116.39,"lat":39.91,"type":"charger"})";
+    auto none = c.Post("/v1/screen", body, "application/json");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->status, 401);
+    auto wrong = c.Post("/v1/screen", {{"Authorization", "Bearer s3cre7"}}, body, "application/json");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401);
+    auto right = c.Post("/v1/screen", {{"Authorization", "Bearer s3cret"}}, body, "application/json");
+    ASSERT_TRUE(right);
+    EXPECT_EQ(right->status, 200) << right->body;
+    auto health = c.Get("/v1/health");  // for load balancers: no token
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(guarded.log().find("s3cret"), std::string::npos) << "the token is never logged";
+}
+
+}  // namespace

@@ -1,0 +1,117 @@
+// Batch jobs of `sitescreen serve`: an upload runs `screen`, its files are served by listed name
+// only, and a job outlives a restart of the service (or is reported lost, never half-written).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "serve/serve_fixture.h"
+
+using namespace sitescreen;
+using namespace sitescreen::testing;
+
+namespace {
+
+const std::string kSamples = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/";
+
+Json get_json(httplib::Client& c, const std::string& path, int expect_status = 200) {
+    auto res = c.Get(path);
+    if (!res) return Json();
+    EXPECT_EQ(res->status, expect_status) << path << ": " << res->body;
+    return Json::parse(res->body, nullptr, false);
+}
+
+// Polls a job until it is neither queued nor running (or 10 minutes pass).
+Json wait_for_job(httplib::Client& c, const std::string& id) {
+    Json job;
+    for (int i = 0; i < 6000; ++i) {
+        job = get_json(c, "/v1/jobs/" + id);
+        if (job.is_object() && job["status"] != "queued" && job["status"] != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return job;
+}
+
+TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
+    TempDir dir;
+    const std::string jobs = dir.file("jobs");
+    // A job folder whose state cannot be read: reported lost at start, not guessed at.
+    const std::string broken = "0123456789abcdef0123456789abcdef";
+    dir.write("jobs/" + broken + "/job.json", "{\"id\": \"" + broken + "\", \"status\": \"runn");
+
+    std::string done_id, restarted_id;
+    {
+        ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", jobs}, dir.file("serve1.log"));
+        ASSERT_NE(server.port(), 0) << server.log();
+        httplib::Client c("127.0.0.1", server.port());
+        c.set_read_timeout(60, 0);
+        EXPECT_EQ(get_json(c, "/v1/jobs/" + broken)["status"], "lost");
+
+        auto res = c.Post("/v1/jobs?formats=data", read_file(kSamples + "candidates.csv"), "text/csv");
+        ASSERT_TRUE(res);
+        ASSERT_EQ(res->status, 202) << res->body;
+        done_id = Json::parse(res->body)["id"];
+        EXPECT_TRUE(std::regex_match(done_id, std::regex("[0-9a-f]{32}"))) << done_id;
+        const Json job = wait_for_job(c, done_id);
+        ASSERT_EQ(job["status"], "done") << job.dump();
+        for (const char* f : {"run.json", "sites.jsonl", "summary.csv"})
+            EXPECT_NE(std::find(job["files"].begin(), job["files"].end(), f), job["files"].end()) << f;
+
+        // The job's records are the CLI's.
+        auto jsonl = c.Get("/v1/jobs/" + done_id + "/files/sites.jsonl");
+        ASSERT_TRUE(jsonl);
+        ASSERT_EQ(jsonl->status, 200);
+        const std::vector<Json> from_job = parse_jsonl(jsonl->body);
+        const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - --sites " +
+                                                  shell_quote(kSamples + "candidates.csv"),
+                                              dir);
+        const std::vector<Json> from_cli = parse_jsonl(cli.out);
+        ASSERT_EQ(from_job.size(), from_cli.size());
+        EXPECT_EQ(job["sites_done"], from_cli.size());
+        for (std::size_t i = 0; i < from_cli.size(); ++i) EXPECT_EQ(figures(from_job[i]), figures(from_cli[i])) << i;
+
+        // Only the listed names: no path from the request reaches the file system.
+        const std::string job_path = "/v1/jobs/" + done_id;
+        for (const std::string& bad : std::vector<std::string>{job_path + "/files/../job.json", job_path + "/files/%2e%2e/input.csv",
+                                                               job_path + "/files//etc/passwd", "/v1/jobs/../../etc/passwd",
+                                                               job_path + "/files/input.csv"}) {
+            auto r = c.Get(bad);
+            ASSERT_TRUE(r) << bad;
+            EXPECT_EQ(r->status, 404) << bad << ": " << r->body;
+        }
+        auto bad_type = c.Post("/v1/jobs", "x", "application/zip");
+        ASSERT_TRUE(bad_type);
+        EXPECT_EQ(bad_type->status, 415);
+        auto bad_option = c.Post("/v1/jobs?coords=gcj03", "lon,lat\n1,2\n", "text/csv");
+        ASSERT_TRUE(bad_option);
+        EXPECT_EQ(bad_option->status, 400);
+
+        // A larger job, stopped with the service while it runs.
+        auto big = c.Post("/v1/jobs?formats=data", read_file(kSamples + "shenzhen_ev_chargers_gcj02.csv"), "text/csv");
+        ASSERT_TRUE(big);
+        ASSERT_EQ(big->status, 202) << big->body;
+        restarted_id = Json::parse(big->body)["id"];
+        for (int i = 0; i < 600 && get_json(c, "/v1/jobs/" + restarted_id)["status"] == "queued"; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_EQ(get_json(c, "/v1/jobs/" + restarted_id)["status"], "running");
+        server.stop();
+    }
+    // Nothing half-written: the stopped job has no sites.jsonl yet, only its input and state.
+    EXPECT_FALSE(std::filesystem::exists(jobs + "/" + restarted_id + "/out/sites.jsonl"));
+
+    ServeProcess again(SITESCREEN_BINARY, {"--jobs-dir", jobs}, dir.file("serve2.log"));
+    ASSERT_NE(again.port(), 0) << again.log();
+    httplib::Client c("127.0.0.1", again.port());
+    c.set_read_timeout(60, 0);
+    EXPECT_EQ(get_json(c, "/v1/jobs/" + done_id)["status"], "done");
+    const Json job = wait_for_job(c, restarted_id);
+    ASSERT_EQ(job["status"], "done") << job.dump();
+    EXPECT_EQ(job["sites_done"], 1706);
+    auto summary = c.Get("/v1/jobs/" + restarted_id + "/files/summary.csv");
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(split_lines(summary->body).size(), 1707u);  // header + every charger
+    EXPECT_EQ(get_json(c, "/v1/jobs/" + broken)["status"], "lost");
+}
+
+}  // namespace
