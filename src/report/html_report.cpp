@@ -155,9 +155,7 @@ void HtmlReportWriter::begin(const RunContext& ctx) {
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
     provenance_.begin(ctx);
-    SiteMapOptions map_options;
-    map_options.lang = ctx.options.lang;
-    maps_->set_options(map_options);
+    maps_->begin(ctx);
 }
 
 void HtmlReportWriter::write(const SiteResult& result, const Json& record) {

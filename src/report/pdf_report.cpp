@@ -54,9 +54,7 @@ void PdfReportWriter::begin(const RunContext& ctx) {
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
     provenance_.begin(ctx);
-    SiteMapOptions map_options;
-    map_options.lang = ctx.options.lang;
-    maps_->set_options(map_options);
+    maps_->begin(ctx);
     rows_.clear();
     if (portfolio_) {
         portfolio_file_ = std::make_unique<AtomicFile>((fs::path(ctx.out_dir) / "report.pdf").string());

@@ -1104,9 +1104,7 @@ const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& reco
 PngMapWriter::PngMapWriter(std::shared_ptr<SiteMapCache> cache) : cache_(std::move(cache)) {}
 
 void PngMapWriter::begin(const RunContext& ctx) {
-    SiteMapOptions options;
-    options.lang = ctx.options.lang;
-    cache_->set_options(options);
+    cache_->begin(ctx);
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
 }

@@ -79,8 +79,9 @@ public:
     explicit SiteMapCache(int users = 1);
     const SiteMapImage& get(const SiteResult& result, const Json& record);
     const SiteMapDrawing& drawing(const SiteResult& result, const Json& record);
-    // Set by the writers' begin() from the run (the language of the legend).
-    void set_options(const SiteMapOptions& options) { options_ = options; }
+    // Called by the begin() of each writer that shares the cache: the map's options for this
+    // run (the language of the legend and labels).
+    void begin(const RunContext& ctx) { options_.lang = ctx.options.lang; }
 
 private:
     SiteMapOptions options_;

@@ -13,7 +13,7 @@ Citation law(const std::string& article, bool verified) {
 
 class CnDrinkingWater final : public Rule {
 public:
-    CnDrinkingWater() : Rule("cn_drinking_water") {}
+    CnDrinkingWater() : Rule("cn_drinking_water") { flag("discharges_pollutants", &discharges_); }
     RuleSet set() const override { return RuleSet::China; }
     std::vector<std::string> themes() const override { return {"drinking_water"}; }
 
@@ -55,19 +55,6 @@ public:
         } else {
             j.outcome = Outcome::Forbidden;
         }
-        return j;
-    }
-
-protected:
-    std::set<std::string> own_keys() const override { return {"discharges_pollutants"}; }
-    void read(const Section& s) override {
-        if (s.has("discharges_pollutants")) discharges_ = s.boolean("discharges_pollutants");
-    }
-
-public:
-    Json json() const override {
-        Json j = Rule::json();
-        j["discharges_pollutants"] = discharges_;
         return j;
     }
 

@@ -18,7 +18,7 @@ Citation notice142(const std::string& article) {
 
 class CnNatureReserve final : public Rule {
 public:
-    CnNatureReserve() : Rule("cn_nature_reserve") {}
+    CnNatureReserve() : Rule("cn_nature_reserve") { flag("mining", &mining_); }
     RuleSet set() const override { return RuleSet::China; }
     std::vector<std::string> themes() const override { return {"protected_area", "nature_reserve"}; }
 
@@ -67,19 +67,6 @@ public:
             return std::nullopt;  // a zone of another scheme (e.g. a land-cover class): not a reserve zone
         }
         (void)f;
-        return j;
-    }
-
-protected:
-    std::set<std::string> own_keys() const override { return {"mining"}; }
-    void read(const Section& s) override {
-        if (s.has("mining")) mining_ = s.boolean("mining");
-    }
-
-public:
-    Json json() const override {
-        Json j = Rule::json();
-        j["mining"] = mining_;
         return j;
     }
 

@@ -35,6 +35,7 @@ std::string category_of(const Hit& h) {
 class IntlProtectedArea final : public Rule {
 public:
     IntlProtectedArea() : Rule("intl_protected_area") {
+        flag("mining", &mining_);
         // Defaults: Ia-II forbidden, III-VI and unknown conditional.
         for (std::size_t i = 0; i < kCategories.size(); ++i) outcome_[i] = i < 3 ? Outcome::Forbidden : Outcome::Conditional;
     }
@@ -68,9 +69,8 @@ public:
     }
 
 protected:
-    std::set<std::string> own_keys() const override { return {"categories", "mining"}; }
+    std::set<std::string> own_keys() const override { return {"categories"}; }
     void read(const Section& s) override {
-        if (s.has("mining")) mining_ = s.boolean("mining");
         if (!s.has("categories")) return;
         const YAML::Node c = s.node("categories");
         if (!c.IsMap()) s.fail("categories: expected a map IUCN category -> forbidden | conditional | allowed");
@@ -100,7 +100,6 @@ public:
         for (std::size_t i = 0; i < kCategories.size(); ++i) c[kCategories[i]] = to_string(outcome_[i]);
         c["unknown"] = to_string(unknown_);
         j["categories"] = c;
-        j["mining"] = mining_;
         return j;
     }
 

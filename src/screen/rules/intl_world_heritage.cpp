@@ -9,7 +9,7 @@ namespace {
 
 class IntlWorldHeritage final : public Rule {
 public:
-    IntlWorldHeritage() : Rule("intl_world_heritage") {}
+    IntlWorldHeritage() : Rule("intl_world_heritage") { flag("mining", &mining_); }
     RuleSet set() const override { return RuleSet::International; }
     std::vector<std::string> themes() const override { return {"heritage"}; }
 
@@ -30,19 +30,6 @@ public:
         j.cite = {"IFC Performance Standard 6", "", "para. 20 (internationally recognised areas), paragraph number not verified", "2012-01-01", false};
         j.says = tr.text("rule.intl_world_heritage.recognised_area");
         j.conditions = {tr.text("rule.intl_world_heritage.condition_hia"), tr.text("rule.intl_world_heritage.condition_plan")};
-        return j;
-    }
-
-protected:
-    std::set<std::string> own_keys() const override { return {"mining"}; }
-    void read(const Section& s) override {
-        if (s.has("mining")) mining_ = s.boolean("mining");
-    }
-
-public:
-    Json json() const override {
-        Json j = Rule::json();
-        j["mining"] = mining_;
         return j;
     }
 

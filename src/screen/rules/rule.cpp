@@ -125,6 +125,7 @@ Outcome Section::outcome(const YAML::Node& n, const std::string& key) const {
 
 void Rule::configure(const Section& s) {
     std::set<std::string> keys = own_keys();
+    for (const auto& f : flags_) keys.insert(f.first);
     keys.insert("levels");
     keys.insert("source");
     s.only(keys);
@@ -139,6 +140,8 @@ void Rule::configure(const Section& s) {
         if (levels_[1] > levels_[2]) s.fail("levels: conditional must not be above forbidden");
         if (levels_[0] > levels_[1]) s.fail("levels: allowed must not be above conditional");
     }
+    for (const auto& [key, value] : flags_)
+        if (s.has(key)) *value = s.boolean(key);
     read(s);
 }
 
@@ -152,12 +155,14 @@ bool Rule::judges(const std::string& theme) const {
 }
 
 Json Rule::json() const {
-    return {{"set", to_string(set())},
-            {"themes", themes()},
-            {"levels",
-             {{"forbidden", to_string(level_of(Outcome::Forbidden))},
-              {"conditional", to_string(level_of(Outcome::Conditional))},
-              {"allowed", to_string(level_of(Outcome::Allowed))}}}};
+    Json j = {{"set", to_string(set())},
+              {"themes", themes()},
+              {"levels",
+               {{"forbidden", to_string(level_of(Outcome::Forbidden))},
+                {"conditional", to_string(level_of(Outcome::Conditional))},
+                {"allowed", to_string(level_of(Outcome::Allowed))}}}};
+    for (const auto& [key, value] : flags_) j[key] = *value;
+    return j;
 }
 
 // ------------------------------------------------------------------ jurisdiction

@@ -102,6 +102,8 @@ private:
 class Rule {
 public:
     virtual ~Rule() = default;
+    Rule(const Rule&) = delete;  // flag() holds pointers into the rule
+    Rule& operator=(const Rule&) = delete;
     const std::string& name() const { return name_; }
     virtual RuleSet set() const = 0;
     // The layer themes this rule judges.
@@ -123,8 +125,13 @@ protected:
     explicit Rule(std::string name) : name_(std::move(name)) {}
     virtual std::set<std::string> own_keys() const { return {}; }
     virtual void read(const Section&) {}
+    // Declares a yes/no setting of the rule's section (e.g. `mining: true`): configure() reads it
+    // into *value when the profile sets it (the member's initial value otherwise), json() records
+    // it. Called from the rule's constructor.
+    void flag(std::string key, bool* value) { flags_.emplace_back(std::move(key), value); }
 
 private:
+    std::vector<std::pair<std::string, bool*>> flags_;
     std::string name_;
     int levels_[3] = {0, 2, 3};  // Level per Outcome: allowed low, conditional high, forbidden no-go
 };
