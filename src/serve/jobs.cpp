@@ -254,6 +254,9 @@ void JobStore::run(const std::string& id) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         child_pid_ = pid;
+        // stop() came between the job's start and the fork, when there was no child to signal:
+        // signal it now, or stop() would wait for the whole job (and it would complete).
+        if (stopping_) ::kill(pid, SIGTERM);
     }
     // Progress lines of `screen` ("  1200 sites screened (...)", every 10 s), and its last words.
     const std::regex progress(R"((\d+) sites screened)"), done_line(R"(screened (\d+) sites in)");
