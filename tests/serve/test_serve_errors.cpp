@@ -120,4 +120,33 @@ TEST_F(ServeErrors, ATokenGuardsTheApiWhenOneIsSet) {
     EXPECT_EQ(guarded.log().find("s3cret"), std::string::npos) << "the token is never logged";
 }
 
+TEST_F(ServeErrors, ARequestPastTheTimeLimitIsRefusedNamingIt) {
+    // A one-second limit and the Shenzhen chargers three times over (5,118 sites, several
+    // seconds of work on any machine): refused with 503 and the limit, never a partial answer.
+    ServeProcess limited(SITESCREEN_BINARY, {"--time-limit", "1", "--max-sites", "10000", "--jobs-dir", ""},
+                         dir().file("limited.log"));
+    ASSERT_NE(limited.port(), 0) << limited.log();
+    httplib::Client c("127.0.0.1", limited.port());
+    c.set_read_timeout(600, 0);
+    const std::vector<std::string> rows = split_lines(
+        read_file(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/shenzhen_ev_chargers_gcj02.csv"));
+    std::string csv = rows.front() + "\n";
+    for (int copy = 0; copy < 3; ++copy)
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            if (!rows[i].empty()) csv += std::to_string(copy) + "-" + rows[i] + "\n";
+    auto res = c.Post("/v1/screen?coords=gcj02&default_type=charger", csv, "text/csv");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503) << res->body.substr(0, 500);
+    const Json answer = Json::parse(res->body, nullptr, false);
+    ASSERT_TRUE(answer.is_object()) << res->body.substr(0, 500);
+    const std::string message = answer.value("error", std::string());
+    EXPECT_NE(message.find("time limit of 1 s"), std::string::npos) << message;
+    EXPECT_NE(message.find("/v1/jobs"), std::string::npos) << message;
+    EXPECT_FALSE(answer.contains("records")) << "no partial answer";
+    // And the service goes on: one site well inside the limit.
+    auto one = c.Post("/v1/screen", R"({"id":"ok","lon":116.39,"lat":39.91,"type":"charger"})", "application/json");
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->status, 200) << one->body;
+}
+
 }  // namespace
