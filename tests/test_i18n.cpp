@@ -139,6 +139,30 @@ TEST(I18n, ShippedProfilesTranslateEveryMitigationAction) {
         }
 }
 
+TEST(I18n, ShippedCatalogAndPresetsRenderEveryTitleAndLabelInChinese) {
+    // Layer titles and category / class labels are shown in the reports: the shipped catalog and
+    // every preset give each its zh rendering (title_zh, label_zh), so a zh report has no English
+    // label of the catalog (ZhReports below).
+    const Catalog cat = load_catalog(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml");
+    ASSERT_FALSE(cat.layers.empty());
+    for (const LayerSpec& l : cat.layers) {
+        EXPECT_TRUE(l.title_in.count(i18n::Lang::Zh)) << l.id << ": no title_zh";
+        for (const auto& [value, c] : l.categories)
+            EXPECT_TRUE(c.label_in.count(i18n::Lang::Zh)) << l.id << ": category " << value << " has no label_zh";
+        for (const auto& [value, c] : l.classes)
+            EXPECT_TRUE(c.label_in.count(i18n::Lang::Zh)) << l.id << ": class " << value << " has no label_zh";
+    }
+    // The presets users map their own data with (WDPA, WorldCover, GFC ...), line by line.
+    const std::vector<std::string> lines = split_lines(read_file(std::string(SITESCREEN_SOURCE_DIR) + "/config/presets.yaml"));
+    std::size_t labels = 0;
+    for (const std::string& line : lines)
+        if (line.find("{label: ") != std::string::npos) {
+            ++labels;
+            EXPECT_NE(line.find("label_zh: "), std::string::npos) << "config/presets.yaml: " << line;
+        }
+    EXPECT_GT(labels, 80u);
+}
+
 TEST(I18n, AProfileTranslationThatDropsAPlaceholderIsRefused) {
     TempDir dir;
     const std::string src = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles/plant.yaml";
@@ -267,6 +291,18 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
         }
     }
     EXPECT_GT(checked, reports.size() * 50);  // most sentences are checked, not excused by the data
+    // Nor an English title or label of the layer catalog: they are shown in their zh rendering.
+    const Catalog cat = load_catalog(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml");
+    std::set<std::string> english;
+    for (const LayerSpec& l : cat.layers) {
+        english.insert(l.title);
+        for (const auto& [value, c] : l.categories) english.insert(c.label);
+        for (const auto& [value, c] : l.classes) english.insert(c.label);
+    }
+    ASSERT_GT(english.size(), 30u);
+    for (const auto& [file, text] : reports)
+        for (const auto& label : english)
+            if (label.size() > 8) EXPECT_EQ(text.find(label), std::string::npos) << file << " still says '" << label << "'";
     // The reports say the red line and the verdict in Chinese.
     const std::string all_md = [&] {
         std::string s;
@@ -275,6 +311,7 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     }();
     EXPECT_NE(all_md.find("生态保护红线"), std::string::npos);
     EXPECT_NE(all_md.find("结论："), std::string::npos);
+    EXPECT_NE(all_md.find("落叶阔叶林"), std::string::npos);  // MODIS class 4 at C01 (Qinling), as its zh label
     // The closing line on the terminal too.
     EXPECT_NE(r.err.find("sitescreen：已筛查"), std::string::npos) << r.err;
 }

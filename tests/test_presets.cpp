@@ -165,6 +165,34 @@ TEST_F(CatalogFaults, UnknownKeyAndCriterionAreNamed) {
     }
 }
 
+TEST_F(CatalogFaults, RenderingsInTheReportLanguagesAreReadAndOthersNamed) {
+    // title_zh and label_zh are read; a language without a report catalog is an unknown key.
+    const Catalog cat = load_catalog(catalog(
+        "  - id: x\n    kind: vector\n    path: a.gpkg\n    title: Reserves\n    title_zh: 保护区\n"
+        "    category_field: zone\n    categories:\n      core: {label: Core zone, label_zh: 核心区, severity: 3}\n"
+        "      buffer: {label: Buffer zone}\n"));
+    ASSERT_EQ(cat.layers.size(), 1u);
+    const LayerSpec& l = cat.layers[0];
+    EXPECT_EQ(l.title_for(i18n::Lang::En), "Reserves");
+    EXPECT_EQ(l.title_for(i18n::Lang::Zh), "保护区");
+    EXPECT_EQ(l.categories.at("core").label_for(i18n::Lang::Zh), "核心区");
+    EXPECT_EQ(l.categories.at("core").label_for(i18n::Lang::En), "Core zone");
+    // No rendering: the label as written, in every language.
+    EXPECT_EQ(l.categories.at("buffer").label_for(i18n::Lang::Zh), "Buffer zone");
+    try {
+        load_catalog(catalog("  - {id: x, kind: vector, path: a.gpkg, title_fr: Réserves}\n"));
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown key 'title_fr'"), std::string::npos) << e.what();
+    }
+    try {
+        load_catalog(catalog("  - {id: x, kind: vector, path: a.gpkg, category_field: z, categories: {a: {label: A, label_fr: B}}}\n"));
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown key 'categories.a.label_fr'"), std::string::npos) << e.what();
+    }
+}
+
 TEST_F(CatalogFaults, IncludeAddsLayersAndRejectsDuplicates) {
     dir.write("base.yaml", "version: 1\nlayers:\n  - {id: a, kind: vector, path: a.gpkg}\n");
     const Catalog cat = load_catalog(dir.write("top.yaml", "version: 1\ninclude: [base.yaml]\nlayers:\n  - {id: b, kind: vector, path: b.gpkg}\n"));

@@ -26,7 +26,7 @@ const std::pair<Criterion, const char*> kCriterionNames[] = {
 };
 
 const std::set<std::string> kLayerKeys = {
-    "id", "title", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
+    "id", "title", "title_zh", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
     "category_field", "categories", "criterion", "theme", "filter", "crs", "band", "categorical",
     "units", "classes", "nodata", "provenance", "required_fields", "resolution"};
 const std::set<std::string> kPresetOnlyKeys = {"source_note"};
@@ -66,16 +66,27 @@ std::vector<std::string> string_list(const YAML::Node& n, const Where& w, const 
     return out;
 }
 
+// The language of a rendering key ("label_zh" with prefix "label_" -> zh); nullopt for any other
+// key. English is the text as written, so "label_en" is not a rendering.
+std::optional<i18n::Lang> rendering_language(const std::string& key, const std::string& prefix) {
+    if (key.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    const std::string code = key.substr(prefix.size());
+    for (i18n::Lang lang : i18n::languages())
+        if (lang != i18n::Lang::En && code == i18n::to_string(lang)) return lang;
+    return std::nullopt;
+}
+
 ClassInfo class_info(const YAML::Node& n, const Where& w, const std::string& key) {
     ClassInfo c;
     if (n.IsScalar()) {
         c.label = n.as<std::string>();
         return c;
     }
-    if (!n.IsMap()) fail(w, "'" + key + "' entries must be a label or {label, severity, zone}");
+    if (!n.IsMap()) fail(w, "'" + key + "' entries must be a label or {label, label_zh, severity, zone}");
     for (const auto& kv : n) {
         const std::string k = kv.first.as<std::string>();
         if (k == "label") c.label = scalar(kv.second, w, key + ".label");
+        else if (const auto lang = rendering_language(k, "label_")) c.label_in[*lang] = scalar(kv.second, w, key + "." + k);
         else if (k == "severity") {
             try {
                 c.severity = kv.second.as<int>();
@@ -83,7 +94,7 @@ ClassInfo class_info(const YAML::Node& n, const Where& w, const std::string& key
                 fail(w, "'" + key + ".severity' must be an integer");
             }
         } else if (k == "zone") c.zone = scalar(kv.second, w, key + ".zone");
-        else fail(w, "unknown key '" + key + "." + k + "' (expected label, severity, zone)");
+        else fail(w, "unknown key '" + key + "." + k + "' (expected label, label_zh, severity, zone)");
     }
     return c;
 }
@@ -99,6 +110,7 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
             fail(w, "unknown key '" + key + "'");
         if (key == "id" || key == "preset" || key == "path" || key == "source_note") continue;  // handled by the caller
         if (key == "title") s.title = scalar(v, w, key);
+        else if (const auto lang = rendering_language(key, "title_")) s.title_in[*lang] = scalar(v, w, key);
         else if (key == "kind") {
             const std::string k = scalar(v, w, key);
             if (k == "vector") s.kind = LayerKind::Vector;
@@ -297,6 +309,16 @@ void load_into(Catalog& cat, const std::string& path, std::set<std::string>& vis
 }
 
 }  // namespace
+
+namespace {
+const std::string& rendering(const std::string& text, const std::map<i18n::Lang, std::string>& in, i18n::Lang lang) {
+    const auto it = in.find(lang);
+    return it == in.end() ? text : it->second;
+}
+}  // namespace
+
+const std::string& ClassInfo::label_for(i18n::Lang lang) const { return rendering(label, label_in, lang); }
+const std::string& LayerSpec::title_for(i18n::Lang lang) const { return rendering(title, title_in, lang); }
 
 const char* to_string(Criterion c) {
     for (const auto& [k, name] : kCriterionNames)

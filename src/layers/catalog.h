@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "i18n/messages.h"
+
 namespace sitescreen {
 
 enum class LayerKind { Vector, Raster };
@@ -29,6 +31,10 @@ struct ClassInfo {
     std::string label;
     std::optional<int> severity;  // higher = more sensitive; meaning set by the preset/profile
     std::string zone;             // optional normalised key, e.g. "core", "buffer", "experimental", "natural"
+    std::map<i18n::Lang, std::string> label_in = {};  // label_zh: the label in a report's language
+
+    // The label in `lang`: its rendering where the catalog gives one, else the label as written.
+    const std::string& label_for(i18n::Lang lang) const;
 };
 
 struct Provenance {
@@ -72,6 +78,10 @@ struct LayerSpec {
     std::string resolution;      // the grid's resolution in words ("0.05 degree, about 5.5 km"), said with every class or share
 
     Provenance provenance;
+    std::map<i18n::Lang, std::string> title_in = {};  // title_zh: the title in a report's language
+
+    // The title in `lang`: its rendering where the catalog gives one, else the title as written.
+    const std::string& title_for(i18n::Lang lang) const;
 };
 
 struct Catalog {

@@ -265,6 +265,26 @@ std::vector<std::string> demo_layers(const Json& record) {
     return out;
 }
 
+std::vector<std::string> demo_layers(const Json& record, const SiteResult& result, i18n::Lang lang) {
+    std::vector<std::string> out;
+    if (!record.contains("layers") || !record["layers"].is_array()) return out;
+    for (const Json& l : record["layers"]) {
+        if (!l.is_object() || !l.value("demo", false)) continue;
+        const std::string id = l.value("layer", std::string());
+        const LayerSpec* spec = layer_spec(result, id);
+        std::string t = spec && !spec->title.empty() ? spec->title_for(lang) : l.value("title", std::string());
+        if (t.empty()) t = id;
+        if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+    return out;
+}
+
+const LayerSpec* layer_spec(const SiteResult& result, const std::string& id) {
+    for (const LayerOutcome& o : result.layers)
+        if (o.spec && o.spec->id == id) return o.spec;
+    return nullptr;
+}
+
 std::string demo_marker(const Json& record) {
     bool screened = false;
     if (record.contains("layers") && record["layers"].is_array())
@@ -418,10 +438,10 @@ std::string base64(const std::string& bytes) {
 
 namespace {
 
-LayerProvenance provenance_of(const LayerSpec& spec, std::string sha256) {
+LayerProvenance provenance_of(const LayerSpec& spec, std::string sha256, i18n::Lang lang) {
     LayerProvenance p;
     p.id = spec.id;
-    p.title = spec.title;
+    p.title = spec.title_for(lang);
     p.kind = spec.kind == LayerKind::Vector ? "vector" : "raster";
     p.criterion = to_string(spec.criterion);
     p.theme = spec.theme;
@@ -440,10 +460,11 @@ LayerProvenance provenance_of(const LayerSpec& spec, std::string sha256) {
 void ProvenanceTable::begin(const RunContext& ctx) {
     rows_.clear();
     filled_ = false;
+    lang_ = ctx.options.lang;
     if (!ctx.layers) return;
     const auto& specs = ctx.layers->catalog().layers;
     const auto& sums = ctx.layers->checksums();
-    for (std::size_t i = 0; i < specs.size(); ++i) rows_.push_back(provenance_of(specs[i], i < sums.size() ? sums[i] : ""));
+    for (std::size_t i = 0; i < specs.size(); ++i) rows_.push_back(provenance_of(specs[i], i < sums.size() ? sums[i] : "", ctx.options.lang));
     filled_ = true;
 }
 
@@ -458,7 +479,7 @@ std::vector<LayerProvenance> ProvenanceTable::rows(const SiteResult& r) {
         } catch (const std::exception&) {
             sum = "";
         }
-        rows_.push_back(provenance_of(*o.spec, sum));
+        rows_.push_back(provenance_of(*o.spec, sum, lang_));
     }
     filled_ = true;
     return rows_;

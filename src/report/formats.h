@@ -71,8 +71,14 @@ std::string site_name(const Json& record);
 std::vector<std::pair<std::string, std::string>> criteria_statuses(const Json& record);
 int criteria_met(const Json& record);
 
-// Titles of the demonstration layers used for this site ("" entries skipped).
+// Titles of the demonstration layers used for this site ("" entries skipped), as the record
+// writes them.
 std::vector<std::string> demo_layers(const Json& record);
+// The same titles in `lang` (the catalog's title_zh ...), for the reports people read.
+std::vector<std::string> demo_layers(const Json& record, const SiteResult& result, i18n::Lang lang);
+
+// The catalog entry of one of a result's layers, by layer id; nullptr when it has none.
+const LayerSpec* layer_spec(const SiteResult& result, const std::string& id);
 
 // The demonstration marker: every output a finding can travel in (summary.csv,
 // sites.gpkg, report.html, run.json, the closing line) carries it.
@@ -129,6 +135,7 @@ public:
 private:
     std::mutex mutex_;
     std::vector<LayerProvenance> rows_;
+    i18n::Lang lang_ = i18n::Lang::En;  // the titles' language
     bool filled_ = false;
 };
 

@@ -224,7 +224,7 @@ struct GpkgWriter::Impl {
                     const auto v = std::llround(*o->raster->value_at_site);
                     const auto it = o->spec->classes.find(v);
                     set_string(f.get(), k.b.c_str(),
-                               it != o->spec->classes.end() && !it->second.label.empty() ? it->second.label
+                               it != o->spec->classes.end() && !it->second.label.empty() ? it->second.label_for(i18n::current().lang())
                                                                                           : std::to_string(v));
                 }
             }

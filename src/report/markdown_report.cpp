@@ -220,8 +220,16 @@ void stage_blocks(const Json& stages, std::vector<Block>& out, const Catalog& tr
     }
 }
 
+// A class label of the record (written as in the catalog) in the report's language.
+std::string class_label_in(const LayerSpec* spec, const std::string& label, i18n::Lang lang) {
+    if (spec)
+        for (const auto& [value, c] : spec->classes)
+            if (c.label == label) return c.label_for(lang);
+    return label;
+}
+
 // What each layer shows at the site and in each buffer.
-void layer_tables(const Json& record, std::vector<Block>& out, const Catalog& tr) {
+void layer_tables(const SiteResult& result, const Json& record, std::vector<Block>& out, const Catalog& tr) {
     const Json& layers = member(record, "layers");
     if (!layers.is_array() || layers.empty()) return;
     std::vector<double> radii;
@@ -246,7 +254,8 @@ void layer_tables(const Json& record, std::vector<Block>& out, const Catalog& tr
     std::vector<std::string> truncated;
 
     for (const Json& l : layers) {
-        std::string title = text_of(l, "title");
+        const LayerSpec* spec = layer_spec(result, text_of(l, "layer"));
+        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : text_of(l, "title");
         if (title.empty()) title = text_of(l, "layer");
         std::string lower_title = title;
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -258,7 +267,8 @@ void layer_tables(const Json& record, std::vector<Block>& out, const Catalog& tr
         if (text_of(l, "kind") == "raster") {
             const std::string units = text_of(l, "units");
             std::string at = "—";
-            if (member(l, "class_at_site").is_string()) at = l["class_at_site"].get<std::string>();
+            if (member(l, "class_at_site").is_string())
+                at = class_label_in(spec, l["class_at_site"].get<std::string>(), tr.lang());
             else if (member(l, "value_at_site").is_number())
                 at = scalar_text(l["value_at_site"]) + (units.empty() ? "" : " " + units);
             row.push_back(Cell{at});
@@ -270,7 +280,7 @@ void layer_tables(const Json& record, std::vector<Block>& out, const Catalog& tr
                     if (member(b, "majority_label").is_string()) {
                         const std::string label = b["majority_label"].get<std::string>();
                         const Json& shares = member(b, "class_shares");
-                        cell = label;
+                        cell = class_label_in(spec, label, tr.lang());
                         if (shares.is_object() && shares.contains(label) && shares[label].is_number())
                             cell += " (" + format_share(shares[label].get<double>()) + ")";
                     } else if (member(b, "mean").is_number()) {
@@ -505,7 +515,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     auto& out = doc.blocks;
 
     // The demonstration banner comes first, before anything a reader could act on.
-    std::vector<std::string> demo = demo_layers(record);
+    std::vector<std::string> demo = demo_layers(record, r, doc.lang);
     if (demo.empty() && ctx.any_demo)
         for (const auto& p : provenance)
             if (p.demo) demo.push_back(p.title.empty() ? p.id : p.title);
@@ -593,7 +603,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         const Json& locate = member(record, "locate");
         if (locate.is_null()) out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
         else stage_blocks(locate, out, tr);
-        layer_tables(record, out, tr);
+        layer_tables(r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         const Json& evaluate = member(record, "evaluate");

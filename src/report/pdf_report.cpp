@@ -106,7 +106,7 @@ void PdfReportWriter::write_site(const SiteResult& result, const Json& record, c
         ++criterion_counts_[criterion][status];
         row.criteria_met += status == "met";
     }
-    for (const auto& d : report::demo_layers(record))
+    for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     for (const auto& p : pages) portfolio_pdf_->add(p);
     rows_.push_back(std::move(row));

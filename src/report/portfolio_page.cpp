@@ -421,7 +421,7 @@ void PortfolioPageWriter::write(const SiteResult& result, const Json& record) {
         }
     }
     row.demo = report::demo_marker(record);
-    for (const auto& d : report::demo_layers(record))
+    for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));
 }

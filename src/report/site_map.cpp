@@ -131,8 +131,9 @@ geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
     return geos::GeomPtr(GEOSClipByRect_r(geos::context(), g.get(), -half, -half, half, half));
 }
 
-Scene build_scene(const SiteResult& r, const Json& record, double view_half_m) {
+Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang) {
     Scene s;
+    s.tr = &i18n::catalog(lang);
     s.result = &r;
     s.level = report::verdict_level(record);
     s.demo = !report::demo_layers(record).empty();
@@ -145,7 +146,7 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m) {
         const LayerOutcome& o = r.layers[li];
         if (!o.vector || !o.vector_layer || !o.spec) continue;
         DrawLayer dl;
-        dl.title = o.spec->title.empty() ? o.spec->id : o.spec->title;
+        dl.title = o.spec->title.empty() ? o.spec->id : o.spec->title_for(lang);
         dl.theme = o.spec->theme;
         dl.admin = o.spec->theme == "admin";
         dl.demo = o.spec->provenance.demo;
@@ -167,7 +168,7 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m) {
             if (cat != o.spec->categories.end() && cat->second.severity)
                 df.fill_alpha = std::min(dl.style.fill_alpha * 2.2,
                                          dl.style.fill_alpha * (1.0 + 0.3 * std::max(0, *cat->second.severity)));
-            if (cat != o.spec->categories.end() && !cat->second.label.empty()) df.category = cat->second.label;
+            if (cat != o.spec->categories.end() && !cat->second.label.empty()) df.category = cat->second.label_for(lang);
             else df.category = vf.category;
             std::vector<geos::GeomPtr> parts;
             for (const Polygon& piece : o.vector_layer->feature_polygons(h.feature)) {
@@ -969,8 +970,7 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
     img.main.cx = map_size / 2;
     img.main.cy = map_size / 2;
 
-    impl_->scene = build_scene(r, record, half);
-    impl_->scene.tr = &i18n::catalog(options.lang);
+    impl_->scene = build_scene(r, record, half, options.lang);
     const Scene& scene = impl_->scene;
 
     const double panel_x = map_size + 16, panel_w = options.width - map_size - 28;

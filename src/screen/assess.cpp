@@ -185,7 +185,7 @@ FeatureRef feature_ref(const LayerOutcome& o, std::uint32_t i) {
     auto it = o.spec->categories.find(vf.category);
     if (it != o.spec->categories.end()) {
         f.zone = it->second.zone;
-        f.label = it->second.label;
+        f.label = it->second.label_for(tr().lang());
         f.severity = it->second.severity;
     }
     return f;
@@ -638,7 +638,7 @@ private:
         a_.areal_data = true;
         std::string label, zone = f.zone;
         auto c = s.categories.find(f.category);
-        if (c != s.categories.end()) label = c->second.label;
+        if (c != s.categories.end()) label = c->second.label_for(tr().lang());
         const bool arid = zone == "arid" || bws == -1;
         const Rating exposure = arid ? p_.water_stress.arid_exposure : bws_exposure(bws, p_.water_stress);
         const bool met = !arid && bws >= p_.water_stress.high_bws_cat;
@@ -712,7 +712,7 @@ private:
             } else if (natural_here) {
                 exposure = Rating::Medium;
             }
-            const std::string cls = c ? c->label : (at_site ? std::to_string(*at_site) : "no data");
+            const std::string cls = c ? c->label_for(tr().lang()) : (at_site ? std::to_string(*at_site) : "no data");
             ev["value_at_site"] = at_site ? Json(*at_site) : Json(nullptr);
             ev["class_at_site"] = cls;
             if (c && !c->zone.empty()) ev["zone_at_site"] = c->zone;
@@ -771,7 +771,7 @@ private:
                 add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
-            const std::string cls = c ? c->label : std::to_string(*at_site);
+            const std::string cls = c ? c->label_for(tr().lang()) : std::to_string(*at_site);
             ev["value_at_site"] = *at_site;
             ev["class_at_site"] = cls;
             summary["class_at_site"] = cls;
