@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "core/types.h"
+#include "core/site.h"
 #include "i18n/messages.h"
 
 namespace sitescreen::report {
