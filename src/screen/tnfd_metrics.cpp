@@ -235,26 +235,32 @@ void TnfdTable::add(const Json& metrics) {
         const auto it = metrics.find(d.key);
         if (it == metrics.end() || !it->is_object()) continue;
         Sum& s = sums_[d.key];
-        const Json& v = (*it)["value"];
-        if (!v.is_number()) {
+        const auto value = it->find("value");
+        if (value == it->end() || !value->is_number()) {
             ++s.not_available;
             continue;
         }
         ++s.with_value;
-        s.value += v.get<double>();
+        s.value += value->get<double>();
         const auto up = it->find("upper_bound");
-        s.upper += up != it->end() && up->is_number() ? up->get<double>() : v.get<double>();
+        s.upper += up != it->end() && up->is_number() ? up->get<double>() : value->get<double>();
     }
     const auto sl = metrics.find("sensitive_locations");
     if (sl == metrics.end() || !sl->is_object() || !sl->contains("themes")) return;
-    const Json& fp = metrics["total_spatial_footprint"]["value"];
-    const double footprint_ha = fp.is_number() ? fp.get<double>() : 0.0;
-    for (const auto& [theme, t] : (*sl)["themes"].items()) {
+    double footprint_ha = 0;  // a site without a footprint adds no hectares
+    const auto fp = metrics.find("total_spatial_footprint");
+    if (fp != metrics.end() && fp->is_object() && fp->contains("value") && (*fp)["value"].is_number())
+        footprint_ha = (*fp)["value"].get<double>();
+    const Json& themes = (*sl)["themes"];
+    if (!themes.is_object()) return;
+    for (const auto& [theme, t] : themes.items()) {
+        if (!t.is_object()) continue;
         ThemeCount& c = themes_[theme];
         if (t.value("inside", false)) {
             ++c.inside;
             c.footprint_ha_inside += footprint_ha;
-            if (t["footprint_overlap_ha"].is_number()) c.inside_ha += t["footprint_overlap_ha"].get<double>();
+            const auto overlap = t.find("footprint_overlap_ha");
+            if (overlap != t.end() && overlap->is_number()) c.inside_ha += overlap->get<double>();
             else ++c.inside_area_unknown;
         } else if (t.value("near", false)) {
             ++c.near;
