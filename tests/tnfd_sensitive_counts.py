@@ -19,7 +19,7 @@ import tempfile
 def count(out):
     with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
         run = json.load(f)
-    profiles = run["profiles"]
+    profiles = run["profiles"]["profiles"]
     themes = {}
     with open(os.path.join(out, "sites.jsonl"), encoding="utf-8") as f:
         for line in f:
