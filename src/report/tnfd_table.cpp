@@ -49,7 +49,12 @@ std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
             h += "<tr><td>" + html_escape(tr.text_or("theme." + theme, humanise(theme))) + "</td>" +
                  fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", c.value("sites_inside", 0),
                              c.value("sites_near", 0)) +
-                 "<td class=\"num\">" + number(c["inside_ha"]) + "</td><td class=\"num\">" +
+                 "<td class=\"num\">" + number(c["inside_ha"]) +
+                 (c.value("sites_inside_area_unknown", 0) > 0
+                      ? html_escape(tr.format("portfolio.tnfd.area_unknown",
+                                              {{"count", std::to_string(c.value("sites_inside_area_unknown", 0))}}))
+                      : std::string()) +
+                 "</td><td class=\"num\">" +
                  number(c["footprint_ha_of_sites_inside"]) + "</td><td class=\"num\">" +
                  number(c["footprint_ha_of_sites_near"]) + "</td></tr>\n";
         h += "</tbody>\n</table>\n";
