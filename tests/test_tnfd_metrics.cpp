@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "geo/site_geometry.h"
+#include "i18n/messages.h"
 #include "screen/assess.h"
 #include "screen/profile.h"
 #include "screen/tnfd_metrics.h"
@@ -96,6 +97,14 @@ TEST(TnfdMetrics, DeclaredFootprintTimesNaturalShare) {
     EXPECT_EQ(m["land_use_change_natural"]["value"], 20.0);  // 80 ha x 0.25
     // No layer measured: nothing is known to be near the point, so a disc of 80 ha is outside all.
     EXPECT_EQ(m["land_use_change_sensitive"]["value"], 0.0);
+}
+
+TEST(TnfdMetrics, TheReportStatesEachMethodAsRunJsonDoes) {
+    const Json table = TnfdTable().summary();
+    ASSERT_EQ(table["metrics"].size(), 4u);
+    for (const auto& r : table["metrics"])
+        EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method." + r["metric"].get<std::string>()), r["method"])
+            << r["metric"];
 }
 
 TEST(TnfdMetrics, PortfolioTableMatchesAHandComputationForThreeSampleSites) {
