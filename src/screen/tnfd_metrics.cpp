@@ -211,7 +211,7 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         const bool stress_known = in.bws_cat.has_value() || in.arid;
         const bool scarce = in.arid || (in.bws_cat && *in.bws_cat >= in.high_bws_cat);
         if (!in.withdrawal_m3) missing = "no annual withdrawal (the 'annual_water_m3' attribute, or annual output x water intensity)";
-        else if (!stress_known) missing = "no water-stress unit with data at the site";
+        else if (!stress_known) missing = "no water-stress unit with data for this site";
         else v = scarce ? round1(*in.withdrawal_m3) : 0.0;
         Json m = metric(def("water_withdrawal_scarce"), v, missing);
         m["withdrawal_m3"] = in.withdrawal_m3 ? Json(round1(*in.withdrawal_m3)) : Json(nullptr);
