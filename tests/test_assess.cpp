@@ -19,10 +19,13 @@
 #include "screen/assess.h"
 #include "support/fixtures.h"
 #include "support/require.h"
+#include "support/sample_sites.h"
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
 using sitescreen::testing::theme_spec;
+using sitescreen::testing::read_all;
+using sitescreen::testing::shipped_layers;
 
 namespace {
 
@@ -645,26 +648,6 @@ const std::vector<Golden> kGolden = {
     {"P04", "medium", {"rating.pollution"},
      {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
 };
-
-// The shipped catalog, opened once for the golden tests (null when not present).
-std::shared_ptr<const LayerSet> shipped_layers() {
-    static const std::shared_ptr<const LayerSet> layers = []() -> std::shared_ptr<const LayerSet> {
-        const std::string path = std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
-        if (!fs::exists(path)) return nullptr;
-        return LayerSet::open(load_catalog(path));
-    }();
-    return layers;
-}
-
-std::vector<Site> read_all(const std::string& path) {
-    SiteReaderOptions o;
-    o.path = path;
-    auto src = open_sites(o);
-    std::vector<Site> out;
-    Site s;
-    while (src->next(s)) out.push_back(s);
-    return out;
-}
 
 }  // namespace
 

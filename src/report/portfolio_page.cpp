@@ -11,6 +11,7 @@
 
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
+#include "report/tnfd_table.h"
 #include "sitescreen/leaflet_assets.h"
 
 namespace fs = std::filesystem;
@@ -521,6 +522,8 @@ void PortfolioPageWriter::finish(const Json& run) {
         }
         h += "</tbody>\n</table>\n";
     }
+
+    h += report::tnfd_table_html(run, tr);
 
     h += "<h2 id=\"map-title\">" + html_escape(tr.text("portfolio.map")) + "</h2>\n<div id=\"map\" role=\"region\" aria-label=\"" +
          html_escape(tr.text("portfolio.map_label")) + "\"></div>\n";

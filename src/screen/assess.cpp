@@ -17,6 +17,7 @@
 #include "geo/local_frame.h"
 #include "io/interrupt.h"
 #include "screen/rules/rule.h"
+#include "screen/tnfd_metrics.h"
 
 namespace sitescreen {
 namespace {
@@ -1866,6 +1867,18 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
 
     r.locate = locate_json(r, p, fallback, a, figures);
     r.evaluate = evaluate_json(a, p, figures);
+    MetricInputs metric_inputs;
+    if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
+    metric_inputs.footprint_attribute = p.figures.footprint;
+    metric_inputs.withdrawal_m3 = figures.withdrawal_m3;
+    metric_inputs.withdrawal_from = figures.withdrawal_from;
+    metric_inputs.bws_cat = a.bws;
+    metric_inputs.arid = a.arid;
+    metric_inputs.bws_layer = a.bws_layer;
+    metric_inputs.high_bws_cat = p.water_stress.high_bws_cat;
+    metric_inputs.near_m = p.proximity.sensitive_within_m;
+    r.evaluate["metrics"] =
+        site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
     r.verdict = verdict_json(a, p, fallback, r.site.type);
     r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
     r.alternative = search ? search->json : Json(nullptr);
@@ -1884,7 +1897,10 @@ int level_rank(const std::string& s) {
 }  // namespace
 
 void Portfolio::add(const SiteResult& r) {
-    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict, r.locate, r.alternative);
+    static const Json none;
+    const auto m = r.evaluate.is_object() ? r.evaluate.find("metrics") : r.evaluate.end();
+    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict, r.locate, r.alternative,
+               r.evaluate.is_object() && m != r.evaluate.end() ? *m : none);
 }
 
 void Portfolio::add_record(const Json& rec) {
@@ -1895,9 +1911,11 @@ void Portfolio::add_record(const Json& rec) {
     };
     const Json& id = field("id");
     const Json& type = field("type");
+    const Json& evaluate = field("evaluate");
+    const auto metrics = evaluate.is_object() ? evaluate.find("metrics") : evaluate.end();
     add_fields(field("status") == "error", id.is_string() ? id.get<std::string>() : std::string(),
                type.is_string() ? type.get<std::string>() : std::string(), field("verdict"), field("locate"),
-               field("alternative"));
+               field("alternative"), evaluate.is_object() && metrics != evaluate.end() ? *metrics : none);
 }
 
 void Portfolio::digest_record(const Json& rec, Json& into) {
@@ -1912,6 +1930,9 @@ void Portfolio::digest_record(const Json& rec, Json& into) {
         const auto text = verdict->is_object() ? verdict->find("level_text") : verdict->end();
         if (level != verdict->end() && text != verdict->end()) into["verdict"]["level_text"] = *text;
     }
+    const auto evaluate = rec.find("evaluate");
+    if (evaluate != rec.end() && evaluate->is_object() && evaluate->contains("metrics"))
+        into["evaluate"]["metrics"] = (*evaluate)["metrics"];
     const auto locate = rec.find("locate");
     if (locate != rec.end()) {
         Json& l = into["locate"];
@@ -1929,7 +1950,7 @@ void Portfolio::digest_record(const Json& rec, Json& into) {
 }
 
 void Portfolio::add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
-                           const Json& locate, const Json& alternative) {
+                           const Json& locate, const Json& alternative, const Json& metrics) {
     ++total_;
     if (error) {
         ++errors_;
@@ -1937,6 +1958,7 @@ void Portfolio::add_fields(bool error, const std::string& id, const std::string&
     }
     if (!verdict.is_object() || !verdict.contains("level")) return;
     ++assessed_;
+    tnfd_.add(metrics);
     const std::string level = verdict["level"].get<std::string>();
     ++by_level_[level];
     if (level == "low" && verdict.contains("level_text") && verdict["level_text"] != "low") ++low_partial_;
@@ -2009,6 +2031,7 @@ Json Portfolio::summary() const {
         alt["max_distance_m"] = round1(d.back());
     }
     j["alternatives"] = alt;
+    j["tnfd"] = tnfd_.summary();
     j["roll_up"] = {{"rule", "worst"},
                     {"level", worst_ >= 0 ? Json(kLevelOrder[worst_]) : Json(nullptr)},
                     {"sites_at_level", worst_sites_},

@@ -8,6 +8,7 @@
 
 #include "screen/profile.h"
 #include "screen/screener.h"
+#include "screen/tnfd_metrics.h"
 
 namespace sitescreen {
 
@@ -55,7 +56,8 @@ public:
     // Copies into `into` the fields of a record that add_record() reads.
     static void digest_record(const Json& record, Json& into);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",
-    //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"}}
+    //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"},
+    //  "tnfd": TnfdTable::summary()}
     Json summary() const;
 
 private:
@@ -68,8 +70,9 @@ private:
     std::vector<double> alternative_distances_m_;
     int worst_ = -1;                                    // index into the level order
     std::vector<std::string> worst_sites_;              // ids of the sites at the worst level (first 20)
+    TnfdTable tnfd_;                                    // the TNFD disclosure table (evaluate.metrics)
     void add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
-                    const Json& locate, const Json& alternative);
+                    const Json& locate, const Json& alternative, const Json& metrics);
 };
 
 }  // namespace sitescreen
