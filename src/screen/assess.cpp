@@ -505,6 +505,17 @@ private:
         }
     }
 
+    // The profile's named rules that judge the class of a land-cover raster at the site (cn_cropland:
+    // cultivated land). The class is that of one cell: its label carries the layer's resolution.
+    void class_rules(const LayerSpec& s, long long value, const ClassInfo& c) {
+        FeatureRef f;
+        f.id = std::to_string(value);
+        f.label = s.resolution.empty() ? c.label : fmt::format("{} ({})", c.label, s.resolution);
+        f.zone = c.zone;
+        for (const auto& named : p_.rules)
+            if (named->judges(s.theme) && applies(*named)) fire_rule(*named, s, f, "", true, 0);
+    }
+
     void fire_rule(const rules::Rule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap, bool inside,
                    double d) {
         rules::Hit h;
@@ -737,6 +748,7 @@ private:
                                     {"resolution", res}});
             add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
                          tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
+            if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
                 if (share) {
