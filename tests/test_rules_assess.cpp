@@ -27,6 +27,7 @@ std::string box(double w, double s, double e, double n) {
 //   WDPA II       12..13 E x 0.5..1.5 N (Chile), WDPA Ia 14..15 E (Chile)
 //   land cover    4.5..17 E x 0..2 N, 0.01 degree: cropland (40) at 5..6 E (China) and 16..17 E
 //                 (Chile), built-up (50) elsewhere
+//   urban development boundary 7..8 E x 0.5..1.5 N (China)
 struct TwoCountries {
     TempDir dir;
     std::shared_ptr<const LayerSet> layers;
@@ -77,6 +78,14 @@ struct TwoCountries {
         wdpa.categories["Ia"] = ClassInfo{"Strict nature reserve", 4, "iucn_ia"};
         wdpa.categories["II"] = ClassInfo{"National park", 4, "iucn_ii"};
         cat.layers.push_back(wdpa);
+
+        LayerSpec udb = sitescreen::testing::vector_spec(
+            "udb", dir.write("udb.geojson", feature_collection({{R"({"fid":"UDB-1","name":"Test town"})", box(7.0, 0.5, 8.0, 1.5)}})));
+        udb.criterion = Criterion::Context;
+        udb.theme = "urban_boundary";
+        udb.id_field = "fid";
+        udb.name_field = "name";
+        cat.layers.push_back(udb);
 
         LayerSpec lc;
         lc.id = "landcover";
@@ -234,4 +243,32 @@ TEST(RulesAssess, APlantOnCroplandInChinaGetsTheArt37Finding) {
     const SiteResult abroad = assess("plant", {16.5, 1.0});
     EXPECT_EQ(abroad.verdict["jurisdiction"], "outside China");
     EXPECT_FALSE(fired(abroad, "cn_cropland.cultivated_land")) << reasons(abroad);
+}
+
+// 城镇开发边界 (urban development boundary): outside every boundary a plant is admitted only from the
+// admission lists, no development zone or industrial park; inside, concentrated urban
+// construction belongs. A finding about being outside, which the inside/near interface lacked.
+TEST(RulesAssess, APlantOutsideTheUrbanDevelopmentBoundaryIsConditional) {
+    const SiteResult out = assess("plant", {9.5, 1.0});
+    EXPECT_TRUE(fired(out, "cn_urban_boundary.outside")) << reasons(out);
+    EXPECT_EQ(out.verdict["level"], "medium") << reasons(out);
+    EXPECT_NE(reasons(out).find("outside every urban development boundary of the catalog"), std::string::npos) << reasons(out);
+    EXPECT_NE(out.verdict["conditions"].dump().find("空间准入正负面清单"), std::string::npos) << out.verdict["conditions"].dump();
+    for (const auto& f : out.verdict["findings"])
+        if (f["rule"] == "cn_urban_boundary.outside") {
+            EXPECT_EQ(f["layer"], "udb");
+            EXPECT_EQ(f["outcome"], "conditional");
+            EXPECT_FALSE(f["citation"]["verified"].get<bool>());
+            EXPECT_TRUE(f["conservative"].get<bool>());
+        }
+
+    const SiteResult in = assess("plant", {7.5, 1.0});
+    EXPECT_TRUE(fired(in, "cn_urban_boundary.inside")) << reasons(in);
+    EXPECT_FALSE(fired(in, "cn_urban_boundary.outside"));
+    EXPECT_EQ(in.verdict["level"], "low") << reasons(in);
+
+    // The mine profile does not apply the rule (mining is no urban construction), nor does the
+    // China set apply abroad.
+    EXPECT_FALSE(fired(assess("mine", {9.5, 1.0}), "cn_urban_boundary.outside"));
+    EXPECT_FALSE(fired(assess("plant", {12.0, 1.8}), "cn_urban_boundary.outside"));
 }

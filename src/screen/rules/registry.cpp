@@ -16,6 +16,7 @@ std::unique_ptr<Rule> make_cn_farmland();
 std::unique_ptr<Rule> make_cn_cropland();
 std::unique_ptr<Rule> make_cn_drinking_water();
 std::unique_ptr<Rule> make_cn_groundwater_overdraft();
+std::unique_ptr<Rule> make_cn_urban_boundary();
 std::unique_ptr<Rule> make_intl_protected_area();
 std::unique_ptr<Rule> make_intl_world_heritage();
 std::unique_ptr<Rule> make_intl_recognised_area();
@@ -32,6 +33,7 @@ const std::vector<std::pair<std::string, std::function<std::unique_ptr<Rule>()>>
         {"cn_cropland", make_cn_cropland},
         {"cn_drinking_water", make_cn_drinking_water},
         {"cn_groundwater_overdraft", make_cn_groundwater_overdraft},
+        {"cn_urban_boundary", make_cn_urban_boundary},
         {"intl_protected_area", make_intl_protected_area},
         {"intl_world_heritage", make_intl_world_heritage},
         {"intl_recognised_area", make_intl_recognised_area},
