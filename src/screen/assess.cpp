@@ -515,7 +515,7 @@ private:
     // (and the first such layer): what the rules judging "outside every feature" need.
     void note_theme(const LayerOutcome& o) {
         if (!o.vector || !o.vector_layer || o.vector_layer->features().empty()) return;
-        auto [it, added] = themes_.try_emplace(o.spec->theme, ThemeSeen{o.spec, false});
+        auto it = themes_.try_emplace(o.spec->theme, ThemeSeen{o.spec, false}).first;
         it->second.inside = it->second.inside || o.vector->inside;
     }
 
