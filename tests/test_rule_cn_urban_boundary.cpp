@@ -25,6 +25,7 @@ TEST(RuleCnUrbanBoundary, OutsideEveryBoundaryIsConditionalOnTheAdmissionList) {
     EXPECT_EQ(j->outcome, Outcome::Conditional);
     EXPECT_FALSE(j->cite.verified);
     EXPECT_TRUE(j->conservative);
+    EXPECT_TRUE(j->advisory);  // no "prefer a location outside" step for being outside
     ASSERT_EQ(j->conditions.size(), 3u);
     EXPECT_NE(j->conditions[0].find("空间准入正负面清单"), std::string::npos) << j->conditions[0];
     EXPECT_NE(j->conditions[1].find("industrial park"), std::string::npos) << j->conditions[1];

@@ -262,6 +262,8 @@ TEST(RulesAssess, APlantOutsideTheUrbanDevelopmentBoundaryIsConditional) {
             EXPECT_TRUE(f["conservative"].get<bool>());
         }
 
+    for (const auto& m : out.mitigation) EXPECT_NE(m["trigger"], "conditional") << m.dump();  // advisory: no avoid step
+
     const SiteResult in = assess("plant", {7.5, 1.0});
     EXPECT_TRUE(fired(in, "cn_urban_boundary.inside")) << reasons(in);
     EXPECT_FALSE(fired(in, "cn_urban_boundary.outside"));

@@ -40,6 +40,9 @@ public:
         j.outcome = Outcome::Conditional;
         j.cite = measures();
         j.conservative = true;
+        // No avoid step: the profiles' conditional step reads "prefer a location outside
+        // {features}", the opposite of the advice here; the conditions say what to obtain.
+        j.advisory = true;
         j.says = tr.text("rule.cn_urban_boundary.outside");
         j.conditions = {tr.text("rule.cn_urban_boundary.condition_admission"), tr.text("rule.cn_urban_boundary.condition_no_zone"),
                         tr.text("rule.cn_urban_boundary.condition_verify")};
