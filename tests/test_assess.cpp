@@ -610,8 +610,7 @@ const std::vector<Golden> kGolden = {
     // An important wetland whose level the demo layer does not give: taken as national (湿地保护法), no-go.
     {"C06", "no-go", {"cn_wetland.important"},
      {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    // MODIS croplands (IGBP 12) in Hebei: 土地管理法 art. 37, conditional (waste land first).
-    {"C07", "high", {"rating.water_use", "cn_cropland.cultivated_land"}, {"avoid:conditional", "minimise:water"}, {kWater}},
+    {"C07", "high", {"rating.water_use"}, {"minimise:water"}, {kWater}},
     {"C08", "low", {}, {}, {}},
     {"C09", "low", {}, {}, {}},
     {"C10", "medium", {"rating.land_use_change"},
