@@ -728,8 +728,10 @@ private:
             return it == s.classes.end() ? nullptr : &it->second;
         };
         summary["value_at_site"] = m.value_at_site ? Json(*m.value_at_site) : Json(nullptr);
-        const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(),
-                                           [](const auto& c) { return c.second.zone == "natural"; });
+        // A land-cover layer: its classes say which are natural (and which cropland, cn_cropland).
+        const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(), [](const auto& c) {
+            return c.second.zone == "natural" || c.second.zone == "cropland";
+        });
         const int bi = nearest_buffer(m.buffers, p_.land_cover.radius_m);
         const RasterBufferStats* buf = (bi >= 0 && m.buffers[bi].valid_share > 0) ? &m.buffers[bi] : nullptr;
 
