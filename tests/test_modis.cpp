@@ -85,12 +85,21 @@ TEST(Modis, ShippedLandCoverAtKnownPlaces) {
                 seen = true;
                 EXPECT_NE(e["status"], "not_assessed");
                 EXPECT_EQ(e["class_at_site"], p.label);
-                EXPECT_EQ(e["zone_at_site"], p.natural ? "natural" : "modified");
+                EXPECT_EQ(e["zone_at_site"], p.natural ? "natural" : p.igbp == 12 ? "cropland" : "modified");
                 EXPECT_EQ(e["resolution"], "0.05 degree, about 5.5 km");
                 EXPECT_NE(e["why"].get<std::string>().find("(at 0.05 degree, about 5.5 km)"), std::string::npos)
                     << e["why"];
             }
         EXPECT_TRUE(seen) << crit.dump();
+        // 土地管理法 art. 37: a plant on cultivated land in China carries the cropland finding.
+        bool cropland = false;
+        for (const auto& f : (*rec)["verdict"]["findings"])
+            if (f["rule"] == "cn_cropland.cultivated_land") {
+                cropland = true;
+                EXPECT_EQ(f["citation"]["article"], "art. 37");
+                EXPECT_EQ(f["outcome"], "conditional");
+            }
+        EXPECT_EQ(cropland, p.igbp == 12) << (*rec)["verdict"].dump();
     }
 }
 

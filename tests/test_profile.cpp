@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -82,14 +83,26 @@ TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
     // Source report's value-chain table: upstream has every driver material.
     for (const auto& d : profiles.at("mine").drivers) EXPECT_EQ(d.materiality, Materiality::High) << to_string(d.driver);
     EXPECT_EQ(profiles.at("plant").driver(Driver::WaterUse)->materiality, Materiality::Medium);
-    // The named rules (docs/rules/), China and international sets, in every shipped profile.
+    // The named rules (docs/rules/), China and international sets, in every shipped profile;
+    // cultivated land (土地管理法 art. 37) for plants and mines, the urban development boundary for
+    // plants only (docs/rules/cn_cropland.md, cn_urban_boundary.md).
+    const std::map<std::string, std::vector<std::string>> expected = {
+        {"plant",
+         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland", "cn_drinking_water",
+          "cn_groundwater_overdraft", "cn_urban_boundary", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage",
+          "intl_recognised_area"}},
+        {"mine",
+         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland", "cn_drinking_water",
+          "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage", "intl_recognised_area"}},
+        {"charger",
+         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_drinking_water",
+          "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage", "intl_recognised_area"}},
+    };
     for (const auto& [type, p] : profiles) {
         std::vector<std::string> names;
         for (const auto& r : p.rules) names.push_back(r->name());
-        EXPECT_EQ(names, (std::vector<std::string>{"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland",
-                                                   "cn_drinking_water", "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area",
-                                                   "intl_world_heritage", "intl_recognised_area"}))
-            << type;
+        ASSERT_TRUE(expected.count(type)) << type;
+        EXPECT_EQ(names, expected.at(type)) << type;
     }
     EXPECT_TRUE(profiles.at("charger").inside.count("green_space"));
     EXPECT_EQ(profiles.at("plant").water_stress.high_bws_cat, 3);

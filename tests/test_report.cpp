@@ -481,6 +481,10 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
             if (o.vector) expected_hits += o.vector->hits.size();
     ASSERT_GE(expected_hits, 4u);  // reserve, heritage point and admin unit for S1; admin unit for P1
 
+    // P1's low verdict left two of five criteria unassessed: sites.gpkg states it, as the reports do.
+    sites[1].record["verdict"]["level_text"] = "low (3 of 5 criteria assessed)";
+    sites[1].record["verdict"]["coverage"] = {{"criteria_assessed", 3}, {"criteria_needed", 5}, {"complete", false}};
+
     GpkgWriter writer(".html");
     writer.begin(context(out, layers.get(), true));
     for (const auto& s : sites) writer.write(s.result, s.record);
@@ -514,6 +518,14 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     EXPECT_NEAR(OGR_F_GetFieldAsDouble(f.get(), OGR_F_GetFieldIndex(f.get(), "reserves_nearest_m")), 2560, 60);
     // The input's own "id" column does not clash with ours.
     EXPECT_GE(OGR_F_GetFieldIndex(f.get(), "id"), 0);
+
+    EXPECT_STREQ(OGR_F_GetFieldAsString(f.get(), OGR_F_GetFieldIndex(f.get(), "verdict_text")), "high");
+    OGR_L_SetAttributeFilter(sites_layer, "site_id = 'P1'");
+    FeaturePtr p1(OGR_L_GetNextFeature(sites_layer));
+    ASSERT_TRUE(p1);
+    EXPECT_STREQ(OGR_F_GetFieldAsString(p1.get(), OGR_F_GetFieldIndex(p1.get(), "verdict")), "low");
+    EXPECT_STREQ(OGR_F_GetFieldAsString(p1.get(), OGR_F_GetFieldIndex(p1.get(), "verdict_text")),
+                 "low (3 of 5 criteria assessed)");
 
     // Hits are clipped to the largest buffer: the reserve's part within 5 km.
     OGRLayerH hits = GDALDatasetGetLayerByName(ds.get(), "hits");
@@ -592,4 +604,20 @@ TEST(AtomicOutput, LargeFileWrittenOutAsItGrowsArrivesWhole) {
     }  // destroyed uncommitted
     EXPECT_FALSE(std::filesystem::exists(tmp.path / "dropped.jsonl"));
     EXPECT_FALSE(std::filesystem::exists(temp));
+}
+
+// The coverage note of a low verdict: in the run's language where the record gives the counts,
+// empty for a complete or non-low verdict (the map badge, PDF tables and reports show it).
+TEST(ReportFormats, CoverageNoteInTheRunsLanguage) {
+    Json record = {{"verdict",
+                    {{"level", "low"},
+                     {"level_text", "low (3 of 5 criteria assessed)"},
+                     {"coverage", {{"criteria_assessed", 3}, {"criteria_needed", 5}, {"complete", false}}}}}};
+    EXPECT_EQ(report::verdict_coverage_note(record), " (3 of 5 criteria assessed)");
+    EXPECT_EQ(report::verdict_coverage_note(record, i18n::catalog(i18n::Lang::Zh)), "（已评估 3/5 项所需标准）");
+    record["verdict"].erase("coverage");  // no counts: the English text of level_text
+    EXPECT_EQ(report::verdict_coverage_note(record, i18n::catalog(i18n::Lang::Zh)), " (3 of 5 criteria assessed)");
+    const Json complete = {{"verdict", {{"level", "low"}, {"level_text", "low"}}}};
+    EXPECT_EQ(report::verdict_coverage_note(complete), "");
+    EXPECT_EQ(report::verdict_coverage_note(Json()), "");
 }

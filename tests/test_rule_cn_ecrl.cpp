@@ -45,6 +45,12 @@ TEST(RuleCnEcrl, ConditionsNameTheDemonstrationAndTheProvincialDetermination) {
     EXPECT_FALSE(e->cite.verified);
     EXPECT_TRUE(e->conservative);
     EXPECT_NE(e->cite.text().find("not verified"), std::string::npos);
+    // 一(一)7 covers named minerals only (uranium, oil and gas, geothermal and mineral water and
+    // eight more, as reported in 2023): exploration for any other mineral is not on the item.
+    std::string mineral;
+    for (const auto& c : e->conditions) mineral += c + "\n";
+    EXPECT_NE(mineral.find("uranium, oil and gas, geothermal water, mineral water"), std::string::npos) << mineral;
+    EXPECT_NE(mineral.find("eight further minerals"), std::string::npos) << mineral;
 }
 
 TEST(RuleCnEcrl, NearIsNotInside) {

@@ -25,6 +25,9 @@ std::string box(double w, double s, double e, double n) {
 //   reserve core  1.4..1.8 E x 0.8..1.2 N (China; overlaps the red line's east edge)
 //   reserve exp.  3.0..3.4 E x 0.8..1.2 N (China, outside the red line)
 //   WDPA II       12..13 E x 0.5..1.5 N (Chile), WDPA Ia 14..15 E (Chile)
+//   land cover    4.5..17 E x 0..2 N, 0.01 degree: cropland (40) at 5..6 E (China) and 16..17 E
+//                 (Chile), built-up (50) elsewhere
+//   urban development boundary 7..8 E x 0.5..1.5 N (China)
 struct TwoCountries {
     TempDir dir;
     std::shared_ptr<const LayerSet> layers;
@@ -75,6 +78,31 @@ struct TwoCountries {
         wdpa.categories["Ia"] = ClassInfo{"Strict nature reserve", 4, "iucn_ia"};
         wdpa.categories["II"] = ClassInfo{"National park", 4, "iucn_ii"};
         cat.layers.push_back(wdpa);
+
+        LayerSpec udb = sitescreen::testing::vector_spec(
+            "udb", dir.write("udb.geojson", feature_collection({{R"({"fid":"UDB-1","name":"Test town"})", box(7.0, 0.5, 8.0, 1.5)}})));
+        udb.criterion = Criterion::Context;
+        udb.theme = "urban_boundary";
+        udb.id_field = "fid";
+        udb.name_field = "name";
+        cat.layers.push_back(udb);
+
+        LayerSpec lc;
+        lc.id = "landcover";
+        lc.title = "land cover";
+        lc.kind = LayerKind::Raster;
+        lc.path = lc.path_as_written = dir.file("landcover.tif");
+        sitescreen::testing::write_wgs84_raster(lc.path, 1250, 200, GDT_Byte, 4.5, 2.0, 0.01, [](int x, int) {
+            const double lon = 4.5 + (x + 0.5) * 0.01;
+            return (lon > 5 && lon < 6) || (lon > 16 && lon < 17) ? 40.0 : 50.0;
+        });
+        lc.catalog_file = "test";
+        lc.criterion = Criterion::EcosystemIntegrity;
+        lc.theme = "land_cover";
+        lc.categorical = true;
+        lc.classes[40] = ClassInfo{"Cropland", std::nullopt, "cropland"};
+        lc.classes[50] = ClassInfo{"Built-up", std::nullopt, "modified"};
+        cat.layers.push_back(lc);
 
         layers = LayerSet::open(cat);
         profiles = load_profiles(kProfiles);
@@ -183,4 +211,66 @@ TEST(RulesAssess, ASiteInChinaGetsBothSetsAndTheReasonsSayWhich) {
     const std::string text = reasons(r);
     EXPECT_NE(text.find("[China] cn_nature_reserve.experimental"), std::string::npos) << text;
     EXPECT_NE(text.find("[international] intl_protected_area.category_unknown"), std::string::npos) << text;
+}
+
+// 土地管理法 (2019) art. 37: non-agricultural construction takes cultivated land only where no waste
+// land will do; mining on it needs approval. Judged on the land-cover class at the site, China only.
+TEST(RulesAssess, APlantOnCroplandInChinaGetsTheArt37Finding) {
+    const SiteResult r = assess("plant", {5.5, 1.0});
+    EXPECT_TRUE(fired(r, "cn_cropland.cultivated_land")) << reasons(r);
+    EXPECT_EQ(r.verdict["level"], "medium") << reasons(r);
+    bool seen = false;
+    for (const auto& f : r.verdict["findings"])
+        if (f["rule"] == "cn_cropland.cultivated_land") {
+            seen = true;
+            EXPECT_EQ(f["outcome"], "conditional");
+            EXPECT_EQ(f["set"], "China");
+            EXPECT_EQ(f["layer"], "landcover");
+            EXPECT_EQ(f["citation"]["article"], "art. 37");
+            EXPECT_EQ(f["citation"]["instrument"], "中华人民共和国土地管理法");
+            EXPECT_TRUE(f["citation"]["verified"].get<bool>());
+        }
+    EXPECT_TRUE(seen) << r.verdict.dump(1);
+    EXPECT_NE(r.verdict["conditions"].dump().find("荒地"), std::string::npos) << r.verdict["conditions"].dump();
+
+    // A mine on the same land: para. 2 names mining without approval.
+    const SiteResult m = assess("mine", {5.5, 1.0});
+    EXPECT_TRUE(fired(m, "cn_cropland.cultivated_land.mining")) << reasons(m);
+    EXPECT_NE(m.verdict["conditions"].dump().find("approved before any mining"), std::string::npos);
+
+    // Built-up land in China, and cropland outside China: no finding.
+    EXPECT_FALSE(fired(assess("plant", {6.2, 1.0}), "cn_cropland.cultivated_land"));
+    const SiteResult abroad = assess("plant", {16.5, 1.0});
+    EXPECT_EQ(abroad.verdict["jurisdiction"], "outside China");
+    EXPECT_FALSE(fired(abroad, "cn_cropland.cultivated_land")) << reasons(abroad);
+}
+
+// 城镇开发边界 (urban development boundary): outside every boundary a plant is admitted only from the
+// admission lists, no development zone or industrial park; inside, concentrated urban
+// construction belongs. A finding about being outside, which the inside/near interface lacked.
+TEST(RulesAssess, APlantOutsideTheUrbanDevelopmentBoundaryIsConditional) {
+    const SiteResult out = assess("plant", {9.5, 1.0});
+    EXPECT_TRUE(fired(out, "cn_urban_boundary.outside")) << reasons(out);
+    EXPECT_EQ(out.verdict["level"], "medium") << reasons(out);
+    EXPECT_NE(reasons(out).find("outside every urban development boundary of the catalog"), std::string::npos) << reasons(out);
+    EXPECT_NE(out.verdict["conditions"].dump().find("空间准入正负面清单"), std::string::npos) << out.verdict["conditions"].dump();
+    for (const auto& f : out.verdict["findings"])
+        if (f["rule"] == "cn_urban_boundary.outside") {
+            EXPECT_EQ(f["layer"], "udb");
+            EXPECT_EQ(f["outcome"], "conditional");
+            EXPECT_FALSE(f["citation"]["verified"].get<bool>());
+            EXPECT_TRUE(f["conservative"].get<bool>());
+        }
+
+    for (const auto& m : out.mitigation) EXPECT_NE(m["trigger"], "conditional") << m.dump();  // advisory: no avoid step
+
+    const SiteResult in = assess("plant", {7.5, 1.0});
+    EXPECT_TRUE(fired(in, "cn_urban_boundary.inside")) << reasons(in);
+    EXPECT_FALSE(fired(in, "cn_urban_boundary.outside"));
+    EXPECT_EQ(in.verdict["level"], "low") << reasons(in);
+
+    // The mine profile does not apply the rule (mining is no urban construction), nor does the
+    // China set apply abroad.
+    EXPECT_FALSE(fired(assess("mine", {9.5, 1.0}), "cn_urban_boundary.outside"));
+    EXPECT_FALSE(fired(assess("plant", {12.0, 1.8}), "cn_urban_boundary.outside"));
 }

@@ -175,13 +175,19 @@ std::string verdict_label(const std::string& level, const i18n::Catalog& tr) {
     return s;
 }
 
-std::string verdict_coverage_note(const Json& record) {
-    const Json& v = record.contains("verdict") ? record["verdict"] : Json();
+std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr) {
+    static const Json none;
+    const Json& v = record.is_object() && record.contains("verdict") ? record["verdict"] : none;
     if (!v.is_object() || !v.contains("level") || !v.contains("level_text") || !v["level_text"].is_string()) return "";
     const std::string level = v["level"].is_string() ? v["level"].get<std::string>() : "";
     const std::string text = v["level_text"].get<std::string>();
-    if (text.size() > level.size() && text.compare(0, level.size(), level) == 0) return text.substr(level.size());
-    return "";
+    if (text.size() <= level.size() || text.compare(0, level.size(), level) != 0) return "";
+    const Json& c = v.contains("coverage") ? v["coverage"] : none;
+    if (c.is_object() && c.contains("criteria_assessed") && c.contains("criteria_needed") && c["criteria_assessed"].is_number() &&
+        c["criteria_needed"].is_number())
+        return tr.format("report.coverage_note",
+                         {{"assessed", scalar_text(c["criteria_assessed"])}, {"needed", scalar_text(c["criteria_needed"])}});
+    return text.substr(level.size());
 }
 
 const char* verdict_colour(const std::string& level) {

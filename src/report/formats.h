@@ -57,8 +57,10 @@ std::string verdict_level(const Json& record);
 const std::vector<std::string>& verdict_levels();
 // "NO-GO", "HIGH", ..., "NOT ASSESSED" (verdict.<level> of the catalog; English without one).
 std::string verdict_label(const std::string& level, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
-// " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "".
-std::string verdict_coverage_note(const Json& record);
+// " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "",
+// in the catalog's language (report.coverage_note) where verdict.coverage gives the counts. Every
+// output that shows the level shows it: reports, map badge, PDF, sites.gpkg (docs/output.md).
+std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 const char* verdict_colour(const std::string& level);       // "#rrggbb"
 const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
 std::vector<std::string> verdict_reasons(const Json& record);

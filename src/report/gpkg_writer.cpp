@@ -192,7 +192,11 @@ struct GpkgWriter::Impl {
         set_string(f.get(), "status", r.site.error ? "error" : "ok");
         if (r.site.error) set_string(f.get(), "error", *r.site.error);
         const std::string level = report::verdict_level(record);
-        if (!level.empty() && level != "error") set_string(f.get(), "verdict", level);
+        if (!level.empty() && level != "error") {
+            set_string(f.get(), "verdict", level);
+            // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
+            set_string(f.get(), "verdict_text", level + report::verdict_coverage_note(record));
+        }
         std::string reasons;
         for (const auto& s : report::verdict_reasons(record)) reasons += (reasons.empty() ? "" : "; ") + s;
         if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
@@ -392,6 +396,7 @@ void GpkgWriter::begin(const RunContext& ctx) {
     m.add_field(m.sites, "status", OFTString);
     m.add_field(m.sites, "error", OFTString);
     m.add_field(m.sites, "verdict", OFTString);
+    m.add_field(m.sites, "verdict_text", OFTString);
     m.add_field(m.sites, "verdict_reasons", OFTString);
     m.add_field(m.sites, "criteria_met", OFTInteger);
     m.add_field(m.sites, "criteria", OFTString);

@@ -532,12 +532,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block v;
         v.kind = Kind::Verdict;
         v.tag = doc.level;
-        std::string note = verdict_coverage_note(record);
-        const Json& coverage = member(member(record, "verdict"), "coverage");
-        if (!note.empty() && member(coverage, "criteria_assessed").is_number() && member(coverage, "criteria_needed").is_number())
-            note = tr.format("report.coverage_note", {{"assessed", scalar_text(coverage["criteria_assessed"])},
-                                                      {"needed", scalar_text(coverage["criteria_needed"])}});
-        v.text = tr.format("report.verdict", {{"label", verdict_label(doc.level, tr)}, {"note", note}});
+        v.text = tr.format("report.verdict", {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(record, tr)}});
         v.items = verdict_reasons(record);
         if (r.site.error) v.items.push_back(*r.site.error);
         out.push_back(std::move(v));

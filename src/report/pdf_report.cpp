@@ -100,6 +100,7 @@ void PdfReportWriter::write_site(const SiteResult& result, const Json& record, c
     row.name = report::site_name(record);
     row.type = result.site.type;
     row.verdict = report::verdict_level(record);
+    row.verdict_note = report::verdict_coverage_note(record, i18n::catalog(ctx_.options.lang));
     row.first_page = portfolio_pdf_->pages();
     for (const auto& [criterion, status] : report::criteria_statuses(record)) {
         if (!criterion_counts_.count(criterion)) criteria_order_.push_back(criterion);
@@ -173,7 +174,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
         const Row& r = rows_[i];
         sites->rows.push_back({Cell{std::to_string(i + 1), "num"}, Cell{r.id}, Cell{r.name},
                                Cell{i18n::catalog(ctx_.options.lang).text_or("site_type." + r.type, r.type)},
-                               Cell{report::verdict_label(r.verdict, tr), r.verdict == "no-go" || r.verdict == "high" ? "alert" : ""},
+                               Cell{report::verdict_label(r.verdict, tr) + r.verdict_note, r.verdict == "no-go" || r.verdict == "high" ? "alert" : ""},
                                Cell{std::to_string(r.criteria_met), "num"},
                                Cell{std::to_string(front_count + r.first_page + 1), "num"}});
     }

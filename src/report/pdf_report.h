@@ -39,6 +39,7 @@ public:
 private:
     struct Row {
         std::string id, name, type, verdict;
+        std::string verdict_note;  // report::verdict_coverage_note: " (3 of 5 criteria assessed)" or ""
         int criteria_met = 0;
         std::size_t first_page = 0;  // 0-based, among the per-site pages of report.pdf
     };

@@ -113,6 +113,7 @@ struct DrawLayer {
 struct Scene {
     const SiteResult* result = nullptr;
     std::string level;                   // verdict level
+    Json coverage;                       // {"verdict": {level, level_text, coverage}}: the badge's coverage note
     std::vector<DrawLayer> layers;       // drawing order
     std::vector<std::string> admin_names;
     std::vector<const DrawFeature*> numbered;
@@ -136,6 +137,12 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
     s.tr = &i18n::catalog(lang);
     s.result = &r;
     s.level = report::verdict_level(record);
+    if (record.is_object() && record.contains("verdict") && record["verdict"].is_object()) {
+        const Json& v = record["verdict"];
+        s.coverage["verdict"] = Json::object();
+        for (const char* k : {"level", "level_text", "coverage"})
+            if (v.contains(k)) s.coverage["verdict"][k] = v[k];
+    }
     s.demo = !report::demo_layers(record).empty();
     const LocalFrame frame(r.geometry->centre);
     // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
@@ -770,7 +777,10 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     cairo_fill(cr);
     set_font(cr, 17, true);
     text_at(cr, x + 10, y + 22,
-            fit(cr, tr.format("report.verdict", {{"label", report::verdict_label(level, tr)}, {"note", ""}}), text_w - 20),
+            fit(cr,
+                tr.format("report.verdict",
+                          {{"label", report::verdict_label(level, tr)}, {"note", report::verdict_coverage_note(s.coverage, tr)}}),
+                text_w - 20),
             rgb(report::verdict_text_colour(level)));
     y += 32;
 

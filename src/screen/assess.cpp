@@ -331,6 +331,7 @@ public:
         for (const auto& o : r.layers) {
             if (!o.spec) continue;
             if (only_ && !only_->count(o.spec->id)) continue;
+            note_theme(o);
             if (o.spec->criterion == Criterion::Context) {
                 context(o);
                 continue;
@@ -338,6 +339,7 @@ public:
             if (o.vector) vector(o);
             else if (o.raster) raster(o);
         }
+        outside_rules();
         drivers();
         for (const auto& f : a_.fired) a_.level = std::max(a_.level, f.level);
         return std::move(a_);
@@ -413,6 +415,10 @@ private:
             names.push_back(f.name.empty() ? f.id : f.name);
         }
         a_.context.push_back({{"layer", o.spec->id}, {"theme", o.spec->theme}, {"inside", names}});
+        // A context layer rates no criterion, but a named rule may judge its theme (urban_boundary).
+        for (const auto& named : p_.rules)
+            if (named->judges(o.spec->theme) && applies(*named))
+                for (auto i : o.vector->inside_features) fire_rule(*named, *o.spec, feature_ref(o, i), "", true, 0);
     }
 
     void vector(const LayerOutcome& o) {
@@ -506,6 +512,40 @@ private:
         }
     }
 
+    // Per theme, whether the site is inside a feature of any vector layer of it that holds features
+    // (and the first such layer): what the rules judging "outside every feature" need.
+    void note_theme(const LayerOutcome& o) {
+        if (!o.vector || !o.vector_layer || o.vector_layer->features().empty()) return;
+        auto it = themes_.try_emplace(o.spec->theme, ThemeSeen{o.spec, false}).first;
+        it->second.inside = it->second.inside || o.vector->inside;
+    }
+
+    // The named rules that say something of a site outside every feature of a theme's layers
+    // (cn_urban_boundary). A theme no layer of the catalog holds is never judged.
+    void outside_rules() {
+        for (const auto& [theme, seen] : themes_) {
+            if (seen.inside) continue;
+            for (const auto& named : p_.rules) {
+                if (!named->judges(theme) || !applies(*named)) continue;
+                const std::optional<rules::Judgement> j = named->judge_outside(theme, facts_);
+                if (!j) continue;
+                const std::string what = theme_noun(theme);
+                record(*named, *j, *seen.layer, FeatureRef{}, what, tr().format("assess.where_outside", {{"what", what}}), false);
+            }
+        }
+    }
+
+    // The profile's named rules that judge the class of a land-cover raster at the site (cn_cropland:
+    // cultivated land). The class is that of one cell: its label carries the layer's resolution.
+    void class_rules(const LayerSpec& s, long long value, const ClassInfo& c) {
+        FeatureRef f;
+        f.id = std::to_string(value);
+        f.label = s.resolution.empty() ? c.label : fmt::format("{} ({})", c.label, s.resolution);
+        f.zone = c.zone;
+        for (const auto& named : p_.rules)
+            if (named->judges(s.theme) && applies(*named)) fire_rule(*named, s, f, "", true, 0);
+    }
+
     void fire_rule(const rules::Rule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap, bool inside,
                    double d) {
         rules::Hit h;
@@ -518,35 +558,41 @@ private:
         h.distance_m = d;
         const std::optional<rules::Judgement> j = rule.judge(h, facts_);
         if (!j) return;
-        Fired x;
-        x.rule = j->id;
-        x.level = rule.level_of(j->outcome);
-        x.layer = s.id;
-        x.feature = f;
-        x.features_text = h.what;
-        if (inside) x.inside_index = f.index;
-        x.set = rule.set();
-        x.outcome = j->outcome;
-        x.cite = j->cite;
-        x.conditions = j->conditions;
-        x.conservative = j->conservative;
-        for (const auto& c : j->conditions) x.condition += (x.condition.empty() ? "" : "; ") + c;
         const std::string where = inside ? tr().format("assess.where_inside", {{"what", h.what}, {"overlap", overlap}})
                                          : tr().format("assess.where_near", {{"what", h.what}, {"distance", fmt_distance(d)}});
+        record(rule, *j, s, f, h.what, where, inside);
+    }
+
+    // One finding of a named rule: its reason, conditions, citation and mitigation trigger.
+    void record(const rules::Rule& rule, const rules::Judgement& j, const LayerSpec& s, const FeatureRef& f,
+                const std::string& what, const std::string& where, bool inside) {
+        Fired x;
+        x.rule = j.id;
+        x.level = rule.level_of(j.outcome);
+        x.layer = s.id;
+        x.feature = f;
+        x.features_text = what;
+        if (inside) x.inside_index = f.index;
+        x.set = rule.set();
+        x.outcome = j.outcome;
+        x.cite = j.cite;
+        x.conditions = j.conditions;
+        x.conservative = j.conservative;
+        for (const auto& c : j.conditions) x.condition += (x.condition.empty() ? "" : "; ") + c;
         x.reason = tr().format("assess.rule_reason",
                                {{"set", tr().text(std::string("assess.rule_set.") + rules::to_string(rule.set()))},
-                                {"id", j->id},
+                                {"id", j.id},
                                 {"where", where},
                                 {"demo", demo_tag(s)},
-                                {"outcome", tr().text(std::string("assess.outcome.") + rules::to_string(j->outcome))},
-                                {"says", j->says},
-                                {"cite", j->cite.text()}});
-        if (j->conservative) x.reason += tr().text("assess.conservative");
-        if (j->outcome == rules::Outcome::Conditional && !x.condition.empty())
+                                {"outcome", tr().text(std::string("assess.outcome.") + rules::to_string(j.outcome))},
+                                {"says", j.says},
+                                {"cite", j.cite.text()}});
+        if (j.conservative) x.reason += tr().text("assess.conservative");
+        if (j.outcome == rules::Outcome::Conditional && !x.condition.empty())
             x.reason += tr().format("assess.conditions", {{"conditions", x.condition}});
-        if (j->advisory || j->outcome == rules::Outcome::Allowed) x.mitigation = "";
-        else if (j->outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
-        else x.mitigation = j->listed_activity ? "permit" : "conditional";
+        if (j.advisory || j.outcome == rules::Outcome::Allowed) x.mitigation = "";
+        else if (j.outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
+        else x.mitigation = j.listed_activity ? "permit" : "conditional";
         for (const auto& e : a_.fired)
             if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
         a_.fired.push_back(std::move(x));
@@ -683,8 +729,10 @@ private:
             return it == s.classes.end() ? nullptr : &it->second;
         };
         summary["value_at_site"] = m.value_at_site ? Json(*m.value_at_site) : Json(nullptr);
-        const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(),
-                                           [](const auto& c) { return c.second.zone == "natural"; });
+        // A land-cover layer: its classes say which are natural (and which cropland, cn_cropland).
+        const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(), [](const auto& c) {
+            return c.second.zone == "natural" || c.second.zone == "cropland";
+        });
         const int bi = nearest_buffer(m.buffers, p_.land_cover.radius_m);
         const RasterBufferStats* buf = (bi >= 0 && m.buffers[bi].valid_share > 0) ? &m.buffers[bi] : nullptr;
 
@@ -738,6 +786,7 @@ private:
                                     {"resolution", res}});
             add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
                          tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
+            if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
                 if (share) {
@@ -946,6 +995,11 @@ private:
     const std::set<std::string>* only_;
     bool light_;
     rules::SiteFacts facts_;
+    struct ThemeSeen {
+        const LayerSpec* layer;
+        bool inside;
+    };
+    std::map<std::string, ThemeSeen> themes_;
     Analysis a_;
 };
 

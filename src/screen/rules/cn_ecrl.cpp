@@ -23,8 +23,9 @@ struct Item {
 
 // The activity keys a site may name in its project-category attribute, and the item of the notice
 // each one claims. Items 1-6 were read in stored copies; item 7 (geological survey and mineral
-// exploration / mining), item 8 (ecological restoration) and the national major projects of part
-// 二 were not found word for word: those are conditional with a verification condition.
+// exploration / mining: its heading and the minerals it covers only as reported), item 8
+// (ecological restoration) and the national major projects of part 二 were not found word for
+// word: those are conditional with a verification condition.
 const std::map<std::string, Item>& items() {
     static const std::map<std::string, Item> k = {
         {"patrol_research_monitoring", {"一(一)1", true, 0}},
@@ -35,8 +36,8 @@ const std::map<std::string, Item>& items() {
         {"linear_infrastructure", {"一(一)6", true, 2}},
         {"existing_facility_operation", {"一(一)6", false, 1}},
         {"geological_survey", {"一(一)7", false, 1}},
-        {"mineral_exploration", {"一(一)7", false, 3}},
-        {"strategic_mineral_mining", {"一(一)7", false, 3}},
+        {"mineral_exploration", {"一(一)7", false, 4}},
+        {"strategic_mineral_mining", {"一(一)7", false, 4}},
         {"ecological_restoration", {"一(一)8", false, 1}},
         {"national_major_project", {"二", false, 3}},
     };

@@ -13,8 +13,10 @@ std::unique_ptr<Rule> make_cn_national_park();
 std::unique_ptr<Rule> make_cn_wetland();
 std::unique_ptr<Rule> make_cn_eia_sensitive_area();
 std::unique_ptr<Rule> make_cn_farmland();
+std::unique_ptr<Rule> make_cn_cropland();
 std::unique_ptr<Rule> make_cn_drinking_water();
 std::unique_ptr<Rule> make_cn_groundwater_overdraft();
+std::unique_ptr<Rule> make_cn_urban_boundary();
 std::unique_ptr<Rule> make_intl_protected_area();
 std::unique_ptr<Rule> make_intl_world_heritage();
 std::unique_ptr<Rule> make_intl_recognised_area();
@@ -28,8 +30,10 @@ const std::vector<std::pair<std::string, std::function<std::unique_ptr<Rule>()>>
         {"cn_wetland", make_cn_wetland},
         {"cn_eia_sensitive_area", make_cn_eia_sensitive_area},
         {"cn_farmland", make_cn_farmland},
+        {"cn_cropland", make_cn_cropland},
         {"cn_drinking_water", make_cn_drinking_water},
         {"cn_groundwater_overdraft", make_cn_groundwater_overdraft},
+        {"cn_urban_boundary", make_cn_urban_boundary},
         {"intl_protected_area", make_intl_protected_area},
         {"intl_world_heritage", make_intl_world_heritage},
         {"intl_recognised_area", make_intl_recognised_area},

@@ -114,6 +114,15 @@ public:
     void configure(const Section& s);
     // What the rule says of one hit; nullopt when it has nothing to say.
     virtual std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const = 0;
+    // What the rule says where the site lies outside every feature of every layer of `theme` that
+    // holds features (a boundary that admits construction inside and restricts it outside, e.g. the
+    // urban development boundary); nullopt (the default) when being outside says nothing. A theme
+    // with no such layer in the catalog is never judged: no layer is no finding.
+    virtual std::optional<Judgement> judge_outside(const std::string& theme, const SiteFacts& f) const {
+        (void)theme;
+        (void)f;
+        return std::nullopt;
+    }
     Level level_of(Outcome o) const;
     // The most serious level this rule can give (for the avoidance search's layer list).
     virtual Level potential() const;
