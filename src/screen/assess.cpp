@@ -540,7 +540,8 @@ private:
     void class_rules(const LayerSpec& s, long long value, const ClassInfo& c) {
         FeatureRef f;
         f.id = std::to_string(value);
-        f.label = s.resolution.empty() ? c.label : fmt::format("{} ({})", c.label, s.resolution);
+        const std::string& label = c.label_for(tr().lang());
+        f.label = s.resolution.empty() ? label : fmt::format("{} ({})", label, s.resolution);
         f.zone = c.zone;
         for (const auto& named : p_.rules)
             if (named->judges(s.theme) && applies(*named)) fire_rule(*named, s, f, "", true, 0);
