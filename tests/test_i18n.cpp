@@ -302,7 +302,9 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     ASSERT_GT(english.size(), 30u);
     for (const auto& [file, text] : reports)
         for (const auto& label : english)
-            if (label.size() > 8) EXPECT_EQ(text.find(label), std::string::npos) << file << " still says '" << label << "'";
+            if (label.size() > 8) {
+                EXPECT_EQ(text.find(label), std::string::npos) << file << " still says '" << label << "'";
+            }
     // The reports say the red line and the verdict in Chinese.
     const std::string all_md = [&] {
         std::string s;
