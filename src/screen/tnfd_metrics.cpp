@@ -80,7 +80,9 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
     if (!land) return out;
     out.layer = land->id;
     for (const auto& [value, c] : land->classes)
-        if (c.zone == "natural") out.natural_classes.push_back(c.label.empty() ? std::to_string(value) : c.label);
+        // Shown in the site's report: the labels in the language of the assessment (i18n::Scope).
+        if (c.zone == "natural")
+            out.natural_classes.push_back(c.label.empty() ? std::to_string(value) : c.label_for(i18n::current().lang()));
     // A point site's footprint: the disc of the declared area, radius sqrt(A / pi).
     const double radius_m = polygon ? kFootprintRimM : std::max(kFootprintRimM, std::sqrt(*footprint_ha * 10000.0 / kPi));
     out.shape = polygon ? "polygon" : fmt::format("disc of the declared area (radius {:.0f} m)", radius_m);
