@@ -308,13 +308,12 @@ void load_into(Catalog& cat, const std::string& path, std::set<std::string>& vis
     visiting.erase(canonical);
 }
 
-}  // namespace
-
-namespace {
+// A text in `lang`: its rendering where the catalog gives one, else the text as written.
 const std::string& rendering(const std::string& text, const std::map<i18n::Lang, std::string>& in, i18n::Lang lang) {
     const auto it = in.find(lang);
     return it == in.end() ? text : it->second;
 }
+
 }  // namespace
 
 const std::string& ClassInfo::label_for(i18n::Lang lang) const { return rendering(label, label_in, lang); }
