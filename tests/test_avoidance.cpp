@@ -78,14 +78,15 @@ Site make_site(const std::string& id, LonLat p) {
 }
 
 // The plant profile (search 20 km, step 500 m, resolution 31.25 m), staying within `t_country`.
-std::map<std::string, Profile> profiles(const TempDir& dir) {
+// `avoidance_extra`: more lines for the profile's avoidance section.
+std::map<std::string, Profile> profiles(const TempDir& dir, const std::string& avoidance_extra = "") {
     std::ifstream in(kProfiles + "/plant.yaml");
     std::stringstream ss;
     ss << in.rdbuf();
     std::string text = ss.str();
     const std::string from = "stay_within: [china_outline, world_countries]";
     EXPECT_NE(text.find(from), std::string::npos);
-    text.replace(text.find(from), from.size(), "stay_within: [t_country]");
+    text.replace(text.find(from), from.size(), "stay_within: [t_country]" + avoidance_extra);
     auto all = load_profiles(kProfiles);
     all["plant"] = load_profile(dir.write("plant.yaml", text));
     return all;
@@ -100,7 +101,7 @@ struct GapWorld {
     std::map<std::string, Profile> profs;
 
     GapWorld(const std::vector<std::pair<std::vector<LonLat>, std::vector<std::vector<LonLat>>>>& red_lines,
-             const std::vector<LonLat>& country_ring) {
+             const std::vector<LonLat>& country_ring, const std::string& avoidance_extra = "") {
         std::string fc = R"({"type":"FeatureCollection","features":[)";
         for (std::size_t i = 0; i < red_lines.size(); ++i) {
             fc += (i ? "," : "") + fmt::format(R"({{"type":"Feature","properties":{{"fid":"RL-{}","name":"red line {}"}},"geometry":{}}})",
@@ -118,7 +119,7 @@ struct GapWorld {
             Criterion::Context, "admin"));
         country = to_polygon(country_ring);
         layers = LayerSet::open(cat);
-        profs = profiles(dir);
+        profs = profiles(dir, avoidance_extra);
     }
 
     SiteResult assess(const Site& s) const {
@@ -337,5 +338,74 @@ TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
     std::cout << "[ batch    ] " << sites.size() << " sites, " << searched << " searched (" << inside_before
               << " inside a red line), " << found << " alternatives, each screened again\n";
 }
+
+// Issue 23 item 5: a 300 ha plant given as a point is moved as a disc of 300 ha grown by the
+// profile's setback (200 m here). The red line around it is 8 km square; a second one lies 400 m
+// east of it, a gap the point fits through and the disc does not. Every alternative's whole disc
+// lies outside both red lines (checked on a 20 m grid), they are ranked by verdict then distance,
+// and they lie at least the separation apart.
+TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
+    const std::vector<std::pair<std::vector<LonLat>, std::vector<std::vector<LonLat>>>> red = {
+        {local_box(kSite, -4000, -4000, 4000, 4000), {}}, {local_box(kSite, 4400, -9000, 9000, 9000), {}}};
+    const GapWorld w(red, kCountry, "\n  setback_m: 200");
+    Site s = make_site("big", kSite);
+    s.attributes["footprint_ha"] = 300;
+    const SiteResult r = w.assess(s);
+    ASSERT_EQ(r.verdict["level"], "no-go");
+    const Json& alt = r.alternative;
+    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    expect_verified(alt);
+    EXPECT_EQ(alt["searched_as"]["shape"], "declared_area");
+    const double disc_m = std::sqrt(300 * 10000 / 3.14159265358979323846);  // 977.2 m
+    EXPECT_NEAR(alt["searched_as"]["footprint_radius_m"].get<double>(), disc_m, 0.1);
+    EXPECT_EQ(alt["searched_as"]["setback_m"].get<double>(), 200);
+    const double reach = disc_m + 200;
+    // West, north or south of the first red line: its edge 4 km away plus the disc and setback
+    // (the gap to the east is 400 m wide).
+    EXPECT_NEAR(alt["distance_m"].get<double>(), 4000 + reach, 40) << alt.dump();
+
+    const Json& all = alt["alternatives"];
+    ASSERT_EQ(all.size(), 3u) << alt.dump(1);
+    EXPECT_EQ(all[0]["lon"], alt["lon"]);
+    const double separation = alt["searched_as"]["separation_m"].get<double>();
+    EXPECT_GE(separation, 2 * reach);
+    const std::vector<std::string> order = {"low", "medium", "high", "no-go"};
+    auto rank_of = [&](const Json& a) {
+        return std::find(order.begin(), order.end(), a["level_at_alternative"].get<std::string>()) - order.begin();
+    };
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(all[i]["rank"].get<int>(), static_cast<int>(i) + 1);
+        const LonLat at{all[i]["lon"].get<double>(), all[i]["lat"].get<double>()};
+        EXPECT_NE(all[i]["level_at_alternative"], "no-go");
+        // The whole disc and its setback, on a 20 m grid in the alternative's own frame.
+        const LocalFrame f(at);
+        int checked = 0;
+        for (double x = -reach; x <= reach; x += 20)
+            for (double y = -reach; y <= reach; y += 20) {
+                if (std::hypot(x, y) > reach) continue;
+                const LonLat p = f.inverse(Point(x, y));
+                ASSERT_FALSE(w.inside_red(p)) << "alternative " << i + 1 << " touches a red line at (" << x << ", " << y
+                                              << ") m from it: " << all[i].dump();
+                ++checked;
+            }
+        EXPECT_GT(checked, 10000);
+        if (i == 0) continue;
+        // Ranked by verdict, then distance; apart by the separation.
+        EXPECT_LE(rank_of(all[i - 1]), rank_of(all[i]));
+        if (rank_of(all[i - 1]) == rank_of(all[i])) {
+            EXPECT_LE(all[i - 1]["distance_m"].get<double>(), all[i]["distance_m"].get<double>());
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            const LonLat other{all[j]["lon"].get<double>(), all[j]["lat"].get<double>()};
+            EXPECT_GE(geodesic::distance_m(at, other), separation - 1) << i << " " << j;
+        }
+    }
+
+    // The same site as a bare point slips through the 400 m gap to the east.
+    const SiteResult point = w.assess(make_site("point", kSite));
+    EXPECT_EQ(point.alternative["searched_as"]["shape"], "point");
+    EXPECT_NEAR(point.alternative["distance_m"].get<double>(), 4000 + 200, 40) << point.alternative.dump();
+}
+
 
 }  // namespace

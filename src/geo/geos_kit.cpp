@@ -1,6 +1,7 @@
 // Thread-local GEOS contexts and conversions to and from Boost polygons.
 #include "geo/geos_kit.h"
 
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 
@@ -115,6 +116,48 @@ double area(const GEOSGeometry* g) {
 
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b) {
     return GeomPtr(GEOSIntersection_r(context(), a, b));
+}
+
+GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
+    auto ctx = context();
+    if (GEOSGeometry* d = GEOSDifference_r(ctx, a, b)) return GeomPtr(d);
+    GeomPtr va = make_valid(GeomPtr(GEOSGeom_clone_r(ctx, a)));
+    GeomPtr vb = make_valid(GeomPtr(GEOSGeom_clone_r(ctx, b)));
+    if (!va || !vb) return nullptr;
+    return GeomPtr(GEOSDifference_r(ctx, va.get(), vb.get()));
+}
+
+GeomPtr disc(const Point& centre, double r, int n, bool circumscribed) {
+    const double pi = 3.14159265358979323846;
+    const double rr = circumscribed ? r / std::cos(pi / n) : r;
+    Polygon p;
+    for (int k = 0; k <= n; ++k) {
+        const double a = 2 * pi * (k % n) / n;
+        p.outer().push_back(Point(centre.x() + rr * std::cos(a), centre.y() + rr * std::sin(a)));
+    }
+    bg::correct(p);
+    return from_polygon(p);
+}
+
+GeomPtr grow(const GEOSGeometry* g, double d) {
+    // GEOS puts quadsegs chords on a quarter circle, their vertices on the arc: the chords lie
+    // inside it by up to d (1 - cos(pi / (4 quadsegs))). Buffering by d / cos(...) puts the
+    // chords outside the arc of radius d.
+    constexpr int kQuadSegs = 16;
+    const double pi = 3.14159265358979323846;
+    return GeomPtr(GEOSBuffer_r(context(), g, d / std::cos(pi / (4 * kQuadSegs)), kQuadSegs));
+}
+
+std::optional<Point> nearest_point(const GEOSGeometry* g, const Point& p) {
+    auto ctx = context();
+    if (!g || GEOSisEmpty_r(ctx, g)) return std::nullopt;
+    GeomPtr q(GEOSGeom_createPointFromXY_r(ctx, p.x(), p.y()));
+    GEOSCoordSequence* cs = GEOSNearestPoints_r(ctx, g, q.get());
+    if (!cs) return std::nullopt;
+    double x = 0, y = 0;
+    GEOSCoordSeq_getXY_r(ctx, cs, 0, &x, &y);
+    GEOSCoordSeq_destroy_r(ctx, cs);
+    return Point(x, y);
 }
 
 }  // namespace sitescreen::geos

@@ -3,6 +3,7 @@
 #include <geos_c.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/types.h"
@@ -28,5 +29,15 @@ GeomPtr union_all(std::vector<GeomPtr>&& parts);
 GeomPtr make_valid(GeomPtr g);
 double area(const GEOSGeometry* g);
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
+// a less b, both repaired and tried again on a topology failure (null only when that fails too).
+GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b);
+// A regular polygon of n vertices around `centre` that contains the circle of radius r
+// (circumscribed), or lies inside it (inscribed).
+GeomPtr disc(const Point& centre, double r, int n, bool circumscribed);
+// g grown outward by d (d > 0), its round corners circumscribed: it contains every point within d
+// of g (the exact offset region), and exceeds it by under 0.2 % of d.
+GeomPtr grow(const GEOSGeometry* g, double d);
+// The point of g nearest to p (p itself when p is in g); nullopt when g is empty.
+std::optional<Point> nearest_point(const GEOSGeometry* g, const Point& p);
 
 }  // namespace sitescreen::geos

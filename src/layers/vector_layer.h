@@ -99,6 +99,10 @@ public:
     // The feature's full geometry in lon/lat (its pieces), for maps and GeoPackage output.
     MultiPolygon feature_polygons(std::uint32_t feature) const;
     std::vector<Point> feature_points(std::uint32_t feature) const;
+    // The feature's polygon pieces that meet the box of `reach_m` around the frame's centre,
+    // clipped to that box, densified and projected into the frame as measure() sees them: their
+    // union is the feature there (the avoidance search). Points and lines are left out.
+    std::vector<Polygon> feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const;
 
     // Thread-safe: the layer is immutable after load. The nearest feature is
     // searched for out to `nearest_limit_m` (unlimited by default); beyond it

@@ -621,7 +621,20 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
                                                {"lon", fmt::format("{:.6f}", alt.lon)},
                                                {"lat", fmt::format("{:.6f}", alt.lat)}})));
             Json rest = alternative;
-            for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg"}) rest.erase(k);
+            for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "alternatives"}) rest.erase(k);
+            // The ranked alternatives, one row each (the first is the one above).
+            const Json& ranked = member(alternative, "alternatives");
+            if (ranked.is_array() && ranked.size() > 1) {
+                Json rows = Json::array();
+                for (const Json& a : ranked)
+                    rows.push_back({{"rank", member(a, "rank")},
+                                    {"level_at_alternative", member(a, "level_at_alternative")},
+                                    {"distance_m", member(a, "distance_m")},
+                                    {"bearing_deg", member(a, "bearing_deg")},
+                                    {"lon", member(a, "lon")},
+                                    {"lat", member(a, "lat")}});
+                out.push_back(table_of_objects(rows, tr));
+            }
             json_blocks(rest, 3, out, tr);
         } else if (alternative.is_object()) {
             out.push_back(paragraph(tr.text("report.alternative.none"), Kind::Note));

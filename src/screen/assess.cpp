@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
+#include "geo/geos_kit.h"
 #include "geo/local_frame.h"
 #include "io/interrupt.h"
 #include "screen/rules/rule.h"
@@ -216,6 +217,10 @@ struct Fired {
     // The feature of `layer` the site is inside when that alone makes the rule fire (the
     // avoidance search prunes around it).
     std::optional<std::uint32_t> inside_index;
+    // The feature of `layer` the site is near when being within `near_within_m` of it alone makes
+    // the rule fire (a proximity band): the avoidance search blocks that band around it.
+    std::optional<std::uint32_t> near_index;
+    double near_within_m = 0;
     // Named rules (rules.apply) only: the set, the clause's outcome, its citation and conditions.
     std::optional<rules::RuleSet> set;
     rules::Outcome outcome = rules::Outcome::Forbidden;
@@ -232,6 +237,8 @@ struct CriterionState {
     std::string exposure_what;                        // ... the feature or class behind it, for texts
     std::string exposure_layer;                       // the layer behind the highest exposure
     std::optional<std::uint32_t> exposure_inside;     // ... and the feature, when inside one
+    std::optional<std::uint32_t> exposure_near;       // ... or the feature whose band it is in,
+    double exposure_within_m = 0;                     // ... and the band's outer distance
     Json evidence = Json::array();
 };
 
@@ -252,6 +259,8 @@ struct DriverEval {
     std::string rating_features;  // the features behind the highest pair, for texts
     std::string rating_layer;
     std::optional<std::uint32_t> rating_inside;
+    std::optional<std::uint32_t> rating_near;
+    double rating_within_m = 0;
 };
 
 struct Analysis {
@@ -379,7 +388,8 @@ private:
 
     void add_evidence(const LayerSpec& s, Json ev, const std::string& status, std::optional<Rating> exposure,
                       const std::string& why, std::optional<std::uint32_t> inside = std::nullopt,
-                      const std::string& what = "") {
+                      const std::string& what = "", std::optional<std::uint32_t> near = std::nullopt,
+                      double within_m = 0) {
         const int ci = criterion_index(s.criterion);
         if (ci < 0) return;
         CriterionState& st = a_.criteria[ci];
@@ -391,6 +401,8 @@ private:
             st.exposure_what = what.empty() ? why : what;
             st.exposure_layer = s.id;
             st.exposure_inside = inside;
+            st.exposure_near = near;
+            st.exposure_within_m = within_m;
         }
         if (light_) return;
         ev["status"] = status;
@@ -483,8 +495,13 @@ private:
         summary["distance_m"] = round1(d);
         summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
         if (!light_) a_.interface.push_back(std::move(summary));
+        // Outside, the exposure holds wherever the site stays within its band of this feature.
+        const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
+                              : exposure == Rating::Medium ? p_.proximity.moderate_within_m
+                                                           : 0.0;
         add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s),
-                     v.inside ? nearest.index : std::nullopt, text);
+                     v.inside ? nearest.index : std::nullopt, text,
+                     !v.inside && band_m > 0 ? nearest.index : std::nullopt, band_m);
 
         if (s.criterion == Criterion::BiodiversityImportance) {
             if (!a_.nearest_bio_m || d < *a_.nearest_bio_m) {
@@ -909,6 +926,8 @@ private:
                         e.rating_features = st.exposure_what;
                         e.rating_layer = st.exposure_layer;
                         e.rating_inside = st.exposure_inside;
+                        e.rating_near = st.exposure_near;
+                        e.rating_within_m = st.exposure_within_m;
                     }
                 }
                 if (!e.rating) e.rating_why = tr().text("assess.evidence.no_receptor");
@@ -921,6 +940,8 @@ private:
                     x.level = l;
                     x.layer = e.rating_layer;
                     x.inside_index = e.rating_inside;
+                    x.near_index = e.rating_near;
+                    x.near_within_m = e.rating_within_m;
                     x.features_text = e.rating_features;
                     x.reason = tr().format("assess.evidence.driver_rated",
                                            {{"driver", tr().text(std::string("assess.driver.") + to_string(e.driver))},
@@ -1038,20 +1059,18 @@ struct SearchResult {
     std::string text;  // for the {alternative} placeholder
 };
 
+// The search for the nearest locations that clear the site's findings (docs/leap.md, "Avoidance
+// search"). It works in the site's azimuthal equidistant frame, where the distance from the site
+// is the geodesic distance. The region still open (the search disc, inside the site's country,
+// less every area known to fail) shrinks as evaluations learn what fails: a position that fails
+// because it is inside a feature (or within a proximity band of it) closes the whole feature
+// (grown by the moved footprint's reach and the band). The next candidate is always the open
+// region's point nearest the site, half the resolution inside it.
 class AvoidanceSearch {
 public:
     AvoidanceSearch(const SiteResult& r, const Profile& p, const SiteFigures& f, const Analysis& a,
                     const LayerSet& layers, Screener& screener)
-        : r_(r), p_(p), f_(f), a_(a), layers_(layers), screener_(screener) {
-        const double lat0 = r_.site.lonlat.lat * kPi / 180.0;
-        kx_ = geodesic::prime_vertical_radius_m(r_.site.lonlat.lat) * std::cos(lat0) * kPi / 180.0;
-        ky_ = geodesic::meridional_radius_m(r_.site.lonlat.lat) * kPi / 180.0;
-        for (const auto& poly : r_.site.footprint_ll) {
-            for (const auto& q : poly.outer()) footprint_xy_.push_back(to_xy({q.x(), q.y()}));
-            for (const auto& h : poly.inners())
-                for (const auto& q : h) footprint_xy_.push_back(to_xy({q.x(), q.y()}));
-        }
-    }
+        : r_(r), p_(p), f_(f), a_(a), layers_(layers), screener_(screener), frame_(r.site.lonlat) {}
 
     SearchResult run() {
         const Level site_level = a_.level;
@@ -1069,270 +1088,257 @@ public:
         radius_ = p_.avoidance.search_radius_m;
         step_ = p_.avoidance.step_m;
         res_ = std::max(1.0, step_ / 16.0);
-        prepare_units();
+        prepare_shape();
+        separation_ = std::max(2 * reach_, 4 * step_);
+        prepare_region();
 
         Level used_cap = cap_;
-        std::optional<Best> best = search(cap_);
-        if (!best && fallback_cap != cap_ && stopped_ != "budget") {
+        std::vector<Best> best = search(cap_);
+        if (best.empty() && fallback_cap != cap_ && stopped_ != "budget") {
             used_cap = fallback_cap;
             best = search(fallback_cap);
         }
+        // Ranked by the verdict there, then by distance (the search finds them nearest first).
+        std::stable_sort(best.begin(), best.end(), [](const Best& x, const Best& y) { return x.level < y.level; });
         return report(best, used_cap, cap_);
     }
 
 private:
     struct Best {
-        double distance_m, bearing_deg;
+        double distance_m;
         LonLat at;
+        Level level;
         SiteResult screened;  // the full screening at `at`
     };
-    // Every position closer than radius_m to xy is known to stay at `level` or above: it is
-    // inside the same feature that made the evaluated position fail.
-    struct Disc {
-        Point xy;
-        double radius_m;
-        Level level;
+    // An area known to fail: within `within_m` of a feature (0: inside it).
+    struct Block {
+        std::string layer;
+        std::uint32_t feature;
+        double within_m;
+        bool operator<(const Block& o) const { return std::tie(layer, feature, within_m) < std::tie(o.layer, o.feature, o.within_m); }
     };
     struct Eval {
-        Level level;
-        double clear_m;  // every position this close is known to be at the cap or above (0: unknown)
-    };
-    // One bearing, marched out from the site: the first clear distance (infinity when none
-    // before the limit), and how wide a band around it is known to fail, per distance.
-    struct Ray {
-        double bearing_deg = 0, angle = 0;  // geodesic bearing; direction in the local frame (radians)
-        double exit_m = std::numeric_limits<double>::infinity();
-        double marched_m = 0;               // distance up to which the ray is known (exit or limit)
-        bool rejected = false;              // its exit failed the full screening
-        bool blind = false;                 // a failing position with nothing known around it
-        std::vector<float> half_angle;      // [k]: half-angle known to fail at distance k * res_
+        Level level = Level::Low;
+        std::vector<Block> blocks;  // areas that fail whatever else is there
+        bool blind = false;         // fails for a reason tied to no such area
     };
 
-    static constexpr std::size_t kMaxRays = 720;   // per search; beyond: `stopped: budget`
-    static constexpr int kInitialRays = 16;
-    static constexpr int kMaxVerifications = 12;
+    static constexpr std::size_t kMaxEvaluations = 400;  // per search; beyond: `stopped: budget`
+    static constexpr std::size_t kMaxRejections = 12;
+    static constexpr int kDiscVertices = 256;
 
-    // A plate carree frame around the site (metres): accurate to about 1 % over the search
-    // radius, which the 0.9 safety factor on disc radii covers.
-    Point to_xy(LonLat p) const {
-        double dlon = p.lon - r_.site.lonlat.lon;
-        if (dlon > 180) dlon -= 360;
-        if (dlon < -180) dlon += 360;
-        return Point(dlon * kx_, (p.lat - r_.site.lonlat.lat) * ky_);
-    }
-    LonLat along(double bearing, double d) const {
-        return d <= 0 ? r_.site.lonlat : geodesic::direct(r_.site.lonlat, bearing, d);
-    }
-
-    // The level at a position (at least `cap` when known from a disc, without measuring), and
-    // how far around it is known to stay at `cap` or above.
-    Eval evaluate(LonLat c, Level cap) {
-        const Point q = to_xy(c);
-        double known = 0;
-        Level known_level = Level::Low;
-        for (const auto& d : discs_) {
-            if (d.level < cap) continue;
-            const double rem = d.radius_m - std::hypot(q.x() - d.xy.x(), q.y() - d.xy.y());
-            if (rem > known) known = rem, known_level = d.level;
+    // What is moved and checked: the site's footprint, or a disc of its declared footprint area,
+    // grown by the profile's setback (a point when it has neither); `reach_` is how far it
+    // extends from the centre.
+    void prepare_shape() {
+        auto ctx = geos::context();
+        geos::GeomPtr shape;
+        if (!r_.site.footprint_ll.empty()) {
+            shape_kind_ = "footprint";
+            shape = geos::from_multipolygon(frame_.forward(r_.site.footprint_ll));
+        } else if (f_.footprint_ha && *f_.footprint_ha > 0) {
+            shape_kind_ = "declared_area";
+            footprint_radius_m_ = std::sqrt(*f_.footprint_ha * 10000.0 / kPi);
+            shape = geos::disc(Point(0, 0), footprint_radius_m_, 64, true);
         }
-        if (known > 0) {
-            ++pruned_;
-            return {known_level, known};
-        }
-        if (const double out = outside_units(q); out > 0) {
-            // Outside the country (or unit) the profile keeps the alternative in: never an answer.
-            if (out > 0.5 * res_) discs_.push_back({q, out, Level::NoGo});
-            return {Level::NoGo, out >= 1e-6 ? out : 0.0};
-        }
-        ++evaluated_;
-        SiteResult m = screener_.screen_moved(r_.site, c, radii_, id_list_);
-        if (m.site.error) return {Level::NoGo, 0};  // cannot be screened there: never an answer
-        const Analysis there = analyse(m, p_, f_, &ids_, /*light=*/true);
-        double depth_max = 0;
-        if (there.level >= cap) {
-            for (const auto& x : there.fired) {
-                if (x.level < cap || !x.inside_index || x.layer.empty()) continue;
-                const double depth = feature_depth(x.layer, *x.inside_index, q);
-                if (depth > 0.5 * res_) discs_.push_back({q, depth, x.level});
-                depth_max = std::max(depth_max, depth);
+        const double setback = p_.avoidance.setback_m;
+        if (setback > 0) shape = shape ? geos::grow(shape.get(), setback) : geos::disc(Point(0, 0), setback, 64, true);
+        search_site_ = r_.site;
+        if (!shape) return;
+        MultiPolygon xy;
+        geos::to_multipolygon(shape.get(), xy);
+        bg::model::multi_point<Point> vertices;
+        for (const auto& poly : xy)
+            for (const auto& q : poly.outer()) {
+                reach_ = std::max(reach_, std::hypot(q.x(), q.y()));
+                vertices.push_back(Point(-q.x(), -q.y()));
             }
+        // A footprint's failing areas are the features' Minkowski sums with its reflected convex
+        // hull (a disc's are the features grown by its radius).
+        if (shape_kind_ == "footprint") {
+            Polygon hull;
+            bg::convex_hull(vertices, hull);
+            for (std::size_t i = 0; i + 1 < hull.outer().size(); ++i) reflected_hull_.push_back(hull.outer()[i]);
         }
-        return {there.level, depth_max};
+        search_site_.footprint_ll = frame_.inverse(xy);
+        (void)ctx;
     }
 
-    // Records that the band within `clear` of the point at distance t on the ray fails.
-    void mark(Ray& ray, double t, double clear) const {
-        if (clear <= 0) return;
-        const std::size_t n = ray.half_angle.size();
-        const double lo = std::max(0.0, t - clear), hi = t + clear;
-        for (std::size_t k = static_cast<std::size_t>(std::ceil(lo / res_)); k < n && k * res_ <= hi; ++k) {
-            const double u = k * res_;
-            double a;
-            if (u <= 0 || clear >= u + t) a = kPi;
-            else {
-                const double c = (u * u + t * t - clear * clear) / (2 * u * t);
-                a = c <= -1 ? kPi : c >= 1 ? 0 : std::acos(c);
+    // The search disc, inside every feature of the profile's `stay_within` layers that the site
+    // itself is inside (its country, a province).
+    void prepare_region() {
+        region_ = geos::disc(Point(0, 0), radius_, kDiscVertices, false);
+        for (const auto& id : p_.avoidance.stay_within)
+            for (const auto& o : r_.layers) {
+                if (!o.spec || o.spec->id != id || !o.vector || o.vector->inside_features.empty()) continue;
+                const VectorLayer* vl = layers_.vector_layer(id);
+                if (!vl) continue;
+                std::vector<geos::GeomPtr> parts;
+                for (auto f : o.vector->inside_features)
+                    for (const auto& poly : vl->feature_near(f, frame_, 1.01 * radius_ + 1000))
+                        parts.push_back(geos::from_polygon(poly));
+                if (parts.empty()) continue;
+                const geos::GeomPtr unit = geos::union_all(std::move(parts));
+                if (geos::GeomPtr in = geos::intersection(region_.get(), unit.get())) region_ = std::move(in);
             }
-            if (a > ray.half_angle[k]) ray.half_angle[k] = static_cast<float>(a);
-        }
     }
 
-    // Marches the ray out from `from` until the first clear position or `limit`: each failing
-    // position jumps ahead by what is known to fail around it (at least the resolution; a whole
-    // step when nothing is known), then bisection brackets the exit to the resolution.
-    void march(Ray& ray, Level cap, double from, double limit) {
-        double t = from, last_fail = from;
-        bool clear = false;
-        for (;;) {
-            if (interrupt_flag().load()) throw Interrupted();
-            // The site itself fails (its own verdict), whatever the lighter re-measurement says.
-            const Eval e = t <= 0 ? Eval{std::max(site_eval_.level, cap), site_eval_.clear_m}
-                                  : evaluate(along(ray.bearing_deg, t), cap);
-            if (e.level < cap) {
-                clear = true;
-                break;
-            }
-            mark(ray, t, e.clear_m);
-            last_fail = t;
-            if (t >= limit) break;
-            if (e.clear_m <= 0) ray.blind = uncertified_ = true;  // nothing known around it: a whole step
-            t = std::min(limit, t + (e.clear_m > 0 ? std::max(e.clear_m, res_) : step_));
-        }
-        if (!clear) {
-            ray.marched_m = std::max(ray.marched_m, limit);
-            return;
-        }
-        double lo = last_fail, hi = t;
-        while (hi - lo > res_) {
-            const double mid = 0.5 * (lo + hi);
-            const Eval e = evaluate(along(ray.bearing_deg, mid), cap);
-            if (e.level < cap) hi = mid;
-            else {
-                mark(ray, mid, e.clear_m);
-                lo = std::min(std::max(mid, mid + 0.999 * e.clear_m), hi);
-            }
-        }
-        ray.exit_m = hi;
-        ray.marched_m = hi;
-    }
-
-    Ray make_ray(double bearing) const {
-        Ray ray;
-        ray.bearing_deg = bearing;
-        const Point far = to_xy(along(bearing, radius_));
-        ray.angle = std::atan2(far.y(), far.x());
-        ray.half_angle.assign(static_cast<std::size_t>(std::ceil(radius_ / res_)) + 2, 0.0f);
-        return ray;
-    }
-
-    // Is every position of the wedge between two rays closer than `limit` known to fail?
-    bool wedge_known(const Ray& a, const Ray& b, double limit) const {
-        double gap = a.angle - b.angle;  // bearings turn clockwise: from a to b in the local frame
-        while (gap < 0) gap += 2 * kPi;
-        while (gap >= 2 * kPi) gap -= 2 * kPi;
-        for (std::size_t k = 1; k < a.half_angle.size() && k * res_ < limit; ++k)
-            if (static_cast<double>(a.half_angle[k]) + b.half_angle[k] < gap) return false;
-        return true;
-    }
-
-    // The nearest position where the level is below `cap`, to the resolution, confirmed by the
-    // full screening; nullopt when none within the search radius (or the budget ran out).
-    std::optional<Best> search(Level cap) {
+    // The nearest positions whose level is below `cap`, confirmed by the full screening, at
+    // least `separation_` apart, nearest first (fewer when the region runs out or the budget does).
+    std::vector<Best> search(Level cap) {
+        auto ctx = geos::context();
         stopped_ = "covered";
         uncertified_ = false;
-        site_eval_ = evaluate(r_.site.lonlat, cap);
-        std::vector<Ray> rays;
-        rays.reserve(kMaxRays);
-        auto best_exit = [&] {
-            double b = std::numeric_limits<double>::infinity();
-            for (const auto& r : rays)
-                if (!r.rejected) b = std::min(b, r.exit_m);
-            return b;
-        };
-        auto limit_now = [&] { return std::min(radius_, best_exit()); };
-        // Rays in bearing order; wedges between neighbours are split until each is known to fail
-        // closer than the best exit, or is narrower than the resolution there.
-        for (int j = 0; j < kInitialRays; ++j) {
-            rays.push_back(make_ray(360.0 * j / kInitialRays));
-            march(rays.back(), cap, 0, limit_now());
-        }
-        std::vector<std::pair<double, double>> open;  // wedges (bearing from, bearing to), to check
-        for (int j = 0; j < kInitialRays; ++j) open.push_back({360.0 * j / kInitialRays, 360.0 * (j + 1) / kInitialRays});
-        std::map<double, std::size_t> by_bearing;
-        for (std::size_t i = 0; i < rays.size(); ++i) by_bearing[rays[i].bearing_deg] = i;
-        auto ray_at = [&](double bearing) -> Ray& { return rays[by_bearing.at(bearing >= 360.0 ? 0.0 : bearing)]; };
-        for (int attempt = 0;; ++attempt) {
-            std::vector<std::pair<double, double>> settled;
-            for (std::size_t next = 0; next < open.size(); ++next) {
-                const auto [b0, b1] = open[next];
-                const double reach = std::min(radius_, best_exit() - res_);
-                settled.push_back({b0, b1});
-                if (reach <= 0) continue;
-                Ray& a = ray_at(b0);
-                Ray& b = ray_at(b1);
-                // Rays marched to an earlier, shorter limit (before a rejected exit) go on first.
-                for (Ray* r : {&a, &b})
-                    if (r->exit_m == std::numeric_limits<double>::infinity() && r->marched_m < reach)
-                        march(*r, cap, r->marched_m, limit_now());
-                const double limit = std::min(radius_, best_exit() - res_);
-                const double arc = limit * (b1 - b0) * kPi / 180.0;
-                if (limit <= 0 || wedge_known(a, b, limit)) continue;
-                if (arc <= res_) continue;  // narrower than the resolution here
-                if (arc <= (a.blind || b.blind ? step_ : 0.5 * step_)) {
-                    // Not known to fail throughout, but bearings are this close here: a step apart
-                    // next to a failing position with nothing known around it, half a step where the
-                    // known-failing bands do not meet (many small adjacent features). A gap
-                    // narrower than that may be missed: the answer is not certified.
-                    uncertified_ = true;
-                    continue;
-                }
-                if (rays.size() >= kMaxRays) {
-                    stopped_ = "budget";
-                    continue;
-                }
-                settled.pop_back();
-                const double mid = 0.5 * (b0 + b1);
-                rays.push_back(make_ray(mid));
-                by_bearing[mid] = rays.size() - 1;
-                march(rays.back(), cap, 0, limit_now());
-                open.push_back({b0, mid});
-                open.push_back({mid, b1});
+        blocked_.clear();
+        open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
+        std::vector<Best> found;
+        std::size_t rejected = 0;
+        // What the site's own screening found closes its areas first.
+        close(judge(a_, cap), Point(0, 0), cap);
+        while (static_cast<int>(found.size()) < p_.avoidance.alternatives) {
+            if (interrupt_flag().load()) throw Interrupted();
+            if (evaluated_ >= kMaxEvaluations || !open_) {
+                stopped_ = "budget";
+                break;
             }
-            // The nearest exit, confirmed by the same screening as any site (every layer, the
-            // site's buffers) at the position as reported (rounded to 1e-6 degree). One that fails
-            // there sends its ray further out, and the wedges are checked again to the new best.
-            Ray* nearest = nullptr;
-            for (auto& r : rays)
-                if (!r.rejected && r.exit_m < std::numeric_limits<double>::infinity() &&
-                    (!nearest || r.exit_m < nearest->exit_m))
-                    nearest = &r;
-            if (!nearest) break;
-            const LonLat raw = along(nearest->bearing_deg, nearest->exit_m);
+            geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
+            const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
+            if (!c) break;  // nothing left open: covered
+            const LonLat raw = frame_.inverse(*c);
+            const Eval e = evaluate(raw, cap);
+            if (e.level >= cap) {
+                close(e, *c, cap);
+                continue;
+            }
+            // Confirmed by the same screening as any site (every layer, the site's buffers) at
+            // the position as reported (rounded to 1e-6 degree).
             const LonLat at{std::round(raw.lon * 1e6) / 1e6, std::round(raw.lat * 1e6) / 1e6};
             ++verified_;
             SiteResult m = screen_full(at);
             const Analysis there = analyse(m, p_, f_);
             const bool in_units = stays_within(m);
             if (!m.site.error && there.level < cap && in_units) {
-                rays_ += rays.size();
                 double dist = 0, az = 0;
                 geodesic::inverse(r_.site.lonlat, at, dist, az);
-                return Best{dist, nearest->bearing_deg, at, std::move(m)};
+                found.push_back(Best{dist, at, there.level, std::move(m)});
+                close_disc(*c, separation_);  // the next alternative lies elsewhere
+                continue;
             }
             if (!in_units) ++left_units_;
             else ++failed_full_;
-            if (attempt + 1 >= kMaxVerifications) {
+            if (++rejected >= kMaxRejections) {
                 stopped_ = "budget";
                 break;
             }
-            const double from = nearest->exit_m + res_;
-            nearest->exit_m = std::numeric_limits<double>::infinity();
-            if (from >= radius_) nearest->rejected = true;
-            else march(*nearest, cap, from, radius_);
-            open = std::move(settled);
+            if (m.site.error) close(Eval{Level::NoGo, {}, true}, *c, cap);
+            else if (there.level >= cap) close(judge(there, cap), *c, cap);
+            else close_disc(*c, res_);  // outside the units, which the region should have excluded
         }
-        rays_ += rays.size();
-        return std::nullopt;
+        return found;
+    }
+
+    // What a position's analysis says about the areas around it.
+    Eval judge(const Analysis& there, Level cap) const {
+        Eval e;
+        e.level = there.level;
+        if (there.level < cap) return e;
+        for (const auto& x : there.fired) {
+            if (x.level < cap) continue;
+            const bool vector = !x.layer.empty() && layers_.vector_layer(x.layer);
+            if (vector && x.inside_index) e.blocks.push_back({x.layer, *x.inside_index, 0.0});
+            else if (vector && x.near_index && x.near_within_m > 0) e.blocks.push_back({x.layer, *x.near_index, x.near_within_m});
+            else e.blind = true;
+        }
+        if (e.blocks.empty()) e.blind = true;
+        return e;
+    }
+
+    // The level at a position, and what fails there (the search shape moved there, the layers
+    // that can reach the aim, no buffers but the land-cover radius).
+    Eval evaluate(LonLat c, Level cap) {
+        ++evaluated_;
+        SiteResult m = screener_.screen_moved(search_site_, c, radii_, id_list_);
+        if (m.site.error) return Eval{Level::NoGo, {}, true};  // cannot be screened there: never an answer
+        return judge(analyse(m, p_, f_, &ids_, /*light=*/true), cap);
+    }
+
+    // Closes what an evaluation at `c` found failing: each new area; when none is new, a disc
+    // around c (half a step when the failure is tied to no area, and the answer is then not
+    // certified; the resolution when the areas known already should have excluded c).
+    void close(const Eval& e, const Point& c, Level cap) {
+        if (e.level < cap) return;
+        std::size_t added = 0;
+        for (const auto& b : e.blocks) {
+            if (!blocked_.insert(b).second) continue;
+            ++added;
+            if (geos::GeomPtr area = feature_area(b)) close_area(area.get());
+        }
+        if (added) return;
+        if (e.blind) {
+            uncertified_ = true;
+            close_disc(c, 0.5 * step_);
+        } else {
+            close_disc(c, res_);
+        }
+    }
+
+    void close_disc(const Point& c, double r) { close_area(geos::disc(c, r, 32, true).get()); }
+
+    void close_area(const GEOSGeometry* area) {
+        if (!open_ || !area) return;
+        geos::GeomPtr rest = geos::difference(open_.get(), area);
+        if (!rest) stopped_ = "budget";  // GEOS could not subtract it: stop rather than guess
+        open_ = std::move(rest);
+    }
+
+    // Within `within_m` + the shape's reach of the feature, in the frame, as far as the search
+    // disc reaches.
+    geos::GeomPtr feature_area(const Block& b) const {
+        const VectorLayer* vl = layers_.vector_layer(b.layer);
+        if (!vl) return nullptr;
+        const double grow = reach_ + b.within_m;
+        std::vector<geos::GeomPtr> parts;
+        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000))
+            parts.push_back(geos::from_polygon(poly));
+        if (parts.empty()) return nullptr;
+        geos::GeomPtr area = geos::union_all(std::move(parts));
+        if (!area) return nullptr;
+        if (reflected_hull_.empty()) return grow > 0 ? geos::grow(area.get(), grow) : std::move(area);
+        if (b.within_m > 0) area = geos::grow(area.get(), b.within_m);
+        MultiPolygon feature;
+        geos::to_multipolygon(area.get(), feature);
+        return minkowski_sum(feature, reflected_hull_);
+    }
+
+    // P + K for a convex K (its vertices): P moved by one vector of K, and each edge of P swept
+    // over K (the convex hull of the edge's ends moved by K's vertices).
+    static geos::GeomPtr minkowski_sum(const MultiPolygon& p, const std::vector<Point>& k) {
+        std::vector<geos::GeomPtr> parts;
+        auto moved = [](const Point& q, const Point& v) { return Point(q.x() + v.x(), q.y() + v.y()); };
+        auto sweep = [&](const sitescreen::Ring& ring) {
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                bg::model::multi_point<Point> ends;
+                for (const auto& v : k) {
+                    ends.push_back(moved(ring[i], v));
+                    ends.push_back(moved(ring[i + 1], v));
+                }
+                Polygon hull;
+                bg::convex_hull(ends, hull);
+                parts.push_back(geos::from_polygon(hull));
+            }
+        };
+        for (const auto& poly : p) {
+            Polygon shifted;
+            for (const auto& q : poly.outer()) shifted.outer().push_back(moved(q, k.front()));
+            for (const auto& h : poly.inners()) {
+                shifted.inners().emplace_back();
+                for (const auto& q : h) shifted.inners().back().push_back(moved(q, k.front()));
+            }
+            parts.push_back(geos::from_polygon(shifted));
+            sweep(poly.outer());
+            for (const auto& h : poly.inners()) sweep(h);
+        }
+        return geos::union_all(std::move(parts));
     }
 
     // The site at `at` (its footprint moved rigidly), screened as any site is.
@@ -1340,8 +1346,8 @@ private:
         Site moved = r_.site;
         moved.lonlat = at;
         if (!r_.site.footprint_ll.empty()) {
-            const LocalFrame from(r_.site.lonlat), to(at);
-            moved.footprint_ll = to.inverse(from.forward(r_.site.footprint_ll));
+            const LocalFrame to(at);
+            moved.footprint_ll = to.inverse(frame_.forward(r_.site.footprint_ll));
         }
         const std::vector<double> radii = r_.geometry ? r_.geometry->radii_m : std::vector<double>{};
         return screener_.screen(moved, radii);
@@ -1367,167 +1373,84 @@ private:
         return true;
     }
 
-    // How far the site (its centre, or for a footprint its deepest vertex) can move and stay
-    // inside the feature, with a 0.9 safety factor; 0 when unknown.
-    // A feature's polygons in the local frame (cached per search).
-    const MultiPolygon* shape_xy(const std::string& layer, std::uint32_t index) {
-        const VectorLayer* vl = layers_.vector_layer(layer);
-        if (!vl) return nullptr;
-        auto key = std::make_pair(layer, index);
-        auto it = shapes_.find(key);
-        if (it == shapes_.end()) {
-            MultiPolygon xy;
-            for (const auto& poly : vl->feature_polygons(index)) {
-                Polygon px;
-                for (const auto& q : poly.outer()) px.outer().push_back(to_xy({q.x(), q.y()}));
-                for (const auto& h : poly.inners()) {
-                    px.inners().emplace_back();
-                    for (const auto& q : h) px.inners().back().push_back(to_xy({q.x(), q.y()}));
-                }
-                xy.push_back(std::move(px));
-            }
-            it = shapes_.emplace(key, std::move(xy)).first;
+    Json alternative_json(const Best& best, Level used_cap) const {
+        Json j;
+        double dist = 0, az = 0;
+        geodesic::inverse(r_.site.lonlat, best.at, dist, az);
+        if (az < 0) az += 360.0;
+        j["lon"] = best.at.lon;
+        j["lat"] = best.at.lat;
+        j["distance_m"] = round1(dist);
+        j["bearing_deg"] = round1(az);
+        const Analysis there = analyse(best.screened, p_, f_);  // the full screening there
+        j["clears"] = Json::array();
+        for (const auto& x : a_.fired) {
+            if (x.level < used_cap || x.layer.empty()) continue;
+            bool still = false;
+            for (const auto& y : there.fired)
+                if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap) still = true;
+            if (still) continue;
+            Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
+            if (!x.feature.id.empty() || !x.feature.name.empty()) c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
+            c["what"] = x.features_text;
+            j["clears"].push_back(c);
         }
-        return &it->second;
+        j["level_at_alternative"] = to_string(there.level);
+        j["lowers_verdict"] = there.level < a_.level;
+        Json remaining = Json::array();
+        for (const auto& y : there.fired)
+            remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
+        j["remaining"] = remaining;
+        return j;
     }
 
-    // The admin units the alternative must stay in (the profile's `stay_within` layers, the
-    // features the site is inside), and how far from the site it surely does.
-    void prepare_units() {
-        unit_safe_m_ = std::numeric_limits<double>::infinity();
-        for (const auto& id : p_.avoidance.stay_within)
-            for (const auto& o : r_.layers) {
-                if (!o.spec || o.spec->id != id || !o.vector || o.vector->inside_features.empty()) continue;
-                std::vector<const MultiPolygon*> unit;
-                double safe = 0;
-                for (auto f : o.vector->inside_features)
-                    if (const MultiPolygon* sh = shape_xy(id, f)) {
-                        unit.push_back(sh);
-                        if (bg::covered_by(Point(0, 0), *sh)) safe = std::max(safe, 0.9 * boundary_distance(Point(0, 0), *sh));
-                    }
-                units_.push_back(std::move(unit));
-                unit_safe_m_ = std::min(unit_safe_m_, safe);
-            }
-    }
-
-    // 0 when the position is in every unit; else how far around it surely is not (> 0, or a
-    // tiny positive value when unknown).
-    double outside_units(const Point& q) const {
-        if (std::hypot(q.x(), q.y()) < unit_safe_m_) return 0;
-        double out = 0;
-        for (const auto& unit : units_) {
-            bool in = false;
-            double d = std::numeric_limits<double>::infinity();
-            for (const MultiPolygon* sh : unit) {
-                if (bg::covered_by(q, *sh)) {
-                    in = true;
-                    break;
-                }
-                d = std::min(d, boundary_distance(q, *sh));
-            }
-            if (!in) out = std::max(out, std::max(1e-9, 0.9 * d));
-        }
-        return out;
-    }
-
-    double feature_depth(const std::string& layer, std::uint32_t index, Point at) {
-        const MultiPolygon* found = shape_xy(layer, index);
-        if (!found || found->empty()) return 0;
-        const MultiPolygon& shape = *found;
-        std::vector<Point> probes;
-        if (footprint_xy_.empty()) probes.push_back(at);
-        else
-            for (const auto& v : footprint_xy_) probes.emplace_back(v.x() + at.x(), v.y() + at.y());
-        double depth = 0;
-        for (const auto& p : probes) {
-            if (!bg::covered_by(p, shape)) continue;
-            depth = std::max(depth, boundary_distance(p, shape));
-        }
-        return std::min(0.9 * depth, 2.0 * p_.avoidance.search_radius_m);
-    }
-
-    static double segment_distance(const Point& p, const Point& a, const Point& b) {
-        const double dx = b.x() - a.x(), dy = b.y() - a.y();
-        const double len2 = dx * dx + dy * dy;
-        double t = len2 > 0 ? ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / len2 : 0;
-        t = std::clamp(t, 0.0, 1.0);
-        return std::hypot(p.x() - (a.x() + t * dx), p.y() - (a.y() + t * dy));
-    }
-    static double ring_distance(const Point& p, const sitescreen::Ring& r) {
-        double d = std::numeric_limits<double>::infinity();
-        for (std::size_t i = 0; i + 1 < r.size(); ++i) d = std::min(d, segment_distance(p, r[i], r[i + 1]));
-        return d;
-    }
-    static double boundary_distance(const Point& p, const MultiPolygon& mp) {
-        double d = std::numeric_limits<double>::infinity();
-        for (const auto& poly : mp) {
-            d = std::min(d, ring_distance(p, poly.outer()));
-            for (const auto& h : poly.inners()) d = std::min(d, ring_distance(p, h));
-        }
-        return d;
-    }
-
-    SearchResult report(const std::optional<Best>& best, Level used_cap, Level aimed_cap) {
+    SearchResult report(const std::vector<Best>& best, Level used_cap, Level aimed_cap) {
         SearchResult out;
         Json j;
-        const char* aim = aimed_cap == Level::NoGo ? "below no-go" : "below high";
-        j["found"] = best.has_value();
+        j["found"] = !best.empty();
         j["lon"] = nullptr;
         j["lat"] = nullptr;
         j["distance_m"] = nullptr;
         j["bearing_deg"] = nullptr;
-        j["aim"] = aim;
+        j["aim"] = aimed_cap == Level::NoGo ? "below no-go" : "below high";
         j["clears"] = Json::array();
-        if (best) {
-            double dist = 0, az = 0;
-            geodesic::inverse(r_.site.lonlat, best->at, dist, az);
-            if (az < 0) az += 360.0;
-            j["lon"] = std::round(best->at.lon * 1e6) / 1e6;
-            j["lat"] = std::round(best->at.lat * 1e6) / 1e6;
-            j["distance_m"] = round1(dist);
-            j["bearing_deg"] = round1(az);
-            const Analysis there = analyse(best->screened, p_, f_);  // the full screening there
-            for (const auto& x : a_.fired) {
-                if (x.level < used_cap || x.layer.empty()) continue;
-                bool still = false;
-                for (const auto& y : there.fired)
-                    if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap)
-                        still = true;
-                if (still) continue;
-                Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
-                if (!x.feature.id.empty() || !x.feature.name.empty())
-                    c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
-                c["what"] = x.features_text;
-                j["clears"].push_back(c);
-            }
-            j["level_at_alternative"] = to_string(there.level);
-            j["lowers_verdict"] = there.level < a_.level;
-            Json remaining = Json::array();
-            for (const auto& y : there.fired)
-                remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
-            j["remaining"] = remaining;
-            if (used_cap != aimed_cap)
-                j["note"] = tr().text("assess.search.only_nogo");
+        Json all = Json::array();
+        for (std::size_t k = 0; k < best.size(); ++k) {
+            Json alt = alternative_json(best[k], used_cap);
+            if (k == 0)
+                for (const char* key : {"lon", "lat", "distance_m", "bearing_deg", "clears", "level_at_alternative",
+                                        "lowers_verdict", "remaining"})
+                    j[key] = alt[key];
+            alt["rank"] = k + 1;
+            all.push_back(std::move(alt));
+        }
+        if (!best.empty()) {
+            if (used_cap != aimed_cap) j["note"] = tr().text("assess.search.only_nogo");
             out.found = true;
             out.text = tr().format(used_cap == Level::NoGo ? "assess.search.found_nogo" : "assess.search.found_high",
-                                   {{"distance", fmt_distance(dist)},
-                                    {"bearing", fmt::format("{:.0f}", az)},
-                                    {"lon", fmt::format("{:.5f}", best->at.lon)},
-                                    {"lat", fmt::format("{:.5f}", best->at.lat)}});
+                                   {{"distance", fmt_distance(j["distance_m"].get<double>())},
+                                    {"bearing", fmt::format("{:.0f}", j["bearing_deg"].get<double>())},
+                                    {"lon", fmt::format("{:.5f}", best[0].at.lon)},
+                                    {"lat", fmt::format("{:.5f}", best[0].at.lat)}});
         } else {
             out.text = tr().format("assess.search.none", {{"radius", fmt_distance(p_.avoidance.search_radius_m)}});
         }
+        j["alternatives"] = std::move(all);
         j["search_radius_m"] = p_.avoidance.search_radius_m;
         j["step_m"] = p_.avoidance.step_m;
         j["resolution_m"] = res_;
+        j["searched_as"] = {{"shape", shape_kind_},
+                            {"footprint_radius_m", shape_kind_ == "declared_area" ? Json(round1(footprint_radius_m_)) : Json(nullptr)},
+                            {"setback_m", p_.avoidance.setback_m},
+                            {"reach_m", round1(reach_)},
+                            {"separation_m", round1(separation_)}};
         // covered: every position closer than the answer (or within the radius) is known to fail,
-        // or lies in a gap narrower than the resolution; budget: the search stopped at its limit.
+        // or lies within half the resolution of a failing area; budget: the search stopped at its limit.
         j["stopped"] = stopped_;
         j["certified"] = !uncertified_ && stopped_ == "covered";
         j["layers_checked"] = id_list_;
         j["candidates_evaluated"] = evaluated_;
-        j["candidates_pruned"] = pruned_;
-        j["bearings"] = rays_;
+        j["areas_closed"] = blocked_.size();
         j["verified"] = verified_;
         j["rejected_by_full_screen"] = failed_full_;
         if (!p_.avoidance.stay_within.empty()) {
@@ -1546,21 +1469,22 @@ private:
     const Analysis& a_;
     const LayerSet& layers_;
     Screener& screener_;
+    const LocalFrame frame_;
+    Site search_site_;            // the site with the search shape as its footprint
+    std::string shape_kind_ = "point";
+    double footprint_radius_m_ = 0, reach_ = 0, separation_ = 0;
     std::set<std::string> ids_;
     std::vector<std::string> id_list_;
     std::vector<double> radii_;
-    std::size_t evaluated_ = 0, pruned_ = 0, rays_ = 0, verified_ = 0, failed_full_ = 0, left_units_ = 0;
+    std::size_t evaluated_ = 0, verified_ = 0, failed_full_ = 0, left_units_ = 0;
     Level cap_ = Level::NoGo;
     double radius_ = 0, step_ = 1, res_ = 1;
     std::string stopped_ = "covered";
-    bool uncertified_ = false;  // a failing position with nothing known around it was stepped over
-    Eval site_eval_{Level::NoGo, 0};
-    double kx_ = 1, ky_ = 1;
-    std::vector<Point> footprint_xy_;  // footprint vertices relative to the site centre
-    std::vector<Disc> discs_;
-    std::map<std::pair<std::string, std::uint32_t>, MultiPolygon> shapes_;
-    std::vector<std::vector<const MultiPolygon*>> units_;  // per stay_within layer: the site's features
-    double unit_safe_m_ = std::numeric_limits<double>::infinity();
+    bool uncertified_ = false;    // a failing position tied to no area was closed by a disc
+    geos::GeomPtr region_;        // the search disc inside the units
+    geos::GeomPtr open_;          // ... less every area known to fail
+    std::set<Block> blocked_;
+    std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
 };
 
 // ------------------------------------------------------------------ JSON builders
@@ -1978,6 +1902,9 @@ void Portfolio::digest_record(const Json& rec, Json& into) {
         const auto it = rec.find(key);
         if (it != rec.end()) into[key] = *it;
     }
+    // The roll-up needs whether an alternative was found and how far: not the ranked list.
+    if (into.contains("alternative") && into["alternative"].is_object())
+        for (const char* key : {"alternatives", "remaining"}) into["alternative"].erase(key);
     const auto verdict = rec.find("verdict");
     if (verdict != rec.end()) {
         const auto level = verdict->is_object() ? verdict->find("level") : verdict->end();

@@ -340,7 +340,8 @@ void read_figures(const Reader& rd, const YAML::Node& node, Profile& p) {
 }
 
 void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
-    rd.only(node, "avoidance", {"search_radius_m", "step_m", "lower_verdict", "note", "stay_within"});
+    rd.only(node, "avoidance",
+            {"search_radius_m", "step_m", "lower_verdict", "note", "stay_within", "setback_m", "alternatives"});
     p.avoidance.search_radius_m = rd.positive(rd.required(node, "avoidance", "search_radius_m"), "avoidance.search_radius_m");
     p.avoidance.step_m = rd.positive(rd.required(node, "avoidance", "step_m"), "avoidance.step_m");
     if (p.avoidance.step_m > p.avoidance.search_radius_m) rd.fail("avoidance.step_m", "must not exceed search_radius_m");
@@ -349,6 +350,16 @@ void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
         rd.fail("avoidance.step_m", "too fine for the search radius (at most 400 rings)");
     if (node["lower_verdict"]) p.avoidance.lower_verdict = rd.boolean(node["lower_verdict"], "avoidance.lower_verdict");
     if (node["note"]) p.avoidance.note = rd.text(node["note"], "avoidance.note");
+    if (node["setback_m"]) {
+        p.avoidance.setback_m = rd.number(node["setback_m"], "avoidance.setback_m");
+        if (p.avoidance.setback_m < 0) rd.fail("avoidance.setback_m", "must be 0 or more");
+        if (p.avoidance.setback_m > p.avoidance.search_radius_m) rd.fail("avoidance.setback_m", "must not exceed search_radius_m");
+    }
+    if (node["alternatives"]) {
+        p.avoidance.alternatives = rd.integer(node["alternatives"], "avoidance.alternatives");
+        if (p.avoidance.alternatives < 1 || p.avoidance.alternatives > 10)
+            rd.fail("avoidance.alternatives", "must be from 1 to 10");
+    }
     if (node["stay_within"]) {
         if (!node["stay_within"].IsSequence()) rd.fail("avoidance.stay_within", "expected a list of layer ids");
         for (const auto& e : node["stay_within"]) p.avoidance.stay_within.push_back(rd.text(e, "avoidance.stay_within"));
@@ -564,7 +575,9 @@ Json profile_json(const Profile& p) {
     j["rules"] = applied;
     j["avoidance"] = {{"search_radius_m", p.avoidance.search_radius_m},
                       {"step_m", p.avoidance.step_m},
-                      {"lower_verdict", p.avoidance.lower_verdict}};
+                      {"lower_verdict", p.avoidance.lower_verdict},
+                      {"setback_m", p.avoidance.setback_m},
+                      {"alternatives", p.avoidance.alternatives}};
     if (!p.avoidance.stay_within.empty()) j["avoidance"]["stay_within"] = p.avoidance.stay_within;
     return j;
 }

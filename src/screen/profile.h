@@ -112,6 +112,9 @@ struct AvoidanceSpec {
     double search_radius_m = 20000;
     double step_m = 500;
     bool lower_verdict = false;   // a no-go site's alternative must also be below "high"
+    // Distance the site's footprint keeps from every feature that fails it (0: may touch).
+    double setback_m = 0;
+    int alternatives = 3;         // alternatives returned, ranked by verdict then distance
     std::string note;
     // Layer ids (admin units): the alternative stays inside the features of these layers that
     // the site is inside (the country, a province); ids not in the catalog are ignored.
