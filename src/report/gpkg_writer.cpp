@@ -335,23 +335,39 @@ struct GpkgWriter::Impl {
         }
     }
 
+    // One point per ranked alternative (docs/leap.md): rank 1 is the record's own alternative.
     void write_alternative(const SiteResult& r, const Json& record, const std::string& demo) {
-        report::Alternative alt;
-        if (!report::found_alternative(record, alt)) return;
-        FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
-        set_string(f.get(), "site_id", r.site.id);
-        set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
-        set_double(f.get(), "distance_m", alt.distance_m);
-        set_double(f.get(), "bearing_deg", alt.bearing_deg);
-        if (!demo.empty()) set_string(f.get(), "demo_data", demo);
+        report::Alternative first;
+        if (!report::found_alternative(record, first)) return;
         const Json& a = record["alternative"];
-        if (a.contains("clears")) set_string(f.get(), "clears", report::inline_text(a["clears"]));
-        Json rest = a;
-        for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears"}) rest.erase(k);
-        if (!rest.empty()) set_string(f.get(), "details", rest.dump(-1, ' ', false, Json::error_handler_t::replace));
-        GeometryPtr g(to_ogr(Point(alt.lon, alt.lat)));
-        OGR_F_SetGeometry(f.get(), g.get());
-        create_feature(alternatives, f.get());
+        Json ranked = a.contains("alternatives") && a["alternatives"].is_array() && !a["alternatives"].empty()
+                          ? a["alternatives"]
+                          : Json::array({a});
+        Json search = a;  // what the search did, the same for each
+        for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears", "alternatives",
+                              "level_at_alternative", "lowers_verdict", "remaining"})
+            search.erase(k);
+        for (std::size_t i = 0; i < ranked.size(); ++i) {
+            const Json& alt = ranked[i];
+            if (!alt.contains("lon") || !alt["lon"].is_number() || !alt.contains("lat") || !alt["lat"].is_number()) continue;
+            FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
+            set_string(f.get(), "site_id", r.site.id);
+            set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
+            set_int(f.get(), "rank", static_cast<long long>(i + 1));
+            if (alt.contains("level_at_alternative") && alt["level_at_alternative"].is_string())
+                set_string(f.get(), "level_at_alternative", alt["level_at_alternative"].get<std::string>());
+            if (alt.contains("distance_m") && alt["distance_m"].is_number()) set_double(f.get(), "distance_m", alt["distance_m"].get<double>());
+            if (alt.contains("bearing_deg") && alt["bearing_deg"].is_number())
+                set_double(f.get(), "bearing_deg", alt["bearing_deg"].get<double>());
+            if (!demo.empty()) set_string(f.get(), "demo_data", demo);
+            if (alt.contains("clears")) set_string(f.get(), "clears", report::inline_text(alt["clears"]));
+            Json details = search;
+            if (alt.contains("remaining")) details["remaining"] = alt["remaining"];
+            if (!details.empty()) set_string(f.get(), "details", details.dump(-1, ' ', false, Json::error_handler_t::replace));
+            GeometryPtr g(to_ogr(Point(alt["lon"].get<double>(), alt["lat"].get<double>())));
+            OGR_F_SetGeometry(f.get(), g.get());
+            create_feature(alternatives, f.get());
+        }
     }
 
     void discard() noexcept {
@@ -425,6 +441,8 @@ void GpkgWriter::begin(const RunContext& ctx) {
     m.alternatives = m.create_layer("alternatives", wkbPoint);
     m.add_field(m.alternatives, "site_id", OFTString);
     m.add_field(m.alternatives, "site_index", OFTInteger64);
+    m.add_field(m.alternatives, "rank", OFTInteger64);
+    m.add_field(m.alternatives, "level_at_alternative", OFTString);
     m.add_field(m.alternatives, "distance_m", OFTReal);
     m.add_field(m.alternatives, "bearing_deg", OFTReal);
     m.add_field(m.alternatives, "clears", OFTString);

@@ -121,6 +121,7 @@ struct Scene {
     bool has_alternative = false;
     report::Alternative alternative;
     Point alternative_xy;
+    std::vector<Point> more_alternatives_xy;  // the ranked alternatives after the first (rank 2, 3, ...)
     bool demo = false;
     const i18n::Catalog* tr = &i18n::catalog(i18n::Lang::En);  // legend and labels
 };
@@ -214,7 +215,14 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
     }
 
     s.has_alternative = report::found_alternative(record, s.alternative);
-    if (s.has_alternative) s.alternative_xy = frame.forward(LonLat{s.alternative.lon, s.alternative.lat});
+    if (s.has_alternative) {
+        s.alternative_xy = frame.forward(LonLat{s.alternative.lon, s.alternative.lat});
+        const Json& ranked = record["alternative"].value("alternatives", Json::array());
+        for (std::size_t i = 1; i < ranked.size(); ++i)
+            if (ranked[i].contains("lon") && ranked[i]["lon"].is_number() && ranked[i].contains("lat") && ranked[i]["lat"].is_number())
+                s.more_alternatives_xy.push_back(
+                    frame.forward(LonLat{ranked[i]["lon"].get<double>(), ranked[i]["lat"].get<double>()}));
+    }
     return s;
 }
 
@@ -668,6 +676,18 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
             source(cr, kAlternative);
             cairo_fill(cr);
         }
+        // The other ranked alternatives: smaller stars with their rank.
+        for (std::size_t i = 0; i < s.more_alternatives_xy.size(); ++i) {
+            const Point m = v.pixel_xy(s.more_alternatives_xy[i]);
+            star_path(cr, m.x(), m.y(), 7);
+            source(cr, kAlternative);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 1.2);
+            cairo_stroke(cr);
+            set_font(cr, 11, true);
+            halo_text(cr, m.x() + 8, m.y() - 6, std::to_string(i + 2), kAlternative);
+        }
         star_path(cr, a.x(), a.y(), 10);
         source(cr, kAlternative);
         cairo_fill_preserve(cr);
@@ -966,6 +986,11 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
     if (report::found_alternative(record, alt)) {
         const Point a = LocalFrame(g.centre).forward(LonLat{alt.lon, alt.lat});
         reach = std::max({reach, std::fabs(a.x()) * 1.06, std::fabs(a.y()) * 1.06});
+        for (const Json& other : record["alternative"].value("alternatives", Json::array()))
+            if (other.contains("lon") && other["lon"].is_number() && other.contains("lat") && other["lat"].is_number()) {
+                const Point o = LocalFrame(g.centre).forward(LonLat{other["lon"].get<double>(), other["lat"].get<double>()});
+                reach = std::max({reach, std::fabs(o.x()) * 1.06, std::fabs(o.y()) * 1.06});
+            }
     }
     if (reach <= 0) reach = 1000;
     const double half = reach * 1.08;
