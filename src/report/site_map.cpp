@@ -560,6 +560,16 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
     return true;
 }
 
+// An alternative location's star: filled, with a white outline.
+void alternative_star(cairo_t* cr, const Point& at, double r) {
+    star_path(cr, at.x(), at.y(), r);
+    source(cr, kAlternative);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, 0.15 * r);
+    cairo_stroke(cr);
+}
+
 void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     const SiteResult& r = *s.result;
     const SiteGeometry& g = *r.geometry;
@@ -679,21 +689,11 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         // The other ranked alternatives: smaller stars with their rank.
         for (std::size_t i = 0; i < s.more_alternatives_xy.size(); ++i) {
             const Point m = v.pixel_xy(s.more_alternatives_xy[i]);
-            star_path(cr, m.x(), m.y(), 7);
-            source(cr, kAlternative);
-            cairo_fill_preserve(cr);
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_set_line_width(cr, 1.2);
-            cairo_stroke(cr);
+            alternative_star(cr, m, 7);
             set_font(cr, 11, true);
             halo_text(cr, m.x() + 8, m.y() - 6, std::to_string(i + 2), kAlternative);
         }
-        star_path(cr, a.x(), a.y(), 10);
-        source(cr, kAlternative);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_set_line_width(cr, 1.5);
-        cairo_stroke(cr);
+        alternative_star(cr, a, 10);
     }
 
     const double marker_r = g.is_point ? 7 : 5;
