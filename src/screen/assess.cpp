@@ -1883,6 +1883,7 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
 
 // ------------------------------------------------------------------ Assessor
 
+
 Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
     : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
     if (!profiles_.count(options_.fallback_type)) {
@@ -1891,6 +1892,12 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
         throw InputError("profiles: fallback type '" + options_.fallback_type + "' has no profile (profiles: " +
                          (known.empty() ? "none" : known) + ")");
     }
+    if (!options_.activities)
+        options_.activities = std::make_shared<const ActivityTable>(ActivityTable::load(default_activities_path()));
+    for (const auto& [t, p] : profiles_)
+        if (!p.activity.empty() && !options_.activities->find(p.activity))
+            throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
+                             " (activities: " + options_.activities->ids() + ")");
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1922,6 +1929,10 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
 
     r.locate = locate_json(r, p, fallback, a, figures);
     r.evaluate = evaluate_json(a, p, figures);
+    const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
+    if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
+    r.locate["activity"] = activity_locate_json(*options_.activities, activity);
+    r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;
