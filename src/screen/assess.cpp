@@ -2,6 +2,7 @@
 // Rules key on a layer's theme, criterion and category zone / severity, never on layer ids, so a
 // team's own layers (WDPA, official red lines) are judged like the shipped ones.
 #include "screen/assess.h"
+#include "screen/ecosystems.h"
 
 #include <fmt/format.h>
 
@@ -1883,6 +1884,14 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
 
 // ------------------------------------------------------------------ Assessor
 
+namespace {
+// config/ecosystems.yaml ($SITESCREEN_ECOSYSTEMS), loaded once per process: the first Assessor
+// loads and validates it before the first site.
+const EcosystemMap& ecosystem_map(const ActivityTable& activities) {
+    static const EcosystemMap map = EcosystemMap::load(default_ecosystems_path(), activities);
+    return map;
+}
+}  // namespace
 
 Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
     : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
@@ -1898,6 +1907,7 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
         if (!p.activity.empty() && !options_.activities->find(p.activity))
             throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
                              " (activities: " + options_.activities->ids() + ")");
+    (void)ecosystem_map(*options_.activities);
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1933,6 +1943,10 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
     r.locate["activity"] = activity_locate_json(*options_.activities, activity);
     r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
+    const EcosystemMap& ecosystems = ecosystem_map(*options_.activities);
+    r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
+    r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems, *options_.activities,
+                                                           activity, p.land_cover.radius_m);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;
