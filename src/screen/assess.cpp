@@ -2,6 +2,7 @@
 // Rules key on a layer's theme, criterion and category zone / severity, never on layer ids, so a
 // team's own layers (WDPA, official red lines) are judged like the shipped ones.
 #include "screen/assess.h"
+#include "screen/e4_factors.h"
 #include "screen/ecosystems.h"
 
 #include <fmt/format.h>
@@ -1891,6 +1892,11 @@ const EcosystemMap& ecosystem_map(const ActivityTable& activities) {
     static const EcosystemMap map = EcosystemMap::load(default_ecosystems_path(), activities);
     return map;
 }
+// config/materiality.yaml ($SITESCREEN_MATERIALITY): the E4 factors, loaded once per process.
+const E4Factors& e4_factors() {
+    static const E4Factors f = E4Factors::load(default_materiality_path());
+    return f;
+}
 }  // namespace
 
 Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
@@ -1908,6 +1914,7 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
             throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
                              " (activities: " + options_.activities->ids() + ")");
     (void)ecosystem_map(*options_.activities);
+    (void)e4_factors();
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1959,6 +1966,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.near_m = p.proximity.sensitive_within_m;
     r.evaluate["metrics"] =
         site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
+    add_e4_factors(e4_factors(), r.locate, r.evaluate);
     r.verdict = verdict_json(a, p, fallback, r.site.type);
     r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
     r.alternative = search ? search->json : Json(nullptr);
