@@ -2,6 +2,8 @@
 // Rules key on a layer's theme, criterion and category zone / severity, never on layer ids, so a
 // team's own layers (WDPA, official red lines) are judged like the shipped ones.
 #include "screen/assess.h"
+#include "screen/e4_factors.h"
+#include "screen/ecosystems.h"
 
 #include <fmt/format.h>
 
@@ -1807,6 +1809,20 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
 
 // ------------------------------------------------------------------ Assessor
 
+namespace {
+// config/ecosystems.yaml ($SITESCREEN_ECOSYSTEMS), loaded once per process: the first Assessor
+// loads and validates it before the first site.
+const EcosystemMap& ecosystem_map(const ActivityTable& activities) {
+    static const EcosystemMap map = EcosystemMap::load(default_ecosystems_path(), activities);
+    return map;
+}
+// config/materiality.yaml ($SITESCREEN_MATERIALITY): the E4 factors, loaded once per process.
+const E4Factors& e4_factors() {
+    static const E4Factors f = E4Factors::load(default_materiality_path());
+    return f;
+}
+}  // namespace
+
 Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
     : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
     if (!profiles_.count(options_.fallback_type)) {
@@ -1815,6 +1831,14 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
         throw InputError("profiles: fallback type '" + options_.fallback_type + "' has no profile (profiles: " +
                          (known.empty() ? "none" : known) + ")");
     }
+    if (!options_.activities)
+        options_.activities = std::make_shared<const ActivityTable>(ActivityTable::load(default_activities_path()));
+    for (const auto& [t, p] : profiles_)
+        if (!p.activity.empty() && !options_.activities->find(p.activity))
+            throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
+                             " (activities: " + options_.activities->ids() + ")");
+    (void)ecosystem_map(*options_.activities);
+    (void)e4_factors();
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1846,6 +1870,14 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
 
     r.locate = locate_json(r, p, fallback, a, figures);
     r.evaluate = evaluate_json(a, p, figures);
+    const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
+    if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
+    r.locate["activity"] = activity_locate_json(*options_.activities, activity);
+    r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
+    const EcosystemMap& ecosystems = ecosystem_map(*options_.activities);
+    r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
+    r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems, *options_.activities,
+                                                           activity, p.land_cover.radius_m);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;
@@ -1858,6 +1890,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.near_m = p.proximity.sensitive_within_m;
     r.evaluate["metrics"] =
         site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
+    add_e4_factors(e4_factors(), r.locate, r.evaluate);
     r.verdict = verdict_json(a, p, fallback, r.site.type);
     r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
     r.alternative = search ? search->json : Json(nullptr);

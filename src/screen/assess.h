@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "screen/activities.h"
 #include "screen/profile.h"
 #include "screen/screener.h"
 #include "screen/tnfd_metrics.h"
@@ -16,13 +17,16 @@ struct AssessOptions {
     std::string fallback_type = "plant";  // profile for a site whose type has none (said so in the reasons)
     bool avoidance_search = true;         // run the search for no-go and high sites
     i18n::Lang lang = i18n::Lang::En;     // the language of reasons and mitigation texts (docs/output.md)
+    // Dependencies and impacts by activity (config/activities.yaml); null: default_activities_path().
+    std::shared_ptr<const ActivityTable> activities = nullptr;
 };
 
 // Applies site-type profiles to screening results. Immutable after construction:
 // every const method may be called from several threads, each with its own Screener.
 class Assessor {
 public:
-    // Throws InputError when the fallback type has no profile.
+    // Throws InputError when the fallback type has no profile, or a profile's `activity` is not in
+    // the activity table.
     Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options = {});
 
     // The profile's default buffer distances for a site type (the fallback's for an unknown type).

@@ -469,7 +469,7 @@ Profile load_profile_unchecked(const std::string& path) {
     }
     if (!root.IsMap()) rd.fail("", "a profile must be a map (type, value_chain, buffers_m, drivers, rules, ...)");
     rd.only(root, "", {"type", "title", "value_chain", "buffers_m", "drivers", "figures", "rating", "rules", "avoidance",
-                       "mitigation", "source"});
+                       "mitigation", "source", "activity"});
     Profile p;
     p.file = path;
     p.type = rd.text(rd.required(root, "", "type"), "type");
@@ -477,6 +477,7 @@ Profile load_profile_unchecked(const std::string& path) {
     if (!std::regex_match(p.type, type_re)) rd.fail("type", "use lower-case letters, digits, '_' or '-'");
     p.title = root["title"] ? rd.text(root["title"], "title") : p.type;
     p.value_chain = rd.text(rd.required(root, "", "value_chain"), "value_chain");
+    if (root["activity"]) p.activity = rd.text(root["activity"], "activity");  // checked against config/activities.yaml by the Assessor
     if (p.value_chain != "upstream" && p.value_chain != "midstream" && p.value_chain != "downstream")
         rd.fail("value_chain", "expected upstream, midstream or downstream, not '" + p.value_chain + "'");
 
@@ -541,6 +542,7 @@ Json profile_json(const Profile& p) {
     j["file"] = p.file;
     j["title"] = p.title;
     j["value_chain"] = p.value_chain;
+    j["activity"] = p.activity.empty() ? Json(nullptr) : Json(p.activity);
     j["buffers_m"] = p.buffers_m;
     Json drivers = Json::object();
     for (const auto& d : p.drivers) drivers[to_string(d.driver)] = to_string(d.materiality);

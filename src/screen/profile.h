@@ -137,6 +137,7 @@ struct Profile {
     std::string type;
     std::string title;
     std::string value_chain;  // upstream | midstream | downstream
+    std::string activity;     // default row of config/activities.yaml for sites without an activity attribute
     std::vector<double> buffers_m;
     std::vector<DriverSpec> drivers;  // in kAllDrivers order
     FiguresSpec figures;

@@ -1,0 +1,366 @@
+// Loads config/activities.yaml (ENCORE ratings per activity), picks a site's row and writes L2 / E2 entries.
+#include "screen/activities.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "core/errors.h"
+#include "i18n/messages.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace {
+
+const i18n::Catalog& tr() { return i18n::current(); }
+
+[[noreturn]] void fail(const std::string& file, const std::string& key, const std::string& msg) {
+    throw InputError(file + ": " + (key.empty() ? "" : key + ": ") + msg);
+}
+
+std::string scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
+    if (!n || !n.IsScalar()) fail(file, key, n ? "expected a text value" : "missing");
+    return n.as<std::string>();
+}
+
+void only(const std::string& file, const YAML::Node& n, const std::string& key, const std::set<std::string>& known) {
+    if (!n.IsMap()) fail(file, key, "expected a map");
+    for (const auto& kv : n) {
+        const std::string k = kv.first.as<std::string>();
+        if (!known.count(k)) {
+            std::string list;
+            for (const auto& s : known) list += (list.empty() ? "" : ", ") + s;
+            fail(file, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+        }
+    }
+}
+
+Json yaml_to_json(const YAML::Node& n) {
+    if (n.IsMap()) {
+        Json j = Json::object();
+        for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+        return j;
+    }
+    if (n.IsSequence()) {
+        Json j = Json::array();
+        for (const auto& e : n) j.push_back(yaml_to_json(e));
+        return j;
+    }
+    if (n.IsScalar()) return n.as<std::string>();
+    return nullptr;
+}
+
+std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node& root, const std::string& key,
+                                       bool pressures) {
+    const YAML::Node n = root[key];
+    if (!n || !n.IsMap() || n.size() == 0) fail(file, key, "expected a map of " + key);
+    std::vector<ActivityTopic> out;
+    for (const auto& kv : n) {
+        ActivityTopic t;
+        t.id = kv.first.as<std::string>();
+        const std::string k = key + "." + t.id;
+        only(file, kv.second, k, pressures ? std::set<std::string>{"encore", "driver", "criteria"}
+                                           : std::set<std::string>{"encore", "criteria"});
+        t.encore = scalar(file, kv.second["encore"], k + ".encore");
+        if (pressures) {
+            const std::string d = scalar(file, kv.second["driver"], k + ".driver");
+            if (d != "none") {
+                for (Driver dr : kAllDrivers)
+                    if (d == to_string(dr)) t.driver = dr;
+                if (!t.driver)
+                    fail(file, k + ".driver", "expected none, land_use_change, water_use, pollution or ghg, not '" + d + "'");
+            }
+        }
+        const YAML::Node c = kv.second["criteria"];
+        if (!c || !c.IsSequence()) fail(file, k + ".criteria", "expected a list of TNFD criteria (may be empty)");
+        for (const auto& e : c) {
+            const std::string s = e.as<std::string>();
+            const auto cr = criterion_from_string(s);
+            if (!cr || *cr == Criterion::Context) fail(file, k + ".criteria", "'" + s + "' is not a TNFD criterion");
+            t.criteria.push_back(*cr);
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+// Digits of an ISIC attribute, four wide ("729" read from a number column is class 0729).
+std::string normalise_isic(const std::string& s) {
+    std::string d;
+    for (char c : s)
+        if (std::isdigit(static_cast<unsigned char>(c))) d += c;
+        else if (c == '.' && !d.empty()) break;  // 2720.0 from a spreadsheet
+        else if (!std::isspace(static_cast<unsigned char>(c))) return "";
+    if (d.empty() || d.size() > 4) return "";
+    while (d.size() < 4) d = "0" + d;
+    return d;
+}
+
+std::string attribute_text(const Json& attrs, const std::string& name) {
+    if (!attrs.is_object() || !attrs.contains(name)) return "";
+    const Json& v = attrs.at(name);
+    if (v.is_string()) {
+        std::string s = v.get<std::string>();
+        const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+        return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+    }
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_number()) return v.dump();
+    return "";
+}
+
+
+}  // namespace
+
+ActivityTable ActivityTable::load(const std::string& path) {
+    ActivityTable t;
+    t.file = path;
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        fail(path, "", "cannot read the activity table (set $SITESCREEN_ACTIVITIES)");
+    } catch (const YAML::Exception& e) {
+        fail(path, "", "not valid YAML: " + std::string(e.what()));
+    }
+    only(path, root, "", {"source", "scale", "services", "pressures", "activities"});
+    if (root["source"]) t.source = yaml_to_json(root["source"]);
+    const YAML::Node scale = root["scale"];
+    if (!scale || !scale.IsMap()) fail(path, "scale", "expected a map of ENCORE ratings to materiality");
+    for (const auto& kv : scale) {
+        const std::string r = kv.first.as<std::string>();
+        if (kv.second.IsNull()) {
+            t.scale_[r] = std::nullopt;
+            continue;
+        }
+        const std::string m = scalar(path, kv.second, "scale." + r);
+        const auto mat = materiality_from_string(m);
+        if (!mat) fail(path, "scale." + r, "expected none, low, medium, high or null, not '" + m + "'");
+        t.scale_[r] = *mat;
+    }
+    t.services = read_topics(path, root, "services", false);
+    t.pressures = read_topics(path, root, "pressures", true);
+
+    const YAML::Node acts = root["activities"];
+    if (!acts || !acts.IsMap() || acts.size() == 0) fail(path, "activities", "expected a map of activities");
+    std::map<std::string, std::string> isic_owner;
+    for (const auto& kv : acts) {
+        ActivityRow row;
+        row.id = kv.first.as<std::string>();
+        const std::string k = "activities." + row.id;
+        only(path, kv.second, k, {"profile", "value_chain", "isic", "encore", "dependencies", "impacts"});
+        row.profile = scalar(path, kv.second["profile"], k + ".profile");
+        row.value_chain = scalar(path, kv.second["value_chain"], k + ".value_chain");
+        if (row.value_chain != "upstream" && row.value_chain != "midstream" && row.value_chain != "downstream")
+            fail(path, k + ".value_chain", "expected upstream, midstream or downstream, not '" + row.value_chain + "'");
+        const YAML::Node isic = kv.second["isic"];
+        if (!isic || !isic.IsSequence()) fail(path, k + ".isic", "expected a list of ISIC Rev. 4 classes (may be empty)");
+        for (const auto& e : isic) {
+            const std::string c = e.as<std::string>();
+            if (c.size() != 4 || normalise_isic(c) != c) fail(path, k + ".isic", "'" + c + "' is not a four-digit ISIC class");
+            if (isic_owner.count(c)) fail(path, k + ".isic", "class " + c + " already picks '" + isic_owner[c] + "'");
+            isic_owner[c] = row.id;
+            row.isic.push_back(c);
+        }
+        const YAML::Node enc = kv.second["encore"];
+        only(path, enc, k + ".encore", {"code", "name", "level", "match", "note"});
+        row.encore_code = scalar(path, enc["code"], k + ".encore.code");
+        row.encore_name = scalar(path, enc["name"], k + ".encore.name");
+        row.encore_level = scalar(path, enc["level"], k + ".encore.level");
+        row.match = scalar(path, enc["match"], k + ".encore.match");
+        if (row.match != "exact" && row.match != "judgement")
+            fail(path, k + ".encore.match", "expected exact or judgement, not '" + row.match + "'");
+        if (enc["note"]) row.note = scalar(path, enc["note"], k + ".encore.note");
+        if (row.match == "judgement" && row.note.empty())
+            fail(path, k + ".encore.note", "a judgement mapping needs a note saying why this ENCORE row stands for it");
+        for (const auto& [what, topics, into] :
+             {std::tuple<const char*, const std::vector<ActivityTopic>*, std::map<std::string, std::string>*>{
+                  "dependencies", &t.services, &row.dependencies},
+              {"impacts", &t.pressures, &row.impacts}}) {
+            const std::string kk = k + "." + what;
+            const YAML::Node m = kv.second[what];
+            if (!m || !m.IsMap()) fail(path, kk, "expected a map of ratings");
+            for (const auto& r : m) {
+                const std::string id = r.first.as<std::string>();
+                bool known = false;
+                for (const auto& tp : *topics) known = known || tp.id == id;
+                if (!known) fail(path, kk + "." + id, std::string("not one of the ") + (topics == &t.services ? "services" : "pressures") + " listed above");
+                const std::string rating = scalar(path, r.second, kk + "." + id);
+                if (!t.scale_.count(rating)) fail(path, kk + "." + id, "'" + rating + "' is not on the scale (VH, H, M, L, VL, ND, N/A)");
+                (*into)[id] = rating;
+            }
+            for (const auto& tp : *topics)
+                if (!into->count(tp.id)) fail(path, kk + "." + tp.id, "missing (give ND where ENCORE has no data)");
+        }
+        for (const auto& other : t.rows)
+            if (other.id == row.id) fail(path, k, "listed twice");
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+const ActivityRow* ActivityTable::find(const std::string& id) const {
+    for (const auto& r : rows)
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+const ActivityRow* ActivityTable::find_isic(const std::string& isic_class) const {
+    const std::string c = normalise_isic(isic_class);
+    if (c.empty()) return nullptr;
+    for (const auto& r : rows)
+        for (const auto& k : r.isic)
+            if (k == c) return &r;
+    return nullptr;
+}
+
+std::optional<Materiality> ActivityTable::materiality(const std::string& encore_rating) const {
+    auto it = scale_.find(encore_rating);
+    return it == scale_.end() ? std::nullopt : it->second;
+}
+
+std::string ActivityTable::ids() const {
+    std::string s;
+    for (const auto& r : rows) s += (s.empty() ? "" : ", ") + r.id;
+    return s;
+}
+
+std::string default_activities_path() {
+    if (const char* env = std::getenv("SITESCREEN_ACTIVITIES")) return env;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "config" / "activities.yaml";
+        if (fs::is_regular_file(installed, ec)) return installed.string();
+    }
+    return std::string(SITESCREEN_SOURCE_DIR) + "/config/activities.yaml";
+}
+
+ActivityChoice choose_activity(const ActivityTable& table, const Site& site, const Profile& profile) {
+    ActivityChoice c;
+    const ActivityRow* fallback = profile.activity.empty() ? nullptr : table.find(profile.activity);
+    const std::string fallback_text = fallback ? fallback->id : tr().text("activity.none");
+    const std::string act = attribute_text(site.attributes, "activity");
+    const std::string isic = attribute_text(site.attributes, "isic");
+    if (!act.empty()) {
+        if ((c.row = table.find(act))) {
+            c.from = "attribute:activity";
+            return c;
+        }
+        c.warning = tr().format("activity.unknown", {{"site", site.id}, {"attribute", "activity"}, {"value", act},
+                                                     {"known", table.ids()}, {"default", fallback_text}});
+    } else if (!isic.empty()) {
+        if ((c.row = table.find_isic(isic))) {
+            c.from = "attribute:isic";
+            return c;
+        }
+        c.warning = tr().format("activity.unknown_isic", {{"site", site.id}, {"attribute", "isic"}, {"value", isic},
+                                                          {"default", fallback_text}});
+    }
+    c.row = fallback;
+    c.from = fallback ? "profile_default" : "none";
+    return c;
+}
+
+Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choice) {
+    Json j;
+    j["from"] = choice.from;
+    if (!choice.warning.empty()) j["warning"] = choice.warning;
+    if (!choice.row) {
+        j["id"] = nullptr;
+        return j;
+    }
+    const ActivityRow& r = *choice.row;
+    j["id"] = r.id;
+    j["title"] = tr().text("activity.name." + r.id);
+    j["profile"] = r.profile;
+    j["value_chain"] = r.value_chain;
+    j["isic"] = r.isic;
+    j["encore"] = {{"code", r.encore_code}, {"name", r.encore_name}, {"level", r.encore_level}, {"match", r.match}};
+    // The note saying why a judgement row stands for the activity stays in config/activities.yaml and
+    // docs/leap.md: it is English data, and the record's texts follow the run's language.
+    j["source"] = {{"encore", table.source.value("encore", Json::object()).value("version", "")},
+                   {"licence", table.source.value("encore", Json::object()).value("licence", "")},
+                   {"file", table.file}};
+    for (const auto& [key, topics, ratings] :
+         {std::tuple<const char*, const std::vector<ActivityTopic>*, const std::map<std::string, std::string>*>{
+              "dependencies", &table.services, &r.dependencies},
+          {"impacts", &table.pressures, &r.impacts}}) {
+        const bool services = topics == &table.services;
+        Json list = Json::array();
+        for (const auto& tp : *topics) {
+            const std::string& rating = ratings->at(tp.id);
+            const auto mat = table.materiality(rating);
+            Json e = {{services ? "service" : "pressure", tp.id},
+                      {"title", tr().text(std::string(services ? "activity.service." : "activity.pressure.") + tp.id)},
+                      {"encore_rating", rating},
+                      {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)}};
+            if (!mat) e["not_found"] = tr().text("activity.not_found");
+            if (!services) e["driver"] = tp.driver ? Json(to_string(*tp.driver)) : Json(nullptr);
+            e["location_dependent"] = !tp.criteria.empty();
+            list.push_back(std::move(e));
+        }
+        j[key] = std::move(list);
+    }
+    return j;
+}
+
+Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice, const Json& l4_criteria) {
+    Json j = {{"activity", choice.row ? Json(choice.row->id) : Json(nullptr)},
+              {"dependencies", Json::array()},
+              {"impacts", Json::array()}};
+    if (!choice.row) return j;
+    static const char* kOrder[] = {"low", "medium", "high", "very_high"};
+    for (const auto& [key, topics, ratings] :
+         {std::tuple<const char*, const std::vector<ActivityTopic>*, const std::map<std::string, std::string>*>{
+              "dependencies", &table.services, &choice.row->dependencies},
+          {"impacts", &table.pressures, &choice.row->impacts}}) {
+        const bool services = topics == &table.services;
+        for (const auto& tp : *topics) {
+            const auto mat = table.materiality(ratings->at(tp.id));
+            if (mat && *mat == Materiality::None) continue;  // ENCORE: not applicable
+            Json found = Json::array();
+            int best = -1;
+            std::vector<std::string> met;
+            bool any_assessed = false;
+            for (Criterion c : tp.criteria) {
+                const std::string name = to_string(c);
+                const Json st = l4_criteria.is_object() && l4_criteria.contains(name) ? l4_criteria.at(name) : Json::object();
+                const std::string status = st.value("status", "not_assessed");
+                const Json exposure = st.contains("exposure") ? st.at("exposure") : Json(nullptr);
+                found.push_back({{"criterion", name}, {"status", status}, {"exposure", exposure}});
+                if (status != "not_assessed") any_assessed = true;
+                if (status == "met") met.push_back(name);
+                if (exposure.is_string())
+                    for (int i = 0; i < 4; ++i)
+                        if (exposure.get<std::string>() == kOrder[i] && i > best) best = i;
+            }
+            Json e = {{services ? "service" : "pressure", tp.id},
+                      {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)},
+                      {"encore_rating", ratings->at(tp.id)},
+                      {"locate", std::move(found)}};
+            if (!services) e["driver"] = tp.driver ? Json(to_string(*tp.driver)) : Json(nullptr);
+            std::string state;
+            if (tp.criteria.empty()) state = "location_independent";
+            else if (!met.empty()) state = "met";
+            else if (any_assessed) state = "not_met";
+            else state = "not_assessed";
+            e["found"] = state;
+            e["highest_exposure"] = best >= 0 ? Json(kOrder[best]) : Json(nullptr);
+            std::string list;
+            for (const auto& m : met) list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
+            e["why"] = tr().format(std::string("activity.e2.") + state,
+                                   {{"what", tr().text(std::string(services ? "activity.service." : "activity.pressure.") + tp.id)},
+                                    {"rating", ratings->at(tp.id)},
+                                    {"criteria", list}});
+            j[key].push_back(std::move(e));
+        }
+    }
+    return j;
+}
+
+}  // namespace sitescreen
