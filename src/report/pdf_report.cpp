@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "io/atomic_file.h"
 #include "report/markdown_report.h"
@@ -24,6 +25,12 @@ std::vector<pdf::Page> site_pages(const SiteResult& result, const Json& record, 
     const report::SiteReportDoc doc =
         report::site_report_doc(result, record, ctx, provenance, with_map ? kMapSource : "");
     title = doc.title + " — " + report::verdict_label(doc.level);
+    // One layout at a time: two threads laying out pages at once (Pango 1.50, HarfBuzz, cairo
+    // 1.16) now and then break a line of the same text at another glyph, so that the same input
+    // gave different PDFs from run to run on two threads (never on one). Replaying the laid-out
+    // pages into the PDF (pdf_of) stays parallel.
+    static std::mutex layout_mutex;
+    const std::lock_guard<std::mutex> lock(layout_mutex);
     pdf::PageWriter pages(doc.title);
     pages.document(doc, with_map ? map : nullptr);
     return pages.take_pages();
