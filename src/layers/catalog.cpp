@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "io/install_path.h"
 
 namespace fs = std::filesystem;
 
@@ -349,15 +350,6 @@ Catalog load_catalog(const std::string& path) {
     return cat;
 }
 
-std::string default_catalog_path() {
-    if (const char* env = std::getenv("SITESCREEN_LAYERS")) return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "layers" / "catalog.yaml";
-        if (fs::exists(installed, ec)) return installed.string();
-    }
-    return std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
-}
+std::string default_catalog_path() { return installed_path("SITESCREEN_LAYERS", "layers/catalog.yaml"); }
 
 }  // namespace sitescreen

@@ -9,6 +9,8 @@
 #include <set>
 
 #include "core/errors.h"
+#include "io/install_path.h"
+#include "screen/config_file.h"
 #include "i18n/messages.h"
 
 namespace fs = std::filesystem;
@@ -18,25 +20,12 @@ namespace {
 
 const i18n::Catalog& tr() { return i18n::current(); }
 
-[[noreturn]] void fail(const std::string& file, const std::string& key, const std::string& msg) {
-    throw InputError(file + ": " + (key.empty() ? "" : key + ": ") + msg);
-}
+using config::fail;
+using config::only;
 
 std::string scalar(const std::string& file, const YAML::Node& n, const std::string& key) {
     if (!n || !n.IsScalar()) fail(file, key, n ? "expected a text value" : "missing");
     return n.as<std::string>();
-}
-
-void only(const std::string& file, const YAML::Node& n, const std::string& key, const std::set<std::string>& known) {
-    if (!n.IsMap()) fail(file, key, "expected a map");
-    for (const auto& kv : n) {
-        const std::string k = kv.first.as<std::string>();
-        if (!known.count(k)) {
-            std::string list;
-            for (const auto& s : known) list += (list.empty() ? "" : ", ") + s;
-            fail(file, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
-        }
-    }
 }
 
 Json yaml_to_json(const YAML::Node& n) {
@@ -119,14 +108,7 @@ std::string attribute_text(const Json& attrs, const std::string& name) {
 ActivityTable ActivityTable::load(const std::string& path) {
     ActivityTable t;
     t.file = path;
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        fail(path, "", "cannot read the activity table (set $SITESCREEN_ACTIVITIES)");
-    } catch (const YAML::Exception& e) {
-        fail(path, "", "not valid YAML: " + std::string(e.what()));
-    }
+    const YAML::Node root = config::load(path, "activity table", "SITESCREEN_ACTIVITIES");
     only(path, root, "", {"source", "scale", "services", "pressures", "activities"});
     if (root["source"]) t.source = yaml_to_json(root["source"]);
     const YAML::Node scale = root["scale"];
@@ -229,16 +211,7 @@ std::string ActivityTable::ids() const {
     return s;
 }
 
-std::string default_activities_path() {
-    if (const char* env = std::getenv("SITESCREEN_ACTIVITIES")) return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "config" / "activities.yaml";
-        if (fs::is_regular_file(installed, ec)) return installed.string();
-    }
-    return std::string(SITESCREEN_SOURCE_DIR) + "/config/activities.yaml";
-}
+std::string default_activities_path() { return installed_path("SITESCREEN_ACTIVITIES", "config/activities.yaml"); }
 
 ActivityChoice choose_activity(const ActivityTable& table, const Site& site, const Profile& profile) {
     ActivityChoice c;

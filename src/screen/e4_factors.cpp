@@ -10,6 +10,8 @@
 #include <set>
 
 #include "core/errors.h"
+#include "io/install_path.h"
+#include "screen/config_file.h"
 #include "i18n/messages.h"
 
 namespace fs = std::filesystem;
@@ -19,9 +21,7 @@ namespace {
 
 const i18n::Catalog& tr() { return i18n::current(); }
 
-[[noreturn]] void fail(const std::string& file, const std::string& key, const std::string& msg) {
-    throw InputError(file + ": " + (key.empty() ? "" : key + ": ") + msg);
-}
+using config::fail;
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 std::string pct(double share) { return fmt::format("{:.0f} %", share * 100.0); }
@@ -41,14 +41,7 @@ const Json* evidence_for(const Json& locate, const std::string& receptor, const 
 E4Factors E4Factors::load(const std::string& path) {
     E4Factors f;
     f.file = path;
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        fail(path, "", "cannot read the E4 factors (set $SITESCREEN_MATERIALITY)");
-    } catch (const YAML::Exception& e) {
-        fail(path, "", "not valid YAML: " + std::string(e.what()));
-    }
+    const YAML::Node root = config::load(path, "E4 factors", "SITESCREEN_MATERIALITY");
     if (!root.IsMap()) fail(path, "", "expected a map with severity, irreversibility and likelihood");
     for (const auto& kv : root) {
         const std::string k = kv.first.as<std::string>();
@@ -92,16 +85,7 @@ E4Factors E4Factors::load(const std::string& path) {
     return f;
 }
 
-std::string default_materiality_path() {
-    if (const char* env = std::getenv("SITESCREEN_MATERIALITY")) return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "config" / "materiality.yaml";
-        if (fs::is_regular_file(installed, ec)) return installed.string();
-    }
-    return std::string(SITESCREEN_SOURCE_DIR) + "/config/materiality.yaml";
-}
+std::string default_materiality_path() { return installed_path("SITESCREEN_MATERIALITY", "config/materiality.yaml"); }
 
 void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
     Json& drivers = evaluate["e4"]["drivers"];

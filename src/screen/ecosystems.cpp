@@ -11,6 +11,8 @@
 #include <set>
 
 #include "core/errors.h"
+#include "io/install_path.h"
+#include "screen/config_file.h"
 #include "i18n/messages.h"
 
 namespace fs = std::filesystem;
@@ -20,9 +22,7 @@ namespace {
 
 const i18n::Catalog& tr() { return i18n::current(); }
 
-[[noreturn]] void fail(const std::string& file, const std::string& key, const std::string& msg) {
-    throw InputError(file + ": " + (key.empty() ? "" : key + ": ") + msg);
-}
+using config::fail;
 
 const std::regex kCode("(T|F|M|S|TF|FM|MT|MFT|SF|SM)([0-9]+(\\.[0-9]+)?)?");
 
@@ -59,14 +59,7 @@ std::string get_level(const std::string& code) {
 EcosystemMap EcosystemMap::load(const std::string& path, const ActivityTable& activities) {
     EcosystemMap e;
     e.file = path;
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        fail(path, "", "cannot read the ecosystem map (set $SITESCREEN_ECOSYSTEMS)");
-    } catch (const YAML::Exception& ex) {
-        fail(path, "", "not valid YAML: " + std::string(ex.what()));
-    }
+    const YAML::Node root = config::load(path, "ecosystem map", "SITESCREEN_ECOSYSTEMS");
     if (!root.IsMap()) fail(path, "", "expected a map with provides and presets");
     for (const auto& kv : root) {
         const std::string k = kv.first.as<std::string>();
@@ -162,16 +155,7 @@ std::vector<std::string> EcosystemMap::services_of(const GetUnit& u) const {
     return common ? *common : std::vector<std::string>{};
 }
 
-std::string default_ecosystems_path() {
-    if (const char* env = std::getenv("SITESCREEN_ECOSYSTEMS")) return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "config" / "ecosystems.yaml";
-        if (fs::is_regular_file(installed, ec)) return installed.string();
-    }
-    return std::string(SITESCREEN_SOURCE_DIR) + "/config/ecosystems.yaml";
-}
+std::string default_ecosystems_path() { return installed_path("SITESCREEN_ECOSYSTEMS", "config/ecosystems.yaml"); }
 
 Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
     Json out = Json::array();

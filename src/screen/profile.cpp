@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "io/install_path.h"
 #include "screen/screener.h"
 #include "screen/rules/rule.h"
 
@@ -525,16 +526,7 @@ std::map<std::string, Profile> load_profiles(const std::string& dir) {
     return out;
 }
 
-std::string default_profiles_dir() {
-    if (const char* env = std::getenv("SITESCREEN_PROFILES")) return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share" / "sitescreen" / "config" / "profiles";
-        if (fs::is_directory(installed, ec)) return installed.string();
-    }
-    return std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
-}
+std::string default_profiles_dir() { return installed_path("SITESCREEN_PROFILES", "config/profiles"); }
 
 Json profile_json(const Profile& p) {
     Json j;
