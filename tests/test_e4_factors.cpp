@@ -6,7 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <filesystem>
+#include <map>
+
 #include "core/errors.h"
+#include "io/checksum.h"
 #include "screen/assess.h"
 #include "screen/e4_factors.h"
 #include "support/fixtures.h"
@@ -115,4 +119,34 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
     }
     EXPECT_GT(rated, 20u);
     EXPECT_GT(inside, 0u);  // the red-line and reserve sites are rated on a feature they are inside
+}
+
+// run.json records each table the assessment read, with its checksum (reproducibility): a changed
+// materiality file named by $SITESCREEN_MATERIALITY is the one recorded, with its own digest.
+TEST(E4Factors, RunJsonRecordsEachAssessmentTableWithItsChecksum) {
+    TempDir dir;
+    const std::string changed =
+        dir.write("materiality.yaml", read_text(kFactors) + "\n# a local change: the digest must follow it\n");
+    const std::string sites = dir.write("sites.csv", "id,lon,lat\nA,100.5,30.5\n");
+    const std::string cmd = "SITESCREEN_MATERIALITY=" + sitescreen::testing::shell_quote(changed) + " " +
+                            std::string(SITESCREEN_BINARY) + " screen -q --sites " +
+                            sitescreen::testing::shell_quote(sites) + " --out " +
+                            sitescreen::testing::shell_quote(dir.file("out")) +
+                            " --formats data --buffers 1000 --no-avoidance --type plant";
+    const auto run = sitescreen::testing::run_capture(cmd, dir);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const Json record = Json::parse(read_text(dir.file("out/run.json")));
+    const Json& files = record.at("config_files");
+    ASSERT_EQ(files.size(), 3u);
+    std::map<std::string, Json> by_role;
+    for (const Json& f : files) by_role[f.at("role").get<std::string>()] = f;
+    ASSERT_EQ(by_role.count("activities") + by_role.count("ecosystems") + by_role.count("materiality"), 3u);
+    EXPECT_EQ(by_role["materiality"]["file"], std::filesystem::absolute(changed).lexically_normal().string());
+    EXPECT_EQ(by_role["materiality"]["sha256"], sha256_file(changed));
+    EXPECT_NE(by_role["materiality"]["sha256"], sha256_file(kFactors));
+    for (const char* role : {"activities", "ecosystems"}) {
+        const std::string file = by_role[role]["file"];
+        EXPECT_TRUE(std::filesystem::exists(file)) << role << ": " << file;
+        EXPECT_EQ(by_role[role]["sha256"], sha256_file(file)) << role;
+    }
 }

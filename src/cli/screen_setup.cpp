@@ -112,6 +112,7 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     profiles["folder"] = fs::absolute(impl_->profiles_dir).lexically_normal().string();
     profiles["profiles"] = impl_->assessor->profiles_json();
     run["profiles"] = std::move(profiles);
+    run["config_files"] = impl_->assessor->config_files_json();
     const LayerSet& ls = *impl_->layers;
     const Catalog& cat = ls.catalog();
     Json catalog = Json::object();

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
@@ -18,11 +19,14 @@
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "geo/local_frame.h"
+#include "io/checksum.h"
 #include "io/interrupt.h"
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
 namespace sitescreen {
+
+namespace fs = std::filesystem;
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -1809,20 +1813,6 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
 
 // ------------------------------------------------------------------ Assessor
 
-namespace {
-// config/ecosystems.yaml ($SITESCREEN_ECOSYSTEMS), loaded once per process: the first Assessor
-// loads and validates it before the first site.
-const EcosystemMap& ecosystem_map(const ActivityTable& activities) {
-    static const EcosystemMap map = EcosystemMap::load(default_ecosystems_path(), activities);
-    return map;
-}
-// config/materiality.yaml ($SITESCREEN_MATERIALITY): the E4 factors, loaded once per process.
-const E4Factors& e4_factors() {
-    static const E4Factors f = E4Factors::load(default_materiality_path());
-    return f;
-}
-}  // namespace
-
 Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
     : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
     if (!profiles_.count(options_.fallback_type)) {
@@ -1837,8 +1827,11 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
         if (!p.activity.empty() && !options_.activities->find(p.activity))
             throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
                              " (activities: " + options_.activities->ids() + ")");
-    (void)ecosystem_map(*options_.activities);
-    (void)e4_factors();
+    if (!options_.ecosystems)
+        options_.ecosystems =
+            std::make_shared<const EcosystemMap>(EcosystemMap::load(default_ecosystems_path(), *options_.activities));
+    if (!options_.materiality)
+        options_.materiality = std::make_shared<const E4Factors>(E4Factors::load(default_materiality_path()));
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1854,6 +1847,18 @@ Json Assessor::profiles_json() const {
     for (const auto& [t, p] : profiles_) j[t] = profile_json(p);
     j["fallback_type"] = options_.fallback_type;
     return j;
+}
+
+Json Assessor::config_files_json() const {
+    Json out = Json::array();
+    const auto add = [&](const char* role, const std::string& file) {
+        const std::string path = fs::absolute(file).lexically_normal().string();
+        out.push_back({{"role", role}, {"file", path}, {"sha256", sha256_file(path)}});
+    };
+    add("activities", options_.activities->file);
+    add("ecosystems", options_.ecosystems->file);
+    add("materiality", options_.materiality->file);
+    return out;
 }
 
 void Assessor::assess(SiteResult& r, Screener& screener) const {
@@ -1874,7 +1879,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
     r.locate["activity"] = activity_locate_json(*options_.activities, activity);
     r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
-    const EcosystemMap& ecosystems = ecosystem_map(*options_.activities);
+    const EcosystemMap& ecosystems = *options_.ecosystems;
     r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
     r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems, *options_.activities,
                                                            activity, p.land_cover.radius_m);
@@ -1890,7 +1895,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.near_m = p.proximity.sensitive_within_m;
     r.evaluate["metrics"] =
         site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
-    add_e4_factors(e4_factors(), r.locate, r.evaluate);
+    add_e4_factors(*options_.materiality, r.locate, r.evaluate);
     r.verdict = verdict_json(a, p, fallback, r.site.type);
     r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
     r.alternative = search ? search->json : Json(nullptr);

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "screen/activities.h"
+#include "screen/e4_factors.h"
+#include "screen/ecosystems.h"
 #include "screen/profile.h"
 #include "screen/screener.h"
 #include "screen/tnfd_metrics.h"
@@ -19,6 +21,10 @@ struct AssessOptions {
     i18n::Lang lang = i18n::Lang::En;     // the language of reasons and mitigation texts (docs/output.md)
     // Dependencies and impacts by activity (config/activities.yaml); null: default_activities_path().
     std::shared_ptr<const ActivityTable> activities = nullptr;
+    // Land-cover classes to IUCN GET units (config/ecosystems.yaml); null: default_ecosystems_path().
+    std::shared_ptr<const EcosystemMap> ecosystems = nullptr;
+    // The E4 factors (config/materiality.yaml); null: default_materiality_path().
+    std::shared_ptr<const E4Factors> materiality = nullptr;
 };
 
 // Applies site-type profiles to screening results. Immutable after construction:
@@ -43,6 +49,9 @@ public:
     const AssessOptions& options() const { return options_; }
     // The profiles as recorded in run.json.
     Json profiles_json() const;
+    // The configuration files the assessment read (activities, ecosystems, materiality), each with
+    // its absolute path and SHA-256, as recorded in run.json's `config_files`.
+    Json config_files_json() const;
 
 private:
     std::map<std::string, Profile> profiles_;
