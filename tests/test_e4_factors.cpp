@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
-
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "core/errors.h"
 #include "io/checksum.h"
