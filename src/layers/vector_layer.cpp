@@ -270,7 +270,13 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
         xy.push_back(pa);
         const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
         int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
-        if (steps > 1 && std::isfinite(far_m)) {
+        const ClipSide side = sides ? side_of_edge(a, b, *clip, *piece) : kNoSide;
+        // Beyond the reach an edge may stay a chord: it adds nothing to the discs either way. Not
+        // a clip-box side or a cut of a piece kept for a union, though: the union's box sides are
+        // integrated densified (union_disc.cpp) and its inside tests near a side or cut take the
+        // chords for the true lines to within millimetres; a chord there is off by up to
+        // hundreds of metres, and a stretch of boundary on the wrong side of it was dropped.
+        if (steps > 1 && std::isfinite(far_m) && side == kNoSide) {
             const double chord = segment_distance_to_origin(pa, pb);
             if (chord > far_m) {
                 const Point pm = frame.forward(LonLat{(a.x() + b.x()) / 2, (a.y() + b.y()) / 2});
@@ -283,7 +289,6 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
             xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
         }
         if (sides) {
-            const ClipSide side = side_of_edge(a, b, *clip, *piece);
             sides->insert(sides->end(), static_cast<std::size_t>(std::max(steps, 1)), side);
             if (side != kNoSide && side != kCut && runs) {
                 const bool along_x = side == kBottom || side == kTop;
@@ -1456,12 +1461,15 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         for (const auto& [query, shift] : wrapped_queries(box))
             for (auto it = index_.qbegin(bgi::intersects(query)); it != index_.qend(); ++it) {
                 const Box piece_box = shifted_box(it->first, shift);
-                // Pieces in the box's corners, wholly beyond the reach, add nothing.
-                if (reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, piece_box) > reach) continue;
                 const std::uint32_t pi = it->second;
                 const Piece& piece = pieces_[pi];
-                // Large pieces of point sites are placed by their box first (below).
                 const bool keep = !for_nearest_only && (may_overlap_[piece.feature] && !by_tiles);
+                // Pieces in the box's corners, wholly beyond the reach, add nothing to the discs.
+                // A piece kept for a union is measured all the same: its neighbours' cuts
+                // along it are the union's inside only while it is there (union_disc.h).
+                if (!keep && reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, piece_box) > reach)
+                    continue;
+                // Large pieces of point sites are placed by their box first (below).
                 if (site.is_point && !keep && shift == 0 && piece.kind == PieceKind::Polygon &&
                     piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
                     const auto [lo, hi] = box_distance_range(it->first, frame);
