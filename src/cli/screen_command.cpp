@@ -32,7 +32,7 @@ namespace {
 
 struct ScreenArgs {
     std::string sites, sites_layer, catalog, buffers, out = "sitescreen_out", id_field, lon_field, lat_field, crs;
-    std::string coords = "wgs84", type, profiles, formats = "all", shard, lang = "en";
+    std::string coords = "wgs84", type, profiles, formats = "all", shard, lang = "en", tile_union = "auto";
     int threads = 0;
     std::size_t feature_cap = 20;
     double tile_union_km = VectorLayer::kTileUnionMinRadiusM / 1000;
@@ -240,11 +240,18 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_option("--shard", a->shard, "Screen only spatial shard i of N (i/N, 0-based); see docs/scale.md");
     cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")->capture_default_str();
     cmd->add_option("--tile-union-km", a->tile_union_km,
-                    "Sites whose largest buffer is at least this wide (km) take the area covered by\n"
-                    "overlapping features from each layer dissolved per 0.1-degree tile: a fixed\n"
-                    "cost to dissolve what the buffers reach, then less work per site. Lower it for\n"
-                    "large batches, raise it (or 0 = never) for a few wide buffers; see docs/method.md")
+                    "Sites whose largest buffer is at least this wide (km) may take the area covered\n"
+                    "by overlapping features from each layer dissolved per 0.1-degree tile: a fixed\n"
+                    "cost to dissolve what the buffers reach, then less work per site (0 = never);\n"
+                    "see docs/method.md")
         ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--tile-union", a->tile_union,
+                    "auto: per layer, dissolve tiles only where the first 4,096 sites' buffers reach\n"
+                    "them often enough to pay (the choice and its figures are in run.json); on:\n"
+                    "always for sites wide enough; off: never (the same as --tile-union-km 0).\n"
+                    "Either way the areas agree to about 1e-5 of the buffer")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
         ->capture_default_str();
     cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
     cmd->add_flag("--overwrite", a->overwrite, "Replace the outputs in a non-empty --out folder");
@@ -268,7 +275,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
                                          "feature_count always holds the full count)", a->feature_cap, kMaxFeatureCap));
         setup.options.feature_cap = a->feature_cap;
         setup.options.lang = i18n::parse_lang(a->lang);
-        setup.options.tile_union_min_radius_m = a->tile_union_km * 1000;
+        setup.options.tile_union_min_radius_m = a->tile_union == "off" ? 0.0 : a->tile_union_km * 1000;
+        setup.options.tile_union_auto = a->tile_union == "auto";
         const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
         const auto shard = parse_shard(a->shard);
         if (a->threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
@@ -392,6 +400,17 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["duplicate_id_lines"] = dup_lines;
         sj["with_demo_data"] = demo_counter.with_demo_data();          // summary.csv demo_data not empty
         sj["with_demo_findings"] = demo_counter.with_demo_findings();  // a demonstration layer decided a finding
+        if (!stats.tile_union.empty()) {
+            Json choice = Json::array();
+            for (const auto& c : stats.tile_union)
+                choice.push_back({{"layer", c.layer},
+                                  {"sites_probed", c.sites},
+                                  {"per_site_vertices", c.work.per_site},
+                                  {"dissolve_vertices", c.work.dissolve},
+                                  {"tile_visit_vertices", c.work.tile_visits},
+                                  {"dissolved_tiles", c.tiles}});
+            run["options"]["tile_union_choice"] = std::move(choice);
+        }
         sj["warnings"] = stats.warnings;
         sj["with_warnings"] = stats.with_warnings;
         for (const auto& n : sites->notes()) run["notes"].push_back(n);

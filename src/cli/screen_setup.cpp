@@ -106,6 +106,7 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     opts["circle_segments"] = options.circle_segments;
     opts["feature_cap"] = options.feature_cap;
     opts["tile_union_min_radius_m"] = options.tile_union_min_radius_m;
+    opts["tile_union"] = options.tile_union_min_radius_m <= 0 ? "off" : options.tile_union_auto ? "auto" : "on";
     opts["avoidance_search"] = !no_avoidance;
     run["options"] = opts;
     Json profiles = Json::object();

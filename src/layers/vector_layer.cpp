@@ -22,6 +22,7 @@
 #include <thread>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 
 #include "core/errors.h"
 #include "geo/disc_overlay.h"
@@ -1069,6 +1070,54 @@ std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& fra
 }
 
 }  // namespace
+
+VectorLayer::UnionWork VectorLayer::union_work(const std::vector<std::pair<LonLat, double>>& sites) const {
+    UnionWork w;
+    const auto vertices = [](const Piece& p) {
+        double n = static_cast<double>(p.polygon.outer().size());
+        for (const auto& h : p.polygon.inners()) n += static_cast<double>(h.size());
+        return n;
+    };
+    const auto index_of = [](double v, double origin) {
+        return static_cast<std::int64_t>(std::floor((v - origin) / kUnionTileDeg));
+    };
+    const std::int64_t turn = std::llround(360.0 / kUnionTileDeg);
+    std::unordered_map<std::uint64_t, double> tile_vertices;  // tile key -> vertices it would dissolve
+    const auto tile_cost = [&](std::int64_t ix, std::int64_t iy) {
+        const std::uint64_t key = (static_cast<std::uint64_t>(ix) << 32) | static_cast<std::uint32_t>(iy);
+        auto it = tile_vertices.find(key);
+        if (it != tile_vertices.end()) return it->second;
+        double n = 0;
+        bool built = false;
+        {
+            std::shared_lock lock(tiles_mutex_);
+            built = tiles_.count(key) != 0;
+        }
+        if (!built) {
+            const double west = -180.0 + ix * kUnionTileDeg, south = -90.0 + iy * kUnionTileDeg;
+            const Box tile_box(Point(west, south), Point(west + kUnionTileDeg, south + kUnionTileDeg));
+            for (auto q = index_.qbegin(bgi::intersects(tile_box)); q != index_.qend(); ++q)
+                if (pieces_[q->second].kind == PieceKind::Polygon) n += vertices(pieces_[q->second]);
+        }
+        tile_vertices.emplace(key, n);
+        w.dissolve += n;
+        return n;
+    };
+    for (const auto& [centre, reach] : sites) {
+        const Box box = geodesic::bounding_box(centre, reach);
+        for (const auto& [query, shift] : wrapped_queries(box))
+            for (auto it = index_.qbegin(bgi::intersects(query)); it != index_.qend(); ++it) {
+                const Piece& p = pieces_[it->second];
+                if (p.kind == PieceKind::Polygon && may_overlap_[p.feature]) w.per_site += vertices(p);
+            }
+        const std::int64_t x0 = index_of(box.min_corner().x(), -180.0);
+        const std::int64_t x1 = std::min(index_of(box.max_corner().x(), -180.0), x0 + turn - 1);
+        const std::int64_t y0 = index_of(box.min_corner().y(), -90.0), y1 = index_of(box.max_corner().y(), -90.0);
+        for (std::int64_t iy = y0; iy <= y1; ++iy)
+            for (std::int64_t ix = x0; ix <= x1; ++ix) w.tile_visits += tile_cost(((ix % turn) + turn) % turn, iy);
+    }
+    return w;
+}
 
 void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
                                        const std::vector<double>& scale, std::vector<double>& total_xy) const {

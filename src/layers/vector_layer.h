@@ -112,6 +112,17 @@ public:
     VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0,
                               double tile_union_min_radius_m = kTileUnionMinRadiusM) const;
 
+    // The work of the two ways to the union areas of wide buffers, in polygon vertices, for the
+    // point sites at `sites` (centre, largest buffer): `per_site`, the vertices of the pieces of
+    // features that may overlap others within each site's box (the per-site union walks them),
+    // summed over the sites; `dissolve`, the vertices the tiles those boxes reach would dissolve
+    // (tiles already dissolved count nothing); `tile_visits`, the same summed per site (the
+    // tiles' reuse is tile_visits / dissolve). Thread-safe.
+    struct UnionWork {
+        double per_site = 0, dissolve = 0, tile_visits = 0;
+    };
+    UnionWork union_work(const std::vector<std::pair<LonLat, double>>& sites) const;
+
     // Buffers at least this wide take their union area from the dissolved
     // tiles (below) rather than from a union per site.
     static constexpr double kTileUnionMinRadiusM = 20000;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -108,6 +109,40 @@ private:
     std::thread thread_;  // last: started once the members above exist
 };
 
+// Per vector layer, the dissolved tiles or the per-site union for the run, from the work of each
+// over the probed sites (VectorLayer::union_work): the same sites give the same choice, whatever
+// the thread count, and the choice is recorded in run.json.
+std::vector<PipelineStats::TileUnionChoice> choose_tile_union(const std::deque<Site>& probe, const LayerSet& layers,
+                                                              const ScreenOptions& options, const PipelineConfig& config) {
+    std::vector<std::pair<LonLat, double>> wide;
+    for (const Site& s : probe) {
+        if (s.error || !s.has_coordinates || !s.footprint_ll.empty()) continue;
+        std::vector<double> radii;
+        try {
+            radii = config.radii_for ? config.radii_for(s) : options.radii_m;
+        } catch (const std::exception&) {
+            continue;  // the site becomes an error row when it is screened
+        }
+        const double max_r = radii.empty() ? 0.0 : *std::max_element(radii.begin(), radii.end());
+        if (max_r >= options.tile_union_min_radius_m) wide.push_back({s.lonlat, max_r});
+    }
+    std::vector<PipelineStats::TileUnionChoice> out;
+    const Catalog& catalog = layers.catalog();
+    for (std::size_t i = 0; i < catalog.layers.size(); ++i) {
+        const auto& layer = layers.vectors()[i];
+        if (!layer) continue;
+        PipelineStats::TileUnionChoice c;
+        c.layer = catalog.layers[i].id;
+        c.sites = wide.size();
+        if (!wide.empty()) {
+            c.work = layer->union_work(wide);
+            c.tiles = kDissolveVertexCost * c.work.dissolve + kTileSiteCost * static_cast<double>(c.sites) < c.work.per_site;
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 }  // namespace
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
@@ -116,10 +151,35 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     const int threads = !config.screeners.empty() ? static_cast<int>(config.screeners.size())
                         : config.threads > 0     ? config.threads
                                                  : std::max(1u, std::thread::hardware_concurrency());
+    // The next site of this shard; false once the input is exhausted.
+    auto next_site = [&](Site& s) {
+        for (;;) {
+            if (!sites.next(s)) return false;
+            if (!config.shard) return true;
+            // Spatial shards: equal slices of the Hilbert curve (error rows go to shard 0).
+            const auto [i, n] = *config.shard;
+            const std::uint64_t h = s.has_coordinates ? hilbert_index(s.lonlat) : 0;
+            const std::uint64_t slice = (h * static_cast<std::uint64_t>(n)) >> 32;  // h < 2^32
+            if (static_cast<int>(slice) == i) return true;
+        }
+    };
+    // Sites read ahead of the batches (to choose the tiles), handed out first.
+    std::deque<Site> ahead;
+    ScreenOptions run_options = options;
+    if (options.tile_union_auto && options.tile_union_min_radius_m > 0) {
+        for (Site s; ahead.size() < kTileUnionProbeSites && next_site(s);) ahead.push_back(std::move(s));
+        stats.tile_union = choose_tile_union(ahead, *layers, options, config);
+        run_options.tile_union_layers.assign(layers->catalog().layers.size(), 0);
+        std::size_t v = 0;
+        for (std::size_t i = 0; i < layers->catalog().layers.size(); ++i)
+            if (layers->vectors()[i]) run_options.tile_union_layers[i] = stats.tile_union[v++].tiles;
+    }
     std::vector<std::unique_ptr<Screener>> own_screeners;
     std::vector<Screener*> screeners = config.screeners;
+    // Screeners lent by the caller (serve's workers, one run at a time each) take this run's choice.
+    for (Screener* s : screeners) s->set_tile_union_layers(run_options.tile_union_layers);
     for (int t = static_cast<int>(screeners.size()); t < threads; ++t) {
-        own_screeners.push_back(std::make_unique<Screener>(layers, options));
+        own_screeners.push_back(std::make_unique<Screener>(layers, run_options));
         screeners.push_back(own_screeners.back().get());
     }
 
@@ -175,13 +235,11 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         into.clear();
         while (into.size() < batch_size) {
             Site s;
-            if (!sites.next(s)) return false;
-            if (config.shard) {
-                // Spatial shards: equal slices of the Hilbert curve (error rows go to shard 0).
-                const auto [i, n] = *config.shard;
-                const std::uint64_t h = s.has_coordinates ? hilbert_index(s.lonlat) : 0;
-                const std::uint64_t slice = (h * static_cast<std::uint64_t>(n)) >> 32;  // h < 2^32
-                if (static_cast<int>(slice) != i) continue;
+            if (!ahead.empty()) {
+                s = std::move(ahead.front());
+                ahead.pop_front();
+            } else if (!next_site(s)) {
+                return false;
             }
             into.push_back(std::move(s));
         }

@@ -39,9 +39,29 @@ struct PipelineStats {
         std::string id, where, first;  // the id, the record that reuses it, where it was first seen
     };
     std::vector<Duplicate> duplicate_lines;       // the same 20, with their lines
+    // --tile-union auto: per vector layer, the work estimated from the first sites of the run
+    // (at most kTileUnionProbeSites) and whether its wide buffers took the dissolved tiles.
+    struct TileUnionChoice {
+        std::string layer;
+        std::size_t sites = 0;  // wide point sites among those probed
+        VectorLayer::UnionWork work;
+        bool tiles = false;
+    };
+    std::vector<TileUnionChoice> tile_union;
     std::size_t warnings = 0;                   // warnings on all sites (SiteResult::warnings)
     std::size_t with_warnings = 0;              // sites with at least one warning
 };
+
+// The sites read ahead to choose, per layer, between the dissolved tiles and the per-site union.
+inline constexpr std::size_t kTileUnionProbeSites = 4096;
+// The dissolved tiles are chosen for a layer where, over the sites probed,
+//   kDissolveVertexCost x dissolve vertices + kTileSiteCost x wide sites < per-site vertices,
+// costs in units of one vertex of the per-site union (2.6 us on the benchmark machine). Fitted to
+// the benchmark workload's 20, 1,000 and 10,000 sites at {1, 10, 50} km (docs/performance.md,
+// "Dissolved tiles or a union per site"): a dissolved vertex costs 1.33 union vertices, and a
+// site measured against the tiles 1,520 (clipping the tiles across its circles).
+inline constexpr double kDissolveVertexCost = 1.33;
+inline constexpr double kTileSiteCost = 1520;
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
                            const PipelineConfig& config, const std::vector<OutputWriter*>& writers);

@@ -107,7 +107,8 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             o.spec = &specs[i];
             if (specs[i].kind == LayerKind::Vector) {
                 o.vector_layer = layers_->vectors()[i].get();
-                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, options_.tile_union_min_radius_m);
+                const bool tiles = options_.tile_union_layers.empty() || options_.tile_union_layers[i];
+                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, tiles ? options_.tile_union_min_radius_m : 0.0);
                 for (const auto& w : o.vector->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
             } else {
                 if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i], layers_->raster_blocks(i));

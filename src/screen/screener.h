@@ -58,6 +58,13 @@ struct ScreenOptions {
     // Point sites whose largest buffer is at least this wide take union areas
     // from the layers dissolved per tile (docs/method.md); 0: never.
     double tile_union_min_radius_m = VectorLayer::kTileUnionMinRadiusM;
+    // Whether the dissolved tiles are used only where they pay (the pipeline estimates both ways'
+    // work per layer from the first sites of the run: docs/method.md) or wherever a site is wide
+    // enough (--tile-union on).
+    bool tile_union_auto = true;
+    // Per catalog layer, whether its wide point sites take the dissolved tiles (set by the
+    // pipeline in auto mode); empty: every layer does.
+    std::vector<char> tile_union_layers;
     // The language of every text for people: reports, map, verdict reasons, mitigation (--lang).
     i18n::Lang lang = i18n::Lang::En;
 };
@@ -117,6 +124,8 @@ public:
 
     const LayerSet& layers() const { return *layers_; }
     const ScreenOptions& options() const { return options_; }
+    // This run's choice of the dissolved tiles per layer (ScreenOptions::tile_union_layers).
+    void set_tile_union_layers(std::vector<char> layers) { options_.tile_union_layers = std::move(layers); }
 
 private:
     static constexpr double kMovedNearestLimitM = 10000;
