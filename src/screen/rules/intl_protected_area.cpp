@@ -56,7 +56,8 @@ public:
                                                   : tr.format("rule.intl_protected_area.category", {{"category", cat}});
         if (j.outcome == Outcome::Forbidden) {
             j.cite = cite_clause("IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)", "",
-                                 "iucn_category", "2008", false, {{"category", cat}});
+                                 cat == "unknown" ? "iucn_category_unknown" : "iucn_category", "2008", false,
+                                 {{"category", cat}});
             j.says = tr.format("rule.intl_protected_area.forbidden",
                                {{"what", what}, {"mining", mining_ ? tr.text("rule.intl_protected_area.amman") : std::string()}});
         } else {
