@@ -35,7 +35,7 @@ std::string Citation::text() const {
     const std::string a = article_key.empty() ? article : tr.format(article_key, article_args);
     std::string t = n.empty() ? tr.format("rule.cite.instrument", {{"instrument", instrument}})
                               : tr.format("rule.cite.instrument_number", {{"instrument", instrument}, {"number", n}});
-    if (!a.empty()) t += tr.format("rule.cite.article", {{"article", a}});
+    if (!a.empty()) t += tr.format("rule.cite.article_part", {{"article", a}});
     if (!date.empty()) t += tr.format("rule.cite.date", {{"date", date}});
     if (!verified) t += tr.text("rule.cite.not_verified");
     return t;
