@@ -155,7 +155,7 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
         } else if (key == "categorical") s.categorical = boolean(v, w, key);
         else if (key == "units") s.units = scalar(v, w, key);
         else if (key == "resolution") s.resolution = scalar(v, w, key);
-        else if (const auto lang = rendering_language(key, "resolution_")) s.resolution_in[*lang] = scalar(v, w, key);
+        else if (const auto res_lang = rendering_language(key, "resolution_")) s.resolution_in[*res_lang] = scalar(v, w, key);
         else if (key == "classes") {
             if (!v.IsMap()) fail(w, "'classes' must be a map of raster value -> {label, severity, zone}");
             s.classes.clear();
