@@ -416,7 +416,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     EXPECT_NE(r.err.find("sitescreen：已筛查"), std::string::npos) << r.err;
 
     // 1. A raster's resolution in words: MODIS's "0.05 degree, about 5.5 km" in its zh rendering.
-    EXPECT_EQ(all_md.find("0.05 degree"), std::string::npos) << "a report still gives the resolution in English";
+    // (C17's own notes attribute says "MODIS (0.05 degree)": the preset's text is what must go.)
+    EXPECT_EQ(all_md.find("0.05 degree, about 5.5 km"), std::string::npos) << "a report still gives the resolution in English";
     EXPECT_NE(all_md.find("0.05 度，约 5.5 千米"), std::string::npos);
     // 2, 3. The profiles' texts (materiality sources, titles, the charger's green-space rule, the mine's
     // avoidance note) in their _zh rendering: no English one is left in a report.
