@@ -424,7 +424,9 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     const std::set<std::string> profile_texts = english_profile_texts();
     ASSERT_GT(profile_texts.size(), 12u);
     for (const auto& [file, text] : reports)
-        for (const auto& t : profile_texts) EXPECT_EQ(text.find(t), std::string::npos) << file << " still says '" << t << "'";
+        for (const auto& t : profile_texts) {
+            EXPECT_EQ(text.find(t), std::string::npos) << file << " still says '" << t << "'";
+        }
     EXPECT_NE(all_md.find("[domain] 中游：用水（中）"), std::string::npos);  // plant.yaml drivers.water_use.source_zh
     EXPECT_NE(all_md.find("城市绿地：充电站的当地问题是占用绿地"), std::string::npos);  // charger.yaml green_space because_zh at C09
     EXPECT_NE(all_md.find("改用已硬化的土地"), std::string::npos);                  // and its condition_zh
@@ -451,7 +453,9 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     EXPECT_NE(r.err.find("正在打开"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("注意：正在使用演示图层"), std::string::npos) << r.err;
     for (const auto& s : sentences)
-        if (data.find(s) == std::string::npos) EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr still says '" << s << "'";
+        if (data.find(s) == std::string::npos) {
+            EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr still says '" << s << "'";
+        }
 }
 
 // The terminal's texts live in the catalog, not as literals of the command (the progress line is
