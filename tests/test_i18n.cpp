@@ -16,6 +16,7 @@
 #include "report/formats.h"
 #include "screen/assess.h"
 #include "screen/profile.h"
+#include "screen/rules/rule.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;
@@ -180,6 +181,60 @@ TEST(I18n, AProfileTranslationThatDropsAPlaceholderIsRefused) {
     }
 }
 
+// A rule's citation is said in the report's language (rule.cite.*): a Chinese instrument by its
+// title and number with its article as the instrument numbers it, an international one by its own
+// title in a Chinese sentence; the record's citation keeps the English texts.
+TEST(I18n, ACitationIsSaidInTheReportsLanguageAndKeptInEnglishInTheRecord) {
+    const rules::Citation land =
+        rules::cite_clause("中华人民共和国土地管理法", "", "art_37", "2019-08-26", true, {}, "land_administration_law");
+    const rules::Citation ps6 = rules::cite_clause("IFC Performance Standard 6", "", "ps6_paras_17_20", "2012-01-01", false);
+    const rules::Citation iucn = rules::cite_clause("IUCN Guidelines", "", "iucn_category", "2008", false, {{"category", "Ib"}});
+    EXPECT_EQ(land.text(), "中华人民共和国土地管理法 (2019年修正 (主席令第32号)), art. 37, 2019-08-26");
+    EXPECT_EQ(ps6.text(), "IFC Performance Standard 6, paras. 17, 20, 2012-01-01 [clause text not verified]");
+    EXPECT_EQ(iucn.text(), "IUCN Guidelines, category Ib, 2008 [clause text not verified]");
+    {
+        const i18n::Scope zh_scope(i18n::Lang::Zh);
+        EXPECT_EQ(land.text(), "《中华人民共和国土地管理法》（2019年修正，主席令第32号）第三十七条，2019-08-26");
+        EXPECT_EQ(ps6.text(), "《IFC Performance Standard 6》第 17、20 段，2012-01-01［条文原文未经核实］");
+        EXPECT_EQ(iucn.text(), "《IUCN Guidelines》第 Ib 类，2008［条文原文未经核实］");
+        const rules::Citation as_written =
+            rules::cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", "一(一)", "2022-08-16", true);
+        EXPECT_EQ(as_written.text(), "《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）一(一)，2022-08-16");
+        // The record: English whatever the language.
+        EXPECT_EQ(land.json()["article"], "art. 37");
+        EXPECT_EQ(land.json()["number"], "2019年修正 (主席令第32号)");
+        EXPECT_EQ(iucn.json()["article"], "category Ib");
+    }
+}
+
+// Profile texts take a _zh rendering beside them; one without its English text is refused.
+TEST(I18n, AProfileRenderingWithoutItsTextIsRefused) {
+    const auto profiles = load_profiles(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles");
+    for (const auto& [type, p] : profiles) {
+        EXPECT_FALSE(profile_text(p.title, p.title_in, i18n::Lang::Zh) == p.title) << type << ": no title_zh";
+        for (const auto& d : p.drivers)
+            EXPECT_TRUE(d.source.empty() || d.source_in.count("zh")) << type << ": drivers." << to_string(d.driver) << " has no source_zh";
+        for (const auto& [theme, r] : p.inside) {
+            EXPECT_NE(r.because_for(i18n::Lang::Zh), r.because) << type << ": rules.inside." << theme << " has no because_zh";
+            EXPECT_TRUE(r.condition.empty() || r.condition_for(i18n::Lang::Zh) != r.condition) << type << ": " << theme;
+        }
+        EXPECT_TRUE(p.avoidance.note.empty() || p.avoidance.note_in.count("zh")) << type << ": avoidance.note has no note_zh";
+    }
+    TempDir dir;
+    std::string text = read_file(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles/charger.yaml");
+    const std::string from = "      condition: \"use already sealed land (car parks, roadside) instead of green space\"\n";
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    text.erase(at, from.size());
+    dir.write("profiles/charger.yaml", text);
+    try {
+        (void)load_profiles(dir.file("profiles"));
+        FAIL() << "condition_zh without condition was accepted";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("rules.inside.green_space.condition_zh"), std::string::npos) << e.what();
+    }
+}
+
 // ---------------------------------------------------------------- a zh run of the sample sites
 
 // What a reader of an HTML page can see: the page without its scripts, then the data script as it
@@ -243,11 +298,50 @@ std::vector<std::string> english_sentences() {
     return {out.begin(), out.end()};
 }
 
+// The shipped catalog and a green-space layer around C09 (Shanghai Huangpu charging hub), so that
+// the charger profile's own inside rule (rules.inside.green_space) fires in the zh run.
+std::string catalog_with_green_space(const TempDir& dir) {
+    dir.write("green_space.geojson",
+              feature_collection({{R"({"fid": 1, "name": "黄浦绿地（测试）"})",
+                                   R"({"type":"Polygon","coordinates":[[[121.46,31.22],[121.48,31.22],[121.48,31.24],[121.46,31.24],[121.46,31.22]]]})"}}));
+    return dir.write("catalog.yaml", "version: 1\ninclude: [" + std::string(SITESCREEN_SOURCE_DIR) +
+                                         "/layers/catalog.yaml]\nlayers:\n"
+                                         "  - id: test_green_space\n"
+                                         "    title: \"Urban green space (test layer)\"\n"
+                                         "    title_zh: \"城市绿地（测试图层）\"\n"
+                                         "    kind: vector\n"
+                                         "    path: green_space.geojson\n"
+                                         "    id_field: fid\n"
+                                         "    name_field: name\n"
+                                         "    criterion: ecosystem_services\n"
+                                         "    theme: green_space\n"
+                                         "    provenance: {source: \"tests/test_i18n.cpp\", licence: \"test\", date: \"2026-12-02\"}\n");
+}
+
+// The profile texts a report may print (drivers' materiality sources, titles, inside rules'
+// because / condition, the avoidance note), as written in English.
+std::set<std::string> english_profile_texts() {
+    std::set<std::string> out;
+    for (const auto& [type, p] : load_profiles(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles")) {
+        out.insert(p.title);
+        for (const auto& d : p.drivers) out.insert(d.source);
+        for (const auto& [theme, r] : p.inside) {
+            out.insert(r.because);
+            out.insert(r.condition);
+            out.insert(r.allowed_condition);
+            for (const auto& [zone, c] : r.zone_conditions) out.insert(c);
+        }
+        out.insert(p.avoidance.note);
+    }
+    out.erase("");
+    return out;
+}
+
 TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     TempDir dir;
     const std::string out = dir.file("zh");
     const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang zh --layers " +
-                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml") +
+                                            shell_quote(catalog_with_green_space(dir)) +
                                             " --sites " +
                                             shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
                                             " --formats jsonl,csv,run,md,html,portfolio,png --out " + shell_quote(out),
@@ -320,6 +414,82 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     EXPECT_NE(all_md.find("落叶阔叶林"), std::string::npos);  // MODIS class 4 at C01 (Qinling), as its zh label
     // The closing line on the terminal too.
     EXPECT_NE(r.err.find("sitescreen：已筛查"), std::string::npos) << r.err;
+
+    // 1. A raster's resolution in words: MODIS's "0.05 degree, about 5.5 km" in its zh rendering.
+    // (C17's own notes attribute says "MODIS (0.05 degree)": the preset's text is what must go.)
+    EXPECT_EQ(all_md.find("0.05 degree, about 5.5 km"), std::string::npos) << "a report still gives the resolution in English";
+    EXPECT_NE(all_md.find("0.05 度，约 5.5 千米"), std::string::npos);
+    // 2, 3. The profiles' texts (materiality sources, titles, the charger's green-space rule, the mine's
+    // avoidance note) in their _zh rendering: no English one is left in a report.
+    const std::set<std::string> profile_texts = english_profile_texts();
+    ASSERT_GT(profile_texts.size(), 12u);
+    for (const auto& [file, text] : reports)
+        for (const auto& t : profile_texts) {
+            EXPECT_EQ(text.find(t), std::string::npos) << file << " still says '" << t << "'";
+        }
+    EXPECT_NE(all_md.find("[domain] 中游：用水（中）"), std::string::npos);  // plant.yaml drivers.water_use.source_zh
+    EXPECT_NE(all_md.find("城市绿地：充电站的当地问题是占用绿地"), std::string::npos);  // charger.yaml green_space because_zh at C09
+    EXPECT_NE(all_md.find("改用已硬化的土地"), std::string::npos);                  // and its condition_zh
+    // 4. The rules' citations: Chinese instruments by title and number, the articles in Chinese, and
+    // the paragraphs of international instruments in a Chinese sentence.
+    for (const char* en_article : {"art. ", "arts. ", "para. ", "paras. ", "clause text not verified", "number not verified",
+                                   "document number not found"})
+        EXPECT_EQ(all_md.find(en_article), std::string::npos) << "a citation still says '" << en_article << "'";
+    EXPECT_NE(all_md.find("《中华人民共和国土地管理法》（2019年修正，主席令第32号）第三十七条"), std::string::npos);  // C07
+    EXPECT_NE(all_md.find("《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）"), std::string::npos);
+    EXPECT_NE(all_md.find("［条文原文未经核实］"), std::string::npos);
+    // 5. The TNFD metrics: why a value is not available (C01: a point inside a red line).
+    EXPECT_EQ(all_md.find("not available: "), std::string::npos);
+    EXPECT_NE(all_md.find("点状场址位于敏感地点内"), std::string::npos);
+    // ... while sites.jsonl keeps the key.
+    bool not_available = false;
+    for (const Json& rec : parse_jsonl(read_file(out + "/sites.jsonl")))
+        if (rec.contains("evaluate") && rec["evaluate"].contains("metrics"))
+            for (const auto& [k, m] : rec["evaluate"]["metrics"].items())
+                if (m.is_object() && m.contains("not_available")) not_available = true;
+    EXPECT_TRUE(not_available);
+    // 6. Standard error: the layers opened, the demonstration note, and no English sentence of the
+    // catalog's terminal texts (cli.*).
+    EXPECT_NE(r.err.find("正在打开"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("注意：正在使用演示图层"), std::string::npos) << r.err;
+    for (const auto& s : sentences)
+        if (data.find(s) == std::string::npos) {
+            EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr still says '" << s << "'";
+        }
+}
+
+// The terminal's texts live in the catalog, not as literals of the command (the progress line is
+// printed only after 10 s on a pipe, so the zh run above cannot see it): no English sentence of a
+// cli.* text is spelled out in src/cli.
+TEST(I18n, TerminalTextsAreNotLiteralsOfTheCommand) {
+    std::string code;
+    for (const char* f : {"screen_command.cpp", "screen_setup.cpp", "main.cpp"})
+        code += read_file(std::string(SITESCREEN_SOURCE_DIR) + "/src/cli/" + f);
+    ASSERT_FALSE(code.empty());
+    std::size_t checked = 0;
+    for (const auto& [key, text] : en().entries()) {
+        // cli.stdout ("standard output") is a name the command's help uses too, not a sentence.
+        if (key.rfind("cli.", 0) != 0 || key == "cli.stdout") continue;
+        // The longest run without a placeholder: what a literal would have to spell out.
+        std::string longest, cur;
+        for (std::size_t i = 0; i <= text.size(); ++i) {
+            if (i == text.size() || text[i] == '{') {
+                if (cur.size() > longest.size()) longest = cur;
+                cur.clear();
+                if (i == text.size()) break;
+                i = text.find('}', i);
+                if (i == std::string::npos) break;
+            } else {
+                cur += text[i];
+            }
+        }
+        if (longest.size() < 12) continue;
+        ++checked;
+        EXPECT_EQ(code.find(longest), std::string::npos) << key << ": '" << longest << "' is spelled out in src/cli";
+    }
+    EXPECT_GT(checked, 10u);
+    EXPECT_TRUE(zh().has("cli.progress"));
+    EXPECT_EQ(i18n::placeholders(zh().text("cli.progress")), (std::vector<std::string>{"done", "rate"}));
 }
 
 TEST(ZhReports, AnUnknownLanguageIsAUsageError) {

@@ -190,6 +190,19 @@ void prepare_out_dir(const std::string& dir, bool overwrite) {
     if (::access(dir.c_str(), W_OK) != 0) throw InputError("--out " + dir + ": the folder is not writable");
 }
 
+// The input reader's notes (decimal commas read as points, GBK fields ...) in the catalog's words,
+// from its counts; a note the catalog has no text for is printed as the reader wrote it (English).
+std::vector<std::string> input_notes_text(const SiteSource& sites, const std::string& path, const i18n::Catalog& tr) {
+    std::vector<std::string> out;
+    for (const auto& [key, count] : sites.note_counts()) {
+        if (count == 0) continue;
+        if (!tr.has("cli.input_note." + key)) return sites.notes();
+        out.push_back(tr.format("cli.input_note." + key,
+                                {{"file", path == "-" ? "<stdin>" : path}, {"count", std::to_string(count)}}));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::function<int()> add_screen_command(CLI::App& app) {
@@ -295,6 +308,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         const bool to_stdout = a->out == "-";
         const bool quiet = a->quiet;
         std::ostream& log = std::cerr;
+        const i18n::Catalog& tr = i18n::catalog(setup.options.lang);  // what a user reads on standard error
         std::vector<OldOutput> old_outputs;
         if (!to_stdout) {
             prepare_out_dir(a->out, a->overwrite);
@@ -303,14 +317,17 @@ std::function<int()> add_screen_command(CLI::App& app) {
 
         // Open and check every layer before the first site.
         const Catalog catalog = load_catalog(setup.catalog_path);
-        if (!quiet) log << "sitescreen " << SITESCREEN_VERSION << ": opening " << catalog.layers.size() << " layers from "
-                        << setup.catalog_path << '\n';
+        if (!quiet)
+            log << tr.format("cli.opening", {{"version", SITESCREEN_VERSION},
+                                             {"count", std::to_string(catalog.layers.size())},
+                                             {"catalog", setup.catalog_path}})
+                << '\n';
         const unsigned load_threads =
             a->threads > 0 ? static_cast<unsigned>(a->threads) : std::max(1u, std::thread::hardware_concurrency());
         auto layers = LayerSet::open(
             catalog,
             [&](const LayerSpec& l) {
-                if (!quiet) log << "  " << l.id << (l.provenance.demo ? "  [DEMONSTRATION]" : "") << '\n';
+                if (!quiet) log << "  " << l.id << (l.provenance.demo ? tr.text("cli.demo_layer") : "") << '\n';
             },
             load_threads);
         setup.prepare(layers);
@@ -325,11 +342,10 @@ std::function<int()> add_screen_command(CLI::App& app) {
                                              kMaxCsvColumns));
         }
         if (catalog.any_demo() && !quiet) {
-            log << "NOTE: demonstration layers are in use (";
-            bool first = true;
+            std::string ids;
             for (const auto& l : catalog.layers)
-                if (l.provenance.demo) log << (first ? "" : ", ") << l.id, first = false;
-            log << "): their findings illustrate the method, they are not real data.\n";
+                if (l.provenance.demo) ids += (ids.empty() ? "" : ", ") + l.id;
+            log << tr.format("cli.demo_note", {{"layers", ids}}) << '\n';
         }
 
         RunContext ctx;
@@ -364,8 +380,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
             if (now - last < std::chrono::milliseconds(tty ? 200 : 10000)) return;
             last = now;
             const double secs = std::chrono::duration<double>(now - t0).count();
-            log << fmt::format("{}  {} sites screened ({:.0f}/s){}", tty ? "\r" : "", done, done / secs, tty ? "" : "\n")
-                << std::flush;
+            log << (tty ? "\r" : "")
+                << tr.format("cli.progress", {{"done", std::to_string(done)}, {"rate", fmt::format("{:.0f}", done / secs)}})
+                << (tty ? "" : "\n") << std::flush;
         };
         PipelineStats stats;
         try {
@@ -375,7 +392,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         } catch (const Interrupted&) {
             for (auto* w : raw) w->abort();
             remove_registered_temp_paths();
-            log << "\nsitescreen: interrupted; no output was replaced (earlier outputs in " << a->out << " are intact)\n";
+            log << '\n' << tr.format("cli.interrupted", {{"out", a->out}}) << '\n';
             return interrupt_exit_code();
         } catch (...) {
             for (auto* w : raw) w->abort();
@@ -426,28 +443,25 @@ std::function<int()> add_screen_command(CLI::App& app) {
 
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!quiet) {
-            for (const auto& n : sites->notes()) log << "note: " << n << '\n';
+            for (const auto& n : input_notes_text(*sites, a->sites, tr)) log << tr.format("cli.note", {{"note", n}}) << '\n';
             if (stale > 0)
-                log << "note: removed " << stale << " output file(s) of the earlier run in " << a->out
-                    << " that this run did not write\n";
+                log << tr.format("cli.removed_stale", {{"count", std::to_string(stale)}, {"out", a->out}}) << '\n';
             if (stats.duplicate_ids > 0) {
-                log << "warning: " << stats.duplicate_ids
-                    << " site(s) reuse an id seen earlier; each is kept as its own row (see index):\n";
+                log << tr.format("cli.duplicate_ids", {{"count", std::to_string(stats.duplicate_ids)}}) << '\n';
                 for (std::size_t i = 0; i < stats.duplicate_lines.size() && i < 10; ++i) {
                     const auto& d = stats.duplicate_lines[i];
-                    log << "  id '" << d.id << "' at " << d.where << " (first at " << d.first << ")\n";
+                    log << tr.format("cli.duplicate_line", {{"id", d.id}, {"where", d.where}, {"first", d.first}}) << '\n';
                 }
                 if (stats.duplicate_ids > 10)
-                    log << "  ... " << (stats.duplicate_ids - 10) << " more (the first 20 in run.json sites.duplicate_id_lines)\n";
+                    log << tr.format("cli.duplicate_more", {{"count", std::to_string(stats.duplicate_ids - 10)}}) << '\n';
             }
             if (stats.error > 0) {
-                log << "site errors (" << stats.error << "):\n";
+                log << tr.format("cli.site_errors", {{"count", std::to_string(stats.error)}}) << '\n';
                 for (std::size_t i = 0; i < stats.errors.size() && i < 10; ++i) log << "  " << stats.errors[i] << '\n';
-                if (stats.error > 10) log << "  ... " << (stats.error - 10) << " more in run.json and sites.jsonl\n";
+                if (stats.error > 10) log << tr.format("cli.site_errors_more", {{"count", std::to_string(stats.error - 10)}}) << '\n';
             }
             std::string what;
             for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
-            const i18n::Catalog& tr = i18n::catalog(setup.options.lang);
             const std::string demo =
                 demo_counter.with_demo_data() == 0
                     ? std::string()

@@ -29,7 +29,7 @@ const std::pair<Criterion, const char*> kCriterionNames[] = {
 const std::set<std::string> kLayerKeys = {
     "id", "title", "title_zh", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
     "category_field", "categories", "criterion", "theme", "filter", "crs", "band", "categorical",
-    "units", "classes", "nodata", "provenance", "required_fields", "resolution"};
+    "units", "classes", "nodata", "provenance", "required_fields", "resolution", "resolution_zh"};
 const std::set<std::string> kPresetOnlyKeys = {"source_note"};
 const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date", "url", "demo", "note",
                                                 "source_sha256"};
@@ -155,6 +155,7 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
         } else if (key == "categorical") s.categorical = boolean(v, w, key);
         else if (key == "units") s.units = scalar(v, w, key);
         else if (key == "resolution") s.resolution = scalar(v, w, key);
+        else if (const auto res_lang = rendering_language(key, "resolution_")) s.resolution_in[*res_lang] = scalar(v, w, key);
         else if (key == "classes") {
             if (!v.IsMap()) fail(w, "'classes' must be a map of raster value -> {label, severity, zone}");
             s.classes.clear();
@@ -319,6 +320,7 @@ const std::string& rendering(const std::string& text, const std::map<i18n::Lang,
 
 const std::string& ClassInfo::label_for(i18n::Lang lang) const { return rendering(label, label_in, lang); }
 const std::string& LayerSpec::title_for(i18n::Lang lang) const { return rendering(title, title_in, lang); }
+const std::string& LayerSpec::resolution_for(i18n::Lang lang) const { return rendering(resolution, resolution_in, lang); }
 
 const char* to_string(Criterion c) {
     for (const auto& [k, name] : kCriterionNames)

@@ -79,9 +79,12 @@ struct LayerSpec {
 
     Provenance provenance;
     std::map<i18n::Lang, std::string> title_in = {};  // title_zh: the title in a report's language
+    std::map<i18n::Lang, std::string> resolution_in = {};  // resolution_zh: the resolution in a report's language
 
     // The title in `lang`: its rendering where the catalog gives one, else the title as written.
     const std::string& title_for(i18n::Lang lang) const;
+    // The resolution in words in `lang` (resolution_zh), else as written.
+    const std::string& resolution_for(i18n::Lang lang) const;
 };
 
 struct Catalog {

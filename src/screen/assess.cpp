@@ -564,7 +564,7 @@ private:
         FeatureRef f;
         f.id = std::to_string(value);
         const std::string& label = c.label_for(tr().lang());
-        f.label = s.resolution.empty() ? label : fmt::format("{} ({})", label, s.resolution);
+        f.label = s.resolution.empty() ? label : fmt::format("{} ({})", label, s.resolution_for(tr().lang()));
         f.zone = c.zone;
         for (const auto& named : p_.rules)
             if (named->judges(s.theme) && applies(*named)) fire_rule(*named, s, f, "", true, 0);
@@ -626,7 +626,7 @@ private:
         Fired x;
         x.rule = rule.rule;
         x.level = rule.level;
-        x.condition = rule.condition;
+        x.condition = rule.condition_for(tr().lang());
         x.layer = s.id;
         x.feature = f;
         x.features_text = describe(s, f);
@@ -634,19 +634,18 @@ private:
         if (z != rule.zone_levels.end()) {
             x.rule += "." + f.zone;
             x.level = z->second;
-            auto c = rule.zone_conditions.find(f.zone);
-            if (c != rule.zone_conditions.end()) x.condition = c->second;
+            if (rule.zone_conditions.count(f.zone)) x.condition = rule.zone_condition_for(f.zone, tr().lang());
         }
         x.inside_index = f.index;
         x.reason = tr().format("assess.inside_reason",
-                               {{"what", x.features_text}, {"overlap", overlap}, {"demo", demo_tag(s)}, {"because", rule.because}});
+                               {{"what", x.features_text}, {"overlap", overlap}, {"demo", demo_tag(s)}, {"because", rule.because_for(tr().lang())}});
         if (x.level == Level::NoGo) {
             const auto& allowed = rule.allowed_project_categories;
             if (!f_.project_category.empty() &&
                 std::find(allowed.begin(), allowed.end(), f_.project_category) != allowed.end()) {
                 x.level = *rule.allowed_level;
                 x.rule += ".allowed";
-                x.condition = rule.allowed_condition;
+                x.condition = rule.allowed_condition_for(tr().lang());
                 x.mitigation = "permit";
                 x.reason += tr().format("assess.category_allowed",
                                         {{"category", f_.project_category}, {"condition", x.condition}});
@@ -798,8 +797,8 @@ private:
             if (!light_) a_.interface.push_back(std::move(summary));
             // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
             const std::string res =
-                s.resolution.empty() ? "" : tr().format("assess.evidence.resolution", {{"resolution", s.resolution}});
-            if (!s.resolution.empty()) ev["resolution"] = s.resolution;
+                s.resolution.empty() ? "" : tr().format("assess.evidence.resolution", {{"resolution", s.resolution_for(tr().lang())}});
+            if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
             std::string why = tr().format("assess.evidence.land_cover", {{"resolution", res}, {"class", cls}}) +
                               (natural_here ? tr().text("assess.evidence.natural") : "");
             if (share)
@@ -855,12 +854,12 @@ private:
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
-            if (!s.resolution.empty()) ev["resolution"] = s.resolution;
+            if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
             add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
                          tr().format("assess.evidence.class_at_site",
                                      {{"resolution", s.resolution.empty() ? std::string()
                                                                           : tr().format("assess.evidence.resolution",
-                                                                                        {{"resolution", s.resolution}})},
+                                                                                        {{"resolution", s.resolution_for(tr().lang())}})},
                                       {"class", cls},
                                       {"severity", std::to_string(*c->severity)},
                                       {"threshold", met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : ""},
@@ -893,7 +892,7 @@ private:
             DriverEval e;
             e.driver = ds.driver;
             e.profile_materiality = e.materiality = ds.materiality;
-            if (!ds.source.empty()) e.materiality_why.push_back(ds.source);
+            if (!ds.source.empty()) e.materiality_why.push_back(profile_text(ds.source, ds.source_in, tr().lang()));
             adjust_materiality(e);
             e.location_dependent = !ds.receptors.empty();
             if (e.materiality == Materiality::None) {
@@ -1464,7 +1463,7 @@ private:
             j["rejected_outside_units"] = left_units_;
         }
         j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
-        if (!p_.avoidance.note.empty()) j["profile_note"] = p_.avoidance.note;
+        if (!p_.avoidance.note.empty()) j["profile_note"] = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
         out.json = std::move(j);
         return out;
     }
@@ -1499,7 +1498,7 @@ private:
 Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f) {
     Json j;
     j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
-    j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", p.title}};
+    j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", profile_text(p.title, p.title_in, tr().lang())}};
     Json drivers = Json::array();
     for (const auto& d : a.drivers) {
         Json e = {{"driver", to_string(d.driver)},

@@ -163,7 +163,7 @@ Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
         if (!o.spec || !o.raster || !o.spec->categorical || o.spec->theme != "land_cover") continue;
         const LayerSpec& s = *o.spec;
         Json e = {{"layer", s.id}, {"preset", s.preset.empty() ? Json(nullptr) : Json(s.preset)}};
-        if (!s.resolution.empty()) e["resolution"] = s.resolution;
+        if (!s.resolution.empty()) e["resolution"] = s.resolution_for(tr().lang());
         if (!map.maps(s.preset)) {
             e["mapped"] = false;
             e["why"] = tr().format("ecosystem.not_mapped", {{"layer", s.id}, {"file", map.file}});

@@ -148,6 +148,19 @@ private:
     std::string file_;
 };
 
+// Reads the renderings of n[field] in the other languages (field_zh) into `in`, by language code;
+// a rendering of a text the profile does not give is a mistake.
+void read_renderings(const Reader& rd, const YAML::Node& n, const std::string& key, const std::string& field,
+                     std::map<std::string, std::string>& in) {
+    for (i18n::Lang lang : i18n::languages()) {
+        if (lang == i18n::Lang::En) continue;
+        const std::string k = field + "_" + i18n::to_string(lang);
+        if (!n[k]) continue;
+        if (!n[field]) rd.fail(Reader::join(key, k), "a rendering of '" + field + "', which is not given");
+        in[i18n::to_string(lang)] = rd.text(n[k], Reader::join(key, k));
+    }
+}
+
 void read_drivers(const Reader& rd, const YAML::Node& node, Profile& p) {
     std::set<std::string> names;
     for (const auto& [d, name] : kDriverNames) names.insert(name);
@@ -155,7 +168,7 @@ void read_drivers(const Reader& rd, const YAML::Node& node, Profile& p) {
     for (const auto& [d, name] : kDriverNames) {
         const std::string key = std::string("drivers.") + name;
         const YAML::Node n = rd.required(node, "drivers", name);
-        rd.only(n, key, {"materiality", "receptors", "source"});
+        rd.only(n, key, {"materiality", "receptors", "source", "source_zh"});
         DriverSpec spec;
         spec.driver = d;
         spec.materiality = rd.materiality(rd.required(n, key, "materiality"), key + ".materiality");
@@ -164,6 +177,7 @@ void read_drivers(const Reader& rd, const YAML::Node& node, Profile& p) {
             for (const auto& c : n["receptors"]) spec.receptors.push_back(rd.criterion(c, key + ".receptors"));
         }
         if (n["source"]) spec.source = rd.text(n["source"], key + ".source");
+        read_renderings(rd, n, key, "source", spec.source_in);
         p.drivers.push_back(spec);
     }
 }
@@ -196,13 +210,15 @@ void read_rating(const Reader& rd, const YAML::Node& node, Profile& p) {
 
 InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::string& theme) {
     const std::string key = "rules.inside." + theme;
-    rd.only(n, key, {"rule", "level", "because", "zones", "zone_conditions", "condition", "allowed_project_categories",
-                     "allowed_level", "allowed_condition", "source"});
+    rd.only(n, key, {"rule", "level", "because", "because_zh", "zones", "zone_conditions", "zone_conditions_zh", "condition",
+                     "condition_zh", "allowed_project_categories", "allowed_level", "allowed_condition",
+                     "allowed_condition_zh", "source"});
     InsideRule r;
     r.theme = theme;
     r.rule = n["rule"] ? rd.text(n["rule"], key + ".rule") : "inside." + theme;
     r.level = rd.level(rd.required(n, key, "level"), key + ".level");
     r.because = rd.text(rd.required(n, key, "because"), key + ".because");
+    read_renderings(rd, n, key, "because", r.because_in);
     if (n["zones"]) {
         // Zone names are free: they match ClassInfo.zone of whatever catalog is in use.
         if (!n["zones"].IsMap()) rd.fail(key + ".zones", "expected a map zone -> level");
@@ -220,11 +236,22 @@ InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::st
             r.zone_conditions[zone] = rd.text(z.second, key + ".zone_conditions." + zone);
         }
     }
+    if (n["zone_conditions_zh"]) {
+        const std::string k = key + ".zone_conditions_zh";
+        if (!n["zone_conditions_zh"].IsMap()) rd.fail(k, "expected a map zone -> condition");
+        for (const auto& z : n["zone_conditions_zh"]) {
+            const std::string zone = z.first.as<std::string>();
+            if (!r.zone_conditions.count(zone)) rd.fail(k + "." + zone, "zone not listed under " + key + ".zone_conditions");
+            r.zone_conditions_in["zh"][zone] = rd.text(z.second, k + "." + zone);
+        }
+    }
     if (n["condition"]) r.condition = rd.text(n["condition"], key + ".condition");
+    read_renderings(rd, n, key, "condition", r.condition_in);
     if (n["allowed_project_categories"])
         r.allowed_project_categories = rd.texts(n["allowed_project_categories"], key + ".allowed_project_categories");
     if (n["allowed_level"]) r.allowed_level = rd.level(n["allowed_level"], key + ".allowed_level");
     if (n["allowed_condition"]) r.allowed_condition = rd.text(n["allowed_condition"], key + ".allowed_condition");
+    read_renderings(rd, n, key, "allowed_condition", r.allowed_condition_in);
     if (!r.allowed_project_categories.empty() && !r.allowed_level)
         rd.fail(key + ".allowed_level", "missing (required with allowed_project_categories)");
     return r;
@@ -342,7 +369,7 @@ void read_figures(const Reader& rd, const YAML::Node& node, Profile& p) {
 
 void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
     rd.only(node, "avoidance",
-            {"search_radius_m", "step_m", "lower_verdict", "note", "stay_within", "setback_m", "alternatives"});
+            {"search_radius_m", "step_m", "lower_verdict", "note", "note_zh", "stay_within", "setback_m", "alternatives"});
     p.avoidance.search_radius_m = rd.positive(rd.required(node, "avoidance", "search_radius_m"), "avoidance.search_radius_m");
     p.avoidance.step_m = rd.positive(rd.required(node, "avoidance", "step_m"), "avoidance.step_m");
     if (p.avoidance.step_m > p.avoidance.search_radius_m) rd.fail("avoidance.step_m", "must not exceed search_radius_m");
@@ -351,6 +378,7 @@ void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
         rd.fail("avoidance.step_m", "too fine for the search radius (at most 400 rings)");
     if (node["lower_verdict"]) p.avoidance.lower_verdict = rd.boolean(node["lower_verdict"], "avoidance.lower_verdict");
     if (node["note"]) p.avoidance.note = rd.text(node["note"], "avoidance.note");
+    read_renderings(rd, node, "avoidance", "note", p.avoidance.note_in);
     if (node["setback_m"]) {
         p.avoidance.setback_m = rd.number(node["setback_m"], "avoidance.setback_m");
         if (p.avoidance.setback_m < 0) rd.fail("avoidance.setback_m", "must be 0 or more");
@@ -469,7 +497,7 @@ Profile load_profile_unchecked(const std::string& path) {
         rd.fail("", "not valid YAML: " + std::string(e.what()));
     }
     if (!root.IsMap()) rd.fail("", "a profile must be a map (type, value_chain, buffers_m, drivers, rules, ...)");
-    rd.only(root, "", {"type", "title", "value_chain", "buffers_m", "drivers", "figures", "rating", "rules", "avoidance",
+    rd.only(root, "", {"type", "title", "title_zh", "value_chain", "buffers_m", "drivers", "figures", "rating", "rules", "avoidance",
                        "mitigation", "source", "activity"});
     Profile p;
     p.file = path;
@@ -477,6 +505,7 @@ Profile load_profile_unchecked(const std::string& path) {
     static const std::regex type_re("[a-z0-9_-]+");
     if (!std::regex_match(p.type, type_re)) rd.fail("type", "use lower-case letters, digits, '_' or '-'");
     p.title = root["title"] ? rd.text(root["title"], "title") : p.type;
+    read_renderings(rd, root, "", "title", p.title_in);
     p.value_chain = rd.text(rd.required(root, "", "value_chain"), "value_chain");
     if (root["activity"]) p.activity = rd.text(root["activity"], "activity");  // checked against config/activities.yaml by the Assessor
     if (p.value_chain != "upstream" && p.value_chain != "midstream" && p.value_chain != "downstream")
@@ -505,6 +534,25 @@ Profile load_profile_unchecked(const std::string& path) {
     return p;
 }
 }  // namespace
+
+const std::string& profile_text(const std::string& text, const std::map<std::string, std::string>& in, i18n::Lang lang) {
+    const auto it = in.find(i18n::to_string(lang));
+    return it == in.end() ? text : it->second;
+}
+
+const std::string& InsideRule::because_for(i18n::Lang lang) const { return profile_text(because, because_in, lang); }
+const std::string& InsideRule::condition_for(i18n::Lang lang) const { return profile_text(condition, condition_in, lang); }
+const std::string& InsideRule::allowed_condition_for(i18n::Lang lang) const {
+    return profile_text(allowed_condition, allowed_condition_in, lang);
+}
+std::string InsideRule::zone_condition_for(const std::string& zone, i18n::Lang lang) const {
+    const auto c = zone_conditions.find(zone);
+    if (c == zone_conditions.end()) return "";
+    const auto in = zone_conditions_in.find(i18n::to_string(lang));
+    if (in == zone_conditions_in.end()) return c->second;
+    const auto t = in->second.find(zone);
+    return t == in->second.end() ? c->second : t->second;
+}
 
 std::map<std::string, Profile> load_profiles(const std::string& dir) {
     std::error_code ec;

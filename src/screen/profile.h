@@ -45,6 +45,7 @@ struct DriverSpec {
     Materiality materiality = Materiality::None;
     std::vector<Criterion> receptors;  // criteria whose findings this driver is rated against; empty: location-independent
     std::string source;                // where the materiality comes from
+    std::map<std::string, std::string> source_in;  // source_zh: the source in a report's language
 };
 
 // What being inside a feature of a layer with a given theme means, e.g. a red line or a nature reserve zone.
@@ -59,6 +60,16 @@ struct InsideRule {
     std::vector<std::string> allowed_project_categories; // project categories exempt from a no-go
     std::optional<Level> allowed_level;                  // level for an allowed category
     std::string allowed_condition;                       // what an allowed category must still obtain
+    // The texts in the other languages of the reports (because_zh, condition_zh, allowed_condition_zh,
+    // zone_conditions_zh), by language code; a text without one is printed as written.
+    std::map<std::string, std::string> because_in, condition_in, allowed_condition_in;
+    std::map<std::string, std::map<std::string, std::string>> zone_conditions_in;  // language -> zone -> condition
+
+    // The texts in `lang` (profile_text below); zone_condition_for: "" for a zone without a condition.
+    const std::string& because_for(i18n::Lang lang) const;
+    const std::string& condition_for(i18n::Lang lang) const;
+    const std::string& allowed_condition_for(i18n::Lang lang) const;
+    std::string zone_condition_for(const std::string& zone, i18n::Lang lang) const;
 };
 
 struct ProximityRule {   // distance bands to biodiversity-important features (IFC PS6 screening practice, verify)
@@ -116,6 +127,7 @@ struct AvoidanceSpec {
     double setback_m = 0;
     int alternatives = 3;         // alternatives returned, ranked by verdict then distance
     std::string note;
+    std::map<std::string, std::string> note_in;  // note_zh: the note in a report's language
     // Layer ids (admin units): the alternative stays inside the features of these layers that
     // the site is inside (the country, a province); ids not in the catalog are ignored.
     std::vector<std::string> stay_within;
@@ -136,6 +148,7 @@ struct Profile {
     std::string file;         // where it was loaded from (for messages and run.json)
     std::string type;
     std::string title;
+    std::map<std::string, std::string> title_in;  // title_zh: the title in a report's language
     std::string value_chain;  // upstream | midstream | downstream
     std::string activity;     // default row of config/activities.yaml for sites without an activity attribute
     std::vector<double> buffers_m;
@@ -155,6 +168,10 @@ struct Profile {
 
     const DriverSpec* driver(Driver d) const;
 };
+
+// A profile text in `lang`: its <key>_<lang> rendering from `in` where the profile gives one, else
+// `text` as written (English).
+const std::string& profile_text(const std::string& text, const std::map<std::string, std::string>& in, i18n::Lang lang);
 
 // Loads and validates one profile; throws InputError "<file>: <key>: <problem>".
 Profile load_profile(const std::string& path);

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "geo/geodesic.h"
+#include "i18n/messages.h"
 
 namespace sitescreen {
 namespace {
@@ -18,6 +19,10 @@ constexpr double kPi = 3.14159265358979323846;
 // A polygon site's footprint is measured as its smallest buffer: the footprint grown by the
 // smallest distance a buffer may have (kMinBufferM, 1 m), which adds a 1 m rim and nothing else.
 constexpr double kFootprintRimM = kMinBufferM;
+
+// The metrics' texts for people (why a value is not available, what it was measured over) are made
+// in the language of the assessment (i18n::Scope); keys and values stay as they are.
+const i18n::Catalog& tr() { return i18n::current(); }
 
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 double round1(double x) { return std::round(x * 10.0) / 10.0; }
@@ -49,7 +54,7 @@ const MetricDef kMetrics[] = {
 
 Json metric(const MetricDef& d, std::optional<double> value, const std::string& missing) {
     Json j = {{"tnfd", d.tnfd}, {"unit", d.unit}, {"value", value ? Json(*value) : Json(nullptr)}};
-    if (!value) j["not_available"] = "not available: " + missing;
+    if (!value) j["not_available"] = tr().format("metrics.not_available", {{"why", missing}});
     return j;
 }
 
@@ -85,7 +90,8 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
             out.natural_classes.push_back(c.label.empty() ? std::to_string(value) : c.label_for(i18n::current().lang()));
     // A point site's footprint: the disc of the declared area, radius sqrt(A / pi).
     const double radius_m = polygon ? kFootprintRimM : std::max(kFootprintRimM, std::sqrt(*footprint_ha * 10000.0 / kPi));
-    out.shape = polygon ? "polygon" : fmt::format("disc of the declared area (radius {:.0f} m)", radius_m);
+    out.shape = polygon ? tr().text("metrics.shape_polygon")
+                        : tr().format("metrics.shape_disc", {{"radius", fmt::format("{:.0f}", radius_m)}});
     const SiteResult m = screener.screen_moved(r.site, r.site.lonlat, {radius_m}, {land->id});
     for (const auto& o : m.layers) {
         if (!o.spec || o.spec->id != land->id || !o.raster || o.raster->buffers.empty()) continue;
@@ -111,13 +117,12 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
     std::string footprint_from;
     if (polygon) {
         footprint_ha = geodesic::polygon_area_m2(r.geometry->footprint_ll) / 10000.0;
-        footprint_from = "polygon footprint, ellipsoidal area";
+        footprint_from = tr().text("metrics.from_polygon");
     } else if (in.declared_footprint_ha && *in.declared_footprint_ha > 0) {
         footprint_ha = *in.declared_footprint_ha;
-        footprint_from = "attribute '" + in.footprint_attribute + "'";
+        footprint_from = tr().format("metrics.from_attribute", {{"attribute", in.footprint_attribute}});
     }
-    const std::string no_footprint = "a point site without a footprint (give a polygon or the '" +
-                                     in.footprint_attribute + "' attribute in hectares)";
+    const std::string no_footprint = tr().format("metrics.no_footprint", {{"attribute", in.footprint_attribute}});
     {
         Json m = metric(def("total_spatial_footprint"), footprint_ha ? std::optional<double>(round3(*footprint_ha)) : std::nullopt,
                         no_footprint);
@@ -130,8 +135,8 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         std::optional<double> v;
         std::string missing = no_footprint;
         if (footprint_ha && land) {
-            if (land->layer.empty()) missing = "no categorical land-cover layer with classes of zone natural in the catalog";
-            else if (!land->natural_share) missing = "layer '" + land->layer + "' has no valid cell over the footprint";
+            if (land->layer.empty()) missing = tr().text("metrics.no_land_cover_layer");
+            else if (!land->natural_share) missing = tr().format("metrics.no_valid_cell", {{"layer", land->layer}});
             else v = round3(*footprint_ha * *land->natural_share);
         }
         Json m = metric(def("land_use_change_natural"), v, missing);
@@ -190,16 +195,16 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
             v = round3(largest_m2 / 10000.0);
             upper = round3(std::min(sum_m2 / 10000.0, *footprint_ha));
         } else if (polygon) {
-            missing = "a layer's overlap with the footprint was not measured";
+            missing = tr().text("metrics.overlap_not_measured");
         } else if (footprint_ha) {
             // Where a point site's declared footprint lies is unknown; only a footprint far enough from
             // every feature is known to be outside them all (as a disc of its area around the point).
             const double radius_m = std::sqrt(*footprint_ha * 10000.0 / kPi);
             if (!inside_any && (!nearest_any || *nearest_any > radius_m)) v = upper = 0.0;
             else
-                missing = inside_any ? "a point site inside a sensitive location: where its declared footprint lies is unknown (give the footprint as a polygon)"
-                                     : fmt::format("a sensitive feature {:.0f} m away, nearer than the radius of a disc of the declared area ({:.0f} m): give the footprint as a polygon",
-                                                   *nearest_any, radius_m);
+                missing = inside_any ? tr().text("metrics.point_inside")
+                                     : tr().format("metrics.point_near", {{"distance", fmt::format("{:.0f}", *nearest_any)},
+                                                                         {"radius", fmt::format("{:.0f}", radius_m)}});
         }
         Json m = metric(def("land_use_change_sensitive"), v, missing);
         m["upper_bound"] = upper ? Json(*upper) : Json(nullptr);
@@ -212,8 +217,8 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         std::string missing;
         const bool stress_known = in.bws_cat.has_value() || in.arid;
         const bool scarce = in.arid || (in.bws_cat && *in.bws_cat >= in.high_bws_cat);
-        if (!in.withdrawal_m3) missing = "no annual withdrawal (the 'annual_water_m3' attribute, or annual output x water intensity)";
-        else if (!stress_known) missing = "no water-stress unit with data for this site";
+        if (!in.withdrawal_m3) missing = tr().text("metrics.no_withdrawal");
+        else if (!stress_known) missing = tr().text("metrics.no_stress_unit");
         else v = scarce ? round1(*in.withdrawal_m3) : 0.0;
         Json m = metric(def("water_withdrawal_scarce"), v, missing);
         m["withdrawal_m3"] = in.withdrawal_m3 ? Json(round1(*in.withdrawal_m3)) : Json(nullptr);

@@ -41,6 +41,7 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
     e.kind = "raster";
     e.preset = "worldcover";
     e.extra.emplace_back("resolution", "\"10 m\"");
+    e.extra.emplace_back("resolution_zh", "\"10 米\"");
 
     const std::string root = gdal_name(r.download);
     if (root.rfind("/vsicurl/", 0) == 0) {

@@ -7,8 +7,8 @@
 namespace sitescreen::rules {
 namespace {
 
-Citation law(const std::string& article, bool verified) {
-    return {"中华人民共和国水污染防治法", "2017年修正", article, "2017-06-27", verified};
+Citation law(const std::string& article_key, bool verified) {
+    return cite_clause("中华人民共和国水污染防治法", "2017年修正", article_key, "2017-06-27", verified);
 }
 
 class CnDrinkingWater final : public Rule {
@@ -24,7 +24,7 @@ public:
         const std::string& z = h.zone;
         if (z == "second_class") {
             j.id = name() + ".second_class";
-            j.cite = law("art. 66", true);
+            j.cite = law("art_66", true);
             j.says = tr.text("rule.cn_drinking_water.second_class");
             if (discharges_) {
                 j.outcome = Outcome::Forbidden;
@@ -36,7 +36,7 @@ public:
         }
         if (z == "quasi") {
             j.id = name() + ".quasi";
-            j.cite = law("art. 67", false);
+            j.cite = law("art_67", false);
             j.conservative = true;
             j.outcome = Outcome::Conditional;
             j.says = tr.text("rule.cn_drinking_water.quasi");
@@ -44,7 +44,7 @@ public:
             return j;
         }
         j.id = name() + (z == "first_class" ? ".first_class" : ".zone_not_given");
-        j.cite = law("arts. 64, 65", true);
+        j.cite = law("arts_64_65", true);
         j.conservative = z != "first_class";
         j.says = tr.text(z == "first_class" ? "rule.cn_drinking_water.first_class" : "rule.cn_drinking_water.zone_not_given");
         if (normalise_key(f.activity) == "water_supply") {

@@ -10,7 +10,7 @@ namespace sitescreen::rules {
 namespace {
 
 Citation notice(const std::string& article, bool verified = true) {
-    return {"关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", verified};
+    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", verified);
 }
 
 // The item's texts (what it allows, its conditions) are in the message catalogs under

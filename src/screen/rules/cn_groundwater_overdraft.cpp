@@ -21,7 +21,7 @@ public:
         j.outcome = Outcome::Conditional;
         // The national regulation's articles on the zones were not found (only its header and
         // arts. 1-7); a regional regulation with the same scheme was: verified = false.
-        j.cite = {"地下水管理条例", "国务院令第748号", "articles on 禁止开采区 / 限制开采区 (numbers not verified)", "2021-10-21", false};
+        j.cite = cite_clause("地下水管理条例", "国务院令第748号", "groundwater_zones", "2021-10-21", false);
         j.conservative = true;
         const std::string& z = h.zone;
         if (z == "prohibited") {

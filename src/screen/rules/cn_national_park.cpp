@@ -7,8 +7,8 @@
 namespace sitescreen::rules {
 namespace {
 
-Citation measures(const std::string& article, bool verified) {
-    return {"国家公园管理暂行办法", "国家林业和草原局 (document number not found)", article, "2022-06", verified};
+Citation measures(const std::string& article_key, bool verified) {
+    return cite_clause("国家公园管理暂行办法", "", article_key, "2022-06", verified, {}, "national_park");
 }
 
 class CnNationalPark final : public Rule {
@@ -28,13 +28,13 @@ public:
         const std::string& z = h.zone;
         if (z == "core_protection" || z == "core") {
             j.id = name() + ".core_protection";
-            j.cite = measures("core protection zone", true);
+            j.cite = measures("national_park_core", true);
             j.says = tr.text("rule.cn_national_park.core_protection");
             return j;
         }
         if (z == "general_control") {
             j.id = name() + ".general_control";
-            j.cite = measures("general control zone, limited activities (一)-(九)", true);
+            j.cite = measures("national_park_general", true);
             j.says = tr.text("rule.cn_national_park.general_control");
             const std::string a = normalise_key(f.activity);
             if (a == "geological_survey" || a == "mineral_exploration") {
@@ -61,7 +61,7 @@ public:
             return j;
         }
         j.id = name() + ".unzoned";
-        j.cite = measures("zoning", true);
+        j.cite = measures("national_park_zoning", true);
         j.says = tr.text("rule.cn_national_park.unzoned");
         return j;
     }

@@ -7,13 +7,13 @@
 namespace sitescreen::rules {
 namespace {
 
-Citation regs(const std::string& article, bool verified = true) {
+Citation regs(const std::string& article_key, bool verified = true) {
     // Article numbers of the 1994 text as revised in 2017; a 2026 revision (国务院令第830号, in force
     // 2026-03-15) was not read: its numbering may differ.
-    return {"中华人民共和国自然保护区条例", "国务院令第167号 (1994), rev. 2017", article, "1994-10-09", verified};
+    return cite_clause("中华人民共和国自然保护区条例", "", article_key, "1994-10-09", verified, {}, "nature_reserve");
 }
 Citation notice142(const std::string& article) {
-    return {"关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", true};
+    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", true);
 }
 
 class CnNatureReserve final : public Rule {
@@ -32,18 +32,18 @@ public:
         const std::string& z = h.zone;
         if (z == "core" || z == "buffer") {
             j.id = name() + "." + z;
-            j.cite = regs("arts. 18, 27, 32");
+            j.cite = regs("arts_18_27_32");
             j.says = tr.text(z == "core" ? "rule.cn_nature_reserve.core" : "rule.cn_nature_reserve.buffer");
             if (z == "buffer") j.cite.verified = false;  // art. 32's wording was not found; art. 18 was
             j.conservative = z == "buffer";
         } else if (z == "experimental") {
             j.id = name() + ".experimental";
             if (mining_) {
-                j.cite = regs("art. 26");
+                j.cite = regs("art_26");
                 j.says = tr.text("rule.cn_nature_reserve.mining");
             } else {
                 j.outcome = Outcome::Conditional;
-                j.cite = regs("arts. 18, 32", false);
+                j.cite = regs("arts_18_32", false);
                 j.conservative = true;
                 j.says = tr.text("rule.cn_nature_reserve.experimental");
                 j.conditions = {tr.text("rule.cn_nature_reserve.experimental_facility"),
@@ -60,7 +60,7 @@ public:
             if (mining_) j.says += tr.text("rule.cn_nature_reserve.mining_every_zone");
         } else if (z.empty() || z == "unzoned") {
             j.id = name() + ".unzoned";
-            j.cite = regs("art. 30", false);
+            j.cite = regs("art_30", false);
             j.conservative = z.empty();
             j.says = tr.text(z.empty() ? "rule.cn_nature_reserve.no_zone" : "rule.cn_nature_reserve.unzoned");
         } else {

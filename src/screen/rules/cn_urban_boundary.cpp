@@ -13,7 +13,7 @@ namespace {
 // quoted), without their article numbers; a province's notice (Guangdong) only as summarised:
 // verified false.
 Citation measures() {
-    return {"自然资源部 城镇开发边界管理办法（试行）", "", "outside the boundary (article not found)", "2026-02", false};
+    return cite_clause("自然资源部 城镇开发边界管理办法（试行）", "", "urban_boundary_outside", "2026-02", false);
 }
 
 class CnUrbanBoundary final : public Rule {

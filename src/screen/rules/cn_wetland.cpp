@@ -9,8 +9,8 @@ namespace {
 
 // The law's text (adopted 2021-12-24, in force 2022-06-01, 主席令第102号) was found only in part
 // (arts. 1-4, 29-32); the articles on occupying wetlands were not: verified = false.
-Citation law(const std::string& article) {
-    return {"中华人民共和国湿地保护法", "主席令第102号", article, "2021-12-24", false};
+Citation law(const std::string& article_key) {
+    return cite_clause("中华人民共和国湿地保护法", "主席令第102号", article_key, "2021-12-24", false);
 }
 
 bool exempt(const std::string& a) {
@@ -32,7 +32,7 @@ public:
         if (z == "provincial" || z == "general") {
             j.id = name() + "." + z;
             j.outcome = Outcome::Conditional;
-            j.cite = law("arts. 19-21 (numbers not verified)");
+            j.cite = law("wetland_arts_19_21");
             j.conservative = true;
             j.says = tr.text(z == "provincial" ? "rule.cn_wetland.provincial" : "rule.cn_wetland.general");
             j.conditions = {tr.text("rule.cn_wetland.avoid")};
@@ -42,7 +42,7 @@ public:
         // ramsar, national, an important wetland of unstated level, or no zone at all: the national rule.
         const bool stated = z == "ramsar" || z == "national";
         j.id = name() + (stated ? "." + z : std::string(".important"));
-        j.cite = law("art. 19 (number not verified)");
+        j.cite = law("wetland_art_19");
         j.conservative = true;
         j.says = tr.text(z == "ramsar" ? "rule.cn_wetland.ramsar" : stated ? "rule.cn_wetland.national" : "rule.cn_wetland.important");
         const std::string activity = normalise_key(f.activity);

@@ -12,11 +12,11 @@ namespace {
 
 constexpr std::array<const char*, 7> kCategories{"Ia", "Ib", "II", "III", "IV", "V", "VI"};
 
-Citation ps6(const std::string& para) {
+Citation ps6(const std::string& para_key) {
     // The PS6 text itself was not found in the stored copies; a briefing on PS6 and protected areas
     // was: the content is confirmed, the paragraph numbers are not.
-    return {"IFC Performance Standard 6: Biodiversity Conservation and Sustainable Management of Living Natural Resources", "",
-            para, "2012-01-01", false};
+    return cite_clause("IFC Performance Standard 6: Biodiversity Conservation and Sustainable Management of Living Natural Resources", "",
+                       para_key, "2012-01-01", false);
 }
 
 // The IUCN category of a hit: the zone iucn_<cat> (presets.yaml wdpa), else the raw WDPA category.
@@ -55,12 +55,13 @@ public:
         const std::string what = cat == "unknown" ? tr.text("rule.intl_protected_area.unknown_category")
                                                   : tr.format("rule.intl_protected_area.category", {{"category", cat}});
         if (j.outcome == Outcome::Forbidden) {
-            j.cite = {"IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)", "", "category " + cat,
-                      "2008", false};
+            j.cite = cite_clause("IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)", "",
+                                 cat == "unknown" ? "iucn_category_unknown" : "iucn_category", "2008", false,
+                                 {{"category", cat}});
             j.says = tr.format("rule.intl_protected_area.forbidden",
                                {{"what", what}, {"mining", mining_ ? tr.text("rule.intl_protected_area.amman") : std::string()}});
         } else {
-            j.cite = ps6("paras. 17, 20");
+            j.cite = ps6("ps6_paras_17_20");
             j.says = tr.format("rule.intl_protected_area.conditional", {{"what", what}});
             for (const char* c : {"permitted", "plan", "consultation", "programmes", "critical_habitat"})
                 j.conditions.push_back(tr.text(std::string("rule.intl_protected_area.condition_") + c));

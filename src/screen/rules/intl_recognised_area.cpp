@@ -24,9 +24,8 @@ public:
         Judgement j;
         j.id = name() + "." + kind;
         j.outcome = Outcome::Conditional;
-        j.cite = {"IFC Performance Standard 6", "", kind == "critical_habitat" ? "para. 17 (critical habitat), number not verified"
-                                                                             : "para. 20 (internationally recognised areas), number not verified",
-                  "2012-01-01", false};
+        j.cite = cite_clause("IFC Performance Standard 6", "", kind == "critical_habitat" ? "ps6_critical_habitat" : "ps6_recognised_area",
+                             "2012-01-01", false);
         j.says = tr.text("rule.intl_recognised_area." + kind);
         for (const char* c : {"alternative", "no_impact", "no_reduction", "monitoring"})
             j.conditions.push_back(tr.text(std::string("rule.intl_recognised_area.condition_") + c));

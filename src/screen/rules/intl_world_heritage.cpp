@@ -20,14 +20,13 @@ public:
         if (mining_) {
             j.id = name() + ".icmm_no_go";
             j.outcome = Outcome::Forbidden;
-            j.cite = {"ICMM Mining and Protected Areas Position Statement", "", "commitment not to explore or mine in World Heritage properties",
-                      "2003-08-20", true};
+            j.cite = cite_clause("ICMM Mining and Protected Areas Position Statement", "", "icmm_world_heritage", "2003-08-20", true);
             j.says = tr.text("rule.intl_world_heritage.icmm");
             return j;
         }
         j.id = name() + ".recognised_area";
         j.outcome = Outcome::Conditional;
-        j.cite = {"IFC Performance Standard 6", "", "para. 20 (internationally recognised areas), paragraph number not verified", "2012-01-01", false};
+        j.cite = cite_clause("IFC Performance Standard 6", "", "ps6_recognised_area_paragraph", "2012-01-01", false);
         j.says = tr.text("rule.intl_world_heritage.recognised_area");
         j.conditions = {tr.text("rule.intl_world_heritage.condition_hia"), tr.text("rule.intl_world_heritage.condition_plan")};
         return j;

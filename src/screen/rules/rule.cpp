@@ -30,12 +30,40 @@ const char* to_string(Jurisdiction j) {
 }
 
 std::string Citation::text() const {
-    std::string t = instrument;
-    if (!number.empty()) t += " (" + number + ")";
-    if (!article.empty()) t += ", " + article;
-    if (!date.empty()) t += ", " + date;
-    if (!verified) t += " [clause text not verified]";
+    const i18n::Catalog& tr = i18n::current();
+    const std::string n = number_key.empty() ? number : tr.text(number_key);
+    const std::string a = article_key.empty() ? article : tr.format(article_key, article_args);
+    std::string t = n.empty() ? tr.format("rule.cite.instrument", {{"instrument", instrument}})
+                              : tr.format("rule.cite.instrument_number", {{"instrument", instrument}, {"number", n}});
+    if (!a.empty()) t += tr.format("rule.cite.article_part", {{"article", a}});
+    if (!date.empty()) t += tr.format("rule.cite.date", {{"date", date}});
+    if (!verified) t += tr.text("rule.cite.not_verified");
     return t;
+}
+
+Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date, bool verified) {
+    Citation c;
+    c.instrument = std::move(instrument);
+    c.number = std::move(number);
+    c.article = std::move(article);
+    c.date = std::move(date);
+    c.verified = verified;
+    return c;
+}
+
+Citation cite_clause(std::string instrument, std::string number, const std::string& article_key, std::string date,
+                     bool verified, std::vector<i18n::Arg> article_args, const std::string& number_key) {
+    const i18n::Catalog& en = i18n::catalog(i18n::Lang::En);
+    Citation c;
+    c.instrument = std::move(instrument);
+    c.number_key = number_key.empty() ? "" : "rule.cite.number." + number_key;
+    c.number = c.number_key.empty() ? std::move(number) : en.text(c.number_key);
+    c.article_key = "rule.cite.article." + article_key;
+    c.article_args = std::move(article_args);
+    c.article = en.format(c.article_key, c.article_args);
+    c.date = std::move(date);
+    c.verified = verified;
+    return c;
 }
 
 Json Citation::json() const {

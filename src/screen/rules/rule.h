@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/site.h"
+#include "i18n/messages.h"
 
 namespace sitescreen {
 enum class Level;  // screen/profile.h
@@ -35,10 +36,25 @@ struct Citation {
     std::string article;     // e.g. 一(一)7
     std::string date;        // adoption or issue date, ISO
     bool verified = true;
+    // The number and article as texts of the message catalogs (rule.cite.number.*, rule.cite.article.*),
+    // for those that read differently in the report's language ("art. 37" / 第三十七条); "" when the
+    // text above is the same in every language. `number` and `article` then hold the English text.
+    std::string number_key, article_key;
+    std::vector<i18n::Arg> article_args;
+    // In the language of the current report (i18n::current()); in English:
     // "关于加强生态保护红线管理的通知（试行） (自然资发〔2022〕142号), 一(一)7, 2022-08-16"
     std::string text() const;
+    // The English texts (sites.jsonl citation), whatever the report's language.
     Json json() const;
 };
+
+// A citation whose texts read the same in every language (a Chinese number and article: 一(一)7).
+Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date, bool verified);
+
+// A citation whose article (and number, when number_key is given) are catalog texts: `article_key`
+// and `number_key` are the last part of rule.cite.article.<key> / rule.cite.number.<key>.
+Citation cite_clause(std::string instrument, std::string number, const std::string& article_key, std::string date,
+                     bool verified, std::vector<i18n::Arg> article_args = {}, const std::string& number_key = "");
 
 // One feature of a layer the site is inside (or near), as the rules see it.
 struct Hit {
