@@ -20,6 +20,7 @@ import tempfile
 MIN_POPULATION = 50000          # towns kept: at least this many people, or a seat of government
 SEAT_MATCH_KM = 15.0            # ECharts prefecture seat <-> SimpleMaps seat, Chinese name join
 ASIA_SCOPE_BUFFER_DEG = 0.1     # where the finer Asia extract replaces the world one
+NOT_TOWNS = {"台湾"}             # ECharts points that name a province, not a town
 
 
 def run(args):
@@ -81,11 +82,18 @@ def towns(src, tmp, out):
     zh = {}
     matched = 0
     for name, (lon, lat) in seats:
-        best, best_d = None, SEAT_MATCH_KM
+        if name in NOT_TOWNS:
+            continue
+        # A capital (national or first-level) within reach wins over a nearer lesser seat: the point
+        # of 上海 is nearer SimpleMaps' Pudong than its Shanghai.
+        best, best_key = None, None
         for c in cn_seats:
             d = km(lon, lat, float(c["lng"]), float(c["lat"]))
-            if d <= best_d:
-                best, best_d = c, d
+            if d > SEAT_MATCH_KM:
+                continue
+            key = (c["capital"] not in ("primary", "admin"), d)
+            if best_key is None or key < best_key:
+                best, best_key = c, key
         if best is not None and best["id"] not in zh:
             zh[best["id"]] = name
             matched += 1
