@@ -1048,6 +1048,12 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
         source(cr, kTown);
         cairo_fill(cr);
         entry(tr.text("map.context_legend"));
+        if (y < height - 40) {
+            y += 15;
+            set_font(cr, 10);
+            text_at(cr, x + 26, y, fit(cr, tr.text("map.context_sources"), text_w - 26), kMuted);
+            set_font(cr, 12);
+        }
     }
 
     // The numbered features, nearest first.
