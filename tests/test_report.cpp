@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "geo/geodesic.h"
@@ -368,6 +369,28 @@ TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
     EXPECT_EQ(none.river_pieces, 0u);
     EXPECT_EQ(none.lakes, 0u);
     EXPECT_TRUE(none.towns.empty());
+}
+
+TEST(SiteMap, PortfolioContextHoldsTheRiversAndTownsOfTheBoxInTheRunsLanguage) {
+    const LoadedMapContext pack = load_map_context(installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg"));
+    ASSERT_TRUE(pack.data) << pack.note;
+    const Box wuhan(Point(113.8, 30.2), Point(114.8, 31.0));
+    const Json zh = Json::parse(map_context_geojson(*pack.data, wuhan, wuhan, i18n::Lang::Zh));
+    std::map<std::string, int> kinds;
+    std::vector<std::string> names;
+    for (const Json& f : zh["features"]) {
+        ++kinds[f["properties"]["kind"].get<std::string>()];
+        if (f["properties"]["kind"] == "town") names.push_back(f["properties"]["name"].get<std::string>());
+    }
+    EXPECT_GT(kinds["river"], 0);
+    EXPECT_GT(kinds["lake"], 0);
+    ASSERT_FALSE(names.empty());
+    EXPECT_EQ(names.front(), "武汉");
+    // Towns only within their own box; nothing at all in the open ocean.
+    const Box none(Point(-150.0, -40.0), Point(-149.0, -39.0));
+    const Json water_only = Json::parse(map_context_geojson(*pack.data, wuhan, none, i18n::Lang::En));
+    for (const Json& f : water_only["features"]) EXPECT_NE(f["properties"]["kind"], "town");
+    EXPECT_EQ(map_context_geojson(*pack.data, none, none, i18n::Lang::En), "");
 }
 
 TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {

@@ -60,9 +60,8 @@ std::string json_string(const std::string& t) {
 
 }  // namespace
 
-std::string map_context_geojson(const MapContextData& data, double west, double south, double east, double north,
-                                i18n::Lang lang, std::size_t max_towns) {
-    const Box box(Point(west, south), Point(east, north));
+std::string map_context_geojson(const MapContextData& data, const Box& box, const Box& town_box, i18n::Lang lang,
+                                std::size_t max_towns) {
     std::string features;
     auto add = [&](const std::string& props, const std::string& geometry) {
         if (!features.empty()) features += ',';
@@ -100,7 +99,7 @@ std::string map_context_geojson(const MapContextData& data, double west, double 
     std::size_t towns = 0;
     for (const ContextTown& t : data.towns) {  // most important first
         if (towns == max_towns) break;
-        if (!bg::within(Point(t.at.lon, t.at.lat), box)) continue;
+        if (!bg::within(Point(t.at.lon, t.at.lat), town_box)) continue;
         std::string geometry = "{\"type\":\"Point\",\"coordinates\":";
         append_coord(geometry, t.at.lon, t.at.lat);
         add(fmt::format("{{\"kind\":\"town\",\"name\":{},\"seat\":{}}}", json_string(town_label(t, lang)), t.seat),

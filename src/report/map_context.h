@@ -23,11 +23,12 @@ LoadedMapContext load_map_context(const std::string& path, i18n::Lang lang = i18
 // on stderr ("sitescreen: note: ...") and the maps go on without context.
 const LoadedMapContext& shared_map_context(i18n::Lang lang = i18n::Lang::En);
 
-// Rivers, lakes and towns within the box, as a GeoJSON FeatureCollection for the portfolio
-// page (properties: kind = river | lake | town; towns: name in `lang` where the pack has one,
-// seat); at most `max_towns` towns, most important first. "" when nothing is in the box.
-std::string map_context_geojson(const MapContextData& data, double west, double south, double east, double north,
-                                i18n::Lang lang, std::size_t max_towns = 150);
+// Rivers and lakes within `water` and towns within `towns` (lon/lat boxes), as a GeoJSON
+// FeatureCollection for the portfolio page (properties: kind = river | lake | town; towns: name
+// in `lang` where the pack has one, seat); at most `max_towns` towns, most important first.
+// "" when nothing is in the boxes.
+std::string map_context_geojson(const MapContextData& data, const Box& water, const Box& towns, i18n::Lang lang,
+                                std::size_t max_towns = 150);
 
 // The name a town is labelled with in `lang`: its Chinese name in zh where the pack has one.
 const std::string& town_label(const ContextTown& town, i18n::Lang lang);

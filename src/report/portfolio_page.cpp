@@ -467,9 +467,12 @@ void PortfolioPageWriter::finish(const Json& run) {
     std::string context;
     if (std::isfinite(west))
         if (const MapContextData* pack = shared_map_context(ctx_.options.lang).data.get()) {
+            // Water as far as the admin background goes; towns near the sites only, so that the
+            // names on the page are those of the sites' surroundings, not of the next countries.
             const double span = std::max({east - west, north - south, 0.5});
-            context = map_context_geojson(*pack, west - span * 0.25, south - span * 0.25, east + span * 0.25,
-                                          north + span * 0.25, ctx_.options.lang, 80);
+            const Box water(Point(west - span * 0.25, south - span * 0.25), Point(east + span * 0.25, north + span * 0.25));
+            const Box towns(Point(west - span * 0.05, south - span * 0.05), Point(east + span * 0.05, north + span * 0.05));
+            context = map_context_geojson(*pack, water, towns, ctx_.options.lang, 80);
         }
 
     const i18n::Catalog& tr = i18n::catalog(ctx_.options.lang);
