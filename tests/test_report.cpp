@@ -403,6 +403,17 @@ TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {
     EXPECT_FALSE(broken.data);
     EXPECT_NE(broken.note.find("broken.gpkg"), std::string::npos) << broken.note;
     EXPECT_NE(broken.note.find("地图"), std::string::npos) << broken.note;
+    // A file OGR opens but that is not a pack: the note names the file and what is wrong.
+    write_text(tmp.path / "rivers.geojson",
+               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[]})");
+    const LoadedMapContext projected = load_map_context((tmp.path / "rivers.geojson").string());
+    EXPECT_FALSE(projected.data);
+    EXPECT_NE(projected.note.find("rivers.geojson: map context layer 'rivers' is not in WGS 84"), std::string::npos)
+        << projected.note;
+    write_text(tmp.path / "rivers.geojson", R"({"type":"FeatureCollection","features":[]})");
+    const LoadedMapContext partial = load_map_context((tmp.path / "rivers.geojson").string());
+    EXPECT_FALSE(partial.data);
+    EXPECT_NE(partial.note.find("map context has no layer 'lakes'"), std::string::npos) << partial.note;
 
     auto layers = test_layers(tmp.path);
     Screener screener(layers, ScreenOptions{});

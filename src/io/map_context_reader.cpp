@@ -16,9 +16,14 @@ namespace {
 
 constexpr std::size_t kMaxLinePiece = 48;  // vertices per river piece: small boxes, little projected per map
 
+// A layer of the pack, in WGS 84 lon/lat (the coordinates are used as they are).
 OGRLayerH layer_or_throw(GDALDatasetH ds, const std::string& path, const char* name) {
     OGRLayerH l = GDALDatasetGetLayerByName(ds, name);
     if (!l) throw InputError(fmt::format("{}: map context has no layer '{}'", path, name));
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+    static const SrsPtr wgs84 = wgs84_srs();
+    if (!srs || !OSRIsGeographic(srs) || !OSRIsSameGeogCS(srs, wgs84.get()))
+        throw InputError(fmt::format("{}: map context layer '{}' is not in WGS 84 lon/lat (EPSG:4326)", path, name));
     return l;
 }
 
