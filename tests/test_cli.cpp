@@ -71,6 +71,27 @@ TEST_F(Cli, ExitThreeWithFailOnSiteError) {
     EXPECT_EQ(fine.exit_code, 0) << fine.err;
 }
 
+// The map context (layers/context) is optional: without it the maps are drawn all the same and
+// the run says once why they have no rivers, lakes or towns.
+TEST_F(Cli, MapsWithoutTheContextPackAreANoteNotAFailure) {
+    auto png_args = [&](const std::string& out) {
+        return "screen --layers " + shell_quote(catalog) + " --sites " + shell_quote(good) + " --out " + shell_quote(out) +
+               " --formats png,html --buffers 1000 --no-avoidance --type plant";
+    };
+    const std::string out = dir.file("out"), none = dir.file("none.gpkg");
+    const CommandResult r = run_capture("SITESCREEN_MAP_CONTEXT=" + shell_quote(none) + " " + kBinary + " " + png_args(out), dir);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "note: map context not found at " + none)) << r.err;
+    std::size_t maps = 0;
+    for (const auto& e : fs::directory_iterator(out + "/sites"))
+        if (e.path().extension() == ".png" && fs::file_size(e.path()) > 1000) ++maps;
+    EXPECT_EQ(maps, 2u);
+    // With the shipped pack: no note.
+    const CommandResult with = run_tool(dir, png_args(dir.file("out2")));
+    EXPECT_EQ(with.exit_code, 0) << with.err;
+    EXPECT_FALSE(contains(with.err, "map context")) << with.err;
+}
+
 TEST_F(Cli, ExitOneWhenTheRunCannotStart) {
     const CommandResult missing = run_tool(dir, screen_args(dir.file("none.csv"), dir.file("out")));
     EXPECT_EQ(missing.exit_code, 1);

@@ -9,15 +9,18 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "geo/geodesic.h"
 #include "io/atomic_file.h"
 #include "io/checksum.h"
 #include "io/gdal_handles.h"
+#include "io/install_path.h"
 #include "report/formats.h"
 #include "report/gpkg_writer.h"
 #include "report/html_report.h"
+#include "report/map_context.h"
 #include "report/markdown_report.h"
 #include "report/site_map.h"
 #include "screen/screener.h"
@@ -325,6 +328,105 @@ TEST(SiteMap, PolygonSiteShowsItsFootprint) {
     // A point of the footprint away from the marker: the verdict colour, half transparent on background.
     const Point inside = map.main.pixel({116.5265, 39.9565});
     EXPECT_GT(colour_distance(img.at(static_cast<int>(inside.x()), static_cast<int>(inside.y())), hex("#f6f4ee")), 30);
+}
+
+// The context under the map: the shipped pack (Natural Earth rivers and lakes, SimpleMaps towns
+// with Chinese names from ECharts) around Wuhan, where the Yangtze runs through the city.
+TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
+    const std::string path = installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg");
+    const LoadedMapContext pack = load_map_context(path);
+    ASSERT_TRUE(pack.data) << pack.note;
+    EXPECT_EQ(pack.note, "");
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    SiteResult r = screener.screen(point_site(0, "W1", 114.30, 30.59), {2000, 20000});
+    ASSERT_FALSE(r.site.error.has_value()) << *r.site.error;
+    add_assessment(r, "low", false);
+    const Json record = site_record(r, screener.options());
+
+    SiteMapOptions en;
+    en.context = pack.data.get();
+    const SiteMapDrawing map(r, record, en);
+    const SiteMapContextSummary c = map.context();
+    EXPECT_GT(c.river_pieces, 0u);
+    ASSERT_FALSE(c.towns.empty());
+    EXPECT_EQ(c.towns.front(), "Wuhan");  // a province capital comes first
+    SiteMapOptions zh = en;
+    zh.lang = i18n::Lang::Zh;
+    const SiteMapContextSummary czh = SiteMapDrawing(r, record, zh).context();
+    ASSERT_FALSE(czh.towns.empty());
+    EXPECT_EQ(czh.towns.front(), "武汉");
+    EXPECT_EQ(czh.river_pieces, c.river_pieces);
+    const SiteMapImage img = map.image();
+    keep("map_context_wuhan.png", img.png);
+    EXPECT_FALSE(img.png.empty());
+
+    // Far from any river, lake or town (the middle of the Taklamakan): no context, same map.
+    SiteResult desert = screener.screen(point_site(1, "D1", 83.0, 39.0), {1000, 5000});
+    add_assessment(desert, "low", false);
+    const SiteMapContextSummary none = SiteMapDrawing(desert, site_record(desert, screener.options()), en).context();
+    EXPECT_EQ(none.river_pieces, 0u);
+    EXPECT_EQ(none.lakes, 0u);
+    EXPECT_TRUE(none.towns.empty());
+}
+
+TEST(SiteMap, PortfolioContextHoldsTheRiversAndTownsOfTheBoxInTheRunsLanguage) {
+    const LoadedMapContext pack = load_map_context(installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg"));
+    ASSERT_TRUE(pack.data) << pack.note;
+    const Box wuhan(Point(113.8, 30.2), Point(114.8, 31.0));
+    const Json zh = Json::parse(map_context_geojson(*pack.data, wuhan, wuhan, i18n::Lang::Zh));
+    std::map<std::string, int> kinds;
+    std::vector<std::string> names;
+    for (const Json& f : zh["features"]) {
+        ++kinds[f["properties"]["kind"].get<std::string>()];
+        if (f["properties"]["kind"] == "town") names.push_back(f["properties"]["name"].get<std::string>());
+    }
+    EXPECT_GT(kinds["river"], 0);
+    EXPECT_GT(kinds["lake"], 0);
+    ASSERT_FALSE(names.empty());
+    EXPECT_EQ(names.front(), "武汉");
+    // Towns only within their own box; nothing at all in the open ocean.
+    const Box none(Point(-150.0, -40.0), Point(-149.0, -39.0));
+    const Json water_only = Json::parse(map_context_geojson(*pack.data, wuhan, none, i18n::Lang::En));
+    for (const Json& f : water_only["features"]) EXPECT_NE(f["properties"]["kind"], "town");
+    EXPECT_EQ(map_context_geojson(*pack.data, none, none, i18n::Lang::En), "");
+}
+
+TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {
+    TempDir tmp;
+    const LoadedMapContext missing = load_map_context((tmp.path / "none.gpkg").string());
+    EXPECT_FALSE(missing.data);
+    EXPECT_NE(missing.note.find((tmp.path / "none.gpkg").string()), std::string::npos) << missing.note;
+    write_text(tmp.path / "broken.gpkg", "not a GeoPackage");
+    const LoadedMapContext broken = load_map_context((tmp.path / "broken.gpkg").string(), i18n::Lang::Zh);
+    EXPECT_FALSE(broken.data);
+    EXPECT_NE(broken.note.find("broken.gpkg"), std::string::npos) << broken.note;
+    EXPECT_NE(broken.note.find("地图"), std::string::npos) << broken.note;
+    // A file OGR opens but that is not a pack: the note names the file and what is wrong.
+    write_text(tmp.path / "rivers.geojson",
+               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[]})");
+    const LoadedMapContext projected = load_map_context((tmp.path / "rivers.geojson").string());
+    EXPECT_FALSE(projected.data);
+    EXPECT_NE(projected.note.find("rivers.geojson: map context layer 'rivers' is not in WGS 84"), std::string::npos)
+        << projected.note;
+    write_text(tmp.path / "rivers.geojson", R"({"type":"FeatureCollection","features":[]})");
+    const LoadedMapContext partial = load_map_context((tmp.path / "rivers.geojson").string());
+    EXPECT_FALSE(partial.data);
+    EXPECT_NE(partial.note.find("map context has no layer 'lakes'"), std::string::npos) << partial.note;
+
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
+    SiteMapOptions bare;
+    bare.shared_context = false;  // as when the pack is missing
+    const SiteMapDrawing map(s.result, s.record, bare);
+    EXPECT_EQ(map.context().river_pieces, 0u);
+    EXPECT_TRUE(map.context().towns.empty());
+    const Image img = decode(map.image().png);
+    EXPECT_EQ(img.width, 1100);
+    const Point site = map.image().main.pixel({kLon, kLat});
+    EXPECT_LE(nearest_colour(img, site.x(), site.y(), hex(report::verdict_colour("high")), 0), 6);
 }
 
 TEST(SiteMap, ErrorRowsHaveNoMap) {

@@ -11,6 +11,7 @@
 
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
+#include "report/map_context.h"
 #include "report/tnfd_table.h"
 #include "sitescreen/leaflet_assets.h"
 
@@ -122,6 +123,8 @@ td.num { text-align:right; white-space:nowrap; }
 .controls input, .controls select, .controls button { font:inherit; padding:3px 6px; }
 .mono { font-family:"DejaVu Sans Mono",ui-monospace,monospace; font-size:12px; word-break:break-all; }
 .note { color:#5a5a5a; font-size:13px; }
+.leaflet-tooltip.town { background:none; border:none; box-shadow:none; padding:0 2px; color:#6e6e6e; font-size:11px; text-shadow:0 0 2px #fff, 0 0 2px #fff; }
+.leaflet-tooltip.town::before { display:none; }
 )CSS";
 
 // The page script: the map (canvas markers), the verdict cards and the paged sortable table.
@@ -156,6 +159,25 @@ constexpr const char* kScript = R"JS(
     [[fine, 0.5], [coarse, 1.2]].forEach(function (layer) {
       L.geoJSON(layer[0], {renderer: renderer, interactive: false,
         style: {color: '#8a8a8a', weight: layer[1], opacity: 0.9, fill: false}}).addTo(map);
+    });
+  }
+  if (data.context) {
+    // Rivers, lakes and towns (layers/context): pale, under the sites; the main towns named.
+    L.geoJSON(data.context, {renderer: renderer, interactive: false,
+      filter: function (f) { return f.properties.kind !== 'town'; },
+      style: function (f) {
+        return f.properties.kind === 'lake'
+          ? {color: '#b3d3ea', weight: 0.7, fill: true, fillColor: '#deebf7', fillOpacity: 1}
+          : {color: '#9ecae1', weight: 1.2, opacity: 1, fill: false};
+      }}).addTo(map);
+    var named = 0;
+    data.context.features.forEach(function (f) {
+      if (f.properties.kind !== 'town') return;
+      var c = f.geometry.coordinates;
+      var t = L.circleMarker(L.latLng(c[1], c[0]), {renderer: renderer, interactive: false, stroke: false,
+        radius: f.properties.seat <= 1 ? 2.5 : 2, fillColor: '#8a8a8a', fillOpacity: 1});
+      if (named++ < 30) t.bindTooltip(f.properties.name, {permanent: true, direction: 'right', offset: [2, 0], className: 'town'});
+      t.addTo(map);
     });
   }
   var markers = [];
@@ -442,6 +464,16 @@ void PortfolioPageWriter::finish(const Json& run) {
     }
     std::string admin;
     if (ctx_.layers && std::isfinite(west)) admin = admin_outline_geojson(*ctx_.layers, west, south, east, north);
+    std::string context;
+    if (std::isfinite(west))
+        if (const MapContextData* pack = shared_map_context(ctx_.options.lang).data.get()) {
+            // Water as far as the admin background goes; towns near the sites only, so that the
+            // names on the page are those of the sites' surroundings, not of the next countries.
+            const double span = std::max({east - west, north - south, 0.5});
+            const Box water(Point(west - span * 0.25, south - span * 0.25), Point(east + span * 0.25, north + span * 0.25));
+            const Box towns(Point(west - span * 0.05, south - span * 0.05), Point(east + span * 0.05, north + span * 0.05));
+            context = map_context_geojson(*pack, water, towns, ctx_.options.lang, 80);
+        }
 
     const i18n::Catalog& tr = i18n::catalog(ctx_.options.lang);
     Json data = Json::object();
@@ -561,9 +593,10 @@ void PortfolioPageWriter::finish(const Json& run) {
     // The admin outline is large: it joins the data object here rather than being parsed twice.
     h += "<script>\n" + leaflet_js() + "\n</script>\n";
     h += "<script>window.SITESCREEN_ADMIN = " + (admin.empty() ? std::string("null") : admin) + ";</script>\n";
+    h += "<script>window.SITESCREEN_CONTEXT = " + (context.empty() ? std::string("null") : context) + ";</script>\n";
     std::string script = localised_script(kScript, tr);
     const std::string marker = "var data = JSON.parse(document.getElementById('sitescreen-data').textContent);";
-    script.replace(script.find(marker), marker.size(), marker + "\n  data.admin = window.SITESCREEN_ADMIN;");
+    script.replace(script.find(marker), marker.size(), marker + "\n  data.admin = window.SITESCREEN_ADMIN;\n  data.context = window.SITESCREEN_CONTEXT;");
     h += "<script>" + script + "</script>\n</body>\n</html>\n";
 
     AtomicFile f((fs::path(ctx_.out_dir) / "report.html").string());

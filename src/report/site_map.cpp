@@ -17,6 +17,7 @@
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
+#include "report/map_context.h"
 
 namespace fs = std::filesystem;
 
@@ -88,6 +89,14 @@ const Rgb kBackground = rgb("#f6f4ee");
 const Rgb kInk = rgb("#1b1b1b");
 const Rgb kMuted = rgb("#5a5a5a");
 const Rgb kDemo = rgb("#b30000");
+// The context under the findings: light enough that every finding stays on top.
+const Rgb kRiver = rgb("#9ecae1");
+const Rgb kLakeFill = rgb("#deebf7");
+const Rgb kLakeEdge = rgb("#b3d3ea");
+const Rgb kTown = rgb("#8a8a8a");
+const Rgb kTownText = rgb("#6e6e6e");
+constexpr std::size_t kMaxContextTowns = 60;   // towns in view considered for a label (most important first)
+constexpr int kMaxTownLabels = 12;             // labelled on the main view; fewer on the inset
 
 // ---------------------------------------------------------------- the scene
 
@@ -110,8 +119,22 @@ struct DrawLayer {
     std::vector<DrawFeature> features;
 };
 
+struct ContextTownXY {
+    Point xy;
+    std::string label;
+    int seat = 3;
+};
+
+// The context pack's features near the site, in the site's frame (metres).
+struct ContextScene {
+    std::vector<std::vector<Point>> rivers_xy;
+    std::vector<geos::GeomPtr> lakes_xy;
+    std::vector<ContextTownXY> towns;   // most important first
+};
+
 struct Scene {
     const SiteResult* result = nullptr;
+    ContextScene context;
     std::string level;                   // verdict level
     Json coverage;                       // {"verdict": {level, level_text, coverage}}: the badge's coverage note
     std::vector<DrawLayer> layers;       // drawing order
@@ -133,7 +156,38 @@ geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
     return geos::GeomPtr(GEOSClipByRect_r(geos::context(), g.get(), -half, -half, half, half));
 }
 
-Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang) {
+void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
+                   double clip_half, i18n::Lang lang) {
+    for (const ContextLake& lake : data.lakes) {
+        if (!bg::intersects(lake.box, view_ll)) continue;
+        std::vector<geos::GeomPtr> parts;
+        for (const Polygon& piece : lake.area) {
+            Box b;
+            bg::envelope(piece, b);
+            if (bg::intersects(b, view_ll)) parts.push_back(geos::from_polygon(frame.forward(piece)));
+        }
+        if (parts.empty()) continue;
+        geos::GeomPtr clipped = clip_to_rect(geos::union_all(std::move(parts)), clip_half);
+        if (clipped && !GEOSisEmpty_r(geos::context(), clipped.get())) c.lakes_xy.push_back(std::move(clipped));
+    }
+    for (const ContextLine& line : data.rivers) {
+        if (!bg::intersects(line.box, view_ll)) continue;
+        std::vector<Point> xy;
+        xy.reserve(line.points.size());
+        for (const LonLat& p : line.points) xy.push_back(frame.forward(p));
+        c.rivers_xy.push_back(std::move(xy));
+    }
+    for (const ContextTown& t : data.towns) {
+        if (c.towns.size() == kMaxContextTowns) break;
+        if (!bg::within(Point(t.at.lon, t.at.lat), view_ll)) continue;
+        const Point xy = frame.forward(t.at);
+        if (std::fabs(xy.x()) > clip_half || std::fabs(xy.y()) > clip_half) continue;
+        c.towns.push_back({xy, town_label(t, lang), t.seat});
+    }
+}
+
+Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang,
+                  const MapContextData* context) {
     Scene s;
     s.tr = &i18n::catalog(lang);
     s.result = &r;
@@ -149,6 +203,7 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
     // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
     const Box view_ll = geodesic::bounding_box(r.geometry->centre, view_half_m * 1.5);
     const double clip_half = view_half_m * 1.1;
+    if (context) build_context(s.context, *context, frame, view_ll, clip_half, lang);
 
     for (std::size_t li = 0; li < r.layers.size(); ++li) {
         const LayerOutcome& o = r.layers[li];
@@ -570,6 +625,75 @@ void alternative_star(cairo_t* cr, const Point& at, double r) {
     cairo_stroke(cr);
 }
 
+// Rivers, lakes and town dots with their names, under everything else. A town is drawn only
+// where its name fits clear of the site, the other names and the map furniture (`keep_out`).
+void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, std::vector<Box> keep_out, int max_labels) {
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    for (const auto& lake : c.lakes_xy) {
+        add_geos_path(cr, v, lake.get());
+        source(cr, kLakeFill);
+        cairo_fill_preserve(cr);
+        source(cr, kLakeEdge);
+        cairo_set_line_width(cr, 0.7);
+        cairo_stroke(cr);
+    }
+    source(cr, kRiver);
+    cairo_set_line_width(cr, 1.3);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (const auto& line : c.rivers_xy) {
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const Point p = v.pixel_xy(line[i]);
+            if (i == 0) cairo_move_to(cr, p.x(), p.y());
+            else cairo_line_to(cr, p.x(), p.y());
+        }
+        cairo_stroke(cr);
+    }
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    int labelled = 0;
+    for (const ContextTownXY& t : c.towns) {
+        if (labelled == max_labels) break;
+        const Point px = v.pixel_xy(t.xy);
+        if (px.x() < v.x0 + 4 || px.x() > v.x0 + v.w - 4 || px.y() < v.y0 + 4 || px.y() > v.y0 + v.h - 4) continue;
+        set_font(cr, t.seat <= 1 ? 11 : 10);
+        const double tw = text_width(cr, t.label), th = t.seat <= 1 ? 11 : 10;
+        bool placed = false;
+        Box label;
+        for (const Point off : {Point(5, 4), Point(-5 - tw, 4), Point(-tw / 2, -6), Point(-tw / 2, th + 5)}) {
+            const Box b(Point(px.x() + off.x() - 2, px.y() + off.y() - th - 1), Point(px.x() + off.x() + tw + 2, px.y() + off.y() + 3));
+            if (b.min_corner().x() < v.x0 + 2 || b.max_corner().x() > v.x0 + v.w - 2 || b.min_corner().y() < v.y0 + 2 ||
+                b.max_corner().y() > v.y0 + v.h - 2)
+                continue;
+            bool clear = true;
+            for (const Box& k : keep_out)
+                if (bg::intersects(b, k)) {
+                    clear = false;
+                    break;
+                }
+            if (clear) {
+                label = b;
+                placed = true;
+                break;
+            }
+        }
+        if (!placed) continue;
+        circle(cr, px.x(), px.y(), t.seat <= 1 ? 3.2 : 2.5);
+        source(cr, kTown);
+        cairo_fill(cr);
+        cairo_move_to(cr, label.min_corner().x() + 2, label.max_corner().y() - 3);
+        for_each_run(cr, t.label, [&](const std::string& run) { cairo_text_path(cr, run.c_str()); });
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.75);
+        cairo_set_line_width(cr, 2.5);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke_preserve(cr);
+        source(cr, kTownText);
+        cairo_fill(cr);
+        cairo_new_path(cr);
+        keep_out.push_back(label);
+        keep_out.emplace_back(Point(px.x() - 4, px.y() - 4), Point(px.x() + 4, px.y() + 4));
+        ++labelled;
+    }
+}
+
 void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     const SiteResult& r = *s.result;
     const SiteGeometry& g = *r.geometry;
@@ -579,6 +703,30 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     source(cr, kBackground);
     cairo_paint(cr);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+
+    {
+        // Town names keep clear of the site, the alternatives and where the furniture goes.
+        std::vector<Box> keep_out{Box(Point(v.cx - 26, v.cy - 26), Point(v.cx + 26, v.cy + 26))};
+        if (s.has_alternative) {
+            const Point a = v.pixel_xy(s.alternative_xy);
+            keep_out.emplace_back(Point(a.x() - 16, a.y() - 16), Point(a.x() + 16, a.y() + 16));
+        }
+        for (const Point& m_xy : s.more_alternatives_xy) {
+            const Point m = v.pixel_xy(m_xy);
+            keep_out.emplace_back(Point(m.x() - 12, m.y() - 14), Point(m.x() + 20, m.y() + 10));
+        }
+        const double bar_w = v.w * (main_view ? 0.28 : 0.35) + 90;
+        keep_out.emplace_back(Point(v.x0, v.y0 + v.h - 56), Point(v.x0 + bar_w, v.y0 + v.h));
+        if (main_view) {
+            const double ny = v.y0 + (s.demo ? 68 : 40);
+            keep_out.emplace_back(Point(v.x0 + v.w - 72, ny - 36), Point(v.x0 + v.w, ny + 36));
+            set_font(cr, 10);
+            const double nw = text_width(cr, s.tr->text("map.projection"));
+            keep_out.emplace_back(Point(v.x0 + v.w - nw - 24, v.y0 + v.h - 30), Point(v.x0 + v.w, v.y0 + v.h));
+            if (s.demo) keep_out.emplace_back(Point(v.x0, v.y0), Point(v.x0 + v.w, v.y0 + 40));
+        }
+        draw_context(cr, v, s.context, std::move(keep_out), main_view ? kMaxTownLabels : 4);
+    }
 
     // Nature layers: fills, then outlines.
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -884,6 +1032,30 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
         else entry(dl.title + (dl.demo && lower_title.find("demo") == std::string::npos ? tr.text("report.layers.demo_suffix") : ""));
     }
 
+    // The context under the map: one line for rivers, lakes and towns, with their sources.
+    const ContextScene& context = s.context;
+    if ((!context.rivers_xy.empty() || !context.lakes_xy.empty() || !context.towns.empty()) && y < height - 40) {
+        y += 19;
+        cairo_rectangle(cr, x, y - 10, 18, 12);
+        source(cr, kLakeFill);
+        cairo_fill(cr);
+        cairo_move_to(cr, x, y - 2);
+        cairo_curve_to(cr, x + 6, y - 9, x + 11, y + 1, x + 18, y - 7);
+        source(cr, kRiver);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
+        circle(cr, x + 13, y - 7, 2.5);
+        source(cr, kTown);
+        cairo_fill(cr);
+        entry(tr.text("map.context_legend"));
+        if (y < height - 40) {
+            y += 15;
+            set_font(cr, 10);
+            text_at(cr, x + 26, y, fit(cr, tr.text("map.context_sources"), text_w - 26), kMuted);
+            set_font(cr, 12);
+        }
+    }
+
     // The numbered features, nearest first.
     if (!s.numbered.empty() && y < height - 60) {
         y += 26;
@@ -1005,7 +1177,9 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
     img.main.cx = map_size / 2;
     img.main.cy = map_size / 2;
 
-    impl_->scene = build_scene(r, record, half, options.lang);
+    const MapContextData* context = options.context;
+    if (!context && options.shared_context) context = shared_map_context(options.lang).data.get();
+    impl_->scene = build_scene(r, record, half, options.lang, context);
     const Scene& scene = impl_->scene;
 
     const double panel_x = map_size + 16, panel_w = options.width - map_size - 28;
@@ -1042,6 +1216,15 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
 SiteMapDrawing::~SiteMapDrawing() = default;
 
 bool SiteMapDrawing::empty() const { return impl_->scene.result == nullptr; }
+
+SiteMapContextSummary SiteMapDrawing::context() const {
+    SiteMapContextSummary out;
+    const ContextScene& c = impl_->scene.context;
+    out.river_pieces = c.rivers_xy.size();
+    out.lakes = c.lakes_xy.size();
+    for (const ContextTownXY& t : c.towns) out.towns.push_back(t.label);
+    return out;
+}
 int SiteMapDrawing::width() const { return impl_->img.width; }
 int SiteMapDrawing::height() const { return impl_->img.height; }
 

@@ -7,12 +7,15 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "geo/local_frame.h"
 #include "report/formats.h"
 #include "report/writer.h"
 
 namespace sitescreen {
+
+struct MapContextData;
 
 // Where a lon/lat point lands on the image: the map is the site's azimuthal
 // equidistant frame (true geodesic distance and azimuth from the site, north up).
@@ -37,6 +40,19 @@ struct SiteMapOptions {
     int width = 1100;
     int height = 760;
     i18n::Lang lang = i18n::Lang::En;  // legend and labels
+    // Rivers, lakes and towns drawn lightly under the findings: `context` when set, else the
+    // installation's pack (report/map_context.h, read on first use) unless `shared_context` is
+    // false. A missing pack only leaves them out.
+    const MapContextData* context = nullptr;
+    bool shared_context = true;
+};
+
+// What a map shows of the context (for tests and the curious): river pieces and lakes in the
+// main view, and the towns in it with the names they are labelled with, most important first.
+struct SiteMapContextSummary {
+    std::size_t river_pieces = 0;
+    std::size_t lakes = 0;
+    std::vector<std::string> towns;
 };
 
 // A site's map laid out once (features in the site's frame, views, legend),
@@ -56,6 +72,7 @@ public:
     // `split_latin_and_cjk` (for PDF): Latin text in DejaVu Sans, CJK in Noto
     // Sans CJK SC, so that the embedded font subsets stay small.
     void draw(cairo_t* cr, bool split_latin_and_cjk = false) const;
+    SiteMapContextSummary context() const;
     // Rasterised at one pixel per unit and encoded (what render_site_map returns).
     SiteMapImage image() const;
 
