@@ -93,7 +93,10 @@ MapContextData read_map_context(const std::string& path) {
         t.name_zh = string_field(f.get(), name_zh);
         if (population >= 0 && OGR_F_IsFieldSetAndNotNull(f.get(), population))
             t.population = OGR_F_GetFieldAsInteger64(f.get(), population);
-        if (seat >= 0 && OGR_F_IsFieldSetAndNotNull(f.get(), seat)) t.seat = OGR_F_GetFieldAsInteger(f.get(), seat);
+        // National and first-level capitals are drawn alike (seat 1): the map takes no side on
+        // which capitals are national (the source's classification is contested for some places).
+        if (seat >= 0 && OGR_F_IsFieldSetAndNotNull(f.get(), seat))
+            t.seat = std::max(1, OGR_F_GetFieldAsInteger(f.get(), seat));
         if (t.name.empty() && t.name_zh.empty()) continue;
         data.towns.push_back(std::move(t));
     }
