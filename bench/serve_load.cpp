@@ -11,12 +11,15 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -69,6 +72,25 @@ std::pair<long, long> memory_kb(pid_t pid) {
     return {rss, hwm};
 }
 
+// CPU seconds (user + system) a process has used so far (utime, stime of /proc/PID/stat).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; rest >> field; ++i) {  // fields 14 and 15 (1-based) are utime and stime
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) {
+            stime = std::stoull(field);
+            break;
+        }
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,6 +117,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const auto [rss_start, hwm_start] = memory_kb(server.pid());
+    const double cpu_start = cpu_seconds(server.pid());
 
     std::atomic<int> next{0}, failures{0};
     std::vector<double> latencies_ms(static_cast<std::size_t>(requests), 0);
@@ -107,6 +130,7 @@ int main(int argc, char** argv) {
         threads.emplace_back([&] {
             httplib::Client client("127.0.0.1", server.port());
             client.set_keep_alive(true);
+            client.set_tcp_nodelay(true);  // as curl and browsers do: no Nagle wait on a request's body
             client.set_read_timeout(60, 0);
             for (int i; (i = next.fetch_add(1)) < requests;) {
                 const Point& p = points[static_cast<std::size_t>(i) % points.size()];
@@ -135,6 +159,7 @@ int main(int argc, char** argv) {
     for (auto& t : threads) t.join();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto [rss_end, hwm_end] = memory_kb(server.pid());
+    const double cpu_ms = (cpu_seconds(server.pid()) - cpu_start) * 1000 / requests;
     std::vector<double> sorted = latencies_ms;
     std::sort(sorted.begin(), sorted.end());
     auto pct = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
@@ -144,6 +169,12 @@ int main(int argc, char** argv) {
                              failures.load());
     std::cout << fmt::format("  latency      p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (target: p99 < 50 ms)\n",
                              pct(0.50), pct(0.90), pct(0.99), sorted.back());
+    // The latency a closed loop of C clients on W cores would see if the service had the cores to
+    // itself: each request waits for the C - 1 others (Little's law), C x CPU / W.
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::cout << fmt::format("  service CPU  {:.2f} ms a request ({} clients x that / {} cores = {:.1f} ms of mean "
+                             "latency on otherwise idle cores)\n",
+                             cpu_ms, clients, cores, clients * cpu_ms / cores);
     const long first_half = rss_samples.empty() ? rss_start : rss_samples[rss_samples.size() / 4];
     std::cout << fmt::format("  memory       RSS {:.0f} MB after loading, {:.0f} MB a quarter in, {:.0f} MB at the end; "
                              "peak {:.0f} MB\n",

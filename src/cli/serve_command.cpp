@@ -21,7 +21,7 @@ namespace sitescreen::cli {
 namespace {
 
 struct ServeArgs {
-    std::string catalog, profiles, bind = "127.0.0.1", token, jobs_dir = "sitescreen_jobs";
+    std::string catalog, profiles, bind = "127.0.0.1", token, jobs_dir = "sitescreen_jobs", tile_union = "on";
     int port = 8080;
     std::size_t workers = 0, connections = 32, max_sites = 1000, max_body_mb = 8, max_upload_mb = 256;
     unsigned job_threads = 1;
@@ -30,6 +30,9 @@ struct ServeArgs {
 };
 
 std::string absolute(const std::string& p) { return fs::absolute(p).lexically_normal().string(); }
+
+// `--tile-union on`: every point buffer (buffers are at least 1 m) takes the dissolved tiles.
+constexpr double kServeTileUnionMinRadiusM = 1.0;
 
 }  // namespace
 
@@ -65,6 +68,13 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--job-threads", a->job_threads, "Threads of a batch job")->check(CLI::Range(1, 1024))
         ->capture_default_str();
     cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
+    cmd->add_option("--tile-union", a->tile_union,
+                    "on: every point buffer takes the area covered by overlapping features from each\n"
+                    "layer dissolved per 0.1-degree tile, dissolved the first time a request reaches it\n"
+                    "and kept for the service's life (screen --tile-union on --tile-union-km 0.001 gives\n"
+                    "the same records); off: a union per site, as screen --tile-union off")
+        ->check(CLI::IsMember({"on", "off"}))
+        ->capture_default_str();
     cmd->add_flag("-q,--quiet", a->quiet, "No request log on standard error");
 
     return [a]() -> int {
@@ -90,6 +100,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
             catalog,
             [](const LayerSpec& l) { std::cerr << "  " << l.id << (l.provenance.demo ? "  [DEMONSTRATION]" : "") << '\n'; },
             std::max(1u, std::thread::hardware_concurrency()));
+        // A service outlives its requests, so a tile dissolved for one serves every later one: the
+        // dissolve pays from the first few requests near it (docs/serve.md, "Performance").
+        setup.options.tile_union_auto = false;
+        setup.options.tile_union_min_radius_m = a->tile_union == "on" ? kServeTileUnionMinRadiusM : 0.0;
         setup.prepare(layers);
 
         serve::ScreenEngine engine;
@@ -120,6 +134,12 @@ std::function<int()> add_serve_command(CLI::App& app) {
                               absolute(setup.catalog_path), "--threads", std::to_string(a->job_threads)};
             if (!a->profiles.empty()) so.job_command.insert(so.job_command.end(), {"--profiles", absolute(a->profiles)});
             if (a->no_avoidance) so.job_command.push_back("--no-avoidance");
+            // A job's records equal what POST /v1/screen answers for its sites.
+            if (a->tile_union == "on")
+                so.job_command.insert(so.job_command.end(),
+                                      {"--tile-union", "on", "--tile-union-km", fmt::format("{:g}", kServeTileUnionMinRadiusM / 1000)});
+            else
+                so.job_command.insert(so.job_command.end(), {"--tile-union", "off"});
         }
         serve::Service service(std::move(engine), so);
         const int port = service.bind();

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 
 #include "core/errors.h"
@@ -117,6 +119,7 @@ struct Service::Impl {
     std::string basemap;      // the admin layers' outline (GeoJSON)
     std::thread basemap_maker;  // makes it at start: it takes seconds for a world layer
     std::mutex lifecycle;       // run() and stop() may come from different threads
+    std::atomic<int> listen_socket{-1};  // the last socket the server made to listen on
 
     Impl(ScreenEngine e, ServeOptions o)
         : engine(std::move(e)), options(std::move(o)),
@@ -140,6 +143,19 @@ struct Service::Impl {
         server.set_read_timeout(limit_s, 0);
         server.set_write_timeout(limit_s, 0);
         server.set_keep_alive_timeout(5);
+        // Answers go out as soon as they are written: with Nagle's algorithm a response written in
+        // two parts (headers, body) waited for the client's delayed ACK, some 40 ms a request.
+        server.set_tcp_nodelay(true);
+        // A client keeps its connection for many requests (cpp-httplib closes it after 5 by default):
+        // reconnecting clients overran the library's listen backlog of 5 under load, and a connection
+        // lost in that race was an answer lost.
+        server.set_keep_alive_max_count(10000);
+        // The library's own options (SO_REUSEADDR), and the socket kept to widen its backlog (bind()).
+        server.set_socket_options([this](socket_t sock) {
+            int yes = 1;
+            ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+            listen_socket = sock;
+        });
 
         // Before the body is read: the token, and the size the route accepts.
         server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
@@ -307,6 +323,9 @@ int Service::bind() {
     if (port < 0 || (o.port != 0 && !impl_->server.bind_to_port(o.bind, o.port)))
         throw InputError(fmt::format("--bind {} --port {}: cannot listen there (in use, or not an address of this machine)",
                                      o.bind, o.port));
+    // cpp-httplib listens with a backlog of 5: a burst of clients connecting at once had their SYNs
+    // dropped and retried a second later. Linux takes a new backlog from a second listen().
+    if (const int sock = impl_->listen_socket.load(); sock >= 0) ::listen(sock, SOMAXCONN);
     if (!is_loopback(o.bind) && o.token.empty() && o.log)
         *o.log << "warning: serving on " << o.bind << " without a token: anyone who can reach the port can use it "
                << "(set --token or SITESCREEN_TOKEN)\n";

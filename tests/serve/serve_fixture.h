@@ -14,6 +14,11 @@
 
 namespace sitescreen::testing {
 
+// The `sitescreen screen` options that give the records `sitescreen serve` answers with: the
+// service takes the dissolved tiles for every point buffer (its tiles outlive a request), and its
+// batch jobs run `screen` with the same options (src/cli/serve_command.cpp).
+inline const std::string kServeScreenOptions = " --tile-union on --tile-union-km 0.001";
+
 class ServeTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -49,7 +54,7 @@ protected:
     // `sitescreen screen --out -` on the shipped layers: sites.jsonl's records.
     static std::vector<Json> cli_records(const std::string& args) {
         const CommandResult r =
-            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - " + args, *dir_);
+            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " " + args, *dir_);
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return parse_jsonl(r.out);
     }

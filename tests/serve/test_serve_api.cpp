@@ -58,7 +58,7 @@ TEST_F(ServeApi, SingleAndListRequestsEqualTheCliRecords) {
                              "text/csv");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
-    const CommandResult raw = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - --sites " +
+    const CommandResult raw = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " +
                                               shell_quote(kSamples + "candidates.csv"),
                                           dir());
     std::string expected = raw.out;

@@ -47,7 +47,7 @@ TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
         EXPECT_EQ(status, 422);
         const std::string csv = dir().write("far.csv", "id,lon,lat\nfar,108.5,123.4\n");
         const CommandResult cli =
-            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - --sites " + shell_quote(csv), dir());
+            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " + shell_quote(csv), dir());
         const Json cli_record = parse_jsonl(cli.out).at(0);
         std::string cli_message = cli_record["error"];
         cli_message.replace(0, (csv + ":2").size(), "sites[0]");

@@ -71,7 +71,7 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
         ASSERT_TRUE(jsonl);
         ASSERT_EQ(jsonl->status, 200);
         const std::vector<Json> from_job = parse_jsonl(jsonl->body);
-        const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out - --sites " +
+        const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " +
                                                   shell_quote(kSamples + "candidates.csv"),
                                               dir);
         const std::vector<Json> from_cli = parse_jsonl(cli.out);
