@@ -129,6 +129,27 @@ TEST(I18n, CatalogErrorsNameTheFileAndTheKey) {
     EXPECT_EQ(i18n::parse_lang("zh"), i18n::Lang::Zh);
 }
 
+// A key given twice would let one text shadow the other (config/i18n/*.yaml had portfolio.tnfd.method
+// as a text and as a group): the loader refuses it, naming the file, the line and the key.
+TEST(I18n, ACatalogRefusesAKeyGivenTwice) {
+    const auto refused = [](const std::string& yaml, const std::string& where) {
+        try {
+            (void)i18n::Catalog::parse(yaml, "config/i18n/xx.yaml", i18n::Lang::En);
+            ADD_FAILURE() << "accepted:\n" << yaml;
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+        }
+    };
+    refused("portfolio:\n  tnfd:\n    method: \"Method\"\n    method:\n      a: \"A method\"\n",
+            "config/i18n/xx.yaml:4: portfolio.tnfd.method");
+    refused("report:\n  title: \"Site\"\n  map: \"Map\"\n  title: \"Site again\"\n", "config/i18n/xx.yaml:4: report.title");
+    refused("\"a.b\": \"text\"\na:\n  b: \"other\"\n", "a.b");
+    refused("a:\n  b:\n    c: \"x\"\n\"a.b\": \"y\"\n", "a.b");
+    // The shipped catalogs load (each key once) and the TNFD method column keeps its header.
+    EXPECT_EQ(en().text("portfolio.tnfd.method"), "Method");
+    EXPECT_TRUE(zh().has("portfolio.tnfd.method_text.total_spatial_footprint"));
+}
+
 TEST(I18n, ShippedProfilesTranslateEveryMitigationAction) {
     const auto profiles = load_profiles(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles");
     ASSERT_FALSE(profiles.empty());

@@ -36,7 +36,7 @@ std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
              "<td class=\"num\">" + html_escape(value + " " + row.value("unit", "")) + "</td>" +
              fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", row.value("sites_with_value", 0),
                          row.value("sites_not_available", 0)) +
-             "<td>" + html_escape(tr.text_or("portfolio.tnfd.method." + key, row.value("method", ""))) + "</td></tr>\n";
+             "<td>" + html_escape(tr.text_or("portfolio.tnfd.method_text." + key, row.value("method", ""))) + "</td></tr>\n";
     }
     h += "</tbody>\n</table>\n";
     const Json themes = (*t)["sensitive_locations"].value("themes", Json::object());
