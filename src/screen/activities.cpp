@@ -328,7 +328,7 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
             for (const auto& m : met) list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
             e["why"] = tr().format(std::string("activity.e2.") + state,
                                    {{"what", tr().text(std::string(services ? "activity.service." : "activity.pressure.") + tp.id)},
-                                    {"rating", ratings->at(tp.id)},
+                                    {"rating", tr().text_or("value.encore_rating." + ratings->at(tp.id), ratings->at(tp.id))},
                                     {"criteria", list}});
             j[key].push_back(std::move(e));
         }
