@@ -574,6 +574,18 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
         EXPECT_NE(c01.out.find("结论：禁止"), std::string::npos);
         EXPECT_NE(c01.out.find("生态保护红线"), std::string::npos);
         EXPECT_EQ(c01.out.find("(ENCORE VH)"), std::string::npos);
+        // #24's done-when: each site's PDF one file under 1 MB, the verdict and the map (its legend)
+        // in Chinese on page 1.
+        std::size_t pdfs = 0;
+        for (const auto& e : fs::directory_iterator(out + "/sites")) {
+            if (e.path().extension() != ".pdf") continue;
+            ++pdfs;
+            EXPECT_LT(fs::file_size(e.path()), 1u << 20) << e.path();
+            const CommandResult first = run_capture("pdftotext -layout -f 1 -l 1 " + shell_quote(e.path().string()) + " -", dir);
+            EXPECT_NE(first.out.find("结论："), std::string::npos) << e.path() << "\n" << first.out;
+            EXPECT_NE(first.out.find(zh().text("map.legend")), std::string::npos) << e.path() << "\n" << first.out;
+        }
+        EXPECT_GE(pdfs, 19u);
     }
 
     // 6. Standard error: the layers opened, the demonstration note, and no English sentence of the
