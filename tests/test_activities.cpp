@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "i18n/messages.h"
 #include "screen/activities.h"
 #include "screen/assess.h"
 #include "support/fixtures.h"
@@ -152,6 +153,50 @@ TEST(Activities, LoadErrorsNameTheFileAndTheKey) {
     msg = load_error(bad);
     EXPECT_NE(msg.find("activities.vehicle_assembly.isic: class 2720 already picks 'battery_cell_plant'"), std::string::npos)
         << msg;
+}
+
+// A user's table (SITESCREEN_ACTIVITIES) may list an activity or a service the message catalogs do
+// not name: its own `title` / `title_zh` name it in the record (in the run's language), and without
+// them its id does; the catalog's name is the default for the shipped ids.
+TEST(Activities, AUsersActivityIsNamedByItsOwnTitlesElseByItsId) {
+    std::string yaml = read_text(kTable);
+    const std::string row = yaml.substr(yaml.find("  charging_hub:\n"));
+    std::string named = row, bare = row;
+    named.replace(0, std::string("  charging_hub:\n").size(),
+                  "  sodium_battery_plant:\n    title: \"Sodium-ion battery plant\"\n    title_zh: \"钠离子电池工厂\"\n");
+    bare.replace(0, std::string("  charging_hub:\n").size(), "  bare_plant:\n");
+    for (std::string* r : {&named, &bare}) r->replace(r->find("isic: [\"4730\"]"), 14, "isic: []");
+    yaml += named + bare;
+    yaml.replace(yaml.find("  water_supply:  "), 17, "  water_supply: {title: \"Water supply (mine)\", title_zh: \"供水（自定）\", encore: \"Water supply\", criteria: [water_risk, ecosystem_services]}\n  old_water_supply:");
+    // old_water_supply: the shipped line, renamed; every row rates water_supply already, so rate the
+    // renamed one too by copying the rows' water_supply ratings.
+    for (std::size_t at = yaml.find("dependencies: {water_supply: "); at != std::string::npos;
+         at = yaml.find("dependencies: {water_supply: ", at + 40)) {
+        const std::size_t v = at + std::string("dependencies: {water_supply: ").size();
+        const std::string rating = yaml.substr(v, yaml.find(',', v) - v);
+        yaml.insert(v + rating.size(), ", old_water_supply: " + rating);
+    }
+    TempDir dir;
+    const ActivityTable t = ActivityTable::load(dir.write("activities.yaml", yaml));
+    ActivityChoice named_choice, bare_choice, shipped_choice;
+    named_choice.row = t.find("sodium_battery_plant");
+    bare_choice.row = t.find("bare_plant");
+    shipped_choice.row = t.find("charging_hub");
+    ASSERT_TRUE(named_choice.row && bare_choice.row && shipped_choice.row);
+    {
+        i18n::Scope zh(i18n::Lang::Zh);
+        const Json j = activity_locate_json(t, named_choice);
+        EXPECT_EQ(j["title"], "钠离子电池工厂");
+        EXPECT_EQ(j["dependencies"][0]["title"], "供水（自定）");
+        EXPECT_EQ(j["dependencies"][1]["title"], "old_water_supply");  // no title, no catalog name: the id
+        EXPECT_EQ(activity_locate_json(t, bare_choice)["title"], "bare_plant");
+        EXPECT_EQ(activity_locate_json(t, shipped_choice)["title"], "电动汽车充电站");
+    }
+    const Json en = activity_locate_json(t, named_choice);
+    EXPECT_EQ(en["title"], "Sodium-ion battery plant");
+    EXPECT_EQ(en["dependencies"][0]["title"], "Water supply (mine)");
+    EXPECT_EQ(activity_locate_json(t, shipped_choice)["title"], "EV charging hub");
+    EXPECT_EQ(activity_locate_json(t, bare_choice)["title"], "bare_plant");
 }
 
 TEST(Activities, AProfileWhoseDefaultActivityIsNotInTheTableIsRefused) {

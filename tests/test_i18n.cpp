@@ -129,6 +129,27 @@ TEST(I18n, CatalogErrorsNameTheFileAndTheKey) {
     EXPECT_EQ(i18n::parse_lang("zh"), i18n::Lang::Zh);
 }
 
+// A key given twice would let one text shadow the other (config/i18n/*.yaml had portfolio.tnfd.method
+// as a text and as a group): the loader refuses it, naming the file, the line and the key.
+TEST(I18n, ACatalogRefusesAKeyGivenTwice) {
+    const auto refused = [](const std::string& yaml, const std::string& where) {
+        try {
+            (void)i18n::Catalog::parse(yaml, "config/i18n/xx.yaml", i18n::Lang::En);
+            ADD_FAILURE() << "accepted:\n" << yaml;
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+        }
+    };
+    refused("portfolio:\n  tnfd:\n    method: \"Method\"\n    method:\n      a: \"A method\"\n",
+            "config/i18n/xx.yaml:4: portfolio.tnfd.method");
+    refused("report:\n  title: \"Site\"\n  map: \"Map\"\n  title: \"Site again\"\n", "config/i18n/xx.yaml:4: report.title");
+    refused("\"a.b\": \"text\"\na:\n  b: \"other\"\n", "a.b");
+    refused("a:\n  b:\n    c: \"x\"\n\"a.b\": \"y\"\n", "a.b");
+    // The shipped catalogs load (each key once) and the TNFD method column keeps its header.
+    EXPECT_EQ(en().text("portfolio.tnfd.method"), "Method");
+    EXPECT_TRUE(zh().has("portfolio.tnfd.method_text.total_spatial_footprint"));
+}
+
 TEST(I18n, ShippedProfilesTranslateEveryMitigationAction) {
     const auto profiles = load_profiles(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles");
     ASSERT_FALSE(profiles.empty());
@@ -337,6 +358,47 @@ std::set<std::string> english_profile_texts() {
     return out;
 }
 
+// The enum values a record gives (value.<field>.<value> in the catalogs: "met", "very_high", "VH",
+// "ha", "water_supply", "profile_default" ...) whose Chinese rendering differs: a zh report must not
+// show one of them as it is.
+// GET codes are identifiers shown as given ("M", the marine realm, is also ENCORE's rating "M").
+std::set<std::string> english_enum_values() {
+    std::set<std::string> out;
+    for (const auto& [key, text] : en().entries())
+        if (key.rfind("value.", 0) == 0 && zh().has(key) && zh().text(key) != text) out.insert(text);
+    for (const auto& [key, text] : en().entries())
+        if (key.rfind("ecosystem.get.", 0) == 0) {
+            std::string code = key.substr(std::string("ecosystem.get.").size());
+            std::replace(code.begin(), code.end(), '_', '.');
+            out.erase(code);
+        }
+    return out;
+}
+
+// The cells of a Markdown report, cut at table bars, list separators and "name: value" joins: a
+// value shown by itself is one piece.
+std::vector<std::string> report_pieces(const std::string& md) {
+    std::vector<std::string> out;
+    std::string piece;
+    const auto flush = [&] {
+        const auto b = piece.find_first_not_of(" *");
+        const auto e = piece.find_last_not_of(" *");
+        if (b != std::string::npos) out.push_back(piece.substr(b, e - b + 1));
+        piece.clear();
+    };
+    for (std::size_t i = 0; i < md.size(); ++i) {
+        if (md[i] == '|' || md[i] == '\n' || md[i] == ';' || md.compare(i, 2, ", ") == 0 || md.compare(i, 2, ": ") == 0 ||
+            md.compare(i, 4, "<br>") == 0) {
+            flush();
+            if (md.compare(i, 4, "<br>") == 0) i += 3;
+            continue;
+        }
+        piece += md[i];
+    }
+    flush();
+    return out;
+}
+
 TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     TempDir dir;
     const std::string out = dir.file("zh");
@@ -344,7 +406,7 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
                                             shell_quote(catalog_with_green_space(dir)) +
                                             " --sites " +
                                             shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
-                                            " --formats jsonl,csv,run,md,html,portfolio,png --out " + shell_quote(out),
+                                            " --formats jsonl,csv,run,md,html,portfolio,png,pdf --out " + shell_quote(out),
                                         dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::pair<std::string, std::string>> reports;  // (file, text)
@@ -448,6 +510,84 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
             for (const auto& [k, m] : rec["evaluate"]["metrics"].items())
                 if (m.is_object() && m.contains("not_available")) not_available = true;
     EXPECT_TRUE(not_available);
+    // 7. (#24, item 1) No enum value of a record as it is: statuses, ratings, likelihoods, ENCORE's
+    // rating codes (VL..VH), ecosystem-service, pressure and activity ids, the GET levels, the E4
+    // factors' sources, the TNFD metrics' units (ha, m3/yr), the profile and driver names.
+    const std::set<std::string> enums = english_enum_values();
+    for (const char* e : {"met", "not_met", "not_assessed", "very_high", "almost_certain", "possible", "VH", "VL", "ha",
+                          "m3/yr", "water_supply", "area_of_land_use", "realm", "profile_default", "vehicle_assembly"})
+        EXPECT_TRUE(enums.count(e)) << "the catalogs no longer render the enum value '" << e << "' in Chinese";
+    std::set<std::string> data_strings;  // a feature named "China" is data, not the value.set enum
+    {
+        const std::function<void(const Json&)> strings = [&](const Json& v) {
+            if (v.is_string()) data_strings.insert(v.get<std::string>());
+            else if (v.is_structured())
+                for (const Json& e : v) strings(e);
+        };
+        for (const Json& rec : parse_jsonl(read_file(out + "/sites.jsonl")))
+            for (const char* k : {"layers", "attributes"})
+                if (rec.contains(k)) strings(rec[k]);
+    }
+    std::size_t pieces = 0;
+    for (const auto& [file, text] : reports) {
+        if (file.size() < 3 || file.compare(file.size() - 3, 3, ".md") != 0) continue;
+        // The site's attributes and the layers' provenance are data as given: read up to them.
+        std::size_t end = text.size();
+        for (const char* heading : {"report.heading.attributes", "report.heading.provenance"})
+            end = std::min(end, text.find("## " + zh().text(heading)));
+        const std::vector<std::string> ps = report_pieces(text.substr(0, end));
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            ++pieces;
+            // An id is shown as given (locate.activity.id is what a site's `activity` attribute takes).
+            if (i > 0 && ps[i - 1] == zh().text("field.id")) continue;
+            if (enums.count(ps[i]) && !data_strings.count(ps[i])) {
+                ADD_FAILURE() << file << " shows the enum value '" << ps[i] << "' as the record gives it";
+            }
+        }
+    }
+    EXPECT_GT(pieces, 5000u);
+    EXPECT_NE(all_md.find("很高（VH）"), std::string::npos);   // ENCORE's rating, said and kept
+    EXPECT_NE(all_md.find("单位: 公顷"), std::string::npos);   // the TNFD metrics' unit
+    EXPECT_NE(all_md.find("ENCORE 评级：低（L）"), std::string::npos);  // in the E2 sentences too
+    // The portfolio page: the site type and the demonstration-data column in Chinese (both go to the
+    // page's data script), the TNFD table's units.
+    const std::string page = read_file(out + "/report.html");
+    const std::string data_open = "<script id=\"sitescreen-data\" type=\"application/json\">";
+    const auto at = page.find(data_open);
+    ASSERT_NE(at, std::string::npos);
+    const Json page_data = Json::parse(page.substr(at + data_open.size(), page.find("</script>", at) - at - data_open.size()));
+    ASSERT_GT(page_data["sites"].size(), 10u);
+    for (const Json& s : page_data["sites"]) {
+        EXPECT_TRUE(s[2] == "工厂" || s[2] == "矿山" || s[2] == "充电站") << s.dump();
+        EXPECT_EQ(s[11].get<std::string>().find("finding"), std::string::npos) << s.dump();
+    }
+    EXPECT_EQ(page.find(" m3/yr<"), std::string::npos);
+    EXPECT_EQ(page.find(" ha</td>"), std::string::npos);
+    EXPECT_NE(page.find(" 公顷</td>"), std::string::npos);
+    // The PDFs: the portfolio's footer, a site's verdict and the red line (pdftotext, poppler-utils).
+    if (run_command("pdftotext -v >/dev/null 2>&1") == 0) {
+        const CommandResult front = run_capture("pdftotext -layout -f 1 -l 2 " + shell_quote(out + "/report.pdf") + " -", dir);
+        EXPECT_EQ(front.exit_code, 0) << front.err;
+        EXPECT_EQ(front.out.find("Portfolio"), std::string::npos) << front.out;
+        EXPECT_NE(front.out.find("组合汇总"), std::string::npos) << front.out;
+        const CommandResult c01 = run_capture("pdftotext " + shell_quote(out + "/sites/C01.pdf") + " -", dir);
+        EXPECT_NE(c01.out.find("结论：禁止"), std::string::npos);
+        EXPECT_NE(c01.out.find("生态保护红线"), std::string::npos);
+        EXPECT_EQ(c01.out.find("(ENCORE VH)"), std::string::npos);
+        // #24's done-when: each site's PDF one file under 1 MB, the verdict and the map (its legend)
+        // in Chinese on page 1.
+        std::size_t pdfs = 0;
+        for (const auto& e : fs::directory_iterator(out + "/sites")) {
+            if (e.path().extension() != ".pdf") continue;
+            ++pdfs;
+            EXPECT_LT(fs::file_size(e.path()), 1u << 20) << e.path();
+            const CommandResult first = run_capture("pdftotext -layout -f 1 -l 1 " + shell_quote(e.path().string()) + " -", dir);
+            EXPECT_NE(first.out.find("结论："), std::string::npos) << e.path() << "\n" << first.out;
+            EXPECT_NE(first.out.find(zh().text("map.legend")), std::string::npos) << e.path() << "\n" << first.out;
+        }
+        EXPECT_GE(pdfs, 19u);
+    }
+
     // 6. Standard error: the layers opened, the demonstration note, and no English sentence of the
     // catalog's terminal texts (cli.*).
     EXPECT_NE(r.err.find("正在打开"), std::string::npos) << r.err;

@@ -119,12 +119,14 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
 
 }  // namespace
 
-TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
+// The page in `lang` (--lang en|zh, issue #24: the zh page opens without a console error too).
+static void markers_rows_and_links_work(i18n::Lang lang) {
     const std::string chromium = chromium_path();
     SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
     SITESCREEN_REQUIRE(have_node(), "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
 
-    const fs::path dir = fs::temp_directory_path() / ("sitescreen-portfolio-" + std::to_string(::getpid()));
+    const fs::path dir = fs::temp_directory_path() /
+                         ("sitescreen-portfolio-" + std::to_string(::getpid()) + "-" + i18n::to_string(lang));
     fs::remove_all(dir);
     const fs::path out = dir / "out";
     std::vector<Synthetic> sites;
@@ -139,6 +141,7 @@ TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
     ctx.site_fields = {"id", "name"};
     ctx.any_demo = true;
     ctx.tool_version = "0.0.0-test";
+    ctx.options.lang = lang;
     auto writers = make_report_writers({"html", "portfolio"});
     for (auto& w : writers) w->begin(ctx);
     for (const auto& s : sites)
@@ -151,8 +154,10 @@ TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
     // Self-contained: no script, style or image fetched from anywhere.
     EXPECT_EQ(html.find("<script src"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
-    EXPECT_NE(html.find("DEMONSTRATION DATA"), std::string::npos);
-    EXPECT_LT(html.find("DEMONSTRATION DATA"), html.find("<h1>"));
+    const std::string banner = lang == i18n::Lang::Zh ? "演示数据" : "DEMONSTRATION DATA";
+    EXPECT_NE(html.find(banner), std::string::npos);
+    EXPECT_LT(html.find(banner), html.find("<h1>"));
+    EXPECT_NE(html.find(lang == i18n::Lang::Zh ? "<html lang=\"zh-Hans\">" : "<html lang=\"en\">"), std::string::npos);
     for (const char* f : {"北京-1.html", "上海_2.html", "dup.html", "dup-3.html", "bad.html"})
         EXPECT_TRUE(fs::exists(out / "sites" / f)) << f;
 
@@ -181,6 +186,10 @@ TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) {
     std::error_code ec;
     fs::remove_all(dir, ec);
 }
+
+TEST(PortfolioBrowser, MarkersRowsAndLinksWorkInHeadlessChromium) { markers_rows_and_links_work(i18n::Lang::En); }
+
+TEST(PortfolioBrowser, TheChinesePageWorksInHeadlessChromiumToo) { markers_rows_and_links_work(i18n::Lang::Zh); }
 
 // Thousands of sites stay usable: canvas markers, a paged table.
 TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {

@@ -103,7 +103,7 @@ TEST(TnfdMetrics, TheReportStatesEachMethodAsRunJsonDoes) {
     const Json table = TnfdTable().summary();
     ASSERT_EQ(table["metrics"].size(), 4u);
     for (const auto& r : table["metrics"])
-        EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method." + r["metric"].get<std::string>()), r["method"])
+        EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method_text." + r["metric"].get<std::string>()), r["method"])
             << r["metric"];
 }
 

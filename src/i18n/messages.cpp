@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "sitescreen/i18n_catalogs.h"
@@ -27,14 +28,28 @@ void each_placeholder(const std::string& text, F&& f) {
     }
 }
 
+// Keys are flattened with '.': a key given twice in one map (YAML lets the later one win or, in
+// yaml-cpp, keeps both), or a text whose key is also a group ("a.b" a text and "a.b.c" another),
+// would make one text shadow another; both are refused, naming the line of the second.
 void flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
-             std::map<std::string, std::string>& out) {
+             std::map<std::string, std::string>& out, std::set<std::string>& groups) {
     if (!node.IsMap()) throw std::runtime_error(source + ": " + (prefix.empty() ? "the file" : prefix) + ": expected a map");
+    std::set<std::string> seen;
     for (const auto& kv : node) {
-        const std::string key = prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
-        if (kv.second.IsMap()) flatten(kv.second, key, source, out);
-        else if (kv.second.IsScalar()) out[key] = kv.second.as<std::string>();
-        else throw std::runtime_error(source + ": " + key + ": expected a text or a map");
+        const std::string name = kv.first.as<std::string>();
+        const std::string key = prefix.empty() ? name : prefix + "." + name;
+        const std::string where = source + ":" + std::to_string(kv.first.Mark().line + 1) + ": " + key;
+        if (!seen.insert(name).second) throw std::runtime_error(where + ": key given twice");
+        if (kv.second.IsMap()) {
+            if (out.count(key)) throw std::runtime_error(where + ": is a text and a group of texts");
+            groups.insert(key);
+            flatten(kv.second, key, source, out, groups);
+        } else if (kv.second.IsScalar()) {
+            if (out.count(key) || groups.count(key)) throw std::runtime_error(where + ": is a text and a group of texts");
+            out[key] = kv.second.as<std::string>();
+        } else {
+            throw std::runtime_error(source + ": " + key + ": expected a text or a map");
+        }
     }
 }
 
@@ -62,7 +77,8 @@ Catalog Catalog::parse(const std::string& yaml_text, const std::string& source, 
     } catch (const YAML::Exception& e) {
         throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
-    flatten(root, "", source, c.texts_);
+    std::set<std::string> groups;
+    flatten(root, "", source, c.texts_, groups);
     return c;
 }
 

@@ -291,7 +291,9 @@ const LayerSpec* layer_spec(const SiteResult& result, const std::string& id) {
     return nullptr;
 }
 
-std::string demo_marker(const Json& record) {
+std::string demo_marker(const Json& record) { return demo_marker(record, i18n::catalog(i18n::Lang::En)); }
+
+std::string demo_marker(const Json& record, const i18n::Catalog& tr) {
     bool screened = false;
     if (record.contains("layers") && record["layers"].is_array())
         for (const Json& l : record["layers"])
@@ -314,10 +316,10 @@ std::string demo_marker(const Json& record) {
             }
         }
     if (!screened) return {};
-    if (findings.empty()) return std::string(kDemoMarker) + " layers screened, no finding from them";
-    std::string out = std::string(kDemoMarker) + " findings: ";
-    for (std::size_t i = 0; i < findings.size(); ++i) out += (i ? ", " : "") + findings[i];
-    return out;
+    if (findings.empty()) return tr.text("portfolio.demo_no_findings");
+    std::string list;
+    for (std::size_t i = 0; i < findings.size(); ++i) list += (i ? ", " : "") + findings[i];
+    return tr.format("portfolio.demo_findings", {{"layers", list}});
 }
 
 std::string portfolio_demo_banner(const std::vector<std::string>& layers, const i18n::Catalog& tr) {

@@ -89,6 +89,9 @@ inline constexpr const char* kDemoMarker = "DEMO";
 // screened; "DEMO findings: <layer ids>" when a demonstration layer decided a
 // finding (evidence "met"); else "DEMO layers screened, no finding from them".
 std::string demo_marker(const Json& record);
+// The same cell in the words of `tr` (portfolio.demo_findings / demo_no_findings; the English
+// catalog gives the texts above, byte for byte).
+std::string demo_marker(const Json& record, const i18n::Catalog& tr);
 
 // The portfolio's demonstration banner (report.html, report.pdf), naming `layers`.
 std::string portfolio_demo_banner(const std::vector<std::string>& layers,

@@ -194,7 +194,7 @@ void stage_blocks(const Json& stages, std::vector<Block>& out, const Catalog& tr
     loose.kind = Kind::KeyValues;
     for (auto it = stages.begin(); it != stages.end(); ++it)
         if (it.key() != "profile" && small(it.value()) && !it.value().is_null())
-            loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{inline_text(it.value(), tr)}});
+            loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{field_value(tr, it.key(), it.value())}});
     if (!loose.rows.empty()) out.push_back(std::move(loose));
     for (auto it = stages.begin(); it != stages.end(); ++it) {
         const Json& v = it.value();
@@ -226,6 +226,16 @@ std::string class_label_in(const LayerSpec* spec, const std::string& label, i18n
         for (const auto& [value, c] : spec->classes)
             if (c.label == label) return c.label_for(lang);
     return label;
+}
+
+// A feature's category (the layer's own value, "core") in the report's language: in English as the
+// record gives it, as before; in another language the catalog's rendering of that category's label
+// where it gives one (label_zh "核心区"), else the value.
+std::string category_in(const LayerSpec* spec, const std::string& value, i18n::Lang lang) {
+    if (lang == i18n::Lang::En || !spec) return value;
+    const auto it = spec->categories.find(value);
+    if (it == spec->categories.end() || !it->second.label_in.count(lang)) return value;
+    return it->second.label_for(lang);
 }
 
 // What each layer shows at the site and in each buffer.
@@ -340,7 +350,7 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
                     for (const Json& f : fs_) {
                         std::string nm = text_of(f, "name");
                         if (nm.empty()) nm = text_of(f, "id");
-                        feats.rows.push_back({Cell{title}, Cell{nm, "", true}, Cell{text_of(f, "category")},
+                        feats.rows.push_back({Cell{title}, Cell{nm, "", true}, Cell{category_in(spec, text_of(f, "category"), tr.lang())},
                                               Cell{format_distance(number_of(f, "distance_m")), "num"},
                                               Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2")) : "—", "num"}});
                     }

@@ -185,7 +185,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
                                Cell{std::to_string(r.criteria_met), "num"},
                                Cell{std::to_string(front_count + r.first_page + 1), "num"}});
     }
-    pdf::PageWriter pages("Portfolio");
+    pdf::PageWriter pages(tr.text("portfolio.pdf.footer"));
     pages.document(doc, nullptr);
     return pages.take_pages();
 }

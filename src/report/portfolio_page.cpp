@@ -443,7 +443,7 @@ void PortfolioPageWriter::write(const SiteResult& result, const Json& record) {
             ++row.criteria_met;
         }
     }
-    row.demo = report::demo_marker(record);
+    row.demo = report::demo_marker(record, i18n::catalog(ctx_.options.lang));
     for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));
@@ -482,7 +482,7 @@ void PortfolioPageWriter::finish(const Json& run) {
         const Row& r = rows_[i];
         std::string crit;
         for (const auto& c : r.met) crit += (crit.empty() ? "" : ", ") + tr.text_or("criterion." + c, report::humanise(c));
-        sites.push_back(Json::array({r.id, r.name, r.type, r.verdict, r.criteria_met,
+        sites.push_back(Json::array({r.id, r.name, tr.text_or("site_type." + r.type, r.type), r.verdict, r.criteria_met,
                                      r.has_point ? Json(std::round(r.lon * 1e6) / 1e6) : Json(nullptr),
                                      r.has_point ? Json(std::round(r.lat * 1e6) / 1e6) : Json(nullptr), r.link,
                                      r.status, crit, i + 1, r.demo}));

@@ -33,10 +33,10 @@ std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
             value = tr.format("portfolio.tnfd.lower_bound", {{"value", value}, {"upper", number(row["upper_bound"])}});
         h += "<tr><td>" + html_escape(row.value("tnfd", "")) + "</td><td><strong>" +
              html_escape(tr.text_or("portfolio.tnfd.metric_title." + key, row.value("title", key))) + "</strong></td>" +
-             "<td class=\"num\">" + html_escape(value + " " + row.value("unit", "")) + "</td>" +
+             "<td class=\"num\">" + html_escape(value + " " + tr.text_or("value.unit." + row.value("unit", ""), row.value("unit", ""))) + "</td>" +
              fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", row.value("sites_with_value", 0),
                          row.value("sites_not_available", 0)) +
-             "<td>" + html_escape(tr.text_or("portfolio.tnfd.method." + key, row.value("method", ""))) + "</td></tr>\n";
+             "<td>" + html_escape(tr.text_or("portfolio.tnfd.method_text." + key, row.value("method", ""))) + "</td></tr>\n";
     }
     h += "</tbody>\n</table>\n";
     const Json themes = (*t)["sensitive_locations"].value("themes", Json::object());

@@ -52,9 +52,11 @@ std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node
         ActivityTopic t;
         t.id = kv.first.as<std::string>();
         const std::string k = key + "." + t.id;
-        only(file, kv.second, k, pressures ? std::set<std::string>{"encore", "driver", "criteria"}
-                                           : std::set<std::string>{"encore", "criteria"});
+        only(file, kv.second, k, pressures ? std::set<std::string>{"encore", "driver", "criteria", "title", "title_zh"}
+                                           : std::set<std::string>{"encore", "criteria", "title", "title_zh"});
         t.encore = scalar(file, kv.second["encore"], k + ".encore");
+        if (kv.second["title"]) t.title = scalar(file, kv.second["title"], k + ".title");
+        if (kv.second["title_zh"]) t.title_zh = scalar(file, kv.second["title_zh"], k + ".title_zh");
         if (pressures) {
             const std::string d = scalar(file, kv.second["driver"], k + ".driver");
             if (d != "none") {
@@ -103,7 +105,23 @@ std::string attribute_text(const Json& attrs, const std::string& name) {
 }
 
 
+std::string title_in_language(const std::string& title, const std::string& title_zh, const std::string& key,
+                              const std::string& id) {
+    if (tr().lang() == i18n::Lang::Zh && !title_zh.empty()) return title_zh;
+    if (!title.empty()) return title;
+    return tr().text_or(key, id);
+}
+
 }  // namespace
+
+std::string topic_title(const ActivityTopic& topic, bool service) {
+    return title_in_language(topic.title, topic.title_zh,
+                             std::string(service ? "activity.service." : "activity.pressure.") + topic.id, topic.id);
+}
+
+std::string activity_title(const ActivityRow& row) {
+    return title_in_language(row.title, row.title_zh, "activity.name." + row.id, row.id);
+}
 
 ActivityTable ActivityTable::load(const std::string& path) {
     ActivityTable t;
@@ -134,8 +152,10 @@ ActivityTable ActivityTable::load(const std::string& path) {
         ActivityRow row;
         row.id = kv.first.as<std::string>();
         const std::string k = "activities." + row.id;
-        only(path, kv.second, k, {"profile", "value_chain", "isic", "encore", "dependencies", "impacts"});
+        only(path, kv.second, k, {"profile", "value_chain", "isic", "encore", "dependencies", "impacts", "title", "title_zh"});
         row.profile = scalar(path, kv.second["profile"], k + ".profile");
+        if (kv.second["title"]) row.title = scalar(path, kv.second["title"], k + ".title");
+        if (kv.second["title_zh"]) row.title_zh = scalar(path, kv.second["title_zh"], k + ".title_zh");
         row.value_chain = scalar(path, kv.second["value_chain"], k + ".value_chain");
         if (row.value_chain != "upstream" && row.value_chain != "midstream" && row.value_chain != "downstream")
             fail(path, k + ".value_chain", "expected upstream, midstream or downstream, not '" + row.value_chain + "'");
@@ -249,7 +269,7 @@ Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choi
     }
     const ActivityRow& r = *choice.row;
     j["id"] = r.id;
-    j["title"] = tr().text("activity.name." + r.id);
+    j["title"] = activity_title(r);
     j["profile"] = r.profile;
     j["value_chain"] = r.value_chain;
     j["isic"] = r.isic;
@@ -269,7 +289,7 @@ Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choi
             const std::string& rating = ratings->at(tp.id);
             const auto mat = table.materiality(rating);
             Json e = {{services ? "service" : "pressure", tp.id},
-                      {"title", tr().text(std::string(services ? "activity.service." : "activity.pressure.") + tp.id)},
+                      {"title", topic_title(tp, services)},
                       {"encore_rating", rating},
                       {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)}};
             if (!mat) e["not_found"] = tr().text("activity.not_found");
@@ -327,8 +347,8 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
             std::string list;
             for (const auto& m : met) list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
             e["why"] = tr().format(std::string("activity.e2.") + state,
-                                   {{"what", tr().text(std::string(services ? "activity.service." : "activity.pressure.") + tp.id)},
-                                    {"rating", ratings->at(tp.id)},
+                                   {{"what", topic_title(tp, services)},
+                                    {"rating", tr().text_or("value.encore_rating." + ratings->at(tp.id), ratings->at(tp.id))},
                                     {"criteria", list}});
             j[key].push_back(std::move(e));
         }

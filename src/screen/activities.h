@@ -17,6 +17,10 @@ struct ActivityTopic {
     std::string encore;               // ENCORE's own name for it
     std::optional<Driver> driver;     // pressures: the profile driver it belongs to (none for services)
     std::vector<Criterion> criteria;  // TNFD criteria whose Locate findings E2 pairs it with
+    // The name for people when the file gives one (`title`, `title_zh`: a user's table may list a
+    // service the message catalogs do not name); else the catalog's activity.service.<id> /
+    // activity.pressure.<id>; else the id (topic_title).
+    std::string title, title_zh;
 };
 
 struct ActivityRow {
@@ -27,7 +31,14 @@ struct ActivityRow {
     std::string encore_code, encore_name, encore_level, match, note;
     std::map<std::string, std::string> dependencies;  // service id -> ENCORE rating (VH .. VL, ND, N/A)
     std::map<std::string, std::string> impacts;       // pressure id -> ENCORE rating
+    std::string title, title_zh;  // as ActivityTopic's; else the catalog's activity.name.<id>
 };
+
+// A service's or pressure's name in the thread's language (i18n::current()): the file's
+// title_zh (zh) or title, else the catalog's, else the id.
+std::string topic_title(const ActivityTopic& topic, bool service);
+// An activity's name the same way (activity.name.<id>).
+std::string activity_title(const ActivityRow& row);
 
 class ActivityTable {
 public:

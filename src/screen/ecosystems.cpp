@@ -277,7 +277,7 @@ Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map,
         }
         if (by.empty()) continue;
         out.push_back({{"service", dep.id},
-                       {"title", tr().text("activity.service." + dep.id)},
+                       {"title", topic_title(dep, true)},
                        {"materiality", to_string(*mat)},
                        {"encore_rating", choice.row->dependencies.at(dep.id)},
                        {"provided_by", std::move(by)}});
