@@ -99,28 +99,122 @@ constexpr const char* kScript = R"JS(
     el('result').style.display = 'block';
   }
 
-  map.on('click', function (e) {
-    var ll = e.latlng.wrap();
-    if (state.site) map.removeLayer(state.site);
-    state.site = L.circleMarker(ll, {radius: 7, color: '#1b1b1b', fillColor: '#2b6cb0', fillOpacity: 0.9}).addTo(map);
+  // What was last sent to POST /v1/screen: the same body asks POST /v1/report for the full report.
+  state.request = null;
+  function screen(body, where) {
     state.pending += 1;
-    el('status').textContent = 'screening ' + ll.lng.toFixed(5) + ', ' + ll.lat.toFixed(5) + '...';
-    api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify({id: 'map', lon: ll.lng, lat: ll.lat, type: el('type').value})})
+    state.request = body;
+    state.report = null;
+    el('report').disabled = true;
+    el('report-link').replaceChildren();
+    el('status').textContent = 'screening ' + where + '...';
+    api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
       .then(function (r) {
         state.pending -= 1;
         el('status').textContent = '';
-        if (r.body.records && r.body.records.length) show(r.body.records[0]);
+        if (r.body.records && r.body.records.length) { show(r.body.records[0]); el('report').disabled = false; }
         else el('status').textContent = r.body.error || ('HTTP ' + r.status);
       })
       .catch(function (err) { state.pending -= 1; el('status').textContent = String(err); });
+  }
+  function place(layer) {
+    if (state.site) map.removeLayer(state.site);
+    state.site = layer.addTo(map);
+  }
+
+  // Drawing a footprint: a click adds a corner, a double-click or "Finish" closes it and screens it.
+  var draw = {on: false, points: [], layer: L.layerGroup().addTo(map)};
+  state.draw = draw;
+  function redraw() {
+    draw.layer.clearLayers();
+    if (draw.points.length > 1)
+      L.polyline(draw.points, {color: '#2b6cb0', weight: 2, dashArray: '4 3', interactive: false}).addTo(draw.layer);
+    draw.points.forEach(function (p) {
+      L.circleMarker(p, {radius: 4, color: '#1b1b1b', fillColor: '#fff', fillOpacity: 1, interactive: false}).addTo(draw.layer);
+    });
+  }
+  function drawing(on) {
+    draw.on = on;
+    draw.points = [];
+    redraw();
+    if (on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
+    map.getContainer().style.cursor = on ? 'crosshair' : '';
+    el('draw').textContent = on ? 'Finish the footprint' : 'Draw a footprint';
+    el('cancel').style.display = on ? 'inline' : 'none';
+    el('status').textContent = on ? 'click the corners of the footprint; double-click the last one (or Finish) to screen it' : '';
+  }
+  function addCorner(ll) {
+    // The two clicks of a double-click land on the same corner: keep one.
+    var last = draw.points[draw.points.length - 1];
+    if (last && map.latLngToContainerPoint(last).distanceTo(map.latLngToContainerPoint(ll)) < 6) return;
+    draw.points.push(ll);
+    redraw();
+  }
+  function finishDrawing() {
+    if (draw.points.length < 3) {
+      el('status').textContent = 'a footprint needs at least 3 corners (' + draw.points.length + ' so far)';
+      return;
+    }
+    var points = draw.points;
+    var corners = points.map(function (p) { var w = p.wrap(); return [w.lng, w.lat]; });
+    var ring = corners.concat([corners[0]]);
+    drawing(false);
+    place(L.polygon(points, {color: '#1b1b1b', weight: 2, fillColor: '#2b6cb0', fillOpacity: 0.35}));
+    screen({type: 'Feature', properties: {id: 'footprint', type: el('type').value},
+            geometry: {type: 'Polygon', coordinates: [ring]}}, 'the footprint (' + corners.length + ' corners)');
+  }
+  el('draw').addEventListener('click', function () { if (draw.on) finishDrawing(); else drawing(true); });
+  el('cancel').addEventListener('click', function () { drawing(false); });
+  map.on('dblclick', function () { if (draw.on) finishDrawing(); });
+
+  map.on('click', function (e) {
+    if (draw.on) { addCorner(e.latlng); return; }
+    var ll = e.latlng.wrap();
+    place(L.circleMarker(ll, {radius: 7, color: '#1b1b1b', fillColor: '#2b6cb0', fillOpacity: 0.9}));
+    screen({id: 'map', lon: ll.lng, lat: ll.lat, type: el('type').value}, ll.lng.toFixed(5) + ', ' + ll.lat.toFixed(5));
+  });
+
+  // The full report of the site on show: POST /v1/report renders the page `screen` writes to
+  // sites/<id>.html; it opens from memory (a blob: address), so the token never goes into a link.
+  el('report').addEventListener('click', function () {
+    if (!state.request) return;
+    var win = window.open('', '_blank');  // now, while the click counts as the user's (no pop-up block)
+    el('report').disabled = true;
+    state.pending += 1;
+    fetch('/v1/report', {method: 'POST', body: JSON.stringify(state.request),
+      headers: token ? {'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token} : {'Content-Type': 'application/json'}})
+      .then(function (r) {
+        return r.text().then(function (t) { return {status: r.status, text: t, type: r.headers.get('Content-Type') || ''}; });
+      })
+      .then(function (r) {
+        state.pending -= 1;
+        el('report').disabled = false;
+        if (r.status !== 200 || r.type.indexOf('text/html') !== 0) {
+          if (win) win.close();
+          var message = 'HTTP ' + r.status;
+          try { message = JSON.parse(r.text).error || message; } catch (e) { /* not JSON */ }
+          el('status').textContent = message;
+          return;
+        }
+        var url = URL.createObjectURL(new Blob([r.text], {type: 'text/html'}));
+        state.report = {url: url, bytes: r.text.length, title: new DOMParser().parseFromString(r.text, 'text/html').title};
+        var a = document.createElement('a');
+        a.href = url;
+        a.target = '_blank';
+        a.textContent = 'the report (opened in a new tab; this link opens it again)';
+        el('report-link').replaceChildren(a);
+        if (win) win.location.href = url;
+      })
+      .catch(function (err) { state.pending -= 1; el('report').disabled = false; el('status').textContent = String(err); });
   });
 
   el('upload').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var file = el('file').files[0];
     if (!file) return;
-    var kind = /\.gpkg$/i.test(file.name) ? 'application/geopackage+sqlite3' : 'text/csv';
+    var kind = /\.gpkg$/i.test(file.name) ? 'application/geopackage+sqlite3' :
+      /\.(geo)?json$/i.test(file.name) ? 'application/geo+json' : 'text/csv';
+    state.job = null;
     api('/v1/jobs?type=' + encodeURIComponent(el('type').value), {method: 'POST', headers: {'Content-Type': kind}, body: file})
       .then(function (r) {
         if (r.status !== 202) { el('job').textContent = r.body.error || ('HTTP ' + r.status); return; }
@@ -128,6 +222,7 @@ constexpr const char* kScript = R"JS(
         var poll = function () {
           api('/v1/jobs/' + id).then(function (s) {
             var j = s.body;
+            state.job = j;
             el('job').textContent = 'job ' + id.slice(0, 8) + ': ' + j.status + ', ' + (j.sites_done || 0) + ' sites' +
               (j.message ? ' (' + j.message + ')' : '');
             if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 1000); return; }
@@ -160,7 +255,9 @@ std::string build_page() {
 <h1>sitescreen: click a place to screen it</h1>
 <div class="banner" id="demo"></div>
 <p><label>Site type <select id="type"><option value="plant">plant</option><option value="mine">mine</option>
-<option value="charger">charger</option></select></label> <span id="status" class="muted"></span></p>
+<option value="charger">charger</option></select></label>
+<button type="button" id="draw">Draw a footprint</button> <button type="button" id="cancel" style="display:none">Cancel</button></p>
+<p id="status" class="muted"></p>
 <div id="result" style="display:none">
 <p><span id="verdict"></span> <span id="where" class="muted"></span></p>
 <p id="error" class="err"></p>
@@ -168,9 +265,10 @@ std::string build_page() {
 <h2>Reasons</h2><ul id="reasons"></ul>
 <h2>Mitigation (avoid, minimise, restore, offset)</h2><ul id="mitigation"></ul>
 <h2>Alternative location</h2><p id="alternative"></p>
+<p><button type="button" id="report" disabled>Full report</button> <span id="report-link"></span></p>
 </div>
 <h2>Batch</h2>
-<form id="upload"><input type="file" id="file" accept=".csv,.gpkg"> <button type="submit">Screen the file</button></form>
+<form id="upload"><input type="file" id="file" accept=".csv,.gpkg,.geojson"> <button type="submit" id="upload-button">Screen the file</button></form>
 <p id="job" class="muted"></p><ul id="files"></ul>
 <p class="muted">Everything runs on this machine: the page asks only this service.
 API: <a href="/v1/openapi.json">/v1/openapi.json</a></p>
