@@ -138,6 +138,9 @@ JobStore::JobStore(std::string dir, std::vector<std::string> command, JobLimits 
         return jobs_[a].value("created_at", "") < jobs_[b].value("created_at", "");
     });
     queue_.assign(requeue.begin(), requeue.end());
+    // What expired while no service ran is gone before the first request.
+    if (limits_.retention_s > 0)
+        for (const auto& d : take_expired()) fs::remove_all(d, ec);
 }
 
 JobStore::~JobStore() { stop(); }
@@ -160,29 +163,34 @@ void JobStore::stop() {
     if (sweeper_.joinable()) sweeper_.join();
 }
 
+std::vector<fs::path> JobStore::take_expired() {
+    const std::time_t now = std::time(nullptr);
+    std::vector<fs::path> doomed;
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+        const Json& job = it->second;
+        const std::time_t at = parse_utc(job.value("finished_at", Json()).is_string()
+                                             ? job["finished_at"].get<std::string>() : std::string());
+        if (!finished(job) || at < 0 || static_cast<double>(now - at) < limits_.retention_s) {
+            ++it;
+            continue;
+        }
+        // Renamed at once (the job is gone for every request from here on), removed by the caller.
+        const fs::path from = fs::path(dir_) / it->first, to = fs::path(dir_) / (kRemovedPrefix + it->first);
+        std::error_code ec;
+        fs::rename(from, to, ec);
+        if (!ec) doomed.push_back(to);
+        it = jobs_.erase(it);
+    }
+    return doomed;
+}
+
 void JobStore::sweep() {
     // Often enough that a job outlives its retention by a quarter of it at most, or a minute.
     const auto period = std::chrono::milliseconds(
         static_cast<long long>(std::clamp(limits_.retention_s / 4, 0.25, 60.0) * 1000));
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
-        const std::time_t now = std::time(nullptr);
-        std::vector<fs::path> doomed;
-        for (auto it = jobs_.begin(); it != jobs_.end();) {
-            const Json& job = it->second;
-            const std::time_t at = parse_utc(job.value("finished_at", Json()).is_string()
-                                                 ? job["finished_at"].get<std::string>() : std::string());
-            if (!finished(job) || at < 0 || static_cast<double>(now - at) < limits_.retention_s) {
-                ++it;
-                continue;
-            }
-            // Renamed at once (the job is gone for every request from here on), removed below.
-            const fs::path from = fs::path(dir_) / it->first, to = fs::path(dir_) / (kRemovedPrefix + it->first);
-            std::error_code ec;
-            fs::rename(from, to, ec);
-            if (!ec) doomed.push_back(to);
-            it = jobs_.erase(it);
-        }
+        const std::vector<fs::path> doomed = take_expired();
         if (!doomed.empty()) {
             lock.unlock();
             for (const auto& d : doomed) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <ostream>
 #include <map>
@@ -56,6 +57,8 @@ private:
     void save(const Json& job);  // under mutex_
     // Removes the finished jobs kept longer than limits_.retention_s, every so often, until stop().
     void sweep();
+    // Under mutex_: drops the expired jobs and renames their folders; returns the folders to delete.
+    std::vector<std::filesystem::path> take_expired();
     std::string dir_;
     std::vector<std::string> command_;
     JobLimits limits_;
