@@ -187,9 +187,9 @@ struct Service::Impl {
         });
         server.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log(req, res); });
 
-        server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+        server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
             res.set_header("Content-Security-Policy", map_page_csp());
-            res.set_content(map_page_html(), "text/html; charset=utf-8");
+            res.set_content(map_page_html(engine.options.lang), "text/html; charset=utf-8");
         });
         server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, health()); });
         server.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
