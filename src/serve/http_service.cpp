@@ -318,7 +318,7 @@ struct Service::Impl {
             return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
                                                     options.limits.time_limit_s));
         ScreenAnswer answer;
-        ReportPages pages;
+        ReportPages pages(request.label);
         {
             SlotGuard slot(slots, *worker);
             try {

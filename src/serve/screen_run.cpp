@@ -86,14 +86,18 @@ private:
 
 }  // namespace
 
-ReportPages::ReportPages() : html_(std::make_unique<HtmlReportWriter>(nullptr, false)) {}
+ReportPages::ReportPages(std::string label)
+    : html_(std::make_unique<HtmlReportWriter>(nullptr, false)), label_(std::move(label)) {}
 ReportPages::~ReportPages() = default;
 void ReportPages::begin(const RunContext& ctx) { html_->begin(ctx); }
 void ReportPages::write(const SiteResult& result, const Json& record) {
     write_site(result, record, render_site(result, record));
 }
 std::string ReportPages::render_site(const SiteResult& result, const Json& record) const {
-    return html_->render_site(result, record);
+    if (label_.empty()) return html_->render_site(result, record);  // a CSV body: "request:2" already
+    SiteResult named = result;
+    named.site.where = fmt::format("{}[{}]", label_, result.site.index);
+    return html_->render_site(named, record);
 }
 void ReportPages::write_site(const SiteResult&, const Json&, const std::string& page) { pages_.push_back(page); }
 

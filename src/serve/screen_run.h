@@ -27,10 +27,12 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
                           OutputWriter* also = nullptr);
 
 // The full HTML report of each site, as `sitescreen screen --formats html` writes it to
-// sites/<id>.html (the same writer: HtmlReportWriter), kept in memory.
+// sites/<id>.html (the same writer: HtmlReportWriter), kept in memory. `label`: the request's
+// (SitesRequest::label): the page's "Input" then names the site as the record's `source` does,
+// sites[3] or features[3], not the in-memory file the reader read.
 class ReportPages : public OutputWriter {
 public:
-    ReportPages();
+    explicit ReportPages(std::string label = {});
     ~ReportPages() override;
     void begin(const RunContext& ctx) override;
     void write(const SiteResult& result, const Json& record) override;
@@ -43,6 +45,7 @@ public:
 
 private:
     std::unique_ptr<OutputWriter> html_;
+    std::string label_;
     std::vector<std::string> pages_;
 };
 

@@ -66,6 +66,9 @@ TEST_F(ServeReport, OneSiteOnlyAndBadSitesAreClearErrors) {
     EXPECT_EQ(footprint->status, 200) << footprint->body.substr(0, 500);
     EXPECT_EQ(footprint->body.rfind("<!DOCTYPE html>", 0), 0u);
     EXPECT_NE(footprint->body.find("fp"), std::string::npos);
+    // Named as in the request, never by the in-memory file the service read it from.
+    EXPECT_NE(footprint->body.find("<td class=\"mono\">features[0]</td>"), std::string::npos);
+    EXPECT_EQ(footprint->body.find("/vsimem"), std::string::npos);
 
     auto [bad_status, bad] = post(R"({"id":"x","lon":108.5,"lat":123.4,"type":"plant"})");
     EXPECT_EQ(bad_status, 422) << bad.dump();
