@@ -81,7 +81,7 @@ constexpr const char* kScript = R"JS(
     var v = record.verdict || {};
     var level = record.status === 'error' ? 'error' : (v.level || '');
     var badge = el('verdict');
-    badge.textContent = record.status === 'error' ? tr('error') : (v.level_text || v.level || '');
+    badge.textContent = record.status === 'error' ? tr('error') : (T['level.' + v.level] || v.level_text || v.level || '');
     badge.className = 'lv-' + level;
     badge.setAttribute('data-level', level);
     el('where').textContent = (record.lon !== null ? record.lon.toFixed(5) + ', ' + record.lat.toFixed(5) : '') +
