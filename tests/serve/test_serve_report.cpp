@@ -80,3 +80,38 @@ TEST_F(ServeReport, OneSiteOnlyAndBadSitesAreClearErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// --lang zh: the map page and the reports speak Chinese, as `screen --lang zh` writes them.
+TEST(ServeLang, ThePageAndTheReportFollowLang) {
+    TempDir dir;
+    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", "", "--lang", "zh"}, dir.file("serve.log"));
+    ASSERT_NE(server.port(), 0) << server.log();
+    httplib::Client c("127.0.0.1", server.port());
+    c.set_read_timeout(120, 0);
+    auto page = c.Get("/");
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("<html lang=\"zh"), std::string::npos);
+    EXPECT_NE(page->body.find("绘制占地范围"), std::string::npos);  // serve_page.draw
+    EXPECT_EQ(page->body.find(">Draw a footprint<"), std::string::npos);
+
+    const std::string csv = "id,type,lon,lat\nZ1,charger,114.05,22.55\n";
+    const std::string input = dir.write("one.csv", csv);
+    const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang zh --formats html --sites " +
+                                              shell_quote(input) + " --out " + shell_quote(dir.file("out")),
+                                          dir);
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    std::string expected = read_file(dir.file("out/sites/Z1.html"));
+    const std::string cli_input = "<td class=\"mono\">" + input + ":2</td>";
+    const std::size_t at = expected.find(cli_input);
+    ASSERT_NE(at, std::string::npos);
+    expected.replace(at, cli_input.size(), "<td class=\"mono\">request:2</td>");
+    auto report = c.Post("/v1/report", csv, "text/csv");
+    ASSERT_TRUE(report);
+    ASSERT_EQ(report->status, 200) << report->body.substr(0, 300);
+    EXPECT_EQ(report->body, expected) << "the zh page differs from screen --lang zh's";
+}
+
+}  // namespace
