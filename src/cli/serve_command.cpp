@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/screen_setup.h"
 #include "core/errors.h"
+#include "i18n/messages.h"
 #include "layers/catalog.h"
 #include "serve/http_service.h"
 #include "sitescreen/version.h"
@@ -25,7 +26,8 @@ struct ServeArgs {
     int port = 8080;
     std::size_t workers = 0, connections = 32, max_sites = 1000, max_body_mb = 8, max_upload_mb = 256;
     unsigned job_threads = 1;
-    double time_limit_s = 30;
+    double time_limit_s = 30, job_time_limit_s = 6 * 3600, job_retention_hours = 7 * 24;
+    std::string lang = "en";
     bool no_avoidance = false, quiet = false;
 };
 
@@ -67,6 +69,15 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--jobs-dir", a->jobs_dir, "Folder of batch jobs (kept across restarts)")->capture_default_str();
     cmd->add_option("--job-threads", a->job_threads, "Threads of a batch job")->check(CLI::Range(1, 1024))
         ->capture_default_str();
+    cmd->add_option("--job-time-limit", a->job_time_limit_s,
+                    "Seconds a batch job may run; one past it is stopped and failed, its outputs removed (0: none)")
+        ->check(CLI::Range(0.0, 1e7))->capture_default_str();
+    cmd->add_option("--job-retention-hours", a->job_retention_hours,
+                    "Hours a finished job (its state and files) is kept, then removed (0: kept until you remove it)")
+        ->check(CLI::Range(0.0, 1e6))->capture_default_str();
+    cmd->add_option("--lang", a->lang,
+                    "Language of the records' texts, the reports (POST /v1/report, jobs): en or zh, as screen --lang")
+        ->check(CLI::IsMember({"en", "zh"}))->capture_default_str();
     cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
     cmd->add_option("--tile-union", a->tile_union,
                     "on: every point buffer takes the area covered by overlapping features from each\n"
@@ -93,6 +104,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         setup.catalog_path = a->catalog.empty() ? default_catalog_path() : a->catalog;
         setup.profiles_path = a->profiles;
         setup.no_avoidance = a->no_avoidance;
+        setup.options.lang = i18n::parse_lang(a->lang);
         const Catalog catalog = load_catalog(setup.catalog_path);
         std::cerr << "sitescreen " << SITESCREEN_VERSION << ": opening " << catalog.layers.size() << " layers from "
                   << setup.catalog_path << '\n';
@@ -131,7 +143,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
             so.jobs_dir = a->jobs_dir;
             // A job is `sitescreen screen` on the same layers and profiles, in a child process.
             so.job_command = {fs::read_symlink("/proc/self/exe").string(), "screen", "--layers",
-                              absolute(setup.catalog_path), "--threads", std::to_string(a->job_threads)};
+                              absolute(setup.catalog_path), "--threads", std::to_string(a->job_threads), "--lang", a->lang};
             if (!a->profiles.empty()) so.job_command.insert(so.job_command.end(), {"--profiles", absolute(a->profiles)});
             if (a->no_avoidance) so.job_command.push_back("--no-avoidance");
             // A job's records equal what POST /v1/screen answers for its sites.
@@ -141,6 +153,8 @@ std::function<int()> add_serve_command(CLI::App& app) {
             else
                 so.job_command.insert(so.job_command.end(), {"--tile-union", "off"});
         }
+        so.job_limits.time_limit_s = a->job_time_limit_s;
+        so.job_limits.retention_s = a->job_retention_hours * 3600;
         serve::Service service(std::move(engine), so);
         const int port = service.bind();
         std::cerr << fmt::format("sitescreen serve: listening on http://{}:{}/ ({} layers{}; jobs in {})\n",

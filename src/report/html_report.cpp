@@ -152,8 +152,11 @@ HtmlReportWriter::HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool port
 
 void HtmlReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
-    dir_ = (fs::path(ctx.out_dir) / "sites").string();
-    fs::create_directories(dir_);
+    // No output folder (sitescreen serve, POST /v1/report): pages are rendered, never written.
+    if (!ctx.out_dir.empty()) {
+        dir_ = (fs::path(ctx.out_dir) / "sites").string();
+        fs::create_directories(dir_);
+    }
     provenance_.begin(ctx);
     maps_->begin(ctx);
 }

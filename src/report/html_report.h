@@ -20,6 +20,7 @@ class HtmlReportWriter : public OutputWriter {
 public:
     // `maps`: shared with the png writer (null: render here); `portfolio_link`: the portfolio page is written too.
     HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link);
+    // With an empty ctx.out_dir nothing is created: render_site() only (sitescreen serve).
     void begin(const RunContext& ctx) override;
     void write(const SiteResult& result, const Json& record) override;
     // The page is built on the screening threads and written in order.

@@ -125,7 +125,7 @@ struct Service::Impl {
         : engine(std::move(e)), options(std::move(o)),
           slots(options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency())) {
         for (std::size_t i = 0; i < workers(); ++i) screeners.push_back(std::make_unique<Screener>(engine.layers, engine.options));
-        if (!options.jobs_dir.empty()) jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command);
+        if (!options.jobs_dir.empty()) jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command, options.job_limits);
         routes();
     }
 
@@ -203,9 +203,9 @@ struct Service::Impl {
         });
         server.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log(req, res); });
 
-        server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+        server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
             res.set_header("Content-Security-Policy", map_page_csp());
-            res.set_content(map_page_html(), "text/html; charset=utf-8");
+            res.set_content(map_page_html(engine.options.lang), "text/html; charset=utf-8");
         });
         server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, health()); });
         server.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
@@ -229,20 +229,27 @@ struct Service::Impl {
         });
         // The body is read here, in pieces: one over the limit is drained, not kept, so that the
         // client reads the 413 rather than a reset connection.
+        const auto read_body = [this](const httplib::ContentReader& reader) {
+            std::string body;
+            std::size_t total = 0;
+            reader([&](const char* data, std::size_t n) {
+                total += n;
+                if (total <= options.limits.max_body_bytes) body.append(data, n);
+                return true;
+            });
+            if (total > options.limits.max_body_bytes)
+                throw RequestError(413, fmt::format("the request body has {} bytes; at most {} are accepted here (send "
+                                                    "large batches to POST /v1/jobs)",
+                                                    total, options.limits.max_body_bytes));
+            return body;
+        };
         server.Post("/v1/screen",
-                    [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        std::string body;
-                        std::size_t total = 0;
-                        reader([&](const char* data, std::size_t n) {
-                            total += n;
-                            if (total <= options.limits.max_body_bytes) body.append(data, n);
-                            return true;
-                        });
-                        if (total > options.limits.max_body_bytes)
-                            return send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are "
-                                                                    "accepted here (send large batches to POST /v1/jobs)",
-                                                                    total, options.limits.max_body_bytes));
-                        screen(req, body, res);
+                    [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                        screen(req, read_body(reader), res);
+                    });
+        server.Post("/v1/report",
+                    [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                        report(req, read_body(reader), res);
                     });
         if (jobs) add_job_routes(server, *jobs, options.limits.max_upload_bytes);
         else
@@ -301,6 +308,56 @@ struct Service::Impl {
         body += "]}\n";
         res.status = status;
         res.set_content(body, "application/json");
+    }
+
+    // POST /v1/report: one site's full HTML report, the page `screen --formats html` writes to
+    // sites/<id>.html, rendered in memory (nothing of the request reaches the file system).
+    void report(const httplib::Request& req, const std::string& body_in, httplib::Response& res) {
+        const auto deadline =
+            Clock::now() + std::chrono::milliseconds(static_cast<long long>(options.limits.time_limit_s * 1000));
+        QueryParams query(req.params.begin(), req.params.end());
+        RequestLimits one = options.limits;
+        one.max_sites = 1;
+        const std::string one_site = "POST /v1/report takes one site (a site's fields, {\"site\": {...}}, a GeoJSON "
+                                     "Feature, or a CSV with one row); screen lists with POST /v1/screen, and get every "
+                                     "site's report from a job (POST /v1/jobs)";
+        SitesRequest request;
+        try {
+            request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query, one,
+                                          engine.layers->catalog());
+        } catch (const RequestError& e) {
+            if (e.status == 413) throw RequestError(400, one_site);
+            throw;
+        }
+        const auto worker = slots.acquire(deadline);
+        if (!worker)
+            return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
+                                                    options.limits.time_limit_s));
+        ScreenAnswer answer;
+        ReportPages pages(request.label);
+        {
+            SlotGuard slot(slots, *worker);
+            try {
+                answer = screen_sites(engine, *screeners[*worker], request, one, deadline, &pages);
+            } catch (const RequestError& e) {
+                if (e.status == 413) throw RequestError(400, one_site);
+                throw;
+            }
+        }
+        screened += answer.lines.size();
+        if (answer.lines.empty()) throw RequestError(400, "the request has no site: " + one_site);
+        if (answer.error > 0) {
+            // As POST /v1/screen answers a single site in error: the CLI's message and the record.
+            res.status = 422;
+            res.set_content("{\"error\":" + to_json_line(Json(answer.first_error)) + ",\"status\":422,\"sites\":{\"total\":1,"
+                            "\"ok\":0,\"error\":1},\"records\":[" + answer.lines[0] + "]}\n",
+                            "application/json");
+            return;
+        }
+        if (pages.pages().size() != 1) throw std::runtime_error("the report of the site was not rendered");
+        // The page stands alone (styles inline, the map a data: URI): it needs nothing else.
+        res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+        res.set_content(pages.pages()[0], "text/html; charset=utf-8");
     }
 
     void log(const httplib::Request& req, const httplib::Response& res) {

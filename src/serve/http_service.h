@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "serve/engine.h"
+#include "serve/jobs.h"
 
 namespace sitescreen::serve {
 
@@ -22,6 +23,7 @@ struct ServeOptions {
     // A job runs `sitescreen screen` as a child process: the executable and the options every
     // job shares (--layers, --profiles); the job adds --sites, --out and its own options.
     std::vector<std::string> job_command;
+    JobLimits job_limits;                  // a job's time limit, a finished job's retention
     std::ostream* log = nullptr;           // one line per request; null: none
 };
 

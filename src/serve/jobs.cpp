@@ -2,6 +2,7 @@
 #include "serve/jobs.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -10,6 +11,8 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +36,30 @@ namespace sitescreen::serve {
 namespace {
 
 const std::regex kJobId("^[0-9a-f]{32}$");
+// A job folder being removed is renamed to this prefix + its id first, so that a removal cut short
+// (the service stopped) leaves no half-removed job behind, only a folder the next start removes.
+const std::string kRemovedPrefix = ".removed-";
+
+bool finished(const Json& job) {
+    const std::string s = job.value("status", "");
+    return s == "done" || s == "failed" || s == "lost";
+}
+
+// The time a utc_now() names; -1 when `text` is not one.
+std::time_t parse_utc(const std::string& text) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end != '\0') return -1;
+    return timegm(&tm);
+}
+
+std::string utc_text(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 std::string new_job_id() {
     std::random_device rd;
@@ -68,13 +95,19 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
-JobStore::JobStore(std::string dir, std::vector<std::string> command) : dir_(std::move(dir)), command_(std::move(command)) {
+JobStore::JobStore(std::string dir, std::vector<std::string> command, JobLimits limits)
+    : dir_(std::move(dir)), command_(std::move(command)), limits_(limits) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec || !fs::is_directory(dir_)) throw InputError("--jobs-dir " + dir_ + ": cannot create the folder (" + ec.message() + ")");
     std::vector<std::string> requeue;
     for (const auto& entry : fs::directory_iterator(dir_)) {
         const std::string id = entry.path().filename().string();
+        if (entry.is_directory() && id.rfind(kRemovedPrefix, 0) == 0 &&
+            std::regex_match(id.substr(kRemovedPrefix.size()), kJobId)) {
+            fs::remove_all(entry.path(), ec);  // a removal the last service did not finish
+            continue;
+        }
         if (!entry.is_directory() || !std::regex_match(id, kJobId)) continue;
         Json job;
         try {
@@ -95,6 +128,8 @@ JobStore::JobStore(std::string dir, std::vector<std::string> command) : dir_(std
                 job["message"] = "the job's input is gone; upload it again";
             }
         }
+        // The retention of a job found lost counts from now.
+        if (finished(job) && !job.value("finished_at", Json()).is_string()) job["finished_at"] = utc_now();
         jobs_[id] = job;
         save(job);
     }
@@ -103,6 +138,9 @@ JobStore::JobStore(std::string dir, std::vector<std::string> command) : dir_(std
         return jobs_[a].value("created_at", "") < jobs_[b].value("created_at", "");
     });
     queue_.assign(requeue.begin(), requeue.end());
+    // What expired while no service ran is gone before the first request.
+    if (limits_.retention_s > 0)
+        for (const auto& d : take_expired()) fs::remove_all(d, ec);
 }
 
 JobStore::~JobStore() { stop(); }
@@ -110,6 +148,7 @@ JobStore::~JobStore() { stop(); }
 void JobStore::start() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!thread_.joinable()) thread_ = std::thread([this] { work(); });
+    if (!sweeper_.joinable() && limits_.retention_s > 0) sweeper_ = std::thread([this] { sweep(); });
 }
 
 void JobStore::stop() {
@@ -121,6 +160,47 @@ void JobStore::stop() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    if (sweeper_.joinable()) sweeper_.join();
+}
+
+std::vector<fs::path> JobStore::take_expired() {
+    const std::time_t now = std::time(nullptr);
+    std::vector<fs::path> doomed;
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+        const Json& job = it->second;
+        const std::time_t at = parse_utc(job.value("finished_at", Json()).is_string()
+                                             ? job["finished_at"].get<std::string>() : std::string());
+        if (!finished(job) || at < 0 || static_cast<double>(now - at) < limits_.retention_s) {
+            ++it;
+            continue;
+        }
+        // Renamed at once (the job is gone for every request from here on), removed by the caller.
+        const fs::path from = fs::path(dir_) / it->first, to = fs::path(dir_) / (kRemovedPrefix + it->first);
+        std::error_code ec;
+        fs::rename(from, to, ec);
+        if (!ec) doomed.push_back(to);
+        it = jobs_.erase(it);
+    }
+    return doomed;
+}
+
+void JobStore::sweep() {
+    // Often enough that a job outlives its retention by a quarter of it at most, or a minute.
+    const auto period = std::chrono::milliseconds(
+        static_cast<long long>(std::clamp(limits_.retention_s / 4, 0.25, 60.0) * 1000));
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        const std::vector<fs::path> doomed = take_expired();
+        if (!doomed.empty()) {
+            lock.unlock();
+            for (const auto& d : doomed) {
+                std::error_code ec;
+                fs::remove_all(d, ec);
+            }
+            lock.lock();
+        }
+        wake_.wait_for(lock, period, [&] { return stopping_; });
+    }
 }
 
 void JobStore::save(const Json& job) {
@@ -179,6 +259,10 @@ std::optional<Json> JobStore::status(const std::string& id) const {
     if (it == jobs_.end()) return std::nullopt;
     Json j = it->second;
     j.erase("options");
+    const std::time_t at = j["finished_at"].is_string() ? parse_utc(j["finished_at"].get<std::string>()) : -1;
+    j["expires_at"] = at >= 0 && limits_.retention_s > 0
+                          ? Json(utc_text(at + static_cast<std::time_t>(std::ceil(limits_.retention_s))))
+                          : Json();
     return j;
 }
 
@@ -258,11 +342,41 @@ void JobStore::run(const std::string& id) {
         // signal it now, or stop() would wait for the whole job (and it would complete).
         if (stopping_) ::kill(pid, SIGTERM);
     }
-    // Progress lines of `screen` ("  1200 sites screened (...)", every 10 s), and its last words.
-    const std::regex progress(R"((\d+) sites screened)"), done_line(R"(screened (\d+) sites in)");
+    // Progress lines of `screen` ("  1200 sites screened (...)", every 10 s), and its last words;
+    // in Chinese under --lang zh ("  已筛查 1200 个场址...").
+    const std::regex progress(R"((\d+) sites screened|已筛查 (\d+) 个场址)"), done_line(R"(screened (\d+) sites in)");
     std::string pending, message;
     char buf[4096];
-    for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
+    // The time limit: SIGTERM at the limit (screen removes its temporary files and stops), SIGKILL
+    // when it has not stopped kill_grace_s later.
+    using Clock = std::chrono::steady_clock;
+    const auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+    const auto limit_at = Clock::now() + seconds(limits_.time_limit_s);
+    Clock::time_point kill_at{};
+    bool timed_out = false, killed = false;
+    for (;;) {
+        int wait_ms = -1;
+        if (limits_.time_limit_s > 0 && !killed) {
+            const auto now = Clock::now();
+            if (!timed_out && now >= limit_at) {
+                timed_out = true;
+                ::kill(pid, SIGTERM);
+                kill_at = now + seconds(limits_.kill_grace_s);
+            } else if (timed_out && now >= kill_at) {
+                killed = true;
+                ::kill(pid, SIGKILL);
+            }
+            if (!killed) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>((timed_out ? kill_at : limit_at) - now);
+                wait_ms = static_cast<int>(std::clamp<long long>(left.count() + 1, 1, 60000));
+            }
+        }
+        pollfd fd{err_pipe[0], POLLIN, 0};
+        const int ready = ::poll(&fd, 1, wait_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) continue;
+        const ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
+        if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
             break;
@@ -274,9 +388,12 @@ void JobStore::run(const std::string& id) {
             std::smatch m;
             if (std::regex_search(line, m, progress) || std::regex_search(line, m, done_line)) {
                 std::lock_guard<std::mutex> lock(mutex_);
-                jobs_[id]["sites_done"] = std::stoull(m[1]);
+                jobs_[id]["sites_done"] = std::stoull(m[1].matched ? m[1].str() : m[2].str());
             }
-            if (line.rfind("sitescreen: ", 0) == 0 && line.find("screened ") == std::string::npos) message = line.substr(12);
+            for (const std::string prefix : {"sitescreen: ", "sitescreen："})
+                if (line.rfind(prefix, 0) == 0 && line.find("screened ") == std::string::npos &&
+                    line.find("已筛查") == std::string::npos)
+                    message = line.substr(prefix.size());
         }
     }
     ::close(err_pipe[0]);
@@ -292,7 +409,16 @@ void JobStore::run(const std::string& id) {
         message.erase(p, folder.string().size() + 1);
     job["finished_at"] = utc_now();
     const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    if (code == 0 || code == 3) {
+    if (timed_out && code != 0 && code != 3) {
+        // What `screen` wrote before it was stopped is not the job's answer: none of it is served.
+        std::error_code ec;
+        fs::remove_all(folder / "out", ec);
+        job["status"] = "failed";
+        job["files"] = Json::array();
+        job["message"] = fmt::format("the job ran past its time limit of {:g} s (--job-time-limit) and was stopped; "
+                                     "its partial outputs were removed",
+                                     limits_.time_limit_s);
+    } else if (code == 0 || code == 3) {
         Json files = Json::array();
         std::vector<std::string> names;
         for (const auto& e : fs::recursive_directory_iterator(folder / "out"))

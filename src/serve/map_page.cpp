@@ -1,6 +1,11 @@
 // The map page: Leaflet (inlined) over the admin outline of the catalog; a click screens the place.
 #include "serve/map_page.h"
 
+#include <map>
+#include <mutex>
+
+#include "report/core_writers.h"
+#include "report/formats.h"
 #include "report/portfolio_page.h"
 
 namespace sitescreen::serve {
@@ -29,6 +34,12 @@ constexpr const char* kScript = R"JS(
 'use strict';
 (function () {
   var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  // The page's texts in the service's language (window.sitescreenTexts, from the message catalog).
+  var T = window.sitescreenTexts;
+  function levelText(level) { return T['level.' + level] || level; }
+  function tr(key, args) {
+    return T[key].replace(/\{(\w+)\}/g, function (m, name) { return args && name in args ? String(args[name]) : m; });
+  }
   function api(path, options) {
     options = options || {};
     options.headers = options.headers || {};
@@ -48,15 +59,14 @@ constexpr const char* kScript = R"JS(
     var ul = el(id);
     ul.replaceChildren();
     items.forEach(function (s) { ul.appendChild(text('li', s)); });
-    if (!items.length) ul.appendChild(text('li', 'none', 'muted'));
+    if (!items.length) ul.appendChild(text('li', tr('none'), 'muted'));
   }
 
   api('/v1/layers').then(function (r) {
     if (r.status !== 200) return;
     var demo = (r.body.layers || []).filter(function (l) { return l.demo; }).map(function (l) { return l.id; });
     if (demo.length) {
-      el('demo').textContent = 'DEMONSTRATION layers in use (' + demo.join(', ') +
-        '): their findings illustrate the method, they are not real data.';
+      el('demo').textContent = tr('demo_banner', {layers: demo.join(', ')});
       el('demo').style.display = 'block';
     }
   });
@@ -71,7 +81,7 @@ constexpr const char* kScript = R"JS(
     var v = record.verdict || {};
     var level = record.status === 'error' ? 'error' : (v.level || '');
     var badge = el('verdict');
-    badge.textContent = record.status === 'error' ? 'error' : (v.level_text || v.level || '');
+    badge.textContent = record.status === 'error' ? tr('error') : (T['level.' + v.level] || v.level_text || v.level || '');
     badge.className = 'lv-' + level;
     badge.setAttribute('data-level', level);
     el('where').textContent = (record.lon !== null ? record.lon.toFixed(5) + ', ' + record.lat.toFixed(5) : '') +
@@ -88,39 +98,131 @@ constexpr const char* kScript = R"JS(
       var to = L.latLng(alt.lat, alt.lon);
       state.line = L.polyline([L.latLng(record.lat, record.lon), to], {color: '#1a7f37', dashArray: '6 4', interactive: false}).addTo(map);
       state.alternative = L.circleMarker(to, {radius: 8, color: '#1a7f37', fillColor: '#4ac26b', fillOpacity: 0.9})
-        .bindTooltip('alternative: ' + Math.round(alt.distance_m) + ' m away, ' + alt.level_at_alternative).addTo(map);
-      el('alternative').textContent = 'Move ' + Math.round(alt.distance_m) + ' m (bearing ' +
-        Math.round(alt.bearing_deg) + '\u00b0) to ' + alt.lon.toFixed(5) + ', ' + alt.lat.toFixed(5) +
-        ': ' + alt.level_at_alternative + ' there.';
+        .bindTooltip(tr('alternative_tooltip', {distance: Math.round(alt.distance_m), level: levelText(alt.level_at_alternative)})).addTo(map);
+      el('alternative').textContent = tr('move', {distance: Math.round(alt.distance_m), bearing: Math.round(alt.bearing_deg),
+        lon: alt.lon.toFixed(5), lat: alt.lat.toFixed(5), level: levelText(alt.level_at_alternative)});
     } else {
-      el('alternative').textContent = alt ? 'No location within ' + Math.round(alt.search_radius_m / 1000) +
-        ' km clears the no-go findings.' : 'None needed.';
+      el('alternative').textContent = alt ? tr('no_alternative', {km: Math.round(alt.search_radius_m / 1000)}) : tr('none_needed');
     }
     el('result').style.display = 'block';
   }
 
-  map.on('click', function (e) {
-    var ll = e.latlng.wrap();
-    if (state.site) map.removeLayer(state.site);
-    state.site = L.circleMarker(ll, {radius: 7, color: '#1b1b1b', fillColor: '#2b6cb0', fillOpacity: 0.9}).addTo(map);
+  // What was last sent to POST /v1/screen: the same body asks POST /v1/report for the full report.
+  state.request = null;
+  function screen(body, where) {
     state.pending += 1;
-    el('status').textContent = 'screening ' + ll.lng.toFixed(5) + ', ' + ll.lat.toFixed(5) + '...';
-    api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify({id: 'map', lon: ll.lng, lat: ll.lat, type: el('type').value})})
+    state.request = body;
+    state.report = null;
+    el('report').disabled = true;
+    el('report-link').replaceChildren();
+    el('status').textContent = tr('screening', {where: where});
+    api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
       .then(function (r) {
         state.pending -= 1;
         el('status').textContent = '';
-        if (r.body.records && r.body.records.length) show(r.body.records[0]);
+        if (r.body.records && r.body.records.length) { show(r.body.records[0]); el('report').disabled = false; }
         else el('status').textContent = r.body.error || ('HTTP ' + r.status);
       })
       .catch(function (err) { state.pending -= 1; el('status').textContent = String(err); });
+  }
+  function place(layer) {
+    if (state.site) map.removeLayer(state.site);
+    state.site = layer.addTo(map);
+  }
+
+  // Drawing a footprint: a click adds a corner, a double-click or "Finish" closes it and screens it.
+  var draw = {on: false, points: [], layer: L.layerGroup().addTo(map)};
+  state.draw = draw;
+  function redraw() {
+    draw.layer.clearLayers();
+    if (draw.points.length > 1)
+      L.polyline(draw.points, {color: '#2b6cb0', weight: 2, dashArray: '4 3', interactive: false}).addTo(draw.layer);
+    draw.points.forEach(function (p) {
+      L.circleMarker(p, {radius: 4, color: '#1b1b1b', fillColor: '#fff', fillOpacity: 1, interactive: false}).addTo(draw.layer);
+    });
+  }
+  function drawing(on) {
+    draw.on = on;
+    draw.points = [];
+    redraw();
+    if (on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
+    map.getContainer().style.cursor = on ? 'crosshair' : '';
+    el('draw').textContent = on ? tr('finish') : tr('draw');
+    el('cancel').style.display = on ? 'inline' : 'none';
+    el('status').textContent = on ? tr('draw_hint') : '';
+  }
+  function addCorner(ll) {
+    // The two clicks of a double-click land on the same corner: keep one.
+    var last = draw.points[draw.points.length - 1];
+    if (last && map.latLngToContainerPoint(last).distanceTo(map.latLngToContainerPoint(ll)) < 6) return;
+    draw.points.push(ll);
+    redraw();
+  }
+  function finishDrawing() {
+    if (draw.points.length < 3) {
+      el('status').textContent = tr('too_few', {corners: draw.points.length});
+      return;
+    }
+    var points = draw.points;
+    var corners = points.map(function (p) { var w = p.wrap(); return [w.lng, w.lat]; });
+    var ring = corners.concat([corners[0]]);
+    drawing(false);
+    place(L.polygon(points, {color: '#1b1b1b', weight: 2, fillColor: '#2b6cb0', fillOpacity: 0.35}));
+    screen({type: 'Feature', properties: {id: 'footprint', type: el('type').value},
+            geometry: {type: 'Polygon', coordinates: [ring]}}, tr('footprint_where', {corners: corners.length}));
+  }
+  el('draw').addEventListener('click', function () { if (draw.on) finishDrawing(); else drawing(true); });
+  el('cancel').addEventListener('click', function () { drawing(false); });
+  map.on('dblclick', function () { if (draw.on) finishDrawing(); });
+
+  map.on('click', function (e) {
+    if (draw.on) { addCorner(e.latlng); return; }
+    var ll = e.latlng.wrap();
+    place(L.circleMarker(ll, {radius: 7, color: '#1b1b1b', fillColor: '#2b6cb0', fillOpacity: 0.9}));
+    screen({id: 'map', lon: ll.lng, lat: ll.lat, type: el('type').value}, ll.lng.toFixed(5) + ', ' + ll.lat.toFixed(5));
+  });
+
+  // The full report of the site on show: POST /v1/report renders the page `screen` writes to
+  // sites/<id>.html; it opens from memory (a blob: address), so the token never goes into a link.
+  el('report').addEventListener('click', function () {
+    if (!state.request) return;
+    var win = window.open('', '_blank');  // now, while the click counts as the user's (no pop-up block)
+    el('report').disabled = true;
+    state.pending += 1;
+    fetch('/v1/report', {method: 'POST', body: JSON.stringify(state.request),
+      headers: token ? {'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token} : {'Content-Type': 'application/json'}})
+      .then(function (r) {
+        return r.text().then(function (t) { return {status: r.status, text: t, type: r.headers.get('Content-Type') || ''}; });
+      })
+      .then(function (r) {
+        state.pending -= 1;
+        el('report').disabled = false;
+        if (r.status !== 200 || r.type.indexOf('text/html') !== 0) {
+          if (win) win.close();
+          var message = 'HTTP ' + r.status;
+          try { message = JSON.parse(r.text).error || message; } catch (e) { /* not JSON */ }
+          el('status').textContent = message;
+          return;
+        }
+        var url = URL.createObjectURL(new Blob([r.text], {type: 'text/html'}));
+        state.report = {url: url, bytes: r.text.length, title: new DOMParser().parseFromString(r.text, 'text/html').title};
+        var a = document.createElement('a');
+        a.href = url;
+        a.target = '_blank';
+        a.textContent = tr('report_link');
+        el('report-link').replaceChildren(a);
+        if (win) win.location.href = url;
+      })
+      .catch(function (err) { state.pending -= 1; el('report').disabled = false; el('status').textContent = String(err); });
   });
 
   el('upload').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var file = el('file').files[0];
     if (!file) return;
-    var kind = /\.gpkg$/i.test(file.name) ? 'application/geopackage+sqlite3' : 'text/csv';
+    var kind = /\.gpkg$/i.test(file.name) ? 'application/geopackage+sqlite3' :
+      /\.(geo)?json$/i.test(file.name) ? 'application/geo+json' : 'text/csv';
+    state.job = null;
     api('/v1/jobs?type=' + encodeURIComponent(el('type').value), {method: 'POST', headers: {'Content-Type': kind}, body: file})
       .then(function (r) {
         if (r.status !== 202) { el('job').textContent = r.body.error || ('HTTP ' + r.status); return; }
@@ -128,7 +230,8 @@ constexpr const char* kScript = R"JS(
         var poll = function () {
           api('/v1/jobs/' + id).then(function (s) {
             var j = s.body;
-            el('job').textContent = 'job ' + id.slice(0, 8) + ': ' + j.status + ', ' + (j.sites_done || 0) + ' sites' +
+            state.job = j;
+            el('job').textContent = tr('job', {id: id.slice(0, 8), status: j.status, sites: j.sites_done || 0}) +
               (j.message ? ' (' + j.message + ')' : '');
             if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 1000); return; }
             var ul = el('files');
@@ -149,42 +252,67 @@ constexpr const char* kScript = R"JS(
 })();
 )JS";
 
-std::string build_page() {
-    std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>sitescreen: screen a place</title>\n"
-                    "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
-    h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-    h += R"HTML(<div id="map"></div>
-<div id="panel">
-<h1>sitescreen: click a place to screen it</h1>
-<div class="banner" id="demo"></div>
-<p><label>Site type <select id="type"><option value="plant">plant</option><option value="mine">mine</option>
-<option value="charger">charger</option></select></label> <span id="status" class="muted"></span></p>
+// The page's texts: serve_page.* of the catalog, and the site types' names.
+const char* const kTextKeys[] = {"title", "heading", "site_type", "draw", "finish", "cancel", "criteria", "reasons",
+                                 "mitigation", "alternative", "report", "batch", "upload", "footer", "none", "error",
+                                 "demo_banner", "screening", "footprint_where", "draw_hint", "too_few", "move",
+                                 "no_alternative", "none_needed", "alternative_tooltip", "report_link", "job"};
+
+std::string build_page(i18n::Lang lang) {
+    const i18n::Catalog& c = i18n::catalog(lang);
+    std::map<std::string, std::string> t;
+    for (const char* k : kTextKeys) t[k] = c.text(std::string("serve_page.") + k);
+    const auto h = [&](const char* k) { return report::html_escape(t.at(k)); };
+    Json texts = Json::object();
+    for (const auto& [k, v] : t) texts[k] = v;
+    // The verdict levels by their record value (an alternative's level_at_alternative).
+    for (const char* level : {"no-go", "high", "medium", "low", "not_assessed", "not_covered"})
+        texts[std::string("level.") + level] = c.text(std::string("verdict.") + level);
+    std::string texts_js = to_json_line(texts);
+    for (std::size_t at; (at = texts_js.find("</")) != std::string::npos;) texts_js.replace(at, 2, "<\\/");
+
+    std::string page = std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(lang) +
+                       "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                       "<title>" + h("title") + "</title>\n"
+                       "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
+    page += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+    page += "<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" + h("heading") + "</h1>\n<div class=\"banner\" id=\"demo\"></div>\n";
+    page += "<p><label>" + h("site_type") + " <select id=\"type\">";
+    for (const char* type : {"plant", "mine", "charger"})
+        page += std::string("<option value=\"") + type + "\">" +
+                report::html_escape(c.text(std::string("site_type.") + type)) + "</option>";
+    page += "</select></label>\n<button type=\"button\" id=\"draw\">" + h("draw") +
+            "</button> <button type=\"button\" id=\"cancel\" style=\"display:none\">" + h("cancel") + "</button></p>\n";
+    page += R"HTML(<p id="status" class="muted"></p>
 <div id="result" style="display:none">
 <p><span id="verdict"></span> <span id="where" class="muted"></span></p>
 <p id="error" class="err"></p>
-<h2>Sensitive-location criteria met (TNFD L4)</h2><ul id="criteria"></ul>
-<h2>Reasons</h2><ul id="reasons"></ul>
-<h2>Mitigation (avoid, minimise, restore, offset)</h2><ul id="mitigation"></ul>
-<h2>Alternative location</h2><p id="alternative"></p>
-</div>
-<h2>Batch</h2>
-<form id="upload"><input type="file" id="file" accept=".csv,.gpkg"> <button type="submit">Screen the file</button></form>
-<p id="job" class="muted"></p><ul id="files"></ul>
-<p class="muted">Everything runs on this machine: the page asks only this service.
-API: <a href="/v1/openapi.json">/v1/openapi.json</a></p>
-</div>
 )HTML";
-    h += "<script>\n" + leaflet_js() + "\n</script>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
-    return h;
+    page += "<h2>" + h("criteria") + "</h2><ul id=\"criteria\"></ul>\n";
+    page += "<h2>" + h("reasons") + "</h2><ul id=\"reasons\"></ul>\n";
+    page += "<h2>" + h("mitigation") + "</h2><ul id=\"mitigation\"></ul>\n";
+    page += "<h2>" + h("alternative") + "</h2><p id=\"alternative\"></p>\n";
+    page += "<p><button type=\"button\" id=\"report\" disabled>" + h("report") +
+            "</button> <span id=\"report-link\"></span></p>\n</div>\n";
+    page += "<h2>" + h("batch") + "</h2>\n<form id=\"upload\"><input type=\"file\" id=\"file\" accept=\".csv,.gpkg,.geojson\"> "
+            "<button type=\"submit\" id=\"upload-button\">" + h("upload") + "</button></form>\n";
+    page += "<p id=\"job\" class=\"muted\"></p><ul id=\"files\"></ul>\n";
+    page += "<p class=\"muted\">" + h("footer") + " <a href=\"/v1/openapi.json\">/v1/openapi.json</a></p>\n</div>\n";
+    page += "<script>\n" + leaflet_js() + "\n</script>\n<script>window.sitescreenTexts = " + texts_js + ";</script>\n";
+    page += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    return page;
 }
 
 }  // namespace
 
-const std::string& map_page_html() {
-    static const std::string page = build_page();
-    return page;
+const std::string& map_page_html(i18n::Lang lang) {
+    static std::mutex mutex;
+    static std::map<i18n::Lang, std::string> pages;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = pages.find(lang);
+    if (it == pages.end()) it = pages.emplace(lang, build_page(lang)).first;
+    return it->second;
 }
 
 std::string map_page_csp() {

@@ -24,6 +24,19 @@ constexpr const char* kDocument = R"JSON({
      "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
      "422": {"description": "The one site of the request cannot be screened", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreenAnswer"}}}},
      "503": {"$ref": "#/components/responses/Error"}}}},
+  "/v1/report": {"post": {
+   "summary": "One site's full HTML report",
+   "description": "The same body as POST /v1/screen with exactly one site (a point or a polygon footprint). The answer is the page `sitescreen screen --formats html` writes to sites/<id>.html for that site, from the same report code, in the service's --lang; it stands alone (styles inline, the map a data: URI). Nothing of the request reaches the file system.",
+   "requestBody": {"required": true, "content": {
+     "application/json": {"schema": {"$ref": "#/components/schemas/ScreenRequest"}},
+     "application/geo+json": {"schema": {"type": "object"}},
+     "text/csv": {"schema": {"type": "string"}}}},
+   "responses": {
+     "200": {"description": "The report", "content": {"text/html": {"schema": {"type": "string"}}}},
+     "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+     "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"},
+     "422": {"description": "The site cannot be screened", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScreenAnswer"}}}},
+     "503": {"$ref": "#/components/responses/Error"}}}},
   "/v1/jobs": {"post": {
    "summary": "Start a batch job on an uploaded CSV or GeoPackage",
    "parameters": [
@@ -33,10 +46,11 @@ constexpr const char* kDocument = R"JSON({
      {"name": "id_field", "in": "query", "schema": {"type": "string"}},
      {"name": "lon_field", "in": "query", "schema": {"type": "string"}},
      {"name": "lat_field", "in": "query", "schema": {"type": "string"}},
-     {"name": "formats", "in": "query", "schema": {"type": "string"}, "description": "as screen --formats"}],
+     {"name": "formats", "in": "query", "schema": {"type": "string"}, "description": "as screen --formats"},
+     {"name": "sites_layer", "in": "query", "schema": {"type": "string"}, "description": "as screen --sites-layer"}],
    "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}}, "application/geo+json": {"schema": {"type": "object"}}}},
    "responses": {"202": {"description": "Accepted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "400": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}},
-  "/v1/jobs/{id}": {"get": {"summary": "A job's state and progress",
+  "/v1/jobs/{id}": {"get": {"summary": "A job's state and progress", "description": "A job running past the service's --job-time-limit is stopped and reported failed, its outputs removed; a finished job is removed --job-retention-hours after it finished (expires_at), and is then 404.",
    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}],
    "responses": {"200": {"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "404": {"$ref": "#/components/responses/Error"}}}},
   "/v1/jobs/{id}/files/{name}": {"get": {"summary": "An output file of a finished job (one of the job's files)",
@@ -67,7 +81,8 @@ constexpr const char* kDocument = R"JSON({
    "Job": {"type": "object", "properties": {
      "id": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "lost"]},
      "input": {"type": "string"}, "created_at": {"type": "string"}, "started_at": {"type": "string"}, "finished_at": {"type": "string"},
-     "sites_done": {"type": "integer"}, "message": {"type": "string"}, "files": {"type": "array", "items": {"type": "string"}}}}
+     "sites_done": {"type": "integer"}, "message": {"type": "string"}, "files": {"type": "array", "items": {"type": "string"}},
+     "expires_at": {"type": "string", "nullable": true, "description": "when a finished job will be removed (null: not finished, or kept)"}}}
   }
  },
  "security": [{"token": []}]

@@ -7,7 +7,9 @@
 
 #include "core/errors.h"
 #include "report/core_writers.h"
+#include "report/html_report.h"
 #include "run/pipeline.h"
+#include "sitescreen/version.h"
 
 namespace sitescreen::serve {
 
@@ -84,8 +86,24 @@ private:
 
 }  // namespace
 
+ReportPages::ReportPages(std::string label)
+    : html_(std::make_unique<HtmlReportWriter>(nullptr, false)), label_(std::move(label)) {}
+ReportPages::~ReportPages() = default;
+void ReportPages::begin(const RunContext& ctx) { html_->begin(ctx); }
+void ReportPages::write(const SiteResult& result, const Json& record) {
+    write_site(result, record, render_site(result, record));
+}
+std::string ReportPages::render_site(const SiteResult& result, const Json& record) const {
+    if (label_.empty()) return html_->render_site(result, record);  // a CSV body: "request:2" already
+    SiteResult named = result;
+    named.site.where = fmt::format("{}[{}]", label_, result.site.index);
+    return html_->render_site(named, record);
+}
+void ReportPages::write_site(const SiteResult&, const Json&, const std::string& page) { pages_.push_back(page); }
+
 ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
-                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline) {
+                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline,
+                          OutputWriter* also) {
     std::unique_ptr<SiteSource> sites;
     try {
         sites = open_sites(request.reader);
@@ -103,8 +121,20 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     pc.batch_per_thread = 1;  // the deadline is checked between sites
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;
+    std::vector<OutputWriter*> writers = {&collector};
+    if (also) {
+        // As `screen` sets the context up for its writers (src/cli/screen_command.cpp).
+        RunContext ctx;
+        ctx.layers = engine.layers.get();
+        ctx.options = engine.options;
+        ctx.site_fields = sites->fields();
+        ctx.any_demo = engine.layers->catalog().any_demo();
+        ctx.tool_version = SITESCREEN_VERSION;
+        also->begin(ctx);
+        writers.push_back(also);
+    }
     try {
-        run_pipeline(bounded, engine.layers, engine.options, pc, {&collector});
+        run_pipeline(bounded, engine.layers, engine.options, pc, writers);
     } catch (const InputError& e) {
         throw RequestError(400, e.what());
     }

@@ -1,10 +1,12 @@
 // Screens the sites of one POST /v1/screen request through the pipeline `sitescreen screen` runs.
 #pragma once
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "serve/engine.h"
+#include "report/writer.h"
 #include "serve/site_request.h"
 
 namespace sitescreen::serve {
@@ -18,7 +20,33 @@ struct ScreenAnswer {
 // Throws RequestError: 400 for input the reader refuses as a whole (the CLI's message), 413 for
 // more sites than the limit, 503 when the deadline passes before every site is screened.
 // `screener` is the calling worker's own (no other thread uses it meanwhile).
+// `also`: a writer that receives the sites too, begun here with the run's context (no output
+// folder: it must write nothing to disk).
 ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
-                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline);
+                          const RequestLimits& limits, std::chrono::steady_clock::time_point deadline,
+                          OutputWriter* also = nullptr);
+
+// The full HTML report of each site, as `sitescreen screen --formats html` writes it to
+// sites/<id>.html (the same writer: HtmlReportWriter), kept in memory. `label`: the request's
+// (SitesRequest::label): the page's "Input" then names the site as the record's `source` does,
+// sites[3] or features[3], not the in-memory file the reader read.
+class ReportPages : public OutputWriter {
+public:
+    explicit ReportPages(std::string label = {});
+    ~ReportPages() override;
+    void begin(const RunContext& ctx) override;
+    void write(const SiteResult& result, const Json& record) override;
+    bool renders() const override { return true; }
+    std::string render_site(const SiteResult& result, const Json& record) const override;
+    void write_site(const SiteResult& result, const Json& record, const std::string& page) override;
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+    const std::vector<std::string>& pages() const { return pages_; }
+
+private:
+    std::unique_ptr<OutputWriter> html_;
+    std::string label_;
+    std::vector<std::string> pages_;
+};
 
 }  // namespace sitescreen::serve

@@ -1,6 +1,8 @@
 // The map page of `sitescreen serve` in headless Chromium: a click at sample site C01 (inside a red
-// line) shows the no-go verdict and draws the alternative, with no console error and no request
-// beyond the service. Skipped, with the reason, where Chromium or node is missing.
+// line) shows the no-go verdict and draws the alternative; a footprint drawn there does the same
+// and opens its full report; a batch uploaded from the page runs to `done` with its files listed;
+// all with no console error and no request beyond the service. Skipped, with the reason, where
+// Chromium or node is missing.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -56,6 +58,83 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
 }, 120000);
 )JS";
 
+constexpr const char* kDrawDriver = R"JS(
+// Draws a footprint around a place on the service's map page, opens its report, then uploads a
+// batch from the page and waits for its files; reports what the page shows.
+'use strict';
+const [support, chromium, base, userDir, lon, lat, batch] = process.argv.slice(2);
+const devtools = require(support);
+const result = { errors: [], external: [], footprint: null, report: null, job: null, files: [], fileStatus: 0 };
+
+devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
+  const { evaluate, s } = page;
+  await page.load(base);
+  // The middle of an element, scrolled into view first (the panel scrolls).
+  const centre = (id) => evaluate(`(() => {
+    const e = document.getElementById('${id}');
+    e.scrollIntoView({block: 'center'});
+    const r = e.getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+  })()`);
+  const waitUntil = async (expr, ms) => {
+    for (let t = 0; t < ms; t += 100) { if (await evaluate(expr)) return true; await page.sleep(100); }
+    return false;
+  };
+  const here = await evaluate(`(() => {
+    const map = window.sitescreen.map;
+    map.setView([${lat}, ${lon}], 14, {animate: false});
+    const p = map.latLngToContainerPoint([${lat}, ${lon}]);
+    const r = document.getElementById('map').getBoundingClientRect();
+    return {x: r.x + p.x, y: r.y + p.y};
+  })()`);
+  await page.sleep(300);
+
+  // "Draw a footprint", three corners by click, the fourth by double-click.
+  await page.mouseClick(await centre('draw'));
+  const corners = [[-40, -30], [40, -30], [40, 30], [-40, 30]].map(([dx, dy]) => ({x: here.x + dx, y: here.y + dy}));
+  for (const c of corners.slice(0, 3)) { await page.mouseClick(c); await page.sleep(250); }
+  const last = corners[3];
+  await s('Input.dispatchMouseEvent', { type: 'mouseMoved', x: last.x, y: last.y });
+  for (const clickCount of [1, 2]) {
+    await s('Input.dispatchMouseEvent', { type: 'mousePressed', x: last.x, y: last.y, button: 'left', clickCount });
+    await s('Input.dispatchMouseEvent', { type: 'mouseReleased', x: last.x, y: last.y, button: 'left', clickCount });
+  }
+  await waitUntil('window.sitescreen.last !== null && window.sitescreen.pending === 0', 120000);
+  result.footprint = await evaluate(`(() => {
+    const st = window.sitescreen, rec = st.last, alt = st.alternative;
+    return {
+      level: document.getElementById('verdict').getAttribute('data-level'),
+      reasons: document.querySelectorAll('#reasons li').length,
+      mitigation: Array.from(document.querySelectorAll('#mitigation li')).map((li) => li.textContent),
+      alternativeOnMap: !!alt && st.map.hasLayer(alt),
+      sent: st.request,
+      drawnCorners: st.site && st.site.getLatLngs ? st.site.getLatLngs()[0].length : 0,
+      record: rec ? {geometry: rec.geometry, id: rec.id, status: rec.status, reasons: rec.verdict.reasons.length,
+                     alternative: rec.alternative, level_text: rec.verdict.level_text} : null
+    };
+  })()`);
+
+  // Its full report, from the button under the result.
+  await page.mouseClick(await centre('report'));
+  await waitUntil('window.sitescreen.report !== null && window.sitescreen.report !== undefined && window.sitescreen.pending === 0', 120000);
+  result.report = await evaluate('window.sitescreen.report');
+
+  // A batch from the page: the file chosen in the form, "Screen the file", files listed when done.
+  const doc = await s('DOM.getDocument', {});
+  const input = await s('DOM.querySelector', { nodeId: doc.root.nodeId, selector: '#file' });
+  await s('DOM.setFileInputFiles', { nodeId: input.nodeId, files: [batch] });
+  await page.mouseClick(await centre('upload-button'));
+  await waitUntil(`(() => { const j = window.sitescreen.job;
+    return !!j && j.status !== 'queued' && j.status !== 'running' && document.querySelectorAll('#files li').length > 0 ||
+      !!j && (j.status === 'failed' || j.status === 'lost'); })()`, 240000);
+  result.job = await evaluate('window.sitescreen.job');
+  result.files = await evaluate(`Array.from(document.querySelectorAll('#files a')).map((a) => ({text: a.textContent, href: a.getAttribute('href')}))`);
+  // A listed file, as the browser follows the link.
+  result.fileStatus = await evaluate(`(() => { const a = document.querySelector('#files a');
+    return a ? fetch(a.href).then((r) => r.status) : 0; })()`);
+}, 400000);
+)JS";
+
 std::string chromium_path() {
     if (const char* env = std::getenv("SITESCREEN_CHROMIUM")) return env;
     for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
@@ -97,6 +176,72 @@ TEST_F(ServeBrowser, ClickInsideARedLineShowsNoGoAndTheAlternative) {
     EXPECT_DOUBLE_EQ(r["alternative"]["lon"].get<double>(), r["record"]["alternative"]["lon"].get<double>());
     EXPECT_DOUBLE_EQ(r["alternative"]["lat"].get<double>(), r["record"]["alternative"]["lat"].get<double>());
     EXPECT_NE(r["alternativeText"].get<std::string>().find("Move "), std::string::npos) << r["alternativeText"];
+}
+
+TEST_F(ServeBrowser, AFootprintDrawnOnTheMapAndABatchFromThePage) {
+    const std::string chromium = chromium_path();
+    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
+    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,
+                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
+    const std::string driver = dir().write("draw_driver.js", kDrawDriver);
+    // Two chargers in Shenzhen: a batch that runs in seconds.
+    const std::string batch = dir().write("batch/two_chargers.csv", "id,type,lon,lat\nB1,charger,114.05,22.55\n"
+                                                                    "B2,charger,114.10,22.60\n");
+    const std::string base = "http://127.0.0.1:" + std::to_string(server().port()) + "/";
+    // Around sample site C01: inside the Qinling water-conservation red line (demo layer).
+    const std::string cmd = "timeout 450 node " + shell_quote(driver) + " " +
+                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
+                            shell_quote(chromium) + " " + shell_quote(base) + " " + shell_quote(dir().file("profile2")) +
+                            " 108.50 33.90 " + shell_quote(batch);
+    const CommandResult run = run_capture(cmd, dir());
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    const Json r = Json::parse(run.out);
+
+    EXPECT_EQ(r["errors"], Json::array()) << r.dump(2);
+    EXPECT_EQ(r["external"], Json::array()) << "the page asked something beyond the service";
+
+    // The footprint: four corners sent as a GeoJSON polygon, screened as one.
+    const Json& f = r["footprint"];
+    ASSERT_TRUE(f.is_object()) << r.dump(2);
+    ASSERT_TRUE(f["record"].is_object()) << r.dump(2);
+    EXPECT_EQ(f["sent"]["geometry"]["type"], "Polygon") << f.dump(2);
+    ASSERT_EQ(f["sent"]["geometry"]["coordinates"][0].size(), 5u) << "four corners and the closing one: " << f.dump(2);
+    EXPECT_EQ(f["drawnCorners"], 4);
+    for (const auto& corner : f["sent"]["geometry"]["coordinates"][0]) {
+        EXPECT_NEAR(corner[0].get<double>(), 108.50, 0.01) << corner;  // 40 px at zoom 14: some 100 m
+        EXPECT_NEAR(corner[1].get<double>(), 33.90, 0.01) << corner;
+    }
+    EXPECT_EQ(f["record"]["geometry"], "polygon") << f.dump(2);
+    EXPECT_EQ(f["record"]["status"], "ok") << f.dump(2);
+    EXPECT_EQ(f["level"], "no-go") << f.dump(2);
+    EXPECT_GT(f["reasons"].get<int>(), 0);
+    EXPECT_EQ(f["reasons"], f["record"]["reasons"]);
+    ASSERT_FALSE(f["mitigation"].empty());
+    EXPECT_EQ(f["mitigation"][0].get<std::string>().rfind("avoid: ", 0), 0u) << f["mitigation"][0];
+    ASSERT_TRUE(f["record"]["alternative"].is_object()) << f.dump(2);
+    EXPECT_EQ(f["alternativeOnMap"], f["record"]["alternative"]["found"]);
+
+    // Its report: the HTML page of the footprint, titled with its verdict.
+    ASSERT_TRUE(r["report"].is_object()) << r.dump(2);
+    EXPECT_GT(r["report"]["bytes"].get<int>(), 10000);
+    std::string title = r["report"]["title"], level = f["record"]["level_text"];
+    for (auto* t : {&title, &level})
+        for (auto& ch : *t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_NE(title.find("footprint"), std::string::npos) << r["report"].dump();  // the site's id
+    EXPECT_NE(title.find(level), std::string::npos) << r["report"].dump();
+
+    // The batch: done, both sites, its files listed with working links.
+    ASSERT_TRUE(r["job"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["job"]["status"], "done") << r["job"].dump(2);
+    EXPECT_EQ(r["job"]["sites_done"], 2);
+    std::vector<std::string> names;
+    for (const auto& a : r["files"]) {
+        names.push_back(a["text"]);
+        EXPECT_EQ(a["href"], "/v1/jobs/" + r["job"]["id"].get<std::string>() + "/files/" + a["text"].get<std::string>());
+    }
+    for (const char* f_name : {"sites.jsonl", "summary.csv", "run.json", "report.html"})
+        EXPECT_NE(std::find(names.begin(), names.end(), f_name), names.end()) << f_name << " in " << r["files"].dump();
+    EXPECT_EQ(r["fileStatus"], 200);
 }
 
 }  // namespace

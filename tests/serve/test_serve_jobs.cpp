@@ -135,3 +135,64 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
 }
 
 }  // namespace
+
+namespace {
+
+// --job-time-limit and --job-retention-hours: a job past its limit is stopped, failed with the
+// reason and its outputs removed; a finished job is removed once kept for the retention period,
+// by a running service and at start.
+TEST(ServeJobs, AJobPastItsTimeLimitFailsAndFinishedJobsAreRemovedAfterTheRetention) {
+    TempDir dir;
+    const std::string jobs = dir.file("jobs");
+    // From an earlier service: a job finished long ago, and a removal cut short.
+    const std::string old_id = "00000000000000000000000000000001", half_removed = ".removed-00000000000000000000000000000002";
+    dir.write("jobs/" + old_id + "/job.json",
+              R"({"id":")" + old_id + R"(","status":"done","input":"input.csv","created_at":"2020-01-01T00:00:00Z",)"
+              R"("finished_at":"2020-01-01T00:00:01Z","sites_done":1,"message":null,"files":[]})");
+    dir.write("jobs/" + half_removed + "/out/sites.jsonl", "{}\n");
+
+    // 0.002 h = 7.2 s: long enough to see the failed job, short enough for a test.
+    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", jobs, "--job-time-limit", "1", "--job-retention-hours", "0.002"},
+                        dir.file("serve.log"));
+    ASSERT_NE(server.port(), 0) << server.log();
+    httplib::Client c("127.0.0.1", server.port());
+    c.set_read_timeout(60, 0);
+    auto gone = c.Get("/v1/jobs/" + old_id);
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->status, 404) << "a job finished long ago is removed at start: " << gone->body;
+    EXPECT_FALSE(std::filesystem::exists(jobs + "/" + old_id));
+    EXPECT_FALSE(std::filesystem::exists(jobs + "/" + half_removed));
+
+    // The Shenzhen chargers take far more than a second (the layers alone take about that).
+    auto res = c.Post("/v1/jobs?formats=data&type=charger&coords=gcj02",
+                      read_file(kSamples + "shenzhen_ev_chargers_gcj02.csv"), "text/csv");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 202) << res->body;
+    const std::string id = Json::parse(res->body)["id"];
+    const Json job = wait_for_job(c, id);
+    ASSERT_EQ(job["status"], "failed") << job.dump();
+    EXPECT_NE(job["message"].get<std::string>().find("time limit of 1 s (--job-time-limit)"), std::string::npos)
+        << job.dump();
+    EXPECT_EQ(job["files"], Json::array());
+    EXPECT_TRUE(job["expires_at"].is_string()) << job.dump();
+    EXPECT_FALSE(std::filesystem::exists(jobs + "/" + id + "/out")) << "the stopped job's outputs are removed";
+    auto file = c.Get("/v1/jobs/" + id + "/files/run.json");
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->status, 404);
+
+    // Kept 7.2 s after it finished, then removed (the clean-up looks every 1.8 s).
+    int status = 200;
+    for (int i = 0; i < 600 && status == 200; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto r = c.Get("/v1/jobs/" + id);
+        ASSERT_TRUE(r);
+        status = r->status;
+    }
+    EXPECT_EQ(status, 404);
+    EXPECT_FALSE(std::filesystem::exists(jobs + "/" + id));
+    auto health = c.Get("/v1/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+}
+
+}  // namespace
