@@ -39,7 +39,6 @@ private:
     std::map<std::string, std::map<std::string, std::size_t>> criterion_counts_;  // criterion -> status -> sites
     std::vector<std::string> demo_titles_;
     std::string admin_geojson_;
-    std::size_t admin_vertices_ = 0;
 };
 
 // The outline of the admin layers near the sites, simplified, as a GeoJSON
