@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/errors.h"
 #include "geo/geodesic.h"
 #include "io/atomic_file.h"
 #include "io/checksum.h"
@@ -708,6 +709,34 @@ TEST(AtomicOutput, LargeFileWrittenOutAsItGrowsArrivesWhole) {
     EXPECT_FALSE(std::filesystem::exists(temp));
 }
 
+TEST(AtomicOutput, PerSiteFilesAppearWholeAndAreSyncedOncePerFolder) {
+    // The per-site reports skip the two fsyncs a file and are made durable by one sync_folder() at
+    // the end of the run; they still appear only at commit(), whole, by rename.
+    TempDir tmp;
+    const std::string path = (tmp.path / "s1.md").string();
+    std::string temp;
+    {
+        AtomicFile f(path, true, Durability::AtFolderSync);
+        temp = f.temp_path();
+        f.stream() << "# s1\n\nno-go\n";
+        f.stream().flush();
+        EXPECT_FALSE(std::filesystem::exists(path)) << "visible before commit";
+        EXPECT_TRUE(std::filesystem::exists(temp));
+        f.commit();
+    }
+    EXPECT_FALSE(std::filesystem::exists(temp));
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "# s1\n\nno-go\n");
+    EXPECT_NO_THROW(sync_folder(tmp.path.string()));
+
+    const std::string missing = (tmp.path / "not-there").string();
+    try {
+        sync_folder(missing);
+        ADD_FAILURE() << "no error for a folder that does not exist";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    }
+}
 // The coverage note of a low verdict: in the run's language where the record gives the counts,
 // empty for a complete or non-low verdict (the map badge, PDF tables and reports show it).
 TEST(ReportFormats, CoverageNoteInTheRunsLanguage) {

@@ -62,8 +62,8 @@ std::string temp_path_for(const std::string& final_path) {
     return t;
 }
 
-void commit_temp(const std::string& temp, const std::string& final_path) {
-    fsync_path(temp);
+void commit_temp(const std::string& temp, const std::string& final_path, Durability durability) {
+    if (durability == Durability::Now) fsync_path(temp);
     if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
         const std::string why = std::strerror(errno);
         ::unlink(temp.c_str());
@@ -71,11 +71,24 @@ void commit_temp(const std::string& temp, const std::string& final_path) {
         throw InputError(final_path + ": cannot be written (" + why + ")");
     }
     unregister_temp_path(temp);
+    if (durability != Durability::Now) return;
     const fs::path parent = fs::path(final_path).parent_path();
     fsync_path(parent.empty() ? "." : parent.string());
 }
 
-AtomicFile::AtomicFile(std::string path, bool binary) : path_(std::move(path)) {
+void sync_folder(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw InputError(dir + ": cannot be opened to sync its files (" + std::strerror(errno) + ")");
+    // From Linux 5.8 syncfs also reports files of the file system whose write-back failed; before,
+    // only the folder's own fsync can fail here.
+    const bool ok = ::syncfs(fd) == 0 && ::fsync(fd) == 0;
+    const std::string why = ok ? "" : std::strerror(errno);
+    ::close(fd);
+    if (!ok) throw InputError(dir + ": its files could not be written to disk (" + why + ")");
+}
+
+AtomicFile::AtomicFile(std::string path, bool binary, Durability durability)
+    : path_(std::move(path)), durability_(durability) {
     temp_ = temp_path_for(path_);
     out_.open(temp_, binary ? std::ios::out | std::ios::binary | std::ios::trunc : std::ios::out | std::ios::trunc);
     if (!out_) {
@@ -105,7 +118,7 @@ void AtomicFile::commit() {
     if (!out_) throw InputError(path_ + ": write failed (disk full?)");
     out_.close();
     done_ = true;
-    commit_temp(temp_, path_);
+    commit_temp(temp_, path_, durability_);
 }
 
 void AtomicFile::discard() noexcept {

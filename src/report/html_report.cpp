@@ -175,12 +175,14 @@ std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& 
 
 void HtmlReportWriter::write_site(const SiteResult& result, const Json&, const std::string& page) {
     const std::string& stem = names_.stem(result.site.index, result.site.id);
-    AtomicFile f((fs::path(dir_) / (stem + ".html")).string());
+    AtomicFile f((fs::path(dir_) / (stem + ".html")).string(), true, Durability::AtFolderSync);
     f.stream() << page;
     f.commit();
 }
 
-void HtmlReportWriter::finish(const Json&) {}
+void HtmlReportWriter::finish(const Json&) {
+    if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
+}
 void HtmlReportWriter::abort() noexcept {}
 
 }  // namespace sitescreen

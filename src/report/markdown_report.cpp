@@ -781,7 +781,7 @@ std::string MarkdownReportWriter::render_site(const SiteResult& result, const Js
 
 void MarkdownReportWriter::write_site(const SiteResult& result, const Json& record, const std::string& text) {
     const std::string& stem = names_.stem(result.site.index, result.site.id);
-    AtomicFile f((fs::path(dir_) / (stem + ".md")).string());
+    AtomicFile f((fs::path(dir_) / (stem + ".md")).string(), true, Durability::AtFolderSync);
     // A site whose stem was taken links to its own map name: made again here.
     if (with_map_ && result.geometry && stem != safe_file_stem(result.site.id))
         f.stream() << report_text(result, record, stem);
@@ -790,7 +790,9 @@ void MarkdownReportWriter::write_site(const SiteResult& result, const Json& reco
     f.commit();
 }
 
-void MarkdownReportWriter::finish(const Json&) {}
+void MarkdownReportWriter::finish(const Json&) {
+    if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
+}
 void MarkdownReportWriter::abort() noexcept {}
 
 }  // namespace sitescreen

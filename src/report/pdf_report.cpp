@@ -88,7 +88,7 @@ std::string PdfReportWriter::render_site(const SiteResult& result, const Json& r
 void PdfReportWriter::write_site(const SiteResult& result, const Json& record, const std::string& pdf) {
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     {
-        AtomicFile f((fs::path(dir_) / (stem + ".pdf")).string());
+        AtomicFile f((fs::path(dir_) / (stem + ".pdf")).string(), true, Durability::AtFolderSync);
         f.stream().write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
         f.commit();
     }
@@ -191,6 +191,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
 }
 
 void PdfReportWriter::finish(const Json& run) {
+    if (!dir_.empty()) sync_folder(dir_);  // the per-site PDFs (Durability::AtFolderSync)
     if (!portfolio_) return;
     // The page numbers in the site table depend on how many pages the front
     // matter takes, which they hardly change: lay it out until it is stable.

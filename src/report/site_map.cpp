@@ -1338,12 +1338,14 @@ std::string PngMapWriter::render_site(const SiteResult& result, const Json& reco
 void PngMapWriter::write_site(const SiteResult& result, const Json&, const std::string& png) {
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     if (png.empty()) return;
-    AtomicFile f((fs::path(dir_) / (stem + ".png")).string());
+    AtomicFile f((fs::path(dir_) / (stem + ".png")).string(), true, Durability::AtFolderSync);
     f.stream().write(png.data(), static_cast<std::streamsize>(png.size()));
     f.commit();
 }
 
-void PngMapWriter::finish(const Json&) {}
+void PngMapWriter::finish(const Json&) {
+    if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
+}
 void PngMapWriter::abort() noexcept {}
 
 }  // namespace sitescreen
