@@ -187,9 +187,11 @@ TEST(Profile, BuffersKeepTheLimitsOfTheCommandLine) {
 
 TEST(Profile, NamedRulesAreListedOnceKnownAndNotDoubledByAnInsideRule) {
     Scratch s;
-    std::string msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: [cn_ecrll,"));
-    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: cn_ecrl, "), std::string::npos) << msg;
-    msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: ["));
+    std::string msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n          cn_ecrll,"));
+    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: proximity, water_stress, land_cover, cn_ecrl, "),
+              std::string::npos)
+        << msg;
+    msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n         "));
     EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: section given but the rule is not listed in rules.apply"), std::string::npos) << msg;
     msg = load_error(s, plant_with("  inside: {}", "  inside:\n    red_line: {rule: x, level: no-go, because: y}"));
     EXPECT_NE(msg.find("plant.yaml: rules.inside.red_line: theme 'red_line' is judged by rule cn_ecrl (rules.apply): remove one"),
