@@ -262,6 +262,10 @@ std::string criterion_status(const SiteResult& r, const char* c) {
     return r.locate.at("l4").at("criteria").at(c).at("status").get<std::string>();
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 std::string joined_reasons(const SiteResult& r) {
     std::string s;
     for (const auto& x : r.verdict.at("reasons")) s += x.get<std::string>() + "\n";
@@ -727,6 +731,8 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
                 EXPECT_NEAR(e["distance_m"].get<double>(), 1000, 100);
                 EXPECT_EQ(e["status"], "met");
                 EXPECT_TRUE(e.contains("radius_m"));
+                // The measured rule that banded it ends the trace (docs/rules/proximity.md).
+                EXPECT_TRUE(ends_with(e["why"].get<std::string>(), " [proximity.high]")) << e["why"];
             }
         EXPECT_TRUE(seen);
     }
@@ -736,6 +742,7 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
         EXPECT_EQ(ev["bws_cat"], -1);
         EXPECT_TRUE(ev["arid"].get<bool>());
         EXPECT_EQ(ev["status"], "not_met");
+        EXPECT_TRUE(ends_with(ev["why"].get<std::string>(), " [water_stress.arid]")) << ev["why"];
         EXPECT_EQ(by_id["C11"].locate["l4"]["criteria"][kEco]["status"], "met");  // MODIS: barren, natural
     }
     // C13: Mount Taishan World Heritage point about 4.7 km away: moderate exposure, not "met".
@@ -746,6 +753,7 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
                 seen = true;
                 EXPECT_NEAR(e["distance_m"].get<double>(), 4700, 300);
                 EXPECT_EQ(e["exposure"], "medium");
+                EXPECT_TRUE(ends_with(e["why"].get<std::string>(), " [proximity.moderate]")) << e["why"];
             }
         EXPECT_TRUE(seen);
     }

@@ -111,7 +111,7 @@ TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
 TEST(Profile, NonIntegerThresholdNamesFileAndKey) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("high_bws_cat: 3", "high_bws_cat: three"));
-    EXPECT_NE(msg.find((s.dir / "plant.yaml").string() + ": rules.water_stress.high_bws_cat: expected an integer"),
+    EXPECT_NE(msg.find((s.dir / "plant.yaml").string() + ": rules.water_stress: high_bws_cat: expected an integer"),
               std::string::npos)
         << msg;
 }
@@ -119,13 +119,13 @@ TEST(Profile, NonIntegerThresholdNamesFileAndKey) {
 TEST(Profile, UnknownKeyIsAnError) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("high_bws_cat: 3", "high_bws_cat: 3\n    hihg_bws_cat: 3"));
-    EXPECT_NE(msg.find("plant.yaml: rules.water_stress.hihg_bws_cat: unknown key"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.water_stress: hihg_bws_cat: unknown key"), std::string::npos) << msg;
 }
 
 TEST(Profile, MissingKeyIsNamed) {
     Scratch s;
     const std::string msg = load_error(s, plant_without_line("    high_within_m: 2000"));
-    EXPECT_NE(msg.find("plant.yaml: rules.proximity.high_within_m: missing"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.proximity: high_within_m: missing"), std::string::npos) << msg;
 }
 
 TEST(Profile, BadLevelNamesTheRule) {
@@ -139,13 +139,29 @@ TEST(Profile, BadLevelNamesTheRule) {
 TEST(Profile, BandsMustBeOrdered) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("moderate_within_m: 5000", "moderate_within_m: 1500"));
-    EXPECT_NE(msg.find("rules.proximity.moderate_within_m: must be at least high_within_m"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.proximity: moderate_within_m must be >= high_within_m"), std::string::npos) << msg;
 }
 
 TEST(Profile, LandCoverRadiusMustBeAProfileBuffer) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("radius_m: 1000 ", "radius_m: 2500 "));
-    EXPECT_NE(msg.find("rules.land_cover.radius_m: must be one of buffers_m"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.land_cover: radius_m 2500 must be one of buffers_m (1000, 5000, 10000)"), std::string::npos) << msg;
+}
+
+TEST(Profile, MeasuredRulesAreAppliedByEveryProfile) {
+    // proximity, water_stress and land_cover are rules a profile lists under rules.apply
+    // (docs/rules/README.md, "Measured rules"); the exposures of the rating matrix rest on them.
+    Scratch s;
+    const std::string msg = load_error(s, plant_with("apply: [proximity, water_stress, land_cover,", "apply: [proximity, land_cover,"));
+    EXPECT_NE(msg.find("plant.yaml: rules.apply: 'water_stress' missing: every profile applies the measured rules"),
+              std::string::npos)
+        << msg;
+    const std::string twice = load_error(s, plant_with("apply: [proximity,", "apply: [proximity, proximity,"));
+    EXPECT_NE(twice.find("plant.yaml: rules.apply: rule 'proximity' listed twice"), std::string::npos) << twice;
+    const auto profiles = load_profiles(kProfiles);
+    EXPECT_EQ(profiles.at("charger").proximity.high_within_m, 500);
+    EXPECT_EQ(profiles.at("plant").land_cover.radius_m, 1000);
+    EXPECT_EQ(profiles.at("mine").water_stress.band(3, false).id, "water_stress.high");
 }
 
 TEST(Profile, UnknownPlaceholderInAMitigationText) {
@@ -171,9 +187,11 @@ TEST(Profile, BuffersKeepTheLimitsOfTheCommandLine) {
 
 TEST(Profile, NamedRulesAreListedOnceKnownAndNotDoubledByAnInsideRule) {
     Scratch s;
-    std::string msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: [cn_ecrll,"));
-    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: cn_ecrl, "), std::string::npos) << msg;
-    msg = load_error(s, plant_with("apply: [cn_ecrl,", "apply: ["));
+    std::string msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n          cn_ecrll,"));
+    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: proximity, water_stress, land_cover, cn_ecrl, "),
+              std::string::npos)
+        << msg;
+    msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n         "));
     EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: section given but the rule is not listed in rules.apply"), std::string::npos) << msg;
     msg = load_error(s, plant_with("  inside: {}", "  inside:\n    red_line: {rule: x, level: no-go, because: y}"));
     EXPECT_NE(msg.find("plant.yaml: rules.inside.red_line: theme 'red_line' is judged by rule cn_ecrl (rules.apply): remove one"),

@@ -106,6 +106,7 @@ h2 { font-size:20px; margin:26px 0 8px; padding-bottom:4px; border-bottom:2px so
 .card.active { border-color:#1b1b1b; }
 .card .n { font-size:28px; font-weight:800; display:block; }
 .rollup { margin:6px 0 10px; }
+.coverage { margin:6px 0 10px; font-size:14px; }
 #map { height:540px; background:#dbe6ee; border:1px solid #c9c9c9; }
 .legend { display:flex; flex-wrap:wrap; gap:14px; font-size:13px; margin:6px 0; }
 .dot { display:inline-block; width:12px; height:12px; border-radius:50%; border:1px solid #222; vertical-align:-1px; margin-right:4px; }
@@ -539,6 +540,18 @@ void PortfolioPageWriter::finish(const Json& run) {
     h += "</div>\n";
     if (const std::string t = report::roll_up_text(run, tr); !t.empty())
         h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
+    // Low verdicts with a needed criterion not assessed (run.json portfolio.low_partial_coverage):
+    // counted apart, with what "partly assessed" means (docs/output.md, "Portfolio page").
+    if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
+        run["portfolio"].contains("low_partial_coverage") && run["portfolio"]["low_partial_coverage"].is_number_integer()) {
+        const long long partial = run["portfolio"]["low_partial_coverage"].get<long long>();
+        const auto low = by_level.find("low");
+        if (partial > 0 && low != by_level.end())
+            h += "<p class=\"coverage\" id=\"low-partial\"><strong>" +
+                 html_escape(tr.format("portfolio.low_partial",
+                                       {{"count", std::to_string(partial)}, {"low", std::to_string(low->second)}})) +
+                 "</strong> " + html_escape(tr.text("portfolio.low_partial_note")) + "</p>\n";
+    }
 
     // Counts per criterion.
     if (!criteria_order_.empty()) {

@@ -308,19 +308,8 @@ int nearest_buffer(const Buffers& buffers, double want) {
     return best;
 }
 
-Rating band_exposure(bool inside, double d, const ProximityRule& px) {
-    if (inside) return Rating::VeryHigh;
-    if (d <= px.high_within_m) return Rating::High;
-    if (d <= px.moderate_within_m) return Rating::Medium;
-    return Rating::Low;
-}
-
-Rating bws_exposure(int bws, const WaterStressRule& w) {
-    if (bws >= w.extreme_bws_cat) return Rating::VeryHigh;
-    if (bws >= w.high_bws_cat) return Rating::High;
-    if (bws >= w.medium_bws_cat) return Rating::Medium;
-    return Rating::Low;
-}
+// The band a measured rule gave, named in the evidence's trace: " [water_stress.high]".
+std::string band_tag(const rules::Band& b) { return tr().format("assess.evidence.band", {{"band", b.id}}); }
 
 // The Aqueduct category of a feature: its category value when it is an integer (bws_cat), else
 // the catalog's severity for it.
@@ -464,8 +453,9 @@ private:
         else fi = v.nearest_feature;
         const FeatureRef nearest = fi ? feature_ref(o, *fi) : FeatureRef{};
         const std::string text = describe(s, nearest);
-        const Rating exposure = band_exposure(v.inside, d, p_.proximity);
-        const bool met = v.inside || d <= p_.proximity.sensitive_within_m;
+        const rules::Band band = p_.proximity.band(v.inside, d);
+        const Rating exposure = band.exposure;
+        const bool met = band.met;
         if (d <= p_.proximity.species_screen_m) a_.feature_nearby = true;
 
         ev["inside"] = v.inside;
@@ -505,7 +495,7 @@ private:
         const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
                               : exposure == Rating::Medium ? p_.proximity.moderate_within_m
                                                            : 0.0;
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s),
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band),
                      v.inside ? nearest.index : std::nullopt, text,
                      !v.inside && band_m > 0 ? nearest.index : std::nullopt, band_m);
 
@@ -710,8 +700,9 @@ private:
         auto c = s.categories.find(f.category);
         if (c != s.categories.end()) label = c->second.label_for(tr().lang());
         const bool arid = zone == "arid" || bws == -1;
-        const Rating exposure = arid ? p_.water_stress.arid_exposure : bws_exposure(bws, p_.water_stress);
-        const bool met = !arid && bws >= p_.water_stress.high_bws_cat;
+        const rules::Band band = p_.water_stress.band(bws, arid);
+        const Rating exposure = band.exposure;
+        const bool met = band.met;
         std::string unit = theme_noun(s.theme);
         if (!f.name.empty()) unit += tr().format("assess.feature_name", {{"name", f.name}});
         if (!f.id.empty()) unit += " (" + f.id + ")";
@@ -727,7 +718,7 @@ private:
         summary["distance_m"] = 0.0;
         summary["bws_cat"] = bws;
         if (!light_) a_.interface.push_back(std::move(summary));
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), f.index,
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band), f.index,
                      fmt::format("{} (bws_cat {})", unit, bws));
         if (!a_.bws || bws > *a_.bws) {
             a_.bws = bws;
@@ -776,14 +767,9 @@ private:
             }
             const bool natural_here = c && c->zone == "natural";
             const double thr = p_.land_cover.natural_share_threshold;
-            const bool met = share ? *share >= thr : natural_here;
-            Rating exposure = Rating::Low;
-            if (share) {
-                if (*share >= thr && natural_here) exposure = Rating::High;
-                else if (*share >= thr || natural_here) exposure = Rating::Medium;
-            } else if (natural_here) {
-                exposure = Rating::Medium;
-            }
+            const rules::Band band = p_.land_cover.band(share, natural_here);
+            const bool met = band.met;
+            const Rating exposure = band.exposure;
             const std::string cls = c ? c->label_for(tr().lang()) : (at_site ? std::to_string(*at_site) : "no data");
             ev["value_at_site"] = at_site ? Json(*at_site) : Json(nullptr);
             ev["class_at_site"] = cls;
@@ -807,7 +793,7 @@ private:
                                     {"radius", fmt_distance(buf->radius_m)},
                                     {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
                                     {"resolution", res}});
-            add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s), std::nullopt,
+            add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band), std::nullopt,
                          tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {

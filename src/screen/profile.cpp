@@ -258,23 +258,10 @@ InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::st
 }
 
 void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
-    std::set<std::string> keys = {"proximity", "inside", "water_stress", "land_cover", "other_layers", "apply"};
+    std::set<std::string> keys = {"inside", "other_layers", "apply"};
     for (const auto& n : rules::rule_names()) keys.insert(n);
+    for (const auto& n : rules::measured_rule_names()) keys.insert(n);
     rd.only(node, "rules", keys);
-
-    const YAML::Node px = rd.required(node, "rules", "proximity");
-    rd.only(px, "rules.proximity", {"sensitive_within_m", "high_within_m", "moderate_within_m", "species_screen_m", "source"});
-    p.proximity.sensitive_within_m =
-        rd.positive(rd.required(px, "rules.proximity", "sensitive_within_m"), "rules.proximity.sensitive_within_m");
-    p.proximity.high_within_m = rd.positive(rd.required(px, "rules.proximity", "high_within_m"), "rules.proximity.high_within_m");
-    p.proximity.moderate_within_m =
-        rd.positive(rd.required(px, "rules.proximity", "moderate_within_m"), "rules.proximity.moderate_within_m");
-    p.proximity.species_screen_m =
-        rd.positive(rd.required(px, "rules.proximity", "species_screen_m"), "rules.proximity.species_screen_m");
-    if (p.proximity.moderate_within_m < p.proximity.high_within_m)
-        rd.fail("rules.proximity.moderate_within_m", "must be at least high_within_m");
-    if (p.proximity.species_screen_m < p.proximity.moderate_within_m)
-        rd.fail("rules.proximity.species_screen_m", "must be at least moderate_within_m");
 
     const YAML::Node in = rd.required(node, "rules", "inside");
     if (!in.IsMap()) rd.fail("rules.inside", "expected a map theme -> rule");
@@ -283,39 +270,35 @@ void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
         p.inside[theme] = read_inside_rule(rd, kv.second, theme);
     }
 
-    const YAML::Node ws = rd.required(node, "rules", "water_stress");
-    rd.only(ws, "rules.water_stress", {"medium_bws_cat", "high_bws_cat", "extreme_bws_cat", "arid_exposure", "source"});
-    if (ws["arid_exposure"]) p.water_stress.arid_exposure = rd.rating(ws["arid_exposure"], "rules.water_stress.arid_exposure");
-    p.water_stress.medium_bws_cat = rd.integer(rd.required(ws, "rules.water_stress", "medium_bws_cat"), "rules.water_stress.medium_bws_cat");
-    p.water_stress.high_bws_cat = rd.integer(rd.required(ws, "rules.water_stress", "high_bws_cat"), "rules.water_stress.high_bws_cat");
-    p.water_stress.extreme_bws_cat = rd.integer(rd.required(ws, "rules.water_stress", "extreme_bws_cat"), "rules.water_stress.extreme_bws_cat");
-    if (p.water_stress.high_bws_cat < p.water_stress.medium_bws_cat)
-        rd.fail("rules.water_stress.high_bws_cat", "must be at least medium_bws_cat");
-    if (p.water_stress.extreme_bws_cat < p.water_stress.high_bws_cat)
-        rd.fail("rules.water_stress.extreme_bws_cat", "must be at least high_bws_cat");
-
-    const YAML::Node lc = rd.required(node, "rules", "land_cover");
-    rd.only(lc, "rules.land_cover", {"radius_m", "natural_share_threshold", "source"});
-    p.land_cover.radius_m = rd.positive(rd.required(lc, "rules.land_cover", "radius_m"), "rules.land_cover.radius_m");
-    p.land_cover.natural_share_threshold =
-        rd.number(rd.required(lc, "rules.land_cover", "natural_share_threshold"), "rules.land_cover.natural_share_threshold");
-    if (p.land_cover.natural_share_threshold < 0 || p.land_cover.natural_share_threshold > 1)
-        rd.fail("rules.land_cover.natural_share_threshold", "must be between 0 and 1");
-    if (std::find(p.buffers_m.begin(), p.buffers_m.end(), p.land_cover.radius_m) == p.buffers_m.end())
-        rd.fail("rules.land_cover.radius_m", "must be one of buffers_m (the buffer whose shares are rated)");
-
     // Named rules: rules.apply lists them; each reads its own rules.<name> section.
+    // The measured rules (proximity, water_stress, land_cover) are listed there too; every profile
+    // applies them (src/screen/rules/measured.h).
+    const auto& measured = rules::measured_rule_names();
     std::set<std::string> applied;
     if (const YAML::Node ap = node["apply"]) {
         for (const auto& name : rd.texts(ap, "rules.apply")) {
+            if (!applied.insert(name).second) rd.fail("rules.apply", "rule '" + name + "' listed twice");
+            const rules::Section section(node[name], rd.file(), name);
+            if (name == rules::Proximity::name()) {
+                p.proximity.configure(section);
+                continue;
+            }
+            if (name == rules::WaterStress::name()) {
+                p.water_stress.configure(section);
+                continue;
+            }
+            if (name == rules::LandCover::name()) {
+                p.land_cover.configure(section, p.buffers_m);
+                continue;
+            }
             std::unique_ptr<rules::Rule> r = rules::make_rule(name);
             if (!r) {
                 std::string known;
-                for (const auto& n : rules::rule_names()) known += (known.empty() ? "" : ", ") + n;
+                for (const auto& n : measured) known += (known.empty() ? "" : ", ") + n;
+                for (const auto& n : rules::rule_names()) known += ", " + n;
                 rd.fail("rules.apply", "unknown rule '" + name + "' (known: " + known + ")");
             }
-            if (!applied.insert(name).second) rd.fail("rules.apply", "rule '" + name + "' listed twice");
-            r->configure(rules::Section(node[name], rd.file(), name));
+            r->configure(section);
             for (const auto& [theme, ir] : p.inside)
                 if (r->judges(theme))
                     rd.fail("rules.inside." + theme, "theme '" + theme + "' is judged by rule " + name + " (rules.apply): remove one");
@@ -324,6 +307,9 @@ void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
     }
     for (const auto& n : rules::rule_names())
         if (node[n] && !applied.count(n)) rd.fail("rules." + n, "section given but the rule is not listed in rules.apply");
+    for (const auto& n : measured)
+        if (!applied.count(n))
+            rd.fail("rules.apply", "'" + n + "' missing: every profile applies the measured rules proximity, water_stress and land_cover (docs/rules/" + n + ".md)");
 
     if (const YAML::Node ol = node["other_layers"]) {
         rd.only(ol, "rules.other_layers", {"raster_min_severity", "continuous_min", "source"});
@@ -587,16 +573,9 @@ Json profile_json(const Profile& p) {
     Json drivers = Json::object();
     for (const auto& d : p.drivers) drivers[to_string(d.driver)] = to_string(d.materiality);
     j["drivers"] = drivers;
-    j["proximity"] = {{"sensitive_within_m", p.proximity.sensitive_within_m},
-                      {"high_within_m", p.proximity.high_within_m},
-                      {"moderate_within_m", p.proximity.moderate_within_m},
-                      {"species_screen_m", p.proximity.species_screen_m}};
-    j["water_stress"] = {{"medium_bws_cat", p.water_stress.medium_bws_cat},
-                         {"high_bws_cat", p.water_stress.high_bws_cat},
-                         {"extreme_bws_cat", p.water_stress.extreme_bws_cat},
-                         {"arid_exposure", to_string(p.water_stress.arid_exposure)}};
-    j["land_cover"] = {{"radius_m", p.land_cover.radius_m},
-                       {"natural_share_threshold", p.land_cover.natural_share_threshold}};
+    j["proximity"] = p.proximity.json();
+    j["water_stress"] = p.water_stress.json();
+    j["land_cover"] = p.land_cover.json();
     Json inside = Json::object();
     for (const auto& [theme, r] : p.inside) {
         Json e = {{"rule", r.rule}, {"level", to_string(r.level)}};

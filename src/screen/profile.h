@@ -9,12 +9,9 @@
 
 #include "core/site.h"
 #include "layers/catalog.h"
+#include "screen/rules/measured.h"
 
 namespace sitescreen {
-
-namespace rules {
-class Rule;  // screen/rules/rule.h
-}
 
 // The verdict scale, in increasing order of concern.
 enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
@@ -72,26 +69,11 @@ struct InsideRule {
     std::string zone_condition_for(const std::string& zone, i18n::Lang lang) const;
 };
 
-struct ProximityRule {   // distance bands to biodiversity-important features (IFC PS6 screening practice, verify)
-    double sensitive_within_m = 2000;  // TNFD L4: "met" inside or within this distance (a property of the place)
-    double high_within_m = 2000;       // exposure bands (a property of the site type's reach)
-    double moderate_within_m = 5000;
-    double species_screen_m = 10000;
-};
-
-struct WaterStressRule {  // Aqueduct baseline water stress categories
-    int medium_bws_cat = 2;
-    int high_bws_cat = 3;
-    int extreme_bws_cat = 4;
-    // Aqueduct "arid and low water use" (bws_cat -1, or category zone "arid"): the stress ratio
-    // says little where there is almost no water; rated with this exposure instead.
-    Rating arid_exposure = Rating::Medium;
-};
-
-struct LandCoverRule {
-    double radius_m = 1000;               // buffer whose class shares are rated
-    double natural_share_threshold = 0.5; // natural share at or above which ecosystem integrity is "met"
-};
+// The measured rules (docs/rules/proximity.md, water_stress.md, land_cover.md): their settings and
+// bands, each read from its own section rules.<name> (src/screen/rules/measured.h).
+using ProximityRule = rules::Proximity;
+using WaterStressRule = rules::WaterStress;
+using LandCoverRule = rules::LandCover;
 
 struct OtherLayersRule {
     int raster_min_severity = 3;                  // categorical raster classes at or above this severity "meet" their criterion

@@ -1,8 +1,9 @@
-// The rules a profile may list under rules.apply (docs/rules/README.md). A new rule adds its
-// factory here.
+// The rules a profile may list under rules.apply (docs/rules/README.md). A new clause rule adds
+// its factory here; the measured rules (measured.h) are listed by name.
 #include <functional>
 #include <utility>
 
+#include "screen/rules/measured.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::rules {
@@ -46,6 +47,12 @@ std::vector<std::string> rule_names() {
     std::vector<std::string> out;
     for (const auto& [n, f] : table()) out.push_back(n);
     return out;
+}
+
+// The measured rules (measured.h) are classes the assessor reads by type, not factories.
+const std::vector<std::string>& measured_rule_names() {
+    static const std::vector<std::string> names = {Proximity::name(), WaterStress::name(), LandCover::name()};
+    return names;
 }
 
 std::unique_ptr<Rule> make_rule(const std::string& name) {

@@ -134,6 +134,20 @@ double Section::number(const std::string& key) const {
     fail(key + ": expected a finite number, not '" + n.as<std::string>() + "'");
 }
 
+int Section::integer(const std::string& key) const {
+    const YAML::Node n = node_[key];
+    if (!n.IsScalar()) fail(key + ": expected an integer");
+    try {
+        return n.as<int>();
+    } catch (const YAML::Exception&) {
+    }
+    fail(key + ": expected an integer, not '" + n.as<std::string>() + "'");
+}
+
+void Section::require(const std::string& key) const {
+    if (!has(key)) fail(key + ": missing");
+}
+
 Level Section::level(const YAML::Node& n, const std::string& key) const {
     if (!n.IsScalar()) fail(key + ": expected no-go, high, medium or low");
     const std::string s = n.as<std::string>();

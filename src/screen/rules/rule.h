@@ -106,6 +106,9 @@ public:
     std::vector<std::string> texts(const std::string& key) const;
     bool boolean(const std::string& key) const;
     double number(const std::string& key) const;
+    int integer(const std::string& key) const;
+    // The key must be given: "<key>: missing" otherwise.
+    void require(const std::string& key) const;
     Level level(const YAML::Node& n, const std::string& key) const;
     Outcome outcome(const YAML::Node& n, const std::string& key) const;
     const std::string& rule() const { return rule_; }
