@@ -10,6 +10,7 @@
 
 #include "io/checksum.h"
 #include "report/formats.h"
+#include "report/leap_tables.h"
 #include "report/markdown_report.h"
 #include "screen/assess.h"
 #include "support/fixtures.h"
@@ -250,4 +251,24 @@ TEST(LeapTables, TheRowsSourceAndAJudgementRowAreMarked) {
     const std::string zl2 = section(charger.md, "### " + zh().text("report.stage.l2"));
     EXPECT_TRUE(has(zl2, "| **匹配方式** | **项目判断：ENCORE 中没有该活动的行** |")) << zl2;
     EXPECT_TRUE(has(zl2, "*项目判断：ENCORE 中没有“电动汽车充电站”的行。")) << zl2;
+}
+
+// No service listed: "none of the ecosystems found provides one" only when an ecosystem was named;
+// without a land-cover layer mapped to GET units the services are not known, and the report says so.
+TEST(LeapTables, AnEmptyServiceListSaysWhetherAnyEcosystemWasNamed) {
+    std::vector<report::Block> out;
+    report::service_blocks(Json::array(), Json::array(), out, en());
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].text, en().text("report.services.heading"));
+    EXPECT_EQ(out[1].text, en().text("report.services.unknown"));
+    out.clear();
+    const Json unmapped = Json::array({{{"layer", "lc"}, {"mapped", false}, {"why", "no mapping"}}});
+    report::service_blocks(Json::array(), unmapped, out, zh());
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[1].text, zh().text("report.services.unknown"));
+    out.clear();
+    const Json mapped = Json::array({{{"layer", "lc"}, {"mapped", true}}});
+    report::service_blocks(Json::array(), mapped, out, en());
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[1].text, en().text("report.services.none"));
 }

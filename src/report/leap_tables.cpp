@@ -267,11 +267,14 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
     out.push_back(note(tr.text("report.ecosystems.note")));
 }
 
-void service_blocks(const Json& services, std::vector<Block>& out, const Catalog& tr) {
+void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const Catalog& tr) {
     if (!services.is_array()) return;
     out.push_back(heading(tr.text("report.services.heading")));
     if (services.empty()) {
-        out.push_back(note(tr.text("report.services.none")));
+        const bool named = ecosystems.is_array() && std::any_of(ecosystems.begin(), ecosystems.end(), [](const Json& e) {
+                               return at(e, "mapped").is_boolean() && e["mapped"].get<bool>();
+                           });
+        out.push_back(note(tr.text(named ? "report.services.none" : "report.services.unknown")));
         return;
     }
     Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"), tr.text("report.activity.materiality"),

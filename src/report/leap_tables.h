@@ -22,8 +22,9 @@ void activity_blocks(const Json& activity, const std::string& profile, std::vect
 // units' shares in each buffer.
 void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out, const i18n::Catalog& tr);
 
-// E1, evaluate.e1.services: each service the activity depends on with the ecosystems that provide it.
-void service_blocks(const Json& services, std::vector<Block>& out, const i18n::Catalog& tr);
+// E1, evaluate.e1.services: each service the activity depends on with the ecosystems that provide it;
+// `ecosystems` (locate.l3.ecosystems) tells "none provides one" from "no ecosystem was named".
+void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const i18n::Catalog& tr);
 
 // E4, evaluate.e4: the highest rating, then one row per driver with its materiality, rating,
 // verdict level, severity, extent, irreversibility and likelihood, then each rating's trace.

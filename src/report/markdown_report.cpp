@@ -185,11 +185,14 @@ std::string stage_title(const std::string& key, const Catalog& tr) {
     return tr.text_or("report.stage." + k, field_name(tr, key));
 }
 
+std::string find_profile(const Json& record);
+
 // Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically, but for the
 // parts with a table of their own (leap_tables.h): the activity (under L2), L3's ecosystems, E1's
 // services and E4.
-void stage_blocks(const Json& stages, const SiteResult& result, const std::string& profile, std::vector<Block>& out,
+void stage_blocks(const Json& stages, const SiteResult& result, const Json& record, std::vector<Block>& out,
                   const Catalog& tr) {
+    const std::string profile = find_profile(record);
     if (!stages.is_object()) {
         json_blocks(stages, 3, out, tr);
         return;
@@ -245,7 +248,7 @@ void stage_blocks(const Json& stages, const SiteResult& result, const std::strin
         }
         if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
         if (it.key() == "l3") ecosystem_blocks(member(v, "ecosystems"), result, out, tr);
-        if (it.key() == "e1") service_blocks(member(v, "services"), out, tr);
+        if (it.key() == "e1") service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out, tr);
     }
 }
 
@@ -636,13 +639,13 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
         const Json& locate = member(record, "locate");
         if (locate.is_null()) out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
-        else stage_blocks(locate, r, find_profile(record), out, tr);
+        else stage_blocks(locate, r, record, out, tr);
         layer_tables(r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         const Json& evaluate = member(record, "evaluate");
         if (evaluate.is_null()) out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
-        else stage_blocks(evaluate, r, find_profile(record), out, tr);
+        else stage_blocks(evaluate, r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         const Json& mitigation = member(record, "mitigation");
