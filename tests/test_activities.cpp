@@ -90,7 +90,9 @@ TEST(Activities, ShippedTableHasTheProfileSubTypesAndEveryRatingOfEachRow) {
 }
 
 // Cells of ENCORE's "06. Dependency mat ratings.csv" and "07. Pressure mat ratings.csv" (May 2026),
-// read off the files for the rows named: the table copies them, it does not set them.
+// read off the files for the rows named: the table copies them, it does not set them. The files
+// read are the redistribution named in config/activities.yaml, not ENCORE's own download (which
+// needs a registration and was not checked: docs/leap.md).
 TEST(Activities, RatingsAreEncoresCells) {
     const ActivityTable& t = table();
     EXPECT_EQ(t.find("metal_ore_mining")->encore_code, "B_7_72");

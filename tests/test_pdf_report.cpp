@@ -1,13 +1,16 @@
 // PDF reports end to end (issue #24, docs/reports.md): the sample sites against the
 // shipped catalog, read back with poppler's pdfinfo, pdftotext, pdffonts and pdfimages.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "i18n/messages.h"
 #include "report/formats.h"
 #include "support/fixtures.h"
 #include "support/require.h"
@@ -191,4 +194,72 @@ TEST(ScreeningThreadReports, ADuplicateIdsMarkdownLinksItsOwnMapAndEveryFormatUs
     // The second site is 96 km from the reserve: its own report says so, not the first's.
     EXPECT_TRUE(contains(second, "102.000000")) << second;
     EXPECT_TRUE(contains(read_file(dir.file("out/sites/A-1.html")), "102.000000"));
+}
+
+// #23: report.pdf's front pages carry the TNFD disclosure table of report.html, in the run's language:
+// its headings, and for a portfolio of one site (C01, a 60 ha plant inside a red line) that site's
+// figures from its record.
+TEST(PdfReport, PortfolioTnfdTableShowsTheSitesFiguresInBothLanguages) {
+    SITESCREEN_REQUIRE(have_poppler(), "pdfinfo, pdftotext", "apt-get install poppler-utils");
+    TempDir dir;
+    const std::vector<std::string> lines = split_lines(read_file(kSource + "/sample_sites/candidates.csv"));
+    ASSERT_GT(lines.size(), 2u);
+    std::string csv = lines[0] + "\n";
+    for (const auto& l : lines)
+        if (l.rfind("C01,", 0) == 0) csv += l + "\n";
+    const std::string sites = dir.write("c01.csv", csv);
+    // The figures as the table prints them (src/report/tnfd_table.cpp).
+    const auto number = [](double d) { return fmt::format(std::abs(d) >= 100 ? "{:.0f}" : "{:.2f}", d); };
+    const auto squeezed = [](const std::string& s) { return std::regex_replace(s, std::regex("\\s+"), " "); };
+    for (const i18n::Lang lang : {i18n::Lang::En, i18n::Lang::Zh}) {
+        const i18n::Catalog& tr = i18n::catalog(lang);
+        SCOPED_TRACE(i18n::to_string(lang));
+        const std::string out = dir.file(std::string("out-") + i18n::to_string(lang));
+        const Screening s = screen_cli(dir, "--sites " + shell_quote(sites) + " --lang " + i18n::to_string(lang),
+                                       kSource + "/layers/catalog.yaml", out, "-q --formats jsonl,run,pdf");
+        ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+        ASSERT_EQ(s.sites.size(), 1u);
+        const Json& metrics = s.sites[0]["evaluate"]["metrics"];
+        const int site_pages = page_count(info(dir, out + "/sites/C01.pdf"));
+        const int front_pages = page_count(info(dir, out + "/report.pdf")) - site_pages;
+        ASSERT_GE(front_pages, 1);
+        const std::string front =
+            squeezed(poppler(dir, "pdftotext -f 1 -l " + std::to_string(front_pages), out + "/report.pdf"));
+        for (const char* key : {"portfolio.tnfd.heading", "portfolio.tnfd.metric", "portfolio.tnfd.value", "portfolio.tnfd.method",
+                                "portfolio.tnfd.sensitive_heading", "portfolio.tnfd.inside",
+                                "portfolio.tnfd.metric_title.total_spatial_footprint",
+                                "portfolio.tnfd.metric_title.water_withdrawal_scarce"})
+            EXPECT_TRUE(contains(front, squeezed(tr.text(key)))) << key << ": " << tr.text(key) << "\n" << front;
+        // C01's own figures, row by row as run.json's table has them (pdftotext -layout keeps a row's
+        // first line on one line): its footprint (C1.0) and natural-habitat change (C1.1) in the run's
+        // units, each from one site with a value and none not available; and, inside a red line, one
+        // site inside, none near.
+        const std::string rows = poppler(dir, "pdftotext -layout -f 1 -l " + std::to_string(front_pages), out + "/report.pdf");
+        const auto re = [](const std::string& t) { return std::regex_replace(t, std::regex(R"([.^$|()\[\]{}*+?\\/])"), "\\$&"); };
+        const auto has_row = [&](const std::string& pattern) {
+            return std::regex_search(rows, std::regex("(^|\n)\\s*" + pattern + "[^\n]*"));
+        };
+        const double footprint = metrics["total_spatial_footprint"]["value"].get<double>();
+        EXPECT_EQ(footprint, 60.0);
+        const std::string ha = tr.text("value.unit.ha");
+        const Json& table = s.run["portfolio"]["tnfd"];
+        ASSERT_EQ(table["metrics"][0]["metric"], "total_spatial_footprint");
+        EXPECT_EQ(table["metrics"][0]["value"].get<double>(), footprint);
+        EXPECT_TRUE(has_row("C1\\.0\\s+\\S[^\\n]*\\s" + re(number(footprint) + " " + ha) + "\\s+1\\s+0\\s")) << rows;
+        ASSERT_TRUE(metrics["land_use_change_natural"]["value"].is_number());
+        EXPECT_TRUE(has_row("C1\\.1\\s+\\S[^\\n]*\\s" +
+                            re(number(metrics["land_use_change_natural"]["value"].get<double>()) + " " + ha) + "\\s+1\\s+0\\s"))
+            << rows;
+        EXPECT_TRUE(metrics["sensitive_locations"]["themes"]["red_line"]["inside"].get<bool>());
+        const Json& red_line = table["sensitive_locations"]["themes"]["red_line"];
+        EXPECT_EQ(red_line["sites_inside"], 1);
+        EXPECT_EQ(red_line["sites_near"], 0);
+        // The row's first line starts with the theme's first word (en "ecological", zh "生态保护红线"),
+        // at most its first four characters (a cell may wrap).
+        const std::string theme = tr.text("theme.red_line");
+        const std::string first_word = theme.substr(0, std::min(theme.find(' '), std::size_t{12}));
+        EXPECT_TRUE(has_row(re(first_word) + "[^\\n]*\\s1\\s+0\\s+" + re(number(red_line["inside_ha"].get<double>())))) << rows;
+        // The front pages come before the site's own pages, which are unchanged.
+        EXPECT_EQ(page_text(dir, out + "/report.pdf", front_pages + 1), page_text(dir, out + "/sites/C01.pdf", 1));
+    }
 }

@@ -13,6 +13,9 @@ std::function<int()> add_layers_command(CLI::App& app);
 // Registers `serve` (the HTTP service, docs/serve.md).
 std::function<int()> add_serve_command(CLI::App& app);
 
+// --activities, --ecosystems, --materiality: the assessment's tables, shared by screen and serve.
+void add_table_options(CLI::App& cmd, std::string& activities, std::string& ecosystems, std::string& materiality);
+
 // Exit codes (docs/cli.md).
 constexpr int kExitOk = 0;
 constexpr int kExitCannotRun = 1;

@@ -33,6 +33,7 @@ namespace {
 struct ScreenArgs {
     std::string sites, sites_layer, catalog, buffers, out = "sitescreen_out", id_field, lon_field, lat_field, crs;
     std::string coords = "wgs84", type, profiles, formats = "all", shard, lang = "en", tile_union = "auto";
+    std::string activities, ecosystems, materiality;
     int threads = 0;
     std::size_t feature_cap = 20;
     double tile_union_km = VectorLayer::kTileUnionMinRadiusM / 1000;
@@ -41,6 +42,22 @@ struct ScreenArgs {
 };
 
 std::string iso_now() { return utc_timestamp(); }
+
+}  // namespace
+
+void add_table_options(CLI::App& cmd, std::string& activities, std::string& ecosystems, std::string& materiality) {
+    cmd.add_option("--activities", activities,
+                   "Activity table: dependencies and impacts by economic activity, ENCORE ratings\n"
+                   "(default: $SITESCREEN_ACTIVITIES, else config/activities.yaml; docs/leap.md)");
+    cmd.add_option("--ecosystems", ecosystems,
+                   "Ecosystem map: land-cover classes to IUCN GET units and their services\n"
+                   "(default: $SITESCREEN_ECOSYSTEMS, else config/ecosystems.yaml)");
+    cmd.add_option("--materiality", materiality,
+                   "E4 factors: severity bands, irreversibility per theme, likelihood per exposure\n"
+                   "(default: $SITESCREEN_MATERIALITY, else config/materiality.yaml)");
+}
+
+namespace {
 
 // --buffers: distances in metres, each with its unit (`m`, `km`) or none (metres). A list that
 // gives a unit to some distances and not to others (`1,5,10km`) is refused rather than guessed.
@@ -240,6 +257,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_option("--type", a->type, "Site type for sites without a 'type' attribute: plant, mine or charger")
         ->check(CLI::IsMember({"plant", "mine", "charger"}));
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
+    add_table_options(*cmd, a->activities, a->ecosystems, a->materiality);
     cmd->add_option("--formats", a->formats,
                     "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png,pdf;\n"
                     "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
@@ -278,6 +296,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
         setup.started_at = iso_now();
         setup.catalog_path = a->catalog.empty() ? default_catalog_path() : a->catalog;
         setup.profiles_path = a->profiles;
+        setup.activities_path = a->activities;
+        setup.ecosystems_path = a->ecosystems;
+        setup.materiality_path = a->materiality;
         setup.no_avoidance = a->no_avoidance;
         if (!a->buffers.empty()) {
             setup.options.radii_m = parse_buffers(a->buffers);
@@ -304,6 +325,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ro.coords = a->coords == "gcj02" ? CoordSystem::Gcj02 : a->coords == "bd09" ? CoordSystem::Bd09 : CoordSystem::Wgs84;
         ro.default_type = a->type;
         std::unique_ptr<SiteSource> sites = open_sites(ro);  // fails early on a missing file or columns
+        setup.load_tables();  // a bad activity table, ecosystem map or E4 factors file: before any output or layer
 
         const bool to_stdout = a->out == "-";
         const bool quiet = a->quiet;

@@ -46,6 +46,7 @@ private:
 };
 
 struct ScreenSetup::Impl {
+    AssessOptions tables;  // the activity table, ecosystem map and E4 factors, once read
     std::shared_ptr<const LayerSet> layers;
     std::unique_ptr<Assessor> assessor;
     std::string profiles_dir;
@@ -55,10 +56,19 @@ struct ScreenSetup::Impl {
 ScreenSetup::ScreenSetup() : impl_(std::make_unique<Impl>()) {}
 ScreenSetup::~ScreenSetup() = default;
 
+void ScreenSetup::load_tables() {
+    AssessOptions& t = impl_->tables;
+    t.activities_path = activities_path;
+    t.ecosystems_path = ecosystems_path;
+    t.materiality_path = materiality_path;
+    load_assessment_tables(t);
+}
+
 void ScreenSetup::prepare(std::shared_ptr<const LayerSet> layers) {
     impl_->layers = std::move(layers);
     impl_->profiles_dir = profiles_path.empty() ? default_profiles_dir() : profiles_path;
-    AssessOptions ao;
+    if (!impl_->tables.activities) load_tables();
+    AssessOptions ao = impl_->tables;
     ao.avoidance_search = !no_avoidance;
     ao.lang = options.lang;
     impl_->assessor = std::make_unique<Assessor>(load_profiles(impl_->profiles_dir), impl_->layers, ao);

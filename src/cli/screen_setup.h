@@ -23,9 +23,15 @@ public:
     ScreenOptions options;
     std::string catalog_path;
     std::string profiles_path;  // empty: the shipped config/profiles
+    // The assessment's tables (--activities, --ecosystems, --materiality); empty: the environment
+    // variable, else the shipped file.
+    std::string activities_path, ecosystems_path, materiality_path;
     std::string started_at;
     bool no_avoidance = false;
 
+    // Reads the assessment's tables (throws InputError naming the file and key): call it before
+    // opening the layers so that a bad table stops the run at once; prepare() calls it otherwise.
+    void load_tables();
     // Loads the profiles against the opened layers (throws InputError naming the file and key).
     void prepare(std::shared_ptr<const LayerSet> layers);
     std::function<std::vector<double>(const Site&)> radii_resolver() const;

@@ -22,7 +22,7 @@ namespace sitescreen::cli {
 namespace {
 
 struct ServeArgs {
-    std::string catalog, profiles, bind = "127.0.0.1", token, jobs_dir = "sitescreen_jobs", tile_union = "on";
+    std::string catalog, profiles, activities, ecosystems, materiality, bind = "127.0.0.1", token, jobs_dir = "sitescreen_jobs", tile_union = "on";
     int port = 8080;
     std::size_t workers = 0, connections = 32, max_sites = 1000, max_body_mb = 8, max_upload_mb = 256;
     unsigned job_threads = 1;
@@ -50,6 +50,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         "  SITESCREEN_TOKEN=secret sitescreen serve --bind 0.0.0.0\n");
     cmd->add_option("--layers", a->catalog, "Layer catalog YAML (default: the shipped China pack, layers/catalog.yaml)");
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
+    add_table_options(*cmd, a->activities, a->ecosystems, a->materiality);
     cmd->add_option("--port", a->port, "TCP port (0: any free port, printed at start)")->check(CLI::Range(0, 65535))
         ->capture_default_str();
     cmd->add_option("--bind", a->bind, "Address to listen on; anything but localhost should have a --token")
@@ -103,8 +104,12 @@ std::function<int()> add_serve_command(CLI::App& app) {
         ScreenSetup setup;
         setup.catalog_path = a->catalog.empty() ? default_catalog_path() : a->catalog;
         setup.profiles_path = a->profiles;
+        setup.activities_path = a->activities;
+        setup.ecosystems_path = a->ecosystems;
+        setup.materiality_path = a->materiality;
         setup.no_avoidance = a->no_avoidance;
         setup.options.lang = i18n::parse_lang(a->lang);
+        setup.load_tables();  // a bad table stops the service before it opens any layer
         const Catalog catalog = load_catalog(setup.catalog_path);
         std::cerr << "sitescreen " << SITESCREEN_VERSION << ": opening " << catalog.layers.size() << " layers from "
                   << setup.catalog_path << '\n';
@@ -145,6 +150,11 @@ std::function<int()> add_serve_command(CLI::App& app) {
             so.job_command = {fs::read_symlink("/proc/self/exe").string(), "screen", "--layers",
                               absolute(setup.catalog_path), "--threads", std::to_string(a->job_threads), "--lang", a->lang};
             if (!a->profiles.empty()) so.job_command.insert(so.job_command.end(), {"--profiles", absolute(a->profiles)});
+            // A job reads the service's tables: the same files, named the same way.
+            for (const auto& [option, path] : {std::pair<const char*, const std::string*>{"--activities", &a->activities},
+                                               {"--ecosystems", &a->ecosystems},
+                                               {"--materiality", &a->materiality}})
+                if (!path->empty()) so.job_command.insert(so.job_command.end(), {option, absolute(*path)});
             if (a->no_avoidance) so.job_command.push_back("--no-avoidance");
             // A job's records equal what POST /v1/screen answers for its sites.
             if (a->tile_union == "on")

@@ -10,6 +10,7 @@
 
 #include "i18n/messages.h"
 #include "io/atomic_file.h"
+#include "report/leap_tables.h"
 
 namespace fs = std::filesystem;
 
@@ -184,21 +185,49 @@ std::string stage_title(const std::string& key, const Catalog& tr) {
     return tr.text_or("report.stage." + k, field_name(tr, key));
 }
 
-// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically.
-void stage_blocks(const Json& stages, std::vector<Block>& out, const Catalog& tr) {
+std::string find_profile(const Json& record);
+
+// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically, but for the
+// parts with a table of their own (leap_tables.h): the activity (under L2), L3's ecosystems, E1's
+// services and E4.
+void stage_blocks(const Json& stages, const SiteResult& result, const Json& record, std::vector<Block>& out,
+                  const Catalog& tr) {
+    const std::string profile = find_profile(record);
     if (!stages.is_object()) {
         json_blocks(stages, 3, out, tr);
         return;
     }
+    // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
+    const bool has_l2 = stages.contains("l2");
+    auto dedicated = [&](const std::string& stage, const std::string& key) {
+        return (stage == "activity" && key.empty()) || (stage == "l3" && key == "ecosystems") ||
+               (stage == "e1" && key == "services") || stage == "e4";
+    };
     Block loose;
     loose.kind = Kind::KeyValues;
     for (auto it = stages.begin(); it != stages.end(); ++it)
-        if (it.key() != "profile" && small(it.value()) && !it.value().is_null())
+        if (it.key() != "profile" && !dedicated(it.key(), "") && small(it.value()) && !it.value().is_null())
             loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{field_value(tr, it.key(), it.value())}});
     if (!loose.rows.empty()) out.push_back(std::move(loose));
     for (auto it = stages.begin(); it != stages.end(); ++it) {
         const Json& v = it.value();
-        if (it.key() == "profile" || small(v)) continue;  // the profile is in the provenance section
+        if (it.key() == "profile") continue;  // the profile is in the provenance section
+        if (it.key() == "activity") {
+            if (!has_l2) activity_blocks(v, profile, out, tr);
+            continue;
+        }
+        if (it.key() == "e4") {
+            out.push_back(heading(3, stage_title(it.key(), tr)));
+            e4_blocks(v, out, tr);
+            continue;
+        }
+        if (small(v)) {
+            if (it.key() == "l2" && stages.contains("activity")) {
+                out.push_back(heading(3, stage_title(it.key(), tr)));
+                activity_blocks(stages["activity"], profile, out, tr);
+            }
+            continue;
+        }
         std::string title = stage_title(it.key(), tr);
         if (v.is_object()) {
             const std::string t = text_of(v, "title");
@@ -210,13 +239,16 @@ void stage_blocks(const Json& stages, std::vector<Block>& out, const Catalog& tr
             const Json* criteria = nullptr;
             for (auto m = v.begin(); m != v.end(); ++m) {
                 if (m.key() == "criteria") criteria = &m.value();
-                else rest[m.key()] = m.value();
+                else if (!dedicated(it.key(), m.key())) rest[m.key()] = m.value();
             }
             json_blocks(rest, 4, out, tr);
             if (criteria) out.push_back(criteria_table(*criteria, tr));
         } else {
             json_blocks(v, 4, out, tr);
         }
+        if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
+        if (it.key() == "l3") ecosystem_blocks(member(v, "ecosystems"), result, out, tr);
+        if (it.key() == "e1") service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out, tr);
     }
 }
 
@@ -607,13 +639,13 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
         const Json& locate = member(record, "locate");
         if (locate.is_null()) out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
-        else stage_blocks(locate, out, tr);
+        else stage_blocks(locate, r, record, out, tr);
         layer_tables(r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         const Json& evaluate = member(record, "evaluate");
         if (evaluate.is_null()) out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
-        else stage_blocks(evaluate, out, tr);
+        else stage_blocks(evaluate, r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         const Json& mitigation = member(record, "mitigation");

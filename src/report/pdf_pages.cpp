@@ -211,33 +211,80 @@ void PageWriter::paragraph(const std::string& text, const TextStyle& style, doub
     y_ += gap;
 }
 
+// What of a text should not be broken across lines: its longest run of Latin letters, digits and
+// punctuation between spaces ("medium", "C1.0"), and the first six characters of its longest run
+// of CJK text, which breaks between any two characters but reads badly a character or two a line.
+static std::vector<std::string> unbroken_words(const std::string& text) {
+    std::string latin, cjk, word;
+    bool ascii = true;
+    auto done = [&] {
+        if (ascii && word.size() > latin.size()) latin = word;
+        if (!ascii && word.size() > cjk.size()) cjk = word;
+        word.clear();
+        ascii = true;
+    };
+    for (char ch : text) {
+        if (ch == ' ' || ch == '\n') {
+            done();
+            continue;
+        }
+        if (static_cast<unsigned char>(ch) >= 0x80) ascii = false;
+        word += ch;
+    }
+    done();
+    // Six UTF-8 characters: cut before the seventh lead byte.
+    std::size_t chars = 0, cut = cjk.size();
+    for (std::size_t i = 0; i < cjk.size(); ++i)
+        if ((static_cast<unsigned char>(cjk[i]) & 0xC0) != 0x80 && ++chars == 7) {
+            cut = i;
+            break;
+        }
+    return {latin, cjk.substr(0, cut)};
+}
+
 std::vector<double> PageWriter::column_widths(const std::vector<std::string>& header,
                                               const std::vector<std::vector<report::Cell>>& rows) {
     std::size_t n = header.size();
     for (const auto& r : rows) n = std::max(n, r.size());
-    std::vector<double> natural(n, 24.0);
-    constexpr double kPad = 8, kMaxNatural = 260;
+    // Per column its natural width (the text on one line, capped) and its least width (its longest
+    // word), as a browser sizes a table's columns.
+    std::vector<double> natural(n, 24.0), least(n, 24.0);
+    // A word wider than kMaxLeast (a long identifier, "dilution_by_atmosphere_and_ecosystems") may
+    // break rather than starve the other columns.
+    constexpr double kPad = 8, kMaxNatural = 260, kMaxLeast = 90;
+    auto measure = [&](std::size_t c, const std::string& text, const TextStyle& style) {
+        natural[c] = std::max(natural[c], std::min(kMaxNatural, natural_width(context_, text, style) + kPad));
+        for (const std::string& word : unbroken_words(text))
+            if (word.size() > 1) least[c] = std::max(least[c], std::min(kMaxLeast, natural_width(context_, word, style) + kPad));
+    };
     TextStyle head = cell_style(report::Cell{});
     head.bold = true;
-    for (std::size_t c = 0; c < header.size(); ++c)
-        natural[c] = std::max(natural[c], std::min(kMaxNatural, natural_width(context_, header[c], head) + kPad));
+    for (std::size_t c = 0; c < header.size(); ++c) measure(c, header[c], head);
     // The first rows are enough to size a column (long tables repeat their shapes).
     const std::size_t sample = std::min<std::size_t>(rows.size(), 40);
     for (std::size_t r = 0; r < sample; ++r)
         for (std::size_t c = 0; c < rows[r].size(); ++c) {
-            double w = 0;
             const report::Cell& cell = rows[r][c];
-            if (cell.lines.empty()) w = natural_width(context_, cell.text, cell_style(cell));
+            if (cell.lines.empty()) measure(c, cell.text, cell_style(cell));
             else
-                for (const auto& l : cell.lines) w = std::max(w, natural_width(context_, l, cell_style(cell)));
-            natural[c] = std::max(natural[c], std::min(kMaxNatural, w + kPad));
+                for (const auto& l : cell.lines) measure(c, l, cell_style(cell));
         }
-    double total = 0;
-    for (double w : natural) total += w;
+    double total = 0, least_total = 0;
+    for (std::size_t c = 0; c < n; ++c) {
+        least[c] = std::min(least[c], natural[c]);
+        total += natural[c];
+        least_total += least[c];
+    }
     const double avail = content_width();
-    if (total > avail)
-        for (double& w : natural) w = w / total * avail;
-    return natural;
+    if (total <= avail) return natural;
+    // Too wide: every column gets its least width (no word is broken: "medium", not "medi-um"),
+    // and the room left is shared in proportion to how much more each would take on one line.
+    // When even the least widths do not fit, they shrink alike and long words break.
+    std::vector<double> out(n);
+    for (std::size_t c = 0; c < n; ++c)
+        out[c] = least_total <= avail ? least[c] + (natural[c] - least[c]) * (avail - least_total) / (total - least_total)
+                                      : least[c] / least_total * avail;
+    return out;
 }
 
 void PageWriter::table(const std::vector<std::string>& header, const std::vector<std::vector<report::Cell>>& rows,

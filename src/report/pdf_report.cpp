@@ -9,6 +9,7 @@
 
 #include "io/atomic_file.h"
 #include "report/markdown_report.h"
+#include "report/tnfd_table.h"
 
 namespace fs = std::filesystem;
 
@@ -170,6 +171,8 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
                                   Cell{std::to_string(counts["not_assessed"]), "num"}});
         }
     }
+    // The TNFD disclosure table, as report.html shows it (run.json's portfolio.tnfd).
+    for (Block& b : report::tnfd_table_blocks(run, tr)) doc.blocks.push_back(std::move(b));
     add(Kind::Heading, tr.text("portfolio.sites"));
     add(Kind::Note, tr.text("portfolio.pdf.sites_note"));
     Block* sites = add(Kind::Table, "");

@@ -1,4 +1,4 @@
-// The portfolio report's TNFD disclosure table (report.html), rendered from run.json's portfolio.tnfd.
+// The portfolio report's TNFD disclosure table (report.html, report.pdf), rendered from run.json's portfolio.tnfd.
 #include "report/tnfd_table.h"
 
 #include <fmt/format.h>
@@ -16,51 +16,99 @@ std::string number(const Json& v) {
     return fmt::format(std::abs(d) >= 100 ? "{:.0f}" : "{:.2f}", d);
 }
 
-}  // namespace
+// The table's texts and figures, once for every renderer.
+struct TnfdTables {
+    bool present = false;
+    std::string heading, sensitive_heading, note;
+    Block metrics, sensitive;  // sensitive has no rows when run.json lists no theme
+};
 
-std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
-    if (!run.is_object() || !run.contains("portfolio") || !run["portfolio"].is_object()) return "";
+TnfdTables tnfd_tables(const Json& run, const i18n::Catalog& tr) {
+    TnfdTables out;
+    if (!run.is_object() || !run.contains("portfolio") || !run["portfolio"].is_object()) return out;
     const auto t = run["portfolio"].find("tnfd");
-    if (t == run["portfolio"].end() || !t->is_object()) return "";
-    std::string h = "<h2 id=\"tnfd\">" + html_escape(tr.text("portfolio.tnfd.heading")) + "</h2>\n<table>\n<thead><tr>";
+    if (t == run["portfolio"].end() || !t->is_object()) return out;
+    out.present = true;
+    out.heading = tr.text("portfolio.tnfd.heading");
+    out.sensitive_heading = tr.text("portfolio.tnfd.sensitive_heading");
+    out.note = tr.text("portfolio.tnfd.note");
+    out.metrics.kind = out.sensitive.kind = Block::Kind::Table;
     for (const char* k : {"id", "metric", "value", "sites", "not_available", "method"})
-        h += "<th>" + html_escape(tr.text(std::string("portfolio.tnfd.") + k)) + "</th>";
-    h += "</tr></thead>\n<tbody>\n";
+        out.metrics.header.push_back(tr.text(std::string("portfolio.tnfd.") + k));
     for (const auto& row : t->value("metrics", Json::array())) {
         const std::string key = row.value("metric", "");
         std::string value = number(row["value"]);
         if (row.contains("upper_bound") && row["upper_bound"].is_number() && row["upper_bound"] != row["value"])
             value = tr.format("portfolio.tnfd.lower_bound", {{"value", value}, {"upper", number(row["upper_bound"])}});
-        h += "<tr><td>" + html_escape(row.value("tnfd", "")) + "</td><td><strong>" +
-             html_escape(tr.text_or("portfolio.tnfd.metric_title." + key, row.value("title", key))) + "</strong></td>" +
-             "<td class=\"num\">" + html_escape(value + " " + tr.text_or("value.unit." + row.value("unit", ""), row.value("unit", ""))) + "</td>" +
-             fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", row.value("sites_with_value", 0),
-                         row.value("sites_not_available", 0)) +
-             "<td>" + html_escape(tr.text_or("portfolio.tnfd.method_text." + key, row.value("method", ""))) + "</td></tr>\n";
+        out.metrics.rows.push_back(
+            {Cell{row.value("tnfd", "")},
+             Cell{tr.text_or("portfolio.tnfd.metric_title." + key, row.value("title", key)), "", true},
+             Cell{value + " " + tr.text_or("value.unit." + row.value("unit", ""), row.value("unit", "")), "num"},
+             Cell{std::to_string(row.value("sites_with_value", 0)), "num"},
+             Cell{std::to_string(row.value("sites_not_available", 0)), "num"},
+             Cell{tr.text_or("portfolio.tnfd.method_text." + key, row.value("method", ""))}});
     }
-    h += "</tbody>\n</table>\n";
+    for (const char* k : {"theme", "inside", "near", "inside_ha", "footprint_inside", "footprint_near"})
+        out.sensitive.header.push_back(tr.text(std::string("portfolio.tnfd.") + k));
     const Json themes = (*t)["sensitive_locations"].value("themes", Json::object());
-    if (!themes.empty()) {
-        h += "<h3>" + html_escape(tr.text("portfolio.tnfd.sensitive_heading")) + "</h3>\n<table>\n<thead><tr>";
-        for (const char* k : {"theme", "inside", "near", "inside_ha", "footprint_inside", "footprint_near"})
-            h += "<th>" + html_escape(tr.text(std::string("portfolio.tnfd.") + k)) + "</th>";
-        h += "</tr></thead>\n<tbody>\n";
-        for (const auto& [theme, c] : themes.items())
-            h += "<tr><td>" + html_escape(tr.text_or("theme." + theme, humanise(theme))) + "</td>" +
-                 fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", c.value("sites_inside", 0),
-                             c.value("sites_near", 0)) +
-                 "<td class=\"num\">" + number(c["inside_ha"]) +
-                 (c.value("sites_inside_area_unknown", 0) > 0
-                      ? html_escape(tr.format("portfolio.tnfd.area_unknown",
-                                              {{"count", std::to_string(c.value("sites_inside_area_unknown", 0))}}))
-                      : std::string()) +
-                 "</td><td class=\"num\">" +
-                 number(c["footprint_ha_of_sites_inside"]) + "</td><td class=\"num\">" +
-                 number(c["footprint_ha_of_sites_near"]) + "</td></tr>\n";
-        h += "</tbody>\n</table>\n";
+    for (const auto& [theme, c] : themes.items()) {
+        const int unknown = c.value("sites_inside_area_unknown", 0);
+        out.sensitive.rows.push_back(
+            {Cell{tr.text_or("theme." + theme, humanise(theme))}, Cell{std::to_string(c.value("sites_inside", 0)), "num"},
+             Cell{std::to_string(c.value("sites_near", 0)), "num"},
+             Cell{number(c["inside_ha"]) +
+                      (unknown > 0 ? tr.format("portfolio.tnfd.area_unknown", {{"count", std::to_string(unknown)}}) : std::string()),
+                  "num"},
+             Cell{number(c["footprint_ha_of_sites_inside"]), "num"}, Cell{number(c["footprint_ha_of_sites_near"]), "num"}});
     }
-    h += "<p class=\"note\">" + html_escape(tr.text("portfolio.tnfd.note")) + "</p>\n";
+    return out;
+}
+
+std::string html_rows(const Block& t) {
+    std::string h = "<table>\n<thead><tr>";
+    for (const auto& k : t.header) h += "<th>" + html_escape(k) + "</th>";
+    h += "</tr></thead>\n<tbody>\n";
+    for (const auto& row : t.rows) {
+        h += "<tr>";
+        for (const Cell& c : row) {
+            const std::string text = c.strong ? "<strong>" + html_escape(c.text) + "</strong>" : html_escape(c.text);
+            h += (c.tag.empty() ? "<td>" : "<td class=\"" + c.tag + "\">") + text + "</td>";
+        }
+        h += "</tr>\n";
+    }
+    return h + "</tbody>\n</table>\n";
+}
+
+}  // namespace
+
+std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
+    const TnfdTables t = tnfd_tables(run, tr);
+    if (!t.present) return "";
+    std::string h = "<h2 id=\"tnfd\">" + html_escape(t.heading) + "</h2>\n" + html_rows(t.metrics);
+    if (!t.sensitive.rows.empty()) h += "<h3>" + html_escape(t.sensitive_heading) + "</h3>\n" + html_rows(t.sensitive);
+    h += "<p class=\"note\">" + html_escape(t.note) + "</p>\n";
     return h;
+}
+
+std::vector<Block> tnfd_table_blocks(const Json& run, const i18n::Catalog& tr, int level) {
+    TnfdTables t = tnfd_tables(run, tr);
+    std::vector<Block> out;
+    if (!t.present) return out;
+    auto text_block = [&](Block::Kind kind, std::string text, int lv) {
+        Block b;
+        b.kind = kind;
+        b.text = std::move(text);
+        b.level = lv;
+        out.push_back(std::move(b));
+    };
+    text_block(Block::Kind::Heading, t.heading, level);
+    out.push_back(std::move(t.metrics));
+    if (!t.sensitive.rows.empty()) {
+        text_block(Block::Kind::Heading, t.sensitive_heading, level + 1);
+        out.push_back(std::move(t.sensitive));
+    }
+    text_block(Block::Kind::Note, t.note, level);
+    return out;
 }
 
 }  // namespace sitescreen::report

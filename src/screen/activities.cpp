@@ -126,7 +126,7 @@ std::string activity_title(const ActivityRow& row) {
 ActivityTable ActivityTable::load(const std::string& path) {
     ActivityTable t;
     t.file = path;
-    const YAML::Node root = config::load(path, "activity table", "SITESCREEN_ACTIVITIES");
+    const YAML::Node root = config::load(path, "activity table", "--activities", "SITESCREEN_ACTIVITIES");
     only(path, root, "", {"source", "scale", "services", "pressures", "activities"});
     if (root["source"]) t.source = yaml_to_json(root["source"]);
     const YAML::Node scale = root["scale"];

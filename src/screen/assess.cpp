@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -1806,17 +1807,23 @@ Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<cons
         throw InputError("profiles: fallback type '" + options_.fallback_type + "' has no profile (profiles: " +
                          (known.empty() ? "none" : known) + ")");
     }
-    if (!options_.activities)
-        options_.activities = std::make_shared<const ActivityTable>(ActivityTable::load(default_activities_path()));
+    load_assessment_tables(options_);
     for (const auto& [t, p] : profiles_)
         if (!p.activity.empty() && !options_.activities->find(p.activity))
             throw InputError(p.file + ": activity: '" + p.activity + "' is not in " + options_.activities->file +
                              " (activities: " + options_.activities->ids() + ")");
-    if (!options_.ecosystems)
-        options_.ecosystems =
-            std::make_shared<const EcosystemMap>(EcosystemMap::load(default_ecosystems_path(), *options_.activities));
-    if (!options_.materiality)
-        options_.materiality = std::make_shared<const E4Factors>(E4Factors::load(default_materiality_path()));
+}
+
+void load_assessment_tables(AssessOptions& o) {
+    if (!o.activities)
+        o.activities = std::make_shared<const ActivityTable>(
+            ActivityTable::load(o.activities_path.empty() ? default_activities_path() : o.activities_path));
+    if (!o.ecosystems)
+        o.ecosystems = std::make_shared<const EcosystemMap>(
+            EcosystemMap::load(o.ecosystems_path.empty() ? default_ecosystems_path() : o.ecosystems_path, *o.activities));
+    if (!o.materiality)
+        o.materiality = std::make_shared<const E4Factors>(
+            E4Factors::load(o.materiality_path.empty() ? default_materiality_path() : o.materiality_path));
 }
 
 const Profile& Assessor::profile_for(const std::string& type, bool* fallback) const {
@@ -1836,13 +1843,22 @@ Json Assessor::profiles_json() const {
 
 Json Assessor::config_files_json() const {
     Json out = Json::array();
-    const auto add = [&](const char* role, const std::string& file) {
+    // `from`: who named the file: the command's option, the environment variable, or neither (the
+    // shipped file); `other` for a table a program using the library loaded itself.
+    const auto add = [&](const char* role, const std::string& file, const std::string& option_path, const char* env,
+                         const std::string& shipped) {
         const std::string path = fs::absolute(file).lexically_normal().string();
-        out.push_back({{"role", role}, {"file", path}, {"sha256", sha256_file(path)}});
+        const char* env_value = std::getenv(env);
+        const char* from = !option_path.empty() && file == option_path          ? "option"
+                           : option_path.empty() && env_value && file == env_value ? "environment"
+                           : file == shipped                                       ? "shipped"
+                                                                                   : "other";
+        out.push_back({{"role", role}, {"file", path}, {"sha256", sha256_file(path)}, {"from", from}});
     };
-    add("activities", options_.activities->file);
-    add("ecosystems", options_.ecosystems->file);
-    add("materiality", options_.materiality->file);
+    add("activities", options_.activities->file, options_.activities_path, "SITESCREEN_ACTIVITIES", default_activities_path());
+    add("ecosystems", options_.ecosystems->file, options_.ecosystems_path, "SITESCREEN_ECOSYSTEMS", default_ecosystems_path());
+    add("materiality", options_.materiality->file, options_.materiality_path, "SITESCREEN_MATERIALITY",
+        default_materiality_path());
     return out;
 }
 

@@ -19,13 +19,23 @@ struct AssessOptions {
     std::string fallback_type = "plant";  // profile for a site whose type has none (said so in the reasons)
     bool avoidance_search = true;         // run the search for no-go and high sites
     i18n::Lang lang = i18n::Lang::En;     // the language of reasons and mitigation texts (docs/output.md)
-    // Dependencies and impacts by activity (config/activities.yaml); null: default_activities_path().
+    // Dependencies and impacts by activity (config/activities.yaml); null: read from
+    // activities_path, or default_activities_path() when that is empty.
     std::shared_ptr<const ActivityTable> activities = nullptr;
-    // Land-cover classes to IUCN GET units (config/ecosystems.yaml); null: default_ecosystems_path().
+    // Land-cover classes to IUCN GET units (config/ecosystems.yaml); null: ecosystems_path, else
+    // default_ecosystems_path().
     std::shared_ptr<const EcosystemMap> ecosystems = nullptr;
-    // The E4 factors (config/materiality.yaml); null: default_materiality_path().
+    // The E4 factors (config/materiality.yaml); null: materiality_path, else default_materiality_path().
     std::shared_ptr<const E4Factors> materiality = nullptr;
+    // The files given on the command line (screen / serve --activities, --ecosystems, --materiality);
+    // empty: the environment variable or the shipped file.
+    std::string activities_path = "", ecosystems_path = "", materiality_path = "";
 };
+
+// The assessment's tables as `options` names them: those already loaded are kept, the others read
+// from their *_path or the default (throws InputError naming the file and the key). The Assessor
+// calls it; a command calls it first to fail on a bad table before it opens any layer.
+void load_assessment_tables(AssessOptions& options);
 
 // Applies site-type profiles to screening results. Immutable after construction:
 // every const method may be called from several threads, each with its own Screener.

@@ -9,11 +9,11 @@ void fail(const std::string& file, const std::string& key, const std::string& ms
     throw InputError(file + ": " + (key.empty() ? "" : key + ": ") + msg);
 }
 
-YAML::Node load(const std::string& path, const std::string& what, const char* env) {
+YAML::Node load(const std::string& path, const std::string& what, const char* option, const char* env) {
     try {
         return YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {
-        fail(path, "", "cannot read the " + what + " (set $" + env + ")");
+        fail(path, "", "cannot read the " + what + " (name another with " + option + " FILE or $" + env + ")");
     } catch (const YAML::Exception& e) {
         fail(path, "", "not valid YAML: " + std::string(e.what()));
     }

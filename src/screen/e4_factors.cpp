@@ -41,7 +41,7 @@ const Json* evidence_for(const Json& locate, const std::string& receptor, const 
 E4Factors E4Factors::load(const std::string& path) {
     E4Factors f;
     f.file = path;
-    const YAML::Node root = config::load(path, "E4 factors", "SITESCREEN_MATERIALITY");
+    const YAML::Node root = config::load(path, "E4 factors", "--materiality", "SITESCREEN_MATERIALITY");
     if (!root.IsMap()) fail(path, "", "expected a map with severity, irreversibility and likelihood");
     for (const auto& kv : root) {
         const std::string k = kv.first.as<std::string>();

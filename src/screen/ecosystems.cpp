@@ -59,7 +59,7 @@ std::string get_level(const std::string& code) {
 EcosystemMap EcosystemMap::load(const std::string& path, const ActivityTable& activities) {
     EcosystemMap e;
     e.file = path;
-    const YAML::Node root = config::load(path, "ecosystem map", "SITESCREEN_ECOSYSTEMS");
+    const YAML::Node root = config::load(path, "ecosystem map", "--ecosystems", "SITESCREEN_ECOSYSTEMS");
     if (!root.IsMap()) fail(path, "", "expected a map with provides and presets");
     for (const auto& kv : root) {
         const std::string k = kv.first.as<std::string>();

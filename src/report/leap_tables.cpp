@@ -1,0 +1,369 @@
+// The per-site report's dedicated LEAP tables: L2 activity, L3 ecosystems, E1 services, E4 factors.
+#include "report/leap_tables.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "report/formats.h"
+
+namespace sitescreen::report {
+namespace {
+
+using Kind = Block::Kind;
+using i18n::Catalog;
+
+const Json& at(const Json& obj, const char* key) {
+    static const Json null_json;
+    return obj.is_object() && obj.contains(key) ? obj[key] : null_json;
+}
+
+std::string text_at(const Json& obj, const char* key) {
+    const Json& v = at(obj, key);
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+// An enum value of the record in the catalog's words (value.<field>.<value>: "VH" -> "很高（VH）"),
+// else as given; "—" for none.
+std::string enum_text(const Catalog& tr, const std::string& field, const Json& v) {
+    if (!v.is_string()) return "—";
+    return tr.text_or("value." + field + "." + v.get<std::string>(), v.get<std::string>());
+}
+
+Block heading(std::string text) {
+    Block b;
+    b.kind = Kind::Heading;
+    b.level = 4;
+    b.text = std::move(text);
+    return b;
+}
+
+Block note(std::string text) {
+    Block b;
+    b.kind = Kind::Note;
+    b.text = std::move(text);
+    return b;
+}
+
+Block table(std::vector<std::string> header) {
+    Block b;
+    b.kind = Kind::Table;
+    b.header = std::move(header);
+    return b;
+}
+
+std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
+
+// A GET unit for people: its code and, where the catalog names it, its name ("T2.2 Deciduous
+// temperate forests"). The code is kept: it is the typology's identifier.
+std::string get_unit(const Catalog& tr, const std::string& code) {
+    std::string key = code;
+    std::replace(key.begin(), key.end(), '.', '_');
+    const std::string name = tr.text_or("ecosystem.get." + key, "");
+    return name.empty() ? code : code + " " + name;
+}
+
+// The candidates of a unit (codes, or {code, name} objects) as "T2.2 ...; T1.2 ...".
+std::vector<std::string> candidate_codes(const Json& candidates) {
+    std::vector<std::string> out;
+    if (candidates.is_array())
+        for (const Json& c : candidates) {
+            if (c.is_string()) out.push_back(c.get<std::string>());
+            else if (c.is_object() && at(c, "code").is_string()) out.push_back(c["code"].get<std::string>());
+        }
+    return out;
+}
+
+std::string candidate_text(const Catalog& tr, const std::vector<std::string>& codes) {
+    std::string s;
+    for (const auto& c : codes) s += (s.empty() ? "" : tr.text("e4.sep")) + get_unit(tr, c);
+    return s;
+}
+
+std::string yes_no(const Catalog& tr, bool v) { return tr.text(v ? "report.yes" : "report.no"); }
+
+// A driver's name (land_use_change -> "Land-use change" / "土地利用变化").
+std::string driver_name(const Catalog& tr, const std::string& d) {
+    return tr.text_or("report.e4.driver_name." + d, tr.text_or("field." + d, humanise(d)));
+}
+
+}  // namespace
+
+void activity_blocks(const Json& a, const std::string& profile, std::vector<Block>& out, const Catalog& tr) {
+    if (!a.is_object()) return;
+    out.push_back(heading(tr.text("report.activity.heading")));
+    const std::string warning = text_at(a, "warning");
+    if (!warning.empty()) out.push_back(note(warning));
+
+    const std::string from = text_at(a, "from");
+    std::string from_text;
+    if (from == "attribute:activity") from_text = tr.text("report.activity.from_activity");
+    else if (from == "attribute:isic") from_text = tr.text("report.activity.from_isic");
+    else if (from == "profile_default")
+        from_text = tr.format("report.activity.from_default", {{"profile", tr.text_or("site_type." + profile, profile)}});
+    else from_text = tr.text("report.activity.from_none");
+
+    Block kv;
+    kv.kind = Kind::KeyValues;
+    if (!at(a, "id").is_string()) {
+        kv.rows.push_back({Cell{tr.text("report.activity.activity")}, Cell{tr.text("activity.none")}});
+        kv.rows.push_back({Cell{tr.text("report.activity.from")}, Cell{from_text}});
+        out.push_back(std::move(kv));
+        return;
+    }
+    const std::string id = a["id"].get<std::string>();
+    const std::string title = text_at(a, "title").empty() ? id : text_at(a, "title");
+    const Json& encore = at(a, "encore");
+    const bool judgement = text_at(encore, "match") == "judgement";
+    kv.rows.push_back({Cell{tr.text("report.activity.activity")}, Cell{title, "", true}});
+    kv.rows.push_back({Cell{tr.text("report.activity.id")}, Cell{id, "mono"}});
+    kv.rows.push_back({Cell{tr.text("report.activity.from")}, Cell{from_text}});
+    kv.rows.push_back({Cell{tr.text("report.activity.value_chain")}, Cell{enum_text(tr, "value_chain", at(a, "value_chain"))}});
+    std::string isic;
+    for (const auto& c : candidate_codes(at(a, "isic"))) isic += (isic.empty() ? "" : ", ") + c;
+    if (!isic.empty()) kv.rows.push_back({Cell{tr.text("report.activity.isic")}, Cell{isic}});
+    if (encore.is_object())
+        kv.rows.push_back({Cell{tr.text("report.activity.encore_row")},
+                           Cell{tr.format("report.activity.encore_row_value",
+                                          {{"code", text_at(encore, "code")},
+                                           {"name", text_at(encore, "name")},
+                                           {"level", enum_text(tr, "level", at(encore, "level"))}})}});
+    kv.rows.push_back({Cell{tr.text("report.activity.match")},
+                       Cell{tr.text(judgement ? "report.activity.match_judgement" : "report.activity.match_exact"),
+                            judgement ? "alert" : "", judgement}});
+    out.push_back(std::move(kv));
+    if (judgement)
+        out.push_back(note(tr.format("report.activity.judgement_note",
+                                     {{"activity", title}, {"code", text_at(encore, "code")}, {"name", text_at(encore, "name")}})));
+    const Json& source = at(a, "source");
+    out.push_back(note(tr.format("report.activity.source_note",
+                                 {{"version", text_at(source, "encore")}, {"licence", text_at(source, "licence")}})));
+
+    // Dependencies, then impacts: each as ENCORE rates it and the materiality the tool reads.
+    auto materiality = [&](const Json& e) {
+        Cell c{enum_text(tr, "materiality", at(e, "materiality"))};
+        if (at(e, "materiality").is_null()) c.text = text_at(e, "not_found").empty() ? "—" : text_at(e, "not_found");
+        c.strong = text_at(e, "materiality") == "high";
+        return c;
+    };
+    const Json& deps = at(a, "dependencies");
+    if (deps.is_array() && !deps.empty()) {
+        out.push_back(heading(tr.text("report.activity.dependencies")));
+        Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"),
+                         tr.text("report.activity.materiality"), tr.text("report.activity.location")});
+        for (const Json& e : deps)
+            t.rows.push_back({Cell{text_at(e, "title").empty() ? text_at(e, "service") : text_at(e, "title"), "", true},
+                              Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
+                              Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+        out.push_back(std::move(t));
+    }
+    const Json& impacts = at(a, "impacts");
+    if (impacts.is_array() && !impacts.empty()) {
+        out.push_back(heading(tr.text("report.activity.impacts")));
+        Block t = table({tr.text("report.activity.pressure"), tr.text("report.activity.rating"),
+                         tr.text("report.activity.materiality"), tr.text("report.activity.driver"),
+                         tr.text("report.activity.location")});
+        for (const Json& e : impacts)
+            t.rows.push_back({Cell{text_at(e, "title").empty() ? text_at(e, "pressure") : text_at(e, "title"), "", true},
+                              Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
+                              Cell{at(e, "driver").is_string() ? driver_name(tr, e["driver"].get<std::string>()) : "—"},
+                              Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+        out.push_back(std::move(t));
+    }
+}
+
+void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out, const Catalog& tr) {
+    if (!ecosystems.is_array() || ecosystems.empty()) return;
+    out.push_back(heading(tr.text("report.ecosystems.heading")));
+    for (const Json& e : ecosystems) {
+        const std::string layer = text_at(e, "layer");
+        const LayerSpec* spec = layer_spec(result, layer);
+        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : layer;
+        if (!text_at(e, "resolution").empty())
+            title = tr.format("report.ecosystems.layer_value", {{"layer", title}, {"resolution", text_at(e, "resolution")}});
+        if (!(at(e, "mapped").is_boolean() && e["mapped"].get<bool>())) {
+            out.push_back(note(text_at(e, "why").empty() ? title : text_at(e, "why")));
+            continue;
+        }
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        kv.rows.push_back({Cell{tr.text("report.ecosystems.layer")}, Cell{title}});
+        const Json& here = at(e, "at_site");
+        const Json& get = at(here, "get");
+        std::string here_key;  // the unit at the site, as the buffers' rows are keyed
+        if (!here.is_object()) {
+            kv.rows.push_back({Cell{tr.text("report.ecosystems.class_at_site")}, Cell{tr.text("report.ecosystems.no_data")}});
+        } else {
+            std::string cls = text_at(here, "class");
+            if (at(here, "value").is_number())
+                cls = cls.empty() ? scalar_text(here["value"])
+                                  : tr.format("report.ecosystems.class_value", {{"class", cls}, {"value", scalar_text(here["value"])}});
+            kv.rows.push_back({Cell{tr.text("report.ecosystems.class_at_site")}, Cell{cls}});
+            if (get.is_object()) {
+                kv.rows.push_back({Cell{tr.text("report.ecosystems.at_site")},
+                                   Cell{tr.format("report.ecosystems.unit_level",
+                                                  {{"unit", get_unit(tr, text_at(get, "code"))},
+                                                   {"level", enum_text(tr, "level", at(get, "level"))}}),
+                                        "", true}});
+                const std::vector<std::string> cands = candidate_codes(at(get, "candidates"));
+                if (!cands.empty() && !(cands.size() == 1 && cands[0] == text_at(get, "code")))
+                    kv.rows.push_back({Cell{tr.text("report.ecosystems.candidates")}, Cell{candidate_text(tr, cands)}});
+                here_key = text_at(get, "code") + "|" + candidate_text(tr, cands);
+            } else {
+                kv.rows.push_back({Cell{tr.text("report.ecosystems.at_site")}, Cell{tr.text("report.ecosystems.not_mapped_class")}});
+            }
+        }
+        out.push_back(std::move(kv));
+
+        // The mix per buffer: one row per GET unit (code and candidates), one column per buffer.
+        const Json& buffers = at(e, "buffers");
+        if (!buffers.is_array() || buffers.empty()) continue;
+        struct Unit {
+            std::string code, level, candidates;
+            std::vector<std::string> shares;
+        };
+        std::vector<Unit> units;
+        std::vector<std::string> unmapped(buffers.size(), "—"), valid(buffers.size(), "—");
+        bool any_unmapped = false;
+        Block t = table({tr.text("report.ecosystems.unit"), tr.text("report.ecosystems.level"),
+                         tr.text("report.ecosystems.candidates"), tr.text("report.ecosystems.at_site_column")});
+        for (std::size_t k = 0; k < buffers.size(); ++k) {
+            const Json& b = buffers[k];
+            t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(at(b, "radius_m").is_number() ? b["radius_m"].get<double>() : 0)}}));
+            for (const Json& m : at(b, "mix").is_array() ? b["mix"] : Json::array()) {
+                const std::string code = text_at(m, "code");
+                const std::vector<std::string> cands = candidate_codes(at(m, "candidates"));
+                const std::string cand = cands.size() == 1 && cands[0] == code ? "" : candidate_text(tr, cands);
+                auto it = std::find_if(units.begin(), units.end(), [&](const Unit& u) { return u.code == code && u.candidates == cand; });
+                if (it == units.end()) {
+                    units.push_back(Unit{code, enum_text(tr, "level", at(m, "level")), cand, std::vector<std::string>(buffers.size(), "—")});
+                    it = units.end() - 1;
+                }
+                if (at(m, "share").is_number()) it->shares[k] = format_share(m["share"].get<double>());
+            }
+            if (at(b, "unmapped_share").is_number()) {
+                unmapped[k] = format_share(b["unmapped_share"].get<double>());
+                any_unmapped = true;
+            }
+            if (at(b, "valid_share").is_number()) valid[k] = format_share(b["valid_share"].get<double>());
+        }
+        for (const Unit& u : units) {
+            const bool is_here = !here_key.empty() && here_key == u.code + "|" + u.candidates;
+            std::vector<Cell> row{Cell{get_unit(tr, u.code), "", true}, Cell{u.level}, Cell{u.candidates.empty() ? "—" : u.candidates},
+                                  Cell{is_here ? tr.text("report.yes") : "—"}};
+            for (const auto& s : u.shares) row.push_back(Cell{s, "num"});
+            t.rows.push_back(std::move(row));
+        }
+        if (any_unmapped) {
+            std::vector<Cell> row{Cell{tr.text("report.ecosystems.unmapped")}, Cell{"—"}, Cell{"—"}, Cell{"—"}};
+            for (const auto& s : unmapped) row.push_back(Cell{s, "num"});
+            t.rows.push_back(std::move(row));
+        }
+        std::vector<Cell> row{Cell{tr.text("report.ecosystems.valid")}, Cell{"—"}, Cell{"—"}, Cell{"—"}};
+        for (const auto& s : valid) row.push_back(Cell{s, "num"});
+        t.rows.push_back(std::move(row));
+        out.push_back(std::move(t));
+    }
+    out.push_back(note(tr.text("report.ecosystems.note")));
+}
+
+void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const Catalog& tr) {
+    if (!services.is_array()) return;
+    out.push_back(heading(tr.text("report.services.heading")));
+    if (services.empty()) {
+        const bool named = ecosystems.is_array() && std::any_of(ecosystems.begin(), ecosystems.end(), [](const Json& e) {
+                               return at(e, "mapped").is_boolean() && e["mapped"].get<bool>();
+                           });
+        out.push_back(note(tr.text(named ? "report.services.none" : "report.services.unknown")));
+        return;
+    }
+    Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"), tr.text("report.activity.materiality"),
+                     tr.text("report.services.provided_by"), tr.text("report.ecosystems.at_site_column"),
+                     tr.text("report.services.share")});
+    for (const Json& s : services) {
+        Cell by, here, share;
+        for (const Json& p : at(s, "provided_by").is_array() ? s["provided_by"] : Json::array()) {
+            const std::string code = text_at(p, "code");
+            const std::vector<std::string> cands = candidate_codes(at(p, "candidates"));
+            std::string line = get_unit(tr, code);
+            if (!cands.empty() && !(cands.size() == 1 && cands[0] == code))
+                line = tr.format("report.services.possibly", {{"unit", line}, {"candidates", candidate_text(tr, cands)}});
+            by.lines.push_back(line);
+            here.lines.push_back(yes_no(tr, at(p, "at_site").is_boolean() && p["at_site"].get<bool>()));
+            share.lines.push_back(at(p, "share").is_number() && at(p, "radius_m").is_number()
+                                      ? tr.format("report.services.share_value",
+                                                  {{"share", format_share(p["share"].get<double>())},
+                                                   {"radius", radius_label(p["radius_m"].get<double>())}})
+                                      : "—");
+        }
+        Cell materiality{enum_text(tr, "materiality", at(s, "materiality")), "", text_at(s, "materiality") == "high"};
+        t.rows.push_back({Cell{text_at(s, "title").empty() ? text_at(s, "service") : text_at(s, "title"), "", true},
+                          Cell{enum_text(tr, "encore_rating", at(s, "encore_rating"))}, materiality, by, here, share});
+    }
+    out.push_back(std::move(t));
+    out.push_back(note(tr.text("report.services.note")));
+}
+
+void e4_blocks(const Json& e4, std::vector<Block>& out, const Catalog& tr) {
+    if (!e4.is_object()) return;
+    Block kv;
+    kv.kind = Kind::KeyValues;
+    if (e4.contains("highest_rating"))
+        kv.rows.push_back({Cell{tr.text("report.e4.highest_rating")}, Cell{enum_text(tr, "rating", e4["highest_rating"]), "", true}});
+    if (e4.contains("verdict_from_rating"))
+        kv.rows.push_back({Cell{tr.text("report.e4.verdict_from_rating")}, Cell{enum_text(tr, "verdict_level", e4["verdict_from_rating"])}});
+    if (!kv.rows.empty()) out.push_back(std::move(kv));
+
+    const Json& drivers = at(e4, "drivers");
+    if (!drivers.is_object() || drivers.empty()) return;
+    Block t = table({tr.text("report.e4.driver"), tr.text("report.activity.materiality"), tr.text("report.e4.rating"),
+                     tr.text("report.e4.verdict_level"), tr.text("report.e4.severity"), tr.text("report.e4.extent"),
+                     tr.text("report.e4.irreversibility"), tr.text("report.e4.likelihood")});
+    Block traces;
+    traces.kind = Kind::Bullets;
+    for (auto it = drivers.begin(); it != drivers.end(); ++it) {
+        const Json& d = it.value();
+        const std::string name = driver_name(tr, it.key());
+        if (!text_at(d, "trace").empty()) traces.items.push_back(tr.format("report.e4.trace", {{"driver", name}, {"trace", text_at(d, "trace")}}));
+        if (!at(d, "rating").is_string()) continue;  // not rated against the place (GHG): its trace says why
+        Cell severity{"—"}, extent{"—"}, irreversibility{"—"}, likelihood{"—"};
+        if (const Json& s = at(d, "severity"); s.is_object())
+            severity.text = tr.format("report.e4.severity_value",
+                                      {{"level", tr.text_or("e4.level." + text_at(s, "level"), text_at(s, "level"))},
+                                       {"share", at(s, "affected_share").is_number() ? format_share(s["affected_share"].get<double>()) : "—"},
+                                       {"from", tr.text_or("e4.from." + text_at(s, "from"), text_at(s, "from"))}});
+        if (const Json& x = at(d, "extent"); x.is_object()) {
+            extent.text.clear();
+            extent.lines.push_back(at(x, "area_ha").is_number()
+                                       ? tr.format("report.e4.area", {{"area", fmt::format("{:.1f}", x["area_ha"].get<double>())}})
+                                       : tr.text("e4.no_footprint"));
+            extent.lines.push_back(at(x, "buffer_share").is_number() && at(x, "radius_m").is_number()
+                                       ? tr.format("report.e4.buffer", {{"share", format_share(x["buffer_share"].get<double>())},
+                                                                        {"radius", radius_label(x["radius_m"].get<double>())}})
+                                       : tr.text("e4.no_buffer_share"));
+        }
+        if (const Json& r = at(d, "irreversibility"); r.is_object())
+            irreversibility.text = tr.format("report.e4.irreversibility_value",
+                                             {{"level", tr.text_or("e4.level." + text_at(r, "level"), text_at(r, "level"))},
+                                              {"theme", tr.text_or("theme." + text_at(r, "theme"), text_at(r, "theme"))}});
+        if (const Json& l = at(d, "likelihood"); l.is_object())
+            likelihood.text = tr.format("report.e4.likelihood_value",
+                                        {{"level", tr.text_or("e4.likelihood_level." + text_at(l, "level"), text_at(l, "level"))},
+                                         {"exposure", tr.text_or("report.e4.exposure." + text_at(l, "exposure"),
+                                                                 enum_text(tr, "exposure", at(l, "exposure")))}});
+        t.rows.push_back({Cell{name, "", true}, Cell{enum_text(tr, "materiality", at(d, "materiality"))},
+                          Cell{enum_text(tr, "rating", at(d, "rating")), "", true},
+                          Cell{enum_text(tr, "verdict_level", at(d, "verdict_level"))}, severity, extent, irreversibility,
+                          likelihood});
+    }
+    if (!t.rows.empty()) {
+        out.push_back(std::move(t));
+        out.push_back(note(tr.text("report.e4.note")));
+    }
+    if (!traces.items.empty()) {
+        out.push_back(heading(tr.text("report.e4.traces")));
+        out.push_back(std::move(traces));
+    }
+}
+
+}  // namespace sitescreen::report

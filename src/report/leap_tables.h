@@ -1,0 +1,33 @@
+// The per-site report's dedicated LEAP tables (#23): L2 the activity's dependencies and impacts, L3
+// the ecosystems at the site and their mix per buffer, E1 the services the activity depends on, E4
+// each rating with its four factors. Built from the record's values into the document model that
+// the Markdown, HTML and PDF reports share; every text from the message catalogs.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "i18n/messages.h"
+#include "report/markdown_report.h"
+
+namespace sitescreen::report {
+
+// L2, locate.activity: the row used (and where it came from: the site's attribute or the profile's
+// default), a note when ENCORE has no row for the activity (`match: judgement`) and where the
+// ratings come from, then one table of dependencies and one of impacts. `profile` is the profile
+// applied to the site ("plant").
+void activity_blocks(const Json& activity, const std::string& profile, std::vector<Block>& out, const i18n::Catalog& tr);
+
+// L3, locate.l3.ecosystems: per land-cover layer the IUCN GET unit at the site and a table of the
+// units' shares in each buffer.
+void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out, const i18n::Catalog& tr);
+
+// E1, evaluate.e1.services: each service the activity depends on with the ecosystems that provide it;
+// `ecosystems` (locate.l3.ecosystems) tells "none provides one" from "no ecosystem was named".
+void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const i18n::Catalog& tr);
+
+// E4, evaluate.e4: the highest rating, then one row per driver with its materiality, rating,
+// verdict level, severity, extent, irreversibility and likelihood, then each rating's trace.
+void e4_blocks(const Json& e4, std::vector<Block>& out, const i18n::Catalog& tr);
+
+}  // namespace sitescreen::report
