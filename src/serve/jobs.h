@@ -21,6 +21,8 @@ class Server;
 
 namespace sitescreen::serve {
 
+struct RequestLimits;  // serve/engine.h
+
 // How long a job may run and how long a finished one is kept (docs/serve.md, "Jobs").
 struct JobLimits {
     double time_limit_s = 6 * 3600.0;  // a job running longer is stopped and failed; 0: no limit
@@ -73,6 +75,6 @@ private:
 };
 
 // GET/POST routes of the jobs on the server.
-void add_job_routes(httplib::Server& server, JobStore& jobs, std::size_t max_upload_bytes);
+void add_job_routes(httplib::Server& server, JobStore& jobs, const RequestLimits& limits);
 
 }  // namespace sitescreen::serve
