@@ -27,7 +27,7 @@ struct RequestLimits;  // serve/engine.h
 struct JobLimits {
     double time_limit_s = 6 * 3600.0;  // a job running longer is stopped and failed; 0: no limit
     double retention_s = 7 * 24 * 3600.0;  // a finished job is removed this long after it finished; 0: kept
-    double kill_grace_s = 10;           // after SIGTERM, how long `screen` has to stop before SIGKILL
+    double kill_grace_s = 10;  // --job-kill-grace: after SIGTERM, how long `screen` has to stop before SIGKILL
 };
 
 class JobStore {
