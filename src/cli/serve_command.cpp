@@ -27,6 +27,7 @@ struct ServeArgs {
     std::size_t workers = 0, connections = 32, max_sites = 1000, max_body_mb = 8, max_upload_mb = 256;
     unsigned job_threads = 1;
     double time_limit_s = 30, job_time_limit_s = 6 * 3600, job_retention_hours = 7 * 24;
+    double job_kill_grace_s = serve::JobLimits{}.kill_grace_s;
     std::string lang = "en";
     bool no_avoidance = false, quiet = false;
 };
@@ -73,6 +74,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--job-time-limit", a->job_time_limit_s,
                     "Seconds a batch job may run; one past it is stopped and failed, its outputs removed (0: none)")
         ->check(CLI::Range(0.0, 1e7))->capture_default_str();
+    cmd->add_option("--job-kill-grace", a->job_kill_grace_s,
+                    "Seconds a job stopped at its time limit (SIGTERM) has to remove its files and exit before SIGKILL")
+        ->check(CLI::Range(0.1, 3600.0))->capture_default_str();
     cmd->add_option("--job-retention-hours", a->job_retention_hours,
                     "Hours a finished job (its state and files) is kept, then removed (0: kept until you remove it)")
         ->check(CLI::Range(0.0, 1e6))->capture_default_str();
@@ -165,6 +169,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         }
         so.job_limits.time_limit_s = a->job_time_limit_s;
         so.job_limits.retention_s = a->job_retention_hours * 3600;
+        so.job_limits.kill_grace_s = a->job_kill_grace_s;
         serve::Service service(std::move(engine), so);
         const int port = service.bind();
         std::cerr << fmt::format("sitescreen serve: listening on http://{}:{}/ ({} layers{}; jobs in {})\n",

@@ -38,4 +38,29 @@ struct RequestError : std::runtime_error {
     int status;
 };
 
+// The largest body a route reads, and the `serve` option that sets it (--max-body-mb for
+// POST /v1/screen and /v1/report, --max-upload-mb for POST /v1/jobs).
+struct BodyLimit {
+    std::size_t bytes;
+    const char* option;
+    bool batches_elsewhere;  // the route can point to POST /v1/jobs for larger input
+};
+
+inline BodyLimit body_limit(const RequestLimits& limits, const std::string& path) {
+    if (path == "/v1/jobs") return {limits.max_upload_bytes, "--max-upload-mb", false};
+    return {limits.max_body_bytes, "--max-body-mb", true};
+}
+
+// The one answer to a body over its route's limit, whether it is refused from its Content-Length
+// before it is read or counted while it is read (length 0: not known).
+inline RequestError body_too_large(const std::string& method, const std::string& path, const BodyLimit& limit,
+                                   std::size_t length) {
+    std::string m = length > 0 ? "the request body has " + std::to_string(length) + " bytes; "
+                               : std::string("the request body is too large; ");
+    m += method + " " + path + " accepts at most " + std::to_string(limit.bytes) + " bytes (" +
+         std::to_string(limit.bytes >> 20) + " MB, set with " + limit.option + ")";
+    if (limit.batches_elsewhere) m += "; send large batches to POST /v1/jobs";
+    return RequestError(413, m);
+}
+
 }  // namespace sitescreen::serve

@@ -172,17 +172,17 @@ struct Service::Impl {
             const std::size_t length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
             if (length > hard_body_limit()) {
                 res.set_header("Connection", "close");  // the body is not read: the connection cannot go on
-                send_error(res, 413, fmt::format("the request body has {} bytes; at most {} are accepted", length,
-                                                 hard_body_limit()));
+                send_error(res, 413, body_too_large(req.method, req.path, body_limit(options.limits, req.path), length).what());
                 return httplib::Server::HandlerResponse::Handled;
             }
             return httplib::Server::HandlerResponse::Unhandled;
         });
         server.set_error_handler(httplib::Server::HandlerWithResponse(
-            [](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
+            [this](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
             if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            const std::string message = res.status == 404   ? "no such resource: " + req.method + " " + req.path
-                                        : res.status == 413 ? std::string("the request body is too large")
+            const std::string message = res.status == 404 ? "no such resource: " + req.method + " " + req.path
+                                        : res.status == 413
+                                            ? std::string(body_too_large(req.method, req.path, body_limit(options.limits, req.path), 0).what())
                                         : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
                                                             : fmt::format("the request failed (HTTP {})", res.status);
             send_error(res, res.status, message);
@@ -229,29 +229,27 @@ struct Service::Impl {
         });
         // The body is read here, in pieces: one over the limit is drained, not kept, so that the
         // client reads the 413 rather than a reset connection.
-        const auto read_body = [this](const httplib::ContentReader& reader) {
+        const auto read_body = [this](const httplib::Request& req, const httplib::ContentReader& reader) {
+            const BodyLimit limit = body_limit(options.limits, req.path);
             std::string body;
             std::size_t total = 0;
             reader([&](const char* data, std::size_t n) {
                 total += n;
-                if (total <= options.limits.max_body_bytes) body.append(data, n);
+                if (total <= limit.bytes) body.append(data, n);
                 return true;
             });
-            if (total > options.limits.max_body_bytes)
-                throw RequestError(413, fmt::format("the request body has {} bytes; at most {} are accepted here (send "
-                                                    "large batches to POST /v1/jobs)",
-                                                    total, options.limits.max_body_bytes));
+            if (total > limit.bytes) throw body_too_large(req.method, req.path, limit, total);
             return body;
         };
         server.Post("/v1/screen",
                     [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        screen(req, read_body(reader), res);
+                        screen(req, read_body(req, reader), res);
                     });
         server.Post("/v1/report",
                     [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        report(req, read_body(reader), res);
+                        report(req, read_body(req, reader), res);
                     });
-        if (jobs) add_job_routes(server, *jobs, options.limits.max_upload_bytes);
+        if (jobs) add_job_routes(server, *jobs, options.limits);
         else
             server.Post("/v1/jobs", [](const httplib::Request&, httplib::Response& res) {
                 send_error(res, 503, "batch jobs are off: start the service with --jobs-dir DIR");

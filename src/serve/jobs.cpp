@@ -436,20 +436,19 @@ void JobStore::run(const std::string& id) {
     save(job);
 }
 
-void add_job_routes(httplib::Server& server, JobStore& jobs, std::size_t max_upload_bytes) {
-    server.Post("/v1/jobs", [&jobs, max_upload_bytes](const httplib::Request& req, httplib::Response& res,
-                                                      const httplib::ContentReader& reader) {
+void add_job_routes(httplib::Server& server, JobStore& jobs, const RequestLimits& limits) {
+    const BodyLimit limit = body_limit(limits, "/v1/jobs");
+    server.Post("/v1/jobs", [&jobs, limit](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& reader) {
         const std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
         const auto write_input = [&](std::ostream& out) {
             std::size_t total = 0;
             reader([&](const char* data, std::size_t n) {
                 total += n;
-                if (total <= max_upload_bytes) out.write(data, static_cast<std::streamsize>(n));
+                if (total <= limit.bytes) out.write(data, static_cast<std::streamsize>(n));
                 return true;
             });
-            if (total > max_upload_bytes)
-                throw RequestError(413, fmt::format("the upload has {} bytes; at most {} are accepted (--max-upload-mb)",
-                                                    total, max_upload_bytes));
+            if (total > limit.bytes) throw body_too_large(req.method, req.path, limit, total);
             if (!out) throw std::runtime_error("the upload could not be stored");
             return total;
         };

@@ -7,6 +7,7 @@
 #include "report/core_writers.h"
 #include "report/formats.h"
 #include "report/portfolio_page.h"
+#include "screen/profile.h"
 
 namespace sitescreen::serve {
 
@@ -87,8 +88,12 @@ constexpr const char* kScript = R"JS(
     el('where').textContent = (record.lon !== null ? record.lon.toFixed(5) + ', ' + record.lat.toFixed(5) : '') +
       ' (' + record.type + ')';
     el('error').textContent = record.error || '';
+    // Each criterion met by its name in the page's language, its id beside it (as the reports name them).
     var criteria = (record.locate && record.locate.criteria_met) || [];
-    list('criteria', criteria);
+    list('criteria', criteria.map(function (id) {
+      var name = T['criterion.' + id];
+      return name ? tr('criterion_item', {name: name, id: id}) : id;
+    }));
     list('reasons', v.reasons || []);
     list('mitigation', (record.mitigation || []).map(function (m) { return m.step + ': ' + m.action; }));
     var alt = record.alternative;
@@ -256,7 +261,8 @@ constexpr const char* kScript = R"JS(
 const char* const kTextKeys[] = {"title", "heading", "site_type", "draw", "finish", "cancel", "criteria", "reasons",
                                  "mitigation", "alternative", "report", "batch", "upload", "footer", "none", "error",
                                  "demo_banner", "screening", "footprint_where", "draw_hint", "too_few", "move",
-                                 "no_alternative", "none_needed", "alternative_tooltip", "report_link", "job"};
+                                 "no_alternative", "none_needed", "alternative_tooltip", "report_link", "job",
+                                 "criterion_item"};
 
 std::string build_page(i18n::Lang lang) {
     const i18n::Catalog& c = i18n::catalog(lang);
@@ -268,6 +274,11 @@ std::string build_page(i18n::Lang lang) {
     // The verdict levels by their record value (an alternative's level_at_alternative).
     for (const char* level : {"no-go", "high", "medium", "low", "not_assessed", "not_covered"})
         texts[std::string("level.") + level] = c.text(std::string("verdict.") + level);
+    // The TNFD criteria by their record id (locate.criteria_met), named as the reports name them.
+    for (const Criterion criterion : kTnfdCriteria) {
+        const std::string id = to_string(criterion);
+        texts["criterion." + id] = c.text_or("criterion." + id, report::humanise(id));
+    }
     std::string texts_js = to_json_line(texts);
     for (std::size_t at; (at = texts_js.find("</")) != std::string::npos;) texts_js.replace(at, 2, "<\\/");
 

@@ -117,6 +117,38 @@ TEST_F(ServeApi, NumbersGeoJsonAndCoordsOptionsGoThroughTheSameReader) {
     EXPECT_EQ(lanswer["records"][0]["verdict"].dump(), want["verdict"].dump());
 }
 
+// The map page names the criteria met as the reports do (criterion.<id> of the catalog), for
+// every id a record's locate.criteria_met can hold, with the id kept beside the name.
+TEST_F(ServeApi, TheMapPageNamesTheCriteriaMet) {
+    auto page = client().Get("/");
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200);
+    const std::string& html = page->body;
+    const std::string marker = "window.sitescreenTexts = ";
+    const auto at = html.find(marker);
+    ASSERT_NE(at, std::string::npos);
+    const auto end = html.find(";</script>", at);
+    ASSERT_NE(end, std::string::npos);
+    const Json texts = Json::parse(html.substr(at + marker.size(), end - at - marker.size()));
+    const std::pair<const char*, const char*> names[] = {{"biodiversity_importance", "Biodiversity importance"},
+                                                         {"ecosystem_integrity", "Ecosystem integrity"},
+                                                         {"rapid_decline", "Rapid decline"},
+                                                         {"water_risk", "Water risk"},
+                                                         {"ecosystem_services", "Ecosystem services"}};
+    for (const auto& [id, name] : names) EXPECT_EQ(texts.value(std::string("criterion.") + id, std::string()), name) << id;
+    EXPECT_EQ(texts["criterion_item"], "{name} ({id})");
+    // The script maps each id of locate.criteria_met through them.
+    EXPECT_NE(html.find("T['criterion.' + id]"), std::string::npos);
+    // A record's ids are among those named.
+    const auto [status, answer] = screen(R"({"id":"C01","lon":108.50,"lat":33.90,"type":"plant"})");
+    ASSERT_EQ(status, 200) << answer.dump();
+    const Json& record = answer.contains("records") ? answer["records"][0] : answer;
+    ASSERT_TRUE(record["locate"]["criteria_met"].is_array()) << record.dump();
+    EXPECT_FALSE(record["locate"]["criteria_met"].empty()) << "C01 lies inside a red line";
+    for (const auto& id : record["locate"]["criteria_met"])
+        EXPECT_TRUE(texts.contains("criterion." + id.get<std::string>())) << id;
+}
+
 TEST_F(ServeApi, LayersHealthAndOpenApiDescribeTheService) {
     auto c = client();
     auto health = c.Get("/v1/health");

@@ -5,6 +5,7 @@
 // Chromium or node is missing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "serve/serve_fixture.h"
@@ -52,7 +53,8 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
       alternativeText: document.getElementById('alternative').textContent,
       alternativeOnMap: !!alt && st.map.hasLayer(alt),
       alternative: alt ? {lat: alt.getLatLng().lat, lon: alt.getLatLng().lng} : null,
-      record: rec ? {alternative: rec.alternative, reasons: rec.verdict.reasons.length, lon: rec.lon, lat: rec.lat} : null
+      record: rec ? {alternative: rec.alternative, reasons: rec.verdict.reasons.length, lon: rec.lon, lat: rec.lat,
+        criteria_met: (rec.locate && rec.locate.criteria_met) || []} : null
     };
   })()`));
 }, 120000);
@@ -170,6 +172,16 @@ TEST_F(ServeBrowser, ClickInsideARedLineShowsNoGoAndTheAlternative) {
     EXPECT_GT(r["reasons"].get<int>(), 0);
     ASSERT_FALSE(r["mitigation"].empty());
     EXPECT_EQ(r["mitigation"][0].get<std::string>().rfind("avoid: ", 0), 0u) << r["mitigation"][0];
+    // The criteria met by name, the id beside it: a site inside a red line meets biodiversity importance.
+    const Json met = r["record"]["criteria_met"];
+    ASSERT_EQ(r["criteria"].size(), met.size()) << r.dump(2);
+    EXPECT_NE(std::find(r["criteria"].begin(), r["criteria"].end(), Json("Biodiversity importance (biodiversity_importance)")),
+              r["criteria"].end()) << r["criteria"];
+    for (std::size_t i = 0; i < met.size(); ++i) {
+        const std::string shown = r["criteria"][i], id = met[i];
+        EXPECT_NE(shown, id) << "a criterion shown by its id alone";
+        EXPECT_EQ(shown.size() > id.size() + 3 ? shown.substr(shown.size() - id.size() - 3) : std::string(), " (" + id + ")") << shown;
+    }
     // The alternative is on the map, where the record puts it.
     ASSERT_TRUE(r["record"]["alternative"]["found"].get<bool>()) << r.dump(2);
     EXPECT_TRUE(r["alternativeOnMap"].get<bool>());

@@ -1,5 +1,8 @@
 // Bad requests to `sitescreen serve` get a 4xx with the CLI's message, and the service keeps serving.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "serve/serve_fixture.h"
 
@@ -60,7 +63,9 @@ TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
         const std::string big = "{\"sites\":[\"" + std::string(50u << 20, 'x') + "\"]}";
         const auto [status, message] = refused(big);
         EXPECT_EQ(status, 413);
-        EXPECT_NE(message.find("at most 8388608"), std::string::npos) << message;
+        EXPECT_EQ(message, "the request body has " + std::to_string(big.size()) +
+                               " bytes; POST /v1/screen accepts at most 8388608 bytes (8 MB, set with --max-body-mb); "
+                               "send large batches to POST /v1/jobs");
     }
     still_serving();
     {
@@ -96,6 +101,53 @@ TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
         EXPECT_EQ(res->status, 404);
         EXPECT_EQ(Json::parse(res->body)["error"], "no such resource: GET /v1/nothing/here");
     }
+    still_serving();
+}
+
+namespace {
+// The raw answer to a request line and headers with no body: a body over every limit is refused
+// from its Content-Length alone, before the client would send it.
+std::string answer_to_headers(int port, const std::string& head) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        if (fd >= 0) ::close(fd);
+        return {};
+    }
+    (void)::send(fd, head.data(), head.size(), 0);
+    std::string answer;
+    char buf[4096];
+    // Until the answer is complete (by its Content-Length): the server need not close at once.
+    const auto complete = [&answer] {
+        const auto end = answer.find("\r\n\r\n");
+        const auto length = answer.find("Content-Length: ");
+        return end != std::string::npos && length != std::string::npos && length < end &&
+               answer.size() >= end + 4 + std::stoul(answer.substr(length + 16));
+    };
+    for (ssize_t n; !complete() && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return answer;
+}
+}  // namespace
+
+TEST_F(ServeErrors, ABodyOverEveryLimitIsRefusedUnreadWithTheRoutesLimitAndOption) {
+    const auto refused_unread = [](const std::string& route, const std::string& type) {
+        const std::string answer = answer_to_headers(
+            server().port(), "POST " + route + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type +
+                                 "\r\nContent-Length: 300000000\r\n\r\n");
+        EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+        const auto body = answer.find("\r\n\r\n");
+        return body == std::string::npos ? Json() : Json::parse(answer.substr(body + 4));
+    };
+    EXPECT_EQ(refused_unread("/v1/screen", "application/json")["error"],
+              "the request body has 300000000 bytes; POST /v1/screen accepts at most 8388608 bytes (8 MB, set with "
+              "--max-body-mb); send large batches to POST /v1/jobs");
+    EXPECT_EQ(refused_unread("/v1/jobs", "text/csv")["error"],
+              "the request body has 300000000 bytes; POST /v1/jobs accepts at most 268435456 bytes (256 MB, set with "
+              "--max-upload-mb)");
     still_serving();
 }
 

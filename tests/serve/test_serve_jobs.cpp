@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "serve/engine.h"
+#include "serve/jobs.h"
 #include "serve/serve_fixture.h"
 
 using namespace sitescreen;
@@ -152,7 +154,7 @@ TEST(ServeJobs, AJobPastItsTimeLimitFailsAndFinishedJobsAreRemovedAfterTheRetent
     dir.write("jobs/" + half_removed + "/out/sites.jsonl", "{}\n");
 
     // 0.002 h = 7.2 s: long enough to see the failed job, short enough for a test.
-    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", jobs, "--job-time-limit", "1", "--job-retention-hours", "0.002"},
+    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", jobs, "--job-time-limit", "1", "--job-kill-grace", "2", "--job-retention-hours", "0.002"},
                         dir.file("serve.log"));
     ASSERT_NE(server.port(), 0) << server.log();
     httplib::Client c("127.0.0.1", server.port());
@@ -193,6 +195,45 @@ TEST(ServeJobs, AJobPastItsTimeLimitFailsAndFinishedJobsAreRemovedAfterTheRetent
     auto health = c.Get("/v1/health");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
+}
+
+}  // namespace
+
+namespace {
+
+// --job-kill-grace: a job that ignores SIGTERM at its time limit is killed the grace later, not
+// after the default 10 s. The job is a shell that ignores SIGTERM and sleeps (exec keeps the
+// ignored signal), in place of `sitescreen screen`.
+TEST(ServeJobs, AJobIgnoringSigtermIsKilledAfterTheGrace) {
+    TempDir dir;
+    serve::JobLimits limits;
+    limits.time_limit_s = 0.3;
+    limits.kill_grace_s = 0.5;
+    limits.retention_s = 0;
+    serve::JobStore store(dir.file("jobs"), {"/bin/sh", "-c", "trap '' TERM; exec sleep 60", "sh"}, limits);
+    store.start();
+    const auto started = std::chrono::steady_clock::now();
+    const Json job = store.submit(
+        [](std::ostream& out) {
+            const std::string csv = "id,lon,lat\nA,108.5,33.9\n";
+            out << csv;
+            return csv.size();
+        },
+        "text/csv", {});
+    const std::string id = job["id"];
+    Json state;
+    for (int i = 0; i < 300; ++i) {  // at most 30 s
+        state = store.status(id).value_or(Json());
+        if (state.value("status", std::string()) == "failed" || state.value("status", std::string()) == "done") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    store.stop();
+    ASSERT_EQ(state.value("status", std::string()), "failed") << state.dump();
+    EXPECT_NE(state["message"].get<std::string>().find("time limit of 0.3 s"), std::string::npos) << state.dump();
+    // 0.3 s to the limit, 0.5 s of grace: killed well before the 10 s default (or the 60 s sleep).
+    EXPECT_GE(took, 0.8);
+    EXPECT_LT(took, 5.0) << "the job was not killed after the grace";
 }
 
 }  // namespace

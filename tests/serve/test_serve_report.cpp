@@ -96,6 +96,9 @@ TEST(ServeLang, ThePageAndTheReportFollowLang) {
     EXPECT_NE(page->body.find("<html lang=\"zh"), std::string::npos);
     EXPECT_NE(page->body.find("绘制占地范围"), std::string::npos);  // serve_page.draw
     EXPECT_EQ(page->body.find(">Draw a footprint<"), std::string::npos);
+    // The criteria met are named in Chinese on the page, the id beside the name.
+    EXPECT_NE(page->body.find(R"("criterion.biodiversity_importance":"对生物多样性重要的区域")"), std::string::npos);
+    EXPECT_NE(page->body.find(R"("criterion_item":"{name}（{id}）")"), std::string::npos);
 
     const std::string csv = "id,type,lon,lat\nZ1,charger,114.05,22.55\n";
     const std::string input = dir.write("one.csv", csv);
