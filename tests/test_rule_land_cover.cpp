@@ -10,6 +10,7 @@
 
 #include "screen/profile.h"
 #include "screen/rules/measured.h"
+#include "support/rule_cases.h"
 
 using namespace sitescreen;
 
@@ -18,18 +19,11 @@ namespace {
 const std::vector<double> kBuffers = {1000, 5000, 10000};
 
 rules::LandCover configured(const std::string& yaml) {
-    rules::LandCover l;
-    l.configure(rules::Section(YAML::Load(yaml), "test.yaml", "land_cover"), kBuffers);
-    return l;
+    return rule_cases::configured_measured<rules::LandCover>(yaml, "land_cover", kBuffers);
 }
 
 std::string config_error(const std::string& yaml) {
-    try {
-        configured(yaml);
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
+    return rule_cases::error_of([&] { configured(yaml); });
 }
 
 struct Case {
@@ -60,11 +54,7 @@ TEST(RuleLandCover, NaturalShareAndClassGiveTheirBands) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.source);
-        const rules::Band b = l.band(c.share, c.natural_at_site);
-        EXPECT_EQ(b.id, c.id);
-        EXPECT_EQ(to_string(b.exposure), std::string(to_string(c.exposure)));
-        EXPECT_EQ(b.met, c.met);
-        EXPECT_EQ(b.id.rfind("land_cover.", 0), 0u) << "a band names its rule";
+        rule_cases::check_band(l.band(c.share, c.natural_at_site), "land_cover", c.id, c.exposure, c.met);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "screen/profile.h"
 #include "screen/rules/measured.h"
+#include "support/rule_cases.h"
 
 using namespace sitescreen;
 
@@ -17,18 +18,11 @@ const char* kPlant = "{sensitive_within_m: 2000, high_within_m: 2000, moderate_w
 const char* kCharger = "{sensitive_within_m: 2000, high_within_m: 500, moderate_within_m: 1000, species_screen_m: 5000}";
 
 rules::Proximity configured(const std::string& yaml) {
-    rules::Proximity p;
-    p.configure(rules::Section(YAML::Load(yaml), "test.yaml", "proximity"));
-    return p;
+    return rule_cases::configured_measured<rules::Proximity>(yaml, "proximity");
 }
 
 std::string config_error(const std::string& yaml) {
-    try {
-        configured(yaml);
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
+    return rule_cases::error_of([&] { configured(yaml); });
 }
 
 struct Case {
@@ -42,11 +36,7 @@ struct Case {
 
 void check(const rules::Proximity& p, const Case& c) {
     SCOPED_TRACE(c.source);
-    const rules::Band b = p.band(c.inside, c.distance_m);
-    EXPECT_EQ(b.id, c.id);
-    EXPECT_EQ(to_string(b.exposure), std::string(to_string(c.exposure)));
-    EXPECT_EQ(b.met, c.met);
-    EXPECT_EQ(b.id.rfind("proximity.", 0), 0u) << "a band names its rule";
+    rule_cases::check_band(p.band(c.inside, c.distance_m), "proximity", c.id, c.exposure, c.met);
 }
 
 }  // namespace

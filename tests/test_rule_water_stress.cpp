@@ -7,6 +7,7 @@
 
 #include "screen/profile.h"
 #include "screen/rules/measured.h"
+#include "support/rule_cases.h"
 
 using namespace sitescreen;
 
@@ -15,18 +16,11 @@ namespace {
 const char* kShipped = "{medium_bws_cat: 2, high_bws_cat: 3, extreme_bws_cat: 4, arid_exposure: medium}";
 
 rules::WaterStress configured(const std::string& yaml) {
-    rules::WaterStress w;
-    w.configure(rules::Section(YAML::Load(yaml), "test.yaml", "water_stress"));
-    return w;
+    return rule_cases::configured_measured<rules::WaterStress>(yaml, "water_stress");
 }
 
 std::string config_error(const std::string& yaml) {
-    try {
-        configured(yaml);
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
+    return rule_cases::error_of([&] { configured(yaml); });
 }
 
 struct Case {
@@ -54,11 +48,7 @@ TEST(RuleWaterStress, AqueductCategoriesGiveTheirBands) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.source);
-        const rules::Band b = w.band(c.bws_cat, c.arid);
-        EXPECT_EQ(b.id, c.id);
-        EXPECT_EQ(to_string(b.exposure), std::string(to_string(c.exposure)));
-        EXPECT_EQ(b.met, c.met);
-        EXPECT_EQ(b.id.rfind("water_stress.", 0), 0u) << "a band names its rule";
+        rule_cases::check_band(w.band(c.bws_cat, c.arid), "water_stress", c.id, c.exposure, c.met);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "screen/profile.h"
+#include "screen/rules/measured.h"
 #include "screen/rules/rule.h"
 
 namespace rule_cases {
@@ -70,14 +71,38 @@ inline void check(const sitescreen::rules::Rule& rule, const Case& c) {
     }
 }
 
-// The error a bad section gives, or "" when it loads.
-inline std::string config_error(const std::string& name, const std::string& yaml) {
+// What `f` throws, or "" when it does not.
+template <typename F>
+std::string error_of(F&& f) {
     try {
-        configured(name, yaml);
+        f();
     } catch (const std::exception& e) {
         return e.what();
     }
     return "";
+}
+
+// The error a bad section gives, or "" when it loads.
+inline std::string config_error(const std::string& name, const std::string& yaml) {
+    return error_of([&] { configured(name, yaml); });
+}
+
+// A measured rule (screen/rules/measured.h) configured from its section of a profile; `extra`
+// follows the section in configure() (the land-cover rule takes the profile's buffers).
+template <typename R, typename... Extra>
+R configured_measured(const std::string& yaml, const char* section, const Extra&... extra) {
+    R r;
+    r.configure(sitescreen::rules::Section(YAML::Load(yaml), "test.yaml", section), extra...);
+    return r;
+}
+
+// One case of a measured rule: the band it gave against the one expected; the band names its rule.
+inline void check_band(const sitescreen::rules::Band& b, const std::string& rule, const char* id,
+                       sitescreen::Rating exposure, bool met) {
+    EXPECT_EQ(b.id, id);
+    EXPECT_EQ(sitescreen::to_string(b.exposure), std::string(sitescreen::to_string(exposure)));
+    EXPECT_EQ(b.met, met);
+    EXPECT_EQ(b.id.rfind(rule + ".", 0), 0u) << "a band names its rule";
 }
 
 }  // namespace rule_cases
