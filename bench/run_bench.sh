@@ -105,7 +105,45 @@ echo "workload: $WL"
 [ -f "$WL/workload.json" ] && echo "workload parameters: $(tr -d '\n ' < "$WL/workload.json")"
 echo "results: $RESULTS"
 
-# ------------------------------------------------------------------ memory-bandwidth floor
+# ------------------------------------------------------------------ the floor
+# Every figure is also given as a multiple of the floor: the CPU time a site
+# needs to read once, at this machine's single-thread read bandwidth measured
+# in this sitting (bench/read_bw.c, the best of a probe before and one after
+# the runs), each raster cell and each vector vertex within its largest
+# buffer (bench/floor.py). Seconds do not carry from one machine to another;
+# the multiple does.
+READ_BW=""
+probe_bw() {
+  local out
+  out=$("$TMP/read_bw" 512) || return 0
+  echo "  $out"
+  awk -v a="$(sed -n 's/^read=\([0-9.]*\) GB.*/\1/p' <<<"$out")" -v b="${READ_BW:-0}" 'BEGIN{printf "%.2f", (a>b)?a:b}'
+}
+echo "== read bandwidth (the floor's rate)"
+if command -v cc >/dev/null && cc -O2 -march=native "$HERE/read_bw.c" -o "$TMP/read_bw"; then
+  bw=$(probe_bw); sed '$d' <<<"$bw"
+  READ_BW=$(tail -n1 <<<"$bw")
+else
+  echo "skipped: no C compiler; the floor multiples are not printed"
+fi
+declare -A FLOOR
+# floor_us VARIANT RADII -> CPU microseconds a site needs at the floor
+floor_us() {
+  local k="$1,$2" n csv line
+  if [ -z "${FLOOR[$k]:-}" ]; then
+    FLOOR[$k]=-
+    csv=""
+    for n in $COUNTS; do [ -f "$WL/sites_${n}.csv" ] && csv="$WL/sites_${n}.csv"; done
+    if [ -n "$READ_BW" ] && [ -n "$csv" ] && line=$("${PYTHON:-/usr/bin/python3}" "$HERE/floor.py" "$(catalog_of "$1")" "$csv" "$2" 2>"$TMP/floor.err"); then
+      FLOOR[$k]=$(awk -v l="$line" -v bw="$READ_BW" 'BEGIN{split(l,f,"\t"); printf "%.2f", (f[2]+f[4])/(bw*1e3)}')
+      printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$line" "${FLOOR[$k]}" >> "$TMP/floors.tsv"
+    fi
+  fi
+  echo "${FLOOR[$k]}"
+}
+xfloor() { awk -v c="$1" -v f="$2" 'BEGIN{ if (f=="-" || f<=0 || c=="") print "-"; else printf "%.0f", c*1000/f }'; }
+
+# ------------------------------------------------------------------ memory-bandwidth cross-check
 MEMBW_READ1="" MEMBW_CELLS1="" MEMBW_CELLS2=""
 if [ "${MEMBW:-1}" != 0 ]; then
   echo "== memory bandwidth (optional cross-check)"
@@ -230,27 +268,37 @@ for v in $VARIANTS; do
 done
 
 # ------------------------------------------------------------------ tables
+if [ -n "$READ_BW" ]; then
+  bw=$(probe_bw); sed '$d' <<<"$bw"; READ_BW=$(tail -n1 <<<"$bw")
+  echo "read bandwidth, the best of the probes before and after the runs: $READ_BW GB/s (one thread)"
+  for v in $VARIANTS; do for r in $RADII; do floor_us "$v" "$r" >/dev/null; done; done
+  echo
+  echo "== the floor per site: mean raster cells and vector vertices within the largest buffer (bench/floor.py), read once at $READ_BW GB/s"
+  { printf 'variant\tbuffers_km\tcells\traster_bytes\tvertices\tvertex_bytes\tfloor_us/site\n'; cat "$TMP/floors.tsv" 2>/dev/null; } | column -t -s $'\t'
+  [ -s "$TMP/floor.err" ] && { echo "floor.py:"; cat "$TMP/floor.err"; }
+fi
 fmt_rate() { awk -v n="$1" -v w="$2" -v s="$3" 'BEGIN{ if (w=="") {print "-"; exit} p=w-s; printf "%.0f / %s", n/w, (p>0 ? sprintf("%.0f", n/p) : "-") }'; }
 echo
 echo "== sites/s by wall time (whole run / excluding start-up); CPU ms per site (user+sys, excluding start-up);"
-echo "   peak RSS MiB; ~ = extrapolated from the next smaller count, not run"
+echo "   xfloor = that CPU time over the floor's; peak RSS MiB; ~ = extrapolated from the next smaller count, not run"
 for v in $VARIANTS; do
   echo "-- $v"
   {
-    printf 'sites\tbuffers_km'; for t in $THREADS; do printf '\t%sT_sites/s\t%sT_CPU_ms/site\t%sT_RSS_MiB' "$t" "$t" "$t"; done; printf '\n'
+    printf 'sites\tbuffers_km\tfloor_us'; for t in $THREADS; do printf '\t%sT_sites/s\t%sT_CPU_ms/site\t%sT_xfloor\t%sT_RSS_MiB' "$t" "$t" "$t" "$t"; done; printf '\n'
     for n in $COUNTS; do
       for r in $RADII; do
-        printf '%s\t%s' "$n" "$r"
+        fl=${FLOOR[$v,$r]:--}
+        printf '%s\t%s\t%s' "$n" "$r" "$fl"
         for t in $THREADS; do
           st=${STARTUP[$v,$t]}
           if [ -n "${WALL[$v,$n,$r,$t]:-}" ]; then
-            printf '\t%s\t%.2f\t%.0f' "$(fmt_rate "$n" "${WALL[$v,$n,$r,$t]}" "$st")" \
-              "$(awk -v c="${CPU[$v,$n,$r,$t]}" -v s="${STARTUP_CPU[$v,$t]}" -v n="$n" 'BEGIN{print (c-s)/n*1000}')" \
+            cms=$(awk -v c="${CPU[$v,$n,$r,$t]}" -v s="${STARTUP_CPU[$v,$t]}" -v n="$n" 'BEGIN{print (c-s)/n*1000}')
+            printf '\t%s\t%.2f\t%s\t%.0f' "$(fmt_rate "$n" "${WALL[$v,$n,$r,$t]}" "$st")" "$cms" "$(xfloor "$cms" "$fl")" \
               "$(awk -v k="${RSS[$v,$n,$r,$t]}" 'BEGIN{print k/1024}')"
           elif [ -n "${PRED[$v,$n,$r,$t]:-}" ]; then
-            printf '\t~%s\t-\t-' "$(fmt_rate "$n" "${PRED[$v,$n,$r,$t]}" "$st")"
+            printf '\t~%s\t-\t-\t-' "$(fmt_rate "$n" "${PRED[$v,$n,$r,$t]}" "$st")"
           else
-            printf '\t-\t-\t-'
+            printf '\t-\t-\t-\t-'
           fi
         done
         printf '\n'
@@ -274,6 +322,14 @@ if [ -n "$(wall_or_pred "$key")" ]; then
     printf "%d sites x {1,10,50} km, all layers, 2 threads: %.0f s%s", n, w, (p!="" ? " (extrapolated)" : "");
     if (n < 100000) printf "; scaled to 100000 sites: ~%.0f s", w100;
     printf " (target: 100000 sites < 300 s: %s)\n", (w100<300 ? "met" : "NOT met") }'
+fi
+# Issue #25: the whole workload with the product's defaults at most 3x the floor, peak under 1.5 GiB.
+key="all,$nmax,1,10,50,2"
+if [ -n "${WALL[$key]:-}" ] && [ -n "${FLOOR[all,1,10,50]:-}" ]; then
+  cms=$(awk -v c="${CPU[$key]}" -v s="${STARTUP_CPU[all,2]}" -v n="$nmax" 'BEGIN{print (c-s)/n*1000}')
+  awk -v n="$nmax" -v w="${WALL[$key]}" -v k="${RSS[$key]}" -v x="$(xfloor "$cms" "${FLOOR[all,1,10,50]}")" -v e="${EXTRA:-none}" 'BEGIN{
+    printf "%d sites x {1,10,50} km, all layers, 2 threads, extra flags: %s: %.1f s wall, peak %.0f MiB, %s x the floor (issue 25 target with the defaults: <= 3x, < 1536 MiB: %s)\n",
+      n, e, w, k/1024, x, (x!="-" && x<=3 && k/1024<1536) ? "met" : "NOT met" }'
 fi
 maxrss=0; minrss=0
 for k in "${!RSS[@]}"; do
