@@ -43,11 +43,62 @@ void append_integer(std::string& out, Int v) {
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
+// A double as nlohmann's dump lays it out ("1.0", "0.0001", "1e-05",
+// "1.5e+20": fixed notation for decimal exponents -4..15, else d.ddde+XX with
+// at least two exponent digits), with the shortest digits that read back
+// to the same double (std::to_chars, correctly rounded). nlohmann's own
+// Grisu2 digits are not always the shortest: it printed -455.54101 as
+// -455.54101000000003, about one value in 2,300 (JsonLine.NumbersAreTheShortestRoundTrip).
+void append_double(std::string& out, double x) {
+    if (std::signbit(x)) {
+        out += '-';
+        x = -x;
+    }
+    if (x == 0) {
+        out += "0.0";
+        return;
+    }
+    char sci[32];
+    const auto r = std::to_chars(sci, sci + sizeof sci, x, std::chars_format::scientific);
+    char digits[24];  // at most 17 significant digits
+    int k = 0;
+    const char* p = sci;
+    for (; p < r.ptr && *p != 'e'; ++p)
+        if (*p != '.') digits[k++] = *p;
+    int e10 = 0;
+    std::from_chars(p + 1 + (p[1] == '+' ? 1 : 0), r.ptr, e10);
+    const int n = e10 + 1;  // the decimal point's place after the first digit
+    if (k <= n && n <= 15) {  // digits[000].0
+        out.append(digits, static_cast<std::size_t>(k));
+        out.append(static_cast<std::size_t>(n - k), '0');
+        out += ".0";
+    } else if (0 < n && n <= 15) {  // dig.its
+        out.append(digits, static_cast<std::size_t>(n));
+        out += '.';
+        out.append(digits + n, static_cast<std::size_t>(k - n));
+    } else if (-4 < n && n <= 0) {  // 0.[000]digits
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out.append(digits, static_cast<std::size_t>(k));
+    } else {  // d[.igits]e+XX
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits + 1, static_cast<std::size_t>(k - 1));
+        }
+        const int e = n - 1;
+        out += e < 0 ? "e-" : "e+";
+        const int a = e < 0 ? -e : e;
+        if (a < 10) out += '0';
+        append_integer(out, a);
+    }
+}
+
 // The same text as Json::dump(-1, ' ', false, replace), written straight into
 // one string: nlohmann's serializer goes through a virtual call per
-// character, which made serialising records a tenth of a run. Numbers use
-// nlohmann's own shortest round-trip formatting, strings its escaping
-// whenever they are not plain ASCII (JsonLine.EqualsNlohmannDump checks it).
+// character, which made serialising records a tenth of a run. Strings use
+// nlohmann's escaping whenever they are not plain ASCII; numbers are
+// append_double's (JsonLine.EqualsNlohmannDump checks the rest).
 void append_json(std::string& out, const Json& j) {
     switch (j.type()) {
         case Json::value_t::null: out += "null"; return;
@@ -60,9 +111,7 @@ void append_json(std::string& out, const Json& j) {
                 out += "null";
                 return;
             }
-            char buf[64];
-            const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
-            out.append(buf, static_cast<std::size_t>(end - buf));
+            append_double(out, x);
             return;
         }
         case Json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
