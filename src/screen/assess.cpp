@@ -407,6 +407,13 @@ private:
         st.evidence.push_back(std::move(ev));
     }
 
+    // The reason a measured rule rated: its text, the demonstration marker of
+    // its layer, then the band that rated it ("[water_stress.high]"), so the
+    // reason can be traced to its rule (docs/rules/README.md).
+    static std::string rated_why(const LayerSpec& s, const std::string& why, const rules::Band& band) {
+        return why + demo_tag(s) + band_tag(band);
+    }
+
     Json layer_head(const LayerSpec& s) const {
         Json ev;
         ev["layer"] = s.id;
@@ -496,7 +503,7 @@ private:
         const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
                               : exposure == Rating::Medium ? p_.proximity.moderate_within_m
                                                            : 0.0;
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band),
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band),
                      v.inside ? nearest.index : std::nullopt, text,
                      !v.inside && band_m > 0 ? nearest.index : std::nullopt, band_m);
 
@@ -719,7 +726,7 @@ private:
         summary["distance_m"] = 0.0;
         summary["bws_cat"] = bws;
         if (!light_) a_.interface.push_back(std::move(summary));
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band), f.index,
+        add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band), f.index,
                      fmt::format("{} (bws_cat {})", unit, bws));
         if (!a_.bws || bws > *a_.bws) {
             a_.bws = bws;
@@ -794,7 +801,7 @@ private:
                                     {"radius", fmt_distance(buf->radius_m)},
                                     {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
                                     {"resolution", res}});
-            add_evidence(s, ev, met ? "met" : "not_met", exposure, why + demo_tag(s) + band_tag(band), std::nullopt,
+            add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band), std::nullopt,
                          tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {

@@ -2,6 +2,7 @@
 // assessment of `screen`, handed in by the CLI (src/cli/serve_command.cpp).
 #pragma once
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -51,6 +52,15 @@ inline BodyLimit body_limit(const RequestLimits& limits, const std::string& path
     return {limits.max_body_bytes, "--max-body-mb", true};
 }
 
+// A limit in the options' unit (MB of 2^20 bytes): whole as the options set it, else to
+// two decimals (a limit set in code below 1 MB reads "0.01 MB", never "0 MB").
+inline std::string mebibytes(std::size_t bytes) {
+    if (bytes % (std::size_t{1} << 20) == 0) return std::to_string(bytes >> 20);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(bytes) / (1 << 20));
+    return buf;
+}
+
 // The one answer to a body over its route's limit, whether it is refused from its Content-Length
 // before it is read or counted while it is read (length 0: not known).
 inline RequestError body_too_large(const std::string& method, const std::string& path, const BodyLimit& limit,
@@ -58,7 +68,7 @@ inline RequestError body_too_large(const std::string& method, const std::string&
     std::string m = length > 0 ? "the request body has " + std::to_string(length) + " bytes; "
                                : std::string("the request body is too large; ");
     m += method + " " + path + " accepts at most " + std::to_string(limit.bytes) + " bytes (" +
-         std::to_string(limit.bytes >> 20) + " MB, set with " + limit.option + ")";
+         mebibytes(limit.bytes) + " MB, set with " + limit.option + ")";
     if (limit.batches_elsewhere) m += "; send large batches to POST /v1/jobs";
     return RequestError(413, m);
 }

@@ -4,10 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "serve/engine.h"
 #include "serve/serve_fixture.h"
 
 using namespace sitescreen;
 using namespace sitescreen::testing;
+using namespace sitescreen::serve;
 
 namespace {
 
@@ -149,6 +151,18 @@ TEST_F(ServeErrors, ABodyOverEveryLimitIsRefusedUnreadWithTheRoutesLimitAndOptio
               "the request body has 300000000 bytes; POST /v1/jobs accepts at most 268435456 bytes (256 MB, set with "
               "--max-upload-mb)");
     still_serving();
+}
+
+TEST(ServeBodyLimit, TheMessageStatesALimitBelowOneMegabyteExactly) {
+    // The options set whole MB; a limit set otherwise (in code, a test) must not read "0 MB".
+    RequestLimits limits;
+    limits.max_body_bytes = 10000;
+    const RequestError e = body_too_large("POST", "/v1/screen", body_limit(limits, "/v1/screen"), 20000);
+    EXPECT_EQ(e.status, 413);
+    EXPECT_NE(std::string(e.what()).find("at most 10000 bytes (0.01 MB, set with --max-body-mb)"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(mebibytes(std::size_t{8} << 20), "8");
+    EXPECT_EQ(mebibytes((std::size_t{3} << 20) / 2), "1.50");
 }
 
 TEST_F(ServeErrors, ATokenGuardsTheApiWhenOneIsSet) {
