@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/errors.h"
@@ -751,4 +752,21 @@ TEST(ReportFormats, CoverageNoteInTheRunsLanguage) {
     const Json complete = {{"verdict", {{"level", "low"}, {"level_text", "low"}}}};
     EXPECT_EQ(report::verdict_coverage_note(complete), "");
     EXPECT_EQ(report::verdict_coverage_note(Json()), "");
+}
+
+TEST(OutputFormats, OneTableNamesEveryFormatAndItsGroups) {
+    using S = std::set<std::string>;
+    EXPECT_EQ(output_format_list(), "jsonl,csv,run,gpkg,portfolio,html,md,png,pdf");
+    EXPECT_EQ(parse_formats("data"), (S{"jsonl", "csv", "run"}));
+    EXPECT_EQ(parse_formats("all"), (S{"jsonl", "csv", "run", "gpkg", "portfolio", "html", "md", "png"}));
+    EXPECT_EQ(parse_formats("all,pdf").count("pdf"), 1u);
+    EXPECT_EQ(parse_formats("csv,,png"), (S{"csv", "png", "run"}));  // run is always written
+    try {
+        parse_formats("data,docx");
+        FAIL() << "an unknown format must be refused";
+    } catch (const UsageError& e) {
+        EXPECT_STREQ(e.what(),
+                     "--formats: unknown format 'docx' (known: all, data, jsonl, csv, run, gpkg, portfolio, html, md, "
+                     "png, pdf)");
+    }
 }

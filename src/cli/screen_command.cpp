@@ -21,6 +21,7 @@
 #include "io/atomic_file.h"
 #include "io/site_reader.h"
 #include "report/core_writers.h"
+#include "report/formats.h"
 #include "run/pipeline.h"
 #include "sitescreen/version.h"
 
@@ -95,31 +96,6 @@ std::vector<double> parse_buffers(const std::string& text) {
                          "' has one; give every distance its unit (1km,5km,10km) or none (metres: 1000,5000,10000)");
     if (out.size() > kMaxBuffers)
         throw UsageError(fmt::format("--buffers: {} distances; at most {} are allowed", out.size(), kMaxBuffers));
-    return out;
-}
-
-std::set<std::string> parse_formats(const std::string& text) {
-    static const std::set<std::string> known = {"jsonl", "csv", "run", "gpkg", "html", "md", "png", "portfolio", "pdf"};
-    std::set<std::string> out;
-    std::stringstream ss(text);
-    std::string f;
-    while (std::getline(ss, f, ',')) {
-        if (f.empty()) continue;
-        if (f == "all") {
-            // Every format but pdf, which is asked for by name (docs/reports.md).
-            for (const auto& k : known)
-                if (k != "pdf") out.insert(k);
-            continue;
-        }
-        if (f == "data") {
-            out.insert({"jsonl", "csv", "run"});
-            continue;
-        }
-        if (!known.count(f))
-            throw UsageError("--formats: unknown format '" + f + "' (known: all, data, jsonl, csv, run, gpkg, html, md, png, portfolio, pdf)");
-        out.insert(f);
-    }
-    out.insert("run");  // provenance is never optional
     return out;
 }
 
@@ -259,7 +235,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
     add_table_options(*cmd, a->activities, a->ecosystems, a->materiality);
     cmd->add_option("--formats", a->formats,
-                    "Outputs to write, comma-separated: jsonl,csv,run,gpkg,portfolio,html,md,png,pdf;\n"
+                    "Outputs to write, comma-separated: " + output_format_list() + ";\n"
                     "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
                     "format but pdf (add it: all,pdf); default all")
         ->capture_default_str();

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/errors.h"
 #include "io/checksum.h"
 #include "report/gpkg_writer.h"
 #include "report/html_report.h"
@@ -17,9 +18,44 @@
 
 namespace sitescreen {
 
-const std::vector<std::string>& report_format_names() {
-    static const std::vector<std::string> names = {"png", "md", "html", "gpkg", "portfolio", "pdf"};
-    return names;
+const std::vector<OutputFormat>& output_formats() {
+    // pdf is asked for by name (docs/reports.md): it is in neither group.
+    static const std::vector<OutputFormat> formats = {
+        {"jsonl", true, true}, {"csv", true, true},  {"run", true, true}, {"gpkg", false, true},
+        {"portfolio", false, true}, {"html", false, true}, {"md", false, true}, {"png", false, true},
+        {"pdf", false, false}};
+    return formats;
+}
+
+std::string output_format_list() {
+    std::string out;
+    for (const auto& f : output_formats()) out += (out.empty() ? "" : ",") + std::string(f.name);
+    return out;
+}
+
+std::set<std::string> parse_formats(const std::string& text) {
+    std::set<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string f = text.substr(start, comma - start);
+        start = comma + 1;
+        if (f.empty()) continue;
+        const bool group = f == "all" || f == "data";
+        bool known = group;
+        for (const auto& k : output_formats()) {
+            if ((f == "all" && k.in_all) || (f == "data" && k.in_data)) out.insert(k.name);
+            if (f == k.name) known = true;
+        }
+        if (!known) {
+            std::string names = "all, data";
+            for (const auto& k : output_formats()) names += ", " + std::string(k.name);
+            throw UsageError("--formats: unknown format '" + f + "' (known: " + names + ")");
+        }
+        if (!group) out.insert(f);
+    }
+    out.insert("run");  // provenance is never optional
+    return out;
 }
 
 std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats) {

@@ -14,10 +14,24 @@
 
 namespace sitescreen {
 
-// The names this module answers to, in the order their writers are created.
-const std::vector<std::string>& report_format_names();
+// Every output format, the one table of their names (docs/output.md): the
+// order is --help's; `data` and `all` say which of the two group names
+// include it ("run", the provenance record, is always written).
+struct OutputFormat {
+    const char* name;
+    bool in_data;
+    bool in_all;
+};
+const std::vector<OutputFormat>& output_formats();
 
-// The writers for the requested formats among report_format_names(); other
+// "jsonl,csv,run,..." in the table's order, for help texts and errors.
+std::string output_format_list();
+
+// The formats a --formats text asks for: names and the groups `data` and `all`,
+// comma-separated; "run" is always added. Throws UsageError naming an unknown one.
+std::set<std::string> parse_formats(const std::string& text);
+
+// The writers for the requested formats among png, md, html, gpkg, portfolio and pdf; other
 // names (jsonl, csv, run: the lead's writers) are ignored. Writers that share
 // work (the map of png, html and pdf) share it through the factory.
 std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats);
