@@ -48,6 +48,8 @@ void append_integer(std::string& out, Int v) {
 // character, which made serialising records a tenth of a run. Numbers use
 // nlohmann's own shortest round-trip formatting, strings its escaping
 // whenever they are not plain ASCII (JsonLine.EqualsNlohmannDump checks it).
+}  // namespace
+
 void append_json(std::string& out, const Json& j) {
     switch (j.type()) {
         case Json::value_t::null: out += "null"; return;
@@ -93,8 +95,6 @@ void append_json(std::string& out, const Json& j) {
         default: out += j.dump(-1, ' ', false, Json::error_handler_t::replace); return;  // binary, discarded
     }
 }
-
-}  // namespace
 
 std::string to_json_line(const Json& j) {
     std::string out;
