@@ -99,6 +99,8 @@ void append_double(std::string& out, double x) {
 // character, which made serialising records a tenth of a run. Strings use
 // nlohmann's escaping whenever they are not plain ASCII; numbers are
 // append_double's (JsonLine.EqualsNlohmannDump checks the rest).
+}  // namespace
+
 void append_json(std::string& out, const Json& j) {
     switch (j.type()) {
         case Json::value_t::null: out += "null"; return;
@@ -142,8 +144,6 @@ void append_json(std::string& out, const Json& j) {
         default: out += j.dump(-1, ' ', false, Json::error_handler_t::replace); return;  // binary, discarded
     }
 }
-
-}  // namespace
 
 std::string to_json_line(const Json& j) {
     std::string out;

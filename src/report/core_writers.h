@@ -34,6 +34,9 @@ private:
 
 // One JSON line, compact, UTF-8 kept as is (no \u escapes), stable key order.
 std::string to_json_line(const Json& j);
+// The same text appended to `out` (a line built in parts: `serve` relabels a record's `source`
+// as it writes it, without copying the record).
+void append_json(std::string& out, const Json& j);
 
 // One summary.csv cell from text: RFC 4180 quoting, and a leading apostrophe on text a
 // spreadsheet would run as a formula (starting with = + - @, tab or CR; not a plain number).

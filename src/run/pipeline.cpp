@@ -12,6 +12,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -249,7 +250,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     // screened; batches are written one after the other, in input order.
     // Declared after everything the tasks use, so that an exception leaving
     // this function joins the threads before those are destroyed.
-    TaskThread writer_thread;
+    std::optional<TaskThread> writer_thread;
+    if (!config.write_on_caller) writer_thread.emplace();
     bool writing_pending = false;
     // The screening threads, for the whole run. With one, the calling thread
     // screens (and reads the next batch after each).
@@ -349,18 +351,22 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         if (read_error) std::rethrow_exception(read_error);
         if (writing_pending) {
             writing_pending = false;
-            writer_thread.wait();  // the previous batch is written (or its error thrown)
+            writer_thread->wait();  // the previous batch is written (or its error thrown)
         }
         if (interrupt_flag().load()) throw Interrupted();
         if (record_error) std::rethrow_exception(record_error);
         writing.swap(results);
         writing_records.swap(records);
         writing_rendered.swap(rendered);
-        writer_thread.submit(write_batch);
-        writing_pending = true;
+        if (writer_thread) {
+            writer_thread->submit(write_batch);
+            writing_pending = true;
+        } else {
+            write_batch();
+        }
         batch.swap(next_batch);
     }
-    if (writing_pending) writer_thread.wait();
+    if (writing_pending) writer_thread->wait();
     return stats;
 }
 

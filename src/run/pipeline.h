@@ -28,6 +28,10 @@ struct PipelineConfig {
     // Screeners to use, one per thread (then `threads` is their count), instead of new ones:
     // `sitescreen serve` keeps each worker's open raster readers from one request to the next.
     std::vector<Screener*> screeners;
+    // Write each batch on the calling thread after it is screened, rather than on a writer
+    // thread of the run alongside the next batch: `sitescreen serve` screens a request's few
+    // sites in one batch, where a thread started and joined per request cost more than it saved.
+    bool write_on_caller = false;
 };
 
 struct PipelineStats {

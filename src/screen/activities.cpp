@@ -322,10 +322,18 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
             bool any_assessed = false;
             for (Criterion c : tp.criteria) {
                 const std::string name = to_string(c);
-                const Json st = l4_criteria.is_object() && l4_criteria.contains(name) ? l4_criteria.at(name) : Json::object();
+                // Read in place: a copy of each criterion's status per topic was a tenth of this function.
+                static const Json kNone = Json::object(), kNull = Json(nullptr);
+                const auto at = l4_criteria.is_object() ? l4_criteria.find(name) : l4_criteria.end();
+                const Json& st = at != l4_criteria.end() ? *at : kNone;
                 const std::string status = st.value("status", "not_assessed");
-                const Json exposure = st.contains("exposure") ? st.at("exposure") : Json(nullptr);
-                found.push_back({{"criterion", name}, {"status", status}, {"exposure", exposure}});
+                const auto ex = st.find("exposure");
+                const Json& exposure = ex != st.end() ? *ex : kNull;
+                Json item = Json::object();
+                item["criterion"] = name;
+                item["status"] = status;
+                item["exposure"] = exposure;
+                found.push_back(std::move(item));
                 if (status != "not_assessed") any_assessed = true;
                 if (status == "met") met.push_back(name);
                 if (exposure.is_string())

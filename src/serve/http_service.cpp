@@ -9,6 +9,7 @@
 #include <ctime>
 #include <deque>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include <sys/socket.h>
@@ -101,6 +102,40 @@ std::string basemap_geojson(const LayerSet& layers) {
     return g.empty() ? std::string(R"({"type":"FeatureCollection","features":[]})") : g;
 }
 
+// The token of a `sitescreen_token` cookie ("" when none): the map page sets it, for the links to a
+// job's files only (Path=/v1/jobs/), since a link the browser follows cannot carry a header.
+// Its value is percent-encoded (encodeURIComponent).
+std::string token_cookie(const std::string& cookies) {
+    static const std::string kName = "sitescreen_token=";
+    for (std::size_t at = 0; at < cookies.size();) {
+        while (at < cookies.size() && (cookies[at] == ' ' || cookies[at] == ';')) ++at;
+        const std::size_t end = std::min(cookies.find(';', at), cookies.size());
+        if (cookies.compare(at, kName.size(), kName) == 0) {
+            std::string out;
+            for (std::size_t i = at + kName.size(); i < end; ++i) {
+                const auto hex = [](char c) {
+                    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                };
+                if (cookies[i] == '%' && i + 2 < end && hex(cookies[i + 1]) >= 0 && hex(cookies[i + 2]) >= 0) {
+                    out += static_cast<char>(hex(cookies[i + 1]) * 16 + hex(cookies[i + 2]));
+                    i += 2;
+                } else {
+                    out += cookies[i];
+                }
+            }
+            return out;
+        }
+        at = end;
+    }
+    return "";
+}
+
+// A job's file, which the map page links to.
+bool is_job_file(const httplib::Request& req) {
+    static const std::regex kFile(R"(/v1/jobs/[^/]+/files/.+)");
+    return req.method == "GET" && std::regex_match(req.path, kFile);
+}
+
 bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
 
 }  // namespace
@@ -163,7 +198,12 @@ struct Service::Impl {
             if (!options.token.empty() && req.path.rfind("/v1/", 0) == 0 && req.path != "/v1/health" &&
                 req.path != "/v1/openapi.json") {
                 const std::string auth = req.get_header_value("Authorization");
-                if (auth.rfind("Bearer ", 0) != 0 || !equal_in_constant_time(auth.substr(7), options.token)) {
+                const bool bearer = auth.rfind("Bearer ", 0) == 0 && equal_in_constant_time(auth.substr(7), options.token);
+                // The links to a job's files (GET, read only) may carry the token as the map page's
+                // cookie instead (docs/serve.md, "The map page").
+                const bool cookie = !bearer && req.has_header("Cookie") && is_job_file(req) &&
+                                    equal_in_constant_time(token_cookie(req.get_header_value("Cookie")), options.token);
+                if (!bearer && !cookie) {
                     res.set_header("WWW-Authenticate", "Bearer");
                     send_error(res, 401, "this service needs a token: send the header 'Authorization: Bearer <token>'");
                     return httplib::Server::HandlerResponse::Handled;
@@ -270,6 +310,7 @@ struct Service::Impl {
         h["workers"] = workers();
         h["sites_screened"] = screened.load();
         h["jobs"] = jobs != nullptr;
+        h["token_required"] = !options.token.empty();  // the map page asks for it before anything else
         return h;
     }
 

@@ -34,7 +34,17 @@ label { margin-right:10px; }
 constexpr const char* kScript = R"JS(
 'use strict';
 (function () {
-  var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  // The token of a service started with --token: typed into the page's token field, or given in
+  // the address as #token=... (a fragment never leaves the browser; it is taken out of the address
+  // bar at once). Requests send it as 'Authorization: Bearer'; the links to a job's files, which
+  // the browser follows itself, as the cookie sitescreen_token, for /v1/jobs/ only.
+  var token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  function setToken(t) {
+    token = t;
+    document.cookie = 'sitescreen_token=' + encodeURIComponent(t) + '; Path=/v1/jobs/; SameSite=Strict' +
+      (location.protocol === 'https:' ? '; Secure' : '') + (t ? '' : '; Max-Age=0');
+  }
   // The page's texts in the service's language (window.sitescreenTexts, from the message catalog).
   var T = window.sitescreenTexts;
   function levelText(level) { return T['level.' + level] || level; }
@@ -46,8 +56,14 @@ constexpr const char* kScript = R"JS(
     options.headers = options.headers || {};
     if (token) options.headers['Authorization'] = 'Bearer ' + token;
     return fetch(path, options).then(function (r) {
+      if (r.status === 401) askToken(token ? 'token_refused' : 'token_needed');
       return r.json().then(function (body) { return {status: r.status, body: body}; });
     });
+  }
+  function askToken(key) {
+    el('token-form').style.display = 'block';
+    el('token-status').textContent = tr(key);
+    el('token-status').className = 'err';
   }
   var renderer = L.canvas({padding: 0.3});
   var map = L.map('map', {renderer: renderer, zoomSnap: 0.25, minZoom: 2, maxZoom: 16}).setView([35, 105], 4);
@@ -63,19 +79,46 @@ constexpr const char* kScript = R"JS(
     if (!items.length) ul.appendChild(text('li', tr('none'), 'muted'));
   }
 
-  api('/v1/layers').then(function (r) {
-    if (r.status !== 200) return;
+  // The catalog's demonstration flags and the outline, once the service lets the page in.
+  state.loaded = false;
+  function load() {
+    api('/v1/layers').then(function (r) {
+      if (r.status !== 200) return;
+      if (token) {
+        el('token-status').textContent = tr('token_accepted');
+        el('token-status').className = 'muted';
+      }
+      if (state.loaded) return;
+      state.loaded = true;
+      layersLoaded(r);
+      api('/v1/basemap').then(function (b) {
+        if (b.status !== 200) return;
+        L.geoJSON(b.body, {renderer: renderer, interactive: false,
+          style: {color: '#6b7b8c', weight: 1, fillColor: '#f7f5ef', fillOpacity: 1}}).addTo(map);
+      });
+    });
+  }
+  el('token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    setToken(el('token').value.trim());
+    el('token').value = '';
+    load();
+  });
+  // Health needs no token and says whether the others do: no request is refused for want of one.
+  fetch('/v1/health').then(function (r) { return r.json(); }).then(function (h) {
+    state.tokenRequired = !!h.token_required;
+    if (h.token_required) el('token-form').style.display = 'block';
+    if (token) setToken(token);
+    if (h.token_required && !token) { askToken('token_needed'); return; }
+    load();
+  });
+  function layersLoaded(r) {
     var demo = (r.body.layers || []).filter(function (l) { return l.demo; }).map(function (l) { return l.id; });
     if (demo.length) {
       el('demo').textContent = tr('demo_banner', {layers: demo.join(', ')});
       el('demo').style.display = 'block';
     }
-  });
-  api('/v1/basemap').then(function (r) {
-    if (r.status !== 200) return;
-    L.geoJSON(r.body, {renderer: renderer, interactive: false,
-      style: {color: '#6b7b8c', weight: 1, fillColor: '#f7f5ef', fillOpacity: 1}}).addTo(map);
-  });
+  }
 
   function show(record) {
     state.last = record;
@@ -241,10 +284,13 @@ constexpr const char* kScript = R"JS(
             if (j.status === 'queued' || j.status === 'running') { setTimeout(poll, 1000); return; }
             var ul = el('files');
             ul.replaceChildren();
+            // Plain links: with a token the browser sends the cookie set by setToken(), so each
+            // file opens, and report.html's links to sites/<id>.html work, as without one.
             (j.files || []).forEach(function (f) {
               var a = document.createElement('a');
-              a.href = '/v1/jobs/' + id + '/files/' + f;
+              a.href = '/v1/jobs/' + id + '/files/' + f.split('/').map(encodeURIComponent).join('/');
               a.textContent = f;
+              a.target = '_blank';
               var li = document.createElement('li');
               li.appendChild(a);
               ul.appendChild(li);
@@ -262,7 +308,8 @@ const char* const kTextKeys[] = {"title", "heading", "site_type", "draw", "finis
                                  "mitigation", "alternative", "report", "batch", "upload", "footer", "none", "error",
                                  "demo_banner", "screening", "footprint_where", "draw_hint", "too_few", "move",
                                  "no_alternative", "none_needed", "alternative_tooltip", "report_link", "job",
-                                 "criterion_item"};
+                                 "criterion_item", "token_label", "token_use", "token_needed", "token_refused",
+                                 "token_accepted"};
 
 std::string build_page(i18n::Lang lang) {
     const i18n::Catalog& c = i18n::catalog(lang);
@@ -289,6 +336,9 @@ std::string build_page(i18n::Lang lang) {
                        "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
     page += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
     page += "<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" + h("heading") + "</h1>\n<div class=\"banner\" id=\"demo\"></div>\n";
+    page += "<form id=\"token-form\" style=\"display:none\"><label>" + h("token_label") +
+            " <input type=\"password\" id=\"token\" autocomplete=\"off\" size=\"24\"></label> <button type=\"submit\" "
+            "id=\"token-button\">" + h("token_use") + "</button> <span id=\"token-status\" class=\"muted\"></span></form>\n";
     page += "<p><label>" + h("site_type") + " <select id=\"type\">";
     for (const char* type : {"plant", "mine", "charger"})
         page += std::string("<option value=\"") + type + "\">" +

@@ -55,15 +55,17 @@ constexpr const char* kDocument = R"JSON({
    "responses": {"200": {"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "404": {"$ref": "#/components/responses/Error"}}}},
   "/v1/jobs/{id}/files/{name}": {"get": {"summary": "An output file of a finished job (one of the job's files)",
    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+   "security": [{"token": []}, {"token_cookie": []}],
    "responses": {"200": {"description": "The file"}, "404": {"$ref": "#/components/responses/Error"}}}},
   "/v1/layers": {"get": {"summary": "The layer catalog: provenance, checksums, demonstration flags", "responses": {"200": {"description": "run.json's catalog object"}}}},
   "/v1/layers/{id}": {"get": {"summary": "One layer of the catalog", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The layer"}, "404": {"$ref": "#/components/responses/Error"}}}},
-  "/v1/health": {"get": {"summary": "Liveness, version, layers and workers (no token needed)", "responses": {"200": {"description": "ok"}}}},
+  "/v1/health": {"get": {"summary": "Liveness, version, layers, workers, and whether a token is needed (token_required; no token needed)", "responses": {"200": {"description": "ok"}}}},
   "/v1/basemap": {"get": {"summary": "The admin layers' outline as GeoJSON, for the map page", "responses": {"200": {"description": "GeoJSON FeatureCollection"}}}},
   "/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}}
  },
  "components": {
-  "securitySchemes": {"token": {"type": "http", "scheme": "bearer", "description": "when the service was started with --token"}},
+  "securitySchemes": {"token": {"type": "http", "scheme": "bearer", "description": "when the service was started with --token"},
+                      "token_cookie": {"type": "apiKey", "in": "cookie", "name": "sitescreen_token", "description": "the token, percent-encoded, for GET /v1/jobs/{id}/files/{name} only: the map page's links to a job's files"}},
   "responses": {"Error": {"description": "What is wrong, worded as the CLI words it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
   "schemas": {
    "Error": {"type": "object", "required": ["error", "status"], "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}},

@@ -50,30 +50,62 @@ public:
         : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), out_(out) {}
     void begin(const RunContext&) override {}
     bool uses_result() const override { return false; }
+    // The line is written from the record as it is, with `source`, `error` and `layers` replaced
+    // on the way: byte for byte to_json_line() of the changed record, without copying the record
+    // (a copy of every finding, a tenth of a charger's time in the service).
     void write(const SiteResult&, const Json& record) override {
-        Json rec = record;
-        if (!label_.empty()) {
-            const std::string old_source = rec.value("source", std::string());
-            const std::string source = fmt::format("{}[{}]", label_, rec.value("index", std::size_t{0}));
-            rec["source"] = source;
-            if (rec["error"].is_string() && !old_source.empty()) {
-                std::string e = rec["error"].get<std::string>();
-                if (e.rfind(old_source, 0) == 0) rec["error"] = source + e.substr(old_source.size());
+        std::string source, error;
+        const bool relabel = !label_.empty();
+        if (relabel) {
+            const std::string old_source = record.value("source", std::string());
+            source = fmt::format("{}[{}]", label_, record.value("index", std::size_t{0}));
+            const auto e = record.find("error");
+            if (e != record.end() && e->is_string()) {
+                error = e->get<std::string>();
+                if (!old_source.empty() && error.rfind(old_source, 0) == 0) error = source + error.substr(old_source.size());
             }
         }
-        if (!only_.empty() && rec["layers"].is_array()) {
-            Json kept = Json::array();
-            for (auto& l : rec["layers"])
-                if (only_.count(l.value("layer", std::string()))) kept.push_back(std::move(l));
-            rec["layers"] = std::move(kept);
+        std::string line;
+        line.reserve(8192);
+        line += '{';
+        bool first = true;
+        for (auto it = record.begin(); it != record.end(); ++it) {
+            if (!first) line += ',';
+            first = false;
+            append_json(line, Json(it.key()));
+            line += ':';
+            const std::string& key = it.key();
+            if (relabel && key == "source") {
+                append_json(line, Json(source));
+            } else if (relabel && key == "error" && it->is_string()) {
+                append_json(line, Json(error));
+            } else if (!only_.empty() && key == "layers" && it->is_array()) {
+                line += '[';
+                bool first_layer = true;
+                for (const auto& l : *it) {
+                    if (!only_.count(l.value("layer", std::string()))) continue;
+                    if (!first_layer) line += ',';
+                    first_layer = false;
+                    append_json(line, l);
+                }
+                line += ']';
+            } else {
+                append_json(line, *it);
+            }
         }
-        if (rec["status"] == "ok") {
+        line += '}';
+        const auto status = record.find("status");
+        if (status != record.end() && *status == "ok") {
             ++out_.ok;
         } else {
             ++out_.error;
-            if (out_.first_error.empty() && rec["error"].is_string()) out_.first_error = rec["error"].get<std::string>();
+            if (out_.first_error.empty()) {
+                if (relabel && !error.empty()) out_.first_error = error;
+                else if (const auto e = record.find("error"); e != record.end() && e->is_string())
+                    out_.first_error = e->get<std::string>();
+            }
         }
-        out_.lines.push_back(to_json_line(rec));
+        out_.lines.push_back(std::move(line));
     }
     void finish(const Json&) override {}
     void abort() noexcept override {}
@@ -119,6 +151,7 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     PipelineConfig pc;
     pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
     pc.batch_per_thread = 1;  // the deadline is checked between sites
+    pc.write_on_caller = true;  // no writer thread started and joined per request
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;
     std::vector<OutputWriter*> writers = {&collector};

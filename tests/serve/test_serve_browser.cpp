@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "i18n/messages.h"
 #include "serve/serve_fixture.h"
 #include "support/require.h"
 
@@ -137,6 +138,85 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
 }, 400000);
 )JS";
 
+constexpr const char* kTokenDriver = R"JS(
+// The map page of a service started with --token: it asks for the token first, takes it from its
+// field, screens a click, runs a batch and follows the links to the batch's files.
+'use strict';
+const [support, chromium, base, userDir, lon, lat, batch, token] = process.argv.slice(2);
+const devtools = require(support);
+const result = { errors: [], external: [], asked: null, accepted: null, level: '', job: null, files: [],
+  fileStatuses: [], sitePage: null, tokenInUrls: [], cookieOnPage: true };
+
+devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
+  const { evaluate, s } = page;
+  const waitUntil = async (expr, ms) => {
+    for (let t = 0; t < ms; t += 100) { if (await evaluate(expr)) return true; await page.sleep(100); }
+    return false;
+  };
+  const centre = (id) => evaluate(`(() => {
+    const e = document.getElementById('${id}');
+    e.scrollIntoView({block: 'center'});
+    const r = e.getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+  })()`);
+  await page.load(base);
+  await waitUntil(`document.getElementById('token-status').textContent !== ''`, 30000);
+  result.asked = await evaluate(`({shown: getComputedStyle(document.getElementById('token-form')).display !== 'none',
+    text: document.getElementById('token-status').textContent, loaded: window.sitescreen.loaded})`);
+
+  // The token typed into its field, then "Use the token".
+  await page.mouseClick(await centre('token'));
+  await s('Input.insertText', { text: token });
+  await page.mouseClick(await centre('token-button'));
+  await waitUntil('window.sitescreen.loaded === true', 30000);
+  result.accepted = await evaluate(`({loaded: window.sitescreen.loaded,
+    text: document.getElementById('token-status').textContent, field: document.getElementById('token').value})`);
+
+  // A click on the map, screened with the token.
+  const point = await evaluate(`(() => {
+    const map = window.sitescreen.map;
+    map.setView([${lat}, ${lon}], 13, {animate: false});
+    const p = map.latLngToContainerPoint([${lat}, ${lon}]);
+    const r = document.getElementById('map').getBoundingClientRect();
+    return {x: r.x + p.x, y: r.y + p.y};
+  })()`);
+  await page.sleep(300);
+  await page.mouseClick(point);
+  await waitUntil('window.sitescreen.last !== null && window.sitescreen.pending === 0', 120000);
+  result.level = await evaluate(`document.getElementById('verdict').getAttribute('data-level')`);
+
+  // A batch from the page, until its files are listed.
+  const doc = await s('DOM.getDocument', {});
+  const input = await s('DOM.querySelector', { nodeId: doc.root.nodeId, selector: '#file' });
+  await s('DOM.setFileInputFiles', { nodeId: input.nodeId, files: [batch] });
+  await page.mouseClick(await centre('upload-button'));
+  await waitUntil(`(() => { const j = window.sitescreen.job;
+    return !!j && j.status !== 'queued' && j.status !== 'running' && document.querySelectorAll('#files li').length > 0 ||
+      !!j && (j.status === 'failed' || j.status === 'lost'); })()`, 240000);
+  result.job = await evaluate('window.sitescreen.job');
+  result.files = await evaluate(`Array.from(document.querySelectorAll('#files a')).map((a) => ({text: a.textContent, href: a.getAttribute('href')}))`);
+  // Every listed file as the browser follows its link (same origin, the page's cookie, no header).
+  result.fileStatuses = await evaluate(`Promise.all(Array.from(document.querySelectorAll('#files a')).map((a) =>
+    fetch(a.href).then((r) => ({name: a.textContent, status: r.status})))).then((x) => x)`);
+  // report.html opened from its link, and its link to a site's own page followed from there.
+  result.sitePage = await evaluate(`(() => {
+    const a = Array.from(document.querySelectorAll('#files a')).find((x) => x.textContent === 'report.html');
+    if (!a) return null;
+    return fetch(a.href).then((r) => r.text()).then((html) => {
+      // The portfolio table is built from the page's data: each row's link to its site page.
+      const m = html.match(new RegExp('"(sites/[^"]+[.]html)"'));
+      const link = m ? m[1] : null;
+      if (!link) return {link: null, status: 0};
+      return fetch(new URL(link, a.href).href).then((r) => ({link: link, status: r.status}));
+    });
+  })()`);
+  // The token went in no address, and the page's own cookies (path /) do not show it.
+  result.tokenInUrls = await evaluate(`performance.getEntriesByType('resource').map((e) => e.name).concat([location.href])
+    .filter((u) => u.indexOf(${JSON.stringify(token)}) >= 0)`);
+  result.cookieOnPage = await evaluate(`document.cookie.indexOf(${JSON.stringify(token)}) >= 0`);
+}, 400000);
+)JS";
+
 std::string chromium_path() {
     if (const char* env = std::getenv("SITESCREEN_CHROMIUM")) return env;
     for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
@@ -254,6 +334,108 @@ TEST_F(ServeBrowser, AFootprintDrawnOnTheMapAndABatchFromThePage) {
     for (const char* f_name : {"sites.jsonl", "summary.csv", "run.json", "report.html"})
         EXPECT_NE(std::find(names.begin(), names.end(), f_name), names.end()) << f_name << " in " << r["files"].dump();
     EXPECT_EQ(r["fileStatus"], 200);
+}
+
+// A service started with --token, for the tests of the token on the page and on the file links.
+class ServeWithToken : public ::testing::Test {
+protected:
+    static constexpr const char* kToken = "s3cret token/+";  // characters a cookie must carry encoded
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        server_ = new ServeProcess(SITESCREEN_BINARY,
+                                   {"--jobs-dir", dir_->file("jobs"), "--time-limit", "600", "--token", kToken},
+                                   dir_->file("serve.log"));
+        ASSERT_NE(server_->port(), 0) << "sitescreen serve did not start:\n" << server_->log();
+    }
+    static void TearDownTestSuite() {
+        delete server_;
+        delete dir_;
+        server_ = nullptr;
+        dir_ = nullptr;
+    }
+    static httplib::Client client() {
+        httplib::Client c("127.0.0.1", server_->port());
+        c.set_read_timeout(120, 0);
+        return c;
+    }
+    static inline ServeProcess* server_ = nullptr;
+    static inline TempDir* dir_ = nullptr;
+};
+
+// The cookie the page sets is taken for a job's files only, and only with the right token.
+TEST_F(ServeWithToken, TheTokenCookieOpensAJobsFilesAndNothingElse) {
+    auto health = client().Get("/v1/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(Json::parse(health->body)["token_required"], true) << health->body;
+
+    const std::string file = "/v1/jobs/0123456789abcdef0123456789abcdef/files/report.html";
+    const httplib::Headers right = {{"Cookie", "other=1; sitescreen_token=s3cret%20token%2F%2B"}};
+    const httplib::Headers wrong = {{"Cookie", "sitescreen_token=s3cret%20token"}};
+    auto none = client().Get(file);
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->status, 401);
+    auto bad = client().Get(file, wrong);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 401);
+    auto good = client().Get(file, right);  // past the token: no such job
+    ASSERT_TRUE(good);
+    EXPECT_EQ(good->status, 404) << good->body;
+    EXPECT_NE(good->body.find("has no file"), std::string::npos) << good->body;
+    // Elsewhere the cookie is no token: the header is.
+    for (const char* path : {"/v1/layers", "/v1/jobs/0123456789abcdef0123456789abcdef"}) {
+        auto r = client().Get(path, right);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 401) << path;
+    }
+    auto post = client().Post("/v1/screen", right, R"({"lon":108.5,"lat":33.9})", "application/json");
+    ASSERT_TRUE(post);
+    EXPECT_EQ(post->status, 401);
+    auto bearer = client().Get("/v1/layers", {{"Authorization", std::string("Bearer ") + kToken}});
+    ASSERT_TRUE(bearer);
+    EXPECT_EQ(bearer->status, 200);
+    EXPECT_EQ(server_->log().find("s3cret"), std::string::npos) << "the token reached the log";
+}
+
+TEST_F(ServeWithToken, ThePageAsksForTheTokenAndItsJobFileLinksWork) {
+    const std::string chromium = chromium_path();
+    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
+    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,
+                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
+    const std::string driver = dir_->write("token_driver.js", kTokenDriver);
+    const std::string batch = dir_->write("batch/two_chargers.csv", "id,type,lon,lat\nB1,charger,114.05,22.55\n"
+                                                                     "B2,charger,114.10,22.60\n");
+    const std::string base = "http://127.0.0.1:" + std::to_string(server_->port()) + "/";
+    const std::string cmd = "timeout 450 node " + shell_quote(driver) + " " +
+                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
+                            shell_quote(chromium) + " " + shell_quote(base) + " " + shell_quote(dir_->file("profile")) +
+                            " 108.50 33.90 " + shell_quote(batch) + " " + shell_quote(kToken);
+    const CommandResult run = run_capture(cmd, *dir_);
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    const Json r = Json::parse(run.out);
+
+    // Nothing refused on the way (a 401 would be a console error), nothing asked beyond the service.
+    EXPECT_EQ(r["errors"], Json::array()) << r.dump(2);
+    EXPECT_EQ(r["external"], Json::array()) << "the page asked something beyond the service";
+    // First the page asks for the token, in the catalog's words, and loads nothing before it.
+    ASSERT_TRUE(r["asked"].is_object()) << r.dump(2);
+    EXPECT_TRUE(r["asked"]["shown"].get<bool>()) << r.dump(2);
+    EXPECT_EQ(r["asked"]["loaded"], false);
+    EXPECT_EQ(r["asked"]["text"], i18n::catalog(i18n::Lang::En).text("serve_page.token_needed"));
+    EXPECT_EQ(r["accepted"]["loaded"], true) << r.dump(2);
+    EXPECT_EQ(r["accepted"]["text"], i18n::catalog(i18n::Lang::En).text("serve_page.token_accepted"));
+    EXPECT_EQ(r["accepted"]["field"], "") << "the field keeps no token once used";
+    EXPECT_EQ(r["level"], "no-go") << r.dump(2);
+
+    ASSERT_TRUE(r["job"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["job"]["status"], "done") << r["job"].dump(2);
+    ASSERT_GE(r["fileStatuses"].size(), 4u) << r.dump(2);
+    ASSERT_EQ(r["fileStatuses"].size(), r["files"].size());
+    for (const auto& f : r["fileStatuses"]) EXPECT_EQ(f["status"], 200) << f.dump();
+    ASSERT_TRUE(r["sitePage"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["sitePage"]["status"], 200) << r["sitePage"].dump();
+    EXPECT_EQ(r["tokenInUrls"], Json::array()) << "the token went into an address";
+    EXPECT_EQ(r["cookieOnPage"], false) << "the cookie is for /v1/jobs/ only";
+    EXPECT_EQ(server_->log().find("s3cret"), std::string::npos) << "the token reached the log";
 }
 
 }  // namespace
