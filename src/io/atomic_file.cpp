@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
+#include <map>
 #include <mutex>
 
 #include "core/errors.h"
@@ -62,6 +64,31 @@ std::string temp_path_for(const std::string& final_path) {
     return t;
 }
 
+namespace {
+
+// Folders with files committed under Durability::AtFolderSync: true while one of them waits for
+// sync_folder(). The PNG, Markdown, HTML and PDF writers each sync sites/ when they finish; the
+// first sync makes all of them durable and the others find nothing waiting (one syncfs flushes
+// the whole file system: on a busy machine each extra one waits for other processes' writes).
+std::mutex g_folders_mutex;
+std::map<std::string, bool> g_folder_pending;
+
+std::string folder_key(const fs::path& dir) {
+    std::string k = (dir.empty() ? fs::path(".") : dir).lexically_normal().string();
+    while (k.size() > 1 && k.back() == '/') k.pop_back();
+    return k;
+}
+
+void folder_has_pending(const fs::path& dir) {
+    std::lock_guard<std::mutex> lock(g_folders_mutex);
+    if (g_folder_pending.size() > 4096)  // a long-lived service: forget the folders already synced
+        for (auto it = g_folder_pending.begin(); it != g_folder_pending.end();)
+            it = it->second ? std::next(it) : g_folder_pending.erase(it);
+    g_folder_pending[folder_key(dir)] = true;
+}
+
+}  // namespace
+
 void commit_temp(const std::string& temp, const std::string& final_path, Durability durability) {
     if (durability == Durability::Now) fsync_path(temp);
     if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
@@ -71,20 +98,40 @@ void commit_temp(const std::string& temp, const std::string& final_path, Durabil
         throw InputError(final_path + ": cannot be written (" + why + ")");
     }
     unregister_temp_path(temp);
-    if (durability != Durability::Now) return;
+    if (durability != Durability::Now) {
+        folder_has_pending(fs::path(final_path).parent_path());
+        return;
+    }
     const fs::path parent = fs::path(final_path).parent_path();
     fsync_path(parent.empty() ? "." : parent.string());
 }
 
 void sync_folder(const std::string& dir) {
+    // Nothing committed there since its last sync: already durable.
+    const std::string key = folder_key(dir);
+    {
+        std::lock_guard<std::mutex> lock(g_folders_mutex);
+        auto it = g_folder_pending.find(key);
+        if (it != g_folder_pending.end() && !it->second) return;
+        g_folder_pending[key] = false;  // a file committed during the sync marks it again
+    }
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw InputError(dir + ": cannot be opened to sync its files (" + std::strerror(errno) + ")");
+    if (fd < 0) {
+        const std::string why = std::strerror(errno);
+        std::lock_guard<std::mutex> lock(g_folders_mutex);
+        g_folder_pending[key] = true;  // the next call tries again
+        throw InputError(dir + ": cannot be opened to sync its files (" + why + ")");
+    }
     // From Linux 5.8 syncfs also reports files of the file system whose write-back failed; before,
     // only the folder's own fsync can fail here.
     const bool ok = ::syncfs(fd) == 0 && ::fsync(fd) == 0;
     const std::string why = ok ? "" : std::strerror(errno);
     ::close(fd);
-    if (!ok) throw InputError(dir + ": its files could not be written to disk (" + why + ")");
+    if (!ok) {
+        std::lock_guard<std::mutex> lock(g_folders_mutex);
+        g_folder_pending[key] = true;  // the next call tries again
+        throw InputError(dir + ": its files could not be written to disk (" + why + ")");
+    }
 }
 
 AtomicFile::AtomicFile(std::string path, bool binary, Durability durability)
