@@ -950,61 +950,6 @@ std::vector<Polygon> VectorLayer::feature_near(std::uint32_t feature, const Loca
     return out;
 }
 
-std::optional<std::vector<Polygon>> VectorLayer::feature_near_dissolved(std::uint32_t feature, const LocalFrame& frame,
-                                                                         double reach_m) const {
-    // Fewer pieces: their union is cheap, and done as before.
-    constexpr std::size_t kMinPieces = 8;
-    if (feature >= feature_pieces_.size() || feature_pieces_[feature].size() < kMinPieces || jumps_[feature])
-        return std::nullopt;
-    const Box box = geodesic::bounding_box(frame.centre(), reach_m);
-    const auto queries = wrapped_queries(box);
-    if (queries.size() != 1 || queries.front().second != 0.0) return std::nullopt;
-    std::shared_ptr<const MultiPolygon> whole;
-    {
-        std::shared_lock lock(dissolved_mutex_);
-        auto it = dissolved_.find(feature);
-        if (it != dissolved_.end()) whole = it->second;
-    }
-    if (!whole) {
-        // Built outside the lock: two threads may build the same union, with the same result.
-        std::vector<geos::GeomPtr> parts;
-        for (std::uint32_t pi : feature_pieces_[feature])
-            if (pieces_[pi].kind == PieceKind::Polygon) parts.push_back(geos::from_polygon(pieces_[pi].polygon));
-        auto mp = std::make_shared<MultiPolygon>();
-        if (!parts.empty()) geos::to_multipolygon(geos::union_all(std::move(parts)).get(), *mp);
-        std::unique_lock lock(dissolved_mutex_);
-        whole = dissolved_.emplace(feature, std::move(mp)).first->second;
-    }
-    auto ctx = geos::context();
-    std::vector<Polygon> out;
-    auto project = [&](const Polygon& ll) {
-        Polygon xy;
-        project_ring(ll.outer(), frame, xy.outer());
-        for (const auto& h : ll.inners()) {
-            xy.inners().emplace_back();
-            project_ring(h, frame, xy.inners().back());
-        }
-        out.push_back(std::move(xy));
-    };
-    for (const Polygon& poly : *whole) {
-        Box b;
-        bg::envelope(poly.outer(), b);
-        if (!bg::intersects(b, box)) continue;
-        if (bg::covered_by(b, box)) {
-            project(poly);
-            continue;
-        }
-        const geos::GeomPtr g = geos::from_polygon(poly);
-        const geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), box.min_corner().x(), box.min_corner().y(),
-                                                     box.max_corner().x(), box.max_corner().y()));
-        if (!clipped) return std::nullopt;
-        MultiPolygon parts;
-        geos::to_multipolygon(clipped.get(), parts);
-        for (const auto& part : parts) project(part);
-    }
-    return out;
-}
-
 std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {
     std::vector<Point> pts;
     if (feature >= feature_pieces_.size()) return pts;

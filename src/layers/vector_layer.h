@@ -103,13 +103,6 @@ public:
     // clipped to that box, densified and projected into the frame as measure() sees them: their
     // union is the feature there (the avoidance search). Points and lines are left out.
     std::vector<Polygon> feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const;
-    // The same part of the feature already dissolved: the union of all its polygon pieces in
-    // lon/lat (made once per feature and kept), clipped to the box and projected as
-    // feature_near's pieces are. Its boundary inside the box is their union's, vertex for vertex
-    // (the clip's new vertices lie on the box). Only for features of many pieces whose box does
-    // not cross the antimeridian: nullopt otherwise (use feature_near and a union).
-    std::optional<std::vector<Polygon>> feature_near_dissolved(std::uint32_t feature, const LocalFrame& frame,
-                                                                double reach_m) const;
 
     // Thread-safe: the layer is immutable after load. The nearest feature is
     // searched for out to `nearest_limit_m` (unlimited by default); beyond it
@@ -199,8 +192,6 @@ private:
     RTree index_;
     mutable std::shared_mutex tiles_mutex_;
     mutable std::unordered_map<std::uint64_t, std::shared_ptr<const UnionTile>> tiles_;
-    mutable std::shared_mutex dissolved_mutex_;
-    mutable std::unordered_map<std::uint32_t, std::shared_ptr<const MultiPolygon>> dissolved_;
 
     friend struct VectorLayerBuilder;
 };

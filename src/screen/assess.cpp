@@ -1289,21 +1289,11 @@ private:
         const VectorLayer* vl = layers_.vector_layer(b.layer);
         if (!vl) return nullptr;
         const double grow = reach_ + b.within_m;
-        const double reach = 1.01 * (radius_ + grow) + 1000;
-        geos::GeomPtr area;
-        if (auto dissolved = vl->feature_near_dissolved(b.feature, frame_, reach)) {
-            // A feature of many pieces: its union is made once for the run, not for every
-            // search that meets it (the search's largest cost on large spiky features).
-            if (dissolved->empty()) return nullptr;
-            MultiPolygon mp;
-            mp.assign(std::make_move_iterator(dissolved->begin()), std::make_move_iterator(dissolved->end()));
-            area = geos::make_valid(geos::from_multipolygon(mp));
-        } else {
-            std::vector<geos::GeomPtr> parts;
-            for (const auto& poly : vl->feature_near(b.feature, frame_, reach)) parts.push_back(geos::from_polygon(poly));
-            if (parts.empty()) return nullptr;
-            area = geos::union_all(std::move(parts));
-        }
+        std::vector<geos::GeomPtr> parts;
+        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000))
+            parts.push_back(geos::from_polygon(poly));
+        if (parts.empty()) return nullptr;
+        geos::GeomPtr area = geos::union_all(std::move(parts));
         if (!area) return nullptr;
         if (reflected_hull_.empty()) return grow > 0 ? geos::grow(area.get(), grow) : std::move(area);
         if (b.within_m > 0) area = geos::grow(area.get(), b.within_m);
