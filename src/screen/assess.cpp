@@ -1296,9 +1296,18 @@ private:
         const VectorLayer* vl = layers_.vector_layer(b.layer);
         if (!vl) return nullptr;
         const double grow = reach_ + b.within_m;
+        // Pieces wholly beyond the search disc grown by `grow` (the box's corners) change nothing
+        // inside the disc, where the open region lies: left out of the union.
+        const double keep = radius_ + grow + 1.0;
         std::vector<geos::GeomPtr> parts;
-        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000))
+        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000)) {
+            Box env;
+            bg::envelope(poly.outer(), env);
+            const double dx = std::max({0.0, env.min_corner().x(), -env.max_corner().x()});
+            const double dy = std::max({0.0, env.min_corner().y(), -env.max_corner().y()});
+            if (std::hypot(dx, dy) > keep) continue;
             parts.push_back(geos::from_polygon(poly));
+        }
         if (parts.empty()) return nullptr;
         geos::GeomPtr area = geos::union_all(std::move(parts));
         if (!area) return nullptr;
