@@ -19,18 +19,20 @@ namespace sitescreen::testing {
 // batch jobs run `screen` with the same options (src/cli/serve_command.cpp).
 inline const std::string kServeScreenOptions = " --tile-union on --tile-union-km 0.001";
 
-class ServeTest : public ::testing::Test {
+// A service started once per test suite, with its jobs in a temporary folder, a time limit far
+// above what the sample sites take even under the sanitizers (the list of 19 sample sites with
+// their avoidance searches runs past the default 30 s there; these tests compare figures, and
+// ServeErrors.ARequestPastTheTimeLimitIsRefusedNamingIt tests the limit), and the options of
+// `Options::args()` after those.
+template <typename Options>
+class ServeSuite : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         if (server_) return;
         dir_ = new TempDir();
-        // A time limit far above what the sample sites take, even under the sanitizers (the list
-        // of 19 sample sites with their avoidance searches runs past the default 30 s there):
-        // these tests compare figures; ServeErrors.ARequestPastTheTimeLimitIsRefusedNamingIt
-        // tests the limit.
-        server_ = new ServeProcess(SITESCREEN_BINARY,
-                                   {"--jobs-dir", dir_->file("jobs"), "--max-sites", "100", "--time-limit", "600"},
-                                   dir_->file("serve.log"));
+        std::vector<std::string> args = {"--jobs-dir", dir_->file("jobs"), "--time-limit", "600"};
+        for (const auto& a : Options::args()) args.push_back(a);
+        server_ = new ServeProcess(SITESCREEN_BINARY, args, dir_->file("serve.log"));
         ASSERT_NE(server_->port(), 0) << "sitescreen serve did not start:\n" << server_->log();
     }
     static void TearDownTestSuite() {
@@ -53,8 +55,8 @@ protected:
     }
     // `sitescreen screen --out -` on the shipped layers: sites.jsonl's records.
     static std::vector<Json> cli_records(const std::string& args) {
-        const CommandResult r =
-            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " " + args, *dir_);
+        const CommandResult r = run_capture(
+            std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " " + args, *dir_);
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return parse_jsonl(r.out);
     }
@@ -65,6 +67,11 @@ private:
     static inline ServeProcess* server_ = nullptr;
     static inline TempDir* dir_ = nullptr;
 };
+
+struct DefaultServeOptions {
+    static std::vector<std::string> args() { return {"--max-sites", "100"}; }
+};
+using ServeTest = ServeSuite<DefaultServeOptions>;
 
 // A record without `source` and `index` (where the site came from), serialised: two records
 // with equal text have byte-identical figures.
@@ -82,9 +89,12 @@ inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) 
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-            else if (c == '"') quoted = false;
-            else field += c;
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+                field += '"', ++i;
+            else if (c == '"')
+                quoted = false;
+            else
+                field += c;
         } else if (c == '"') {
             quoted = true;
         } else if (c == ',') {

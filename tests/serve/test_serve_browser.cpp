@@ -28,16 +28,7 @@ const result = { errors: [], external: [], level: '', reasons: 0, mitigation: []
 devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
   const { evaluate } = page;
   await page.load(base);
-  // Zoom in on the place, as a person would, then click it on the map.
-  const point = await evaluate(`(() => {
-    const map = window.sitescreen.map;
-    map.setView([${lat}, ${lon}], 13, {animate: false});
-    const p = map.latLngToContainerPoint([${lat}, ${lon}]);
-    const r = document.getElementById('map').getBoundingClientRect();
-    return {x: r.x + p.x, y: r.y + p.y};
-  })()`);
-  await page.sleep(300);
-  await page.mouseClick(point);
+  await page.clickMap(lat, lon);
   for (let i = 0; i < 600; ++i) {
     if (await evaluate('window.sitescreen.last !== null && window.sitescreen.pending === 0')) break;
     await page.sleep(100);
@@ -70,27 +61,9 @@ const devtools = require(support);
 const result = { errors: [], external: [], footprint: null, report: null, job: null, files: [], fileStatus: 0 };
 
 devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
-  const { evaluate, s } = page;
+  const { evaluate, s, centre, waitUntil } = page;
   await page.load(base);
-  // The middle of an element, scrolled into view first (the panel scrolls).
-  const centre = (id) => evaluate(`(() => {
-    const e = document.getElementById('${id}');
-    e.scrollIntoView({block: 'center'});
-    const r = e.getBoundingClientRect();
-    return {x: r.x + r.width / 2, y: r.y + r.height / 2};
-  })()`);
-  const waitUntil = async (expr, ms) => {
-    for (let t = 0; t < ms; t += 100) { if (await evaluate(expr)) return true; await page.sleep(100); }
-    return false;
-  };
-  const here = await evaluate(`(() => {
-    const map = window.sitescreen.map;
-    map.setView([${lat}, ${lon}], 14, {animate: false});
-    const p = map.latLngToContainerPoint([${lat}, ${lon}]);
-    const r = document.getElementById('map').getBoundingClientRect();
-    return {x: r.x + p.x, y: r.y + p.y};
-  })()`);
-  await page.sleep(300);
+  const here = await page.mapPoint(lat, lon, 14);
 
   // "Draw a footprint", three corners by click, the fourth by double-click.
   await page.mouseClick(await centre('draw'));
@@ -123,15 +96,7 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
   result.report = await evaluate('window.sitescreen.report');
 
   // A batch from the page: the file chosen in the form, "Screen the file", files listed when done.
-  const doc = await s('DOM.getDocument', {});
-  const input = await s('DOM.querySelector', { nodeId: doc.root.nodeId, selector: '#file' });
-  await s('DOM.setFileInputFiles', { nodeId: input.nodeId, files: [batch] });
-  await page.mouseClick(await centre('upload-button'));
-  await waitUntil(`(() => { const j = window.sitescreen.job;
-    return !!j && j.status !== 'queued' && j.status !== 'running' && document.querySelectorAll('#files li').length > 0 ||
-      !!j && (j.status === 'failed' || j.status === 'lost'); })()`, 240000);
-  result.job = await evaluate('window.sitescreen.job');
-  result.files = await evaluate(`Array.from(document.querySelectorAll('#files a')).map((a) => ({text: a.textContent, href: a.getAttribute('href')}))`);
+  Object.assign(result, await devtools.uploadBatch(page, batch));
   // A listed file, as the browser follows the link.
   result.fileStatus = await evaluate(`(() => { const a = document.querySelector('#files a');
     return a ? fetch(a.href).then((r) => r.status) : 0; })()`);
@@ -148,17 +113,7 @@ const result = { errors: [], external: [], asked: null, accepted: null, level: '
   fileStatuses: [], sitePage: null, tokenInUrls: [], cookieOnPage: true };
 
 devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
-  const { evaluate, s } = page;
-  const waitUntil = async (expr, ms) => {
-    for (let t = 0; t < ms; t += 100) { if (await evaluate(expr)) return true; await page.sleep(100); }
-    return false;
-  };
-  const centre = (id) => evaluate(`(() => {
-    const e = document.getElementById('${id}');
-    e.scrollIntoView({block: 'center'});
-    const r = e.getBoundingClientRect();
-    return {x: r.x + r.width / 2, y: r.y + r.height / 2};
-  })()`);
+  const { evaluate, s, centre, waitUntil } = page;
   await page.load(base);
   await waitUntil(`document.getElementById('token-status').textContent !== ''`, 30000);
   result.asked = await evaluate(`({shown: getComputedStyle(document.getElementById('token-form')).display !== 'none',
@@ -173,28 +128,12 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
     text: document.getElementById('token-status').textContent, field: document.getElementById('token').value})`);
 
   // A click on the map, screened with the token.
-  const point = await evaluate(`(() => {
-    const map = window.sitescreen.map;
-    map.setView([${lat}, ${lon}], 13, {animate: false});
-    const p = map.latLngToContainerPoint([${lat}, ${lon}]);
-    const r = document.getElementById('map').getBoundingClientRect();
-    return {x: r.x + p.x, y: r.y + p.y};
-  })()`);
-  await page.sleep(300);
-  await page.mouseClick(point);
+  await page.clickMap(lat, lon);
   await waitUntil('window.sitescreen.last !== null && window.sitescreen.pending === 0', 120000);
   result.level = await evaluate(`document.getElementById('verdict').getAttribute('data-level')`);
 
   // A batch from the page, until its files are listed.
-  const doc = await s('DOM.getDocument', {});
-  const input = await s('DOM.querySelector', { nodeId: doc.root.nodeId, selector: '#file' });
-  await s('DOM.setFileInputFiles', { nodeId: input.nodeId, files: [batch] });
-  await page.mouseClick(await centre('upload-button'));
-  await waitUntil(`(() => { const j = window.sitescreen.job;
-    return !!j && j.status !== 'queued' && j.status !== 'running' && document.querySelectorAll('#files li').length > 0 ||
-      !!j && (j.status === 'failed' || j.status === 'lost'); })()`, 240000);
-  result.job = await evaluate('window.sitescreen.job');
-  result.files = await evaluate(`Array.from(document.querySelectorAll('#files a')).map((a) => ({text: a.textContent, href: a.getAttribute('href')}))`);
+  Object.assign(result, await devtools.uploadBatch(page, batch));
   // Every listed file as the browser follows its link (same origin, the page's cookie, no header).
   result.fileStatuses = await evaluate(`Promise.all(Array.from(document.querySelectorAll('#files a')).map((a) =>
     fetch(a.href).then((r) => ({name: a.textContent, status: r.status})))).then((x) => x)`);
@@ -224,23 +163,41 @@ std::string chromium_path() {
     return "";
 }
 
+// Chromium and node (which drives it over the DevTools pipe), or the test is skipped (failed in CI).
+#define SITESCREEN_REQUIRE_BROWSER(chromium)                                                                   \
+    const std::string chromium = chromium_path();                                                              \
+    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM"); \
+    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,                                   \
+                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs")
+
+// Runs the page driver `js` (written to `name`) on the service's page with a fresh browser profile:
+// node driver devtools.js chromium base profile <args>. Its one JSON line of results; null (and a
+// failure) when it did not finish.
+Json drive_page(const TempDir& dir, const std::string& chromium, int port, const char* name, const char* js,
+                const std::string& args, int timeout_s) {
+    const std::string driver = dir.write(name, js);
+    const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/";
+    const std::string cmd = "timeout " + std::to_string(timeout_s) + " node " + shell_quote(driver) + " " +
+                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
+                            shell_quote(chromium) + " " + shell_quote(base) + " " +
+                            shell_quote(dir.file(std::string(name) + ".profile")) + " " + args;
+    const CommandResult run = run_capture(cmd, dir);
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    return run.exit_code == 0 ? Json::parse(run.out, nullptr, false) : Json();
+}
+
+// Two chargers in Shenzhen: a batch that runs in seconds.
+std::string two_chargers(const TempDir& dir) {
+    return dir.write("batch/two_chargers.csv", "id,type,lon,lat\nB1,charger,114.05,22.55\nB2,charger,114.10,22.60\n");
+}
+
 class ServeBrowser : public ServeTest {};
 
 TEST_F(ServeBrowser, ClickInsideARedLineShowsNoGoAndTheAlternative) {
-    const std::string chromium = chromium_path();
-    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
-    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,
-                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
-    const std::string driver = dir().write("driver.js", kDriver);
-    const std::string base = "http://127.0.0.1:" + std::to_string(server().port()) + "/";
+    SITESCREEN_REQUIRE_BROWSER(chromium);
     // Sample site C01: inside the Qinling water-conservation red line (demo layer).
-    const std::string cmd = "timeout 170 node " + shell_quote(driver) + " " +
-                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
-                            shell_quote(chromium) + " " + shell_quote(base) + " " + shell_quote(dir().file("profile")) +
-                            " 108.50 33.90";
-    const CommandResult run = run_capture(cmd, dir());
-    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-    const Json r = Json::parse(run.out);
+    const Json r = drive_page(dir(), chromium, server().port(), "driver.js", kDriver, "108.50 33.90", 170);
+    ASSERT_TRUE(r.is_object());
 
     EXPECT_EQ(r["errors"], Json::array()) << r.dump(2);
     EXPECT_EQ(r["external"], Json::array()) << "the page asked something beyond the service";
@@ -255,12 +212,16 @@ TEST_F(ServeBrowser, ClickInsideARedLineShowsNoGoAndTheAlternative) {
     // The criteria met by name, the id beside it: a site inside a red line meets biodiversity importance.
     const Json met = r["record"]["criteria_met"];
     ASSERT_EQ(r["criteria"].size(), met.size()) << r.dump(2);
-    EXPECT_NE(std::find(r["criteria"].begin(), r["criteria"].end(), Json("Biodiversity importance (biodiversity_importance)")),
-              r["criteria"].end()) << r["criteria"];
+    EXPECT_NE(std::find(r["criteria"].begin(), r["criteria"].end(),
+                        Json("Biodiversity importance (biodiversity_importance)")),
+              r["criteria"].end())
+        << r["criteria"];
     for (std::size_t i = 0; i < met.size(); ++i) {
         const std::string shown = r["criteria"][i], id = met[i];
         EXPECT_NE(shown, id) << "a criterion shown by its id alone";
-        EXPECT_EQ(shown.size() > id.size() + 3 ? shown.substr(shown.size() - id.size() - 3) : std::string(), " (" + id + ")") << shown;
+        EXPECT_EQ(shown.size() > id.size() + 3 ? shown.substr(shown.size() - id.size() - 3) : std::string(),
+                  " (" + id + ")")
+            << shown;
     }
     // The alternative is on the map, where the record puts it.
     ASSERT_TRUE(r["record"]["alternative"]["found"].get<bool>()) << r.dump(2);
@@ -271,23 +232,12 @@ TEST_F(ServeBrowser, ClickInsideARedLineShowsNoGoAndTheAlternative) {
 }
 
 TEST_F(ServeBrowser, AFootprintDrawnOnTheMapAndABatchFromThePage) {
-    const std::string chromium = chromium_path();
-    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
-    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,
-                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
-    const std::string driver = dir().write("draw_driver.js", kDrawDriver);
-    // Two chargers in Shenzhen: a batch that runs in seconds.
-    const std::string batch = dir().write("batch/two_chargers.csv", "id,type,lon,lat\nB1,charger,114.05,22.55\n"
-                                                                    "B2,charger,114.10,22.60\n");
-    const std::string base = "http://127.0.0.1:" + std::to_string(server().port()) + "/";
+    SITESCREEN_REQUIRE_BROWSER(chromium);
+    const std::string batch = two_chargers(dir());
     // Around sample site C01: inside the Qinling water-conservation red line (demo layer).
-    const std::string cmd = "timeout 450 node " + shell_quote(driver) + " " +
-                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
-                            shell_quote(chromium) + " " + shell_quote(base) + " " + shell_quote(dir().file("profile2")) +
-                            " 108.50 33.90 " + shell_quote(batch);
-    const CommandResult run = run_capture(cmd, dir());
-    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-    const Json r = Json::parse(run.out);
+    const Json r = drive_page(dir(), chromium, server().port(), "draw_driver.js", kDrawDriver,
+                              "108.50 33.90 " + shell_quote(batch), 450);
+    ASSERT_TRUE(r.is_object());
 
     EXPECT_EQ(r["errors"], Json::array()) << r.dump(2);
     EXPECT_EQ(r["external"], Json::array()) << "the page asked something beyond the service";
@@ -329,7 +279,8 @@ TEST_F(ServeBrowser, AFootprintDrawnOnTheMapAndABatchFromThePage) {
     std::vector<std::string> names;
     for (const auto& a : r["files"]) {
         names.push_back(a["text"]);
-        EXPECT_EQ(a["href"], "/v1/jobs/" + r["job"]["id"].get<std::string>() + "/files/" + a["text"].get<std::string>());
+        EXPECT_EQ(a["href"],
+                  "/v1/jobs/" + r["job"]["id"].get<std::string>() + "/files/" + a["text"].get<std::string>());
     }
     for (const char* f_name : {"sites.jsonl", "summary.csv", "run.json", "report.html"})
         EXPECT_NE(std::find(names.begin(), names.end(), f_name), names.end()) << f_name << " in " << r["files"].dump();
@@ -337,30 +288,12 @@ TEST_F(ServeBrowser, AFootprintDrawnOnTheMapAndABatchFromThePage) {
 }
 
 // A service started with --token, for the tests of the token on the page and on the file links.
-class ServeWithToken : public ::testing::Test {
-protected:
-    static constexpr const char* kToken = "s3cret token/+";  // characters a cookie must carry encoded
-    static void SetUpTestSuite() {
-        dir_ = new TempDir();
-        server_ = new ServeProcess(SITESCREEN_BINARY,
-                                   {"--jobs-dir", dir_->file("jobs"), "--time-limit", "600", "--token", kToken},
-                                   dir_->file("serve.log"));
-        ASSERT_NE(server_->port(), 0) << "sitescreen serve did not start:\n" << server_->log();
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        delete dir_;
-        server_ = nullptr;
-        dir_ = nullptr;
-    }
-    static httplib::Client client() {
-        httplib::Client c("127.0.0.1", server_->port());
-        c.set_read_timeout(120, 0);
-        return c;
-    }
-    static inline ServeProcess* server_ = nullptr;
-    static inline TempDir* dir_ = nullptr;
+constexpr const char* kToken = "s3cret token/+";  // characters a cookie must carry encoded
+
+struct TokenServeOptions {
+    static std::vector<std::string> args() { return {"--token", kToken}; }
 };
+using ServeWithToken = ServeSuite<TokenServeOptions>;
 
 // The cookie the page sets is taken for a job's files only, and only with the right token.
 TEST_F(ServeWithToken, TheTokenCookieOpensAJobsFilesAndNothingElse) {
@@ -393,25 +326,15 @@ TEST_F(ServeWithToken, TheTokenCookieOpensAJobsFilesAndNothingElse) {
     auto bearer = client().Get("/v1/layers", {{"Authorization", std::string("Bearer ") + kToken}});
     ASSERT_TRUE(bearer);
     EXPECT_EQ(bearer->status, 200);
-    EXPECT_EQ(server_->log().find("s3cret"), std::string::npos) << "the token reached the log";
+    EXPECT_EQ(server().log().find("s3cret"), std::string::npos) << "the token reached the log";
 }
 
 TEST_F(ServeWithToken, ThePageAsksForTheTokenAndItsJobFileLinksWork) {
-    const std::string chromium = chromium_path();
-    SITESCREEN_REQUIRE(!chromium.empty(), "Chromium", "apt-get install chromium, or set SITESCREEN_CHROMIUM");
-    SITESCREEN_REQUIRE(run_command("command -v node > /dev/null 2>&1") == 0,
-                       "node (it drives Chromium over the DevTools pipe)", "apt-get install nodejs");
-    const std::string driver = dir_->write("token_driver.js", kTokenDriver);
-    const std::string batch = dir_->write("batch/two_chargers.csv", "id,type,lon,lat\nB1,charger,114.05,22.55\n"
-                                                                     "B2,charger,114.10,22.60\n");
-    const std::string base = "http://127.0.0.1:" + std::to_string(server_->port()) + "/";
-    const std::string cmd = "timeout 450 node " + shell_quote(driver) + " " +
-                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/devtools.js") + " " +
-                            shell_quote(chromium) + " " + shell_quote(base) + " " + shell_quote(dir_->file("profile")) +
-                            " 108.50 33.90 " + shell_quote(batch) + " " + shell_quote(kToken);
-    const CommandResult run = run_capture(cmd, *dir_);
-    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-    const Json r = Json::parse(run.out);
+    SITESCREEN_REQUIRE_BROWSER(chromium);
+    const std::string batch = two_chargers(dir());
+    const Json r = drive_page(dir(), chromium, server().port(), "token_driver.js", kTokenDriver,
+                              "108.50 33.90 " + shell_quote(batch) + " " + shell_quote(kToken), 450);
+    ASSERT_TRUE(r.is_object());
 
     // Nothing refused on the way (a 401 would be a console error), nothing asked beyond the service.
     EXPECT_EQ(r["errors"], Json::array()) << r.dump(2);
@@ -435,7 +358,7 @@ TEST_F(ServeWithToken, ThePageAsksForTheTokenAndItsJobFileLinksWork) {
     EXPECT_EQ(r["sitePage"]["status"], 200) << r["sitePage"].dump();
     EXPECT_EQ(r["tokenInUrls"], Json::array()) << "the token went into an address";
     EXPECT_EQ(r["cookieOnPage"], false) << "the cookie is for /v1/jobs/ only";
-    EXPECT_EQ(server_->log().find("s3cret"), std::string::npos) << "the token reached the log";
+    EXPECT_EQ(server().log().find("s3cret"), std::string::npos) << "the token reached the log";
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 const { spawn } = require('child_process');
 
 // Starts Chromium with one page; `isLocal(url)` says which requests are not "external".
-// Resolves to {s, waitFor, evaluate, load, click, mouseClick, result, close}; `result.errors`
+// Resolves to {s, waitFor, evaluate, load, click, mouseClick, waitUntil, centre, mapPoint, clickMap, sleep,
+// result, close}; `result.errors`
 // collects console errors, exceptions and log errors, `result.external` every other request.
 async function openPage(chromium, userDir, isLocal) {
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -92,8 +93,52 @@ async function openPage(chromium, userDir, isLocal) {
     await mouseClick(point);
     return (await nav).params.frame.url;
   };
+  // Polls a page expression every 100 ms until it is true (resolves true) or `ms` have passed (false).
+  const waitUntil = async (expr, ms) => {
+    for (let t = 0; t < ms; t += 100) { if (await evaluate(expr)) return true; await sleep(100); }
+    return false;
+  };
+  // The middle of the element with this id, scrolled into view first (a panel may scroll).
+  const centre = (id) => evaluate(`(() => {
+    const e = document.getElementById('${id}');
+    e.scrollIntoView({block: 'center'});
+    const r = e.getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+  })()`);
+  // Zooms the page's Leaflet map (window.sitescreen.map) in on a place, as a person would, and
+  // resolves to the place's point on the screen.
+  const mapPoint = async (lat, lon, zoom) => {
+    const point = await evaluate(`(() => {
+      const map = window.sitescreen.map;
+      map.setView([${lat}, ${lon}], ${zoom || 13}, {animate: false});
+      const p = map.latLngToContainerPoint([${lat}, ${lon}]);
+      const r = document.getElementById('map').getBoundingClientRect();
+      return {x: r.x + p.x, y: r.y + p.y};
+    })()`);
+    await sleep(300);
+    return point;
+  };
+  const clickMap = async (lat, lon) => mouseClick(await mapPoint(lat, lon));
   const close = () => proc.kill('SIGKILL');
-  return { s, waitFor, evaluate, load, click, mouseClick, sleep, result, close };
+  return { s, waitFor, evaluate, load, click, mouseClick, waitUntil, centre, mapPoint, clickMap, sleep, result, close };
+}
+
+// On `sitescreen serve`'s map page: chooses the file `path` in the batch form, clicks "Screen the
+// file" and waits until the job has ended and its files are listed (or it failed or was lost).
+// Resolves to {job, files: [{text, href}]}.
+async function uploadBatch(page, path) {
+  const { s, evaluate } = page;
+  const doc = await s('DOM.getDocument', {});
+  const input = await s('DOM.querySelector', { nodeId: doc.root.nodeId, selector: '#file' });
+  await s('DOM.setFileInputFiles', { nodeId: input.nodeId, files: [path] });
+  await page.mouseClick(await page.centre('upload-button'));
+  await page.waitUntil(`(() => { const j = window.sitescreen.job;
+    return !!j && j.status !== 'queued' && j.status !== 'running' && document.querySelectorAll('#files li').length > 0 ||
+      !!j && (j.status === 'failed' || j.status === 'lost'); })()`, 240000);
+  return {
+    job: await evaluate('window.sitescreen.job'),
+    files: await evaluate(`Array.from(document.querySelectorAll('#files a')).map((a) => ({text: a.textContent, href: a.getAttribute('href')}))`),
+  };
 }
 
 // Runs `body(page)` with a watchdog, then prints `result` as one JSON line and exits 0.
@@ -112,4 +157,4 @@ function run(chromium, userDir, isLocal, result, body, watchdogMs) {
     .then(finish, (e) => { result.errors = (result.errors || []).concat(['driver: ' + e.message]); finish(); });
 }
 
-module.exports = { openPage, run };
+module.exports = { openPage, run, uploadBatch };
