@@ -25,7 +25,9 @@ bool plain_ascii(const std::string& s) {
     return true;
 }
 
-void append_string(std::string& out, const std::string& s) {
+}  // namespace
+
+void append_json_string(std::string& out, const std::string& s) {
     if (plain_ascii(s)) {
         out += '"';
         out += s;
@@ -35,6 +37,8 @@ void append_string(std::string& out, const std::string& s) {
     // Escapes and invalid UTF-8 (replaced by U+FFFD): nlohmann's own rules.
     out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
+
+namespace {
 
 template <typename Int>
 void append_integer(std::string& out, Int v) {
@@ -116,7 +120,7 @@ void append_json(std::string& out, const Json& j) {
             append_double(out, x);
             return;
         }
-        case Json::value_t::string: append_string(out, j.get_ref<const std::string&>()); return;
+        case Json::value_t::string: append_json_string(out, j.get_ref<const std::string&>()); return;
         case Json::value_t::array: {
             out += '[';
             bool first = true;
@@ -134,7 +138,7 @@ void append_json(std::string& out, const Json& j) {
             for (auto it = j.begin(); it != j.end(); ++it) {
                 if (!first) out += ',';
                 first = false;
-                append_string(out, it.key());
+                append_json_string(out, it.key());
                 out += ':';
                 append_json(out, it.value());
             }

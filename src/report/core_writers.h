@@ -37,6 +37,8 @@ std::string to_json_line(const Json& j);
 // The same text appended to `out` (a line built in parts: `serve` relabels a record's `source`
 // as it writes it, without copying the record).
 void append_json(std::string& out, const Json& j);
+// A JSON string (quoted, escaped as append_json escapes it), without building a Json for it.
+void append_json_string(std::string& out, const std::string& s);
 
 // One summary.csv cell from text: RFC 4180 quoting, and a leading apostrophe on text a
 // spreadsheet would run as a formula (starting with = + - @, tab or CR; not a plain number).

@@ -72,13 +72,13 @@ public:
         for (auto it = record.begin(); it != record.end(); ++it) {
             if (!first) line += ',';
             first = false;
-            append_json(line, Json(it.key()));
+            append_json_string(line, it.key());
             line += ':';
             const std::string& key = it.key();
             if (relabel && key == "source") {
-                append_json(line, Json(source));
+                append_json_string(line, source);
             } else if (relabel && key == "error" && it->is_string()) {
-                append_json(line, Json(error));
+                append_json_string(line, error);
             } else if (!only_.empty() && key == "layers" && it->is_array()) {
                 line += '[';
                 bool first_layer = true;
