@@ -6,7 +6,7 @@
 
 #include "core/site.h"
 #include "io/site_reader.h"
-#include "layers/vector_layer.h"
+#include "layers/vector/vector_layer.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;

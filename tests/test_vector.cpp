@@ -8,7 +8,7 @@
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "geo/site_geometry.h"
-#include "layers/vector_layer.h"
+#include "layers/vector/vector_layer.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;

@@ -11,7 +11,7 @@
 #include "layers/catalog.h"
 #include "layers/import/import.h"
 #include "layers/raster_layer.h"
-#include "layers/vector_layer.h"
+#include "layers/vector/vector_layer.h"
 
 namespace sitescreen::cli {
 

@@ -14,7 +14,7 @@
 #include "io/checksum.h"
 #include "layers/catalog.h"
 #include "layers/raster_layer.h"
-#include "layers/vector_layer.h"
+#include "layers/vector/vector_layer.h"
 
 namespace sitescreen {
 

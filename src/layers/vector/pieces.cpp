@@ -1,0 +1,306 @@
+// Piece-level geometry shared by loading, the dissolved tiles and measuring (pieces.h), and the
+// layer's per-feature accessors built on it.
+#include "layers/vector/pieces.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <queue>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+
+#include "core/errors.h"
+#include "geo/disc_overlay.h"
+#include "geo/geodesic.h"
+#include "geo/geos_kit.h"
+#include "geo/half_split.h"
+#include "geo/local_frame.h"
+#include "geo/simple_ring.h"
+#include "geo/union_disc.h"
+#include "io/gdal_handles.h"
+#include "io/ogr_geometry.h"
+
+namespace sitescreen {
+namespace vector_kit {
+namespace {
+
+// Sutherland–Hodgman clip of a closed lon/lat ring to a box, one pass per
+// side. The output may contain zero-width spikes along the box; they add
+// nothing to areas, parity or distances below the box's inner radius.
+// Returns the clipped ring, closed, in `out`, or `in` itself when no vertex
+// lies beyond the box (most pieces near a site: copying them was a tenth of
+// a vector run). A side no vertex lies beyond is not passed: its pass would
+// copy the ring unchanged.
+const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
+    const double xmin = box.min_corner().x(), xmax = box.max_corner().x();
+    const double ymin = box.min_corner().y(), ymax = box.max_corner().y();
+    if (in.size() < 2) {
+        out.clear();
+        return out;
+    }
+    const std::size_t open_n = in.size() - 1;  // the open ring: without the closing point
+    double lo_x = std::numeric_limits<double>::infinity(), hi_x = -lo_x, lo_y = lo_x, hi_y = -lo_x;
+    for (std::size_t i = 0; i < open_n; ++i) {
+        lo_x = std::min(lo_x, in[i].x());
+        hi_x = std::max(hi_x, in[i].x());
+        lo_y = std::min(lo_y, in[i].y());
+        hi_y = std::max(hi_y, in[i].y());
+    }
+    const bool cut_x0 = lo_x < xmin, cut_x1 = hi_x > xmax, cut_y0 = lo_y < ymin, cut_y1 = hi_y > ymax;
+    const bool closed = bg::equals(in.front(), in.back());
+    if (closed && !(cut_x0 || cut_x1 || cut_y0 || cut_y1)) return in;
+    // Passes read from `in` (its open part) until one has written `out`.
+    const Ring* src = &in;
+    std::size_t n = open_n;
+    // One side: keep what lies at or beyond `bound` (keep_above) or at or
+    // below it, along y when on_y is std::true_type, else along x.
+    auto pass = [&](auto on_y, double bound, bool keep_above) {
+        constexpr bool kY = decltype(on_y)::value;
+        auto coord = [](const Point& p) { return kY ? p.y() : p.x(); };
+        auto inside = [&](const Point& p) { return keep_above ? coord(p) >= bound : coord(p) <= bound; };
+        auto cut = [&](const Point& a, const Point& b) {
+            if constexpr (kY) {
+                const double t = (bound - a.y()) / (b.y() - a.y());
+                return Point(a.x() + t * (b.x() - a.x()), bound);
+            } else {
+                const double t = (bound - a.x()) / (b.x() - a.x());
+                return Point(bound, a.y() + t * (b.y() - a.y()));
+            }
+        };
+        tmp.clear();
+        const Ring& from = *src;
+        for (std::size_t i = 0; i < n; ++i) {
+            const Point& cur = from[i];
+            const Point& prev = from[(i + n - 1) % n];
+            const bool ci = inside(cur), pi = inside(prev);
+            if (ci) {
+                if (!pi) tmp.push_back(cut(prev, cur));
+                tmp.push_back(cur);
+            } else if (pi) {
+                tmp.push_back(cut(prev, cur));
+            }
+        }
+        out.swap(tmp);
+        src = &out;
+        n = out.size();
+    };
+    // Which sides to pass is decided from the input's vertices. A cut point
+    // lies on an edge between two of them, so within their box; rounding
+    // may put it an ulp beyond a side that a vertex lies exactly on, which
+    // then is not passed: an ulp, where the full clip would have moved it
+    // back onto the side.
+    if (cut_x0) pass(std::false_type{}, xmin, true);
+    if (n > 0 && cut_x1) pass(std::false_type{}, xmax, false);
+    if (n > 0 && cut_y0) pass(std::true_type{}, ymin, true);
+    if (n > 0 && cut_y1) pass(std::true_type{}, ymax, false);
+    if (n == 0) return out;
+    if (src == &in) out.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(open_n));
+    out.push_back(out.front());
+    return out;
+}
+
+// The clip-box side a lon/lat edge lies on (clipping puts such edges' ends
+// exactly on the side), kCut for an edge along a line the feature was split
+// on, or kNoSide.
+ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piece& piece) {
+    if (a.y() == box.min_corner().y() && b.y() == box.min_corner().y()) return kBottom;
+    if (a.x() == box.max_corner().x() && b.x() == box.max_corner().x()) return kRight;
+    if (a.y() == box.max_corner().y() && b.y() == box.max_corner().y()) return kTop;
+    if (a.x() == box.min_corner().x() && b.x() == box.min_corner().x()) return kLeft;
+    if (a.x() == b.x() && std::find(piece.cuts_x.begin(), piece.cuts_x.end(), a.x()) != piece.cuts_x.end()) return kCut;
+    if (a.y() == b.y() && std::find(piece.cuts_y.begin(), piece.cuts_y.end(), a.y()) != piece.cuts_y.end()) return kCut;
+    return kNoSide;
+}
+
+// Densifies a lon/lat ring and projects it into the local frame. With
+// `sides`, also records which projected segments lie along the clip box and,
+// in `runs`, those stretches in lon/lat (for unions, union_disc.h).
+//
+// An edge that stays farther than `far_m` from the origin is not densified:
+// outside every disc of interest its share of a disc's area depends on its
+// ends alone, and the distances that matter are nearer. "Stays farther" is
+// judged from the chord, less twice the bulge of the edge's projected middle
+// off it (lon/lat lines curve gently in the frame) and a metre.
+void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_m = std::numeric_limits<double>::infinity(),
+                  const Box* clip = nullptr, const Piece* piece = nullptr, std::vector<std::int8_t>* sides = nullptr,
+                  std::vector<BoxRun>* runs = nullptr) {
+    xy.clear();
+    if (sides) sides->clear();
+    if (ll.empty()) return;
+    Point pa = frame.forward(ll[0]);
+    for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
+        const Point& a = ll[i];
+        const Point& b = ll[i + 1];
+        const Point pb = i + 2 == ll.size() ? xy.empty() ? pa : xy.front() : frame.forward(b);
+        xy.push_back(pa);
+        const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
+        int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
+        const ClipSide side = sides ? side_of_edge(a, b, *clip, *piece) : kNoSide;
+        // Beyond the reach an edge may stay a chord: it adds nothing to the discs either way. Not
+        // a clip-box side or a cut of a piece kept for a union, though: the union's box sides are
+        // integrated densified (union_disc.cpp) and its inside tests near a side or cut take the
+        // chords for the true lines to within millimetres; a chord there is off by up to
+        // hundreds of metres, and a stretch of boundary on the wrong side of it was dropped.
+        if (steps > 1 && std::isfinite(far_m) && side == kNoSide) {
+            const double chord = segment_distance_to_origin(pa, pb);
+            if (chord > far_m) {
+                const Point pm = frame.forward(LonLat{(a.x() + b.x()) / 2, (a.y() + b.y()) / 2});
+                const double bulge = std::hypot(pm.x() - (pa.x() + pb.x()) / 2, pm.y() - (pa.y() + pb.y()) / 2);
+                if (chord - 2 * bulge - 1.0 > far_m) steps = 1;
+            }
+        }
+        for (int k = 1; k < steps; ++k) {
+            const double t = static_cast<double>(k) / steps;
+            xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
+        }
+        if (sides) {
+            sides->insert(sides->end(), static_cast<std::size_t>(std::max(steps, 1)), side);
+            if (side != kNoSide && side != kCut && runs) {
+                const bool along_x = side == kBottom || side == kTop;
+                runs->push_back({0, side, along_x ? a.x() : a.y(), along_x ? b.x() : b.y()});
+            }
+        }
+        pa = pb;
+    }
+    xy.push_back(xy.front());
+}
+
+}  // namespace
+
+// Clips a lon/lat polygon (outer ring and holes) to the box and projects it
+// into the frame (project_ring). With `sides`, records per ring which
+// segments lie along the box (and the box runs). False, with `xy` left
+// unspecified, when the outer ring is clipped away.
+bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy, Ring& clipped,
+                      Ring& tmp, const Piece* piece, std::vector<std::vector<std::int8_t>>* sides,
+                      std::vector<BoxRun>* runs) {
+    const Ring& outer = clip_ring(ll.outer(), box, clipped, tmp);
+    if (outer.size() < 4) return false;
+    if (sides) sides->emplace_back();
+    project_ring(outer, frame, xy.outer(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+    xy.inners().clear();
+    for (const auto& h : ll.inners()) {
+        const Ring& hole = clip_ring(h, box, clipped, tmp);
+        if (hole.size() < 4) continue;
+        xy.inners().emplace_back();
+        if (sides) sides->emplace_back();
+        project_ring(hole, frame, xy.inners().back(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
+    }
+    return true;
+}
+
+// The piece moved by `shift` degrees of longitude (a whole turn, +-360):
+// pieces found beyond the antimeridian from a site's box are measured in the
+// box's own longitudes, so that clipping keeps what lies within reach.
+const Piece& shifted_piece(const Piece& p, double shift, Piece& out) {
+    if (shift == 0) return p;
+    out = p;
+    auto move = [shift](Point& q) { q.x(q.x() + shift); };
+    for (Point& q : out.polygon.outer()) move(q);
+    for (Ring& h : out.polygon.inners())
+        for (Point& q : h) move(q);
+    move(out.point);
+    for (Point& q : out.line) move(q);
+    for (double& c : out.cuts_x) c += shift;
+    return out;
+}
+
+// The R-tree queries that find every piece within a lon/lat box that may run
+// past +-180 (geodesic::bounding_box leaves its longitudes unwrapped): the
+// box itself, and the part beyond each antimeridian turned back by a whole
+// turn, with the shift (degrees) that brings what it finds into the box's
+// longitudes. A box never spans more than a turn, so the parts are disjoint.
+std::vector<std::pair<Box, double>> wrapped_queries(const Box& box) {
+    std::vector<std::pair<Box, double>> q{{box, 0.0}};
+    const double w = box.min_corner().x(), e = box.max_corner().x();
+    const double s = box.min_corner().y(), n = box.max_corner().y();
+    if (w < -180) q.push_back({Box(Point(w + 360, s), Point(180, n)), -360.0});
+    if (e > 180) q.push_back({Box(Point(-180, s), Point(e - 360, n)), 360.0});
+    return q;
+}
+
+Box shifted_box(const Box& b, double shift) {
+    return Box(Point(b.min_corner().x() + shift, b.min_corner().y()), Point(b.max_corner().x() + shift, b.max_corner().y()));
+}
+
+std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& frame) {
+    const double x0 = b.min_corner().x(), y0 = b.min_corner().y(), x1 = b.max_corner().x(), y1 = b.max_corner().y();
+    const LonLat ll[4] = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};  // counter-clockwise
+    Point c[4];
+    for (int i = 0; i < 4; ++i) c[i] = frame.forward(ll[i]);
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    bool origin_inside = true;
+    for (int i = 0; i < 4; ++i) {
+        const Point& a = c[i];
+        const Point& e = c[(i + 1) % 4];
+        const Point m = frame.forward(LonLat{(ll[i].lon + ll[(i + 1) % 4].lon) / 2, (ll[i].lat + ll[(i + 1) % 4].lat) / 2});
+        const double bulge = std::hypot(m.x() - (a.x() + e.x()) / 2, m.y() - (a.y() + e.y()) / 2);
+        const double slack = 2 * bulge + 1.0;
+        hi = std::max(hi, std::max(std::hypot(a.x(), a.y()), std::hypot(e.x(), e.y())) + slack);
+        lo = std::min(lo, segment_distance_to_origin(a, e) - slack);
+        if ((e.x() - a.x()) * (-a.y()) - (e.y() - a.y()) * (-a.x()) < 0) origin_inside = false;
+    }
+    return {origin_inside ? 0.0 : std::max(0.0, lo), hi};
+}
+
+}  // namespace vector_kit
+
+using namespace vector_kit;
+
+MultiPolygon VectorLayer::feature_polygons(std::uint32_t feature) const {
+    MultiPolygon mp;
+    if (feature >= feature_pieces_.size()) return mp;
+    for (std::uint32_t p : feature_pieces_[feature])
+        if (pieces_[p].kind == PieceKind::Polygon) mp.push_back(pieces_[p].polygon);
+    return mp;
+}
+
+std::vector<Polygon> VectorLayer::feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const {
+    std::vector<Polygon> out;
+    if (feature >= feature_pieces_.size()) return out;
+    const Box box = geodesic::bounding_box(frame.centre(), reach_m);
+    Ring clipped, tmp;
+    Piece shifted;
+    for (const auto& [query, shift] : wrapped_queries(box))
+        for (std::uint32_t pi : feature_pieces_[feature]) {
+            const Piece& raw = pieces_[pi];
+            if (raw.kind != PieceKind::Polygon) continue;
+            Box b;
+            bg::envelope(raw.polygon.outer(), b);
+            if (!bg::intersects(b, query)) continue;
+            const Piece& piece = shifted_piece(raw, shift, shifted);
+            Polygon xy;
+            if (clip_and_project(piece.polygon, box, frame, std::numeric_limits<double>::infinity(), xy, clipped, tmp))
+                out.push_back(std::move(xy));
+        }
+    return out;
+}
+
+std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {
+    std::vector<Point> pts;
+    if (feature >= feature_pieces_.size()) return pts;
+    for (std::uint32_t p : feature_pieces_[feature]) {
+        if (pieces_[p].kind == PieceKind::Point) pts.push_back(pieces_[p].point);
+        if (pieces_[p].kind == PieceKind::Line)
+            for (const auto& q : pieces_[p].line) pts.push_back(q);
+    }
+    return pts;
+}
+
+}  // namespace sitescreen
