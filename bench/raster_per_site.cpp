@@ -16,7 +16,7 @@
 #include "geo/site_geometry.h"
 #include "io/gdal_handles.h"
 #include "layers/catalog.h"
-#include "layers/raster_layer.h"
+#include "layers/raster/raster_layer.h"
 
 using namespace sitescreen;
 

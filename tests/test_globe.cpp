@@ -15,7 +15,7 @@
 
 #include "geo/geodesic.h"
 #include "geo/site_geometry.h"
-#include "layers/raster_layer.h"
+#include "layers/raster/raster_layer.h"
 #include "layers/vector/vector_layer.h"
 #include "support/fixtures.h"
 

@@ -30,8 +30,8 @@
 #include "geo/site_geometry.h"
 #include "io/gdal_handles.h"
 #include "geo/coverage.h"
-#include "layers/raster_blocks.h"
-#include "layers/raster_layer.h"
+#include "layers/raster/raster_blocks.h"
+#include "layers/raster/raster_layer.h"
 #include "support/fixtures.h"
 
 using namespace sitescreen;

@@ -10,7 +10,7 @@
 #include "io/checksum.h"
 #include "layers/catalog.h"
 #include "layers/import/import.h"
-#include "layers/raster_layer.h"
+#include "layers/raster/raster_layer.h"
 #include "layers/vector/vector_layer.h"
 
 namespace sitescreen::cli {

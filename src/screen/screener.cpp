@@ -9,7 +9,7 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 #include "io/checksum.h"
-#include "layers/raster_blocks.h"
+#include "layers/raster/raster_blocks.h"
 
 namespace sitescreen {
 

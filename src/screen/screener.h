@@ -13,7 +13,7 @@
 #include "i18n/messages.h"
 #include "io/checksum.h"
 #include "layers/catalog.h"
-#include "layers/raster_layer.h"
+#include "layers/raster/raster_layer.h"
 #include "layers/vector/vector_layer.h"
 
 namespace sitescreen {

@@ -1,5 +1,5 @@
 // Shared raster blocks and their segment summaries (see raster_blocks.h).
-#include "layers/raster_blocks.h"
+#include "layers/raster/raster_blocks.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
