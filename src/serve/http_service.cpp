@@ -204,8 +204,17 @@ struct Service::Impl {
                 const bool cookie = !bearer && req.has_header("Cookie") && is_job_file(req) &&
                                     equal_in_constant_time(token_cookie(req.get_header_value("Cookie")), options.token);
                 if (!bearer && !cookie) {
-                    res.set_header("WWW-Authenticate", "Bearer");
-                    send_error(res, 401, "this service needs a token: send the header 'Authorization: Bearer <token>'");
+                    // A missing token and a wrong one are told apart (RFC 6750, section 3.1), so that the
+                    // caller, and the map page, can say which it was.
+                    const bool sent = !auth.empty() || (req.has_header("Cookie") && is_job_file(req) &&
+                                                        !token_cookie(req.get_header_value("Cookie")).empty());
+                    res.set_header("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
+                    send_error(res, 401, !sent ? "this service needs a token: send the header 'Authorization: Bearer <token>'"
+                                         : auth.empty() || auth.rfind("Bearer", 0) == 0
+                                             ? "the token was refused: it is not the one the service was started with "
+                                               "(--token or SITESCREEN_TOKEN)"
+                                             : "the Authorization header is not 'Bearer <token>': send the header "
+                                               "'Authorization: Bearer <token>'");
                     return httplib::Server::HandlerResponse::Handled;
                 }
             }
