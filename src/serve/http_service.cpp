@@ -12,7 +12,10 @@
 #include <regex>
 #include <thread>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -441,7 +444,14 @@ void Service::run() {
     if (impl_->jobs) impl_->jobs->start();
     {
         std::lock_guard<std::mutex> lock(impl_->lifecycle);
-        if (!impl_->basemap_maker.joinable()) impl_->basemap_maker = std::thread([this] { impl_->make_basemap(); });
+        if (!impl_->basemap_maker.joinable())
+            impl_->basemap_maker = std::thread([this] {
+                // Seconds of CPU for a world layer, while requests may already come in: the outline
+                // is made at the lowest priority (Linux: nice applies to the calling thread), so
+                // that it takes what the requests leave. A page asking for it meanwhile waits.
+                ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+                impl_->make_basemap();
+            });
     }
     impl_->server.listen_after_bind();
 }
