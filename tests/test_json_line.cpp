@@ -90,6 +90,22 @@ TEST(JsonLine, EqualsNlohmannDump) {
     }
 }
 
+// Strings written as they are only when nlohmann would: UTF-8 at the edges of its forms, and the
+// ill-formed sequences it replaces (overlong, surrogates, past U+10FFFF, cut short, stray).
+TEST(JsonLine, StringsAtTheEdgesOfUtf8EqualNlohmannDump) {
+    const char* cases[] = {"\x7f", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xef\xbf\xbf", "\xed\x9f\xbf",
+                           "\xee\x80\x80", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf3\xbf\xbf\xbf",
+                           "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\xaf",
+                           "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xe4\xb8", "\xe4", "\xf0\x9f\x8c",
+                           "\x80", "\xbf\xe4\xb8\xad", "\xe4\xb8\xad\x80", "\xe4\x20\xad", "\xfe\xff", "\x1f"};
+    for (const char* c : cases) {
+        for (const std::string& s : {std::string(c), "a" + std::string(c) + "b", "中" + std::string(c)}) {
+            const Json j = s;
+            EXPECT_EQ(to_json_line(j), reference(j)) << ::testing::PrintToString(s);
+        }
+    }
+}
+
 TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
     // The file writer hands lines to the file a megabyte at a time: over
     // several megabytes, and with the last lines short of one, the file holds

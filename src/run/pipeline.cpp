@@ -309,8 +309,9 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 // threads; written in order later.
                 try {
                     // Without a writer for the results, the assessment moves into the record.
-                    records[i] = keep_results ? site_record(results[i], options)
-                                              : site_record(std::move(results[i]), options);
+                    if (config.build_records)
+                        records[i] = keep_results ? site_record(results[i], options)
+                                                  : site_record(std::move(results[i]), options);
                     for (const std::size_t w : renderers)
                         rendered[i * n_writers + w] = writers[w]->render_site(results[i], records[i]);
                     if (digest_records) {

@@ -32,6 +32,9 @@ struct PipelineConfig {
     // thread of the run alongside the next batch: `sitescreen serve` screens a request's few
     // sites in one batch, where a thread started and joined per request cost more than it saved.
     bool write_on_caller = false;
+    // False: no site's record (site_record()) is built; the writers receive a null Json and write
+    // from the result, in render_site() (serve's lines: report/record_line.h).
+    bool build_records = true;
 };
 
 struct PipelineStats {

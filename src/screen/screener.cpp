@@ -1,5 +1,6 @@
 // Screening pipeline: layers opened once, each site measured against every layer.
 #include "screen/screener.h"
+#include "screen/record_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -143,23 +144,14 @@ SiteResult Screener::screen_moved(const Site& site, LonLat new_centre, const std
 
 namespace {
 
-// Rounds to a fixed number of decimals so that outputs are byte-identical
-// across thread counts and platforms' last-bit differences do not show.
-double round_to(double v, int decimals) {
-    const double f = std::pow(10.0, decimals);
-    return std::round(v * f) / f;
-}
+double round_to(double v, int decimals) { return record_round(v, decimals); }
 
 Json num(double v, int decimals) {
     if (!std::isfinite(v)) return nullptr;
     return round_to(v, decimals);
 }
 
-std::string class_label(const LayerSpec& spec, long long value) {
-    auto it = spec.classes.find(value);
-    if (it != spec.classes.end() && !it->second.label.empty()) return it->second.label;
-    return std::to_string(value);
-}
+std::string class_label(const LayerSpec& spec, long long value) { return record_class_label(spec, value); }
 
 Json feature_brief(const VectorLayer& layer, std::uint32_t f) {
     const VectorFeature& feat = layer.features()[f];

@@ -12,7 +12,10 @@
 #include <regex>
 #include <thread>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -204,8 +207,17 @@ struct Service::Impl {
                 const bool cookie = !bearer && req.has_header("Cookie") && is_job_file(req) &&
                                     equal_in_constant_time(token_cookie(req.get_header_value("Cookie")), options.token);
                 if (!bearer && !cookie) {
-                    res.set_header("WWW-Authenticate", "Bearer");
-                    send_error(res, 401, "this service needs a token: send the header 'Authorization: Bearer <token>'");
+                    // A missing token and a wrong one are told apart (RFC 6750, section 3.1), so that the
+                    // caller, and the map page, can say which it was.
+                    const bool sent = !auth.empty() || (req.has_header("Cookie") && is_job_file(req) &&
+                                                        !token_cookie(req.get_header_value("Cookie")).empty());
+                    res.set_header("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
+                    send_error(res, 401, !sent ? "this service needs a token: send the header 'Authorization: Bearer <token>'"
+                                         : auth.empty() || auth.rfind("Bearer", 0) == 0
+                                             ? "the token was refused: it is not the one the service was started with "
+                                               "(--token or SITESCREEN_TOKEN)"
+                                             : "the Authorization header is not 'Bearer <token>': send the header "
+                                               "'Authorization: Bearer <token>'");
                     return httplib::Server::HandlerResponse::Handled;
                 }
             }
@@ -432,7 +444,14 @@ void Service::run() {
     if (impl_->jobs) impl_->jobs->start();
     {
         std::lock_guard<std::mutex> lock(impl_->lifecycle);
-        if (!impl_->basemap_maker.joinable()) impl_->basemap_maker = std::thread([this] { impl_->make_basemap(); });
+        if (!impl_->basemap_maker.joinable())
+            impl_->basemap_maker = std::thread([this] {
+                // Seconds of CPU for a world layer, while requests may already come in: the outline
+                // is made at the lowest priority (Linux: nice applies to the calling thread), so
+                // that it takes what the requests leave. A page asking for it meanwhile waits.
+                ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+                impl_->make_basemap();
+            });
     }
     impl_->server.listen_after_bind();
 }

@@ -164,14 +164,22 @@ constexpr const char* kScript = R"JS(
     el('report').disabled = true;
     el('report-link').replaceChildren();
     el('status').textContent = tr('screening', {where: where});
+    el('status').className = 'muted';
+    // A request refused as a whole (a 401 for the token, a 400, a 503) has no record: its message
+    // shows as an error, and the verdict of an earlier place is taken off the page.
+    var failed = function (message) {
+      el('status').textContent = message;
+      el('status').className = 'err';
+      el('result').style.display = 'none';
+    };
     api('/v1/screen', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
       .then(function (r) {
         state.pending -= 1;
         el('status').textContent = '';
         if (r.body.records && r.body.records.length) { show(r.body.records[0]); el('report').disabled = false; }
-        else el('status').textContent = r.body.error || ('HTTP ' + r.status);
+        else failed(r.body.error || ('HTTP ' + r.status));
       })
-      .catch(function (err) { state.pending -= 1; el('status').textContent = String(err); });
+      .catch(function (err) { state.pending -= 1; failed(String(err)); });
   }
   function place(layer) {
     if (state.site) map.removeLayer(state.site);
@@ -198,6 +206,7 @@ constexpr const char* kScript = R"JS(
     el('draw').textContent = on ? tr('finish') : tr('draw');
     el('cancel').style.display = on ? 'inline' : 'none';
     el('status').textContent = on ? tr('draw_hint') : '';
+    el('status').className = 'muted';
   }
   function addCorner(ll) {
     // The two clicks of a double-click land on the same corner: keep one.
@@ -247,6 +256,7 @@ constexpr const char* kScript = R"JS(
         el('report').disabled = false;
         if (r.status !== 200 || r.type.indexOf('text/html') !== 0) {
           if (win) win.close();
+          if (r.status === 401) askToken(token ? 'token_refused' : 'token_needed');
           var message = 'HTTP ' + r.status;
           try { message = JSON.parse(r.text).error || message; } catch (e) { /* not JSON */ }
           el('status').textContent = message;

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "report/core_writers.h"
 #include "report/html_report.h"
+#include "report/record_line.h"
 #include "run/pipeline.h"
 #include "sitescreen/version.h"
 
@@ -44,75 +45,59 @@ private:
 };
 
 // Keeps each record as its sites.jsonl line, with `source` saying where in the request the site was.
+// The line is written straight from the result (report/record_line.h: the bytes to_json_line() gives
+// of the record, with `source`, `error` and `layers` changed on the way), on the screening thread,
+// without the record being built: the pipeline builds none when this is its only writer.
 class Collector : public OutputWriter {
 public:
-    Collector(const SitesRequest& r, ScreenAnswer& out)
-        : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), out_(out) {}
+    Collector(const SitesRequest& r, const ScreenOptions& options, ScreenAnswer& out)
+        : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), options_(options), out_(out) {}
     void begin(const RunContext&) override {}
     bool uses_result() const override { return false; }
-    // The line is written from the record as it is, with `source`, `error` and `layers` replaced
-    // on the way: byte for byte to_json_line() of the changed record, without copying the record
-    // (a copy of every finding, a tenth of a charger's time in the service).
-    void write(const SiteResult&, const Json& record) override {
+    bool renders() const override { return true; }
+    std::string render_site(const SiteResult& result, const Json&) const override {
         std::string source, error;
-        const bool relabel = !label_.empty();
-        if (relabel) {
-            const std::string old_source = record.value("source", std::string());
-            source = fmt::format("{}[{}]", label_, record.value("index", std::size_t{0}));
-            const auto e = record.find("error");
-            if (e != record.end() && e->is_string()) {
-                error = e->get<std::string>();
-                if (!old_source.empty() && error.rfind(old_source, 0) == 0) error = source + error.substr(old_source.size());
+        RecordLineEdits edits;
+        if (!label_.empty()) {
+            source = fmt::format("{}[{}]", label_, result.site.index);
+            edits.source = &source;
+            if (result.site.error) {
+                error = relabelled_error(result);
+                edits.error = &error;
             }
         }
+        if (!only_.empty()) edits.only_layers = &only_;
         std::string line;
         line.reserve(8192);
-        line += '{';
-        bool first = true;
-        for (auto it = record.begin(); it != record.end(); ++it) {
-            if (!first) line += ',';
-            first = false;
-            append_json_string(line, it.key());
-            line += ':';
-            const std::string& key = it.key();
-            if (relabel && key == "source") {
-                append_json_string(line, source);
-            } else if (relabel && key == "error" && it->is_string()) {
-                append_json_string(line, error);
-            } else if (!only_.empty() && key == "layers" && it->is_array()) {
-                line += '[';
-                bool first_layer = true;
-                for (const auto& l : *it) {
-                    if (!only_.count(l.value("layer", std::string()))) continue;
-                    if (!first_layer) line += ',';
-                    first_layer = false;
-                    append_json(line, l);
-                }
-                line += ']';
-            } else {
-                append_json(line, *it);
-            }
-        }
-        line += '}';
-        const auto status = record.find("status");
-        if (status != record.end() && *status == "ok") {
+        append_site_record(line, result, options_, edits);
+        return line;
+    }
+    void write(const SiteResult& result, const Json& record) override { write_site(result, record, render_site(result, record)); }
+    void write_site(const SiteResult& result, const Json&, const std::string& line) override {
+        if (!result.site.error) {
             ++out_.ok;
         } else {
             ++out_.error;
-            if (out_.first_error.empty()) {
-                if (relabel && !error.empty()) out_.first_error = error;
-                else if (const auto e = record.find("error"); e != record.end() && e->is_string())
-                    out_.first_error = e->get<std::string>();
-            }
+            if (out_.first_error.empty()) out_.first_error = label_.empty() ? *result.site.error : relabelled_error(result);
         }
-        out_.lines.push_back(std::move(line));
+        out_.lines.push_back(line);
     }
     void finish(const Json&) override {}
     void abort() noexcept override {}
 
 private:
+    // The site's error with the reader's name of the site ("request:2") at its start replaced by
+    // the request's (sites[1]), as the line's `source`.
+    std::string relabelled_error(const SiteResult& result) const {
+        const std::string source = fmt::format("{}[{}]", label_, result.site.index);
+        const std::string& error = *result.site.error;
+        const std::string& old_source = result.site.where;
+        if (!old_source.empty() && error.rfind(old_source, 0) == 0) return source + error.substr(old_source.size());
+        return error;
+    }
     std::string label_;
     std::set<std::string> only_;
+    const ScreenOptions& options_;
     ScreenAnswer& out_;
 };
 
@@ -147,11 +132,12 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     }
     BoundedSource bounded(*sites, limits.max_sites, deadline);
     ScreenAnswer answer;
-    Collector collector(request, answer);
+    Collector collector(request, engine.options, answer);
     PipelineConfig pc;
     pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
     pc.batch_per_thread = 1;  // the deadline is checked between sites
     pc.write_on_caller = true;  // no writer thread started and joined per request
+    pc.build_records = also != nullptr;  // the collector writes its lines from the results
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;
     std::vector<OutputWriter*> writers = {&collector};

@@ -156,6 +156,50 @@ devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (pa
 }, 400000);
 )JS";
 
+constexpr const char* kWrongTokenDriver = R"JS(
+// The map page of a service started with --token, used without the token and then with a wrong
+// one: what the page shows at each step, and every error the browser reported.
+'use strict';
+const [support, chromium, base, userDir, lon, lat, wrong] = process.argv.slice(2);
+const devtools = require(support);
+const result = { errors: [], external: [], asked: null, noToken: null, refused: null, wrongClick: null };
+
+devtools.run(chromium, userDir, (url) => url.startsWith(base), result, async (page) => {
+  const { evaluate, s, centre, waitUntil } = page;
+  const shown = `({tokenForm: getComputedStyle(document.getElementById('token-form')).display !== 'none',
+    tokenStatus: document.getElementById('token-status').textContent,
+    tokenStatusClass: document.getElementById('token-status').className,
+    status: document.getElementById('status').textContent, statusClass: document.getElementById('status').className,
+    result: getComputedStyle(document.getElementById('result')).display !== 'none',
+    level: document.getElementById('verdict').getAttribute('data-level'),
+    last: window.sitescreen.last, loaded: window.sitescreen.loaded})`;
+  await page.load(base);
+  await waitUntil(`document.getElementById('token-status').textContent !== ''`, 30000);
+  result.asked = await evaluate(shown);
+
+  // A click before any token is entered: the service's 401, shown on the page.
+  await page.clickMap(lat, lon);
+  await waitUntil(`window.sitescreen.pending === 0 && document.getElementById('status').className === 'err'`, 60000);
+  result.noToken = await evaluate(shown);
+
+  // A wrong token typed into its field: the page says the service refused it.
+  await evaluate(`document.getElementById('token-status').textContent = ''`);
+  await page.mouseClick(await centre('token'));
+  await s('Input.insertText', { text: wrong });
+  await page.mouseClick(await centre('token-button'));
+  await waitUntil(`document.getElementById('token-status').textContent !== ''`, 30000);
+  await page.sleep(500);  // the catalog was refused: nothing else may load after it
+  result.refused = await evaluate(shown);
+
+  // A click with the wrong token.
+  await evaluate(`document.getElementById('status').textContent = ''`);
+  await page.clickMap(lat, lon);
+  await waitUntil(`window.sitescreen.pending === 0 && document.getElementById('status').className === 'err' &&
+    document.getElementById('status').textContent !== ''`, 60000);
+  result.wrongClick = await evaluate(shown);
+}, 200000);
+)JS";
+
 std::string chromium_path() {
     if (const char* env = std::getenv("SITESCREEN_CHROMIUM")) return env;
     for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
@@ -327,6 +371,119 @@ TEST_F(ServeWithToken, TheTokenCookieOpensAJobsFilesAndNothingElse) {
     ASSERT_TRUE(bearer);
     EXPECT_EQ(bearer->status, 200);
     EXPECT_EQ(server().log().find("s3cret"), std::string::npos) << "the token reached the log";
+}
+
+// A missing token and a wrong one are each a 401 with a JSON message that says which, on every
+// guarded route, and the service keeps serving.
+TEST_F(ServeWithToken, AMissingOrWrongTokenGetsA401ThatSaysWhich) {
+    const std::string body = R"({"lon":114.05,"lat":22.55,"type":"charger"})";
+    const std::string needs = "this service needs a token: send the header 'Authorization: Bearer <token>'";
+    const std::string refused =
+        "the token was refused: it is not the one the service was started with (--token or SITESCREEN_TOKEN)";
+    const std::string not_bearer = "the Authorization header is not 'Bearer <token>': send the header "
+                                   "'Authorization: Bearer <token>'";
+    struct Case {
+        const char* what;
+        httplib::Headers headers;
+        std::string message, challenge;
+    };
+    const std::vector<Case> cases = {
+        {"no token", {}, needs, "Bearer"},
+        {"a wrong token", {{"Authorization", "Bearer s3cret token/-"}}, refused, "Bearer error=\"invalid_token\""},
+        {"the token with a character more", {{"Authorization", std::string("Bearer ") + kToken + "x"}}, refused,
+         "Bearer error=\"invalid_token\""},
+        {"an empty token", {{"Authorization", "Bearer "}}, refused, "Bearer error=\"invalid_token\""},
+        {"Basic credentials", {{"Authorization", "Basic czNjcmV0"}}, not_bearer, "Bearer error=\"invalid_token\""},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.what);
+        for (const char* path : {"/v1/layers", "/v1/basemap", "/v1/jobs/0123456789abcdef0123456789abcdef"}) {
+            auto r = client().Get(path, c.headers);
+            ASSERT_TRUE(r) << path;
+            EXPECT_EQ(r->status, 401) << path;
+            EXPECT_EQ(r->get_header_value("WWW-Authenticate"), c.challenge) << path;
+            const Json j = Json::parse(r->body, nullptr, false);
+            ASSERT_TRUE(j.is_object()) << r->body;
+            EXPECT_EQ(j["error"], c.message) << path;
+            EXPECT_EQ(j["status"], 401);
+        }
+        for (const char* path : {"/v1/screen", "/v1/report"}) {
+            auto r = client().Post(path, c.headers, body, "application/json");
+            ASSERT_TRUE(r) << path;
+            EXPECT_EQ(r->status, 401) << path;
+            EXPECT_EQ(Json::parse(r->body, nullptr, false)["error"], c.message) << path << ": " << r->body;
+        }
+    }
+    // A wrong cookie on a job's file is a wrong token too; no cookie there is none.
+    const std::string file = "/v1/jobs/0123456789abcdef0123456789abcdef/files/report.html";
+    auto bad_cookie = client().Get(file, {{"Cookie", "sitescreen_token=nope"}});
+    ASSERT_TRUE(bad_cookie);
+    EXPECT_EQ(bad_cookie->status, 401);
+    EXPECT_EQ(Json::parse(bad_cookie->body, nullptr, false)["error"], refused);
+    auto other_cookie = client().Get(file, {{"Cookie", "other=1"}});
+    ASSERT_TRUE(other_cookie);
+    EXPECT_EQ(Json::parse(other_cookie->body, nullptr, false)["error"], needs);
+    // Still serving, and the right token still works.
+    auto right = client().Post("/v1/screen", {{"Authorization", std::string("Bearer ") + kToken}}, body,
+                               "application/json");
+    ASSERT_TRUE(right);
+    EXPECT_EQ(right->status, 200) << right->body;
+    EXPECT_EQ(server().log().find("s3cret"), std::string::npos) << "the token reached the log";
+}
+
+// Without the token, then with a wrong one, the page says so (in the catalog's words, or the
+// service's 401 message for a click) instead of failing silently, and shows no verdict.
+TEST_F(ServeWithToken, ThePageShowsAMissingOrWrongTokenAsAnError) {
+    SITESCREEN_REQUIRE_BROWSER(chromium);
+    const Json r = drive_page(dir(), chromium, server().port(), "wrong_token_driver.js", kWrongTokenDriver,
+                              "108.50 33.90 " + shell_quote("not the token"), 250);
+    ASSERT_TRUE(r.is_object());
+    const auto& en = i18n::catalog(i18n::Lang::En);
+
+    // The only errors the browser reports are the service's 401 answers (Chromium logs each
+    // refused request): no script error, no console error of the page's own.
+    ASSERT_TRUE(r["errors"].is_array()) << r.dump(2);
+    EXPECT_FALSE(r["errors"].empty()) << "the requests were refused, yet the browser logged no 401";
+    for (const auto& e : r["errors"]) {
+        const std::string line = e.get<std::string>();
+        EXPECT_EQ(line.rfind("log: ", 0), 0u) << line;
+        EXPECT_NE(line.find("401"), std::string::npos) << line;
+    }
+    EXPECT_EQ(r["external"], Json::array()) << "the page asked something beyond the service";
+
+    // Before a token: the page asks for one and loads nothing.
+    ASSERT_TRUE(r["asked"].is_object()) << r.dump(2);
+    EXPECT_TRUE(r["asked"]["tokenForm"].get<bool>());
+    EXPECT_EQ(r["asked"]["tokenStatus"], en.text("serve_page.token_needed"));
+    EXPECT_EQ(r["asked"]["loaded"], false);
+
+    // A click without a token: the 401's message, as an error, and no verdict.
+    ASSERT_TRUE(r["noToken"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["noToken"]["status"], "this service needs a token: send the header 'Authorization: Bearer <token>'")
+        << r["noToken"].dump(2);
+    EXPECT_EQ(r["noToken"]["statusClass"], "err");
+    EXPECT_FALSE(r["noToken"]["result"].get<bool>()) << "a verdict shown for a refused request";
+    EXPECT_TRUE(r["noToken"]["last"].is_null());
+    EXPECT_EQ(r["noToken"]["tokenStatus"], en.text("serve_page.token_needed"));
+    EXPECT_EQ(r["noToken"]["tokenStatusClass"], "err");
+
+    // A wrong token entered: refused, said so, and still nothing loaded.
+    ASSERT_TRUE(r["refused"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["refused"]["tokenStatus"], en.text("serve_page.token_refused")) << r["refused"].dump(2);
+    EXPECT_EQ(r["refused"]["tokenStatusClass"], "err");
+    EXPECT_TRUE(r["refused"]["tokenForm"].get<bool>()) << "the field must stay for the right token";
+    EXPECT_EQ(r["refused"]["loaded"], false);
+
+    // A click with the wrong token: the service's message for a wrong token, and no verdict.
+    ASSERT_TRUE(r["wrongClick"].is_object()) << r.dump(2);
+    EXPECT_EQ(r["wrongClick"]["status"],
+              "the token was refused: it is not the one the service was started with (--token or SITESCREEN_TOKEN)")
+        << r["wrongClick"].dump(2);
+    EXPECT_EQ(r["wrongClick"]["statusClass"], "err");
+    EXPECT_FALSE(r["wrongClick"]["result"].get<bool>());
+    EXPECT_TRUE(r["wrongClick"]["last"].is_null());
+    EXPECT_EQ(r["wrongClick"]["tokenStatus"], en.text("serve_page.token_refused"));
+    EXPECT_EQ(server().log().find("not the token"), std::string::npos) << "the token reached the log";
 }
 
 TEST_F(ServeWithToken, ThePageAsksForTheTokenAndItsJobFileLinksWork) {
