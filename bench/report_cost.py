@@ -14,7 +14,11 @@ Environment: SITESCREEN (binary; default build-bench/sitescreen, else
 build/sitescreen), SEED (default 24), TYPE (site type, default plant), PDF,
 EXTRA (more sitescreen flags, e.g. "--no-avoidance": cheaper screening, so
 the reports weigh more in the ratio). Also prints the CPU seconds of each
-run: on a shared machine wall time follows the load, CPU time less so.
+run, and the load average (1 minute) before and after it: on a shared
+machine wall time follows the load, CPU time less so. The portfolio's admin
+outline is cached between runs beside the checksum cache (docs/layers.md,
+"Checksums"): the first "all" run over a new set of sites pays it, later ones
+do not; SITESCREEN_CHECKSUM_CACHE=off measures it every time.
 Needs Debian's python3-gdal (osgeo) and python3-yaml.
 """
 import os
@@ -66,10 +70,11 @@ def main():
         print(f"{'start-up':<10}{start:>9.2f}{'':>25}{start_cpu:>9.2f}")
         net, net_cpu = {}, {}
         for formats in sets:
+            load_before = os.getloadavg()[0]
             wall, cpu, closing = run("sites.csv", formats)
             net[formats], net_cpu[formats] = wall - start, cpu - start_cpu
             print(f"{formats:<10}{wall:>9.2f}{net[formats]:>15.2f}{1000 * net[formats] / n:>10.2f}{cpu:>9.2f}   "
-                  f"{closing}")
+                  f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}   {closing}")
         for formats in sets[1:]:
             ratio = net[formats] / net["data"] if net["data"] > 0 else float("inf")
             cpu_ratio = net_cpu[formats] / net_cpu["data"] if net_cpu["data"] > 0 else float("inf")

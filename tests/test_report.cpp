@@ -6,6 +6,7 @@
 #include <ogr_api.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include "report/html_report.h"
 #include "report/map_context.h"
 #include "report/markdown_report.h"
+#include "report/portfolio_page.h"
 #include "report/site_map.h"
 #include "screen/screener.h"
 
@@ -257,6 +259,81 @@ bool has_temp_files(const fs::path& dir) {
 
 }  // namespace
 
+// ---------------------------------------------------------------- the portfolio's admin outline
+
+// The outline is cached on disk under its layers' checksums (portfolio_page.h): a run over the
+// same admin layers and box reads it, any change of an admin layer's checksum, the box or the
+// tool version makes it anew, and a layer without a checksum is never cached.
+TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    const std::string folder = (tmp.path / "cache" / "admin-outlines").string();
+    Json catalog = Json::array({Json{{"id", "admin"}, {"theme", "admin"}, {"sha256", std::string(64, 'a')}, {"sha256_from", "read"}},
+                                Json{{"id", "reserves"}, {"theme", "protected_area"}, {"sha256", std::string(64, 'b')}}});
+    const double w = kLon - 0.2, s = kLat - 0.2, e = kLon + 0.2, n = kLat + 0.2;
+    const std::string direct = admin_outline_geojson(*layers, w, s, e, n);
+    ASSERT_FALSE(direct.empty());
+    auto files = [&] {
+        std::vector<fs::path> out;
+        if (fs::exists(folder))
+            for (const auto& f : fs::directory_iterator(folder)) out.push_back(f.path());
+        return out;
+    };
+    auto outline = [&](const Json& cat, const std::string& version, double west, bool& hit) {
+        return cached_admin_outline_geojson(*layers, cat, version, folder, west, s, e, n, 60000, &hit);
+    };
+    bool hit = true;
+    EXPECT_EQ(outline(catalog, "1.0", w, hit), direct);
+    EXPECT_FALSE(hit);
+    ASSERT_EQ(files().size(), 1u);
+    EXPECT_EQ(outline(catalog, "1.0", w, hit), direct);
+    EXPECT_TRUE(hit);
+
+    // What is read is the file: change its outline, keep its key.
+    const fs::path file = files().front();
+    const std::string text = read_file(file);
+    ASSERT_EQ(text.substr(text.size() - direct.size()), direct);
+    write_text(file, text.substr(0, text.size() - direct.size()) + "{\"from\":\"the cache\"}");
+    EXPECT_EQ(outline(catalog, "1.0", w, hit), "{\"from\":\"the cache\"}");
+    EXPECT_TRUE(hit);
+    // Read now or from the checksum cache: the same digest, the same outline.
+    Json reused = catalog;
+    reused[0]["sha256_from"] = "cache";
+    EXPECT_EQ(outline(reused, "1.0", w, hit), "{\"from\":\"the cache\"}");
+    EXPECT_TRUE(hit);
+    // A layer other than admin is not part of the key.
+    Json other = catalog;
+    other[1]["sha256"] = std::string(64, 'c');
+    EXPECT_EQ(outline(other, "1.0", w, hit), "{\"from\":\"the cache\"}");
+    EXPECT_TRUE(hit);
+
+    // The admin layer changed, another box, another version: made anew, each in its own file.
+    Json changed = catalog;
+    changed[0]["sha256"] = std::string(64, 'd');
+    EXPECT_EQ(outline(changed, "1.0", w, hit), direct);
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(outline(catalog, "1.0", w - 0.01, hit), admin_outline_geojson(*layers, w - 0.01, s, e, n));
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(outline(catalog, "1.1", w, hit), direct);
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(files().size(), 4u);
+
+    // No checksum (a layer that is not a local file), no catalog, no folder: computed, not cached.
+    Json unhashed = catalog;
+    unhashed[0]["sha256"] = "";
+    EXPECT_EQ(outline(unhashed, "1.0", w, hit), direct);
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(outline(Json(), "1.0", w, hit), direct);
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(cached_admin_outline_geojson(*layers, catalog, "1.0", "", w, s, e, n, 60000, &hit), direct);
+    EXPECT_FALSE(hit);
+    EXPECT_EQ(files().size(), 4u);
+
+    // The folder keeps the outlines used last.
+    for (int i = 0; i < static_cast<int>(kOutlineCacheFiles) + 4; ++i) outline(catalog, "1.0", w - 0.02 * (i + 1), hit);
+    EXPECT_EQ(files().size(), kOutlineCacheFiles);
+}
+
 // ---------------------------------------------------------------- the map
 
 TEST(SiteMap, SitePixelAndBufferRingsAreWhereTheyShouldBe) {
@@ -316,6 +393,83 @@ TEST(SiteMap, AlternativeIsDrawnAndTheImageIsDeterministic) {
     // The view grew to hold the alternative: it lies inside the map.
     EXPECT_GT(alt.x(), 0);
     EXPECT_LT(alt.x(), a.main.w);
+}
+
+// The palette PNG (site_map.cpp, encode_png): every pixel is drawn in the palette entry nearest
+// (squared RGB distance) to its colour in the RGB drawing, the flat colours exactly, and few
+// pixels move. Checks the nearest-entry search by brute force against the palette in the file.
+TEST(SiteMap, PaletteDrawsEveryPixelInItsNearestEntry) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "no-go", true);
+    const SiteMapDrawing drawing(s.result, s.record);
+    const SiteMapImage map = drawing.image();
+    const Image png = decode(map.png);
+
+    // The drawing itself, in 24-bit colour.
+    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, drawing.width(), drawing.height());
+    cairo_t* cr = cairo_create(surface);
+    drawing.draw(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+    Image truth;
+    truth.width = drawing.width();
+    truth.height = drawing.height();
+    const int stride = cairo_image_surface_get_stride(surface);
+    for (int y = 0; y < truth.height; ++y)
+        for (int x = 0; x < truth.width; ++x)
+            truth.pixels.push_back(
+                reinterpret_cast<const std::uint32_t*>(cairo_image_surface_get_data(surface) + y * stride)[x] & 0xFFFFFF);
+    cairo_surface_destroy(surface);
+    ASSERT_EQ(png.width, truth.width);
+    ASSERT_EQ(png.height, truth.height);
+
+    // The palette: the PLTE chunk (length, type, entries).
+    std::vector<std::uint32_t> palette;
+    for (std::size_t i = 8; i + 8 <= map.png.size();) {
+        auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(map.png[k])); };
+        const std::uint32_t len = byte(i) << 24 | byte(i + 1) << 16 | byte(i + 2) << 8 | byte(i + 3);
+        if (map.png.compare(i + 4, 4, "PLTE") == 0)
+            for (std::uint32_t k = 0; k + 2 < len; k += 3)
+                palette.push_back(byte(i + 8 + k) << 16 | byte(i + 9 + k) << 8 | byte(i + 10 + k));
+        i += 12 + len;
+    }
+    ASSERT_FALSE(palette.empty()) << "a map is written as a palette PNG";
+    ASSERT_LE(palette.size(), 256u);
+
+    auto squared = [](std::uint32_t a, std::uint32_t b) {
+        int d = 0;
+        for (int shift : {16, 8, 0}) {
+            const int c = static_cast<int>((a >> shift) & 255) - static_cast<int>((b >> shift) & 255);
+            d += c * c;
+        }
+        return d;
+    };
+    std::map<std::uint32_t, int> nearest;  // per colour of the drawing: its distance to the nearest entry
+    std::size_t moved = 0;
+    for (std::size_t k = 0; k < truth.pixels.size(); ++k) {
+        const std::uint32_t want = truth.pixels[k], got = png.pixels[k];
+        auto it = nearest.find(want);
+        if (it == nearest.end()) {
+            int best = 1 << 30;
+            for (std::uint32_t e : palette) best = std::min(best, squared(want, e));
+            it = nearest.emplace(want, best).first;
+        }
+        ASSERT_NE(std::find(palette.begin(), palette.end(), got), palette.end()) << "pixel " << k;
+        ASSERT_EQ(squared(want, got), it->second) << "pixel " << k << " is not in its nearest entry";
+        if (got != want) ++moved;
+    }
+    // The flat colours (the 192 most frequent are entries) are exact: the background among them.
+    std::map<std::uint32_t, std::size_t> count;
+    for (std::uint32_t c : truth.pixels) ++count[c];
+    ASSERT_GT(count.count(hex("#f6f4ee")), 0u);
+    EXPECT_EQ(nearest[hex("#f6f4ee")], 0);
+    EXPECT_EQ(nearest[std::max_element(count.begin(), count.end(), [](const auto& a, const auto& b) {
+                          return a.second < b.second;
+                      })->first],
+              0);
+    EXPECT_LT(moved, truth.pixels.size() / 20) << "at most 5 % of the pixels (edges, text) move";
 }
 
 TEST(SiteMap, PolygonSiteShowsItsFootprint) {

@@ -3,14 +3,18 @@
 #include "report/portfolio_page.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
+#include "io/checksum.h"
 #include "report/map_context.h"
 #include "report/tnfd_table.h"
 #include "sitescreen/leaflet_assets.h"
@@ -414,6 +418,78 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
     return "{\"type\":\"FeatureCollection\",\"features\":[" + features + "]}";
 }
 
+std::string outline_cache_folder() {
+    const std::string file = checksum_cache_file();
+    if (file.empty()) return "";
+    return (fs::path(file).parent_path() / "admin-outlines").string();
+}
+
+std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
+                                         const std::string& tool_version, const std::string& folder, double west,
+                                         double south, double east, double north, std::size_t max_vertices,
+                                         bool* from_cache) {
+    if (from_cache) *from_cache = false;
+    auto compute = [&] { return admin_outline_geojson(layers, west, south, east, north, max_vertices); };
+    if (folder.empty() || !catalog_layers.is_array()) return compute();
+    // The key: everything the outline is made from. The admin layers are those of the catalog
+    // whose theme is admin; each must have its checksum.
+    std::string key = fmt::format("sitescreen admin outline 1\n{}\n{:.17g} {:.17g} {:.17g} {:.17g} {}\n", tool_version,
+                                  west, south, east, north, max_vertices);
+    std::size_t admin_layers = 0;
+    for (const Json& l : catalog_layers) {
+        if (!l.is_object() || l.value("theme", "") != "admin") continue;
+        if (!l.contains("sha256") || !l["sha256"].is_string() || l["sha256"].get<std::string>().empty()) return compute();
+        Json entry = l;
+        entry.erase("sha256_from");  // read now or reused: the same digest
+        key += entry.dump() + "\n";
+        ++admin_layers;
+    }
+    if (admin_layers == 0) return compute();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(key.data(), key.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) return compute();
+    std::string name;
+    for (unsigned int i = 0; i < digest_len; ++i) name += fmt::format("{:02x}", digest[i]);
+    const fs::path path = fs::path(folder) / (name + ".txt");
+
+    // The file: the key's length on the first line, the key, then the outline.
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::size_t key_len = 0;
+        if (in >> key_len && in.get() == '\n' && key_len == key.size()) {
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (text.compare(0, key.size(), key) == 0) {
+                if (from_cache) *from_cache = true;
+                std::error_code ec;
+                fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // used: kept longest
+                return text.substr(key.size());
+            }
+        }
+    }
+    std::string outline = compute();
+    try {
+        fs::create_directories(folder);
+        AtomicFile f(path.string(), true, Durability::AtFolderSync);  // a cache: losing it costs a recomputation
+        f.stream() << key.size() << '\n' << key << outline;
+        f.commit();
+        // Each box of sites makes its own file (a national outline is a megabyte or two): keep the
+        // kOutlineCacheFiles used last.
+        std::vector<std::pair<fs::file_time_type, fs::path>> files;
+        for (const auto& e : fs::directory_iterator(folder))
+            if (e.is_regular_file() && e.path().extension() == ".txt") files.emplace_back(e.last_write_time(), e.path());
+        if (files.size() > kOutlineCacheFiles) {
+            std::sort(files.begin(), files.end());
+            for (std::size_t i = 0; i + kOutlineCacheFiles < files.size(); ++i) {
+                std::error_code ec;
+                fs::remove(files[i].second, ec);
+            }
+        }
+    } catch (const std::exception&) {
+        // A read-only or full cache folder: the page is still made.
+    }
+    return outline;
+}
+
 PortfolioPageWriter::PortfolioPageWriter(std::string report_suffix) : report_suffix_(std::move(report_suffix)) {}
 
 void PortfolioPageWriter::begin(const RunContext& ctx) {
@@ -464,7 +540,15 @@ void PortfolioPageWriter::finish(const Json& run) {
         }
     }
     std::string admin;
-    if (ctx_.layers && std::isfinite(west)) admin = admin_outline_geojson(*ctx_.layers, west, south, east, north);
+    if (ctx_.layers && std::isfinite(west)) {
+        static const Json kNone;
+        const Json& catalog_layers =
+            run.is_object() && run.contains("catalog") && run["catalog"].is_object() && run["catalog"].contains("layers")
+                ? run["catalog"]["layers"]
+                : kNone;
+        admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, ctx_.tool_version, outline_cache_folder(),
+                                             west, south, east, north);
+    }
     std::string context;
     if (std::isfinite(west))
         if (const MapContextData* pack = shared_map_context(ctx_.options.lang).data.get()) {
