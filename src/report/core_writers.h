@@ -1,5 +1,7 @@
 // The machine-readable outputs: sites.jsonl, summary.csv and run.json.
 #pragma once
+
+#include <charconv>
 #include <memory>
 #include <ostream>
 
@@ -39,6 +41,14 @@ std::string to_json_line(const Json& j);
 void append_json(std::string& out, const Json& j);
 // A JSON string (quoted, escaped as append_json escapes it), without building a Json for it.
 void append_json_string(std::string& out, const std::string& s);
+// A number as nlohmann's dump lays it out, with the shortest digits that read back to it.
+void append_double(std::string& out, double x);
+template <typename Int>
+void append_integer(std::string& out, Int v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
 
 // One summary.csv cell from text: RFC 4180 quoting, and a leading apostrophe on text a
 // spreadsheet would run as a formula (starting with = + - @, tab or CR; not a plain number).

@@ -1,0 +1,275 @@
+// A site's sites.jsonl line written straight from its SiteResult (record_line.h).
+#include "report/record_line.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "report/core_writers.h"
+#include "screen/record_format.h"
+
+namespace sitescreen {
+
+namespace {
+
+// site_record's num(): null when not finite, else rounded.
+void append_num(std::string& out, double v, int decimals) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    const double x = record_round(v, decimals);
+    if (!std::isfinite(x)) out += "null";
+    else append_double(out, x);
+}
+
+// `,"key":` (the key plain ASCII, as every key written here is).
+void key(std::string& out, const char* k, bool first = false) {
+    if (!first) out += ',';
+    out += '"';
+    out += k;
+    out += "\":";
+}
+
+void append_bool(std::string& out, bool b) { out += b ? "true" : "false"; }
+
+// {"id","name","category"} of a feature, open (the caller adds its keys and the brace).
+void feature_brief(std::string& out, const VectorLayer& layer, std::uint32_t f) {
+    const VectorFeature& feat = layer.features()[f];
+    key(out, "id", true);
+    append_json_string(out, feat.id);
+    key(out, "name");
+    append_json_string(out, feat.name);
+    key(out, "category");
+    append_json_string(out, feat.category);
+}
+
+void layer_header(std::string& out, const LayerSpec& spec) {
+    key(out, "layer", true);
+    append_json_string(out, spec.id);
+    key(out, "title");
+    append_json_string(out, spec.title);
+    key(out, "kind");
+    out += spec.kind == LayerKind::Vector ? "\"vector\"" : "\"raster\"";
+    key(out, "criterion");
+    append_json_string(out, to_string(spec.criterion));
+    key(out, "theme");
+    append_json_string(out, spec.theme);
+    key(out, "demo");
+    append_bool(out, spec.provenance.demo);
+}
+
+void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& options) {
+    const LayerSpec& spec = *o.spec;
+    const VectorMeasurement& m = *o.vector;
+    const VectorLayer& layer = *o.vector_layer;
+    out += '{';
+    layer_header(out, spec);
+    key(out, "inside");
+    append_bool(out, m.inside);
+    key(out, "inside_features");
+    out += '[';
+    for (std::size_t i = 0; i < m.inside_features.size(); ++i) {
+        if (i) out += ',';
+        out += '{';
+        feature_brief(out, layer, m.inside_features[i]);
+        key(out, "attributes");
+        append_json(out, layer.features()[m.inside_features[i]].attributes);
+        out += '}';
+    }
+    out += ']';
+    key(out, "nearest");
+    if (m.nearest_distance_m && m.nearest_feature) {
+        const VectorFeature& feat = layer.features()[*m.nearest_feature];
+        out += '{';
+        key(out, "distance_m", true);
+        append_num(out, *m.nearest_distance_m, 2);
+        key(out, "feature_id");
+        append_json_string(out, feat.id);
+        key(out, "name");
+        append_json_string(out, feat.name);
+        key(out, "category");
+        append_json_string(out, feat.category);
+        out += '}';
+    } else {
+        out += R"({"distance_m":null,"feature_id":null,"name":null,"category":null})";
+    }
+    if (m.footprint_area_m2) {
+        key(out, "footprint");
+        out += '{';
+        key(out, "area_m2", true);
+        append_num(out, *m.footprint_area_m2, 1);
+        key(out, "overlap_area_m2");
+        append_num(out, m.footprint_overlap_area_m2.value_or(0), 1);
+        key(out, "overlap_share");
+        append_num(out, *m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0, 6);
+        out += '}';
+    }
+    key(out, "buffers");
+    out += '[';
+    for (std::size_t k = 0; k < m.buffers.size(); ++k) {
+        const VectorBufferResult& b = m.buffers[k];
+        if (k) out += ',';
+        out += '{';
+        key(out, "radius_m", true);
+        append_num(out, b.radius_m, 3);
+        key(out, "buffer_area_m2");
+        append_num(out, b.buffer_area_m2, 1);
+        key(out, "overlap_area_m2");
+        append_num(out, b.overlap_area_m2, 1);
+        key(out, "overlap_share");
+        append_num(out, b.overlap_share, 6);
+        key(out, "feature_count");
+        append_integer(out, b.feature_count);
+        key(out, "features");
+        out += '[';
+        std::size_t listed = 0;
+        for (const FeatureHit& h : m.hits) {
+            if (h.distance_m > b.radius_m) continue;
+            if (listed == options.feature_cap) break;
+            if (listed) out += ',';
+            out += '{';
+            feature_brief(out, layer, h.feature);
+            key(out, "distance_m");
+            append_num(out, h.distance_m, 2);
+            key(out, "overlap_area_m2");
+            append_num(out, k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
+            out += '}';
+            ++listed;
+        }
+        out += ']';
+        key(out, "features_truncated");
+        append_bool(out, b.feature_count > listed);
+        out += '}';
+    }
+    out += "]}";
+}
+
+void raster_entry(std::string& out, const LayerOutcome& o) {
+    const LayerSpec& spec = *o.spec;
+    const RasterMeasurement& m = *o.raster;
+    out += '{';
+    layer_header(out, spec);
+    key(out, "categorical");
+    append_bool(out, spec.categorical);
+    key(out, "units");
+    append_json_string(out, spec.units);
+    key(out, "value_at_site");
+    if (m.value_at_site) append_num(out, *m.value_at_site, 6);
+    else out += "null";
+    if (spec.categorical) {
+        key(out, "class_at_site");
+        if (m.value_at_site) append_json_string(out, record_class_label(spec, std::llround(*m.value_at_site)));
+        else out += "null";
+    }
+    key(out, "buffers");
+    out += '[';
+    for (std::size_t k = 0; k < m.buffers.size(); ++k) {
+        const RasterBufferStats& b = m.buffers[k];
+        if (k) out += ',';
+        out += '{';
+        key(out, "radius_m", true);
+        append_num(out, b.radius_m, 3);
+        key(out, "buffer_area_m2");
+        append_num(out, b.buffer_area_m2, 1);
+        key(out, "valid_share");
+        append_num(out, b.valid_share, 6);
+        if (spec.categorical) {
+            key(out, "majority");
+            if (b.majority) append_integer(out, *b.majority);
+            else out += "null";
+            key(out, "majority_label");
+            if (b.majority) append_json_string(out, record_class_label(spec, *b.majority));
+            else out += "null";
+            // As the record's object takes them: a label met again keeps its first place and
+            // takes the later share.
+            std::vector<std::pair<std::string, double>> shares;
+            for (const auto& [value, share] : b.class_shares) {
+                std::string label = record_class_label(spec, value);
+                auto same = std::find_if(shares.begin(), shares.end(), [&](const auto& s) { return s.first == label; });
+                if (same != shares.end()) same->second = share;
+                else shares.emplace_back(std::move(label), share);
+            }
+            key(out, "class_shares");
+            out += '{';
+            for (std::size_t i = 0; i < shares.size(); ++i) {
+                if (i) out += ',';
+                append_json_string(out, shares[i].first);
+                out += ':';
+                append_num(out, shares[i].second, 6);
+            }
+            out += '}';
+        } else {
+            key(out, "mean");
+            if (b.mean) append_num(out, *b.mean, 6);
+            else out += "null";
+            key(out, "min");
+            if (b.min) append_num(out, *b.min, 6);
+            else out += "null";
+            key(out, "max");
+            if (b.max) append_num(out, *b.max, 6);
+            else out += "null";
+        }
+        out += '}';
+    }
+    out += "]}";
+}
+
+}  // namespace
+
+void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
+                        const RecordLineEdits& edits) {
+    const Site& s = r.site;
+    out += '{';
+    key(out, "id", true);
+    append_json_string(out, s.id);
+    key(out, "index");
+    append_integer(out, s.index);
+    key(out, "source");
+    append_json_string(out, edits.source ? *edits.source : s.where);
+    key(out, "lon");
+    if (s.has_coordinates) append_num(out, s.lonlat.lon, 7);
+    else out += "null";
+    key(out, "lat");
+    if (s.has_coordinates) append_num(out, s.lonlat.lat, 7);
+    else out += "null";
+    key(out, "geometry");
+    out += s.footprint_ll.empty() ? "\"point\"" : "\"polygon\"";
+    key(out, "type");
+    append_json_string(out, s.type);
+    key(out, "status");
+    out += s.error ? "\"error\"" : "\"ok\"";
+    key(out, "error");
+    if (s.error) append_json_string(out, edits.error ? *edits.error : *s.error);
+    else out += "null";
+    key(out, "warnings");
+    out += '[';
+    for (std::size_t i = 0; i < r.warnings.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, r.warnings[i]);
+    }
+    out += ']';
+    key(out, "attributes");
+    append_json(out, s.attributes);
+    key(out, "layers");
+    out += '[';
+    bool first = true;
+    for (const LayerOutcome& o : r.layers) {
+        if (!o.vector && !o.raster) continue;
+        if (edits.only_layers && !edits.only_layers->count(o.spec->id)) continue;
+        if (!first) out += ',';
+        first = false;
+        if (o.vector) vector_entry(out, o, options);
+        else raster_entry(out, o);
+    }
+    out += ']';
+    for (const auto& [k, value] : {std::pair<const char*, const Json*>{"locate", &r.locate}, {"evaluate", &r.evaluate},
+                                   {"verdict", &r.verdict}, {"mitigation", &r.mitigation},
+                                   {"alternative", &r.alternative}}) {
+        key(out, k);
+        append_json(out, *value);  // a null Json writes null, as the record's
+    }
+    out += '}';
+}
+
+}  // namespace sitescreen

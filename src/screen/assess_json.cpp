@@ -1,0 +1,352 @@
+// The record's locate, evaluate, verdict and mitigation parts, built from a site's findings.
+#include "screen/assess_kit.h"
+
+#include "screen/e4_factors.h"
+#include "screen/ecosystems.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+#include "geo/geos_kit.h"
+#include "geo/local_frame.h"
+#include "io/checksum.h"
+#include "io/interrupt.h"
+#include "screen/rules/rule.h"
+#include "screen/tnfd_metrics.h"
+
+
+namespace sitescreen {
+namespace assess_kit {
+
+
+// Moves a.context and a.interface into the record (nothing after reads them).
+Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f) {
+    Json j;
+    j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
+    j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", profile_text(p.title, p.title_in, tr().lang())}};
+    Json drivers = Json::array();
+    for (const auto& d : a.drivers) {
+        Json e = {{"driver", to_string(d.driver)},
+                  {"materiality", to_string(d.materiality)},
+                  {"profile_materiality", to_string(d.profile_materiality)},
+                  {"screened", d.materiality != Materiality::None},
+                  {"location_dependent", d.location_dependent},
+                  {"why", d.materiality_why}};
+        drivers.push_back(std::move(e));
+    }
+    j["l2"] = std::move(drivers);
+    j["l3"] = {{"context", std::move(a.context)}, {"layers", std::move(a.interface)}};
+    Json criteria = Json::object();
+    Json met = Json::array();
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i) {
+        const CriterionState& st = a.criteria[i];
+        const char* status = st.met ? "met" : st.assessed ? "not_met" : "not_assessed";
+        if (st.met) met.push_back(to_string(kTnfdCriteria[i]));
+        Json c = {{"status", status},
+                  {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
+                  {"evidence", st.evidence}};
+        if (st.evidence.empty()) c["why"] = tr().text("assess.evidence.no_layer_for_criterion");
+        criteria[to_string(kTnfdCriteria[i])] = std::move(c);
+    }
+    j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", std::move(criteria)}};
+    j["criteria_met"] = std::move(met);  // a copy of l4.criteria_met at the top, for summary.csv and quick reads
+    (void)f;
+    return j;
+}
+
+Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
+    Json j;
+    Json assets = Json::array();
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
+        for (const auto& ev : a.criteria[i].evidence)
+            if (ev.value("status", "") == "met")
+                assets.push_back({{"criterion", to_string(kTnfdCriteria[i])}, {"layer", ev["layer"]},
+                                  {"theme", ev["theme"]}, {"what", ev["why"]}});
+    Json drivers = Json::array();
+    for (const auto& d : a.drivers)
+        if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
+    j["e1"] = {{"assets", std::move(assets)}, {"drivers", std::move(drivers)}};
+    Json pairs = Json::array();
+    for (const auto& d : a.drivers)
+        for (const auto& pr : d.pairs) pairs.push_back(pr);
+    j["e2"] = std::move(pairs);
+
+    Json m = Json::object();
+    m["annual_output"] = f.annual_output ? Json(*f.annual_output) : Json(nullptr);
+    m["water_intensity_m3_per_unit"] = f.water_intensity ? Json(*f.water_intensity) : Json(nullptr);
+    m["annual_withdrawal_m3"] = f.withdrawal_m3 ? Json(round1(*f.withdrawal_m3)) : Json(nullptr);
+    if (f.withdrawal_m3) m["annual_withdrawal_from"] = f.withdrawal_from;
+    m["footprint_ha"] = f.footprint_ha ? Json(round3(*f.footprint_ha)) : Json(nullptr);
+    if (f.footprint_ha) m["footprint_from"] = f.footprint_from;
+    m["capacity_mw"] = f.capacity_mw ? Json(*f.capacity_mw) : Json(nullptr);
+    m["project_category"] = f.project_category.empty() ? Json(nullptr) : Json(f.project_category);
+    m["nearest_biodiversity_m"] = a.nearest_bio_m ? Json(round1(*a.nearest_bio_m)) : Json(nullptr);
+    if (a.nearest_bio_m) m["nearest_biodiversity_feature"] = a.nearest_bio_text;
+    m["bws_cat"] = a.bws ? Json(*a.bws) : Json(nullptr);
+    m["natural_share"] = a.natural_share ? Json(round3(*a.natural_share)) : Json(nullptr);
+    if (a.natural_share) m["natural_share_radius_m"] = a.natural_radius_m;
+    if (!f.notes.empty()) m["notes"] = f.notes;
+    j["e3"] = std::move(m);
+
+    Json per = Json::object();
+    std::optional<Rating> highest;
+    for (const auto& d : a.drivers) {
+        Json e = {{"materiality", to_string(d.materiality)},
+                  {"rating", d.rating ? Json(to_string(*d.rating)) : Json(nullptr)},
+                  {"trace", d.rating_why}};
+        if (d.rating && d.location_dependent) {
+            e["verdict_level"] = to_string(p.rating.verdict_from_rating[static_cast<int>(*d.rating)]);
+            if (!highest || *d.rating > *highest) highest = d.rating;
+        }
+        per[to_string(d.driver)] = std::move(e);
+    }
+    j["e4"] = {{"drivers", std::move(per)},
+                           {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
+                           {"verdict_from_rating",
+                            highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
+    return j;
+}
+
+Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
+    std::vector<const Fired*> order;
+    for (const auto& f : a.fired) order.push_back(&f);
+    std::stable_sort(order.begin(), order.end(), [](const Fired* x, const Fired* y) { return x->level > y->level; });
+    Json reasons = Json::array(), fired_rules = Json::array(), conditions = Json::array(), findings = Json::array();
+    std::set<std::string> seen_rules, seen_conditions;
+    std::set<std::string> sets;
+    for (const Fired* f : order) {
+        reasons.push_back(tr().format("assess.reason", {{"level", level_word(f->level)}, {"reason", f->reason}}));
+        if (seen_rules.insert(f->rule).second) fired_rules.push_back(f->rule);
+        if (f->level < Level::NoGo) {
+            if (!f->conditions.empty()) {
+                for (const auto& c : f->conditions)
+                    if (seen_conditions.insert(c).second) conditions.push_back(c);
+            } else if (!f->condition.empty() && seen_conditions.insert(f->condition).second) {
+                conditions.push_back(f->condition);
+            }
+        }
+        if (f->set) {
+            sets.insert(rules::to_string(*f->set));
+            findings.push_back({{"rule", f->rule},
+                                {"set", rules::to_string(*f->set)},
+                                {"outcome", rules::to_string(f->outcome)},
+                                {"level", to_string(f->level)},
+                                {"layer", f->layer},
+                                {"feature", f->features_text},
+                                {"citation", f->cite.json()},
+                                {"conditions", f->conditions},
+                                {"conservative", f->conservative}});
+        }
+    }
+    const bool covered = a.covered();
+    if (!covered) {
+        reasons.push_back(tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
+    } else if (order.empty()) {
+        std::optional<Rating> highest;
+        for (const auto& d : a.drivers)
+            if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
+        reasons.push_back(tr().format("assess.low_no_rule",
+                                      {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
+    }
+    if (fallback)
+        reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
+    // Coverage: the criteria the profile's material drivers are rated against (all five when none
+    // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
+    std::set<Criterion> needed;
+    for (const auto& d : p.drivers)
+        if (d.materiality != Materiality::None) needed.insert(d.receptors.begin(), d.receptors.end());
+    if (needed.empty()) needed.insert(kTnfdCriteria.begin(), kTnfdCriteria.end());
+    Json missing = Json::array();
+    int assessed = 0;
+    for (Criterion c : kTnfdCriteria) {
+        if (!needed.count(c)) continue;
+        if (a.criteria[criterion_index(c)].assessed) ++assessed;
+        else missing.push_back(to_string(c));
+    }
+    const int of = static_cast<int>(needed.size());
+    const bool complete = assessed == of;
+    std::string level_text = covered ? to_string(a.level) : "not_covered";
+    if (covered && a.level == Level::Low && !complete) {
+        level_text = fmt::format("low ({} of {} criteria assessed)", assessed, of);
+        std::string missing_text;  // the criteria's names for people (the record's not_assessed keeps the keys)
+        for (const Json& m : missing) {
+            const std::string key = m.get<std::string>();
+            missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) + tr().text_or("assess.criterion." + key, key);
+        }
+        reasons.push_back(tr().format("assess.coverage", {{"assessed", std::to_string(assessed)},
+                                                          {"needed", std::to_string(of)},
+                                                          {"missing", missing_text}}));
+    }
+    if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
+        reasons.push_back(tr().text("assess.no_jurisdiction"));
+    return {{"level", covered ? to_string(a.level) : "not_covered"},
+            {"level_text", level_text},
+            {"coverage", {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
+            {"covered", covered},
+            {"profile", p.type},
+            {"reasons", std::move(reasons)},
+            {"rules_fired", std::move(fired_rules)},
+            {"conditions", std::move(conditions)},
+            {"jurisdiction", rules::to_string(a.jurisdiction)},
+            {"rule_sets", std::vector<std::string>(sets.begin(), sets.end())},
+            {"findings", std::move(findings)}};
+}
+
+namespace {
+
+std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
+    std::string out;
+    std::vector<std::string> uniq;
+    for (const auto& s : v)
+        if (std::find(uniq.begin(), uniq.end(), s) == uniq.end()) uniq.push_back(s);
+    for (std::size_t i = 0; i < uniq.size() && i < max; ++i) {
+        if (i > 0) out += tr().text(i + 1 == std::min(uniq.size(), max) ? "assess.list_and" : "assess.list_sep");
+        out += uniq[i];
+    }
+    if (uniq.size() > max) out += tr().format("assess.list_more", {{"count", std::to_string(uniq.size() - max)}});
+    return out;
+}
+
+}  // namespace
+
+Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, const SearchResult* search) {
+    struct Item {
+        std::string key, action, because;
+    };
+    std::vector<Item> items;
+    std::map<std::string, std::string> base = {
+        {"bws_cat", a.bws ? std::to_string(*a.bws) : tr().text("assess.unknown")},
+        {"bws_label", a.bws_label.empty() ? tr().text("assess.unknown") : a.bws_label},
+        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : tr().text("assess.withdrawal_not_estimated")},
+        {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : tr().text("assess.unknown_share")},
+        {"radius_m", fmt::format("{:.0f}", a.natural_share ? a.natural_radius_m : p.land_cover.radius_m)},
+        {"setback_m", fmt::format("{:.0f}", p.proximity.high_within_m)},
+        {"alternative", ""},
+        {"features", ""},
+        {"distance_m", ""},
+        {"condition", ""}};
+    auto add = [&](const std::string& key, std::map<std::string, std::string> vars, const std::string& because) {
+        for (const auto& [k, v] : base) vars.emplace(k, v);
+        const MitigationText& m = p.mitigation.at(key);
+        const auto translated = m.action_in.find(i18n::to_string(tr().lang()));
+        items.push_back({key, fill(translated != m.action_in.end() ? translated->second : m.action, vars), because});
+    };
+
+    // avoid: no-go findings, one step naming them all, with the alternative.
+    std::vector<std::string> nogo_features, nogo_reasons;
+    for (const auto& x : a.fired)
+        if (x.mitigation == "relocate") {
+            nogo_features.push_back(x.features_text);
+            nogo_reasons.push_back(x.reason);
+        }
+    if (!nogo_features.empty()) {
+        add("relocate", {{"features", join_texts(nogo_features)}, {"alternative", search ? search->text : ""}},
+            join_texts(nogo_reasons, 10));
+    } else if (a.level == Level::High && search && search->found) {
+        std::vector<std::string> high_features, high_reasons;
+        for (const auto& x : a.fired)
+            if (x.level == Level::High) {
+                high_features.push_back(x.features_text);
+                high_reasons.push_back(x.reason);
+            }
+        add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}}, join_texts(high_reasons, 10));
+    }
+    bool habitat_stays = false;
+    // One permit / conditional step per feature (several rules may judge the same feature: the
+    // China and the international set), with every condition; none for a feature already no-go.
+    std::vector<std::pair<std::string, std::string>> seen_steps;  // (trigger, feature)
+    for (const auto& x : a.fired) {
+        if (x.mitigation != "permit" && x.mitigation != "conditional") continue;
+        if (std::find(nogo_features.begin(), nogo_features.end(), x.features_text) != nogo_features.end()) continue;
+        const auto key = std::make_pair(x.mitigation, x.features_text);
+        if (std::find(seen_steps.begin(), seen_steps.end(), key) != seen_steps.end()) continue;
+        seen_steps.push_back(key);
+        std::string condition, because;
+        for (const auto& y : a.fired)
+            if (y.mitigation == x.mitigation && y.features_text == x.features_text) {
+                if (!y.condition.empty()) condition += (condition.empty() ? "" : "; ") + y.condition;
+                because += (because.empty() ? "" : " | ") + y.reason;
+            }
+        add(x.mitigation, {{"features", x.features_text}, {"condition", condition}}, because);
+        habitat_stays = true;
+    }
+    const DriverEval* luc = nullptr;
+    const DriverEval* pol = nullptr;
+    const DriverEval* wat = nullptr;
+    for (const auto& d : a.drivers) {
+        if (d.driver == Driver::LandUseChange) luc = &d;
+        if (d.driver == Driver::Pollution) pol = &d;
+        if (d.driver == Driver::WaterUse) wat = &d;
+    }
+    const bool natural = a.natural_met && luc && luc->materiality != Materiality::None;
+    if (natural)
+        add("natural_land", {},
+            tr().format("assess.because.natural_land",
+                        {{"why", a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why}}));
+
+    // minimise
+    const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
+    // Every site near a biodiversity-important feature (TNFD L4 met by proximity) gets the setback
+    // step, also beyond the site type's high band.
+    std::vector<NearFeature> close = a.near;
+    close.insert(close.end(), a.sensitive_near.begin(), a.sensitive_near.end());
+    if (!close.empty() && bio_driver) {
+        std::vector<std::string> texts;
+        double dmin = close.front().distance_m;
+        for (const auto& n : close) {
+            texts.push_back(n.text);
+            dmin = std::min(dmin, n.distance_m);
+        }
+        const double band = a.near.empty() ? p.proximity.sensitive_within_m : p.proximity.high_within_m;
+        add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
+            tr().format("assess.because.setback",
+                        {{"band", fmt_distance(band)}, {"features", join_texts(texts)}, {"distance", fmt_distance(dmin)}}));
+    }
+    if (pol && pol->rating && *pol->rating >= Rating::High) {
+        std::vector<std::string> texts;
+        for (const auto& n : a.inside_bio) texts.push_back(n.text);
+        for (const auto& n : a.moderate) texts.push_back(n.text);
+        add("pollution_control", {{"features", texts.empty() ? tr().text("assess.nearby_habitats") : join_texts(texts)}},
+            tr().format("assess.because.pollution", {{"rating", rating_word(*pol->rating)}, {"why", pol->rating_why}}));
+    }
+    if (wat && wat->materiality != Materiality::None &&
+        ((wat->rating && *wat->rating >= Rating::High) || a.dry_large_withdrawal ||
+         (a.bws && *a.bws >= p.water_stress.high_bws_cat && wat->materiality >= Materiality::Medium))) {
+        add("water", {},
+            tr().format("assess.because.water",
+                        {{"rating", wat->rating ? rating_word(*wat->rating) : tr().text("assess.not_applicable")},
+                         {"why", wat->rating_why}}));
+    }
+    // restore, offset: whatever natural habitat is taken or disturbed if the site goes ahead.
+    if (natural || habitat_stays) {
+        const std::string because = tr().text(natural ? "assess.because.residual_natural" : "assess.because.stays_inside");
+        add("restore", {}, because);
+        add("offset", {}, because);
+    }
+
+    static const std::map<std::string, int> kStepRank = {{"avoid", 0}, {"minimise", 1}, {"restore", 2}, {"offset", 3}};
+    std::stable_sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
+        return kStepRank.at(p.mitigation.at(x.key).step) < kStepRank.at(p.mitigation.at(y.key).step);
+    });
+    Json out = Json::array();
+    for (auto& it : items)
+        out.push_back({{"step", p.mitigation.at(it.key).step},
+                       {"action", std::move(it.action)},
+                       {"because", std::move(it.because)},
+                       {"trigger", std::move(it.key)}});
+    return out;
+}
+
+}  // namespace assess_kit
+
+}  // namespace sitescreen

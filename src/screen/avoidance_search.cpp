@@ -1,0 +1,482 @@
+// The avoidance search: the nearest locations that clear a site's findings (docs/leap.md,
+// "Avoidance search").
+#include "screen/assess_kit.h"
+
+#include "screen/e4_factors.h"
+#include "screen/ecosystems.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "core/errors.h"
+#include "geo/geodesic.h"
+#include "geo/geos_kit.h"
+#include "geo/local_frame.h"
+#include "io/checksum.h"
+#include "io/interrupt.h"
+#include "screen/rules/rule.h"
+#include "screen/tnfd_metrics.h"
+
+
+namespace sitescreen {
+namespace assess_kit {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+
+// The search for the nearest locations that clear the site's findings (docs/leap.md, "Avoidance
+// search"). It works in the site's azimuthal equidistant frame, where the distance from the site
+// is the geodesic distance. The region still open (the search disc, inside the site's country,
+// less every area known to fail) shrinks as evaluations learn what fails: a position that fails
+// because it is inside a feature (or within a proximity band of it) closes the whole feature
+// (grown by the moved footprint's reach and the band). The next candidate is always the open
+// region's point nearest the site, half the resolution inside it.
+class AvoidanceSearch {
+public:
+    AvoidanceSearch(const SiteResult& r, const Profile& p, const SiteFigures& f, const Analysis& a,
+                    const LayerSet& layers, Screener& screener)
+        : r_(r), p_(p), f_(f), a_(a), layers_(layers), screener_(screener), frame_(r.site.lonlat) {}
+
+    SearchResult run() {
+        const Level site_level = a_.level;
+        // Acceptable: strictly below `cap`. A no-go site aims below no-go (or below high when the
+        // profile asks for a lower verdict, falling back to below no-go); a high site aims below high.
+        cap_ = (site_level == Level::NoGo && !p_.avoidance.lower_verdict) ? Level::NoGo : Level::High;
+        const Level fallback_cap = site_level == Level::NoGo ? Level::NoGo : cap_;
+
+        // Only the layers that can produce a level at or above the aim are measured.
+        for (const auto& s : layers_.catalog().layers)
+            if (layer_potential(s, p_, a_) >= cap_) ids_.insert(s.id);
+        for (const auto& s : layers_.catalog().layers)
+            if (ids_.count(s.id) && s.kind == LayerKind::Raster) radii_ = {p_.land_cover.radius_m};
+        id_list_.assign(ids_.begin(), ids_.end());
+        radius_ = p_.avoidance.search_radius_m;
+        step_ = p_.avoidance.step_m;
+        res_ = std::max(1.0, step_ / 16.0);
+        prepare_shape();
+        separation_ = std::max(2 * reach_, 4 * step_);
+        prepare_region();
+
+        Level used_cap = cap_;
+        std::vector<Best> best = search(cap_);
+        if (best.empty() && fallback_cap != cap_ && stopped_ != "budget") {
+            used_cap = fallback_cap;
+            best = search(fallback_cap);
+        }
+        // Ranked by the verdict there, then by distance (the search finds them nearest first).
+        std::stable_sort(best.begin(), best.end(), [](const Best& x, const Best& y) { return x.level < y.level; });
+        return report(best, used_cap, cap_);
+    }
+
+private:
+    struct Best {
+        double distance_m;
+        LonLat at;
+        Level level;
+        SiteResult screened;  // the full screening at `at`
+    };
+    // An area known to fail: within `within_m` of a feature (0: inside it).
+    struct Block {
+        std::string layer;
+        std::uint32_t feature;
+        double within_m;
+        bool operator<(const Block& o) const { return std::tie(layer, feature, within_m) < std::tie(o.layer, o.feature, o.within_m); }
+    };
+    struct Eval {
+        Level level = Level::Low;
+        std::vector<Block> blocks;  // areas that fail whatever else is there
+        bool blind = false;         // fails for a reason tied to no such area
+    };
+
+    static constexpr std::size_t kMaxEvaluations = 400;  // per search; beyond: `stopped: budget`
+    static constexpr std::size_t kMaxRejections = 12;
+    static constexpr int kDiscVertices = 256;
+
+    // What is moved and checked: the site's footprint, or a disc of its declared footprint area,
+    // grown by the profile's setback (a point when it has neither); `reach_` is how far it
+    // extends from the centre.
+    void prepare_shape() {
+        auto ctx = geos::context();
+        geos::GeomPtr shape;
+        if (!r_.site.footprint_ll.empty()) {
+            shape_kind_ = "footprint";
+            shape = geos::from_multipolygon(frame_.forward(r_.site.footprint_ll));
+        } else if (f_.footprint_ha && *f_.footprint_ha > 0) {
+            shape_kind_ = "declared_area";
+            footprint_radius_m_ = std::sqrt(*f_.footprint_ha * 10000.0 / kPi);
+            shape = geos::disc(Point(0, 0), footprint_radius_m_, 64, true);
+        }
+        const double setback = p_.avoidance.setback_m;
+        if (setback > 0) shape = shape ? geos::grow(shape.get(), setback) : geos::disc(Point(0, 0), setback, 64, true);
+        search_site_ = r_.site;
+        if (!shape) return;
+        MultiPolygon xy;
+        geos::to_multipolygon(shape.get(), xy);
+        bg::model::multi_point<Point> vertices;
+        for (const auto& poly : xy)
+            for (const auto& q : poly.outer()) {
+                reach_ = std::max(reach_, std::hypot(q.x(), q.y()));
+                vertices.push_back(Point(-q.x(), -q.y()));
+            }
+        // A footprint's failing areas are the features' Minkowski sums with its reflected convex
+        // hull (a disc's are the features grown by its radius).
+        if (shape_kind_ == "footprint") {
+            Polygon hull;
+            bg::convex_hull(vertices, hull);
+            for (std::size_t i = 0; i + 1 < hull.outer().size(); ++i) reflected_hull_.push_back(hull.outer()[i]);
+        }
+        search_site_.footprint_ll = frame_.inverse(xy);
+        (void)ctx;
+    }
+
+    // The search disc, inside every feature of the profile's `stay_within` layers that the site
+    // itself is inside (its country, a province).
+    void prepare_region() {
+        region_ = geos::disc(Point(0, 0), radius_, kDiscVertices, false);
+        for (const auto& id : p_.avoidance.stay_within)
+            for (const auto& o : r_.layers) {
+                if (!o.spec || o.spec->id != id || !o.vector || o.vector->inside_features.empty()) continue;
+                const VectorLayer* vl = layers_.vector_layer(id);
+                if (!vl) continue;
+                std::vector<geos::GeomPtr> parts;
+                for (auto f : o.vector->inside_features)
+                    for (const auto& poly : vl->feature_near(f, frame_, 1.01 * radius_ + 1000))
+                        parts.push_back(geos::from_polygon(poly));
+                if (parts.empty()) continue;
+                const geos::GeomPtr unit = geos::union_all(std::move(parts));
+                if (geos::GeomPtr in = geos::intersection(region_.get(), unit.get())) region_ = std::move(in);
+            }
+    }
+
+    // The nearest positions whose level is below `cap`, confirmed by the full screening, at
+    // least `separation_` apart, nearest first (fewer when the region runs out or the budget does).
+    std::vector<Best> search(Level cap) {
+        auto ctx = geos::context();
+        stopped_ = "covered";
+        uncertified_ = false;
+        blocked_.clear();
+        open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
+        std::vector<Best> found;
+        std::size_t rejected = 0;
+        // What the site's own screening found closes its areas first.
+        close(judge(a_, cap), Point(0, 0), cap);
+        while (static_cast<int>(found.size()) < p_.avoidance.alternatives) {
+            if (interrupt_flag().load()) throw Interrupted();
+            if (evaluated_ >= kMaxEvaluations || !open_) {
+                stopped_ = "budget";
+                break;
+            }
+            geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
+            const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
+            if (!c) break;  // nothing left open: covered
+            const LonLat raw = frame_.inverse(*c);
+            const Eval e = evaluate(raw, cap);
+            if (e.level >= cap) {
+                close(e, *c, cap);
+                continue;
+            }
+            // Confirmed by the same screening as any site (every layer, the site's buffers) at
+            // the position as reported (rounded to 1e-6 degree).
+            const LonLat at{std::round(raw.lon * 1e6) / 1e6, std::round(raw.lat * 1e6) / 1e6};
+            ++verified_;
+            SiteResult m = screen_full(at);
+            const Analysis there = analyse(m, p_, f_);
+            const bool in_units = stays_within(m);
+            if (!m.site.error && there.level < cap && in_units) {
+                double dist = 0, az = 0;
+                geodesic::inverse(r_.site.lonlat, at, dist, az);
+                found.push_back(Best{dist, at, there.level, std::move(m)});
+                close_disc(*c, separation_);  // the next alternative lies elsewhere
+                continue;
+            }
+            if (!in_units) ++left_units_;
+            else ++failed_full_;
+            if (++rejected >= kMaxRejections) {
+                stopped_ = "budget";
+                break;
+            }
+            if (m.site.error) close(Eval{Level::NoGo, {}, true}, *c, cap);
+            else if (there.level >= cap) close(judge(there, cap), *c, cap);
+            else close_disc(*c, res_);  // outside the units, which the region should have excluded
+        }
+        return found;
+    }
+
+    // What a position's analysis says about the areas around it.
+    Eval judge(const Analysis& there, Level cap) const {
+        Eval e;
+        e.level = there.level;
+        if (there.level < cap) return e;
+        for (const auto& x : there.fired) {
+            if (x.level < cap) continue;
+            const bool vector = !x.layer.empty() && layers_.vector_layer(x.layer);
+            if (vector && x.inside_index) e.blocks.push_back({x.layer, *x.inside_index, 0.0});
+            else if (vector && x.near_index && x.near_within_m > 0) e.blocks.push_back({x.layer, *x.near_index, x.near_within_m});
+            else e.blind = true;
+        }
+        if (e.blocks.empty()) e.blind = true;
+        return e;
+    }
+
+    // The level at a position, and what fails there (the search shape moved there, the layers
+    // that can reach the aim, no buffers but the land-cover radius).
+    Eval evaluate(LonLat c, Level cap) {
+        ++evaluated_;
+        SiteResult m = screener_.screen_moved(search_site_, c, radii_, id_list_);
+        if (m.site.error) return Eval{Level::NoGo, {}, true};  // cannot be screened there: never an answer
+        return judge(analyse(m, p_, f_, &ids_, /*light=*/true), cap);
+    }
+
+    // Closes what an evaluation at `c` found failing: each new area; when none is new, a disc
+    // around c (half a step when the failure is tied to no area, and the answer is then not
+    // certified; the resolution when the areas known already should have excluded c).
+    void close(const Eval& e, const Point& c, Level cap) {
+        if (e.level < cap) return;
+        std::size_t added = 0;
+        for (const auto& b : e.blocks) {
+            if (!blocked_.insert(b).second) continue;
+            ++added;
+            if (geos::GeomPtr area = feature_area(b)) close_area(area.get());
+        }
+        if (added) return;
+        if (e.blind) {
+            uncertified_ = true;
+            close_disc(c, 0.5 * step_);
+        } else {
+            close_disc(c, res_);
+        }
+    }
+
+    void close_disc(const Point& c, double r) { close_area(geos::disc(c, r, 32, true).get()); }
+
+    void close_area(const GEOSGeometry* area) {
+        if (!open_ || !area) return;
+        geos::GeomPtr rest = geos::difference(open_.get(), area);
+        if (!rest) stopped_ = "budget";  // GEOS could not subtract it: stop rather than guess
+        open_ = std::move(rest);
+    }
+
+    // Within `within_m` + the shape's reach of the feature, in the frame, as far as the search
+    // disc reaches.
+    geos::GeomPtr feature_area(const Block& b) const {
+        const VectorLayer* vl = layers_.vector_layer(b.layer);
+        if (!vl) return nullptr;
+        const double grow = reach_ + b.within_m;
+        // Pieces wholly beyond the search disc grown by `grow` (the box's corners) change nothing
+        // inside the disc, where the open region lies: left out of the union.
+        const double keep = radius_ + grow + 1.0;
+        std::vector<geos::GeomPtr> parts;
+        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000)) {
+            Box env;
+            bg::envelope(poly.outer(), env);
+            const double dx = std::max({0.0, env.min_corner().x(), -env.max_corner().x()});
+            const double dy = std::max({0.0, env.min_corner().y(), -env.max_corner().y()});
+            if (std::hypot(dx, dy) > keep) continue;
+            parts.push_back(geos::from_polygon(poly));
+        }
+        if (parts.empty()) return nullptr;
+        geos::GeomPtr area = geos::union_all(std::move(parts));
+        if (!area) return nullptr;
+        if (reflected_hull_.empty()) return grow > 0 ? geos::grow(area.get(), grow) : std::move(area);
+        if (b.within_m > 0) area = geos::grow(area.get(), b.within_m);
+        MultiPolygon feature;
+        geos::to_multipolygon(area.get(), feature);
+        return minkowski_sum(feature, reflected_hull_);
+    }
+
+    // P + K for a convex K (its vertices): P moved by one vector of K, and each edge of P swept
+    // over K (the convex hull of the edge's ends moved by K's vertices).
+    static geos::GeomPtr minkowski_sum(const MultiPolygon& p, const std::vector<Point>& k) {
+        std::vector<geos::GeomPtr> parts;
+        auto moved = [](const Point& q, const Point& v) { return Point(q.x() + v.x(), q.y() + v.y()); };
+        auto sweep = [&](const sitescreen::Ring& ring) {
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                bg::model::multi_point<Point> ends;
+                for (const auto& v : k) {
+                    ends.push_back(moved(ring[i], v));
+                    ends.push_back(moved(ring[i + 1], v));
+                }
+                Polygon hull;
+                bg::convex_hull(ends, hull);
+                parts.push_back(geos::from_polygon(hull));
+            }
+        };
+        for (const auto& poly : p) {
+            Polygon shifted;
+            for (const auto& q : poly.outer()) shifted.outer().push_back(moved(q, k.front()));
+            for (const auto& h : poly.inners()) {
+                shifted.inners().emplace_back();
+                for (const auto& q : h) shifted.inners().back().push_back(moved(q, k.front()));
+            }
+            parts.push_back(geos::from_polygon(shifted));
+            sweep(poly.outer());
+            for (const auto& h : poly.inners()) sweep(h);
+        }
+        return geos::union_all(std::move(parts));
+    }
+
+    // The site at `at` (its footprint moved rigidly), screened as any site is.
+    SiteResult screen_full(LonLat at) {
+        Site moved = r_.site;
+        moved.lonlat = at;
+        if (!r_.site.footprint_ll.empty()) {
+            const LocalFrame to(at);
+            moved.footprint_ll = to.inverse(frame_.forward(r_.site.footprint_ll));
+        }
+        const std::vector<double> radii = r_.geometry ? r_.geometry->radii_m : std::vector<double>{};
+        return screener_.screen(moved, radii);
+    }
+
+    // The alternative stays inside every feature of the profile's `stay_within` layers that
+    // the site itself is inside (the country, or a province).
+    bool stays_within(const SiteResult& m) const {
+        for (const auto& id : p_.avoidance.stay_within) {
+            const LayerOutcome* here = nullptr;
+            const LayerOutcome* there = nullptr;
+            for (const auto& o : r_.layers)
+                if (o.spec && o.spec->id == id) here = &o;
+            for (const auto& o : m.layers)
+                if (o.spec && o.spec->id == id) there = &o;
+            if (!here || !here->vector || here->vector->inside_features.empty()) continue;
+            if (!there || !there->vector) return false;
+            bool shared = false;
+            for (auto f : here->vector->inside_features)
+                for (auto g : there->vector->inside_features) shared |= f == g;
+            if (!shared) return false;
+        }
+        return true;
+    }
+
+    Json alternative_json(const Best& best, Level used_cap) const {
+        Json j;
+        double dist = 0, az = 0;
+        geodesic::inverse(r_.site.lonlat, best.at, dist, az);
+        if (az < 0) az += 360.0;
+        j["lon"] = best.at.lon;
+        j["lat"] = best.at.lat;
+        j["distance_m"] = round1(dist);
+        j["bearing_deg"] = round1(az);
+        const Analysis there = analyse(best.screened, p_, f_);  // the full screening there
+        j["clears"] = Json::array();
+        for (const auto& x : a_.fired) {
+            if (x.level < used_cap || x.layer.empty()) continue;
+            bool still = false;
+            for (const auto& y : there.fired)
+                if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap) still = true;
+            if (still) continue;
+            Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
+            if (!x.feature.id.empty() || !x.feature.name.empty()) c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
+            c["what"] = x.features_text;
+            j["clears"].push_back(c);
+        }
+        j["level_at_alternative"] = to_string(there.level);
+        j["lowers_verdict"] = there.level < a_.level;
+        Json remaining = Json::array();
+        for (const auto& y : there.fired)
+            remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
+        j["remaining"] = remaining;
+        return j;
+    }
+
+    SearchResult report(const std::vector<Best>& best, Level used_cap, Level aimed_cap) {
+        SearchResult out;
+        Json j;
+        j["found"] = !best.empty();
+        j["lon"] = nullptr;
+        j["lat"] = nullptr;
+        j["distance_m"] = nullptr;
+        j["bearing_deg"] = nullptr;
+        j["aim"] = aimed_cap == Level::NoGo ? "below no-go" : "below high";
+        j["clears"] = Json::array();
+        Json all = Json::array();
+        for (std::size_t k = 0; k < best.size(); ++k) {
+            Json alt = alternative_json(best[k], used_cap);
+            if (k == 0)
+                for (const char* key : {"lon", "lat", "distance_m", "bearing_deg", "clears", "level_at_alternative",
+                                        "lowers_verdict", "remaining"})
+                    j[key] = alt[key];
+            alt["rank"] = k + 1;
+            all.push_back(std::move(alt));
+        }
+        if (!best.empty()) {
+            if (used_cap != aimed_cap) j["note"] = tr().text("assess.search.only_nogo");
+            out.found = true;
+            out.text = tr().format(used_cap == Level::NoGo ? "assess.search.found_nogo" : "assess.search.found_high",
+                                   {{"distance", fmt_distance(j["distance_m"].get<double>())},
+                                    {"bearing", fmt::format("{:.0f}", j["bearing_deg"].get<double>())},
+                                    {"lon", fmt::format("{:.5f}", best[0].at.lon)},
+                                    {"lat", fmt::format("{:.5f}", best[0].at.lat)}});
+        } else {
+            out.text = tr().format("assess.search.none", {{"radius", fmt_distance(p_.avoidance.search_radius_m)}});
+        }
+        j["alternatives"] = std::move(all);
+        j["search_radius_m"] = p_.avoidance.search_radius_m;
+        j["step_m"] = p_.avoidance.step_m;
+        j["resolution_m"] = res_;
+        j["searched_as"] = {{"shape", shape_kind_},
+                            {"footprint_radius_m", shape_kind_ == "declared_area" ? Json(round1(footprint_radius_m_)) : Json(nullptr)},
+                            {"setback_m", p_.avoidance.setback_m},
+                            {"reach_m", round1(reach_)},
+                            {"separation_m", round1(separation_)}};
+        // covered: every position closer than the answer (or within the radius) is known to fail,
+        // or lies within half the resolution of a failing area; budget: the search stopped at its limit.
+        j["stopped"] = stopped_;
+        j["certified"] = !uncertified_ && stopped_ == "covered";
+        j["layers_checked"] = id_list_;
+        j["candidates_evaluated"] = evaluated_;
+        j["areas_closed"] = blocked_.size();
+        j["verified"] = verified_;
+        j["rejected_by_full_screen"] = failed_full_;
+        if (!p_.avoidance.stay_within.empty()) {
+            j["stays_within"] = p_.avoidance.stay_within;
+            j["rejected_outside_units"] = left_units_;
+        }
+        j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
+        if (!p_.avoidance.note.empty()) j["profile_note"] = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
+        out.json = std::move(j);
+        return out;
+    }
+
+    const SiteResult& r_;
+    const Profile& p_;
+    const SiteFigures& f_;
+    const Analysis& a_;
+    const LayerSet& layers_;
+    Screener& screener_;
+    const LocalFrame frame_;
+    Site search_site_;            // the site with the search shape as its footprint
+    std::string shape_kind_ = "point";
+    double footprint_radius_m_ = 0, reach_ = 0, separation_ = 0;
+    std::set<std::string> ids_;
+    std::vector<std::string> id_list_;
+    std::vector<double> radii_;
+    std::size_t evaluated_ = 0, verified_ = 0, failed_full_ = 0, left_units_ = 0;
+    Level cap_ = Level::NoGo;
+    double radius_ = 0, step_ = 1, res_ = 1;
+    std::string stopped_ = "covered";
+    bool uncertified_ = false;    // a failing position tied to no area was closed by a disc
+    geos::GeomPtr region_;        // the search disc inside the units
+    geos::GeomPtr open_;          // ... less every area known to fail
+    std::set<Block> blocked_;
+    std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
+};
+
+}  // namespace
+
+SearchResult search_alternatives(const SiteResult& r, const Profile& p, const SiteFigures& f, const Analysis& a,
+                                 const LayerSet& layers, Screener& screener) {
+    return AvoidanceSearch(r, p, f, a, layers, screener).run();
+}
+
+}  // namespace assess_kit
+
+}  // namespace sitescreen
