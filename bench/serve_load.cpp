@@ -100,7 +100,10 @@ struct AnswerReader : nlohmann::json_sax<nlohmann::json> {
     std::vector<char> open;  // 'o' object, 'a' array
     bool in_records = false, next_is_records = false;
     int records = 0, verdicts = 0;
-    bool value() { next_is_records = false; return true; }
+    bool value() {
+        next_is_records = false;
+        return true;
+    }
     bool null() override { return value(); }
     bool boolean(bool) override { return value(); }
     bool number_integer(number_integer_t) override { return value(); }
@@ -114,7 +117,10 @@ struct AnswerReader : nlohmann::json_sax<nlohmann::json> {
         next_is_records = false;
         return true;
     }
-    bool end_object() override { open.pop_back(); return true; }
+    bool end_object() override {
+        open.pop_back();
+        return true;
+    }
     bool start_array(std::size_t) override {
         if (next_is_records) in_records = true;
         next_is_records = false;
@@ -138,7 +144,8 @@ struct AnswerReader : nlohmann::json_sax<nlohmann::json> {
 double own_cpu_seconds() {
     rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 }  // namespace
@@ -152,7 +159,8 @@ int main(int argc, char** argv) {
     const std::string binary = argv[1];
     const int requests = argc > 2 ? std::atoi(argv[2]) : 10000;
     const int clients = argc > 3 ? std::atoi(argv[3]) : 32;
-    const std::string sites_csv = argc > 4 ? argv[4] : std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
+    const std::string sites_csv =
+        argc > 4 ? argv[4] : std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
     const std::string coords = argc > 5 ? argv[5] : "wgs84";
     std::vector<std::string> extra = {"-q", "--jobs-dir", ""};
     for (int i = 6; i < argc; ++i) extra.push_back(argv[i]);
@@ -175,8 +183,8 @@ int main(int argc, char** argv) {
         warm.set_read_timeout(600, 0);
         auto basemap = warm.Get("/v1/basemap");
         if (!basemap || basemap->status != 200) {
-            std::cerr << "GET /v1/basemap failed: " << (basemap ? std::to_string(basemap->status) : httplib::to_string(basemap.error()))
-                      << "\n";
+            std::cerr << "GET /v1/basemap failed: "
+                      << (basemap ? std::to_string(basemap->status) : httplib::to_string(basemap.error())) << "\n";
             return 1;
         }
     }
@@ -201,8 +209,9 @@ int main(int argc, char** argv) {
                 const Point& p = points[static_cast<std::size_t>(i) % points.size()];
                 // A few hundred metres off the sample site, different for every request.
                 const double dlon = ((i * 7919) % 101 - 50) * 0.0001, dlat = ((i * 104729) % 97 - 48) * 0.0001;
-                const std::string body = fmt::format(R"({{"id":"b{}","lon":{:.6f},"lat":{:.6f},"type":"{}","coords":"{}"}})",
-                                                     i, p.lon + dlon, p.lat + dlat, p.type, coords);
+                const std::string body =
+                    fmt::format(R"({{"id":"b{}","lon":{:.6f},"lat":{:.6f},"type":"{}","coords":"{}"}})", i,
+                                p.lon + dlon, p.lat + dlat, p.type, coords);
                 const auto s = std::chrono::steady_clock::now();
                 auto res = client.Post("/v1/screen", body, "application/json");
                 latencies_ms[static_cast<std::size_t>(i)] =
@@ -211,13 +220,15 @@ int main(int argc, char** argv) {
                 bool answered = false;
                 if (res && (res->status == 200 || res->status == 422)) {
                     AnswerReader reader;
-                    answered = nlohmann::json::sax_parse(res->body, &reader) && reader.records == 1 && reader.verdicts == 1;
+                    answered =
+                        nlohmann::json::sax_parse(res->body, &reader) && reader.records == 1 && reader.verdicts == 1;
                 }
                 if (!answered) {
                     ++failures;
                     std::lock_guard<std::mutex> lock(sample_mutex);
-                    const std::string why = res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200)
-                                                : "no answer: " + httplib::to_string(res.error());
+                    const std::string why =
+                        res ? "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200)
+                            : "no answer: " + httplib::to_string(res.error());
                     if (failure_examples.size() < 5) failure_examples.push_back(why);
                 }
                 if (i % 500 == 0) {
@@ -234,28 +245,34 @@ int main(int argc, char** argv) {
     const double client_cpu_ms = (own_cpu_seconds() - client_cpu_start) * 1000 / requests;
     std::vector<double> sorted = latencies_ms;
     std::sort(sorted.begin(), sorted.end());
-    auto pct = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
+    auto pct = [&](double q) {
+        return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))];
+    };
     std::cout << fmt::format("sitescreen serve: {} single-site requests from {} clients on {} cores ({} sites of {})\n",
                              requests, clients, std::thread::hardware_concurrency(), points.size(), sites_csv);
     std::cout << fmt::format("  start-up     {:.1f} s waited for the map page's outline before measuring\n", warm_s);
     std::cout << fmt::format("  throughput   {:.0f} requests/s ({:.1f} s), {} failed\n", requests / secs, secs,
                              failures.load());
-    std::cout << fmt::format("  latency      p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (target: p99 < 50 ms)\n",
-                             pct(0.50), pct(0.90), pct(0.99), sorted.back());
+    std::cout << fmt::format(
+        "  latency      p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms (target: p99 < 50 ms)\n", pct(0.50),
+        pct(0.90), pct(0.99), sorted.back());
     // The latency a closed loop of C clients on W cores would see if the service had the cores to
     // itself: each request waits for the C - 1 others (Little's law), C x CPU / W.
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    std::cout << fmt::format("  service CPU  {:.2f} ms a request ({} clients x that / {} cores = {:.1f} ms of mean "
-                             "latency on otherwise idle cores)\n",
-                             cpu_ms, clients, cores, clients * cpu_ms / cores);
+    std::cout << fmt::format(
+        "  service CPU  {:.2f} ms a request ({} clients x that / {} cores = {:.1f} ms of mean "
+        "latency on otherwise idle cores)\n",
+        cpu_ms, clients, cores, clients * cpu_ms / cores);
     // The clients share the cores with the service: what they take is not the service's to use.
-    std::cout << fmt::format("  client CPU   {:.2f} ms a request (the {} client threads: HTTP keep-alive requests, "
-                             "responses read and parsed)\n",
-                             client_cpu_ms, clients);
+    std::cout << fmt::format(
+        "  client CPU   {:.2f} ms a request (the {} client threads: HTTP keep-alive requests, "
+        "responses read and parsed)\n",
+        client_cpu_ms, clients);
     const long first_half = rss_samples.empty() ? rss_start : rss_samples[rss_samples.size() / 4];
-    std::cout << fmt::format("  memory       RSS {:.0f} MB after loading, {:.0f} MB a quarter in, {:.0f} MB at the end; "
-                             "peak {:.0f} MB\n",
-                             rss_start / 1024.0, first_half / 1024.0, rss_end / 1024.0, hwm_end / 1024.0);
+    std::cout << fmt::format(
+        "  memory       RSS {:.0f} MB after loading, {:.0f} MB a quarter in, {:.0f} MB at the end; "
+        "peak {:.0f} MB\n",
+        rss_start / 1024.0, first_half / 1024.0, rss_end / 1024.0, hwm_end / 1024.0);
     for (const auto& f : failure_examples) std::cout << "  failed: " << f << '\n';
     server.stop();
     return failures.load() == 0 ? 0 : 1;

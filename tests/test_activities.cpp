@@ -58,7 +58,8 @@ std::map<std::string, std::string> ratings(const Json& list, const char* id_key)
 // The site's warning about its activity attribute (screening may add others), or "".
 std::string activity_warning(const SiteResult& r) {
     for (const auto& w : r.warnings)
-        if (w.find("attribute 'activity'") != std::string::npos || w.find("attribute 'isic'") != std::string::npos) return w;
+        if (w.find("attribute 'activity'") != std::string::npos || w.find("attribute 'isic'") != std::string::npos)
+            return w;
     return "";
 }
 
@@ -105,7 +106,7 @@ TEST(Activities, RatingsAreEncoresCells) {
     EXPECT_EQ(t.find("vehicle_assembly")->encore_code, "C_29_291");
     EXPECT_EQ(t.find("vehicle_assembly")->impacts.at("disturbances"), "VH");
     EXPECT_EQ(t.find("vehicle_assembly")->dependencies.at("soil_and_sediment_retention"), "M");
-    EXPECT_EQ(t.find("lithium_brine")->impacts.at("emissions_of_ghg"), "H");  // B_8_89
+    EXPECT_EQ(t.find("lithium_brine")->impacts.at("emissions_of_ghg"), "H");         // B_8_89
     EXPECT_EQ(t.find("charging_hub")->dependencies.at("water_purification"), "ND");  // G_47_473
     // The scale: ND is no data, never a materiality; N/A is none.
     EXPECT_FALSE(t.materiality("ND").has_value());
@@ -116,13 +117,14 @@ TEST(Activities, RatingsAreEncoresCells) {
     // Rows ENCORE does not name are marked as the project's judgement, the others as exact.
     for (const char* id : {"hard_rock_lithium", "nickel_laterite", "lithium_brine", "cathode_plant", "charging_hub"})
         EXPECT_EQ(t.find(id)->match, "judgement") << id;
-    for (const char* id : {"metal_ore_mining", "battery_cell_plant", "vehicle_assembly"}) EXPECT_EQ(t.find(id)->match, "exact") << id;
+    for (const char* id : {"metal_ore_mining", "battery_cell_plant", "vehicle_assembly"})
+        EXPECT_EQ(t.find(id)->match, "exact") << id;
 }
 
 TEST(Activities, IsicClassPicksTheRowWhateverItsSpreadsheetForm) {
     const ActivityTable& t = table();
     EXPECT_EQ(t.find_isic("2720")->id, "battery_cell_plant");
-    EXPECT_EQ(t.find_isic("729")->id, "metal_ore_mining");   // 0729 read from a number column
+    EXPECT_EQ(t.find_isic("729")->id, "metal_ore_mining");  // 0729 read from a number column
     EXPECT_EQ(t.find_isic("2910.0")->id, "vehicle_assembly");
     EXPECT_EQ(t.find_isic(" 4730 ")->id, "charging_hub");
     EXPECT_EQ(t.find_isic("1234"), nullptr);
@@ -135,8 +137,9 @@ TEST(Activities, LoadErrorsNameTheFileAndTheKey) {
     std::string bad = text;
     bad.replace(bad.find("storm_mitigation: M,"), 20, "storm_mitigation: X,");
     std::string msg = load_error(bad);
-    EXPECT_NE(msg.find("activities.yaml: activities.metal_ore_mining.dependencies.storm_mitigation: 'X' is not on the scale"),
-              std::string::npos)
+    EXPECT_NE(
+        msg.find("activities.yaml: activities.metal_ore_mining.dependencies.storm_mitigation: 'X' is not on the scale"),
+        std::string::npos)
         << msg;
     // A missing rating.
     bad = text;
@@ -148,12 +151,14 @@ TEST(Activities, LoadErrorsNameTheFileAndTheKey) {
     const auto at = bad.find(", match: judgement,");
     bad.replace(at, bad.find('}', at) - at, ", match: judgement");
     msg = load_error(bad);
-    EXPECT_NE(msg.find("activities.hard_rock_lithium.encore.note: a judgement mapping needs a note"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("activities.hard_rock_lithium.encore.note: a judgement mapping needs a note"), std::string::npos)
+        << msg;
     // Two rows for one ISIC class.
     bad = text;
     bad.replace(bad.find("isic: [\"2910\"]"), 14, "isic: [\"2720\"]");
     msg = load_error(bad);
-    EXPECT_NE(msg.find("activities.vehicle_assembly.isic: class 2720 already picks 'battery_cell_plant'"), std::string::npos)
+    EXPECT_NE(msg.find("activities.vehicle_assembly.isic: class 2720 already picks 'battery_cell_plant'"),
+              std::string::npos)
         << msg;
 }
 
@@ -164,12 +169,15 @@ TEST(Activities, AUsersActivityIsNamedByItsOwnTitlesElseByItsId) {
     std::string yaml = read_text(kTable);
     const std::string row = yaml.substr(yaml.find("  charging_hub:\n"));
     std::string named = row, bare = row;
-    named.replace(0, std::string("  charging_hub:\n").size(),
-                  "  sodium_battery_plant:\n    title: \"Sodium-ion battery plant\"\n    title_zh: \"钠离子电池工厂\"\n");
+    named.replace(
+        0, std::string("  charging_hub:\n").size(),
+        "  sodium_battery_plant:\n    title: \"Sodium-ion battery plant\"\n    title_zh: \"钠离子电池工厂\"\n");
     bare.replace(0, std::string("  charging_hub:\n").size(), "  bare_plant:\n");
     for (std::string* r : {&named, &bare}) r->replace(r->find("isic: [\"4730\"]"), 14, "isic: []");
     yaml += named + bare;
-    yaml.replace(yaml.find("  water_supply:  "), 17, "  water_supply: {title: \"Water supply (mine)\", title_zh: \"供水（自定）\", encore: \"Water supply\", criteria: [water_risk, ecosystem_services]}\n  old_water_supply:");
+    yaml.replace(yaml.find("  water_supply:  "), 17,
+                 "  water_supply: {title: \"Water supply (mine)\", title_zh: \"供水（自定）\", encore: \"Water "
+                 "supply\", criteria: [water_risk, ecosystem_services]}\n  old_water_supply:");
     // old_water_supply: the shipped line, renamed; every row rates water_supply already, so rate the
     // renamed one too by copying the rows' water_supply ratings.
     for (std::size_t at = yaml.find("dependencies: {water_supply: "); at != std::string::npos;
@@ -208,7 +216,8 @@ TEST(Activities, AProfileWhoseDefaultActivityIsNotInTheTableIsRefused) {
         const Assessor a(profiles, nullptr);
         FAIL() << "accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("mine.yaml: activity: 'gold_panning' is not in"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("mine.yaml: activity: 'gold_panning' is not in"), std::string::npos)
+            << e.what();
     }
 }
 

@@ -23,9 +23,9 @@
 
 using namespace sitescreen;
 namespace fs = std::filesystem;
-using sitescreen::testing::theme_spec;
 using sitescreen::testing::read_all;
 using sitescreen::testing::shipped_layers;
+using sitescreen::testing::theme_spec;
 
 namespace {
 
@@ -47,7 +47,11 @@ LonLat offset(LonLat c, double east_km, double north_km) {
 // A lon/lat box around c, half sizes in km, as a closed CCW ring of [lon, lat] pairs.
 std::vector<LonLat> box(LonLat c, double half_w_km, double half_h_km) {
     const double w = dlon(half_w_km), h = dlat(half_h_km);
-    return {{c.lon - w, c.lat - h}, {c.lon + w, c.lat - h}, {c.lon + w, c.lat + h}, {c.lon - w, c.lat + h}, {c.lon - w, c.lat - h}};
+    return {{c.lon - w, c.lat - h},
+            {c.lon + w, c.lat - h},
+            {c.lon + w, c.lat + h},
+            {c.lon - w, c.lat + h},
+            {c.lon - w, c.lat - h}};
 }
 std::vector<LonLat> lonlat_box(double w, double s, double e, double n) {
     return {{w, s}, {e, s}, {e, n}, {w, n}, {w, s}};
@@ -118,20 +122,22 @@ struct World {
         Catalog cat;
         cat.file = "test";
         const auto red = box(a, 5, 1.5);
-        cat.layers.push_back(theme_spec(
-            "t_redline",
-            scratch.write("redline.geojson", collection({{R"({"fid":"RL-1","name":"Test red line"})", polygon_json(red)}})),
-            Criterion::BiodiversityImportance, "red_line"));
+        cat.layers.push_back(
+            theme_spec("t_redline",
+                       scratch.write("redline.geojson",
+                                     collection({{R"({"fid":"RL-1","name":"Test red line"})", polygon_json(red)}})),
+                       Criterion::BiodiversityImportance, "red_line"));
         no_go.push_back(to_polygon(red));
 
         const auto core = box(b, 1, 1), buf = box(b, 2, 2), exp = box(b, 3, 3);
         LayerSpec nr = theme_spec(
             "t_reserves",
-            scratch.write("reserves.geojson",
-                          collection({{R"({"fid":"NR-1c","name":"Test reserve","zone_en":"core"})", polygon_json(core)},
-                                      {R"({"fid":"NR-1b","name":"Test reserve","zone_en":"buffer"})", polygon_json(buf, &core)},
-                                      {R"({"fid":"NR-1e","name":"Test reserve","zone_en":"experimental"})",
-                                       polygon_json(exp, &buf)}})),
+            scratch.write(
+                "reserves.geojson",
+                collection(
+                    {{R"({"fid":"NR-1c","name":"Test reserve","zone_en":"core"})", polygon_json(core)},
+                     {R"({"fid":"NR-1b","name":"Test reserve","zone_en":"buffer"})", polygon_json(buf, &core)},
+                     {R"({"fid":"NR-1e","name":"Test reserve","zone_en":"experimental"})", polygon_json(exp, &buf)}})),
             Criterion::BiodiversityImportance, "protected_area");
         nr.category_field = "zone_en";
         nr.categories["core"] = ClassInfo{"Core zone", 3, "core"};
@@ -142,27 +148,29 @@ struct World {
 
         cat.layers.push_back(theme_spec(
             "t_wetlands",
-            scratch.write("wetlands.geojson", collection({{R"({"fid":"WL-1","name":"Test marsh"})", polygon_json(box(c, 1, 1))}})),
+            scratch.write("wetlands.geojson",
+                          collection({{R"({"fid":"WL-1","name":"Test marsh"})", polygon_json(box(c, 1, 1))}})),
             Criterion::BiodiversityImportance, "wetland"));
 
-        LayerSpec ws = theme_spec(
-            "t_water",
-            scratch.write("water.geojson",
-                          collection({{R"({"fid":"W-1","name":"West basin","bws_cat":1})", polygon_json(lonlat_box(99, 29, 101.5, 32))},
-                                      {R"({"fid":"W-2","name":"Dry basin","bws_cat":4})", polygon_json(lonlat_box(101.5, 29, 102.5, 32))},
-                                      {R"({"fid":"W-3","name":"East basin","bws_cat":3})",
-                                       polygon_json(lonlat_box(102.5, 29, 103.5, 32))}})),
-            Criterion::WaterRisk, "water_stress");
+        LayerSpec ws =
+            theme_spec("t_water",
+                       scratch.write("water.geojson", collection({{R"({"fid":"W-1","name":"West basin","bws_cat":1})",
+                                                                   polygon_json(lonlat_box(99, 29, 101.5, 32))},
+                                                                  {R"({"fid":"W-2","name":"Dry basin","bws_cat":4})",
+                                                                   polygon_json(lonlat_box(101.5, 29, 102.5, 32))},
+                                                                  {R"({"fid":"W-3","name":"East basin","bws_cat":3})",
+                                                                   polygon_json(lonlat_box(102.5, 29, 103.5, 32))}})),
+                       Criterion::WaterRisk, "water_stress");
         ws.category_field = "bws_cat";
         const char* labels[] = {"Arid and low water use", "Low", "Low-medium", "Medium-high", "High", "Extremely high"};
         for (int k = -1; k <= 4; ++k) ws.categories[std::to_string(k)] = ClassInfo{labels[k + 1], std::max(0, k), ""};
         cat.layers.push_back(ws);
 
-        LayerSpec admin = theme_spec(
-            "t_admin",
-            scratch.write("admin.geojson",
-                          collection({{R"({"fid":"P-1","name":"Testprovince"})", polygon_json(lonlat_box(99, 29, 103.5, 32))}})),
-            Criterion::Context, "admin");
+        LayerSpec admin =
+            theme_spec("t_admin",
+                       scratch.write("admin.geojson", collection({{R"({"fid":"P-1","name":"Testprovince"})",
+                                                                   polygon_json(lonlat_box(99, 29, 103.5, 32))}})),
+                       Criterion::Context, "admin");
         cat.layers.push_back(admin);
 
         LayerSpec lc;
@@ -243,7 +251,8 @@ bool has_rule(const SiteResult& r, const std::string& rule) {
 
 std::vector<std::string> steps(const SiteResult& r) {
     std::vector<std::string> out;
-    for (const auto& m : r.mitigation) out.push_back(m.at("step").get<std::string>() + ":" + m.at("trigger").get<std::string>());
+    for (const auto& m : r.mitigation)
+        out.push_back(m.at("step").get<std::string>() + ":" + m.at("trigger").get<std::string>());
     return out;
 }
 
@@ -277,7 +286,8 @@ void expect_hierarchy_order(const SiteResult& r) {
     const std::vector<std::string> order = {"avoid", "minimise", "restore", "offset"};
     int last = -1;
     for (const auto& m : r.mitigation) {
-        const int rank = static_cast<int>(std::find(order.begin(), order.end(), m.at("step").get<std::string>()) - order.begin());
+        const int rank =
+            static_cast<int>(std::find(order.begin(), order.end(), m.at("step").get<std::string>()) - order.begin());
         EXPECT_GE(rank, last) << r.mitigation.dump(1);
         last = rank;
         EXPECT_FALSE(m.at("because").get<std::string>().empty());
@@ -322,8 +332,8 @@ TEST(Assess, RedLineListedActivityNeedsTheUnavoidabilityDemonstration) {
     EXPECT_TRUE(has_step(r, "avoid:permit"));
     EXPECT_FALSE(has_step(r, "avoid:natural_land"));
     // A plant cannot claim the item: its profile lists no such activity.
-    const SiteResult plant = assess_site(
-        make_site("A-linear-plant", offset(world().a, 0, -0.5), "plant", {{"project_category", "Linear infrastructure"}}));
+    const SiteResult plant = assess_site(make_site("A-linear-plant", offset(world().a, 0, -0.5), "plant",
+                                                   {{"project_category", "Linear infrastructure"}}));
     EXPECT_EQ(level(plant), "no-go") << joined_reasons(plant);
     EXPECT_TRUE(has_rule(plant, "cn_ecrl.inside"));
 }
@@ -340,7 +350,8 @@ TEST(Assess, ReserveCoreAndBufferZonesAreNoGo) {
     EXPECT_TRUE(has_rule(buffer, "cn_nature_reserve.buffer"));
     // The alternative for a buffer-zone site must also avoid the core: it goes outward.
     ASSERT_TRUE(buffer.alternative["found"].get<bool>());
-    EXPECT_FALSE(inside_any(world().no_go, {buffer.alternative["lon"].get<double>(), buffer.alternative["lat"].get<double>()}));
+    EXPECT_FALSE(
+        inside_any(world().no_go, {buffer.alternative["lon"].get<double>(), buffer.alternative["lat"].get<double>()}));
 }
 
 TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
@@ -372,7 +383,8 @@ TEST(Assess, NearWetlandGetsASetback) {
     EXPECT_TRUE(r.alternative.is_null());
     for (const auto& m : r.mitigation)
         if (m["trigger"] == "setback") {
-            EXPECT_NE(m["action"].get<std::string>().find("2000 m from wetland 'Test marsh'"), std::string::npos) << m["action"];
+            EXPECT_NE(m["action"].get<std::string>().find("2000 m from wetland 'Test marsh'"), std::string::npos)
+                << m["action"];
         }
 }
 
@@ -471,7 +483,7 @@ TEST(Avoid, RedLineAlternativeIsTheNearestClearLocation) {
     EXPECT_FALSE(inside_any(world().no_go, at)) << alt.dump();
     EXPECT_LE(found_m, radius_m);
     EXPECT_NEAR(geodesic::distance_m(site, at), found_m, 1.0);
-    EXPECT_NEAR(found_m, 1000, 0.25 * step_m);   // due south
+    EXPECT_NEAR(found_m, 1000, 0.25 * step_m);  // due south
     EXPECT_GT(alt["bearing_deg"].get<double>(), 135);
     EXPECT_LT(alt["bearing_deg"].get<double>(), 225);
     ASSERT_EQ(alt["clears"].size(), 1u);
@@ -487,7 +499,8 @@ TEST(Avoid, RedLineAlternativeIsTheNearestClearLocation) {
         for (double y = -found_m; y <= found_m; y += grid_m) {
             if (std::hypot(x, y) >= found_m - tol_m) continue;
             const LonLat p = frame.inverse(Point(x, y));
-            ASSERT_TRUE(inside_any(world().no_go, p)) << "clear point at " << std::hypot(x, y) << " m, closer than " << found_m;
+            ASSERT_TRUE(inside_any(world().no_go, p))
+                << "clear point at " << std::hypot(x, y) << " m, closer than " << found_m;
             ++checked;
         }
     EXPECT_GT(checked, 1000);
@@ -601,63 +614,111 @@ const char* kWater = "water_risk";
 // Mongolia is covered by it and comes out low, C11 in the Qaidam basin is barren, natural land);
 // each site's `note` says what it was placed to hit.
 const std::vector<Golden> kGolden = {
-    {"C01", "no-go", {"cn_ecrl.inside", "cn_eia_sensitive_area.list2"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    // In a reserve core zone: the red-line list does not apply (142号 一(一)), the reserve's core is no-go.
-    {"C02", "no-go", {"cn_ecrl.core_zone", "cn_nature_reserve.core", "intl_protected_area.category_unknown", "cn_eia_sensitive_area.list1"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"C03", "no-go", {"cn_nature_reserve.buffer", "cn_ecrl.core_zone", "intl_protected_area.category_unknown"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    // Experimental zone: conditional under both sets, one avoid step for the feature.
-    {"C04", "high", {"cn_nature_reserve.experimental", "intl_protected_area.category_unknown"},
-     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+    {"C01",
+     "no-go",
+     {"cn_ecrl.inside", "cn_eia_sensitive_area.list2"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
      {kBio, kEco}},
-    {"C05", "medium", {"rating.pollution", "cn_eia_sensitive_area.list2"},
-     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    // In a reserve core zone: the red-line list does not apply (142号 一(一)), the reserve's core is no-go.
+    {"C02",
+     "no-go",
+     {"cn_ecrl.core_zone", "cn_nature_reserve.core", "intl_protected_area.category_unknown",
+      "cn_eia_sensitive_area.list1"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
+    {"C03",
+     "no-go",
+     {"cn_nature_reserve.buffer", "cn_ecrl.core_zone", "intl_protected_area.category_unknown"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
+    // Experimental zone: conditional under both sets, one avoid step for the feature.
+    {"C04",
+     "high",
+     {"cn_nature_reserve.experimental", "intl_protected_area.category_unknown"},
+     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore",
+      "offset:offset"},
+     {kBio, kEco}},
+    {"C05",
+     "medium",
+     {"rating.pollution", "cn_eia_sensitive_area.list2"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     // An important wetland whose level the demo layer does not give: taken as national (湿地保护法), no-go.
-    {"C06", "no-go", {"cn_wetland.important"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C06",
+     "no-go",
+     {"cn_wetland.important"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     {"C07", "high", {"rating.water_use"}, {"minimise:water"}, {kWater}},
     {"C08", "low", {}, {}, {}},
     {"C09", "low", {}, {}, {}},
-    {"C10", "medium", {"rating.land_use_change"},
-     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C10",
+     "medium",
+     {"rating.land_use_change"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     // 1.2 million m3/yr in an arid unit: never low.
     // Barren land (MODIS IGBP 16) is natural habitat: the land-use-change steps too.
-    {"C11", "medium", {"water_use.large_withdrawal_scarce_water"},
-     {"avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"}, {kEco}},
+    {"C11",
+     "medium",
+     {"water_use.large_withdrawal_scarce_water"},
+     {"avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"},
+     {kEco}},
     // The mangrove reserve 1.4 km away meets biodiversity importance: the setback step, though the verdict is low.
     {"C12", "low", {}, {"minimise:setback"}, {kBio}},
-    {"C13", "medium", {"rating.water_use"}, {"avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"},
+    {"C13",
+     "medium",
+     {"rating.water_use"},
+     {"avoid:natural_land", "minimise:water", "restore:restore", "offset:offset"},
      {kEco, kWater}},
     // 142号 一(一)6: operation of an existing lawful transport facility, conditional.
-    {"C14", "high", {"cn_ecrl.existing_facility_operation"},
-     {"avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C14",
+     "high",
+     {"cn_ecrl.existing_facility_operation"},
+     {"avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     {"C15", "medium", {"rating.land_use_change"}, {"avoid:natural_land", "restore:restore", "offset:offset"}, {kEco}},
-    {"C16", "medium", {"cn_eia_sensitive_area.list2"},
-     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"C16",
+     "medium",
+     {"cn_eia_sensitive_area.list2"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
     // At 0.05 degree MODIS sees the mine town (urban), not natural land.
     {"C17", "high", {"rating.water_use"}, {"avoid:move", "minimise:water"}, {kWater}},
     // Outside China, covered only by the global land cover: low, stating what was not assessed.
     {"C18", "low", {}, {}, {}},
     // 142号 一(一)7: lithium exploration inside a red line, outside core zones: conditional.
-    {"C19", "high", {"cn_ecrl.mineral_exploration"},
-     {"avoid:move", "avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"P01", "no-go", {"cn_ecrl.inside"},
-     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
-    {"P02", "low", {}, {}, {}},
-    {"P03", "high", {"cn_nature_reserve.experimental"},
-     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+    {"C19",
+     "high",
+     {"cn_ecrl.mineral_exploration"},
+     {"avoid:move", "avoid:permit", "avoid:natural_land", "minimise:pollution_control", "restore:restore",
+      "offset:offset"},
      {kBio, kEco}},
-    {"P04", "medium", {"rating.pollution"},
-     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"}, {kBio, kEco}},
+    {"P01",
+     "no-go",
+     {"cn_ecrl.inside"},
+     {"avoid:relocate", "avoid:natural_land", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
+    {"P02", "low", {}, {}, {}},
+    {"P03",
+     "high",
+     {"cn_nature_reserve.experimental"},
+     {"avoid:move", "avoid:conditional", "avoid:natural_land", "minimise:pollution_control", "restore:restore",
+      "offset:offset"},
+     {kBio, kEco}},
+    {"P04",
+     "medium",
+     {"rating.pollution"},
+     {"avoid:natural_land", "minimise:setback", "minimise:pollution_control", "restore:restore", "offset:offset"},
+     {kBio, kEco}},
 };
 
 }  // namespace
 
 TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
     const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
-    const std::string csv = dir + "/sample_sites/candidates.csv", polys = dir + "/sample_sites/candidates_polygons.geojson";
+    const std::string csv = dir + "/sample_sites/candidates.csv",
+                      polys = dir + "/sample_sites/candidates_polygons.geojson";
     SITESCREEN_REQUIRE(fs::exists(csv), csv, "the sample sites ship in the repository: restore them with git");
     SITESCREEN_REQUIRE(fs::exists(polys), polys, "the sample sites ship in the repository: restore them with git");
     SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
@@ -714,7 +775,8 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
     Screener screener(layers, ScreenOptions{});
     std::map<std::string, SiteResult> by_id;
     for (const Site& site : read_all(csv)) {
-        if (site.id != "C11" && site.id != "C13" && site.id != "C14" && site.id != "C05" && site.id != "C19" && site.id != "C08")
+        if (site.id != "C11" && site.id != "C13" && site.id != "C14" && site.id != "C05" && site.id != "C19" &&
+            site.id != "C08")
             continue;
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
         assessor.assess(r, screener);
@@ -760,7 +822,8 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
     // C14: a charger at an expressway service area claims 142号 一(一)6; C19 lithium exploration 一(一)7.
     EXPECT_NE(joined_reasons(by_id["C14"]).find("[China] cn_ecrl.existing_facility_operation"), std::string::npos)
         << joined_reasons(by_id["C14"]);
-    EXPECT_NE(joined_reasons(by_id["C19"]).find("自然资发〔2022〕142号), 一(一)7"), std::string::npos) << joined_reasons(by_id["C19"]);
+    EXPECT_NE(joined_reasons(by_id["C19"]).find("自然资发〔2022〕142号), 一(一)7"), std::string::npos)
+        << joined_reasons(by_id["C19"]);
     EXPECT_NE(by_id["C19"].verdict["conditions"].dump().find("verify the scope of item 7"), std::string::npos);
     // Low verdicts state their coverage.
     EXPECT_EQ(by_id["C08"].verdict["level_text"], "low (3 of 5 criteria assessed)");

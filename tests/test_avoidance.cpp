@@ -104,18 +104,23 @@ struct GapWorld {
              const std::vector<LonLat>& country_ring, const std::string& avoidance_extra = "") {
         std::string fc = R"({"type":"FeatureCollection","features":[)";
         for (std::size_t i = 0; i < red_lines.size(); ++i) {
-            fc += (i ? "," : "") + fmt::format(R"({{"type":"Feature","properties":{{"fid":"RL-{}","name":"red line {}"}},"geometry":{}}})",
-                                               i, i, polygon_json(red_lines[i].first, red_lines[i].second));
+            fc +=
+                (i ? "," : "") +
+                fmt::format(R"({{"type":"Feature","properties":{{"fid":"RL-{}","name":"red line {}"}},"geometry":{}}})",
+                            i, i, polygon_json(red_lines[i].first, red_lines[i].second));
             red.push_back(to_polygon(red_lines[i].first, red_lines[i].second));
         }
         fc += "]}";
         Catalog cat;
         cat.file = "test";
-        cat.layers.push_back(theme_spec("t_redline", dir.write("red.geojson", fc), Criterion::BiodiversityImportance, "red_line"));
+        cat.layers.push_back(
+            theme_spec("t_redline", dir.write("red.geojson", fc), Criterion::BiodiversityImportance, "red_line"));
         cat.layers.push_back(theme_spec(
             "t_country",
-            dir.write("country.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"fid":"C-1","name":"Testland"},"geometry":)" +
-                                             polygon_json(country_ring) + "}]}"),
+            dir.write(
+                "country.geojson",
+                R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"fid":"C-1","name":"Testland"},"geometry":)" +
+                    polygon_json(country_ring) + "}]}"),
             Criterion::Context, "admin"));
         country = to_polygon(country_ring);
         layers = LayerSet::open(cat);
@@ -189,8 +194,8 @@ TEST(AvoidanceSearch, FindsANarrowPocketBearingsAStepApartMiss) {
 // Two red lines 30 m apart (a corridor) and the site 1.2 km inside the western one, whose other
 // sides are 6 km away: the exit is the corridor, due east.
 TEST(AvoidanceSearch, FindsACorridorBetweenTwoRedLines) {
-    const GapWorld w({{local_box(kSite, -6000, -6000, 1200, 6000), {}}, {local_box(kSite, 1230, -6000, 9000, 6000), {}}},
-                     kCountry);
+    const GapWorld w(
+        {{local_box(kSite, -6000, -6000, 1200, 6000), {}}, {local_box(kSite, 1230, -6000, 9000, 6000), {}}}, kCountry);
     const SiteResult r = w.assess(make_site("corridor", kSite));
     const Json& alt = r.alternative;
     ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
@@ -289,7 +294,8 @@ TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
         bg::point_on_surface(mp, p);
         // Inside, or up to ~2 km off (the search must then find nothing to do, or a near exit).
         std::uniform_real_distribution<double> jitter(-0.02, 0.02);
-        Site s = make_site("E" + std::to_string(f), {p.x() + (f % 2 ? jitter(rng) : 0.0), p.y() + (f % 2 ? jitter(rng) : 0.0)});
+        Site s = make_site("E" + std::to_string(f),
+                           {p.x() + (f % 2 ? jitter(rng) : 0.0), p.y() + (f % 2 ? jitter(rng) : 0.0)});
         s.type = types[f % 3];
         sites.push_back(s);
     }
@@ -406,6 +412,5 @@ TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
     EXPECT_EQ(point.alternative["searched_as"]["shape"], "point");
     EXPECT_NEAR(point.alternative["distance_m"].get<double>(), 4000 + 200, 40) << point.alternative.dump();
 }
-
 
 }  // namespace

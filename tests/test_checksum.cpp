@@ -35,12 +35,16 @@ class ScopedEnv {
 public:
     ScopedEnv(const char* name, const char* value) : name_(name) {
         if (const char* old = std::getenv(name)) old_ = old;
-        if (value) ::setenv(name, value, 1);
-        else ::unsetenv(name);
+        if (value)
+            ::setenv(name, value, 1);
+        else
+            ::unsetenv(name);
     }
     ~ScopedEnv() {
-        if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
-        else ::unsetenv(name_.c_str());
+        if (old_)
+            ::setenv(name_.c_str(), old_->c_str(), 1);
+        else
+            ::unsetenv(name_.c_str());
     }
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -255,8 +259,9 @@ TEST_F(ChecksumCache, GarbageAndDamagedLinesAreIgnored) {
     const std::size_t at = damaged.find(kMiBOfA);
     ASSERT_NE(at, std::string::npos);
     damaged[at] = damaged[at] == '0' ? '1' : '0';
-    dir.write("cache/checksums.tsv", lines[0] + "\n" + "garbage\n\t\t\t\n" + std::string("\0\xff\x01 binary", 10) + "\n" +
-                                         damaged + "\n" + "1\t" + big + "\t" + kMiBOfA + "\t1\n" + lines[1].substr(0, 40));
+    dir.write("cache/checksums.tsv", lines[0] + "\n" + "garbage\n\t\t\t\n" + std::string("\0\xff\x01 binary", 10) +
+                                         "\n" + damaged + "\n" + "1\t" + big + "\t" + kMiBOfA + "\t1\n" +
+                                         lines[1].substr(0, 40));
     const DatasetChecksum c = dataset_checksum(big);
     EXPECT_EQ(c.sha256, kMiBOfA);
     EXPECT_FALSE(c.from_cache);
@@ -411,10 +416,11 @@ TEST_F(ChecksumCache, LayerSetAndRunJsonSayWhereEachDigestCameFrom) {
 
     // The tool, with the same cache file (inherited environment).
     const std::string sites = dir.write("sites.csv", "id,lon,lat\nA,100.5,30.5\n");
-    const CommandResult run = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --layers " + shell_quote(catalog_file) +
-                                              " --sites " + shell_quote(sites) + " --out " + shell_quote(dir.file("out")) +
-                                              " --formats data --buffers 1000 --no-avoidance --type plant",
-                                          dir);
+    const CommandResult run =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen -q --layers " + shell_quote(catalog_file) + " --sites " +
+                        shell_quote(sites) + " --out " + shell_quote(dir.file("out")) +
+                        " --formats data --buffers 1000 --no-avoidance --type plant",
+                    dir);
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const Json run_json = Json::parse(read_file(dir.file("out/run.json")));
     const Json& layers = run_json["catalog"]["layers"];

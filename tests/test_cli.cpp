@@ -46,8 +46,8 @@ protected:
     std::string good = dir.write("good.csv", "id,lon,lat\nA,100.5,30.5\nZ,102,30.5\n");
     std::string with_error = dir.write("bad.csv", "id,lon,lat\nA,100.5,30.5\nB,east,30.5\nZ,102,30.5\n");
     std::string screen_args(const std::string& sites, const std::string& out) {
-        return "screen --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) + " --out " + shell_quote(out) +
-               " --formats data --buffers 1000 --no-avoidance --type plant";
+        return "screen --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) + " --out " +
+               shell_quote(out) + " --formats data --buffers 1000 --no-avoidance --type plant";
     }
 };
 
@@ -75,11 +75,12 @@ TEST_F(Cli, ExitThreeWithFailOnSiteError) {
 // the run says once why they have no rivers, lakes or towns.
 TEST_F(Cli, MapsWithoutTheContextPackAreANoteNotAFailure) {
     auto png_args = [&](const std::string& out) {
-        return "screen --layers " + shell_quote(catalog) + " --sites " + shell_quote(good) + " --out " + shell_quote(out) +
-               " --formats png,html --buffers 1000 --no-avoidance --type plant";
+        return "screen --layers " + shell_quote(catalog) + " --sites " + shell_quote(good) + " --out " +
+               shell_quote(out) + " --formats png,html --buffers 1000 --no-avoidance --type plant";
     };
     const std::string out = dir.file("out"), none = dir.file("none.gpkg");
-    const CommandResult r = run_capture("SITESCREEN_MAP_CONTEXT=" + shell_quote(none) + " " + kBinary + " " + png_args(out), dir);
+    const CommandResult r =
+        run_capture("SITESCREEN_MAP_CONTEXT=" + shell_quote(none) + " " + kBinary + " " + png_args(out), dir);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.err, "note: map context not found at " + none)) << r.err;
     std::size_t maps = 0;
@@ -95,10 +96,12 @@ TEST_F(Cli, MapsWithoutTheContextPackAreANoteNotAFailure) {
 TEST_F(Cli, ExitOneWhenTheRunCannotStart) {
     const CommandResult missing = run_tool(dir, screen_args(dir.file("none.csv"), dir.file("out")));
     EXPECT_EQ(missing.exit_code, 1);
-    EXPECT_TRUE(contains(missing.err, "sitescreen: error: " + dir.file("none.csv") + ": file not found")) << missing.err;
+    EXPECT_TRUE(contains(missing.err, "sitescreen: error: " + dir.file("none.csv") + ": file not found"))
+        << missing.err;
 
-    const CommandResult bad_catalog = run_tool(dir, "screen --layers " + shell_quote(dir.file("none.yaml")) + " --sites " +
-                                                          shell_quote(good) + " --out " + shell_quote(dir.file("out")));
+    const CommandResult bad_catalog =
+        run_tool(dir, "screen --layers " + shell_quote(dir.file("none.yaml")) + " --sites " + shell_quote(good) +
+                          " --out " + shell_quote(dir.file("out")));
     EXPECT_EQ(bad_catalog.exit_code, 1);
     EXPECT_TRUE(contains(bad_catalog.err, dir.file("none.yaml") + ": file not found")) << bad_catalog.err;
 }
@@ -106,14 +109,14 @@ TEST_F(Cli, ExitOneWhenTheRunCannotStart) {
 TEST_F(Cli, ExitTwoOnUsageErrors) {
     const std::string out = " --out " + shell_quote(dir.file("out"));
     for (const std::string& args :
-         {std::string("screen") + out,                                              // --sites missing
-          "screen --sites " + shell_quote(good) + out + " --no-such-option",        // unknown option
-          "screen --sites " + shell_quote(good) + out + " --threads -1",            // out of range
-          "screen --sites " + shell_quote(good) + out + " --buffers 10,abc",        // bad distance
-          "screen --sites " + shell_quote(good) + out + " --formats data,docx",     // unknown format
-          "screen --sites " + shell_quote(good) + out + " --coords mars",           // not a choice
-          "screen --sites " + shell_quote(good) + out + " --shard 3/2",             // bad shard
-          std::string("")}) {                                                       // no subcommand
+         {std::string("screen") + out,                                           // --sites missing
+          "screen --sites " + shell_quote(good) + out + " --no-such-option",     // unknown option
+          "screen --sites " + shell_quote(good) + out + " --threads -1",         // out of range
+          "screen --sites " + shell_quote(good) + out + " --buffers 10,abc",     // bad distance
+          "screen --sites " + shell_quote(good) + out + " --formats data,docx",  // unknown format
+          "screen --sites " + shell_quote(good) + out + " --coords mars",        // not a choice
+          "screen --sites " + shell_quote(good) + out + " --shard 3/2",          // bad shard
+          std::string("")}) {                                                    // no subcommand
         const CommandResult r = run_tool(dir, args);
         EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
         EXPECT_FALSE(r.err.empty()) << args;
@@ -139,8 +142,9 @@ TEST_F(Cli, RefusesANonEmptyFolderUnlessOverwrite) {
 
     const CommandResult refused = run_tool(dir, screen_args(with_error, out));
     EXPECT_EQ(refused.exit_code, 1);
-    EXPECT_TRUE(contains(refused.err, "--out " + out + ": the folder is not empty (outputs of another run?); pass "
-                                                      "--overwrite to replace them, or choose another folder"))
+    EXPECT_TRUE(contains(refused.err, "--out " + out +
+                                          ": the folder is not empty (outputs of another run?); pass "
+                                          "--overwrite to replace them, or choose another folder"))
         << refused.err;
     EXPECT_EQ(read_file(out + "/sites.jsonl"), before);
 
@@ -176,7 +180,8 @@ bool wait_for(Pred pred, double seconds) {
 }
 
 // A file of the run is either the earlier run's, byte for byte, or complete for all `n` sites.
-void expect_old_or_complete(const std::string& out, const std::string& old_jsonl, const std::string& old_csv, std::size_t n) {
+void expect_old_or_complete(const std::string& out, const std::string& old_jsonl, const std::string& old_csv,
+                            std::size_t n) {
     const std::string jsonl = read_file(out + "/sites.jsonl");
     if (jsonl != old_jsonl) {
         ASSERT_FALSE(jsonl.empty());
@@ -223,9 +228,10 @@ protected:
 
     // Starts the big run, waits until it is writing its temporary sites.jsonl, sends the signals.
     int interrupt(const std::vector<int>& signals) {
-        const pid_t pid = spawn_logged({kBinary, "screen", "--layers", catalog, "--sites", big, "--out", out, "--formats", "data",
-                                 "--buffers", "1000", "--no-avoidance", "--type", "plant", "--overwrite", "--threads", "2"},
-                                dir.file("log.txt"));
+        const pid_t pid =
+            spawn_logged({kBinary, "screen", "--layers", catalog, "--sites", big, "--out", out, "--formats", "data",
+                          "--buffers", "1000", "--no-avoidance", "--type", "plant", "--overwrite", "--threads", "2"},
+                         dir.file("log.txt"));
         const std::string temp = out + "/.sites.jsonl.tmp-" + std::to_string(pid);
         const bool writing = wait_for(
             [&] {
@@ -305,10 +311,11 @@ Json without_timestamps(Json run) {
 // One screening run of the scattered sites into `out`.
 void determinism_run(const TempDir& dir, const std::string& catalog, const std::string& sites, const std::string& out,
                      int threads) {
-    const CommandResult r = run_tool(dir, "screen -q --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) +
-                                              " --out " + shell_quote(out) +
+    const CommandResult r = run_tool(dir, "screen -q --layers " + shell_quote(catalog) + " --sites " +
+                                              shell_quote(sites) + " --out " + shell_quote(out) +
                                               " --formats data --buffers 1000,5000 --no-avoidance --type plant "
-                                              "--overwrite --threads " + std::to_string(threads));
+                                              "--overwrite --threads " +
+                                              std::to_string(threads));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");  // -q: nothing unexpected on stderr
 }
@@ -342,9 +349,11 @@ TEST(Determinism, RasterCacheBudgetDoesNotChangeOutputs) {
     GDALSetRasterNoDataValue(GDALGetRasterBand(ds.get(), 1), -1);
     std::vector<std::int16_t> row(3000);
     for (int y = 0; y < 3000; ++y) {
-        for (int x = 0; x < 3000; ++x) row[x] = static_cast<std::int16_t>((x * 7 + y * 13) % 1000 - (x % 97 == 0 ? 1000 : 0));
-        ASSERT_EQ(GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, y, 3000, 1, row.data(), 3000, 1, GDT_Int16, 0, 0),
-                  CE_None);
+        for (int x = 0; x < 3000; ++x)
+            row[x] = static_cast<std::int16_t>((x * 7 + y * 13) % 1000 - (x % 97 == 0 ? 1000 : 0));
+        ASSERT_EQ(
+            GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, y, 3000, 1, row.data(), 3000, 1, GDT_Int16, 0, 0),
+            CE_None);
     }
     ds.reset();
     const std::string catalog = dir.write("wave.yaml", R"(layers:
@@ -394,9 +403,10 @@ TEST(Determinism, ShippedPackWithFullAssessment) {
     const std::string sites = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
     const std::string catalog = std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
     for (int threads : {1, 4}) {
-        const CommandResult r = run_tool(dir, "screen -q --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) +
-                                                    " --formats data --threads " + std::to_string(threads) + " --out " +
-                                                    shell_quote(dir.file("t" + std::to_string(threads))));
+        const CommandResult r =
+            run_tool(dir, "screen -q --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) +
+                              " --formats data --threads " + std::to_string(threads) + " --out " +
+                              shell_quote(dir.file("t" + std::to_string(threads))));
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     EXPECT_EQ(read_file(dir.file("t1/sites.jsonl")), read_file(dir.file("t4/sites.jsonl")));
@@ -408,11 +418,12 @@ TEST(Determinism, ShippedPackWithFullAssessment) {
 
 TEST_F(Cli, SitesFromStdinResultsToStdout) {
     // Excel's BOM and CRLF, read from a pipe (which cannot seek back).
-    const std::string csv = dir.write("in.csv", "\xEF\xBB\xBFid,lon,lat\r\nA,100.5,30.5\r\nB,east,30.5\r\nZ,102,30.5\r\n");
-    const CommandResult piped = run_capture(
-        "cat " + shell_quote(csv) + " | " + kBinary + " screen -q --layers " + shell_quote(catalog) +
-            " --sites - --out - --buffers 1000 --no-avoidance --type plant",
-        dir);
+    const std::string csv =
+        dir.write("in.csv", "\xEF\xBB\xBFid,lon,lat\r\nA,100.5,30.5\r\nB,east,30.5\r\nZ,102,30.5\r\n");
+    const CommandResult piped =
+        run_capture("cat " + shell_quote(csv) + " | " + kBinary + " screen -q --layers " + shell_quote(catalog) +
+                        " --sites - --out - --buffers 1000 --no-avoidance --type plant",
+                    dir);
     ASSERT_EQ(piped.exit_code, 0) << piped.err;
     const std::vector<Json> rows = parse_jsonl(piped.out);  // stdout holds nothing but JSON lines
     ASSERT_EQ(rows.size(), 3u);

@@ -56,8 +56,9 @@ TEST(ConfigOptions, TheTablesGivenAreUsedAndRecorded) {
     const std::string catalog = write_square_catalog(dir);
     const std::string sites = dir.write("sites.csv", "id,lon,lat\nA,116.5,40.5\n");
     // vehicle_assembly (the plant profile's default) rates disturbances VH; this copy says L.
-    const std::string activities = changed_copy(dir, "activities.yaml", "generation_and_release_of_solid_waste: L, disturbances: VH",
-                                                "generation_and_release_of_solid_waste: L, disturbances: L");
+    const std::string activities =
+        changed_copy(dir, "activities.yaml", "generation_and_release_of_solid_waste: L, disturbances: VH",
+                     "generation_and_release_of_solid_waste: L, disturbances: L");
     const std::string materiality = changed_copy(dir, "materiality.yaml", "\n", "\n# a local copy\n");
     const Screening s = screen_cli(dir,
                                    "--sites " + shell_quote(sites) + " --activities " + shell_quote(activities) +
@@ -84,13 +85,13 @@ TEST(ConfigOptions, TheTablesGivenAreUsedAndRecorded) {
     EXPECT_EQ(files["ecosystems"]["sha256"], sha256_file(files["ecosystems"]["file"].get<std::string>()));
 
     // The option beats the environment variable; the variable alone is recorded as such.
-    const std::string env = "SITESCREEN_ACTIVITIES=" + shell_quote(dir.file("nowhere.yaml")) + " SITESCREEN_ECOSYSTEMS=" +
-                            shell_quote(kConfig + "ecosystems.yaml") + " ";
-    const CommandResult r = run_capture(env + std::string(SITESCREEN_BINARY) + " screen -q --layers " + shell_quote(catalog) +
-                                            " --sites " + shell_quote(sites) + " --out " + shell_quote(dir.file("out2")) +
-                                            " --formats run --buffers 1000 --no-avoidance --type plant --activities " +
-                                            shell_quote(activities),
-                                        dir);
+    const std::string env = "SITESCREEN_ACTIVITIES=" + shell_quote(dir.file("nowhere.yaml")) +
+                            " SITESCREEN_ECOSYSTEMS=" + shell_quote(kConfig + "ecosystems.yaml") + " ";
+    const CommandResult r = run_capture(
+        env + std::string(SITESCREEN_BINARY) + " screen -q --layers " + shell_quote(catalog) + " --sites " +
+            shell_quote(sites) + " --out " + shell_quote(dir.file("out2")) +
+            " --formats run --buffers 1000 --no-avoidance --type plant --activities " + shell_quote(activities),
+        dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     files = config_files(Json::parse(read_file(dir.file("out2/run.json"))));
     EXPECT_EQ(files["activities"]["from"], "option");
@@ -120,16 +121,18 @@ TEST(ConfigOptions, ABadTableNamesTheFileAndTheKeyBeforeAnyOutput) {
     for (const Case& c : cases) {
         SCOPED_TRACE(c.option);
         const std::string out = dir.file(std::string("out") + c.option);
-        const Screening s = screen_cli(dir, "--sites " + shell_quote(sites) + " " + c.option + " " + shell_quote(c.file), catalog, out);
+        const Screening s =
+            screen_cli(dir, "--sites " + shell_quote(sites) + " " + c.option + " " + shell_quote(c.file), catalog, out);
         EXPECT_EQ(s.cmd.exit_code, 1) << s.cmd.err;
         EXPECT_NE(s.cmd.err.find("sitescreen: error: " + c.file + c.says), std::string::npos) << s.cmd.err;
         EXPECT_FALSE(fs::exists(out)) << "the run wrote " << out << " before refusing the table";
         EXPECT_EQ(s.cmd.err.find("opening"), std::string::npos) << "layers were opened first:\n" << s.cmd.err;
     }
     // `serve` refuses it the same way, before it opens a layer or listens.
-    const CommandResult r = run_capture("timeout 60 " + std::string(SITESCREEN_BINARY) + " serve --port 0 --jobs-dir '' --layers " +
-                                            shell_quote(catalog) + " --materiality " + shell_quote(cases[1].file),
-                                        dir);
+    const CommandResult r =
+        run_capture("timeout 60 " + std::string(SITESCREEN_BINARY) + " serve --port 0 --jobs-dir '' --layers " +
+                        shell_quote(catalog) + " --materiality " + shell_quote(cases[1].file),
+                    dir);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("sitescreen: error: " + cases[1].file + cases[1].says), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("listening"), std::string::npos) << r.err;

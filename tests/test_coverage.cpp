@@ -109,8 +109,8 @@ TEST(Coverage, TriangleClosedForm) {
 }
 
 TEST(Coverage, PolygonWithHole) {
-    const MultiPolygon mp{polygon_of(ring_of({{0, 0}, {4, 0}, {4, 4}, {0, 4}}),
-                                     {ring_of({{1, 1}, {1, 3}, {3, 3}, {3, 1}})})};
+    const MultiPolygon mp{
+        polygon_of(ring_of({{0, 0}, {4, 0}, {4, 4}, {0, 4}}), {ring_of({{1, 1}, {1, 3}, {3, 3}, {3, 1}})})};
     const auto f = fractions(mp, Window{0, 0, 4, 4});
     double total = 0;
     for (int r = 0; r < 4; ++r) {
@@ -133,8 +133,7 @@ TEST(Coverage, ConcaveStarMatchesBoostCellByCell) {
 }
 
 TEST(Coverage, OrientationDoesNotMatter) {
-    Polygon p = polygon_of(star(5.2, 4.9, 4.3, 1.7, 5),
-                           {ring_of({{4.5, 4.5}, {4.5, 5.5}, {5.5, 5.5}, {5.5, 4.5}})});
+    Polygon p = polygon_of(star(5.2, 4.9, 4.3, 1.7, 5), {ring_of({{4.5, 4.5}, {4.5, 5.5}, {5.5, 5.5}, {5.5, 4.5}})});
     const auto a = fractions(MultiPolygon{p}, Window{0, 0, 10, 10});
     bg::reverse(p);  // now exterior and hole both turn the other way
     const auto b = fractions(MultiPolygon{p}, Window{0, 0, 10, 10});
@@ -174,8 +173,8 @@ TEST(Coverage, TotalEqualsPolygonAreaInCells) {
 
 TEST(Coverage, PartsOutsideTheWindowAreExact) {
     // The window sees only the middle of a large concave polygon with a hole.
-    const MultiPolygon mp{polygon_of(star(20.3, 19.7, 19.0, 8.2, 6, 0.3),
-                                     {ring_of({{15.5, 18.2}, {19.1, 24.6}, {24.3, 17.9}})})};
+    const MultiPolygon mp{
+        polygon_of(star(20.3, 19.7, 19.0, 8.2, 6, 0.3), {ring_of({{15.5, 18.2}, {19.1, 24.6}, {24.3, 17.9}})})};
     const Window whole{0, 0, 41, 41};
     const Window part{12, 9, 13, 17};
     const auto f_whole = fractions(mp, whole);
@@ -207,8 +206,8 @@ TEST(Coverage, SweepRecordReplaysTheSameRows) {
     // A star with a hole: the rows a recorded sweep visits, replayed, are the
     // rows a fresh sweep visits (same order, cells, fractions and runs); the
     // record is of those rings over that window only.
-    const MultiPolygon mp{polygon_of(star(40.3, 38.7, 37.0, 15.2, 9, 0.2),
-                                     {ring_of({{35.5, 36.2}, {41.1, 46.6}, {46.3, 35.9}})})};
+    const MultiPolygon mp{
+        polygon_of(star(40.3, 38.7, 37.0, 15.2, 9, 0.2), {ring_of({{35.5, 36.2}, {41.1, 46.6}, {46.3, 35.9}})})};
     const coverage::PixelRings rings = coverage::to_pixel_rings(mp);
     Window w;
     ASSERT_TRUE(coverage::bounding_window(rings, w));
@@ -219,13 +218,13 @@ TEST(Coverage, SweepRecordReplaysTheSameRows) {
         bool operator==(const Row& o) const { return row == o.row && cells == o.cells && runs == o.runs; }
     };
     auto collect = [](std::vector<Row>& out) {
-        return [&out](int r, const coverage::BoundaryCell* c, std::size_t nc, const coverage::FullRun* u,
-                      std::size_t nu) {
-            Row row{r, {}, {}};
-            for (std::size_t i = 0; i < nc; ++i) row.cells.emplace_back(c[i].col, c[i].frac);
-            for (std::size_t i = 0; i < nu; ++i) row.runs.emplace_back(u[i].begin, u[i].end);
-            out.push_back(std::move(row));
-        };
+        return
+            [&out](int r, const coverage::BoundaryCell* c, std::size_t nc, const coverage::FullRun* u, std::size_t nu) {
+                Row row{r, {}, {}};
+                for (std::size_t i = 0; i < nc; ++i) row.cells.emplace_back(c[i].col, c[i].frac);
+                for (std::size_t i = 0; i < nu; ++i) row.runs.emplace_back(u[i].begin, u[i].end);
+                out.push_back(std::move(row));
+            };
     };
     std::vector<Row> fresh, recorded, replayed;
     coverage::CoverageSweep sweep;

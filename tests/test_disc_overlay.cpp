@@ -71,7 +71,9 @@ TEST(DiscOverlay, DiscsThatMissARingAddExactlyNothing) {
 
 TEST(DiscOverlay, CrossingDiscsAgreeWithClipping) {
     const Polygon strip = box_polygon(20, -5, 30, 5);
-    for (double r : {20.5, 25.0, 29.0, 31.0, 40.0}) EXPECT_NEAR(total(strip, r), clipped_area(strip, r), 1e-5 * 100) << r;
+    for (double r : {20.5, 25.0, 29.0, 31.0, 40.0})
+        EXPECT_NEAR(total(strip, r), clipped_area(strip, r), 1e-5 * 100) << r;
     const Polygon corner = box_polygon(-3, 2, 12, 9);
-    for (double r : {1.0, 2.5, 5.0, 10.0, 20.0}) EXPECT_NEAR(total(corner, r), clipped_area(corner, r), 1e-5 * 105) << r;
+    for (double r : {1.0, 2.5, 5.0, 10.0, 20.0})
+        EXPECT_NEAR(total(corner, r), clipped_area(corner, r), 1e-5 * 105) << r;
 }

@@ -42,7 +42,8 @@ TEST(E4Factors, BadValuesNameTheFileAndTheKey) {
         (void)E4Factors::load(dir.write("materiality.yaml", text));
         FAIL() << "accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("materiality.yaml: likelihood.high: expected almost_certain"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("materiality.yaml: likelihood.high: expected almost_certain"),
+                  std::string::npos)
             << e.what();
     }
     text = read_text(kFactors);
@@ -51,7 +52,8 @@ TEST(E4Factors, BadValuesNameTheFileAndTheKey) {
         (void)E4Factors::load(dir.write("materiality2.yaml", text));
         FAIL() << "accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("irreversibility.themes.red_line: expected high, medium or low"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("irreversibility.themes.red_line: expected high, medium or low"),
+                  std::string::npos)
             << e.what();
     }
 }
@@ -66,7 +68,8 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
     const E4Factors f = E4Factors::load(kFactors);
     std::size_t rated = 0, inside = 0;
     std::vector<Site> sites = read_all(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv");
-    for (auto& s : read_all(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates_polygons.geojson")) sites.push_back(s);
+    for (auto& s : read_all(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates_polygons.geojson"))
+        sites.push_back(s);
     for (const Site& site : sites) {
         SCOPED_TRACE(site.id);
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
@@ -78,11 +81,14 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
             }
             SCOPED_TRACE(driver);
             ++rated;
-            ASSERT_TRUE(e.contains("severity") && e.contains("extent") && e.contains("irreversibility") && e.contains("likelihood"))
+            ASSERT_TRUE(e.contains("severity") && e.contains("extent") && e.contains("irreversibility") &&
+                        e.contains("likelihood"))
                 << e.dump();
             // Severity: the band of the affected share.
             const double share = e["severity"]["affected_share"].get<double>();
-            EXPECT_EQ(e["severity"]["level"], share >= f.severity_high ? "high" : share >= f.severity_medium ? "medium" : "low");
+            EXPECT_EQ(e["severity"]["level"], share >= f.severity_high     ? "high"
+                                              : share >= f.severity_medium ? "medium"
+                                                                           : "low");
             // Extent: footprint x affected share.
             const Json& fp = r.evaluate["e3"]["footprint_ha"];
             if (fp.is_number()) {
@@ -93,7 +99,8 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
             // Irreversibility: the theme's, as data.
             const std::string theme = e["irreversibility"]["theme"].get<std::string>();
             const auto it = f.irreversibility.find(theme);
-            EXPECT_EQ(e["irreversibility"]["level"], it == f.irreversibility.end() ? f.irreversibility_default : it->second);
+            EXPECT_EQ(e["irreversibility"]["level"],
+                      it == f.irreversibility.end() ? f.irreversibility_default : it->second);
             // Likelihood: from the exposure of the rating's receptor, which is the E2 pair's.
             const std::string exposure = e["likelihood"]["exposure"].get<std::string>();
             EXPECT_EQ(e["likelihood"]["level"], f.likelihood.at(exposure));
@@ -104,7 +111,8 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
             // The trace states all four.
             ASSERT_EQ(e["factors_trace"].size(), 4u);
             const std::string trace = e["trace"].get<std::string>();
-            for (const auto& t : e["factors_trace"]) EXPECT_NE(trace.find(t.get<std::string>()), std::string::npos) << t;
+            for (const auto& t : e["factors_trace"])
+                EXPECT_NE(trace.find(t.get<std::string>()), std::string::npos) << t;
             EXPECT_NE(trace.find("severity"), std::string::npos);
             EXPECT_NE(trace.find("extent"), std::string::npos);
             EXPECT_NE(trace.find("irreversibility"), std::string::npos);

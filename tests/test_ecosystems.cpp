@@ -42,7 +42,9 @@ std::string read_text(const std::string& path) {
     return ss.str();
 }
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 }  // namespace
 
@@ -59,7 +61,8 @@ TEST(Ecosystems, GetLevelsFollowTheCode) {
 
 TEST(Ecosystems, EveryModisAndWorldCoverClassIsMappedAndEveryCodeIsNamedInBothLanguages) {
     for (long long v = 0; v <= 16; ++v) EXPECT_NE(eco().unit("modis_igbp", v), nullptr) << v;
-    for (long long v : {10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100}) EXPECT_NE(eco().unit("worldcover", v), nullptr) << v;
+    for (long long v : {10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100})
+        EXPECT_NE(eco().unit("worldcover", v), nullptr) << v;
     EXPECT_EQ(eco().unit("modis_igbp", 255), nullptr);  // fill
     EXPECT_EQ(eco().unit("wdpa", 1), nullptr);
     // Only classes that are a functional group are mapped to one (the limits in docs/leap.md).
@@ -120,7 +123,8 @@ TEST(Ecosystems, BadMapNamesTheFileAndTheKey) {
         (void)EcosystemMap::load(dir.write("ecosystems2.yaml", text), activities());
         FAIL() << "accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("provides.T5: 'sand_supply' is not a service"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("provides.T5: 'sand_supply' is not a service"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -159,11 +163,13 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
             for (std::size_t i = 0; i < o.raster->buffers.size(); ++i) {
                 std::map<std::string, double> want;  // per unit: code and its candidates
                 for (const auto& [value, share] : o.raster->buffers[i].class_shares)
-                    if (const GetUnit* u = eco().unit(o.spec->preset, value)) want[Json(u->candidates).dump() + u->code] += share;
+                    if (const GetUnit* u = eco().unit(o.spec->preset, value))
+                        want[Json(u->candidates).dump() + u->code] += share;
                 const Json& mix = (*e)["buffers"][i]["mix"];
                 ASSERT_EQ(mix.size(), want.size());
                 for (const auto& m : mix)
-                    EXPECT_NEAR(m["share"].get<double>(), want.at(m["candidates"].dump() + m["code"].get<std::string>()), 0.0006);
+                    EXPECT_NEAR(m["share"].get<double>(),
+                                want.at(m["candidates"].dump() + m["code"].get<std::string>()), 0.0006);
             }
         }
         const Json& services = r.evaluate["e1"]["services"];
@@ -182,7 +188,8 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
                 GetUnit u{by["code"].get<std::string>(), by["candidates"].get<std::vector<std::string>>()};
                 EXPECT_TRUE(has(eco().services_of(u), id)) << by.dump();
                 for (const auto& e : ecos) {
-                    if (e["at_site"].is_object() && e["at_site"]["get"].is_object() && e["at_site"]["get"]["code"] == by["code"])
+                    if (e["at_site"].is_object() && e["at_site"]["get"].is_object() &&
+                        e["at_site"]["get"]["code"] == by["code"])
                         found = true;
                     for (const auto& b : e.value("buffers", Json::array()))
                         for (const auto& m : b["mix"])

@@ -126,7 +126,8 @@ TEST(LocalFrame, FastPathAgreesWithKarney) {
             for (double s : {1.0, 250.0, 1000.0, 9999.0, 30000.0, 50000.0, 120000.0, 199000.0}) {
                 const LonLat p = geodesic::direct(c, az, s);
                 const Point xy = f.forward(p);
-                const double e = std::hypot(xy.x() - s * std::sin(az * kPi / 180), xy.y() - s * std::cos(az * kPi / 180));
+                const double e =
+                    std::hypot(xy.x() - s * std::sin(az * kPi / 180), xy.y() - s * std::cos(az * kPi / 180));
                 (s <= 50000 ? worst50 : worst200) = std::max(s <= 50000 ? worst50 : worst200, e);
                 const LonLat back = f.inverse(xy);
                 EXPECT_NEAR(back.lat, p.lat, 1e-9) << lat << " " << az << " " << s;
@@ -153,8 +154,10 @@ TEST(LocalFrame, SmallAngleSeriesJoinTheLibmPathSmoothly) {
                 const Point lat_in = f.forward(LonLat{c.lon + other, c.lat + sign * (edge - eps)});
                 const Point lat_out = f.forward(LonLat{c.lon + other, c.lat + sign * (edge + eps)});
                 // 2e-9 degrees apart is at most 0.23 mm; rounding adds nanometres.
-                EXPECT_LT(std::hypot(lon_in.x() - lon_out.x(), lon_in.y() - lon_out.y()), 2.3e-4) << lat << " " << other;
-                EXPECT_LT(std::hypot(lat_in.x() - lat_out.x(), lat_in.y() - lat_out.y()), 2.3e-4) << lat << " " << other;
+                EXPECT_LT(std::hypot(lon_in.x() - lon_out.x(), lon_in.y() - lon_out.y()), 2.3e-4)
+                    << lat << " " << other;
+                EXPECT_LT(std::hypot(lat_in.x() - lat_out.x(), lat_in.y() - lat_out.y()), 2.3e-4)
+                    << lat << " " << other;
                 const double d_in = geodesic::distance_m(c, {c.lon + sign * (edge - eps), c.lat + other});
                 // The fast path itself is within 5 mm of Karney at 200 km (test above).
                 EXPECT_NEAR(std::hypot(lon_in.x(), lon_in.y()), d_in, 5e-3) << lat << " " << other;

@@ -20,8 +20,8 @@
 #include "support/fixtures.h"
 
 using namespace sitescreen;
-using sitescreen::testing::TempDir;
 using sitescreen::testing::feature_collection;
+using sitescreen::testing::TempDir;
 using sitescreen::testing::vector_spec;
 using sitescreen::testing::write_wgs84_raster;
 
@@ -55,8 +55,8 @@ double cap_area_m2(double phi_deg) {
     const double e2 = kF * (2 - kF), e = std::sqrt(e2);
     const double half = (90 - phi_deg) * kPi / 360, s = std::sin(phi_deg * kPi / 180);
     const double one_minus_s = 2 * std::sin(half) * std::sin(half);
-    const double dq = one_minus_s * (1 + e2 * s) / (1 - e2 * s * s) +
-                      (1 - e2) * std::atanh(e * one_minus_s / (1 - e2 * s)) / e;
+    const double dq =
+        one_minus_s * (1 + e2 * s) / (1 - e2 * s * s) + (1 - e2) * std::atanh(e * one_minus_s / (1 - e2 * s)) / e;
     return kPi * kA * kA * dq;
 }
 
@@ -86,14 +86,17 @@ std::vector<std::pair<double, double>> box(double w, double s, double e, double 
 
 std::shared_ptr<const VectorLayer> layer_of(const TempDir& dir, const std::string& name,
                                             const std::vector<std::vector<std::pair<double, double>>>& parts) {
-    LayerSpec spec = vector_spec(name, dir.write(name + ".geojson",
-                                                 feature_collection({{R"({"fid":"f1","name":"one"})", polygon_json(parts)}})));
+    LayerSpec spec = vector_spec(
+        name,
+        dir.write(name + ".geojson", feature_collection({{R"({"fid":"f1","name":"one"})", polygon_json(parts)}})));
     spec.id_field = "fid";
     spec.name_field = "name";
     return VectorLayer::load(spec);
 }
 
-VectorMeasurement measure(const VectorLayer& layer, LonLat p) { return layer.measure(make_site_geometry(p, nullptr, kRadii)); }
+VectorMeasurement measure(const VectorLayer& layer, LonLat p) {
+    return layer.measure(make_site_geometry(p, nullptr, kRadii));
+}
 
 // The two measurements agree: nearest distance within 1 mm, overlap shares
 // within 1e-6, the same features counted.
@@ -281,8 +284,10 @@ TEST(GlobePole, CapAroundThePoleWithinOneKilometre) {
         // docs/method.md says (up to +-5e-6 locally at 50 km).
         const VectorMeasurement f = cap->measure(make_site_geometry(site, nullptr, kRadii), 0, 0);
         EXPECT_NEAR(f.buffers[2].overlap_share / (cap_m2 / f.buffers[2].buffer_area_m2), 1.0, 6e-6) << lon;
-        if (have_first) expect_twins(m, first, "pole cap at lon " + std::to_string(lon));
-        else first = m, have_first = true;
+        if (have_first)
+            expect_twins(m, first, "pole cap at lon " + std::to_string(lon));
+        else
+            first = m, have_first = true;
     }
 }
 
@@ -301,8 +306,10 @@ TEST(GlobePole, NearestDistanceToASmallCapAcrossThePole) {
         // The cap lies wholly inside the 1 km disc: whole tiles, exact (their
         // areas from the pole: q(90) - q(89.999) as it stands lost 2.7e-7).
         EXPECT_NEAR(m.buffers[0].overlap_share / (cap_area_m2(89.999) / m.buffers[0].buffer_area_m2), 1.0, 1e-9);
-        if (have_first) expect_twins(m, first, "small cap at lon " + std::to_string(lon));
-        else first = m, have_first = true;
+        if (have_first)
+            expect_twins(m, first, "small cap at lon " + std::to_string(lon));
+        else
+            first = m, have_first = true;
     }
 }
 
@@ -376,7 +383,8 @@ TEST(GlobeRaster, AntimeridianCellsBeyondTheLineAreCounted) {
     RasterReader reader(raster_spec("strip", path));
     const RasterMeasurement a = reader.measure(make_site_geometry({179.97, 0.013}, nullptr, kRadii));
     const RasterMeasurement b = reader.measure(make_site_geometry({-0.03, 0.013}, nullptr, kRadii));
-    const RasterMeasurement c = reader.measure(make_site_geometry({-179.99, 0.013}, nullptr, kRadii));  // the other side
+    const RasterMeasurement c =
+        reader.measure(make_site_geometry({-179.99, 0.013}, nullptr, kRadii));  // the other side
     const RasterMeasurement d = reader.measure(make_site_geometry({0.01, 0.013}, nullptr, kRadii));
     for (const auto& buf : a.buffers) EXPECT_NEAR(buf.valid_share, 1.0, 1e-9) << buf.radius_m;
     for (const auto& buf : c.buffers) EXPECT_NEAR(buf.valid_share, 1.0, 1e-9) << buf.radius_m;
@@ -395,8 +403,8 @@ TEST(GlobeRaster, PolarCapWithinOneKilometre) {
     // (issue #21: they were placed a turn off the raster, no valid cell).
     TempDir dir;
     const std::string path = dir.file("arctic.tif");
-    ASSERT_TRUE(write_wgs84_raster(path, 7200, 20, GDT_Float32, -180, 90, 0.05,
-                                   [](int, int y) { return y < 5 ? 1.0 : 0.0; }));
+    ASSERT_TRUE(
+        write_wgs84_raster(path, 7200, 20, GDT_Float32, -180, 90, 0.05, [](int, int y) { return y < 5 ? 1.0 : 0.0; }));
     RasterReader reader(raster_spec("arctic", path));
     RasterMeasurement first;
     bool have_first = false;
@@ -427,8 +435,10 @@ TEST(GlobeRaster, PolarCapWithinOneKilometre) {
         const double want = cap_area_m2(89.75) / g.buffer_area_m2[2];
         EXPECT_LE(*m.buffers[2].mean, want * (1 + 1e-6)) << lon;
         EXPECT_GE(*m.buffers[2].mean, want * (1 - bound)) << lon;
-        if (have_first) expect_raster_twins(m, first, "arctic at lon " + std::to_string(lon));
-        else first = m, have_first = true;
+        if (have_first)
+            expect_raster_twins(m, first, "arctic at lon " + std::to_string(lon));
+        else
+            first = m, have_first = true;
     }
 }
 
@@ -481,8 +491,9 @@ TEST(GlobeBounds, BoxLowerBoundBelowKarney) {
     for (int i = 0; i < 20000; ++i) {
         const double x0 = lon(rng), y0 = lat();
         double x1 = lon(rng), y1 = lat();
-        if (i % 4 == 1) x1 = x0 + 180 > 180 ? x0 - 180 + 1e-3 * u(rng) : x0 + 180 - 1e-3 * u(rng), y1 = -y0;  // near-antipodal
-        if (i % 4 == 2) y1 = i % 8 == 2 ? 90.0 : -90.0 + 1e-3 * u(rng);                                      // at or by a pole
+        if (i % 4 == 1)
+            x1 = x0 + 180 > 180 ? x0 - 180 + 1e-3 * u(rng) : x0 + 180 - 1e-3 * u(rng), y1 = -y0;  // near-antipodal
+        if (i % 4 == 2) y1 = i % 8 == 2 ? 90.0 : -90.0 + 1e-3 * u(rng);                           // at or by a pole
         const Box pt(Point(x1, y1), Point(x1, y1));
         const double lb = geodesic::box_distance_lower_bound_m({x0, y0}, pt);
         const double s = karney_m(x0, y0, x1, y1);
@@ -526,8 +537,9 @@ TEST(GlobeBounds, SegmentDistanceMatchesDenseKarney) {
         const double len = 0.05 + 0.45 * u(rng), dir = 2 * kPi * u(rng);
         const double bx = ax + len * std::cos(dir), by = ay + len * std::sin(dir);
         LonLat c{lon(rng), lat(rng)};
-        if (i % 3 == 0) c = {ax > 0 ? ax - 180 + 0.3 * u(rng) : ax + 180 - 0.3 * u(rng), -ay + 0.3 * u(rng)};  // by the antipode
-        if (i % 3 == 1) c = {ax + 0.5 + u(rng), ay + 0.2};                                                     // 50-170 km
+        if (i % 3 == 0)
+            c = {ax > 0 ? ax - 180 + 0.3 * u(rng) : ax + 180 - 0.3 * u(rng), -ay + 0.3 * u(rng)};  // by the antipode
+        if (i % 3 == 1) c = {ax + 0.5 + u(rng), ay + 0.2};                                         // 50-170 km
         const int steps = static_cast<int>(len / 1e-5);
         double want = 1e300;
         for (int k = 0; k <= steps; ++k) {
@@ -548,8 +560,9 @@ TEST(GlobeWarnings, SitesJsonlRunJsonAndClosingLineCountThem) {
     // record; run.json and the closing line count them.
     TempDir dir;
     dir.write("layer.geojson",
-              feature_collection({{R"({"fid":"wide","name":"Drawn across +-180 unsplit"})", polygon_json({box(-179, 50, 179, 51)})},
-                                  {R"({"fid":"small","name":"Ordinary"})", polygon_json({box(10, -10, 11, -9)})}}));
+              feature_collection(
+                  {{R"({"fid":"wide","name":"Drawn across +-180 unsplit"})", polygon_json({box(-179, 50, 179, 51)})},
+                   {R"({"fid":"small","name":"Ordinary"})", polygon_json({box(10, -10, 11, -9)})}}));
     const std::string catalog = dir.write("catalog.yaml", R"(version: 1
 layers:
   - id: zones
@@ -570,7 +583,8 @@ layers:
     ASSERT_TRUE(wide && small);
     ASSERT_TRUE((*wide)["warnings"].is_array());
     ASSERT_EQ((*wide)["warnings"].size(), 1u);
-    EXPECT_NE((*wide)["warnings"][0].get<std::string>().find("layer 'zones': feature 'wide' has an edge that jumps more than 180"),
+    EXPECT_NE((*wide)["warnings"][0].get<std::string>().find(
+                  "layer 'zones': feature 'wide' has an edge that jumps more than 180"),
               std::string::npos);
     EXPECT_EQ((*small)["warnings"], Json::array());
     EXPECT_EQ(s.run["sites"]["warnings"], 1);

@@ -45,8 +45,10 @@ MultiPolygon geos_half(const Polygon& poly, bool vertical, double c, bool below)
     bg::envelope(poly, b);
     double x0 = b.min_corner().x() - 1, y0 = b.min_corner().y() - 1, x1 = b.max_corner().x() + 1,
            y1 = b.max_corner().y() + 1;
-    if (vertical) (below ? x1 : x0) = c;
-    else (below ? y1 : y0) = c;
+    if (vertical)
+        (below ? x1 : x0) = c;
+    else
+        (below ? y1 : y0) = c;
     auto ctx = geos::context();
     geos::GeomPtr g = geos::from_polygon(poly);
     geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), x0, y0, x1, y1));
@@ -122,11 +124,10 @@ TEST(HalfSplit, HolesCrossedOrWhollyOnASide) {
     // A square with three holes: one the cut crosses, one wholly below the
     // line, one wholly above; then a U whose arms each hold a hole, cut so
     // that the side holding both holes has two parts.
-    const Polygon holed = polygon_from(
-        {Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10)},
-        {{Point(4, 4), Point(6, 4), Point(6, 6), Point(4, 6)},
-         {Point(1, 1), Point(2, 1), Point(2, 2), Point(1, 2)},
-         {Point(8, 8), Point(9, 8), Point(9, 9), Point(8, 9)}});
+    const Polygon holed = polygon_from({Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10)},
+                                       {{Point(4, 4), Point(6, 4), Point(6, 6), Point(4, 6)},
+                                        {Point(1, 1), Point(2, 1), Point(2, 2), Point(1, 2)},
+                                        {Point(8, 8), Point(9, 8), Point(9, 9), Point(8, 9)}});
     expect_good_split(holed, true, 5.1, "holed x");
     expect_good_split(holed, false, 4.9, "holed y");
     const Polygon u = polygon_from(

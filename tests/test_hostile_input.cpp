@@ -67,8 +67,9 @@ TEST(CsvInjection, FormulaCellsGetAnApostropheAndNumbersStayData) {
 }
 
 TEST_F(Hostile, SummaryCsvNeutralisesIdsAndKeepsNegativeNumbers) {
-    const Screening s = screen("id,lon,lat\n=1+1,100.5,30.5\n\"@cmd|' /C calc'!A0\",100.5,30.5\n-7,100.5,30.5\n"
-                               "Z,-100.5,-30.5\n");
+    const Screening s = screen(
+        "id,lon,lat\n=1+1,100.5,30.5\n\"@cmd|' /C calc'!A0\",100.5,30.5\n-7,100.5,30.5\n"
+        "Z,-100.5,-30.5\n");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     const auto rows = split_lines(read_file(out + "/summary.csv"));
     ASSERT_EQ(rows.size(), 5u);
@@ -92,9 +93,10 @@ TEST(MarkdownCode, ASpanHoldsAnyContent) {
 }
 
 TEST_F(Hostile, BacktickInAnIdCannotOpenHtmlInTheMarkdownReport) {
-    const Screening s = screen("id,lon,lat\n\"x`<img src=x onerror=alert(1)>`[a](javascript:alert(2))\",100.5,30.5\n"
-                               "Z,102,30.5\n",
-                               "", "--formats md,jsonl,run --buffers 1000 --no-avoidance --type plant");
+    const Screening s = screen(
+        "id,lon,lat\n\"x`<img src=x onerror=alert(1)>`[a](javascript:alert(2))\",100.5,30.5\n"
+        "Z,102,30.5\n",
+        "", "--formats md,jsonl,run --buffers 1000 --no-avoidance --type plant");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     std::string md;
     for (const auto& e : fs::directory_iterator(out + "/sites"))
@@ -167,8 +169,8 @@ TEST_F(Hostile, DuplicateIdWarningNamesTheLines) {
     const Screening s = screen("id,lon,lat\nA,100.5,30.5\nB,102,30.5\nA,102,30.5\nA,100.5,30.6\n");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     const std::string p = dir.file("sites.csv");
-    EXPECT_TRUE(contains(s.cmd.err, "  id 'A' at " + p + ":4 (first at " + p + ":2)\n  id 'A' at " + p + ":5 (first at " +
-                                        p + ":2)\n"))
+    EXPECT_TRUE(contains(
+        s.cmd.err, "  id 'A' at " + p + ":4 (first at " + p + ":2)\n  id 'A' at " + p + ":5 (first at " + p + ":2)\n"))
         << s.cmd.err;
     EXPECT_EQ(s.run["sites"]["duplicate_id_lines"].size(), 2u);
     EXPECT_EQ(s.sites.size(), 4u);
@@ -181,8 +183,9 @@ TEST(AmbiguousNumbers, AThousandsCommaIsRefusedWhereItCouldBeTheValue) {
     const double inf = std::numeric_limits<double>::infinity();
     // Projected metres: 500000 and 500.0 are both possible.
     EXPECT_FALSE(parse_coordinate("500,000", why, inf));
-    EXPECT_EQ(why, "'500,000' is ambiguous: a thousands separator (500000) or a decimal comma (500.000)? write the "
-                   "number without the comma, or with a decimal point");
+    EXPECT_EQ(why,
+              "'500,000' is ambiguous: a thousands separator (500000) or a decimal comma (500.000)? write the "
+              "number without the comma, or with a decimal point");
     EXPECT_FALSE(parse_coordinate("-4,250", why, inf));
     // Degrees: 116390 cannot be a longitude, so the comma is a decimal comma.
     NumberNotes notes;
@@ -193,7 +196,10 @@ TEST(AmbiguousNumbers, AThousandsCommaIsRefusedWhereItCouldBeTheValue) {
     EXPECT_EQ(parse_coordinate("0,500", why, inf, &notes), 0.5);
     EXPECT_EQ(parse_coordinate("5000,000", why, inf, &notes), 5000.0);
     EXPECT_EQ(notes.decimal_comma, 4u);
-    EXPECT_EQ(parse_coordinate("\xE2\x88\x92" "33.5", why, 90.0, &notes), -33.5);
+    EXPECT_EQ(parse_coordinate("\xE2\x88\x92"
+                               "33.5",
+                               why, 90.0, &notes),
+              -33.5);
     EXPECT_EQ(notes.unicode_minus, 1u);
     // Two separators: never guessed.
     EXPECT_FALSE(parse_coordinate("500,000.5", why, inf));
@@ -207,9 +213,10 @@ TEST_F(Hostile, ProjectedEastingWithAThousandsCommaIsAnErrorRow) {
     const Json* a = s.site("A");
     ASSERT_NE(a, nullptr);
     EXPECT_EQ((*a)["status"], "error");
-    EXPECT_EQ((*a)["error"], dir.file("sites.csv") + ":2: field 'x': '500,000' is ambiguous: a thousands separator "
-                                                       "(500000) or a decimal comma (500.000)? write the number "
-                                                       "without the comma, or with a decimal point");
+    EXPECT_EQ((*a)["error"], dir.file("sites.csv") +
+                                 ":2: field 'x': '500,000' is ambiguous: a thousands separator "
+                                 "(500000) or a decimal comma (500.000)? write the number "
+                                 "without the comma, or with a decimal point");
     const Json* b = s.site("B");
     ASSERT_NE(b, nullptr);
     EXPECT_EQ((*b)["status"], "ok");
@@ -217,7 +224,10 @@ TEST_F(Hostile, ProjectedEastingWithAThousandsCommaIsAnErrorRow) {
 }
 
 TEST_F(Hostile, AcceptedConversionsAreCountedInRunJson) {
-    const Screening s = screen("id;lon;lat\nA;100,5;30,5\nB;\xE2\x88\x92" "100,5;\xE2\x88\x92" "30.5\nC;100.5;30.5\n");
+    const Screening s = screen(
+        "id;lon;lat\nA;100,5;30,5\nB;\xE2\x88\x92"
+        "100,5;\xE2\x88\x92"
+        "30.5\nC;100.5;30.5\n");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     EXPECT_EQ(s.run["input_notes"]["decimal_comma"], 3);
     EXPECT_EQ(s.run["input_notes"]["unicode_minus"], 2);
@@ -241,22 +251,24 @@ TEST_F(Hostile, BuffersOutOfRangeOrMixedUnitsAreUsageErrors) {
         {"0x10", "--buffers: '0x10' is not a positive distance"},
     };
     for (const auto& [arg, message] : cases) {
-        const Screening s = screen("id,lon,lat\nA,100.5,30.5\n", "", "--formats data --buffers " + arg +
-                                                                         " --no-avoidance --type plant");
+        const Screening s = screen("id,lon,lat\nA,100.5,30.5\n", "",
+                                   "--formats data --buffers " + arg + " --no-avoidance --type plant");
         EXPECT_EQ(s.cmd.exit_code, 2) << arg << ": " << s.cmd.err;
         EXPECT_TRUE(contains(s.cmd.err, message)) << arg << ": " << s.cmd.err;
         EXPECT_FALSE(fs::exists(out + "/sites.jsonl")) << arg;
     }
     std::string many;
     for (int i = 1; i <= 21; ++i) many += (many.empty() ? "" : ",") + std::to_string(i * 100);
-    const Screening s = screen("id,lon,lat\nA,100.5,30.5\n", "", "--formats data --buffers " + many + " --no-avoidance");
+    const Screening s =
+        screen("id,lon,lat\nA,100.5,30.5\n", "", "--formats data --buffers " + many + " --no-avoidance");
     EXPECT_EQ(s.cmd.exit_code, 2);
     EXPECT_TRUE(contains(s.cmd.err, "--buffers: 21 distances; at most 20 are allowed")) << s.cmd.err;
     const Screening cap = screen("id,lon,lat\nA,100.5,30.5\n", "--feature-cap 5000");
     EXPECT_EQ(cap.cmd.exit_code, 2);
     EXPECT_TRUE(contains(cap.cmd.err, "--feature-cap: 5000 is more than 1000")) << cap.cmd.err;
     // Within the limits, units on every distance or none: the run goes on.
-    const Screening ok = screen("id,lon,lat\nA,100.5,30.5\n", "", "--formats data --buffers 1m,5km,200km --no-avoidance");
+    const Screening ok =
+        screen("id,lon,lat\nA,100.5,30.5\n", "", "--formats data --buffers 1m,5km,200km --no-avoidance");
     ASSERT_EQ(ok.cmd.exit_code, 0) << ok.cmd.err;
     EXPECT_EQ(ok.sites[0]["layers"][0]["buffers"].size(), 3u);
     EXPECT_EQ(ok.sites[0]["layers"][0]["buffers"][0]["radius_m"], 1.0);
@@ -270,10 +282,10 @@ TEST_F(Hostile, CatalogThatIsAFolderOrAPipeIsNamed) {
                              shell_quote(out) + " --formats data --no-avoidance --type plant --layers ";
     const CommandResult folder = run_capture(base + shell_quote(dir.path()), dir);
     EXPECT_EQ(folder.exit_code, 1);
-    EXPECT_TRUE(contains(folder.err, "sitescreen: error: " + dir.path() + ": is a folder, not a catalog file")) << folder.err;
+    EXPECT_TRUE(contains(folder.err, "sitescreen: error: " + dir.path() + ": is a folder, not a catalog file"))
+        << folder.err;
     // bash's process substitution hands over /dev/fd/63, a pipe.
-    const CommandResult pipe =
-        run_capture("bash -c " + shell_quote(base + "<(cat " + shell_quote(catalog) + ")"), dir);
+    const CommandResult pipe = run_capture("bash -c " + shell_quote(base + "<(cat " + shell_quote(catalog) + ")"), dir);
     EXPECT_EQ(pipe.exit_code, 1);
     EXPECT_TRUE(contains(pipe.err, "sitescreen: error: /dev/fd/")) << pipe.err;
     EXPECT_TRUE(contains(pipe.err, ": is not a regular file (a pipe such as /dev/fd/63")) << pipe.err;
@@ -286,7 +298,8 @@ int wait_exit(pid_t pid, double seconds) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     int status = 0;
     while (std::chrono::steady_clock::now() < end) {
-        if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ::kill(pid, SIGKILL);
@@ -300,13 +313,15 @@ TEST_F(Hostile, SigtermEndsARealRunWithinASecondInAnyPhase) {
     std::string text = "id,lon,lat\n";
     std::mt19937 rng(3);
     std::uniform_real_distribution<double> u(100.3, 100.7);
-    for (int i = 0; i < 4000; ++i) text += "S" + std::to_string(i) + "," + std::to_string(u(rng)) + "," + std::to_string(u(rng) - 70) + "\n";
+    for (int i = 0; i < 4000; ++i)
+        text += "S" + std::to_string(i) + "," + std::to_string(u(rng)) + "," + std::to_string(u(rng) - 70) + "\n";
     const std::string sites = dir.write("many.csv", text);
     for (const int delay_ms : {30, 600}) {  // while opening the layers / while screening and searching
         const std::string o = dir.file("sig" + std::to_string(delay_ms));
-        const pid_t pid = sitescreen::testing::spawn_logged({SITESCREEN_BINARY, "screen", "--layers", catalog, "--sites", sites, "--out", o,
-                                       "--formats", "all", "--buffers", "1000,50000", "--type", "mine", "--threads", "2"},
-                                      dir.file("log.txt"));
+        const pid_t pid = sitescreen::testing::spawn_logged(
+            {SITESCREEN_BINARY, "screen", "--layers", catalog, "--sites", sites, "--out", o, "--formats", "all",
+             "--buffers", "1000,50000", "--type", "mine", "--threads", "2"},
+            dir.file("log.txt"));
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         const auto t0 = std::chrono::steady_clock::now();
         ::kill(pid, SIGTERM);

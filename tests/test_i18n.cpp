@@ -47,9 +47,11 @@ TEST(I18n, EveryKeyIsInEveryCatalog) {
         const i18n::Catalog& c = i18n::catalog(lang);
         EXPECT_EQ(c.lang(), lang);
         EXPECT_EQ(keys_missing_from(en(), c), std::vector<std::string>{})
-            << "keys of en.yaml missing from " << i18n::to_string(lang) << ".yaml: " << joined(keys_missing_from(en(), c));
+            << "keys of en.yaml missing from " << i18n::to_string(lang)
+            << ".yaml: " << joined(keys_missing_from(en(), c));
         EXPECT_EQ(keys_missing_from(c, en()), std::vector<std::string>{})
-            << "keys of " << i18n::to_string(lang) << ".yaml missing from en.yaml: " << joined(keys_missing_from(c, en()));
+            << "keys of " << i18n::to_string(lang)
+            << ".yaml missing from en.yaml: " << joined(keys_missing_from(c, en()));
     }
 }
 
@@ -68,8 +70,10 @@ TEST(I18n, EveryChineseTextIsTranslated) {
         for (const auto& name : i18n::placeholders(text))
             for (auto at = rest.find("{" + name + "}"); at != std::string::npos; at = rest.find("{" + name + "}"))
                 rest.erase(at, name.size() + 2);
-        const bool cjk = std::any_of(rest.begin(), rest.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE3; });
-        const bool latin = std::any_of(rest.begin(), rest.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+        const bool cjk =
+            std::any_of(rest.begin(), rest.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE3; });
+        const bool latin =
+            std::any_of(rest.begin(), rest.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
         EXPECT_TRUE(cjk || !latin) << key << ": '" << text << "' has no Chinese";
     }
 }
@@ -142,7 +146,8 @@ TEST(I18n, ACatalogRefusesAKeyGivenTwice) {
     };
     refused("portfolio:\n  tnfd:\n    method: \"Method\"\n    method:\n      a: \"A method\"\n",
             "config/i18n/xx.yaml:4: portfolio.tnfd.method");
-    refused("report:\n  title: \"Site\"\n  map: \"Map\"\n  title: \"Site again\"\n", "config/i18n/xx.yaml:4: report.title");
+    refused("report:\n  title: \"Site\"\n  map: \"Map\"\n  title: \"Site again\"\n",
+            "config/i18n/xx.yaml:4: report.title");
     refused("\"a.b\": \"text\"\na:\n  b: \"other\"\n", "a.b");
     refused("a:\n  b:\n    c: \"x\"\n\"a.b\": \"y\"\n", "a.b");
     // The shipped catalogs load (each key once) and the TNFD method column keeps its header.
@@ -175,7 +180,8 @@ TEST(I18n, ShippedCatalogAndPresetsRenderEveryTitleAndLabelInChinese) {
             EXPECT_TRUE(c.label_in.count(i18n::Lang::Zh)) << l.id << ": class " << value << " has no label_zh";
     }
     // The presets users map their own data with (WDPA, WorldCover, GFC ...), line by line.
-    const std::vector<std::string> lines = split_lines(read_file(std::string(SITESCREEN_SOURCE_DIR) + "/config/presets.yaml"));
+    const std::vector<std::string> lines =
+        split_lines(read_file(std::string(SITESCREEN_SOURCE_DIR) + "/config/presets.yaml"));
     std::size_t labels = 0;
     for (const std::string& line : lines)
         if (line.find("{label: ") != std::string::npos) {
@@ -208,8 +214,10 @@ TEST(I18n, AProfileTranslationThatDropsAPlaceholderIsRefused) {
 TEST(I18n, ACitationIsSaidInTheReportsLanguageAndKeptInEnglishInTheRecord) {
     const rules::Citation land =
         rules::cite_clause("中华人民共和国土地管理法", "", "art_37", "2019-08-26", true, {}, "land_administration_law");
-    const rules::Citation ps6 = rules::cite_clause("IFC Performance Standard 6", "", "ps6_paras_17_20", "2012-01-01", false);
-    const rules::Citation iucn = rules::cite_clause("IUCN Guidelines", "", "iucn_category", "2008", false, {{"category", "Ib"}});
+    const rules::Citation ps6 =
+        rules::cite_clause("IFC Performance Standard 6", "", "ps6_paras_17_20", "2012-01-01", false);
+    const rules::Citation iucn =
+        rules::cite_clause("IUCN Guidelines", "", "iucn_category", "2008", false, {{"category", "Ib"}});
     EXPECT_EQ(land.text(), "中华人民共和国土地管理法 (2019年修正 (主席令第32号)), art. 37, 2019-08-26");
     EXPECT_EQ(ps6.text(), "IFC Performance Standard 6, paras. 17, 20, 2012-01-01 [clause text not verified]");
     EXPECT_EQ(iucn.text(), "IUCN Guidelines, category Ib, 2008 [clause text not verified]");
@@ -218,9 +226,10 @@ TEST(I18n, ACitationIsSaidInTheReportsLanguageAndKeptInEnglishInTheRecord) {
         EXPECT_EQ(land.text(), "《中华人民共和国土地管理法》（2019年修正，主席令第32号）第三十七条，2019-08-26");
         EXPECT_EQ(ps6.text(), "《IFC Performance Standard 6》第 17、20 段，2012-01-01［条文原文未经核实］");
         EXPECT_EQ(iucn.text(), "《IUCN Guidelines》第 Ib 类，2008［条文原文未经核实］");
-        const rules::Citation as_written =
-            rules::cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", "一(一)", "2022-08-16", true);
-        EXPECT_EQ(as_written.text(), "《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）一(一)，2022-08-16");
+        const rules::Citation as_written = rules::cite_as_written(
+            "关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", "一(一)", "2022-08-16", true);
+        EXPECT_EQ(as_written.text(),
+                  "《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）一(一)，2022-08-16");
         // The record: English whatever the language.
         EXPECT_EQ(land.json()["article"], "art. 37");
         EXPECT_EQ(land.json()["number"], "2019年修正 (主席令第32号)");
@@ -234,16 +243,20 @@ TEST(I18n, AProfileRenderingWithoutItsTextIsRefused) {
     for (const auto& [type, p] : profiles) {
         EXPECT_FALSE(profile_text(p.title, p.title_in, i18n::Lang::Zh) == p.title) << type << ": no title_zh";
         for (const auto& d : p.drivers)
-            EXPECT_TRUE(d.source.empty() || d.source_in.count("zh")) << type << ": drivers." << to_string(d.driver) << " has no source_zh";
+            EXPECT_TRUE(d.source.empty() || d.source_in.count("zh"))
+                << type << ": drivers." << to_string(d.driver) << " has no source_zh";
         for (const auto& [theme, r] : p.inside) {
-            EXPECT_NE(r.because_for(i18n::Lang::Zh), r.because) << type << ": rules.inside." << theme << " has no because_zh";
+            EXPECT_NE(r.because_for(i18n::Lang::Zh), r.because)
+                << type << ": rules.inside." << theme << " has no because_zh";
             EXPECT_TRUE(r.condition.empty() || r.condition_for(i18n::Lang::Zh) != r.condition) << type << ": " << theme;
         }
-        EXPECT_TRUE(p.avoidance.note.empty() || p.avoidance.note_in.count("zh")) << type << ": avoidance.note has no note_zh";
+        EXPECT_TRUE(p.avoidance.note.empty() || p.avoidance.note_in.count("zh"))
+            << type << ": avoidance.note has no note_zh";
     }
     TempDir dir;
     std::string text = read_file(std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles/charger.yaml");
-    const std::string from = "      condition: \"use already sealed land (car parks, roadside) instead of green space\"\n";
+    const std::string from =
+        "      condition: \"use already sealed land (car parks, roadside) instead of green space\"\n";
     const auto at = text.find(from);
     ASSERT_NE(at, std::string::npos);
     text.erase(at, from.size());
@@ -322,21 +335,25 @@ std::vector<std::string> english_sentences() {
 // The shipped catalog and a green-space layer around C09 (Shanghai Huangpu charging hub), so that
 // the charger profile's own inside rule (rules.inside.green_space) fires in the zh run.
 std::string catalog_with_green_space(const TempDir& dir) {
-    dir.write("green_space.geojson",
-              feature_collection({{R"({"fid": 1, "name": "黄浦绿地（测试）"})",
-                                   R"({"type":"Polygon","coordinates":[[[121.46,31.22],[121.48,31.22],[121.48,31.24],[121.46,31.24],[121.46,31.22]]]})"}}));
-    return dir.write("catalog.yaml", "version: 1\ninclude: [" + std::string(SITESCREEN_SOURCE_DIR) +
-                                         "/layers/catalog.yaml]\nlayers:\n"
-                                         "  - id: test_green_space\n"
-                                         "    title: \"Urban green space (test layer)\"\n"
-                                         "    title_zh: \"城市绿地（测试图层）\"\n"
-                                         "    kind: vector\n"
-                                         "    path: green_space.geojson\n"
-                                         "    id_field: fid\n"
-                                         "    name_field: name\n"
-                                         "    criterion: ecosystem_services\n"
-                                         "    theme: green_space\n"
-                                         "    provenance: {source: \"tests/test_i18n.cpp\", licence: \"test\", date: \"2026-12-02\"}\n");
+    dir.write(
+        "green_space.geojson",
+        feature_collection(
+            {{R"({"fid": 1, "name": "黄浦绿地（测试）"})",
+              R"({"type":"Polygon","coordinates":[[[121.46,31.22],[121.48,31.22],[121.48,31.24],[121.46,31.24],[121.46,31.22]]]})"}}));
+    return dir.write(
+        "catalog.yaml",
+        "version: 1\ninclude: [" + std::string(SITESCREEN_SOURCE_DIR) +
+            "/layers/catalog.yaml]\nlayers:\n"
+            "  - id: test_green_space\n"
+            "    title: \"Urban green space (test layer)\"\n"
+            "    title_zh: \"城市绿地（测试图层）\"\n"
+            "    kind: vector\n"
+            "    path: green_space.geojson\n"
+            "    id_field: fid\n"
+            "    name_field: name\n"
+            "    criterion: ecosystem_services\n"
+            "    theme: green_space\n"
+            "    provenance: {source: \"tests/test_i18n.cpp\", licence: \"test\", date: \"2026-12-02\"}\n");
 }
 
 // The profile texts a report may print (drivers' materiality sources, titles, inside rules'
@@ -387,8 +404,8 @@ std::vector<std::string> report_pieces(const std::string& md) {
         piece.clear();
     };
     for (std::size_t i = 0; i < md.size(); ++i) {
-        if (md[i] == '|' || md[i] == '\n' || md[i] == ';' || md.compare(i, 2, ", ") == 0 || md.compare(i, 2, ": ") == 0 ||
-            md.compare(i, 4, "<br>") == 0) {
+        if (md[i] == '|' || md[i] == '\n' || md[i] == ';' || md.compare(i, 2, ", ") == 0 ||
+            md.compare(i, 2, ": ") == 0 || md.compare(i, 4, "<br>") == 0) {
             flush();
             if (md.compare(i, 4, "<br>") == 0) i += 3;
             continue;
@@ -402,12 +419,11 @@ std::vector<std::string> report_pieces(const std::string& md) {
 TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     TempDir dir;
     const std::string out = dir.file("zh");
-    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang zh --layers " +
-                                            shell_quote(catalog_with_green_space(dir)) +
-                                            " --sites " +
-                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
-                                            " --formats jsonl,csv,run,md,html,portfolio,png,pdf --out " + shell_quote(out),
-                                        dir);
+    const CommandResult r = run_capture(
+        std::string(SITESCREEN_BINARY) + " screen --lang zh --layers " + shell_quote(catalog_with_green_space(dir)) +
+            " --sites " + shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
+            " --formats jsonl,csv,run,md,html,portfolio,png,pdf --out " + shell_quote(out),
+        dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::pair<std::string, std::string>> reports;  // (file, text)
     reports.emplace_back("report.html", readable_html(read_file(out + "/report.html")));
@@ -425,7 +441,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     // catalog.
     std::string data;
     const std::function<void(const Json&)> collect = [&](const Json& v) {
-        if (v.is_string()) data += v.get<std::string>() + "\n";
+        if (v.is_string())
+            data += v.get<std::string>() + "\n";
         else if (v.is_structured())
             for (const Json& e : v) collect(e);
     };
@@ -479,7 +496,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
 
     // 1. A raster's resolution in words: MODIS's "0.05 degree, about 5.5 km" in its zh rendering.
     // (C17's own notes attribute says "MODIS (0.05 degree)": the preset's text is what must go.)
-    EXPECT_EQ(all_md.find("0.05 degree, about 5.5 km"), std::string::npos) << "a report still gives the resolution in English";
+    EXPECT_EQ(all_md.find("0.05 degree, about 5.5 km"), std::string::npos)
+        << "a report still gives the resolution in English";
     EXPECT_NE(all_md.find("0.05 度，约 5.5 千米"), std::string::npos);
     // 2, 3. The profiles' texts (materiality sources, titles, the charger's green-space rule, the mine's
     // avoidance note) in their _zh rendering: no English one is left in a report.
@@ -490,14 +508,16 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
             EXPECT_EQ(text.find(t), std::string::npos) << file << " still says '" << t << "'";
         }
     EXPECT_NE(all_md.find("[domain] 中游：用水（中）"), std::string::npos);  // plant.yaml drivers.water_use.source_zh
-    EXPECT_NE(all_md.find("城市绿地：充电站的当地问题是占用绿地"), std::string::npos);  // charger.yaml green_space because_zh at C09
-    EXPECT_NE(all_md.find("改用已硬化的土地"), std::string::npos);                  // and its condition_zh
+    EXPECT_NE(all_md.find("城市绿地：充电站的当地问题是占用绿地"),
+              std::string::npos);                                   // charger.yaml green_space because_zh at C09
+    EXPECT_NE(all_md.find("改用已硬化的土地"), std::string::npos);  // and its condition_zh
     // 4. The rules' citations: Chinese instruments by title and number, the articles in Chinese, and
     // the paragraphs of international instruments in a Chinese sentence.
-    for (const char* en_article : {"art. ", "arts. ", "para. ", "paras. ", "clause text not verified", "number not verified",
-                                   "document number not found"})
+    for (const char* en_article : {"art. ", "arts. ", "para. ", "paras. ", "clause text not verified",
+                                   "number not verified", "document number not found"})
         EXPECT_EQ(all_md.find(en_article), std::string::npos) << "a citation still says '" << en_article << "'";
-    EXPECT_NE(all_md.find("《中华人民共和国土地管理法》（2019年修正，主席令第32号）第三十七条"), std::string::npos);  // C07
+    EXPECT_NE(all_md.find("《中华人民共和国土地管理法》（2019年修正，主席令第32号）第三十七条"),
+              std::string::npos);  // C07
     EXPECT_NE(all_md.find("《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）"), std::string::npos);
     EXPECT_NE(all_md.find("［条文原文未经核实］"), std::string::npos);
     // 5. The TNFD metrics: why a value is not available (C01: a point inside a red line).
@@ -520,7 +540,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     std::set<std::string> data_strings;  // a feature named "China" is data, not the value.set enum
     {
         const std::function<void(const Json&)> strings = [&](const Json& v) {
-            if (v.is_string()) data_strings.insert(v.get<std::string>());
+            if (v.is_string())
+                data_strings.insert(v.get<std::string>());
             else if (v.is_structured())
                 for (const Json& e : v) strings(e);
         };
@@ -546,8 +567,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
         }
     }
     EXPECT_GT(pieces, 5000u);
-    EXPECT_NE(all_md.find("很高（VH）"), std::string::npos);   // ENCORE's rating, said and kept
-    EXPECT_NE(all_md.find("单位: 公顷"), std::string::npos);   // the TNFD metrics' unit
+    EXPECT_NE(all_md.find("很高（VH）"), std::string::npos);            // ENCORE's rating, said and kept
+    EXPECT_NE(all_md.find("单位: 公顷"), std::string::npos);            // the TNFD metrics' unit
     EXPECT_NE(all_md.find("ENCORE 评级：低（L）"), std::string::npos);  // in the E2 sentences too
     // The portfolio page: the site type and the demonstration-data column in Chinese (both go to the
     // page's data script), the TNFD table's units.
@@ -555,7 +576,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     const std::string data_open = "<script id=\"sitescreen-data\" type=\"application/json\">";
     const auto at = page.find(data_open);
     ASSERT_NE(at, std::string::npos);
-    const Json page_data = Json::parse(page.substr(at + data_open.size(), page.find("</script>", at) - at - data_open.size()));
+    const Json page_data =
+        Json::parse(page.substr(at + data_open.size(), page.find("</script>", at) - at - data_open.size()));
     ASSERT_GT(page_data["sites"].size(), 10u);
     for (const Json& s : page_data["sites"]) {
         EXPECT_TRUE(s[2] == "工厂" || s[2] == "矿山" || s[2] == "充电站") << s.dump();
@@ -566,7 +588,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     EXPECT_NE(page.find(" 公顷</td>"), std::string::npos);
     // The PDFs: the portfolio's footer, a site's verdict and the red line (pdftotext, poppler-utils).
     if (run_command("pdftotext -v >/dev/null 2>&1") == 0) {
-        const CommandResult front = run_capture("pdftotext -layout -f 1 -l 2 " + shell_quote(out + "/report.pdf") + " -", dir);
+        const CommandResult front =
+            run_capture("pdftotext -layout -f 1 -l 2 " + shell_quote(out + "/report.pdf") + " -", dir);
         EXPECT_EQ(front.exit_code, 0) << front.err;
         EXPECT_EQ(front.out.find("Portfolio"), std::string::npos) << front.out;
         EXPECT_NE(front.out.find("组合汇总"), std::string::npos) << front.out;
@@ -581,7 +604,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
             if (e.path().extension() != ".pdf") continue;
             ++pdfs;
             EXPECT_LT(fs::file_size(e.path()), 1u << 20) << e.path();
-            const CommandResult first = run_capture("pdftotext -layout -f 1 -l 1 " + shell_quote(e.path().string()) + " -", dir);
+            const CommandResult first =
+                run_capture("pdftotext -layout -f 1 -l 1 " + shell_quote(e.path().string()) + " -", dir);
             EXPECT_NE(first.out.find("结论："), std::string::npos) << e.path() << "\n" << first.out;
             EXPECT_NE(first.out.find(zh().text("map.legend")), std::string::npos) << e.path() << "\n" << first.out;
         }
@@ -634,10 +658,11 @@ TEST(I18n, TerminalTextsAreNotLiteralsOfTheCommand) {
 
 TEST(ZhReports, AnUnknownLanguageIsAUsageError) {
     TempDir dir;
-    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --lang fr --sites " +
-                                            shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") +
-                                            " --out " + shell_quote(dir.file("out")),
-                                        dir);
+    const CommandResult r =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen --lang fr --sites " +
+                        shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv") + " --out " +
+                        shell_quote(dir.file("out")),
+                    dir);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("--lang"), std::string::npos) << r.err;
 }
@@ -659,8 +684,8 @@ TEST(ZhReports, MachineOutputsKeepTheirKeysAndEnumValues) {
     const std::string sites = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
     const std::string catalog = std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml";
     for (const char* lang : {"en", "zh"}) {
-        const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang " + lang + " --layers " +
-                                                shell_quote(catalog) + " --sites " + shell_quote(sites) +
+        const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang " + lang +
+                                                " --layers " + shell_quote(catalog) + " --sites " + shell_quote(sites) +
                                                 " --formats data --out " + shell_quote(dir.file(lang)),
                                             dir);
         ASSERT_EQ(r.exit_code, 0) << r.err;

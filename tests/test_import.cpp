@@ -36,8 +36,8 @@ CommandResult tool(const TempDir& dir, const std::string& args) {
 
 CommandResult import(const TempDir& dir, const std::string& preset, const std::string& download,
                      const std::string& extra = "") {
-    return tool(dir, "layers import " + preset + " " + shell_quote(download) + " --out " + shell_quote(dir.file("layers")) +
-                         " " + extra);
+    return tool(dir, "layers import " + preset + " " + shell_quote(download) + " --out " +
+                         shell_quote(dir.file("layers")) + " " + extra);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -116,7 +116,8 @@ TEST(Import, Aqueduct40FromTheFileGdbInItsZip) {
     ASSERT_EQ(rows.size(), 3u);
     const Row* bj = by(rows, "aq30_id", "1001");
     ASSERT_NE(bj, nullptr);
-    for (const char* f : {"bws_raw", "bwd_cat", "iav_score", "sev_label", "gtd_cat", "rfr_cat", "cfr_label", "drr_score"})
+    for (const char* f :
+         {"bws_raw", "bwd_cat", "iav_score", "sev_label", "gtd_cat", "rfr_cat", "cfr_label", "drr_score"})
         EXPECT_TRUE(bj->a.count(f)) << f;
     EXPECT_EQ(bj->a.at("bau50_ws_x_c"), "4");
     EXPECT_EQ(bj->a.at("bau80_ws_x_l"), "Extremely High (>80%)");
@@ -157,13 +158,14 @@ TEST(Import, WdpaFromNestedShapefileZipsWithPointCircles) {
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
 
     const auto rows = read_rows(dir.file("layers/wdpa.gpkg"));
-    ASSERT_EQ(rows.size(), 4u);  // 900001, 900003 polygons; 900004, 900006 circles
+    ASSERT_EQ(rows.size(), 4u);                        // 900001, 900003 polygons; 900004, 900006 circles
     EXPECT_EQ(by(rows, "WDPAID", "900002"), nullptr);  // Proposed
     EXPECT_EQ(by(rows, "WDPAID", "900005"), nullptr);  // point without area
     const Row* poly = by(rows, "WDPAID", "900001");
     ASSERT_NE(poly, nullptr);
     EXPECT_EQ(poly->a.at("approx_boundary"), "0");
-    for (const char* f : {"IUCN_CAT", "DESIG", "STATUS", "NO_TAKE", "REP_AREA", "MARINE"}) EXPECT_TRUE(poly->a.count(f)) << f;
+    for (const char* f : {"IUCN_CAT", "DESIG", "STATUS", "NO_TAKE", "REP_AREA", "MARINE"})
+        EXPECT_TRUE(poly->a.count(f)) << f;
     // The point record: a circle of its reported 100 km², flagged approximate.
     const Row* pt = by(rows, "WDPAID", "900004");
     ASSERT_NE(pt, nullptr);
@@ -213,7 +215,8 @@ TEST(Import, RegionClipsToABoundingBox) {
     OGREnvelope env;
     OGR_G_GetEnvelope(rows[0].g.get(), &env);
     EXPECT_NEAR(env.MaxX, 100.1, 1e-9);  // the 100..100.2 park cut at 100.1
-    const CommandResult bad = import(dir, "wdpa", kFixtures + "WDPA_Dec2024_Public_shp.zip", "--region Atlantis --id w2");
+    const CommandResult bad =
+        import(dir, "wdpa", kFixtures + "WDPA_Dec2024_Public_shp.zip", "--region Atlantis --id w2");
     EXPECT_EQ(bad.exit_code, 2) << bad.err;
     EXPECT_TRUE(contains(bad.err, "Atlantis")) << bad.err;
 }
@@ -266,7 +269,8 @@ TEST(Import, WorldCoverTilesBecomeOneVrt) {
     EXPECT_EQ((*layer_entry(s, "CROP", "worldcover"))["class_at_site"], "Cropland");
 
     // --region keeps only the tiles that touch it.
-    const CommandResult west = import(dir, "worldcover", kFixtures + "worldcover_tiles", "--region 114,36,116,38 --id wc_west");
+    const CommandResult west =
+        import(dir, "worldcover", kFixtures + "worldcover_tiles", "--region 114,36,116,38 --id wc_west");
     ASSERT_EQ(west.exit_code, 0) << west.err;
     EXPECT_TRUE(contains(west.out, "1 of 2 tiles")) << west.out;
 }
@@ -452,10 +456,11 @@ TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {
     }
     const auto cog_size = fs::file_size(served + "/wc.tif");
     const std::string log = dir.file("requests.log");
-    FILE* p = ::popen(("exec python3 " + shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/range_server.py") + " " +
-                       shell_quote(served) + " " + shell_quote(log))
-                          .c_str(),
-                      "r");
+    FILE* p =
+        ::popen(("exec python3 " + shell_quote(std::string(SITESCREEN_SOURCE_DIR) + "/tests/support/range_server.py") +
+                 " " + shell_quote(served) + " " + shell_quote(log))
+                    .c_str(),
+                "r");
     ASSERT_NE(p, nullptr);
     int port = 0, pid = 0;
     ASSERT_EQ(std::fscanf(p, "%d %d", &port, &pid), 2);
@@ -469,8 +474,9 @@ TEST(Import, RemoteCogScreensReadingOnlyTheBlocksItNeeds) {
     } stop{pid, p};
     const std::string env = "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 ";
     const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/wc.tif";
-    const CommandResult r =
-        run_capture(env + SITESCREEN_BINARY + " layers import worldcover " + url + " --out " + shell_quote(dir.file("layers")), dir);
+    const CommandResult r = run_capture(
+        env + SITESCREEN_BINARY + " layers import worldcover " + url + " --out " + shell_quote(dir.file("layers")),
+        dir);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     const std::string catalog = dir.file("layers/catalog.yaml");
     EXPECT_TRUE(contains(read_file(catalog), "/vsicurl/" + url));

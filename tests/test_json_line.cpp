@@ -28,8 +28,10 @@ std::string reference(const Json& j) { return j.dump(-1, ' ', false, Json::error
 // A string of random bytes: ASCII, quotes, backslashes, control characters,
 // valid multi-byte UTF-8 (Chinese), and stray or truncated UTF-8 bytes.
 std::string random_string(std::mt19937& rng) {
-    static const char* pieces[] = {"a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\x01", "\x1f", "\x7f",
-                                   "自然保护区", "é", "\xff", "\xe4\xb8", "\xc3", "\xf0\x9f\x8c\xb2", "~"};
+    static const char* pieces[] = {"a",          "Z",  "0",    " ",        "\"",   "\\",
+                                   "/",          "\n", "\t",   "\x01",     "\x1f", "\x7f",
+                                   "自然保护区", "é",  "\xff", "\xe4\xb8", "\xc3", "\xf0\x9f\x8c\xb2",
+                                   "~"};
     std::string s;
     const int n = static_cast<int>(rng() % 12);
     for (int i = 0; i < n; ++i) s += pieces[rng() % (sizeof pieces / sizeof *pieces)];
@@ -37,20 +39,38 @@ std::string random_string(std::mt19937& rng) {
 }
 
 Json random_json(std::mt19937& rng, int depth) {
-    static const double floats[] = {0.0, -0.0, 0.1, 1.0, -1.5, 1e-7, 3.141592653589793, 1e21, 1e300, 5e-324,
-                                    123456789.125, 2.5e-5, 6371008.8, std::numeric_limits<double>::quiet_NaN(),
-                                    std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+    static const double floats[] = {0.0,
+                                    -0.0,
+                                    0.1,
+                                    1.0,
+                                    -1.5,
+                                    1e-7,
+                                    3.141592653589793,
+                                    1e21,
+                                    1e300,
+                                    5e-324,
+                                    123456789.125,
+                                    2.5e-5,
+                                    6371008.8,
+                                    std::numeric_limits<double>::quiet_NaN(),
+                                    std::numeric_limits<double>::infinity(),
+                                    -std::numeric_limits<double>::infinity()};
     switch (depth <= 0 ? rng() % 6 : rng() % 8) {
-        case 0: return nullptr;
-        case 1: return rng() % 2 == 0;
+        case 0:
+            return nullptr;
+        case 1:
+            return rng() % 2 == 0;
         case 2: {
             static const std::int64_t ints[] = {0, -1, 42, std::numeric_limits<std::int64_t>::min(),
                                                 std::numeric_limits<std::int64_t>::max()};
             return ints[rng() % 5];
         }
-        case 3: return std::numeric_limits<std::uint64_t>::max() - rng() % 3;
-        case 4: return floats[rng() % (sizeof floats / sizeof *floats)];
-        case 5: return random_string(rng);
+        case 3:
+            return std::numeric_limits<std::uint64_t>::max() - rng() % 3;
+        case 4:
+            return floats[rng() % (sizeof floats / sizeof *floats)];
+        case 5:
+            return random_string(rng);
         case 6: {
             Json a = Json::array();
             for (int i = static_cast<int>(rng() % 4); i > 0; --i) a.push_back(random_json(rng, depth - 1));
@@ -93,11 +113,32 @@ TEST(JsonLine, EqualsNlohmannDump) {
 // Strings written as they are only when nlohmann would: UTF-8 at the edges of its forms, and the
 // ill-formed sequences it replaces (overlong, surrogates, past U+10FFFF, cut short, stray).
 TEST(JsonLine, StringsAtTheEdgesOfUtf8EqualNlohmannDump) {
-    const char* cases[] = {"\x7f", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xef\xbf\xbf", "\xed\x9f\xbf",
-                           "\xee\x80\x80", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf3\xbf\xbf\xbf",
-                           "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf0\x80\x80\xaf",
-                           "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xe4\xb8", "\xe4", "\xf0\x9f\x8c",
-                           "\x80", "\xbf\xe4\xb8\xad", "\xe4\xb8\xad\x80", "\xe4\x20\xad", "\xfe\xff", "\x1f"};
+    const char* cases[] = {"\x7f",
+                           "\xc2\x80",
+                           "\xdf\xbf",
+                           "\xe0\xa0\x80",
+                           "\xef\xbf\xbf",
+                           "\xed\x9f\xbf",
+                           "\xee\x80\x80",
+                           "\xf0\x90\x80\x80",
+                           "\xf4\x8f\xbf\xbf",
+                           "\xf3\xbf\xbf\xbf",
+                           "\xc0\xaf",
+                           "\xc1\xbf",
+                           "\xe0\x80\xaf",
+                           "\xed\xa0\x80",
+                           "\xf0\x80\x80\xaf",
+                           "\xf4\x90\x80\x80",
+                           "\xf5\x80\x80\x80",
+                           "\xe4\xb8",
+                           "\xe4",
+                           "\xf0\x9f\x8c",
+                           "\x80",
+                           "\xbf\xe4\xb8\xad",
+                           "\xe4\xb8\xad\x80",
+                           "\xe4\x20\xad",
+                           "\xfe\xff",
+                           "\x1f"};
     for (const char* c : cases) {
         for (const std::string& s : {std::string(c), "a" + std::string(c) + "b", "中" + std::string(c)}) {
             const Json j = s;
@@ -143,11 +184,19 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
 TEST(JsonLine, NumbersAreTheShortestRoundTrip) {
     // The layout is nlohmann's; the digits are the shortest that read back.
     const std::pair<double, const char*> cases[] = {
-        {1.0, "1.0"},          {-0.0, "-0.0"},       {0.0001, "0.0001"},    {1e-05, "1e-05"},
-        {1e14, "100000000000000.0"}, {1e15, "1e+15"}, {1.5e300, "1.5e+300"}, {5e-324, "5e-324"},
-        {-455.54101, "-455.54101"},  // nlohmann's Grisu2 printed -455.54101000000003
+        {1.0, "1.0"},
+        {-0.0, "-0.0"},
+        {0.0001, "0.0001"},
+        {1e-05, "1e-05"},
+        {1e14, "100000000000000.0"},
+        {1e15, "1e+15"},
+        {1.5e300, "1.5e+300"},
+        {5e-324, "5e-324"},
+        {-455.54101, "-455.54101"},    // nlohmann's Grisu2 printed -455.54101000000003
         {38055.06322, "38055.06322"},  // and 38055.063219999996
-        {114.0579, "114.0579"},       {123456789.125, "123456789.125"}, {2.5e-5, "2.5e-05"}};
+        {114.0579, "114.0579"},
+        {123456789.125, "123456789.125"},
+        {2.5e-5, "2.5e-05"}};
     for (const auto& [x, text] : cases) EXPECT_EQ(to_json_line(Json(x)), text) << x;
 
     // Random bit patterns and decimal values like the records' figures: every

@@ -24,7 +24,8 @@ namespace {
 std::string vector_catalog(const TempDir& dir, const std::string& id, const std::string& path,
                            const std::string& extra = "    crs: \"EPSG:4326\"\n") {
     return dir.write("catalog.yaml", "version: 1\nlayers:\n  - id: " + id + "\n    kind: vector\n    path: " + path +
-                                         "\n    criterion: biodiversity_importance\n    theme: protected_area\n" + extra);
+                                         "\n    criterion: biodiversity_importance\n    theme: protected_area\n" +
+                                         extra);
 }
 
 // Two good sites: A at (100.5, 30.5), Z at (102, 30.5), plus whatever the test adds.
@@ -41,7 +42,8 @@ const Json& layer_of(const Screening& s, const std::string& id) {
 }
 
 // An n x n raster over 100..101 E x 30..31 N; cells west of 100.5 E get `west`, the others `east`.
-void write_raster(const std::string& path, GDALDataType type, double west, double east, const double* nodata, int n = 10) {
+void write_raster(const std::string& path, GDALDataType type, double west, double east, const double* nodata,
+                  int n = 10) {
     gdal_init();
     DatasetPtr ds(GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), n, n, 1, type, nullptr));
     ASSERT_TRUE(ds);
@@ -78,13 +80,15 @@ Screening screen_raster(const TempDir& dir, const std::string& catalog) {
 TEST(LayerFaults, InvalidGeometriesAreRepairedCountedAndReported) {
     TempDir dir;
     // A bow-tie: MakeValid turns it into two triangles meeting at (100.5, 30.5).
-    dir.write("bowtie.geojson",
-              feature_collection({{R"({"n":"bowtie"})",
-                                   R"({"type":"Polygon","coordinates":[[[100,30],[101,31],[101,30],[100,31],[100,30]]]})"},
-                                  {R"({"n":"fine"})",
-                                   R"({"type":"Polygon","coordinates":[[[110,30],[111,30],[111,31],[110,31],[110,30]]]})"}}));
+    dir.write(
+        "bowtie.geojson",
+        feature_collection({{R"({"n":"bowtie"})",
+                             R"({"type":"Polygon","coordinates":[[[100,30],[101,31],[101,30],[100,31],[100,30]]]})"},
+                            {R"({"n":"fine"})",
+                             R"({"type":"Polygon","coordinates":[[[110,30],[111,30],[111,31],[110,31],[110,30]]]})"}}));
     const std::string catalog = vector_catalog(dir, "bowtie", "bowtie.geojson");
-    const std::string sites = dir.write("sites.csv", "id,lon,lat\nEAST,100.9,30.5\nNORTH,100.5,30.9\nFINE,110.5,30.5\n");
+    const std::string sites =
+        dir.write("sites.csv", "id,lon,lat\nEAST,100.9,30.5\nNORTH,100.5,30.9\nFINE,110.5,30.5\n");
     const Screening s = screen_cli(dir, "--sites " + shell_quote(sites), catalog, dir.file("out"));
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     ASSERT_EQ(s.sites.size(), 3u);
@@ -96,18 +100,22 @@ TEST(LayerFaults, InvalidGeometriesAreRepairedCountedAndReported) {
     EXPECT_EQ(layer_of(s, "NORTH")["inside"], false);  // between the triangles' tips
     EXPECT_EQ(layer_of(s, "FINE")["inside"], true);
 
-    const CommandResult check = run_capture(std::string(SITESCREEN_BINARY) + " layers check --layers " + shell_quote(catalog), dir);
+    const CommandResult check =
+        run_capture(std::string(SITESCREEN_BINARY) + " layers check --layers " + shell_quote(catalog), dir);
     EXPECT_EQ(check.exit_code, 0) << check.err;
-    EXPECT_NE(check.out.find("2 features (3 pieces), WGS 84 (EPSG:4326), 1 invalid repaired"), std::string::npos) << check.out;
+    EXPECT_NE(check.out.find("2 features (3 pieces), WGS 84 (EPSG:4326), 1 invalid repaired"), std::string::npos)
+        << check.out;
 }
 
 TEST(LayerFaults, FeaturesWithoutGeometryAreSkippedAndCounted) {
     TempDir dir;
-    dir.write("l.geojson", feature_collection({{R"({"n":"null"})", "null"},
-                                               {R"({"n":"sq"})",
-                                                R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
-    const Screening s = screen_cli(dir, "--sites " + shell_quote(write_sites(dir)), vector_catalog(dir, "l", "l.geojson"),
-                                   dir.file("out"));
+    dir.write(
+        "l.geojson",
+        feature_collection({{R"({"n":"null"})", "null"},
+                            {R"({"n":"sq"})",
+                             R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
+    const Screening s = screen_cli(dir, "--sites " + shell_quote(write_sites(dir)),
+                                   vector_catalog(dir, "l", "l.geojson"), dir.file("out"));
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     EXPECT_EQ(s.run["catalog"]["layers"][0]["without_geometry"], 1);
     EXPECT_EQ(layer_of(s, "A")["inside"], true);
@@ -117,17 +125,20 @@ TEST(LayerFaults, FeaturesWithoutGeometryAreSkippedAndCounted) {
 TEST(LayerFaults, MetresDeclaredAsDegreesNamesTheLayer) {
     TempDir dir;
     // UTM-like metres in a file the catalog says is EPSG:4326.
-    dir.write("metres.geojson",
-              feature_collection({{R"({"n":"m"})", R"({"type":"Polygon","coordinates":[[[500000,3300000],[510000,3300000],)"
-                                                   R"([510000,3310000],[500000,3310000],[500000,3300000]]]})"}}));
+    dir.write(
+        "metres.geojson",
+        feature_collection({{R"({"n":"m"})", R"({"type":"Polygon","coordinates":[[[500000,3300000],[510000,3300000],)"
+                                             R"([510000,3310000],[500000,3310000],[500000,3300000]]]})"}}));
     const std::string catalog = vector_catalog(dir, "utm_reserves", "metres.geojson");
     const std::string out = dir.file("out");
     const Screening s = screen_cli(dir, "--sites " + shell_quote(write_sites(dir)), catalog, out);
     EXPECT_EQ(s.cmd.exit_code, 1);
-    EXPECT_NE(s.cmd.err.find("sitescreen: error: " + catalog + ": layer 'utm_reserves' (metres.geojson): feature 0 lies "
-                             "outside lon/lat bounds after transformation (features in another CRS than the catalog's crs: "
-                             "EPSG:4326?)"),
-              std::string::npos)
+    EXPECT_NE(
+        s.cmd.err.find("sitescreen: error: " + catalog +
+                       ": layer 'utm_reserves' (metres.geojson): feature 0 lies "
+                       "outside lon/lat bounds after transformation (features in another CRS than the catalog's crs: "
+                       "EPSG:4326?)"),
+        std::string::npos)
         << s.cmd.err;
     EXPECT_FALSE(fs::exists(out + "/sites.jsonl"));
 
@@ -163,7 +174,8 @@ TEST(LayerFaults, EmptyLayerWorksWithNullNearest) {
 }
 
 // Outputs of an earlier run are left as they were when a layer cannot be opened.
-void expect_corrupt_layer_stops_before_sites(const TempDir& dir, const std::string& catalog, const std::string& message) {
+void expect_corrupt_layer_stops_before_sites(const TempDir& dir, const std::string& catalog,
+                                             const std::string& message) {
     const std::string out = dir.file("out");
     const std::string sites = write_sites(dir);
     fs::create_directories(out);
@@ -201,8 +213,10 @@ TEST(LayerFaults, TruncatedGeoJsonStopsTheRunNamingTheLayer) {
 TEST(LayerFaults, TruncatedGeoPackageStopsTheRunNamingTheLayer) {
     TempDir dir;
     gdal_init();
-    const std::string gj = dir.write("sq.geojson", feature_collection({{R"({"n":"sq"})",
-                                                                        R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
+    const std::string gj = dir.write(
+        "sq.geojson",
+        feature_collection({{R"({"n":"sq"})",
+                             R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
     {
         DatasetPtr src(GDALOpenEx(gj.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
         ASSERT_TRUE(src);
@@ -311,19 +325,22 @@ TEST(LayerFaults, CatalogNodataOverridesARasterWithNone) {
 TEST(ConfigFaults, NonScalarYamlNamesTheFile) {
     TempDir dir;
     const std::string sites = write_sites(dir);
-    for (const std::string yaml : {"version: [1]\nlayers: []\n", "? [a]\n: 1\n",
-                                   "version: 1\nlayers:\n  - id: x\n    ? [a]\n    : 1\n"}) {
+    for (const std::string yaml :
+         {"version: [1]\nlayers: []\n", "? [a]\n: 1\n", "version: 1\nlayers:\n  - id: x\n    ? [a]\n    : 1\n"}) {
         const std::string catalog = dir.write("catalog.yaml", yaml);
-        const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " layers list --layers " + shell_quote(catalog), dir);
+        const CommandResult r =
+            run_capture(std::string(SITESCREEN_BINARY) + " layers list --layers " + shell_quote(catalog), dir);
         EXPECT_EQ(r.exit_code, 1) << yaml;
         EXPECT_NE(r.err.find("sitescreen: error: " + catalog + ": "), std::string::npos) << yaml << "\n" << r.err;
     }
     write_square_catalog(dir);
     dir.write("profiles/plant.yaml", "? {a: 1}\n: 2\n");
-    const Screening s = screen_cli(dir, "--sites " + shell_quote(sites) + " --profiles " + shell_quote(dir.file("profiles")),
-                                   dir.file("catalog.yaml"), dir.file("out"));
+    const Screening s =
+        screen_cli(dir, "--sites " + shell_quote(sites) + " --profiles " + shell_quote(dir.file("profiles")),
+                   dir.file("catalog.yaml"), dir.file("out"));
     EXPECT_EQ(s.cmd.exit_code, 1);
-    EXPECT_NE(s.cmd.err.find("sitescreen: error: " + dir.file("profiles/plant.yaml") + ": "), std::string::npos) << s.cmd.err;
+    EXPECT_NE(s.cmd.err.find("sitescreen: error: " + dir.file("profiles/plant.yaml") + ": "), std::string::npos)
+        << s.cmd.err;
 }
 
 }  // namespace

@@ -94,23 +94,30 @@ void expect_activity_rows(const Report& r, const i18n::Catalog& tr) {
     const Json& a = r.record["locate"]["activity"];
     const std::string l2 = section(r.md, "### " + tr.text("report.stage.l2"));
     ASSERT_FALSE(l2.empty()) << r.md;
-    EXPECT_TRUE(has(l2, "| **" + tr.text("report.activity.activity") + "** | **" + a["title"].get<std::string>() + "** |")) << l2;
+    EXPECT_TRUE(
+        has(l2, "| **" + tr.text("report.activity.activity") + "** | **" + a["title"].get<std::string>() + "** |"))
+        << l2;
     EXPECT_TRUE(has(l2, "`" + a["id"].get<std::string>() + "`")) << l2;
     ASSERT_EQ(a["dependencies"].size(), 12u);
     for (const Json& d : a["dependencies"]) {
         const bool high = d["materiality"] == "high";
-        const std::string m = d["materiality"].is_null() ? d["not_found"].get<std::string>() : enum_in(tr, "materiality", d["materiality"]);
-        const std::string row = "| **" + d["title"].get<std::string>() + "** | " + enum_in(tr, "encore_rating", d["encore_rating"]) +
-                                " | " + (high ? "**" + m + "**" : m) + " | " +
+        const std::string m = d["materiality"].is_null() ? d["not_found"].get<std::string>()
+                                                         : enum_in(tr, "materiality", d["materiality"]);
+        const std::string row = "| **" + d["title"].get<std::string>() + "** | " +
+                                enum_in(tr, "encore_rating", d["encore_rating"]) + " | " +
+                                (high ? "**" + m + "**" : m) + " | " +
                                 tr.text(d["location_dependent"].get<bool>() ? "report.yes" : "report.no") + " |";
         EXPECT_TRUE(has(l2, row)) << row << "\n" << l2;
     }
     for (const Json& d : a["impacts"]) {
         const bool high = d["materiality"] == "high";
-        const std::string m = d["materiality"].is_null() ? d["not_found"].get<std::string>() : enum_in(tr, "materiality", d["materiality"]);
-        const std::string driver = d["driver"].is_string() ? tr.text("report.e4.driver_name." + d["driver"].get<std::string>()) : "—";
-        const std::string row = "| **" + d["title"].get<std::string>() + "** | " + enum_in(tr, "encore_rating", d["encore_rating"]) +
-                                " | " + (high ? "**" + m + "**" : m) + " | " + driver + " | " +
+        const std::string m = d["materiality"].is_null() ? d["not_found"].get<std::string>()
+                                                         : enum_in(tr, "materiality", d["materiality"]);
+        const std::string driver =
+            d["driver"].is_string() ? tr.text("report.e4.driver_name." + d["driver"].get<std::string>()) : "—";
+        const std::string row = "| **" + d["title"].get<std::string>() + "** | " +
+                                enum_in(tr, "encore_rating", d["encore_rating"]) + " | " +
+                                (high ? "**" + m + "**" : m) + " | " + driver + " | " +
                                 tr.text(d["location_dependent"].get<bool>() ? "report.yes" : "report.no") + " |";
         EXPECT_TRUE(has(l2, row)) << row << "\n" << l2;
     }
@@ -131,7 +138,8 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     EXPECT_TRUE(has(l2, "| **ENCORE row** | C_29_291 Manufacture of motor vehicles (group) |")) << l2;
     EXPECT_TRUE(has(l2, "| **Match** | exact: ENCORE rates this activity's own ISIC group or class |")) << l2;
     EXPECT_TRUE(has(l2, "not checked against ENCORE's own download")) << l2;
-    EXPECT_TRUE(has(l2, "| **Disturbances (noise, light)** | VH | **high** | Pollution | yes |")) << l2;  // ENCORE C_29_291
+    EXPECT_TRUE(has(l2, "| **Disturbances (noise, light)** | VH | **high** | Pollution | yes |"))
+        << l2;  // ENCORE C_29_291
     EXPECT_TRUE(has(l2, "| **Global climate regulation** | VL | low | no |")) << l2;
     // The table replaces the generic listing under its own heading.
     EXPECT_FALSE(has(r.md, "### Activity: ")) << r.md;
@@ -140,23 +148,34 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     const std::string l3 = section(r.md, "### L3 · Interface with nature");
     const Json& eco = r.record["locate"]["l3"]["ecosystems"][0];
     ASSERT_EQ(eco["at_site"]["get"]["code"], "T");
-    EXPECT_TRUE(has(l3, "| **Land-cover class at the site** | " + eco["at_site"]["class"].get<std::string>() + " (4) |")) << l3;
-    EXPECT_TRUE(has(l3, "| **Ecosystem at the site** | **T Terrestrial realm (realm)** |")) << l3;
-    EXPECT_TRUE(has(l3, "| **Possible functional groups** | T2.2 Deciduous temperate forests; T1.2 Tropical/Subtropical dry "
-                        "forests and thickets |"))
+    EXPECT_TRUE(
+        has(l3, "| **Land-cover class at the site** | " + eco["at_site"]["class"].get<std::string>() + " (4) |"))
         << l3;
-    EXPECT_TRUE(has(l3, "| Ecosystem (IUCN GET) | Level | Possible functional groups | At the site | Within 1 km | Within 5 km | Within 10 km |"))
+    EXPECT_TRUE(has(l3, "| **Ecosystem at the site** | **T Terrestrial realm (realm)** |")) << l3;
+    EXPECT_TRUE(
+        has(l3,
+            "| **Possible functional groups** | T2.2 Deciduous temperate forests; T1.2 Tropical/Subtropical dry "
+            "forests and thickets |"))
+        << l3;
+    EXPECT_TRUE(has(l3,
+                    "| Ecosystem (IUCN GET) | Level | Possible functional groups | At the site | Within 1 km | Within "
+                    "5 km | Within 10 km |"))
         << l3;
     const Json& b = eco["buffers"];
     ASSERT_EQ(b.size(), 3u);
-    EXPECT_TRUE(has(l3, "| **T Terrestrial realm** | realm | T2.2 Deciduous temperate forests; T1.2 Tropical/Subtropical dry forests "
-                        "and thickets | yes | " + share(b[0]["mix"][0]["share"]) + " | " + share(b[1]["mix"][0]["share"]) + " | " +
-                        share(b[2]["mix"][0]["share"]) + " |"))
+    EXPECT_TRUE(has(
+        l3,
+        "| **T Terrestrial realm** | realm | T2.2 Deciduous temperate forests; T1.2 Tropical/Subtropical dry forests "
+        "and thickets | yes | " +
+            share(b[0]["mix"][0]["share"]) + " | " + share(b[1]["mix"][0]["share"]) + " | " +
+            share(b[2]["mix"][0]["share"]) + " |"))
         << l3;
     EXPECT_EQ(b[2]["mix"][1]["code"], "T2");
-    EXPECT_TRUE(has(l3, "| **T2 Temperate-boreal forests and woodlands** | biome | T2.1 Boreal and temperate high montane forests and "
-                        "woodlands; T2.2 Deciduous temperate forests | — | — | " + share(b[1]["mix"][1]["share"]) + " | " +
-                        share(b[2]["mix"][1]["share"]) + " |"))
+    EXPECT_TRUE(has(
+        l3,
+        "| **T2 Temperate-boreal forests and woodlands** | biome | T2.1 Boreal and temperate high montane forests and "
+        "woodlands; T2.2 Deciduous temperate forests | — | — | " +
+            share(b[1]["mix"][1]["share"]) + " | " + share(b[2]["mix"][1]["share"]) + " |"))
         << l3;
     EXPECT_EQ(share(b[2]["mix"][1]["share"]), "10.8 %");
     EXPECT_FALSE(has(l3, "#### Ecosystems\n")) << l3;  // the generic listing is gone
@@ -168,10 +187,11 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     for (const Json& s : services) {
         const Json& p = s["provided_by"][0];
         const std::string m = enum_in(en(), "materiality", s["materiality"]);
-        const std::string row = "| **" + s["title"].get<std::string>() + "** | " + s["encore_rating"].get<std::string>() + " | " +
-                                (s["materiality"] == "high" ? "**" + m + "**" : m) + " | T Terrestrial realm (possibly T2.2 " +
-                                "Deciduous temperate forests; T1.2 Tropical/Subtropical dry forests and thickets) | " +
-                                (p["at_site"].get<bool>() ? "yes" : "no") + " | " + share(p["share"]) + " within 1 km |";
+        const std::string row =
+            "| **" + s["title"].get<std::string>() + "** | " + s["encore_rating"].get<std::string>() + " | " +
+            (s["materiality"] == "high" ? "**" + m + "**" : m) + " | T Terrestrial realm (possibly T2.2 " +
+            "Deciduous temperate forests; T1.2 Tropical/Subtropical dry forests and thickets) | " +
+            (p["at_site"].get<bool>() ? "yes" : "no") + " | " + share(p["share"]) + " within 1 km |";
         EXPECT_TRUE(has(e1, row)) << row << "\n" << e1;
     }
     EXPECT_TRUE(has(e1, "| **Water flow regulation** | M | medium | T Terrestrial realm")) << e1;
@@ -180,23 +200,31 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     const std::string e4 = section(r.md, "### E4 · Impact materiality assessment");
     const Json& lu = r.record["evaluate"]["e4"]["drivers"]["land_use_change"];
     ASSERT_EQ(lu["severity"]["from"], "inside");
-    EXPECT_TRUE(has(e4, "| Impact driver | Materiality | Rating | Verdict level | Severity | Extent | Irreversibility | Likelihood |")) << e4;
-    EXPECT_TRUE(has(e4, "| **Land-use change** | medium | **high** | medium | high: " + share(lu["severity"]["affected_share"]) +
-                        " of the site affected (the site is inside the feature) | " +
-                        fmt::format("{:.1f}", lu["extent"]["area_ha"].get<double>()) + " ha affected<br>the layer covers " +
-                        share(lu["extent"]["buffer_share"]) + " of the 1 km buffer | high (ecological conservation red line) | "
-                        "almost certain (exposure very high) |"))
+    EXPECT_TRUE(has(
+        e4,
+        "| Impact driver | Materiality | Rating | Verdict level | Severity | Extent | Irreversibility | Likelihood |"))
+        << e4;
+    EXPECT_TRUE(has(
+        e4, "| **Land-use change** | medium | **high** | medium | high: " + share(lu["severity"]["affected_share"]) +
+                " of the site affected (the site is inside the feature) | " +
+                fmt::format("{:.1f}", lu["extent"]["area_ha"].get<double>()) + " ha affected<br>the layer covers " +
+                share(lu["extent"]["buffer_share"]) +
+                " of the 1 km buffer | high (ecological conservation red line) | "
+                "almost certain (exposure very high) |"))
         << e4;
     const Json& wu = r.record["evaluate"]["e4"]["drivers"]["water_use"];
     ASSERT_TRUE(wu["extent"]["buffer_share"].is_null());
-    EXPECT_TRUE(has(e4, "| **Water use** | medium | **medium** | low | high: 100.0 % of the site affected (the site draws on the "
-                        "unit's water) | 60.0 ha affected<br>no buffer share measured | medium (water-stress unit) | possible "
-                        "(exposure medium) |"))
+    EXPECT_TRUE(
+        has(e4,
+            "| **Water use** | medium | **medium** | low | high: 100.0 % of the site affected (the site draws on the "
+            "unit's water) | 60.0 ha affected<br>no buffer share measured | medium (water-stress unit) | possible "
+            "(exposure medium) |"))
         << e4;
     // GHG is not rated against the place: no row, its trace says why.
     EXPECT_FALSE(has(e4, "| **GHG emissions** |")) << e4;
     EXPECT_TRUE(has(e4, "- GHG emissions: location-independent driver")) << e4;
-    EXPECT_TRUE(has(e4, "- Land-use change: materiality medium x exposure very_high (inside ecological conservation red line"))
+    EXPECT_TRUE(
+        has(e4, "- Land-use change: materiality medium x exposure very_high (inside ecological conservation red line"))
         << e4;
     EXPECT_FALSE(has(e4, "Factors trace")) << e4;
 }
@@ -213,22 +241,26 @@ TEST(LeapTables, ChineseReportSaysEveryTableInChinese) {
     EXPECT_TRUE(has(l2, "| **干扰（噪声、光）** | 很高（VH） | **高** | 污染 | 是 |")) << l2;
     EXPECT_TRUE(has(l2, "未与 ENCORE 官方下载版本核对")) << l2;
     const std::string l3 = section(r.md, "### " + zh().text("report.stage.l3"));
-    EXPECT_TRUE(has(l3, "| **场址处的生态系统** | **T " + zh().text("ecosystem.get.T") + "（" + zh().text("value.level.realm") + "）** |"))
+    EXPECT_TRUE(has(l3, "| **场址处的生态系统** | **T " + zh().text("ecosystem.get.T") + "（" +
+                            zh().text("value.level.realm") + "）** |"))
         << l3;
-    EXPECT_TRUE(has(l3, "| **场址处的土地覆盖类型** | " + r.record["locate"]["l3"]["ecosystems"][0]["at_site"]["class"].get<std::string>() +
-                        "（4） |"))
+    EXPECT_TRUE(has(l3, "| **场址处的土地覆盖类型** | " +
+                            r.record["locate"]["l3"]["ecosystems"][0]["at_site"]["class"].get<std::string>() +
+                            "（4） |"))
         << l3;
     EXPECT_TRUE(has(l3, "| 生态系统（IUCN GET） | 层级 | 可能的生态系统功能组 | 位于场址处 | 1 km 范围内 |")) << l3;
     const std::string e4 = section(r.md, "### " + zh().text("report.stage.e4"));
     const Json& lu = r.record["evaluate"]["e4"]["drivers"]["land_use_change"];
-    EXPECT_TRUE(has(e4, "| **土地利用变化** | 中 | **高** | 中 | 高：场址受影响比例 " + share(lu["severity"]["affected_share"]) +
-                        "（场址位于要素内） | 受影响面积 60.0 公顷<br>该图层覆盖 1 km 缓冲区的 " + share(lu["extent"]["buffer_share"]) +
-                        " | 高（生态保护红线） | 几乎确定（暴露程度 很高） |"))
+    EXPECT_TRUE(has(
+        e4, "| **土地利用变化** | 中 | **高** | 中 | 高：场址受影响比例 " + share(lu["severity"]["affected_share"]) +
+                "（场址位于要素内） | 受影响面积 60.0 公顷<br>该图层覆盖 1 km 缓冲区的 " +
+                share(lu["extent"]["buffer_share"]) + " | 高（生态保护红线） | 几乎确定（暴露程度 很高） |"))
         << e4;
     // No English text of the new tables is left.
-    for (const char* key : {"report.activity.heading", "report.activity.from", "report.activity.source_note", "report.ecosystems.heading",
-                            "report.ecosystems.note", "report.services.heading", "report.services.note", "report.e4.note",
-                            "report.e4.traces", "report.e4.severity", "report.e4.likelihood"})
+    for (const char* key :
+         {"report.activity.heading", "report.activity.from", "report.activity.source_note", "report.ecosystems.heading",
+          "report.ecosystems.note", "report.services.heading", "report.services.note", "report.e4.note",
+          "report.e4.traces", "report.e4.severity", "report.e4.likelihood"})
         EXPECT_FALSE(has(r.md, en().text(key))) << key;
 }
 
@@ -243,8 +275,10 @@ TEST(LeapTables, TheRowsSourceAndAJudgementRowAreMarked) {
     const std::string l2 = section(by_attribute.md, "### L2 · Dependency and impact screening");
     EXPECT_TRUE(has(l2, "| **Row chosen by** | the site's activity attribute |")) << l2;
     EXPECT_TRUE(has(l2, "| **Match** | **project judgement: ENCORE has no row for this activity** |")) << l2;
-    EXPECT_TRUE(has(l2, "*Project judgement: ENCORE has no row for Lithium brine extraction. The ratings below are those of "
-                        "ENCORE's row B_8_89 (Mining and quarrying n.e.c.)"))
+    EXPECT_TRUE(
+        has(l2,
+            "*Project judgement: ENCORE has no row for Lithium brine extraction. The ratings below are those of "
+            "ENCORE's row B_8_89 (Mining and quarrying n.e.c.)"))
         << l2;
     // The charger's default row is a judgement too (ENCORE has no EV charging row).
     const Report charger = report_of("C09", i18n::Lang::Zh);

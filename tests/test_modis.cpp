@@ -39,8 +39,8 @@ int cell_value(double lon, double lat) {
 struct Place {
     const char* id;
     double lon, lat;
-    int igbp;            // verified with gdallocationinfo -valonly -wgs84 (layers/SOURCES.md)
-    const char* label;   // config/presets.yaml, modis_igbp
+    int igbp;           // verified with gdallocationinfo -valonly -wgs84 (layers/SOURCES.md)
+    const char* label;  // config/presets.yaml, modis_igbp
     bool natural;
 };
 
@@ -59,7 +59,8 @@ const Place kPlaces[] = {
 TEST(Modis, ShippedLandCoverAtKnownPlaces) {
     TempDir dir;
     std::string csv = "id,lon,lat\n";
-    for (const Place& p : kPlaces) csv += std::string(p.id) + "," + std::to_string(p.lon) + "," + std::to_string(p.lat) + "\n";
+    for (const Place& p : kPlaces)
+        csv += std::string(p.id) + "," + std::to_string(p.lon) + "," + std::to_string(p.lat) + "\n";
     dir.write("sites.csv", csv);
     const Screening s = screen_cli(dir, "--sites " + shell_quote(dir.file("sites.csv")), kRoot + "/layers/catalog.yaml",
                                    dir.file("out"), "--formats data --no-avoidance --type plant");
@@ -108,11 +109,11 @@ TEST(Modis, ShippedLandCoverAtKnownPlaces) {
 TEST(Modis, DemoMarkerInEveryOutputOfTheShippedPack) {
     TempDir dir;
     const std::string out = dir.file("out");
-    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --layers " +
-                                            shell_quote(kRoot + "/layers/catalog.yaml") + " --sites " +
-                                            shell_quote(kRoot + "/sample_sites/candidates.csv") + " --out " +
-                                            shell_quote(out) + " --formats data,gpkg,portfolio --no-avoidance",
-                                        dir);
+    const CommandResult r =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen --layers " + shell_quote(kRoot + "/layers/catalog.yaml") +
+                        " --sites " + shell_quote(kRoot + "/sample_sites/candidates.csv") + " --out " +
+                        shell_quote(out) + " --formats data,gpkg,portfolio --no-avoidance",
+                    dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto grep_count = [&](const std::string& file) {
         const CommandResult g = run_capture("grep -c DEMO " + shell_quote(out + "/" + file), dir);

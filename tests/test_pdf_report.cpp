@@ -137,7 +137,8 @@ TEST(PdfReport, PortfolioPdfStartsWithCountsAndTheSiteTableWhosePagesPointAtEach
     EXPECT_TRUE(contains(first, "Verdicts")) << first;
     EXPECT_TRUE(contains(first, "TNFD sensitive-location criteria")) << first;
     // The site table gives the page each site starts on; that page is the site's own first page.
-    const std::string front = poppler(run.dir, "pdftotext -layout -f 1 -l " + std::to_string(pages - site_pages), report);
+    const std::string front =
+        poppler(run.dir, "pdftotext -layout -f 1 -l " + std::to_string(pages - site_pages), report);
     int next_page = pages - site_pages + 1;
     for (std::size_t i = 0; i < sites.size(); ++i) {
         const std::string id = sites[i]["id"];
@@ -171,7 +172,8 @@ TEST(PdfReport, AllMeansEveryFormatButPdf) {
     ASSERT_EQ(run.screening.cmd.exit_code, 0) << run.screening.cmd.err;
     EXPECT_TRUE(fs::exists(run.out + "/report.html"));
     EXPECT_FALSE(fs::exists(run.out + "/report.pdf"));
-    for (const auto& e : fs::directory_iterator(run.out + "/sites")) EXPECT_NE(e.path().extension(), ".pdf") << e.path();
+    for (const auto& e : fs::directory_iterator(run.out + "/sites"))
+        EXPECT_NE(e.path().extension(), ".pdf") << e.path();
 }
 
 TEST(ScreeningThreadReports, ADuplicateIdsMarkdownLinksItsOwnMapAndEveryFormatUsesTheSameStem) {
@@ -225,8 +227,8 @@ TEST(PdfReport, PortfolioTnfdTableShowsTheSitesFiguresInBothLanguages) {
         ASSERT_GE(front_pages, 1);
         const std::string front =
             squeezed(poppler(dir, "pdftotext -f 1 -l " + std::to_string(front_pages), out + "/report.pdf"));
-        for (const char* key : {"portfolio.tnfd.heading", "portfolio.tnfd.metric", "portfolio.tnfd.value", "portfolio.tnfd.method",
-                                "portfolio.tnfd.sensitive_heading", "portfolio.tnfd.inside",
+        for (const char* key : {"portfolio.tnfd.heading", "portfolio.tnfd.metric", "portfolio.tnfd.value",
+                                "portfolio.tnfd.method", "portfolio.tnfd.sensitive_heading", "portfolio.tnfd.inside",
                                 "portfolio.tnfd.metric_title.total_spatial_footprint",
                                 "portfolio.tnfd.metric_title.water_withdrawal_scarce"})
             EXPECT_TRUE(contains(front, squeezed(tr.text(key)))) << key << ": " << tr.text(key) << "\n" << front;
@@ -234,8 +236,11 @@ TEST(PdfReport, PortfolioTnfdTableShowsTheSitesFiguresInBothLanguages) {
         // first line on one line): its footprint (C1.0) and natural-habitat change (C1.1) in the run's
         // units, each from one site with a value and none not available; and, inside a red line, one
         // site inside, none near.
-        const std::string rows = poppler(dir, "pdftotext -layout -f 1 -l " + std::to_string(front_pages), out + "/report.pdf");
-        const auto re = [](const std::string& t) { return std::regex_replace(t, std::regex(R"([.^$|()\[\]{}*+?\\/])"), "\\$&"); };
+        const std::string rows =
+            poppler(dir, "pdftotext -layout -f 1 -l " + std::to_string(front_pages), out + "/report.pdf");
+        const auto re = [](const std::string& t) {
+            return std::regex_replace(t, std::regex(R"([.^$|()\[\]{}*+?\\/])"), "\\$&");
+        };
         const auto has_row = [&](const std::string& pattern) {
             return std::regex_search(rows, std::regex("(^|\n)\\s*" + pattern + "[^\n]*"));
         };
@@ -248,7 +253,8 @@ TEST(PdfReport, PortfolioTnfdTableShowsTheSitesFiguresInBothLanguages) {
         EXPECT_TRUE(has_row("C1\\.0\\s+\\S[^\\n]*\\s" + re(number(footprint) + " " + ha) + "\\s+1\\s+0\\s")) << rows;
         ASSERT_TRUE(metrics["land_use_change_natural"]["value"].is_number());
         EXPECT_TRUE(has_row("C1\\.1\\s+\\S[^\\n]*\\s" +
-                            re(number(metrics["land_use_change_natural"]["value"].get<double>()) + " " + ha) + "\\s+1\\s+0\\s"))
+                            re(number(metrics["land_use_change_natural"]["value"].get<double>()) + " " + ha) +
+                            "\\s+1\\s+0\\s"))
             << rows;
         EXPECT_TRUE(metrics["sensitive_locations"]["themes"]["red_line"]["inside"].get<bool>());
         const Json& red_line = table["sensitive_locations"]["themes"]["red_line"];
@@ -258,7 +264,8 @@ TEST(PdfReport, PortfolioTnfdTableShowsTheSitesFiguresInBothLanguages) {
         // at most its first four characters (a cell may wrap).
         const std::string theme = tr.text("theme.red_line");
         const std::string first_word = theme.substr(0, std::min(theme.find(' '), std::size_t{12}));
-        EXPECT_TRUE(has_row(re(first_word) + "[^\\n]*\\s1\\s+0\\s+" + re(number(red_line["inside_ha"].get<double>())))) << rows;
+        EXPECT_TRUE(has_row(re(first_word) + "[^\\n]*\\s1\\s+0\\s+" + re(number(red_line["inside_ha"].get<double>()))))
+            << rows;
         // The front pages come before the site's own pages, which are unchanged.
         EXPECT_EQ(page_text(dir, out + "/report.pdf", front_pages + 1), page_text(dir, out + "/sites/C01.pdf", 1));
     }

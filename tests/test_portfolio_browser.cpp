@@ -108,9 +108,11 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         site.has_coordinates = true;
         s.result.geometry = make_site_geometry(site.lonlat, nullptr, {1000, 10000});
         s.result.verdict = {{"level", level}, {"reasons", {level + ": synthetic reason"}}};
-        s.result.locate = {{"L4", {{"criteria", {{"biodiversity_importance", {{"status", level == "low" ? "not_met" : "met"},
-                                                                             {"evidence", {"synthetic"}}}},
-                                                 {"water_risk", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
+        s.result.locate = {{"L4",
+                            {{"criteria",
+                              {{"biodiversity_importance",
+                                {{"status", level == "low" ? "not_met" : "met"}, {"evidence", {"synthetic"}}}},
+                               {"water_risk", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
         s.result.mitigation = Json::array({{{"step", "avoid"}, {"action", "move"}, {"because", "synthetic"}}});
     }
     s.record = site_record(s.result, ScreenOptions{});
@@ -166,9 +168,9 @@ static void markers_rows_and_links_work(i18n::Lang lang) {
     const fs::path result_file = dir / "result.json";
     const std::string url = "file://" + url_path_escape(fs::absolute(page).string());
     // Row of site index 3 (the second "dup"), marker of site index 1 (上海/2).
-    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium + "' '" + url + "' '" +
-                            (dir / "profile").string() + "' 3 1 > '" + result_file.string() + "' 2> '" +
-                            (dir / "driver.log").string() + "'";
+    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium +
+                            "' '" + url + "' '" + (dir / "profile").string() + "' 3 1 > '" + result_file.string() +
+                            "' 2> '" + (dir / "driver.log").string() + "'";
     const int rc = std::system(cmd.c_str());
     const std::string text = read_file(result_file);
     ASSERT_EQ(rc, 0) << "driver failed: " << text << read_file(dir / "driver.log");
@@ -225,9 +227,9 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
     std::ofstream(driver) << kDriver;
     const fs::path result_file = dir / "result.json";
     const std::string url = "file://" + url_path_escape(fs::absolute(out / "report.html").string());
-    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium + "' '" + url + "' '" +
-                            (dir / "profile").string() + "' -1 -1 > '" + result_file.string() + "' 2> '" +
-                            (dir / "driver.log").string() + "'";
+    const std::string cmd = "timeout 150 node '" + driver.string() + "' '" + kDevtoolsSupport + "' '" + chromium +
+                            "' '" + url + "' '" + (dir / "profile").string() + "' -1 -1 > '" + result_file.string() +
+                            "' 2> '" + (dir / "driver.log").string() + "'";
     const int rc = std::system(cmd.c_str());
     const std::string text = read_file(result_file);
     ASSERT_EQ(rc, 0) << "driver failed: " << text << read_file(dir / "driver.log");
@@ -236,8 +238,8 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
     EXPECT_EQ(r["markers"], kSites);
     EXPECT_EQ(r["rows"], 200);  // one page of the table
     EXPECT_LT(r["loadMs"].get<int>(), 20000) << "the page took " << r["loadMs"] << " ms to load";
-    std::cout << "portfolio of " << kSites << " sites: " << fs::file_size(out / "report.html") / 1024 << " KiB, loaded in "
-              << r["loadMs"] << " ms\n";
+    std::cout << "portfolio of " << kSites << " sites: " << fs::file_size(out / "report.html") / 1024
+              << " KiB, loaded in " << r["loadMs"] << " ms\n";
     std::error_code ec;
     fs::remove_all(dir, ec);
 }

@@ -18,10 +18,10 @@ void expect_partial_count_on_the_page(i18n::Lang lang) {
     TempDir dir;
     const std::string out = dir.file("out");
     const std::string sites = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/candidates.csv";
-    const CommandResult r = run_capture(std::string(SITESCREEN_BINARY) + " screen --sites " + shell_quote(sites) + " --out " +
-                                            shell_quote(out) + " --formats run,portfolio --no-avoidance --lang " +
-                                            i18n::to_string(lang),
-                                        dir);
+    const CommandResult r =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen --sites " + shell_quote(sites) + " --out " +
+                        shell_quote(out) + " --formats run,portfolio --no-avoidance --lang " + i18n::to_string(lang),
+                    dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Json run = Json::parse(read_file(out + "/run.json"));
     const Json& portfolio = run["portfolio"];
@@ -32,8 +32,8 @@ void expect_partial_count_on_the_page(i18n::Lang lang) {
     ASSERT_LE(partial, low);
     const std::string page = read_file(out + "/report.html");
     const i18n::Catalog& tr = i18n::catalog(lang);
-    const std::string count =
-        report::html_escape(tr.format("portfolio.low_partial", {{"count", std::to_string(partial)}, {"low", std::to_string(low)}}));
+    const std::string count = report::html_escape(
+        tr.format("portfolio.low_partial", {{"count", std::to_string(partial)}, {"low", std::to_string(low)}}));
     const auto at = page.find("id=\"low-partial\"");
     ASSERT_NE(at, std::string::npos);
     const std::string para = page.substr(at, page.find("</p>", at) - at);

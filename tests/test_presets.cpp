@@ -186,7 +186,8 @@ TEST_F(CatalogFaults, RenderingsInTheReportLanguagesAreReadAndOthersNamed) {
         EXPECT_NE(std::string(e.what()).find("unknown key 'title_fr'"), std::string::npos) << e.what();
     }
     try {
-        load_catalog(catalog("  - {id: x, kind: vector, path: a.gpkg, category_field: z, categories: {a: {label: A, label_fr: B}}}\n"));
+        load_catalog(catalog(
+            "  - {id: x, kind: vector, path: a.gpkg, category_field: z, categories: {a: {label: A, label_fr: B}}}\n"));
         FAIL();
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("unknown key 'categories.a.label_fr'"), std::string::npos) << e.what();
@@ -195,10 +196,13 @@ TEST_F(CatalogFaults, RenderingsInTheReportLanguagesAreReadAndOthersNamed) {
 
 TEST_F(CatalogFaults, IncludeAddsLayersAndRejectsDuplicates) {
     dir.write("base.yaml", "version: 1\nlayers:\n  - {id: a, kind: vector, path: a.gpkg}\n");
-    const Catalog cat = load_catalog(dir.write("top.yaml", "version: 1\ninclude: [base.yaml]\nlayers:\n  - {id: b, kind: vector, path: b.gpkg}\n"));
+    const Catalog cat = load_catalog(
+        dir.write("top.yaml", "version: 1\ninclude: [base.yaml]\nlayers:\n  - {id: b, kind: vector, path: b.gpkg}\n"));
     ASSERT_EQ(cat.layers.size(), 2u);
     EXPECT_EQ(cat.layers[0].id, "a");
     EXPECT_EQ(cat.layers[1].id, "b");
-    EXPECT_THROW(load_catalog(dir.write("dup.yaml", "version: 1\ninclude: [base.yaml]\nlayers:\n  - {id: a, kind: vector, path: c.gpkg}\n")),
-                 InputError);
+    EXPECT_THROW(
+        load_catalog(dir.write("dup.yaml",
+                               "version: 1\ninclude: [base.yaml]\nlayers:\n  - {id: a, kind: vector, path: c.gpkg}\n")),
+        InputError);
 }

@@ -81,22 +81,25 @@ TEST(Profile, ShippedProfilesLoadWithTheirValueChains) {
     EXPECT_EQ(profiles.at("charger").value_chain, "downstream");
     EXPECT_EQ(profiles.at("mine").buffers_m, (std::vector<double>{1000, 10000, 50000}));
     // Source report's value-chain table: upstream has every driver material.
-    for (const auto& d : profiles.at("mine").drivers) EXPECT_EQ(d.materiality, Materiality::High) << to_string(d.driver);
+    for (const auto& d : profiles.at("mine").drivers)
+        EXPECT_EQ(d.materiality, Materiality::High) << to_string(d.driver);
     EXPECT_EQ(profiles.at("plant").driver(Driver::WaterUse)->materiality, Materiality::Medium);
     // The named rules (docs/rules/), China and international sets, in every shipped profile;
     // cultivated land (土地管理法 art. 37) for plants and mines, the urban development boundary for
     // plants only (docs/rules/cn_cropland.md, cn_urban_boundary.md).
     const std::map<std::string, std::vector<std::string>> expected = {
         {"plant",
-         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland", "cn_drinking_water",
-          "cn_groundwater_overdraft", "cn_urban_boundary", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage",
-          "intl_recognised_area"}},
+         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland",
+          "cn_drinking_water", "cn_groundwater_overdraft", "cn_urban_boundary", "cn_eia_sensitive_area",
+          "intl_protected_area", "intl_world_heritage", "intl_recognised_area"}},
         {"mine",
-         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland", "cn_drinking_water",
-          "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage", "intl_recognised_area"}},
+         {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_cropland",
+          "cn_drinking_water", "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area",
+          "intl_world_heritage", "intl_recognised_area"}},
         {"charger",
          {"cn_ecrl", "cn_nature_reserve", "cn_national_park", "cn_wetland", "cn_farmland", "cn_drinking_water",
-          "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage", "intl_recognised_area"}},
+          "cn_groundwater_overdraft", "cn_eia_sensitive_area", "intl_protected_area", "intl_world_heritage",
+          "intl_recognised_area"}},
     };
     for (const auto& [type, p] : profiles) {
         std::vector<std::string> names;
@@ -132,27 +135,32 @@ TEST(Profile, BadLevelNamesTheRule) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("levels: {forbidden: no-go, conditional: high}\n    activities",
                                                      "levels: {forbidden: nogo, conditional: high}\n    activities"));
-    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: levels.forbidden: expected no-go, high, medium or low, not 'nogo'"), std::string::npos)
+    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: levels.forbidden: expected no-go, high, medium or low, not 'nogo'"),
+              std::string::npos)
         << msg;
 }
 
 TEST(Profile, BandsMustBeOrdered) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("moderate_within_m: 5000", "moderate_within_m: 1500"));
-    EXPECT_NE(msg.find("plant.yaml: rules.proximity: moderate_within_m must be >= high_within_m"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.proximity: moderate_within_m must be >= high_within_m"), std::string::npos)
+        << msg;
 }
 
 TEST(Profile, LandCoverRadiusMustBeAProfileBuffer) {
     Scratch s;
     const std::string msg = load_error(s, plant_with("radius_m: 1000 ", "radius_m: 2500 "));
-    EXPECT_NE(msg.find("plant.yaml: rules.land_cover: radius_m 2500 must be one of buffers_m (1000, 5000, 10000)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plant.yaml: rules.land_cover: radius_m 2500 must be one of buffers_m (1000, 5000, 10000)"),
+              std::string::npos)
+        << msg;
 }
 
 TEST(Profile, MeasuredRulesAreAppliedByEveryProfile) {
     // proximity, water_stress and land_cover are rules a profile lists under rules.apply
     // (docs/rules/README.md, "Measured rules"); the exposures of the rating matrix rest on them.
     Scratch s;
-    const std::string msg = load_error(s, plant_with("apply: [proximity, water_stress, land_cover,", "apply: [proximity, land_cover,"));
+    const std::string msg =
+        load_error(s, plant_with("apply: [proximity, water_stress, land_cover,", "apply: [proximity, land_cover,"));
     EXPECT_NE(msg.find("plant.yaml: rules.apply: 'water_stress' missing: every profile applies the measured rules"),
               std::string::npos)
         << msg;
@@ -172,7 +180,8 @@ TEST(Profile, UnknownPlaceholderInAMitigationText) {
 
 TEST(Profile, BuffersMustAscend) {
     Scratch s;
-    const std::string msg = load_error(s, plant_with("buffers_m: [1000, 5000, 10000]", "buffers_m: [5000, 1000, 10000]"));
+    const std::string msg =
+        load_error(s, plant_with("buffers_m: [1000, 5000, 10000]", "buffers_m: [5000, 1000, 10000]"));
     EXPECT_NE(msg.find("plant.yaml: buffers_m: distances must be ascending"), std::string::npos) << msg;
 }
 
@@ -188,14 +197,20 @@ TEST(Profile, BuffersKeepTheLimitsOfTheCommandLine) {
 TEST(Profile, NamedRulesAreListedOnceKnownAndNotDoubledByAnInsideRule) {
     Scratch s;
     std::string msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n          cn_ecrll,"));
-    EXPECT_NE(msg.find("plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: proximity, water_stress, land_cover, cn_ecrl, "),
-              std::string::npos)
+    EXPECT_NE(
+        msg.find(
+            "plant.yaml: rules.apply: unknown rule 'cn_ecrll' (known: proximity, water_stress, land_cover, cn_ecrl, "),
+        std::string::npos)
         << msg;
     msg = load_error(s, plant_with("land_cover,\n          cn_ecrl,", "land_cover,\n         "));
-    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: section given but the rule is not listed in rules.apply"), std::string::npos) << msg;
-    msg = load_error(s, plant_with("  inside: {}", "  inside:\n    red_line: {rule: x, level: no-go, because: y}"));
-    EXPECT_NE(msg.find("plant.yaml: rules.inside.red_line: theme 'red_line' is judged by rule cn_ecrl (rules.apply): remove one"),
+    EXPECT_NE(msg.find("plant.yaml: rules.cn_ecrl: section given but the rule is not listed in rules.apply"),
               std::string::npos)
+        << msg;
+    msg = load_error(s, plant_with("  inside: {}", "  inside:\n    red_line: {rule: x, level: no-go, because: y}"));
+    EXPECT_NE(
+        msg.find(
+            "plant.yaml: rules.inside.red_line: theme 'red_line' is judged by rule cn_ecrl (rules.apply): remove one"),
+        std::string::npos)
         << msg;
 }
 
@@ -214,6 +229,7 @@ TEST(Profile, TwoFilesWithOneTypeAreRefused) {
         load_profiles(s.dir.string());
         FAIL() << "expected an InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("b.yaml: type: 'plant' is already declared by"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("b.yaml: type: 'plant' is already declared by"), std::string::npos)
+            << e.what();
     }
 }

@@ -566,7 +566,8 @@ TEST(RasterStats, ReadersInThreadsAgree) {
     const LayerSpec spec = raster_spec("threads", f.path);
     std::vector<SiteGeometry> sites;
     for (int i = 0; i < 40; ++i)
-        sites.push_back(make_site_geometry({c.lon - 0.05 + 0.0025 * i, c.lat + 0.001 * (i % 7)}, nullptr, {1000, 3000}));
+        sites.push_back(
+            make_site_geometry({c.lon - 0.05 + 0.0025 * i, c.lat + 0.001 * (i % 7)}, nullptr, {1000, 3000}));
     std::vector<double> serial, parallel(sites.size());
     {
         RasterReader reader(spec);
@@ -654,7 +655,8 @@ CellByCell cell_by_cell(const GridSpec& g, const std::vector<double>& values, co
     MultiPolygon px;
     for (const Polygon& poly : buffer_ll) {
         Polygon q;
-        for (const Point& p : poly.outer()) q.outer().push_back(Point((p.x() - g.west) / g.dx, (g.north - p.y()) / g.dy));
+        for (const Point& p : poly.outer())
+            q.outer().push_back(Point((p.x() - g.west) / g.dx, (g.north - p.y()) / g.dy));
         px.push_back(q);
     }
     // The buffer's whole window: cells beyond the raster are covered but not valid.
@@ -728,7 +730,8 @@ TEST(RasterStats, SegmentSummariesEqualCellByCell) {
                 double& v = values[static_cast<std::size_t>(y) * g.width + x];
                 if (lc.categorical) {
                     // Patches of a few classes; the north-east corner is noise of 40 classes.
-                    v = (x > 800 && y < 150) ? 1 + static_cast<int>(rng() % 40) : 1 + ((x / 90) * 7 + (y / 70) * 3) % 12;
+                    v = (x > 800 && y < 150) ? 1 + static_cast<int>(rng() % 40)
+                                             : 1 + ((x / 90) * 7 + (y / 70) * 3) % 12;
                     if (rng() % 50 == 0) v = 0;  // nodata
                 } else {
                     v = static_cast<double>(rng() % 2000) - (lc.type == GDT_UInt16 ? 0 : 1000);
@@ -897,8 +900,8 @@ std::string warp_to(const std::string& src_path, const std::string& dst_path, co
                     const char* resampling) {
     DatasetPtr src(GDALOpen(src_path.c_str(), GA_ReadOnly));
     const std::string res = std::to_string(cell_m);
-    const char* argv[] = {"-t_srs", crs, "-tr", res.c_str(), res.c_str(), "-r", resampling, "-of", "GTiff",
-                          "-dstnodata", "255", nullptr};
+    const char* argv[] = {"-t_srs",   crs,   "-tr",   res.c_str(),  res.c_str(), "-r",
+                          resampling, "-of", "GTiff", "-dstnodata", "255",       nullptr};
     std::vector<char*> args;
     for (const char* a : argv) args.push_back(const_cast<char*>(a));
     GDALWarpAppOptions* opts = GDALWarpAppOptionsNew(args.data(), nullptr);

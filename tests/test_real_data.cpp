@@ -30,15 +30,16 @@ TEST(RealData, EveryMainlandPowerPlantFallsInExactlyOneProvince) {
         ASSERT_FALSE(s.error) << *s.error;
         ++total;
         const VectorMeasurement m = provinces->measure(make_site_geometry(s.lonlat, nullptr, {1000}));
-        if (m.inside_features.size() == 1) ++in_one;
+        if (m.inside_features.size() == 1)
+            ++in_one;
         else if (m.inside_features.size() > 1) {
             ++in_several;
             std::string names;
             for (auto f : m.inside_features) names += " " + provinces->features()[f].name;
             std::cout << "[ real data ] plant " << s.id << " (" << s.lonlat.lon << ", " << s.lonlat.lat
                       << ") lies where provinces overlap:" << names << "\n";
-        }
-        else outside.emplace_back(s.id, m.nearest_distance_m.value_or(-1));
+        } else
+            outside.emplace_back(s.id, m.nearest_distance_m.value_or(-1));
     }
     EXPECT_EQ(total, 3126u);
     // The generalised ECharts boundaries overlap by a few metres in places;

@@ -87,15 +87,16 @@ LayerSpec vector_spec(const fs::path& dir, const std::string& id, const std::str
 std::shared_ptr<const LayerSet> test_layers(const fs::path& dir, bool demo = true) {
     Catalog cat;
     cat.file = (dir / "catalog.yaml").string();
-    cat.layers.push_back(vector_spec(
-        dir, "reserves", "Nature reserves (test)", "nature_reserve", Criterion::BiodiversityImportance, demo,
-        R"({"type":"FeatureCollection","features":[
+    cat.layers.push_back(vector_spec(dir, "reserves", "Nature reserves (test)", "nature_reserve",
+                                     Criterion::BiodiversityImportance, demo,
+                                     R"({"type":"FeatureCollection","features":[
  {"type":"Feature","properties":{"fid_text":"NR-1","name":"百花山自然保护区","zone":"core"},
   "geometry":{"type":"Polygon","coordinates":[[[116.30,39.86],[116.37,39.86],[116.37,39.94],[116.30,39.94],[116.30,39.86]]]}},
  {"type":"Feature","properties":{"fid_text":"NR-2","name":"松山湿地","zone":"buffer"},
   "geometry":{"type":"Polygon","coordinates":[[[116.33,39.80],[116.39,39.80],[116.39,39.84],[116.33,39.84],[116.33,39.80]]]}}]})"));
-    cat.layers.push_back(vector_spec(dir, "heritage", "World heritage (test)", "heritage", Criterion::BiodiversityImportance,
-                                     false, R"({"type":"FeatureCollection","features":[
+    cat.layers.push_back(vector_spec(dir, "heritage", "World heritage (test)", "heritage",
+                                     Criterion::BiodiversityImportance, false,
+                                     R"({"type":"FeatureCollection","features":[
  {"type":"Feature","properties":{"fid_text":"WH-1","name":"天坛","zone":""},
   "geometry":{"type":"Point","coordinates":[116.42,39.92]}}]})"));
     cat.layers.push_back(vector_spec(dir, "admin", "Provinces (test)", "admin", Criterion::Context, false,
@@ -151,13 +152,16 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
     r.evaluate = {{"E1", {{"drivers", {{{"driver", "land_use_change"}, {"materiality", "high"}}}}}},
                   {"E3",
                    {{"ratings",
-                     {{{"driver", "land_use_change"}, {"receptor", "biodiversity_importance"}, {"rating", "high"},
+                     {{{"driver", "land_use_change"},
+                       {"receptor", "biodiversity_importance"},
+                       {"rating", "high"},
                        {"because", "materiality high x exposure high"}}}}}}};
-    r.mitigation = {{{"step", "avoid"}, {"action", "Move the site east, away from the reserve"}, {"because", "core zone"}},
-                    {{"step", "minimise"}, {"action", "Keep construction outside the breeding season"}, {"because", "birds"}}};
+    r.mitigation = {
+        {{"step", "avoid"}, {"action", "Move the site east, away from the reserve"}, {"because", "core zone"}},
+        {{"step", "minimise"}, {"action", "Keep construction outside the breeding season"}, {"because", "birds"}}};
     if (with_alternative)
-        r.alternative = {{"found", true}, {"lon", 116.45}, {"lat", 39.93}, {"distance_m", 5300.0},
-                         {"bearing_deg", 50.0}, {"clears", {"百花山自然保护区"}}};
+        r.alternative = {{"found", true},        {"lon", 116.45},       {"lat", 39.93},
+                         {"distance_m", 5300.0}, {"bearing_deg", 50.0}, {"clears", {"百花山自然保护区"}}};
     else
         r.alternative = nullptr;
 }
@@ -268,8 +272,9 @@ TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
     TempDir tmp;
     auto layers = test_layers(tmp.path);
     const std::string folder = (tmp.path / "cache" / "admin-outlines").string();
-    Json catalog = Json::array({Json{{"id", "admin"}, {"theme", "admin"}, {"sha256", std::string(64, 'a')}, {"sha256_from", "read"}},
-                                Json{{"id", "reserves"}, {"theme", "protected_area"}, {"sha256", std::string(64, 'b')}}});
+    Json catalog = Json::array(
+        {Json{{"id", "admin"}, {"theme", "admin"}, {"sha256", std::string(64, 'a')}, {"sha256_from", "read"}},
+         Json{{"id", "reserves"}, {"theme", "protected_area"}, {"sha256", std::string(64, 'b')}}});
     const double w = kLon - 0.2, s = kLat - 0.2, e = kLon + 0.2, n = kLat + 0.2;
     const std::string direct = admin_outline_geojson(*layers, w, s, e, n);
     ASSERT_FALSE(direct.empty());
@@ -420,7 +425,8 @@ TEST(SiteMap, PaletteDrawsEveryPixelInItsNearestEntry) {
     for (int y = 0; y < truth.height; ++y)
         for (int x = 0; x < truth.width; ++x)
             truth.pixels.push_back(
-                reinterpret_cast<const std::uint32_t*>(cairo_image_surface_get_data(surface) + y * stride)[x] & 0xFFFFFF);
+                reinterpret_cast<const std::uint32_t*>(cairo_image_surface_get_data(surface) + y * stride)[x] &
+                0xFFFFFF);
     cairo_surface_destroy(surface);
     ASSERT_EQ(png.width, truth.width);
     ASSERT_EQ(png.height, truth.height);
@@ -465,9 +471,9 @@ TEST(SiteMap, PaletteDrawsEveryPixelInItsNearestEntry) {
     for (std::uint32_t c : truth.pixels) ++count[c];
     ASSERT_GT(count.count(hex("#f6f4ee")), 0u);
     EXPECT_EQ(nearest[hex("#f6f4ee")], 0);
-    EXPECT_EQ(nearest[std::max_element(count.begin(), count.end(), [](const auto& a, const auto& b) {
-                          return a.second < b.second;
-                      })->first],
+    EXPECT_EQ(nearest[std::max_element(count.begin(), count.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; })
+                          ->first],
               0);
     EXPECT_LT(moved, truth.pixels.size() / 20) << "at most 5 % of the pixels (edges, text) move";
 }
@@ -528,7 +534,8 @@ TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
 }
 
 TEST(SiteMap, PortfolioContextHoldsTheRiversAndTownsOfTheBoxInTheRunsLanguage) {
-    const LoadedMapContext pack = load_map_context(installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg"));
+    const LoadedMapContext pack =
+        load_map_context(installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg"));
     ASSERT_TRUE(pack.data) << pack.note;
     const Box wuhan(Point(113.8, 30.2), Point(114.8, 31.0));
     const Json zh = Json::parse(map_context_geojson(*pack.data, wuhan, wuhan, i18n::Lang::Zh));
@@ -560,8 +567,9 @@ TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {
     EXPECT_NE(broken.note.find("broken.gpkg"), std::string::npos) << broken.note;
     EXPECT_NE(broken.note.find("地图"), std::string::npos) << broken.note;
     // A file OGR opens but that is not a pack: the note names the file and what is wrong.
-    write_text(tmp.path / "rivers.geojson",
-               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[]})");
+    write_text(
+        tmp.path / "rivers.geojson",
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[]})");
     const LoadedMapContext projected = load_map_context((tmp.path / "rivers.geojson").string());
     EXPECT_FALSE(projected.data);
     EXPECT_NE(projected.note.find("rivers.geojson: map context layer 'rivers' is not in WGS 84"), std::string::npos)
@@ -621,7 +629,8 @@ TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums)
     EXPECT_NE(md.find(sum), std::string::npos);
     EXPECT_NE(md.find("sitescreen 0.0.0-test"), std::string::npos);
     // Deterministic: no clock in a per-site file.
-    EXPECT_EQ(md, markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png")));
+    EXPECT_EQ(md,
+              markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png")));
 }
 
 TEST(SiteReport, NoBannerWithoutDemonstrationLayers) {
@@ -698,7 +707,9 @@ TEST(SiteFiles, SafeStemsKeepChineseAndReplacePathCharacters) {
     EXPECT_EQ(safe_file_stem("///"), "site");
     EXPECT_EQ(safe_file_stem("CON"), "_CON");
     EXPECT_EQ(safe_file_stem("ok-1.2_x"), "ok-1.2_x");
-    EXPECT_EQ(safe_file_stem(std::string("bad\xff" "byte")), "bad_byte");
+    EXPECT_EQ(safe_file_stem(std::string("bad\xff"
+                                         "byte")),
+              "bad_byte");
     EXPECT_LE(safe_file_stem(std::string(400, 'x')).size(), 120u);
     // Cut on a character boundary: 41 three-byte characters do not fit in 120 bytes.
     std::string cjk;

@@ -60,7 +60,8 @@ TEST(Require, CiIsReadFromCiOrSitescreenCi) {
 
 TEST(Require, MissingPrerequisiteFailsInCiNamingWhatAndHow) {
     ScopedEnv ci("SITESCREEN_CI", "1");
-    EXPECT_FATAL_FAILURE(require_missing_node(), "missing prerequisite: node (apt-get install nodejs) [required in CI]");
+    EXPECT_FATAL_FAILURE(require_missing_node(),
+                         "missing prerequisite: node (apt-get install nodejs) [required in CI]");
 }
 
 TEST(Require, PresentPrerequisiteLetsTheTestRun) {

@@ -16,12 +16,14 @@ TEST(RuleCnCropland, CultivatedLand) {
     Hit near = hit("land_cover", "cropland");
     near.inside = false;
     const Case cases[] = {
-        {"art. 37 para. 1: no cultivated land where waste land will do", hit("land_cover", "cropland"), of_type("plant"),
-         Outcome::Conditional, "cn_cropland.cultivated_land"},
-        {"art. 37 para. 2: no mining on cultivated land without approval", hit("land_cover", "cropland"), of_type("mine"),
-         Outcome::Conditional, "cn_cropland.cultivated_land.mining"},
-        {"art. 37: built-up land is no cultivated land", hit("land_cover", "modified"), of_type("plant"), std::nullopt, ""},
-        {"art. 37: natural land is no cultivated land", hit("land_cover", "natural"), of_type("plant"), std::nullopt, ""},
+        {"art. 37 para. 1: no cultivated land where waste land will do", hit("land_cover", "cropland"),
+         of_type("plant"), Outcome::Conditional, "cn_cropland.cultivated_land"},
+        {"art. 37 para. 2: no mining on cultivated land without approval", hit("land_cover", "cropland"),
+         of_type("mine"), Outcome::Conditional, "cn_cropland.cultivated_land.mining"},
+        {"art. 37: built-up land is no cultivated land", hit("land_cover", "modified"), of_type("plant"), std::nullopt,
+         ""},
+        {"art. 37: natural land is no cultivated land", hit("land_cover", "natural"), of_type("plant"), std::nullopt,
+         ""},
         {"art. 37: the class at the site decides, not land nearby", near, of_type("plant"), std::nullopt, ""},
     };
     for (const auto& c : cases) check(*r, c);

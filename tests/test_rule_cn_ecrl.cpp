@@ -4,24 +4,34 @@
 using namespace rule_cases;
 
 TEST(RuleCnEcrl, TheNoticeItemsGiveTheirOutcomes) {
-    const auto mine = configured("cn_ecrl", "activities: [geological_survey, mineral_exploration, strategic_mineral_mining]");
-    const auto charger = configured("cn_ecrl", "activities: [existing_facility_operation, eco_tourism_facility, linear_infrastructure]");
+    const auto mine =
+        configured("cn_ecrl", "activities: [geological_survey, mineral_exploration, strategic_mineral_mining]");
+    const auto charger =
+        configured("cn_ecrl", "activities: [existing_facility_operation, eco_tourism_facility, linear_infrastructure]");
     const Hit red = hit("red_line", "red_line");
     const Case mine_cases[] = {
-        {"一(一) preamble: no development or production construction; no activity given", red, facts(), Outcome::Forbidden, "cn_ecrl.inside"},
+        {"一(一) preamble: no development or production construction; no activity given", red, facts(),
+         Outcome::Forbidden, "cn_ecrl.inside"},
         {"一(一) preamble: plain mining is on no item", red, facts("mining"), Outcome::Forbidden, "cn_ecrl.inside"},
-        {"一(一)7: mineral exploration (lithium) outside core zones", red, facts("mineral_exploration"), Outcome::Conditional, "cn_ecrl.mineral_exploration"},
-        {"一(一)7: geological survey", red, facts("Geological survey"), Outcome::Conditional, "cn_ecrl.geological_survey"},
-        {"一(一)7: strategic mining where the state needs it", red, facts("strategic_mineral_mining"), Outcome::Conditional, "cn_ecrl.strategic_mineral_mining"},
-        {"一(一) preamble: the list applies only outside core protection zones", red, facts("mineral_exploration", true), Outcome::Forbidden, "cn_ecrl.core_zone"},
-        {"一(一)6: an item the mine profile does not let a mine claim", red, facts("existing_facility_operation"), Outcome::Forbidden, "cn_ecrl.inside"},
+        {"一(一)7: mineral exploration (lithium) outside core zones", red, facts("mineral_exploration"),
+         Outcome::Conditional, "cn_ecrl.mineral_exploration"},
+        {"一(一)7: geological survey", red, facts("Geological survey"), Outcome::Conditional,
+         "cn_ecrl.geological_survey"},
+        {"一(一)7: strategic mining where the state needs it", red, facts("strategic_mineral_mining"),
+         Outcome::Conditional, "cn_ecrl.strategic_mineral_mining"},
+        {"一(一) preamble: the list applies only outside core protection zones", red,
+         facts("mineral_exploration", true), Outcome::Forbidden, "cn_ecrl.core_zone"},
+        {"一(一)6: an item the mine profile does not let a mine claim", red, facts("existing_facility_operation"),
+         Outcome::Forbidden, "cn_ecrl.inside"},
     };
     for (const auto& c : mine_cases) check(*mine, c);
     const Case charger_cases[] = {
         {"一(一)6: operation and upgrading of an existing lawful transport facility (expressway service area)", red,
          facts("existing_facility_operation"), Outcome::Conditional, "cn_ecrl.existing_facility_operation"},
-        {"一(一)5: necessary public facility of moderate eco-tourism", red, facts("eco_tourism_facility"), Outcome::Conditional, "cn_ecrl.eco_tourism_facility"},
-        {"一(一) preamble: 'necessary public facility' is not an item of its own", red, facts("necessary_public_facility"), Outcome::Forbidden, "cn_ecrl.inside"},
+        {"一(一)5: necessary public facility of moderate eco-tourism", red, facts("eco_tourism_facility"),
+         Outcome::Conditional, "cn_ecrl.eco_tourism_facility"},
+        {"一(一) preamble: 'necessary public facility' is not an item of its own", red,
+         facts("necessary_public_facility"), Outcome::Forbidden, "cn_ecrl.inside"},
     };
     for (const auto& c : charger_cases) check(*charger, c);
 }
@@ -62,7 +72,10 @@ TEST(RuleCnEcrl, NearIsNotInside) {
 
 TEST(RuleCnEcrl, AnUnknownActivityInTheProfileIsAnErrorNamingTheRule) {
     const std::string e = config_error("cn_ecrl", "activities: [necessary_public_facility]");
-    EXPECT_NE(e.find("test.yaml: rules.cn_ecrl: activities: 'necessary_public_facility' is not an item"), std::string::npos) << e;
-    EXPECT_NE(config_error("cn_ecrl", "levels: {conditional: no-go, forbidden: high}").find("rules.cn_ecrl: levels"), std::string::npos);
+    EXPECT_NE(e.find("test.yaml: rules.cn_ecrl: activities: 'necessary_public_facility' is not an item"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(config_error("cn_ecrl", "levels: {conditional: no-go, forbidden: high}").find("rules.cn_ecrl: levels"),
+              std::string::npos);
     EXPECT_NE(config_error("cn_ecrl", "activity: [x]").find("rules.cn_ecrl: activity: unknown key"), std::string::npos);
 }

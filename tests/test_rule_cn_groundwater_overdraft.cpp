@@ -11,8 +11,8 @@ TEST(RuleCnGroundwaterOverdraft, ZonesGiveWaterSourceConditions) {
          "cn_groundwater_overdraft.prohibited"},
         {"限制开采区: no new abstraction", hit("groundwater_overdraft", "restricted"), facts(), Outcome::Conditional,
          "cn_groundwater_overdraft.restricted"},
-        {"超采区 without zone class: taken as restricted", hit("groundwater_overdraft", ""), facts(), Outcome::Conditional,
-         "cn_groundwater_overdraft.overdraft"},
+        {"超采区 without zone class: taken as restricted", hit("groundwater_overdraft", ""), facts(),
+         Outcome::Conditional, "cn_groundwater_overdraft.overdraft"},
     };
     for (const auto& c : cases) check(*r, c);
     EXPECT_EQ(sitescreen::to_string(r->potential()), std::string("high"));

@@ -10,9 +10,10 @@ TEST(RuleCnUrbanBoundary, InsideAllowedNearNothing) {
     near.inside = false;
     near.distance_m = 800;
     const Case cases[] = {
-        {"inside the boundary: the area for concentrated urban construction", hit("urban_boundary", ""), facts(), Outcome::Allowed,
-         "cn_urban_boundary.inside"},
-        {"near a boundary says nothing: outside is judged over every feature of the theme", near, facts(), std::nullopt, ""},
+        {"inside the boundary: the area for concentrated urban construction", hit("urban_boundary", ""), facts(),
+         Outcome::Allowed, "cn_urban_boundary.inside"},
+        {"near a boundary says nothing: outside is judged over every feature of the theme", near, facts(), std::nullopt,
+         ""},
     };
     for (const auto& c : cases) check(*r, c);
 }

@@ -11,8 +11,8 @@ TEST(RuleJurisdiction, CountryCodesDecide) {
     EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "156"}}}), Jurisdiction::China);
     EXPECT_EQ(rules::jurisdiction_of({Json{{"ISO3", "CHN"}}}), Jurisdiction::China);
     EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", 156}}}), Jurisdiction::China);
-    EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "152"}}}), Jurisdiction::Elsewhere);      // Chile
-    EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "344"}}}), Jurisdiction::Elsewhere);      // Hong Kong: its own law
+    EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "152"}}}), Jurisdiction::Elsewhere);  // Chile
+    EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "344"}}}), Jurisdiction::Elsewhere);  // Hong Kong: its own law
     EXPECT_EQ(rules::jurisdiction_of({Json{{"name", "Testprovince"}}}), Jurisdiction::Unknown);
     EXPECT_EQ(rules::jurisdiction_of({}), Jurisdiction::Unknown);
     EXPECT_EQ(rules::jurisdiction_of({Json{{"iso_n3", "-99"}}}), Jurisdiction::Unknown);

@@ -44,13 +44,15 @@ TEST(RuleLandCover, NaturalShareAndClassGiveTheirBands) {
          "land_cover.natural_site_and_surroundings", Rating::High, true},
         {"built-up site in mostly natural surroundings: met, medium", 0.8, false, "land_cover.natural_surroundings",
          Rating::Medium, true},
-        {"share exactly at the threshold: met (>=)", 0.5, false, "land_cover.natural_surroundings", Rating::Medium, true},
-        {"natural patch in modified surroundings: medium, not met", 0.2, true, "land_cover.natural_site", Rating::Medium, false},
+        {"share exactly at the threshold: met (>=)", 0.5, false, "land_cover.natural_surroundings", Rating::Medium,
+         true},
+        {"natural patch in modified surroundings: medium, not met", 0.2, true, "land_cover.natural_site",
+         Rating::Medium, false},
         {"modified site and surroundings: low", 0.2, false, "land_cover.modified", Rating::Low, false},
         {"no valid cell around, natural class at the site: the site alone decides", std::nullopt, true,
          "land_cover.natural_site", Rating::Medium, true},
-        {"no valid cell around, modified class at the site", std::nullopt, false, "land_cover.modified_site", Rating::Low,
-         false},
+        {"no valid cell around, modified class at the site", std::nullopt, false, "land_cover.modified_site",
+         Rating::Low, false},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.source);
@@ -59,9 +61,10 @@ TEST(RuleLandCover, NaturalShareAndClassGiveTheirBands) {
 }
 
 TEST(RuleLandCover, ErrorsNameTheRule) {
-    EXPECT_EQ(config_error("{radius_m: 2500, natural_share_threshold: 0.5}"),
-              "test.yaml: rules.land_cover: radius_m 2500 must be one of buffers_m (1000, 5000, 10000): the buffer whose "
-              "class shares are rated");
+    EXPECT_EQ(
+        config_error("{radius_m: 2500, natural_share_threshold: 0.5}"),
+        "test.yaml: rules.land_cover: radius_m 2500 must be one of buffers_m (1000, 5000, 10000): the buffer whose "
+        "class shares are rated");
     EXPECT_EQ(config_error("{radius_m: 1000, natural_share_threshold: 1.5}"),
               "test.yaml: rules.land_cover: natural_share_threshold must be between 0 and 1");
     EXPECT_EQ(config_error("{radius_m: 1000}"), "test.yaml: rules.land_cover: natural_share_threshold: missing");

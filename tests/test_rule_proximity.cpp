@@ -14,8 +14,10 @@ using namespace sitescreen;
 namespace {
 
 // The plant and mine profiles' bands (IFC PS6 screening practice, verify) and the charger's.
-const char* kPlant = "{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 10000}";
-const char* kCharger = "{sensitive_within_m: 2000, high_within_m: 500, moderate_within_m: 1000, species_screen_m: 5000}";
+const char* kPlant =
+    "{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 10000}";
+const char* kCharger =
+    "{sensitive_within_m: 2000, high_within_m: 500, moderate_within_m: 1000, species_screen_m: 5000}";
 
 rules::Proximity configured(const std::string& yaml) {
     return rule_cases::configured_measured<rules::Proximity>(yaml, "proximity");
@@ -45,7 +47,8 @@ TEST(RuleProximity, PlantBandsInsideNearAndFar) {
     const rules::Proximity p = configured(kPlant);
     const Case cases[] = {
         {"TNFD: in a sensitive location (inside the feature)", true, 0, "proximity.inside", Rating::VeryHigh, true},
-        {"within the high band (<= 2 km): near a sensitive location", false, 1500, "proximity.high", Rating::High, true},
+        {"within the high band (<= 2 km): near a sensitive location", false, 1500, "proximity.high", Rating::High,
+         true},
         {"at the edge of the high band: the band is closed", false, 2000, "proximity.high", Rating::High, true},
         {"moderate band (2-5 km): not near", false, 3500, "proximity.moderate", Rating::Medium, false},
         {"beyond 5 km: low", false, 8000, "proximity.far", Rating::Low, false},
@@ -68,12 +71,15 @@ TEST(RuleProximity, ChargerBandsAreNarrowerButThePlaceStaysSensitive) {
 }
 
 TEST(RuleProximity, ErrorsNameTheRule) {
-    EXPECT_EQ(config_error("{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 1500, species_screen_m: 10000}"),
+    EXPECT_EQ(config_error(
+                  "{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 1500, species_screen_m: 10000}"),
               "test.yaml: rules.proximity: moderate_within_m must be >= high_within_m");
-    EXPECT_EQ(config_error("{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 4000}"),
+    EXPECT_EQ(config_error(
+                  "{sensitive_within_m: 2000, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 4000}"),
               "test.yaml: rules.proximity: species_screen_m must be >= moderate_within_m");
     EXPECT_EQ(config_error("{sensitive_within_m: 2000, moderate_within_m: 5000, species_screen_m: 10000}"),
               "test.yaml: rules.proximity: high_within_m: missing");
-    EXPECT_EQ(config_error("{sensitive_within_m: 0, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 10000}"),
-              "test.yaml: rules.proximity: sensitive_within_m must be greater than 0");
+    EXPECT_EQ(
+        config_error("{sensitive_within_m: 0, high_within_m: 2000, moderate_within_m: 5000, species_screen_m: 10000}"),
+        "test.yaml: rules.proximity: sensitive_within_m must be greater than 0");
 }

@@ -40,11 +40,14 @@ TEST(RuleWaterStress, AqueductCategoriesGiveTheirBands) {
         {"Aqueduct bws_cat 0: low (< 10 %)", 0, false, "water_stress.low", Rating::Low, false},
         {"Aqueduct bws_cat 1: low-medium (10-20 %)", 1, false, "water_stress.low", Rating::Low, false},
         {"Aqueduct bws_cat 2: medium-high (20-40 %)", 2, false, "water_stress.medium", Rating::Medium, false},
-        {"Aqueduct bws_cat 3: high (40-80 %): TNFD area of water stress", 3, false, "water_stress.high", Rating::High, true},
-        {"Aqueduct bws_cat 4: extremely high (> 80 %)", 4, false, "water_stress.extremely_high", Rating::VeryHigh, true},
-        {"Aqueduct bws_cat -1: arid and low water use: its own exposure, not high stress", -1, true, "water_stress.arid",
-         Rating::Medium, false},
-        {"a unit the catalog marks zone arid, whatever its number", 3, true, "water_stress.arid", Rating::Medium, false},
+        {"Aqueduct bws_cat 3: high (40-80 %): TNFD area of water stress", 3, false, "water_stress.high", Rating::High,
+         true},
+        {"Aqueduct bws_cat 4: extremely high (> 80 %)", 4, false, "water_stress.extremely_high", Rating::VeryHigh,
+         true},
+        {"Aqueduct bws_cat -1: arid and low water use: its own exposure, not high stress", -1, true,
+         "water_stress.arid", Rating::Medium, false},
+        {"a unit the catalog marks zone arid, whatever its number", 3, true, "water_stress.arid", Rating::Medium,
+         false},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.source);
@@ -54,7 +57,8 @@ TEST(RuleWaterStress, AqueductCategoriesGiveTheirBands) {
 
 TEST(RuleWaterStress, ThresholdsMoveTheBands) {
     // A stricter profile: high stress from medium-high (20-40 %).
-    const rules::WaterStress w = configured("{medium_bws_cat: 1, high_bws_cat: 2, extreme_bws_cat: 3, arid_exposure: high}");
+    const rules::WaterStress w =
+        configured("{medium_bws_cat: 1, high_bws_cat: 2, extreme_bws_cat: 3, arid_exposure: high}");
     EXPECT_EQ(w.band(1, false).id, "water_stress.medium");
     EXPECT_TRUE(w.band(2, false).met);
     EXPECT_EQ(w.band(3, false).exposure, Rating::VeryHigh);
@@ -67,7 +71,8 @@ TEST(RuleWaterStress, ErrorsNameTheRule) {
               "test.yaml: rules.water_stress: high_bws_cat must be >= medium_bws_cat");
     EXPECT_EQ(config_error("{medium_bws_cat: 2, high_bws_cat: 3, extreme_bws_cat: 2}"),
               "test.yaml: rules.water_stress: extreme_bws_cat must be >= high_bws_cat");
-    EXPECT_EQ(config_error("{medium_bws_cat: 2, high_bws_cat: 3}"), "test.yaml: rules.water_stress: extreme_bws_cat: missing");
+    EXPECT_EQ(config_error("{medium_bws_cat: 2, high_bws_cat: 3}"),
+              "test.yaml: rules.water_stress: extreme_bws_cat: missing");
     EXPECT_EQ(config_error("{medium_bws_cat: 2, high_bws_cat: 3, extreme_bws_cat: 5}"),
               "test.yaml: rules.water_stress: extreme_bws_cat must be an Aqueduct stress category from 0 (low) to 4 "
               "(extremely high), not 5");

@@ -9,15 +9,16 @@
 #include "support/fixtures.h"
 
 using namespace sitescreen;
-using sitescreen::testing::TempDir;
 using sitescreen::testing::feature_collection;
+using sitescreen::testing::TempDir;
 
 namespace {
 
 const std::string kProfiles = std::string(SITESCREEN_SOURCE_DIR) + "/config/profiles";
 
 std::string box(double w, double s, double e, double n) {
-    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", w, s, e, n);
+    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", w,
+                       s, e, n);
 }
 
 // "China" (iso_n3 156) west of 10 E, "Chile" (iso_n3 152) east of it; both at 0..2 N.
@@ -37,9 +38,10 @@ struct TwoCountries {
         Catalog cat;
         cat.file = "test";
         LayerSpec admin = sitescreen::testing::vector_spec(
-            "countries", dir.write("countries.geojson",
-                                   feature_collection({{R"({"fid":"1","name":"China","iso_n3":"156"})", box(0, 0, 10, 2)},
-                                                       {R"({"fid":"2","name":"Chile","iso_n3":"152"})", box(10, 0, 20, 2)}})));
+            "countries",
+            dir.write("countries.geojson",
+                      feature_collection({{R"({"fid":"1","name":"China","iso_n3":"156"})", box(0, 0, 10, 2)},
+                                          {R"({"fid":"2","name":"Chile","iso_n3":"152"})", box(10, 0, 20, 2)}})));
         admin.criterion = Criterion::Context;
         admin.theme = "admin";
         admin.id_field = "fid";
@@ -48,16 +50,20 @@ struct TwoCountries {
         cat.layers.push_back(admin);
 
         LayerSpec red = sitescreen::testing::vector_spec(
-            "redline", dir.write("redline.geojson", feature_collection({{R"({"fid":"RL","name":"Test red line"})", box(1.0, 0.5, 1.6, 1.5)}})));
+            "redline",
+            dir.write("redline.geojson",
+                      feature_collection({{R"({"fid":"RL","name":"Test red line"})", box(1.0, 0.5, 1.6, 1.5)}})));
         red.theme = "red_line";
         red.id_field = "fid";
         red.name_field = "name";
         cat.layers.push_back(red);
 
         LayerSpec nr = sitescreen::testing::vector_spec(
-            "reserves", dir.write("reserves.geojson",
-                                  feature_collection({{R"({"fid":"NR-c","name":"Test reserve","zone":"核心区"})", box(1.4, 0.8, 1.8, 1.2)},
-                                                      {R"({"fid":"NR2-e","name":"Other reserve","zone":"实验区"})", box(3.0, 0.8, 3.4, 1.2)}})));
+            "reserves",
+            dir.write("reserves.geojson",
+                      feature_collection(
+                          {{R"({"fid":"NR-c","name":"Test reserve","zone":"核心区"})", box(1.4, 0.8, 1.8, 1.2)},
+                           {R"({"fid":"NR2-e","name":"Other reserve","zone":"实验区"})", box(3.0, 0.8, 3.4, 1.2)}})));
         nr.theme = "protected_area";
         nr.id_field = "fid";
         nr.name_field = "name";
@@ -67,9 +73,12 @@ struct TwoCountries {
         cat.layers.push_back(nr);
 
         LayerSpec wdpa = sitescreen::testing::vector_spec(
-            "wdpa", dir.write("wdpa.geojson",
-                              feature_collection({{R"({"WDPAID":"555","NAME":"Test National Park","IUCN_CAT":"II"})", box(12, 0.5, 13, 1.5)},
-                                                  {R"({"WDPAID":"556","NAME":"Test Strict Reserve","IUCN_CAT":"Ia"})", box(14, 0.5, 15, 1.5)}})));
+            "wdpa",
+            dir.write(
+                "wdpa.geojson",
+                feature_collection(
+                    {{R"({"WDPAID":"555","NAME":"Test National Park","IUCN_CAT":"II"})", box(12, 0.5, 13, 1.5)},
+                     {R"({"WDPAID":"556","NAME":"Test Strict Reserve","IUCN_CAT":"Ia"})", box(14, 0.5, 15, 1.5)}})));
         wdpa.theme = "protected_area";
         wdpa.preset = "wdpa";
         wdpa.id_field = "WDPAID";
@@ -80,7 +89,8 @@ struct TwoCountries {
         cat.layers.push_back(wdpa);
 
         LayerSpec udb = sitescreen::testing::vector_spec(
-            "udb", dir.write("udb.geojson", feature_collection({{R"({"fid":"UDB-1","name":"Test town"})", box(7.0, 0.5, 8.0, 1.5)}})));
+            "udb", dir.write("udb.geojson",
+                             feature_collection({{R"({"fid":"UDB-1","name":"Test town"})", box(7.0, 0.5, 8.0, 1.5)}})));
         udb.criterion = Criterion::Context;
         udb.theme = "urban_boundary";
         udb.id_field = "fid";
@@ -252,8 +262,10 @@ TEST(RulesAssess, APlantOutsideTheUrbanDevelopmentBoundaryIsConditional) {
     const SiteResult out = assess("plant", {9.5, 1.0});
     EXPECT_TRUE(fired(out, "cn_urban_boundary.outside")) << reasons(out);
     EXPECT_EQ(out.verdict["level"], "medium") << reasons(out);
-    EXPECT_NE(reasons(out).find("outside every urban development boundary of the catalog"), std::string::npos) << reasons(out);
-    EXPECT_NE(out.verdict["conditions"].dump().find("空间准入正负面清单"), std::string::npos) << out.verdict["conditions"].dump();
+    EXPECT_NE(reasons(out).find("outside every urban development boundary of the catalog"), std::string::npos)
+        << reasons(out);
+    EXPECT_NE(out.verdict["conditions"].dump().find("空间准入正负面清单"), std::string::npos)
+        << out.verdict["conditions"].dump();
     for (const auto& f : out.verdict["findings"])
         if (f["rule"] == "cn_urban_boundary.outside") {
             EXPECT_EQ(f["layer"], "udb");

@@ -55,7 +55,9 @@ void write_raster(const std::string& path, GDALDataType type, bool categorical) 
     ASSERT_NE(ds, nullptr);
     double gt[6] = {100.0, 0.02, 0, 34.0, 0, -0.02};
     GDALSetGeoTransform(ds, gt);
-    GDALSetProjection(ds, R"(GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]])");
+    GDALSetProjection(
+        ds,
+        R"(GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]])");
     GDALRasterBandH b = GDALGetRasterBand(ds, 1);
     GDALSetRasterNoDataValue(b, categorical ? 0 : -9999);
     std::vector<double> v(static_cast<std::size_t>(w) * h);
@@ -136,8 +138,8 @@ layers:
 }
 
 std::string screen_command(const Workload& w, const std::string& extra) {
-    return std::string(SITESCREEN_BINARY) + " screen -q --sites " + shell_quote(w.sites) + " --layers " + shell_quote(w.catalog) +
-           " --buffers 1000,10000,50000 --type plant " + extra;
+    return std::string(SITESCREEN_BINARY) + " screen -q --sites " + shell_quote(w.sites) + " --layers " +
+           shell_quote(w.catalog) + " --buffers 1000,10000,50000 --type plant " + extra;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -160,7 +162,8 @@ struct Runs {
     }
     bool shard(int i) const {
         return run_command(screen_command(w, "--threads 1 --formats jsonl --shard " + std::to_string(i) + "/" +
-                                                 std::to_string(kShards) + " --out " + shell_quote(out("shard" + std::to_string(i))))) == 0;
+                                                 std::to_string(kShards) + " --out " +
+                                                 shell_quote(out("shard" + std::to_string(i))))) == 0;
     }
     std::string shard_jsonl(int i) const { return read_file(out("shard" + std::to_string(i) + "/sites.jsonl")); }
     std::string full_jsonl() const { return read_file(out("full/sites.jsonl")); }
@@ -216,7 +219,8 @@ TEST(Shards, MergedByIndexEqualsTheSingleRunByteForByte) {
     SITESCREEN_REQUIRE(run_command("python3 -c 'import json' >/dev/null 2>&1") == 0, "python3 (runs merge_shards.py)",
                        "apt-get install python3");
     const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
-    std::string cmd = "python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " + shell_quote(r.out("merged.jsonl"));
+    std::string cmd = "python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " +
+                      shell_quote(r.out("merged.jsonl"));
     for (int i = 0; i < kShards; ++i) cmd += " " + shell_quote(r.out("shard" + std::to_string(i)));
     ASSERT_EQ(run_command(cmd + " 2>/dev/null"), 0);
     EXPECT_EQ(read_file(r.out("merged.jsonl")), full);
@@ -232,8 +236,8 @@ TEST(Shards, StreamingShardThroughAPipeEqualsItsFileOutput) {
     const std::string out = r.out("stream1.jsonl");
     const std::string cmd = "cat " + shell_quote(r.w.sites) + " | " + std::string(SITESCREEN_BINARY) +
                             " screen -q --sites - --layers " + shell_quote(r.w.catalog) +
-                            " --buffers 1000,10000,50000 --type plant --threads 2 --shard 1/" + std::to_string(kShards) +
-                            " --out - > " + shell_quote(out);
+                            " --buffers 1000,10000,50000 --type plant --threads 2 --shard 1/" +
+                            std::to_string(kShards) + " --out - > " + shell_quote(out);
     ASSERT_EQ(run_command(cmd), 0);
     const auto streamed = lines_of(read_file(out)), filed = lines_of(r.shard_jsonl(1));
     ASSERT_EQ(streamed.size(), filed.size());
@@ -250,7 +254,8 @@ TEST(Shards, DaskLocalClusterRecipe) {
     // The Dask recipe of docs/scale.md on a local cluster; needs Debian
     // python3-dask and python3-distributed (a missing prerequisite in CI, skipped elsewhere).
     SITESCREEN_REQUIRE(run_command("/usr/bin/python3 -c 'import dask.distributed' >/dev/null 2>&1") == 0,
-                       "Debian's python3-dask and python3-distributed", "apt-get install python3-dask python3-distributed");
+                       "Debian's python3-dask and python3-distributed",
+                       "apt-get install python3-dask python3-distributed");
     Runs r;
     ASSERT_TRUE(r.full());
     const std::string driver = r.w.dir.write("dask_shards.py", R"PY(
@@ -273,9 +278,9 @@ if __name__ == "__main__":
     print("\n".join(outs))
 )PY");
     const std::string list = r.out("dask-outs.txt");
-    ASSERT_EQ(run_command("/usr/bin/python3 " + shell_quote(driver) + " " + shell_quote(SITESCREEN_BINARY) + " " + shell_quote(r.w.sites) +
-                          " " + shell_quote(r.w.catalog) + " " + shell_quote(r.w.dir.path()) + " " + std::to_string(kShards) + " > " +
-                          shell_quote(list) + " 2>/dev/null"),
+    ASSERT_EQ(run_command("/usr/bin/python3 " + shell_quote(driver) + " " + shell_quote(SITESCREEN_BINARY) + " " +
+                          shell_quote(r.w.sites) + " " + shell_quote(r.w.catalog) + " " + shell_quote(r.w.dir.path()) +
+                          " " + std::to_string(kShards) + " > " + shell_quote(list) + " 2>/dev/null"),
               0);
     const std::string script = std::string(SITESCREEN_SOURCE_DIR) + "/scripts/merge_shards.py";
     std::string cmd = "/usr/bin/python3 " + shell_quote(script) + " --expect " + std::to_string(kSites) + " -o " +

@@ -182,7 +182,8 @@ TEST(SimpleRing, StarShapedProof) {
         for (int k = 2; 2 * k < n; ++k) {
             if (std::gcd(n, k) != 1) continue;
             XY r;
-            for (int i = 0; i < n; ++i) r.add(100 + std::cos(2 * M_PI * k * i / n), 30 + std::sin(2 * M_PI * k * i / n));
+            for (int i = 0; i < n; ++i)
+                r.add(100 + std::cos(2 * M_PI * k * i / n), 30 + std::sin(2 * M_PI * k * i / n));
             r.close();
             EXPECT_FALSE(by_star(r)) << n << "/" << k;
             EXPECT_FALSE(simple(r)) << n << "/" << k;

@@ -95,7 +95,8 @@ protected:
 TEST_F(SiteInput, EmptyFileCannotRun) {
     const Screening s = screen(dir.write("sites.csv", ""));
     EXPECT_EQ(s.cmd.exit_code, 1);
-    EXPECT_NE(s.cmd.err.find("sites.csv: the file is empty (expected a header line such as id,lon,lat)"), std::string::npos)
+    EXPECT_NE(s.cmd.err.find("sites.csv: the file is empty (expected a header line such as id,lon,lat)"),
+              std::string::npos)
         << s.cmd.err;
     EXPECT_FALSE(fs::exists(out + "/sites.jsonl"));
 }
@@ -127,7 +128,8 @@ TEST_F(SiteInput, NamedColumnsAreUsedAndAMissingOneIsNamed) {
 
     const Screening bad = screen(path, "--overwrite --lon-field easting --lat-field lat");
     EXPECT_EQ(bad.cmd.exit_code, 1);
-    EXPECT_NE(bad.cmd.err.find("sites.csv:1: no column named 'lat' for the latitude (columns found: 'id', 'easting', 'northing')"),
+    EXPECT_NE(bad.cmd.err.find(
+                  "sites.csv:1: no column named 'lat' for the latitude (columns found: 'id', 'easting', 'northing')"),
               std::string::npos)
         << bad.cmd.err;
 }
@@ -155,10 +157,12 @@ TEST_F(SiteInput, FileThatCannotBeRead) {
 }
 
 TEST_F(SiteInput, GeoJsonThatIsNotJsonNamesTheFile) {
-    const std::string path = dir.write("sites.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature",)");
+    const std::string path =
+        dir.write("sites.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature",)");
     const Screening s = screen(path);
     EXPECT_EQ(s.cmd.exit_code, 1);
-    EXPECT_NE(s.cmd.err.find("sitescreen: error: " + path + ": not a readable vector dataset"), std::string::npos) << s.cmd.err;
+    EXPECT_NE(s.cmd.err.find("sitescreen: error: " + path + ": not a readable vector dataset"), std::string::npos)
+        << s.cmd.err;
     EXPECT_FALSE(fs::exists(out + "/sites.jsonl"));
 }
 
@@ -166,8 +170,8 @@ TEST_F(SiteInput, GeoJsonThatIsNotJsonNamesTheFile) {
 
 struct BadRow {
     const char* name;
-    const char* row;       // the CSV row (line 3 of the file)
-    const char* message;   // the expected error, after "<file>:3: "
+    const char* row;      // the CSV row (line 3 of the file)
+    const char* message;  // the expected error, after "<file>:3: "
 };
 
 // Test names in ctest show the case, not the struct's bytes.
@@ -196,23 +200,22 @@ TEST_P(BadCoordinate, BecomesAnErrorRowNamingLineAndField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Csv, BadCoordinate,
-    ::testing::Values(BadRow{"NonNumeric", "B,east,30.5", "field 'lon': 'east' is not a number"},
-                      BadRow{"TrailingText", "B,100.5,30.5N", "field 'lat': '30.5N' is not a number"},
-                      BadRow{"Empty", "B,,30.5", "field 'lon': is empty"},
-                      BadRow{"Blank", "B,100.5,   ", "field 'lat': is empty"},
-                      BadRow{"NaN", "B,NaN,30.5", "field 'lon': 'NaN' is not a coordinate"},
-                      BadRow{"Infinite", "B,100.5,inf", "field 'lat': 'inf' is not a coordinate"},
-                      BadRow{"NegativeInfinity", "B,-Infinity,30.5", "field 'lon': '-Infinity' is not a coordinate"},
-                      BadRow{"Overflow", "B,1e999,30.5", "field 'lon': '1e999' is not a number"},
-                      BadRow{"LatitudeOutOfRangeColumnsSwapped", "B,30.5,100.5",
-                             "field 'lat': latitude '100.5' is outside [-90, 90] (columns swapped?)"},
-                      BadRow{"LatitudeOutOfRangeProjected", "B,500000,3300000",
-                             "field 'lat': latitude '3300000' is outside [-90, 90] (projected coordinates? give --crs)"},
-                      BadRow{"LongitudeOutOfRange", "B,180.5,30.5",
-                             "field 'lon': longitude '180.5' is outside [-180, 180] (projected coordinates? give --crs)"},
-                      BadRow{"ExtraField", "B,100.5,30.5,x",
-                             "4 fields, the header has 3 (a delimiter inside an unquoted field?)"},
-                      BadRow{"MissingField", "B,100.5", "2 fields, the header has 3 (a delimiter inside an unquoted field?)"}),
+    ::testing::Values(
+        BadRow{"NonNumeric", "B,east,30.5", "field 'lon': 'east' is not a number"},
+        BadRow{"TrailingText", "B,100.5,30.5N", "field 'lat': '30.5N' is not a number"},
+        BadRow{"Empty", "B,,30.5", "field 'lon': is empty"}, BadRow{"Blank", "B,100.5,   ", "field 'lat': is empty"},
+        BadRow{"NaN", "B,NaN,30.5", "field 'lon': 'NaN' is not a coordinate"},
+        BadRow{"Infinite", "B,100.5,inf", "field 'lat': 'inf' is not a coordinate"},
+        BadRow{"NegativeInfinity", "B,-Infinity,30.5", "field 'lon': '-Infinity' is not a coordinate"},
+        BadRow{"Overflow", "B,1e999,30.5", "field 'lon': '1e999' is not a number"},
+        BadRow{"LatitudeOutOfRangeColumnsSwapped", "B,30.5,100.5",
+               "field 'lat': latitude '100.5' is outside [-90, 90] (columns swapped?)"},
+        BadRow{"LatitudeOutOfRangeProjected", "B,500000,3300000",
+               "field 'lat': latitude '3300000' is outside [-90, 90] (projected coordinates? give --crs)"},
+        BadRow{"LongitudeOutOfRange", "B,180.5,30.5",
+               "field 'lon': longitude '180.5' is outside [-180, 180] (projected coordinates? give --crs)"},
+        BadRow{"ExtraField", "B,100.5,30.5,x", "4 fields, the header has 3 (a delimiter inside an unquoted field?)"},
+        BadRow{"MissingField", "B,100.5", "2 fields, the header has 3 (a delimiter inside an unquoted field?)"}),
     [](const ::testing::TestParamInfo<BadRow>& p) { return std::string(p.param.name); });
 
 // ---------------------------------------------------------------- numbers and text as spreadsheets write them
@@ -220,12 +223,22 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ParseCoordinate, SpreadsheetNumbers) {
     std::string why;
     EXPECT_EQ(parse_coordinate(" 116.39 ", why), 116.39);
-    EXPECT_EQ(parse_coordinate("\xE2\x88\x92" "33.5", why), -33.5);  // U+2212 MINUS SIGN
-    EXPECT_EQ(parse_coordinate("\xE2\x80\x93" "33.5", why), -33.5);  // U+2013 EN DASH
-    EXPECT_EQ(parse_coordinate("116,39", why), 116.39);               // comma decimal separator
-    EXPECT_EQ(parse_coordinate("\xE2\x88\x92" "0,5", why), -0.5);
+    EXPECT_EQ(parse_coordinate("\xE2\x88\x92"
+                               "33.5",
+                               why),
+              -33.5);  // U+2212 MINUS SIGN
+    EXPECT_EQ(parse_coordinate("\xE2\x80\x93"
+                               "33.5",
+                               why),
+              -33.5);                                    // U+2013 EN DASH
+    EXPECT_EQ(parse_coordinate("116,39", why), 116.39);  // comma decimal separator
+    EXPECT_EQ(parse_coordinate("\xE2\x88\x92"
+                               "0,5",
+                               why),
+              -0.5);
     EXPECT_EQ(parse_coordinate("1.5e1", why), 15.0);
-    for (const char* bad : {"", "  ", "1,234.5", "1,2,3", "nan", "NaN", "inf", "-inf", "Infinity", "#N/A", "1e400", "0x", "12abc"}) {
+    for (const char* bad :
+         {"", "  ", "1,234.5", "1,2,3", "nan", "NaN", "inf", "-inf", "Infinity", "#N/A", "1e400", "0x", "12abc"}) {
         why.clear();
         EXPECT_FALSE(parse_coordinate(bad, why)) << bad;
         EXPECT_FALSE(why.empty()) << bad;
@@ -234,12 +247,16 @@ TEST(ParseCoordinate, SpreadsheetNumbers) {
 
 TEST_F(SiteInput, UnicodeMinusAndCommaDecimalsAreParsed) {
     // Western hemisphere site typed with a Unicode minus; European decimals in quotes.
-    const std::string path = framed_csv("B,\xE2\x88\x92" "100.5,30.5\nC,\"100,75\",\"30,25\"");
+    const std::string path = framed_csv(
+        "B,\xE2\x88\x92"
+        "100.5,30.5\nC,\"100,75\",\"30,25\"");
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 4, 0);
     EXPECT_EQ(row(s, 1)["lon"], -100.5);
-    EXPECT_EQ(row(s, 1)["attributes"]["lon"], "\xE2\x88\x92" "100.5");  // kept as typed
+    EXPECT_EQ(row(s, 1)["attributes"]["lon"],
+              "\xE2\x88\x92"
+              "100.5");  // kept as typed
     EXPECT_EQ(row(s, 2)["lon"], 100.75);
     EXPECT_EQ(row(s, 2)["lat"], 30.25);
     EXPECT_EQ(row(s, 2)["layers"][0]["inside"], true);
@@ -263,13 +280,14 @@ TEST_F(SiteInput, DuplicateIdsAreReportedAndBothKept) {
     expect_rows(s, out, 3, 0);
     EXPECT_EQ(row(s, 0)["id"], "A");
     EXPECT_EQ(row(s, 1)["id"], "A");
-    EXPECT_EQ(row(s, 0)["layers"][0]["inside"], true);   // each keeps its own result
+    EXPECT_EQ(row(s, 0)["layers"][0]["inside"], true);  // each keeps its own result
     EXPECT_EQ(row(s, 1)["layers"][0]["inside"], false);
     EXPECT_EQ(row(s, 1)["source"], path + ":3");
     EXPECT_EQ(s.run["sites"]["duplicate_ids"], 1);
     EXPECT_EQ(s.run["sites"]["duplicate_id_examples"], Json::array({"A"}));
     EXPECT_NE(s.cmd.err.find("warning: 1 site(s) reuse an id seen earlier; each is kept as its own row (see index):\n"
-                             "  id 'A' at " + path + ":3 (first at " + path + ":2)\n"),
+                             "  id 'A' at " +
+                             path + ":3 (first at " + path + ":2)\n"),
               std::string::npos)
         << s.cmd.err;
     EXPECT_EQ(s.run["sites"]["duplicate_id_lines"],
@@ -286,9 +304,9 @@ TEST_F(SiteInput, BomCrlfAndQuotedFieldsKeepLineNumbers) {
                                        "\xEF\xBB\xBFid,name,lon,lat\r\n"
                                        "A,\"Plant, north\",100.5,30.5\r\n"
                                        "B,\"two\r\nline \"\"name\"\"\nthree\",100.6,30.6\r\n"  // lines 3-5
-                                       "C,c,east,30.5\r\n"                                       // line 6
-                                       "\r\n"                                                    // blank: not a site
-                                       "Z,z,102,30.5\r\n");                                      // line 8
+                                       "C,c,east,30.5\r\n"                                     // line 6
+                                       "\r\n"                                                  // blank: not a site
+                                       "Z,z,102,30.5\r\n");                                    // line 8
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 4, 1);
@@ -332,7 +350,8 @@ TEST_F(SiteInput, GbkNamesAreDecodedWithANote) {
 
 TEST_F(SiteInput, TextThatIsNeitherUtf8NorGbkIsAnErrorRow) {
     // 0xFF never occurs in UTF-8 or GB18030.
-    const std::string path = dir.write("sites.csv", "id,lon,lat,name\nA,100.5,30.5,a\nB,100.6,30.6,\xFF\xFE\nZ,102,30.5,z\n");
+    const std::string path =
+        dir.write("sites.csv", "id,lon,lat,name\nA,100.5,30.5,a\nB,100.6,30.6,\xFF\xFE\nZ,102,30.5,z\n");
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 3, 1);
@@ -353,7 +372,8 @@ TEST_F(SiteInput, OverlongLineIsSkippedToItsEnd) {
     expect_rows(s, out, 4, 1);
     EXPECT_EQ(row(s, 1)["id"], "line-3");
     EXPECT_EQ(row(s, 1)["type"], "plant");
-    EXPECT_EQ(row(s, 1)["error"], path + ":3: record longer than 1048576 bytes (skipped; is this really a CSV of sites?)");
+    EXPECT_EQ(row(s, 1)["error"],
+              path + ":3: record longer than 1048576 bytes (skipped; is this really a CSV of sites?)");
     EXPECT_EQ(row(s, 2)["source"], path + ":5");
     expect_inside(s, "A");
     expect_inside(s, "C");
@@ -381,12 +401,11 @@ TEST(SiteReaderLimits, RecordLimitIsAnOption) {
 
 TEST_F(SiteInput, NullAndEmptyGeometriesAreErrorRows) {
     const std::string path = dir.write(
-        "sites.geojson",
-        feature_collection({{R"({"id":"A"})", R"({"type":"Point","coordinates":[100.5,30.5]})"},
-                            {R"({"id":"N"})", "null"},
-                            {R"({"id":"E"})", R"({"type":"GeometryCollection","geometries":[]})"},
-                            {R"({"id":"M"})", R"({"type":"MultiPolygon","coordinates":[]})"},
-                            {R"({"id":"Z"})", R"({"type":"Point","coordinates":[102,30.5]})"}}));
+        "sites.geojson", feature_collection({{R"({"id":"A"})", R"({"type":"Point","coordinates":[100.5,30.5]})"},
+                                             {R"({"id":"N"})", "null"},
+                                             {R"({"id":"E"})", R"({"type":"GeometryCollection","geometries":[]})"},
+                                             {R"({"id":"M"})", R"({"type":"MultiPolygon","coordinates":[]})"},
+                                             {R"({"id":"Z"})", R"({"type":"Point","coordinates":[102,30.5]})"}}));
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 5, 3);
@@ -402,17 +421,22 @@ TEST_F(SiteInput, InvalidPolygonsAreErrorRowsWithTheReason) {
     const std::string path = dir.write(
         "sites.geojson",
         feature_collection(
-            {{R"({"id":"A"})", R"({"type":"Polygon","coordinates":[[[100.4,30.4],[100.6,30.4],[100.6,30.6],[100.4,30.6],[100.4,30.4]]]})"},
-             {R"({"id":"bowtie"})", R"({"type":"Polygon","coordinates":[[[100,30],[100.2,30.2],[100.2,30],[100,30.2],[100,30]]]})"},
-             {R"({"id":"unclosed"})", R"({"type":"Polygon","coordinates":[[[100,30],[100.2,30],[100.2,30.2],[100,30.2]]]})"},
+            {{R"({"id":"A"})",
+              R"({"type":"Polygon","coordinates":[[[100.4,30.4],[100.6,30.4],[100.6,30.6],[100.4,30.6],[100.4,30.4]]]})"},
+             {R"({"id":"bowtie"})",
+              R"({"type":"Polygon","coordinates":[[[100,30],[100.2,30.2],[100.2,30],[100,30.2],[100,30]]]})"},
+             {R"({"id":"unclosed"})",
+              R"({"type":"Polygon","coordinates":[[[100,30],[100.2,30],[100.2,30.2],[100,30.2]]]})"},
              {R"({"id":"Z"})", R"({"type":"Point","coordinates":[102,30.5]})"}}));
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 4, 2);
-    EXPECT_EQ(row(s, 1)["error"], path + ": feature 1: invalid polygon (Self-intersection[100.1 30.1]); repair it (e.g. "
-                                         "ogr2ogr -makevalid) and run again");
-    EXPECT_EQ(row(s, 2)["error"], path + ": feature 2: invalid polygon (outer ring is not closed (its last point differs "
-                                         "from its first)); repair it (e.g. ogr2ogr -makevalid) and run again");
+    EXPECT_EQ(row(s, 1)["error"], path +
+                                      ": feature 1: invalid polygon (Self-intersection[100.1 30.1]); repair it (e.g. "
+                                      "ogr2ogr -makevalid) and run again");
+    EXPECT_EQ(row(s, 2)["error"], path +
+                                      ": feature 2: invalid polygon (outer ring is not closed (its last point differs "
+                                      "from its first)); repair it (e.g. ogr2ogr -makevalid) and run again");
     // The valid polygon site: inside, with its footprint fully covered.
     expect_inside(s, "A");
     EXPECT_EQ(row(s, 0)["geometry"], "polygon");
@@ -448,7 +472,8 @@ TEST_F(SiteInput, VectorSitesWithoutCrsAskForCrs) {
     const Screening s = screen(path);
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 2, 2);
-    EXPECT_EQ(row(s, 0)["error"], path + ": feature 0: the layer has no CRS; give it with --crs (e.g. --crs EPSG:4326)");
+    EXPECT_EQ(row(s, 0)["error"],
+              path + ": feature 0: the layer has no CRS; give it with --crs (e.g. --crs EPSG:4326)");
 
     const Screening given = screen(path, "--overwrite --crs EPSG:4326");
     ASSERT_EQ(given.cmd.exit_code, 0) << given.cmd.err;
@@ -465,9 +490,11 @@ TEST_F(SiteInput, ProjectedCsvWithCrs) {
     const Screening s = screen(path, "--crs EPSG:32647");
     ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
     expect_rows(s, out, 4, 2);
-    EXPECT_EQ(row(s, 1)["error"], path + ":3: coordinates (500000, 99999999) are outside the area where EPSG:32647 is "
-                                         "defined (wrong --crs, or columns swapped?)");
-    EXPECT_EQ(row(s, 2)["error"], path + ":4: coordinates (1e30, -1e30) cannot be transformed from EPSG:32647 to WGS 84");
+    EXPECT_EQ(row(s, 1)["error"], path +
+                                      ":3: coordinates (500000, 99999999) are outside the area where EPSG:32647 is "
+                                      "defined (wrong --crs, or columns swapped?)");
+    EXPECT_EQ(row(s, 2)["error"],
+              path + ":4: coordinates (1e30, -1e30) cannot be transformed from EPSG:32647 to WGS 84");
     EXPECT_NEAR(row(s, 0)["lon"].get<double>(), 100.5, 1e-4);
     EXPECT_NEAR(row(s, 0)["lat"].get<double>(), 30.5, 1e-4);
     expect_inside(s, "A");

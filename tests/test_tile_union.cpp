@@ -28,7 +28,8 @@ std::string write_star_catalog(const TempDir& dir) {
         for (int i = 0; i < 40; ++i) {
             const double a = 2 * M_PI * i / 40, rr = r * (1 + jitter(rng));
             char buf[64];
-            std::snprintf(buf, sizeof buf, "[%.8f,%.8f]", cx + rr * std::cos(a) / std::cos(cy * M_PI / 180), cy + rr * std::sin(a));
+            std::snprintf(buf, sizeof buf, "[%.8f,%.8f]", cx + rr * std::cos(a) / std::cos(cy * M_PI / 180),
+                          cy + rr * std::sin(a));
             ring += (i ? "," : "") + std::string(buf);
             if (i == 0) first = buf;
         }
@@ -96,7 +97,8 @@ TEST(TileUnion, AutoDissolvesForADenseBatchNotForAFewSitesAndTheAreasAgree) {
     }
 
     // The same dense batch with the tiles off: the same areas, to 1e-5 of the buffer.
-    const Screening c = screen_cli(dir, "--sites " + shell_quote(many) + " --tile-union off", catalog, dir.file("off"), buffers);
+    const Screening c =
+        screen_cli(dir, "--sites " + shell_quote(many) + " --tile-union off", catalog, dir.file("off"), buffers);
     ASSERT_EQ(c.cmd.exit_code, 0) << c.cmd.err;
     EXPECT_EQ(c.run["options"]["tile_union"], "off");
     EXPECT_FALSE(c.run["options"].contains("tile_union_choice"));

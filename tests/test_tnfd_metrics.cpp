@@ -61,10 +61,13 @@ TEST(TnfdMetrics, BarePointHasNoAreaMetricAndSaysWhatIsMissing) {
     const Json m = site_metrics_json(bare_point(), in, std::nullopt);
     for (const char* k : {"total_spatial_footprint", "land_use_change_natural", "land_use_change_sensitive"}) {
         EXPECT_TRUE(m[k]["value"].is_null()) << k;
-        EXPECT_EQ(m[k]["not_available"].get<std::string>().rfind("not available: a point site without a footprint", 0), 0u) << k;
+        EXPECT_EQ(m[k]["not_available"].get<std::string>().rfind("not available: a point site without a footprint", 0),
+                  0u)
+            << k;
     }
     EXPECT_TRUE(m["water_withdrawal_scarce"]["value"].is_null());
-    EXPECT_NE(m["water_withdrawal_scarce"]["not_available"].get<std::string>().find("no annual withdrawal"), std::string::npos);
+    EXPECT_NE(m["water_withdrawal_scarce"]["not_available"].get<std::string>().find("no annual withdrawal"),
+              std::string::npos);
 }
 
 TEST(TnfdMetrics, WithdrawalCountsOnlyWhereWaterIsScarce) {
@@ -103,13 +106,15 @@ TEST(TnfdMetrics, TheReportStatesEachMethodAsRunJsonDoes) {
     const Json table = TnfdTable().summary();
     ASSERT_EQ(table["metrics"].size(), 4u);
     for (const auto& r : table["metrics"])
-        EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method_text." + r["metric"].get<std::string>()), r["method"])
+        EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method_text." + r["metric"].get<std::string>()),
+                  r["method"])
             << r["metric"];
 }
 
 TEST(TnfdMetrics, PortfolioTableMatchesAHandComputationForThreeSampleSites) {
     const std::string dir = std::string(SITESCREEN_SOURCE_DIR);
-    const std::string csv = dir + "/sample_sites/candidates.csv", polys = dir + "/sample_sites/candidates_polygons.geojson";
+    const std::string csv = dir + "/sample_sites/candidates.csv",
+                      polys = dir + "/sample_sites/candidates_polygons.geojson";
     SITESCREEN_REQUIRE(fs::exists(csv), csv, "the sample sites ship in the repository: restore them with git");
     SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
     auto layers = shipped_layers();
@@ -142,7 +147,8 @@ TEST(TnfdMetrics, PortfolioTableMatchesAHandComputationForThreeSampleSites) {
         if (l["kind"] == "vector" && l.contains("footprint")) {
             p01_area_m2 = l["footprint"]["area_m2"].get<double>();
             if (l["criterion"] == "biodiversity_importance")
-                p01_largest_overlap_m2 = std::max(p01_largest_overlap_m2, l["footprint"]["overlap_area_m2"].get<double>());
+                p01_largest_overlap_m2 =
+                    std::max(p01_largest_overlap_m2, l["footprint"]["overlap_area_m2"].get<double>());
         }
     ASSERT_GT(p01_area_m2, 0);
     ASSERT_GT(p01_largest_overlap_m2, 0) << "P01 straddles a red line";
@@ -173,7 +179,8 @@ TEST(TnfdMetrics, PortfolioTableMatchesAHandComputationForThreeSampleSites) {
         if (l["criterion"] == "biodiversity_importance" && l["nearest"]["distance_m"].is_number())
             c07_nearest = std::min(c07_nearest, l["nearest"]["distance_m"].get<double>());
     ASSERT_GT(c07_nearest, std::sqrt(70.0e4 / kPi));
-    EXPECT_NEAR(row(table, "land_use_change_sensitive")["value"].get<double>(), 0.0 + p01_largest_overlap_m2 / 1e4, 0.01);
+    EXPECT_NEAR(row(table, "land_use_change_sensitive")["value"].get<double>(), 0.0 + p01_largest_overlap_m2 / 1e4,
+                0.01);
     EXPECT_EQ(row(table, "land_use_change_sensitive")["sites_not_available"], 1);
 
     // C3.0: C01 withdraws 150,000 x 2.9 = 435,000 m3 in a unit below high (0); C07 withdraws

@@ -12,8 +12,8 @@
 #include "support/fixtures.h"
 
 using namespace sitescreen;
-using sitescreen::testing::TempDir;
 using sitescreen::testing::feature_collection;
+using sitescreen::testing::TempDir;
 using sitescreen::testing::vector_spec;
 
 namespace {
@@ -28,9 +28,10 @@ std::shared_ptr<const VectorLayer> layer_from(const TempDir& dir, const std::str
 
 std::string box_polygon(double w, double s, double e, double n) {
     char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  R"({"type":"Polygon","coordinates":[[[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f]]]})",
-                  w, s, e, s, e, n, w, n, w, s);
+    std::snprintf(
+        buf, sizeof buf,
+        R"({"type":"Polygon","coordinates":[[[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f]]]})",
+        w, s, e, s, e, n, w, n, w, s);
     return buf;
 }
 
@@ -76,7 +77,8 @@ std::string multipolygon_json(const MultiPolygon& mp) {
 TEST(VectorDistance, PolygonOneDegreeNorthMatchesKarneyWithinOneMetre) {
     TempDir dir;
     for (double lat : {0.0, 30.0, 60.0}) {
-        auto layer = layer_from(dir, feature_collection({{R"({"fid":"n","name":"north"})", box_polygon(9, lat + 1, 11, lat + 2)}}));
+        auto layer = layer_from(
+            dir, feature_collection({{R"({"fid":"n","name":"north"})", box_polygon(9, lat + 1, 11, lat + 2)}}));
         const VectorMeasurement m = measure_point(*layer, {10, lat}, {1000});
         ASSERT_TRUE(m.nearest_distance_m.has_value());
         const double karney = geodesic::distance_m({10, lat}, {10, lat + 1});
@@ -88,7 +90,8 @@ TEST(VectorDistance, PolygonOneDegreeNorthMatchesKarneyWithinOneMetre) {
 TEST(VectorOverlap, HalfPlaneCoversHalfTheBuffer) {
     TempDir dir;
     // A wide polygon whose western edge is the meridian through the site.
-    auto layer = layer_from(dir, feature_collection({{R"({"fid":"e","name":"east"})", box_polygon(116.0, 39.0, 118.0, 41.0)}}));
+    auto layer =
+        layer_from(dir, feature_collection({{R"({"fid":"e","name":"east"})", box_polygon(116.0, 39.0, 118.0, 41.0)}}));
     const VectorMeasurement m = measure_point(*layer, {116.0, 40.0}, {1000, 10000, 50000});
     for (const auto& b : m.buffers) EXPECT_NEAR(b.overlap_share, 0.5, 0.005) << "radius " << b.radius_m;
 }
@@ -102,8 +105,8 @@ TEST(VectorOverlap, OverlappingFeaturesAreNotDoubleCounted) {
                                      {R"({"fid":"c","name":"c"})", box_polygon(116.05, 39.9, 116.15, 40.1)},
                                  }));
     const VectorMeasurement m = measure_point(*layer, {116.075, 40.0}, {50000});
-    const double union_area = geodesic::polygon_area_m2(Polygon{{{116.0, 39.9}, {116.15, 39.9}, {116.15, 40.1},
-                                                                 {116.0, 40.1}, {116.0, 39.9}}});
+    const double union_area = geodesic::polygon_area_m2(
+        Polygon{{{116.0, 39.9}, {116.15, 39.9}, {116.15, 40.1}, {116.0, 40.1}, {116.0, 39.9}}});
     EXPECT_NEAR(m.buffers[0].overlap_area_m2 / union_area, 1.0, 0.002);
     EXPECT_EQ(m.buffers[0].feature_count, 3u);
     EXPECT_TRUE(m.inside);
@@ -131,7 +134,8 @@ TEST(VectorOverlap, UnionOfOverlappingStarsEqualsTheirDissolvedUnion) {
     geos::to_multipolygon(geos::union_all(std::move(parts)).get(), dissolved);
     TempDir dir;
     auto many = layer_from(dir, feature_collection(features), "many.geojson");
-    auto one = layer_from(dir, feature_collection({{R"({"fid":"u","name":"union"})", multipolygon_json(dissolved)}}), "one.geojson");
+    auto one = layer_from(dir, feature_collection({{R"({"fid":"u","name":"union"})", multipolygon_json(dissolved)}}),
+                          "one.geojson");
     ASSERT_GT(one->info().piece_count, 10u);
     // Up to 10 km the union comes from the boundary; with a 30 km buffer in
     // the set, from the dissolved tiles (VectorLayer::kTileUnionMinRadiusM).
@@ -151,14 +155,16 @@ TEST(VectorOverlap, UnionOfOverlappingStarsEqualsTheirDissolvedUnion) {
             // whole tiles inside a buffer at their ellipsoidal area, not
             // through the frame's mean area scale: a few 1e-6 at 30 km.
             const double tol = 1e-5 * at.buffers[k].buffer_area_m2;
-            const std::string where = "site " + std::to_string(site.lon) + "," + std::to_string(site.lat) +
-                                      " radius " + std::to_string(radii[k]);
+            const std::string where = "site " + std::to_string(site.lon) + "," + std::to_string(site.lat) + " radius " +
+                                      std::to_string(radii[k]);
             if (k < near_radii.size()) {
                 EXPECT_NEAR(a.buffers[k].overlap_area_m2, b.buffers[k].overlap_area_m2, tol) << where;
-                EXPECT_NEAR(at.buffers[k].overlap_area_m2, a.buffers[k].overlap_area_m2, tol) << "tiles vs boundary, " << where;
+                EXPECT_NEAR(at.buffers[k].overlap_area_m2, a.buffers[k].overlap_area_m2, tol)
+                    << "tiles vs boundary, " << where;
             }
             EXPECT_NEAR(at.buffers[k].overlap_area_m2, bt.buffers[k].overlap_area_m2, tol) << "tiles, " << where;
-            EXPECT_NEAR(at.buffers[k].overlap_area_m2, ab.buffers[k].overlap_area_m2, tol) << "tiles vs boundary, " << where;
+            EXPECT_NEAR(at.buffers[k].overlap_area_m2, ab.buffers[k].overlap_area_m2, tol)
+                << "tiles vs boundary, " << where;
             // The dissolved feature's own overlap (per feature, no union, no tiles).
             const double own = bt.hits.empty() ? 0.0 : bt.hits.front().overlap_area_m2[k];
             EXPECT_NEAR(at.buffers[k].overlap_area_m2, own, tol) << "tiles vs the feature's own overlap, " << where;
@@ -188,7 +194,8 @@ TEST(VectorOverlap, WideBuffersInTwoLargeOverlappingStarsEqualTheirDissolvedUnio
                           feature_collection({{R"({"fid":"a","name":"a"})", multipolygon_json({stars[0]})},
                                               {R"({"fid":"b","name":"b"})", multipolygon_json({stars[1]})}}),
                           "two.geojson");
-    auto one = layer_from(dir, feature_collection({{R"({"fid":"u","name":"union"})", multipolygon_json(dissolved)}}), "one.geojson");
+    auto one = layer_from(dir, feature_collection({{R"({"fid":"u","name":"union"})", multipolygon_json(dissolved)}}),
+                          "one.geojson");
     const std::vector<double> radii{1000, 10000, 50000};
     int partial = 0;
     for (int i = 0; i < 5; ++i)
@@ -211,9 +218,11 @@ TEST(VectorOverlap, WideBuffersInTwoLargeOverlappingStarsEqualTheirDissolvedUnio
 
 TEST(VectorOverlap, SmallPolygonInsideBufferCountsItsWholeArea) {
     TempDir dir;
-    auto layer = layer_from(dir, feature_collection({{R"({"fid":"s","name":"small"})", box_polygon(100.01, 30.0, 100.02, 30.01)}}));
+    auto layer = layer_from(
+        dir, feature_collection({{R"({"fid":"s","name":"small"})", box_polygon(100.01, 30.0, 100.02, 30.01)}}));
     const VectorMeasurement m = measure_point(*layer, {100.0, 30.0}, {10000});
-    const double area = geodesic::polygon_area_m2(Polygon{{{100.01, 30.0}, {100.02, 30.0}, {100.02, 30.01}, {100.01, 30.01}, {100.01, 30.0}}});
+    const double area = geodesic::polygon_area_m2(
+        Polygon{{{100.01, 30.0}, {100.02, 30.0}, {100.02, 30.01}, {100.01, 30.01}, {100.01, 30.0}}});
     EXPECT_NEAR(m.buffers[0].overlap_area_m2 / area, 1.0, 1e-3);
 }
 
@@ -246,9 +255,14 @@ TEST(VectorPolygonSite, BufferGrowsFromTheBoundary) {
     const double lat = 35.0;
     const LonLat east_edge{110.01, lat};
     const LonLat target = geodesic::direct(east_edge, 90, 1500);
-    auto layer = layer_from(dir, feature_collection({{R"({"fid":"f","name":"f"})",
-                                                      box_polygon(target.lon, lat - 0.005, target.lon + 0.02, lat + 0.005)}}));
-    MultiPolygon fp{Polygon{{{109.99, lat - 0.01}, {110.01, lat - 0.01}, {110.01, lat + 0.01}, {109.99, lat + 0.01}, {109.99, lat - 0.01}}}};
+    auto layer =
+        layer_from(dir, feature_collection({{R"({"fid":"f","name":"f"})",
+                                             box_polygon(target.lon, lat - 0.005, target.lon + 0.02, lat + 0.005)}}));
+    MultiPolygon fp{Polygon{{{109.99, lat - 0.01},
+                             {110.01, lat - 0.01},
+                             {110.01, lat + 0.01},
+                             {109.99, lat + 0.01},
+                             {109.99, lat - 0.01}}}};
     const SiteGeometry g = make_site_geometry({110.0, lat}, &fp, {1000, 2000});
     const VectorMeasurement m = layer->measure(g);
     ASSERT_TRUE(m.nearest_distance_m.has_value());
@@ -268,8 +282,9 @@ TEST(VectorPolygonSite, BufferGrowsFromTheBoundary) {
 TEST(VectorLoad, InvalidPolygonIsRepairedAndCounted) {
     TempDir dir;
     // A bow-tie (self-intersecting) polygon.
-    auto layer = layer_from(dir, feature_collection({{R"({"fid":"bow","name":"bow"})",
-                                                      R"({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]})"}}));
+    auto layer = layer_from(
+        dir, feature_collection({{R"({"fid":"bow","name":"bow"})",
+                                  R"({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]})"}}));
     EXPECT_EQ(layer->info().invalid_repaired, 1u);
     const VectorMeasurement m = measure_point(*layer, {0.2, 0.5}, {1000});
     EXPECT_TRUE(m.inside);
@@ -277,7 +292,8 @@ TEST(VectorLoad, InvalidPolygonIsRepairedAndCounted) {
 
 TEST(VectorLoad, MissingFieldNamesTheLayerAndTheFieldsFound) {
     TempDir dir;
-    LayerSpec spec = vector_spec("wetlands", dir.write("w.geojson", feature_collection({{R"({"fid":"a"})", box_polygon(0, 0, 1, 1)}})));
+    LayerSpec spec = vector_spec(
+        "wetlands", dir.write("w.geojson", feature_collection({{R"({"fid":"a"})", box_polygon(0, 0, 1, 1)}})));
     spec.name_field = "NAME";
     try {
         VectorLayer::load(spec);
@@ -325,7 +341,8 @@ TEST(VectorLoad, AnyThreadCountGivesTheSameLayer) {
     add(multipolygon_json({star(rng, 110.0, 30.0, 0.3, 3000, 0.3)}));
     for (int i = 0; i < 400; ++i) {
         if (i == 150) add(multipolygon_json({star(rng, 109.8, 30.2, 0.2, 2500, 0.3)}));
-        if (i == 200) add(R"({"type":"Polygon","coordinates":[[[110,30],[110.1,30.1],[110.1,30],[110,30.1],[110,30]]]})");
+        if (i == 200)
+            add(R"({"type":"Polygon","coordinates":[[[110,30],[110.1,30.1],[110.1,30],[110,30.1],[110,30]]]})");
         if (i == 250) add("null");
         if (i == 300) add(R"({"type":"Point","coordinates":[110.2,29.9]})");
         if (i == 350) add(R"({"type":"LineString","coordinates":[[109.6,29.6],[109.9,29.7],[110.2,29.65]]})");
@@ -378,8 +395,12 @@ TEST(VectorLoad, ReadErrorWhileWorkersRunNamesTheFeature) {
     // joins its threads), on any number of threads.
     std::vector<std::pair<std::string, std::string>> features;
     for (int i = 0; i < 300; ++i)
-        features.push_back({R"({"n":1})", R"({"type":"Polygon","coordinates":[[[500000,3300000],[501000,3300000],[501000,3301000],[500000,3300000]]]})"});
-    features.push_back({R"({"n":2})", R"({"type":"Polygon","coordinates":[[[1e300,1e300],[2e300,1e300],[2e300,2e300],[1e300,1e300]]]})"});
+        features.push_back(
+            {R"({"n":1})",
+             R"({"type":"Polygon","coordinates":[[[500000,3300000],[501000,3300000],[501000,3301000],[500000,3300000]]]})"});
+    features.push_back(
+        {R"({"n":2})",
+         R"({"type":"Polygon","coordinates":[[[1e300,1e300],[2e300,1e300],[2e300,2e300],[1e300,1e300]]]})"});
     for (int i = 0; i < 50; ++i) features.push_back(features.front());
     TempDir dir;
     LayerSpec spec = vector_spec("utm", dir.write("utm.geojson", feature_collection(features)));
@@ -409,8 +430,10 @@ TEST(VectorLoad, GridAlignedPolygonIsSplitIntoValidPiecesThatAddUp) {
             // Quadrant q's staircase from angle q*90 to (q+1)*90 degrees.
             const double a0 = (q + static_cast<double>(i) / n) * M_PI / 2;
             const double a1 = (q + static_cast<double>(i + 1) / n) * M_PI / 2;
-            const double x0 = std::round(r * std::cos(a0) / step) * step, y0 = std::round(r * std::sin(a0) / step) * step;
-            const double x1 = std::round(r * std::cos(a1) / step) * step, y1 = std::round(r * std::sin(a1) / step) * step;
+            const double x0 = std::round(r * std::cos(a0) / step) * step,
+                         y0 = std::round(r * std::sin(a0) / step) * step;
+            const double x1 = std::round(r * std::cos(a1) / step) * step,
+                         y1 = std::round(r * std::sin(a1) / step) * step;
             if (ring.empty() || !(ring.back().x() == x0 && ring.back().y() == y0)) ring.push_back(Point(x0, y0));
             if (x1 != x0 && y1 != y0) ring.push_back(Point(q % 2 == 0 ? x1 : x0, q % 2 == 0 ? y0 : y1));
         }

@@ -30,11 +30,11 @@ std::function<int()> add_layers_command(CLI::App& app) {
         sub->add_option("--layers", opts->catalog, "Catalog YAML (default: the shipped China pack)");
         sub->add_flag("--json", opts->json, "Print the report as JSON");
     };
-    CLI::App* check = layers->add_subcommand(
-        "check",
-        "Open every layer: kind, CRS, extent, features or raster size, invalid geometries\n"
-        "repaired, SHA-256, licence and demo flag. Exits 1 naming the layer and the problem\n"
-        "when a path, field, CRS or preset does not fit.");
+    CLI::App* check =
+        layers->add_subcommand("check",
+                               "Open every layer: kind, CRS, extent, features or raster size, invalid geometries\n"
+                               "repaired, SHA-256, licence and demo flag. Exits 1 naming the layer and the problem\n"
+                               "when a path, field, CRS or preset does not fit.");
     add_common(check);
     CLI::App* list = layers->add_subcommand("list", "List the catalog's layers without opening them");
     add_common(list);
@@ -46,7 +46,8 @@ std::function<int()> add_layers_command(CLI::App& app) {
         "import",
         "Turn an official download, as its publisher packages it, into a ready layer (GeoPackage\n"
         "or VRT in EPSG:4326) and add it to your catalog with its provenance (docs/data.md).\n"
-        "Importers: " + importers);
+        "Importers: " +
+            importers);
     import_cmd->add_option("preset", imp->preset, "Importer: " + importers)->required();
     import_cmd->add_option("download", imp->download, "The download: zip, shapefile, FileGDB, folder of tiles, or URL")
         ->required();
@@ -55,11 +56,15 @@ std::function<int()> add_layers_command(CLI::App& app) {
     import_cmd->add_option("--region", imp->region,
                            "Keep only: china, a bbox W,S,E,N, or a country / Chinese province name");
     import_cmd->add_option("--id", imp->id, "Layer id in the catalog (default: the importer's name)");
-    import_cmd->add_option("--source-url", imp->source_url, "Where the download came from (default: the publisher's page)");
+    import_cmd->add_option("--source-url", imp->source_url,
+                           "Where the download came from (default: the publisher's page)");
     import_cmd->add_option("--licence", imp->licence, "Licence text to record (default: the publisher's terms)");
-    import_cmd->add_option("--data-version", imp->version, "Version or date of the data (default: from the file names)");
-    import_cmd->add_option("--encoding", imp->encoding, "Encoding of .dbf files without a .cpg (china_nature_reserve: CP936)");
-    import_cmd->add_flag("--all-status", imp->all_status, "wdpa: keep every STATUS, not only designated/inscribed/established");
+    import_cmd->add_option("--data-version", imp->version,
+                           "Version or date of the data (default: from the file names)");
+    import_cmd->add_option("--encoding", imp->encoding,
+                           "Encoding of .dbf files without a .cpg (china_nature_reserve: CP936)");
+    import_cmd->add_flag("--all-status", imp->all_status,
+                         "wdpa: keep every STATUS, not only designated/inscribed/established");
 
     return [opts, check, list, import_cmd, imp]() -> int {
         if (import_cmd->parsed()) {
@@ -67,10 +72,12 @@ std::function<int()> add_layers_command(CLI::App& app) {
             if (r.catalog.empty()) r.catalog = (std::filesystem::path(r.out_dir) / "catalog.yaml").string();
             const import::ImportResult res = import::run_import(r);
             std::cout << fmt::format("imported {} -> {} ({} {}, {} repaired)\n", r.preset, res.layer_path, res.features,
-                                     r.preset == "worldcover" || r.preset == "gfc" ? "tiles" : "features", res.repaired);
+                                     r.preset == "worldcover" || r.preset == "gfc" ? "tiles" : "features",
+                                     res.repaired);
             for (const auto& n : res.notes) std::cout << "  note: " << n << '\n';
-            std::cout << fmt::format("catalog: layer '{}' added to {}; check it with: sitescreen layers check --layers {}\n",
-                                     res.id, res.catalog, res.catalog);
+            std::cout << fmt::format(
+                "catalog: layer '{}' added to {}; check it with: sitescreen layers check --layers {}\n", res.id,
+                res.catalog, res.catalog);
             return kExitOk;
         }
         const std::string path = opts->catalog.empty() ? default_catalog_path() : opts->catalog;
@@ -101,10 +108,11 @@ std::function<int()> add_layers_command(CLI::App& app) {
                     j["without_geometry"] = i.without_geometry;
                     j["extent"] = {i.west, i.south, i.east, i.north};
                     if (!opts->json)
-                        std::cout << fmt::format("ok    {:<24} vector  {} features ({} pieces), {}, {} invalid repaired, "
-                                                 "extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n",
-                                                 l.id, i.feature_count, i.piece_count, i.crs_name, i.invalid_repaired,
-                                                 i.west, i.south, i.east, i.north);
+                        std::cout << fmt::format(
+                            "ok    {:<24} vector  {} features ({} pieces), {}, {} invalid repaired, "
+                            "extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n",
+                            l.id, i.feature_count, i.piece_count, i.crs_name, i.invalid_repaired, i.west, i.south,
+                            i.east, i.north);
                 } else {
                     const RasterInfo i = inspect_raster(l);
                     j["crs"] = i.crs_name;
@@ -113,9 +121,9 @@ std::function<int()> add_layers_command(CLI::App& app) {
                     j["nodata"] = i.nodata ? nlohmann::ordered_json(*i.nodata) : nlohmann::ordered_json(nullptr);
                     j["extent"] = {i.west, i.south, i.east, i.north};
                     if (!opts->json)
-                        std::cout << fmt::format("ok    {:<24} raster  {}x{} {}, {}, extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n",
-                                                 l.id, i.width, i.height, i.data_type, i.crs_name, i.west, i.south,
-                                                 i.east, i.north);
+                        std::cout << fmt::format(
+                            "ok    {:<24} raster  {}x{} {}, {}, extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n", l.id, i.width,
+                            i.height, i.data_type, i.crs_name, i.west, i.south, i.east, i.north);
                 }
                 const DatasetChecksum sum = dataset_checksum(l.path);
                 const std::string& sha = sum.sha256;
@@ -137,7 +145,8 @@ std::function<int()> add_layers_command(CLI::App& app) {
             }
             report.push_back(j);
         }
-        if (opts->json) std::cout << report.dump(2) << '\n';
+        if (opts->json)
+            std::cout << report.dump(2) << '\n';
         else {
             // Per TNFD sensitive-location criterion: which layers speak to it, and which are demonstration.
             std::cout << "TNFD sensitive-location criteria:\n";

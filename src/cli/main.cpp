@@ -23,21 +23,21 @@ int main(int argc, char** argv) {
     // page-faulted and zeroed. Blocks and site windows come from the heap.
     mallopt(M_MMAP_THRESHOLD, 8 << 20);
 #endif
-    CLI::App app{
-        "sitescreen " SITESCREEN_VERSION
-        ": what nature does a candidate site touch, and what to do about it.\n"
-        "Screens sites (CSV of lon/lat, or any GIS vector file) against nature layers\n"
-        "(red lines, protected areas, wetlands, water stress, land cover) and writes a\n"
-        "TNFD LEAP Locate/Evaluate screening per site with mitigation-hierarchy advice.\n\n"
-        "Start with:\n"
-        "  sitescreen screen --sites sample_sites/candidates.csv --out out\n"
-        "  sitescreen layers check\n",
-        "sitescreen"};
+    CLI::App app{"sitescreen " SITESCREEN_VERSION
+                 ": what nature does a candidate site touch, and what to do about it.\n"
+                 "Screens sites (CSV of lon/lat, or any GIS vector file) against nature layers\n"
+                 "(red lines, protected areas, wetlands, water stress, land cover) and writes a\n"
+                 "TNFD LEAP Locate/Evaluate screening per site with mitigation-hierarchy advice.\n\n"
+                 "Start with:\n"
+                 "  sitescreen screen --sites sample_sites/candidates.csv --out out\n"
+                 "  sitescreen layers check\n",
+                 "sitescreen"};
     app.set_version_flag("--version", std::string("sitescreen ") + SITESCREEN_VERSION);
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 done (site errors are counted, not fatal), 1 cannot run, 2 usage error,\n"
-               "3 done with site errors under --fail-on-site-error, 130 interrupted (SIGINT), 143 (SIGTERM).\n"
-               "Docs: docs/cli.md");
+    app.footer(
+        "Exit codes: 0 done (site errors are counted, not fatal), 1 cannot run, 2 usage error,\n"
+        "3 done with site errors under --fail-on-site-error, 130 interrupted (SIGINT), 143 (SIGTERM).\n"
+        "Docs: docs/cli.md");
     cli::set_command_line(argc, argv);
     auto run_screen = cli::add_screen_command(app);
     auto run_layers = cli::add_layers_command(app);

@@ -73,21 +73,26 @@ std::vector<double> parse_buffers(const std::string& text) {
         if (s.empty()) continue;
         double scale = 1;
         bool unit = true;
-        if (s.size() > 2 && s.substr(s.size() - 2) == "km") scale = 1000, s.resize(s.size() - 2);
-        else if (s.size() > 1 && s.back() == 'm') s.pop_back();
-        else unit = false;
+        if (s.size() > 2 && s.substr(s.size() - 2) == "km")
+            scale = 1000, s.resize(s.size() - 2);
+        else if (s.size() > 1 && s.back() == 'm')
+            s.pop_back();
+        else
+            unit = false;
         (unit ? with_unit : without_unit) = item;
         const bool digits_only = s.find_first_not_of("0123456789.eE+-") == std::string::npos;
         char* end = nullptr;
         const double v = std::strtod(s.c_str(), &end);
         if (!digits_only || end == s.c_str() || *end != '\0' || !std::isfinite(v) || v <= 0)
-            throw UsageError("--buffers: '" + item + "' is not a positive distance (metres, or with km: 1000,10km,50km)");
+            throw UsageError("--buffers: '" + item +
+                             "' is not a positive distance (metres, or with km: 1000,10km,50km)");
         const double m = v * scale;
         if (m < kMinBufferM)
-            throw UsageError(fmt::format("--buffers: '{}' is less than {:g} m (the smallest buffer)", item, kMinBufferM));
+            throw UsageError(
+                fmt::format("--buffers: '{}' is less than {:g} m (the smallest buffer)", item, kMinBufferM));
         if (m > kMaxBufferM)
-            throw UsageError(fmt::format("--buffers: '{}' is more than {:g} km (the largest buffer)", item,
-                                         kMaxBufferM / 1000));
+            throw UsageError(
+                fmt::format("--buffers: '{}' is more than {:g} km (the largest buffer)", item, kMaxBufferM / 1000));
         out.push_back(m);
     }
     if (out.empty()) throw UsageError("--buffers: give at least one distance, e.g. --buffers 1000,10000,50000");
@@ -166,7 +171,8 @@ void prepare_out_dir(const std::string& dir, bool overwrite) {
     if (fs::exists(dir, ec)) {
         if (!fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": exists and is not a folder");
         if (!fs::is_empty(dir, ec) && !overwrite)
-            throw InputError("--out " + dir + ": the folder is not empty (outputs of another run?); pass --overwrite "
+            throw InputError("--out " + dir +
+                             ": the folder is not empty (outputs of another run?); pass --overwrite "
                              "to replace them, or choose another folder");
         // Per-site reports are never written through a link into another folder.
         const fs::path sites = fs::path(dir) / "sites";
@@ -214,17 +220,20 @@ std::function<int()> add_screen_command(CLI::App& app) {
                     "file GDAL reads (GeoJSON, GeoPackage, Shapefile...), points or polygons")
         ->required();
     cmd->add_option("--sites-layer", a->sites_layer, "Layer of a multi-layer sites file (default: the first)");
-    cmd->add_option("--layers", a->catalog, "Layer catalog YAML (default: the shipped China pack, layers/catalog.yaml)");
+    cmd->add_option("--layers", a->catalog,
+                    "Layer catalog YAML (default: the shipped China pack, layers/catalog.yaml)");
     cmd->add_option("--buffers", a->buffers,
                     "Buffer distances around each site, metres or km: 1000,10000,50000 or 1km,10km,50km\n"
                     "(default: each site type's profile)");
     cmd->add_option("--out", a->out, "Output folder, or '-' for JSON Lines on standard output")->capture_default_str();
-    cmd->add_option("--threads", a->threads, "Worker threads (default: all cores); outputs are identical for any count");
+    cmd->add_option("--threads", a->threads,
+                    "Worker threads (default: all cores); outputs are identical for any count");
     cmd->add_option("--id-field", a->id_field, "Column/field holding the site id (default: id or site_id)");
     cmd->add_option("--lon-field", a->lon_field, "CSV column holding longitude (or x with --crs)");
     cmd->add_option("--lat-field", a->lat_field, "CSV column holding latitude (or y with --crs)");
-    cmd->add_option("--crs", a->crs, "CRS of the input coordinates: EPSG:4490 (CGCS2000), EPSG:32650, a PROJ string...\n"
-                                     "(default: from the file; WGS 84 for CSV)");
+    cmd->add_option("--crs", a->crs,
+                    "CRS of the input coordinates: EPSG:4490 (CGCS2000), EPSG:32650, a PROJ string...\n"
+                    "(default: from the file; WGS 84 for CSV)");
     cmd->add_option("--coords", a->coords,
                     "Chinese web-map coordinates to convert to WGS 84 first: gcj02 (AMap/Gaode,\n"
                     "Tencent), bd09 (Baidu); default wgs84 (no conversion)")
@@ -235,9 +244,10 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
     add_table_options(*cmd, a->activities, a->ecosystems, a->materiality);
     cmd->add_option("--formats", a->formats,
-                    "Outputs to write, comma-separated: " + output_format_list() + ";\n"
-                    "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
-                    "format but pdf (add it: all,pdf); default all")
+                    "Outputs to write, comma-separated: " + output_format_list() +
+                        ";\n"
+                        "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
+                        "format but pdf (add it: all,pdf); default all")
         ->capture_default_str();
     cmd->add_option("--lang", a->lang,
                     "Language of the reports, the map, the verdict reasons and mitigation texts and the\n"
@@ -245,7 +255,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ->check(CLI::IsMember({"en", "zh"}))
         ->capture_default_str();
     cmd->add_option("--shard", a->shard, "Screen only spatial shard i of N (i/N, 0-based); see docs/scale.md");
-    cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")->capture_default_str();
+    cmd->add_option("--feature-cap", a->feature_cap, "Features listed per buffer in sites.jsonl")
+        ->capture_default_str();
     cmd->add_option("--tile-union-km", a->tile_union_km,
                     "Sites whose largest buffer is at least this wide (km) may take the area covered\n"
                     "by overlapping features from each layer dissolved per 0.1-degree tile: a fixed\n"
@@ -263,7 +274,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
     cmd->add_flag("--no-avoidance", a->no_avoidance, "Skip the search for an alternative location");
     cmd->add_flag("--overwrite", a->overwrite, "Replace the outputs in a non-empty --out folder");
     cmd->add_flag("-q,--quiet", a->quiet, "No progress or summary on standard error (errors still shown)");
-    cmd->add_flag("--fail-on-site-error", a->fail_on_site_error, "Exit with 3 when any site is in error (for pipelines)");
+    cmd->add_flag("--fail-on-site-error", a->fail_on_site_error,
+                  "Exit with 3 when any site is in error (for pipelines)");
 
     return [a, &app]() -> int {
         install_signal_handlers();  // honoured from here on, in every phase (docs/cli.md)
@@ -281,13 +293,16 @@ std::function<int()> add_screen_command(CLI::App& app) {
             setup.options.radii_from_profile = false;
         }
         if (a->feature_cap > kMaxFeatureCap)
-            throw UsageError(fmt::format("--feature-cap: {} is more than {} (features listed per buffer; "
-                                         "feature_count always holds the full count)", a->feature_cap, kMaxFeatureCap));
+            throw UsageError(
+                fmt::format("--feature-cap: {} is more than {} (features listed per buffer; "
+                            "feature_count always holds the full count)",
+                            a->feature_cap, kMaxFeatureCap));
         setup.options.feature_cap = a->feature_cap;
         setup.options.lang = i18n::parse_lang(a->lang);
         setup.options.tile_union_min_radius_m = a->tile_union == "off" ? 0.0 : a->tile_union_km * 1000;
         setup.options.tile_union_auto = a->tile_union == "auto";
-        const std::set<std::string> formats = a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
+        const std::set<std::string> formats =
+            a->out == "-" ? std::set<std::string>{"jsonl"} : parse_formats(a->formats);
         const auto shard = parse_shard(a->shard);
         if (a->threads < 0) throw UsageError("--threads must be 0 (all cores) or more");
 
@@ -298,7 +313,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ro.lon_field = a->lon_field;
         ro.lat_field = a->lat_field;
         ro.crs = a->crs;
-        ro.coords = a->coords == "gcj02" ? CoordSystem::Gcj02 : a->coords == "bd09" ? CoordSystem::Bd09 : CoordSystem::Wgs84;
+        ro.coords = a->coords == "gcj02"  ? CoordSystem::Gcj02
+                    : a->coords == "bd09" ? CoordSystem::Bd09
+                                          : CoordSystem::Wgs84;
         ro.default_type = a->type;
         std::unique_ptr<SiteSource> sites = open_sites(ro);  // fails early on a missing file or columns
         setup.load_tables();  // a bad activity table, ecosystem map or E4 factors file: before any output or layer
@@ -334,10 +351,10 @@ std::function<int()> add_screen_command(CLI::App& app) {
             for (const auto& l : catalog.layers)
                 columns += (l.kind == LayerKind::Vector ? 2 : 1) + setup.options.radii_m.size();
             if (columns > kMaxCsvColumns)
-                throw InputError(fmt::format("summary.csv would have {} columns ({} layers x {} buffers); spreadsheets "
-                                             "open at most {}: use fewer buffers or layers, or --formats without csv",
-                                             columns, catalog.layers.size(), setup.options.radii_m.size(),
-                                             kMaxCsvColumns));
+                throw InputError(
+                    fmt::format("summary.csv would have {} columns ({} layers x {} buffers); spreadsheets "
+                                "open at most {}: use fewer buffers or layers, or --formats without csv",
+                                columns, catalog.layers.size(), setup.options.radii_m.size(), kMaxCsvColumns));
         }
         if (catalog.any_demo() && !quiet) {
             std::string ids;
@@ -357,7 +374,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         if (formats.count("jsonl")) writers.push_back(make_jsonl_writer(to_stdout ? &std::cout : nullptr));
         if (!to_stdout) {
             if (formats.count("csv")) writers.push_back(make_csv_writer());
-            for (auto& w : setup.report_writers(formats)) writers.push_back(std::move(w));  // incl. the portfolio roll-up
+            for (auto& w : setup.report_writers(formats))
+                writers.push_back(std::move(w));  // incl. the portfolio roll-up
             writers.push_back(make_run_json_writer());
         }
         DemoCounter demo_counter;
@@ -379,7 +397,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
             last = now;
             const double secs = std::chrono::duration<double>(now - t0).count();
             log << (tty ? "\r" : "")
-                << tr.format("cli.progress", {{"done", std::to_string(done)}, {"rate", fmt::format("{:.0f}", done / secs)}})
+                << tr.format("cli.progress",
+                             {{"done", std::to_string(done)}, {"rate", fmt::format("{:.0f}", done / secs)}})
                 << (tty ? "" : "\n") << std::flush;
         };
         PipelineStats stats;
@@ -411,7 +430,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         sj["duplicate_ids"] = stats.duplicate_ids;
         sj["duplicate_id_examples"] = stats.duplicate_examples;
         Json dup_lines = Json::array();
-        for (const auto& d : stats.duplicate_lines) dup_lines.push_back({{"id", d.id}, {"where", d.where}, {"first", d.first}});
+        for (const auto& d : stats.duplicate_lines)
+            dup_lines.push_back({{"id", d.id}, {"where", d.where}, {"first", d.first}});
         sj["duplicate_id_lines"] = dup_lines;
         sj["with_demo_data"] = demo_counter.with_demo_data();          // summary.csv demo_data not empty
         sj["with_demo_findings"] = demo_counter.with_demo_findings();  // a demonstration layer decided a finding
@@ -441,30 +461,35 @@ std::function<int()> add_screen_command(CLI::App& app) {
 
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!quiet) {
-            for (const auto& n : input_notes_text(*sites, a->sites, tr)) log << tr.format("cli.note", {{"note", n}}) << '\n';
+            for (const auto& n : input_notes_text(*sites, a->sites, tr))
+                log << tr.format("cli.note", {{"note", n}}) << '\n';
             if (stale > 0)
                 log << tr.format("cli.removed_stale", {{"count", std::to_string(stale)}, {"out", a->out}}) << '\n';
             if (stats.duplicate_ids > 0) {
                 log << tr.format("cli.duplicate_ids", {{"count", std::to_string(stats.duplicate_ids)}}) << '\n';
                 for (std::size_t i = 0; i < stats.duplicate_lines.size() && i < 10; ++i) {
                     const auto& d = stats.duplicate_lines[i];
-                    log << tr.format("cli.duplicate_line", {{"id", d.id}, {"where", d.where}, {"first", d.first}}) << '\n';
+                    log << tr.format("cli.duplicate_line", {{"id", d.id}, {"where", d.where}, {"first", d.first}})
+                        << '\n';
                 }
                 if (stats.duplicate_ids > 10)
-                    log << tr.format("cli.duplicate_more", {{"count", std::to_string(stats.duplicate_ids - 10)}}) << '\n';
+                    log << tr.format("cli.duplicate_more", {{"count", std::to_string(stats.duplicate_ids - 10)}})
+                        << '\n';
             }
             if (stats.error > 0) {
                 log << tr.format("cli.site_errors", {{"count", std::to_string(stats.error)}}) << '\n';
                 for (std::size_t i = 0; i < stats.errors.size() && i < 10; ++i) log << "  " << stats.errors[i] << '\n';
-                if (stats.error > 10) log << tr.format("cli.site_errors_more", {{"count", std::to_string(stats.error - 10)}}) << '\n';
+                if (stats.error > 10)
+                    log << tr.format("cli.site_errors_more", {{"count", std::to_string(stats.error - 10)}}) << '\n';
             }
             std::string what;
             for (const auto& f : formats) what += (what.empty() ? "" : ", ") + f;
             const std::string demo =
                 demo_counter.with_demo_data() == 0
                     ? std::string()
-                    : tr.format("cli.closing_demo", {{"with_data", std::to_string(demo_counter.with_demo_data())},
-                                                     {"with_findings", std::to_string(demo_counter.with_demo_findings())}});
+                    : tr.format("cli.closing_demo",
+                                {{"with_data", std::to_string(demo_counter.with_demo_data())},
+                                 {"with_findings", std::to_string(demo_counter.with_demo_findings())}});
             log << tr.format("cli.closing", {{"total", std::to_string(stats.total)},
                                              {"seconds", fmt::format("{:.1f}", secs)},
                                              {"ok", std::to_string(stats.ok)},

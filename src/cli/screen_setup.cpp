@@ -23,9 +23,7 @@ std::vector<std::string>& argv_store() {
 const char* kind_name(LayerKind k) { return k == LayerKind::Vector ? "vector" : "raster"; }
 }  // namespace
 
-void set_command_line(int argc, char** argv) {
-    argv_store().assign(argv, argv + argc);
-}
+void set_command_line(int argc, char** argv) { argv_store().assign(argv, argv + argc); }
 const std::vector<std::string>& command_line() { return argv_store(); }
 
 // Feeds the portfolio roll-up (run.json) with every result, in input order.
@@ -148,8 +146,8 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
         j["url"] = l.provenance.url;
         j["sha256"] = ls.checksums()[i];
         // Where the digest came from: read now, or reused because no file changed (docs/layers.md).
-        j["sha256_from"] = ls.checksums()[i].empty() ? Json(nullptr)
-                                                     : Json(ls.checksum_from_cache()[i] ? "cache" : "computed");
+        j["sha256_from"] =
+            ls.checksums()[i].empty() ? Json(nullptr) : Json(ls.checksum_from_cache()[i] ? "cache" : "computed");
         if (const auto& v = ls.vectors()[i]) {
             j["feature_count"] = v->info().feature_count;
             j["crs"] = v->info().crs_name;

@@ -7,7 +7,7 @@ namespace sitescreen {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kA = 6378245.0;               // Krasovsky semi-major axis used by GCJ-02
+constexpr double kA = 6378245.0;                // Krasovsky semi-major axis used by GCJ-02
 constexpr double kEE = 0.00669342162296594323;  // its first eccentricity squared
 constexpr double kXPi = kPi * 3000.0 / 180.0;
 
@@ -86,9 +86,12 @@ LonLat bd09_to_wgs84(LonLat p) { return gcj02_to_wgs84(bd09_to_gcj02(p)); }
 
 LonLat to_wgs84(LonLat p, CoordSystem from) {
     switch (from) {
-        case CoordSystem::Gcj02: return gcj02_to_wgs84(p);
-        case CoordSystem::Bd09: return bd09_to_wgs84(p);
-        case CoordSystem::Wgs84: break;
+        case CoordSystem::Gcj02:
+            return gcj02_to_wgs84(p);
+        case CoordSystem::Bd09:
+            return bd09_to_wgs84(p);
+        case CoordSystem::Wgs84:
+            break;
     }
     return p;
 }

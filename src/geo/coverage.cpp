@@ -195,12 +195,12 @@ void coverage_fractions(const PixelRings& rings, const Window& window, std::vect
     out.assign(static_cast<std::size_t>(window.width) * window.height, 0.0);
     CoverageSweep sweep;
     sweep.prepare(rings, window);
-    sweep.for_each_row([&](int r, const BoundaryCell* cells, std::size_t n_cells, const FullRun* runs,
-                           std::size_t n_runs) {
-        double* row = out.data() + static_cast<std::size_t>(r) * window.width;
-        for (std::size_t i = 0; i < n_cells; ++i) row[cells[i].col] = cells[i].frac;
-        for (std::size_t i = 0; i < n_runs; ++i) std::fill(row + runs[i].begin, row + runs[i].end, 1.0);
-    });
+    sweep.for_each_row(
+        [&](int r, const BoundaryCell* cells, std::size_t n_cells, const FullRun* runs, std::size_t n_runs) {
+            double* row = out.data() + static_cast<std::size_t>(r) * window.width;
+            for (std::size_t i = 0; i < n_cells; ++i) row[cells[i].col] = cells[i].frac;
+            for (std::size_t i = 0; i < n_runs; ++i) std::fill(row + runs[i].begin, row + runs[i].end, 1.0);
+        });
 }
 
 void coverage_fractions(const MultiPolygon& mp_px, const Window& window, std::vector<double>& out) {

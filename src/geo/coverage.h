@@ -27,9 +27,9 @@ namespace sitescreen::coverage {
 // Rings in pixel coordinates, stored flat so that a caller can refill the
 // same object for every site without allocating.
 struct PixelRings {
-    std::vector<double> x, y;          // vertices of every ring, concatenated (closed or not)
-    std::vector<std::size_t> ring_end; // one past the last vertex of each ring
-    std::vector<unsigned char> hole;   // 1 if the ring is a hole, 0 if it is an exterior ring
+    std::vector<double> x, y;           // vertices of every ring, concatenated (closed or not)
+    std::vector<std::size_t> ring_end;  // one past the last vertex of each ring
+    std::vector<unsigned char> hole;    // 1 if the ring is a hole, 0 if it is an exterior ring
 
     void clear() {
         x.clear();
@@ -55,7 +55,7 @@ PixelRings to_pixel_rings(const MultiPolygon& mp_px);
 
 // The smallest integer window holding every vertex; false if there is none.
 struct Window {
-    int x0 = 0, y0 = 0;        // first column and row (may be negative: outside a raster)
+    int x0 = 0, y0 = 0;  // first column and row (may be negative: outside a raster)
     int width = 0, height = 0;
 };
 bool bounding_window(const PixelRings& rings, Window& out);
@@ -109,9 +109,9 @@ private:
 
     Window window_;
     std::vector<Entry> entries_, sorted_;
-    std::vector<int> row_start_;  // sorted_ index of each row's first entry (height + 1)
-    std::vector<int> next_;       // scatter cursor of the bucket sort
-    std::vector<double> running_; // per column: what the rows above pass down
+    std::vector<int> row_start_;   // sorted_ index of each row's first entry (height + 1)
+    std::vector<int> next_;        // scatter cursor of the bucket sort
+    std::vector<double> running_;  // per column: what the rows above pass down
     std::vector<BoundaryCell> cells_;
     std::vector<FullRun> runs_;
 };

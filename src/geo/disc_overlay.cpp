@@ -107,7 +107,8 @@ double segment_distance_to_origin(const Point& a, const Point& b) {
 
 double ring_distance_to_origin(const Ring& ring) {
     double best = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i + 1 < ring.size(); ++i) best = std::min(best, segment_distance_to_origin(ring[i], ring[i + 1]));
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+        best = std::min(best, segment_distance_to_origin(ring[i], ring[i + 1]));
     return best;
 }
 

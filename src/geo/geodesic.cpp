@@ -173,8 +173,8 @@ Box bounding_box(LonLat c, double radius_m) {
     // The widest longitude extent is reached at the latitude farthest from the equator.
     const double far_lat = std::max(std::fabs(south), std::fabs(north));
     if (far_lat >= 89.0) return Box(Point(-180, south), Point(180, north));
-    const double ratio = std::min(1.0, std::sin(radius_m * margin / prime_vertical_radius_m(far_lat)) /
-                                           std::cos(far_lat * kDeg));
+    const double ratio =
+        std::min(1.0, std::sin(radius_m * margin / prime_vertical_radius_m(far_lat)) / std::cos(far_lat * kDeg));
     const double dlon = std::asin(ratio) / kDeg;
     if (ratio >= 1.0 || dlon >= 180.0) return Box(Point(-180, south), Point(180, north));
     return Box(Point(c.lon - dlon, south), Point(c.lon + dlon, north));
@@ -217,16 +217,16 @@ double reduced_lat_deg(double lat_deg) {
 }  // namespace
 
 double box_distance_lower_bound_m(LonLat c, const Box& b) {
-    const double angle = sphere_box_angle(c.lat, c.lon, b.min_corner().x(), b.min_corner().y(), b.max_corner().x(),
-                                          b.max_corner().y());
+    const double angle =
+        sphere_box_angle(c.lat, c.lon, b.min_corner().x(), b.min_corner().y(), b.max_corner().x(), b.max_corner().y());
     const double b_axis = kWgs84A * (1 - kWgs84F);
     return std::max(0.0, 0.995 * b_axis * angle);
 }
 
 double reduced_box_distance_lower_bound_m(LonLat c, const Box& b) {
-    const double angle = sphere_box_angle(reduced_lat_deg(c.lat), c.lon, b.min_corner().x(),
-                                          reduced_lat_deg(b.min_corner().y()), b.max_corner().x(),
-                                          reduced_lat_deg(b.max_corner().y()));
+    const double angle =
+        sphere_box_angle(reduced_lat_deg(c.lat), c.lon, b.min_corner().x(), reduced_lat_deg(b.min_corner().y()),
+                         b.max_corner().x(), reduced_lat_deg(b.max_corner().y()));
     // 1e-9 of the distance and a millimetre for rounding (acos near 1).
     const double b_axis = kWgs84A * (1 - kWgs84F);
     return std::max(0.0, b_axis * angle * (1 - 1e-9) - 1e-3);
@@ -234,7 +234,8 @@ double reduced_box_distance_lower_bound_m(LonLat c, const Box& b) {
 
 double segment_distance_m(LonLat c, const Point& a, const Point& b, double best_m) {
     const double dlon = b.x() - a.x(), dlat = b.y() - a.y();
-    const int steps = std::max(1, static_cast<int>(std::ceil(std::max(std::fabs(dlon), std::fabs(dlat)) / kSegmentStepDeg)));
+    const int steps =
+        std::max(1, static_cast<int>(std::ceil(std::max(std::fabs(dlon), std::fabs(dlat)) / kSegmentStepDeg)));
     auto at = [&](double t) { return LonLat{a.x() + t * dlon, a.y() + t * dlat}; };
     // Length bound of one stretch: ds^2 = M^2 dphi^2 + N^2 cos^2(phi) dlon^2,
     // with M, N <= a^2 / b (the radius of curvature at the poles) and

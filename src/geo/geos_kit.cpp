@@ -21,7 +21,8 @@ struct ThreadContext {
 
 GEOSGeometry* ring_to_geos(GEOSContextHandle_t ctx, const Ring& r) {
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, static_cast<unsigned>(r.size()), 2);
-    for (std::size_t i = 0; i < r.size(); ++i) GEOSCoordSeq_setXY_r(ctx, seq, static_cast<unsigned>(i), r[i].x(), r[i].y());
+    for (std::size_t i = 0; i < r.size(); ++i)
+        GEOSCoordSeq_setXY_r(ctx, seq, static_cast<unsigned>(i), r[i].x(), r[i].y());
     return GEOSGeom_createLinearRing_r(ctx, seq);
 }
 
@@ -64,7 +65,8 @@ GeomPtr from_multipolygon(const MultiPolygon& mp) {
     auto ctx = context();
     std::vector<GEOSGeometry*> polys;
     for (const auto& p : mp) polys.push_back(from_polygon(p).release());
-    return GeomPtr(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
+    return GeomPtr(
+        GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
 }
 
 void to_multipolygon(const GEOSGeometry* g, MultiPolygon& out) {
@@ -98,7 +100,8 @@ GeomPtr union_all(std::vector<GeomPtr>&& parts) {
     std::vector<GEOSGeometry*> raw;
     raw.reserve(parts.size());
     for (auto& p : parts) raw.push_back(make_valid(std::move(p)).release());
-    GeomPtr coll(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
+    GeomPtr coll(
+        GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
     if (GEOSGeometry* u = GEOSUnaryUnion_r(ctx, coll.get())) return GeomPtr(u);
     // Topology failure: repair the collection as a whole and try once more.
     if (GEOSGeometry* v = GEOSMakeValid_r(ctx, coll.get())) {

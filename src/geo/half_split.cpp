@@ -20,9 +20,9 @@ double twice_area(const std::vector<Point>& pts) {
 }
 
 struct Crossing {
-    double v = 0;           // place along the line
-    std::size_t ring = 0;   // 0: the exterior, 1..: holes
-    std::size_t edge = 0;   // from vertex `edge` to the next
+    double v = 0;             // place along the line
+    std::size_t ring = 0;     // 0: the exterior, 1..: holes
+    std::size_t edge = 0;     // from vertex `edge` to the next
     bool into_below = false;  // the ring goes from above to below here
     std::size_t partner = 0;  // the crossing at the other end of its stretch of line
 };
@@ -46,7 +46,8 @@ private:
     bool read(const Polygon& poly) {
         auto add = [&](const Ring& ring, bool hole) {
             std::vector<Point> pts(ring.begin(), ring.end());
-            if (pts.size() >= 2 && pts.front().x() == pts.back().x() && pts.front().y() == pts.back().y()) pts.pop_back();
+            if (pts.size() >= 2 && pts.front().x() == pts.back().x() && pts.front().y() == pts.back().y())
+                pts.pop_back();
             if (pts.size() < 3) return false;
             const double a = twice_area(pts);
             if (hole ? !(a < 0) : !(a > 0)) return false;  // the usual turning only

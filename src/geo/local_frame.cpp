@@ -29,7 +29,6 @@ constexpr double kA = geodesic::kWgs84A;
 constexpr double kE2 = geodesic::kWgs84F * (2 - geodesic::kWgs84F);
 constexpr double kEp2 = kE2 / (1 - kE2);
 
-
 LocalFrame::LocalFrame(LonLat centre) : centre_(centre) {
     sin0_ = std::sin(centre.lat * kDeg);
     cos0_ = std::cos(centre.lat * kDeg);

@@ -135,7 +135,8 @@ const std::vector<MultiPolygon>& SiteGeometry::buffers_ll() const {
             // Around a pole the lon/lat edges between the vertices follow
             // the circle (parallels, nearly), not its chords: no inflation.
             const Ring cap = polar_cap_ll(ll.outer());
-            if (cap.size() != ll.outer().size()) ll.outer() = polar_cap_ll(geodesic_circle_ll(centre, r, circle_segments, false));
+            if (cap.size() != ll.outer().size())
+                ll.outer() = polar_cap_ll(geodesic_circle_ll(centre, r, circle_segments, false));
             buffers_->ll.push_back(MultiPolygon{ll});
         }
     });
@@ -158,8 +159,8 @@ const std::vector<MultiPolygon>& SiteGeometry::buffers_xy() const {
     return buffers_->xy;
 }
 
-SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
-                                const std::vector<double>& radii_m, int circle_segments) {
+SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll, const std::vector<double>& radii_m,
+                                int circle_segments) {
     SiteGeometry g;
     g.radii_m = radii_m;
     std::sort(g.radii_m.begin(), g.radii_m.end());

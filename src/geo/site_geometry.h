@@ -10,13 +10,13 @@
 namespace sitescreen {
 
 struct SiteGeometry {
-    LonLat centre;                    // the site point, or a point inside the footprint
+    LonLat centre;  // the site point, or a point inside the footprint
     bool is_point = true;
-    MultiPolygon footprint_ll;        // polygon sites only (lon/lat, valid)
-    std::vector<double> radii_m;      // buffer distances, ascending, > 0
+    MultiPolygon footprint_ll;    // polygon sites only (lon/lat, valid)
+    std::vector<double> radii_m;  // buffer distances, ascending, > 0
     MultiPolygon footprint_xy;
     std::vector<double> buffer_area_m2;  // ellipsoidal area of each buffer
-    int circle_segments = 256;        // vertices of a point site's circles
+    int circle_segments = 256;           // vertices of a point site's circles
 
     // Buffers in lon/lat, one per radius: for point sites a geodesic circle
     // sampled finely enough for exact-coverage work (around a pole, the cap
@@ -44,8 +44,8 @@ private:
 
 // Builds the buffers of a site. Throws SiteError for an unusable geometry.
 // `circle_segments` is the number of vertices of a point site's circle.
-SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll,
-                                const std::vector<double>& radii_m, int circle_segments = 256);
+SiteGeometry make_site_geometry(LonLat centre, const MultiPolygon* footprint_ll, const std::vector<double>& radii_m,
+                                int circle_segments = 256);
 
 // A geodesic circle around `centre` as a closed CCW lon/lat ring with n vertices,
 // its radius inflated so that the polygon's area equals the disc's area

@@ -24,7 +24,7 @@
 namespace sitescreen {
 namespace {
 
-constexpr double kTouch = 1e-6;       // metres: closer than this counts as touching
+constexpr double kTouch = 1e-6;  // metres: closer than this counts as touching
 
 inline double cross(double ax, double ay, double bx, double by) { return ax * by - ay * bx; }
 
@@ -36,8 +36,8 @@ struct SegRef {
 
 struct Crossing {
     SegRef at;
-    double t;                // along the segment, 0..1
-    std::uint32_t feature;   // the other feature whose edge is crossed
+    double t;               // along the segment, 0..1
+    std::uint32_t feature;  // the other feature whose edge is crossed
 };
 
 const Ring& ring_of(const UnionPiece& p, std::uint32_t r) { return r == 0 ? p.xy->outer() : p.xy->inners()[r - 1]; }
@@ -124,11 +124,12 @@ public:
         bool in = false;
         for (const UnionPiece* p : pieces_) {
             if (!bg::covered_by(m, p->box)) continue;
-            const bool near_line = for_each_segment(*p, [&](std::uint32_t r, std::size_t i, const Point& a, const Point& b) {
-                if (side_of(*p, r, i) != kNoSide && segment_distance(m, a, b) < 1.0) return true;
-                if (crosses_ray(m, a, b)) in = !in;
-                return false;
-            });
+            const bool near_line =
+                for_each_segment(*p, [&](std::uint32_t r, std::size_t i, const Point& a, const Point& b) {
+                    if (side_of(*p, r, i) != kNoSide && segment_distance(m, a, b) < 1.0) return true;
+                    if (crosses_ray(m, a, b)) in = !in;
+                    return false;
+                });
             if (near_line) return inside_from_origin(m);
         }
         return in;
@@ -136,7 +137,8 @@ public:
 
     bool inside_from_origin(const Point& m) const {
         bool in = origin_inside_;
-        const Box seg_box(Point(std::min(0.0, m.x()), std::min(0.0, m.y())), Point(std::max(0.0, m.x()), std::max(0.0, m.y())));
+        const Box seg_box(Point(std::min(0.0, m.x()), std::min(0.0, m.y())),
+                          Point(std::max(0.0, m.x()), std::max(0.0, m.y())));
         const double mm = m.x() * m.x() + m.y() * m.y();
         if (mm == 0) return in;
         for (const UnionPiece* p : pieces_) {
@@ -165,10 +167,14 @@ private:
 
 Point clip_side_point(const Box& clip_ll, ClipSide side, double v) {
     switch (side) {
-        case kBottom: return Point(v, clip_ll.min_corner().y());
-        case kRight: return Point(clip_ll.max_corner().x(), v);
-        case kTop: return Point(v, clip_ll.max_corner().y());
-        default: return Point(clip_ll.min_corner().x(), v);
+        case kBottom:
+            return Point(v, clip_ll.min_corner().y());
+        case kRight:
+            return Point(clip_ll.max_corner().x(), v);
+        case kTop:
+            return Point(v, clip_ll.max_corner().y());
+        default:
+            return Point(clip_ll.min_corner().x(), v);
     }
 }
 
@@ -195,7 +201,8 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         const UnionPiece& p = pieces[pi];
         for_each_segment(p, [&](std::uint32_t r, std::size_t s, const Point& a, const Point& b) {
             if (side_of(p, r, s) != kNoSide) return false;
-            const Box box(Point(std::min(a.x(), b.x()), std::min(a.y(), b.y())), Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())));
+            const Box box(Point(std::min(a.x(), b.x()), std::min(a.y(), b.y())),
+                          Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())));
             if (bg::intersects(box, other)) out.push_back({{pi, r, static_cast<std::uint32_t>(s)}, box});
             return false;
         });
@@ -238,10 +245,12 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
             };
             for (std::size_t a = 0, b = 0; a < near_i.size() && b < near_j.size();) {
                 if (by_lo(near_j[b], near_i[a])) {
-                    for (std::size_t k = a; k < near_i.size() && lo(near_i[k]) <= hi(near_j[b]); ++k) test(near_i[k], near_j[b]);
+                    for (std::size_t k = a; k < near_i.size() && lo(near_i[k]) <= hi(near_j[b]); ++k)
+                        test(near_i[k], near_j[b]);
                     ++b;
                 } else {
-                    for (std::size_t k = b; k < near_j.size() && lo(near_j[k]) <= hi(near_i[a]); ++k) test(near_i[a], near_j[k]);
+                    for (std::size_t k = b; k < near_j.size() && lo(near_j[k]) <= hi(near_i[a]); ++k)
+                        test(near_i[a], near_j[k]);
                     ++a;
                 }
             }
@@ -260,7 +269,8 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         for (const Crossing& c : crossings) grouped[next[c.at.piece]++] = c;
         for (std::size_t p = 0; p < pieces.size(); ++p)
             std::sort(grouped.begin() + static_cast<std::ptrdiff_t>(start[p]),
-                      grouped.begin() + static_cast<std::ptrdiff_t>(start[p + 1]), [](const Crossing& a, const Crossing& b) {
+                      grouped.begin() + static_cast<std::ptrdiff_t>(start[p + 1]),
+                      [](const Crossing& a, const Crossing& b) {
                           if (a.at.ring != b.at.ring) return a.at.ring < b.at.ring;
                           if (a.at.seg != b.at.seg) return a.at.seg < b.at.seg;
                           if (a.t != b.t) return a.t < b.t;
@@ -337,7 +347,8 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                     const double len = dx * dx + dy * dy;  // squared: only compared
                     if (len > best) best = len, longest = k;
                 }
-                const Point m((subs[longest].a.x() + subs[longest].b.x()) / 2, (subs[longest].a.y() + subs[longest].b.y()) / 2);
+                const Point m((subs[longest].a.x() + subs[longest].b.x()) / 2,
+                              (subs[longest].a.y() + subs[longest].b.y()) / 2);
                 std::map<std::uint32_t, bool> in;  // other feature -> stretch start inside it
                 int inside_count = 0;
                 for (const auto& [f, test] : tests) {
@@ -394,8 +405,10 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         std::sort(covered.begin(), covered.end());
         std::vector<std::pair<double, double>> merged;
         for (const auto& iv : covered) {
-            if (!merged.empty() && iv.first <= merged.back().second) merged.back().second = std::max(merged.back().second, iv.second);
-            else merged.push_back(iv);
+            if (!merged.empty() && iv.first <= merged.back().second)
+                merged.back().second = std::max(merged.back().second, iv.second);
+            else
+                merged.push_back(iv);
         }
         for (const auto& [u0, u1] : merged) {
             // Densified like the rings, projected, integrated counter-clockwise.

@@ -33,7 +33,8 @@ void each_placeholder(const std::string& text, F&& f) {
 // would make one text shadow another; both are refused, naming the line of the second.
 void flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
              std::map<std::string, std::string>& out, std::set<std::string>& groups) {
-    if (!node.IsMap()) throw std::runtime_error(source + ": " + (prefix.empty() ? "the file" : prefix) + ": expected a map");
+    if (!node.IsMap())
+        throw std::runtime_error(source + ": " + (prefix.empty() ? "the file" : prefix) + ": expected a map");
     std::set<std::string> seen;
     for (const auto& kv : node) {
         const std::string name = kv.first.as<std::string>();
@@ -45,7 +46,8 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
             groups.insert(key);
             flatten(kv.second, key, source, out, groups);
         } else if (kv.second.IsScalar()) {
-            if (out.count(key) || groups.count(key)) throw std::runtime_error(where + ": is a text and a group of texts");
+            if (out.count(key) || groups.count(key))
+                throw std::runtime_error(where + ": is a text and a group of texts");
             out[key] = kv.second.as<std::string>();
         } else {
             throw std::runtime_error(source + ": " + key + ": expected a text or a map");
@@ -121,12 +123,12 @@ std::vector<std::string> placeholders(const std::string& text) {
 }
 
 const Catalog& catalog(Lang lang) {
-    static const Catalog en = Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_en),
-                                                         assets::kCatalog_en_size),
-                                             "config/i18n/en.yaml", Lang::En);
-    static const Catalog zh = Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh),
-                                                         assets::kCatalog_zh_size),
-                                             "config/i18n/zh.yaml", Lang::Zh);
+    static const Catalog en =
+        Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_en), assets::kCatalog_en_size),
+                       "config/i18n/en.yaml", Lang::En);
+    static const Catalog zh =
+        Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh), assets::kCatalog_zh_size),
+                       "config/i18n/zh.yaml", Lang::Zh);
     return lang == Lang::Zh ? zh : en;
 }
 

@@ -59,7 +59,8 @@ void remove_registered_temp_paths() noexcept {
 
 std::string temp_path_for(const std::string& final_path) {
     const fs::path p(final_path);
-    const std::string t = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+    const std::string t =
+        (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
     register_temp_path(t);
     return t;
 }

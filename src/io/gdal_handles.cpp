@@ -37,7 +37,8 @@ std::string gdal_last_error(const std::string& fallback) {
 SrsPtr srs_from_user(const std::string& text, const std::string& context) {
     SrsPtr srs(OSRNewSpatialReference(nullptr));
     if (OSRSetFromUserInput(srs.get(), text.c_str()) != OGRERR_NONE)
-        throw InputError(context + ": cannot understand CRS '" + text + "' (try EPSG:4326, EPSG:4490 or a PROJ string)");
+        throw InputError(context + ": cannot understand CRS '" + text +
+                         "' (try EPSG:4326, EPSG:4490 or a PROJ string)");
     OSRSetAxisMappingStrategy(srs.get(), OAMS_TRADITIONAL_GIS_ORDER);
     return srs;
 }

@@ -24,7 +24,7 @@ struct ContextTown {
     std::string name;     // as the source spells it (Latin script)
     std::string name_zh;  // Chinese name where the pack has one, else ""
     long long population = 0;
-    int seat = 3;         // 0 national capital, 1 province / state capital, 2 other seat, 3 none
+    int seat = 3;  // 0 national capital, 1 province / state capital, 2 other seat, 3 none
 };
 
 struct MapContextData {

@@ -119,7 +119,8 @@ public:
         return n;
     }
     std::vector<std::pair<std::string, std::size_t>> note_counts() const override {
-        return {{"decimal_comma", numbers_.decimal_comma}, {"unicode_minus", numbers_.unicode_minus},
+        return {{"decimal_comma", numbers_.decimal_comma},
+                {"unicode_minus", numbers_.unicode_minus},
                 {"gbk_fields", gbk_fields_}};
     }
 
@@ -181,7 +182,8 @@ private:
             if (c == EOF) {
                 // A read error is not the end of the sites: stop the run rather than drop the rest.
                 if (in_->bad())
-                    throw InputError(display_ + ":" + std::to_string(line_) + ": read error (" + std::strerror(errno) + ")");
+                    throw InputError(display_ + ":" + std::to_string(line_) + ": read error (" + std::strerror(errno) +
+                                     ")");
                 if (in_quotes && !too_long) overflow = "a quoted field is not closed before the end of the file";
                 break;
             }
@@ -265,10 +267,13 @@ private:
             }
             header_.push_back(t);
         }
-        lon_col_ = find_column(opt_.lon_field, {"lon", "lng", "long", "longitude", "x", "经度", "wgs84_lon"}, "longitude");
+        lon_col_ =
+            find_column(opt_.lon_field, {"lon", "lng", "long", "longitude", "x", "经度", "wgs84_lon"}, "longitude");
         lat_col_ = find_column(opt_.lat_field, {"lat", "latitude", "y", "纬度", "wgs84_lat"}, "latitude");
-        if (!opt_.id_field.empty()) id_col_ = find_column(opt_.id_field, {}, "id");
-        else id_col_ = find_optional({"id", "site_id", "station_id", "编号"});
+        if (!opt_.id_field.empty())
+            id_col_ = find_column(opt_.id_field, {}, "id");
+        else
+            id_col_ = find_optional({"id", "site_id", "station_id", "编号"});
         type_col_ = find_optional({"type", "site_type"});
     }
 
@@ -289,16 +294,19 @@ private:
         if (!given.empty()) {
             for (std::size_t i = 0; i < header_.size(); ++i)
                 if (header_[i] == given || lower(header_[i]) == lower(given)) return static_cast<int>(i);
-            throw InputError(display_ + ":1: no column named '" + given + "' for the " + what + " (columns found: " +
-                             columns_found() + ")");
+            throw InputError(display_ + ":1: no column named '" + given + "' for the " + what +
+                             " (columns found: " + columns_found() + ")");
         }
         const int i = find_optional(names);
         if (i >= 0) return i;
-        throw InputError(display_ + ":1: no " + what + " column (looked for " + [&] {
-            std::string s;
-            for (const auto& n : names) s += (s.empty() ? "" : "/") + n;
-            return s;
-        }() + "; columns found: " + columns_found() + "); name it with --" + (what == "longitude" ? "lon" : "lat") + "-field");
+        throw InputError(display_ + ":1: no " + what + " column (looked for " +
+                         [&] {
+                             std::string s;
+                             for (const auto& n : names) s += (s.empty() ? "" : "/") + n;
+                             return s;
+                         }() +
+                         "; columns found: " + columns_found() + "); name it with --" +
+                         (what == "longitude" ? "lon" : "lat") + "-field");
     }
 
     void fill(Site& site, std::vector<std::string>& rec, std::size_t line) {
@@ -343,8 +351,8 @@ private:
         double x = *lon, y = *lat;
         if (transform_) {
             if (!OCTTransform(transform_.get(), 1, &x, &y, nullptr)) {
-                site.error = site.where + ": coordinates (" + lon_text + ", " + lat_text + ") cannot be transformed from " +
-                             opt_.crs + " to WGS 84";
+                site.error = site.where + ": coordinates (" + lon_text + ", " + lat_text +
+                             ") cannot be transformed from " + opt_.crs + " to WGS 84";
                 return;
             }
             // Projections wrap or fold far outside their domain (a northing of
@@ -355,13 +363,15 @@ private:
                 !OCTTransform(inverse_.get(), 1, &bx, &by, nullptr) || !(std::fabs(bx - *lon) <= tolerance) ||
                 !(std::fabs(by - *lat) <= tolerance)) {
                 site.error = site.where + ": coordinates (" + trim(lon_text) + ", " + trim(lat_text) +
-                             ") are outside the area where " + opt_.crs + " is defined (wrong --crs, or columns swapped?)";
+                             ") are outside the area where " + opt_.crs +
+                             " is defined (wrong --crs, or columns swapped?)";
                 return;
             }
         } else {
             if (y < -90 || y > 90) {
                 site.error = site.where + ": field '" + header_[lat_col_] + "': latitude '" + trim(lat_text) +
-                             "' is outside [-90, 90]" + (std::fabs(x) <= 90 ? " (columns swapped?)" : " (projected coordinates? give --crs)");
+                             "' is outside [-90, 90]" +
+                             (std::fabs(x) <= 90 ? " (columns swapped?)" : " (projected coordinates? give --crs)");
                 return;
             }
             if (x < -180 || x > 180) {
@@ -402,8 +412,7 @@ public:
         ds_.reset(GDALOpenEx(o.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
         if (!ds_) {
             std::error_code ec;
-            if (!fs::exists(o.path, ec) && o.path.rfind("/vsi", 0) != 0)
-                throw InputError(o.path + ": file not found");
+            if (!fs::exists(o.path, ec) && o.path.rfind("/vsi", 0) != 0) throw InputError(o.path + ": file not found");
             throw InputError(o.path + ": not a readable vector dataset (" + gdal_last_error("unknown format") + ")");
         }
         if (!o.layer.empty()) {
@@ -466,7 +475,8 @@ public:
         site = Site{};
         site.index = index_++;
         const GIntBig fid = OGR_F_GetFID(f.get());
-        site.where = opt_.path + ": feature " + std::to_string(fid == OGRNullFID ? static_cast<GIntBig>(site.index) : fid);
+        site.where =
+            opt_.path + ": feature " + std::to_string(fid == OGRNullFID ? static_cast<GIntBig>(site.index) : fid);
         OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer_);
         for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
             const std::string name = fields_[i];
@@ -475,12 +485,16 @@ public:
                 continue;
             }
             const OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i));
-            if (t == OFTInteger) site.attributes[name] = OGR_F_GetFieldAsInteger(f.get(), i);
-            else if (t == OFTInteger64) site.attributes[name] = static_cast<long long>(OGR_F_GetFieldAsInteger64(f.get(), i));
+            if (t == OFTInteger)
+                site.attributes[name] = OGR_F_GetFieldAsInteger(f.get(), i);
+            else if (t == OFTInteger64)
+                site.attributes[name] = static_cast<long long>(OGR_F_GetFieldAsInteger64(f.get(), i));
             else if (t == OFTReal) {
                 const double v = OGR_F_GetFieldAsDouble(f.get(), i);
-                if (std::isfinite(v)) site.attributes[name] = v;
-                else site.attributes[name] = nullptr;
+                if (std::isfinite(v))
+                    site.attributes[name] = v;
+                else
+                    site.attributes[name] = nullptr;
             } else {
                 std::string s = OGR_F_GetFieldAsString(f.get(), i);
                 if (!valid_utf8(s)) {
@@ -534,7 +548,8 @@ public:
         }
         const std::string why = invalidity_reason(geom.get());
         if (!why.empty()) {
-            site.error = site.where + ": invalid polygon (" + why + "); repair it (e.g. ogr2ogr -makevalid) and run again";
+            site.error =
+                site.where + ": invalid polygon (" + why + "); repair it (e.g. ogr2ogr -makevalid) and run again";
             return true;
         }
         MultiPolygon mp;
@@ -617,7 +632,8 @@ std::optional<double> parse_coordinate(const std::string& raw, std::string& why,
             const double thousands = std::stod(head + tail);
             if (thousands <= max_abs) {
                 why = "'" + trim(raw) + "' is ambiguous: a thousands separator (" + head + tail +
-                      ") or a decimal comma (" + head + "." + tail + ")? write the number without the comma, or with a "
+                      ") or a decimal comma (" + head + "." + tail +
+                      ")? write the number without the comma, or with a "
                       "decimal point";
                 return std::nullopt;
             }

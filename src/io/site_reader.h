@@ -14,14 +14,14 @@
 namespace sitescreen {
 
 struct SiteReaderOptions {
-    std::string path;           // file, GDAL dataset name, or "-" for CSV on standard input
-    std::string layer;          // OGR layer name (multi-layer sources); empty = first
-    std::string id_field;       // empty: "id" if present, else generated
-    std::string lon_field;      // CSV: empty = detected (lon/lng/longitude/x/经度)
-    std::string lat_field;      // CSV: empty = detected (lat/latitude/y/纬度)
-    std::string crs;            // input CRS (EPSG code, PROJ string, WKT); empty = from the file (CSV: WGS 84)
+    std::string path;       // file, GDAL dataset name, or "-" for CSV on standard input
+    std::string layer;      // OGR layer name (multi-layer sources); empty = first
+    std::string id_field;   // empty: "id" if present, else generated
+    std::string lon_field;  // CSV: empty = detected (lon/lng/longitude/x/经度)
+    std::string lat_field;  // CSV: empty = detected (lat/latitude/y/纬度)
+    std::string crs;        // input CRS (EPSG code, PROJ string, WKT); empty = from the file (CSV: WGS 84)
     CoordSystem coords = CoordSystem::Wgs84;  // GCJ-02 / BD-09 web-map coordinates to convert
-    std::string default_type;   // --type: used when a site has no `type` attribute
+    std::string default_type;                 // --type: used when a site has no `type` attribute
     std::size_t max_record_bytes = 1 << 20;   // CSV records longer than this become error rows
     // CSV read from this stream instead of a file (`sitescreen serve` requests); `path` then
     // only names it in messages and in each site's `source`.

@@ -26,20 +26,21 @@ const std::pair<Criterion, const char*> kCriterionNames[] = {
     {Criterion::Context, "context"},
 };
 
-const std::set<std::string> kLayerKeys = {
-    "id", "title", "title_zh", "kind", "path", "layer", "preset", "id_field", "name_field", "report_fields",
-    "category_field", "categories", "criterion", "theme", "filter", "crs", "band", "categorical",
-    "units", "classes", "nodata", "provenance", "required_fields", "resolution", "resolution_zh"};
+const std::set<std::string> kLayerKeys = {"id",           "title",         "title_zh",        "kind",
+                                          "path",         "layer",         "preset",          "id_field",
+                                          "name_field",   "report_fields", "category_field",  "categories",
+                                          "criterion",    "theme",         "filter",          "crs",
+                                          "band",         "categorical",   "units",           "classes",
+                                          "nodata",       "provenance",    "required_fields", "resolution",
+                                          "resolution_zh"};
 const std::set<std::string> kPresetOnlyKeys = {"source_note"};
-const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date", "url", "demo", "note",
-                                                "source_sha256"};
+const std::set<std::string> kProvenanceKeys = {"source", "licence", "license", "date",
+                                               "url",    "demo",    "note",    "source_sha256"};
 
 struct Where {
     std::string file;
     std::string layer;
-    std::string prefix() const {
-        return layer.empty() ? file + ": " : file + ": layer '" + layer + "': ";
-    }
+    std::string prefix() const { return layer.empty() ? file + ": " : file + ": layer '" + layer + "': "; }
 };
 
 [[noreturn]] void fail(const Where& w, const std::string& msg) { throw InputError(w.prefix() + msg); }
@@ -86,16 +87,20 @@ ClassInfo class_info(const YAML::Node& n, const Where& w, const std::string& key
     if (!n.IsMap()) fail(w, "'" + key + "' entries must be a label or {label, label_zh, severity, zone}");
     for (const auto& kv : n) {
         const std::string k = kv.first.as<std::string>();
-        if (k == "label") c.label = scalar(kv.second, w, key + ".label");
-        else if (const auto lang = rendering_language(k, "label_")) c.label_in[*lang] = scalar(kv.second, w, key + "." + k);
+        if (k == "label")
+            c.label = scalar(kv.second, w, key + ".label");
+        else if (const auto lang = rendering_language(k, "label_"))
+            c.label_in[*lang] = scalar(kv.second, w, key + "." + k);
         else if (k == "severity") {
             try {
                 c.severity = kv.second.as<int>();
             } catch (const YAML::Exception&) {
                 fail(w, "'" + key + ".severity' must be an integer");
             }
-        } else if (k == "zone") c.zone = scalar(kv.second, w, key + ".zone");
-        else fail(w, "unknown key '" + key + "." + k + "' (expected label, label_zh, severity, zone)");
+        } else if (k == "zone")
+            c.zone = scalar(kv.second, w, key + ".zone");
+        else
+            fail(w, "unknown key '" + key + "." + k + "' (expected label, label_zh, severity, zone)");
     }
     return c;
 }
@@ -107,24 +112,33 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
     for (const auto& kv : node) {
         const std::string key = kv.first.as<std::string>();
         const YAML::Node& v = kv.second;
-        if (!kLayerKeys.count(key) && !(is_preset && kPresetOnlyKeys.count(key)))
-            fail(w, "unknown key '" + key + "'");
+        if (!kLayerKeys.count(key) && !(is_preset && kPresetOnlyKeys.count(key))) fail(w, "unknown key '" + key + "'");
         if (key == "id" || key == "preset" || key == "path" || key == "source_note") continue;  // handled by the caller
-        if (key == "title") s.title = scalar(v, w, key);
-        else if (const auto lang = rendering_language(key, "title_")) s.title_in[*lang] = scalar(v, w, key);
+        if (key == "title")
+            s.title = scalar(v, w, key);
+        else if (const auto lang = rendering_language(key, "title_"))
+            s.title_in[*lang] = scalar(v, w, key);
         else if (key == "kind") {
             const std::string k = scalar(v, w, key);
-            if (k == "vector") s.kind = LayerKind::Vector;
-            else if (k == "raster") s.kind = LayerKind::Raster;
-            else fail(w, "'kind' must be vector or raster, not '" + k + "'");
-        } else if (key == "layer") s.ogr_layer = scalar(v, w, key);
-        else if (key == "id_field") s.id_field = scalar(v, w, key);
-        else if (key == "name_field") s.name_field = scalar(v, w, key);
-        else if (key == "report_fields") s.report_fields = string_list(v, w, key);
+            if (k == "vector")
+                s.kind = LayerKind::Vector;
+            else if (k == "raster")
+                s.kind = LayerKind::Raster;
+            else
+                fail(w, "'kind' must be vector or raster, not '" + k + "'");
+        } else if (key == "layer")
+            s.ogr_layer = scalar(v, w, key);
+        else if (key == "id_field")
+            s.id_field = scalar(v, w, key);
+        else if (key == "name_field")
+            s.name_field = scalar(v, w, key);
+        else if (key == "report_fields")
+            s.report_fields = string_list(v, w, key);
         else if (key == "required_fields") {
             s.required_fields = string_list(v, w, key);
             if (required_fields) *required_fields = s.required_fields;
-        } else if (key == "category_field") s.category_field = scalar(v, w, key);
+        } else if (key == "category_field")
+            s.category_field = scalar(v, w, key);
         else if (key == "categories") {
             if (!v.IsMap()) fail(w, "'categories' must be a map of value -> {label, severity, zone}");
             s.categories.clear();
@@ -140,8 +154,10 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
                             "' (expected biodiversity_importance, ecosystem_integrity, rapid_decline, water_risk, "
                             "ecosystem_services or context)");
             s.criterion = *crit;
-        } else if (key == "theme") s.theme = scalar(v, w, key);
-        else if (key == "filter") s.filter = scalar(v, w, key);
+        } else if (key == "theme")
+            s.theme = scalar(v, w, key);
+        else if (key == "filter")
+            s.filter = scalar(v, w, key);
         else if (key == "crs") {
             const std::string c = scalar(v, w, key);
             if (!c.empty()) s.crs = c;
@@ -152,10 +168,14 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
                 fail(w, "'band' must be an integer");
             }
             if (s.band < 1) fail(w, "'band' must be 1 or more");
-        } else if (key == "categorical") s.categorical = boolean(v, w, key);
-        else if (key == "units") s.units = scalar(v, w, key);
-        else if (key == "resolution") s.resolution = scalar(v, w, key);
-        else if (const auto res_lang = rendering_language(key, "resolution_")) s.resolution_in[*res_lang] = scalar(v, w, key);
+        } else if (key == "categorical")
+            s.categorical = boolean(v, w, key);
+        else if (key == "units")
+            s.units = scalar(v, w, key);
+        else if (key == "resolution")
+            s.resolution = scalar(v, w, key);
+        else if (const auto res_lang = rendering_language(key, "resolution_"))
+            s.resolution_in[*res_lang] = scalar(v, w, key);
         else if (key == "classes") {
             if (!v.IsMap()) fail(w, "'classes' must be a map of raster value -> {label, severity, zone}");
             s.classes.clear();
@@ -182,13 +202,20 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
             for (const auto& p : v) {
                 const std::string pk = p.first.as<std::string>();
                 if (!kProvenanceKeys.count(pk)) fail(w, "unknown key 'provenance." + pk + "'");
-                if (pk == "source") s.provenance.source = scalar(p.second, w, "provenance.source");
-                else if (pk == "licence" || pk == "license") s.provenance.licence = scalar(p.second, w, "provenance.licence");
-                else if (pk == "date") s.provenance.date = scalar(p.second, w, "provenance.date");
-                else if (pk == "url") s.provenance.url = scalar(p.second, w, "provenance.url");
-                else if (pk == "demo") s.provenance.demo = boolean(p.second, w, "provenance.demo");
-                else if (pk == "note") s.provenance.note = scalar(p.second, w, "provenance.note");
-                else if (pk == "source_sha256") s.provenance.source_sha256 = scalar(p.second, w, "provenance.source_sha256");
+                if (pk == "source")
+                    s.provenance.source = scalar(p.second, w, "provenance.source");
+                else if (pk == "licence" || pk == "license")
+                    s.provenance.licence = scalar(p.second, w, "provenance.licence");
+                else if (pk == "date")
+                    s.provenance.date = scalar(p.second, w, "provenance.date");
+                else if (pk == "url")
+                    s.provenance.url = scalar(p.second, w, "provenance.url");
+                else if (pk == "demo")
+                    s.provenance.demo = boolean(p.second, w, "provenance.demo");
+                else if (pk == "note")
+                    s.provenance.note = scalar(p.second, w, "provenance.note");
+                else if (pk == "source_sha256")
+                    s.provenance.source_sha256 = scalar(p.second, w, "provenance.source_sha256");
             }
         }
     }
@@ -199,8 +226,9 @@ void check_catalog_file(const std::string& path, const Where& w) {
     if (!fs::exists(path, ec)) fail(w, "file not found");
     if (fs::is_directory(path, ec)) fail(w, "is a folder, not a catalog file (give the .yaml file in it)");
     if (!fs::is_regular_file(path, ec))
-        fail(w, "is not a regular file (a pipe such as /dev/fd/63 from <(...)?): give the catalog as a file, "
-                "next to the layers its paths are relative to");
+        fail(w,
+             "is not a regular file (a pipe such as /dev/fd/63 from <(...)?): give the catalog as a file, "
+             "next to the layers its paths are relative to");
 }
 
 YAML::Node load_yaml(const std::string& path, const Where& w) {
@@ -220,7 +248,8 @@ const PresetTable& presets() {
     static const PresetTable table = [] {
         PresetTable t;
         std::string path;
-        if (const char* env = std::getenv("SITESCREEN_PRESETS")) path = env;
+        if (const char* env = std::getenv("SITESCREEN_PRESETS"))
+            path = env;
         else {
             const fs::path layers = fs::path(default_catalog_path()).parent_path();
             path = (layers.parent_path() / "config" / "presets.yaml").string();
@@ -320,7 +349,9 @@ const std::string& rendering(const std::string& text, const std::map<i18n::Lang,
 
 const std::string& ClassInfo::label_for(i18n::Lang lang) const { return rendering(label, label_in, lang); }
 const std::string& LayerSpec::title_for(i18n::Lang lang) const { return rendering(title, title_in, lang); }
-const std::string& LayerSpec::resolution_for(i18n::Lang lang) const { return rendering(resolution, resolution_in, lang); }
+const std::string& LayerSpec::resolution_for(i18n::Lang lang) const {
+    return rendering(resolution, resolution_in, lang);
+}
 
 const char* to_string(Criterion c) {
     for (const auto& [k, name] : kCriterionNames)

@@ -40,9 +40,9 @@ struct ClassInfo {
 struct Provenance {
     std::string source;
     std::string licence;
-    std::string date;       // date or version of the data
+    std::string date;  // date or version of the data
     std::string url;
-    bool demo = false;      // a demonstration layer: reports say so on their first lines
+    bool demo = false;  // a demonstration layer: reports say so on their first lines
     std::string note;
     std::string source_sha256;  // SHA-256 of the download a layer was imported from (`layers import`)
 };
@@ -51,34 +51,35 @@ struct LayerSpec {
     std::string id;
     std::string title;
     LayerKind kind = LayerKind::Vector;
-    std::string path;            // as resolved: absolute, or a GDAL dataset name (/vsizip/..., PG:...)
-    std::string path_as_written; // as in the catalog file
-    std::string catalog_file;    // which catalog file declared it (for messages)
-    std::string preset;          // wdpa | aqueduct40 | ramsar | china_ecrl | china_nature_reserve | worldcover | ""
+    std::string path;             // as resolved: absolute, or a GDAL dataset name (/vsizip/..., PG:...)
+    std::string path_as_written;  // as in the catalog file
+    std::string catalog_file;     // which catalog file declared it (for messages)
+    std::string preset;           // wdpa | aqueduct40 | ramsar | china_ecrl | china_nature_reserve | worldcover | ""
     Criterion criterion = Criterion::Context;
-    std::string theme;           // red_line | protected_area | wetland | water_stress | land_cover | admin | heritage | ...
+    std::string theme;  // red_line | protected_area | wetland | water_stress | land_cover | admin | heritage | ...
     std::optional<std::string> crs;  // overrides (or supplies) the dataset's CRS
 
     // vector
-    std::string ogr_layer;       // OGR layer name; empty = first layer
-    std::string id_field;        // feature id attribute; empty = OGR FID
-    std::string name_field;      // attribute that names a feature
-    std::vector<std::string> report_fields;  // attributes copied into results
-    std::string category_field;  // attribute holding a category (IUCN_CAT, bws_cat, zone)
+    std::string ogr_layer;                        // OGR layer name; empty = first layer
+    std::string id_field;                         // feature id attribute; empty = OGR FID
+    std::string name_field;                       // attribute that names a feature
+    std::vector<std::string> report_fields;       // attributes copied into results
+    std::string category_field;                   // attribute holding a category (IUCN_CAT, bws_cat, zone)
     std::map<std::string, ClassInfo> categories;  // category value (as text) -> meaning
-    std::string filter;          // OGR attribute filter
-    std::vector<std::string> required_fields;  // from the preset: fields the dataset must have
+    std::string filter;                           // OGR attribute filter
+    std::vector<std::string> required_fields;     // from the preset: fields the dataset must have
 
     // raster
     int band = 1;
     bool categorical = false;
-    std::string units;           // continuous rasters
+    std::string units;                       // continuous rasters
     std::map<long long, ClassInfo> classes;  // categorical rasters: value -> class
-    std::optional<double> nodata; // overrides the band's nodata
-    std::string resolution;      // the grid's resolution in words ("0.05 degree, about 5.5 km"), said with every class or share
+    std::optional<double> nodata;            // overrides the band's nodata
+    std::string
+        resolution;  // the grid's resolution in words ("0.05 degree, about 5.5 km"), said with every class or share
 
     Provenance provenance;
-    std::map<i18n::Lang, std::string> title_in = {};  // title_zh: the title in a report's language
+    std::map<i18n::Lang, std::string> title_in = {};       // title_zh: the title in a report's language
     std::map<i18n::Lang, std::string> resolution_in = {};  // resolution_zh: the resolution in a report's language
 
     // The title in `lang`: its rendering where the catalog gives one, else the title as written.
@@ -88,9 +89,9 @@ struct LayerSpec {
 };
 
 struct Catalog {
-    std::string file;                 // the top catalog file
-    std::vector<std::string> files;   // it and every included catalog, in load order
-    std::vector<LayerSpec> layers;    // in catalog order; ids unique
+    std::string file;                // the top catalog file
+    std::vector<std::string> files;  // it and every included catalog, in load order
+    std::vector<LayerSpec> layers;   // in catalog order; ids unique
     bool any_demo() const;
 };
 

@@ -36,15 +36,24 @@ bool plain_text(const std::string& s) {
         }
         int n;
         unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
-        if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c == 0xE0) n = 2, lo = 0xA0;
-        else if (c >= 0xE1 && c <= 0xEC) n = 2;
-        else if (c == 0xED) n = 2, hi = 0x9F;
-        else if (c >= 0xEE && c <= 0xEF) n = 2;
-        else if (c == 0xF0) n = 3, lo = 0x90;
-        else if (c >= 0xF1 && c <= 0xF3) n = 3;
-        else if (c == 0xF4) n = 3, hi = 0x8F;
-        else return false;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c == 0xE0)
+            n = 2, lo = 0xA0;
+        else if (c >= 0xE1 && c <= 0xEC)
+            n = 2;
+        else if (c == 0xED)
+            n = 2, hi = 0x9F;
+        else if (c >= 0xEE && c <= 0xEF)
+            n = 2;
+        else if (c == 0xF0)
+            n = 3, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3)
+            n = 3;
+        else if (c == 0xF4)
+            n = 3, hi = 0x8F;
+        else
+            return false;
         if (end - p <= n) return false;
         if (p[1] < lo || p[1] > hi) return false;
         for (int i = 2; i <= n; ++i)
@@ -91,7 +100,7 @@ void append_double(std::string& out, double x) {
         if (*p != '.') digits[k++] = *p;
     int e10 = 0;
     std::from_chars(p + 1 + (p[1] == '+' ? 1 : 0), r.ptr, e10);
-    const int n = e10 + 1;  // the decimal point's place after the first digit
+    const int n = e10 + 1;    // the decimal point's place after the first digit
     if (k <= n && n <= 15) {  // digits[000].0
         out.append(digits, static_cast<std::size_t>(k));
         out.append(static_cast<std::size_t>(n - k), '0');
@@ -126,10 +135,18 @@ void append_double(std::string& out, double x) {
 
 void append_json(std::string& out, const Json& j) {
     switch (j.type()) {
-        case Json::value_t::null: out += "null"; return;
-        case Json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
-        case Json::value_t::number_integer: append_integer(out, j.get<Json::number_integer_t>()); return;
-        case Json::value_t::number_unsigned: append_integer(out, j.get<Json::number_unsigned_t>()); return;
+        case Json::value_t::null:
+            out += "null";
+            return;
+        case Json::value_t::boolean:
+            out += j.get<bool>() ? "true" : "false";
+            return;
+        case Json::value_t::number_integer:
+            append_integer(out, j.get<Json::number_integer_t>());
+            return;
+        case Json::value_t::number_unsigned:
+            append_integer(out, j.get<Json::number_unsigned_t>());
+            return;
         case Json::value_t::number_float: {
             const double x = j.get<double>();
             if (!std::isfinite(x)) {
@@ -139,7 +156,9 @@ void append_json(std::string& out, const Json& j) {
             append_double(out, x);
             return;
         }
-        case Json::value_t::string: append_json_string(out, j.get_ref<const std::string&>()); return;
+        case Json::value_t::string:
+            append_json_string(out, j.get_ref<const std::string&>());
+            return;
         case Json::value_t::array: {
             out += '[';
             bool first = true;
@@ -164,7 +183,9 @@ void append_json(std::string& out, const Json& j) {
             out += '}';
             return;
         }
-        default: out += j.dump(-1, ' ', false, Json::error_handler_t::replace); return;  // binary, discarded
+        default:
+            out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+            return;  // binary, discarded
     }
 }
 
@@ -347,7 +368,8 @@ public:
         }
         const Json& verdict = rec["verdict"];
         // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
-        o << ',' << (verdict.is_object() ? csv_value(verdict.value("level_text", verdict.value("level", Json(nullptr)))) : "");
+        o << ','
+          << (verdict.is_object() ? csv_value(verdict.value("level_text", verdict.value("level", Json(nullptr)))) : "");
         std::string met;
         const Json& locate = rec["locate"];
         if (locate.is_object() && locate.contains("criteria_met"))

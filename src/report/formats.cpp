@@ -21,9 +21,9 @@ namespace sitescreen {
 const std::vector<OutputFormat>& output_formats() {
     // pdf is asked for by name (docs/reports.md): it is in neither group.
     static const std::vector<OutputFormat> formats = {
-        {"jsonl", true, true}, {"csv", true, true},  {"run", true, true}, {"gpkg", false, true},
-        {"portfolio", false, true}, {"html", false, true}, {"md", false, true}, {"png", false, true},
-        {"pdf", false, false}};
+        {"jsonl", true, true}, {"csv", true, true},        {"run", true, true},
+        {"gpkg", false, true}, {"portfolio", false, true}, {"html", false, true},
+        {"md", false, true},   {"png", false, true},       {"pdf", false, false}};
     return formats;
 }
 
@@ -86,10 +86,14 @@ std::size_t utf8_decode(const std::string& s, std::size_t i, char32_t& cp) {
         cp = b;
         return 1;
     }
-    if ((b & 0xE0) == 0xC0) n = 2, cp = b & 0x1F;
-    else if ((b & 0xF0) == 0xE0) n = 3, cp = b & 0x0F;
-    else if ((b & 0xF8) == 0xF0) n = 4, cp = b & 0x07;
-    else return 0;
+    if ((b & 0xE0) == 0xC0)
+        n = 2, cp = b & 0x1F;
+    else if ((b & 0xF0) == 0xE0)
+        n = 3, cp = b & 0x0F;
+    else if ((b & 0xF8) == 0xF0)
+        n = 4, cp = b & 0x07;
+    else
+        return 0;
     if (i + n > s.size()) return 0;
     for (std::size_t k = 1; k < n; ++k) {
         const auto c = static_cast<unsigned char>(s[i + k]);
@@ -132,9 +136,9 @@ std::string safe_file_stem(const std::string& id) {
             ++i;
             continue;
         }
-        const bool keep = n == 1 ? (std::isalnum(static_cast<unsigned char>(id[i])) || id[i] == '.' || id[i] == '-' ||
-                                    id[i] == '_')
-                                 : !unsafe_non_ascii(cp);
+        const bool keep =
+            n == 1 ? (std::isalnum(static_cast<unsigned char>(id[i])) || id[i] == '.' || id[i] == '-' || id[i] == '_')
+                   : !unsafe_non_ascii(cp);
         if (keep) {
             if (out.size() + n > kMaxBytes) break;
             out.append(id, i, n);
@@ -151,9 +155,9 @@ std::string safe_file_stem(const std::string& id) {
     if (out.empty() || out == "_") return "site";
     // Device names that Windows refuses as file names.
     const std::string base = ascii_lower(out.substr(0, out.find('.')));
-    static const std::set<std::string> reserved = {"con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5",
-                                                   "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4",
-                                                   "lpt5", "lpt6", "lpt7", "lpt8", "lpt9"};
+    static const std::set<std::string> reserved = {"con",  "prn",  "aux",  "nul",  "com1", "com2", "com3", "com4",
+                                                   "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3",
+                                                   "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9"};
     if (reserved.count(base)) out = "_" + out;
     return out;
 }
@@ -176,7 +180,8 @@ std::string url_path_escape(const std::string& file_name) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : file_name) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out += static_cast<char>(c);
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+            out += static_cast<char>(c);
         else {
             out += '%';
             out += hex[c >> 4];
@@ -219,10 +224,10 @@ std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr) {
     const std::string text = v["level_text"].get<std::string>();
     if (text.size() <= level.size() || text.compare(0, level.size(), level) != 0) return "";
     const Json& c = v.contains("coverage") ? v["coverage"] : none;
-    if (c.is_object() && c.contains("criteria_assessed") && c.contains("criteria_needed") && c["criteria_assessed"].is_number() &&
-        c["criteria_needed"].is_number())
-        return tr.format("report.coverage_note",
-                         {{"assessed", scalar_text(c["criteria_assessed"])}, {"needed", scalar_text(c["criteria_needed"])}});
+    if (c.is_object() && c.contains("criteria_assessed") && c.contains("criteria_needed") &&
+        c["criteria_assessed"].is_number() && c["criteria_needed"].is_number())
+        return tr.format("report.coverage_note", {{"assessed", scalar_text(c["criteria_assessed"])},
+                                                  {"needed", scalar_text(c["criteria_needed"])}});
     return text.substr(level.size());
 }
 
@@ -254,8 +259,8 @@ std::vector<std::string> verdict_reasons(const Json& record) {
 std::string site_name(const Json& record) {
     if (!record.contains("attributes") || !record["attributes"].is_object()) return "";
     const Json& a = record["attributes"];
-    static const char* preferred[] = {"name", "site_name", "sitename", "名称", "名字", "站点名称", "name_zh",
-                                      "name_cn", "station_name", "plant_name", "name_en"};
+    static const char* preferred[] = {"name",    "site_name", "sitename",     "名称",       "名字",   "站点名称",
+                                      "name_zh", "name_cn",   "station_name", "plant_name", "name_en"};
     for (const char* key : preferred)
         for (auto it = a.begin(); it != a.end(); ++it)
             if (ascii_lower(it.key()) == key && it.value().is_string() && !it.value().get<std::string>().empty())
@@ -361,7 +366,8 @@ std::string demo_marker(const Json& record, const i18n::Catalog& tr) {
 std::string portfolio_demo_banner(const std::vector<std::string>& layers, const i18n::Catalog& tr) {
     std::string list;
     for (const auto& d : layers) list += (list.empty() ? "" : ", ") + d;
-    return list.empty() ? tr.text("portfolio.demo_banner") : tr.format("portfolio.demo_banner_layers", {{"layers", list}});
+    return list.empty() ? tr.text("portfolio.demo_banner")
+                        : tr.format("portfolio.demo_banner_layers", {{"layers", list}});
 }
 
 std::string roll_up_text(const Json& run, const i18n::Catalog& tr) {
@@ -441,12 +447,23 @@ std::string html_escape(const std::string& s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -458,8 +475,8 @@ std::string base64(const std::string& bytes) {
     out.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                           static_cast<unsigned char>(bytes[i + 2]);
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                           (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
         out += table[v >> 18];
         out += table[(v >> 12) & 63];
         out += table[(v >> 6) & 63];
@@ -471,7 +488,8 @@ std::string base64(const std::string& bytes) {
         out += table[(v >> 12) & 63];
         out += "==";
     } else if (i + 2 == bytes.size()) {
-        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+        const unsigned v =
+            (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
         out += table[v >> 18];
         out += table[(v >> 12) & 63];
         out += table[(v >> 6) & 63];
@@ -508,7 +526,8 @@ void ProvenanceTable::begin(const RunContext& ctx) {
     if (!ctx.layers) return;
     const auto& specs = ctx.layers->catalog().layers;
     const auto& sums = ctx.layers->checksums();
-    for (std::size_t i = 0; i < specs.size(); ++i) rows_.push_back(provenance_of(specs[i], i < sums.size() ? sums[i] : "", ctx.options.lang));
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        rows_.push_back(provenance_of(specs[i], i < sums.size() ? sums[i] : "", ctx.options.lang));
     filled_ = true;
 }
 

@@ -53,7 +53,7 @@ public:
     const std::string& stem(std::size_t index, const std::string& id);
 
 private:
-    std::set<std::string> used_;   // lower-cased stems
+    std::set<std::string> used_;  // lower-cased stems
     std::size_t last_index_ = static_cast<std::size_t>(-1);
     std::string last_stem_;
 };

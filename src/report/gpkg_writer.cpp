@@ -69,10 +69,10 @@ struct GpkgWriter::Impl {
         std::string name;
         OGRFieldType type = OFTString;
     };
-    struct KeyFigure {           // one per catalog layer
+    struct KeyFigure {  // one per catalog layer
         std::string layer_id;
         bool raster = false, categorical = false;
-        std::string a, b;        // column names: vector inside / nearest_m; raster value / class
+        std::string a, b;  // column names: vector inside / nearest_m; raster value / class
     };
 
     std::string report_suffix;
@@ -81,7 +81,7 @@ struct GpkgWriter::Impl {
     DatasetPtr ds;
     OGRLayerH sites = nullptr, buffers = nullptr, hits = nullptr, alternatives = nullptr;
     SiteFileNames names;
-    std::set<std::string> site_columns;                 // lower-cased names in use
+    std::set<std::string> site_columns;  // lower-cased names in use
     bool inputs_defined = false, keys_defined = false;
     std::vector<std::pair<std::string, Column>> inputs;  // attribute -> column
     std::vector<KeyFigure> keys;
@@ -128,9 +128,12 @@ struct GpkgWriter::Impl {
             bool boolean = false;
             if (attrs.is_object() && attrs.contains(f)) {
                 const Json& v = attrs[f];
-                if (v.is_number_integer() || v.is_number_unsigned()) type = OFTInteger64;
-                else if (v.is_number_float()) type = OFTReal;
-                else if (v.is_boolean()) type = OFTInteger, boolean = true;
+                if (v.is_number_integer() || v.is_number_unsigned())
+                    type = OFTInteger64;
+                else if (v.is_number_float())
+                    type = OFTReal;
+                else if (v.is_boolean())
+                    type = OFTInteger, boolean = true;
             }
             Column c{free_column(f), type};
             add_field(sites, c.name, type, boolean);
@@ -228,8 +231,9 @@ struct GpkgWriter::Impl {
                     const auto v = std::llround(*o->raster->value_at_site);
                     const auto it = o->spec->classes.find(v);
                     set_string(f.get(), k.b.c_str(),
-                               it != o->spec->classes.end() && !it->second.label.empty() ? it->second.label_for(i18n::current().lang())
-                                                                                          : std::to_string(v));
+                               it != o->spec->classes.end() && !it->second.label.empty()
+                                   ? it->second.label_for(i18n::current().lang())
+                                   : std::to_string(v));
                 }
             }
         }
@@ -241,14 +245,18 @@ struct GpkgWriter::Impl {
             if (col.type == OFTString) {
                 OGR_F_SetFieldString(f.get(), idx, report::inline_text(v).c_str());
             } else if (auto d = as_number(v)) {
-                if (col.type == OFTReal) OGR_F_SetFieldDouble(f.get(), idx, *d);
-                else if (std::fabs(*d) < 9e18) OGR_F_SetFieldInteger64(f.get(), idx, static_cast<long long>(*d));
+                if (col.type == OFTReal)
+                    OGR_F_SetFieldDouble(f.get(), idx, *d);
+                else if (std::fabs(*d) < 9e18)
+                    OGR_F_SetFieldInteger64(f.get(), idx, static_cast<long long>(*d));
             }
         }
 
         GeometryPtr g;
-        if (!r.site.footprint_ll.empty()) g.reset(to_ogr(r.site.footprint_ll));
-        else if (r.site.has_coordinates) g.reset(to_ogr(Point(r.site.lonlat.lon, r.site.lonlat.lat)));
+        if (!r.site.footprint_ll.empty())
+            g.reset(to_ogr(r.site.footprint_ll));
+        else if (r.site.has_coordinates)
+            g.reset(to_ogr(Point(r.site.lonlat.lon, r.site.lonlat.lat)));
         if (g) OGR_F_SetGeometry(f.get(), g.get());
         create_feature(sites, f.get());
     }
@@ -327,7 +335,8 @@ struct GpkgWriter::Impl {
                 if (!h.overlap_area_m2.empty()) set_double(f.get(), "overlap_area_m2", h.overlap_area_m2.back());
                 set_double(f.get(), "clipped_to_m", radius);
                 if (!vf.attributes.empty())
-                    set_string(f.get(), "attributes", vf.attributes.dump(-1, ' ', false, Json::error_handler_t::replace));
+                    set_string(f.get(), "attributes",
+                               vf.attributes.dump(-1, ' ', false, Json::error_handler_t::replace));
                 GeometryPtr geom = hit_geometry(*o.vector_layer, h.feature, buffer.get(), box);
                 if (geom) OGR_F_SetGeometry(f.get(), geom.get());
                 create_feature(hits, f.get());
@@ -349,21 +358,24 @@ struct GpkgWriter::Impl {
             search.erase(k);
         for (std::size_t i = 0; i < ranked.size(); ++i) {
             const Json& alt = ranked[i];
-            if (!alt.contains("lon") || !alt["lon"].is_number() || !alt.contains("lat") || !alt["lat"].is_number()) continue;
+            if (!alt.contains("lon") || !alt["lon"].is_number() || !alt.contains("lat") || !alt["lat"].is_number())
+                continue;
             FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
             set_string(f.get(), "site_id", r.site.id);
             set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
             set_int(f.get(), "rank", static_cast<long long>(i + 1));
             if (alt.contains("level_at_alternative") && alt["level_at_alternative"].is_string())
                 set_string(f.get(), "level_at_alternative", alt["level_at_alternative"].get<std::string>());
-            if (alt.contains("distance_m") && alt["distance_m"].is_number()) set_double(f.get(), "distance_m", alt["distance_m"].get<double>());
+            if (alt.contains("distance_m") && alt["distance_m"].is_number())
+                set_double(f.get(), "distance_m", alt["distance_m"].get<double>());
             if (alt.contains("bearing_deg") && alt["bearing_deg"].is_number())
                 set_double(f.get(), "bearing_deg", alt["bearing_deg"].get<double>());
             if (!demo.empty()) set_string(f.get(), "demo_data", demo);
             if (alt.contains("clears")) set_string(f.get(), "clears", report::inline_text(alt["clears"]));
             Json details = search;
             if (alt.contains("remaining")) details["remaining"] = alt["remaining"];
-            if (!details.empty()) set_string(f.get(), "details", details.dump(-1, ' ', false, Json::error_handler_t::replace));
+            if (!details.empty())
+                set_string(f.get(), "details", details.dump(-1, ' ', false, Json::error_handler_t::replace));
             GeometryPtr g(to_ogr(Point(alt["lon"].get<double>(), alt["lat"].get<double>())));
             OGR_F_SetGeometry(f.get(), g.get());
             create_feature(alternatives, f.get());
@@ -428,14 +440,18 @@ void GpkgWriter::begin(const RunContext& ctx) {
     m.add_field(m.buffers, "demo_data", OFTString);
 
     m.hits = m.create_layer("hits", wkbUnknown);
-    for (const char* name : {"site_id", "site_index", "layer_id", "layer_title", "theme", "criterion", "demo",
-                             "demo_data", "feature_id", "name", "category", "distance_m", "inside", "overlap_area_m2",
-                             "clipped_to_m", "attributes"}) {
+    for (const char* name :
+         {"site_id", "site_index", "layer_id", "layer_title", "theme", "criterion", "demo", "demo_data", "feature_id",
+          "name", "category", "distance_m", "inside", "overlap_area_m2", "clipped_to_m", "attributes"}) {
         const std::string n = name;
-        if (n == "site_index") m.add_field(m.hits, n, OFTInteger64);
-        else if (n == "demo" || n == "inside") m.add_field(m.hits, n, OFTInteger, true);
-        else if (n == "distance_m" || n == "overlap_area_m2" || n == "clipped_to_m") m.add_field(m.hits, n, OFTReal);
-        else m.add_field(m.hits, n, OFTString);
+        if (n == "site_index")
+            m.add_field(m.hits, n, OFTInteger64);
+        else if (n == "demo" || n == "inside")
+            m.add_field(m.hits, n, OFTInteger, true);
+        else if (n == "distance_m" || n == "overlap_area_m2" || n == "clipped_to_m")
+            m.add_field(m.hits, n, OFTReal);
+        else
+            m.add_field(m.hits, n, OFTString);
     }
 
     m.alternatives = m.create_layer("alternatives", wkbPoint);

@@ -65,9 +65,11 @@ std::string cell_html(const report::Cell& c, const char* element) {
 
 std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_link) {
     std::string s;
-    s += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(doc.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    s += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(doc.lang) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n";
     s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    s += "<title>" + html_escape(doc.title + " — " + report::verdict_label(doc.level, i18n::catalog(doc.lang))) + "</title>\n";
+    s += "<title>" + html_escape(doc.title + " — " + report::verdict_label(doc.level, i18n::catalog(doc.lang))) +
+         "</title>\n";
     s += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
 
     std::size_t i = 0;
@@ -75,8 +77,9 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
     for (; i < doc.blocks.size() && doc.blocks[i].kind == Kind::Banner; ++i)
         s += "<div class=\"banner\" role=\"alert\">⚠ " + html_escape(doc.blocks[i].text) + "</div>\n";
     s += "<main>\n";
-    if (portfolio_link) s += "<p class=\"crumbs\"><a href=\"../report.html\">← " +
-                               html_escape(i18n::catalog(doc.lang).text("report.portfolio_link")) + "</a></p>\n";
+    if (portfolio_link)
+        s += "<p class=\"crumbs\"><a href=\"../report.html\">← " +
+             html_escape(i18n::catalog(doc.lang).text("report.portfolio_link")) + "</a></p>\n";
 
     for (; i < doc.blocks.size(); ++i) {
         const Block& b = doc.blocks[i];
@@ -108,8 +111,12 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
                 if (!toc.empty()) s += "<nav class=\"toc\">" + toc + "</nav>\n";
                 break;
             }
-            case Kind::Paragraph: s += "<p>" + html_escape(b.text) + "</p>\n"; break;
-            case Kind::Note: s += "<p class=\"note\">" + html_escape(b.text) + "</p>\n"; break;
+            case Kind::Paragraph:
+                s += "<p>" + html_escape(b.text) + "</p>\n";
+                break;
+            case Kind::Note:
+                s += "<p class=\"note\">" + html_escape(b.text) + "</p>\n";
+                break;
             case Kind::Bullets:
                 s += "<ul>\n";
                 for (const auto& it : b.items) s += "<li>" + html_escape(it) + "</li>\n";

@@ -68,8 +68,10 @@ std::vector<std::string> candidate_codes(const Json& candidates) {
     std::vector<std::string> out;
     if (candidates.is_array())
         for (const Json& c : candidates) {
-            if (c.is_string()) out.push_back(c.get<std::string>());
-            else if (c.is_object() && at(c, "code").is_string()) out.push_back(c["code"].get<std::string>());
+            if (c.is_string())
+                out.push_back(c.get<std::string>());
+            else if (c.is_object() && at(c, "code").is_string())
+                out.push_back(c["code"].get<std::string>());
         }
     return out;
 }
@@ -97,11 +99,15 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
 
     const std::string from = text_at(a, "from");
     std::string from_text;
-    if (from == "attribute:activity") from_text = tr.text("report.activity.from_activity");
-    else if (from == "attribute:isic") from_text = tr.text("report.activity.from_isic");
+    if (from == "attribute:activity")
+        from_text = tr.text("report.activity.from_activity");
+    else if (from == "attribute:isic")
+        from_text = tr.text("report.activity.from_isic");
     else if (from == "profile_default")
-        from_text = tr.format("report.activity.from_default", {{"profile", tr.text_or("site_type." + profile, profile)}});
-    else from_text = tr.text("report.activity.from_none");
+        from_text =
+            tr.format("report.activity.from_default", {{"profile", tr.text_or("site_type." + profile, profile)}});
+    else
+        from_text = tr.text("report.activity.from_none");
 
     Block kv;
     kv.kind = Kind::KeyValues;
@@ -118,7 +124,8 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
     kv.rows.push_back({Cell{tr.text("report.activity.activity")}, Cell{title, "", true}});
     kv.rows.push_back({Cell{tr.text("report.activity.id")}, Cell{id, "mono"}});
     kv.rows.push_back({Cell{tr.text("report.activity.from")}, Cell{from_text}});
-    kv.rows.push_back({Cell{tr.text("report.activity.value_chain")}, Cell{enum_text(tr, "value_chain", at(a, "value_chain"))}});
+    kv.rows.push_back(
+        {Cell{tr.text("report.activity.value_chain")}, Cell{enum_text(tr, "value_chain", at(a, "value_chain"))}});
     std::string isic;
     for (const auto& c : candidate_codes(at(a, "isic"))) isic += (isic.empty() ? "" : ", ") + c;
     if (!isic.empty()) kv.rows.push_back({Cell{tr.text("report.activity.isic")}, Cell{isic}});
@@ -133,8 +140,9 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
                             judgement ? "alert" : "", judgement}});
     out.push_back(std::move(kv));
     if (judgement)
-        out.push_back(note(tr.format("report.activity.judgement_note",
-                                     {{"activity", title}, {"code", text_at(encore, "code")}, {"name", text_at(encore, "name")}})));
+        out.push_back(note(
+            tr.format("report.activity.judgement_note",
+                      {{"activity", title}, {"code", text_at(encore, "code")}, {"name", text_at(encore, "name")}})));
     const Json& source = at(a, "source");
     out.push_back(note(tr.format("report.activity.source_note",
                                  {{"version", text_at(source, "encore")}, {"licence", text_at(source, "licence")}})));
@@ -152,9 +160,10 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
         Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"),
                          tr.text("report.activity.materiality"), tr.text("report.activity.location")});
         for (const Json& e : deps)
-            t.rows.push_back({Cell{text_at(e, "title").empty() ? text_at(e, "service") : text_at(e, "title"), "", true},
-                              Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
-                              Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+            t.rows.push_back(
+                {Cell{text_at(e, "title").empty() ? text_at(e, "service") : text_at(e, "title"), "", true},
+                 Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
+                 Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
         out.push_back(std::move(t));
     }
     const Json& impacts = at(a, "impacts");
@@ -164,10 +173,11 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
                          tr.text("report.activity.materiality"), tr.text("report.activity.driver"),
                          tr.text("report.activity.location")});
         for (const Json& e : impacts)
-            t.rows.push_back({Cell{text_at(e, "title").empty() ? text_at(e, "pressure") : text_at(e, "title"), "", true},
-                              Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
-                              Cell{at(e, "driver").is_string() ? driver_name(tr, e["driver"].get<std::string>()) : "—"},
-                              Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+            t.rows.push_back(
+                {Cell{text_at(e, "title").empty() ? text_at(e, "pressure") : text_at(e, "title"), "", true},
+                 Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
+                 Cell{at(e, "driver").is_string() ? driver_name(tr, e["driver"].get<std::string>()) : "—"},
+                 Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
         out.push_back(std::move(t));
     }
 }
@@ -180,7 +190,8 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
         const LayerSpec* spec = layer_spec(result, layer);
         std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : layer;
         if (!text_at(e, "resolution").empty())
-            title = tr.format("report.ecosystems.layer_value", {{"layer", title}, {"resolution", text_at(e, "resolution")}});
+            title = tr.format("report.ecosystems.layer_value",
+                              {{"layer", title}, {"resolution", text_at(e, "resolution")}});
         if (!(at(e, "mapped").is_boolean() && e["mapped"].get<bool>())) {
             out.push_back(note(text_at(e, "why").empty() ? title : text_at(e, "why")));
             continue;
@@ -192,12 +203,14 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
         const Json& get = at(here, "get");
         std::string here_key;  // the unit at the site, as the buffers' rows are keyed
         if (!here.is_object()) {
-            kv.rows.push_back({Cell{tr.text("report.ecosystems.class_at_site")}, Cell{tr.text("report.ecosystems.no_data")}});
+            kv.rows.push_back(
+                {Cell{tr.text("report.ecosystems.class_at_site")}, Cell{tr.text("report.ecosystems.no_data")}});
         } else {
             std::string cls = text_at(here, "class");
             if (at(here, "value").is_number())
                 cls = cls.empty() ? scalar_text(here["value"])
-                                  : tr.format("report.ecosystems.class_value", {{"class", cls}, {"value", scalar_text(here["value"])}});
+                                  : tr.format("report.ecosystems.class_value",
+                                              {{"class", cls}, {"value", scalar_text(here["value"])}});
             kv.rows.push_back({Cell{tr.text("report.ecosystems.class_at_site")}, Cell{cls}});
             if (get.is_object()) {
                 kv.rows.push_back({Cell{tr.text("report.ecosystems.at_site")},
@@ -210,7 +223,8 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
                     kv.rows.push_back({Cell{tr.text("report.ecosystems.candidates")}, Cell{candidate_text(tr, cands)}});
                 here_key = text_at(get, "code") + "|" + candidate_text(tr, cands);
             } else {
-                kv.rows.push_back({Cell{tr.text("report.ecosystems.at_site")}, Cell{tr.text("report.ecosystems.not_mapped_class")}});
+                kv.rows.push_back(
+                    {Cell{tr.text("report.ecosystems.at_site")}, Cell{tr.text("report.ecosystems.not_mapped_class")}});
             }
         }
         out.push_back(std::move(kv));
@@ -229,14 +243,18 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
                          tr.text("report.ecosystems.candidates"), tr.text("report.ecosystems.at_site_column")});
         for (std::size_t k = 0; k < buffers.size(); ++k) {
             const Json& b = buffers[k];
-            t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(at(b, "radius_m").is_number() ? b["radius_m"].get<double>() : 0)}}));
+            t.header.push_back(
+                tr.format("report.layers.within",
+                          {{"radius", radius_label(at(b, "radius_m").is_number() ? b["radius_m"].get<double>() : 0)}}));
             for (const Json& m : at(b, "mix").is_array() ? b["mix"] : Json::array()) {
                 const std::string code = text_at(m, "code");
                 const std::vector<std::string> cands = candidate_codes(at(m, "candidates"));
                 const std::string cand = cands.size() == 1 && cands[0] == code ? "" : candidate_text(tr, cands);
-                auto it = std::find_if(units.begin(), units.end(), [&](const Unit& u) { return u.code == code && u.candidates == cand; });
+                auto it = std::find_if(units.begin(), units.end(),
+                                       [&](const Unit& u) { return u.code == code && u.candidates == cand; });
                 if (it == units.end()) {
-                    units.push_back(Unit{code, enum_text(tr, "level", at(m, "level")), cand, std::vector<std::string>(buffers.size(), "—")});
+                    units.push_back(Unit{code, enum_text(tr, "level", at(m, "level")), cand,
+                                         std::vector<std::string>(buffers.size(), "—")});
                     it = units.end() - 1;
                 }
                 if (at(m, "share").is_number()) it->shares[k] = format_share(m["share"].get<double>());
@@ -249,7 +267,8 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
         }
         for (const Unit& u : units) {
             const bool is_here = !here_key.empty() && here_key == u.code + "|" + u.candidates;
-            std::vector<Cell> row{Cell{get_unit(tr, u.code), "", true}, Cell{u.level}, Cell{u.candidates.empty() ? "—" : u.candidates},
+            std::vector<Cell> row{Cell{get_unit(tr, u.code), "", true}, Cell{u.level},
+                                  Cell{u.candidates.empty() ? "—" : u.candidates},
                                   Cell{is_here ? tr.text("report.yes") : "—"}};
             for (const auto& s : u.shares) row.push_back(Cell{s, "num"});
             t.rows.push_back(std::move(row));
@@ -271,15 +290,16 @@ void service_blocks(const Json& services, const Json& ecosystems, std::vector<Bl
     if (!services.is_array()) return;
     out.push_back(heading(tr.text("report.services.heading")));
     if (services.empty()) {
-        const bool named = ecosystems.is_array() && std::any_of(ecosystems.begin(), ecosystems.end(), [](const Json& e) {
-                               return at(e, "mapped").is_boolean() && e["mapped"].get<bool>();
-                           });
+        const bool named =
+            ecosystems.is_array() && std::any_of(ecosystems.begin(), ecosystems.end(), [](const Json& e) {
+                return at(e, "mapped").is_boolean() && e["mapped"].get<bool>();
+            });
         out.push_back(note(tr.text(named ? "report.services.none" : "report.services.unknown")));
         return;
     }
-    Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"), tr.text("report.activity.materiality"),
-                     tr.text("report.services.provided_by"), tr.text("report.ecosystems.at_site_column"),
-                     tr.text("report.services.share")});
+    Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"),
+                     tr.text("report.activity.materiality"), tr.text("report.services.provided_by"),
+                     tr.text("report.ecosystems.at_site_column"), tr.text("report.services.share")});
     for (const Json& s : services) {
         Cell by, here, share;
         for (const Json& p : at(s, "provided_by").is_array() ? s["provided_by"] : Json::array()) {
@@ -287,14 +307,15 @@ void service_blocks(const Json& services, const Json& ecosystems, std::vector<Bl
             const std::vector<std::string> cands = candidate_codes(at(p, "candidates"));
             std::string line = get_unit(tr, code);
             if (!cands.empty() && !(cands.size() == 1 && cands[0] == code))
-                line = tr.format("report.services.possibly", {{"unit", line}, {"candidates", candidate_text(tr, cands)}});
+                line =
+                    tr.format("report.services.possibly", {{"unit", line}, {"candidates", candidate_text(tr, cands)}});
             by.lines.push_back(line);
             here.lines.push_back(yes_no(tr, at(p, "at_site").is_boolean() && p["at_site"].get<bool>()));
-            share.lines.push_back(at(p, "share").is_number() && at(p, "radius_m").is_number()
-                                      ? tr.format("report.services.share_value",
-                                                  {{"share", format_share(p["share"].get<double>())},
-                                                   {"radius", radius_label(p["radius_m"].get<double>())}})
-                                      : "—");
+            share.lines.push_back(
+                at(p, "share").is_number() && at(p, "radius_m").is_number()
+                    ? tr.format("report.services.share_value", {{"share", format_share(p["share"].get<double>())},
+                                                                {"radius", radius_label(p["radius_m"].get<double>())}})
+                    : "—");
         }
         Cell materiality{enum_text(tr, "materiality", at(s, "materiality")), "", text_at(s, "materiality") == "high"};
         t.rows.push_back({Cell{text_at(s, "title").empty() ? text_at(s, "service") : text_at(s, "title"), "", true},
@@ -309,9 +330,11 @@ void e4_blocks(const Json& e4, std::vector<Block>& out, const Catalog& tr) {
     Block kv;
     kv.kind = Kind::KeyValues;
     if (e4.contains("highest_rating"))
-        kv.rows.push_back({Cell{tr.text("report.e4.highest_rating")}, Cell{enum_text(tr, "rating", e4["highest_rating"]), "", true}});
+        kv.rows.push_back(
+            {Cell{tr.text("report.e4.highest_rating")}, Cell{enum_text(tr, "rating", e4["highest_rating"]), "", true}});
     if (e4.contains("verdict_from_rating"))
-        kv.rows.push_back({Cell{tr.text("report.e4.verdict_from_rating")}, Cell{enum_text(tr, "verdict_level", e4["verdict_from_rating"])}});
+        kv.rows.push_back({Cell{tr.text("report.e4.verdict_from_rating")},
+                           Cell{enum_text(tr, "verdict_level", e4["verdict_from_rating"])}});
     if (!kv.rows.empty()) out.push_back(std::move(kv));
 
     const Json& drivers = at(e4, "drivers");
@@ -324,37 +347,43 @@ void e4_blocks(const Json& e4, std::vector<Block>& out, const Catalog& tr) {
     for (auto it = drivers.begin(); it != drivers.end(); ++it) {
         const Json& d = it.value();
         const std::string name = driver_name(tr, it.key());
-        if (!text_at(d, "trace").empty()) traces.items.push_back(tr.format("report.e4.trace", {{"driver", name}, {"trace", text_at(d, "trace")}}));
+        if (!text_at(d, "trace").empty())
+            traces.items.push_back(tr.format("report.e4.trace", {{"driver", name}, {"trace", text_at(d, "trace")}}));
         if (!at(d, "rating").is_string()) continue;  // not rated against the place (GHG): its trace says why
         Cell severity{"—"}, extent{"—"}, irreversibility{"—"}, likelihood{"—"};
         if (const Json& s = at(d, "severity"); s.is_object())
-            severity.text = tr.format("report.e4.severity_value",
-                                      {{"level", tr.text_or("e4.level." + text_at(s, "level"), text_at(s, "level"))},
-                                       {"share", at(s, "affected_share").is_number() ? format_share(s["affected_share"].get<double>()) : "—"},
-                                       {"from", tr.text_or("e4.from." + text_at(s, "from"), text_at(s, "from"))}});
+            severity.text = tr.format(
+                "report.e4.severity_value",
+                {{"level", tr.text_or("e4.level." + text_at(s, "level"), text_at(s, "level"))},
+                 {"share", at(s, "affected_share").is_number() ? format_share(s["affected_share"].get<double>()) : "—"},
+                 {"from", tr.text_or("e4.from." + text_at(s, "from"), text_at(s, "from"))}});
         if (const Json& x = at(d, "extent"); x.is_object()) {
             extent.text.clear();
-            extent.lines.push_back(at(x, "area_ha").is_number()
-                                       ? tr.format("report.e4.area", {{"area", fmt::format("{:.1f}", x["area_ha"].get<double>())}})
-                                       : tr.text("e4.no_footprint"));
-            extent.lines.push_back(at(x, "buffer_share").is_number() && at(x, "radius_m").is_number()
-                                       ? tr.format("report.e4.buffer", {{"share", format_share(x["buffer_share"].get<double>())},
-                                                                        {"radius", radius_label(x["radius_m"].get<double>())}})
-                                       : tr.text("e4.no_buffer_share"));
+            extent.lines.push_back(
+                at(x, "area_ha").is_number()
+                    ? tr.format("report.e4.area", {{"area", fmt::format("{:.1f}", x["area_ha"].get<double>())}})
+                    : tr.text("e4.no_footprint"));
+            extent.lines.push_back(
+                at(x, "buffer_share").is_number() && at(x, "radius_m").is_number()
+                    ? tr.format("report.e4.buffer", {{"share", format_share(x["buffer_share"].get<double>())},
+                                                     {"radius", radius_label(x["radius_m"].get<double>())}})
+                    : tr.text("e4.no_buffer_share"));
         }
         if (const Json& r = at(d, "irreversibility"); r.is_object())
-            irreversibility.text = tr.format("report.e4.irreversibility_value",
-                                             {{"level", tr.text_or("e4.level." + text_at(r, "level"), text_at(r, "level"))},
-                                              {"theme", tr.text_or("theme." + text_at(r, "theme"), text_at(r, "theme"))}});
+            irreversibility.text =
+                tr.format("report.e4.irreversibility_value",
+                          {{"level", tr.text_or("e4.level." + text_at(r, "level"), text_at(r, "level"))},
+                           {"theme", tr.text_or("theme." + text_at(r, "theme"), text_at(r, "theme"))}});
         if (const Json& l = at(d, "likelihood"); l.is_object())
-            likelihood.text = tr.format("report.e4.likelihood_value",
-                                        {{"level", tr.text_or("e4.likelihood_level." + text_at(l, "level"), text_at(l, "level"))},
-                                         {"exposure", tr.text_or("report.e4.exposure." + text_at(l, "exposure"),
-                                                                 enum_text(tr, "exposure", at(l, "exposure")))}});
+            likelihood.text =
+                tr.format("report.e4.likelihood_value",
+                          {{"level", tr.text_or("e4.likelihood_level." + text_at(l, "level"), text_at(l, "level"))},
+                           {"exposure", tr.text_or("report.e4.exposure." + text_at(l, "exposure"),
+                                                   enum_text(tr, "exposure", at(l, "exposure")))}});
         t.rows.push_back({Cell{name, "", true}, Cell{enum_text(tr, "materiality", at(d, "materiality"))},
                           Cell{enum_text(tr, "rating", at(d, "rating")), "", true},
-                          Cell{enum_text(tr, "verdict_level", at(d, "verdict_level"))}, severity, extent, irreversibility,
-                          likelihood});
+                          Cell{enum_text(tr, "verdict_level", at(d, "verdict_level"))}, severity, extent,
+                          irreversibility, likelihood});
     }
     if (!t.rows.empty()) {
         out.push_back(std::move(t));

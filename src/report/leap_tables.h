@@ -16,11 +16,13 @@ namespace sitescreen::report {
 // default), a note when ENCORE has no row for the activity (`match: judgement`) and where the
 // ratings come from, then one table of dependencies and one of impacts. `profile` is the profile
 // applied to the site ("plant").
-void activity_blocks(const Json& activity, const std::string& profile, std::vector<Block>& out, const i18n::Catalog& tr);
+void activity_blocks(const Json& activity, const std::string& profile, std::vector<Block>& out,
+                     const i18n::Catalog& tr);
 
 // L3, locate.l3.ecosystems: per land-cover layer the IUCN GET unit at the site and a table of the
 // units' shares in each buffer.
-void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out, const i18n::Catalog& tr);
+void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out,
+                      const i18n::Catalog& tr);
 
 // E1, evaluate.e1.services: each service the activity depends on with the ecosystems that provide it;
 // `ecosystems` (locate.l3.ecosystems) tells "none provides one" from "no ecosystem was named".

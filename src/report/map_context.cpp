@@ -50,10 +50,14 @@ void append_coord(std::string& s, double lon, double lat) { s += fmt::format("[{
 std::string json_string(const std::string& t) {
     std::string s = "\"";
     for (unsigned char c : t) {
-        if (c == '"' || c == '\\') s += '\\', s += static_cast<char>(c);
-        else if (c == '<') s += "\\u003c";  // the GeoJSON goes into a <script> element
-        else if (c < 0x20) s += fmt::format("\\u{:04x}", c);
-        else s += static_cast<char>(c);
+        if (c == '"' || c == '\\')
+            s += '\\', s += static_cast<char>(c);
+        else if (c == '<')
+            s += "\\u003c";  // the GeoJSON goes into a <script> element
+        else if (c < 0x20)
+            s += fmt::format("\\u{:04x}", c);
+        else
+            s += static_cast<char>(c);
     }
     return s + '"';
 }

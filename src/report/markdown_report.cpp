@@ -58,7 +58,8 @@ bool all_objects(const Json& a) {
 bool small(const Json& v) {
     if (is_scalar(v)) return true;
     if (v.is_array()) return all_scalars(v) && v.size() <= 12;
-    if (v.is_object()) return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
+    if (v.is_object())
+        return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
     return false;
 }
 
@@ -121,9 +122,7 @@ double number_of(const Json& obj, const char* key, double fallback = 0) {
     return v.is_number() ? v.get<double>() : fallback;
 }
 
-std::string radius_label(double r) {
-    return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r);
-}
+std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
 
 // One line per evidence entry: its sentence ("why") when it has one.
 std::vector<std::string> evidence_lines(const Json& ev, const Catalog& tr) {
@@ -174,7 +173,8 @@ Block criteria_table(const Json& criteria, const Catalog& tr) {
     if (criteria.is_object())
         for (auto it = criteria.begin(); it != criteria.end(); ++it) add(it.key(), it.value());
     else if (criteria.is_array())
-        for (const Json& c : criteria) add(c.is_object() ? c.value("criterion", c.value("name", std::string("?"))) : "?", c);
+        for (const Json& c : criteria)
+            add(c.is_object() ? c.value("criterion", c.value("name", std::string("?"))) : "?", c);
     return t;
 }
 
@@ -238,8 +238,10 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
             Json rest = Json::object();
             const Json* criteria = nullptr;
             for (auto m = v.begin(); m != v.end(); ++m) {
-                if (m.key() == "criteria") criteria = &m.value();
-                else if (!dedicated(it.key(), m.key())) rest[m.key()] = m.value();
+                if (m.key() == "criteria")
+                    criteria = &m.value();
+                else if (!dedicated(it.key(), m.key()))
+                    rest[m.key()] = m.value();
             }
             json_blocks(rest, 4, out, tr);
             if (criteria) out.push_back(criteria_table(*criteria, tr));
@@ -248,7 +250,9 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         }
         if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
         if (it.key() == "l3") ecosystem_blocks(member(v, "ecosystems"), result, out, tr);
-        if (it.key() == "e1") service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out, tr);
+        if (it.key() == "e1")
+            service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out,
+                           tr);
     }
 }
 
@@ -289,8 +293,8 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
     for (double r : radii) t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(r)}}));
     Block feats;
     feats.kind = Kind::Table;
-    feats.header = {tr.text("report.layers.layer"), tr.text("report.features.feature"), tr.text("report.features.category"),
-                    tr.text("report.features.distance"),
+    feats.header = {tr.text("report.layers.layer"), tr.text("report.features.feature"),
+                    tr.text("report.features.category"), tr.text("report.features.distance"),
                     radii.empty() ? tr.text("report.features.overlap_in_buffer")
                                   : tr.format("report.features.overlap_in", {{"radius", radius_label(radii.back())}})};
     std::vector<std::string> truncated;
@@ -303,8 +307,8 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (member(l, "demo").is_boolean() && l["demo"].get<bool>() && lower_title.find("demo") == std::string::npos)
             title += tr.text("report.layers.demo_suffix");
-        std::vector<Cell> row{Cell{title, "", true},
-                              Cell{tr.text_or("criterion." + text_of(l, "criterion"), humanise(text_of(l, "criterion")))}};
+        std::vector<Cell> row{Cell{title, "", true}, Cell{tr.text_or("criterion." + text_of(l, "criterion"),
+                                                                     humanise(text_of(l, "criterion")))}};
         const Json& bs = member(l, "buffers");
         if (text_of(l, "kind") == "raster") {
             const std::string units = text_of(l, "units");
@@ -382,16 +386,20 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
                     for (const Json& f : fs_) {
                         std::string nm = text_of(f, "name");
                         if (nm.empty()) nm = text_of(f, "id");
-                        feats.rows.push_back({Cell{title}, Cell{nm, "", true}, Cell{category_in(spec, text_of(f, "category"), tr.lang())},
-                                              Cell{format_distance(number_of(f, "distance_m")), "num"},
-                                              Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2")) : "—", "num"}});
+                        feats.rows.push_back(
+                            {Cell{title}, Cell{nm, "", true},
+                             Cell{category_in(spec, text_of(f, "category"), tr.lang())},
+                             Cell{format_distance(number_of(f, "distance_m")), "num"},
+                             Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2"))
+                                                                      : "—",
+                                  "num"}});
                     }
                 if (member(last, "features_truncated").is_boolean() && last["features_truncated"].get<bool>())
-                    truncated.push_back(tr.format(
-                        "report.features.truncated",
-                        {{"layer", title},
-                         {"count", std::to_string(static_cast<long long>(number_of(last, "feature_count")))},
-                         {"listed", std::to_string(fs_.is_array() ? fs_.size() : 0)}}));
+                    truncated.push_back(
+                        tr.format("report.features.truncated",
+                                  {{"layer", title},
+                                   {"count", std::to_string(static_cast<long long>(number_of(last, "feature_count")))},
+                                   {"listed", std::to_string(fs_.is_array() ? fs_.size() : 0)}}));
             }
         }
         t.rows.push_back(std::move(row));
@@ -472,9 +480,12 @@ std::string md_code(const std::string& s) {
     for (char c : s) {
         run = c == '`' ? run + 1 : 0;
         longest = std::max(longest, run);
-        if (c == '\n' || c == '\r') body += ' ';
-        else if (c == '|') body += "\\|";
-        else body += c;
+        if (c == '\n' || c == '\r')
+            body += ' ';
+        else if (c == '|')
+            body += "\\|";
+        else
+            body += c;
     }
     if (body.empty()) return "";
     const std::string fence(longest + 1, '`');
@@ -535,8 +546,10 @@ void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::
     std::vector<std::pair<std::string, const Json*>> nested;
     for (auto it = v.begin(); it != v.end(); ++it) {
         if (it.value().is_null()) continue;  // nothing to say
-        if (small(it.value())) kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
-        else nested.emplace_back(it.key(), &it.value());
+        if (small(it.value()))
+            kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
+        else
+            nested.emplace_back(it.key(), &it.value());
     }
     if (!kv.rows.empty()) out.push_back(std::move(kv));
     for (const auto& [key, value] : nested) {
@@ -564,9 +577,9 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     if (!demo.empty() || ctx.any_demo) {
         std::string list;
         for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
-        out.push_back(paragraph(list.empty() ? tr.text("report.demo_banner")
-                                             : tr.format("report.demo_banner_layers", {{"layers", list}}),
-                                Kind::Banner));
+        out.push_back(paragraph(
+            list.empty() ? tr.text("report.demo_banner") : tr.format("report.demo_banner_layers", {{"layers", list}}),
+            Kind::Banner));
     }
 
     out.push_back(heading(1, doc.title));
@@ -574,7 +587,8 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block v;
         v.kind = Kind::Verdict;
         v.tag = doc.level;
-        v.text = tr.format("report.verdict", {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(record, tr)}});
+        v.text = tr.format("report.verdict",
+                           {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(record, tr)}});
         v.items = verdict_reasons(record);
         if (r.site.error) v.items.push_back(*r.site.error);
         out.push_back(std::move(v));
@@ -592,15 +606,17 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         kv.rows.push_back({Cell{tr.text("report.identity.site_id")}, Cell{r.site.id, "mono"}});
         if (!name.empty()) kv.rows.push_back({Cell{tr.text("report.identity.name")}, Cell{name}});
         if (!r.site.type.empty())
-            kv.rows.push_back({Cell{tr.text("report.identity.type")}, Cell{tr.text_or("site_type." + r.site.type, r.site.type)}});
+            kv.rows.push_back(
+                {Cell{tr.text("report.identity.type")}, Cell{tr.text_or("site_type." + r.site.type, r.site.type)}});
         if (r.site.has_coordinates)
-            kv.rows.push_back({Cell{tr.text("report.identity.location")},
-                               Cell{tr.format("report.identity.location_value",
-                                              {{"lon", fmt::format("{:.6f}", r.site.lonlat.lon)},
-                                               {"lat", fmt::format("{:.6f}", r.site.lonlat.lat)}}),
-                                    "mono"}});
-        kv.rows.push_back({Cell{tr.text("report.identity.geometry")},
-                           Cell{tr.text(r.site.footprint_ll.empty() ? "report.identity.point" : "report.identity.polygon")}});
+            kv.rows.push_back(
+                {Cell{tr.text("report.identity.location")},
+                 Cell{tr.format("report.identity.location_value", {{"lon", fmt::format("{:.6f}", r.site.lonlat.lon)},
+                                                                   {"lat", fmt::format("{:.6f}", r.site.lonlat.lat)}}),
+                      "mono"}});
+        kv.rows.push_back(
+            {Cell{tr.text("report.identity.geometry")},
+             Cell{tr.text(r.site.footprint_ll.empty() ? "report.identity.point" : "report.identity.polygon")}});
         std::vector<std::string> admin;
         const Json& layers = member(record, "layers");
         if (layers.is_array())
@@ -638,30 +654,35 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     if (!r.site.error) {
         out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
         const Json& locate = member(record, "locate");
-        if (locate.is_null()) out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
-        else stage_blocks(locate, r, record, out, tr);
+        if (locate.is_null())
+            out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
+        else
+            stage_blocks(locate, r, record, out, tr);
         layer_tables(r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         const Json& evaluate = member(record, "evaluate");
-        if (evaluate.is_null()) out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
-        else stage_blocks(evaluate, r, record, out, tr);
+        if (evaluate.is_null())
+            out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
+        else
+            stage_blocks(evaluate, r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         const Json& mitigation = member(record, "mitigation");
         if (mitigation.is_null() || (mitigation.is_array() && mitigation.empty()))
             out.push_back(paragraph(tr.text("report.note.no_mitigation"), Kind::Note));
-        else json_blocks(mitigation, 3, out, tr);
+        else
+            json_blocks(mitigation, 3, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.alternative"), "alternative"));
         const Json& alternative = member(record, "alternative");
         Alternative alt;
         if (found_alternative(record, alt)) {
-            out.push_back(paragraph(tr.format("report.alternative.found",
-                                              {{"distance", format_distance(alt.distance_m)},
-                                               {"bearing", fmt::format("{:.0f}", alt.bearing_deg)},
-                                               {"lon", fmt::format("{:.6f}", alt.lon)},
-                                               {"lat", fmt::format("{:.6f}", alt.lat)}})));
+            out.push_back(
+                paragraph(tr.format("report.alternative.found", {{"distance", format_distance(alt.distance_m)},
+                                                                 {"bearing", fmt::format("{:.0f}", alt.bearing_deg)},
+                                                                 {"lon", fmt::format("{:.6f}", alt.lon)},
+                                                                 {"lat", fmt::format("{:.6f}", alt.lat)}})));
             Json rest = alternative;
             for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "alternatives"}) rest.erase(k);
             // The ranked alternatives, one row each (the first is the one above).
@@ -710,14 +731,16 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         out.push_back(std::move(kv));
         Block t;
         t.kind = Kind::Table;
-        t.header = {tr.text("report.layers.layer"), tr.text("report.provenance.source"), tr.text("report.provenance.date"),
-                    tr.text("report.provenance.licence"), tr.text("report.provenance.demo"), "SHA-256"};
+        t.header = {tr.text("report.layers.layer"),    tr.text("report.provenance.source"),
+                    tr.text("report.provenance.date"), tr.text("report.provenance.licence"),
+                    tr.text("report.provenance.demo"), "SHA-256"};
         for (const auto& p : provenance) {
             std::string src = p.source;
             if (!p.url.empty()) src += (src.empty() ? "" : " ") + ("<" + p.url + ">");
             t.rows.push_back({Cell{(p.title.empty() ? p.id : p.title) + " (" + p.id + ")", "", true},
                               Cell{src.empty() ? "—" : src}, Cell{p.date.empty() ? "—" : p.date},
-                              Cell{p.licence.empty() ? "—" : p.licence}, Cell{p.demo ? kDemoMarker : tr.text("report.provenance.not_demo"), p.demo ? "alert" : ""},
+                              Cell{p.licence.empty() ? "—" : p.licence},
+                              Cell{p.demo ? kDemoMarker : tr.text("report.provenance.not_demo"), p.demo ? "alert" : ""},
                               Cell{p.sha256.empty() ? "—" : p.sha256, "mono"}});
         }
         out.push_back(std::move(t));
@@ -744,15 +767,23 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
     };
     for (const Block& b : doc.blocks) {
         switch (b.kind) {
-            case Kind::Banner: s += "> **⚠ " + md_escape(b.text) + "**\n\n"; break;
-            case Kind::Heading: s += std::string(b.level, '#') + " " + md_escape(b.text) + "\n\n"; break;
+            case Kind::Banner:
+                s += "> **⚠ " + md_escape(b.text) + "**\n\n";
+                break;
+            case Kind::Heading:
+                s += std::string(b.level, '#') + " " + md_escape(b.text) + "\n\n";
+                break;
             case Kind::Verdict:
                 s += "## " + md_escape(b.text) + "\n\n";
                 for (const auto& r : b.items) s += "- " + md_escape(r) + "\n";
                 if (!b.items.empty()) s += "\n";
                 break;
-            case Kind::Paragraph: s += md_escape(b.text) + "\n\n"; break;
-            case Kind::Note: s += "*" + md_escape(b.text) + "*\n\n"; break;
+            case Kind::Paragraph:
+                s += md_escape(b.text) + "\n\n";
+                break;
+            case Kind::Note:
+                s += "*" + md_escape(b.text) + "*\n\n";
+                break;
             case Kind::Bullets:
                 for (const auto& i : b.items) s += "- " + md_escape(i) + "\n";
                 s += "\n";

@@ -20,19 +20,19 @@ struct Cell {
         : text(std::move(text_)), tag(std::move(tag_)), strong(strong_) {}
     std::string text;
     std::vector<std::string> lines;  // several lines in one cell (evidence), instead of text
-    std::string tag;     // a class for styling: "met", "not_met", "not_assessed" (criteria), "alert", "num", "mono"
+    std::string tag;  // a class for styling: "met", "not_met", "not_assessed" (criteria), "alert", "num", "mono"
     bool strong = false;
 };
 
 struct Block {
     enum class Kind { Banner, Heading, Verdict, Paragraph, Note, Bullets, Table, KeyValues, Image };
     Kind kind = Kind::Paragraph;
-    int level = 2;                          // Heading: 1..4
-    std::string text;                       // Banner, Heading, Paragraph, Note; Verdict: label; Image: source
-    std::string tag;                        // Verdict: level; Heading: an anchor id
-    std::vector<std::string> items;         // Bullets; Verdict: reasons; Image: {alt, caption}
-    std::vector<std::string> header;        // Table
-    std::vector<std::vector<Cell>> rows;    // Table; KeyValues: {key, value}
+    int level = 2;                        // Heading: 1..4
+    std::string text;                     // Banner, Heading, Paragraph, Note; Verdict: label; Image: source
+    std::string tag;                      // Verdict: level; Heading: an anchor id
+    std::vector<std::string> items;       // Bullets; Verdict: reasons; Image: {alt, caption}
+    std::vector<std::string> header;      // Table
+    std::vector<std::vector<Cell>> rows;  // Table; KeyValues: {key, value}
 };
 
 // Built in the run's language (ctx.options.lang): every renderer (Markdown, HTML, PDF) prints its
@@ -40,7 +40,7 @@ struct Block {
 struct SiteReportDoc {
     i18n::Lang lang = i18n::Lang::En;
     std::string title;
-    std::string level;   // verdict level
+    std::string level;  // verdict level
     std::vector<Block> blocks;
 };
 

@@ -30,8 +30,10 @@ constexpr const char* kFixedDate = "2000-01-01T00:00:00Z";
 
 void set_colour(cairo_t* cr, const char* hex) {
     unsigned r = 0, g = 0, b = 0;
-    if (hex && std::sscanf(hex, "#%02x%02x%02x", &r, &g, &b) == 3) cairo_set_source_rgb(cr, r / 255.0, g / 255.0, b / 255.0);
-    else cairo_set_source_rgb(cr, 0, 0, 0);
+    if (hex && std::sscanf(hex, "#%02x%02x%02x", &r, &g, &b) == 3)
+        cairo_set_source_rgb(cr, r / 255.0, g / 255.0, b / 255.0);
+    else
+        cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
 struct LayoutUnref {
@@ -199,7 +201,8 @@ void PageWriter::paragraph(const std::string& text, const TextStyle& style, doub
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, nullptr, &logical);
         const double h = static_cast<double>(logical.height) / PANGO_SCALE;
-        const double baseline_offset = static_cast<double>(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
+        const double baseline_offset =
+            static_cast<double>(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
         keep(h);
         set_colour(cr_.get(), style.colour);
         cairo_move_to(cr_.get(), kMargin + indent + static_cast<double>(logical.x) / PANGO_SCALE, y_ + baseline_offset);
@@ -255,7 +258,8 @@ std::vector<double> PageWriter::column_widths(const std::vector<std::string>& he
     auto measure = [&](std::size_t c, const std::string& text, const TextStyle& style) {
         natural[c] = std::max(natural[c], std::min(kMaxNatural, natural_width(context_, text, style) + kPad));
         for (const std::string& word : unbroken_words(text))
-            if (word.size() > 1) least[c] = std::max(least[c], std::min(kMaxLeast, natural_width(context_, word, style) + kPad));
+            if (word.size() > 1)
+                least[c] = std::max(least[c], std::min(kMaxLeast, natural_width(context_, word, style) + kPad));
     };
     TextStyle head = cell_style(report::Cell{});
     head.bold = true;
@@ -265,7 +269,8 @@ std::vector<double> PageWriter::column_widths(const std::vector<std::string>& he
     for (std::size_t r = 0; r < sample; ++r)
         for (std::size_t c = 0; c < rows[r].size(); ++c) {
             const report::Cell& cell = rows[r][c];
-            if (cell.lines.empty()) measure(c, cell.text, cell_style(cell));
+            if (cell.lines.empty())
+                measure(c, cell.text, cell_style(cell));
             else
                 for (const auto& l : cell.lines) measure(c, l, cell_style(cell));
         }
@@ -282,8 +287,9 @@ std::vector<double> PageWriter::column_widths(const std::vector<std::string>& he
     // When even the least widths do not fit, they shrink alike and long words break.
     std::vector<double> out(n);
     for (std::size_t c = 0; c < n; ++c)
-        out[c] = least_total <= avail ? least[c] + (natural[c] - least[c]) * (avail - least_total) / (total - least_total)
-                                      : least[c] / least_total * avail;
+        out[c] = least_total <= avail
+                     ? least[c] + (natural[c] - least[c]) * (avail - least_total) / (total - least_total)
+                     : least[c] / least_total * avail;
     return out;
 }
 
@@ -311,10 +317,10 @@ void PageWriter::table(const std::vector<std::string>& header, const std::vector
         cairo_t* cr = cr_.get();
         for (std::size_t c = 0; c < widths.size(); ++c) {
             const std::string tag = cells && c < cells->size() ? (*cells)[c].tag : "";
-            const char* fill = is_header ? "#f0f2f4"
+            const char* fill = is_header                          ? "#f0f2f4"
                                : (tag == "met" || tag == "alert") ? "#fde0dc"
-                               : (key_column && c == 0)            ? "#fafafa"
-                                                                   : nullptr;
+                               : (key_column && c == 0)           ? "#fafafa"
+                                                                  : nullptr;
             cairo_rectangle(cr, x, y_, widths[c], h);
             if (fill) {
                 set_colour(cr, fill);
@@ -384,8 +390,10 @@ void PageWriter::figure(const SiteMapDrawing& map, const std::string& caption) {
         // On the first page the map shrinks into the space left (down to
         // half size) rather than moving to page 2: it belongs with the verdict.
         const double fit = (remaining() - caption_h) / map.height();
-        if (pages_.empty() && fit >= scale * 0.5) scale = fit;
-        else new_page();
+        if (pages_.empty() && fit >= scale * 0.5)
+            scale = fit;
+        else
+            new_page();
     }
     const double w = map.width() * scale, h = map.height() * scale;
     cairo_t* cr = cr_.get();
@@ -464,7 +472,9 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 bullets(b.items, 6);
                 break;
             }
-            case Kind::Paragraph: paragraph(b.text, TextStyle{}); break;
+            case Kind::Paragraph:
+                paragraph(b.text, TextStyle{});
+                break;
             case Kind::Note: {
                 TextStyle s;
                 s.size = 8;
@@ -472,7 +482,9 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 paragraph(b.text, s);
                 break;
             }
-            case Kind::Bullets: bullets(b.items, 4); break;
+            case Kind::Bullets:
+                bullets(b.items, 4);
+                break;
             case Kind::KeyValues: {
                 std::vector<std::vector<report::Cell>> rows;
                 for (const auto& row : b.rows) {
@@ -484,8 +496,12 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
                 table({}, rows, {key_w, content_width() - key_w});
                 break;
             }
-            case Kind::Table: table(b.header, b.rows, column_widths(b.header, b.rows)); break;
-            case Kind::Image: draw_map(); break;  // when there was no verdict to put it under
+            case Kind::Table:
+                table(b.header, b.rows, column_widths(b.header, b.rows));
+                break;
+            case Kind::Image:
+                draw_map();
+                break;  // when there was no verdict to put it under
         }
     }
 }
@@ -511,7 +527,8 @@ std::string write_pdf(const std::vector<const Page*>& pages, const std::string& 
         cr.reset();
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-            throw std::runtime_error(std::string("PDF: cairo: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+            throw std::runtime_error(std::string("PDF: cairo: ") +
+                                     cairo_status_to_string(cairo_surface_status(surface.get())));
     }
     return out;
 }
@@ -569,8 +586,7 @@ void move_last_pages_first(const std::string& path, std::size_t count) {
     }
     std::string rebuilt = " ";
     for (const auto& r : refs) rebuilt += r + " ";
-    if (rebuilt != kids || count > refs.size())
-        throw std::runtime_error(path + ": unexpected page tree");
+    if (rebuilt != kids || count > refs.size()) throw std::runtime_error(path + ": unexpected page tree");
     std::rotate(refs.begin(), refs.end() - static_cast<std::ptrdiff_t>(count), refs.end());
     rebuilt = " ";
     for (const auto& r : refs) rebuilt += r + " ";

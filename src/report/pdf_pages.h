@@ -18,7 +18,7 @@ class SiteMapDrawing;
 
 namespace pdf {
 
-constexpr double kPageWidth = 595.276;   // A4 in PostScript points
+constexpr double kPageWidth = 595.276;  // A4 in PostScript points
 constexpr double kPageHeight = 841.890;
 constexpr double kMargin = 42;
 
@@ -39,7 +39,7 @@ using CairoPtr = std::unique_ptr<cairo_t, CairoDestroy>;
 using Page = SurfacePtr;
 
 struct TextStyle {
-    double size = 9.5;   // points
+    double size = 9.5;  // points
     bool bold = false;
     bool italic = false;
     bool mono = false;
@@ -58,7 +58,7 @@ public:
     PageWriter& operator=(const PageWriter&) = delete;
 
     double content_width() const { return kPageWidth - 2 * kMargin; }
-    double remaining() const;                 // height left on the current page
+    double remaining() const;  // height left on the current page
     bool at_page_top() const;
     void new_page();
     // Starts a new page unless `height` fits on this one.

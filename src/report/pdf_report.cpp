@@ -66,7 +66,8 @@ void PdfReportWriter::begin(const RunContext& ctx) {
     rows_.clear();
     if (portfolio_) {
         portfolio_file_ = std::make_unique<AtomicFile>((fs::path(ctx.out_dir) / "report.pdf").string());
-        portfolio_pdf_ = std::make_unique<pdf::PdfStream>(portfolio_file_->stream(), i18n::catalog(ctx.options.lang).text("portfolio.pdf.document"));
+        portfolio_pdf_ = std::make_unique<pdf::PdfStream>(
+            portfolio_file_->stream(), i18n::catalog(ctx.options.lang).text("portfolio.pdf.document"));
     }
 }
 
@@ -142,7 +143,8 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
     const std::size_t layers = provenance_.rows(SiteResult{}).size();
     if (!demo.empty() || ctx_.any_demo) add(Kind::Banner, report::portfolio_demo_banner(demo, tr));
     add(Kind::Heading,
-        tr.format(rows_.size() == 1 ? "portfolio.heading_one" : "portfolio.heading", {{"count", std::to_string(rows_.size())}}),
+        tr.format(rows_.size() == 1 ? "portfolio.heading_one" : "portfolio.heading",
+                  {{"count", std::to_string(rows_.size())}}),
         1);
     add(Kind::Note, tr.format(layers == 1 ? "portfolio.sub_one" : "portfolio.sub",
                               {{"version", ctx_.tool_version}, {"layers", std::to_string(layers)}, {"demo", ""}}));
@@ -166,7 +168,8 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
                         tr.text("portfolio.criteria.not_met"), tr.text("portfolio.criteria.not_assessed")};
         for (const auto& c : criteria_order_) {
             auto& counts = criterion_counts_[c];
-            crit->rows.push_back({Cell{tr.text_or("criterion." + c, report::humanise(c)), "", true}, Cell{std::to_string(counts["met"]), "num"},
+            crit->rows.push_back({Cell{tr.text_or("criterion." + c, report::humanise(c)), "", true},
+                                  Cell{std::to_string(counts["met"]), "num"},
                                   Cell{std::to_string(counts["not_met"]), "num"},
                                   Cell{std::to_string(counts["not_assessed"]), "num"}});
         }
@@ -176,15 +179,16 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
     add(Kind::Heading, tr.text("portfolio.sites"));
     add(Kind::Note, tr.text("portfolio.pdf.sites_note"));
     Block* sites = add(Kind::Table, "");
-    sites->header = {tr.text("portfolio.pdf.number"),        tr.text("portfolio.column.site_id"),
-                     tr.text("portfolio.column.name"),       tr.text("portfolio.column.type"),
-                     tr.text("portfolio.column.verdict"),    tr.text("portfolio.column.criteria_met"),
+    sites->header = {tr.text("portfolio.pdf.number"),     tr.text("portfolio.column.site_id"),
+                     tr.text("portfolio.column.name"),    tr.text("portfolio.column.type"),
+                     tr.text("portfolio.column.verdict"), tr.text("portfolio.column.criteria_met"),
                      tr.text("portfolio.pdf.start_page")};
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const Row& r = rows_[i];
         sites->rows.push_back({Cell{std::to_string(i + 1), "num"}, Cell{r.id}, Cell{r.name},
                                Cell{i18n::catalog(ctx_.options.lang).text_or("site_type." + r.type, r.type)},
-                               Cell{report::verdict_label(r.verdict, tr) + r.verdict_note, r.verdict == "no-go" || r.verdict == "high" ? "alert" : ""},
+                               Cell{report::verdict_label(r.verdict, tr) + r.verdict_note,
+                                    r.verdict == "no-go" || r.verdict == "high" ? "alert" : ""},
                                Cell{std::to_string(r.criteria_met), "num"},
                                Cell{std::to_string(front_count + r.first_page + 1), "num"}});
     }

@@ -66,8 +66,10 @@ std::string script_json(const Json& j) {
     std::string s = dump_json(j), out;
     out.reserve(s.size());
     for (char c : s) {
-        if (c == '<') out += "\\u003c";
-        else out += c;
+        if (c == '<')
+            out += "\\u003c";
+        else
+            out += c;
     }
     return out;
 }
@@ -438,7 +440,8 @@ std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& cat
     std::size_t admin_layers = 0;
     for (const Json& l : catalog_layers) {
         if (!l.is_object() || l.value("theme", "") != "admin") continue;
-        if (!l.contains("sha256") || !l["sha256"].is_string() || l["sha256"].get<std::string>().empty()) return compute();
+        if (!l.contains("sha256") || !l["sha256"].is_string() || l["sha256"].get<std::string>().empty())
+            return compute();
         Json entry = l;
         entry.erase("sha256_from");  // read now or reused: the same digest
         key += entry.dump() + "\n";
@@ -476,7 +479,8 @@ std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& cat
         // kOutlineCacheFiles used last.
         std::vector<std::pair<fs::file_time_type, fs::path>> files;
         for (const auto& e : fs::directory_iterator(folder))
-            if (e.is_regular_file() && e.path().extension() == ".txt") files.emplace_back(e.last_write_time(), e.path());
+            if (e.is_regular_file() && e.path().extension() == ".txt")
+                files.emplace_back(e.last_write_time(), e.path());
         if (files.size() > kOutlineCacheFiles) {
             std::sort(files.begin(), files.end());
             for (std::size_t i = 0; i + kOutlineCacheFiles < files.size(); ++i) {
@@ -542,10 +546,10 @@ void PortfolioPageWriter::finish(const Json& run) {
     std::string admin;
     if (ctx_.layers && std::isfinite(west)) {
         static const Json kNone;
-        const Json& catalog_layers =
-            run.is_object() && run.contains("catalog") && run["catalog"].is_object() && run["catalog"].contains("layers")
-                ? run["catalog"]["layers"]
-                : kNone;
+        const Json& catalog_layers = run.is_object() && run.contains("catalog") && run["catalog"].is_object() &&
+                                             run["catalog"].contains("layers")
+                                         ? run["catalog"]["layers"]
+                                         : kNone;
         admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, ctx_.tool_version, outline_cache_folder(),
                                              west, south, east, north);
     }
@@ -555,8 +559,10 @@ void PortfolioPageWriter::finish(const Json& run) {
             // Water as far as the admin background goes; towns near the sites only, so that the
             // names on the page are those of the sites' surroundings, not of the next countries.
             const double span = std::max({east - west, north - south, 0.5});
-            const Box water(Point(west - span * 0.25, south - span * 0.25), Point(east + span * 0.25, north + span * 0.25));
-            const Box towns(Point(west - span * 0.05, south - span * 0.05), Point(east + span * 0.05, north + span * 0.05));
+            const Box water(Point(west - span * 0.25, south - span * 0.25),
+                            Point(east + span * 0.25, north + span * 0.25));
+            const Box towns(Point(west - span * 0.05, south - span * 0.05),
+                            Point(east + span * 0.05, north + span * 0.05));
             context = map_context_geojson(*pack, water, towns, ctx_.options.lang, 80);
         }
 
@@ -566,7 +572,8 @@ void PortfolioPageWriter::finish(const Json& run) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const Row& r = rows_[i];
         std::string crit;
-        for (const auto& c : r.met) crit += (crit.empty() ? "" : ", ") + tr.text_or("criterion." + c, report::humanise(c));
+        for (const auto& c : r.met)
+            crit += (crit.empty() ? "" : ", ") + tr.text_or("criterion." + c, report::humanise(c));
         sites.push_back(Json::array({r.id, r.name, tr.text_or("site_type." + r.type, r.type), r.verdict, r.criteria_met,
                                      r.has_point ? Json(std::round(r.lon * 1e6) / 1e6) : Json(nullptr),
                                      r.has_point ? Json(std::round(r.lat * 1e6) / 1e6) : Json(nullptr), r.link,
@@ -592,22 +599,26 @@ void PortfolioPageWriter::finish(const Json& run) {
 
     std::string h;
     h.reserve(1 << 20);
-    h += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(ctx_.options.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+    h += std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(ctx_.options.lang) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n";
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    h += "<title>" + html_escape(tr.format("portfolio.title", {{"count", std::to_string(rows_.size())}})) + "</title>\n";
+    h +=
+        "<title>" + html_escape(tr.format("portfolio.title", {{"count", std::to_string(rows_.size())}})) + "</title>\n";
     h += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
     if (!demo.empty() || ctx_.any_demo)
-        h += "<div class=\"banner\" role=\"alert\">⚠ " + html_escape(report::portfolio_demo_banner(demo, tr)) + "</div>\n";
+        h += "<div class=\"banner\" role=\"alert\">⚠ " + html_escape(report::portfolio_demo_banner(demo, tr)) +
+             "</div>\n";
     h += "<main>\n<h1>" +
          html_escape(tr.format(rows_.size() == 1 ? "portfolio.heading_one" : "portfolio.heading",
                                {{"count", std::to_string(rows_.size())}})) +
          "</h1>\n";
     h += "<p class=\"sub\">" +
-         html_escape(tr.format(prov.size() == 1 ? "portfolio.sub_one" : "portfolio.sub",
-                               {{"version", ctx_.tool_version},
-                                {"layers", std::to_string(prov.size())},
-                                {"demo", demo.empty() ? std::string()
-                                                      : tr.format("portfolio.sub_demo", {{"count", std::to_string(demo.size())}})}})) +
+         html_escape(tr.format(
+             prov.size() == 1 ? "portfolio.sub_one" : "portfolio.sub",
+             {{"version", ctx_.tool_version},
+              {"layers", std::to_string(prov.size())},
+              {"demo", demo.empty() ? std::string()
+                                    : tr.format("portfolio.sub_demo", {{"count", std::to_string(demo.size())}})}})) +
          "</p>\n";
 
     // Verdict cards (click to filter the table).
@@ -616,10 +627,11 @@ void PortfolioPageWriter::finish(const Json& run) {
         const auto it = by_level.find(l);
         if (it == by_level.end() && (l.empty() || l == "error" || l == "not_covered")) continue;
         const std::size_t n = it == by_level.end() ? 0 : it->second;
-        h += fmt::format("<div class=\"card\" data-verdict=\"{}\" style=\"background:{};color:{}\" title=\"{}\">"
-                         "<span class=\"n\">{}</span>{}</div>\n",
-                         html_escape(l), report::verdict_colour(l), report::verdict_text_colour(l),
-                         html_escape(tr.text("portfolio.card_title")), n, html_escape(report::verdict_label(l, tr)));
+        h += fmt::format(
+            "<div class=\"card\" data-verdict=\"{}\" style=\"background:{};color:{}\" title=\"{}\">"
+            "<span class=\"n\">{}</span>{}</div>\n",
+            html_escape(l), report::verdict_colour(l), report::verdict_text_colour(l),
+            html_escape(tr.text("portfolio.card_title")), n, html_escape(report::verdict_label(l, tr)));
     }
     h += "</div>\n";
     if (const std::string t = report::roll_up_text(run, tr); !t.empty())
@@ -627,7 +639,8 @@ void PortfolioPageWriter::finish(const Json& run) {
     // Low verdicts with a needed criterion not assessed (run.json portfolio.low_partial_coverage):
     // counted apart, with what "partly assessed" means (docs/output.md, "Portfolio page").
     if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
-        run["portfolio"].contains("low_partial_coverage") && run["portfolio"]["low_partial_coverage"].is_number_integer()) {
+        run["portfolio"].contains("low_partial_coverage") &&
+        run["portfolio"]["low_partial_coverage"].is_number_integer()) {
         const long long partial = run["portfolio"]["low_partial_coverage"].get<long long>();
         const auto low = by_level.find("low");
         if (partial > 0 && low != by_level.end())
@@ -639,13 +652,15 @@ void PortfolioPageWriter::finish(const Json& run) {
 
     // Counts per criterion.
     if (!criteria_order_.empty()) {
-        h += "<h2 id=\"criteria\">" + html_escape(tr.text("portfolio.criteria.heading")) + "</h2>\n<table>\n<thead><tr><th>" +
-             html_escape(tr.text("report.criteria.criterion")) + "</th><th>" + html_escape(tr.text("portfolio.criteria.met")) +
-             "</th><th>" + html_escape(tr.text("portfolio.criteria.not_met")) + "</th><th>" +
+        h += "<h2 id=\"criteria\">" + html_escape(tr.text("portfolio.criteria.heading")) +
+             "</h2>\n<table>\n<thead><tr><th>" + html_escape(tr.text("report.criteria.criterion")) + "</th><th>" +
+             html_escape(tr.text("portfolio.criteria.met")) + "</th><th>" +
+             html_escape(tr.text("portfolio.criteria.not_met")) + "</th><th>" +
              html_escape(tr.text("portfolio.criteria.not_assessed")) + "</th></tr></thead>\n<tbody>\n";
         for (const auto& c : criteria_order_) {
             auto& counts = criterion_counts_[c];
-            h += "<tr><td><strong>" + html_escape(tr.text_or("criterion." + c, report::humanise(c))) + "</strong></td>" +
+            h += "<tr><td><strong>" + html_escape(tr.text_or("criterion." + c, report::humanise(c))) +
+                 "</strong></td>" +
                  fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                              counts["met"], counts["not_met"], counts["not_assessed"]);
         }
@@ -654,21 +669,23 @@ void PortfolioPageWriter::finish(const Json& run) {
 
     h += report::tnfd_table_html(run, tr);
 
-    h += "<h2 id=\"map-title\">" + html_escape(tr.text("portfolio.map")) + "</h2>\n<div id=\"map\" role=\"region\" aria-label=\"" +
-         html_escape(tr.text("portfolio.map_label")) + "\"></div>\n";
+    h += "<h2 id=\"map-title\">" + html_escape(tr.text("portfolio.map")) +
+         "</h2>\n<div id=\"map\" role=\"region\" aria-label=\"" + html_escape(tr.text("portfolio.map_label")) +
+         "\"></div>\n";
     h += "<div class=\"legend\">";
     for (const auto& l : kLevels) {
         if (!by_level.count(l) && (l.empty() || l == "error" || l == "not_covered")) continue;
-        h += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>", report::verdict_colour(l),
-                         html_escape(report::verdict_label(l, tr)));
+        h += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>",
+                         report::verdict_colour(l), html_escape(report::verdict_label(l, tr)));
     }
     h += "</div>\n<p class=\"note\">" + html_escape(tr.text("portfolio.map_note")) + "</p>\n";
 
-    h += "<h2 id=\"table-title\">" + html_escape(tr.text("portfolio.sites")) + "</h2>\n<div class=\"controls\"><label>" +
-         html_escape(tr.text("portfolio.filter")) + " <input id=\"filter\" type=\"search\" placeholder=\"" +
-         html_escape(tr.text("portfolio.filter_placeholder")) + "\"></label><button id=\"prev\" type=\"button\">◀ " +
-         html_escape(tr.text("portfolio.previous")) + "</button><button id=\"next\" type=\"button\">" +
-         html_escape(tr.text("portfolio.next")) + " ▶</button><span id=\"page-info\"></span></div>\n";
+    h += "<h2 id=\"table-title\">" + html_escape(tr.text("portfolio.sites")) +
+         "</h2>\n<div class=\"controls\"><label>" + html_escape(tr.text("portfolio.filter")) +
+         " <input id=\"filter\" type=\"search\" placeholder=\"" + html_escape(tr.text("portfolio.filter_placeholder")) +
+         "\"></label><button id=\"prev\" type=\"button\">◀ " + html_escape(tr.text("portfolio.previous")) +
+         "</button><button id=\"next\" type=\"button\">" + html_escape(tr.text("portfolio.next")) +
+         " ▶</button><span id=\"page-info\"></span></div>\n";
     h += "<table id=\"sites\"><thead><tr></tr></thead><tbody></tbody></table>\n";
 
     h += "<h2 id=\"provenance\">" + html_escape(tr.text("portfolio.provenance")) + "</h2>\n<table>\n<thead><tr>";
@@ -679,11 +696,10 @@ void PortfolioPageWriter::finish(const Json& run) {
     for (const auto& p : prov)
         h += "<tr><td><strong>" + html_escape(p.title.empty() ? p.id : p.title) + "</strong> (" + html_escape(p.id) +
              ")</td><td>" + html_escape(tr.text_or("criterion." + p.criterion, report::humanise(p.criterion))) +
-             "</td><td>" + html_escape(p.source) +
-             "</td><td>" + html_escape(p.date) + "</td><td>" + html_escape(p.licence) + "</td><td>" +
+             "</td><td>" + html_escape(p.source) + "</td><td>" + html_escape(p.date) + "</td><td>" +
+             html_escape(p.licence) + "</td><td>" +
              (p.demo ? "<strong>DEMO</strong>" : html_escape(tr.text("report.provenance.not_demo"))) +
-             "</td><td class=\"mono\">" + html_escape(p.sha256) +
-             "</td></tr>\n";
+             "</td><td class=\"mono\">" + html_escape(p.sha256) + "</td></tr>\n";
     h += "</tbody>\n</table>\n</main>\n";
 
     h += "<script id=\"sitescreen-data\" type=\"application/json\">" + script_json(data) + "</script>\n";
@@ -693,7 +709,8 @@ void PortfolioPageWriter::finish(const Json& run) {
     h += "<script>window.SITESCREEN_CONTEXT = " + (context.empty() ? std::string("null") : context) + ";</script>\n";
     std::string script = localised_script(kScript, tr);
     const std::string marker = "var data = JSON.parse(document.getElementById('sitescreen-data').textContent);";
-    script.replace(script.find(marker), marker.size(), marker + "\n  data.admin = window.SITESCREEN_ADMIN;\n  data.context = window.SITESCREEN_CONTEXT;");
+    script.replace(script.find(marker), marker.size(),
+                   marker + "\n  data.admin = window.SITESCREEN_ADMIN;\n  data.context = window.SITESCREEN_CONTEXT;");
     h += "<script>" + script + "</script>\n</body>\n</html>\n";
 
     AtomicFile f((fs::path(ctx_.out_dir) / "report.html").string());

@@ -24,18 +24,18 @@ public:
 private:
     struct Row {
         std::string id, name, type, status, verdict, link, error;
-        std::string demo;               // report::demo_marker: "" or "DEMO ..."
+        std::string demo;  // report::demo_marker: "" or "DEMO ..."
         bool has_point = false;
         double lon = 0, lat = 0;
         int criteria_met = 0;
-        std::vector<std::string> met;   // criteria met
+        std::vector<std::string> met;  // criteria met
     };
     std::string report_suffix_;
     RunContext ctx_;
     SiteFileNames names_;
     report::ProvenanceTable provenance_;
     std::vector<Row> rows_;
-    std::vector<std::string> criteria_order_;   // criteria in first-seen order
+    std::vector<std::string> criteria_order_;                                     // criteria in first-seen order
     std::map<std::string, std::map<std::string, std::size_t>> criterion_counts_;  // criterion -> status -> sites
     std::vector<std::string> demo_titles_;
     std::string admin_geojson_;

@@ -19,8 +19,10 @@ void append_num(std::string& out, double v, int decimals) {
         return;
     }
     const double x = record_round(v, decimals);
-    if (!std::isfinite(x)) out += "null";
-    else append_double(out, x);
+    if (!std::isfinite(x))
+        out += "null";
+    else
+        append_double(out, x);
 }
 
 // `,"key":` (the key plain ASCII, as every key written here is).
@@ -102,7 +104,8 @@ void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& 
         key(out, "overlap_area_m2");
         append_num(out, m.footprint_overlap_area_m2.value_or(0), 1);
         key(out, "overlap_share");
-        append_num(out, *m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0, 6);
+        append_num(out, *m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0,
+                   6);
         out += '}';
     }
     key(out, "buffers");
@@ -155,12 +158,16 @@ void raster_entry(std::string& out, const LayerOutcome& o) {
     key(out, "units");
     append_json_string(out, spec.units);
     key(out, "value_at_site");
-    if (m.value_at_site) append_num(out, *m.value_at_site, 6);
-    else out += "null";
+    if (m.value_at_site)
+        append_num(out, *m.value_at_site, 6);
+    else
+        out += "null";
     if (spec.categorical) {
         key(out, "class_at_site");
-        if (m.value_at_site) append_json_string(out, record_class_label(spec, std::llround(*m.value_at_site)));
-        else out += "null";
+        if (m.value_at_site)
+            append_json_string(out, record_class_label(spec, std::llround(*m.value_at_site)));
+        else
+            out += "null";
     }
     key(out, "buffers");
     out += '[';
@@ -176,19 +183,25 @@ void raster_entry(std::string& out, const LayerOutcome& o) {
         append_num(out, b.valid_share, 6);
         if (spec.categorical) {
             key(out, "majority");
-            if (b.majority) append_integer(out, *b.majority);
-            else out += "null";
+            if (b.majority)
+                append_integer(out, *b.majority);
+            else
+                out += "null";
             key(out, "majority_label");
-            if (b.majority) append_json_string(out, record_class_label(spec, *b.majority));
-            else out += "null";
+            if (b.majority)
+                append_json_string(out, record_class_label(spec, *b.majority));
+            else
+                out += "null";
             // As the record's object takes them: a label met again keeps its first place and
             // takes the later share.
             std::vector<std::pair<std::string, double>> shares;
             for (const auto& [value, share] : b.class_shares) {
                 std::string label = record_class_label(spec, value);
                 auto same = std::find_if(shares.begin(), shares.end(), [&](const auto& s) { return s.first == label; });
-                if (same != shares.end()) same->second = share;
-                else shares.emplace_back(std::move(label), share);
+                if (same != shares.end())
+                    same->second = share;
+                else
+                    shares.emplace_back(std::move(label), share);
             }
             key(out, "class_shares");
             out += '{';
@@ -201,14 +214,20 @@ void raster_entry(std::string& out, const LayerOutcome& o) {
             out += '}';
         } else {
             key(out, "mean");
-            if (b.mean) append_num(out, *b.mean, 6);
-            else out += "null";
+            if (b.mean)
+                append_num(out, *b.mean, 6);
+            else
+                out += "null";
             key(out, "min");
-            if (b.min) append_num(out, *b.min, 6);
-            else out += "null";
+            if (b.min)
+                append_num(out, *b.min, 6);
+            else
+                out += "null";
             key(out, "max");
-            if (b.max) append_num(out, *b.max, 6);
-            else out += "null";
+            if (b.max)
+                append_num(out, *b.max, 6);
+            else
+                out += "null";
         }
         out += '}';
     }
@@ -228,11 +247,15 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     key(out, "source");
     append_json_string(out, edits.source ? *edits.source : s.where);
     key(out, "lon");
-    if (s.has_coordinates) append_num(out, s.lonlat.lon, 7);
-    else out += "null";
+    if (s.has_coordinates)
+        append_num(out, s.lonlat.lon, 7);
+    else
+        out += "null";
     key(out, "lat");
-    if (s.has_coordinates) append_num(out, s.lonlat.lat, 7);
-    else out += "null";
+    if (s.has_coordinates)
+        append_num(out, s.lonlat.lat, 7);
+    else
+        out += "null";
     key(out, "geometry");
     out += s.footprint_ll.empty() ? "\"point\"" : "\"polygon\"";
     key(out, "type");
@@ -240,8 +263,10 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     key(out, "status");
     out += s.error ? "\"error\"" : "\"ok\"";
     key(out, "error");
-    if (s.error) append_json_string(out, edits.error ? *edits.error : *s.error);
-    else out += "null";
+    if (s.error)
+        append_json_string(out, edits.error ? *edits.error : *s.error);
+    else
+        out += "null";
     key(out, "warnings");
     out += '[';
     for (std::size_t i = 0; i < r.warnings.size(); ++i) {
@@ -259,12 +284,16 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
         if (edits.only_layers && !edits.only_layers->count(o.spec->id)) continue;
         if (!first) out += ',';
         first = false;
-        if (o.vector) vector_entry(out, o, options);
-        else raster_entry(out, o);
+        if (o.vector)
+            vector_entry(out, o, options);
+        else
+            raster_entry(out, o);
     }
     out += ']';
-    for (const auto& [k, value] : {std::pair<const char*, const Json*>{"locate", &r.locate}, {"evaluate", &r.evaluate},
-                                   {"verdict", &r.verdict}, {"mitigation", &r.mitigation},
+    for (const auto& [k, value] : {std::pair<const char*, const Json*>{"locate", &r.locate},
+                                   {"evaluate", &r.evaluate},
+                                   {"verdict", &r.verdict},
+                                   {"mitigation", &r.mitigation},
                                    {"alternative", &r.alternative}}) {
         key(out, k);
         append_json(out, *value);  // a null Json writes null, as the record's

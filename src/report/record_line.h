@@ -11,8 +11,8 @@ namespace sitescreen {
 
 // Changes `serve` makes to a record as it writes it (each absent: as the record has it).
 struct RecordLineEdits {
-    const std::string* source = nullptr;  // `source` in place of the site's
-    const std::string* error = nullptr;   // `error` in place of the site's, when it has one
+    const std::string* source = nullptr;                 // `source` in place of the site's
+    const std::string* error = nullptr;                  // `error` in place of the site's, when it has one
     const std::set<std::string>* only_layers = nullptr;  // `layers` keeps only these layer ids
 };
 

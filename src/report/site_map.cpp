@@ -50,8 +50,8 @@ using PatternPtr = std::unique_ptr<cairo_pattern_t, PatternDestroy>;
 // Covers Latin and CJK in one face, so the toy text API needs no fallback.
 constexpr const char* kFont = "Noto Sans CJK SC";
 constexpr double kPi = 3.14159265358979323846;
-constexpr std::size_t kMaxHitsPerLayer = 400;   // features drawn per layer (nearest first)
-constexpr int kMaxNumbered = 9;                 // features numbered on the map and listed
+constexpr std::size_t kMaxHitsPerLayer = 400;  // features drawn per layer (nearest first)
+constexpr int kMaxNumbered = 9;                // features numbered on the map and listed
 
 struct Rgb {
     double r = 0, g = 0, b = 0;
@@ -69,7 +69,7 @@ struct ThemeStyle {
     Rgb colour;
     double fill_alpha = 0.25;
     int order = 1;
-    bool hatch = false;   // diagonal lines over a light fill: stays readable where layers overlap
+    bool hatch = false;  // diagonal lines over a light fill: stays readable where layers overlap
 };
 
 ThemeStyle theme_style(const std::string& theme, std::size_t layer_index) {
@@ -96,14 +96,14 @@ const Rgb kLakeFill = rgb("#deebf7");
 const Rgb kLakeEdge = rgb("#b3d3ea");
 const Rgb kTown = rgb("#8a8a8a");
 const Rgb kTownText = rgb("#6e6e6e");
-constexpr std::size_t kMaxContextTowns = 60;   // towns in view considered for a label (most important first)
-constexpr int kMaxTownLabels = 12;             // labelled on the main view; fewer on the inset
+constexpr std::size_t kMaxContextTowns = 60;  // towns in view considered for a label (most important first)
+constexpr int kMaxTownLabels = 12;            // labelled on the main view; fewer on the inset
 
 // ---------------------------------------------------------------- the scene
 
 struct DrawFeature {
     std::string name;
-    std::string category;          // its label from the catalog when there is one
+    std::string category;  // its label from the catalog when there is one
     double distance_m = 0;
     bool inside = false;
     double fill_alpha = 0.25;
@@ -130,15 +130,15 @@ struct ContextTownXY {
 struct ContextScene {
     std::vector<std::vector<Point>> rivers_xy;
     std::vector<geos::GeomPtr> lakes_xy;
-    std::vector<ContextTownXY> towns;   // most important first
+    std::vector<ContextTownXY> towns;  // most important first
 };
 
 struct Scene {
     const SiteResult* result = nullptr;
     ContextScene context;
-    std::string level;                   // verdict level
-    Json coverage;                       // {"verdict": {level, level_text, coverage}}: the badge's coverage note
-    std::vector<DrawLayer> layers;       // drawing order
+    std::string level;              // verdict level
+    Json coverage;                  // {"verdict": {level, level_text, coverage}}: the badge's coverage note
+    std::vector<DrawLayer> layers;  // drawing order
     std::vector<std::string> admin_names;
     std::vector<const DrawFeature*> numbered;
     std::vector<const DrawLayer*> numbered_layer;
@@ -232,8 +232,10 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
             if (cat != o.spec->categories.end() && cat->second.severity)
                 df.fill_alpha = std::min(dl.style.fill_alpha * 2.2,
                                          dl.style.fill_alpha * (1.0 + 0.3 * std::max(0, *cat->second.severity)));
-            if (cat != o.spec->categories.end() && !cat->second.label.empty()) df.category = cat->second.label_for(lang);
-            else df.category = vf.category;
+            if (cat != o.spec->categories.end() && !cat->second.label.empty())
+                df.category = cat->second.label_for(lang);
+            else
+                df.category = vf.category;
             std::vector<geos::GeomPtr> parts;
             for (const Polygon& piece : o.vector_layer->feature_polygons(h.feature)) {
                 Box b;
@@ -247,7 +249,8 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
                 if (std::fabs(xy.x()) <= clip_half && std::fabs(xy.y()) <= clip_half) df.points_xy.push_back(xy);
             }
             if ((!df.area_xy || GEOSisEmpty_r(geos::context(), df.area_xy.get())) && df.points_xy.empty()) continue;
-            if (dl.admin && df.inside && std::find(s.admin_names.begin(), s.admin_names.end(), df.name) == s.admin_names.end())
+            if (dl.admin && df.inside &&
+                std::find(s.admin_names.begin(), s.admin_names.end(), df.name) == s.admin_names.end())
                 s.admin_names.push_back(df.name);
             dl.features.push_back(std::move(df));
         }
@@ -275,7 +278,8 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
         s.alternative_xy = frame.forward(LonLat{s.alternative.lon, s.alternative.lat});
         const Json& ranked = record["alternative"].value("alternatives", Json::array());
         for (std::size_t i = 1; i < ranked.size(); ++i)
-            if (ranked[i].contains("lon") && ranked[i]["lon"].is_number() && ranked[i].contains("lat") && ranked[i]["lat"].is_number())
+            if (ranked[i].contains("lon") && ranked[i]["lon"].is_number() && ranked[i].contains("lat") &&
+                ranked[i]["lat"].is_number())
                 s.more_alternatives_xy.push_back(
                     frame.forward(LonLat{ranked[i]["lon"].get<double>(), ranked[i]["lat"].get<double>()}));
     }
@@ -297,7 +301,8 @@ struct SplitFaces {
 SplitFaces* split_faces(cairo_t* cr) { return static_cast<SplitFaces*>(cairo_get_user_data(cr, &kSplitFacesKey)); }
 
 void select_face(cairo_t* cr, const char* family, bool bold) {
-    cairo_select_font_face(cr, family, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_select_font_face(cr, family, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 }
 
 void set_font(cairo_t* cr, double size, bool bold = false) {
@@ -323,8 +328,8 @@ void for_each_run(cairo_t* cr, const std::string& t, F f) {
     for (std::size_t i = 0; i <= t.size();) {
         // A lead byte of U+2E80 and above (CJK radicals onwards): 0xE2 0xBA.. or 0xE3..0xEF, or 4-byte.
         const auto b = i < t.size() ? static_cast<unsigned char>(t[i]) : 0;
-        const bool cjk = i < t.size() && (b >= 0xE3 || (b == 0xE2 && i + 1 < t.size() &&
-                                                        static_cast<unsigned char>(t[i + 1]) >= 0xBA));
+        const bool cjk = i < t.size() &&
+                         (b >= 0xE3 || (b == 0xE2 && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0xBA));
         if (i == t.size() || (i > start && cjk != start_cjk)) {
             if (i > start) {
                 select_face(cr, start_cjk ? kFont : kLatinFont, split->bold);
@@ -393,8 +398,10 @@ void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring) {
         double x = 0, y = 0;
         GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
         const Point p = v.pixel_xy(Point(x, y));
-        if (i == 0) cairo_move_to(cr, p.x(), p.y());
-        else cairo_line_to(cr, p.x(), p.y());
+        if (i == 0)
+            cairo_move_to(cr, p.x(), p.y());
+        else
+            cairo_line_to(cr, p.x(), p.y());
     }
     cairo_close_path(cr);
 }
@@ -418,8 +425,10 @@ void add_polygon_path(cairo_t* cr, const MapView& v, const MultiPolygon& mp) {
     auto ring = [&](const Ring& r) {
         for (std::size_t i = 0; i < r.size(); ++i) {
             const Point p = v.pixel_xy(r[i]);
-            if (i == 0) cairo_move_to(cr, p.x(), p.y());
-            else cairo_line_to(cr, p.x(), p.y());
+            if (i == 0)
+                cairo_move_to(cr, p.x(), p.y());
+            else
+                cairo_line_to(cr, p.x(), p.y());
         }
         cairo_close_path(cr);
     };
@@ -463,8 +472,10 @@ void star_path(cairo_t* cr, double x, double y, double r) {
     for (int i = 0; i < 10; ++i) {
         const double a = -kPi / 2 + i * kPi / 5;
         const double rr = i % 2 == 0 ? r : r * 0.45;
-        if (i == 0) cairo_move_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
-        else cairo_line_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
+        if (i == 0)
+            cairo_move_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
+        else
+            cairo_line_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
     }
     cairo_close_path(cr);
 }
@@ -508,8 +519,10 @@ Box scale_bar(cairo_t* cr, const MapView& v, double target_px) {
     const int segments = 4;
     for (int i = 0; i < segments; ++i) {
         cairo_rectangle(cr, x + i * len_px / segments, y, len_px / segments, 6);
-        if (i % 2 == 0) source(cr, kInk);
-        else cairo_set_source_rgb(cr, 1, 1, 1);
+        if (i % 2 == 0)
+            source(cr, kInk);
+        else
+            cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_fill_preserve(cr);
         source(cr, kInk);
         cairo_set_line_width(cr, 1);
@@ -644,8 +657,10 @@ void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, std::vec
     for (const auto& line : c.rivers_xy) {
         for (std::size_t i = 0; i < line.size(); ++i) {
             const Point p = v.pixel_xy(line[i]);
-            if (i == 0) cairo_move_to(cr, p.x(), p.y());
-            else cairo_line_to(cr, p.x(), p.y());
+            if (i == 0)
+                cairo_move_to(cr, p.x(), p.y());
+            else
+                cairo_line_to(cr, p.x(), p.y());
         }
         cairo_stroke(cr);
     }
@@ -660,7 +675,8 @@ void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, std::vec
         bool placed = false;
         Box label;
         for (const Point off : {Point(5, 4), Point(-5 - tw, 4), Point(-tw / 2, -6), Point(-tw / 2, th + 5)}) {
-            const Box b(Point(px.x() + off.x() - 2, px.y() + off.y() - th - 1), Point(px.x() + off.x() + tw + 2, px.y() + off.y() + 3));
+            const Box b(Point(px.x() + off.x() - 2, px.y() + off.y() - th - 1),
+                        Point(px.x() + off.x() + tw + 2, px.y() + off.y() + 3));
             if (b.min_corner().x() < v.x0 + 2 || b.max_corner().x() > v.x0 + v.w - 2 || b.min_corner().y() < v.y0 + 2 ||
                 b.max_corner().y() > v.y0 + v.h - 2)
                 continue;
@@ -781,8 +797,10 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     for (std::size_t k = 0; k < g.radii_m.size(); ++k) {
         const double rpx = g.radii_m[k] * v.px_per_m;
         if (rpx < 3) continue;
-        if (g.is_point) circle(cr, v.cx, v.cy, rpx);
-        else if (k < g.buffers_xy().size()) add_polygon_path(cr, v, g.buffers_xy()[k]);
+        if (g.is_point)
+            circle(cr, v.cx, v.cy, rpx);
+        else if (k < g.buffers_xy().size())
+            add_polygon_path(cr, v, g.buffers_xy()[k]);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.7);
         cairo_set_line_width(cr, 4);
         cairo_stroke_preserve(cr);
@@ -947,8 +965,8 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     set_font(cr, 17, true);
     text_at(cr, x + 10, y + 22,
             fit(cr,
-                tr.format("report.verdict",
-                          {{"label", report::verdict_label(level, tr)}, {"note", report::verdict_coverage_note(s.coverage, tr)}}),
+                tr.format("report.verdict", {{"label", report::verdict_label(level, tr)},
+                                             {"note", report::verdict_coverage_note(s.coverage, tr)}}),
                 text_w - 20),
             rgb(report::verdict_text_colour(level)));
     y += 32;
@@ -978,9 +996,7 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     set_font(cr, 13, true);
     text_at(cr, x, y, tr.text("map.legend"), kInk);
     set_font(cr, 12);
-    auto entry = [&](const std::string& label) {
-        text_at(cr, x + 26, y, fit(cr, label, text_w - 26), kInk);
-    };
+    auto entry = [&](const std::string& label) { text_at(cr, x + 26, y, fit(cr, label, text_w - 26), kInk); };
     y += 20;
     circle(cr, x + 9, y - 4, 6);
     source(cr, rgb(report::verdict_colour(level)));
@@ -1029,8 +1045,12 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
         }
         std::string lower_title = dl.title;
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (dl.admin) entry(tr.text("map.admin_boundaries"));
-        else entry(dl.title + (dl.demo && lower_title.find("demo") == std::string::npos ? tr.text("report.layers.demo_suffix") : ""));
+        if (dl.admin)
+            entry(tr.text("map.admin_boundaries"));
+        else
+            entry(dl.title + (dl.demo && lower_title.find("demo") == std::string::npos
+                                  ? tr.text("report.layers.demo_suffix")
+                                  : ""));
     }
 
     // The context under the map: one line for rivers, lakes and towns, with their sources.
@@ -1081,7 +1101,7 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
 
 struct SiteMapDrawing::Impl {
     const Json* record = nullptr;
-    SiteMapImage img;   // size and views; png stays empty
+    SiteMapImage img;  // size and views; png stays empty
     Scene scene;
     double panel_x = 0, panel_w = 0;
 };
@@ -1118,8 +1138,10 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
         const Point a = LocalFrame(g.centre).forward(LonLat{alt.lon, alt.lat});
         reach = std::max({reach, std::fabs(a.x()) * 1.06, std::fabs(a.y()) * 1.06});
         for (const Json& other : record["alternative"].value("alternatives", Json::array()))
-            if (other.contains("lon") && other["lon"].is_number() && other.contains("lat") && other["lat"].is_number()) {
-                const Point o = LocalFrame(g.centre).forward(LonLat{other["lon"].get<double>(), other["lat"].get<double>()});
+            if (other.contains("lon") && other["lon"].is_number() && other.contains("lat") &&
+                other["lat"].is_number()) {
+                const Point o =
+                    LocalFrame(g.centre).forward(LonLat{other["lon"].get<double>(), other["lat"].get<double>()});
                 reach = std::max({reach, std::fabs(o.x()) * 1.06, std::fabs(o.y()) * 1.06});
             }
     }
@@ -1199,8 +1221,8 @@ void SiteMapDrawing::draw(cairo_t* cr, bool split_latin_and_cjk) const {
     cairo_paint(cr);
     draw_view(cr, img.main, impl_->scene, true);
     if (img.has_detail) draw_view(cr, img.detail, impl_->scene, false);
-    draw_panel(cr, impl_->scene, *impl_->record, img.has_detail ? &img.detail : nullptr, impl_->panel_x,
-               impl_->panel_w, img.height);
+    draw_panel(cr, impl_->scene, *impl_->record, img.has_detail ? &img.detail : nullptr, impl_->panel_x, impl_->panel_w,
+               img.height);
     cairo_restore(cr);
     if (split_latin_and_cjk) cairo_set_user_data(cr, &kSplitFacesKey, nullptr, nullptr);
 }

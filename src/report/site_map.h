@@ -22,18 +22,18 @@ struct MapContextData;
 struct MapView {
     LocalFrame frame{LonLat{}};
     double px_per_m = 1;
-    double cx = 0, cy = 0;          // pixel of the site's centre
+    double cx = 0, cy = 0;                // pixel of the site's centre
     double x0 = 0, y0 = 0, w = 0, h = 0;  // the view's rectangle on the image (pixels)
     Point pixel(LonLat p) const;
     Point pixel_xy(const Point& metres) const { return Point(cx + metres.x() * px_per_m, cy - metres.y() * px_per_m); }
 };
 
 struct SiteMapImage {
-    std::string png;          // empty for sites without geometry (error rows)
+    std::string png;  // empty for sites without geometry (error rows)
     int width = 0, height = 0;
-    MapView main;             // the map of the largest buffer
+    MapView main;  // the map of the largest buffer
     bool has_detail = false;
-    MapView detail;           // the inset around the smallest buffer
+    MapView detail;  // the inset around the smallest buffer
 };
 
 struct SiteMapOptions {

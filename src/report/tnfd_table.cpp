@@ -54,12 +54,15 @@ TnfdTables tnfd_tables(const Json& run, const i18n::Catalog& tr) {
     for (const auto& [theme, c] : themes.items()) {
         const int unknown = c.value("sites_inside_area_unknown", 0);
         out.sensitive.rows.push_back(
-            {Cell{tr.text_or("theme." + theme, humanise(theme))}, Cell{std::to_string(c.value("sites_inside", 0)), "num"},
+            {Cell{tr.text_or("theme." + theme, humanise(theme))},
+             Cell{std::to_string(c.value("sites_inside", 0)), "num"},
              Cell{std::to_string(c.value("sites_near", 0)), "num"},
              Cell{number(c["inside_ha"]) +
-                      (unknown > 0 ? tr.format("portfolio.tnfd.area_unknown", {{"count", std::to_string(unknown)}}) : std::string()),
+                      (unknown > 0 ? tr.format("portfolio.tnfd.area_unknown", {{"count", std::to_string(unknown)}})
+                                   : std::string()),
                   "num"},
-             Cell{number(c["footprint_ha_of_sites_inside"]), "num"}, Cell{number(c["footprint_ha_of_sites_near"]), "num"}});
+             Cell{number(c["footprint_ha_of_sites_inside"]), "num"},
+             Cell{number(c["footprint_ha_of_sites_near"]), "num"}});
     }
     return out;
 }

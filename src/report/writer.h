@@ -11,11 +11,11 @@ namespace sitescreen {
 
 // What every writer may need to know about the run.
 struct RunContext {
-    std::string out_dir;                 // the output folder (writers create their files inside it)
-    const LayerSet* layers = nullptr;    // the opened layers (catalog, provenance, feature geometry)
+    std::string out_dir;               // the output folder (writers create their files inside it)
+    const LayerSet* layers = nullptr;  // the opened layers (catalog, provenance, feature geometry)
     ScreenOptions options;
     std::vector<std::string> site_fields;  // the input's columns / fields, in order
-    bool any_demo = false;               // a demonstration layer is in use: say so first
+    bool any_demo = false;                 // a demonstration layer is in use: say so first
     std::string tool_version;
 };
 

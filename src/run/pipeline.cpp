@@ -114,7 +114,8 @@ private:
 // over the probed sites (VectorLayer::union_work): the same sites give the same choice, whatever
 // the thread count, and the choice is recorded in run.json.
 std::vector<PipelineStats::TileUnionChoice> choose_tile_union(const std::deque<Site>& probe, const LayerSet& layers,
-                                                              const ScreenOptions& options, const PipelineConfig& config) {
+                                                              const ScreenOptions& options,
+                                                              const PipelineConfig& config) {
     std::vector<std::pair<LonLat, double>> wide;
     for (const Site& s : probe) {
         if (s.error || !s.has_coordinates || !s.footprint_ll.empty()) continue;
@@ -137,7 +138,8 @@ std::vector<PipelineStats::TileUnionChoice> choose_tile_union(const std::deque<S
         c.sites = wide.size();
         if (!wide.empty()) {
             c.work = layer->union_work(wide);
-            c.tiles = kDissolveVertexCost * c.work.dissolve + kTileSiteCost * static_cast<double>(c.sites) < c.work.per_site;
+            c.tiles =
+                kDissolveVertexCost * c.work.dissolve + kTileSiteCost * static_cast<double>(c.sites) < c.work.per_site;
         }
         out.push_back(std::move(c));
     }
@@ -150,8 +152,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                            const PipelineConfig& config, const std::vector<OutputWriter*>& writers) {
     PipelineStats stats;
     const int threads = !config.screeners.empty() ? static_cast<int>(config.screeners.size())
-                        : config.threads > 0     ? config.threads
-                                                 : std::max(1u, std::thread::hardware_concurrency());
+                        : config.threads > 0      ? config.threads
+                                                  : std::max(1u, std::thread::hardware_concurrency());
     // The next site of this shard; false once the input is exhausted.
     auto next_site = [&](Site& s) {
         for (;;) {
@@ -185,13 +187,14 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     }
 
     std::unordered_map<std::string, std::string> seen_ids;  // id -> where it was first seen
-    const std::size_t batch_size = static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
+    const std::size_t batch_size =
+        static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
     // Writers that need only the records let each site's findings go early.
     const bool keep_results =
         std::any_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->uses_result(); });
     // Writers that need only a digest of each record let it go on the screening thread.
-    const bool digest_records =
-        !keep_results && std::all_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->digests(); });
+    const bool digest_records = !keep_results && std::all_of(writers.begin(), writers.end(),
+                                                             [](const OutputWriter* w) { return w->digests(); });
     std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
@@ -271,7 +274,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         order.resize(batch.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::vector<std::uint64_t> keys(batch.size());
-        for (std::size_t i = 0; i < batch.size(); ++i) keys[i] = batch[i].has_coordinates ? hilbert_index(batch[i].lonlat) : 0;
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            keys[i] = batch[i].has_coordinates ? hilbert_index(batch[i].lonlat) : 0;
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
 
         std::atomic<std::size_t> cursor{0};
@@ -335,8 +339,10 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         std::exception_ptr read_error;
         auto read_next = [&] {
             try {
-                if (more) more = read_batch(next_batch);
-                else next_batch.clear();
+                if (more)
+                    more = read_batch(next_batch);
+                else
+                    next_batch.clear();
             } catch (...) {
                 read_error = std::current_exception();
             }

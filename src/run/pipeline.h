@@ -15,8 +15,8 @@
 namespace sitescreen {
 
 struct PipelineConfig {
-    int threads = 0;                      // 0: all cores
-    std::size_t batch_per_thread = 256;   // sites held in memory at once = threads x this
+    int threads = 0;                     // 0: all cores
+    std::size_t batch_per_thread = 256;  // sites held in memory at once = threads x this
     // Buffer distances for a site (its profile's, or --buffers); empty = ScreenOptions::radii_m.
     std::function<std::vector<double>(const Site&)> radii_for;
     // The assessment (LEAP, verdict, mitigation, avoidance search); may be empty.
@@ -39,13 +39,13 @@ struct PipelineConfig {
 
 struct PipelineStats {
     std::size_t total = 0, ok = 0, error = 0;
-    std::vector<std::string> errors;            // the first 100 messages
-    std::size_t duplicate_ids = 0;              // sites whose id was seen before
+    std::vector<std::string> errors;              // the first 100 messages
+    std::size_t duplicate_ids = 0;                // sites whose id was seen before
     std::vector<std::string> duplicate_examples;  // up to 20 ids
     struct Duplicate {
         std::string id, where, first;  // the id, the record that reuses it, where it was first seen
     };
-    std::vector<Duplicate> duplicate_lines;       // the same 20, with their lines
+    std::vector<Duplicate> duplicate_lines;  // the same 20, with their lines
     // --tile-union auto: per vector layer, the work estimated from the first sites of the run
     // (at most kTileUnionProbeSites) and whether its wide buffers took the dissolved tiles.
     struct TileUnionChoice {
@@ -55,8 +55,8 @@ struct PipelineStats {
         bool tiles = false;
     };
     std::vector<TileUnionChoice> tile_union;
-    std::size_t warnings = 0;                   // warnings on all sites (SiteResult::warnings)
-    std::size_t with_warnings = 0;              // sites with at least one warning
+    std::size_t warnings = 0;       // warnings on all sites (SiteResult::warnings)
+    std::size_t with_warnings = 0;  // sites with at least one warning
 };
 
 // The sites read ahead to choose, per layer, between the dissolved tiles and the per-site union.

@@ -52,8 +52,9 @@ std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node
         ActivityTopic t;
         t.id = kv.first.as<std::string>();
         const std::string k = key + "." + t.id;
-        only(file, kv.second, k, pressures ? std::set<std::string>{"encore", "driver", "criteria", "title", "title_zh"}
-                                           : std::set<std::string>{"encore", "criteria", "title", "title_zh"});
+        only(file, kv.second, k,
+             pressures ? std::set<std::string>{"encore", "driver", "criteria", "title", "title_zh"}
+                       : std::set<std::string>{"encore", "criteria", "title", "title_zh"});
         t.encore = scalar(file, kv.second["encore"], k + ".encore");
         if (kv.second["title"]) t.title = scalar(file, kv.second["title"], k + ".title");
         if (kv.second["title_zh"]) t.title_zh = scalar(file, kv.second["title_zh"], k + ".title_zh");
@@ -63,7 +64,8 @@ std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node
                 for (Driver dr : kAllDrivers)
                     if (d == to_string(dr)) t.driver = dr;
                 if (!t.driver)
-                    fail(file, k + ".driver", "expected none, land_use_change, water_use, pollution or ghg, not '" + d + "'");
+                    fail(file, k + ".driver",
+                         "expected none, land_use_change, water_use, pollution or ghg, not '" + d + "'");
             }
         }
         const YAML::Node c = kv.second["criteria"];
@@ -83,9 +85,12 @@ std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node
 std::string normalise_isic(const std::string& s) {
     std::string d;
     for (char c : s)
-        if (std::isdigit(static_cast<unsigned char>(c))) d += c;
-        else if (c == '.' && !d.empty()) break;  // 2720.0 from a spreadsheet
-        else if (!std::isspace(static_cast<unsigned char>(c))) return "";
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            d += c;
+        else if (c == '.' && !d.empty())
+            break;  // 2720.0 from a spreadsheet
+        else if (!std::isspace(static_cast<unsigned char>(c)))
+            return "";
     if (d.empty() || d.size() > 4) return "";
     while (d.size() < 4) d = "0" + d;
     return d;
@@ -103,7 +108,6 @@ std::string attribute_text(const Json& attrs, const std::string& name) {
     if (v.is_number()) return v.dump();
     return "";
 }
-
 
 std::string title_in_language(const std::string& title, const std::string& title_zh, const std::string& key,
                               const std::string& id) {
@@ -152,7 +156,8 @@ ActivityTable ActivityTable::load(const std::string& path) {
         ActivityRow row;
         row.id = kv.first.as<std::string>();
         const std::string k = "activities." + row.id;
-        only(path, kv.second, k, {"profile", "value_chain", "isic", "encore", "dependencies", "impacts", "title", "title_zh"});
+        only(path, kv.second, k,
+             {"profile", "value_chain", "isic", "encore", "dependencies", "impacts", "title", "title_zh"});
         row.profile = scalar(path, kv.second["profile"], k + ".profile");
         if (kv.second["title"]) row.title = scalar(path, kv.second["title"], k + ".title");
         if (kv.second["title_zh"]) row.title_zh = scalar(path, kv.second["title_zh"], k + ".title_zh");
@@ -160,10 +165,12 @@ ActivityTable ActivityTable::load(const std::string& path) {
         if (row.value_chain != "upstream" && row.value_chain != "midstream" && row.value_chain != "downstream")
             fail(path, k + ".value_chain", "expected upstream, midstream or downstream, not '" + row.value_chain + "'");
         const YAML::Node isic = kv.second["isic"];
-        if (!isic || !isic.IsSequence()) fail(path, k + ".isic", "expected a list of ISIC Rev. 4 classes (may be empty)");
+        if (!isic || !isic.IsSequence())
+            fail(path, k + ".isic", "expected a list of ISIC Rev. 4 classes (may be empty)");
         for (const auto& e : isic) {
             const std::string c = e.as<std::string>();
-            if (c.size() != 4 || normalise_isic(c) != c) fail(path, k + ".isic", "'" + c + "' is not a four-digit ISIC class");
+            if (c.size() != 4 || normalise_isic(c) != c)
+                fail(path, k + ".isic", "'" + c + "' is not a four-digit ISIC class");
             if (isic_owner.count(c)) fail(path, k + ".isic", "class " + c + " already picks '" + isic_owner[c] + "'");
             isic_owner[c] = row.id;
             row.isic.push_back(c);
@@ -190,9 +197,13 @@ ActivityTable ActivityTable::load(const std::string& path) {
                 const std::string id = r.first.as<std::string>();
                 bool known = false;
                 for (const auto& tp : *topics) known = known || tp.id == id;
-                if (!known) fail(path, kk + "." + id, std::string("not one of the ") + (topics == &t.services ? "services" : "pressures") + " listed above");
+                if (!known)
+                    fail(path, kk + "." + id,
+                         std::string("not one of the ") + (topics == &t.services ? "services" : "pressures") +
+                             " listed above");
                 const std::string rating = scalar(path, r.second, kk + "." + id);
-                if (!t.scale_.count(rating)) fail(path, kk + "." + id, "'" + rating + "' is not on the scale (VH, H, M, L, VL, ND, N/A)");
+                if (!t.scale_.count(rating))
+                    fail(path, kk + "." + id, "'" + rating + "' is not on the scale (VH, H, M, L, VL, ND, N/A)");
                 (*into)[id] = rating;
             }
             for (const auto& tp : *topics)
@@ -244,15 +255,19 @@ ActivityChoice choose_activity(const ActivityTable& table, const Site& site, con
             c.from = "attribute:activity";
             return c;
         }
-        c.warning = tr().format("activity.unknown", {{"site", site.id}, {"attribute", "activity"}, {"value", act},
-                                                     {"known", table.ids()}, {"default", fallback_text}});
+        c.warning = tr().format("activity.unknown", {{"site", site.id},
+                                                     {"attribute", "activity"},
+                                                     {"value", act},
+                                                     {"known", table.ids()},
+                                                     {"default", fallback_text}});
     } else if (!isic.empty()) {
         if ((c.row = table.find_isic(isic))) {
             c.from = "attribute:isic";
             return c;
         }
-        c.warning = tr().format("activity.unknown_isic", {{"site", site.id}, {"attribute", "isic"}, {"value", isic},
-                                                          {"default", fallback_text}});
+        c.warning =
+            tr().format("activity.unknown_isic",
+                        {{"site", site.id}, {"attribute", "isic"}, {"value", isic}, {"default", fallback_text}});
     }
     c.row = fallback;
     c.from = fallback ? "profile_default" : "none";
@@ -346,18 +361,24 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
                       {"locate", std::move(found)}};
             if (!services) e["driver"] = tp.driver ? Json(to_string(*tp.driver)) : Json(nullptr);
             std::string state;
-            if (tp.criteria.empty()) state = "location_independent";
-            else if (!met.empty()) state = "met";
-            else if (any_assessed) state = "not_met";
-            else state = "not_assessed";
+            if (tp.criteria.empty())
+                state = "location_independent";
+            else if (!met.empty())
+                state = "met";
+            else if (any_assessed)
+                state = "not_met";
+            else
+                state = "not_assessed";
             e["found"] = state;
             e["highest_exposure"] = best >= 0 ? Json(kOrder[best]) : Json(nullptr);
             std::string list;
-            for (const auto& m : met) list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
-            e["why"] = tr().format(std::string("activity.e2.") + state,
-                                   {{"what", topic_title(tp, services)},
-                                    {"rating", tr().text_or("value.encore_rating." + ratings->at(tp.id), ratings->at(tp.id))},
-                                    {"criteria", list}});
+            for (const auto& m : met)
+                list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
+            e["why"] =
+                tr().format(std::string("activity.e2.") + state,
+                            {{"what", topic_title(tp, services)},
+                             {"rating", tr().text_or("value.encore_rating." + ratings->at(tp.id), ratings->at(tp.id))},
+                             {"criteria", list}});
             j[key].push_back(std::move(e));
         }
     }

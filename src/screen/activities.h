@@ -25,13 +25,13 @@ struct ActivityTopic {
 
 struct ActivityRow {
     std::string id;
-    std::string profile;      // the site type it belongs to
-    std::string value_chain;  // upstream | midstream | downstream
+    std::string profile;            // the site type it belongs to
+    std::string value_chain;        // upstream | midstream | downstream
     std::vector<std::string> isic;  // ISIC Rev. 4 classes that pick this row
     std::string encore_code, encore_name, encore_level, match, note;
     std::map<std::string, std::string> dependencies;  // service id -> ENCORE rating (VH .. VL, ND, N/A)
     std::map<std::string, std::string> impacts;       // pressure id -> ENCORE rating
-    std::string title, title_zh;  // as ActivityTopic's; else the catalog's activity.name.<id>
+    std::string title, title_zh;                      // as ActivityTopic's; else the catalog's activity.name.<id>
 };
 
 // A service's or pressure's name in the thread's language (i18n::current()): the file's

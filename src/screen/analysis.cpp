@@ -30,7 +30,6 @@
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
-
 namespace sitescreen {
 namespace assess_kit {
 namespace {
@@ -60,8 +59,10 @@ std::string describe(const LayerSpec& s, const FeatureRef& f) {
     std::string t = theme_noun(s.theme);
     if (!f.name.empty()) t += tr().format("assess.feature_name", {{"name", f.name}});
     if (!f.id.empty()) t += " (" + f.id + ")";
-    if (!f.label.empty()) t += ", " + f.label;
-    else if (!f.category.empty()) t += ", " + f.category;
+    if (!f.label.empty())
+        t += ", " + f.label;
+    else if (!f.category.empty())
+        t += ", " + f.category;
     return t;
 }
 
@@ -109,8 +110,10 @@ public:
                 context(o);
                 continue;
             }
-            if (o.vector) vector(o);
-            else if (o.raster) raster(o);
+            if (o.vector)
+                vector(o);
+            else if (o.raster)
+                raster(o);
         }
         outside_rules();
         drivers();
@@ -136,7 +139,8 @@ private:
                 if (o.spec->criterion == Criterion::Context && t == "admin") admin.push_back(feats[i].attributes);
                 if (t == "protected_area" || t == "nature_reserve" || t == "national_park") {
                     const FeatureRef f = feature_ref(o, i);
-                    if (f.zone == "core" || f.zone == "buffer" || f.zone == "core_protection") facts_.in_protected_core = true;
+                    if (f.zone == "core" || f.zone == "buffer" || f.zone == "core_protection")
+                        facts_.in_protected_core = true;
                 }
             }
         }
@@ -208,7 +212,8 @@ private:
         const LayerSpec& s = *o.spec;
         const VectorMeasurement& v = *o.vector;
         Json ev = layer_head(s);
-        Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
+        Json summary = {
+            {"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
         if (s.theme == "water_stress") {
             water_vector(o, ev, summary);
             return;
@@ -225,8 +230,10 @@ private:
         }
         const double d = v.inside ? 0.0 : *v.nearest_distance_m;
         std::optional<std::uint32_t> fi;
-        if (v.inside && !v.inside_features.empty()) fi = v.inside_features.front();
-        else fi = v.nearest_feature;
+        if (v.inside && !v.inside_features.empty())
+            fi = v.inside_features.front();
+        else
+            fi = v.nearest_feature;
         const FeatureRef nearest = fi ? feature_ref(o, *fi) : FeatureRef{};
         const std::string text = describe(s, nearest);
         const rules::Band band = p_.proximity.band(v.inside, d);
@@ -259,11 +266,12 @@ private:
             ev["footprint_overlap_share"] = round3(share);
             if (v.inside) overlap_text = tr().format("assess.overlap", {{"share", fmt_share(share)}});
         }
-        std::string why = v.inside ? tr().format("assess.where_inside", {{"what", text}, {"overlap", overlap_text}})
-                                   : tr().format("assess.where_near", {{"what", text}, {"distance", fmt_distance(d)}}) +
-                                         (met ? tr().format("assess.evidence.within",
-                                                            {{"distance", fmt_distance(p_.proximity.sensitive_within_m)}})
-                                              : "");
+        std::string why = v.inside
+                              ? tr().format("assess.where_inside", {{"what", text}, {"overlap", overlap_text}})
+                              : tr().format("assess.where_near", {{"what", text}, {"distance", fmt_distance(d)}}) +
+                                    (met ? tr().format("assess.evidence.within",
+                                                       {{"distance", fmt_distance(p_.proximity.sensitive_within_m)}})
+                                         : "");
         summary["distance_m"] = round1(d);
         summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
         if (!light_) a_.interface.push_back(std::move(summary));
@@ -280,9 +288,12 @@ private:
                 a_.nearest_bio_m = d;
                 a_.nearest_bio_text = text;
             }
-            if (v.inside) a_.inside_bio.push_back({text, 0});
-            else if (d <= p_.proximity.high_within_m) a_.near.push_back({text, d});
-            else if (d <= p_.proximity.sensitive_within_m) a_.sensitive_near.push_back({text, d});
+            if (v.inside)
+                a_.inside_bio.push_back({text, 0});
+            else if (d <= p_.proximity.high_within_m)
+                a_.near.push_back({text, d});
+            else if (d <= p_.proximity.sensitive_within_m)
+                a_.sensitive_near.push_back({text, d});
             if (!v.inside && d <= p_.proximity.moderate_within_m) a_.moderate.push_back({text, d});
         }
 
@@ -319,7 +330,8 @@ private:
                 const std::optional<rules::Judgement> j = named->judge_outside(theme, facts_);
                 if (!j) continue;
                 const std::string what = theme_noun(theme);
-                record(*named, *j, *seen.layer, FeatureRef{}, what, tr().format("assess.where_outside", {{"what", what}}), false);
+                record(*named, *j, *seen.layer, FeatureRef{}, what,
+                       tr().format("assess.where_outside", {{"what", what}}), false);
             }
         }
     }
@@ -336,8 +348,8 @@ private:
             if (named->judges(s.theme) && applies(*named)) fire_rule(*named, s, f, "", true, 0);
     }
 
-    void fire_rule(const rules::Rule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap, bool inside,
-                   double d) {
+    void fire_rule(const rules::Rule& rule, const LayerSpec& s, const FeatureRef& f, const std::string& overlap,
+                   bool inside, double d) {
         rules::Hit h;
         h.theme = s.theme;
         h.zone = f.zone;
@@ -348,8 +360,9 @@ private:
         h.distance_m = d;
         const std::optional<rules::Judgement> j = rule.judge(h, facts_);
         if (!j) return;
-        const std::string where = inside ? tr().format("assess.where_inside", {{"what", h.what}, {"overlap", overlap}})
-                                         : tr().format("assess.where_near", {{"what", h.what}, {"distance", fmt_distance(d)}});
+        const std::string where =
+            inside ? tr().format("assess.where_inside", {{"what", h.what}, {"overlap", overlap}})
+                   : tr().format("assess.where_near", {{"what", h.what}, {"distance", fmt_distance(d)}});
         record(rule, *j, s, f, h.what, where, inside);
     }
 
@@ -380,9 +393,12 @@ private:
         if (j.conservative) x.reason += tr().text("assess.conservative");
         if (j.outcome == rules::Outcome::Conditional && !x.condition.empty())
             x.reason += tr().format("assess.conditions", {{"conditions", x.condition}});
-        if (j.advisory || j.outcome == rules::Outcome::Allowed) x.mitigation = "";
-        else if (j.outcome == rules::Outcome::Forbidden) x.mitigation = "relocate";
-        else x.mitigation = j.listed_activity ? "permit" : "conditional";
+        if (j.advisory || j.outcome == rules::Outcome::Allowed)
+            x.mitigation = "";
+        else if (j.outcome == rules::Outcome::Forbidden)
+            x.mitigation = "relocate";
+        else
+            x.mitigation = j.listed_activity ? "permit" : "conditional";
         for (const auto& e : a_.fired)
             if (e.rule == x.rule && e.layer == x.layer && e.feature.id == x.feature.id) return;
         a_.fired.push_back(std::move(x));
@@ -403,8 +419,10 @@ private:
             if (rule.zone_conditions.count(f.zone)) x.condition = rule.zone_condition_for(f.zone, tr().lang());
         }
         x.inside_index = f.index;
-        x.reason = tr().format("assess.inside_reason",
-                               {{"what", x.features_text}, {"overlap", overlap}, {"demo", demo_tag(s)}, {"because", rule.because_for(tr().lang())}});
+        x.reason = tr().format("assess.inside_reason", {{"what", x.features_text},
+                                                        {"overlap", overlap},
+                                                        {"demo", demo_tag(s)},
+                                                        {"because", rule.because_for(tr().lang())}});
         if (x.level == Level::NoGo) {
             const auto& allowed = rule.allowed_project_categories;
             if (!f_.project_category.empty() &&
@@ -483,7 +501,9 @@ private:
         if (!f.name.empty()) unit += tr().format("assess.feature_name", {{"name", f.name}});
         if (!f.id.empty()) unit += " (" + f.id + ")";
         std::string why = fmt::format("{}: bws_cat {}{}", unit, bws, label.empty() ? "" : " (" + label + ")");
-        if (met) why += tr().format("assess.evidence.high_water_stress", {{"threshold", std::to_string(p_.water_stress.high_bws_cat)}});
+        if (met)
+            why += tr().format("assess.evidence.high_water_stress",
+                               {{"threshold", std::to_string(p_.water_stress.high_bws_cat)}});
         if (arid) why += tr().format("assess.evidence.arid", {{"rating", rating_word(exposure)}});
         if (arid) a_.arid = true;
         ev["inside"] = true;
@@ -512,7 +532,8 @@ private:
         std::optional<long long> at_site;
         if (m.value_at_site) at_site = std::llround(*m.value_at_site);
         a_.areal_layers = true;
-        if (m.value_at_site || std::any_of(m.buffers.begin(), m.buffers.end(), [](const RasterBufferStats& b) { return b.valid_share > 0; }))
+        if (m.value_at_site || std::any_of(m.buffers.begin(), m.buffers.end(),
+                                           [](const RasterBufferStats& b) { return b.valid_share > 0; }))
             a_.areal_data = true;
         auto class_of = [&](long long v) -> const ClassInfo* {
             auto it = s.classes.find(v);
@@ -558,8 +579,9 @@ private:
             if (share) summary["natural_share"] = round3(*share);
             if (!light_) a_.interface.push_back(std::move(summary));
             // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
-            const std::string res =
-                s.resolution.empty() ? "" : tr().format("assess.evidence.resolution", {{"resolution", s.resolution_for(tr().lang())}});
+            const std::string res = s.resolution.empty() ? ""
+                                                         : tr().format("assess.evidence.resolution",
+                                                                       {{"resolution", s.resolution_for(tr().lang())}});
             if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
             std::string why = tr().format("assess.evidence.land_cover", {{"resolution", res}, {"class", cls}}) +
                               (natural_here ? tr().text("assess.evidence.natural") : "");
@@ -612,20 +634,23 @@ private:
             summary["class_at_site"] = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().format("assess.evidence.no_severity", {{"class", cls}}));
+                add_evidence(s, ev, "not_assessed", std::nullopt,
+                             tr().format("assess.evidence.no_severity", {{"class", cls}}));
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
             if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
-            add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
-                         tr().format("assess.evidence.class_at_site",
-                                     {{"resolution", s.resolution.empty() ? std::string()
-                                                                          : tr().format("assess.evidence.resolution",
-                                                                                        {{"resolution", s.resolution_for(tr().lang())}})},
-                                      {"class", cls},
-                                      {"severity", std::to_string(*c->severity)},
-                                      {"threshold", met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : ""},
-                                      {"demo", demo_tag(s)}}));
+            add_evidence(
+                s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
+                tr().format("assess.evidence.class_at_site",
+                            {{"resolution", s.resolution.empty()
+                                                ? std::string()
+                                                : tr().format("assess.evidence.resolution",
+                                                              {{"resolution", s.resolution_for(tr().lang())}})},
+                             {"class", cls},
+                             {"severity", std::to_string(*c->severity)},
+                             {"threshold", met ? fmt::format(" >= {}", p_.other_layers.raster_min_severity) : ""},
+                             {"demo", demo_tag(s)}}));
             return;
         }
         // Continuous raster: rated only when the profile gives a threshold for its theme.
@@ -660,19 +685,22 @@ private:
             if (e.materiality == Materiality::None) {
                 e.rating_why = tr().text("assess.evidence.not_material");
             } else if (!e.location_dependent) {
-                e.rating_why = tr().format("assess.evidence.location_independent",
-                                           {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}});
+                e.rating_why = tr().format(
+                    "assess.evidence.location_independent",
+                    {{"materiality", tr().text(std::string("assess.materiality.") + to_string(e.materiality))}});
             } else {
                 const auto& row = p_.rating.matrix.at(e.materiality);
                 for (Criterion c : ds.receptors) {
                     const CriterionState& st = a_.criteria[criterion_index(c)];
-                    Json pair = {{"driver", to_string(e.driver)}, {"receptor", to_string(c)},
+                    Json pair = {{"driver", to_string(e.driver)},
+                                 {"receptor", to_string(c)},
                                  {"materiality", to_string(e.materiality)}};
                     if (!st.exposure) {
                         pair["exposure"] = nullptr;
                         pair["rating"] = nullptr;
-                        pair["trace"] = tr().format("assess.evidence.no_layer_for",
-                                                    {{"criterion", tr().text(std::string("assess.criterion.") + to_string(c))}});
+                        pair["trace"] =
+                            tr().format("assess.evidence.no_layer_for",
+                                        {{"criterion", tr().text(std::string("assess.criterion.") + to_string(c))}});
                         e.pairs.push_back(std::move(pair));
                         continue;
                     }
@@ -752,19 +780,20 @@ private:
         if (e.driver == Driver::WaterUse && f_.withdrawal_m3) {
             if (fg.large_withdrawal_m3_per_year && *f_.withdrawal_m3 >= *fg.large_withdrawal_m3_per_year) {
                 e.materiality = Materiality::High;
-                e.materiality_why.push_back(tr().format(
-                    "assess.evidence.withdrawal_large", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
-                                                        {"from", f_.withdrawal_from},
-                                                        {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
+                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_large",
+                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                         {"from", f_.withdrawal_from},
+                                                         {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
             } else if (fg.small_withdrawal_m3_per_year && *f_.withdrawal_m3 <= *fg.small_withdrawal_m3_per_year) {
                 e.materiality = Materiality::Low;
-                e.materiality_why.push_back(tr().format(
-                    "assess.evidence.withdrawal_small", {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
-                                                        {"from", f_.withdrawal_from},
-                                                        {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
+                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_small",
+                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                                         {"from", f_.withdrawal_from},
+                                                         {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
             } else {
-                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_kept",
-                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)}, {"from", f_.withdrawal_from}}));
+                e.materiality_why.push_back(
+                    tr().format("assess.evidence.withdrawal_kept",
+                                {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)}, {"from", f_.withdrawal_from}}));
             }
         }
         if (e.driver == Driver::LandUseChange && f_.footprint_ha && fg.large_footprint_ha &&

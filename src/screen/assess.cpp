@@ -26,7 +26,6 @@
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
-
 namespace sitescreen {
 
 using namespace assess_kit;
@@ -46,14 +45,15 @@ SiteFigures read_figures(const Site& site, const Profile& p) {
         f.withdrawal_from = tr().format("assess.figures.attribute", {{"attribute", p.figures.annual_water}});
     } else if (f.annual_output && f.water_intensity) {
         f.withdrawal_m3 = *f.annual_output * *f.water_intensity;
-        f.withdrawal_from = tr().format("assess.figures.output_times_intensity",
-                                        {{"output", fmt_thousands(*f.annual_output)},
-                                         {"intensity", fmt::format("{}", *f.water_intensity)},
-                                         {"output_attribute", p.figures.annual_output},
-                                         {"intensity_attribute", p.figures.water_intensity}});
+        f.withdrawal_from =
+            tr().format("assess.figures.output_times_intensity", {{"output", fmt_thousands(*f.annual_output)},
+                                                                  {"intensity", fmt::format("{}", *f.water_intensity)},
+                                                                  {"output_attribute", p.figures.annual_output},
+                                                                  {"intensity_attribute", p.figures.water_intensity}});
     } else if (f.annual_output && !f.water_intensity) {
-        f.notes.push_back(tr().format("assess.figures.no_intensity", {{"output_attribute", p.figures.annual_output},
-                                                                      {"intensity_attribute", p.figures.water_intensity}}));
+        f.notes.push_back(tr().format(
+            "assess.figures.no_intensity",
+            {{"output_attribute", p.figures.annual_output}, {"intensity_attribute", p.figures.water_intensity}}));
     }
     if (auto h = attr_number(a, p.figures.footprint, f.notes)) {
         f.footprint_ha = *h;
@@ -67,14 +67,14 @@ SiteFigures read_figures(const Site& site, const Profile& p) {
 
 }  // namespace
 
-
-Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options)
+Assessor::Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers,
+                   AssessOptions options)
     : profiles_(std::move(profiles)), layers_(std::move(layers)), options_(std::move(options)) {
     if (!profiles_.count(options_.fallback_type)) {
         std::string known;
         for (const auto& [t, p] : profiles_) known += (known.empty() ? "" : ", ") + t;
-        throw InputError("profiles: fallback type '" + options_.fallback_type + "' has no profile (profiles: " +
-                         (known.empty() ? "none" : known) + ")");
+        throw InputError("profiles: fallback type '" + options_.fallback_type +
+                         "' has no profile (profiles: " + (known.empty() ? "none" : known) + ")");
     }
     load_assessment_tables(options_);
     for (const auto& [t, p] : profiles_)
@@ -88,8 +88,8 @@ void load_assessment_tables(AssessOptions& o) {
         o.activities = std::make_shared<const ActivityTable>(
             ActivityTable::load(o.activities_path.empty() ? default_activities_path() : o.activities_path));
     if (!o.ecosystems)
-        o.ecosystems = std::make_shared<const EcosystemMap>(
-            EcosystemMap::load(o.ecosystems_path.empty() ? default_ecosystems_path() : o.ecosystems_path, *o.activities));
+        o.ecosystems = std::make_shared<const EcosystemMap>(EcosystemMap::load(
+            o.ecosystems_path.empty() ? default_ecosystems_path() : o.ecosystems_path, *o.activities));
     if (!o.materiality)
         o.materiality = std::make_shared<const E4Factors>(
             E4Factors::load(o.materiality_path.empty() ? default_materiality_path() : o.materiality_path));
@@ -118,14 +118,16 @@ Json Assessor::config_files_json() const {
                          const std::string& shipped) {
         const std::string path = fs::absolute(file).lexically_normal().string();
         const char* env_value = std::getenv(env);
-        const char* from = !option_path.empty() && file == option_path          ? "option"
+        const char* from = !option_path.empty() && file == option_path             ? "option"
                            : option_path.empty() && env_value && file == env_value ? "environment"
                            : file == shipped                                       ? "shipped"
                                                                                    : "other";
         out.push_back({{"role", role}, {"file", path}, {"sha256", sha256_file(path)}, {"from", from}});
     };
-    add("activities", options_.activities->file, options_.activities_path, "SITESCREEN_ACTIVITIES", default_activities_path());
-    add("ecosystems", options_.ecosystems->file, options_.ecosystems_path, "SITESCREEN_ECOSYSTEMS", default_ecosystems_path());
+    add("activities", options_.activities->file, options_.activities_path, "SITESCREEN_ACTIVITIES",
+        default_activities_path());
+    add("ecosystems", options_.ecosystems->file, options_.ecosystems_path, "SITESCREEN_ECOSYSTEMS",
+        default_ecosystems_path());
     add("materiality", options_.materiality->file, options_.materiality_path, "SITESCREEN_MATERIALITY",
         default_materiality_path());
     return out;
@@ -151,8 +153,8 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
     const EcosystemMap& ecosystems = *options_.ecosystems;
     r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
-    r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems, *options_.activities,
-                                                           activity, p.land_cover.radius_m);
+    r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems,
+                                                           *options_.activities, activity, p.land_cover.radius_m);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;

@@ -43,7 +43,8 @@ class Assessor {
 public:
     // Throws InputError when the fallback type has no profile, or a profile's `activity` is not in
     // the activity table.
-    Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers, AssessOptions options = {});
+    Assessor(std::map<std::string, Profile> profiles, std::shared_ptr<const LayerSet> layers,
+             AssessOptions options = {});
 
     // The profile's default buffer distances for a site type (the fallback's for an unknown type).
     std::vector<double> radii_for(const std::string& type) const;
@@ -85,17 +86,17 @@ public:
 
 private:
     std::size_t total_ = 0, assessed_ = 0, errors_ = 0;
-    std::size_t low_partial_ = 0;                       // low verdicts with a needed criterion not assessed
-    std::map<std::string, std::size_t> by_level_;       // verdict level -> sites
-    std::map<std::string, std::size_t> by_criterion_;   // criterion -> sites meeting it
+    std::size_t low_partial_ = 0;                      // low verdicts with a needed criterion not assessed
+    std::map<std::string, std::size_t> by_level_;      // verdict level -> sites
+    std::map<std::string, std::size_t> by_criterion_;  // criterion -> sites meeting it
     std::map<std::string, std::map<std::string, std::size_t>> by_type_;  // type -> level -> sites
     std::size_t searched_ = 0, found_ = 0;
     std::vector<double> alternative_distances_m_;
-    int worst_ = -1;                                    // index into the level order
-    std::vector<std::string> worst_sites_;              // ids of the sites at the worst level (first 20)
-    TnfdTable tnfd_;                                    // the TNFD disclosure table (evaluate.metrics)
-    void add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
-                    const Json& locate, const Json& alternative, const Json& metrics);
+    int worst_ = -1;                        // index into the level order
+    std::vector<std::string> worst_sites_;  // ids of the sites at the worst level (first 20)
+    TnfdTable tnfd_;                        // the TNFD disclosure table (evaluate.metrics)
+    void add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict, const Json& locate,
+                    const Json& alternative, const Json& metrics);
 };
 
 }  // namespace sitescreen

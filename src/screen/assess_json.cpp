@@ -24,16 +24,16 @@
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
-
 namespace sitescreen {
 namespace assess_kit {
-
 
 // Moves a.context and a.interface into the record (nothing after reads them).
 Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f) {
     Json j;
     j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
-    j["l1"] = {{"site_type", r.site.type}, {"value_chain", p.value_chain}, {"title", profile_text(p.title, p.title_in, tr().lang())}};
+    j["l1"] = {{"site_type", r.site.type},
+               {"value_chain", p.value_chain},
+               {"title", profile_text(p.title, p.title_in, tr().lang())}};
     Json drivers = Json::array();
     for (const auto& d : a.drivers) {
         Json e = {{"driver", to_string(d.driver)},
@@ -70,8 +70,10 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
         for (const auto& ev : a.criteria[i].evidence)
             if (ev.value("status", "") == "met")
-                assets.push_back({{"criterion", to_string(kTnfdCriteria[i])}, {"layer", ev["layer"]},
-                                  {"theme", ev["theme"]}, {"what", ev["why"]}});
+                assets.push_back({{"criterion", to_string(kTnfdCriteria[i])},
+                                  {"layer", ev["layer"]},
+                                  {"theme", ev["theme"]},
+                                  {"what", ev["why"]}});
     Json drivers = Json::array();
     for (const auto& d : a.drivers)
         if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
@@ -111,9 +113,9 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
         per[to_string(d.driver)] = std::move(e);
     }
     j["e4"] = {{"drivers", std::move(per)},
-                           {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
-                           {"verdict_from_rating",
-                            highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
+               {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
+               {"verdict_from_rating",
+                highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
     return j;
 }
 
@@ -150,16 +152,16 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     }
     const bool covered = a.covered();
     if (!covered) {
-        reasons.push_back(tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
+        reasons.push_back(
+            tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
     } else if (order.empty()) {
         std::optional<Rating> highest;
         for (const auto& d : a.drivers)
             if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
-        reasons.push_back(tr().format("assess.low_no_rule",
-                                      {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
+        reasons.push_back(tr().format(
+            "assess.low_no_rule", {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
     }
-    if (fallback)
-        reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
+    if (fallback) reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
     // Coverage: the criteria the profile's material drivers are rated against (all five when none
     // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
     std::set<Criterion> needed;
@@ -170,8 +172,10 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
     int assessed = 0;
     for (Criterion c : kTnfdCriteria) {
         if (!needed.count(c)) continue;
-        if (a.criteria[criterion_index(c)].assessed) ++assessed;
-        else missing.push_back(to_string(c));
+        if (a.criteria[criterion_index(c)].assessed)
+            ++assessed;
+        else
+            missing.push_back(to_string(c));
     }
     const int of = static_cast<int>(needed.size());
     const bool complete = assessed == of;
@@ -181,25 +185,28 @@ Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std:
         std::string missing_text;  // the criteria's names for people (the record's not_assessed keeps the keys)
         for (const Json& m : missing) {
             const std::string key = m.get<std::string>();
-            missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) + tr().text_or("assess.criterion." + key, key);
+            missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) +
+                            tr().text_or("assess.criterion." + key, key);
         }
-        reasons.push_back(tr().format("assess.coverage", {{"assessed", std::to_string(assessed)},
-                                                          {"needed", std::to_string(of)},
-                                                          {"missing", missing_text}}));
+        reasons.push_back(tr().format(
+            "assess.coverage",
+            {{"assessed", std::to_string(assessed)}, {"needed", std::to_string(of)}, {"missing", missing_text}}));
     }
     if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
         reasons.push_back(tr().text("assess.no_jurisdiction"));
-    return {{"level", covered ? to_string(a.level) : "not_covered"},
-            {"level_text", level_text},
-            {"coverage", {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
-            {"covered", covered},
-            {"profile", p.type},
-            {"reasons", std::move(reasons)},
-            {"rules_fired", std::move(fired_rules)},
-            {"conditions", std::move(conditions)},
-            {"jurisdiction", rules::to_string(a.jurisdiction)},
-            {"rule_sets", std::vector<std::string>(sets.begin(), sets.end())},
-            {"findings", std::move(findings)}};
+    return {
+        {"level", covered ? to_string(a.level) : "not_covered"},
+        {"level_text", level_text},
+        {"coverage",
+         {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
+        {"covered", covered},
+        {"profile", p.type},
+        {"reasons", std::move(reasons)},
+        {"rules_fired", std::move(fired_rules)},
+        {"conditions", std::move(conditions)},
+        {"jurisdiction", rules::to_string(a.jurisdiction)},
+        {"rule_sets", std::vector<std::string>(sets.begin(), sets.end())},
+        {"findings", std::move(findings)}};
 }
 
 namespace {
@@ -227,7 +234,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     std::map<std::string, std::string> base = {
         {"bws_cat", a.bws ? std::to_string(*a.bws) : tr().text("assess.unknown")},
         {"bws_label", a.bws_label.empty() ? tr().text("assess.unknown") : a.bws_label},
-        {"withdrawal_m3", f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : tr().text("assess.withdrawal_not_estimated")},
+        {"withdrawal_m3",
+         f.withdrawal_m3 ? fmt_thousands(*f.withdrawal_m3) : tr().text("assess.withdrawal_not_estimated")},
         {"natural_share", a.natural_share ? fmt_share(*a.natural_share) : tr().text("assess.unknown_share")},
         {"radius_m", fmt::format("{:.0f}", a.natural_share ? a.natural_radius_m : p.land_cover.radius_m)},
         {"setback_m", fmt::format("{:.0f}", p.proximity.high_within_m)},
@@ -259,7 +267,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
                 high_features.push_back(x.features_text);
                 high_reasons.push_back(x.reason);
             }
-        add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}}, join_texts(high_reasons, 10));
+        add("move", {{"features", join_texts(high_features)}, {"alternative", search->text}},
+            join_texts(high_reasons, 10));
     }
     bool habitat_stays = false;
     // One permit / conditional step per feature (several rules may judge the same feature: the
@@ -295,7 +304,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
                         {{"why", a.criteria[criterion_index(Criterion::EcosystemIntegrity)].exposure_why}}));
 
     // minimise
-    const bool bio_driver = (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
+    const bool bio_driver =
+        (luc && luc->materiality != Materiality::None) || (pol && pol->materiality != Materiality::None);
     // Every site near a biodiversity-important feature (TNFD L4 met by proximity) gets the setback
     // step, also beyond the site type's high band.
     std::vector<NearFeature> close = a.near;
@@ -309,14 +319,16 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         }
         const double band = a.near.empty() ? p.proximity.sensitive_within_m : p.proximity.high_within_m;
         add("setback", {{"features", join_texts(texts)}, {"distance_m", fmt::format("{:.0f}", dmin)}},
-            tr().format("assess.because.setback",
-                        {{"band", fmt_distance(band)}, {"features", join_texts(texts)}, {"distance", fmt_distance(dmin)}}));
+            tr().format(
+                "assess.because.setback",
+                {{"band", fmt_distance(band)}, {"features", join_texts(texts)}, {"distance", fmt_distance(dmin)}}));
     }
     if (pol && pol->rating && *pol->rating >= Rating::High) {
         std::vector<std::string> texts;
         for (const auto& n : a.inside_bio) texts.push_back(n.text);
         for (const auto& n : a.moderate) texts.push_back(n.text);
-        add("pollution_control", {{"features", texts.empty() ? tr().text("assess.nearby_habitats") : join_texts(texts)}},
+        add("pollution_control",
+            {{"features", texts.empty() ? tr().text("assess.nearby_habitats") : join_texts(texts)}},
             tr().format("assess.because.pollution", {{"rating", rating_word(*pol->rating)}, {"why", pol->rating_why}}));
     }
     if (wat && wat->materiality != Materiality::None &&
@@ -329,7 +341,8 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     }
     // restore, offset: whatever natural habitat is taken or disturbed if the site goes ahead.
     if (natural || habitat_stays) {
-        const std::string because = tr().text(natural ? "assess.because.residual_natural" : "assess.because.stays_inside");
+        const std::string because =
+            tr().text(natural ? "assess.because.residual_natural" : "assess.because.stays_inside");
         add("restore", {}, because);
         add("offset", {}, because);
     }

@@ -39,8 +39,10 @@ inline std::string trim(const std::string& s) {
 inline std::string normalise_category(const std::string& s) {
     std::string out;
     for (char c : trim(s)) {
-        if (c == ' ' || c == '-') out += '_';
-        else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c == ' ' || c == '-')
+            out += '_';
+        else
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return out;
 }
@@ -123,7 +125,7 @@ inline std::string fill(std::string text, const std::map<std::string, std::strin
 struct SiteFigures {
     std::string project_category;  // normalised
     std::optional<double> annual_output, water_intensity, withdrawal_m3, footprint_ha, capacity_mw;
-    std::string withdrawal_from;   // how withdrawal_m3 was obtained
+    std::string withdrawal_from;  // how withdrawal_m3 was obtained
     std::string footprint_from;
     std::vector<std::string> notes;
 };
@@ -139,12 +141,12 @@ struct FeatureRef {
 struct Fired {
     std::string rule;
     Level level = Level::Low;
-    std::string reason;        // without the level prefix
-    std::string layer;         // "" for rules not tied to a layer
+    std::string reason;  // without the level prefix
+    std::string layer;   // "" for rules not tied to a layer
     FeatureRef feature;
-    std::string mitigation;    // mitigation key, "" for none
+    std::string mitigation;  // mitigation key, "" for none
     std::string condition;
-    std::string features_text; // what to move out of / away from
+    std::string features_text;  // what to move out of / away from
     // The feature of `layer` the site is inside when that alone makes the rule fire (the
     // avoidance search prunes around it).
     std::optional<std::uint32_t> inside_index;
@@ -165,11 +167,11 @@ struct CriterionState {
     bool met = false;
     std::optional<Rating> exposure;
     std::string exposure_why;
-    std::string exposure_what;                        // ... the feature or class behind it, for texts
-    std::string exposure_layer;                       // the layer behind the highest exposure
-    std::optional<std::uint32_t> exposure_inside;     // ... and the feature, when inside one
-    std::optional<std::uint32_t> exposure_near;       // ... or the feature whose band it is in,
-    double exposure_within_m = 0;                     // ... and the band's outer distance
+    std::string exposure_what;                     // ... the feature or class behind it, for texts
+    std::string exposure_layer;                    // the layer behind the highest exposure
+    std::optional<std::uint32_t> exposure_inside;  // ... and the feature, when inside one
+    std::optional<std::uint32_t> exposure_near;    // ... or the feature whose band it is in,
+    double exposure_within_m = 0;                  // ... and the band's outer distance
     Json evidence = Json::array();
 };
 
@@ -199,9 +201,9 @@ struct Analysis {
     std::vector<Fired> fired;
     Json interface = Json::array();
     Json context = Json::array();
-    std::vector<NearFeature> near;      // biodiversity features within the high band, not inside
+    std::vector<NearFeature> near;            // biodiversity features within the high band, not inside
     std::vector<NearFeature> sensitive_near;  // ... beyond it but within sensitive_within_m (TNFD L4 met)
-    std::vector<NearFeature> moderate;  // ... within the moderate band (pollution receptors)
+    std::vector<NearFeature> moderate;        // ... within the moderate band (pollution receptors)
     std::vector<NearFeature> inside_bio;
     std::optional<double> nearest_bio_m;
     std::string nearest_bio_text;
@@ -214,9 +216,9 @@ struct Analysis {
     std::optional<bool> natural_at_site;
     bool natural_met = false;
     // Coverage: can the screen say anything here? (docs/leap.md, "not covered")
-    bool areal_layers = false;   // the catalog has rasters or water-stress units
-    bool areal_data = false;     // ... and one of them has data at the site
-    bool feature_nearby = false; // a non-context feature within the species screen distance
+    bool areal_layers = false;    // the catalog has rasters or water-stress units
+    bool areal_data = false;      // ... and one of them has data at the site
+    bool feature_nearby = false;  // a non-context feature within the species screen distance
     std::vector<DriverEval> drivers;
     rules::Jurisdiction jurisdiction = rules::Jurisdiction::Unknown;
     Level level = Level::Low;
@@ -225,8 +227,8 @@ struct Analysis {
 
 // The findings of a site under a profile (analysis.cpp). `only`: the layers to look at (all when
 // null); `light`: only what the verdict needs (the avoidance search evaluates thousands of positions).
-Analysis analyse(const SiteResult& r, const Profile& p, const SiteFigures& f, const std::set<std::string>* only = nullptr,
-                 bool light = false);
+Analysis analyse(const SiteResult& r, const Profile& p, const SiteFigures& f,
+                 const std::set<std::string>* only = nullptr, bool light = false);
 
 // The most serious level a layer can produce under a profile, for the avoidance search's layer list.
 Level layer_potential(const LayerSpec& s, const Profile& p, const Analysis& a);

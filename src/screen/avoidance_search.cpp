@@ -25,13 +25,11 @@
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
-
 namespace sitescreen {
 namespace assess_kit {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
 
 // The search for the nearest locations that clear the site's findings (docs/leap.md, "Avoidance
 // search"). It works in the site's azimuthal equidistant frame, where the distance from the site
@@ -89,7 +87,9 @@ private:
         std::string layer;
         std::uint32_t feature;
         double within_m;
-        bool operator<(const Block& o) const { return std::tie(layer, feature, within_m) < std::tie(o.layer, o.feature, o.within_m); }
+        bool operator<(const Block& o) const {
+            return std::tie(layer, feature, within_m) < std::tie(o.layer, o.feature, o.within_m);
+        }
     };
     struct Eval {
         Level level = Level::Low;
@@ -198,15 +198,20 @@ private:
                 close_disc(*c, separation_);  // the next alternative lies elsewhere
                 continue;
             }
-            if (!in_units) ++left_units_;
-            else ++failed_full_;
+            if (!in_units)
+                ++left_units_;
+            else
+                ++failed_full_;
             if (++rejected >= kMaxRejections) {
                 stopped_ = "budget";
                 break;
             }
-            if (m.site.error) close(Eval{Level::NoGo, {}, true}, *c, cap);
-            else if (there.level >= cap) close(judge(there, cap), *c, cap);
-            else close_disc(*c, res_);  // outside the units, which the region should have excluded
+            if (m.site.error)
+                close(Eval{Level::NoGo, {}, true}, *c, cap);
+            else if (there.level >= cap)
+                close(judge(there, cap), *c, cap);
+            else
+                close_disc(*c, res_);  // outside the units, which the region should have excluded
         }
         return found;
     }
@@ -219,9 +224,12 @@ private:
         for (const auto& x : there.fired) {
             if (x.level < cap) continue;
             const bool vector = !x.layer.empty() && layers_.vector_layer(x.layer);
-            if (vector && x.inside_index) e.blocks.push_back({x.layer, *x.inside_index, 0.0});
-            else if (vector && x.near_index && x.near_within_m > 0) e.blocks.push_back({x.layer, *x.near_index, x.near_within_m});
-            else e.blind = true;
+            if (vector && x.inside_index)
+                e.blocks.push_back({x.layer, *x.inside_index, 0.0});
+            else if (vector && x.near_index && x.near_within_m > 0)
+                e.blocks.push_back({x.layer, *x.near_index, x.near_within_m});
+            else
+                e.blind = true;
         }
         if (e.blocks.empty()) e.blind = true;
         return e;
@@ -371,10 +379,12 @@ private:
             if (x.level < used_cap || x.layer.empty()) continue;
             bool still = false;
             for (const auto& y : there.fired)
-                if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap) still = true;
+                if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap)
+                    still = true;
             if (still) continue;
             Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
-            if (!x.feature.id.empty() || !x.feature.name.empty()) c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
+            if (!x.feature.id.empty() || !x.feature.name.empty())
+                c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
             c["what"] = x.features_text;
             j["clears"].push_back(c);
         }
@@ -422,11 +432,12 @@ private:
         j["search_radius_m"] = p_.avoidance.search_radius_m;
         j["step_m"] = p_.avoidance.step_m;
         j["resolution_m"] = res_;
-        j["searched_as"] = {{"shape", shape_kind_},
-                            {"footprint_radius_m", shape_kind_ == "declared_area" ? Json(round1(footprint_radius_m_)) : Json(nullptr)},
-                            {"setback_m", p_.avoidance.setback_m},
-                            {"reach_m", round1(reach_)},
-                            {"separation_m", round1(separation_)}};
+        j["searched_as"] = {
+            {"shape", shape_kind_},
+            {"footprint_radius_m", shape_kind_ == "declared_area" ? Json(round1(footprint_radius_m_)) : Json(nullptr)},
+            {"setback_m", p_.avoidance.setback_m},
+            {"reach_m", round1(reach_)},
+            {"separation_m", round1(separation_)}};
         // covered: every position closer than the answer (or within the radius) is known to fail,
         // or lies within half the resolution of a failing area; budget: the search stopped at its limit.
         j["stopped"] = stopped_;
@@ -441,7 +452,8 @@ private:
             j["rejected_outside_units"] = left_units_;
         }
         j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
-        if (!p_.avoidance.note.empty()) j["profile_note"] = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
+        if (!p_.avoidance.note.empty())
+            j["profile_note"] = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
         out.json = std::move(j);
         return out;
     }
@@ -453,7 +465,7 @@ private:
     const LayerSet& layers_;
     Screener& screener_;
     const LocalFrame frame_;
-    Site search_site_;            // the site with the search shape as its footprint
+    Site search_site_;  // the site with the search shape as its footprint
     std::string shape_kind_ = "point";
     double footprint_radius_m_ = 0, reach_ = 0, separation_ = 0;
     std::set<std::string> ids_;
@@ -463,9 +475,9 @@ private:
     Level cap_ = Level::NoGo;
     double radius_ = 0, step_ = 1, res_ = 1;
     std::string stopped_ = "covered";
-    bool uncertified_ = false;    // a failing position tied to no area was closed by a disc
-    geos::GeomPtr region_;        // the search disc inside the units
-    geos::GeomPtr open_;          // ... less every area known to fail
+    bool uncertified_ = false;  // a failing position tied to no area was closed by a disc
+    geos::GeomPtr region_;      // the search disc inside the units
+    geos::GeomPtr open_;        // ... less every area known to fail
     std::set<Block> blocked_;
     std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
 };

@@ -70,7 +70,8 @@ E4Factors E4Factors::load(const std::string& path) {
     if (irr["themes"])
         for (const auto& kv : irr["themes"]) {
             const std::string theme = kv.first.as<std::string>(), level = kv.second.as<std::string>();
-            if (!levels.count(level)) fail(path, "irreversibility.themes." + theme, "expected high, medium or low, not '" + level + "'");
+            if (!levels.count(level))
+                fail(path, "irreversibility.themes." + theme, "expected high, medium or low, not '" + level + "'");
             f.irreversibility[theme] = level;
         }
     static const std::set<std::string> likely = {"almost_certain", "likely", "possible", "unlikely"};
@@ -79,7 +80,9 @@ E4Factors E4Factors::load(const std::string& path) {
     for (const char* e : {"low", "medium", "high", "very_high"}) {
         if (!lk[e]) fail(path, std::string("likelihood.") + e, "missing");
         const std::string v = lk[e].as<std::string>();
-        if (!likely.count(v)) fail(path, std::string("likelihood.") + e, "expected almost_certain, likely, possible or unlikely, not '" + v + "'");
+        if (!likely.count(v))
+            fail(path, std::string("likelihood.") + e,
+                 "expected almost_certain, likely, possible or unlikely, not '" + v + "'");
         f.likelihood[e] = v;
     }
     return f;
@@ -100,7 +103,8 @@ void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
                 pair = &p;
                 break;
             }
-        if (!pair || !pair->contains("exposure") || !(*pair)["exposure"].is_string()) continue;  // GHG: not rated by place
+        if (!pair || !pair->contains("exposure") || !(*pair)["exposure"].is_string())
+            continue;  // GHG: not rated by place
         const std::string receptor = (*pair)["receptor"].get<std::string>();
         const std::string exposure = (*pair)["exposure"].get<std::string>();
         const Json* ev = evidence_for(locate, receptor, exposure);
@@ -126,7 +130,8 @@ void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
             from = "near";
         }
         const std::string sev = share >= f.severity_high ? "high" : share >= f.severity_medium ? "medium" : "low";
-        e["severity"] = {{"level", sev}, {"affected_share", round3(share)}, {"from", from}, {"layer", ev->value("layer", "")}};
+        e["severity"] = {
+            {"level", sev}, {"affected_share", round3(share)}, {"from", from}, {"layer", ev->value("layer", "")}};
 
         // Extent: the area affected and the share of the buffer the layer covers.
         Json extent = Json::object();
@@ -138,24 +143,26 @@ void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
         // Irreversibility: by the theme of the layer behind the rating.
         auto it = f.irreversibility.find(theme);
         const std::string irr = it == f.irreversibility.end() ? f.irreversibility_default : it->second;
-        e["irreversibility"] = {{"level", irr}, {"theme", theme}, {"from", it == f.irreversibility.end() ? "default" : "theme"}};
+        e["irreversibility"] = {
+            {"level", irr}, {"theme", theme}, {"from", it == f.irreversibility.end() ? "default" : "theme"}};
 
         // Likelihood: from the receptor's exposure.
         const std::string lk = f.likelihood.at(exposure);
         e["likelihood"] = {{"level", lk}, {"exposure", exposure}};
 
-        const std::string area = extent["area_ha"].is_number()
-                                     ? tr().format("e4.area", {{"area", fmt::format("{:.1f}", extent["area_ha"].get<double>())}})
-                                     : tr().text("e4.no_footprint");
+        const std::string area =
+            extent["area_ha"].is_number()
+                ? tr().format("e4.area", {{"area", fmt::format("{:.1f}", extent["area_ha"].get<double>())}})
+                : tr().text("e4.no_footprint");
         const std::string buffer =
             extent["buffer_share"].is_number() && extent["radius_m"].is_number()
                 ? tr().format("e4.buffer_share", {{"share", pct(extent["buffer_share"].get<double>())},
                                                   {"radius", fmt::format("{:.0f}", extent["radius_m"].get<double>())}})
                 : tr().text("e4.no_buffer_share");
         Json factors = Json::array();
-        factors.push_back(tr().format("e4.severity", {{"level", tr().text("e4.level." + sev)},
-                                                      {"share", pct(share)},
-                                                      {"from", tr().text("e4.from." + from)}}));
+        factors.push_back(tr().format(
+            "e4.severity",
+            {{"level", tr().text("e4.level." + sev)}, {"share", pct(share)}, {"from", tr().text("e4.from." + from)}}));
         factors.push_back(tr().format("e4.extent", {{"area", area}, {"buffer", buffer}}));
         factors.push_back(tr().format("e4.irreversibility", {{"level", tr().text("e4.level." + irr)},
                                                              {"theme", tr().text_or("theme." + theme, theme)}}));

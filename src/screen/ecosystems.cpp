@@ -100,14 +100,16 @@ EcosystemMap EcosystemMap::load(const std::string& path, const ActivityTable& ac
             if (!c.second.IsMap()) fail(path, key, "expected {get, candidates}");
             for (const auto& f : c.second) {
                 const std::string fk = f.first.as<std::string>();
-                if (fk != "get" && fk != "candidates") fail(path, key + "." + fk, "unknown key (expected one of: candidates, get)");
+                if (fk != "get" && fk != "candidates")
+                    fail(path, key + "." + fk, "unknown key (expected one of: candidates, get)");
             }
             GetUnit u;
             if (!c.second["get"] || !c.second["get"].IsScalar()) fail(path, key + ".get", "missing");
             u.code = c.second["get"].as<std::string>();
             if (get_level(u.code) == "unknown") fail(path, key + ".get", "'" + u.code + "' is not a GET code");
             const YAML::Node cand = c.second["candidates"];
-            if (!cand || !cand.IsSequence() || cand.size() == 0) fail(path, key + ".candidates", "expected a list of GET codes");
+            if (!cand || !cand.IsSequence() || cand.size() == 0)
+                fail(path, key + ".candidates", "expected a list of GET codes");
             for (const auto& x : cand) {
                 const std::string code = x.as<std::string>();
                 if (get_level(code) == "unknown") fail(path, key + ".candidates", "'" + code + "' is not a GET code");
@@ -176,9 +178,12 @@ Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
         if (m.value_at_site) {
             const long long v = std::llround(*m.value_at_site);
             auto ci = s.classes.find(v);
-            here = {{"value", v}, {"class", ci == s.classes.end() ? Json(nullptr) : Json(ci->second.label_for(tr().lang()))}};
-            if (const GetUnit* u = map.unit(s.preset, v)) here["get"] = unit_json(*u);
-            else here["get"] = nullptr;
+            here = {{"value", v},
+                    {"class", ci == s.classes.end() ? Json(nullptr) : Json(ci->second.label_for(tr().lang()))}};
+            if (const GetUnit* u = map.unit(s.preset, v))
+                here["get"] = unit_json(*u);
+            else
+                here["get"] = nullptr;
         }
         e["at_site"] = std::move(here);
         Json buffers = Json::array();
@@ -196,11 +201,15 @@ Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
                 }
             }
             std::vector<std::pair<std::string, double>> order(mix.begin(), mix.end());
-            std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+            std::stable_sort(order.begin(), order.end(),
+                             [](const auto& x, const auto& y) { return x.second > y.second; });
             Json list = Json::array();
             for (const auto& [key, share] : order) {
                 const GetUnit& u = *units.at(key);
-                list.push_back({{"code", u.code}, {"level", get_level(u.code)}, {"name", get_name(u.code)}, {"share", round3(share)},
+                list.push_back({{"code", u.code},
+                                {"level", get_level(u.code)},
+                                {"name", get_name(u.code)},
+                                {"share", round3(share)},
                                 {"candidates", u.candidates}});
             }
             Json be = {{"radius_m", b.radius_m}, {"valid_share", round3(b.valid_share)}, {"mix", std::move(list)}};
@@ -228,7 +237,8 @@ Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map,
     auto unit_for = [](const std::string& code, const Json& candidates) {
         GetUnit u;
         u.code = code;
-        for (const auto& c : candidates) u.candidates.push_back(c.is_object() ? c["code"].get<std::string>() : c.get<std::string>());
+        for (const auto& c : candidates)
+            u.candidates.push_back(c.is_object() ? c["code"].get<std::string>() : c.get<std::string>());
         return u;
     };
     std::map<std::string, GetUnit> units;
@@ -244,7 +254,8 @@ Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map,
         }
         const Json* best = nullptr;
         for (const auto& b : e["buffers"])
-            if (!best || std::fabs(b["radius_m"].get<double>() - radius_m) < std::fabs((*best)["radius_m"].get<double>() - radius_m))
+            if (!best || std::fabs(b["radius_m"].get<double>() - radius_m) <
+                             std::fabs((*best)["radius_m"].get<double>() - radius_m))
                 best = &b;
         if (!best) continue;
         for (const auto& x : (*best)["mix"]) {
@@ -267,7 +278,10 @@ Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map,
             if (u.candidates.empty()) u.candidates = {u.code};
             const auto provided = map.services_of(u);
             if (std::find(provided.begin(), provided.end(), dep.id) == provided.end()) continue;
-            Json b = {{"code", u.code}, {"name", get_name(u.code)}, {"candidates", u.candidates}, {"at_site", s.at_site},
+            Json b = {{"code", u.code},
+                      {"name", get_name(u.code)},
+                      {"candidates", u.candidates},
+                      {"at_site", s.at_site},
                       {"layer", s.layer}};
             if (s.radius_m > 0) {
                 b["radius_m"] = s.radius_m;

@@ -30,8 +30,8 @@ public:
     std::string file;
 
 private:
-    std::map<std::string, std::vector<std::string>> provides_;            // code prefix -> service ids
-    std::map<std::string, std::map<long long, GetUnit>> presets_;         // preset -> class -> unit
+    std::map<std::string, std::vector<std::string>> provides_;     // code prefix -> service ids
+    std::map<std::string, std::map<long long, GetUnit>> presets_;  // preset -> class -> unit
 };
 
 // $SITESCREEN_ECOSYSTEMS, else <exe>/../share/sitescreen/config/ecosystems.yaml, else the source tree's.

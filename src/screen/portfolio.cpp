@@ -26,11 +26,9 @@
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
-
 namespace sitescreen {
 
 using namespace assess_kit;
-
 
 namespace {
 const char* const kLevelOrder[] = {"low", "medium", "high", "no-go"};
@@ -91,8 +89,10 @@ void Portfolio::digest_record(const Json& rec, Json& into) {
             if (l4 != locate->end() && l4->is_object()) {
                 const auto met = l4->find("criteria_met");
                 l = Json::object();
-                if (met != l4->end()) l["l4"]["criteria_met"] = *met;
-                else l["l4"] = Json::object();
+                if (met != l4->end())
+                    l["l4"]["criteria_met"] = *met;
+                else
+                    l["l4"] = Json::object();
             }
         }
     }

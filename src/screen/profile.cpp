@@ -20,8 +20,9 @@ namespace fs = std::filesystem;
 
 namespace sitescreen {
 
-const std::vector<std::string> kMitigationKeys = {"relocate", "move",         "permit",  "conditional", "setback",
-                                                  "pollution_control", "water", "natural_land", "restore", "offset"};
+const std::vector<std::string> kMitigationKeys = {
+    "relocate",          "move",  "permit",       "conditional", "setback",
+    "pollution_control", "water", "natural_land", "restore",     "offset"};
 
 namespace {
 
@@ -29,15 +30,17 @@ const std::pair<Level, const char*> kLevelNames[] = {
     {Level::Low, "low"}, {Level::Medium, "medium"}, {Level::High, "high"}, {Level::NoGo, "no-go"}};
 const std::pair<Rating, const char*> kRatingNames[] = {
     {Rating::Low, "low"}, {Rating::Medium, "medium"}, {Rating::High, "high"}, {Rating::VeryHigh, "very_high"}};
-const std::pair<Materiality, const char*> kMaterialityNames[] = {
-    {Materiality::None, "none"}, {Materiality::Low, "low"}, {Materiality::Medium, "medium"}, {Materiality::High, "high"}};
+const std::pair<Materiality, const char*> kMaterialityNames[] = {{Materiality::None, "none"},
+                                                                 {Materiality::Low, "low"},
+                                                                 {Materiality::Medium, "medium"},
+                                                                 {Materiality::High, "high"}};
 const std::pair<Driver, const char*> kDriverNames[] = {{Driver::LandUseChange, "land_use_change"},
                                                        {Driver::WaterUse, "water_use"},
                                                        {Driver::Pollution, "pollution"},
                                                        {Driver::Ghg, "ghg"}};
 
 // Placeholders a mitigation text may use; the assessor fills them (docs/leap.md).
-const std::set<std::string> kPlaceholders = {"features", "distance_m", "setback_m",  "bws_cat",       "bws_label",
+const std::set<std::string> kPlaceholders = {"features",      "distance_m",  "setback_m",     "bws_cat",   "bws_label",
                                              "withdrawal_m3", "alternative", "natural_share", "condition", "radius_m"};
 
 // Reads a profile, tracking the key path for messages.
@@ -137,8 +140,10 @@ public:
         const std::string s = text(n, key);
         auto c = criterion_from_string(s);
         if (!c || *c == Criterion::Context)
-            fail(key, "expected a TNFD criterion (biodiversity_importance, ecosystem_integrity, rapid_decline, "
-                      "water_risk, ecosystem_services), not '" + s + "'");
+            fail(key,
+                 "expected a TNFD criterion (biodiversity_importance, ecosystem_integrity, rapid_decline, "
+                 "water_risk, ecosystem_services), not '" +
+                     s + "'");
         return *c;
     }
 
@@ -210,9 +215,10 @@ void read_rating(const Reader& rd, const YAML::Node& node, Profile& p) {
 
 InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::string& theme) {
     const std::string key = "rules.inside." + theme;
-    rd.only(n, key, {"rule", "level", "because", "because_zh", "zones", "zone_conditions", "zone_conditions_zh", "condition",
-                     "condition_zh", "allowed_project_categories", "allowed_level", "allowed_condition",
-                     "allowed_condition_zh", "source"});
+    rd.only(n, key,
+            {"rule", "level", "because", "because_zh", "zones", "zone_conditions", "zone_conditions_zh", "condition",
+             "condition_zh", "allowed_project_categories", "allowed_level", "allowed_condition", "allowed_condition_zh",
+             "source"});
     InsideRule r;
     r.theme = theme;
     r.rule = n["rule"] ? rd.text(n["rule"], key + ".rule") : "inside." + theme;
@@ -241,7 +247,8 @@ InsideRule read_inside_rule(const Reader& rd, const YAML::Node& n, const std::st
         if (!n["zone_conditions_zh"].IsMap()) rd.fail(k, "expected a map zone -> condition");
         for (const auto& z : n["zone_conditions_zh"]) {
             const std::string zone = z.first.as<std::string>();
-            if (!r.zone_conditions.count(zone)) rd.fail(k + "." + zone, "zone not listed under " + key + ".zone_conditions");
+            if (!r.zone_conditions.count(zone))
+                rd.fail(k + "." + zone, "zone not listed under " + key + ".zone_conditions");
             r.zone_conditions_in["zh"][zone] = rd.text(z.second, k + "." + zone);
         }
     }
@@ -301,36 +308,46 @@ void read_rules(const Reader& rd, const YAML::Node& node, Profile& p) {
             r->configure(section);
             for (const auto& [theme, ir] : p.inside)
                 if (r->judges(theme))
-                    rd.fail("rules.inside." + theme, "theme '" + theme + "' is judged by rule " + name + " (rules.apply): remove one");
+                    rd.fail("rules.inside." + theme,
+                            "theme '" + theme + "' is judged by rule " + name + " (rules.apply): remove one");
             p.rules.push_back(std::shared_ptr<const rules::Rule>(std::move(r)));
         }
     }
     for (const auto& n : rules::rule_names())
-        if (node[n] && !applied.count(n)) rd.fail("rules." + n, "section given but the rule is not listed in rules.apply");
+        if (node[n] && !applied.count(n))
+            rd.fail("rules." + n, "section given but the rule is not listed in rules.apply");
     for (const auto& n : measured)
         if (!applied.count(n))
-            rd.fail("rules.apply", "'" + n + "' missing: every profile applies the measured rules proximity, water_stress and land_cover (docs/rules/" + n + ".md)");
+            rd.fail("rules.apply", "'" + n +
+                                       "' missing: every profile applies the measured rules proximity, water_stress "
+                                       "and land_cover (docs/rules/" +
+                                       n + ".md)");
 
     if (const YAML::Node ol = node["other_layers"]) {
         rd.only(ol, "rules.other_layers", {"raster_min_severity", "continuous_min", "source"});
         if (ol["raster_min_severity"])
-            p.other_layers.raster_min_severity = rd.integer(ol["raster_min_severity"], "rules.other_layers.raster_min_severity");
+            p.other_layers.raster_min_severity =
+                rd.integer(ol["raster_min_severity"], "rules.other_layers.raster_min_severity");
         if (ol["continuous_min"]) {
-            if (!ol["continuous_min"].IsMap()) rd.fail("rules.other_layers.continuous_min", "expected a map theme -> value");
+            if (!ol["continuous_min"].IsMap())
+                rd.fail("rules.other_layers.continuous_min", "expected a map theme -> value");
             for (const auto& kv : ol["continuous_min"]) {
                 const std::string theme = kv.first.as<std::string>();
-                p.other_layers.continuous_min[theme] = rd.number(kv.second, "rules.other_layers.continuous_min." + theme);
+                p.other_layers.continuous_min[theme] =
+                    rd.number(kv.second, "rules.other_layers.continuous_min." + theme);
             }
         }
     }
 }
 
 void read_figures(const Reader& rd, const YAML::Node& node, Profile& p) {
-    rd.only(node, "figures", {"attributes", "large_withdrawal_m3_per_year", "small_withdrawal_m3_per_year",
-                              "large_footprint_ha", "reference_water_intensity_m3_per_unit", "source"});
+    rd.only(node, "figures",
+            {"attributes", "large_withdrawal_m3_per_year", "small_withdrawal_m3_per_year", "large_footprint_ha",
+             "reference_water_intensity_m3_per_unit", "source"});
     if (const YAML::Node a = node["attributes"]) {
-        rd.only(a, "figures.attributes", {"project_category", "annual_output", "water_intensity_m3_per_unit",
-                                          "annual_water_m3", "footprint_ha", "capacity_mw"});
+        rd.only(a, "figures.attributes",
+                {"project_category", "annual_output", "water_intensity_m3_per_unit", "annual_water_m3", "footprint_ha",
+                 "capacity_mw"});
         auto set = [&](const char* k, std::string& out) {
             if (a[k]) out = rd.text(a[k], std::string("figures.attributes.") + k);
         };
@@ -354,11 +371,14 @@ void read_figures(const Reader& rd, const YAML::Node& node, Profile& p) {
 }
 
 void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
-    rd.only(node, "avoidance",
-            {"search_radius_m", "step_m", "lower_verdict", "note", "note_zh", "stay_within", "setback_m", "alternatives"});
-    p.avoidance.search_radius_m = rd.positive(rd.required(node, "avoidance", "search_radius_m"), "avoidance.search_radius_m");
+    rd.only(
+        node, "avoidance",
+        {"search_radius_m", "step_m", "lower_verdict", "note", "note_zh", "stay_within", "setback_m", "alternatives"});
+    p.avoidance.search_radius_m =
+        rd.positive(rd.required(node, "avoidance", "search_radius_m"), "avoidance.search_radius_m");
     p.avoidance.step_m = rd.positive(rd.required(node, "avoidance", "step_m"), "avoidance.step_m");
-    if (p.avoidance.step_m > p.avoidance.search_radius_m) rd.fail("avoidance.step_m", "must not exceed search_radius_m");
+    if (p.avoidance.step_m > p.avoidance.search_radius_m)
+        rd.fail("avoidance.step_m", "must not exceed search_radius_m");
     // A bound on the work per site: about pi (R/step)^2 candidate positions.
     if (p.avoidance.search_radius_m / p.avoidance.step_m > 400)
         rd.fail("avoidance.step_m", "too fine for the search radius (at most 400 rings)");
@@ -368,7 +388,8 @@ void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
     if (node["setback_m"]) {
         p.avoidance.setback_m = rd.number(node["setback_m"], "avoidance.setback_m");
         if (p.avoidance.setback_m < 0) rd.fail("avoidance.setback_m", "must be 0 or more");
-        if (p.avoidance.setback_m > p.avoidance.search_radius_m) rd.fail("avoidance.setback_m", "must not exceed search_radius_m");
+        if (p.avoidance.setback_m > p.avoidance.search_radius_m)
+            rd.fail("avoidance.setback_m", "must not exceed search_radius_m");
     }
     if (node["alternatives"]) {
         p.avoidance.alternatives = rd.integer(node["alternatives"], "avoidance.alternatives");
@@ -377,7 +398,8 @@ void read_avoidance(const Reader& rd, const YAML::Node& node, Profile& p) {
     }
     if (node["stay_within"]) {
         if (!node["stay_within"].IsSequence()) rd.fail("avoidance.stay_within", "expected a list of layer ids");
-        for (const auto& e : node["stay_within"]) p.avoidance.stay_within.push_back(rd.text(e, "avoidance.stay_within"));
+        for (const auto& e : node["stay_within"])
+            p.avoidance.stay_within.push_back(rd.text(e, "avoidance.stay_within"));
     }
 }
 
@@ -397,7 +419,8 @@ void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
         const auto names = [&](const std::string& text, const std::string& where) {
             std::set<std::string> found;
             for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
-                if (!kPlaceholders.count((*it)[1].str())) rd.fail(where, "unknown placeholder {" + (*it)[1].str() + "}");
+                if (!kPlaceholders.count((*it)[1].str()))
+                    rd.fail(where, "unknown placeholder {" + (*it)[1].str() + "}");
                 found.insert((*it)[1].str());
             }
             return found;
@@ -483,8 +506,9 @@ Profile load_profile_unchecked(const std::string& path) {
         rd.fail("", "not valid YAML: " + std::string(e.what()));
     }
     if (!root.IsMap()) rd.fail("", "a profile must be a map (type, value_chain, buffers_m, drivers, rules, ...)");
-    rd.only(root, "", {"type", "title", "title_zh", "value_chain", "buffers_m", "drivers", "figures", "rating", "rules", "avoidance",
-                       "mitigation", "source", "activity"});
+    rd.only(root, "",
+            {"type", "title", "title_zh", "value_chain", "buffers_m", "drivers", "figures", "rating", "rules",
+             "avoidance", "mitigation", "source", "activity"});
     Profile p;
     p.file = path;
     p.type = rd.text(rd.required(root, "", "type"), "type");
@@ -493,7 +517,8 @@ Profile load_profile_unchecked(const std::string& path) {
     p.title = root["title"] ? rd.text(root["title"], "title") : p.type;
     read_renderings(rd, root, "", "title", p.title_in);
     p.value_chain = rd.text(rd.required(root, "", "value_chain"), "value_chain");
-    if (root["activity"]) p.activity = rd.text(root["activity"], "activity");  // checked against config/activities.yaml by the Assessor
+    if (root["activity"])
+        p.activity = rd.text(root["activity"], "activity");  // checked against config/activities.yaml by the Assessor
     if (p.value_chain != "upstream" && p.value_chain != "midstream" && p.value_chain != "downstream")
         rd.fail("value_chain", "expected upstream, midstream or downstream, not '" + p.value_chain + "'");
 
@@ -521,13 +546,16 @@ Profile load_profile_unchecked(const std::string& path) {
 }
 }  // namespace
 
-const std::string& profile_text(const std::string& text, const std::map<std::string, std::string>& in, i18n::Lang lang) {
+const std::string& profile_text(const std::string& text, const std::map<std::string, std::string>& in,
+                                i18n::Lang lang) {
     const auto it = in.find(i18n::to_string(lang));
     return it == in.end() ? text : it->second;
 }
 
 const std::string& InsideRule::because_for(i18n::Lang lang) const { return profile_text(because, because_in, lang); }
-const std::string& InsideRule::condition_for(i18n::Lang lang) const { return profile_text(condition, condition_in, lang); }
+const std::string& InsideRule::condition_for(i18n::Lang lang) const {
+    return profile_text(condition, condition_in, lang);
+}
 const std::string& InsideRule::allowed_condition_for(i18n::Lang lang) const {
     return profile_text(allowed_condition, allowed_condition_in, lang);
 }

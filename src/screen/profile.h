@@ -1,4 +1,5 @@
-// Site-type profiles (plant, mine, charger): buffers, impact drivers, rule thresholds and mitigation texts, loaded from YAML (docs/leap.md).
+// Site-type profiles (plant, mine, charger): buffers, impact drivers, rule thresholds and mitigation texts, loaded from
+// YAML (docs/leap.md).
 #pragma once
 #include <array>
 #include <map>
@@ -40,23 +41,24 @@ constexpr std::array<Criterion, 5> kTnfdCriteria{Criterion::BiodiversityImportan
 struct DriverSpec {
     Driver driver = Driver::LandUseChange;
     Materiality materiality = Materiality::None;
-    std::vector<Criterion> receptors;  // criteria whose findings this driver is rated against; empty: location-independent
-    std::string source;                // where the materiality comes from
+    std::vector<Criterion>
+        receptors;       // criteria whose findings this driver is rated against; empty: location-independent
+    std::string source;  // where the materiality comes from
     std::map<std::string, std::string> source_in;  // source_zh: the source in a report's language
 };
 
 // What being inside a feature of a layer with a given theme means, e.g. a red line or a nature reserve zone.
 struct InsideRule {
     std::string theme;
-    std::string rule;                 // rule id reported in rules_fired
-    Level level = Level::High;        // when no zone matches
-    std::string because;              // the regulation or standard behind it
-    std::map<std::string, Level> zone_levels;            // ClassInfo.zone -> level (nature reserve zoning)
-    std::map<std::string, std::string> zone_conditions;  // zone -> condition to meet when the level is not no-go
-    std::string condition;                               // condition when the level is not no-go (no zone)
-    std::vector<std::string> allowed_project_categories; // project categories exempt from a no-go
-    std::optional<Level> allowed_level;                  // level for an allowed category
-    std::string allowed_condition;                       // what an allowed category must still obtain
+    std::string rule;                                     // rule id reported in rules_fired
+    Level level = Level::High;                            // when no zone matches
+    std::string because;                                  // the regulation or standard behind it
+    std::map<std::string, Level> zone_levels;             // ClassInfo.zone -> level (nature reserve zoning)
+    std::map<std::string, std::string> zone_conditions;   // zone -> condition to meet when the level is not no-go
+    std::string condition;                                // condition when the level is not no-go (no zone)
+    std::vector<std::string> allowed_project_categories;  // project categories exempt from a no-go
+    std::optional<Level> allowed_level;                   // level for an allowed category
+    std::string allowed_condition;                        // what an allowed category must still obtain
     // The texts in the other languages of the reports (because_zh, condition_zh, allowed_condition_zh,
     // zone_conditions_zh), by language code; a text without one is printed as written.
     std::map<std::string, std::string> because_in, condition_in, allowed_condition_in;
@@ -76,8 +78,8 @@ using WaterStressRule = rules::WaterStress;
 using LandCoverRule = rules::LandCover;
 
 struct OtherLayersRule {
-    int raster_min_severity = 3;                  // categorical raster classes at or above this severity "meet" their criterion
-    std::map<std::string, double> continuous_min; // theme -> value at or above which a continuous raster "meets"
+    int raster_min_severity = 3;  // categorical raster classes at or above this severity "meet" their criterion
+    std::map<std::string, double> continuous_min;  // theme -> value at or above which a continuous raster "meets"
 };
 
 struct FiguresSpec {
@@ -104,10 +106,10 @@ struct RatingSpec {
 struct AvoidanceSpec {
     double search_radius_m = 20000;
     double step_m = 500;
-    bool lower_verdict = false;   // a no-go site's alternative must also be below "high"
+    bool lower_verdict = false;  // a no-go site's alternative must also be below "high"
     // Distance the site's footprint keeps from every feature that fails it (0: may touch).
     double setback_m = 0;
-    int alternatives = 3;         // alternatives returned, ranked by verdict then distance
+    int alternatives = 3;  // alternatives returned, ranked by verdict then distance
     std::string note;
     std::map<std::string, std::string> note_in;  // note_zh: the note in a report's language
     // Layer ids (admin units): the alternative stays inside the features of these layers that
@@ -127,12 +129,12 @@ struct MitigationText {
 extern const std::vector<std::string> kMitigationKeys;
 
 struct Profile {
-    std::string file;         // where it was loaded from (for messages and run.json)
+    std::string file;  // where it was loaded from (for messages and run.json)
     std::string type;
     std::string title;
     std::map<std::string, std::string> title_in;  // title_zh: the title in a report's language
-    std::string value_chain;  // upstream | midstream | downstream
-    std::string activity;     // default row of config/activities.yaml for sites without an activity attribute
+    std::string value_chain;                      // upstream | midstream | downstream
+    std::string activity;  // default row of config/activities.yaml for sites without an activity attribute
     std::vector<double> buffers_m;
     std::vector<DriverSpec> drivers;  // in kAllDrivers order
     FiguresSpec figures;

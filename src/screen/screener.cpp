@@ -15,7 +15,8 @@
 namespace sitescreen {
 
 std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
-                                               const std::function<void(const LayerSpec&)>& progress, unsigned threads) {
+                                               const std::function<void(const LayerSpec&)>& progress,
+                                               unsigned threads) {
     auto set = std::make_shared<LayerSet>();
     set->catalog_ = catalog;
     // Checksums (whole files: a national raster takes seconds) on their own
@@ -23,12 +24,12 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
     // by a writer (run.json at the end, reports at the start).
     std::vector<std::string> paths;
     for (const LayerSpec& spec : set->catalog_.layers) paths.push_back(spec.path);
-    std::shared_future<std::vector<DatasetChecksum>> sums =
-        std::async(std::launch::async, [paths] {
-            std::vector<DatasetChecksum> out;
-            for (const auto& path : paths) out.push_back(dataset_checksum(path));
-            return out;
-        }).share();
+    std::shared_future<std::vector<DatasetChecksum>> sums = std::async(std::launch::async, [paths] {
+                                                                std::vector<DatasetChecksum> out;
+                                                                for (const auto& path : paths)
+                                                                    out.push_back(dataset_checksum(path));
+                                                                return out;
+                                                            }).share();
     try {
         for (const LayerSpec& spec : set->catalog_.layers) {
             if (progress) progress(spec);
@@ -109,7 +110,8 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             if (specs[i].kind == LayerKind::Vector) {
                 o.vector_layer = layers_->vectors()[i].get();
                 const bool tiles = options_.tile_union_layers.empty() || options_.tile_union_layers[i];
-                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m, tiles ? options_.tile_union_min_radius_m : 0.0);
+                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m,
+                                                   tiles ? options_.tile_union_min_radius_m : 0.0);
                 for (const auto& w : o.vector->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
             } else {
                 if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i], layers_->raster_blocks(i));
@@ -293,14 +295,19 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     j["attributes"] = s.attributes;
     Json layers = Json::array();
     for (const LayerOutcome& o : r.layers) {
-        if (o.vector) layers.push_back(vector_entry(o, options));
-        else if (o.raster) layers.push_back(raster_entry(o));
+        if (o.vector)
+            layers.push_back(vector_entry(o, options));
+        else if (o.raster)
+            layers.push_back(raster_entry(o));
     }
     j["layers"] = std::move(layers);
     auto add = [&](const char* key, auto& value) {
-        if (value.is_null()) j[key] = nullptr;
-        else if constexpr (take) j[key] = std::move(value);
-        else j[key] = value;
+        if (value.is_null())
+            j[key] = nullptr;
+        else if constexpr (take)
+            j[key] = std::move(value);
+        else
+            j[key] = value;
     };
     add("locate", r.locate);
     add("evaluate", r.evaluate);

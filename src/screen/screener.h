@@ -21,7 +21,7 @@ namespace sitescreen {
 // One layer's measurement for one site.
 struct LayerOutcome {
     const LayerSpec* spec = nullptr;
-    const VectorLayer* vector_layer = nullptr;   // for feature lookups (names, geometry)
+    const VectorLayer* vector_layer = nullptr;  // for feature lookups (names, geometry)
     std::optional<VectorMeasurement> vector;
     std::optional<RasterMeasurement> raster;
 };
@@ -52,9 +52,9 @@ inline constexpr std::size_t kMaxCsvColumns = 16384;
 
 struct ScreenOptions {
     std::vector<double> radii_m{1000, 10000, 50000};
-    bool radii_from_profile = true;   // false when --buffers was given
-    int circle_segments = 256;        // vertices of a point site's circle for raster coverage
-    std::size_t feature_cap = 20;     // features listed per buffer in sites.jsonl
+    bool radii_from_profile = true;  // false when --buffers was given
+    int circle_segments = 256;       // vertices of a point site's circle for raster coverage
+    std::size_t feature_cap = 20;    // features listed per buffer in sites.jsonl
     // Point sites whose largest buffer is at least this wide take union areas
     // from the layers dissolved per tile (docs/method.md); 0: never.
     double tile_union_min_radius_m = VectorLayer::kTileUnionMinRadiusM;

@@ -65,7 +65,8 @@ const MetricDef& def(const char* key) {
 }
 
 bool sensitive_layer(const LayerOutcome& o) {
-    return o.spec && o.vector && o.spec->kind == LayerKind::Vector && o.spec->criterion == Criterion::BiodiversityImportance;
+    return o.spec && o.vector && o.spec->kind == LayerKind::Vector &&
+           o.spec->criterion == Criterion::BiodiversityImportance;
 }
 
 }  // namespace
@@ -78,7 +79,8 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
     const LayerSpec* land = nullptr;
     for (const auto& spec : screener.layers().catalog().layers)
         if (spec.kind == LayerKind::Raster && spec.categorical &&
-            std::any_of(spec.classes.begin(), spec.classes.end(), [](const auto& c) { return c.second.zone == "natural"; })) {
+            std::any_of(spec.classes.begin(), spec.classes.end(),
+                        [](const auto& c) { return c.second.zone == "natural"; })) {
             land = &spec;
             break;
         }
@@ -87,9 +89,11 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
     for (const auto& [value, c] : land->classes)
         // Shown in the site's report: the labels in the language of the assessment (i18n::Scope).
         if (c.zone == "natural")
-            out.natural_classes.push_back(c.label.empty() ? std::to_string(value) : c.label_for(i18n::current().lang()));
+            out.natural_classes.push_back(c.label.empty() ? std::to_string(value)
+                                                          : c.label_for(i18n::current().lang()));
     // A point site's footprint: the disc of the declared area, radius sqrt(A / pi).
-    const double radius_m = polygon ? kFootprintRimM : std::max(kFootprintRimM, std::sqrt(*footprint_ha * 10000.0 / kPi));
+    const double radius_m =
+        polygon ? kFootprintRimM : std::max(kFootprintRimM, std::sqrt(*footprint_ha * 10000.0 / kPi));
     out.shape = polygon ? tr().text("metrics.shape_polygon")
                         : tr().format("metrics.shape_disc", {{"radius", fmt::format("{:.0f}", radius_m)}});
     const SiteResult m = screener.screen_moved(r.site, r.site.lonlat, {radius_m}, {land->id});
@@ -124,8 +128,8 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
     }
     const std::string no_footprint = tr().format("metrics.no_footprint", {{"attribute", in.footprint_attribute}});
     {
-        Json m = metric(def("total_spatial_footprint"), footprint_ha ? std::optional<double>(round3(*footprint_ha)) : std::nullopt,
-                        no_footprint);
+        Json m = metric(def("total_spatial_footprint"),
+                        footprint_ha ? std::optional<double>(round3(*footprint_ha)) : std::nullopt, no_footprint);
         if (footprint_ha) m["from"] = footprint_from;
         j["total_spatial_footprint"] = std::move(m);
     }
@@ -135,9 +139,12 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         std::optional<double> v;
         std::string missing = no_footprint;
         if (footprint_ha && land) {
-            if (land->layer.empty()) missing = tr().text("metrics.no_land_cover_layer");
-            else if (!land->natural_share) missing = tr().format("metrics.no_valid_cell", {{"layer", land->layer}});
-            else v = round3(*footprint_ha * *land->natural_share);
+            if (land->layer.empty())
+                missing = tr().text("metrics.no_land_cover_layer");
+            else if (!land->natural_share)
+                missing = tr().format("metrics.no_valid_cell", {{"layer", land->layer}});
+            else
+                v = round3(*footprint_ha * *land->natural_share);
         }
         Json m = metric(def("land_use_change_natural"), v, missing);
         if (land && !land->layer.empty()) {
@@ -162,8 +169,12 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         if (!sensitive_layer(o)) continue;
         const VectorMeasurement& v = *o.vector;
         Json& t = themes[o.spec->theme];
-        if (t.is_null()) t = {{"inside", false}, {"near", false}, {"nearest_m", nullptr}, {"layers_inside", Json::array()},
-                              {"footprint_overlap_ha", polygon ? Json(0.0) : Json(nullptr)}};
+        if (t.is_null())
+            t = {{"inside", false},
+                 {"near", false},
+                 {"nearest_m", nullptr},
+                 {"layers_inside", Json::array()},
+                 {"footprint_overlap_ha", polygon ? Json(0.0) : Json(nullptr)}};
         if (v.inside) {
             t["inside"] = true;
             t["layers_inside"].push_back(o.spec->id);
@@ -200,11 +211,13 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
             // Where a point site's declared footprint lies is unknown; only a footprint far enough from
             // every feature is known to be outside them all (as a disc of its area around the point).
             const double radius_m = std::sqrt(*footprint_ha * 10000.0 / kPi);
-            if (!inside_any && (!nearest_any || *nearest_any > radius_m)) v = upper = 0.0;
+            if (!inside_any && (!nearest_any || *nearest_any > radius_m))
+                v = upper = 0.0;
             else
-                missing = inside_any ? tr().text("metrics.point_inside")
-                                     : tr().format("metrics.point_near", {{"distance", fmt::format("{:.0f}", *nearest_any)},
-                                                                         {"radius", fmt::format("{:.0f}", radius_m)}});
+                missing = inside_any
+                              ? tr().text("metrics.point_inside")
+                              : tr().format("metrics.point_near", {{"distance", fmt::format("{:.0f}", *nearest_any)},
+                                                                   {"radius", fmt::format("{:.0f}", radius_m)}});
         }
         Json m = metric(def("land_use_change_sensitive"), v, missing);
         m["upper_bound"] = upper ? Json(*upper) : Json(nullptr);
@@ -217,9 +230,12 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
         std::string missing;
         const bool stress_known = in.bws_cat.has_value() || in.arid;
         const bool scarce = in.arid || (in.bws_cat && *in.bws_cat >= in.high_bws_cat);
-        if (!in.withdrawal_m3) missing = tr().text("metrics.no_withdrawal");
-        else if (!stress_known) missing = tr().text("metrics.no_stress_unit");
-        else v = scarce ? round1(*in.withdrawal_m3) : 0.0;
+        if (!in.withdrawal_m3)
+            missing = tr().text("metrics.no_withdrawal");
+        else if (!stress_known)
+            missing = tr().text("metrics.no_stress_unit");
+        else
+            v = scarce ? round1(*in.withdrawal_m3) : 0.0;
         Json m = metric(def("water_withdrawal_scarce"), v, missing);
         m["withdrawal_m3"] = in.withdrawal_m3 ? Json(round1(*in.withdrawal_m3)) : Json(nullptr);
         if (in.withdrawal_m3) m["withdrawal_from"] = in.withdrawal_from;
@@ -267,8 +283,10 @@ void TnfdTable::add(const Json& metrics) {
             ++c.inside;
             c.footprint_ha_inside += footprint_ha;
             const auto overlap = t.find("footprint_overlap_ha");
-            if (overlap != t.end() && overlap->is_number()) c.inside_ha += overlap->get<double>();
-            else ++c.inside_area_unknown;
+            if (overlap != t.end() && overlap->is_number())
+                c.inside_ha += overlap->get<double>();
+            else
+                ++c.inside_area_unknown;
         } else if (t.value("near", false)) {
             ++c.near;
             c.footprint_ha_near += footprint_ha;
@@ -281,25 +299,34 @@ Json TnfdTable::summary() const {
     for (const auto& d : kMetrics) {
         const auto it = sums_.find(d.key);
         const Sum s = it == sums_.end() ? Sum{} : it->second;
-        Json row = {{"tnfd", d.tnfd}, {"metric", d.key}, {"title", d.title}, {"unit", d.unit},
+        Json row = {{"tnfd", d.tnfd},
+                    {"metric", d.key},
+                    {"title", d.title},
+                    {"unit", d.unit},
                     {"value", s.with_value ? Json(round3(s.value)) : Json(nullptr)},
-                    {"sites_with_value", s.with_value}, {"sites_not_available", s.not_available}, {"method", d.method}};
-        if (std::string(d.key) == "land_use_change_sensitive") row["upper_bound"] = s.with_value ? Json(round3(s.upper)) : Json(nullptr);
+                    {"sites_with_value", s.with_value},
+                    {"sites_not_available", s.not_available},
+                    {"method", d.method}};
+        if (std::string(d.key) == "land_use_change_sensitive")
+            row["upper_bound"] = s.with_value ? Json(round3(s.upper)) : Json(nullptr);
         rows.push_back(std::move(row));
     }
     Json themes = Json::object();
     for (const auto& [theme, c] : themes_)
-        themes[theme] = {{"sites_inside", c.inside}, {"sites_near", c.near},
-                         {"inside_ha", round3(c.inside_ha)}, {"sites_inside_area_unknown", c.inside_area_unknown},
+        themes[theme] = {{"sites_inside", c.inside},
+                         {"sites_near", c.near},
+                         {"inside_ha", round3(c.inside_ha)},
+                         {"sites_inside_area_unknown", c.inside_area_unknown},
                          {"footprint_ha_of_sites_inside", round3(c.footprint_ha_inside)},
                          {"footprint_ha_of_sites_near", round3(c.footprint_ha_near)}};
     return {{"sites", sites_},
             {"metrics", std::move(rows)},
             {"sensitive_locations",
              {{"themes", std::move(themes)},
-              {"rule", "a site is inside a theme when its point or footprint intersects a feature of a vector layer "
-                       "of that theme whose criterion is biodiversity_importance; near when not inside and the nearest "
-                       "such feature is within its profile's rules.proximity.sensitive_within_m"}}}};
+              {"rule",
+               "a site is inside a theme when its point or footprint intersects a feature of a vector layer "
+               "of that theme whose criterion is biodiversity_importance; near when not inside and the nearest "
+               "such feature is within its profile's rules.proximity.sensitive_within_m"}}}};
 }
 
 }  // namespace sitescreen

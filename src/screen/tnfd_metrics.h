@@ -17,21 +17,21 @@ struct MetricInputs {
     std::string footprint_attribute;              // its name, for the not-available text
     std::optional<double> withdrawal_m3;          // annual withdrawal (attribute, or output x intensity)
     std::string withdrawal_from;
-    std::optional<int> bws_cat;                   // Aqueduct baseline water stress category at the site
-    bool arid = false;                            // an "arid and low water use" unit
+    std::optional<int> bws_cat;  // Aqueduct baseline water stress category at the site
+    bool arid = false;           // an "arid and low water use" unit
     std::string bws_layer;
-    int high_bws_cat = 3;                         // the profile's rules.water_stress.high_bws_cat
-    double near_m = 0;                            // the profile's rules.proximity.sensitive_within_m
+    int high_bws_cat = 3;  // the profile's rules.water_stress.high_bws_cat
+    double near_m = 0;     // the profile's rules.proximity.sensitive_within_m
 };
 
 // The land cover over the footprint (a polygon site's footprint, or a disc of a point site's
 // declared area), measured by footprint_land_cover().
 struct FootprintLandCover {
-    std::string layer;                 // the land-cover layer measured; empty: none in the catalog
-    double valid_share = 0;            // share of the footprint covered by valid cells
-    std::optional<double> natural_share;  // share of the valid area in classes of zone `natural`
+    std::string layer;                         // the land-cover layer measured; empty: none in the catalog
+    double valid_share = 0;                    // share of the footprint covered by valid cells
+    std::optional<double> natural_share;       // share of the valid area in classes of zone `natural`
     std::vector<std::string> natural_classes;  // labels of those classes, as the catalog gives them
-    std::string shape;                 // "polygon" or "disc of the declared area"
+    std::string shape;                         // "polygon" or "disc of the declared area"
 };
 
 // Measures the first categorical raster layer with classes of zone `natural` over the site's

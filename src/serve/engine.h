@@ -21,8 +21,8 @@ struct ScreenEngine {
     ScreenOptions options;
     std::function<std::vector<double>(const Site&)> radii_for;
     std::function<void(SiteResult&, Screener&)> assess;
-    Json catalog = Json::object();  // GET /v1/layers: run.json's `catalog` (provenance, checksums, demo flags)
-    Json profiles = Json::object(); // the profiles in use, as in run.json
+    Json catalog = Json::object();   // GET /v1/layers: run.json's `catalog` (provenance, checksums, demo flags)
+    Json profiles = Json::object();  // the profiles in use, as in run.json
 };
 
 // Limits on what one request may ask for (docs/serve.md).
@@ -67,8 +67,8 @@ inline RequestError body_too_large(const std::string& method, const std::string&
                                    std::size_t length) {
     std::string m = length > 0 ? "the request body has " + std::to_string(length) + " bytes; "
                                : std::string("the request body is too large; ");
-    m += method + " " + path + " accepts at most " + std::to_string(limit.bytes) + " bytes (" +
-         mebibytes(limit.bytes) + " MB, set with " + limit.option + ")";
+    m += method + " " + path + " accepts at most " + std::to_string(limit.bytes) + " bytes (" + mebibytes(limit.bytes) +
+         " MB, set with " + limit.option + ")";
     if (limit.batches_elsewhere) m += "; send large batches to POST /v1/jobs";
     return RequestError(413, m);
 }

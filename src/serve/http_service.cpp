@@ -88,7 +88,8 @@ thread_local Clock::time_point t_request_start;
 
 bool equal_in_constant_time(const std::string& a, const std::string& b) {
     unsigned char diff = a.size() == b.size() ? 0 : 1;
-    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+    for (std::size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
     return diff == 0;
 }
 
@@ -117,7 +118,10 @@ std::string token_cookie(const std::string& cookies) {
             std::string out;
             for (std::size_t i = at + kName.size(); i < end; ++i) {
                 const auto hex = [](char c) {
-                    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                    return c >= '0' && c <= '9'   ? c - '0'
+                           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                  : -1;
                 };
                 if (cookies[i] == '%' && i + 2 < end && hex(cookies[i + 1]) >= 0 && hex(cookies[i + 2]) >= 0) {
                     out += static_cast<char>(hex(cookies[i + 1]) * 16 + hex(cookies[i + 2]));
@@ -154,24 +158,31 @@ struct Service::Impl {
     Clock::time_point started = Clock::now();
     std::atomic<unsigned long long> screened{0};
     std::once_flag basemap_once;
-    std::string basemap;      // the admin layers' outline (GeoJSON)
-    std::thread basemap_maker;  // makes it at start: it takes seconds for a world layer
-    std::mutex lifecycle;       // run() and stop() may come from different threads
+    std::string basemap;                 // the admin layers' outline (GeoJSON)
+    std::thread basemap_maker;           // makes it at start: it takes seconds for a world layer
+    std::mutex lifecycle;                // run() and stop() may come from different threads
     std::atomic<int> listen_socket{-1};  // the last socket the server made to listen on
 
     Impl(ScreenEngine e, ServeOptions o)
-        : engine(std::move(e)), options(std::move(o)),
+        : engine(std::move(e)),
+          options(std::move(o)),
           slots(options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency())) {
-        for (std::size_t i = 0; i < workers(); ++i) screeners.push_back(std::make_unique<Screener>(engine.layers, engine.options));
-        if (!options.jobs_dir.empty()) jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command, options.job_limits);
+        for (std::size_t i = 0; i < workers(); ++i)
+            screeners.push_back(std::make_unique<Screener>(engine.layers, engine.options));
+        if (!options.jobs_dir.empty())
+            jobs = std::make_unique<JobStore>(options.jobs_dir, options.job_command, options.job_limits);
         routes();
     }
 
-    std::size_t workers() const { return options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency()); }
+    std::size_t workers() const {
+        return options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+    }
 
     // Bodies up to this size are read (and drained when a route takes less); larger ones are
     // refused before they are read.
-    std::size_t hard_body_limit() const { return std::max(options.limits.max_body_bytes, options.limits.max_upload_bytes); }
+    std::size_t hard_body_limit() const {
+        return std::max(options.limits.max_body_bytes, options.limits.max_upload_bytes);
+    }
 
     void routes() {
         const std::size_t threads = options.connection_threads, queued = options.queued_connections;
@@ -196,12 +207,14 @@ struct Service::Impl {
         });
 
         // Before the body is read: the token, and the size the route accepts.
-        server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
+        server.set_pre_routing_handler([this](const httplib::Request& req,
+                                              httplib::Response& res) -> httplib::Server::HandlerResponse {
             t_request_start = Clock::now();
             if (!options.token.empty() && req.path.rfind("/v1/", 0) == 0 && req.path != "/v1/health" &&
                 req.path != "/v1/openapi.json") {
                 const std::string auth = req.get_header_value("Authorization");
-                const bool bearer = auth.rfind("Bearer ", 0) == 0 && equal_in_constant_time(auth.substr(7), options.token);
+                const bool bearer =
+                    auth.rfind("Bearer ", 0) == 0 && equal_in_constant_time(auth.substr(7), options.token);
                 // The links to a job's files (GET, read only) may carry the token as the map page's
                 // cookie instead (docs/serve.md, "The map page").
                 const bool cookie = !bearer && req.has_header("Cookie") && is_job_file(req) &&
@@ -212,34 +225,38 @@ struct Service::Impl {
                     const bool sent = !auth.empty() || (req.has_header("Cookie") && is_job_file(req) &&
                                                         !token_cookie(req.get_header_value("Cookie")).empty());
                     res.set_header("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
-                    send_error(res, 401, !sent ? "this service needs a token: send the header 'Authorization: Bearer <token>'"
-                                         : auth.empty() || auth.rfind("Bearer", 0) == 0
-                                             ? "the token was refused: it is not the one the service was started with "
-                                               "(--token or SITESCREEN_TOKEN)"
-                                             : "the Authorization header is not 'Bearer <token>': send the header "
-                                               "'Authorization: Bearer <token>'");
+                    send_error(res, 401,
+                               !sent ? "this service needs a token: send the header 'Authorization: Bearer <token>'"
+                               : auth.empty() || auth.rfind("Bearer", 0) == 0
+                                   ? "the token was refused: it is not the one the service was started with "
+                                     "(--token or SITESCREEN_TOKEN)"
+                                   : "the Authorization header is not 'Bearer <token>': send the header "
+                                     "'Authorization: Bearer <token>'");
                     return httplib::Server::HandlerResponse::Handled;
                 }
             }
             const std::size_t length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
             if (length > hard_body_limit()) {
                 res.set_header("Connection", "close");  // the body is not read: the connection cannot go on
-                send_error(res, 413, body_too_large(req.method, req.path, body_limit(options.limits, req.path), length).what());
+                send_error(res, 413,
+                           body_too_large(req.method, req.path, body_limit(options.limits, req.path), length).what());
                 return httplib::Server::HandlerResponse::Handled;
             }
             return httplib::Server::HandlerResponse::Unhandled;
         });
         server.set_error_handler(httplib::Server::HandlerWithResponse(
             [this](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            const std::string message = res.status == 404 ? "no such resource: " + req.method + " " + req.path
-                                        : res.status == 413
-                                            ? std::string(body_too_large(req.method, req.path, body_limit(options.limits, req.path), 0).what())
-                                        : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
-                                                            : fmt::format("the request failed (HTTP {})", res.status);
-            send_error(res, res.status, message);
-            return httplib::Server::HandlerResponse::Handled;
-        }));
+                if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+                const std::string message =
+                    res.status == 404 ? "no such resource: " + req.method + " " + req.path
+                    : res.status == 413
+                        ? std::string(
+                              body_too_large(req.method, req.path, body_limit(options.limits, req.path), 0).what())
+                    : res.status == 405 ? "method " + req.method + " is not allowed on " + req.path
+                                        : fmt::format("the request failed (HTTP {})", res.status);
+                send_error(res, res.status, message);
+                return httplib::Server::HandlerResponse::Handled;
+            }));
         server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
             try {
                 std::rethrow_exception(ep);
@@ -259,13 +276,12 @@ struct Service::Impl {
             res.set_header("Content-Security-Policy", map_page_csp());
             res.set_content(map_page_html(engine.options.lang), "text/html; charset=utf-8");
         });
-        server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, health()); });
-        server.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
-            send_json(res, 200, openapi_document());
-        });
-        server.Get("/v1/layers", [this](const httplib::Request&, httplib::Response& res) {
-            send_json(res, 200, engine.catalog);
-        });
+        server.Get("/v1/health",
+                   [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, health()); });
+        server.Get("/v1/openapi.json",
+                   [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, openapi_document()); });
+        server.Get("/v1/layers",
+                   [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, engine.catalog); });
         server.Get(R"(/v1/layers/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
             const std::string id = req.matches[1];
             std::string ids;
@@ -293,15 +309,16 @@ struct Service::Impl {
             if (total > limit.bytes) throw body_too_large(req.method, req.path, limit, total);
             return body;
         };
-        server.Post("/v1/screen",
-                    [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        screen(req, read_body(req, reader), res);
-                    });
-        server.Post("/v1/report",
-                    [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        report(req, read_body(req, reader), res);
-                    });
-        if (jobs) add_job_routes(server, *jobs, options.limits);
+        server.Post("/v1/screen", [this, read_body](const httplib::Request& req, httplib::Response& res,
+                                                    const httplib::ContentReader& reader) {
+            screen(req, read_body(req, reader), res);
+        });
+        server.Post("/v1/report", [this, read_body](const httplib::Request& req, httplib::Response& res,
+                                                    const httplib::ContentReader& reader) {
+            report(req, read_body(req, reader), res);
+        });
+        if (jobs)
+            add_job_routes(server, *jobs, options.limits);
         else
             server.Post("/v1/jobs", [](const httplib::Request&, httplib::Response& res) {
                 send_error(res, 503, "batch jobs are off: start the service with --jobs-dir DIR");
@@ -330,12 +347,13 @@ struct Service::Impl {
         const auto deadline =
             Clock::now() + std::chrono::milliseconds(static_cast<long long>(options.limits.time_limit_s * 1000));
         QueryParams query(req.params.begin(), req.params.end());
-        SitesRequest request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query,
-                                                   options.limits, engine.layers->catalog());
+        SitesRequest request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query, options.limits,
+                                                   engine.layers->catalog());
         const auto worker = slots.acquire(deadline);
         if (!worker)
-            return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
-                                                    options.limits.time_limit_s));
+            return send_error(res, 503,
+                              fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
+                                          options.limits.time_limit_s));
         ScreenAnswer answer;
         {
             SlotGuard slot(slots, *worker);
@@ -369,9 +387,10 @@ struct Service::Impl {
         QueryParams query(req.params.begin(), req.params.end());
         RequestLimits one = options.limits;
         one.max_sites = 1;
-        const std::string one_site = "POST /v1/report takes one site (a site's fields, {\"site\": {...}}, a GeoJSON "
-                                     "Feature, or a CSV with one row); screen lists with POST /v1/screen, and get every "
-                                     "site's report from a job (POST /v1/jobs)";
+        const std::string one_site =
+            "POST /v1/report takes one site (a site's fields, {\"site\": {...}}, a GeoJSON "
+            "Feature, or a CSV with one row); screen lists with POST /v1/screen, and get every "
+            "site's report from a job (POST /v1/jobs)";
         SitesRequest request;
         try {
             request = parse_sites_request(body_in, req.get_header_value("Content-Type"), query, one,
@@ -382,8 +401,9 @@ struct Service::Impl {
         }
         const auto worker = slots.acquire(deadline);
         if (!worker)
-            return send_error(res, 503, fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
-                                                    options.limits.time_limit_s));
+            return send_error(res, 503,
+                              fmt::format("every worker stayed busy for the time limit ({:g} s); try again",
+                                          options.limits.time_limit_s));
         ScreenAnswer answer;
         ReportPages pages(request.label);
         {
@@ -400,8 +420,10 @@ struct Service::Impl {
         if (answer.error > 0) {
             // As POST /v1/screen answers a single site in error: the CLI's message and the record.
             res.status = 422;
-            res.set_content("{\"error\":" + to_json_line(Json(answer.first_error)) + ",\"status\":422,\"sites\":{\"total\":1,"
-                            "\"ok\":0,\"error\":1},\"records\":[" + answer.lines[0] + "]}\n",
+            res.set_content("{\"error\":" + to_json_line(Json(answer.first_error)) +
+                                ",\"status\":422,\"sites\":{\"total\":1,"
+                                "\"ok\":0,\"error\":1},\"records\":[" +
+                                answer.lines[0] + "]}\n",
                             "application/json");
             return;
         }
@@ -429,8 +451,8 @@ int Service::bind() {
     auto& o = impl_->options;
     const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.bind) : o.port;
     if (port < 0 || (o.port != 0 && !impl_->server.bind_to_port(o.bind, o.port)))
-        throw InputError(fmt::format("--bind {} --port {}: cannot listen there (in use, or not an address of this machine)",
-                                     o.bind, o.port));
+        throw InputError(fmt::format(
+            "--bind {} --port {}: cannot listen there (in use, or not an address of this machine)", o.bind, o.port));
     // cpp-httplib listens with a backlog of 5: a burst of clients connecting at once had their SYNs
     // dropped and retried a second later. Linux takes a new backlog from a second listen().
     if (const int sock = impl_->listen_socket.load(); sock >= 0) ::listen(sock, SOMAXCONN);

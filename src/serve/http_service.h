@@ -19,12 +19,12 @@ struct ServeOptions {
     std::size_t queued_connections = 256;  // accepted connections waiting for a thread; beyond, accept waits
     std::size_t workers = 0;               // screenings at once; 0: one per core
     RequestLimits limits;
-    std::string jobs_dir;                  // where batch jobs live; empty: POST /v1/jobs is refused
+    std::string jobs_dir;  // where batch jobs live; empty: POST /v1/jobs is refused
     // A job runs `sitescreen screen` as a child process: the executable and the options every
     // job shares (--layers, --profiles); the job adds --sites, --out and its own options.
     std::vector<std::string> job_command;
-    JobLimits job_limits;                  // a job's time limit, a finished job's retention
-    std::ostream* log = nullptr;           // one line per request; null: none
+    JobLimits job_limits;         // a job's time limit, a finished job's retention
+    std::ostream* log = nullptr;  // one line per request; null: none
 };
 
 class Service {

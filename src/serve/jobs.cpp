@@ -74,15 +74,19 @@ std::string input_name(const std::string& content_type) {
     if (t == "text/csv") return "input.csv";
     if (t == "application/geopackage+sqlite3") return "input.gpkg";
     if (t == "application/geo+json" || t == "application/json") return "input.geojson";
-    throw RequestError(415, "content type '" + t + "': upload text/csv, application/geopackage+sqlite3 or "
-                            "application/geo+json");
+    throw RequestError(415, "content type '" + t +
+                                "': upload text/csv, application/geopackage+sqlite3 or "
+                                "application/geo+json");
 }
 
 std::string media_type_of(const std::string& name) {
-    static const std::map<std::string, std::string> types = {
-        {".jsonl", "application/x-ndjson"}, {".csv", "text/csv; charset=utf-8"}, {".json", "application/json"},
-        {".gpkg", "application/geopackage+sqlite3"}, {".html", "text/html; charset=utf-8"},
-        {".md", "text/markdown; charset=utf-8"}, {".png", "image/png"}};
+    static const std::map<std::string, std::string> types = {{".jsonl", "application/x-ndjson"},
+                                                             {".csv", "text/csv; charset=utf-8"},
+                                                             {".json", "application/json"},
+                                                             {".gpkg", "application/geopackage+sqlite3"},
+                                                             {".html", "text/html; charset=utf-8"},
+                                                             {".md", "text/markdown; charset=utf-8"},
+                                                             {".png", "image/png"}};
     const auto it = types.find(fs::path(name).extension().string());
     return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -99,7 +103,8 @@ JobStore::JobStore(std::string dir, std::vector<std::string> command, JobLimits 
     : dir_(std::move(dir)), command_(std::move(command)), limits_(limits) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
-    if (ec || !fs::is_directory(dir_)) throw InputError("--jobs-dir " + dir_ + ": cannot create the folder (" + ec.message() + ")");
+    if (ec || !fs::is_directory(dir_))
+        throw InputError("--jobs-dir " + dir_ + ": cannot create the folder (" + ec.message() + ")");
     std::vector<std::string> requeue;
     for (const auto& entry : fs::directory_iterator(dir_)) {
         const std::string id = entry.path().filename().string();
@@ -114,7 +119,8 @@ JobStore::JobStore(std::string dir, std::vector<std::string> command, JobLimits 
             std::ifstream in(entry.path() / "job.json");
             job = Json::parse(in);
         } catch (const std::exception&) {
-            job = Json{{"id", id}, {"status", "lost"}, {"message", "the job's state could not be read after a restart"}};
+            job =
+                Json{{"id", id}, {"status", "lost"}, {"message", "the job's state could not be read after a restart"}};
         }
         const std::string status = job.value("status", "");
         if (status == "queued" || status == "running") {
@@ -168,8 +174,8 @@ std::vector<fs::path> JobStore::take_expired() {
     std::vector<fs::path> doomed;
     for (auto it = jobs_.begin(); it != jobs_.end();) {
         const Json& job = it->second;
-        const std::time_t at = parse_utc(job.value("finished_at", Json()).is_string()
-                                             ? job["finished_at"].get<std::string>() : std::string());
+        const std::time_t at = parse_utc(
+            job.value("finished_at", Json()).is_string() ? job["finished_at"].get<std::string>() : std::string());
         if (!finished(job) || at < 0 || static_cast<double>(now - at) < limits_.retention_s) {
             ++it;
             continue;
@@ -186,8 +192,8 @@ std::vector<fs::path> JobStore::take_expired() {
 
 void JobStore::sweep() {
     // Often enough that a job outlives its retention by a quarter of it at most, or a minute.
-    const auto period = std::chrono::milliseconds(
-        static_cast<long long>(std::clamp(limits_.retention_s / 4, 0.25, 60.0) * 1000));
+    const auto period =
+        std::chrono::milliseconds(static_cast<long long>(std::clamp(limits_.retention_s / 4, 0.25, 60.0) * 1000));
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         const std::vector<fs::path> doomed = take_expired();
@@ -204,21 +210,24 @@ void JobStore::sweep() {
 }
 
 void JobStore::save(const Json& job) {
-    write_file_atomically((fs::path(dir_) / job["id"].get<std::string>() / "job.json").string(), to_json_line(job) + "\n");
+    write_file_atomically((fs::path(dir_) / job["id"].get<std::string>() / "job.json").string(),
+                          to_json_line(job) + "\n");
 }
 
 Json JobStore::submit(const std::function<std::size_t(std::ostream&)>& write_input, const std::string& content_type,
                       const std::multimap<std::string, std::string>& query) {
     const std::string input = input_name(content_type);
     static const std::map<std::string, std::string> options = {
-        {"type", "--type"}, {"coords", "--coords"}, {"crs", "--crs"}, {"id_field", "--id-field"},
-        {"lon_field", "--lon-field"}, {"lat_field", "--lat-field"}, {"formats", "--formats"}, {"sites_layer", "--sites-layer"}};
+        {"type", "--type"},         {"coords", "--coords"},          {"crs", "--crs"},
+        {"id_field", "--id-field"}, {"lon_field", "--lon-field"},    {"lat_field", "--lat-field"},
+        {"formats", "--formats"},   {"sites_layer", "--sites-layer"}};
     Json args = Json::array();
     for (const auto& [k, v] : query) {
         const auto it = options.find(k);
         if (it == options.end())
-            throw RequestError(400, "query parameter '" + k + "': not a job option (type, coords, crs, id_field, "
-                                    "lon_field, lat_field, formats, sites_layer)");
+            throw RequestError(400, "query parameter '" + k +
+                                        "': not a job option (type, coords, crs, id_field, "
+                                        "lon_field, lat_field, formats, sites_layer)");
         if (k == "type" && v != "plant" && v != "mine" && v != "charger")
             throw RequestError(400, "type: '" + v + "' is not one of plant, mine, charger (as --type)");
         if (k == "coords" && v != "wgs84" && v != "gcj02" && v != "bd09")
@@ -240,9 +249,16 @@ Json JobStore::submit(const std::function<std::size_t(std::ostream&)>& write_inp
         fs::remove_all(folder, ec);
         throw;
     }
-    Json job = {{"id", id},           {"status", "queued"}, {"input", input},  {"options", args},
-                {"created_at", utc_now()}, {"started_at", nullptr}, {"finished_at", nullptr},
-                {"sites_done", 0},    {"message", nullptr},  {"files", Json::array()}};
+    Json job = {{"id", id},
+                {"status", "queued"},
+                {"input", input},
+                {"options", args},
+                {"created_at", utc_now()},
+                {"started_at", nullptr},
+                {"finished_at", nullptr},
+                {"sites_done", 0},
+                {"message", nullptr},
+                {"files", Json::array()}};
     {
         std::lock_guard<std::mutex> lock(mutex_);
         jobs_[id] = job;
@@ -271,7 +287,8 @@ std::optional<std::string> JobStore::file_path(const std::string& id, const std:
     const auto it = jobs_.find(id);
     if (it == jobs_.end()) return std::nullopt;
     for (const auto& f : it->second["files"])
-        if (f == name) return (fs::path(dir_) / id / "out" / f.get<std::string>()).string();  // the listed name, not the request's
+        if (f == name)
+            return (fs::path(dir_) / id / "out" / f.get<std::string>()).string();  // the listed name, not the request's
     return std::nullopt;
 }
 
@@ -306,7 +323,8 @@ void JobStore::run(const std::string& id) {
         std::lock_guard<std::mutex> lock(mutex_);
         Json& job = jobs_[id];
         input = job["input"].get<std::string>();
-        argv.insert(argv.end(), {"--sites", (folder / input).string(), "--out", (folder / "out").string(), "--overwrite"});
+        argv.insert(argv.end(),
+                    {"--sites", (folder / input).string(), "--out", (folder / "out").string(), "--overwrite"});
         for (const auto& a : job["options"]) argv.push_back(a.get<std::string>());
         job["status"] = "running";
         job["started_at"] = utc_now();
@@ -350,7 +368,9 @@ void JobStore::run(const std::string& id) {
     // The time limit: SIGTERM at the limit (screen removes its temporary files and stops), SIGKILL
     // when it has not stopped kill_grace_s later.
     using Clock = std::chrono::steady_clock;
-    const auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+    const auto seconds = [](double s) {
+        return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+    };
     const auto limit_at = Clock::now() + seconds(limits_.time_limit_s);
     Clock::time_point kill_at{};
     bool timed_out = false, killed = false;
@@ -367,7 +387,8 @@ void JobStore::run(const std::string& id) {
                 ::kill(pid, SIGKILL);
             }
             if (!killed) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>((timed_out ? kill_at : limit_at) - now);
+                const auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>((timed_out ? kill_at : limit_at) - now);
                 wait_ms = static_cast<int>(std::clamp<long long>(left.count() + 1, 1, 60000));
             }
         }
@@ -415,9 +436,10 @@ void JobStore::run(const std::string& id) {
         fs::remove_all(folder / "out", ec);
         job["status"] = "failed";
         job["files"] = Json::array();
-        job["message"] = fmt::format("the job ran past its time limit of {:g} s (--job-time-limit) and was stopped; "
-                                     "its partial outputs were removed",
-                                     limits_.time_limit_s);
+        job["message"] = fmt::format(
+            "the job ran past its time limit of {:g} s (--job-time-limit) and was stopped; "
+            "its partial outputs were removed",
+            limits_.time_limit_s);
     } else if (code == 0 || code == 3) {
         Json files = Json::array();
         std::vector<std::string> names;

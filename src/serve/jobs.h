@@ -25,7 +25,7 @@ struct RequestLimits;  // serve/engine.h
 
 // How long a job may run and how long a finished one is kept (docs/serve.md, "Jobs").
 struct JobLimits {
-    double time_limit_s = 6 * 3600.0;  // a job running longer is stopped and failed; 0: no limit
+    double time_limit_s = 6 * 3600.0;      // a job running longer is stopped and failed; 0: no limit
     double retention_s = 7 * 24 * 3600.0;  // a finished job is removed this long after it finished; 0: kept
     double kill_grace_s = 10;  // --job-kill-grace: after SIGTERM, how long `screen` has to stop before SIGKILL
 };

@@ -314,11 +314,38 @@ constexpr const char* kScript = R"JS(
 )JS";
 
 // The page's texts: serve_page.* of the catalog, and the site types' names.
-const char* const kTextKeys[] = {"title", "heading", "site_type", "draw", "finish", "cancel", "criteria", "reasons",
-                                 "mitigation", "alternative", "report", "batch", "upload", "footer", "none", "error",
-                                 "demo_banner", "screening", "footprint_where", "draw_hint", "too_few", "move",
-                                 "no_alternative", "none_needed", "alternative_tooltip", "report_link", "job",
-                                 "criterion_item", "token_label", "token_use", "token_needed", "token_refused",
+const char* const kTextKeys[] = {"title",
+                                 "heading",
+                                 "site_type",
+                                 "draw",
+                                 "finish",
+                                 "cancel",
+                                 "criteria",
+                                 "reasons",
+                                 "mitigation",
+                                 "alternative",
+                                 "report",
+                                 "batch",
+                                 "upload",
+                                 "footer",
+                                 "none",
+                                 "error",
+                                 "demo_banner",
+                                 "screening",
+                                 "footprint_where",
+                                 "draw_hint",
+                                 "too_few",
+                                 "move",
+                                 "no_alternative",
+                                 "none_needed",
+                                 "alternative_tooltip",
+                                 "report_link",
+                                 "job",
+                                 "criterion_item",
+                                 "token_label",
+                                 "token_use",
+                                 "token_needed",
+                                 "token_refused",
                                  "token_accepted"};
 
 std::string build_page(i18n::Lang lang) {
@@ -342,13 +369,17 @@ std::string build_page(i18n::Lang lang) {
     std::string page = std::string("<!DOCTYPE html>\n<html lang=\"") + report::html_lang(lang) +
                        "\">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                       "<title>" + h("title") + "</title>\n"
+                       "<title>" +
+                       h("title") +
+                       "</title>\n"
                        "<link rel=\"icon\" href=\"data:,\">\n";  // no favicon request
     page += "<style>\n" + leaflet_css() + "\n</style>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
-    page += "<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" + h("heading") + "</h1>\n<div class=\"banner\" id=\"demo\"></div>\n";
+    page += "<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" + h("heading") +
+            "</h1>\n<div class=\"banner\" id=\"demo\"></div>\n";
     page += "<form id=\"token-form\" style=\"display:none\"><label>" + h("token_label") +
             " <input type=\"password\" id=\"token\" autocomplete=\"off\" size=\"24\"></label> <button type=\"submit\" "
-            "id=\"token-button\">" + h("token_use") + "</button> <span id=\"token-status\" class=\"muted\"></span></form>\n";
+            "id=\"token-button\">" +
+            h("token_use") + "</button> <span id=\"token-status\" class=\"muted\"></span></form>\n";
     page += "<p><label>" + h("site_type") + " <select id=\"type\">";
     for (const char* type : {"plant", "mine", "charger"})
         page += std::string("<option value=\"") + type + "\">" +
@@ -366,8 +397,10 @@ std::string build_page(i18n::Lang lang) {
     page += "<h2>" + h("alternative") + "</h2><p id=\"alternative\"></p>\n";
     page += "<p><button type=\"button\" id=\"report\" disabled>" + h("report") +
             "</button> <span id=\"report-link\"></span></p>\n</div>\n";
-    page += "<h2>" + h("batch") + "</h2>\n<form id=\"upload\"><input type=\"file\" id=\"file\" accept=\".csv,.gpkg,.geojson\"> "
-            "<button type=\"submit\" id=\"upload-button\">" + h("upload") + "</button></form>\n";
+    page += "<h2>" + h("batch") +
+            "</h2>\n<form id=\"upload\"><input type=\"file\" id=\"file\" accept=\".csv,.gpkg,.geojson\"> "
+            "<button type=\"submit\" id=\"upload-button\">" +
+            h("upload") + "</button></form>\n";
     page += "<p id=\"job\" class=\"muted\"></p><ul id=\"files\"></ul>\n";
     page += "<p class=\"muted\">" + h("footer") + " <a href=\"/v1/openapi.json\">/v1/openapi.json</a></p>\n</div>\n";
     page += "<script>\n" + leaflet_js() + "\n</script>\n<script>window.sitescreenTexts = " + texts_js + ";</script>\n";

@@ -29,8 +29,8 @@ public:
         }
         if (!in_.next(out)) return false;
         if (++read_ > max_)
-            throw RequestError(413, fmt::format("more than {} sites in one request (send larger batches to POST /v1/jobs)",
-                                                max_));
+            throw RequestError(
+                413, fmt::format("more than {} sites in one request (send larger batches to POST /v1/jobs)", max_));
         return true;
     }
     std::vector<std::string> fields() const override { return in_.fields(); }
@@ -72,13 +72,16 @@ public:
         append_site_record(line, result, options_, edits);
         return line;
     }
-    void write(const SiteResult& result, const Json& record) override { write_site(result, record, render_site(result, record)); }
+    void write(const SiteResult& result, const Json& record) override {
+        write_site(result, record, render_site(result, record));
+    }
     void write_site(const SiteResult& result, const Json&, const std::string& line) override {
         if (!result.site.error) {
             ++out_.ok;
         } else {
             ++out_.error;
-            if (out_.first_error.empty()) out_.first_error = label_.empty() ? *result.site.error : relabelled_error(result);
+            if (out_.first_error.empty())
+                out_.first_error = label_.empty() ? *result.site.error : relabelled_error(result);
         }
         out_.lines.push_back(line);
     }
@@ -127,16 +130,17 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     } catch (const InputError& e) {
         std::string m = e.what();
         // A GeoJSON body is read from memory: name it as the caller knows it.
-        if (request.geojson && m.rfind(request.geojson->path(), 0) == 0) m = "request" + m.substr(request.geojson->path().size());
+        if (request.geojson && m.rfind(request.geojson->path(), 0) == 0)
+            m = "request" + m.substr(request.geojson->path().size());
         throw RequestError(400, m);
     }
     BoundedSource bounded(*sites, limits.max_sites, deadline);
     ScreenAnswer answer;
     Collector collector(request, engine.options, answer);
     PipelineConfig pc;
-    pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
-    pc.batch_per_thread = 1;  // the deadline is checked between sites
-    pc.write_on_caller = true;  // no writer thread started and joined per request
+    pc.screeners = {&screener};          // one thread: the service's workers run requests side by side
+    pc.batch_per_thread = 1;             // the deadline is checked between sites
+    pc.write_on_caller = true;           // no writer thread started and joined per request
     pc.build_records = also != nullptr;  // the collector writes its lines from the results
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;
@@ -159,7 +163,8 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     }
     if (bounded.timed_out())
         throw RequestError(503, fmt::format("time limit of {:g} s reached after {} sites of the request (send large "
-                                            "batches to POST /v1/jobs)", limits.time_limit_s, answer.lines.size()));
+                                            "batches to POST /v1/jobs)",
+                                            limits.time_limit_s, answer.lines.size()));
     return answer;
 }
 

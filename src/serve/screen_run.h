@@ -14,7 +14,7 @@ namespace sitescreen::serve {
 struct ScreenAnswer {
     std::vector<std::string> lines;  // each site's record as its sites.jsonl line (no newline)
     std::size_t ok = 0, error = 0;
-    std::string first_error;         // the first site error, for a single-site request
+    std::string first_error;  // the first site error, for a single-site request
 };
 
 // Throws RequestError: 400 for input the reader refuses as a whole (the CLI's message), 413 for

@@ -15,8 +15,8 @@ namespace {
 
 // The options of `screen` a request may set, by the names it uses for them.
 const std::set<std::string>& option_names() {
-    static const std::set<std::string> names = {"coords", "crs", "default_type", "id_field", "lon_field", "lat_field",
-                                                "layers"};
+    static const std::set<std::string> names = {"coords",    "crs",       "default_type", "id_field",
+                                                "lon_field", "lat_field", "layers"};
     return names;
 }
 
@@ -86,8 +86,8 @@ std::string sites_to_csv(const Json& sites) {
     for (std::size_t i = 0; i < sites.size(); ++i) {
         const Json& s = sites[i];
         if (!s.is_object())
-            throw RequestError(400, fmt::format("sites[{}]: expected an object of fields (lon, lat, type...), not {}", i,
-                                                s.type_name()));
+            throw RequestError(400, fmt::format("sites[{}]: expected an object of fields (lon, lat, type...), not {}",
+                                                i, s.type_name()));
         for (const auto& [k, v] : s.items()) {
             if (k.empty()) throw RequestError(400, fmt::format("sites[{}]: a field has an empty name", i));
             if (column_of.emplace(k, columns.size()).second) columns.push_back(k);
@@ -108,8 +108,9 @@ std::string sites_to_csv(const Json& sites) {
 void check_count(std::size_t n, const RequestLimits& limits) {
     if (n == 0) throw RequestError(400, "sites: the list is empty");
     if (n > limits.max_sites)
-        throw RequestError(413, fmt::format("{} sites in one request; at most {} (send larger batches to POST /v1/jobs)",
-                                            n, limits.max_sites));
+        throw RequestError(413,
+                           fmt::format("{} sites in one request; at most {} (send larger batches to POST /v1/jobs)", n,
+                                       limits.max_sites));
 }
 
 // Deeper nesting than any site or GeoJSON needs is refused before parsing: a body of a million
@@ -121,8 +122,10 @@ bool nesting_within(const std::string& body, int max_depth) {
     for (std::size_t i = 0; i < body.size(); ++i) {
         const char c = body[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
@@ -149,8 +152,9 @@ SitesRequest parse_sites_request(const std::string& body, const std::string& con
     if (type == "text/csv") {
         for (const auto& [k, v] : query) {
             if (!option_names().count(k))
-                throw RequestError(400, "query parameter '" + k + "': not an option (options: coords, crs, "
-                                        "default_type, id_field, lon_field, lat_field, layers)");
+                throw RequestError(400, "query parameter '" + k +
+                                            "': not an option (options: coords, crs, "
+                                            "default_type, id_field, lon_field, lat_field, layers)");
             apply_option(r, k, Json(v), catalog);
         }
         r.reader.csv_stream = std::make_shared<std::istringstream>(body);
@@ -159,22 +163,26 @@ SitesRequest parse_sites_request(const std::string& body, const std::string& con
     if (!type.empty() && type != "application/json" && type != "application/geo+json")
         throw RequestError(415, "content type '" + type + "': send application/json (sites or GeoJSON) or text/csv");
     if (!nesting_within(body, kMaxJsonDepth))
-        throw RequestError(400, fmt::format("the request body nests lists or objects more than {} deep", kMaxJsonDepth));
+        throw RequestError(400,
+                           fmt::format("the request body nests lists or objects more than {} deep", kMaxJsonDepth));
     Json j;
     try {
         j = Json::parse(body);
     } catch (const Json::parse_error& e) {
         throw RequestError(400, "the request body is not valid JSON: " + json_error_text(e.what()));
     }
-    if (!j.is_object()) throw RequestError(400, "the request body must be a JSON object: a site, {\"sites\": [...]} or GeoJSON");
+    if (!j.is_object())
+        throw RequestError(400, "the request body must be a JSON object: a site, {\"sites\": [...]} or GeoJSON");
     const Json* kind = j.contains("type") ? &j["type"] : nullptr;
     const bool geojson = kind && kind->is_string() && (*kind == "Feature" || *kind == "FeatureCollection");
     const bool envelope = geojson || j.contains("sites") || j.contains("site");
     Json site_fields = Json::object();
     for (const auto& [k, v] : j.items()) {
         if (geojson && k == "crs" && v.is_object()) continue;  // GeoJSON's own (2008) crs member: GDAL reads it
-        if (option_names().count(k)) apply_option(r, k, v, catalog);
-        else if (!envelope) site_fields[k] = v;
+        if (option_names().count(k))
+            apply_option(r, k, v, catalog);
+        else if (!envelope)
+            site_fields[k] = v;
     }
     if (geojson) {
         const bool collection = *kind == "FeatureCollection";

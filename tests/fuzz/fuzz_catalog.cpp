@@ -18,9 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string options = fuzz::split_options(data, size, body);
     const bool profile = fuzz::has_word(options, "profile");
     // The input keeps its options line: it is a YAML comment.
-    const std::string path =
-        fuzz::write_scratch(profile ? "profile.yaml" : "catalog.yaml",
-                            std::string(reinterpret_cast<const char*>(data), size));
+    const std::string path = fuzz::write_scratch(profile ? "profile.yaml" : "catalog.yaml",
+                                                 std::string(reinterpret_cast<const char*>(data), size));
     try {
         if (profile) {
             const Profile p = load_profile(path);

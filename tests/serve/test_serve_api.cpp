@@ -58,8 +58,8 @@ TEST_F(ServeApi, SingleAndListRequestsEqualTheCliRecords) {
                              "text/csv");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
-    const CommandResult raw = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " +
-                                              shell_quote(kSamples + "candidates.csv"),
+    const CommandResult raw = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions +
+                                              " --sites " + shell_quote(kSamples + "candidates.csv"),
                                           dir());
     std::string expected = raw.out;
     const std::string file = kSamples + "candidates.csv:";
@@ -84,7 +84,8 @@ TEST_F(ServeApi, NumbersGeoJsonAndCoordsOptionsGoThroughTheSameReader) {
     EXPECT_EQ(rec["attributes"]["lon"], "108.5");
 
     // GeoJSON footprints: the polygons sample, as a FeatureCollection body.
-    const std::vector<Json> cli_polygons = cli_records("--sites " + shell_quote(kSamples + "candidates_polygons.geojson"));
+    const std::vector<Json> cli_polygons =
+        cli_records("--sites " + shell_quote(kSamples + "candidates_polygons.geojson"));
     const auto [gstatus, ganswer] = screen(read_file(kSamples + "candidates_polygons.geojson"), "application/geo+json");
     ASSERT_EQ(gstatus, 200) << ganswer.dump();
     ASSERT_EQ(ganswer["records"].size(), cli_polygons.size());
@@ -135,7 +136,8 @@ TEST_F(ServeApi, TheMapPageNamesTheCriteriaMet) {
                                                          {"rapid_decline", "Rapid decline"},
                                                          {"water_risk", "Water risk"},
                                                          {"ecosystem_services", "Ecosystem services"}};
-    for (const auto& [id, name] : names) EXPECT_EQ(texts.value(std::string("criterion.") + id, std::string()), name) << id;
+    for (const auto& [id, name] : names)
+        EXPECT_EQ(texts.value(std::string("criterion.") + id, std::string()), name) << id;
     EXPECT_EQ(texts["criterion_item"], "{name} ({id})");
     // The script maps each id of locate.criteria_met through them.
     EXPECT_NE(html.find("T['criterion.' + id]"), std::string::npos);
@@ -169,7 +171,8 @@ TEST_F(ServeApi, LayersHealthAndOpenApiDescribeTheService) {
         EXPECT_EQ(l["sha256"].get<std::string>().size(), 64u) << l["id"];
         if (l["demo"].get<bool>()) {
             saw_demo = true;
-            EXPECT_NE(std::find(cat["demo_layers"].begin(), cat["demo_layers"].end(), l["id"]), cat["demo_layers"].end());
+            EXPECT_NE(std::find(cat["demo_layers"].begin(), cat["demo_layers"].end(), l["id"]),
+                      cat["demo_layers"].end());
         }
     }
     EXPECT_TRUE(saw_demo) << "the shipped pack has demonstration layers; the catalog must say so";

@@ -380,8 +380,9 @@ TEST_F(ServeWithToken, AMissingOrWrongTokenGetsA401ThatSaysWhich) {
     const std::string needs = "this service needs a token: send the header 'Authorization: Bearer <token>'";
     const std::string refused =
         "the token was refused: it is not the one the service was started with (--token or SITESCREEN_TOKEN)";
-    const std::string not_bearer = "the Authorization header is not 'Bearer <token>': send the header "
-                                   "'Authorization: Bearer <token>'";
+    const std::string not_bearer =
+        "the Authorization header is not 'Bearer <token>': send the header "
+        "'Authorization: Bearer <token>'";
     struct Case {
         const char* what;
         httplib::Headers headers;
@@ -390,7 +391,9 @@ TEST_F(ServeWithToken, AMissingOrWrongTokenGetsA401ThatSaysWhich) {
     const std::vector<Case> cases = {
         {"no token", {}, needs, "Bearer"},
         {"a wrong token", {{"Authorization", "Bearer s3cret token/-"}}, refused, "Bearer error=\"invalid_token\""},
-        {"the token with a character more", {{"Authorization", std::string("Bearer ") + kToken + "x"}}, refused,
+        {"the token with a character more",
+         {{"Authorization", std::string("Bearer ") + kToken + "x"}},
+         refused,
          "Bearer error=\"invalid_token\""},
         {"an empty token", {{"Authorization", "Bearer "}}, refused, "Bearer error=\"invalid_token\""},
         {"Basic credentials", {{"Authorization", "Basic czNjcmV0"}}, not_bearer, "Bearer error=\"invalid_token\""},
@@ -424,8 +427,8 @@ TEST_F(ServeWithToken, AMissingOrWrongTokenGetsA401ThatSaysWhich) {
     ASSERT_TRUE(other_cookie);
     EXPECT_EQ(Json::parse(other_cookie->body, nullptr, false)["error"], needs);
     // Still serving, and the right token still works.
-    auto right = client().Post("/v1/screen", {{"Authorization", std::string("Bearer ") + kToken}}, body,
-                               "application/json");
+    auto right =
+        client().Post("/v1/screen", {{"Authorization", std::string("Bearer ") + kToken}}, body, "application/json");
     ASSERT_TRUE(right);
     EXPECT_EQ(right->status, 200) << right->body;
     EXPECT_EQ(server().log().find("s3cret"), std::string::npos) << "the token reached the log";

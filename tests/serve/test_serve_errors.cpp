@@ -51,8 +51,9 @@ TEST_F(ServeErrors, BadInputGetsA4xxWithTheMessageAndTheServiceGoesOn) {
         const auto [status, answer] = screen(R"({"id":"far","lon":108.5,"lat":123.4})");
         EXPECT_EQ(status, 422);
         const std::string csv = dir().write("far.csv", "id,lon,lat\nfar,108.5,123.4\n");
-        const CommandResult cli =
-            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " + shell_quote(csv), dir());
+        const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" +
+                                                  kServeScreenOptions + " --sites " + shell_quote(csv),
+                                              dir());
         const Json cli_record = parse_jsonl(cli.out).at(0);
         std::string cli_message = cli_record["error"];
         cli_message.replace(0, (csv + ":2").size(), "sites[0]");
@@ -129,7 +130,8 @@ std::string answer_to_headers(int port, const std::string& head) {
         return end != std::string::npos && length != std::string::npos && length < end &&
                answer.size() >= end + 4 + std::stoul(answer.substr(length + 16));
     };
-    for (ssize_t n; !complete() && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; !complete() && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+        answer.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     return answer;
 }
@@ -194,8 +196,8 @@ TEST_F(ServeErrors, ARequestPastTheTimeLimitIsRefusedNamingIt) {
     ASSERT_NE(limited.port(), 0) << limited.log();
     httplib::Client c("127.0.0.1", limited.port());
     c.set_read_timeout(600, 0);
-    const std::vector<std::string> rows = split_lines(
-        read_file(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/shenzhen_ev_chargers_gcj02.csv"));
+    const std::vector<std::string> rows =
+        split_lines(read_file(std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/shenzhen_ev_chargers_gcj02.csv"));
     std::string csv = rows.front() + "\n";
     for (int copy = 0; copy < 3; ++copy)
         for (std::size_t i = 1; i < rows.size(); ++i)

@@ -73,9 +73,10 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
         ASSERT_TRUE(jsonl);
         ASSERT_EQ(jsonl->status, 200);
         const std::vector<Json> from_job = parse_jsonl(jsonl->body);
-        const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " +
-                                                  shell_quote(kSamples + "candidates.csv"),
-                                              dir);
+        const CommandResult cli =
+            run_capture(std::string(SITESCREEN_BINARY) + " screen -q --out -" + kServeScreenOptions + " --sites " +
+                            shell_quote(kSamples + "candidates.csv"),
+                        dir);
         const std::vector<Json> from_cli = parse_jsonl(cli.out);
         ASSERT_EQ(from_job.size(), from_cli.size());
         EXPECT_EQ(job["sites_done"], from_cli.size());
@@ -83,9 +84,9 @@ TEST(ServeJobs, AnUploadRunsScreenAndOutlivesARestart) {
 
         // Only the listed names: no path from the request reaches the file system.
         const std::string job_path = "/v1/jobs/" + done_id;
-        for (const std::string& bad : std::vector<std::string>{job_path + "/files/../job.json", job_path + "/files/%2e%2e/input.csv",
-                                                               job_path + "/files//etc/passwd", "/v1/jobs/../../etc/passwd",
-                                                               job_path + "/files/input.csv"}) {
+        for (const std::string& bad : std::vector<std::string>{
+                 job_path + "/files/../job.json", job_path + "/files/%2e%2e/input.csv", job_path + "/files//etc/passwd",
+                 "/v1/jobs/../../etc/passwd", job_path + "/files/input.csv"}) {
             auto r = c.Get(bad);
             ASSERT_TRUE(r) << bad;
             EXPECT_EQ(r->status, 404) << bad << ": " << r->body;
@@ -147,15 +148,19 @@ TEST(ServeJobs, AJobPastItsTimeLimitFailsAndFinishedJobsAreRemovedAfterTheRetent
     TempDir dir;
     const std::string jobs = dir.file("jobs");
     // From an earlier service: a job finished long ago, and a removal cut short.
-    const std::string old_id = "00000000000000000000000000000001", half_removed = ".removed-00000000000000000000000000000002";
+    const std::string old_id = "00000000000000000000000000000001",
+                      half_removed = ".removed-00000000000000000000000000000002";
     dir.write("jobs/" + old_id + "/job.json",
-              R"({"id":")" + old_id + R"(","status":"done","input":"input.csv","created_at":"2020-01-01T00:00:00Z",)"
-              R"("finished_at":"2020-01-01T00:00:01Z","sites_done":1,"message":null,"files":[]})");
+              R"({"id":")" + old_id +
+                  R"(","status":"done","input":"input.csv","created_at":"2020-01-01T00:00:00Z",)"
+                  R"("finished_at":"2020-01-01T00:00:01Z","sites_done":1,"message":null,"files":[]})");
     dir.write("jobs/" + half_removed + "/out/sites.jsonl", "{}\n");
 
     // 0.002 h = 7.2 s: long enough to see the failed job, short enough for a test.
-    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", jobs, "--job-time-limit", "1", "--job-kill-grace", "2", "--job-retention-hours", "0.002"},
-                        dir.file("serve.log"));
+    ServeProcess server(
+        SITESCREEN_BINARY,
+        {"--jobs-dir", jobs, "--job-time-limit", "1", "--job-kill-grace", "2", "--job-retention-hours", "0.002"},
+        dir.file("serve.log"));
     ASSERT_NE(server.port(), 0) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     c.set_read_timeout(60, 0);

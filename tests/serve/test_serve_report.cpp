@@ -22,9 +22,10 @@ TEST_F(ServeReport, TheReportOfASiteIsTheCliPage) {
     ASSERT_EQ(rows[1].rfind("C01,", 0), 0u) << rows[1];
     const std::string csv = rows[0] + "\n" + rows[1] + "\n";
     const std::string one = dir().write("report/one.csv", csv);
-    const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q" + kServeScreenOptions + " --formats html --sites " +
-                                              shell_quote(one) + " --out " + shell_quote(dir().file("report/out")),
-                                          dir());
+    const CommandResult cli =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen -q" + kServeScreenOptions + " --formats html --sites " +
+                        shell_quote(one) + " --out " + shell_quote(dir().file("report/out")),
+                    dir());
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     std::string page = read_file(dir().file("report/out/sites/C01.html"));
     ASSERT_FALSE(page.empty());
@@ -102,9 +103,10 @@ TEST(ServeLang, ThePageAndTheReportFollowLang) {
 
     const std::string csv = "id,type,lon,lat\nZ1,charger,114.05,22.55\n";
     const std::string input = dir.write("one.csv", csv);
-    const CommandResult cli = run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang zh" + kServeScreenOptions + " --formats html --sites " +
-                                              shell_quote(input) + " --out " + shell_quote(dir.file("out")),
-                                          dir);
+    const CommandResult cli =
+        run_capture(std::string(SITESCREEN_BINARY) + " screen -q --lang zh" + kServeScreenOptions +
+                        " --formats html --sites " + shell_quote(input) + " --out " + shell_quote(dir.file("out")),
+                    dir);
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     std::string expected = read_file(dir.file("out/sites/Z1.html"));
     const std::string cli_input = "<td class=\"mono\">" + input + ":2</td>";

@@ -31,7 +31,8 @@ TEST(ServeTables, RequestsAndJobsUseTheTablesTheServiceWasGiven) {
     text.replace(at, from.size(), "generation_and_release_of_solid_waste: L, disturbances: L");
     const std::string activities = dir.write("my_activities.yaml", text);
 
-    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", dir.file("jobs"), "--activities", activities}, dir.file("serve.log"));
+    ServeProcess server(SITESCREEN_BINARY, {"--jobs-dir", dir.file("jobs"), "--activities", activities},
+                        dir.file("serve.log"));
     ASSERT_NE(server.port(), 0) << server.log();
     httplib::Client c("127.0.0.1", server.port());
     c.set_read_timeout(120, 0);

@@ -109,8 +109,10 @@ inline std::string read_file(const std::string& path) {
 inline std::string shell_quote(const std::string& s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -150,9 +152,10 @@ inline std::vector<std::string> split_lines(const std::string& text) {
 // GeoJSON layer with a catalog next to it; returns the catalog's path.
 // A site at (100.5, 30.5) is inside; one at (102, 30.5) is about 96 km east.
 inline std::string write_square_catalog(const TempDir& dir, const std::string& name = "catalog.yaml") {
-    dir.write("square.geojson",
-              feature_collection({{R"({"rid":"R1","name":"Square reserve"})",
-                                   R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
+    dir.write(
+        "square.geojson",
+        feature_collection({{R"({"rid":"R1","name":"Square reserve"})",
+                             R"({"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]})"}}));
     return dir.write(name, R"(version: 1
 layers:
   - id: reserve
@@ -189,8 +192,8 @@ inline std::vector<Json> parse_jsonl(const std::string& text) {
 // Runs `sitescreen screen <args>` with the catalog and output folder given;
 // small and fast by default (data formats, one buffer, no avoidance search).
 inline Screening screen_cli(const TempDir& dir, const std::string& args, const std::string& catalog,
-                            const std::string& out_dir, const std::string& defaults =
-                                "--formats data --buffers 1000 --no-avoidance --type plant") {
+                            const std::string& out_dir,
+                            const std::string& defaults = "--formats data --buffers 1000 --no-avoidance --type plant") {
     Screening s;
     s.cmd = run_capture(std::string(SITESCREEN_BINARY) + " screen --layers " + shell_quote(catalog) + " --out " +
                             shell_quote(out_dir) + " " + defaults + " " + args,

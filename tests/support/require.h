@@ -26,11 +26,11 @@ inline std::string missing_message(const std::string& what, const std::string& h
 
 // Use at the top of a TEST body: SITESCREEN_REQUIRE(have_node(), "node", "apt-get install nodejs");
 // In CI the test fails naming what is missing; elsewhere it is skipped with the same words.
-#define SITESCREEN_REQUIRE(cond, what, how)                                                                  \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            if (::sitescreen::testing::running_in_ci())                                                     \
-                GTEST_FAIL() << ::sitescreen::testing::missing_message(what, how) << " [required in CI]";  \
-            GTEST_SKIP() << ::sitescreen::testing::missing_message(what, how);                              \
-        }                                                                                                    \
+#define SITESCREEN_REQUIRE(cond, what, how)                                                               \
+    do {                                                                                                  \
+        if (!(cond)) {                                                                                    \
+            if (::sitescreen::testing::running_in_ci())                                                   \
+                GTEST_FAIL() << ::sitescreen::testing::missing_message(what, how) << " [required in CI]"; \
+            GTEST_SKIP() << ::sitescreen::testing::missing_message(what, how);                            \
+        }                                                                                                 \
     } while (0)

@@ -25,7 +25,8 @@ inline std::unique_ptr<sitescreen::rules::Rule> configured(const std::string& na
     return r;
 }
 
-inline Hit hit(const std::string& theme, const std::string& zone, const std::string& preset = "", const std::string& category = "") {
+inline Hit hit(const std::string& theme, const std::string& zone, const std::string& preset = "",
+               const std::string& category = "") {
     Hit h;
     h.theme = theme;
     h.zone = zone;
@@ -47,7 +48,7 @@ inline SiteFacts facts(const std::string& activity = "", bool in_core = false) {
 
 // One row of a rule's table: the clause it exercises, the input, the outcome the clause gives.
 struct Case {
-    const char* clause;   // e.g. "142号 一(一)7: mineral exploration"
+    const char* clause;  // e.g. "142号 一(一)7: mineral exploration"
     Hit hit;
     SiteFacts facts;
     std::optional<Outcome> outcome;  // nullopt: the rule has nothing to say
@@ -59,7 +60,8 @@ inline void check(const sitescreen::rules::Rule& rule, const Case& c) {
     const auto j = rule.judge(c.hit, c.facts);
     ASSERT_EQ(j.has_value(), c.outcome.has_value()) << (j ? j->id : std::string("nothing"));
     if (!j) return;
-    EXPECT_EQ(sitescreen::rules::to_string(j->outcome), std::string(sitescreen::rules::to_string(*c.outcome))) << j->says;
+    EXPECT_EQ(sitescreen::rules::to_string(j->outcome), std::string(sitescreen::rules::to_string(*c.outcome)))
+        << j->says;
     EXPECT_EQ(j->id, c.id);
     EXPECT_EQ(j->id.rfind(rule.name() + ".", 0), 0u) << "a finding names its rule";
     EXPECT_FALSE(j->cite.instrument.empty());

@@ -41,9 +41,12 @@ public:
         for (int i = 0; i < 1200 && port_ == 0; ++i) {
             std::smatch m;
             const std::string text = log();
-            if (std::regex_search(text, m, listening)) port_ = std::stoi(m[1]);
-            else if (!running()) break;
-            else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (std::regex_search(text, m, listening))
+                port_ = std::stoi(m[1]);
+            else if (!running())
+                break;
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     }
     ~ServeProcess() { stop(); }

@@ -19,8 +19,8 @@ namespace sitescreen::import {
 
 namespace {
 
-const std::vector<std::string> kIdentifiers = {"string_id", "aq30_id", "pfaf_id", "gid_0", "name_0",
-                                               "gid_1", "name_1", "aqid", "area_km2"};
+const std::vector<std::string> kIdentifiers = {"string_id", "aq30_id", "pfaf_id", "gid_0",   "name_0",
+                                               "gid_1",     "name_1",  "aqid",    "area_km2"};
 const std::vector<std::string> kIndicators = {"bws", "bwd", "iav", "sev", "gtd", "rfr", "cfr", "drr"};
 const std::vector<std::string> kRequired = {"aq30_id", "pfaf_id", "bws_raw", "bws_score", "bws_cat", "bws_label"};
 
@@ -78,9 +78,10 @@ ImportResult import_aqueduct40(const ImportRequest& r, const Region& region) {
             auto& row = futures[text_of(f.get(), pf)];
             for (const auto& [n, i] : fcopy) row[n] = text_of(f.get(), i);
         }
-        res.notes.push_back(fmt::format("{} future water-stress fields (2030/2050/2080) joined by pfaf_id from "
-                                        "future_annual ({} basins)",
-                                        future_fields.size(), futures.size()));
+        res.notes.push_back(
+            fmt::format("{} future water-stress fields (2030/2050/2080) joined by pfaf_id from "
+                        "future_annual ({} basins)",
+                        future_fields.size(), futures.size()));
     } else {
         res.notes.push_back("no future_annual layer in the package: no 2030/2050/2080 projections");
     }
@@ -97,13 +98,16 @@ ImportResult import_aqueduct40(const ImportRequest& r, const Region& region) {
         for (const auto& [n, i] : copy) v[n] = text_of(f.get(), i);
         if (fut) {
             const auto it = futures.find(text_of(f.get(), pfaf));
-            if (it != futures.end()) v.insert(it->second.begin(), it->second.end());
-            else ++unmatched;
+            if (it != futures.end())
+                v.insert(it->second.begin(), it->second.end());
+            else
+                ++unmatched;
         }
         out.add(OGR_F_GetGeometryRef(f.get()), srs, v);
     }
     commit_vector(out, res);
-    if (unmatched) res.notes.push_back(fmt::format("{} units have no future_annual basin (projections null)", unmatched));
+    if (unmatched)
+        res.notes.push_back(fmt::format("{} units have no future_annual basin (projections null)", unmatched));
 
     CatalogEntry e;
     e.title = "Water risk, WRI Aqueduct 4.0 baseline annual";

@@ -31,16 +31,14 @@ struct Role {
 };
 
 const std::vector<Role> kRoles = {
-    {"nr_name", {"保护区名称", "名称", "NAME"}, true},
-    {"zone", {"功能区", "功能分区", "分区", "ZONE"}, true},
-    {"nr_level", {"级别", "保护级别", "LEVEL"}, false},
-    {"nr_id", {"编号", "代码", "CODE"}, false},
+    {"nr_name", {"保护区名称", "名称", "NAME"}, true},  {"zone", {"功能区", "功能分区", "分区", "ZONE"}, true},
+    {"nr_level", {"级别", "保护级别", "LEVEL"}, false}, {"nr_id", {"编号", "代码", "CODE"}, false},
     {"province", {"省份", "省", "PROVINCE"}, false},
 };
 
-const std::map<std::string, std::string> kZones = {{"核心区", "core"},    {"缓冲区", "buffer"},
+const std::map<std::string, std::string> kZones = {{"核心区", "core"},         {"缓冲区", "buffer"},
                                                    {"实验区", "experimental"}, {"core", "core"},
-                                                   {"buffer", "buffer"},   {"experimental", "experimental"}};
+                                                   {"buffer", "buffer"},       {"experimental", "experimental"}};
 
 }  // namespace
 
@@ -54,8 +52,8 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
     ImportResult res;
     res.id = r.id.empty() ? "china_nature_reserves" : r.id;
     res.layer_path = (std::filesystem::path(r.out_dir) / (res.id + ".gpkg")).string();
-    std::vector<Field> fields = {{"nr_id", OFTString}, {"nr_name", OFTString}, {"nr_level", OFTString},
-                                 {"zone", OFTString},  {"zone_en", OFTString}, {"province", OFTString},
+    std::vector<Field> fields = {{"nr_id", OFTString},      {"nr_name", OFTString}, {"nr_level", OFTString},
+                                 {"zone", OFTString},       {"zone_en", OFTString}, {"province", OFTString},
                                  {"source_file", OFTString}};
     GpkgOut out(res.layer_path, res.id, wkbMultiPolygon, fields, region);
     for (const auto& shp : shps) {
@@ -79,8 +77,9 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
         }
         OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
         if (!srs)
-            throw InputError(where + ": no .prj (CRS unknown); add the .prj the publisher gave, or reproject the "
-                                     "shapefile to EPSG:4326 or CGCS2000 first");
+            throw InputError(where +
+                             ": no .prj (CRS unknown); add the .prj the publisher gave, or reproject the "
+                             "shapefile to EPSG:4326 or CGCS2000 first");
         const std::string stem = base.substr(0, base.size() - 4);
         OGR_L_ResetReading(l);
         while (FeaturePtr f{OGR_L_GetNextFeature(l)}) {
@@ -88,9 +87,10 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
             for (const auto& [k, i] : idx) v[k] = text_of(f.get(), i);
             const auto z = kZones.find(v["zone"]);
             if (z == kZones.end())
-                throw InputError(fmt::format("{}: feature {}: zone '{}' is not 核心区, 缓冲区 or 实验区 (core, buffer, "
-                                             "experimental)",
-                                             where, OGR_F_GetFID(f.get()), v["zone"]));
+                throw InputError(
+                    fmt::format("{}: feature {}: zone '{}' is not 核心区, 缓冲区 or 实验区 (core, buffer, "
+                                "experimental)",
+                                where, OGR_F_GetFID(f.get()), v["zone"]));
             v["zone_en"] = z->second;
             if (v["nr_id"].empty()) v["nr_id"] = stem + "-" + std::to_string(OGR_F_GetFID(f.get()));
             v["source_file"] = base;
@@ -98,8 +98,8 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
         }
     }
     commit_vector(out, res);
-    res.notes.push_back(fmt::format("{} shapefile(s) read with .dbf encoding {} where no .cpg says otherwise",
-                                    shps.size(), encoding));
+    res.notes.push_back(
+        fmt::format("{} shapefile(s) read with .dbf encoding {} where no .cpg says otherwise", shps.size(), encoding));
 
     CatalogEntry e;
     e.title = "Nature reserves with functional zones (imported)";
@@ -108,9 +108,9 @@ ImportResult import_china_nature_reserve(const ImportRequest& r, const Region& r
     e.source = "Nature reserve boundary shapefiles supplied by the user (" + std::to_string(shps.size()) +
                " file(s)); imported by sitescreen";
     e.note = with_region_note("", region);
-    register_vector_layer(res, r, region, out.outside(), "zones", std::move(e),
-                          {"as granted by the publisher (not stated in the download; record it with --licence)", "",
-                           ""});
+    register_vector_layer(
+        res, r, region, out.outside(), "zones", std::move(e),
+        {"as granted by the publisher (not stated in the download; record it with --licence)", "", ""});
     return res;
 }
 

@@ -126,20 +126,23 @@ ImportResult import_gfc(const ImportRequest& r, const Region& region) {
             res.features = kept.size();
             e.title = fmt::format("Tree-cover loss year 2001-{}, Hansen Global Forest Change", year);
             // The classes this version has: 0 and 1 .. year - 2000, labelled with their year.
-            std::string classes = "{0: {label: \"No tree-cover loss 2001-" + std::to_string(year) +
-                                  "\", zone: no_loss, severity: 0}";
+            std::string classes =
+                "{0: {label: \"No tree-cover loss 2001-" + std::to_string(year) + "\", zone: no_loss, severity: 0}";
             for (int k = 1; k <= year - 2000; ++k)
-                classes += fmt::format(", {}: {{label: \"Tree-cover loss in {}\", zone: loss, severity: 3}}", k, 2000 + k);
+                classes +=
+                    fmt::format(", {}: {{label: \"Tree-cover loss in {}\", zone: loss, severity: 3}}", k, 2000 + k);
             e.extra.emplace_back("classes", classes + "}");
         } else {
             e.title = "Tree cover in 2000 (percent), Hansen Global Forest Change";
         }
-        e.source = fmt::format("Hansen, M. C. et al. 2013, High-Resolution Global Maps of 21st-Century Forest Cover "
-                               "Change, Science 342, 850-853; University of Maryland GFC-{}-{}, {} of {} {} tiles "
-                               "joined in a VRT by sitescreen; the tiles stay where they are",
-                               year, version, kept.size(), tiles.size(), band);
-        fill_provenance(e, r, {"CC BY 4.0 (Hansen/UMD/Google/USGS/NASA)",
-                               "https://glad.earthengine.app/view/global-forest-change", ""});
+        e.source = fmt::format(
+            "Hansen, M. C. et al. 2013, High-Resolution Global Maps of 21st-Century Forest Cover "
+            "Change, Science 342, 850-853; University of Maryland GFC-{}-{}, {} of {} {} tiles "
+            "joined in a VRT by sitescreen; the tiles stay where they are",
+            year, version, kept.size(), tiles.size(), band);
+        fill_provenance(
+            e, r,
+            {"CC BY 4.0 (Hansen/UMD/Google/USGS/NASA)", "https://glad.earthengine.app/view/global-forest-change", ""});
         if (r.version.empty()) e.date = fmt::format("GFC-{}-{}", year, version);
         if (!region.all()) e.note = "Tiles touching " + region.label() + " only.";
         res.notes.push_back(fmt::format("{}: {} of {} tiles in one VRT ({})", band, kept.size(), tiles.size(),

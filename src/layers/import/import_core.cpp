@@ -95,8 +95,10 @@ std::string gdal_name(const std::string& download) {
 std::vector<std::string> list_download(const std::string& root) {
     std::vector<std::string> out;
     VSIStatBufL st;
-    if (VSIStatL(root.c_str(), &st) == 0 && VSI_ISDIR(st.st_mode)) list_into(root, out, 0);
-    else out.push_back(root);
+    if (VSIStatL(root.c_str(), &st) == 0 && VSI_ISDIR(st.st_mode))
+        list_into(root, out, 0);
+    else
+        out.push_back(root);
     return out;
 }
 
@@ -120,7 +122,8 @@ std::string find_one(const std::vector<std::string>& files, const std::string& p
     if (hits.size() > 1) {
         std::string list;
         for (const auto& h : hits) list += (list.empty() ? "" : ", ") + h;
-        throw InputError(download + ": more than one " + what + " (" + list + "); unpack the one you mean and import it");
+        throw InputError(download + ": more than one " + what + " (" + list +
+                         "); unpack the one you mean and import it");
     }
     return hits.front();
 }
@@ -178,14 +181,15 @@ void require_fields(OGRLayerH layer, const std::vector<std::string>& required, c
     for (int i = 0; i < OGR_FD_GetFieldCount(d); ++i)
         has += (i ? ", " : "") + std::string(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)));
     for (const auto& m : missing) miss += (miss.empty() ? "'" : ", '") + m + "'";
-    throw InputError(fmt::format("{}: missing field{} {} (the {} importer needs {}; the layer has: {})", where,
-                                 missing.size() > 1 ? "s" : "", miss, importer,
-                                 [&] {
-                                     std::string r;
-                                     for (const auto& f : required) r += (r.empty() ? "" : ", ") + f;
-                                     return r;
-                                 }(),
-                                 has.empty() ? "no fields" : has));
+    throw InputError(fmt::format(
+        "{}: missing field{} {} (the {} importer needs {}; the layer has: {})", where, missing.size() > 1 ? "s" : "",
+        miss, importer,
+        [&] {
+            std::string r;
+            for (const auto& f : required) r += (r.empty() ? "" : ", ") + f;
+            return r;
+        }(),
+        has.empty() ? "no fields" : has));
 }
 
 std::string text_of(OGRFeatureH f, int idx) {
@@ -225,14 +229,15 @@ Region::Region(const std::string& spec) {
         std::vector<std::string> fields;
     };
     const std::vector<Source> sources =
-        lower(spec) == "china" ? std::vector<Source>{{"china_outline.gpkg", {"name_en"}}}
-                               : std::vector<Source>{{"world_countries.gpkg", {"name"}},
-                                                     {"china_provinces.gpkg", {"name", "name_en"}}};
+        lower(spec) == "china"
+            ? std::vector<Source>{{"china_outline.gpkg", {"name_en"}}}
+            : std::vector<Source>{{"world_countries.gpkg", {"name"}}, {"china_provinces.gpkg", {"name", "name_en"}}};
     std::vector<std::string> matched;
     for (const auto& src : sources) {
         const std::string path = (admin / src.file).string();
         DatasetPtr ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-        if (!ds) throw InputError(path + ": cannot open the shipped admin layer for --region (" + gdal_last_error() + ")");
+        if (!ds)
+            throw InputError(path + ": cannot open the shipped admin layer for --region (" + gdal_last_error() + ")");
         OGRLayerH l = GDALDatasetGetLayer(ds.get(), 0);
         OGR_L_ResetReading(l);
         while (FeaturePtr f{OGR_L_GetNextFeature(l)}) {
@@ -410,8 +415,9 @@ void add_to_catalog(const std::string& catalog_path, const CatalogEntry& e) {
             throw InputError(catalog_path + ": has no 'layers:' list to add the entry to");
         if (!text.empty() && text.back() != '\n') text += '\n';
     } else {
-        text = "# sitescreen layer catalog (schema: docs/layers.md), written by `sitescreen layers import`\n"
-               "version: 1\ninclude: []\nlayers:\n";
+        text =
+            "# sitescreen layer catalog (schema: docs/layers.md), written by `sitescreen layers import`\n"
+            "version: 1\ninclude: []\nlayers:\n";
     }
     std::string y;
     y += "\n  - id: " + yaml_quote(e.id) + "\n";
@@ -422,7 +428,8 @@ void add_to_catalog(const std::string& catalog_path, const CatalogEntry& e) {
     if (path.rfind("/vsi", 0) != 0) {
         const fs::path dir = fs::absolute(catalog_path).parent_path();
         const fs::path rel = fs::absolute(path).lexically_normal().lexically_relative(dir.lexically_normal());
-        path = !rel.empty() && rel.string().rfind("..", 0) != 0 ? rel.string() : fs::absolute(path).lexically_normal().string();
+        path = !rel.empty() && rel.string().rfind("..", 0) != 0 ? rel.string()
+                                                                : fs::absolute(path).lexically_normal().string();
     }
     y += "    path: " + yaml_quote(path) + "\n";
     if (!e.layer.empty()) y += "    layer: " + yaml_quote(e.layer) + "\n";
@@ -516,7 +523,9 @@ void register_vector_layer(ImportResult& res, const ImportRequest& r, const Regi
 
 // ---------------------------------------------------------------- dispatch
 
-std::vector<std::string> importer_names() { return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar", "kba", "gfc"}; }
+std::vector<std::string> importer_names() {
+    return {"aqueduct40", "wdpa", "china_nature_reserve", "worldcover", "ramsar", "kba", "gfc"};
+}
 
 ImportResult run_import(const ImportRequest& r) {
     gdal_init();

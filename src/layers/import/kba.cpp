@@ -41,9 +41,10 @@ ImportResult import_kba(const ImportRequest& r, const Region& region) {
         DatasetPtr ds = open_vector(name, r.encoding.empty() ? "UTF-8" : r.encoding, r.download);
         for (int i = 0; i < GDALDatasetGetLayerCount(ds.get()); ++i) {
             OGRLayerH l = GDALDatasetGetLayer(ds.get(), i);
-            const std::string where = r.download + ": " + label + (label.size() > 4 && label.substr(label.size() - 4) == ".gdb"
-                                                                       ? std::string(" layer ") + OGR_L_GetName(l)
-                                                                       : std::string());
+            const std::string where = r.download + ": " + label +
+                                      (label.size() > 4 && label.substr(label.size() - 4) == ".gdb"
+                                           ? std::string(" layer ") + OGR_L_GetName(l)
+                                           : std::string());
             const auto type = wkbFlatten(OGR_L_GetGeomType(l));
             if (type == wkbPoint || type == wkbMultiPoint) {
                 points += static_cast<std::size_t>(std::max<GIntBig>(0, OGR_L_GetFeatureCount(l, TRUE)));
@@ -59,8 +60,9 @@ ImportResult import_kba(const ImportRequest& r, const Region& region) {
     for (const auto& g : gdbs) scan(g, g.substr(g.find_last_of('/') + 1));
     for (const auto& s : find_all(files, R"(.*\.shp)")) scan(s, s.substr(s.find_last_of('/') + 1));
     if (polys.empty())
-        throw InputError(r.download + ": no KBA polygon layer (a shapefile such as KBAsGlobal_<date>_POL.shp or a "
-                                      "FileGDB polygon layer with SitRecID, IntName, KbaStatus ...)");
+        throw InputError(r.download +
+                         ": no KBA polygon layer (a shapefile such as KBAsGlobal_<date>_POL.shp or a "
+                         "FileGDB polygon layer with SitRecID, IntName, KbaStatus ...)");
 
     std::vector<std::string> keep = kRequired;
     for (const auto& f : kOptional)
@@ -97,15 +99,17 @@ ImportResult import_kba(const ImportRequest& r, const Region& region) {
     }
     commit_vector(out, res);
     if (points)
-        res.notes.push_back(fmt::format("{} point-only KBAs (no mapped boundary) left out: the download does not say "
-                                        "their area's unit, so no circle is drawn; screen them by distance separately",
-                                        points));
+        res.notes.push_back(
+            fmt::format("{} point-only KBAs (no mapped boundary) left out: the download does not say "
+                        "their area's unit, so no circle is drawn; screen them by distance separately",
+                        points));
 
     CatalogEntry e;
     e.title = "Key Biodiversity Areas (World Database of KBAs)";
     e.preset = "kba";
-    e.source = "KBA Partnership, World Database of Key Biodiversity Areas, managed by BirdLife International; "
-               "licensed copy imported by sitescreen";
+    e.source =
+        "KBA Partnership, World Database of Key Biodiversity Areas, managed by BirdLife International; "
+        "licensed copy imported by sitescreen";
     std::string note = "Licensed data: do not share this layer or the catalog's copy of it.";
     if (points) note += fmt::format(" {} point-only KBAs are not in this layer.", points);
     e.note = with_region_note(note, region);

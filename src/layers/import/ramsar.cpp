@@ -30,9 +30,8 @@ const std::vector<std::string> kDateFields = {"desigdate", "designatio", "date_d
 ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
     const std::string root = gdal_name(r.download);
     const auto files = list_download(root);
-    const std::string poly_file =
-        find_one(files, R"(features_.*publishedPolygon\.shp)", "RSIS boundaries (features_publishedPolygon.shp)",
-                 r.download);
+    const std::string poly_file = find_one(files, R"(features_.*publishedPolygon\.shp)",
+                                           "RSIS boundaries (features_publishedPolygon.shp)", r.download);
     const auto point_files = find_all(files, R"(features_.*publishedPoint\.shp)");
     if (point_files.size() > 1)
         (void)find_one(files, R"(features_.*publishedPoint\.shp)", "RSIS centroids (features_*publishedPoint.shp)",
@@ -61,8 +60,8 @@ ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
             date_field = f;
             break;
         }
-    std::vector<Field> fields = {{"ramsarid", OFTInteger64}, {"officialna", OFTString}, {"iso3", OFTString},
-                                 {"country_en", OFTString},  {"area_off", OFTReal},     {"desig_date", OFTString},
+    std::vector<Field> fields = {{"ramsarid", OFTInteger64},      {"officialna", OFTString}, {"iso3", OFTString},
+                                 {"country_en", OFTString},       {"area_off", OFTReal},     {"desig_date", OFTString},
                                  {"approx_boundary", OFTInteger}, {"source_part", OFTString}};
 
     ImportResult res;
@@ -114,9 +113,10 @@ ImportResult import_ramsar(const ImportRequest& r, const Region& region) {
     }
     commit_vector(out, res);
     if (circles)
-        res.notes.push_back(fmt::format("{} sites known only by their centroid became geodesic circles of their "
-                                        "official area (approx_boundary = 1)",
-                                        circles));
+        res.notes.push_back(
+            fmt::format("{} sites known only by their centroid became geodesic circles of their "
+                        "official area (approx_boundary = 1)",
+                        circles));
     if (no_area) res.notes.push_back(fmt::format("{} centroids without a boundary or an area left out", no_area));
     if (no_geometry) res.notes.push_back(fmt::format("{} records without a geometry left out", no_geometry));
     if (date_field.empty()) res.notes.push_back("no designation date field found: desig_date left empty");

@@ -22,10 +22,10 @@ namespace sitescreen::import {
 
 namespace {
 
-const std::vector<std::string> kRequired = {"WDPAID", "NAME", "DESIG", "DESIG_ENG", "IUCN_CAT", "STATUS",
-                                            "STATUS_YR", "NO_TAKE", "REP_AREA", "MARINE", "ISO3"};
-const std::vector<std::string> kOptional = {"WDPA_PID", "ORIG_NAME", "DESIG_TYPE", "GIS_AREA", "PARENT_ISO3",
-                                            "PARENT_ISO"};
+const std::vector<std::string> kRequired = {"WDPAID",    "NAME",    "DESIG",    "DESIG_ENG", "IUCN_CAT", "STATUS",
+                                            "STATUS_YR", "NO_TAKE", "REP_AREA", "MARINE",    "ISO3"};
+const std::vector<std::string> kOptional = {"WDPA_PID", "ORIG_NAME",   "DESIG_TYPE",
+                                            "GIS_AREA", "PARENT_ISO3", "PARENT_ISO"};
 
 bool in_force(const std::string& status) {
     return status == "Designated" || status == "Inscribed" || status == "Established";
@@ -106,7 +106,8 @@ GeometryPtr point_circles(OGRGeometryH point, OGRSpatialReferenceH srs, double a
     for (int k = 0; k < n; ++k) {
         OGRGeometryH q = multi ? OGR_G_GetGeometryRef(pt.get(), k) : pt.get();
         GeometryPtr c = area_circle({OGR_G_GetX(q, 0), OGR_G_GetY(q, 0)}, area_m2 / n);
-        if (wkbFlatten(OGR_G_GetGeometryType(c.get())) == wkbPolygon) OGR_G_AddGeometry(all.get(), c.get());
+        if (wkbFlatten(OGR_G_GetGeometryType(c.get())) == wkbPolygon)
+            OGR_G_AddGeometry(all.get(), c.get());
         else  // split at the antimeridian: its parts
             for (int j = 0; j < OGR_G_GetGeometryCount(c.get()); ++j)
                 OGR_G_AddGeometry(all.get(), OGR_G_GetGeometryRef(c.get(), j));
@@ -205,19 +206,21 @@ ImportResult import_wdpa(const ImportRequest& r, const Region& region) {
     }
     commit_vector(out, res);
     if (circles)
-        res.notes.push_back(fmt::format("{} point records became geodesic circles of their reported area "
-                                        "(approx_boundary = 1)",
-                                        circles));
+        res.notes.push_back(
+            fmt::format("{} point records became geodesic circles of their reported area "
+                        "(approx_boundary = 1)",
+                        circles));
     if (no_area) res.notes.push_back(fmt::format("{} point records without a reported area left out", no_area));
     for (const auto& [s, n] : dropped_status)
-        res.notes.push_back(fmt::format("{} records with STATUS '{}' left out (not in force; --all-status keeps them)",
-                                        n, s));
+        res.notes.push_back(
+            fmt::format("{} records with STATUS '{}' left out (not in force; --all-status keeps them)", n, s));
 
     CatalogEntry e;
     e.title = "Protected areas, WDPA (Protected Planet)";
     e.preset = "wdpa";
-    e.extra.emplace_back("report_fields", "[DESIG_ENG, IUCN_CAT, STATUS, STATUS_YR, REP_AREA, ISO3, NO_TAKE, MARINE, "
-                                          "approx_boundary]");
+    e.extra.emplace_back("report_fields",
+                         "[DESIG_ENG, IUCN_CAT, STATUS, STATUS_YR, REP_AREA, ISO3, NO_TAKE, MARINE, "
+                         "approx_boundary]");
     e.source = "UNEP-WCMC and IUCN, World Database on Protected Areas (Protected Planet), imported by sitescreen";
     e.note = with_region_note(circles ? fmt::format("{} boundaries are circles of the reported area around a "
                                                     "point (approx_boundary = 1).",

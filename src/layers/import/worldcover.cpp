@@ -51,7 +51,8 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
         e.path = root;
         e.source = "ESA WorldCover, cloud-optimised GeoTIFF read in place through /vsicurl/ (" + r.download + ")";
         e.note = "Remote: read block by block at screening time; needs the network and the server's range requests.";
-        if (!region.all()) res.notes.push_back("--region ignored for a remote raster (only the blocks around sites are read)");
+        if (!region.all())
+            res.notes.push_back("--region ignored for a remote raster (only the blocks around sites are read)");
         res.notes.push_back("remote raster: nothing downloaded; the catalog points at the URL");
     } else {
         const auto files = list_download(root);
@@ -70,7 +71,8 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
             if (!std::regex_match(base, m, tile_re)) continue;
             const double lat = std::stod(m[2].str()) * (m[1].str() == "S" || m[1].str() == "s" ? -1 : 1);
             const double lon = std::stod(m[4].str()) * (m[3].str() == "W" || m[3].str() == "w" ? -1 : 1);
-            if (lon + 3 < w || lon > ea || lat + 3 < s || lat > n) continue;  // a tile is 3 x 3 degrees from its SW corner
+            if (lon + 3 < w || lon > ea || lat + 3 < s || lat > n)
+                continue;  // a tile is 3 x 3 degrees from its SW corner
             check_raster(t, r.download + ": " + base);
             kept.push_back(t);
         }
@@ -92,9 +94,10 @@ ImportResult import_worldcover(const ImportRequest& r, const Region& region) {
                                         region.all() ? "all" : region.label()));
         e.title = "Land cover, ESA WorldCover 10 m";
         e.path = res.layer_path;
-        e.source = fmt::format("ESA WorldCover 10 m tiles ({} of them), joined in a VRT by sitescreen; the tiles stay "
-                               "where they are",
-                               kept.size());
+        e.source = fmt::format(
+            "ESA WorldCover 10 m tiles ({} of them), joined in a VRT by sitescreen; the tiles stay "
+            "where they are",
+            kept.size());
     }
     fill_provenance(e, r,
                     {"CC BY 4.0 (ESA WorldCover project; © ESA WorldCover project / Contains modified Copernicus "

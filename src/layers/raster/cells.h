@@ -123,9 +123,9 @@ private:
 
 // Sums over one buffer.
 struct BufferSums {
-    double total_m2 = 0;   // covered ground area, valid or not (cells beyond the raster included)
-    double valid_m2 = 0;   // covered ground area of valid cells
-    double value_m2 = 0;   // sum of value x covered ground area over valid cells
+    double total_m2 = 0;  // covered ground area, valid or not (cells beyond the raster included)
+    double valid_m2 = 0;  // covered ground area of valid cells
+    double value_m2 = 0;  // sum of value x covered ground area over valid cells
     double min = std::numeric_limits<double>::infinity();
     double max = -std::numeric_limits<double>::infinity();
     double cells = 0;
@@ -210,7 +210,8 @@ void summarise_block(const Cell<T>* cells, int bw, int vw, int vh, const CellTes
                 const T v = row[c];
                 if (!test.valid(v)) continue;
                 const long long key = class_of(v);
-                if (cls[j] != key) j = static_cast<std::size_t>(std::lower_bound(cls.begin(), cls.end(), key) - cls.begin());
+                if (cls[j] != key)
+                    j = static_cast<std::size_t>(std::lower_bound(cls.begin(), cls.end(), key) - cls.begin());
                 ++count[j];
             }
         }

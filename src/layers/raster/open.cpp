@@ -54,8 +54,8 @@ OpenedRaster open_raster(const LayerSpec& spec) {
         VSIStatBufL st;
         if (!is_connection_string(spec.path) && VSIStatExL(spec.path.c_str(), &st, VSI_STAT_EXISTS_FLAG) != 0)
             throw InputError(where(spec) + " not found");
-        throw InputError(where(spec) + " cannot be opened as a raster: " +
-                         gdal_last_error("not a raster format GDAL can read"));
+        throw InputError(where(spec) +
+                         " cannot be opened as a raster: " + gdal_last_error("not a raster format GDAL can read"));
     }
     r.width = GDALGetRasterXSize(r.ds.get());
     r.height = GDALGetRasterYSize(r.ds.get());
@@ -136,8 +136,8 @@ RasterInfo inspect_raster(const LayerSpec& spec) {
     SrsPtr wgs84 = wgs84_srs();
     TransformPtr to_wgs84(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
     if (!to_wgs84)
-        throw InputError(where(spec) + ": cannot transform its CRS '" + info.crs_name + "' to WGS 84: " +
-                         gdal_last_error());
+        throw InputError(where(spec) + ": cannot transform its CRS '" + info.crs_name +
+                         "' to WGS 84: " + gdal_last_error());
     const double x_a = r.gt[0], x_b = r.gt[0] + r.width * r.gt[1];
     const double y_a = r.gt[3], y_b = r.gt[3] + r.height * r.gt[5];
     double w = 0, s = 0, e = 0, n = 0;

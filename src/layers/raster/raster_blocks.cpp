@@ -27,8 +27,7 @@ std::size_t env_megabytes(const char* name, std::size_t fallback) {
     const unsigned long long mb = std::strtoull(v, &end, 10);
     if (end == v || *end != '\0') {
         // Read once (the caches are process-wide): say so rather than ignore it silently.
-        std::cerr << "sitescreen: " << name << "='" << v << "' is not a whole number of MB; using " << fallback
-                  << "\n";
+        std::cerr << "sitescreen: " << name << "='" << v << "' is not a whole number of MB; using " << fallback << "\n";
         return fallback;
     }
     return static_cast<std::size_t>(mb);

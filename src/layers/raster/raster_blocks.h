@@ -78,9 +78,9 @@ private:
 // from the file; mapped cells need not be aligned for their type.
 struct RasterBlock {
     const unsigned char* cells = nullptr;
-    std::size_t size = 0;                          // bytes of cells
-    std::unique_ptr<unsigned char[]> owned;        // read cells (not zeroed: the read fills them)
-    std::shared_ptr<const FileMapping> mapping;    // or the file they lie in
+    std::size_t size = 0;                        // bytes of cells
+    std::unique_ptr<unsigned char[]> owned;      // read cells (not zeroed: the read fills them)
+    std::shared_ptr<const FileMapping> mapping;  // or the file they lie in
     RasterBlock() = default;
     RasterBlock(const RasterBlock&) = delete;
     RasterBlock& operator=(const RasterBlock&) = delete;
@@ -97,7 +97,9 @@ struct BlockSummary {
     bool has_classes = false;           // categorical: class counts present
     std::vector<long long> classes;     // categorical: classes of the valid cells, ascending
     std::vector<unsigned char> counts;  // categorical: [(row * segments + k) * classes.size() + j]
-    std::size_t bytes() const { return sizeof(*this) + stats.size() + counts.size() + classes.size() * sizeof(long long); }
+    std::size_t bytes() const {
+        return sizeof(*this) + stats.size() + counts.size() + classes.size() * sizeof(long long);
+    }
 };
 
 // Reads a block and summarises it, through a reader's own GDAL handle.
@@ -151,7 +153,6 @@ private:
     std::once_flag mapping_once_;
     std::shared_ptr<const FileMapping> mapping_;
 };
-
 
 // Budgets of the two process-wide caches, in bytes: SITESCREEN_RASTER_CACHE_MB
 // (default 512) for cells, half of it for summaries.

@@ -14,20 +14,21 @@ namespace sitescreen {
 
 struct RasterBufferStats {
     double radius_m = 0;
-    double buffer_area_m2 = 0;       // ellipsoidal area of the buffer
-    double valid_share = 0;          // share of the buffer's area covered by valid cells
+    double buffer_area_m2 = 0;  // ellipsoidal area of the buffer
+    double valid_share = 0;     // share of the buffer's area covered by valid cells
     // continuous layers (nullopt when no valid cell is covered)
-    std::optional<double> mean;      // area- and coverage-weighted
-    std::optional<double> min;       // over cells with coverage > 0
+    std::optional<double> mean;  // area- and coverage-weighted
+    std::optional<double> min;   // over cells with coverage > 0
     std::optional<double> max;
     // categorical layers
-    std::optional<long long> majority;                      // class with the largest covered valid area
-    std::vector<std::pair<long long, double>> class_shares; // class value -> share of the valid area, ascending by value
-    double covered_cells = 0;        // number of cells touched (for benchmarks)
+    std::optional<long long> majority;  // class with the largest covered valid area
+    std::vector<std::pair<long long, double>>
+        class_shares;          // class value -> share of the valid area, ascending by value
+    double covered_cells = 0;  // number of cells touched (for benchmarks)
 };
 
 struct RasterMeasurement {
-    std::optional<double> value_at_site;   // cell under the site's centre; nullopt on nodata / outside
+    std::optional<double> value_at_site;     // cell under the site's centre; nullopt on nodata / outside
     std::vector<RasterBufferStats> buffers;  // one per radius, in the order of SiteGeometry::radii_m
     // Figures this measurement cannot vouch for, one sentence each (the
     // screener prefixes the layer and puts them on the site's `warnings`).

@@ -38,25 +38,24 @@ RasterReader::Impl::Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> share
         period_x = lon_period(r.srs.get());
         deg_per_unit = 360.0 / period_x;
         const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", nullptr};
-        identity = std::fabs(deg_per_unit - 1) < 1e-12 &&
-                   OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
+        identity = std::fabs(deg_per_unit - 1) < 1e-12 && OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
         row_area_cache_m2.assign(r.height, std::numeric_limits<double>::quiet_NaN());
         wraps_x = std::fabs(std::fabs(r.width * r.gt[1]) - period_x) < 1e-6 * period_x;
         const double cols = period_x / std::fabs(r.gt[1]);
-        if (wraps_x) turn_cols = r.width;
-        else if (std::fabs(cols - std::round(cols)) < 1e-6 && cols < 2e9) turn_cols = static_cast<int>(std::round(cols));
+        if (wraps_x)
+            turn_cols = r.width;
+        else if (std::fabs(cols - std::round(cols)) < 1e-6 && cols < 2e9)
+            turn_cols = static_cast<int>(std::round(cols));
     }
     // Created once per reader: building a PROJ pipeline costs far more than using it.
     if (!identity) {
         to_raster.reset(OCTNewCoordinateTransformation(wgs84.get(), r.srs.get()));
         if (!to_raster)
-            throw InputError(where(spec) + ": cannot transform WGS 84 coordinates into its CRS: " +
-                             gdal_last_error());
+            throw InputError(where(spec) + ": cannot transform WGS 84 coordinates into its CRS: " + gdal_last_error());
     }
     if (!geographic) {
         to_wgs84.reset(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
-        if (!to_wgs84)
-            throw InputError(where(spec) + ": cannot transform its CRS to WGS 84: " + gdal_last_error());
+        if (!to_wgs84) throw InputError(where(spec) + ": cannot transform its CRS to WGS 84: " + gdal_last_error());
     }
     switch (r.type) {
         case GDT_Byte:
@@ -148,11 +147,9 @@ void RasterReader::Impl::summarise(int bx, int by, const RasterBlock& block, Blo
     const int vw = std::min(block_w, r.width - bx * block_w), vh = std::min(block_h, r.height - by * block_h);
     with_cell_type([&](auto tag) {
         using T = decltype(tag);
-        summarise_block<T>(cells_of<T>(block), block_w, vw, vh,
-                           make_cell_test<T>(r.nodata), spec.categorical, summary);
+        summarise_block<T>(cells_of<T>(block), block_w, vw, vh, make_cell_test<T>(r.nodata), spec.categorical, summary);
     });
 }
-
 
 RasterReader::RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> shared)
     : impl_(std::make_unique<Impl>(spec, std::move(shared))) {}

@@ -23,10 +23,10 @@ struct RasterReader::Impl final : BlockLoader {
     LayerSpec spec;
     raster_kit::OpenedRaster r;
     bool geographic = false;
-    double period_x = 360;          // geographic rasters: a full turn of longitude in CRS units
-    double deg_per_unit = 1;        // geographic rasters: degrees per CRS angular unit
-    TransformPtr to_raster;         // WGS 84 lon/lat -> raster CRS; null when the raster is WGS 84 lon/lat
-    TransformPtr to_wgs84;          // projected rasters: raster CRS -> WGS 84, for the areal scale
+    double period_x = 360;    // geographic rasters: a full turn of longitude in CRS units
+    double deg_per_unit = 1;  // geographic rasters: degrees per CRS angular unit
+    TransformPtr to_raster;   // WGS 84 lon/lat -> raster CRS; null when the raster is WGS 84 lon/lat
+    TransformPtr to_wgs84;    // projected rasters: raster CRS -> WGS 84, for the areal scale
     GDALDataType read_type = GDT_Float64;
     std::size_t cell_bytes = 8;
     // Blocks: the file's own (tiles, strips) when they hold the read type and
@@ -41,7 +41,7 @@ struct RasterReader::Impl final : BlockLoader {
     std::vector<int> ok;
     std::vector<coverage::PixelRings> rings;
     std::vector<coverage::Window> windows;
-    std::vector<char> placed;              // buffer i overlaps the raster
+    std::vector<char> placed;  // buffer i overlaps the raster
     // The blocks of this site's window, fetched on first use and released
     // after the site: [(by - grid_by0) * grid_nx + (bx - grid_bx0)].
     int grid_bx0 = 0, grid_by0 = 0, grid_nx = 0, grid_ny = 0;
@@ -64,7 +64,7 @@ struct RasterReader::Impl final : BlockLoader {
     coverage::PixelRings wrapped_rings;
     coverage::SweepRecord wrapped_record;
     raster_kit::ClassTable classes;
-    std::vector<double> row_area_cache_m2;  // geographic: cell ground area of each raster row (NaN = not yet)
+    std::vector<double> row_area_cache_m2;         // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
 
     Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared);
@@ -84,13 +84,20 @@ struct RasterReader::Impl final : BlockLoader {
     template <typename F>
     decltype(auto) with_cell_type(F&& f) const {
         switch (read_type) {
-            case GDT_Byte: return f(std::uint8_t{});
-            case GDT_UInt16: return f(std::uint16_t{});
-            case GDT_Int16: return f(std::int16_t{});
-            case GDT_UInt32: return f(std::uint32_t{});
-            case GDT_Int32: return f(std::int32_t{});
-            case GDT_Float32: return f(float{});
-            default: return f(double{});
+            case GDT_Byte:
+                return f(std::uint8_t{});
+            case GDT_UInt16:
+                return f(std::uint16_t{});
+            case GDT_Int16:
+                return f(std::int16_t{});
+            case GDT_UInt32:
+                return f(std::uint32_t{});
+            case GDT_Int32:
+                return f(std::int32_t{});
+            case GDT_Float32:
+                return f(float{});
+            default:
+                return f(double{});
         }
     }
 
@@ -150,8 +157,8 @@ struct RasterReader::Impl final : BlockLoader {
     enum class Placement { Ok, Outside };
 
     // Buffer i -> rings in pixel coordinates and its window.
-    Placement place_buffer(const MultiPolygon& mp_ll, double centre_x, coverage::PixelRings& px,
-                           coverage::Window& win, char& pole);
+    Placement place_buffer(const MultiPolygon& mp_ll, double centre_x, coverage::PixelRings& px, coverage::Window& win,
+                           char& pole);
 
     // Ground area (m2) of one cell of raster row `row` (any integer, inside the raster or not).
     double row_area_m2(int row);

@@ -61,8 +61,9 @@ void RasterReader::Impl::to_raster_crs(std::size_t n) {
         if (ok[i] && !(std::isfinite(tx[i]) && std::isfinite(ty[i]))) ok[i] = 0;
 }
 
-RasterReader::Impl::Placement RasterReader::Impl::place_buffer(const MultiPolygon& mp_ll, double centre_x, coverage::PixelRings& px,
-                       coverage::Window& win, char& pole) {
+RasterReader::Impl::Placement RasterReader::Impl::place_buffer(const MultiPolygon& mp_ll, double centre_x,
+                                                               coverage::PixelRings& px, coverage::Window& win,
+                                                               char& pole) {
     pole = 0;
     px.clear();
     tx.clear();
@@ -120,8 +121,8 @@ RasterReader::Impl::Placement RasterReader::Impl::place_buffer(const MultiPolygo
             if (!coverage::bounding_window(px, win)) return Placement::Outside;
         }
     }
-    const bool misses = (!pole && (win.x0 >= r.width || win.x0 + win.width <= 0)) || win.y0 >= r.height ||
-                        win.y0 + win.height <= 0;
+    const bool misses =
+        (!pole && (win.x0 >= r.width || win.x0 + win.width <= 0)) || win.y0 >= r.height || win.y0 + win.height <= 0;
     if (misses) return Placement::Outside;
     if (failed > 0)
         throw SiteError("layer '" + spec.id + "': " + std::to_string(failed) +
@@ -192,8 +193,8 @@ void RasterReader::Impl::sample_areal_scale(double site_x, const coverage::Windo
         const double dlat_dy = (lat[2] - lat[3]) / (2 * d);
         const double jac = std::fabs(dlon_dx * dlat_dy - dlon_dy * dlat_dx) * kDeg * kDeg;
         const double phi = 0.25 * (lat[0] + lat[1] + lat[2] + lat[3]);
-        const double ground_per_unit2 = geodesic::meridional_radius_m(phi) *
-                                        geodesic::prime_vertical_radius_m(phi) * std::cos(phi * kDeg) * jac;
+        const double ground_per_unit2 =
+            geodesic::meridional_radius_m(phi) * geodesic::prime_vertical_radius_m(phi) * std::cos(phi * kDeg) * jac;
         scale_area_m2[k] = cell_units2 * ground_per_unit2;
     }
 }
@@ -222,17 +223,15 @@ void RasterReader::Impl::accumulate(const coverage::Window& win, BufferSums& sum
                 __builtin_prefetch(cells_of<T>(*b) + row_offset + (x - bx * block_w));
         }
     };
-    auto visit = [&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells,
-                     const coverage::FullRun* runs, std::size_t n_runs) {
+    auto visit = [&](int row, const coverage::BoundaryCell* bcells, std::size_t n_cells, const coverage::FullRun* runs,
+                     std::size_t n_runs) {
         const int y = win.y0 + row;
         const double cell_m2 = row_area_m2(y);
         const bool in_raster_row = y >= 0 && y < height;
         const int by = in_raster_row ? y / block_h : 0;
         const std::size_t row_offset = static_cast<std::size_t>(y - by * block_h) * block_w;
         // Cells of block column bx in this row.
-        auto row_cells = [&](int bx) {
-            return cells_of<T>(block_cells(bx, by)) + row_offset;
-        };
+        auto row_cells = [&](int bx) { return cells_of<T>(block_cells(bx, by)) + row_offset; };
         double all = 0, valid = 0, value = 0, touched = 0;
         double mn = sums.min, mx = sums.max;
         int cur_bx = -1;
@@ -477,8 +476,10 @@ RasterMeasurement RasterReader::Impl::measure(const SiteGeometry& site) {
                 record_rings_ = &wrapped_rings;
                 replay_ = false;
                 BufferSums more;
-                if (spec.categorical) accumulate_any<true>(moved, more);
-                else accumulate_any<false>(moved, more);
+                if (spec.categorical)
+                    accumulate_any<true>(moved, more);
+                else
+                    accumulate_any<false>(moved, more);
                 sums.valid_m2 += more.valid_m2;
                 sums.value_m2 += more.value_m2;
                 sums.min = std::min(sums.min, more.min);

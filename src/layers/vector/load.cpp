@@ -59,13 +59,16 @@ std::string feature_text(OGRFeatureH f, int field) {
 Json field_json(OGRFeatureH f, OGRFeatureDefnH defn, int i) {
     if (!OGR_F_IsFieldSetAndNotNull(f, i)) return nullptr;
     switch (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i))) {
-        case OFTInteger: return OGR_F_GetFieldAsInteger(f, i);
-        case OFTInteger64: return static_cast<long long>(OGR_F_GetFieldAsInteger64(f, i));
+        case OFTInteger:
+            return OGR_F_GetFieldAsInteger(f, i);
+        case OFTInteger64:
+            return static_cast<long long>(OGR_F_GetFieldAsInteger64(f, i));
         case OFTReal: {
             const double v = OGR_F_GetFieldAsDouble(f, i);
             return std::isfinite(v) ? Json(v) : Json(nullptr);
         }
-        default: return OGR_F_GetFieldAsString(f, i);
+        default:
+            return OGR_F_GetFieldAsString(f, i);
     }
 }
 
@@ -163,8 +166,10 @@ public:
     void add(Item* item, int points) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (points >= kLargeFeaturePoints) large_.emplace_back(points, item);
-            else small_.push_back(item);
+            if (points >= kLargeFeaturePoints)
+                large_.emplace_back(points, item);
+            else
+                small_.push_back(item);
         }
         wake_.notify_one();
     }
@@ -226,9 +231,11 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     OGRLayerH ogr = nullptr;
     if (!spec.ogr_layer.empty()) {
         ogr = GDALDatasetGetLayerByName(ds.get(), spec.ogr_layer.c_str());
-        if (!ogr) throw InputError(spec.catalog_file + ": " + where + ": has no OGR layer named '" + spec.ogr_layer + "'");
+        if (!ogr)
+            throw InputError(spec.catalog_file + ": " + where + ": has no OGR layer named '" + spec.ogr_layer + "'");
     } else {
-        if (GDALDatasetGetLayerCount(ds.get()) < 1) throw InputError(spec.catalog_file + ": " + where + ": holds no layer");
+        if (GDALDatasetGetLayerCount(ds.get()) < 1)
+            throw InputError(spec.catalog_file + ": " + where + ": holds no layer");
         ogr = GDALDatasetGetLayer(ds.get(), 0);
     }
     if (!spec.filter.empty()) {
@@ -237,7 +244,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                              "' is not a valid OGR attribute filter (" + gdal_last_error() + ")");
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(ogr);
-    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) info.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i)
+        info.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
     info.geometry_type = OGRGeometryTypeToName(OGR_FD_GetGeomType(defn));
     auto field_index = [&](const std::string& name, const std::string& key) -> int {
         if (name.empty()) return -1;
@@ -252,8 +260,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     const int cat_idx = field_index(spec.category_field, "category_field");
     std::vector<int> report_idx;
     for (const auto& f : spec.report_fields) report_idx.push_back(field_index(f, "report_fields entry"));
-    for (const auto& f : spec.required_fields)
-        field_index(f, "field required by preset '" + spec.preset + "'");
+    for (const auto& f : spec.required_fields) field_index(f, "field required by preset '" + spec.preset + "'");
 
     // CRS: the catalog's crs: overrides (or supplies) the dataset's.
     SrsPtr src;
@@ -263,7 +270,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         src.reset(OSRClone(s));
         OSRSetAxisMappingStrategy(src.get(), OAMS_TRADITIONAL_GIS_ORDER);
     } else {
-        throw InputError(spec.catalog_file + ": " + where + ": the data has no CRS; set crs: in the catalog (e.g. crs: EPSG:4326)");
+        throw InputError(spec.catalog_file + ": " + where +
+                         ": the data has no CRS; set crs: in the catalog (e.g. crs: EPSG:4326)");
     }
     {
         const char* name = OSRGetName(src.get());
@@ -438,7 +446,8 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
                     throw InputError(spec.catalog_file + ": " + where + ": feature " + std::to_string(raw.feat.fid) +
                                      " cannot be transformed to WGS 84 (is the declared CRS right?)");
             }
-            const int points = raw.geom ? OGR_G_GetPointCount(raw.geom.get()) + geometry_point_count(raw.geom.get()) : 0;
+            const int points =
+                raw.geom ? OGR_G_GetPointCount(raw.geom.get()) + geometry_point_count(raw.geom.get()) : 0;
             items.push_back(std::move(item));
             queue.add(items.back().get(), points);
         }
@@ -500,9 +509,12 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     for (std::uint32_t i = 0; i < layer->pieces_.size(); ++i) {
         const Piece& p = layer->pieces_[i];
         Box b;
-        if (p.kind == PieceKind::Polygon) bg::envelope(p.polygon, b);
-        else if (p.kind == PieceKind::Point) b = Box(p.point, p.point);
-        else bg::envelope(p.line, b);
+        if (p.kind == PieceKind::Polygon)
+            bg::envelope(p.polygon, b);
+        else if (p.kind == PieceKind::Point)
+            b = Box(p.point, p.point);
+        else
+            bg::envelope(p.line, b);
         values.emplace_back(b, i);
     }
     layer->index_ = VectorLayer::RTree(values.begin(), values.end());
@@ -511,8 +523,10 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     {
         std::map<std::pair<int, int>, std::size_t> cell_of;
         for (const auto& [box, piece] : values) {
-            const int cx = static_cast<int>(std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarCellDeg));
-            const int cy = static_cast<int>(std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarCellDeg));
+            const int cx = static_cast<int>(
+                std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarCellDeg));
+            const int cy = static_cast<int>(
+                std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarCellDeg));
             auto [it, added] = cell_of.emplace(std::make_pair(cx, cy), layer->cells_.size());
             if (added) layer->cells_.push_back({box, {}, {}});
             VectorLayer::Cell& cell = layer->cells_[it->second];
@@ -523,8 +537,10 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         std::map<std::pair<int, int>, std::size_t> block_of;
         for (std::uint32_t ci = 0; ci < layer->cells_.size(); ++ci) {
             const Box& box = layer->cells_[ci].box;
-            const int bx = static_cast<int>(std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarBlockDeg));
-            const int by = static_cast<int>(std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarBlockDeg));
+            const int bx = static_cast<int>(
+                std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarBlockDeg));
+            const int by = static_cast<int>(
+                std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarBlockDeg));
             auto [it, added] = block_of.emplace(std::make_pair(bx, by), layer->blocks_.size());
             if (added) layer->blocks_.push_back({box, {}});
             VectorLayer::CellBlock& block = layer->blocks_[it->second];

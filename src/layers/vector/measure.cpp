@@ -58,7 +58,8 @@ double box_distance_lower_bound(LonLat c, const Box& b) {
     double dlon = c.lon < west ? west - c.lon : c.lon > east ? c.lon - east : 0.0;
     if (dlon > 90) dlon = 0;  // across the antimeridian, or far: no bound
     const double ns = dlat * 110574.0;
-    const double ew = dlon * (3.14159265358979323846 / 180) * geodesic::kWgs84A * std::cos(phi * 3.14159265358979323846 / 180);
+    const double ew =
+        dlon * (3.14159265358979323846 / 180) * geodesic::kWgs84A * std::cos(phi * 3.14159265358979323846 / 180);
     return 0.99 * std::max(ns, ew);
 }
 
@@ -66,9 +67,9 @@ double box_distance_lower_bound(LonLat c, const Box& b) {
 struct ProjectedPiece {
     std::uint32_t piece = 0;
     Polygon xy;
-    Box box;                                   // of xy
+    Box box;                                      // of xy
     std::vector<std::vector<std::int8_t>> sides;  // per ring, per segment: clip-box side or kNoSide
-    std::vector<BoxRun> runs;                  // the rings' stretches along the clip box (lon/lat)
+    std::vector<BoxRun> runs;                     // the rings' stretches along the clip box (lon/lat)
 };
 
 // A lower bound (m) of the geodesic distance between two points from
@@ -114,7 +115,6 @@ struct FeatureAccum {
     bool has_box = false;
 };
 
-
 // Adds, per radius, the area within the disc of the union of a group of
 // features whose boxes meet: from the union's boundary (union_disc.h), or,
 // where edges of two features touch or run along each other (shared
@@ -146,7 +146,8 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
     std::vector<std::uint32_t> overlapping;
     for (auto& [f, fa] : acc) {
         if (fa.distance_m > max_r) continue;
-        if (!fa.pieces.empty()) overlapping.push_back(f);
+        if (!fa.pieces.empty())
+            overlapping.push_back(f);
         else
             for (std::size_t k = 0; k < radii.size(); ++k) total_xy[k] += std::max(0.0, fa.area_xy[k]);
     }
@@ -169,7 +170,8 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
 
 }  // namespace
 
-std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const SiteGeometry& site, double limit_m) const {
+std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const SiteGeometry& site,
+                                                                         double limit_m) const {
     constexpr double kDegToRad = 3.14159265358979323846 / 180;
     // The points distances are taken from: the centre of a point site, the
     // boundary of a polygon site's footprint at most kFootprintStepDeg apart
@@ -185,8 +187,9 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
             for (std::size_t i = 0; i + 1 < r.size(); ++i) {
                 const Point& a = r[i];
                 const Point& b = r[i + 1];
-                const int n = std::max(1, static_cast<int>(std::ceil(
-                                              std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y())) / kFootprintStepDeg)));
+                const int n =
+                    std::max(1, static_cast<int>(std::ceil(
+                                    std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y())) / kFootprintStepDeg)));
                 for (int k = 0; k < n; ++k) {
                     const double t = static_cast<double>(k) / n;
                     from.push_back({a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())});
@@ -206,7 +209,9 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
     // layer's near side that cannot be skipped grows as the square root of
     // that slack); a block's cells are bounded only once the block comes up.
     // Ties go to the lower code: blocks (-1 - block) before cells.
-    auto bound = [&](const Box& box) { return geodesic::reduced_box_distance_lower_bound_m(site.centre, box) - spread; };
+    auto bound = [&](const Box& box) {
+        return geodesic::reduced_box_distance_lower_bound_m(site.centre, box) - spread;
+    };
     using Item = std::pair<double, std::int64_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<Item>> queue;
     for (std::size_t bi = 0; bi < blocks_.size(); ++bi) {
@@ -276,8 +281,10 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
                     if (lbs[least] < d) d = std::min(d, geodesic::distance_m(c, {r[least].x(), r[least].y()}));
                     for (std::size_t i = 0; i + 1 < r.size(); ++i) edge(edge, r[i], r[i + 1], lbs[i], lbs[i + 1]);
                 };
-                if (piece.kind == PieceKind::Point) d = std::min(d, geodesic::distance_m(c, {piece.point.x(), piece.point.y()}));
-                else if (piece.kind == PieceKind::Line) ring(piece.line);
+                if (piece.kind == PieceKind::Point)
+                    d = std::min(d, geodesic::distance_m(c, {piece.point.x(), piece.point.y()}));
+                else if (piece.kind == PieceKind::Line)
+                    ring(piece.line);
                 else {
                     ring(piece.polygon.outer());
                     for (const auto& h : piece.polygon.inners()) ring(h);
@@ -402,8 +409,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
             fa.distance_m = std::min(fa.distance_m, d);
             if (keep) {
                 bg::envelope(pp.xy, pp.box);
-                if (!fa.has_box) fa.box_xy = pp.box, fa.has_box = true;
-                else bg::expand(fa.box_xy, pp.box);
+                if (!fa.has_box)
+                    fa.box_xy = pp.box, fa.has_box = true;
+                else
+                    bg::expand(fa.box_xy, pp.box);
                 fa.pieces.push_back(std::move(pp));
             }
         };
@@ -416,7 +425,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
                 // Pieces in the box's corners, wholly beyond the reach, add nothing to the discs.
                 // A piece kept for a union is measured all the same: its neighbours' cuts
                 // along it are the union's inside only while it is there (union_disc.h).
-                if (!keep && reach <= LocalFrame::kFastChordM && box_distance_lower_bound(site.centre, piece_box) > reach)
+                if (!keep && reach <= LocalFrame::kFastChordM &&
+                    box_distance_lower_bound(site.centre, piece_box) > reach)
                     continue;
                 // Large pieces of point sites are placed by their box first (below).
                 if (site.is_point && !keep && shift == 0 && piece.kind == PieceKind::Polygon &&
@@ -449,12 +459,11 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         }
     };
 
-
     // Nearest feature: what the buffers found, else search ever wider boxes.
     // Distances below the box's inner radius are exact: clipping only adds
     // edges on the box, which lie farther away.
-    auto best_within = [](const std::map<std::uint32_t, FeatureAccum>& found, double limit)
-        -> std::optional<std::pair<std::uint32_t, double>> {
+    auto best_within = [](const std::map<std::uint32_t, FeatureAccum>& found,
+                          double limit) -> std::optional<std::pair<std::uint32_t, double>> {
         std::optional<std::pair<std::uint32_t, double>> best;
         for (const auto& [f, fa] : found)
             if (fa.distance_m < limit && (!best || fa.distance_m < best->second)) best = {f, fa.distance_m};
@@ -477,8 +486,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         scan(reach, true);
         nearest = best_within(near, reach);
     }
-    if (!nearest && reach < limit) nearest = far_nearest(site, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
-    else if (!nearest) nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
+    if (!nearest && reach < limit)
+        nearest = far_nearest(site, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
+    else if (!nearest)
+        nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
     if (nearest) {
         m.nearest_feature = nearest->first;
         m.nearest_distance_m = nearest->second;
@@ -490,8 +501,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     std::vector<double> total_xy(radii.size(), 0.0);
     if (site.is_point) {
         // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
-        if (by_tiles) add_tile_union_areas(clip_box, frame, radii, scales, total_xy);
-        else add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
+        if (by_tiles)
+            add_tile_union_areas(clip_box, frame, radii, scales, total_xy);
+        else
+            add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
         for (std::size_t k = 0; k < radii.size(); ++k) {
             const double scale = scales[k];
             for (auto& [f, fa] : acc) fa.area_xy[k] = std::max(0.0, fa.area_xy[k]) * scale;
@@ -558,9 +571,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         m.warnings.push_back("feature '" + features_[f].id +
                              "' has an edge that jumps more than 180 degrees of longitude (drawn across +-180 without "
                              "being split there); its distance and overlap are taken as drawn, the long way round");
-    std::stable_sort(m.hits.begin(), m.hits.end(), [](const FeatureHit& a, const FeatureHit& b) {
-        return a.distance_m < b.distance_m;
-    });
+    std::stable_sort(m.hits.begin(), m.hits.end(),
+                     [](const FeatureHit& a, const FeatureHit& b) { return a.distance_m < b.distance_m; });
     return m;
 }
 

@@ -62,7 +62,7 @@ const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
         lo_y = std::min(lo_y, in[i].y());
         hi_y = std::max(hi_y, in[i].y());
     }
-    const bool cut_x0 = lo_x < xmin, cut_x1 = hi_x > xmax, cut_y0 = lo_y < ymin, cut_y1 = hi_y > ymax;
+    const bool cut_x0 = lo_x<xmin, cut_x1 = hi_x> xmax, cut_y0 = lo_y<ymin, cut_y1 = hi_y> ymax;
     const bool closed = bg::equals(in.front(), in.back());
     if (closed && !(cut_x0 || cut_x1 || cut_y0 || cut_y1)) return in;
     // Passes read from `in` (its open part) until one has written `out`.
@@ -137,8 +137,9 @@ ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piec
 // ends alone, and the distances that matter are nearer. "Stays farther" is
 // judged from the chord, less twice the bulge of the edge's projected middle
 // off it (lon/lat lines curve gently in the frame) and a metre.
-void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_m = std::numeric_limits<double>::infinity(),
-                  const Box* clip = nullptr, const Piece* piece = nullptr, std::vector<std::int8_t>* sides = nullptr,
+void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
+                  double far_m = std::numeric_limits<double>::infinity(), const Box* clip = nullptr,
+                  const Piece* piece = nullptr, std::vector<std::int8_t>* sides = nullptr,
                   std::vector<BoxRun>* runs = nullptr) {
     xy.clear();
     if (sides) sides->clear();
@@ -187,8 +188,8 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy, double far_
 // into the frame (project_ring). With `sides`, records per ring which
 // segments lie along the box (and the box runs). False, with `xy` left
 // unspecified, when the outer ring is clipped away.
-bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy, Ring& clipped,
-                      Ring& tmp, const Piece* piece, std::vector<std::vector<std::int8_t>>* sides,
+bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy,
+                      Ring& clipped, Ring& tmp, const Piece* piece, std::vector<std::vector<std::int8_t>>* sides,
                       std::vector<BoxRun>* runs) {
     const Ring& outer = clip_ring(ll.outer(), box, clipped, tmp);
     if (outer.size() < 4) return false;
@@ -236,7 +237,8 @@ std::vector<std::pair<Box, double>> wrapped_queries(const Box& box) {
 }
 
 Box shifted_box(const Box& b, double shift) {
-    return Box(Point(b.min_corner().x() + shift, b.min_corner().y()), Point(b.max_corner().x() + shift, b.max_corner().y()));
+    return Box(Point(b.min_corner().x() + shift, b.min_corner().y()),
+               Point(b.max_corner().x() + shift, b.max_corner().y()));
 }
 
 std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& frame) {
@@ -249,7 +251,8 @@ std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& fra
     for (int i = 0; i < 4; ++i) {
         const Point& a = c[i];
         const Point& e = c[(i + 1) % 4];
-        const Point m = frame.forward(LonLat{(ll[i].lon + ll[(i + 1) % 4].lon) / 2, (ll[i].lat + ll[(i + 1) % 4].lat) / 2});
+        const Point m =
+            frame.forward(LonLat{(ll[i].lon + ll[(i + 1) % 4].lon) / 2, (ll[i].lat + ll[(i + 1) % 4].lat) / 2});
         const double bulge = std::hypot(m.x() - (a.x() + e.x()) / 2, m.y() - (a.y() + e.y()) / 2);
         const double slack = 2 * bulge + 1.0;
         hi = std::max(hi, std::max(std::hypot(a.x(), a.y()), std::hypot(e.x(), e.y())) + slack);

@@ -49,9 +49,9 @@ private:
 // into the frame. With `sides`, records per ring which segments lie along the
 // box (and the box runs). False, with `xy` left unspecified, when the outer
 // ring is clipped away. (pieces.cpp says how edges are densified.)
-bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy, Ring& clipped,
-                      Ring& tmp, const Piece* piece = nullptr, std::vector<std::vector<std::int8_t>>* sides = nullptr,
-                      std::vector<BoxRun>* runs = nullptr);
+bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m, Polygon& xy,
+                      Ring& clipped, Ring& tmp, const Piece* piece = nullptr,
+                      std::vector<std::vector<std::int8_t>>* sides = nullptr, std::vector<BoxRun>* runs = nullptr);
 
 // The piece moved by `shift` degrees of longitude (a whole turn, +-360):
 // pieces found beyond the antimeridian from a site's box are measured in the

@@ -112,8 +112,10 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
         for (const Polygon& p : tile->polygons) {
             Box b;
             bg::envelope(p, b);
-            if (tile->boxes.empty()) tile->bounds = b;
-            else bg::expand(tile->bounds, b);
+            if (tile->boxes.empty())
+                tile->bounds = b;
+            else
+                bg::expand(tile->bounds, b);
             tile->boxes.push_back(b);
             tile->areas_m2.push_back(geodesic::lonlat_polygon_area_m2(p));
             tile->area_m2 += tile->areas_m2.back();
@@ -188,7 +190,8 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
         const std::size_t n = among ? among->size() : radii.size();
         for (std::size_t j = 0; j < n; ++j) {
             const std::size_t k = among ? (*among)[j] : j;
-            if (far_box_m < radii[k]) total_xy[k] += area_m2 / scale[k];
+            if (far_box_m < radii[k])
+                total_xy[k] += area_m2 / scale[k];
             else if (near_m <= radii[k]) {
                 some_radii.push_back(radii[k]);
                 which.push_back(k);

@@ -17,9 +17,9 @@
 namespace sitescreen {
 
 struct VectorFeature {
-    std::string id;          // id_field value, or the OGR FID
-    std::string name;        // name_field value
-    std::string category;    // category_field value as text ("" when none)
+    std::string id;                    // id_field value, or the OGR FID
+    std::string name;                  // name_field value
+    std::string category;              // category_field value as text ("" when none)
     Json attributes = Json::object();  // report_fields
     std::int64_t fid = 0;
 };
@@ -31,9 +31,9 @@ enum class PieceKind : std::uint8_t { Polygon, Point, Line };
 struct Piece {
     std::uint32_t feature = 0;
     PieceKind kind = PieceKind::Polygon;
-    Polygon polygon;   // lon/lat
-    Point point;       // lon/lat
-    LineString line;   // lon/lat
+    Polygon polygon;  // lon/lat
+    Point point;      // lon/lat
+    LineString line;  // lon/lat
     // The lines (lon = x or lat = y) along which the feature was split to
     // make this piece: edges along them are inside the feature, not its boundary.
     std::vector<double> cuts_x, cuts_y;
@@ -49,9 +49,9 @@ struct VectorLayerInfo {
     std::size_t feature_count = 0;
     std::size_t piece_count = 0;
     std::size_t vertex_count = 0;
-    std::size_t invalid_repaired = 0;     // invalid geometries repaired with GEOS MakeValid
-    std::size_t without_geometry = 0;     // features with a null or empty geometry (skipped, counted)
-    std::size_t unrepairable = 0;         // invalid geometries MakeValid could not repair (skipped, counted)
+    std::size_t invalid_repaired = 0;  // invalid geometries repaired with GEOS MakeValid
+    std::size_t without_geometry = 0;  // features with a null or empty geometry (skipped, counted)
+    std::size_t unrepairable = 0;      // invalid geometries MakeValid could not repair (skipped, counted)
     double west = 0, south = 0, east = 0, north = 0;
     std::vector<std::string> fields;
     double load_seconds = 0;
@@ -59,25 +59,25 @@ struct VectorLayerInfo {
 
 struct FeatureHit {
     std::uint32_t feature = 0;
-    double distance_m = 0;                 // 0 when the site's geometry touches the feature
-    std::vector<double> overlap_area_m2;   // per radius (polygons; 0 for points and lines)
+    double distance_m = 0;                // 0 when the site's geometry touches the feature
+    std::vector<double> overlap_area_m2;  // per radius (polygons; 0 for points and lines)
 };
 
 struct VectorBufferResult {
     double radius_m = 0;
     double buffer_area_m2 = 0;
-    double overlap_area_m2 = 0;   // buffer area covered by the union of the layer's features
+    double overlap_area_m2 = 0;  // buffer area covered by the union of the layer's features
     double overlap_share = 0;
     std::size_t feature_count = 0;  // features within the buffer
 };
 
 struct VectorMeasurement {
-    bool inside = false;                    // the site's geometry intersects a feature
+    bool inside = false;                       // the site's geometry intersects a feature
     std::optional<double> nearest_distance_m;  // nullopt: empty layer
     std::optional<std::uint32_t> nearest_feature;
     std::vector<std::uint32_t> inside_features;  // features the site intersects, by id order
     std::vector<VectorBufferResult> buffers;     // one per radius
-    std::vector<FeatureHit> hits;   // features within the largest buffer, nearest first
+    std::vector<FeatureHit> hits;                // features within the largest buffer, nearest first
     // Polygon sites: the footprint's area covered by the layer.
     std::optional<double> footprint_area_m2;
     std::optional<double> footprint_overlap_area_m2;
@@ -147,8 +147,8 @@ private:
         MultiPolygon polygons;  // lon/lat
         std::vector<Box> boxes;
         std::vector<double> areas_m2;  // ellipsoidal, per polygon
-        Box bounds;             // of all the polygons
-        double area_m2 = 0;     // ellipsoidal (edges straight in lon/lat)
+        Box bounds;                    // of all the polygons
+        double area_m2 = 0;            // ellipsoidal (edges straight in lon/lat)
     };
     std::shared_ptr<const UnionTile> union_tile(std::int64_t ix, std::int64_t iy) const;
     // Adds, per radius, the area within the disc of the union of the layer's
@@ -165,9 +165,9 @@ private:
     // widening search (the site is then inside none).
     std::optional<std::pair<std::uint32_t, double>> far_nearest(const SiteGeometry& site, double limit_m) const;
     struct Cell {
-        Box box;                             // of its pieces
+        Box box;  // of its pieces
         std::vector<std::uint32_t> pieces;
-        std::vector<Box> boxes;              // of each piece
+        std::vector<Box> boxes;  // of each piece
     };
     std::vector<Cell> cells_;
     // The cells by kFarBlockDeg squares of their box's middle, each with the

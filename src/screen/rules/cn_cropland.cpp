@@ -20,9 +20,11 @@ public:
         Judgement j;
         j.id = name() + ".cultivated_land";
         j.outcome = Outcome::Conditional;
-        j.cite = cite_clause("中华人民共和国土地管理法", "", "art_37", "2019-08-26", true, {}, "land_administration_law");
+        j.cite =
+            cite_clause("中华人民共和国土地管理法", "", "art_37", "2019-08-26", true, {}, "land_administration_law");
         j.says = tr.text("rule.cn_cropland.inside");
-        j.conditions = {tr.text("rule.cn_cropland.condition_waste_land"), tr.text("rule.cn_cropland.condition_basic_farmland")};
+        j.conditions = {tr.text("rule.cn_cropland.condition_waste_land"),
+                        tr.text("rule.cn_cropland.condition_basic_farmland")};
         // Para. 2 names mining (采矿) among what may not be done on cultivated land without approval.
         if (f.site_type == "mine") {
             j.id += ".mining";

@@ -46,7 +46,8 @@ public:
         j.id = name() + (z == "first_class" ? ".first_class" : ".zone_not_given");
         j.cite = law("arts_64_65", true);
         j.conservative = z != "first_class";
-        j.says = tr.text(z == "first_class" ? "rule.cn_drinking_water.first_class" : "rule.cn_drinking_water.zone_not_given");
+        j.says = tr.text(z == "first_class" ? "rule.cn_drinking_water.first_class"
+                                            : "rule.cn_drinking_water.zone_not_given");
         if (normalise_key(f.activity) == "water_supply") {
             j.id += ".water_supply";
             j.outcome = Outcome::Conditional;

@@ -10,15 +10,16 @@ namespace sitescreen::rules {
 namespace {
 
 Citation notice(const std::string& article, bool verified = true) {
-    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", verified);
+    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16",
+                           verified);
 }
 
 // The item's texts (what it allows, its conditions) are in the message catalogs under
 // rule.cn_ecrl.item.<key>: what, condition_1 ... condition_N.
 struct Item {
-    std::string article;   // 一(一)N
-    bool verified;         // the item's wording was found in a stored copy of the notice
-    int conditions;        // how many conditions the catalogs give
+    std::string article;  // 一(一)N
+    bool verified;        // the item's wording was found in a stored copy of the notice
+    int conditions;       // how many conditions the catalogs give
 };
 
 // The activity keys a site may name in its project-category attribute, and the item of the notice
@@ -65,7 +66,8 @@ public:
         }
         const std::string activity = normalise_key(f.activity);
         if (activity.empty()) {
-            j.says += tr.format("rule.cn_ecrl.no_activity", {{"attribute", f.activity_attribute}, {"list", list(allowed_)}});
+            j.says +=
+                tr.format("rule.cn_ecrl.no_activity", {{"attribute", f.activity_attribute}, {"list", list(allowed_)}});
             return j;
         }
         const auto it = items().find(activity);
@@ -82,11 +84,12 @@ public:
         j.cite = notice(item.article, item.verified);
         j.conservative = !item.verified;
         const std::string item_key = "rule.cn_ecrl.item." + activity;
-        j.says = tr.format("rule.cn_ecrl.listed", {{"activity", activity},
-                                                   {"article", item.article},
-                                                   {"what", tr.text(item_key + ".what")}});
-        for (int c = 1; c <= item.conditions; ++c) j.conditions.push_back(tr.text(item_key + ".condition_" + std::to_string(c)));
-        for (const char* c : {"rule.cn_ecrl.condition_function", "rule.cn_ecrl.condition_provincial", "rule.cn_ecrl.condition_overlap"})
+        j.says = tr.format("rule.cn_ecrl.listed",
+                           {{"activity", activity}, {"article", item.article}, {"what", tr.text(item_key + ".what")}});
+        for (int c = 1; c <= item.conditions; ++c)
+            j.conditions.push_back(tr.text(item_key + ".condition_" + std::to_string(c)));
+        for (const char* c :
+             {"rule.cn_ecrl.condition_function", "rule.cn_ecrl.condition_provincial", "rule.cn_ecrl.condition_overlap"})
             j.conditions.push_back(tr.text(c));
         return j;
     }
@@ -97,7 +100,8 @@ protected:
         if (!s.has("activities")) return;
         for (const auto& a : s.texts("activities")) {
             const std::string k = normalise_key(a);
-            if (!items().count(k)) s.fail("activities: '" + a + "' is not an item of the notice (known: " + all() + ")");
+            if (!items().count(k))
+                s.fail("activities: '" + a + "' is not an item of the notice (known: " + all() + ")");
             allowed_.insert(k);
         }
     }

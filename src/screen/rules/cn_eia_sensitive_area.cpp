@@ -10,8 +10,8 @@ namespace sitescreen::rules {
 namespace {
 
 struct Listed {
-    const char* list;   // (一) (二) (三)
-    const char* name;   // the directory's words
+    const char* list;  // (一) (二) (三)
+    const char* name;  // the directory's words
 };
 
 // Layer theme -> the directory's item. Themes follow docs/rules/cn_eia_sensitive_area.md.
@@ -69,7 +69,8 @@ public:
         j.id = name() + (list == "(一)" ? ".list1" : list == "(二)" ? ".list2" : ".list3");
         j.outcome = Outcome::Conditional;
         j.advisory = true;
-        j.cite = cite_as_written("建设项目环境影响评价分类管理名录（2021年版）", "生态环境部令第16号", "第三条" + list, "2020-11-30", true);
+        j.cite = cite_as_written("建设项目环境影响评价分类管理名录（2021年版）", "生态环境部令第16号", "第三条" + list,
+                                 "2020-11-30", true);
         const i18n::Catalog& tr = i18n::current();
         j.says = tr.format(h.inside ? "rule.cn_eia_sensitive_area.inside" : "rule.cn_eia_sensitive_area.near",
                            {{"list", list}, {"name", it->second.name}});

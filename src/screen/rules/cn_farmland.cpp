@@ -16,7 +16,8 @@ public:
     std::optional<Judgement> judge(const Hit& h, const SiteFacts& f) const override {
         if (!h.inside) return std::nullopt;
         Judgement j;
-        j.cite = cite_clause("中华人民共和国土地管理法", "", "art_35", "2019-08-26", true, {}, "land_administration_law");
+        j.cite =
+            cite_clause("中华人民共和国土地管理法", "", "art_35", "2019-08-26", true, {}, "land_administration_law");
         j.id = name() + ".permanent_basic_farmland";
         const i18n::Catalog& tr = i18n::current();
         j.says = tr.text("rule.cn_farmland.inside");

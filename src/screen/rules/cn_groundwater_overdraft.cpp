@@ -31,7 +31,8 @@ public:
                             tr.text("rule.cn_groundwater_overdraft.dewatering")};
         } else {
             j.id = name() + (z == "restricted" ? ".restricted" : ".overdraft");
-            j.says = tr.text(z == "restricted" ? "rule.cn_groundwater_overdraft.restricted" : "rule.cn_groundwater_overdraft.overdraft");
+            j.says = tr.text(z == "restricted" ? "rule.cn_groundwater_overdraft.restricted"
+                                               : "rule.cn_groundwater_overdraft.overdraft");
             j.conditions = {tr.text("rule.cn_groundwater_overdraft.no_new_abstraction")};
         }
         j.advisory = false;

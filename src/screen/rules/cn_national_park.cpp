@@ -42,14 +42,16 @@ public:
                 j.outcome = Outcome::Conditional;
                 j.listed_activity = true;
                 j.says = tr.text("rule.cn_national_park.item2");
-                j.conditions = {tr.text("rule.cn_national_park.item2_security"), tr.text("rule.cn_national_park.authority_function"),
+                j.conditions = {tr.text("rule.cn_national_park.item2_security"),
+                                tr.text("rule.cn_national_park.authority_function"),
                                 tr.text("rule.cn_national_park.check_law")};
             } else if (a == "linear_infrastructure") {
                 j.id += "." + a;
                 j.outcome = Outcome::Conditional;
                 j.listed_activity = true;
                 j.says = tr.text("rule.cn_national_park.item7");
-                j.conditions = {tr.text("rule.cn_national_park.item7_avoid"), tr.text("rule.cn_national_park.item7_plan"),
+                j.conditions = {tr.text("rule.cn_national_park.item7_avoid"),
+                                tr.text("rule.cn_national_park.item7_plan"),
                                 tr.text("rule.cn_national_park.check_law")};
             } else if (a == "eco_tourism_facility") {
                 j.id += "." + a;

@@ -13,7 +13,8 @@ Citation regs(const std::string& article_key, bool verified = true) {
     return cite_clause("中华人民共和国自然保护区条例", "", article_key, "1994-10-09", verified, {}, "nature_reserve");
 }
 Citation notice142(const std::string& article) {
-    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16", true);
+    return cite_as_written("关于加强生态保护红线管理的通知（试行）", "自然资发〔2022〕142号", article, "2022-08-16",
+                           true);
 }
 
 class CnNatureReserve final : public Rule {

@@ -44,7 +44,8 @@ public:
         // {features}", the opposite of the advice here; the conditions say what to obtain.
         j.advisory = true;
         j.says = tr.text("rule.cn_urban_boundary.outside");
-        j.conditions = {tr.text("rule.cn_urban_boundary.condition_admission"), tr.text("rule.cn_urban_boundary.condition_no_zone"),
+        j.conditions = {tr.text("rule.cn_urban_boundary.condition_admission"),
+                        tr.text("rule.cn_urban_boundary.condition_no_zone"),
                         tr.text("rule.cn_urban_boundary.condition_verify")};
         return j;
     }

@@ -14,7 +14,8 @@ Citation law(const std::string& article_key) {
 }
 
 bool exempt(const std::string& a) {
-    return a == "national_major_project" || a == "disaster_prevention" || a == "water_conservancy" || a == "wetland_protection";
+    return a == "national_major_project" || a == "disaster_prevention" || a == "water_conservancy" ||
+           a == "wetland_protection";
 }
 
 class CnWetland final : public Rule {
@@ -28,7 +29,8 @@ public:
         const i18n::Catalog& tr = i18n::current();
         Judgement j;
         const std::string& z = h.zone;
-        const std::vector<std::string> restore = {tr.text("rule.cn_wetland.approval"), tr.text("rule.cn_wetland.restore")};
+        const std::vector<std::string> restore = {tr.text("rule.cn_wetland.approval"),
+                                                  tr.text("rule.cn_wetland.restore")};
         if (z == "provincial" || z == "general") {
             j.id = name() + "." + z;
             j.outcome = Outcome::Conditional;
@@ -44,7 +46,9 @@ public:
         j.id = name() + (stated ? "." + z : std::string(".important"));
         j.cite = law("wetland_art_19");
         j.conservative = true;
-        j.says = tr.text(z == "ramsar" ? "rule.cn_wetland.ramsar" : stated ? "rule.cn_wetland.national" : "rule.cn_wetland.important");
+        j.says = tr.text(z == "ramsar" ? "rule.cn_wetland.ramsar"
+                         : stated      ? "rule.cn_wetland.national"
+                                       : "rule.cn_wetland.important");
         const std::string activity = normalise_key(f.activity);
         if (exempt(activity)) {
             j.id += "." + activity;

@@ -15,15 +15,18 @@ constexpr std::array<const char*, 7> kCategories{"Ia", "Ib", "II", "III", "IV", 
 Citation ps6(const std::string& para_key) {
     // The PS6 text itself was not found in the stored copies; a briefing on PS6 and protected areas
     // was: the content is confirmed, the paragraph numbers are not.
-    return cite_clause("IFC Performance Standard 6: Biodiversity Conservation and Sustainable Management of Living Natural Resources", "",
-                       para_key, "2012-01-01", false);
+    return cite_clause(
+        "IFC Performance Standard 6: Biodiversity Conservation and Sustainable Management of Living Natural Resources",
+        "", para_key, "2012-01-01", false);
 }
 
 // The IUCN category of a hit: the zone iucn_<cat> (presets.yaml wdpa), else the raw WDPA category.
 std::string category_of(const Hit& h) {
     std::string c;
-    if (h.zone.rfind("iucn_", 0) == 0) c = h.zone.substr(5);
-    else if (h.preset == "wdpa") c = h.category;
+    if (h.zone.rfind("iucn_", 0) == 0)
+        c = h.zone.substr(5);
+    else if (h.preset == "wdpa")
+        c = h.category;
     for (const char* k : kCategories) {
         std::string lower = k;
         for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -37,7 +40,8 @@ public:
     IntlProtectedArea() : Rule("intl_protected_area") {
         flag("mining", &mining_);
         // Defaults: Ia-II forbidden, III-VI and unknown conditional.
-        for (std::size_t i = 0; i < kCategories.size(); ++i) outcome_[i] = i < 3 ? Outcome::Forbidden : Outcome::Conditional;
+        for (std::size_t i = 0; i < kCategories.size(); ++i)
+            outcome_[i] = i < 3 ? Outcome::Forbidden : Outcome::Conditional;
     }
     RuleSet set() const override { return RuleSet::International; }
     std::vector<std::string> themes() const override { return {"protected_area", "nature_reserve", "national_park"}; }
@@ -55,11 +59,12 @@ public:
         const std::string what = cat == "unknown" ? tr.text("rule.intl_protected_area.unknown_category")
                                                   : tr.format("rule.intl_protected_area.category", {{"category", cat}});
         if (j.outcome == Outcome::Forbidden) {
-            j.cite = cite_clause("IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)", "",
-                                 cat == "unknown" ? "iucn_category_unknown" : "iucn_category", "2008", false,
+            j.cite = cite_clause("IUCN Guidelines for Applying Protected Area Management Categories (ed. N. Dudley)",
+                                 "", cat == "unknown" ? "iucn_category_unknown" : "iucn_category", "2008", false,
                                  {{"category", cat}});
-            j.says = tr.format("rule.intl_protected_area.forbidden",
-                               {{"what", what}, {"mining", mining_ ? tr.text("rule.intl_protected_area.amman") : std::string()}});
+            j.says = tr.format(
+                "rule.intl_protected_area.forbidden",
+                {{"what", what}, {"mining", mining_ ? tr.text("rule.intl_protected_area.amman") : std::string()}});
         } else {
             j.cite = ps6("ps6_paras_17_20");
             j.says = tr.format("rule.intl_protected_area.conditional", {{"what", what}});
@@ -84,14 +89,16 @@ protected:
             }
             std::size_t i = 0;
             while (i < kCategories.size() && k != kCategories[i]) ++i;
-            if (i == kCategories.size()) s.fail("categories." + k + ": not an IUCN category (Ia, Ib, II, III, IV, V, VI, unknown)");
+            if (i == kCategories.size())
+                s.fail("categories." + k + ": not an IUCN category (Ia, Ib, II, III, IV, V, VI, unknown)");
             outcome_[i] = o;
         }
         // Ia, Ib, II are the strictest: a later category may not be stricter than an earlier one.
         for (std::size_t i = 1; i < kCategories.size(); ++i)
             if (outcome_[i] > outcome_[i - 1])
-                s.fail(std::string("categories.") + kCategories[i] + ": " + to_string(outcome_[i]) + " is stricter than " +
-                       kCategories[i - 1] + " (" + to_string(outcome_[i - 1]) + "): IUCN categories run from Ia (strictest) to VI");
+                s.fail(std::string("categories.") + kCategories[i] + ": " + to_string(outcome_[i]) +
+                       " is stricter than " + kCategories[i - 1] + " (" + to_string(outcome_[i - 1]) +
+                       "): IUCN categories run from Ia (strictest) to VI");
     }
 
 public:

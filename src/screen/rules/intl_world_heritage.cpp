@@ -20,7 +20,8 @@ public:
         if (mining_) {
             j.id = name() + ".icmm_no_go";
             j.outcome = Outcome::Forbidden;
-            j.cite = cite_clause("ICMM Mining and Protected Areas Position Statement", "", "icmm_world_heritage", "2003-08-20", true);
+            j.cite = cite_clause("ICMM Mining and Protected Areas Position Statement", "", "icmm_world_heritage",
+                                 "2003-08-20", true);
             j.says = tr.text("rule.intl_world_heritage.icmm");
             return j;
         }
@@ -28,7 +29,8 @@ public:
         j.outcome = Outcome::Conditional;
         j.cite = cite_clause("IFC Performance Standard 6", "", "ps6_recognised_area_paragraph", "2012-01-01", false);
         j.says = tr.text("rule.intl_world_heritage.recognised_area");
-        j.conditions = {tr.text("rule.intl_world_heritage.condition_hia"), tr.text("rule.intl_world_heritage.condition_plan")};
+        j.conditions = {tr.text("rule.intl_world_heritage.condition_hia"),
+                        tr.text("rule.intl_world_heritage.condition_plan")};
         return j;
     }
 

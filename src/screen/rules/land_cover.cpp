@@ -17,11 +17,13 @@ void LandCover::configure(const Section& s, const std::vector<double>& buffers_m
     radius_m = s.number("radius_m");
     if (radius_m <= 0) s.fail("radius_m must be greater than 0");
     natural_share_threshold = s.number("natural_share_threshold");
-    if (natural_share_threshold < 0 || natural_share_threshold > 1) s.fail("natural_share_threshold must be between 0 and 1");
+    if (natural_share_threshold < 0 || natural_share_threshold > 1)
+        s.fail("natural_share_threshold must be between 0 and 1");
     if (std::find(buffers_m.begin(), buffers_m.end(), radius_m) == buffers_m.end()) {
         std::string list;
         for (double b : buffers_m) list += (list.empty() ? "" : ", ") + fmt::format("{:g}", b);
-        s.fail(fmt::format("radius_m {:g} must be one of buffers_m ({}): the buffer whose class shares are rated", radius_m, list));
+        s.fail(fmt::format("radius_m {:g} must be one of buffers_m ({}): the buffer whose class shares are rated",
+                           radius_m, list));
     }
 }
 

@@ -11,9 +11,12 @@ namespace sitescreen::rules {
 
 const char* to_string(Outcome o) {
     switch (o) {
-        case Outcome::Allowed: return "allowed";
-        case Outcome::Conditional: return "conditional";
-        case Outcome::Forbidden: return "forbidden";
+        case Outcome::Allowed:
+            return "allowed";
+        case Outcome::Conditional:
+            return "conditional";
+        case Outcome::Forbidden:
+            return "forbidden";
     }
     return "forbidden";
 }
@@ -22,9 +25,12 @@ const char* to_string(RuleSet s) { return s == RuleSet::China ? "China" : "inter
 
 const char* to_string(Jurisdiction j) {
     switch (j) {
-        case Jurisdiction::China: return "China";
-        case Jurisdiction::Elsewhere: return "outside China";
-        case Jurisdiction::Unknown: return "unknown";
+        case Jurisdiction::China:
+            return "China";
+        case Jurisdiction::Elsewhere:
+            return "outside China";
+        case Jurisdiction::Unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -41,7 +47,8 @@ std::string Citation::text() const {
     return t;
 }
 
-Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date, bool verified) {
+Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date,
+                         bool verified) {
     Citation c;
     c.instrument = std::move(instrument);
     c.number = std::move(number);
@@ -67,7 +74,8 @@ Citation cite_clause(std::string instrument, std::string number, const std::stri
 }
 
 Json Citation::json() const {
-    return {{"instrument", instrument}, {"number", number}, {"article", article}, {"date", date}, {"verified", verified}};
+    return {
+        {"instrument", instrument}, {"number", number}, {"article", article}, {"date", date}, {"verified", verified}};
 }
 
 std::string normalise_key(const std::string& s) {
@@ -76,8 +84,10 @@ std::string normalise_key(const std::string& s) {
     const auto e = s.find_last_not_of(" \t\r\n");
     std::string out;
     for (char c : s.substr(b, e - b + 1)) {
-        if (c == ' ' || c == '-') out += '_';
-        else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c == ' ' || c == '-')
+            out += '_';
+        else
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return out;
 }
@@ -226,12 +236,16 @@ Jurisdiction jurisdiction_of(const std::vector<Json>& admin_attributes) {
             if (key == "iso_n3" || key == "iso_numeric") {
                 // "156", "156.0" or 156
                 while (val.size() < 3) val = "0" + val;
-                if (val == "156") china = true;
-                else if (val != "-99" && val != "-099") other = true;
+                if (val == "156")
+                    china = true;
+                else if (val != "-99" && val != "-099")
+                    other = true;
             } else if (key == "iso3" || key == "iso_a3" || key == "adm0_a3" || key == "gid_0" || key == "iso_3") {
                 std::transform(val.begin(), val.end(), val.begin(), [](unsigned char c) { return std::toupper(c); });
-                if (val == "CHN") china = true;
-                else if (val != "-99") other = true;
+                if (val == "CHN")
+                    china = true;
+                else if (val != "-99")
+                    other = true;
             }
         }
     }

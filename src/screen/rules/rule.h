@@ -49,7 +49,8 @@ struct Citation {
 };
 
 // A citation whose texts read the same in every language (a Chinese number and article: 一(一)7).
-Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date, bool verified);
+Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date,
+                         bool verified);
 
 // A citation whose article (and number, when number_key is given) are catalog texts: `article_key`
 // and `number_key` are the last part of rule.cite.article.<key> / rule.cite.number.<key>.
@@ -83,21 +84,22 @@ struct SiteFacts {
 
 // A rule's answer for one hit.
 struct Judgement {
-    std::string id;                       // "<rule>.<case>", e.g. cn_ecrl.item7
+    std::string id;  // "<rule>.<case>", e.g. cn_ecrl.item7
     Outcome outcome = Outcome::Forbidden;
     std::string says;                     // what the clause says here, in English
     std::vector<std::string> conditions;  // what a conditional outcome must still obtain
     Citation cite;
-    bool conservative = false;            // the stricter reading was taken (clause or data open)
-    bool listed_activity = false;         // the site's activity is on the clause's list
-    bool advisory = false;                // names the area (reasons, conditions) without an avoid step
+    bool conservative = false;     // the stricter reading was taken (clause or data open)
+    bool listed_activity = false;  // the site's activity is on the clause's list
+    bool advisory = false;         // names the area (reasons, conditions) without an avoid step
 };
 
 // Reads the rules.<name> section of a profile; every error names the file and the rule:
 //   config/profiles/mine.yaml: rules.intl_protected_area: categories.II: must not be milder than Ib
 class Section {
 public:
-    Section(YAML::Node node, std::string file, std::string rule) : node_(std::move(node)), file_(std::move(file)), rule_(std::move(rule)) {}
+    Section(YAML::Node node, std::string file, std::string rule)
+        : node_(std::move(node)), file_(std::move(file)), rule_(std::move(rule)) {}
     [[noreturn]] void fail(const std::string& msg) const;
     bool has(const std::string& key) const { return node_ && node_.IsMap() && node_[key]; }
     YAML::Node node(const std::string& key) const { return node_[key]; }

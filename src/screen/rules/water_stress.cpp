@@ -37,7 +37,8 @@ Band WaterStress::band(int bws_cat, bool arid) const {
     // An arid unit is not "high water stress" (the ratio is not computed where almost no water is
     // used): its own exposure, never met.
     if (arid) return {n + ".arid", arid_exposure, false};
-    if (bws_cat >= extreme_bws_cat) return {n + ".extremely_high", Rating::VeryHigh, true};  // extreme_bws_cat >= high_bws_cat
+    if (bws_cat >= extreme_bws_cat)
+        return {n + ".extremely_high", Rating::VeryHigh, true};  // extreme_bws_cat >= high_bws_cat
     if (bws_cat >= high_bws_cat) return {n + ".high", Rating::High, true};
     if (bws_cat >= medium_bws_cat) return {n + ".medium", Rating::Medium, false};
     return {n + ".low", Rating::Low, false};
