@@ -27,8 +27,8 @@ fi
 
 # clang + its runtime for the fuzz targets; chromium + node for the browser tests;
 # poppler-utils (pdfinfo, pdftotext, pdffonts) for the PDF report tests;
-# python3-dask + python3-distributed for the sharding recipe's test.
-SITESCREEN_EXTRA_PACKAGES="clang libclang-rt-14-dev chromium nodejs python3-dask python3-distributed poppler-utils" \
+# python3-dask + python3-distributed for the sharding recipe's test; clang-format for the style check.
+SITESCREEN_EXTRA_PACKAGES="clang libclang-rt-14-dev clang-format chromium nodejs python3-dask python3-distributed poppler-utils" \
   bash scripts/install-deps.sh
 JOBS=$(nproc)
 
