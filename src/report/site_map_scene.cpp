@@ -1,0 +1,164 @@
+// A site map's scene: the site, its buffers, the features found, the alternative and the context,
+// clipped to the view and in the map's metres (site_map_kit.h).
+#include "report/site_map_kit.h"
+
+#include "report/site_map.h"
+#include <cairo.h>
+#include <fmt/format.h>
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include "geo/geodesic.h"
+#include "geo/geos_kit.h"
+#include "io/atomic_file.h"
+#include "report/map_context.h"
+#include "report/site_map_png.h"
+
+namespace sitescreen {
+namespace site_map_kit {
+
+namespace {
+
+geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
+    if (!g) return g;
+    return geos::GeomPtr(GEOSClipByRect_r(geos::context(), g.get(), -half, -half, half, half));
+}
+
+void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
+                   double clip_half, i18n::Lang lang) {
+    for (const ContextLake& lake : data.lakes) {
+        if (!bg::intersects(lake.box, view_ll)) continue;
+        std::vector<geos::GeomPtr> parts;
+        for (const Polygon& piece : lake.area) {
+            Box b;
+            bg::envelope(piece, b);
+            if (bg::intersects(b, view_ll)) parts.push_back(geos::from_polygon(frame.forward(piece)));
+        }
+        if (parts.empty()) continue;
+        geos::GeomPtr clipped = clip_to_rect(geos::union_all(std::move(parts)), clip_half);
+        if (clipped && !GEOSisEmpty_r(geos::context(), clipped.get())) c.lakes_xy.push_back(std::move(clipped));
+    }
+    for (const ContextLine& line : data.rivers) {
+        if (!bg::intersects(line.box, view_ll)) continue;
+        std::vector<Point> xy;
+        xy.reserve(line.points.size());
+        for (const LonLat& p : line.points) xy.push_back(frame.forward(p));
+        c.rivers_xy.push_back(std::move(xy));
+    }
+    for (const ContextTown& t : data.towns) {
+        if (c.towns.size() == kMaxContextTowns) break;
+        if (!bg::within(Point(t.at.lon, t.at.lat), view_ll)) continue;
+        const Point xy = frame.forward(t.at);
+        if (std::fabs(xy.x()) > clip_half || std::fabs(xy.y()) > clip_half) continue;
+        c.towns.push_back({xy, town_label(t, lang), t.seat});
+    }
+}
+
+}  // namespace
+
+Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang,
+                  const MapContextData* context) {
+    Scene s;
+    s.tr = &i18n::catalog(lang);
+    s.result = &r;
+    s.level = report::verdict_level(record);
+    if (record.is_object() && record.contains("verdict") && record["verdict"].is_object()) {
+        const Json& v = record["verdict"];
+        s.coverage["verdict"] = Json::object();
+        for (const char* k : {"level", "level_text", "coverage"})
+            if (v.contains(k)) s.coverage["verdict"][k] = v[k];
+    }
+    s.demo = !report::demo_layers(record).empty();
+    const LocalFrame frame(r.geometry->centre);
+    // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
+    const Box view_ll = geodesic::bounding_box(r.geometry->centre, view_half_m * 1.5);
+    const double clip_half = view_half_m * 1.1;
+    if (context) build_context(s.context, *context, frame, view_ll, clip_half, lang);
+
+    for (std::size_t li = 0; li < r.layers.size(); ++li) {
+        const LayerOutcome& o = r.layers[li];
+        if (!o.vector || !o.vector_layer || !o.spec) continue;
+        DrawLayer dl;
+        dl.title = o.spec->title.empty() ? o.spec->id : o.spec->title_for(lang);
+        dl.theme = o.spec->theme;
+        dl.admin = o.spec->theme == "admin";
+        dl.demo = o.spec->provenance.demo;
+        dl.style = theme_style(o.spec->theme, li);
+        dl.hit_count = o.vector->hits.size();
+        const auto& feats = o.vector_layer->features();
+        std::size_t drawn = 0;
+        for (const FeatureHit& h : o.vector->hits) {
+            if (drawn++ == kMaxHitsPerLayer) break;
+            DrawFeature df;
+            const VectorFeature& vf = feats[h.feature];
+            df.name = feature_label(vf);
+            df.distance_m = h.distance_m;
+            df.inside = std::find(o.vector->inside_features.begin(), o.vector->inside_features.end(), h.feature) !=
+                        o.vector->inside_features.end();
+            df.fill_alpha = dl.style.fill_alpha;
+            auto cat = o.spec->categories.find(vf.category);
+            // More sensitive categories (a reserve's core zone, extreme water stress) a little darker.
+            if (cat != o.spec->categories.end() && cat->second.severity)
+                df.fill_alpha = std::min(dl.style.fill_alpha * 2.2,
+                                         dl.style.fill_alpha * (1.0 + 0.3 * std::max(0, *cat->second.severity)));
+            if (cat != o.spec->categories.end() && !cat->second.label.empty())
+                df.category = cat->second.label_for(lang);
+            else
+                df.category = vf.category;
+            std::vector<geos::GeomPtr> parts;
+            for (const Polygon& piece : o.vector_layer->feature_polygons(h.feature)) {
+                Box b;
+                bg::envelope(piece, b);
+                if (!bg::intersects(b, view_ll)) continue;
+                parts.push_back(geos::from_polygon(frame.forward(piece)));
+            }
+            if (!parts.empty()) df.area_xy = clip_to_rect(geos::union_all(std::move(parts)), clip_half);
+            for (const Point& p : o.vector_layer->feature_points(h.feature)) {
+                const Point xy = frame.forward(p);
+                if (std::fabs(xy.x()) <= clip_half && std::fabs(xy.y()) <= clip_half) df.points_xy.push_back(xy);
+            }
+            if ((!df.area_xy || GEOSisEmpty_r(geos::context(), df.area_xy.get())) && df.points_xy.empty()) continue;
+            if (dl.admin && df.inside &&
+                std::find(s.admin_names.begin(), s.admin_names.end(), df.name) == s.admin_names.end())
+                s.admin_names.push_back(df.name);
+            dl.features.push_back(std::move(df));
+        }
+        if (!dl.features.empty()) s.layers.push_back(std::move(dl));
+    }
+    std::stable_sort(s.layers.begin(), s.layers.end(), [](const DrawLayer& a, const DrawLayer& b) {
+        return (a.admin ? 100 : a.style.order) < (b.admin ? 100 : b.style.order);
+    });
+
+    // Number the nearest features of the nature layers (not admin units).
+    std::vector<std::pair<const DrawLayer*, DrawFeature*>> all;
+    for (auto& dl : s.layers)
+        if (!dl.admin)
+            for (auto& df : dl.features) all.emplace_back(&dl, &df);
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.second->distance_m < b.second->distance_m; });
+    for (std::size_t i = 0; i < all.size() && static_cast<int>(i) < kMaxNumbered; ++i) {
+        all[i].second->number = static_cast<int>(i) + 1;
+        s.numbered.push_back(all[i].second);
+        s.numbered_layer.push_back(all[i].first);
+    }
+
+    s.has_alternative = report::found_alternative(record, s.alternative);
+    if (s.has_alternative) {
+        s.alternative_xy = frame.forward(LonLat{s.alternative.lon, s.alternative.lat});
+        const Json& ranked = record["alternative"].value("alternatives", Json::array());
+        for (std::size_t i = 1; i < ranked.size(); ++i)
+            if (ranked[i].contains("lon") && ranked[i]["lon"].is_number() && ranked[i].contains("lat") &&
+                ranked[i]["lat"].is_number())
+                s.more_alternatives_xy.push_back(
+                    frame.forward(LonLat{ranked[i]["lon"].get<double>(), ranked[i]["lat"].get<double>()}));
+    }
+    return s;
+}
+
+}  // namespace site_map_kit
+}  // namespace sitescreen
