@@ -252,7 +252,6 @@ void north_arrow(cairo_t* cr, double x, double y) {
     text_at(cr, x - text_width(cr, "N") / 2, y - 19 + 2, "N", kInk);
 }
 
-
 // An alternative location's star: filled, with a white outline.
 void alternative_star(cairo_t* cr, const Point& at, double r) {
     star_path(cr, at.x(), at.y(), r);

@@ -206,7 +206,6 @@ void north_arrow(cairo_t* cr, double x, double y);
 // An alternative location's star: filled, with a white outline.
 void alternative_star(cairo_t* cr, const Point& at, double r);
 
-
 // Calls f(run) for each run of `t` set in one face (the whole text unless split).
 template <class F>
 void for_each_run(cairo_t* cr, const std::string& t, F f) {
