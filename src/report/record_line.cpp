@@ -46,6 +46,16 @@ void feature_brief(std::string& out, const VectorLayer& layer, std::uint32_t f) 
     append_json_string(out, feat.category);
 }
 
+// The k-th entry of a layer's "buffers", opened: its radius and area (the caller adds the rest).
+void open_buffer(std::string& out, std::size_t k, double radius_m, double buffer_area_m2) {
+    if (k) out += ',';
+    out += '{';
+    key(out, "radius_m", true);
+    append_num(out, radius_m, 3);
+    key(out, "buffer_area_m2");
+    append_num(out, buffer_area_m2, 1);
+}
+
 void layer_header(std::string& out, const LayerSpec& spec) {
     key(out, "layer", true);
     append_json_string(out, spec.id);
@@ -112,12 +122,7 @@ void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& 
     out += '[';
     for (std::size_t k = 0; k < m.buffers.size(); ++k) {
         const VectorBufferResult& b = m.buffers[k];
-        if (k) out += ',';
-        out += '{';
-        key(out, "radius_m", true);
-        append_num(out, b.radius_m, 3);
-        key(out, "buffer_area_m2");
-        append_num(out, b.buffer_area_m2, 1);
+        open_buffer(out, k, b.radius_m, b.buffer_area_m2);
         key(out, "overlap_area_m2");
         append_num(out, b.overlap_area_m2, 1);
         key(out, "overlap_share");
@@ -173,12 +178,7 @@ void raster_entry(std::string& out, const LayerOutcome& o) {
     out += '[';
     for (std::size_t k = 0; k < m.buffers.size(); ++k) {
         const RasterBufferStats& b = m.buffers[k];
-        if (k) out += ',';
-        out += '{';
-        key(out, "radius_m", true);
-        append_num(out, b.radius_m, 3);
-        key(out, "buffer_area_m2");
-        append_num(out, b.buffer_area_m2, 1);
+        open_buffer(out, k, b.radius_m, b.buffer_area_m2);
         key(out, "valid_share");
         append_num(out, b.valid_share, 6);
         if (spec.categorical) {
