@@ -6,33 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "support/fixtures.h"
 #include "support/require.h"
 
+using sitescreen::testing::ScopedEnv;
+
 namespace {
-
-// Sets or clears an environment variable for the scope, restoring the old value after.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
-    }
-    ~ScopedEnv() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 void require_missing_node() { SITESCREEN_REQUIRE(false, "node", "apt-get install nodejs"); }
 

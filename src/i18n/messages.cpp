@@ -123,13 +123,17 @@ std::vector<std::string> placeholders(const std::string& text) {
 }
 
 const Catalog& catalog(Lang lang) {
+    // Each parsed when first asked for: a run in one language does not pay for the other's.
+    if (lang == Lang::Zh) {
+        static const Catalog zh =
+            Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh), assets::kCatalog_zh_size),
+                           "config/i18n/zh.yaml", Lang::Zh);
+        return zh;
+    }
     static const Catalog en =
         Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_en), assets::kCatalog_en_size),
                        "config/i18n/en.yaml", Lang::En);
-    static const Catalog zh =
-        Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh), assets::kCatalog_zh_size),
-                       "config/i18n/zh.yaml", Lang::Zh);
-    return lang == Lang::Zh ? zh : en;
+    return en;
 }
 
 namespace {

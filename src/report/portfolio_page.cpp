@@ -15,6 +15,7 @@
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
 #include "io/checksum.h"
+#include "io/disk_cache.h"
 #include "report/map_context.h"
 #include "report/tnfd_table.h"
 #include "sitescreen/leaflet_assets.h"
@@ -420,11 +421,7 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
     return "{\"type\":\"FeatureCollection\",\"features\":[" + features + "]}";
 }
 
-std::string outline_cache_folder() {
-    const std::string file = checksum_cache_file();
-    if (file.empty()) return "";
-    return (fs::path(file).parent_path() / "admin-outlines").string();
-}
+std::string outline_cache_folder() { return DiskCache::folder_beside_checksums("admin-outlines"); }
 
 std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
                                          const std::string& tool_version, const std::string& folder, double west,
@@ -448,49 +445,15 @@ std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& cat
         ++admin_layers;
     }
     if (admin_layers == 0) return compute();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
-    if (EVP_Digest(key.data(), key.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) return compute();
-    std::string name;
-    for (unsigned int i = 0; i < digest_len; ++i) name += fmt::format("{:02x}", digest[i]);
-    const fs::path path = fs::path(folder) / (name + ".txt");
-
-    // The file: the key's length on the first line, the key, then the outline.
-    {
-        std::ifstream in(path, std::ios::binary);
-        std::size_t key_len = 0;
-        if (in >> key_len && in.get() == '\n' && key_len == key.size()) {
-            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (text.compare(0, key.size(), key) == 0) {
-                if (from_cache) *from_cache = true;
-                std::error_code ec;
-                fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // used: kept longest
-                return text.substr(key.size());
-            }
-        }
+    const DiskCache cache(folder, ".txt", kOutlineCacheFiles);
+    if (std::optional<std::string> hit = cache.get(key)) {
+        if (from_cache) *from_cache = true;
+        return std::move(*hit);
     }
     std::string outline = compute();
-    try {
-        fs::create_directories(folder);
-        AtomicFile f(path.string(), true, Durability::AtFolderSync);  // a cache: losing it costs a recomputation
-        f.stream() << key.size() << '\n' << key << outline;
-        f.commit();
-        // Each box of sites makes its own file (a national outline is a megabyte or two): keep the
-        // kOutlineCacheFiles used last.
-        std::vector<std::pair<fs::file_time_type, fs::path>> files;
-        for (const auto& e : fs::directory_iterator(folder))
-            if (e.is_regular_file() && e.path().extension() == ".txt")
-                files.emplace_back(e.last_write_time(), e.path());
-        if (files.size() > kOutlineCacheFiles) {
-            std::sort(files.begin(), files.end());
-            for (std::size_t i = 0; i + kOutlineCacheFiles < files.size(); ++i) {
-                std::error_code ec;
-                fs::remove(files[i].second, ec);
-            }
-        }
-    } catch (const std::exception&) {
-        // A read-only or full cache folder: the page is still made.
-    }
+    // Each box of sites makes its own file (a national outline is a megabyte or two): the cache
+    // keeps the kOutlineCacheFiles used last.
+    cache.put(key, outline);
     return outline;
 }
 

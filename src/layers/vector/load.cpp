@@ -34,6 +34,7 @@
 #include "geo/union_disc.h"
 #include "io/gdal_handles.h"
 #include "io/ogr_geometry.h"
+#include "layers/vector/load_kit.h"
 #include "layers/vector/pieces.h"
 #include "layers/vector/subdivide.h"
 
@@ -91,12 +92,26 @@ bool edge_jumps(const Points& pts) {
 
 }  // namespace
 
-struct VectorLayerBuilder {
-    static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec, unsigned threads);
-};
-
 std::shared_ptr<const VectorLayer> VectorLayer::load(const LayerSpec& spec, unsigned threads) {
     return VectorLayerBuilder::load(spec, std::max(1u, threads));
+}
+
+// From the layer cache when it holds this layer as this build loads it (layer_cache.cpp), else
+// from the data (and then into the cache); indexed either way.
+std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec, unsigned threads) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto layer = std::make_shared<VectorLayer>();
+    layer->spec_ = spec;
+    const LayerCache cache(spec);
+    if (cache.restore(*layer)) {
+        layer->info_.from_cache = true;
+    } else {
+        read(spec, layer.get(), threads);
+        cache.store(*layer);
+    }
+    index(layer.get(), threads);
+    layer->info_.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return layer;
 }
 
 namespace {
@@ -211,12 +226,9 @@ private:
 
 }  // namespace
 
-std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spec, unsigned threads) {
-    const auto t0 = std::chrono::steady_clock::now();
+void VectorLayerBuilder::read(const LayerSpec& spec, VectorLayer* layer, unsigned threads) {
     gdal_init();
     const std::string where = "layer '" + spec.id + "' (" + spec.path_as_written + ")";
-    auto layer = std::make_shared<VectorLayer>();
-    layer->spec_ = spec;
     VectorLayerInfo& info = layer->info_;
 
     CPLErrorReset();
@@ -502,7 +514,9 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
         info.north = north;
     }
     info.piece_count = layer->pieces_.size();
+}
 
+void VectorLayerBuilder::index(VectorLayer* layer, unsigned threads) {
     // Packed R-tree (bulk loading) over the pieces' boxes.
     std::vector<VectorLayer::IndexValue> values;
     values.reserve(layer->pieces_.size());
@@ -590,8 +604,6 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
             for (std::size_t f = 0; f < may.size(); ++f)
                 if (may[f]) layer->may_overlap_[f] = true;
     }
-    info.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return layer;
 }
 
 }  // namespace sitescreen

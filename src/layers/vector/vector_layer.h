@@ -55,6 +55,7 @@ struct VectorLayerInfo {
     double west = 0, south = 0, east = 0, north = 0;
     std::vector<std::string> fields;
     double load_seconds = 0;
+    bool from_cache = false;  // read back from the layer cache (docs/layers.md, "Checksums")
 };
 
 struct FeatureHit {

@@ -1,0 +1,48 @@
+// A folder of cached results, each file holding the key it was made from (docs/layers.md, "Checksums").
+//
+// What sitescreen caches between runs (the portfolio's admin outline, each vector layer as loaded)
+// is derived from data that can change, by code that can change. So an entry is found by the
+// SHA-256 of its key, a text naming everything it was made from (the tool's build, the data's
+// checksums, the settings), and is used only when the key stored in the file is the same, byte
+// for byte. A cache never makes a run fail: an entry that cannot be read is a miss, one that
+// cannot be written is left out.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sitescreen {
+
+class DiskCache {
+public:
+    // Entries in `folder` named <sha256 of the key><extension>; at most `max_files` of them
+    // are kept, the least recently used going first. `folder` "" is a cache that holds nothing.
+    DiskCache(std::string folder, std::string extension, std::size_t max_files);
+
+    // The payload stored under `key`, or nullopt. A hit marks the entry as used now.
+    std::optional<std::string> get(const std::string& key) const;
+    // Calls `use` with the payload stored under `key`, mapped from the file (valid during the
+    // call only), and returns what it returns: false on a miss, or when `use` refuses the bytes.
+    // Large entries are read this way without a copy.
+    bool visit(const std::string& key, const std::function<bool(std::string_view)>& use) const;
+    // Stores the payload under `key` (written under a temporary name and renamed into place,
+    // so a reader never sees part of it). Errors are swallowed: a cache is an optimisation.
+    void put(const std::string& key, std::string_view payload) const noexcept;
+
+    bool enabled() const { return !folder_.empty(); }
+    const std::string& folder() const { return folder_; }
+    // The file that holds `key`'s entry ("" when the cache is off).
+    std::string file_of(const std::string& key) const;
+
+    // The folder `name` beside the checksum cache file (checksum_cache_file(), io/checksum.h):
+    // "" when that cache is off (SITESCREEN_CHECKSUM_CACHE=off).
+    static std::string folder_beside_checksums(const std::string& name);
+
+private:
+    std::string folder_, extension_;
+    std::size_t max_files_;
+};
+
+}  // namespace sitescreen

@@ -1,0 +1,376 @@
+// The layer cache: a vector layer as read from its data (features, repaired and subdivided
+// pieces), kept between runs so that start-up reads it back instead of validating, repairing,
+// subdividing and measuring every feature again (load_kit.h, docs/layers.md, "Checksums").
+//
+// The bytes are this machine's (doubles and integers as they lie in memory, little-endian on
+// every platform sitescreen builds on; the key names the byte order), ended by a hash of all of
+// them: an entry cut short or damaged on disk is a miss, never a layer. What the data becomes
+// depends on the code that reads it, so the key holds a digest of that code (the build's
+// `layer_cache_id.h`, made by CMake from the sources), the versions of GDAL, GEOS and PROJ, the
+// catalog entry's loading settings and the SHA-256 of the layer's files.
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+#include "io/checksum.h"
+#include "layers/vector/load_kit.h"
+#include "sitescreen/layer_cache_id.h"
+
+namespace sitescreen {
+namespace {
+
+static_assert(sizeof(Point) == 2 * sizeof(double) && std::is_trivially_copyable_v<Point>,
+              "the cache copies points as pairs of doubles");
+
+constexpr std::uint64_t kMagic = 0x3143564c53535321ull;  // "!SSSLVC1"
+
+// A hash of 8-byte words (the tail zero-padded), to tell a damaged entry: not cryptographic.
+std::uint64_t words_hash(std::string_view bytes) {
+    std::uint64_t h = 0x243f6a8885a308d3ull ^ bytes.size();
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, bytes.data() + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+    h = (h ^ tail) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+class Writer {
+public:
+    template <class T>
+    void put(T v) {
+        static_assert(std::is_arithmetic_v<T>);
+        out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    void put_size(std::size_t n) { put<std::uint64_t>(n); }
+    void put(const std::string& s) {
+        put_size(s.size());
+        out_.append(s);
+    }
+    void put_points(const std::vector<Point>& pts) {
+        put_size(pts.size());
+        out_.append(reinterpret_cast<const char*>(pts.data()), pts.size() * sizeof(Point));
+    }
+    void put_doubles(const std::vector<double>& v) {
+        put_size(v.size());
+        out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+    }
+    // A JSON value with its exact type (integers signed or not, doubles bit for bit).
+    void put_json(const Json& j) {
+        put<std::uint8_t>(static_cast<std::uint8_t>(j.type()));
+        switch (j.type()) {
+            case Json::value_t::null:
+            case Json::value_t::discarded:
+                break;
+            case Json::value_t::boolean:
+                put<std::uint8_t>(j.get<bool>());
+                break;
+            case Json::value_t::number_integer:
+                put(j.get<std::int64_t>());
+                break;
+            case Json::value_t::number_unsigned:
+                put(j.get<std::uint64_t>());
+                break;
+            case Json::value_t::number_float:
+                put(j.get<double>());
+                break;
+            case Json::value_t::string:
+                put(j.get_ref<const std::string&>());
+                break;
+            case Json::value_t::array:
+                put_size(j.size());
+                for (const Json& e : j) put_json(e);
+                break;
+            case Json::value_t::object:
+                put_size(j.size());
+                for (auto it = j.begin(); it != j.end(); ++it) {
+                    put(it.key());
+                    put_json(it.value());
+                }
+                break;
+            case Json::value_t::binary:
+                throw std::runtime_error("layer cache: binary JSON values are not kept");
+        }
+    }
+    std::string take() { return std::move(out_); }
+
+private:
+    std::string out_;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+    bool ok() const { return ok_; }
+    bool at_end() const { return p_ == end_; }
+    template <class T>
+    T get() {
+        static_assert(std::is_arithmetic_v<T>);
+        T v{};
+        if (!take(sizeof v)) return v;
+        std::memcpy(&v, p_ - sizeof v, sizeof v);
+        return v;
+    }
+    // A count of items of at least `min_bytes` each: no more than the bytes left can hold.
+    std::size_t get_size(std::size_t min_bytes) {
+        const auto n = get<std::uint64_t>();
+        if (!ok_ || n > static_cast<std::uint64_t>(end_ - p_) / std::max<std::size_t>(1, min_bytes)) {
+            ok_ = false;
+            return 0;
+        }
+        return static_cast<std::size_t>(n);
+    }
+    std::string get_string() {
+        const std::size_t n = get_size(1);
+        if (!take(n)) return {};
+        return std::string(p_ - n, n);
+    }
+    // Points lie as put_points() wrote them: x, y, x, y, ... (Point is two doubles, static_assert
+    // above), copied at once.
+    void get_points(std::vector<Point>& pts) {
+        const std::size_t n = get_size(16);
+        pts.resize(n);
+        if (n && take(n * 16)) std::memcpy(static_cast<void*>(pts.data()), p_ - n * 16, n * 16);
+    }
+    void get_doubles(std::vector<double>& v) {
+        const std::size_t n = get_size(8);
+        v.resize(n);
+        if (n && take(n * 8)) std::memcpy(v.data(), p_ - n * 8, n * 8);
+    }
+    Json get_json(int depth = 0) {
+        if (depth > 64) {
+            ok_ = false;
+            return nullptr;
+        }
+        const auto type = static_cast<Json::value_t>(get<std::uint8_t>());
+        switch (type) {
+            case Json::value_t::null:
+                return nullptr;
+            case Json::value_t::boolean:
+                return get<std::uint8_t>() != 0;
+            case Json::value_t::number_integer:
+                return get<std::int64_t>();
+            case Json::value_t::number_unsigned:
+                return get<std::uint64_t>();
+            case Json::value_t::number_float:
+                return get<double>();
+            case Json::value_t::string:
+                return get_string();
+            case Json::value_t::array: {
+                Json a = Json::array();
+                const std::size_t n = get_size(1);
+                for (std::size_t i = 0; i < n && ok_; ++i) a.push_back(get_json(depth + 1));
+                return a;
+            }
+            case Json::value_t::object: {
+                Json o = Json::object();
+                const std::size_t n = get_size(9);
+                for (std::size_t i = 0; i < n && ok_; ++i) {
+                    std::string k = get_string();
+                    o[k] = get_json(depth + 1);
+                }
+                return o;
+            }
+            default:
+                ok_ = false;
+                return nullptr;
+        }
+    }
+
+private:
+    bool take(std::size_t n) {
+        if (!ok_ || static_cast<std::size_t>(end_ - p_) < n) {
+            ok_ = false;
+            return false;
+        }
+        p_ += n;
+        return true;
+    }
+    const char* p_;
+    const char* end_;
+    bool ok_ = true;
+};
+
+void put_info(Writer& w, const VectorLayerInfo& info) {
+    w.put(info.crs_name);
+    w.put(info.geometry_type);
+    for (std::size_t n : {info.feature_count, info.piece_count, info.vertex_count, info.invalid_repaired,
+                          info.without_geometry, info.unrepairable})
+        w.put_size(n);
+    for (double d : {info.west, info.south, info.east, info.north}) w.put(d);
+    w.put_size(info.fields.size());
+    for (const auto& f : info.fields) w.put(f);
+}
+
+void get_info(Reader& r, VectorLayerInfo& info) {
+    info.crs_name = r.get_string();
+    info.geometry_type = r.get_string();
+    for (std::size_t* n : {&info.feature_count, &info.piece_count, &info.vertex_count, &info.invalid_repaired,
+                           &info.without_geometry, &info.unrepairable})
+        *n = static_cast<std::size_t>(r.get<std::uint64_t>());
+    for (double* d : {&info.west, &info.south, &info.east, &info.north}) *d = r.get<double>();
+    info.fields.resize(r.get_size(8));
+    for (auto& f : info.fields) f = r.get_string();
+}
+
+bool cache_switched_off() {
+    const char* v = std::getenv("SITESCREEN_LAYER_CACHE");
+    return v && (std::strcmp(v, "off") == 0 || std::strcmp(v, "0") == 0);
+}
+
+}  // namespace
+
+std::string VectorLayerBuilder::serialize(const VectorLayer& layer) {
+    Writer w;
+    w.put(kMagic);
+    put_info(w, layer.info_);
+    w.put_size(layer.features_.size());
+    for (const VectorFeature& f : layer.features_) {
+        w.put(f.id);
+        w.put(f.name);
+        w.put(f.category);
+        w.put_json(f.attributes);
+        w.put(f.fid);
+    }
+    w.put_size(layer.jumps_.size());
+    for (bool j : layer.jumps_) w.put<std::uint8_t>(j);
+    w.put_size(layer.pieces_.size());
+    for (const Piece& p : layer.pieces_) {
+        w.put(p.feature);
+        w.put(static_cast<std::uint8_t>(p.kind));
+        w.put_points(p.polygon.outer());
+        w.put_size(p.polygon.inners().size());
+        for (const Ring& h : p.polygon.inners()) w.put_points(h);
+        // A polygon's or line's `point` is never set (Boost leaves a point's coordinates
+        // uninitialised): written as zeros, so that the same layer gives the same bytes.
+        const bool is_point = p.kind == PieceKind::Point;
+        w.put(is_point ? p.point.x() : 0.0);
+        w.put(is_point ? p.point.y() : 0.0);
+        w.put_points(p.line);
+        w.put_doubles(p.cuts_x);
+        w.put_doubles(p.cuts_y);
+        w.put(p.area_m2);
+    }
+    std::string bytes = w.take();
+    const std::uint64_t h = words_hash(bytes);
+    bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
+    return bytes;
+}
+
+bool VectorLayerBuilder::deserialize(std::string_view bytes, VectorLayer& layer) {
+    if (bytes.size() < 16) return false;
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    if (words_hash(body) != stored) return false;
+    Reader r(body);
+    if (r.get<std::uint64_t>() != kMagic) return false;
+    VectorLayerInfo info;
+    get_info(r, info);
+    std::vector<VectorFeature> features(r.get_size(33));
+    for (VectorFeature& f : features) {
+        f.id = r.get_string();
+        f.name = r.get_string();
+        f.category = r.get_string();
+        f.attributes = r.get_json();
+        f.fid = r.get<std::int64_t>();
+    }
+    std::vector<bool> jumps(r.get_size(1));
+    for (std::size_t i = 0; i < jumps.size(); ++i) jumps[i] = r.get<std::uint8_t>() != 0;
+    std::vector<Piece> pieces(r.get_size(61));
+    std::vector<std::vector<std::uint32_t>> feature_pieces(features.size());
+    for (std::uint32_t i = 0; i < pieces.size() && r.ok(); ++i) {
+        Piece& p = pieces[i];
+        p.feature = r.get<std::uint32_t>();
+        const auto kind = r.get<std::uint8_t>();
+        if (kind > static_cast<std::uint8_t>(PieceKind::Line) || p.feature >= features.size()) return false;
+        p.kind = static_cast<PieceKind>(kind);
+        r.get_points(p.polygon.outer());
+        p.polygon.inners().resize(r.get_size(8));
+        for (Ring& h : p.polygon.inners()) r.get_points(h);
+        const double x = r.get<double>();
+        const double y = r.get<double>();
+        p.point = Point(x, y);
+        r.get_points(p.line);
+        r.get_doubles(p.cuts_x);
+        r.get_doubles(p.cuts_y);
+        p.area_m2 = r.get<double>();
+        // Pieces lie in feature order (read()'s merge): a feature's pieces are consecutive.
+        if (i > 0 && p.feature < pieces[i - 1].feature) return false;
+        feature_pieces[p.feature].push_back(i);
+    }
+    if (!r.ok() || !r.at_end() || jumps.size() != features.size() || info.piece_count != pieces.size() ||
+        info.feature_count < features.size())
+        return false;
+    layer.info_ = std::move(info);
+    layer.features_ = std::move(features);
+    layer.jumps_ = std::move(jumps);
+    layer.pieces_ = std::move(pieces);
+    layer.feature_pieces_ = std::move(feature_pieces);
+    return true;
+}
+
+LayerCache::LayerCache(const LayerSpec& spec)
+    : cache_(cache_switched_off() ? std::string() : DiskCache::folder_beside_checksums("layer-cache"), ".bin",
+             kMaxFiles) {
+    if (!cache_.enabled()) return;
+    std::string sha256;
+    try {
+        sha256 = dataset_sha256(spec.path);
+    } catch (const std::exception&) {
+        // The files cannot be read: read() says so, naming the layer.
+    }
+    if (sha256.empty()) {
+        cache_ = DiskCache("", ".bin", kMaxFiles);
+        return;
+    }
+    const std::uint32_t probe = 0x01020304;
+    unsigned char order[4];
+    std::memcpy(order, &probe, 4);
+    Json entry = Json::object();
+    entry["id"] = spec.id;
+    entry["path"] = spec.path;
+    entry["ogr_layer"] = spec.ogr_layer;
+    entry["id_field"] = spec.id_field;
+    entry["name_field"] = spec.name_field;
+    entry["category_field"] = spec.category_field;
+    entry["report_fields"] = spec.report_fields;
+    entry["filter"] = spec.filter;
+    entry["required_fields"] = spec.required_fields;
+    entry["crs"] = spec.crs ? Json(*spec.crs) : Json(nullptr);
+    entry["preset"] = spec.preset;
+    entry["demo"] = spec.provenance.demo;
+    key_ = std::string("sitescreen vector layer cache 1\n") + "build " + SITESCREEN_LAYER_CACHE_ID + "\n" +
+           "gdal " + GDALVersionInfo("RELEASE_NAME") + ", geos " + GEOSversion() + ", proj " + proj_info().version +
+           "\n" + "bytes " + std::to_string(order[0]) + std::to_string(order[1]) + std::to_string(order[2]) +
+           std::to_string(order[3]) + " size_t " + std::to_string(sizeof(std::size_t)) + "\n" + "entry " +
+           entry.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n" + "sha256 " + sha256 + "\n";
+}
+
+bool LayerCache::restore(VectorLayer& layer) const {
+    if (key_.empty()) return false;
+    return cache_.visit(key_, [&](std::string_view bytes) { return VectorLayerBuilder::deserialize(bytes, layer); });
+}
+
+void LayerCache::store(const VectorLayer& layer) const {
+    if (key_.empty()) return;
+    try {
+        cache_.put(key_, VectorLayerBuilder::serialize(layer));
+    } catch (const std::exception&) {
+        // Not kept (out of memory, a binary attribute): the next run reads the data again.
+    }
+}
+
+}  // namespace sitescreen
