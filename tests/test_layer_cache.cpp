@@ -46,8 +46,9 @@ std::string varied_layer(std::mt19937_64& rng) {
                  R"({"type":"Point","coordinates":[112.5,29.5]})"});
     f.push_back({R"({"fid":"line","name":"Line","cat":"VI","n":2,"u":0.2,"flag":true,"none":null})",
                  R"({"type":"LineString","coordinates":[[109.6,29.6],[109.9,29.7],[110.2,29.65]]})"});
-    f.push_back({R"({"fid":"am","name":"Across 180","cat":"Ib","n":3,"u":0.3,"flag":true,"none":null})",
-                 R"({"type":"Polygon","coordinates":[[[179.5,-17],[-179.5,-17],[-179.5,-16],[179.5,-16],[179.5,-17]]]})"});
+    f.push_back(
+        {R"({"fid":"am","name":"Across 180","cat":"Ib","n":3,"u":0.3,"flag":true,"none":null})",
+         R"({"type":"Polygon","coordinates":[[[179.5,-17],[-179.5,-17],[-179.5,-16],[179.5,-16],[179.5,-17]]]})"});
     std::uniform_real_distribution<double> lon(109, 111), lat(29, 31);
     for (int i = 0; i < 200; ++i) {
         std::string ring = R"({"type":"Polygon","coordinates":[[)";
@@ -182,14 +183,16 @@ TEST(LayerCache, OtherDataOrSettingsMakeTheirOwnEntry) {
     const fs::path folder = dir.path() + "/cache/layer-cache";
     LayerSpec spec = vector_spec(
         "zones",
-        dir.write("z.geojson", feature_collection({{R"({"fid":"a","name":"A"})",
-                                                    R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]})"}})));
+        dir.write("z.geojson",
+                  feature_collection({{R"({"fid":"a","name":"A"})",
+                                       R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]})"}})));
     spec.name_field = "name";
     EXPECT_EQ(VectorLayer::load(spec)->features()[0].name, "A");
     EXPECT_EQ(entries(folder).size(), 1u);
     // The same file rewritten with another name: the checksum differs, so the entry is not used.
-    dir.write("z.geojson", feature_collection({{R"({"fid":"a","name":"B"})",
-                                                R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]})"}}));
+    dir.write("z.geojson",
+              feature_collection({{R"({"fid":"a","name":"B"})",
+                                   R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]})"}}));
     EXPECT_EQ(VectorLayer::load(spec)->features()[0].name, "B");
     EXPECT_EQ(entries(folder).size(), 2u);
     // A setting that changes what is read: a demonstration layer marks its names.

@@ -53,9 +53,9 @@ bool DiskCache::visit(const std::string& key, const std::function<bool(std::stri
     if (fd < 0) return false;
     struct stat st {};
     const bool sized = ::fstat(fd, &st) == 0 && st.st_size > 0;
-    void* map = sized ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-                               fd, 0)
-                      : MAP_FAILED;
+    void* map =
+        sized ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+              : MAP_FAILED;
     ::close(fd);
     if (map == MAP_FAILED) return false;
     struct Unmap {

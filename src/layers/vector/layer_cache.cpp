@@ -352,9 +352,9 @@ LayerCache::LayerCache(const LayerSpec& spec)
     entry["crs"] = spec.crs ? Json(*spec.crs) : Json(nullptr);
     entry["preset"] = spec.preset;
     entry["demo"] = spec.provenance.demo;
-    key_ = std::string("sitescreen vector layer cache 1\n") + "build " + SITESCREEN_LAYER_CACHE_ID + "\n" +
-           "gdal " + GDALVersionInfo("RELEASE_NAME") + ", geos " + GEOSversion() + ", proj " + proj_info().version +
-           "\n" + "bytes " + std::to_string(order[0]) + std::to_string(order[1]) + std::to_string(order[2]) +
+    key_ = std::string("sitescreen vector layer cache 1\n") + "build " + SITESCREEN_LAYER_CACHE_ID + "\n" + "gdal " +
+           GDALVersionInfo("RELEASE_NAME") + ", geos " + GEOSversion() + ", proj " + proj_info().version + "\n" +
+           "bytes " + std::to_string(order[0]) + std::to_string(order[1]) + std::to_string(order[2]) +
            std::to_string(order[3]) + " size_t " + std::to_string(sizeof(std::size_t)) + "\n" + "entry " +
            entry.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n" + "sha256 " + sha256 + "\n";
 }
