@@ -71,12 +71,6 @@ std::string hex_digest(const std::vector<fs::path>& files) {
     return hex_final(ctx.get());
 }
 
-std::string sha256_text(const std::string& s) {
-    MdPtr ctx = sha256_context();
-    EVP_DigestUpdate(ctx.get(), s.data(), s.size());
-    return hex_final(ctx.get());
-}
-
 char ascii_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 // The files of a dataset in path order; false when the path is not a local file or folder.
@@ -222,14 +216,14 @@ std::string entry_line(const std::string& dataset, const std::string& sha256, co
     for (const FileStamp& f : files)
         s += '\t' + f.path + '\t' + std::to_string(f.size) + '\t' + std::to_string(f.mtime_ns) + '\t' +
              std::to_string(f.ctime_ns) + '\t' + std::to_string(f.inode) + '\t' + std::to_string(f.device);
-    return s + '\t' + sha256_text(s).substr(0, 16);
+    return s + '\t' + sha256_hex(s).substr(0, 16);
 }
 
 bool parse_entry(const std::string& line, CacheEntry& e) {
     const std::vector<std::string> f = split_tabs(line);
     if (f.size() < 11 || (f.size() - 5) % 6 != 0) return false;
     const std::string& check = f.back();
-    if (check.size() != 16 || sha256_text(line.substr(0, line.size() - 17)).compare(0, 16, check) != 0) return false;
+    if (check.size() != 16 || sha256_hex(line.substr(0, line.size() - 17)).compare(0, 16, check) != 0) return false;
     std::size_t n = 0;
     if (f[0] != kFormat || !parse_int(f[3], n) || n != (f.size() - 5) / 6) return false;
     if (f[1].empty() || f[1][0] != '/' || !is_sha256_hex(f[2])) return false;
@@ -399,6 +393,12 @@ void cache_store(const CacheLocation& loc, const std::string& dataset, const std
 }
 
 }  // namespace
+
+std::string sha256_hex(std::string_view text) {
+    MdPtr ctx = sha256_context();
+    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
+    return hex_final(ctx.get());
+}
 
 std::string sha256_file(const std::string& path) { return hex_digest({fs::path(path)}); }
 

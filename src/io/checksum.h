@@ -7,11 +7,15 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace sitescreen {
 
 // Hex SHA-256 of a file (never cached).
 std::string sha256_file(const std::string& path);
+
+// Hex SHA-256 of a text (cache keys, line checks).
+std::string sha256_hex(std::string_view text);
 
 // A dataset's digest and where it came from: reports say whether it was read
 // now or reused, so that a reader can judge it.

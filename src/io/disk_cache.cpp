@@ -2,7 +2,6 @@
 #include "io/disk_cache.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,16 +32,7 @@ std::string DiskCache::folder_beside_checksums(const std::string& name) {
 
 std::string DiskCache::file_of(const std::string& key) const {
     if (folder_.empty()) return "";
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
-    if (EVP_Digest(key.data(), key.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) return "";
-    static const char* hex = "0123456789abcdef";
-    std::string name;
-    for (unsigned int i = 0; i < digest_len; ++i) {
-        name += hex[digest[i] >> 4];
-        name += hex[digest[i] & 15];
-    }
-    return (fs::path(folder_) / (name + extension_)).string();
+    return (fs::path(folder_) / (sha256_hex(key) + extension_)).string();
 }
 
 // The file: the key's length in decimal and a newline, the key, then the payload.
