@@ -302,6 +302,33 @@ TEST_F(ChecksumCache, SmallDatasetsAreNotCached) {
     EXPECT_EQ(aux.sha256, sha256_of_concatenation(dir, {with_aux, with_aux + ".aux.xml"}));
 }
 
+// A small dataset is hashed once in a process (the layer cache's key and run.json both ask for
+// it at start-up, from two threads), and read again as soon as one of its files changes, even
+// with the same size and mtime.
+TEST_F(ChecksumCache, SmallDatasetIsReadAgainInTheProcessOnceItChanged) {
+    const std::string a = pattern(1000, 1), b = pattern(1000, 2);
+    const std::string sum_a = sha256_file(dir.write("a.ref", a)), sum_b = sha256_file(dir.write("b.ref", b));
+    ASSERT_NE(sum_a, sum_b);
+    const std::string small = dir.write("small.tif", a);
+    std::this_thread::sleep_for(std::chrono::milliseconds(70));  // settled
+    std::vector<std::string> sums(4);
+    std::vector<std::thread> askers;
+    for (std::string& s : sums) askers.emplace_back([&s, &small] { s = dataset_checksum(small).sha256; });
+    for (std::thread& t : askers) t.join();
+    for (const std::string& s : sums) EXPECT_EQ(s, sum_a);
+    EXPECT_FALSE(dataset_checksum(small).from_cache);
+
+    const struct stat old = stat_of(small);
+    {
+        std::ofstream out(small, std::ios::binary | std::ios::trunc);
+        out << b;
+    }
+    const timespec times[2] = {old.st_atim, old.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, small.c_str(), times, 0), 0);
+    EXPECT_EQ(dataset_checksum(small).sha256, sum_b);
+    EXPECT_FALSE(fs::exists(cache));  // still too small for the cache file
+}
+
 TEST_F(ChecksumCache, ShapefileIsKeyedByAllItsFiles) {
     const std::string shp = data("zones.shp"), shx = data("zones.shx"), dbf = data("zones.dbf");
     const std::string expected = sha256_of_concatenation(dir, {dbf, shp, shx});  // path order

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -404,6 +405,30 @@ std::string sha256_file(const std::string& path) { return hex_digest({fs::path(p
 
 std::string checksum_cache_file() { return cache_location().file; }
 
+namespace {
+
+// What this process has hashed, by dataset, of the datasets too small for the checksum cache: at
+// start-up the loaded-layer cache's key and run.json's checksums both ask for a layer's digest,
+// and such a layer would be read twice. The second asker waits for the first (the lock is held while hashing) and takes
+// its digest when the files' stamps still match and the files had settled when they were read (the rule of the checksum
+// cache). Kept only while a checksum cache is configured: "off" means every checksum is computed.
+struct HashedHere {
+    std::mutex mutex;
+    std::vector<FileStamp> stamps;
+    std::string sha256;
+};
+
+HashedHere& hashed_here(const std::string& dataset) {
+    static std::mutex mutex;
+    static std::map<std::string, std::unique_ptr<HashedHere>> by_dataset;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::unique_ptr<HashedHere>& entry = by_dataset[dataset];
+    if (!entry) entry = std::make_unique<HashedHere>();
+    return *entry;
+}
+
+}  // namespace
+
 DatasetChecksum dataset_checksum(const std::string& path) {
     std::vector<fs::path> files;
     if (!dataset_files(path, files)) return {};
@@ -414,6 +439,8 @@ DatasetChecksum dataset_checksum(const std::string& path) {
     std::string dataset;
     std::vector<FileStamp> before;
     bool cacheable = false;
+    HashedHere* here = nullptr;
+    std::unique_lock<std::mutex> hold;
     if (!loc.file.empty()) {
         try {
             dataset = cache_path_of(path);
@@ -421,6 +448,11 @@ DatasetChecksum dataset_checksum(const std::string& path) {
                 long long bytes = 0;
                 for (const FileStamp& s : before) bytes += s.size;
                 cacheable = bytes >= static_cast<long long>(kChecksumCacheMinBytes);
+                if (!cacheable) {
+                    here = &hashed_here(dataset);
+                    hold = std::unique_lock<std::mutex>(here->mutex);
+                    if (!here->sha256.empty() && here->stamps == before) return {here->sha256, false};
+                }
             }
             if (cacheable)
                 if (std::optional<std::string> hit = cache_lookup(loc, dataset, before)) return {*hit, true};
@@ -429,12 +461,17 @@ DatasetChecksum dataset_checksum(const std::string& path) {
         }
     }
     DatasetChecksum out{hex_digest(files), false};
-    if (cacheable) {
+    if (cacheable || here) {
         try {
-            // Cached only when nothing changed while the files were read.
+            // Kept only when nothing changed while the files were read.
             std::vector<FileStamp> after;
-            if (stamp_all(files, after) && after == before && settled(before, started_ns))
-                cache_store(loc, dataset, out.sha256, before);
+            if (stamp_all(files, after) && after == before && settled(before, started_ns)) {
+                if (cacheable) cache_store(loc, dataset, out.sha256, before);
+                if (here) {
+                    here->stamps = before;
+                    here->sha256 = out.sha256;
+                }
+            }
         } catch (const std::exception&) {
         }
     }
