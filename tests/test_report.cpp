@@ -267,7 +267,7 @@ bool has_temp_files(const fs::path& dir) {
 
 // The outline is cached on disk under its layers' checksums (portfolio_page.h): a run over the
 // same admin layers and box reads it, any change of an admin layer's checksum, the box or the
-// tool version makes it anew, and a layer without a checksum is never cached.
+// build's outline code (here "1.0", "1.1") makes it anew, and a layer without a checksum is never cached.
 TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
     TempDir tmp;
     auto layers = test_layers(tmp.path);
@@ -333,6 +333,11 @@ TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
     EXPECT_EQ(cached_admin_outline_geojson(*layers, catalog, "1.0", "", w, s, e, n, 60000, &hit), direct);
     EXPECT_FALSE(hit);
     EXPECT_EQ(files().size(), 4u);
+
+    // The build id the page uses is the digest CMake made of the outline's sources, not the tool
+    // version: a build that draws outlines otherwise has another.
+    EXPECT_EQ(outline_cache_build_id().size(), 64u);
+    EXPECT_EQ(outline_cache_build_id().find_first_not_of("0123456789abcdef"), std::string::npos);
 
     // The folder keeps the outlines used last.
     for (int i = 0; i < static_cast<int>(kOutlineCacheFiles) + 4; ++i) outline(catalog, "1.0", w - 0.02 * (i + 1), hit);

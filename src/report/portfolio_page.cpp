@@ -16,6 +16,7 @@
 #include "report/map_context.h"
 #include "report/tnfd_table.h"
 #include "sitescreen/leaflet_assets.h"
+#include "sitescreen/outline_cache_id.h"
 
 namespace fs = std::filesystem;
 
@@ -418,10 +419,12 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
     return "{\"type\":\"FeatureCollection\",\"features\":[" + features + "]}";
 }
 
+std::string outline_cache_build_id() { return SITESCREEN_OUTLINE_CACHE_ID; }
+
 std::string outline_cache_folder() { return DiskCache::folder_beside_checksums("admin-outlines"); }
 
 std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
-                                         const std::string& tool_version, const std::string& folder, double west,
+                                         const std::string& build_id, const std::string& folder, double west,
                                          double south, double east, double north, std::size_t max_vertices,
                                          bool* from_cache) {
     if (from_cache) *from_cache = false;
@@ -429,7 +432,7 @@ std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& cat
     if (folder.empty() || !catalog_layers.is_array()) return compute();
     // The key: everything the outline is made from. The admin layers are those of the catalog
     // whose theme is admin; each must have its checksum.
-    std::string key = fmt::format("sitescreen admin outline 1\n{}\n{:.17g} {:.17g} {:.17g} {:.17g} {}\n", tool_version,
+    std::string key = fmt::format("sitescreen admin outline 2\n{}\n{:.17g} {:.17g} {:.17g} {:.17g} {}\n", build_id,
                                   west, south, east, north, max_vertices);
     std::size_t admin_layers = 0;
     for (const Json& l : catalog_layers) {
@@ -510,8 +513,8 @@ void PortfolioPageWriter::finish(const Json& run) {
                                              run["catalog"].contains("layers")
                                          ? run["catalog"]["layers"]
                                          : kNone;
-        admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, ctx_.tool_version, outline_cache_folder(),
-                                             west, south, east, north);
+        admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, outline_cache_build_id(),
+                                             outline_cache_folder(), west, south, east, north);
     }
     std::string context;
     if (std::isfinite(west))
