@@ -1,4 +1,7 @@
 // Loads and validates site-type profiles (config/profiles/*.yaml); every error names the file and the key.
+// Over 600 lines on purpose: it is the one reader of the profile schema (docs/leap.md, "Profiles"), each
+// section's reader beside the others, all sharing the Reader that names the file and key; split
+// by section, the schema would be read in several places.
 #include "screen/profile.h"
 
 #include <fmt/format.h>
