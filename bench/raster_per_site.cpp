@@ -50,7 +50,7 @@ bool write_raster(const std::string& path, LonLat c, GDALDataType type, const do
 LayerSpec raster_spec(const std::string& path, bool categorical) {
     LayerSpec s;
     s.id = s.title = "bench";
-    s.kind = LayerKind::Raster;
+    s.kind = "raster";
     s.path = s.path_as_written = path;
     s.categorical = categorical;
     s.band = 1;

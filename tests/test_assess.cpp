@@ -176,7 +176,7 @@ struct World {
         LayerSpec lc;
         lc.id = "t_landcover";
         lc.title = "land cover";
-        lc.kind = LayerKind::Raster;
+        lc.kind = "raster";
         lc.path = lc.path_as_written = write_landcover(scratch.dir / "landcover.tif");
         lc.catalog_file = "test";
         lc.criterion = Criterion::EcosystemIntegrity;

@@ -311,7 +311,7 @@ TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
         if (!alt.is_object()) continue;
         ++searched;
         for (const auto& l : r.layers)
-            if (l.spec->id == "china_ecrl" && l.vector && l.vector->inside) ++inside_before;
+            if (l.spec->id == "china_ecrl" && l.vector() && l.vector()->inside) ++inside_before;
         if (!alt["found"].get<bool>()) continue;
         ++found;
         const Site moved = make_site(s.id + "-alt", {alt["lon"].get<double>(), alt["lat"].get<double>()});
@@ -329,10 +329,10 @@ TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
         }
         for (const auto& l : there.layers) {
             if (l.spec->id == "china_ecrl") {
-                EXPECT_FALSE(l.vector->inside) << s.id << " -> " << alt.dump();
+                EXPECT_FALSE(l.vector()->inside) << s.id << " -> " << alt.dump();
             }
             if (l.spec->id == "china_outline") {
-                EXPECT_TRUE(l.vector->inside) << s.id << " -> " << alt.dump();
+                EXPECT_TRUE(l.vector()->inside) << s.id << " -> " << alt.dump();
             }
         }
         EXPECT_EQ(alt["level_at_alternative"], level) << s.id;

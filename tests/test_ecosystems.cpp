@@ -144,7 +144,7 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
         const Json& ecos = r.locate["l3"]["ecosystems"];
         ASSERT_TRUE(ecos.is_array());
         for (const LayerOutcome& o : r.layers) {
-            if (!o.raster || !o.spec->categorical || o.spec->theme != "land_cover") continue;
+            if (!o.raster() || !o.spec->categorical || o.spec->theme != "land_cover") continue;
             const Json* e = nullptr;
             for (const auto& x : ecos)
                 if (x["layer"] == o.spec->id) e = &x;
@@ -153,16 +153,16 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
                 EXPECT_FALSE((*e)["mapped"].get<bool>());
                 continue;
             }
-            if (o.raster->value_at_site) {
-                const GetUnit* u = eco().unit(o.spec->preset, std::llround(*o.raster->value_at_site));
+            if (o.raster()->value_at_site) {
+                const GetUnit* u = eco().unit(o.spec->preset, std::llround(*o.raster()->value_at_site));
                 ASSERT_NE(u, nullptr);
                 EXPECT_EQ((*e)["at_site"]["get"]["code"], u->code);
                 ++named;
             }
-            ASSERT_EQ((*e)["buffers"].size(), o.raster->buffers.size());
-            for (std::size_t i = 0; i < o.raster->buffers.size(); ++i) {
+            ASSERT_EQ((*e)["buffers"].size(), o.raster()->buffers.size());
+            for (std::size_t i = 0; i < o.raster()->buffers.size(); ++i) {
                 std::map<std::string, double> want;  // per unit: code and its candidates
-                for (const auto& [value, share] : o.raster->buffers[i].class_shares)
+                for (const auto& [value, share] : o.raster()->buffers[i].class_shares)
                     if (const GetUnit* u = eco().unit(o.spec->preset, value))
                         want[Json(u->candidates).dump() + u->code] += share;
                 const Json& mix = (*e)["buffers"][i]["mix"];

@@ -343,7 +343,7 @@ LayerSpec raster_spec(const std::string& id, const std::string& path) {
     LayerSpec s;
     s.id = id;
     s.title = id;
-    s.kind = LayerKind::Raster;
+    s.kind = "raster";
     s.path = path;
     s.path_as_written = path;
     s.band = 1;

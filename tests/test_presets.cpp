@@ -20,8 +20,8 @@ const LayerOutcome& outcome(const SiteResult& r, const std::string& id) {
 }
 
 std::string category_inside(const LayerOutcome& o) {
-    if (!o.vector || o.vector->inside_features.empty()) return "";
-    return o.vector_layer->features()[o.vector->inside_features.front()].category;
+    if (!o.vector() || o.vector()->inside_features.empty()) return "";
+    return o.vector_layer->features()[o.vector()->inside_features.front()].category;
 }
 
 Site point_site(double lon, double lat) {
@@ -60,25 +60,25 @@ TEST(Presets, EachPresetMapsItsRealSchema) {
     const SiteResult s1 = screener.screen(point_site(117.02, 31.03), {1000, 10000, 50000});
     ASSERT_FALSE(s1.site.error) << *s1.site.error;
     const auto& w = outcome(s1, "fx_wdpa");
-    EXPECT_FALSE(w.vector->inside);
-    EXPECT_NEAR(*w.vector->nearest_distance_m, 2200, 300);
+    EXPECT_FALSE(w.vector()->inside);
+    EXPECT_NEAR(*w.vector()->nearest_distance_m, 2200, 300);
     EXPECT_EQ(category_inside(outcome(s1, "fx_aqueduct40")), "1");
-    EXPECT_TRUE(outcome(s1, "fx_china_ecrl").vector->inside);
+    EXPECT_TRUE(outcome(s1, "fx_china_ecrl").vector()->inside);
     const auto& nr = outcome(s1, "fx_china_nature_reserve");
-    ASSERT_TRUE(nr.vector->inside);
+    ASSERT_TRUE(nr.vector()->inside);
     const std::string zone = category_inside(nr);
     EXPECT_EQ(cat.layers[4].categories.at(zone).zone, "buffer");
-    EXPECT_EQ(outcome(s1, "fx_worldcover").raster->value_at_site, 50.0);
+    EXPECT_EQ(outcome(s1, "fx_worldcover").raster()->value_at_site, 50.0);
 
     // S2: inside the Ramsar fixture lake, aqueduct bws_cat 4, outside every red line.
     const SiteResult s2 = screener.screen(point_site(116.55, 30.55), {1000});
     const auto& ramsar = outcome(s2, "fx_ramsar");
-    ASSERT_TRUE(ramsar.vector->inside);
-    EXPECT_EQ(ramsar.vector_layer->features()[ramsar.vector->inside_features[0]].id, "99001");
+    ASSERT_TRUE(ramsar.vector()->inside);
+    EXPECT_EQ(ramsar.vector_layer->features()[ramsar.vector()->inside_features[0]].id, "99001");
     EXPECT_EQ(category_inside(outcome(s2, "fx_aqueduct40")), "4");
-    EXPECT_FALSE(outcome(s2, "fx_china_ecrl").vector->inside);
-    EXPECT_NEAR(*outcome(s2, "fx_china_ecrl").vector->nearest_distance_m, 7300, 300);
-    EXPECT_EQ(outcome(s2, "fx_worldcover").raster->value_at_site, 70.0);
+    EXPECT_FALSE(outcome(s2, "fx_china_ecrl").vector()->inside);
+    EXPECT_NEAR(*outcome(s2, "fx_china_ecrl").vector()->nearest_distance_m, 7300, 300);
+    EXPECT_EQ(outcome(s2, "fx_worldcover").raster()->value_at_site, 70.0);
 }
 
 TEST(Presets, RealRamsarDownloadDropsIn) {

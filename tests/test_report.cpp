@@ -68,7 +68,7 @@ LayerSpec vector_spec(const fs::path& dir, const std::string& id, const std::str
     LayerSpec s;
     s.id = id;
     s.title = title;
-    s.kind = LayerKind::Vector;
+    s.kind = "vector";
     s.path = file.string();
     s.path_as_written = file.filename().string();
     s.catalog_file = "test catalog";
@@ -752,7 +752,7 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     std::size_t expected_hits = 0;
     for (const auto& s : sites)
         for (const auto& o : s.result.layers)
-            if (o.vector) expected_hits += o.vector->hits.size();
+            if (o.vector()) expected_hits += o.vector()->hits.size();
     ASSERT_GE(expected_hits, 4u);  // reserve, heritage point and admin unit for S1; admin unit for P1
 
     // P1's low verdict left two of five criteria unassessed: sites.gpkg states it, as the reports do.

@@ -100,7 +100,7 @@ struct TwoCountries {
         LayerSpec lc;
         lc.id = "landcover";
         lc.title = "land cover";
-        lc.kind = LayerKind::Raster;
+        lc.kind = "raster";
         lc.path = lc.path_as_written = dir.file("landcover.tif");
         sitescreen::testing::write_wgs84_raster(lc.path, 1250, 200, GDT_Byte, 4.5, 2.0, 0.01, [](int x, int) {
             const double lon = 4.5 + (x + 0.5) * 0.01;

@@ -43,9 +43,9 @@ const Json& row(const Json& table, const std::string& metric) {
 double natural_share_by_screen(Screener& screener, const Site& site, double radius_m) {
     const SiteResult m = screener.screen(site, {radius_m});
     for (const auto& o : m.layers)
-        if (o.spec->id == "landcover_modis" && o.raster) {
+        if (o.spec->id == "landcover_modis" && o.raster()) {
             double share = 0;
-            for (const auto& [value, frac] : o.raster->buffers.front().class_shares)
+            for (const auto& [value, frac] : o.raster()->buffers.front().class_shares)
                 if (o.spec->classes.at(value).zone == "natural") share += frac;
             return share;
         }

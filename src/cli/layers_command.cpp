@@ -10,8 +10,7 @@
 #include "io/checksum.h"
 #include "layers/catalog.h"
 #include "layers/import/import.h"
-#include "layers/raster/raster_layer.h"
-#include "layers/vector/vector_layer.h"
+#include "layers/registry.h"
 
 namespace sitescreen::cli {
 
@@ -84,8 +83,7 @@ std::function<int()> add_layers_command(CLI::App& app) {
         const Catalog cat = load_catalog(path);
         if (list->parsed()) {
             for (const auto& l : cat.layers)
-                std::cout << fmt::format("{:<24} {:<7} {:<24} {:<14} {}{}\n", l.id,
-                                         l.kind == LayerKind::Vector ? "vector" : "raster", to_string(l.criterion),
+                std::cout << fmt::format("{:<24} {:<7} {:<24} {:<14} {}{}\n", l.id, l.kind, to_string(l.criterion),
                                          l.theme, l.title, l.provenance.demo ? "  [DEMO]" : "");
             return kExitOk;
         }
@@ -94,37 +92,12 @@ std::function<int()> add_layers_command(CLI::App& app) {
         for (const auto& l : cat.layers) {
             nlohmann::ordered_json j;
             j["id"] = l.id;
-            j["kind"] = l.kind == LayerKind::Vector ? "vector" : "raster";
+            j["kind"] = l.kind;
             j["path"] = l.path_as_written;
             try {
-                if (l.kind == LayerKind::Vector) {
-                    auto v = VectorLayer::load(l);
-                    const auto& i = v->info();
-                    j["crs"] = i.crs_name;
-                    j["geometry_type"] = i.geometry_type;
-                    j["features"] = i.feature_count;
-                    j["pieces"] = i.piece_count;
-                    j["invalid_repaired"] = i.invalid_repaired;
-                    j["without_geometry"] = i.without_geometry;
-                    j["extent"] = {i.west, i.south, i.east, i.north};
-                    if (!opts->json)
-                        std::cout << fmt::format(
-                            "ok    {:<24} vector  {} features ({} pieces), {}, {} invalid repaired, "
-                            "extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n",
-                            l.id, i.feature_count, i.piece_count, i.crs_name, i.invalid_repaired, i.west, i.south,
-                            i.east, i.north);
-                } else {
-                    const RasterInfo i = inspect_raster(l);
-                    j["crs"] = i.crs_name;
-                    j["size"] = {i.width, i.height};
-                    j["data_type"] = i.data_type;
-                    j["nodata"] = i.nodata ? nlohmann::ordered_json(*i.nodata) : nlohmann::ordered_json(nullptr);
-                    j["extent"] = {i.west, i.south, i.east, i.north};
-                    if (!opts->json)
-                        std::cout << fmt::format(
-                            "ok    {:<24} raster  {}x{} {}, {}, extent {:.3f},{:.3f} .. {:.3f},{:.3f}\n", l.id, i.width,
-                            i.height, i.data_type, i.crs_name, i.west, i.south, i.east, i.north);
-                }
+                // What opening found, as the layer's kind describes it (layers/layer.h).
+                const std::string found = open_layer(l)->check(j);
+                if (!opts->json) std::cout << fmt::format("ok    {:<24} {}\n", l.id, found);
                 const DatasetChecksum sum = dataset_checksum(l.path);
                 const std::string& sha = sum.sha256;
                 j["sha256"] = sha;

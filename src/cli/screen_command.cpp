@@ -20,6 +20,7 @@
 #include "core/errors.h"
 #include "io/atomic_file.h"
 #include "io/site_reader.h"
+#include "layers/registry.h"
 #include "report/core_writers.h"
 #include "report/formats.h"
 #include "run/pipeline.h"
@@ -349,7 +350,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         if (!to_stdout && formats.count("csv")) {
             std::size_t columns = 6 + 3;  // id ... error, verdict, criteria_met, alternative_distance_m
             for (const auto& l : catalog.layers)
-                columns += (l.kind == LayerKind::Vector ? 2 : 1) + setup.options.radii_m.size();
+                columns += layer_kind(l).summary_columns(l).site.size() + setup.options.radii_m.size();
             if (columns > kMaxCsvColumns)
                 throw InputError(
                     fmt::format("summary.csv would have {} columns ({} layers x {} buffers); spreadsheets "

@@ -19,8 +19,6 @@ std::vector<std::string>& argv_store() {
     static std::vector<std::string> v;
     return v;
 }
-
-const char* kind_name(LayerKind k) { return k == LayerKind::Vector ? "vector" : "raster"; }
 }  // namespace
 
 void set_command_line(int argc, char** argv) { argv_store().assign(argv, argv + argc); }
@@ -134,7 +132,7 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
         Json j = Json::object();
         j["id"] = l.id;
         j["title"] = l.title;
-        j["kind"] = kind_name(l.kind);
+        j["kind"] = l.kind;
         j["path"] = l.path_as_written;
         j["preset"] = l.preset;
         j["criterion"] = to_string(l.criterion);
@@ -148,17 +146,7 @@ Json ScreenSetup::run_json(const std::vector<std::string>&) const {
         // Where the digest came from: read now, or reused because no file changed (docs/layers.md).
         j["sha256_from"] =
             ls.checksums()[i].empty() ? Json(nullptr) : Json(ls.checksum_from_cache()[i] ? "cache" : "computed");
-        if (const auto& v = ls.vectors()[i]) {
-            j["feature_count"] = v->info().feature_count;
-            j["crs"] = v->info().crs_name;
-            j["invalid_repaired"] = v->info().invalid_repaired;
-            j["without_geometry"] = v->info().without_geometry;
-            j["unrepairable"] = v->info().unrepairable;
-        } else if (const auto& r = ls.rasters()[i]) {
-            j["size"] = {r->width, r->height};
-            j["crs"] = r->crs_name;
-            j["data_type"] = r->data_type;
-        }
+        ls.layer(i).describe(j);
         if (l.provenance.demo) demo.push_back(l.id);
         layers.push_back(std::move(j));
     }

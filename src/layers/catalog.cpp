@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "io/install_path.h"
+#include "layers/registry.h"
 
 namespace fs = std::filesystem;
 
@@ -120,12 +121,14 @@ void apply_keys(LayerSpec& s, const YAML::Node& node, const Where& w, bool is_pr
             s.title_in[*lang] = scalar(v, w, key);
         else if (key == "kind") {
             const std::string k = scalar(v, w, key);
-            if (k == "vector")
-                s.kind = LayerKind::Vector;
-            else if (k == "raster")
-                s.kind = LayerKind::Raster;
-            else
-                fail(w, "'kind' must be vector or raster, not '" + k + "'");
+            if (!find_layer_kind(k)) {
+                const std::vector<std::string> kinds = layer_kind_names();
+                std::string list;
+                for (std::size_t i = 0; i < kinds.size(); ++i)
+                    list += (i == 0 ? "" : i + 1 == kinds.size() ? " or " : ", ") + kinds[i];
+                fail(w, "'kind' must be " + list + ", not '" + k + "'");
+            }
+            s.kind = k;
         } else if (key == "layer")
             s.ogr_layer = scalar(v, w, key);
         else if (key == "id_field")
@@ -332,7 +335,7 @@ void load_into(Catalog& cat, const std::string& path, std::set<std::string>& vis
             if (s.title.empty()) s.title = s.id;
             for (const auto& other : cat.layers)
                 if (other.id == s.id) fail(lw, "duplicate layer id (first declared in " + other.catalog_file + ")");
-            if (s.kind == LayerKind::Raster && !s.filter.empty()) fail(lw, "'filter' applies to vector layers only");
+            if (const std::string bad = layer_kind(s).check_spec(s); !bad.empty()) fail(lw, bad);
             cat.layers.push_back(std::move(s));
         }
     }

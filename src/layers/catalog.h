@@ -9,8 +9,6 @@
 
 namespace sitescreen {
 
-enum class LayerKind { Vector, Raster };
-
 // The TNFD sensitive-location criteria (domain notes), plus "context" for
 // layers that only locate a site (admin units).
 enum class Criterion {
@@ -50,7 +48,7 @@ struct Provenance {
 struct LayerSpec {
     std::string id;
     std::string title;
-    LayerKind kind = LayerKind::Vector;
+    std::string kind = "vector";  // a kind of layers/registry.h: "vector", "raster", ...
     std::string path;             // as resolved: absolute, or a GDAL dataset name (/vsizip/..., PG:...)
     std::string path_as_written;  // as in the catalog file
     std::string catalog_file;     // which catalog file declared it (for messages)

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
+#include "layers/registry.h"
 #include "report/formats.h"
 
 namespace fs = std::filesystem;
@@ -321,15 +322,12 @@ public:
         std::ostream& o = file_->stream();
         o << "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 (Chinese names) correctly
         o << "id,lon,lat,type,status,error";
+        columns_.clear();
         for (const LayerSpec& spec : ctx.layers->catalog().layers) {
-            if (spec.kind == LayerKind::Vector) {
-                o << ',' << csv_field(spec.id + ".inside") << ',' << csv_field(spec.id + ".nearest_m");
-                for (double r : ctx.options.radii_m) o << ',' << csv_field(spec.id + ".share_" + radius_tag(r));
-            } else {
-                o << ',' << csv_field(spec.id + ".value_at_site");
-                for (double r : ctx.options.radii_m)
-                    o << ',' << csv_field(spec.id + (spec.categorical ? ".majority_" : ".mean_") + radius_tag(r));
-            }
+            columns_.push_back(layer_kind(spec).summary_columns(spec));
+            const SummaryColumns& c = columns_.back();
+            for (const auto& [suffix, path] : c.site) o << ',' << csv_field(spec.id + suffix);
+            for (double r : ctx.options.radii_m) o << ',' << csv_field(spec.id + c.buffer_suffix + radius_tag(r));
         }
         o << ",verdict,criteria_met,alternative_distance_m,demo_data\r\n";
     }
@@ -345,8 +343,9 @@ public:
         o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
           << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
         const Json& layers = rec["layers"];
-        std::size_t li = 0;
+        std::size_t li = 0, ci = 0;
         for (const LayerSpec& spec : ctx_.layers->catalog().layers) {
+            const SummaryColumns& c = columns_[ci++];
             const Json* entry = nullptr;
             if (li < layers.size() && layers[li]["layer"] == spec.id) entry = &layers[li++];
             // Values by radius: the site's own radii may differ from the header's (profiles).
@@ -356,15 +355,14 @@ public:
                     if (std::fabs(b["radius_m"].get<double>() - r) < 1e-6) return b.value(key, Json(nullptr));
                 return nullptr;
             };
-            if (spec.kind == LayerKind::Vector) {
-                o << ',' << (entry ? csv_value((*entry)["inside"]) : "") << ','
-                  << (entry ? csv_value((*entry)["nearest"]["distance_m"]) : "");
-                for (double r : ctx_.options.radii_m) o << ',' << csv_value(by_radius(r, "overlap_share"));
-            } else {
-                o << ',' << (entry ? csv_value((*entry)["value_at_site"]) : "");
-                for (double r : ctx_.options.radii_m)
-                    o << ',' << csv_value(by_radius(r, spec.categorical ? "majority_label" : "mean"));
+            for (const auto& [suffix, path] : c.site) {
+                o << ',';
+                if (!entry) continue;
+                const Json* v = entry;
+                for (const std::string& k : path) v = &(*v)[k];
+                o << csv_value(*v);
             }
+            for (double r : ctx_.options.radii_m) o << ',' << csv_value(by_radius(r, c.buffer_key.c_str()));
         }
         const Json& verdict = rec["verdict"];
         // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
@@ -389,6 +387,7 @@ public:
 private:
     std::optional<AtomicFile> file_;
     RunContext ctx_;
+    std::vector<SummaryColumns> columns_;  // per catalog layer, from its kind (layers/registry.h)
 };
 
 class RunJsonWriter : public OutputWriter {

@@ -504,7 +504,7 @@ LayerProvenance provenance_of(const LayerSpec& spec, std::string sha256, i18n::L
     LayerProvenance p;
     p.id = spec.id;
     p.title = spec.title_for(lang);
-    p.kind = spec.kind == LayerKind::Vector ? "vector" : "raster";
+    p.kind = spec.kind;
     p.criterion = to_string(spec.criterion);
     p.theme = spec.theme;
     p.source = spec.provenance.source;

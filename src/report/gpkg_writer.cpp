@@ -18,6 +18,7 @@
 #include "io/atomic_file.h"
 #include "io/gdal_handles.h"
 #include "io/ogr_geometry.h"
+#include "layers/registry.h"
 #include "report/markdown_report.h"
 
 namespace fs = std::filesystem;
@@ -71,8 +72,7 @@ struct GpkgWriter::Impl {
     };
     struct KeyFigure {  // one per catalog layer
         std::string layer_id;
-        bool raster = false, categorical = false;
-        std::string a, b;  // column names: vector inside / nearest_m; raster value / class
+        std::vector<std::string> columns;  // one per key figure of the layer's kind (layers/layer.h, KeyColumn)
     };
 
     std::string report_suffix;
@@ -153,20 +153,13 @@ struct GpkgWriter::Impl {
         for (const LayerSpec* s : specs) {
             KeyFigure k;
             k.layer_id = s->id;
-            k.raster = s->kind == LayerKind::Raster;
-            k.categorical = s->categorical;
-            if (k.raster) {
-                k.a = free_column(s->id + "_value");
-                add_field(sites, k.a, OFTReal);
-                if (k.categorical) {
-                    k.b = free_column(s->id + "_class");
-                    add_field(sites, k.b, OFTString);
-                }
-            } else {
-                k.a = free_column(s->id + "_inside");
-                add_field(sites, k.a, OFTInteger, true);
-                k.b = free_column(s->id + "_nearest_m");
-                add_field(sites, k.b, OFTReal);
+            for (const KeyColumn& c : layer_kind(*s).key_columns(*s)) {
+                k.columns.push_back(free_column(s->id + c.suffix));
+                add_field(sites, k.columns.back(),
+                          c.type == KeyColumn::Type::Boolean ? OFTInteger
+                          : c.type == KeyColumn::Type::Real  ? OFTReal
+                                                             : OFTString,
+                          c.type == KeyColumn::Type::Boolean);
             }
             keys.push_back(std::move(k));
         }
@@ -222,19 +215,15 @@ struct GpkgWriter::Impl {
             for (const auto& lo : r.layers)
                 if (lo.spec && lo.spec->id == k.layer_id) o = &lo;
             if (!o) continue;
-            if (o->vector) {
-                set_int(f.get(), k.a.c_str(), o->vector->inside ? 1 : 0);
-                if (o->vector->nearest_distance_m) set_double(f.get(), k.b.c_str(), *o->vector->nearest_distance_m);
-            } else if (o->raster && o->raster->value_at_site) {
-                set_double(f.get(), k.a.c_str(), *o->raster->value_at_site);
-                if (k.categorical) {
-                    const auto v = std::llround(*o->raster->value_at_site);
-                    const auto it = o->spec->classes.find(v);
-                    set_string(f.get(), k.b.c_str(),
-                               it != o->spec->classes.end() && !it->second.label.empty()
-                                   ? it->second.label_for(i18n::current().lang())
-                                   : std::to_string(v));
-                }
+            const std::vector<KeyValue> values = key_values(o->measurement, *o->spec, i18n::current().lang());
+            for (std::size_t c = 0; c < values.size() && c < k.columns.size(); ++c) {
+                const char* column = k.columns[c].c_str();
+                if (const auto* n = std::get_if<long long>(&values[c]))
+                    set_int(f.get(), column, *n);
+                else if (const auto* x = std::get_if<double>(&values[c]))
+                    set_double(f.get(), column, *x);
+                else if (const auto* t = std::get_if<std::string>(&values[c]))
+                    set_string(f.get(), column, *t);
             }
         }
         const Json& attrs = record.contains("attributes") ? record["attributes"] : Json();
@@ -311,9 +300,9 @@ struct GpkgWriter::Impl {
         bg::envelope(largest, box);
         const double radius = g.radii_m.empty() ? 0.0 : g.radii_m.back();
         for (const LayerOutcome& o : r.layers) {
-            if (!o.vector || !o.vector_layer || !o.spec) continue;
+            if (!o.vector() || !o.vector_layer || !o.spec) continue;
             const auto& feats = o.vector_layer->features();
-            for (const FeatureHit& h : o.vector->hits) {
+            for (const FeatureHit& h : o.vector()->hits) {
                 const VectorFeature& vf = feats[h.feature];
                 FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(hits)));
                 set_string(f.get(), "site_id", r.site.id);
@@ -329,8 +318,8 @@ struct GpkgWriter::Impl {
                 set_string(f.get(), "name", vf.name);
                 set_string(f.get(), "category", vf.category);
                 set_double(f.get(), "distance_m", h.distance_m);
-                const bool inside = std::find(o.vector->inside_features.begin(), o.vector->inside_features.end(),
-                                              h.feature) != o.vector->inside_features.end();
+                const bool inside = std::find(o.vector()->inside_features.begin(), o.vector()->inside_features.end(),
+                                              h.feature) != o.vector()->inside_features.end();
                 set_int(f.get(), "inside", inside ? 1 : 0);
                 if (!h.overlap_area_m2.empty()) set_double(f.get(), "overlap_area_m2", h.overlap_area_m2.back());
                 set_double(f.get(), "clipped_to_m", radius);

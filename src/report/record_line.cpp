@@ -62,7 +62,7 @@ void layer_header(std::string& out, const LayerSpec& spec) {
     key(out, "title");
     append_json_string(out, spec.title);
     key(out, "kind");
-    out += spec.kind == LayerKind::Vector ? "\"vector\"" : "\"raster\"";
+    append_json_string(out, spec.kind);
     key(out, "criterion");
     append_json_string(out, to_string(spec.criterion));
     key(out, "theme");
@@ -73,7 +73,7 @@ void layer_header(std::string& out, const LayerSpec& spec) {
 
 void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& options) {
     const LayerSpec& spec = *o.spec;
-    const VectorMeasurement& m = *o.vector;
+    const VectorMeasurement& m = *o.vector();
     const VectorLayer& layer = *o.vector_layer;
     out += '{';
     layer_header(out, spec);
@@ -155,7 +155,7 @@ void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& 
 
 void raster_entry(std::string& out, const LayerOutcome& o) {
     const LayerSpec& spec = *o.spec;
-    const RasterMeasurement& m = *o.raster;
+    const RasterMeasurement& m = *o.raster();
     out += '{';
     layer_header(out, spec);
     key(out, "categorical");
@@ -280,11 +280,11 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     out += '[';
     bool first = true;
     for (const LayerOutcome& o : r.layers) {
-        if (!o.vector && !o.raster) continue;
+        if (!o.vector() && !o.raster()) continue;
         if (edits.only_layers && !edits.only_layers->count(o.spec->id)) continue;
         if (!first) out += ',';
         first = false;
-        if (o.vector)
+        if (o.vector())  // by the measurement's type (a kind may return either), not the layer's kind
             vector_entry(out, o, options);
         else
             raster_entry(out, o);

@@ -82,24 +82,24 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
 
     for (std::size_t li = 0; li < r.layers.size(); ++li) {
         const LayerOutcome& o = r.layers[li];
-        if (!o.vector || !o.vector_layer || !o.spec) continue;
+        if (!o.vector() || !o.vector_layer || !o.spec) continue;
         DrawLayer dl;
         dl.title = o.spec->title.empty() ? o.spec->id : o.spec->title_for(lang);
         dl.theme = o.spec->theme;
         dl.admin = o.spec->theme == "admin";
         dl.demo = o.spec->provenance.demo;
         dl.style = theme_style(o.spec->theme, li);
-        dl.hit_count = o.vector->hits.size();
+        dl.hit_count = o.vector()->hits.size();
         const auto& feats = o.vector_layer->features();
         std::size_t drawn = 0;
-        for (const FeatureHit& h : o.vector->hits) {
+        for (const FeatureHit& h : o.vector()->hits) {
             if (drawn++ == kMaxHitsPerLayer) break;
             DrawFeature df;
             const VectorFeature& vf = feats[h.feature];
             df.name = feature_label(vf);
             df.distance_m = h.distance_m;
-            df.inside = std::find(o.vector->inside_features.begin(), o.vector->inside_features.end(), h.feature) !=
-                        o.vector->inside_features.end();
+            df.inside = std::find(o.vector()->inside_features.begin(), o.vector()->inside_features.end(), h.feature) !=
+                        o.vector()->inside_features.end();
             df.fill_alpha = dl.style.fill_alpha;
             auto cat = o.spec->categories.find(vf.category);
             // More sensitive categories (a reserve's core zone, extreme water stress) a little darker.

@@ -110,9 +110,9 @@ public:
                 context(o);
                 continue;
             }
-            if (o.vector)
+            if (o.vector())
                 vector(o);
-            else if (o.raster)
+            else if (o.raster())
                 raster(o);
         }
         outside_rules();
@@ -130,11 +130,11 @@ private:
         facts_.activity_attribute = p_.figures.project_category;
         std::vector<Json> admin;
         for (const auto& o : r.layers) {
-            if (!o.spec || !o.vector || !o.vector->inside || !o.vector_layer) continue;
+            if (!o.spec || !o.vector() || !o.vector()->inside || !o.vector_layer) continue;
             if (only_ && !only_->count(o.spec->id)) continue;
             const auto& feats = o.vector_layer->features();
             const std::string& t = o.spec->theme;
-            for (auto i : o.vector->inside_features) {
+            for (auto i : o.vector()->inside_features) {
                 if (i >= feats.size()) continue;
                 if (o.spec->criterion == Criterion::Context && t == "admin") admin.push_back(feats[i].attributes);
                 if (t == "protected_area" || t == "nature_reserve" || t == "national_park") {
@@ -195,9 +195,9 @@ private:
     }
 
     void context(const LayerOutcome& o) {
-        if (!o.vector || !o.vector->inside) return;
+        if (!o.vector() || !o.vector()->inside) return;
         Json names = Json::array();
-        for (auto i : o.vector->inside_features) {
+        for (auto i : o.vector()->inside_features) {
             const FeatureRef f = feature_ref(o, i);
             names.push_back(f.name.empty() ? f.id : f.name);
         }
@@ -205,12 +205,12 @@ private:
         // A context layer rates no criterion, but a named rule may judge its theme (urban_boundary).
         for (const auto& named : p_.rules)
             if (named->judges(o.spec->theme) && applies(*named))
-                for (auto i : o.vector->inside_features) fire_rule(*named, *o.spec, feature_ref(o, i), "", true, 0);
+                for (auto i : o.vector()->inside_features) fire_rule(*named, *o.spec, feature_ref(o, i), "", true, 0);
     }
 
     void vector(const LayerOutcome& o) {
         const LayerSpec& s = *o.spec;
-        const VectorMeasurement& v = *o.vector;
+        const VectorMeasurement& v = *o.vector();
         Json ev = layer_head(s);
         Json summary = {
             {"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
@@ -315,9 +315,9 @@ private:
     // Per theme, whether the site is inside a feature of any vector layer of it that holds features
     // (and the first such layer): what the rules judging "outside every feature" need.
     void note_theme(const LayerOutcome& o) {
-        if (!o.vector || !o.vector_layer || o.vector_layer->features().empty()) return;
+        if (!o.vector() || !o.vector_layer || o.vector_layer->features().empty()) return;
         auto it = themes_.try_emplace(o.spec->theme, ThemeSeen{o.spec, false}).first;
-        it->second.inside = it->second.inside || o.vector->inside;
+        it->second.inside = it->second.inside || o.vector()->inside;
     }
 
     // The named rules that say something of a site outside every feature of a theme's layers
@@ -461,7 +461,7 @@ private:
 
     void water_vector(const LayerOutcome& o, Json& ev, Json& summary) {
         const LayerSpec& s = *o.spec;
-        const VectorMeasurement& v = *o.vector;
+        const VectorMeasurement& v = *o.vector();
         a_.areal_layers = true;
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
@@ -526,7 +526,7 @@ private:
 
     void raster(const LayerOutcome& o) {
         const LayerSpec& s = *o.spec;
-        const RasterMeasurement& m = *o.raster;
+        const RasterMeasurement& m = *o.raster();
         Json ev = layer_head(s);
         Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}};
         std::optional<long long> at_site;

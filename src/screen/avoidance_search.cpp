@@ -22,6 +22,7 @@
 #include "geo/local_frame.h"
 #include "io/checksum.h"
 #include "io/interrupt.h"
+#include "layers/registry.h"
 #include "screen/rules/rule.h"
 #include "screen/tnfd_metrics.h"
 
@@ -55,7 +56,7 @@ public:
         for (const auto& s : layers_.catalog().layers)
             if (layer_potential(s, p_, a_) >= cap_) ids_.insert(s.id);
         for (const auto& s : layers_.catalog().layers)
-            if (ids_.count(s.id) && s.kind == LayerKind::Raster) radii_ = {p_.land_cover.radius_m};
+            if (ids_.count(s.id) && measures<RasterMeasurement>(s)) radii_ = {p_.land_cover.radius_m};
         id_list_.assign(ids_.begin(), ids_.end());
         radius_ = p_.avoidance.search_radius_m;
         step_ = p_.avoidance.step_m;
@@ -144,11 +145,11 @@ private:
         region_ = geos::disc(Point(0, 0), radius_, kDiscVertices, false);
         for (const auto& id : p_.avoidance.stay_within)
             for (const auto& o : r_.layers) {
-                if (!o.spec || o.spec->id != id || !o.vector || o.vector->inside_features.empty()) continue;
+                if (!o.spec || o.spec->id != id || !o.vector() || o.vector()->inside_features.empty()) continue;
                 const VectorLayer* vl = layers_.vector_layer(id);
                 if (!vl) continue;
                 std::vector<geos::GeomPtr> parts;
-                for (auto f : o.vector->inside_features)
+                for (auto f : o.vector()->inside_features)
                     for (const auto& poly : vl->feature_near(f, frame_, 1.01 * radius_ + 1000))
                         parts.push_back(geos::from_polygon(poly));
                 if (parts.empty()) continue;
@@ -354,11 +355,11 @@ private:
                 if (o.spec && o.spec->id == id) here = &o;
             for (const auto& o : m.layers)
                 if (o.spec && o.spec->id == id) there = &o;
-            if (!here || !here->vector || here->vector->inside_features.empty()) continue;
-            if (!there || !there->vector) return false;
+            if (!here || !here->vector() || here->vector()->inside_features.empty()) continue;
+            if (!there || !there->vector()) return false;
             bool shared = false;
-            for (auto f : here->vector->inside_features)
-                for (auto g : there->vector->inside_features) shared |= f == g;
+            for (auto f : here->vector()->inside_features)
+                for (auto g : there->vector()->inside_features) shared |= f == g;
             if (!shared) return false;
         }
         return true;

@@ -162,7 +162,7 @@ std::string default_ecosystems_path() { return installed_path("SITESCREEN_ECOSYS
 Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
     Json out = Json::array();
     for (const LayerOutcome& o : r.layers) {
-        if (!o.spec || !o.raster || !o.spec->categorical || o.spec->theme != "land_cover") continue;
+        if (!o.spec || !o.raster() || !o.spec->categorical || o.spec->theme != "land_cover") continue;
         const LayerSpec& s = *o.spec;
         Json e = {{"layer", s.id}, {"preset", s.preset.empty() ? Json(nullptr) : Json(s.preset)}};
         if (!s.resolution.empty()) e["resolution"] = s.resolution_for(tr().lang());
@@ -173,7 +173,7 @@ Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
             continue;
         }
         e["mapped"] = true;
-        const RasterMeasurement& m = *o.raster;
+        const RasterMeasurement& m = *o.raster();
         Json here = nullptr;
         if (m.value_at_site) {
             const long long v = std::llround(*m.value_at_site);

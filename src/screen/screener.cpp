@@ -10,7 +10,7 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 #include "io/checksum.h"
-#include "layers/raster/raster_blocks.h"
+#include "layers/registry.h"
 
 namespace sitescreen {
 
@@ -33,15 +33,8 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
     try {
         for (const LayerSpec& spec : set->catalog_.layers) {
             if (progress) progress(spec);
-            if (spec.kind == LayerKind::Vector) {
-                set->vectors_.push_back(VectorLayer::load(spec, threads));
-                set->rasters_.push_back(std::nullopt);
-                set->raster_blocks_.push_back(nullptr);
-            } else {
-                set->vectors_.push_back(nullptr);
-                set->rasters_.push_back(inspect_raster(spec));
-                set->raster_blocks_.push_back(std::make_shared<RasterBlocks>());
-            }
+            set->layers_.push_back(open_layer(spec, threads));
+            set->vectors_.push_back(set->layers_.back()->features());
         }
     } catch (...) {
         try {
@@ -51,6 +44,19 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
         throw;
     }
     set->checksums_future_ = std::move(sums);
+    return set;
+}
+
+std::shared_ptr<const LayerSet> LayerSet::of(const Catalog& catalog, std::vector<std::unique_ptr<Layer>> layers) {
+    auto set = std::make_shared<LayerSet>();
+    set->catalog_ = catalog;
+    for (auto& l : layers) {
+        set->vectors_.push_back(l->features());
+        set->layers_.push_back(std::move(l));
+    }
+    std::promise<std::vector<DatasetChecksum>> none;
+    none.set_value(std::vector<DatasetChecksum>(set->layers_.size()));
+    set->checksums_future_ = none.get_future().share();
     return set;
 }
 
@@ -85,7 +91,7 @@ const VectorLayer* LayerSet::vector_layer(const std::string& id) const {
 
 Screener::Screener(std::shared_ptr<const LayerSet> layers, ScreenOptions options)
     : layers_(std::move(layers)), options_(std::move(options)) {
-    readers_.resize(layers_->catalog().layers.size());
+    for (const auto& layer : layers_->all()) probes_.push_back(layer->make_probe(thread_));
 }
 
 Screener::~Screener() = default;
@@ -107,17 +113,14 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             if (only && !only->empty() && std::find(only->begin(), only->end(), specs[i].id) == only->end()) continue;
             LayerOutcome o;
             o.spec = &specs[i];
-            if (specs[i].kind == LayerKind::Vector) {
-                o.vector_layer = layers_->vectors()[i].get();
-                const bool tiles = options_.tile_union_layers.empty() || options_.tile_union_layers[i];
-                o.vector = o.vector_layer->measure(*r.geometry, nearest_limit_m,
-                                                   tiles ? options_.tile_union_min_radius_m : 0.0);
-                for (const auto& w : o.vector->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
-            } else {
-                if (!readers_[i]) readers_[i] = std::make_unique<RasterReader>(specs[i], layers_->raster_blocks(i));
-                o.raster = readers_[i]->measure(*r.geometry);
-                for (const auto& w : o.raster->warnings) r.warnings.push_back("layer '" + specs[i].id + "': " + w);
-            }
+            o.vector_layer = layers_->vectors()[i].get();
+            ProbeOptions probe;
+            probe.nearest_limit_m = nearest_limit_m;
+            const bool tiles = options_.tile_union_layers.empty() || options_.tile_union_layers[i];
+            probe.tile_union_min_radius_m = tiles ? options_.tile_union_min_radius_m : 0.0;
+            o.measurement = probes_[i]->measure(*r.geometry, probe);
+            for (const auto& w : measurement_warnings(o.measurement))
+                r.warnings.push_back("layer '" + specs[i].id + "': " + w);
             r.layers.push_back(std::move(o));
         }
     } catch (const std::exception& e) {
@@ -169,7 +172,7 @@ Json layer_header(const LayerSpec& spec) {
     Json j = Json::object();
     j["layer"] = spec.id;
     j["title"] = spec.title;
-    j["kind"] = spec.kind == LayerKind::Vector ? "vector" : "raster";
+    j["kind"] = spec.kind;
     j["criterion"] = to_string(spec.criterion);
     j["theme"] = spec.theme;
     j["demo"] = spec.provenance.demo;
@@ -178,7 +181,7 @@ Json layer_header(const LayerSpec& spec) {
 
 Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
     const LayerSpec& spec = *o.spec;
-    const VectorMeasurement& m = *o.vector;
+    const VectorMeasurement& m = *o.vector();
     const VectorLayer& layer = *o.vector_layer;
     Json j = layer_header(spec);
     j["inside"] = m.inside;
@@ -241,7 +244,7 @@ Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
 
 Json raster_entry(const LayerOutcome& o) {
     const LayerSpec& spec = *o.spec;
-    const RasterMeasurement& m = *o.raster;
+    const RasterMeasurement& m = *o.raster();
     Json j = layer_header(spec);
     j["categorical"] = spec.categorical;
     j["units"] = spec.units;
@@ -295,9 +298,10 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     j["attributes"] = s.attributes;
     Json layers = Json::array();
     for (const LayerOutcome& o : r.layers) {
-        if (o.vector)
+        // By the measurement's type (a kind may return either), not by the layer's kind.
+        if (o.vector())
             layers.push_back(vector_entry(o, options));
-        else if (o.raster)
+        else if (o.raster())
             layers.push_back(raster_entry(o));
     }
     j["layers"] = std::move(layers);

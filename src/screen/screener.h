@@ -13,7 +13,7 @@
 #include "i18n/messages.h"
 #include "io/checksum.h"
 #include "layers/catalog.h"
-#include "layers/raster/raster_layer.h"
+#include "layers/layer.h"
 #include "layers/vector/vector_layer.h"
 
 namespace sitescreen {
@@ -21,9 +21,11 @@ namespace sitescreen {
 // One layer's measurement for one site.
 struct LayerOutcome {
     const LayerSpec* spec = nullptr;
-    const VectorLayer* vector_layer = nullptr;  // for feature lookups (names, geometry)
-    std::optional<VectorMeasurement> vector;
-    std::optional<RasterMeasurement> raster;
+    const VectorLayer* vector_layer = nullptr;  // the layer's features (Layer::features), for names and geometry
+    Measurement measurement;
+    // The measurement as a vector or raster one; null when it is another.
+    const VectorMeasurement* vector() const { return std::get_if<VectorMeasurement>(&measurement); }
+    const RasterMeasurement* raster() const { return std::get_if<RasterMeasurement>(&measurement); }
 };
 
 struct SiteResult {
@@ -69,21 +71,23 @@ struct ScreenOptions {
     i18n::Lang lang = i18n::Lang::En;
 };
 
-// Opened layers, shared read-only by every thread.
+// Opened layers, shared read-only by every thread: one Layer per catalog layer, in catalog order.
 class LayerSet {
 public:
     // Opens and checks every layer of the catalog; throws InputError naming the
     // first layer that cannot be used. `progress` is told each layer as it
-    // loads. Vector layers load on `threads` threads while the checksums of
+    // loads. Layers load on `threads` threads while the checksums of
     // all layers are computed alongside.
     static std::shared_ptr<const LayerSet> open(const Catalog& catalog,
                                                 const std::function<void(const LayerSpec&)>& progress = {},
                                                 unsigned threads = 1);
+    // A set of layers already opened (tests: a kind of their own); `layers` in catalog order.
+    static std::shared_ptr<const LayerSet> of(const Catalog& catalog, std::vector<std::unique_ptr<Layer>> layers);
     const Catalog& catalog() const { return catalog_; }
-    const std::vector<std::shared_ptr<const VectorLayer>>& vectors() const { return vectors_; }  // null for rasters
-    const std::vector<std::optional<RasterInfo>>& rasters() const { return rasters_; }
-    // Blocks shared by the threads' readers of each raster layer (null for vectors).
-    const std::shared_ptr<RasterBlocks>& raster_blocks(std::size_t i) const { return raster_blocks_[i]; }
+    const std::vector<std::unique_ptr<const Layer>>& all() const { return layers_; }
+    const Layer& layer(std::size_t i) const { return *layers_[i]; }
+    // Each layer's features held in memory (Layer::features); null for a layer without.
+    const std::vector<std::shared_ptr<const VectorLayer>>& vectors() const { return vectors_; }
     // SHA-256 of each layer's files; waits for them on first call (throws
     // InputError if a file could not be read).
     const std::vector<std::string>& checksums() const;
@@ -94,9 +98,8 @@ public:
 
 private:
     Catalog catalog_;
+    std::vector<std::unique_ptr<const Layer>> layers_;
     std::vector<std::shared_ptr<const VectorLayer>> vectors_;
-    std::vector<std::optional<RasterInfo>> rasters_;
-    std::vector<std::shared_ptr<RasterBlocks>> raster_blocks_;
     std::shared_future<std::vector<DatasetChecksum>> checksums_future_;
     mutable std::once_flag checksums_once_;
     mutable std::vector<std::string> checksums_;
@@ -104,7 +107,7 @@ private:
     void resolve_checksums() const;
 };
 
-// Per-thread screening context (owns its raster readers).
+// Per-thread screening context: one Probe per layer (its readers and buffers).
 class Screener {
 public:
     Screener(std::shared_ptr<const LayerSet> layers, ScreenOptions options);
@@ -133,7 +136,8 @@ private:
                    double nearest_limit_m);
     std::shared_ptr<const LayerSet> layers_;
     ScreenOptions options_;
-    std::vector<std::unique_ptr<RasterReader>> readers_;  // per layer (null for vectors); opened lazily
+    ThreadState thread_;                          // what this thread's probes share; outlives them
+    std::vector<std::unique_ptr<Probe>> probes_;  // per layer, in catalog order
 };
 
 // The JSON record of a site (one line of sites.jsonl; docs/output.md).

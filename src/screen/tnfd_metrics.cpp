@@ -11,6 +11,7 @@
 
 #include "geo/geodesic.h"
 #include "i18n/messages.h"
+#include "layers/registry.h"
 
 namespace sitescreen {
 namespace {
@@ -65,8 +66,7 @@ const MetricDef& def(const char* key) {
 }
 
 bool sensitive_layer(const LayerOutcome& o) {
-    return o.spec && o.vector && o.spec->kind == LayerKind::Vector &&
-           o.spec->criterion == Criterion::BiodiversityImportance;
+    return o.spec && o.vector() && o.spec->criterion == Criterion::BiodiversityImportance;
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
     FootprintLandCover out;
     const LayerSpec* land = nullptr;
     for (const auto& spec : screener.layers().catalog().layers)
-        if (spec.kind == LayerKind::Raster && spec.categorical &&
+        if (measures<RasterMeasurement>(spec) && spec.categorical &&
             std::any_of(spec.classes.begin(), spec.classes.end(),
                         [](const auto& c) { return c.second.zone == "natural"; })) {
             land = &spec;
@@ -98,8 +98,8 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
                         : tr().format("metrics.shape_disc", {{"radius", fmt::format("{:.0f}", radius_m)}});
     const SiteResult m = screener.screen_moved(r.site, r.site.lonlat, {radius_m}, {land->id});
     for (const auto& o : m.layers) {
-        if (!o.spec || o.spec->id != land->id || !o.raster || o.raster->buffers.empty()) continue;
-        const RasterBufferStats& b = o.raster->buffers.front();
+        if (!o.spec || o.spec->id != land->id || !o.raster() || o.raster()->buffers.empty()) continue;
+        const RasterBufferStats& b = o.raster()->buffers.front();
         out.valid_share = b.valid_share;
         if (b.valid_share <= 0) break;
         double share = 0;
@@ -167,7 +167,7 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
     bool overlap_known = polygon;
     for (const auto& o : r.layers) {
         if (!sensitive_layer(o)) continue;
-        const VectorMeasurement& v = *o.vector;
+        const VectorMeasurement& v = *o.vector();
         Json& t = themes[o.spec->theme];
         if (t.is_null())
             t = {{"inside", false},

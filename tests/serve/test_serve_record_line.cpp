@@ -87,8 +87,8 @@ RecordLineCheck check(SiteReaderOptions in, std::size_t max_sites) {
     RecordLineCheck checker(run.setup.options);
     // A vector and a raster layer (a categorical one when the catalog has it) for the edits.
     for (const auto& l : run.layers->catalog().layers) {
-        if (l.kind == LayerKind::Vector && checker.layer_a.empty()) checker.layer_a = l.id;
-        if (l.kind == LayerKind::Raster && (checker.layer_b.empty() || l.categorical)) checker.layer_b = l.id;
+        if (l.kind == "vector" && checker.layer_a.empty()) checker.layer_a = l.id;
+        if (l.kind == "raster" && (checker.layer_b.empty() || l.categorical)) checker.layer_b = l.id;
     }
     auto sites = open_sites(in);
     struct First : SiteSource {

@@ -85,7 +85,7 @@ inline LayerSpec vector_spec(const std::string& id, const std::string& path) {
     LayerSpec s;
     s.id = id;
     s.title = id;
-    s.kind = LayerKind::Vector;
+    s.kind = "vector";
     s.path = path;
     s.path_as_written = path;
     s.catalog_file = "test";

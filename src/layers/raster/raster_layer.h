@@ -52,12 +52,19 @@ RasterInfo inspect_raster(const LayerSpec& spec);
 
 class RasterBlocks;
 
+// The last sweep of each buffer on one screening thread (coverage::SweepRecord), which the next
+// raster on the same grid replays: the readers of one thread share one, so that the rasters of a
+// catalog sharing a grid sweep each buffer once. Never used by two threads at once.
+class RasterSweeps;
+std::shared_ptr<RasterSweeps> make_raster_sweeps();
+
 class RasterReader {
 public:
     // Opens its own GDAL handle. Readers of one layer on different threads
-    // share `blocks` (cells and segment summaries, raster_blocks.h); without
-    // it the reader keeps its own.
-    explicit RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks = nullptr);
+    // share `blocks` (cells and segment summaries, raster_blocks.h); readers
+    // of one thread share `sweeps`; without them the reader keeps its own.
+    explicit RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks = nullptr,
+                          std::shared_ptr<RasterSweeps> sweeps = nullptr);
     ~RasterReader();
     RasterReader(const RasterReader&) = delete;
     RasterReader& operator=(const RasterReader&) = delete;

@@ -29,8 +29,12 @@
 namespace sitescreen {
 using namespace raster_kit;
 
-RasterReader::Impl::Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared)
-    : spec(s), r(open_raster(s)), blocks(shared ? std::move(shared) : std::make_shared<RasterBlocks>()) {
+RasterReader::Impl::Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared,
+                         std::shared_ptr<RasterSweeps> thread_sweeps)
+    : spec(s),
+      r(open_raster(s)),
+      blocks(shared ? std::move(shared) : std::make_shared<RasterBlocks>()),
+      sweeps(thread_sweeps ? std::move(thread_sweeps) : make_raster_sweeps()) {
     geographic = OSRIsGeographic(r.srs.get()) != 0;
     SrsPtr wgs84 = wgs84_srs();
     bool identity = false;
@@ -151,8 +155,11 @@ void RasterReader::Impl::summarise(int bx, int by, const RasterBlock& block, Blo
     });
 }
 
-RasterReader::RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> shared)
-    : impl_(std::make_unique<Impl>(spec, std::move(shared))) {}
+std::shared_ptr<RasterSweeps> make_raster_sweeps() { return std::make_shared<RasterSweeps>(); }
+
+RasterReader::RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> shared,
+                           std::shared_ptr<RasterSweeps> sweeps)
+    : impl_(std::make_unique<Impl>(spec, std::move(shared), std::move(sweeps))) {}
 RasterReader::~RasterReader() = default;
 
 RasterMeasurement RasterReader::measure(const SiteGeometry& site) { return impl_->measure(site); }

@@ -19,6 +19,11 @@
 
 namespace sitescreen {
 
+class RasterSweeps {
+public:
+    std::vector<coverage::SweepRecord> records;  // by buffer index
+};
+
 struct RasterReader::Impl final : BlockLoader {
     LayerSpec spec;
     raster_kit::OpenedRaster r;
@@ -48,6 +53,7 @@ struct RasterReader::Impl final : BlockLoader {
     std::vector<std::shared_ptr<const RasterBlock>> grid_cells;
     std::vector<std::shared_ptr<const BlockSummary>> grid_summaries;
     coverage::CoverageSweep sweep;
+    std::shared_ptr<RasterSweeps> sweeps;  // shared by the readers of this thread
     // The buffer being measured: its sweep's record, its pixel rings, and
     // whether the record already holds its coverage (measure()).
     coverage::SweepRecord* record_ = nullptr;
@@ -67,7 +73,7 @@ struct RasterReader::Impl final : BlockLoader {
     std::vector<double> row_area_cache_m2;         // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
 
-    Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared);
+    Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared, std::shared_ptr<RasterSweeps> thread_sweeps);
 
     // An uncompressed GeoTIFF of whole-byte cells, one band per block: each
     // block's bytes in the file are its cells, row-major.

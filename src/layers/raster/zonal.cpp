@@ -42,15 +42,6 @@ constexpr int kSummaryMinWidth = 8 * kSegmentCells;
 // Spacing of the areal-scale samples down a projected raster's window.
 constexpr double kScaleSampleSpacingM = 10'000;
 
-// Per screening thread: the last sweep of each buffer (by index), which the
-// next raster on the same grid replays (coverage::SweepRecord). Sites are
-// measured layer after layer on one thread, so the rasters of a catalog
-// sharing a grid sweep each buffer once.
-std::vector<coverage::SweepRecord>& sweep_records() {
-    thread_local std::vector<coverage::SweepRecord> records;
-    return records;
-}
-
 }  // namespace
 
 void RasterReader::Impl::to_raster_crs(std::size_t n) {
@@ -432,7 +423,10 @@ RasterMeasurement RasterReader::Impl::measure(const SiteGeometry& site) {
         sample_areal_scale(centre_x, coverage::Window{u.x0, u.y0, u.width, u.height});
     }
 
-    std::vector<coverage::SweepRecord>& records = sweep_records();
+    // The last sweep of each buffer (by index) on this thread (RasterSweeps): sites are measured
+    // layer after layer on one thread, so the rasters of a catalog sharing a grid sweep each
+    // buffer once.
+    std::vector<coverage::SweepRecord>& records = sweeps->records;
     if (records.size() < nb) records.resize(nb);
     for (std::size_t i = 0; i < nb; ++i) {
         RasterBufferStats& out = m.buffers[i];

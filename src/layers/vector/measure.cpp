@@ -100,10 +100,7 @@ double lambert_lower_bound_m(LonLat p, LonLat q) {
     return std::max(0.0, s * (1 - 1e-4) - 100.0);
 }
 
-struct Scratch {
-    Ring clipped, tmp, xy;
-    Piece shifted;  // a piece moved by a turn of longitude (shifted_piece)
-};
+using Scratch = VectorScratch;
 
 struct FeatureAccum {
     double distance_m = std::numeric_limits<double>::infinity();
@@ -170,8 +167,8 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
 
 }  // namespace
 
-std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const SiteGeometry& site,
-                                                                         double limit_m) const {
+std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const SiteGeometry& site, double limit_m,
+                                                                         std::vector<double>& lbs) const {
     constexpr double kDegToRad = 3.14159265358979323846 / 180;
     // The points distances are taken from: the centre of a point site, the
     // boundary of a polygon site's footprint at most kFootprintStepDeg apart
@@ -269,7 +266,6 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
                 // The vertex with the least bound is measured first: its
                 // distance caps d before any edge, so that the edges far
                 // from the nearest point are skipped from the start.
-                thread_local std::vector<double> lbs;
                 auto ring = [&](const auto& r) {
                     if (r.empty()) return;
                     lbs.resize(r.size());
@@ -301,6 +297,12 @@ std::optional<std::pair<std::uint32_t, double>> VectorLayer::far_nearest(const S
 
 VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_limit_m,
                                        double tile_union_min_radius_m) const {
+    VectorScratch scratch;
+    return measure(site, scratch, nearest_limit_m, tile_union_min_radius_m);
+}
+
+VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& s, double nearest_limit_m,
+                                       double tile_union_min_radius_m) const {
     VectorMeasurement m;
     const std::vector<double>& radii = site.radii_m;
     const double max_r = radii.empty() ? 0.0 : radii.back();
@@ -312,7 +314,6 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     }
     if (features_.empty()) return m;
 
-    thread_local Scratch s;
     const LocalFrame frame(site.centre);
     std::map<std::uint32_t, FeatureAccum> acc;   // ordered: deterministic output whatever the R-tree order
     std::map<std::uint32_t, FeatureAccum> near;  // the wider boxes of the nearest-feature search
@@ -337,7 +338,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     std::vector<double> scales(radii.size());
     for (std::size_t k = 0; k < radii.size(); ++k)
         scales[k] = site.buffer_area_m2[k] / (3.14159265358979323846 * radii[k] * radii[k]);
-    thread_local std::vector<std::tuple<double, std::uint32_t, double>> large;  // (nearest, piece, farthest)
+    std::vector<std::tuple<double, std::uint32_t, double>>& large = s.large;  // (nearest, piece, farthest)
 
     auto scan = [&](double reach, bool for_nearest_only) {
         const Box box = geodesic::bounding_box(site.centre, reach);
@@ -487,7 +488,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
         nearest = best_within(near, reach);
     }
     if (!nearest && reach < limit)
-        nearest = far_nearest(site, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
+        nearest =
+            far_nearest(site, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity(), s.lbs);
     else if (!nearest)
         nearest = best_within(near, nearest_limit_m > 0 ? nearest_limit_m : std::numeric_limits<double>::infinity());
     if (nearest) {
@@ -502,7 +504,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
     if (site.is_point) {
         // The disc is exactly pi r^2 in the frame; scale to the ellipsoidal disc area.
         if (by_tiles)
-            add_tile_union_areas(clip_box, frame, radii, scales, total_xy);
+            add_tile_union_areas(clip_box, frame, radii, scales, total_xy, s);
         else
             add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
         for (std::size_t k = 0; k < radii.size(); ++k) {

@@ -174,12 +174,13 @@ VectorLayer::UnionWork VectorLayer::union_work(const std::vector<std::pair<LonLa
 }
 
 void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
-                                       const std::vector<double>& scale, std::vector<double>& total_xy) const {
+                                       const std::vector<double>& scale, std::vector<double>& total_xy,
+                                       VectorScratch& scratch) const {
     const double far_m = radii.empty() ? 0.0 : radii.back();
-    thread_local Ring clipped, tmp;
-    thread_local Polygon xy;
-    thread_local std::vector<double> some_radii, some_totals;
-    thread_local std::vector<std::size_t> which;
+    Ring &clipped = scratch.tile_clipped, &tmp = scratch.tile_tmp;
+    Polygon& xy = scratch.tile_xy;
+    std::vector<double>&some_radii = scratch.some_radii, &some_totals = scratch.some_totals;
+    std::vector<std::size_t>& which = scratch.which;
     // Which radii a box (of a tile or of one of its polygons) lies wholly
     // inside (adding `area_m2`), wholly outside (nothing) or across: those
     // among `among` go to `which`/`some_radii`.
@@ -211,7 +212,7 @@ void VectorLayer::add_tile_union_areas(const Box& clip_ll, const LocalFrame& fra
     const std::int64_t x1 = std::min(index_of(clip_ll.max_corner().x(), -180.0), x0 + turn - 1);
     const std::int64_t y0 = index_of(clip_ll.min_corner().y(), -90.0), y1 = index_of(clip_ll.max_corner().y(), -90.0);
     std::vector<std::size_t> tile_which;
-    thread_local Polygon moved;
+    Polygon& moved = scratch.tile_moved;
     for (std::int64_t iy = y0; iy <= y1; ++iy)
         for (std::int64_t ix = x0; ix <= x1; ++ix) {
             const std::int64_t wx = ((ix % turn) + turn) % turn;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -87,6 +88,21 @@ struct VectorMeasurement {
     std::vector<std::string> warnings;
 };
 
+// The working memory of VectorLayer::measure on one screening thread, kept between sites so that
+// its buffers are allocated once. Owned by the thread's probe (layers/vector/vector_kind.h), shared
+// by the vector layers that thread measures; never by two threads.
+struct VectorScratch {
+    Ring clipped, tmp, xy;
+    Piece shifted;                                                 // a piece moved by a turn of longitude
+    std::vector<std::tuple<double, std::uint32_t, double>> large;  // (nearest, piece, farthest)
+    std::vector<double> lbs;                                       // far_nearest: lower bounds per vertex
+    // add_tile_union_areas
+    Ring tile_clipped, tile_tmp;
+    Polygon tile_xy, tile_moved;
+    std::vector<double> some_radii, some_totals;
+    std::vector<std::size_t> which;
+};
+
 class VectorLayer {
 public:
     // Loads, repairs, transforms to WGS 84, subdivides and indexes (the
@@ -112,6 +128,9 @@ public:
     // (0: never) take the union area from the dissolved tiles.
     VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0,
                               double tile_union_min_radius_m = kTileUnionMinRadiusM) const;
+    // The same with the calling thread's working memory (the screener's probes keep one per thread).
+    VectorMeasurement measure(const SiteGeometry& site, VectorScratch& scratch, double nearest_limit_m,
+                              double tile_union_min_radius_m) const;
 
     // The work of the two ways to the union areas of wide buffers, in polygon vertices, for the
     // point sites at `sites` (centre, largest buffer): `per_site`, the vertices of the pieces of
@@ -157,14 +176,16 @@ private:
     // inside a disc adds its area (divided by scale[k], the frame's area
     // scale), one that straddles the circle is clipped and projected.
     void add_tile_union_areas(const Box& clip_ll, const LocalFrame& frame, const std::vector<double>& radii,
-                              const std::vector<double>& scale, std::vector<double>& total_xy) const;
+                              const std::vector<double>& scale, std::vector<double>& total_xy,
+                              VectorScratch& scratch) const;
 
     // The nearest feature and its geodesic distance, if one lies nearer than
     // `limit_m`: best first over the cells, each piece's edges measured by
     // Karney's inverse (geodesic::segment_distance_m), from the centre of a
     // point site or the boundary of a footprint. For features beyond the
     // widening search (the site is then inside none).
-    std::optional<std::pair<std::uint32_t, double>> far_nearest(const SiteGeometry& site, double limit_m) const;
+    std::optional<std::pair<std::uint32_t, double>> far_nearest(const SiteGeometry& site, double limit_m,
+                                                                std::vector<double>& lbs) const;
     struct Cell {
         Box box;  // of its pieces
         std::vector<std::uint32_t> pieces;

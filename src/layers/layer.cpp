@@ -1,0 +1,34 @@
+// Measurements as one type (layer.h).
+#include "layers/layer.h"
+
+#include "layers/raster/raster_kind.h"
+#include "layers/vector/vector_kind.h"
+
+namespace sitescreen {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+}  // namespace
+
+const std::vector<std::string>& measurement_warnings(const Measurement& m) {
+    static const std::vector<std::string> none;
+    return std::visit(Overloaded{[](const std::monostate&) -> const std::vector<std::string>& { return none; },
+                                 [](const auto& x) -> const std::vector<std::string>& { return x.warnings; }},
+                      m);
+}
+
+std::vector<KeyValue> key_values(const Measurement& m, const LayerSpec& spec, i18n::Lang lang) {
+    return std::visit(Overloaded{[](const std::monostate&) { return std::vector<KeyValue>(); },
+                                 [](const VectorMeasurement& v) { return vector_key_values(v); },
+                                 [&](const RasterMeasurement& r) { return raster_key_values(r, spec, lang); }},
+                      m);
+}
+
+}  // namespace sitescreen
