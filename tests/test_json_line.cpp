@@ -155,7 +155,8 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
     auto writer = make_jsonl_writer();
     RunContext ctx;
     ctx.out_dir = dir.path();
-    writer->begin(ctx);
+    const BegunWriter begun{writer.get(), writer->begin(ctx)};
+    ASSERT_TRUE(begun.plan.prepare);
     std::mt19937 rng(7);
     std::vector<std::string> lines;
     std::size_t bytes = 0;
@@ -163,10 +164,11 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
         Json record = Json::object();
         record["id"] = std::to_string(i);
         record["pad"] = std::string(100 + rng() % 3000, static_cast<char>('a' + i % 26));
-        const std::string line = writer->render(record);
+        Site site;
+        const std::string none;
+        const std::string line = begun.plan.prepare(SiteOutput{site, nullptr, record, none});
         ASSERT_EQ(line, to_json_line(record) + "\n");
-        SiteResult r;
-        writer->write_site(r, Json(), line);
+        writer->write(SiteOutput{site, nullptr, Json(), line});
         lines.push_back(line);
         bytes += line.size();
     }

@@ -144,10 +144,11 @@ static void markers_rows_and_links_work(i18n::Lang lang) {
     ctx.any_demo = true;
     ctx.tool_version = "0.0.0-test";
     ctx.options.lang = lang;
-    auto writers = make_report_writers({"html", "portfolio"});
-    for (auto& w : writers) w->begin(ctx);
+    auto writers = make_writers({"html", "portfolio"});
+    std::vector<BegunWriter> begun;
+    for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
     for (const auto& s : sites)
-        for (auto& w : writers) w->write(s.result, s.record);
+        for (const auto& w : begun) write_site(w, s.result, s.record);
     for (auto& w : writers) w->finish(Json::object());
 
     const fs::path page = out / "report.html";
@@ -205,9 +206,9 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
     RunContext ctx;
     ctx.out_dir = out.string();
     ctx.tool_version = "0.0.0-test";
-    auto writers = make_report_writers({"portfolio"});
+    auto writers = make_writers({"portfolio"});
     ASSERT_EQ(writers.size(), 1u);
-    writers[0]->begin(ctx);
+    const BegunWriter begun{writers[0].get(), writers[0]->begin(ctx)};
     const char* levels[] = {"low", "medium", "high", "no-go"};
     constexpr int kSites = 5000;
     for (int i = 0; i < kSites; ++i) {
@@ -219,7 +220,7 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
         r.site.has_coordinates = true;
         r.site.attributes = {{"name", "充电站 " + std::to_string(i)}};
         r.verdict = {{"level", levels[(i * 7) % 4]}, {"reasons", Json::array()}};
-        writers[0]->write(r, site_record(r, ScreenOptions{}));
+        write_site(begun, r, site_record(r, ScreenOptions{}));
     }
     writers[0]->finish(Json::object());
 

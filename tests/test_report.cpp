@@ -28,6 +28,7 @@
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
 #include "screen/screener.h"
+#include "support/fixtures.h"
 
 namespace fs = std::filesystem;
 using namespace sitescreen;
@@ -658,13 +659,14 @@ TEST(SiteReport, HtmlIsSelfContainedWithBannerFirstAndEmbeddedMap) {
     TempDir tmp;
     auto layers = test_layers(tmp.path);
     const fs::path out = tmp.path / "out";
-    auto writers = make_report_writers({"html", "md", "png"});
+    auto writers = make_writers({"html", "md", "png"});
     ASSERT_EQ(writers.size(), 3u);
     const RunContext ctx = context(out, layers.get(), true);
     Screener screener(layers, ScreenOptions{});
     const Screened s = screen_one(screener, point_site(0, "站点/1"), "high", false);
-    for (auto& w : writers) w->begin(ctx);
-    for (auto& w : writers) w->write(s.result, s.record);
+    std::vector<BegunWriter> begun;
+    for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
+    for (const auto& w : begun) write_site(w, s.result, s.record);
     for (auto& w : writers) w->finish(Json::object());
 
     const std::string html = read_file(out / "sites" / "站点_1.html");
@@ -760,8 +762,8 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     sites[1].record["verdict"]["coverage"] = {{"criteria_assessed", 3}, {"criteria_needed", 5}, {"complete", false}};
 
     GpkgWriter writer(".html");
-    writer.begin(context(out, layers.get(), true));
-    for (const auto& s : sites) writer.write(s.result, s.record);
+    const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
+    for (const auto& s : sites) write_site(begun, s.result, s.record);
     writer.finish(Json::object());
     EXPECT_FALSE(has_temp_files(out));
 
@@ -822,17 +824,18 @@ TEST(Gpkg, AbortLeavesNothingBehind) {
     const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
     {
         GpkgWriter writer("");
-        writer.begin(context(out, layers.get(), true));
-        writer.write(s.result, s.record);
+        const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
+        write_site(begun, s.result, s.record);
         writer.abort();
     }
     EXPECT_TRUE(fs::is_empty(out)) << fs::directory_iterator(out)->path();
 }
 
 TEST(ReportFormats, FactoryMakesOnlyTheRequestedWriters) {
-    EXPECT_EQ(make_report_writers({}).size(), 0u);
-    EXPECT_EQ(make_report_writers({"jsonl", "csv", "run"}).size(), 0u);
-    EXPECT_EQ(make_report_writers({"html", "md", "png", "gpkg", "portfolio", "jsonl"}).size(), 5u);
+    EXPECT_EQ(make_writers({}).size(), 0u);
+    EXPECT_EQ(make_writers({"jsonl", "csv", "run"}).size(), 3u);
+    EXPECT_EQ(make_writers({"html", "md", "png", "gpkg", "portfolio", "jsonl"}).size(), 6u);
+    EXPECT_EQ(make_writers({"docx", "png"}).size(), 1u);  // names outside the table make nothing
 }
 
 TEST(AtomicOutput, LargeFileWrittenOutAsItGrowsArrivesWhole) {
@@ -940,7 +943,9 @@ TEST(ReportFormats, CoverageNoteInTheRunsLanguage) {
 
 TEST(OutputFormats, OneTableNamesEveryFormatAndItsGroups) {
     using S = std::set<std::string>;
-    EXPECT_EQ(output_format_list(), "jsonl,csv,run,gpkg,portfolio,html,md,png,pdf");
+    EXPECT_EQ(output_format_list(), "jsonl,csv,gpkg,portfolio,html,md,png,pdf,run");
+    EXPECT_EQ(output_format_group("data"), "jsonl,csv,run");
+    EXPECT_EQ(output_format_group("all", true), "pdf");
     EXPECT_EQ(parse_formats("data"), (S{"jsonl", "csv", "run"}));
     EXPECT_EQ(parse_formats("all"), (S{"jsonl", "csv", "run", "gpkg", "portfolio", "html", "md", "png"}));
     EXPECT_EQ(parse_formats("all,pdf").count("pdf"), 1u);
@@ -950,7 +955,83 @@ TEST(OutputFormats, OneTableNamesEveryFormatAndItsGroups) {
         FAIL() << "an unknown format must be refused";
     } catch (const UsageError& e) {
         EXPECT_STREQ(e.what(),
-                     "--formats: unknown format 'docx' (known: all, data, jsonl, csv, run, gpkg, portfolio, html, md, "
-                     "png, pdf)");
+                     "--formats: unknown format 'docx' (known: all, data, jsonl, csv, gpkg, portfolio, html, md, "
+                     "png, pdf, run)");
+    }
+}
+
+namespace {
+
+// "a, b" -> {"a", "b"}; backquotes dropped.
+std::vector<std::string> cell_list(std::string cell) {
+    cell.erase(std::remove(cell.begin(), cell.end(), '`'), cell.end());
+    std::vector<std::string> out;
+    std::stringstream ss(cell);
+    for (std::string item; std::getline(ss, item, ',');) {
+        const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+        if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    }
+    return out;
+}
+
+}  // namespace
+
+// docs/cli.md's table of formats is the table of src/report/formats.cpp: the same names in the
+// same order, the same files and groups, and no other format.
+TEST(OutputFormats, DocsNameEveryFormatOfTheTableAndNoOther) {
+    std::ifstream in(std::string(SITESCREEN_SOURCE_DIR) + "/docs/cli.md");
+    ASSERT_TRUE(in) << "docs/cli.md";
+    std::vector<std::vector<std::string>> rows;  // name, files, groups
+    bool in_section = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("### ", 0) == 0) in_section = line == "### Output formats";
+        if (!in_section || line.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::stringstream ss(line.substr(1));
+        for (std::string c; std::getline(ss, c, '|');) cells.push_back(c);
+        ASSERT_GE(cells.size(), 4u) << line;
+        rows.push_back({cell_list(cells[0]).at(0), cells[1], cells[2]});
+    }
+    const auto& formats = output_formats();
+    ASSERT_EQ(rows.size(), formats.size()) << "docs/cli.md, \"Output formats\": a row per format";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const OutputFormat& f = formats[i];
+        EXPECT_EQ(rows[i][0], f.name) << "row " << i;
+        EXPECT_EQ(cell_list(rows[i][1]), f.files) << f.name;
+        std::vector<std::string> groups;
+        if (f.in_data) groups.push_back("data");
+        if (f.in_all) groups.push_back("all");
+        EXPECT_EQ(cell_list(rows[i][2]), groups) << f.name;
+    }
+}
+
+// `screen --help` lists every format of the table, with its files, and no other.
+TEST(OutputFormats, HelpNamesEveryFormatOfTheTableAndNoOther) {
+    sitescreen::testing::TempDir dir;
+    const sitescreen::testing::CommandResult help =
+        sitescreen::testing::run_capture(std::string(SITESCREEN_BINARY) + " screen --help", dir);
+    ASSERT_EQ(help.exit_code, 0) << help.err;
+    // The lines "  <name>  <files>: <description>" under --formats, up to the next option.
+    const auto start = help.out.find("--formats");
+    ASSERT_NE(start, std::string::npos) << help.out;
+    const auto end = help.out.find("\n  -", start);
+    std::stringstream ss(help.out.substr(start, end - start));
+    std::vector<std::pair<std::string, std::string>> listed;
+    for (std::string line; std::getline(ss, line);) {
+        std::stringstream words(line);
+        std::string name, rest;
+        words >> name;
+        std::getline(words, rest);
+        const auto colon = rest.find(": ");
+        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos ||
+            colon == std::string::npos || rest.find_first_not_of(' ') < 2)
+            continue;
+        listed.emplace_back(name, rest.substr(rest.find_first_not_of(' '), colon - rest.find_first_not_of(' ')));
+    }
+    const auto& formats = output_formats();
+    ASSERT_EQ(listed.size(), formats.size()) << help.out.substr(start, end - start);
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+        EXPECT_EQ(listed[i].first, formats[i].name);
+        EXPECT_EQ(cell_list(listed[i].second), formats[i].files) << formats[i].name;
     }
 }

@@ -506,8 +506,12 @@ TEST_F(SiteInput, ProjectedCsvWithCrs) {
 class CollectRows : public OutputWriter {
 public:
     std::vector<Json> rows;
-    void begin(const RunContext&) override {}
-    void write(const SiteResult&, const Json& record) override { rows.push_back(record); }
+    WriterPlan begin(const RunContext&) override {
+        WriterPlan plan;
+        plan.reads_record = true;
+        return plan;
+    }
+    void write(const SiteOutput& s) override { rows.push_back(s.record); }
     void finish(const Json&) override {}
     void abort() noexcept override {}
 };
@@ -533,7 +537,7 @@ TEST(SitePipeline, ASiteThatThrowsBecomesAnErrorRow) {
         if (r.site.id == "ASSESS") throw std::logic_error("simulated assessment failure");
     };
     CollectRows out;
-    const PipelineStats stats = run_pipeline(*sites, layers, options, pc, {&out});
+    const PipelineStats stats = run_pipeline(*sites, layers, options, pc, {{&out, out.begin(RunContext{})}});
     ASSERT_EQ(out.rows.size(), 4u);
     EXPECT_EQ(stats.total, 4u);
     EXPECT_EQ(stats.error, 2u);

@@ -122,18 +122,36 @@ struct OldOutput {
     ino_t ino;
 };
 
-// The files a screening run writes into --out (docs/output.md), which --overwrite may replace
-// or remove: the fixed names at the top, per-site reports in sites/, and temporary files of a
-// run that was killed. Nothing else in the folder is touched.
+// The files a screening run writes into --out (the formats' table, report/formats.cpp), which
+// --overwrite may replace or remove: the fixed names at the top, per-site files in sites/, and
+// temporary files of a run that was killed. Nothing else in the folder is touched.
 bool owned_output(const fs::path& name, bool in_sites) {
     const std::string n = name.filename().string();
     if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos) return true;
-    if (in_sites) {
-        const std::string e = name.extension().string();
-        return e == ".md" || e == ".html" || e == ".png" || e == ".pdf";
+    const std::string per_site = "sites/<id>";
+    for (const OutputFormat& f : output_formats())
+        for (const std::string& file : f.files) {
+            if (file.rfind(per_site, 0) == 0) {
+                if (in_sites && name.extension().string() == file.substr(per_site.size())) return true;
+            } else if (!in_sites && n == file) {
+                return true;
+            }
+        }
+    return false;
+}
+
+// --formats' help: a line per format from the table, then the groups.
+std::string formats_help() {
+    std::string out = "Outputs to write, comma-separated:\n";
+    for (const OutputFormat& f : output_formats()) {
+        std::string files;
+        for (const std::string& file : f.files) files += (files.empty() ? "" : ", ") + file;
+        out += fmt::format("  {:<10} {}: {}\n", f.name, files, f.description);
     }
-    return n == "sites.jsonl" || n == "summary.csv" || n == "run.json" || n == "sites.gpkg" || n == "report.html" ||
-           n == "report.pdf";
+    return out + fmt::format(
+                     "'data' = {} (use it for batches of 100k+ sites); 'all' = every\n"
+                     "format but {} (add it: all,{}); default all; run.json is always written",
+                     output_format_group("data"), output_format_group("all", true), output_format_group("all", true));
 }
 
 std::vector<OldOutput> snapshot_outputs(const std::string& dir) {
@@ -244,12 +262,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ->check(CLI::IsMember({"plant", "mine", "charger"}));
     cmd->add_option("--profiles", a->profiles, "Folder of site-type profiles (default: config/profiles)");
     add_table_options(*cmd, a->activities, a->ecosystems, a->materiality);
-    cmd->add_option("--formats", a->formats,
-                    "Outputs to write, comma-separated: " + output_format_list() +
-                        ";\n"
-                        "'data' = jsonl,csv,run (use it for batches of 100k+ sites); 'all' = every\n"
-                        "format but pdf (add it: all,pdf); default all")
-        ->capture_default_str();
+    cmd->add_option("--formats", a->formats, formats_help())->capture_default_str();
     cmd->add_option("--lang", a->lang,
                     "Language of the reports, the map, the verdict reasons and mitigation texts and the\n"
                     "closing line: en or zh (keys, enum values and summary.csv headers stay English)")
@@ -371,17 +384,15 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ctx.site_fields = sites->fields();
         ctx.any_demo = catalog.any_demo();
         ctx.tool_version = SITESCREEN_VERSION;
-        std::vector<std::unique_ptr<OutputWriter>> writers;
-        if (formats.count("jsonl")) writers.push_back(make_jsonl_writer(to_stdout ? &std::cout : nullptr));
-        if (!to_stdout) {
-            if (formats.count("csv")) writers.push_back(make_csv_writer());
-            for (auto& w : setup.report_writers(formats))
-                writers.push_back(std::move(w));  // incl. the portfolio roll-up
-            writers.push_back(make_run_json_writer());
-        }
+        // The formats' writers, and two that write no file: the roll-up and the count of sites
+        // with demonstration data, for run.json and the closing line.
+        const std::vector<std::unique_ptr<OutputWriter>> writers =
+            make_writers(formats, to_stdout ? &std::cout : nullptr);
+        PortfolioWriter portfolio_writer(setup.portfolio());
         DemoCounter demo_counter;
         std::vector<OutputWriter*> raw;
         for (auto& w : writers) raw.push_back(w.get());
+        if (!to_stdout) raw.push_back(&portfolio_writer);
         raw.push_back(&demo_counter);
 
         PipelineConfig pc;
@@ -404,8 +415,9 @@ std::function<int()> add_screen_command(CLI::App& app) {
         };
         PipelineStats stats;
         try {
-            for (auto* w : raw) w->begin(ctx);
-            stats = run_pipeline(*sites, layers, setup.options, pc, raw);
+            std::vector<BegunWriter> begun;
+            for (auto* w : raw) begun.push_back({w, w->begin(ctx)});
+            stats = run_pipeline(*sites, layers, setup.options, pc, begun);
             if (interrupt_flag().load()) throw Interrupted();  // before any output is renamed into place
         } catch (const Interrupted&) {
             for (auto* w : raw) w->abort();
@@ -454,7 +466,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         for (const auto& [key, count] : sites->note_counts()) input_notes[key] = count;
         run["input_notes"] = input_notes;
         run["sites"] = sj;
-        if (!to_stdout) run["portfolio"] = setup.portfolio_summary();
+        if (!to_stdout) run["portfolio"] = setup.portfolio().summary();
         for (auto* w : raw) w->finish(run);
         // --overwrite: what the earlier run wrote and this one did not (sites/OLD.md, a gpkg
         // with --formats data) would pass for this run's output; it goes now that all is in place.

@@ -3,10 +3,7 @@
 
 #include <filesystem>
 
-#include <mutex>
-
 #include "layers/catalog.h"
-#include "report/formats.h"
 #include "screen/assess.h"
 #include "sitescreen/version.h"
 
@@ -23,23 +20,6 @@ std::vector<std::string>& argv_store() {
 
 void set_command_line(int argc, char** argv) { argv_store().assign(argv, argv + argc); }
 const std::vector<std::string>& command_line() { return argv_store(); }
-
-// Feeds the portfolio roll-up (run.json) with every result, in input order.
-class PortfolioWriter : public OutputWriter {
-public:
-    explicit PortfolioWriter(Portfolio& p) : portfolio_(p) {}
-    void begin(const RunContext&) override {}
-    // The record has all it needs: the pipeline can free each site's findings early.
-    bool uses_result() const override { return false; }
-    bool digests() const override { return true; }
-    void digest(const Json& record, Json& into) const override { Portfolio::digest_record(record, into); }
-    void write(const SiteResult&, const Json& record) override { portfolio_.add_record(record); }
-    void finish(const Json&) override {}
-    void abort() noexcept override {}
-
-private:
-    Portfolio& portfolio_;
-};
 
 struct ScreenSetup::Impl {
     AssessOptions tables;  // the activity table, ecosystem map and E4 factors, once read
@@ -91,14 +71,7 @@ std::function<void(SiteResult&, Screener&)> ScreenSetup::assessor() const {
     return [a](SiteResult& r, Screener& screener) { a->assess(r, screener); };
 }
 
-std::vector<std::unique_ptr<OutputWriter>> ScreenSetup::report_writers(const std::set<std::string>& formats) {
-    std::vector<std::unique_ptr<OutputWriter>> out;
-    out.push_back(std::make_unique<PortfolioWriter>(impl_->portfolio));
-    for (auto& w : make_report_writers(formats)) out.push_back(std::move(w));
-    return out;
-}
-
-Json ScreenSetup::portfolio_summary() const { return impl_->portfolio.summary(); }
+Portfolio& ScreenSetup::portfolio() { return impl_->portfolio; }
 
 Json ScreenSetup::run_json(const std::vector<std::string>&) const {
     Json run = Json::object();

@@ -1,4 +1,4 @@
-// Wires the screening run together: profiles and assessment, report writers, run.json provenance.
+// Wires the screening run together: profiles and assessment, the portfolio roll-up, run.json provenance.
 #pragma once
 #include <functional>
 #include <memory>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/writer.h"
+#include "screen/assess.h"
 #include "screen/screener.h"
 
 namespace sitescreen::cli {
@@ -36,11 +36,9 @@ public:
     void prepare(std::shared_ptr<const LayerSet> layers);
     std::function<std::vector<double>(const Site&)> radii_resolver() const;
     std::function<void(SiteResult&, Screener&)> assessor() const;
-    // Report writers for the requested formats (gpkg, portfolio, html, md, png),
-    // plus the portfolio roll-up that feeds run.json.
-    std::vector<std::unique_ptr<OutputWriter>> report_writers(const std::set<std::string>& formats);
     Json run_json(const std::vector<std::string>& argv) const;
-    Json portfolio_summary() const;
+    // The portfolio roll-up of the run (run.json's `portfolio`), fed by a PortfolioWriter.
+    Portfolio& portfolio();
 
 private:
     struct Impl;

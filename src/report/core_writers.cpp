@@ -202,20 +202,21 @@ namespace {
 class JsonlWriter : public OutputWriter {
 public:
     explicit JsonlWriter(std::ostream* stream) : stream_(stream) {}
-    void begin(const RunContext& ctx) override {
+    WriterPlan begin(const RunContext& ctx) override {
         if (!stream_) {
             file_.emplace((fs::path(ctx.out_dir) / "sites.jsonl").string());
             out_ = &file_->stream();
         } else {
             out_ = stream_;
         }
+        WriterPlan plan;
+        plan.reads_record = true;
+        plan.prepare = [](const SiteOutput& s) { return to_json_line(s.record) + '\n'; };
+        plan.digest = digest_nothing;  // write() takes the line prepared
+        return plan;
     }
-    bool uses_result() const override { return false; }
-    bool digests() const override { return true; }  // write_site() reads nothing of the record
-    bool renders() const override { return true; }
-    std::string render(const Json& record) const override { return to_json_line(record) + '\n'; }
-    void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
-    void write_site(const SiteResult&, const Json&, const std::string& line) override {
+    void write(const SiteOutput& s) override {
+        const std::string& line = s.prepared;
         if (stream_) {
             *out_ << line;
             out_->flush();  // a pipe reader sees each site as it is done
@@ -316,7 +317,7 @@ std::string radius_tag(double r) {
 
 class CsvWriter : public OutputWriter {
 public:
-    void begin(const RunContext& ctx) override {
+    WriterPlan begin(const RunContext& ctx) override {
         file_.emplace((fs::path(ctx.out_dir) / "summary.csv").string());
         ctx_ = ctx;
         std::ostream& o = file_->stream();
@@ -330,15 +331,16 @@ public:
             for (double r : ctx.options.radii_m) o << ',' << csv_field(spec.id + c.buffer_suffix + radius_tag(r));
         }
         o << ",verdict,criteria_met,alternative_distance_m,demo_data\r\n";
+        WriterPlan plan;
+        plan.reads_record = true;
+        plan.prepare = [this](const SiteOutput& s) { return row(s.record); };
+        plan.digest = digest_nothing;  // write() takes the row prepared
+        return plan;
     }
 
-    bool uses_result() const override { return false; }
-    bool digests() const override { return true; }  // write_site() reads nothing of the record
-    bool renders() const override { return true; }
-    void write(const SiteResult& r, const Json& rec) override { write_site(r, rec, render(rec)); }
-    void write_site(const SiteResult&, const Json&, const std::string& row) override { file_->stream() << row; }
+    void write(const SiteOutput& s) override { file_->stream() << s.prepared; }
     // One row, from the record alone (on the screening threads).
-    std::string render(const Json& rec) const override {
+    std::string row(const Json& rec) const {
         std::ostringstream o;
         o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
           << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
@@ -392,10 +394,11 @@ private:
 
 class RunJsonWriter : public OutputWriter {
 public:
-    void begin(const RunContext& ctx) override { dir_ = ctx.out_dir; }
-    bool uses_result() const override { return false; }
-    bool digests() const override { return true; }  // write_site() reads nothing of the record
-    void write(const SiteResult&, const Json&) override {}
+    WriterPlan begin(const RunContext& ctx) override {
+        dir_ = ctx.out_dir;
+        return {};  // nothing per site
+    }
+    void write(const SiteOutput&) override {}
     void finish(const Json& run) override {
         AtomicFile f((fs::path(dir_) / "run.json").string());
         f.stream() << run.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
@@ -409,18 +412,34 @@ private:
 
 }  // namespace
 
-// "" or "D<marker>": the leading letter says whether a demonstration layer decided a finding.
-std::string DemoCounter::render(const Json& record) const {
-    const std::string m = report::demo_marker(record);
-    if (m.empty()) return m;
-    return (m.find(" findings: ") != std::string::npos ? "F" : "S") + m;
+WriterPlan DemoCounter::begin(const RunContext&) {
+    WriterPlan plan;
+    plan.reads_record = true;
+    // "" or "D<marker>": the leading letter says whether a demonstration layer decided a finding.
+    plan.prepare = [](const SiteOutput& s) {
+        const std::string m = report::demo_marker(s.record);
+        if (m.empty()) return m;
+        return (m.find(" findings: ") != std::string::npos ? "F" : "S") + m;
+    };
+    plan.digest = digest_nothing;  // the marker is made ahead
+    return plan;
 }
 
-void DemoCounter::write_site(const SiteResult&, const Json&, const std::string& marker) {
+void DemoCounter::write(const SiteOutput& s) {
+    const std::string& marker = s.prepared;
     if (marker.empty()) return;
     ++with_data_;
     if (marker[0] == 'F') ++with_findings_;
 }
+
+WriterPlan PortfolioWriter::begin(const RunContext&) {
+    WriterPlan plan;
+    plan.reads_record = true;  // the record has all it needs: each site's findings can go early
+    plan.digest = [](const Json& record, Json& into) { Portfolio::digest_record(record, into); };
+    return plan;
+}
+
+void PortfolioWriter::write(const SiteOutput& s) { portfolio_.add_record(s.record); }
 
 std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream) { return std::make_unique<JsonlWriter>(stream); }
 std::unique_ptr<OutputWriter> make_csv_writer() { return std::make_unique<CsvWriter>(); }

@@ -1,4 +1,4 @@
-// The machine-readable outputs: sites.jsonl, summary.csv and run.json.
+// The machine-readable outputs (sites.jsonl, summary.csv, run.json) and the two writers of no file.
 #pragma once
 
 #include <charconv>
@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "report/writer.h"
+#include "screen/assess.h"
 
 namespace sitescreen {
 
@@ -14,17 +15,13 @@ std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream = nullptr);
 std::unique_ptr<OutputWriter> make_csv_writer();
 std::unique_ptr<OutputWriter> make_run_json_writer();
 
-// Counts the sites that carry the demonstration marker (report::demo_marker),
-// for run.json and the closing line; writes no file.
+// Two writers of no file, for run.json and the closing line (`screen` adds them to the formats'):
+
+// Counts the sites that carry the demonstration marker (report::demo_marker).
 class DemoCounter : public OutputWriter {
 public:
-    void begin(const RunContext&) override {}
-    bool uses_result() const override { return false; }
-    bool digests() const override { return true; }  // the marker is made ahead, in render()
-    bool renders() const override { return true; }
-    std::string render(const Json& record) const override;
-    void write(const SiteResult& r, const Json& record) override { write_site(r, record, render(record)); }
-    void write_site(const SiteResult& r, const Json& record, const std::string& marker) override;
+    WriterPlan begin(const RunContext&) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json&) override {}
     void abort() noexcept override {}
     std::size_t with_demo_data() const { return with_data_; }          // a demonstration layer was screened
@@ -32,6 +29,19 @@ public:
 
 private:
     std::size_t with_data_ = 0, with_findings_ = 0;
+};
+
+// Feeds the portfolio roll-up (run.json's `portfolio`) with every site, in input order.
+class PortfolioWriter : public OutputWriter {
+public:
+    explicit PortfolioWriter(Portfolio& p) : portfolio_(p) {}
+    WriterPlan begin(const RunContext&) override;
+    void write(const SiteOutput& site) override;
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+
+private:
+    Portfolio& portfolio_;
 };
 
 // One JSON line, compact, UTF-8 kept as is (no \u escapes), stable key order.

@@ -1,4 +1,4 @@
-// Report formats: the factory, per-site file names, and what the report writers read from a record.
+// The output formats: the table and factory, per-site file names, and what the reports read from a record.
 #include "report/formats.h"
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "io/checksum.h"
+#include "report/core_writers.h"
 #include "report/gpkg_writer.h"
 #include "report/html_report.h"
 #include "report/markdown_report.h"
@@ -18,18 +19,71 @@
 
 namespace sitescreen {
 
+namespace {
+
+using Writer = std::unique_ptr<OutputWriter>;
+
+// The per-site reports the portfolio page and sites.gpkg link to: ".html", ".md" or none.
+std::string report_suffix(const std::set<std::string>& names) {
+    return names.count("html") ? ".html" : names.count("md") ? ".md" : "";
+}
+
+// The factories of the table.
+Writer jsonl_writer(const FormatRequest& r) { return make_jsonl_writer(r.jsonl_stream); }
+Writer csv_writer(const FormatRequest&) { return make_csv_writer(); }
+Writer gpkg_writer(const FormatRequest& r) { return std::make_unique<GpkgWriter>(report_suffix(r.names)); }
+Writer portfolio_writer(const FormatRequest& r) {
+    return std::make_unique<PortfolioPageWriter>(report_suffix(r.names));
+}
+Writer html_writer(const FormatRequest& r) {
+    return std::make_unique<HtmlReportWriter>(r.maps, r.names.count("portfolio") > 0);
+}
+Writer md_writer(const FormatRequest& r) { return std::make_unique<MarkdownReportWriter>(r.names.count("png") > 0); }
+Writer png_writer(const FormatRequest& r) { return std::make_unique<PngMapWriter>(r.maps); }
+Writer pdf_writer(const FormatRequest& r) { return std::make_unique<PdfReportWriter>(r.maps, true); }
+Writer run_writer(const FormatRequest&) { return make_run_json_writer(); }
+
+}  // namespace
+
 const std::vector<OutputFormat>& output_formats() {
     // pdf is asked for by name (docs/reports.md): it is in neither group.
+    // clang-format off
     static const std::vector<OutputFormat> formats = {
-        {"jsonl", true, true}, {"csv", true, true},        {"run", true, true},
-        {"gpkg", false, true}, {"portfolio", false, true}, {"html", false, true},
-        {"md", false, true},   {"png", false, true},       {"pdf", false, false}};
+        // {name, description,
+        //  files, in data, in all, factory}
+        {"jsonl", "one JSON object per site, every figure (for programs)",
+         {"sites.jsonl"}, true, true, jsonl_writer},
+        {"csv", "one row per site (for spreadsheets)",
+         {"summary.csv"}, true, true, csv_writer},
+        {"gpkg", "sites, buffers, hits and alternatives (for GIS)",
+         {"sites.gpkg"}, false, true, gpkg_writer},
+        {"portfolio", "the portfolio page: every site on a map and in a table",
+         {"report.html"}, false, true, portfolio_writer},
+        {"html", "a report per site, its map embedded",
+         {"sites/<id>.html"}, false, true, html_writer},
+        {"md", "a report per site in Markdown",
+         {"sites/<id>.md"}, false, true, md_writer},
+        {"png", "a map per site",
+         {"sites/<id>.png"}, false, true, png_writer},
+        {"pdf", "the portfolio and per-site reports as A4 PDFs",
+         {"report.pdf", "sites/<id>.pdf"}, false, false, pdf_writer},
+        {"run", "provenance: version, options, layers and their checksums, counts",
+         {"run.json"}, true, true, run_writer},
+    };
+    // clang-format on
     return formats;
 }
 
 std::string output_format_list() {
     std::string out;
     for (const auto& f : output_formats()) out += (out.empty() ? "" : ",") + std::string(f.name);
+    return out;
+}
+
+std::string output_format_group(const std::string& group, bool outside) {
+    std::string out;
+    for (const auto& f : output_formats())
+        if ((group == "all" ? f.in_all : f.in_data) != outside) out += (out.empty() ? "" : ",") + std::string(f.name);
     return out;
 }
 
@@ -58,19 +112,14 @@ std::set<std::string> parse_formats(const std::string& text) {
     return out;
 }
 
-std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats) {
-    const bool png = formats.count("png") > 0, md = formats.count("md") > 0, html = formats.count("html") > 0;
-    const std::string suffix = html ? ".html" : md ? ".md" : "";
-    const bool pdf = formats.count("pdf") > 0;
+std::vector<std::unique_ptr<OutputWriter>> make_writers(const std::set<std::string>& names,
+                                                        std::ostream* jsonl_stream) {
     // One layout of each site's map serves every writer that shows it.
-    auto maps = std::make_shared<SiteMapCache>(int(png) + int(html) + int(pdf));
+    const int map_users = int(names.count("png")) + int(names.count("html")) + int(names.count("pdf"));
+    const FormatRequest request{names, std::make_shared<SiteMapCache>(map_users), jsonl_stream};
     std::vector<std::unique_ptr<OutputWriter>> out;
-    if (png) out.push_back(std::make_unique<PngMapWriter>(maps));
-    if (md) out.push_back(std::make_unique<MarkdownReportWriter>(png));
-    if (html) out.push_back(std::make_unique<HtmlReportWriter>(maps, formats.count("portfolio") > 0));
-    if (formats.count("gpkg")) out.push_back(std::make_unique<GpkgWriter>(suffix));
-    if (formats.count("portfolio")) out.push_back(std::make_unique<PortfolioPageWriter>(suffix));
-    if (pdf) out.push_back(std::make_unique<PdfReportWriter>(maps, true));
+    for (const auto& f : output_formats())
+        if (names.count(f.name)) out.push_back(f.make(request));
     return out;
 }
 

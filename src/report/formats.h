@@ -1,6 +1,7 @@
-// Report formats for people and GIS (html, md, png, gpkg, portfolio): the factory,
-// the per-site file names they share, and the reading of a site record they share.
+// The output formats: their one table and factory, the per-site file names they share, and the
+// reading of a site record the reports share.
 #pragma once
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,27 +15,45 @@
 
 namespace sitescreen {
 
-// Every output format, the one table of their names (docs/output.md): the
-// order is --help's; `data` and `all` say which of the two group names
-// include it ("run", the provenance record, is always written).
+class SiteMapCache;
+
+// What a format's factory is given by make_writers().
+struct FormatRequest {
+    const std::set<std::string>& names;  // every format of the run (md shows png's maps, ...)
+    std::shared_ptr<SiteMapCache> maps;  // one layout of each site's map, for png, html and pdf
+    std::ostream* jsonl_stream;          // --out -: JSON Lines to this stream, not sites.jsonl
+};
+
+// Every output format: the one table of their names (docs/output.md, docs/cli.md). A new
+// format is one OutputWriter and one row. The order is --help's and the writers' (each site is
+// written, and the run finished, in this order: run.json last, once every other file is in
+// place). `data` and `all` say which of the two group names include it (`all` is the default of
+// --formats; "run", the provenance record, is always written).
 struct OutputFormat {
     const char* name;
+    const char* description;  // one line, for --help
+    // What it writes in the output folder: "sites.jsonl", "sites/<id>.html" (one per site).
+    std::vector<std::string> files;
     bool in_data;
     bool in_all;
+    std::unique_ptr<OutputWriter> (*make)(const FormatRequest&);
 };
 const std::vector<OutputFormat>& output_formats();
 
-// "jsonl,csv,run,..." in the table's order, for help texts and errors.
+// "jsonl,csv,gpkg,..." in the table's order.
 std::string output_format_list();
+// The names of one group ("data", "all") in the table's order, comma-separated; the formats
+// outside it with `outside`.
+std::string output_format_group(const std::string& group, bool outside = false);
 
 // The formats a --formats text asks for: names and the groups `data` and `all`,
 // comma-separated; "run" is always added. Throws UsageError naming an unknown one.
 std::set<std::string> parse_formats(const std::string& text);
 
-// The writers for the requested formats among png, md, html, gpkg, portfolio and pdf; other
-// names (jsonl, csv, run: the lead's writers) are ignored. Writers that share
-// work (the map of png, html and pdf) share it through the factory.
-std::vector<std::unique_ptr<OutputWriter>> make_report_writers(const std::set<std::string>& formats);
+// The writers of the formats named, in the table's order (unknown names are ignored). Writers
+// that share work (the map of png, html and pdf) share it through the factory.
+std::vector<std::unique_ptr<OutputWriter>> make_writers(const std::set<std::string>& names,
+                                                        std::ostream* jsonl_stream = nullptr);
 
 // ---------------------------------------------------------------- file names
 

@@ -387,7 +387,7 @@ GpkgWriter::GpkgWriter(std::string report_suffix) : impl_(std::make_unique<Impl>
 
 GpkgWriter::~GpkgWriter() { impl_->discard(); }
 
-void GpkgWriter::begin(const RunContext& ctx) {
+WriterPlan GpkgWriter::begin(const RunContext& ctx) {
     gdal_init();
     FixedGpkgDate fixed_date;
     Impl& m = *impl_;
@@ -456,9 +456,14 @@ void GpkgWriter::begin(const RunContext& ctx) {
 
     if (ctx.layers) m.define_keys(SiteResult{});
     if (GDALDatasetStartTransaction(m.ds.get(), FALSE) != OGRERR_NONE) m.fail("cannot start a transaction");
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;  // the geometry and the record, in write()
+    return plan;
 }
 
-void GpkgWriter::write(const SiteResult& result, const Json& record) {
+void GpkgWriter::write(const SiteOutput& s) {
+    const SiteResult& result = *s.result;
+    const Json& record = s.record;
     FixedGpkgDate fixed_date;
     Impl& m = *impl_;
     const std::string& stem = m.names.stem(result.site.index, result.site.id);

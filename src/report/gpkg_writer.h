@@ -15,8 +15,8 @@ public:
     // sites layer gets a `report` field with the relative link), else "".
     explicit GpkgWriter(std::string report_suffix);
     ~GpkgWriter() override;
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

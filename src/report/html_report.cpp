@@ -157,7 +157,7 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
 HtmlReportWriter::HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link)
     : maps_(maps ? std::move(maps) : std::make_shared<SiteMapCache>()), portfolio_link_(portfolio_link) {}
 
-void HtmlReportWriter::begin(const RunContext& ctx) {
+WriterPlan HtmlReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
     // No output folder (sitescreen serve, POST /v1/report): pages are rendered, never written.
     if (!ctx.out_dir.empty()) {
@@ -166,10 +166,10 @@ void HtmlReportWriter::begin(const RunContext& ctx) {
     }
     provenance_.begin(ctx);
     maps_->begin(ctx);
-}
-
-void HtmlReportWriter::write(const SiteResult& result, const Json& record) {
-    write_site(result, record, render_site(result, record));
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;
+    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result, s.record); };
+    return plan;
 }
 
 std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& record) const {
@@ -180,10 +180,10 @@ std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& 
     return html_site_report(doc, portfolio_link_);
 }
 
-void HtmlReportWriter::write_site(const SiteResult& result, const Json&, const std::string& page) {
-    const std::string& stem = names_.stem(result.site.index, result.site.id);
+void HtmlReportWriter::write(const SiteOutput& s) {
+    const std::string& stem = names_.stem(s.site.index, s.site.id);
     AtomicFile f((fs::path(dir_) / (stem + ".html")).string(), true, Durability::AtFolderSync);
-    f.stream() << page;
+    f.stream() << s.prepared;
     f.commit();
 }
 

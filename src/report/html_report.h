@@ -21,12 +21,10 @@ public:
     // `maps`: shared with the png writer (null: render here); `portfolio_link`: the portfolio page is written too.
     HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link);
     // With an empty ctx.out_dir nothing is created: render_site() only (sitescreen serve).
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
-    // The page is built on the screening threads and written in order.
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json& record) const override;
-    void write_site(const SiteResult& result, const Json& record, const std::string& page) override;
+    // The page is built on the screening threads (the plan's prepare) and written in order.
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
+    std::string render_site(const SiteResult& result, const Json& record) const;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

@@ -820,15 +820,16 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
 
 MarkdownReportWriter::MarkdownReportWriter(bool with_map) : with_map_(with_map) {}
 
-void MarkdownReportWriter::begin(const RunContext& ctx) {
+WriterPlan MarkdownReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
     provenance_.begin(ctx);
-}
-
-void MarkdownReportWriter::write(const SiteResult& result, const Json& record) {
-    write_site(result, record, render_site(result, record));
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;
+    // The stem a site gets unless an earlier one took it (known only in input order).
+    plan.prepare = [this](const SiteOutput& s) { return report_text(*s.result, s.record, safe_file_stem(s.site.id)); };
+    return plan;
 }
 
 std::string MarkdownReportWriter::report_text(const SiteResult& result, const Json& record,
@@ -837,19 +838,14 @@ std::string MarkdownReportWriter::report_text(const SiteResult& result, const Js
     return markdown_site_report(report::site_report_doc(result, record, ctx_, provenance_.rows(result), map));
 }
 
-std::string MarkdownReportWriter::render_site(const SiteResult& result, const Json& record) const {
-    // The stem a site gets unless an earlier one took it (known only in input order).
-    return report_text(result, record, safe_file_stem(result.site.id));
-}
-
-void MarkdownReportWriter::write_site(const SiteResult& result, const Json& record, const std::string& text) {
-    const std::string& stem = names_.stem(result.site.index, result.site.id);
+void MarkdownReportWriter::write(const SiteOutput& s) {
+    const std::string& stem = names_.stem(s.site.index, s.site.id);
     AtomicFile f((fs::path(dir_) / (stem + ".md")).string(), true, Durability::AtFolderSync);
     // A site whose stem was taken links to its own map name: made again here.
-    if (with_map_ && result.geometry && stem != safe_file_stem(result.site.id))
-        f.stream() << report_text(result, record, stem);
+    if (with_map_ && s.result->geometry && stem != safe_file_stem(s.site.id))
+        f.stream() << report_text(*s.result, s.record, stem);
     else
-        f.stream() << text;
+        f.stream() << s.prepared;
     f.commit();
 }
 

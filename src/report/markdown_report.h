@@ -70,12 +70,9 @@ class MarkdownReportWriter : public OutputWriter {
 public:
     // `with_map`: the png format is written too, so the report shows <stem>.png.
     explicit MarkdownReportWriter(bool with_map);
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
-    // The text is built on the screening threads and written in order.
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json& record) const override;
-    void write_site(const SiteResult& result, const Json& record, const std::string& text) override;
+    // The text is built on the screening threads (the plan's prepare) and written in order.
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

@@ -57,7 +57,7 @@ PdfReportWriter::PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfo
 
 PdfReportWriter::~PdfReportWriter() = default;
 
-void PdfReportWriter::begin(const RunContext& ctx) {
+WriterPlan PdfReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
@@ -69,10 +69,10 @@ void PdfReportWriter::begin(const RunContext& ctx) {
         portfolio_pdf_ = std::make_unique<pdf::PdfStream>(
             portfolio_file_->stream(), i18n::catalog(ctx.options.lang).text("portfolio.pdf.document"));
     }
-}
-
-void PdfReportWriter::write(const SiteResult& result, const Json& record) {
-    write_site(result, record, render_site(result, record));
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;
+    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result, s.record); };
+    return plan;
 }
 
 std::string PdfReportWriter::render_site(const SiteResult& result, const Json& record) const {
@@ -87,7 +87,10 @@ std::string PdfReportWriter::render_site(const SiteResult& result, const Json& r
     return out;
 }
 
-void PdfReportWriter::write_site(const SiteResult& result, const Json& record, const std::string& pdf) {
+void PdfReportWriter::write(const SiteOutput& s) {
+    const SiteResult& result = *s.result;
+    const Json& record = s.record;
+    const std::string& pdf = s.prepared;
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     {
         AtomicFile f((fs::path(dir_) / (stem + ".pdf")).string(), true, Durability::AtFolderSync);

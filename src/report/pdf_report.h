@@ -26,13 +26,10 @@ public:
     // `maps`: shared with the png and html writers; `portfolio`: write report.pdf too.
     PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio);
     ~PdfReportWriter() override;
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
-    // Pages are laid out on the screening threads; the writing thread writes
-    // the site's file and copies its recorded pages into report.pdf.
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json& record) const override;
-    void write_site(const SiteResult& result, const Json& record, const std::string& pdf) override;
+    // Pages are laid out on the screening threads (the plan's prepare); the writing thread
+    // writes the site's file and copies its recorded pages into report.pdf.
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 
@@ -44,6 +41,7 @@ private:
         std::size_t first_page = 0;  // 0-based, among the per-site pages of report.pdf
     };
     std::vector<pdf::Page> front_pages(const Json& run, std::size_t front_count);
+    std::string render_site(const SiteResult& result, const Json& record) const;
 
     std::shared_ptr<SiteMapCache> maps_;
     bool portfolio_ = false;
@@ -51,7 +49,7 @@ private:
     std::string dir_;
     SiteFileNames names_;
     mutable report::ProvenanceTable provenance_;
-    // Pages recorded by render_site() for report.pdf, until write_site() takes them.
+    // Pages recorded by render_site() for report.pdf, until write() takes them.
     mutable std::mutex pending_mutex_;
     mutable std::map<std::size_t, std::vector<pdf::Page>> pending_;
     std::unique_ptr<AtomicFile> portfolio_file_;

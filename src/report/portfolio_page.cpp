@@ -459,14 +459,19 @@ std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& cat
 
 PortfolioPageWriter::PortfolioPageWriter(std::string report_suffix) : report_suffix_(std::move(report_suffix)) {}
 
-void PortfolioPageWriter::begin(const RunContext& ctx) {
+WriterPlan PortfolioPageWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
     fs::create_directories(ctx.out_dir);
     provenance_.begin(ctx);
     rows_.clear();
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;
+    return plan;
 }
 
-void PortfolioPageWriter::write(const SiteResult& result, const Json& record) {
+void PortfolioPageWriter::write(const SiteOutput& s) {
+    const SiteResult& result = *s.result;
+    const Json& record = s.record;
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     provenance_.rows(result);
     Row row;

@@ -16,8 +16,8 @@ public:
     // `report_suffix`: ".html" or ".md" when per-site reports are written (rows
     // and markers link to sites/<stem><suffix>), "" for no links.
     explicit PortfolioPageWriter(std::string report_suffix);
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

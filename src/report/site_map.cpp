@@ -237,22 +237,19 @@ const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& reco
 
 PngMapWriter::PngMapWriter(std::shared_ptr<SiteMapCache> cache) : cache_(std::move(cache)) {}
 
-void PngMapWriter::begin(const RunContext& ctx) {
+WriterPlan PngMapWriter::begin(const RunContext& ctx) {
     cache_->begin(ctx);
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;  // the map shows both
+    plan.prepare = [this](const SiteOutput& s) { return cache_->get(*s.result, s.record).png; };
+    return plan;
 }
 
-void PngMapWriter::write(const SiteResult& result, const Json& record) {
-    write_site(result, record, render_site(result, record));
-}
-
-std::string PngMapWriter::render_site(const SiteResult& result, const Json& record) const {
-    return cache_->get(result, record).png;
-}
-
-void PngMapWriter::write_site(const SiteResult& result, const Json&, const std::string& png) {
-    const std::string& stem = names_.stem(result.site.index, result.site.id);
+void PngMapWriter::write(const SiteOutput& s) {
+    const std::string& png = s.prepared;
+    const std::string& stem = names_.stem(s.site.index, s.site.id);
     if (png.empty()) return;
     AtomicFile f((fs::path(dir_) / (stem + ".png")).string(), true, Durability::AtFolderSync);
     f.stream().write(png.data(), static_cast<std::streamsize>(png.size()));

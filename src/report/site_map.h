@@ -107,15 +107,12 @@ private:
 };
 
 // Writes DIR/sites/<stem>.png for every site with geometry. The image is
-// rendered on the screening threads (render_site) and written in order.
+// rendered on the screening threads (the plan's prepare) and written in order.
 class PngMapWriter : public OutputWriter {
 public:
     explicit PngMapWriter(std::shared_ptr<SiteMapCache> cache);
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json& record) const override;
-    void write_site(const SiteResult& result, const Json& record, const std::string& png) override;
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

@@ -1,5 +1,7 @@
-// Output writers: each format is one class behind this small interface (docs/output.md).
+// Output writers: each format is one class behind this small interface (docs/output.md), and one
+// row of the table in report/formats.cpp.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,54 +21,63 @@ struct RunContext {
     std::string tool_version;
 };
 
+// One site as the pipeline hands it to a writer.
+struct SiteOutput {
+    const Site& site;  // always there: its id, index, source and error
+    // The whole typed result when the writer's plan reads_result, else null.
+    const SiteResult* result;
+    // The site's sites.jsonl object (site_record()); in write(), only what the digests copied
+    // when the pipeline digested the records (WriterPlan::digest); a null Json when no writer
+    // of the run reads the record.
+    const Json& record;
+    // What the plan's prepare() built for this site ("" without one, and in prepare() itself).
+    const std::string& prepared;
+};
+
+// What a writer needs from the pipeline, returned by begin(). The pipeline builds what some
+// writer reads and nothing else, and keeps each site's bulk no longer than a writer needs it.
+struct WriterPlan {
+    // prepare() or write() reads SiteOutput::result. When no writer does, each site's findings and
+    // geometry are let go on its screening thread, as soon as its record is built.
+    bool reads_result = false;
+    // prepare(), digest() or write() reads the record. When no writer does, none is built.
+    bool reads_record = false;
+    // Builds a site's text or bytes ahead, on the screening threads (thread-safe): its output
+    // comes back to write() as SiteOutput::prepared.
+    std::function<std::string(const SiteOutput&)> prepare;
+    // Copies into `into` the few record fields write() reads (none: digest_nothing, when
+    // prepare() built all it writes). On the screening threads, thread-safe. When every writer
+    // that reads the record digests it, write() receives the digests (one object for all the
+    // writers) and the record is freed on the screening thread that built it: cheaper than on
+    // the writing thread (the allocator's caches are per thread), and off that thread's load.
+    std::function<void(const Json& record, Json& into)> digest;
+};
+
+// The digest of a writer whose write() reads nothing of the record.
+inline void digest_nothing(const Json&, Json&) {}
+
 // Receives results in input order (write is called from one thread), then finish().
 // Writers create files through AtomicFile (io/atomic_file.h), so an interrupted
 // run never leaves a truncated file.
 class OutputWriter {
 public:
     virtual ~OutputWriter() = default;
-    virtual void begin(const RunContext& ctx) = 0;
-    // `record` is the site's sites.jsonl object (site_record()).
-    virtual void write(const SiteResult& result, const Json& record) = 0;
-    // Text of one site that a writer can build ahead, on the screening
-    // threads, from the record alone (thread-safe; "" for writers that build
-    // nothing ahead). The pipeline hands it back to write_site().
-    virtual std::string render(const Json& record) const {
-        (void)record;
-        return {};
-    }
-    virtual bool renders() const { return false; }
-    // The same, for writers that need the typed result too (its geometry, for
-    // the maps): what the pipeline calls. `result` is whole when the writer's
-    // uses_result() is true; a writer that returns false must not read it.
-    virtual std::string render_site(const SiteResult& result, const Json& record) const {
-        (void)result;
-        return render(record);
-    }
-    // What the pipeline calls, in input order: `rendered` is render_site(result, record).
-    virtual void write_site(const SiteResult& result, const Json& record, const std::string& rendered) {
-        (void)rendered;
-        write(result, record);
-    }
-    // False for writers that use `record` alone: the pipeline then frees each
-    // site's findings and geometry as soon as its record is built.
-    virtual bool uses_result() const { return true; }
-    // Writers whose write_site() reads only a few fields of the record (or
-    // none: they wrote it ahead in render()) return true and copy those
-    // fields into `into` in digest(). When every writer does, the pipeline
-    // hands write_site() the digest, and frees the record on the screening
-    // thread that built it: cheaper than freeing it on the writing thread
-    // (the allocator's caches are per thread), and off that thread's load.
-    // digest() runs on the screening threads, like render(): thread-safe.
-    virtual bool digests() const { return false; }
-    virtual void digest(const Json& record, Json& into) const {
-        (void)record;
-        (void)into;
-    }
+    virtual WriterPlan begin(const RunContext& ctx) = 0;
+    virtual void write(const SiteOutput& site) = 0;
     // `run` is the run.json object (complete but for finished_at).
     virtual void finish(const Json& run) = 0;
     // Discards partial output (temporary files) after an error or interrupt.
     virtual void abort() noexcept = 0;
 };
+
+// A begun writer and the plan its begin() returned: what the pipeline is given.
+struct BegunWriter {
+    OutputWriter* writer = nullptr;
+    WriterPlan plan;
+};
+
+// One site through a begun writer outside the pipeline (tests, one-off pages): prepare() and
+// write() with the whole result and record.
+void write_site(const BegunWriter& w, const SiteResult& result, const Json& record);
 
 }  // namespace sitescreen

@@ -149,7 +149,7 @@ std::vector<PipelineStats::TileUnionChoice> choose_tile_union(const std::deque<S
 }  // namespace
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
-                           const PipelineConfig& config, const std::vector<OutputWriter*>& writers) {
+                           const PipelineConfig& config, const std::vector<BegunWriter>& writers) {
     PipelineStats stats;
     const int threads = !config.screeners.empty() ? static_cast<int>(config.screeners.size())
                         : config.threads > 0      ? config.threads
@@ -189,21 +189,28 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     std::unordered_map<std::string, std::string> seen_ids;  // id -> where it was first seen
     const std::size_t batch_size =
         static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
+    // What the writers' plans ask for: nothing is built that no writer reads.
+    auto any_plan = [&](auto pred) {
+        return std::any_of(writers.begin(), writers.end(), [&](const BegunWriter& w) { return pred(w.plan); });
+    };
     // Writers that need only the records let each site's findings go early.
-    const bool keep_results =
-        std::any_of(writers.begin(), writers.end(), [](const OutputWriter* w) { return w->uses_result(); });
+    const bool keep_results = any_plan([](const WriterPlan& p) { return p.reads_result; });
+    const bool build_records = any_plan([](const WriterPlan& p) { return p.reads_record; });
     // Writers that need only a digest of each record let it go on the screening thread.
-    const bool digest_records = !keep_results && std::all_of(writers.begin(), writers.end(),
-                                                             [](const OutputWriter* w) { return w->digests(); });
+    const bool digest_records =
+        build_records && !any_plan([](const WriterPlan& p) { return p.reads_record && !p.digest; });
     std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
     // Text the writers build ahead on the screening threads: [site * writers + w].
     std::vector<std::string> rendered, writing_rendered;
-    std::vector<std::size_t> renderers;
-    for (std::size_t w = 0; w < writers.size(); ++w)
-        if (writers[w]->renders()) renderers.push_back(w);
+    std::vector<std::size_t> preparers, digesters;
+    for (std::size_t w = 0; w < writers.size(); ++w) {
+        if (writers[w].plan.prepare) preparers.push_back(w);
+        if (digest_records && writers[w].plan.digest) digesters.push_back(w);
+    }
     const std::size_t n_writers = writers.size();
+    const std::string nothing_prepared;
     std::vector<std::size_t> order;
     auto write_batch = [&]() {
         for (std::size_t i = 0; i < writing.size(); ++i) {
@@ -226,7 +233,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             stats.warnings += r.warnings.size();
             if (!r.warnings.empty()) ++stats.with_warnings;
             for (std::size_t w = 0; w < n_writers; ++w)
-                writers[w]->write_site(r, writing_records[i], writing_rendered[i * n_writers + w]);
+                writers[w].writer->write(SiteOutput{r.site, writers[w].plan.reads_result ? &r : nullptr,
+                                                    writing_records[i], writing_rendered[i * n_writers + w]});
         }
         // Freed here, alongside the next batch's screening, not before it.
         writing.clear();
@@ -313,14 +321,17 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 // threads; written in order later.
                 try {
                     // Without a writer for the results, the assessment moves into the record.
-                    if (config.build_records)
+                    if (build_records)
                         records[i] = keep_results ? site_record(results[i], options)
                                                   : site_record(std::move(results[i]), options);
-                    for (const std::size_t w : renderers)
-                        rendered[i * n_writers + w] = writers[w]->render_site(results[i], records[i]);
+                    for (const std::size_t w : preparers) {
+                        const WriterPlan& plan = writers[w].plan;
+                        rendered[i * n_writers + w] = plan.prepare(SiteOutput{
+                            results[i].site, plan.reads_result ? &results[i] : nullptr, records[i], nothing_prepared});
+                    }
                     if (digest_records) {
                         Json digest = Json::object();
-                        for (const OutputWriter* w : writers) w->digest(records[i], digest);
+                        for (const std::size_t w : digesters) writers[w].plan.digest(records[i], digest);
                         records[i] = std::move(digest);  // the record is freed here, on its own thread
                     }
                 } catch (...) {

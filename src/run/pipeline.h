@@ -1,4 +1,5 @@
 // Runs a stream of sites through the screeners on N threads and hands results to writers in input order.
+// The writers' plans (report/writer.h) say what is built for them on the screening threads.
 #pragma once
 #include <functional>
 #include <map>
@@ -32,9 +33,6 @@ struct PipelineConfig {
     // thread of the run alongside the next batch: `sitescreen serve` screens a request's few
     // sites in one batch, where a thread started and joined per request cost more than it saved.
     bool write_on_caller = false;
-    // False: no site's record (site_record()) is built; the writers receive a null Json and write
-    // from the result, in render_site() (serve's lines: report/record_line.h).
-    bool build_records = true;
 };
 
 struct PipelineStats {
@@ -71,7 +69,7 @@ inline constexpr double kDissolveVertexCost = 1.33;
 inline constexpr double kTileSiteCost = 1520;
 
 PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> layers, const ScreenOptions& options,
-                           const PipelineConfig& config, const std::vector<OutputWriter*>& writers);
+                           const PipelineConfig& config, const std::vector<BegunWriter>& writers);
 
 // Position of a point on a Hilbert curve over lon/lat (order 16), used to
 // process a batch in spatially coherent order and to cut spatial shards.

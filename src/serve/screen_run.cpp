@@ -52,17 +52,33 @@ class Collector : public OutputWriter {
 public:
     Collector(const SitesRequest& r, const ScreenOptions& options, ScreenAnswer& out)
         : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), options_(options), out_(out) {}
-    void begin(const RunContext&) override {}
-    bool uses_result() const override { return false; }
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json&) const override {
+    WriterPlan begin(const RunContext&) override {
+        WriterPlan plan;
+        plan.reads_result = true;  // in prepare(), on the screening thread; not the record
+        plan.prepare = [this](const SiteOutput& s) { return line(*s.result); };
+        return plan;
+    }
+    void write(const SiteOutput& s) override {
+        if (!s.site.error) {
+            ++out_.ok;
+        } else {
+            ++out_.error;
+            if (out_.first_error.empty()) out_.first_error = label_.empty() ? *s.site.error : relabelled_error(s.site);
+        }
+        out_.lines.push_back(s.prepared);
+    }
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+
+private:
+    std::string line(const SiteResult& result) const {
         std::string source, error;
         RecordLineEdits edits;
         if (!label_.empty()) {
             source = fmt::format("{}[{}]", label_, result.site.index);
             edits.source = &source;
             if (result.site.error) {
-                error = relabelled_error(result);
+                error = relabelled_error(result.site);
                 edits.error = &error;
             }
         }
@@ -72,29 +88,12 @@ public:
         append_site_record(line, result, options_, edits);
         return line;
     }
-    void write(const SiteResult& result, const Json& record) override {
-        write_site(result, record, render_site(result, record));
-    }
-    void write_site(const SiteResult& result, const Json&, const std::string& line) override {
-        if (!result.site.error) {
-            ++out_.ok;
-        } else {
-            ++out_.error;
-            if (out_.first_error.empty())
-                out_.first_error = label_.empty() ? *result.site.error : relabelled_error(result);
-        }
-        out_.lines.push_back(line);
-    }
-    void finish(const Json&) override {}
-    void abort() noexcept override {}
-
-private:
     // The site's error with the reader's name of the site ("request:2") at its start replaced by
     // the request's (sites[1]), as the line's `source`.
-    std::string relabelled_error(const SiteResult& result) const {
-        const std::string source = fmt::format("{}[{}]", label_, result.site.index);
-        const std::string& error = *result.site.error;
-        const std::string& old_source = result.site.where;
+    std::string relabelled_error(const Site& site) const {
+        const std::string source = fmt::format("{}[{}]", label_, site.index);
+        const std::string& error = *site.error;
+        const std::string& old_source = site.where;
         if (!old_source.empty() && error.rfind(old_source, 0) == 0) return source + error.substr(old_source.size());
         return error;
     }
@@ -109,17 +108,20 @@ private:
 ReportPages::ReportPages(std::string label)
     : html_(std::make_unique<HtmlReportWriter>(nullptr, false)), label_(std::move(label)) {}
 ReportPages::~ReportPages() = default;
-void ReportPages::begin(const RunContext& ctx) { html_->begin(ctx); }
-void ReportPages::write(const SiteResult& result, const Json& record) {
-    write_site(result, record, render_site(result, record));
+WriterPlan ReportPages::begin(const RunContext& ctx) {
+    html_->begin(ctx);  // no output folder: the plan's page is what it would write
+    WriterPlan plan;
+    plan.reads_result = plan.reads_record = true;
+    plan.prepare = [this](const SiteOutput& s) {
+        const SiteResult& result = *s.result;
+        if (label_.empty()) return html_->render_site(result, s.record);  // a CSV body: "request:2" already
+        SiteResult named = result;
+        named.site.where = fmt::format("{}[{}]", label_, result.site.index);
+        return html_->render_site(named, s.record);
+    };
+    return plan;
 }
-std::string ReportPages::render_site(const SiteResult& result, const Json& record) const {
-    if (label_.empty()) return html_->render_site(result, record);  // a CSV body: "request:2" already
-    SiteResult named = result;
-    named.site.where = fmt::format("{}[{}]", label_, result.site.index);
-    return html_->render_site(named, record);
-}
-void ReportPages::write_site(const SiteResult&, const Json&, const std::string& page) { pages_.push_back(page); }
+void ReportPages::write(const SiteOutput& s) { pages_.push_back(s.prepared); }
 
 ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesRequest& request,
                           const RequestLimits& limits, std::chrono::steady_clock::time_point deadline,
@@ -138,13 +140,14 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
     ScreenAnswer answer;
     Collector collector(request, engine.options, answer);
     PipelineConfig pc;
-    pc.screeners = {&screener};          // one thread: the service's workers run requests side by side
-    pc.batch_per_thread = 1;             // the deadline is checked between sites
-    pc.write_on_caller = true;           // no writer thread started and joined per request
-    pc.build_records = also != nullptr;  // the collector writes its lines from the results
+    pc.screeners = {&screener};  // one thread: the service's workers run requests side by side
+    pc.batch_per_thread = 1;     // the deadline is checked between sites
+    pc.write_on_caller = true;   // no writer thread started and joined per request
     pc.radii_for = engine.radii_for;
     pc.assess = engine.assess;
-    std::vector<OutputWriter*> writers = {&collector};
+    // The collector needs no context, and writes its lines from the results: without `also`, no
+    // record is built.
+    std::vector<BegunWriter> writers = {{&collector, collector.begin(RunContext{})}};
     if (also) {
         // As `screen` sets the context up for its writers (src/cli/screen_command.cpp).
         RunContext ctx;
@@ -153,8 +156,7 @@ ScreenAnswer screen_sites(const ScreenEngine& engine, Screener& screener, SitesR
         ctx.site_fields = sites->fields();
         ctx.any_demo = engine.layers->catalog().any_demo();
         ctx.tool_version = SITESCREEN_VERSION;
-        also->begin(ctx);
-        writers.push_back(also);
+        writers.push_back({also, also->begin(ctx)});
     }
     try {
         run_pipeline(bounded, engine.layers, engine.options, pc, writers);

@@ -9,6 +9,10 @@
 #include "report/writer.h"
 #include "serve/site_request.h"
 
+namespace sitescreen {
+class HtmlReportWriter;
+}
+
 namespace sitescreen::serve {
 
 struct ScreenAnswer {
@@ -34,17 +38,14 @@ class ReportPages : public OutputWriter {
 public:
     explicit ReportPages(std::string label = {});
     ~ReportPages() override;
-    void begin(const RunContext& ctx) override;
-    void write(const SiteResult& result, const Json& record) override;
-    bool renders() const override { return true; }
-    std::string render_site(const SiteResult& result, const Json& record) const override;
-    void write_site(const SiteResult& result, const Json& record, const std::string& page) override;
+    WriterPlan begin(const RunContext& ctx) override;
+    void write(const SiteOutput& site) override;
     void finish(const Json&) override {}
     void abort() noexcept override {}
     const std::vector<std::string>& pages() const { return pages_; }
 
 private:
-    std::unique_ptr<OutputWriter> html_;
+    std::unique_ptr<HtmlReportWriter> html_;
     std::string label_;
     std::vector<std::string> pages_;
 };

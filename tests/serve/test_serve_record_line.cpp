@@ -22,8 +22,14 @@ namespace {
 class RecordLineCheck : public OutputWriter {
 public:
     explicit RecordLineCheck(const ScreenOptions& options) : options_(options) {}
-    void begin(const RunContext&) override {}
-    void write(const SiteResult& r, const Json& record) override {
+    WriterPlan begin(const RunContext&) override {
+        WriterPlan plan;
+        plan.reads_result = plan.reads_record = true;
+        return plan;
+    }
+    void write(const SiteOutput& s) override {
+        const SiteResult& r = *s.result;
+        const Json& record = s.record;
         ++sites;
         if (r.site.error) ++errors;
         std::string direct;
@@ -106,7 +112,7 @@ RecordLineCheck check(SiteReaderOptions in, std::size_t max_sites) {
     pc.threads = 1;
     pc.radii_for = run.setup.radii_resolver();
     pc.assess = run.setup.assessor();
-    std::vector<OutputWriter*> writers = {&checker};
+    const std::vector<BegunWriter> writers = {{&checker, checker.begin(RunContext{})}};
     run_pipeline(first, run.layers, run.setup.options, pc, writers);
     return checker;
 }
