@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/admin_outline.h"
 #include "report/formats.h"
 #include "report/writer.h"
 
@@ -40,32 +41,6 @@ private:
     std::vector<std::string> demo_titles_;
     std::string admin_geojson_;
 };
-
-// The outline of the admin layers near the sites, simplified, as a GeoJSON
-// FeatureCollection string ("" when the run has no admin layer).
-std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
-                                  std::size_t max_vertices = 60000);
-
-// admin_outline_geojson through a cache on disk: the union of a national layer's units costs a
-// second or more of CPU, a quarter of a 100-site run, and is the same on every run of the same
-// admin layers over the same box. Kept in `folder` (outline_cache_folder()) under the SHA-256 of
-// a key holding the build's outline code (`build_id`: outline_cache_build_id()), the box, max_vertices and each admin
-// layer's catalog entry as run.json records it (`catalog_layers`: run.json's catalog.layers, with each file's sha256);
-// the file holds the key too, and is used only when it matches. No cache when `folder` is "" or
-// an admin layer has no checksum (e.g. a PG: source); a cache that cannot be read or written only
-// means computing the outline. `from_cache` (optional): whether the cached text was used.
-std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
-                                         const std::string& build_id, const std::string& folder, double west,
-                                         double south, double east, double north, std::size_t max_vertices = 60000,
-                                         bool* from_cache = nullptr);
-// The SHA-256 of the sources that make an outline (the vector layers' loading, geo/, this page's
-// code; made by CMake): a build that draws outlines differently never reads another's.
-std::string outline_cache_build_id();
-// Outlines kept in the cache folder; the least recently used go first.
-constexpr std::size_t kOutlineCacheFiles = 16;
-// Where the outlines are cached: admin-outlines/ beside the checksum cache file
-// (checksum_cache_file(), io/checksum.h; "" when that cache is off).
-std::string outline_cache_folder();
 
 // Leaflet's script and stylesheet as compiled in (third_party/leaflet), trimmed of references to
 // files that are not bundled (source map, images): for the portfolio page and the service's map.
