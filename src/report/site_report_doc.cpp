@@ -1,0 +1,694 @@
+// The per-site report as a document model (report::SiteReportDoc, markdown_report.h): the LEAP
+// sections, the layer tables and the record's other parts as blocks, shared by the Markdown,
+// HTML and PDF forms.
+// Over 600 lines for a reason: it is one builder, the report's sections in the order they are
+// read, each using the same small readers of the record (member, text_of, the tables of objects)
+// and the catalog's words; cut by section, those readers would have to become an interface of
+// their own for no second user.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+
+#include "i18n/messages.h"
+#include "report/leap_tables.h"
+#include "report/markdown_report.h"
+
+namespace fs = std::filesystem;
+
+namespace sitescreen {
+namespace report {
+namespace {
+
+using Kind = Block::Kind;
+using i18n::Catalog;
+
+bool all_scalars(const Json& a);
+
+// A record field's name for people: the catalog's field.<key> when it has one, else humanise(key).
+std::string field_name(const Catalog& tr, const std::string& key) { return tr.text_or("field." + key, humanise(key)); }
+
+// A field's value for people: an enum value the catalog names (value.<key>.<value>: step "avoid"
+// -> "避免") in its words, anything else as inline_text.
+std::string field_value(const Catalog& tr, const std::string& key, const Json& v) {
+    if (v.is_string()) return tr.text_or("value." + key + "." + v.get<std::string>(), v.get<std::string>());
+    if (v.is_array() && all_scalars(v)) {  // a list of enum values: criteria met, criteria not assessed
+        std::string s;
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + field_value(tr, key, e);
+        return s;
+    }
+    return inline_text(v, tr);
+}
+
+// A rating (exposure, impact) for people: "Very high" / "很高".
+std::string exposure_text(const Json& v, const Catalog& tr) {
+    const std::string s = inline_text(v, tr);
+    return tr.text_or("rating." + s, humanise(s));
+}
+
+bool is_scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
+
+bool all_scalars(const Json& a) {
+    return std::all_of(a.begin(), a.end(), [](const Json& e) { return is_scalar(e); });
+}
+
+bool all_objects(const Json& a) {
+    return !a.empty() && std::all_of(a.begin(), a.end(), [](const Json& e) { return e.is_object(); });
+}
+
+// A "small" value fits in one table cell.
+bool small(const Json& v) {
+    if (is_scalar(v)) return true;
+    if (v.is_array()) return all_scalars(v) && v.size() <= 12;
+    if (v.is_object())
+        return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
+    return false;
+}
+
+Block heading(int level, std::string text, std::string anchor = "") {
+    Block b;
+    b.kind = Kind::Heading;
+    b.level = std::clamp(level, 1, 4);
+    b.text = std::move(text);
+    b.tag = std::move(anchor);
+    return b;
+}
+
+Block paragraph(std::string text, Kind kind = Kind::Paragraph) {
+    Block b;
+    b.kind = kind;
+    b.text = std::move(text);
+    return b;
+}
+
+Block table_of_objects(const Json& arr, const Catalog& tr) {
+    Block t;
+    t.kind = Kind::Table;
+    std::vector<std::string> keys;
+    for (const Json& e : arr)
+        for (auto it = e.begin(); it != e.end(); ++it)
+            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
+    for (const auto& k : keys) t.header.push_back(field_name(tr, k));
+    for (const Json& e : arr) {
+        std::vector<Cell> row;
+        for (const auto& k : keys) {
+            Cell c;
+            c.text = e.contains(k) ? field_value(tr, k, e[k]) : "";
+            if (e.contains(k) && e[k].is_number()) c.tag = "num";
+            if (k == "status" || k == "step" || k == "level" || k == "rating") c.strong = true;
+            row.push_back(std::move(c));
+        }
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::string status_text(const std::string& s, const Catalog& tr) {
+    if (s == "met" || s == "not_met" || s == "not_assessed") return tr.text("report.status." + s);
+    return humanise(s);
+}
+
+const Json& member(const Json& obj, const char* key) {
+    static const Json null_json;
+    if (obj.is_object() && obj.contains(key)) return obj[key];
+    return null_json;
+}
+
+std::string text_of(const Json& obj, const char* key) {
+    const Json& v = member(obj, key);
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+double number_of(const Json& obj, const char* key, double fallback = 0) {
+    const Json& v = member(obj, key);
+    return v.is_number() ? v.get<double>() : fallback;
+}
+
+std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
+
+// One line per evidence entry: its sentence ("why") when it has one.
+std::vector<std::string> evidence_lines(const Json& ev, const Catalog& tr) {
+    std::vector<std::string> lines;
+    if (ev.is_array()) {
+        for (const Json& e : ev) {
+            if (e.is_object() && e.contains("why") && e["why"].is_string()) {
+                std::string line = e["why"].get<std::string>();
+                if (e.contains("status") && e["status"].is_string())
+                    line = "[" + status_text(e["status"].get<std::string>(), tr) + "] " + line;
+                lines.push_back(line);
+            } else {
+                lines.push_back(inline_text(e, tr));
+            }
+        }
+    } else if (!ev.is_null()) {
+        lines.push_back(inline_text(ev, tr));
+    }
+    return lines;
+}
+
+// The L4 criteria as a table: criterion, status, exposure, evidence.
+Block criteria_table(const Json& criteria, const Catalog& tr) {
+    Block t;
+    t.kind = Kind::Table;
+    t.header = {tr.text("report.criteria.criterion"), tr.text("report.criteria.status"),
+                tr.text("report.criteria.exposure"), tr.text("report.criteria.evidence")};
+    auto add = [&](const std::string& name, const Json& c) {
+        Cell status;
+        status.tag = c.is_string() ? c.get<std::string>() : text_of(c, "status");
+        status.text = status_text(status.tag, tr);
+        status.strong = status.tag == "met";
+        Cell evidence;
+        if (c.is_object()) {
+            evidence.lines = evidence_lines(member(c, "evidence"), tr);
+            if (evidence.lines.empty() && !text_of(c, "why").empty()) evidence.lines.push_back(text_of(c, "why"));
+            // Anything else the criterion carries, briefly.
+            for (auto it = c.begin(); it != c.end(); ++it)
+                if (it.key() != "status" && it.key() != "evidence" && it.key() != "exposure" && it.key() != "why" &&
+                    !it.value().is_null())
+                    evidence.lines.push_back(field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value()));
+        }
+        if (evidence.lines.empty()) evidence.text = "—";
+        const Json& exposure = member(c, "exposure");
+        t.rows.push_back({Cell{tr.text_or("criterion." + name, humanise(name)), "", true}, status,
+                          Cell{exposure.is_null() ? "—" : exposure_text(exposure, tr)}, evidence});
+    };
+    if (criteria.is_object())
+        for (auto it = criteria.begin(); it != criteria.end(); ++it) add(it.key(), it.value());
+    else if (criteria.is_array())
+        for (const Json& c : criteria)
+            add(c.is_object() ? c.value("criterion", c.value("name", std::string("?"))) : "?", c);
+    return t;
+}
+
+// The TNFD LEAP component each stage key stands for.
+std::string stage_title(const std::string& key, const Catalog& tr) {
+    std::string k = key;
+    for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return tr.text_or("report.stage." + k, field_name(tr, key));
+}
+
+std::string find_profile(const Json& record);
+
+// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically, but for the
+// parts with a table of their own (leap_tables.h): the activity (under L2), L3's ecosystems, E1's
+// services and E4.
+void stage_blocks(const Json& stages, const SiteResult& result, const Json& record, std::vector<Block>& out,
+                  const Catalog& tr) {
+    const std::string profile = find_profile(record);
+    if (!stages.is_object()) {
+        json_blocks(stages, 3, out, tr);
+        return;
+    }
+    // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
+    const bool has_l2 = stages.contains("l2");
+    auto dedicated = [&](const std::string& stage, const std::string& key) {
+        return (stage == "activity" && key.empty()) || (stage == "l3" && key == "ecosystems") ||
+               (stage == "e1" && key == "services") || stage == "e4";
+    };
+    Block loose;
+    loose.kind = Kind::KeyValues;
+    for (auto it = stages.begin(); it != stages.end(); ++it)
+        if (it.key() != "profile" && !dedicated(it.key(), "") && small(it.value()) && !it.value().is_null())
+            loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{field_value(tr, it.key(), it.value())}});
+    if (!loose.rows.empty()) out.push_back(std::move(loose));
+    for (auto it = stages.begin(); it != stages.end(); ++it) {
+        const Json& v = it.value();
+        if (it.key() == "profile") continue;  // the profile is in the provenance section
+        if (it.key() == "activity") {
+            if (!has_l2) activity_blocks(v, profile, out, tr);
+            continue;
+        }
+        if (it.key() == "e4") {
+            out.push_back(heading(3, stage_title(it.key(), tr)));
+            e4_blocks(v, out, tr);
+            continue;
+        }
+        if (small(v)) {
+            if (it.key() == "l2" && stages.contains("activity")) {
+                out.push_back(heading(3, stage_title(it.key(), tr)));
+                activity_blocks(stages["activity"], profile, out, tr);
+            }
+            continue;
+        }
+        std::string title = stage_title(it.key(), tr);
+        if (v.is_object()) {
+            const std::string t = text_of(v, "title");
+            if (!t.empty() && title == humanise(it.key())) title += ": " + t;
+        }
+        out.push_back(heading(3, title));
+        if (v.is_object()) {
+            Json rest = Json::object();
+            const Json* criteria = nullptr;
+            for (auto m = v.begin(); m != v.end(); ++m) {
+                if (m.key() == "criteria")
+                    criteria = &m.value();
+                else if (!dedicated(it.key(), m.key()))
+                    rest[m.key()] = m.value();
+            }
+            json_blocks(rest, 4, out, tr);
+            if (criteria) out.push_back(criteria_table(*criteria, tr));
+        } else {
+            json_blocks(v, 4, out, tr);
+        }
+        if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
+        if (it.key() == "l3") ecosystem_blocks(member(v, "ecosystems"), result, out, tr);
+        if (it.key() == "e1")
+            service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out,
+                           tr);
+    }
+}
+
+// A class label of the record (written as in the catalog) in the report's language.
+std::string class_label_in(const LayerSpec* spec, const std::string& label, i18n::Lang lang) {
+    if (spec)
+        for (const auto& [value, c] : spec->classes)
+            if (c.label == label) return c.label_for(lang);
+    return label;
+}
+
+// A feature's category (the layer's own value, "core") in the report's language: in English as the
+// record gives it, as before; in another language the catalog's rendering of that category's label
+// where it gives one (label_zh "核心区"), else the value.
+std::string category_in(const LayerSpec* spec, const std::string& value, i18n::Lang lang) {
+    if (lang == i18n::Lang::En || !spec) return value;
+    const auto it = spec->categories.find(value);
+    if (it == spec->categories.end() || !it->second.label_in.count(lang)) return value;
+    return it->second.label_for(lang);
+}
+
+// What each layer shows at the site and in each buffer.
+void layer_tables(const SiteResult& result, const Json& record, std::vector<Block>& out, const Catalog& tr) {
+    const Json& layers = member(record, "layers");
+    if (!layers.is_array() || layers.empty()) return;
+    std::vector<double> radii;
+    for (const Json& l : layers) {
+        const Json& bs = member(l, "buffers");
+        if (bs.is_array() && bs.size() > radii.size()) {
+            radii.clear();
+            for (const Json& b : bs) radii.push_back(number_of(b, "radius_m"));
+        }
+    }
+    Block t;
+    t.kind = Kind::Table;
+    t.header = {tr.text("report.layers.layer"), tr.text("report.layers.criterion"), tr.text("report.layers.at_site"),
+                tr.text("report.layers.nearest")};
+    for (double r : radii) t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(r)}}));
+    Block feats;
+    feats.kind = Kind::Table;
+    feats.header = {tr.text("report.layers.layer"), tr.text("report.features.feature"),
+                    tr.text("report.features.category"), tr.text("report.features.distance"),
+                    radii.empty() ? tr.text("report.features.overlap_in_buffer")
+                                  : tr.format("report.features.overlap_in", {{"radius", radius_label(radii.back())}})};
+    std::vector<std::string> truncated;
+
+    for (const Json& l : layers) {
+        const LayerSpec* spec = layer_spec(result, text_of(l, "layer"));
+        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : text_of(l, "title");
+        if (title.empty()) title = text_of(l, "layer");
+        std::string lower_title = title;
+        for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (member(l, "demo").is_boolean() && l["demo"].get<bool>() && lower_title.find("demo") == std::string::npos)
+            title += tr.text("report.layers.demo_suffix");
+        std::vector<Cell> row{Cell{title, "", true}, Cell{tr.text_or("criterion." + text_of(l, "criterion"),
+                                                                     humanise(text_of(l, "criterion")))}};
+        const Json& bs = member(l, "buffers");
+        if (text_of(l, "kind") == "raster") {
+            const std::string units = text_of(l, "units");
+            std::string at = "—";
+            if (member(l, "class_at_site").is_string())
+                at = class_label_in(spec, l["class_at_site"].get<std::string>(), tr.lang());
+            else if (member(l, "value_at_site").is_number())
+                at = scalar_text(l["value_at_site"]) + (units.empty() ? "" : " " + units);
+            row.push_back(Cell{at});
+            row.push_back(Cell{""});
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                std::string cell;
+                if (bs.is_array() && k < bs.size()) {
+                    const Json& b = bs[k];
+                    if (member(b, "majority_label").is_string()) {
+                        const std::string label = b["majority_label"].get<std::string>();
+                        const Json& shares = member(b, "class_shares");
+                        cell = class_label_in(spec, label, tr.lang());
+                        if (shares.is_object() && shares.contains(label) && shares[label].is_number())
+                            cell += " (" + format_share(shares[label].get<double>()) + ")";
+                    } else if (member(b, "mean").is_number()) {
+                        cell = tr.format("report.layers.mean",
+                                         {{"value", scalar_text(b["mean"]) + (units.empty() ? "" : " " + units)}});
+                    } else {
+                        cell = tr.text("report.layers.no_data");
+                    }
+                }
+                row.push_back(Cell{cell, "num"});
+            }
+        } else {
+            const bool is_inside = member(l, "inside").is_boolean() && l["inside"].get<bool>();
+            std::string at = tr.text(is_inside ? "report.layers.inside" : "report.layers.outside");
+            const Json& inside = member(l, "inside_features");
+            if (is_inside) {
+                std::string names;
+                std::size_t n = 0;
+                if (inside.is_array())
+                    for (const Json& f : inside) {
+                        if (n++ == 3) {
+                            names += ", …";
+                            break;
+                        }
+                        std::string nm = text_of(f, "name");
+                        if (nm.empty()) nm = text_of(f, "id");
+                        names += (names.empty() ? "" : ", ") + nm;
+                    }
+                if (!names.empty()) at += ": " + names;
+            }
+            const bool context = text_of(l, "theme") == "admin" || text_of(l, "criterion") == "context";
+            row.push_back(Cell{at, !is_inside || context ? "" : "alert", is_inside && !context});
+            const Json& nearest = member(l, "nearest");
+            std::string near = "—";
+            if (member(nearest, "distance_m").is_number()) {
+                std::string nm = text_of(nearest, "name");
+                if (nm.empty()) nm = text_of(nearest, "feature_id");
+                near = format_distance(nearest["distance_m"].get<double>()) + (nm.empty() ? "" : " (" + nm + ")");
+            }
+            row.push_back(Cell{near});
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                std::string cell;
+                if (bs.is_array() && k < bs.size()) {
+                    const Json& b = bs[k];
+                    const auto count = static_cast<long long>(number_of(b, "feature_count"));
+                    cell = format_share(number_of(b, "overlap_share"));
+                    cell += count == 1 ? tr.text("report.layers.one_feature")
+                                       : tr.format("report.layers.n_features", {{"count", std::to_string(count)}});
+                }
+                row.push_back(Cell{cell, "num"});
+            }
+            // Features in the largest buffer (admin units are context, listed above).
+            if (text_of(l, "theme") != "admin" && bs.is_array() && !bs.empty()) {
+                const Json& last = bs.back();
+                const Json& fs_ = member(last, "features");
+                if (fs_.is_array())
+                    for (const Json& f : fs_) {
+                        std::string nm = text_of(f, "name");
+                        if (nm.empty()) nm = text_of(f, "id");
+                        feats.rows.push_back(
+                            {Cell{title}, Cell{nm, "", true},
+                             Cell{category_in(spec, text_of(f, "category"), tr.lang())},
+                             Cell{format_distance(number_of(f, "distance_m")), "num"},
+                             Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2"))
+                                                                      : "—",
+                                  "num"}});
+                    }
+                if (member(last, "features_truncated").is_boolean() && last["features_truncated"].get<bool>())
+                    truncated.push_back(
+                        tr.format("report.features.truncated",
+                                  {{"layer", title},
+                                   {"count", std::to_string(static_cast<long long>(number_of(last, "feature_count")))},
+                                   {"listed", std::to_string(fs_.is_array() ? fs_.size() : 0)}}));
+            }
+        }
+        t.rows.push_back(std::move(row));
+    }
+    out.push_back(heading(3, tr.text("report.layers.heading")));
+    out.push_back(paragraph(tr.text("report.layers.note"), Kind::Note));
+    out.push_back(std::move(t));
+    if (!feats.rows.empty()) {
+        out.push_back(heading(3, tr.text("report.features.heading")));
+        out.push_back(std::move(feats));
+        for (const auto& n : truncated) out.push_back(paragraph(n, Kind::Note));
+    }
+}
+
+std::string find_profile(const Json& record) {
+    for (const char* part : {"evaluate", "verdict", "locate"}) {
+        const Json& p = member(record, part);
+        const Json& prof = member(p, "profile");
+        if (prof.is_string()) return prof.get<std::string>();
+        if (prof.is_object()) {
+            std::string s = text_of(prof, "name");
+            if (s.empty()) s = text_of(prof, "type");
+            if (!s.empty()) return s;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string inline_text(const Json& v, const i18n::Catalog& tr) {
+    if (v.is_boolean()) return tr.text(v.get<bool>() ? "report.yes" : "report.no");
+    if (is_scalar(v)) return scalar_text(v);
+    std::string s;
+    if (v.is_array()) {
+        for (const Json& e : v) s += (s.empty() ? "" : "; ") + inline_text(e, tr);
+        return s;
+    }
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (it.value().is_null()) continue;
+        s += (s.empty() ? "" : ", ") + field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value());
+    }
+    return s;
+}
+
+void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::Catalog& tr) {
+    if (v.is_null()) return;
+    if (is_scalar(v)) {
+        out.push_back(paragraph(inline_text(v, tr)));
+        return;
+    }
+    if (v.is_array()) {
+        if (v.empty()) return;
+        if (all_objects(v)) {
+            out.push_back(table_of_objects(v, tr));
+        } else {
+            Block b;
+            b.kind = Kind::Bullets;
+            for (const Json& e : v) b.items.push_back(inline_text(e, tr));
+            out.push_back(std::move(b));
+        }
+        return;
+    }
+    // An object of small objects (per driver, per criterion...) reads best as a table keyed by name.
+    if (!v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object() && small(e); })) {
+        Json rows = Json::array();
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            Json row = Json::object();
+            row["name"] = field_name(tr, it.key());
+            for (auto m = it.value().begin(); m != it.value().end(); ++m) row[m.key()] = m.value();
+            rows.push_back(std::move(row));
+        }
+        Block t = table_of_objects(rows, tr);
+        t.header[0] = "";
+        for (auto& r : t.rows) r[0].strong = true;
+        out.push_back(std::move(t));
+        return;
+    }
+    Block kv;
+    kv.kind = Kind::KeyValues;
+    std::vector<std::pair<std::string, const Json*>> nested;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (it.value().is_null()) continue;  // nothing to say
+        if (small(it.value()))
+            kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
+        else
+            nested.emplace_back(it.key(), &it.value());
+    }
+    if (!kv.rows.empty()) out.push_back(std::move(kv));
+    for (const auto& [key, value] : nested) {
+        out.push_back(heading(level, field_name(tr, key)));
+        json_blocks(*value, level + 1, out, tr);
+    }
+}
+
+SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const RunContext& ctx,
+                              const std::vector<LayerProvenance>& provenance, const std::string& map_source) {
+    SiteReportDoc doc;
+    doc.lang = ctx.options.lang;
+    const Catalog& tr = i18n::catalog(doc.lang);
+    const std::string name = site_name(record);
+    doc.title = name.empty() ? tr.format("report.title", {{"id", r.site.id}})
+                             : tr.format("report.title_named", {{"id", r.site.id}, {"name", name}});
+    doc.level = verdict_level(record);
+    auto& out = doc.blocks;
+
+    // The demonstration banner comes first, before anything a reader could act on.
+    std::vector<std::string> demo = demo_layers(record, r, doc.lang);
+    if (demo.empty() && ctx.any_demo)
+        for (const auto& p : provenance)
+            if (p.demo) demo.push_back(p.title.empty() ? p.id : p.title);
+    if (!demo.empty() || ctx.any_demo) {
+        std::string list;
+        for (const auto& d : demo) list += (list.empty() ? "" : ", ") + d;
+        out.push_back(paragraph(
+            list.empty() ? tr.text("report.demo_banner") : tr.format("report.demo_banner_layers", {{"layers", list}}),
+            Kind::Banner));
+    }
+
+    out.push_back(heading(1, doc.title));
+    {
+        Block v;
+        v.kind = Kind::Verdict;
+        v.tag = doc.level;
+        v.text = tr.format("report.verdict",
+                           {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(record, tr)}});
+        v.items = verdict_reasons(record);
+        if (r.site.error) v.items.push_back(*r.site.error);
+        out.push_back(std::move(v));
+        const Json& conditions = member(member(record, "verdict"), "conditions");
+        if (conditions.is_array() && !conditions.empty()) {
+            out.push_back(paragraph(tr.text("report.conditions")));
+            json_blocks(conditions, 3, out, tr);
+        }
+    }
+
+    // Identity.
+    {
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        kv.rows.push_back({Cell{tr.text("report.identity.site_id")}, Cell{r.site.id, "mono"}});
+        if (!name.empty()) kv.rows.push_back({Cell{tr.text("report.identity.name")}, Cell{name}});
+        if (!r.site.type.empty())
+            kv.rows.push_back(
+                {Cell{tr.text("report.identity.type")}, Cell{tr.text_or("site_type." + r.site.type, r.site.type)}});
+        if (r.site.has_coordinates)
+            kv.rows.push_back(
+                {Cell{tr.text("report.identity.location")},
+                 Cell{tr.format("report.identity.location_value", {{"lon", fmt::format("{:.6f}", r.site.lonlat.lon)},
+                                                                   {"lat", fmt::format("{:.6f}", r.site.lonlat.lat)}}),
+                      "mono"}});
+        kv.rows.push_back(
+            {Cell{tr.text("report.identity.geometry")},
+             Cell{tr.text(r.site.footprint_ll.empty() ? "report.identity.point" : "report.identity.polygon")}});
+        std::vector<std::string> admin;
+        const Json& layers = member(record, "layers");
+        if (layers.is_array())
+            for (const Json& l : layers)
+                if (text_of(l, "theme") == "admin" && member(l, "inside_features").is_array())
+                    for (const Json& f : l["inside_features"]) {
+                        const std::string n = text_of(f, "name");
+                        if (!n.empty() && std::find(admin.begin(), admin.end(), n) == admin.end()) admin.push_back(n);
+                    }
+        if (!admin.empty()) {
+            std::string a;
+            for (const auto& n : admin) a += (a.empty() ? "" : " · ") + n;
+            kv.rows.push_back({Cell{tr.text("report.identity.admin_units")}, Cell{a}});
+        }
+        if (r.geometry && !r.geometry->radii_m.empty()) {
+            std::string b;
+            for (double rm : r.geometry->radii_m) b += (b.empty() ? "" : ", ") + radius_label(rm);
+            kv.rows.push_back({Cell{tr.text("report.identity.buffers")}, Cell{b}});
+        }
+        kv.rows.push_back({Cell{tr.text("report.identity.input")}, Cell{r.site.where, "mono"}});
+        kv.rows.push_back({Cell{tr.text("report.identity.status")},
+                           Cell{r.site.error ? tr.format("report.identity.status_error", {{"error", *r.site.error}})
+                                             : tr.text("report.identity.status_screened")}});
+        out.push_back(std::move(kv));
+    }
+
+    if (!map_source.empty()) {
+        Block img;
+        img.kind = Kind::Image;
+        img.text = map_source;
+        img.items = {tr.format("report.map.alt", {{"id", r.site.id}}), tr.text("report.map.caption")};
+        out.push_back(std::move(img));
+    }
+
+    if (!r.site.error) {
+        out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
+        const Json& locate = member(record, "locate");
+        if (locate.is_null())
+            out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
+        else
+            stage_blocks(locate, r, record, out, tr);
+        layer_tables(r, record, out, tr);
+
+        out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
+        const Json& evaluate = member(record, "evaluate");
+        if (evaluate.is_null())
+            out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
+        else
+            stage_blocks(evaluate, r, record, out, tr);
+
+        out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
+        const Json& mitigation = member(record, "mitigation");
+        if (mitigation.is_null() || (mitigation.is_array() && mitigation.empty()))
+            out.push_back(paragraph(tr.text("report.note.no_mitigation"), Kind::Note));
+        else
+            json_blocks(mitigation, 3, out, tr);
+
+        out.push_back(heading(2, tr.text("report.heading.alternative"), "alternative"));
+        const Json& alternative = member(record, "alternative");
+        Alternative alt;
+        if (found_alternative(record, alt)) {
+            out.push_back(
+                paragraph(tr.format("report.alternative.found", {{"distance", format_distance(alt.distance_m)},
+                                                                 {"bearing", fmt::format("{:.0f}", alt.bearing_deg)},
+                                                                 {"lon", fmt::format("{:.6f}", alt.lon)},
+                                                                 {"lat", fmt::format("{:.6f}", alt.lat)}})));
+            Json rest = alternative;
+            for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "alternatives"}) rest.erase(k);
+            // The ranked alternatives, one row each (the first is the one above).
+            const Json& ranked = member(alternative, "alternatives");
+            if (ranked.is_array() && ranked.size() > 1) {
+                Json rows = Json::array();
+                for (const Json& a : ranked)
+                    rows.push_back({{"rank", member(a, "rank")},
+                                    {"level_at_alternative", member(a, "level_at_alternative")},
+                                    {"distance_m", member(a, "distance_m")},
+                                    {"bearing_deg", member(a, "bearing_deg")},
+                                    {"lon", member(a, "lon")},
+                                    {"lat", member(a, "lat")}});
+                out.push_back(table_of_objects(rows, tr));
+            }
+            json_blocks(rest, 3, out, tr);
+        } else if (alternative.is_object()) {
+            out.push_back(paragraph(tr.text("report.alternative.none"), Kind::Note));
+            Json rest = alternative;
+            rest.erase("found");
+            json_blocks(rest, 3, out, tr);
+        } else {
+            out.push_back(paragraph(tr.text("report.alternative.no_search"), Kind::Note));
+        }
+    }
+
+    const Json& attrs = member(record, "attributes");
+    if (attrs.is_object() && !attrs.empty()) {
+        out.push_back(heading(2, tr.text("report.heading.attributes"), "attributes"));
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        for (auto it = attrs.begin(); it != attrs.end(); ++it)
+            kv.rows.push_back({Cell{it.key()}, Cell{inline_text(it.value(), tr)}});
+        out.push_back(std::move(kv));
+    }
+
+    out.push_back(heading(2, tr.text("report.heading.provenance"), "provenance"));
+    {
+        Block kv;
+        kv.kind = Kind::KeyValues;
+        kv.rows.push_back({Cell{tr.text("report.provenance.tool")}, Cell{"sitescreen " + ctx.tool_version}});
+        const std::string profile = find_profile(record);
+        kv.rows.push_back({Cell{tr.text("report.provenance.profile")},
+                           Cell{profile.empty() ? (r.site.type.empty() ? "—" : r.site.type) : profile}});
+        kv.rows.push_back({Cell{tr.text("report.provenance.method")}, Cell{tr.text("report.provenance.method_value")}});
+        out.push_back(std::move(kv));
+        Block t;
+        t.kind = Kind::Table;
+        t.header = {tr.text("report.layers.layer"),    tr.text("report.provenance.source"),
+                    tr.text("report.provenance.date"), tr.text("report.provenance.licence"),
+                    tr.text("report.provenance.demo"), "SHA-256"};
+        for (const auto& p : provenance) {
+            std::string src = p.source;
+            if (!p.url.empty()) src += (src.empty() ? "" : " ") + ("<" + p.url + ">");
+            t.rows.push_back({Cell{(p.title.empty() ? p.id : p.title) + " (" + p.id + ")", "", true},
+                              Cell{src.empty() ? "—" : src}, Cell{p.date.empty() ? "—" : p.date},
+                              Cell{p.licence.empty() ? "—" : p.licence},
+                              Cell{p.demo ? kDemoMarker : tr.text("report.provenance.not_demo"), p.demo ? "alert" : ""},
+                              Cell{p.sha256.empty() ? "—" : p.sha256, "mono"}});
+        }
+        out.push_back(std::move(t));
+    }
+    return doc;
+}
+
+}  // namespace report
+
+}  // namespace sitescreen
