@@ -8,10 +8,14 @@
 #include "cli/commands.h"
 #include "cli/screen_setup.h"
 #include "core/errors.h"
+#include "serve/job_child.h"
 #include "sitescreen/version.h"
 
 int main(int argc, char** argv) {
     using namespace sitescreen;
+    // A job's `screen`, started by `sitescreen serve`, ends with the service (serve/job_child.h);
+    // the service gone already, the job is not run (143: as if SIGTERM came).
+    if (!serve::end_with_service()) return 143;
 #if defined(__GLIBC__) && !defined(SITESCREEN_WITH_JEMALLOC)
     // Built without jemalloc (CMakeLists.txt), glibc's malloc needs two settings.
     // Batches of results are freed whole; without a fixed trim threshold

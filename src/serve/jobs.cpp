@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -28,6 +29,7 @@
 #include "report/core_writers.h"
 #include "serve/engine.h"
 #include "serve/http_util.h"
+#include "serve/job_child.h"
 
 namespace fs = std::filesystem;
 
@@ -333,30 +335,51 @@ void JobStore::run(const std::string& id) {
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
+    // The child's environment: the service's, and the variable that has `screen` end with the
+    // service (cli/main.cpp: PR_SET_PDEATHSIG, and an exit if the service is already gone).
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        if (std::string_view(*e).rfind(kDieWithVariable + std::string("="), 0) != 0) env.emplace_back(*e);
+    env.push_back(fmt::format("{}={}", kDieWithVariable, ::getpid()));
+    std::vector<char*> cenv;
+    for (auto& e : env) cenv.push_back(e.data());
+    cenv.push_back(nullptr);
     int err_pipe[2];
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        // Only async-signal-safe calls between fork and exec. The child dies with the service.
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        // The service blocks and ignores signals that `screen` must receive as usual.
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::signal(SIGPIPE, SIG_DFL);
-        if (::getppid() != parent) ::_exit(127);
-        ::dup2(err_pipe[1], 2);
-        const int devnull = ::open("/dev/null", O_RDWR);
-        if (devnull >= 0) ::dup2(devnull, 1), ::dup2(devnull, 0);
-        ::execv(cargv[0], cargv.data());
-        ::_exit(127);
-    }
+    // posix_spawn, not fork: a fork runs the libraries' atfork handlers in the child (PROJ's
+    // frees memory there), which can wait forever on a lock another thread of the service held
+    // at the fork (seen under AddressSanitizer: the child spun before its exec, SIGTERM blocked).
+    // glibc's posix_spawn runs no handlers and copies no address space.
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    // The service blocks and ignores signals that `screen` must receive as usual.
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = -1;
+    const int spawned = ::posix_spawn(&pid, cargv[0], &actions, &attr, cargv.data(), cenv.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
     ::close(err_pipe[1]);
+    if (spawned != 0) {
+        ::close(err_pipe[0]);
+        throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(spawned)));
+    }
     {
         std::lock_guard<std::mutex> lock(mutex_);
         child_pid_ = pid;
-        // stop() came between the job's start and the fork, when there was no child to signal:
+        // stop() came between the job's start and the spawn, when there was no child to signal:
         // signal it now, or stop() would wait for the whole job (and it would complete).
         if (stopping_) ::kill(pid, SIGTERM);
     }
@@ -372,24 +395,36 @@ void JobStore::run(const std::string& id) {
         return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
     };
     const auto limit_at = Clock::now() + seconds(limits_.time_limit_s);
+    // The same grace when the service stops (stop() sent SIGTERM): a `screen` that does not end
+    // is killed, so the service's shutdown is bounded.
     Clock::time_point kill_at{};
-    bool timed_out = false, killed = false;
+    bool timed_out = false, stopped = false, killed = false;
     for (;;) {
         int wait_ms = -1;
-        if (limits_.time_limit_s > 0 && !killed) {
+        if (!killed) {
             const auto now = Clock::now();
-            if (!timed_out && now >= limit_at) {
+            if (!stopped) {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (stopping_) {
+                    stopped = true;
+                    if (!timed_out) kill_at = now + seconds(limits_.kill_grace_s);
+                }
+            }
+            if (limits_.time_limit_s > 0 && !timed_out && !stopped && now >= limit_at) {
                 timed_out = true;
                 ::kill(pid, SIGTERM);
                 kill_at = now + seconds(limits_.kill_grace_s);
-            } else if (timed_out && now >= kill_at) {
+            } else if ((timed_out || stopped) && now >= kill_at) {
                 killed = true;
                 ::kill(pid, SIGKILL);
             }
             if (!killed) {
-                const auto left =
-                    std::chrono::duration_cast<std::chrono::milliseconds>((timed_out ? kill_at : limit_at) - now);
-                wait_ms = static_cast<int>(std::clamp<long long>(left.count() + 1, 1, 60000));
+                // Awake at least every quarter second to see a stop().
+                const auto next = timed_out || stopped       ? kill_at
+                                  : limits_.time_limit_s > 0 ? limit_at
+                                                             : now + std::chrono::milliseconds(250);
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - now);
+                wait_ms = static_cast<int>(std::clamp<long long>(left.count() + 1, 1, 250));
             }
         }
         pollfd fd{err_pipe[0], POLLIN, 0};

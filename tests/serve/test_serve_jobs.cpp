@@ -1,12 +1,17 @@
 // Batch jobs of `sitescreen serve`: an upload runs `screen`, its files are served by listed name
 // only, and a job outlives a restart of the service (or is reported lost, never half-written).
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "serve/engine.h"
+#include "serve/job_child.h"
 #include "serve/jobs.h"
 #include "serve/serve_fixture.h"
 
@@ -239,6 +244,97 @@ TEST(ServeJobs, AJobIgnoringSigtermIsKilledAfterTheGrace) {
     // 0.3 s to the limit, 0.5 s of grace: killed well before the 10 s default (or the 60 s sleep).
     EXPECT_GE(took, 0.8);
     EXPECT_LT(took, 5.0) << "the job was not killed after the grace";
+}
+
+}  // namespace
+
+namespace {
+
+// Waits up to 30 s for the job to leave "queued"; returns its state.
+Json started_job(serve::JobStore& store, const std::string& id) {
+    Json state;
+    for (int i = 0; i < 300; ++i) {
+        state = store.status(id).value_or(Json());
+        if (state.value("status", std::string()) != "queued") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return state;
+}
+
+std::string submit_one_site(serve::JobStore& store) {
+    return store.submit(
+        [](std::ostream& out) {
+            const std::string csv = "id,lon,lat\nA,108.5,33.9\n";
+            out << csv;
+            return csv.size();
+        },
+        "text/csv", {})["id"];
+}
+
+// The service stopping (SIGTERM to `serve`) while a job ignores SIGTERM: the job is killed the
+// grace later and the service ends, rather than waiting for the job (it waited forever when the
+// job's child hung before its exec, under AddressSanitizer).
+TEST(ServeJobs, AStoppingServiceKillsAJobIgnoringSigtermAfterTheGrace) {
+    TempDir dir;
+    serve::JobLimits limits;
+    limits.time_limit_s = 0;  // no time limit: only the stop ends the job
+    limits.kill_grace_s = 0.5;
+    limits.retention_s = 0;
+    serve::JobStore store(dir.file("jobs"), {"/bin/sh", "-c", "trap '' TERM; exec sleep 60", "sh"}, limits);
+    store.start();
+    const std::string id = submit_one_site(store);
+    ASSERT_EQ(started_job(store, id).value("status", std::string()), "running");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the shell has set its trap
+    const auto stopping = std::chrono::steady_clock::now();
+    store.stop();
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopping).count();
+    EXPECT_GE(took, 0.4) << "the job ended at SIGTERM: it was meant to ignore it";
+    EXPECT_LT(took, 5.0) << "stop() waited for the job instead of killing it after the grace";
+}
+
+// A job's child gets the service's process id in SITESCREEN_DIE_WITH (serve/job_child.h), its
+// signals unblocked and /dev/null as input. (The job command gets --sites FILE --out DIR: $1..$4.)
+TEST(ServeJobs, AJobsChildIsToldWhichServiceItEndsWith) {
+    TempDir dir;
+    serve::JobLimits limits;
+    limits.retention_s = 0;
+    const std::string seen = dir.file("seen.txt");
+    serve::JobStore store(dir.file("jobs"),
+                          {"/bin/sh", "-c",
+                           "{ echo \"$" + std::string(serve::kDieWithVariable) +
+                               "\"; grep SigBlk /proc/self/status; wc -c; } > '" + seen + "'; mkdir \"$4\"",
+                           "sh"},
+                          limits);
+    store.start();
+    const std::string id = submit_one_site(store);
+    Json state;
+    for (int i = 0; i < 300; ++i) {
+        state = store.status(id).value_or(Json());
+        if (state.value("status", std::string()) == "done" || state.value("status", std::string()) == "failed") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    store.stop();
+    ASSERT_EQ(state.value("status", std::string()), "done") << state.dump();
+    std::istringstream lines(read_file(seen));
+    std::string pid, blocked, input_bytes;
+    std::getline(lines, pid);
+    std::getline(lines, blocked);
+    std::getline(lines, input_bytes);
+    EXPECT_EQ(pid, std::to_string(::getpid()));
+    EXPECT_EQ(blocked, "SigBlk:\t0000000000000000");
+    EXPECT_EQ(input_bytes, "0");
+}
+
+// `screen` under a service: told the service's id, it runs while that process is its parent and
+// does not run when it is not (the service ended before the child got this far).
+TEST(ServeJobs, EndWithServiceChecksTheParent) {
+    ::setenv(serve::kDieWithVariable, std::to_string(::getppid()).c_str(), 1);
+    EXPECT_TRUE(serve::end_with_service());
+    EXPECT_EQ(std::getenv(serve::kDieWithVariable), nullptr) << "the variable is not passed on";
+    ::setenv(serve::kDieWithVariable, "1", 1);  // init is not our parent
+    EXPECT_FALSE(serve::end_with_service());
+    EXPECT_TRUE(serve::end_with_service()) << "without the variable nothing is asked";
+    ::prctl(PR_SET_PDEATHSIG, 0);  // the test process keeps its usual fate
 }
 
 }  // namespace
