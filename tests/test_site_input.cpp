@@ -413,8 +413,24 @@ TEST_F(SiteInput, NullAndEmptyGeometriesAreErrorRows) {
     EXPECT_EQ(row(s, 2)["error"], path + ": feature 2: has an empty geometry");
     EXPECT_EQ(row(s, 3)["error"], path + ": feature 3: has an empty geometry");
     EXPECT_EQ(row(s, 3)["id"], "M");
+    // The record's geometry is what the input gave: nothing here, so null, not a made-up "point".
+    EXPECT_EQ(row(s, 0)["geometry"], "point");
+    for (int i : {1, 2, 3}) EXPECT_TRUE(row(s, i)["geometry"].is_null()) << row(s, i).dump();
     expect_inside(s, "A");
     expect_outside_96km(s, "Z");
+}
+
+TEST_F(SiteInput, ALineIsAnErrorRowWhoseGeometryIsNull) {
+    const std::string path = dir.write(
+        "sites.geojson",
+        feature_collection({{R"({"id":"L"})", R"({"type":"LineString","coordinates":[[100.5,30.5],[100.6,30.6]]})"},
+                            {R"({"id":"Z"})", R"({"type":"Point","coordinates":[102,30.5]})"}}));
+    const Screening s = screen(path);
+    ASSERT_EQ(s.cmd.exit_code, 0) << s.cmd.err;
+    expect_rows(s, out, 2, 1);
+    EXPECT_EQ(row(s, 0)["error"], path + ": feature 0: geometry type 'Line String' is not a point or polygon");
+    EXPECT_TRUE(row(s, 0)["geometry"].is_null()) << row(s, 0).dump();
+    EXPECT_EQ(row(s, 1)["geometry"], "point");
 }
 
 TEST_F(SiteInput, InvalidPolygonsAreErrorRowsWithTheReason) {
@@ -437,6 +453,9 @@ TEST_F(SiteInput, InvalidPolygonsAreErrorRowsWithTheReason) {
     EXPECT_EQ(row(s, 2)["error"], path +
                                       ": feature 2: invalid polygon (outer ring is not closed (its last point differs "
                                       "from its first)); repair it (e.g. ogr2ogr -makevalid) and run again");
+    // Refused polygons are still polygons in the record.
+    EXPECT_EQ(row(s, 1)["geometry"], "polygon");
+    EXPECT_EQ(row(s, 2)["geometry"], "polygon");
     // The valid polygon site: inside, with its footprint fully covered.
     expect_inside(s, "A");
     EXPECT_EQ(row(s, 0)["geometry"], "polygon");

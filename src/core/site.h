@@ -21,6 +21,16 @@ struct Site {
     Json attributes = Json::object();  // every input attribute, as read
     std::optional<std::string> error;  // set when the site cannot be screened
     bool has_coordinates = false;      // lon/lat are meaningful (false for error rows without them)
+    // What the input gave, for the record's `geometry` on an error row too: "point", "polygon", or
+    // "" when it gave neither (no geometry, an empty one, a line; written null). A site with a
+    // footprint is a polygon whatever this says.
+    std::string geometry = "point";
+
+    // The record's `geometry`: "polygon", "point", or "" for null.
+    const std::string& geometry_kind() const {
+        static const std::string polygon = "polygon";
+        return footprint_ll.empty() ? geometry : polygon;
+    }
 };
 
 }  // namespace sitescreen

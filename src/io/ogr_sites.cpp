@@ -131,6 +131,7 @@ public:
         if (site.type.empty()) site.type = opt_.default_type;
 
         OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
+        site.geometry = "";  // until the geometry is known to be a point or a polygon
         if (!g) {
             site.error = site.where + ": has no geometry (null)";
             return true;
@@ -139,6 +140,11 @@ public:
             site.error = site.where + ": has an empty geometry";
             return true;
         }
+        const OGRwkbGeometryType given = wkbFlatten(OGR_G_GetGeometryType(g));
+        if (given == wkbPoint)
+            site.geometry = "point";
+        else if (OGR_GT_IsSurface(given) || given == wkbMultiPolygon || given == wkbMultiSurface)
+            site.geometry = "polygon";
         if (missing_crs_) {
             site.error = site.where + ": the layer has no CRS; give it with --crs (e.g. --crs EPSG:4326)";
             return true;
@@ -172,7 +178,9 @@ public:
             return true;
         }
         MultiPolygon mp;
-        if (append_polygons(geom.get(), mp) == 0) {
+        const int polygons = append_polygons(geom.get(), mp);
+        if (polygons > 0) site.geometry = "polygon";  // a collection of polygons, too
+        if (polygons == 0) {
             site.error = site.where + ": geometry type '" + OGRGeometryTypeToName(OGR_G_GetGeometryType(g)) +
                          "' is not a point or polygon";
             return true;

@@ -257,7 +257,10 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     else
         out += "null";
     key(out, "geometry");
-    out += s.footprint_ll.empty() ? "\"point\"" : "\"polygon\"";
+    if (s.geometry_kind().empty())
+        out += "null";
+    else
+        append_json_string(out, s.geometry_kind());
     key(out, "type");
     append_json_string(out, s.type);
     key(out, "status");

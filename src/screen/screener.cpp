@@ -290,7 +290,7 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     j["source"] = s.where;
     j["lon"] = s.has_coordinates ? num(s.lonlat.lon, 7) : Json(nullptr);
     j["lat"] = s.has_coordinates ? num(s.lonlat.lat, 7) : Json(nullptr);
-    j["geometry"] = s.footprint_ll.empty() ? "point" : "polygon";
+    j["geometry"] = s.geometry_kind().empty() ? Json(nullptr) : Json(s.geometry_kind());
     j["type"] = s.type;
     j["status"] = s.error ? "error" : "ok";
     j["error"] = s.error ? Json(*s.error) : Json(nullptr);
