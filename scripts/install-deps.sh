@@ -2,7 +2,7 @@
 # Installs every Debian package sitescreen needs to build, test and run (idempotent; run as root).
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
-      libgdal-dev gdal-bin libpng-dev libproj-dev proj-bin libgeos-dev libboost-dev
+      libgdal-dev gdal-bin libdeflate-dev libproj-dev proj-bin libgeos-dev libboost-dev
       libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libpango1.0-dev libssl-dev
       libgtest-dev googletest fonts-noto-cjk fonts-dejavu-core python3 python3-gdal python3-numpy python3-yaml python3-jsonschema libjemalloc-dev
       libcpp-httplib-dev)

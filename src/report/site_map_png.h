@@ -1,5 +1,5 @@
-// The site map's PNG encoding (split from site_map.cpp): written with libpng
-// directly, as an 8-bit palette image when the map has few enough colours.
+// The site map's PNG encoding (split from site_map.cpp): written directly, deflated by
+// libdeflate, as an 8-bit palette image when the map has few enough colours.
 #pragma once
 #include <cairo.h>
 
@@ -12,7 +12,7 @@ namespace sitescreen {
 // most frequent, then 64 chosen where the remaining error is largest, and every
 // pixel is drawn in the entry nearest its colour (site_map_png.cpp). An image
 // of more than 16,384 colours is written as 24-bit RGB. Throws
-// std::runtime_error when libpng fails.
+// std::runtime_error when the image cannot be deflated.
 std::string encode_map_png(cairo_surface_t* surface);
 
 }  // namespace sitescreen
