@@ -241,18 +241,16 @@ SiteResult assess_site(const Site& s) {
     return assess_with(assessor, s);
 }
 
-std::string level(const SiteResult& r) { return r.verdict.at("level").get<std::string>(); }
+std::string level(const SiteResult& r) { return to_json(r.verdict.value())["level"].get<std::string>(); }
 
 bool has_rule(const SiteResult& r, const std::string& rule) {
-    for (const auto& x : r.verdict.at("rules_fired"))
-        if (x.get<std::string>() == rule) return true;
-    return false;
+    const auto& fired = r.verdict.value().rules_fired;
+    return std::find(fired.begin(), fired.end(), rule) != fired.end();
 }
 
 std::vector<std::string> steps(const SiteResult& r) {
     std::vector<std::string> out;
-    for (const auto& m : r.mitigation)
-        out.push_back(m.at("step").get<std::string>() + ":" + m.at("trigger").get<std::string>());
+    for (const auto& m : r.mitigation.value()) out.push_back(std::string(to_string(m.step)) + ":" + m.trigger);
     return out;
 }
 
@@ -262,8 +260,8 @@ bool has_step(const SiteResult& r, const std::string& step_trigger) {
 }
 
 bool any_avoid(const SiteResult& r) {
-    for (const auto& m : r.mitigation)
-        if (m.at("step") == "avoid") return true;
+    for (const auto& m : r.mitigation.value())
+        if (m.step == MitigationStage::Avoid) return true;
     return false;
 }
 
@@ -277,21 +275,19 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 std::string joined_reasons(const SiteResult& r) {
     std::string s;
-    for (const auto& x : r.verdict.at("reasons")) s += x.get<std::string>() + "\n";
+    for (const auto& x : r.verdict.value().reasons) s += x + "\n";
     return s;
 }
 
 // Mitigation steps must follow the hierarchy avoid -> minimise -> restore -> offset.
 void expect_hierarchy_order(const SiteResult& r) {
-    const std::vector<std::string> order = {"avoid", "minimise", "restore", "offset"};
     int last = -1;
-    for (const auto& m : r.mitigation) {
-        const int rank =
-            static_cast<int>(std::find(order.begin(), order.end(), m.at("step").get<std::string>()) - order.begin());
-        EXPECT_GE(rank, last) << r.mitigation.dump(1);
+    for (const auto& m : r.mitigation.value()) {
+        const int rank = static_cast<int>(m.step);
+        EXPECT_GE(rank, last) << to_json(*r.mitigation).dump(1);
         last = rank;
-        EXPECT_FALSE(m.at("because").get<std::string>().empty());
-        EXPECT_EQ(m.at("action").get<std::string>().find('{'), std::string::npos) << "unfilled placeholder";
+        EXPECT_FALSE(m.because.empty());
+        EXPECT_EQ(m.action.find('{'), std::string::npos) << "unfilled placeholder";
     }
 }
 
@@ -309,16 +305,16 @@ TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
     EXPECT_TRUE(has_rule(r, "cn_ecrl.inside"));
     EXPECT_TRUE(has_rule(r, "cn_eia_sensitive_area.list2"));  // red lines are (二) sensitive areas
     EXPECT_NE(joined_reasons(r).find("生态保护红线"), std::string::npos);
-    ASSERT_FALSE(r.mitigation.empty());
-    EXPECT_EQ(r.mitigation[0]["step"], "avoid");
-    EXPECT_EQ(r.mitigation[0]["trigger"], "relocate");
-    EXPECT_NE(r.mitigation[0]["action"].get<std::string>().find("Nearest location clear"), std::string::npos);
+    ASSERT_FALSE(r.mitigation.value().empty());
+    EXPECT_EQ(r.mitigation->at(0).step, MitigationStage::Avoid);
+    EXPECT_EQ(r.mitigation->at(0).trigger, "relocate");
+    EXPECT_NE(r.mitigation->at(0).action.find("Nearest location clear"), std::string::npos);
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
     EXPECT_EQ(criterion_status(r, "water_risk"), "not_met");
     EXPECT_EQ(criterion_status(r, "rapid_decline"), "not_assessed");
     EXPECT_EQ(r.locate["l3"]["context"][0]["inside"][0], "Testprovince");
-    ASSERT_TRUE(r.alternative.is_object());
-    EXPECT_TRUE(r.alternative["found"].get<bool>());
+    ASSERT_TRUE(r.alternative);
+    EXPECT_TRUE(r.alternative->found());
     expect_hierarchy_order(r);
 }
 
@@ -328,7 +324,7 @@ TEST(Assess, RedLineListedActivityNeedsTheUnavoidabilityDemonstration) {
         make_site("A-linear", offset(world().a, 0, -0.5), "charger", {{"project_category", "Linear infrastructure"}}));
     EXPECT_EQ(level(r), "high") << joined_reasons(r);
     EXPECT_TRUE(has_rule(r, "cn_ecrl.linear_infrastructure"));
-    EXPECT_NE(r.verdict["conditions"].dump().find("不可避让论证"), std::string::npos);
+    EXPECT_NE(to_json(r.verdict.value())["conditions"].dump().find("不可避让论证"), std::string::npos);
     EXPECT_TRUE(has_step(r, "avoid:permit"));
     EXPECT_FALSE(has_step(r, "avoid:natural_land"));
     // A plant cannot claim the item: its profile lists no such activity.
@@ -349,9 +345,8 @@ TEST(Assess, ReserveCoreAndBufferZonesAreNoGo) {
     EXPECT_EQ(level(buffer), "no-go");
     EXPECT_TRUE(has_rule(buffer, "cn_nature_reserve.buffer"));
     // The alternative for a buffer-zone site must also avoid the core: it goes outward.
-    ASSERT_TRUE(buffer.alternative["found"].get<bool>());
-    EXPECT_FALSE(
-        inside_any(world().no_go, {buffer.alternative["lon"].get<double>(), buffer.alternative["lat"].get<double>()}));
+    ASSERT_TRUE(buffer.alternative && buffer.alternative->found());
+    EXPECT_FALSE(inside_any(world().no_go, buffer.alternative->alternatives.at(0).at));
 }
 
 TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
@@ -359,9 +354,9 @@ TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
     const SiteResult plant = assess_site(make_site("B-exp", p));
     EXPECT_EQ(level(plant), "high") << joined_reasons(plant);
     EXPECT_TRUE(has_rule(plant, "cn_nature_reserve.experimental"));
-    EXPECT_NE(plant.verdict["conditions"].dump().find("experimental zone"), std::string::npos);
+    EXPECT_NE(to_json(plant.verdict.value())["conditions"].dump().find("experimental zone"), std::string::npos);
     EXPECT_TRUE(has_step(plant, "avoid:conditional"));
-    EXPECT_FALSE(has_step(plant, "avoid:relocate") && !plant.alternative["found"].get<bool>());
+    EXPECT_FALSE(has_step(plant, "avoid:relocate") && !(plant.alternative && plant.alternative->found()));
     expect_hierarchy_order(plant);
 
     const SiteResult mine = assess_site(make_site("B-exp-mine", p, "mine"));
@@ -380,11 +375,10 @@ TEST(Assess, NearWetlandGetsASetback) {
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
     EXPECT_TRUE(has_step(r, "minimise:setback"));
     EXPECT_FALSE(any_avoid(r));
-    EXPECT_TRUE(r.alternative.is_null());
-    for (const auto& m : r.mitigation)
-        if (m["trigger"] == "setback") {
-            EXPECT_NE(m["action"].get<std::string>().find("2000 m from wetland 'Test marsh'"), std::string::npos)
-                << m["action"];
+    EXPECT_FALSE(r.alternative);
+    for (const auto& m : r.mitigation.value())
+        if (m.trigger == "setback") {
+            EXPECT_NE(m.action.find("2000 m from wetland 'Test marsh'"), std::string::npos) << m.action;
         }
 }
 
@@ -397,9 +391,9 @@ TEST(Assess, ExtremeWaterStressAndLargeWithdrawalIsHigh) {
     EXPECT_EQ(r.evaluate["e4"]["drivers"]["water_use"]["rating"], "very_high");
     EXPECT_EQ(r.locate["l2"][1]["materiality"], "high");  // raised from the profile's medium by the figures
     EXPECT_TRUE(has_step(r, "minimise:water"));
-    for (const auto& m : r.mitigation)
-        if (m["trigger"] == "water") {
-            EXPECT_NE(m["action"].get<std::string>().find("1,500,000 m3/yr"), std::string::npos);
+    for (const auto& m : r.mitigation.value())
+        if (m.trigger == "water") {
+            EXPECT_NE(m.action.find("1,500,000 m3/yr"), std::string::npos);
         }
 
     // Without figures the profile's medium materiality holds: one level lower.
@@ -412,8 +406,8 @@ TEST(Assess, CleanSiteIsLowWithoutAvoidStep) {
     const SiteResult r = assess_site(make_site("E-clean", {100.0, 31.0}));
     EXPECT_EQ(level(r), "low") << joined_reasons(r);
     EXPECT_FALSE(any_avoid(r));
-    EXPECT_TRUE(r.alternative.is_null());
-    EXPECT_TRUE(r.verdict["rules_fired"].empty());
+    EXPECT_FALSE(r.alternative);
+    EXPECT_TRUE(r.verdict.value().rules_fired.empty());
     EXPECT_FALSE(r.locate["l4"]["sensitive"].get<bool>());
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "not_met");
     EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "not_assessed");  // outside the land-cover raster
@@ -429,7 +423,7 @@ TEST(Assess, NaturalLandCoverLeadsToAvoidRestoreOffset) {
 
     const SiteResult crop = assess_site(make_site("H-crop", {101.05, 31.0}));
     EXPECT_EQ(criterion_status(crop, "ecosystem_integrity"), "not_met");
-    EXPECT_TRUE(crop.mitigation.empty());
+    EXPECT_TRUE(crop.mitigation.value().empty());
 }
 
 TEST(Assess, ErrorRowsStayNullAndUnknownTypesFallBack) {
@@ -439,12 +433,12 @@ TEST(Assess, ErrorRowsStayNullAndUnknownTypesFallBack) {
     const Assessor assessor(world().profiles, world().layers);
     SiteResult r = screener.screen(bad, {1000});
     assessor.assess(r, screener);
-    EXPECT_TRUE(r.verdict.is_null());
+    EXPECT_FALSE(r.verdict);
     EXPECT_TRUE(r.locate.is_null());
-    EXPECT_TRUE(r.alternative.is_null());
+    EXPECT_FALSE(r.alternative);
 
     const SiteResult smelter = assess_site(make_site("E-smelter", {100.0, 31.0}, "smelter"));
-    EXPECT_EQ(smelter.verdict["profile"], "plant");
+    EXPECT_EQ(smelter.verdict.value().profile, "plant");
     EXPECT_TRUE(smelter.locate["profile"]["fallback"].get<bool>());
     EXPECT_NE(joined_reasons(smelter).find("site type 'smelter' has no profile"), std::string::npos);
     EXPECT_EQ(assessor.radii_for("smelter"), assessor.radii_for("plant"));
@@ -474,21 +468,23 @@ TEST(Avoid, RedLineAlternativeIsTheNearestClearLocation) {
     const LonLat site = offset(world().a, 0, -0.5);  // red line edge 1.0 km south, 2.0 km north
     const SiteResult r = assess_site(make_site("A-avoid", site));
     ASSERT_EQ(level(r), "no-go");
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
-    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
-    const double found_m = alt["distance_m"].get<double>();
-    const double radius_m = alt["search_radius_m"].get<double>(), step_m = alt["step_m"].get<double>();
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
+    const AlternativeLocation& first = alt.alternatives.front();
+    const LonLat at = first.at;
+    const double found_m = first.distance_m;
+    const double radius_m = alt.search_radius_m, step_m = alt.step_m;
 
-    EXPECT_FALSE(inside_any(world().no_go, at)) << alt.dump();
+    EXPECT_FALSE(inside_any(world().no_go, at)) << to_json(alt).dump();
     EXPECT_LE(found_m, radius_m);
     EXPECT_NEAR(geodesic::distance_m(site, at), found_m, 1.0);
     EXPECT_NEAR(found_m, 1000, 0.25 * step_m);  // due south
-    EXPECT_GT(alt["bearing_deg"].get<double>(), 135);
-    EXPECT_LT(alt["bearing_deg"].get<double>(), 225);
-    ASSERT_EQ(alt["clears"].size(), 1u);
-    EXPECT_EQ(alt["clears"][0]["rule"], "cn_ecrl.inside");
-    EXPECT_LT(alt["candidates_evaluated"].get<int>(), 400);
+    EXPECT_GT(first.bearing_deg, 135);
+    EXPECT_LT(first.bearing_deg, 225);
+    ASSERT_EQ(first.clears.size(), 1u);
+    EXPECT_EQ(first.clears[0].rule, "cn_ecrl.inside");
+    EXPECT_LT(alt.candidates_evaluated, 400u);
 
     // Brute force on a 25 m grid: every point closer than the answer (less the ring and bearing
     // discretisation, a quarter step) is still inside a no-go feature.
@@ -514,17 +510,19 @@ TEST(Avoid, PolygonFootprintMovesWhole) {
     s.footprint_ll.push_back(fp);
     const SiteResult r = assess_site(s);
     ASSERT_EQ(level(r), "no-go");
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
-    EXPECT_NEAR(alt["distance_m"].get<double>(), 1800, 0.25 * alt["step_m"].get<double>());
-    EXPECT_EQ(alt["moved"], "footprint (translated rigidly)");
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
+    EXPECT_NEAR(alt.alternatives[0].distance_m, 1800, 0.25 * alt.step_m);
+    EXPECT_TRUE(alt.moved_footprint);
+    EXPECT_EQ(to_json(alt)["moved"], "footprint (translated rigidly)");
 
-    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    const LonLat at = alt.alternatives[0].at;
     const MultiPolygon moved = LocalFrame(at).inverse(LocalFrame(world().a).forward(s.footprint_ll));
     for (const auto& poly : world().no_go) EXPECT_FALSE(bg::intersects(moved, poly));
     // A point one metre inside the footprint's near edge would still be inside: the footprint,
     // not the centre, decides.
-    EXPECT_GT(alt["distance_m"].get<double>(), 1500 + 100);
+    EXPECT_GT(alt.alternatives[0].distance_m, 1500 + 100);
 }
 
 TEST(Avoid, NothingWithinASmallRadiusIsReported) {
@@ -540,16 +538,16 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
     edited["plant"] = load_profile(s.write("plant.yaml", text));
     const Assessor assessor(edited, world().layers);
     const SiteResult r = assess_with(assessor, make_site("A-small", world().a));
-    ASSERT_TRUE(r.alternative.is_object());
-    EXPECT_FALSE(r.alternative["found"].get<bool>());
-    EXPECT_TRUE(r.alternative["lon"].is_null());
-    EXPECT_NE(r.mitigation[0]["action"].get<std::string>().find("No location within 600 m"), std::string::npos)
-        << r.mitigation[0]["action"];
+    ASSERT_TRUE(r.alternative);
+    EXPECT_FALSE(r.alternative->found());
+    EXPECT_TRUE(to_json(*r.alternative)["lon"].is_null());
+    EXPECT_NE(r.mitigation.value().at(0).action.find("No location within 600 m"), std::string::npos)
+        << r.mitigation->at(0).action;
 
     AssessOptions off;
     off.avoidance_search = false;
     const Assessor no_search(world().profiles, world().layers, off);
-    EXPECT_TRUE(assess_with(no_search, make_site("A-off", world().a)).alternative.is_null());
+    EXPECT_FALSE(assess_with(no_search, make_site("A-off", world().a)).alternative);
 }
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
@@ -737,20 +735,20 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
         SiteResult r = screener.screen(*it, assessor.radii_for(it->type));
         assessor.assess(r, screener);
         portfolio.add(r);
-        ASSERT_FALSE(r.verdict.is_null()) << r.site.error.value_or("");
+        ASSERT_TRUE(r.verdict) << r.site.error.value_or("");
         EXPECT_EQ(level(r), g.level) << joined_reasons(r);
         for (const auto& rule : g.rules) EXPECT_TRUE(has_rule(r, rule)) << rule << "\n" << joined_reasons(r);
-        EXPECT_EQ(steps(r), g.steps) << r.mitigation.dump(1);
+        EXPECT_EQ(steps(r), g.steps) << to_json(r.mitigation.value()).dump(1);
         std::vector<std::string> met;
         for (const auto& c : r.locate["l4"]["criteria_met"]) met.push_back(c.get<std::string>());
         EXPECT_EQ(met, g.criteria);
         EXPECT_EQ(r.locate["criteria_met"], r.locate["l4"]["criteria_met"]);
         expect_hierarchy_order(r);
         const bool searched = std::string(g.level) == "no-go" || std::string(g.level) == "high";
-        EXPECT_EQ(r.alternative.is_object(), searched);
-        if (searched && r.alternative["found"].get<bool>()) {
-            EXPECT_LE(r.alternative["distance_m"].get<double>(), r.alternative["search_radius_m"].get<double>());
-            EXPECT_FALSE(r.alternative["clears"].empty());
+        EXPECT_EQ(r.alternative.has_value(), searched);
+        if (searched && r.alternative->found()) {
+            EXPECT_LE(r.alternative->alternatives[0].distance_m, r.alternative->search_radius_m);
+            EXPECT_FALSE(r.alternative->alternatives[0].clears.empty());
         }
         if (std::string(g.level) == "low") {
             EXPECT_FALSE(any_avoid(r));
@@ -824,7 +822,8 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
         << joined_reasons(by_id["C14"]);
     EXPECT_NE(joined_reasons(by_id["C19"]).find("自然资发〔2022〕142号), 一(一)7"), std::string::npos)
         << joined_reasons(by_id["C19"]);
-    EXPECT_NE(by_id["C19"].verdict["conditions"].dump().find("verify the scope of item 7"), std::string::npos);
+    EXPECT_NE(to_json(by_id["C19"].verdict.value())["conditions"].dump().find("verify the scope of item 7"),
+              std::string::npos);
     // Low verdicts state their coverage.
-    EXPECT_EQ(by_id["C08"].verdict["level_text"], "low (3 of 5 criteria assessed)");
+    EXPECT_EQ(level_text(by_id["C08"].verdict.value()), "low (3 of 5 criteria assessed)");
 }

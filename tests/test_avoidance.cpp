@@ -144,8 +144,8 @@ struct GapWorld {
 
     // Brute force: every grid point (spacing grid_m) closer to the site than the answer less the
     // resolution is not clear. Returns the number of points checked; the first clear one fails.
-    int check_nothing_closer(LonLat site, const Json& alt, double grid_m) const {
-        const double found = alt["distance_m"].get<double>(), res = alt["resolution_m"].get<double>();
+    int check_nothing_closer(LonLat site, const AlternativeSearch& alt, double grid_m) const {
+        const double found = alt.alternatives.at(0).distance_m, res = alt.resolution_m;
         const LocalFrame frame(site);
         int checked = 0;
         for (double x = -found; x <= found; x += grid_m)
@@ -164,10 +164,10 @@ struct GapWorld {
 const LonLat kSite{100.0, 30.0};
 const std::vector<LonLat> kCountry = {{99.0, 29.0}, {101.0, 29.0}, {101.0, 31.0}, {99.0, 31.0}, {99.0, 29.0}};
 
-void expect_verified(const Json& alt) {
-    EXPECT_EQ(alt["stopped"], "covered") << alt.dump();
-    EXPECT_GE(alt["verified"].get<int>(), 1);
-    EXPECT_EQ(alt["level_at_alternative"] == "no-go", false) << alt.dump();
+void expect_verified(const AlternativeSearch& alt) {
+    EXPECT_FALSE(alt.stopped_at_budget) << to_json(alt).dump();
+    EXPECT_GE(alt.verified, 1u);
+    EXPECT_NE(alt.alternatives.at(0).level_at_alternative, Level::NoGo) << to_json(alt).dump();
 }
 
 // A 30 km red line around the site with an 80 m clear pocket 4 km away at bearing 37: bearings
@@ -179,15 +179,16 @@ TEST(AvoidanceSearch, FindsANarrowPocketBearingsAStepApartMiss) {
     const auto pocket = local_box(kSite, cx - 40, cy - 40, cx + 40, cy + 40);
     const GapWorld w({{local_box(kSite, -15000, -15000, 15000, 15000), {pocket}}}, kCountry);
     const SiteResult r = w.assess(make_site("pocket", kSite));
-    ASSERT_EQ(r.verdict["level"], "no-go");
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    ASSERT_EQ(r.verdict->level, Level::NoGo);
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
     expect_verified(alt);
-    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
+    const LonLat at = alt.alternatives.at(0).at;
     EXPECT_TRUE(w.clear(at));
     // The pocket's nearest corner region: between 4000 - 40*sqrt(2) and 4000 m.
-    EXPECT_LT(alt["distance_m"].get<double>(), 4000 + alt["resolution_m"].get<double>()) << alt.dump();
-    EXPECT_GT(alt["distance_m"].get<double>(), 3940);
+    EXPECT_LT(alt.alternatives.at(0).distance_m, 4000 + alt.resolution_m) << to_json(alt).dump();
+    EXPECT_GT(alt.alternatives.at(0).distance_m, 3940);
     EXPECT_GT(w.check_nothing_closer(kSite, alt, 20), 100000);
 }
 
@@ -197,11 +198,12 @@ TEST(AvoidanceSearch, FindsACorridorBetweenTwoRedLines) {
     const GapWorld w(
         {{local_box(kSite, -6000, -6000, 1200, 6000), {}}, {local_box(kSite, 1230, -6000, 9000, 6000), {}}}, kCountry);
     const SiteResult r = w.assess(make_site("corridor", kSite));
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
     expect_verified(alt);
-    EXPECT_NEAR(alt["distance_m"].get<double>(), 1215, 20) << alt.dump();
-    EXPECT_NEAR(alt["bearing_deg"].get<double>(), 90, 2);
+    EXPECT_NEAR(alt.alternatives.at(0).distance_m, 1215, 20) << to_json(alt).dump();
+    EXPECT_NEAR(alt.alternatives.at(0).bearing_deg, 90, 2);
     EXPECT_GT(w.check_nothing_closer(kSite, alt, 25), 5000);
 }
 
@@ -213,16 +215,17 @@ TEST(AvoidanceSearch, StaysInTheCountry) {
     const std::vector<LonLat> ring = {{99.0, se.lat}, se, ne, {99.0, ne.lat}, {99.0, se.lat}};
     const GapWorld w({{local_box(kSite, -3000, -3000, 1000, 3000), {}}}, ring);
     const SiteResult r = w.assess(make_site("border", kSite));
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
-    const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
-    EXPECT_TRUE(w.clear(at)) << alt.dump();
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
+    const LonLat at = alt.alternatives.at(0).at;
+    EXPECT_TRUE(w.clear(at)) << to_json(alt).dump();
     // Positions outside the country fail during the search itself, so the full screening has
     // nothing to reject.
-    EXPECT_EQ(alt["rejected_outside_units"].get<int>(), 0) << alt.dump();
-    EXPECT_EQ(alt["stays_within"], Json::array({"t_country"}));
+    EXPECT_EQ(alt.rejected_outside_units, 0u) << to_json(alt).dump();
+    EXPECT_EQ(alt.stays_within, std::vector<std::string>{"t_country"});
     // The nearest clear place inside the country: the west, north or south edge, 3 km away.
-    EXPECT_NEAR(alt["distance_m"].get<double>(), 3000, 40) << alt.dump();
+    EXPECT_NEAR(alt.alternatives.at(0).distance_m, 3000, 40) << to_json(alt).dump();
 }
 
 // A random field of red-line boxes with narrow gaps between them: for 12 sites inside, the
@@ -251,11 +254,12 @@ TEST(AvoidanceSearch, RandomNarrowGapsBruteForce) {
         if (!w.inside_red(s)) continue;
         ++sites;
         const SiteResult r = w.assess(make_site("g" + std::to_string(i), s));
-        const Json& alt = r.alternative;
-        ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+        ASSERT_TRUE(r.alternative);
+        const AlternativeSearch& alt = *r.alternative;
+        ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
         expect_verified(alt);
-        const LonLat at{alt["lon"].get<double>(), alt["lat"].get<double>()};
-        EXPECT_TRUE(w.clear(at)) << alt.dump();
+        const LonLat at = alt.alternatives.at(0).at;
+        EXPECT_TRUE(w.clear(at)) << to_json(alt).dump();
         EXPECT_GT(w.check_nothing_closer(s, alt, 10), 0);
     }
     EXPECT_EQ(sites, 12);
@@ -307,35 +311,35 @@ TEST(AvoidanceSearch, EveryReportedAlternativeOfALargeBatchPassesItsOwnScreen) {
         SiteResult r = screener.screen(s, assessor.radii_for(s.type));
         if (r.site.error) continue;
         assessor.assess(r, screener);
-        const Json& alt = r.alternative;
-        if (!alt.is_object()) continue;
+        if (!r.alternative) continue;
+        const AlternativeSearch& alt = *r.alternative;
         ++searched;
         for (const auto& l : r.layers)
             if (l.spec->id == "china_ecrl" && l.vector() && l.vector()->inside) ++inside_before;
-        if (!alt["found"].get<bool>()) continue;
+        if (!alt.found()) continue;
         ++found;
-        const Site moved = make_site(s.id + "-alt", {alt["lon"].get<double>(), alt["lat"].get<double>()});
+        const Site moved = make_site(s.id + "-alt", alt.alternatives.at(0).at);
         Site typed = moved;
         typed.type = s.type;
         typed.attributes = s.attributes;
         SiteResult there = screener.screen(typed, assessor.radii_for(s.type));
         ASSERT_FALSE(there.site.error) << s.id;
         no_search.assess(there, screener);
-        const std::string level = there.verdict["level"];
-        const bool below_high = alt["aim"] == "below high" && !alt.contains("note");
-        EXPECT_NE(level, "no-go") << s.id << " -> " << alt.dump();
+        const std::string level = to_string(there.verdict->level);
+        const bool below_high = alt.aim_below == Level::High && alt.note.empty();
+        EXPECT_NE(level, "no-go") << s.id << " -> " << to_json(alt).dump();
         if (below_high) {
-            EXPECT_NE(level, "high") << s.id << " -> " << alt.dump();
+            EXPECT_NE(level, "high") << s.id << " -> " << to_json(alt).dump();
         }
         for (const auto& l : there.layers) {
             if (l.spec->id == "china_ecrl") {
-                EXPECT_FALSE(l.vector()->inside) << s.id << " -> " << alt.dump();
+                EXPECT_FALSE(l.vector()->inside) << s.id << " -> " << to_json(alt).dump();
             }
             if (l.spec->id == "china_outline") {
-                EXPECT_TRUE(l.vector()->inside) << s.id << " -> " << alt.dump();
+                EXPECT_TRUE(l.vector()->inside) << s.id << " -> " << to_json(alt).dump();
             }
         }
-        EXPECT_EQ(alt["level_at_alternative"], level) << s.id;
+        EXPECT_EQ(to_string(alt.alternatives.at(0).level_at_alternative), level) << s.id;
     }
     // The batch is what it claims: many searches, most of them from inside a red line.
     EXPECT_GT(searched, 100);
@@ -357,32 +361,30 @@ TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
     Site s = make_site("big", kSite);
     s.attributes["footprint_ha"] = 300;
     const SiteResult r = w.assess(s);
-    ASSERT_EQ(r.verdict["level"], "no-go");
-    const Json& alt = r.alternative;
-    ASSERT_TRUE(alt["found"].get<bool>()) << alt.dump(1);
+    ASSERT_EQ(r.verdict->level, Level::NoGo);
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
     expect_verified(alt);
-    EXPECT_EQ(alt["searched_as"]["shape"], "declared_area");
+    EXPECT_EQ(alt.shape, AlternativeSearch::Shape::DeclaredArea);
     const double disc_m = std::sqrt(300 * 10000 / 3.14159265358979323846);  // 977.2 m
-    EXPECT_NEAR(alt["searched_as"]["footprint_radius_m"].get<double>(), disc_m, 0.1);
-    EXPECT_EQ(alt["searched_as"]["setback_m"].get<double>(), 200);
+    EXPECT_NEAR(alt.footprint_radius_m, disc_m, 0.1);
+    EXPECT_EQ(alt.setback_m, 200);
     const double reach = disc_m + 200;
     // West, north or south of the first red line: its edge 4 km away plus the disc and setback
     // (the gap to the east is 400 m wide).
-    EXPECT_NEAR(alt["distance_m"].get<double>(), 4000 + reach, 40) << alt.dump();
+    EXPECT_NEAR(alt.alternatives.at(0).distance_m, 4000 + reach, 40) << to_json(alt).dump();
 
-    const Json& all = alt["alternatives"];
-    ASSERT_EQ(all.size(), 3u) << alt.dump(1);
-    EXPECT_EQ(all[0]["lon"], alt["lon"]);
-    const double separation = alt["searched_as"]["separation_m"].get<double>();
+    const std::vector<AlternativeLocation>& all = alt.alternatives;
+    ASSERT_EQ(all.size(), 3u) << to_json(alt).dump(1);
+    EXPECT_EQ(to_json(alt)["lon"], all[0].at.lon);  // the record's answer is the first
+    const double separation = alt.separation_m;
     EXPECT_GE(separation, 2 * reach);
-    const std::vector<std::string> order = {"low", "medium", "high", "no-go"};
-    auto rank_of = [&](const Json& a) {
-        return std::find(order.begin(), order.end(), a["level_at_alternative"].get<std::string>()) - order.begin();
-    };
+    auto rank_of = [](const AlternativeLocation& a) { return static_cast<int>(a.level_at_alternative); };
     for (std::size_t i = 0; i < all.size(); ++i) {
-        EXPECT_EQ(all[i]["rank"].get<int>(), static_cast<int>(i) + 1);
-        const LonLat at{all[i]["lon"].get<double>(), all[i]["lat"].get<double>()};
-        EXPECT_NE(all[i]["level_at_alternative"], "no-go");
+        EXPECT_EQ(to_json(alt)["alternatives"][i]["rank"].get<int>(), static_cast<int>(i) + 1);
+        const LonLat at = all[i].at;
+        EXPECT_NE(all[i].level_at_alternative, Level::NoGo);
         // The whole disc and its setback, on a 20 m grid in the alternative's own frame.
         const LocalFrame f(at);
         int checked = 0;
@@ -391,7 +393,7 @@ TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
                 if (std::hypot(x, y) > reach) continue;
                 const LonLat p = f.inverse(Point(x, y));
                 ASSERT_FALSE(w.inside_red(p)) << "alternative " << i + 1 << " touches a red line at (" << x << ", " << y
-                                              << ") m from it: " << all[i].dump();
+                                              << ") m from it: " << to_json(alt)["alternatives"][i].dump();
                 ++checked;
             }
         EXPECT_GT(checked, 10000);
@@ -399,18 +401,19 @@ TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
         // Ranked by verdict, then distance; apart by the separation.
         EXPECT_LE(rank_of(all[i - 1]), rank_of(all[i]));
         if (rank_of(all[i - 1]) == rank_of(all[i])) {
-            EXPECT_LE(all[i - 1]["distance_m"].get<double>(), all[i]["distance_m"].get<double>());
+            EXPECT_LE(all[i - 1].distance_m, all[i].distance_m);
         }
         for (std::size_t j = 0; j < i; ++j) {
-            const LonLat other{all[j]["lon"].get<double>(), all[j]["lat"].get<double>()};
+            const LonLat other = all[j].at;
             EXPECT_GE(geodesic::distance_m(at, other), separation - 1) << i << " " << j;
         }
     }
 
     // The same site as a bare point slips through the 400 m gap to the east.
     const SiteResult point = w.assess(make_site("point", kSite));
-    EXPECT_EQ(point.alternative["searched_as"]["shape"], "point");
-    EXPECT_NEAR(point.alternative["distance_m"].get<double>(), 4000 + 200, 40) << point.alternative.dump();
+    ASSERT_TRUE(point.alternative);
+    EXPECT_EQ(point.alternative->shape, AlternativeSearch::Shape::Point);
+    EXPECT_NEAR(point.alternative->alternatives.at(0).distance_m, 4000 + 200, 40) << to_json(*point.alternative).dump();
 }
 
 }  // namespace

@@ -231,9 +231,9 @@ TEST(I18n, ACitationIsSaidInTheReportsLanguageAndKeptInEnglishInTheRecord) {
         EXPECT_EQ(as_written.text(),
                   "《关于加强生态保护红线管理的通知（试行）》（自然资发〔2022〕142号）一(一)，2022-08-16");
         // The record: English whatever the language.
-        EXPECT_EQ(land.json()["article"], "art. 37");
-        EXPECT_EQ(land.json()["number"], "2019年修正 (主席令第32号)");
-        EXPECT_EQ(iucn.json()["article"], "category Ib");
+        EXPECT_EQ(to_json(land)["article"], "art. 37");
+        EXPECT_EQ(to_json(land)["number"], "2019年修正 (主席令第32号)");
+        EXPECT_EQ(to_json(iucn)["article"], "category Ib");
     }
 }
 

@@ -107,13 +107,15 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         site.lonlat = {lon, lat};
         site.has_coordinates = true;
         s.result.geometry = make_site_geometry(site.lonlat, nullptr, {1000, 10000});
-        s.result.verdict = {{"level", level}, {"reasons", {level + ": synthetic reason"}}};
+        s.result.verdict = Verdict{};
+        s.result.verdict->level = level_from_string(level).value();
+        s.result.verdict->reasons = {level + ": synthetic reason"};
         s.result.locate = {{"L4",
                             {{"criteria",
                               {{"biodiversity_importance",
                                 {{"status", level == "low" ? "not_met" : "met"}, {"evidence", {"synthetic"}}}},
                                {"water_risk", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
-        s.result.mitigation = Json::array({{{"step", "avoid"}, {"action", "move"}, {"because", "synthetic"}}});
+        s.result.mitigation = std::vector<MitigationStep>{{MitigationStage::Avoid, "move", "synthetic", "relocate"}};
     }
     s.record = site_record(s.result, ScreenOptions{});
     return s;
@@ -219,7 +221,8 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
         r.site.lonlat = {100.0 + (i % 100) * 0.25, 22.0 + (i / 100) * 0.3};
         r.site.has_coordinates = true;
         r.site.attributes = {{"name", "充电站 " + std::to_string(i)}};
-        r.verdict = {{"level", levels[(i * 7) % 4]}, {"reasons", Json::array()}};
+        r.verdict = Verdict{};
+        r.verdict->level = level_from_string(levels[(i * 7) % 4]).value();
         write_site(begun, r, site_record(r, ScreenOptions{}));
     }
     writers[0]->finish(Json::object());

@@ -140,8 +140,10 @@ Site error_site(std::size_t index, const std::string& id) {
 
 // The LEAP objects in the shapes the assessment writes (docs/leap.md).
 void add_assessment(SiteResult& r, const std::string& level, bool with_alternative) {
-    r.verdict = {{"level", level},
-                 {"reasons", {"high: within 2.6 km of nature reserve '百花山自然保护区' (core zone) [demo layer]"}}};
+    Verdict v;
+    v.level = level_from_string(level).value();
+    v.reasons = {"high: within 2.6 km of nature reserve '百花山自然保护区' (core zone) [demo layer]"};
+    r.verdict = v;
     r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}},
                 {"L4",
                  {{"criteria",
@@ -157,14 +159,20 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
                        {"receptor", "biodiversity_importance"},
                        {"rating", "high"},
                        {"because", "materiality high x exposure high"}}}}}}};
-    r.mitigation = {
-        {{"step", "avoid"}, {"action", "Move the site east, away from the reserve"}, {"because", "core zone"}},
-        {{"step", "minimise"}, {"action", "Keep construction outside the breeding season"}, {"because", "birds"}}};
-    if (with_alternative)
-        r.alternative = {{"found", true},        {"lon", 116.45},       {"lat", 39.93},
-                         {"distance_m", 5300.0}, {"bearing_deg", 50.0}, {"clears", {"百花山自然保护区"}}};
-    else
-        r.alternative = nullptr;
+    r.mitigation = std::vector<MitigationStep>{
+        {MitigationStage::Avoid, "Move the site east, away from the reserve", "core zone", "relocate"},
+        {MitigationStage::Minimise, "Keep construction outside the breeding season", "birds", "setback"}};
+    r.alternative.reset();
+    if (with_alternative) {
+        AlternativeLocation at;
+        at.at = {116.45, 39.93};
+        at.distance_m = 5300.0;
+        at.bearing_deg = 50.0;
+        at.clears = {
+            {"cn_nature_reserve.core", Level::High, "nature_reserves", std::nullopt, std::nullopt, "百花山自然保护区"}};
+        r.alternative = AlternativeSearch{};
+        r.alternative->alternatives = {at};
+    }
 }
 
 struct Screened {

@@ -293,14 +293,17 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
             raster_entry(out, o);
     }
     out += ']';
-    for (const auto& [k, value] : {std::pair<const char*, const Json*>{"locate", &r.locate},
-                                   {"evaluate", &r.evaluate},
-                                   {"verdict", &r.verdict},
-                                   {"mitigation", &r.mitigation},
-                                   {"alternative", &r.alternative}}) {
+    for (const auto& [k, value] :
+         {std::pair<const char*, const Json*>{"locate", &r.locate}, {"evaluate", &r.evaluate}}) {
         key(out, k);
         append_json(out, *value);  // a null Json writes null, as the record's
     }
+    key(out, "verdict");
+    append_json(out, r.verdict ? to_json(*r.verdict) : Json(nullptr));
+    key(out, "mitigation");
+    append_json(out, r.mitigation ? to_json(*r.mitigation) : Json(nullptr));
+    key(out, "alternative");
+    append_json(out, r.alternative ? to_json(*r.alternative) : Json(nullptr));
     out += '}';
 }
 

@@ -307,7 +307,10 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                             r.site.error = site.where + ": assessment failed: " + e.what();
                             r.layers.clear();
                             r.geometry.reset();
-                            r.locate = r.evaluate = r.verdict = r.mitigation = r.alternative = Json();
+                            r.locate = r.evaluate = Json();
+                            r.verdict.reset();
+                            r.mitigation.reset();
+                            r.alternative.reset();
                         }
                     }
                     results[i] = std::move(r);

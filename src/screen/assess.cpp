@@ -168,9 +168,9 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     r.evaluate["metrics"] =
         site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
     add_e4_factors(*options_.materiality, r.locate, r.evaluate);
-    r.verdict = verdict_json(a, p, fallback, r.site.type);
-    r.mitigation = mitigation_json(a, p, figures, search ? &*search : nullptr);
-    r.alternative = search ? search->json : Json(nullptr);
+    r.verdict = make_verdict(a, p, fallback, r.site.type);
+    r.mitigation = mitigation_steps(a, p, figures, search ? &*search : nullptr);
+    if (search) r.alternative = std::move(search->search);
 }
 
 }  // namespace sitescreen

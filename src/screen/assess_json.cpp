@@ -119,94 +119,75 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     return j;
 }
 
-Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
+Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {
     std::vector<const Fired*> order;
     for (const auto& f : a.fired) order.push_back(&f);
     std::stable_sort(order.begin(), order.end(), [](const Fired* x, const Fired* y) { return x->level > y->level; });
-    Json reasons = Json::array(), fired_rules = Json::array(), conditions = Json::array(), findings = Json::array();
+    Verdict v;
     std::set<std::string> seen_rules, seen_conditions;
-    std::set<std::string> sets;
     for (const Fired* f : order) {
-        reasons.push_back(tr().format("assess.reason", {{"level", level_word(f->level)}, {"reason", f->reason}}));
-        if (seen_rules.insert(f->rule).second) fired_rules.push_back(f->rule);
+        v.reasons.push_back(tr().format("assess.reason", {{"level", level_word(f->level)}, {"reason", f->reason}}));
+        if (seen_rules.insert(f->rule).second) v.rules_fired.push_back(f->rule);
         if (f->level < Level::NoGo) {
             if (!f->conditions.empty()) {
                 for (const auto& c : f->conditions)
-                    if (seen_conditions.insert(c).second) conditions.push_back(c);
+                    if (seen_conditions.insert(c).second) v.conditions.push_back(c);
             } else if (!f->condition.empty() && seen_conditions.insert(f->condition).second) {
-                conditions.push_back(f->condition);
+                v.conditions.push_back(f->condition);
             }
         }
         if (f->set) {
-            sets.insert(rules::to_string(*f->set));
-            findings.push_back({{"rule", f->rule},
-                                {"set", rules::to_string(*f->set)},
-                                {"outcome", rules::to_string(f->outcome)},
-                                {"level", to_string(f->level)},
-                                {"layer", f->layer},
-                                {"feature", f->features_text},
-                                {"citation", f->cite.json()},
-                                {"conditions", f->conditions},
-                                {"conservative", f->conservative}});
+            if (std::find(v.rule_sets.begin(), v.rule_sets.end(), *f->set) == v.rule_sets.end())
+                v.rule_sets.push_back(*f->set);
+            v.findings.push_back(Finding{f->rule, *f->set, f->outcome, f->level, f->layer, f->features_text, f->cite,
+                                         f->conditions, f->conservative});
         }
     }
-    const bool covered = a.covered();
-    if (!covered) {
-        reasons.push_back(
+    std::sort(v.rule_sets.begin(), v.rule_sets.end());
+    v.covered = a.covered();
+    if (!v.covered) {
+        v.reasons.push_back(
             tr().format("assess.not_covered", {{"distance", fmt_distance(p.proximity.species_screen_m)}}));
     } else if (order.empty()) {
         std::optional<Rating> highest;
         for (const auto& d : a.drivers)
             if (d.rating && d.location_dependent && (!highest || *d.rating > *highest)) highest = d.rating;
-        reasons.push_back(tr().format(
+        v.reasons.push_back(tr().format(
             "assess.low_no_rule", {{"rating", highest ? rating_word(*highest) : tr().text("assess.not_assessed")}}));
     }
-    if (fallback) reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
+    if (fallback) v.reasons.push_back(tr().format("assess.fallback", {{"type", site_type}, {"profile", p.type}}));
     // Coverage: the criteria the profile's material drivers are rated against (all five when none
     // says). A low verdict says how many of them were assessed (docs/leap.md, "coverage").
     std::set<Criterion> needed;
     for (const auto& d : p.drivers)
         if (d.materiality != Materiality::None) needed.insert(d.receptors.begin(), d.receptors.end());
     if (needed.empty()) needed.insert(kTnfdCriteria.begin(), kTnfdCriteria.end());
-    Json missing = Json::array();
-    int assessed = 0;
+    CriteriaCoverage& cov = v.coverage;
     for (Criterion c : kTnfdCriteria) {
         if (!needed.count(c)) continue;
         if (a.criteria[criterion_index(c)].assessed)
-            ++assessed;
+            ++cov.assessed;
         else
-            missing.push_back(to_string(c));
+            cov.not_assessed.push_back(c);
     }
-    const int of = static_cast<int>(needed.size());
-    const bool complete = assessed == of;
-    std::string level_text = covered ? to_string(a.level) : "not_covered";
-    if (covered && a.level == Level::Low && !complete) {
-        level_text = fmt::format("low ({} of {} criteria assessed)", assessed, of);
+    cov.needed = static_cast<int>(needed.size());
+    v.level = a.level;
+    if (v.covered && a.level == Level::Low && !cov.complete()) {
         std::string missing_text;  // the criteria's names for people (the record's not_assessed keeps the keys)
-        for (const Json& m : missing) {
-            const std::string key = m.get<std::string>();
+        for (Criterion c : cov.not_assessed) {
+            const std::string key = to_string(c);
             missing_text += (missing_text.empty() ? "" : tr().text("assess.list_sep")) +
                             tr().text_or("assess.criterion." + key, key);
         }
-        reasons.push_back(tr().format(
-            "assess.coverage",
-            {{"assessed", std::to_string(assessed)}, {"needed", std::to_string(of)}, {"missing", missing_text}}));
+        v.reasons.push_back(tr().format("assess.coverage", {{"assessed", std::to_string(cov.assessed)},
+                                                            {"needed", std::to_string(cov.needed)},
+                                                            {"missing", missing_text}}));
     }
     if (a.jurisdiction == rules::Jurisdiction::Unknown && !p.rules.empty())
-        reasons.push_back(tr().text("assess.no_jurisdiction"));
-    return {
-        {"level", covered ? to_string(a.level) : "not_covered"},
-        {"level_text", level_text},
-        {"coverage",
-         {{"criteria_assessed", assessed}, {"criteria_needed", of}, {"complete", complete}, {"not_assessed", missing}}},
-        {"covered", covered},
-        {"profile", p.type},
-        {"reasons", std::move(reasons)},
-        {"rules_fired", std::move(fired_rules)},
-        {"conditions", std::move(conditions)},
-        {"jurisdiction", rules::to_string(a.jurisdiction)},
-        {"rule_sets", std::vector<std::string>(sets.begin(), sets.end())},
-        {"findings", std::move(findings)}};
+        v.reasons.push_back(tr().text("assess.no_jurisdiction"));
+    v.profile = p.type;
+    v.jurisdiction = a.jurisdiction;
+    return v;
 }
 
 namespace {
@@ -226,7 +207,8 @@ std::string join_texts(const std::vector<std::string>& v, std::size_t max = 3) {
 
 }  // namespace
 
-Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, const SearchResult* search) {
+std::vector<MitigationStep> mitigation_steps(const Analysis& a, const Profile& p, const SiteFigures& f,
+                                             const SearchResult* search) {
     struct Item {
         std::string key, action, because;
     };
@@ -260,7 +242,7 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
     if (!nogo_features.empty()) {
         add("relocate", {{"features", join_texts(nogo_features)}, {"alternative", search ? search->text : ""}},
             join_texts(nogo_reasons, 10));
-    } else if (a.level == Level::High && search && search->found) {
+    } else if (a.level == Level::High && search && search->search.found()) {
         std::vector<std::string> high_features, high_reasons;
         for (const auto& x : a.fired)
             if (x.level == Level::High) {
@@ -347,16 +329,12 @@ Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, 
         add("offset", {}, because);
     }
 
-    static const std::map<std::string, int> kStepRank = {{"avoid", 0}, {"minimise", 1}, {"restore", 2}, {"offset", 3}};
-    std::stable_sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
-        return kStepRank.at(p.mitigation.at(x.key).step) < kStepRank.at(p.mitigation.at(y.key).step);
-    });
-    Json out = Json::array();
+    std::vector<MitigationStep> out;
     for (auto& it : items)
-        out.push_back({{"step", p.mitigation.at(it.key).step},
-                       {"action", std::move(it.action)},
-                       {"because", std::move(it.because)},
-                       {"trigger", std::move(it.key)}});
+        out.push_back({p.mitigation.at(it.key).step, std::move(it.action), std::move(it.because), std::move(it.key)});
+    // In the hierarchy's order: avoid, minimise, restore, offset.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const MitigationStep& x, const MitigationStep& y) { return x.step < y.step; });
     return out;
 }
 

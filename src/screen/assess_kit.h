@@ -236,8 +236,7 @@ Level layer_potential(const LayerSpec& s, const Profile& p, const Analysis& a);
 // ------------------------------------------------------------------ avoidance search
 
 struct SearchResult {
-    Json json;
-    bool found = false;
+    AlternativeSearch search;
     std::string text;  // for the {alternative} placeholder
 };
 
@@ -250,7 +249,8 @@ SearchResult search_alternatives(const SiteResult& r, const Profile& p, const Si
 // Moves a.context and a.interface into the record (nothing after reads them).
 Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f);
 Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f);
-Json verdict_json(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type);
-Json mitigation_json(const Analysis& a, const Profile& p, const SiteFigures& f, const SearchResult* search);
+Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type);
+std::vector<MitigationStep> mitigation_steps(const Analysis& a, const Profile& p, const SiteFigures& f,
+                                             const SearchResult* search);
 
 }  // namespace sitescreen::assess_kit

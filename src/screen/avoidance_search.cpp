@@ -67,7 +67,7 @@ public:
 
         Level used_cap = cap_;
         std::vector<Best> best = search(cap_);
-        if (best.empty() && fallback_cap != cap_ && stopped_ != "budget") {
+        if (best.empty() && fallback_cap != cap_ && !stopped_at_budget_) {
             used_cap = fallback_cap;
             best = search(fallback_cap);
         }
@@ -109,10 +109,10 @@ private:
         auto ctx = geos::context();
         geos::GeomPtr shape;
         if (!r_.site.footprint_ll.empty()) {
-            shape_kind_ = "footprint";
+            shape_ = AlternativeSearch::Shape::Footprint;
             shape = geos::from_multipolygon(frame_.forward(r_.site.footprint_ll));
         } else if (f_.footprint_ha && *f_.footprint_ha > 0) {
-            shape_kind_ = "declared_area";
+            shape_ = AlternativeSearch::Shape::DeclaredArea;
             footprint_radius_m_ = std::sqrt(*f_.footprint_ha * 10000.0 / kPi);
             shape = geos::disc(Point(0, 0), footprint_radius_m_, 64, true);
         }
@@ -130,7 +130,7 @@ private:
             }
         // A footprint's failing areas are the features' Minkowski sums with its reflected convex
         // hull (a disc's are the features grown by its radius).
-        if (shape_kind_ == "footprint") {
+        if (shape_ == AlternativeSearch::Shape::Footprint) {
             Polygon hull;
             bg::convex_hull(vertices, hull);
             for (std::size_t i = 0; i + 1 < hull.outer().size(); ++i) reflected_hull_.push_back(hull.outer()[i]);
@@ -162,7 +162,7 @@ private:
     // least `separation_` apart, nearest first (fewer when the region runs out or the budget does).
     std::vector<Best> search(Level cap) {
         auto ctx = geos::context();
-        stopped_ = "covered";
+        stopped_at_budget_ = false;
         uncertified_ = false;
         blocked_.clear();
         open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
@@ -173,7 +173,7 @@ private:
         while (static_cast<int>(found.size()) < p_.avoidance.alternatives) {
             if (interrupt_flag().load()) throw Interrupted();
             if (evaluated_ >= kMaxEvaluations || !open_) {
-                stopped_ = "budget";
+                stopped_at_budget_ = true;
                 break;
             }
             geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
@@ -204,7 +204,7 @@ private:
             else
                 ++failed_full_;
             if (++rejected >= kMaxRejections) {
-                stopped_ = "budget";
+                stopped_at_budget_ = true;
                 break;
             }
             if (m.site.error)
@@ -270,7 +270,7 @@ private:
     void close_area(const GEOSGeometry* area) {
         if (!open_ || !area) return;
         geos::GeomPtr rest = geos::difference(open_.get(), area);
-        if (!rest) stopped_ = "budget";  // GEOS could not subtract it: stop rather than guess
+        if (!rest) stopped_at_budget_ = true;  // GEOS could not subtract it: stop rather than guess
         open_ = std::move(rest);
     }
 
@@ -365,17 +365,15 @@ private:
         return true;
     }
 
-    Json alternative_json(const Best& best, Level used_cap) const {
-        Json j;
+    AlternativeLocation location(const Best& best, Level used_cap) const {
+        AlternativeLocation out;
         double dist = 0, az = 0;
         geodesic::inverse(r_.site.lonlat, best.at, dist, az);
         if (az < 0) az += 360.0;
-        j["lon"] = best.at.lon;
-        j["lat"] = best.at.lat;
-        j["distance_m"] = round1(dist);
-        j["bearing_deg"] = round1(az);
+        out.at = best.at;
+        out.distance_m = round1(dist);
+        out.bearing_deg = round1(az);
         const Analysis there = analyse(best.screened, p_, f_);  // the full screening there
-        j["clears"] = Json::array();
         for (const auto& x : a_.fired) {
             if (x.level < used_cap || x.layer.empty()) continue;
             bool still = false;
@@ -383,79 +381,59 @@ private:
                 if (y.rule == x.rule && y.layer == x.layer && y.feature.id == x.feature.id && y.level >= used_cap)
                     still = true;
             if (still) continue;
-            Json c = {{"rule", x.rule}, {"level", to_string(x.level)}, {"layer", x.layer}};
-            if (!x.feature.id.empty() || !x.feature.name.empty())
-                c["feature"] = {{"id", x.feature.id}, {"name", x.feature.name}};
-            c["what"] = x.features_text;
-            j["clears"].push_back(c);
+            ClearedFinding c{x.rule, x.level, x.layer, std::nullopt, std::nullopt, x.features_text};
+            if (!x.feature.id.empty() || !x.feature.name.empty()) {
+                c.feature_id = x.feature.id;
+                c.feature_name = x.feature.name;
+            }
+            out.clears.push_back(std::move(c));
         }
-        j["level_at_alternative"] = to_string(there.level);
-        j["lowers_verdict"] = there.level < a_.level;
-        Json remaining = Json::array();
+        out.level_at_alternative = there.level;
+        out.lowers_verdict = there.level < a_.level;
         for (const auto& y : there.fired)
-            remaining.push_back(tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
-        j["remaining"] = remaining;
-        return j;
+            out.remaining.push_back(
+                tr().format("assess.reason", {{"level", level_word(y.level)}, {"reason", y.reason}}));
+        return out;
     }
 
     SearchResult report(const std::vector<Best>& best, Level used_cap, Level aimed_cap) {
         SearchResult out;
-        Json j;
-        j["found"] = !best.empty();
-        j["lon"] = nullptr;
-        j["lat"] = nullptr;
-        j["distance_m"] = nullptr;
-        j["bearing_deg"] = nullptr;
-        j["aim"] = aimed_cap == Level::NoGo ? "below no-go" : "below high";
-        j["clears"] = Json::array();
-        Json all = Json::array();
-        for (std::size_t k = 0; k < best.size(); ++k) {
-            Json alt = alternative_json(best[k], used_cap);
-            if (k == 0)
-                for (const char* key : {"lon", "lat", "distance_m", "bearing_deg", "clears", "level_at_alternative",
-                                        "lowers_verdict", "remaining"})
-                    j[key] = alt[key];
-            alt["rank"] = k + 1;
-            all.push_back(std::move(alt));
-        }
-        if (!best.empty()) {
-            if (used_cap != aimed_cap) j["note"] = tr().text("assess.search.only_nogo");
-            out.found = true;
+        AlternativeSearch& s = out.search;
+        s.aim_below = aimed_cap;
+        for (const Best& b : best) s.alternatives.push_back(location(b, used_cap));
+        if (s.found()) {
+            if (used_cap != aimed_cap) s.note = tr().text("assess.search.only_nogo");
+            const AlternativeLocation& first = s.alternatives.front();
             out.text = tr().format(used_cap == Level::NoGo ? "assess.search.found_nogo" : "assess.search.found_high",
-                                   {{"distance", fmt_distance(j["distance_m"].get<double>())},
-                                    {"bearing", fmt::format("{:.0f}", j["bearing_deg"].get<double>())},
-                                    {"lon", fmt::format("{:.5f}", best[0].at.lon)},
-                                    {"lat", fmt::format("{:.5f}", best[0].at.lat)}});
+                                   {{"distance", fmt_distance(first.distance_m)},
+                                    {"bearing", fmt::format("{:.0f}", first.bearing_deg)},
+                                    {"lon", fmt::format("{:.5f}", first.at.lon)},
+                                    {"lat", fmt::format("{:.5f}", first.at.lat)}});
         } else {
             out.text = tr().format("assess.search.none", {{"radius", fmt_distance(p_.avoidance.search_radius_m)}});
         }
-        j["alternatives"] = std::move(all);
-        j["search_radius_m"] = p_.avoidance.search_radius_m;
-        j["step_m"] = p_.avoidance.step_m;
-        j["resolution_m"] = res_;
-        j["searched_as"] = {
-            {"shape", shape_kind_},
-            {"footprint_radius_m", shape_kind_ == "declared_area" ? Json(round1(footprint_radius_m_)) : Json(nullptr)},
-            {"setback_m", p_.avoidance.setback_m},
-            {"reach_m", round1(reach_)},
-            {"separation_m", round1(separation_)}};
+        s.search_radius_m = p_.avoidance.search_radius_m;
+        s.step_m = p_.avoidance.step_m;
+        s.resolution_m = res_;
+        s.shape = shape_;
+        if (shape_ == AlternativeSearch::Shape::DeclaredArea) s.footprint_radius_m = round1(footprint_radius_m_);
+        s.setback_m = p_.avoidance.setback_m;
+        s.reach_m = round1(reach_);
+        s.separation_m = round1(separation_);
         // covered: every position closer than the answer (or within the radius) is known to fail,
         // or lies within half the resolution of a failing area; budget: the search stopped at its limit.
-        j["stopped"] = stopped_;
-        j["certified"] = !uncertified_ && stopped_ == "covered";
-        j["layers_checked"] = id_list_;
-        j["candidates_evaluated"] = evaluated_;
-        j["areas_closed"] = blocked_.size();
-        j["verified"] = verified_;
-        j["rejected_by_full_screen"] = failed_full_;
-        if (!p_.avoidance.stay_within.empty()) {
-            j["stays_within"] = p_.avoidance.stay_within;
-            j["rejected_outside_units"] = left_units_;
-        }
-        j["moved"] = r_.site.footprint_ll.empty() ? "point" : "footprint (translated rigidly)";
+        s.stopped_at_budget = stopped_at_budget_;
+        s.certified = !uncertified_ && !stopped_at_budget_;
+        s.layers_checked = id_list_;
+        s.candidates_evaluated = evaluated_;
+        s.areas_closed = blocked_.size();
+        s.verified = verified_;
+        s.rejected_by_full_screen = failed_full_;
+        s.stays_within = p_.avoidance.stay_within;
+        s.rejected_outside_units = left_units_;
+        s.moved_footprint = !r_.site.footprint_ll.empty();
         if (!p_.avoidance.note.empty())
-            j["profile_note"] = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
-        out.json = std::move(j);
+            s.profile_note = profile_text(p_.avoidance.note, p_.avoidance.note_in, tr().lang());
         return out;
     }
 
@@ -467,7 +445,7 @@ private:
     Screener& screener_;
     const LocalFrame frame_;
     Site search_site_;  // the site with the search shape as its footprint
-    std::string shape_kind_ = "point";
+    AlternativeSearch::Shape shape_ = AlternativeSearch::Shape::Point;
     double footprint_radius_m_ = 0, reach_ = 0, separation_ = 0;
     std::set<std::string> ids_;
     std::vector<std::string> id_list_;
@@ -475,10 +453,10 @@ private:
     std::size_t evaluated_ = 0, verified_ = 0, failed_full_ = 0, left_units_ = 0;
     Level cap_ = Level::NoGo;
     double radius_ = 0, step_ = 1, res_ = 1;
-    std::string stopped_ = "covered";
-    bool uncertified_ = false;  // a failing position tied to no area was closed by a disc
-    geos::GeomPtr region_;      // the search disc inside the units
-    geos::GeomPtr open_;        // ... less every area known to fail
+    bool stopped_at_budget_ = false;  // else the search covered every nearer position
+    bool uncertified_ = false;        // a failing position tied to no area was closed by a disc
+    geos::GeomPtr region_;            // the search disc inside the units
+    geos::GeomPtr open_;              // ... less every area known to fail
     std::set<Block> blocked_;
     std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
 };

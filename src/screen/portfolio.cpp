@@ -43,7 +43,8 @@ int level_rank(const std::string& s) {
 void Portfolio::add(const SiteResult& r) {
     static const Json none;
     const auto m = r.evaluate.is_object() ? r.evaluate.find("metrics") : r.evaluate.end();
-    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict, r.locate, r.alternative,
+    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict ? to_json(*r.verdict) : none, r.locate,
+               r.alternative ? to_json(*r.alternative) : none,
                r.evaluate.is_object() && m != r.evaluate.end() ? *m : none);
 }
 

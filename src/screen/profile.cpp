@@ -29,8 +29,6 @@ const std::vector<std::string> kMitigationKeys = {
 
 namespace {
 
-const std::pair<Level, const char*> kLevelNames[] = {
-    {Level::Low, "low"}, {Level::Medium, "medium"}, {Level::High, "high"}, {Level::NoGo, "no-go"}};
 const std::pair<Rating, const char*> kRatingNames[] = {
     {Rating::Low, "low"}, {Rating::Medium, "medium"}, {Rating::High, "high"}, {Rating::VeryHigh, "very_high"}};
 const std::pair<Materiality, const char*> kMaterialityNames[] = {{Materiality::None, "none"},
@@ -415,9 +413,10 @@ void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
         const YAML::Node n = rd.required(node, "mitigation", k);
         rd.only(n, key, {"step", "action", "action_zh"});
         MitigationText m;
-        m.step = rd.text(rd.required(n, key, "step"), key + ".step");
-        if (m.step != "avoid" && m.step != "minimise" && m.step != "restore" && m.step != "offset")
-            rd.fail(key + ".step", "expected avoid, minimise, restore or offset, not '" + m.step + "'");
+        const std::string step = rd.text(rd.required(n, key, "step"), key + ".step");
+        const auto stage = mitigation_stage_from_string(step);
+        if (!stage) rd.fail(key + ".step", "expected avoid, minimise, restore or offset, not '" + step + "'");
+        m.step = *stage;
         m.action = rd.text(rd.required(n, key, "action"), key + ".action");
         const auto names = [&](const std::string& text, const std::string& where) {
             std::set<std::string> found;
@@ -441,16 +440,6 @@ void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
 
 }  // namespace
 
-const char* to_string(Level l) {
-    for (const auto& [k, n] : kLevelNames)
-        if (k == l) return n;
-    return "low";
-}
-std::optional<Level> level_from_string(const std::string& s) {
-    for (const auto& [k, n] : kLevelNames)
-        if (s == n) return k;
-    return std::nullopt;
-}
 const char* to_string(Rating r) {
     for (const auto& [k, n] : kRatingNames)
         if (k == r) return n;

@@ -10,14 +10,10 @@
 
 #include "core/site.h"
 #include "layers/catalog.h"
+#include "screen/result.h"
 #include "screen/rules/measured.h"
 
 namespace sitescreen {
-
-// The verdict scale, in increasing order of concern.
-enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
-const char* to_string(Level l);
-std::optional<Level> level_from_string(const std::string& s);
 
 // Exposure of a site to a receptor, and the rating of a driver x receptor pair.
 enum class Rating { Low = 0, Medium = 1, High = 2, VeryHigh = 3 };
@@ -118,7 +114,7 @@ struct AvoidanceSpec {
 };
 
 struct MitigationText {
-    std::string step;    // avoid | minimise | restore | offset
+    MitigationStage step = MitigationStage::Avoid;
     std::string action;  // may hold {placeholders}, see docs/leap.md
     // The action in the other languages of the reports, from action_<lang> ("zh": action_zh), with
     // the same placeholders; a language without one falls back to `action` (docs/reports.md).

@@ -315,9 +315,9 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     };
     add("locate", r.locate);
     add("evaluate", r.evaluate);
-    add("verdict", r.verdict);
-    add("mitigation", r.mitigation);
-    add("alternative", r.alternative);
+    j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);
+    j["mitigation"] = r.mitigation ? to_json(*r.mitigation) : Json(nullptr);
+    j["alternative"] = r.alternative ? to_json(*r.alternative) : Json(nullptr);
     return j;
 }
 

@@ -15,6 +15,7 @@
 #include "layers/catalog.h"
 #include "layers/layer.h"
 #include "layers/vector/vector_layer.h"
+#include "screen/result.h"
 
 namespace sitescreen {
 
@@ -32,9 +33,13 @@ struct SiteResult {
     Site site;
     std::optional<SiteGeometry> geometry;  // absent for error rows
     std::vector<LayerOutcome> layers;      // catalog order
-    // Filled by the assessment (LEAP Locate/Evaluate, verdict, mitigation,
-    // alternative); objects as documented in docs/output.md.
-    Json locate, evaluate, verdict, mitigation, alternative;
+    // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
+    // Locate and Evaluate are still the record's JSON objects (docs/output.md); the rest is typed
+    // (screen/result.h) and serialized by result.cpp.
+    Json locate, evaluate;
+    std::optional<Verdict> verdict;
+    std::optional<std::vector<MitigationStep>> mitigation;
+    std::optional<AlternativeSearch> alternative;  // only when the avoidance search ran
     // Where the tool cannot give a figure it trusts, it says so here (one
     // sentence each, naming the layer or step), rather than give a plausible
     // number: sites.jsonl `warnings`, counted in run.json and on the closing

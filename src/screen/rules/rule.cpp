@@ -73,11 +73,6 @@ Citation cite_clause(std::string instrument, std::string number, const std::stri
     return c;
 }
 
-Json Citation::json() const {
-    return {
-        {"instrument", instrument}, {"number", number}, {"article", article}, {"date", date}, {"verified", verified}};
-}
-
 std::string normalise_key(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return "";

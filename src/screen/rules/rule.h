@@ -12,50 +12,13 @@
 
 #include "core/site.h"
 #include "i18n/messages.h"
+#include "screen/rules/citation.h"
 
 namespace sitescreen {
 enum class Level;  // screen/profile.h
 }
 
 namespace sitescreen::rules {
-
-// What a clause says of the activity at this place.
-enum class Outcome { Allowed = 0, Conditional = 1, Forbidden = 2 };
-const char* to_string(Outcome o);
-
-// Which body of rules a rule belongs to. A site in China gets both; elsewhere only the
-// international set (docs/rules/jurisdiction.md).
-enum class RuleSet { China, International };
-const char* to_string(RuleSet s);  // "China" | "international"
-
-// Where a rule's clause comes from. `verified` is false when the clause text was not found in a
-// primary or faithful secondary copy: the rule then takes the stricter reading and says so.
-struct Citation {
-    std::string instrument;  // e.g. 关于加强生态保护红线管理的通知（试行）
-    std::string number;      // e.g. 自然资发〔2022〕142号 ("" when none)
-    std::string article;     // e.g. 一(一)7
-    std::string date;        // adoption or issue date, ISO
-    bool verified = true;
-    // The number and article as texts of the message catalogs (rule.cite.number.*, rule.cite.article.*),
-    // for those that read differently in the report's language ("art. 37" / 第三十七条); "" when the
-    // text above is the same in every language. `number` and `article` then hold the English text.
-    std::string number_key, article_key;
-    std::vector<i18n::Arg> article_args;
-    // In the language of the current report (i18n::current()); in English:
-    // "关于加强生态保护红线管理的通知（试行） (自然资发〔2022〕142号), 一(一)7, 2022-08-16"
-    std::string text() const;
-    // The English texts (sites.jsonl citation), whatever the report's language.
-    Json json() const;
-};
-
-// A citation whose texts read the same in every language (a Chinese number and article: 一(一)7).
-Citation cite_as_written(std::string instrument, std::string number, std::string article, std::string date,
-                         bool verified);
-
-// A citation whose article (and number, when number_key is given) are catalog texts: `article_key`
-// and `number_key` are the last part of rule.cite.article.<key> / rule.cite.number.<key>.
-Citation cite_clause(std::string instrument, std::string number, const std::string& article_key, std::string date,
-                     bool verified, std::vector<i18n::Arg> article_args = {}, const std::string& number_key = "");
 
 // One feature of a layer the site is inside (or near), as the rules see it.
 struct Hit {
@@ -67,9 +30,6 @@ struct Hit {
     bool inside = true;
     double distance_m = 0;
 };
-
-enum class Jurisdiction { China, Elsewhere, Unknown };
-const char* to_string(Jurisdiction j);
 
 // What a rule knows of the site besides the hit.
 struct SiteFacts {

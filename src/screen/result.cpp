@@ -1,0 +1,190 @@
+// The serializer of the assessment's typed results (result.h): the one place their sites.jsonl
+// keys and enum values are written (docs/output.md, docs/site-record.schema.json). Keys come in
+// the record's documented order.
+#include "screen/result.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace sitescreen {
+
+namespace {
+
+const std::pair<Level, const char*> kLevelNames[] = {
+    {Level::Low, "low"}, {Level::Medium, "medium"}, {Level::High, "high"}, {Level::NoGo, "no-go"}};
+const std::pair<MitigationStage, const char*> kStageNames[] = {{MitigationStage::Avoid, "avoid"},
+                                                               {MitigationStage::Minimise, "minimise"},
+                                                               {MitigationStage::Restore, "restore"},
+                                                               {MitigationStage::Offset, "offset"}};
+
+template <class E, std::size_t N>
+const char* name_of(const std::pair<E, const char*> (&names)[N], E e) {
+    for (const auto& [k, n] : names)
+        if (k == e) return n;
+    return names[0].second;
+}
+
+template <class E, std::size_t N>
+std::optional<E> value_of(const std::pair<E, const char*> (&names)[N], const std::string& s) {
+    for (const auto& [k, n] : names)
+        if (s == n) return k;
+    return std::nullopt;
+}
+
+Json texts(const std::vector<std::string>& v) { return Json(v); }
+
+Json to_json(const ClearedFinding& c) {
+    Json j = {{"rule", c.rule}, {"level", to_string(c.level)}, {"layer", c.layer}};
+    if (c.feature_id || c.feature_name)
+        j["feature"] = {{"id", c.feature_id.value_or("")}, {"name", c.feature_name.value_or("")}};
+    j["what"] = c.what;
+    return j;
+}
+
+Json clears_json(const std::vector<ClearedFinding>& clears) {
+    Json out = Json::array();
+    for (const auto& c : clears) out.push_back(to_json(c));
+    return out;
+}
+
+// The keys every alternative location has, in the record's order; `into` may hold some already
+// (the record's nulls), which are then set in place.
+void put_location(Json& into, const AlternativeLocation& a) {
+    into["lon"] = a.at.lon;
+    into["lat"] = a.at.lat;
+    into["distance_m"] = a.distance_m;
+    into["bearing_deg"] = a.bearing_deg;
+    into["clears"] = clears_json(a.clears);
+    into["level_at_alternative"] = to_string(a.level_at_alternative);
+    into["lowers_verdict"] = a.lowers_verdict;
+    into["remaining"] = texts(a.remaining);
+}
+
+const char* shape_name(AlternativeSearch::Shape s) {
+    switch (s) {
+        case AlternativeSearch::Shape::Footprint:
+            return "footprint";
+        case AlternativeSearch::Shape::DeclaredArea:
+            return "declared_area";
+        case AlternativeSearch::Shape::Point:
+            break;
+    }
+    return "point";
+}
+
+}  // namespace
+
+const char* to_string(Level l) { return name_of(kLevelNames, l); }
+std::optional<Level> level_from_string(const std::string& s) { return value_of(kLevelNames, s); }
+const char* to_string(MitigationStage s) { return name_of(kStageNames, s); }
+std::optional<MitigationStage> mitigation_stage_from_string(const std::string& s) { return value_of(kStageNames, s); }
+
+Json to_json(const rules::Citation& c) {
+    return {{"instrument", c.instrument},
+            {"number", c.number},
+            {"article", c.article},
+            {"date", c.date},
+            {"verified", c.verified}};
+}
+
+Json to_json(const Finding& f) {
+    return {{"rule", f.rule},
+            {"set", rules::to_string(f.set)},
+            {"outcome", rules::to_string(f.outcome)},
+            {"level", to_string(f.level)},
+            {"layer", f.layer},
+            {"feature", f.feature},
+            {"citation", to_json(f.citation)},
+            {"conditions", texts(f.conditions)},
+            {"conservative", f.conservative}};
+}
+
+std::string level_text(const Verdict& v) {
+    if (!v.covered) return "not_covered";
+    if (v.level == Level::Low && !v.coverage.complete())
+        return fmt::format("low ({} of {} criteria assessed)", v.coverage.assessed, v.coverage.needed);
+    return to_string(v.level);
+}
+
+Json to_json(const Verdict& v) {
+    Json missing = Json::array();
+    for (Criterion c : v.coverage.not_assessed) missing.push_back(to_string(c));
+    std::vector<rules::RuleSet> sets = v.rule_sets;
+    std::sort(sets.begin(), sets.end());
+    Json rule_sets = Json::array();
+    for (rules::RuleSet s : sets) rule_sets.push_back(rules::to_string(s));
+    Json findings = Json::array();
+    for (const auto& f : v.findings) findings.push_back(to_json(f));
+    return {{"level", v.covered ? to_string(v.level) : "not_covered"},
+            {"level_text", level_text(v)},
+            {"coverage",
+             {{"criteria_assessed", v.coverage.assessed},
+              {"criteria_needed", v.coverage.needed},
+              {"complete", v.coverage.complete()},
+              {"not_assessed", std::move(missing)}}},
+            {"covered", v.covered},
+            {"profile", v.profile},
+            {"reasons", texts(v.reasons)},
+            {"rules_fired", texts(v.rules_fired)},
+            {"conditions", texts(v.conditions)},
+            {"jurisdiction", rules::to_string(v.jurisdiction)},
+            {"rule_sets", std::move(rule_sets)},
+            {"findings", std::move(findings)}};
+}
+
+Json to_json(const std::vector<MitigationStep>& steps) {
+    Json out = Json::array();
+    for (const auto& s : steps)
+        out.push_back(
+            {{"step", to_string(s.step)}, {"action", s.action}, {"because", s.because}, {"trigger", s.trigger}});
+    return out;
+}
+
+Json to_json(const AlternativeSearch& a) {
+    Json j;
+    j["found"] = a.found();
+    j["lon"] = nullptr;
+    j["lat"] = nullptr;
+    j["distance_m"] = nullptr;
+    j["bearing_deg"] = nullptr;
+    j["aim"] = a.aim_below == Level::NoGo ? "below no-go" : "below high";
+    j["clears"] = Json::array();
+    if (a.found()) put_location(j, a.alternatives.front());
+    if (!a.note.empty()) j["note"] = a.note;
+    Json all = Json::array();
+    for (std::size_t k = 0; k < a.alternatives.size(); ++k) {
+        Json alt;
+        put_location(alt, a.alternatives[k]);
+        alt["rank"] = k + 1;
+        all.push_back(std::move(alt));
+    }
+    j["alternatives"] = std::move(all);
+    j["search_radius_m"] = a.search_radius_m;
+    j["step_m"] = a.step_m;
+    j["resolution_m"] = a.resolution_m;
+    j["searched_as"] = {
+        {"shape", shape_name(a.shape)},
+        {"footprint_radius_m",
+         a.shape == AlternativeSearch::Shape::DeclaredArea ? Json(a.footprint_radius_m) : Json(nullptr)},
+        {"setback_m", a.setback_m},
+        {"reach_m", a.reach_m},
+        {"separation_m", a.separation_m}};
+    j["stopped"] = a.stopped_at_budget ? "budget" : "covered";
+    j["certified"] = a.certified;
+    j["layers_checked"] = a.layers_checked;
+    j["candidates_evaluated"] = a.candidates_evaluated;
+    j["areas_closed"] = a.areas_closed;
+    j["verified"] = a.verified;
+    j["rejected_by_full_screen"] = a.rejected_by_full_screen;
+    if (!a.stays_within.empty()) {
+        j["stays_within"] = a.stays_within;
+        j["rejected_outside_units"] = a.rejected_outside_units;
+    }
+    j["moved"] = a.moved_footprint ? "footprint (translated rigidly)" : "point";
+    if (!a.profile_note.empty()) j["profile_note"] = a.profile_note;
+    return j;
+}
+
+}  // namespace sitescreen

@@ -1,0 +1,124 @@
+// The assessment's typed results: the verdict with its findings, the mitigation steps and the
+// avoidance search's answer (docs/leap.md). The assessment builds these structs; result.cpp is the
+// one place that turns them into the sites.jsonl keys (docs/output.md, docs/site-record.schema.json).
+// They live in screen/ rather than core/ because they name the rule sets and criteria the screen
+// defines.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/site.h"
+#include "core/types.h"
+#include "layers/catalog.h"
+#include "screen/rules/citation.h"
+
+namespace sitescreen {
+
+// The verdict scale, in increasing order of concern.
+enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
+const char* to_string(Level l);  // "low", "medium", "high", "no-go"
+std::optional<Level> level_from_string(const std::string& s);
+
+// One finding of a named rule (rules.apply): what its clause says of the site at one feature.
+struct Finding {
+    std::string rule;  // "<rule>.<case>", e.g. cn_ecrl.item7
+    rules::RuleSet set = rules::RuleSet::International;
+    rules::Outcome outcome = rules::Outcome::Forbidden;
+    Level level = Level::Low;
+    std::string layer;    // the layer id
+    std::string feature;  // the feature as people read it
+    rules::Citation citation;
+    std::vector<std::string> conditions;
+    bool conservative = false;  // the stricter reading was taken (clause or data open)
+};
+
+// How many of the criteria the profile's material drivers are rated against were assessed.
+struct CriteriaCoverage {
+    int assessed = 0;
+    int needed = 0;
+    std::vector<Criterion> not_assessed;  // in kTnfdCriteria order
+    bool complete() const { return assessed == needed; }
+};
+
+struct Verdict {
+    Level level = Level::Low;  // meaningful only when covered
+    bool covered = true;       // false: no layer has data where the site is (level "not_covered")
+    CriteriaCoverage coverage;
+    std::string profile;               // the profile the site was assessed with
+    std::vector<std::string> reasons;  // "NO-GO: ...", in the run's language
+    std::vector<std::string> rules_fired;
+    std::vector<std::string> conditions;  // what a site below no-go must still obtain
+    rules::Jurisdiction jurisdiction = rules::Jurisdiction::Unknown;
+    std::vector<rules::RuleSet> rule_sets;  // the sets of the findings, each once, China first
+    std::vector<Finding> findings;
+};
+
+// The mitigation hierarchy, in its order.
+enum class MitigationStage { Avoid, Minimise, Restore, Offset };
+const char* to_string(MitigationStage s);  // "avoid", "minimise", "restore", "offset"
+std::optional<MitigationStage> mitigation_stage_from_string(const std::string& s);
+
+struct MitigationStep {
+    MitigationStage step = MitigationStage::Avoid;
+    std::string action;   // the profile's text with its placeholders filled
+    std::string because;  // the findings behind it
+    std::string trigger;  // the profile's mitigation key: relocate, move, permit, setback, ...
+};
+
+// A finding of the site that an alternative location clears.
+struct ClearedFinding {
+    std::string rule;
+    Level level = Level::Low;
+    std::string layer;
+    std::optional<std::string> feature_id, feature_name;  // both or neither
+    std::string what;
+};
+
+// One location the avoidance search found.
+struct AlternativeLocation {
+    LonLat at;
+    double distance_m = 0, bearing_deg = 0;  // geodesic, from the site; rounded to 0.1
+    std::vector<ClearedFinding> clears;
+    Level level_at_alternative = Level::Low;  // the verdict of a full screening there
+    bool lowers_verdict = false;
+    std::vector<std::string> remaining;  // the reasons still fired there
+};
+
+// The avoidance search's answer (docs/leap.md, "Avoidance search").
+struct AlternativeSearch {
+    Level aim_below = Level::High;  // the level the search aimed below (no-go or high)
+    // Ranked (by the verdict there, then distance); the first is the record's answer. Empty: none.
+    std::vector<AlternativeLocation> alternatives;
+    // Said when nothing below high was found and the answer only clears no-go ("" otherwise), in
+    // the run's language.
+    std::string note;
+    double search_radius_m = 0, step_m = 0, resolution_m = 0;
+    // The shape moved: the site's point, its footprint polygon, or a disc of its declared area.
+    enum class Shape { Point, Footprint, DeclaredArea } shape = Shape::Point;
+    double footprint_radius_m = 0;  // the declared area's disc (DeclaredArea only)
+    double setback_m = 0, reach_m = 0, separation_m = 0;
+    bool stopped_at_budget = false;  // else every nearer position was covered
+    bool certified = false;
+    std::vector<std::string> layers_checked;
+    std::size_t candidates_evaluated = 0, areas_closed = 0, verified = 0, rejected_by_full_screen = 0;
+    std::vector<std::string> stays_within;  // the profile's stay_within ("" none)
+    std::size_t rejected_outside_units = 0;
+    bool moved_footprint = false;  // the footprint was translated rigidly (else a point was moved)
+    std::string profile_note;      // the profile's note in the run's language ("" none)
+
+    bool found() const { return !alternatives.empty(); }
+};
+
+// ------------------------------------------------------------------ the serializer (result.cpp)
+
+Json to_json(const Finding& f);
+Json to_json(const Verdict& v);
+// "low (3 of 5 criteria assessed)" for a low verdict with criteria missing; else the level.
+std::string level_text(const Verdict& v);
+Json to_json(const std::vector<MitigationStep>& steps);
+Json to_json(const AlternativeSearch& a);
+Json to_json(const rules::Citation& c);  // the English texts, whatever the report's language
+
+}  // namespace sitescreen
