@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 
+#include "core/enum_names.h"
 #include "core/errors.h"
 #include "io/install_path.h"
 #include "screen/screener.h"
@@ -440,31 +441,11 @@ void read_mitigation(const Reader& rd, const YAML::Node& node, Profile& p) {
 
 }  // namespace
 
-const char* to_string(Rating r) {
-    for (const auto& [k, n] : kRatingNames)
-        if (k == r) return n;
-    return "low";
-}
-std::optional<Rating> rating_from_string(const std::string& s) {
-    for (const auto& [k, n] : kRatingNames)
-        if (s == n) return k;
-    return std::nullopt;
-}
-const char* to_string(Materiality m) {
-    for (const auto& [k, n] : kMaterialityNames)
-        if (k == m) return n;
-    return "none";
-}
-std::optional<Materiality> materiality_from_string(const std::string& s) {
-    for (const auto& [k, n] : kMaterialityNames)
-        if (s == n) return k;
-    return std::nullopt;
-}
-const char* to_string(Driver d) {
-    for (const auto& [k, n] : kDriverNames)
-        if (k == d) return n;
-    return "land_use_change";
-}
+const char* to_string(Rating r) { return enum_name(kRatingNames, r); }
+std::optional<Rating> rating_from_string(const std::string& s) { return enum_value(kRatingNames, s); }
+const char* to_string(Materiality m) { return enum_name(kMaterialityNames, m); }
+std::optional<Materiality> materiality_from_string(const std::string& s) { return enum_value(kMaterialityNames, s); }
+const char* to_string(Driver d) { return enum_name(kDriverNames, d); }
 
 const DriverSpec* Profile::driver(Driver d) const {
     for (const auto& s : drivers)

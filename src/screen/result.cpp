@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/enum_names.h"
+
 namespace sitescreen {
 
 namespace {
@@ -18,20 +20,6 @@ const std::pair<MitigationStage, const char*> kStageNames[] = {{MitigationStage:
                                                                {MitigationStage::Minimise, "minimise"},
                                                                {MitigationStage::Restore, "restore"},
                                                                {MitigationStage::Offset, "offset"}};
-
-template <class E, std::size_t N>
-const char* name_of(const std::pair<E, const char*> (&names)[N], E e) {
-    for (const auto& [k, n] : names)
-        if (k == e) return n;
-    return names[0].second;
-}
-
-template <class E, std::size_t N>
-std::optional<E> value_of(const std::pair<E, const char*> (&names)[N], const std::string& s) {
-    for (const auto& [k, n] : names)
-        if (s == n) return k;
-    return std::nullopt;
-}
 
 Json texts(const std::vector<std::string>& v) { return Json(v); }
 
@@ -76,10 +64,10 @@ const char* shape_name(AlternativeSearch::Shape s) {
 
 }  // namespace
 
-const char* to_string(Level l) { return name_of(kLevelNames, l); }
-std::optional<Level> level_from_string(const std::string& s) { return value_of(kLevelNames, s); }
-const char* to_string(MitigationStage s) { return name_of(kStageNames, s); }
-std::optional<MitigationStage> mitigation_stage_from_string(const std::string& s) { return value_of(kStageNames, s); }
+const char* to_string(Level l) { return enum_name(kLevelNames, l); }
+std::optional<Level> level_from_string(const std::string& s) { return enum_value(kLevelNames, s); }
+const char* to_string(MitigationStage s) { return enum_name(kStageNames, s); }
+std::optional<MitigationStage> mitigation_stage_from_string(const std::string& s) { return enum_value(kStageNames, s); }
 
 Json to_json(const rules::Citation& c) {
     return {{"instrument", c.instrument},
