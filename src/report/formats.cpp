@@ -252,6 +252,11 @@ std::string verdict_level(const Json& record) {
     return "";
 }
 
+std::string verdict_level(const SiteResult& r) {
+    if (r.site.error) return "error";
+    return r.verdict ? level_key(*r.verdict) : "";
+}
+
 const std::vector<std::string>& verdict_levels() {
     static const std::vector<std::string> levels = {"no-go", "high", "medium", "low", "not_covered", "", "error"};
     return levels;
@@ -278,6 +283,12 @@ std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr) {
         return tr.format("report.coverage_note", {{"assessed", scalar_text(c["criteria_assessed"])},
                                                   {"needed", scalar_text(c["criteria_needed"])}});
     return text.substr(level.size());
+}
+
+std::string verdict_coverage_note(const Verdict& v, const i18n::Catalog& tr) {
+    if (level_text(v) == level_key(v)) return "";
+    return tr.format("report.coverage_note", {{"assessed", std::to_string(v.coverage.assessed)},
+                                              {"needed", std::to_string(v.coverage.needed)}});
 }
 
 const char* verdict_colour(const std::string& level) {
@@ -443,6 +454,13 @@ bool found_alternative(const Json& record, Alternative& out) {
     out.distance_m = a.contains("distance_m") && a["distance_m"].is_number() ? a["distance_m"].get<double>() : 0.0;
     out.bearing_deg = a.contains("bearing_deg") && a["bearing_deg"].is_number() ? a["bearing_deg"].get<double>() : 0.0;
     return true;
+}
+
+std::vector<LonLat> alternative_locations(const SiteResult& r) {
+    std::vector<LonLat> out;
+    if (r.alternative)
+        for (const AlternativeLocation& a : r.alternative->alternatives) out.push_back(a.at);
+    return out;
 }
 
 std::string format_distance(double m) {

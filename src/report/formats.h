@@ -86,6 +86,8 @@ namespace report {
 
 // "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
 std::string verdict_level(const Json& record);
+// The same from the typed result.
+std::string verdict_level(const SiteResult& r);
 // Verdict levels in display order (counts, legends): worst first, then not assessed and errors.
 const std::vector<std::string>& verdict_levels();
 // "NO-GO", "HIGH", ..., "NOT ASSESSED" (verdict.<level> of the catalog; English without one).
@@ -94,6 +96,8 @@ std::string verdict_label(const std::string& level, const i18n::Catalog& tr = i1
 // in the catalog's language (report.coverage_note) where verdict.coverage gives the counts. Every
 // output that shows the level shows it: reports, map badge, PDF, sites.gpkg (docs/output.md).
 std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
+// The same from the typed verdict.
+std::string verdict_coverage_note(const Verdict& v, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 const char* verdict_colour(const std::string& level);       // "#rrggbb"
 const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
 std::vector<std::string> verdict_reasons(const Json& record);
@@ -138,6 +142,9 @@ struct Alternative {
     double distance_m = 0, bearing_deg = 0;
 };
 bool found_alternative(const Json& record, Alternative& out);
+// Every location the avoidance search found, ranked (the first is the record's answer); empty when
+// it found none or did not run.
+std::vector<LonLat> alternative_locations(const SiteResult& r);
 
 // "350 m", "1.2 km", "48 km"
 std::string format_distance(double metres);

@@ -63,17 +63,10 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
                               std::fabs(box.min_corner().y()), std::fabs(box.max_corner().y())});
         }
     }
-    report::Alternative alt;
-    if (report::found_alternative(record, alt)) {
-        const Point a = LocalFrame(g.centre).forward(LonLat{alt.lon, alt.lat});
-        reach = std::max({reach, std::fabs(a.x()) * 1.06, std::fabs(a.y()) * 1.06});
-        for (const Json& other : record["alternative"].value("alternatives", Json::array()))
-            if (other.contains("lon") && other["lon"].is_number() && other.contains("lat") &&
-                other["lat"].is_number()) {
-                const Point o =
-                    LocalFrame(g.centre).forward(LonLat{other["lon"].get<double>(), other["lat"].get<double>()});
-                reach = std::max({reach, std::fabs(o.x()) * 1.06, std::fabs(o.y()) * 1.06});
-            }
+    // The alternatives, ranked (the first is the record's answer, also in the ranked list).
+    for (const LonLat& at : report::alternative_locations(r)) {
+        const Point o = LocalFrame(g.centre).forward(at);
+        reach = std::max({reach, std::fabs(o.x()) * 1.06, std::fabs(o.y()) * 1.06});
     }
     if (reach <= 0) reach = 1000;
     const double half = reach * 1.08;

@@ -133,7 +133,7 @@ struct Scene {
     const SiteResult* result = nullptr;
     ContextScene context;
     std::string level;              // verdict level
-    Json coverage;                  // {"verdict": {level, level_text, coverage}}: the badge's coverage note
+    std::string coverage_note;      // the badge's " (3 of 5 criteria assessed)", in the map's language
     std::vector<DrawLayer> layers;  // drawing order
     std::vector<std::string> admin_names;
     std::vector<const DrawFeature*> numbered;

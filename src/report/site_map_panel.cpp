@@ -65,12 +65,11 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
     source(cr, rgb(report::verdict_colour(level)));
     cairo_fill(cr);
     set_font(cr, 17, true);
-    text_at(cr, x + 10, y + 22,
-            fit(cr,
-                tr.format("report.verdict", {{"label", report::verdict_label(level, tr)},
-                                             {"note", report::verdict_coverage_note(s.coverage, tr)}}),
-                text_w - 20),
-            rgb(report::verdict_text_colour(level)));
+    text_at(
+        cr, x + 10, y + 22,
+        fit(cr, tr.format("report.verdict", {{"label", report::verdict_label(level, tr)}, {"note", s.coverage_note}}),
+            text_w - 20),
+        rgb(report::verdict_text_colour(level)));
     y += 32;
 
     if (!s.admin_names.empty()) {

@@ -66,13 +66,8 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
     Scene s;
     s.tr = &i18n::catalog(lang);
     s.result = &r;
-    s.level = report::verdict_level(record);
-    if (record.is_object() && record.contains("verdict") && record["verdict"].is_object()) {
-        const Json& v = record["verdict"];
-        s.coverage["verdict"] = Json::object();
-        for (const char* k : {"level", "level_text", "coverage"})
-            if (v.contains(k)) s.coverage["verdict"][k] = v[k];
-    }
+    s.level = report::verdict_level(r);
+    if (r.verdict) s.coverage_note = report::verdict_coverage_note(*r.verdict, *s.tr);
     s.demo = !report::demo_layers(record).empty();
     const LocalFrame frame(r.geometry->centre);
     // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
@@ -147,15 +142,14 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
         s.numbered_layer.push_back(all[i].first);
     }
 
-    s.has_alternative = report::found_alternative(record, s.alternative);
+    const std::vector<LonLat> alternatives = report::alternative_locations(r);
+    s.has_alternative = !alternatives.empty();
     if (s.has_alternative) {
-        s.alternative_xy = frame.forward(LonLat{s.alternative.lon, s.alternative.lat});
-        const Json& ranked = record["alternative"].value("alternatives", Json::array());
-        for (std::size_t i = 1; i < ranked.size(); ++i)
-            if (ranked[i].contains("lon") && ranked[i]["lon"].is_number() && ranked[i].contains("lat") &&
-                ranked[i]["lat"].is_number())
-                s.more_alternatives_xy.push_back(
-                    frame.forward(LonLat{ranked[i]["lon"].get<double>(), ranked[i]["lat"].get<double>()}));
+        const AlternativeLocation& first = r.alternative->alternatives.front();
+        s.alternative = {first.at.lon, first.at.lat, first.distance_m, first.bearing_deg};
+        s.alternative_xy = frame.forward(alternatives.front());
+        for (std::size_t i = 1; i < alternatives.size(); ++i)
+            s.more_alternatives_xy.push_back(frame.forward(alternatives[i]));
     }
     return s;
 }

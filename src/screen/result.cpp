@@ -89,8 +89,10 @@ Json to_json(const Finding& f) {
             {"conservative", f.conservative}};
 }
 
+const char* level_key(const Verdict& v) { return v.covered ? to_string(v.level) : "not_covered"; }
+
 std::string level_text(const Verdict& v) {
-    if (!v.covered) return "not_covered";
+    if (!v.covered) return level_key(v);
     if (v.level == Level::Low && !v.coverage.complete())
         return fmt::format("low ({} of {} criteria assessed)", v.coverage.assessed, v.coverage.needed);
     return to_string(v.level);
@@ -105,7 +107,7 @@ Json to_json(const Verdict& v) {
     for (rules::RuleSet s : sets) rule_sets.push_back(rules::to_string(s));
     Json findings = Json::array();
     for (const auto& f : v.findings) findings.push_back(to_json(f));
-    return {{"level", v.covered ? to_string(v.level) : "not_covered"},
+    return {{"level", level_key(v)},
             {"level_text", level_text(v)},
             {"coverage",
              {{"criteria_assessed", v.coverage.assessed},

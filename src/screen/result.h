@@ -115,7 +115,9 @@ struct AlternativeSearch {
 
 Json to_json(const Finding& f);
 Json to_json(const Verdict& v);
-// "low (3 of 5 criteria assessed)" for a low verdict with criteria missing; else the level.
+// The record's verdict.level: the level, or "not_covered".
+const char* level_key(const Verdict& v);
+// "low (3 of 5 criteria assessed)" for a low verdict with criteria missing; else level_key().
 std::string level_text(const Verdict& v);
 Json to_json(const std::vector<MitigationStep>& steps);
 Json to_json(const AlternativeSearch& a);

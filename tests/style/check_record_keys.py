@@ -38,7 +38,6 @@ SERIALIZER = "src/screen/result.cpp"
 READERS = {
     "src/report/core_writers.cpp": {"level_text"},
     "src/report/formats.cpp": {"level_text", "criteria_assessed", "criteria_needed"},
-    "src/report/site_map_scene.cpp": {"level_text"},
     "src/report/gpkg_writer.cpp": {"level_at_alternative", "lowers_verdict"},
     "src/report/site_report_doc.cpp": {"level_at_alternative"},
     "src/screen/portfolio.cpp": {"level_text"},
