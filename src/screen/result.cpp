@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <utility>
 
 #include "core/enum_names.h"
@@ -101,10 +100,8 @@ std::string level_text(const Verdict& v) {
 Json to_json(const Verdict& v) {
     Json missing = Json::array();
     for (Criterion c : v.coverage.not_assessed) missing.push_back(to_string(c));
-    std::vector<rules::RuleSet> sets = v.rule_sets;
-    std::sort(sets.begin(), sets.end());
-    Json rule_sets = Json::array();
-    for (rules::RuleSet s : sets) rule_sets.push_back(rules::to_string(s));
+    Json rule_sets = Json::array();  // in the struct's order: each once, China first
+    for (rules::RuleSet s : v.rule_sets) rule_sets.push_back(rules::to_string(s));
     Json findings = Json::array();
     for (const auto& f : v.findings) findings.push_back(to_json(f));
     return {{"level", level_key(v)},
