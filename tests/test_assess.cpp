@@ -551,9 +551,9 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
 }
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
-    // Fed with the results, or (as the pipeline does) with their sites.jsonl
-    // records, or with the records' digests (what a --formats data run keeps).
-    Portfolio portfolio, from_records, from_digests;
+    // Fed with the results, or (as the pipeline does) with entries of the typed answer and the
+    // record's Locate and Evaluate (what a --formats data run keeps).
+    Portfolio portfolio, from_records;
     std::vector<SiteResult> results = {assess_site(make_site("p1", {100.0, 31.0})),
                                        assess_site(make_site("p2", offset(world().c, 2.5, 0))),
                                        assess_site(make_site("p3", world().b))};
@@ -565,17 +565,12 @@ TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
     for (const SiteResult& r : results) {
         portfolio.add(r);
         const Json record = site_record(r, ScreenOptions{});
-        from_records.add_record(record);
-        Json digest = Json::object();
-        Portfolio::digest_record(record, digest);
-        if (!r.site.error) {
-            EXPECT_LT(digest.dump().size(), record.dump().size() / 4) << r.site.id;
-        }
-        from_digests.add_record(digest);
+        from_records.add(Portfolio::entry(r.site, r.verdict ? &*r.verdict : nullptr,
+                                          r.alternative ? &*r.alternative : nullptr, record["locate"],
+                                          record["evaluate"]));
     }
     const Json s = portfolio.summary();
     EXPECT_EQ(from_records.summary(), s);
-    EXPECT_EQ(from_digests.summary(), s);
     EXPECT_EQ(s["sites"], 4);
     EXPECT_EQ(s["assessed"], 3);
     EXPECT_EQ(s["errors"], 1);

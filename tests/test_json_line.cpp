@@ -166,9 +166,10 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
         record["pad"] = std::string(100 + rng() % 3000, static_cast<char>('a' + i % 26));
         Site site;
         const std::string none;
-        const std::string line = begun.plan.prepare(SiteOutput{site, nullptr, record, none});
+        const std::any no_digest;
+        const std::string line = begun.plan.prepare(SiteOutput{site, nullptr, record, none, no_digest, {}});
         ASSERT_EQ(line, to_json_line(record) + "\n");
-        writer->write(SiteOutput{site, nullptr, Json(), line});
+        writer->write(SiteOutput{site, nullptr, Json(), line, no_digest, {}});
         lines.push_back(line);
         bytes += line.size();
     }

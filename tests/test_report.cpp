@@ -766,8 +766,10 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     ASSERT_GE(expected_hits, 4u);  // reserve, heritage point and admin unit for S1; admin unit for P1
 
     // P1's low verdict left two of five criteria unassessed: sites.gpkg states it, as the reports do.
-    sites[1].record["verdict"]["level_text"] = "low (3 of 5 criteria assessed)";
-    sites[1].record["verdict"]["coverage"] = {{"criteria_assessed", 3}, {"criteria_needed", 5}, {"complete", false}};
+    ASSERT_TRUE(sites[1].result.verdict);
+    sites[1].result.verdict->coverage.assessed = 3;
+    sites[1].result.verdict->coverage.needed = 5;
+    sites[1].record = site_record(sites[1].result, screener.options());
 
     GpkgWriter writer(".html");
     const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
@@ -933,20 +935,31 @@ TEST(AtomicOutput, PerSiteFilesAppearWholeAndAreSyncedOncePerFolder) {
         }
     }
 }
-// The coverage note of a low verdict: in the run's language where the record gives the counts,
-// empty for a complete or non-low verdict (the map badge, PDF tables and reports show it).
+// The coverage note of a low verdict: in the run's language, empty for a complete or non-low
+// verdict, an error row or a site not assessed (the map badge, PDF tables and reports show it).
 TEST(ReportFormats, CoverageNoteInTheRunsLanguage) {
-    Json record = {{"verdict",
-                    {{"level", "low"},
-                     {"level_text", "low (3 of 5 criteria assessed)"},
-                     {"coverage", {{"criteria_assessed", 3}, {"criteria_needed", 5}, {"complete", false}}}}}};
-    EXPECT_EQ(report::verdict_coverage_note(record), " (3 of 5 criteria assessed)");
-    EXPECT_EQ(report::verdict_coverage_note(record, i18n::catalog(i18n::Lang::Zh)), "（已评估 3/5 项所需标准）");
-    record["verdict"].erase("coverage");  // no counts: the English text of level_text
-    EXPECT_EQ(report::verdict_coverage_note(record, i18n::catalog(i18n::Lang::Zh)), " (3 of 5 criteria assessed)");
-    const Json complete = {{"verdict", {{"level", "low"}, {"level_text", "low"}}}};
-    EXPECT_EQ(report::verdict_coverage_note(complete), "");
-    EXPECT_EQ(report::verdict_coverage_note(Json()), "");
+    Verdict v;
+    v.level = Level::Low;
+    v.coverage.assessed = 3;
+    v.coverage.needed = 5;
+    EXPECT_EQ(report::verdict_coverage_note(v), " (3 of 5 criteria assessed)");
+    EXPECT_EQ(report::verdict_coverage_note(v, i18n::catalog(i18n::Lang::Zh)), "（已评估 3/5 项所需标准）");
+    SiteResult r;
+    r.verdict = v;
+    EXPECT_EQ(report::verdict_coverage_note(r), " (3 of 5 criteria assessed)");
+    r.site.error = "sites.csv:3: field lat: not a number";
+    EXPECT_EQ(report::verdict_coverage_note(r), "");  // an error row states no level
+    r.site.error.reset();
+    r.verdict.reset();
+    EXPECT_EQ(report::verdict_coverage_note(r), "");  // not assessed
+    v.level = Level::Medium;                          // only a low verdict carries the note
+    EXPECT_EQ(report::verdict_coverage_note(v), "");
+    v.level = Level::Low;
+    v.coverage.assessed = 5;
+    EXPECT_EQ(report::verdict_coverage_note(v), "");
+    v.coverage.assessed = 0;
+    v.covered = false;  // not_covered: no layer has data there, no partial-coverage note
+    EXPECT_EQ(report::verdict_coverage_note(v), "");
 }
 
 TEST(OutputFormats, OneTableNamesEveryFormatAndItsGroups) {

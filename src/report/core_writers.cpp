@@ -333,14 +333,14 @@ public:
         o << ",verdict,criteria_met,alternative_distance_m,demo_data\r\n";
         WriterPlan plan;
         plan.reads_record = true;
-        plan.prepare = [this](const SiteOutput& s) { return row(s.record); };
+        plan.prepare = [this](const SiteOutput& s) { return row(s.record, s.answer); };
         plan.digest = digest_nothing;  // write() takes the row prepared
         return plan;
     }
 
     void write(const SiteOutput& s) override { file_->stream() << s.prepared; }
-    // One row, from the record alone (on the screening threads).
-    std::string row(const Json& rec) const {
+    // One row, from the record and the typed answer (on the screening threads).
+    std::string row(const Json& rec, const SiteAnswer& answer) const {
         std::ostringstream o;
         o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
           << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
@@ -366,17 +366,15 @@ public:
             }
             for (double r : ctx_.options.radii_m) o << ',' << csv_value(by_radius(r, c.buffer_key.c_str()));
         }
-        const Json& verdict = rec["verdict"];
         // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
-        o << ','
-          << (verdict.is_object() ? csv_value(verdict.value("level_text", verdict.value("level", Json(nullptr)))) : "");
+        o << ',' << (answer.verdict ? csv_field(level_text(*answer.verdict)) : "");
         std::string met;
         const Json& locate = rec["locate"];
         if (locate.is_object() && locate.contains("criteria_met"))
             for (const auto& c : locate["criteria_met"]) met += (met.empty() ? "" : ";") + c.get<std::string>();
         o << ',' << csv_field(met);
-        const Json& alt = rec["alternative"];
-        o << ',' << (alt.is_object() && alt.value("found", false) ? csv_value(alt["distance_m"]) : "");
+        const AlternativeSearch* alt = answer.alternative;
+        o << ',' << (alt && alt->found() ? csv_value(alt->alternatives.front().distance_m) : "");
         o << ',' << csv_field(report::demo_marker(rec));
         o << "\r\n";
         return o.str();
@@ -434,12 +432,20 @@ void DemoCounter::write(const SiteOutput& s) {
 
 WriterPlan PortfolioWriter::begin(const RunContext&) {
     WriterPlan plan;
-    plan.reads_record = true;  // the record has all it needs: each site's findings can go early
-    plan.digest = [](const Json& record, Json& into) { Portfolio::digest_record(record, into); };
+    plan.reads_record = true;  // Locate and Evaluate; each site's findings can go early
+    plan.digest = [](const SiteOutput& s) {
+        static const Json none;
+        const auto field = [&](const char* key) -> const Json& {
+            const auto it = s.record.is_object() ? s.record.find(key) : s.record.end();
+            return it == s.record.end() ? none : *it;
+        };
+        return std::any(
+            Portfolio::entry(s.site, s.answer.verdict, s.answer.alternative, field("locate"), field("evaluate")));
+    };
     return plan;
 }
 
-void PortfolioWriter::write(const SiteOutput& s) { portfolio_.add_record(s.record); }
+void PortfolioWriter::write(const SiteOutput& s) { portfolio_.add(std::any_cast<const Portfolio::Entry&>(s.digest)); }
 
 std::unique_ptr<OutputWriter> make_jsonl_writer(std::ostream* stream) { return std::make_unique<JsonlWriter>(stream); }
 std::unique_ptr<OutputWriter> make_csv_writer() { return std::make_unique<CsvWriter>(); }

@@ -270,25 +270,14 @@ std::string verdict_label(const std::string& level, const i18n::Catalog& tr) {
     return s;
 }
 
-std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr) {
-    static const Json none;
-    const Json& v = record.is_object() && record.contains("verdict") ? record["verdict"] : none;
-    if (!v.is_object() || !v.contains("level") || !v.contains("level_text") || !v["level_text"].is_string()) return "";
-    const std::string level = v["level"].is_string() ? v["level"].get<std::string>() : "";
-    const std::string text = v["level_text"].get<std::string>();
-    if (text.size() <= level.size() || text.compare(0, level.size(), level) != 0) return "";
-    const Json& c = v.contains("coverage") ? v["coverage"] : none;
-    if (c.is_object() && c.contains("criteria_assessed") && c.contains("criteria_needed") &&
-        c["criteria_assessed"].is_number() && c["criteria_needed"].is_number())
-        return tr.format("report.coverage_note", {{"assessed", scalar_text(c["criteria_assessed"])},
-                                                  {"needed", scalar_text(c["criteria_needed"])}});
-    return text.substr(level.size());
-}
-
 std::string verdict_coverage_note(const Verdict& v, const i18n::Catalog& tr) {
     if (level_text(v) == level_key(v)) return "";
     return tr.format("report.coverage_note", {{"assessed", std::to_string(v.coverage.assessed)},
                                               {"needed", std::to_string(v.coverage.needed)}});
+}
+
+std::string verdict_coverage_note(const SiteResult& r, const i18n::Catalog& tr) {
+    return r.verdict && !r.site.error ? verdict_coverage_note(*r.verdict, tr) : "";
 }
 
 const char* verdict_colour(const std::string& level) {
@@ -302,19 +291,6 @@ const char* verdict_colour(const std::string& level) {
 }
 
 const char* verdict_text_colour(const std::string& level) { return level == "medium" ? "#1b1b1b" : "#ffffff"; }
-
-std::vector<std::string> verdict_reasons(const Json& record) {
-    std::vector<std::string> out;
-    if (!record.contains("verdict") || !record["verdict"].is_object()) return out;
-    const Json& v = record["verdict"];
-    if (!v.contains("reasons")) return out;
-    const Json& rs = v["reasons"];
-    if (rs.is_array())
-        for (const Json& r : rs) out.push_back(r.is_string() ? r.get<std::string>() : r.dump());
-    else if (rs.is_string())
-        out.push_back(rs.get<std::string>());
-    return out;
-}
 
 std::string site_name(const Json& record) {
     if (!record.contains("attributes") || !record["attributes"].is_object()) return "";
@@ -442,18 +418,6 @@ std::string roll_up_text(const Json& run, const i18n::Catalog& tr) {
     if (ru.contains("explanation") && ru["explanation"].is_string())
         t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, ru["explanation"].get<std::string>());
     return t;
-}
-
-bool found_alternative(const Json& record, Alternative& out) {
-    if (!record.contains("alternative") || !record["alternative"].is_object()) return false;
-    const Json& a = record["alternative"];
-    if (a.contains("found") && a["found"].is_boolean() && !a["found"].get<bool>()) return false;
-    if (!a.contains("lon") || !a.contains("lat") || !a["lon"].is_number() || !a["lat"].is_number()) return false;
-    out.lon = a["lon"].get<double>();
-    out.lat = a["lat"].get<double>();
-    out.distance_m = a.contains("distance_m") && a["distance_m"].is_number() ? a["distance_m"].get<double>() : 0.0;
-    out.bearing_deg = a.contains("bearing_deg") && a["bearing_deg"].is_number() ? a["bearing_deg"].get<double>() : 0.0;
-    return true;
 }
 
 std::vector<LonLat> alternative_locations(const SiteResult& r) {

@@ -95,12 +95,11 @@ std::string verdict_label(const std::string& level, const i18n::Catalog& tr = i1
 // " (3 of 5 criteria assessed)" for a low verdict with criteria the profile needs not assessed, else "",
 // in the catalog's language (report.coverage_note) where verdict.coverage gives the counts. Every
 // output that shows the level shows it: reports, map badge, PDF, sites.gpkg (docs/output.md).
-std::string verdict_coverage_note(const Json& record, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
-// The same from the typed verdict.
 std::string verdict_coverage_note(const Verdict& v, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
+// The same for a result: "" for an error row or a site not assessed.
+std::string verdict_coverage_note(const SiteResult& r, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 const char* verdict_colour(const std::string& level);       // "#rrggbb"
 const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
-std::vector<std::string> verdict_reasons(const Json& record);
 
 // The site's name from its attributes (name, Name, site_name, 名称, ...), or "".
 std::string site_name(const Json& record);
@@ -136,12 +135,6 @@ std::string portfolio_demo_banner(const std::vector<std::string>& layers,
 // "Portfolio roll-up (rule): LEVEL — explanation" from run.json's portfolio.roll_up; "" without one.
 std::string roll_up_text(const Json& run, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 
-// The alternative location, when one was found: {lon, lat, distance_m, bearing_deg}.
-struct Alternative {
-    double lon = 0, lat = 0;
-    double distance_m = 0, bearing_deg = 0;
-};
-bool found_alternative(const Json& record, Alternative& out);
 // Every location the avoidance search found, ranked (the first is the record's answer); empty when
 // it found none or did not run.
 std::vector<LonLat> alternative_locations(const SiteResult& r);

@@ -187,15 +187,15 @@ struct GpkgWriter::Impl {
         set_string(f.get(), "type", r.site.type);
         set_string(f.get(), "status", r.site.error ? "error" : "ok");
         if (r.site.error) set_string(f.get(), "error", *r.site.error);
-        const std::string level = report::verdict_level(record);
-        if (!level.empty() && level != "error") {
+        if (r.verdict && !r.site.error) {
+            const std::string level = level_key(*r.verdict);
             set_string(f.get(), "verdict", level);
             // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
-            set_string(f.get(), "verdict_text", level + report::verdict_coverage_note(record));
+            set_string(f.get(), "verdict_text", level + report::verdict_coverage_note(*r.verdict));
+            std::string reasons;
+            for (const auto& s : r.verdict->reasons) reasons += (reasons.empty() ? "" : "; ") + s;
+            if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
         }
-        std::string reasons;
-        for (const auto& s : report::verdict_reasons(record)) reasons += (reasons.empty() ? "" : "; ") + s;
-        if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
         const auto crit = report::criteria_statuses(record);
         if (!crit.empty()) {
             std::string met;
@@ -205,8 +205,8 @@ struct GpkgWriter::Impl {
             set_int(f.get(), "criteria_met", n);
             set_string(f.get(), "criteria", met);
         }
-        report::Alternative alt;
-        if (report::found_alternative(record, alt)) set_double(f.get(), "alternative_distance_m", alt.distance_m);
+        if (r.alternative && r.alternative->found())
+            set_double(f.get(), "alternative_distance_m", r.alternative->alternatives.front().distance_m);
         if (!report_suffix.empty()) set_string(f.get(), "report", "sites/" + stem + report_suffix);
         if (!demo.empty()) set_string(f.get(), "demo_data", demo);
 
@@ -334,38 +334,24 @@ struct GpkgWriter::Impl {
     }
 
     // One point per ranked alternative (docs/leap.md): rank 1 is the record's own alternative.
-    void write_alternative(const SiteResult& r, const Json& record, const std::string& demo) {
-        report::Alternative first;
-        if (!report::found_alternative(record, first)) return;
-        const Json& a = record["alternative"];
-        Json ranked = a.contains("alternatives") && a["alternatives"].is_array() && !a["alternatives"].empty()
-                          ? a["alternatives"]
-                          : Json::array({a});
-        Json search = a;  // what the search did, the same for each
-        for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears", "alternatives",
-                              "level_at_alternative", "lowers_verdict", "remaining"})
-            search.erase(k);
-        for (std::size_t i = 0; i < ranked.size(); ++i) {
-            const Json& alt = ranked[i];
-            if (!alt.contains("lon") || !alt["lon"].is_number() || !alt.contains("lat") || !alt["lat"].is_number())
-                continue;
+    void write_alternative(const SiteResult& r, const std::string& demo) {
+        if (!r.alternative || !r.alternative->found()) return;
+        const Json search = search_settings(*r.alternative);  // what the search did, the same for each
+        for (std::size_t i = 0; i < r.alternative->alternatives.size(); ++i) {
+            const AlternativeLocation& alt = r.alternative->alternatives[i];
             FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(alternatives)));
             set_string(f.get(), "site_id", r.site.id);
             set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
             set_int(f.get(), "rank", static_cast<long long>(i + 1));
-            if (alt.contains("level_at_alternative") && alt["level_at_alternative"].is_string())
-                set_string(f.get(), "level_at_alternative", alt["level_at_alternative"].get<std::string>());
-            if (alt.contains("distance_m") && alt["distance_m"].is_number())
-                set_double(f.get(), "distance_m", alt["distance_m"].get<double>());
-            if (alt.contains("bearing_deg") && alt["bearing_deg"].is_number())
-                set_double(f.get(), "bearing_deg", alt["bearing_deg"].get<double>());
+            set_string(f.get(), "level_at_alternative", to_string(alt.level_at_alternative));
+            set_double(f.get(), "distance_m", alt.distance_m);
+            set_double(f.get(), "bearing_deg", alt.bearing_deg);
             if (!demo.empty()) set_string(f.get(), "demo_data", demo);
-            if (alt.contains("clears")) set_string(f.get(), "clears", report::inline_text(alt["clears"]));
+            set_string(f.get(), "clears", report::inline_text(to_json(alt.clears)));
             Json details = search;
-            if (alt.contains("remaining")) details["remaining"] = alt["remaining"];
-            if (!details.empty())
-                set_string(f.get(), "details", details.dump(-1, ' ', false, Json::error_handler_t::replace));
-            GeometryPtr g(to_ogr(Point(alt["lon"].get<double>(), alt["lat"].get<double>())));
+            details["remaining"] = Json(alt.remaining);
+            set_string(f.get(), "details", details.dump(-1, ' ', false, Json::error_handler_t::replace));
+            GeometryPtr g(to_ogr(Point(alt.at.lon, alt.at.lat)));
             OGR_F_SetGeometry(f.get(), g.get());
             create_feature(alternatives, f.get());
         }
@@ -479,7 +465,7 @@ void GpkgWriter::write(const SiteOutput& s) {
     if (result.geometry) {
         m.write_buffers(result, demo);
         m.write_hits(result);
-        m.write_alternative(result, record, demo);
+        m.write_alternative(result, demo);
     }
     if (++m.in_transaction == kSitesPerTransaction) {
         if (GDALDatasetCommitTransaction(m.ds.get()) != OGRERR_NONE) m.fail("cannot commit");

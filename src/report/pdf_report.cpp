@@ -111,8 +111,8 @@ void PdfReportWriter::write(const SiteOutput& s) {
     row.id = result.site.id;
     row.name = report::site_name(record);
     row.type = result.site.type;
-    row.verdict = report::verdict_level(record);
-    row.verdict_note = report::verdict_coverage_note(record, i18n::catalog(ctx_.options.lang));
+    row.verdict = report::verdict_level(result);
+    row.verdict_note = report::verdict_coverage_note(result, i18n::catalog(ctx_.options.lang));
     row.first_page = portfolio_pdf_->pages();
     for (const auto& [criterion, status] : report::criteria_statuses(record)) {
         if (!criterion_counts_.count(criterion)) criteria_order_.push_back(criterion);

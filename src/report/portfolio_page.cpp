@@ -346,7 +346,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
     row.name = report::site_name(record);
     row.type = result.site.type;
     row.status = result.site.error ? "error" : "ok";
-    row.verdict = report::verdict_level(record);
+    row.verdict = report::verdict_level(result);
     row.has_point = result.site.has_coordinates;
     row.lon = result.site.lonlat.lon;
     row.lat = result.site.lonlat.lat;

@@ -139,7 +139,7 @@ struct Scene {
     std::vector<const DrawFeature*> numbered;
     std::vector<const DrawLayer*> numbered_layer;
     bool has_alternative = false;
-    report::Alternative alternative;
+    AlternativeLocation alternative;  // the first, when has_alternative
     Point alternative_xy;
     std::vector<Point> more_alternatives_xy;  // the ranked alternatives after the first (rank 2, 3, ...)
     bool demo = false;

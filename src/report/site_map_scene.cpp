@@ -146,7 +146,7 @@ Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i
     s.has_alternative = !alternatives.empty();
     if (s.has_alternative) {
         const AlternativeLocation& first = r.alternative->alternatives.front();
-        s.alternative = {first.at.lon, first.at.lat, first.distance_m, first.bearing_deg};
+        s.alternative = first;
         s.alternative_xy = frame.forward(alternatives.front());
         for (std::size_t i = 1; i < alternatives.size(); ++i)
             s.more_alternatives_xy.push_back(frame.forward(alternatives[i]));

@@ -507,7 +507,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     const std::string name = site_name(record);
     doc.title = name.empty() ? tr.format("report.title", {{"id", r.site.id}})
                              : tr.format("report.title_named", {{"id", r.site.id}, {"name", name}});
-    doc.level = verdict_level(record);
+    doc.level = verdict_level(r);
     auto& out = doc.blocks;
 
     // The demonstration banner comes first, before anything a reader could act on.
@@ -529,14 +529,13 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         v.kind = Kind::Verdict;
         v.tag = doc.level;
         v.text = tr.format("report.verdict",
-                           {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(record, tr)}});
-        v.items = verdict_reasons(record);
+                           {{"label", verdict_label(doc.level, tr)}, {"note", verdict_coverage_note(r, tr)}});
+        if (r.verdict) v.items = r.verdict->reasons;
         if (r.site.error) v.items.push_back(*r.site.error);
         out.push_back(std::move(v));
-        const Json& conditions = member(member(record, "verdict"), "conditions");
-        if (conditions.is_array() && !conditions.empty()) {
+        if (r.verdict && !r.verdict->conditions.empty()) {
             out.push_back(paragraph(tr.text("report.conditions")));
-            json_blocks(conditions, 3, out, tr);
+            json_blocks(Json(r.verdict->conditions), 3, out, tr);
         }
     }
 
@@ -609,42 +608,30 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
             stage_blocks(evaluate, r, record, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
-        const Json& mitigation = member(record, "mitigation");
-        if (mitigation.is_null() || (mitigation.is_array() && mitigation.empty()))
+        if (!r.mitigation || r.mitigation->empty())
             out.push_back(paragraph(tr.text("report.note.no_mitigation"), Kind::Note));
         else
-            json_blocks(mitigation, 3, out, tr);
+            json_blocks(to_json(*r.mitigation), 3, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.alternative"), "alternative"));
-        const Json& alternative = member(record, "alternative");
-        Alternative alt;
-        if (found_alternative(record, alt)) {
+        if (r.alternative && r.alternative->found()) {
+            const AlternativeLocation& first = r.alternative->alternatives.front();
             out.push_back(
-                paragraph(tr.format("report.alternative.found", {{"distance", format_distance(alt.distance_m)},
-                                                                 {"bearing", fmt::format("{:.0f}", alt.bearing_deg)},
-                                                                 {"lon", fmt::format("{:.6f}", alt.lon)},
-                                                                 {"lat", fmt::format("{:.6f}", alt.lat)}})));
-            Json rest = alternative;
-            for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "alternatives"}) rest.erase(k);
+                paragraph(tr.format("report.alternative.found", {{"distance", format_distance(first.distance_m)},
+                                                                 {"bearing", fmt::format("{:.0f}", first.bearing_deg)},
+                                                                 {"lon", fmt::format("{:.6f}", first.at.lon)},
+                                                                 {"lat", fmt::format("{:.6f}", first.at.lat)}})));
             // The ranked alternatives, one row each (the first is the one above).
-            const Json& ranked = member(alternative, "alternatives");
-            if (ranked.is_array() && ranked.size() > 1) {
+            if (r.alternative->alternatives.size() > 1) {
                 Json rows = Json::array();
-                for (const Json& a : ranked)
-                    rows.push_back({{"rank", member(a, "rank")},
-                                    {"level_at_alternative", member(a, "level_at_alternative")},
-                                    {"distance_m", member(a, "distance_m")},
-                                    {"bearing_deg", member(a, "bearing_deg")},
-                                    {"lon", member(a, "lon")},
-                                    {"lat", member(a, "lat")}});
+                for (std::size_t k = 0; k < r.alternative->alternatives.size(); ++k)
+                    rows.push_back(ranked_row(r.alternative->alternatives[k], k));
                 out.push_back(table_of_objects(rows, tr));
             }
-            json_blocks(rest, 3, out, tr);
-        } else if (alternative.is_object()) {
+            json_blocks(search_details(*r.alternative), 3, out, tr);
+        } else if (r.alternative) {
             out.push_back(paragraph(tr.text("report.alternative.none"), Kind::Note));
-            Json rest = alternative;
-            rest.erase("found");
-            json_blocks(rest, 3, out, tr);
+            json_blocks(search_details(*r.alternative), 3, out, tr);
         } else {
             out.push_back(paragraph(tr.text("report.alternative.no_search"), Kind::Note));
         }

@@ -3,11 +3,20 @@
 
 namespace sitescreen {
 
+SiteAnswer answer_of(const SiteResult& r) {
+    return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
+            r.alternative ? &*r.alternative : nullptr};
+}
+
 void write_site(const BegunWriter& w, const SiteResult& result, const Json& record) {
     const std::string none;
+    const std::any no_digest;
     const SiteResult* whole = w.plan.reads_result ? &result : nullptr;
-    const std::string prepared = w.plan.prepare ? w.plan.prepare(SiteOutput{result.site, whole, record, none}) : none;
-    w.writer->write(SiteOutput{result.site, whole, record, prepared});
+    const SiteAnswer answer = answer_of(result);
+    const SiteOutput ahead{result.site, whole, record, none, no_digest, answer};
+    const std::string prepared = w.plan.prepare ? w.plan.prepare(ahead) : none;
+    const std::any digest = w.plan.digest ? w.plan.digest(ahead) : std::any();
+    w.writer->write(SiteOutput{result.site, whole, record, prepared, digest, answer});
 }
 
 }  // namespace sitescreen

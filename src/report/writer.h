@@ -1,6 +1,7 @@
 // Output writers: each format is one class behind this small interface (docs/output.md), and one
 // row of the table in report/formats.cpp.
 #pragma once
+#include <any>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,17 +22,31 @@ struct RunContext {
     std::string tool_version;
 };
 
+// The assessment's answer for a site, typed (screen/result.h): each null when the site has none.
+struct SiteAnswer {
+    const Verdict* verdict = nullptr;
+    const std::vector<MitigationStep>* mitigation = nullptr;
+    const AlternativeSearch* alternative = nullptr;
+};
+SiteAnswer answer_of(const SiteResult& r);
+
 // One site as the pipeline hands it to a writer.
 struct SiteOutput {
     const Site& site;  // always there: its id, index, source and error
     // The whole typed result when the writer's plan reads_result, else null.
     const SiteResult* result;
-    // The site's sites.jsonl object (site_record()); in write(), only what the digests copied
-    // when the pipeline digested the records (WriterPlan::digest); a null Json when no writer
-    // of the run reads the record.
+    // The site's sites.jsonl object (site_record()); a null Json in write() when every writer that
+    // reads the record has a digest (WriterPlan::digest), and when no writer of the run reads it.
     const Json& record;
     // What the plan's prepare() built for this site ("" without one, and in prepare() itself).
     const std::string& prepared;
+    // What the plan's digest() built for this site (empty without one, and in prepare() and
+    // digest() themselves).
+    const std::any& digest;
+    // The typed verdict, mitigation and avoidance answer: always in prepare() and digest()
+    // (even when the rest of the result went into the record); in write() when the plan
+    // reads_result.
+    SiteAnswer answer;
 };
 
 // What a writer needs from the pipeline, returned by begin(). The pipeline builds what some
@@ -45,16 +60,16 @@ struct WriterPlan {
     // Builds a site's text or bytes ahead, on the screening threads (thread-safe): its output
     // comes back to write() as SiteOutput::prepared.
     std::function<std::string(const SiteOutput&)> prepare;
-    // Copies into `into` the few record fields write() reads (none: digest_nothing, when
-    // prepare() built all it writes). On the screening threads, thread-safe. When every writer
-    // that reads the record digests it, write() receives the digests (one object for all the
-    // writers) and the record is freed on the screening thread that built it: cheaper than on
-    // the writing thread (the allocator's caches are per thread), and off that thread's load.
-    std::function<void(const Json& record, Json& into)> digest;
+    // Builds what write() reads of a site (a writer's own typed value; digest_nothing when
+    // prepare() built all it writes), on the screening threads, thread-safe: it comes back to
+    // write() as SiteOutput::digest. When every writer that reads the record has a digest, the
+    // record is freed on the screening thread that built it: cheaper than on the writing thread
+    // (the allocator's caches are per thread), and off that thread's load.
+    std::function<std::any(const SiteOutput&)> digest;
 };
 
 // The digest of a writer whose write() reads nothing of the record.
-inline void digest_nothing(const Json&, Json&) {}
+inline std::any digest_nothing(const SiteOutput&) { return {}; }
 
 // Receives results in input order (write is called from one thread), then finish().
 // Writers create files through AtomicFile (io/atomic_file.h), so an interrupted

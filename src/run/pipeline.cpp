@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <any>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -196,21 +197,23 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     // Writers that need only the records let each site's findings go early.
     const bool keep_results = any_plan([](const WriterPlan& p) { return p.reads_result; });
     const bool build_records = any_plan([](const WriterPlan& p) { return p.reads_record; });
-    // Writers that need only a digest of each record let it go on the screening thread.
-    const bool digest_records =
+    // When every writer that reads the record has its digest, the record goes on the screening thread.
+    const bool free_records =
         build_records && !any_plan([](const WriterPlan& p) { return p.reads_record && !p.digest; });
     std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
     std::vector<Json> records, writing_records;
-    // Text the writers build ahead on the screening threads: [site * writers + w].
+    // Text and digests the writers build ahead on the screening threads: [site * writers + w].
     std::vector<std::string> rendered, writing_rendered;
+    std::vector<std::any> digests, writing_digests;
     std::vector<std::size_t> preparers, digesters;
     for (std::size_t w = 0; w < writers.size(); ++w) {
         if (writers[w].plan.prepare) preparers.push_back(w);
-        if (digest_records && writers[w].plan.digest) digesters.push_back(w);
+        if (writers[w].plan.digest) digesters.push_back(w);
     }
     const std::size_t n_writers = writers.size();
     const std::string nothing_prepared;
+    const std::any nothing_digested;
     std::vector<std::size_t> order;
     auto write_batch = [&]() {
         for (std::size_t i = 0; i < writing.size(); ++i) {
@@ -232,14 +235,18 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             }
             stats.warnings += r.warnings.size();
             if (!r.warnings.empty()) ++stats.with_warnings;
-            for (std::size_t w = 0; w < n_writers; ++w)
-                writers[w].writer->write(SiteOutput{r.site, writers[w].plan.reads_result ? &r : nullptr,
-                                                    writing_records[i], writing_rendered[i * n_writers + w]});
+            for (std::size_t w = 0; w < n_writers; ++w) {
+                const bool whole = writers[w].plan.reads_result;
+                writers[w].writer->write(
+                    SiteOutput{r.site, whole ? &r : nullptr, writing_records[i], writing_rendered[i * n_writers + w],
+                               writing_digests[i * n_writers + w], whole ? answer_of(r) : SiteAnswer{}});
+            }
         }
         // Freed here, alongside the next batch's screening, not before it.
         writing.clear();
         writing_records.clear();
         writing_rendered.clear();
+        writing_digests.clear();
         if (config.progress) config.progress(stats.total);
     };
     // The next batch of sites (of this shard); false once the input is exhausted.
@@ -276,6 +283,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         results.assign(batch.size(), SiteResult{});
         records.assign(batch.size(), Json());
         rendered.assign(batch.size() * n_writers, std::string());
+        digests.assign(batch.size() * n_writers, std::any());
         std::exception_ptr record_error;
         std::mutex record_error_mutex;
         // Spatially coherent processing order: neighbouring sites share raster blocks.
@@ -327,16 +335,17 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     if (build_records)
                         records[i] = keep_results ? site_record(results[i], options)
                                                   : site_record(std::move(results[i]), options);
-                    for (const std::size_t w : preparers) {
-                        const WriterPlan& plan = writers[w].plan;
-                        rendered[i * n_writers + w] = plan.prepare(SiteOutput{
-                            results[i].site, plan.reads_result ? &results[i] : nullptr, records[i], nothing_prepared});
-                    }
-                    if (digest_records) {
-                        Json digest = Json::object();
-                        for (const std::size_t w : digesters) writers[w].plan.digest(records[i], digest);
-                        records[i] = std::move(digest);  // the record is freed here, on its own thread
-                    }
+                    const SiteAnswer answer = answer_of(results[i]);  // not moved into the record
+                    auto output_for = [&](const WriterPlan& plan) {
+                        return SiteOutput{results[i].site,  plan.reads_result ? &results[i] : nullptr,
+                                          records[i],       nothing_prepared,
+                                          nothing_digested, answer};
+                    };
+                    for (const std::size_t w : preparers)
+                        rendered[i * n_writers + w] = writers[w].plan.prepare(output_for(writers[w].plan));
+                    for (const std::size_t w : digesters)
+                        digests[i * n_writers + w] = writers[w].plan.digest(output_for(writers[w].plan));
+                    if (free_records) records[i] = Json();  // freed here, on its own thread
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(record_error_mutex);
                     if (!record_error) record_error = std::current_exception();
@@ -379,6 +388,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         writing.swap(results);
         writing_records.swap(records);
         writing_rendered.swap(rendered);
+        writing_digests.swap(digests);
         if (writer_thread) {
             writer_thread->submit(write_batch);
             writing_pending = true;

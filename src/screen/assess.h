@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,12 +74,24 @@ private:
 // The portfolio roll-up for run.json: add every result in input order, then summary().
 class Portfolio {
 public:
+    // What the roll-up takes of one site: small, so a run without per-site writers keeps only
+    // this (the portfolio writer's digest, built on the screening thread).
+    struct Entry {
+        bool error = false;
+        std::string id, type;
+        std::string level;      // the verdict's level_key(): "no-go" ... "low", "not_covered"; "" not assessed
+        bool partial = false;   // a low verdict with a criterion the profile needs not assessed
+        bool searched = false;  // the avoidance search ran
+        std::optional<double> alternative_distance_m;  // it found a location, this far (m)
+        std::vector<std::string> criteria_met;         // locate.l4.criteria_met
+        Json metrics;                                  // evaluate.metrics (null: none)
+    };
+    // The entry of a site from its typed answer and its Locate and Evaluate objects (the result's,
+    // or the record's once the result went into it).
+    static Entry entry(const Site& site, const Verdict* verdict, const AlternativeSearch* alternative,
+                       const Json& locate, const Json& evaluate);
+    void add(const Entry& e);
     void add(const SiteResult& r);
-    // The same from the site's sites.jsonl record (site_record()), or from
-    // its digest (digest_record()).
-    void add_record(const Json& record);
-    // Copies into `into` the fields of a record that add_record() reads.
-    static void digest_record(const Json& record, Json& into);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",
     //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"},
     //  "tnfd": TnfdTable::summary()}
@@ -95,8 +108,6 @@ private:
     int worst_ = -1;                        // index into the level order
     std::vector<std::string> worst_sites_;  // ids of the sites at the worst level (first 20)
     TnfdTable tnfd_;                        // the TNFD disclosure table (evaluate.metrics)
-    void add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict, const Json& locate,
-                    const Json& alternative, const Json& metrics);
 };
 
 }  // namespace sitescreen

@@ -40,94 +40,60 @@ int level_rank(const std::string& s) {
 }
 }  // namespace
 
-void Portfolio::add(const SiteResult& r) {
-    static const Json none;
-    const auto m = r.evaluate.is_object() ? r.evaluate.find("metrics") : r.evaluate.end();
-    add_fields(r.site.error.has_value(), r.site.id, r.site.type, r.verdict ? to_json(*r.verdict) : none, r.locate,
-               r.alternative ? to_json(*r.alternative) : none,
-               r.evaluate.is_object() && m != r.evaluate.end() ? *m : none);
-}
-
-void Portfolio::add_record(const Json& rec) {
-    static const Json none;
-    auto field = [&](const char* key) -> const Json& {
-        const auto it = rec.find(key);
-        return it == rec.end() ? none : *it;
-    };
-    const Json& id = field("id");
-    const Json& type = field("type");
-    const Json& evaluate = field("evaluate");
+Portfolio::Entry Portfolio::entry(const Site& site, const Verdict* verdict, const AlternativeSearch* alternative,
+                                  const Json& locate, const Json& evaluate) {
+    Entry e;
+    e.error = site.error.has_value();
+    e.id = site.id;
+    e.type = site.type;
+    if (verdict) {
+        e.level = level_key(*verdict);
+        e.partial = e.level == to_string(Level::Low) && level_text(*verdict) != e.level;
+    }
+    if (alternative) {
+        e.searched = true;
+        if (alternative->found()) e.alternative_distance_m = alternative->alternatives.front().distance_m;
+    }
+    const auto l4 = locate.is_object() ? locate.find("l4") : locate.end();
+    if (l4 != locate.end() && l4->is_object()) {
+        const auto met = l4->find("criteria_met");
+        if (met != l4->end() && met->is_array())
+            for (const Json& c : *met) e.criteria_met.push_back(c.get<std::string>());
+    }
     const auto metrics = evaluate.is_object() ? evaluate.find("metrics") : evaluate.end();
-    add_fields(field("status") == "error", id.is_string() ? id.get<std::string>() : std::string(),
-               type.is_string() ? type.get<std::string>() : std::string(), field("verdict"), field("locate"),
-               field("alternative"), evaluate.is_object() && metrics != evaluate.end() ? *metrics : none);
+    if (metrics != evaluate.end()) e.metrics = *metrics;
+    return e;
 }
 
-void Portfolio::digest_record(const Json& rec, Json& into) {
-    for (const char* key : {"id", "type", "status", "alternative"}) {
-        const auto it = rec.find(key);
-        if (it != rec.end()) into[key] = *it;
-    }
-    // The roll-up needs whether an alternative was found and how far: not the ranked list.
-    if (into.contains("alternative") && into["alternative"].is_object())
-        for (const char* key : {"alternatives", "remaining"}) into["alternative"].erase(key);
-    const auto verdict = rec.find("verdict");
-    if (verdict != rec.end()) {
-        const auto level = verdict->is_object() ? verdict->find("level") : verdict->end();
-        into["verdict"] = level != verdict->end() ? Json{{"level", *level}} : Json(nullptr);
-        const auto text = verdict->is_object() ? verdict->find("level_text") : verdict->end();
-        if (level != verdict->end() && text != verdict->end()) into["verdict"]["level_text"] = *text;
-    }
-    const auto evaluate = rec.find("evaluate");
-    if (evaluate != rec.end() && evaluate->is_object() && evaluate->contains("metrics"))
-        into["evaluate"]["metrics"] = (*evaluate)["metrics"];
-    const auto locate = rec.find("locate");
-    if (locate != rec.end()) {
-        Json& l = into["locate"];
-        l = nullptr;
-        if (locate->is_object()) {
-            const auto l4 = locate->find("l4");
-            if (l4 != locate->end() && l4->is_object()) {
-                const auto met = l4->find("criteria_met");
-                l = Json::object();
-                if (met != l4->end())
-                    l["l4"]["criteria_met"] = *met;
-                else
-                    l["l4"] = Json::object();
-            }
-        }
-    }
+void Portfolio::add(const SiteResult& r) {
+    add(entry(r.site, r.verdict ? &*r.verdict : nullptr, r.alternative ? &*r.alternative : nullptr, r.locate,
+              r.evaluate));
 }
 
-void Portfolio::add_fields(bool error, const std::string& id, const std::string& type, const Json& verdict,
-                           const Json& locate, const Json& alternative, const Json& metrics) {
+void Portfolio::add(const Entry& e) {
     ++total_;
-    if (error) {
+    if (e.error) {
         ++errors_;
         return;
     }
-    if (!verdict.is_object() || !verdict.contains("level")) return;
+    if (e.level.empty()) return;
     ++assessed_;
-    tnfd_.add(metrics);
-    const std::string level = verdict["level"].get<std::string>();
-    ++by_level_[level];
-    if (level == "low" && verdict.contains("level_text") && verdict["level_text"] != "low") ++low_partial_;
-    ++by_type_[type.empty() ? std::string("(none)") : type][level];
-    const int rank = level_rank(level);  // -1 for not_covered: outside the worst-of roll-up
+    tnfd_.add(e.metrics);
+    ++by_level_[e.level];
+    if (e.partial) ++low_partial_;
+    ++by_type_[e.type.empty() ? std::string("(none)") : e.type][e.level];
+    const int rank = level_rank(e.level);  // -1 for not_covered: outside the worst-of roll-up
     if (rank > worst_) {
         worst_ = rank;
         worst_sites_.clear();
     }
-    if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(id);
-    if (locate.is_object()) {
-        const Json& met = locate["l4"]["criteria_met"];
-        for (const auto& c : met) ++by_criterion_[c.get<std::string>()];
-    }
-    if (alternative.is_object()) {
+    if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(e.id);
+    for (const auto& c : e.criteria_met) ++by_criterion_[c];
+    if (e.searched) {
         ++searched_;
-        if (alternative.value("found", false)) {
+        if (e.alternative_distance_m) {
             ++found_;
-            alternative_distances_m_.push_back(alternative["distance_m"].get<double>());
+            alternative_distances_m_.push_back(*e.alternative_distance_m);
         }
     }
 }

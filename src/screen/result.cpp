@@ -30,12 +30,6 @@ Json to_json(const ClearedFinding& c) {
     return j;
 }
 
-Json clears_json(const std::vector<ClearedFinding>& clears) {
-    Json out = Json::array();
-    for (const auto& c : clears) out.push_back(to_json(c));
-    return out;
-}
-
 // The keys every alternative location has, in the record's order; `into` may hold some already
 // (the record's nulls), which are then set in place.
 void put_location(Json& into, const AlternativeLocation& a) {
@@ -43,7 +37,7 @@ void put_location(Json& into, const AlternativeLocation& a) {
     into["lat"] = a.at.lat;
     into["distance_m"] = a.distance_m;
     into["bearing_deg"] = a.bearing_deg;
-    into["clears"] = clears_json(a.clears);
+    into["clears"] = to_json(a.clears);
     into["level_at_alternative"] = to_string(a.level_at_alternative);
     into["lowers_verdict"] = a.lowers_verdict;
     into["remaining"] = texts(a.remaining);
@@ -62,6 +56,12 @@ const char* shape_name(AlternativeSearch::Shape s) {
 }
 
 }  // namespace
+
+Json to_json(const std::vector<ClearedFinding>& clears) {
+    Json out = Json::array();
+    for (const auto& c : clears) out.push_back(to_json(c));
+    return out;
+}
 
 const char* to_string(Level l) { return enum_name(kLevelNames, l); }
 std::optional<Level> level_from_string(const std::string& s) { return enum_value(kLevelNames, s); }
@@ -172,6 +172,31 @@ Json to_json(const AlternativeSearch& a) {
     j["moved"] = a.moved_footprint ? "footprint (translated rigidly)" : "point";
     if (!a.profile_note.empty()) j["profile_note"] = a.profile_note;
     return j;
+}
+
+Json search_details(const AlternativeSearch& a) {
+    Json j = to_json(a);
+    j.erase("found");
+    if (a.found())
+        for (const char* k : {"lon", "lat", "distance_m", "bearing_deg", "alternatives"}) j.erase(k);
+    return j;
+}
+
+Json search_settings(const AlternativeSearch& a) {
+    Json j = to_json(a);
+    for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears", "alternatives",
+                          "level_at_alternative", "lowers_verdict", "remaining"})
+        j.erase(k);
+    return j;
+}
+
+Json ranked_row(const AlternativeLocation& a, std::size_t index) {
+    return {{"rank", index + 1},
+            {"level_at_alternative", to_string(a.level_at_alternative)},
+            {"distance_m", a.distance_m},
+            {"bearing_deg", a.bearing_deg},
+            {"lon", a.at.lon},
+            {"lat", a.at.lat}};
 }
 
 }  // namespace sitescreen

@@ -4,10 +4,10 @@ avoidance search's answer) are written to sites.jsonl by one serializer, src/scr
 (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
-Files that still *read* those keys back from a site's record (the reports read the record, not
-the typed result) are listed in READERS with what they read; the list may only shrink. A new file
-naming a key, a listed reader naming a key it is not listed for, or a listed key no longer read,
-fails.
+No file reads those keys back from a site's record any more: every writer reads the typed result.
+A writer whose own format has a field of the same name (sites.gpkg's alternatives layer has a
+level_at_alternative column) is listed in OWN_FIELDS with that name and why; the list may only
+shrink. A file naming a key it is not listed for, or a listed name no longer used, fails.
 
   check_record_keys.py SOURCE_DIR            the check
   check_record_keys.py SOURCE_DIR --self-test  shows the check bites: a planted key must fail
@@ -34,20 +34,18 @@ KEYS = [
 
 SERIALIZER = "src/screen/result.cpp"
 
-# Readers of the record, to move to the typed result (issue 18): file -> the keys it reads.
-READERS = {
-    "src/report/core_writers.cpp": {"level_text"},
-    "src/report/formats.cpp": {"level_text", "criteria_assessed", "criteria_needed"},
-    "src/report/gpkg_writer.cpp": {"level_at_alternative", "lowers_verdict"},
-    "src/report/site_report_doc.cpp": {"level_at_alternative"},
-    "src/screen/portfolio.cpp": {"level_text"},
+# Writers whose own format has a field named like one of the keys: file -> those names. They write
+# the field from the typed result; they do not read the record.
+OWN_FIELDS = {
+    # sites.gpkg, layer alternatives, column level_at_alternative (docs/output.md)
+    "src/report/gpkg_writer.cpp": {"level_at_alternative"},
 }
 
 
 def check(src):
     pattern = re.compile(r'"(' + "|".join(re.escape(k) for k in KEYS) + r')"')
     problems = []
-    seen = {rel: set() for rel in READERS}
+    seen = {rel: set() for rel in OWN_FIELDS}
     for root, _, files in os.walk(os.path.join(src, "src")):
         for name in sorted(files):
             if not name.endswith((".cpp", ".h")):
@@ -56,7 +54,7 @@ def check(src):
             rel = os.path.relpath(path, src)
             if rel == SERIALIZER:
                 continue
-            allowed = READERS.get(rel, set())
+            allowed = OWN_FIELDS.get(rel, set())
             with open(path, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
                     for key in pattern.findall(line):
@@ -66,10 +64,10 @@ def check(src):
                             problems.append(f"{rel}:{number}: names the record key \"{key}\": "
                                             f"build the typed result (screen/result.h) and let "
                                             f"{SERIALIZER} write it")
-    # The list only shrinks: a reader moved to the typed result leaves it.
-    for rel, keys in READERS.items():
+    # The list only shrinks: a name no longer used leaves it.
+    for rel, keys in OWN_FIELDS.items():
         for key in sorted(keys - seen[rel]):
-            problems.append(f"{rel}: no longer reads \"{key}\": take it off READERS in {os.path.basename(__file__)}")
+            problems.append(f"{rel}: no longer names \"{key}\": take it off OWN_FIELDS in {os.path.basename(__file__)}")
     return problems
 
 
@@ -104,7 +102,7 @@ def main():
     if problems:
         return 1
     print(f"check_record_keys: {len(KEYS)} keys of the typed result, named only by {SERIALIZER} "
-          f"and {len(READERS)} listed readers")
+          f"and {len(OWN_FIELDS)} writer with a field of the same name")
     return 0
 
 
