@@ -4,6 +4,7 @@
 
 #include <iconv.h>
 
+#include <any>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -570,6 +571,74 @@ TEST(SitePipeline, ASiteThatThrowsBecomesAnErrorRow) {
     EXPECT_EQ(out.rows[0]["layers"][0]["inside"], true);
     EXPECT_EQ(out.rows[3]["status"], "ok");
     EXPECT_NEAR(out.rows[3]["layers"][0]["nearest"]["distance_m"].get<double>(), 96000.0, 300.0);
+}
+
+// A writer whose write() reads only its digest: digest() sees the site's typed answer and its
+// record on the screening thread (not the result, which the plan does not ask for).
+class DigestLevels : public OutputWriter {
+public:
+    std::vector<std::string> seen;  // per site, in input order: what the digest saw
+    std::vector<bool> record_in_write;
+    WriterPlan begin(const RunContext&) override {
+        WriterPlan plan;
+        plan.reads_record = true;
+        plan.digest = [](const SiteOutput& s) {
+            std::string d = s.site.id + ":";
+            d += s.result ? "result" : "no-result";
+            d += s.answer.verdict ? std::string(":") + level_key(*s.answer.verdict) : ":no-verdict";
+            d += s.answer.alternative ? ":searched" : "";
+            d += s.record.is_object() && s.record.contains("layers") ? ":record" : ":no-record";
+            return std::any(d);
+        };
+        return plan;
+    }
+    void write(const SiteOutput& s) override {
+        seen.push_back(std::any_cast<const std::string&>(s.digest));
+        record_in_write.push_back(!s.record.is_null());
+    }
+    void finish(const Json&) override {}
+    void abort() noexcept override {}
+};
+
+// The typed answer reaches digest() even when the rest of the result went into the record; when
+// every writer that reads the record digests it, write() gets the digest and no record, and a
+// writer that reads the whole record keeps it there.
+TEST(SitePipeline, DigestsSeeTheTypedAnswerAndTheRecordGoesEarly) {
+    TempDir dir;
+    const auto layers = LayerSet::open(load_catalog(write_square_catalog(dir)));
+    SiteReaderOptions o;
+    o.path = dir.write("s.csv", "id,lon,lat\nA,100.5,30.5\nZ,102,30.5\n");
+    o.default_type = "plant";
+    ScreenOptions options;
+    options.radii_m = {1000};
+    PipelineConfig pc;
+    pc.threads = 2;
+    pc.assess = [](SiteResult& r, Screener&) {
+        if (r.site.id != "A") return;  // Z is left unassessed
+        Verdict v;
+        v.level = Level::High;
+        r.verdict = v;
+        r.alternative = AlternativeSearch{};
+    };
+    {
+        auto sites = open_sites(o);
+        DigestLevels digests;
+        run_pipeline(*sites, layers, options, pc, {{&digests, digests.begin(RunContext{})}});
+        EXPECT_EQ(digests.seen,
+                  (std::vector<std::string>{"A:no-result:high:searched:record", "Z:no-result:no-verdict:record"}));
+        EXPECT_EQ(digests.record_in_write, (std::vector<bool>{false, false}));  // freed on its thread
+    }
+    {
+        auto sites = open_sites(o);
+        DigestLevels digests;
+        CollectRows rows;  // reads the whole record in write(): it stays
+        run_pipeline(*sites, layers, options, pc,
+                     {{&digests, digests.begin(RunContext{})}, {&rows, rows.begin(RunContext{})}});
+        EXPECT_EQ(digests.seen.size(), 2u);
+        EXPECT_EQ(digests.record_in_write, (std::vector<bool>{true, true}));
+        ASSERT_EQ(rows.rows.size(), 2u);
+        EXPECT_EQ(rows.rows[0]["verdict"]["level"], "high");
+    }
 }
 
 }  // namespace
