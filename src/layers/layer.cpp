@@ -1,21 +1,11 @@
 // Measurements as one type (layer.h).
 #include "layers/layer.h"
 
+#include "core/overloaded.h"
 #include "layers/raster/raster_kind.h"
 #include "layers/vector/vector_kind.h"
 
 namespace sitescreen {
-
-namespace {
-
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-}  // namespace
 
 const std::vector<std::string>& measurement_warnings(const Measurement& m) {
     static const std::vector<std::string> none;

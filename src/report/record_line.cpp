@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <variant>
 
+#include "core/overloaded.h"
 #include "report/core_writers.h"
 #include "screen/record_format.h"
 
@@ -71,9 +73,8 @@ void layer_header(std::string& out, const LayerSpec& spec) {
     append_bool(out, spec.provenance.demo);
 }
 
-void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& options) {
+void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasurement& m, const ScreenOptions& options) {
     const LayerSpec& spec = *o.spec;
-    const VectorMeasurement& m = *o.vector();
     const VectorLayer& layer = *o.vector_layer;
     out += '{';
     layer_header(out, spec);
@@ -153,9 +154,8 @@ void vector_entry(std::string& out, const LayerOutcome& o, const ScreenOptions& 
     out += "]}";
 }
 
-void raster_entry(std::string& out, const LayerOutcome& o) {
+void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasurement& m) {
     const LayerSpec& spec = *o.spec;
-    const RasterMeasurement& m = *o.raster();
     out += '{';
     layer_header(out, spec);
     key(out, "categorical");
@@ -283,14 +283,15 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     out += '[';
     bool first = true;
     for (const LayerOutcome& o : r.layers) {
-        if (!o.vector() && !o.raster()) continue;
+        if (std::holds_alternative<std::monostate>(o.measurement)) continue;  // not measured: no entry
         if (edits.only_layers && !edits.only_layers->count(o.spec->id)) continue;
         if (!first) out += ',';
         first = false;
-        if (o.vector())  // by the measurement's type (a kind may return either), not the layer's kind
-            vector_entry(out, o, options);
-        else
-            raster_entry(out, o);
+        // By the measurement's type (a kind may return either), not the layer's kind.
+        std::visit(Overloaded{[](const std::monostate&) {},
+                              [&](const VectorMeasurement& m) { vector_entry(out, o, m, options); },
+                              [&](const RasterMeasurement& m) { raster_entry(out, o, m); }},
+                   o.measurement);
     }
     out += ']';
     for (const auto& [k, value] :

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <future>
 #include <type_traits>
+#include <variant>
 
 #include "core/errors.h"
+#include "core/overloaded.h"
 #include "geo/geodesic.h"
 #include "io/checksum.h"
 #include "layers/registry.h"
@@ -179,9 +181,8 @@ Json layer_header(const LayerSpec& spec) {
     return j;
 }
 
-Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
+Json vector_entry(const LayerOutcome& o, const VectorMeasurement& m, const ScreenOptions& options) {
     const LayerSpec& spec = *o.spec;
-    const VectorMeasurement& m = *o.vector();
     const VectorLayer& layer = *o.vector_layer;
     Json j = layer_header(spec);
     j["inside"] = m.inside;
@@ -242,9 +243,8 @@ Json vector_entry(const LayerOutcome& o, const ScreenOptions& options) {
     return j;
 }
 
-Json raster_entry(const LayerOutcome& o) {
+Json raster_entry(const LayerOutcome& o, const RasterMeasurement& m) {
     const LayerSpec& spec = *o.spec;
-    const RasterMeasurement& m = *o.raster();
     Json j = layer_header(spec);
     j["categorical"] = spec.categorical;
     j["units"] = spec.units;
@@ -299,10 +299,10 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     Json layers = Json::array();
     for (const LayerOutcome& o : r.layers) {
         // By the measurement's type (a kind may return either), not by the layer's kind.
-        if (o.vector())
-            layers.push_back(vector_entry(o, options));
-        else if (o.raster())
-            layers.push_back(raster_entry(o));
+        std::visit(Overloaded{[](const std::monostate&) {},  // not measured: no entry
+                              [&](const VectorMeasurement& m) { layers.push_back(vector_entry(o, m, options)); },
+                              [&](const RasterMeasurement& m) { layers.push_back(raster_entry(o, m)); }},
+                   o.measurement);
     }
     j["layers"] = std::move(layers);
     auto add = [&](const char* key, auto& value) {
