@@ -13,9 +13,11 @@
 #include <proj.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 #include <type_traits>
 
@@ -110,6 +112,35 @@ private:
     std::string out_;
 };
 
+// A forward iterator over values of T stored as `Size` bytes each at any alignment (the cache's
+// bytes): dereferencing copies one out with memcpy.
+template <class T, std::size_t Size>
+struct Unaligned {
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = T;
+    static_assert(sizeof(T) == Size && std::is_trivially_copyable_v<T>);
+    const char* at;
+    T operator*() const {
+        T v;
+        std::memcpy(static_cast<void*>(&v), at, Size);
+        return v;
+    }
+    Unaligned& operator++() {
+        at += Size;
+        return *this;
+    }
+    Unaligned operator++(int) {
+        Unaligned before = *this;
+        at += Size;
+        return before;
+    }
+    bool operator==(const Unaligned& o) const { return at == o.at; }
+    bool operator!=(const Unaligned& o) const { return at != o.at; }
+};
+
 class Reader {
 public:
     explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
@@ -138,16 +169,17 @@ public:
         return std::string(p_ - n, n);
     }
     // Points lie as put_points() wrote them: x, y, x, y, ... (Point is two doubles, static_assert
-    // above), copied at once.
+    // above). Each is built from its bytes as the vector is filled: one pass, where resize() and
+    // a copy would zero the memory first (the largest cost of loading a layer from the cache).
     void get_points(std::vector<Point>& pts) {
         const std::size_t n = get_size(16);
-        pts.resize(n);
-        if (n && take(n * 16)) std::memcpy(static_cast<void*>(pts.data()), p_ - n * 16, n * 16);
+        if (!n || !take(n * 16)) return pts.clear();
+        pts.assign(Unaligned<Point, 16>{p_ - n * 16}, Unaligned<Point, 16>{p_});
     }
     void get_doubles(std::vector<double>& v) {
         const std::size_t n = get_size(8);
-        v.resize(n);
-        if (n && take(n * 8)) std::memcpy(v.data(), p_ - n * 8, n * 8);
+        if (!n || !take(n * 8)) return v.clear();
+        v.assign(Unaligned<double, 8>{p_ - n * 8}, Unaligned<double, 8>{p_});
     }
     Json get_json(int depth = 0) {
         if (depth > 64) {
