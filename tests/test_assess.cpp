@@ -552,7 +552,7 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
     // Fed with the results, or (as the pipeline does) with entries of the typed answer and the
-    // record's Locate and Evaluate (what a --formats data run keeps).
+    // record's Locate (what a --formats data run keeps).
     Portfolio portfolio, from_records;
     std::vector<SiteResult> results = {assess_site(make_site("p1", {100.0, 31.0})),
                                        assess_site(make_site("p2", offset(world().c, 2.5, 0))),
@@ -565,9 +565,7 @@ TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
     for (const SiteResult& r : results) {
         portfolio.add(r);
         const Json record = site_record(r, ScreenOptions{});
-        from_records.add(Portfolio::entry(r.site, r.verdict ? &*r.verdict : nullptr,
-                                          r.alternative ? &*r.alternative : nullptr, record["locate"],
-                                          record["evaluate"]));
+        from_records.add(Portfolio::entry(r.site, answer_of(r), record["locate"]));
     }
     const Json s = portfolio.summary();
     EXPECT_EQ(from_records.summary(), s);

@@ -58,16 +58,21 @@ double natural_share_by_screen(Screener& screener, const Site& site, double radi
 TEST(TnfdMetrics, BarePointHasNoAreaMetricAndSaysWhatIsMissing) {
     MetricInputs in;
     in.footprint_attribute = "footprint_ha";
-    const Json m = site_metrics_json(bare_point(), in, std::nullopt);
-    for (const char* k : {"total_spatial_footprint", "land_use_change_natural", "land_use_change_sensitive"}) {
-        EXPECT_TRUE(m[k]["value"].is_null()) << k;
-        EXPECT_EQ(m[k]["not_available"].get<std::string>().rfind("not available: a point site without a footprint", 0),
-                  0u)
-            << k;
+    const SiteMetrics m = site_metrics(bare_point(), in, std::nullopt);
+    for (TnfdMetric k :
+         {TnfdMetric::TotalSpatialFootprint, TnfdMetric::LandUseChangeNatural, TnfdMetric::LandUseChangeSensitive}) {
+        EXPECT_FALSE(m[k].value) << static_cast<int>(k);
+        EXPECT_EQ(m[k].not_available.rfind("not available: a point site without a footprint", 0), 0u)
+            << static_cast<int>(k);
     }
-    EXPECT_TRUE(m["water_withdrawal_scarce"]["value"].is_null());
-    EXPECT_NE(m["water_withdrawal_scarce"]["not_available"].get<std::string>().find("no annual withdrawal"),
-              std::string::npos);
+    EXPECT_FALSE(m[TnfdMetric::WaterWithdrawalScarce].value);
+    EXPECT_NE(m[TnfdMetric::WaterWithdrawalScarce].not_available.find("no annual withdrawal"), std::string::npos);
+    // The record says the same (result.cpp's serializer).
+    const Json j = to_json(m);
+    EXPECT_TRUE(j["total_spatial_footprint"]["value"].is_null());
+    EXPECT_EQ(j["total_spatial_footprint"]["not_available"], m[TnfdMetric::TotalSpatialFootprint].not_available);
+    EXPECT_FALSE(j["total_spatial_footprint"].contains("from"));
+    EXPECT_TRUE(j["water_withdrawal_scarce"]["scarce"].is_null());
 }
 
 TEST(TnfdMetrics, WithdrawalCountsOnlyWhereWaterIsScarce) {
@@ -75,17 +80,22 @@ TEST(TnfdMetrics, WithdrawalCountsOnlyWhereWaterIsScarce) {
     in.withdrawal_m3 = 1.5e6;
     in.high_bws_cat = 3;
     in.bws_cat = 3;  // high: 40-80 % of supply withdrawn
-    EXPECT_EQ(site_metrics_json(bare_point(), in, std::nullopt)["water_withdrawal_scarce"]["value"], 1.5e6);
+    const auto withdrawal = [&] { return site_metrics(bare_point(), in, std::nullopt); };
+    EXPECT_EQ(withdrawal()[TnfdMetric::WaterWithdrawalScarce].value, 1.5e6);
+    EXPECT_EQ(withdrawal().scarce, true);
     in.bws_cat = 2;  // medium-high: not scarce
-    EXPECT_EQ(site_metrics_json(bare_point(), in, std::nullopt)["water_withdrawal_scarce"]["value"], 0.0);
+    EXPECT_EQ(withdrawal()[TnfdMetric::WaterWithdrawalScarce].value, 0.0);
+    EXPECT_EQ(withdrawal().scarce, false);
+    EXPECT_EQ(to_json(withdrawal())["water_withdrawal_scarce"]["scarce"], false);
     in.bws_cat = -1;
     in.arid = true;  // arid and low water use: scarce
-    EXPECT_EQ(site_metrics_json(bare_point(), in, std::nullopt)["water_withdrawal_scarce"]["value"], 1.5e6);
+    EXPECT_EQ(withdrawal()[TnfdMetric::WaterWithdrawalScarce].value, 1.5e6);
     in.bws_cat.reset();
     in.arid = false;  // outside every water-stress unit
-    const Json m = site_metrics_json(bare_point(), in, std::nullopt)["water_withdrawal_scarce"];
-    EXPECT_TRUE(m["value"].is_null());
-    EXPECT_NE(m["not_available"].get<std::string>().find("no water-stress unit"), std::string::npos);
+    const SiteMetrics m = withdrawal();
+    EXPECT_FALSE(m[TnfdMetric::WaterWithdrawalScarce].value);
+    EXPECT_FALSE(m.scarce);
+    EXPECT_NE(m[TnfdMetric::WaterWithdrawalScarce].not_available.find("no water-stress unit"), std::string::npos);
 }
 
 TEST(TnfdMetrics, DeclaredFootprintTimesNaturalShare) {
@@ -95,11 +105,17 @@ TEST(TnfdMetrics, DeclaredFootprintTimesNaturalShare) {
     land.layer = "lc";
     land.valid_share = 1.0;
     land.natural_share = 0.25;
-    const Json m = site_metrics_json(bare_point(), in, land);
-    EXPECT_EQ(m["total_spatial_footprint"]["value"], 80.0);
-    EXPECT_EQ(m["land_use_change_natural"]["value"], 20.0);  // 80 ha x 0.25
+    const SiteMetrics m = site_metrics(bare_point(), in, land);
+    EXPECT_EQ(m[TnfdMetric::TotalSpatialFootprint].value, 80.0);
+    EXPECT_EQ(m[TnfdMetric::LandUseChangeNatural].value, 20.0);  // 80 ha x 0.25
     // No layer measured: nothing is known to be near the point, so a disc of 80 ha is outside all.
-    EXPECT_EQ(m["land_use_change_sensitive"]["value"], 0.0);
+    EXPECT_EQ(m[TnfdMetric::LandUseChangeSensitive].value, 0.0);
+    EXPECT_EQ(m.sensitive_upper_ha, 0.0);
+    const Json j = to_json(m);
+    EXPECT_EQ(j["land_use_change_natural"]["value"], 20.0);
+    EXPECT_EQ(j["land_use_change_natural"]["land_cover_layer"], "lc");
+    EXPECT_EQ(j["land_use_change_natural"]["natural_share"], 0.25);
+    EXPECT_EQ(j["land_use_change_sensitive"]["upper_bound"], 0.0);
 }
 
 TEST(TnfdMetrics, TheReportStatesEachMethodAsRunJsonDoes) {

@@ -432,15 +432,11 @@ void DemoCounter::write(const SiteOutput& s) {
 
 WriterPlan PortfolioWriter::begin(const RunContext&) {
     WriterPlan plan;
-    plan.reads_record = true;  // Locate and Evaluate; each site's findings can go early
+    plan.reads_record = true;  // Locate; each site's findings can go early
     plan.digest = [](const SiteOutput& s) {
         static const Json none;
-        const auto field = [&](const char* key) -> const Json& {
-            const auto it = s.record.is_object() ? s.record.find(key) : s.record.end();
-            return it == s.record.end() ? none : *it;
-        };
-        return std::any(
-            Portfolio::entry(s.site, s.answer.verdict, s.answer.alternative, field("locate"), field("evaluate")));
+        const auto locate = s.record.is_object() ? s.record.find("locate") : s.record.end();
+        return std::any(Portfolio::entry(s.site, s.answer, locate == s.record.end() ? none : *locate));
     };
     return plan;
 }

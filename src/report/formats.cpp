@@ -271,7 +271,7 @@ std::string verdict_label(const std::string& level, const i18n::Catalog& tr) {
 }
 
 std::string verdict_coverage_note(const Verdict& v, const i18n::Catalog& tr) {
-    if (level_text(v) == level_key(v)) return "";
+    if (!partial_coverage(v)) return "";
     return tr.format("report.coverage_note", {{"assessed", std::to_string(v.coverage.assessed)},
                                               {"needed", std::to_string(v.coverage.needed)}});
 }

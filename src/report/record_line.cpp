@@ -294,10 +294,18 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
                    o.measurement);
     }
     out += ']';
-    for (const auto& [k, value] :
-         {std::pair<const char*, const Json*>{"locate", &r.locate}, {"evaluate", &r.evaluate}}) {
-        key(out, k);
-        append_json(out, *value);  // a null Json writes null, as the record's
+    key(out, "locate");
+    append_json(out, r.locate);  // a null Json writes null, as the record's
+    key(out, "evaluate");
+    append_json(out, r.evaluate);
+    // The metrics are Evaluate's last key (site_record()): written into its closing brace.
+    if (r.metrics && r.evaluate.is_object()) {
+        out.pop_back();  // the '}'
+        if (!r.evaluate.empty()) out += ',';
+        append_json_string(out, "metrics");
+        out += ':';
+        append_json(out, to_json(*r.metrics));
+        out += '}';
     }
     key(out, "verdict");
     append_json(out, r.verdict ? to_json(*r.verdict) : Json(nullptr));

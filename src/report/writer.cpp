@@ -3,11 +3,6 @@
 
 namespace sitescreen {
 
-SiteAnswer answer_of(const SiteResult& r) {
-    return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
-            r.alternative ? &*r.alternative : nullptr};
-}
-
 void write_site(const BegunWriter& w, const SiteResult& result, const Json& record) {
     const std::string none;
     const std::any no_digest;

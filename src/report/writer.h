@@ -22,14 +22,6 @@ struct RunContext {
     std::string tool_version;
 };
 
-// The assessment's answer for a site, typed (screen/result.h): each null when the site has none.
-struct SiteAnswer {
-    const Verdict* verdict = nullptr;
-    const std::vector<MitigationStep>* mitigation = nullptr;
-    const AlternativeSearch* alternative = nullptr;
-};
-SiteAnswer answer_of(const SiteResult& r);
-
 // One site as the pipeline hands it to a writer.
 struct SiteOutput {
     const Site& site;  // always there: its id, index, source and error
@@ -43,7 +35,7 @@ struct SiteOutput {
     // What the plan's digest() built for this site (empty without one, and in prepare() and
     // digest() themselves).
     const std::any& digest;
-    // The typed verdict, mitigation and avoidance answer: always in prepare() and digest()
+    // The typed verdict, mitigation, avoidance answer and metrics: always in prepare() and digest()
     // (even when the rest of the result went into the record); in write() when the plan
     // reads_result.
     SiteAnswer answer;

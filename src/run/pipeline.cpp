@@ -316,6 +316,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                             r.layers.clear();
                             r.geometry.reset();
                             r.locate = r.evaluate = Json();
+                            r.metrics.reset();
                             r.verdict.reset();
                             r.mitigation.reset();
                             r.alternative.reset();

@@ -165,8 +165,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.bws_layer = a.bws_layer;
     metric_inputs.high_bws_cat = p.water_stress.high_bws_cat;
     metric_inputs.near_m = p.proximity.sensitive_within_m;
-    r.evaluate["metrics"] =
-        site_metrics_json(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
+    r.metrics = site_metrics(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
     add_e4_factors(*options_.materiality, r.locate, r.evaluate);
     r.verdict = make_verdict(a, p, fallback, r.site.type);
     r.mitigation = mitigation_steps(a, p, figures, search ? &*search : nullptr);

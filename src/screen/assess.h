@@ -84,12 +84,11 @@ public:
         bool searched = false;  // the avoidance search ran
         std::optional<double> alternative_distance_m;  // it found a location, this far (m)
         std::vector<std::string> criteria_met;         // locate.l4.criteria_met
-        Json metrics;                                  // evaluate.metrics (null: none)
+        std::optional<SiteMetrics> metrics;            // the TNFD metrics (none: not assessed)
     };
-    // The entry of a site from its typed answer and its Locate and Evaluate objects (the result's,
-    // or the record's once the result went into it).
-    static Entry entry(const Site& site, const Verdict* verdict, const AlternativeSearch* alternative,
-                       const Json& locate, const Json& evaluate);
+    // The entry of a site from its typed answer and its Locate object (the result's, or the
+    // record's once the result went into it).
+    static Entry entry(const Site& site, const SiteAnswer& answer, const Json& locate);
     void add(const Entry& e);
     void add(const SiteResult& r);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",
@@ -107,7 +106,7 @@ private:
     std::vector<double> alternative_distances_m_;
     int worst_ = -1;                        // index into the level order
     std::vector<std::string> worst_sites_;  // ids of the sites at the worst level (first 20)
-    TnfdTable tnfd_;                        // the TNFD disclosure table (evaluate.metrics)
+    TnfdTable tnfd_;                        // the TNFD disclosure table (SiteResult::metrics)
 };
 
 }  // namespace sitescreen

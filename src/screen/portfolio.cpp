@@ -40,19 +40,18 @@ int level_rank(const std::string& s) {
 }
 }  // namespace
 
-Portfolio::Entry Portfolio::entry(const Site& site, const Verdict* verdict, const AlternativeSearch* alternative,
-                                  const Json& locate, const Json& evaluate) {
+Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer, const Json& locate) {
     Entry e;
     e.error = site.error.has_value();
     e.id = site.id;
     e.type = site.type;
-    if (verdict) {
-        e.level = level_key(*verdict);
-        e.partial = e.level == to_string(Level::Low) && level_text(*verdict) != e.level;
+    if (answer.verdict) {
+        e.level = level_key(*answer.verdict);
+        e.partial = partial_coverage(*answer.verdict);
     }
-    if (alternative) {
+    if (answer.alternative) {
         e.searched = true;
-        if (alternative->found()) e.alternative_distance_m = alternative->alternatives.front().distance_m;
+        if (answer.alternative->found()) e.alternative_distance_m = answer.alternative->alternatives.front().distance_m;
     }
     const auto l4 = locate.is_object() ? locate.find("l4") : locate.end();
     if (l4 != locate.end() && l4->is_object()) {
@@ -60,15 +59,11 @@ Portfolio::Entry Portfolio::entry(const Site& site, const Verdict* verdict, cons
         if (met != l4->end() && met->is_array())
             for (const Json& c : *met) e.criteria_met.push_back(c.get<std::string>());
     }
-    const auto metrics = evaluate.is_object() ? evaluate.find("metrics") : evaluate.end();
-    if (metrics != evaluate.end()) e.metrics = *metrics;
+    if (answer.metrics) e.metrics = *answer.metrics;
     return e;
 }
 
-void Portfolio::add(const SiteResult& r) {
-    add(entry(r.site, r.verdict ? &*r.verdict : nullptr, r.alternative ? &*r.alternative : nullptr, r.locate,
-              r.evaluate));
-}
+void Portfolio::add(const SiteResult& r) { add(entry(r.site, answer_of(r), r.locate)); }
 
 void Portfolio::add(const Entry& e) {
     ++total_;
@@ -78,7 +73,7 @@ void Portfolio::add(const Entry& e) {
     }
     if (e.level.empty()) return;
     ++assessed_;
-    tnfd_.add(e.metrics);
+    if (e.metrics) tnfd_.add(*e.metrics);
     ++by_level_[e.level];
     if (e.partial) ++low_partial_;
     ++by_type_[e.type.empty() ? std::string("(none)") : e.type][e.level];

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <utility>
 
 #include "core/enum_names.h"
@@ -43,6 +44,41 @@ void put_location(Json& into, const AlternativeLocation& a) {
     into["remaining"] = texts(a.remaining);
 }
 
+double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
+double round1(double x) { return std::round(x * 10.0) / 10.0; }
+Json number_or_null(const std::optional<double>& x) { return x ? Json(*x) : Json(nullptr); }
+
+// TNFD Recommendations (2023), annex 1, core global disclosure metrics C1.0 (total spatial
+// footprint), C1.1 (extent of land/freshwater/ocean-use change), C3.0 (water withdrawal and
+// consumption from areas of water scarcity).
+const std::array<TnfdMetricDef, kTnfdMetricCount> kTnfdMetrics = {{
+    {TnfdMetric::TotalSpatialFootprint, "total_spatial_footprint", "C1.0", "Total spatial footprint", "ha",
+     "ellipsoidal (WGS 84) area of a polygon site's footprint; a point site's declared footprint attribute; "
+     "a point site without one is not available"},
+    {TnfdMetric::LandUseChangeNatural, "land_use_change_natural", "C1.1",
+     "Extent of land-use change in natural habitat", "ha",
+     "footprint x share of the footprint in land-cover classes of zone natural (exact cell coverage of the "
+     "footprint, or of a geodesic disc of a point site's declared area, centred on the point)"},
+    {TnfdMetric::LandUseChangeSensitive, "land_use_change_sensitive", "C1.1",
+     "Extent of land-use change in sensitive locations", "ha",
+     "footprint area inside the features of vector layers whose criterion is biodiversity_importance (red "
+     "lines, protected areas, wetlands, heritage); layers may overlap and their union is not formed: value is "
+     "the largest single layer's overlap (a lower bound), upper_bound the sum over layers capped at the footprint"},
+    {TnfdMetric::WaterWithdrawalScarce, "water_withdrawal_scarce", "C3.0",
+     "Water withdrawal from areas of water scarcity", "m3/yr",
+     "the site's annual withdrawal when its water-stress unit is arid or at or above the profile's "
+     "high_bws_cat (WRI Aqueduct 4.0 baseline water stress: high 40-80 %, extremely high > 80 %), else 0"},
+}};
+
+// A metric's common keys: its TNFD id, unit and value, or why there is none.
+Json metric_json(const SiteMetrics& m, TnfdMetric which) {
+    const TnfdMetricDef& d = kTnfdMetrics[static_cast<std::size_t>(which)];
+    const MetricValue& v = m[which];
+    Json j = {{"tnfd", d.tnfd}, {"unit", d.unit}, {"value", number_or_null(v.value)}};
+    if (!v.value) j["not_available"] = v.not_available;
+    return j;
+}
+
 const char* shape_name(AlternativeSearch::Shape s) {
     switch (s) {
         case AlternativeSearch::Shape::Footprint:
@@ -56,6 +92,55 @@ const char* shape_name(AlternativeSearch::Shape s) {
 }
 
 }  // namespace
+
+const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs() { return kTnfdMetrics; }
+
+Json to_json(const SiteMetrics& m) {
+    const MetricInputs& in = m.inputs;
+    Json j = Json::object();
+    {
+        Json f = metric_json(m, TnfdMetric::TotalSpatialFootprint);
+        if (m[TnfdMetric::TotalSpatialFootprint].value) f["from"] = m.footprint_from;
+        j["total_spatial_footprint"] = std::move(f);
+    }
+    {
+        Json n = metric_json(m, TnfdMetric::LandUseChangeNatural);
+        if (m.land_cover && !m.land_cover->layer.empty()) {
+            const FootprintLandCover& land = *m.land_cover;
+            n["land_cover_layer"] = land.layer;
+            n["measured_over"] = land.shape;
+            n["valid_share"] = round3(land.valid_share);
+            n["natural_share"] = land.natural_share ? Json(round3(*land.natural_share)) : Json(nullptr);
+            n["natural_classes"] = land.natural_classes;
+        }
+        j["land_use_change_natural"] = std::move(n);
+    }
+    {
+        Json s = metric_json(m, TnfdMetric::LandUseChangeSensitive);
+        s["upper_bound"] = number_or_null(m.sensitive_upper_ha);
+        j["land_use_change_sensitive"] = std::move(s);
+    }
+    {
+        Json w = metric_json(m, TnfdMetric::WaterWithdrawalScarce);
+        w["withdrawal_m3"] = in.withdrawal_m3 ? Json(round1(*in.withdrawal_m3)) : Json(nullptr);
+        if (in.withdrawal_m3) w["withdrawal_from"] = in.withdrawal_from;
+        w["bws_cat"] = in.bws_cat ? Json(*in.bws_cat) : Json(nullptr);
+        w["bws_layer"] = in.bws_layer.empty() ? Json(nullptr) : Json(in.bws_layer);
+        w["arid"] = in.arid;
+        w["scarce"] = m.scarce ? Json(*m.scarce) : Json(nullptr);
+        w["high_bws_cat"] = in.high_bws_cat;
+        j["water_withdrawal_scarce"] = std::move(w);
+    }
+    Json themes = Json::object();
+    for (const SensitiveTheme& t : m.themes)
+        themes[t.theme] = {{"inside", t.inside},
+                           {"near", t.near},
+                           {"nearest_m", t.nearest_m ? Json(round1(*t.nearest_m)) : Json(nullptr)},
+                           {"layers_inside", t.layers_inside},
+                           {"footprint_overlap_ha", number_or_null(t.footprint_overlap_ha)}};
+    j["sensitive_locations"] = {{"near_m", in.near_m}, {"themes", std::move(themes)}};
+    return j;
+}
 
 Json to_json(const std::vector<ClearedFinding>& clears) {
     Json out = Json::array();
@@ -90,11 +175,12 @@ Json to_json(const Finding& f) {
 
 const char* level_key(const Verdict& v) { return v.covered ? to_string(v.level) : "not_covered"; }
 
+bool partial_coverage(const Verdict& v) { return v.covered && v.level == Level::Low && !v.coverage.complete(); }
+
 std::string level_text(const Verdict& v) {
-    if (!v.covered) return level_key(v);
-    if (v.level == Level::Low && !v.coverage.complete())
+    if (partial_coverage(v))
         return fmt::format("low ({} of {} criteria assessed)", v.coverage.assessed, v.coverage.needed);
-    return to_string(v.level);
+    return level_key(v);
 }
 
 Json to_json(const Verdict& v) {

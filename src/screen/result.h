@@ -4,6 +4,7 @@
 // They live in screen/ rather than core/ because they name the rule sets and criteria the screen
 // defines.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -111,12 +112,84 @@ struct AlternativeSearch {
     bool found() const { return !alternatives.empty(); }
 };
 
+// ------------------------------------- TNFD core global disclosure metrics (docs/leap.md, "TNFD metrics")
+
+// The metrics location data supports (TNFD Recommendations 2023, annex 1), in the order of the
+// portfolio table.
+enum class TnfdMetric { TotalSpatialFootprint, LandUseChangeNatural, LandUseChangeSensitive, WaterWithdrawalScarce };
+inline constexpr std::size_t kTnfdMetricCount = 4;
+struct TnfdMetricDef {
+    TnfdMetric metric;
+    const char* key;     // evaluate.metrics.<key>, run.json portfolio.tnfd.metrics[].metric
+    const char* tnfd;    // "C1.0", ...
+    const char* title;   // run.json's title
+    const char* unit;    // "ha", "m3/yr"
+    const char* method;  // run.json's method (the report's text is the catalog's)
+};
+const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs();
+
+// What the assessment knows about a site that the metrics use. Every figure is optional: a
+// metric whose input is missing is reported `not available: <what is missing>`, never guessed.
+struct MetricInputs {
+    std::optional<double> declared_footprint_ha;  // the profile's footprint attribute (point sites)
+    std::string footprint_attribute;              // its name, for the not-available text
+    std::optional<double> withdrawal_m3;          // annual withdrawal (attribute, or output x intensity)
+    std::string withdrawal_from;
+    std::optional<int> bws_cat;  // Aqueduct baseline water stress category at the site
+    bool arid = false;           // an "arid and low water use" unit
+    std::string bws_layer;
+    int high_bws_cat = 3;  // the profile's rules.water_stress.high_bws_cat
+    double near_m = 0;     // the profile's rules.proximity.sensitive_within_m
+};
+
+// The land cover over the footprint (a polygon site's footprint, or a disc of a point site's
+// declared area), measured by footprint_land_cover() (screen/tnfd_metrics.h).
+struct FootprintLandCover {
+    std::string layer;                         // the land-cover layer measured; empty: none in the catalog
+    double valid_share = 0;                    // share of the footprint covered by valid cells
+    std::optional<double> natural_share;       // share of the valid area in classes of zone `natural`
+    std::vector<std::string> natural_classes;  // labels of those classes, as the catalog gives them
+    std::string shape;                         // "polygon" or "disc of the declared area"
+};
+
+// One metric of a site: its value as reported (rounded), or why there is none.
+struct MetricValue {
+    std::optional<double> value;
+    std::string not_available;  // "not available: <why>" in the run's language; "" with a value
+};
+
+// A theme of sensitive locations (vector layers of criterion biodiversity_importance) at a site.
+struct SensitiveTheme {
+    std::string theme;
+    bool inside = false;              // the site's point or footprint intersects a feature of the theme
+    bool near = false;                // not inside, and the nearest feature is within MetricInputs::near_m
+    std::optional<double> nearest_m;  // the theme's nearest feature (unrounded)
+    std::vector<std::string> layers_inside;
+    std::optional<double> footprint_overlap_ha;  // polygon sites: the largest layer's overlap, as reported
+};
+
+// A site's metrics (evaluate.metrics), made by site_metrics() (screen/tnfd_metrics.h).
+struct SiteMetrics {
+    MetricInputs inputs;
+    std::array<MetricValue, kTnfdMetricCount> values;  // by TnfdMetric
+    std::string footprint_from;                        // how the footprint is known ("" without one)
+    std::optional<FootprintLandCover> land_cover;      // the measurement behind C1.1 natural, if any
+    std::optional<double> sensitive_upper_ha;          // C1.1 sensitive: the sum over layers, capped
+    std::optional<bool> scarce;                        // the site's water-stress unit is scarce; nullopt: no unit known
+    std::vector<SensitiveTheme> themes;                // in the order of each theme's first layer in the catalog
+
+    MetricValue& operator[](TnfdMetric m) { return values[static_cast<std::size_t>(m)]; }
+    const MetricValue& operator[](TnfdMetric m) const { return values[static_cast<std::size_t>(m)]; }
+};
+
 // ------------------------------------------------------------------ the serializer (result.cpp)
 
 Json to_json(const Finding& f);
 Json to_json(const Verdict& v);
 // The record's verdict.level: the level, or "not_covered".
 const char* level_key(const Verdict& v);
+// A covered low verdict with a criterion the profile needs not assessed (its level_text() says so).
+bool partial_coverage(const Verdict& v);
 // "low (3 of 5 criteria assessed)" for a low verdict with criteria missing; else level_key().
 std::string level_text(const Verdict& v);
 Json to_json(const std::vector<MitigationStep>& steps);
@@ -132,5 +205,6 @@ Json search_settings(const AlternativeSearch& a);
 Json to_json(const std::vector<ClearedFinding>& clears);
 Json ranked_row(const AlternativeLocation& a, std::size_t index);
 Json to_json(const rules::Citation& c);  // the English texts, whatever the report's language
+Json to_json(const SiteMetrics& m);      // evaluate.metrics
 
 }  // namespace sitescreen

@@ -315,6 +315,8 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     };
     add("locate", r.locate);
     add("evaluate", r.evaluate);
+    // Evaluate's last key (docs/output.md); Evaluate is there whenever the metrics are.
+    if (r.metrics && j["evaluate"].is_object()) j["evaluate"]["metrics"] = to_json(*r.metrics);
     j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);
     j["mitigation"] = r.mitigation ? to_json(*r.mitigation) : Json(nullptr);
     j["alternative"] = r.alternative ? to_json(*r.alternative) : Json(nullptr);
@@ -322,6 +324,11 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
 }
 
 }  // namespace
+
+SiteAnswer answer_of(const SiteResult& r) {
+    return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
+            r.alternative ? &*r.alternative : nullptr, r.metrics ? &*r.metrics : nullptr};
+}
 
 Json site_record(const SiteResult& r, const ScreenOptions& options) { return make_site_record(r, options); }
 

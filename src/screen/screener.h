@@ -34,9 +34,10 @@ struct SiteResult {
     std::optional<SiteGeometry> geometry;  // absent for error rows
     std::vector<LayerOutcome> layers;      // catalog order
     // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
-    // Locate and Evaluate are still the record's JSON objects (docs/output.md); the rest is typed
-    // (screen/result.h) and serialized by result.cpp.
+    // Locate and Evaluate are still the record's JSON objects (docs/output.md) but for Evaluate's
+    // TNFD metrics; the rest is typed (screen/result.h) and serialized by result.cpp.
     Json locate, evaluate;
+    std::optional<SiteMetrics> metrics;  // evaluate.metrics
     std::optional<Verdict> verdict;
     std::optional<std::vector<MitigationStep>> mitigation;
     std::optional<AlternativeSearch> alternative;  // only when the avoidance search ran
@@ -46,6 +47,16 @@ struct SiteResult {
     // line (docs/output.md). Anything that screens or assesses a site may add.
     std::vector<std::string> warnings;
 };
+
+// The assessment's typed answer for a site: each null when the site has none. It stays with the
+// result when the rest of it went into the record (the pipeline's writers without the result).
+struct SiteAnswer {
+    const Verdict* verdict = nullptr;
+    const std::vector<MitigationStep>* mitigation = nullptr;
+    const AlternativeSearch* alternative = nullptr;
+    const SiteMetrics* metrics = nullptr;
+};
+SiteAnswer answer_of(const SiteResult& r);
 
 // Limits on the work one run may ask for (docs/cli.md, docs/input.md): buffer distances from
 // 1 m to 200 km (four times the widest shipped profile buffer, 50 km), at most 20 of them (the

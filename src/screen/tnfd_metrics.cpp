@@ -1,7 +1,5 @@
 // TNFD core global disclosure metrics per site and per portfolio (docs/leap.md, "TNFD metrics").
-// Metric ids: TNFD Recommendations (2023), annex 1, core global disclosure metrics C1.0 (total
-// spatial footprint), C1.1 (extent of land/freshwater/ocean-use change), C3.0 (water withdrawal
-// and consumption from areas of water scarcity).
+// The metrics' ids, units and methods are tnfd_metric_defs() (result.cpp, with their serializer).
 #include "screen/tnfd_metrics.h"
 
 #include <fmt/format.h>
@@ -28,41 +26,12 @@ const i18n::Catalog& tr() { return i18n::current(); }
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 double round1(double x) { return std::round(x * 10.0) / 10.0; }
 
-struct MetricDef {
-    const char* key;
-    const char* tnfd;
-    const char* title;
-    const char* unit;
-    const char* method;
-};
-
-// The order of the portfolio table.
-const MetricDef kMetrics[] = {
-    {"total_spatial_footprint", "C1.0", "Total spatial footprint", "ha",
-     "ellipsoidal (WGS 84) area of a polygon site's footprint; a point site's declared footprint attribute; "
-     "a point site without one is not available"},
-    {"land_use_change_natural", "C1.1", "Extent of land-use change in natural habitat", "ha",
-     "footprint x share of the footprint in land-cover classes of zone natural (exact cell coverage of the "
-     "footprint, or of a geodesic disc of a point site's declared area, centred on the point)"},
-    {"land_use_change_sensitive", "C1.1", "Extent of land-use change in sensitive locations", "ha",
-     "footprint area inside the features of vector layers whose criterion is biodiversity_importance (red "
-     "lines, protected areas, wetlands, heritage); layers may overlap and their union is not formed: value is "
-     "the largest single layer's overlap (a lower bound), upper_bound the sum over layers capped at the footprint"},
-    {"water_withdrawal_scarce", "C3.0", "Water withdrawal from areas of water scarcity", "m3/yr",
-     "the site's annual withdrawal when its water-stress unit is arid or at or above the profile's "
-     "high_bws_cat (WRI Aqueduct 4.0 baseline water stress: high 40-80 %, extremely high > 80 %), else 0"},
-};
-
-Json metric(const MetricDef& d, std::optional<double> value, const std::string& missing) {
-    Json j = {{"tnfd", d.tnfd}, {"unit", d.unit}, {"value", value ? Json(*value) : Json(nullptr)}};
-    if (!value) j["not_available"] = tr().format("metrics.not_available", {{"why", missing}});
-    return j;
-}
-
-const MetricDef& def(const char* key) {
-    for (const auto& d : kMetrics)
-        if (std::string(d.key) == key) return d;
-    return kMetrics[0];
+// A metric's value, or why there is none (`missing`, in the run's language).
+MetricValue metric(std::optional<double> value, const std::string& missing) {
+    MetricValue m;
+    m.value = value;
+    if (!value) m.not_available = tr().format("metrics.not_available", {{"why", missing}});
+    return m;
 }
 
 bool sensitive_layer(const LayerOutcome& o) {
@@ -112,27 +81,24 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
     return out;
 }
 
-Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::optional<FootprintLandCover>& land) {
+SiteMetrics site_metrics(const SiteResult& r, const MetricInputs& in, const std::optional<FootprintLandCover>& land) {
     const bool polygon = r.geometry && !r.geometry->is_point;
-    Json j = Json::object();
+    SiteMetrics out;
+    out.inputs = in;
+    if (land) out.land_cover = *land;
 
     // C1.0: total spatial footprint.
     std::optional<double> footprint_ha;
-    std::string footprint_from;
     if (polygon) {
         footprint_ha = geodesic::polygon_area_m2(r.geometry->footprint_ll) / 10000.0;
-        footprint_from = tr().text("metrics.from_polygon");
+        out.footprint_from = tr().text("metrics.from_polygon");
     } else if (in.declared_footprint_ha && *in.declared_footprint_ha > 0) {
         footprint_ha = *in.declared_footprint_ha;
-        footprint_from = tr().format("metrics.from_attribute", {{"attribute", in.footprint_attribute}});
+        out.footprint_from = tr().format("metrics.from_attribute", {{"attribute", in.footprint_attribute}});
     }
     const std::string no_footprint = tr().format("metrics.no_footprint", {{"attribute", in.footprint_attribute}});
-    {
-        Json m = metric(def("total_spatial_footprint"),
-                        footprint_ha ? std::optional<double>(round3(*footprint_ha)) : std::nullopt, no_footprint);
-        if (footprint_ha) m["from"] = footprint_from;
-        j["total_spatial_footprint"] = std::move(m);
-    }
+    out[TnfdMetric::TotalSpatialFootprint] =
+        metric(footprint_ha ? std::optional<double>(round3(*footprint_ha)) : std::nullopt, no_footprint);
 
     // C1.1 in natural habitat: footprint x natural share of the land cover over it.
     {
@@ -146,21 +112,11 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
             else
                 v = round3(*footprint_ha * *land->natural_share);
         }
-        Json m = metric(def("land_use_change_natural"), v, missing);
-        if (land && !land->layer.empty()) {
-            m["land_cover_layer"] = land->layer;
-            m["measured_over"] = land->shape;
-            m["valid_share"] = round3(land->valid_share);
-            m["natural_share"] = land->natural_share ? Json(round3(*land->natural_share)) : Json(nullptr);
-            m["natural_classes"] = land->natural_classes;
-        }
-        j["land_use_change_natural"] = std::move(m);
+        out[TnfdMetric::LandUseChangeNatural] = metric(v, missing);
     }
 
     // Sensitive locations per theme (vector layers of criterion biodiversity_importance), and
     // C1.1 in sensitive locations from the footprint overlaps already measured.
-    Json themes = Json::object();
-    std::map<std::string, double> nearest_m;  // per theme, unrounded (the near test)
     std::optional<double> nearest_any;
     bool inside_any = false;
     double largest_m2 = 0, sum_m2 = 0;
@@ -168,23 +124,23 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
     for (const auto& o : r.layers) {
         if (!sensitive_layer(o)) continue;
         const VectorMeasurement& v = *o.vector();
-        Json& t = themes[o.spec->theme];
-        if (t.is_null())
-            t = {{"inside", false},
-                 {"near", false},
-                 {"nearest_m", nullptr},
-                 {"layers_inside", Json::array()},
-                 {"footprint_overlap_ha", polygon ? Json(0.0) : Json(nullptr)}};
+        auto it = std::find_if(out.themes.begin(), out.themes.end(),
+                               [&](const SensitiveTheme& t) { return t.theme == o.spec->theme; });
+        if (it == out.themes.end()) {
+            SensitiveTheme t;
+            t.theme = o.spec->theme;
+            if (polygon) t.footprint_overlap_ha = 0.0;
+            it = out.themes.insert(out.themes.end(), std::move(t));
+        }
+        SensitiveTheme& t = *it;
         if (v.inside) {
-            t["inside"] = true;
-            t["layers_inside"].push_back(o.spec->id);
+            t.inside = true;
+            t.layers_inside.push_back(o.spec->id);
             inside_any = true;
         }
         if (v.nearest_distance_m) {
             const double d = *v.nearest_distance_m;
-            auto [it, added] = nearest_m.emplace(o.spec->theme, d);
-            if (!added) it->second = std::min(it->second, d);
-            t["nearest_m"] = round1(it->second);
+            t.nearest_m = t.nearest_m ? std::min(*t.nearest_m, d) : d;
             if (!nearest_any || d < *nearest_any) nearest_any = d;
         }
         if (polygon) {
@@ -192,13 +148,10 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
             if (!v.footprint_overlap_area_m2 && v.inside) overlap_known = false;
             largest_m2 = std::max(largest_m2, a);
             sum_m2 += a;
-            t["footprint_overlap_ha"] = round3(std::max(t["footprint_overlap_ha"].get<double>(), a / 10000.0));
+            t.footprint_overlap_ha = round3(std::max(*t.footprint_overlap_ha, a / 10000.0));
         }
     }
-    for (auto& [theme, t] : themes.items()) {
-        const auto it = nearest_m.find(theme);
-        t["near"] = !t["inside"].get<bool>() && it != nearest_m.end() && it->second <= in.near_m;
-    }
+    for (SensitiveTheme& t : out.themes) t.near = !t.inside && t.nearest_m && *t.nearest_m <= in.near_m;
     {
         std::optional<double> v, upper;
         std::string missing = no_footprint;
@@ -219,9 +172,8 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
                               : tr().format("metrics.point_near", {{"distance", fmt::format("{:.0f}", *nearest_any)},
                                                                    {"radius", fmt::format("{:.0f}", radius_m)}});
         }
-        Json m = metric(def("land_use_change_sensitive"), v, missing);
-        m["upper_bound"] = upper ? Json(*upper) : Json(nullptr);
-        j["land_use_change_sensitive"] = std::move(m);
+        out[TnfdMetric::LandUseChangeSensitive] = metric(v, missing);
+        out.sensitive_upper_ha = upper;
     }
 
     // C3.0: withdrawal where the water-stress unit is scarce.
@@ -236,58 +188,39 @@ Json site_metrics_json(const SiteResult& r, const MetricInputs& in, const std::o
             missing = tr().text("metrics.no_stress_unit");
         else
             v = scarce ? round1(*in.withdrawal_m3) : 0.0;
-        Json m = metric(def("water_withdrawal_scarce"), v, missing);
-        m["withdrawal_m3"] = in.withdrawal_m3 ? Json(round1(*in.withdrawal_m3)) : Json(nullptr);
-        if (in.withdrawal_m3) m["withdrawal_from"] = in.withdrawal_from;
-        m["bws_cat"] = in.bws_cat ? Json(*in.bws_cat) : Json(nullptr);
-        m["bws_layer"] = in.bws_layer.empty() ? Json(nullptr) : Json(in.bws_layer);
-        m["arid"] = in.arid;
-        m["scarce"] = stress_known ? Json(scarce) : Json(nullptr);
-        m["high_bws_cat"] = in.high_bws_cat;
-        j["water_withdrawal_scarce"] = std::move(m);
+        out[TnfdMetric::WaterWithdrawalScarce] = metric(v, missing);
+        if (stress_known) out.scarce = scarce;
     }
-
-    j["sensitive_locations"] = {{"near_m", in.near_m}, {"themes", std::move(themes)}};
-    return j;
+    return out;
 }
 
-void TnfdTable::add(const Json& metrics) {
-    if (!metrics.is_object()) return;
+void TnfdTable::add(const SiteMetrics& metrics) {
     ++sites_;
-    for (const auto& d : kMetrics) {
-        const auto it = metrics.find(d.key);
-        if (it == metrics.end() || !it->is_object()) continue;
-        Sum& s = sums_[d.key];
-        const auto value = it->find("value");
-        if (value == it->end() || !value->is_number()) {
+    for (const TnfdMetricDef& d : tnfd_metric_defs()) {
+        const MetricValue& m = metrics[d.metric];
+        Sum& s = sums_[static_cast<std::size_t>(d.metric)];
+        if (!m.value) {
             ++s.not_available;
             continue;
         }
         ++s.with_value;
-        s.value += value->get<double>();
-        const auto up = it->find("upper_bound");
-        s.upper += up != it->end() && up->is_number() ? up->get<double>() : value->get<double>();
+        s.value += *m.value;
+        s.upper += d.metric == TnfdMetric::LandUseChangeSensitive && metrics.sensitive_upper_ha
+                       ? *metrics.sensitive_upper_ha
+                       : *m.value;
     }
-    const auto sl = metrics.find("sensitive_locations");
-    if (sl == metrics.end() || !sl->is_object() || !sl->contains("themes")) return;
-    double footprint_ha = 0;  // a site without a footprint adds no hectares
-    const auto fp = metrics.find("total_spatial_footprint");
-    if (fp != metrics.end() && fp->is_object() && fp->contains("value") && (*fp)["value"].is_number())
-        footprint_ha = (*fp)["value"].get<double>();
-    const Json& themes = (*sl)["themes"];
-    if (!themes.is_object()) return;
-    for (const auto& [theme, t] : themes.items()) {
-        if (!t.is_object()) continue;
-        ThemeCount& c = themes_[theme];
-        if (t.value("inside", false)) {
+    // A site without a footprint adds no hectares.
+    const double footprint_ha = metrics[TnfdMetric::TotalSpatialFootprint].value.value_or(0.0);
+    for (const SensitiveTheme& t : metrics.themes) {
+        ThemeCount& c = themes_[t.theme];
+        if (t.inside) {
             ++c.inside;
             c.footprint_ha_inside += footprint_ha;
-            const auto overlap = t.find("footprint_overlap_ha");
-            if (overlap != t.end() && overlap->is_number())
-                c.inside_ha += overlap->get<double>();
+            if (t.footprint_overlap_ha)
+                c.inside_ha += *t.footprint_overlap_ha;
             else
                 ++c.inside_area_unknown;
-        } else if (t.value("near", false)) {
+        } else if (t.near) {
             ++c.near;
             c.footprint_ha_near += footprint_ha;
         }
@@ -296,9 +229,8 @@ void TnfdTable::add(const Json& metrics) {
 
 Json TnfdTable::summary() const {
     Json rows = Json::array();
-    for (const auto& d : kMetrics) {
-        const auto it = sums_.find(d.key);
-        const Sum s = it == sums_.end() ? Sum{} : it->second;
+    for (const TnfdMetricDef& d : tnfd_metric_defs()) {
+        const Sum& s = sums_[static_cast<std::size_t>(d.metric)];
         Json row = {{"tnfd", d.tnfd},
                     {"metric", d.key},
                     {"title", d.title},
@@ -307,7 +239,7 @@ Json TnfdTable::summary() const {
                     {"sites_with_value", s.with_value},
                     {"sites_not_available", s.not_available},
                     {"method", d.method}};
-        if (std::string(d.key) == "land_use_change_sensitive")
+        if (d.metric == TnfdMetric::LandUseChangeSensitive)
             row["upper_bound"] = s.with_value ? Json(round3(s.upper)) : Json(nullptr);
         rows.push_back(std::move(row));
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The typed parts of a site's result (src/screen/result.h: the verdict, the mitigation steps, the
-avoidance search's answer) are written to sites.jsonl by one serializer, src/screen/result.cpp
+avoidance search's answer, Evaluate's TNFD metrics) are written to sites.jsonl by one serializer, src/screen/result.cpp
 (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
@@ -18,7 +18,7 @@ import shutil
 import sys
 import tempfile
 
-# Keys that only the verdict, a mitigation step or the avoidance search's answer carries
+# Keys that only the verdict, a mitigation step, the avoidance search's answer or the metrics carry
 # (docs/output.md, docs/leap.md). Keys shared with other objects ("level", "layer", "rule") cannot
 # tell a producer from anything else and are left out.
 KEYS = [
@@ -30,6 +30,10 @@ KEYS = [
     "level_at_alternative", "lowers_verdict", "searched_as", "footprint_radius_m", "reach_m",
     "separation_m", "candidates_evaluated", "areas_closed", "rejected_by_full_screen",
     "rejected_outside_units", "layers_checked", "profile_note", "stays_within",
+    # evaluate.metrics (the four metric keys are also run.json's portfolio.tnfd.metrics[].metric)
+    "total_spatial_footprint", "land_use_change_natural", "land_use_change_sensitive",
+    "water_withdrawal_scarce", "land_cover_layer", "measured_over", "natural_classes", "withdrawal_from",
+    "layers_inside", "footprint_overlap_ha", "nearest_m",
 ]
 
 SERIALIZER = "src/screen/result.cpp"
