@@ -292,9 +292,9 @@ const char* verdict_colour(const std::string& level) {
 
 const char* verdict_text_colour(const std::string& level) { return level == "medium" ? "#1b1b1b" : "#ffffff"; }
 
-std::string site_name(const Json& record) {
-    if (!record.contains("attributes") || !record["attributes"].is_object()) return "";
-    const Json& a = record["attributes"];
+std::string site_name(const Site& site) {
+    const Json& a = site.attributes;
+    if (!a.is_object()) return "";
     static const char* preferred[] = {"name",    "site_name", "sitename",     "名称",       "名字",   "站点名称",
                                       "name_zh", "name_cn",   "station_name", "plant_name", "name_en"};
     for (const char* key : preferred)

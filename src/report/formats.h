@@ -102,7 +102,7 @@ const char* verdict_colour(const std::string& level);       // "#rrggbb"
 const char* verdict_text_colour(const std::string& level);  // readable on verdict_colour
 
 // The site's name from its attributes (name, Name, site_name, 名称, ...), or "".
-std::string site_name(const Json& record);
+std::string site_name(const Site& site);
 
 // The TNFD criteria of Locate (locate.L4.criteria) as (name, status) in
 // record order; status "met", "not_met", "not_assessed" (as given).

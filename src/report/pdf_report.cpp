@@ -109,7 +109,7 @@ void PdfReportWriter::write(const SiteOutput& s) {
     }
     Row row;
     row.id = result.site.id;
-    row.name = report::site_name(record);
+    row.name = report::site_name(result.site);
     row.type = result.site.type;
     row.verdict = report::verdict_level(result);
     row.verdict_note = report::verdict_coverage_note(result, i18n::catalog(ctx_.options.lang));

@@ -343,7 +343,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
     provenance_.rows(result);
     Row row;
     row.id = result.site.id;
-    row.name = report::site_name(record);
+    row.name = report::site_name(result.site);
     row.type = result.site.type;
     row.status = result.site.error ? "error" : "ok";
     row.verdict = report::verdict_level(result);

@@ -30,7 +30,6 @@ using namespace site_map_kit;
 Point MapView::pixel(LonLat p) const { return pixel_xy(frame.forward(p)); }
 
 struct SiteMapDrawing::Impl {
-    const Json* record = nullptr;
     SiteMapImage img;  // size and views; png stays empty
     Scene scene;
     double panel_x = 0, panel_w = 0;
@@ -38,7 +37,6 @@ struct SiteMapDrawing::Impl {
 
 SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const SiteMapOptions& options)
     : impl_(std::make_unique<Impl>()) {
-    impl_->record = &record;
     SiteMapImage& img = impl_->img;
     img.width = options.width;
     img.height = options.height;
@@ -105,7 +103,7 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
             img.detail.w = panel_w - 10;
             img.detail.h = 210;
             // Below the header block (title, name, coordinates, verdict, admin, demo line).
-            double y = 30 + (report::site_name(record).empty() ? 0 : 24) + 20 + 12 + 32;
+            double y = 30 + (report::site_name(r.site).empty() ? 0 : 24) + 20 + 12 + 32;
             if (!scene.admin_names.empty()) y += 20;
             if (scene.demo) y += 19;
             y += 20 + 8;
@@ -144,8 +142,7 @@ void SiteMapDrawing::draw(cairo_t* cr, bool split_latin_and_cjk) const {
     cairo_paint(cr);
     draw_view(cr, img.main, impl_->scene, true);
     if (img.has_detail) draw_view(cr, img.detail, impl_->scene, false);
-    draw_panel(cr, impl_->scene, *impl_->record, img.has_detail ? &img.detail : nullptr, impl_->panel_x, impl_->panel_w,
-               img.height);
+    draw_panel(cr, impl_->scene, img.has_detail ? &img.detail : nullptr, impl_->panel_x, impl_->panel_w, img.height);
     cairo_restore(cr);
     if (split_latin_and_cjk) cairo_set_user_data(cr, &kSplitFacesKey, nullptr, nullptr);
 }
@@ -188,8 +185,8 @@ struct CachedMap {
 };
 
 // The slot is served to at most `users` calls (one per writer that shares the
-// cache) and then rebuilt: the layout refers to the caller's result and
-// record, which a later call with the same site may no longer hold.
+// cache) and then rebuilt: the layout refers to the caller's result, which a
+// later call with the same site may no longer hold.
 CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& options, const SiteResult& result,
                       const Json& record) {
     // The layout holds GEOS geometries: the thread's GEOS context must be made

@@ -57,7 +57,8 @@ struct SiteMapContextSummary {
 
 // A site's map laid out once (features in the site's frame, views, legend),
 // then drawn on any cairo surface: an image for the PNG, a PDF page as
-// vector graphics. It refers to `result` and `record`, which must outlive it.
+// vector graphics. It refers to `result`, which must outlive it; `record` is read only while it
+// is laid out.
 class SiteMapDrawing {
 public:
     SiteMapDrawing(const SiteResult& result, const Json& record, const SiteMapOptions& options = {});

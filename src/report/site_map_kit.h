@@ -247,7 +247,6 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view);
 
 void legend_swatch_fill(cairo_t* cr, double x, double y, const ThemeStyle& style);
 
-void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* detail, double x, double width,
-                double height);
+void draw_panel(cairo_t* cr, const Scene& s, const MapView* detail, double x, double width, double height);
 
 }  // namespace sitescreen::site_map_kit

@@ -36,8 +36,7 @@ void legend_swatch_fill(cairo_t* cr, double x, double y, const ThemeStyle& style
     cairo_stroke(cr);
 }
 
-void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* detail, double x, double width,
-                double height) {
+void draw_panel(cairo_t* cr, const Scene& s, const MapView* detail, double x, double width, double height) {
     const SiteResult& r = *s.result;
     const SiteGeometry& g = *r.geometry;
     const double text_w = width - 10;
@@ -46,7 +45,7 @@ void draw_panel(cairo_t* cr, const Scene& s, const Json& record, const MapView* 
 
     set_font(cr, 20, true);
     text_at(cr, x, y, fit(cr, tr.format("report.title", {{"id", r.site.id}}), text_w), kInk);
-    const std::string name = report::site_name(record);
+    const std::string name = report::site_name(r.site);
     if (!name.empty()) {
         y += 24;
         set_font(cr, 16);

@@ -504,7 +504,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     SiteReportDoc doc;
     doc.lang = ctx.options.lang;
     const Catalog& tr = i18n::catalog(doc.lang);
-    const std::string name = site_name(record);
+    const std::string name = site_name(r.site);
     doc.title = name.empty() ? tr.format("report.title", {{"id", r.site.id}})
                              : tr.format("report.title_named", {{"id", r.site.id}, {"name", name}});
     doc.level = verdict_level(r);
