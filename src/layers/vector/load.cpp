@@ -1,4 +1,4 @@
-// Loading a vector layer: read, repair, reproject, subdivide and index its features.
+// Loading a vector layer: read, repair, reproject and subdivide its features (index.cpp indexes them).
 #include "layers/vector/vector_layer.h"
 
 #include <cpl_conv.h>
@@ -39,8 +39,6 @@
 #include "layers/vector/subdivide.h"
 
 namespace fs = std::filesystem;
-
-namespace bgi = boost::geometry::index;
 
 namespace sitescreen {
 using namespace vector_kit;
@@ -146,23 +144,6 @@ bool certainly_valid(OGRGeometryH g) {
     OGR_G_GetPoints(ring, xs.data(), sizeof(double), ys.data(), sizeof(double), nullptr, 0);
     return ring_certainly_simple(xs.data(), ys.data(), xs.size());
 }
-
-// The first exception thrown on any of a load's threads, kept to be
-// rethrown on the loading thread once the others are joined.
-class FirstError {
-public:
-    void capture() noexcept {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-    }
-    void rethrow() const {
-        if (error_) std::rethrow_exception(error_);
-    }
-
-private:
-    std::mutex mutex_;
-    std::exception_ptr error_;
-};
 
 // Features at least this many points long are held back while the layer is
 // read, then handed out largest first (LoadQueue).
@@ -514,96 +495,6 @@ void VectorLayerBuilder::read(const LayerSpec& spec, VectorLayer* layer, unsigne
         info.north = north;
     }
     info.piece_count = layer->pieces_.size();
-}
-
-void VectorLayerBuilder::index(VectorLayer* layer, unsigned threads) {
-    // Packed R-tree (bulk loading) over the pieces' boxes.
-    std::vector<VectorLayer::IndexValue> values;
-    values.reserve(layer->pieces_.size());
-    for (std::uint32_t i = 0; i < layer->pieces_.size(); ++i) {
-        const Piece& p = layer->pieces_[i];
-        Box b;
-        if (p.kind == PieceKind::Polygon)
-            bg::envelope(p.polygon, b);
-        else if (p.kind == PieceKind::Point)
-            b = Box(p.point, p.point);
-        else
-            bg::envelope(p.line, b);
-        values.emplace_back(b, i);
-    }
-    layer->index_ = VectorLayer::RTree(values.begin(), values.end());
-    // Cells for the search of far features (far_nearest): the pieces by the
-    // whole degree their box's middle lies in, each cell with its box.
-    {
-        std::map<std::pair<int, int>, std::size_t> cell_of;
-        for (const auto& [box, piece] : values) {
-            const int cx = static_cast<int>(
-                std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarCellDeg));
-            const int cy = static_cast<int>(
-                std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarCellDeg));
-            auto [it, added] = cell_of.emplace(std::make_pair(cx, cy), layer->cells_.size());
-            if (added) layer->cells_.push_back({box, {}, {}});
-            VectorLayer::Cell& cell = layer->cells_[it->second];
-            bg::expand(cell.box, box);
-            cell.pieces.push_back(piece);
-            cell.boxes.push_back(box);
-        }
-        std::map<std::pair<int, int>, std::size_t> block_of;
-        for (std::uint32_t ci = 0; ci < layer->cells_.size(); ++ci) {
-            const Box& box = layer->cells_[ci].box;
-            const int bx = static_cast<int>(
-                std::floor(0.5 * (box.min_corner().x() + box.max_corner().x()) / VectorLayer::kFarBlockDeg));
-            const int by = static_cast<int>(
-                std::floor(0.5 * (box.min_corner().y() + box.max_corner().y()) / VectorLayer::kFarBlockDeg));
-            auto [it, added] = block_of.emplace(std::make_pair(bx, by), layer->blocks_.size());
-            if (added) layer->blocks_.push_back({box, {}});
-            VectorLayer::CellBlock& block = layer->blocks_[it->second];
-            bg::expand(block.box, box);
-            block.cells.push_back(ci);
-        }
-    }
-
-    // Features whose boxes meet another feature's: only these can overlap, so
-    // only these need a union when a buffer meets several of them.
-    // The pieces are shared out among the threads, each marking features in
-    // flags of its own, merged after (the marks do not depend on the order).
-    {
-        const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, values.size() / 4096 + 1));
-        std::vector<std::vector<unsigned char>> marks(nt, std::vector<unsigned char>(layer->features_.size(), 0));
-        auto mark_pieces = [&](std::size_t t) {
-            std::vector<unsigned char>& may = marks[t];
-            for (std::size_t k = t; k < values.size(); k += nt) {
-                const auto& [box, piece] = values[k];
-                const std::uint32_t feat = layer->pieces_[piece].feature;
-                if (may[feat] || layer->pieces_[piece].kind != PieceKind::Polygon) continue;
-                for (auto it = layer->index_.qbegin(bgi::intersects(box)); it != layer->index_.qend(); ++it) {
-                    const Piece& other = layer->pieces_[it->second];
-                    if (other.feature != feat && other.kind == PieceKind::Polygon) {
-                        may[feat] = 1;
-                        may[other.feature] = 1;
-                        break;
-                    }
-                }
-            }
-        };
-        FirstError mark_error;
-        auto mark = [&](std::size_t t) noexcept {
-            try {
-                mark_pieces(t);
-            } catch (...) {
-                mark_error.capture();
-            }
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(mark, t);
-        mark(0);
-        for (auto& th : pool) th.join();
-        mark_error.rethrow();
-        layer->may_overlap_.assign(layer->features_.size(), false);
-        for (const auto& may : marks)
-            for (std::size_t f = 0; f < may.size(); ++f)
-                if (may[f]) layer->may_overlap_[f] = true;
-    }
 }
 
 }  // namespace sitescreen
