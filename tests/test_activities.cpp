@@ -262,7 +262,7 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
         for (const char* kind : {"dependencies", "impacts"})
             for (const auto& e : e2[kind]) {
                 for (const auto& f : e["locate"]) {
-                    const Json& l4 = r.locate["l4"]["criteria"][f["criterion"].get<std::string>()];
+                    const Json l4 = l4_json(r.criteria.value())["criteria"][f["criterion"].get<std::string>()];
                     EXPECT_EQ(f["status"], l4["status"]) << e.dump();
                     EXPECT_EQ(f["exposure"], l4["exposure"]) << e.dump();
                 }

@@ -266,7 +266,7 @@ bool any_avoid(const SiteResult& r) {
 }
 
 std::string criterion_status(const SiteResult& r, const char* c) {
-    return r.locate.at("l4").at("criteria").at(c).at("status").get<std::string>();
+    return l4_json(r.criteria.value()).at("criteria").at(c).at("status").get<std::string>();
 }
 
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -366,7 +366,8 @@ TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
 
 TEST(Assess, NearWetlandGetsASetback) {
     const SiteResult r = assess_site(make_site("C-near", offset(world().c, 2.5, 0)));
-    const Json& ev = r.locate["l4"]["criteria"]["biodiversity_importance"]["evidence"];
+    const Json l4 = l4_json(r.criteria.value());
+    const Json& ev = l4["criteria"]["biodiversity_importance"]["evidence"];
     double d = -1;
     for (const auto& e : ev)
         if (e["layer"] == "t_wetlands") d = e["distance_m"].get<double>();
@@ -408,7 +409,7 @@ TEST(Assess, CleanSiteIsLowWithoutAvoidStep) {
     EXPECT_FALSE(any_avoid(r));
     EXPECT_FALSE(r.alternative);
     EXPECT_TRUE(r.verdict.value().rules_fired.empty());
-    EXPECT_FALSE(r.locate["l4"]["sensitive"].get<bool>());
+    EXPECT_FALSE(l4_json(r.criteria.value())["sensitive"].get<bool>());
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "not_met");
     EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "not_assessed");  // outside the land-cover raster
     EXPECT_EQ(criterion_status(r, "ecosystem_services"), "not_assessed");
@@ -551,8 +552,8 @@ TEST(Avoid, NothingWithinASmallRadiusIsReported) {
 }
 
 TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
-    // Fed with the results, or (as the pipeline does) with entries of the typed answer and the
-    // record's Locate (what a --formats data run keeps).
+    // Fed with the results, or (as the pipeline does) with entries of the typed answer left after
+    // the record took the rest (what a --formats data run keeps).
     Portfolio portfolio, from_records;
     std::vector<SiteResult> results = {assess_site(make_site("p1", {100.0, 31.0})),
                                        assess_site(make_site("p2", offset(world().c, 2.5, 0))),
@@ -564,8 +565,12 @@ TEST(Assess, PortfolioRollsUpTheWorstVerdict) {
     results.push_back(err);
     for (const SiteResult& r : results) {
         portfolio.add(r);
-        const Json record = site_record(r, ScreenOptions{});
-        from_records.add(Portfolio::entry(r.site, answer_of(r), record["locate"]));
+        // As a --formats data run does: the record takes Locate and Evaluate; the entry is made
+        // of what the result keeps, its typed answer.
+        SiteResult moved = r;
+        const Json record = site_record(std::move(moved), ScreenOptions{});
+        EXPECT_EQ(record["status"], r.site.error ? "error" : "ok");
+        from_records.add(Portfolio::entry(moved.site, answer_of(moved)));
     }
     const Json s = portfolio.summary();
     EXPECT_EQ(from_records.summary(), s);
@@ -733,9 +738,10 @@ TEST(Assess, GoldenSampleSitesGetTheirExpectedVerdictsAndRecommendations) {
         for (const auto& rule : g.rules) EXPECT_TRUE(has_rule(r, rule)) << rule << "\n" << joined_reasons(r);
         EXPECT_EQ(steps(r), g.steps) << to_json(r.mitigation.value()).dump(1);
         std::vector<std::string> met;
-        for (const auto& c : r.locate["l4"]["criteria_met"]) met.push_back(c.get<std::string>());
+        const Json rec = site_record(r, ScreenOptions{});
+        for (const auto& c : rec["locate"]["l4"]["criteria_met"]) met.push_back(c.get<std::string>());
         EXPECT_EQ(met, g.criteria);
-        EXPECT_EQ(r.locate["criteria_met"], r.locate["l4"]["criteria_met"]);
+        EXPECT_EQ(rec["locate"]["criteria_met"], rec["locate"]["l4"]["criteria_met"]);
         expect_hierarchy_order(r);
         const bool searched = std::string(g.level) == "no-go" || std::string(g.level) == "high";
         EXPECT_EQ(r.alternative.has_value(), searched);
@@ -773,9 +779,11 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
         assessor.assess(r, screener);
         by_id[site.id] = std::move(r);
     }
+    const auto l4 = [&](const char* id) { return l4_json(by_id[id].criteria.value()); };
     // C05: the Taihu wetland about 1 km away, at the 1 km buffer's edge.
     {
-        const Json& ev = by_id["C05"].locate["l4"]["criteria"][kBio]["evidence"];
+        const Json c05 = l4("C05");
+        const Json& ev = c05["criteria"][kBio]["evidence"];
         bool seen = false;
         for (const auto& e : ev)
             if (e["theme"] == "wetland") {
@@ -791,17 +799,19 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
     }
     // C11: arid unit, rated but not "high water stress".
     {
-        const Json& ev = by_id["C11"].locate["l4"]["criteria"][kWater]["evidence"][0];
+        const Json c11 = l4("C11");
+        const Json& ev = c11["criteria"][kWater]["evidence"][0];
         EXPECT_EQ(ev["bws_cat"], -1);
         EXPECT_TRUE(ev["arid"].get<bool>());
         EXPECT_EQ(ev["status"], "not_met");
         EXPECT_TRUE(ends_with(ev["why"].get<std::string>(), " [water_stress.arid]")) << ev["why"];
-        EXPECT_EQ(by_id["C11"].locate["l4"]["criteria"][kEco]["status"], "met");  // MODIS: barren, natural
+        EXPECT_EQ(c11["criteria"][kEco]["status"], "met");  // MODIS: barren, natural
     }
     // C13: Mount Taishan World Heritage point about 4.7 km away: moderate exposure, not "met".
     {
         bool seen = false;
-        for (const auto& e : by_id["C13"].locate["l4"]["criteria"][kBio]["evidence"])
+        const Json c13 = l4("C13");
+        for (const auto& e : c13["criteria"][kBio]["evidence"])
             if (e["theme"] == "heritage") {
                 seen = true;
                 EXPECT_NEAR(e["distance_m"].get<double>(), 4700, 300);

@@ -110,11 +110,14 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         s.result.verdict = Verdict{};
         s.result.verdict->level = level_from_string(level).value();
         s.result.verdict->reasons = {level + ": synthetic reason"};
-        s.result.locate = {{"L4",
-                            {{"criteria",
-                              {{"biodiversity_importance",
-                                {{"status", level == "low" ? "not_met" : "met"}, {"evidence", {"synthetic"}}}},
-                               {"water_risk", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
+        s.result.locate = Json::object();
+        CriterionFinding bio, water;
+        bio.criterion = Criterion::BiodiversityImportance;
+        bio.status = level == "low" ? CriterionStatus::NotMet : CriterionStatus::Met;
+        bio.evidence = {"synthetic"};
+        water.criterion = Criterion::WaterRisk;
+        water.why = "synthetic: no layer";
+        s.result.criteria = std::vector<CriterionFinding>{bio, water};
         s.result.mitigation = std::vector<MitigationStep>{{MitigationStage::Avoid, "move", "synthetic", "relocate"}};
     }
     s.record = site_record(s.result, ScreenOptions{});

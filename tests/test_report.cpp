@@ -144,14 +144,21 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
     v.level = level_from_string(level).value();
     v.reasons = {"high: within 2.6 km of nature reserve '百花山自然保护区' (core zone) [demo layer]"};
     r.verdict = v;
-    r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}},
-                {"L4",
-                 {{"criteria",
-                   {{"biodiversity_importance", {{"status", "met"}, {"evidence", {"百花山自然保护区 2.6 km west"}}}},
-                    {"ecosystem_integrity", {{"status", "not_met"}, {"evidence", Json::array()}}},
-                    {"rapid_decline", {{"status", "not_assessed"}, {"evidence", {"no layer for this criterion"}}}},
-                    {"water_risk", {{"status", "not_met"}, {"evidence", Json::array()}}},
-                    {"ecosystem_services", {{"status", "not_assessed"}, {"evidence", Json::array()}}}}}}}};
+    r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}}};
+    // L4 (the record's locate.l4, written by the serializer).
+    const auto criterion = [](Criterion c, CriterionStatus s, Json evidence) {
+        CriterionFinding f;
+        f.criterion = c;
+        f.status = s;
+        f.evidence = std::move(evidence);
+        return f;
+    };
+    r.criteria = std::vector<CriterionFinding>{
+        criterion(Criterion::BiodiversityImportance, CriterionStatus::Met, {"百花山自然保护区 2.6 km west"}),
+        criterion(Criterion::EcosystemIntegrity, CriterionStatus::NotMet, Json::array()),
+        criterion(Criterion::RapidDecline, CriterionStatus::NotAssessed, {"no layer for this criterion"}),
+        criterion(Criterion::WaterRisk, CriterionStatus::NotMet, Json::array()),
+        criterion(Criterion::EcosystemServices, CriterionStatus::NotAssessed, Json::array())};
     r.evaluate = {{"E1", {{"drivers", {{{"driver", "land_use_change"}, {"materiality", "high"}}}}}},
                   {"E3",
                    {{"ratings",

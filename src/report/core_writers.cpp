@@ -369,13 +369,14 @@ public:
         // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
         o << ',' << (answer.verdict ? csv_field(level_text(*answer.verdict)) : "");
         std::string met;
-        const Json& locate = rec["locate"];
-        if (locate.is_object() && locate.contains("criteria_met"))
-            for (const auto& c : locate["criteria_met"]) met += (met.empty() ? "" : ";") + c.get<std::string>();
+        if (answer.criteria)
+            for (const CriterionFinding& c : *answer.criteria)
+                if (c.status == CriterionStatus::Met)
+                    met += (met.empty() ? "" : ";") + std::string(to_string(c.criterion));
         o << ',' << csv_field(met);
         const AlternativeSearch* alt = answer.alternative;
         o << ',' << (alt && alt->found() ? csv_value(alt->alternatives.front().distance_m) : "");
-        o << ',' << csv_field(report::demo_marker(rec));
+        o << ',' << csv_field(report::demo_marker(rec, answer));
         o << "\r\n";
         return o.str();
     }
@@ -415,7 +416,7 @@ WriterPlan DemoCounter::begin(const RunContext&) {
     plan.reads_record = true;
     // "" or "D<marker>": the leading letter says whether a demonstration layer decided a finding.
     plan.prepare = [](const SiteOutput& s) {
-        const std::string m = report::demo_marker(s.record);
+        const std::string m = report::demo_marker(s.record, s.answer);
         if (m.empty()) return m;
         return (m.find(" findings: ") != std::string::npos ? "F" : "S") + m;
     };
@@ -432,12 +433,8 @@ void DemoCounter::write(const SiteOutput& s) {
 
 WriterPlan PortfolioWriter::begin(const RunContext&) {
     WriterPlan plan;
-    plan.reads_record = true;  // Locate; each site's findings can go early
-    plan.digest = [](const SiteOutput& s) {
-        static const Json none;
-        const auto locate = s.record.is_object() ? s.record.find("locate") : s.record.end();
-        return std::any(Portfolio::entry(s.site, s.answer, locate == s.record.end() ? none : *locate));
-    };
+    // Nothing of the record: the entry is the typed answer's; each site's findings can go early.
+    plan.digest = [](const SiteOutput& s) { return std::any(Portfolio::entry(s.site, s.answer)); };
     return plan;
 }
 

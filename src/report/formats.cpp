@@ -304,36 +304,12 @@ std::string site_name(const Site& site) {
     return "";
 }
 
-std::vector<std::pair<std::string, std::string>> criteria_statuses(const Json& record) {
+std::vector<std::pair<std::string, std::string>> criteria_statuses(const SiteAnswer& answer) {
     std::vector<std::pair<std::string, std::string>> out;
-    if (!record.contains("locate") || !record["locate"].is_object()) return out;
-    const Json& loc = record["locate"];
-    const Json* l4 = nullptr;
-    for (const char* k : {"L4", "l4"})
-        if (loc.contains(k)) l4 = &loc[k];
-    if (!l4 || !l4->is_object() || !l4->contains("criteria")) return out;
-    const Json& crit = (*l4)["criteria"];
-    auto status_of = [](const Json& v) -> std::string {
-        if (v.is_string()) return v.get<std::string>();
-        if (v.is_object() && v.contains("status") && v["status"].is_string()) return v["status"].get<std::string>();
-        return "not_assessed";
-    };
-    if (crit.is_object()) {
-        for (auto it = crit.begin(); it != crit.end(); ++it) out.emplace_back(it.key(), status_of(it.value()));
-    } else if (crit.is_array()) {
-        for (const Json& c : crit) {
-            if (!c.is_object()) continue;
-            std::string name = c.value("criterion", c.value("name", std::string()));
-            if (!name.empty()) out.emplace_back(name, status_of(c));
-        }
-    }
+    if (answer.criteria)
+        for (const CriterionFinding& c : *answer.criteria)
+            out.emplace_back(to_string(c.criterion), to_string(c.status));
     return out;
-}
-
-int criteria_met(const Json& record) {
-    int n = 0;
-    for (const auto& [name, status] : criteria_statuses(record)) n += status == "met";
-    return n;
 }
 
 std::vector<std::string> demo_layers(const Json& record) {
@@ -368,30 +344,25 @@ const LayerSpec* layer_spec(const SiteResult& result, const std::string& id) {
     return nullptr;
 }
 
-std::string demo_marker(const Json& record) { return demo_marker(record, i18n::catalog(i18n::Lang::En)); }
+std::string demo_marker(const Json& record, const SiteAnswer& answer) {
+    return demo_marker(record, answer, i18n::catalog(i18n::Lang::En));
+}
 
-std::string demo_marker(const Json& record, const i18n::Catalog& tr) {
+std::string demo_marker(const Json& record, const SiteAnswer& answer, const i18n::Catalog& tr) {
     bool screened = false;
     if (record.contains("layers") && record["layers"].is_array())
         for (const Json& l : record["layers"])
             if (l.is_object() && l.value("demo", false)) screened = true;
     std::vector<std::string> findings;
-    const Json* crit = nullptr;
-    if (const auto locate = record.find("locate"); locate != record.end() && locate->is_object())
-        if (const auto l4 = locate->find("l4"); l4 != locate->end() && l4->is_object())
-            if (const auto c = l4->find("criteria"); c != l4->end() && c->is_object()) crit = &*c;
-    if (crit)
-        for (const auto& [name, c] : crit->items()) {
-            (void)name;
-            if (!c.is_object() || !c.contains("evidence") || !c["evidence"].is_array()) continue;
-            for (const Json& e : c["evidence"]) {
+    if (answer.criteria)
+        for (const CriterionFinding& c : *answer.criteria)
+            for (const Json& e : c.evidence) {
                 if (!e.is_object() || !e.value("demo", false) || e.value("status", std::string()) != "met") continue;
                 screened = true;
                 const std::string id = e.value("layer", std::string());
                 if (!id.empty() && std::find(findings.begin(), findings.end(), id) == findings.end())
                     findings.push_back(id);
             }
-        }
     if (!screened) return {};
     if (findings.empty()) return tr.text("portfolio.demo_no_findings");
     std::string list;

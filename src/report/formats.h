@@ -104,10 +104,9 @@ const char* verdict_text_colour(const std::string& level);  // readable on verdi
 // The site's name from its attributes (name, Name, site_name, 名称, ...), or "".
 std::string site_name(const Site& site);
 
-// The TNFD criteria of Locate (locate.L4.criteria) as (name, status) in
-// record order; status "met", "not_met", "not_assessed" (as given).
-std::vector<std::pair<std::string, std::string>> criteria_statuses(const Json& record);
-int criteria_met(const Json& record);
+// The TNFD criteria of Locate L4 as (name, status) in kTnfdCriteria order; status "met", "not_met"
+// or "not_assessed". Empty for a site without an assessment.
+std::vector<std::pair<std::string, std::string>> criteria_statuses(const SiteAnswer& answer);
 
 // Titles of the demonstration layers used for this site ("" entries skipped), as the record
 // writes them.
@@ -123,11 +122,12 @@ const LayerSpec* layer_spec(const SiteResult& result, const std::string& id);
 inline constexpr const char* kDemoMarker = "DEMO";
 // The site's demonstration-data cell: "" when no demonstration layer was
 // screened; "DEMO findings: <layer ids>" when a demonstration layer decided a
-// finding (evidence "met"); else "DEMO layers screened, no finding from them".
-std::string demo_marker(const Json& record);
+// finding (evidence "met"); else "DEMO layers screened, no finding from them". The layers
+// screened are the record's; the findings are the typed L4 criteria's.
+std::string demo_marker(const Json& record, const SiteAnswer& answer);
 // The same cell in the words of `tr` (portfolio.demo_findings / demo_no_findings; the English
 // catalog gives the texts above, byte for byte).
-std::string demo_marker(const Json& record, const i18n::Catalog& tr);
+std::string demo_marker(const Json& record, const SiteAnswer& answer, const i18n::Catalog& tr);
 
 // The portfolio's demonstration banner (report.html, report.pdf), naming `layers`.
 std::string portfolio_demo_banner(const std::vector<std::string>& layers,

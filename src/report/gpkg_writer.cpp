@@ -196,7 +196,7 @@ struct GpkgWriter::Impl {
             for (const auto& s : r.verdict->reasons) reasons += (reasons.empty() ? "" : "; ") + s;
             if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
         }
-        const auto crit = report::criteria_statuses(record);
+        const auto crit = report::criteria_statuses(answer_of(r));
         if (!crit.empty()) {
             std::string met;
             int n = 0;
@@ -460,7 +460,7 @@ void GpkgWriter::write(const SiteOutput& s) {
         if (!m.keys_defined) m.define_keys(result);
         GDALDatasetStartTransaction(m.ds.get(), FALSE);
     }
-    const std::string demo = report::demo_marker(record);
+    const std::string demo = report::demo_marker(record, answer_of(result));
     m.write_site(result, record, stem, demo);
     if (result.geometry) {
         m.write_buffers(result, demo);

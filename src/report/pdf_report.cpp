@@ -114,7 +114,7 @@ void PdfReportWriter::write(const SiteOutput& s) {
     row.verdict = report::verdict_level(result);
     row.verdict_note = report::verdict_coverage_note(result, i18n::catalog(ctx_.options.lang));
     row.first_page = portfolio_pdf_->pages();
-    for (const auto& [criterion, status] : report::criteria_statuses(record)) {
+    for (const auto& [criterion, status] : report::criteria_statuses(s.answer)) {
         if (!criterion_counts_.count(criterion)) criteria_order_.push_back(criterion);
         ++criterion_counts_[criterion][status];
         row.criteria_met += status == "met";

@@ -351,7 +351,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
     row.lon = result.site.lonlat.lon;
     row.lat = result.site.lonlat.lat;
     if (!report_suffix_.empty()) row.link = "sites/" + url_path_escape(stem + report_suffix_);
-    for (const auto& [criterion, status] : report::criteria_statuses(record)) {
+    for (const auto& [criterion, status] : report::criteria_statuses(s.answer)) {
         if (!criterion_counts_.count(criterion)) criteria_order_.push_back(criterion);
         ++criterion_counts_[criterion][status];
         if (status == "met") {
@@ -359,7 +359,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
             ++row.criteria_met;
         }
     }
-    row.demo = report::demo_marker(record, i18n::catalog(ctx_.options.lang));
+    row.demo = report::demo_marker(record, s.answer, i18n::catalog(ctx_.options.lang));
     for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));

@@ -295,7 +295,27 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     }
     out += ']';
     key(out, "locate");
-    append_json(out, r.locate);  // a null Json writes null, as the record's
+    if (r.criteria && r.locate.is_object()) {
+        // L4 and the criteria met are written from the typed criteria where the assessment left
+        // their nulls (put_criteria()).
+        out += '{';
+        bool first_item = true;
+        for (auto it = r.locate.begin(); it != r.locate.end(); ++it) {
+            if (!first_item) out += ',';
+            first_item = false;
+            append_json_string(out, it.key());
+            out += ':';
+            if (it.key() == "l4")
+                append_json(out, l4_json(*r.criteria));
+            else if (it.key() == "criteria_met")
+                append_json(out, criteria_met_json(*r.criteria));
+            else
+                append_json(out, it.value());
+        }
+        out += '}';
+    } else {
+        append_json(out, r.locate);  // a null Json writes null, as the record's
+    }
     key(out, "evaluate");
     append_json(out, r.evaluate);
     // The metrics are Evaluate's last key (site_record()): written into its closing brace.

@@ -317,6 +317,7 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                             r.geometry.reset();
                             r.locate = r.evaluate = Json();
                             r.metrics.reset();
+                            r.criteria.reset();
                             r.verdict.reset();
                             r.mitigation.reset();
                             r.alternative.reset();

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -317,12 +318,12 @@ Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choi
     return j;
 }
 
-Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice, const Json& l4_criteria) {
+Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice,
+                            const std::vector<CriterionFinding>& criteria) {
     Json j = {{"activity", choice.row ? Json(choice.row->id) : Json(nullptr)},
               {"dependencies", Json::array()},
               {"impacts", Json::array()}};
     if (!choice.row) return j;
-    static const char* kOrder[] = {"low", "medium", "high", "very_high"};
     for (const auto& [key, topics, ratings] :
          {std::tuple<const char*, const std::vector<ActivityTopic>*, const std::map<std::string, std::string>*>{
               "dependencies", &table.services, &choice.row->dependencies},
@@ -337,23 +338,18 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
             bool any_assessed = false;
             for (Criterion c : tp.criteria) {
                 const std::string name = to_string(c);
-                // Read in place: a copy of each criterion's status per topic was a tenth of this function.
-                static const Json kNone = Json::object(), kNull = Json(nullptr);
-                const auto at = l4_criteria.is_object() ? l4_criteria.find(name) : l4_criteria.end();
-                const Json& st = at != l4_criteria.end() ? *at : kNone;
-                const std::string status = st.value("status", "not_assessed");
-                const auto ex = st.find("exposure");
-                const Json& exposure = ex != st.end() ? *ex : kNull;
+                const auto at = std::find_if(criteria.begin(), criteria.end(),
+                                             [&](const CriterionFinding& f) { return f.criterion == c; });
+                const CriterionStatus status = at != criteria.end() ? at->status : CriterionStatus::NotAssessed;
+                const std::optional<Rating> exposure = at != criteria.end() ? at->exposure : std::nullopt;
                 Json item = Json::object();
                 item["criterion"] = name;
-                item["status"] = status;
-                item["exposure"] = exposure;
+                item["status"] = to_string(status);
+                item["exposure"] = exposure ? Json(to_string(*exposure)) : Json(nullptr);
                 found.push_back(std::move(item));
-                if (status != "not_assessed") any_assessed = true;
-                if (status == "met") met.push_back(name);
-                if (exposure.is_string())
-                    for (int i = 0; i < 4; ++i)
-                        if (exposure.get<std::string>() == kOrder[i] && i > best) best = i;
+                if (status != CriterionStatus::NotAssessed) any_assessed = true;
+                if (status == CriterionStatus::Met) met.push_back(name);
+                if (exposure) best = std::max(best, static_cast<int>(*exposure));
             }
             Json e = {{services ? "service" : "pressure", tp.id},
                       {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)},
@@ -370,7 +366,7 @@ Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& ch
             else
                 state = "not_assessed";
             e["found"] = state;
-            e["highest_exposure"] = best >= 0 ? Json(kOrder[best]) : Json(nullptr);
+            e["highest_exposure"] = best >= 0 ? Json(to_string(static_cast<Rating>(best))) : Json(nullptr);
             std::string list;
             for (const auto& m : met)
                 list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);

@@ -8,6 +8,7 @@
 
 #include "core/site.h"
 #include "screen/profile.h"
+#include "screen/result.h"
 
 namespace sitescreen {
 
@@ -79,7 +80,8 @@ ActivityChoice choose_activity(const ActivityTable& table, const Site& site, con
 Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choice);
 
 // evaluate.e2_activity: each dependency and impact paired with what Locate found for its criteria
-// (`l4_criteria` is locate.l4.criteria).
-Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice, const Json& l4_criteria);
+// (L4).
+Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice,
+                            const std::vector<CriterionFinding>& criteria);
 
 }  // namespace sitescreen

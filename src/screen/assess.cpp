@@ -147,10 +147,11 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
 
     r.locate = locate_json(r, p, fallback, a, figures);
     r.evaluate = evaluate_json(a, p, figures);
+    r.criteria = criteria_findings(a);
     const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
     r.locate["activity"] = activity_locate_json(*options_.activities, activity);
-    r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, r.locate["l4"]["criteria"]);
+    r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, *r.criteria);
     const EcosystemMap& ecosystems = *options_.ecosystems;
     r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
     r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems,
@@ -166,7 +167,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.high_bws_cat = p.water_stress.high_bws_cat;
     metric_inputs.near_m = p.proximity.sensitive_within_m;
     r.metrics = site_metrics(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
-    add_e4_factors(*options_.materiality, r.locate, r.evaluate);
+    add_e4_factors(*options_.materiality, *r.criteria, r.evaluate);
     r.verdict = make_verdict(a, p, fallback, r.site.type);
     r.mitigation = mitigation_steps(a, p, figures, search ? &*search : nullptr);
     if (search) r.alternative = std::move(search->search);

@@ -83,12 +83,11 @@ public:
         bool partial = false;   // a low verdict with a criterion the profile needs not assessed
         bool searched = false;  // the avoidance search ran
         std::optional<double> alternative_distance_m;  // it found a location, this far (m)
-        std::vector<std::string> criteria_met;         // locate.l4.criteria_met
+        std::vector<Criterion> criteria_met;           // locate.l4.criteria_met
         std::optional<SiteMetrics> metrics;            // the TNFD metrics (none: not assessed)
     };
-    // The entry of a site from its typed answer and its Locate object (the result's, or the
-    // record's once the result went into it).
-    static Entry entry(const Site& site, const SiteAnswer& answer, const Json& locate);
+    // The entry of a site from its typed answer.
+    static Entry entry(const Site& site, const SiteAnswer& answer);
     void add(const Entry& e);
     void add(const SiteResult& r);
     // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",

@@ -46,22 +46,28 @@ Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis&
     }
     j["l2"] = std::move(drivers);
     j["l3"] = {{"context", std::move(a.context)}, {"layers", std::move(a.interface)}};
-    Json criteria = Json::object();
-    Json met = Json::array();
-    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i) {
-        const CriterionState& st = a.criteria[i];
-        const char* status = st.met ? "met" : st.assessed ? "not_met" : "not_assessed";
-        if (st.met) met.push_back(to_string(kTnfdCriteria[i]));
-        Json c = {{"status", status},
-                  {"exposure", st.exposure ? Json(to_string(*st.exposure)) : Json(nullptr)},
-                  {"evidence", st.evidence}};
-        if (st.evidence.empty()) c["why"] = tr().text("assess.evidence.no_layer_for_criterion");
-        criteria[to_string(kTnfdCriteria[i])] = std::move(c);
-    }
-    j["l4"] = {{"sensitive", !met.empty()}, {"criteria_met", met}, {"criteria", std::move(criteria)}};
-    j["criteria_met"] = std::move(met);  // a copy of l4.criteria_met at the top, for summary.csv and quick reads
+    // Where L4 and the copy of its criteria met go: the serializer fills them from
+    // SiteResult::criteria (put_criteria).
+    j["l4"] = nullptr;
+    j["criteria_met"] = nullptr;
     (void)f;
     return j;
+}
+
+std::vector<CriterionFinding> criteria_findings(Analysis& a) {
+    std::vector<CriterionFinding> out;
+    out.reserve(kTnfdCriteria.size());
+    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i) {
+        CriterionState& st = a.criteria[i];
+        CriterionFinding c;
+        c.criterion = kTnfdCriteria[i];
+        c.status = st.met ? CriterionStatus::Met : st.assessed ? CriterionStatus::NotMet : CriterionStatus::NotAssessed;
+        c.exposure = st.exposure;
+        c.evidence = std::move(st.evidence);
+        if (c.evidence.empty()) c.why = tr().text("assess.evidence.no_layer_for_criterion");
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {

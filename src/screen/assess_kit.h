@@ -247,8 +247,12 @@ SearchResult search_alternatives(const SiteResult& r, const Profile& p, const Si
 // ------------------------------------------------------------------ the record's parts (assess_json.cpp)
 
 // Moves a.context and a.interface into the record (nothing after reads them).
+// Locate but for L4 and criteria_met, left null where they go (criteria_findings, put_criteria).
 Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f);
 Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f);
+// Locate L4 (SiteResult::criteria), in kTnfdCriteria order; moves each criterion's evidence out of
+// `a` (call it after evaluate_json, which reads the evidence).
+std::vector<CriterionFinding> criteria_findings(Analysis& a);
 Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type);
 std::vector<MitigationStep> mitigation_steps(const Analysis& a, const Profile& p, const SiteFigures& f,
                                              const SearchResult* search);

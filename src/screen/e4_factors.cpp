@@ -28,11 +28,12 @@ std::string pct(double share) { return fmt::format("{:.0f} %", share * 100.0); }
 
 // The evidence behind a rating: the first evidence of the receptor criterion with the pair's exposure
 // (Locate keeps the first layer reaching the highest exposure, and so does this).
-const Json* evidence_for(const Json& locate, const std::string& receptor, const std::string& exposure) {
-    const Json& crit = locate["l4"]["criteria"];
-    if (!crit.is_object() || !crit.contains(receptor)) return nullptr;
-    for (const auto& ev : crit[receptor]["evidence"])
-        if (ev.value("exposure", Json(nullptr)) == exposure) return &ev;
+const Json* evidence_for(const std::vector<CriterionFinding>& criteria, const std::string& receptor,
+                         const std::string& exposure) {
+    for (const CriterionFinding& c : criteria)
+        if (to_string(c.criterion) == receptor)
+            for (const auto& ev : c.evidence)
+                if (ev.value("exposure", Json(nullptr)) == exposure) return &ev;
     return nullptr;
 }
 
@@ -90,7 +91,7 @@ E4Factors E4Factors::load(const std::string& path) {
 
 std::string default_materiality_path() { return installed_path("SITESCREEN_MATERIALITY", "config/materiality.yaml"); }
 
-void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
+void add_e4_factors(const E4Factors& f, const std::vector<CriterionFinding>& criteria, Json& evaluate) {
     Json& drivers = evaluate["e4"]["drivers"];
     if (!drivers.is_object()) return;
     const Json& footprint = evaluate["e3"]["footprint_ha"];
@@ -107,7 +108,7 @@ void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate) {
             continue;  // GHG: not rated by place
         const std::string receptor = (*pair)["receptor"].get<std::string>();
         const std::string exposure = (*pair)["exposure"].get<std::string>();
-        const Json* ev = evidence_for(locate, receptor, exposure);
+        const Json* ev = evidence_for(criteria, receptor, exposure);
         if (!ev) continue;
         const std::string theme = ev->value("theme", "");
 

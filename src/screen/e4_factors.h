@@ -3,8 +3,10 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/site.h"
+#include "screen/result.h"
 
 namespace sitescreen {
 
@@ -23,8 +25,8 @@ struct E4Factors {
 std::string default_materiality_path();
 
 // Adds severity, extent, irreversibility and likelihood to each rated driver of evaluate.e4 and
-// appends the four to its trace. `locate` is the site's locate record (l4 evidence), `evaluate`
-// its evaluate record (e2 pairs, e3 footprint), both as written by the Assessor.
-void add_e4_factors(const E4Factors& f, const Json& locate, Json& evaluate);
+// appends the four to its trace. `criteria` is the site's Locate L4 (the evidence), `evaluate`
+// its evaluate record (e2 pairs, e3 footprint), both as built by the Assessor.
+void add_e4_factors(const E4Factors& f, const std::vector<CriterionFinding>& criteria, Json& evaluate);
 
 }  // namespace sitescreen

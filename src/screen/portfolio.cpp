@@ -40,7 +40,7 @@ int level_rank(const std::string& s) {
 }
 }  // namespace
 
-Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer, const Json& locate) {
+Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer) {
     Entry e;
     e.error = site.error.has_value();
     e.id = site.id;
@@ -53,17 +53,14 @@ Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer, co
         e.searched = true;
         if (answer.alternative->found()) e.alternative_distance_m = answer.alternative->alternatives.front().distance_m;
     }
-    const auto l4 = locate.is_object() ? locate.find("l4") : locate.end();
-    if (l4 != locate.end() && l4->is_object()) {
-        const auto met = l4->find("criteria_met");
-        if (met != l4->end() && met->is_array())
-            for (const Json& c : *met) e.criteria_met.push_back(c.get<std::string>());
-    }
+    if (answer.criteria)
+        for (const CriterionFinding& c : *answer.criteria)
+            if (c.status == CriterionStatus::Met) e.criteria_met.push_back(c.criterion);
     if (answer.metrics) e.metrics = *answer.metrics;
     return e;
 }
 
-void Portfolio::add(const SiteResult& r) { add(entry(r.site, answer_of(r), r.locate)); }
+void Portfolio::add(const SiteResult& r) { add(entry(r.site, answer_of(r))); }
 
 void Portfolio::add(const Entry& e) {
     ++total_;
@@ -83,7 +80,7 @@ void Portfolio::add(const Entry& e) {
         worst_sites_.clear();
     }
     if (rank >= 0 && rank == worst_ && worst_sites_.size() < 20) worst_sites_.push_back(e.id);
-    for (const auto& c : e.criteria_met) ++by_criterion_[c];
+    for (const Criterion c : e.criteria_met) ++by_criterion_[to_string(c)];
     if (e.searched) {
         ++searched_;
         if (e.alternative_distance_m) {

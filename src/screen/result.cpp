@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/enum_names.h"
+#include "screen/profile.h"
 
 namespace sitescreen {
 
@@ -20,6 +21,11 @@ const std::pair<MitigationStage, const char*> kStageNames[] = {{MitigationStage:
                                                                {MitigationStage::Minimise, "minimise"},
                                                                {MitigationStage::Restore, "restore"},
                                                                {MitigationStage::Offset, "offset"}};
+
+const std::pair<CriterionStatus, const char*> kCriterionStatusNames[] = {
+    {CriterionStatus::Met, "met"},
+    {CriterionStatus::NotMet, "not_met"},
+    {CriterionStatus::NotAssessed, "not_assessed"}};
 
 Json texts(const std::vector<std::string>& v) { return Json(v); }
 
@@ -94,6 +100,33 @@ const char* shape_name(AlternativeSearch::Shape s) {
 }  // namespace
 
 const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs() { return kTnfdMetrics; }
+
+const char* to_string(CriterionStatus s) { return enum_name(kCriterionStatusNames, s); }
+
+Json criteria_met_json(const std::vector<CriterionFinding>& criteria) {
+    Json met = Json::array();
+    for (const CriterionFinding& c : criteria)
+        if (c.status == CriterionStatus::Met) met.push_back(to_string(c.criterion));
+    return met;
+}
+
+Json l4_json(const std::vector<CriterionFinding>& criteria) {
+    Json by_name = Json::object();
+    for (const CriterionFinding& c : criteria) {
+        Json j = {{"status", to_string(c.status)},
+                  {"exposure", c.exposure ? Json(to_string(*c.exposure)) : Json(nullptr)},
+                  {"evidence", c.evidence}};
+        if (c.evidence.empty()) j["why"] = c.why;
+        by_name[to_string(c.criterion)] = std::move(j);
+    }
+    Json met = criteria_met_json(criteria);
+    return {{"sensitive", !met.empty()}, {"criteria_met", std::move(met)}, {"criteria", std::move(by_name)}};
+}
+
+void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria) {
+    locate["l4"] = l4_json(criteria);
+    locate["criteria_met"] = criteria_met_json(criteria);
+}
 
 Json to_json(const SiteMetrics& m) {
     const MetricInputs& in = m.inputs;

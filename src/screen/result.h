@@ -17,6 +17,24 @@
 
 namespace sitescreen {
 
+enum class Rating;  // screen/profile.h
+
+// ----------------------------------------------- Locate L4: the sensitive-location criteria
+
+enum class CriterionStatus { Met, NotMet, NotAssessed };
+const char* to_string(CriterionStatus s);  // "met", "not_met", "not_assessed"
+
+// One TNFD sensitive-location criterion at a site (locate.l4.criteria.<criterion>).
+struct CriterionFinding {
+    Criterion criterion = Criterion::BiodiversityImportance;
+    CriterionStatus status = CriterionStatus::NotAssessed;
+    std::optional<Rating> exposure;  // the highest a layer of the criterion gave
+    // Still JSON (issue #18): one object per layer read, as the assessment wrote it (status, layer,
+    // theme, why, demo, the figures behind it).
+    Json evidence = Json::array();
+    std::string why;  // when there is no evidence: why, in the run's language
+};
+
 // The verdict scale, in increasing order of concern.
 enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
 const char* to_string(Level l);  // "low", "medium", "high", "no-go"
@@ -206,5 +224,11 @@ Json to_json(const std::vector<ClearedFinding>& clears);
 Json ranked_row(const AlternativeLocation& a, std::size_t index);
 Json to_json(const rules::Citation& c);  // the English texts, whatever the report's language
 Json to_json(const SiteMetrics& m);      // evaluate.metrics
+// Sets locate.l4 and locate.criteria_met (the copy of l4.criteria_met at the top of Locate) from
+// the criteria, in kTnfdCriteria order; in place when `locate` has them already (the assessment
+// leaves nulls where they go).
+void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria);
+Json l4_json(const std::vector<CriterionFinding>& criteria);
+Json criteria_met_json(const std::vector<CriterionFinding>& criteria);
 
 }  // namespace sitescreen

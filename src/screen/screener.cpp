@@ -314,6 +314,7 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
             j[key] = value;
     };
     add("locate", r.locate);
+    if (r.criteria && j["locate"].is_object()) put_criteria(j["locate"], *r.criteria);
     add("evaluate", r.evaluate);
     // Evaluate's last key (docs/output.md); Evaluate is there whenever the metrics are.
     if (r.metrics && j["evaluate"].is_object()) j["evaluate"]["metrics"] = to_json(*r.metrics);
@@ -327,7 +328,8 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
 
 SiteAnswer answer_of(const SiteResult& r) {
     return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
-            r.alternative ? &*r.alternative : nullptr, r.metrics ? &*r.metrics : nullptr};
+            r.alternative ? &*r.alternative : nullptr, r.metrics ? &*r.metrics : nullptr,
+            r.criteria ? &*r.criteria : nullptr};
 }
 
 Json site_record(const SiteResult& r, const ScreenOptions& options) { return make_site_record(r, options); }

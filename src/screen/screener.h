@@ -34,10 +34,12 @@ struct SiteResult {
     std::optional<SiteGeometry> geometry;  // absent for error rows
     std::vector<LayerOutcome> layers;      // catalog order
     // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
-    // Locate and Evaluate are still the record's JSON objects (docs/output.md) but for Evaluate's
-    // TNFD metrics; the rest is typed (screen/result.h) and serialized by result.cpp.
+    // Locate and Evaluate are still the record's JSON objects (docs/output.md) but for Locate's L4
+    // criteria and Evaluate's TNFD metrics; the rest is typed (screen/result.h) and serialized by
+    // result.cpp.
     Json locate, evaluate;
-    std::optional<SiteMetrics> metrics;  // evaluate.metrics
+    std::optional<std::vector<CriterionFinding>> criteria;  // locate.l4, in kTnfdCriteria order
+    std::optional<SiteMetrics> metrics;                     // evaluate.metrics
     std::optional<Verdict> verdict;
     std::optional<std::vector<MitigationStep>> mitigation;
     std::optional<AlternativeSearch> alternative;  // only when the avoidance search ran
@@ -55,6 +57,7 @@ struct SiteAnswer {
     const std::vector<MitigationStep>* mitigation = nullptr;
     const AlternativeSearch* alternative = nullptr;
     const SiteMetrics* metrics = nullptr;
+    const std::vector<CriterionFinding>* criteria = nullptr;
 };
 SiteAnswer answer_of(const SiteResult& r);
 
