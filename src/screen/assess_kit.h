@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "screen/assess.h"
+#include "core/rounding.h"
 #include "screen/rules/rule.h"
 
 namespace sitescreen::assess_kit {
@@ -24,9 +25,6 @@ inline int criterion_index(Criterion c) {
         if (kTnfdCriteria[i] == c) return static_cast<int>(i);
     return -1;
 }
-
-inline double round1(double x) { return std::round(x * 10.0) / 10.0; }
-inline double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 
 inline std::string trim(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");

@@ -1,5 +1,6 @@
 // Severity, extent, irreversibility and likelihood of each E4 rating, from Locate's evidence (config/materiality.yaml).
 #include "screen/e4_factors.h"
+#include "core/rounding.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -23,7 +24,6 @@ const i18n::Catalog& tr() { return i18n::current(); }
 
 using config::fail;
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 std::string pct(double share) { return fmt::format("{:.0f} %", share * 100.0); }
 
 // The evidence behind a rating: the first evidence of the receptor criterion with the pair's exposure

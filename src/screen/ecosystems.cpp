@@ -1,5 +1,6 @@
 // Maps land-cover classes to IUCN GET units (config/ecosystems.yaml) for L3, and the services they provide for E1.
 #include "screen/ecosystems.h"
+#include "core/rounding.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -25,8 +26,6 @@ const i18n::Catalog& tr() { return i18n::current(); }
 using config::fail;
 
 const std::regex kCode("(T|F|M|S|TF|FM|MT|MFT|SF|SM)([0-9]+(\\.[0-9]+)?)?");
-
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 // The GET unit's name in the run's language; every code the map uses has one (test_ecosystems).
 std::string get_name(const std::string& code) {

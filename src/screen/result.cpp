@@ -2,6 +2,7 @@
 // keys and enum values are written (docs/output.md, docs/site-record.schema.json). Keys come in
 // the record's documented order.
 #include "screen/result.h"
+#include "core/rounding.h"
 
 #include <fmt/format.h>
 
@@ -50,8 +51,6 @@ void put_location(Json& into, const AlternativeLocation& a) {
     into["remaining"] = texts(a.remaining);
 }
 
-double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
-double round1(double x) { return std::round(x * 10.0) / 10.0; }
 Json number_or_null(const std::optional<double>& x) { return x ? Json(*x) : Json(nullptr); }
 
 // TNFD Recommendations (2023), annex 1, core global disclosure metrics C1.0 (total spatial

@@ -1,6 +1,7 @@
 // TNFD core global disclosure metrics per site and per portfolio (docs/leap.md, "TNFD metrics").
 // The metrics' ids, units and methods are tnfd_metric_defs() (result.cpp, with their serializer).
 #include "screen/tnfd_metrics.h"
+#include "core/rounding.h"
 
 #include <fmt/format.h>
 
@@ -22,9 +23,6 @@ constexpr double kFootprintRimM = kMinBufferM;
 // The metrics' texts for people (why a value is not available, what it was measured over) are made
 // in the language of the assessment (i18n::Scope); keys and values stay as they are.
 const i18n::Catalog& tr() { return i18n::current(); }
-
-double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
-double round1(double x) { return std::round(x * 10.0) / 10.0; }
 
 // A metric's value, or why there is none (`missing`, in the run's language).
 MetricValue metric(std::optional<double> value, const std::string& missing) {
