@@ -114,7 +114,12 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         CriterionFinding bio, water;
         bio.criterion = Criterion::BiodiversityImportance;
         bio.status = level == "low" ? CriterionStatus::NotMet : CriterionStatus::Met;
-        bio.evidence = {"synthetic"};
+        Evidence seen;
+        seen.layer = "protected_areas";
+        seen.theme = "protected_area";
+        seen.status = bio.status;
+        seen.why = "synthetic";
+        bio.evidence = {seen};
         water.criterion = Criterion::WaterRisk;
         water.why = "synthetic: no layer";
         s.result.criteria = std::vector<CriterionFinding>{bio, water};

@@ -22,6 +22,7 @@
 #include "io/install_path.h"
 #include "report/formats.h"
 #include "report/gpkg_writer.h"
+#include "screen/profile.h"
 #include "report/html_report.h"
 #include "report/map_context.h"
 #include "report/markdown_report.h"
@@ -146,19 +147,32 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
     r.verdict = v;
     r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}}};
     // L4 (the record's locate.l4, written by the serializer).
-    const auto criterion = [](Criterion c, CriterionStatus s, Json evidence) {
+    const auto criterion = [](Criterion c, CriterionStatus s, std::string why) {
         CriterionFinding f;
         f.criterion = c;
         f.status = s;
-        f.evidence = std::move(evidence);
+        if (s == CriterionStatus::Met) {
+            Evidence e;
+            e.layer = "protected_areas";
+            e.theme = "protected_area";
+            e.demo = true;
+            e.inside = false;
+            e.distance_m = 2600.0;
+            e.status = s;
+            e.exposure = Rating::High;
+            e.why = std::move(why);
+            f.evidence.push_back(std::move(e));
+        } else {
+            f.why = std::move(why);
+        }
         return f;
     };
     r.criteria = std::vector<CriterionFinding>{
-        criterion(Criterion::BiodiversityImportance, CriterionStatus::Met, {"百花山自然保护区 2.6 km west"}),
-        criterion(Criterion::EcosystemIntegrity, CriterionStatus::NotMet, Json::array()),
-        criterion(Criterion::RapidDecline, CriterionStatus::NotAssessed, {"no layer for this criterion"}),
-        criterion(Criterion::WaterRisk, CriterionStatus::NotMet, Json::array()),
-        criterion(Criterion::EcosystemServices, CriterionStatus::NotAssessed, Json::array())};
+        criterion(Criterion::BiodiversityImportance, CriterionStatus::Met, "百花山自然保护区 2.6 km west"),
+        criterion(Criterion::EcosystemIntegrity, CriterionStatus::NotMet, ""),
+        criterion(Criterion::RapidDecline, CriterionStatus::NotAssessed, "no layer for this criterion"),
+        criterion(Criterion::WaterRisk, CriterionStatus::NotMet, ""),
+        criterion(Criterion::EcosystemServices, CriterionStatus::NotAssessed, "no layer for this criterion")};
     r.evaluate = {{"E1", {{"drivers", {{{"driver", "land_use_change"}, {"materiality", "high"}}}}}},
                   {"E3",
                    {{"ratings",

@@ -356,10 +356,10 @@ std::string demo_marker(const Json& record, const SiteAnswer& answer, const i18n
     std::vector<std::string> findings;
     if (answer.criteria)
         for (const CriterionFinding& c : *answer.criteria)
-            for (const Json& e : c.evidence) {
-                if (!e.is_object() || !e.value("demo", false) || e.value("status", std::string()) != "met") continue;
+            for (const Evidence& e : c.evidence) {
+                if (!e.demo || e.status != CriterionStatus::Met) continue;
                 screened = true;
-                const std::string id = e.value("layer", std::string());
+                const std::string& id = e.layer;
                 if (!id.empty() && std::find(findings.begin(), findings.end(), id) == findings.end())
                     findings.push_back(id);
             }

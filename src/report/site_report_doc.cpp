@@ -15,6 +15,7 @@
 #include "i18n/messages.h"
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
+#include "screen/profile.h"
 
 namespace fs = std::filesystem;
 
@@ -128,57 +129,27 @@ double number_of(const Json& obj, const char* key, double fallback = 0) {
 
 std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
 
-// One line per evidence entry: its sentence ("why") when it has one.
-std::vector<std::string> evidence_lines(const Json& ev, const Catalog& tr) {
-    std::vector<std::string> lines;
-    if (ev.is_array()) {
-        for (const Json& e : ev) {
-            if (e.is_object() && e.contains("why") && e["why"].is_string()) {
-                std::string line = e["why"].get<std::string>();
-                if (e.contains("status") && e["status"].is_string())
-                    line = "[" + status_text(e["status"].get<std::string>(), tr) + "] " + line;
-                lines.push_back(line);
-            } else {
-                lines.push_back(inline_text(e, tr));
-            }
-        }
-    } else if (!ev.is_null()) {
-        lines.push_back(inline_text(ev, tr));
-    }
-    return lines;
-}
-
-// The L4 criteria as a table: criterion, status, exposure, evidence.
-Block criteria_table(const Json& criteria, const Catalog& tr) {
+// The L4 criteria as a table: criterion, status, exposure, and the evidence (one line per layer
+// read: its status and sentence), or why there is none.
+Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalog& tr) {
     Block t;
     t.kind = Kind::Table;
     t.header = {tr.text("report.criteria.criterion"), tr.text("report.criteria.status"),
                 tr.text("report.criteria.exposure"), tr.text("report.criteria.evidence")};
-    auto add = [&](const std::string& name, const Json& c) {
+    for (const CriterionFinding& c : criteria) {
         Cell status;
-        status.tag = c.is_string() ? c.get<std::string>() : text_of(c, "status");
+        status.tag = to_string(c.status);
         status.text = status_text(status.tag, tr);
-        status.strong = status.tag == "met";
+        status.strong = c.status == CriterionStatus::Met;
         Cell evidence;
-        if (c.is_object()) {
-            evidence.lines = evidence_lines(member(c, "evidence"), tr);
-            if (evidence.lines.empty() && !text_of(c, "why").empty()) evidence.lines.push_back(text_of(c, "why"));
-            // Anything else the criterion carries, briefly.
-            for (auto it = c.begin(); it != c.end(); ++it)
-                if (it.key() != "status" && it.key() != "evidence" && it.key() != "exposure" && it.key() != "why" &&
-                    !it.value().is_null())
-                    evidence.lines.push_back(field_name(tr, it.key()) + ": " + field_value(tr, it.key(), it.value()));
-        }
+        for (const Evidence& e : c.evidence)
+            evidence.lines.push_back("[" + status_text(to_string(e.status), tr) + "] " + e.why);
+        if (evidence.lines.empty() && !c.why.empty()) evidence.lines.push_back(c.why);
         if (evidence.lines.empty()) evidence.text = "—";
-        const Json& exposure = member(c, "exposure");
+        const std::string name = to_string(c.criterion);
         t.rows.push_back({Cell{tr.text_or("criterion." + name, humanise(name)), "", true}, status,
-                          Cell{exposure.is_null() ? "—" : exposure_text(exposure, tr)}, evidence});
-    };
-    if (criteria.is_object())
-        for (auto it = criteria.begin(); it != criteria.end(); ++it) add(it.key(), it.value());
-    else if (criteria.is_array())
-        for (const Json& c : criteria)
-            add(c.is_object() ? c.value("criterion", c.value("name", std::string("?"))) : "?", c);
+                          Cell{c.exposure ? exposure_text(Json(to_string(*c.exposure)), tr) : "—"}, evidence});
+    }
     return t;
 }
 
@@ -240,15 +211,12 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         out.push_back(heading(3, title));
         if (v.is_object()) {
             Json rest = Json::object();
-            const Json* criteria = nullptr;
-            for (auto m = v.begin(); m != v.end(); ++m) {
-                if (m.key() == "criteria")
-                    criteria = &m.value();
-                else if (!dedicated(it.key(), m.key()))
-                    rest[m.key()] = m.value();
-            }
+            // L4's criteria: from the typed result (the record's locate.l4.criteria is their JSON).
+            const bool l4 = it.key() == "l4" && result.criteria;
+            for (auto m = v.begin(); m != v.end(); ++m)
+                if (!dedicated(it.key(), m.key()) && !(l4 && m.key() == "criteria")) rest[m.key()] = m.value();
             json_blocks(rest, 4, out, tr);
-            if (criteria) out.push_back(criteria_table(*criteria, tr));
+            if (l4) out.push_back(criteria_table(*result.criteria, tr));
         } else {
             json_blocks(v, 4, out, tr);
         }

@@ -3,8 +3,8 @@
 //
 // Over 600 lines for a reason: the Analyser is one pass whose state (the themes seen, each
 // criterion's exposure, the rules fired so far) is shared by every step; split across files it
-// would have to be passed around in full. Its evidence, still built as JSON, moves out with the
-// typed results of issue #18.
+// would have to be passed around in full. It builds each criterion's evidence as typed entries
+// (screen/result.h, Evidence); result.cpp writes them.
 #include "screen/assess_kit.h"
 
 #include "screen/e4_factors.h"
@@ -65,6 +65,9 @@ std::string describe(const LayerSpec& s, const FeatureRef& f) {
         t += ", " + f.category;
     return t;
 }
+
+// A categorical raster's class at the site, as the evidence gives it.
+CellValue class_cell(long long v) { return CellValue{CellValue::Kind::Class, v, 0}; }
 
 std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? tr().text("assess.demo_layer") : ""; }
 
@@ -154,15 +157,15 @@ private:
         return rule.set() == rules::RuleSet::International || facts_.jurisdiction != rules::Jurisdiction::Elsewhere;
     }
 
-    void add_evidence(const LayerSpec& s, Json ev, const std::string& status, std::optional<Rating> exposure,
+    void add_evidence(const LayerSpec& s, Evidence ev, CriterionStatus status, std::optional<Rating> exposure,
                       const std::string& why, std::optional<std::uint32_t> inside = std::nullopt,
                       const std::string& what = "", std::optional<std::uint32_t> near = std::nullopt,
                       double within_m = 0) {
         const int ci = criterion_index(s.criterion);
         if (ci < 0) return;
         CriterionState& st = a_.criteria[ci];
-        if (status != "not_assessed") st.assessed = true;
-        if (status == "met") st.met = true;
+        if (status != CriterionStatus::NotAssessed) st.assessed = true;
+        if (status == CriterionStatus::Met) st.met = true;
         if (exposure && (!st.exposure || *exposure > *st.exposure)) {
             st.exposure = exposure;
             st.exposure_why = why;
@@ -173,9 +176,9 @@ private:
             st.exposure_within_m = within_m;
         }
         if (light_) return;
-        ev["status"] = status;
-        ev["exposure"] = exposure ? Json(to_string(*exposure)) : Json(nullptr);
-        ev["why"] = why;
+        ev.status = status;
+        ev.exposure = exposure;
+        ev.why = why;
         st.evidence.push_back(std::move(ev));
     }
 
@@ -186,11 +189,11 @@ private:
         return why + demo_tag(s) + band_tag(band);
     }
 
-    Json layer_head(const LayerSpec& s) const {
-        Json ev;
-        ev["layer"] = s.id;
-        ev["theme"] = s.theme;
-        if (s.provenance.demo) ev["demo"] = true;
+    static Evidence layer_head(const LayerSpec& s) {
+        Evidence ev;
+        ev.layer = s.id;
+        ev.theme = s.theme;
+        ev.demo = s.provenance.demo;
         return ev;
     }
 
@@ -211,7 +214,7 @@ private:
     void vector(const LayerOutcome& o) {
         const LayerSpec& s = *o.spec;
         const VectorMeasurement& v = *o.vector();
-        Json ev = layer_head(s);
+        Evidence ev = layer_head(s);
         Json summary = {
             {"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
         if (s.theme == "water_stress") {
@@ -223,9 +226,11 @@ private:
             if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
-                add_evidence(s, ev, "not_met", Rating::Low, tr().text("assess.evidence.no_feature_within_limit"));
+                add_evidence(s, ev, CriterionStatus::NotMet, Rating::Low,
+                             tr().text("assess.evidence.no_feature_within_limit"));
             else
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.layer_empty"));
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                             tr().text("assess.evidence.layer_empty"));
             return;
         }
         const double d = v.inside ? 0.0 : *v.nearest_distance_m;
@@ -241,29 +246,25 @@ private:
         const bool met = band.met;
         if (d <= p_.proximity.species_screen_m) a_.feature_nearby = true;
 
-        ev["inside"] = v.inside;
-        ev["distance_m"] = round1(d);
-        ev["feature"] = {{"id", nearest.id}, {"name", nearest.name}, {"category", nearest.category}};
-        if (!nearest.zone.empty()) ev["feature"]["zone"] = nearest.zone;
-        if (v.inside && v.inside_features.size() > 1) {
-            Json all = Json::array();
+        ev.inside = v.inside;
+        ev.distance_m = round1(d);
+        ev.feature = EvidenceFeature{nearest.id, nearest.name, nearest.category, nearest.zone};
+        if (v.inside && v.inside_features.size() > 1)
             for (std::size_t k = 0; k < v.inside_features.size() && k < 10; ++k) {
                 const FeatureRef f = feature_ref(o, v.inside_features[k]);
-                all.push_back({{"id", f.id}, {"name", f.name}, {"category", f.category}});
+                ev.inside_features.push_back(EvidenceFeature{f.id, f.name, f.category, ""});
             }
-            ev["inside_features"] = all;
-        }
         // The smallest buffer reaching the feature: the distance at which the finding applies.
         for (const auto& b : v.buffers)
             if (b.radius_m >= d) {
-                ev["radius_m"] = b.radius_m;
-                ev["overlap_share"] = round3(b.overlap_share);
+                ev.radius_m = b.radius_m;
+                ev.overlap_share = round3(b.overlap_share);
                 break;
             }
         std::string overlap_text;
         if (v.footprint_area_m2 && v.footprint_overlap_area_m2 && *v.footprint_area_m2 > 0) {
             const double share = *v.footprint_overlap_area_m2 / *v.footprint_area_m2;
-            ev["footprint_overlap_share"] = round3(share);
+            ev.footprint_overlap_share = round3(share);
             if (v.inside) overlap_text = tr().format("assess.overlap", {{"share", fmt_share(share)}});
         }
         std::string why = v.inside
@@ -279,7 +280,7 @@ private:
         const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
                               : exposure == Rating::Medium ? p_.proximity.moderate_within_m
                                                            : 0.0;
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band),
+        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
                      v.inside ? nearest.index : std::nullopt, text,
                      !v.inside && band_m > 0 ? nearest.index : std::nullopt, band_m);
 
@@ -459,14 +460,15 @@ private:
     // Aqueduct's no-data class (-9999) or a category the catalog marks zone "nodata".
     static bool water_nodata(int bws, const std::string& zone) { return zone == "nodata" || bws < -1; }
 
-    void water_vector(const LayerOutcome& o, Json& ev, Json& summary) {
+    void water_vector(const LayerOutcome& o, Evidence& ev, Json& summary) {
         const LayerSpec& s = *o.spec;
         const VectorMeasurement& v = *o.vector();
         a_.areal_layers = true;
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.outside_coverage"));
+            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                         tr().text("assess.evidence.outside_coverage"));
             return;
         }
         std::optional<int> worst;
@@ -482,13 +484,14 @@ private:
         if (!worst) {
             summary["distance_m"] = 0.0;
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.unit_no_category"));
+            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                         tr().text("assess.evidence.unit_no_category"));
             return;
         }
         water_finding(s, *worst, worst_f, ev, summary);
     }
 
-    void water_finding(const LayerSpec& s, int bws, const FeatureRef& f, Json& ev, Json& summary) {
+    void water_finding(const LayerSpec& s, int bws, const FeatureRef& f, Evidence& ev, Json& summary) {
         a_.areal_data = true;
         std::string label, zone = f.zone;
         auto c = s.categories.find(f.category);
@@ -506,16 +509,16 @@ private:
                                {{"threshold", std::to_string(p_.water_stress.high_bws_cat)}});
         if (arid) why += tr().format("assess.evidence.arid", {{"rating", rating_word(exposure)}});
         if (arid) a_.arid = true;
-        ev["inside"] = true;
-        ev["feature"] = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
-        ev["bws_cat"] = bws;
-        if (!label.empty()) ev["bws_label"] = label;
-        if (arid) ev["arid"] = true;
+        ev.inside = true;
+        ev.feature = EvidenceFeature{f.id, f.name, f.category, ""};
+        ev.bws_cat = bws;
+        ev.bws_label = label;
+        ev.arid = arid;
         summary["distance_m"] = 0.0;
         summary["bws_cat"] = bws;
         if (!light_) a_.interface.push_back(std::move(summary));
-        add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band), f.index,
-                     fmt::format("{} (bws_cat {})", unit, bws));
+        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
+                     f.index, fmt::format("{} (bws_cat {})", unit, bws));
         if (!a_.bws || bws > *a_.bws) {
             a_.bws = bws;
             a_.bws_label = label.empty() ? "bws_cat " + std::to_string(bws) : label;
@@ -527,7 +530,7 @@ private:
     void raster(const LayerOutcome& o) {
         const LayerSpec& s = *o.spec;
         const RasterMeasurement& m = *o.raster();
-        Json ev = layer_head(s);
+        Evidence ev = layer_head(s);
         Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}};
         std::optional<long long> at_site;
         if (m.value_at_site) at_site = std::llround(*m.value_at_site);
@@ -559,7 +562,8 @@ private:
             }
             if (!c && !share) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell_around"));
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                             tr().text("assess.evidence.no_cell_around"));
                 return;
             }
             const bool natural_here = c && c->zone == "natural";
@@ -568,12 +572,12 @@ private:
             const bool met = band.met;
             const Rating exposure = band.exposure;
             const std::string cls = c ? c->label_for(tr().lang()) : (at_site ? std::to_string(*at_site) : "no data");
-            ev["value_at_site"] = at_site ? Json(*at_site) : Json(nullptr);
-            ev["class_at_site"] = cls;
-            if (c && !c->zone.empty()) ev["zone_at_site"] = c->zone;
+            ev.value_at_site = at_site ? class_cell(*at_site) : CellValue{};
+            ev.class_at_site = cls;
+            if (c) ev.zone_at_site = c->zone;
             if (buf) {
-                ev["radius_m"] = buf->radius_m;
-                ev["natural_share"] = round3(*share);
+                ev.radius_m = buf->radius_m;
+                ev.natural_share = round3(*share);
             }
             summary["class_at_site"] = cls;
             if (share) summary["natural_share"] = round3(*share);
@@ -582,7 +586,7 @@ private:
             const std::string res = s.resolution.empty() ? ""
                                                          : tr().format("assess.evidence.resolution",
                                                                        {{"resolution", s.resolution_for(tr().lang())}});
-            if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
+            if (!s.resolution.empty()) ev.resolution = s.resolution_for(tr().lang());
             std::string why = tr().format("assess.evidence.land_cover", {{"resolution", res}, {"class", cls}}) +
                               (natural_here ? tr().text("assess.evidence.natural") : "");
             if (share)
@@ -591,8 +595,8 @@ private:
                                     {"radius", fmt_distance(buf->radius_m)},
                                     {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
                                     {"resolution", res}});
-            add_evidence(s, ev, met ? "met" : "not_met", exposure, rated_why(s, why, band), std::nullopt,
-                         tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
+            add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
+                         std::nullopt, tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
@@ -607,7 +611,7 @@ private:
         if (s.categorical && s.theme == "water_stress") {
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             FeatureRef f;
@@ -615,7 +619,8 @@ private:
             if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
             if (water_nodata(static_cast<int>(*at_site), f.zone)) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.site_no_category"));
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                             tr().text("assess.evidence.site_no_category"));
                 return;
             }
             water_finding(s, static_cast<int>(*at_site), f, ev, summary);
@@ -625,23 +630,23 @@ private:
             const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
                 return;
             }
             const std::string cls = c ? c->label_for(tr().lang()) : std::to_string(*at_site);
-            ev["value_at_site"] = *at_site;
-            ev["class_at_site"] = cls;
+            ev.value_at_site = class_cell(*at_site);
+            ev.class_at_site = cls;
             summary["class_at_site"] = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
-                add_evidence(s, ev, "not_assessed", std::nullopt,
+                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
                              tr().format("assess.evidence.no_severity", {{"class", cls}}));
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
-            if (!s.resolution.empty()) ev["resolution"] = s.resolution_for(tr().lang());
+            if (!s.resolution.empty()) ev.resolution = s.resolution_for(tr().lang());
             add_evidence(
-                s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
+                s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, met ? Rating::High : Rating::Low,
                 tr().format("assess.evidence.class_at_site",
                             {{"resolution", s.resolution.empty()
                                                 ? std::string()
@@ -657,17 +662,17 @@ private:
         if (!light_) a_.interface.push_back(std::move(summary));
         auto t = p_.other_layers.continuous_min.find(s.theme);
         if (!m.value_at_site) {
-            add_evidence(s, ev, "not_assessed", std::nullopt, tr().text("assess.evidence.no_cell"));
+            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
             return;
         }
-        ev["value_at_site"] = *m.value_at_site;
+        ev.value_at_site = CellValue{CellValue::Kind::Value, 0, *m.value_at_site};
         if (t == p_.other_layers.continuous_min.end()) {
-            add_evidence(s, ev, "not_assessed", std::nullopt,
+            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
                          tr().format("assess.evidence.no_threshold", {{"theme", s.theme}}));
             return;
         }
         const bool met = *m.value_at_site >= t->second;
-        add_evidence(s, ev, met ? "met" : "not_met", met ? Rating::High : Rating::Low,
+        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, met ? Rating::High : Rating::Low,
                      tr().format("assess.evidence.value_at_site", {{"value", fmt::format("{}", *m.value_at_site)},
                                                                    {"relation", met ? ">=" : "<"},
                                                                    {"threshold", fmt::format("{}", t->second)},

@@ -74,12 +74,12 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     Json j;
     Json assets = Json::array();
     for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
-        for (const auto& ev : a.criteria[i].evidence)
-            if (ev.value("status", "") == "met")
+        for (const Evidence& ev : a.criteria[i].evidence)
+            if (ev.status == CriterionStatus::Met)
                 assets.push_back({{"criterion", to_string(kTnfdCriteria[i])},
-                                  {"layer", ev["layer"]},
-                                  {"theme", ev["theme"]},
-                                  {"what", ev["why"]}});
+                                  {"layer", ev.layer},
+                                  {"theme", ev.theme},
+                                  {"what", ev.why}});
     Json drivers = Json::array();
     for (const auto& d : a.drivers)
         if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));

@@ -170,7 +170,7 @@ struct CriterionState {
     std::optional<std::uint32_t> exposure_inside;  // ... and the feature, when inside one
     std::optional<std::uint32_t> exposure_near;    // ... or the feature whose band it is in,
     double exposure_within_m = 0;                  // ... and the band's outer distance
-    Json evidence = Json::array();
+    std::vector<Evidence> evidence;
 };
 
 struct NearFeature {

@@ -12,6 +12,7 @@
 
 #include "core/errors.h"
 #include "io/install_path.h"
+#include "screen/profile.h"
 #include "screen/config_file.h"
 #include "i18n/messages.h"
 
@@ -28,12 +29,12 @@ std::string pct(double share) { return fmt::format("{:.0f} %", share * 100.0); }
 
 // The evidence behind a rating: the first evidence of the receptor criterion with the pair's exposure
 // (Locate keeps the first layer reaching the highest exposure, and so does this).
-const Json* evidence_for(const std::vector<CriterionFinding>& criteria, const std::string& receptor,
-                         const std::string& exposure) {
+const Evidence* evidence_for(const std::vector<CriterionFinding>& criteria, const std::string& receptor,
+                             const std::string& exposure) {
     for (const CriterionFinding& c : criteria)
         if (to_string(c.criterion) == receptor)
-            for (const auto& ev : c.evidence)
-                if (ev.value("exposure", Json(nullptr)) == exposure) return &ev;
+            for (const Evidence& ev : c.evidence)
+                if (ev.exposure && to_string(*ev.exposure) == exposure) return &ev;
     return nullptr;
 }
 
@@ -108,37 +109,36 @@ void add_e4_factors(const E4Factors& f, const std::vector<CriterionFinding>& cri
             continue;  // GHG: not rated by place
         const std::string receptor = (*pair)["receptor"].get<std::string>();
         const std::string exposure = (*pair)["exposure"].get<std::string>();
-        const Json* ev = evidence_for(criteria, receptor, exposure);
+        const Evidence* ev = evidence_for(criteria, receptor, exposure);
         if (!ev) continue;
-        const std::string theme = ev->value("theme", "");
+        const std::string& theme = ev->theme;
 
         // Severity: the share of the asset (the site) the rating's evidence affects.
         double share = 0;
         std::string from;
-        if (ev->contains("footprint_overlap_share") && (*ev)["footprint_overlap_share"].is_number()) {
-            share = (*ev)["footprint_overlap_share"].get<double>();
+        if (ev->footprint_overlap_share) {
+            share = *ev->footprint_overlap_share;
             from = "footprint_overlap_share";
-        } else if (ev->contains("natural_share") && (*ev)["natural_share"].is_number()) {
-            share = (*ev)["natural_share"].get<double>();
+        } else if (ev->natural_share) {
+            share = *ev->natural_share;
             from = "natural_share";
-        } else if (ev->contains("bws_cat") || theme == "water_stress") {
+        } else if (ev->bws_cat || theme == "water_stress") {
             share = 1;
             from = "water_stress_unit";
-        } else if (ev->value("inside", false)) {
+        } else if (ev->inside.value_or(false)) {
             share = 1;
             from = "inside";
         } else {
             from = "near";
         }
         const std::string sev = share >= f.severity_high ? "high" : share >= f.severity_medium ? "medium" : "low";
-        e["severity"] = {
-            {"level", sev}, {"affected_share", round3(share)}, {"from", from}, {"layer", ev->value("layer", "")}};
+        e["severity"] = {{"level", sev}, {"affected_share", round3(share)}, {"from", from}, {"layer", ev->layer}};
 
         // Extent: the area affected and the share of the buffer the layer covers.
         Json extent = Json::object();
         extent["area_ha"] = footprint.is_number() ? Json(round3(footprint.get<double>() * share)) : Json(nullptr);
-        extent["buffer_share"] = ev->contains("overlap_share") ? (*ev)["overlap_share"] : Json(nullptr);
-        extent["radius_m"] = ev->contains("radius_m") ? (*ev)["radius_m"] : Json(nullptr);
+        extent["buffer_share"] = ev->overlap_share ? Json(*ev->overlap_share) : Json(nullptr);
+        extent["radius_m"] = ev->radius_m ? Json(*ev->radius_m) : Json(nullptr);
         e["extent"] = extent;
 
         // Irreversibility: by the theme of the layer behind the rating.

@@ -109,12 +109,63 @@ Json criteria_met_json(const std::vector<CriterionFinding>& criteria) {
     return met;
 }
 
+namespace {
+
+Json feature_json(const EvidenceFeature& f) {
+    Json j = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
+    if (!f.zone.empty()) j["zone"] = f.zone;
+    return j;
+}
+
+Json cell_json(const CellValue& v) {
+    switch (v.kind) {
+        case CellValue::Kind::Class:
+            return Json(v.class_value);
+        case CellValue::Kind::Value:
+            return Json(v.value);
+        case CellValue::Kind::NoCell:
+            break;
+    }
+    return Json(nullptr);
+}
+
+}  // namespace
+
+Json to_json(const Evidence& e) {
+    Json j = {{"layer", e.layer}, {"theme", e.theme}};
+    if (e.demo) j["demo"] = true;
+    if (e.inside) j["inside"] = *e.inside;
+    if (e.distance_m) j["distance_m"] = *e.distance_m;
+    if (e.feature) j["feature"] = feature_json(*e.feature);
+    if (!e.inside_features.empty()) {
+        Json all = Json::array();
+        for (const EvidenceFeature& f : e.inside_features) all.push_back(feature_json(f));
+        j["inside_features"] = std::move(all);
+    }
+    if (e.bws_cat) j["bws_cat"] = *e.bws_cat;
+    if (!e.bws_label.empty()) j["bws_label"] = e.bws_label;
+    if (e.arid) j["arid"] = true;
+    if (e.value_at_site) j["value_at_site"] = cell_json(*e.value_at_site);
+    if (e.class_at_site) j["class_at_site"] = *e.class_at_site;
+    if (!e.zone_at_site.empty()) j["zone_at_site"] = e.zone_at_site;
+    if (e.radius_m) j["radius_m"] = *e.radius_m;
+    if (e.overlap_share) j["overlap_share"] = *e.overlap_share;
+    if (e.footprint_overlap_share) j["footprint_overlap_share"] = *e.footprint_overlap_share;
+    if (e.natural_share) j["natural_share"] = *e.natural_share;
+    if (e.resolution) j["resolution"] = *e.resolution;
+    j["status"] = to_string(e.status);
+    j["exposure"] = e.exposure ? Json(to_string(*e.exposure)) : Json(nullptr);
+    j["why"] = e.why;
+    return j;
+}
+
 Json l4_json(const std::vector<CriterionFinding>& criteria) {
     Json by_name = Json::object();
     for (const CriterionFinding& c : criteria) {
         Json j = {{"status", to_string(c.status)},
                   {"exposure", c.exposure ? Json(to_string(*c.exposure)) : Json(nullptr)},
-                  {"evidence", c.evidence}};
+                  {"evidence", Json::array()}};
+        for (const Evidence& e : c.evidence) j["evidence"].push_back(to_json(e));
         if (c.evidence.empty()) j["why"] = c.why;
         by_name[to_string(c.criterion)] = std::move(j);
     }

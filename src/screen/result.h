@@ -24,15 +24,55 @@ enum class Rating;  // screen/profile.h
 enum class CriterionStatus { Met, NotMet, NotAssessed };
 const char* to_string(CriterionStatus s);  // "met", "not_met", "not_assessed"
 
+// A feature an evidence entry names.
+struct EvidenceFeature {
+    std::string id, name, category;
+    std::string zone;  // the category's zone (core, ...); written when not empty
+};
+
+// A raster's value at the site, as the evidence gives it: the class of a categorical layer, the
+// value of a continuous one, or no cell (written as null).
+struct CellValue {
+    enum class Kind { NoCell, Class, Value };
+    Kind kind = Kind::NoCell;
+    long long class_value = 0;
+    double value = 0;
+};
+
+// One layer's evidence for a criterion (locate.l4.criteria.<criterion>.evidence[]): the layer, the
+// figures its kind measured, and what they say. A layer kind sets only the facts it measures;
+// to_json writes the set ones, in the order of the members.
+struct Evidence {
+    std::string layer, theme;
+    bool demo = false;  // written when true
+    std::optional<bool> inside;
+    std::optional<double> distance_m;  // rounded to 0.1 m
+    std::optional<EvidenceFeature> feature;
+    std::vector<EvidenceFeature> inside_features;  // inside more than one: the first ten (no zone)
+    std::optional<int> bws_cat;
+    std::string bws_label;  // written when not empty
+    bool arid = false;      // written when true
+    std::optional<CellValue> value_at_site;
+    std::optional<std::string> class_at_site;
+    std::string zone_at_site;  // written when not empty
+    std::optional<double> radius_m;
+    std::optional<double> overlap_share;            // of the buffer; rounded to 0.001
+    std::optional<double> footprint_overlap_share;  // of the footprint; rounded to 0.001
+    std::optional<double> natural_share;            // of the buffer; rounded to 0.001
+    std::optional<std::string> resolution;
+    CriterionStatus status = CriterionStatus::NotAssessed;
+    std::optional<Rating> exposure;
+    std::string why;  // in the run's language, with the demonstration marker and the band's trace
+};
+Json to_json(const Evidence& e);
+
 // One TNFD sensitive-location criterion at a site (locate.l4.criteria.<criterion>).
 struct CriterionFinding {
     Criterion criterion = Criterion::BiodiversityImportance;
     CriterionStatus status = CriterionStatus::NotAssessed;
     std::optional<Rating> exposure;  // the highest a layer of the criterion gave
-    // Still JSON (issue #18): one object per layer read, as the assessment wrote it (status, layer,
-    // theme, why, demo, the figures behind it).
-    Json evidence = Json::array();
-    std::string why;  // when there is no evidence: why, in the run's language
+    std::vector<Evidence> evidence;  // one entry per layer read
+    std::string why;                 // when there is no evidence: why, in the run's language
 };
 
 // The verdict scale, in increasing order of concern.

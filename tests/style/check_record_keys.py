@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The typed parts of a site's result (src/screen/result.h: the verdict, the mitigation steps, the
-avoidance search's answer, Evaluate's TNFD metrics) are written to sites.jsonl by one serializer, src/screen/result.cpp
-(issue 18 item 1). This check fails, naming the file and the key, when another source file names
+avoidance search's answer, Evaluate's TNFD metrics, Locate's L4 evidence) are written to
+sites.jsonl by one serializer, src/screen/result.cpp (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
 No file reads those keys back from a site's record any more: every writer reads the typed result.
@@ -34,6 +34,9 @@ KEYS = [
     "total_spatial_footprint", "land_use_change_natural", "land_use_change_sensitive",
     "water_withdrawal_scarce", "land_cover_layer", "measured_over", "natural_classes", "withdrawal_from",
     "layers_inside", "footprint_overlap_ha", "nearest_m",
+    # locate.l4.criteria.<criterion>.evidence[] (the other evidence keys are shared with the layer
+    # measurements and Locate's interface entries)
+    "zone_at_site",
 ]
 
 SERIALIZER = "src/screen/result.cpp"
