@@ -389,7 +389,11 @@ TEST(Assess, ExtremeWaterStressAndLargeWithdrawalIsHigh) {
     EXPECT_EQ(level(r), "high") << joined_reasons(r);
     EXPECT_EQ(criterion_status(r, "water_risk"), "met");
     EXPECT_DOUBLE_EQ(r.evaluate["e3"]["annual_withdrawal_m3"].get<double>(), 1.5e6);
-    EXPECT_EQ(r.evaluate["e4"]["drivers"]["water_use"]["rating"], "very_high");
+    ASSERT_TRUE(r.ratings);
+    const auto water = std::find_if(r.ratings->drivers.begin(), r.ratings->drivers.end(),
+                                    [](const DriverRating& d) { return d.driver == Driver::WaterUse; });
+    ASSERT_NE(water, r.ratings->drivers.end());
+    EXPECT_EQ(water->rating, Rating::VeryHigh);
     EXPECT_EQ(r.locate["l2"][1]["materiality"], "high");  // raised from the profile's medium by the figures
     EXPECT_TRUE(has_step(r, "minimise:water"));
     for (const auto& m : r.mitigation.value())

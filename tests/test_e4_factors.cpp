@@ -12,6 +12,7 @@
 #include "io/checksum.h"
 #include "screen/assess.h"
 #include "screen/e4_factors.h"
+#include "screen/profile.h"
 #include "support/fixtures.h"
 #include "support/require.h"
 #include "support/sample_sites.h"
@@ -74,53 +75,50 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
         SCOPED_TRACE(site.id);
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
         assessor.assess(r, screener);
-        for (const auto& [driver, e] : r.evaluate["e4"]["drivers"].items()) {
-            if (!e.contains("verdict_level")) {  // not rated against the place (GHG, not material)
-                EXPECT_FALSE(e.contains("severity")) << driver;
+        ASSERT_TRUE(r.ratings && r.pairs);
+        for (const DriverRating& d : r.ratings->drivers) {
+            if (!d.verdict_level) {  // not rated against the place (GHG, not material)
+                EXPECT_FALSE(d.factors) << to_string(d.driver);
                 continue;
             }
-            SCOPED_TRACE(driver);
+            SCOPED_TRACE(to_string(d.driver));
             ++rated;
-            ASSERT_TRUE(e.contains("severity") && e.contains("extent") && e.contains("irreversibility") &&
-                        e.contains("likelihood"))
-                << e.dump();
+            ASSERT_TRUE(d.factors);
+            const RatingFactors& x = *d.factors;
             // Severity: the band of the affected share.
-            const double share = e["severity"]["affected_share"].get<double>();
-            EXPECT_EQ(e["severity"]["level"], share >= f.severity_high     ? "high"
-                                              : share >= f.severity_medium ? "medium"
-                                                                           : "low");
+            const double share = x.affected_share;
+            EXPECT_EQ(x.severity, share >= f.severity_high     ? ImpactLevel::High
+                                  : share >= f.severity_medium ? ImpactLevel::Medium
+                                                               : ImpactLevel::Low);
             // Extent: footprint x affected share.
             const Json& fp = r.evaluate["e3"]["footprint_ha"];
             if (fp.is_number()) {
-                EXPECT_NEAR(e["extent"]["area_ha"].get<double>(), fp.get<double>() * share, 0.001);
+                ASSERT_TRUE(x.area_ha);
+                EXPECT_NEAR(*x.area_ha, fp.get<double>() * share, 0.001);
             } else {
-                EXPECT_TRUE(e["extent"]["area_ha"].is_null());
+                EXPECT_FALSE(x.area_ha);
             }
             // Irreversibility: the theme's, as data.
-            const std::string theme = e["irreversibility"]["theme"].get<std::string>();
-            const auto it = f.irreversibility.find(theme);
-            EXPECT_EQ(e["irreversibility"]["level"],
-                      it == f.irreversibility.end() ? f.irreversibility_default : it->second);
+            const auto it = f.irreversibility.find(x.theme);
+            EXPECT_EQ(x.irreversibility, it == f.irreversibility.end() ? f.irreversibility_default : it->second);
+            EXPECT_EQ(x.irreversibility_by_theme, it != f.irreversibility.end());
             // Likelihood: from the exposure of the rating's receptor, which is the E2 pair's.
-            const std::string exposure = e["likelihood"]["exposure"].get<std::string>();
-            EXPECT_EQ(e["likelihood"]["level"], f.likelihood.at(exposure));
+            EXPECT_EQ(x.likelihood, f.likelihood[static_cast<std::size_t>(x.exposure)]);
             bool pair_found = false;
-            for (const auto& p : r.evaluate["e2"])
-                if (p["driver"] == driver && p["rating"] == e["rating"] && p["exposure"] == exposure) pair_found = true;
+            for (const DriverPair& p : *r.pairs)
+                if (p.driver == d.driver && p.rating == d.rating && p.exposure == x.exposure) pair_found = true;
             EXPECT_TRUE(pair_found);
             // The trace states all four.
-            ASSERT_EQ(e["factors_trace"].size(), 4u);
-            const std::string trace = e["trace"].get<std::string>();
-            for (const auto& t : e["factors_trace"])
-                EXPECT_NE(trace.find(t.get<std::string>()), std::string::npos) << t;
-            EXPECT_NE(trace.find("severity"), std::string::npos);
-            EXPECT_NE(trace.find("extent"), std::string::npos);
-            EXPECT_NE(trace.find("irreversibility"), std::string::npos);
-            EXPECT_NE(trace.find("likelihood"), std::string::npos);
-            if (e["severity"]["from"] == "inside") {
+            ASSERT_EQ(x.trace.size(), 4u);
+            for (const std::string& t : x.trace) EXPECT_NE(d.trace.find(t), std::string::npos) << t;
+            EXPECT_NE(d.trace.find("severity"), std::string::npos);
+            EXPECT_NE(d.trace.find("extent"), std::string::npos);
+            EXPECT_NE(d.trace.find("irreversibility"), std::string::npos);
+            EXPECT_NE(d.trace.find("likelihood"), std::string::npos);
+            if (x.severity_from == SeverityBasis::Inside) {
                 ++inside;
                 EXPECT_EQ(share, 1.0);
-                EXPECT_EQ(e["severity"]["level"], "high");
+                EXPECT_EQ(x.severity, ImpactLevel::High);
             }
         }
     }

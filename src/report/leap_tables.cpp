@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "report/formats.h"
+#include "screen/profile.h"
 
 namespace sitescreen::report {
 namespace {
@@ -25,9 +26,13 @@ std::string text_at(const Json& obj, const char* key) {
 
 // An enum value of the record in the catalog's words (value.<field>.<value>: "VH" -> "很高（VH）"),
 // else as given; "—" for none.
+std::string enum_text(const Catalog& tr, const std::string& field, const char* name) {
+    return tr.text_or("value." + field + "." + name, name);
+}
+
 std::string enum_text(const Catalog& tr, const std::string& field, const Json& v) {
     if (!v.is_string()) return "—";
-    return tr.text_or("value." + field + "." + v.get<std::string>(), v.get<std::string>());
+    return enum_text(tr, field, v.get<std::string>().c_str());
 }
 
 Block heading(std::string text) {
@@ -325,65 +330,56 @@ void service_blocks(const Json& services, const Json& ecosystems, std::vector<Bl
     out.push_back(note(tr.text("report.services.note")));
 }
 
-void e4_blocks(const Json& e4, std::vector<Block>& out, const Catalog& tr) {
-    if (!e4.is_object()) return;
+void e4_blocks(const RiskRatings& e4, std::vector<Block>& out, const Catalog& tr) {
     Block kv;
     kv.kind = Kind::KeyValues;
-    if (e4.contains("highest_rating"))
-        kv.rows.push_back(
-            {Cell{tr.text("report.e4.highest_rating")}, Cell{enum_text(tr, "rating", e4["highest_rating"]), "", true}});
-    if (e4.contains("verdict_from_rating"))
-        kv.rows.push_back({Cell{tr.text("report.e4.verdict_from_rating")},
-                           Cell{enum_text(tr, "verdict_level", e4["verdict_from_rating"])}});
-    if (!kv.rows.empty()) out.push_back(std::move(kv));
+    kv.rows.push_back(
+        {Cell{tr.text("report.e4.highest_rating")},
+         Cell{e4.highest ? enum_text(tr, "rating", to_string(*e4.highest)) : std::string("—"), "", true}});
+    kv.rows.push_back({Cell{tr.text("report.e4.verdict_from_rating")},
+                       Cell{enum_text(tr, "verdict_level", to_string(e4.verdict_from_rating))}});
+    out.push_back(std::move(kv));
 
-    const Json& drivers = at(e4, "drivers");
-    if (!drivers.is_object() || drivers.empty()) return;
+    if (e4.drivers.empty()) return;
     Block t = table({tr.text("report.e4.driver"), tr.text("report.activity.materiality"), tr.text("report.e4.rating"),
                      tr.text("report.e4.verdict_level"), tr.text("report.e4.severity"), tr.text("report.e4.extent"),
                      tr.text("report.e4.irreversibility"), tr.text("report.e4.likelihood")});
     Block traces;
     traces.kind = Kind::Bullets;
-    for (auto it = drivers.begin(); it != drivers.end(); ++it) {
-        const Json& d = it.value();
-        const std::string name = driver_name(tr, it.key());
-        if (!text_at(d, "trace").empty())
-            traces.items.push_back(tr.format("report.e4.trace", {{"driver", name}, {"trace", text_at(d, "trace")}}));
-        if (!at(d, "rating").is_string()) continue;  // not rated against the place (GHG): its trace says why
+    for (const DriverRating& d : e4.drivers) {
+        const std::string name = driver_name(tr, to_string(d.driver));
+        if (!d.trace.empty())
+            traces.items.push_back(tr.format("report.e4.trace", {{"driver", name}, {"trace", d.trace}}));
+        if (!d.rating) continue;  // not rated against the place (GHG): its trace says why
         Cell severity{"—"}, extent{"—"}, irreversibility{"—"}, likelihood{"—"};
-        if (const Json& s = at(d, "severity"); s.is_object())
-            severity.text = tr.format(
-                "report.e4.severity_value",
-                {{"level", tr.text_or("e4.level." + text_at(s, "level"), text_at(s, "level"))},
-                 {"share", at(s, "affected_share").is_number() ? format_share(s["affected_share"].get<double>()) : "—"},
-                 {"from", tr.text_or("e4.from." + text_at(s, "from"), text_at(s, "from"))}});
-        if (const Json& x = at(d, "extent"); x.is_object()) {
+        if (const auto& f = d.factors) {
+            const std::string sev = to_string(f->severity), irr = to_string(f->irreversibility),
+                              lk = to_string(f->likelihood), from = to_string(f->severity_from),
+                              exposure = to_string(f->exposure);
+            severity.text = tr.format("report.e4.severity_value", {{"level", tr.text_or("e4.level." + sev, sev)},
+                                                                   {"share", format_share(f->affected_share)},
+                                                                   {"from", tr.text_or("e4.from." + from, from)}});
             extent.text.clear();
-            extent.lines.push_back(
-                at(x, "area_ha").is_number()
-                    ? tr.format("report.e4.area", {{"area", fmt::format("{:.1f}", x["area_ha"].get<double>())}})
-                    : tr.text("e4.no_footprint"));
-            extent.lines.push_back(
-                at(x, "buffer_share").is_number() && at(x, "radius_m").is_number()
-                    ? tr.format("report.e4.buffer", {{"share", format_share(x["buffer_share"].get<double>())},
-                                                     {"radius", radius_label(x["radius_m"].get<double>())}})
-                    : tr.text("e4.no_buffer_share"));
+            extent.lines.push_back(f->area_ha
+                                       ? tr.format("report.e4.area", {{"area", fmt::format("{:.1f}", *f->area_ha)}})
+                                       : tr.text("e4.no_footprint"));
+            extent.lines.push_back(f->buffer_share && f->radius_m
+                                       ? tr.format("report.e4.buffer", {{"share", format_share(*f->buffer_share)},
+                                                                        {"radius", radius_label(*f->radius_m)}})
+                                       : tr.text("e4.no_buffer_share"));
+            irreversibility.text = tr.format(
+                "report.e4.irreversibility_value",
+                {{"level", tr.text_or("e4.level." + irr, irr)}, {"theme", tr.text_or("theme." + f->theme, f->theme)}});
+            likelihood.text = tr.format("report.e4.likelihood_value",
+                                        {{"level", tr.text_or("e4.likelihood_level." + lk, lk)},
+                                         {"exposure", tr.text_or("report.e4.exposure." + exposure,
+                                                                 enum_text(tr, "exposure", exposure.c_str()))}});
         }
-        if (const Json& r = at(d, "irreversibility"); r.is_object())
-            irreversibility.text =
-                tr.format("report.e4.irreversibility_value",
-                          {{"level", tr.text_or("e4.level." + text_at(r, "level"), text_at(r, "level"))},
-                           {"theme", tr.text_or("theme." + text_at(r, "theme"), text_at(r, "theme"))}});
-        if (const Json& l = at(d, "likelihood"); l.is_object())
-            likelihood.text =
-                tr.format("report.e4.likelihood_value",
-                          {{"level", tr.text_or("e4.likelihood_level." + text_at(l, "level"), text_at(l, "level"))},
-                           {"exposure", tr.text_or("report.e4.exposure." + text_at(l, "exposure"),
-                                                   enum_text(tr, "exposure", at(l, "exposure")))}});
-        t.rows.push_back({Cell{name, "", true}, Cell{enum_text(tr, "materiality", at(d, "materiality"))},
-                          Cell{enum_text(tr, "rating", at(d, "rating")), "", true},
-                          Cell{enum_text(tr, "verdict_level", at(d, "verdict_level"))}, severity, extent,
-                          irreversibility, likelihood});
+        t.rows.push_back(
+            {Cell{name, "", true}, Cell{enum_text(tr, "materiality", to_string(d.materiality))},
+             Cell{enum_text(tr, "rating", to_string(*d.rating)), "", true},
+             Cell{d.verdict_level ? enum_text(tr, "verdict_level", to_string(*d.verdict_level)) : std::string("—")},
+             severity, extent, irreversibility, likelihood});
     }
     if (!t.rows.empty()) {
         out.push_back(std::move(t));

@@ -9,6 +9,7 @@
 #include "core/site.h"
 #include "i18n/messages.h"
 #include "report/markdown_report.h"
+#include "screen/result.h"
 
 namespace sitescreen::report {
 
@@ -30,6 +31,6 @@ void service_blocks(const Json& services, const Json& ecosystems, std::vector<Bl
 
 // E4, evaluate.e4: the highest rating, then one row per driver with its materiality, rating,
 // verdict level, severity, extent, irreversibility and likelihood, then each rating's trace.
-void e4_blocks(const Json& e4, std::vector<Block>& out, const i18n::Catalog& tr);
+void e4_blocks(const RiskRatings& e4, std::vector<Block>& out, const i18n::Catalog& tr);
 
 }  // namespace sitescreen::report

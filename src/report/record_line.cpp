@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -234,6 +235,29 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
     out += "]}";
 }
 
+// Locate or Evaluate: the assessment's JSON object, with each member it left for a typed part
+// written from that part: `typed(key)` returns it (nullopt: the member as it is).
+template <class Typed>
+void append_part(std::string& out, const Json& part, Typed typed) {
+    if (!part.is_object()) {
+        append_json(out, part);  // a null Json writes null, as the record's
+        return;
+    }
+    out += '{';
+    bool first = true;
+    for (auto it = part.begin(); it != part.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, it.key());
+        out += ':';
+        if (const std::optional<Json> v = it.value().is_null() ? typed(it.key()) : std::nullopt)
+            append_json(out, *v);
+        else
+            append_json(out, it.value());
+    }
+    out += '}';
+}
+
 }  // namespace
 
 void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
@@ -295,29 +319,18 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     }
     out += ']';
     key(out, "locate");
-    if (r.criteria && r.locate.is_object()) {
-        // L4 and the criteria met are written from the typed criteria where the assessment left
-        // their nulls (put_criteria()).
-        out += '{';
-        bool first_item = true;
-        for (auto it = r.locate.begin(); it != r.locate.end(); ++it) {
-            if (!first_item) out += ',';
-            first_item = false;
-            append_json_string(out, it.key());
-            out += ':';
-            if (it.key() == "l4")
-                append_json(out, l4_json(*r.criteria));
-            else if (it.key() == "criteria_met")
-                append_json(out, criteria_met_json(*r.criteria));
-            else
-                append_json(out, it.value());
-        }
-        out += '}';
-    } else {
-        append_json(out, r.locate);  // a null Json writes null, as the record's
-    }
+    append_part(out, r.locate, [&](const std::string& k) -> std::optional<Json> {
+        if (!r.criteria) return std::nullopt;
+        if (k == "l4") return l4_json(*r.criteria);
+        if (k == "criteria_met") return criteria_met_json(*r.criteria);
+        return std::nullopt;
+    });
     key(out, "evaluate");
-    append_json(out, r.evaluate);
+    append_part(out, r.evaluate, [&](const std::string& k) -> std::optional<Json> {
+        if (k == "e2" && r.pairs) return to_json(*r.pairs);
+        if (k == "e4" && r.ratings) return to_json(*r.ratings);
+        return std::nullopt;
+    });
     // The metrics are Evaluate's last key (site_record()): written into its closing brace.
     if (r.metrics && r.evaluate.is_object()) {
         out.pop_back();  // the '}'

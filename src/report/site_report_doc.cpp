@@ -44,8 +44,8 @@ std::string field_value(const Catalog& tr, const std::string& key, const Json& v
 }
 
 // A rating (exposure, impact) for people: "Very high" / "很高".
-std::string exposure_text(const Json& v, const Catalog& tr) {
-    const std::string s = inline_text(v, tr);
+std::string exposure_text(Rating r, const Catalog& tr) {
+    const std::string s = to_string(r);
     return tr.text_or("rating." + s, humanise(s));
 }
 
@@ -148,7 +148,7 @@ Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalo
         if (evidence.lines.empty()) evidence.text = "—";
         const std::string name = to_string(c.criterion);
         t.rows.push_back({Cell{tr.text_or("criterion." + name, humanise(name)), "", true}, status,
-                          Cell{c.exposure ? exposure_text(Json(to_string(*c.exposure)), tr) : "—"}, evidence});
+                          Cell{c.exposure ? exposure_text(*c.exposure, tr) : "—"}, evidence});
     }
     return t;
 }
@@ -191,9 +191,9 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
             if (!has_l2) activity_blocks(v, profile, out, tr);
             continue;
         }
-        if (it.key() == "e4") {
+        if (it.key() == "e4") {  // from the typed result (the record's evaluate.e4 is its JSON)
             out.push_back(heading(3, stage_title(it.key(), tr)));
-            e4_blocks(v, out, tr);
+            if (result.ratings) e4_blocks(*result.ratings, out, tr);
             continue;
         }
         if (small(v)) {

@@ -226,10 +226,10 @@ private:
             if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
-                add_evidence(s, ev, CriterionStatus::NotMet, Rating::Low,
+                add_evidence(s, std::move(ev), CriterionStatus::NotMet, Rating::Low,
                              tr().text("assess.evidence.no_feature_within_limit"));
             else
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                              tr().text("assess.evidence.layer_empty"));
             return;
         }
@@ -280,8 +280,8 @@ private:
         const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
                               : exposure == Rating::Medium ? p_.proximity.moderate_within_m
                                                            : 0.0;
-        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
-                     v.inside ? nearest.index : std::nullopt, text,
+        add_evidence(s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure,
+                     rated_why(s, why, band), v.inside ? nearest.index : std::nullopt, text,
                      !v.inside && band_m > 0 ? nearest.index : std::nullopt, band_m);
 
         if (s.criterion == Criterion::BiodiversityImportance) {
@@ -467,7 +467,7 @@ private:
         if (!v.inside) {
             summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+            add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                          tr().text("assess.evidence.outside_coverage"));
             return;
         }
@@ -484,7 +484,7 @@ private:
         if (!worst) {
             summary["distance_m"] = 0.0;
             if (!light_) a_.interface.push_back(std::move(summary));
-            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+            add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                          tr().text("assess.evidence.unit_no_category"));
             return;
         }
@@ -517,8 +517,8 @@ private:
         summary["distance_m"] = 0.0;
         summary["bws_cat"] = bws;
         if (!light_) a_.interface.push_back(std::move(summary));
-        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
-                     f.index, fmt::format("{} (bws_cat {})", unit, bws));
+        add_evidence(s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure,
+                     rated_why(s, why, band), f.index, fmt::format("{} (bws_cat {})", unit, bws));
         if (!a_.bws || bws > *a_.bws) {
             a_.bws = bws;
             a_.bws_label = label.empty() ? "bws_cat " + std::to_string(bws) : label;
@@ -562,7 +562,7 @@ private:
             }
             if (!c && !share) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                              tr().text("assess.evidence.no_cell_around"));
                 return;
             }
@@ -595,8 +595,9 @@ private:
                                     {"radius", fmt_distance(buf->radius_m)},
                                     {"threshold", *share >= thr ? fmt::format(" >= {}", fmt_share(thr)) : ""},
                                     {"resolution", res}});
-            add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure, rated_why(s, why, band),
-                         std::nullopt, tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
+            add_evidence(s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure,
+                         rated_why(s, why, band), std::nullopt,
+                         tr().format("assess.evidence.natural_land_cover", {{"class", cls}}));
             if (c) class_rules(s, *at_site, *c);
             if (s.criterion == Criterion::EcosystemIntegrity) {
                 a_.natural_at_site = natural_here;
@@ -611,7 +612,8 @@ private:
         if (s.categorical && s.theme == "water_stress") {
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
+                             tr().text("assess.evidence.no_cell"));
                 return;
             }
             FeatureRef f;
@@ -619,7 +621,7 @@ private:
             if (const ClassInfo* ci = class_of(*at_site)) f.zone = ci->zone;
             if (water_nodata(static_cast<int>(*at_site), f.zone)) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                              tr().text("assess.evidence.site_no_category"));
                 return;
             }
@@ -630,7 +632,8 @@ private:
             const ClassInfo* c = at_site ? class_of(*at_site) : nullptr;
             if (!at_site) {
                 if (!light_) a_.interface.push_back(std::move(summary));
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
+                             tr().text("assess.evidence.no_cell"));
                 return;
             }
             const std::string cls = c ? c->label_for(tr().lang()) : std::to_string(*at_site);
@@ -639,14 +642,15 @@ private:
             summary["class_at_site"] = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
-                add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+                add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                              tr().format("assess.evidence.no_severity", {{"class", cls}}));
                 return;
             }
             const bool met = *c->severity >= p_.other_layers.raster_min_severity;
             if (!s.resolution.empty()) ev.resolution = s.resolution_for(tr().lang());
             add_evidence(
-                s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, met ? Rating::High : Rating::Low,
+                s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet,
+                met ? Rating::High : Rating::Low,
                 tr().format("assess.evidence.class_at_site",
                             {{"resolution", s.resolution.empty()
                                                 ? std::string()
@@ -662,17 +666,19 @@ private:
         if (!light_) a_.interface.push_back(std::move(summary));
         auto t = p_.other_layers.continuous_min.find(s.theme);
         if (!m.value_at_site) {
-            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt, tr().text("assess.evidence.no_cell"));
+            add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
+                         tr().text("assess.evidence.no_cell"));
             return;
         }
         ev.value_at_site = CellValue{CellValue::Kind::Value, 0, *m.value_at_site};
         if (t == p_.other_layers.continuous_min.end()) {
-            add_evidence(s, ev, CriterionStatus::NotAssessed, std::nullopt,
+            add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                          tr().format("assess.evidence.no_threshold", {{"theme", s.theme}}));
             return;
         }
         const bool met = *m.value_at_site >= t->second;
-        add_evidence(s, ev, met ? CriterionStatus::Met : CriterionStatus::NotMet, met ? Rating::High : Rating::Low,
+        add_evidence(s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet,
+                     met ? Rating::High : Rating::Low,
                      tr().format("assess.evidence.value_at_site", {{"value", fmt::format("{}", *m.value_at_site)},
                                                                    {"relation", met ? ">=" : "<"},
                                                                    {"threshold", fmt::format("{}", t->second)},
@@ -697,13 +703,12 @@ private:
                 const auto& row = p_.rating.matrix.at(e.materiality);
                 for (Criterion c : ds.receptors) {
                     const CriterionState& st = a_.criteria[criterion_index(c)];
-                    Json pair = {{"driver", to_string(e.driver)},
-                                 {"receptor", to_string(c)},
-                                 {"materiality", to_string(e.materiality)}};
+                    DriverPair pair;
+                    pair.driver = e.driver;
+                    pair.receptor = c;
+                    pair.materiality = e.materiality;
                     if (!st.exposure) {
-                        pair["exposure"] = nullptr;
-                        pair["rating"] = nullptr;
-                        pair["trace"] =
+                        pair.trace =
                             tr().format("assess.evidence.no_layer_for",
                                         {{"criterion", tr().text(std::string("assess.criterion.") + to_string(c))}});
                         e.pairs.push_back(std::move(pair));
@@ -716,9 +721,9 @@ private:
                          {"exposure", rating_word(*st.exposure)},
                          {"why", st.exposure_why},
                          {"rating", rating_word(rating)}});
-                    pair["exposure"] = to_string(*st.exposure);
-                    pair["rating"] = to_string(rating);
-                    pair["trace"] = trace;
+                    pair.exposure = st.exposure;
+                    pair.rating = rating;
+                    pair.trace = trace;
                     e.pairs.push_back(std::move(pair));
                     if (!e.rating || rating > *e.rating) {
                         e.rating = rating;

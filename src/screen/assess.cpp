@@ -146,8 +146,10 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
         search = search_alternatives(r, p, figures, a, *layers_, screener);
 
     r.locate = locate_json(r, p, fallback, a, figures);
-    r.evaluate = evaluate_json(a, p, figures);
+    r.evaluate = evaluate_json(a, figures);
     r.criteria = criteria_findings(a);
+    r.pairs = driver_pairs(a);
+    r.ratings = risk_ratings(a, p);
     const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
     r.locate["activity"] = activity_locate_json(*options_.activities, activity);
@@ -167,7 +169,7 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.high_bws_cat = p.water_stress.high_bws_cat;
     metric_inputs.near_m = p.proximity.sensitive_within_m;
     r.metrics = site_metrics(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
-    add_e4_factors(*options_.materiality, *r.criteria, r.evaluate);
+    add_e4_factors(*options_.materiality, *r.criteria, *r.pairs, figures.footprint_ha, *r.ratings);
     r.verdict = make_verdict(a, p, fallback, r.site.type);
     r.mitigation = mitigation_steps(a, p, figures, search ? &*search : nullptr);
     if (search) r.alternative = std::move(search->search);

@@ -70,7 +70,7 @@ std::vector<CriterionFinding> criteria_findings(Analysis& a) {
     return out;
 }
 
-Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
+Json evaluate_json(const Analysis& a, const SiteFigures& f) {
     Json j;
     Json assets = Json::array();
     for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
@@ -84,10 +84,7 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     for (const auto& d : a.drivers)
         if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
     j["e1"] = {{"assets", std::move(assets)}, {"drivers", std::move(drivers)}};
-    Json pairs = Json::array();
-    for (const auto& d : a.drivers)
-        for (const auto& pr : d.pairs) pairs.push_back(pr);
-    j["e2"] = std::move(pairs);
+    j["e2"] = nullptr;  // from SiteResult::pairs (put_ratings)
 
     Json m = Json::object();
     m["annual_output"] = f.annual_output ? Json(*f.annual_output) : Json(nullptr);
@@ -106,23 +103,33 @@ Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f) {
     if (!f.notes.empty()) m["notes"] = f.notes;
     j["e3"] = std::move(m);
 
-    Json per = Json::object();
-    std::optional<Rating> highest;
-    for (const auto& d : a.drivers) {
-        Json e = {{"materiality", to_string(d.materiality)},
-                  {"rating", d.rating ? Json(to_string(*d.rating)) : Json(nullptr)},
-                  {"trace", d.rating_why}};
-        if (d.rating && d.location_dependent) {
-            e["verdict_level"] = to_string(p.rating.verdict_from_rating[static_cast<int>(*d.rating)]);
-            if (!highest || *d.rating > *highest) highest = d.rating;
-        }
-        per[to_string(d.driver)] = std::move(e);
-    }
-    j["e4"] = {{"drivers", std::move(per)},
-               {"highest_rating", highest ? Json(to_string(*highest)) : Json(nullptr)},
-               {"verdict_from_rating",
-                highest ? Json(to_string(p.rating.verdict_from_rating[static_cast<int>(*highest)])) : Json("low")}};
+    j["e4"] = nullptr;  // from SiteResult::ratings (put_ratings)
     return j;
+}
+
+std::vector<DriverPair> driver_pairs(Analysis& a) {
+    std::vector<DriverPair> out;
+    for (DriverEval& d : a.drivers)
+        for (DriverPair& pr : d.pairs) out.push_back(std::move(pr));
+    return out;
+}
+
+RiskRatings risk_ratings(const Analysis& a, const Profile& p) {
+    RiskRatings r;
+    for (const auto& d : a.drivers) {
+        DriverRating e;
+        e.driver = d.driver;
+        e.materiality = d.materiality;
+        e.rating = d.rating;
+        e.trace = d.rating_why;
+        if (d.rating && d.location_dependent) {
+            e.verdict_level = p.rating.verdict_from_rating[static_cast<int>(*d.rating)];
+            if (!r.highest || *d.rating > *r.highest) r.highest = d.rating;
+        }
+        r.drivers.push_back(std::move(e));
+    }
+    if (r.highest) r.verdict_from_rating = p.rating.verdict_from_rating[static_cast<int>(*r.highest)];
+    return r;
 }
 
 Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type) {

@@ -184,7 +184,7 @@ struct DriverEval {
     Materiality materiality = Materiality::None;
     std::vector<std::string> materiality_why;
     bool location_dependent = true;
-    Json pairs = Json::array();
+    std::vector<DriverPair> pairs;
     std::optional<Rating> rating;
     std::string rating_why;
     std::string rating_features;  // the features behind the highest pair, for texts
@@ -247,10 +247,15 @@ SearchResult search_alternatives(const SiteResult& r, const Profile& p, const Si
 // Moves a.context and a.interface into the record (nothing after reads them).
 // Locate but for L4 and criteria_met, left null where they go (criteria_findings, put_criteria).
 Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f);
-Json evaluate_json(const Analysis& a, const Profile& p, const SiteFigures& f);
+// Evaluate but for E2 and E4, left null where they go (driver_pairs, risk_ratings, put_ratings).
+Json evaluate_json(const Analysis& a, const SiteFigures& f);
 // Locate L4 (SiteResult::criteria), in kTnfdCriteria order; moves each criterion's evidence out of
 // `a` (call it after evaluate_json, which reads the evidence).
 std::vector<CriterionFinding> criteria_findings(Analysis& a);
+// Evaluate E2 (SiteResult::pairs), the drivers' pairs in the profile's order; moves them out of `a`.
+std::vector<DriverPair> driver_pairs(Analysis& a);
+// Evaluate E4 (SiteResult::ratings) without its factors (add_e4_factors adds them).
+RiskRatings risk_ratings(const Analysis& a, const Profile& p);
 Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type);
 std::vector<MitigationStep> mitigation_steps(const Analysis& a, const Profile& p, const SiteFigures& f,
                                              const SearchResult* search);

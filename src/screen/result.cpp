@@ -23,6 +23,19 @@ const std::pair<MitigationStage, const char*> kStageNames[] = {{MitigationStage:
                                                                {MitigationStage::Restore, "restore"},
                                                                {MitigationStage::Offset, "offset"}};
 
+const std::pair<ImpactLevel, const char*> kImpactLevelNames[] = {
+    {ImpactLevel::Low, "low"}, {ImpactLevel::Medium, "medium"}, {ImpactLevel::High, "high"}};
+const std::pair<Likelihood, const char*> kLikelihoodNames[] = {{Likelihood::Unlikely, "unlikely"},
+                                                               {Likelihood::Possible, "possible"},
+                                                               {Likelihood::Likely, "likely"},
+                                                               {Likelihood::AlmostCertain, "almost_certain"}};
+const std::pair<SeverityBasis, const char*> kSeverityBasisNames[] = {
+    {SeverityBasis::FootprintOverlap, "footprint_overlap_share"},
+    {SeverityBasis::NaturalShare, "natural_share"},
+    {SeverityBasis::WaterStressUnit, "water_stress_unit"},
+    {SeverityBasis::Inside, "inside"},
+    {SeverityBasis::Near, "near"}};
+
 const std::pair<CriterionStatus, const char*> kCriterionStatusNames[] = {
     {CriterionStatus::Met, "met"},
     {CriterionStatus::NotMet, "not_met"},
@@ -52,6 +65,12 @@ void put_location(Json& into, const AlternativeLocation& a) {
 }
 
 Json number_or_null(const std::optional<double>& x) { return x ? Json(*x) : Json(nullptr); }
+
+// An optional enum's name, or null.
+template <class E>
+Json name_or_null(const std::optional<E>& x) {
+    return x ? Json(to_string(*x)) : Json(nullptr);
+}
 
 // TNFD Recommendations (2023), annex 1, core global disclosure metrics C1.0 (total spatial
 // footprint), C1.1 (extent of land/freshwater/ocean-use change), C3.0 (water withdrawal and
@@ -96,21 +115,6 @@ const char* shape_name(AlternativeSearch::Shape s) {
     return "point";
 }
 
-}  // namespace
-
-const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs() { return kTnfdMetrics; }
-
-const char* to_string(CriterionStatus s) { return enum_name(kCriterionStatusNames, s); }
-
-Json criteria_met_json(const std::vector<CriterionFinding>& criteria) {
-    Json met = Json::array();
-    for (const CriterionFinding& c : criteria)
-        if (c.status == CriterionStatus::Met) met.push_back(to_string(c.criterion));
-    return met;
-}
-
-namespace {
-
 Json feature_json(const EvidenceFeature& f) {
     Json j = {{"id", f.id}, {"name", f.name}, {"category", f.category}};
     if (!f.zone.empty()) j["zone"] = f.zone;
@@ -130,6 +134,17 @@ Json cell_json(const CellValue& v) {
 }
 
 }  // namespace
+
+const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs() { return kTnfdMetrics; }
+
+const char* to_string(CriterionStatus s) { return enum_name(kCriterionStatusNames, s); }
+
+Json criteria_met_json(const std::vector<CriterionFinding>& criteria) {
+    Json met = Json::array();
+    for (const CriterionFinding& c : criteria)
+        if (c.status == CriterionStatus::Met) met.push_back(to_string(c.criterion));
+    return met;
+}
 
 Json to_json(const Evidence& e) {
     Json j = {{"layer", e.layer}, {"theme", e.theme}};
@@ -176,6 +191,55 @@ Json l4_json(const std::vector<CriterionFinding>& criteria) {
 void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria) {
     locate["l4"] = l4_json(criteria);
     locate["criteria_met"] = criteria_met_json(criteria);
+}
+
+const char* to_string(ImpactLevel l) { return enum_name(kImpactLevelNames, l); }
+std::optional<ImpactLevel> impact_level_from_string(const std::string& s) { return enum_value(kImpactLevelNames, s); }
+const char* to_string(Likelihood l) { return enum_name(kLikelihoodNames, l); }
+std::optional<Likelihood> likelihood_from_string(const std::string& s) { return enum_value(kLikelihoodNames, s); }
+const char* to_string(SeverityBasis b) { return enum_name(kSeverityBasisNames, b); }
+
+Json to_json(const std::vector<DriverPair>& pairs) {
+    Json j = Json::array();
+    for (const DriverPair& p : pairs)
+        j.push_back({{"driver", to_string(p.driver)},
+                     {"receptor", to_string(p.receptor)},
+                     {"materiality", to_string(p.materiality)},
+                     {"exposure", name_or_null(p.exposure)},
+                     {"rating", name_or_null(p.rating)},
+                     {"trace", p.trace}});
+    return j;
+}
+
+Json to_json(const RiskRatings& r) {
+    Json drivers = Json::object();
+    for (const DriverRating& d : r.drivers) {
+        Json e = {{"materiality", to_string(d.materiality)}, {"rating", name_or_null(d.rating)}, {"trace", d.trace}};
+        if (d.verdict_level) e["verdict_level"] = to_string(*d.verdict_level);
+        if (const auto& f = d.factors) {
+            e["severity"] = {{"level", to_string(f->severity)},
+                             {"affected_share", f->affected_share},
+                             {"from", to_string(f->severity_from)},
+                             {"layer", f->layer}};
+            e["extent"] = {{"area_ha", number_or_null(f->area_ha)},
+                           {"buffer_share", number_or_null(f->buffer_share)},
+                           {"radius_m", number_or_null(f->radius_m)}};
+            e["irreversibility"] = {{"level", to_string(f->irreversibility)},
+                                    {"theme", f->theme},
+                                    {"from", f->irreversibility_by_theme ? "theme" : "default"}};
+            e["likelihood"] = {{"level", to_string(f->likelihood)}, {"exposure", to_string(f->exposure)}};
+            e["factors_trace"] = f->trace;
+        }
+        drivers[to_string(d.driver)] = std::move(e);
+    }
+    return {{"drivers", std::move(drivers)},
+            {"highest_rating", name_or_null(r.highest)},
+            {"verdict_from_rating", to_string(r.verdict_from_rating)}};
+}
+
+void put_ratings(Json& evaluate, const std::vector<DriverPair>& pairs, const RiskRatings& ratings) {
+    evaluate["e2"] = to_json(pairs);
+    evaluate["e4"] = to_json(ratings);
 }
 
 Json to_json(const SiteMetrics& m) {

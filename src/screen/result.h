@@ -17,7 +17,9 @@
 
 namespace sitescreen {
 
-enum class Rating;  // screen/profile.h
+enum class Rating;       // screen/profile.h
+enum class Materiality;  // screen/profile.h
+enum class Driver;       // screen/profile.h
 
 // ----------------------------------------------- Locate L4: the sensitive-location criteria
 
@@ -79,6 +81,67 @@ struct CriterionFinding {
 enum class Level { Low = 0, Medium = 1, High = 2, NoGo = 3 };
 const char* to_string(Level l);  // "low", "medium", "high", "no-go"
 std::optional<Level> level_from_string(const std::string& s);
+
+// ------------------------------------- Evaluate E2 and E4: each driver rated against the place
+
+// One pair of a driver and a receptor criterion (evaluate.e2[]): the driver's materiality rated
+// against the criterion's exposure at the site by the profile's matrix.
+struct DriverPair {
+    Driver driver{};
+    Criterion receptor = Criterion::BiodiversityImportance;
+    Materiality materiality{};
+    std::optional<Rating> exposure;  // nullopt: no layer of the criterion was read (and no rating)
+    std::optional<Rating> rating;
+    std::string trace;  // in the run's language
+};
+
+// The levels of E4's severity and irreversibility (config/materiality.yaml's names).
+enum class ImpactLevel { Low, Medium, High };
+const char* to_string(ImpactLevel l);  // "low", "medium", "high"
+std::optional<ImpactLevel> impact_level_from_string(const std::string& s);
+
+// E4's likelihood, from the receptor's exposure (config/materiality.yaml's names).
+enum class Likelihood { Unlikely, Possible, Likely, AlmostCertain };
+const char* to_string(Likelihood l);  // "unlikely", "possible", "likely", "almost_certain"
+std::optional<Likelihood> likelihood_from_string(const std::string& s);
+
+// What the severity's affected share was read from.
+enum class SeverityBasis { FootprintOverlap, NaturalShare, WaterStressUnit, Inside, Near };
+const char* to_string(SeverityBasis b);  // "footprint_overlap_share", ..., "inside", "near"
+
+// The four E4 factors behind a driver's highest rating (docs/leap.md, "E4 factors"), from the
+// evidence of its receptor (screen/e4_factors.h).
+struct RatingFactors {
+    ImpactLevel severity = ImpactLevel::Low;
+    double affected_share = 0;  // rounded to 0.001
+    SeverityBasis severity_from = SeverityBasis::Near;
+    std::string layer;              // the evidence's layer
+    std::optional<double> area_ha;  // the footprint times the share; rounded to 0.001
+    std::optional<double> buffer_share, radius_m;
+    ImpactLevel irreversibility = ImpactLevel::Medium;
+    std::string theme;
+    bool irreversibility_by_theme = false;  // else the configuration's default
+    Likelihood likelihood = Likelihood::Possible;
+    Rating exposure{};
+    std::vector<std::string> trace;  // one sentence per factor, in the run's language
+};
+
+// One driver in E4 (evaluate.e4.drivers.<driver>).
+struct DriverRating {
+    Driver driver{};
+    Materiality materiality{};
+    std::optional<Rating> rating;        // nullopt: not rated against the place (its trace says why)
+    std::string trace;                   // the rating's trace, then the factors' (run's language)
+    std::optional<Level> verdict_level;  // location-dependent rated drivers: the profile's level
+    std::optional<RatingFactors> factors;
+};
+
+// Evaluate's E4 (evaluate.e4).
+struct RiskRatings {
+    std::vector<DriverRating> drivers;  // the profile's order
+    std::optional<Rating> highest;      // of the location-dependent rated drivers
+    Level verdict_from_rating{};        // low without one
+};
 
 // One finding of a named rule (rules.apply): what its clause says of the site at one feature.
 struct Finding {
@@ -270,5 +333,9 @@ Json to_json(const SiteMetrics& m);      // evaluate.metrics
 void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria);
 Json l4_json(const std::vector<CriterionFinding>& criteria);
 Json criteria_met_json(const std::vector<CriterionFinding>& criteria);
+Json to_json(const std::vector<DriverPair>& pairs);  // evaluate.e2
+Json to_json(const RiskRatings& r);                  // evaluate.e4
+// Sets evaluate.e2 and evaluate.e4 where the assessment left their nulls.
+void put_ratings(Json& evaluate, const std::vector<DriverPair>& pairs, const RiskRatings& ratings);
 
 }  // namespace sitescreen

@@ -316,6 +316,7 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
     add("locate", r.locate);
     if (r.criteria && j["locate"].is_object()) put_criteria(j["locate"], *r.criteria);
     add("evaluate", r.evaluate);
+    if (r.pairs && r.ratings && j["evaluate"].is_object()) put_ratings(j["evaluate"], *r.pairs, *r.ratings);
     // Evaluate's last key (docs/output.md); Evaluate is there whenever the metrics are.
     if (r.metrics && j["evaluate"].is_object()) j["evaluate"]["metrics"] = to_json(*r.metrics);
     j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);

@@ -35,10 +35,12 @@ struct SiteResult {
     std::vector<LayerOutcome> layers;      // catalog order
     // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
     // Locate and Evaluate are still the record's JSON objects (docs/output.md) but for Locate's L4
-    // criteria and Evaluate's TNFD metrics; the rest is typed (screen/result.h) and serialized by
-    // result.cpp.
+    // criteria and Evaluate's E2, E4 and TNFD metrics; the rest is typed (screen/result.h) and
+    // serialized by result.cpp.
     Json locate, evaluate;
     std::optional<std::vector<CriterionFinding>> criteria;  // locate.l4, in kTnfdCriteria order
+    std::optional<std::vector<DriverPair>> pairs;           // evaluate.e2
+    std::optional<RiskRatings> ratings;                     // evaluate.e4
     std::optional<SiteMetrics> metrics;                     // evaluate.metrics
     std::optional<Verdict> verdict;
     std::optional<std::vector<MitigationStep>> mitigation;
