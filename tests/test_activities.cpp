@@ -248,7 +248,7 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
 
         SiteResult r = screener.screen(*it, assessor.radii_for(it->type));
         assessor.assess(r, screener);
-        const Json& l2 = r.locate["activity"];
+        const Json& l2 = r.locate->activity;
         EXPECT_EQ(l2["id"], c.default_row);
         EXPECT_EQ(l2["from"], "profile_default");
         const ActivityRow& row = *table().find(c.default_row);
@@ -256,13 +256,13 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
         EXPECT_EQ(ratings(l2["impacts"], "pressure"), row.impacts);
         EXPECT_EQ(l2["encore"]["code"], row.encore_code);
         // E2 pairs each rated dependency and impact with what Locate found for its criteria.
-        const Json& e2 = r.evaluate["e2_activity"];
+        const Json& e2 = r.evaluate->activity;
         ASSERT_FALSE(e2["dependencies"].empty());
         ASSERT_FALSE(e2["impacts"].empty());
         for (const char* kind : {"dependencies", "impacts"})
             for (const auto& e : e2[kind]) {
                 for (const auto& f : e["locate"]) {
-                    const Json l4 = l4_json(r.criteria.value())["criteria"][f["criterion"].get<std::string>()];
+                    const Json l4 = l4_json(r.locate.value().criteria)["criteria"][f["criterion"].get<std::string>()];
                     EXPECT_EQ(f["status"], l4["status"]) << e.dump();
                     EXPECT_EQ(f["exposure"], l4["exposure"]) << e.dump();
                 }
@@ -282,13 +282,13 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
         changed.attributes["activity"] = c.other_row;
         SiteResult r2 = screener.screen(changed, assessor.radii_for(changed.type));
         assessor.assess(r2, screener);
-        EXPECT_EQ(r2.locate["activity"]["id"], c.other_row);
-        EXPECT_EQ(r2.locate["activity"]["from"], "attribute:activity");
+        EXPECT_EQ(r2.locate->activity["id"], c.other_row);
+        EXPECT_EQ(r2.locate->activity["from"], "attribute:activity");
         const ActivityRow& other = *table().find(c.other_row);
-        EXPECT_EQ(ratings(r2.locate["activity"]["dependencies"], "service"), other.dependencies);
-        EXPECT_EQ(ratings(r2.locate["activity"]["impacts"], "pressure"), other.impacts);
-        EXPECT_NE(r2.locate["activity"]["impacts"], l2["impacts"]);
-        EXPECT_NE(r2.evaluate["e2_activity"], e2);
+        EXPECT_EQ(ratings(r2.locate->activity["dependencies"], "service"), other.dependencies);
+        EXPECT_EQ(ratings(r2.locate->activity["impacts"], "pressure"), other.impacts);
+        EXPECT_NE(r2.locate->activity["impacts"], l2["impacts"]);
+        EXPECT_NE(r2.evaluate->activity, e2);
         EXPECT_EQ(activity_warning(r2), "");
     }
 }
@@ -306,18 +306,18 @@ TEST(Activities, IsicAttributePicksTheRowAndAnUnknownActivityIsAWarningNamingSit
     by_isic.attributes["isic"] = 2720;
     SiteResult r = screener.screen(by_isic, assessor.radii_for(by_isic.type));
     assessor.assess(r, screener);
-    EXPECT_EQ(r.locate["activity"]["id"], "battery_cell_plant");
-    EXPECT_EQ(r.locate["activity"]["from"], "attribute:isic");
+    EXPECT_EQ(r.locate->activity["id"], "battery_cell_plant");
+    EXPECT_EQ(r.locate->activity["from"], "attribute:isic");
 
     Site unknown = *it;
     unknown.attributes["activity"] = "gigafactory";
     SiteResult u = screener.screen(unknown, assessor.radii_for(unknown.type));
     assessor.assess(u, screener);
-    EXPECT_EQ(u.locate["activity"]["id"], "vehicle_assembly");  // the plant profile's default
-    EXPECT_EQ(u.locate["activity"]["from"], "profile_default");
+    EXPECT_EQ(u.locate->activity["id"], "vehicle_assembly");  // the plant profile's default
+    EXPECT_EQ(u.locate->activity["from"], "profile_default");
     const std::string w = activity_warning(u);
     EXPECT_NE(w.find("site 'C05': attribute 'activity': no activity 'gigafactory'"), std::string::npos) << w;
-    EXPECT_EQ(u.locate["activity"]["warning"], w);
+    EXPECT_EQ(u.locate->activity["warning"], w);
 
     Site bad_isic = *it;
     bad_isic.attributes["isic"] = "9999";

@@ -266,7 +266,7 @@ bool any_avoid(const SiteResult& r) {
 }
 
 std::string criterion_status(const SiteResult& r, const char* c) {
-    return l4_json(r.criteria.value()).at("criteria").at(c).at("status").get<std::string>();
+    return l4_json(r.locate.value().criteria).at("criteria").at(c).at("status").get<std::string>();
 }
 
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -312,7 +312,7 @@ TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
     EXPECT_EQ(criterion_status(r, "water_risk"), "not_met");
     EXPECT_EQ(criterion_status(r, "rapid_decline"), "not_assessed");
-    EXPECT_EQ(r.locate["l3"]["context"][0]["inside"][0], "Testprovince");
+    EXPECT_EQ(r.locate.value().context.at(0)["inside"][0], "Testprovince");
     ASSERT_TRUE(r.alternative);
     EXPECT_TRUE(r.alternative->found());
     expect_hierarchy_order(r);
@@ -366,7 +366,7 @@ TEST(Assess, ExperimentalZoneIsConditionalForPlantsAndNoGoForMines) {
 
 TEST(Assess, NearWetlandGetsASetback) {
     const SiteResult r = assess_site(make_site("C-near", offset(world().c, 2.5, 0)));
-    const Json l4 = l4_json(r.criteria.value());
+    const Json l4 = l4_json(r.locate.value().criteria);
     const Json& ev = l4["criteria"]["biodiversity_importance"]["evidence"];
     double d = -1;
     for (const auto& e : ev)
@@ -388,13 +388,14 @@ TEST(Assess, ExtremeWaterStressAndLargeWithdrawalIsHigh) {
     const SiteResult r = assess_site(make_site("D-water", {102.0, 30.0}, "plant", figures));
     EXPECT_EQ(level(r), "high") << joined_reasons(r);
     EXPECT_EQ(criterion_status(r, "water_risk"), "met");
-    EXPECT_DOUBLE_EQ(r.evaluate["e3"]["annual_withdrawal_m3"].get<double>(), 1.5e6);
-    ASSERT_TRUE(r.ratings);
-    const auto water = std::find_if(r.ratings->drivers.begin(), r.ratings->drivers.end(),
+    ASSERT_TRUE(r.evaluate && r.locate);
+    EXPECT_DOUBLE_EQ(r.evaluate->figures.site.withdrawal_m3.value(), 1.5e6);
+    const auto water = std::find_if(r.evaluate->ratings.drivers.begin(), r.evaluate->ratings.drivers.end(),
                                     [](const DriverRating& d) { return d.driver == Driver::WaterUse; });
-    ASSERT_NE(water, r.ratings->drivers.end());
+    ASSERT_NE(water, r.evaluate->ratings.drivers.end());
     EXPECT_EQ(water->rating, Rating::VeryHigh);
-    EXPECT_EQ(r.locate["l2"][1]["materiality"], "high");  // raised from the profile's medium by the figures
+    ASSERT_GT(r.locate->drivers.size(), 1u);
+    EXPECT_EQ(r.locate->drivers[1].materiality, Materiality::High);  // raised from the profile's medium by the figures
     EXPECT_TRUE(has_step(r, "minimise:water"));
     for (const auto& m : r.mitigation.value())
         if (m.trigger == "water") {
@@ -413,7 +414,7 @@ TEST(Assess, CleanSiteIsLowWithoutAvoidStep) {
     EXPECT_FALSE(any_avoid(r));
     EXPECT_FALSE(r.alternative);
     EXPECT_TRUE(r.verdict.value().rules_fired.empty());
-    EXPECT_FALSE(l4_json(r.criteria.value())["sensitive"].get<bool>());
+    EXPECT_FALSE(l4_json(r.locate.value().criteria)["sensitive"].get<bool>());
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "not_met");
     EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "not_assessed");  // outside the land-cover raster
     EXPECT_EQ(criterion_status(r, "ecosystem_services"), "not_assessed");
@@ -422,7 +423,7 @@ TEST(Assess, CleanSiteIsLowWithoutAvoidStep) {
 TEST(Assess, NaturalLandCoverLeadsToAvoidRestoreOffset) {
     const SiteResult r = assess_site(make_site("H-forest", {100.95, 31.0}));
     EXPECT_EQ(criterion_status(r, "ecosystem_integrity"), "met");
-    EXPECT_DOUBLE_EQ(r.evaluate["e3"]["natural_share"].get<double>(), 1.0);
+    EXPECT_NEAR(r.evaluate.value().figures.natural_share.value(), 1.0, 0.0005);
     EXPECT_EQ(steps(r), (std::vector<std::string>{"avoid:natural_land", "restore:restore", "offset:offset"}));
     expect_hierarchy_order(r);
 
@@ -439,12 +440,12 @@ TEST(Assess, ErrorRowsStayNullAndUnknownTypesFallBack) {
     SiteResult r = screener.screen(bad, {1000});
     assessor.assess(r, screener);
     EXPECT_FALSE(r.verdict);
-    EXPECT_TRUE(r.locate.is_null());
+    EXPECT_FALSE(r.locate);
     EXPECT_FALSE(r.alternative);
 
     const SiteResult smelter = assess_site(make_site("E-smelter", {100.0, 31.0}, "smelter"));
     EXPECT_EQ(smelter.verdict.value().profile, "plant");
-    EXPECT_TRUE(smelter.locate["profile"]["fallback"].get<bool>());
+    EXPECT_TRUE(smelter.locate.value().profile.fallback);
     EXPECT_NE(joined_reasons(smelter).find("site type 'smelter' has no profile"), std::string::npos);
     EXPECT_EQ(assessor.radii_for("smelter"), assessor.radii_for("plant"));
 }
@@ -783,7 +784,7 @@ TEST(Assess, GoldenEvidenceNamesTheFeatureDistanceAndClass) {
         assessor.assess(r, screener);
         by_id[site.id] = std::move(r);
     }
-    const auto l4 = [&](const char* id) { return l4_json(by_id[id].criteria.value()); };
+    const auto l4 = [&](const char* id) { return l4_json(by_id[id].locate.value().criteria); };
     // C05: the Taihu wetland about 1 km away, at the 1 km buffer's edge.
     {
         const Json c05 = l4("C05");

@@ -75,8 +75,8 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
         SCOPED_TRACE(site.id);
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
         assessor.assess(r, screener);
-        ASSERT_TRUE(r.ratings && r.pairs);
-        for (const DriverRating& d : r.ratings->drivers) {
+        ASSERT_TRUE(r.evaluate);
+        for (const DriverRating& d : r.evaluate->ratings.drivers) {
             if (!d.verdict_level) {  // not rated against the place (GHG, not material)
                 EXPECT_FALSE(d.factors) << to_string(d.driver);
                 continue;
@@ -91,10 +91,10 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
                                   : share >= f.severity_medium ? ImpactLevel::Medium
                                                                : ImpactLevel::Low);
             // Extent: footprint x affected share.
-            const Json& fp = r.evaluate["e3"]["footprint_ha"];
-            if (fp.is_number()) {
+            const std::optional<double>& fp = r.evaluate->figures.site.footprint_ha;
+            if (fp) {
                 ASSERT_TRUE(x.area_ha);
-                EXPECT_NEAR(*x.area_ha, fp.get<double>() * share, 0.001);
+                EXPECT_NEAR(*x.area_ha, *fp * share, 0.001);
             } else {
                 EXPECT_FALSE(x.area_ha);
             }
@@ -105,7 +105,7 @@ TEST(E4Factors, EverySampleRatingShowsSeverityExtentIrreversibilityAndLikelihood
             // Likelihood: from the exposure of the rating's receptor, which is the E2 pair's.
             EXPECT_EQ(x.likelihood, f.likelihood[static_cast<std::size_t>(x.exposure)]);
             bool pair_found = false;
-            for (const DriverPair& p : *r.pairs)
+            for (const DriverPair& p : r.evaluate->pairs)
                 if (p.driver == d.driver && p.rating == d.rating && p.exposure == x.exposure) pair_found = true;
             EXPECT_TRUE(pair_found);
             // The trace states all four.

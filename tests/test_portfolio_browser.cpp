@@ -110,7 +110,6 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         s.result.verdict = Verdict{};
         s.result.verdict->level = level_from_string(level).value();
         s.result.verdict->reasons = {level + ": synthetic reason"};
-        s.result.locate = Json::object();
         CriterionFinding bio, water;
         bio.criterion = Criterion::BiodiversityImportance;
         bio.status = level == "low" ? CriterionStatus::NotMet : CriterionStatus::Met;
@@ -122,7 +121,8 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         bio.evidence = {seen};
         water.criterion = Criterion::WaterRisk;
         water.why = "synthetic: no layer";
-        s.result.criteria = std::vector<CriterionFinding>{bio, water};
+        s.result.locate = Locate{};
+        s.result.locate->criteria = std::vector<CriterionFinding>{bio, water};
         s.result.mitigation = std::vector<MitigationStep>{{MitigationStage::Avoid, "move", "synthetic", "relocate"}};
     }
     s.record = site_record(s.result, ScreenOptions{});

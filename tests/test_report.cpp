@@ -145,7 +145,13 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
     v.level = level_from_string(level).value();
     v.reasons = {"high: within 2.6 km of nature reserve '百花山自然保护区' (core zone) [demo layer]"};
     r.verdict = v;
-    r.locate = {{"L1", {{"title", "Span of the site"}, {"buffers_m", {1000, 5000}}}}};
+    Locate l;
+    l.site_type = "plant";
+    l.title = "Span of the site";
+    DriverMateriality land;
+    land.driver = Driver::LandUseChange;
+    land.materiality = land.profile_materiality = Materiality::High;
+    l.drivers = {land};
     // L4 (the record's locate.l4, written by the serializer).
     const auto criterion = [](Criterion c, CriterionStatus s, std::string why) {
         CriterionFinding f;
@@ -167,19 +173,22 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
         }
         return f;
     };
-    r.criteria = std::vector<CriterionFinding>{
+    l.criteria = std::vector<CriterionFinding>{
         criterion(Criterion::BiodiversityImportance, CriterionStatus::Met, "百花山自然保护区 2.6 km west"),
         criterion(Criterion::EcosystemIntegrity, CriterionStatus::NotMet, ""),
         criterion(Criterion::RapidDecline, CriterionStatus::NotAssessed, "no layer for this criterion"),
         criterion(Criterion::WaterRisk, CriterionStatus::NotMet, ""),
         criterion(Criterion::EcosystemServices, CriterionStatus::NotAssessed, "no layer for this criterion")};
-    r.evaluate = {{"E1", {{"drivers", {{{"driver", "land_use_change"}, {"materiality", "high"}}}}}},
-                  {"E3",
-                   {{"ratings",
-                     {{{"driver", "land_use_change"},
-                       {"receptor", "biodiversity_importance"},
-                       {"rating", "high"},
-                       {"because", "materiality high x exposure high"}}}}}}};
+    r.locate = std::move(l);
+    Evaluate e;
+    DriverPair pair;
+    pair.driver = Driver::LandUseChange;
+    pair.receptor = Criterion::BiodiversityImportance;
+    pair.materiality = Materiality::High;
+    pair.exposure = pair.rating = Rating::High;
+    pair.trace = "materiality high x exposure high";
+    e.pairs = {pair};
+    r.evaluate = std::move(e);
     r.mitigation = std::vector<MitigationStep>{
         {MitigationStage::Avoid, "Move the site east, away from the reserve", "core zone", "relocate"},
         {MitigationStage::Minimise, "Keep construction outside the breeding season", "birds", "setback"}};

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <string>
 #include <variant>
 
@@ -235,29 +234,6 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
     out += "]}";
 }
 
-// Locate or Evaluate: the assessment's JSON object, with each member it left for a typed part
-// written from that part: `typed(key)` returns it (nullopt: the member as it is).
-template <class Typed>
-void append_part(std::string& out, const Json& part, Typed typed) {
-    if (!part.is_object()) {
-        append_json(out, part);  // a null Json writes null, as the record's
-        return;
-    }
-    out += '{';
-    bool first = true;
-    for (auto it = part.begin(); it != part.end(); ++it) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, it.key());
-        out += ':';
-        if (const std::optional<Json> v = it.value().is_null() ? typed(it.key()) : std::nullopt)
-            append_json(out, *v);
-        else
-            append_json(out, it.value());
-    }
-    out += '}';
-}
-
 }  // namespace
 
 void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
@@ -319,27 +295,9 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     }
     out += ']';
     key(out, "locate");
-    append_part(out, r.locate, [&](const std::string& k) -> std::optional<Json> {
-        if (!r.criteria) return std::nullopt;
-        if (k == "l4") return l4_json(*r.criteria);
-        if (k == "criteria_met") return criteria_met_json(*r.criteria);
-        return std::nullopt;
-    });
+    append_json(out, r.locate ? to_json(*r.locate) : Json(nullptr));
     key(out, "evaluate");
-    append_part(out, r.evaluate, [&](const std::string& k) -> std::optional<Json> {
-        if (k == "e2" && r.pairs) return to_json(*r.pairs);
-        if (k == "e4" && r.ratings) return to_json(*r.ratings);
-        return std::nullopt;
-    });
-    // The metrics are Evaluate's last key (site_record()): written into its closing brace.
-    if (r.metrics && r.evaluate.is_object()) {
-        out.pop_back();  // the '}'
-        if (!r.evaluate.empty()) out += ',';
-        append_json_string(out, "metrics");
-        out += ':';
-        append_json(out, to_json(*r.metrics));
-        out += '}';
-    }
+    append_json(out, r.evaluate && r.locate ? to_json(*r.evaluate, *r.locate) : Json(nullptr));
     key(out, "verdict");
     append_json(out, r.verdict ? to_json(*r.verdict) : Json(nullptr));
     key(out, "mitigation");

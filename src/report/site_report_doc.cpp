@@ -193,7 +193,7 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         }
         if (it.key() == "e4") {  // from the typed result (the record's evaluate.e4 is its JSON)
             out.push_back(heading(3, stage_title(it.key(), tr)));
-            if (result.ratings) e4_blocks(*result.ratings, out, tr);
+            if (result.evaluate) e4_blocks(result.evaluate->ratings, out, tr);
             continue;
         }
         if (small(v)) {
@@ -212,11 +212,11 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         if (v.is_object()) {
             Json rest = Json::object();
             // L4's criteria: from the typed result (the record's locate.l4.criteria is their JSON).
-            const bool l4 = it.key() == "l4" && result.criteria;
+            const bool l4 = it.key() == "l4" && result.locate;
             for (auto m = v.begin(); m != v.end(); ++m)
                 if (!dedicated(it.key(), m.key()) && !(l4 && m.key() == "criteria")) rest[m.key()] = m.value();
             json_blocks(rest, 4, out, tr);
-            if (l4) out.push_back(criteria_table(*result.criteria, tr));
+            if (l4) out.push_back(criteria_table(result.locate->criteria, tr));
         } else {
             json_blocks(v, 4, out, tr);
         }

@@ -315,9 +315,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                             r.site.error = site.where + ": assessment failed: " + e.what();
                             r.layers.clear();
                             r.geometry.reset();
-                            r.locate = r.evaluate = Json();
-                            r.metrics.reset();
-                            r.criteria.reset();
+                            r.locate.reset();
+                            r.evaluate.reset();
                             r.verdict.reset();
                             r.mitigation.reset();
                             r.alternative.reset();

@@ -145,19 +145,19 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     if (options_.avoidance_search && layers_ && a.level >= Level::High)
         search = search_alternatives(r, p, figures, a, *layers_, screener);
 
-    r.locate = locate_json(r, p, fallback, a, figures);
-    r.evaluate = evaluate_json(a, figures);
-    r.criteria = criteria_findings(a);
-    r.pairs = driver_pairs(a);
-    r.ratings = risk_ratings(a, p);
+    Locate l = locate_of(r, p, fallback, a);
+    Evaluate e;
+    e.figures = evaluate_figures(a, figures);
+    e.pairs = driver_pairs(a);
+    e.ratings = risk_ratings(a, p);
     const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
-    r.locate["activity"] = activity_locate_json(*options_.activities, activity);
-    r.evaluate["e2_activity"] = activity_evaluate_json(*options_.activities, activity, *r.criteria);
+    l.activity = activity_locate_json(*options_.activities, activity);
+    e.activity = activity_evaluate_json(*options_.activities, activity, l.criteria);
     const EcosystemMap& ecosystems = *options_.ecosystems;
-    r.locate["l3"]["ecosystems"] = ecosystems_json(r, ecosystems);
-    r.evaluate["e1"]["services"] = ecosystem_services_json(r.locate["l3"]["ecosystems"], ecosystems,
-                                                           *options_.activities, activity, p.land_cover.radius_m);
+    l.ecosystems = ecosystems_json(r, ecosystems);
+    e.services =
+        ecosystem_services_json(l.ecosystems, ecosystems, *options_.activities, activity, p.land_cover.radius_m);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;
@@ -168,8 +168,10 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     metric_inputs.bws_layer = a.bws_layer;
     metric_inputs.high_bws_cat = p.water_stress.high_bws_cat;
     metric_inputs.near_m = p.proximity.sensitive_within_m;
-    r.metrics = site_metrics(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
-    add_e4_factors(*options_.materiality, *r.criteria, *r.pairs, figures.footprint_ha, *r.ratings);
+    e.metrics = site_metrics(r, metric_inputs, footprint_land_cover(r, metric_inputs.declared_footprint_ha, screener));
+    add_e4_factors(*options_.materiality, l.criteria, e.pairs, figures.footprint_ha, e.ratings);
+    r.locate = std::move(l);
+    r.evaluate = std::move(e);
     r.verdict = make_verdict(a, p, fallback, r.site.type);
     r.mitigation = mitigation_steps(a, p, figures, search ? &*search : nullptr);
     if (search) r.alternative = std::move(search->search);

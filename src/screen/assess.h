@@ -105,7 +105,7 @@ private:
     std::vector<double> alternative_distances_m_;
     int worst_ = -1;                        // index into the level order
     std::vector<std::string> worst_sites_;  // ids of the sites at the worst level (first 20)
-    TnfdTable tnfd_;                        // the TNFD disclosure table (SiteResult::metrics)
+    TnfdTable tnfd_;                        // the TNFD disclosure table (Evaluate::metrics)
 };
 
 }  // namespace sitescreen

@@ -27,33 +27,6 @@
 namespace sitescreen {
 namespace assess_kit {
 
-// Moves a.context and a.interface into the record (nothing after reads them).
-Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f) {
-    Json j;
-    j["profile"] = {{"type", p.type}, {"file", p.file}, {"fallback", fallback}};
-    j["l1"] = {{"site_type", r.site.type},
-               {"value_chain", p.value_chain},
-               {"title", profile_text(p.title, p.title_in, tr().lang())}};
-    Json drivers = Json::array();
-    for (const auto& d : a.drivers) {
-        Json e = {{"driver", to_string(d.driver)},
-                  {"materiality", to_string(d.materiality)},
-                  {"profile_materiality", to_string(d.profile_materiality)},
-                  {"screened", d.materiality != Materiality::None},
-                  {"location_dependent", d.location_dependent},
-                  {"why", d.materiality_why}};
-        drivers.push_back(std::move(e));
-    }
-    j["l2"] = std::move(drivers);
-    j["l3"] = {{"context", std::move(a.context)}, {"layers", std::move(a.interface)}};
-    // Where L4 and the copy of its criteria met go: the serializer fills them from
-    // SiteResult::criteria (put_criteria).
-    j["l4"] = nullptr;
-    j["criteria_met"] = nullptr;
-    (void)f;
-    return j;
-}
-
 std::vector<CriterionFinding> criteria_findings(Analysis& a) {
     std::vector<CriterionFinding> out;
     out.reserve(kTnfdCriteria.size());
@@ -70,41 +43,37 @@ std::vector<CriterionFinding> criteria_findings(Analysis& a) {
     return out;
 }
 
-Json evaluate_json(const Analysis& a, const SiteFigures& f) {
-    Json j;
-    Json assets = Json::array();
-    for (std::size_t i = 0; i < kTnfdCriteria.size(); ++i)
-        for (const Evidence& ev : a.criteria[i].evidence)
-            if (ev.status == CriterionStatus::Met)
-                assets.push_back({{"criterion", to_string(kTnfdCriteria[i])},
-                                  {"layer", ev.layer},
-                                  {"theme", ev.theme},
-                                  {"what", ev.why}});
-    Json drivers = Json::array();
-    for (const auto& d : a.drivers)
-        if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
-    j["e1"] = {{"assets", std::move(assets)}, {"drivers", std::move(drivers)}};
-    j["e2"] = nullptr;  // from SiteResult::pairs (put_ratings)
+// Moves a.context, a.interface and the criteria's evidence into Locate (nothing after reads them).
+Locate locate_of(const SiteResult& r, const Profile& p, bool fallback, Analysis& a) {
+    Locate l;
+    l.profile = {p.type, p.file, fallback};
+    l.site_type = r.site.type;
+    l.value_chain = p.value_chain;
+    l.title = profile_text(p.title, p.title_in, tr().lang());
+    for (const DriverEval& d : a.drivers) {
+        DriverMateriality m;
+        m.driver = d.driver;
+        m.materiality = d.materiality;
+        m.profile_materiality = d.profile_materiality;
+        m.location_dependent = d.location_dependent;
+        m.why = d.materiality_why;
+        l.drivers.push_back(std::move(m));
+    }
+    l.context = std::move(a.context);
+    l.layers = std::move(a.interface);
+    l.criteria = criteria_findings(a);
+    return l;
+}
 
-    Json m = Json::object();
-    m["annual_output"] = f.annual_output ? Json(*f.annual_output) : Json(nullptr);
-    m["water_intensity_m3_per_unit"] = f.water_intensity ? Json(*f.water_intensity) : Json(nullptr);
-    m["annual_withdrawal_m3"] = f.withdrawal_m3 ? Json(round1(*f.withdrawal_m3)) : Json(nullptr);
-    if (f.withdrawal_m3) m["annual_withdrawal_from"] = f.withdrawal_from;
-    m["footprint_ha"] = f.footprint_ha ? Json(round3(*f.footprint_ha)) : Json(nullptr);
-    if (f.footprint_ha) m["footprint_from"] = f.footprint_from;
-    m["capacity_mw"] = f.capacity_mw ? Json(*f.capacity_mw) : Json(nullptr);
-    m["project_category"] = f.project_category.empty() ? Json(nullptr) : Json(f.project_category);
-    m["nearest_biodiversity_m"] = a.nearest_bio_m ? Json(round1(*a.nearest_bio_m)) : Json(nullptr);
-    if (a.nearest_bio_m) m["nearest_biodiversity_feature"] = a.nearest_bio_text;
-    m["bws_cat"] = a.bws ? Json(*a.bws) : Json(nullptr);
-    m["natural_share"] = a.natural_share ? Json(round3(*a.natural_share)) : Json(nullptr);
-    if (a.natural_share) m["natural_share_radius_m"] = a.natural_radius_m;
-    if (!f.notes.empty()) m["notes"] = f.notes;
-    j["e3"] = std::move(m);
-
-    j["e4"] = nullptr;  // from SiteResult::ratings (put_ratings)
-    return j;
+EvaluateFigures evaluate_figures(const Analysis& a, const SiteFigures& f) {
+    EvaluateFigures e;
+    e.site = f;
+    e.nearest_biodiversity_m = a.nearest_bio_m;
+    e.nearest_biodiversity_feature = a.nearest_bio_text;
+    e.bws_cat = a.bws;
+    e.natural_share = a.natural_share;
+    e.natural_share_radius_m = a.natural_radius_m;
+    return e;
 }
 
 std::vector<DriverPair> driver_pairs(Analysis& a) {

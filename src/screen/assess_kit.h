@@ -120,14 +120,6 @@ inline std::string fill(std::string text, const std::map<std::string, std::strin
 
 // ------------------------------------------------------------------ figures
 
-struct SiteFigures {
-    std::string project_category;  // normalised
-    std::optional<double> annual_output, water_intensity, withdrawal_m3, footprint_ha, capacity_mw;
-    std::string withdrawal_from;  // how withdrawal_m3 was obtained
-    std::string footprint_from;
-    std::vector<std::string> notes;
-};
-
 // ------------------------------------------------------------------ findings
 
 struct FeatureRef {
@@ -244,17 +236,16 @@ SearchResult search_alternatives(const SiteResult& r, const Profile& p, const Si
 
 // ------------------------------------------------------------------ the record's parts (assess_json.cpp)
 
-// Moves a.context and a.interface into the record (nothing after reads them).
-// Locate but for L4 and criteria_met, left null where they go (criteria_findings, put_criteria).
-Json locate_json(const SiteResult& r, const Profile& p, bool fallback, Analysis& a, const SiteFigures& f);
-// Evaluate but for E2 and E4, left null where they go (driver_pairs, risk_ratings, put_ratings).
-Json evaluate_json(const Analysis& a, const SiteFigures& f);
-// Locate L4 (SiteResult::criteria), in kTnfdCriteria order; moves each criterion's evidence out of
-// `a` (call it after evaluate_json, which reads the evidence).
+// Locate but for the activity and the ecosystems; moves a.context, a.interface and each
+// criterion's evidence out of `a`.
+Locate locate_of(const SiteResult& r, const Profile& p, bool fallback, Analysis& a);
+// Locate L4, in kTnfdCriteria order; moves each criterion's evidence out of `a`.
 std::vector<CriterionFinding> criteria_findings(Analysis& a);
-// Evaluate E2 (SiteResult::pairs), the drivers' pairs in the profile's order; moves them out of `a`.
+// Evaluate E3: the site's figures and what Locate measured that E3 reports.
+EvaluateFigures evaluate_figures(const Analysis& a, const SiteFigures& f);
+// Evaluate E2: the drivers' pairs, in the profile's order; moves them out of `a`.
 std::vector<DriverPair> driver_pairs(Analysis& a);
-// Evaluate E4 (SiteResult::ratings) without its factors (add_e4_factors adds them).
+// Evaluate E4 without its factors (add_e4_factors adds them).
 RiskRatings risk_ratings(const Analysis& a, const Profile& p);
 Verdict make_verdict(const Analysis& a, const Profile& p, bool fallback, const std::string& site_type);
 std::vector<MitigationStep> mitigation_steps(const Analysis& a, const Profile& p, const SiteFigures& f,

@@ -188,11 +188,6 @@ Json l4_json(const std::vector<CriterionFinding>& criteria) {
     return {{"sensitive", !met.empty()}, {"criteria_met", std::move(met)}, {"criteria", std::move(by_name)}};
 }
 
-void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria) {
-    locate["l4"] = l4_json(criteria);
-    locate["criteria_met"] = criteria_met_json(criteria);
-}
-
 const char* to_string(ImpactLevel l) { return enum_name(kImpactLevelNames, l); }
 std::optional<ImpactLevel> impact_level_from_string(const std::string& s) { return enum_value(kImpactLevelNames, s); }
 const char* to_string(Likelihood l) { return enum_name(kLikelihoodNames, l); }
@@ -237,10 +232,89 @@ Json to_json(const RiskRatings& r) {
             {"verdict_from_rating", to_string(r.verdict_from_rating)}};
 }
 
-void put_ratings(Json& evaluate, const std::vector<DriverPair>& pairs, const RiskRatings& ratings) {
-    evaluate["e2"] = to_json(pairs);
-    evaluate["e4"] = to_json(ratings);
+Json to_json(const EvaluateFigures& e) {
+    const SiteFigures& f = e.site;
+    Json m = Json::object();
+    m["annual_output"] = number_or_null(f.annual_output);
+    m["water_intensity_m3_per_unit"] = number_or_null(f.water_intensity);
+    m["annual_withdrawal_m3"] = f.withdrawal_m3 ? Json(round1(*f.withdrawal_m3)) : Json(nullptr);
+    if (f.withdrawal_m3) m["annual_withdrawal_from"] = f.withdrawal_from;
+    m["footprint_ha"] = f.footprint_ha ? Json(round3(*f.footprint_ha)) : Json(nullptr);
+    if (f.footprint_ha) m["footprint_from"] = f.footprint_from;
+    m["capacity_mw"] = number_or_null(f.capacity_mw);
+    m["project_category"] = f.project_category.empty() ? Json(nullptr) : Json(f.project_category);
+    m["nearest_biodiversity_m"] = e.nearest_biodiversity_m ? Json(round1(*e.nearest_biodiversity_m)) : Json(nullptr);
+    if (e.nearest_biodiversity_m) m["nearest_biodiversity_feature"] = e.nearest_biodiversity_feature;
+    m["bws_cat"] = e.bws_cat ? Json(*e.bws_cat) : Json(nullptr);
+    m["natural_share"] = e.natural_share ? Json(round3(*e.natural_share)) : Json(nullptr);
+    if (e.natural_share) m["natural_share_radius_m"] = e.natural_share_radius_m;
+    if (!f.notes.empty()) m["notes"] = f.notes;
+    return m;
 }
+
+namespace {
+
+// Locate's and Evaluate's records, copying or moving (L an rvalue) the parts still JSON; the typed
+// parts stay (SiteAnswer reads them after a record took the rest).
+template <class L>
+Json locate_record(L&& l) {
+    Json drivers = Json::array();
+    for (const DriverMateriality& d : l.drivers)
+        drivers.push_back({{"driver", to_string(d.driver)},
+                           {"materiality", to_string(d.materiality)},
+                           {"profile_materiality", to_string(d.profile_materiality)},
+                           {"screened", d.materiality != Materiality::None},
+                           {"location_dependent", d.location_dependent},
+                           {"why", d.why}});
+    Json l3 = Json::object();
+    l3["context"] = std::forward<L>(l).context;
+    l3["layers"] = std::forward<L>(l).layers;
+    l3["ecosystems"] = std::forward<L>(l).ecosystems;
+    Json j = Json::object();
+    j["profile"] = {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}};
+    j["l1"] = {{"site_type", l.site_type}, {"value_chain", l.value_chain}, {"title", l.title}};
+    j["l2"] = std::move(drivers);
+    j["l3"] = std::move(l3);
+    j["l4"] = l4_json(l.criteria);
+    j["criteria_met"] = criteria_met_json(l.criteria);
+    j["activity"] = std::forward<L>(l).activity;
+    return j;
+}
+
+template <class E>
+Json evaluate_record(E&& e, const Locate& l) {
+    // E1: the assets at stake are Locate's met evidence, the drivers its material ones.
+    Json assets = Json::array();
+    for (const CriterionFinding& c : l.criteria)
+        for (const Evidence& ev : c.evidence)
+            if (ev.status == CriterionStatus::Met)
+                assets.push_back({{"criterion", to_string(c.criterion)},
+                                  {"layer", ev.layer},
+                                  {"theme", ev.theme},
+                                  {"what", ev.why}});
+    Json drivers = Json::array();
+    for (const DriverMateriality& d : l.drivers)
+        if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
+    Json e1 = Json::object();
+    e1["assets"] = std::move(assets);
+    e1["drivers"] = std::move(drivers);
+    e1["services"] = std::forward<E>(e).services;
+    Json j = Json::object();
+    j["e1"] = std::move(e1);
+    j["e2"] = to_json(e.pairs);
+    j["e3"] = to_json(e.figures);
+    j["e4"] = to_json(e.ratings);
+    j["e2_activity"] = std::forward<E>(e).activity;
+    j["metrics"] = to_json(e.metrics);
+    return j;
+}
+
+}  // namespace
+
+Json to_json(const Locate& l) { return locate_record(l); }
+Json to_json(Locate&& l) { return locate_record(std::move(l)); }
+Json to_json(const Evaluate& e, const Locate& l) { return evaluate_record(e, l); }
+Json to_json(Evaluate&& e, const Locate& l) { return evaluate_record(std::move(e), l); }
 
 Json to_json(const SiteMetrics& m) {
     const MetricInputs& in = m.inputs;

@@ -303,6 +303,70 @@ struct SiteMetrics {
     const MetricValue& operator[](TnfdMetric m) const { return values[static_cast<std::size_t>(m)]; }
 };
 
+// ------------------------------------------------------------------ Evaluate E3: the site's figures
+
+// The figures a site's attributes give, as its profile reads them (assess.cpp, read_figures).
+struct SiteFigures {
+    std::string project_category;  // normalised
+    std::optional<double> annual_output, water_intensity, withdrawal_m3, footprint_ha, capacity_mw;
+    std::string withdrawal_from;  // how withdrawal_m3 was obtained
+    std::string footprint_from;
+    std::vector<std::string> notes;
+};
+
+// Evaluate E3 (evaluate.e3): the site's figures and what Locate measured that E3 reports.
+// Unrounded; the serializer rounds as docs/output.md says.
+struct EvaluateFigures {
+    SiteFigures site;
+    std::optional<double> nearest_biodiversity_m;  // the nearest feature of a biodiversity layer
+    std::string nearest_biodiversity_feature;
+    std::optional<int> bws_cat;           // the highest water-stress category at the site
+    std::optional<double> natural_share;  // of the land-cover buffer
+    double natural_share_radius_m = 0;
+};
+
+// ------------------------------------------------------------------ Locate and Evaluate
+
+// The profile a site was assessed with (locate.profile).
+struct ProfileUse {
+    std::string type, file;
+    bool fallback = false;  // the site's type has no profile of its own: this is the fallback
+};
+
+// A driver's materiality for the site (locate.l2[]): the profile's, and the one the site's
+// figures made it.
+struct DriverMateriality {
+    Driver driver{};
+    Materiality materiality{}, profile_materiality{};
+    bool location_dependent = true;  // the profile rates it against receptor criteria
+    std::vector<std::string> why;    // the profile's source, then what the figures changed
+};
+
+// Locate (TNFD LEAP L1-L4; docs/leap.md). L3's context, layers and ecosystems and the activity are
+// still the record's JSON (#18).
+struct Locate {
+    ProfileUse profile;
+    std::string site_type, value_chain, title;  // L1; the title in the run's language
+    std::vector<DriverMateriality> drivers;     // L2, in the profile's order
+    Json context = Json::array();               // L3: the context layers at the site
+    Json layers = Json::array();                // L3: the interface with each layer
+    Json ecosystems;                            // L3: the ecosystems (IUCN GET)
+    std::vector<CriterionFinding> criteria;     // L4, in kTnfdCriteria order
+    Json activity;                              // the activity's dependencies and impacts
+};
+
+// Evaluate (TNFD LEAP E1-E4 and the TNFD metrics; docs/leap.md). E1's assets and drivers are
+// Locate's met evidence and material drivers; E1's services and the activity's pairs are still
+// the record's JSON (#18).
+struct Evaluate {
+    Json services;                  // E1: the services the activity depends on at the site
+    std::vector<DriverPair> pairs;  // E2
+    EvaluateFigures figures;        // E3
+    RiskRatings ratings;            // E4
+    Json activity;                  // e2_activity: the activity's dependencies and impacts paired with L4
+    SiteMetrics metrics;            // the TNFD core global disclosure metrics
+};
+
 // ------------------------------------------------------------------ the serializer (result.cpp)
 
 Json to_json(const Finding& f);
@@ -327,15 +391,15 @@ Json to_json(const std::vector<ClearedFinding>& clears);
 Json ranked_row(const AlternativeLocation& a, std::size_t index);
 Json to_json(const rules::Citation& c);  // the English texts, whatever the report's language
 Json to_json(const SiteMetrics& m);      // evaluate.metrics
-// Sets locate.l4 and locate.criteria_met (the copy of l4.criteria_met at the top of Locate) from
-// the criteria, in kTnfdCriteria order; in place when `locate` has them already (the assessment
-// leaves nulls where they go).
-void put_criteria(Json& locate, const std::vector<CriterionFinding>& criteria);
 Json l4_json(const std::vector<CriterionFinding>& criteria);
 Json criteria_met_json(const std::vector<CriterionFinding>& criteria);
 Json to_json(const std::vector<DriverPair>& pairs);  // evaluate.e2
 Json to_json(const RiskRatings& r);                  // evaluate.e4
-// Sets evaluate.e2 and evaluate.e4 where the assessment left their nulls.
-void put_ratings(Json& evaluate, const std::vector<DriverPair>& pairs, const RiskRatings& ratings);
+Json to_json(const EvaluateFigures& f);              // evaluate.e3
+Json to_json(const Locate& l);                       // locate
+Json to_json(const Evaluate& e, const Locate& l);    // evaluate (E1 reads Locate)
+// The same, moving the parts still JSON into the record (left null); the typed parts stay.
+Json to_json(Locate&& l);
+Json to_json(Evaluate&& e, const Locate& l);
 
 }  // namespace sitescreen

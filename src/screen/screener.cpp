@@ -305,20 +305,21 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
                    o.measurement);
     }
     j["layers"] = std::move(layers);
-    auto add = [&](const char* key, auto& value) {
-        if (value.is_null())
-            j[key] = nullptr;
-        else if constexpr (take)
-            j[key] = std::move(value);
+    // Evaluate first: its E1 reads Locate's typed parts, which a moved Locate keeps.
+    Json evaluate = nullptr;
+    if (r.evaluate && r.locate) {
+        if constexpr (take)
+            evaluate = to_json(std::move(*r.evaluate), *r.locate);
         else
-            j[key] = value;
-    };
-    add("locate", r.locate);
-    if (r.criteria && j["locate"].is_object()) put_criteria(j["locate"], *r.criteria);
-    add("evaluate", r.evaluate);
-    if (r.pairs && r.ratings && j["evaluate"].is_object()) put_ratings(j["evaluate"], *r.pairs, *r.ratings);
-    // Evaluate's last key (docs/output.md); Evaluate is there whenever the metrics are.
-    if (r.metrics && j["evaluate"].is_object()) j["evaluate"]["metrics"] = to_json(*r.metrics);
+            evaluate = to_json(*r.evaluate, *r.locate);
+    }
+    if (!r.locate)
+        j["locate"] = nullptr;
+    else if constexpr (take)
+        j["locate"] = to_json(std::move(*r.locate));
+    else
+        j["locate"] = to_json(*r.locate);
+    j["evaluate"] = std::move(evaluate);
     j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);
     j["mitigation"] = r.mitigation ? to_json(*r.mitigation) : Json(nullptr);
     j["alternative"] = r.alternative ? to_json(*r.alternative) : Json(nullptr);
@@ -329,8 +330,8 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
 
 SiteAnswer answer_of(const SiteResult& r) {
     return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
-            r.alternative ? &*r.alternative : nullptr, r.metrics ? &*r.metrics : nullptr,
-            r.criteria ? &*r.criteria : nullptr};
+            r.alternative ? &*r.alternative : nullptr, r.evaluate ? &r.evaluate->metrics : nullptr,
+            r.locate ? &r.locate->criteria : nullptr};
 }
 
 Json site_record(const SiteResult& r, const ScreenOptions& options) { return make_site_record(r, options); }

@@ -34,14 +34,10 @@ struct SiteResult {
     std::optional<SiteGeometry> geometry;  // absent for error rows
     std::vector<LayerOutcome> layers;      // catalog order
     // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
-    // Locate and Evaluate are still the record's JSON objects (docs/output.md) but for Locate's L4
-    // criteria and Evaluate's E2, E4 and TNFD metrics; the rest is typed (screen/result.h) and
-    // serialized by result.cpp.
-    Json locate, evaluate;
-    std::optional<std::vector<CriterionFinding>> criteria;  // locate.l4, in kTnfdCriteria order
-    std::optional<std::vector<DriverPair>> pairs;           // evaluate.e2
-    std::optional<RiskRatings> ratings;                     // evaluate.e4
-    std::optional<SiteMetrics> metrics;                     // evaluate.metrics
+    // Typed (screen/result.h) and serialized by result.cpp, but for the parts of Locate and
+    // Evaluate still kept as the record's JSON.
+    std::optional<Locate> locate;
+    std::optional<Evaluate> evaluate;
     std::optional<Verdict> verdict;
     std::optional<std::vector<MitigationStep>> mitigation;
     std::optional<AlternativeSearch> alternative;  // only when the avoidance search ran
@@ -163,7 +159,8 @@ private:
 
 // The JSON record of a site (one line of sites.jsonl; docs/output.md).
 Json site_record(const SiteResult& r, const ScreenOptions& options);
-// The same, taking the assessment's JSON from r (left null) rather than copying it.
+// The same, moving the parts of Locate and Evaluate still JSON out of r (left null) rather than
+// copying them; the typed parts stay (answer_of reads them).
 Json site_record(SiteResult&& r, const ScreenOptions& options);
 
 }  // namespace sitescreen

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The typed parts of a site's result (src/screen/result.h: the verdict, the mitigation steps, the
-avoidance search's answer, Evaluate's TNFD metrics, Locate's L4 evidence) are written to
+avoidance search's answer, Locate's L2 and L4 with its evidence, Evaluate's E4 and TNFD metrics) are written to
 sites.jsonl by one serializer, src/screen/result.cpp (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
@@ -37,6 +37,10 @@ KEYS = [
     # locate.l4.criteria.<criterion>.evidence[] (the other evidence keys are shared with the layer
     # measurements and Locate's interface entries)
     "zone_at_site",
+    # locate.l2[] (its other keys are shared with the activity tables)
+    "profile_materiality", "screened",
+    # evaluate.e4 with its factors, and the evaluate key the activity's pairs go under
+    "highest_rating", "affected_share", "buffer_share", "area_ha", "factors_trace", "e2_activity",
 ]
 
 SERIALIZER = "src/screen/result.cpp"
