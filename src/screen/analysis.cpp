@@ -690,7 +690,7 @@ private:
             DriverEval e;
             e.driver = ds.driver;
             e.profile_materiality = e.materiality = ds.materiality;
-            if (!ds.source.empty()) e.materiality_why.push_back(profile_text(ds.source, ds.source_in, tr().lang()));
+            if (!ds.source.empty()) e.why.push_back(profile_text(ds.source, ds.source_in, tr().lang()));
             adjust_materiality(e);
             e.location_dependent = !ds.receptors.empty();
             if (e.materiality == Materiality::None) {
@@ -790,18 +790,18 @@ private:
         if (e.driver == Driver::WaterUse && f_.withdrawal_m3) {
             if (fg.large_withdrawal_m3_per_year && *f_.withdrawal_m3 >= *fg.large_withdrawal_m3_per_year) {
                 e.materiality = Materiality::High;
-                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_large",
-                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
-                                                         {"from", f_.withdrawal_from},
-                                                         {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
+                e.why.push_back(tr().format("assess.evidence.withdrawal_large",
+                                            {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                             {"from", f_.withdrawal_from},
+                                             {"limit", fmt_thousands(*fg.large_withdrawal_m3_per_year)}}));
             } else if (fg.small_withdrawal_m3_per_year && *f_.withdrawal_m3 <= *fg.small_withdrawal_m3_per_year) {
                 e.materiality = Materiality::Low;
-                e.materiality_why.push_back(tr().format("assess.evidence.withdrawal_small",
-                                                        {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
-                                                         {"from", f_.withdrawal_from},
-                                                         {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
+                e.why.push_back(tr().format("assess.evidence.withdrawal_small",
+                                            {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)},
+                                             {"from", f_.withdrawal_from},
+                                             {"limit", fmt_thousands(*fg.small_withdrawal_m3_per_year)}}));
             } else {
-                e.materiality_why.push_back(
+                e.why.push_back(
                     tr().format("assess.evidence.withdrawal_kept",
                                 {{"withdrawal", fmt_thousands(*f_.withdrawal_m3)}, {"from", f_.withdrawal_from}}));
             }
@@ -809,7 +809,7 @@ private:
         if (e.driver == Driver::LandUseChange && f_.footprint_ha && fg.large_footprint_ha &&
             *f_.footprint_ha >= *fg.large_footprint_ha && e.materiality < Materiality::High) {
             e.materiality = static_cast<Materiality>(static_cast<int>(e.materiality) + 1);
-            e.materiality_why.push_back(tr().format(
+            e.why.push_back(tr().format(
                 "assess.evidence.footprint_large",
                 {{"footprint", fmt::format("{:.1f}", *f_.footprint_ha)},
                  {"from", f_.footprint_from},

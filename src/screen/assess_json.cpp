@@ -50,15 +50,7 @@ Locate locate_of(const SiteResult& r, const Profile& p, bool fallback, Analysis&
     l.site_type = r.site.type;
     l.value_chain = p.value_chain;
     l.title = profile_text(p.title, p.title_in, tr().lang());
-    for (const DriverEval& d : a.drivers) {
-        DriverMateriality m;
-        m.driver = d.driver;
-        m.materiality = d.materiality;
-        m.profile_materiality = d.profile_materiality;
-        m.location_dependent = d.location_dependent;
-        m.why = d.materiality_why;
-        l.drivers.push_back(std::move(m));
-    }
+    for (const DriverEval& d : a.drivers) l.drivers.push_back(d);  // its L2 part
     l.context = std::move(a.context);
     l.layers = std::move(a.interface);
     l.criteria = criteria_findings(a);

@@ -170,12 +170,9 @@ struct NearFeature {
     double distance_m = 0;
 };
 
-struct DriverEval {
-    Driver driver = Driver::LandUseChange;
-    Materiality profile_materiality = Materiality::None;
-    Materiality materiality = Materiality::None;
-    std::vector<std::string> materiality_why;
-    bool location_dependent = true;
+// A driver as the analysis rates it: Locate's L2 entry (the base, copied into Locate) and what
+// E2, E4 and the rules need.
+struct DriverEval : DriverMateriality {
     std::vector<DriverPair> pairs;
     std::optional<Rating> rating;
     std::string rating_why;
