@@ -312,7 +312,7 @@ TEST(Assess, InsideRedLineIsNoGoWithAnAvoidStep) {
     EXPECT_EQ(criterion_status(r, "biodiversity_importance"), "met");
     EXPECT_EQ(criterion_status(r, "water_risk"), "not_met");
     EXPECT_EQ(criterion_status(r, "rapid_decline"), "not_assessed");
-    EXPECT_EQ(r.locate.value().context.at(0)["inside"][0], "Testprovince");
+    EXPECT_EQ(r.locate.value().context.at(0).inside.at(0), "Testprovince");
     ASSERT_TRUE(r.alternative);
     EXPECT_TRUE(r.alternative->found());
     expect_hierarchy_order(r);

@@ -197,14 +197,22 @@ private:
         return ev;
     }
 
+    static LayerInterface interface_head(const LayerSpec& s) {
+        LayerInterface i;
+        i.layer = s.id;
+        i.theme = s.theme;
+        i.criterion = s.criterion;
+        return i;
+    }
+
     void context(const LayerOutcome& o) {
         if (!o.vector() || !o.vector()->inside) return;
-        Json names = Json::array();
+        ContextLayer c{o.spec->id, o.spec->theme, {}};
         for (auto i : o.vector()->inside_features) {
             const FeatureRef f = feature_ref(o, i);
-            names.push_back(f.name.empty() ? f.id : f.name);
+            c.inside.push_back(f.name.empty() ? f.id : f.name);
         }
-        a_.context.push_back({{"layer", o.spec->id}, {"theme", o.spec->theme}, {"inside", names}});
+        a_.context.push_back(std::move(c));
         // A context layer rates no criterion, but a named rule may judge its theme (urban_boundary).
         for (const auto& named : p_.rules)
             if (named->judges(o.spec->theme) && applies(*named))
@@ -215,14 +223,13 @@ private:
         const LayerSpec& s = *o.spec;
         const VectorMeasurement& v = *o.vector();
         Evidence ev = layer_head(s);
-        Json summary = {
-            {"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}, {"inside", v.inside}};
+        LayerInterface summary = interface_head(s);
+        summary.inside = v.inside;
         if (s.theme == "water_stress") {
             water_vector(o, ev, summary);
             return;
         }
         if (!v.nearest_distance_m && !v.inside) {
-            summary["distance_m"] = nullptr;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (o.vector_layer && !o.vector_layer->features().empty())
                 // A moved site's nearest-feature search stops at a limit (Screener::screen_moved).
@@ -273,8 +280,8 @@ private:
                                     (met ? tr().format("assess.evidence.within",
                                                        {{"distance", fmt_distance(p_.proximity.sensitive_within_m)}})
                                          : "");
-        summary["distance_m"] = round1(d);
-        summary["feature"] = nearest.name.empty() ? nearest.id : nearest.name;
+        summary.distance_m = round1(d);
+        summary.feature = nearest.name.empty() ? nearest.id : nearest.name;
         if (!light_) a_.interface.push_back(std::move(summary));
         // Outside, the exposure holds wherever the site stays within its band of this feature.
         const double band_m = exposure == Rating::High     ? p_.proximity.high_within_m
@@ -460,12 +467,12 @@ private:
     // Aqueduct's no-data class (-9999) or a category the catalog marks zone "nodata".
     static bool water_nodata(int bws, const std::string& zone) { return zone == "nodata" || bws < -1; }
 
-    void water_vector(const LayerOutcome& o, Evidence& ev, Json& summary) {
+    void water_vector(const LayerOutcome& o, Evidence& ev, LayerInterface& summary) {
         const LayerSpec& s = *o.spec;
         const VectorMeasurement& v = *o.vector();
         a_.areal_layers = true;
         if (!v.inside) {
-            summary["distance_m"] = v.nearest_distance_m ? Json(round1(*v.nearest_distance_m)) : Json(nullptr);
+            if (v.nearest_distance_m) summary.distance_m = round1(*v.nearest_distance_m);
             if (!light_) a_.interface.push_back(std::move(summary));
             add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                          tr().text("assess.evidence.outside_coverage"));
@@ -482,7 +489,7 @@ private:
             }
         }
         if (!worst) {
-            summary["distance_m"] = 0.0;
+            summary.distance_m = 0.0;
             if (!light_) a_.interface.push_back(std::move(summary));
             add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,
                          tr().text("assess.evidence.unit_no_category"));
@@ -491,7 +498,7 @@ private:
         water_finding(s, *worst, worst_f, ev, summary);
     }
 
-    void water_finding(const LayerSpec& s, int bws, const FeatureRef& f, Evidence& ev, Json& summary) {
+    void water_finding(const LayerSpec& s, int bws, const FeatureRef& f, Evidence& ev, LayerInterface& summary) {
         a_.areal_data = true;
         std::string label, zone = f.zone;
         auto c = s.categories.find(f.category);
@@ -514,8 +521,8 @@ private:
         ev.bws_cat = bws;
         ev.bws_label = label;
         ev.arid = arid;
-        summary["distance_m"] = 0.0;
-        summary["bws_cat"] = bws;
+        summary.distance_m = 0.0;
+        summary.bws_cat = bws;
         if (!light_) a_.interface.push_back(std::move(summary));
         add_evidence(s, std::move(ev), met ? CriterionStatus::Met : CriterionStatus::NotMet, exposure,
                      rated_why(s, why, band), f.index, fmt::format("{} (bws_cat {})", unit, bws));
@@ -531,7 +538,7 @@ private:
         const LayerSpec& s = *o.spec;
         const RasterMeasurement& m = *o.raster();
         Evidence ev = layer_head(s);
-        Json summary = {{"layer", s.id}, {"theme", s.theme}, {"criterion", to_string(s.criterion)}};
+        LayerInterface summary = interface_head(s);
         std::optional<long long> at_site;
         if (m.value_at_site) at_site = std::llround(*m.value_at_site);
         a_.areal_layers = true;
@@ -542,7 +549,7 @@ private:
             auto it = s.classes.find(v);
             return it == s.classes.end() ? nullptr : &it->second;
         };
-        summary["value_at_site"] = m.value_at_site ? Json(*m.value_at_site) : Json(nullptr);
+        summary.value_at_site = m.value_at_site;
         // A land-cover layer: its classes say which are natural (and which cropland, cn_cropland).
         const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(), [](const auto& c) {
             return c.second.zone == "natural" || c.second.zone == "cropland";
@@ -579,8 +586,8 @@ private:
                 ev.radius_m = buf->radius_m;
                 ev.natural_share = round3(*share);
             }
-            summary["class_at_site"] = cls;
-            if (share) summary["natural_share"] = round3(*share);
+            summary.class_at_site = cls;
+            if (share) summary.natural_share = round3(*share);
             if (!light_) a_.interface.push_back(std::move(summary));
             // A coarse grid's class is the class of a cell kilometres wide: say how coarse.
             const std::string res = s.resolution.empty() ? ""
@@ -639,7 +646,7 @@ private:
             const std::string cls = c ? c->label_for(tr().lang()) : std::to_string(*at_site);
             ev.value_at_site = class_cell(*at_site);
             ev.class_at_site = cls;
-            summary["class_at_site"] = cls;
+            summary.class_at_site = cls;
             if (!light_) a_.interface.push_back(std::move(summary));
             if (!c || !c->severity) {
                 add_evidence(s, std::move(ev), CriterionStatus::NotAssessed, std::nullopt,

@@ -186,8 +186,8 @@ struct DriverEval : DriverMateriality {
 struct Analysis {
     std::array<CriterionState, 5> criteria;
     std::vector<Fired> fired;
-    Json interface = Json::array();
-    Json context = Json::array();
+    std::vector<LayerInterface> interface;
+    std::vector<ContextLayer> context;
     std::vector<NearFeature> near;            // biodiversity features within the high band, not inside
     std::vector<NearFeature> sensitive_near;  // ... beyond it but within sensitive_within_m (TNFD L4 met)
     std::vector<NearFeature> moderate;        // ... within the moderate band (pollution receptors)

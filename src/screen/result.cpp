@@ -252,6 +252,21 @@ Json to_json(const EvaluateFigures& e) {
     return m;
 }
 
+Json to_json(const LayerInterface& i) {
+    Json j = {{"layer", i.layer}, {"theme", i.theme}, {"criterion", to_string(i.criterion)}};
+    if (i.inside) {
+        j["inside"] = *i.inside;
+    } else {
+        j["value_at_site"] = number_or_null(i.value_at_site);
+    }
+    if (i.inside || i.distance_m) j["distance_m"] = number_or_null(i.distance_m);
+    if (i.feature) j["feature"] = *i.feature;
+    if (i.bws_cat) j["bws_cat"] = *i.bws_cat;
+    if (i.class_at_site) j["class_at_site"] = *i.class_at_site;
+    if (i.natural_share) j["natural_share"] = *i.natural_share;
+    return j;
+}
+
 namespace {
 
 // Locate's and Evaluate's records, copying or moving (L an rvalue) the parts still JSON; the typed
@@ -266,9 +281,14 @@ Json locate_record(L&& l) {
                            {"screened", d.materiality != Materiality::None},
                            {"location_dependent", d.location_dependent},
                            {"why", d.why}});
+    Json context = Json::array();
+    for (const ContextLayer& c : l.context)
+        context.push_back({{"layer", c.layer}, {"theme", c.theme}, {"inside", c.inside}});
+    Json layers = Json::array();
+    for (const LayerInterface& i : l.layers) layers.push_back(to_json(i));
     Json l3 = Json::object();
-    l3["context"] = std::forward<L>(l).context;
-    l3["layers"] = std::forward<L>(l).layers;
+    l3["context"] = std::move(context);
+    l3["layers"] = std::move(layers);
     l3["ecosystems"] = std::forward<L>(l).ecosystems;
     Json j = Json::object();
     j["profile"] = {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}};

@@ -1,8 +1,8 @@
-// The assessment's typed results: the verdict with its findings, the mitigation steps and the
-// avoidance search's answer (docs/leap.md). The assessment builds these structs; result.cpp is the
-// one place that turns them into the sites.jsonl keys (docs/output.md, docs/site-record.schema.json).
-// They live in screen/ rather than core/ because they name the rule sets and criteria the screen
-// defines.
+// The assessment's typed results: Locate and Evaluate, the verdict with its findings, the
+// mitigation steps and the avoidance search's answer (docs/leap.md). The assessment builds these
+// structs; result.cpp is the one place that turns them into the sites.jsonl keys (docs/output.md,
+// docs/site-record.schema.json). They live in screen/ rather than core/ because they name the rule
+// sets and criteria the screen defines.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -342,14 +342,35 @@ struct DriverMateriality {
     std::vector<std::string> why;    // the profile's source, then what the figures changed
 };
 
-// Locate (TNFD LEAP L1-L4; docs/leap.md). L3's context, layers and ecosystems and the activity are
-// still the record's JSON (#18).
+// A context layer (criterion context) with features at the site (locate.l3.context[]).
+struct ContextLayer {
+    std::string layer, theme;
+    std::vector<std::string> inside;  // the features the site is inside, by name (id without one)
+};
+
+// What L3 lists of a layer the assessment read (locate.l3.layers[]). A vector layer's entry has
+// `inside` and always a distance (null: no feature within reach); a raster's has the value at
+// the site (null: no cell). The other facts are written when set.
+struct LayerInterface {
+    std::string layer, theme;
+    Criterion criterion = Criterion::BiodiversityImportance;
+    std::optional<bool> inside;           // set for vector layers only
+    std::optional<double> value_at_site;  // raster layers
+    std::optional<double> distance_m;     // rounded to 0.1
+    std::optional<std::string> feature;   // the nearest feature, by name (id without one)
+    std::optional<int> bws_cat;
+    std::optional<std::string> class_at_site;
+    std::optional<double> natural_share;  // rounded to 0.001
+};
+
+// Locate (TNFD LEAP L1-L4; docs/leap.md). L3's ecosystems and the activity are still the
+// record's JSON (#18).
 struct Locate {
     ProfileUse profile;
     std::string site_type, value_chain, title;  // L1; the title in the run's language
     std::vector<DriverMateriality> drivers;     // L2, in the profile's order
-    Json context = Json::array();               // L3: the context layers at the site
-    Json layers = Json::array();                // L3: the interface with each layer
+    std::vector<ContextLayer> context;          // L3: the context layers at the site
+    std::vector<LayerInterface> layers;         // L3: the interface with each layer read
     Json ecosystems;                            // L3: the ecosystems (IUCN GET)
     std::vector<CriterionFinding> criteria;     // L4, in kTnfdCriteria order
     Json activity;                              // the activity's dependencies and impacts
