@@ -141,7 +141,7 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
         SCOPED_TRACE(site.id);
         SiteResult r = screener.screen(site, assessor.radii_for(site.type));
         assessor.assess(r, screener);
-        const Json& ecos = r.locate->ecosystems;
+        const Json ecos = to_json(r.locate->ecosystems);  // as the record has it
         ASSERT_TRUE(ecos.is_array());
         for (const LayerOutcome& o : r.layers) {
             if (!o.raster() || !o.spec->categorical || o.spec->theme != "land_cover") continue;
@@ -172,7 +172,7 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
                                 want.at(m["candidates"].dump() + m["code"].get<std::string>()), 0.0006);
             }
         }
-        const Json& services = r.evaluate->services;
+        const Json services = to_json(r.evaluate->services);
         ASSERT_TRUE(services.is_array());
         const ActivityRow* row = activities().find(r.locate->activity["id"].get<std::string>());
         ASSERT_NE(row, nullptr);

@@ -291,18 +291,21 @@ TEST(LeapTables, TheRowsSourceAndAJudgementRowAreMarked) {
 // without a land-cover layer mapped to GET units the services are not known, and the report says so.
 TEST(LeapTables, AnEmptyServiceListSaysWhetherAnyEcosystemWasNamed) {
     std::vector<report::Block> out;
-    report::service_blocks(Json::array(), Json::array(), out, en());
+    report::service_blocks({}, {}, out, en());
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[0].text, en().text("report.services.heading"));
     EXPECT_EQ(out[1].text, en().text("report.services.unknown"));
     out.clear();
-    const Json unmapped = Json::array({{{"layer", "lc"}, {"mapped", false}, {"why", "no mapping"}}});
-    report::service_blocks(Json::array(), unmapped, out, zh());
+    LayerEcosystems lc;
+    lc.layer = "lc";
+    lc.why = "no mapping";
+    report::service_blocks({}, {lc}, out, zh());
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[1].text, zh().text("report.services.unknown"));
     out.clear();
-    const Json mapped = Json::array({{{"layer", "lc"}, {"mapped", true}}});
-    report::service_blocks(Json::array(), mapped, out, en());
+    lc.mapped = true;
+    lc.why.clear();
+    report::service_blocks({}, {lc}, out, en());
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[1].text, en().text("report.services.none"));
 }

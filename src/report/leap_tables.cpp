@@ -81,6 +81,12 @@ std::vector<std::string> candidate_codes(const Json& candidates) {
     return out;
 }
 
+std::vector<std::string> candidate_codes(const EcosystemUnit& u) {
+    std::vector<std::string> out;
+    for (const EcosystemCandidate& c : u.candidates) out.push_back(c.code);
+    return out;
+}
+
 std::string candidate_text(const Catalog& tr, const std::vector<std::string>& codes) {
     std::string s;
     for (const auto& c : codes) s += (s.empty() ? "" : tr.text("e4.sep")) + get_unit(tr, c);
@@ -187,46 +193,44 @@ void activity_blocks(const Json& a, const std::string& profile, std::vector<Bloc
     }
 }
 
-void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out, const Catalog& tr) {
-    if (!ecosystems.is_array() || ecosystems.empty()) return;
+void ecosystem_blocks(const std::vector<LayerEcosystems>& ecosystems, const SiteResult& result, std::vector<Block>& out,
+                      const Catalog& tr) {
+    if (ecosystems.empty()) return;
     out.push_back(heading(tr.text("report.ecosystems.heading")));
-    for (const Json& e : ecosystems) {
-        const std::string layer = text_at(e, "layer");
-        const LayerSpec* spec = layer_spec(result, layer);
-        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : layer;
-        if (!text_at(e, "resolution").empty())
-            title = tr.format("report.ecosystems.layer_value",
-                              {{"layer", title}, {"resolution", text_at(e, "resolution")}});
-        if (!(at(e, "mapped").is_boolean() && e["mapped"].get<bool>())) {
-            out.push_back(note(text_at(e, "why").empty() ? title : text_at(e, "why")));
+    for (const LayerEcosystems& e : ecosystems) {
+        const LayerSpec* spec = layer_spec(result, e.layer);
+        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : e.layer;
+        if (!e.resolution.empty())
+            title = tr.format("report.ecosystems.layer_value", {{"layer", title}, {"resolution", e.resolution}});
+        if (!e.mapped) {
+            out.push_back(note(e.why.empty() ? title : e.why));
             continue;
         }
         Block kv;
         kv.kind = Kind::KeyValues;
         kv.rows.push_back({Cell{tr.text("report.ecosystems.layer")}, Cell{title}});
-        const Json& here = at(e, "at_site");
-        const Json& get = at(here, "get");
         std::string here_key;  // the unit at the site, as the buffers' rows are keyed
-        if (!here.is_object()) {
+        if (!e.at_site) {
             kv.rows.push_back(
                 {Cell{tr.text("report.ecosystems.class_at_site")}, Cell{tr.text("report.ecosystems.no_data")}});
         } else {
-            std::string cls = text_at(here, "class");
-            if (at(here, "value").is_number())
-                cls = cls.empty() ? scalar_text(here["value"])
-                                  : tr.format("report.ecosystems.class_value",
-                                              {{"class", cls}, {"value", scalar_text(here["value"])}});
+            const EcosystemAtSite& here = *e.at_site;
+            const std::string value = std::to_string(here.value);
+            const std::string cls =
+                here.class_label && !here.class_label->empty()
+                    ? tr.format("report.ecosystems.class_value", {{"class", *here.class_label}, {"value", value}})
+                    : value;
             kv.rows.push_back({Cell{tr.text("report.ecosystems.class_at_site")}, Cell{cls}});
-            if (get.is_object()) {
+            if (const auto& get = here.get) {
                 kv.rows.push_back({Cell{tr.text("report.ecosystems.at_site")},
                                    Cell{tr.format("report.ecosystems.unit_level",
-                                                  {{"unit", get_unit(tr, text_at(get, "code"))},
-                                                   {"level", enum_text(tr, "level", at(get, "level"))}}),
+                                                  {{"unit", get_unit(tr, get->code)},
+                                                   {"level", enum_text(tr, "level", get->level.c_str())}}),
                                         "", true}});
-                const std::vector<std::string> cands = candidate_codes(at(get, "candidates"));
-                if (!cands.empty() && !(cands.size() == 1 && cands[0] == text_at(get, "code")))
+                const std::vector<std::string> cands = candidate_codes(*get);
+                if (!cands.empty() && !(cands.size() == 1 && cands[0] == get->code))
                     kv.rows.push_back({Cell{tr.text("report.ecosystems.candidates")}, Cell{candidate_text(tr, cands)}});
-                here_key = text_at(get, "code") + "|" + candidate_text(tr, cands);
+                here_key = get->code + "|" + candidate_text(tr, cands);
             } else {
                 kv.rows.push_back(
                     {Cell{tr.text("report.ecosystems.at_site")}, Cell{tr.text("report.ecosystems.not_mapped_class")}});
@@ -235,96 +239,91 @@ void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vec
         out.push_back(std::move(kv));
 
         // The mix per buffer: one row per GET unit (code and candidates), one column per buffer.
-        const Json& buffers = at(e, "buffers");
-        if (!buffers.is_array() || buffers.empty()) continue;
+        if (e.buffers.empty()) continue;
         struct Unit {
             std::string code, level, candidates;
             std::vector<std::string> shares;
         };
         std::vector<Unit> units;
-        std::vector<std::string> unmapped(buffers.size(), "—"), valid(buffers.size(), "—");
+        const std::size_t n = e.buffers.size();
+        std::vector<std::string> unmapped(n, "—"), valid(n, "—");
         bool any_unmapped = false;
         Block t = table({tr.text("report.ecosystems.unit"), tr.text("report.ecosystems.level"),
                          tr.text("report.ecosystems.candidates"), tr.text("report.ecosystems.at_site_column")});
-        for (std::size_t k = 0; k < buffers.size(); ++k) {
-            const Json& b = buffers[k];
-            t.header.push_back(
-                tr.format("report.layers.within",
-                          {{"radius", radius_label(at(b, "radius_m").is_number() ? b["radius_m"].get<double>() : 0)}}));
-            for (const Json& m : at(b, "mix").is_array() ? b["mix"] : Json::array()) {
-                const std::string code = text_at(m, "code");
-                const std::vector<std::string> cands = candidate_codes(at(m, "candidates"));
+        for (std::size_t k = 0; k < n; ++k) {
+            const EcosystemBuffer& b = e.buffers[k];
+            t.header.push_back(tr.format("report.layers.within", {{"radius", radius_label(b.radius_m)}}));
+            for (const EcosystemBuffer::Share& m : b.mix) {
+                const std::string& code = m.unit.code;
+                const std::vector<std::string> cands = candidate_codes(m.unit);
                 const std::string cand = cands.size() == 1 && cands[0] == code ? "" : candidate_text(tr, cands);
                 auto it = std::find_if(units.begin(), units.end(),
                                        [&](const Unit& u) { return u.code == code && u.candidates == cand; });
                 if (it == units.end()) {
-                    units.push_back(Unit{code, enum_text(tr, "level", at(m, "level")), cand,
-                                         std::vector<std::string>(buffers.size(), "—")});
+                    units.push_back(Unit{code, enum_text(tr, "level", m.unit.level.c_str()), cand,
+                                         std::vector<std::string>(n, "—")});
                     it = units.end() - 1;
                 }
-                if (at(m, "share").is_number()) it->shares[k] = format_share(m["share"].get<double>());
+                it->shares[k] = format_share(m.share);
             }
-            if (at(b, "unmapped_share").is_number()) {
-                unmapped[k] = format_share(b["unmapped_share"].get<double>());
+            if (b.unmapped_share) {
+                unmapped[k] = format_share(*b.unmapped_share);
                 any_unmapped = true;
             }
-            if (at(b, "valid_share").is_number()) valid[k] = format_share(b["valid_share"].get<double>());
+            valid[k] = format_share(b.valid_share);
         }
         for (const Unit& u : units) {
             const bool is_here = !here_key.empty() && here_key == u.code + "|" + u.candidates;
             std::vector<Cell> row{Cell{get_unit(tr, u.code), "", true}, Cell{u.level},
                                   Cell{u.candidates.empty() ? "—" : u.candidates},
                                   Cell{is_here ? tr.text("report.yes") : "—"}};
-            for (const auto& s : u.shares) row.push_back(Cell{s, "num"});
+            for (const auto& sh : u.shares) row.push_back(Cell{sh, "num"});
             t.rows.push_back(std::move(row));
         }
         if (any_unmapped) {
             std::vector<Cell> row{Cell{tr.text("report.ecosystems.unmapped")}, Cell{"—"}, Cell{"—"}, Cell{"—"}};
-            for (const auto& s : unmapped) row.push_back(Cell{s, "num"});
+            for (const auto& sh : unmapped) row.push_back(Cell{sh, "num"});
             t.rows.push_back(std::move(row));
         }
         std::vector<Cell> row{Cell{tr.text("report.ecosystems.valid")}, Cell{"—"}, Cell{"—"}, Cell{"—"}};
-        for (const auto& s : valid) row.push_back(Cell{s, "num"});
+        for (const auto& sh : valid) row.push_back(Cell{sh, "num"});
         t.rows.push_back(std::move(row));
         out.push_back(std::move(t));
     }
     out.push_back(note(tr.text("report.ecosystems.note")));
 }
 
-void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const Catalog& tr) {
-    if (!services.is_array()) return;
+void service_blocks(const std::vector<EcosystemService>& services, const std::vector<LayerEcosystems>& ecosystems,
+                    std::vector<Block>& out, const Catalog& tr) {
     out.push_back(heading(tr.text("report.services.heading")));
     if (services.empty()) {
         const bool named =
-            ecosystems.is_array() && std::any_of(ecosystems.begin(), ecosystems.end(), [](const Json& e) {
-                return at(e, "mapped").is_boolean() && e["mapped"].get<bool>();
-            });
+            std::any_of(ecosystems.begin(), ecosystems.end(), [](const LayerEcosystems& e) { return e.mapped; });
         out.push_back(note(tr.text(named ? "report.services.none" : "report.services.unknown")));
         return;
     }
     Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"),
                      tr.text("report.activity.materiality"), tr.text("report.services.provided_by"),
                      tr.text("report.ecosystems.at_site_column"), tr.text("report.services.share")});
-    for (const Json& s : services) {
+    for (const EcosystemService& s : services) {
         Cell by, here, share;
-        for (const Json& p : at(s, "provided_by").is_array() ? s["provided_by"] : Json::array()) {
-            const std::string code = text_at(p, "code");
-            const std::vector<std::string> cands = candidate_codes(at(p, "candidates"));
-            std::string line = get_unit(tr, code);
-            if (!cands.empty() && !(cands.size() == 1 && cands[0] == code))
-                line =
-                    tr.format("report.services.possibly", {{"unit", line}, {"candidates", candidate_text(tr, cands)}});
+        for (const EcosystemService::Provider& p : s.provided_by) {
+            std::string line = get_unit(tr, p.code);
+            if (!p.candidates.empty() && !(p.candidates.size() == 1 && p.candidates[0] == p.code))
+                line = tr.format("report.services.possibly",
+                                 {{"unit", line}, {"candidates", candidate_text(tr, p.candidates)}});
             by.lines.push_back(line);
-            here.lines.push_back(yes_no(tr, at(p, "at_site").is_boolean() && p["at_site"].get<bool>()));
-            share.lines.push_back(
-                at(p, "share").is_number() && at(p, "radius_m").is_number()
-                    ? tr.format("report.services.share_value", {{"share", format_share(p["share"].get<double>())},
-                                                                {"radius", radius_label(p["radius_m"].get<double>())}})
-                    : "—");
+            here.lines.push_back(yes_no(tr, p.at_site));
+            share.lines.push_back(p.radius_m > 0
+                                      ? tr.format("report.services.share_value", {{"share", format_share(p.share)},
+                                                                                  {"radius", radius_label(p.radius_m)}})
+                                      : "—");
         }
-        Cell materiality{enum_text(tr, "materiality", at(s, "materiality")), "", text_at(s, "materiality") == "high"};
-        t.rows.push_back({Cell{text_at(s, "title").empty() ? text_at(s, "service") : text_at(s, "title"), "", true},
-                          Cell{enum_text(tr, "encore_rating", at(s, "encore_rating"))}, materiality, by, here, share});
+        const std::string materiality = to_string(s.materiality);
+        t.rows.push_back({Cell{s.title.empty() ? s.service : s.title, "", true},
+                          Cell{enum_text(tr, "encore_rating", s.encore_rating.c_str())},
+                          Cell{enum_text(tr, "materiality", materiality.c_str()), "", materiality == "high"}, by, here,
+                          share});
     }
     out.push_back(std::move(t));
     out.push_back(note(tr.text("report.services.note")));

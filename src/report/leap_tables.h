@@ -22,12 +22,13 @@ void activity_blocks(const Json& activity, const std::string& profile, std::vect
 
 // L3, locate.l3.ecosystems: per land-cover layer the IUCN GET unit at the site and a table of the
 // units' shares in each buffer.
-void ecosystem_blocks(const Json& ecosystems, const SiteResult& result, std::vector<Block>& out,
+void ecosystem_blocks(const std::vector<LayerEcosystems>& ecosystems, const SiteResult& result, std::vector<Block>& out,
                       const i18n::Catalog& tr);
 
 // E1, evaluate.e1.services: each service the activity depends on with the ecosystems that provide it;
 // `ecosystems` (locate.l3.ecosystems) tells "none provides one" from "no ecosystem was named".
-void service_blocks(const Json& services, const Json& ecosystems, std::vector<Block>& out, const i18n::Catalog& tr);
+void service_blocks(const std::vector<EcosystemService>& services, const std::vector<LayerEcosystems>& ecosystems,
+                    std::vector<Block>& out, const i18n::Catalog& tr);
 
 // E4, evaluate.e4: the highest rating, then one row per driver with its materiality, rating,
 // verdict level, severity, extent, irreversibility and likelihood, then each rating's trace.

@@ -221,10 +221,10 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
             json_blocks(v, 4, out, tr);
         }
         if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
-        if (it.key() == "l3") ecosystem_blocks(member(v, "ecosystems"), result, out, tr);
-        if (it.key() == "e1")
-            service_blocks(member(v, "services"), member(member(member(record, "locate"), "l3"), "ecosystems"), out,
-                           tr);
+        // L3's ecosystems and E1's services: from the typed result (the record's are their JSON).
+        if (it.key() == "l3" && result.locate) ecosystem_blocks(result.locate->ecosystems, result, out, tr);
+        if (it.key() == "e1" && result.locate && result.evaluate)
+            service_blocks(result.evaluate->services, result.locate->ecosystems, out, tr);
     }
 }
 

@@ -155,9 +155,8 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     l.activity = activity_locate_json(*options_.activities, activity);
     e.activity = activity_evaluate_json(*options_.activities, activity, l.criteria);
     const EcosystemMap& ecosystems = *options_.ecosystems;
-    l.ecosystems = ecosystems_json(r, ecosystems);
-    e.services =
-        ecosystem_services_json(l.ecosystems, ecosystems, *options_.activities, activity, p.land_cover.radius_m);
+    l.ecosystems = layer_ecosystems(r, ecosystems);
+    e.services = ecosystem_services(l.ecosystems, ecosystems, *options_.activities, activity, p.land_cover.radius_m);
     MetricInputs metric_inputs;
     if (r.site.footprint_ll.empty()) metric_inputs.declared_footprint_ha = figures.footprint_ha;
     metric_inputs.footprint_attribute = p.figures.footprint;

@@ -40,10 +40,10 @@ std::string unit_key(const GetUnit& u) {
     return k + "]";
 }
 
-Json unit_json(const GetUnit& u) {
-    Json c = Json::array();
-    for (const auto& k : u.candidates) c.push_back({{"code", k}, {"name", get_name(k)}});
-    return {{"code", u.code}, {"level", get_level(u.code)}, {"name", get_name(u.code)}, {"candidates", std::move(c)}};
+EcosystemUnit named_unit(const GetUnit& u) {
+    EcosystemUnit n{u.code, get_level(u.code), get_name(u.code), {}};
+    for (const auto& k : u.candidates) n.candidates.push_back({k, get_name(k)});
+    return n;
 }
 
 }  // namespace
@@ -158,34 +158,30 @@ std::vector<std::string> EcosystemMap::services_of(const GetUnit& u) const {
 
 std::string default_ecosystems_path() { return installed_path("SITESCREEN_ECOSYSTEMS", "config/ecosystems.yaml"); }
 
-Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
-    Json out = Json::array();
+std::vector<LayerEcosystems> layer_ecosystems(const SiteResult& r, const EcosystemMap& map) {
+    std::vector<LayerEcosystems> out;
     for (const LayerOutcome& o : r.layers) {
         if (!o.spec || !o.raster() || !o.spec->categorical || o.spec->theme != "land_cover") continue;
         const LayerSpec& s = *o.spec;
-        Json e = {{"layer", s.id}, {"preset", s.preset.empty() ? Json(nullptr) : Json(s.preset)}};
-        if (!s.resolution.empty()) e["resolution"] = s.resolution_for(tr().lang());
-        if (!map.maps(s.preset)) {
-            e["mapped"] = false;
-            e["why"] = tr().format("ecosystem.not_mapped", {{"layer", s.id}, {"file", map.file}});
+        LayerEcosystems e;
+        e.layer = s.id;
+        e.preset = s.preset;
+        if (!s.resolution.empty()) e.resolution = s.resolution_for(tr().lang());
+        e.mapped = map.maps(s.preset);
+        if (!e.mapped) {
+            e.why = tr().format("ecosystem.not_mapped", {{"layer", s.id}, {"file", map.file}});
             out.push_back(std::move(e));
             continue;
         }
-        e["mapped"] = true;
         const RasterMeasurement& m = *o.raster();
-        Json here = nullptr;
         if (m.value_at_site) {
-            const long long v = std::llround(*m.value_at_site);
-            auto ci = s.classes.find(v);
-            here = {{"value", v},
-                    {"class", ci == s.classes.end() ? Json(nullptr) : Json(ci->second.label_for(tr().lang()))}};
-            if (const GetUnit* u = map.unit(s.preset, v))
-                here["get"] = unit_json(*u);
-            else
-                here["get"] = nullptr;
+            EcosystemAtSite here;
+            here.value = std::llround(*m.value_at_site);
+            if (auto ci = s.classes.find(here.value); ci != s.classes.end())
+                here.class_label = ci->second.label_for(tr().lang());
+            if (const GetUnit* u = map.unit(s.preset, here.value)) here.get = named_unit(*u);
+            e.at_site = std::move(here);
         }
-        e["at_site"] = std::move(here);
-        Json buffers = Json::array();
         for (const RasterBufferStats& b : m.buffers) {
             // Summed per GET unit (code and candidates: two realm-level classes stay apart).
             std::map<std::string, double> mix;
@@ -202,30 +198,29 @@ Json ecosystems_json(const SiteResult& r, const EcosystemMap& map) {
             std::vector<std::pair<std::string, double>> order(mix.begin(), mix.end());
             std::stable_sort(order.begin(), order.end(),
                              [](const auto& x, const auto& y) { return x.second > y.second; });
-            Json list = Json::array();
+            EcosystemBuffer be;
+            be.radius_m = b.radius_m;
+            be.valid_share = round3(b.valid_share);
             for (const auto& [key, share] : order) {
                 const GetUnit& u = *units.at(key);
-                list.push_back({{"code", u.code},
-                                {"level", get_level(u.code)},
-                                {"name", get_name(u.code)},
-                                {"share", round3(share)},
-                                {"candidates", u.candidates}});
+                EcosystemUnit n{u.code, get_level(u.code), get_name(u.code), {}};
+                for (const auto& k : u.candidates) n.candidates.push_back({k, ""});  // a mix names the codes only
+                be.mix.push_back({std::move(n), round3(share)});
             }
-            Json be = {{"radius_m", b.radius_m}, {"valid_share", round3(b.valid_share)}, {"mix", std::move(list)}};
-            if (unmapped > 0) be["unmapped_share"] = round3(unmapped);
-            buffers.push_back(std::move(be));
+            if (unmapped > 0) be.unmapped_share = round3(unmapped);
+            e.buffers.push_back(std::move(be));
         }
-        e["buffers"] = std::move(buffers);
         out.push_back(std::move(e));
     }
     return out;
 }
 
-Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map, const ActivityTable& table,
-                             const ActivityChoice& choice, double radius_m) {
-    Json out = Json::array();
-    if (!choice.row || !l3_ecosystems.is_array()) return out;
-    // The ecosystems at the site and in the buffer nearest radius_m, per GET code: share and whether at the site.
+std::vector<EcosystemService> ecosystem_services(const std::vector<LayerEcosystems>& ecosystems,
+                                                 const EcosystemMap& map, const ActivityTable& table,
+                                                 const ActivityChoice& choice, double radius_m) {
+    std::vector<EcosystemService> out;
+    if (!choice.row) return out;
+    // The ecosystems at the site and in the buffer nearest radius_m, per GET unit: share and whether at the site.
     struct Seen {
         double share = 0;
         bool at_site = false;
@@ -233,67 +228,47 @@ Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map,
         double radius_m = 0;
     };
     std::map<std::string, Seen> seen;
-    auto unit_for = [](const std::string& code, const Json& candidates) {
-        GetUnit u;
-        u.code = code;
-        for (const auto& c : candidates)
-            u.candidates.push_back(c.is_object() ? c["code"].get<std::string>() : c.get<std::string>());
+    std::map<std::string, GetUnit> units;
+    auto unit_of = [](const EcosystemUnit& n) {
+        GetUnit u{n.code, {}};
+        for (const EcosystemCandidate& c : n.candidates) u.candidates.push_back(c.code);
         return u;
     };
-    std::map<std::string, GetUnit> units;
-    for (const auto& e : l3_ecosystems) {
-        if (!e.value("mapped", false)) continue;
-        const std::string layer = e["layer"].get<std::string>();
-        if (e["at_site"].is_object() && e["at_site"]["get"].is_object()) {
-            const Json& g = e["at_site"]["get"];
-            const GetUnit u = unit_for(g["code"].get<std::string>(), g["candidates"]);
+    for (const LayerEcosystems& e : ecosystems) {
+        if (!e.mapped) continue;
+        if (e.at_site && e.at_site->get) {
+            const GetUnit u = unit_of(*e.at_site->get);
             units.emplace(unit_key(u), u);
             seen[unit_key(u)].at_site = true;
-            seen[unit_key(u)].layer = layer;
+            seen[unit_key(u)].layer = e.layer;
         }
-        const Json* best = nullptr;
-        for (const auto& b : e["buffers"])
-            if (!best || std::fabs(b["radius_m"].get<double>() - radius_m) <
-                             std::fabs((*best)["radius_m"].get<double>() - radius_m))
-                best = &b;
+        const EcosystemBuffer* best = nullptr;
+        for (const EcosystemBuffer& b : e.buffers)
+            if (!best || std::fabs(b.radius_m - radius_m) < std::fabs(best->radius_m - radius_m)) best = &b;
         if (!best) continue;
-        for (const auto& x : (*best)["mix"]) {
-            GetUnit u{x["code"].get<std::string>(), {}};
-            for (const auto& c : x["candidates"]) u.candidates.push_back(c.get<std::string>());
+        for (const EcosystemBuffer::Share& x : best->mix) {
+            GetUnit u = unit_of(x.unit);
             const std::string key = unit_key(u);
             units.emplace(key, std::move(u));
             Seen& s = seen[key];
-            s.share = std::max(s.share, x["share"].get<double>());
-            s.layer = layer;
-            s.radius_m = (*best)["radius_m"].get<double>();
+            s.share = std::max(s.share, x.share);
+            s.layer = e.layer;
+            s.radius_m = best->radius_m;
         }
     }
     for (const auto& dep : table.services) {
         const auto mat = table.materiality(choice.row->dependencies.at(dep.id));
         if (!mat || *mat == Materiality::None) continue;
-        Json by = Json::array();
+        EcosystemService service{dep.id, topic_title(dep, true), *mat, choice.row->dependencies.at(dep.id), {}};
         for (const auto& [key, s] : seen) {
             GetUnit u = units.at(key);
             if (u.candidates.empty()) u.candidates = {u.code};
             const auto provided = map.services_of(u);
             if (std::find(provided.begin(), provided.end(), dep.id) == provided.end()) continue;
-            Json b = {{"code", u.code},
-                      {"name", get_name(u.code)},
-                      {"candidates", u.candidates},
-                      {"at_site", s.at_site},
-                      {"layer", s.layer}};
-            if (s.radius_m > 0) {
-                b["radius_m"] = s.radius_m;
-                b["share"] = round3(s.share);
-            }
-            by.push_back(std::move(b));
+            service.provided_by.push_back(
+                {u.code, get_name(u.code), u.candidates, s.at_site, s.layer, s.radius_m, round3(s.share)});
         }
-        if (by.empty()) continue;
-        out.push_back({{"service", dep.id},
-                       {"title", topic_title(dep, true)},
-                       {"materiality", to_string(*mat)},
-                       {"encore_rating", choice.row->dependencies.at(dep.id)},
-                       {"provided_by", std::move(by)}});
+        if (!service.provided_by.empty()) out.push_back(std::move(service));
     }
     return out;
 }

@@ -41,11 +41,12 @@ std::string default_ecosystems_path();
 std::string get_level(const std::string& code);
 
 // locate.l3.ecosystems: per land-cover layer the GET unit at the site and the mix in each buffer.
-Json ecosystems_json(const SiteResult& r, const EcosystemMap& map);
+std::vector<LayerEcosystems> layer_ecosystems(const SiteResult& r, const EcosystemMap& map);
 
 // evaluate.e1.services: each dependency of the activity (materiality low or above) that an ecosystem
 // at the site or in the buffer nearest `radius_m` provides, with those ecosystems and their shares.
-Json ecosystem_services_json(const Json& l3_ecosystems, const EcosystemMap& map, const ActivityTable& table,
-                             const ActivityChoice& choice, double radius_m);
+std::vector<EcosystemService> ecosystem_services(const std::vector<LayerEcosystems>& ecosystems,
+                                                 const EcosystemMap& map, const ActivityTable& table,
+                                                 const ActivityChoice& choice, double radius_m);
 
 }  // namespace sitescreen

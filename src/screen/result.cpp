@@ -267,6 +267,76 @@ Json to_json(const LayerInterface& i) {
     return j;
 }
 
+Json to_json(const std::vector<LayerEcosystems>& ecosystems) {
+    Json out = Json::array();
+    for (const LayerEcosystems& e : ecosystems) {
+        Json j = {{"layer", e.layer}, {"preset", e.preset.empty() ? Json(nullptr) : Json(e.preset)}};
+        if (!e.resolution.empty()) j["resolution"] = e.resolution;
+        j["mapped"] = e.mapped;
+        if (!e.mapped) {
+            j["why"] = e.why;
+            out.push_back(std::move(j));
+            continue;
+        }
+        Json here = nullptr;
+        if (const auto& a = e.at_site) {
+            here = {{"value", a->value}, {"class", a->class_label ? Json(*a->class_label) : Json(nullptr)}};
+            if (const auto& u = a->get) {
+                Json c = Json::array();
+                for (const EcosystemCandidate& k : u->candidates) c.push_back({{"code", k.code}, {"name", k.name}});
+                here["get"] = {{"code", u->code}, {"level", u->level}, {"name", u->name}, {"candidates", std::move(c)}};
+            } else {
+                here["get"] = nullptr;
+            }
+        }
+        j["at_site"] = std::move(here);
+        Json buffers = Json::array();
+        for (const EcosystemBuffer& b : e.buffers) {
+            Json mix = Json::array();
+            for (const EcosystemBuffer::Share& m : b.mix) {
+                Json c = Json::array();
+                for (const EcosystemCandidate& k : m.unit.candidates) c.push_back(k.code);
+                mix.push_back({{"code", m.unit.code},
+                               {"level", m.unit.level},
+                               {"name", m.unit.name},
+                               {"share", m.share},
+                               {"candidates", std::move(c)}});
+            }
+            Json be = {{"radius_m", b.radius_m}, {"valid_share", b.valid_share}, {"mix", std::move(mix)}};
+            if (b.unmapped_share) be["unmapped_share"] = *b.unmapped_share;
+            buffers.push_back(std::move(be));
+        }
+        j["buffers"] = std::move(buffers);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+Json to_json(const std::vector<EcosystemService>& services) {
+    Json out = Json::array();
+    for (const EcosystemService& s : services) {
+        Json by = Json::array();
+        for (const EcosystemService::Provider& p : s.provided_by) {
+            Json b = {{"code", p.code},
+                      {"name", p.name},
+                      {"candidates", p.candidates},
+                      {"at_site", p.at_site},
+                      {"layer", p.layer}};
+            if (p.radius_m > 0) {
+                b["radius_m"] = p.radius_m;
+                b["share"] = p.share;
+            }
+            by.push_back(std::move(b));
+        }
+        out.push_back({{"service", s.service},
+                       {"title", s.title},
+                       {"materiality", to_string(s.materiality)},
+                       {"encore_rating", s.encore_rating},
+                       {"provided_by", std::move(by)}});
+    }
+    return out;
+}
+
 namespace {
 
 // Locate's and Evaluate's records, copying or moving (L an rvalue) the parts still JSON; the typed
@@ -289,7 +359,7 @@ Json locate_record(L&& l) {
     Json l3 = Json::object();
     l3["context"] = std::move(context);
     l3["layers"] = std::move(layers);
-    l3["ecosystems"] = std::forward<L>(l).ecosystems;
+    l3["ecosystems"] = to_json(l.ecosystems);
     Json j = Json::object();
     j["profile"] = {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}};
     j["l1"] = {{"site_type", l.site_type}, {"value_chain", l.value_chain}, {"title", l.title}};
@@ -318,7 +388,7 @@ Json evaluate_record(E&& e, const Locate& l) {
     Json e1 = Json::object();
     e1["assets"] = std::move(assets);
     e1["drivers"] = std::move(drivers);
-    e1["services"] = std::forward<E>(e).services;
+    e1["services"] = to_json(e.services);
     Json j = Json::object();
     j["e1"] = std::move(e1);
     j["e2"] = to_json(e.pairs);

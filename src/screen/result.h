@@ -363,29 +363,86 @@ struct LayerInterface {
     std::optional<double> natural_share;  // rounded to 0.001
 };
 
-// Locate (TNFD LEAP L1-L4; docs/leap.md). L3's ecosystems and the activity are still the
-// record's JSON (#18).
+// An IUCN Global Ecosystem Typology unit as L3 names it (config/ecosystems.yaml): its code, level
+// and name in the run's language, and the units a land-cover class may be.
+struct EcosystemCandidate {
+    std::string code, name;
+};
+struct EcosystemUnit {
+    std::string code;                            // "T7.1", "T2", "T", "TF1"
+    std::string level;                           // realm, biome, functional_group (get_level)
+    std::string name;                            // in the run's language
+    std::vector<EcosystemCandidate> candidates;  // at the site: code and name; in a mix: the codes
+};
+
+// The class of a land-cover layer at the site and its unit (locate.l3.ecosystems[].at_site).
+struct EcosystemAtSite {
+    long long value = 0;
+    std::optional<std::string> class_label;  // null: a class the catalog does not name
+    std::optional<EcosystemUnit> get;        // null: a class the map does not map
+};
+
+// A buffer's ecosystem mix (locate.l3.ecosystems[].buffers[]): the units by share, largest first.
+struct EcosystemBuffer {
+    double radius_m = 0;
+    double valid_share = 0;  // rounded to 0.001
+    struct Share {
+        EcosystemUnit unit;
+        double share = 0;  // rounded to 0.001
+    };
+    std::vector<Share> mix;
+    std::optional<double> unmapped_share;  // of classes the map does not map; rounded to 0.001
+};
+
+// The ecosystems one land-cover layer shows at a site (locate.l3.ecosystems[]).
+struct LayerEcosystems {
+    std::string layer;
+    std::string preset;                      // the layer's class preset ("" none: written null)
+    std::string resolution;                  // in the run's language; written when not empty
+    bool mapped = false;                     // config/ecosystems.yaml maps the preset
+    std::string why;                         // when not mapped, in the run's language
+    std::optional<EcosystemAtSite> at_site;  // mapped: null when there is no cell at the site
+    std::vector<EcosystemBuffer> buffers;    // mapped only
+};
+
+// A service the activity depends on that an ecosystem at the site provides (evaluate.e1.services[]).
+struct EcosystemService {
+    std::string service, title;  // the ENCORE service; its title in the run's language
+    Materiality materiality{};
+    std::string encore_rating;
+    struct Provider {
+        std::string code, name;
+        std::vector<std::string> candidates;
+        bool at_site = false;
+        std::string layer;
+        double radius_m = 0;  // 0: only at the site (radius and share not written)
+        double share = 0;     // rounded to 0.001
+    };
+    std::vector<Provider> provided_by;
+};
+
+// Locate (TNFD LEAP L1-L4; docs/leap.md). The activity is still the record's JSON (#18).
 struct Locate {
     ProfileUse profile;
     std::string site_type, value_chain, title;  // L1; the title in the run's language
     std::vector<DriverMateriality> drivers;     // L2, in the profile's order
     std::vector<ContextLayer> context;          // L3: the context layers at the site
     std::vector<LayerInterface> layers;         // L3: the interface with each layer read
-    Json ecosystems;                            // L3: the ecosystems (IUCN GET)
+    std::vector<LayerEcosystems> ecosystems;    // L3: the ecosystems (IUCN GET), per land-cover layer
     std::vector<CriterionFinding> criteria;     // L4, in kTnfdCriteria order
     Json activity;                              // the activity's dependencies and impacts
 };
 
 // Evaluate (TNFD LEAP E1-E4 and the TNFD metrics; docs/leap.md). E1's assets and drivers are
-// Locate's met evidence and material drivers; E1's services and the activity's pairs are still
-// the record's JSON (#18).
+// Locate's met evidence and material drivers; the activity's pairs are still the record's JSON
+// (#18).
 struct Evaluate {
-    Json services;                  // E1: the services the activity depends on at the site
-    std::vector<DriverPair> pairs;  // E2
-    EvaluateFigures figures;        // E3
-    RiskRatings ratings;            // E4
-    Json activity;                  // e2_activity: the activity's dependencies and impacts paired with L4
-    SiteMetrics metrics;            // the TNFD core global disclosure metrics
+    std::vector<EcosystemService> services;  // E1: the services the activity depends on at the site
+    std::vector<DriverPair> pairs;           // E2
+    EvaluateFigures figures;                 // E3
+    RiskRatings ratings;                     // E4
+    Json activity;                           // e2_activity: the activity's dependencies and impacts paired with L4
+    SiteMetrics metrics;                     // the TNFD core global disclosure metrics
 };
 
 // ------------------------------------------------------------------ the serializer (result.cpp)
@@ -414,11 +471,13 @@ Json to_json(const rules::Citation& c);  // the English texts, whatever the repo
 Json to_json(const SiteMetrics& m);      // evaluate.metrics
 Json l4_json(const std::vector<CriterionFinding>& criteria);
 Json criteria_met_json(const std::vector<CriterionFinding>& criteria);
-Json to_json(const std::vector<DriverPair>& pairs);  // evaluate.e2
-Json to_json(const RiskRatings& r);                  // evaluate.e4
-Json to_json(const EvaluateFigures& f);              // evaluate.e3
-Json to_json(const Locate& l);                       // locate
-Json to_json(const Evaluate& e, const Locate& l);    // evaluate (E1 reads Locate)
+Json to_json(const std::vector<DriverPair>& pairs);    // evaluate.e2
+Json to_json(const RiskRatings& r);                    // evaluate.e4
+Json to_json(const EvaluateFigures& f);                // evaluate.e3
+Json to_json(const std::vector<LayerEcosystems>& e);   // locate.l3.ecosystems
+Json to_json(const std::vector<EcosystemService>& s);  // evaluate.e1.services
+Json to_json(const Locate& l);                         // locate
+Json to_json(const Evaluate& e, const Locate& l);      // evaluate (E1 reads Locate)
 // The same, moving the parts still JSON into the record (left null); the typed parts stay.
 Json to_json(Locate&& l);
 Json to_json(Evaluate&& e, const Locate& l);
