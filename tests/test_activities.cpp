@@ -86,8 +86,8 @@ TEST(Activities, ShippedTableHasTheProfileSubTypesAndEveryRatingOfEachRow) {
         EXPECT_EQ(row->profile, type);
         EXPECT_EQ(row->value_chain, p.value_chain) << type;
     }
-    EXPECT_EQ(t.source["encore"]["licence"], "CC BY-SA 4.0");
-    EXPECT_NE(t.source["encore"]["version"].get<std::string>().find("May 2026"), std::string::npos);
+    EXPECT_EQ(t.encore_licence, "CC BY-SA 4.0");
+    EXPECT_NE(t.encore_version.find("May 2026"), std::string::npos) << t.encore_version;
 }
 
 // Cells of ENCORE's "06. Dependency mat ratings.csv" and "07. Pressure mat ratings.csv" (May 2026),
@@ -195,18 +195,20 @@ TEST(Activities, AUsersActivityIsNamedByItsOwnTitlesElseByItsId) {
     ASSERT_TRUE(named_choice.row && bare_choice.row && shipped_choice.row);
     {
         i18n::Scope zh(i18n::Lang::Zh);
-        const Json j = activity_locate_json(t, named_choice);
-        EXPECT_EQ(j["title"], "钠离子电池工厂");
-        EXPECT_EQ(j["dependencies"][0]["title"], "供水（自定）");
-        EXPECT_EQ(j["dependencies"][1]["title"], "old_water_supply");  // no title, no catalog name: the id
-        EXPECT_EQ(activity_locate_json(t, bare_choice)["title"], "bare_plant");
-        EXPECT_EQ(activity_locate_json(t, shipped_choice)["title"], "电动汽车充电站");
+        const ActivityUse u = activity_use(t, named_choice);
+        EXPECT_EQ(u.title, "钠离子电池工厂");
+        ASSERT_GE(u.dependencies.size(), 2u);
+        EXPECT_EQ(u.dependencies[0].title, "供水（自定）");
+        EXPECT_EQ(u.dependencies[1].title, "old_water_supply");  // no title, no catalog name: the id
+        EXPECT_EQ(activity_use(t, bare_choice).title, "bare_plant");
+        EXPECT_EQ(activity_use(t, shipped_choice).title, "电动汽车充电站");
     }
-    const Json en = activity_locate_json(t, named_choice);
-    EXPECT_EQ(en["title"], "Sodium-ion battery plant");
-    EXPECT_EQ(en["dependencies"][0]["title"], "Water supply (mine)");
-    EXPECT_EQ(activity_locate_json(t, shipped_choice)["title"], "EV charging hub");
-    EXPECT_EQ(activity_locate_json(t, bare_choice)["title"], "bare_plant");
+    const ActivityUse en = activity_use(t, named_choice);
+    EXPECT_EQ(en.title, "Sodium-ion battery plant");
+    ASSERT_FALSE(en.dependencies.empty());
+    EXPECT_EQ(en.dependencies[0].title, "Water supply (mine)");
+    EXPECT_EQ(activity_use(t, shipped_choice).title, "EV charging hub");
+    EXPECT_EQ(activity_use(t, bare_choice).title, "bare_plant");
 }
 
 TEST(Activities, AProfileWhoseDefaultActivityIsNotInTheTableIsRefused) {
@@ -248,7 +250,7 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
 
         SiteResult r = screener.screen(*it, assessor.radii_for(it->type));
         assessor.assess(r, screener);
-        const Json& l2 = r.locate->activity;
+        const Json l2 = to_json(r.locate->activity);  // as the record has it
         EXPECT_EQ(l2["id"], c.default_row);
         EXPECT_EQ(l2["from"], "profile_default");
         const ActivityRow& row = *table().find(c.default_row);
@@ -256,7 +258,7 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
         EXPECT_EQ(ratings(l2["impacts"], "pressure"), row.impacts);
         EXPECT_EQ(l2["encore"]["code"], row.encore_code);
         // E2 pairs each rated dependency and impact with what Locate found for its criteria.
-        const Json& e2 = r.evaluate->activity;
+        const Json e2 = to_json(r.evaluate->activity);
         ASSERT_FALSE(e2["dependencies"].empty());
         ASSERT_FALSE(e2["impacts"].empty());
         for (const char* kind : {"dependencies", "impacts"})
@@ -282,13 +284,13 @@ TEST(Activities, SampleSitesShowTheirActivityInL2AndChangingItChangesThem) {
         changed.attributes["activity"] = c.other_row;
         SiteResult r2 = screener.screen(changed, assessor.radii_for(changed.type));
         assessor.assess(r2, screener);
-        EXPECT_EQ(r2.locate->activity["id"], c.other_row);
-        EXPECT_EQ(r2.locate->activity["from"], "attribute:activity");
+        EXPECT_EQ(to_json(r2.locate->activity)["id"], c.other_row);
+        EXPECT_EQ(to_json(r2.locate->activity)["from"], "attribute:activity");
         const ActivityRow& other = *table().find(c.other_row);
-        EXPECT_EQ(ratings(r2.locate->activity["dependencies"], "service"), other.dependencies);
-        EXPECT_EQ(ratings(r2.locate->activity["impacts"], "pressure"), other.impacts);
-        EXPECT_NE(r2.locate->activity["impacts"], l2["impacts"]);
-        EXPECT_NE(r2.evaluate->activity, e2);
+        EXPECT_EQ(ratings(to_json(r2.locate->activity)["dependencies"], "service"), other.dependencies);
+        EXPECT_EQ(ratings(to_json(r2.locate->activity)["impacts"], "pressure"), other.impacts);
+        EXPECT_NE(to_json(r2.locate->activity)["impacts"], l2["impacts"]);
+        EXPECT_NE(to_json(r2.evaluate->activity), e2);
         EXPECT_EQ(activity_warning(r2), "");
     }
 }
@@ -306,18 +308,18 @@ TEST(Activities, IsicAttributePicksTheRowAndAnUnknownActivityIsAWarningNamingSit
     by_isic.attributes["isic"] = 2720;
     SiteResult r = screener.screen(by_isic, assessor.radii_for(by_isic.type));
     assessor.assess(r, screener);
-    EXPECT_EQ(r.locate->activity["id"], "battery_cell_plant");
-    EXPECT_EQ(r.locate->activity["from"], "attribute:isic");
+    EXPECT_EQ(to_json(r.locate->activity)["id"], "battery_cell_plant");
+    EXPECT_EQ(to_json(r.locate->activity)["from"], "attribute:isic");
 
     Site unknown = *it;
     unknown.attributes["activity"] = "gigafactory";
     SiteResult u = screener.screen(unknown, assessor.radii_for(unknown.type));
     assessor.assess(u, screener);
-    EXPECT_EQ(u.locate->activity["id"], "vehicle_assembly");  // the plant profile's default
-    EXPECT_EQ(u.locate->activity["from"], "profile_default");
+    EXPECT_EQ(to_json(u.locate->activity)["id"], "vehicle_assembly");  // the plant profile's default
+    EXPECT_EQ(to_json(u.locate->activity)["from"], "profile_default");
     const std::string w = activity_warning(u);
     EXPECT_NE(w.find("site 'C05': attribute 'activity': no activity 'gigafactory'"), std::string::npos) << w;
-    EXPECT_EQ(u.locate->activity["warning"], w);
+    EXPECT_EQ(to_json(u.locate->activity)["warning"], w);
 
     Site bad_isic = *it;
     bad_isic.attributes["isic"] = "9999";

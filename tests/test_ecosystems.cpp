@@ -174,7 +174,7 @@ TEST(Ecosystems, SampleSitesNameTheirEcosystemAndE1ListsServicesTheyProvide) {
         }
         const Json services = to_json(r.evaluate->services);
         ASSERT_TRUE(services.is_array());
-        const ActivityRow* row = activities().find(r.locate->activity["id"].get<std::string>());
+        const ActivityRow* row = activities().find(r.locate->activity.id);
         ASSERT_NE(row, nullptr);
         for (const auto& s : services) {
             const std::string id = s["service"].get<std::string>();

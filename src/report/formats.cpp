@@ -398,6 +398,8 @@ std::vector<LonLat> alternative_locations(const SiteResult& r) {
     return out;
 }
 
+std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
+
 std::string format_distance(double m) {
     if (!std::isfinite(m)) return "—";
     if (m < 1000) return fmt::format("{:.0f} m", m);

@@ -141,6 +141,8 @@ std::vector<LonLat> alternative_locations(const SiteResult& r);
 
 // "350 m", "1.2 km", "48 km"
 std::string format_distance(double metres);
+// A buffer's radius as its heading names it: "500 m", "1 km", "2.5 km" (shortest exact form).
+std::string radius_label(double metres);
 // "0.35 km²", "1,234 ha" style: m² below 1 ha, ha below 1 km², else km².
 std::string format_area(double m2);
 // "12.5 %", "<0.1 %", "0 %"

@@ -14,25 +14,10 @@ namespace {
 using Kind = Block::Kind;
 using i18n::Catalog;
 
-const Json& at(const Json& obj, const char* key) {
-    static const Json null_json;
-    return obj.is_object() && obj.contains(key) ? obj[key] : null_json;
-}
-
-std::string text_at(const Json& obj, const char* key) {
-    const Json& v = at(obj, key);
-    return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 // An enum value of the record in the catalog's words (value.<field>.<value>: "VH" -> "很高（VH）"),
 // else as given; "—" for none.
 std::string enum_text(const Catalog& tr, const std::string& field, const char* name) {
     return tr.text_or("value." + field + "." + name, name);
-}
-
-std::string enum_text(const Catalog& tr, const std::string& field, const Json& v) {
-    if (!v.is_string()) return "—";
-    return enum_text(tr, field, v.get<std::string>().c_str());
 }
 
 Block heading(std::string text) {
@@ -57,8 +42,6 @@ Block table(std::vector<std::string> header) {
     return b;
 }
 
-std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
-
 // A GET unit for people: its code and, where the catalog names it, its name ("T2.2 Deciduous
 // temperate forests"). The code is kept: it is the typology's identifier.
 std::string get_unit(const Catalog& tr, const std::string& code) {
@@ -68,19 +51,7 @@ std::string get_unit(const Catalog& tr, const std::string& code) {
     return name.empty() ? code : code + " " + name;
 }
 
-// The candidates of a unit (codes, or {code, name} objects) as "T2.2 ...; T1.2 ...".
-std::vector<std::string> candidate_codes(const Json& candidates) {
-    std::vector<std::string> out;
-    if (candidates.is_array())
-        for (const Json& c : candidates) {
-            if (c.is_string())
-                out.push_back(c.get<std::string>());
-            else if (c.is_object() && at(c, "code").is_string())
-                out.push_back(c["code"].get<std::string>());
-        }
-    return out;
-}
-
+// The candidates' codes of a unit.
 std::vector<std::string> candidate_codes(const EcosystemUnit& u) {
     std::vector<std::string> out;
     for (const EcosystemCandidate& c : u.candidates) out.push_back(c.code);
@@ -102,93 +73,84 @@ std::string driver_name(const Catalog& tr, const std::string& d) {
 
 }  // namespace
 
-void activity_blocks(const Json& a, const std::string& profile, std::vector<Block>& out, const Catalog& tr) {
-    if (!a.is_object()) return;
+void activity_blocks(const ActivityUse& a, const std::string& profile, std::vector<Block>& out, const Catalog& tr) {
     out.push_back(heading(tr.text("report.activity.heading")));
-    const std::string warning = text_at(a, "warning");
-    if (!warning.empty()) out.push_back(note(warning));
+    if (!a.warning.empty()) out.push_back(note(a.warning));
 
-    const std::string from = text_at(a, "from");
     std::string from_text;
-    if (from == "attribute:activity")
-        from_text = tr.text("report.activity.from_activity");
-    else if (from == "attribute:isic")
-        from_text = tr.text("report.activity.from_isic");
-    else if (from == "profile_default")
-        from_text =
-            tr.format("report.activity.from_default", {{"profile", tr.text_or("site_type." + profile, profile)}});
-    else
-        from_text = tr.text("report.activity.from_none");
+    switch (a.from) {
+        case ActivityFrom::Activity:
+            from_text = tr.text("report.activity.from_activity");
+            break;
+        case ActivityFrom::Isic:
+            from_text = tr.text("report.activity.from_isic");
+            break;
+        case ActivityFrom::ProfileDefault:
+            from_text =
+                tr.format("report.activity.from_default", {{"profile", tr.text_or("site_type." + profile, profile)}});
+            break;
+        case ActivityFrom::None:
+            from_text = tr.text("report.activity.from_none");
+            break;
+    }
 
     Block kv;
     kv.kind = Kind::KeyValues;
-    if (!at(a, "id").is_string()) {
+    if (a.id.empty()) {
         kv.rows.push_back({Cell{tr.text("report.activity.activity")}, Cell{tr.text("activity.none")}});
         kv.rows.push_back({Cell{tr.text("report.activity.from")}, Cell{from_text}});
         out.push_back(std::move(kv));
         return;
     }
-    const std::string id = a["id"].get<std::string>();
-    const std::string title = text_at(a, "title").empty() ? id : text_at(a, "title");
-    const Json& encore = at(a, "encore");
-    const bool judgement = text_at(encore, "match") == "judgement";
+    const std::string title = a.title.empty() ? a.id : a.title;
+    const bool judgement = a.match == "judgement";
     kv.rows.push_back({Cell{tr.text("report.activity.activity")}, Cell{title, "", true}});
-    kv.rows.push_back({Cell{tr.text("report.activity.id")}, Cell{id, "mono"}});
+    kv.rows.push_back({Cell{tr.text("report.activity.id")}, Cell{a.id, "mono"}});
     kv.rows.push_back({Cell{tr.text("report.activity.from")}, Cell{from_text}});
     kv.rows.push_back(
-        {Cell{tr.text("report.activity.value_chain")}, Cell{enum_text(tr, "value_chain", at(a, "value_chain"))}});
+        {Cell{tr.text("report.activity.value_chain")}, Cell{enum_text(tr, "value_chain", a.value_chain.c_str())}});
     std::string isic;
-    for (const auto& c : candidate_codes(at(a, "isic"))) isic += (isic.empty() ? "" : ", ") + c;
+    for (const auto& c : a.isic) isic += (isic.empty() ? "" : ", ") + c;
     if (!isic.empty()) kv.rows.push_back({Cell{tr.text("report.activity.isic")}, Cell{isic}});
-    if (encore.is_object())
-        kv.rows.push_back({Cell{tr.text("report.activity.encore_row")},
-                           Cell{tr.format("report.activity.encore_row_value",
-                                          {{"code", text_at(encore, "code")},
-                                           {"name", text_at(encore, "name")},
-                                           {"level", enum_text(tr, "level", at(encore, "level"))}})}});
+    kv.rows.push_back({Cell{tr.text("report.activity.encore_row")},
+                       Cell{tr.format("report.activity.encore_row_value",
+                                      {{"code", a.encore_code},
+                                       {"name", a.encore_name},
+                                       {"level", enum_text(tr, "level", a.encore_level.c_str())}})}});
     kv.rows.push_back({Cell{tr.text("report.activity.match")},
                        Cell{tr.text(judgement ? "report.activity.match_judgement" : "report.activity.match_exact"),
                             judgement ? "alert" : "", judgement}});
     out.push_back(std::move(kv));
     if (judgement)
-        out.push_back(note(
-            tr.format("report.activity.judgement_note",
-                      {{"activity", title}, {"code", text_at(encore, "code")}, {"name", text_at(encore, "name")}})));
-    const Json& source = at(a, "source");
-    out.push_back(note(tr.format("report.activity.source_note",
-                                 {{"version", text_at(source, "encore")}, {"licence", text_at(source, "licence")}})));
+        out.push_back(note(tr.format("report.activity.judgement_note",
+                                     {{"activity", title}, {"code", a.encore_code}, {"name", a.encore_name}})));
+    out.push_back(
+        note(tr.format("report.activity.source_note", {{"version", a.encore_version}, {"licence", a.licence}})));
 
     // Dependencies, then impacts: each as ENCORE rates it and the materiality the tool reads.
-    auto materiality = [&](const Json& e) {
-        Cell c{enum_text(tr, "materiality", at(e, "materiality"))};
-        if (at(e, "materiality").is_null()) c.text = text_at(e, "not_found").empty() ? "—" : text_at(e, "not_found");
-        c.strong = text_at(e, "materiality") == "high";
-        return c;
+    auto row_of = [&](const ActivityTopicUse& e, bool with_driver) {
+        Cell materiality{e.materiality ? enum_text(tr, "materiality", to_string(*e.materiality))
+                                       : (e.not_found.empty() ? "—" : e.not_found)};
+        materiality.strong = e.materiality == Materiality::High;
+        std::vector<Cell> row{Cell{e.title.empty() ? e.id : e.title, "", true},
+                              Cell{enum_text(tr, "encore_rating", e.encore_rating.c_str())}, materiality};
+        if (with_driver) row.push_back(Cell{e.driver ? driver_name(tr, to_string(*e.driver)) : "—"});
+        row.push_back(Cell{yes_no(tr, e.location_dependent)});
+        return row;
     };
-    const Json& deps = at(a, "dependencies");
-    if (deps.is_array() && !deps.empty()) {
+    if (!a.dependencies.empty()) {
         out.push_back(heading(tr.text("report.activity.dependencies")));
         Block t = table({tr.text("report.activity.service"), tr.text("report.activity.rating"),
                          tr.text("report.activity.materiality"), tr.text("report.activity.location")});
-        for (const Json& e : deps)
-            t.rows.push_back(
-                {Cell{text_at(e, "title").empty() ? text_at(e, "service") : text_at(e, "title"), "", true},
-                 Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
-                 Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+        for (const ActivityTopicUse& e : a.dependencies) t.rows.push_back(row_of(e, false));
         out.push_back(std::move(t));
     }
-    const Json& impacts = at(a, "impacts");
-    if (impacts.is_array() && !impacts.empty()) {
+    if (!a.impacts.empty()) {
         out.push_back(heading(tr.text("report.activity.impacts")));
         Block t = table({tr.text("report.activity.pressure"), tr.text("report.activity.rating"),
                          tr.text("report.activity.materiality"), tr.text("report.activity.driver"),
                          tr.text("report.activity.location")});
-        for (const Json& e : impacts)
-            t.rows.push_back(
-                {Cell{text_at(e, "title").empty() ? text_at(e, "pressure") : text_at(e, "title"), "", true},
-                 Cell{enum_text(tr, "encore_rating", at(e, "encore_rating"))}, materiality(e),
-                 Cell{at(e, "driver").is_string() ? driver_name(tr, e["driver"].get<std::string>()) : "—"},
-                 Cell{yes_no(tr, at(e, "location_dependent").is_boolean() && e["location_dependent"].get<bool>())}});
+        for (const ActivityTopicUse& e : a.impacts) t.rows.push_back(row_of(e, true));
         out.push_back(std::move(t));
     }
 }

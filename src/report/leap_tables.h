@@ -17,7 +17,7 @@ namespace sitescreen::report {
 // default), a note when ENCORE has no row for the activity (`match: judgement`) and where the
 // ratings come from, then one table of dependencies and one of impacts. `profile` is the profile
 // applied to the site ("plant").
-void activity_blocks(const Json& activity, const std::string& profile, std::vector<Block>& out,
+void activity_blocks(const ActivityUse& activity, const std::string& profile, std::vector<Block>& out,
                      const i18n::Catalog& tr);
 
 // L3, locate.l3.ecosystems: per land-cover layer the IUCN GET unit at the site and a table of the

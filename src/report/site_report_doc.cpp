@@ -127,8 +127,6 @@ double number_of(const Json& obj, const char* key, double fallback = 0) {
     return v.is_number() ? v.get<double>() : fallback;
 }
 
-std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
-
 // The L4 criteria as a table: criterion, status, exposure, and the evidence (one line per layer
 // read: its status and sentence), or why there is none.
 Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalog& tr) {
@@ -174,6 +172,8 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
     }
     // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
     const bool has_l2 = stages.contains("l2");
+    const bool has_activity = stages.contains("activity") && result.locate;  // from the typed result
+    auto activity = [&] { activity_blocks(result.locate->activity, profile, out, tr); };
     auto dedicated = [&](const std::string& stage, const std::string& key) {
         return (stage == "activity" && key.empty()) || (stage == "l3" && key == "ecosystems") ||
                (stage == "e1" && key == "services") || stage == "e4";
@@ -188,7 +188,7 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         const Json& v = it.value();
         if (it.key() == "profile") continue;  // the profile is in the provenance section
         if (it.key() == "activity") {
-            if (!has_l2) activity_blocks(v, profile, out, tr);
+            if (!has_l2 && has_activity) activity();
             continue;
         }
         if (it.key() == "e4") {  // from the typed result (the record's evaluate.e4 is its JSON)
@@ -197,9 +197,9 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
             continue;
         }
         if (small(v)) {
-            if (it.key() == "l2" && stages.contains("activity")) {
+            if (it.key() == "l2" && has_activity) {
                 out.push_back(heading(3, stage_title(it.key(), tr)));
-                activity_blocks(stages["activity"], profile, out, tr);
+                activity();
             }
             continue;
         }
@@ -220,7 +220,7 @@ void stage_blocks(const Json& stages, const SiteResult& result, const Json& reco
         } else {
             json_blocks(v, 4, out, tr);
         }
-        if (it.key() == "l2" && stages.contains("activity")) activity_blocks(stages["activity"], profile, out, tr);
+        if (it.key() == "l2" && has_activity) activity();
         // L3's ecosystems and E1's services: from the typed result (the record's are their JSON).
         if (it.key() == "l3" && result.locate) ecosystem_blocks(result.locate->ecosystems, result, out, tr);
         if (it.key() == "e1" && result.locate && result.evaluate)

@@ -332,11 +332,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 // The output record and the writers' text, built here on all
                 // threads; written in order later.
                 try {
-                    // Without a writer for the results, the assessment moves into the record.
-                    if (build_records)
-                        records[i] = keep_results ? site_record(results[i], options)
-                                                  : site_record(std::move(results[i]), options);
-                    const SiteAnswer answer = answer_of(results[i]);  // not moved into the record
+                    if (build_records) records[i] = site_record(results[i], options);
+                    const SiteAnswer answer = answer_of(results[i]);
                     auto output_for = [&](const WriterPlan& plan) {
                         return SiteOutput{results[i].site,  plan.reads_result ? &results[i] : nullptr,
                                           records[i],       nothing_prepared,

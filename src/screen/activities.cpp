@@ -29,21 +29,6 @@ std::string scalar(const std::string& file, const YAML::Node& n, const std::stri
     return n.as<std::string>();
 }
 
-Json yaml_to_json(const YAML::Node& n) {
-    if (n.IsMap()) {
-        Json j = Json::object();
-        for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-        return j;
-    }
-    if (n.IsSequence()) {
-        Json j = Json::array();
-        for (const auto& e : n) j.push_back(yaml_to_json(e));
-        return j;
-    }
-    if (n.IsScalar()) return n.as<std::string>();
-    return nullptr;
-}
-
 std::vector<ActivityTopic> read_topics(const std::string& file, const YAML::Node& root, const std::string& key,
                                        bool pressures) {
     const YAML::Node n = root[key];
@@ -133,7 +118,15 @@ ActivityTable ActivityTable::load(const std::string& path) {
     t.file = path;
     const YAML::Node root = config::load(path, "activity table", "--activities", "SITESCREEN_ACTIVITIES");
     only(path, root, "", {"source", "scale", "services", "pressures", "activities"});
-    if (root["source"]) t.source = yaml_to_json(root["source"]);
+    // The ENCORE version and licence go into every record (locate.activity.source).
+    if (const YAML::Node source = root["source"]) {
+        if (!source.IsMap()) fail(path, "source", "expected a map");
+        if (const YAML::Node encore = source["encore"]) {
+            if (!encore.IsMap()) fail(path, "source.encore", "expected a map");
+            if (encore["version"]) t.encore_version = scalar(path, encore["version"], "source.encore.version");
+            if (encore["licence"]) t.encore_licence = scalar(path, encore["licence"], "source.encore.licence");
+        }
+    }
     const YAML::Node scale = root["scale"];
     if (!scale || !scale.IsMap()) fail(path, "scale", "expected a map of ENCORE ratings to materiality");
     for (const auto& kv : scale) {
@@ -253,7 +246,7 @@ ActivityChoice choose_activity(const ActivityTable& table, const Site& site, con
     const std::string isic = attribute_text(site.attributes, "isic");
     if (!act.empty()) {
         if ((c.row = table.find(act))) {
-            c.from = "attribute:activity";
+            c.from = ActivityFrom::Activity;
             return c;
         }
         c.warning = tr().format("activity.unknown", {{"site", site.id},
@@ -263,7 +256,7 @@ ActivityChoice choose_activity(const ActivityTable& table, const Site& site, con
                                                      {"default", fallback_text}});
     } else if (!isic.empty()) {
         if ((c.row = table.find_isic(isic))) {
-            c.from = "attribute:isic";
+            c.from = ActivityFrom::Isic;
             return c;
         }
         c.warning =
@@ -271,114 +264,104 @@ ActivityChoice choose_activity(const ActivityTable& table, const Site& site, con
                         {{"site", site.id}, {"attribute", "isic"}, {"value", isic}, {"default", fallback_text}});
     }
     c.row = fallback;
-    c.from = fallback ? "profile_default" : "none";
+    c.from = fallback ? ActivityFrom::ProfileDefault : ActivityFrom::None;
     return c;
 }
 
-Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choice) {
-    Json j;
-    j["from"] = choice.from;
-    if (!choice.warning.empty()) j["warning"] = choice.warning;
-    if (!choice.row) {
-        j["id"] = nullptr;
-        return j;
-    }
+ActivityUse activity_use(const ActivityTable& table, const ActivityChoice& choice) {
+    ActivityUse u;
+    u.from = choice.from;
+    u.warning = choice.warning;
+    if (!choice.row) return u;
     const ActivityRow& r = *choice.row;
-    j["id"] = r.id;
-    j["title"] = activity_title(r);
-    j["profile"] = r.profile;
-    j["value_chain"] = r.value_chain;
-    j["isic"] = r.isic;
-    j["encore"] = {{"code", r.encore_code}, {"name", r.encore_name}, {"level", r.encore_level}, {"match", r.match}};
+    u.id = r.id;
+    u.title = activity_title(r);
+    u.profile = r.profile;
+    u.value_chain = r.value_chain;
+    u.isic = r.isic;
+    u.encore_code = r.encore_code;
+    u.encore_name = r.encore_name;
+    u.encore_level = r.encore_level;
+    u.match = r.match;
     // The note saying why a judgement row stands for the activity stays in config/activities.yaml and
     // docs/leap.md: it is English data, and the record's texts follow the run's language.
-    j["source"] = {{"encore", table.source.value("encore", Json::object()).value("version", "")},
-                   {"licence", table.source.value("encore", Json::object()).value("licence", "")},
-                   {"file", table.file}};
-    for (const auto& [key, topics, ratings] :
-         {std::tuple<const char*, const std::vector<ActivityTopic>*, const std::map<std::string, std::string>*>{
-              "dependencies", &table.services, &r.dependencies},
-          {"impacts", &table.pressures, &r.impacts}}) {
-        const bool services = topics == &table.services;
-        Json list = Json::array();
-        for (const auto& tp : *topics) {
-            const std::string& rating = ratings->at(tp.id);
-            const auto mat = table.materiality(rating);
-            Json e = {{services ? "service" : "pressure", tp.id},
-                      {"title", topic_title(tp, services)},
-                      {"encore_rating", rating},
-                      {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)}};
-            if (!mat) e["not_found"] = tr().text("activity.not_found");
-            if (!services) e["driver"] = tp.driver ? Json(to_string(*tp.driver)) : Json(nullptr);
-            e["location_dependent"] = !tp.criteria.empty();
+    u.encore_version = table.encore_version;
+    u.licence = table.encore_licence;
+    u.file = table.file;
+    for (const bool services : {true, false}) {
+        const std::vector<ActivityTopic>& topics = services ? table.services : table.pressures;
+        const std::map<std::string, std::string>& ratings = services ? r.dependencies : r.impacts;
+        std::vector<ActivityTopicUse>& list = services ? u.dependencies : u.impacts;
+        list.reserve(topics.size());
+        for (const ActivityTopic& tp : topics) {
+            ActivityTopicUse e;
+            e.id = tp.id;
+            e.encore_rating = ratings.at(tp.id);
+            e.materiality = table.materiality(e.encore_rating);
+            if (!services) e.driver = tp.driver;
+            e.title = topic_title(tp, services);
+            if (!e.materiality) e.not_found = tr().text("activity.not_found");
+            e.location_dependent = !tp.criteria.empty();
             list.push_back(std::move(e));
         }
-        j[key] = std::move(list);
     }
-    return j;
+    return u;
 }
 
-Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice,
-                            const std::vector<CriterionFinding>& criteria) {
-    Json j = {{"activity", choice.row ? Json(choice.row->id) : Json(nullptr)},
-              {"dependencies", Json::array()},
-              {"impacts", Json::array()}};
-    if (!choice.row) return j;
-    for (const auto& [key, topics, ratings] :
-         {std::tuple<const char*, const std::vector<ActivityTopic>*, const std::map<std::string, std::string>*>{
-              "dependencies", &table.services, &choice.row->dependencies},
-          {"impacts", &table.pressures, &choice.row->impacts}}) {
-        const bool services = topics == &table.services;
-        for (const auto& tp : *topics) {
-            const auto mat = table.materiality(ratings->at(tp.id));
+ActivityPairs activity_pairs(const ActivityTable& table, const ActivityChoice& choice,
+                             const std::vector<CriterionFinding>& criteria) {
+    ActivityPairs pairs;
+    if (!choice.row) return pairs;
+    pairs.activity = choice.row->id;
+    for (const bool services : {true, false}) {
+        const std::vector<ActivityTopic>& topics = services ? table.services : table.pressures;
+        const std::map<std::string, std::string>& ratings = services ? choice.row->dependencies : choice.row->impacts;
+        for (const ActivityTopic& tp : topics) {
+            const std::string& rating = ratings.at(tp.id);
+            const auto mat = table.materiality(rating);
             if (mat && *mat == Materiality::None) continue;  // ENCORE: not applicable
-            Json found = Json::array();
-            int best = -1;
-            std::vector<std::string> met;
-            bool any_assessed = false;
+            TopicPairing e;
+            e.id = tp.id;
+            e.encore_rating = rating;
+            e.materiality = mat;
+            if (!services) e.driver = tp.driver;
+            std::string met;  // the met criteria's names, for the sentence
+            bool any_met = false, any_assessed = false;
             for (Criterion c : tp.criteria) {
-                const std::string name = to_string(c);
                 const auto at = std::find_if(criteria.begin(), criteria.end(),
                                              [&](const CriterionFinding& f) { return f.criterion == c; });
-                const CriterionStatus status = at != criteria.end() ? at->status : CriterionStatus::NotAssessed;
-                const std::optional<Rating> exposure = at != criteria.end() ? at->exposure : std::nullopt;
-                Json item = Json::object();
-                item["criterion"] = name;
-                item["status"] = to_string(status);
-                item["exposure"] = exposure ? Json(to_string(*exposure)) : Json(nullptr);
-                found.push_back(std::move(item));
-                if (status != CriterionStatus::NotAssessed) any_assessed = true;
-                if (status == CriterionStatus::Met) met.push_back(name);
-                if (exposure) best = std::max(best, static_cast<int>(*exposure));
+                TopicPairing::Located found;
+                found.criterion = c;
+                if (at != criteria.end()) {
+                    found.status = at->status;
+                    found.exposure = at->exposure;
+                }
+                if (found.status != CriterionStatus::NotAssessed) any_assessed = true;
+                if (found.status == CriterionStatus::Met) {
+                    any_met = true;
+                    met += (met.empty() ? "" : tr().text("assess.list_sep")) +
+                           tr().text(std::string("criterion.") + to_string(c));
+                }
+                if (found.exposure && (!e.highest_exposure || *found.exposure > *e.highest_exposure))
+                    e.highest_exposure = found.exposure;
+                e.locate.push_back(found);
             }
-            Json e = {{services ? "service" : "pressure", tp.id},
-                      {"materiality", mat ? Json(to_string(*mat)) : Json(nullptr)},
-                      {"encore_rating", ratings->at(tp.id)},
-                      {"locate", std::move(found)}};
-            if (!services) e["driver"] = tp.driver ? Json(to_string(*tp.driver)) : Json(nullptr);
-            std::string state;
             if (tp.criteria.empty())
-                state = "location_independent";
-            else if (!met.empty())
-                state = "met";
+                e.found = TopicFound::LocationIndependent;
+            else if (any_met)
+                e.found = TopicFound::Met;
             else if (any_assessed)
-                state = "not_met";
+                e.found = TopicFound::NotMet;
             else
-                state = "not_assessed";
-            e["found"] = state;
-            e["highest_exposure"] = best >= 0 ? Json(to_string(static_cast<Rating>(best))) : Json(nullptr);
-            std::string list;
-            for (const auto& m : met)
-                list += (list.empty() ? "" : tr().text("assess.list_sep")) + tr().text("criterion." + m);
-            e["why"] =
-                tr().format(std::string("activity.e2.") + state,
-                            {{"what", topic_title(tp, services)},
-                             {"rating", tr().text_or("value.encore_rating." + ratings->at(tp.id), ratings->at(tp.id))},
-                             {"criteria", list}});
-            j[key].push_back(std::move(e));
+                e.found = TopicFound::NotAssessed;
+            e.why = tr().format(std::string("activity.e2.") + to_string(e.found),
+                                {{"what", topic_title(tp, services)},
+                                 {"rating", tr().text_or("value.encore_rating." + rating, rating)},
+                                 {"criteria", met}});
+            (services ? pairs.dependencies : pairs.impacts).push_back(std::move(e));
         }
     }
-    return j;
+    return pairs;
 }
 
 }  // namespace sitescreen

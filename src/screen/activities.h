@@ -54,10 +54,10 @@ public:
     std::string ids() const;
 
     std::string file;
-    Json source = Json::object();          // the file's `source` block, for the record
-    std::vector<ActivityTopic> services;   // file order
-    std::vector<ActivityTopic> pressures;  // file order
-    std::vector<ActivityRow> rows;         // file order
+    std::string encore_version, encore_licence;  // the file's source.encore, for the record
+    std::vector<ActivityTopic> services;         // file order
+    std::vector<ActivityTopic> pressures;        // file order
+    std::vector<ActivityRow> rows;               // file order
 
 private:
     std::map<std::string, std::optional<Materiality>> scale_;
@@ -70,18 +70,18 @@ std::string default_activities_path();
 // An attribute naming no row leaves `warning` set (naming the site and the attribute) and uses the default.
 struct ActivityChoice {
     const ActivityRow* row = nullptr;  // null only when the profile has no default either
-    std::string from;                  // "attribute 'activity'", "attribute 'isic' (2720)", "profile 'plant' default"
+    ActivityFrom from = ActivityFrom::None;
     std::string warning;
 };
 ActivityChoice choose_activity(const ActivityTable& table, const Site& site, const Profile& profile);
 
 // locate.activity: the row, its source, and every dependency and impact with its ENCORE rating and
 // the materiality the tool reads from it (docs/output.md).
-Json activity_locate_json(const ActivityTable& table, const ActivityChoice& choice);
+ActivityUse activity_use(const ActivityTable& table, const ActivityChoice& choice);
 
-// evaluate.e2_activity: each dependency and impact paired with what Locate found for its criteria
-// (L4).
-Json activity_evaluate_json(const ActivityTable& table, const ActivityChoice& choice,
-                            const std::vector<CriterionFinding>& criteria);
+// evaluate.e2_activity: each dependency and impact ENCORE finds applicable, paired with what Locate
+// found for its criteria (L4).
+ActivityPairs activity_pairs(const ActivityTable& table, const ActivityChoice& choice,
+                             const std::vector<CriterionFinding>& criteria);
 
 }  // namespace sitescreen

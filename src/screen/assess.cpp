@@ -152,8 +152,8 @@ void Assessor::assess(SiteResult& r, Screener& screener) const {
     e.ratings = risk_ratings(a, p);
     const ActivityChoice activity = choose_activity(*options_.activities, r.site, p);
     if (!activity.warning.empty()) r.warnings.push_back(activity.warning);
-    l.activity = activity_locate_json(*options_.activities, activity);
-    e.activity = activity_evaluate_json(*options_.activities, activity, l.criteria);
+    l.activity = activity_use(*options_.activities, activity);
+    e.activity = activity_pairs(*options_.activities, activity, l.criteria);
     const EcosystemMap& ecosystems = *options_.ecosystems;
     l.ecosystems = layer_ecosystems(r, ecosystems);
     e.services = ecosystem_services(l.ecosystems, ecosystems, *options_.activities, activity, p.land_cover.radius_m);

@@ -41,6 +41,16 @@ const std::pair<CriterionStatus, const char*> kCriterionStatusNames[] = {
     {CriterionStatus::NotMet, "not_met"},
     {CriterionStatus::NotAssessed, "not_assessed"}};
 
+const std::pair<ActivityFrom, const char*> kActivityFromNames[] = {{ActivityFrom::Activity, "attribute:activity"},
+                                                                   {ActivityFrom::Isic, "attribute:isic"},
+                                                                   {ActivityFrom::ProfileDefault, "profile_default"},
+                                                                   {ActivityFrom::None, "none"}};
+const std::pair<TopicFound, const char*> kTopicFoundNames[] = {
+    {TopicFound::LocationIndependent, "location_independent"},
+    {TopicFound::Met, "met"},
+    {TopicFound::NotMet, "not_met"},
+    {TopicFound::NotAssessed, "not_assessed"}};
+
 Json texts(const std::vector<std::string>& v) { return Json(v); }
 
 Json to_json(const ClearedFinding& c) {
@@ -138,6 +148,8 @@ Json cell_json(const CellValue& v) {
 const std::array<TnfdMetricDef, kTnfdMetricCount>& tnfd_metric_defs() { return kTnfdMetrics; }
 
 const char* to_string(CriterionStatus s) { return enum_name(kCriterionStatusNames, s); }
+const char* to_string(ActivityFrom f) { return enum_name(kActivityFromNames, f); }
+const char* to_string(TopicFound f) { return enum_name(kTopicFoundNames, f); }
 
 Json criteria_met_json(const std::vector<CriterionFinding>& criteria) {
     Json met = Json::array();
@@ -339,10 +351,76 @@ Json to_json(const std::vector<EcosystemService>& services) {
 
 namespace {
 
-// Locate's and Evaluate's records, copying or moving (L an rvalue) the parts still JSON; the typed
-// parts stay (SiteAnswer reads them after a record took the rest).
-template <class L>
-Json locate_record(L&& l) {
+Json materiality_or_null(const std::optional<Materiality>& m) { return m ? Json(to_string(*m)) : Json(nullptr); }
+Json driver_or_null(const std::optional<Driver>& d) { return d ? Json(to_string(*d)) : Json(nullptr); }
+
+// A rating's first keys: the topic under "service" (a dependency) or "pressure" (an impact).
+const char* topic_key(bool dependency) { return dependency ? "service" : "pressure"; }
+
+}  // namespace
+
+Json to_json(const ActivityUse& u) {
+    Json j;
+    j["from"] = to_string(u.from);
+    if (!u.warning.empty()) j["warning"] = u.warning;
+    if (u.id.empty()) {
+        j["id"] = nullptr;
+        return j;
+    }
+    j["id"] = u.id;
+    j["title"] = u.title;
+    j["profile"] = u.profile;
+    j["value_chain"] = u.value_chain;
+    j["isic"] = u.isic;
+    j["encore"] = {{"code", u.encore_code}, {"name", u.encore_name}, {"level", u.encore_level}, {"match", u.match}};
+    j["source"] = {{"encore", u.encore_version}, {"licence", u.licence}, {"file", u.file}};
+    for (const bool dependency : {true, false}) {
+        Json list = Json::array();
+        for (const ActivityTopicUse& t : dependency ? u.dependencies : u.impacts) {
+            Json e = {{topic_key(dependency), t.id},
+                      {"title", t.title},
+                      {"encore_rating", t.encore_rating},
+                      {"materiality", materiality_or_null(t.materiality)}};
+            if (!t.materiality) e["not_found"] = t.not_found;
+            if (!dependency) e["driver"] = driver_or_null(t.driver);
+            e["location_dependent"] = t.location_dependent;
+            list.push_back(std::move(e));
+        }
+        j[dependency ? "dependencies" : "impacts"] = std::move(list);
+    }
+    return j;
+}
+
+Json to_json(const ActivityPairs& p) {
+    Json j = {{"activity", p.activity.empty() ? Json(nullptr) : Json(p.activity)},
+              {"dependencies", Json::array()},
+              {"impacts", Json::array()}};
+    for (const bool dependency : {true, false}) {
+        Json& list = j[dependency ? "dependencies" : "impacts"];
+        for (const TopicPairing& t : dependency ? p.dependencies : p.impacts) {
+            Json found = Json::array();
+            for (const TopicPairing::Located& c : t.locate) {
+                Json item = Json::object();
+                item["criterion"] = to_string(c.criterion);
+                item["status"] = to_string(c.status);
+                item["exposure"] = c.exposure ? Json(to_string(*c.exposure)) : Json(nullptr);
+                found.push_back(std::move(item));
+            }
+            Json e = {{topic_key(dependency), t.id},
+                      {"materiality", materiality_or_null(t.materiality)},
+                      {"encore_rating", t.encore_rating},
+                      {"locate", std::move(found)}};
+            if (!dependency) e["driver"] = driver_or_null(t.driver);
+            e["found"] = to_string(t.found);
+            e["highest_exposure"] = t.highest_exposure ? Json(to_string(*t.highest_exposure)) : Json(nullptr);
+            e["why"] = t.why;
+            list.push_back(std::move(e));
+        }
+    }
+    return j;
+}
+
+Json to_json(const Locate& l) {
     Json drivers = Json::array();
     for (const DriverMateriality& d : l.drivers)
         drivers.push_back({{"driver", to_string(d.driver)},
@@ -367,12 +445,11 @@ Json locate_record(L&& l) {
     j["l3"] = std::move(l3);
     j["l4"] = l4_json(l.criteria);
     j["criteria_met"] = criteria_met_json(l.criteria);
-    j["activity"] = std::forward<L>(l).activity;
+    j["activity"] = to_json(l.activity);
     return j;
 }
 
-template <class E>
-Json evaluate_record(E&& e, const Locate& l) {
+Json to_json(const Evaluate& e, const Locate& l) {
     // E1: the assets at stake are Locate's met evidence, the drivers its material ones.
     Json assets = Json::array();
     for (const CriterionFinding& c : l.criteria)
@@ -394,17 +471,10 @@ Json evaluate_record(E&& e, const Locate& l) {
     j["e2"] = to_json(e.pairs);
     j["e3"] = to_json(e.figures);
     j["e4"] = to_json(e.ratings);
-    j["e2_activity"] = std::forward<E>(e).activity;
+    j["e2_activity"] = to_json(e.activity);
     j["metrics"] = to_json(e.metrics);
     return j;
 }
-
-}  // namespace
-
-Json to_json(const Locate& l) { return locate_record(l); }
-Json to_json(Locate&& l) { return locate_record(std::move(l)); }
-Json to_json(const Evaluate& e, const Locate& l) { return evaluate_record(e, l); }
-Json to_json(Evaluate&& e, const Locate& l) { return evaluate_record(std::move(e), l); }
 
 Json to_json(const SiteMetrics& m) {
     const MetricInputs& in = m.inputs;

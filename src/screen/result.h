@@ -421,7 +421,64 @@ struct EcosystemService {
     std::vector<Provider> provided_by;
 };
 
-// Locate (TNFD LEAP L1-L4; docs/leap.md). The activity is still the record's JSON (#18).
+// ------------------------------------------ the activity: its ENCORE row (L2) and its pairs (E2)
+
+// Where a site's activity row came from (locate.activity.from).
+enum class ActivityFrom { Activity, Isic, ProfileDefault, None };
+const char* to_string(ActivityFrom f);  // "attribute:activity", "attribute:isic", "profile_default", "none"
+
+// An ENCORE dependency (a service) or impact (a pressure) as the activity's row rates it.
+struct TopicRating {
+    std::string id;                          // the service or pressure
+    std::string encore_rating;               // VH .. VL, ND, N/A
+    std::optional<Materiality> materiality;  // null: ENCORE has no data (ND)
+    std::optional<Driver> driver;            // pressures: the profile driver it belongs to (null: none)
+};
+
+// locate.activity.dependencies[] and impacts[]: a rating, named, and whether its place matters.
+struct ActivityTopicUse : TopicRating {
+    std::string title;      // in the run's language
+    std::string not_found;  // when materiality is null: why, in the run's language
+    bool location_dependent = false;
+};
+
+// locate.activity: the row the site's activity uses, where it came from, and its ratings.
+struct ActivityUse {
+    ActivityFrom from = ActivityFrom::None;
+    std::string warning;  // an attribute naming no row (written when not empty)
+    std::string id;       // "": no row (written null, with nothing else)
+    std::string title, profile, value_chain;
+    std::vector<std::string> isic;
+    std::string encore_code, encore_name, encore_level, match;
+    std::string encore_version, licence, file;  // the table's source
+    std::vector<ActivityTopicUse> dependencies, impacts;
+};
+
+// What Locate found for a topic's criteria (evaluate.e2_activity.*[].found).
+enum class TopicFound { LocationIndependent, Met, NotMet, NotAssessed };
+const char* to_string(TopicFound f);  // "location_independent", "met", "not_met", "not_assessed"
+
+// evaluate.e2_activity.dependencies[] and impacts[]: a rating paired with L4's findings for its
+// criteria.
+struct TopicPairing : TopicRating {
+    struct Located {  // one criterion: L4's status and exposure
+        Criterion criterion{};
+        CriterionStatus status = CriterionStatus::NotAssessed;
+        std::optional<Rating> exposure;
+    };
+    std::vector<Located> locate;
+    TopicFound found = TopicFound::NotAssessed;
+    std::optional<Rating> highest_exposure;
+    std::string why;  // in the run's language
+};
+
+// evaluate.e2_activity: the activity's dependencies and impacts that ENCORE finds applicable.
+struct ActivityPairs {
+    std::string activity;  // the row; "": none (written null)
+    std::vector<TopicPairing> dependencies, impacts;
+};
+
+// Locate (TNFD LEAP L1-L4; docs/leap.md).
 struct Locate {
     ProfileUse profile;
     std::string site_type, value_chain, title;  // L1; the title in the run's language
@@ -430,18 +487,17 @@ struct Locate {
     std::vector<LayerInterface> layers;         // L3: the interface with each layer read
     std::vector<LayerEcosystems> ecosystems;    // L3: the ecosystems (IUCN GET), per land-cover layer
     std::vector<CriterionFinding> criteria;     // L4, in kTnfdCriteria order
-    Json activity;                              // the activity's dependencies and impacts
+    ActivityUse activity;                       // L2: the activity's dependencies and impacts
 };
 
 // Evaluate (TNFD LEAP E1-E4 and the TNFD metrics; docs/leap.md). E1's assets and drivers are
-// Locate's met evidence and material drivers; the activity's pairs are still the record's JSON
-// (#18).
+// Locate's met evidence and material drivers.
 struct Evaluate {
     std::vector<EcosystemService> services;  // E1: the services the activity depends on at the site
     std::vector<DriverPair> pairs;           // E2
     EvaluateFigures figures;                 // E3
     RiskRatings ratings;                     // E4
-    Json activity;                           // e2_activity: the activity's dependencies and impacts paired with L4
+    ActivityPairs activity;                  // e2_activity: the activity's dependencies and impacts paired with L4
     SiteMetrics metrics;                     // the TNFD core global disclosure metrics
 };
 
@@ -476,10 +532,9 @@ Json to_json(const RiskRatings& r);                    // evaluate.e4
 Json to_json(const EvaluateFigures& f);                // evaluate.e3
 Json to_json(const std::vector<LayerEcosystems>& e);   // locate.l3.ecosystems
 Json to_json(const std::vector<EcosystemService>& s);  // evaluate.e1.services
+Json to_json(const ActivityUse& u);                    // locate.activity
+Json to_json(const ActivityPairs& p);                  // evaluate.e2_activity
 Json to_json(const Locate& l);                         // locate
 Json to_json(const Evaluate& e, const Locate& l);      // evaluate (E1 reads Locate)
-// The same, moving the parts still JSON into the record (left null); the typed parts stay.
-Json to_json(Locate&& l);
-Json to_json(Evaluate&& e, const Locate& l);
 
 }  // namespace sitescreen

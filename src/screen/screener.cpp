@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
-#include <type_traits>
 #include <variant>
 
 #include "core/errors.h"
@@ -276,13 +275,7 @@ Json raster_entry(const LayerOutcome& o, const RasterMeasurement& m) {
 
 }  // namespace
 
-namespace {
-
-// The record of r: with a SiteResult (not const), the assessment's JSON is
-// moved out of it rather than copied.
-template <typename Result>
-Json make_site_record(Result& r, const ScreenOptions& options) {
-    constexpr bool take = !std::is_const_v<Result>;
+Json site_record(const SiteResult& r, const ScreenOptions& options) {
     const Site& s = r.site;
     Json j = Json::object();
     j["id"] = s.id;
@@ -305,37 +298,18 @@ Json make_site_record(Result& r, const ScreenOptions& options) {
                    o.measurement);
     }
     j["layers"] = std::move(layers);
-    // Evaluate first: its E1 reads Locate's typed parts, which a moved Locate keeps.
-    Json evaluate = nullptr;
-    if (r.evaluate && r.locate) {
-        if constexpr (take)
-            evaluate = to_json(std::move(*r.evaluate), *r.locate);
-        else
-            evaluate = to_json(*r.evaluate, *r.locate);
-    }
-    if (!r.locate)
-        j["locate"] = nullptr;
-    else if constexpr (take)
-        j["locate"] = to_json(std::move(*r.locate));
-    else
-        j["locate"] = to_json(*r.locate);
-    j["evaluate"] = std::move(evaluate);
+    j["locate"] = r.locate ? to_json(*r.locate) : Json(nullptr);
+    j["evaluate"] = r.evaluate && r.locate ? to_json(*r.evaluate, *r.locate) : Json(nullptr);  // E1 reads Locate
     j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);
     j["mitigation"] = r.mitigation ? to_json(*r.mitigation) : Json(nullptr);
     j["alternative"] = r.alternative ? to_json(*r.alternative) : Json(nullptr);
     return j;
 }
 
-}  // namespace
-
 SiteAnswer answer_of(const SiteResult& r) {
     return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
             r.alternative ? &*r.alternative : nullptr, r.evaluate ? &r.evaluate->metrics : nullptr,
             r.locate ? &r.locate->criteria : nullptr};
 }
-
-Json site_record(const SiteResult& r, const ScreenOptions& options) { return make_site_record(r, options); }
-
-Json site_record(SiteResult&& r, const ScreenOptions& options) { return make_site_record(r, options); }
 
 }  // namespace sitescreen

@@ -34,8 +34,7 @@ struct SiteResult {
     std::optional<SiteGeometry> geometry;  // absent for error rows
     std::vector<LayerOutcome> layers;      // catalog order
     // Filled by the assessment (docs/leap.md); null / empty for error rows and runs without it.
-    // Typed (screen/result.h) and serialized by result.cpp, but for the parts of Locate and
-    // Evaluate still kept as the record's JSON.
+    // Typed (screen/result.h) and serialized by result.cpp.
     std::optional<Locate> locate;
     std::optional<Evaluate> evaluate;
     std::optional<Verdict> verdict;
@@ -159,8 +158,5 @@ private:
 
 // The JSON record of a site (one line of sites.jsonl; docs/output.md).
 Json site_record(const SiteResult& r, const ScreenOptions& options);
-// The same, moving the parts of Locate and Evaluate still JSON out of r (left null) rather than
-// copying them; the typed parts stay (answer_of reads them).
-Json site_record(SiteResult&& r, const ScreenOptions& options);
 
 }  // namespace sitescreen

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The typed parts of a site's result (src/screen/result.h: the verdict, the mitigation steps, the
 avoidance search's answer, Locate's L2, L3 and L4 with its evidence, Evaluate's E1, E4 and TNFD
-metrics) are written to
+metrics, the activity's L2 and E2 tables) are written to
 sites.jsonl by one serializer, src/screen/result.cpp (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
@@ -44,6 +44,8 @@ KEYS = [
     "highest_rating", "affected_share", "buffer_share", "area_ha", "factors_trace", "e2_activity",
     # locate.l3.ecosystems and evaluate.e1.services
     "mapped", "mix", "unmapped_share", "provided_by",
+    # locate.activity and evaluate.e2_activity
+    "location_dependent", "not_found", "highest_exposure",
 ]
 
 SERIALIZER = "src/screen/result.cpp"
