@@ -60,7 +60,7 @@ Report report_of(const std::string& id, i18n::Lang lang, const std::string& acti
     ctx.any_demo = true;
     report::ProvenanceTable prov;
     prov.begin(ctx);
-    r.md = markdown_site_report(report::site_report_doc(r.result, r.record, ctx, prov.rows(r.result), ""));
+    r.md = markdown_site_report(report::site_report_doc(r.result, ctx, prov.rows(r.result), ""));
     return r;
 }
 

@@ -653,8 +653,7 @@ TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums)
     report::ProvenanceTable prov;
     const RunContext ctx = context(tmp.path / "out", layers.get(), true);
     prov.begin(ctx);
-    const std::string md =
-        markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png"));
+    const std::string md = markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "S1.png"));
 
     EXPECT_EQ(md.rfind("> **⚠ DEMONSTRATION DATA", 0), 0u) << md.substr(0, 200);
     EXPECT_NE(md.find("## Verdict: HIGH"), std::string::npos);
@@ -673,8 +672,7 @@ TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums)
     EXPECT_NE(md.find(sum), std::string::npos);
     EXPECT_NE(md.find("sitescreen 0.0.0-test"), std::string::npos);
     // Deterministic: no clock in a per-site file.
-    EXPECT_EQ(md,
-              markdown_site_report(report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "S1.png")));
+    EXPECT_EQ(md, markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "S1.png")));
 }
 
 TEST(SiteReport, NoBannerWithoutDemonstrationLayers) {
@@ -685,7 +683,7 @@ TEST(SiteReport, NoBannerWithoutDemonstrationLayers) {
     report::ProvenanceTable prov;
     const RunContext ctx = context(tmp.path / "out", layers.get(), false);
     prov.begin(ctx);
-    const report::SiteReportDoc doc = report::site_report_doc(s.result, s.record, ctx, prov.rows(s.result), "");
+    const report::SiteReportDoc doc = report::site_report_doc(s.result, ctx, prov.rows(s.result), "");
     const std::string md = markdown_site_report(doc);
     EXPECT_EQ(md.find("DEMONSTRATION"), std::string::npos);
     EXPECT_EQ(md.rfind("# Site S1", 0), 0u);
@@ -736,7 +734,7 @@ TEST(SiteReport, ErrorRowsGetAReportSayingWhy) {
     report::ProvenanceTable prov;
     const RunContext ctx = context(tmp.path, layers.get(), true);
     prov.begin(ctx);
-    const std::string md = markdown_site_report(report::site_report_doc(r, record, ctx, prov.rows(r), ""));
+    const std::string md = markdown_site_report(report::site_report_doc(r, ctx, prov.rows(r), ""));
     EXPECT_NE(md.find("NOT SCREENED"), std::string::npos);
     EXPECT_NE(md.find("latitude 'abc' is not a number"), std::string::npos);
     EXPECT_EQ(md.find("## Locate"), std::string::npos);

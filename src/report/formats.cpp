@@ -324,15 +324,12 @@ std::vector<std::string> demo_layers(const Json& record) {
     return out;
 }
 
-std::vector<std::string> demo_layers(const Json& record, const SiteResult& result, i18n::Lang lang) {
+std::vector<std::string> demo_layers(const SiteResult& result, i18n::Lang lang) {
     std::vector<std::string> out;
-    if (!record.contains("layers") || !record["layers"].is_array()) return out;
-    for (const Json& l : record["layers"]) {
-        if (!l.is_object() || !l.value("demo", false)) continue;
-        const std::string id = l.value("layer", std::string());
-        const LayerSpec* spec = layer_spec(result, id);
-        std::string t = spec && !spec->title.empty() ? spec->title_for(lang) : l.value("title", std::string());
-        if (t.empty()) t = id;
+    for (const LayerOutcome& o : result.layers) {
+        if (!o.spec || !o.spec->provenance.demo) continue;
+        if (!o.vector() && !o.raster()) continue;  // not measured: not in the record
+        std::string t = o.spec->title.empty() ? o.spec->id : o.spec->title_for(lang);
         if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
     return out;

@@ -111,8 +111,9 @@ std::vector<std::pair<std::string, std::string>> criteria_statuses(const SiteAns
 // Titles of the demonstration layers used for this site ("" entries skipped), as the record
 // writes them.
 std::vector<std::string> demo_layers(const Json& record);
-// The same titles in `lang` (the catalog's title_zh ...), for the reports people read.
-std::vector<std::string> demo_layers(const Json& record, const SiteResult& result, i18n::Lang lang);
+// The same titles in `lang` (the catalog's title_zh ...), for the reports people read, from the
+// layers measured for the site.
+std::vector<std::string> demo_layers(const SiteResult& result, i18n::Lang lang);
 
 // The catalog entry of one of a result's layers, by layer id; nullptr when it has none.
 const LayerSpec* layer_spec(const SiteResult& result, const std::string& id);

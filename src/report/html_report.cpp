@@ -176,7 +176,7 @@ std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& 
     std::string map;
     const SiteMapImage& img = maps_->get(result, record);
     if (!img.png.empty()) map = "data:image/png;base64," + report::base64(img.png);
-    const report::SiteReportDoc doc = report::site_report_doc(result, record, ctx_, provenance_.rows(result), map);
+    const report::SiteReportDoc doc = report::site_report_doc(result, ctx_, provenance_.rows(result), map);
     return html_site_report(doc, portfolio_link_);
 }
 

@@ -156,16 +156,15 @@ WriterPlan MarkdownReportWriter::begin(const RunContext& ctx) {
     fs::create_directories(dir_);
     provenance_.begin(ctx);
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;
+    plan.reads_result = true;  // the report is built from the typed result, not the record
     // The stem a site gets unless an earlier one took it (known only in input order).
-    plan.prepare = [this](const SiteOutput& s) { return report_text(*s.result, s.record, safe_file_stem(s.site.id)); };
+    plan.prepare = [this](const SiteOutput& s) { return report_text(*s.result, safe_file_stem(s.site.id)); };
     return plan;
 }
 
-std::string MarkdownReportWriter::report_text(const SiteResult& result, const Json& record,
-                                              const std::string& stem) const {
+std::string MarkdownReportWriter::report_text(const SiteResult& result, const std::string& stem) const {
     const std::string map = with_map_ && result.geometry ? stem + ".png" : "";
-    return markdown_site_report(report::site_report_doc(result, record, ctx_, provenance_.rows(result), map));
+    return markdown_site_report(report::site_report_doc(result, ctx_, provenance_.rows(result), map));
 }
 
 void MarkdownReportWriter::write(const SiteOutput& s) {
@@ -173,7 +172,7 @@ void MarkdownReportWriter::write(const SiteOutput& s) {
     AtomicFile f((fs::path(dir_) / (stem + ".md")).string(), true, Durability::AtFolderSync);
     // A site whose stem was taken links to its own map name: made again here.
     if (with_map_ && s.result->geometry && stem != safe_file_stem(s.site.id))
-        f.stream() << report_text(*s.result, s.record, stem);
+        f.stream() << report_text(*s.result, stem);
     else
         f.stream() << s.prepared;
     f.commit();

@@ -48,7 +48,7 @@ struct SiteReportDoc {
 // layer was used, then identity, verdict, map, Locate, Evaluate, mitigation,
 // alternative, attributes and provenance. `map_source` is the image reference
 // (a file name or a data URI; "" for none).
-SiteReportDoc site_report_doc(const SiteResult& result, const Json& record, const RunContext& ctx,
+SiteReportDoc site_report_doc(const SiteResult& result, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source);
 
 // Blocks for any JSON value, for the LEAP objects whose shape may grow:
@@ -77,7 +77,7 @@ public:
     void abort() noexcept override;
 
 private:
-    std::string report_text(const SiteResult& result, const Json& record, const std::string& stem) const;
+    std::string report_text(const SiteResult& result, const std::string& stem) const;
     bool with_map_;
     RunContext ctx_;
     std::string dir_;

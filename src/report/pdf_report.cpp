@@ -23,8 +23,7 @@ std::vector<pdf::Page> site_pages(const SiteResult& result, const Json& record, 
                                   const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map,
                                   std::string& title) {
     const bool with_map = map && !map->empty();
-    const report::SiteReportDoc doc =
-        report::site_report_doc(result, record, ctx, provenance, with_map ? kMapSource : "");
+    const report::SiteReportDoc doc = report::site_report_doc(result, ctx, provenance, with_map ? kMapSource : "");
     title = doc.title + " — " + report::verdict_label(doc.level);
     // One layout at a time: two threads laying out pages at once (Pango 1.50, HarfBuzz, cairo
     // 1.16) now and then break a line of the same text at another glyph, so that the same input
@@ -89,7 +88,6 @@ std::string PdfReportWriter::render_site(const SiteResult& result, const Json& r
 
 void PdfReportWriter::write(const SiteOutput& s) {
     const SiteResult& result = *s.result;
-    const Json& record = s.record;
     const std::string& pdf = s.prepared;
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     {
@@ -119,7 +117,7 @@ void PdfReportWriter::write(const SiteOutput& s) {
         ++criterion_counts_[criterion][status];
         row.criteria_met += status == "met";
     }
-    for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
+    for (const auto& d : report::demo_layers(result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     for (const auto& p : pages) portfolio_pdf_->add(p);
     rows_.push_back(std::move(row));

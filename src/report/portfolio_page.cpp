@@ -360,7 +360,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
         }
     }
     row.demo = report::demo_marker(record, s.answer, i18n::catalog(ctx_.options.lang));
-    for (const auto& d : report::demo_layers(record, result, ctx_.options.lang))
+    for (const auto& d : report::demo_layers(result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));
 }

@@ -1,10 +1,11 @@
 // The per-site report as a document model (report::SiteReportDoc, markdown_report.h): the LEAP
-// sections, the layer tables and the record's other parts as blocks, shared by the Markdown,
-// HTML and PDF forms.
+// sections, the layer tables and the result's other parts as blocks, shared by the Markdown,
+// HTML and PDF forms. Built from the typed result (screen/result.h, the layers' measurements),
+// not from the site's record; Locate's and Evaluate's parts without a table of their own are
+// rendered generically from their serialized form (json_blocks).
 // Over 600 lines for a reason: it is one builder, the report's sections in the order they are
-// read, each using the same small readers of the record (member, text_of, the tables of objects)
-// and the catalog's words; cut by section, those readers would have to become an interface of
-// their own for no second user.
+// read, each using the same small helpers (the tables of objects, the catalog's words); cut by
+// section, those helpers would have to become an interface of their own for no second user.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
 #include "screen/profile.h"
+#include "screen/record_format.h"
 
 namespace fs = std::filesystem;
 
@@ -122,11 +124,6 @@ std::string text_of(const Json& obj, const char* key) {
     return v.is_string() ? v.get<std::string>() : std::string();
 }
 
-double number_of(const Json& obj, const char* key, double fallback = 0) {
-    const Json& v = member(obj, key);
-    return v.is_number() ? v.get<double>() : fallback;
-}
-
 // The L4 criteria as a table: criterion, status, exposure, and the evidence (one line per layer
 // read: its status and sentence), or why there is none.
 Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalog& tr) {
@@ -158,14 +155,17 @@ std::string stage_title(const std::string& key, const Catalog& tr) {
     return tr.text_or("report.stage." + k, field_name(tr, key));
 }
 
-std::string find_profile(const Json& record);
+// The profile the site was assessed with: the verdict's, else Locate's.
+std::string profile_of(const SiteResult& r) {
+    if (r.verdict) return r.verdict->profile;
+    return r.locate ? r.locate->profile.type : std::string();
+}
 
 // Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically, but for the
 // parts with a table of their own (leap_tables.h): the activity (under L2), L3's ecosystems, E1's
 // services and E4.
-void stage_blocks(const Json& stages, const SiteResult& result, const Json& record, std::vector<Block>& out,
-                  const Catalog& tr) {
-    const std::string profile = find_profile(record);
+void stage_blocks(const Json& stages, const SiteResult& result, std::vector<Block>& out, const Catalog& tr) {
+    const std::string profile = profile_of(result);
     if (!stages.is_object()) {
         json_blocks(stages, 3, out, tr);
         return;
@@ -246,17 +246,27 @@ std::string category_in(const LayerSpec* spec, const std::string& value, i18n::L
     return it->second.label_for(lang);
 }
 
-// What each layer shows at the site and in each buffer.
-void layer_tables(const SiteResult& result, const Json& record, std::vector<Block>& out, const Catalog& tr) {
-    const Json& layers = member(record, "layers");
-    if (!layers.is_array() || layers.empty()) return;
-    std::vector<double> radii;
-    for (const Json& l : layers) {
-        const Json& bs = member(l, "buffers");
-        if (bs.is_array() && bs.size() > radii.size()) {
-            radii.clear();
-            for (const Json& b : bs) radii.push_back(number_of(b, "radius_m"));
-        }
+// A figure as the record rounds it (screen/record_format.h); 0 where the record has null.
+double as_recorded(double v, int decimals) { return std::isfinite(v) ? record_round(v, decimals) : 0.0; }
+
+// A feature as the report names it: its name, else its id.
+const std::string& feature_label(const VectorFeature& f) { return f.name.empty() ? f.id : f.name; }
+
+// What each layer shows at the site and in each buffer, from the layers' measurements; the
+// features listed per buffer are those the record lists (at most `feature_cap`).
+void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector<Block>& out, const Catalog& tr) {
+    std::vector<const LayerOutcome*> measured;
+    for (const LayerOutcome& o : result.layers)
+        if (o.spec && (o.vector() || o.raster())) measured.push_back(&o);
+    if (measured.empty()) return;
+    std::vector<double> radii;  // the radii of the layer with the most buffers
+    for (const LayerOutcome* o : measured) {
+        std::vector<double> rs;
+        if (const VectorMeasurement* v = o->vector())
+            for (const VectorBufferResult& b : v->buffers) rs.push_back(as_recorded(b.radius_m, 3));
+        else
+            for (const RasterBufferStats& b : o->raster()->buffers) rs.push_back(as_recorded(b.radius_m, 3));
+        if (rs.size() > radii.size()) radii = std::move(rs);
     }
     Block t;
     t.kind = Kind::Table;
@@ -271,108 +281,104 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
                                   : tr.format("report.features.overlap_in", {{"radius", radius_label(radii.back())}})};
     std::vector<std::string> truncated;
 
-    for (const Json& l : layers) {
-        const LayerSpec* spec = layer_spec(result, text_of(l, "layer"));
-        std::string title = spec && !spec->title.empty() ? spec->title_for(tr.lang()) : text_of(l, "title");
-        if (title.empty()) title = text_of(l, "layer");
+    for (const LayerOutcome* o : measured) {
+        const LayerSpec& spec = *o->spec;
+        std::string title = spec.title.empty() ? spec.id : spec.title_for(tr.lang());
         std::string lower_title = title;
         for (char& c : lower_title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (member(l, "demo").is_boolean() && l["demo"].get<bool>() && lower_title.find("demo") == std::string::npos)
+        if (spec.provenance.demo && lower_title.find("demo") == std::string::npos)
             title += tr.text("report.layers.demo_suffix");
-        std::vector<Cell> row{Cell{title, "", true}, Cell{tr.text_or("criterion." + text_of(l, "criterion"),
-                                                                     humanise(text_of(l, "criterion")))}};
-        const Json& bs = member(l, "buffers");
-        if (text_of(l, "kind") == "raster") {
-            const std::string units = text_of(l, "units");
+        const std::string criterion = to_string(spec.criterion);
+        std::vector<Cell> row{Cell{title, "", true}, Cell{tr.text_or("criterion." + criterion, humanise(criterion))}};
+        if (const RasterMeasurement* m = o->raster()) {
             std::string at = "—";
-            if (member(l, "class_at_site").is_string())
-                at = class_label_in(spec, l["class_at_site"].get<std::string>(), tr.lang());
-            else if (member(l, "value_at_site").is_number())
-                at = scalar_text(l["value_at_site"]) + (units.empty() ? "" : " " + units);
+            if (spec.categorical && m->value_at_site)
+                at = class_label_in(&spec, record_class_label(spec, std::llround(*m->value_at_site)), tr.lang());
+            else if (m->value_at_site && std::isfinite(*m->value_at_site))
+                at = scalar_text(Json(record_round(*m->value_at_site, 6))) +
+                     (spec.units.empty() ? "" : " " + spec.units);
             row.push_back(Cell{at});
             row.push_back(Cell{""});
             for (std::size_t k = 0; k < radii.size(); ++k) {
                 std::string cell;
-                if (bs.is_array() && k < bs.size()) {
-                    const Json& b = bs[k];
-                    if (member(b, "majority_label").is_string()) {
-                        const std::string label = b["majority_label"].get<std::string>();
-                        const Json& shares = member(b, "class_shares");
-                        cell = class_label_in(spec, label, tr.lang());
-                        if (shares.is_object() && shares.contains(label) && shares[label].is_number())
-                            cell += " (" + format_share(shares[label].get<double>()) + ")";
-                    } else if (member(b, "mean").is_number()) {
+                if (k < m->buffers.size()) {
+                    const RasterBufferStats& b = m->buffers[k];
+                    if (spec.categorical && b.majority) {
+                        const std::string label = record_class_label(spec, *b.majority);
+                        cell = class_label_in(&spec, label, tr.lang());
+                        // The share of the label's class (the last one so labelled, as in the record).
+                        std::optional<double> share;
+                        for (const auto& [value, sh] : b.class_shares)
+                            if (record_class_label(spec, value) == label) share = sh;
+                        if (share && std::isfinite(*share)) cell += " (" + format_share(record_round(*share, 6)) + ")";
+                    } else if (!spec.categorical && b.mean && std::isfinite(*b.mean)) {
                         cell = tr.format("report.layers.mean",
-                                         {{"value", scalar_text(b["mean"]) + (units.empty() ? "" : " " + units)}});
+                                         {{"value", scalar_text(Json(record_round(*b.mean, 6))) +
+                                                        (spec.units.empty() ? "" : " " + spec.units)}});
                     } else {
                         cell = tr.text("report.layers.no_data");
                     }
                 }
                 row.push_back(Cell{cell, "num"});
             }
-        } else {
-            const bool is_inside = member(l, "inside").is_boolean() && l["inside"].get<bool>();
-            std::string at = tr.text(is_inside ? "report.layers.inside" : "report.layers.outside");
-            const Json& inside = member(l, "inside_features");
-            if (is_inside) {
-                std::string names;
-                std::size_t n = 0;
-                if (inside.is_array())
-                    for (const Json& f : inside) {
-                        if (n++ == 3) {
-                            names += ", …";
-                            break;
-                        }
-                        std::string nm = text_of(f, "name");
-                        if (nm.empty()) nm = text_of(f, "id");
-                        names += (names.empty() ? "" : ", ") + nm;
-                    }
-                if (!names.empty()) at += ": " + names;
-            }
-            const bool context = text_of(l, "theme") == "admin" || text_of(l, "criterion") == "context";
-            row.push_back(Cell{at, !is_inside || context ? "" : "alert", is_inside && !context});
-            const Json& nearest = member(l, "nearest");
-            std::string near = "—";
-            if (member(nearest, "distance_m").is_number()) {
-                std::string nm = text_of(nearest, "name");
-                if (nm.empty()) nm = text_of(nearest, "feature_id");
-                near = format_distance(nearest["distance_m"].get<double>()) + (nm.empty() ? "" : " (" + nm + ")");
-            }
-            row.push_back(Cell{near});
-            for (std::size_t k = 0; k < radii.size(); ++k) {
-                std::string cell;
-                if (bs.is_array() && k < bs.size()) {
-                    const Json& b = bs[k];
-                    const auto count = static_cast<long long>(number_of(b, "feature_count"));
-                    cell = format_share(number_of(b, "overlap_share"));
-                    cell += count == 1 ? tr.text("report.layers.one_feature")
-                                       : tr.format("report.layers.n_features", {{"count", std::to_string(count)}});
+            t.rows.push_back(std::move(row));
+            continue;
+        }
+        const VectorMeasurement& m = *o->vector();
+        const std::vector<VectorFeature>& features = o->vector_layer->features();
+        std::string at = tr.text(m.inside ? "report.layers.inside" : "report.layers.outside");
+        if (m.inside) {
+            std::string names;
+            std::size_t n = 0;
+            for (std::uint32_t f : m.inside_features) {
+                if (n++ == 3) {
+                    names += ", …";
+                    break;
                 }
-                row.push_back(Cell{cell, "num"});
+                names += (names.empty() ? "" : ", ") + feature_label(features[f]);
             }
-            // Features in the largest buffer (admin units are context, listed above).
-            if (text_of(l, "theme") != "admin" && bs.is_array() && !bs.empty()) {
-                const Json& last = bs.back();
-                const Json& fs_ = member(last, "features");
-                if (fs_.is_array())
-                    for (const Json& f : fs_) {
-                        std::string nm = text_of(f, "name");
-                        if (nm.empty()) nm = text_of(f, "id");
-                        feats.rows.push_back(
-                            {Cell{title}, Cell{nm, "", true},
-                             Cell{category_in(spec, text_of(f, "category"), tr.lang())},
-                             Cell{format_distance(number_of(f, "distance_m")), "num"},
-                             Cell{number_of(f, "overlap_area_m2") > 0 ? format_area(number_of(f, "overlap_area_m2"))
-                                                                      : "—",
-                                  "num"}});
-                    }
-                if (member(last, "features_truncated").is_boolean() && last["features_truncated"].get<bool>())
-                    truncated.push_back(
-                        tr.format("report.features.truncated",
-                                  {{"layer", title},
-                                   {"count", std::to_string(static_cast<long long>(number_of(last, "feature_count")))},
-                                   {"listed", std::to_string(fs_.is_array() ? fs_.size() : 0)}}));
+            if (!names.empty()) at += ": " + names;
+        }
+        const bool context = spec.theme == "admin" || spec.criterion == Criterion::Context;
+        row.push_back(Cell{at, !m.inside || context ? "" : "alert", m.inside && !context});
+        std::string near = "—";
+        if (m.nearest_distance_m && m.nearest_feature && std::isfinite(*m.nearest_distance_m)) {
+            const std::string& nm = feature_label(features[*m.nearest_feature]);
+            near = format_distance(record_round(*m.nearest_distance_m, 2)) + (nm.empty() ? "" : " (" + nm + ")");
+        }
+        row.push_back(Cell{near});
+        for (std::size_t k = 0; k < radii.size(); ++k) {
+            std::string cell;
+            if (k < m.buffers.size()) {
+                const VectorBufferResult& b = m.buffers[k];
+                const auto count = static_cast<long long>(b.feature_count);
+                cell = format_share(as_recorded(b.overlap_share, 6));
+                cell += count == 1 ? tr.text("report.layers.one_feature")
+                                   : tr.format("report.layers.n_features", {{"count", std::to_string(count)}});
             }
+            row.push_back(Cell{cell, "num"});
+        }
+        // Features in the largest buffer (admin units are context, listed above).
+        if (spec.theme != "admin" && !m.buffers.empty()) {
+            const std::size_t k = m.buffers.size() - 1;
+            const VectorBufferResult& last = m.buffers[k];
+            std::size_t listed = 0;
+            for (const FeatureHit& h : m.hits) {
+                if (h.distance_m > last.radius_m) continue;
+                if (listed == feature_cap) break;
+                const VectorFeature& f = features[h.feature];
+                const double overlap = as_recorded(k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
+                feats.rows.push_back({Cell{title}, Cell{feature_label(f), "", true},
+                                      Cell{category_in(&spec, f.category, tr.lang())},
+                                      Cell{format_distance(as_recorded(h.distance_m, 2)), "num"},
+                                      Cell{overlap > 0 ? format_area(overlap) : "—", "num"}});
+                ++listed;
+            }
+            if (last.feature_count > listed)
+                truncated.push_back(tr.format("report.features.truncated",
+                                              {{"layer", title},
+                                               {"count", std::to_string(static_cast<long long>(last.feature_count))},
+                                               {"listed", std::to_string(listed)}}));
         }
         t.rows.push_back(std::move(row));
     }
@@ -384,20 +390,6 @@ void layer_tables(const SiteResult& result, const Json& record, std::vector<Bloc
         out.push_back(std::move(feats));
         for (const auto& n : truncated) out.push_back(paragraph(n, Kind::Note));
     }
-}
-
-std::string find_profile(const Json& record) {
-    for (const char* part : {"evaluate", "verdict", "locate"}) {
-        const Json& p = member(record, part);
-        const Json& prof = member(p, "profile");
-        if (prof.is_string()) return prof.get<std::string>();
-        if (prof.is_object()) {
-            std::string s = text_of(prof, "name");
-            if (s.empty()) s = text_of(prof, "type");
-            if (!s.empty()) return s;
-        }
-    }
-    return "";
 }
 
 }  // namespace
@@ -467,7 +459,7 @@ void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::
     }
 }
 
-SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const RunContext& ctx,
+SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source) {
     SiteReportDoc doc;
     doc.lang = ctx.options.lang;
@@ -479,7 +471,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
     auto& out = doc.blocks;
 
     // The demonstration banner comes first, before anything a reader could act on.
-    std::vector<std::string> demo = demo_layers(record, r, doc.lang);
+    std::vector<std::string> demo = demo_layers(r, doc.lang);
     if (demo.empty() && ctx.any_demo)
         for (const auto& p : provenance)
             if (p.demo) demo.push_back(p.title.empty() ? p.id : p.title);
@@ -526,12 +518,11 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
             {Cell{tr.text("report.identity.geometry")},
              Cell{tr.text(r.site.footprint_ll.empty() ? "report.identity.point" : "report.identity.polygon")}});
         std::vector<std::string> admin;
-        const Json& layers = member(record, "layers");
-        if (layers.is_array())
-            for (const Json& l : layers)
-                if (text_of(l, "theme") == "admin" && member(l, "inside_features").is_array())
-                    for (const Json& f : l["inside_features"]) {
-                        const std::string n = text_of(f, "name");
+        for (const LayerOutcome& o : r.layers)
+            if (o.spec && o.spec->theme == "admin")
+                if (const VectorMeasurement* m = o.vector())
+                    for (std::uint32_t f : m->inside_features) {
+                        const std::string& n = o.vector_layer->features()[f].name;
                         if (!n.empty() && std::find(admin.begin(), admin.end(), n) == admin.end()) admin.push_back(n);
                     }
         if (!admin.empty()) {
@@ -561,19 +552,17 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
 
     if (!r.site.error) {
         out.push_back(heading(2, tr.text("report.heading.locate"), "locate"));
-        const Json& locate = member(record, "locate");
-        if (locate.is_null())
+        if (!r.locate)
             out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
         else
-            stage_blocks(locate, r, record, out, tr);
-        layer_tables(r, record, out, tr);
+            stage_blocks(to_json(*r.locate), r, out, tr);
+        layer_tables(r, ctx.options.feature_cap, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
-        const Json& evaluate = member(record, "evaluate");
-        if (evaluate.is_null())
+        if (!r.evaluate || !r.locate)
             out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
         else
-            stage_blocks(evaluate, r, record, out, tr);
+            stage_blocks(to_json(*r.evaluate, *r.locate), r, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         if (!r.mitigation || r.mitigation->empty())
@@ -605,7 +594,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         }
     }
 
-    const Json& attrs = member(record, "attributes");
+    const Json& attrs = r.site.attributes;
     if (attrs.is_object() && !attrs.empty()) {
         out.push_back(heading(2, tr.text("report.heading.attributes"), "attributes"));
         Block kv;
@@ -620,7 +609,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const Json& record, const Run
         Block kv;
         kv.kind = Kind::KeyValues;
         kv.rows.push_back({Cell{tr.text("report.provenance.tool")}, Cell{"sitescreen " + ctx.tool_version}});
-        const std::string profile = find_profile(record);
+        const std::string profile = profile_of(r);
         kv.rows.push_back({Cell{tr.text("report.provenance.profile")},
                            Cell{profile.empty() ? (r.site.type.empty() ? "—" : r.site.type) : profile}});
         kv.rows.push_back({Cell{tr.text("report.provenance.method")}, Cell{tr.text("report.provenance.method_value")}});
