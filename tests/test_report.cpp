@@ -392,7 +392,7 @@ TEST(SiteMap, SitePixelAndBufferRingsAreWhereTheyShouldBe) {
     const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
     ASSERT_FALSE(s.result.site.error.has_value()) << *s.result.site.error;
 
-    const SiteMapImage map = render_site_map(s.result, s.record);
+    const SiteMapImage map = render_site_map(s.result);
     keep("map_point.png", map.png);
     const Image img = decode(map.png);
     ASSERT_EQ(img.width, 1100);
@@ -432,9 +432,9 @@ TEST(SiteMap, AlternativeIsDrawnAndTheImageIsDeterministic) {
     auto layers = test_layers(tmp.path);
     Screener screener(layers, ScreenOptions{});
     const Screened s = screen_one(screener, point_site(0, "S1"), "no-go", true);
-    const SiteMapImage a = render_site_map(s.result, s.record);
+    const SiteMapImage a = render_site_map(s.result);
     keep("map_alternative.png", a.png);
-    const SiteMapImage b = render_site_map(s.result, s.record);
+    const SiteMapImage b = render_site_map(s.result);
     EXPECT_EQ(a.png, b.png);
     const Image img = decode(a.png);
     const Point alt = a.main.pixel({116.45, 39.93});
@@ -452,7 +452,7 @@ TEST(SiteMap, PaletteDrawsEveryPixelInItsNearestEntry) {
     auto layers = test_layers(tmp.path);
     Screener screener(layers, ScreenOptions{});
     const Screened s = screen_one(screener, point_site(0, "S1"), "no-go", true);
-    const SiteMapDrawing drawing(s.result, s.record);
+    const SiteMapDrawing drawing(s.result);
     const SiteMapImage map = drawing.image();
     const Image png = decode(map.png);
 
@@ -528,7 +528,7 @@ TEST(SiteMap, PolygonSiteShowsItsFootprint) {
     Screener screener(layers, ScreenOptions{});
     const Screened s = screen_one(screener, polygon_site(0, "P1"), "low", false);
     ASSERT_FALSE(s.result.site.error.has_value()) << *s.result.site.error;
-    const SiteMapImage map = render_site_map(s.result, s.record);
+    const SiteMapImage map = render_site_map(s.result);
     keep("map_polygon.png", map.png);
     const Image img = decode(map.png);
     // A point of the footprint away from the marker: the verdict colour, half transparent on background.
@@ -553,14 +553,14 @@ TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
 
     SiteMapOptions en;
     en.context = pack.data.get();
-    const SiteMapDrawing map(r, record, en);
+    const SiteMapDrawing map(r, en);
     const SiteMapContextSummary c = map.context();
     EXPECT_GT(c.river_pieces, 0u);
     ASSERT_FALSE(c.towns.empty());
     EXPECT_EQ(c.towns.front(), "Wuhan");  // a province capital comes first
     SiteMapOptions zh = en;
     zh.lang = i18n::Lang::Zh;
-    const SiteMapContextSummary czh = SiteMapDrawing(r, record, zh).context();
+    const SiteMapContextSummary czh = SiteMapDrawing(r, zh).context();
     ASSERT_FALSE(czh.towns.empty());
     EXPECT_EQ(czh.towns.front(), "武汉");
     EXPECT_EQ(czh.river_pieces, c.river_pieces);
@@ -571,7 +571,7 @@ TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
     // Far from any river, lake or town (the middle of the Taklamakan): no context, same map.
     SiteResult desert = screener.screen(point_site(1, "D1", 83.0, 39.0), {1000, 5000});
     add_assessment(desert, "low", false);
-    const SiteMapContextSummary none = SiteMapDrawing(desert, site_record(desert, screener.options()), en).context();
+    const SiteMapContextSummary none = SiteMapDrawing(desert, en).context();
     EXPECT_EQ(none.river_pieces, 0u);
     EXPECT_EQ(none.lakes, 0u);
     EXPECT_TRUE(none.towns.empty());
@@ -628,7 +628,7 @@ TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {
     const Screened s = screen_one(screener, point_site(0, "S1"), "high", false);
     SiteMapOptions bare;
     bare.shared_context = false;  // as when the pack is missing
-    const SiteMapDrawing map(s.result, s.record, bare);
+    const SiteMapDrawing map(s.result, bare);
     EXPECT_EQ(map.context().river_pieces, 0u);
     EXPECT_TRUE(map.context().towns.empty());
     const Image img = decode(map.image().png);
@@ -640,7 +640,7 @@ TEST(SiteMap, WithoutTheContextPackTheMapStillRenders) {
 TEST(SiteMap, ErrorRowsHaveNoMap) {
     SiteResult r;
     r.site = error_site(0, "E1");
-    EXPECT_TRUE(render_site_map(r, site_record(r, ScreenOptions{})).png.empty());
+    EXPECT_TRUE(render_site_map(r).png.empty());
 }
 
 // ---------------------------------------------------------------- text reports

@@ -167,14 +167,14 @@ WriterPlan HtmlReportWriter::begin(const RunContext& ctx) {
     provenance_.begin(ctx);
     maps_->begin(ctx);
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;
-    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result, s.record); };
+    plan.reads_result = true;
+    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result); };
     return plan;
 }
 
-std::string HtmlReportWriter::render_site(const SiteResult& result, const Json& record) const {
+std::string HtmlReportWriter::render_site(const SiteResult& result) const {
     std::string map;
-    const SiteMapImage& img = maps_->get(result, record);
+    const SiteMapImage& img = maps_->get(result);
     if (!img.png.empty()) map = "data:image/png;base64," + report::base64(img.png);
     const report::SiteReportDoc doc = report::site_report_doc(result, ctx_, provenance_.rows(result), map);
     return html_site_report(doc, portfolio_link_);

@@ -24,7 +24,7 @@ public:
     // The page is built on the screening threads (the plan's prepare) and written in order.
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    std::string render_site(const SiteResult& result, const Json& record) const;
+    std::string render_site(const SiteResult& result) const;
     void finish(const Json& run) override;
     void abort() noexcept override;
 

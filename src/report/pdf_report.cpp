@@ -19,7 +19,7 @@ namespace {
 // What the Image block of the document points at: the PDF draws the map itself.
 constexpr const char* kMapSource = "vector map";
 
-std::vector<pdf::Page> site_pages(const SiteResult& result, const Json& record, const RunContext& ctx,
+std::vector<pdf::Page> site_pages(const SiteResult& result, const RunContext& ctx,
                                   const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map,
                                   std::string& title) {
     const bool with_map = map && !map->empty();
@@ -44,10 +44,10 @@ std::string pdf_of(const std::vector<pdf::Page>& pages, const std::string& title
 
 }  // namespace
 
-std::string pdf_site_report(const SiteResult& result, const Json& record, const RunContext& ctx,
+std::string pdf_site_report(const SiteResult& result, const RunContext& ctx,
                             const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map) {
     std::string title;
-    const std::vector<pdf::Page> pages = site_pages(result, record, ctx, provenance, map, title);
+    const std::vector<pdf::Page> pages = site_pages(result, ctx, provenance, map, title);
     return pdf_of(pages, title);
 }
 
@@ -69,15 +69,15 @@ WriterPlan PdfReportWriter::begin(const RunContext& ctx) {
             portfolio_file_->stream(), i18n::catalog(ctx.options.lang).text("portfolio.pdf.document"));
     }
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;
-    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result, s.record); };
+    plan.reads_result = true;
+    plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result); };
     return plan;
 }
 
-std::string PdfReportWriter::render_site(const SiteResult& result, const Json& record) const {
-    const SiteMapDrawing& map = maps_->drawing(result, record);
+std::string PdfReportWriter::render_site(const SiteResult& result) const {
+    const SiteMapDrawing& map = maps_->drawing(result);
     std::string title;
-    std::vector<pdf::Page> pages = site_pages(result, record, ctx_, provenance_.rows(result), &map, title);
+    std::vector<pdf::Page> pages = site_pages(result, ctx_, provenance_.rows(result), &map, title);
     std::string out = pdf_of(pages, title);
     if (portfolio_) {
         std::lock_guard<std::mutex> lock(pending_mutex_);

@@ -18,7 +18,7 @@ namespace sitescreen {
 class AtomicFile;
 
 // The PDF of one site (deterministic; A4; fonts embedded as subsets).
-std::string pdf_site_report(const SiteResult& result, const Json& record, const RunContext& ctx,
+std::string pdf_site_report(const SiteResult& result, const RunContext& ctx,
                             const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map);
 
 class PdfReportWriter : public OutputWriter {
@@ -41,7 +41,7 @@ private:
         std::size_t first_page = 0;  // 0-based, among the per-site pages of report.pdf
     };
     std::vector<pdf::Page> front_pages(const Json& run, std::size_t front_count);
-    std::string render_site(const SiteResult& result, const Json& record) const;
+    std::string render_site(const SiteResult& result) const;
 
     std::shared_ptr<SiteMapCache> maps_;
     bool portfolio_ = false;

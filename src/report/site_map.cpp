@@ -35,8 +35,7 @@ struct SiteMapDrawing::Impl {
     double panel_x = 0, panel_w = 0;
 };
 
-SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const SiteMapOptions& options)
-    : impl_(std::make_unique<Impl>()) {
+SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const SiteMapOptions& options) : impl_(std::make_unique<Impl>()) {
     SiteMapImage& img = impl_->img;
     img.width = options.width;
     img.height = options.height;
@@ -81,7 +80,7 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const Json& record, const Si
 
     const MapContextData* context = options.context;
     if (!context && options.shared_context) context = shared_map_context(options.lang).data.get();
-    impl_->scene = build_scene(r, record, half, options.lang, context);
+    impl_->scene = build_scene(r, half, options.lang, context);
     const Scene& scene = impl_->scene;
 
     const double panel_x = map_size + 16, panel_w = options.width - map_size - 28;
@@ -165,8 +164,8 @@ SiteMapImage SiteMapDrawing::image() const {
     return img;
 }
 
-SiteMapImage render_site_map(const SiteResult& r, const Json& record, const SiteMapOptions& options) {
-    return SiteMapDrawing(r, record, options).image();
+SiteMapImage render_site_map(const SiteResult& r, const SiteMapOptions& options) {
+    return SiteMapDrawing(r, options).image();
 }
 
 namespace {
@@ -187,8 +186,7 @@ struct CachedMap {
 // The slot is served to at most `users` calls (one per writer that shares the
 // cache) and then rebuilt: the layout refers to the caller's result, which a
 // later call with the same site may no longer hold.
-CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& options, const SiteResult& result,
-                      const Json& record) {
+CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& options, const SiteResult& result) {
     // The layout holds GEOS geometries: the thread's GEOS context must be made
     // before this thread_local, so that it is destroyed after it.
     (void)geos::context();
@@ -196,7 +194,7 @@ CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& opt
     if (slot.serial != serial || slot.index != result.site.index || slot.id != result.site.id || !slot.drawing ||
         slot.uses >= users) {
         slot.drawing.reset();
-        slot.drawing = std::make_unique<SiteMapDrawing>(result, record, options);
+        slot.drawing = std::make_unique<SiteMapDrawing>(result, options);
         slot.serial = serial;
         slot.index = result.site.index;
         slot.id = result.site.id;
@@ -212,12 +210,12 @@ CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& opt
 
 SiteMapCache::SiteMapCache(int users) : serial_(next_cache_serial.fetch_add(1)), users_(std::max(1, users)) {}
 
-const SiteMapDrawing& SiteMapCache::drawing(const SiteResult& result, const Json& record) {
-    return *cached_map(serial_, users_, options_, result, record).drawing;
+const SiteMapDrawing& SiteMapCache::drawing(const SiteResult& result) {
+    return *cached_map(serial_, users_, options_, result).drawing;
 }
 
-const SiteMapImage& SiteMapCache::get(const SiteResult& result, const Json& record) {
-    CachedMap& slot = cached_map(serial_, users_, options_, result, record);
+const SiteMapImage& SiteMapCache::get(const SiteResult& result) {
+    CachedMap& slot = cached_map(serial_, users_, options_, result);
     if (!slot.has_image) {
         slot.image = slot.drawing->image();
         slot.has_image = true;
@@ -232,8 +230,8 @@ WriterPlan PngMapWriter::begin(const RunContext& ctx) {
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;  // the map shows both
-    plan.prepare = [this](const SiteOutput& s) { return cache_->get(*s.result, s.record).png; };
+    plan.reads_result = true;
+    plan.prepare = [this](const SiteOutput& s) { return cache_->get(*s.result).png; };
     return plan;
 }
 

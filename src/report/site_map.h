@@ -57,11 +57,10 @@ struct SiteMapContextSummary {
 
 // A site's map laid out once (features in the site's frame, views, legend),
 // then drawn on any cairo surface: an image for the PNG, a PDF page as
-// vector graphics. It refers to `result`, which must outlive it; `record` is read only while it
-// is laid out.
+// vector graphics. It refers to `result`, which must outlive it.
 class SiteMapDrawing {
 public:
-    SiteMapDrawing(const SiteResult& result, const Json& record, const SiteMapOptions& options = {});
+    SiteMapDrawing(const SiteResult& result, const SiteMapOptions& options = {});
     ~SiteMapDrawing();
     SiteMapDrawing(const SiteMapDrawing&) = delete;
     SiteMapDrawing& operator=(const SiteMapDrawing&) = delete;
@@ -82,21 +81,20 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Renders a site's map. `record` is the site's sites.jsonl object (text, verdict,
-// alternative); geometry comes from the typed result.
-SiteMapImage render_site_map(const SiteResult& result, const Json& record, const SiteMapOptions& options = {});
+// Renders a site's map from its typed result (geometry, layers, verdict, alternatives).
+SiteMapImage render_site_map(const SiteResult& result, const SiteMapOptions& options = {});
 
 // The map of the site being rendered, so that the png, html and pdf writers
 // lay it out and rasterise it once. Thread-safe: each thread keeps its own
 // last site, keyed by this cache's serial number and the site's index and id.
 // `users`: the writers sharing the cache, each asking once per site (get() or
 // drawing()); after that many calls the site is laid out again, so a layout
-// never outlives the result and record it was made from.
+// never outlives the result it was made from.
 class SiteMapCache {
 public:
     explicit SiteMapCache(int users = 1);
-    const SiteMapImage& get(const SiteResult& result, const Json& record);
-    const SiteMapDrawing& drawing(const SiteResult& result, const Json& record);
+    const SiteMapImage& get(const SiteResult& result);
+    const SiteMapDrawing& drawing(const SiteResult& result);
     // Called by the begin() of each writer that shares the cache: the map's options for this
     // run (the language of the legend and labels).
     void begin(const RunContext& ctx) { options_.lang = ctx.options.lang; }

@@ -148,8 +148,7 @@ struct Scene {
 
 inline std::string feature_label(const VectorFeature& f) { return !f.name.empty() ? f.name : f.id; }
 
-Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang,
-                  const MapContextData* context);
+Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, const MapContextData* context);
 
 // ---------------------------------------------------------------- drawing helpers (site_map_draw.cpp)
 

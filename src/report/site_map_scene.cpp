@@ -61,14 +61,13 @@ void build_context(ContextScene& c, const MapContextData& data, const LocalFrame
 
 }  // namespace
 
-Scene build_scene(const SiteResult& r, const Json& record, double view_half_m, i18n::Lang lang,
-                  const MapContextData* context) {
+Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, const MapContextData* context) {
     Scene s;
     s.tr = &i18n::catalog(lang);
     s.result = &r;
     s.level = report::verdict_level(r);
     if (r.verdict) s.coverage_note = report::verdict_coverage_note(*r.verdict, *s.tr);
-    s.demo = !report::demo_layers(record).empty();
+    s.demo = !report::demo_layers(r, lang).empty();
     const LocalFrame frame(r.geometry->centre);
     // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
     const Box view_ll = geodesic::bounding_box(r.geometry->centre, view_half_m * 1.5);

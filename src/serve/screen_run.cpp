@@ -111,13 +111,13 @@ ReportPages::~ReportPages() = default;
 WriterPlan ReportPages::begin(const RunContext& ctx) {
     html_->begin(ctx);  // no output folder: the plan's page is what it would write
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;
+    plan.reads_result = true;
     plan.prepare = [this](const SiteOutput& s) {
         const SiteResult& result = *s.result;
-        if (label_.empty()) return html_->render_site(result, s.record);  // a CSV body: "request:2" already
+        if (label_.empty()) return html_->render_site(result);  // a CSV body: "request:2" already
         SiteResult named = result;
         named.site.where = fmt::format("{}[{}]", label_, result.site.index);
-        return html_->render_site(named, s.record);
+        return html_->render_site(named);
     };
     return plan;
 }
