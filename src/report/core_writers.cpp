@@ -376,7 +376,7 @@ public:
         o << ',' << csv_field(met);
         const AlternativeSearch* alt = answer.alternative;
         o << ',' << (alt && alt->found() ? csv_value(alt->alternatives.front().distance_m) : "");
-        o << ',' << csv_field(report::demo_marker(rec, answer));
+        o << ',' << csv_field(report::demo_marker(answer));
         o << "\r\n";
         return o.str();
     }
@@ -412,11 +412,10 @@ private:
 }  // namespace
 
 WriterPlan DemoCounter::begin(const RunContext&) {
-    WriterPlan plan;
-    plan.reads_record = true;
+    WriterPlan plan;  // the typed answer only: neither the record nor the whole result
     // "" or "D<marker>": the leading letter says whether a demonstration layer decided a finding.
     plan.prepare = [](const SiteOutput& s) {
-        const std::string m = report::demo_marker(s.record, s.answer);
+        const std::string m = report::demo_marker(s.answer);
         if (m.empty()) return m;
         return (m.find(" findings: ") != std::string::npos ? "F" : "S") + m;
     };

@@ -341,15 +341,10 @@ const LayerSpec* layer_spec(const SiteResult& result, const std::string& id) {
     return nullptr;
 }
 
-std::string demo_marker(const Json& record, const SiteAnswer& answer) {
-    return demo_marker(record, answer, i18n::catalog(i18n::Lang::En));
-}
+std::string demo_marker(const SiteAnswer& answer) { return demo_marker(answer, i18n::catalog(i18n::Lang::En)); }
 
-std::string demo_marker(const Json& record, const SiteAnswer& answer, const i18n::Catalog& tr) {
-    bool screened = false;
-    if (record.contains("layers") && record["layers"].is_array())
-        for (const Json& l : record["layers"])
-            if (l.is_object() && l.value("demo", false)) screened = true;
+std::string demo_marker(const SiteAnswer& answer, const i18n::Catalog& tr) {
+    bool screened = answer.demo_layer;
     std::vector<std::string> findings;
     if (answer.criteria)
         for (const CriterionFinding& c : *answer.criteria)

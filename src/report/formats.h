@@ -124,11 +124,11 @@ inline constexpr const char* kDemoMarker = "DEMO";
 // The site's demonstration-data cell: "" when no demonstration layer was
 // screened; "DEMO findings: <layer ids>" when a demonstration layer decided a
 // finding (evidence "met"); else "DEMO layers screened, no finding from them". The layers
-// screened are the record's; the findings are the typed L4 criteria's.
-std::string demo_marker(const Json& record, const SiteAnswer& answer);
+// screened and the findings are the typed answer's (SiteAnswer::demo_layer, the L4 criteria).
+std::string demo_marker(const SiteAnswer& answer);
 // The same cell in the words of `tr` (portfolio.demo_findings / demo_no_findings; the English
 // catalog gives the texts above, byte for byte).
-std::string demo_marker(const Json& record, const SiteAnswer& answer, const i18n::Catalog& tr);
+std::string demo_marker(const SiteAnswer& answer, const i18n::Catalog& tr);
 
 // The portfolio's demonstration banner (report.html, report.pdf), naming `layers`.
 std::string portfolio_demo_banner(const std::vector<std::string>& layers,

@@ -116,9 +116,8 @@ struct GpkgWriter::Impl {
         return n;
     }
 
-    void define_inputs(const Json& record) {
+    void define_inputs(const Json& attrs) {
         inputs_defined = true;
-        const Json& attrs = record.contains("attributes") ? record["attributes"] : Json();
         std::vector<std::string> fields = ctx.site_fields;
         if (fields.empty() && attrs.is_object())
             for (auto it = attrs.begin(); it != attrs.end(); ++it) fields.push_back(it.key());
@@ -179,7 +178,7 @@ struct GpkgWriter::Impl {
         OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, field), v);
     }
 
-    void write_site(const SiteResult& r, const Json& record, const std::string& stem, const std::string& demo) {
+    void write_site(const SiteResult& r, const std::string& stem, const std::string& demo) {
         FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(sites)));
         set_string(f.get(), "site_id", r.site.id);
         set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
@@ -226,7 +225,7 @@ struct GpkgWriter::Impl {
                     set_string(f.get(), column, *t);
             }
         }
-        const Json& attrs = record.contains("attributes") ? record["attributes"] : Json();
+        const Json& attrs = r.site.attributes;
         for (const auto& [attr, col] : inputs) {
             if (!attrs.is_object() || !attrs.contains(attr) || attrs[attr].is_null()) continue;
             const Json& v = attrs[attr];
@@ -443,25 +442,24 @@ WriterPlan GpkgWriter::begin(const RunContext& ctx) {
     if (ctx.layers) m.define_keys(SiteResult{});
     if (GDALDatasetStartTransaction(m.ds.get(), FALSE) != OGRERR_NONE) m.fail("cannot start a transaction");
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;  // the geometry and the record, in write()
+    plan.reads_result = true;  // the geometry and the figures, in write()
     return plan;
 }
 
 void GpkgWriter::write(const SiteOutput& s) {
     const SiteResult& result = *s.result;
-    const Json& record = s.record;
     FixedGpkgDate fixed_date;
     Impl& m = *impl_;
     const std::string& stem = m.names.stem(result.site.index, result.site.id);
     if (!m.inputs_defined || !m.keys_defined) {
         // Field definitions change the table: outside a transaction.
         GDALDatasetCommitTransaction(m.ds.get());
-        if (!m.inputs_defined) m.define_inputs(record);
+        if (!m.inputs_defined) m.define_inputs(result.site.attributes);
         if (!m.keys_defined) m.define_keys(result);
         GDALDatasetStartTransaction(m.ds.get(), FALSE);
     }
-    const std::string demo = report::demo_marker(record, answer_of(result));
-    m.write_site(result, record, stem, demo);
+    const std::string demo = report::demo_marker(answer_of(result));
+    m.write_site(result, stem, demo);
     if (result.geometry) {
         m.write_buffers(result, demo);
         m.write_hits(result);

@@ -332,13 +332,12 @@ WriterPlan PortfolioPageWriter::begin(const RunContext& ctx) {
     provenance_.begin(ctx);
     rows_.clear();
     WriterPlan plan;
-    plan.reads_result = plan.reads_record = true;
+    plan.reads_result = true;
     return plan;
 }
 
 void PortfolioPageWriter::write(const SiteOutput& s) {
     const SiteResult& result = *s.result;
-    const Json& record = s.record;
     const std::string& stem = names_.stem(result.site.index, result.site.id);
     provenance_.rows(result);
     Row row;
@@ -359,7 +358,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
             ++row.criteria_met;
         }
     }
-    row.demo = report::demo_marker(record, s.answer, i18n::catalog(ctx_.options.lang));
+    row.demo = report::demo_marker(s.answer, i18n::catalog(ctx_.options.lang));
     for (const auto& d : report::demo_layers(result, ctx_.options.lang))
         if (std::find(demo_titles_.begin(), demo_titles_.end(), d) == demo_titles_.end()) demo_titles_.push_back(d);
     rows_.push_back(std::move(row));

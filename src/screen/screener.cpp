@@ -307,9 +307,14 @@ Json site_record(const SiteResult& r, const ScreenOptions& options) {
 }
 
 SiteAnswer answer_of(const SiteResult& r) {
-    return {r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
-            r.alternative ? &*r.alternative : nullptr, r.evaluate ? &r.evaluate->metrics : nullptr,
-            r.locate ? &r.locate->criteria : nullptr};
+    SiteAnswer a{r.verdict ? &*r.verdict : nullptr, r.mitigation ? &*r.mitigation : nullptr,
+                 r.alternative ? &*r.alternative : nullptr, r.evaluate ? &r.evaluate->metrics : nullptr,
+                 r.locate ? &r.locate->criteria : nullptr};
+    // As the record's layers say it: a measured layer (one with an entry) from a demonstration source.
+    for (const LayerOutcome& o : r.layers)
+        if (o.spec && o.spec->provenance.demo && !std::holds_alternative<std::monostate>(o.measurement))
+            a.demo_layer = true;
+    return a;
 }
 
 }  // namespace sitescreen

@@ -55,6 +55,7 @@ struct SiteAnswer {
     const AlternativeSearch* alternative = nullptr;
     const SiteMetrics* metrics = nullptr;
     const std::vector<CriterionFinding>* criteria = nullptr;
+    bool demo_layer = false;  // a demonstration layer was measured for the site
 };
 SiteAnswer answer_of(const SiteResult& r);
 
