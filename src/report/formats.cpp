@@ -390,6 +390,8 @@ std::vector<LonLat> alternative_locations(const SiteResult& r) {
     return out;
 }
 
+const std::string& feature_label(const VectorFeature& f) { return f.name.empty() ? f.id : f.name; }
+
 std::string radius_label(double r) { return r >= 1000 ? fmt::format("{:g} km", r / 1000) : fmt::format("{:g} m", r); }
 
 std::string format_distance(double m) {

@@ -140,6 +140,8 @@ std::string roll_up_text(const Json& run, const i18n::Catalog& tr = i18n::catalo
 // it found none or did not run.
 std::vector<LonLat> alternative_locations(const SiteResult& r);
 
+// A feature as reports and maps name it: its name, else its id.
+const std::string& feature_label(const VectorFeature& f);
 // "350 m", "1.2 km", "48 km"
 std::string format_distance(double metres);
 // A buffer's radius as its heading names it: "500 m", "1 km", "2.5 km" (shortest exact form).

@@ -1,7 +1,8 @@
 // The per-site report's dedicated LEAP tables (#23): L2 the activity's dependencies and impacts, L3
 // the ecosystems at the site and their mix per buffer, E1 the services the activity depends on, E4
-// each rating with its four factors. Built from the record's values into the document model that
-// the Markdown, HTML and PDF reports share; every text from the message catalogs.
+// each rating with its four factors. Built from the typed result (screen/result.h) into the
+// document model that the Markdown, HTML and PDF reports share; every text from the message
+// catalogs.
 #pragma once
 #include <string>
 #include <vector>

@@ -146,8 +146,6 @@ struct Scene {
     const i18n::Catalog* tr = &i18n::catalog(i18n::Lang::En);  // legend and labels
 };
 
-inline std::string feature_label(const VectorFeature& f) { return !f.name.empty() ? f.name : f.id; }
-
 Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, const MapContextData* context);
 
 // ---------------------------------------------------------------- drawing helpers (site_map_draw.cpp)

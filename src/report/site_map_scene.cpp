@@ -90,7 +90,7 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
             if (drawn++ == kMaxHitsPerLayer) break;
             DrawFeature df;
             const VectorFeature& vf = feats[h.feature];
-            df.name = feature_label(vf);
+            df.name = report::feature_label(vf);
             df.distance_m = h.distance_m;
             df.inside = std::find(o.vector()->inside_features.begin(), o.vector()->inside_features.end(), h.feature) !=
                         o.vector()->inside_features.end();

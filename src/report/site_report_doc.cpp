@@ -249,9 +249,6 @@ std::string category_in(const LayerSpec* spec, const std::string& value, i18n::L
 // A figure as the record rounds it (screen/record_format.h); 0 where the record has null.
 double as_recorded(double v, int decimals) { return std::isfinite(v) ? record_round(v, decimals) : 0.0; }
 
-// A feature as the report names it: its name, else its id.
-const std::string& feature_label(const VectorFeature& f) { return f.name.empty() ? f.id : f.name; }
-
 // What each layer shows at the site and in each buffer, from the layers' measurements; the
 // features listed per buffer are those the record lists (at most `feature_cap`).
 void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector<Block>& out, const Catalog& tr) {
