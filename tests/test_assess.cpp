@@ -16,6 +16,7 @@
 #include "geo/local_frame.h"
 #include "io/site_reader.h"
 #include "layers/catalog.h"
+#include "report/record_line.h"
 #include "screen/assess.h"
 #include "support/fixtures.h"
 #include "support/require.h"

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "report/core_writers.h"
+#include "report/record_line.h"
 #include "report/writer.h"
 #include "support/fixtures.h"
 
@@ -161,15 +162,14 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
     std::vector<std::string> lines;
     std::size_t bytes = 0;
     for (int i = 0; bytes < 3 * (std::size_t{1} << 20) + 12345; ++i) {
-        Json record = Json::object();
-        record["id"] = std::to_string(i);
-        record["pad"] = std::string(100 + rng() % 3000, static_cast<char>('a' + i % 26));
-        Site site;
+        SiteResult r;
+        r.site.id = std::to_string(i);
+        r.site.attributes = {{"pad", std::string(100 + rng() % 3000, static_cast<char>('a' + i % 26))}};
         const std::string none;
         const std::any no_digest;
-        const std::string line = begun.plan.prepare(SiteOutput{site, nullptr, record, none, no_digest, {}});
-        ASSERT_EQ(line, to_json_line(record) + "\n");
-        writer->write(SiteOutput{site, nullptr, Json(), line, no_digest, {}});
+        const std::string line = begun.plan.prepare(SiteOutput{r.site, &r, none, no_digest, {}});
+        ASSERT_EQ(line, to_json_line(site_record(r, ctx.options)) + "\n");
+        writer->write(SiteOutput{r.site, nullptr, line, no_digest, {}});
         lines.push_back(line);
         bytes += line.size();
     }

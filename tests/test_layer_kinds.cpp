@@ -11,6 +11,7 @@
 
 #include "layers/raster/raster_kind.h"
 #include "layers/registry.h"
+#include "report/record_line.h"
 #include "screen/screener.h"
 #include "support/fixtures.h"
 

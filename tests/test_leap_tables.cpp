@@ -12,6 +12,7 @@
 #include "report/formats.h"
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
+#include "report/record_line.h"
 #include "screen/assess.h"
 #include "support/fixtures.h"
 #include "support/require.h"

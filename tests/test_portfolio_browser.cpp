@@ -89,7 +89,6 @@ std::string read_file(const fs::path& p) {
 
 struct Synthetic {
     SiteResult result;
-    Json record;
 };
 
 Synthetic synthetic(std::size_t index, const std::string& id, const std::string& name, double lon, double lat,
@@ -125,7 +124,6 @@ Synthetic synthetic(std::size_t index, const std::string& id, const std::string&
         s.result.locate->criteria = std::vector<CriterionFinding>{bio, water};
         s.result.mitigation = std::vector<MitigationStep>{{MitigationStage::Avoid, "move", "synthetic", "relocate"}};
     }
-    s.record = site_record(s.result, ScreenOptions{});
     return s;
 }
 
@@ -158,7 +156,7 @@ static void markers_rows_and_links_work(i18n::Lang lang) {
     std::vector<BegunWriter> begun;
     for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
     for (const auto& s : sites)
-        for (const auto& w : begun) write_site(w, s.result, s.record);
+        for (const auto& w : begun) write_site(w, s.result);
     for (auto& w : writers) w->finish(Json::object());
 
     const fs::path page = out / "report.html";
@@ -231,7 +229,7 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
         r.site.attributes = {{"name", "充电站 " + std::to_string(i)}};
         r.verdict = Verdict{};
         r.verdict->level = level_from_string(levels[(i * 7) % 4]).value();
-        write_site(begun, r, site_record(r, ScreenOptions{}));
+        write_site(begun, r);
     }
     writers[0]->finish(Json::object());
 

@@ -26,6 +26,7 @@
 #include "report/html_report.h"
 #include "report/map_context.h"
 #include "report/markdown_report.h"
+#include "report/record_line.h"
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
 #include "screen/screener.h"
@@ -207,14 +208,12 @@ void add_assessment(SiteResult& r, const std::string& level, bool with_alternati
 
 struct Screened {
     SiteResult result;
-    Json record;
 };
 
 Screened screen_one(Screener& screener, const Site& site, const std::string& level, bool with_alternative) {
     Screened s;
     s.result = screener.screen(site, {1000, 5000});
     if (!s.result.site.error) add_assessment(s.result, level, with_alternative);
-    s.record = site_record(s.result, screener.options());
     return s;
 }
 
@@ -702,7 +701,7 @@ TEST(SiteReport, HtmlIsSelfContainedWithBannerFirstAndEmbeddedMap) {
     const Screened s = screen_one(screener, point_site(0, "站点/1"), "high", false);
     std::vector<BegunWriter> begun;
     for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
-    for (const auto& w : begun) write_site(w, s.result, s.record);
+    for (const auto& w : begun) write_site(w, s.result);
     for (auto& w : writers) w->finish(Json::object());
 
     const std::string html = read_file(out / "sites" / "站点_1.html");
@@ -784,7 +783,6 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     {
         Screened e;
         e.result.site = error_site(2, "E1");
-        e.record = site_record(e.result, screener.options());
         sites.push_back(std::move(e));
     }
     std::size_t expected_hits = 0;
@@ -797,11 +795,10 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     ASSERT_TRUE(sites[1].result.verdict);
     sites[1].result.verdict->coverage.assessed = 3;
     sites[1].result.verdict->coverage.needed = 5;
-    sites[1].record = site_record(sites[1].result, screener.options());
 
     GpkgWriter writer(".html");
     const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
-    for (const auto& s : sites) write_site(begun, s.result, s.record);
+    for (const auto& s : sites) write_site(begun, s.result);
     writer.finish(Json::object());
     EXPECT_FALSE(has_temp_files(out));
 
@@ -863,7 +860,7 @@ TEST(Gpkg, AbortLeavesNothingBehind) {
     {
         GpkgWriter writer("");
         const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
-        write_site(begun, s.result, s.record);
+        write_site(begun, s.result);
         writer.abort();
     }
     EXPECT_TRUE(fs::is_empty(out)) << fs::directory_iterator(out)->path();

@@ -11,6 +11,7 @@
 
 #include "io/gdal_handles.h"
 #include "io/site_reader.h"
+#include "report/record_line.h"
 #include "run/pipeline.h"
 #include "support/fixtures.h"
 
@@ -525,13 +526,13 @@ TEST_F(SiteInput, ProjectedCsvWithCrs) {
 
 class CollectRows : public OutputWriter {
 public:
-    std::vector<Json> rows;
+    std::vector<Json> rows;  // the sites' records
     WriterPlan begin(const RunContext&) override {
         WriterPlan plan;
-        plan.reads_record = true;
+        plan.reads_result = true;
         return plan;
     }
-    void write(const SiteOutput& s) override { rows.push_back(s.record); }
+    void write(const SiteOutput& s) override { rows.push_back(site_record(*s.result, ScreenOptions{})); }
     void finish(const Json&) override {}
     void abort() noexcept override {}
 };
@@ -573,37 +574,34 @@ TEST(SitePipeline, ASiteThatThrowsBecomesAnErrorRow) {
     EXPECT_NEAR(out.rows[3]["layers"][0]["nearest"]["distance_m"].get<double>(), 96000.0, 300.0);
 }
 
-// A writer whose write() reads only its digest: digest() sees the site's typed answer and its
-// record on the screening thread (not the result, which the plan does not ask for).
+// A writer whose write() reads only its digest: digest() sees the site's whole result and its typed
+// answer on the screening thread; write() gets neither (its plan does not read the result).
 class DigestLevels : public OutputWriter {
 public:
     std::vector<std::string> seen;  // per site, in input order: what the digest saw
-    std::vector<bool> record_in_write;
+    std::vector<bool> result_in_write;
     WriterPlan begin(const RunContext&) override {
         WriterPlan plan;
-        plan.reads_record = true;
         plan.digest = [](const SiteOutput& s) {
             std::string d = s.site.id + ":";
-            d += s.result ? "result" : "no-result";
+            d += s.result ? "result:" + std::to_string(s.result->layers.size()) + "-layers" : "no-result";
             d += s.answer.verdict ? std::string(":") + level_key(*s.answer.verdict) : ":no-verdict";
             d += s.answer.alternative ? ":searched" : "";
-            d += s.record.is_object() && s.record.contains("layers") ? ":record" : ":no-record";
             return std::any(d);
         };
         return plan;
     }
     void write(const SiteOutput& s) override {
         seen.push_back(std::any_cast<const std::string&>(s.digest));
-        record_in_write.push_back(!s.record.is_null());
+        result_in_write.push_back(s.result != nullptr);
     }
     void finish(const Json&) override {}
     void abort() noexcept override {}
 };
 
-// The typed answer reaches digest() even when the rest of the result went into the record; when
-// every writer that reads the record digests it, write() gets the digest and no record, and a
-// writer that reads the whole record keeps it there.
-TEST(SitePipeline, DigestsSeeTheTypedAnswerAndTheRecordGoesEarly) {
+// digest() sees the whole result and its typed answer on the screening thread; write() gets the
+// result only where its plan reads it, and then the whole of it (kept for it past the screening).
+TEST(SitePipeline, DigestsSeeTheResultAndWriteOnlyWhereItsPlanReadsIt) {
     TempDir dir;
     const auto layers = LayerSet::open(load_catalog(write_square_catalog(dir)));
     SiteReaderOptions o;
@@ -625,19 +623,20 @@ TEST(SitePipeline, DigestsSeeTheTypedAnswerAndTheRecordGoesEarly) {
         DigestLevels digests;
         run_pipeline(*sites, layers, options, pc, {{&digests, digests.begin(RunContext{})}});
         EXPECT_EQ(digests.seen,
-                  (std::vector<std::string>{"A:no-result:high:searched:record", "Z:no-result:no-verdict:record"}));
-        EXPECT_EQ(digests.record_in_write, (std::vector<bool>{false, false}));  // freed on its thread
+                  (std::vector<std::string>{"A:result:1-layers:high:searched", "Z:result:1-layers:no-verdict"}));
+        EXPECT_EQ(digests.result_in_write, (std::vector<bool>{false, false}));  // freed on its thread
     }
     {
         auto sites = open_sites(o);
         DigestLevels digests;
-        CollectRows rows;  // reads the whole record in write(): it stays
+        CollectRows rows;  // reads the whole result in write(): it stays
         run_pipeline(*sites, layers, options, pc,
                      {{&digests, digests.begin(RunContext{})}, {&rows, rows.begin(RunContext{})}});
         EXPECT_EQ(digests.seen.size(), 2u);
-        EXPECT_EQ(digests.record_in_write, (std::vector<bool>{true, true}));
+        EXPECT_EQ(digests.result_in_write, (std::vector<bool>{false, false}));  // not asked for
         ASSERT_EQ(rows.rows.size(), 2u);
         EXPECT_EQ(rows.rows[0]["verdict"]["level"], "high");
+        EXPECT_EQ(rows.rows[0]["layers"].size(), 1u);  // the findings, kept to write()
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "geo/site_geometry.h"
 #include "i18n/messages.h"
+#include "report/record_line.h"
 #include "screen/assess.h"
 #include "screen/profile.h"
 #include "screen/tnfd_metrics.h"

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <typeindex>
@@ -85,13 +86,22 @@ public:
     virtual std::shared_ptr<const VectorLayer> features() const { return nullptr; }
 };
 
-// The columns summary.csv gives a layer (docs/output.md), read from the layer's entry of the site
-// record: one per `site` item, then one per buffer radius.
+// The columns summary.csv gives a layer (docs/output.md): one per `site` suffix, then one per
+// buffer radius.
 struct SummaryColumns {
-    std::vector<std::pair<std::string, std::vector<std::string>>> site;  // column suffix, path in the entry
-    std::string buffer_suffix;                                           // followed by the radius ("share_1000m")
-    std::string buffer_key;                                              // the value's key in the buffer's entry
+    std::vector<std::string> site;  // after the layer's id: ".inside"
+    std::string buffer_suffix;      // after the layer's id, followed by the radius: ".share_" (".share_1000m")
 };
+// A cell of summary.csv: empty, true or false, a figure (rounded as the site's record rounds it:
+// layers/record_format.h) or text.
+using SummaryValue = std::variant<std::monostate, bool, double, std::string>;
+// A figure's cell: as the record rounds it to `decimals`, empty when absent or not finite.
+SummaryValue summary_figure(std::optional<double> v, int decimals);
+// A measurement's summary.csv cells: one per `site` column of SummaryColumns, then one per radius
+// of `radii_m` (empty where the site was measured at other radii, as a profile may ask). None when
+// not measured.
+std::vector<SummaryValue> summary_values(const Measurement& m, const LayerSpec& spec,
+                                         const std::vector<double>& radii_m);
 
 // The key figures the GeoPackage's sites table gives a layer, one column each.
 struct KeyColumn {

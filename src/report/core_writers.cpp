@@ -9,10 +9,14 @@
 #include <filesystem>
 #include <optional>
 #include <sstream>
+#include <variant>
 
+#include "core/overloaded.h"
 #include "io/atomic_file.h"
+#include "layers/record_format.h"
 #include "layers/registry.h"
 #include "report/formats.h"
+#include "report/record_line.h"
 
 namespace fs = std::filesystem;
 
@@ -209,9 +213,15 @@ public:
         } else {
             out_ = stream_;
         }
+        options_ = ctx.options;
         WriterPlan plan;
-        plan.reads_record = true;
-        plan.prepare = [](const SiteOutput& s) { return to_json_line(s.record) + '\n'; };
+        plan.prepare = [this](const SiteOutput& s) {
+            std::string line;
+            line.reserve(4096);
+            append_site_record(line, *s.result, options_);
+            line += '\n';
+            return line;
+        };
         plan.digest = digest_nothing;  // write() takes the line prepared
         return plan;
     }
@@ -240,6 +250,7 @@ public:
     }
 
 private:
+    ScreenOptions options_;  // the record lists so many features per buffer (feature_cap)
     static constexpr std::size_t kPendingBytes = std::size_t{1} << 20;
     void write_pending() {
         *out_ << pending_;
@@ -296,17 +307,18 @@ std::string csv_field(const std::string& s) {
 
 namespace {
 
-std::string csv_value(const Json& v) {
-    if (v.is_null()) return "";
-    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-    if (v.is_string()) return csv_field(v.get<std::string>());
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_number()) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.10g", v.get<double>());
-        return buf;
-    }
-    return csv_field(v.dump());
+// A cell of summary.csv: figures with ten significant digits (those of the record, rounded as it
+// rounds them, which Excel shows in full).
+std::string csv_value(const SummaryValue& v) {
+    return std::visit(Overloaded{[](const std::monostate&) { return std::string(); },
+                                 [](bool b) { return std::string(b ? "true" : "false"); },
+                                 [](double x) {
+                                     char buf[64];
+                                     std::snprintf(buf, sizeof buf, "%.10g", x);
+                                     return std::string(buf);
+                                 },
+                                 [](const std::string& t) { return csv_field(t); }},
+                      v);
 }
 
 std::string radius_tag(double r) {
@@ -327,44 +339,39 @@ public:
         for (const LayerSpec& spec : ctx.layers->catalog().layers) {
             columns_.push_back(layer_kind(spec).summary_columns(spec));
             const SummaryColumns& c = columns_.back();
-            for (const auto& [suffix, path] : c.site) o << ',' << csv_field(spec.id + suffix);
+            for (const std::string& suffix : c.site) o << ',' << csv_field(spec.id + suffix);
             for (double r : ctx.options.radii_m) o << ',' << csv_field(spec.id + c.buffer_suffix + radius_tag(r));
         }
         o << ",verdict,criteria_met,alternative_distance_m,demo_data\r\n";
         WriterPlan plan;
-        plan.reads_record = true;
-        plan.prepare = [this](const SiteOutput& s) { return row(s.record, s.answer); };
+        plan.prepare = [this](const SiteOutput& s) { return row(*s.result, s.answer); };
         plan.digest = digest_nothing;  // write() takes the row prepared
         return plan;
     }
 
     void write(const SiteOutput& s) override { file_->stream() << s.prepared; }
-    // One row, from the record and the typed answer (on the screening threads).
-    std::string row(const Json& rec, const SiteAnswer& answer) const {
+    // One row, from the typed result (on the screening threads): what the site's record says.
+    std::string row(const SiteResult& r, const SiteAnswer& answer) const {
+        const Site& site = r.site;
         std::ostringstream o;
-        o << csv_value(rec["id"]) << ',' << csv_value(rec["lon"]) << ',' << csv_value(rec["lat"]) << ','
-          << csv_value(rec["type"]) << ',' << csv_value(rec["status"]) << ',' << csv_value(rec["error"]);
-        const Json& layers = rec["layers"];
-        std::size_t li = 0, ci = 0;
-        for (const LayerSpec& spec : ctx_.layers->catalog().layers) {
-            const SummaryColumns& c = columns_[ci++];
-            const Json* entry = nullptr;
-            if (li < layers.size() && layers[li]["layer"] == spec.id) entry = &layers[li++];
-            // Values by radius: the site's own radii may differ from the header's (profiles).
-            auto by_radius = [&](double r, const char* key) -> Json {
-                if (!entry) return nullptr;
-                for (const auto& b : (*entry)["buffers"])
-                    if (std::fabs(b["radius_m"].get<double>() - r) < 1e-6) return b.value(key, Json(nullptr));
-                return nullptr;
-            };
-            for (const auto& [suffix, path] : c.site) {
-                o << ',';
-                if (!entry) continue;
-                const Json* v = entry;
-                for (const std::string& k : path) v = &(*v)[k];
-                o << csv_value(*v);
-            }
-            for (double r : ctx_.options.radii_m) o << ',' << csv_value(by_radius(r, c.buffer_key.c_str()));
+        o << csv_field(site.id) << ',';
+        if (site.has_coordinates)
+            o << csv_value(summary_figure(site.lonlat.lon, kCoordinateDecimals)) << ','
+              << csv_value(summary_figure(site.lonlat.lat, kCoordinateDecimals));
+        else
+            o << ',';
+        o << ',' << csv_field(site.type) << ',' << (site.error ? "error" : "ok") << ','
+          << (site.error ? csv_field(*site.error) : "");
+        // The site's measured layers, in catalog order (an unmeasured layer has no values).
+        std::size_t li = 0;
+        for (std::size_t ci = 0; ci < columns_.size(); ++ci) {
+            const LayerSpec& spec = ctx_.layers->catalog().layers[ci];
+            while (li < r.layers.size() && std::holds_alternative<std::monostate>(r.layers[li].measurement)) ++li;
+            std::vector<SummaryValue> values;
+            if (li < r.layers.size() && r.layers[li].spec->id == spec.id)
+                values = summary_values(r.layers[li++].measurement, spec, ctx_.options.radii_m);
+            values.resize(columns_[ci].site.size() + ctx_.options.radii_m.size());
+            for (const SummaryValue& v : values) o << ',' << csv_value(v);
         }
         // The level as the verdict states it: "low (3 of 5 criteria assessed)" where coverage is partial.
         o << ',' << (answer.verdict ? csv_field(level_text(*answer.verdict)) : "");

@@ -166,8 +166,7 @@ WriterPlan HtmlReportWriter::begin(const RunContext& ctx) {
     }
     provenance_.begin(ctx);
     maps_->begin(ctx);
-    WriterPlan plan;
-    plan.reads_result = true;
+    WriterPlan plan;  // the page is made in prepare(); write() needs only the site's name
     plan.prepare = [this](const SiteOutput& s) { return render_site(*s.result); };
     return plan;
 }

@@ -156,7 +156,7 @@ WriterPlan MarkdownReportWriter::begin(const RunContext& ctx) {
     fs::create_directories(dir_);
     provenance_.begin(ctx);
     WriterPlan plan;
-    plan.reads_result = true;  // the report is built from the typed result, not the record
+    plan.reads_result = true;  // write() makes the text again for a site whose file name was taken
     // The stem a site gets unless an earlier one took it (known only in input order).
     plan.prepare = [this](const SiteOutput& s) { return report_text(*s.result, safe_file_stem(s.site.id)); };
     return plan;

@@ -8,23 +8,18 @@
 
 #include "core/overloaded.h"
 #include "report/core_writers.h"
-#include "screen/record_format.h"
+#include "layers/record_format.h"
 
 namespace sitescreen {
 
 namespace {
 
-// site_record's num(): null when not finite, else rounded.
+// A recorded figure: null when not finite, else rounded (layers/record_format.h).
 void append_num(std::string& out, double v, int decimals) {
-    if (!std::isfinite(v)) {
-        out += "null";
-        return;
-    }
-    const double x = record_round(v, decimals);
-    if (!std::isfinite(x))
-        out += "null";
+    if (const std::optional<double> x = recorded_figure(v, decimals))
+        append_double(out, *x);
     else
-        append_double(out, x);
+        out += "null";
 }
 
 // `,"key":` (the key plain ASCII, as every key written here is).
@@ -53,9 +48,9 @@ void open_buffer(std::string& out, std::size_t k, double radius_m, double buffer
     if (k) out += ',';
     out += '{';
     key(out, "radius_m", true);
-    append_num(out, radius_m, 3);
+    append_num(out, radius_m, kRadiusDecimals);
     key(out, "buffer_area_m2");
-    append_num(out, buffer_area_m2, 1);
+    append_num(out, buffer_area_m2, kAreaDecimals);
 }
 
 void layer_header(std::string& out, const LayerSpec& spec) {
@@ -96,7 +91,7 @@ void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasureme
         const VectorFeature& feat = layer.features()[*m.nearest_feature];
         out += '{';
         key(out, "distance_m", true);
-        append_num(out, *m.nearest_distance_m, 2);
+        append_num(out, *m.nearest_distance_m, kDistanceDecimals);
         key(out, "feature_id");
         append_json_string(out, feat.id);
         key(out, "name");
@@ -111,12 +106,12 @@ void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasureme
         key(out, "footprint");
         out += '{';
         key(out, "area_m2", true);
-        append_num(out, *m.footprint_area_m2, 1);
+        append_num(out, *m.footprint_area_m2, kAreaDecimals);
         key(out, "overlap_area_m2");
-        append_num(out, m.footprint_overlap_area_m2.value_or(0), 1);
+        append_num(out, m.footprint_overlap_area_m2.value_or(0), kAreaDecimals);
         key(out, "overlap_share");
         append_num(out, *m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0,
-                   6);
+                   kShareDecimals);
         out += '}';
     }
     key(out, "buffers");
@@ -125,9 +120,9 @@ void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasureme
         const VectorBufferResult& b = m.buffers[k];
         open_buffer(out, k, b.radius_m, b.buffer_area_m2);
         key(out, "overlap_area_m2");
-        append_num(out, b.overlap_area_m2, 1);
+        append_num(out, b.overlap_area_m2, kAreaDecimals);
         key(out, "overlap_share");
-        append_num(out, b.overlap_share, 6);
+        append_num(out, b.overlap_share, kShareDecimals);
         key(out, "feature_count");
         append_integer(out, b.feature_count);
         key(out, "features");
@@ -140,9 +135,9 @@ void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasureme
             out += '{';
             feature_brief(out, layer, h.feature);
             key(out, "distance_m");
-            append_num(out, h.distance_m, 2);
+            append_num(out, h.distance_m, kDistanceDecimals);
             key(out, "overlap_area_m2");
-            append_num(out, k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
+            append_num(out, k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, kAreaDecimals);
             out += '}';
             ++listed;
         }
@@ -164,7 +159,7 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
     append_json_string(out, spec.units);
     key(out, "value_at_site");
     if (m.value_at_site)
-        append_num(out, *m.value_at_site, 6);
+        append_num(out, *m.value_at_site, kValueDecimals);
     else
         out += "null";
     if (spec.categorical) {
@@ -180,7 +175,7 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
         const RasterBufferStats& b = m.buffers[k];
         open_buffer(out, k, b.radius_m, b.buffer_area_m2);
         key(out, "valid_share");
-        append_num(out, b.valid_share, 6);
+        append_num(out, b.valid_share, kShareDecimals);
         if (spec.categorical) {
             key(out, "majority");
             if (b.majority)
@@ -209,23 +204,23 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
                 if (i) out += ',';
                 append_json_string(out, shares[i].first);
                 out += ':';
-                append_num(out, shares[i].second, 6);
+                append_num(out, shares[i].second, kShareDecimals);
             }
             out += '}';
         } else {
             key(out, "mean");
             if (b.mean)
-                append_num(out, *b.mean, 6);
+                append_num(out, *b.mean, kValueDecimals);
             else
                 out += "null";
             key(out, "min");
             if (b.min)
-                append_num(out, *b.min, 6);
+                append_num(out, *b.min, kValueDecimals);
             else
                 out += "null";
             key(out, "max");
             if (b.max)
-                append_num(out, *b.max, 6);
+                append_num(out, *b.max, kValueDecimals);
             else
                 out += "null";
         }
@@ -248,12 +243,12 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     append_json_string(out, edits.source ? *edits.source : s.where);
     key(out, "lon");
     if (s.has_coordinates)
-        append_num(out, s.lonlat.lon, 7);
+        append_num(out, s.lonlat.lon, kCoordinateDecimals);
     else
         out += "null";
     key(out, "lat");
     if (s.has_coordinates)
-        append_num(out, s.lonlat.lat, 7);
+        append_num(out, s.lonlat.lat, kCoordinateDecimals);
     else
         out += "null";
     key(out, "geometry");
@@ -305,6 +300,12 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
     key(out, "alternative");
     append_json(out, r.alternative ? to_json(*r.alternative) : Json(nullptr));
     out += '}';
+}
+
+Json site_record(const SiteResult& r, const ScreenOptions& options) {
+    std::string line;
+    append_site_record(line, r, options);
+    return Json::parse(line);
 }
 
 }  // namespace sitescreen

@@ -1,6 +1,7 @@
-// A site's sites.jsonl line written straight from its SiteResult: the bytes of
-// to_json_line(site_record(result)), without building the record as a Json tree first (building,
-// walking and freeing that tree was a fifth of a request's CPU in `sitescreen serve`).
+// A site's record (one line of sites.jsonl; docs/output.md), written straight from its SiteResult:
+// the one writer of a record, for the CLI's sites.jsonl and for `sitescreen serve`. It lays the line
+// out without building a Json tree first (building, walking and freeing that tree cost the CLI's
+// `--formats data` a tenth of its time, and a fifth of a request's CPU in serve).
 #pragma once
 #include <set>
 #include <string>
@@ -16,10 +17,13 @@ struct RecordLineEdits {
     const std::set<std::string>* only_layers = nullptr;  // `layers` keeps only these layer ids
 };
 
-// Appends the record of `r` (no newline). Byte for byte to_json_line(site_record(r, options)) with
-// the edits applied as serve applied them to that record (tests/serve: serve's records equal the
-// CLI's; RecordLine.EqualsTheRecordsJson).
+// Appends the record of `r` (no newline), with serve's edits (tests/serve: serve's records equal the
+// CLI's but for the edits). Its keys and figures are docs/output.md's and docs/site-record.schema.json's
+// (tests/record_schema checks real records against the schema).
 void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
                         const RecordLineEdits& edits = {});
+
+// The record of `r` as a Json value (its line read back), for code that inspects a record: tests.
+Json site_record(const SiteResult& r, const ScreenOptions& options);
 
 }  // namespace sitescreen

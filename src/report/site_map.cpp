@@ -229,8 +229,7 @@ WriterPlan PngMapWriter::begin(const RunContext& ctx) {
     cache_->begin(ctx);
     dir_ = (fs::path(ctx.out_dir) / "sites").string();
     fs::create_directories(dir_);
-    WriterPlan plan;
-    plan.reads_result = true;
+    WriterPlan plan;  // the map is drawn in prepare(); write() needs only the site's name
     plan.prepare = [this](const SiteOutput& s) { return cache_->get(*s.result).png; };
     return plan;
 }

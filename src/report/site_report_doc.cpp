@@ -17,7 +17,7 @@
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
 #include "screen/profile.h"
-#include "screen/record_format.h"
+#include "layers/record_format.h"
 
 namespace fs = std::filesystem;
 
@@ -246,7 +246,7 @@ std::string category_in(const LayerSpec* spec, const std::string& value, i18n::L
     return it->second.label_for(lang);
 }
 
-// A figure as the record rounds it (screen/record_format.h); 0 where the record has null.
+// A figure as the record rounds it (layers/record_format.h); 0 where the record has null.
 double as_recorded(double v, int decimals) { return std::isfinite(v) ? record_round(v, decimals) : 0.0; }
 
 // What each layer shows at the site and in each buffer, from the layers' measurements; the
@@ -260,9 +260,10 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
     for (const LayerOutcome* o : measured) {
         std::vector<double> rs;
         if (const VectorMeasurement* v = o->vector())
-            for (const VectorBufferResult& b : v->buffers) rs.push_back(as_recorded(b.radius_m, 3));
+            for (const VectorBufferResult& b : v->buffers) rs.push_back(as_recorded(b.radius_m, kRadiusDecimals));
         else
-            for (const RasterBufferStats& b : o->raster()->buffers) rs.push_back(as_recorded(b.radius_m, 3));
+            for (const RasterBufferStats& b : o->raster()->buffers)
+                rs.push_back(as_recorded(b.radius_m, kRadiusDecimals));
         if (rs.size() > radii.size()) radii = std::move(rs);
     }
     Block t;
@@ -292,7 +293,7 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
             if (spec.categorical && m->value_at_site)
                 at = class_label_in(&spec, record_class_label(spec, std::llround(*m->value_at_site)), tr.lang());
             else if (m->value_at_site && std::isfinite(*m->value_at_site))
-                at = scalar_text(Json(record_round(*m->value_at_site, 6))) +
+                at = scalar_text(Json(record_round(*m->value_at_site, kValueDecimals))) +
                      (spec.units.empty() ? "" : " " + spec.units);
             row.push_back(Cell{at});
             row.push_back(Cell{""});
@@ -307,10 +308,11 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
                         std::optional<double> share;
                         for (const auto& [value, sh] : b.class_shares)
                             if (record_class_label(spec, value) == label) share = sh;
-                        if (share && std::isfinite(*share)) cell += " (" + format_share(record_round(*share, 6)) + ")";
+                        if (share && std::isfinite(*share))
+                            cell += " (" + format_share(record_round(*share, kShareDecimals)) + ")";
                     } else if (!spec.categorical && b.mean && std::isfinite(*b.mean)) {
                         cell = tr.format("report.layers.mean",
-                                         {{"value", scalar_text(Json(record_round(*b.mean, 6))) +
+                                         {{"value", scalar_text(Json(record_round(*b.mean, kValueDecimals))) +
                                                         (spec.units.empty() ? "" : " " + spec.units)}});
                     } else {
                         cell = tr.text("report.layers.no_data");
@@ -341,7 +343,8 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
         std::string near = "—";
         if (m.nearest_distance_m && m.nearest_feature && std::isfinite(*m.nearest_distance_m)) {
             const std::string& nm = feature_label(features[*m.nearest_feature]);
-            near = format_distance(record_round(*m.nearest_distance_m, 2)) + (nm.empty() ? "" : " (" + nm + ")");
+            near = format_distance(record_round(*m.nearest_distance_m, kDistanceDecimals)) +
+                   (nm.empty() ? "" : " (" + nm + ")");
         }
         row.push_back(Cell{near});
         for (std::size_t k = 0; k < radii.size(); ++k) {
@@ -349,7 +352,7 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
             if (k < m.buffers.size()) {
                 const VectorBufferResult& b = m.buffers[k];
                 const auto count = static_cast<long long>(b.feature_count);
-                cell = format_share(as_recorded(b.overlap_share, 6));
+                cell = format_share(as_recorded(b.overlap_share, kShareDecimals));
                 cell += count == 1 ? tr.text("report.layers.one_feature")
                                    : tr.format("report.layers.n_features", {{"count", std::to_string(count)}});
             }
@@ -364,10 +367,11 @@ void layer_tables(const SiteResult& result, std::size_t feature_cap, std::vector
                 if (h.distance_m > last.radius_m) continue;
                 if (listed == feature_cap) break;
                 const VectorFeature& f = features[h.feature];
-                const double overlap = as_recorded(k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
+                const double overlap =
+                    as_recorded(k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, kAreaDecimals);
                 feats.rows.push_back({Cell{title}, Cell{feature_label(f), "", true},
                                       Cell{category_in(&spec, f.category, tr.lang())},
-                                      Cell{format_distance(as_recorded(h.distance_m, 2)), "num"},
+                                      Cell{format_distance(as_recorded(h.distance_m, kDistanceDecimals)), "num"},
                                       Cell{overlap > 0 ? format_area(overlap) : "—", "num"}});
                 ++listed;
             }

@@ -25,42 +25,35 @@ struct RunContext {
 // One site as the pipeline hands it to a writer.
 struct SiteOutput {
     const Site& site;  // always there: its id, index, source and error
-    // The whole typed result when the writer's plan reads_result, else null.
+    // The whole typed result: always in prepare() and digest(); in write() when the writer's plan
+    // reads_result, else null.
     const SiteResult* result;
-    // The site's sites.jsonl object (site_record()); a null Json in write() when every writer that
-    // reads the record has a digest (WriterPlan::digest), and when no writer of the run reads it.
-    const Json& record;
     // What the plan's prepare() built for this site ("" without one, and in prepare() itself).
     const std::string& prepared;
     // What the plan's digest() built for this site (empty without one, and in prepare() and
     // digest() themselves).
     const std::any& digest;
-    // The typed verdict, mitigation, avoidance answer and metrics: always in prepare() and digest()
-    // (even when the rest of the result went into the record); in write() when the plan
-    // reads_result.
+    // The typed verdict, mitigation, avoidance answer and metrics: always in prepare() and digest();
+    // in write() when the plan reads_result.
     SiteAnswer answer;
 };
 
 // What a writer needs from the pipeline, returned by begin(). The pipeline builds what some
 // writer reads and nothing else, and keeps each site's bulk no longer than a writer needs it.
 struct WriterPlan {
-    // prepare() or write() reads SiteOutput::result. When no writer does, each site's findings and
-    // geometry are let go on its screening thread, as soon as its record is built.
+    // write() reads SiteOutput::result. When no writer does, each site's findings and geometry are
+    // let go on its screening thread, as soon as prepare() and digest() have read them.
     bool reads_result = false;
-    // prepare(), digest() or write() reads the record. When no writer does, none is built.
-    bool reads_record = false;
     // Builds a site's text or bytes ahead, on the screening threads (thread-safe): its output
     // comes back to write() as SiteOutput::prepared.
     std::function<std::string(const SiteOutput&)> prepare;
     // Builds what write() reads of a site (a writer's own typed value; digest_nothing when
     // prepare() built all it writes), on the screening threads, thread-safe: it comes back to
-    // write() as SiteOutput::digest. When every writer that reads the record has a digest, the
-    // record is freed on the screening thread that built it: cheaper than on the writing thread
-    // (the allocator's caches are per thread), and off that thread's load.
+    // write() as SiteOutput::digest.
     std::function<std::any(const SiteOutput&)> digest;
 };
 
-// The digest of a writer whose write() reads nothing of the record.
+// The digest of a writer whose write() reads nothing but what prepare() built.
 inline std::any digest_nothing(const SiteOutput&) { return {}; }
 
 // Receives results in input order (write is called from one thread), then finish().
@@ -83,8 +76,8 @@ struct BegunWriter {
     WriterPlan plan;
 };
 
-// One site through a begun writer outside the pipeline (tests, one-off pages): prepare() and
-// write() with the whole result and record.
-void write_site(const BegunWriter& w, const SiteResult& result, const Json& record);
+// One site through a begun writer outside the pipeline (tests, one-off pages): prepare(), digest()
+// and write(), each given what the pipeline would give it.
+void write_site(const BegunWriter& w, const SiteResult& result);
 
 }  // namespace sitescreen

@@ -190,19 +190,12 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
     std::unordered_map<std::string, std::string> seen_ids;  // id -> where it was first seen
     const std::size_t batch_size =
         static_cast<std::size_t>(threads) * std::max<std::size_t>(1, config.batch_per_thread);
-    // What the writers' plans ask for: nothing is built that no writer reads.
-    auto any_plan = [&](auto pred) {
-        return std::any_of(writers.begin(), writers.end(), [&](const BegunWriter& w) { return pred(w.plan); });
-    };
-    // Writers that need only the records let each site's findings go early.
-    const bool keep_results = any_plan([](const WriterPlan& p) { return p.reads_result; });
-    const bool build_records = any_plan([](const WriterPlan& p) { return p.reads_record; });
-    // When every writer that reads the record has its digest, the record goes on the screening thread.
-    const bool free_records =
-        build_records && !any_plan([](const WriterPlan& p) { return p.reads_record && !p.digest; });
+    // Unless some writer's write() reads the whole result, each site's findings go on its screening
+    // thread, once the writers' prepare() and digest() have read them.
+    const bool keep_results =
+        std::any_of(writers.begin(), writers.end(), [](const BegunWriter& w) { return w.plan.reads_result; });
     std::vector<Site> batch, next_batch;
     std::vector<SiteResult> results, writing;
-    std::vector<Json> records, writing_records;
     // Text and digests the writers build ahead on the screening threads: [site * writers + w].
     std::vector<std::string> rendered, writing_rendered;
     std::vector<std::any> digests, writing_digests;
@@ -237,14 +230,13 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             if (!r.warnings.empty()) ++stats.with_warnings;
             for (std::size_t w = 0; w < n_writers; ++w) {
                 const bool whole = writers[w].plan.reads_result;
-                writers[w].writer->write(
-                    SiteOutput{r.site, whole ? &r : nullptr, writing_records[i], writing_rendered[i * n_writers + w],
-                               writing_digests[i * n_writers + w], whole ? answer_of(r) : SiteAnswer{}});
+                writers[w].writer->write(SiteOutput{r.site, whole ? &r : nullptr, writing_rendered[i * n_writers + w],
+                                                    writing_digests[i * n_writers + w],
+                                                    whole ? answer_of(r) : SiteAnswer{}});
             }
         }
         // Freed here, alongside the next batch's screening, not before it.
         writing.clear();
-        writing_records.clear();
         writing_rendered.clear();
         writing_digests.clear();
         if (config.progress) config.progress(stats.total);
@@ -281,11 +273,10 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         if (interrupt_flag().load()) throw Interrupted();
         if (batch.empty()) break;
         results.assign(batch.size(), SiteResult{});
-        records.assign(batch.size(), Json());
         rendered.assign(batch.size() * n_writers, std::string());
         digests.assign(batch.size() * n_writers, std::any());
-        std::exception_ptr record_error;
-        std::mutex record_error_mutex;
+        std::exception_ptr prepare_error;
+        std::mutex prepare_error_mutex;
         // Spatially coherent processing order: neighbouring sites share raster blocks.
         order.resize(batch.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -329,24 +320,15 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                     r.site.error = site.where + ": cannot be screened: " + e.what();
                     results[i] = std::move(r);
                 }
-                // The output record and the writers' text, built here on all
-                // threads; written in order later.
+                // The writers' text and digests, built here on all threads; written in order later.
                 try {
-                    if (build_records) records[i] = site_record(results[i], options);
-                    const SiteAnswer answer = answer_of(results[i]);
-                    auto output_for = [&](const WriterPlan& plan) {
-                        return SiteOutput{results[i].site,  plan.reads_result ? &results[i] : nullptr,
-                                          records[i],       nothing_prepared,
-                                          nothing_digested, answer};
-                    };
-                    for (const std::size_t w : preparers)
-                        rendered[i * n_writers + w] = writers[w].plan.prepare(output_for(writers[w].plan));
-                    for (const std::size_t w : digesters)
-                        digests[i * n_writers + w] = writers[w].plan.digest(output_for(writers[w].plan));
-                    if (free_records) records[i] = Json();  // freed here, on its own thread
+                    const SiteOutput ahead{results[i].site, &results[i], nothing_prepared, nothing_digested,
+                                           answer_of(results[i])};
+                    for (const std::size_t w : preparers) rendered[i * n_writers + w] = writers[w].plan.prepare(ahead);
+                    for (const std::size_t w : digesters) digests[i * n_writers + w] = writers[w].plan.digest(ahead);
                 } catch (...) {
-                    std::lock_guard<std::mutex> lock(record_error_mutex);
-                    if (!record_error) record_error = std::current_exception();
+                    std::lock_guard<std::mutex> lock(prepare_error_mutex);
+                    if (!prepare_error) prepare_error = std::current_exception();
                 }
                 if (!keep_results) {
                     SiteResult slim;  // what write_batch counts: the site, its id and error
@@ -382,9 +364,8 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
             writer_thread->wait();  // the previous batch is written (or its error thrown)
         }
         if (interrupt_flag().load()) throw Interrupted();
-        if (record_error) std::rethrow_exception(record_error);
+        if (prepare_error) std::rethrow_exception(prepare_error);
         writing.swap(results);
-        writing_records.swap(records);
         writing_rendered.swap(rendered);
         writing_digests.swap(digests);
         if (writer_thread) {

@@ -1,14 +1,11 @@
 // Screening pipeline: layers opened once, each site measured against every layer.
 #include "screen/screener.h"
-#include "screen/record_format.h"
 
 #include <algorithm>
-#include <cmath>
 #include <future>
 #include <variant>
 
 #include "core/errors.h"
-#include "core/overloaded.h"
 #include "geo/geodesic.h"
 #include "io/checksum.h"
 #include "layers/registry.h"
@@ -144,166 +141,6 @@ SiteResult Screener::screen_moved(const Site& site, LonLat new_centre, const std
         moved.footprint_ll = to.inverse(xy);
     }
     return run(moved, radii_m, &only_layers, kMovedNearestLimitM);
-}
-
-// ---------------------------------------------------------------- JSON record
-
-namespace {
-
-double round_to(double v, int decimals) { return record_round(v, decimals); }
-
-Json num(double v, int decimals) {
-    if (!std::isfinite(v)) return nullptr;
-    return round_to(v, decimals);
-}
-
-std::string class_label(const LayerSpec& spec, long long value) { return record_class_label(spec, value); }
-
-Json feature_brief(const VectorLayer& layer, std::uint32_t f) {
-    const VectorFeature& feat = layer.features()[f];
-    Json j = Json::object();
-    j["id"] = feat.id;
-    j["name"] = feat.name;
-    j["category"] = feat.category;
-    return j;
-}
-
-// The keys every layer entry starts with (docs/output.md).
-Json layer_header(const LayerSpec& spec) {
-    Json j = Json::object();
-    j["layer"] = spec.id;
-    j["title"] = spec.title;
-    j["kind"] = spec.kind;
-    j["criterion"] = to_string(spec.criterion);
-    j["theme"] = spec.theme;
-    j["demo"] = spec.provenance.demo;
-    return j;
-}
-
-Json vector_entry(const LayerOutcome& o, const VectorMeasurement& m, const ScreenOptions& options) {
-    const LayerSpec& spec = *o.spec;
-    const VectorLayer& layer = *o.vector_layer;
-    Json j = layer_header(spec);
-    j["inside"] = m.inside;
-    Json inside = Json::array();
-    for (std::uint32_t f : m.inside_features) {
-        Json b = feature_brief(layer, f);
-        b["attributes"] = layer.features()[f].attributes;
-        inside.push_back(std::move(b));
-    }
-    j["inside_features"] = std::move(inside);
-    Json nearest = Json::object();
-    if (m.nearest_distance_m && m.nearest_feature) {
-        nearest["distance_m"] = num(*m.nearest_distance_m, 2);
-        const VectorFeature& feat = layer.features()[*m.nearest_feature];
-        nearest["feature_id"] = feat.id;
-        nearest["name"] = feat.name;
-        nearest["category"] = feat.category;
-    } else {
-        nearest["distance_m"] = nullptr;
-        nearest["feature_id"] = nullptr;
-        nearest["name"] = nullptr;
-        nearest["category"] = nullptr;
-    }
-    j["nearest"] = std::move(nearest);
-    if (m.footprint_area_m2) {
-        Json fp = Json::object();
-        fp["area_m2"] = num(*m.footprint_area_m2, 1);
-        fp["overlap_area_m2"] = num(m.footprint_overlap_area_m2.value_or(0), 1);
-        fp["overlap_share"] =
-            num(*m.footprint_area_m2 > 0 ? m.footprint_overlap_area_m2.value_or(0) / *m.footprint_area_m2 : 0.0, 6);
-        j["footprint"] = std::move(fp);
-    }
-    Json buffers = Json::array();
-    for (std::size_t k = 0; k < m.buffers.size(); ++k) {
-        const VectorBufferResult& b = m.buffers[k];
-        Json jb = Json::object();
-        jb["radius_m"] = num(b.radius_m, 3);
-        jb["buffer_area_m2"] = num(b.buffer_area_m2, 1);
-        jb["overlap_area_m2"] = num(b.overlap_area_m2, 1);
-        jb["overlap_share"] = num(b.overlap_share, 6);
-        jb["feature_count"] = b.feature_count;
-        Json feats = Json::array();
-        std::size_t listed = 0;
-        for (const FeatureHit& h : m.hits) {
-            if (h.distance_m > b.radius_m) continue;
-            if (listed == options.feature_cap) break;
-            Json fj = feature_brief(layer, h.feature);
-            fj["distance_m"] = num(h.distance_m, 2);
-            fj["overlap_area_m2"] = num(k < h.overlap_area_m2.size() ? h.overlap_area_m2[k] : 0.0, 1);
-            feats.push_back(std::move(fj));
-            ++listed;
-        }
-        jb["features"] = std::move(feats);
-        jb["features_truncated"] = b.feature_count > listed;
-        buffers.push_back(std::move(jb));
-    }
-    j["buffers"] = std::move(buffers);
-    return j;
-}
-
-Json raster_entry(const LayerOutcome& o, const RasterMeasurement& m) {
-    const LayerSpec& spec = *o.spec;
-    Json j = layer_header(spec);
-    j["categorical"] = spec.categorical;
-    j["units"] = spec.units;
-    j["value_at_site"] = m.value_at_site ? num(*m.value_at_site, 6) : Json(nullptr);
-    if (spec.categorical)
-        j["class_at_site"] = m.value_at_site ? Json(class_label(spec, std::llround(*m.value_at_site))) : Json(nullptr);
-    Json buffers = Json::array();
-    for (const RasterBufferStats& b : m.buffers) {
-        Json jb = Json::object();
-        jb["radius_m"] = num(b.radius_m, 3);
-        jb["buffer_area_m2"] = num(b.buffer_area_m2, 1);
-        jb["valid_share"] = num(b.valid_share, 6);
-        if (spec.categorical) {
-            jb["majority"] = b.majority ? Json(*b.majority) : Json(nullptr);
-            jb["majority_label"] = b.majority ? Json(class_label(spec, *b.majority)) : Json(nullptr);
-            Json shares = Json::object();
-            for (const auto& [value, share] : b.class_shares) shares[class_label(spec, value)] = num(share, 6);
-            jb["class_shares"] = std::move(shares);
-        } else {
-            jb["mean"] = b.mean ? num(*b.mean, 6) : Json(nullptr);
-            jb["min"] = b.min ? num(*b.min, 6) : Json(nullptr);
-            jb["max"] = b.max ? num(*b.max, 6) : Json(nullptr);
-        }
-        buffers.push_back(std::move(jb));
-    }
-    j["buffers"] = std::move(buffers);
-    return j;
-}
-
-}  // namespace
-
-Json site_record(const SiteResult& r, const ScreenOptions& options) {
-    const Site& s = r.site;
-    Json j = Json::object();
-    j["id"] = s.id;
-    j["index"] = s.index;
-    j["source"] = s.where;
-    j["lon"] = s.has_coordinates ? num(s.lonlat.lon, 7) : Json(nullptr);
-    j["lat"] = s.has_coordinates ? num(s.lonlat.lat, 7) : Json(nullptr);
-    j["geometry"] = s.geometry_kind().empty() ? Json(nullptr) : Json(s.geometry_kind());
-    j["type"] = s.type;
-    j["status"] = s.error ? "error" : "ok";
-    j["error"] = s.error ? Json(*s.error) : Json(nullptr);
-    j["warnings"] = r.warnings;
-    j["attributes"] = s.attributes;
-    Json layers = Json::array();
-    for (const LayerOutcome& o : r.layers) {
-        // By the measurement's type (a kind may return either), not by the layer's kind.
-        std::visit(Overloaded{[](const std::monostate&) {},  // not measured: no entry
-                              [&](const VectorMeasurement& m) { layers.push_back(vector_entry(o, m, options)); },
-                              [&](const RasterMeasurement& m) { layers.push_back(raster_entry(o, m)); }},
-                   o.measurement);
-    }
-    j["layers"] = std::move(layers);
-    j["locate"] = r.locate ? to_json(*r.locate) : Json(nullptr);
-    j["evaluate"] = r.evaluate && r.locate ? to_json(*r.evaluate, *r.locate) : Json(nullptr);  // E1 reads Locate
-    j["verdict"] = r.verdict ? to_json(*r.verdict) : Json(nullptr);
-    j["mitigation"] = r.mitigation ? to_json(*r.mitigation) : Json(nullptr);
-    j["alternative"] = r.alternative ? to_json(*r.alternative) : Json(nullptr);
-    return j;
 }
 
 SiteAnswer answer_of(const SiteResult& r) {

@@ -157,7 +157,4 @@ private:
     std::vector<std::unique_ptr<Probe>> probes_;  // per layer, in catalog order
 };
 
-// The JSON record of a site (one line of sites.jsonl; docs/output.md).
-Json site_record(const SiteResult& r, const ScreenOptions& options);
-
 }  // namespace sitescreen

@@ -45,16 +45,14 @@ private:
 };
 
 // Keeps each record as its sites.jsonl line, with `source` saying where in the request the site was.
-// The line is written straight from the result (report/record_line.h: the bytes to_json_line() gives
-// of the record, with `source`, `error` and `layers` changed on the way), on the screening thread,
-// without the record being built: the pipeline builds none when this is its only writer.
+// The line is written from the result by the CLI's record writer (report/record_line.h), with
+// `source`, `error` and `layers` changed on the way, on the screening thread.
 class Collector : public OutputWriter {
 public:
     Collector(const SitesRequest& r, const ScreenOptions& options, ScreenAnswer& out)
         : label_(r.label), only_(r.only_layers.begin(), r.only_layers.end()), options_(options), out_(out) {}
     WriterPlan begin(const RunContext&) override {
         WriterPlan plan;
-        plan.reads_result = true;  // in prepare(), on the screening thread; not the record
         plan.prepare = [this](const SiteOutput& s) { return line(*s.result); };
         return plan;
     }
@@ -110,8 +108,7 @@ ReportPages::ReportPages(std::string label)
 ReportPages::~ReportPages() = default;
 WriterPlan ReportPages::begin(const RunContext& ctx) {
     html_->begin(ctx);  // no output folder: the plan's page is what it would write
-    WriterPlan plan;
-    plan.reads_result = true;
+    WriterPlan plan;    // the page is made in prepare(); write() keeps it
     plan.prepare = [this](const SiteOutput& s) {
         const SiteResult& result = *s.result;
         if (label_.empty()) return html_->render_site(result);  // a CSV body: "request:2" already

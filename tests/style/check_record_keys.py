@@ -5,6 +5,9 @@ metrics, the activity's L2 and E2 tables) are written to
 sites.jsonl by one serializer, src/screen/result.cpp (issue 18 item 1). This check fails, naming the file and the key, when another source file names
 one of their keys as a string: the assessment must build the structs, not JSON.
 
+The record's layer entries are written from the layers' measurements by the record's one writer,
+src/report/record_line.cpp; the keys only they carry (LINE_KEYS) are guarded the same way.
+
 No file reads those keys back from a site's record any more: every writer reads the typed result.
 A writer whose own format has a field of the same name (sites.gpkg's alternatives layer has a
 level_at_alternative column) is listed in OWN_FIELDS with that name and why; the list may only
@@ -50,6 +53,13 @@ KEYS = [
 
 SERIALIZER = "src/screen/result.cpp"
 
+# Keys of the record's layer entries that nothing else of the record carries: written by the record's
+# one writer, src/report/record_line.cpp, from the layers' measurements. (A layer entry's other keys
+# are shared with the evidence and the interfaces result.cpp writes, or with sites.gpkg's columns.)
+LINE_KEYS = ["features_truncated", "buffer_area_m2", "class_shares", "majority_label"]
+LINE_SERIALIZER = "src/report/record_line.cpp"
+SERIALIZER_OF = {**{k: SERIALIZER for k in KEYS}, **{k: LINE_SERIALIZER for k in LINE_KEYS}}
+
 # Writers whose own format has a field named like one of the keys: file -> those names. They write
 # the field from the typed result; they do not read the record.
 OWN_FIELDS = {
@@ -59,7 +69,7 @@ OWN_FIELDS = {
 
 
 def check(src):
-    pattern = re.compile(r'"(' + "|".join(re.escape(k) for k in KEYS) + r')"')
+    pattern = re.compile(r'"(' + "|".join(re.escape(k) for k in SERIALIZER_OF) + r')"')
     problems = []
     seen = {rel: set() for rel in OWN_FIELDS}
     for root, _, files in os.walk(os.path.join(src, "src")):
@@ -68,18 +78,18 @@ def check(src):
                 continue
             path = os.path.join(root, name)
             rel = os.path.relpath(path, src)
-            if rel == SERIALIZER:
-                continue
             allowed = OWN_FIELDS.get(rel, set())
             with open(path, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
                     for key in pattern.findall(line):
+                        if rel == SERIALIZER_OF[key]:
+                            continue
                         if rel in seen:
                             seen[rel].add(key)
                         if key not in allowed:
                             problems.append(f"{rel}:{number}: names the record key \"{key}\": "
                                             f"build the typed result (screen/result.h) and let "
-                                            f"{SERIALIZER} write it")
+                                            f"{SERIALIZER_OF[key]} write it")
     # The list only shrinks: a name no longer used leaves it.
     for rel, keys in OWN_FIELDS.items():
         for key in sorted(keys - seen[rel]):
@@ -104,20 +114,23 @@ def main():
                 f.write('\n// planted\nstatic const char* kPlanted = "rules_fired";\n')
             with open(os.path.join(tmp, "src", "report", "gpkg_writer.cpp"), "a", encoding="utf-8") as f:
                 f.write('\n// planted\nstatic const char* kPlanted = "searched_as";\n')
+            with open(os.path.join(tmp, "src", "report", "core_writers.cpp"), "a", encoding="utf-8") as f:
+                f.write('\n// planted\nstatic const char* kPlanted = "majority_label";\n')
             found = check(tmp)
-            want = {"src/screen/assess_json.cpp", "src/report/gpkg_writer.cpp"}
+            want = {"src/screen/assess_json.cpp", "src/report/gpkg_writer.cpp", "src/report/core_writers.cpp"}
             got = {p.split(":")[0] for p in found}
             if got != want:
                 print(f"self-test: the planted keys were not all caught: {found}", file=sys.stderr)
                 return 1
-            print(f"check_record_keys self-test: both planted keys caught ({len(found)} findings)")
+            print(f"check_record_keys self-test: the planted keys caught ({len(found)} findings)")
             return 0
     problems = check(src)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
         return 1
-    print(f"check_record_keys: {len(KEYS)} keys of the typed result, named only by {SERIALIZER} "
+    print(f"check_record_keys: {len(KEYS)} keys of the typed result, named only by {SERIALIZER}, "
+          f"{len(LINE_KEYS)} of the layer entries, named only by {LINE_SERIALIZER}, "
           f"and {len(OWN_FIELDS)} writer with a field of the same name")
     return 0
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "layers/raster/raster_blocks.h"
+#include "layers/record_format.h"
 
 namespace sitescreen {
 
@@ -67,10 +68,28 @@ private:
 
 SummaryColumns raster_summary_columns(const LayerSpec& spec) {
     SummaryColumns c;
-    c.site = {{".value_at_site", {"value_at_site"}}};
+    c.site = {".value_at_site"};
     c.buffer_suffix = spec.categorical ? ".majority_" : ".mean_";
-    c.buffer_key = spec.categorical ? "majority_label" : "mean";
     return c;
+}
+
+std::vector<SummaryValue> raster_summary_values(const RasterMeasurement& m, const LayerSpec& spec,
+                                                const std::vector<double>& radii_m) {
+    std::vector<SummaryValue> out;
+    out.reserve(1 + radii_m.size());
+    out.push_back(summary_figure(m.value_at_site, kValueDecimals));
+    for (const double r : radii_m) {
+        const RasterBufferStats* b = recorded_buffer(m.buffers, r);
+        if (!b)
+            out.emplace_back();
+        else if (!spec.categorical)
+            out.push_back(summary_figure(b->mean, kValueDecimals));
+        else if (b->majority)
+            out.emplace_back(record_class_label(spec, *b->majority));
+        else
+            out.emplace_back();
+    }
+    return out;
 }
 
 std::vector<KeyColumn> raster_key_columns(const LayerSpec& spec) {

@@ -14,6 +14,10 @@ LayerKindInfo raster_layer_kind();
 // categorical layers. For any kind whose probes return a RasterMeasurement.
 SummaryColumns raster_summary_columns(const LayerSpec& spec);
 std::vector<KeyColumn> raster_key_columns(const LayerSpec& spec);
+// Its summary.csv cells: the value at the site, then at each radius the majority class (categorical)
+// or the mean.
+std::vector<SummaryValue> raster_summary_values(const RasterMeasurement& m, const LayerSpec& spec,
+                                                const std::vector<double>& radii_m);
 std::vector<KeyValue> raster_key_values(const RasterMeasurement& m, const LayerSpec& spec, i18n::Lang lang);
 
 }  // namespace sitescreen

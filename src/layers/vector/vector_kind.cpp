@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "layers/record_format.h"
+
 namespace sitescreen {
 
 namespace {
@@ -58,10 +60,21 @@ private:
 
 SummaryColumns vector_summary_columns(const LayerSpec&) {
     SummaryColumns c;
-    c.site = {{".inside", {"inside"}}, {".nearest_m", {"nearest", "distance_m"}}};
+    c.site = {".inside", ".nearest_m"};
     c.buffer_suffix = ".share_";
-    c.buffer_key = "overlap_share";
     return c;
+}
+
+std::vector<SummaryValue> vector_summary_values(const VectorMeasurement& m, const std::vector<double>& radii_m) {
+    std::vector<SummaryValue> out;
+    out.reserve(2 + radii_m.size());
+    out.emplace_back(m.inside);
+    out.push_back(summary_figure(m.nearest_feature ? m.nearest_distance_m : std::nullopt, kDistanceDecimals));
+    for (const double r : radii_m) {
+        const VectorBufferResult* b = recorded_buffer(m.buffers, r);
+        out.push_back(b ? summary_figure(b->overlap_share, kShareDecimals) : SummaryValue());
+    }
+    return out;
 }
 
 std::vector<KeyColumn> vector_key_columns(const LayerSpec&) {

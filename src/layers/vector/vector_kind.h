@@ -15,5 +15,7 @@ LayerKindInfo vector_layer_kind();
 SummaryColumns vector_summary_columns(const LayerSpec& spec);
 std::vector<KeyColumn> vector_key_columns(const LayerSpec& spec);
 std::vector<KeyValue> vector_key_values(const VectorMeasurement& m);
+// Its summary.csv cells: inside, nearest distance, then the overlap share at each radius.
+std::vector<SummaryValue> vector_summary_values(const VectorMeasurement& m, const std::vector<double>& radii_m);
 
 }  // namespace sitescreen
