@@ -178,7 +178,7 @@ struct GpkgWriter::Impl {
         OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, field), v);
     }
 
-    void write_site(const SiteResult& r, const std::string& stem, const std::string& demo) {
+    void write_site(const SiteResult& r, const SiteAnswer& answer, const std::string& stem, const std::string& demo) {
         FeaturePtr f(OGR_F_Create(OGR_L_GetLayerDefn(sites)));
         set_string(f.get(), "site_id", r.site.id);
         set_int(f.get(), "site_index", static_cast<long long>(r.site.index));
@@ -195,7 +195,7 @@ struct GpkgWriter::Impl {
             for (const auto& s : r.verdict->reasons) reasons += (reasons.empty() ? "" : "; ") + s;
             if (!reasons.empty()) set_string(f.get(), "verdict_reasons", reasons);
         }
-        const auto crit = report::criteria_statuses(answer_of(r));
+        const auto crit = report::criteria_statuses(answer);
         if (!crit.empty()) {
             std::string met;
             int n = 0;
@@ -458,8 +458,8 @@ void GpkgWriter::write(const SiteOutput& s) {
         if (!m.keys_defined) m.define_keys(result);
         GDALDatasetStartTransaction(m.ds.get(), FALSE);
     }
-    const std::string demo = report::demo_marker(answer_of(result));
-    m.write_site(result, stem, demo);
+    const std::string demo = report::demo_marker(s.answer);
+    m.write_site(result, s.answer, stem, demo);
     if (result.geometry) {
         m.write_buffers(result, demo);
         m.write_hits(result);
