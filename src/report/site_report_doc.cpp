@@ -161,69 +161,68 @@ std::string profile_of(const SiteResult& r) {
     return r.locate ? r.locate->profile.type : std::string();
 }
 
-// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically, but for the
-// parts with a table of their own (leap_tables.h): the activity (under L2), L3's ecosystems, E1's
-// services and E4.
-void stage_blocks(const Json& stages, const SiteResult& result, std::vector<Block>& out, const Catalog& tr) {
+// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically from its
+// serialized part, but for the parts with a table of their own (leap_tables.h), shown from the
+// typed result: the activity (under L2), L3's ecosystems, L4's criteria, E1's services and E4.
+void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& result, std::vector<Block>& out,
+                  const Catalog& tr) {
     const std::string profile = profile_of(result);
-    if (!stages.is_object()) {
-        json_blocks(stages, 3, out, tr);
-        return;
-    }
-    // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
-    const bool has_l2 = stages.contains("l2");
-    const bool has_activity = stages.contains("activity") && result.locate;  // from the typed result
-    auto activity = [&] { activity_blocks(result.locate->activity, profile, out, tr); };
-    auto dedicated = [&](const std::string& stage, const std::string& key) {
-        return (stage == "activity" && key.empty()) || (stage == "l3" && key == "ecosystems") ||
-               (stage == "e1" && key == "services") || stage == "e4";
+    auto has = [&](LeapPart p) {
+        return std::any_of(parts.begin(), parts.end(), [&](const LeapPartJson& x) { return x.part == p; });
     };
+    // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
+    const bool has_l2 = has(LeapPart::L2);
+    const bool has_activity = has(LeapPart::Activity) && result.locate;
+    auto activity = [&] { activity_blocks(result.locate->activity, profile, out, tr); };
+    // Shown whole from the typed result, or (the profile) in the provenance section.
+    auto apart = [](LeapPart p) { return p == LeapPart::Profile || p == LeapPart::Activity || p == LeapPart::E4; };
     Block loose;
     loose.kind = Kind::KeyValues;
-    for (auto it = stages.begin(); it != stages.end(); ++it)
-        if (it.key() != "profile" && !dedicated(it.key(), "") && small(it.value()) && !it.value().is_null())
-            loose.rows.push_back({Cell{stage_title(it.key(), tr)}, Cell{field_value(tr, it.key(), it.value())}});
+    for (const LeapPartJson& p : parts)
+        if (!apart(p.part) && small(p.value) && !p.value.is_null())
+            loose.rows.push_back({Cell{stage_title(p.key, tr)}, Cell{field_value(tr, p.key, p.value)}});
     if (!loose.rows.empty()) out.push_back(std::move(loose));
-    for (auto it = stages.begin(); it != stages.end(); ++it) {
-        const Json& v = it.value();
-        if (it.key() == "profile") continue;  // the profile is in the provenance section
-        if (it.key() == "activity") {
+    for (const LeapPartJson& p : parts) {
+        const Json& v = p.value;
+        if (p.part == LeapPart::Profile) continue;
+        if (p.part == LeapPart::Activity) {
             if (!has_l2 && has_activity) activity();
             continue;
         }
-        if (it.key() == "e4") {  // from the typed result (the record's evaluate.e4 is its JSON)
-            out.push_back(heading(3, stage_title(it.key(), tr)));
+        if (p.part == LeapPart::E4) {
+            out.push_back(heading(3, stage_title(p.key, tr)));
             if (result.evaluate) e4_blocks(result.evaluate->ratings, out, tr);
             continue;
         }
         if (small(v)) {
-            if (it.key() == "l2" && has_activity) {
-                out.push_back(heading(3, stage_title(it.key(), tr)));
+            if (p.part == LeapPart::L2 && has_activity) {
+                out.push_back(heading(3, stage_title(p.key, tr)));
                 activity();
             }
             continue;
         }
-        std::string title = stage_title(it.key(), tr);
+        std::string title = stage_title(p.key, tr);
         if (v.is_object()) {
             const std::string t = text_of(v, "title");
-            if (!t.empty() && title == humanise(it.key())) title += ": " + t;
+            if (!t.empty() && title == humanise(p.key)) title += ": " + t;
         }
         out.push_back(heading(3, title));
-        if (v.is_object()) {
-            Json rest = Json::object();
-            // L4's criteria: from the typed result (the record's locate.l4.criteria is their JSON).
-            const bool l4 = it.key() == "l4" && result.locate;
-            for (auto m = v.begin(); m != v.end(); ++m)
-                if (!dedicated(it.key(), m.key()) && !(l4 && m.key() == "criteria")) rest[m.key()] = m.value();
+        // L3, L4 and E1 end with their typed table (screen/result.h, LeapPartJson): shown from the struct.
+        const bool typed_tail =
+            v.is_object() && !v.empty() &&
+            ((p.part == LeapPart::L3 && result.locate) || (p.part == LeapPart::L4 && result.locate) ||
+             (p.part == LeapPart::E1 && result.locate && result.evaluate));
+        if (typed_tail) {
+            Json rest = v;
+            rest.erase(std::prev(rest.end()));
             json_blocks(rest, 4, out, tr);
-            if (l4) out.push_back(criteria_table(result.locate->criteria, tr));
         } else {
             json_blocks(v, 4, out, tr);
         }
-        if (it.key() == "l2" && has_activity) activity();
-        // L3's ecosystems and E1's services: from the typed result (the record's are their JSON).
-        if (it.key() == "l3" && result.locate) ecosystem_blocks(result.locate->ecosystems, result, out, tr);
-        if (it.key() == "e1" && result.locate && result.evaluate)
+        if (p.part == LeapPart::L4 && typed_tail) out.push_back(criteria_table(result.locate->criteria, tr));
+        if (p.part == LeapPart::L2 && has_activity) activity();
+        if (p.part == LeapPart::L3 && typed_tail) ecosystem_blocks(result.locate->ecosystems, result, out, tr);
+        if (p.part == LeapPart::E1 && typed_tail)
             service_blocks(result.evaluate->services, result.locate->ecosystems, out, tr);
     }
 }
@@ -556,14 +555,14 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
         if (!r.locate)
             out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
         else
-            stage_blocks(to_json(*r.locate), r, out, tr);
+            stage_blocks(leap_parts(*r.locate), r, out, tr);
         layer_tables(r, ctx.options.feature_cap, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         if (!r.evaluate || !r.locate)
             out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
         else
-            stage_blocks(to_json(*r.evaluate, *r.locate), r, out, tr);
+            stage_blocks(leap_parts(*r.evaluate, *r.locate), r, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         if (!r.mitigation || r.mitigation->empty())

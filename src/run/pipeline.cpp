@@ -322,10 +322,12 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
                 }
                 // The writers' text and digests, built here on all threads; written in order later.
                 try {
-                    const SiteOutput ahead{results[i].site, &results[i], nothing_prepared, nothing_digested,
-                                           answer_of(results[i])};
-                    for (const std::size_t w : preparers) rendered[i * n_writers + w] = writers[w].plan.prepare(ahead);
-                    for (const std::size_t w : digesters) digests[i * n_writers + w] = writers[w].plan.digest(ahead);
+                    const SiteOutput site_output{results[i].site, &results[i], nothing_prepared, nothing_digested,
+                                                 answer_of(results[i])};
+                    for (const std::size_t w : preparers)
+                        rendered[i * n_writers + w] = writers[w].plan.prepare(site_output);
+                    for (const std::size_t w : digesters)
+                        digests[i * n_writers + w] = writers[w].plan.digest(site_output);
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(prepare_error_mutex);
                     if (!prepare_error) prepare_error = std::current_exception();
