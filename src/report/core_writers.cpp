@@ -213,12 +213,12 @@ public:
         } else {
             out_ = stream_;
         }
-        options_ = ctx.options;
+        feature_cap_ = ctx.options.feature_cap;
         WriterPlan plan;
         plan.prepare = [this](const SiteOutput& s) {
             std::string line;
             line.reserve(4096);
-            append_site_record(line, *s.result, options_);
+            append_site_record(line, *s.result, feature_cap_);
             line += '\n';
             return line;
         };
@@ -250,7 +250,7 @@ public:
     }
 
 private:
-    ScreenOptions options_;  // the record lists so many features per buffer (feature_cap)
+    std::size_t feature_cap_ = 0;  // the record lists so many features per buffer
     static constexpr std::size_t kPendingBytes = std::size_t{1} << 20;
     void write_pending() {
         *out_ << pending_;
@@ -368,7 +368,7 @@ public:
             const LayerSpec& spec = ctx_.layers->catalog().layers[ci];
             while (li < r.layers.size() && std::holds_alternative<std::monostate>(r.layers[li].measurement)) ++li;
             std::vector<SummaryValue> values;
-            if (li < r.layers.size() && r.layers[li].spec->id == spec.id)
+            if (li < r.layers.size() && r.layers[li].spec == &spec)
                 values = summary_values(r.layers[li++].measurement, spec, ctx_.options.radii_m);
             values.resize(columns_[ci].site.size() + ctx_.options.radii_m.size());
             for (const SummaryValue& v : values) o << ',' << csv_value(v);

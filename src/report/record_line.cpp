@@ -68,7 +68,7 @@ void layer_header(std::string& out, const LayerSpec& spec) {
     append_bool(out, spec.provenance.demo);
 }
 
-void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasurement& m, const ScreenOptions& options) {
+void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasurement& m, std::size_t feature_cap) {
     const LayerSpec& spec = *o.spec;
     const VectorLayer& layer = *o.vector_layer;
     out += '{';
@@ -130,7 +130,7 @@ void vector_entry(std::string& out, const LayerOutcome& o, const VectorMeasureme
         std::size_t listed = 0;
         for (const FeatureHit& h : m.hits) {
             if (h.distance_m > b.radius_m) continue;
-            if (listed == options.feature_cap) break;
+            if (listed == feature_cap) break;
             if (listed) out += ',';
             out += '{';
             feature_brief(out, layer, h.feature);
@@ -231,8 +231,7 @@ void raster_entry(std::string& out, const LayerOutcome& o, const RasterMeasureme
 
 }  // namespace
 
-void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
-                        const RecordLineEdits& edits) {
+void append_site_record(std::string& out, const SiteResult& r, std::size_t feature_cap, const RecordLineEdits& edits) {
     const Site& s = r.site;
     out += '{';
     key(out, "id", true);
@@ -284,7 +283,7 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
         first = false;
         // By the measurement's type (a kind may return either), not the layer's kind.
         std::visit(Overloaded{[](const std::monostate&) {},
-                              [&](const VectorMeasurement& m) { vector_entry(out, o, m, options); },
+                              [&](const VectorMeasurement& m) { vector_entry(out, o, m, feature_cap); },
                               [&](const RasterMeasurement& m) { raster_entry(out, o, m); }},
                    o.measurement);
     }
@@ -304,7 +303,7 @@ void append_site_record(std::string& out, const SiteResult& r, const ScreenOptio
 
 Json site_record(const SiteResult& r, const ScreenOptions& options) {
     std::string line;
-    append_site_record(line, r, options);
+    append_site_record(line, r, options.feature_cap);
     return Json::parse(line);
 }
 

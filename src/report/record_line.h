@@ -17,10 +17,11 @@ struct RecordLineEdits {
     const std::set<std::string>* only_layers = nullptr;  // `layers` keeps only these layer ids
 };
 
-// Appends the record of `r` (no newline), with serve's edits (tests/serve: serve's records equal the
-// CLI's but for the edits). Its keys and figures are docs/output.md's and docs/site-record.schema.json's
+// Appends the record of `r` (no newline), listing at most `feature_cap` features per buffer
+// (ScreenOptions::feature_cap), with serve's edits (tests/serve: serve's records equal the CLI's but
+// for the edits). Its keys and figures are docs/output.md's and docs/site-record.schema.json's
 // (tests/record_schema checks real records against the schema).
-void append_site_record(std::string& out, const SiteResult& r, const ScreenOptions& options,
+void append_site_record(std::string& out, const SiteResult& r, std::size_t feature_cap,
                         const RecordLineEdits& edits = {});
 
 // The record of `r` as a Json value (its line read back), for code that inspects a record: tests.

@@ -213,8 +213,8 @@ void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& resu
             ((p.part == LeapPart::L3 && result.locate) || (p.part == LeapPart::L4 && result.locate) ||
              (p.part == LeapPart::E1 && result.locate && result.evaluate));
         if (typed_tail) {
-            Json rest = v;
-            rest.erase(std::prev(rest.end()));
+            Json rest = Json::object();  // every member but the typed table, which is not copied
+            for (auto it = v.begin(); std::next(it) != v.end(); ++it) rest[it.key()] = *it;
             json_blocks(rest, 4, out, tr);
         } else {
             json_blocks(v, 4, out, tr);

@@ -83,7 +83,7 @@ private:
         if (!only_.empty()) edits.only_layers = &only_;
         std::string line;
         line.reserve(8192);
-        append_site_record(line, result, options_, edits);
+        append_site_record(line, result, options_.feature_cap, edits);
         return line;
     }
     // The site's error with the reader's name of the site ("request:2") at its start replaced by

@@ -34,7 +34,7 @@ public:
         ++sites;
         if (r.site.error) ++errors;
         std::string direct;
-        append_site_record(direct, r, options_);
+        append_site_record(direct, r, options_.feature_cap);
         EXPECT_EQ(direct, to_json_line(record)) << r.site.where;
 
         // serve's edits, made on the record as the Collector made them before it wrote lines directly.
@@ -57,7 +57,7 @@ public:
         if (r.site.error) edits.error = &error;
         edits.only_layers = &only;
         std::string direct_edited;
-        append_site_record(direct_edited, r, options_, edits);
+        append_site_record(direct_edited, r, options_.feature_cap, edits);
         EXPECT_EQ(direct_edited, to_json_line(edited)) << r.site.where;
         if (!kept.empty()) ++with_layers_kept;
     }
