@@ -175,7 +175,7 @@ TEST(JsonLine, FileWriterKeepsEveryLineInOrderPastItsBuffer) {
     }
     const std::string path = dir.file("sites.jsonl");
     EXPECT_FALSE(std::filesystem::exists(path));
-    writer->finish(Json::object());
+    writer->finish(RunSummary{Json::object()});
     std::ifstream in(path, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::string expected;

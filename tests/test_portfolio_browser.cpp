@@ -157,7 +157,7 @@ static void markers_rows_and_links_work(i18n::Lang lang) {
     for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
     for (const auto& s : sites)
         for (const auto& w : begun) write_site(w, s.result);
-    for (auto& w : writers) w->finish(Json::object());
+    for (auto& w : writers) w->finish(RunSummary{Json::object()});
 
     const fs::path page = out / "report.html";
     const std::string html = read_file(page);
@@ -231,7 +231,7 @@ TEST(PortfolioBrowser, FiveThousandSitesLoadQuickly) {
         r.verdict->level = level_from_string(levels[(i * 7) % 4]).value();
         write_site(begun, r);
     }
-    writers[0]->finish(Json::object());
+    writers[0]->finish(RunSummary{Json::object()});
 
     const fs::path driver = dir / "driver.js";
     std::ofstream(driver) << kDriver;

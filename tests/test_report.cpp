@@ -702,7 +702,7 @@ TEST(SiteReport, HtmlIsSelfContainedWithBannerFirstAndEmbeddedMap) {
     std::vector<BegunWriter> begun;
     for (auto& w : writers) begun.push_back({w.get(), w->begin(ctx)});
     for (const auto& w : begun) write_site(w, s.result);
-    for (auto& w : writers) w->finish(Json::object());
+    for (auto& w : writers) w->finish(RunSummary{Json::object()});
 
     const std::string html = read_file(out / "sites" / "站点_1.html");
     ASSERT_FALSE(html.empty());
@@ -799,7 +799,7 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     GpkgWriter writer(".html");
     const BegunWriter begun{&writer, writer.begin(context(out, layers.get(), true))};
     for (const auto& s : sites) write_site(begun, s.result);
-    writer.finish(Json::object());
+    writer.finish(RunSummary{Json::object()});
     EXPECT_FALSE(has_temp_files(out));
 
     gdal_init();

@@ -533,7 +533,7 @@ public:
         return plan;
     }
     void write(const SiteOutput& s) override { rows.push_back(site_record(*s.result, ScreenOptions{})); }
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
 };
 
@@ -595,7 +595,7 @@ public:
         seen.push_back(std::any_cast<const std::string&>(s.digest));
         result_in_write.push_back(s.result != nullptr);
     }
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
 };
 

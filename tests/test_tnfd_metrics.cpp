@@ -120,7 +120,7 @@ TEST(TnfdMetrics, DeclaredFootprintTimesNaturalShare) {
 }
 
 TEST(TnfdMetrics, TheReportStatesEachMethodAsRunJsonDoes) {
-    const Json table = TnfdTable().summary();
+    const Json table = to_json(TnfdTable().summary());
     ASSERT_EQ(table["metrics"].size(), 4u);
     for (const auto& r : table["metrics"])
         EXPECT_EQ(i18n::catalog(i18n::Lang::En).text("portfolio.tnfd.method_text." + r["metric"].get<std::string>()),

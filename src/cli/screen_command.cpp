@@ -467,7 +467,8 @@ std::function<int()> add_screen_command(CLI::App& app) {
         run["input_notes"] = input_notes;
         run["sites"] = sj;
         if (!to_stdout) run["portfolio"] = setup.portfolio().summary();
-        for (auto* w : raw) w->finish(run);
+        const RunSummary summary{run, to_stdout ? nullptr : &setup.portfolio()};
+        for (auto* w : raw) w->finish(summary);
         // --overwrite: what the earlier run wrote and this one did not (sites/OLD.md, a gpkg
         // with --formats data) would pass for this run's output; it goes now that all is in place.
         const std::size_t stale = to_stdout ? 0 : remove_stale_outputs(a->out, old_outputs);

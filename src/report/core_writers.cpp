@@ -237,7 +237,7 @@ public:
         pending_ += line;
         if (pending_.size() >= kPendingBytes) write_pending();
     }
-    void finish(const Json&) override {
+    void finish(const RunSummary&) override {
         if (file_) {
             write_pending();
             file_->commit();
@@ -387,7 +387,7 @@ public:
         o << "\r\n";
         return o.str();
     }
-    void finish(const Json&) override { file_->commit(); }
+    void finish(const RunSummary&) override { file_->commit(); }
     void abort() noexcept override {
         if (file_) file_->discard();
     }
@@ -405,9 +405,9 @@ public:
         return {};  // nothing per site
     }
     void write(const SiteOutput&) override {}
-    void finish(const Json& run) override {
+    void finish(const RunSummary& run) override {
         AtomicFile f((fs::path(dir_) / "run.json").string());
-        f.stream() << run.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+        f.stream() << run.json.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
         f.commit();
     }
     void abort() noexcept override {}

@@ -22,7 +22,7 @@ class DemoCounter : public OutputWriter {
 public:
     WriterPlan begin(const RunContext&) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
     std::size_t with_demo_data() const { return with_data_; }          // a demonstration layer was screened
     std::size_t with_demo_findings() const { return with_findings_; }  // one of them decided a finding
@@ -37,7 +37,7 @@ public:
     explicit PortfolioWriter(Portfolio& p) : portfolio_(p) {}
     WriterPlan begin(const RunContext&) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
 
 private:

@@ -16,6 +16,7 @@
 #include "report/pdf_report.h"
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
+#include "screen/assess.h"
 
 namespace sitescreen {
 
@@ -240,17 +241,9 @@ std::string url_path_escape(const std::string& file_name) {
     return out;
 }
 
-// ---------------------------------------------------------------- reading a record
+// ---------------------------------------------------------------- reading a result
 
 namespace report {
-
-std::string verdict_level(const Json& record) {
-    if (record.value("status", std::string()) == "error") return "error";
-    const Json& v = record.contains("verdict") ? record["verdict"] : Json();
-    if (v.is_object() && v.contains("level") && v["level"].is_string()) return v["level"].get<std::string>();
-    if (v.is_string()) return v.get<std::string>();
-    return "";
-}
 
 std::string verdict_level(const SiteResult& r) {
     if (r.site.error) return "error";
@@ -312,18 +305,6 @@ std::vector<std::pair<std::string, std::string>> criteria_statuses(const SiteAns
     return out;
 }
 
-std::vector<std::string> demo_layers(const Json& record) {
-    std::vector<std::string> out;
-    if (!record.contains("layers") || !record["layers"].is_array()) return out;
-    for (const Json& l : record["layers"]) {
-        if (!l.is_object() || !l.value("demo", false)) continue;
-        std::string t = l.value("title", std::string());
-        if (t.empty()) t = l.value("layer", std::string());
-        if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
-    }
-    return out;
-}
-
 std::vector<std::string> demo_layers(const SiteResult& result, i18n::Lang lang) {
     std::vector<std::string> out;
     for (const LayerOutcome& o : result.layers) {
@@ -369,17 +350,15 @@ std::string portfolio_demo_banner(const std::vector<std::string>& layers, const 
                         : tr.format("portfolio.demo_banner_layers", {{"layers", list}});
 }
 
-std::string roll_up_text(const Json& run, const i18n::Catalog& tr) {
-    if (!run.is_object() || !run.contains("portfolio") || !run["portfolio"].is_object() ||
-        !run["portfolio"].contains("roll_up") || !run["portfolio"]["roll_up"].is_object())
-        return "";
-    const Json& ru = run["portfolio"]["roll_up"];
+std::string roll_up_text(const Portfolio* portfolio, const i18n::Catalog& tr) {
+    if (!portfolio) return "";
+    using RollUp = Portfolio::RollUp;
+    const RollUp up = portfolio->roll_up();
+    const std::string rule = RollUp::kRule;
     std::string t = tr.text("portfolio.rollup");
-    const std::string rule = ru.contains("rule") && ru["rule"].is_string() ? ru["rule"].get<std::string>() : "";
-    if (!rule.empty()) t += " (" + tr.text_or("portfolio.rollup_rule." + rule, rule) + ")";
-    if (ru.contains("level") && ru["level"].is_string()) t += ": " + verdict_label(ru["level"].get<std::string>(), tr);
-    if (ru.contains("explanation") && ru["explanation"].is_string())
-        t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, ru["explanation"].get<std::string>());
+    t += " (" + tr.text_or("portfolio.rollup_rule." + rule, rule) + ")";
+    if (up.level) t += ": " + verdict_label(*up.level, tr);
+    t += " — " + tr.text_or("portfolio.rollup_explanation." + rule, RollUp::kExplanation);
     return t;
 }
 

@@ -80,13 +80,11 @@ private:
 // A relative URL for a file name (percent-encodes what a URL path may not hold).
 std::string url_path_escape(const std::string& file_name);
 
-// ---------------------------------------------------------------- reading a record
+// ---------------------------------------------------------------- reading a result
 
 namespace report {
 
 // "no-go", "high", "medium", "low"; "error" for error rows; "" when not assessed.
-std::string verdict_level(const Json& record);
-// The same from the typed result.
 std::string verdict_level(const SiteResult& r);
 // Verdict levels in display order (counts, legends): worst first, then not assessed and errors.
 const std::vector<std::string>& verdict_levels();
@@ -108,11 +106,8 @@ std::string site_name(const Site& site);
 // or "not_assessed". Empty for a site without an assessment.
 std::vector<std::pair<std::string, std::string>> criteria_statuses(const SiteAnswer& answer);
 
-// Titles of the demonstration layers used for this site ("" entries skipped), as the record
-// writes them.
-std::vector<std::string> demo_layers(const Json& record);
-// The same titles in `lang` (the catalog's title_zh ...), for the reports people read, from the
-// layers measured for the site.
+// Titles of the demonstration layers measured for this site ("" entries skipped), in `lang` (the
+// catalog's title_zh ...), for the reports people read.
 std::vector<std::string> demo_layers(const SiteResult& result, i18n::Lang lang);
 
 // The catalog entry of one of a result's layers, by layer id; nullptr when it has none.
@@ -133,8 +128,9 @@ std::string demo_marker(const SiteAnswer& answer, const i18n::Catalog& tr);
 // The portfolio's demonstration banner (report.html, report.pdf), naming `layers`.
 std::string portfolio_demo_banner(const std::vector<std::string>& layers,
                                   const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
-// "Portfolio roll-up (rule): LEVEL — explanation" from run.json's portfolio.roll_up; "" without one.
-std::string roll_up_text(const Json& run, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
+// "Portfolio roll-up (rule): LEVEL — explanation", as run.json's portfolio.roll_up states it; "" without
+// a portfolio.
+std::string roll_up_text(const Portfolio* portfolio, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 
 // Every location the avoidance search found, ranked (the first is the record's answer); empty when
 // it found none or did not run.

@@ -472,7 +472,7 @@ void GpkgWriter::write(const SiteOutput& s) {
     }
 }
 
-void GpkgWriter::finish(const Json&) {
+void GpkgWriter::finish(const RunSummary&) {
     FixedGpkgDate fixed_date;
     Impl& m = *impl_;
     if (!m.ds) return;

@@ -186,7 +186,7 @@ void HtmlReportWriter::write(const SiteOutput& s) {
     f.commit();
 }
 
-void HtmlReportWriter::finish(const Json&) {
+void HtmlReportWriter::finish(const RunSummary&) {
     if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
 }
 void HtmlReportWriter::abort() noexcept {}

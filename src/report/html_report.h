@@ -25,7 +25,7 @@ public:
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
     std::string render_site(const SiteResult& result) const;
-    void finish(const Json& run) override;
+    void finish(const RunSummary& run) override;
     void abort() noexcept override;
 
 private:

@@ -178,7 +178,7 @@ void MarkdownReportWriter::write(const SiteOutput& s) {
     f.commit();
 }
 
-void MarkdownReportWriter::finish(const Json&) {
+void MarkdownReportWriter::finish(const RunSummary&) {
     if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
 }
 void MarkdownReportWriter::abort() noexcept {}

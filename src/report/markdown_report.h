@@ -73,7 +73,7 @@ public:
     // The text is built on the screening threads (the plan's prepare) and written in order.
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json& run) override;
+    void finish(const RunSummary& run) override;
     void abort() noexcept override;
 
 private:

@@ -123,7 +123,7 @@ void PdfReportWriter::write(const SiteOutput& s) {
     rows_.push_back(std::move(row));
 }
 
-std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t front_count) {
+std::vector<pdf::Page> PdfReportWriter::front_pages(const Portfolio* portfolio, std::size_t front_count) {
     using report::Block;
     using report::Cell;
     using Kind = Block::Kind;
@@ -161,7 +161,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
         verdicts->rows.push_back({Cell{report::verdict_label(l, tr), l == "no-go" || l == "high" ? "alert" : ""},
                                   Cell{std::to_string(it == by_level.end() ? 0 : it->second), "num"}});
     }
-    if (const std::string t = report::roll_up_text(run, tr); !t.empty()) add(Kind::Paragraph, t);
+    if (const std::string t = report::roll_up_text(portfolio, tr); !t.empty()) add(Kind::Paragraph, t);
     if (!criteria_order_.empty()) {
         add(Kind::Heading, tr.text("portfolio.criteria.heading"));
         Block* crit = add(Kind::Table, "");
@@ -176,7 +176,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
         }
     }
     // The TNFD disclosure table, as report.html shows it (run.json's portfolio.tnfd).
-    for (Block& b : report::tnfd_table_blocks(run, tr)) doc.blocks.push_back(std::move(b));
+    for (Block& b : report::tnfd_table_blocks(portfolio, tr)) doc.blocks.push_back(std::move(b));
     add(Kind::Heading, tr.text("portfolio.sites"));
     add(Kind::Note, tr.text("portfolio.pdf.sites_note"));
     Block* sites = add(Kind::Table, "");
@@ -198,14 +198,14 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Json& run, std::size_t
     return pages.take_pages();
 }
 
-void PdfReportWriter::finish(const Json& run) {
+void PdfReportWriter::finish(const RunSummary& run) {
     if (!dir_.empty()) sync_folder(dir_);  // the per-site PDFs (Durability::AtFolderSync)
     if (!portfolio_) return;
     // The page numbers in the site table depend on how many pages the front
     // matter takes, which they hardly change: lay it out until it is stable.
-    std::vector<pdf::Page> front = front_pages(run, 0);
+    std::vector<pdf::Page> front = front_pages(run.portfolio, 0);
     for (int pass = 0; pass < 3; ++pass) {
-        std::vector<pdf::Page> again = front_pages(run, front.size());
+        std::vector<pdf::Page> again = front_pages(run.portfolio, front.size());
         const bool stable = again.size() == front.size();
         front = std::move(again);
         if (stable) break;

@@ -30,7 +30,7 @@ public:
     // writes the site's file and copies its recorded pages into report.pdf.
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json& run) override;
+    void finish(const RunSummary& run) override;
     void abort() noexcept override;
 
 private:
@@ -40,7 +40,7 @@ private:
         int criteria_met = 0;
         std::size_t first_page = 0;  // 0-based, among the per-site pages of report.pdf
     };
-    std::vector<pdf::Page> front_pages(const Json& run, std::size_t front_count);
+    std::vector<pdf::Page> front_pages(const Portfolio* portfolio, std::size_t front_count);
     std::string render_site(const SiteResult& result) const;
 
     std::shared_ptr<SiteMapCache> maps_;

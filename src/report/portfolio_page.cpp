@@ -13,6 +13,7 @@
 #include "report/admin_outline.h"
 #include "report/map_context.h"
 #include "report/tnfd_table.h"
+#include "screen/assess.h"
 #include "sitescreen/leaflet_assets.h"
 
 namespace fs = std::filesystem;
@@ -364,7 +365,7 @@ void PortfolioPageWriter::write(const SiteOutput& s) {
     rows_.push_back(std::move(row));
 }
 
-void PortfolioPageWriter::finish(const Json& run) {
+void PortfolioPageWriter::finish(const RunSummary& run) {
     // Counts per verdict.
     std::map<std::string, std::size_t> by_level;
     double west = std::numeric_limits<double>::infinity(), east = -west, south = west, north = -west;
@@ -380,9 +381,10 @@ void PortfolioPageWriter::finish(const Json& run) {
     std::string admin;
     if (ctx_.layers && std::isfinite(west)) {
         static const Json kNone;
-        const Json& catalog_layers = run.is_object() && run.contains("catalog") && run["catalog"].is_object() &&
-                                             run["catalog"].contains("layers")
-                                         ? run["catalog"]["layers"]
+        const Json& recorded = run.json;
+        const Json& catalog_layers = recorded.is_object() && recorded.contains("catalog") &&
+                                             recorded["catalog"].is_object() && recorded["catalog"].contains("layers")
+                                         ? recorded["catalog"]["layers"]
                                          : kNone;
         admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, outline_cache_build_id(),
                                              outline_cache_folder(), west, south, east, north);
@@ -468,14 +470,12 @@ void PortfolioPageWriter::finish(const Json& run) {
             html_escape(tr.text("portfolio.card_title")), n, html_escape(report::verdict_label(l, tr)));
     }
     h += "</div>\n";
-    if (const std::string t = report::roll_up_text(run, tr); !t.empty())
+    if (const std::string t = report::roll_up_text(run.portfolio, tr); !t.empty())
         h += "<p class=\"rollup\">" + html_escape(t) + "</p>\n";
     // Low verdicts with a needed criterion not assessed (run.json portfolio.low_partial_coverage):
     // counted apart, with what "partly assessed" means (docs/output.md, "Portfolio page").
-    if (run.is_object() && run.contains("portfolio") && run["portfolio"].is_object() &&
-        run["portfolio"].contains("low_partial_coverage") &&
-        run["portfolio"]["low_partial_coverage"].is_number_integer()) {
-        const long long partial = run["portfolio"]["low_partial_coverage"].get<long long>();
+    if (run.portfolio) {
+        const std::size_t partial = run.portfolio->low_partial_coverage();
         const auto low = by_level.find("low");
         if (partial > 0 && low != by_level.end())
             h += "<p class=\"coverage\" id=\"low-partial\"><strong>" +
@@ -501,7 +501,7 @@ void PortfolioPageWriter::finish(const Json& run) {
         h += "</tbody>\n</table>\n";
     }
 
-    h += report::tnfd_table_html(run, tr);
+    h += report::tnfd_table_html(run.portfolio, tr);
 
     h += "<h2 id=\"map-title\">" + html_escape(tr.text("portfolio.map")) +
          "</h2>\n<div id=\"map\" role=\"region\" aria-label=\"" + html_escape(tr.text("portfolio.map_label")) +

@@ -19,7 +19,7 @@ public:
     explicit PortfolioPageWriter(std::string report_suffix);
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json& run) override;
+    void finish(const RunSummary& run) override;
     void abort() noexcept override;
 
 private:

@@ -243,7 +243,7 @@ void PngMapWriter::write(const SiteOutput& s) {
     f.commit();
 }
 
-void PngMapWriter::finish(const Json&) {
+void PngMapWriter::finish(const RunSummary&) {
     if (!dir_.empty()) sync_folder(dir_);  // the per-site files (Durability::AtFolderSync)
 }
 void PngMapWriter::abort() noexcept {}

@@ -112,7 +112,7 @@ public:
     explicit PngMapWriter(std::shared_ptr<SiteMapCache> cache);
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json& run) override;
+    void finish(const RunSummary& run) override;
     void abort() noexcept override;
 
 private:

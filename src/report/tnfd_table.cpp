@@ -1,4 +1,5 @@
-// The portfolio report's TNFD disclosure table (report.html, report.pdf), rendered from run.json's portfolio.tnfd.
+// The portfolio report's TNFD disclosure table (report.html, report.pdf), rendered from the typed
+// summary run.json's portfolio.tnfd is written from (screen/tnfd_metrics.h, TnfdSummary).
 #include "report/tnfd_table.h"
 
 #include <fmt/format.h>
@@ -6,15 +7,14 @@
 #include <cmath>
 
 #include "report/formats.h"
+#include "screen/assess.h"
 
 namespace sitescreen::report {
 namespace {
 
-std::string number(const Json& v) {
-    if (!v.is_number()) return "–";
-    const double d = v.get<double>();
-    return fmt::format(std::abs(d) >= 100 ? "{:.0f}" : "{:.2f}", d);
-}
+std::string number(double d) { return fmt::format(std::abs(d) >= 100 ? "{:.0f}" : "{:.2f}", d); }
+
+std::string number(const std::optional<double>& v) { return v ? number(*v) : "–"; }
 
 // The table's texts and figures, once for every renderer.
 struct TnfdTables {
@@ -23,11 +23,10 @@ struct TnfdTables {
     Block metrics, sensitive;  // sensitive has no rows when run.json lists no theme
 };
 
-TnfdTables tnfd_tables(const Json& run, const i18n::Catalog& tr) {
+TnfdTables tnfd_tables(const Portfolio* portfolio, const i18n::Catalog& tr) {
     TnfdTables out;
-    if (!run.is_object() || !run.contains("portfolio") || !run["portfolio"].is_object()) return out;
-    const auto t = run["portfolio"].find("tnfd");
-    if (t == run["portfolio"].end() || !t->is_object()) return out;
+    if (!portfolio) return out;
+    const TnfdSummary t = portfolio->tnfd();
     out.present = true;
     out.heading = tr.text("portfolio.tnfd.heading");
     out.sensitive_heading = tr.text("portfolio.tnfd.sensitive_heading");
@@ -35,34 +34,30 @@ TnfdTables tnfd_tables(const Json& run, const i18n::Catalog& tr) {
     out.metrics.kind = out.sensitive.kind = Block::Kind::Table;
     for (const char* k : {"id", "metric", "value", "sites", "not_available", "method"})
         out.metrics.header.push_back(tr.text(std::string("portfolio.tnfd.") + k));
-    for (const auto& row : t->value("metrics", Json::array())) {
-        const std::string key = row.value("metric", "");
-        std::string value = number(row["value"]);
-        if (row.contains("upper_bound") && row["upper_bound"].is_number() && row["upper_bound"] != row["value"])
-            value = tr.format("portfolio.tnfd.lower_bound", {{"value", value}, {"upper", number(row["upper_bound"])}});
+    for (const TnfdSummary::Metric& row : t.metrics) {
+        const TnfdMetricDef& d = *row.def;
+        const std::string key = d.key, unit = d.unit;
+        std::string value = number(row.value);
+        if (row.upper_bound && row.upper_bound != row.value)
+            value = tr.format("portfolio.tnfd.lower_bound", {{"value", value}, {"upper", number(row.upper_bound)}});
         out.metrics.rows.push_back(
-            {Cell{row.value("tnfd", "")},
-             Cell{tr.text_or("portfolio.tnfd.metric_title." + key, row.value("title", key)), "", true},
-             Cell{value + " " + tr.text_or("value.unit." + row.value("unit", ""), row.value("unit", "")), "num"},
-             Cell{std::to_string(row.value("sites_with_value", 0)), "num"},
-             Cell{std::to_string(row.value("sites_not_available", 0)), "num"},
-             Cell{tr.text_or("portfolio.tnfd.method_text." + key, row.value("method", ""))}});
+            {Cell{d.tnfd}, Cell{tr.text_or("portfolio.tnfd.metric_title." + key, d.title), "", true},
+             Cell{value + " " + tr.text_or("value.unit." + unit, unit), "num"},
+             Cell{std::to_string(row.sites_with_value), "num"}, Cell{std::to_string(row.sites_not_available), "num"},
+             Cell{tr.text_or("portfolio.tnfd.method_text." + key, d.method)}});
     }
     for (const char* k : {"theme", "inside", "near", "inside_ha", "footprint_inside", "footprint_near"})
         out.sensitive.header.push_back(tr.text(std::string("portfolio.tnfd.") + k));
-    const Json themes = (*t)["sensitive_locations"].value("themes", Json::object());
-    for (const auto& [theme, c] : themes.items()) {
-        const int unknown = c.value("sites_inside_area_unknown", 0);
+    for (const auto& [theme, c] : t.themes) {
+        const std::size_t unknown = c.sites_inside_area_unknown;
         out.sensitive.rows.push_back(
-            {Cell{tr.text_or("theme." + theme, humanise(theme))},
-             Cell{std::to_string(c.value("sites_inside", 0)), "num"},
-             Cell{std::to_string(c.value("sites_near", 0)), "num"},
-             Cell{number(c["inside_ha"]) +
+            {Cell{tr.text_or("theme." + theme, humanise(theme))}, Cell{std::to_string(c.sites_inside), "num"},
+             Cell{std::to_string(c.sites_near), "num"},
+             Cell{number(c.inside_ha) +
                       (unknown > 0 ? tr.format("portfolio.tnfd.area_unknown", {{"count", std::to_string(unknown)}})
                                    : std::string()),
                   "num"},
-             Cell{number(c["footprint_ha_of_sites_inside"]), "num"},
-             Cell{number(c["footprint_ha_of_sites_near"]), "num"}});
+             Cell{number(c.footprint_ha_of_sites_inside), "num"}, Cell{number(c.footprint_ha_of_sites_near), "num"}});
     }
     return out;
 }
@@ -84,8 +79,8 @@ std::string html_rows(const Block& t) {
 
 }  // namespace
 
-std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
-    const TnfdTables t = tnfd_tables(run, tr);
+std::string tnfd_table_html(const Portfolio* portfolio, const i18n::Catalog& tr) {
+    const TnfdTables t = tnfd_tables(portfolio, tr);
     if (!t.present) return "";
     std::string h = "<h2 id=\"tnfd\">" + html_escape(t.heading) + "</h2>\n" + html_rows(t.metrics);
     if (!t.sensitive.rows.empty()) h += "<h3>" + html_escape(t.sensitive_heading) + "</h3>\n" + html_rows(t.sensitive);
@@ -93,8 +88,8 @@ std::string tnfd_table_html(const Json& run, const i18n::Catalog& tr) {
     return h;
 }
 
-std::vector<Block> tnfd_table_blocks(const Json& run, const i18n::Catalog& tr, int level) {
-    TnfdTables t = tnfd_tables(run, tr);
+std::vector<Block> tnfd_table_blocks(const Portfolio* portfolio, const i18n::Catalog& tr, int level) {
+    TnfdTables t = tnfd_tables(portfolio, tr);
     std::vector<Block> out;
     if (!t.present) return out;
     auto text_block = [&](Block::Kind kind, std::string text, int lv) {

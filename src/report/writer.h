@@ -56,6 +56,18 @@ struct WriterPlan {
 // The digest of a writer whose write() reads nothing but what prepare() built.
 inline std::any digest_nothing(const SiteOutput&) { return {}; }
 
+class Portfolio;
+
+// What a writer's finish() is given.
+struct RunSummary {
+    // The run.json object (complete but for finished_at): what run.json writes, and the recorded
+    // catalog (the portfolio page keys its outline cache with it).
+    const Json& json;
+    // The portfolio's roll-up, typed (screen/assess.h), for the pages that show it; null when the
+    // run writes to standard output and keeps none.
+    const Portfolio* portfolio = nullptr;
+};
+
 // Receives results in input order (write is called from one thread), then finish().
 // Writers create files through AtomicFile (io/atomic_file.h), so an interrupted
 // run never leaves a truncated file.
@@ -64,8 +76,7 @@ public:
     virtual ~OutputWriter() = default;
     virtual WriterPlan begin(const RunContext& ctx) = 0;
     virtual void write(const SiteOutput& site) = 0;
-    // `run` is the run.json object (complete but for finished_at).
-    virtual void finish(const Json& run) = 0;
+    virtual void finish(const RunSummary& run) = 0;
     // Discards partial output (temporary files) after an error or interrupt.
     virtual void abort() noexcept = 0;
 };

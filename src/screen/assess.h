@@ -90,9 +90,20 @@ public:
     static Entry entry(const Site& site, const SiteAnswer& answer);
     void add(const Entry& e);
     void add(const SiteResult& r);
-    // {"sites", "assessed", "errors", "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion",
-    //  "by_type", "alternatives", "roll_up": {"rule": "worst", "level", "explanation"},
-    //  "tnfd": TnfdTable::summary()}
+    // The worst-of roll-up (run.json portfolio.roll_up).
+    struct RollUp {
+        static constexpr const char* kRule = "worst";
+        static const char* const kExplanation;    // run.json's explanation (the pages' is the catalog's)
+        std::optional<std::string> level;         // the worst verdict; none when no site has a low..no-go one
+        std::vector<std::string> sites_at_level;  // the first 20 sites at it, in input order
+    };
+    RollUp roll_up() const;
+    // Low verdicts with a criterion the profile needs not assessed (run.json portfolio.low_partial_coverage).
+    std::size_t low_partial_coverage() const { return low_partial_; }
+    // The TNFD disclosure table (run.json portfolio.tnfd).
+    TnfdSummary tnfd() const { return tnfd_.summary(); }
+    // run.json's portfolio (docs/output.md, "run.json"): the counts by verdict, criterion and type,
+    // the avoidance search's, roll_up() and to_json(tnfd()).
     Json summary() const;
 
 private:

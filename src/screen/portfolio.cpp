@@ -139,15 +139,25 @@ Json Portfolio::summary() const {
         alt["max_distance_m"] = round1(d.back());
     }
     j["alternatives"] = alt;
-    j["tnfd"] = tnfd_.summary();
-    j["roll_up"] = {{"rule", "worst"},
-                    {"level", worst_ >= 0 ? Json(kLevelOrder[worst_]) : Json(nullptr)},
-                    {"sites_at_level", worst_sites_},
-                    {"explanation",
-                     "the portfolio takes the worst site verdict (one no-go site makes the portfolio no-go); "
-                     "share_by_verdict gives the spread; not_covered sites (no layer has data there) are "
-                     "counted apart and do not enter the worst-of rule"}};
+    j["tnfd"] = to_json(tnfd());
+    const RollUp up = roll_up();
+    j["roll_up"] = {{"rule", RollUp::kRule},
+                    {"level", up.level ? Json(*up.level) : Json(nullptr)},
+                    {"sites_at_level", up.sites_at_level},
+                    {"explanation", RollUp::kExplanation}};
     return j;
+}
+
+const char* const Portfolio::RollUp::kExplanation =
+    "the portfolio takes the worst site verdict (one no-go site makes the portfolio no-go); "
+    "share_by_verdict gives the spread; not_covered sites (no layer has data there) are "
+    "counted apart and do not enter the worst-of rule";
+
+Portfolio::RollUp Portfolio::roll_up() const {
+    RollUp up;
+    if (worst_ >= 0) up.level = kLevelOrder[worst_];
+    up.sites_at_level = worst_sites_;
+    return up;
 }
 
 }  // namespace sitescreen

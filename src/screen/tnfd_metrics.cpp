@@ -225,31 +225,54 @@ void TnfdTable::add(const SiteMetrics& metrics) {
     }
 }
 
-Json TnfdTable::summary() const {
-    Json rows = Json::array();
+TnfdSummary TnfdTable::summary() const {
+    TnfdSummary out;
+    out.sites = sites_;
     for (const TnfdMetricDef& d : tnfd_metric_defs()) {
         const Sum& s = sums_[static_cast<std::size_t>(d.metric)];
+        TnfdSummary::Metric m;
+        m.def = &d;
+        if (s.with_value) m.value = round3(s.value);
+        if (s.with_value && d.metric == TnfdMetric::LandUseChangeSensitive) m.upper_bound = round3(s.upper);
+        m.sites_with_value = s.with_value;
+        m.sites_not_available = s.not_available;
+        out.metrics.push_back(m);
+    }
+    for (const auto& [theme, c] : themes_)
+        out.themes[theme] = {c.inside,
+                             c.near,
+                             c.inside_area_unknown,
+                             round3(c.inside_ha),
+                             round3(c.footprint_ha_inside),
+                             round3(c.footprint_ha_near)};
+    return out;
+}
+
+Json to_json(const TnfdSummary& s) {
+    Json rows = Json::array();
+    for (const TnfdSummary::Metric& m : s.metrics) {
+        const TnfdMetricDef& d = *m.def;
         Json row = {{"tnfd", d.tnfd},
                     {"metric", d.key},
                     {"title", d.title},
                     {"unit", d.unit},
-                    {"value", s.with_value ? Json(round3(s.value)) : Json(nullptr)},
-                    {"sites_with_value", s.with_value},
-                    {"sites_not_available", s.not_available},
+                    {"value", m.value ? Json(*m.value) : Json(nullptr)},
+                    {"sites_with_value", m.sites_with_value},
+                    {"sites_not_available", m.sites_not_available},
                     {"method", d.method}};
         if (d.metric == TnfdMetric::LandUseChangeSensitive)
-            row["upper_bound"] = s.with_value ? Json(round3(s.upper)) : Json(nullptr);
+            row["upper_bound"] = m.upper_bound ? Json(*m.upper_bound) : Json(nullptr);
         rows.push_back(std::move(row));
     }
     Json themes = Json::object();
-    for (const auto& [theme, c] : themes_)
-        themes[theme] = {{"sites_inside", c.inside},
-                         {"sites_near", c.near},
-                         {"inside_ha", round3(c.inside_ha)},
-                         {"sites_inside_area_unknown", c.inside_area_unknown},
-                         {"footprint_ha_of_sites_inside", round3(c.footprint_ha_inside)},
-                         {"footprint_ha_of_sites_near", round3(c.footprint_ha_near)}};
-    return {{"sites", sites_},
+    for (const auto& [theme, c] : s.themes)
+        themes[theme] = {{"sites_inside", c.sites_inside},
+                         {"sites_near", c.sites_near},
+                         {"inside_ha", c.inside_ha},
+                         {"sites_inside_area_unknown", c.sites_inside_area_unknown},
+                         {"footprint_ha_of_sites_inside", c.footprint_ha_of_sites_inside},
+                         {"footprint_ha_of_sites_near", c.footprint_ha_of_sites_near}};
+    return {{"sites", s.sites},
             {"metrics", std::move(rows)},
             {"sensitive_locations",
              {{"themes", std::move(themes)},

@@ -21,14 +21,34 @@ std::optional<FootprintLandCover> footprint_land_cover(const SiteResult& r, std:
 // the assessment (i18n::Scope) for their texts.
 SiteMetrics site_metrics(const SiteResult& r, const MetricInputs& in, const std::optional<FootprintLandCover>& land);
 
-// The portfolio's disclosure table: add each assessed site's metrics, then summary() for run.json's
-// portfolio.tnfd.
+// The portfolio's disclosure table as run.json's portfolio.tnfd records it, its figures rounded as
+// written there: what the portfolio page and report.pdf show (report/tnfd_table.cpp), and what
+// to_json() below writes.
+struct TnfdSummary {
+    struct Metric {
+        const TnfdMetricDef* def = nullptr;  // its key, TNFD code, title, unit and method
+        std::optional<double> value;         // the sum over the sites with a value; none when no site has one
+        // land_use_change_sensitive only (def->metric): the sum with each site's upper bound.
+        std::optional<double> upper_bound;
+        std::size_t sites_with_value = 0, sites_not_available = 0;
+    };
+    struct Theme {  // the sites inside or near a theme's sensitive locations (docs/leap.md)
+        std::size_t sites_inside = 0, sites_near = 0, sites_inside_area_unknown = 0;
+        double inside_ha = 0, footprint_ha_of_sites_inside = 0, footprint_ha_of_sites_near = 0;
+    };
+    std::size_t sites = 0;
+    std::vector<Metric> metrics;          // in tnfd_metric_defs() order
+    std::map<std::string, Theme> themes;  // by theme
+};
+// run.json's portfolio.tnfd (docs/output.md, "run.json"): a row per metric, the sites per theme,
+// and the rule that counts them.
+Json to_json(const TnfdSummary& s);
+
+// The portfolio's disclosure table: add each assessed site's metrics, then summary().
 class TnfdTable {
 public:
     void add(const SiteMetrics& metrics);
-    // {"metrics": [{"tnfd", "metric", "title", "unit", "value", "upper_bound", "sites_with_value",
-    //  "sites_not_available", "method"}], "sensitive_locations": {"<theme>": {...}}}
-    Json summary() const;
+    TnfdSummary summary() const;
 
 private:
     struct Sum {

@@ -65,7 +65,7 @@ public:
         }
         out_.lines.push_back(s.prepared);
     }
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
 
 private:

@@ -40,7 +40,7 @@ public:
     ~ReportPages() override;
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
     const std::vector<std::string>& pages() const { return pages_; }
 

@@ -61,7 +61,7 @@ public:
         EXPECT_EQ(direct_edited, to_json_line(edited)) << r.site.where;
         if (!kept.empty()) ++with_layers_kept;
     }
-    void finish(const Json&) override {}
+    void finish(const RunSummary&) override {}
     void abort() noexcept override {}
 
     std::string layer_a, layer_b;

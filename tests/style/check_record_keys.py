@@ -6,7 +6,10 @@ sites.jsonl by one serializer, src/screen/result.cpp (issue 18 item 1). This che
 one of their keys as a string: the assessment must build the structs, not JSON.
 
 The record's layer entries are written from the layers' measurements by the record's one writer,
-src/report/record_line.cpp; the keys only they carry (LINE_KEYS) are guarded the same way.
+src/report/record_line.cpp; the keys only they carry (LINE_KEYS) are guarded the same way. So are
+the keys of run.json's portfolio (RUN_KEYS), written by the portfolio's roll-up and TNFD table
+(src/screen/portfolio.cpp, src/screen/tnfd_metrics.cpp): the portfolio page and report.pdf read
+the typed roll-up, not run.json.
 
 No file reads those keys back from a site's record any more: every writer reads the typed result.
 A writer whose own format has a field of the same name (sites.gpkg's alternatives layer has a
@@ -60,7 +63,18 @@ SERIALIZER = "src/screen/result.cpp"
 # are shared with the evidence and the interfaces result.cpp writes, or with sites.gpkg's columns.)
 LINE_KEYS = ["features_truncated", "buffer_area_m2", "class_shares", "majority_label"]
 LINE_SERIALIZER = "src/report/record_line.cpp"
-SERIALIZER_OF = {**{k: SERIALIZER for k in KEYS}, **{k: LINE_SERIALIZER for k in LINE_KEYS}}
+
+# Keys of run.json's portfolio (docs/output.md, "run.json") that nothing else carries. Its shared
+# ones ("sites", "level", "metrics", the catalog's "inside_ha" column text) are left out.
+RUN_KEYS = [
+    "by_verdict", "share_by_verdict", "low_partial_coverage", "by_criterion", "by_type", "median_distance_m",
+    "max_distance_m", "roll_up", "sites_at_level", "sites_with_value", "sites_not_available",
+    "sites_inside_area_unknown", "footprint_ha_of_sites_inside", "footprint_ha_of_sites_near",
+]
+RUN_SERIALIZERS = {"src/screen/portfolio.cpp", "src/screen/tnfd_metrics.cpp"}
+
+SERIALIZER_OF = {**{k: {SERIALIZER} for k in KEYS}, **{k: {LINE_SERIALIZER} for k in LINE_KEYS},
+                 **{k: RUN_SERIALIZERS for k in RUN_KEYS}}
 
 # Writers whose own format has a field named like one of the keys: file -> those names. They write
 # the field from the typed result; they do not read the record.
@@ -84,14 +98,15 @@ def check(src):
             with open(path, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
                     for key in pattern.findall(line):
-                        if rel == SERIALIZER_OF[key]:
+                        if rel in SERIALIZER_OF[key]:
                             continue
                         if rel in seen:
                             seen[rel].add(key)
                         if key not in allowed:
-                            problems.append(f"{rel}:{number}: names the record key \"{key}\": "
-                                            f"build the typed result (screen/result.h) and let "
-                                            f"{SERIALIZER_OF[key]} write it")
+                            typed = ("the portfolio's typed roll-up (screen/assess.h, Portfolio)" if key in RUN_KEYS
+                                     else "the typed result (screen/result.h)")
+                            problems.append(f"{rel}:{number}: names the output key \"{key}\": read or build "
+                                            f"{typed} and let {' or '.join(sorted(SERIALIZER_OF[key]))} write it")
     # The list only shrinks: a name no longer used leaves it.
     for rel, keys in OWN_FIELDS.items():
         for key in sorted(keys - seen[rel]):
@@ -118,8 +133,11 @@ def main():
                 f.write('\n// planted\nstatic const char* kPlanted = "searched_as";\n')
             with open(os.path.join(tmp, "src", "report", "core_writers.cpp"), "a", encoding="utf-8") as f:
                 f.write('\n// planted\nstatic const char* kPlanted = "majority_label";\n')
+            with open(os.path.join(tmp, "src", "report", "portfolio_page.cpp"), "a", encoding="utf-8") as f:
+                f.write('\n// planted\nstatic const char* kPlanted = "low_partial_coverage";\n')
             found = check(tmp)
-            want = {"src/screen/assess_json.cpp", "src/report/gpkg_writer.cpp", "src/report/core_writers.cpp"}
+            want = {"src/screen/assess_json.cpp", "src/report/gpkg_writer.cpp", "src/report/core_writers.cpp",
+                    "src/report/portfolio_page.cpp"}
             got = {p.split(":")[0] for p in found}
             if got != want:
                 print(f"self-test: the planted keys were not all caught: {found}", file=sys.stderr)
@@ -133,6 +151,7 @@ def main():
         return 1
     print(f"check_record_keys: {len(KEYS)} keys of the typed result, named only by {SERIALIZER}, "
           f"{len(LINE_KEYS)} of the layer entries, named only by {LINE_SERIALIZER}, "
+          f"{len(RUN_KEYS)} of run.json's portfolio, named only by {' and '.join(sorted(RUN_SERIALIZERS))}, "
           f"and {len(OWN_FIELDS)} writer with a field of the same name")
     return 0
 
