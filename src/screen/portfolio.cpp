@@ -56,7 +56,7 @@ Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer) {
     if (answer.criteria)
         for (const CriterionFinding& c : *answer.criteria)
             if (c.status == CriterionStatus::Met) e.criteria_met.push_back(c.criterion);
-    if (answer.metrics) e.metrics = *answer.metrics;
+    if (answer.metrics) e.metrics = tnfd_contribution(*answer.metrics);
     return e;
 }
 

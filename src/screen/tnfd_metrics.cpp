@@ -192,24 +192,33 @@ SiteMetrics site_metrics(const SiteResult& r, const MetricInputs& in, const std:
     return out;
 }
 
-void TnfdTable::add(const SiteMetrics& metrics) {
+TnfdContribution tnfd_contribution(const SiteMetrics& metrics) {
+    TnfdContribution c;
+    for (std::size_t i = 0; i < kTnfdMetricCount; ++i) c.values[i] = metrics.values[i].value;
+    c.sensitive_upper_ha = metrics.sensitive_upper_ha;
+    c.themes.reserve(metrics.themes.size());
+    for (const SensitiveTheme& t : metrics.themes)
+        c.themes.push_back({t.theme, t.inside, t.near, t.footprint_overlap_ha});
+    return c;
+}
+
+void TnfdTable::add(const TnfdContribution& site) {
     ++sites_;
     for (const TnfdMetricDef& d : tnfd_metric_defs()) {
-        const MetricValue& m = metrics[d.metric];
+        const std::optional<double>& value = site.values[static_cast<std::size_t>(d.metric)];
         Sum& s = sums_[static_cast<std::size_t>(d.metric)];
-        if (!m.value) {
+        if (!value) {
             ++s.not_available;
             continue;
         }
         ++s.with_value;
-        s.value += *m.value;
-        s.upper += d.metric == TnfdMetric::LandUseChangeSensitive && metrics.sensitive_upper_ha
-                       ? *metrics.sensitive_upper_ha
-                       : *m.value;
+        s.value += *value;
+        s.upper += d.metric == TnfdMetric::LandUseChangeSensitive && site.sensitive_upper_ha ? *site.sensitive_upper_ha
+                                                                                             : *value;
     }
     // A site without a footprint adds no hectares.
-    const double footprint_ha = metrics[TnfdMetric::TotalSpatialFootprint].value.value_or(0.0);
-    for (const SensitiveTheme& t : metrics.themes) {
+    const double footprint_ha = site.values[static_cast<std::size_t>(TnfdMetric::TotalSpatialFootprint)].value_or(0.0);
+    for (const TnfdContribution::Theme& t : site.themes) {
         ThemeCount& c = themes_[t.theme];
         if (t.inside) {
             ++c.inside;

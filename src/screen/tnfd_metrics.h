@@ -44,10 +44,24 @@ struct TnfdSummary {
 // and the rule that counts them.
 Json to_json(const TnfdSummary& s);
 
-// The portfolio's disclosure table: add each assessed site's metrics, then summary().
+// What one site adds to the disclosure table: its metric values and where it stands in each
+// theme. The portfolio keeps this of each site (Portfolio::Entry), not its whole SiteMetrics.
+struct TnfdContribution {
+    std::array<std::optional<double>, kTnfdMetricCount> values;  // by TnfdMetric
+    std::optional<double> sensitive_upper_ha;                    // SiteMetrics::sensitive_upper_ha
+    struct Theme {
+        std::string theme;
+        bool inside = false, near = false;
+        std::optional<double> footprint_overlap_ha;
+    };
+    std::vector<Theme> themes;  // every theme the site was measured against, counted or not
+};
+TnfdContribution tnfd_contribution(const SiteMetrics& metrics);
+
+// The portfolio's disclosure table: add each assessed site's contribution, then summary().
 class TnfdTable {
 public:
-    void add(const SiteMetrics& metrics);
+    void add(const TnfdContribution& site);
     TnfdSummary summary() const;
 
 private:
