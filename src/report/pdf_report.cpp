@@ -175,7 +175,7 @@ std::vector<pdf::Page> PdfReportWriter::front_pages(const Portfolio* portfolio, 
                                   Cell{std::to_string(counts["not_assessed"]), "num"}});
         }
     }
-    // The TNFD disclosure table, as report.html shows it (run.json's portfolio.tnfd).
+    // The TNFD disclosure table, as report.html shows it, from the typed portfolio (Portfolio::tnfd()).
     for (Block& b : report::tnfd_table_blocks(portfolio, tr)) doc.blocks.push_back(std::move(b));
     add(Kind::Heading, tr.text("portfolio.sites"));
     add(Kind::Note, tr.text("portfolio.pdf.sites_note"));

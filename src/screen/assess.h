@@ -84,7 +84,7 @@ public:
         bool searched = false;  // the avoidance search ran
         std::optional<double> alternative_distance_m;  // it found a location, this far (m)
         std::vector<Criterion> criteria_met;           // locate.l4.criteria_met
-        std::optional<TnfdContribution> metrics;       // what the TNFD metrics add up (none: not assessed)
+        std::optional<TnfdContribution> tnfd;          // what the TNFD metrics add up (none: not assessed)
     };
     // The entry of a site from its typed answer.
     static Entry entry(const Site& site, const SiteAnswer& answer);

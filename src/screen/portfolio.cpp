@@ -56,7 +56,7 @@ Portfolio::Entry Portfolio::entry(const Site& site, const SiteAnswer& answer) {
     if (answer.criteria)
         for (const CriterionFinding& c : *answer.criteria)
             if (c.status == CriterionStatus::Met) e.criteria_met.push_back(c.criterion);
-    if (answer.metrics) e.metrics = tnfd_contribution(*answer.metrics);
+    if (answer.metrics) e.tnfd = tnfd_contribution(*answer.metrics);
     return e;
 }
 
@@ -70,7 +70,7 @@ void Portfolio::add(const Entry& e) {
     }
     if (e.level.empty()) return;
     ++assessed_;
-    if (e.metrics) tnfd_.add(*e.metrics);
+    if (e.tnfd) tnfd_.add(*e.tnfd);
     ++by_level_[e.level];
     if (e.partial) ++low_partial_;
     ++by_type_[e.type.empty() ? std::string("(none)") : e.type][e.level];
