@@ -85,21 +85,40 @@ TEST(I18n, TheParityCheckFindsAKeyMissingFromOneCatalog) {
     EXPECT_EQ(keys_missing_from(b, a), std::vector<std::string>{});
 }
 
-// The English catalog holds the texts the outputs had before it: the words inside sentences are the
-// enum values, and the names in tables are humanise(key), so that en outputs stay byte-identical.
-TEST(I18n, EnglishWordsAreTheEnumValuesAndTheHumanisedKeys) {
+// The English words that reach sites.jsonl are the enum values: the verdict's reasons and the
+// mitigation texts (assess.*) and the activity's ENCORE codes (value.encore_rating, in e2_activity's
+// why). The report's own words, the names of its fields and of the enum values in its tables
+// (field.*, value.*), are English for people: no identifier with an underscore, and a field whose
+// key ends in a unit names the unit in brackets ("Distance (m)", not "Distance m").
+TEST(I18n, EnglishWordsAreTheEnumValuesInTheRecordAndWordsForPeopleInTheReport) {
+    const std::vector<std::string> unit_suffixes = {"_m", "_ha", "_m3", "_deg", "_mw", "_m3_per_unit"};
+    int report_words = 0;
     for (const auto& [key, text] : en().entries()) {
         const auto dot = key.rfind('.');
         const std::string group = key.substr(0, dot), last = key.substr(dot + 1);
         if (group == "assess.level" || group == "assess.rating" || group == "assess.outcome" ||
             group == "assess.criterion" || group == "assess.rule_set" || group == "assess.materiality" ||
-            group == "assess.driver" || group == "site_type" || group.rfind("value.", 0) == 0) {
+            group == "assess.driver" || group == "site_type" || group == "value.encore_rating") {
             EXPECT_EQ(text, last) << key;
+        } else if (group == "field" || group.rfind("value.", 0) == 0) {
+            ++report_words;
+            EXPECT_EQ(text.find('_'), std::string::npos) << key << ": \"" << text << "\" is an identifier";
+            if (group != "field") continue;
+            for (const std::string& suffix : unit_suffixes) {
+                const bool has_unit = last.size() > suffix.size() &&
+                                      last.compare(last.size() - suffix.size(), suffix.size(), suffix) == 0;
+                if (!has_unit) continue;
+                EXPECT_EQ(text.back(), ')') << key << ": \"" << text << "\" does not name its unit";
+            }
         }
-        if (group == "rating" || group == "criterion" || group == "field") {
+        if (group == "rating" || group == "criterion") {
             EXPECT_EQ(text, report::humanise(last)) << key;
         }
     }
+    EXPECT_GT(report_words, 400);
+    EXPECT_EQ(en().text("field.distance_m"), "Distance (m)");
+    EXPECT_EQ(en().text("value.exposure.very_high"), "very high");
+    EXPECT_EQ(en().text("value.driver.land_use_change"), en().text("report.e4.driver_name.land_use_change"));
     EXPECT_EQ(to_string(Level::NoGo), en().text("assess.level.no-go"));
     // The portfolio page shows run.json's roll-up explanation in the catalog's words: in English, the same.
     EXPECT_EQ(Portfolio().summary()["roll_up"]["explanation"], en().text("portfolio.rollup_explanation.worst"));
@@ -376,13 +395,16 @@ std::set<std::string> english_profile_texts() {
 }
 
 // The enum values a record gives (value.<field>.<value> in the catalogs: "met", "very_high", "VH",
-// "ha", "water_supply", "profile_default" ...) whose Chinese rendering differs: a zh report must not
-// show one of them as it is.
+// "ha", "water_supply", "profile_default" ...) whose Chinese rendering differs, and their English words
+// ("very high"): a zh report must show neither as it is.
 // GET codes are identifiers shown as given ("M", the marine realm, is also ENCORE's rating "M").
 std::set<std::string> english_enum_values() {
     std::set<std::string> out;
     for (const auto& [key, text] : en().entries())
-        if (key.rfind("value.", 0) == 0 && zh().has(key) && zh().text(key) != text) out.insert(text);
+        if (key.rfind("value.", 0) == 0 && zh().has(key) && zh().text(key) != text) {
+            out.insert(key.substr(key.rfind('.') + 1));  // the value as the record writes it
+            out.insert(text);                            // and in the English report's words
+        }
     for (const auto& [key, text] : en().entries())
         if (key.rfind("ecosystem.get.", 0) == 0) {
             std::string code = key.substr(std::string("ecosystem.get.").size());

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "io/checksum.h"
 #include "report/formats.h"
@@ -231,6 +234,40 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
 }
 
 // The same site's tables in Chinese: the catalog's words for every rating, level and factor.
+// An English report names fields and enum values in words (config/i18n/en.yaml field.*, value.*):
+// E2 says "Land-use change", "Biodiversity importance" and "very high" as L4 and E4 do, E3 names its
+// units. No table cell is an identifier but the data's own: layer ids and the site's attribute names.
+TEST(LeapTables, EnglishReportSaysFieldsAndEnumValuesInWords) {
+    SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
+    const Report r = report_of("C01", i18n::Lang::En);
+    const std::string e2 = section(r.md, "### E2 · Dependencies and impacts");
+    EXPECT_TRUE(has(e2, "| Land-use change | Biodiversity importance | medium | very high | **high** |")) << e2;
+    EXPECT_FALSE(has(e2, "land_use_change |")) << e2;
+    const std::string e3 = section(r.md, "### E3 · Dependency and impact measurement");
+    EXPECT_TRUE(has(e3, "| **Baseline water-stress category** | 2 |")) << e3;
+    EXPECT_TRUE(has(e3, "| **Footprint (ha)** | 60 |")) << e3;
+
+    std::set<std::string> data_ids;
+    for (const Json& l : r.record["layers"]) data_ids.insert(l["layer"].get<std::string>());
+    for (const auto& [name, value] : r.record["attributes"].items()) data_ids.insert(name);
+    const std::regex identifier("[a-z][a-z0-9]*(_[a-z0-9]+)+");
+    std::istringstream lines(r.md);
+    int cells = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty() || line[0] != '|') continue;
+        std::istringstream row(line.substr(1));
+        for (std::string cell; std::getline(row, cell, '|');) {
+            ++cells;
+            std::string t = cell;
+            t.erase(0, std::min(t.find_first_not_of(" *"), t.size()));
+            t.erase(t.find_last_not_of(" *") + 1);
+            if (!std::regex_match(t, identifier)) continue;
+            EXPECT_TRUE(data_ids.count(t)) << "a cell says '" << t << "': " << line;
+        }
+    }
+    EXPECT_GT(cells, 500);
+}
+
 TEST(LeapTables, ChineseReportSaysEveryTableInChinese) {
     SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
     const Report r = report_of("C01", i18n::Lang::Zh);
