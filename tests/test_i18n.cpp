@@ -590,7 +590,8 @@ TEST(ZhReports, SampleSitesHaveNoEnglishSentenceOfTheCatalog) {
     }
     EXPECT_GT(pieces, 5000u);
     EXPECT_NE(all_md.find("很高（VH）"), std::string::npos);            // ENCORE's rating, said and kept
-    EXPECT_NE(all_md.find("单位: 公顷"), std::string::npos);            // the TNFD metrics' unit
+    EXPECT_NE(all_md.find(" 公顷 | "), std::string::npos);              // the TNFD metrics' unit
+    EXPECT_NE(all_md.find("| 无法计算："), std::string::npos);          // and a metric not available
     EXPECT_NE(all_md.find("ENCORE 评级：低（L）"), std::string::npos);  // in the E2 sentences too
     // The portfolio page: the site type and the demonstration-data column in Chinese (both go to the
     // page's data script), the TNFD table's units.

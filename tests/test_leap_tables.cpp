@@ -233,6 +233,42 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     EXPECT_FALSE(has(e4, "Factors trace")) << e4;
 }
 
+// The TNFD metrics (evaluate.metrics) as one table of the four metrics, the classes counted as
+// natural, and the sensitive locations by theme, from the typed SiteMetrics: C01 is a point site
+// with a declared footprint inside a red line, so C1.1's sensitive figure is not available, said once.
+TEST(LeapTables, TheSitesTnfdMetricsAreOneTableAndTheThemesAnother) {
+    SITESCREEN_REQUIRE(shipped_layers() != nullptr, "layers/catalog.yaml", "the shipped pack: restore it with git");
+    const Report r = report_of("C01", i18n::Lang::En);
+    const std::string m = section(r.md, "### TNFD metrics");
+    EXPECT_TRUE(has(m, "| TNFD | Metric | Value | How it was obtained |")) << m;
+    EXPECT_TRUE(has(m, "| C1.0 | **Total spatial footprint** | 60.0 ha | attribute 'footprint_ha' |")) << m;
+    EXPECT_TRUE(has(m,
+                    "| C1.1 | **Extent of land-use change in natural habitat** | 60.0 ha | landcover_modis over "
+                    "the disc of the declared area (radius 437 m): 100.0 % of it with data, 100.0 % of that "
+                    "natural |"))
+        << m;
+    EXPECT_TRUE(has(m,
+                    "| C1.1 | **Extent of land-use change in sensitive locations** | not available: a point site "
+                    "inside a sensitive location"))
+        << m;
+    EXPECT_FALSE(has(r.md, "not available: not available")) << m;
+    EXPECT_TRUE(has(m,
+                    "| C3.0 | **Water withdrawal from areas of water scarcity** | 0 m3/yr | annual withdrawal "
+                    "435,000 m3 ("))
+        << m;
+    EXPECT_TRUE(has(m, "water-stress category 2 (china_water_stress); not scarce: below category 3 |")) << m;
+    EXPECT_TRUE(has(m, "*Land-cover classes of landcover_modis counted as natural: Water bodies; ")) << m;
+    EXPECT_TRUE(has(m, "| **ecological conservation red line** | **yes** | no | 0 m | china_ecrl | — |")) << m;
+    EXPECT_TRUE(has(m, "| protected area | no | no | 51 km | — | — |")) << m;
+    // One table per theme no longer: no heading per theme, no list of classes.
+    EXPECT_FALSE(has(m, "#### Themes")) << m;
+    EXPECT_FALSE(has(m, "- Water bodies")) << m;
+    // The same figures as the record.
+    const Json& rec = r.record["evaluate"]["metrics"];
+    EXPECT_EQ(rec["total_spatial_footprint"]["value"], 60.0);
+    EXPECT_GT(rec["sensitive_locations"]["themes"]["protected_area"]["nearest_m"].get<double>(), 50000.0);
+}
+
 // The same site's tables in Chinese: the catalog's words for every rating, level and factor.
 // An English report names fields and enum values in words (config/i18n/en.yaml field.*, value.*):
 // E2 says "Land-use change", "Biodiversity importance" and "very high" as L4 and E4 do, E3 names its

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/rounding.h"
 #include "report/formats.h"
 #include "screen/profile.h"
 
@@ -350,6 +351,103 @@ void e4_blocks(const RiskRatings& e4, std::vector<Block>& out, const Catalog& tr
         out.push_back(heading(tr.text("report.e4.traces")));
         out.push_back(std::move(traces));
     }
+}
+
+namespace {
+
+// A metric's figure for people: hectares to 0.1, cubic metres a year whole.
+std::string metric_figure(double v, const std::string& unit) {
+    return unit == "ha" ? fmt::format("{:.1f}", v) : fmt_thousands(v);
+}
+
+std::string yes_no(bool b, const Catalog& tr) { return tr.text(b ? "report.yes" : "report.no"); }
+
+// C3.0's inputs in a sentence: the withdrawal and where it came from, the water-stress category and
+// its layer, and whether the unit is scarce by the profile's threshold.
+std::string water_basis(const SiteMetrics& m, const Catalog& tr) {
+    const MetricInputs& in = m.inputs;
+    std::vector<std::string> parts;
+    if (in.withdrawal_m3)
+        parts.push_back(tr.format("report.metrics.withdrawal",
+                                  {{"value", fmt_thousands(*in.withdrawal_m3)}, {"from", in.withdrawal_from}}));
+    if (in.bws_cat)
+        parts.push_back(
+            tr.format("report.metrics.stress", {{"category", std::to_string(*in.bws_cat)}, {"layer", in.bws_layer}}));
+    if (in.arid) parts.push_back(tr.text("report.metrics.arid"));
+    if (m.scarce)
+        parts.push_back(tr.format(*m.scarce ? "report.metrics.scarce" : "report.metrics.not_scarce",
+                                  {{"high", std::to_string(in.high_bws_cat)}}));
+    std::string s;
+    for (const std::string& p : parts) s += (s.empty() ? "" : "; ") + p;
+    return s;
+}
+
+}  // namespace
+
+void metrics_blocks(const SiteMetrics& m, std::vector<Block>& out, const Catalog& tr) {
+    Block t = table({tr.text("portfolio.tnfd.id"), tr.text("portfolio.tnfd.metric"), tr.text("report.metrics.value"),
+                     tr.text("report.metrics.basis")});
+    for (const TnfdMetricDef& d : tnfd_metric_defs()) {
+        const MetricValue& v = m[d.metric];
+        const std::string key = d.key, unit = d.unit;
+        std::string value = v.not_available;
+        if (v.value) {
+            value = metric_figure(*v.value, unit);
+            if (d.metric == TnfdMetric::LandUseChangeSensitive && m.sensitive_upper_ha &&
+                metric_figure(*m.sensitive_upper_ha, unit) != value)
+                value = tr.format("portfolio.tnfd.lower_bound",
+                                  {{"value", value}, {"upper", metric_figure(*m.sensitive_upper_ha, unit)}});
+            value += " " + tr.text_or("value.unit." + unit, unit);
+        }
+        std::string basis;
+        switch (d.metric) {
+            case TnfdMetric::TotalSpatialFootprint:
+                if (v.value) basis = m.footprint_from;
+                break;
+            case TnfdMetric::LandUseChangeNatural:
+                if (m.land_cover && !m.land_cover->layer.empty()) {
+                    const FootprintLandCover& land = *m.land_cover;
+                    basis = tr.format("report.metrics.natural_basis",
+                                      {{"layer", land.layer},
+                                       {"shape", land.shape},
+                                       {"valid", format_share(land.valid_share)},
+                                       {"natural", land.natural_share ? format_share(*land.natural_share) : "—"}});
+                }
+                break;
+            case TnfdMetric::LandUseChangeSensitive:
+                break;
+            case TnfdMetric::WaterWithdrawalScarce:
+                basis = water_basis(m, tr);
+                break;
+        }
+        t.rows.push_back({Cell{d.tnfd}, Cell{tr.text_or("portfolio.tnfd.metric_title." + key, d.title), "", true},
+                          Cell{value, v.value ? "num" : ""}, Cell{basis}});
+    }
+    out.push_back(std::move(t));
+    if (m.land_cover && !m.land_cover->natural_classes.empty()) {
+        std::string classes;
+        for (const std::string& c : m.land_cover->natural_classes) classes += (classes.empty() ? "" : "; ") + c;
+        out.push_back(
+            note(tr.format("report.metrics.natural_classes", {{"layer", m.land_cover->layer}, {"classes", classes}})));
+    }
+
+    if (m.themes.empty()) return;
+    out.push_back(heading(tr.text("field.sensitive_locations")));
+    Block themes =
+        table({tr.text("field.theme"), tr.text("field.inside"), tr.text("field.near"), tr.text("report.layers.nearest"),
+               tr.text("field.layers_inside"), tr.text("field.footprint_overlap_ha")});
+    for (const SensitiveTheme& th : m.themes) {
+        std::string layers;
+        for (const std::string& l : th.layers_inside) layers += (layers.empty() ? "" : "; ") + l;
+        themes.rows.push_back({Cell{tr.text_or("value.theme." + th.theme, th.theme), "", th.inside},
+                               Cell{yes_no(th.inside, tr), "", th.inside}, Cell{yes_no(th.near, tr)},
+                               Cell{th.nearest_m ? format_distance(*th.nearest_m) : "—", "num"},
+                               Cell{layers.empty() ? "—" : layers},
+                               Cell{th.footprint_overlap_ha ? fmt::format("{:.1f}", *th.footprint_overlap_ha) : "—",
+                                    th.footprint_overlap_ha ? "num" : ""}});
+    }
+    out.push_back(std::move(themes));
+    out.push_back(note(tr.format("report.metrics.near_note", {{"near", fmt::format("{:.0f}", m.inputs.near_m)}})));
 }
 
 }  // namespace sitescreen::report

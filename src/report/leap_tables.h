@@ -1,8 +1,7 @@
 // The per-site report's dedicated LEAP tables (#23): L2 the activity's dependencies and impacts, L3
 // the ecosystems at the site and their mix per buffer, E1 the services the activity depends on, E4
-// each rating with its four factors. Built from the typed result (screen/result.h) into the
-// document model that the Markdown, HTML and PDF reports share; every text from the message
-// catalogs.
+// each rating with its four factors, and the site's TNFD metrics. Built from the typed result (screen/result.h) into
+// the document model that the Markdown, HTML and PDF reports share; every text from the message catalogs.
 #pragma once
 #include <string>
 #include <vector>
@@ -34,5 +33,11 @@ void service_blocks(const std::vector<EcosystemService>& services, const std::ve
 // E4, evaluate.e4: the highest rating, then one row per driver with its materiality, rating,
 // verdict level, severity, extent, irreversibility and likelihood, then each rating's trace.
 void e4_blocks(const RiskRatings& e4, std::vector<Block>& out, const i18n::Catalog& tr);
+
+// The TNFD metrics, evaluate.metrics: one row per metric (its TNFD number, title, the value with its
+// unit or why it is not available, and how it was obtained), the land-cover classes counted as
+// natural, then the sensitive locations by theme: inside, near, the nearest feature, the layers the
+// site is inside and the footprint's overlap.
+void metrics_blocks(const SiteMetrics& m, std::vector<Block>& out, const i18n::Catalog& tr);
 
 }  // namespace sitescreen::report

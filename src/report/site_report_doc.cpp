@@ -163,7 +163,8 @@ std::string profile_of(const SiteResult& r) {
 
 // Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically from its
 // serialized part, but for the parts with a table of their own (leap_tables.h), shown from the
-// typed result: the activity (under L2), L3's ecosystems, L4's criteria, E1's services and E4.
+// typed result: the activity (under L2), L3's ecosystems, L4's criteria, E1's services, E4 and the
+// TNFD metrics.
 void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& result, std::vector<Block>& out,
                   const Catalog& tr) {
     const std::string profile = profile_of(result);
@@ -175,7 +176,9 @@ void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& resu
     const bool has_activity = has(LeapPart::Activity) && result.locate;
     auto activity = [&] { activity_blocks(result.locate->activity, profile, out, tr); };
     // Shown whole from the typed result, or (the profile) in the provenance section.
-    auto apart = [](LeapPart p) { return p == LeapPart::Profile || p == LeapPart::Activity || p == LeapPart::E4; };
+    auto apart = [](LeapPart p) {
+        return p == LeapPart::Profile || p == LeapPart::Activity || p == LeapPart::E4 || p == LeapPart::Metrics;
+    };
     Block loose;
     loose.kind = Kind::KeyValues;
     for (const LeapPartJson& p : parts)
@@ -192,6 +195,11 @@ void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& resu
         if (p.part == LeapPart::E4) {
             out.push_back(heading(3, stage_title(p.key, tr)));
             if (result.evaluate) e4_blocks(result.evaluate->ratings, out, tr);
+            continue;
+        }
+        if (p.part == LeapPart::Metrics) {
+            out.push_back(heading(3, stage_title(p.key, tr)));
+            if (result.evaluate) metrics_blocks(result.evaluate->metrics, out, tr);
             continue;
         }
         if (small(v)) {

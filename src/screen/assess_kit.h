@@ -50,16 +50,6 @@ inline std::string fmt_distance(double m) {
     return fmt::format("{:.1f} km", m / 1000.0);
 }
 
-inline std::string fmt_thousands(double v) {
-    std::string digits = fmt::format("{:.0f}", std::fabs(v));
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (v < 0 ? "-" : "") + out;
-}
-
 inline std::string fmt_share(double s) { return fmt::format("{:.0f} %", s * 100.0); }
 
 // The language of the texts this file writes into the record (reasons, mitigation, the
