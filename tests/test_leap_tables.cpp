@@ -282,6 +282,14 @@ TEST(LeapTables, EnglishReportSaysFieldsAndEnumValuesInWords) {
     const std::string e3 = section(r.md, "### E3 · Dependency and impact measurement");
     EXPECT_TRUE(has(e3, "| **Baseline water-stress category** | 2 |")) << e3;
     EXPECT_TRUE(has(e3, "| **Footprint (ha)** | 60 |")) << e3;
+    // L3's layers: a column shows when any layer has it, in the order the layers first give them
+    // (the vector layers' distance and feature, the water-stress category, then the raster's).
+    const std::string l3 = section(r.md, "### L3 · Interface with nature");
+    EXPECT_TRUE(has(l3,
+                    "| Layer | Theme | Criterion | Inside | Distance (m) | Feature | Baseline water-stress category "
+                    "| Value at the site | Class at the site | Natural land share |"))
+        << l3;
+    EXPECT_TRUE(has(l3, "| landcover_modis | land cover | Ecosystem integrity |   |   |   |   | 4 | ")) << l3;
 
     std::set<std::string> data_ids;
     for (const Json& l : r.record["layers"]) data_ids.insert(l["layer"].get<std::string>());

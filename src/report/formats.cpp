@@ -396,16 +396,17 @@ std::string format_share(double share) {
     return fmt::format("{:.1f} %", share * 100);
 }
 
+std::string number_text(double d) {
+    if (std::isfinite(d) && std::fabs(d) >= 1e4 && std::fabs(d) < 1e15) return fmt::format("{:.0f}", d);
+    return fmt::format("{:.6g}", d);
+}
+
 std::string scalar_text(const Json& v) {
     if (v.is_null()) return "—";
     if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
     if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (std::isfinite(d) && std::fabs(d) >= 1e4 && std::fabs(d) < 1e15) return fmt::format("{:.0f}", d);
-        return fmt::format("{:.6g}", d);
-    }
+    if (v.is_number_float()) return number_text(v.get<double>());
     if (v.is_string()) return v.get<std::string>();
     return v.dump();
 }

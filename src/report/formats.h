@@ -146,7 +146,10 @@ std::string radius_label(double metres);
 std::string format_area(double m2);
 // "12.5 %", "<0.1 %", "0 %"
 std::string format_share(double share);
-// A JSON scalar as text (numbers without trailing zeros, null as "—").
+// A figure as the report's generic fields write it: whole from 10,000 up ("435000"), else six
+// significant digits without trailing zeros ("2.9", "0.437").
+std::string number_text(double d);
+// A JSON scalar as text (numbers as number_text, null as "—").
 std::string scalar_text(const Json& v);
 // "biodiversity_importance" -> "Biodiversity importance"
 std::string humanise(const std::string& key);

@@ -1,11 +1,9 @@
 // The per-site report as a document model (report::SiteReportDoc, markdown_report.h): the LEAP
 // sections, the layer tables and the result's other parts as blocks, shared by the Markdown,
 // HTML and PDF forms. Built from the typed result (screen/result.h, the layers' measurements),
-// not from the site's record; Locate's and Evaluate's parts without a table of their own are
-// rendered generically from their serialized form (json_blocks).
-// Over 600 lines for a reason: it is one builder, the report's sections in the order they are
-// read, each using the same small helpers (the tables of objects, the catalog's words); cut by
-// section, those helpers would have to become an interface of their own for no second user.
+// not from the site's record. Locate and Evaluate are laid out by leap_stages.h and leap_tables.h
+// from the structs; json_blocks lays out the few parts still shown from their serialized form:
+// the verdict's conditions, the mitigation steps and the avoidance search's details.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include <map>
 
 #include "i18n/messages.h"
+#include "report/leap_stages.h"
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
 #include "screen/profile.h"
@@ -43,12 +42,6 @@ std::string field_value(const Catalog& tr, const std::string& key, const Json& v
         return s;
     }
     return inline_text(v, tr);
-}
-
-// A rating (exposure, impact) for people: "Very high" / "很高".
-std::string exposure_text(Rating r, const Catalog& tr) {
-    const std::string s = to_string(r);
-    return tr.text_or("rating." + s, humanise(s));
 }
 
 bool is_scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
@@ -108,131 +101,10 @@ Block table_of_objects(const Json& arr, const Catalog& tr) {
     return t;
 }
 
-std::string status_text(const std::string& s, const Catalog& tr) {
-    if (s == "met" || s == "not_met" || s == "not_assessed") return tr.text("report.status." + s);
-    return humanise(s);
-}
-
-const Json& member(const Json& obj, const char* key) {
-    static const Json null_json;
-    if (obj.is_object() && obj.contains(key)) return obj[key];
-    return null_json;
-}
-
-std::string text_of(const Json& obj, const char* key) {
-    const Json& v = member(obj, key);
-    return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-// The L4 criteria as a table: criterion, status, exposure, and the evidence (one line per layer
-// read: its status and sentence), or why there is none.
-Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalog& tr) {
-    Block t;
-    t.kind = Kind::Table;
-    t.header = {tr.text("report.criteria.criterion"), tr.text("report.criteria.status"),
-                tr.text("report.criteria.exposure"), tr.text("report.criteria.evidence")};
-    for (const CriterionFinding& c : criteria) {
-        Cell status;
-        status.tag = to_string(c.status);
-        status.text = status_text(status.tag, tr);
-        status.strong = c.status == CriterionStatus::Met;
-        Cell evidence;
-        for (const Evidence& e : c.evidence)
-            evidence.lines.push_back("[" + status_text(to_string(e.status), tr) + "] " + e.why);
-        if (evidence.lines.empty() && !c.why.empty()) evidence.lines.push_back(c.why);
-        if (evidence.lines.empty()) evidence.text = "—";
-        const std::string name = to_string(c.criterion);
-        t.rows.push_back({Cell{tr.text_or("criterion." + name, humanise(name)), "", true}, status,
-                          Cell{c.exposure ? exposure_text(*c.exposure, tr) : "—"}, evidence});
-    }
-    return t;
-}
-
-// The TNFD LEAP component each stage key stands for.
-std::string stage_title(const std::string& key, const Catalog& tr) {
-    std::string k = key;
-    for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return tr.text_or("report.stage." + k, field_name(tr, key));
-}
-
 // The profile the site was assessed with: the verdict's, else Locate's.
 std::string profile_of(const SiteResult& r) {
     if (r.verdict) return r.verdict->profile;
     return r.locate ? r.locate->profile.type : std::string();
-}
-
-// Locate or Evaluate: one heading per stage (L1..L4, E1..E4), its content generically from its
-// serialized part, but for the parts with a table of their own (leap_tables.h), shown from the
-// typed result: the activity (under L2), L3's ecosystems, L4's criteria, E1's services, E4 and the
-// TNFD metrics.
-void stage_blocks(const std::vector<LeapPartJson>& parts, const SiteResult& result, std::vector<Block>& out,
-                  const Catalog& tr) {
-    const std::string profile = profile_of(result);
-    auto has = [&](LeapPart p) {
-        return std::any_of(parts.begin(), parts.end(), [&](const LeapPartJson& x) { return x.part == p; });
-    };
-    // The activity is screened in L2: its tables follow L2's (or stand alone when there is no L2).
-    const bool has_l2 = has(LeapPart::L2);
-    const bool has_activity = has(LeapPart::Activity) && result.locate;
-    auto activity = [&] { activity_blocks(result.locate->activity, profile, out, tr); };
-    // Shown whole from the typed result, or (the profile) in the provenance section.
-    auto apart = [](LeapPart p) {
-        return p == LeapPart::Profile || p == LeapPart::Activity || p == LeapPart::E4 || p == LeapPart::Metrics;
-    };
-    Block loose;
-    loose.kind = Kind::KeyValues;
-    for (const LeapPartJson& p : parts)
-        if (!apart(p.part) && small(p.value) && !p.value.is_null())
-            loose.rows.push_back({Cell{stage_title(p.key, tr)}, Cell{field_value(tr, p.key, p.value)}});
-    if (!loose.rows.empty()) out.push_back(std::move(loose));
-    for (const LeapPartJson& p : parts) {
-        const Json& v = p.value;
-        if (p.part == LeapPart::Profile) continue;
-        if (p.part == LeapPart::Activity) {
-            if (!has_l2 && has_activity) activity();
-            continue;
-        }
-        if (p.part == LeapPart::E4) {
-            out.push_back(heading(3, stage_title(p.key, tr)));
-            if (result.evaluate) e4_blocks(result.evaluate->ratings, out, tr);
-            continue;
-        }
-        if (p.part == LeapPart::Metrics) {
-            out.push_back(heading(3, stage_title(p.key, tr)));
-            if (result.evaluate) metrics_blocks(result.evaluate->metrics, out, tr);
-            continue;
-        }
-        if (small(v)) {
-            if (p.part == LeapPart::L2 && has_activity) {
-                out.push_back(heading(3, stage_title(p.key, tr)));
-                activity();
-            }
-            continue;
-        }
-        std::string title = stage_title(p.key, tr);
-        if (v.is_object()) {
-            const std::string t = text_of(v, "title");
-            if (!t.empty() && title == humanise(p.key)) title += ": " + t;
-        }
-        out.push_back(heading(3, title));
-        // L3, L4 and E1 end with their typed table (screen/result.h, LeapPartJson): shown from the struct.
-        const bool typed_tail =
-            v.is_object() && !v.empty() &&
-            ((p.part == LeapPart::L3 && result.locate) || (p.part == LeapPart::L4 && result.locate) ||
-             (p.part == LeapPart::E1 && result.locate && result.evaluate));
-        if (typed_tail) {
-            Json rest = Json::object();  // every member but the typed table, which is not copied
-            for (auto it = v.begin(); std::next(it) != v.end(); ++it) rest[it.key()] = *it;
-            json_blocks(rest, 4, out, tr);
-        } else {
-            json_blocks(v, 4, out, tr);
-        }
-        if (p.part == LeapPart::L4 && typed_tail) out.push_back(criteria_table(result.locate->criteria, tr));
-        if (p.part == LeapPart::L2 && has_activity) activity();
-        if (p.part == LeapPart::L3 && typed_tail) ecosystem_blocks(result.locate->ecosystems, result, out, tr);
-        if (p.part == LeapPart::E1 && typed_tail)
-            service_blocks(result.evaluate->services, result.locate->ecosystems, out, tr);
-    }
 }
 
 // A class label of the record (written as in the catalog) in the report's language.
@@ -563,14 +435,14 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
         if (!r.locate)
             out.push_back(paragraph(tr.text("report.note.locate_not_assessed"), Kind::Note));
         else
-            stage_blocks(leap_parts(*r.locate), r, out, tr);
+            locate_blocks(r, profile_of(r), out, tr);
         layer_tables(r, ctx.options.feature_cap, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.evaluate"), "evaluate"));
         if (!r.evaluate || !r.locate)
             out.push_back(paragraph(tr.text("report.note.not_assessed"), Kind::Note));
         else
-            stage_blocks(leap_parts(*r.evaluate, *r.locate), r, out, tr);
+            evaluate_blocks(*r.evaluate, *r.locate, out, tr);
 
         out.push_back(heading(2, tr.text("report.heading.mitigation"), "mitigation"));
         if (!r.mitigation || r.mitigation->empty())

@@ -420,7 +420,7 @@ Json to_json(const ActivityPairs& p) {
     return j;
 }
 
-std::vector<LeapPartJson> leap_parts(const Locate& l) {
+Json to_json(const Locate& l) {
     Json drivers = Json::array();
     for (const DriverMateriality& d : l.drivers)
         drivers.push_back({{"driver", to_string(d.driver)},
@@ -437,23 +437,19 @@ std::vector<LeapPartJson> leap_parts(const Locate& l) {
     Json l3 = Json::object();
     l3["context"] = std::move(context);
     l3["layers"] = std::move(layers);
-    l3["ecosystems"] = to_json(l.ecosystems);  // last: the typed table (LeapPartJson)
-    std::vector<LeapPartJson> parts;
-    parts.reserve(7);
-    parts.push_back({LeapPart::Profile,
-                     "profile",
-                     {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}}});
-    parts.push_back(
-        {LeapPart::L1, "l1", {{"site_type", l.site_type}, {"value_chain", l.value_chain}, {"title", l.title}}});
-    parts.push_back({LeapPart::L2, "l2", std::move(drivers)});
-    parts.push_back({LeapPart::L3, "l3", std::move(l3)});
-    parts.push_back({LeapPart::L4, "l4", l4_json(l.criteria)});  // ends with the criteria
-    parts.push_back({LeapPart::CriteriaMet, "criteria_met", criteria_met_json(l.criteria)});
-    parts.push_back({LeapPart::Activity, "activity", to_json(l.activity)});
-    return parts;
+    l3["ecosystems"] = to_json(l.ecosystems);
+    Json j = Json::object();
+    j["profile"] = {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}};
+    j["l1"] = {{"site_type", l.site_type}, {"value_chain", l.value_chain}, {"title", l.title}};
+    j["l2"] = std::move(drivers);
+    j["l3"] = std::move(l3);
+    j["l4"] = l4_json(l.criteria);
+    j["criteria_met"] = criteria_met_json(l.criteria);
+    j["activity"] = to_json(l.activity);
+    return j;
 }
 
-std::vector<LeapPartJson> leap_parts(const Evaluate& e, const Locate& l) {
+Json to_json(const Evaluate& e, const Locate& l) {
     // E1: the assets at stake are Locate's met evidence, the drivers its material ones.
     Json assets = Json::array();
     for (const CriterionFinding& c : l.criteria)
@@ -469,30 +465,16 @@ std::vector<LeapPartJson> leap_parts(const Evaluate& e, const Locate& l) {
     Json e1 = Json::object();
     e1["assets"] = std::move(assets);
     e1["drivers"] = std::move(drivers);
-    e1["services"] = to_json(e.services);  // last: the typed table (LeapPartJson)
-    std::vector<LeapPartJson> parts;
-    parts.reserve(6);
-    parts.push_back({LeapPart::E1, "e1", std::move(e1)});
-    parts.push_back({LeapPart::E2, "e2", to_json(e.pairs)});
-    parts.push_back({LeapPart::E3, "e3", to_json(e.figures)});
-    parts.push_back({LeapPart::E4, "e4", to_json(e.ratings)});
-    parts.push_back({LeapPart::ActivityPairs, "e2_activity", to_json(e.activity)});
-    parts.push_back({LeapPart::Metrics, "metrics", to_json(e.metrics)});
-    return parts;
-}
-
-namespace {
-
-Json object_of(std::vector<LeapPartJson> parts) {
+    e1["services"] = to_json(e.services);
     Json j = Json::object();
-    for (LeapPartJson& p : parts) j[p.key] = std::move(p.value);
+    j["e1"] = std::move(e1);
+    j["e2"] = to_json(e.pairs);
+    j["e3"] = to_json(e.figures);
+    j["e4"] = to_json(e.ratings);
+    j["e2_activity"] = to_json(e.activity);
+    j["metrics"] = to_json(e.metrics);
     return j;
 }
-
-}  // namespace
-
-Json to_json(const Locate& l) { return object_of(leap_parts(l)); }
-Json to_json(const Evaluate& e, const Locate& l) { return object_of(leap_parts(e, l)); }
 
 Json to_json(const SiteMetrics& m) {
     const MetricInputs& in = m.inputs;

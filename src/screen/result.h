@@ -537,17 +537,4 @@ Json to_json(const ActivityPairs& p);                  // evaluate.e2_activity
 Json to_json(const Locate& l);                         // locate
 Json to_json(const Evaluate& e, const Locate& l);      // evaluate (E1 reads Locate)
 
-// The parts of `locate` and `evaluate`, each as the record writes it, in the record's order: for a
-// writer that lays each part out by what it is (the per-site report), without naming their keys.
-enum class LeapPart { Profile, L1, L2, L3, L4, CriteriaMet, Activity, E1, E2, E3, E4, ActivityPairs, Metrics };
-struct LeapPartJson {
-    LeapPart part;
-    const char* key;  // its key in the record (l1, e2_activity): the report names its texts by it
-    Json value;
-    // L3, L4 and E1 end with their typed table (L3's ecosystems, L4's criteria, E1's services),
-    // which a writer may show from the struct instead: the member written last.
-};
-std::vector<LeapPartJson> leap_parts(const Locate& l);                     // to_json(l)'s members
-std::vector<LeapPartJson> leap_parts(const Evaluate& e, const Locate& l);  // to_json(e, l)'s members
-
 }  // namespace sitescreen

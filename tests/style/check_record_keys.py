@@ -52,7 +52,7 @@ KEYS = [
     "mapped", "mix", "unmapped_share", "provided_by",
     # locate.activity and evaluate.e2_activity
     "location_dependent", "not_found", "highest_exposure",
-    # the parts of locate and evaluate (the per-site report lays them out by LeapPart, not by key)
+    # the parts of locate and evaluate (the per-site report lays them out from the structs)
     "l1", "l2", "l3", "l4", "e1", "e2", "e3", "e4",
 ]
 
