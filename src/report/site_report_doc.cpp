@@ -2,8 +2,8 @@
 // sections, the layer tables and the result's other parts as blocks, shared by the Markdown,
 // HTML and PDF forms. Built from the typed result (screen/result.h, the layers' measurements),
 // not from the site's record. Locate and Evaluate are laid out by leap_stages.h and leap_tables.h
-// from the structs; json_blocks lays out the few parts still shown from their serialized form:
-// the verdict's conditions, the mitigation steps and the avoidance search's details.
+// from the structs; json_blocks lays out the one part still shown from its serialized form, the
+// avoidance search's details.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -97,6 +97,19 @@ Block table_of_objects(const Json& arr, const Catalog& tr) {
             row.push_back(std::move(c));
         }
         t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+// The mitigation hierarchy's steps: the stage, the action, the findings behind it and its trigger.
+Block mitigation_table(const std::vector<MitigationStep>& steps, const Catalog& tr) {
+    Block t;
+    t.kind = Kind::Table;
+    t.header = {tr.text("field.step"), tr.text("field.action"), tr.text("field.because"), tr.text("field.trigger")};
+    for (const MitigationStep& s : steps) {
+        const std::string stage = to_string(s.step);
+        t.rows.push_back({Cell{tr.text_or("value.step." + stage, stage), "", true}, Cell{s.action}, Cell{s.because},
+                          Cell{tr.text_or("value.trigger." + s.trigger, s.trigger)}});
     }
     return t;
 }
@@ -375,7 +388,10 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
         out.push_back(std::move(v));
         if (r.verdict && !r.verdict->conditions.empty()) {
             out.push_back(paragraph(tr.text("report.conditions")));
-            json_blocks(Json(r.verdict->conditions), 3, out, tr);
+            Block conditions;
+            conditions.kind = Kind::Bullets;
+            conditions.items = r.verdict->conditions;
+            out.push_back(std::move(conditions));
         }
     }
 
@@ -448,7 +464,7 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
         if (!r.mitigation || r.mitigation->empty())
             out.push_back(paragraph(tr.text("report.note.no_mitigation"), Kind::Note));
         else
-            json_blocks(to_json(*r.mitigation), 3, out, tr);
+            out.push_back(mitigation_table(*r.mitigation, tr));
 
         out.push_back(heading(2, tr.text("report.heading.alternative"), "alternative"));
         if (r.alternative && r.alternative->found()) {
