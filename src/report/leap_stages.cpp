@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/rounding.h"
+#include "report/block_kit.h"
 #include "report/formats.h"
 #include "report/leap_tables.h"
 #include "screen/profile.h"
@@ -15,27 +16,7 @@ namespace {
 
 using Kind = Block::Kind;
 using i18n::Catalog;
-
-Block heading(int level, std::string text) {
-    Block b;
-    b.kind = Kind::Heading;
-    b.level = level;
-    b.text = std::move(text);
-    return b;
-}
-
-Block table(std::vector<std::string> header) {
-    Block b;
-    b.kind = Kind::Table;
-    b.header = std::move(header);
-    return b;
-}
-
-Block key_values() {
-    Block b;
-    b.kind = Kind::KeyValues;
-    return b;
-}
+using kit::heading, kit::joined, kit::key_values, kit::table, kit::yes_no;
 
 // A field's name by its catalog key ("field.driver"), and an enum value in the catalog's words
 // (`words` "value.driver": value.driver.<value>). The report names its catalog keys, never the
@@ -47,14 +28,6 @@ std::string enum_word(const Catalog& tr, const char* words, const std::string& v
 template <class E>
 std::string enum_word(const Catalog& tr, const char* words, const std::optional<E>& value) {
     return value ? enum_word(tr, words, to_string(*value)) : "—";
-}
-std::string yes_no(bool b, const Catalog& tr) { return tr.text(b ? "report.yes" : "report.no"); }
-
-// Values joined as a list cell shows them: "a; b".
-std::string joined(const std::vector<std::string>& items) {
-    std::string s;
-    for (const std::string& i : items) s += (s.empty() ? "" : "; ") + i;
-    return s;
 }
 
 Cell number_cell(double v) { return Cell{number_text(v), "num"}; }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/rounding.h"
+#include "report/block_kit.h"
 #include "report/formats.h"
 #include "screen/profile.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 using Kind = Block::Kind;
 using i18n::Catalog;
+using kit::joined, kit::note, kit::table, kit::yes_no;
 
 // An enum value of the record in the catalog's words (value.<field>.<value>: "VH" -> "很高（VH）"),
 // else as given; "—" for none.
@@ -21,27 +23,7 @@ std::string enum_text(const Catalog& tr, const std::string& field, const char* n
     return tr.text_or("value." + field + "." + name, name);
 }
 
-Block heading(std::string text) {
-    Block b;
-    b.kind = Kind::Heading;
-    b.level = 4;
-    b.text = std::move(text);
-    return b;
-}
-
-Block note(std::string text) {
-    Block b;
-    b.kind = Kind::Note;
-    b.text = std::move(text);
-    return b;
-}
-
-Block table(std::vector<std::string> header) {
-    Block b;
-    b.kind = Kind::Table;
-    b.header = std::move(header);
-    return b;
-}
+Block heading(std::string text) { return kit::heading(4, std::move(text)); }
 
 // A GET unit for people: its code and, where the catalog names it, its name ("T2.2 Deciduous
 // temperate forests"). The code is kept: it is the typology's identifier.
@@ -64,8 +46,6 @@ std::string candidate_text(const Catalog& tr, const std::vector<std::string>& co
     for (const auto& c : codes) s += (s.empty() ? "" : tr.text("e4.sep")) + get_unit(tr, c);
     return s;
 }
-
-std::string yes_no(const Catalog& tr, bool v) { return tr.text(v ? "report.yes" : "report.no"); }
 
 // A driver's name (land_use_change -> "Land-use change" / "土地利用变化").
 std::string driver_name(const Catalog& tr, const std::string& d) {
@@ -136,7 +116,7 @@ void activity_blocks(const ActivityUse& a, const std::string& profile, std::vect
         std::vector<Cell> row{Cell{e.title.empty() ? e.id : e.title, "", true},
                               Cell{enum_text(tr, "encore_rating", e.encore_rating.c_str())}, materiality};
         if (with_driver) row.push_back(Cell{e.driver ? driver_name(tr, to_string(*e.driver)) : "—"});
-        row.push_back(Cell{yes_no(tr, e.location_dependent)});
+        row.push_back(Cell{yes_no(e.location_dependent, tr)});
         return row;
     };
     if (!a.dependencies.empty()) {
@@ -276,7 +256,7 @@ void service_blocks(const std::vector<EcosystemService>& services, const std::ve
                 line = tr.format("report.services.possibly",
                                  {{"unit", line}, {"candidates", candidate_text(tr, p.candidates)}});
             by.lines.push_back(line);
-            here.lines.push_back(yes_no(tr, p.at_site));
+            here.lines.push_back(yes_no(p.at_site, tr));
             share.lines.push_back(p.radius_m > 0
                                       ? tr.format("report.services.share_value", {{"share", format_share(p.share)},
                                                                                   {"radius", radius_label(p.radius_m)}})
@@ -360,8 +340,6 @@ std::string metric_figure(double v, const std::string& unit) {
     return unit == "ha" ? fmt::format("{:.1f}", v) : fmt_thousands(v);
 }
 
-std::string yes_no(bool b, const Catalog& tr) { return tr.text(b ? "report.yes" : "report.no"); }
-
 // C3.0's inputs in a sentence: the withdrawal and where it came from, the water-stress category and
 // its layer, and whether the unit is scarce by the profile's threshold.
 std::string water_basis(const SiteMetrics& m, const Catalog& tr) {
@@ -377,9 +355,7 @@ std::string water_basis(const SiteMetrics& m, const Catalog& tr) {
     if (m.scarce)
         parts.push_back(tr.format(*m.scarce ? "report.metrics.scarce" : "report.metrics.not_scarce",
                                   {{"high", std::to_string(in.high_bws_cat)}}));
-    std::string s;
-    for (const std::string& p : parts) s += (s.empty() ? "" : "; ") + p;
-    return s;
+    return joined(parts);
 }
 
 }  // namespace
@@ -425,8 +401,7 @@ void metrics_blocks(const SiteMetrics& m, std::vector<Block>& out, const Catalog
     }
     out.push_back(std::move(t));
     if (m.land_cover && !m.land_cover->natural_classes.empty()) {
-        std::string classes;
-        for (const std::string& c : m.land_cover->natural_classes) classes += (classes.empty() ? "" : "; ") + c;
+        const std::string classes = joined(m.land_cover->natural_classes);
         out.push_back(
             note(tr.format("report.metrics.natural_classes", {{"layer", m.land_cover->layer}, {"classes", classes}})));
     }
@@ -437,8 +412,7 @@ void metrics_blocks(const SiteMetrics& m, std::vector<Block>& out, const Catalog
         table({tr.text("field.theme"), tr.text("field.inside"), tr.text("field.near"), tr.text("report.layers.nearest"),
                tr.text("field.layers_inside"), tr.text("field.footprint_overlap_ha")});
     for (const SensitiveTheme& th : m.themes) {
-        std::string layers;
-        for (const std::string& l : th.layers_inside) layers += (layers.empty() ? "" : "; ") + l;
+        const std::string layers = joined(th.layers_inside);
         themes.rows.push_back({Cell{tr.text_or("value.theme." + th.theme, th.theme), "", th.inside},
                                Cell{yes_no(th.inside, tr), "", th.inside}, Cell{yes_no(th.near, tr)},
                                Cell{th.nearest_m ? format_distance(*th.nearest_m) : "—", "num"},

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "i18n/messages.h"
+#include "report/block_kit.h"
 #include "report/leap_stages.h"
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
@@ -26,6 +27,7 @@ namespace {
 
 using Kind = Block::Kind;
 using i18n::Catalog;
+using kit::heading;
 
 bool all_scalars(const Json& a);
 
@@ -61,15 +63,6 @@ bool small(const Json& v) {
     if (v.is_object())
         return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
     return false;
-}
-
-Block heading(int level, std::string text, std::string anchor = "") {
-    Block b;
-    b.kind = Kind::Heading;
-    b.level = std::clamp(level, 1, 4);
-    b.text = std::move(text);
-    b.tag = std::move(anchor);
-    return b;
 }
 
 Block paragraph(std::string text, Kind kind = Kind::Paragraph) {

@@ -1,0 +1,53 @@
+// Small builders of the report's document blocks (markdown_report.h) and of the texts of their
+// cells, shared by the per-site report's builders: site_report_doc.cpp, leap_stages.cpp and
+// leap_tables.cpp.
+#pragma once
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "i18n/messages.h"
+#include "report/markdown_report.h"
+
+namespace sitescreen::report::kit {
+
+inline Block heading(int level, std::string text, std::string anchor = "") {
+    Block b;
+    b.kind = Block::Kind::Heading;
+    b.level = std::clamp(level, 1, 4);
+    b.text = std::move(text);
+    b.tag = std::move(anchor);
+    return b;
+}
+
+inline Block note(std::string text) {
+    Block b;
+    b.kind = Block::Kind::Note;
+    b.text = std::move(text);
+    return b;
+}
+
+inline Block table(std::vector<std::string> header) {
+    Block b;
+    b.kind = Block::Kind::Table;
+    b.header = std::move(header);
+    return b;
+}
+
+inline Block key_values() {
+    Block b;
+    b.kind = Block::Kind::KeyValues;
+    return b;
+}
+
+// "yes" / "是".
+inline std::string yes_no(bool b, const i18n::Catalog& tr) { return tr.text(b ? "report.yes" : "report.no"); }
+
+// Texts as one cell lists them: "a; b".
+inline std::string joined(const std::vector<std::string>& items) {
+    std::string s;
+    for (const std::string& i : items) s += (s.empty() ? "" : "; ") + i;
+    return s;
+}
+
+}  // namespace sitescreen::report::kit
