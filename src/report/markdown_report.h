@@ -51,13 +51,8 @@ struct SiteReportDoc {
 SiteReportDoc site_report_doc(const SiteResult& result, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source);
 
-// Blocks for any JSON value, for the LEAP objects whose shape may grow:
-// arrays of objects become tables, objects key/value lists (nested objects
-// headings), arrays of scalars bullet lists.
-// Field names come from the catalog's field.<key> (else humanise(key)).
-void json_blocks(const Json& value, int heading_level, std::vector<Block>& out,
-                 const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
-// A JSON value on one line (for table cells).
+// A JSON value on one line (for table cells: the site's attributes, sites.gpkg's text columns);
+// field names from the catalog's field.<key> (else humanise(key)).
 std::string inline_text(const Json& value, const i18n::Catalog& tr = i18n::catalog(i18n::Lang::En));
 // A Markdown code span holding `text` literally, whatever backticks, pipes or line breaks it has.
 std::string md_code(const std::string& text);

@@ -2,8 +2,8 @@
 // sections, the layer tables and the result's other parts as blocks, shared by the Markdown,
 // HTML and PDF forms. Built from the typed result (screen/result.h, the layers' measurements),
 // not from the site's record. Locate and Evaluate are laid out by leap_stages.h and leap_tables.h
-// from the structs; json_blocks lays out the one part still shown from its serialized form, the
-// avoidance search's details.
+// from the structs, the avoidance search's answer by search_blocks.h; only the site's own
+// attributes, input data, are shown from JSON.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "report/block_kit.h"
 #include "report/leap_stages.h"
 #include "report/leap_tables.h"
+#include "report/search_blocks.h"
 #include "report/markdown_report.h"
 #include "screen/profile.h"
 #include "layers/record_format.h"
@@ -52,46 +53,11 @@ bool all_scalars(const Json& a) {
     return std::all_of(a.begin(), a.end(), [](const Json& e) { return is_scalar(e); });
 }
 
-bool all_objects(const Json& a) {
-    return !a.empty() && std::all_of(a.begin(), a.end(), [](const Json& e) { return e.is_object(); });
-}
-
-// A "small" value fits in one table cell.
-bool small(const Json& v) {
-    if (is_scalar(v)) return true;
-    if (v.is_array()) return all_scalars(v) && v.size() <= 12;
-    if (v.is_object())
-        return v.size() <= 6 && std::all_of(v.begin(), v.end(), [](const Json& e) { return is_scalar(e); });
-    return false;
-}
-
 Block paragraph(std::string text, Kind kind = Kind::Paragraph) {
     Block b;
     b.kind = kind;
     b.text = std::move(text);
     return b;
-}
-
-Block table_of_objects(const Json& arr, const Catalog& tr) {
-    Block t;
-    t.kind = Kind::Table;
-    std::vector<std::string> keys;
-    for (const Json& e : arr)
-        for (auto it = e.begin(); it != e.end(); ++it)
-            if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
-    for (const auto& k : keys) t.header.push_back(field_name(tr, k));
-    for (const Json& e : arr) {
-        std::vector<Cell> row;
-        for (const auto& k : keys) {
-            Cell c;
-            c.text = e.contains(k) ? field_value(tr, k, e[k]) : "";
-            if (e.contains(k) && e[k].is_number()) c.tag = "num";
-            if (k == "status" || k == "step" || k == "level" || k == "rating") c.strong = true;
-            row.push_back(std::move(c));
-        }
-        t.rows.push_back(std::move(row));
-    }
-    return t;
 }
 
 // The mitigation hierarchy's steps: the stage, the action, the findings behind it and its trigger.
@@ -295,56 +261,6 @@ std::string inline_text(const Json& v, const i18n::Catalog& tr) {
     return s;
 }
 
-void json_blocks(const Json& v, int level, std::vector<Block>& out, const i18n::Catalog& tr) {
-    if (v.is_null()) return;
-    if (is_scalar(v)) {
-        out.push_back(paragraph(inline_text(v, tr)));
-        return;
-    }
-    if (v.is_array()) {
-        if (v.empty()) return;
-        if (all_objects(v)) {
-            out.push_back(table_of_objects(v, tr));
-        } else {
-            Block b;
-            b.kind = Kind::Bullets;
-            for (const Json& e : v) b.items.push_back(inline_text(e, tr));
-            out.push_back(std::move(b));
-        }
-        return;
-    }
-    // An object of small objects (per driver, per criterion...) reads best as a table keyed by name.
-    if (!v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object() && small(e); })) {
-        Json rows = Json::array();
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            Json row = Json::object();
-            row["name"] = field_name(tr, it.key());
-            for (auto m = it.value().begin(); m != it.value().end(); ++m) row[m.key()] = m.value();
-            rows.push_back(std::move(row));
-        }
-        Block t = table_of_objects(rows, tr);
-        t.header[0] = "";
-        for (auto& r : t.rows) r[0].strong = true;
-        out.push_back(std::move(t));
-        return;
-    }
-    Block kv;
-    kv.kind = Kind::KeyValues;
-    std::vector<std::pair<std::string, const Json*>> nested;
-    for (auto it = v.begin(); it != v.end(); ++it) {
-        if (it.value().is_null()) continue;  // nothing to say
-        if (small(it.value()))
-            kv.rows.push_back({Cell{field_name(tr, it.key())}, Cell{field_value(tr, it.key(), it.value())}});
-        else
-            nested.emplace_back(it.key(), &it.value());
-    }
-    if (!kv.rows.empty()) out.push_back(std::move(kv));
-    for (const auto& [key, value] : nested) {
-        out.push_back(heading(level, field_name(tr, key)));
-        json_blocks(*value, level + 1, out, tr);
-    }
-}
-
 SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source) {
     SiteReportDoc doc;
@@ -468,16 +384,11 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
                                                                  {"lon", fmt::format("{:.6f}", first.at.lon)},
                                                                  {"lat", fmt::format("{:.6f}", first.at.lat)}})));
             // The ranked alternatives, one row each (the first is the one above).
-            if (r.alternative->alternatives.size() > 1) {
-                Json rows = Json::array();
-                for (std::size_t k = 0; k < r.alternative->alternatives.size(); ++k)
-                    rows.push_back(ranked_row(r.alternative->alternatives[k], k));
-                out.push_back(table_of_objects(rows, tr));
-            }
-            json_blocks(search_details(*r.alternative), 3, out, tr);
+            if (r.alternative->alternatives.size() > 1) out.push_back(ranked_table(r.alternative->alternatives, tr));
+            search_blocks(*r.alternative, out, tr);
         } else if (r.alternative) {
             out.push_back(paragraph(tr.text("report.alternative.none"), Kind::Note));
-            json_blocks(search_details(*r.alternative), 3, out, tr);
+            search_blocks(*r.alternative, out, tr);
         } else {
             out.push_back(paragraph(tr.text("report.alternative.no_search"), Kind::Note));
         }

@@ -641,29 +641,12 @@ Json to_json(const AlternativeSearch& a) {
     return j;
 }
 
-Json search_details(const AlternativeSearch& a) {
-    Json j = to_json(a);
-    j.erase("found");
-    if (a.found())
-        for (const char* k : {"lon", "lat", "distance_m", "bearing_deg", "alternatives"}) j.erase(k);
-    return j;
-}
-
 Json search_settings(const AlternativeSearch& a) {
     Json j = to_json(a);
     for (const char* k : {"found", "lon", "lat", "distance_m", "bearing_deg", "clears", "alternatives",
                           "level_at_alternative", "lowers_verdict", "remaining"})
         j.erase(k);
     return j;
-}
-
-Json ranked_row(const AlternativeLocation& a, std::size_t index) {
-    return {{"rank", index + 1},
-            {"level_at_alternative", to_string(a.level_at_alternative)},
-            {"distance_m", a.distance_m},
-            {"bearing_deg", a.bearing_deg},
-            {"lon", a.at.lon},
-            {"lat", a.at.lat}};
 }
 
 }  // namespace sitescreen

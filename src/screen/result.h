@@ -513,16 +513,10 @@ bool partial_coverage(const Verdict& v);
 std::string level_text(const Verdict& v);
 Json to_json(const std::vector<MitigationStep>& steps);
 Json to_json(const AlternativeSearch& a);
-// Views of the search's answer for the per-site report, in the record's keys:
-// - the details below its first line: the answer without "found" and, when a location was found,
-//   without its position (the line states it) and without the ranked list;
-// - one row of the ranked list's table: rank, level_at_alternative, distance_m, bearing_deg, lon, lat.
-// - what the search did, the same for every location it found: the answer without "found", the
-//   locations' keys and the ranked list (sites.gpkg's alternatives.details);
-Json search_details(const AlternativeSearch& a);
+// What the search did, the same for every location it found, in the record's keys: the answer
+// without "found", the locations' keys and the ranked list (sites.gpkg's alternatives.details).
 Json search_settings(const AlternativeSearch& a);
 Json to_json(const std::vector<ClearedFinding>& clears);
-Json ranked_row(const AlternativeLocation& a, std::size_t index);
 Json to_json(const rules::Citation& c);  // the English texts, whatever the report's language
 Json to_json(const SiteMetrics& m);      // evaluate.metrics
 Json l4_json(const std::vector<CriterionFinding>& criteria);
