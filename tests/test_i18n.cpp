@@ -85,21 +85,26 @@ TEST(I18n, TheParityCheckFindsAKeyMissingFromOneCatalog) {
     EXPECT_EQ(keys_missing_from(b, a), std::vector<std::string>{});
 }
 
-// The English words that reach sites.jsonl are the enum values: the verdict's reasons and the
-// mitigation texts (assess.*) and the activity's ENCORE codes (value.encore_rating, in e2_activity's
-// why). The report's own words, the names of its fields and of the enum values in its tables
-// (field.*, value.*), are English for people: no identifier with an underscore, and a field whose
-// key ends in a unit names the unit in brackets ("Distance (m)", not "Distance m").
-TEST(I18n, EnglishWordsAreTheEnumValuesInTheRecordAndWordsForPeopleInTheReport) {
+// English texts are words for people, in the report and in the record's sentences alike. The
+// names of fields and of enum values in the report's tables (field.*, value.*) and the enum words
+// inside the verdict's reasons and the traces (assess.rating, assess.criterion, assess.driver, ...)
+// have no identifier with an underscore, and a field whose key ends in a unit names the unit in
+// brackets ("Distance (m)", not "Distance m"). What stays an enum value: the level, outcome and rule
+// set words, which are one-word values already, the site types, and ENCORE's rating codes
+// (value.encore_rating, quoted as ENCORE gives them).
+TEST(I18n, EnglishTextsNameFieldsAndEnumValuesInWords) {
     const std::vector<std::string> unit_suffixes = {"_m", "_ha", "_m3", "_deg", "_mw", "_m3_per_unit"};
-    int report_words = 0;
+    int report_words = 0, record_words = 0;
     for (const auto& [key, text] : en().entries()) {
         const auto dot = key.rfind('.');
         const std::string group = key.substr(0, dot), last = key.substr(dot + 1);
-        if (group == "assess.level" || group == "assess.rating" || group == "assess.outcome" ||
-            group == "assess.criterion" || group == "assess.rule_set" || group == "assess.materiality" ||
-            group == "assess.driver" || group == "site_type" || group == "value.encore_rating") {
+        if (group == "assess.level" || group == "assess.outcome" || group == "assess.rule_set" ||
+            group == "site_type" || group == "value.encore_rating") {
             EXPECT_EQ(text, last) << key;
+        } else if (group == "assess.rating" || group == "assess.criterion" || group == "assess.driver" ||
+                   group == "assess.materiality") {
+            ++record_words;
+            EXPECT_EQ(text.find('_'), std::string::npos) << key << ": \"" << text << "\" is an identifier";
         } else if (group == "field" || group.rfind("value.", 0) == 0) {
             ++report_words;
             EXPECT_EQ(text.find('_'), std::string::npos) << key << ": \"" << text << "\" is an identifier";
@@ -116,8 +121,11 @@ TEST(I18n, EnglishWordsAreTheEnumValuesInTheRecordAndWordsForPeopleInTheReport) 
         }
     }
     EXPECT_GT(report_words, 400);
+    EXPECT_EQ(record_words, 4 + 5 + 4 + 4);
     EXPECT_EQ(en().text("field.distance_m"), "Distance (m)");
     EXPECT_EQ(en().text("value.exposure.very_high"), "very high");
+    EXPECT_EQ(en().text("assess.rating.very_high"), "very high");
+    EXPECT_EQ(en().text("assess.driver.land_use_change"), "land-use change");
     EXPECT_EQ(en().text("value.driver.land_use_change"), en().text("report.e4.driver_name.land_use_change"));
     EXPECT_EQ(to_string(Level::NoGo), en().text("assess.level.no-go"));
     // The portfolio page shows run.json's roll-up explanation in the catalog's words: in English, the same.

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "io/checksum.h"
 #include "report/formats.h"
+#include "report/leap_stages.h"
 #include "report/leap_tables.h"
 #include "report/markdown_report.h"
 #include "report/record_line.h"
@@ -228,7 +230,7 @@ TEST(LeapTables, EnglishReportShowsTheRecordsActivityEcosystemsServicesAndFactor
     EXPECT_FALSE(has(e4, "| **GHG emissions** |")) << e4;
     EXPECT_TRUE(has(e4, "- GHG emissions: location-independent driver")) << e4;
     EXPECT_TRUE(
-        has(e4, "- Land-use change: materiality medium x exposure very_high (inside ecological conservation red line"))
+        has(e4, "- Land-use change: materiality medium x exposure very high (inside ecological conservation red line"))
         << e4;
     EXPECT_FALSE(has(e4, "Factors trace")) << e4;
 }
@@ -390,4 +392,54 @@ TEST(LeapTables, AnEmptyServiceListSaysWhetherAnyEcosystemWasNamed) {
     report::service_blocks({}, {lc}, out, en());
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[1].text, en().text("report.services.none"));
+}
+
+// A part with nothing in it says so: L1 is a heading with its three facts as rows, an empty list
+// (context, layers, criteria met, assets, drivers) says "none", and E2 with no driver-receptor pair
+// says why under its own heading, between E1 and E3, in both languages.
+TEST(LeapTables, EmptyPartsSaySoInTheirPlace) {
+    Locate l;
+    l.site_type = "plant";
+    l.value_chain = "midstream";
+    l.title = "Manufacturing plant";
+    SiteResult r;
+    r.locate = l;
+    for (const i18n::Catalog* tr : {&en(), &zh()}) {
+        std::vector<report::Block> out;
+        report::locate_blocks(r, "plant", out, *tr);
+        report::evaluate_blocks(Evaluate{}, l, out, *tr);
+        using Kind = report::Block::Kind;
+        const auto heading_at = [&](const std::string& key) {
+            const auto it = std::find_if(out.begin(), out.end(), [&](const report::Block& b) {
+                return b.kind == Kind::Heading && b.text == tr->text(key);
+            });
+            EXPECT_NE(it, out.end()) << key;
+            return it - out.begin();
+        };
+        std::map<std::string, std::string> facts;
+        for (const report::Block& b : out)
+            if (b.kind == Kind::KeyValues)
+                for (const auto& row : b.rows) facts[row.at(0).text] = row.at(1).text;
+        const std::string none = tr->text("report.none");
+        EXPECT_EQ(facts[tr->text("field.site_type")], tr->text("value.site_type.plant"));
+        EXPECT_EQ(facts[tr->text("field.value_chain")], tr->text("value.value_chain.midstream"));
+        EXPECT_EQ(facts[tr->text("field.title")], "Manufacturing plant");
+        for (const char* key : {"field.context", "field.layers", "field.criteria_met", "field.assets", "field.drivers"})
+            EXPECT_EQ(facts[tr->text(key)], none) << key;
+        EXPECT_EQ(facts.count(tr->text("report.stage.l1")), 0u) << "L1 is a heading, not a row";
+        EXPECT_EQ(facts.count(tr->text("report.stage.e2")), 0u) << "E2 is a heading, not an empty row";
+
+        const auto l1 = heading_at("report.stage.l1"), l2 = heading_at("report.stage.l2");
+        EXPECT_EQ(out.at(l1 + 1).kind, Kind::KeyValues);
+        EXPECT_EQ(out.at(l1 + 1).rows.size(), 3u);
+        EXPECT_LT(l1, l2);
+        const auto e1 = heading_at("report.stage.e1"), e2 = heading_at("report.stage.e2"),
+                   e3 = heading_at("report.stage.e3");
+        EXPECT_LT(e1, e2);
+        EXPECT_LT(e2, e3);
+        EXPECT_EQ(out.at(e2 + 1).kind, Kind::Note);
+        EXPECT_EQ(out.at(e2 + 1).text, tr->text("report.e2_no_pair"));
+    }
+    EXPECT_EQ(en().text("report.none"), "none");
+    EXPECT_EQ(zh().text("report.none"), "无");
 }

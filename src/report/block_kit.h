@@ -40,6 +40,16 @@ inline Block key_values() {
     return b;
 }
 
+// An enum value in the catalog's words: `words` "value.driver" names value.driver.<value>; a value
+// the catalog does not know is shown as it is. The report names catalog keys, never the record's
+// (tests/style/check_record_keys.py).
+inline std::string enum_word(const i18n::Catalog& tr, const char* words, const std::string& value) {
+    return tr.text_or(std::string(words) + "." + value, value);
+}
+
+// What an empty list of a stage says: "none" / "无".
+inline std::string none(const i18n::Catalog& tr) { return tr.text("report.none"); }
+
 // "yes" / "是".
 inline std::string yes_no(bool b, const i18n::Catalog& tr) { return tr.text(b ? "report.yes" : "report.no"); }
 

@@ -16,15 +16,9 @@ namespace {
 
 using Kind = Block::Kind;
 using i18n::Catalog;
-using kit::heading, kit::joined, kit::key_values, kit::table, kit::yes_no;
+using kit::enum_word, kit::heading, kit::joined, kit::key_values, kit::table, kit::yes_no;
 
-// A field's name by its catalog key ("field.driver"), and an enum value in the catalog's words
-// (`words` "value.driver": value.driver.<value>). The report names its catalog keys, never the
-// record's (tests/style/check_record_keys.py).
-std::string field(const Catalog& tr, const char* key) { return tr.text(key); }
-std::string enum_word(const Catalog& tr, const char* words, const std::string& value) {
-    return tr.text_or(std::string(words) + "." + value, value);
-}
+// An optional enum value in the catalog's words, "—" when there is none.
 template <class E>
 std::string enum_word(const Catalog& tr, const char* words, const std::optional<E>& value) {
     return value ? enum_word(tr, words, to_string(*value)) : "—";
@@ -36,7 +30,7 @@ Cell number_cell(const std::optional<double>& v) { return v ? number_cell(*v) : 
 std::string criteria_words(const std::vector<Criterion>& criteria, const char* words_key, const Catalog& tr) {
     std::vector<std::string> words;
     for (Criterion c : criteria) words.push_back(enum_word(tr, words_key, to_string(c)));
-    return joined(words);
+    return words.empty() ? kit::none(tr) : joined(words);
 }
 
 std::vector<Criterion> met_criteria(const std::vector<CriterionFinding>& criteria) {
@@ -48,8 +42,8 @@ std::vector<Criterion> met_criteria(const std::vector<CriterionFinding>& criteri
 
 // L2: each driver's materiality for the site, and the profile's.
 Block drivers_table(const std::vector<DriverMateriality>& drivers, const Catalog& tr) {
-    Block t = table({field(tr, "field.driver"), field(tr, "field.materiality"), field(tr, "field.profile_materiality"),
-                     field(tr, "field.screened"), field(tr, "field.location_dependent"), field(tr, "field.why")});
+    Block t = table({tr.text("field.driver"), tr.text("field.materiality"), tr.text("field.profile_materiality"),
+                     tr.text("field.screened"), tr.text("field.location_dependent"), tr.text("field.why")});
     for (const DriverMateriality& d : drivers)
         t.rows.push_back({Cell{enum_word(tr, "value.driver", to_string(d.driver))},
                           Cell{enum_word(tr, "value.materiality", to_string(d.materiality))},
@@ -63,7 +57,7 @@ Block drivers_table(const std::vector<DriverMateriality>& drivers, const Catalog
 // row has the columns its kind measures: a column shows when any layer has it, in the order the
 // layers first give them.
 Block context_table(const std::vector<ContextLayer>& context, const Catalog& tr) {
-    Block t = table({field(tr, "field.layer"), field(tr, "field.theme"), field(tr, "field.inside")});
+    Block t = table({tr.text("field.layer"), tr.text("field.theme"), tr.text("field.inside")});
     for (const ContextLayer& c : context)
         t.rows.push_back({Cell{c.layer}, Cell{enum_word(tr, "value.theme", c.theme)}, Cell{joined(c.inside)}});
     return t;
@@ -89,8 +83,8 @@ Block interfaces_table(const std::vector<LayerInterface>& layers, const Catalog&
             if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
     static const char* const kNames[] = {"field.inside",  "field.value_at_site", "field.distance_m",   "field.feature",
                                          "field.bws_cat", "field.class_at_site", "field.natural_share"};
-    Block t = table({field(tr, "field.layer"), field(tr, "field.theme"), field(tr, "field.criterion")});
-    for (InterfaceColumn c : columns) t.header.push_back(field(tr, kNames[static_cast<int>(c)]));
+    Block t = table({tr.text("field.layer"), tr.text("field.theme"), tr.text("field.criterion")});
+    for (InterfaceColumn c : columns) t.header.push_back(tr.text(kNames[static_cast<int>(c)]));
     for (const LayerInterface& i : layers) {
         std::vector<Cell> row{Cell{i.layer}, Cell{enum_word(tr, "value.theme", i.theme)},
                               Cell{enum_word(tr, "value.criterion", to_string(i.criterion))}};
@@ -129,17 +123,17 @@ Block interfaces_table(const std::vector<LayerInterface>& layers, const Catalog&
     return t;
 }
 
-// A list of a stage: an empty one is a key-value row with nothing to say, as a single fact; a
-// full one has its heading and its table.
+// A list of a stage: an empty one is a key-value row that says "none", as a single fact; a full
+// one has its heading and its table.
 struct StageList {
     std::string name;
     bool empty;
     Block table;
 };
 
-void list_blocks(std::vector<StageList> lists, std::vector<Block>& out, Block kv = key_values()) {
+void list_blocks(std::vector<StageList> lists, std::vector<Block>& out, const Catalog& tr, Block kv = key_values()) {
     for (const StageList& l : lists)
-        if (l.empty) kv.rows.push_back({Cell{l.name}, Cell{""}});
+        if (l.empty) kv.rows.push_back({Cell{l.name}, Cell{kit::none(tr)}});
     if (!kv.rows.empty()) out.push_back(std::move(kv));
     for (StageList& l : lists) {
         if (l.empty) continue;
@@ -150,8 +144,8 @@ void list_blocks(std::vector<StageList> lists, std::vector<Block>& out, Block kv
 
 // E1: Locate's met evidence, the assets at stake.
 Block assets_table(const std::vector<CriterionFinding>& criteria, const Catalog& tr) {
-    Block t = table(
-        {field(tr, "field.criterion"), field(tr, "field.layer"), field(tr, "field.theme"), field(tr, "field.what")});
+    Block t =
+        table({tr.text("field.criterion"), tr.text("field.layer"), tr.text("field.theme"), tr.text("field.what")});
     for (const CriterionFinding& c : criteria)
         for (const Evidence& e : c.evidence)
             if (e.status == CriterionStatus::Met)
@@ -162,8 +156,8 @@ Block assets_table(const std::vector<CriterionFinding>& criteria, const Catalog&
 
 // E2: each driver against each receptor, rated.
 Block pairs_table(const std::vector<DriverPair>& pairs, const Catalog& tr) {
-    Block t = table({field(tr, "field.driver"), field(tr, "field.receptor"), field(tr, "field.materiality"),
-                     field(tr, "field.exposure"), field(tr, "field.rating"), field(tr, "field.trace")});
+    Block t = table({tr.text("field.driver"), tr.text("field.receptor"), tr.text("field.materiality"),
+                     tr.text("field.exposure"), tr.text("field.rating"), tr.text("field.trace")});
     for (const DriverPair& p : pairs)
         t.rows.push_back({Cell{enum_word(tr, "value.driver", to_string(p.driver))},
                           Cell{enum_word(tr, "value.receptor", to_string(p.receptor))},
@@ -177,7 +171,7 @@ Block pairs_table(const std::vector<DriverPair>& pairs, const Catalog& tr) {
 void figures_blocks(const EvaluateFigures& e, std::vector<Block>& out, const Catalog& tr) {
     const SiteFigures& f = e.site;
     Block kv = key_values();
-    auto row = [&](const char* name, std::string value) { kv.rows.push_back({Cell{field(tr, name)}, Cell{value}}); };
+    auto row = [&](const char* name, std::string value) { kv.rows.push_back({Cell{tr.text(name)}, Cell{value}}); };
     if (f.annual_output) row("field.annual_output", number_text(*f.annual_output));
     if (f.water_intensity) row("field.water_intensity_m3_per_unit", number_text(*f.water_intensity));
     if (f.withdrawal_m3) {
@@ -204,7 +198,7 @@ void figures_blocks(const EvaluateFigures& e, std::vector<Block>& out, const Cat
     if (!f.notes.empty() && !long_notes) row("field.notes", joined(f.notes));
     if (!kv.rows.empty()) out.push_back(std::move(kv));
     if (long_notes) {
-        out.push_back(heading(4, field(tr, "field.notes")));
+        out.push_back(heading(4, tr.text("field.notes")));
         Block b;
         b.kind = Kind::Bullets;
         b.items = f.notes;
@@ -214,19 +208,18 @@ void figures_blocks(const EvaluateFigures& e, std::vector<Block>& out, const Cat
 
 // E2 by activity: each ENCORE dependency and impact with what Locate found for its criteria.
 Block topic_pairs_table(const std::vector<TopicPairing>& topics, bool dependencies, const Catalog& tr) {
-    Block t = table({field(tr, dependencies ? "field.service" : "field.pressure"), field(tr, "field.materiality"),
-                     field(tr, "field.encore_rating"), field(tr, "field.locate")});
-    if (!dependencies) t.header.push_back(field(tr, "field.driver"));
-    for (const char* k : {"field.found", "field.highest_exposure", "field.why"}) t.header.push_back(field(tr, k));
+    Block t = table({tr.text(dependencies ? "field.service" : "field.pressure"), tr.text("field.materiality"),
+                     tr.text("field.encore_rating"), tr.text("field.locate")});
+    if (!dependencies) t.header.push_back(tr.text("field.driver"));
+    for (const char* k : {"field.found", "field.highest_exposure", "field.why"}) t.header.push_back(tr.text(k));
     for (const TopicPairing& p : topics) {
         std::vector<std::string> located;
         for (const TopicPairing::Located& c : p.locate) {
-            std::string s = field(tr, "field.criterion") + ": " +
-                            enum_word(tr, "value.criterion", to_string(c.criterion)) + ", " +
-                            field(tr, "field.status") + ": " + enum_word(tr, "value.status", to_string(c.status));
+            std::string s = tr.text("field.criterion") + ": " +
+                            enum_word(tr, "value.criterion", to_string(c.criterion)) + ", " + tr.text("field.status") +
+                            ": " + enum_word(tr, "value.status", to_string(c.status));
             if (c.exposure)
-                s +=
-                    ", " + field(tr, "field.exposure") + ": " + enum_word(tr, "value.exposure", to_string(*c.exposure));
+                s += ", " + tr.text("field.exposure") + ": " + enum_word(tr, "value.exposure", to_string(*c.exposure));
             located.push_back(std::move(s));
         }
         std::vector<Cell> row{Cell{enum_word(tr, dependencies ? "value.service" : "value.pressure", p.id)},
@@ -278,16 +271,13 @@ Block criteria_table(const std::vector<CriterionFinding>& criteria, const Catalo
 
 void locate_blocks(const SiteResult& r, const std::string& profile, std::vector<Block>& out, const Catalog& tr) {
     const Locate& l = *r.locate;
-    // L1 and the criteria met, single facts, first.
-    Block loose = key_values();
-    loose.rows.push_back(
-        {Cell{tr.text("report.stage.l1")},
-         Cell{field(tr, "field.site_type") + ": " + enum_word(tr, "value.site_type", l.site_type) + ", " +
-              field(tr, "field.value_chain") + ": " + enum_word(tr, "value.value_chain", l.value_chain) + ", " +
-              field(tr, "field.title") + ": " + l.title}});
-    const std::vector<Criterion> met = met_criteria(l.criteria);
-    loose.rows.push_back({Cell{field(tr, "field.criteria_met")}, Cell{criteria_words(met, "value.criteria_met", tr)}});
-    out.push_back(std::move(loose));
+    // L1: what the site is and where it sits in the value chain.
+    out.push_back(heading(3, tr.text("report.stage.l1")));
+    Block l1 = key_values();
+    l1.rows.push_back({Cell{tr.text("field.site_type")}, Cell{enum_word(tr, "value.site_type", l.site_type)}});
+    l1.rows.push_back({Cell{tr.text("field.value_chain")}, Cell{enum_word(tr, "value.value_chain", l.value_chain)}});
+    l1.rows.push_back({Cell{tr.text("field.title")}, Cell{l.title}});
+    out.push_back(std::move(l1));
 
     // L2: the drivers, then the activity's dependencies and impacts.
     out.push_back(heading(3, tr.text("report.stage.l2")));
@@ -296,28 +286,22 @@ void locate_blocks(const SiteResult& r, const std::string& profile, std::vector<
 
     // L3: the context, the layers, the ecosystems.
     out.push_back(heading(3, tr.text("report.stage.l3")));
-    list_blocks({{field(tr, "field.context"), l.context.empty(), context_table(l.context, tr)},
-                 {field(tr, "field.layers"), l.layers.empty(), interfaces_table(l.layers, tr)}},
-                out);
+    list_blocks({{tr.text("field.context"), l.context.empty(), context_table(l.context, tr)},
+                 {tr.text("field.layers"), l.layers.empty(), interfaces_table(l.layers, tr)}},
+                out, tr);
     ecosystem_blocks(l.ecosystems, r, out, tr);
 
     // L4: whether the site is sensitive, then each criterion with its evidence.
     out.push_back(heading(3, tr.text("report.stage.l4")));
+    const std::vector<Criterion> met = met_criteria(l.criteria);
     Block kv = key_values();
-    kv.rows.push_back({Cell{field(tr, "field.sensitive")}, Cell{yes_no(!met.empty(), tr)}});
-    kv.rows.push_back({Cell{field(tr, "field.criteria_met")}, Cell{criteria_words(met, "value.criteria_met", tr)}});
+    kv.rows.push_back({Cell{tr.text("field.sensitive")}, Cell{yes_no(!met.empty(), tr)}});
+    kv.rows.push_back({Cell{tr.text("field.criteria_met")}, Cell{criteria_words(met, "value.criteria_met", tr)}});
     out.push_back(std::move(kv));
     out.push_back(criteria_table(l.criteria, tr));
 }
 
 void evaluate_blocks(const Evaluate& e, const Locate& l, std::vector<Block>& out, const Catalog& tr) {
-    // E2 with no pair is a single fact, shown before the stages.
-    if (e.pairs.empty()) {
-        Block loose = key_values();
-        loose.rows.push_back({Cell{tr.text("report.stage.e2")}, Cell{""}});
-        out.push_back(std::move(loose));
-    }
-
     // E1: the drivers and the assets at stake, then the services the activity depends on.
     out.push_back(heading(3, tr.text("report.stage.e1")));
     std::vector<std::string> drivers;
@@ -325,19 +309,17 @@ void evaluate_blocks(const Evaluate& e, const Locate& l, std::vector<Block>& out
         if (d.materiality != Materiality::None) drivers.push_back(enum_word(tr, "value.drivers", to_string(d.driver)));
     Block assets = assets_table(l.criteria, tr);
     Block e1 = key_values();
-    if (assets.rows.empty()) e1.rows.push_back({Cell{field(tr, "field.assets")}, Cell{""}});
-    e1.rows.push_back({Cell{field(tr, "field.drivers")}, Cell{joined(drivers)}});
+    if (assets.rows.empty()) e1.rows.push_back({Cell{tr.text("field.assets")}, Cell{kit::none(tr)}});
+    e1.rows.push_back({Cell{tr.text("field.drivers")}, Cell{drivers.empty() ? kit::none(tr) : joined(drivers)}});
     out.push_back(std::move(e1));
     if (!assets.rows.empty()) {
-        out.push_back(heading(4, field(tr, "field.assets")));
+        out.push_back(heading(4, tr.text("field.assets")));
         out.push_back(std::move(assets));
     }
     service_blocks(e.services, l.ecosystems, out, tr);
 
-    if (!e.pairs.empty()) {
-        out.push_back(heading(3, tr.text("report.stage.e2")));
-        out.push_back(pairs_table(e.pairs, tr));
-    }
+    out.push_back(heading(3, tr.text("report.stage.e2")));
+    out.push_back(e.pairs.empty() ? kit::note(tr.text("report.e2_no_pair")) : pairs_table(e.pairs, tr));
 
     out.push_back(heading(3, tr.text("report.stage.e3")));
     figures_blocks(e.figures, out, tr);
@@ -345,18 +327,18 @@ void evaluate_blocks(const Evaluate& e, const Locate& l, std::vector<Block>& out
     out.push_back(heading(3, tr.text("report.stage.e4")));
     e4_blocks(e.ratings, out, tr);
 
-    out.push_back(heading(3, field(tr, "field.e2_activity")));
+    out.push_back(heading(3, tr.text("field.e2_activity")));
     Block activity = key_values();
     if (!e.activity.activity.empty())
         activity.rows.push_back(
-            {Cell{field(tr, "field.activity")}, Cell{enum_word(tr, "value.activity", e.activity.activity)}});
+            {Cell{tr.text("field.activity")}, Cell{enum_word(tr, "value.activity", e.activity.activity)}});
     list_blocks(
-        {{field(tr, "field.dependencies"), e.activity.dependencies.empty(),
+        {{tr.text("field.dependencies"), e.activity.dependencies.empty(),
           topic_pairs_table(e.activity.dependencies, true, tr)},
-         {field(tr, "field.impacts"), e.activity.impacts.empty(), topic_pairs_table(e.activity.impacts, false, tr)}},
-        out, std::move(activity));
+         {tr.text("field.impacts"), e.activity.impacts.empty(), topic_pairs_table(e.activity.impacts, false, tr)}},
+        out, tr, std::move(activity));
 
-    out.push_back(heading(3, field(tr, "field.metrics")));
+    out.push_back(heading(3, tr.text("field.metrics")));
     metrics_blocks(e.metrics, out, tr);
 }
 

@@ -1,6 +1,8 @@
 // The serializer of the assessment's typed results (result.h): the one place their sites.jsonl
 // keys and enum values are written (docs/output.md, docs/site-record.schema.json). Keys come in
-// the record's documented order.
+// the record's documented order. Over 600 lines on purpose: it is the one serializer of the
+// assessment's keys (tests/style/check_record_keys.py guards that no other file names them), and
+// splitting it would give those keys two homes.
 #include "screen/result.h"
 #include "core/rounding.h"
 
