@@ -5,6 +5,10 @@
 #
 #   sitescreen_check_layering(<src dir> "<module>;<module>;...")
 #
+# It runs again on every build in which a file of src/ changed (cmake/CheckLayering.cmake, the
+# target sitescreen_layering, which every module's library depends on), so a wrong include added
+# to an existing file fails the next build, not only the next configure.
+#
 # Includes of generated headers ("sitescreen/...") and of other libraries (<...>) are not checked.
 # A folder of src/ missing from the list is an error too: a new folder takes a place in the order.
 function(sitescreen_check_layering src_dir modules)
@@ -23,7 +27,11 @@ function(sitescreen_check_layering src_dir modules)
     math(EXPR _rank "${_rank} + 1")
   endforeach()
   foreach(_m ${modules})
-    file(GLOB_RECURSE _files CONFIGURE_DEPENDS "${src_dir}/${_m}/*.h" "${src_dir}/${_m}/*.cpp")
+    if(CMAKE_SCRIPT_MODE_FILE)
+      file(GLOB_RECURSE _files "${src_dir}/${_m}/*.h" "${src_dir}/${_m}/*.cpp")
+    else()
+      file(GLOB_RECURSE _files CONFIGURE_DEPENDS "${src_dir}/${_m}/*.h" "${src_dir}/${_m}/*.cpp")
+    endif()
     foreach(_file ${_files})
       file(STRINGS "${_file}" _lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
       foreach(_line ${_lines})
