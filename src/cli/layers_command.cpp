@@ -65,7 +65,7 @@ std::function<int()> add_layers_command(CLI::App& app) {
     import_cmd->add_flag("--all-status", imp->all_status,
                          "wdpa: keep every STATUS, not only designated/inscribed/established");
 
-    return [opts, check, list, import_cmd, imp]() -> int {
+    return [opts, list, import_cmd, imp]() -> int {
         if (import_cmd->parsed()) {
             import::ImportRequest r = *imp;
             if (r.catalog.empty()) r.catalog = (std::filesystem::path(r.out_dir) / "catalog.yaml").string();
