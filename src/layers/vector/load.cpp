@@ -138,9 +138,9 @@ bool certainly_valid(OGRGeometryH g) {
     OGRGeometryH ring = OGR_G_GetGeometryRef(g, 0);
     const int n = OGR_G_GetPointCount(ring);
     if (n < 4) return false;
-    thread_local std::vector<double> xs, ys;
-    xs.resize(static_cast<std::size_t>(n));
-    ys.resize(static_cast<std::size_t>(n));
+    // Two allocations a polygon, against OGR's copy of its points: no per-thread scratch (the
+    // layers keep no thread_local state, docs/architecture.md).
+    std::vector<double> xs(static_cast<std::size_t>(n)), ys(static_cast<std::size_t>(n));
     OGR_G_GetPoints(ring, xs.data(), sizeof(double), ys.data(), sizeof(double), nullptr, 0);
     return ring_certainly_simple(xs.data(), ys.data(), xs.size());
 }
