@@ -60,4 +60,9 @@ inline std::string joined(const std::vector<std::string>& items) {
     return s;
 }
 
+// A list of a stage as one cell: "a; b", or "none" / "无" when it is empty.
+inline std::string joined_or_none(const std::vector<std::string>& items, const i18n::Catalog& tr) {
+    return items.empty() ? none(tr) : joined(items);
+}
+
 }  // namespace sitescreen::report::kit

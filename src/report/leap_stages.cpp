@@ -30,7 +30,7 @@ Cell number_cell(const std::optional<double>& v) { return v ? number_cell(*v) : 
 std::string criteria_words(const std::vector<Criterion>& criteria, const char* words_key, const Catalog& tr) {
     std::vector<std::string> words;
     for (Criterion c : criteria) words.push_back(enum_word(tr, words_key, to_string(c)));
-    return words.empty() ? kit::none(tr) : joined(words);
+    return kit::joined_or_none(words, tr);
 }
 
 std::vector<Criterion> met_criteria(const std::vector<CriterionFinding>& criteria) {
@@ -310,7 +310,7 @@ void evaluate_blocks(const Evaluate& e, const Locate& l, std::vector<Block>& out
     Block assets = assets_table(l.criteria, tr);
     Block e1 = key_values();
     if (assets.rows.empty()) e1.rows.push_back({Cell{tr.text("field.assets")}, Cell{kit::none(tr)}});
-    e1.rows.push_back({Cell{tr.text("field.drivers")}, Cell{drivers.empty() ? kit::none(tr) : joined(drivers)}});
+    e1.rows.push_back({Cell{tr.text("field.drivers")}, Cell{kit::joined_or_none(drivers, tr)}});
     out.push_back(std::move(e1));
     if (!assets.rows.empty()) {
         out.push_back(heading(4, tr.text("field.assets")));

@@ -24,7 +24,7 @@ struct Rows {
     void add(const char* key, std::string value) { kv.rows.push_back({Cell{tr.text(key)}, Cell{std::move(value)}}); }
     void list(const char* key, const std::vector<std::string>& items) {
         if (items.size() <= 12)
-            add(key, items.empty() ? kit::none(tr) : joined(items));
+            add(key, kit::joined_or_none(items, tr));
         else
             long_lists.emplace_back(tr.text(key), items);
     }
