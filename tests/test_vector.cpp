@@ -8,6 +8,7 @@
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "geo/site_geometry.h"
+#include "layers/vector/pieces.h"
 #include "layers/vector/vector_layer.h"
 #include "support/fixtures.h"
 
@@ -464,4 +465,63 @@ TEST(VectorLoad, GridAlignedPolygonIsSplitIntoValidPiecesThatAddUp) {
     const VectorMeasurement m = measure_point(*layer, {110.0, 30.0}, {50000});
     EXPECT_TRUE(m.inside);
     EXPECT_NEAR(m.buffers[0].overlap_share, 1.0, 1e-9);
+}
+
+TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
+    // Spiky stars of thousands of vertices are cut into pieces of at most 256, the two halves of
+    // a cut cut again at different places, so pieces meet along a cut with vertices on one side
+    // that the other lacks. The feature near a site, joined along the cuts, must be the overlay
+    // union of the pieces clipped to the box and projected (what the avoidance search unioned
+    // before): valid, the same area, nothing between them, no seam left as a polygon of its own.
+    std::mt19937_64 rng(7);
+    TempDir dir;
+    const Polygon big = star(rng, 110.0, 30.0, 0.8, 6000, 0.3);
+    const Polygon east = star(rng, 179.2, 30.0, 0.3, 2000, 0.3);  // the site across +-180 from it
+    auto layer = layer_from(dir, feature_collection({{R"({"fid":"big","name":"b"})", multipolygon_json({big})},
+                                                     {R"({"fid":"east","name":"e"})", multipolygon_json({east})}}));
+    ASSERT_GT(layer->info().piece_count, 30u);
+    auto ctx = geos::context();
+    const std::uint64_t overlays_before = vector_kit::feature_region_overlays();
+    struct Case {
+        std::uint32_t feature;
+        LonLat centre;
+        double reach_m;
+    };
+    const std::vector<Case> cases{{0, {110.0, 30.0}, 20000},
+                                  {0, {110.3, 30.5}, 60000},
+                                  {0, {110.9, 29.5}, 40000},
+                                  {0, {109.0, 30.0}, 90000},
+                                  {1, {-179.95, 30.0}, 100000}};
+    for (const Case& c : cases) {
+        SCOPED_TRACE(::testing::Message() << c.centre.lon << ", " << c.centre.lat << ", " << c.reach_m << " m");
+        const LocalFrame frame(c.centre);
+        std::vector<geos::GeomPtr> parts;
+        for (const Polygon& p : layer->feature_near(c.feature, frame, c.reach_m))
+            parts.push_back(geos::from_polygon(p));
+        ASSERT_GT(parts.size(), 3u);
+        const geos::GeomPtr overlay = geos::union_all(std::move(parts));
+        const geos::GeomPtr joined = geos::from_multipolygon(layer->feature_region(c.feature, frame, c.reach_m));
+        EXPECT_EQ(GEOSisValid_r(ctx, joined.get()), 1);
+        const double a = geos::area(overlay.get());
+        ASSERT_GT(a, 1e6);
+        // The box's sides are curves in the frame, densified from other vertices in the two: a
+        // few square metres apart along them.
+        EXPECT_NEAR(geos::area(joined.get()), a, 1e-6 * a);
+        const geos::GeomPtr apart(GEOSSymDifference_r(ctx, joined.get(), overlay.get()));
+        EXPECT_LT(geos::area(apart.get()), 1e-6 * a);
+        // No seam splits it: at most as many polygons as the overlay's (which keeps a few slivers
+        // where the clip's zero-width spikes along the box met).
+        EXPECT_LE(GEOSGetNumGeometries_r(ctx, joined.get()), GEOSGetNumGeometries_r(ctx, overlay.get()));
+
+        // Pieces wholly beyond `keep_m` are left out; within it the feature is the same.
+        const double keep = c.reach_m / 3;
+        const geos::GeomPtr kept = geos::from_multipolygon(layer->feature_region(c.feature, frame, c.reach_m, keep));
+        const geos::GeomPtr disc = geos::disc(Point(0, 0), keep, 128, false);
+        const geos::GeomPtr in_kept(GEOSIntersection_r(ctx, kept.get(), disc.get()));
+        const geos::GeomPtr in_all(GEOSIntersection_r(ctx, joined.get(), disc.get()));
+        EXPECT_NEAR(geos::area(in_kept.get()), geos::area(in_all.get()), 1e-9 * a);
+        EXPECT_LE(geos::area(kept.get()), geos::area(joined.get()) * (1 + 1e-12));
+    }
+    // Joined along the cuts every time, not by the overlay union it falls back to.
+    EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
 }

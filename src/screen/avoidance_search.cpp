@@ -149,11 +149,13 @@ private:
                 const VectorLayer* vl = layers_.vector_layer(id);
                 if (!vl) continue;
                 std::vector<geos::GeomPtr> parts;
-                for (auto f : o.vector()->inside_features)
-                    for (const auto& poly : vl->feature_near(f, frame_, 1.01 * radius_ + 1000))
-                        parts.push_back(geos::from_polygon(poly));
+                for (auto f : o.vector()->inside_features) {
+                    const MultiPolygon near = vl->feature_region(f, frame_, 1.01 * radius_ + 1000);
+                    if (!near.empty()) parts.push_back(geos::from_multipolygon(near));
+                }
                 if (parts.empty()) continue;
-                const geos::GeomPtr unit = geos::union_all(std::move(parts));
+                const geos::GeomPtr unit =
+                    parts.size() == 1 ? std::move(parts.front()) : geos::union_all(std::move(parts));
                 if (geos::GeomPtr in = geos::intersection(region_.get(), unit.get())) region_ = std::move(in);
             }
     }
@@ -282,18 +284,10 @@ private:
         const double grow = reach_ + b.within_m;
         // Pieces wholly beyond the search disc grown by `grow` (the box's corners) change nothing
         // inside the disc, where the open region lies: left out of the union.
-        const double keep = radius_ + grow + 1.0;
-        std::vector<geos::GeomPtr> parts;
-        for (const auto& poly : vl->feature_near(b.feature, frame_, 1.01 * (radius_ + grow) + 1000)) {
-            Box env;
-            bg::envelope(poly.outer(), env);
-            const double dx = std::max({0.0, env.min_corner().x(), -env.max_corner().x()});
-            const double dy = std::max({0.0, env.min_corner().y(), -env.max_corner().y()});
-            if (std::hypot(dx, dy) > keep) continue;
-            parts.push_back(geos::from_polygon(poly));
-        }
-        if (parts.empty()) return nullptr;
-        geos::GeomPtr area = geos::union_all(std::move(parts));
+        const MultiPolygon near =
+            vl->feature_region(b.feature, frame_, 1.01 * (radius_ + grow) + 1000, radius_ + grow + 1.0);
+        if (near.empty()) return nullptr;
+        geos::GeomPtr area = geos::from_multipolygon(near);
         if (!area) return nullptr;
         if (reflected_hull_.empty()) return grow > 0 ? geos::grow(area.get(), grow) : std::move(area);
         if (b.within_m > 0) area = geos::grow(area.get(), b.within_m);

@@ -295,6 +295,145 @@ std::vector<Polygon> VectorLayer::feature_near(std::uint32_t feature, const Loca
     return out;
 }
 
+namespace {
+
+std::atomic<std::uint64_t> g_region_overlays{0};
+
+// The vertices lying on each cut line, (line, position along it), sorted: x = line for the
+// vertical cuts (`cuts_x`, position y), y = line for the horizontal ones.
+struct CutVertices {
+    std::vector<std::pair<double, double>> on_x, on_y;
+    void add(const Ring& r, const Piece& p) {
+        for (const Point& q : r) {
+            for (double c : p.cuts_x)
+                if (q.x() == c) on_x.emplace_back(c, q.y());
+            for (double c : p.cuts_y)
+                if (q.y() == c) on_y.emplace_back(c, q.x());
+        }
+    }
+    void sort() {
+        for (auto* v : {&on_x, &on_y}) {
+            std::sort(v->begin(), v->end());
+            v->erase(std::unique(v->begin(), v->end()), v->end());
+        }
+    }
+};
+
+// Appends to `out` the vertices of `on` on line `line` strictly between positions a and b, in
+// order from a to b.
+template <class Make>
+void between(const std::vector<std::pair<double, double>>& on, double line, double a, double b, Ring& out, Make make) {
+    const auto lo = std::lower_bound(on.begin(), on.end(), std::make_pair(line, std::min(a, b)));
+    const auto hi = std::lower_bound(on.begin(), on.end(), std::make_pair(line, std::max(a, b)));
+    if (lo == hi) return;
+    auto first = lo;
+    if (first->second == std::min(a, b)) ++first;
+    if (first >= hi) return;
+    if (a < b)
+        for (auto it = first; it != hi; ++it) out.push_back(make(it->second));
+    else
+        for (auto it = hi; it != first;) out.push_back(make((--it)->second));
+}
+
+// The ring with every vertex another piece has on a cut line that one of its edges runs along
+// inserted into that edge: then two pieces' edges along the cut they share match vertex for
+// vertex, which a coverage union needs (subdivision cuts a piece's halves again at different
+// places, so one side of a cut may have vertices the other lacks).
+void node_cuts(const Ring& in, const Piece& p, const CutVertices& cv, Ring& out) {
+    out.clear();
+    for (std::size_t i = 0; i + 1 < in.size(); ++i) {
+        const Point& a = in[i];
+        const Point& b = in[i + 1];
+        out.push_back(a);
+        if (a.x() == b.x() && a.y() != b.y() && std::find(p.cuts_x.begin(), p.cuts_x.end(), a.x()) != p.cuts_x.end())
+            between(cv.on_x, a.x(), a.y(), b.y(), out, [&](double y) { return Point(a.x(), y); });
+        else if (a.y() == b.y() && a.x() != b.x() &&
+                 std::find(p.cuts_y.begin(), p.cuts_y.end(), a.y()) != p.cuts_y.end())
+            between(cv.on_y, a.y(), a.x(), b.x(), out, [&](double x) { return Point(x, a.y()); });
+    }
+    if (!in.empty()) out.push_back(in.back());
+}
+
+void project_polygon(const Polygon& ll, const LocalFrame& frame, Polygon& xy) {
+    project_ring(ll.outer(), frame, xy.outer());
+    xy.inners().resize(ll.inners().size());
+    for (std::size_t h = 0; h < ll.inners().size(); ++h) project_ring(ll.inners()[h], frame, xy.inners()[h]);
+}
+
+}  // namespace
+
+std::uint64_t vector_kit::feature_region_overlays() { return g_region_overlays.load(); }
+
+MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame& frame, double reach_m,
+                                         double keep_m) const {
+    MultiPolygon out;
+    if (feature >= feature_pieces_.size()) return out;
+    const Box box = geodesic::bounding_box(frame.centre(), reach_m);
+    // The pieces that meet the box, moved into the box's longitudes, whole: clipping each to the
+    // box first would leave zero-width spikes along its sides (clip_ring), which a coverage union
+    // cannot take. Their union is clipped to the box once, below.
+    std::vector<Piece> near;
+    CutVertices cv;
+    Piece shifted;
+    for (const auto& [query, shift] : wrapped_queries(box))
+        for (std::uint32_t pi : feature_pieces_[feature]) {
+            const Piece& raw = pieces_[pi];
+            if (raw.kind != PieceKind::Polygon) continue;
+            Box b;
+            bg::envelope(raw.polygon.outer(), b);
+            if (!bg::intersects(b, query)) continue;
+            if (std::isfinite(keep_m) && box_distance_range(shifted_box(b, shift), frame).first > keep_m) continue;
+            near.push_back(shifted_piece(raw, shift, shifted));
+            cv.add(near.back().polygon.outer(), near.back());
+            for (const auto& h : near.back().polygon.inners()) cv.add(h, near.back());
+        }
+    if (near.empty()) return out;
+    auto ctx = geos::context();
+    geos::GeomPtr joined;
+    if (near.size() == 1) {
+        joined = geos::from_polygon(near.front().polygon);
+    } else {
+        cv.sort();
+        std::vector<GEOSGeometry*> noded;
+        noded.reserve(near.size());
+        Polygon n;
+        for (const Piece& p : near) {
+            node_cuts(p.polygon.outer(), p, cv, n.outer());
+            n.inners().resize(p.polygon.inners().size());
+            for (std::size_t h = 0; h < p.polygon.inners().size(); ++h)
+                node_cuts(p.polygon.inners()[h], p, cv, n.inners()[h]);
+            noded.push_back(geos::from_polygon(n).release());
+        }
+        const geos::GeomPtr all(
+            GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, noded.data(), static_cast<unsigned>(noded.size())));
+        // GEOS declines (null) when the pieces do not meet edge to edge.
+        joined.reset(GEOSCoverageUnion_r(ctx, all.get()));
+    }
+    if (joined) {
+        const geos::GeomPtr within(GEOSClipByRect_r(ctx, joined.get(), box.min_corner().x(), box.min_corner().y(),
+                                                    box.max_corner().x(), box.max_corner().y()));
+        if (within) {
+            MultiPolygon ll;
+            geos::to_multipolygon(within.get(), ll);
+            out.resize(ll.size());
+            for (std::size_t i = 0; i < ll.size(); ++i) project_polygon(ll[i], frame, out[i]);
+            return out;
+        }
+    }
+    // The overlay union of the pieces clipped to the box, as measure() projects them.
+    g_region_overlays.fetch_add(1, std::memory_order_relaxed);
+    std::vector<geos::GeomPtr> parts;
+    Ring clipped, tmp;
+    for (const Piece& p : near) {
+        Polygon xy;
+        if (clip_and_project(p.polygon, box, frame, std::numeric_limits<double>::infinity(), xy, clipped, tmp))
+            parts.push_back(geos::from_polygon(xy));
+    }
+    if (parts.empty()) return out;
+    if (const geos::GeomPtr u = geos::union_all(std::move(parts))) geos::to_multipolygon(u.get(), out);
+    return out;
+}
+
 std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {
     std::vector<Point> pts;
     if (feature >= feature_pieces_.size()) return pts;

@@ -2,6 +2,7 @@
 #pragma once
 #include <boost/geometry/index/rtree.hpp>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -120,6 +121,13 @@ public:
     // clipped to that box, densified and projected into the frame as measure() sees them: their
     // union is the feature there (the avoidance search). Points and lines are left out.
     std::vector<Polygon> feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const;
+    // The union of those pieces, projected the same way: the feature within the box. Pieces that
+    // lie wholly farther than `keep_m` from the centre are left out (the union is the same within
+    // `keep_m`). Joined in lon/lat along the cut lines the pieces record, without an overlay
+    // (docs/leap.md, "Avoidance search"), and with GEOS's overlay union where that declines.
+    // Empty when no piece is near.
+    MultiPolygon feature_region(std::uint32_t feature, const LocalFrame& frame, double reach_m,
+                                double keep_m = std::numeric_limits<double>::infinity()) const;
 
     // Thread-safe: the layer is immutable after load. The nearest feature is
     // searched for out to `nearest_limit_m` (unlimited by default); beyond it
