@@ -14,7 +14,10 @@
 // spikes that clipping leaves on the box cancel out).
 #include "geo/union_disc.h"
 
+#include <boost/geometry/index/rtree.hpp>
+
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -23,6 +26,8 @@
 
 namespace sitescreen {
 namespace {
+
+namespace bgi = boost::geometry::index;
 
 constexpr double kTouch = 1e-6;  // metres: closer than this counts as touching
 
@@ -118,6 +123,7 @@ public:
             });
     }
 
+    const Box& box() const { return box_; }
     // False at once outside the feature's box.
     bool inside(const Point& m) const {
         if (!bg::covered_by(m, box_)) return false;
@@ -188,6 +194,15 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
     for (const auto& p : pieces) by_feature[p.feature].push_back(&p);
     std::map<std::uint32_t, InsideTest> tests;
     for (const auto& [f, fp] : by_feature) tests.emplace(f, InsideTest(fp));
+    // The features' boxes: a point is tested only against the features whose box holds it (a 50 km
+    // group has hundreds of features, and every stretch of boundary is tested).
+    using FeatureBox = std::pair<Box, const std::pair<const std::uint32_t, InsideTest>*>;
+    std::vector<FeatureBox> feature_boxes;
+    feature_boxes.reserve(tests.size());
+    for (const auto& ft : tests) feature_boxes.emplace_back(ft.second.box(), &ft);
+    const bgi::rtree<FeatureBox, bgi::quadratic<16>> feature_index(feature_boxes.begin(), feature_boxes.end());
+    std::vector<FeatureBox> holding;
+    std::vector<std::uint32_t> candidates;
 
     // 1. Crossings between edges (off the box) of pieces of different features.
     std::vector<Crossing> crossings;
@@ -196,23 +211,53 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         Box box;
     };
     std::vector<Seg> near_i, near_j;
-    auto segs_near = [&](std::uint32_t pi, const Box& other, std::vector<Seg>& out) {
-        out.clear();
+    // Each piece's segments off the box with their boxes, in two orders: by their low end along x
+    // and along y (ties by position in the piece). Made once, when the piece first meets a piece
+    // of another feature; a pair's lists are filtered from them, already in sweep order.
+    struct PieceSegs {
+        bool made = false;
+        std::vector<Seg> by_x, by_y;
+    };
+    std::vector<PieceSegs> piece_segs(pieces.size());
+    auto segs_of = [&](std::uint32_t pi) -> const PieceSegs& {
+        PieceSegs& ps = piece_segs[pi];
+        if (ps.made) return ps;
+        ps.made = true;
         const UnionPiece& p = pieces[pi];
         for_each_segment(p, [&](std::uint32_t r, std::size_t s, const Point& a, const Point& b) {
             if (side_of(p, r, s) != kNoSide) return false;
-            const Box box(Point(std::min(a.x(), b.x()), std::min(a.y(), b.y())),
-                          Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())));
-            if (bg::intersects(box, other)) out.push_back({{pi, r, static_cast<std::uint32_t>(s)}, box});
+            ps.by_x.push_back({{pi, r, static_cast<std::uint32_t>(s)},
+                               Box(Point(std::min(a.x(), b.x()), std::min(a.y(), b.y())),
+                                   Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())))});
             return false;
         });
+        ps.by_y = ps.by_x;
+        auto order = [](bool on_x) {
+            return [on_x](const Seg& a, const Seg& b) {
+                const double la = on_x ? a.box.min_corner().x() : a.box.min_corner().y();
+                const double lb = on_x ? b.box.min_corner().x() : b.box.min_corner().y();
+                if (la != lb) return la < lb;
+                return std::tie(a.ref.ring, a.ref.seg) < std::tie(b.ref.ring, b.ref.seg);
+            };
+        };
+        std::sort(ps.by_x.begin(), ps.by_x.end(), order(true));
+        std::sort(ps.by_y.begin(), ps.by_y.end(), order(false));
+        return ps;
+    };
+    // The segments of `from` whose boxes meet `other`, in from's order.
+    auto segs_near = [](const std::vector<Seg>& from, const Box& other, std::vector<Seg>& out) {
+        out.clear();
+        for (const Seg& sg : from)
+            if (bg::intersects(sg.box, other)) out.push_back(sg);
     };
     for (std::uint32_t i = 0; i < pieces.size(); ++i) {
         for (std::uint32_t j = i + 1; j < pieces.size(); ++j) {
             if (pieces[i].feature == pieces[j].feature || !bg::intersects(pieces[i].box, pieces[j].box)) continue;
-            segs_near(i, pieces[j].box, near_i);
+            const PieceSegs& si_all = segs_of(i);
+            segs_near(si_all.by_x, pieces[j].box, near_i);
             if (near_i.empty()) continue;
-            segs_near(j, pieces[i].box, near_j);
+            const PieceSegs& sj_all = segs_of(j);
+            segs_near(sj_all.by_x, pieces[i].box, near_j);
             // Segment pairs whose boxes meet: a sweep over both lists sorted
             // along the axis where the boxes are narrower (long near-parallel
             // edges overlap along the other).
@@ -223,13 +268,15 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                     ext[1] += sg.box.max_corner().y() - sg.box.min_corner().y();
                 }
             const bool on_x = ext[0] <= ext[1];
+            if (!on_x) {
+                segs_near(si_all.by_y, pieces[j].box, near_i);
+                segs_near(sj_all.by_y, pieces[i].box, near_j);
+            }
             auto lo = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().x() : sg.box.min_corner().y(); };
             auto hi = [on_x](const Seg& sg) { return on_x ? sg.box.max_corner().x() : sg.box.max_corner().y(); };
             auto olo = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().y() : sg.box.min_corner().x(); };
             auto ohi = [on_x](const Seg& sg) { return on_x ? sg.box.max_corner().y() : sg.box.max_corner().x(); };
             auto by_lo = [&](const Seg& a, const Seg& b) { return lo(a) < lo(b); };
-            std::sort(near_i.begin(), near_i.end(), by_lo);
-            std::sort(near_j.begin(), near_j.end(), by_lo);
             bool degenerate = false;
             auto test = [&](const Seg& si, const Seg& sj) {
                 if (ohi(si) < olo(sj) || ohi(sj) < olo(si)) return;
@@ -351,9 +398,18 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                               (subs[longest].a.y() + subs[longest].b.y()) / 2);
                 std::map<std::uint32_t, bool> in;  // other feature -> stretch start inside it
                 int inside_count = 0;
-                for (const auto& [f, test] : tests) {
+                // Only a feature whose box holds m, or one crossed before m, can hold the start.
+                holding.clear();
+                feature_index.query(bgi::intersects(m), std::back_inserter(holding));
+                candidates.clear();
+                for (const FeatureBox& fb : holding) candidates.push_back(fb.second->first);
+                for (std::size_t c = 0; c < subs[longest].toggles_before; ++c)
+                    candidates.push_back(stretch_crossings[c]->feature);
+                std::sort(candidates.begin(), candidates.end());
+                candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+                for (const std::uint32_t f : candidates) {
                     if (f == p.feature) continue;
-                    bool v = test.inside(m);
+                    bool v = tests.at(f).inside(m);
                     for (std::size_t c = 0; c < subs[longest].toggles_before; ++c)
                         if (stretch_crossings[c]->feature == f) v = !v;
                     if (v) {
