@@ -217,6 +217,7 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
     struct PieceSegs {
         bool made = false;
         std::vector<Seg> by_x, by_y;
+        double span_x = 0, span_y = 0;  // the widest segment box along x and along y
     };
     std::vector<PieceSegs> piece_segs(pieces.size());
     auto segs_of = [&](std::uint32_t pi) -> const PieceSegs& {
@@ -231,6 +232,10 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                                    Point(std::max(a.x(), b.x()), std::max(a.y(), b.y())))});
             return false;
         });
+        for (const Seg& sg : ps.by_x) {
+            ps.span_x = std::max(ps.span_x, sg.box.max_corner().x() - sg.box.min_corner().x());
+            ps.span_y = std::max(ps.span_y, sg.box.max_corner().y() - sg.box.min_corner().y());
+        }
         ps.by_y = ps.by_x;
         auto order = [](bool on_x) {
             return [on_x](const Seg& a, const Seg& b) {
@@ -244,20 +249,26 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
         std::sort(ps.by_y.begin(), ps.by_y.end(), order(false));
         return ps;
     };
-    // The segments of `from` whose boxes meet `other`, in from's order.
-    auto segs_near = [](const std::vector<Seg>& from, const Box& other, std::vector<Seg>& out) {
+    // The segments of a piece whose boxes meet `other`, in the order of its list along x (on_x) or
+    // y: only those whose low end lies within `other` widened by the piece's widest segment.
+    auto segs_near = [](const PieceSegs& ps, bool on_x, const Box& other, std::vector<Seg>& out) {
         out.clear();
-        for (const Seg& sg : from)
-            if (bg::intersects(sg.box, other)) out.push_back(sg);
+        const std::vector<Seg>& from = on_x ? ps.by_x : ps.by_y;
+        const double lo = on_x ? other.min_corner().x() - ps.span_x : other.min_corner().y() - ps.span_y;
+        const double hi = on_x ? other.max_corner().x() : other.max_corner().y();
+        auto low_end = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().x() : sg.box.min_corner().y(); };
+        auto it = std::partition_point(from.begin(), from.end(), [&](const Seg& sg) { return low_end(sg) < lo; });
+        for (; it != from.end() && low_end(*it) <= hi; ++it)
+            if (bg::intersects(it->box, other)) out.push_back(*it);
     };
     for (std::uint32_t i = 0; i < pieces.size(); ++i) {
         for (std::uint32_t j = i + 1; j < pieces.size(); ++j) {
             if (pieces[i].feature == pieces[j].feature || !bg::intersects(pieces[i].box, pieces[j].box)) continue;
             const PieceSegs& si_all = segs_of(i);
-            segs_near(si_all.by_x, pieces[j].box, near_i);
+            segs_near(si_all, true, pieces[j].box, near_i);
             if (near_i.empty()) continue;
             const PieceSegs& sj_all = segs_of(j);
-            segs_near(sj_all.by_x, pieces[i].box, near_j);
+            segs_near(sj_all, true, pieces[i].box, near_j);
             // Segment pairs whose boxes meet: a sweep over both lists sorted
             // along the axis where the boxes are narrower (long near-parallel
             // edges overlap along the other).
@@ -269,8 +280,8 @@ bool add_union_disc_areas(const std::vector<UnionPiece>& pieces, const std::vect
                 }
             const bool on_x = ext[0] <= ext[1];
             if (!on_x) {
-                segs_near(si_all.by_y, pieces[j].box, near_i);
-                segs_near(sj_all.by_y, pieces[i].box, near_j);
+                segs_near(si_all, false, pieces[j].box, near_i);
+                segs_near(sj_all, false, pieces[i].box, near_j);
             }
             auto lo = [on_x](const Seg& sg) { return on_x ? sg.box.min_corner().x() : sg.box.min_corner().y(); };
             auto hi = [on_x](const Seg& sg) { return on_x ? sg.box.max_corner().x() : sg.box.max_corner().y(); };
