@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "core/errors.h"
@@ -495,9 +496,21 @@ TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
     for (const Case& c : cases) {
         SCOPED_TRACE(::testing::Message() << c.centre.lon << ", " << c.centre.lat << ", " << c.reach_m << " m");
         const LocalFrame frame(c.centre);
+        // The reference: each piece (moved a turn either way, for the site across +-180) clipped
+        // to the box and projected, then unioned by an overlay (the stars have no holes, which
+        // this way loses: KeepsAHoleTheBoxCrosses).
+        const Box box = geodesic::bounding_box(frame.centre(), c.reach_m);
         std::vector<geos::GeomPtr> parts;
-        for (const Polygon& p : layer->feature_near(c.feature, frame, c.reach_m))
-            parts.push_back(geos::from_polygon(p));
+        Ring clipped, tmp;
+        for (const Polygon& piece : layer->feature_polygons(c.feature))
+            for (const double shift : {0.0, -360.0, 360.0}) {
+                Polygon moved = piece;
+                for (Point& q : moved.outer()) q.x(q.x() + shift);
+                Polygon xy;
+                if (vector_kit::clip_and_project(moved, box, frame, std::numeric_limits<double>::infinity(), xy,
+                                                 clipped, tmp))
+                    parts.push_back(geos::from_polygon(xy));
+            }
         ASSERT_GT(parts.size(), 3u);
         const geos::GeomPtr overlay = geos::union_all(std::move(parts));
         const geos::GeomPtr joined = geos::from_multipolygon(layer->feature_region(c.feature, frame, c.reach_m));
@@ -524,4 +537,50 @@ TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
     }
     // Joined along the cuts every time, not by the overlay union it falls back to.
     EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
+}
+
+TEST(VectorFeatureRegion, KeepsAHoleTheBoxCrosses) {
+    // A reserve's outer zone with a hole where its inner zone lies (a separate feature): the
+    // feature near a site on the hole's edge is the box less the hole. Unioning the pieces
+    // clipped to the box one by one lost such a hole (its clipped ring ran along the box's
+    // sides, and repairing the polygon filled it), so the avoidance search closed the inner
+    // zone's area with the outer zone's.
+    Polygon ring;
+    for (const Point& p :
+         {Point(109.9, 29.9), Point(110.1, 29.9), Point(110.1, 30.1), Point(109.9, 30.1), Point(109.9, 29.9)})
+        ring.outer().push_back(p);
+    ring.inners().emplace_back();
+    for (const Point& p :
+         {Point(109.97, 29.97), Point(109.97, 30.03), Point(110.03, 30.03), Point(110.03, 29.97), Point(109.97, 29.97)})
+        ring.inners().back().push_back(p);
+    bg::correct(ring);
+    TempDir dir;
+    auto layer = layer_from(dir, feature_collection({{R"({"fid":"outer","name":"o"})", multipolygon_json({ring})}}));
+    auto ctx = geos::context();
+    auto covers = [&](const GEOSGeometry* g, const LocalFrame& f, LonLat p) {
+        const Point xy = f.forward(p);
+        const geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, xy.x(), xy.y()));
+        return GEOSCovers_r(ctx, g, pt.get()) == 1;
+    };
+    {
+        const LocalFrame frame(LonLat{110.03, 30.0});  // on the hole's east edge
+        const geos::GeomPtr g = geos::from_multipolygon(layer->feature_region(0, frame, 2000));
+        EXPECT_EQ(GEOSisValid_r(ctx, g.get()), 1);
+        EXPECT_FALSE(covers(g.get(), frame, {110.02, 30.0}));  // in the hole
+        EXPECT_TRUE(covers(g.get(), frame, {110.04, 30.0}));   // in the zone
+        // The box less the hole's part of it: about half the box.
+        const Box box = geodesic::bounding_box(frame.centre(), 2000);
+        const double box_m2 = geodesic::lonlat_polygon_area_m2(
+            Polygon{{box.min_corner(), Point(box.min_corner().x(), box.max_corner().y()), box.max_corner(),
+                     Point(box.max_corner().x(), box.min_corner().y()), box.min_corner()}});
+        EXPECT_NEAR(geos::area(g.get()) / box_m2, 0.5, 0.02);
+    }
+    {
+        const LocalFrame frame(LonLat{110.0, 30.0});  // the hole wholly inside the box
+        const geos::GeomPtr g = geos::from_multipolygon(layer->feature_region(0, frame, 8000));
+        EXPECT_EQ(GEOSisValid_r(ctx, g.get()), 1);
+        EXPECT_EQ(GEOSGetNumInteriorRings_r(ctx, GEOSGetGeometryN_r(ctx, g.get(), 0)), 1);
+        EXPECT_FALSE(covers(g.get(), frame, {110.0, 30.0}));
+        EXPECT_TRUE(covers(g.get(), frame, {110.05, 30.05}));
+    }
 }

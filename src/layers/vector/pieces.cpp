@@ -274,27 +274,6 @@ MultiPolygon VectorLayer::feature_polygons(std::uint32_t feature) const {
     return mp;
 }
 
-std::vector<Polygon> VectorLayer::feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const {
-    std::vector<Polygon> out;
-    if (feature >= feature_pieces_.size()) return out;
-    const Box box = geodesic::bounding_box(frame.centre(), reach_m);
-    Ring clipped, tmp;
-    Piece shifted;
-    for (const auto& [query, shift] : wrapped_queries(box))
-        for (std::uint32_t pi : feature_pieces_[feature]) {
-            const Piece& raw = pieces_[pi];
-            if (raw.kind != PieceKind::Polygon) continue;
-            Box b;
-            bg::envelope(raw.polygon.outer(), b);
-            if (!bg::intersects(b, query)) continue;
-            const Piece& piece = shifted_piece(raw, shift, shifted);
-            Polygon xy;
-            if (clip_and_project(piece.polygon, box, frame, std::numeric_limits<double>::infinity(), xy, clipped, tmp))
-                out.push_back(std::move(xy));
-        }
-    return out;
-}
-
 namespace {
 
 std::atomic<std::uint64_t> g_region_overlays{0};

@@ -117,15 +117,13 @@ public:
     // The feature's full geometry in lon/lat (its pieces), for maps and GeoPackage output.
     MultiPolygon feature_polygons(std::uint32_t feature) const;
     std::vector<Point> feature_points(std::uint32_t feature) const;
-    // The feature's polygon pieces that meet the box of `reach_m` around the frame's centre,
-    // clipped to that box, densified and projected into the frame as measure() sees them: their
-    // union is the feature there (the avoidance search). Points and lines are left out.
-    std::vector<Polygon> feature_near(std::uint32_t feature, const LocalFrame& frame, double reach_m) const;
-    // The union of those pieces, projected the same way: the feature within the box. Pieces that
-    // lie wholly farther than `keep_m` from the centre are left out (the union is the same within
+    // The union of the feature's polygon pieces that meet the box of `reach_m` around the frame's
+    // centre, clipped to that box and projected into the frame (edges densified as measure()
+    // densifies them): the feature there, holes kept (the avoidance search). Pieces that lie
+    // wholly farther than `keep_m` from the centre are left out (the union is the same within
     // `keep_m`). Joined in lon/lat along the cut lines the pieces record, without an overlay
     // (docs/leap.md, "Avoidance search"), and with GEOS's overlay union where that declines.
-    // Empty when no piece is near.
+    // Empty when no piece is near. Points and lines are left out.
     MultiPolygon feature_region(std::uint32_t feature, const LocalFrame& frame, double reach_m,
                                 double keep_m = std::numeric_limits<double>::infinity()) const;
 
