@@ -178,8 +178,7 @@ private:
                 stopped_at_budget_ = true;
                 break;
             }
-            geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
-            const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
+            const std::optional<Point> c = nearest_inside();
             if (!c) break;  // nothing left open: covered
             const LonLat raw = frame_.inverse(*c);
             const Eval e = evaluate(raw, cap);
@@ -217,6 +216,28 @@ private:
                 close_disc(*c, res_);  // outside the units, which the region should have excluded
         }
         return found;
+    }
+
+    // The open region's point nearest the site, at least half the resolution inside it (nullopt
+    // when none is). Eroding the whole region each time was the costliest step of a search (its
+    // holes, the closed features, make GEOS's buffer slow): the region is eroded within a square
+    // around the site, widened until the nearest point found lies well inside the square, where
+    // the square's edges cannot have changed the erosion nor hidden a nearer point.
+    std::optional<Point> nearest_inside() const {
+        auto ctx = geos::context();
+        const std::optional<Point> edge = geos::nearest_point(open_.get(), Point(0, 0));
+        if (!edge) return std::nullopt;
+        double half = std::hypot(edge->x(), edge->y()) + 2 * res_ + step_;
+        while (half < radius_ + res_) {
+            const geos::GeomPtr near(GEOSClipByRect_r(ctx, open_.get(), -half, -half, half, half));
+            if (!near) break;
+            const geos::GeomPtr inner(GEOSBuffer_r(ctx, near.get(), -0.5 * res_, 4));
+            const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
+            if (c && std::hypot(c->x(), c->y()) <= half - res_) return c;
+            half *= 2;
+        }
+        const geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
+        return geos::nearest_point(inner.get(), Point(0, 0));
     }
 
     // What a position's analysis says about the areas around it.
