@@ -388,28 +388,22 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
         // GEOS declines (null) when the pieces do not meet edge to edge.
         joined.reset(GEOSCoverageUnion_r(ctx, all.get()));
     }
-    if (joined) {
-        const geos::GeomPtr within(GEOSClipByRect_r(ctx, joined.get(), box.min_corner().x(), box.min_corner().y(),
-                                                    box.max_corner().x(), box.max_corner().y()));
-        if (within) {
-            MultiPolygon ll;
-            geos::to_multipolygon(within.get(), ll);
-            out.resize(ll.size());
-            for (std::size_t i = 0; i < ll.size(); ++i) project_polygon(ll[i], frame, out[i]);
-            return out;
-        }
+    if (!joined) {
+        // The overlay union of the same whole pieces (repaired where needed): slower, the same
+        // feature, holes kept by the one clip below as on the coverage path.
+        g_region_overlays.fetch_add(1, std::memory_order_relaxed);
+        std::vector<geos::GeomPtr> parts;
+        for (const Piece& p : near) parts.push_back(geos::from_polygon(p.polygon));
+        joined = geos::union_all(std::move(parts));
+        if (!joined) return out;
     }
-    // The overlay union of the pieces clipped to the box, as measure() projects them.
-    g_region_overlays.fetch_add(1, std::memory_order_relaxed);
-    std::vector<geos::GeomPtr> parts;
-    Ring clipped, tmp;
-    for (const Piece& p : near) {
-        Polygon xy;
-        if (clip_and_project(p.polygon, box, frame, std::numeric_limits<double>::infinity(), xy, clipped, tmp))
-            parts.push_back(geos::from_polygon(xy));
-    }
-    if (parts.empty()) return out;
-    if (const geos::GeomPtr u = geos::union_all(std::move(parts))) geos::to_multipolygon(u.get(), out);
+    const geos::GeomPtr within(GEOSClipByRect_r(ctx, joined.get(), box.min_corner().x(), box.min_corner().y(),
+                                                box.max_corner().x(), box.max_corner().y()));
+    if (!within) return out;
+    MultiPolygon ll;
+    geos::to_multipolygon(within.get(), ll);
+    out.resize(ll.size());
+    for (std::size_t i = 0; i < ll.size(); ++i) project_polygon(ll[i], frame, out[i]);
     return out;
 }
 
