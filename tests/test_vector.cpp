@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <random>
 
@@ -583,4 +584,41 @@ TEST(VectorFeatureRegion, KeepsAHoleTheBoxCrosses) {
         EXPECT_FALSE(covers(g.get(), frame, {110.0, 30.0}));
         EXPECT_TRUE(covers(g.get(), frame, {110.05, 30.05}));
     }
+}
+
+// A valid polygon (reduced from the union of a shipped demonstration red line's pieces) on which
+// GEOS 3.11's rectangle clip throws ("Invalid number of points in LinearRing found 3"): its ring
+// dips just below the rectangle's south side and back. geos::clip_by_rect falls back to the
+// overlay intersection and counts it (AvoidanceSearch.FindsItsAlternativeWhereGeosRejectsTheClip
+// is the search this broke).
+TEST(GeosKit, ClipByRectFallsBackWhereGeosRejectsTheClip) {
+    const std::vector<Point> ring{
+        Point(108.60859375000001, 29.852343749999996), Point(108.73828124999999, 28.597656249999996),
+        Point(108.35350608562231, 28.816966480128741), Point(108.35058999999999, 28.933589999999999),
+        Point(108.35127126847104, 28.906343911454972), Point(108.27187500000001, 29.099999999999998),
+        Point(108.60859375000001, 29.852343749999996)};
+    Polygon p;
+    for (const Point& q : ring) p.outer().push_back(q);
+    auto ctx = geos::context();
+    const geos::GeomPtr g = geos::from_polygon(p);
+    ASSERT_EQ(GEOSisValid_r(ctx, g.get()), 1);
+    const Box box = geodesic::bounding_box(LonLat{108.445, 29.102}, 21200);
+    const double x0 = box.min_corner().x(), y0 = box.min_corner().y(), x1 = box.max_corner().x(),
+                 y1 = box.max_corner().y();
+    const geos::GeomPtr rect(GEOSGeom_createRectangle_r(ctx, x0, y0, x1, y1));
+    const geos::GeomPtr want(GEOSIntersection_r(ctx, g.get(), rect.get()));
+    const double want_area = geos::area(want.get());
+    ASSERT_GT(want_area, 0.1);
+    const std::uint64_t before = geos::clip_by_rect_fallbacks();
+    const geos::GeomPtr clipped = geos::clip_by_rect(g.get(), x0, y0, x1, y1);
+    ASSERT_TRUE(clipped);
+    EXPECT_EQ(GEOSisValid_r(ctx, clipped.get()), 1);
+    EXPECT_NEAR(geos::area(clipped.get()), want_area, 1e-12 * want_area);
+    const bool geos_throws = !geos::GeomPtr(GEOSClipByRect_r(ctx, g.get(), x0, y0, x1, y1));
+    EXPECT_EQ(geos::clip_by_rect_fallbacks() - before, geos_throws ? 1u : 0u);
+    if (!geos_throws) std::cout << "[ note     ] this GEOS (" << GEOSversion() << ") clips the polygon itself\n";
+    // A clip GEOS takes is its own, untouched.
+    const geos::GeomPtr easy = geos::clip_by_rect(g.get(), 108.5, 29.0, 108.6, 29.1);
+    EXPECT_EQ(geos::clip_by_rect_fallbacks() - before, geos_throws ? 1u : 0u);
+    EXPECT_NEAR(geos::area(easy.get()), 0.01, 1e-12);
 }

@@ -1,6 +1,7 @@
 // Thread-local GEOS contexts and conversions to and from Boost polygons.
 #include "geo/geos_kit.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -120,6 +121,23 @@ double area(const GEOSGeometry* g) {
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b) {
     return GeomPtr(GEOSIntersection_r(context(), a, b));
 }
+
+namespace {
+std::atomic<std::uint64_t> g_clip_fallbacks{0};
+}  // namespace
+
+GeomPtr clip_by_rect(const GEOSGeometry* g, double x0, double y0, double x1, double y1) {
+    if (!g) return nullptr;
+    auto ctx = context();
+    if (GEOSGeometry* c = GEOSClipByRect_r(ctx, g, x0, y0, x1, y1)) return GeomPtr(c);
+    g_clip_fallbacks.fetch_add(1, std::memory_order_relaxed);
+    const GeomPtr rect(GEOSGeom_createRectangle_r(ctx, x0, y0, x1, y1));
+    if (GEOSGeometry* c = GEOSIntersection_r(ctx, g, rect.get())) return GeomPtr(c);
+    const GeomPtr valid = make_valid(GeomPtr(GEOSGeom_clone_r(ctx, g)));
+    return valid ? GeomPtr(GEOSIntersection_r(ctx, valid.get(), rect.get())) : nullptr;
+}
+
+std::uint64_t clip_by_rect_fallbacks() { return g_clip_fallbacks.load(); }
 
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
     auto ctx = context();

@@ -2,6 +2,7 @@
 #pragma once
 #include <geos_c.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,12 @@ GeomPtr union_all(std::vector<GeomPtr>&& parts);
 GeomPtr make_valid(GeomPtr g);
 double area(const GEOSGeometry* g);
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
+// g within the rectangle [x0, x1] x [y0, y1]: GEOS's rectangle clip (fast; its output may have
+// zero-width parts along the rectangle), and where that clip fails the overlay intersection with
+// the rectangle (GEOS 3.11's clip throws on some valid polygons: "Invalid number of points in
+// LinearRing found 3"). Null only when both fail; each such fallback is counted.
+GeomPtr clip_by_rect(const GEOSGeometry* g, double x0, double y0, double x1, double y1);
+std::uint64_t clip_by_rect_fallbacks();
 // a less b, both repaired and tried again on a topology failure (null only when that fails too).
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b);
 // A regular polygon of n vertices around `centre` that contains the circle of radius r

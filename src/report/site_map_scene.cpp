@@ -26,7 +26,7 @@ namespace {
 
 geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
     if (!g) return g;
-    return geos::GeomPtr(GEOSClipByRect_r(geos::context(), g.get(), -half, -half, half, half));
+    return geos::clip_by_rect(g.get(), -half, -half, half, half);
 }
 
 void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,

@@ -54,7 +54,7 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
     auto ctx = geos::context();
     auto to_m = [&](double px, double py) { return Point((px - v.cx) / v.px_per_m, (v.cy - py) / v.px_per_m); };
     const Point lo = to_m(v.x0 + kMargin, v.y0 + v.h - kMargin), hi = to_m(v.x0 + v.w - kMargin, v.y0 + kMargin);
-    geos::GeomPtr vis(GEOSClipByRect_r(ctx, f.area_xy.get(), lo.x(), lo.y(), hi.x(), hi.y()));
+    geos::GeomPtr vis = geos::clip_by_rect(f.area_xy.get(), lo.x(), lo.y(), hi.x(), hi.y());
     if (!vis || GEOSisEmpty_r(ctx, vis.get())) return false;
     std::vector<geos::GeomPtr> keep_out;
     for (const auto& [c, r] : taken) {

@@ -397,8 +397,8 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
         joined = geos::union_all(std::move(parts));
         if (!joined) return out;
     }
-    const geos::GeomPtr within(GEOSClipByRect_r(ctx, joined.get(), box.min_corner().x(), box.min_corner().y(),
-                                                box.max_corner().x(), box.max_corner().y()));
+    const geos::GeomPtr within = geos::clip_by_rect(joined.get(), box.min_corner().x(), box.min_corner().y(),
+                                                    box.max_corner().x(), box.max_corner().y());
     if (!within) return out;
     MultiPolygon ll;
     geos::to_multipolygon(within.get(), ll);

@@ -55,11 +55,10 @@ void subdivide(const Polygon& poly, std::vector<Part>& out, std::vector<double> 
         halves[1].min_corner().y(mid);
         cuts_y.push_back(mid);
     }
-    auto ctx = geos::context();
     geos::GeomPtr g = geos::from_polygon(poly);
     for (const Box& half : halves) {
-        geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), half.min_corner().x(), half.min_corner().y(),
-                                               half.max_corner().x(), half.max_corner().y()));
+        const geos::GeomPtr clipped = geos::clip_by_rect(g.get(), half.min_corner().x(), half.min_corner().y(),
+                                                         half.max_corner().x(), half.max_corner().y());
         MultiPolygon parts;
         geos::to_multipolygon(clipped.get(), parts);
         for (const auto& part : parts) subdivide(part, out, cuts_x, cuts_y, depth + 1);

@@ -68,7 +68,7 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
         std::vector<Part> parts;
         for (std::uint32_t pi : found) {
             geos::GeomPtr g = geos::from_polygon(pieces_[pi].polygon);
-            geos::GeomPtr clipped(GEOSClipByRect_r(ctx, g.get(), w, s, e, n));
+            geos::GeomPtr clipped = geos::clip_by_rect(g.get(), w, s, e, n);
             if (!clipped || GEOSisEmpty_r(ctx, clipped.get())) continue;
             double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
             GEOSGeom_getXMin_r(ctx, clipped.get(), &x0);
@@ -105,7 +105,7 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
                 std::vector<geos::GeomPtr> again;
                 for (std::size_t i : members) again.push_back(geos::from_polygon(pieces_[parts[i].piece].polygon));
                 u = geos::union_all(std::move(again));
-                u.reset(GEOSClipByRect_r(ctx, u.get(), w, s, e, n));
+                u = geos::clip_by_rect(u.get(), w, s, e, n);
             }
             geos::to_multipolygon(u.get(), tile->polygons);
         }
