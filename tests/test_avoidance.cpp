@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "geo/geodesic.h"
+#include "geo/geos_kit.h"
 #include "geo/local_frame.h"
 #include "io/site_reader.h"
 #include "layers/catalog.h"
@@ -417,3 +418,106 @@ TEST(AvoidanceSearch, ADeclaredFootprintAndItsSetbackLeaveEveryRedLine) {
 }
 
 }  // namespace
+
+// The avoidance search confirms an alternative with Screener::screen_for_verdict: the rasters at
+// the land-cover radius only, the vector layers without buffers but scanned as far as the site's
+// widest one. Every figure a verdict reads must then be the full screening's to the last bit:
+// each layer's inside, inside features, nearest feature and distance, a footprint's overlap, and
+// the raster buffer at that radius. Points on and around every fifth red line, the sample
+// candidates and their footprints, across the shipped layers. (Scanned only to the 1 km radius,
+// the distances of pieces clipped nearer differ by up to a centimetre, and two features that
+// far apart swap as the nearest: this test then fails.)
+TEST(AvoidanceSearch, TheConfirmingScreenMeasuresWhatTheVerdictReadsToTheLastBit) {
+    const Catalog catalog = load_catalog(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml");
+    const auto layers = LayerSet::open(catalog, nullptr, 2);
+    Screener screener(layers, ScreenOptions{});
+    std::vector<Site> sites;
+    for (const char* file : {"candidates.csv", "candidates_polygons.geojson"}) {
+        SiteReaderOptions ro;
+        ro.path = std::string(SITESCREEN_SOURCE_DIR) + "/sample_sites/" + file;
+        ro.default_type = "plant";
+        auto src = open_sites(ro);
+        for (Site s; src->next(s);)
+            if (!s.error) sites.push_back(s);
+    }
+    const VectorLayer* ecrl = layers->vector_layer("china_ecrl");
+    ASSERT_NE(ecrl, nullptr);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> jitter(-0.05, 0.05);
+    for (std::uint32_t f = 0; f < ecrl->features().size(); f += 5) {
+        const MultiPolygon mp = ecrl->feature_polygons(f);
+        if (mp.empty()) continue;
+        Point p;
+        bg::point_on_surface(mp, p);
+        sites.push_back(make_site("E" + std::to_string(f), {p.x(), p.y()}));
+        sites.push_back(make_site("J" + std::to_string(f), {p.x() + jitter(rng), p.y() + jitter(rng)}));
+    }
+    ASSERT_GT(sites.size(), 200u);
+
+    const std::vector<double> radii{1000, 10000, 50000};
+    std::size_t compared = 0, polygons = 0, inside = 0;
+    for (const Site& s : sites) {
+        const SiteResult full = screener.screen(s, radii);
+        const SiteResult lean = screener.screen_for_verdict(s, {1000}, 50000);
+        ASSERT_EQ(full.site.error.has_value(), lean.site.error.has_value()) << s.id;
+        if (full.site.error) continue;
+        ASSERT_EQ(full.layers.size(), lean.layers.size()) << s.id;
+        polygons += s.footprint_ll.empty() ? 0 : 1;
+        for (std::size_t i = 0; i < full.layers.size(); ++i) {
+            const LayerOutcome& a = full.layers[i];
+            const LayerOutcome& b = lean.layers[i];
+            const std::string where = s.id + " / " + a.spec->id;
+            if (a.vector()) {
+                ASSERT_TRUE(b.vector()) << where;
+                const VectorMeasurement& x = *a.vector();
+                const VectorMeasurement& y = *b.vector();
+                EXPECT_EQ(x.inside, y.inside) << where;
+                EXPECT_EQ(x.inside_features, y.inside_features) << where;
+                EXPECT_EQ(x.nearest_feature, y.nearest_feature) << where;
+                EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << where;  // bit for bit
+                EXPECT_EQ(x.footprint_overlap_area_m2, y.footprint_overlap_area_m2) << where;
+                EXPECT_TRUE(y.buffers.empty()) << where;
+                inside += x.inside ? 1 : 0;
+                ++compared;
+            } else if (a.raster()) {
+                ASSERT_TRUE(b.raster()) << where;
+                const RasterMeasurement& x = *a.raster();
+                const RasterMeasurement& y = *b.raster();
+                EXPECT_EQ(x.value_at_site, y.value_at_site) << where;
+                ASSERT_EQ(y.buffers.size(), 1u) << where;
+                EXPECT_EQ(x.buffers.at(0).radius_m, y.buffers[0].radius_m) << where;
+                EXPECT_EQ(x.buffers[0].valid_share, y.buffers[0].valid_share) << where;
+                EXPECT_EQ(x.buffers[0].class_shares, y.buffers[0].class_shares) << where;
+                EXPECT_EQ(x.buffers[0].mean, y.buffers[0].mean) << where;
+                ++compared;
+            }
+        }
+    }
+    EXPECT_GT(polygons, 3u);
+    EXPECT_GT(inside, 60u);
+    std::cout << "[ confirm  ] " << sites.size() << " sites, " << compared << " layer measurements, the same\n";
+}
+
+// Sample plant line-146 (Xiangziyan Hydro) lies in a demonstration red line whose pieces, joined
+// near the site, make a polygon GEOS 3.11's rectangle clip rejects. The search's feature region
+// came back empty, the red line was never closed, and the search stopped at its budget of 400
+// positions. With the overlay fallback (geos::clip_by_rect) it closes the red line and finds the
+// alternative 15.2 km west-south-west after four positions.
+TEST(AvoidanceSearch, FindsItsAlternativeWhereGeosRejectsTheClip) {
+    const Catalog catalog = load_catalog(std::string(SITESCREEN_SOURCE_DIR) + "/layers/catalog.yaml");
+    const auto layers = LayerSet::open(catalog, nullptr, 1);
+    const auto profs = load_profiles(kProfiles);
+    const Assessor assessor(profs, layers);
+    Screener screener(layers, ScreenOptions{});
+    const Site s = make_site("line-146", {108.445, 29.102});
+    SiteResult r = screener.screen(s, assessor.radii_for(s.type));
+    ASSERT_FALSE(r.site.error);
+    assessor.assess(r, screener);
+    ASSERT_TRUE(r.alternative);
+    const AlternativeSearch& alt = *r.alternative;
+    EXPECT_FALSE(alt.stopped_at_budget) << to_json(alt).dump();
+    ASSERT_TRUE(alt.found()) << to_json(alt).dump();
+    EXPECT_LT(alt.candidates_evaluated, 20u);
+    EXPECT_NEAR(alt.alternatives.at(0).distance_m, 15157.5, 50);
+    EXPECT_EQ(alt.alternatives.at(0).clears.at(0).feature_id, "ECRL-CQ-0003");
+}

@@ -45,6 +45,8 @@ const std::vector<std::string>& measurement_warnings(const Measurement& m);
 struct ProbeOptions {
     double nearest_limit_m = 0;          // the nearest feature is searched for out to this (0: unlimited)
     double tile_union_min_radius_m = 0;  // point sites this wide take union areas from dissolved tiles (0: never)
+    double scan_reach_m = 0;             // vector features are scanned out to at least this (VectorLayer::measure)
+    bool vector_buffers = true;          // false: vector layers measure no buffer (distances, insides, overlaps)
 };
 
 // What the probes of one screening thread share, by type (e.g. the raster sweep records, the vector

@@ -71,16 +71,6 @@ CellValue class_cell(long long v) { return CellValue{CellValue::Kind::Class, v, 
 
 std::string demo_tag(const LayerSpec& s) { return s.provenance.demo ? tr().text("assess.demo_layer") : ""; }
 
-// The buffer of a measurement whose radius is nearest to `want` (index), or -1.
-template <class Buffers>
-int nearest_buffer(const Buffers& buffers, double want) {
-    int best = -1;
-    for (std::size_t i = 0; i < buffers.size(); ++i)
-        if (best < 0 || std::fabs(buffers[i].radius_m - want) < std::fabs(buffers[best].radius_m - want))
-            best = static_cast<int>(i);
-    return best;
-}
-
 // The band a measured rule gave, named in the evidence's trace: " [water_stress.high]".
 std::string band_tag(const rules::Band& b) { return tr().format("assess.evidence.band", {{"band", b.id}}); }
 
@@ -554,7 +544,8 @@ private:
         const bool has_zones = std::any_of(s.classes.begin(), s.classes.end(), [](const auto& c) {
             return c.second.zone == "natural" || c.second.zone == "cropland";
         });
-        const int bi = nearest_buffer(m.buffers, p_.land_cover.radius_m);
+        const int bi =
+            nearest_radius(m.buffers, p_.land_cover.radius_m, [](const RasterBufferStats& b) { return b.radius_m; });
         const RasterBufferStats* buf = (bi >= 0 && m.buffers[bi].valid_share > 0) ? &m.buffers[bi] : nullptr;
 
         if (s.categorical && has_zones) {

@@ -33,6 +33,18 @@ inline std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
+// The index of the element of `xs` whose radius (`radius_of`) is nearest `want` (the first of
+// equals), or -1: the buffer the land-cover rule rates, of a measurement's buffers or of a site's
+// radii.
+template <class T, class RadiusOf>
+int nearest_radius(const std::vector<T>& xs, double want, RadiusOf radius_of) {
+    int best = -1;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+        if (best < 0 || std::fabs(radius_of(xs[i]) - want) < std::fabs(radius_of(xs[best]) - want))
+            best = static_cast<int>(i);
+    return best;
+}
+
 // "linear infrastructure" / "Linear-Infrastructure" -> "linear_infrastructure"
 inline std::string normalise_category(const std::string& s) {
     std::string out;

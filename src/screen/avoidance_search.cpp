@@ -167,6 +167,7 @@ private:
         stopped_at_budget_ = false;
         uncertified_ = false;
         blocked_.clear();
+        pending_.clear();
         open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
         std::vector<Best> found;
         std::size_t rejected = 0;
@@ -222,20 +223,31 @@ private:
     // when none is). Eroding the whole region each time was the costliest step of a search (its
     // holes, the closed features, make GEOS's buffer slow): the region is eroded within a square
     // around the site, widened until the nearest point found lies well inside the square, where
-    // the square's edges cannot have changed the erosion nor hidden a nearer point.
-    std::optional<Point> nearest_inside() const {
+    // the square's edges cannot have changed the erosion nor hidden a nearer point. Within the
+    // square the areas closed since the last fold are subtracted first.
+    std::optional<Point> nearest_inside() {
         auto ctx = geos::context();
+        // The whole region's nearest point, closed areas pending or not: no open point is nearer.
         const std::optional<Point> edge = geos::nearest_point(open_.get(), Point(0, 0));
         if (!edge) return std::nullopt;
         double half = std::hypot(edge->x(), edge->y()) + 2 * res_ + step_;
         while (half < radius_ + res_) {
-            const geos::GeomPtr near(GEOSClipByRect_r(ctx, open_.get(), -half, -half, half, half));
+            geos::GeomPtr near = geos::clip_by_rect(open_.get(), -half, -half, half, half);
+            for (const Pending& p : pending_) {
+                if (!near) break;
+                if (p.box.max_corner().x() < -half || p.box.min_corner().x() > half || p.box.max_corner().y() < -half ||
+                    p.box.min_corner().y() > half)
+                    continue;
+                near = geos::difference(near.get(), p.area.get());
+            }
             if (!near) break;
             const geos::GeomPtr inner(GEOSBuffer_r(ctx, near.get(), -0.5 * res_, 4));
             const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
             if (c && std::hypot(c->x(), c->y()) <= half - res_) return c;
             half *= 2;
         }
+        fold();
+        if (!open_) return std::nullopt;
         const geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
         return geos::nearest_point(inner.get(), Point(0, 0));
     }
@@ -290,10 +302,33 @@ private:
 
     void close_disc(const Point& c, double r) { close_area(geos::disc(c, r, 32, true).get()); }
 
+    // Subtracting each closed area from the whole open region was most of a search's time (the
+    // region carries the boundary of every area closed before): the areas are kept pending and
+    // subtracted together every kFoldEvery, meanwhile only from the square nearest_inside looks at.
     void close_area(const GEOSGeometry* area) {
-        if (!open_ || !area) return;
-        geos::GeomPtr rest = geos::difference(open_.get(), area);
-        if (!rest) stopped_at_budget_ = true;  // GEOS could not subtract it: stop rather than guess
+        if (!open_ || !area || GEOSisEmpty_r(geos::context(), area)) return;
+        Pending p;
+        p.area.reset(GEOSGeom_clone_r(geos::context(), area));
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        GEOSGeom_getXMin_r(geos::context(), area, &x0);
+        GEOSGeom_getYMin_r(geos::context(), area, &y0);
+        GEOSGeom_getXMax_r(geos::context(), area, &x1);
+        GEOSGeom_getYMax_r(geos::context(), area, &y1);
+        p.box = Box(Point(x0, y0), Point(x1, y1));
+        pending_.push_back(std::move(p));
+        if (pending_.size() >= kFoldEvery) fold();
+    }
+
+    // The pending areas subtracted from the open region (null when GEOS cannot: the search then
+    // stops rather than guess).
+    void fold() {
+        if (pending_.empty() || !open_) return;
+        std::vector<geos::GeomPtr> areas;
+        for (Pending& p : pending_) areas.push_back(std::move(p.area));
+        pending_.clear();
+        const geos::GeomPtr all = areas.size() == 1 ? std::move(areas.front()) : geos::union_all(std::move(areas));
+        geos::GeomPtr rest = all ? geos::difference(open_.get(), all.get()) : nullptr;
+        if (!rest) stopped_at_budget_ = true;
         open_ = std::move(rest);
     }
 
@@ -348,7 +383,12 @@ private:
         return geos::union_all(std::move(parts));
     }
 
-    // The site at `at` (its footprint moved rigidly), screened as any site is.
+    // The site at `at` (its footprint moved rigidly), screened as any site is (every layer, no
+    // limit to the nearest feature, the features scanned as far as the site's widest buffer) but
+    // with the one buffer its assessment reads: the site's radius nearest the land-cover rule's,
+    // whose natural share is rated. The other buffers' overlap shares and class mixes are
+    // reported for a site but rate nothing (docs/leap.md, "Avoidance search"), and an alternative
+    // reports only its verdict and findings; measuring them took most of a search's time.
     SiteResult screen_full(LonLat at) {
         Site moved = r_.site;
         moved.lonlat = at;
@@ -356,8 +396,14 @@ private:
             const LocalFrame to(at);
             moved.footprint_ll = to.inverse(frame_.forward(r_.site.footprint_ll));
         }
-        const std::vector<double> radii = r_.geometry ? r_.geometry->radii_m : std::vector<double>{};
-        return screener_.screen(moved, radii);
+        std::vector<double> radii;
+        double widest = 0;
+        if (r_.geometry && !r_.geometry->radii_m.empty()) {
+            const std::vector<double>& all = r_.geometry->radii_m;
+            radii.push_back(all[nearest_radius(all, p_.land_cover.radius_m, [](double x) { return x; })]);
+            widest = all.back();
+        }
+        return screener_.screen_for_verdict(moved, radii, widest);
     }
 
     // The alternative stays inside every feature of the profile's `stay_within` layers that
@@ -471,7 +517,13 @@ private:
     bool stopped_at_budget_ = false;  // else the search covered every nearer position
     bool uncertified_ = false;        // a failing position tied to no area was closed by a disc
     geos::GeomPtr region_;            // the search disc inside the units
-    geos::GeomPtr open_;              // ... less every area known to fail
+    geos::GeomPtr open_;              // ... less every area known to fail but those pending
+    struct Pending {
+        geos::GeomPtr area;
+        Box box;
+    };
+    std::vector<Pending> pending_;  // closed, not yet subtracted from open_ (close_area)
+    static constexpr std::size_t kFoldEvery = 16;
     std::set<Block> blocked_;
     std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
 };

@@ -98,8 +98,13 @@ SiteResult Screener::screen(const Site& site, const std::vector<double>& radii_m
     return run(site, radii_m, nullptr, 0);
 }
 
+SiteResult Screener::screen_for_verdict(const Site& site, const std::vector<double>& raster_radii_m,
+                                        double scan_reach_m) {
+    return run(site, raster_radii_m, nullptr, 0, scan_reach_m, false);
+}
+
 SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only,
-                         double nearest_limit_m) {
+                         double nearest_limit_m, double scan_reach_m, bool vector_buffers) {
     SiteResult r;
     r.site = site;
     if (site.error) return r;
@@ -114,6 +119,8 @@ SiteResult Screener::run(const Site& site, const std::vector<double>& radii_m, c
             o.vector_layer = layers_->vectors()[i].get();
             ProbeOptions probe;
             probe.nearest_limit_m = nearest_limit_m;
+            probe.scan_reach_m = scan_reach_m;
+            probe.vector_buffers = vector_buffers;
             const bool tiles = options_.tile_union_layers.empty() || options_.tile_union_layers[i];
             probe.tile_union_min_radius_m = tiles ? options_.tile_union_min_radius_m : 0.0;
             o.measurement = probes_[i]->measure(*r.geometry, probe);

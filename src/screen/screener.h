@@ -134,6 +134,12 @@ public:
     // result's site.error is set instead.
     SiteResult screen(const Site& site, const std::vector<double>& radii_m);
     SiteResult screen(const Site& site) { return screen(site, options_.radii_m); }
+    // What a site's verdict rests on, at less cost: the raster layers measure the buffers of
+    // `raster_radii_m` only, and the vector layers no buffer, their features scanned out to
+    // `scan_reach_m` as for a buffer that wide. Every distance, inside and footprint overlap (and
+    // so every finding that rests on them) is the one screen() with that buffer measures, to the
+    // last bit. The avoidance search confirms an alternative so (docs/leap.md, "Avoidance search").
+    SiteResult screen_for_verdict(const Site& site, const std::vector<double>& raster_radii_m, double scan_reach_m);
 
     // Measures a site at another location / footprint (the avoidance search),
     // restricted to the layers whose ids are listed (all when empty). The
@@ -150,7 +156,7 @@ public:
 private:
     static constexpr double kMovedNearestLimitM = 10000;
     SiteResult run(const Site& site, const std::vector<double>& radii_m, const std::vector<std::string>* only,
-                   double nearest_limit_m);
+                   double nearest_limit_m, double scan_reach_m = 0, bool vector_buffers = true);
     std::shared_ptr<const LayerSet> layers_;
     ScreenOptions options_;
     ThreadState thread_;                          // what this thread's probes share; outlives them

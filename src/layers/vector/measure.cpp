@@ -302,9 +302,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, double nearest_
 }
 
 VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& s, double nearest_limit_m,
-                                       double tile_union_min_radius_m) const {
+                                       double tile_union_min_radius_m, double scan_reach_m, bool buffers) const {
     VectorMeasurement m;
-    const std::vector<double>& radii = site.radii_m;
+    static const std::vector<double> kNoRadii;
+    const std::vector<double>& radii = buffers ? site.radii_m : kNoRadii;
     const double max_r = radii.empty() ? 0.0 : radii.back();
     for (std::size_t k = 0; k < radii.size(); ++k) {
         VectorBufferResult b;
@@ -382,7 +383,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             ProjectedPiece pp;
             pp.piece = pi;
             // Pieces kept for a union also note where they run along the clip box.
-            const bool keep = !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles));
+            const bool keep =
+                !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles && !radii.empty()));
             const bool mark = keep && site.is_point;
             if (!clip_and_project(piece.polygon, box, frame, reach, pp.xy, s.clipped, s.tmp, &piece,
                                   mark ? &pp.sides : nullptr, &pp.runs))
@@ -422,7 +424,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 const Box piece_box = shifted_box(it->first, shift);
                 const std::uint32_t pi = it->second;
                 const Piece& piece = pieces_[pi];
-                const bool keep = !for_nearest_only && (may_overlap_[piece.feature] && !by_tiles);
+                const bool keep =
+                    !for_nearest_only && may_overlap_[piece.feature] && !by_tiles && (!site.is_point || !radii.empty());
                 // Pieces in the box's corners, wholly beyond the reach, add nothing to the discs.
                 // A piece kept for a union is measured all the same: its neighbours' cuts
                 // along it are the union's inside only while it is there (union_disc.h).
@@ -470,10 +473,11 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             if (fa.distance_m < limit && (!best || fa.distance_m < best->second)) best = {f, fa.distance_m};
         return best;
     };
-    const double scanned = (max_r > 0 ? max_r : 1.0) + footprint_reach;
+    const double scan_r = std::max(max_r, scan_reach_m);
+    const double scanned = (scan_r > 0 ? scan_r : 1.0) + footprint_reach;
     scan(scanned, false);
     auto nearest = best_within(acc, scanned);  // beyond the scanned reach, clipping may have moved edges nearer
-    double reach = std::max(max_r, 1000.0) + footprint_reach;
+    double reach = std::max(scan_r, 1000.0) + footprint_reach;
     const double limit = nearest_limit_m > 0 ? nearest_limit_m : 2.1e7;
     // No feature lies nearer than the layer's extent: wider boxes that do
     // not reach it are not scanned.
@@ -515,7 +519,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
     } else {
         std::vector<geos::GeomPtr> parts;
         for (auto& [f, fa] : acc)
-            if (fa.distance_m <= max_r)
+            if (fa.distance_m <= scan_r)
                 for (const auto& pp : fa.pieces) parts.push_back(geos::from_polygon(pp.xy));
         geos::GeomPtr u = parts.empty() ? nullptr : geos::union_all(std::move(parts));
         for (std::size_t k = 0; k < radii.size(); ++k) {

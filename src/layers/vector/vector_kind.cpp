@@ -14,7 +14,8 @@ public:
     VectorProbe(std::shared_ptr<const VectorLayer> layer, std::shared_ptr<VectorScratch> scratch)
         : layer_(std::move(layer)), scratch_(std::move(scratch)) {}
     Measurement measure(const SiteGeometry& site, const ProbeOptions& options) override {
-        return layer_->measure(site, *scratch_, options.nearest_limit_m, options.tile_union_min_radius_m);
+        return layer_->measure(site, *scratch_, options.nearest_limit_m, options.tile_union_min_radius_m,
+                               options.scan_reach_m, options.vector_buffers);
     }
 
 private:

@@ -135,8 +135,13 @@ public:
     VectorMeasurement measure(const SiteGeometry& site, double nearest_limit_m = 0,
                               double tile_union_min_radius_m = kTileUnionMinRadiusM) const;
     // The same with the calling thread's working memory (the screener's probes keep one per thread).
+    // The features are scanned out to at least `scan_reach_m` (0: the largest radius), as for a
+    // buffer that wide: each feature's distance and inside (and a footprint's overlap) are then
+    // those a screening with that buffer measures, to the last bit (pieces clipped to a nearer box
+    // are densified otherwise). `buffers` false: no buffer is measured (the site's radii are left
+    // out of the measurement).
     VectorMeasurement measure(const SiteGeometry& site, VectorScratch& scratch, double nearest_limit_m,
-                              double tile_union_min_radius_m) const;
+                              double tile_union_min_radius_m, double scan_reach_m = 0, bool buffers = true) const;
 
     // The work of the two ways to the union areas of wide buffers, in polygon vertices, for the
     // point sites at `sites` (centre, largest buffer): `per_site`, the vertices of the pieces of
