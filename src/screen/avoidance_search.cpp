@@ -168,6 +168,8 @@ private:
         uncertified_ = false;
         blocked_.clear();
         pending_.clear();
+        edge_known_ = false;
+        win_.reset();
         open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
         std::vector<Best> found;
         std::size_t rejected = 0;
@@ -228,20 +230,19 @@ private:
     std::optional<Point> nearest_inside() {
         auto ctx = geos::context();
         // The whole region's nearest point, closed areas pending or not: no open point is nearer.
-        const std::optional<Point> edge = geos::nearest_point(open_.get(), Point(0, 0));
-        if (!edge) return std::nullopt;
-        double half = std::hypot(edge->x(), edge->y()) + 2 * res_ + step_;
+        // It changes only with open_, at a fold.
+        if (!edge_known_) {
+            edge_ = geos::nearest_point(open_.get(), Point(0, 0));
+            edge_known_ = true;
+        }
+        if (!edge_) return std::nullopt;
+        double half = std::hypot(edge_->x(), edge_->y()) + 2 * res_ + step_;
+        // A square the last candidate needed is needed again: the region only shrinks.
+        if (win_) half = std::max(half, win_half_);
         while (half < radius_ + res_) {
-            geos::GeomPtr near = geos::clip_by_rect(open_.get(), -half, -half, half, half);
-            for (const Pending& p : pending_) {
-                if (!near) break;
-                if (p.box.max_corner().x() < -half || p.box.min_corner().x() > half || p.box.max_corner().y() < -half ||
-                    p.box.min_corner().y() > half)
-                    continue;
-                near = geos::difference(near.get(), p.area.get());
-            }
+            const GEOSGeometry* near = window(half);
             if (!near) break;
-            const geos::GeomPtr inner(GEOSBuffer_r(ctx, near.get(), -0.5 * res_, 4));
+            const geos::GeomPtr inner(GEOSBuffer_r(ctx, near, -0.5 * res_, 4));
             const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
             if (c && std::hypot(c->x(), c->y()) <= half - res_) return c;
             half *= 2;
@@ -250,6 +251,25 @@ private:
         if (!open_) return std::nullopt;
         const geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
         return geos::nearest_point(inner.get(), Point(0, 0));
+    }
+
+    // The open region within the square of half-side `half`, less the pending areas: kept from
+    // one candidate to the next while the square stays the same (it does until a fold moves
+    // the region's nearest point), each new pending area subtracted once.
+    const GEOSGeometry* window(double half) {
+        if (!win_ || win_half_ != half) {
+            win_ = geos::clip_by_rect(open_.get(), -half, -half, half, half);
+            win_half_ = half;
+            win_pending_ = 0;
+        }
+        for (; win_pending_ < pending_.size() && win_; ++win_pending_) {
+            const Box& b = pending_[win_pending_].box;
+            if (b.max_corner().x() < -half || b.min_corner().x() > half || b.max_corner().y() < -half ||
+                b.min_corner().y() > half)
+                continue;
+            win_ = geos::difference(win_.get(), pending_[win_pending_].area.get());
+        }
+        return win_.get();
     }
 
     // What a position's analysis says about the areas around it.
@@ -330,6 +350,8 @@ private:
         geos::GeomPtr rest = all ? geos::difference(open_.get(), all.get()) : nullptr;
         if (!rest) stopped_at_budget_ = true;
         open_ = std::move(rest);
+        edge_known_ = false;
+        win_.reset();
     }
 
     // Within `within_m` + the shape's reach of the feature, in the frame, as far as the search
@@ -523,6 +545,11 @@ private:
         Box box;
     };
     std::vector<Pending> pending_;  // closed, not yet subtracted from open_ (close_area)
+    std::optional<Point> edge_;     // open_'s point nearest the site, when edge_known_
+    bool edge_known_ = false;
+    geos::GeomPtr win_;  // window(): open_ in the square of half-side win_half_, less pending_[0, win_pending_)
+    double win_half_ = 0;
+    std::size_t win_pending_ = 0;
     static constexpr std::size_t kFoldEvery = 16;
     std::set<Block> blocked_;
     std::vector<Point> reflected_hull_;  // footprint sites: the search shape's convex hull, reflected
