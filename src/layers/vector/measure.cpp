@@ -343,6 +343,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
 
     auto scan = [&](double reach, bool for_nearest_only) {
         const Box box = geodesic::bounding_box(site.centre, reach);
+        // A point site measured without buffers (the avoidance search's confirmation) needs no
+        // piece's area and no feature's distance but the nearest's.
+        const bool nearest_first =
+            !for_nearest_only && site.is_point && radii.empty() && reach <= LocalFrame::kFastChordM;
         if (!for_nearest_only) clip_box = box;
         large.clear();
         auto measure_piece = [&](std::uint32_t pi, double shift) {
@@ -432,6 +436,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 if (!keep && reach <= LocalFrame::kFastChordM &&
                     box_distance_lower_bound(site.centre, piece_box) > reach)
                     continue;
+                if (nearest_first) {
+                    large.emplace_back(box_distance_range(piece_box, frame).first, pi, shift);
+                    continue;
+                }
                 // Large pieces of point sites are placed by their box first (below).
                 if (site.is_point && !keep && shift == 0 && piece.kind == PieceKind::Polygon &&
                     piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
@@ -441,6 +449,19 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 }
                 measure_piece(pi, shift);
             }
+        if (nearest_first) {
+            // Only the nearest feature and the insides are asked for: pieces nearest first, until
+            // one is no nearer than the nearest point so far (so it changes nothing). Those
+            // measured are clipped to the same box as in a full scan: the same distances.
+            std::sort(large.begin(), large.end());
+            double best = std::numeric_limits<double>::infinity();
+            for (const auto& [lo, pi, shift] : large) {
+                if (lo > best) break;
+                measure_piece(pi, shift);
+                best = std::min(best, acc[pieces_[pi].feature].distance_m);
+            }
+            return;
+        }
         // Nearest first: a large piece no nearer than its feature's nearest
         // point so far changes no distance, and one wholly inside or outside
         // each disc adds its area (or nothing) without being projected.
