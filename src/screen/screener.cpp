@@ -147,7 +147,9 @@ SiteResult Screener::screen_moved(const Site& site, LonLat new_centre, const std
         const MultiPolygon xy = from.forward(site.footprint_ll);
         moved.footprint_ll = to.inverse(xy);
     }
-    return run(moved, radii_m, &only_layers, kMovedNearestLimitM);
+    // The vector layers measure no buffer (a moved site's verdict reads none: screen_for_verdict),
+    // scanned as far as the widest buffer, so that their distances are screen()'s.
+    return run(moved, radii_m, &only_layers, kMovedNearestLimitM, radii_m.empty() ? 0.0 : radii_m.back(), false);
 }
 
 SiteAnswer answer_of(const SiteResult& r) {

@@ -144,7 +144,9 @@ public:
     // Measures a site at another location / footprint (the avoidance search),
     // restricted to the layers whose ids are listed (all when empty). The
     // nearest feature is looked for only out to kMovedNearestLimitM (10 km),
-    // enough for every proximity band of the profiles; beyond, it is null.
+    // enough for every proximity band of the profiles; beyond, it is null. The raster layers
+    // measure the buffers of `radii_m`; the vector layers none (their distances, insides and
+    // footprint overlaps are those of a scan as wide as the widest of `radii_m`).
     SiteResult screen_moved(const Site& site, LonLat new_centre, const std::vector<double>& radii_m,
                             const std::vector<std::string>& only_layers);
 

@@ -332,6 +332,12 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
 
     // Wide buffers around points take the union area from the dissolved tiles.
     const bool by_tiles = site.is_point && tile_union_min_radius_m > 0 && max_r >= tile_union_min_radius_m;
+    // The pieces a union needs are kept: every piece of a footprint's features; around a point, the
+    // pieces of features that may overlap another, when buffers are measured here (not by tiles).
+    const bool point_unions = site.is_point && !by_tiles && !radii.empty();
+    auto kept_for_union = [&](std::uint32_t feature) {
+        return !site.is_point || (may_overlap_[feature] && point_unions);
+    };
 
     // Measures every piece whose box meets the box of radius `reach` around the centre.
     Box clip_box;  // of the buffers' scan: every kept piece is clipped to it
@@ -339,7 +345,8 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
     std::vector<double> scales(radii.size());
     for (std::size_t k = 0; k < radii.size(); ++k)
         scales[k] = site.buffer_area_m2[k] / (3.14159265358979323846 * radii[k] * radii[k]);
-    std::vector<std::tuple<double, std::uint32_t, double>>& large = s.large;  // (nearest, piece, farthest)
+    std::vector<std::tuple<double, std::uint32_t, double>>& large = s.large;            // (nearest, piece, farthest)
+    std::vector<std::tuple<double, std::uint32_t, double>>& by_nearest = s.by_nearest;  // (nearest, piece, shift)
 
     auto scan = [&](double reach, bool for_nearest_only) {
         const Box box = geodesic::bounding_box(site.centre, reach);
@@ -349,6 +356,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             !for_nearest_only && site.is_point && radii.empty() && reach <= LocalFrame::kFastChordM;
         if (!for_nearest_only) clip_box = box;
         large.clear();
+        by_nearest.clear();
         auto measure_piece = [&](std::uint32_t pi, double shift) {
             const Piece& piece = shifted_piece(pieces_[pi], shift, s.shifted);
             FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
@@ -387,8 +395,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             ProjectedPiece pp;
             pp.piece = pi;
             // Pieces kept for a union also note where they run along the clip box.
-            const bool keep =
-                !for_nearest_only && (!site.is_point || (may_overlap_[piece.feature] && !by_tiles && !radii.empty()));
+            const bool keep = !for_nearest_only && kept_for_union(piece.feature);
             const bool mark = keep && site.is_point;
             if (!clip_and_project(piece.polygon, box, frame, reach, pp.xy, s.clipped, s.tmp, &piece,
                                   mark ? &pp.sides : nullptr, &pp.runs))
@@ -428,16 +435,16 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 const Box piece_box = shifted_box(it->first, shift);
                 const std::uint32_t pi = it->second;
                 const Piece& piece = pieces_[pi];
-                const bool keep =
-                    !for_nearest_only && may_overlap_[piece.feature] && !by_tiles && (!site.is_point || !radii.empty());
                 // Pieces in the box's corners, wholly beyond the reach, add nothing to the discs.
-                // A piece kept for a union is measured all the same: its neighbours' cuts
-                // along it are the union's inside only while it is there (union_disc.h).
+                // A piece kept for a union with an overlapping feature is measured all the same:
+                // its neighbours' cuts along it are the union's inside only while it is there
+                // (union_disc.h).
+                const bool keep = !for_nearest_only && may_overlap_[piece.feature] && kept_for_union(piece.feature);
                 if (!keep && reach <= LocalFrame::kFastChordM &&
                     box_distance_lower_bound(site.centre, piece_box) > reach)
                     continue;
                 if (nearest_first) {
-                    large.emplace_back(box_distance_range(piece_box, frame).first, pi, shift);
+                    by_nearest.emplace_back(box_distance_range(piece_box, frame).first, pi, shift);
                     continue;
                 }
                 // Large pieces of point sites are placed by their box first (below).
@@ -453,9 +460,9 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             // Only the nearest feature and the insides are asked for: pieces nearest first, until
             // one is no nearer than the nearest point so far (so it changes nothing). Those
             // measured are clipped to the same box as in a full scan: the same distances.
-            std::sort(large.begin(), large.end());
+            std::sort(by_nearest.begin(), by_nearest.end());
             double best = std::numeric_limits<double>::infinity();
-            for (const auto& [lo, pi, shift] : large) {
+            for (const auto& [lo, pi, shift] : by_nearest) {
                 if (lo > best) break;
                 measure_piece(pi, shift);
                 best = std::min(best, acc[pieces_[pi].feature].distance_m);

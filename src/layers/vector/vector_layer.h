@@ -94,9 +94,10 @@ struct VectorMeasurement {
 // by the vector layers that thread measures; never by two threads.
 struct VectorScratch {
     Ring clipped, tmp, xy;
-    Piece shifted;                                                 // a piece moved by a turn of longitude
-    std::vector<std::tuple<double, std::uint32_t, double>> large;  // (nearest, piece, farthest)
-    std::vector<double> lbs;                                       // far_nearest: lower bounds per vertex
+    Piece shifted;                                                      // a piece moved by a turn of longitude
+    std::vector<std::tuple<double, std::uint32_t, double>> large;       // (nearest, piece, farthest)
+    std::vector<std::tuple<double, std::uint32_t, double>> by_nearest;  // (nearest, piece, longitude shift)
+    std::vector<double> lbs;                                            // far_nearest: lower bounds per vertex
     // add_tile_union_areas
     Ring tile_clipped, tile_tmp;
     Polygon tile_xy, tile_moved;
