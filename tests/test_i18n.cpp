@@ -41,6 +41,18 @@ std::string joined(const std::vector<std::string>& v) {
     return s;
 }
 
+// The catalogs are parsed when the tool is built (tools/i18n_compile.cpp) and compiled in as
+// tables: the tables hold every text of the source files, byte for byte (the tool escapes every
+// byte outside printable ASCII).
+TEST(I18n, TheCompiledCatalogsAreTheSourceFilesParsed) {
+    for (i18n::Lang lang : i18n::languages()) {
+        const std::string file = std::string(SITESCREEN_SOURCE_DIR) + "/config/i18n/" + i18n::to_string(lang) + ".yaml";
+        const i18n::Catalog parsed = i18n::Catalog::parse(read_file(file), file, lang);
+        ASSERT_GT(parsed.entries().size(), 100u) << file;
+        EXPECT_TRUE(parsed.entries() == i18n::catalog(lang).entries()) << file << " differs from its compiled table";
+    }
+}
+
 TEST(I18n, EveryKeyIsInEveryCatalog) {
     ASSERT_GT(en().entries().size(), 100u);  // the catalogs were compiled in and parsed
     for (i18n::Lang lang : i18n::languages()) {

@@ -1,13 +1,11 @@
-// Message catalogs: parsing config/i18n/<lang>.yaml (compiled in by CMakeLists.txt) and filling in arguments.
+// Message catalogs: the texts of config/i18n/<lang>.yaml (compiled in by CMakeLists.txt) and filling in arguments.
 #include "i18n/messages.h"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
-#include "sitescreen/i18n_catalogs.h"
+#include "sitescreen/i18n_compiled.h"
 
 namespace sitescreen::i18n {
 namespace {
@@ -28,33 +26,6 @@ void each_placeholder(const std::string& text, F&& f) {
     }
 }
 
-// Keys are flattened with '.': a key given twice in one map (YAML lets the later one win or, in
-// yaml-cpp, keeps both), or a text whose key is also a group ("a.b" a text and "a.b.c" another),
-// would make one text shadow another; both are refused, naming the line of the second.
-void flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
-             std::map<std::string, std::string>& out, std::set<std::string>& groups) {
-    if (!node.IsMap())
-        throw std::runtime_error(source + ": " + (prefix.empty() ? "the file" : prefix) + ": expected a map");
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-        const std::string name = kv.first.as<std::string>();
-        const std::string key = prefix.empty() ? name : prefix + "." + name;
-        const std::string where = source + ":" + std::to_string(kv.first.Mark().line + 1) + ": " + key;
-        if (!seen.insert(name).second) throw std::runtime_error(where + ": key given twice");
-        if (kv.second.IsMap()) {
-            if (out.count(key)) throw std::runtime_error(where + ": is a text and a group of texts");
-            groups.insert(key);
-            flatten(kv.second, key, source, out, groups);
-        } else if (kv.second.IsScalar()) {
-            if (out.count(key) || groups.count(key))
-                throw std::runtime_error(where + ": is a text and a group of texts");
-            out[key] = kv.second.as<std::string>();
-        } else {
-            throw std::runtime_error(source + ": " + key + ": expected a text or a map");
-        }
-    }
-}
-
 }  // namespace
 
 const char* to_string(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
@@ -70,17 +41,10 @@ const std::vector<Lang>& languages() {
     return all;
 }
 
-Catalog Catalog::parse(const std::string& yaml_text, const std::string& source, Lang lang) {
+Catalog Catalog::compiled(const CatalogEntry* entries, std::size_t count, Lang lang) {
     Catalog c;
     c.lang_ = lang;
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    }
-    std::set<std::string> groups;
-    flatten(root, "", source, c.texts_, groups);
+    for (std::size_t i = 0; i < count; ++i) c.texts_.emplace_hint(c.texts_.end(), entries[i].key, entries[i].text);
     return c;
 }
 
@@ -123,16 +87,13 @@ std::vector<std::string> placeholders(const std::string& text) {
 }
 
 const Catalog& catalog(Lang lang) {
-    // Each parsed when first asked for: a run in one language does not pay for the other's.
+    // Parsed and checked when the tool was built (tools/i18n_compile.cpp); each made into a map
+    // when first asked for.
     if (lang == Lang::Zh) {
-        static const Catalog zh =
-            Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_zh), assets::kCatalog_zh_size),
-                           "config/i18n/zh.yaml", Lang::Zh);
+        static const Catalog zh = Catalog::compiled(compiled::kZh, compiled::kZhCount, Lang::Zh);
         return zh;
     }
-    static const Catalog en =
-        Catalog::parse(std::string(reinterpret_cast<const char*>(assets::kCatalog_en), assets::kCatalog_en_size),
-                       "config/i18n/en.yaml", Lang::En);
+    static const Catalog en = Catalog::compiled(compiled::kEn, compiled::kEnCount, Lang::En);
     return en;
 }
 

@@ -1,6 +1,7 @@
 // Message catalogs for human-readable text (docs/reports.md, "Languages"): one catalog per
 // language, the same keys in each, compiled into the binary from config/i18n/<lang>.yaml.
 #pragma once
+#include <cstddef>
 #include <map>
 #include <string>
 #include <utility>
@@ -20,12 +21,20 @@ const std::vector<Lang>& languages();
 // A named argument of a message: {name} in the catalog text is replaced by value.
 using Arg = std::pair<const char*, std::string>;
 
+// A text of a catalog compiled into the binary (tools/i18n_compile.cpp writes them, sorted by key).
+struct CatalogEntry {
+    const char* key;
+    const char* text;
+};
+
 class Catalog {
 public:
     Catalog() = default;
     // Parses a catalog: nested YAML maps whose leaves are strings, keys joined with '.'.
     // Throws std::runtime_error naming `source` and the key at fault.
     static Catalog parse(const std::string& yaml_text, const std::string& source, Lang lang);
+    // A catalog parsed when the tool was built: `count` entries sorted by key.
+    static Catalog compiled(const CatalogEntry* entries, std::size_t count, Lang lang);
 
     Lang lang() const { return lang_; }
     bool has(const std::string& key) const { return texts_.count(key) != 0; }
@@ -45,7 +54,7 @@ private:
     std::map<std::string, std::string> texts_;
 };
 
-// The catalog of a language, parsed once from the bytes compiled into the binary (thread-safe).
+// The catalog of a language, as compiled into the binary (thread-safe).
 const Catalog& catalog(Lang lang);
 
 // The catalog of the thread's current work: the assessment of a site makes its reasons in many
