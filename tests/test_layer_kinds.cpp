@@ -3,12 +3,16 @@
 // written into a site's record with no change to the screener or the output code.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "core/errors.h"
 #include "layers/raster/raster_kind.h"
 #include "layers/registry.h"
 #include "report/record_line.h"
@@ -145,6 +149,65 @@ TEST(LayerKinds, AThirdKindIsScreenedThroughTheScreener) {
     const std::vector<KeyValue> keys = key_values(r.layers[0].measurement, cat.layers[0], i18n::Lang::En);
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(std::get<double>(keys[0]), 42.0);
+}
+
+// Layers open side by side (raster layers first); the layer reported as failing is the first in
+// catalog order that cannot be used, whatever the thread count and whichever fails first in time.
+TEST(LayerKinds, TheFirstBadLayerInCatalogOrderIsReportedWhateverTheThreads) {
+    // "slow_bad" fails after a while; "quick_bad" at once, and is opened first (as a raster).
+    auto failing = [](const std::string& name, std::size_t measures, int delay_ms) {
+        LayerKindInfo k;
+        k.name = name;
+        k.open = [delay_ms](const LayerSpec& spec, unsigned) -> std::unique_ptr<Layer> {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+            throw InputError("layer '" + spec.id + "': cannot be used");
+        };
+        k.check_spec = [](const LayerSpec&) { return std::string(); };
+        k.measures = measures;
+        k.summary_columns = raster_summary_columns;
+        k.key_columns = raster_key_columns;
+        return k;
+    };
+    register_layer_kind(failing("slow_bad", MeasurementIndex<VectorMeasurement>::value, 50));
+    register_layer_kind(failing("quick_bad", MeasurementIndex<RasterMeasurement>::value, 0));
+    register_constant_kind();
+    testing::TempDir dir;
+    dir.write("catalog.yaml", R"(layers:
+  - id: first_bad
+    kind: slow_bad
+    path: nothing.dat
+    criterion: context
+    theme: test
+  - id: second_bad
+    kind: quick_bad
+    path: nothing.dat
+    criterion: context
+    theme: test
+  - id: fine
+    kind: constant
+    path: nothing.dat
+    criterion: context
+    theme: test
+)");
+    const Catalog cat = load_catalog(dir.file("catalog.yaml"));
+    for (unsigned threads : {1u, 2u, 3u}) {
+        std::vector<std::string> started;
+        try {
+            (void)LayerSet::open(
+                cat, [&](const LayerSpec& l) { started.push_back(l.id); }, threads);
+            ADD_FAILURE() << "no error with " << threads << " thread(s)";
+        } catch (const InputError& e) {
+            EXPECT_EQ(std::string(e.what()), "layer 'first_bad': cannot be used") << threads << " thread(s)";
+        }
+        // The raster layers start first; once second_bad has failed, the layer after it in the
+        // catalog does not start, the one before it does.
+        ASSERT_FALSE(started.empty());
+        EXPECT_EQ(started.front(), "second_bad");
+        EXPECT_NE(std::find(started.begin(), started.end(), "first_bad"), started.end());
+        if (threads == 1) {
+            EXPECT_EQ(started, (std::vector<std::string>{"second_bad", "first_bad"}));
+        }
+    }
 }
 
 }  // namespace

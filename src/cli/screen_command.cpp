@@ -5,8 +5,11 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <exception>
 #include <filesystem>
+#include <future>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -332,7 +335,19 @@ std::function<int()> add_screen_command(CLI::App& app) {
                                           : CoordSystem::Wgs84;
         ro.default_type = a->type;
         std::unique_ptr<SiteSource> sites = open_sites(ro);  // fails early on a missing file or columns
-        setup.load_tables();  // a bad activity table, ecosystem map or E4 factors file: before any output or layer
+        // A bad activity table, ecosystem map, E4 factors file or profile is reported before any
+        // output or layer, and before a bad layer catalog; the two are read side by side.
+        std::future<void> tables = std::async(std::launch::async, [&setup] { setup.load_tables(); });
+        std::optional<Catalog> catalog_read;
+        std::exception_ptr catalog_error;
+        try {
+            catalog_read.emplace(load_catalog(setup.catalog_path));
+        } catch (...) {
+            catalog_error = std::current_exception();
+        }
+        tables.get();
+        if (catalog_error) std::rethrow_exception(catalog_error);
+        const Catalog& catalog = *catalog_read;
 
         const bool to_stdout = a->out == "-";
         const bool quiet = a->quiet;
@@ -345,7 +360,6 @@ std::function<int()> add_screen_command(CLI::App& app) {
         }
 
         // Open and check every layer before the first site.
-        const Catalog catalog = load_catalog(setup.catalog_path);
         if (!quiet)
             log << tr.format("cli.opening", {{"version", SITESCREEN_VERSION},
                                              {"count", std::to_string(catalog.layers.size())},

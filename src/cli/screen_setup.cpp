@@ -2,6 +2,8 @@
 #include "cli/screen_setup.h"
 
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "layers/catalog.h"
 #include "screen/assess.h"
@@ -26,6 +28,7 @@ struct ScreenSetup::Impl {
     std::shared_ptr<const LayerSet> layers;
     std::unique_ptr<Assessor> assessor;
     std::string profiles_dir;
+    std::optional<std::map<std::string, Profile>> profiles;  // once read
     Portfolio portfolio;
 };
 
@@ -38,16 +41,18 @@ void ScreenSetup::load_tables() {
     t.ecosystems_path = ecosystems_path;
     t.materiality_path = materiality_path;
     load_assessment_tables(t);
+    impl_->profiles_dir = profiles_path.empty() ? default_profiles_dir() : profiles_path;
+    impl_->profiles = load_profiles(impl_->profiles_dir);
 }
 
 void ScreenSetup::prepare(std::shared_ptr<const LayerSet> layers) {
     impl_->layers = std::move(layers);
-    impl_->profiles_dir = profiles_path.empty() ? default_profiles_dir() : profiles_path;
-    if (!impl_->tables.activities) load_tables();
+    if (!impl_->profiles) load_tables();
     AssessOptions ao = impl_->tables;
     ao.avoidance_search = !no_avoidance;
     ao.lang = options.lang;
-    impl_->assessor = std::make_unique<Assessor>(load_profiles(impl_->profiles_dir), impl_->layers, ao);
+    impl_->assessor = std::make_unique<Assessor>(std::move(*impl_->profiles), impl_->layers, ao);
+    impl_->profiles.reset();
     if (options.radii_from_profile) {
         // The summary's columns follow every profile's distances, in order.
         std::set<double> all;

@@ -29,10 +29,13 @@ public:
     std::string started_at;
     bool no_avoidance = false;
 
-    // Reads the assessment's tables (throws InputError naming the file and key): call it before
-    // opening the layers so that a bad table stops the run at once; prepare() calls it otherwise.
+    // Reads the assessment's tables and the profiles (throws InputError naming the file and key):
+    // call it before opening the layers so that a bad table or profile stops the run at once;
+    // prepare() calls it otherwise. It touches nothing else of the setup: it may run on another
+    // thread while the caller reads the layer catalog.
     void load_tables();
-    // Loads the profiles against the opened layers (throws InputError naming the file and key).
+    // The assessment: the profiles checked against the opened layers (throws InputError naming
+    // the file and key).
     void prepare(std::shared_ptr<const LayerSet> layers);
     std::function<std::vector<double>(const Site&)> radii_resolver() const;
     std::function<void(SiteResult&, Screener&)> assessor() const;

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <future>
+#include <mutex>
+#include <numeric>
+#include <thread>
 #include <variant>
 
 #include "core/errors.h"
@@ -28,18 +31,57 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
                                                                     out.push_back(dataset_checksum(path));
                                                                 return out;
                                                             }).share();
-    try {
-        for (const LayerSpec& spec : set->catalog_.layers) {
-            if (progress) progress(spec);
-            set->layers_.push_back(open_layer(spec, threads));
-            set->vectors_.push_back(set->layers_.back()->features());
+    // The layers open side by side, up to `threads` at a time (each may also use `threads` for its
+    // own work); `progress` hears of each as it starts. The raster layers start first: checking a
+    // raster's CRS opens PROJ's database on its thread (about 10 ms), longer than a vector layer
+    // restored from the layer cache takes. The layer reported as failing is the first in catalog
+    // order that cannot be used, whatever the thread count: once one fails, only layers before it
+    // in the catalog still start.
+    const std::vector<LayerSpec>& specs = set->catalog_.layers;
+    std::vector<std::size_t> order(specs.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return measures<RasterMeasurement>(specs[i]); });
+    std::vector<std::unique_ptr<Layer>> opened(specs.size());
+    std::vector<std::exception_ptr> errors(specs.size());
+    std::mutex mutex;
+    std::size_t next = 0;                     // in `order`
+    std::size_t first_failed = specs.size();  // catalog index
+    auto work = [&] {
+        for (;;) {
+            std::size_t i;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                while (next < order.size() && order[next] > first_failed) ++next;
+                if (next == order.size()) return;
+                i = order[next++];
+                if (progress) progress(specs[i]);
+            }
+            try {
+                opened[i] = open_layer(specs[i], threads);
+            } catch (...) {
+                errors[i] = std::current_exception();
+                std::lock_guard<std::mutex> lock(mutex);
+                first_failed = std::min(first_failed, i);
+            }
         }
-    } catch (...) {
-        try {
-            sums.get();
-        } catch (...) {
+    };
+    const std::size_t workers = std::min<std::size_t>(std::max(1u, threads), specs.size());
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        if (errors[i]) {
+            try {
+                sums.get();
+            } catch (...) {
+            }
+            std::rethrow_exception(errors[i]);
         }
-        throw;
+    for (auto& l : opened) {
+        set->vectors_.push_back(l->features());
+        set->layers_.push_back(std::move(l));
     }
     set->checksums_future_ = std::move(sums);
     return set;
