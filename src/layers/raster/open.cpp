@@ -43,9 +43,22 @@ bool is_connection_string(const std::string& path) {
 
 }  // namespace
 
+namespace {
+// The nodata value: the catalog's, else the band's.
+void read_nodata(const LayerSpec& spec, OpenedRaster& r) {
+    if (spec.nodata) {
+        r.nodata = *spec.nodata;
+    } else {
+        int has = 0;
+        const double v = GDALGetRasterNoDataValue(r.band, &has);
+        if (has) r.nodata = v;
+    }
+}
+}  // namespace
+
 std::string where(const LayerSpec& spec) { return "layer '" + spec.id + "': raster '" + spec.path + "'"; }
 
-OpenedRaster open_raster(const LayerSpec& spec) {
+OpenedRaster open_raster(const LayerSpec& spec, bool with_srs) {
     gdal_init();
     OpenedRaster r;
     CPLErrorReset();
@@ -77,6 +90,10 @@ OpenedRaster open_raster(const LayerSpec& spec) {
     if (r.gt[1] == 0 || r.gt[5] == 0 || !std::isfinite(r.gt[1]) || !std::isfinite(r.gt[5]))
         throw InputError(where(spec) + " has a degenerate geotransform (zero pixel size)");
 
+    if (!with_srs) {
+        read_nodata(spec, r);
+        return r;
+    }
     const std::string crs_context = "layer '" + spec.id + "': crs";
     if (spec.crs && !spec.crs->empty()) {
         r.srs = srs_from_user(*spec.crs, crs_context);
@@ -91,14 +108,15 @@ OpenedRaster open_raster(const LayerSpec& spec) {
         throw InputError(where(spec) + " has a CRS that is neither geographic nor projected ('" +
                          std::string(OSRGetName(r.srs.get()) ? OSRGetName(r.srs.get()) : "?") + "')");
 
-    if (spec.nodata) {
-        r.nodata = *spec.nodata;
-    } else {
-        int has = 0;
-        const double v = GDALGetRasterNoDataValue(r.band, &has);
-        if (has) r.nodata = v;
-    }
+    read_nodata(spec, r);
     return r;
+}
+
+bool is_wgs84_lonlat(OGRSpatialReferenceH srs) {
+    if (!OSRIsGeographic(srs) || std::fabs(360.0 / lon_period(srs) - 1) >= 1e-12) return false;
+    SrsPtr wgs84 = wgs84_srs();
+    const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", nullptr};
+    return OSRIsSameEx(wgs84.get(), srs, same_options) != 0;
 }
 
 // Longitude period in the units of a geographic CRS (360 for degrees).
@@ -126,6 +144,7 @@ RasterInfo inspect_raster(const LayerSpec& spec) {
     CPLFree(wkt);
     const char* name = OSRGetName(r.srs.get());
     info.crs_name = name ? name : "";
+    info.wgs84_lonlat = is_wgs84_lonlat(r.srs.get());
 
     // One pixel in the middle shows that the data can be decoded at all.
     double probe = 0;

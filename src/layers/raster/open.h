@@ -27,7 +27,14 @@ struct OpenedRaster {
 
 // Opens the layer's raster and checks it: the band exists, the grid is north-up and not degenerate,
 // the CRS is known (from the file or the catalog's crs:). InputError naming the layer otherwise.
-OpenedRaster open_raster(const LayerSpec& spec);
+// With `with_srs` false the CRS is neither read nor checked and `srs` stays null: for a reader
+// of a layer whose CRS was checked when it was opened (building a CRS makes the thread open
+// PROJ's database, about 10 ms the first time on each thread).
+OpenedRaster open_raster(const LayerSpec& spec, bool with_srs = true);
+
+// Whether a CRS is WGS 84 longitude/latitude in degrees, whatever its axis order: coordinates
+// pass through unchanged.
+bool is_wgs84_lonlat(OGRSpatialReferenceH srs);
 
 // Longitude period in the units of a geographic CRS (360 for degrees).
 double lon_period(OGRSpatialReferenceH srs);

@@ -19,11 +19,12 @@ struct RasterThreadState {
 
 class RasterProbe final : public Probe {
 public:
-    RasterProbe(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks, std::shared_ptr<RasterSweeps> sweeps)
-        : spec_(spec), blocks_(std::move(blocks)), sweeps_(std::move(sweeps)) {}
+    RasterProbe(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks, std::shared_ptr<RasterSweeps> sweeps,
+                bool wgs84_lonlat)
+        : spec_(spec), blocks_(std::move(blocks)), sweeps_(std::move(sweeps)), wgs84_lonlat_(wgs84_lonlat) {}
     Measurement measure(const SiteGeometry& site, const ProbeOptions&) override {
         // Opened on first use: a thread that never measures this layer opens no handle.
-        if (!reader_) reader_ = std::make_unique<RasterReader>(spec_, blocks_, sweeps_);
+        if (!reader_) reader_ = std::make_unique<RasterReader>(spec_, blocks_, sweeps_, wgs84_lonlat_);
         return reader_->measure(site);
     }
 
@@ -31,6 +32,7 @@ private:
     LayerSpec spec_;
     std::shared_ptr<RasterBlocks> blocks_;
     std::shared_ptr<RasterSweeps> sweeps_;
+    bool wgs84_lonlat_;  // as found when the layer was opened
     std::unique_ptr<RasterReader> reader_;
 };
 
@@ -40,7 +42,8 @@ public:
         : spec_(spec), info_(inspect_raster(spec)), blocks_(std::make_shared<RasterBlocks>()) {}
     const LayerSpec& spec() const override { return spec_; }
     std::unique_ptr<Probe> make_probe(ThreadState& thread) const override {
-        return std::make_unique<RasterProbe>(spec_, blocks_, thread.get<RasterThreadState>()->sweeps);
+        return std::make_unique<RasterProbe>(spec_, blocks_, thread.get<RasterThreadState>()->sweeps,
+                                             info_.wgs84_lonlat);
     }
     void describe(Json& j) const override {
         j["size"] = {info_.width, info_.height};

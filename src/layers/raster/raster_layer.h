@@ -41,6 +41,7 @@ struct RasterInfo {
     std::string data_type;
     std::string crs_wkt;
     std::string crs_name;
+    bool wgs84_lonlat = false;  // the CRS is WGS 84 longitude/latitude in degrees (raster_kit::is_wgs84_lonlat)
     double geotransform[6] = {0, 1, 0, 0, 0, 1};
     std::optional<double> nodata;
     double west = 0, south = 0, east = 0, north = 0;  // extent in WGS 84 (approximate for projected rasters)
@@ -63,8 +64,11 @@ public:
     // Opens its own GDAL handle. Readers of one layer on different threads
     // share `blocks` (cells and segment summaries, raster_blocks.h); readers
     // of one thread share `sweeps`; without them the reader keeps its own.
+    // `wgs84_lonlat`: the layer was opened (inspect_raster) and its CRS found to be WGS 84
+    // longitude/latitude; the reader then builds no CRS, and its thread does not open PROJ's
+    // database for it.
     explicit RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> blocks = nullptr,
-                          std::shared_ptr<RasterSweeps> sweeps = nullptr);
+                          std::shared_ptr<RasterSweeps> sweeps = nullptr, bool wgs84_lonlat = false);
     ~RasterReader();
     RasterReader(const RasterReader&) = delete;
     RasterReader& operator=(const RasterReader&) = delete;

@@ -30,19 +30,16 @@ namespace sitescreen {
 using namespace raster_kit;
 
 RasterReader::Impl::Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared,
-                         std::shared_ptr<RasterSweeps> thread_sweeps)
+                         std::shared_ptr<RasterSweeps> thread_sweeps, bool wgs84_lonlat)
     : spec(s),
-      r(open_raster(s)),
+      r(open_raster(s, /*with_srs=*/!wgs84_lonlat)),
       blocks(shared ? std::move(shared) : std::make_shared<RasterBlocks>()),
       sweeps(thread_sweeps ? std::move(thread_sweeps) : make_raster_sweeps()) {
-    geographic = OSRIsGeographic(r.srs.get()) != 0;
-    SrsPtr wgs84 = wgs84_srs();
-    bool identity = false;
+    const bool identity = wgs84_lonlat || is_wgs84_lonlat(r.srs.get());
+    geographic = identity || OSRIsGeographic(r.srs.get()) != 0;
     if (geographic) {
-        period_x = lon_period(r.srs.get());
+        period_x = identity ? 360.0 : lon_period(r.srs.get());
         deg_per_unit = 360.0 / period_x;
-        const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", nullptr};
-        identity = std::fabs(deg_per_unit - 1) < 1e-12 && OSRIsSameEx(wgs84.get(), r.srs.get(), same_options) != 0;
         row_area_cache_m2.assign(r.height, std::numeric_limits<double>::quiet_NaN());
         wraps_x = std::fabs(std::fabs(r.width * r.gt[1]) - period_x) < 1e-6 * period_x;
         const double cols = period_x / std::fabs(r.gt[1]);
@@ -53,13 +50,14 @@ RasterReader::Impl::Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> share
     }
     // Created once per reader: building a PROJ pipeline costs far more than using it.
     if (!identity) {
+        SrsPtr wgs84 = wgs84_srs();
         to_raster.reset(OCTNewCoordinateTransformation(wgs84.get(), r.srs.get()));
         if (!to_raster)
             throw InputError(where(spec) + ": cannot transform WGS 84 coordinates into its CRS: " + gdal_last_error());
-    }
-    if (!geographic) {
-        to_wgs84.reset(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
-        if (!to_wgs84) throw InputError(where(spec) + ": cannot transform its CRS to WGS 84: " + gdal_last_error());
+        if (!geographic) {
+            to_wgs84.reset(OCTNewCoordinateTransformation(r.srs.get(), wgs84.get()));
+            if (!to_wgs84) throw InputError(where(spec) + ": cannot transform its CRS to WGS 84: " + gdal_last_error());
+        }
     }
     switch (r.type) {
         case GDT_Byte:
@@ -158,8 +156,8 @@ void RasterReader::Impl::summarise(int bx, int by, const RasterBlock& block, Blo
 std::shared_ptr<RasterSweeps> make_raster_sweeps() { return std::make_shared<RasterSweeps>(); }
 
 RasterReader::RasterReader(const LayerSpec& spec, std::shared_ptr<RasterBlocks> shared,
-                           std::shared_ptr<RasterSweeps> sweeps)
-    : impl_(std::make_unique<Impl>(spec, std::move(shared), std::move(sweeps))) {}
+                           std::shared_ptr<RasterSweeps> sweeps, bool wgs84_lonlat)
+    : impl_(std::make_unique<Impl>(spec, std::move(shared), std::move(sweeps), wgs84_lonlat)) {}
 RasterReader::~RasterReader() = default;
 
 RasterMeasurement RasterReader::measure(const SiteGeometry& site) { return impl_->measure(site); }

@@ -73,7 +73,8 @@ struct RasterReader::Impl final : BlockLoader {
     std::vector<double> row_area_cache_m2;         // geographic: cell ground area of each raster row (NaN = not yet)
     std::vector<double> scale_row, scale_area_m2;  // projected: cell ground area sampled down the window
 
-    Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared, std::shared_ptr<RasterSweeps> thread_sweeps);
+    Impl(const LayerSpec& s, std::shared_ptr<RasterBlocks> shared, std::shared_ptr<RasterSweeps> thread_sweeps,
+         bool wgs84_lonlat);
 
     // An uncompressed GeoTIFF of whole-byte cells, one band per block: each
     // block's bytes in the file are its cells, row-major.
