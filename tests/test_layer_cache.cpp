@@ -153,28 +153,32 @@ TEST(LayerCache, ALayerReadBackFromTheCacheIsTheLayerReadFromItsData) {
     expect_same_layer(*fresh, *first);
     expect_same_layer(*fresh, *cached);
 
-    // And it measures the same, to the last bit, inside, across and beyond the features.
+    // And it measures the same, to the last bit, inside, across and beyond the features, by the
+    // dissolved tiles and by the union per site (which reads which features may overlap: the
+    // entry keeps those marks, the index does not make them again).
     const std::vector<double> radii{1000, 10000, 50000};
-    for (const LonLat p : {LonLat{110, 30}, LonLat{110.3, 30.0}, LonLat{111.05, 31.02}, LonLat{112.5, 29.51},
-                           LonLat{179.9, -16.5}, LonLat{-179.9, -16.5}, LonLat{100, 10}}) {
-        const VectorMeasurement x = fresh->measure(make_site_geometry(p, nullptr, radii));
-        const VectorMeasurement y = cached->measure(make_site_geometry(p, nullptr, radii));
-        EXPECT_EQ(x.inside, y.inside);
-        EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << p.lon << " " << p.lat;
-        EXPECT_EQ(x.nearest_feature, y.nearest_feature);
-        EXPECT_EQ(x.inside_features, y.inside_features);
-        ASSERT_EQ(x.buffers.size(), y.buffers.size());
-        for (std::size_t k = 0; k < radii.size(); ++k) {
-            EXPECT_EQ(x.buffers[k].overlap_area_m2, y.buffers[k].overlap_area_m2) << p.lon << " " << radii[k];
-            EXPECT_EQ(x.buffers[k].feature_count, y.buffers[k].feature_count);
+    for (const double tiles_from_m : {VectorLayer::kTileUnionMinRadiusM, 0.0})
+        for (const LonLat p :
+             {LonLat{110, 30}, LonLat{110.3, 30.0}, LonLat{111.05, 31.02}, LonLat{112.5, 29.51}, LonLat{179.9, -16.5},
+              LonLat{-179.9, -16.5}, LonLat{100, 10}, LonLat{109.5, 29.5}, LonLat{110.6, 30.6}}) {
+            const VectorMeasurement x = fresh->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m);
+            const VectorMeasurement y = cached->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m);
+            EXPECT_EQ(x.inside, y.inside);
+            EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << p.lon << " " << p.lat;
+            EXPECT_EQ(x.nearest_feature, y.nearest_feature);
+            EXPECT_EQ(x.inside_features, y.inside_features);
+            ASSERT_EQ(x.buffers.size(), y.buffers.size());
+            for (std::size_t k = 0; k < radii.size(); ++k) {
+                EXPECT_EQ(x.buffers[k].overlap_area_m2, y.buffers[k].overlap_area_m2) << p.lon << " " << radii[k];
+                EXPECT_EQ(x.buffers[k].feature_count, y.buffers[k].feature_count);
+            }
+            ASSERT_EQ(x.hits.size(), y.hits.size());
+            for (std::size_t h = 0; h < x.hits.size(); ++h) {
+                EXPECT_EQ(x.hits[h].feature, y.hits[h].feature);
+                EXPECT_EQ(x.hits[h].distance_m, y.hits[h].distance_m);
+                EXPECT_EQ(x.hits[h].overlap_area_m2, y.hits[h].overlap_area_m2);
+            }
         }
-        ASSERT_EQ(x.hits.size(), y.hits.size());
-        for (std::size_t h = 0; h < x.hits.size(); ++h) {
-            EXPECT_EQ(x.hits[h].feature, y.hits[h].feature);
-            EXPECT_EQ(x.hits[h].distance_m, y.hits[h].distance_m);
-            EXPECT_EQ(x.hits[h].overlap_area_m2, y.hits[h].overlap_area_m2);
-        }
-    }
 }
 
 TEST(LayerCache, OtherDataOrSettingsMakeTheirOwnEntry) {

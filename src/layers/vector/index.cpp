@@ -65,7 +65,8 @@ void VectorLayerBuilder::index(VectorLayer* layer, unsigned threads) {
     // only these need a union when a buffer meets several of them.
     // The pieces are shared out among the threads, each marking features in
     // flags of its own, merged after (the marks do not depend on the order).
-    {
+    // A layer restored from the layer cache has its marks already.
+    if (layer->may_overlap_.size() != layer->features_.size()) {
         const std::size_t nt = std::max<std::size_t>(1, std::min<std::size_t>(threads, values.size() / 4096 + 1));
         std::vector<std::vector<unsigned char>> marks(nt, std::vector<unsigned char>(layer->features_.size(), 0));
         auto mark_pieces = [&](std::size_t t) {

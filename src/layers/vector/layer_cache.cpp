@@ -295,6 +295,10 @@ std::string VectorLayerBuilder::serialize(const VectorLayer& layer) {
         w.put_doubles(p.cuts_y);
         w.put(p.area_m2);
     }
+    // Which features may overlap another (index()'s marks, an R-tree query per piece): kept, so a
+    // layer restored from the cache skips them.
+    w.put_size(layer.may_overlap_.size());
+    for (bool m : layer.may_overlap_) w.put<std::uint8_t>(m);
     std::string bytes = w.take();
     const std::uint64_t h = words_hash(bytes);
     bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
@@ -343,14 +347,17 @@ bool VectorLayerBuilder::deserialize(std::string_view bytes, VectorLayer& layer)
         if (i > 0 && p.feature < pieces[i - 1].feature) return false;
         feature_pieces[p.feature].push_back(i);
     }
-    if (!r.ok() || !r.at_end() || jumps.size() != features.size() || info.piece_count != pieces.size() ||
-        info.feature_count < features.size())
+    std::vector<bool> may_overlap(r.get_size(1));
+    for (std::size_t i = 0; i < may_overlap.size(); ++i) may_overlap[i] = r.get<std::uint8_t>() != 0;
+    if (!r.ok() || !r.at_end() || jumps.size() != features.size() || may_overlap.size() != features.size() ||
+        info.piece_count != pieces.size() || info.feature_count < features.size())
         return false;
     layer.info_ = std::move(info);
     layer.features_ = std::move(features);
     layer.jumps_ = std::move(jumps);
     layer.pieces_ = std::move(pieces);
     layer.feature_pieces_ = std::move(feature_pieces);
+    layer.may_overlap_ = std::move(may_overlap);
     return true;
 }
 

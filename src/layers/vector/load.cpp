@@ -103,11 +103,12 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     const LayerCache cache(spec);
     if (cache.restore(*layer)) {
         layer->info_.from_cache = true;
+        index(layer.get(), threads);
     } else {
         read(spec, layer.get(), threads);
-        cache.store(*layer);
+        index(layer.get(), threads);
+        cache.store(*layer);  // with index()'s overlap marks
     }
-    index(layer.get(), threads);
     layer->info_.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return layer;
 }
