@@ -65,6 +65,12 @@ private:
     LayerSpec spec_;
 };
 
+// A catalog entry of a kind with no data of its own.
+std::string catalog_entry(const std::string& id, const std::string& kind) {
+    return "  - id: " + id + "\n    kind: " + kind +
+           "\n    path: nothing.dat\n    criterion: context\n    theme: test\n";
+}
+
 void register_constant_kind() {
     LayerKindInfo k;
     k.name = "constant";
@@ -98,13 +104,7 @@ TEST(LayerKinds, AThirdKindIsScreenedThroughTheScreener) {
     register_constant_kind();
     testing::TempDir dir;
     // The catalog accepts the kind once registered.
-    dir.write("catalog.yaml", R"(layers:
-  - id: everywhere
-    kind: constant
-    path: nothing.dat
-    criterion: context
-    theme: test
-)");
+    dir.write("catalog.yaml", "layers:\n" + catalog_entry("everywhere", "constant"));
     const Catalog cat = load_catalog(dir.file("catalog.yaml"));
     ASSERT_EQ(cat.layers.size(), 1u);
     EXPECT_EQ(cat.layers[0].kind, "constant");
@@ -172,23 +172,8 @@ TEST(LayerKinds, TheFirstBadLayerInCatalogOrderIsReportedWhateverTheThreads) {
     register_layer_kind(failing("quick_bad", MeasurementIndex<RasterMeasurement>::value, 0));
     register_constant_kind();
     testing::TempDir dir;
-    dir.write("catalog.yaml", R"(layers:
-  - id: first_bad
-    kind: slow_bad
-    path: nothing.dat
-    criterion: context
-    theme: test
-  - id: second_bad
-    kind: quick_bad
-    path: nothing.dat
-    criterion: context
-    theme: test
-  - id: fine
-    kind: constant
-    path: nothing.dat
-    criterion: context
-    theme: test
-)");
+    dir.write("catalog.yaml", "layers:\n" + catalog_entry("first_bad", "slow_bad") +
+                                  catalog_entry("second_bad", "quick_bad") + catalog_entry("fine", "constant"));
     const Catalog cat = load_catalog(dir.file("catalog.yaml"));
     for (unsigned threads : {1u, 2u, 3u}) {
         std::vector<std::string> started;
