@@ -41,9 +41,6 @@ bool is_connection_string(const std::string& path) {
     return true;
 }
 
-}  // namespace
-
-namespace {
 // The nodata value: the catalog's, else the band's.
 void read_nodata(const LayerSpec& spec, OpenedRaster& r) {
     if (spec.nodata) {
@@ -54,6 +51,7 @@ void read_nodata(const LayerSpec& spec, OpenedRaster& r) {
         if (has) r.nodata = v;
     }
 }
+
 }  // namespace
 
 std::string where(const LayerSpec& spec) { return "layer '" + spec.id + "': raster '" + spec.path + "'"; }
