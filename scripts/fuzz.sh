@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
-TARGETS=${FUZZ_TARGETS:-"fuzz_site_reader fuzz_catalog"}
+TARGETS=${FUZZ_TARGETS:-"fuzz_site_reader fuzz_catalog fuzz_png_deflate"}
 
 CC=${CC_FUZZ:-clang} CXX=${CXX_FUZZ:-clang++} cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSITESCREEN_FUZZ=ON -DSITESCREEN_TESTS=OFF >/dev/null

@@ -1,5 +1,5 @@
 // The site map's PNG encoding: an 8-bit palette of the map's colours, no filters, deflated by
-// libdeflate at level 4 (site_map_png.h).
+// zlib_image_rows (png_deflate.h).
 #include "report/site_map_png.h"
 
 #if defined(__SSE2__)
@@ -14,14 +14,18 @@
 #include <stdexcept>
 #include <vector>
 
+#include "report/png_deflate.h"
+
 namespace sitescreen {
 
 namespace {
 
 // PNG is a signature and chunks (length, type, data, CRC-32 of type and data); the image is
 // one zlib stream of the rows, each row led by its filter byte (0: none). Written here rather
-// than with libpng so that the stream is made by libdeflate: at its level 4 it deflates a
-// map 2.5 times as fast as zlib at level 3 (libpng's) and 9 % smaller (60 maps of China).
+// than with libpng, and deflated by zlib_image_rows (png_deflate.h) rather than by zlib or
+// libdeflate: both spend a few nanoseconds on every byte, most of which here repeat the byte
+// before or the row above; on 60 maps of China it takes a third of libdeflate's time at level 4
+// for 3 % more bytes (and zlib's level 3, libpng's, is 2.5 times as slow as libdeflate's 4).
 void be32(unsigned char* at, std::uint32_t v) {
     at[0] = static_cast<unsigned char>(v >> 24), at[1] = static_cast<unsigned char>(v >> 16);
     at[2] = static_cast<unsigned char>(v >> 8), at[3] = static_cast<unsigned char>(v);
@@ -41,10 +45,6 @@ void put_chunk(std::string& out, const char (&type)[5], const unsigned char* dat
     put_be32(out, libdeflate_crc32(0, out.data() + at, size + 4));
 }
 
-struct DeflateDeleter {
-    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-};
-
 // A colour of the palette.
 struct PngColour {
     std::uint8_t red, green, blue;
@@ -60,20 +60,17 @@ struct PngRows {
 template <class Row>
 std::string write_png(const PngRows& how, Row row) {
     const std::size_t row_bytes = static_cast<std::size_t>(how.width) * (how.palette ? 1 : 3);
-    thread_local std::vector<unsigned char> rows, packed;
-    thread_local std::unique_ptr<libdeflate_compressor, DeflateDeleter> compressor;
-    if (!compressor) compressor.reset(libdeflate_alloc_compressor(4));
-    if (!compressor) throw std::runtime_error("site map: cannot encode the PNG image (out of memory)");
+    thread_local std::vector<unsigned char> rows;
+    thread_local std::string packed;
     rows.resize((row_bytes + 1) * static_cast<std::size_t>(how.height));
     for (int y = 0; y < how.height; ++y) {
         unsigned char* r = rows.data() + (row_bytes + 1) * static_cast<std::size_t>(y);
         r[0] = 0;  // filter: none
         row(y, r + 1);
     }
-    packed.resize(libdeflate_zlib_compress_bound(compressor.get(), rows.size()));
-    const std::size_t deflated =
-        libdeflate_zlib_compress(compressor.get(), rows.data(), rows.size(), packed.data(), packed.size());
-    if (deflated == 0) throw std::runtime_error("site map: cannot encode the PNG image");
+    packed.clear();
+    zlib_image_rows(rows.data(), rows.size(), row_bytes + 1, packed);
+    const std::size_t deflated = packed.size();
 
     std::string out("\x89PNG\r\n\x1a\n", 8);
     unsigned char header[13];
@@ -89,7 +86,7 @@ std::string write_png(const PngRows& how, Row row) {
         for (const PngColour& c : how.colours) plte.insert(plte.end(), {c.red, c.green, c.blue});
         put_chunk(out, "PLTE", plte.data(), plte.size());
     }
-    put_chunk(out, "IDAT", packed.data(), deflated);
+    put_chunk(out, "IDAT", reinterpret_cast<const unsigned char*>(packed.data()), deflated);
     put_chunk(out, "IEND", nullptr, 0);
     return out;
 }
@@ -177,8 +174,8 @@ void closer_entry(const float* __restrict red, const float* __restrict green, co
 
 // PNG of an RGB24 surface. Not cairo's writer: its adaptive filtering and
 // compression cost three times as much for these maps (flat areas, thin lines)
-// and give larger files than no filter at zlib level 3 (and libdeflate's level 4
-// is faster and smaller again).
+// and give larger files than no filter at zlib level 3 (and zlib_image_rows is
+// faster again).
 //
 // A map has a few thousand colours, nearly all of its pixels in a few dozen
 // flat ones (background, fills, ink); the rest are anti-aliased edges and

@@ -1,5 +1,5 @@
 // The site map's PNG encoding (split from site_map.cpp): written directly, deflated by
-// libdeflate, as an 8-bit palette image when the map has few enough colours.
+// zlib_image_rows (png_deflate.h), as an 8-bit palette image when the map has few enough colours.
 #pragma once
 #include <cairo.h>
 
