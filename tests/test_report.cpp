@@ -29,6 +29,7 @@
 #include "report/record_line.h"
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
+#include "report/site_map_kit.h"
 #include "screen/screener.h"
 #include "support/fixtures.h"
 
@@ -424,6 +425,84 @@ TEST(SiteMap, SitePixelAndBufferRingsAreWhereTheyShouldBe) {
     ASSERT_TRUE(map.has_detail);
     const Point detail_site = map.detail.pixel({kLon, kLat});
     EXPECT_LE(nearest_colour(img, detail_site.x(), detail_site.y(), hex(report::verdict_colour("high")), 0), 6);
+}
+
+// The buffer rings drawn straight into the image (site_map_kit.h, raster_ring): the ink a ring
+// lays down is its area (a band of the line's width around the circle), its pixels are cairo's
+// within a few levels, and nothing outside the view's clip changes.
+TEST(SiteMap, RasterRingsLayTheirAreaAndAgreeWithCairo) {
+    using site_map_kit::PixelBox;
+    using site_map_kit::Rgb;
+    struct Case {
+        double cx, cy, r, width, alpha;
+    };
+    for (const Case& c :
+         {Case{200, 200, 100, 2, 1.0}, Case{201.3, 198.6, 57.25, 4, 0.7}, Case{200.5, 200.5, 8, 1.3, 1}}) {
+        auto white = [] {
+            cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 400);
+            cairo_t* cr = cairo_create(s);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            cairo_destroy(cr);
+            return s;
+        };
+        cairo_surface_t* ours = white();
+        cairo_surface_t* theirs = white();
+        ASSERT_TRUE(
+            site_map_kit::raster_ring(ours, PixelBox{0, 0, 400, 400}, c.cx, c.cy, c.r, c.width, Rgb{0, 0, 0}, c.alpha));
+        cairo_t* cr = cairo_create(theirs);
+        cairo_arc(cr, c.cx, c.cy, c.r, 0, 2 * site_map_kit::kPi);
+        cairo_set_source_rgba(cr, 0, 0, 0, c.alpha);
+        cairo_set_line_width(cr, c.width);
+        cairo_stroke(cr);
+        cairo_destroy(cr);
+        cairo_surface_flush(ours);
+        cairo_surface_flush(theirs);
+        double ink_ours = 0, ink_theirs = 0;
+        int worst = 0;
+        const int stride = cairo_image_surface_get_stride(ours);
+        for (int y = 0; y < 400; ++y)
+            for (int x = 0; x < 400; ++x) {
+                const int a = cairo_image_surface_get_data(ours)[y * stride + 4 * x];
+                const int b = cairo_image_surface_get_data(theirs)[y * stride + 4 * x];
+                ink_ours += (255 - a) / 255.0, ink_theirs += (255 - b) / 255.0;
+                worst = std::max(worst, std::abs(a - b));
+            }
+        const double area = 2 * site_map_kit::kPi * c.r * c.width * c.alpha;
+        EXPECT_NEAR(ink_ours, area, 0.005 * area) << "r " << c.r;  // measured: within 0.2 %
+        EXPECT_NEAR(ink_theirs, area, 0.01 * area) << "r " << c.r << " (cairo)";
+        EXPECT_LE(worst, 32) << "r " << c.r;  // measured: 17 to 23 levels, at edge pixels
+        cairo_surface_destroy(ours);
+        cairo_surface_destroy(theirs);
+    }
+    // The clip: a ring across the clip's edge changes no pixel outside it.
+    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 300);
+    cairo_surface_flush(s);
+    std::fill_n(cairo_image_surface_get_data(s), 300 * cairo_image_surface_get_stride(s), 0xFF);
+    cairo_surface_mark_dirty(s);
+    ASSERT_TRUE(site_map_kit::raster_ring(s, PixelBox{50, 60, 150, 170}, 140, 150, 60, 4, Rgb{0, 0, 0}, 1));
+    cairo_surface_flush(s);
+    int inked_inside = 0;
+    for (int y = 0; y < 300; ++y)
+        for (int x = 0; x < 300; ++x) {
+            const bool inside = x >= 50 && x < 150 && y >= 60 && y < 170;
+            const unsigned char v = cairo_image_surface_get_data(s)[y * cairo_image_surface_get_stride(s) + 4 * x];
+            if (!inside) {
+                ASSERT_EQ(v, 0xFF) << x << "," << y;
+            } else if (v < 0xFF) {
+                ++inked_inside;
+            }
+        }
+    EXPECT_GT(inked_inside, 200);
+    cairo_surface_destroy(s);
+    // Any other surface, or a small circle, is left to cairo.
+    cairo_surface_t* argb = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 50, 50);
+    EXPECT_FALSE(site_map_kit::raster_ring(argb, PixelBox{0, 0, 50, 50}, 25, 25, 20, 2, Rgb{0, 0, 0}, 1));
+    EXPECT_FALSE(site_map_kit::raster_ring(s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 50, 50),
+                                           PixelBox{0, 0, 50, 50}, 25, 25, site_map_kit::kMinRasterRing - 1, 2,
+                                           Rgb{0, 0, 0}, 1));
+    cairo_surface_destroy(argb);
+    cairo_surface_destroy(s);
 }
 
 TEST(SiteMap, AlternativeIsDrawnAndTheImageIsDeterministic) {

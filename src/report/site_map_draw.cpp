@@ -154,6 +154,79 @@ void circle(cairo_t* cr, double x, double y, double r) {
     cairo_arc(cr, x, y, r, 0, 2 * kPi);
 }
 
+bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r, double width, Rgb c,
+                 double alpha) {
+    if (cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE ||
+        cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24 || r < kMinRasterRing || width <= 0)
+        return false;
+    const int x0 = std::max(clip.x0, 0), y0 = std::max(clip.y0, 0);
+    const int x1 = std::min(clip.x1, cairo_image_surface_get_width(s));
+    const int y1 = std::min(clip.y1, cairo_image_surface_get_height(s));
+    cairo_surface_flush(s);
+    unsigned char* data = cairo_image_surface_get_data(s);
+    const int stride = cairo_image_surface_get_stride(s);
+    // A pixel's coverage: how much of the band |d - r| <= width / 2 falls across it, d the
+    // distance of its centre, along the normal (exact for a band crossing the pixel square
+    // straight, within a few per cent at any angle once the radius is a few pixels).
+    const double half = width / 2, outer = r + half + 0.5, inner = r - half - 0.5;
+    const int src[3] = {static_cast<int>(std::lround(c.r * 255)), static_cast<int>(std::lround(c.g * 255)),
+                        static_cast<int>(std::lround(c.b * 255))};
+    const int ya = std::max(y0, static_cast<int>(std::floor(cy - outer)));
+    const int yb = std::min(y1, static_cast<int>(std::ceil(cy + outer)));
+    for (int y = ya; y < yb; ++y) {
+        const double dy = y + 0.5 - cy, outer2 = outer * outer - dy * dy;
+        if (outer2 <= 0) continue;
+        const double xo = std::sqrt(outer2);
+        const double xi = inner > 0 && std::abs(dy) < inner ? std::sqrt(inner * inner - dy * dy) : -1;
+        auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+        // The pixels the band crosses: one span over the ring's top or bottom, else one each side.
+        const double spans[2][2] = {{cx - xo, xi < 0 ? cx + xo : cx - xi}, {cx + xi, cx + xo}};
+        for (int k = 0; k < (xi < 0 ? 1 : 2); ++k) {
+            const int xa = std::max(x0, static_cast<int>(std::floor(spans[k][0] - 0.5)));
+            const int xb = std::min(x1, static_cast<int>(std::ceil(spans[k][1] + 0.5)));
+            for (int x = xa; x < xb; ++x) {
+                const double dx = x + 0.5 - cx;
+                const double cover = std::min({half + 0.5 - std::abs(std::sqrt(dx * dx + dy * dy) - r), 1.0, width});
+                if (cover <= 0) continue;
+                // Opacity in 1/65536: each channel moves that share of the way to the colour, rounded.
+                const auto a = static_cast<std::int64_t>(alpha * cover * 65536 + 0.5);
+                const std::uint32_t p = row[x];
+                std::uint32_t out = 0;
+                for (int ch = 0; ch < 3; ++ch) {
+                    const int shift = 16 - 8 * ch;
+                    const std::int64_t was = (p >> shift) & 255;
+                    out |= static_cast<std::uint32_t>(was + (((src[ch] - was) * a + 32768) >> 16)) << shift;
+                }
+                row[x] = out;
+            }
+        }
+    }
+    cairo_surface_mark_dirty_rectangle(s, x0, ya, std::max(0, x1 - x0), std::max(0, yb - ya));
+    return true;
+}
+
+void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c, double alpha) {
+    cairo_surface_t* target = cairo_get_target(cr);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    // The view's edges on whole pixels, as cairo sees them (the main view is 0.69 of the width:
+    // 758.99999999999989 pixels).
+    auto whole = [](double a) { return std::abs(a - std::round(a)) < 1e-6; };
+    const bool plain = m.xx == 1 && m.yx == 0 && m.xy == 0 && m.yy == 1 && m.x0 == 0 && m.y0 == 0 &&
+                       cairo_get_group_target(cr) == target && whole(v.x0) && whole(v.y0) && whole(v.x0 + v.w) &&
+                       whole(v.y0 + v.h);
+    double dx = 0, dy = 0;
+    cairo_surface_get_device_offset(target, &dx, &dy);
+    const PixelBox clip{static_cast<int>(std::lround(v.x0)), static_cast<int>(std::lround(v.y0)),
+                        static_cast<int>(std::lround(v.x0 + v.w)), static_cast<int>(std::lround(v.y0 + v.h))};
+    if (plain && dx == 0 && dy == 0 && raster_ring(target, clip, cx, cy, r, width, c, alpha)) return;
+    cairo_new_path(cr);
+    circle(cr, cx, cy, r);
+    source(cr, c, alpha);
+    cairo_set_line_width(cr, width);
+    cairo_stroke(cr);
+}
+
 void triangle_marker(cairo_t* cr, double x, double y, double r) {
     cairo_move_to(cr, x, y - r);
     cairo_line_to(cr, x + r * 0.87, y + r * 0.5);

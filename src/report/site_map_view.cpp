@@ -254,16 +254,18 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     for (std::size_t k = 0; k < g.radii_m.size(); ++k) {
         const double rpx = g.radii_m[k] * v.px_per_m;
         if (rpx < 3) continue;
-        if (g.is_point)
-            circle(cr, v.cx, v.cy, rpx);
-        else if (k < g.buffers_xy().size())
-            add_polygon_path(cr, v, g.buffers_xy()[k]);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.7);
-        cairo_set_line_width(cr, 4);
-        cairo_stroke_preserve(cr);
-        source(cr, kRing);
-        cairo_set_line_width(cr, 2);
-        cairo_stroke(cr);
+        if (g.is_point) {
+            stroke_circle(cr, v, v.cx, v.cy, rpx, 4, Rgb{1, 1, 1}, 0.7);
+            stroke_circle(cr, v, v.cx, v.cy, rpx, 2, kRing);
+        } else {
+            if (k < g.buffers_xy().size()) add_polygon_path(cr, v, g.buffers_xy()[k]);
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.7);
+            cairo_set_line_width(cr, 4);
+            cairo_stroke_preserve(cr);
+            source(cr, kRing);
+            cairo_set_line_width(cr, 2);
+            cairo_stroke(cr);
+        }
         if (rpx > 18) {
             double lx = v.cx + rpx * 0.7071 + 4, ly = v.cy - rpx * 0.7071 - 4;
             if (!g.is_point && k < g.buffers_xy().size()) {
