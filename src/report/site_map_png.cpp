@@ -115,6 +115,21 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
     for (int y = 0; y < h; ++y) {
         const auto* px = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
         for (int x = 0; x < w; ++x) {
+#if defined(__SSE2__)
+            // Most pixels continue a run of one colour: four at a time while they do.
+            if (prev != ColourCount::kEmpty) {
+                const __m128i rgb = _mm_set1_epi32(0xFFFFFF), was = _mm_set1_epi32(static_cast<int>(prev));
+                const __m128i slot = _mm_set1_epi16(static_cast<short>(prev_slot));
+                while (x + 4 <= w) {
+                    const __m128i four = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x)), rgb);
+                    if (_mm_movemask_epi8(_mm_cmpeq_epi32(four, was)) != 0xFFFF) break;
+                    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + x), slot);
+                    run += 4;
+                    x += 4;
+                }
+                if (x == w) break;
+            }
+#endif
             const std::uint32_t c = px[x] & 0xFFFFFFu;  // RGB24: the top byte is unused
             if (c != prev) {
                 cc.count[prev_slot] += run;
@@ -207,13 +222,19 @@ std::string encode_map_png(cairo_surface_t* surface) {
         });
     }
     // The colours in use, most frequent first (ties by colour: the same image gives the same file).
-    std::vector<std::uint32_t> slots;
-    slots.reserve(cc.used);
+    // Sorted by one key (fewer pixels, then colour, ascending) held beside the slot: no lookups.
+    struct Ranked {
+        std::uint64_t key;
+        std::uint32_t slot;
+    };
+    std::vector<Ranked> ranked;
+    ranked.reserve(cc.used);
     for (std::uint32_t i = 0; i < cc.colour.size(); ++i)
-        if (cc.colour[i] != ColourCount::kEmpty) slots.push_back(i);
-    std::sort(slots.begin(), slots.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return cc.count[a] != cc.count[b] ? cc.count[a] > cc.count[b] : cc.colour[a] < cc.colour[b];
-    });
+        if (cc.colour[i] != ColourCount::kEmpty)
+            ranked.push_back({(std::uint64_t{0xFFFFFFFFu - cc.count[i]} << 24) | cc.colour[i], i});
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.key < b.key; });
+    std::vector<std::uint32_t> slots(ranked.size());
+    for (std::size_t k = 0; k < ranked.size(); ++k) slots[k] = ranked[k].slot;
     // Each colour's nearest palette entry so far (squared distance, entry), updated as entries are
     // added; the greedy step takes the colour of largest error, found in the same pass.
     const std::size_t n = slots.size();
