@@ -29,6 +29,24 @@ geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
     return geos::clip_by_rect(g.get(), -half, -half, half, half);
 }
 
+// A feature's piece (map metres) cut to the square of half-side `half`: null when it lies
+// outside, the piece itself when inside. The pieces are cut before they are joined: a union of
+// the parts in view costs less than the union of whole pieces, and gives the same area.
+geos::GeomPtr clipped_piece(const Polygon& piece_xy, double half) {
+    Box b;
+    bg::envelope(piece_xy, b);
+    if (b.min_corner().x() > half || b.max_corner().x() < -half || b.min_corner().y() > half ||
+        b.max_corner().y() < -half)
+        return nullptr;
+    geos::GeomPtr g = geos::from_polygon(piece_xy);
+    if (b.min_corner().x() >= -half && b.max_corner().x() <= half && b.min_corner().y() >= -half &&
+        b.max_corner().y() <= half)
+        return g;
+    geos::GeomPtr cut = geos::clip_by_rect(g.get(), -half, -half, half, half);
+    if (!cut || GEOSisEmpty_r(geos::context(), cut.get())) return nullptr;
+    return cut;
+}
+
 void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
                    double clip_half, i18n::Lang lang) {
     for (const ContextLake& lake : data.lakes) {
@@ -109,9 +127,13 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
                 Box b;
                 bg::envelope(piece, b);
                 if (!bg::intersects(b, view_ll)) continue;
-                parts.push_back(geos::from_polygon(frame.forward(piece)));
+                if (geos::GeomPtr part = clipped_piece(frame.forward(piece), clip_half))
+                    parts.push_back(std::move(part));
             }
-            if (!parts.empty()) df.area_xy = clip_to_rect(geos::union_all(std::move(parts)), clip_half);
+            if (parts.size() == 1)
+                df.area_xy = geos::make_valid(std::move(parts.front()));
+            else if (!parts.empty())
+                df.area_xy = geos::union_all(std::move(parts));
             for (const Point& p : o.vector_layer->feature_points(h.feature)) {
                 const Point xy = frame.forward(p);
                 if (std::fabs(xy.x()) <= clip_half && std::fabs(xy.y()) <= clip_half) df.points_xy.push_back(xy);
