@@ -820,6 +820,25 @@ TEST(SiteReport, ErrorRowsGetAReportSayingWhy) {
 
 // ---------------------------------------------------------------- file names
 
+// The HTML's escaping and the map's base64 (report/formats.h), on their edge cases: RFC 4648's
+// test vectors, and text with and without characters to escape.
+TEST(SiteReport, Base64AndHtmlEscapeGiveTheStandardResults) {
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
+    for (const auto& [in, out] : vectors) EXPECT_EQ(report::base64(in), out) << in;
+    EXPECT_EQ(report::base64(std::string("\xff\x00\xfe", 3)), "/wD+");
+    EXPECT_EQ(report::html_escape("data:image/png;base64,iVBO+/w=="), "data:image/png;base64,iVBO+/w==");
+    EXPECT_EQ(report::html_escape("生态保护红线 & <b>\"it's\"</b>"),
+              "生态保护红线 &amp; &lt;b&gt;&quot;it&#39;s&quot;&lt;/b&gt;");
+    EXPECT_EQ(report::html_escape("a>"), "a&gt;");
+    EXPECT_EQ(report::html_escape(""), "");
+}
+
 TEST(SiteFiles, SafeStemsKeepChineseAndReplacePathCharacters) {
     EXPECT_EQ(safe_file_stem("站点 1"), "站点_1");
     EXPECT_EQ(safe_file_stem("a/b\\c:d"), "a_b_c_d");

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <string>
+#include <string_view>
 
 #include "core/errors.h"
 #include "io/checksum.h"
@@ -421,9 +423,13 @@ std::string humanise(const std::string& key) {
 const char* html_lang(i18n::Lang lang) { return lang == i18n::Lang::Zh ? "zh-Hans" : "en"; }
 
 std::string html_escape(const std::string& s) {
+    // Most texts have nothing to escape (a map's 75 KB data URI never has): one scan, one copy.
+    const std::size_t first = s.find_first_of("&<>\"'");
+    if (first == std::string::npos) return s;
     std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
+    out.reserve(s.size() + 16);
+    out.append(s, 0, first);
+    for (char c : std::string_view(s).substr(first)) {
         switch (c) {
             case '&':
                 out += "&amp;";
@@ -449,17 +455,15 @@ std::string html_escape(const std::string& s) {
 
 std::string base64(const std::string& bytes) {
     static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::string out((bytes.size() + 2) / 3 * 4, '=');  // sized once, written in place
+    char* o = out.data();
     std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
+    for (; i + 2 < bytes.size(); i += 3, o += 4) {
         const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
                            (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-        out += table[v >> 18];
-        out += table[(v >> 12) & 63];
-        out += table[(v >> 6) & 63];
-        out += table[v & 63];
+        o[0] = table[v >> 18], o[1] = table[(v >> 12) & 63], o[2] = table[(v >> 6) & 63], o[3] = table[v & 63];
     }
+    out.resize(static_cast<std::size_t>(o - out.data()));  // the last one or two bytes follow
     if (i + 1 == bytes.size()) {
         const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
         out += table[v >> 18];

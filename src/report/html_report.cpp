@@ -143,8 +143,12 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
                 s += "</tbody>\n</table>\n";
                 break;
             case Kind::Image:
-                s += "<figure><img src=\"" + html_escape(b.text) + "\" alt=\"" +
-                     html_escape(b.items.empty() ? "" : b.items[0]) + "\">";
+                // Appended piece by piece: the source is the map's data URI, tens of kilobytes.
+                s += "<figure><img src=\"";
+                s += html_escape(b.text);
+                s += "\" alt=\"";
+                s += html_escape(b.items.empty() ? "" : b.items[0]);
+                s += "\">";
                 if (b.items.size() > 1) s += "<figcaption>" + html_escape(b.items[1]) + "</figcaption>";
                 s += "</figure>\n";
                 break;
