@@ -56,14 +56,25 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
     const Point lo = to_m(v.x0 + kMargin, v.y0 + v.h - kMargin), hi = to_m(v.x0 + v.w - kMargin, v.y0 + kMargin);
     geos::GeomPtr vis = geos::clip_by_rect(f.area_xy.get(), lo.x(), lo.y(), hi.x(), hi.y());
     if (!vis || GEOSisEmpty_r(ctx, vis.get())) return false;
+    // What is kept clear, as areas: only those that reach the visible part's box (the others take
+    // nothing from it), so that most numbers need no union and no difference.
+    double vx0 = 0, vy0 = 0, vx1 = 0, vy1 = 0;
+    GEOSGeom_getXMin_r(ctx, vis.get(), &vx0), GEOSGeom_getYMin_r(ctx, vis.get(), &vy0);
+    GEOSGeom_getXMax_r(ctx, vis.get(), &vx1), GEOSGeom_getYMax_r(ctx, vis.get(), &vy1);
+    auto reaches = [&](double x0, double y0, double x1, double y1) {
+        return x0 <= vx1 && x1 >= vx0 && y0 <= vy1 && y1 >= vy0;
+    };
     std::vector<geos::GeomPtr> keep_out;
     for (const auto& [c, r] : taken) {
         const Point m = to_m(c.x(), c.y());
+        const double rm = r / v.px_per_m;
+        if (!reaches(m.x() - rm, m.y() - rm, m.x() + rm, m.y() + rm)) continue;
         geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, m.x(), m.y()));
-        keep_out.emplace_back(GEOSBuffer_r(ctx, pt.get(), r / v.px_per_m, 8));
+        keep_out.emplace_back(GEOSBuffer_r(ctx, pt.get(), rm, 8));
     }
     for (const Box& b : blocked) {
         const Point a = to_m(b.min_corner().x(), b.max_corner().y()), z = to_m(b.max_corner().x(), b.min_corner().y());
+        if (!reaches(a.x(), a.y(), z.x(), z.y())) continue;  // a: the low corner in metres (y runs up)
         Polygon rect;
         for (const Point& p : {a, Point(z.x(), a.y()), z, Point(a.x(), z.y()), a}) rect.outer().push_back(p);
         bg::correct(rect);
