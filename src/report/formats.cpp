@@ -424,8 +424,13 @@ const char* html_lang(i18n::Lang lang) { return lang == i18n::Lang::Zh ? "zh-Han
 
 std::string html_escape(const std::string& s) {
     // Most texts have nothing to escape (a map's 75 KB data URI never has): one scan, one copy.
-    const std::size_t first = s.find_first_of("&<>\"'");
-    if (first == std::string::npos) return s;
+    // (Not find_first_of, which looks each character up in the set with a call of its own.)
+    std::size_t first = 0;
+    for (; first < s.size(); ++first) {
+        const char c = s[first];
+        if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') break;
+    }
+    if (first == s.size()) return s;
     std::string out;
     out.reserve(s.size() + 16);
     out.append(s, 0, first);

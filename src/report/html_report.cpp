@@ -14,6 +14,9 @@ using report::Block;
 using report::html_escape;
 using Kind = Block::Kind;
 
+// How the map is embedded: a data URI of the PNG in base64.
+constexpr const char* kPngDataUri = "data:image/png;base64,";
+
 constexpr const char* kStyle = R"CSS(
 :root { --ink:#1b1b1b; --muted:#5a5a5a; --line:#d9d9d9; }
 * { box-sizing: border-box; }
@@ -145,7 +148,11 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
             case Kind::Image:
                 // Appended piece by piece: the source is the map's data URI, tens of kilobytes.
                 s += "<figure><img src=\"";
-                s += html_escape(b.text);
+                // The map's data URI (render_site) is base64, which has no character to escape.
+                if (b.text.rfind(kPngDataUri, 0) == 0)
+                    s += b.text;
+                else
+                    s += html_escape(b.text);
                 s += "\" alt=\"";
                 s += html_escape(b.items.empty() ? "" : b.items[0]);
                 s += "\">";
@@ -178,7 +185,7 @@ WriterPlan HtmlReportWriter::begin(const RunContext& ctx) {
 std::string HtmlReportWriter::render_site(const SiteResult& result) const {
     std::string map;
     const SiteMapImage& img = maps_->get(result);
-    if (!img.png.empty()) map = "data:image/png;base64," + report::base64(img.png);
+    if (!img.png.empty()) map = kPngDataUri + report::base64(img.png);
     const report::SiteReportDoc doc = report::site_report_doc(result, ctx_, provenance_.rows(result), map);
     return html_site_report(doc, portfolio_link_);
 }
