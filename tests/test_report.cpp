@@ -947,6 +947,23 @@ TEST(Gpkg, FourLayersWithTheRightFeatureCounts) {
     OGREnvelope env;
     OGR_G_GetEnvelope(OGR_F_GetGeometryRef(h.get()), &env);
     EXPECT_GT(env.MinX, 116.30 + 0.005);  // the reserve starts at 116.30, the buffer at ~116.3415
+
+    // The admin unit covers the whole buffer: its hit is the largest buffer itself, with the
+    // buffer's box and area (gpkg_writer.cpp takes the buffer as it is for such a feature).
+    OGR_L_SetAttributeFilter(hits, "site_id = 'S1' AND theme = 'admin'");
+    FeaturePtr admin(OGR_L_GetNextFeature(hits));
+    ASSERT_TRUE(admin);
+    OGRGeometryH admin_geom = OGR_F_GetGeometryRef(admin.get());
+    ASSERT_TRUE(admin_geom);
+    Box buffer_box;
+    const MultiPolygon& largest = sites[0].result.geometry->buffers_ll().back();
+    bg::envelope(largest, buffer_box);
+    OGR_G_GetEnvelope(admin_geom, &env);
+    EXPECT_NEAR(env.MinX, buffer_box.min_corner().x(), 1e-9);
+    EXPECT_NEAR(env.MaxX, buffer_box.max_corner().x(), 1e-9);
+    EXPECT_NEAR(env.MinY, buffer_box.min_corner().y(), 1e-9);
+    EXPECT_NEAR(env.MaxY, buffer_box.max_corner().y(), 1e-9);
+    EXPECT_NEAR(OGR_G_Area(admin_geom), bg::area(largest), 1e-12);
 }
 
 TEST(Gpkg, AbortLeavesNothingBehind) {

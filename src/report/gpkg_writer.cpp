@@ -334,7 +334,14 @@ struct GpkgWriter::Impl {
                 if (!vf.attributes.empty())
                     set_string(f.get(), "attributes",
                                vf.attributes.dump(-1, ' ', false, Json::error_handler_t::replace));
-                GeometryPtr geom = hit_geometry(*o.vector_layer, h.feature, buffer.get(), box);
+                // A feature the screening found covering the whole largest buffer (its overlap is the
+                // buffer's area) is, within the buffer, the buffer itself: no overlay to make it.
+                const auto& buffers = o.vector()->buffers;
+                const bool covers = !buffers.empty() && buffers.back().buffer_area_m2 > 0 &&
+                                    !h.overlap_area_m2.empty() &&
+                                    h.overlap_area_m2.back() >= buffers.back().buffer_area_m2 * (1 - 1e-9);
+                GeometryPtr geom =
+                    covers ? GeometryPtr(to_ogr(largest)) : hit_geometry(*o.vector_layer, h.feature, buffer.get(), box);
                 if (geom) OGR_F_SetGeometry(f.get(), geom.get());
                 create_feature(hits, f.get());
             }
