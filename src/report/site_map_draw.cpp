@@ -219,8 +219,8 @@ void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r
     cairo_surface_get_device_offset(target, &dx, &dy);
     const PixelBox clip{static_cast<int>(std::lround(v.x0)), static_cast<int>(std::lround(v.y0)),
                         static_cast<int>(std::lround(v.x0 + v.w)), static_cast<int>(std::lround(v.y0 + v.h))};
-    if (plain && dx == 0 && dy == 0 && raster_ring(target, clip, cx, cy, r, width, c, alpha)) return;
     cairo_new_path(cr);
+    if (plain && dx == 0 && dy == 0 && raster_ring(target, clip, cx, cy, r, width, c, alpha)) return;
     circle(cr, cx, cy, r);
     source(cr, c, alpha);
     cairo_set_line_width(cr, width);
