@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <tuple>
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
@@ -70,8 +71,29 @@ void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
 }
 
 // Text with a white halo, readable over any map content.
-void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
-    cairo_move_to(cr, x, y);
+namespace {
+
+// A label drawn with its halo once per thread, kept as an image: the ring labels ("1 km", "5 km",
+// ...) and the alternatives' ranks are the same text at the same place on most maps. The key
+// holds the face, size, colour and the position's quarter pixel; the image is drawn at the
+// whole pixel, so the text lands within an eighth of a pixel of where it was asked for.
+struct HaloKey {
+    std::string text, family;
+    int weight = 0;
+    double size = 0, r = 0, g = 0, b = 0;
+    int qx = 0, qy = 0;  // quarter pixels
+    bool operator<(const HaloKey& o) const {
+        return std::tie(text, family, weight, size, r, g, b, qx, qy) <
+               std::tie(o.text, o.family, o.weight, o.size, o.r, o.g, o.b, o.qx, o.qy);
+    }
+};
+
+struct HaloImage {
+    SurfacePtr surface;
+    int origin_x = 0, origin_y = 0;  // the text's origin in the image, less the quarter pixel
+};
+
+void halo_path(cairo_t* cr, const std::string& t, Rgb c) {
     for_each_run(cr, t, [&](const std::string& run) { cairo_text_path(cr, run.c_str()); });
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_set_line_width(cr, 3.5);
@@ -80,6 +102,73 @@ void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     source(cr, c);
     cairo_fill(cr);
     cairo_new_path(cr);
+}
+
+// Draws the label from the thread's images; false (nothing drawn) where `cr` is not a plain
+// RGB24 image or the text is split into Latin and CJK faces (the PDF).
+bool cached_halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
+    cairo_surface_t* target = cairo_get_target(cr);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    double dx = 0, dy = 0;
+    cairo_surface_get_device_offset(target, &dx, &dy);
+    cairo_font_face_t* face = cairo_get_font_face(cr);
+    if (split_faces(cr) || cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE ||
+        cairo_image_surface_get_format(target) != CAIRO_FORMAT_RGB24 || cairo_get_group_target(cr) != target ||
+        m.xx != 1 || m.yx != 0 || m.xy != 0 || m.yy != 1 || m.x0 != 0 || m.y0 != 0 || dx != 0 || dy != 0 ||
+        cairo_font_face_get_type(face) != CAIRO_FONT_TYPE_TOY)
+        return false;
+    cairo_matrix_t fm;
+    cairo_get_font_matrix(cr, &fm);
+    if (fm.yx != 0 || fm.xy != 0 || fm.xx != fm.yy) return false;
+    const double fx = std::floor(x), fy = std::floor(y);
+    HaloKey key{t,
+                cairo_toy_font_face_get_family(face),
+                static_cast<int>(cairo_toy_font_face_get_weight(face)),
+                fm.xx,
+                c.r,
+                c.g,
+                c.b,
+                static_cast<int>(std::lround((x - fx) * 4)),
+                static_cast<int>(std::lround((y - fy) * 4))};
+    thread_local std::map<HaloKey, HaloImage> cache;
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        if (cache.size() >= 512) cache.clear();  // a bound; maps ask for a handful of labels
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, t.c_str(), &e);
+        constexpr int kPad = 4;  // the halo's half width and the edge's anti-aliasing
+        HaloImage img;
+        img.origin_x = kPad + static_cast<int>(std::ceil(-e.x_bearing));
+        img.origin_y = kPad + static_cast<int>(std::ceil(-e.y_bearing));
+        const int w = img.origin_x + static_cast<int>(std::ceil(e.x_bearing + e.width)) + kPad + 1;
+        const int h = img.origin_y + static_cast<int>(std::ceil(e.y_bearing + e.height)) + kPad + 1;
+        img.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(w, 1), std::max(h, 1)));
+        CairoPtr tmp(cairo_create(img.surface.get()));
+        cairo_set_font_face(tmp.get(), face);
+        cairo_set_font_matrix(tmp.get(), &fm);
+        cairo_font_options_t* options = cairo_font_options_create();
+        cairo_get_font_options(cr, options);
+        cairo_set_font_options(tmp.get(), options);
+        cairo_font_options_destroy(options);
+        cairo_move_to(tmp.get(), img.origin_x + key.qx / 4.0, img.origin_y + key.qy / 4.0);
+        halo_path(tmp.get(), t, c);
+        cairo_surface_flush(img.surface.get());
+        if (cairo_status(tmp.get()) != CAIRO_STATUS_SUCCESS) return false;
+        it = cache.emplace(std::move(key), std::move(img)).first;
+    }
+    cairo_set_source_surface(cr, it->second.surface.get(), fx - it->second.origin_x, fy - it->second.origin_y);
+    cairo_paint(cr);
+    cairo_new_path(cr);
+    return true;
+}
+
+}  // namespace
+
+void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
+    if (cached_halo_text(cr, x, y, t, c)) return;
+    cairo_move_to(cr, x, y);
+    halo_path(cr, t, c);
 }
 
 void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring) {
