@@ -139,6 +139,18 @@ GeomPtr clip_by_rect(const GEOSGeometry* g, double x0, double y0, double x1, dou
 
 std::uint64_t clip_by_rect_fallbacks() { return g_clip_fallbacks.load(); }
 
+GeomPtr cut_to_box(const Polygon& p, const Box& box) {
+    Box b;
+    bg::envelope(p, b);
+    if (!bg::intersects(b, box)) return nullptr;
+    GeomPtr g = from_polygon(p);
+    if (bg::within(b, box)) return g;
+    GeomPtr cut =
+        clip_by_rect(g.get(), box.min_corner().x(), box.min_corner().y(), box.max_corner().x(), box.max_corner().y());
+    if (!cut || GEOSisEmpty_r(context(), cut.get())) return nullptr;
+    return cut;
+}
+
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
     auto ctx = context();
     if (GEOSGeometry* d = GEOSDifference_r(ctx, a, b)) return GeomPtr(d);

@@ -36,6 +36,10 @@ GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
 // LinearRing found 3"). Null only when both fail; each such fallback is counted.
 GeomPtr clip_by_rect(const GEOSGeometry* g, double x0, double y0, double x1, double y1);
 std::uint64_t clip_by_rect_fallbacks();
+// A polygon cut to `box`: null when its envelope misses the box or nothing is left, the polygon
+// whole when its envelope is within the box, else clip_by_rect. For cutting pieces before a
+// union: joining the parts in a box costs less than joining whole pieces, for the same area.
+GeomPtr cut_to_box(const Polygon& p, const Box& box);
 // a less b, both repaired and tried again on a topology failure (null only when that fails too).
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b);
 // A regular polygon of n vertices around `centre` that contains the circle of radius r

@@ -267,21 +267,11 @@ struct GpkgWriter::Impl {
     // The part of a feature inside the site's largest buffer (polygons), or its points.
     GeometryPtr hit_geometry(const VectorLayer& vl, std::uint32_t feature, const GEOSGeometry* buffer,
                              const Box& buffer_box) {
-        // Each piece cut to the buffer's box first: the union and the intersection then work on
-        // what can be in the buffer, not on whole pieces (the same area).
+        // Each piece cut to the buffer's box first (geos::cut_to_box): the union and the
+        // intersection then work on what can be in the buffer, not on whole pieces.
         std::vector<geos::GeomPtr> parts;
-        for (const Polygon& piece : vl.feature_polygons(feature)) {
-            Box b;
-            bg::envelope(piece, b);
-            if (!bg::intersects(b, buffer_box)) continue;
-            geos::GeomPtr part = geos::from_polygon(piece);
-            if (!bg::within(b, buffer_box)) {
-                part = geos::clip_by_rect(part.get(), buffer_box.min_corner().x(), buffer_box.min_corner().y(),
-                                          buffer_box.max_corner().x(), buffer_box.max_corner().y());
-                if (!part || GEOSisEmpty_r(geos::context(), part.get())) continue;
-            }
-            parts.push_back(std::move(part));
-        }
+        for (const Polygon& piece : vl.feature_polygons(feature))
+            if (geos::GeomPtr part = geos::cut_to_box(piece, buffer_box)) parts.push_back(std::move(part));
         if (!parts.empty()) {
             geos::GeomPtr u = geos::union_all(std::move(parts));
             geos::GeomPtr clipped = geos::intersection(u.get(), buffer);

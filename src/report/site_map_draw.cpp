@@ -73,6 +73,20 @@ void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
 // Text with a white halo, readable over any map content.
 namespace {
 
+// Whether `cr` draws straight onto an RGB24 image, pixel for pixel: no transformation, device
+// offset or group. The map's pixel-level shortcuts (raster_ring, the halo labels' images) are
+// taken only there; the PDF and anything else go through cairo.
+bool plain_rgb24_image(cairo_t* cr) {
+    cairo_surface_t* target = cairo_get_target(cr);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    double dx = 0, dy = 0;
+    cairo_surface_get_device_offset(target, &dx, &dy);
+    return cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE &&
+           cairo_image_surface_get_format(target) == CAIRO_FORMAT_RGB24 && cairo_get_group_target(cr) == target &&
+           m.xx == 1 && m.yx == 0 && m.xy == 0 && m.yy == 1 && m.x0 == 0 && m.y0 == 0 && dx == 0 && dy == 0;
+}
+
 // A label drawn with its halo once per thread, kept as an image: the ring labels ("1 km", "5 km",
 // ...) and the alternatives' ranks are the same text at the same place on most maps. The key
 // holds the face, size, colour and the position's quarter pixel; the image is drawn at the
@@ -107,16 +121,8 @@ void halo_path(cairo_t* cr, const std::string& t, Rgb c) {
 // Draws the label from the thread's images; false (nothing drawn) where `cr` is not a plain
 // RGB24 image or the text is split into Latin and CJK faces (the PDF).
 bool cached_halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
-    cairo_surface_t* target = cairo_get_target(cr);
-    cairo_matrix_t m;
-    cairo_get_matrix(cr, &m);
-    double dx = 0, dy = 0;
-    cairo_surface_get_device_offset(target, &dx, &dy);
     cairo_font_face_t* face = cairo_get_font_face(cr);
-    if (split_faces(cr) || cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE ||
-        cairo_image_surface_get_format(target) != CAIRO_FORMAT_RGB24 || cairo_get_group_target(cr) != target ||
-        m.xx != 1 || m.yx != 0 || m.xy != 0 || m.yy != 1 || m.x0 != 0 || m.y0 != 0 || dx != 0 || dy != 0 ||
-        cairo_font_face_get_type(face) != CAIRO_FONT_TYPE_TOY)
+    if (split_faces(cr) || !plain_rgb24_image(cr) || cairo_font_face_get_type(face) != CAIRO_FONT_TYPE_TOY)
         return false;
     cairo_matrix_t fm;
     cairo_get_font_matrix(cr, &fm);
@@ -295,21 +301,15 @@ bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy,
 }
 
 void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c, double alpha) {
-    cairo_surface_t* target = cairo_get_target(cr);
-    cairo_matrix_t m;
-    cairo_get_matrix(cr, &m);
     // The view's edges on whole pixels, as cairo sees them (the main view is 0.69 of the width:
     // 758.99999999999989 pixels).
     auto whole = [](double a) { return std::abs(a - std::round(a)) < 1e-6; };
-    const bool plain = m.xx == 1 && m.yx == 0 && m.xy == 0 && m.yy == 1 && m.x0 == 0 && m.y0 == 0 &&
-                       cairo_get_group_target(cr) == target && whole(v.x0) && whole(v.y0) && whole(v.x0 + v.w) &&
-                       whole(v.y0 + v.h);
-    double dx = 0, dy = 0;
-    cairo_surface_get_device_offset(target, &dx, &dy);
+    const bool on_pixels = whole(v.x0) && whole(v.y0) && whole(v.x0 + v.w) && whole(v.y0 + v.h);
     const PixelBox clip{static_cast<int>(std::lround(v.x0)), static_cast<int>(std::lround(v.y0)),
                         static_cast<int>(std::lround(v.x0 + v.w)), static_cast<int>(std::lround(v.y0 + v.h))};
     cairo_new_path(cr);
-    if (plain && dx == 0 && dy == 0 && raster_ring(target, clip, cx, cy, r, width, c, alpha)) return;
+    if (on_pixels && plain_rgb24_image(cr) && raster_ring(cairo_get_target(cr), clip, cx, cy, r, width, c, alpha))
+        return;
     circle(cr, cx, cy, r);
     source(cr, c, alpha);
     cairo_set_line_width(cr, width);

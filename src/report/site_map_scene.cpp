@@ -29,24 +29,6 @@ geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
     return geos::clip_by_rect(g.get(), -half, -half, half, half);
 }
 
-// A feature's piece (map metres) cut to the square of half-side `half`: null when it lies
-// outside, the piece itself when inside. The pieces are cut before they are joined: a union of
-// the parts in view costs less than the union of whole pieces, and gives the same area.
-geos::GeomPtr clipped_piece(const Polygon& piece_xy, double half) {
-    Box b;
-    bg::envelope(piece_xy, b);
-    if (b.min_corner().x() > half || b.max_corner().x() < -half || b.min_corner().y() > half ||
-        b.max_corner().y() < -half)
-        return nullptr;
-    geos::GeomPtr g = geos::from_polygon(piece_xy);
-    if (b.min_corner().x() >= -half && b.max_corner().x() <= half && b.min_corner().y() >= -half &&
-        b.max_corner().y() <= half)
-        return g;
-    geos::GeomPtr cut = geos::clip_by_rect(g.get(), -half, -half, half, half);
-    if (!cut || GEOSisEmpty_r(geos::context(), cut.get())) return nullptr;
-    return cut;
-}
-
 void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
                    double clip_half, i18n::Lang lang) {
     for (const ContextLake& lake : data.lakes) {
@@ -90,6 +72,7 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
     // Lon/lat box sure to hold the square view (its corners are sqrt(2) * half away).
     const Box view_ll = geodesic::bounding_box(r.geometry->centre, view_half_m * 1.5);
     const double clip_half = view_half_m * 1.1;
+    const Box clip_box(Point(-clip_half, -clip_half), Point(clip_half, clip_half));
     if (context) build_context(s.context, *context, frame, view_ll, clip_half, lang);
 
     for (std::size_t li = 0; li < r.layers.size(); ++li) {
@@ -127,7 +110,7 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
                 Box b;
                 bg::envelope(piece, b);
                 if (!bg::intersects(b, view_ll)) continue;
-                if (geos::GeomPtr part = clipped_piece(frame.forward(piece), clip_half))
+                if (geos::GeomPtr part = geos::cut_to_box(frame.forward(piece), clip_box))
                     parts.push_back(std::move(part));
             }
             if (parts.size() == 1)
