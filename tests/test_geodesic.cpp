@@ -5,8 +5,10 @@
 #include <cmath>
 
 #include "geo/geodesic.h"
+#include "geo/geos_kit.h"
 #include "geo/local_frame.h"
 #include "geo/site_geometry.h"
+#include "report/site_map_kit.h"
 
 using namespace sitescreen;
 
@@ -164,6 +166,127 @@ TEST(LocalFrame, SmallAngleSeriesJoinTheLibmPathSmoothly) {
             }
         }
     }
+}
+
+namespace {
+// A wavy star of n vertices around c (radius in degrees of latitude), anticlockwise, closed.
+Ring wavy_star(LonLat c, double radius, int n, double phase) {
+    Ring r;
+    for (int k = 0; k <= n; ++k) {
+        const double t = 2 * kPi * (k % n) / n;
+        const double rr = radius * (1 + 0.3 * std::sin(7 * t + phase) + 0.15 * std::sin(23 * t));
+        r.emplace_back(c.lon + rr * std::cos(t) / std::cos(c.lat * kPi / 180), c.lat + rr * std::sin(t));
+    }
+    return r;
+}
+
+// The area of a lon/lat polygon in a site's map square of half-width 1.1 h (the map's clip), projected
+// whole, and as a site map projects it (thinned to the view's lon/lat box, then projected).
+std::pair<double, double> area_in_view(const Polygon& poly, LonLat c, double h, std::size_t& kept) {
+    const LocalFrame frame(c);
+    const Box keep = geodesic::bounding_box(c, 1.5 * h);
+    const Box clip(Point(-1.1 * h, -1.1 * h), Point(1.1 * h, 1.1 * h));
+    geos::GeomPtr whole = geos::cut_to_box(frame.forward(poly), clip);
+    const double a = whole ? geos::area(geos::make_valid(std::move(whole)).get()) : 0.0;
+    const Polygon near = frame.near_part(poly, keep);
+    kept = near.outer().size();
+    for (const Ring& h_ring : near.inners()) kept += h_ring.size();
+    std::vector<Polygon> pieces;
+    if (!near.outer().empty()) pieces.push_back(near);
+    const geos::GeomPtr thinned = site_map_kit::feature_area_xy(pieces, frame, keep, clip);
+    return {a, thinned ? geos::area(thinned.get()) : 0.0};
+}
+}  // namespace
+
+// A site map projects only the vertices of a feature that can show in its view (the others,
+// where they run beyond one side of the view's lon/lat box, replaced by short edges beyond it):
+// the area in the map's square is that of the whole feature projected, at views of 1 to 60 km
+// on the feature's edge, on its hole's edge and inside, and a few percent of the vertices are
+// projected.
+TEST(LocalFrame, NearPartKeepsThePolygonOverTheView) {
+    const LonLat centre{100.0, 30.0};
+    Polygon poly;
+    poly.outer() = wavy_star(centre, 2.0, 1500, 0.0);
+    Ring hole = wavy_star({100.5, 30.1}, 0.25, 300, 1.0);
+    std::reverse(hole.begin(), hole.end());
+    poly.inners().push_back(hole);
+    ASSERT_TRUE(bg::is_valid(poly));
+    std::size_t views = 0, partial = 0;
+    for (double h : {1000.0, 10000.0, 60000.0}) {
+        std::vector<LonLat> at;
+        for (int k = 0; k < 1500; k += 125) at.push_back({poly.outer()[k].x(), poly.outer()[k].y()});
+        for (int k = 0; k < 300; k += 60) at.push_back({hole[k].x(), hole[k].y()});
+        at.push_back({99.7, 29.8});
+        for (const LonLat& c : at) {
+            std::size_t kept = 0;
+            const auto [whole, thinned] = area_in_view(poly, c, h, kept);
+            const double square = 4.84 * h * h;
+            EXPECT_NEAR(thinned, whole, 1e-9 * square) << c.lon << " " << c.lat << " h " << h;
+            if (whole > 0.05 * square && whole < 0.95 * square) ++partial;
+            EXPECT_LT(kept, 600u) << c.lon << " " << c.lat << " h " << h;  // of 1,802
+            ++views;
+        }
+    }
+    EXPECT_EQ(views, 54u);
+    EXPECT_GE(partial, 30u);  // most views are on an edge: the test is about the edge
+
+    // An L around the box's north-west corner, beyond its west and north sides only: a triangle is
+    // kept, and nothing shows in the view.
+    const LonLat c{100.0, 30.0};
+    const LocalFrame frame(c);
+    const Box keep = geodesic::bounding_box(c, 15000);
+    const Box clip(Point(-11000, -11000), Point(11000, 11000));
+    Polygon corner;
+    for (const Point& p : {Point(99.80, 30.0), Point(99.83, 30.0), Point(99.83, 30.15), Point(99.95, 30.15),
+                           Point(99.95, 30.18), Point(99.80, 30.18), Point(99.80, 30.0)})
+        corner.outer().push_back(p);
+    bg::correct(corner);
+    const Polygon corner_near = frame.near_part(corner, keep);
+    EXPECT_LE(corner_near.outer().size(), 4u);
+    EXPECT_FALSE(site_map_kit::feature_area_xy({corner_near}, frame, keep, clip));
+
+    // Vertices in the box are projected as forward() does; far ones within metres of it.
+    Polygon far;
+    for (const Point& p : {Point(100.01, 30.01), Point(109.0, 36.0), Point(100.02, 30.0), Point(100.01, 30.01)})
+        far.outer().push_back(p);
+    const Polygon xy = frame.forward_near(far, keep);
+    const Polygon exact = frame.forward(far);
+    EXPECT_EQ(xy.outer()[0].x(), exact.outer()[0].x());
+    EXPECT_EQ(xy.outer()[0].y(), exact.outer()[0].y());
+    EXPECT_EQ(xy.outer()[2].x(), exact.outer()[2].x());
+    EXPECT_LT(bg::distance(xy.outer()[1], exact.outer()[1]), 100.0);
+}
+
+// The pieces of one feature, cut along a meridian near the site and one piece cut again along a
+// parallel (a T where the cuts meet), make one area with no seam: joined in lon/lat, where the
+// pieces' shared edges coincide, not after projection, where the long cut edge of one piece is a
+// chord that the two shorter edges of its neighbours do not follow.
+TEST(LocalFrame, PiecesOfAFeatureJoinWithoutASeam) {
+    const LonLat c{104.385743, 39.723446};
+    const LocalFrame frame(c);
+    const double h = 11000;
+    const Box keep = geodesic::bounding_box(c, 1.5 * h);
+    const Box clip(Point(-1.1 * h, -1.1 * h), Point(1.1 * h, 1.1 * h));
+    auto rect = [](double w, double s, double e, double n) {
+        Polygon p;
+        for (const Point& q : {Point(w, s), Point(w, n), Point(e, n), Point(e, s), Point(w, s)}) p.outer().push_back(q);
+        bg::correct(p);
+        return p;
+    };
+    const double cut = 104.39868, row = 39.7;
+    const std::vector<Polygon> pieces{rect(97.0, 37.4, cut, 42.8), rect(cut, 37.4, 111.6, row),
+                                      rect(cut, row, 111.6, 43.5)};
+    std::vector<Polygon> near;
+    for (const Polygon& p : pieces) near.push_back(frame.near_part(p, keep));
+    const geos::GeomPtr area = site_map_kit::feature_area_xy(near, frame, keep, clip);
+    ASSERT_TRUE(area);
+    EXPECT_EQ(GEOSGetNumGeometries_r(geos::context(), area.get()), 1);
+    MultiPolygon mp;
+    geos::to_multipolygon(area.get(), mp);
+    ASSERT_EQ(mp.size(), 1u);
+    EXPECT_TRUE(mp.front().inners().empty());
+    EXPECT_EQ(mp.front().outer().size(), 5u);  // the square itself
+    EXPECT_NEAR(geos::area(area.get()), 4.84 * h * h, 1e-6 * h * h);
 }
 
 TEST(LocalFrame, FastDirectAgreesWithKarney) {

@@ -40,6 +40,14 @@ LocalFrame::LocalFrame(LonLat centre) : centre_(centre) {
 }
 
 Point LocalFrame::forward(LonLat p) const {
+    Point xy;
+    if (fast_forward(p, kFastChordM, xy)) return xy;
+    double s = 0, az = 0;
+    geodesic::inverse(centre_, p, s, az);
+    return Point(s * std::sin(az * kDeg), s * std::cos(az * kDeg));
+}
+
+bool LocalFrame::fast_forward(LonLat p, double max_chord, Point& xy) const {
     // Fast path: ECEF with longitudes taken from the centre's meridian.
     double dlon = p.lon - centre_.lon;
     if (dlon > 180) dlon -= 360;
@@ -66,26 +74,26 @@ Point LocalFrame::forward(LonLat p) const {
     const double up = cos0_ * dx + sin0_ * dz;
     const double h2 = east * east + north * north;
     const double chord = std::sqrt(h2 + up * up);
-    if (chord < kFastChordM) {
-        if (h2 == 0) return Point(0, 0);
-        // Radius of curvature of the normal section in this azimuth (Euler),
-        // and the arc of that circle under the chord.
-        const double r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
-        const double s = 2 * r * small_asin(chord / (2 * r));
-        const double k = s / std::sqrt(h2);
-        // The geodesic leaves a third of the way from this normal section
-        // towards the reciprocal one: its azimuth is smaller by
-        // e'^2 s^2 cos^2(lat0) sin(2 az) / (12 N0^2).
-        const double d = -kEp2 * s * s * cos0_ * cos0_ * (2 * east * north / h2) / (12 * n0_ * n0_);
-        // |d| < 1e-6 rad within kFastChordM: two terms of each series are
-        // exact in double precision, and cheaper than cos() and sin().
-        const double cd = 1 - 0.5 * d * d, sd = d - d * d * d / 6;
-        const double x = east * k, y = north * k;
-        return Point(x * cd + y * sd, y * cd - x * sd);
+    if (chord >= max_chord) return false;
+    if (h2 == 0) {
+        xy = Point(0, 0);
+        return true;
     }
-    double s = 0, az = 0;
-    geodesic::inverse(centre_, p, s, az);
-    return Point(s * std::sin(az * kDeg), s * std::cos(az * kDeg));
+    // Radius of curvature of the normal section in this azimuth (Euler),
+    // and the arc of that circle under the chord.
+    const double r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
+    const double s = 2 * r * (chord < kFastChordM ? small_asin(chord / (2 * r)) : std::asin(chord / (2 * r)));
+    const double k = s / std::sqrt(h2);
+    // The geodesic leaves a third of the way from this normal section
+    // towards the reciprocal one: its azimuth is smaller by
+    // e'^2 s^2 cos^2(lat0) sin(2 az) / (12 N0^2).
+    const double d = -kEp2 * s * s * cos0_ * cos0_ * (2 * east * north / h2) / (12 * n0_ * n0_);
+    // |d| < 1e-6 rad within kFastChordM: two terms of each series are
+    // exact in double precision, and cheaper than cos() and sin().
+    const double cd = 1 - 0.5 * d * d, sd = d - d * d * d / 6;
+    const double x = east * k, y = north * k;
+    xy = Point(x * cd + y * sd, y * cd - x * sd);
+    return true;
 }
 
 LonLat LocalFrame::direct(const Point& xy) const {
@@ -152,6 +160,97 @@ Polygon LocalFrame::forward(const Polygon& ll) const {
     Polygon out;
     out.outer() = forward(ll.outer());
     for (const auto& h : ll.inners()) out.inners().push_back(forward(h));
+    return out;
+}
+
+namespace {
+// Which sides of `keep` a point is beyond: west 1, east 2, south 4, north 8.
+int beyond_sides(const Point& p, const Box& keep) {
+    return (p.x() < keep.min_corner().x()   ? 1
+            : p.x() > keep.max_corner().x() ? 2
+                                            : 0) |
+           (p.y() < keep.min_corner().y()   ? 4
+            : p.y() > keep.max_corner().y() ? 8
+                                            : 0);
+}
+}  // namespace
+
+bool LocalFrame::tame(const Polygon& ll, const Box& keep) const {
+    Box env;
+    bg::envelope(ll, env);
+    return keep.min_corner().x() >= -180 && keep.max_corner().x() <= 180 && keep.min_corner().y() > -80 &&
+           keep.max_corner().y() < 80 && env.min_corner().y() > -80 && env.max_corner().y() < 80 &&
+           env.min_corner().x() > centre_.lon - 90 && env.max_corner().x() < centre_.lon + 90;
+}
+
+Polygon LocalFrame::near_part(const Polygon& ll, const Box& keep) const {
+    if (!tame(ll, keep)) return ll;
+    // How long a kept edge may be. Projected, an edge straight in lon/lat bends by about L^2 k / 8
+    // (k: the curvature of its image, below 1 / 1,120 km up to 80 degrees of latitude, where a
+    // parallel's is largest), and the straight edge drawn between the projected ends is that far
+    // from it. With L^2 = 50 km x w (w: half the box's height, 1.5 times the view's half-width in
+    // a site map) that is below 0.6 % of w, against the 27 % of w between the view and the box's
+    // sides; at least half the box (a bend below 1 % of w up to w = 90 km).
+    const double half_lat = 0.5 * (keep.max_corner().y() - keep.min_corner().y());
+    const double far_lat = std::max(std::fabs(keep.min_corner().y()), std::fabs(keep.max_corner().y()));
+    const double step_lat = std::max(half_lat, std::sqrt(0.45 * half_lat));  // 50 km / 111.2 km per degree
+    const double step_lon =
+        std::max(0.5 * (keep.max_corner().x() - keep.min_corner().x()), step_lat / std::cos(far_lat * kDeg));
+    // Vertex i is dropped when it, every vertex dropped since the last one kept (a), a and the next
+    // vertex are beyond one side (`beyond`, the sides they all share), and the next is within a step
+    // of a: the edge from a to whichever vertex is kept next is then short and beyond that side.
+    auto ring = [&](const Ring& r, Ring& out) {
+        const std::size_t n = r.size();
+        out.clear();
+        if (n < 4) {
+            out = r;
+            return;
+        }
+        out.push_back(r[0]);
+        std::size_t a = 0;
+        int beyond = beyond_sides(r[0], keep);
+        for (std::size_t i = 1; i + 1 < n; ++i) {
+            const int here = beyond_sides(r[i], keep);
+            if ((beyond & here & beyond_sides(r[i + 1], keep)) != 0 && std::fabs(r[i + 1].x() - r[a].x()) <= step_lon &&
+                std::fabs(r[i + 1].y() - r[a].y()) <= step_lat) {
+                beyond &= here;
+                continue;
+            }
+            out.push_back(r[i]);
+            a = i;
+            beyond = here;
+        }
+        out.push_back(r[n - 1]);
+    };
+    Polygon out;
+    ring(ll.outer(), out.outer());
+    if (out.outer().size() < 4) return Polygon();  // two runs beyond two sides: it cannot reach `keep`
+    for (const Ring& h : ll.inners()) {
+        Ring o;
+        ring(h, o);
+        if (o.size() >= 4) out.inners().push_back(std::move(o));
+    }
+    return out;
+}
+
+Polygon LocalFrame::forward_near(const Polygon& ll, const Box& keep) const {
+    if (!tame(ll, keep)) return forward(ll);
+    // A vertex beyond `keep` is projected by the fast path at any distance (not Karney's series
+    // beyond kFastChordM): tens of metres off at 1,000 km, but continuous, and far from `keep`.
+    auto ring = [&](const Ring& r, Ring& out) {
+        out.reserve(r.size());
+        for (const Point& p : r) {
+            Point xy;
+            if (beyond_sides(p, keep) != 0 && fast_forward(LonLat{p.x(), p.y()}, kMaxRoughChordM, xy))
+                out.push_back(xy);
+            else
+                out.push_back(forward(p));
+        }
+    };
+    Polygon out;
+    ring(ll.outer(), out.outer());
+    out.inners().resize(ll.inners().size());
+    for (std::size_t k = 0; k < ll.inners().size(); ++k) ring(ll.inners()[k], out.inners()[k]);
     return out;
 }
 

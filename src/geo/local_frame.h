@@ -37,6 +37,24 @@ public:
     Ring forward(const Ring& lonlat) const;
     Polygon forward(const Polygon& lonlat) const;
     MultiPolygon forward(const MultiPolygon& lonlat) const;
+    // The part of a lon/lat polygon that can show in `keep`, a lon/lat box
+    // around the centre (west <= east within [-180, 180], no pole): where
+    // consecutive vertices lie beyond one side of `keep`, only enough of them
+    // are kept for edges short enough to bend by less than 1 % of the box's
+    // size when projected (local_frame.cpp). What the dropped vertices bounded
+    // is replaced by those edges beyond that side, so the polygon is
+    // unchanged over `keep` and, once projected, over any area that keeps a
+    // tenth of the box's size inside it. The result may cross itself beyond
+    // `keep`. A site map's features reach far beyond its view: this keeps a
+    // few percent of their vertices. Returns the polygon whole when it or `keep` reaches within 10
+    // degrees of a pole or farther than 90 degrees of longitude from the
+    // centre (no seam then), and an empty polygon when nothing of it can
+    // reach `keep`.
+    Polygon near_part(const Polygon& lonlat, const Box& keep) const;
+    // forward() of a polygon drawn over `keep` (as near_part): its vertices
+    // beyond `keep` by the fast path at any distance, continuous and tens of
+    // metres off at 1,000 km, not Karney's series.
+    Polygon forward_near(const Polygon& lonlat, const Box& keep) const;
     Polygon inverse(const Polygon& xy) const;
     MultiPolygon inverse(const MultiPolygon& xy) const;
 
@@ -44,6 +62,13 @@ public:
     static constexpr double kFastChordM = 200000.0;
 
 private:
+    // forward()'s fast path, when the chord to p is shorter than max_chord (at most about 6,000 km,
+    // where asin is still well conditioned); false otherwise.
+    bool fast_forward(LonLat p, double max_chord, Point& xy) const;
+    static constexpr double kMaxRoughChordM = 6000000.0;
+    // near_part()'s and forward_near()'s conditions for thinning and rough projection.
+    bool tame(const Polygon& lonlat, const Box& keep) const;
+
     LonLat centre_;
     // For the fast path: the centre's ECEF position in a frame turned to its
     // meridian, its latitude's sine and cosine, and its radii of curvature.

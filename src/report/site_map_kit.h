@@ -148,6 +148,14 @@ struct Scene {
 
 Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, const MapContextData* context);
 
+// One feature's pieces (lon/lat, thinned by LocalFrame::near_part to `view_ll`) as one area in the
+// frame's metres, cut to `clip_box`; null when nothing of it is in the box. The pieces are joined
+// in lon/lat, where the edges along which a layer was cut into pieces coincide exactly: once
+// projected, a long cut edge is a chord between its ends, and one piece's chord need not lie on its
+// neighbour's (a hairline where they meet, drawn as a boundary that is not there).
+geos::GeomPtr feature_area_xy(const std::vector<Polygon>& near_ll, const LocalFrame& frame, const Box& view_ll,
+                              const Box& clip_box);
+
 // ---------------------------------------------------------------- drawing helpers (site_map_draw.cpp)
 
 constexpr const char* kLatinFont = "DejaVu Sans";

@@ -24,23 +24,20 @@ namespace site_map_kit {
 
 namespace {
 
-geos::GeomPtr clip_to_rect(geos::GeomPtr g, double half) {
-    if (!g) return g;
-    return geos::clip_by_rect(g.get(), -half, -half, half, half);
-}
-
 void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
                    double clip_half, i18n::Lang lang) {
+    const Box clip_box(Point(-clip_half, -clip_half), Point(clip_half, clip_half));
     for (const ContextLake& lake : data.lakes) {
         if (!bg::intersects(lake.box, view_ll)) continue;
-        std::vector<geos::GeomPtr> parts;
+        std::vector<Polygon> near_ll;
         for (const Polygon& piece : lake.area) {
             Box b;
             bg::envelope(piece, b);
-            if (bg::intersects(b, view_ll)) parts.push_back(geos::from_polygon(frame.forward(piece)));
+            if (!bg::intersects(b, view_ll)) continue;
+            Polygon p = frame.near_part(piece, view_ll);
+            if (!p.outer().empty()) near_ll.push_back(std::move(p));
         }
-        if (parts.empty()) continue;
-        geos::GeomPtr clipped = clip_to_rect(geos::union_all(std::move(parts)), clip_half);
+        geos::GeomPtr clipped = feature_area_xy(near_ll, frame, view_ll, clip_box);
         if (clipped && !GEOSisEmpty_r(geos::context(), clipped.get())) c.lakes_xy.push_back(std::move(clipped));
     }
     for (const ContextLine& line : data.rivers) {
@@ -60,6 +57,29 @@ void build_context(ContextScene& c, const MapContextData& data, const LocalFrame
 }
 
 }  // namespace
+
+geos::GeomPtr feature_area_xy(const std::vector<Polygon>& near_ll, const LocalFrame& frame, const Box& view_ll,
+                              const Box& clip_box) {
+    if (near_ll.empty()) return nullptr;
+    // Made valid first: a thinned piece may cross itself beyond the view, and a rectangle clip
+    // follows a ring's turning, so a ring that crosses itself anywhere can come out inside out.
+    MultiPolygon joined;
+    if (near_ll.size() == 1) {
+        geos::to_multipolygon(geos::make_valid(geos::from_polygon(near_ll.front())).get(), joined);
+    } else {
+        std::vector<geos::GeomPtr> parts;
+        parts.reserve(near_ll.size());
+        for (const Polygon& p : near_ll) parts.push_back(geos::from_polygon(p));
+        geos::to_multipolygon(geos::union_all(std::move(parts)).get(), joined);
+    }
+    std::vector<geos::GeomPtr> cut;
+    for (const Polygon& p : joined)
+        if (geos::GeomPtr part = geos::cut_to_box(frame.forward_near(p, view_ll), clip_box))
+            cut.push_back(std::move(part));
+    if (cut.empty()) return nullptr;
+    if (cut.size() == 1) return geos::make_valid(std::move(cut.front()));
+    return geos::union_all(std::move(cut));
+}
 
 Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, const MapContextData* context) {
     Scene s;
@@ -105,18 +125,15 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
                 df.category = cat->second.label_for(lang);
             else
                 df.category = vf.category;
-            std::vector<geos::GeomPtr> parts;
+            std::vector<Polygon> near_ll;
             for (const Polygon& piece : o.vector_layer->feature_polygons(h.feature)) {
                 Box b;
                 bg::envelope(piece, b);
                 if (!bg::intersects(b, view_ll)) continue;
-                if (geos::GeomPtr part = geos::cut_to_box(frame.forward(piece), clip_box))
-                    parts.push_back(std::move(part));
+                Polygon p = frame.near_part(piece, view_ll);
+                if (!p.outer().empty()) near_ll.push_back(std::move(p));
             }
-            if (parts.size() == 1)
-                df.area_xy = geos::make_valid(std::move(parts.front()));
-            else if (!parts.empty())
-                df.area_xy = geos::union_all(std::move(parts));
+            df.area_xy = feature_area_xy(near_ll, frame, view_ll, clip_box);
             for (const Point& p : o.vector_layer->feature_points(h.feature)) {
                 const Point xy = frame.forward(p);
                 if (std::fabs(xy.x()) <= clip_half && std::fabs(xy.y()) <= clip_half) df.points_xy.push_back(xy);
