@@ -802,6 +802,41 @@ TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums)
     EXPECT_EQ(md, markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "S1.png")));
 }
 
+// The md, html and pdf writers of a run share one document per site: built on the first of its
+// users' calls (the provenance rows read once), served to the others with their own map
+// source, built again after the last; an Image block without a source is not shown.
+TEST(SiteReport, OneDocumentServesTheWritersThatShareIt) {
+    TempDir tmp;
+    auto layers = test_layers(tmp.path);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1"), "high", true);
+    report::ProvenanceTable prov;
+    const RunContext ctx = context(tmp.path / "out", layers.get(), true);
+    prov.begin(ctx);
+    int built = 0;
+    auto rows = [&] {
+        ++built;
+        return prov.rows(s.result);
+    };
+    report::SiteReportDocCache docs(2);
+    const std::string with_map = markdown_site_report(docs.get(s.result, ctx, rows, "S1.png"));
+    const std::string without_map = markdown_site_report(docs.get(s.result, ctx, rows, ""));
+    EXPECT_EQ(built, 1);
+    EXPECT_EQ(with_map, markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "S1.png")));
+    EXPECT_EQ(without_map, markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "")));
+    EXPECT_NE(with_map.find("![Map of site S1](S1.png)"), std::string::npos);
+    EXPECT_EQ(without_map.find("!["), std::string::npos);
+    EXPECT_EQ(html_site_report(docs.get(s.result, ctx, rows, "")).find("<img"), std::string::npos);
+    EXPECT_EQ(built, 2);  // a third call: built again
+    // Another site, or another cache, is built for itself.
+    const Screened t = screen_one(screener, point_site(0, "S2"), "high", true);
+    EXPECT_NE(markdown_site_report(docs.get(t.result, ctx, rows, "S2.png")).find("(S2.png)"), std::string::npos);
+    EXPECT_EQ(built, 3);
+    report::SiteReportDocCache other(2);
+    other.get(t.result, ctx, rows, "");
+    EXPECT_EQ(built, 4);
+}
+
 TEST(SiteReport, NoBannerWithoutDemonstrationLayers) {
     TempDir tmp;
     auto layers = test_layers(tmp.path, /*demo=*/false);

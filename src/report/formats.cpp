@@ -39,11 +39,13 @@ Writer portfolio_writer(const FormatRequest& r) {
     return std::make_unique<PortfolioPageWriter>(report_suffix(r.names));
 }
 Writer html_writer(const FormatRequest& r) {
-    return std::make_unique<HtmlReportWriter>(r.maps, r.names.count("portfolio") > 0);
+    return std::make_unique<HtmlReportWriter>(r.maps, r.names.count("portfolio") > 0, r.docs);
 }
-Writer md_writer(const FormatRequest& r) { return std::make_unique<MarkdownReportWriter>(r.names.count("png") > 0); }
+Writer md_writer(const FormatRequest& r) {
+    return std::make_unique<MarkdownReportWriter>(r.names.count("png") > 0, r.docs);
+}
 Writer png_writer(const FormatRequest& r) { return std::make_unique<PngMapWriter>(r.maps); }
-Writer pdf_writer(const FormatRequest& r) { return std::make_unique<PdfReportWriter>(r.maps, true); }
+Writer pdf_writer(const FormatRequest& r) { return std::make_unique<PdfReportWriter>(r.maps, true, r.docs); }
 Writer run_writer(const FormatRequest&) { return make_run_json_writer(); }
 
 }  // namespace
@@ -119,7 +121,10 @@ std::vector<std::unique_ptr<OutputWriter>> make_writers(const std::set<std::stri
                                                         std::ostream* jsonl_stream) {
     // One layout of each site's map serves every writer that shows it.
     const int map_users = int(names.count("png")) + int(names.count("html")) + int(names.count("pdf"));
-    const FormatRequest request{names, std::make_shared<SiteMapCache>(map_users), jsonl_stream};
+    // And one report document of each site serves the md, html and pdf writers.
+    const int doc_users = int(names.count("md")) + int(names.count("html")) + int(names.count("pdf"));
+    const FormatRequest request{names, std::make_shared<SiteMapCache>(map_users),
+                                std::make_shared<report::SiteReportDocCache>(doc_users), jsonl_stream};
     std::vector<std::unique_ptr<OutputWriter>> out;
     for (const auto& f : output_formats())
         if (names.count(f.name)) out.push_back(f.make(request));

@@ -16,12 +16,16 @@
 namespace sitescreen {
 
 class SiteMapCache;
+namespace report {
+class SiteReportDocCache;
+}  // namespace report
 
 // What a format's factory is given by make_writers().
 struct FormatRequest {
-    const std::set<std::string>& names;  // every format of the run (md shows png's maps, ...)
-    std::shared_ptr<SiteMapCache> maps;  // one layout of each site's map, for png, html and pdf
-    std::ostream* jsonl_stream;          // --out -: JSON Lines to this stream, not sites.jsonl
+    const std::set<std::string>& names;                // every format of the run (md shows png's maps, ...)
+    std::shared_ptr<SiteMapCache> maps;                // one layout of each site's map, for png, html and pdf
+    std::shared_ptr<report::SiteReportDocCache> docs;  // one report document of each site, for md, html and pdf
+    std::ostream* jsonl_stream;                        // --out -: JSON Lines to this stream, not sites.jsonl
 };
 
 // Every output format: the one table of their names (docs/output.md, docs/cli.md). A new

@@ -146,6 +146,7 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
                 s += "</tbody>\n</table>\n";
                 break;
             case Kind::Image:
+                if (b.text.empty()) break;  // no map for this report (SiteReportDocCache)
                 // Appended piece by piece: the source is the map's data URI, tens of kilobytes.
                 s += "<figure><img src=\"";
                 // The map's data URI (render_site) is base64, which has no character to escape.
@@ -165,8 +166,11 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
     return s;
 }
 
-HtmlReportWriter::HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link)
-    : maps_(maps ? std::move(maps) : std::make_shared<SiteMapCache>()), portfolio_link_(portfolio_link) {}
+HtmlReportWriter::HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link,
+                                   std::shared_ptr<report::SiteReportDocCache> docs)
+    : maps_(maps ? std::move(maps) : std::make_shared<SiteMapCache>()),
+      docs_(docs ? std::move(docs) : std::make_shared<report::SiteReportDocCache>()),
+      portfolio_link_(portfolio_link) {}
 
 WriterPlan HtmlReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
@@ -186,8 +190,9 @@ std::string HtmlReportWriter::render_site(const SiteResult& result) const {
     std::string map;
     const SiteMapImage& img = maps_->get(result);
     if (!img.png.empty()) map = kPngDataUri + report::base64(img.png);
-    const report::SiteReportDoc doc = report::site_report_doc(result, ctx_, provenance_.rows(result), map);
-    return html_site_report(doc, portfolio_link_);
+    return html_site_report(docs_->get(
+                                result, ctx_, [&] { return provenance_.rows(result); }, std::move(map)),
+                            portfolio_link_);
 }
 
 void HtmlReportWriter::write(const SiteOutput& s) {

@@ -18,8 +18,10 @@ std::string html_site_report(const report::SiteReportDoc& doc, bool portfolio_li
 
 class HtmlReportWriter : public OutputWriter {
 public:
-    // `maps`: shared with the png writer (null: render here); `portfolio_link`: the portfolio page is written too.
-    HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link);
+    // `maps`: shared with the png writer (null: render here); `portfolio_link`: the portfolio page is written too;
+    // `docs`: the report documents, shared with the md and pdf writers (null: built here).
+    HtmlReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio_link,
+                     std::shared_ptr<report::SiteReportDocCache> docs = nullptr);
     // With an empty ctx.out_dir nothing is created: render_site() only (sitescreen serve).
     // The page is built on the screening threads (the plan's prepare) and written in order.
     WriterPlan begin(const RunContext& ctx) override;
@@ -30,6 +32,7 @@ public:
 
 private:
     std::shared_ptr<SiteMapCache> maps_;
+    std::shared_ptr<report::SiteReportDocCache> docs_;
     bool portfolio_link_ = false;
     RunContext ctx_;
     std::string dir_;

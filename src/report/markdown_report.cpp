@@ -139,6 +139,7 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
                 break;
             }
             case Kind::Image:
+                if (b.text.empty()) break;  // no map for this report (SiteReportDocCache)
                 s += "![" + md_escape(b.items.empty() ? "" : b.items[0]) + "](" + url_path_escape(b.text) + ")\n\n";
                 if (b.items.size() > 1) s += "*" + md_escape(b.items[1]) + "*\n\n";
                 break;
@@ -148,7 +149,8 @@ std::string markdown_site_report(const report::SiteReportDoc& doc) {
     return s;
 }
 
-MarkdownReportWriter::MarkdownReportWriter(bool with_map) : with_map_(with_map) {}
+MarkdownReportWriter::MarkdownReportWriter(bool with_map, std::shared_ptr<report::SiteReportDocCache> docs)
+    : with_map_(with_map), docs_(docs ? std::move(docs) : std::make_shared<report::SiteReportDocCache>()) {}
 
 WriterPlan MarkdownReportWriter::begin(const RunContext& ctx) {
     ctx_ = ctx;
@@ -158,7 +160,12 @@ WriterPlan MarkdownReportWriter::begin(const RunContext& ctx) {
     WriterPlan plan;
     plan.reads_result = true;  // write() makes the text again for a site whose file name was taken
     // The stem a site gets unless an earlier one took it (known only in input order).
-    plan.prepare = [this](const SiteOutput& s) { return report_text(*s.result, safe_file_stem(s.site.id)); };
+    plan.prepare = [this](const SiteOutput& s) {
+        const SiteResult& r = *s.result;
+        const std::string map = with_map_ && r.geometry ? safe_file_stem(s.site.id) + ".png" : "";
+        return markdown_site_report(docs_->get(
+            r, ctx_, [&] { return provenance_.rows(r); }, map));
+    };
     return plan;
 }
 

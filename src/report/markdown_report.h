@@ -1,6 +1,9 @@
 // Per-site LEAP screening report: its content as a small document model (shared
 // with the HTML report) and its Markdown rendering, DIR/sites/<stem>.md.
 #pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,9 +50,28 @@ struct SiteReportDoc {
 // The report of one site: a demonstration banner first when any demonstration
 // layer was used, then identity, verdict, map, Locate, Evaluate, mitigation,
 // alternative, attributes and provenance. `map_source` is the image reference
-// (a file name or a data URI; "" for none).
+// (a file name or a data URI; "" for none: no Image block).
 SiteReportDoc site_report_doc(const SiteResult& result, const RunContext& ctx,
                               const std::vector<LayerProvenance>& provenance, const std::string& map_source);
+
+// The report document of the site being rendered, so that the Markdown, HTML and PDF writers
+// build it once (as SiteMapCache lays out the map once). Thread-safe: each thread keeps its own
+// last site, keyed by this cache's serial number and the site's index and id; after `users`
+// calls (one per writer that shares the cache) the site's document is built again, so that it
+// never outlives the result it was made from.
+class SiteReportDocCache {
+public:
+    explicit SiteReportDocCache(int users = 1);
+    // The document of `result` (site_report_doc, with `provenance()`'s rows on the first call for
+    // the site), its Image block pointing at `map_source`: "" leaves the block without a source,
+    // which every renderer skips. Valid until this thread's next call.
+    const SiteReportDoc& get(const SiteResult& result, const RunContext& ctx,
+                             const std::function<std::vector<LayerProvenance>()>& provenance, std::string map_source);
+
+private:
+    std::uint64_t serial_;
+    int users_;
+};
 
 // A JSON value on one line (for table cells: the site's attributes, sites.gpkg's text columns);
 // field names from the catalog's field.<key> (else humanise(key)).
@@ -63,8 +85,9 @@ std::string markdown_site_report(const report::SiteReportDoc& doc);
 
 class MarkdownReportWriter : public OutputWriter {
 public:
-    // `with_map`: the png format is written too, so the report shows <stem>.png.
-    explicit MarkdownReportWriter(bool with_map);
+    // `with_map`: the png format is written too, so the report shows <stem>.png; `docs`: the
+    // report documents, shared with the html and pdf writers (null: built here).
+    explicit MarkdownReportWriter(bool with_map, std::shared_ptr<report::SiteReportDocCache> docs = nullptr);
     // The text is built on the screening threads (the plan's prepare) and written in order.
     WriterPlan begin(const RunContext& ctx) override;
     void write(const SiteOutput& site) override;
@@ -74,6 +97,7 @@ public:
 private:
     std::string report_text(const SiteResult& result, const std::string& stem) const;
     bool with_map_;
+    std::shared_ptr<report::SiteReportDocCache> docs_;
     RunContext ctx_;
     std::string dir_;
     SiteFileNames names_;

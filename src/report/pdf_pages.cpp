@@ -426,7 +426,7 @@ void PageWriter::document(const report::SiteReportDoc& doc, const SiteMapDrawing
     // reasons can fill a page): it moves up from its place after the identity.
     const report::Block* image = nullptr;
     for (const report::Block& b : doc.blocks)
-        if (b.kind == Kind::Image && !image) image = &b;
+        if (b.kind == Kind::Image && !b.text.empty() && !image) image = &b;  // none without a source
     auto draw_map = [&] {
         if (map && image) figure(*map, image->items.size() > 1 ? image->items[1] : std::string());
         image = nullptr;

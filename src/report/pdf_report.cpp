@@ -19,11 +19,8 @@ namespace {
 // What the Image block of the document points at: the PDF draws the map itself.
 constexpr const char* kMapSource = "vector map";
 
-std::vector<pdf::Page> site_pages(const SiteResult& result, const RunContext& ctx,
-                                  const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map,
-                                  std::string& title) {
-    const bool with_map = map && !map->empty();
-    const report::SiteReportDoc doc = report::site_report_doc(result, ctx, provenance, with_map ? kMapSource : "");
+// `map`: null when the document has no Image block with a source (the map is not drawn).
+std::vector<pdf::Page> site_pages(const report::SiteReportDoc& doc, const SiteMapDrawing* map, std::string& title) {
     title = doc.title + " — " + report::verdict_label(doc.level);
     // One layout at a time: two threads laying out pages at once (Pango 1.50, HarfBuzz, cairo
     // 1.16) now and then break a line of the same text at another glyph, so that the same input
@@ -32,7 +29,7 @@ std::vector<pdf::Page> site_pages(const SiteResult& result, const RunContext& ct
     static std::mutex layout_mutex;
     const std::lock_guard<std::mutex> lock(layout_mutex);
     pdf::PageWriter pages(doc.title);
-    pages.document(doc, with_map ? map : nullptr);
+    pages.document(doc, map);
     return pages.take_pages();
 }
 
@@ -46,13 +43,18 @@ std::string pdf_of(const std::vector<pdf::Page>& pages, const std::string& title
 
 std::string pdf_site_report(const SiteResult& result, const RunContext& ctx,
                             const std::vector<report::LayerProvenance>& provenance, const SiteMapDrawing* map) {
+    const bool with_map = map && !map->empty();
+    const report::SiteReportDoc doc = report::site_report_doc(result, ctx, provenance, with_map ? kMapSource : "");
     std::string title;
-    const std::vector<pdf::Page> pages = site_pages(result, ctx, provenance, map, title);
+    const std::vector<pdf::Page> pages = site_pages(doc, with_map ? map : nullptr, title);
     return pdf_of(pages, title);
 }
 
-PdfReportWriter::PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio)
-    : maps_(maps ? std::move(maps) : std::make_shared<SiteMapCache>()), portfolio_(portfolio) {}
+PdfReportWriter::PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio,
+                                 std::shared_ptr<report::SiteReportDocCache> docs)
+    : maps_(maps ? std::move(maps) : std::make_shared<SiteMapCache>()),
+      docs_(docs ? std::move(docs) : std::make_shared<report::SiteReportDocCache>()),
+      portfolio_(portfolio) {}
 
 PdfReportWriter::~PdfReportWriter() = default;
 
@@ -76,8 +78,11 @@ WriterPlan PdfReportWriter::begin(const RunContext& ctx) {
 
 std::string PdfReportWriter::render_site(const SiteResult& result) const {
     const SiteMapDrawing& map = maps_->drawing(result);
+    const bool with_map = !map.empty();
+    const report::SiteReportDoc& doc = docs_->get(
+        result, ctx_, [&] { return provenance_.rows(result); }, with_map ? kMapSource : "");
     std::string title;
-    std::vector<pdf::Page> pages = site_pages(result, ctx_, provenance_.rows(result), &map, title);
+    std::vector<pdf::Page> pages = site_pages(doc, with_map ? &map : nullptr, title);
     std::string out = pdf_of(pages, title);
     if (portfolio_) {
         std::lock_guard<std::mutex> lock(pending_mutex_);

@@ -23,8 +23,10 @@ std::string pdf_site_report(const SiteResult& result, const RunContext& ctx,
 
 class PdfReportWriter : public OutputWriter {
 public:
-    // `maps`: shared with the png and html writers; `portfolio`: write report.pdf too.
-    PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio);
+    // `maps`: shared with the png and html writers; `portfolio`: write report.pdf too; `docs`: the
+    // report documents, shared with the html and md writers (null: built here).
+    PdfReportWriter(std::shared_ptr<SiteMapCache> maps, bool portfolio,
+                    std::shared_ptr<report::SiteReportDocCache> docs = nullptr);
     ~PdfReportWriter() override;
     // Pages are laid out on the screening threads (the plan's prepare); the writing thread
     // writes the site's file and copies its recorded pages into report.pdf.
@@ -44,6 +46,7 @@ private:
     std::string render_site(const SiteResult& result) const;
 
     std::shared_ptr<SiteMapCache> maps_;
+    std::shared_ptr<report::SiteReportDocCache> docs_;
     bool portfolio_ = false;
     RunContext ctx_;
     std::string dir_;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -431,6 +432,43 @@ SiteReportDoc site_report_doc(const SiteResult& r, const RunContext& ctx,
         out.push_back(std::move(t));
     }
     return doc;
+}
+
+namespace {
+std::atomic<std::uint64_t> next_doc_cache_serial{1};
+
+// One thread's last site: its document and where its Image block is.
+struct CachedDoc {
+    std::uint64_t serial = 0;
+    std::size_t index = 0;
+    std::string id;
+    int uses = 0;
+    SiteReportDoc doc;
+    Block* image = nullptr;
+};
+}  // namespace
+
+SiteReportDocCache::SiteReportDocCache(int users)
+    : serial_(next_doc_cache_serial.fetch_add(1)), users_(std::max(1, users)) {}
+
+const SiteReportDoc& SiteReportDocCache::get(const SiteResult& result, const RunContext& ctx,
+                                             const std::function<std::vector<LayerProvenance>()>& provenance,
+                                             std::string map_source) {
+    thread_local CachedDoc slot;
+    if (slot.serial != serial_ || slot.index != result.site.index || slot.id != result.site.id || slot.uses >= users_) {
+        // Built with an Image block wherever the site has a map; each caller points it at its own.
+        slot.doc = site_report_doc(result, ctx, provenance(), result.geometry ? "map" : "");
+        slot.image = nullptr;
+        for (Block& b : slot.doc.blocks)
+            if (b.kind == Block::Kind::Image) slot.image = &b;
+        slot.serial = serial_;
+        slot.index = result.site.index;
+        slot.id = result.site.id;
+        slot.uses = 0;
+    }
+    ++slot.uses;
+    if (slot.image) slot.image->text = std::move(map_source);
+    return slot.doc;
 }
 
 }  // namespace report
