@@ -665,6 +665,38 @@ TEST(SiteMap, PolygonSiteShowsItsFootprint) {
 
 // The context under the map: the shipped pack (Natural Earth rivers and lakes, SimpleMaps towns
 // with Chinese names from ECharts) around Wuhan, where the Yangtze runs through the city.
+// A site 1.1 km west of the antimeridian, a reserve just across it (lon -180 to -179.97) and its
+// twin on this side: both are drawn, in the same colour (the view's lon/lat box runs past 180,
+// the far reserve's box lies at -180).
+TEST(SiteMap, FeaturesAcrossTheAntimeridianAreDrawn) {
+    TempDir tmp;
+    Catalog cat;
+    cat.file = (tmp.path / "catalog.yaml").string();
+    cat.layers.push_back(vector_spec(tmp.path, "reserves", "Nature reserves (test)", "nature_reserve",
+                                     Criterion::BiodiversityImportance, false,
+                                     R"({"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"fid_text":"E","name":"East","zone":"core"},
+  "geometry":{"type":"Polygon","coordinates":[[[-180,-0.05],[-179.97,-0.05],[-179.97,0.05],[-180,0.05],[-180,-0.05]]]}},
+ {"type":"Feature","properties":{"fid_text":"W","name":"West","zone":"core"},
+  "geometry":{"type":"Polygon","coordinates":[[[179.94,-0.05],[179.97,-0.05],[179.97,0.05],[179.94,0.05],[179.94,-0.05]]]}}]})"));
+    auto layers = LayerSet::open(cat);
+    Screener screener(layers, ScreenOptions{});
+    const Screened s = screen_one(screener, point_site(0, "S1", 179.99, 0.0), "high", false);
+    ASSERT_FALSE(s.result.site.error.has_value()) << *s.result.site.error;
+    const SiteMapImage map = render_site_map(s.result);
+    keep("map_antimeridian.png", map.png);
+    const Image img = decode(map.png);
+    const std::uint32_t background = hex("#f6f4ee");
+    const Point east = map.main.pixel({-179.985, 0.0}), west = map.main.pixel({179.955, 0.0});
+    ASSERT_GT(east.x(), map.main.x0);
+    ASSERT_LT(east.x(), map.main.x0 + map.main.w);
+    const std::uint32_t e = img.at(static_cast<int>(east.x()), static_cast<int>(east.y()));
+    const std::uint32_t w = img.at(static_cast<int>(west.x()), static_cast<int>(west.y()));
+    EXPECT_GT(colour_distance(w, background), 20);
+    EXPECT_GT(colour_distance(e, background), 20);
+    EXPECT_LE(colour_distance(e, w), 2);
+}
+
 TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
     const std::string path = installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg");
     const LoadedMapContext pack = load_map_context(path);

@@ -24,16 +24,29 @@ namespace site_map_kit {
 
 namespace {
 
+// Whether a lon/lat box meets the view's lon/lat box, whose longitudes run past +-180 for a view
+// across the antimeridian (geodesic::bounding_box): the box is also tried 360 degrees east and west.
+bool meets_view(const Box& b, const Box& view_ll) {
+    if (bg::intersects(b, view_ll)) return true;
+    if (view_ll.min_corner().x() >= -180 && view_ll.max_corner().x() <= 180) return false;
+    for (const double shift : {-360.0, 360.0}) {
+        const Box moved(Point(b.min_corner().x() + shift, b.min_corner().y()),
+                        Point(b.max_corner().x() + shift, b.max_corner().y()));
+        if (bg::intersects(moved, view_ll)) return true;
+    }
+    return false;
+}
+
 void build_context(ContextScene& c, const MapContextData& data, const LocalFrame& frame, const Box& view_ll,
                    double clip_half, i18n::Lang lang) {
     const Box clip_box(Point(-clip_half, -clip_half), Point(clip_half, clip_half));
     for (const ContextLake& lake : data.lakes) {
-        if (!bg::intersects(lake.box, view_ll)) continue;
+        if (!meets_view(lake.box, view_ll)) continue;
         std::vector<Polygon> near_ll;
         for (const Polygon& piece : lake.area) {
             Box b;
             bg::envelope(piece, b);
-            if (!bg::intersects(b, view_ll)) continue;
+            if (!meets_view(b, view_ll)) continue;
             Polygon p = frame.near_part(piece, view_ll);
             if (!p.outer().empty()) near_ll.push_back(std::move(p));
         }
@@ -41,7 +54,7 @@ void build_context(ContextScene& c, const MapContextData& data, const LocalFrame
         if (clipped && !GEOSisEmpty_r(geos::context(), clipped.get())) c.lakes_xy.push_back(std::move(clipped));
     }
     for (const ContextLine& line : data.rivers) {
-        if (!bg::intersects(line.box, view_ll)) continue;
+        if (!meets_view(line.box, view_ll)) continue;
         std::vector<Point> xy;
         xy.reserve(line.points.size());
         for (const LonLat& p : line.points) xy.push_back(frame.forward(p));
@@ -49,7 +62,7 @@ void build_context(ContextScene& c, const MapContextData& data, const LocalFrame
     }
     for (const ContextTown& t : data.towns) {
         if (c.towns.size() == kMaxContextTowns) break;
-        if (!bg::within(Point(t.at.lon, t.at.lat), view_ll)) continue;
+        if (!meets_view(Box(Point(t.at.lon, t.at.lat), Point(t.at.lon, t.at.lat)), view_ll)) continue;
         const Point xy = frame.forward(t.at);
         if (std::fabs(xy.x()) > clip_half || std::fabs(xy.y()) > clip_half) continue;
         c.towns.push_back({xy, town_label(t, lang), t.seat});
@@ -129,7 +142,7 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
             for (const Polygon& piece : o.vector_layer->feature_polygons(h.feature)) {
                 Box b;
                 bg::envelope(piece, b);
-                if (!bg::intersects(b, view_ll)) continue;
+                if (!meets_view(b, view_ll)) continue;
                 Polygon p = frame.near_part(piece, view_ll);
                 if (!p.outer().empty()) near_ll.push_back(std::move(p));
             }
