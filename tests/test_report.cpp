@@ -697,6 +697,62 @@ TEST(SiteMap, FeaturesAcrossTheAntimeridianAreDrawn) {
     EXPECT_LE(colour_distance(e, w), 2);
 }
 
+// An area cut to the scene's box is filled whole but outlined without the edges the cut made
+// (outside the view; they were stroked, and dashed, for nothing): a square half over the box's
+// east side gives one open run of three edges; a square inside the box stays a closed ring.
+TEST(SiteMap, OutlinesLeaveOutTheEdgesOfTheCut) {
+    using site_map_kit::add_geos_path;
+    const Box cut(Point(-100, -100), Point(100, 100));
+    MapView v;
+    v.cx = 300, v.cy = 300, v.px_per_m = 1;
+    auto square = [](double x0, double y0, double x1, double y1) {
+        Polygon p;
+        for (const Point& q : {Point(x0, y0), Point(x0, y1), Point(x1, y1), Point(x1, y0), Point(x0, y0)})
+            p.outer().push_back(q);
+        bg::correct(p);
+        return p;
+    };
+    geos::GeomPtr half_out = geos::cut_to_box(square(50, -20, 150, 20), cut);
+    geos::GeomPtr inside = geos::cut_to_box(square(-50, -20, 20, 20), cut);
+    ASSERT_TRUE(half_out && inside);
+    site_map_kit::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 600, 600));
+    site_map_kit::CairoPtr cr(cairo_create(surface.get()));
+    // Moves, lines and closes of a path; and whether a line runs along x = 400 (the box's east side).
+    auto count = [&](const GEOSGeometry* g, const Box* with_cut, int& moves, int& lines, int& closes, bool& on_side) {
+        cairo_new_path(cr.get());
+        add_geos_path(cr.get(), v, g, with_cut);
+        cairo_path_t* path = cairo_copy_path(cr.get());
+        moves = lines = closes = 0;
+        on_side = false;
+        double lx = 0;
+        for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+            const cairo_path_data_t& d = path->data[i];
+            if (d.header.type == CAIRO_PATH_MOVE_TO) ++moves, lx = path->data[i + 1].point.x;
+            if (d.header.type == CAIRO_PATH_CLOSE_PATH) ++closes;
+            if (d.header.type == CAIRO_PATH_LINE_TO) {
+                ++lines;
+                const double x = path->data[i + 1].point.x;
+                if (x == 400 && lx == 400) on_side = true;
+                lx = x;
+            }
+        }
+        cairo_path_destroy(path);
+    };
+    int moves = 0, lines = 0, closes = 0;
+    bool on_side = false;
+    count(half_out.get(), nullptr, moves, lines, closes, on_side);
+    EXPECT_EQ(closes, 1);
+    EXPECT_TRUE(on_side);
+    count(half_out.get(), &cut, moves, lines, closes, on_side);
+    EXPECT_EQ(moves, 1);
+    EXPECT_EQ(lines, 3);
+    EXPECT_EQ(closes, 0);
+    EXPECT_FALSE(on_side);
+    count(inside.get(), &cut, moves, lines, closes, on_side);
+    EXPECT_EQ(lines, 3);  // the fourth edge is the close
+    EXPECT_EQ(closes, 1);
+}
+
 TEST(SiteMap, ContextShowsTheRiverAndTheTownAroundWuhan) {
     const std::string path = installed_path("SITESCREEN_MAP_CONTEXT", "layers/context/map_context.gpkg");
     const LoadedMapContext pack = load_map_context(path);

@@ -177,35 +177,69 @@ void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     halo_path(cr, t, c);
 }
 
-void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring) {
+void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring, const Box* cut) {
     auto ctx = geos::context();
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
     unsigned n = 0;
     GEOSCoordSeq_getSize_r(ctx, seq, &n);
+    thread_local std::vector<Point> pts;
+    pts.resize(n);
     for (unsigned i = 0; i < n; ++i) {
         double x = 0, y = 0;
         GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
-        const Point p = v.pixel_xy(Point(x, y));
-        if (i == 0)
-            cairo_move_to(cr, p.x(), p.y());
-        else
-            cairo_line_to(cr, p.x(), p.y());
+        pts[i] = Point(x, y);
     }
-    cairo_close_path(cr);
+    // Edge i (pts[i] to pts[i + 1]) along a side of `cut`: made by the cut, not the feature's.
+    auto on_cut = [&](unsigned i) {
+        const Point &a = pts[i], &b = pts[i + 1];
+        return (a.x() == b.x() && (a.x() == cut->min_corner().x() || a.x() == cut->max_corner().x())) ||
+               (a.y() == b.y() && (a.y() == cut->min_corner().y() || a.y() == cut->max_corner().y()));
+    };
+    unsigned first_cut = n;
+    if (cut && n >= 2)
+        for (unsigned i = 0; i + 1 < n && first_cut == n; ++i)
+            if (on_cut(i)) first_cut = i;
+    if (first_cut == n) {
+        for (unsigned i = 0; i < n; ++i) {
+            const Point p = v.pixel_xy(pts[i]);
+            if (i == 0)
+                cairo_move_to(cr, p.x(), p.y());
+            else
+                cairo_line_to(cr, p.x(), p.y());
+        }
+        cairo_close_path(cr);
+        return;
+    }
+    // Open runs of the feature's own edges, from the end of the first edge on the cut around.
+    bool open = false;
+    for (unsigned k = 1; k < n; ++k) {
+        const unsigned i = (first_cut + k) % (n - 1);  // edge i; the ring is closed (pts[n - 1] == pts[0])
+        if (on_cut(i)) {
+            open = false;
+            continue;
+        }
+        if (!open) {
+            const Point a = v.pixel_xy(pts[i]);
+            cairo_move_to(cr, a.x(), a.y());
+            open = true;
+        }
+        const Point b = v.pixel_xy(pts[i + 1]);
+        cairo_line_to(cr, b.x(), b.y());
+    }
 }
 
-void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g) {
+void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g, const Box* cut) {
     if (!g) return;
     auto ctx = geos::context();
     const int type = GEOSGeomTypeId_r(ctx, g);
     if (type == GEOS_POLYGON) {
         if (GEOSisEmpty_r(ctx, g)) return;
-        add_ring_path(cr, v, GEOSGetExteriorRing_r(ctx, g));
+        add_ring_path(cr, v, GEOSGetExteriorRing_r(ctx, g), cut);
         const int nh = GEOSGetNumInteriorRings_r(ctx, g);
-        for (int i = 0; i < nh; ++i) add_ring_path(cr, v, GEOSGetInteriorRingN_r(ctx, g, i));
+        for (int i = 0; i < nh; ++i) add_ring_path(cr, v, GEOSGetInteriorRingN_r(ctx, g, i), cut);
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
         const int n = GEOSGetNumGeometries_r(ctx, g);
-        for (int i = 0; i < n; ++i) add_geos_path(cr, v, GEOSGetGeometryN_r(ctx, g, i));
+        for (int i = 0; i < n; ++i) add_geos_path(cr, v, GEOSGetGeometryN_r(ctx, g, i), cut);
     }
 }
 

@@ -142,6 +142,7 @@ struct Scene {
     AlternativeLocation alternative;  // the first, when has_alternative
     Point alternative_xy;
     std::vector<Point> more_alternatives_xy;  // the ranked alternatives after the first (rank 2, 3, ...)
+    Box clip_box;  // what the areas (features, lakes) were cut to, in metres: a little more than the main view
     bool demo = false;
     const i18n::Catalog* tr = &i18n::catalog(i18n::Lang::En);  // legend and labels
 };
@@ -180,9 +181,12 @@ void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c);
 // Text with a white halo, readable over any map content.
 void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c);
 
-void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring);
+// A ring or polygon as cairo's path, closed. With `cut`, the box the geometry was cut to
+// (Scene::clip_box), its edges along the box's sides are left out: an outline to stroke, open
+// where the cut made it (those edges lie outside the view, and were stroked for nothing).
+void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring, const Box* cut = nullptr);
 
-void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g);
+void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g, const Box* cut = nullptr);
 
 void add_polygon_path(cairo_t* cr, const MapView& v, const MultiPolygon& mp);
 
@@ -270,7 +274,8 @@ void for_each_run(cairo_t* cr, const std::string& t, F f) {
 
 // Rivers, lakes and town dots with their names, under everything else. A town is drawn only
 // where its name fits clear of the site, the other names and the map furniture (`keep_out`).
-void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, std::vector<Box> keep_out, int max_labels);
+void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, const Box& cut, std::vector<Box> keep_out,
+                  int max_labels);
 
 void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view);
 

@@ -106,6 +106,7 @@ Scene build_scene(const SiteResult& r, double view_half_m, i18n::Lang lang, cons
     const Box view_ll = geodesic::bounding_box(r.geometry->centre, view_half_m * 1.5);
     const double clip_half = view_half_m * 1.1;
     const Box clip_box(Point(-clip_half, -clip_half), Point(clip_half, clip_half));
+    s.clip_box = clip_box;
     if (context) build_context(s.context, *context, frame, view_ll, clip_half, lang);
 
     for (std::size_t li = 0; li < r.layers.size(); ++li) {

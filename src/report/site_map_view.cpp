@@ -109,12 +109,14 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
 
 // Rivers, lakes and town dots with their names, under everything else. A town is drawn only
 // where its name fits clear of the site, the other names and the map furniture (`keep_out`).
-void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, std::vector<Box> keep_out, int max_labels) {
+void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, const Box& cut, std::vector<Box> keep_out,
+                  int max_labels) {
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     for (const auto& lake : c.lakes_xy) {
         add_geos_path(cr, v, lake.get());
         source(cr, kLakeFill);
-        cairo_fill_preserve(cr);
+        cairo_fill(cr);
+        add_geos_path(cr, v, lake.get(), &cut);
         source(cr, kLakeEdge);
         cairo_set_line_width(cr, 0.7);
         cairo_stroke(cr);
@@ -210,7 +212,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
             keep_out.emplace_back(Point(v.x0 + v.w - nw - 24, v.y0 + v.h - 30), Point(v.x0 + v.w, v.y0 + v.h));
             if (s.demo) keep_out.emplace_back(Point(v.x0, v.y0), Point(v.x0 + v.w, v.y0 + 40));
         }
-        draw_context(cr, v, s.context, std::move(keep_out), main_view ? kMaxTownLabels : 4);
+        draw_context(cr, v, s.context, s.clip_box, std::move(keep_out), main_view ? kMaxTownLabels : 4);
     }
 
     // Nature layers: fills, then outlines.
@@ -227,6 +229,8 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
                 cairo_set_source(cr, hatch.get());
                 cairo_fill_preserve(cr);
             }
+            cairo_new_path(cr);
+            add_geos_path(cr, v, f.area_xy.get(), &s.clip_box);
             source(cr, dl.style.colour, 0.85);
             cairo_set_line_width(cr, 1.1);
             cairo_stroke(cr);
@@ -238,7 +242,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         const double width = dl.features.size() <= 2 ? 1.8 : 1.2;
         for (const DrawFeature& f : dl.features) {
             if (!f.area_xy) continue;
-            add_geos_path(cr, v, f.area_xy.get());
+            add_geos_path(cr, v, f.area_xy.get(), &s.clip_box);
             source(cr, kAdmin, 0.9);
             cairo_set_line_width(cr, width);
             const double dash[] = {7, 3};
