@@ -138,7 +138,16 @@ void SiteMapDrawing::draw(cairo_t* cr, bool split_latin_and_cjk) const {
     cairo_rectangle(cr, 0, 0, img.width, img.height);
     cairo_clip(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    const MapView& m = img.main;
+    if (plain_rgb24_image(cr) && m.x0 == 0 && m.y0 == 0 && m.w == std::floor(m.w) && m.h == std::floor(m.h)) {
+        // The main view paints its own background over whole pixels: white only around it (on an
+        // image, 0.3 of the pixels; a PDF keeps its one white page).
+        cairo_rectangle(cr, m.w, 0, img.width - m.w, img.height);
+        cairo_rectangle(cr, 0, m.h, m.w, img.height - m.h);
+        cairo_fill(cr);
+    } else {
+        cairo_paint(cr);
+    }
     draw_view(cr, img.main, impl_->scene, true);
     if (img.has_detail) draw_view(cr, img.detail, impl_->scene, false);
     draw_panel(cr, impl_->scene, img.has_detail ? &img.detail : nullptr, impl_->panel_x, impl_->panel_w, img.height);

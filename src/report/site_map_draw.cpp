@@ -70,12 +70,6 @@ void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     cairo_new_path(cr);  // show_text leaves a current point: the next shape must not connect to it
 }
 
-// Text with a white halo, readable over any map content.
-namespace {
-
-// Whether `cr` draws straight onto an RGB24 image, pixel for pixel: no transformation, device
-// offset or group. The map's pixel-level shortcuts (raster_ring, the halo labels' images) are
-// taken only there; the PDF and anything else go through cairo.
 bool plain_rgb24_image(cairo_t* cr) {
     cairo_surface_t* target = cairo_get_target(cr);
     cairo_matrix_t m;
@@ -86,6 +80,9 @@ bool plain_rgb24_image(cairo_t* cr) {
            cairo_image_surface_get_format(target) == CAIRO_FORMAT_RGB24 && cairo_get_group_target(cr) == target &&
            m.xx == 1 && m.yx == 0 && m.xy == 0 && m.yy == 1 && m.x0 == 0 && m.y0 == 0 && dx == 0 && dy == 0;
 }
+
+// Text with a white halo, readable over any map content.
+namespace {
 
 // A label drawn with its halo once per thread, kept as an image: the ring labels ("1 km", "5 km",
 // ...) and the alternatives' ranks are the same text at the same place on most maps. The key

@@ -190,6 +190,11 @@ void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g, const B
 
 void add_polygon_path(cairo_t* cr, const MapView& v, const MultiPolygon& mp);
 
+// Whether `cr` draws straight onto an RGB24 image, pixel for pixel: no transformation, device
+// offset or group. The map's pixel-level shortcuts (raster_ring, the halo labels' images, the
+// white around the main view) are taken only there; the PDF and anything else go through cairo.
+bool plain_rgb24_image(cairo_t* cr);
+
 // A repeating tile of diagonal lines in `c`.
 PatternPtr hatch_pattern(Rgb c);
 
