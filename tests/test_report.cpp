@@ -860,14 +860,24 @@ TEST(SiteMap, ErrorRowsHaveNoMap) {
 
 // ---------------------------------------------------------------- text reports
 
-TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums) {
+// Site S1 screened on the test layers (verdict high, with an alternative), and what its reports
+// are built with.
+struct ScreenedS1 {
     TempDir tmp;
-    auto layers = test_layers(tmp.path);
-    Screener screener(layers, ScreenOptions{});
-    const Screened s = screen_one(screener, point_site(0, "S1"), "high", true);
+    std::shared_ptr<const LayerSet> layers = test_layers(tmp.path);
+    Screener screener{layers, ScreenOptions{}};
+    Screened s = screen_one(screener, point_site(0, "S1"), "high", true);
     report::ProvenanceTable prov;
-    const RunContext ctx = context(tmp.path / "out", layers.get(), true);
-    prov.begin(ctx);
+    RunContext ctx = context(tmp.path / "out", layers.get(), true);
+    ScreenedS1() { prov.begin(ctx); }
+};
+
+TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums) {
+    ScreenedS1 f;
+    const Screened& s = f.s;
+    const RunContext& ctx = f.ctx;
+    TempDir& tmp = f.tmp;
+    report::ProvenanceTable& prov = f.prov;
     const std::string md = markdown_site_report(report::site_report_doc(s.result, ctx, prov.rows(s.result), "S1.png"));
 
     EXPECT_EQ(md.rfind("> **⚠ DEMONSTRATION DATA", 0), 0u) << md.substr(0, 200);
@@ -894,13 +904,10 @@ TEST(SiteReport, MarkdownStartsWithTheDemoBannerAndHasVerdictTablesAndChecksums)
 // users' calls (the provenance rows read once), served to the others with their own map
 // source, built again after the last; an Image block without a source is not shown.
 TEST(SiteReport, OneDocumentServesTheWritersThatShareIt) {
-    TempDir tmp;
-    auto layers = test_layers(tmp.path);
-    Screener screener(layers, ScreenOptions{});
-    const Screened s = screen_one(screener, point_site(0, "S1"), "high", true);
-    report::ProvenanceTable prov;
-    const RunContext ctx = context(tmp.path / "out", layers.get(), true);
-    prov.begin(ctx);
+    ScreenedS1 f;
+    const Screened& s = f.s;
+    const RunContext& ctx = f.ctx;
+    report::ProvenanceTable& prov = f.prov;
     int built = 0;
     auto rows = [&] {
         ++built;
@@ -917,7 +924,7 @@ TEST(SiteReport, OneDocumentServesTheWritersThatShareIt) {
     EXPECT_EQ(html_site_report(docs.get(s.result, ctx, rows, "")).find("<img"), std::string::npos);
     EXPECT_EQ(built, 2);  // a third call: built again
     // Another site, or another cache, is built for itself.
-    const Screened t = screen_one(screener, point_site(0, "S2"), "high", true);
+    const Screened t = screen_one(f.screener, point_site(0, "S2"), "high", true);
     EXPECT_NE(markdown_site_report(docs.get(t.result, ctx, rows, "S2.png")).find("(S2.png)"), std::string::npos);
     EXPECT_EQ(built, 3);
     report::SiteReportDocCache other(2);

@@ -20,6 +20,7 @@
 #include "io/atomic_file.h"
 #include "report/map_context.h"
 #include "report/site_map_png.h"
+#include "report/site_slot.h"
 
 namespace fs = std::filesystem;
 
@@ -183,35 +184,26 @@ std::atomic<std::uint64_t> next_cache_serial{1};
 
 // One thread's last site: its layout and its image, made when first asked for.
 struct CachedMap {
-    std::uint64_t serial = 0;
-    std::size_t index = 0;
-    std::string id;
-    int uses = 0;
+    SiteSlot site;
     std::unique_ptr<SiteMapDrawing> drawing;
     bool has_image = false;
     SiteMapImage image;
 };
 
-// The slot is served to at most `users` calls (one per writer that shares the
-// cache) and then rebuilt: the layout refers to the caller's result, which a
-// later call with the same site may no longer hold.
+// The slot is served to at most `users` calls (SiteSlot): the layout refers to the caller's result.
 CachedMap& cached_map(std::uint64_t serial, int users, const SiteMapOptions& options, const SiteResult& result) {
     // The layout holds GEOS geometries: the thread's GEOS context must be made
     // before this thread_local, so that it is destroyed after it.
     (void)geos::context();
     thread_local CachedMap slot;
-    if (slot.serial != serial || slot.index != result.site.index || slot.id != result.site.id || !slot.drawing ||
-        slot.uses >= users) {
+    if (!slot.site.holds(serial, users, result) || !slot.drawing) {
         slot.drawing.reset();
         slot.drawing = std::make_unique<SiteMapDrawing>(result, options);
-        slot.serial = serial;
-        slot.index = result.site.index;
-        slot.id = result.site.id;
-        slot.uses = 0;
+        slot.site.made_for(serial, result);
         slot.has_image = false;
         slot.image = SiteMapImage{};
     }
-    ++slot.uses;
+    ++slot.site.uses;
     return slot;
 }
 

@@ -174,6 +174,16 @@ void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     halo_path(cr, t, c);
 }
 
+void add_line_path(cairo_t* cr, const MapView& v, const Point* pts, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const Point p = v.pixel_xy(pts[i]);
+        if (i == 0)
+            cairo_move_to(cr, p.x(), p.y());
+        else
+            cairo_line_to(cr, p.x(), p.y());
+    }
+}
+
 void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring, const Box* cut) {
     auto ctx = geos::context();
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
@@ -197,13 +207,7 @@ void add_ring_path(cairo_t* cr, const MapView& v, const GEOSGeometry* ring, cons
         for (unsigned i = 0; i + 1 < n && first_cut == n; ++i)
             if (on_cut(i)) first_cut = i;
     if (first_cut == n) {
-        for (unsigned i = 0; i < n; ++i) {
-            const Point p = v.pixel_xy(pts[i]);
-            if (i == 0)
-                cairo_move_to(cr, p.x(), p.y());
-            else
-                cairo_line_to(cr, p.x(), p.y());
-        }
+        add_line_path(cr, v, pts.data(), n);
         cairo_close_path(cr);
         return;
     }
@@ -242,13 +246,7 @@ void add_geos_path(cairo_t* cr, const MapView& v, const GEOSGeometry* g, const B
 
 void add_polygon_path(cairo_t* cr, const MapView& v, const MultiPolygon& mp) {
     auto ring = [&](const Ring& r) {
-        for (std::size_t i = 0; i < r.size(); ++i) {
-            const Point p = v.pixel_xy(r[i]);
-            if (i == 0)
-                cairo_move_to(cr, p.x(), p.y());
-            else
-                cairo_line_to(cr, p.x(), p.y());
-        }
+        add_line_path(cr, v, r.data(), r.size());
         cairo_close_path(cr);
     };
     for (const Polygon& p : mp) {

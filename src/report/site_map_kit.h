@@ -181,6 +181,9 @@ void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c);
 // Text with a white halo, readable over any map content.
 void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c);
 
+// Points in the view's metres as an open line of cairo's path (a new subpath).
+void add_line_path(cairo_t* cr, const MapView& v, const Point* pts, std::size_t n);
+
 // A ring or polygon as cairo's path, closed. With `cut`, the box the geometry was cut to
 // (Scene::clip_box), its edges along the box's sides are left out: an outline to stroke, open
 // where the cut made it (those edges lie outside the view, and were stroked for nothing).

@@ -126,13 +126,7 @@ void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, const Bo
     cairo_set_line_width(cr, 1.3);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (const auto& line : c.rivers_xy) {
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            const Point p = v.pixel_xy(line[i]);
-            if (i == 0)
-                cairo_move_to(cr, p.x(), p.y());
-            else
-                cairo_line_to(cr, p.x(), p.y());
-        }
+        add_line_path(cr, v, line.data(), line.size());
         cairo_stroke(cr);
     }
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);

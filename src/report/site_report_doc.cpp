@@ -18,6 +18,7 @@
 #include "report/leap_tables.h"
 #include "report/search_blocks.h"
 #include "report/markdown_report.h"
+#include "report/site_slot.h"
 #include "screen/profile.h"
 #include "layers/record_format.h"
 
@@ -439,10 +440,7 @@ std::atomic<std::uint64_t> next_doc_cache_serial{1};
 
 // One thread's last site: its document and where its Image block is.
 struct CachedDoc {
-    std::uint64_t serial = 0;
-    std::size_t index = 0;
-    std::string id;
-    int uses = 0;
+    SiteSlot site;
     SiteReportDoc doc;
     Block* image = nullptr;
 };
@@ -455,18 +453,15 @@ const SiteReportDoc& SiteReportDocCache::get(const SiteResult& result, const Run
                                              const std::function<std::vector<LayerProvenance>()>& provenance,
                                              std::string map_source) {
     thread_local CachedDoc slot;
-    if (slot.serial != serial_ || slot.index != result.site.index || slot.id != result.site.id || slot.uses >= users_) {
+    if (!slot.site.holds(serial_, users_, result)) {
         // Built with an Image block wherever the site has a map; each caller points it at its own.
         slot.doc = site_report_doc(result, ctx, provenance(), result.geometry ? "map" : "");
         slot.image = nullptr;
         for (Block& b : slot.doc.blocks)
             if (b.kind == Block::Kind::Image) slot.image = &b;
-        slot.serial = serial_;
-        slot.index = result.site.index;
-        slot.id = result.site.id;
-        slot.uses = 0;
+        slot.site.made_for(serial_, result);
     }
-    ++slot.uses;
+    ++slot.site.uses;
     if (slot.image) slot.image->text = std::move(map_source);
     return slot.doc;
 }
