@@ -506,6 +506,44 @@ TEST(SiteMap, RasterRingsLayTheirAreaAndAgreeWithCairo) {
     cairo_surface_destroy(s);
 }
 
+// A text too wide for its place is cut to the longest start, on a character boundary, that fits
+// with an ellipsis (found by halving: widths grow with length).
+TEST(SiteMap, TextIsCutToTheLongestStartThatFits) {
+    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 10, 10);
+    cairo_t* cr = cairo_create(s);
+    site_map_kit::set_font(cr, 11, false);
+    using site_map_kit::fit;
+    using site_map_kit::text_width;
+    for (const std::string& t : {std::string("Sanjiangyuan National Nature Reserve, core zone"),
+                                 std::string("三江源国家级自然保护区 核心区"), std::string("a")}) {
+        const double whole = text_width(cr, t);
+        EXPECT_EQ(fit(cr, t, whole), t);
+        for (const double max_w : {whole - 1, whole / 2, whole / 5, 3.0, 0.0}) {
+            const std::string cut = fit(cr, t, max_w);
+            SCOPED_TRACE(t + " in " + std::to_string(max_w) + ": " + cut);
+            const std::string ellipsis = "…";
+            ASSERT_GE(cut.size(), ellipsis.size());
+            ASSERT_EQ(cut.substr(cut.size() - ellipsis.size()), ellipsis);
+            const std::string start = cut.substr(0, cut.size() - ellipsis.size());
+            ASSERT_EQ(t.compare(0, start.size(), start), 0);
+            ASSERT_LT(start.size(), t.size());
+            // On a character boundary; and fits, unless nothing does.
+            EXPECT_NE(static_cast<unsigned char>(t[start.size()]) & 0xC0, 0x80);
+            if (!start.empty()) {
+                EXPECT_LE(text_width(cr, cut), max_w);
+            }
+            // One more character would not fit.
+            std::size_t next = start.size() + 1;
+            while (next < t.size() && (static_cast<unsigned char>(t[next]) & 0xC0) == 0x80) ++next;
+            if (next < t.size()) {
+                EXPECT_GT(text_width(cr, t.substr(0, next) + ellipsis), max_w);
+            }
+        }
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 // Halo labels drawn from the thread's images (site_map_draw.cpp): the same ink, within an eighth
 // of a pixel of where cairo draws the text itself (on a surface the images are not used for).
 TEST(SiteMap, CachedHaloLabelsMatchTheTextDrawnByCairo) {

@@ -37,7 +37,10 @@ std::string md_escape(const std::string& s) {
         while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
         return j > start && j < s.size() && s[j] == ';';
     };
+    // Most texts (names, figures, sentences) hold none of the characters that may need it.
+    if (s.find_first_of("\n\r\\`*|<]&_#>-+") == std::string::npos) return s;
     std::string out;
+    out.reserve(s.size() + 8);
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (c == '\n' || c == '\r') {

@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <tuple>
+#include <vector>
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
@@ -50,17 +51,24 @@ double text_width(cairo_t* cr, const std::string& t) {
     return w;
 }
 
-// Cuts text to fit `max_w` pixels, on a UTF-8 character boundary, with an ellipsis.
+// Cuts text to fit `max_w` pixels, on a UTF-8 character boundary, with an ellipsis: the longest
+// shorter start that fits with it. A start's width grows with its length (advances are not
+// negative), so the cut is found by halving, not by trying every character from the end.
 std::string fit(cairo_t* cr, const std::string& t, double max_w) {
     if (text_width(cr, t) <= max_w) return t;
-    std::string s = t;
-    while (!s.empty()) {
-        std::size_t cut = s.size() - 1;
-        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-        s.resize(cut);
-        if (text_width(cr, s + "…") <= max_w) return s + "…";
+    std::vector<std::size_t> cuts{0};  // the character boundaries before the end
+    for (std::size_t i = 1; i < t.size(); ++i)
+        if ((static_cast<unsigned char>(t[i]) & 0xC0) != 0x80) cuts.push_back(i);
+    // cuts[lo] fits (or lo is 0: the ellipsis alone), cuts[hi] does not (or hi is past the end).
+    std::size_t lo = 0, hi = cuts.size();
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (text_width(cr, t.substr(0, cuts[mid]) + "…") <= max_w)
+            lo = mid;
+        else
+            hi = mid;
     }
-    return "…";
+    return t.substr(0, cuts[lo]) + "…";
 }
 
 void text_at(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {

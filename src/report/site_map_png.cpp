@@ -93,10 +93,14 @@ std::string write_png(const PngRows& how, Row row) {
 }
 
 // The colours of an image and how many pixels have each: an open-addressing
-// table, and for every pixel the slot of its colour.
+// table of colour and count side by side (one cache line per lookup), and for
+// every pixel the slot of its colour.
 struct ColourCount {
     static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-    std::vector<std::uint32_t> colour, count;
+    struct Slot {
+        std::uint32_t colour, count;
+    };
+    std::vector<Slot> table;
     std::vector<std::uint16_t> slot_of_pixel;
     std::size_t used = 0;
 };
@@ -106,12 +110,15 @@ struct ColourCount {
 bool count_colours(const unsigned char* data, int w, int h, int stride, std::size_t max_colours, ColourCount& cc) {
     std::size_t cap = 1;
     while (cap < 2 * max_colours) cap <<= 1;
-    cc.colour.assign(cap, ColourCount::kEmpty);
-    cc.count.assign(cap, 0);
+    cc.table.assign(cap, ColourCount::Slot{ColourCount::kEmpty, 0});
     cc.slot_of_pixel.resize(static_cast<std::size_t>(w) * h);
     cc.used = 0;
+    ColourCount::Slot* const table = cc.table.data();
     const std::uint32_t mask = static_cast<std::uint32_t>(cap - 1);
     std::uint32_t prev = ColourCount::kEmpty, prev_slot = 0, run = 0;  // pixels of prev since counted
+    // The colour before prev: hatching, dashes and text alternate two colours, which then need
+    // no lookup.
+    std::uint32_t before = ColourCount::kEmpty, before_slot = 0;
     std::uint16_t* out = cc.slot_of_pixel.data();
     for (int y = 0; y < h; ++y) {
         const auto* px = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
@@ -133,14 +140,19 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
 #endif
             const std::uint32_t c = px[x] & 0xFFFFFFu;  // RGB24: the top byte is unused
             if (c != prev) {
-                cc.count[prev_slot] += run;
+                table[prev_slot].count += run;
                 run = 0;
-                std::uint32_t i = (c * 2654435761u) >> 7 & mask;
-                while (cc.colour[i] != c && cc.colour[i] != ColourCount::kEmpty) i = (i + 1) & mask;
-                if (cc.colour[i] == ColourCount::kEmpty) {
-                    if (++cc.used > max_colours) return false;
-                    cc.colour[i] = c;
+                std::uint32_t i = before_slot;
+                if (c != before) {
+                    i = (c * 2654435761u) >> 7 & mask;
+                    while (table[i].colour != c && table[i].colour != ColourCount::kEmpty) i = (i + 1) & mask;
+                    if (table[i].colour == ColourCount::kEmpty) {
+                        if (++cc.used > max_colours) return false;
+                        table[i].colour = c;
+                    }
                 }
+                before = prev;
+                before_slot = prev_slot;
                 prev = c;
                 prev_slot = i;
             }
@@ -149,7 +161,7 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
         }
         out += w;
     }
-    cc.count[prev_slot] += run;
+    table[prev_slot].count += run;
     return true;
 }
 
@@ -265,9 +277,9 @@ std::string encode_map_png(cairo_surface_t* surface) {
     };
     std::vector<Ranked> ranked;
     ranked.reserve(cc.used);
-    for (std::uint32_t i = 0; i < cc.colour.size(); ++i)
-        if (cc.colour[i] != ColourCount::kEmpty)
-            ranked.push_back({(std::uint64_t{0xFFFFFFFFu - cc.count[i]} << 24) | cc.colour[i], i});
+    for (std::uint32_t i = 0; i < cc.table.size(); ++i)
+        if (cc.table[i].colour != ColourCount::kEmpty)
+            ranked.push_back({(std::uint64_t{0xFFFFFFFFu - cc.table[i].count} << 24) | cc.table[i].colour, i});
     std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.key < b.key; });
     std::vector<std::uint32_t> slots(ranked.size());
     for (std::size_t k = 0; k < ranked.size(); ++k) slots[k] = ranked[k].slot;
@@ -279,11 +291,11 @@ std::string encode_map_png(cairo_surface_t* surface) {
     std::vector<double> weight(n);
     std::vector<float> near_entry(n, 0);
     for (std::size_t k = 0; k < n; ++k) {
-        const std::uint32_t c = cc.colour[slots[k]];
+        const std::uint32_t c = cc.table[slots[k]].colour;
         red[k] = static_cast<float>(c >> 16 & 255);
         green[k] = static_cast<float>(c >> 8 & 255);
         blue[k] = static_cast<float>(c & 255);
-        weight[k] = static_cast<double>(cc.count[slots[k]]);
+        weight[k] = static_cast<double>(cc.table[slots[k]].count);
     }
     PngRows how{w, h, true, {}};
     std::size_t next = 0;  // the colour added next: the most frequent ones, then the worst served
@@ -301,7 +313,7 @@ std::string encode_map_png(cairo_surface_t* surface) {
         if (worst == n) break;  // every colour exact
         next = worst;
     }
-    std::vector<std::uint8_t> entry(cc.colour.size(), 0);
+    std::vector<std::uint8_t> entry(cc.table.size(), 0);
     for (std::size_t k = 0; k < n; ++k) entry[slots[k]] = static_cast<std::uint8_t>(near_entry[k]);
     return write_png(how, [&](int y, unsigned char* row) {
         const std::uint16_t* sl = cc.slot_of_pixel.data() + static_cast<std::size_t>(y) * w;
