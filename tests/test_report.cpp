@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -544,17 +545,16 @@ TEST(SiteMap, TextIsCutToTheLongestStartThatFits) {
     cairo_surface_destroy(s);
 }
 
-// Halo labels drawn from the thread's images (site_map_draw.cpp): the same ink, within an eighth
-// of a pixel of where cairo draws the text itself (on a surface the images are not used for).
-TEST(SiteMap, CachedHaloLabelsMatchTheTextDrawnByCairo) {
-    using site_map_kit::Rgb;
-    auto draw = [](cairo_format_t format, double x, double y) {
+// Halo labels and number badges drawn from the thread's stamps (site_map_draw.cpp): the same
+// ink, within an eighth of a pixel of where cairo draws them itself (on a surface the stamps are
+// not used for).
+void expect_stamps_match_cairo(const std::function<void(cairo_t*, double, double)>& paint) {
+    auto draw = [&](cairo_format_t format, double x, double y) {
         cairo_surface_t* s = cairo_image_surface_create(format, 200, 80);
         cairo_t* cr = cairo_create(s);
         cairo_set_source_rgb(cr, 0.9, 0.85, 0.8);
         cairo_paint(cr);
-        site_map_kit::set_font(cr, 11, true);
-        site_map_kit::halo_text(cr, x, y, "10 km", site_map_kit::kRing);
+        paint(cr, x, y);
         cairo_destroy(cr);
         cairo_surface_flush(s);
         return s;
@@ -590,6 +590,19 @@ TEST(SiteMap, CachedHaloLabelsMatchTheTextDrawnByCairo) {
         cairo_surface_destroy(again);
         cairo_surface_destroy(direct);
     }
+}
+
+TEST(SiteMap, CachedHaloLabelsMatchTheTextDrawnByCairo) {
+    expect_stamps_match_cairo([](cairo_t* cr, double x, double y) {
+        site_map_kit::set_font(cr, 11, true);
+        site_map_kit::halo_text(cr, x, y, "10 km", site_map_kit::kRing);
+    });
+}
+
+TEST(SiteMap, CachedBadgeRingsMatchTheBadgeDrawnByCairo) {
+    expect_stamps_match_cairo([](cairo_t* cr, double x, double y) {
+        site_map_kit::number_badge(cr, x, y, 17, site_map_kit::Rgb{0.8, 0.3, 0.1});
+    });
 }
 
 TEST(SiteMap, AlternativeIsDrawnAndTheImageIsDeterministic) {

@@ -5,6 +5,8 @@
 #include <geos_c.h>
 #include <ogr_geometry.h>
 
+#include <vector>
+
 namespace sitescreen {
 namespace {
 
@@ -111,7 +113,15 @@ OGRGeometryH to_ogr(const MultiPolygon& mp) {
         OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
         auto add_ring = [&](const Ring& r) {
             OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-            for (const auto& pt : r) OGR_G_AddPoint_2D(ring, pt.x(), pt.y());
+            // All points at once: adding them one by one grows the ring's array point by point.
+            if (!r.empty()) {
+                thread_local std::vector<double> xs, ys;
+                xs.resize(r.size());
+                ys.resize(r.size());
+                for (std::size_t i = 0; i < r.size(); ++i) xs[i] = r[i].x(), ys[i] = r[i].y();
+                OGR_G_SetPoints(ring, static_cast<int>(r.size()), xs.data(), sizeof(double), ys.data(), sizeof(double),
+                                nullptr, 0);
+            }
             OGR_G_AddGeometryDirectly(poly, ring);
         };
         add_ring(p.outer());

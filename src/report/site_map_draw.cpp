@@ -92,25 +92,88 @@ bool plain_rgb24_image(cairo_t* cr) {
 // Text with a white halo, readable over any map content.
 namespace {
 
-// A label drawn with its halo once per thread, kept as an image: the ring labels ("1 km", "5 km",
-// ...) and the alternatives' ranks are the same text at the same place on most maps. The key
-// holds the face, size, colour and the position's quarter pixel; the image is drawn at the
-// whole pixel, so the text lands within an eighth of a pixel of where it was asked for.
-struct HaloKey {
+// Small things drawn once per thread and kept as images: the ring labels ("1 km", "5 km", ...),
+// the alternatives' ranks and the features' number badges are the same at the same place on most
+// maps. The key holds what is drawn (kind, text, face, size, colour) and the position's quarter
+// pixel; the image is drawn at the whole pixel, so it lands within an eighth of a pixel of where
+// it was asked for.
+enum class StampKind { Halo, Badge };
+
+struct StampKey {
+    StampKind kind = StampKind::Halo;
     std::string text, family;
     int weight = 0;
     double size = 0, r = 0, g = 0, b = 0;
     int qx = 0, qy = 0;  // quarter pixels
-    bool operator<(const HaloKey& o) const {
-        return std::tie(text, family, weight, size, r, g, b, qx, qy) <
-               std::tie(o.text, o.family, o.weight, o.size, o.r, o.g, o.b, o.qx, o.qy);
+    bool operator<(const StampKey& o) const {
+        return std::tie(kind, text, family, weight, size, r, g, b, qx, qy) <
+               std::tie(o.kind, o.text, o.family, o.weight, o.size, o.r, o.g, o.b, o.qx, o.qy);
     }
 };
 
-struct HaloImage {
+struct Stamp {
     SurfacePtr surface;
-    int origin_x = 0, origin_y = 0;  // the text's origin in the image, less the quarter pixel
+    int origin_x = 0, origin_y = 0;  // the drawing's origin in the image, less the quarter pixel
 };
+
+// The key of what `cr`'s font would draw in colour c at (x, y), or false where stamps are not
+// used: `cr` is not a plain RGB24 image, the text is split into Latin and CJK faces (the PDF),
+// or the face is not cairo's toy face at an unrotated size.
+bool stamp_key(cairo_t* cr, StampKind kind, const std::string& t, Rgb c, double x, double y, StampKey& key) {
+    cairo_font_face_t* face = cairo_get_font_face(cr);
+    if (split_faces(cr) || !plain_rgb24_image(cr) || cairo_font_face_get_type(face) != CAIRO_FONT_TYPE_TOY)
+        return false;
+    cairo_matrix_t fm;
+    cairo_get_font_matrix(cr, &fm);
+    if (fm.yx != 0 || fm.xy != 0 || fm.xx != fm.yy) return false;
+    key = StampKey{kind,
+                   t,
+                   cairo_toy_font_face_get_family(face),
+                   static_cast<int>(cairo_toy_font_face_get_weight(face)),
+                   fm.xx,
+                   c.r,
+                   c.g,
+                   c.b,
+                   static_cast<int>(std::lround((x - std::floor(x)) * 4)),
+                   static_cast<int>(std::lround((y - std::floor(y)) * 4))};
+    return true;
+}
+
+// Paints the stamp `key` at (x, y). The first time, it is drawn by draw(tmp, ox, oy), with `cr`'s
+// font, at (ox, oy) in an image holding the box `ink` around the origin (x0, y0, x1, y1).
+template <typename Draw>
+bool paint_stamp(cairo_t* cr, double x, double y, StampKey&& key, const double (&ink)[4], Draw draw) {
+    thread_local std::map<StampKey, Stamp> cache;
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        if (cache.size() >= 512) cache.clear();  // a bound; maps ask for a handful
+        constexpr int kPad = 1;                  // the edge's anti-aliasing
+        Stamp img;
+        img.origin_x = kPad + static_cast<int>(std::ceil(-ink[0]));
+        img.origin_y = kPad + static_cast<int>(std::ceil(-ink[1]));
+        const int w = img.origin_x + static_cast<int>(std::ceil(ink[2])) + kPad + 1;
+        const int h = img.origin_y + static_cast<int>(std::ceil(ink[3])) + kPad + 1;
+        img.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(w, 1), std::max(h, 1)));
+        CairoPtr tmp(cairo_create(img.surface.get()));
+        cairo_set_font_face(tmp.get(), cairo_get_font_face(cr));
+        cairo_matrix_t fm;
+        cairo_get_font_matrix(cr, &fm);
+        cairo_set_font_matrix(tmp.get(), &fm);
+        cairo_font_options_t* options = cairo_font_options_create();
+        cairo_get_font_options(cr, options);
+        cairo_set_font_options(tmp.get(), options);
+        cairo_font_options_destroy(options);
+        draw(tmp.get(), img.origin_x + key.qx / 4.0, img.origin_y + key.qy / 4.0);
+        cairo_surface_flush(img.surface.get());
+        if (cairo_status(tmp.get()) != CAIRO_STATUS_SUCCESS) return false;
+        it = cache.emplace(std::move(key), std::move(img)).first;
+    }
+    cairo_set_source_surface(cr, it->second.surface.get(), std::floor(x) - it->second.origin_x,
+                             std::floor(y) - it->second.origin_y);
+    cairo_paint(cr);
+    cairo_new_path(cr);
+    return true;
+}
 
 void halo_path(cairo_t* cr, const std::string& t, Rgb c) {
     for_each_run(cr, t, [&](const std::string& run) { cairo_text_path(cr, run.c_str()); });
@@ -123,55 +186,28 @@ void halo_path(cairo_t* cr, const std::string& t, Rgb c) {
     cairo_new_path(cr);
 }
 
-// Draws the label from the thread's images; false (nothing drawn) where `cr` is not a plain
-// RGB24 image or the text is split into Latin and CJK faces (the PDF).
+// Draws the label from the thread's stamps; false (nothing drawn) where they are not used.
 bool cached_halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
-    cairo_font_face_t* face = cairo_get_font_face(cr);
-    if (split_faces(cr) || !plain_rgb24_image(cr) || cairo_font_face_get_type(face) != CAIRO_FONT_TYPE_TOY)
-        return false;
-    cairo_matrix_t fm;
-    cairo_get_font_matrix(cr, &fm);
-    if (fm.yx != 0 || fm.xy != 0 || fm.xx != fm.yy) return false;
-    const double fx = std::floor(x), fy = std::floor(y);
-    HaloKey key{t,
-                cairo_toy_font_face_get_family(face),
-                static_cast<int>(cairo_toy_font_face_get_weight(face)),
-                fm.xx,
-                c.r,
-                c.g,
-                c.b,
-                static_cast<int>(std::lround((x - fx) * 4)),
-                static_cast<int>(std::lround((y - fy) * 4))};
-    thread_local std::map<HaloKey, HaloImage> cache;
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-        if (cache.size() >= 512) cache.clear();  // a bound; maps ask for a handful of labels
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, t.c_str(), &e);
-        constexpr int kPad = 4;  // the halo's half width and the edge's anti-aliasing
-        HaloImage img;
-        img.origin_x = kPad + static_cast<int>(std::ceil(-e.x_bearing));
-        img.origin_y = kPad + static_cast<int>(std::ceil(-e.y_bearing));
-        const int w = img.origin_x + static_cast<int>(std::ceil(e.x_bearing + e.width)) + kPad + 1;
-        const int h = img.origin_y + static_cast<int>(std::ceil(e.y_bearing + e.height)) + kPad + 1;
-        img.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(w, 1), std::max(h, 1)));
-        CairoPtr tmp(cairo_create(img.surface.get()));
-        cairo_set_font_face(tmp.get(), face);
-        cairo_set_font_matrix(tmp.get(), &fm);
-        cairo_font_options_t* options = cairo_font_options_create();
-        cairo_get_font_options(cr, options);
-        cairo_set_font_options(tmp.get(), options);
-        cairo_font_options_destroy(options);
-        cairo_move_to(tmp.get(), img.origin_x + key.qx / 4.0, img.origin_y + key.qy / 4.0);
-        halo_path(tmp.get(), t, c);
-        cairo_surface_flush(img.surface.get());
-        if (cairo_status(tmp.get()) != CAIRO_STATUS_SUCCESS) return false;
-        it = cache.emplace(std::move(key), std::move(img)).first;
-    }
-    cairo_set_source_surface(cr, it->second.surface.get(), fx - it->second.origin_x, fy - it->second.origin_y);
-    cairo_paint(cr);
-    cairo_new_path(cr);
-    return true;
+    StampKey key;
+    if (!stamp_key(cr, StampKind::Halo, t, c, x, y, key)) return false;
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, t.c_str(), &e);
+    constexpr double kHalo = 3;  // the halo's half width
+    const double ink[4] = {e.x_bearing - kHalo, e.y_bearing - kHalo, e.x_bearing + e.width + kHalo,
+                           e.y_bearing + e.height + kHalo};
+    return paint_stamp(cr, x, y, std::move(key), ink, [&](cairo_t* tmp, double ox, double oy) {
+        cairo_move_to(tmp, ox, oy);
+        halo_path(tmp, t, c);
+    });
+}
+
+void badge_ring(cairo_t* cr, double x, double y, Rgb ring) {
+    circle(cr, x, y, 8.5);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    source(cr, ring);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
 }
 
 }  // namespace
@@ -180,6 +216,22 @@ void halo_text(cairo_t* cr, double x, double y, const std::string& t, Rgb c) {
     if (cached_halo_text(cr, x, y, t, c)) return;
     cairo_move_to(cr, x, y);
     halo_path(cr, t, c);
+}
+
+void number_badge(cairo_t* cr, double x, double y, int n, Rgb ring) {
+    // The ring from a stamp. The number is drawn by cairo: it puts glyphs at whole pixels, by a
+    // rounding of its own that a stamp at the quarter pixel would not follow.
+    set_font(cr, 11, true);
+    StampKey key;
+    const double ink[4] = {-10, -10, 10, 10};  // the ring's outer edge is 9.5 from the centre
+    if (!stamp_key(cr, StampKind::Badge, "", ring, x, y, key) ||
+        !paint_stamp(cr, x, y, std::move(key), ink,
+                     [&](cairo_t* tmp, double ox, double oy) { badge_ring(tmp, ox, oy, ring); }))
+        badge_ring(cr, x, y, ring);
+    const std::string t = std::to_string(n);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, t.c_str(), &e);
+    text_at(cr, x - e.x_advance / 2, y + 4, t, kInk);
 }
 
 void add_line_path(cairo_t* cr, const MapView& v, const Point* pts, std::size_t n) {
@@ -370,20 +422,6 @@ void star_path(cairo_t* cr, double x, double y, double r) {
             cairo_line_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
     }
     cairo_close_path(cr);
-}
-
-void number_badge(cairo_t* cr, double x, double y, int n, Rgb ring) {
-    circle(cr, x, y, 8.5);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_fill_preserve(cr);
-    source(cr, ring);
-    cairo_set_line_width(cr, 2);
-    cairo_stroke(cr);
-    set_font(cr, 11, true);
-    const std::string t = std::to_string(n);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, t.c_str(), &e);
-    text_at(cr, x - e.x_advance / 2, y + 4, t, kInk);
 }
 
 // A round length (1, 2 or 5 x 10^k metres) no longer than `max_m`.

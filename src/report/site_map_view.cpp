@@ -82,7 +82,7 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
     }
     if (!keep_out.empty()) {
         geos::GeomPtr blocked_area =
-            keep_out.size() == 1 ? std::move(keep_out.front()) : geos::union_all(std::move(keep_out));
+            keep_out.size() == 1 ? std::move(keep_out.front()) : geos::union_valid(std::move(keep_out));
         geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), blocked_area.get()));
         if (!away || GEOSisEmpty_r(ctx, away.get())) return false;
         vis = std::move(away);
