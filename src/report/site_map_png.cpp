@@ -119,6 +119,8 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
     cc.used = 0;
     ColourCount::Slot* const table = cc.table.data();
     const std::uint32_t mask = static_cast<std::uint32_t>(cap - 1);
+    int shift = 32;  // the product's top bits index the table (its low bits ignore the colour's top)
+    while ((std::size_t{1} << (32 - shift)) < cap) --shift;
     std::uint32_t prev = ColourCount::kEmpty, prev_slot = 0, run = 0;  // pixels of prev since counted
     // The colour before prev: hatching, dashes and text alternate two colours, which then need
     // no lookup.
@@ -148,7 +150,7 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
                 run = 0;
                 std::uint32_t i = before_slot;
                 if (c != before) {
-                    i = (c * 2654435761u) >> 7 & mask;
+                    i = (c * 2654435761u) >> shift;
                     while (table[i].colour != c && table[i].colour != ColourCount::kEmpty) i = (i + 1) & mask;
                     if (table[i].colour == ColourCount::kEmpty) {
                         if (++cc.used > max_colours) return false;

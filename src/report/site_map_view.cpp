@@ -24,21 +24,88 @@ namespace site_map_kit {
 
 namespace {
 
-// Where to put a feature's number inside a view: a point on the visible part of
-// the feature, clear of the site marker, the other numbers and the map furniture
-// (`taken`: pixel circles; `blocked`: pixel rectangles), or next to its first visible point.
-bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::pair<Point, double>>& taken,
-                 const std::vector<Box>& blocked, Point& out) {
+// What a feature's number keeps clear of in a view: the site marker, the numbers placed so far
+// (pixel circles) and the map furniture (pixel rectangles); also as areas in the view's metres,
+// each taken from a feature's visible part only where its box meets it. (One at a time: a union
+// of them all, grown as numbers were placed, cost a fifth of the map's drawing.)
+class KeepOut {
+public:
+    KeepOut(const MapView& v, std::vector<Box> blocked) : v_(v), blocked_(std::move(blocked)) {
+        for (const Box& b : blocked_) {
+            // The low corner in metres first (y runs up).
+            shapes_.push_back(
+                {Box(to_m(b.min_corner().x(), b.max_corner().y()), to_m(b.max_corner().x(), b.min_corner().y())),
+                 Point(), 0, nullptr});
+        }
+    }
+    Point to_m(double px, double py) const { return Point((px - v_.cx) / v_.px_per_m, (v_.cy - py) / v_.px_per_m); }
+    void add_circle(const Point& c, double r) {
+        taken_.emplace_back(c, r);
+        const Point m = to_m(c.x(), c.y());
+        const double rm = r / v_.px_per_m;
+        shapes_.push_back({Box(Point(m.x() - rm, m.y() - rm), Point(m.x() + rm, m.y() + rm)), m, rm, nullptr});
+    }
+    // Clear of every circle and rectangle (in pixels).
+    bool free_px(const Point& p) const {
+        for (const auto& [c, r] : taken_)
+            if (std::hypot(p.x() - c.x(), p.y() - c.y()) < r) return false;
+        for (const Box& b : blocked_)
+            if (bg::within(p, b)) return false;
+        return true;
+    }
+    // `vis` less every shape whose box meets what is left of it; null when nothing is left.
+    geos::GeomPtr take_from(geos::GeomPtr vis) const {
+        auto ctx = geos::context();
+        for (const Shape& sh : shapes_) {
+            double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+            GEOSGeom_getXMin_r(ctx, vis.get(), &x0), GEOSGeom_getYMin_r(ctx, vis.get(), &y0);
+            GEOSGeom_getXMax_r(ctx, vis.get(), &x1), GEOSGeom_getYMax_r(ctx, vis.get(), &y1);
+            if (!bg::intersects(sh.box, Box(Point(x0, y0), Point(x1, y1)))) continue;
+            geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), area_of(sh)));
+            if (!away || GEOSisEmpty_r(ctx, away.get())) return nullptr;
+            vis = std::move(away);
+        }
+        return vis;
+    }
+
+private:
+    struct Shape {
+        Box box;        // metres
+        Point centre;   // a circle's; a rectangle is its box
+        double radius;  // 0 for a rectangle
+        mutable geos::GeomPtr area;
+    };
+    // The shape as GEOS makes it, on first use.
+    static const GEOSGeometry* area_of(const Shape& sh) {
+        if (sh.area) return sh.area.get();
+        auto ctx = geos::context();
+        if (sh.radius > 0) {
+            geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, sh.centre.x(), sh.centre.y()));
+            sh.area.reset(GEOSBuffer_r(ctx, pt.get(), sh.radius, 8));
+        } else {
+            const Point &a = sh.box.min_corner(), &z = sh.box.max_corner();
+            Polygon rect;
+            for (const Point& p : {a, Point(z.x(), a.y()), z, Point(a.x(), z.y()), a}) rect.outer().push_back(p);
+            bg::correct(rect);
+            sh.area = geos::from_polygon(rect);
+        }
+        return sh.area.get();
+    }
+    const MapView& v_;
+    std::vector<Box> blocked_;
+    std::vector<std::pair<Point, double>> taken_;
+    std::vector<Shape> shapes_;
+};
+
+// Where to put a feature's number inside a view: a point on the visible part of the feature,
+// clear of what `keep` holds, or next to its first visible point.
+bool label_point(const DrawFeature& f, const MapView& v, const KeepOut& keep, Point& out) {
     constexpr double kMargin = 14;
     auto free_px = [&](const Point& p) {
         if (p.x() < v.x0 + kMargin || p.x() > v.x0 + v.w - kMargin || p.y() < v.y0 + kMargin ||
             p.y() > v.y0 + v.h - kMargin)
             return false;
-        for (const auto& [c, r] : taken)
-            if (std::hypot(p.x() - c.x(), p.y() - c.y()) < r) return false;
-        for (const Box& b : blocked)
-            if (bg::within(p, b)) return false;
-        return true;
+        return keep.free_px(p);
     };
     for (const Point& p : f.points_xy) {
         const Point px = v.pixel_xy(p);
@@ -52,41 +119,12 @@ bool label_point(const DrawFeature& f, const MapView& v, const std::vector<std::
     }
     if (!f.area_xy) return false;
     auto ctx = geos::context();
-    auto to_m = [&](double px, double py) { return Point((px - v.cx) / v.px_per_m, (v.cy - py) / v.px_per_m); };
-    const Point lo = to_m(v.x0 + kMargin, v.y0 + v.h - kMargin), hi = to_m(v.x0 + v.w - kMargin, v.y0 + kMargin);
+    const Point lo = keep.to_m(v.x0 + kMargin, v.y0 + v.h - kMargin),
+                hi = keep.to_m(v.x0 + v.w - kMargin, v.y0 + kMargin);
     geos::GeomPtr vis = geos::clip_by_rect(f.area_xy.get(), lo.x(), lo.y(), hi.x(), hi.y());
     if (!vis || GEOSisEmpty_r(ctx, vis.get())) return false;
-    // What is kept clear, as areas: only those that reach the visible part's box (the others take
-    // nothing from it), so that most numbers need no union and no difference.
-    double vx0 = 0, vy0 = 0, vx1 = 0, vy1 = 0;
-    GEOSGeom_getXMin_r(ctx, vis.get(), &vx0), GEOSGeom_getYMin_r(ctx, vis.get(), &vy0);
-    GEOSGeom_getXMax_r(ctx, vis.get(), &vx1), GEOSGeom_getYMax_r(ctx, vis.get(), &vy1);
-    auto reaches = [&](double x0, double y0, double x1, double y1) {
-        return x0 <= vx1 && x1 >= vx0 && y0 <= vy1 && y1 >= vy0;
-    };
-    std::vector<geos::GeomPtr> keep_out;
-    for (const auto& [c, r] : taken) {
-        const Point m = to_m(c.x(), c.y());
-        const double rm = r / v.px_per_m;
-        if (!reaches(m.x() - rm, m.y() - rm, m.x() + rm, m.y() + rm)) continue;
-        geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, m.x(), m.y()));
-        keep_out.emplace_back(GEOSBuffer_r(ctx, pt.get(), rm, 8));
-    }
-    for (const Box& b : blocked) {
-        const Point a = to_m(b.min_corner().x(), b.max_corner().y()), z = to_m(b.max_corner().x(), b.min_corner().y());
-        if (!reaches(a.x(), a.y(), z.x(), z.y())) continue;  // a: the low corner in metres (y runs up)
-        Polygon rect;
-        for (const Point& p : {a, Point(z.x(), a.y()), z, Point(a.x(), z.y()), a}) rect.outer().push_back(p);
-        bg::correct(rect);
-        keep_out.push_back(geos::from_polygon(rect));
-    }
-    if (!keep_out.empty()) {
-        geos::GeomPtr blocked_area =
-            keep_out.size() == 1 ? std::move(keep_out.front()) : geos::union_valid(std::move(keep_out));
-        geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), blocked_area.get()));
-        if (!away || GEOSisEmpty_r(ctx, away.get())) return false;
-        vis = std::move(away);
-    }
+    vis = keep.take_from(std::move(vis));
+    if (!vis) return false;
     // The largest free part.
     const GEOSGeometry* best = nullptr;
     double best_area = 0;
@@ -371,13 +409,14 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
     }
 
     // Numbers of the nearest features, clear of the site, each other and the furniture.
-    std::vector<std::pair<Point, double>> taken{{Point(v.cx, v.cy), 22}};
-    if (s.has_alternative) taken.emplace_back(v.pixel_xy(s.alternative_xy), 20);
+    KeepOut keep(v, std::move(blocked));
+    keep.add_circle(Point(v.cx, v.cy), 22);
+    if (s.has_alternative) keep.add_circle(v.pixel_xy(s.alternative_xy), 20);
     for (std::size_t i = 0; i < s.numbered.size(); ++i) {
         Point p;
-        if (!label_point(*s.numbered[i], v, taken, blocked, p)) continue;
+        if (!label_point(*s.numbered[i], v, keep, p)) continue;
         number_badge(cr, p.x(), p.y(), s.numbered[i]->number, s.numbered_layer[i]->style.colour);
-        taken.emplace_back(p, 20);
+        keep.add_circle(p, 20);
     }
     cairo_restore(cr);
     cairo_rectangle(cr, v.x0 + 0.5, v.y0 + 0.5, v.w - 1, v.h - 1);
