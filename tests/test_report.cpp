@@ -18,6 +18,7 @@
 
 #include "core/errors.h"
 #include "geo/geodesic.h"
+#include "geo/geos_kit.h"
 #include "io/atomic_file.h"
 #include "io/checksum.h"
 #include "io/gdal_handles.h"
@@ -505,6 +506,48 @@ TEST(SiteMap, RasterRingsLayTheirAreaAndAgreeWithCairo) {
                                            Rgb{0, 0, 0}, 1));
     cairo_surface_destroy(argb);
     cairo_surface_destroy(s);
+}
+
+// A feature's numbers keep clear of the site, the furniture and each other, on the feature; the
+// free area is the one GEOS's overlay leaves (Boost.Geometry's is used for speed).
+TEST(SiteMap, NumbersKeepClearOfTheSiteTheFurnitureAndEachOther) {
+    MapView v;
+    v.px_per_m = 0.01;  // a pixel is 100 m
+    v.x0 = v.y0 = 0, v.w = v.h = 400, v.cx = v.cy = 200;
+    // A feature over most of the view with a lake-like hole west of the site (metres).
+    Polygon feature;
+    for (const Point& p : {Point(-15000, -19000), Point(19000, -19000), Point(19000, 19000), Point(-15000, 19000),
+                           Point(-15000, -19000)})
+        feature.outer().push_back(p);
+    Polygon::ring_type hole;
+    for (const Point& p :
+         {Point(-9000, -3000), Point(-3000, -3000), Point(-3000, 3000), Point(-9000, 3000), Point(-9000, -3000)})
+        hole.push_back(p);
+    feature.inners().push_back(hole);
+    bg::correct(feature);
+    site_map_kit::DrawFeature f;
+    f.area_xy = geos::from_polygon(feature);
+    const Box furniture(Point(300, 0), Point(400, 60));  // pixels: a north arrow's corner
+    site_map_kit::KeepOut keep(v, {furniture});
+    keep.add_circle(Point(v.cx, v.cy), 22);
+    std::vector<Point> placed;
+    for (int k = 0; k < 8; ++k) {
+        // The free area both ways: the same, to a millionth.
+        geos::GeomPtr vis = geos::clip_by_rect(f.area_xy.get(), -18600, -18600, 18600, 18600);
+        geos::GeomPtr ours = keep.take_from(geos::GeomPtr(GEOSGeom_clone_r(geos::context(), vis.get())));
+        geos::GeomPtr theirs = keep.take_from_by_geos(std::move(vis));
+        ASSERT_TRUE(ours && theirs);
+        EXPECT_NEAR(geos::area(ours.get()), geos::area(theirs.get()), 1e-6 * geos::area(theirs.get()));
+        Point p;
+        ASSERT_TRUE(site_map_kit::label_point(f, v, keep, p)) << k;
+        const Point m((p.x() - v.cx) / v.px_per_m, (v.cy - p.y()) / v.px_per_m);
+        EXPECT_TRUE(bg::within(m, feature)) << k;
+        EXPECT_GE(std::hypot(p.x() - v.cx, p.y() - v.cy), 22 - 1e-9) << k;
+        EXPECT_FALSE(bg::within(p, furniture)) << k;
+        for (const Point& q : placed) EXPECT_GE(std::hypot(p.x() - q.x(), p.y() - q.y()), 20 - 1e-9) << k;
+        placed.push_back(p);
+        keep.add_circle(p, 20);
+    }
 }
 
 // A text too wide for its place is cut to the longest start, on a character boundary, that fits

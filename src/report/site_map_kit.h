@@ -285,6 +285,44 @@ void for_each_run(cairo_t* cr, const std::string& t, F f) {
 void draw_context(cairo_t* cr, const MapView& v, const ContextScene& c, const Box& cut, std::vector<Box> keep_out,
                   int max_labels);
 
+// What a feature's number keeps clear of in a view: the site marker, the numbers placed so far
+// (pixel circles) and the map furniture (pixel rectangles); also as areas in the view's metres,
+// each taken from a feature's visible part only where its box meets it. (One at a time: a union
+// of them all, grown as numbers were placed, cost a fifth of the map's drawing.)
+class KeepOut {
+public:
+    KeepOut(const MapView& v, std::vector<Box> blocked);
+    Point to_m(double px, double py) const { return Point((px - v_.cx) / v_.px_per_m, (v_.cy - py) / v_.px_per_m); }
+    void add_circle(const Point& c, double r);
+    // Clear of every circle and rectangle (in pixels).
+    bool free_px(const Point& p) const;
+    // `vis` (metres) less every shape whose box meets what is left of it; null when nothing is
+    // left. take_from_by_geos: the same by GEOS's overlay (the fallback, and for tests).
+    geos::GeomPtr take_from(geos::GeomPtr vis) const;
+    geos::GeomPtr take_from_by_geos(geos::GeomPtr vis) const;
+
+private:
+    struct Shape {
+        Box box;        // metres
+        Point centre;   // a circle's; a rectangle is its box
+        double radius;  // 0 for a rectangle
+        mutable geos::GeomPtr area;
+        mutable Polygon polygon;
+    };
+    // The shape as a Boost.Geometry polygon (GEOS's circle: the same 32 sides), on first use.
+    static const Polygon& polygon_of(const Shape& sh);
+    // The shape as GEOS makes it, on first use.
+    static const GEOSGeometry* area_of(const Shape& sh);
+    const MapView& v_;
+    std::vector<Box> blocked_;
+    std::vector<std::pair<Point, double>> taken_;
+    std::vector<Shape> shapes_;
+};
+
+// Where to put a feature's number inside a view: a point on the largest part of the feature's
+// visible part clear of what `keep` holds, or next to its first visible point (point features).
+bool label_point(const DrawFeature& f, const MapView& v, const KeepOut& keep, Point& out);
+
 void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view);
 
 void legend_swatch_fill(cairo_t* cr, double x, double y, const ThemeStyle& style);

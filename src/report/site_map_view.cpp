@@ -22,83 +22,90 @@
 namespace sitescreen {
 namespace site_map_kit {
 
-namespace {
+KeepOut::KeepOut(const MapView& v, std::vector<Box> blocked) : v_(v), blocked_(std::move(blocked)) {
+    for (const Box& b : blocked_)  // the low corner in metres first (y runs up)
+        shapes_.push_back(
+            {Box(to_m(b.min_corner().x(), b.max_corner().y()), to_m(b.max_corner().x(), b.min_corner().y())),
+             Point(),
+             0,
+             nullptr,
+             {}});
+}
 
-// What a feature's number keeps clear of in a view: the site marker, the numbers placed so far
-// (pixel circles) and the map furniture (pixel rectangles); also as areas in the view's metres,
-// each taken from a feature's visible part only where its box meets it. (One at a time: a union
-// of them all, grown as numbers were placed, cost a fifth of the map's drawing.)
-class KeepOut {
-public:
-    KeepOut(const MapView& v, std::vector<Box> blocked) : v_(v), blocked_(std::move(blocked)) {
-        for (const Box& b : blocked_) {
-            // The low corner in metres first (y runs up).
-            shapes_.push_back(
-                {Box(to_m(b.min_corner().x(), b.max_corner().y()), to_m(b.max_corner().x(), b.min_corner().y())),
-                 Point(), 0, nullptr});
-        }
-    }
-    Point to_m(double px, double py) const { return Point((px - v_.cx) / v_.px_per_m, (v_.cy - py) / v_.px_per_m); }
-    void add_circle(const Point& c, double r) {
-        taken_.emplace_back(c, r);
-        const Point m = to_m(c.x(), c.y());
-        const double rm = r / v_.px_per_m;
-        shapes_.push_back({Box(Point(m.x() - rm, m.y() - rm), Point(m.x() + rm, m.y() + rm)), m, rm, nullptr});
-    }
-    // Clear of every circle and rectangle (in pixels).
-    bool free_px(const Point& p) const {
-        for (const auto& [c, r] : taken_)
-            if (std::hypot(p.x() - c.x(), p.y() - c.y()) < r) return false;
-        for (const Box& b : blocked_)
-            if (bg::within(p, b)) return false;
-        return true;
-    }
-    // `vis` less every shape whose box meets what is left of it; null when nothing is left.
-    geos::GeomPtr take_from(geos::GeomPtr vis) const {
-        auto ctx = geos::context();
+void KeepOut::add_circle(const Point& c, double r) {
+    taken_.emplace_back(c, r);
+    const Point m = to_m(c.x(), c.y());
+    const double rm = r / v_.px_per_m;
+    shapes_.push_back({Box(Point(m.x() - rm, m.y() - rm), Point(m.x() + rm, m.y() + rm)), m, rm, nullptr, {}});
+}
+
+bool KeepOut::free_px(const Point& p) const {
+    for (const auto& [c, r] : taken_)
+        if (std::hypot(p.x() - c.x(), p.y() - c.y()) < r) return false;
+    for (const Box& b : blocked_)
+        if (bg::within(p, b)) return false;
+    return true;
+}
+
+// In Boost.Geometry: for these few small polygons its overlay costs a fraction of GEOS's (which
+// builds a topology graph for each); GEOS's where Boost.Geometry gives up.
+geos::GeomPtr KeepOut::take_from(geos::GeomPtr vis) const {
+    MultiPolygon left;
+    geos::to_multipolygon(vis.get(), left);
+    try {
         for (const Shape& sh : shapes_) {
-            double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-            GEOSGeom_getXMin_r(ctx, vis.get(), &x0), GEOSGeom_getYMin_r(ctx, vis.get(), &y0);
-            GEOSGeom_getXMax_r(ctx, vis.get(), &x1), GEOSGeom_getYMax_r(ctx, vis.get(), &y1);
-            if (!bg::intersects(sh.box, Box(Point(x0, y0), Point(x1, y1)))) continue;
-            geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), area_of(sh)));
-            if (!away || GEOSisEmpty_r(ctx, away.get())) return nullptr;
-            vis = std::move(away);
+            if (!bg::intersects(sh.box, bg::return_envelope<Box>(left))) continue;
+            MultiPolygon out;
+            bg::difference(left, polygon_of(sh), out);
+            if (out.empty()) return nullptr;
+            left = std::move(out);
         }
-        return vis;
+        return geos::from_multipolygon(left);
+    } catch (const std::exception&) {
+        return take_from_by_geos(std::move(vis));
     }
+}
 
-private:
-    struct Shape {
-        Box box;        // metres
-        Point centre;   // a circle's; a rectangle is its box
-        double radius;  // 0 for a rectangle
-        mutable geos::GeomPtr area;
-    };
-    // The shape as GEOS makes it, on first use.
-    static const GEOSGeometry* area_of(const Shape& sh) {
-        if (sh.area) return sh.area.get();
-        auto ctx = geos::context();
-        if (sh.radius > 0) {
-            geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, sh.centre.x(), sh.centre.y()));
-            sh.area.reset(GEOSBuffer_r(ctx, pt.get(), sh.radius, 8));
-        } else {
-            const Point &a = sh.box.min_corner(), &z = sh.box.max_corner();
-            Polygon rect;
-            for (const Point& p : {a, Point(z.x(), a.y()), z, Point(a.x(), z.y()), a}) rect.outer().push_back(p);
-            bg::correct(rect);
-            sh.area = geos::from_polygon(rect);
-        }
-        return sh.area.get();
+geos::GeomPtr KeepOut::take_from_by_geos(geos::GeomPtr vis) const {
+    auto ctx = geos::context();
+    for (const Shape& sh : shapes_) {
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        GEOSGeom_getXMin_r(ctx, vis.get(), &x0), GEOSGeom_getYMin_r(ctx, vis.get(), &y0);
+        GEOSGeom_getXMax_r(ctx, vis.get(), &x1), GEOSGeom_getYMax_r(ctx, vis.get(), &y1);
+        if (!bg::intersects(sh.box, Box(Point(x0, y0), Point(x1, y1)))) continue;
+        geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), area_of(sh)));
+        if (!away || GEOSisEmpty_r(ctx, away.get())) return nullptr;
+        vis = std::move(away);
     }
-    const MapView& v_;
-    std::vector<Box> blocked_;
-    std::vector<std::pair<Point, double>> taken_;
-    std::vector<Shape> shapes_;
-};
+    return vis;
+}
 
-// Where to put a feature's number inside a view: a point on the visible part of the feature,
-// clear of what `keep` holds, or next to its first visible point.
+const Polygon& KeepOut::polygon_of(const Shape& sh) {
+    if (sh.polygon.outer().empty()) {
+        MultiPolygon mp;
+        geos::to_multipolygon(area_of(sh), mp);
+        if (!mp.empty()) sh.polygon = std::move(mp.front());
+        bg::correct(sh.polygon);
+    }
+    return sh.polygon;
+}
+
+const GEOSGeometry* KeepOut::area_of(const Shape& sh) {
+    if (sh.area) return sh.area.get();
+    auto ctx = geos::context();
+    if (sh.radius > 0) {
+        geos::GeomPtr pt(GEOSGeom_createPointFromXY_r(ctx, sh.centre.x(), sh.centre.y()));
+        sh.area.reset(GEOSBuffer_r(ctx, pt.get(), sh.radius, 8));
+    } else {
+        const Point &a = sh.box.min_corner(), &z = sh.box.max_corner();
+        Polygon rect;
+        for (const Point& p : {a, Point(z.x(), a.y()), z, Point(a.x(), z.y()), a}) rect.outer().push_back(p);
+        bg::correct(rect);
+        sh.area = geos::from_polygon(rect);
+    }
+    return sh.area.get();
+}
+
 bool label_point(const DrawFeature& f, const MapView& v, const KeepOut& keep, Point& out) {
     constexpr double kMargin = 14;
     auto free_px = [&](const Point& p) {
@@ -143,8 +150,6 @@ bool label_point(const DrawFeature& f, const MapView& v, const KeepOut& keep, Po
     out = v.pixel_xy(Point(x, y));
     return true;
 }
-
-}  // namespace
 
 // Rivers, lakes and town dots with their names, under everything else. A town is drawn only
 // where its name fits clear of the site, the other names and the map furniture (`keep_out`).
