@@ -7,11 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <any>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/errors.h"
 #include "geo/geos_kit.h"
@@ -61,6 +64,58 @@ std::optional<double> as_number(const Json& v) {
         if (end && *end == '\0' && std::isfinite(d)) return d;
     }
     return std::nullopt;
+}
+
+using HitShapes = std::vector<GeometryPtr>;
+
+// The part of a feature inside the site's largest buffer (polygons), or its points.
+GeometryPtr hit_geometry(const VectorLayer& vl, std::uint32_t feature, const GEOSGeometry* buffer,
+                         const Box& buffer_box) {
+    // Each piece cut to the buffer's box first (geos::cut_to_box): the union and the
+    // intersection then work on what can be in the buffer, not on whole pieces.
+    std::vector<geos::GeomPtr> parts;
+    for (const Polygon& piece : vl.feature_polygons(feature))
+        if (geos::GeomPtr part = geos::cut_to_box(piece, buffer_box)) parts.push_back(std::move(part));
+    if (!parts.empty()) {
+        geos::GeomPtr u = geos::union_all(std::move(parts));
+        geos::GeomPtr clipped = geos::intersection(u.get(), buffer);
+        MultiPolygon mp;
+        geos::to_multipolygon(clipped.get(), mp);
+        if (!mp.empty()) return GeometryPtr(to_ogr(mp));
+    }
+    const std::vector<Point> pts = vl.feature_points(feature);
+    if (pts.size() == 1) return GeometryPtr(to_ogr(pts[0]));
+    if (pts.size() > 1) {
+        GeometryPtr mp(OGR_G_CreateGeometry(wkbMultiPoint));
+        for (const Point& p : pts) OGR_G_AddGeometryDirectly(mp.get(), to_ogr(p));
+        return mp;
+    }
+    return nullptr;
+}
+
+// The shapes of a site's hits, in the order write_hits writes them: the part of each feature
+// inside the largest buffer. Made on the screening threads (the GeoPackage's digest), so that the
+// writing thread, which writes every site in turn, only inserts them.
+HitShapes hit_shapes(const SiteResult& r) {
+    HitShapes shapes;
+    if (!r.geometry || r.geometry->buffers_ll().empty()) return shapes;
+    const MultiPolygon& largest = r.geometry->buffers_ll().back();
+    geos::GeomPtr buffer = geos::from_multipolygon(largest);
+    Box box;
+    bg::envelope(largest, box);
+    for (const LayerOutcome& o : r.layers) {
+        if (!o.vector() || !o.vector_layer || !o.spec) continue;
+        for (const FeatureHit& h : o.vector()->hits) {
+            // A feature the screening found covering the whole largest buffer (its overlap is the
+            // buffer's area) is, within the buffer, the buffer itself: no overlay to make it.
+            const auto& buffers = o.vector()->buffers;
+            const bool covers = !buffers.empty() && buffers.back().buffer_area_m2 > 0 && !h.overlap_area_m2.empty() &&
+                                h.overlap_area_m2.back() >= buffers.back().buffer_area_m2 * (1 - 1e-9);
+            shapes.push_back(covers ? GeometryPtr(to_ogr(largest))
+                                    : hit_geometry(*o.vector_layer, h.feature, buffer.get(), box));
+        }
+    }
+    return shapes;
 }
 
 }  // namespace
@@ -264,39 +319,12 @@ struct GpkgWriter::Impl {
         }
     }
 
-    // The part of a feature inside the site's largest buffer (polygons), or its points.
-    GeometryPtr hit_geometry(const VectorLayer& vl, std::uint32_t feature, const GEOSGeometry* buffer,
-                             const Box& buffer_box) {
-        // Each piece cut to the buffer's box first (geos::cut_to_box): the union and the
-        // intersection then work on what can be in the buffer, not on whole pieces.
-        std::vector<geos::GeomPtr> parts;
-        for (const Polygon& piece : vl.feature_polygons(feature))
-            if (geos::GeomPtr part = geos::cut_to_box(piece, buffer_box)) parts.push_back(std::move(part));
-        if (!parts.empty()) {
-            geos::GeomPtr u = geos::union_all(std::move(parts));
-            geos::GeomPtr clipped = geos::intersection(u.get(), buffer);
-            MultiPolygon mp;
-            geos::to_multipolygon(clipped.get(), mp);
-            if (!mp.empty()) return GeometryPtr(to_ogr(mp));
-        }
-        const std::vector<Point> pts = vl.feature_points(feature);
-        if (pts.size() == 1) return GeometryPtr(to_ogr(pts[0]));
-        if (pts.size() > 1) {
-            GeometryPtr mp(OGR_G_CreateGeometry(wkbMultiPoint));
-            for (const Point& p : pts) OGR_G_AddGeometryDirectly(mp.get(), to_ogr(p));
-            return mp;
-        }
-        return nullptr;
-    }
-
-    void write_hits(const SiteResult& r) {
+    // The hits, their shapes made ahead (hit_shapes, in the same order).
+    void write_hits(const SiteResult& r, const HitShapes& shapes) {
         const SiteGeometry& g = *r.geometry;
         if (g.buffers_ll().empty()) return;
-        const MultiPolygon& largest = g.buffers_ll().back();
-        geos::GeomPtr buffer = geos::from_multipolygon(largest);
-        Box box;
-        bg::envelope(largest, box);
         const double radius = g.radii_m.empty() ? 0.0 : g.radii_m.back();
+        std::size_t next = 0;
         for (const LayerOutcome& o : r.layers) {
             if (!o.vector() || !o.vector_layer || !o.spec) continue;
             const auto& feats = o.vector_layer->features();
@@ -324,15 +352,8 @@ struct GpkgWriter::Impl {
                 if (!vf.attributes.empty())
                     set_string(f.get(), "attributes",
                                vf.attributes.dump(-1, ' ', false, Json::error_handler_t::replace));
-                // A feature the screening found covering the whole largest buffer (its overlap is the
-                // buffer's area) is, within the buffer, the buffer itself: no overlay to make it.
-                const auto& buffers = o.vector()->buffers;
-                const bool covers = !buffers.empty() && buffers.back().buffer_area_m2 > 0 &&
-                                    !h.overlap_area_m2.empty() &&
-                                    h.overlap_area_m2.back() >= buffers.back().buffer_area_m2 * (1 - 1e-9);
-                GeometryPtr geom =
-                    covers ? GeometryPtr(to_ogr(largest)) : hit_geometry(*o.vector_layer, h.feature, buffer.get(), box);
-                if (geom) OGR_F_SetGeometry(f.get(), geom.get());
+                if (next < shapes.size() && shapes[next]) OGR_F_SetGeometry(f.get(), shapes[next].get());
+                ++next;
                 create_feature(hits, f.get());
             }
         }
@@ -449,6 +470,9 @@ WriterPlan GpkgWriter::begin(const RunContext& ctx) {
     if (GDALDatasetStartTransaction(m.ds.get(), FALSE) != OGRERR_NONE) m.fail("cannot start a transaction");
     WriterPlan plan;
     plan.reads_result = true;  // the geometry and the figures, in write()
+    plan.digest = [](const SiteOutput& s) {
+        return std::any(std::make_shared<const HitShapes>(s.result ? hit_shapes(*s.result) : HitShapes{}));
+    };
     return plan;
 }
 
@@ -468,7 +492,10 @@ void GpkgWriter::write(const SiteOutput& s) {
     m.write_site(result, s.answer, stem, demo);
     if (result.geometry) {
         m.write_buffers(result, demo);
-        m.write_hits(result);
+        const auto* shapes = std::any_cast<std::shared_ptr<const HitShapes>>(&s.digest);
+        const bool ahead = shapes && *shapes;  // else (no digest: a direct call) made here
+        const HitShapes here = ahead ? HitShapes{} : hit_shapes(result);
+        m.write_hits(result, ahead ? **shapes : here);
         m.write_alternative(result, demo);
     }
     if (++m.in_transaction == kSitesPerTransaction) {
