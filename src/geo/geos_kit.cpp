@@ -97,15 +97,10 @@ GeomPtr make_valid(GeomPtr g) {
 }
 
 GeomPtr union_all(std::vector<GeomPtr>&& parts) {
-    for (auto& p : parts) p = make_valid(std::move(p));
-    return union_valid(std::move(parts));
-}
-
-GeomPtr union_valid(std::vector<GeomPtr>&& parts) {
     auto ctx = context();
     std::vector<GEOSGeometry*> raw;
     raw.reserve(parts.size());
-    for (auto& p : parts) raw.push_back(p.release());
+    for (auto& p : parts) raw.push_back(make_valid(std::move(p)).release());
     GeomPtr coll(
         GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
     if (GEOSGeometry* u = GEOSUnaryUnion_r(ctx, coll.get())) return GeomPtr(u);

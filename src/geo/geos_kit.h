@@ -27,8 +27,6 @@ void to_multipolygon(const GEOSGeometry* g, MultiPolygon& out);
 // Union of polygons, made valid first when needed. Never throws on topology
 // problems: falls back to MakeValid and, at worst, a zero-width buffer.
 GeomPtr union_all(std::vector<GeomPtr>&& parts);
-// The same for parts known to be valid (built, not read): no validity check of each.
-GeomPtr union_valid(std::vector<GeomPtr>&& parts);
 GeomPtr make_valid(GeomPtr g);
 double area(const GEOSGeometry* g);
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);

@@ -471,7 +471,7 @@ WriterPlan GpkgWriter::begin(const RunContext& ctx) {
     WriterPlan plan;
     plan.reads_result = true;  // the geometry and the figures, in write()
     plan.digest = [](const SiteOutput& s) {
-        return std::any(std::make_shared<const HitShapes>(s.result ? hit_shapes(*s.result) : HitShapes{}));
+        return std::any(std::make_shared<const HitShapes>(hit_shapes(*s.result)));
     };
     return plan;
 }
@@ -492,10 +492,7 @@ void GpkgWriter::write(const SiteOutput& s) {
     m.write_site(result, s.answer, stem, demo);
     if (result.geometry) {
         m.write_buffers(result, demo);
-        const auto* shapes = std::any_cast<std::shared_ptr<const HitShapes>>(&s.digest);
-        const bool ahead = shapes && *shapes;  // else (no digest: a direct call) made here
-        const HitShapes here = ahead ? HitShapes{} : hit_shapes(result);
-        m.write_hits(result, ahead ? **shapes : here);
+        m.write_hits(result, *std::any_cast<const std::shared_ptr<const HitShapes>&>(s.digest));
         m.write_alternative(result, demo);
     }
     if (++m.in_transaction == kSitesPerTransaction) {
