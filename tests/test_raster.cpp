@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <cstring>
 #include <functional>
@@ -28,6 +29,7 @@
 #include "core/errors.h"
 #include "geo/geodesic.h"
 #include "geo/site_geometry.h"
+#include "io/checksum.h"
 #include "io/gdal_handles.h"
 #include "geo/coverage.h"
 #include "layers/raster/raster_blocks.h"
@@ -1113,6 +1115,118 @@ TEST(RasterInspect, ReportsSizeTypeNodataCrsAndExtent) {
     EXPECT_FALSE(pr.nodata);
     EXPECT_NEAR(pr.west, -67.52, 0.02);
     EXPECT_NEAR(pr.north, 19.17, 0.02);
+}
+
+// The inspection kept between runs (inspect_raster_cached): read back, it is the inspection of the
+// data, field for field; other data, another band or nodata make their own entry; a damaged
+// entry is a miss; SITESCREEN_LAYER_CACHE=off reads the data every time.
+TEST(RasterInspect, TheCachedInspectionIsTheInspectionOfTheSameData) {
+    namespace fs = std::filesystem;
+    sitescreen::testing::TempDir dir;
+    sitescreen::testing::ScopedEnv checksums("SITESCREEN_CHECKSUM_CACHE",
+                                             (dir.path() + "/cache/checksums.tsv").c_str());
+    const fs::path folder = dir.path() + "/cache/raster-info";
+    auto entries = [&] {
+        std::size_t n = 0;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(folder, ec)) n += e.path().extension() == ".json";
+        return n;
+    };
+    auto expect_same = [](const RasterInfo& a, const RasterInfo& b) {
+        EXPECT_EQ(a.width, b.width);
+        EXPECT_EQ(a.height, b.height);
+        EXPECT_EQ(a.band_count, b.band_count);
+        EXPECT_EQ(a.data_type, b.data_type);
+        EXPECT_EQ(a.crs_wkt, b.crs_wkt);
+        EXPECT_EQ(a.crs_name, b.crs_name);
+        EXPECT_EQ(a.wgs84_lonlat, b.wgs84_lonlat);
+        for (int k = 0; k < 6; ++k) EXPECT_EQ(a.geotransform[k], b.geotransform[k]) << k;  // bit for bit
+        EXPECT_EQ(a.nodata, b.nodata);
+        EXPECT_EQ(a.west, b.west);
+        EXPECT_EQ(a.south, b.south);
+        EXPECT_EQ(a.east, b.east);
+        EXPECT_EQ(a.north, b.north);
+    };
+    // One raster in WGS 84 lon/lat with a nodata value, one projected without.
+    const std::string data = std::string(SITESCREEN_TEST_DATA) + "/rasters/";
+    std::size_t expected_entries = 0;
+    for (const char* name : {"luxembourg_elev_srtm30s.tif", "puerto_rico_landcover_3km.tif"}) {
+        SCOPED_TRACE(name);
+        const std::string path = dir.path() + "/" + name;
+        fs::copy_file(data + name, path);
+        LayerSpec spec = raster_spec("r", path);
+        const RasterInfo fresh = inspect_raster(spec);
+        const RasterInfo first = inspect_raster_cached(spec);
+        EXPECT_FALSE(first.from_cache);
+        EXPECT_EQ(entries(), ++expected_entries);
+        const RasterInfo again = inspect_raster_cached(spec);
+        EXPECT_TRUE(again.from_cache);
+        expect_same(fresh, first);
+        expect_same(fresh, again);
+        // The catalog's nodata changes what is found: its own entry.
+        spec.nodata = 7.0;
+        const RasterInfo with_nodata = inspect_raster_cached(spec);
+        EXPECT_FALSE(with_nodata.from_cache);
+        EXPECT_EQ(with_nodata.nodata, 7.0);
+        EXPECT_EQ(entries(), ++expected_entries);
+        EXPECT_TRUE(inspect_raster_cached(spec).from_cache);
+    }
+    EXPECT_EQ(inspect_raster_cached(raster_spec("r", dir.path() + "/luxembourg_elev_srtm30s.tif")).crs_name, "WGS 84");
+
+    // Other data under the same name: the checksum differs, the entry is not used.
+    const std::string path = dir.path() + "/small.tif";
+    ASSERT_TRUE(
+        sitescreen::testing::write_wgs84_raster(path, 10, 5, GDT_Byte, 100, 30, 0.1, [](int x, int) { return x; }));
+    EXPECT_EQ(inspect_raster_cached(raster_spec("s", path)).width, 10);
+    ASSERT_TRUE(
+        sitescreen::testing::write_wgs84_raster(path, 12, 5, GDT_Byte, 100, 30, 0.1, [](int x, int) { return x; }));
+    const RasterInfo rewritten = inspect_raster_cached(raster_spec("s", path));
+    EXPECT_FALSE(rewritten.from_cache);
+    EXPECT_EQ(rewritten.width, 12);
+    EXPECT_NEAR(rewritten.east, 101.2, 1e-9);
+
+    // A raster of 1 MiB or more whose checksum this run would have to compute: the inspection does
+    // not wait for it and writes no entry; once the checksum is in the checksum cache (run.json's
+    // thread puts it there), the entry is written, then found.
+    const std::string large = dir.path() + "/large.tif";
+    ASSERT_TRUE(sitescreen::testing::write_wgs84_raster(large, 1024, 600, GDT_Int16, 100, 30, 0.01,
+                                                        [](int x, int y) { return (x * 7 + y * 13) % 1000; }));
+    ASSERT_GE(fs::file_size(large), std::uintmax_t{1} << 20);
+    const std::size_t before_large = entries();
+    std::this_thread::sleep_for(std::chrono::milliseconds(70));  // settled: its digest may be kept
+    EXPECT_FALSE(inspect_raster_cached(raster_spec("l", large)).from_cache);
+    EXPECT_EQ(entries(), before_large);
+    const DatasetChecksum computed = dataset_checksum(large);
+    EXPECT_FALSE(computed.from_cache);
+    EXPECT_EQ(computed.sha256, sha256_file(large));
+    const RasterInfo large_first = inspect_raster_cached(raster_spec("l", large));
+    EXPECT_FALSE(large_first.from_cache);
+    EXPECT_EQ(large_first.width, 1024);
+    EXPECT_EQ(entries(), before_large + 1);
+    EXPECT_TRUE(inspect_raster_cached(raster_spec("l", large)).from_cache);
+    EXPECT_TRUE(dataset_checksum(large).from_cache);
+
+    // A damaged entry is read as a miss, and written again whole.
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(folder, ec)) {
+        std::string bytes;
+        {
+            std::ifstream in(e.path(), std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        std::ofstream out(e.path(), std::ios::binary | std::ios::trunc);
+        out << bytes.substr(0, bytes.size() - 20);
+    }
+    const RasterInfo after_damage = inspect_raster_cached(raster_spec("s", path));
+    EXPECT_FALSE(after_damage.from_cache);
+    EXPECT_EQ(after_damage.width, 12);
+    EXPECT_TRUE(inspect_raster_cached(raster_spec("s", path)).from_cache);
+
+    // Switched off: the data every time, nothing written.
+    sitescreen::testing::ScopedEnv off("SITESCREEN_LAYER_CACHE", "off");
+    const std::size_t before = entries();
+    EXPECT_FALSE(inspect_raster_cached(raster_spec("s", path)).from_cache);
+    EXPECT_EQ(entries(), before);
 }
 
 // ---------------------------------------------------------------------------

@@ -407,14 +407,16 @@ std::string checksum_cache_file() { return cache_location().file; }
 
 namespace {
 
-// What this process has hashed, by dataset, of the datasets too small for the checksum cache: at
-// start-up the loaded-layer cache's key and run.json's checksums both ask for a layer's digest,
-// and such a layer would be read twice. The second asker waits for the first (the lock is held while hashing) and takes
-// its digest when the files' stamps still match and the files had settled when they were read (the rule of the checksum
-// cache). Kept only while a checksum cache is configured: "off" means every checksum is computed.
+// One entry per dataset this process has asked about: at start-up the loaded-layer caches' keys
+// and run.json's checksums both ask for a layer's digest, on different threads. The second asker
+// waits for the first (the lock is held while hashing), so no dataset is read twice at once. A
+// dataset too small for the checksum cache keeps its digest here, taken by a later asker when the
+// files' stamps still match and the files had settled when they were read (the rule of the
+// checksum cache); a larger one is found by the later asker in the checksum cache, as "cache".
+// Kept only while a checksum cache is configured: "off" means every checksum is computed.
 struct HashedHere {
     std::mutex mutex;
-    std::vector<FileStamp> stamps;
+    std::vector<FileStamp> stamps;  // of a small dataset
     std::string sha256;
 };
 
@@ -427,18 +429,18 @@ HashedHere& hashed_here(const std::string& dataset) {
     return *entry;
 }
 
-}  // namespace
-
-DatasetChecksum dataset_checksum(const std::string& path) {
+// dataset_checksum; with `read_large` false, nullopt instead of reading a dataset of
+// kChecksumCacheMinBytes or more whose digest is neither in this process's memo nor in the cache.
+std::optional<DatasetChecksum> checksum_of(const std::string& path, bool read_large) {
     std::vector<fs::path> files;
-    if (!dataset_files(path, files)) return {};
+    if (!dataset_files(path, files)) return DatasetChecksum{};
     // Taken before the files are looked at: what changes after this is caught
     // by the stat comparison or by settled().
     const long long started_ns = now_ns();
     const CacheLocation loc = cache_location();
     std::string dataset;
     std::vector<FileStamp> before;
-    bool cacheable = false;
+    bool cacheable = false, large = false;
     HashedHere* here = nullptr;
     std::unique_lock<std::mutex> hold;
     if (!loc.file.empty()) {
@@ -447,27 +449,37 @@ DatasetChecksum dataset_checksum(const std::string& path) {
             if (!dataset.empty() && stamp_all(files, before)) {
                 long long bytes = 0;
                 for (const FileStamp& s : before) bytes += s.size;
-                cacheable = bytes >= static_cast<long long>(kChecksumCacheMinBytes);
-                if (!cacheable) {
-                    here = &hashed_here(dataset);
-                    hold = std::unique_lock<std::mutex>(here->mutex);
-                    if (!here->sha256.empty() && here->stamps == before) return {here->sha256, false};
-                }
+                cacheable = large = bytes >= static_cast<long long>(kChecksumCacheMinBytes);
+                here = &hashed_here(dataset);
+                hold = std::unique_lock<std::mutex>(here->mutex);
+                if (!cacheable && !here->sha256.empty() && here->stamps == before)
+                    return DatasetChecksum{here->sha256, false};
+                if (cacheable)
+                    if (std::optional<std::string> hit = cache_lookup(loc, dataset, before))
+                        return DatasetChecksum{*hit, true};
             }
-            if (cacheable)
-                if (std::optional<std::string> hit = cache_lookup(loc, dataset, before)) return {*hit, true};
         } catch (const std::exception&) {
             cacheable = false;  // the cache never makes a run fail
         }
     }
+    if (!read_large) {
+        if (large) return std::nullopt;
+        if (before.empty()) {  // not stamped above (no cache): sized here
+            std::error_code ec;
+            std::uintmax_t bytes = 0;
+            for (const fs::path& f : files) bytes += fs::file_size(f, ec);
+            if (ec || bytes >= kChecksumCacheMinBytes) return std::nullopt;
+        }
+    }
     DatasetChecksum out{hex_digest(files), false};
-    if (cacheable || here) {
+    if (here) {
         try {
             // Kept only when nothing changed while the files were read.
             std::vector<FileStamp> after;
             if (stamp_all(files, after) && after == before && settled(before, started_ns)) {
-                if (cacheable) cache_store(loc, dataset, out.sha256, before);
-                if (here) {
+                if (cacheable) {
+                    cache_store(loc, dataset, out.sha256, before);
+                } else {
                     here->stamps = before;
                     here->sha256 = out.sha256;
                 }
@@ -476,6 +488,15 @@ DatasetChecksum dataset_checksum(const std::string& path) {
         }
     }
     return out;
+}
+
+}  // namespace
+
+DatasetChecksum dataset_checksum(const std::string& path) { return *checksum_of(path, /*read_large=*/true); }
+
+std::string known_dataset_sha256(const std::string& path) {
+    const std::optional<DatasetChecksum> c = checksum_of(path, /*read_large=*/false);
+    return c ? c->sha256 : std::string();
 }
 
 std::string dataset_sha256(const std::string& path) { return dataset_checksum(path).sha256; }

@@ -34,6 +34,13 @@ DatasetChecksum dataset_checksum(const std::string& path);
 // dataset_checksum(path).sha256.
 std::string dataset_sha256(const std::string& path);
 
+// The digest when it can be had without reading a dataset of kChecksumCacheMinBytes or more: from
+// the checksum cache, or from what this process has already hashed; hashed now when the dataset
+// is smaller. "" otherwise, and as dataset_sha256 for a path not on the local file system. For a
+// cache keyed by the data that must not make a cold start read a national raster: run.json's
+// checksum thread hashes it meanwhile, and the next run finds it.
+std::string known_dataset_sha256(const std::string& path);
+
 // The checksum cache file: SITESCREEN_CHECKSUM_CACHE (a path; "off", "0" or
 // empty: none), else $XDG_CACHE_HOME/sitescreen/checksums.tsv, else
 // $HOME/.cache/sitescreen/checksums.tsv; "" when there is none. Read from the

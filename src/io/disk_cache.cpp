@@ -9,6 +9,8 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -28,6 +30,11 @@ std::string DiskCache::folder_beside_checksums(const std::string& name) {
     const std::string file = checksum_cache_file();
     if (file.empty()) return "";
     return (fs::path(file).parent_path() / name).string();
+}
+
+bool DiskCache::switched_off_by(const char* name) {
+    const char* v = std::getenv(name);
+    return v && (std::strcmp(v, "off") == 0 || std::strcmp(v, "0") == 0);
 }
 
 std::string DiskCache::file_of(const std::string& key) const {

@@ -39,6 +39,8 @@ public:
     // The folder `name` beside the checksum cache file (checksum_cache_file(), io/checksum.h):
     // "" when that cache is off (SITESCREEN_CHECKSUM_CACHE=off).
     static std::string folder_beside_checksums(const std::string& name);
+    // Whether the environment variable `name` (e.g. SITESCREEN_LAYER_CACHE) is "off" or "0".
+    static bool switched_off_by(const char* name);
 
 private:
     std::string folder_, extension_;

@@ -39,7 +39,7 @@ private:
 class RasterKindLayer final : public Layer {
 public:
     explicit RasterKindLayer(const LayerSpec& spec)
-        : spec_(spec), info_(inspect_raster(spec)), blocks_(std::make_shared<RasterBlocks>()) {}
+        : spec_(spec), info_(inspect_raster_cached(spec)), blocks_(std::make_shared<RasterBlocks>()) {}
     const LayerSpec& spec() const override { return spec_; }
     std::unique_ptr<Probe> make_probe(ThreadState& thread) const override {
         return std::make_unique<RasterProbe>(spec_, blocks_, thread.get<RasterThreadState>()->sweeps,

@@ -45,11 +45,21 @@ struct RasterInfo {
     double geotransform[6] = {0, 1, 0, 0, 0, 1};
     std::optional<double> nodata;
     double west = 0, south = 0, east = 0, north = 0;  // extent in WGS 84 (approximate for projected rasters)
+    bool from_cache = false;  // read back from the raster inspection cache (inspect_raster_cached)
 };
 
 // Opens and checks a raster layer (exists, band present, CRS known or set in
 // the catalog). Throws InputError naming the layer and the problem.
 RasterInfo inspect_raster(const LayerSpec& spec);
+// inspect_raster, kept between runs beside the checksum cache (raster-info/; docs/layers.md,
+// "Checksums") under a key naming this build's raster code, the versions of GDAL and PROJ, the
+// catalog entry's path, band, CRS and nodata, and the SHA-256 of the layer's files. A run whose
+// rasters are all cached neither opens them nor builds a CRS to start (PROJ's database, about
+// 10 ms of the start-up). As inspect_raster, whose errors it throws, when the cache is off
+// (with the checksum cache, or SITESCREEN_LAYER_CACHE=off) or misses, and while the checksum of a
+// raster of 1 MiB or more is not in the checksum cache (known_dataset_sha256): the first run
+// does not wait for it.
+RasterInfo inspect_raster_cached(const LayerSpec& spec);
 
 class RasterBlocks;
 

@@ -257,11 +257,6 @@ void get_info(Reader& r, VectorLayerInfo& info) {
     for (auto& f : info.fields) f = r.get_string();
 }
 
-bool cache_switched_off() {
-    const char* v = std::getenv("SITESCREEN_LAYER_CACHE");
-    return v && (std::strcmp(v, "off") == 0 || std::strcmp(v, "0") == 0);
-}
-
 }  // namespace
 
 std::string VectorLayerBuilder::serialize(const VectorLayer& layer) {
@@ -362,8 +357,9 @@ bool VectorLayerBuilder::deserialize(std::string_view bytes, VectorLayer& layer)
 }
 
 LayerCache::LayerCache(const LayerSpec& spec)
-    : cache_(cache_switched_off() ? std::string() : DiskCache::folder_beside_checksums("layer-cache"), ".bin",
-             kMaxFiles) {
+    : cache_(DiskCache::switched_off_by("SITESCREEN_LAYER_CACHE") ? std::string()
+                                                                  : DiskCache::folder_beside_checksums("layer-cache"),
+             ".bin", kMaxFiles) {
     if (!cache_.enabled()) return;
     std::string sha256;
     try {
