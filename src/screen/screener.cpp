@@ -2,6 +2,7 @@
 #include "screen/screener.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <numeric>
@@ -33,15 +34,26 @@ std::shared_ptr<const LayerSet> LayerSet::open(const Catalog& catalog,
                                                             }).share();
     // The layers open side by side, up to `threads` at a time (each may also use `threads` for its
     // own work); `progress` hears of each as it starts. The raster layers start first: checking a
-    // raster's CRS opens PROJ's database on its thread (about 10 ms), longer than a vector layer
-    // restored from the layer cache takes. The layer reported as failing is the first in catalog
-    // order that cannot be used, whatever the thread count: once one fails, only layers before it
-    // in the catalog still start.
+    // raster's CRS opens PROJ's database on its thread (about 10 ms, unless the raster's inspection
+    // is cached), longer than a vector layer restored from the layer cache takes. Then the vector
+    // layers, largest file first: the last to start are the quickest to load, so the threads end
+    // together (the shipped pack's prefectures, 6 MB, are otherwise started eighth of ten). The
+    // layer reported as failing is the first in catalog order that cannot be used, whatever the
+    // thread count: once one fails, only layers before it in the catalog still start.
     const std::vector<LayerSpec>& specs = set->catalog_.layers;
     std::vector<std::size_t> order(specs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_partition(order.begin(), order.end(),
-                          [&](std::size_t i) { return measures<RasterMeasurement>(specs[i]); });
+    std::vector<std::uintmax_t> bytes(specs.size(), 0);
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        std::error_code ec;  // a dataset that is not one local file (a folder, PG:...) counts as 0
+        const std::uintmax_t n = std::filesystem::file_size(specs[i].path, ec);
+        if (!ec) bytes[i] = n;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const bool raster_a = measures<RasterMeasurement>(specs[a]), raster_b = measures<RasterMeasurement>(specs[b]);
+        if (raster_a != raster_b) return raster_a;
+        return bytes[a] > bytes[b];
+    });
     std::vector<std::unique_ptr<Layer>> opened(specs.size());
     std::vector<std::exception_ptr> errors(specs.size());
     std::mutex mutex;
