@@ -1173,6 +1173,22 @@ TEST(RasterInspect, TheCachedInspectionIsTheInspectionOfTheSameData) {
     }
     EXPECT_EQ(inspect_raster_cached(raster_spec("r", dir.path() + "/luxembourg_elev_srtm30s.tif")).crs_name, "WGS 84");
 
+    // A float raster whose nodata is NaN (JSON has no NaN): read back as NaN, not as no nodata.
+    const std::string nan_path = dir.path() + "/nan.tif";
+    ASSERT_TRUE(sitescreen::testing::write_wgs84_raster(nan_path, 8, 4, GDT_Float32, 100, 30, 0.1,
+                                                        [](int x, int) { return x; }));
+    {
+        DatasetPtr ds(GDALOpen(nan_path.c_str(), GA_Update));
+        ASSERT_TRUE(ds);
+        GDALSetRasterNoDataValue(GDALGetRasterBand(ds.get(), 1), std::nan(""));
+    }
+    for (int round = 0; round < 2; ++round) {
+        const RasterInfo i = inspect_raster_cached(raster_spec("nan", nan_path));
+        EXPECT_EQ(i.from_cache, round == 1);
+        ASSERT_TRUE(i.nodata);
+        EXPECT_TRUE(std::isnan(*i.nodata));
+    }
+
     // Other data under the same name: the checksum differs, the entry is not used.
     const std::string path = dir.path() + "/small.tif";
     ASSERT_TRUE(

@@ -2,7 +2,10 @@
 #include <gdal.h>
 #include <proj.h>
 
+#include <cmath>
 #include <exception>
+#include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "core/site.h"
@@ -41,6 +44,23 @@ std::string key_of(const LayerSpec& spec) {
            entry.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n" + "sha256 " + sha256 + "\n";
 }
 
+// A nodata value: a number, or "nan", "inf", "-inf" (JSON has no such numbers; a float raster's
+// nodata is often NaN).
+Json number_json(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+
+double number_of(const Json& j) {
+    if (!j.is_string()) return j.get<double>();
+    const std::string& s = j.get_ref<const std::string&>();
+    if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+    if (s == "inf") return std::numeric_limits<double>::infinity();
+    if (s == "-inf") return -std::numeric_limits<double>::infinity();
+    throw std::invalid_argument("not a number: " + s);
+}
+
 Json to_json(const RasterInfo& i) {
     Json j = Json::object();
     j["width"] = i.width;
@@ -52,7 +72,7 @@ Json to_json(const RasterInfo& i) {
     j["wgs84_lonlat"] = i.wgs84_lonlat;
     j["geotransform"] = Json::array();
     for (double g : i.geotransform) j["geotransform"].push_back(g);
-    j["nodata"] = i.nodata ? Json(*i.nodata) : Json(nullptr);
+    j["nodata"] = i.nodata ? number_json(*i.nodata) : Json(nullptr);
     j["extent"] = {i.west, i.south, i.east, i.north};
     return j;
 }
@@ -71,7 +91,7 @@ bool from_json(const Json& j, RasterInfo& i) {
         if (!gt.is_array() || gt.size() != 6) return false;
         for (int k = 0; k < 6; ++k) i.geotransform[k] = gt.at(k).get<double>();
         const Json& nodata = j.at("nodata");
-        i.nodata = nodata.is_null() ? std::nullopt : std::optional<double>(nodata.get<double>());
+        i.nodata = nodata.is_null() ? std::nullopt : std::optional<double>(number_of(nodata));
         const Json& e = j.at("extent");
         if (!e.is_array() || e.size() != 4) return false;
         i.west = e.at(0).get<double>();
