@@ -1188,6 +1188,13 @@ TEST(RasterInspect, TheCachedInspectionIsTheInspectionOfTheSameData) {
         ASSERT_TRUE(i.nodata);
         EXPECT_TRUE(std::isnan(*i.nodata));
     }
+    // A catalog nodata of NaN is its own entry, not the entry of a layer without one.
+    LayerSpec small_nan = raster_spec("s", dir.path() + "/luxembourg_elev_srtm30s.tif");
+    small_nan.nodata = std::nan("");
+    const RasterInfo catalog_nan = inspect_raster_cached(small_nan);
+    EXPECT_FALSE(catalog_nan.from_cache);
+    ASSERT_TRUE(catalog_nan.nodata);
+    EXPECT_TRUE(std::isnan(*catalog_nan.nodata));
 
     // Other data under the same name: the checksum differs, the entry is not used.
     const std::string path = dir.path() + "/small.tif";

@@ -20,6 +20,14 @@ namespace {
 
 constexpr std::size_t kMaxEntries = 32;
 
+// A nodata value: a number, or "nan", "inf", "-inf" (JSON has no such numbers; a float raster's
+// nodata is often NaN).
+Json number_json(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+
 // Everything the inspection depends on: this build's raster code, the libraries that read the
 // file and build its CRS, the catalog settings it reads, and the bytes of the layer's files.
 // "" when the cache is off, the files have no checksum (a PG: source, a file not found) or their
@@ -38,18 +46,10 @@ std::string key_of(const LayerSpec& spec) {
     entry["path"] = spec.path;
     entry["band"] = spec.band;
     entry["crs"] = spec.crs ? Json(*spec.crs) : Json(nullptr);
-    entry["nodata"] = spec.nodata ? Json(*spec.nodata) : Json(nullptr);
+    entry["nodata"] = spec.nodata ? number_json(*spec.nodata) : Json(nullptr);  // NaN is not null here
     return std::string("sitescreen raster info cache 1\n") + "build " + SITESCREEN_RASTER_INFO_CACHE_ID + "\n" +
            "gdal " + GDALVersionInfo("RELEASE_NAME") + ", proj " + proj_info().version + "\n" + "entry " +
            entry.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n" + "sha256 " + sha256 + "\n";
-}
-
-// A nodata value: a number, or "nan", "inf", "-inf" (JSON has no such numbers; a float raster's
-// nodata is often NaN).
-Json number_json(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return v;
 }
 
 double number_of(const Json& j) {
