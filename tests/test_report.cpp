@@ -320,6 +320,8 @@ TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
     const double w = kLon - 0.2, s = kLat - 0.2, e = kLon + 0.2, n = kLat + 0.2;
     const std::string direct = admin_outline_geojson(*layers, w, s, e, n);
     ASSERT_FALSE(direct.empty());
+    // The features outlined on several threads: the same text.
+    EXPECT_EQ(admin_outline_geojson(*layers, w, s, e, n, 60000, 3), direct);
     auto files = [&] {
         std::vector<fs::path> out;
         if (fs::exists(folder))
@@ -384,6 +386,45 @@ TEST(Portfolio, AdminOutlineIsCachedUnderTheAdminLayersChecksums) {
     // The folder keeps the outlines used last.
     for (int i = 0; i < static_cast<int>(kOutlineCacheFiles) + 4; ++i) outline(catalog, "1.0", w - 0.02 * (i + 1), hit);
     EXPECT_EQ(files().size(), kOutlineCacheFiles);
+}
+
+// The outline's features are outlined on the run's threads at the end of the run: the same text
+// on any number of them. Units of a grid with wavy edges of hundreds of vertices, so that loading
+// cuts each into pieces, which the outline joins again.
+TEST(Portfolio, AdminOutlineIsTheSameTextOnAnyNumberOfThreads) {
+    TempDir tmp;
+    std::string features;
+    int units = 0;
+    for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 4; ++j) {
+            const double x0 = 110 + 0.5 * i, y0 = 30 + 0.5 * j, x1 = x0 + 0.5, y1 = y0 + 0.5;
+            std::string ring = fmt::format("[{},{}],[{},{}]", x0, y0, x1, y0);
+            for (int k = 0; k <= 600; ++k) {  // the east side, wavy
+                const double y = y0 + 0.5 * k / 600;
+                ring += fmt::format(",[{:.6f},{:.6f}]", x1 + 0.02 * std::sin(k * 0.3), y);
+            }
+            ring += fmt::format(",[{},{}],[{},{}]", x0, y1, x0, y0);
+            features +=
+                fmt::format(R"({}{{"type":"Feature","properties":{{"fid_text":"U{}","name":"单元{}","zone":""}},)"
+                            R"("geometry":{{"type":"Polygon","coordinates":[[{}]]}}}})",
+                            units ? "," : "", units, units, ring);
+            ++units;
+        }
+    Catalog cat;
+    cat.file = (tmp.path / "catalog.yaml").string();
+    cat.layers.push_back(vector_spec(tmp.path, "units", "Units (test)", "admin", Criterion::Context, false,
+                                     R"({"type":"FeatureCollection","features":[)" + features + "]}"));
+    const auto layers = LayerSet::open(cat);
+    ASSERT_GT(layers->vectors()[0]->info().piece_count, static_cast<std::size_t>(2 * units));
+    const std::string one = admin_outline_geojson(*layers, 110.5, 30.5, 112.5, 31.5, 60000, 1);
+    std::size_t outlined = 0;
+    for (std::size_t at = 0; (at = one.find("\"type\":\"Feature\"", at)) != std::string::npos; ++at) ++outlined;
+    EXPECT_EQ(outlined, static_cast<std::size_t>(units));  // the box with its margin meets them all
+    for (unsigned threads : {2u, 3u, 8u, 64u})
+        EXPECT_EQ(admin_outline_geojson(*layers, 110.5, 30.5, 112.5, 31.5, 60000, threads), one) << threads;
+    // Each unit one polygon: its pieces joined, no seam left.
+    const Json fc = Json::parse(one);
+    for (const Json& f : fc["features"]) EXPECT_EQ(f["geometry"]["coordinates"].size(), 1u) << f["properties"]["name"];
 }
 
 // ---------------------------------------------------------------- the map

@@ -540,6 +540,60 @@ TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
     EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
 }
 
+TEST(VectorFeatureRegion, TheJoinedFeatureInLonLatIsTheOriginalPolygon) {
+    // The portfolio's admin outline joins a feature's pieces in lon/lat: a spiky star with a hole,
+    // cut into dozens of pieces, joined whole, is the star itself (the same area and nothing
+    // apart), one polygon with its hole, without the overlay union; a box over a part gives the
+    // pieces that meet it, and a box away from the feature nothing.
+    std::mt19937_64 rng(11);
+    TempDir dir;
+    Polygon big = star(rng, 110.0, 30.0, 0.8, 6000, 0.3);
+    Ring hole;
+    for (int k = 0; k <= 64; ++k) {
+        const double a = -2 * M_PI * k / 64;  // clockwise, as bg::correct wants a hole
+        hole.push_back(Point(110.0 + 0.1 * std::cos(a), 30.0 + 0.1 * std::sin(a)));
+    }
+    hole.back() = hole.front();
+    big.inners().push_back(hole);
+    bg::correct(big);
+    ASSERT_TRUE(bg::is_valid(big));
+    auto layer = layer_from(dir, feature_collection({{R"({"fid":"big","name":"b"})", multipolygon_json({big})}}));
+    ASSERT_GT(layer->info().piece_count, 20u);
+    auto ctx = geos::context();
+    const std::uint64_t overlays_before = vector_kit::feature_region_overlays();
+    const geos::GeomPtr original = geos::from_polygon(big);
+    const double a = geos::area(original.get());
+
+    const geos::GeomPtr whole = layer->feature_joined(0, Box(Point(100, 20), Point(120, 40)));
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(GEOSisValid_r(ctx, whole.get()), 1);
+    EXPECT_NEAR(geos::area(whole.get()), a, 1e-9 * a);
+    const geos::GeomPtr apart(GEOSSymDifference_r(ctx, whole.get(), original.get()));
+    EXPECT_LT(geos::area(apart.get()), 1e-9 * a);
+    MultiPolygon mp;
+    geos::to_multipolygon(whole.get(), mp);
+    ASSERT_EQ(mp.size(), 1u);
+    EXPECT_EQ(mp[0].inners().size(), 1u);
+
+    // The north-east quarter's box: the pieces meeting it, joined, cover that quarter of the star
+    // and lie within the star.
+    const Box quarter(Point(110.2, 30.2), Point(112, 32));
+    const geos::GeomPtr part = layer->feature_joined(0, quarter);
+    ASSERT_TRUE(part);
+    EXPECT_EQ(GEOSisValid_r(ctx, part.get()), 1);
+    const double part_area = geos::area(part.get());
+    EXPECT_LT(part_area, a);
+    const geos::GeomPtr q_star = geos::clip_by_rect(original.get(), 110.2, 30.2, 112, 32);
+    const geos::GeomPtr q_part = geos::clip_by_rect(part.get(), 110.2, 30.2, 112, 32);
+    EXPECT_NEAR(geos::area(q_part.get()), geos::area(q_star.get()), 1e-9 * a);
+    const geos::GeomPtr outside(GEOSDifference_r(ctx, part.get(), original.get()));
+    EXPECT_LT(geos::area(outside.get()), 1e-9 * a);
+
+    EXPECT_FALSE(layer->feature_joined(0, Box(Point(-10, -10), Point(-9, -9))));
+    EXPECT_FALSE(layer->feature_joined(1, Box(Point(100, 20), Point(120, 40))));  // no such feature
+    EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
+}
+
 TEST(VectorFeatureRegion, KeepsAHoleTheBoxCrosses) {
     // A reserve's outer zone with a hole where its inner zone lies (a separate feature): the
     // feature near a site on the hole's edge is the box less the hole. Unioning the pieces

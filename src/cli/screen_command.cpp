@@ -398,6 +398,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         ctx.site_fields = sites->fields();
         ctx.any_demo = catalog.any_demo();
         ctx.tool_version = SITESCREEN_VERSION;
+        ctx.threads = load_threads;
         // The formats' writers, and two that write no file: the roll-up and the count of sites
         // with demonstration data, for run.json and the closing line.
         const std::vector<std::unique_ptr<OutputWriter>> writers =

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <limits>
+#include <thread>
 
 #include "geo/geos_kit.h"
 #include "io/disk_cache.h"
@@ -40,7 +42,7 @@ std::string script_json(const Json& j) {
 }
 
 std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
-                                  std::size_t max_vertices) {
+                                  std::size_t max_vertices, unsigned threads) {
     const auto& specs = layers.catalog().layers;
     // Admin layers, coarsest (fewest units) first.
     std::vector<std::size_t> admin;
@@ -56,45 +58,67 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
     const double tolerance = span * 1.5 / 1000;
     const int decimals = tolerance >= 0.005 ? 3 : tolerance >= 0.0005 ? 4 : 5;
 
-    auto ctx = geos::context();
+    // One feature's outline: its GeoJSON Feature ("" when nothing of it is near) and vertex count.
+    struct Outline {
+        std::string feature;
+        std::size_t vertices = 0;
+    };
+    auto outline_of = [&](const VectorLayer& vl, const std::string& layer_id, std::uint32_t f, int level) {
+        Outline out;
+        // The feature's pieces near the sites, joined along the cuts that made them (an overlay
+        // union of a prefecture's pieces took most of a small batch's run).
+        const geos::GeomPtr u = vl.feature_joined(f, box);
+        if (!u) return out;
+        auto ctx = geos::context();
+        geos::GeomPtr simple(GEOSTopologyPreserveSimplify_r(ctx, u.get(), tolerance));
+        MultiPolygon mp;
+        geos::to_multipolygon(simple ? simple.get() : u.get(), mp);
+        if (mp.empty()) return out;
+        std::string coords = "[";
+        for (std::size_t p = 0; p < mp.size(); ++p) {
+            if (p) coords += ',';
+            coords += '[';
+            append_ring(coords, mp[p].outer(), decimals);
+            out.vertices += mp[p].outer().size();
+            for (const Ring& h : mp[p].inners()) {
+                coords += ',';
+                append_ring(coords, h, decimals);
+                out.vertices += h.size();
+            }
+            coords += ']';
+        }
+        coords += ']';
+        const Json props = {{"name", vl.features()[f].name}, {"layer", layer_id}, {"level", level}};
+        out.feature = "{\"type\":\"Feature\",\"properties\":" + script_json(props) +
+                      ",\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":" + coords + "}}";
+        return out;
+    };
+
     std::string features;
     std::size_t vertices = 0;
     int level = 0;
     for (std::size_t li : admin) {
         const VectorLayer& vl = *layers.vectors()[li];
+        // The features on `threads` threads (each its own GEOS context), taken in turn from a
+        // shared counter; written in feature order whatever the thread count.
+        std::vector<Outline> outlines(vl.features().size());
+        std::atomic<std::size_t> next{0};
+        auto work = [&] {
+            for (std::size_t f; (f = next.fetch_add(1)) < outlines.size();)
+                outlines[f] = outline_of(vl, specs[li].id, static_cast<std::uint32_t>(f), level);
+        };
+        const std::size_t helpers = std::min<std::size_t>(std::max(1u, threads), outlines.size()) - 1;
+        std::vector<std::thread> pool;
+        for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
+        work();
+        for (std::thread& t : pool) t.join();
         std::string layer_features;
         std::size_t layer_vertices = 0;
-        for (std::uint32_t f = 0; f < vl.features().size(); ++f) {
-            std::vector<geos::GeomPtr> parts;
-            for (const Polygon& piece : vl.feature_polygons(f)) {
-                Box b;
-                bg::envelope(piece, b);
-                if (bg::intersects(b, box)) parts.push_back(geos::from_polygon(piece));
-            }
-            if (parts.empty()) continue;
-            geos::GeomPtr u = geos::union_all(std::move(parts));
-            geos::GeomPtr simple(GEOSTopologyPreserveSimplify_r(ctx, u.get(), tolerance));
-            MultiPolygon mp;
-            geos::to_multipolygon(simple ? simple.get() : u.get(), mp);
-            if (mp.empty()) continue;
-            std::string coords = "[";
-            for (std::size_t p = 0; p < mp.size(); ++p) {
-                if (p) coords += ',';
-                coords += '[';
-                append_ring(coords, mp[p].outer(), decimals);
-                layer_vertices += mp[p].outer().size();
-                for (const Ring& h : mp[p].inners()) {
-                    coords += ',';
-                    append_ring(coords, h, decimals);
-                    layer_vertices += h.size();
-                }
-                coords += ']';
-            }
-            coords += ']';
-            Json props = {{"name", vl.features()[f].name}, {"layer", specs[li].id}, {"level", level}};
+        for (const Outline& o : outlines) {
+            if (o.feature.empty()) continue;
             if (!layer_features.empty()) layer_features += ',';
-            layer_features += "{\"type\":\"Feature\",\"properties\":" + script_json(props) +
-                              ",\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":" + coords + "}}";
+            layer_features += o.feature;
+            layer_vertices += o.vertices;
         }
         if (layer_features.empty()) continue;
         if (vertices + layer_vertices > max_vertices && level > 0) break;  // finer layers would make the page heavy
@@ -114,13 +138,13 @@ std::string outline_cache_folder() { return DiskCache::folder_beside_checksums("
 std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
                                          const std::string& build_id, const std::string& folder, double west,
                                          double south, double east, double north, std::size_t max_vertices,
-                                         bool* from_cache) {
+                                         bool* from_cache, unsigned threads) {
     if (from_cache) *from_cache = false;
-    auto compute = [&] { return admin_outline_geojson(layers, west, south, east, north, max_vertices); };
+    auto compute = [&] { return admin_outline_geojson(layers, west, south, east, north, max_vertices, threads); };
     if (folder.empty() || !catalog_layers.is_array()) return compute();
     // The key: everything the outline is made from. The admin layers are those of the catalog
     // whose theme is admin; each must have its checksum.
-    std::string key = fmt::format("sitescreen admin outline 2\n{}\n{:.17g} {:.17g} {:.17g} {:.17g} {}\n", build_id,
+    std::string key = fmt::format("sitescreen admin outline 3\n{}\n{:.17g} {:.17g} {:.17g} {:.17g} {}\n", build_id,
                                   west, south, east, north, max_vertices);
     std::size_t admin_layers = 0;
     for (const Json& l : catalog_layers) {

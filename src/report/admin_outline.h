@@ -9,9 +9,10 @@
 namespace sitescreen {
 
 // The outline of the admin layers near the sites, simplified, as a GeoJSON
-// FeatureCollection string ("" when the run has no admin layer).
+// FeatureCollection string ("" when the run has no admin layer). A layer's features are outlined
+// on up to `threads` threads (the run's own, idle by then); the text is the same for any count.
 std::string admin_outline_geojson(const LayerSet& layers, double west, double south, double east, double north,
-                                  std::size_t max_vertices = 60000);
+                                  std::size_t max_vertices = 60000, unsigned threads = 1);
 
 // admin_outline_geojson through a cache on disk: the union of a national layer's units costs a
 // second or more of CPU, a quarter of a 100-site run, and is the same on every run of the same
@@ -24,7 +25,7 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
 std::string cached_admin_outline_geojson(const LayerSet& layers, const Json& catalog_layers,
                                          const std::string& build_id, const std::string& folder, double west,
                                          double south, double east, double north, std::size_t max_vertices = 60000,
-                                         bool* from_cache = nullptr);
+                                         bool* from_cache = nullptr, unsigned threads = 1);
 // The SHA-256 of the sources that make an outline (the vector layers' loading, geo/, this page's
 // code; made by CMake): a build that draws outlines differently never reads another's.
 std::string outline_cache_build_id();

@@ -386,8 +386,9 @@ void PortfolioPageWriter::finish(const RunSummary& run) {
                                              recorded["catalog"].is_object() && recorded["catalog"].contains("layers")
                                          ? recorded["catalog"]["layers"]
                                          : kNone;
-        admin = cached_admin_outline_geojson(*ctx_.layers, catalog_layers, outline_cache_build_id(),
-                                             outline_cache_folder(), west, south, east, north);
+        admin =
+            cached_admin_outline_geojson(*ctx_.layers, catalog_layers, outline_cache_build_id(), outline_cache_folder(),
+                                         west, south, east, north, 60000, nullptr, ctx_.threads);
     }
     std::string context;
     if (std::isfinite(west))

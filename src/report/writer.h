@@ -20,6 +20,9 @@ struct RunContext {
     std::vector<std::string> site_fields;  // the input's columns / fields, in order
     bool any_demo = false;                 // a demonstration layer is in use: say so first
     std::string tool_version;
+    // Threads a writer may use for work at the end of the run, when the screening threads are
+    // idle (the portfolio's admin outline): the run's --threads.
+    unsigned threads = 1;
 };
 
 // One site as the pipeline hands it to a writer.

@@ -339,6 +339,43 @@ void project_polygon(const Polygon& ll, const LocalFrame& frame, Polygon& xy) {
     for (std::size_t h = 0; h < ll.inners().size(); ++h) project_ring(ll.inners()[h], frame, xy.inners()[h]);
 }
 
+// The union of whole pieces of one feature (their cut vertices gathered in `cv`): joined along
+// the cut lines they share by GEOS's coverage union, once every piece has the vertices its
+// neighbours have on a cut (node_cuts); GEOS's overlay union of the same pieces where the pieces
+// do not meet edge to edge (counted in g_region_overlays). Null when the overlay fails.
+geos::GeomPtr join_pieces(const std::vector<const Piece*>& near, CutVertices& cv) {
+    auto ctx = geos::context();
+    geos::GeomPtr joined;
+    if (near.size() == 1) {
+        joined = geos::from_polygon(near.front()->polygon);
+    } else {
+        Polygon n;
+        cv.sort();
+        std::vector<GEOSGeometry*> noded;
+        noded.reserve(near.size());
+        for (const Piece* p : near) {
+            node_cuts(p->polygon.outer(), *p, cv, n.outer());
+            n.inners().resize(p->polygon.inners().size());
+            for (std::size_t h = 0; h < p->polygon.inners().size(); ++h)
+                node_cuts(p->polygon.inners()[h], *p, cv, n.inners()[h]);
+            noded.push_back(geos::from_polygon(n).release());
+        }
+        const geos::GeomPtr all(
+            GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, noded.data(), static_cast<unsigned>(noded.size())));
+        // GEOS declines (null) when the pieces do not meet edge to edge.
+        joined.reset(GEOSCoverageUnion_r(ctx, all.get()));
+    }
+    if (!joined) {
+        // The overlay union of the same whole pieces (repaired where needed): slower, the same
+        // feature.
+        g_region_overlays.fetch_add(1, std::memory_order_relaxed);
+        std::vector<geos::GeomPtr> parts;
+        for (const Piece* p : near) parts.push_back(geos::from_polygon(p->polygon));
+        joined = geos::union_all(std::move(parts));
+    }
+    return joined;
+}
+
 }  // namespace
 
 std::uint64_t vector_kit::feature_region_overlays() { return g_region_overlays.load(); }
@@ -367,36 +404,10 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
             for (const auto& h : near.back().polygon.inners()) cv.add(h, near.back());
         }
     if (near.empty()) return out;
-    auto ctx = geos::context();
-    geos::GeomPtr joined;
-    if (near.size() == 1) {
-        joined = geos::from_polygon(near.front().polygon);
-    } else {
-        cv.sort();
-        std::vector<GEOSGeometry*> noded;
-        noded.reserve(near.size());
-        Polygon n;
-        for (const Piece& p : near) {
-            node_cuts(p.polygon.outer(), p, cv, n.outer());
-            n.inners().resize(p.polygon.inners().size());
-            for (std::size_t h = 0; h < p.polygon.inners().size(); ++h)
-                node_cuts(p.polygon.inners()[h], p, cv, n.inners()[h]);
-            noded.push_back(geos::from_polygon(n).release());
-        }
-        const geos::GeomPtr all(
-            GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, noded.data(), static_cast<unsigned>(noded.size())));
-        // GEOS declines (null) when the pieces do not meet edge to edge.
-        joined.reset(GEOSCoverageUnion_r(ctx, all.get()));
-    }
-    if (!joined) {
-        // The overlay union of the same whole pieces (repaired where needed): slower, the same
-        // feature, holes kept by the one clip below as on the coverage path.
-        g_region_overlays.fetch_add(1, std::memory_order_relaxed);
-        std::vector<geos::GeomPtr> parts;
-        for (const Piece& p : near) parts.push_back(geos::from_polygon(p.polygon));
-        joined = geos::union_all(std::move(parts));
-        if (!joined) return out;
-    }
+    std::vector<const Piece*> whole;
+    for (const Piece& p : near) whole.push_back(&p);
+    const geos::GeomPtr joined = join_pieces(whole, cv);
+    if (!joined) return out;
     const geos::GeomPtr within = geos::clip_by_rect(joined.get(), box.min_corner().x(), box.min_corner().y(),
                                                     box.max_corner().x(), box.max_corner().y());
     if (!within) return out;
@@ -405,6 +416,24 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
     out.resize(ll.size());
     for (std::size_t i = 0; i < ll.size(); ++i) project_polygon(ll[i], frame, out[i]);
     return out;
+}
+
+geos::GeomPtr VectorLayer::feature_joined(std::uint32_t feature, const Box& box) const {
+    if (feature >= feature_pieces_.size()) return nullptr;
+    std::vector<const Piece*> near;
+    CutVertices cv;
+    for (std::uint32_t pi : feature_pieces_[feature]) {
+        const Piece& p = pieces_[pi];
+        if (p.kind != PieceKind::Polygon) continue;
+        Box b;
+        bg::envelope(p.polygon.outer(), b);
+        if (!bg::intersects(b, box)) continue;
+        near.push_back(&p);
+        cv.add(p.polygon.outer(), p);
+        for (const auto& h : p.polygon.inners()) cv.add(h, p);
+    }
+    if (near.empty()) return nullptr;
+    return join_pieces(near, cv);
 }
 
 std::vector<Point> VectorLayer::feature_points(std::uint32_t feature) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/site.h"
+#include "geo/geos_kit.h"
 #include "geo/local_frame.h"
 #include "geo/site_geometry.h"
 #include "layers/catalog.h"
@@ -127,6 +128,11 @@ public:
     // Empty when no piece is near. Points and lines are left out.
     MultiPolygon feature_region(std::uint32_t feature, const LocalFrame& frame, double reach_m,
                                 double keep_m = std::numeric_limits<double>::infinity()) const;
+    // The union of the feature's polygon pieces that meet `box` (lon/lat, taken as given: no
+    // wrapping across +-180), whole and in lon/lat, joined as feature_region joins them: along the
+    // cut lines, with GEOS's overlay union only where the pieces do not meet edge to edge. Null
+    // when no piece meets the box (or the overlay fails). For the portfolio's admin outline.
+    geos::GeomPtr feature_joined(std::uint32_t feature, const Box& box) const;
 
     // Thread-safe: the layer is immutable after load. The nearest feature is
     // searched for out to `nearest_limit_m` (unlimited by default); beyond it
