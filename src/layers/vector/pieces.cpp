@@ -290,6 +290,10 @@ struct CutVertices {
                 if (q.y() == c) on_y.emplace_back(c, q.x());
         }
     }
+    void add(const Piece& p) {  // every ring of the piece
+        add(p.polygon.outer(), p);
+        for (const Ring& h : p.polygon.inners()) add(h, p);
+    }
     void sort() {
         for (auto* v : {&on_x, &on_y}) {
             std::sort(v->begin(), v->end());
@@ -400,8 +404,7 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
             if (!bg::intersects(b, query)) continue;
             if (std::isfinite(keep_m) && box_distance_range(shifted_box(b, shift), frame).first > keep_m) continue;
             near.push_back(shifted_piece(raw, shift, shifted));
-            cv.add(near.back().polygon.outer(), near.back());
-            for (const auto& h : near.back().polygon.inners()) cv.add(h, near.back());
+            cv.add(near.back());
         }
     if (near.empty()) return out;
     std::vector<const Piece*> whole;
@@ -429,8 +432,7 @@ geos::GeomPtr VectorLayer::feature_joined(std::uint32_t feature, const Box& box)
         bg::envelope(p.polygon.outer(), b);
         if (!bg::intersects(b, box)) continue;
         near.push_back(&p);
-        cv.add(p.polygon.outer(), p);
-        for (const auto& h : p.polygon.inners()) cv.add(h, p);
+        cv.add(p);
     }
     if (near.empty()) return nullptr;
     return join_pieces(near, cv);
