@@ -72,8 +72,8 @@ Box shifted_box(const Box& b, double shift);
 // bulge off its chord (lon/lat lines curve gently in the frame) and a metre.
 std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& frame);
 
-// How many times VectorLayer::feature_region fell back to the overlay union in this process (the
-// pieces did not meet edge to edge): for the tests, which expect none.
+// How many times VectorLayer::feature_region or feature_joined fell back to the overlay union in
+// this process (the pieces did not meet edge to edge): for the tests, which expect none.
 std::uint64_t feature_region_overlays();
 
 }  // namespace sitescreen::vector_kit
