@@ -7,11 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
-#include <exception>
-#include <mutex>
 #include <limits>
 #include <thread>
 
+#include "core/first_error.h"
 #include "geo/geos_kit.h"
 #include "io/disk_cache.h"
 #include "report/formats.h"
@@ -105,16 +104,14 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
         // shared counter; written in feature order whatever the thread count.
         std::vector<Outline> outlines(vl.features().size());
         std::atomic<std::size_t> next{0};
-        std::mutex failed_mutex;
-        std::exception_ptr failed;  // the first exception a thread met, thrown again here
+        FirstError failed;  // thrown again here once the threads are joined
         auto work = [&] {
             try {
                 for (std::size_t f; (f = next.fetch_add(1)) < outlines.size();)
                     outlines[f] = outline_of(vl, specs[li].id, static_cast<std::uint32_t>(f), level);
             } catch (...) {
                 next = outlines.size();  // the others stop at their next feature
-                const std::lock_guard<std::mutex> lock(failed_mutex);
-                if (!failed) failed = std::current_exception();
+                failed.capture();
             }
         };
         const std::size_t helpers = std::min<std::size_t>(std::max(1u, threads), outlines.size()) - 1;
@@ -122,7 +119,7 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
         for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
         work();
         for (std::thread& t : pool) t.join();
-        if (failed) std::rethrow_exception(failed);
+        failed.rethrow();
         std::string layer_features;
         std::size_t layer_vertices = 0;
         for (const Outline& o : outlines) {

@@ -7,27 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/first_error.h"
 #include "io/disk_cache.h"
 #include "layers/vector/vector_layer.h"
 
 namespace sitescreen {
-
-// The first exception thrown on any of a load's threads, kept to be
-// rethrown on the loading thread once the others are joined.
-class FirstError {
-public:
-    void capture() noexcept {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-    }
-    void rethrow() const {
-        if (error_) std::rethrow_exception(error_);
-    }
-
-private:
-    std::mutex mutex_;
-    std::exception_ptr error_;
-};
 
 struct VectorLayerBuilder {
     static std::shared_ptr<const VectorLayer> load(const LayerSpec& spec, unsigned threads);
