@@ -380,6 +380,20 @@ geos::GeomPtr join_pieces(const std::vector<const Piece*>& near, CutVertices& cv
     return joined;
 }
 
+// Calls fn(piece, its box) for each polygon piece among `ids` whose box meets `query`: the pieces
+// of one feature that a join takes.
+template <class Fn>
+void for_pieces_meeting(const std::vector<Piece>& pieces, const std::vector<std::uint32_t>& ids, const Box& query,
+                        Fn&& fn) {
+    for (std::uint32_t pi : ids) {
+        const Piece& p = pieces[pi];
+        if (p.kind != PieceKind::Polygon) continue;
+        Box b;
+        bg::envelope(p.polygon.outer(), b);
+        if (bg::intersects(b, query)) fn(p, b);
+    }
+}
+
 }  // namespace
 
 std::uint64_t vector_kit::feature_region_overlays() { return g_region_overlays.load(); }
@@ -396,16 +410,11 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
     CutVertices cv;
     Piece shifted;
     for (const auto& [query, shift] : wrapped_queries(box))
-        for (std::uint32_t pi : feature_pieces_[feature]) {
-            const Piece& raw = pieces_[pi];
-            if (raw.kind != PieceKind::Polygon) continue;
-            Box b;
-            bg::envelope(raw.polygon.outer(), b);
-            if (!bg::intersects(b, query)) continue;
-            if (std::isfinite(keep_m) && box_distance_range(shifted_box(b, shift), frame).first > keep_m) continue;
+        for_pieces_meeting(pieces_, feature_pieces_[feature], query, [&](const Piece& raw, const Box& b) {
+            if (std::isfinite(keep_m) && box_distance_range(shifted_box(b, shift), frame).first > keep_m) return;
             near.push_back(shifted_piece(raw, shift, shifted));
             cv.add(near.back());
-        }
+        });
     if (near.empty()) return out;
     std::vector<const Piece*> whole;
     for (const Piece& p : near) whole.push_back(&p);
@@ -425,15 +434,10 @@ geos::GeomPtr VectorLayer::feature_joined(std::uint32_t feature, const Box& box)
     if (feature >= feature_pieces_.size()) return nullptr;
     std::vector<const Piece*> near;
     CutVertices cv;
-    for (std::uint32_t pi : feature_pieces_[feature]) {
-        const Piece& p = pieces_[pi];
-        if (p.kind != PieceKind::Polygon) continue;
-        Box b;
-        bg::envelope(p.polygon.outer(), b);
-        if (!bg::intersects(b, box)) continue;
+    for_pieces_meeting(pieces_, feature_pieces_[feature], box, [&](const Piece& p, const Box&) {
         near.push_back(&p);
         cv.add(p);
-    }
+    });
     if (near.empty()) return nullptr;
     return join_pieces(near, cv);
 }
