@@ -9,8 +9,19 @@ wall time of each, less the start-up (catalog, layer load and index: a run
 over zero sites), and their ratio. Target: all at most twice data. With
 PDF=1 it also runs --formats all,pdf. Prints figures; it is not a timed test.
 
+This machine's load moves the figures by a tenth from one run to the next, so
+REPEAT=n (default 1) runs the formats n times, interleaved, and the ratio is
+that of the medians. Each run writes into a new folder, all removed at the
+end (about 2.8 GB for each "all" run of 10,000 sites), and SETTLE seconds
+(default 31) are waited before the timed runs: on ext4 without a journal
+(this machine's root filesystem) the kernel checks every inode deleted in the
+last 30 s each time it allocates one, so a run that creates 30,000 report
+files just after as many were deleted (an earlier run's, or its own with
+--overwrite) spends a tenth of its time in the filesystem
+(docs/performance.md, "A seventh sitting").
+
 Usage: /usr/bin/python3 bench/report_cost.py [N] [T]
-Environment: SITESCREEN (binary; default build-bench/sitescreen, else
+Environment: REPEAT, SETTLE (above), SITESCREEN (binary; default build-bench/sitescreen, else
 build/sitescreen), SEED (default 24), TYPE (site type, default plant), PDF,
 EXTRA (more sitescreen flags, e.g. "--no-avoidance": cheaper screening, so
 the reports weigh more in the ratio). Also prints the CPU seconds of each
@@ -24,6 +35,7 @@ Needs Debian's python3-gdal (osgeo) and python3-yaml.
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,31 +68,50 @@ def main():
         write_sites(os.path.join(tmp, "sites.csv"), china_sites(n, rng))
         write_sites(os.path.join(tmp, "none.csv"), [])
 
+        runs = iter(range(1_000_000))
+
         def run(sites, formats):
+            # A new folder each run: replacing or removing an earlier run's 30,000 files would
+            # free as many inodes just before this run allocates its own (see SETTLE above).
+            out = os.path.join(tmp, f"out{next(runs)}")
             return wall_of([exe, "screen", "--sites", os.path.join(tmp, sites), "--layers", catalog,
                             "--type", os.environ.get("TYPE", "plant"), "--threads", threads,
-                            "--formats", formats, "--out", os.path.join(tmp, "out"), "--overwrite"]
+                            "--formats", formats, "--out", out]
                            + os.environ.get("EXTRA", "").split())
 
         run("none.csv", "data")  # warm the page cache
         start, start_cpu, _ = run("none.csv", "data")
         sets = ["data", "all"] + (["all,pdf"] if os.environ.get("PDF") else [])
+        repeat = int(os.environ.get("REPEAT", "1"))
+        settle = float(os.environ.get("SETTLE", "31"))
         print(f"report_cost: {n} sites in China, {threads} threads, layers/catalog.yaml {os.environ.get('EXTRA', '')}")
+        if settle > 0:
+            print(f"(waiting {settle:g} s: files deleted just before slow the creation of new ones on some filesystems)")
+            time.sleep(settle)
         print(f"{'formats':<10}{'wall s':>9}{'less start-up':>15}{'ms/site':>10}{'CPU s':>9}")
         print(f"{'start-up':<10}{start:>9.2f}{'':>25}{start_cpu:>9.2f}")
-        net, net_cpu = {}, {}
-        for formats in sets:
-            load_before = os.getloadavg()[0]
-            wall, cpu, closing = run("sites.csv", formats)
-            net[formats], net_cpu[formats] = wall - start, cpu - start_cpu
-            print(f"{formats:<10}{wall:>9.2f}{net[formats]:>15.2f}{1000 * net[formats] / n:>10.2f}{cpu:>9.2f}   "
-                  f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}   {closing}")
+        net = {f: [] for f in sets}
+        net_cpu = {f: [] for f in sets}
+        for _ in range(repeat):
+            for formats in sets:
+                load_before = os.getloadavg()[0]
+                wall, cpu, closing = run("sites.csv", formats)
+                net[formats].append(wall - start)
+                net_cpu[formats].append(cpu - start_cpu)
+                print(f"{formats:<10}{wall:>9.2f}{wall - start:>15.2f}{1000 * (wall - start) / n:>10.2f}{cpu:>9.2f}   "
+                      f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}   {closing}")
+        if repeat > 1:
+            print(f"medians of {repeat} runs each:")
+            for formats in sets:
+                print(f"{formats:<10}{'':>9}{statistics.median(net[formats]):>15.2f}{'':>10}"
+                      f"{statistics.median(net_cpu[formats]) + start_cpu:>9.2f}")
+        data, data_cpu = statistics.median(net["data"]), statistics.median(net_cpu["data"])
         for formats in sets[1:]:
-            ratio = net[formats] / net["data"] if net["data"] > 0 else float("inf")
-            cpu_ratio = net_cpu[formats] / net_cpu["data"] if net_cpu["data"] > 0 else float("inf")
+            wall, cpu = statistics.median(net[formats]), statistics.median(net_cpu[formats])
+            ratio = wall / data if data > 0 else float("inf")
+            cpu_ratio = cpu / data_cpu if data_cpu > 0 else float("inf")
             verdict = f"  (target <= 2: {'met' if ratio <= 2 else 'NOT met'})" if formats == "all" else ""
             print(f"ratio {formats} / data: wall {ratio:.2f}{verdict}; CPU {cpu_ratio:.2f}")
-
 
 if __name__ == "__main__":
     main()
