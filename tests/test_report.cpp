@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -33,6 +36,7 @@
 #include "report/portfolio_page.h"
 #include "report/site_map.h"
 #include "report/site_map_kit.h"
+#include "report/writer.h"
 #include "screen/screener.h"
 #include "support/fixtures.h"
 
@@ -1509,4 +1513,87 @@ TEST(OutputFormats, HelpNamesEveryFormatOfTheTableAndNoOther) {
         EXPECT_EQ(listed[i].first, formats[i].name);
         EXPECT_EQ(cell_list(listed[i].second), formats[i].files) << formats[i].name;
     }
+}
+
+// ---------------------------------------------------------------- the writers' finish
+
+// A writer whose finish() records when it ran: it waits (up to ten seconds) for `partner` to
+// start finishing too, to show whether the two overlap, and may throw.
+class FinishProbe : public OutputWriter {
+public:
+    struct Shared {
+        std::mutex m;
+        std::condition_variable cv;
+        std::vector<std::string> started, finished;
+    };
+    FinishProbe(Shared& s, std::string name, bool last = false, std::string partner = "", bool fails = false)
+        : s_(s), name_(std::move(name)), last_(last), partner_(std::move(partner)), fails_(fails) {}
+    WriterPlan begin(const RunContext&) override { return {}; }
+    void write(const SiteOutput&) override {}
+    void finish(const RunSummary&) override {
+        std::unique_lock<std::mutex> lock(s_.m);
+        s_.started.push_back(name_);
+        finished_before = s_.finished.size();
+        s_.cv.notify_all();
+        if (!partner_.empty())
+            saw_partner = s_.cv.wait_for(lock, std::chrono::seconds(10), [&] {
+                return std::find(s_.started.begin(), s_.started.end(), partner_) != s_.started.end();
+            });
+        if (fails_) throw std::runtime_error(name_ + ": cannot commit");
+        s_.finished.push_back(name_);
+    }
+    void abort() noexcept override {}
+    bool finishes_last() const override { return last_; }
+    bool saw_partner = false;
+    std::size_t finished_before = 0;  // how many writers had finished when this one started
+
+private:
+    Shared& s_;
+    std::string name_;
+    bool last_;
+    std::string partner_;
+    bool fails_;
+};
+
+// On two threads the GeoPackage-like and portfolio-like writers finish side by side (each sees
+// the other start before it returns), and the run.json-like writer, listed before them, finishes
+// after both.
+TEST(FinishWriters, OthersFinishSideBySideAndTheLastOneAfterThemAll) {
+    FinishProbe::Shared s;
+    FinishProbe run_json(s, "run.json", true), gpkg(s, "gpkg", false, "page"), page(s, "page", false, "gpkg");
+    finish_writers({&run_json, &gpkg, &page}, RunSummary{Json::object()}, 2);
+    EXPECT_TRUE(gpkg.saw_partner);
+    EXPECT_TRUE(page.saw_partner);
+    EXPECT_EQ(run_json.finished_before, 2u);
+    EXPECT_EQ(s.finished.back(), "run.json");
+}
+
+// On one thread the writers finish in their order, the last one after them, as a plain loop.
+TEST(FinishWriters, OneThreadFinishesInOrder) {
+    FinishProbe::Shared s;
+    FinishProbe a(s, "a"), last(s, "run.json", true), b(s, "b"), c(s, "c");
+    finish_writers({&a, &last, &b, &c}, RunSummary{Json::object()}, 1);
+    EXPECT_EQ(s.finished, (std::vector<std::string>{"a", "b", "c", "run.json"}));
+}
+
+// A writer that throws: its exception reaches the caller, no writer is started after it (one
+// thread), and the last writer (run.json, which says the run is complete) is not written.
+TEST(FinishWriters, AFailureIsRethrownAndRunJsonIsNotWritten) {
+    FinishProbe::Shared s;
+    FinishProbe a(s, "a"), bad(s, "gpkg", false, "", true), c(s, "c"), last(s, "run.json", true);
+    try {
+        finish_writers({&a, &bad, &c, &last}, RunSummary{Json::object()}, 1);
+        FAIL() << "the writer's exception was swallowed";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "gpkg: cannot commit");
+    }
+    EXPECT_EQ(s.started, (std::vector<std::string>{"a", "gpkg"}));
+    EXPECT_EQ(s.finished, (std::vector<std::string>{"a"}));
+
+    // On four threads too: the exception comes back once the others have returned, and run.json
+    // is never started.
+    FinishProbe::Shared s4;
+    FinishProbe a4(s4, "a"), bad4(s4, "gpkg", false, "", true), last4(s4, "run.json", true);
+    EXPECT_THROW(finish_writers({&a4, &bad4, &last4}, RunSummary{Json::object()}, 4), std::runtime_error);
+    EXPECT_EQ(std::count(s4.started.begin(), s4.started.end(), "run.json"), 0);
 }

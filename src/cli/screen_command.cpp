@@ -483,7 +483,7 @@ std::function<int()> add_screen_command(CLI::App& app) {
         run["sites"] = sj;
         if (!to_stdout) run["portfolio"] = setup.portfolio().summary();
         const RunSummary summary{run, to_stdout ? nullptr : &setup.portfolio()};
-        for (auto* w : raw) w->finish(summary);
+        finish_writers(raw, summary, ctx.threads);
         // --overwrite: what the earlier run wrote and this one did not (sites/OLD.md, a gpkg
         // with --formats data) would pass for this run's output; it goes now that all is in place.
         const std::size_t stale = to_stdout ? 0 : remove_stale_outputs(a->out, old_outputs);

@@ -411,6 +411,8 @@ public:
         f.commit();
     }
     void abort() noexcept override {}
+    // run.json is written once every other output is in place: its presence says the run ended.
+    bool finishes_last() const override { return true; }
 
 private:
     std::string dir_;

@@ -82,7 +82,17 @@ public:
     virtual void finish(const RunSummary& run) = 0;
     // Discards partial output (temporary files) after an error or interrupt.
     virtual void abort() noexcept = 0;
+    // Whether finish() waits until every other writer's has returned (run.json, which says the
+    // run is complete). The other writers' finish() may run side by side (finish_writers).
+    virtual bool finishes_last() const { return false; }
 };
+
+// Finishes the writers: those that do not finish last side by side on up to `threads` threads
+// (the GeoPackage's spatial index, the portfolio page and the sync of the per-site files each
+// take a second or so for 10,000 sites, and they do not wait on one another), then those that
+// finish last, in order. Once one throws, no other is started, and the first exception is
+// rethrown when the running ones have returned. One thread: in order, as a loop would.
+void finish_writers(const std::vector<OutputWriter*>& writers, const RunSummary& run, unsigned threads);
 
 // A begun writer and the plan its begin() returned: what the pipeline is given.
 struct BegunWriter {
