@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 
 #include "core/first_error.h"
@@ -39,7 +40,13 @@ void finish_writers(const std::vector<OutputWriter*>& writers, const RunSummary&
     };
     std::vector<std::thread> helpers;
     const std::size_t side_by_side = std::min<std::size_t>(std::max(threads, 1u), first.size());
-    for (std::size_t t = 1; t < side_by_side; ++t) helpers.emplace_back(work);
+    for (std::size_t t = 1; t < side_by_side; ++t) {
+        try {
+            helpers.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // no thread to be had: this one finishes the rest
+        }
+    }
     work();
     for (std::thread& t : helpers) t.join();
     error.rethrow();
