@@ -409,12 +409,14 @@ MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame
     std::vector<Piece> near;
     CutVertices cv;
     Piece shifted;
-    for (const auto& [query, shift] : wrapped_queries(box))
-        for_pieces_meeting(pieces_, feature_pieces_[feature], query, [&](const Piece& raw, const Box& b) {
+    for (const auto& wrapped : wrapped_queries(box)) {
+        const auto shift = wrapped.second;  // a structured binding cannot be captured in C++17
+        for_pieces_meeting(pieces_, feature_pieces_[feature], wrapped.first, [&](const Piece& raw, const Box& b) {
             if (std::isfinite(keep_m) && box_distance_range(shifted_box(b, shift), frame).first > keep_m) return;
             near.push_back(shifted_piece(raw, shift, shifted));
             cv.add(near.back());
         });
+    }
     if (near.empty()) return out;
     std::vector<const Piece*> whole;
     for (const Piece& p : near) whole.push_back(&p);
