@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -20,6 +21,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/parallel_for.h"
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "io/atomic_file.h"
@@ -1596,4 +1598,16 @@ TEST(FinishWriters, AFailureIsRethrownAndRunJsonIsNotWritten) {
     FinishProbe a4(s4, "a"), bad4(s4, "gpkg", false, "", true), last4(s4, "run.json", true);
     EXPECT_THROW(finish_writers({&a4, &bad4, &last4}, RunSummary{Json::object()}, 4), std::runtime_error);
     EXPECT_EQ(std::count(s4.started.begin(), s4.started.end(), "run.json"), 0);
+}
+
+// The helper behind finish_writers, the admin outline and the layer index's overlap marks: every
+// job runs once, whatever the thread count (more threads than jobs, none asked for).
+TEST(ParallelFor, EveryJobRunsOnceOnAnyThreadCount) {
+    for (unsigned threads : {0u, 1u, 2u, 3u, 64u})
+        for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+            std::vector<std::atomic<int>> runs(count);
+            parallel_for(count, threads, [&](std::size_t i) { runs[i].fetch_add(1); });
+            for (std::size_t i = 0; i < count; ++i)
+                EXPECT_EQ(runs[i].load(), 1) << "job " << i << " of " << count << " on " << threads << " threads";
+        }
 }

@@ -6,11 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <atomic>
 #include <limits>
-#include <thread>
 
-#include "core/first_error.h"
+#include "core/parallel_for.h"
 #include "geo/geos_kit.h"
 #include "io/disk_cache.h"
 #include "report/formats.h"
@@ -103,23 +101,9 @@ std::string admin_outline_geojson(const LayerSet& layers, double west, double so
         // The features on `threads` threads (each its own GEOS context), taken in turn from a
         // shared counter; written in feature order whatever the thread count.
         std::vector<Outline> outlines(vl.features().size());
-        std::atomic<std::size_t> next{0};
-        FirstError failed;  // thrown again here once the threads are joined
-        auto work = [&] {
-            try {
-                for (std::size_t f; (f = next.fetch_add(1)) < outlines.size();)
-                    outlines[f] = outline_of(vl, specs[li].id, static_cast<std::uint32_t>(f), level);
-            } catch (...) {
-                next = outlines.size();  // the others stop at their next feature
-                failed.capture();
-            }
-        };
-        const std::size_t helpers = std::min<std::size_t>(std::max(1u, threads), outlines.size()) - 1;
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
-        work();
-        for (std::thread& t : pool) t.join();
-        failed.rethrow();
+        parallel_for(outlines.size(), threads, [&](std::size_t f) {
+            outlines[f] = outline_of(vl, specs[li].id, static_cast<std::uint32_t>(f), level);
+        });
         std::string layer_features;
         std::size_t layer_vertices = 0;
         for (const Outline& o : outlines) {

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "core/parallel_for.h"
 #include "layers/vector/load_kit.h"
 
 namespace bgi = boost::geometry::index;
@@ -85,19 +85,7 @@ void VectorLayerBuilder::index(VectorLayer* layer, unsigned threads) {
                 }
             }
         };
-        FirstError mark_error;
-        auto mark = [&](std::size_t t) noexcept {
-            try {
-                mark_pieces(t);
-            } catch (...) {
-                mark_error.capture();
-            }
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(mark, t);
-        mark(0);
-        for (auto& th : pool) th.join();
-        mark_error.rethrow();
+        parallel_for(nt, static_cast<unsigned>(nt), mark_pieces);
         layer->may_overlap_.assign(layer->features_.size(), false);
         for (const auto& may : marks)
             for (std::size_t f = 0; f < may.size(); ++f)
