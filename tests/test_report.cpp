@@ -1394,6 +1394,18 @@ TEST(AtomicOutput, PerSiteFilesAppearWholeAndAreSyncedOncePerFolder) {
             EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
         }
     }
+
+    // The writers finish side by side: a call made while another syncs the folder waits for that
+    // sync, so it fails when that one does, rather than return as if its files were on disk.
+    std::atomic<int> failures{0};
+    parallel_for(8, 8, [&](std::size_t) {
+        try {
+            sync_folder(missing);
+        } catch (const InputError&) {
+            failures.fetch_add(1);
+        }
+    });
+    EXPECT_EQ(failures.load(), 8);
 }
 // The coverage note of a low verdict: in the run's language, empty for a complete or non-low
 // verdict, an error row or a site not assessed (the map badge, PDF tables and reports show it).

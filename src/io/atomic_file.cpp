@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "core/errors.h"
 
@@ -71,8 +73,13 @@ namespace {
 // sync_folder(). The PNG, Markdown, HTML and PDF writers each sync sites/ when they finish; the
 // first sync makes all of them durable and the others find nothing waiting (one syncfs flushes
 // the whole file system: on a busy machine each extra one waits for other processes' writes).
+// The writers finish side by side (finish_writers), so one may ask while another syncs: it waits
+// for that sync (g_folders_syncing, g_folder_synced) rather than return before its files are
+// durable.
 std::mutex g_folders_mutex;
 std::map<std::string, bool> g_folder_pending;
+std::set<std::string> g_folders_syncing;
+std::condition_variable g_folder_synced;
 
 std::string folder_key(const fs::path& dir) {
     std::string k = (dir.empty() ? fs::path(".") : dir).lexically_normal().string();
@@ -108,31 +115,38 @@ void commit_temp(const std::string& temp, const std::string& final_path, Durabil
 }
 
 void sync_folder(const std::string& dir) {
-    // Nothing committed there since its last sync: already durable.
     const std::string key = folder_key(dir);
     {
-        std::lock_guard<std::mutex> lock(g_folders_mutex);
+        std::unique_lock<std::mutex> lock(g_folders_mutex);
+        g_folder_synced.wait(lock, [&] { return g_folders_syncing.count(key) == 0; });
+        // Nothing committed there since its last sync: already durable.
         auto it = g_folder_pending.find(key);
         if (it != g_folder_pending.end() && !it->second) return;
         g_folder_pending[key] = false;  // a file committed during the sync marks it again
+        g_folders_syncing.insert(key);
     }
+    bool ok = false;
+    // However this ends: the folder is no longer being synced, and pending again unless it worked.
+    struct Done {
+        const std::string& key;
+        const bool& ok;
+        ~Done() {
+            {
+                std::lock_guard<std::mutex> lock(g_folders_mutex);
+                g_folders_syncing.erase(key);
+                if (!ok) g_folder_pending[key] = true;  // the next call tries again
+            }
+            g_folder_synced.notify_all();
+        }
+    } done{key, ok};
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        const std::string why = std::strerror(errno);
-        std::lock_guard<std::mutex> lock(g_folders_mutex);
-        g_folder_pending[key] = true;  // the next call tries again
-        throw InputError(dir + ": cannot be opened to sync its files (" + why + ")");
-    }
+    if (fd < 0) throw InputError(dir + ": cannot be opened to sync its files (" + std::strerror(errno) + ")");
     // From Linux 5.8 syncfs also reports files of the file system whose write-back failed; before,
     // only the folder's own fsync can fail here.
-    const bool ok = ::syncfs(fd) == 0 && ::fsync(fd) == 0;
+    ok = ::syncfs(fd) == 0 && ::fsync(fd) == 0;
     const std::string why = ok ? "" : std::strerror(errno);
     ::close(fd);
-    if (!ok) {
-        std::lock_guard<std::mutex> lock(g_folders_mutex);
-        g_folder_pending[key] = true;  // the next call tries again
-        throw InputError(dir + ": its files could not be written to disk (" + why + ")");
-    }
+    if (!ok) throw InputError(dir + ": its files could not be written to disk (" + why + ")");
 }
 
 AtomicFile::AtomicFile(std::string path, bool binary, Durability durability)
