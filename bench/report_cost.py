@@ -32,6 +32,7 @@ outline is cached between runs beside the checksum cache (docs/layers.md,
 do not; SITESCREEN_CHECKSUM_CACHE=off measures it every time.
 Needs Debian's python3-gdal (osgeo) and python3-yaml.
 """
+import itertools
 import os
 import random
 import resource
@@ -68,7 +69,7 @@ def main():
         write_sites(os.path.join(tmp, "sites.csv"), china_sites(n, rng))
         write_sites(os.path.join(tmp, "none.csv"), [])
 
-        runs = iter(range(1_000_000))
+        runs = itertools.count()
 
         def run(sites, formats):
             # A new folder each run: replacing or removing an earlier run's 30,000 files would
