@@ -239,6 +239,7 @@ void zlib_image_rows(const unsigned char* data, std::size_t size, std::size_t ro
     for (const std::size_t d : {std::size_t{1}, row, row - 1, row + 1})
         if (d >= 1 && d <= kWindow && std::find(near.begin(), near.begin() + n_near, d) == near.begin() + n_near)
             near[n_near++] = d;
+    const std::size_t far = *std::max_element(near.begin(), near.begin() + n_near);
     constexpr std::size_t kLongEnough = 16;  // a match this long is not looked for further
     for (std::size_t i = 0; i < size;) {
         const std::size_t max = std::min(kMaxMatch, size - i);
@@ -247,7 +248,19 @@ void zlib_image_rows(const unsigned char* data, std::size_t size, std::size_t ro
         // most bytes that match none are text and edges.
         std::uint32_t head = 0;
         unsigned maybe = (1u << n_near) - 1;  // the last three bytes: measure them all
-        if (i + 4 <= size) {
+        if (n_near == 4 && i >= far && i + 4 <= size) {
+            // Past the first row every candidate lies inside the data: four loads, no tests.
+            std::memcpy(&head, data + i, 4);
+            std::uint32_t t0, t1, t2, t3;
+            std::memcpy(&t0, data + i - near[0], 4);
+            std::memcpy(&t1, data + i - near[1], 4);
+            std::memcpy(&t2, data + i - near[2], 4);
+            std::memcpy(&t3, data + i - near[3], 4);
+            maybe = static_cast<unsigned>(((t0 ^ head) & 0xFFFFFFu) == 0) |
+                    static_cast<unsigned>(((t1 ^ head) & 0xFFFFFFu) == 0) << 1 |
+                    static_cast<unsigned>(((t2 ^ head) & 0xFFFFFFu) == 0) << 2 |
+                    static_cast<unsigned>(((t3 ^ head) & 0xFFFFFFu) == 0) << 3;
+        } else if (i + 4 <= size) {
             std::memcpy(&head, data + i, 4);
             maybe = 0;
             for (std::size_t k = 0; k < n_near; ++k) {

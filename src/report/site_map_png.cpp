@@ -123,16 +123,16 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
     int shift = 32;  // the product's top bits index the table (its low bits ignore the colour's top)
     while ((std::size_t{1} << (32 - shift)) < cap) --shift;
     std::uint32_t prev = ColourCount::kEmpty, prev_slot = 0, run = 0;  // pixels of prev since counted
-    // The colour before prev: hatching, dashes and text alternate two colours, which then need
-    // no lookup.
-    std::uint32_t before = ColourCount::kEmpty, before_slot = 0;
     std::uint16_t* out = cc.slot_of_pixel.data();
     for (int y = 0; y < h; ++y) {
         const auto* px = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-        for (int x = 0; x < w; ++x) {
+        for (int x = 0; x < w;) {
+            const std::uint32_t c = px[x] & 0xFFFFFFu;  // RGB24: the top byte is unused
+            if (c == prev) {
+                out[x++] = static_cast<std::uint16_t>(prev_slot);
+                ++run;
 #if defined(__SSE2__)
-            // Most pixels continue a run of one colour: four at a time while they do.
-            if (prev != ColourCount::kEmpty) {
+                // A run goes on: four at a time while it does.
                 const __m128i rgb = _mm_set1_epi32(0xFFFFFF), was = _mm_set1_epi32(static_cast<int>(prev));
                 const __m128i slot = _mm_set1_epi16(static_cast<short>(prev_slot));
                 while (x + 4 <= w) {
@@ -142,29 +142,26 @@ bool count_colours(const unsigned char* data, int w, int h, int stride, std::siz
                     run += 4;
                     x += 4;
                 }
-                if (x == w) break;
-            }
 #endif
-            const std::uint32_t c = px[x] & 0xFFFFFFu;  // RGB24: the top byte is unused
-            if (c != prev) {
-                table[prev_slot].count += run;
-                run = 0;
-                std::uint32_t i = before_slot;
-                if (c != before) {
-                    i = (c * 2654435761u) >> shift;
-                    while (table[i].colour != c && table[i].colour != ColourCount::kEmpty) i = (i + 1) & mask;
-                    if (table[i].colour == ColourCount::kEmpty) {
-                        if (++cc.used > max_colours) return false;
-                        table[i].colour = c;
-                    }
-                }
-                before = prev;
-                before_slot = prev_slot;
-                prev = c;
-                prev_slot = i;
+                continue;
             }
-            ++run;
-            out[x] = static_cast<std::uint16_t>(prev_slot);
+            // A new colour: one lookup, nearly always a hit in the first slot. (Keeping the colour
+            // before the last, to skip the lookup where hatching and text alternate two, cost more
+            // in mispredicted branches than it saved: 2.50 against 2.25 ms a map.)
+            std::uint32_t i = (c * 2654435761u) >> shift;
+            while (table[i].colour != c) {
+                if (table[i].colour == ColourCount::kEmpty) {
+                    if (++cc.used > max_colours) return false;
+                    table[i].colour = c;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+            table[prev_slot].count += run;
+            run = 1;
+            prev = c;
+            prev_slot = i;
+            out[x++] = static_cast<std::uint16_t>(i);
         }
         out += w;
     }
