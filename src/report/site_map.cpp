@@ -69,7 +69,9 @@ SiteMapDrawing::SiteMapDrawing(const SiteResult& r, const SiteMapOptions& option
     if (reach <= 0) reach = 1000;
     const double half = reach * 1.08;
 
-    const double map_size = std::min<double>(options.height, options.width * 0.69);
+    // The main view on whole pixels (1100 x 0.69 is 758.99999999999989): its edges are then
+    // where cairo's clip puts them, and the image's white is painted only around it (draw()).
+    const double map_size = std::floor(std::min<double>(options.height, options.width * 0.69) + 1e-9);
     img.main.frame = LocalFrame(g.centre);
     img.main.x0 = 0;
     img.main.y0 = 0;
