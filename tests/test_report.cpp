@@ -555,6 +555,59 @@ TEST(SiteMap, RasterRingsLayTheirAreaAndAgreeWithCairo) {
     cairo_surface_destroy(s);
 }
 
+// Strokes of one circle in one pass (a buffer ring's white halo, then its line) leave the image
+// exactly as one raster_ring call per stroke does, clipped or not.
+TEST(SiteMap, RingStrokesInOnePassEqualOneCallPerStroke) {
+    using site_map_kit::PixelBox;
+    using site_map_kit::Rgb;
+    using site_map_kit::RingStroke;
+    struct Case {
+        double cx, cy, r;
+        PixelBox clip;
+    };
+    for (const Case& c :
+         {Case{200, 200, 100, PixelBox{0, 0, 400, 400}}, Case{201.3, 198.6, 57.25, PixelBox{0, 0, 400, 400}},
+          Case{140.4, 150.7, 120.5, PixelBox{50, 60, 250, 270}}, Case{200.5, 200.5, 8, PixelBox{0, 0, 400, 400}}}) {
+        const std::vector<RingStroke> strokes{RingStroke{4, Rgb{1, 1, 1}, 0.7}, RingStroke{2, Rgb{0.1, 0.2, 0.45}, 1},
+                                              RingStroke{1.3, Rgb{0.8, 0.1, 0.1}, 0.5}};
+        auto background = [] {
+            cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 400);
+            cairo_t* cr = cairo_create(s);
+            cairo_pattern_t* p = cairo_pattern_create_linear(0, 0, 400, 400);  // every pixel its own colour
+            cairo_pattern_add_color_stop_rgb(p, 0, 0.9, 0.3, 0.2);
+            cairo_pattern_add_color_stop_rgb(p, 1, 0.1, 0.6, 0.95);
+            cairo_set_source(cr, p);
+            cairo_paint(cr);
+            cairo_pattern_destroy(p);
+            cairo_destroy(cr);
+            return s;
+        };
+        cairo_surface_t* one_pass = background();
+        cairo_surface_t* per_stroke = background();
+        cairo_surface_t* untouched = background();
+        ASSERT_TRUE(site_map_kit::raster_ring(one_pass, c.clip, c.cx, c.cy, c.r, strokes));
+        for (const RingStroke& k : strokes)
+            ASSERT_TRUE(site_map_kit::raster_ring(per_stroke, c.clip, c.cx, c.cy, c.r, k.width, k.colour, k.alpha));
+        cairo_surface_flush(one_pass);
+        cairo_surface_flush(per_stroke);
+        const int stride = cairo_image_surface_get_stride(one_pass);
+        int differ = 0, inked = 0;
+        for (int y = 0; y < 400; ++y)
+            for (int x = 0; x < 400; ++x) {
+                const auto* a = cairo_image_surface_get_data(one_pass) + y * stride + 4 * x;
+                const auto* b = cairo_image_surface_get_data(per_stroke) + y * stride + 4 * x;
+                const auto* was = cairo_image_surface_get_data(untouched) + y * stride + 4 * x;
+                differ += std::memcmp(a, b, 3) != 0;
+                inked += std::memcmp(a, was, 3) != 0;
+            }
+        EXPECT_EQ(differ, 0) << "r " << c.r;
+        EXPECT_GT(inked, 4 * c.r) << "r " << c.r;  // the strokes were drawn
+        cairo_surface_destroy(one_pass);
+        cairo_surface_destroy(per_stroke);
+        cairo_surface_destroy(untouched);
+    }
+}
+
 // A feature's numbers keep clear of the site, the furniture and each other, on the feature; the
 // free area is the one GEOS's overlay leaves (Boost.Geometry's is used for speed).
 TEST(SiteMap, NumbersKeepClearOfTheSiteTheFurnitureAndEachOther) {

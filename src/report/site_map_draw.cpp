@@ -353,23 +353,41 @@ void circle(cairo_t* cr, double x, double y, double r) {
     cairo_arc(cr, x, y, r, 0, 2 * kPi);
 }
 
-bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r, double width, Rgb c,
-                 double alpha) {
+bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r,
+                 const std::vector<RingStroke>& strokes) {
     if (cairo_surface_get_type(s) != CAIRO_SURFACE_TYPE_IMAGE ||
-        cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24 || r < kMinRasterRing || width <= 0)
+        cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24 || r < kMinRasterRing || strokes.empty())
         return false;
+    double widest = 0;
+    for (const RingStroke& k : strokes) {
+        if (k.width <= 0) return false;
+        widest = std::max(widest, k.width);
+    }
     const int x0 = std::max(clip.x0, 0), y0 = std::max(clip.y0, 0);
     const int x1 = std::min(clip.x1, cairo_image_surface_get_width(s));
     const int y1 = std::min(clip.y1, cairo_image_surface_get_height(s));
     cairo_surface_flush(s);
     unsigned char* data = cairo_image_surface_get_data(s);
     const int stride = cairo_image_surface_get_stride(s);
-    // A pixel's coverage: how much of the band |d - r| <= width / 2 falls across it, d the
-    // distance of its centre, along the normal (exact for a band crossing the pixel square
-    // straight, within a few per cent at any angle once the radius is a few pixels).
-    const double half = width / 2, outer = r + half + 0.5, inner = r - half - 0.5;
-    const int src[3] = {static_cast<int>(std::lround(c.r * 255)), static_cast<int>(std::lround(c.g * 255)),
-                        static_cast<int>(std::lround(c.b * 255))};
+    // A pixel's coverage by a stroke: how much of the band |d - r| <= width / 2 falls across it,
+    // d the distance of its centre, along the normal (exact for a band crossing the pixel square
+    // straight, within a few per cent at any angle once the radius is a few pixels). The pixels
+    // are those the widest band crosses, which hold every narrower one's; each pixel takes the
+    // strokes in order, so the image is the same as from one call per stroke, with one square
+    // root per pixel rather than one per pixel and stroke.
+    struct Ink {
+        int src[3];
+        double half, width, alpha;
+    };
+    std::vector<Ink> inks;
+    for (const RingStroke& k : strokes)
+        inks.push_back(
+            {{static_cast<int>(std::lround(k.colour.r * 255)), static_cast<int>(std::lround(k.colour.g * 255)),
+              static_cast<int>(std::lround(k.colour.b * 255))},
+             k.width / 2,
+             k.width,
+             k.alpha});
+    const double outer = r + widest / 2 + 0.5, inner = r - widest / 2 - 0.5;
     const int ya = std::max(y0, static_cast<int>(std::floor(cy - outer)));
     const int yb = std::min(y1, static_cast<int>(std::ceil(cy + outer)));
     for (int y = ya; y < yb; ++y) {
@@ -378,48 +396,55 @@ bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy,
         const double xo = std::sqrt(outer2);
         const double xi = inner > 0 && std::abs(dy) < inner ? std::sqrt(inner * inner - dy * dy) : -1;
         auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+        // Opacity in 1/65536: each channel moves that share of the way to the colour, rounded.
+        auto blend = [&](int x, const Ink& ink, std::int32_t a) {
+            const std::uint32_t p = row[x];
+            std::uint32_t out = 0;
+            for (int ch = 0; ch < 3; ++ch) {
+                const int shift = 16 - 8 * ch;
+                const std::int32_t was = (p >> shift) & 255;  // |src - was| a < 2^24: no overflow
+                out |= static_cast<std::uint32_t>(was + (((ink.src[ch] - was) * a + 32768) >> 16)) << shift;
+            }
+            row[x] = out;
+        };
         // The pixels the band crosses: one span over the ring's top or bottom, else one each side.
         const double spans[2][2] = {{cx - xo, xi < 0 ? cx + xo : cx - xi}, {cx + xi, cx + xo}};
         for (int k = 0; k < (xi < 0 ? 1 : 2); ++k) {
             const int xa = std::max(x0, static_cast<int>(std::floor(spans[k][0] - 0.5)));
             const int xb = std::min(x1, static_cast<int>(std::ceil(spans[k][1] + 0.5)));
-            // Opacity in 1/65536: each channel moves that share of the way to the colour, rounded.
-            auto blend = [&](int x, std::int32_t a) {
-                const std::uint32_t p = row[x];
-                std::uint32_t out = 0;
-                for (int ch = 0; ch < 3; ++ch) {
-                    const int shift = 16 - 8 * ch;
-                    const std::int32_t was = (p >> shift) & 255;  // |src - was| a < 2^24: no overflow
-                    out |= static_cast<std::uint32_t>(was + (((src[ch] - was) * a + 32768) >> 16)) << shift;
-                }
-                row[x] = out;
-            };
             int x = xa;
 #if defined(__SSE2__)
             // Two pixels at a time: the same double operations (IEEE square root, min, truncation
             // of a positive value), so the same opacities.
             const __m128d dy2 = _mm_set1_pd(dy * dy), cx_v = _mm_set1_pd(cx), r_v = _mm_set1_pd(r);
-            const __m128d edge = _mm_set1_pd(half + 0.5), one = _mm_set1_pd(1.0), width_v = _mm_set1_pd(width);
-            const __m128d scale = _mm_set1_pd(alpha), k65536 = _mm_set1_pd(65536), k_half = _mm_set1_pd(0.5);
+            const __m128d one = _mm_set1_pd(1.0), k65536 = _mm_set1_pd(65536), k_half = _mm_set1_pd(0.5);
             const __m128d sign = _mm_set1_pd(-0.0);
             for (; x + 2 <= xb; x += 2) {
                 const __m128d px = _mm_add_pd(_mm_set_pd(x + 1, x), k_half);
                 const __m128d dx = _mm_sub_pd(px, cx_v);
                 const __m128d d = _mm_sqrt_pd(_mm_add_pd(_mm_mul_pd(dx, dx), dy2));
                 const __m128d off = _mm_andnot_pd(sign, _mm_sub_pd(d, r_v));  // |d - r|
-                const __m128d cover = _mm_min_pd(_mm_min_pd(_mm_sub_pd(edge, off), one), width_v);
-                const int covered = _mm_movemask_pd(_mm_cmpgt_pd(cover, _mm_setzero_pd()));
-                if (covered == 0) continue;
-                const __m128i a = _mm_cvttpd_epi32(_mm_add_pd(_mm_mul_pd(_mm_mul_pd(scale, cover), k65536), k_half));
-                if (covered & 1) blend(x, _mm_cvtsi128_si32(a));
-                if (covered & 2) blend(x + 1, _mm_cvtsi128_si32(_mm_srli_si128(a, 4)));
+                for (const Ink& ink : inks) {
+                    const __m128d edge = _mm_set1_pd(ink.half + 0.5), width_v = _mm_set1_pd(ink.width);
+                    const __m128d cover = _mm_min_pd(_mm_min_pd(_mm_sub_pd(edge, off), one), width_v);
+                    const int covered = _mm_movemask_pd(_mm_cmpgt_pd(cover, _mm_setzero_pd()));
+                    if (covered == 0) continue;
+                    const __m128d scale = _mm_set1_pd(ink.alpha);
+                    const __m128i a =
+                        _mm_cvttpd_epi32(_mm_add_pd(_mm_mul_pd(_mm_mul_pd(scale, cover), k65536), k_half));
+                    if (covered & 1) blend(x, ink, _mm_cvtsi128_si32(a));
+                    if (covered & 2) blend(x + 1, ink, _mm_cvtsi128_si32(_mm_srli_si128(a, 4)));
+                }
             }
 #endif
             for (; x < xb; ++x) {
                 const double dx = x + 0.5 - cx;
-                const double cover = std::min({half + 0.5 - std::abs(std::sqrt(dx * dx + dy * dy) - r), 1.0, width});
-                if (cover <= 0) continue;
-                blend(x, static_cast<std::int32_t>(alpha * cover * 65536 + 0.5));
+                const double d = std::sqrt(dx * dx + dy * dy);
+                for (const Ink& ink : inks) {
+                    const double cover = std::min({ink.half + 0.5 - std::abs(d - r), 1.0, ink.width});
+                    if (cover <= 0) continue;
+                    blend(x, ink, static_cast<std::int32_t>(ink.alpha * cover * 65536 + 0.5));
+                }
             }
         }
     }
@@ -427,20 +452,30 @@ bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy,
     return true;
 }
 
-void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c, double alpha) {
-    // The view's edges on whole pixels, as cairo sees them (the main view is 0.69 of the width:
-    // 758.99999999999989 pixels).
+bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r, double width, Rgb c,
+                 double alpha) {
+    return raster_ring(s, clip, cx, cy, r, {RingStroke{width, c, alpha}});
+}
+
+void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r,
+                   const std::vector<RingStroke>& strokes) {
+    // The view's edges on whole pixels, as cairo sees them.
     auto whole = [](double a) { return std::abs(a - std::round(a)) < 1e-6; };
     const bool on_pixels = whole(v.x0) && whole(v.y0) && whole(v.x0 + v.w) && whole(v.y0 + v.h);
     const PixelBox clip{static_cast<int>(std::lround(v.x0)), static_cast<int>(std::lround(v.y0)),
                         static_cast<int>(std::lround(v.x0 + v.w)), static_cast<int>(std::lround(v.y0 + v.h))};
     cairo_new_path(cr);
-    if (on_pixels && plain_rgb24_image(cr) && raster_ring(cairo_get_target(cr), clip, cx, cy, r, width, c, alpha))
-        return;
-    circle(cr, cx, cy, r);
-    source(cr, c, alpha);
-    cairo_set_line_width(cr, width);
-    cairo_stroke(cr);
+    if (on_pixels && plain_rgb24_image(cr) && raster_ring(cairo_get_target(cr), clip, cx, cy, r, strokes)) return;
+    for (const RingStroke& k : strokes) {
+        circle(cr, cx, cy, r);
+        source(cr, k.colour, k.alpha);
+        cairo_set_line_width(cr, k.width);
+        cairo_stroke(cr);
+    }
+}
+
+void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c, double alpha) {
+    stroke_circle(cr, v, cx, cy, r, {RingStroke{width, c, alpha}});
 }
 
 void triangle_marker(cairo_t* cr, double x, double y, double r) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <vector>
 #include <map>
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
@@ -221,11 +222,27 @@ constexpr double kMinRasterRing = 8;
 bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r, double width, Rgb c,
                  double alpha);
 
+// One stroke of a circle: line width (pixels), colour and opacity.
+struct RingStroke {
+    double width;
+    Rgb colour;
+    double alpha = 1.0;
+};
+
+// Strokes of one circle drawn in order (a halo, then the line over it), in one pass over the
+// widest band's pixels: the image is the same as from one raster_ring call per stroke. False,
+// drawing nothing, where raster_ring would be.
+bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r,
+                 const std::vector<RingStroke>& strokes);
+
 // A circle of the view stroked: by raster_ring where `cr` draws on an RGB24 image with no
 // transformation, clipped to the view (whose edges fall on whole pixels); else by cairo (the PDF).
 // Leaves no current path.
 void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c,
                    double alpha = 1.0);
+// The same for strokes of one circle drawn in order.
+void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r,
+                   const std::vector<RingStroke>& strokes);
 
 void triangle_marker(cairo_t* cr, double x, double y, double r);
 

@@ -308,8 +308,7 @@ void draw_view(cairo_t* cr, const MapView& v, const Scene& s, bool main_view) {
         const double rpx = g.radii_m[k] * v.px_per_m;
         if (rpx < 3) continue;
         if (g.is_point) {
-            stroke_circle(cr, v, v.cx, v.cy, rpx, 4, Rgb{1, 1, 1}, 0.7);
-            stroke_circle(cr, v, v.cx, v.cy, rpx, 2, kRing);
+            stroke_circle(cr, v, v.cx, v.cy, rpx, {RingStroke{4, Rgb{1, 1, 1}, 0.7}, RingStroke{2, kRing}});
         } else {
             if (k < g.buffers_xy().size()) add_polygon_path(cr, v, g.buffers_xy()[k]);
             cairo_set_source_rgba(cr, 1, 1, 1, 0.7);
