@@ -12,13 +12,19 @@ PDF=1 it also runs --formats all,pdf. Prints figures; it is not a timed test.
 This machine's load moves the figures by a tenth from one run to the next, so
 REPEAT=n (default 1) runs the formats n times, interleaved, and the ratio is
 that of the medians. Each run writes into a new folder, all removed at the
-end (about 2.8 GB for each "all" run of 10,000 sites), and SETTLE seconds
-(default 31) are waited before the timed runs: on ext4 without a journal
-(this machine's root filesystem) the kernel checks every inode deleted in the
-last 30 s each time it allocates one, so a run that creates 30,000 report
-files just after as many were deleted (an earlier run's, or its own with
---overwrite) spends a tenth of its time in the filesystem
-(docs/performance.md, "A seventh sitting").
+end (about 2.8 GB for each "all" run of 10,000 sites), and the timed runs
+start after a `sync` and SETTLE seconds (default 361). On ext4 without a
+journal (this machine's root filesystem), allocating an inode skips, one by
+one, every free inode deleted in the last 60 s, or in the last 360 s when
+its inode table block is dirty (fs/ext4/ialloc.c, recently_deleted), and
+creating files dirties the blocks of the inodes next to them. So a run
+that creates 30,000 report files within six minutes of as many being
+deleted (an earlier run's, or its own with --overwrite) spends seconds of
+system time in that scan: measured, 6-9 s of system CPU in an "all" run
+started a minute after the last benchmark's clean-up, 2.5 s in the scan
+alone (docs/performance.md, "An eighth sitting"). The system CPU time of
+each run is printed beside the total. Do not delete files (tests, builds)
+while it runs.
 
 Usage: /usr/bin/python3 bench/report_cost.py [N] [T]
 Environment: REPEAT, SETTLE (above), SITESCREEN (binary; default build-bench/sitescreen, else
@@ -46,7 +52,7 @@ from far_sites import REPO, binary, china_sites, write_sites
 
 
 def wall_of(cmd):
-    """Wall and CPU seconds of one run, and its closing line."""
+    """Wall, CPU and system CPU seconds of one run, and its closing line."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -55,8 +61,9 @@ def wall_of(cmd):
     if r.returncode != 0:
         sys.exit(f"report_cost: {' '.join(cmd)} failed:\n{r.stderr}")
     closing = [l for l in r.stderr.splitlines() if l.startswith("sitescreen: screened")]
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, closing[-1] if closing else ""
+    system = after.ru_stime - before.ru_stime
+    cpu = (after.ru_utime - before.ru_utime) + system
+    return wall, cpu, system, closing[-1] if closing else ""
 
 
 def main():
@@ -81,25 +88,28 @@ def main():
                            + os.environ.get("EXTRA", "").split())
 
         run("none.csv", "data")  # warm the page cache
-        start, start_cpu, _ = run("none.csv", "data")
+        start, start_cpu, _, _ = run("none.csv", "data")
         sets = ["data", "all"] + (["all,pdf"] if os.environ.get("PDF") else [])
         repeat = int(os.environ.get("REPEAT", "1"))
-        settle = float(os.environ.get("SETTLE", "31"))
+        settle = float(os.environ.get("SETTLE", "361"))
         print(f"report_cost: {n} sites in China, {threads} threads, layers/catalog.yaml {os.environ.get('EXTRA', '')}")
         if settle > 0:
-            print(f"(waiting {settle:g} s: files deleted just before slow the creation of new ones on some filesystems)")
+            print(f"(sync, then {settle:g} s: files deleted just before slow the creation of new ones on some "
+                  "filesystems)")
+            os.sync()
             time.sleep(settle)
-        print(f"{'formats':<10}{'wall s':>9}{'less start-up':>15}{'ms/site':>10}{'CPU s':>9}")
+        print(f"{'formats':<10}{'wall s':>9}{'less start-up':>15}{'ms/site':>10}{'CPU s':>9}{'system':>8}")
         print(f"{'start-up':<10}{start:>9.2f}{'':>25}{start_cpu:>9.2f}")
         net = {f: [] for f in sets}
         net_cpu = {f: [] for f in sets}
         for _ in range(repeat):
             for formats in sets:
                 load_before = os.getloadavg()[0]
-                wall, cpu, closing = run("sites.csv", formats)
+                wall, cpu, system, closing = run("sites.csv", formats)
                 net[formats].append(wall - start)
                 net_cpu[formats].append(cpu - start_cpu)
-                print(f"{formats:<10}{wall:>9.2f}{wall - start:>15.2f}{1000 * (wall - start) / n:>10.2f}{cpu:>9.2f}   "
+                print(f"{formats:<10}{wall:>9.2f}{wall - start:>15.2f}{1000 * (wall - start) / n:>10.2f}{cpu:>9.2f}"
+                      f"{system:>8.2f}   "
                       f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}   {closing}")
         if repeat > 1:
             print(f"medians of {repeat} runs each:")
