@@ -24,7 +24,11 @@ system time in that scan: measured, 6-9 s of system CPU in an "all" run
 started a minute after the last benchmark's clean-up, 2.5 s in the scan
 alone (docs/performance.md, "An eighth sitting"). The system CPU time of
 each run is printed beside the total. Do not delete files (tests, builds)
-while it runs.
+while it runs. On this machine (a Firecracker VM whose balloon reports freed
+pages to the host), a file's new pages in the page cache also cost the host's
+fault on first write, about 2.5 s of system CPU a GB (3 GB into a new file:
+7.4 s, against 0.6 s into pages just freed), so an "all" run, which writes
+2.8 GB, shows 3-9 s of system CPU even after the wait.
 
 Usage: /usr/bin/python3 bench/report_cost.py [N] [T]
 Environment: REPEAT, SETTLE (above), SITESCREEN (binary; default build-bench/sitescreen, else
