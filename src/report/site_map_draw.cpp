@@ -474,10 +474,6 @@ void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r
     }
 }
 
-void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c, double alpha) {
-    stroke_circle(cr, v, cx, cy, r, {RingStroke{width, c, alpha}});
-}
-
 void triangle_marker(cairo_t* cr, double x, double y, double r) {
     cairo_move_to(cr, x, y - r);
     cairo_line_to(cr, x + r * 0.87, y + r * 0.5);

@@ -235,12 +235,9 @@ struct RingStroke {
 bool raster_ring(cairo_surface_t* s, const PixelBox& clip, double cx, double cy, double r,
                  const std::vector<RingStroke>& strokes);
 
-// A circle of the view stroked: by raster_ring where `cr` draws on an RGB24 image with no
-// transformation, clipped to the view (whose edges fall on whole pixels); else by cairo (the PDF).
-// Leaves no current path.
-void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r, double width, Rgb c,
-                   double alpha = 1.0);
-// The same for strokes of one circle drawn in order.
+// A circle of the view stroked, the strokes in order: by raster_ring where `cr` draws on an RGB24
+// image with no transformation, clipped to the view (whose edges fall on whole pixels); else by
+// cairo (the PDF). Leaves no current path.
 void stroke_circle(cairo_t* cr, const MapView& v, double cx, double cy, double r,
                    const std::vector<RingStroke>& strokes);
 
