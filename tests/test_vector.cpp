@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/errors.h"
+#include "geo/disc_overlay.h"
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
 #include "geo/site_geometry.h"
@@ -88,6 +89,54 @@ TEST(VectorDistance, PolygonOneDegreeNorthMatchesKarneyWithinOneMetre) {
         EXPECT_NEAR(*m.nearest_distance_m, karney, 1.0) << "at latitude " << lat;
         EXPECT_FALSE(m.inside);
     }
+}
+
+// The distance of a piece wholly inside or outside every disc is measured without projecting
+// every point of its divided edges: it must be the full projection's distance to the last bit.
+// Spiky stars (edges up to a degree, divided hundreds of times), some with a hole, around sites
+// near and far, at the equator and at 70 degrees, clipped to boxes of 10 and 50 km.
+TEST(VectorDistance, PrunedDistanceIsTheFullProjectionsToTheLastBit) {
+    std::mt19937_64 rng(17);
+    std::uniform_real_distribution<double> u(0, 1);
+    int compared = 0, finite = 0;
+    for (int trial = 0; trial < 400; ++trial) {
+        const double lat0 = trial % 2 ? 70.0 : 0.5;
+        const LonLat centre{100 + u(rng), lat0 + u(rng)};
+        const double cx = centre.lon + (u(rng) - 0.5) * 1.2, cy = centre.lat + (u(rng) - 0.5) * 0.8;
+        const int n = 5 + static_cast<int>(u(rng) * 40);
+        const double radius = 0.05 + u(rng) * 0.5;
+        Polygon poly;
+        for (int k = 0; k <= n; ++k) {
+            const double a = 2 * M_PI * (k % n) / n, r = radius * (k % 2 ? 0.3 + 0.3 * u(rng) : 1.0);
+            poly.outer().push_back(Point(cx + r * std::cos(a) / std::cos(cy * M_PI / 180), cy + r * std::sin(a)));
+        }
+        poly.outer().back() = poly.outer().front();
+        if (trial % 3 == 0) {  // a small square hole at the star's centre
+            const double h = radius * 0.1;
+            poly.inners().push_back({Point(cx - h, cy - h), Point(cx - h, cy + h), Point(cx + h, cy + h),
+                                     Point(cx + h, cy - h), Point(cx - h, cy - h)});
+        }
+        bg::correct(poly);
+        const LocalFrame frame(centre);
+        for (const double reach : {10000.0, 50000.0}) {
+            const Box box = geodesic::bounding_box(centre, reach);
+            Polygon xy;
+            Ring clipped, tmp;
+            double full = std::numeric_limits<double>::infinity();
+            if (vector_kit::clip_and_project(poly, box, frame, reach, xy, clipped, tmp)) {
+                full = ring_distance_to_origin(xy.outer());
+                for (const Ring& h : xy.inners()) full = std::min(full, ring_distance_to_origin(h));
+            }
+            DistanceScratch scratch;
+            const double pruned =
+                vector_kit::clipped_distance_to_origin(poly, box, frame, reach, clipped, tmp, scratch);
+            EXPECT_EQ(pruned, full) << "trial " << trial << " reach " << reach;
+            ++compared;
+            finite += std::isfinite(full);
+        }
+    }
+    EXPECT_EQ(compared, 800);
+    EXPECT_GT(finite, 200);  // most stars reach into the box
 }
 
 TEST(VectorOverlap, HalfPlaneCoversHalfTheBuffer) {

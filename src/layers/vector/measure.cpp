@@ -469,22 +469,26 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             }
             return;
         }
-        // Nearest first: a large piece no nearer than its feature's nearest
-        // point so far changes no distance, and one wholly inside or outside
-        // each disc adds its area (or nothing) without being projected.
+        // Nearest first: a large piece wholly inside or outside each disc
+        // adds its area (or nothing) without being projected, and only its
+        // distance is measured, unless its feature is already nearer.
         std::sort(large.begin(), large.end());
         for (const auto& [lo, pi, hi] : large) {
             const Piece& piece = pieces_[pi];
             FeatureAccum& fa = for_nearest_only ? near[piece.feature] : acc[piece.feature];
             if (fa.area_xy.empty()) fa.area_xy.assign(radii.size(), 0.0);
-            bool across = lo == 0 || fa.distance_m > lo;
-            if (!across && !for_nearest_only)
+            bool across = lo == 0;
+            if (!for_nearest_only)
                 for (std::size_t k = 0; k < radii.size(); ++k)
                     if (hi >= radii[k] && lo <= radii[k]) across = true;
             if (across) {
                 measure_piece(pi, 0.0);
                 continue;
             }
+            // The site lies outside the piece's box, so outside the piece.
+            if (fa.distance_m > lo)
+                fa.distance_m = std::min(fa.distance_m, clipped_distance_to_origin(piece.polygon, box, frame, reach,
+                                                                                   s.clipped, s.tmp, s.distance));
             if (!for_nearest_only)
                 for (std::size_t k = 0; k < radii.size(); ++k)
                     if (hi < radii[k]) fa.area_xy[k] += piece.area_m2 / scales[k];

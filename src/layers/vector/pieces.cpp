@@ -115,6 +115,13 @@ const Ring& clip_ring(const Ring& in, const Box& box, Ring& out, Ring& tmp) {
     return out;
 }
 
+// How far the middle of the lon/lat edge a-b lies, in the frame, off the
+// chord between its projected ends pa and pb.
+double edge_bulge(const Point& a, const Point& b, const Point& pa, const Point& pb, const LocalFrame& frame) {
+    const Point pm = frame.forward(LonLat{(a.x() + b.x()) / 2, (a.y() + b.y()) / 2});
+    return std::hypot(pm.x() - (pa.x() + pb.x()) / 2, pm.y() - (pa.y() + pb.y()) / 2);
+}
+
 // The clip-box side a lon/lat edge lies on (clipping puts such edges' ends
 // exactly on the side), kCut for an edge along a line the feature was split
 // on, or kNoSide.
@@ -128,15 +135,42 @@ ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piec
     return kNoSide;
 }
 
-// Densifies a lon/lat ring and projects it into the local frame. With
-// `sides`, also records which projected segments lie along the clip box and,
-// in `runs`, those stretches in lon/lat (for unions, union_disc.h).
+// How many segments a lon/lat edge a-b (pa, pb: its ends in the frame) is
+// split into when projected: one per kClipDensifyDeg of its longer side, or
+// one when it stays farther than `far_m` from the origin (no `side`).
 //
 // An edge that stays farther than `far_m` from the origin is not densified:
 // outside every disc of interest its share of a disc's area depends on its
 // ends alone, and the distances that matter are nearer. "Stays farther" is
 // judged from the chord, less twice the bulge of the edge's projected middle
 // off it (lon/lat lines curve gently in the frame) and a metre.
+//
+// Beyond the reach an edge may stay a chord: it adds nothing to the discs either way. Not a
+// clip-box side or a cut of a piece kept for a union, though (`side` other than kNoSide): the
+// union's box sides are integrated densified (union_disc.cpp) and its inside tests near a side
+// or cut take the chords for the true lines to within millimetres; a chord there is off by up
+// to hundreds of metres, and a stretch of boundary on the wrong side of it was dropped.
+int edge_steps(const Point& a, const Point& b, const Point& pa, const Point& pb, const LocalFrame& frame, double far_m,
+               ClipSide side) {
+    const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
+    int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
+    if (steps > 1 && std::isfinite(far_m) && side == kNoSide) {
+        const double chord = segment_distance_to_origin(pa, pb);
+        if (chord > far_m && chord - 2 * edge_bulge(a, b, pa, pb, frame) - 1.0 > far_m) steps = 1;
+    }
+    return steps;
+}
+
+// The k-th of the `steps` points an edge a-b is split into (0 < k < steps), in the frame.
+Point edge_point(const Point& a, const Point& b, int k, int steps, const LocalFrame& frame) {
+    const double t = static_cast<double>(k) / steps;
+    return frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())});
+}
+
+// Densifies a lon/lat ring and projects it into the local frame (edge_steps
+// says how finely). With `sides`, also records which projected segments lie
+// along the clip box and, in `runs`, those stretches in lon/lat (for unions,
+// union_disc.h).
 void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
                   double far_m = std::numeric_limits<double>::infinity(), const Box* clip = nullptr,
                   const Piece* piece = nullptr, std::vector<std::int8_t>* sides = nullptr,
@@ -150,26 +184,9 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
         const Point& b = ll[i + 1];
         const Point pb = i + 2 == ll.size() ? xy.empty() ? pa : xy.front() : frame.forward(b);
         xy.push_back(pa);
-        const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
-        int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
         const ClipSide side = sides ? side_of_edge(a, b, *clip, *piece) : kNoSide;
-        // Beyond the reach an edge may stay a chord: it adds nothing to the discs either way. Not
-        // a clip-box side or a cut of a piece kept for a union, though: the union's box sides are
-        // integrated densified (union_disc.cpp) and its inside tests near a side or cut take the
-        // chords for the true lines to within millimetres; a chord there is off by up to
-        // hundreds of metres, and a stretch of boundary on the wrong side of it was dropped.
-        if (steps > 1 && std::isfinite(far_m) && side == kNoSide) {
-            const double chord = segment_distance_to_origin(pa, pb);
-            if (chord > far_m) {
-                const Point pm = frame.forward(LonLat{(a.x() + b.x()) / 2, (a.y() + b.y()) / 2});
-                const double bulge = std::hypot(pm.x() - (pa.x() + pb.x()) / 2, pm.y() - (pa.y() + pb.y()) / 2);
-                if (chord - 2 * bulge - 1.0 > far_m) steps = 1;
-            }
-        }
-        for (int k = 1; k < steps; ++k) {
-            const double t = static_cast<double>(k) / steps;
-            xy.push_back(frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())}));
-        }
+        const int steps = edge_steps(a, b, pa, pb, frame, far_m, side);
+        for (int k = 1; k < steps; ++k) xy.push_back(edge_point(a, b, k, steps, frame));
         if (sides) {
             sides->insert(sides->end(), static_cast<std::size_t>(std::max(steps, 1)), side);
             if (side != kNoSide && side != kCut && runs) {
@@ -180,6 +197,42 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
         pa = pb;
     }
     xy.push_back(xy.front());
+}
+
+// ring_distance_to_origin() of project_ring(ll) without `sides`, to the last
+// bit, or `best` if that is nearer: the ring's vertices are projected, its
+// undivided edges measured, and a divided edge's points projected only while
+// the edge's chord, less twice the bulge of its middle and a metre (which
+// bounds how far its points lie off the chord), is nearer than the nearest
+// point found so far.
+double pruned_ring_distance(const Ring& ll, const LocalFrame& frame, double far_m, double best, DistanceScratch& s) {
+    if (ll.size() < 2) return best;
+    std::vector<Point>& v = s.vertices;
+    v.resize(ll.size());
+    v[0] = frame.forward(ll[0]);
+    for (std::size_t i = 1; i + 1 < ll.size(); ++i) v[i] = frame.forward(ll[i]);
+    v.back() = v[0];  // as project_ring closes the ring
+    s.divided.clear();
+    for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
+        const int steps = edge_steps(ll[i], ll[i + 1], v[i], v[i + 1], frame, far_m, kNoSide);
+        const double chord = segment_distance_to_origin(v[i], v[i + 1]);
+        if (steps <= 1)
+            best = std::min(best, chord);
+        else
+            s.divided.emplace_back(chord - 2 * edge_bulge(ll[i], ll[i + 1], v[i], v[i + 1], frame) - 1.0, i, steps);
+    }
+    std::sort(s.divided.begin(), s.divided.end());
+    for (const auto& [bound, i, steps] : s.divided) {
+        if (bound >= best) break;
+        Point prev = v[i];
+        for (int k = 1; k < steps; ++k) {
+            const Point q = edge_point(ll[i], ll[i + 1], k, steps, frame);
+            best = std::min(best, segment_distance_to_origin(prev, q));
+            prev = q;
+        }
+        best = std::min(best, segment_distance_to_origin(prev, v[i + 1]));
+    }
+    return best;
 }
 
 }  // namespace
@@ -204,6 +257,18 @@ bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame
         project_ring(hole, frame, xy.inners().back(), far_m, &box, piece, sides ? &sides->back() : nullptr, runs);
     }
     return true;
+}
+
+double clipped_distance_to_origin(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m,
+                                  Ring& clipped, Ring& tmp, DistanceScratch& scratch) {
+    const Ring& outer = clip_ring(ll.outer(), box, clipped, tmp);
+    if (outer.size() < 4) return std::numeric_limits<double>::infinity();
+    double d = pruned_ring_distance(outer, frame, far_m, std::numeric_limits<double>::infinity(), scratch);
+    for (const auto& h : ll.inners()) {
+        const Ring& hole = clip_ring(h, box, clipped, tmp);
+        if (hole.size() >= 4) d = pruned_ring_distance(hole, frame, far_m, d, scratch);
+    }
+    return d;
 }
 
 // The piece moved by `shift` degrees of longitude (a whole turn, +-360):
@@ -251,10 +316,9 @@ std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& fra
     for (int i = 0; i < 4; ++i) {
         const Point& a = c[i];
         const Point& e = c[(i + 1) % 4];
-        const Point m =
-            frame.forward(LonLat{(ll[i].lon + ll[(i + 1) % 4].lon) / 2, (ll[i].lat + ll[(i + 1) % 4].lat) / 2});
-        const double bulge = std::hypot(m.x() - (a.x() + e.x()) / 2, m.y() - (a.y() + e.y()) / 2);
-        const double slack = 2 * bulge + 1.0;
+        const double slack =
+            2 * edge_bulge(Point(ll[i].lon, ll[i].lat), Point(ll[(i + 1) % 4].lon, ll[(i + 1) % 4].lat), a, e, frame) +
+            1.0;
         hi = std::max(hi, std::max(std::hypot(a.x(), a.y()), std::hypot(e.x(), e.y())) + slack);
         lo = std::min(lo, segment_distance_to_origin(a, e) - slack);
         if ((e.x() - a.x()) * (-a.y()) - (e.y() - a.y()) * (-a.x()) < 0) origin_inside = false;

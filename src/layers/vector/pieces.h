@@ -53,6 +53,13 @@ bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame
                       Ring& clipped, Ring& tmp, const Piece* piece = nullptr,
                       std::vector<std::vector<std::int8_t>>* sides = nullptr, std::vector<BoxRun>* runs = nullptr);
 
+// The distance from the frame's origin to a lon/lat polygon clipped to the box, to the last bit
+// what ring_distance_to_origin gives for each ring of clip_and_project's result (infinity when
+// the outer ring is clipped away), but projecting the points of a divided edge only where they
+// may be the nearest (pieces.cpp).
+double clipped_distance_to_origin(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m,
+                                  Ring& clipped, Ring& tmp, DistanceScratch& scratch);
+
 // The piece moved by `shift` degrees of longitude (a whole turn, +-360):
 // pieces found beyond the antimeridian from a site's box are measured in the
 // box's own longitudes, so that clipping keeps what lies within reach.

@@ -90,11 +90,18 @@ struct VectorMeasurement {
     std::vector<std::string> warnings;
 };
 
+// vector_kit::clipped_distance_to_origin's working space.
+struct DistanceScratch {
+    std::vector<Point> vertices;                                // a ring's vertices in the frame
+    std::vector<std::tuple<double, std::size_t, int>> divided;  // (lower bound, edge, steps)
+};
+
 // The working memory of VectorLayer::measure on one screening thread, kept between sites so that
 // its buffers are allocated once. Owned by the thread's probe (layers/vector/vector_kind.h), shared
 // by the vector layers that thread measures; never by two threads.
 struct VectorScratch {
     Ring clipped, tmp, xy;
+    DistanceScratch distance;
     Piece shifted;                                                      // a piece moved by a turn of longitude
     std::vector<std::tuple<double, std::uint32_t, double>> large;       // (nearest, piece, farthest)
     std::vector<std::tuple<double, std::uint32_t, double>> by_nearest;  // (nearest, piece, longitude shift)
@@ -166,8 +173,8 @@ public:
     static constexpr double kTileUnionMinRadiusM = 20000;
     // Edge of the lon/lat tiles of the dissolved layer, degrees.
     static constexpr double kUnionTileDeg = 0.1;
-    // Polygons of a tile across a circle with at least this many outer
-    // vertices are first placed against the discs by their box alone.
+    // Polygons of a tile across a circle, and pieces of the layer around a point site, with at
+    // least this many outer vertices are first placed against the discs by their box alone.
     static constexpr std::size_t kClassifyMinVertices = 48;
     // The search for the nearest feature widens its box while the box's
     // reach is at most this; farther, it goes best first over the layer's
