@@ -119,6 +119,24 @@ void expect_same_layer(const VectorLayer& a, const VectorLayer& b) {
     }
 }
 
+void expect_same_measure(const VectorMeasurement& x, const VectorMeasurement& y, const std::string& where) {
+    EXPECT_EQ(x.inside, y.inside) << where;
+    EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << where;
+    EXPECT_EQ(x.nearest_feature, y.nearest_feature) << where;
+    EXPECT_EQ(x.inside_features, y.inside_features) << where;
+    ASSERT_EQ(x.buffers.size(), y.buffers.size()) << where;
+    for (std::size_t k = 0; k < x.buffers.size(); ++k) {
+        EXPECT_EQ(x.buffers[k].overlap_area_m2, y.buffers[k].overlap_area_m2) << where << " buffer " << k;
+        EXPECT_EQ(x.buffers[k].feature_count, y.buffers[k].feature_count) << where << " buffer " << k;
+    }
+    ASSERT_EQ(x.hits.size(), y.hits.size()) << where;
+    for (std::size_t h = 0; h < x.hits.size(); ++h) {
+        EXPECT_EQ(x.hits[h].feature, y.hits[h].feature) << where;
+        EXPECT_EQ(x.hits[h].distance_m, y.hits[h].distance_m) << where;
+        EXPECT_EQ(x.hits[h].overlap_area_m2, y.hits[h].overlap_area_m2) << where;
+    }
+}
+
 std::vector<fs::path> entries(const fs::path& folder) {
     std::vector<fs::path> out;
     std::error_code ec;
@@ -161,24 +179,91 @@ TEST(LayerCache, ALayerReadBackFromTheCacheIsTheLayerReadFromItsData) {
         for (const LonLat p :
              {LonLat{110, 30}, LonLat{110.3, 30.0}, LonLat{111.05, 31.02}, LonLat{112.5, 29.51}, LonLat{179.9, -16.5},
               LonLat{-179.9, -16.5}, LonLat{100, 10}, LonLat{109.5, 29.5}, LonLat{110.6, 30.6}}) {
-            const VectorMeasurement x = fresh->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m);
-            const VectorMeasurement y = cached->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m);
-            EXPECT_EQ(x.inside, y.inside);
-            EXPECT_EQ(x.nearest_distance_m, y.nearest_distance_m) << p.lon << " " << p.lat;
-            EXPECT_EQ(x.nearest_feature, y.nearest_feature);
-            EXPECT_EQ(x.inside_features, y.inside_features);
-            ASSERT_EQ(x.buffers.size(), y.buffers.size());
-            for (std::size_t k = 0; k < radii.size(); ++k) {
-                EXPECT_EQ(x.buffers[k].overlap_area_m2, y.buffers[k].overlap_area_m2) << p.lon << " " << radii[k];
-                EXPECT_EQ(x.buffers[k].feature_count, y.buffers[k].feature_count);
-            }
-            ASSERT_EQ(x.hits.size(), y.hits.size());
-            for (std::size_t h = 0; h < x.hits.size(); ++h) {
-                EXPECT_EQ(x.hits[h].feature, y.hits[h].feature);
-                EXPECT_EQ(x.hits[h].distance_m, y.hits[h].distance_m);
-                EXPECT_EQ(x.hits[h].overlap_area_m2, y.hits[h].overlap_area_m2);
-            }
+            expect_same_measure(fresh->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m),
+                                cached->measure(make_site_geometry(p, nullptr, radii), 0, tiles_from_m),
+                                std::to_string(p.lon) + " " + std::to_string(p.lat));
         }
+}
+
+// The dissolved tiles a run built are kept in tile-cache/ when it ends, and the next run that
+// loads the layer reads them instead of dissolving them: the same figures to the last bit. A
+// damaged record is dissolved again; a later run adds its tiles to those kept.
+TEST(LayerCache, DissolvedTilesKeptBetweenRunsMeasureTheSame) {
+    TempDir dir;
+    ScopedEnv cache("SITESCREEN_CHECKSUM_CACHE", (dir.path() + "/cache/checksums.tsv").c_str());
+    const fs::path folder = dir.path() + "/cache/tile-cache";
+    std::mt19937_64 rng(9);
+    const LayerSpec spec = varied_spec(dir, rng);
+    const std::vector<double> radii{1000, 30000};
+    const std::vector<LonLat> west{{109.5, 29.6}, {109.9, 30.1}, {110.0, 30.0}};
+    const std::vector<LonLat> east{{110.6, 30.6}, {110.9, 30.9}};
+    auto measure_all = [&](const VectorLayer& layer, const std::vector<LonLat>& sites) {
+        std::vector<VectorMeasurement> out;
+        for (const LonLat& p : sites)
+            out.push_back(layer.measure(make_site_geometry(p, nullptr, radii), 0, VectorLayer::kTileUnionMinRadiusM));
+        return out;
+    };
+    auto expect_same = [](const std::vector<VectorMeasurement>& a, const std::vector<VectorMeasurement>& b) {
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) expect_same_measure(a[i], b[i], "site " + std::to_string(i));
+    };
+
+    std::vector<VectorMeasurement> dissolved;
+    {
+        ScopedEnv off("SITESCREEN_TILE_CACHE", "off");
+        const auto layer = VectorLayer::load(spec);
+        dissolved = measure_all(*layer, west);
+        layer->save_tiles();
+        EXPECT_TRUE(entries(folder).empty()) << "SITESCREEN_TILE_CACHE=off writes nothing";
+    }
+    ASSERT_GT(dissolved[0].buffers[1].overlap_area_m2, 0.0);
+    std::size_t west_tiles = 0;
+    {
+        const auto layer = VectorLayer::load(spec);
+        expect_same(dissolved, measure_all(*layer, west));
+        west_tiles = layer->tile_counts().built;
+        EXPECT_GT(west_tiles, 0u);
+        EXPECT_EQ(layer->tile_counts().read, 0u);
+        layer->save_tiles();
+        ASSERT_EQ(entries(folder).size(), 1u);
+    }
+    {
+        const auto layer = VectorLayer::load(spec);
+        expect_same(dissolved, measure_all(*layer, west));
+        EXPECT_EQ(layer->tile_counts().built, 0u) << "every tile read from the cache";
+        EXPECT_EQ(layer->tile_counts().read, west_tiles);
+        measure_all(*layer, east);  // new tiles, added to those kept
+        EXPECT_GT(layer->tile_counts().built, 0u);
+        layer->save_tiles();
+    }
+    {
+        const auto layer = VectorLayer::load(spec);
+        expect_same(dissolved, measure_all(*layer, west));
+        measure_all(*layer, east);
+        EXPECT_EQ(layer->tile_counts().built, 0u) << "the west's and the east's tiles both kept";
+    }
+    // A damaged record: its tile is dissolved again, with the same figures.
+    const fs::path file = entries(folder).at(0);
+    {
+        std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+        const auto at = static_cast<std::streamoff>(fs::file_size(file) / 3);
+        f.seekg(at);
+        const char c = static_cast<char>(f.get());
+        f.seekp(at);
+        f.put(static_cast<char>(~c));
+    }
+    {
+        const auto layer = VectorLayer::load(spec);
+        expect_same(dissolved, measure_all(*layer, west));
+        measure_all(*layer, east);
+        EXPECT_GE(layer->tile_counts().built, 1u);
+        EXPECT_GE(layer->tile_counts().read + layer->tile_counts().built, west_tiles);
+    }
+    // A file cut short is no file: every tile dissolved again.
+    fs::resize_file(file, fs::file_size(file) / 2);
+    const auto layer = VectorLayer::load(spec);
+    expect_same(dissolved, measure_all(*layer, west));
+    EXPECT_EQ(layer->tile_counts().read, 0u);
 }
 
 TEST(LayerCache, OtherDataOrSettingsMakeTheirOwnEntry) {

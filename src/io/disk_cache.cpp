@@ -42,37 +42,45 @@ std::string DiskCache::file_of(const std::string& key) const {
     return (fs::path(folder_) / (sha256_hex(key) + extension_)).string();
 }
 
+DiskCache::Mapping::~Mapping() {
+    if (base) ::munmap(base, size);
+}
+
 // The file: the key's length in decimal and a newline, the key, then the payload.
-bool DiskCache::visit(const std::string& key, const std::function<bool(std::string_view)>& use) const {
+std::shared_ptr<const DiskCache::Mapping> DiskCache::map(const std::string& key, bool populate) const {
     const std::string path = file_of(key);
-    if (path.empty()) return false;
+    if (path.empty()) return nullptr;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
+    if (fd < 0) return nullptr;
     struct stat st {};
     const bool sized = ::fstat(fd, &st) == 0 && st.st_size > 0;
-    void* map =
-        sized ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
-              : MAP_FAILED;
+    void* base = sized ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                                MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0)
+                       : MAP_FAILED;
     ::close(fd);
-    if (map == MAP_FAILED) return false;
-    struct Unmap {
-        void* p;
-        std::size_t n;
-        ~Unmap() { ::munmap(p, n); }
-    } unmap{map, static_cast<std::size_t>(st.st_size)};
-    const std::string_view bytes(static_cast<const char*>(map), static_cast<std::size_t>(st.st_size));
+    if (base == MAP_FAILED) return nullptr;
+    auto m = std::make_shared<Mapping>();
+    m->base = base;
+    m->size = static_cast<std::size_t>(st.st_size);
+    const std::string_view bytes(static_cast<const char*>(base), m->size);
     const std::string head = std::to_string(key.size()) + "\n";
     if (bytes.size() < head.size() + key.size() || bytes.substr(0, head.size()) != head ||
         bytes.substr(head.size(), key.size()) != key)
-        return false;
+        return nullptr;
+    m->payload = bytes.substr(head.size() + key.size());
+    std::error_code ec;
+    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // used: kept longest
+    return m;
+}
+
+bool DiskCache::visit(const std::string& key, const std::function<bool(std::string_view)>& use) const {
+    const auto m = map(key, true);
+    if (!m) return false;
     try {
-        if (!use(bytes.substr(head.size() + key.size()))) return false;
+        return use(m->payload);
     } catch (const std::exception&) {
         return false;
     }
-    std::error_code ec;
-    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // used: kept longest
-    return true;
 }
 
 std::optional<std::string> DiskCache::get(const std::string& key) const {
@@ -85,13 +93,17 @@ std::optional<std::string> DiskCache::get(const std::string& key) const {
 }
 
 void DiskCache::put(const std::string& key, std::string_view payload) const noexcept {
+    put(key, [payload](std::ostream& out) { out.write(payload.data(), static_cast<std::streamsize>(payload.size())); });
+}
+
+void DiskCache::put(const std::string& key, const std::function<void(std::ostream&)>& write) const noexcept {
     const std::string path = file_of(key);
     if (path.empty()) return;
     try {
         fs::create_directories(folder_);
         AtomicFile f(path, true, Durability::AtFolderSync);  // a cache: losing it costs a recomputation
         f.stream() << key.size() << '\n' << key;
-        f.stream().write(payload.data(), static_cast<std::streamsize>(payload.size()));
+        write(f.stream());
         f.commit();
         std::vector<std::pair<fs::file_time_type, fs::path>> files;
         for (const auto& e : fs::directory_iterator(folder_))

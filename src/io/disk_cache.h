@@ -9,6 +9,8 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,22 @@ public:
     // Stores the payload under `key` (written under a temporary name and renamed into place,
     // so a reader never sees part of it). Errors are swallowed: a cache is an optimisation.
     void put(const std::string& key, std::string_view payload) const noexcept;
+    // The same, the payload written by `write` straight into the file.
+    void put(const std::string& key, const std::function<void(std::ostream&)>& write) const noexcept;
+
+    // An entry's file mapped into memory: `payload` is valid while the object lives.
+    struct Mapping {
+        Mapping() = default;
+        Mapping(const Mapping&) = delete;
+        Mapping& operator=(const Mapping&) = delete;
+        ~Mapping();
+        void* base = nullptr;
+        std::size_t size = 0;
+        std::string_view payload;
+    };
+    // The entry stored under `key`, mapped (its pages read when first touched, or all at once
+    // with `populate`), or nullptr on a miss. A hit marks the entry as used now.
+    std::shared_ptr<const Mapping> map(const std::string& key, bool populate = false) const;
 
     bool enabled() const { return !folder_.empty(); }
     const std::string& folder() const { return folder_; }

@@ -18,6 +18,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <map>
+#include <ostream>
+#include <shared_mutex>
 #include <stdexcept>
 #include <type_traits>
 
@@ -419,6 +422,146 @@ void LayerCache::store(const VectorLayer& layer) const {
     } catch (const std::exception&) {
         // Not kept (out of memory, a binary attribute): the next run reads the data again.
     }
+}
+
+}  // namespace sitescreen
+
+// The tile cache: the dissolved tiles (tiles.cpp) of a layer as loaded, one file per layer key in
+// tile-cache/ beside the layer cache. The file holds the tiles' records, each ended by the hash
+// of its bytes, then an index of (tile key, offset, length) and its count; a record is read and
+// checked when its tile is first asked for, so a run reads only the tiles it needs. A record cut
+// short or damaged is a miss (the tile is dissolved again), never a tile.
+namespace sitescreen {
+namespace {
+
+constexpr std::uint64_t kTileMagic = 0x3153454c49545353ull;  // "SSTILES1"
+
+DiskCache tile_cache() {
+    return DiskCache(DiskCache::folder_beside_checksums("tile-cache"), ".bin", LayerCache::kMaxTileFiles);
+}
+
+}  // namespace
+
+std::string LayerCache::tile_key() const {
+    if (key_.empty() || DiskCache::switched_off_by("SITESCREEN_TILE_CACHE")) return "";
+    return key_ + "dissolved tiles of " + std::to_string(VectorLayer::kUnionTileDeg) + " degrees\n";
+}
+
+std::string VectorLayerBuilder::serialize_tile(const VectorLayer::UnionTile& tile) {
+    Writer w;
+    w.put_size(tile.polygons.size());
+    for (const Polygon& p : tile.polygons) {
+        w.put_points(p.outer());
+        w.put_size(p.inners().size());
+        for (const Ring& h : p.inners()) w.put_points(h);
+    }
+    auto put_box = [&w](const Box& b) {
+        w.put(b.min_corner().x());
+        w.put(b.min_corner().y());
+        w.put(b.max_corner().x());
+        w.put(b.max_corner().y());
+    };
+    for (const Box& b : tile.boxes) put_box(b);
+    w.put_doubles(tile.areas_m2);
+    put_box(tile.bounds);
+    w.put(tile.area_m2);
+    std::string bytes = w.take();
+    const std::uint64_t h = words_hash(bytes);
+    bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
+    return bytes;
+}
+
+bool VectorLayerBuilder::deserialize_tile(std::string_view bytes, VectorLayer::UnionTile& tile) {
+    if (bytes.size() < 16) return false;
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    if (words_hash(body) != stored) return false;
+    Reader r(body);
+    tile.polygons.resize(r.get_size(16));
+    for (Polygon& p : tile.polygons) {
+        r.get_points(p.outer());
+        p.inners().resize(r.get_size(8));
+        for (Ring& h : p.inners()) r.get_points(h);
+    }
+    auto get_box = [&r]() {
+        const double x0 = r.get<double>(), y0 = r.get<double>(), x1 = r.get<double>(), y1 = r.get<double>();
+        return Box(Point(x0, y0), Point(x1, y1));
+    };
+    tile.boxes.clear();
+    for (std::size_t i = 0; i < tile.polygons.size() && r.ok(); ++i) tile.boxes.push_back(get_box());
+    r.get_doubles(tile.areas_m2);
+    tile.bounds = get_box();
+    tile.area_m2 = r.get<double>();
+    return r.ok() && r.at_end() && tile.areas_m2.size() == tile.polygons.size();
+}
+
+std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::kept_tile(std::uint64_t key) const {
+    if (tile_cache_key_.empty()) return nullptr;
+    std::call_once(tile_file_once_, [this] {
+        auto file = tile_cache().map(tile_cache_key_);
+        if (!file) return;
+        const std::string_view bytes = file->payload;
+        if (bytes.size() < 16) return;
+        std::uint64_t count = 0, magic = 0;
+        std::memcpy(&count, bytes.data() + bytes.size() - 16, 8);
+        std::memcpy(&magic, bytes.data() + bytes.size() - 8, 8);
+        if (magic != kTileMagic || count > (bytes.size() - 16) / 24) return;
+        const std::size_t index_at = bytes.size() - 16 - count * 24;
+        for (std::size_t i = 0; i < count; ++i) {
+            std::uint64_t e[3];
+            std::memcpy(e, bytes.data() + index_at + 24 * i, 24);
+            if (e[1] > index_at || e[2] > index_at - e[1]) return tile_records_.clear();
+            tile_records_.emplace(e[0], std::make_pair(static_cast<std::size_t>(e[1]), static_cast<std::size_t>(e[2])));
+        }
+        tile_file_ = std::move(file);
+    });
+    const auto it = tile_records_.find(key);
+    if (it == tile_records_.end()) return nullptr;
+    auto tile = std::make_shared<UnionTile>();
+    if (!VectorLayerBuilder::deserialize_tile(tile_file_->payload.substr(it->second.first, it->second.second), *tile))
+        return nullptr;
+    ++tiles_read_;
+    return tile;
+}
+
+void VectorLayer::save_tiles() const {
+    if (tile_cache_key_.empty() || tiles_built_.load() == 0) return;
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const UnionTile>>> in_memory;
+    {
+        std::shared_lock lock(tiles_mutex_);
+        in_memory.assign(tiles_.begin(), tiles_.end());
+    }
+    // Every tile's record in key order (the same file whatever the order the threads built the
+    // tiles in): the file's own bytes for the tiles it held, the bytes of those built made as
+    // they are written.
+    std::map<std::uint64_t, std::string_view> kept;
+    if (tile_file_)
+        for (const auto& [key, at] : tile_records_) kept.emplace(key, tile_file_->payload.substr(at.first, at.second));
+    std::map<std::uint64_t, const UnionTile*> built;
+    for (const auto& [key, tile] : in_memory)
+        if (!kept.count(key)) built.emplace(key, tile.get());
+    tile_cache().put(tile_cache_key_, [&](std::ostream& out) {
+        std::vector<std::uint64_t> index;
+        std::uint64_t at = 0;
+        auto record = [&](std::uint64_t key, std::string_view bytes) {
+            if (at + bytes.size() + 24 * (kept.size() + built.size() + 1) > LayerCache::kMaxTileFileBytes)
+                throw std::length_error("tile cache: file too large");  // not kept: put() leaves it out
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            index.insert(index.end(), {key, at, bytes.size()});
+            at += bytes.size();
+        };
+        auto k = kept.begin();
+        for (const auto& [key, tile] : built) {
+            for (; k != kept.end() && k->first < key; ++k) record(k->first, k->second);
+            record(key, VectorLayerBuilder::serialize_tile(*tile));
+        }
+        for (; k != kept.end(); ++k) record(k->first, k->second);
+        const std::uint64_t tail[2] = {index.size() / 3, kTileMagic};
+        out.write(reinterpret_cast<const char*>(index.data()),
+                  static_cast<std::streamsize>(index.size() * sizeof(std::uint64_t)));
+        out.write(reinterpret_cast<const char*>(tail), sizeof tail);
+    });
 }
 
 }  // namespace sitescreen

@@ -101,6 +101,7 @@ std::shared_ptr<const VectorLayer> VectorLayerBuilder::load(const LayerSpec& spe
     auto layer = std::make_shared<VectorLayer>();
     layer->spec_ = spec;
     const LayerCache cache(spec);
+    layer->tile_cache_key_ = cache.tile_key();
     if (cache.restore(*layer)) {
         layer->info_.from_cache = true;
         index(layer.get(), threads);

@@ -25,6 +25,10 @@ struct VectorLayerBuilder {
     // image of a layer).
     static std::string serialize(const VectorLayer& layer);
     static bool deserialize(std::string_view bytes, VectorLayer& layer);
+    // One dissolved tile, in bytes ended by their hash, and back (false for bytes that are not a
+    // whole, sound image of a tile).
+    static std::string serialize_tile(const VectorLayer::UnionTile& tile);
+    static bool deserialize_tile(std::string_view bytes, VectorLayer::UnionTile& tile);
 };
 
 // The layer cache: a vector layer as read() left it, kept beside the checksum cache
@@ -40,9 +44,15 @@ public:
     // Stores a layer read() has just built.
     void store(const VectorLayer& layer) const;
     const std::string& key() const { return key_; }
+    // The key of the layer's dissolved tiles ("" when the layer cache is off, or
+    // SITESCREEN_TILE_CACHE is "off" or "0").
+    std::string tile_key() const;
 
     // Entries kept; the least recently used go first.
     static constexpr std::size_t kMaxFiles = 32;
+    // Tile files kept (one per layer as loaded), and the largest written.
+    static constexpr std::size_t kMaxTileFiles = 8;
+    static constexpr std::size_t kMaxTileFileBytes = std::size_t{1} << 30;
 
 private:
     std::string key_;

@@ -49,7 +49,12 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
         auto it = tiles_.find(key);
         if (it != tiles_.end()) return it->second;
     }
-    // Built outside the lock: two threads may build the same tile, with the same result.
+    // Read from the tile cache, else built; outside the lock: two threads may build the same tile,
+    // with the same result.
+    if (auto kept = kept_tile(key)) {
+        std::unique_lock lock(tiles_mutex_);
+        return tiles_.emplace(key, std::move(kept)).first->second;
+    }
     const double w = -180.0 + ix * kUnionTileDeg, e = -180.0 + (ix + 1) * kUnionTileDeg;
     const double s = -90.0 + iy * kUnionTileDeg, n = -90.0 + (iy + 1) * kUnionTileDeg;
     const Box tile_box(Point(w, s), Point(e, n));
@@ -121,6 +126,7 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
             tile->area_m2 += tile->areas_m2.back();
         }
     }
+    ++tiles_built_;
     std::unique_lock lock(tiles_mutex_);
     return tiles_.emplace(key, std::move(tile)).first->second;
 }

@@ -1,9 +1,11 @@
 // Vector layers held in memory for screening: features, subdivided pieces and a packed R-tree.
 #pragma once
 #include <boost/geometry/index/rtree.hpp>
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -15,6 +17,7 @@
 #include "geo/geos_kit.h"
 #include "geo/local_frame.h"
 #include "geo/site_geometry.h"
+#include "io/disk_cache.h"
 #include "layers/catalog.h"
 
 namespace sitescreen {
@@ -168,6 +171,16 @@ public:
     };
     UnionWork union_work(const std::vector<std::pair<LonLat, double>>& sites) const;
 
+    // Keeps the dissolved tiles this run built, with those kept before, in the tile cache beside
+    // the layer cache (docs/layers.md, "Checksums"), so that the next run reads them instead of
+    // dissolving them again. Nothing when no tile was built or the cache is off.
+    void save_tiles() const;
+    // How many dissolved tiles this layer built, and how many it read from the tile cache.
+    struct TileCounts {
+        std::size_t built = 0, read = 0;
+    };
+    TileCounts tile_counts() const { return {tiles_built_.load(), tiles_read_.load()}; }
+
     // Buffers at least this wide take their union area from the dissolved
     // tiles (below) rather than from a union per site.
     static constexpr double kTileUnionMinRadiusM = 20000;
@@ -239,6 +252,15 @@ private:
     RTree index_;
     mutable std::shared_mutex tiles_mutex_;
     mutable std::unordered_map<std::uint64_t, std::shared_ptr<const UnionTile>> tiles_;
+    // The tile cache (layer_cache.cpp): its key ("" when off), its file as read at the first tile
+    // asked for, and where each tile's record lies in it (offset, length).
+    std::string tile_cache_key_;
+    mutable std::once_flag tile_file_once_;
+    mutable std::shared_ptr<const DiskCache::Mapping> tile_file_;
+    mutable std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> tile_records_;
+    mutable std::atomic<std::size_t> tiles_built_{0}, tiles_read_{0};
+    // The tile of `key` from the tile cache, or nullptr.
+    std::shared_ptr<const UnionTile> kept_tile(std::uint64_t key) const;
 
     friend struct VectorLayerBuilder;
 };
