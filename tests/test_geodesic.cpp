@@ -1,6 +1,10 @@
 // Closed-form checks of the geodesic primitives: disc areas, distances, the local frame.
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include <random>
+
 #include <algorithm>
 #include <cmath>
 
@@ -139,6 +143,36 @@ TEST(LocalFrame, FastPathAgreesWithKarney) {
     std::printf("fast frame vs Karney: %.2e m up to 50 km, %.2e m up to 200 km\n", worst50, worst200);
     EXPECT_LT(worst50, 1e-4);
     EXPECT_LT(worst200, 5e-3);
+}
+
+// The projection of many points at once (two at a time) gives each point's forward() to the last
+// bit: near the centre, across the near-centre branch's edge (2.9 degrees), beyond the fast
+// path's chord (200 km), at the centre itself, across the antimeridian, at 0 and 75 degrees.
+TEST(LocalFrame, ManyPointsAtOnceAreEachPointsForward) {
+    std::mt19937_64 rng(23);
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::size_t compared = 0;
+    for (const LonLat centre : {LonLat{100.3, 30.2}, LonLat{179.95, -0.4}, LonLat{-12.0, 75.0}}) {
+        const LocalFrame frame(centre);
+        for (const double spread : {0.01, 0.5, 2.0, 3.5, 8.0}) {
+            std::vector<LonLat> pts;
+            for (int i = 0; i < 301; ++i) {
+                double lon = centre.lon + spread * u(rng);
+                if (lon > 180) lon -= 360;
+                pts.push_back(LonLat{lon, std::clamp(centre.lat + spread * u(rng), -89.0, 89.0)});
+            }
+            pts[7] = centre;
+            std::vector<Point> xy(pts.size());
+            frame.forward(pts.data(), pts.size(), xy.data());
+            for (std::size_t i = 0; i < pts.size(); ++i) {
+                const Point one = frame.forward(pts[i]);
+                EXPECT_EQ(xy[i].x(), one.x()) << i << " spread " << spread;
+                EXPECT_EQ(xy[i].y(), one.y()) << i << " spread " << spread;
+                ++compared;
+            }
+        }
+    }
+    EXPECT_EQ(compared, 3u * 5u * 301u);
 }
 
 TEST(LocalFrame, SmallAngleSeriesJoinTheLibmPathSmoothly) {

@@ -161,10 +161,18 @@ int edge_steps(const Point& a, const Point& b, const Point& pa, const Point& pb,
     return steps;
 }
 
-// The k-th of the `steps` points an edge a-b is split into (0 < k < steps), in the frame.
-Point edge_point(const Point& a, const Point& b, int k, int steps, const LocalFrame& frame) {
-    const double t = static_cast<double>(k) / steps;
-    return frame.forward(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())});
+// The points 1 .. steps - 1 an edge a-b is split into, in the frame, appended to `xy`.
+void append_edge_points(const Point& a, const Point& b, int steps, const LocalFrame& frame, std::vector<Point>& xy) {
+    if (steps < 2) return;
+    thread_local std::vector<LonLat> ll;
+    ll.clear();
+    for (int k = 1; k < steps; ++k) {
+        const double t = static_cast<double>(k) / steps;
+        ll.push_back(LonLat{a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y())});
+    }
+    const std::size_t at = xy.size();
+    xy.resize(at + ll.size());
+    frame.forward(ll.data(), ll.size(), xy.data() + at);
 }
 
 // Densifies a lon/lat ring and projects it into the local frame (edge_steps
@@ -186,7 +194,7 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
         xy.push_back(pa);
         const ClipSide side = sides ? side_of_edge(a, b, *clip, *piece) : kNoSide;
         const int steps = edge_steps(a, b, pa, pb, frame, far_m, side);
-        for (int k = 1; k < steps; ++k) xy.push_back(edge_point(a, b, k, steps, frame));
+        append_edge_points(a, b, steps, frame, xy);
         if (sides) {
             sides->insert(sides->end(), static_cast<std::size_t>(std::max(steps, 1)), side);
             if (side != kNoSide && side != kCut && runs) {
@@ -224,13 +232,12 @@ double pruned_ring_distance(const Ring& ll, const LocalFrame& frame, double far_
     std::sort(s.divided.begin(), s.divided.end());
     for (const auto& [bound, i, steps] : s.divided) {
         if (bound >= best) break;
-        Point prev = v[i];
-        for (int k = 1; k < steps; ++k) {
-            const Point q = edge_point(ll[i], ll[i + 1], k, steps, frame);
-            best = std::min(best, segment_distance_to_origin(prev, q));
-            prev = q;
-        }
-        best = std::min(best, segment_distance_to_origin(prev, v[i + 1]));
+        std::vector<Point>& q = s.points;
+        q.assign(1, v[i]);
+        append_edge_points(ll[i], ll[i + 1], steps, frame, q);
+        q.push_back(v[i + 1]);
+        for (std::size_t k = 0; k + 1 < q.size(); ++k)
+            best = std::min(best, segment_distance_to_origin(q[k], q[k + 1]));
     }
     return best;
 }

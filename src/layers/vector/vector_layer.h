@@ -96,6 +96,7 @@ struct VectorMeasurement {
 // vector_kit::clipped_distance_to_origin's working space.
 struct DistanceScratch {
     std::vector<Point> vertices;                                // a ring's vertices in the frame
+    std::vector<Point> points;                                  // an edge's points in the frame
     std::vector<std::tuple<double, std::size_t, int>> divided;  // (lower bound, edge, steps)
 };
 
