@@ -100,7 +100,16 @@ bool LocalFrame::fast_forward(LonLat p, double max_chord, Point& xy) const {
     return true;
 }
 
-void LocalFrame::forward(const LonLat* lonlat, std::size_t n, Point* xy) const {
+namespace {
+inline LonLat lonlat_of(const LonLat& p) { return p; }
+inline LonLat lonlat_of(const Point& p) { return LonLat{p.x(), p.y()}; }
+}  // namespace
+
+void LocalFrame::forward(const LonLat* lonlat, std::size_t n, Point* xy) const { forward_many(lonlat, n, xy); }
+void LocalFrame::forward(const Point* lonlat, std::size_t n, Point* xy) const { forward_many(lonlat, n, xy); }
+
+template <class P>
+void LocalFrame::forward_many(const P* in, std::size_t n, Point* xy) const {
     std::size_t i = 0;
 #if defined(__SSE2__)
     // fast_forward() of two points at once, the same operations in the same order on each lane
@@ -115,15 +124,15 @@ void LocalFrame::forward(const LonLat* lonlat, std::size_t n, Point* xy) const {
         c = 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30 * (1 - x2 / 56)));
     };
     for (; i + 2 <= n; i += 2) {
-        V dlon = {lonlat[i].lon - centre_.lon, lonlat[i + 1].lon - centre_.lon};
+        V dlon = {lonlat_of(in[i]).lon - centre_.lon, lonlat_of(in[i + 1]).lon - centre_.lon};
         dlon = dlon > 180 ? dlon - 360 : dlon;
         dlon = dlon < -180 ? dlon + 360 : dlon;
-        const V lat = {lonlat[i].lat, lonlat[i + 1].lat};
+        const V lat = {lonlat_of(in[i]).lat, lonlat_of(in[i + 1]).lat};
         const V dl = dlon * kDeg, dp = (lat - centre_.lat) * kDeg;
         const V adl = dl < 0 ? -dl : dl, adp = dp < 0 ? -dp : dp;
         if (!all(adl < kSmallAngle && adp < kSmallAngle)) {
-            xy[i] = forward(lonlat[i]);
-            xy[i + 1] = forward(lonlat[i + 1]);
+            xy[i] = forward(lonlat_of(in[i]));
+            xy[i + 1] = forward(lonlat_of(in[i + 1]));
             continue;
         }
         V sl, cl, sd, cd;
@@ -139,8 +148,8 @@ void LocalFrame::forward(const LonLat* lonlat, std::size_t n, Point* xy) const {
         const V h2 = east * east + north * north;
         const V chord = V(_mm_sqrt_pd(h2 + up * up));
         if (!all(chord < kFastChordM && h2 != 0)) {
-            xy[i] = forward(lonlat[i]);
-            xy[i + 1] = forward(lonlat[i + 1]);
+            xy[i] = forward(lonlat_of(in[i]));
+            xy[i + 1] = forward(lonlat_of(in[i + 1]));
             continue;
         }
         const V r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
@@ -155,7 +164,7 @@ void LocalFrame::forward(const LonLat* lonlat, std::size_t n, Point* xy) const {
         xy[i + 1] = Point(ox[1], oy[1]);
     }
 #endif
-    for (; i < n; ++i) xy[i] = forward(lonlat[i]);
+    for (; i < n; ++i) xy[i] = forward(lonlat_of(in[i]));
 }
 
 LonLat LocalFrame::direct(const Point& xy) const {
@@ -213,8 +222,8 @@ LonLat LocalFrame::inverse(const Point& xy) const {
 
 Ring LocalFrame::forward(const Ring& ll) const {
     Ring out;
-    out.reserve(ll.size());
-    for (const auto& p : ll) out.push_back(forward(p));
+    out.resize(ll.size());
+    forward(ll.data(), ll.size(), out.data());
     return out;
 }
 

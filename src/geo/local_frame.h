@@ -30,6 +30,7 @@ public:
     // forward() of n points, to the last bit the same, two at a time where the fast path serves
     // both (the densified points of an edge: most of a wide buffer's projecting).
     void forward(const LonLat* lonlat, std::size_t n, Point* xy) const;
+    void forward(const Point* lonlat, std::size_t n, Point* xy) const;
     // metres -> lon/lat degrees; forward(inverse(xy)) == xy to 1e-9 degrees.
     LonLat inverse(const Point& xy) const;
     // The point at distance s = |xy| and azimuth atan2(x, y) from the centre
@@ -70,6 +71,8 @@ private:
     // forward()'s fast path, when the chord to p is shorter than max_chord (at most about 6,000 km,
     // where asin is still well conditioned); false otherwise.
     bool fast_forward(LonLat p, double max_chord, Point& xy) const;
+    template <class P>
+    void forward_many(const P* lonlat, std::size_t n, Point* xy) const;
     static constexpr double kMaxRoughChordM = 6000000.0;
     // near_part()'s and forward_near()'s conditions for thinning and rough projection.
     bool tame(const Polygon& lonlat, const Box& keep) const;

@@ -175,6 +175,16 @@ void append_edge_points(const Point& a, const Point& b, int steps, const LocalFr
     frame.forward(ll.data(), ll.size(), xy.data() + at);
 }
 
+// A closed lon/lat ring's vertices in the frame, the last the first's (so that the ring closes
+// exactly in the frame).
+void project_vertices(const Ring& ll, const LocalFrame& frame, std::vector<Point>& v) {
+    v.resize(ll.size());
+    if (ll.empty()) return;
+    frame.forward(ll.data(), ll.size() - 1, v.data());
+    if (ll.size() == 1) v[0] = frame.forward(ll[0]);
+    v.back() = v[0];
+}
+
 // Densifies a lon/lat ring and projects it into the local frame (edge_steps
 // says how finely). With `sides`, also records which projected segments lie
 // along the clip box and, in `runs`, those stretches in lon/lat (for unions,
@@ -186,11 +196,12 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
     xy.clear();
     if (sides) sides->clear();
     if (ll.empty()) return;
-    Point pa = frame.forward(ll[0]);
+    thread_local std::vector<Point> v;
+    project_vertices(ll, frame, v);
     for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
         const Point& a = ll[i];
         const Point& b = ll[i + 1];
-        const Point pb = i + 2 == ll.size() ? xy.empty() ? pa : xy.front() : frame.forward(b);
+        const Point &pa = v[i], &pb = v[i + 1];
         xy.push_back(pa);
         const ClipSide side = sides ? side_of_edge(a, b, *clip, *piece) : kNoSide;
         const int steps = edge_steps(a, b, pa, pb, frame, far_m, side);
@@ -202,7 +213,6 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
                 runs->push_back({0, side, along_x ? a.x() : a.y(), along_x ? b.x() : b.y()});
             }
         }
-        pa = pb;
     }
     xy.push_back(xy.front());
 }
@@ -216,10 +226,7 @@ void project_ring(const Ring& ll, const LocalFrame& frame, Ring& xy,
 double pruned_ring_distance(const Ring& ll, const LocalFrame& frame, double far_m, double best, DistanceScratch& s) {
     if (ll.size() < 2) return best;
     std::vector<Point>& v = s.vertices;
-    v.resize(ll.size());
-    v[0] = frame.forward(ll[0]);
-    for (std::size_t i = 1; i + 1 < ll.size(); ++i) v[i] = frame.forward(ll[i]);
-    v.back() = v[0];  // as project_ring closes the ring
+    project_vertices(ll, frame, v);
     s.divided.clear();
     for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
         const int steps = edge_steps(ll[i], ll[i + 1], v[i], v[i + 1], frame, far_m, kNoSide);
