@@ -331,6 +331,19 @@ if [ -n "${WALL[$key]:-}" ] && [ -n "${FLOOR[all,1,10,50]:-}" ]; then
     printf "%d sites x {1,10,50} km, all layers, 2 threads, extra flags: %s: %.1f s wall, peak %.0f MiB, %s x the floor (issue 25 target with the defaults: <= 3x, < 1536 MiB: %s)\n",
       n, e, w, k/1024, x, (x!="-" && x<=3 && k/1024<1536) ? "met" : "NOT met" }'
 fi
+# Issue #25 item 3: a site's vector CPU at 50 km at most 3x its CPU at 10 km (largest count run
+# at both, start-up taken off). After the warm-up, the dissolved tiles come from tile-cache/
+# (docs/layers.md); SITESCREEN_TILE_CACHE=off measures a batch that dissolves them.
+for n in $(echo $COUNTS | tr ' ' '\n' | sort -rn); do
+  t=""; for tt in $THREADS; do [ -n "${CPU[vector,$n,10,$tt]:-}" ] && [ -n "${CPU[vector,$n,50,$tt]:-}" ] && t=$tt; done
+  [ -z "$t" ] && continue
+  awk -v a="${CPU[vector,$n,10,$t]}" -v b="${CPU[vector,$n,50,$t]}" -v s="${STARTUP_CPU[vector,$t]}" -v n="$n" -v t="$t" \
+      -v cache="${SITESCREEN_TILE_CACHE:-on}" 'BEGIN{
+    c10 = (a - s) / n * 1000; c50 = (b - s) / n * 1000
+    printf "%d sites, vector, %s thread(s), tile cache %s: %.2f ms of CPU a site at 50 km, %.2f at 10 km: %.1fx (issue 25 item 3 target <= 3x: %s)\n",
+      n, t, cache, c50, c10, c50 / c10, (c50 / c10 <= 3 ? "met" : "NOT met") }'
+  break
+done
 maxrss=0; minrss=0
 for k in "${!RSS[@]}"; do
   [ "${RSS[$k]}" -gt "$maxrss" ] && maxrss=${RSS[$k]}
