@@ -19,6 +19,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <shared_mutex>
 #include <stdexcept>
@@ -156,6 +157,22 @@ struct Unaligned {
     bool operator==(const Unaligned& o) const { return at == o.at; }
     bool operator!=(const Unaligned& o) const { return at != o.at; }
 };
+
+// Bytes ended by their hash (words_hash), and the bytes back when the hash matches: a cut or
+// damaged entry is told from a sound one before it is parsed.
+std::string sealed(std::string bytes) {
+    const std::uint64_t h = words_hash(bytes);
+    bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
+    return bytes;
+}
+std::optional<std::string_view> unsealed(std::string_view bytes) {
+    if (bytes.size() < 16) return std::nullopt;
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    if (words_hash(body) != stored) return std::nullopt;
+    return body;
+}
 
 class Reader {
 public:
@@ -310,19 +327,13 @@ std::string VectorLayerBuilder::serialize(const VectorLayer& layer) {
     // layer restored from the cache skips them.
     w.put_size(layer.may_overlap_.size());
     for (bool m : layer.may_overlap_) w.put<std::uint8_t>(m);
-    std::string bytes = w.take();
-    const std::uint64_t h = words_hash(bytes);
-    bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
-    return bytes;
+    return sealed(w.take());
 }
 
 bool VectorLayerBuilder::deserialize(std::string_view bytes, VectorLayer& layer) {
-    if (bytes.size() < 16) return false;
-    std::uint64_t stored = 0;
-    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-    const std::string_view body = bytes.substr(0, bytes.size() - 8);
-    if (words_hash(body) != stored) return false;
-    Reader r(body);
+    const auto body = unsealed(bytes);
+    if (!body) return false;
+    Reader r(*body);
     if (r.get<std::uint64_t>() != kMagic) return false;
     VectorLayerInfo info;
     get_info(r, info);
@@ -465,19 +476,13 @@ std::string VectorLayerBuilder::serialize_tile(const VectorLayer::UnionTile& til
     w.put_doubles(tile.areas_m2);
     put_box(tile.bounds);
     w.put(tile.area_m2);
-    std::string bytes = w.take();
-    const std::uint64_t h = words_hash(bytes);
-    bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
-    return bytes;
+    return sealed(w.take());
 }
 
 bool VectorLayerBuilder::deserialize_tile(std::string_view bytes, VectorLayer::UnionTile& tile) {
-    if (bytes.size() < 16) return false;
-    std::uint64_t stored = 0;
-    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-    const std::string_view body = bytes.substr(0, bytes.size() - 8);
-    if (words_hash(body) != stored) return false;
-    Reader r(body);
+    const auto body = unsealed(bytes);
+    if (!body) return false;
+    Reader r(*body);
     tile.polygons.resize(r.get_size(16));
     for (Polygon& p : tile.polygons) {
         r.get_points(p.outer());
