@@ -434,6 +434,10 @@ std::function<int()> add_screen_command(CLI::App& app) {
             for (auto* w : raw) begun.push_back({w, w->begin(ctx)});
             stats = run_pipeline(*sites, layers, setup.options, pc, begun);
             if (interrupt_flag().load()) throw Interrupted();  // before any output is renamed into place
+            // The dissolved tiles this run built, for the next run (docs/layers.md, "Checksums").
+            // Not by `serve`, which would write the file on a request's time: it reads the tiles kept.
+            for (const auto& v : layers->vectors())
+                if (v) v->save_tiles();
         } catch (const Interrupted&) {
             for (auto* w : raw) w->abort();
             remove_registered_temp_paths();

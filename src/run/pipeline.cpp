@@ -379,8 +379,6 @@ PipelineStats run_pipeline(SiteSource& sites, std::shared_ptr<const LayerSet> la
         batch.swap(next_batch);
     }
     if (writing_pending) writer_thread->wait();
-    for (const auto& v : layers->vectors())
-        if (v) v->save_tiles();
     return stats;
 }
 

@@ -531,7 +531,7 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::kept_tile(std::uint64
 }
 
 void VectorLayer::save_tiles() const {
-    if (tile_cache_key_.empty() || tiles_built_.load() == 0) return;
+    if (tile_cache_key_.empty() || tiles_unsaved_.exchange(0) == 0) return;
     std::vector<std::pair<std::uint64_t, std::shared_ptr<const UnionTile>>> in_memory;
     {
         std::shared_lock lock(tiles_mutex_);

@@ -127,6 +127,7 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
         }
     }
     ++tiles_built_;
+    ++tiles_unsaved_;
     std::unique_lock lock(tiles_mutex_);
     return tiles_.emplace(key, std::move(tile)).first->second;
 }

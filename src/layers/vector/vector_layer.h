@@ -174,7 +174,8 @@ public:
 
     // Keeps the dissolved tiles this run built, with those kept before, in the tile cache beside
     // the layer cache (docs/layers.md, "Checksums"), so that the next run reads them instead of
-    // dissolving them again. Nothing when no tile was built or the cache is off.
+    // dissolving them again. Nothing when no tile was built since the last call (a service's
+    // later jobs), or the cache is off.
     void save_tiles() const;
     // How many dissolved tiles this layer built, and how many it read from the tile cache.
     struct TileCounts {
@@ -260,6 +261,7 @@ private:
     mutable std::shared_ptr<const DiskCache::Mapping> tile_file_;
     mutable std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> tile_records_;
     mutable std::atomic<std::size_t> tiles_built_{0}, tiles_read_{0};
+    mutable std::atomic<std::size_t> tiles_unsaved_{0};  // built since the last save_tiles()
     // The tile of `key` from the tile cache, or nullptr.
     std::shared_ptr<const UnionTile> kept_tile(std::uint64_t key) const;
 
