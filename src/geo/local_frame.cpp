@@ -17,14 +17,17 @@ constexpr double kDeg = 3.14159265358979323846 / 180.0;
 // give sine and cosine to within 3e-20, below double rounding, at a fraction
 // of the cost of sincos (forward() runs on every vertex a buffer meets).
 constexpr double kSmallAngle = 0.05;
-inline void small_sincos(double x, double& s, double& c) {
-    const double x2 = x * x;
+// (Templates: forward_many runs the same series on two lanes at once.)
+template <class T>
+inline void small_sincos(T x, T& s, T& c) {
+    const T x2 = x * x;
     s = x * (1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72))));
     c = 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30 * (1 - x2 / 56)));
 }
 // asin for 0 <= x <= 0.016 (a chord of 200 km over twice the radius), series to x^9.
-inline double small_asin(double x) {
-    const double x2 = x * x;
+template <class T>
+inline T small_asin(T x) {
+    const T x2 = x * x;
     return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (5.0 / 112 + x2 * (35.0 / 1152)))));
 }
 }  // namespace
@@ -118,11 +121,6 @@ void LocalFrame::forward_many(const P* in, std::size_t n, Point* xy) const {
     // chord of kFastChordM or more away, or at the centre, is done one point at a time.
     using V = double __attribute__((vector_size(16)));
     const auto all = [](auto mask) { return mask[0] && mask[1]; };
-    const auto sincos = [](V x, V& s, V& c) {  // small_sincos
-        const V x2 = x * x;
-        s = x * (1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72))));
-        c = 1 - x2 / 2 * (1 - x2 / 12 * (1 - x2 / 30 * (1 - x2 / 56)));
-    };
     for (; i + 2 <= n; i += 2) {
         V dlon = {lonlat_of(in[i]).lon - centre_.lon, lonlat_of(in[i + 1]).lon - centre_.lon};
         dlon = dlon > 180 ? dlon - 360 : dlon;
@@ -136,8 +134,8 @@ void LocalFrame::forward_many(const P* in, std::size_t n, Point* xy) const {
             continue;
         }
         V sl, cl, sd, cd;
-        sincos(dl, sl, cl);
-        sincos(dp, sd, cd);
+        small_sincos(dl, sl, cl);
+        small_sincos(dp, sd, cd);
         const V sp = sin0_ * cd + cos0_ * sd;
         const V cp = cos0_ * cd - sin0_ * sd;
         const V nn = kA / V(_mm_sqrt_pd(1 - kE2 * sp * sp));
@@ -153,8 +151,7 @@ void LocalFrame::forward_many(const P* in, std::size_t n, Point* xy) const {
             continue;
         }
         const V r = 1.0 / ((north * north / h2) / m0_ + (east * east / h2) / n0_);
-        const V x = chord / (2 * r), x2 = x * x;  // small_asin
-        const V s = 2 * r * (x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (5.0 / 112 + x2 * (35.0 / 1152))))));
+        const V s = 2 * r * small_asin(V(chord / (2 * r)));
         const V k = s / V(_mm_sqrt_pd(h2));
         const V d = -kEp2 * s * s * cos0_ * cos0_ * (2 * east * north / h2) / (12 * n0_ * n0_);
         const V cdd = 1 - 0.5 * d * d, sdd = d - d * d * d / 6;

@@ -150,13 +150,19 @@ ClipSide side_of_edge(const Point& a, const Point& b, const Box& box, const Piec
 // union's box sides are integrated densified (union_disc.cpp) and its inside tests near a side
 // or cut take the chords for the true lines to within millimetres; a chord there is off by up
 // to hundreds of metres, and a stretch of boundary on the wrong side of it was dropped.
+// `bulge`, when given, receives the edge's bulge if this measured it, else -1.
 int edge_steps(const Point& a, const Point& b, const Point& pa, const Point& pb, const LocalFrame& frame, double far_m,
-               ClipSide side) {
+               ClipSide side, double* bulge = nullptr) {
     const double len = std::max(std::fabs(b.x() - a.x()), std::fabs(b.y() - a.y()));
     int steps = static_cast<int>(std::ceil(len / kClipDensifyDeg));
+    if (bulge) *bulge = -1;
     if (steps > 1 && std::isfinite(far_m) && side == kNoSide) {
         const double chord = segment_distance_to_origin(pa, pb);
-        if (chord > far_m && chord - 2 * edge_bulge(a, b, pa, pb, frame) - 1.0 > far_m) steps = 1;
+        if (chord > far_m) {
+            const double b_m = edge_bulge(a, b, pa, pb, frame);
+            if (bulge) *bulge = b_m;
+            if (chord - 2 * b_m - 1.0 > far_m) steps = 1;
+        }
     }
     return steps;
 }
@@ -229,12 +235,15 @@ double pruned_ring_distance(const Ring& ll, const LocalFrame& frame, double far_
     project_vertices(ll, frame, v);
     s.divided.clear();
     for (std::size_t i = 0; i + 1 < ll.size(); ++i) {
-        const int steps = edge_steps(ll[i], ll[i + 1], v[i], v[i + 1], frame, far_m, kNoSide);
+        double bulge = -1;
+        const int steps = edge_steps(ll[i], ll[i + 1], v[i], v[i + 1], frame, far_m, kNoSide, &bulge);
         const double chord = segment_distance_to_origin(v[i], v[i + 1]);
         if (steps <= 1)
             best = std::min(best, chord);
-        else
-            s.divided.emplace_back(chord - 2 * edge_bulge(ll[i], ll[i + 1], v[i], v[i + 1], frame) - 1.0, i, steps);
+        else {
+            if (bulge < 0) bulge = edge_bulge(ll[i], ll[i + 1], v[i], v[i + 1], frame);  // not measured there
+            s.divided.emplace_back(chord - 2 * bulge - 1.0, i, steps);
+        }
     }
     std::sort(s.divided.begin(), s.divided.end());
     for (const auto& [bound, i, steps] : s.divided) {
