@@ -193,6 +193,46 @@ TEST(AvoidanceSearch, FindsANarrowPocketBearingsAStepApartMiss) {
     EXPECT_GT(w.check_nothing_closer(kSite, alt, 20), 100000);
 }
 
+// The site inside a spiky red line (a star of 480 vertices reaching 3 to 8 km out), itself
+// inside a plain one 30 km across: the way out is a 200 m pocket in the plain one, 9 km away at
+// bearing 200. The search's window then meets a plain area that covers it whole and a spiky one
+// (the order in which they are taken out of the window is the search's own); the answer is
+// still the pocket, and nothing clear is nearer. Without the pocket, nothing is found and the
+// search says so, certified: every position within the 20 km is known to fail.
+TEST(AvoidanceSearch, FindsThePocketOfAReserveOverlappedByASpikyOne) {
+    const LocalFrame f(kSite);
+    std::vector<LonLat> star;
+    for (int i = 0; i < 480; ++i) {
+        const double a = 2 * 3.14159265358979323846 * i / 480, r = i % 2 ? 3000 + 10 * (i % 7) : 8000 - 15 * (i % 5);
+        star.push_back(f.inverse(Point(r * std::sin(a), r * std::cos(a))));
+    }
+    star.push_back(star.front());
+    std::reverse(star.begin(), star.end());  // counter-clockwise
+    const double b = 200.0 * 3.14159265358979323846 / 180.0;
+    const double cx = 9100 * std::sin(b), cy = 9100 * std::cos(b);
+    const auto pocket = local_box(kSite, cx - 100, cy - 100, cx + 100, cy + 100);
+    const auto reserve = local_box(kSite, -15000, -15000, 15000, 15000);
+    {
+        const GapWorld w({{reserve, {pocket}}, {star, {}}}, kCountry);
+        const SiteResult r = w.assess(make_site("spiky", kSite));
+        ASSERT_TRUE(r.alternative);
+        const AlternativeSearch& alt = *r.alternative;
+        ASSERT_TRUE(alt.found()) << to_json(alt).dump(1);
+        expect_verified(alt);
+        EXPECT_TRUE(w.clear(alt.alternatives.at(0).at)) << to_json(alt).dump();
+        // The pocket's nearest corner region: between 9100 - 100 * sqrt(2) and 9000 m.
+        EXPECT_LT(alt.alternatives.at(0).distance_m, 9000 + alt.resolution_m) << to_json(alt).dump();
+        EXPECT_GT(alt.alternatives.at(0).distance_m, 8950);
+        EXPECT_GT(w.check_nothing_closer(kSite, alt, 40), 100000);
+    }
+    const GapWorld w({{local_box(kSite, -25000, -25000, 25000, 25000), {}}, {star, {}}}, kCountry);
+    const SiteResult r = w.assess(make_site("covered", kSite));
+    ASSERT_TRUE(r.alternative);
+    EXPECT_FALSE(r.alternative->found()) << to_json(*r.alternative).dump(1);
+    EXPECT_FALSE(r.alternative->stopped_at_budget) << to_json(*r.alternative).dump(1);
+    EXPECT_TRUE(r.alternative->certified) << to_json(*r.alternative).dump(1);
+}
+
 // Two red lines 30 m apart (a corridor) and the site 1.2 km inside the western one, whose other
 // sides are 6 km away: the exit is the corridor, due east.
 TEST(AvoidanceSearch, FindsACorridorBetweenTwoRedLines) {

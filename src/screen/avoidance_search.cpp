@@ -168,9 +168,7 @@ private:
         uncertified_ = false;
         blocked_.clear();
         pending_.clear();
-        edge_known_ = false;
-        win_.reset();
-        open_.reset(GEOSGeom_clone_r(ctx, region_.get()));
+        set_open(geos::GeomPtr(GEOSGeom_clone_r(ctx, region_.get())));
         std::vector<Best> found;
         std::size_t rejected = 0;
         // What the site's own screening found closes its areas first.
@@ -226,7 +224,11 @@ private:
     // holes, the closed features, make GEOS's buffer slow): the region is eroded within a square
     // around the site, widened until the nearest point found lies well inside the square, where
     // the square's edges cannot have changed the erosion nor hidden a nearer point. Within the
-    // square the areas closed since the last fold are subtracted first.
+    // square the areas closed since the last fold are subtracted first. A square that holds the
+    // whole region is the region less every pending area: it becomes the region (a fold by
+    // differences, one area at a time, which stops costing once nothing is left open: where the
+    // first closed feature covers the whole search disc, as inside a large reserve, the union of
+    // the pending areas that fold() takes was a search's costliest step).
     std::optional<Point> nearest_inside() {
         auto ctx = geos::context();
         // The whole region's nearest point, closed areas pending or not: no open point is nearer.
@@ -239,14 +241,23 @@ private:
         double half = std::hypot(edge_->x(), edge_->y()) + 2 * res_ + step_;
         // A square the last candidate needed is needed again: the region only shrinks.
         if (win_) half = std::max(half, win_half_);
-        while (half < radius_ + res_) {
-            const GEOSGeometry* near = window(half);
-            if (!near) break;
-            const geos::GeomPtr inner(GEOSBuffer_r(ctx, near, -0.5 * res_, 4));
+        for (;;) {
+            const bool whole = half >= open_half_;
+            if (!window(whole ? open_half_ : half)) break;
+            if (whole) {
+                geos::GeomPtr rest = std::move(win_);
+                pending_.clear();
+                set_open(std::move(rest));
+                const geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
+                return geos::nearest_point(inner.get(), Point(0, 0));
+            }
+            const geos::GeomPtr inner(GEOSBuffer_r(ctx, win_.get(), -0.5 * res_, 4));
             const std::optional<Point> c = geos::nearest_point(inner.get(), Point(0, 0));
             if (c && std::hypot(c->x(), c->y()) <= half - res_) return c;
             half *= 2;
         }
+        // GEOS could not subtract an area from the window: the union of the pending areas from the
+        // whole region.
         fold();
         if (!open_) return std::nullopt;
         const geos::GeomPtr inner(GEOSBuffer_r(ctx, open_.get(), -0.5 * res_, 4));
@@ -255,21 +266,95 @@ private:
 
     // The open region within the square of half-side `half`, less the pending areas: kept from
     // one candidate to the next while the square stays the same (it does until a fold moves
-    // the region's nearest point), each new pending area subtracted once.
+    // the region's nearest point), each new pending area subtracted once. Each area is first cut
+    // to the box of what is still open in the window, a little wider (a large feature's vertices
+    // beyond it would only slow the overlay; the margin keeps the cut's edges off the window's),
+    // and the areas are subtracted fewest vertices first: inside a large reserve, subtracting the
+    // spiky reserve first left thousands of vertices for the next overlay, where a plain area
+    // that covers the window leaves nothing. An area that covers the whole box leaves nothing.
     const GEOSGeometry* window(double half) {
+        auto ctx = geos::context();
         if (!win_ || win_half_ != half) {
             win_ = geos::clip_by_rect(open_.get(), -half, -half, half, half);
             win_half_ = half;
             win_pending_ = 0;
         }
+        std::vector<geos::GeomPtr> areas;
         for (; win_pending_ < pending_.size() && win_; ++win_pending_) {
             const Box& b = pending_[win_pending_].box;
             if (b.max_corner().x() < -half || b.min_corner().x() > half || b.max_corner().y() < -half ||
                 b.min_corner().y() > half)
                 continue;
-            win_ = geos::difference(win_.get(), pending_[win_pending_].area.get());
+            areas.push_back(cut_to_open(pending_[win_pending_].area.get()));
+            if (!areas.back()) win_.reset();  // GEOS failed: the caller folds
+        }
+        std::vector<std::pair<int, std::size_t>> order;  // (vertices, index): fewest first
+        for (std::size_t i = 0; i < areas.size() && win_; ++i)
+            order.emplace_back(GEOSGetNumCoordinates_r(ctx, areas[i].get()), i);
+        std::sort(order.begin(), order.end());
+        for (const auto& o : order) {
+            if (!win_ || GEOSisEmpty_r(ctx, win_.get())) break;
+            const geos::GeomPtr area = cut_to_open(areas[o.second].get());
+            win_ = area ? geos::difference(win_.get(), area.get()) : nullptr;
         }
         return win_.get();
+    }
+
+    // `area` cut to the box of win_ (not empty), widened by a margin; an empty polygon in win_
+    // when the area covers that whole box (nothing is left open), null when GEOS fails.
+    geos::GeomPtr cut_to_open(const GEOSGeometry* area) {
+        auto ctx = geos::context();
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        if (GEOSisEmpty_r(ctx, win_.get())) return geos::GeomPtr(GEOSGeom_createEmptyPolygon_r(ctx));
+        GEOSGeom_getXMin_r(ctx, win_.get(), &x0);
+        GEOSGeom_getYMin_r(ctx, win_.get(), &y0);
+        GEOSGeom_getXMax_r(ctx, win_.get(), &x1);
+        GEOSGeom_getYMax_r(ctx, win_.get(), &y1);
+        const double m = std::max(4 * res_, 0.01 * std::max(x1 - x0, y1 - y0));
+        x0 -= m, y0 -= m, x1 += m, y1 += m;
+        double ax0 = 0, ay0 = 0, ax1 = 0, ay1 = 0;
+        GEOSGeom_getXMin_r(ctx, area, &ax0);
+        GEOSGeom_getYMin_r(ctx, area, &ay0);
+        GEOSGeom_getXMax_r(ctx, area, &ax1);
+        GEOSGeom_getYMax_r(ctx, area, &ay1);
+        if (ax0 >= x0 && ay0 >= y0 && ax1 <= x1 && ay1 <= y1) return geos::GeomPtr(GEOSGeom_clone_r(ctx, area));
+        geos::GeomPtr cut = geos::clip_by_rect(area, x0, y0, x1, y1);
+        if (cut && is_box(cut.get(), x0, y0, x1, y1)) win_.reset(GEOSGeom_createEmptyPolygon_r(ctx));
+        return cut;
+    }
+
+    // Whether g is the box (x0, y0)-(x1, y1), whole: a polygon of four vertices, one at each corner.
+    static bool is_box(const GEOSGeometry* g, double x0, double y0, double x1, double y1) {
+        auto ctx = geos::context();
+        if (GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || GEOSGetNumInteriorRings_r(ctx, g) != 0) return false;
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, g));
+        unsigned n = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n) || n != 5) return false;
+        int corners = 0;
+        for (unsigned i = 0; i < 4; ++i) {
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
+            if ((x != x0 && x != x1) || (y != y0 && y != y1)) return false;
+            corners |= 1 << ((x == x1) * 2 + (y == y1));
+        }
+        return corners == 15;
+    }
+
+    // open_ replaced (its nearest point and the window are then unknown, and so is the square
+    // that holds it).
+    void set_open(geos::GeomPtr g) {
+        open_ = std::move(g);
+        edge_known_ = false;
+        win_.reset();
+        win_pending_ = 0;
+        open_half_ = 0;
+        if (!open_ || GEOSisEmpty_r(geos::context(), open_.get())) return;
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        GEOSGeom_getXMin_r(geos::context(), open_.get(), &x0);
+        GEOSGeom_getYMin_r(geos::context(), open_.get(), &y0);
+        GEOSGeom_getXMax_r(geos::context(), open_.get(), &x1);
+        GEOSGeom_getYMax_r(geos::context(), open_.get(), &y1);
+        open_half_ = std::max({-x0, -y0, x1, y1}) + res_;
     }
 
     // What a position's analysis says about the areas around it.
@@ -349,9 +434,7 @@ private:
         const geos::GeomPtr all = areas.size() == 1 ? std::move(areas.front()) : geos::union_all(std::move(areas));
         geos::GeomPtr rest = all ? geos::difference(open_.get(), all.get()) : nullptr;
         if (!rest) stopped_at_budget_ = true;
-        open_ = std::move(rest);
-        edge_known_ = false;
-        win_.reset();
+        set_open(std::move(rest));
     }
 
     // Within `within_m` + the shape's reach of the feature, in the frame, as far as the search
@@ -549,6 +632,7 @@ private:
     bool edge_known_ = false;
     geos::GeomPtr win_;  // window(): open_ in the square of half-side win_half_, less pending_[0, win_pending_)
     double win_half_ = 0;
+    double open_half_ = 0;  // the half-side of a square about the site that holds open_
     std::size_t win_pending_ = 0;
     static constexpr std::size_t kFoldEvery = 16;
     std::set<Block> blocked_;
