@@ -533,6 +533,7 @@ TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
     ASSERT_GT(layer->info().piece_count, 30u);
     auto ctx = geos::context();
     const std::uint64_t overlays_before = vector_kit::feature_region_overlays();
+    const std::uint64_t declines_before = vector_kit::feature_join_declines();
     struct Case {
         std::uint32_t feature;
         LonLat centre;
@@ -585,8 +586,10 @@ TEST(VectorFeatureRegion, IsTheOverlayUnionOfThePiecesNearTheSite) {
         EXPECT_NEAR(geos::area(in_kept.get()), geos::area(in_all.get()), 1e-9 * a);
         EXPECT_LE(geos::area(kept.get()), geos::area(joined.get()) * (1 + 1e-12));
     }
-    // Joined along the cuts every time, not by the overlay union it falls back to.
+    // Joined along the cuts every time (join_coverage), not by GEOS's coverage union or the
+    // overlay union it falls back to.
     EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
+    EXPECT_EQ(vector_kit::feature_join_declines(), declines_before);
 }
 
 TEST(VectorFeatureRegion, TheJoinedFeatureInLonLatIsTheOriginalPolygon) {
@@ -610,6 +613,7 @@ TEST(VectorFeatureRegion, TheJoinedFeatureInLonLatIsTheOriginalPolygon) {
     ASSERT_GT(layer->info().piece_count, 20u);
     auto ctx = geos::context();
     const std::uint64_t overlays_before = vector_kit::feature_region_overlays();
+    const std::uint64_t declines_before = vector_kit::feature_join_declines();
     const geos::GeomPtr original = geos::from_polygon(big);
     const double a = geos::area(original.get());
 
@@ -641,6 +645,7 @@ TEST(VectorFeatureRegion, TheJoinedFeatureInLonLatIsTheOriginalPolygon) {
     EXPECT_FALSE(layer->feature_joined(0, Box(Point(-10, -10), Point(-9, -9))));
     EXPECT_FALSE(layer->feature_joined(1, Box(Point(100, 20), Point(120, 40))));  // no such feature
     EXPECT_EQ(vector_kit::feature_region_overlays(), overlays_before);
+    EXPECT_EQ(vector_kit::feature_join_declines(), declines_before);
 }
 
 TEST(VectorFeatureRegion, KeepsAHoleTheBoxCrosses) {

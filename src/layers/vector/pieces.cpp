@@ -26,6 +26,7 @@
 #include <unordered_map>
 
 #include "core/errors.h"
+#include "geo/coverage_join.h"
 #include "geo/disc_overlay.h"
 #include "geo/geodesic.h"
 #include "geo/geos_kit.h"
@@ -364,6 +365,7 @@ MultiPolygon VectorLayer::feature_polygons(std::uint32_t feature) const {
 namespace {
 
 std::atomic<std::uint64_t> g_region_overlays{0};
+std::atomic<std::uint64_t> g_join_declines{0};
 
 // The vertices lying on each cut line, (line, position along it), sorted: x = line for the
 // vertical cuts (`cuts_x`, position y), y = line for the horizontal ones.
@@ -431,28 +433,35 @@ void project_polygon(const Polygon& ll, const LocalFrame& frame, Polygon& xy) {
 }
 
 // The union of whole pieces of one feature (their cut vertices gathered in `cv`): joined along
-// the cut lines they share by GEOS's coverage union, once every piece has the vertices its
-// neighbours have on a cut (node_cuts); GEOS's overlay union of the same pieces where the pieces
-// do not meet edge to edge (counted in g_region_overlays). Null when the overlay fails.
+// the cut lines they share (join_coverage), once every piece has the vertices its neighbours have
+// on a cut (node_cuts); by GEOS's coverage union where join_coverage declines (counted in
+// g_join_declines), and GEOS's overlay union of the same pieces where the pieces do not meet
+// edge to edge (counted in g_region_overlays). Null when the overlay fails.
 geos::GeomPtr join_pieces(const std::vector<const Piece*>& near, CutVertices& cv) {
     auto ctx = geos::context();
     geos::GeomPtr joined;
     if (near.size() == 1) {
         joined = geos::from_polygon(near.front()->polygon);
     } else {
-        Polygon n;
         cv.sort();
-        std::vector<GEOSGeometry*> noded;
-        noded.reserve(near.size());
-        for (const Piece* p : near) {
-            node_cuts(p->polygon.outer(), *p, cv, n.outer());
-            n.inners().resize(p->polygon.inners().size());
-            for (std::size_t h = 0; h < p->polygon.inners().size(); ++h)
-                node_cuts(p->polygon.inners()[h], *p, cv, n.inners()[h]);
-            noded.push_back(geos::from_polygon(n).release());
+        std::vector<Polygon> noded(near.size());
+        for (std::size_t i = 0; i < near.size(); ++i) {
+            const Piece& p = *near[i];
+            node_cuts(p.polygon.outer(), p, cv, noded[i].outer());
+            noded[i].inners().resize(p.polygon.inners().size());
+            for (std::size_t h = 0; h < p.polygon.inners().size(); ++h)
+                node_cuts(p.polygon.inners()[h], p, cv, noded[i].inners()[h]);
         }
+        std::vector<const Polygon*> parts;
+        for (const Polygon& p : noded) parts.push_back(&p);
+        MultiPolygon stitched;
+        if (join_coverage(parts, stitched)) return geos::from_multipolygon(stitched);
+        g_join_declines.fetch_add(1, std::memory_order_relaxed);
+        std::vector<GEOSGeometry*> raw;
+        raw.reserve(noded.size());
+        for (const Polygon& p : noded) raw.push_back(geos::from_polygon(p).release());
         const geos::GeomPtr all(
-            GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, noded.data(), static_cast<unsigned>(noded.size())));
+            GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, raw.data(), static_cast<unsigned>(raw.size())));
         // GEOS declines (null) when the pieces do not meet edge to edge.
         joined.reset(GEOSCoverageUnion_r(ctx, all.get()));
     }
@@ -484,6 +493,7 @@ void for_pieces_meeting(const std::vector<Piece>& pieces, const std::vector<std:
 }  // namespace
 
 std::uint64_t vector_kit::feature_region_overlays() { return g_region_overlays.load(); }
+std::uint64_t vector_kit::feature_join_declines() { return g_join_declines.load(); }
 
 MultiPolygon VectorLayer::feature_region(std::uint32_t feature, const LocalFrame& frame, double reach_m,
                                          double keep_m) const {

@@ -82,5 +82,8 @@ std::pair<double, double> box_distance_range(const Box& b, const LocalFrame& fra
 // How many times VectorLayer::feature_region or feature_joined fell back to the overlay union in
 // this process (the pieces did not meet edge to edge): for the tests, which expect none.
 std::uint64_t feature_region_overlays();
+// How many times they took GEOS's coverage union because join_coverage declined the pieces: for
+// the tests, which expect none.
+std::uint64_t feature_join_declines();
 
 }  // namespace sitescreen::vector_kit
