@@ -18,9 +18,10 @@ namespace sitescreen {
 //
 // This is what GEOS's coverage union computes, in O(n log n) and without the validity checks of
 // its polygonizer, which were most of its time on spiky features (docs/performance.md, "The
-// avoidance search"). False (`out` unspecified) when the parts are not such a tiling: an edge
-// twice in the same direction, a vertex that does not pass each ring on, a hole in no shell. The
-// caller then takes GEOS's union.
+// avoidance search"). False (`out` unspecified) where the parts are seen not to be such a tiling:
+// an edge twice in the same direction, a vertex that does not pass each ring on, a union whose
+// area is not the parts', a hole in no shell. The caller then takes GEOS's union. Parts that
+// cross without sharing a vertex are not seen: the caller's parts must not overlap.
 bool join_coverage(const std::vector<const Polygon*>& parts, MultiPolygon& out);
 
 }  // namespace sitescreen
