@@ -18,6 +18,16 @@ namespace sitescreen {
 
 namespace {
 
+// An object with room for `keys` members before it grows. ordered_json keeps an object's members
+// as pairs with a const key in a vector, which copies them (each member's whole subtree) rather
+// than moves them when it grows: building a site's record by adding members one by one spent
+// more time in those copies than in anything else it did.
+Json object_with_room(std::size_t keys = 16) {
+    Json j = Json::object();
+    j.get_ref<Json::object_t&>().reserve(keys);
+    return j;
+}
+
 const std::pair<Level, const char*> kLevelNames[] = {
     {Level::Low, "low"}, {Level::Medium, "medium"}, {Level::High, "high"}, {Level::NoGo, "no-go"}};
 const std::pair<MitigationStage, const char*> kStageNames[] = {{MitigationStage::Avoid, "avoid"},
@@ -189,7 +199,7 @@ Json to_json(const Evidence& e) {
 }
 
 Json l4_json(const std::vector<CriterionFinding>& criteria) {
-    Json by_name = Json::object();
+    Json by_name = object_with_room();
     for (const CriterionFinding& c : criteria) {
         Json j = {{"status", to_string(c.status)},
                   {"exposure", c.exposure ? Json(to_string(*c.exposure)) : Json(nullptr)},
@@ -221,7 +231,7 @@ Json to_json(const std::vector<DriverPair>& pairs) {
 }
 
 Json to_json(const RiskRatings& r) {
-    Json drivers = Json::object();
+    Json drivers = object_with_room();
     for (const DriverRating& d : r.drivers) {
         Json e = {{"materiality", to_string(d.materiality)}, {"rating", name_or_null(d.rating)}, {"trace", d.trace}};
         if (d.verdict_level) e["verdict_level"] = to_string(*d.verdict_level);
@@ -248,7 +258,7 @@ Json to_json(const RiskRatings& r) {
 
 Json to_json(const EvaluateFigures& e) {
     const SiteFigures& f = e.site;
-    Json m = Json::object();
+    Json m = object_with_room();
     m["annual_output"] = number_or_null(f.annual_output);
     m["water_intensity_m3_per_unit"] = number_or_null(f.water_intensity);
     m["annual_withdrawal_m3"] = f.withdrawal_m3 ? Json(round1(*f.withdrawal_m3)) : Json(nullptr);
@@ -362,7 +372,7 @@ const char* topic_key(bool dependency) { return dependency ? "service" : "pressu
 }  // namespace
 
 Json to_json(const ActivityUse& u) {
-    Json j;
+    Json j = object_with_room();
     j["from"] = to_string(u.from);
     if (!u.warning.empty()) j["warning"] = u.warning;
     if (u.id.empty()) {
@@ -402,7 +412,7 @@ Json to_json(const ActivityPairs& p) {
         for (const TopicPairing& t : dependency ? p.dependencies : p.impacts) {
             Json found = Json::array();
             for (const TopicPairing::Located& c : t.locate) {
-                Json item = Json::object();
+                Json item = object_with_room();
                 item["criterion"] = to_string(c.criterion);
                 item["status"] = to_string(c.status);
                 item["exposure"] = c.exposure ? Json(to_string(*c.exposure)) : Json(nullptr);
@@ -436,11 +446,11 @@ Json to_json(const Locate& l) {
         context.push_back({{"layer", c.layer}, {"theme", c.theme}, {"inside", c.inside}});
     Json layers = Json::array();
     for (const LayerInterface& i : l.layers) layers.push_back(to_json(i));
-    Json l3 = Json::object();
+    Json l3 = object_with_room();
     l3["context"] = std::move(context);
     l3["layers"] = std::move(layers);
     l3["ecosystems"] = to_json(l.ecosystems);
-    Json j = Json::object();
+    Json j = object_with_room();
     j["profile"] = {{"type", l.profile.type}, {"file", l.profile.file}, {"fallback", l.profile.fallback}};
     j["l1"] = {{"site_type", l.site_type}, {"value_chain", l.value_chain}, {"title", l.title}};
     j["l2"] = std::move(drivers);
@@ -464,11 +474,11 @@ Json to_json(const Evaluate& e, const Locate& l) {
     Json drivers = Json::array();
     for (const DriverMateriality& d : l.drivers)
         if (d.materiality != Materiality::None) drivers.push_back(to_string(d.driver));
-    Json e1 = Json::object();
+    Json e1 = object_with_room();
     e1["assets"] = std::move(assets);
     e1["drivers"] = std::move(drivers);
     e1["services"] = to_json(e.services);
-    Json j = Json::object();
+    Json j = object_with_room();
     j["e1"] = std::move(e1);
     j["e2"] = to_json(e.pairs);
     j["e3"] = to_json(e.figures);
@@ -480,7 +490,7 @@ Json to_json(const Evaluate& e, const Locate& l) {
 
 Json to_json(const SiteMetrics& m) {
     const MetricInputs& in = m.inputs;
-    Json j = Json::object();
+    Json j = object_with_room();
     {
         Json f = metric_json(m, TnfdMetric::TotalSpatialFootprint);
         if (m[TnfdMetric::TotalSpatialFootprint].value) f["from"] = m.footprint_from;
@@ -514,7 +524,7 @@ Json to_json(const SiteMetrics& m) {
         w["high_bws_cat"] = in.high_bws_cat;
         j["water_withdrawal_scarce"] = std::move(w);
     }
-    Json themes = Json::object();
+    Json themes = object_with_room();
     for (const SensitiveTheme& t : m.themes)
         themes[t.theme] = {{"inside", t.inside},
                            {"near", t.near},
