@@ -395,7 +395,8 @@ if [ -n "$key" ]; then
 fi
 
 # Raster vs exactextract at each radius (issue 25: >= 10x at 1 km, >= 20x at 10 km).
-# exactextract is not packaged in Debian 12 and cannot be installed offline, so its
+# exactextract is not packaged in Debian 12; bench/exactextract.sh runs it side by side when
+# it is built from a checkout (EXACTEXTRACT=...). Here its
 # figures are those of ../shared/bench/README.md (one thread, mean + max + majority +
 # class fractions over both rasters, measured on this machine type): 4,900 sites/s at
 # 1 km, 250-325 at 10 km (the faster end used), 16 at 50 km. Ours: CPU time per site
