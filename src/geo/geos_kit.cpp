@@ -118,6 +118,16 @@ double area(const GEOSGeometry* g) {
     return a;
 }
 
+Box envelope(const GEOSGeometry* g) {
+    auto ctx = context();
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    GEOSGeom_getXMin_r(ctx, g, &x0);
+    GEOSGeom_getYMin_r(ctx, g, &y0);
+    GEOSGeom_getXMax_r(ctx, g, &x1);
+    GEOSGeom_getYMax_r(ctx, g, &y1);
+    return Box(Point(x0, y0), Point(x1, y1));
+}
+
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b) {
     return GeomPtr(GEOSIntersection_r(context(), a, b));
 }

@@ -29,6 +29,8 @@ void to_multipolygon(const GEOSGeometry* g, MultiPolygon& out);
 GeomPtr union_all(std::vector<GeomPtr>&& parts);
 GeomPtr make_valid(GeomPtr g);
 double area(const GEOSGeometry* g);
+// The envelope of a geometry that is not empty.
+Box envelope(const GEOSGeometry* g);
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
 // g within the rectangle [x0, x1] x [y0, y1]: GEOS's rectangle clip (fast; its output may have
 // zero-width parts along the rectangle), and where that clip fails the overlay intersection with

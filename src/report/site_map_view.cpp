@@ -69,10 +69,7 @@ geos::GeomPtr KeepOut::take_from(geos::GeomPtr vis) const {
 geos::GeomPtr KeepOut::take_from_by_geos(geos::GeomPtr vis) const {
     auto ctx = geos::context();
     for (const Shape& sh : shapes_) {
-        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-        GEOSGeom_getXMin_r(ctx, vis.get(), &x0), GEOSGeom_getYMin_r(ctx, vis.get(), &y0);
-        GEOSGeom_getXMax_r(ctx, vis.get(), &x1), GEOSGeom_getYMax_r(ctx, vis.get(), &y1);
-        if (!bg::intersects(sh.box, Box(Point(x0, y0), Point(x1, y1)))) continue;
+        if (!bg::intersects(sh.box, geos::envelope(vis.get()))) continue;
         geos::GeomPtr away(GEOSDifference_r(ctx, vis.get(), area_of(sh)));
         if (!away || GEOSisEmpty_r(ctx, away.get())) return nullptr;
         vis = std::move(away);

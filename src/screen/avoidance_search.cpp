@@ -279,52 +279,60 @@ private:
             win_half_ = half;
             win_pending_ = 0;
         }
-        std::vector<geos::GeomPtr> areas;
+        struct Area {
+            const GEOSGeometry* g;  // the pending area, or its cut
+            geos::GeomPtr cut;
+            Box box;  // holds g
+            int vertices;
+        };
+        std::vector<Area> areas;
         for (; win_pending_ < pending_.size() && win_; ++win_pending_) {
-            const Box& b = pending_[win_pending_].box;
+            const Pending& p = pending_[win_pending_];
+            const Box& b = p.box;
             if (b.max_corner().x() < -half || b.min_corner().x() > half || b.max_corner().y() < -half ||
                 b.min_corner().y() > half)
                 continue;
-            areas.push_back(cut_to_open(pending_[win_pending_].area.get()));
-            if (!areas.back()) win_.reset();  // GEOS failed: the caller folds
+            Area a{p.area.get(), nullptr, p.box, 0};
+            if (!cut_to_open(a.g, a.box, a.cut)) {
+                win_.reset();  // GEOS failed: the caller folds
+                break;
+            }
+            a.vertices = GEOSGetNumCoordinates_r(ctx, a.g);
+            areas.push_back(std::move(a));
         }
-        std::vector<std::pair<int, std::size_t>> order;  // (vertices, index): fewest first
-        for (std::size_t i = 0; i < areas.size() && win_; ++i)
-            order.emplace_back(GEOSGetNumCoordinates_r(ctx, areas[i].get()), i);
-        std::sort(order.begin(), order.end());
-        for (const auto& o : order) {
+        std::stable_sort(areas.begin(), areas.end(),
+                         [](const Area& x, const Area& y) { return x.vertices < y.vertices; });  // fewest first
+        for (Area& a : areas) {
             if (!win_ || GEOSisEmpty_r(ctx, win_.get())) break;
-            const geos::GeomPtr area = cut_to_open(areas[o.second].get());
-            win_ = area ? geos::difference(win_.get(), area.get()) : nullptr;
+            win_ = cut_to_open(a.g, a.box, a.cut) ? geos::difference(win_.get(), a.g) : nullptr;
         }
         return win_.get();
     }
 
-    // `area` cut to the box of win_ (not empty), widened by a margin; an empty polygon in win_
-    // when the area covers that whole box (nothing is left open), null when GEOS fails.
-    geos::GeomPtr cut_to_open(const GEOSGeometry* area) {
+    // Narrows `area` (within `box`) to what matters to win_ (not empty): left as it is when `box`
+    // lies within win_'s box widened by a margin, else cut to that box (the cut kept in `cut`,
+    // `box` its envelope). An area that covers that whole box leaves nothing open: win_ is then
+    // made empty. False when GEOS fails.
+    bool cut_to_open(const GEOSGeometry*& area, Box& box, geos::GeomPtr& cut) {
         auto ctx = geos::context();
-        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-        if (GEOSisEmpty_r(ctx, win_.get())) return geos::GeomPtr(GEOSGeom_createEmptyPolygon_r(ctx));
-        GEOSGeom_getXMin_r(ctx, win_.get(), &x0);
-        GEOSGeom_getYMin_r(ctx, win_.get(), &y0);
-        GEOSGeom_getXMax_r(ctx, win_.get(), &x1);
-        GEOSGeom_getYMax_r(ctx, win_.get(), &y1);
-        const double m = std::max(4 * res_, 0.01 * std::max(x1 - x0, y1 - y0));
-        x0 -= m, y0 -= m, x1 += m, y1 += m;
-        double ax0 = 0, ay0 = 0, ax1 = 0, ay1 = 0;
-        GEOSGeom_getXMin_r(ctx, area, &ax0);
-        GEOSGeom_getYMin_r(ctx, area, &ay0);
-        GEOSGeom_getXMax_r(ctx, area, &ax1);
-        GEOSGeom_getYMax_r(ctx, area, &ay1);
-        if (ax0 >= x0 && ay0 >= y0 && ax1 <= x1 && ay1 <= y1) return geos::GeomPtr(GEOSGeom_clone_r(ctx, area));
-        geos::GeomPtr cut = geos::clip_by_rect(area, x0, y0, x1, y1);
-        if (cut && is_box(cut.get(), x0, y0, x1, y1)) win_.reset(GEOSGeom_createEmptyPolygon_r(ctx));
-        return cut;
+        if (GEOSisEmpty_r(ctx, win_.get())) return true;  // nothing to subtract from
+        Box w = geos::envelope(win_.get());
+        const double m = std::max(4 * res_, 0.01 * std::max(w.max_corner().x() - w.min_corner().x(),
+                                                            w.max_corner().y() - w.min_corner().y()));
+        w = Box(Point(w.min_corner().x() - m, w.min_corner().y() - m),
+                Point(w.max_corner().x() + m, w.max_corner().y() + m));
+        if (bg::covered_by(box, w)) return true;
+        cut = geos::clip_by_rect(area, w.min_corner().x(), w.min_corner().y(), w.max_corner().x(), w.max_corner().y());
+        if (!cut) return false;
+        area = cut.get();
+        if (!GEOSisEmpty_r(ctx, area)) box = geos::envelope(area);
+        if (is_box(area, w)) win_.reset(GEOSGeom_createEmptyPolygon_r(ctx));
+        return true;
     }
 
-    // Whether g is the box (x0, y0)-(x1, y1), whole: a polygon of four vertices, one at each corner.
-    static bool is_box(const GEOSGeometry* g, double x0, double y0, double x1, double y1) {
+    // Whether g is the box b, whole: a polygon of four vertices, one at each corner.
+    static bool is_box(const GEOSGeometry* g, const Box& b) {
+        const double x0 = b.min_corner().x(), y0 = b.min_corner().y(), x1 = b.max_corner().x(), y1 = b.max_corner().y();
         auto ctx = geos::context();
         if (GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || GEOSGetNumInteriorRings_r(ctx, g) != 0) return false;
         const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, g));
@@ -349,12 +357,9 @@ private:
         win_pending_ = 0;
         open_half_ = 0;
         if (!open_ || GEOSisEmpty_r(geos::context(), open_.get())) return;
-        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-        GEOSGeom_getXMin_r(geos::context(), open_.get(), &x0);
-        GEOSGeom_getYMin_r(geos::context(), open_.get(), &y0);
-        GEOSGeom_getXMax_r(geos::context(), open_.get(), &x1);
-        GEOSGeom_getYMax_r(geos::context(), open_.get(), &y1);
-        open_half_ = std::max({-x0, -y0, x1, y1}) + res_;
+        const Box b = geos::envelope(open_.get());
+        open_half_ =
+            std::max({-b.min_corner().x(), -b.min_corner().y(), b.max_corner().x(), b.max_corner().y()}) + res_;
     }
 
     // What a position's analysis says about the areas around it.
@@ -414,12 +419,7 @@ private:
         if (!open_ || !area || GEOSisEmpty_r(geos::context(), area)) return;
         Pending p;
         p.area.reset(GEOSGeom_clone_r(geos::context(), area));
-        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-        GEOSGeom_getXMin_r(geos::context(), area, &x0);
-        GEOSGeom_getYMin_r(geos::context(), area, &y0);
-        GEOSGeom_getXMax_r(geos::context(), area, &x1);
-        GEOSGeom_getYMax_r(geos::context(), area, &y1);
-        p.box = Box(Point(x0, y0), Point(x1, y1));
+        p.box = geos::envelope(area);
         pending_.push_back(std::move(p));
         if (pending_.size() >= kFoldEvery) fold();
     }

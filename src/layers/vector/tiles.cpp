@@ -75,12 +75,8 @@ std::shared_ptr<const VectorLayer::UnionTile> VectorLayer::union_tile(std::int64
             geos::GeomPtr g = geos::from_polygon(pieces_[pi].polygon);
             geos::GeomPtr clipped = geos::clip_by_rect(g.get(), w, s, e, n);
             if (!clipped || GEOSisEmpty_r(ctx, clipped.get())) continue;
-            double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-            GEOSGeom_getXMin_r(ctx, clipped.get(), &x0);
-            GEOSGeom_getYMin_r(ctx, clipped.get(), &y0);
-            GEOSGeom_getXMax_r(ctx, clipped.get(), &x1);
-            GEOSGeom_getYMax_r(ctx, clipped.get(), &y1);
-            parts.push_back({std::move(clipped), pieces_[pi].feature, pi, Box(Point(x0, y0), Point(x1, y1))});
+            const Box box = geos::envelope(clipped.get());
+            parts.push_back({std::move(clipped), pieces_[pi].feature, pi, box});
         }
         // Only parts of different features whose boxes meet can overlap (the
         // pieces of one feature never do): union those groups, keep the rest.
