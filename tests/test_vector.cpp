@@ -1,6 +1,8 @@
 // Closed-form checks of vector screening: geodesic distance, overlap shares, unions, polygon sites.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -299,6 +301,97 @@ TEST(VectorDistance, FarFeatureFoundBeyondTheBuffers) {
     ASSERT_TRUE(m.nearest_distance_m.has_value());
     EXPECT_NEAR(*m.nearest_distance_m, geodesic::distance_m({20.5, 0}, {20.5, 10}), 5.0);
     EXPECT_EQ(m.buffers[0].feature_count, 0u);
+}
+
+namespace {
+// A star of n points (every other one pulled in) around `c`, radius `r` degrees of latitude.
+Polygon star_at(std::mt19937_64& rng, LonLat c, double r, int n) {
+    std::uniform_real_distribution<double> u(0, 1);
+    Polygon p;
+    for (int k = 0; k <= n; ++k) {
+        const double a = 2 * M_PI * (k % n) / n, rk = r * (k % 2 ? 0.4 + 0.3 * u(rng) : 1.0);
+        p.outer().push_back(Point(c.lon + rk * std::cos(a) / std::cos(c.lat * M_PI / 180), c.lat + rk * std::sin(a)));
+    }
+    p.outer().back() = p.outer().front();
+    bg::correct(p);
+    return p;
+}
+}  // namespace
+
+// Beyond the buffers the nearest feature is searched in ever wider boxes, each box's pieces
+// nearest first by a lower bound of what measuring them gives, until the bound passes the
+// nearest distance found. Forty stars crowded at nearly the same distance (a bound too high
+// would skip the nearest), from 20 km (the frame's fast path) to 900 km (Karney's series), around
+// sites at the equator, at 60 degrees and beside the antimeridian: the nearest feature and its
+// distance are those of Karney's distance to every edge of every star.
+TEST(VectorDistance, NearestBeyondTheBuffersIsTheNearestOfEveryEdgeByKarney) {
+    std::mt19937_64 rng(41);
+    std::uniform_real_distribution<double> u(0, 1);
+    TempDir dir;
+    int checked = 0;
+    for (int trial = 0; trial < 16; ++trial) {
+        const LonLat centre{trial % 3 == 2 ? 179.9 : 100 + u(rng), trial % 3 == 1 ? 60.0 + u(rng) : 0.5 + u(rng)};
+        const double ring_m = std::array<double, 4>{20e3, 120e3, 400e3, 900e3}[trial % 4];
+        std::vector<std::pair<std::string, std::string>> features;
+        std::vector<Polygon> stars;
+        while (stars.size() < 40) {
+            LonLat at = geodesic::direct(centre, 360 * u(rng), ring_m * (1 + 0.03 * (u(rng) - 0.5)));
+            at.lon = std::remainder(at.lon, 360.0);
+            const Polygon p = star_at(rng, at, 0.01 + 0.05 * u(rng), 10 + 2 * static_cast<int>(u(rng) * 10));
+            Box b;
+            bg::envelope(p, b);
+            if (b.min_corner().x() < -180 || b.max_corner().x() > 180) continue;  // not across the line
+            const std::string id = "s" + std::to_string(stars.size());
+            features.push_back(
+                {R"({"fid":")" + id + R"(","name":")" + id + R"("})", multipolygon_json(MultiPolygon{p})});
+            stars.push_back(p);
+        }
+        auto layer = layer_from(dir, feature_collection(features), "stars" + std::to_string(trial) + ".geojson");
+        std::vector<std::pair<double, std::size_t>> karney;
+        for (std::size_t i = 0; i < stars.size(); ++i) {
+            double d = std::numeric_limits<double>::infinity();
+            const Ring& r = stars[i].outer();
+            for (std::size_t k = 0; k + 1 < r.size(); ++k) d = geodesic::segment_distance_m(centre, r[k], r[k + 1], d);
+            karney.emplace_back(d, i);
+        }
+        std::sort(karney.begin(), karney.end());
+        const VectorMeasurement m = measure_point(*layer, centre, {1000});
+        ASSERT_TRUE(m.nearest_distance_m.has_value()) << "trial " << trial;
+        ASSERT_TRUE(m.nearest_feature.has_value()) << "trial " << trial;
+        EXPECT_NEAR(*m.nearest_distance_m, karney[0].first, 1.0) << "trial " << trial;
+        if (karney[1].first - karney[0].first < 3.0) continue;  // a near tie: either may be named
+        EXPECT_EQ(layer->features()[*m.nearest_feature].id, "s" + std::to_string(karney[0].second))
+            << "trial " << trial << ": Karney's nearest " << karney[0].first << " m, next " << karney[1].first;
+        ++checked;
+    }
+    EXPECT_GE(checked, 12);
+}
+
+// The pruned distance of a piece (clipped_distance_to_origin) against the full projection's, for
+// pieces hundreds of kilometres away, whose vertices take Karney's series: to the last bit.
+TEST(VectorDistance, PrunedDistanceBeyondTheFastPathIsTheFullProjectionsToTheLastBit) {
+    std::mt19937_64 rng(23);
+    std::uniform_real_distribution<double> u(0, 1);
+    int finite = 0;
+    for (int trial = 0; trial < 100; ++trial) {
+        const LonLat centre{100 + u(rng), (trial % 2 ? 55.0 : 0.5) + u(rng)};
+        const LonLat at = geodesic::direct(centre, 360 * u(rng), 250e3 + 600e3 * u(rng));
+        const Polygon poly = star_at(rng, at, 0.2 + 0.8 * u(rng), 6 + 2 * static_cast<int>(u(rng) * 15));
+        const LocalFrame frame(centre);
+        for (const double reach : {256e3, 1024e3}) {
+            const Box box = geodesic::bounding_box(centre, reach);
+            Polygon xy;
+            Ring clipped, tmp;
+            double full = std::numeric_limits<double>::infinity();
+            if (vector_kit::clip_and_project(poly, box, frame, reach, xy, clipped, tmp))
+                full = ring_distance_to_origin(xy.outer());
+            DistanceScratch scratch;
+            EXPECT_EQ(vector_kit::clipped_distance_to_origin(poly, box, frame, reach, clipped, tmp, scratch), full)
+                << "trial " << trial << " reach " << reach;
+            finite += std::isfinite(full);
+        }
+    }
+    EXPECT_GT(finite, 100);
 }
 
 TEST(VectorPolygonSite, BufferGrowsFromTheBoundary) {

@@ -63,6 +63,23 @@ double box_distance_lower_bound(LonLat c, const Box& b) {
     return 0.99 * std::max(ns, ew);
 }
 
+// A lower bound (m) of the distance measure() takes, in a site's frame, from the centre to a piece
+// whose lon/lat box is `b`: the auxiliary-sphere bound of the geodesic distance to any point of
+// the box (geodesic::reduced_box_distance_lower_bound_m), less what a chord between two measured
+// points may pass nearer than both. The points a piece is measured by (its vertices, the points
+// its edges and the query box's sides are divided at) lie in the box and at most 0.01 degree
+// apart in longitude and in latitude, a chord of at most 1.6 km (an edge left whole is farther
+// than the query's reach, pieces.cpp); a chord of length c between points at least L from the
+// centre passes no nearer than sqrt(L^2 - c^2 / 4). A metre more for the frame's fast path
+// (millimetres off Karney) and rounding.
+double nearest_only_bound(LonLat c, const Box& b) {
+    constexpr double kHalfChordM = 1000.0;
+    const double lb = geodesic::reduced_box_distance_lower_bound_m(c, b);
+    return lb > kHalfChordM ? std::sqrt(lb * lb - kHalfChordM * kHalfChordM) - 1.0 : 0.0;
+}
+// Past this bound the site lies outside the piece's box (the bound is 0 inside it).
+constexpr double kOutsideBoxM = 2000.0;
+
 // A candidate polygon piece, clipped to the query box and projected.
 struct ProjectedPiece {
     std::uint32_t piece = 0;
@@ -447,6 +464,13 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                     by_nearest.emplace_back(box_distance_range(piece_box, frame).first, pi, shift);
                     continue;
                 }
+                if (for_nearest_only) {
+                    by_nearest.emplace_back(piece.kind == PieceKind::Line
+                                                ? 0.0
+                                                : nearest_only_bound(site.centre, piece_box) - footprint_reach,
+                                            pi, shift);
+                    continue;
+                }
                 // Large pieces of point sites are placed by their box first (below).
                 if (site.is_point && !keep && shift == 0 && piece.kind == PieceKind::Polygon &&
                     piece.polygon.outer().size() >= kClassifyMinVertices && reach <= LocalFrame::kFastChordM) {
@@ -466,6 +490,30 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 if (lo > best) break;
                 measure_piece(pi, shift);
                 best = std::min(best, acc[pieces_[pi].feature].distance_m);
+            }
+            return;
+        }
+        if (for_nearest_only) {
+            // A wider box of the nearest-feature search: pieces nearest first by the bound of what
+            // measuring them can give, until one's bound passes the nearest distance so far (it
+            // cannot change which feature is nearest, nor its distance). Beyond a few kilometres
+            // the site lies outside the piece's box, so outside the piece, and a point site's
+            // distance is clipped_distance_to_origin: to the last bit measure_piece's, projecting
+            // the points of a divided edge only where they may be the nearest.
+            std::sort(by_nearest.begin(), by_nearest.end());
+            double best = std::numeric_limits<double>::infinity();
+            for (const auto& [lo, pi, shift] : by_nearest) {
+                if (lo > best) break;
+                const Piece& piece = pieces_[pi];
+                FeatureAccum& fa = near[piece.feature];
+                if (site.is_point && piece.kind == PieceKind::Polygon && lo > kOutsideBoxM) {
+                    const Piece& moved = shifted_piece(piece, shift, s.shifted);
+                    fa.distance_m = std::min(fa.distance_m, clipped_distance_to_origin(moved.polygon, box, frame, reach,
+                                                                                       s.clipped, s.tmp, s.distance));
+                } else {
+                    measure_piece(pi, shift);
+                }
+                best = std::min(best, fa.distance_m);
             }
             return;
         }
