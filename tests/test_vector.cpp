@@ -78,6 +78,25 @@ std::string multipolygon_json(const MultiPolygon& mp) {
     return s + "]}";
 }
 
+// The distance from the centre to the polygon clipped to the box of `reach`, by the full
+// projection (clip_and_project, then every ring's distance) and by the pruned one
+// (clipped_distance_to_origin): the two must agree to the last bit. Returns the full one.
+double expect_pruned_is_full(const Polygon& poly, LonLat centre, double reach, int trial) {
+    const LocalFrame frame(centre);
+    const Box box = geodesic::bounding_box(centre, reach);
+    Polygon xy;
+    Ring clipped, tmp;
+    double full = std::numeric_limits<double>::infinity();
+    if (vector_kit::clip_and_project(poly, box, frame, reach, xy, clipped, tmp)) {
+        full = ring_distance_to_origin(xy.outer());
+        for (const Ring& h : xy.inners()) full = std::min(full, ring_distance_to_origin(h));
+    }
+    DistanceScratch scratch;
+    EXPECT_EQ(vector_kit::clipped_distance_to_origin(poly, box, frame, reach, clipped, tmp, scratch), full)
+        << "trial " << trial << " reach " << reach;
+    return full;
+}
+
 }  // namespace
 
 TEST(VectorDistance, PolygonOneDegreeNorthMatchesKarneyWithinOneMetre) {
@@ -119,22 +138,9 @@ TEST(VectorDistance, PrunedDistanceIsTheFullProjectionsToTheLastBit) {
                                      Point(cx + h, cy - h), Point(cx - h, cy - h)});
         }
         bg::correct(poly);
-        const LocalFrame frame(centre);
         for (const double reach : {10000.0, 50000.0}) {
-            const Box box = geodesic::bounding_box(centre, reach);
-            Polygon xy;
-            Ring clipped, tmp;
-            double full = std::numeric_limits<double>::infinity();
-            if (vector_kit::clip_and_project(poly, box, frame, reach, xy, clipped, tmp)) {
-                full = ring_distance_to_origin(xy.outer());
-                for (const Ring& h : xy.inners()) full = std::min(full, ring_distance_to_origin(h));
-            }
-            DistanceScratch scratch;
-            const double pruned =
-                vector_kit::clipped_distance_to_origin(poly, box, frame, reach, clipped, tmp, scratch);
-            EXPECT_EQ(pruned, full) << "trial " << trial << " reach " << reach;
+            finite += std::isfinite(expect_pruned_is_full(poly, centre, reach, trial));
             ++compared;
-            finite += std::isfinite(full);
         }
     }
     EXPECT_EQ(compared, 800);
@@ -415,19 +421,8 @@ TEST(VectorDistance, PrunedDistanceBeyondTheFastPathIsTheFullProjectionsToTheLas
         const LonLat centre{100 + u(rng), (trial % 2 ? 55.0 : 0.5) + u(rng)};
         const LonLat at = geodesic::direct(centre, 360 * u(rng), 250e3 + 600e3 * u(rng));
         const Polygon poly = star_at(rng, at, 0.2 + 0.8 * u(rng), 6 + 2 * static_cast<int>(u(rng) * 15));
-        const LocalFrame frame(centre);
-        for (const double reach : {256e3, 1024e3}) {
-            const Box box = geodesic::bounding_box(centre, reach);
-            Polygon xy;
-            Ring clipped, tmp;
-            double full = std::numeric_limits<double>::infinity();
-            if (vector_kit::clip_and_project(poly, box, frame, reach, xy, clipped, tmp))
-                full = ring_distance_to_origin(xy.outer());
-            DistanceScratch scratch;
-            EXPECT_EQ(vector_kit::clipped_distance_to_origin(poly, box, frame, reach, clipped, tmp, scratch), full)
-                << "trial " << trial << " reach " << reach;
-            finite += std::isfinite(full);
-        }
+        for (const double reach : {256e3, 1024e3})
+            finite += std::isfinite(expect_pruned_is_full(poly, centre, reach, trial));
     }
     EXPECT_GT(finite, 100);
 }
