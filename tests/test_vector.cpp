@@ -173,6 +173,42 @@ TEST(VectorOverlap, OverlappingFeaturesAreNotDoubleCounted) {
     EXPECT_EQ(m.inside_features.size(), 3u);
 }
 
+// A U-shaped feature whose arms enter the buffers' box from the south (its bottom bar outside
+// the box), and a rectangle between the arms sharing their inner sides. Their edges meet, so the
+// union within the buffers is GEOS's, of the pieces as clip_for_overlay cuts them (clip_ring
+// would join the U's two strips along the box's side and back). The two only share borders: the
+// union's area is the sum of each one's, measured on its own, from a point site and from a
+// footprint. (This layout did not trip the old make-valid; RealData.UnionOfTwoPrefectures... is
+// the case that did.)
+TEST(VectorOverlap, UnionOfFeaturesSharingBordersWithAPieceLeavingTheBoxIsTheirSum) {
+    TempDir dir;
+    const std::string u_shape =
+        R"({"type":"Polygon","coordinates":[[[99.97,29.9],[100.03,29.9],[100.03,30.03],[100.02,30.03],)"
+        R"([100.02,29.92],[99.98,29.92],[99.98,30.03],[99.97,30.03],[99.97,29.9]]]})";
+    auto layer =
+        layer_from(dir, feature_collection({{R"({"fid":"u","name":"u"})", u_shape},
+                                            {R"({"fid":"r","name":"r"})", box_polygon(99.98, 29.92, 100.02, 30.0)}}));
+    const VectorMeasurement m = measure_point(*layer, {100.0, 29.99}, {1000, 5000});
+    ASSERT_EQ(m.hits.size(), 2u);
+    for (std::size_t k = 0; k < 2; ++k) {
+        const double sum = m.hits[0].overlap_area_m2[k] + m.hits[1].overlap_area_m2[k];
+        EXPECT_NEAR(m.buffers[k].overlap_area_m2, sum, 1e-6 * m.buffers[k].buffer_area_m2) << "buffer " << k;
+    }
+    EXPECT_GT(m.hits[0].overlap_area_m2[1], 0.0);
+    EXPECT_GT(m.hits[1].overlap_area_m2[1], 0.0);
+    EXPECT_LT(m.buffers[1].overlap_share, 0.8);
+
+    MultiPolygon fp{
+        Polygon{{{99.999, 29.989}, {100.001, 29.989}, {100.001, 29.991}, {99.999, 29.991}, {99.999, 29.989}}}};
+    const VectorMeasurement f = layer->measure(make_site_geometry({100.0, 29.99}, &fp, {1000, 5000}));
+    ASSERT_EQ(f.hits.size(), 2u);
+    for (std::size_t k = 0; k < 2; ++k) {
+        const double sum = f.hits[0].overlap_area_m2[k] + f.hits[1].overlap_area_m2[k];
+        EXPECT_NEAR(f.buffers[k].overlap_area_m2, sum, 1e-6 * f.buffers[k].buffer_area_m2) << "footprint, buffer " << k;
+    }
+    EXPECT_LT(f.buffers[1].overlap_share, 0.8);
+}
+
 TEST(VectorOverlap, UnionOfOverlappingStarsEqualsTheirDissolvedUnion) {
     // A 3,000-vertex spiky star (split into pieces at load) and 40 small stars
     // overlapping it and each other. The union area within each buffer, from

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -83,6 +84,9 @@ constexpr double kOutsideBoxM = 2000.0;
 // A candidate polygon piece, clipped to the query box and projected.
 struct ProjectedPiece {
     std::uint32_t piece = 0;
+    double shift = 0;  // degrees of longitude the piece was moved by (shifted_piece)
+    // A polygon site's: the piece as GEOS overlays need it (clip_for_overlay), not xy.
+    std::vector<geos::GeomPtr> overlay;
     Polygon xy;
     Box box;                                      // of xy
     std::vector<std::vector<std::int8_t>> sides;  // per ring, per segment: clip-box side or kNoSide
@@ -129,12 +133,16 @@ struct FeatureAccum {
     bool has_box = false;
 };
 
+// Appends a kept piece as GEOS overlays need it (clip_for_overlay).
+using OverlayParts = std::function<void(const ProjectedPiece&, std::vector<geos::GeomPtr>&)>;
+
 // Adds, per radius, the area within the disc of the union of a group of
 // features whose boxes meet: from the union's boundary (union_disc.h), or,
 // where edges of two features touch or run along each other (shared
-// borders), from a GEOS union of the group.
+// borders), from a GEOS union of the group's pieces (clip_for_overlay).
 void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& clip_ll, const LocalFrame& frame,
-                     const std::vector<double>& radii, std::vector<double>& total_xy) {
+                     const std::vector<double>& radii, const OverlayParts& overlay_parts,
+                     std::vector<double>& total_xy) {
     std::vector<UnionPiece> pieces;
     std::vector<BoxRun> runs;
     for (std::uint32_t f = 0; f < group.size(); ++f)
@@ -145,7 +153,7 @@ void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& c
     if (add_union_disc_areas(pieces, runs, clip_ll, frame, radii, total_xy)) return;
     std::vector<geos::GeomPtr> parts;
     for (const FeatureAccum* fa : group)
-        for (const auto& pp : fa->pieces) parts.push_back(geos::from_polygon(pp.xy));
+        for (const auto& pp : fa->pieces) overlay_parts(pp, parts);
     geos::GeomPtr u = geos::union_all(std::move(parts));
     MultiPolygon um;
     geos::to_multipolygon(u.get(), um);
@@ -156,7 +164,8 @@ void add_group_union(const std::vector<const FeatureAccum*>& group, const Box& c
 // found within the largest radius: features whose boxes meet are grouped
 // (union-find) and each group of two or more is unioned; the rest add up.
 void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double max_r, const Box& clip_box,
-                             const LocalFrame& frame, const std::vector<double>& radii, std::vector<double>& total_xy) {
+                             const LocalFrame& frame, const std::vector<double>& radii,
+                             const OverlayParts& overlay_parts, std::vector<double>& total_xy) {
     std::vector<std::uint32_t> overlapping;
     for (auto& [f, fa] : acc) {
         if (fa.distance_m > max_r) continue;
@@ -178,7 +187,7 @@ void add_grouped_union_areas(std::map<std::uint32_t, FeatureAccum>& acc, double 
         }
         std::vector<const FeatureAccum*> group;
         for (std::size_t i : members) group.push_back(&acc[overlapping[i]]);
-        add_group_union(group, clip_box, frame, radii, total_xy);
+        add_group_union(group, clip_box, frame, radii, overlay_parts, total_xy);
     }
 }
 
@@ -411,6 +420,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             // Polygon piece: clip to the query box, densify, project.
             ProjectedPiece pp;
             pp.piece = pi;
+            pp.shift = shift;
             // Pieces kept for a union also note where they run along the clip box.
             const bool keep = !for_nearest_only && kept_for_union(piece.feature);
             const bool mark = keep && site.is_point;
@@ -431,11 +441,14 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 }
                 if (!for_nearest_only) add_polygon_disc_areas(pp.xy, radii, fa.area_xy);
             } else {
-                geos::GeomPtr g = geos::make_valid(geos::from_polygon(pp.xy));
-                double dd = 0;
-                GEOSDistance_r(geos::context(), footprint_g.get(), g.get(), &dd);
-                d = dd;
-                if (dd == 0 && GEOSIntersects_r(geos::context(), footprint_g.get(), g.get()) == 1) fa.inside = true;
+                clip_for_overlay(piece.polygon, box, frame, pp.overlay);
+                d = std::numeric_limits<double>::infinity();
+                for (const geos::GeomPtr& g : pp.overlay) {
+                    double dd = 0;
+                    GEOSDistance_r(geos::context(), footprint_g.get(), g.get(), &dd);
+                    d = std::min(d, dd);
+                    if (dd == 0 && GEOSIntersects_r(geos::context(), footprint_g.get(), g.get()) == 1) fa.inside = true;
+                }
             }
             fa.distance_m = std::min(fa.distance_m, d);
             if (keep) {
@@ -590,7 +603,13 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
         if (by_tiles)
             add_tile_union_areas(clip_box, frame, radii, scales, total_xy, s);
         else
-            add_grouped_union_areas(acc, max_r, clip_box, frame, radii, total_xy);
+            add_grouped_union_areas(
+                acc, max_r, clip_box, frame, radii,
+                [&](const ProjectedPiece& pp, std::vector<geos::GeomPtr>& out) {
+                    clip_for_overlay(shifted_piece(pieces_[pp.piece], pp.shift, s.shifted).polygon, clip_box, frame,
+                                     out);
+                },
+                total_xy);
         for (std::size_t k = 0; k < radii.size(); ++k) {
             const double scale = scales[k];
             for (auto& [f, fa] : acc) fa.area_xy[k] = std::max(0.0, fa.area_xy[k]) * scale;
@@ -598,9 +617,12 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
         }
     } else {
         std::vector<geos::GeomPtr> parts;
+        auto clones = [](const ProjectedPiece& pp, std::vector<geos::GeomPtr>& out) {
+            for (const geos::GeomPtr& g : pp.overlay) out.emplace_back(GEOSGeom_clone_r(geos::context(), g.get()));
+        };
         for (auto& [f, fa] : acc)
             if (fa.distance_m <= scan_r)
-                for (const auto& pp : fa.pieces) parts.push_back(geos::from_polygon(pp.xy));
+                for (const auto& pp : fa.pieces) clones(pp, parts);
         geos::GeomPtr u = parts.empty() ? nullptr : geos::union_all(std::move(parts));
         for (std::size_t k = 0; k < radii.size(); ++k) {
             const double planar = geos::area(buffers_g[k].get());
@@ -612,7 +634,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             for (auto& [f, fa] : acc) {
                 if (fa.distance_m > radii[k] || fa.pieces.empty()) continue;
                 std::vector<geos::GeomPtr> fp;
-                for (const auto& pp : fa.pieces) fp.push_back(geos::from_polygon(pp.xy));
+                for (const auto& pp : fa.pieces) clones(pp, fp);
                 geos::GeomPtr fu = geos::union_all(std::move(fp));
                 fa.area_xy[k] = geos::area(geos::intersection(fu.get(), buffers_g[k].get()).get()) * scale;
             }

@@ -283,6 +283,23 @@ bool clip_and_project(const Polygon& ll, const Box& box, const LocalFrame& frame
     return true;
 }
 
+void clip_for_overlay(const Polygon& ll, const Box& box, const LocalFrame& frame, std::vector<geos::GeomPtr>& out) {
+    const geos::GeomPtr g = geos::from_polygon(ll);
+    const geos::GeomPtr within = g ? geos::clip_by_rect(g.get(), box.min_corner().x(), box.min_corner().y(),
+                                                        box.max_corner().x(), box.max_corner().y())
+                                   : nullptr;
+    if (!within) return;
+    MultiPolygon parts;
+    geos::to_multipolygon(within.get(), parts);
+    Polygon xy;
+    for (const Polygon& p : parts) {
+        project_ring(p.outer(), frame, xy.outer());
+        xy.inners().resize(p.inners().size());
+        for (std::size_t h = 0; h < p.inners().size(); ++h) project_ring(p.inners()[h], frame, xy.inners()[h]);
+        out.push_back(geos::from_polygon(xy));
+    }
+}
+
 double clipped_distance_to_origin(const Polygon& ll, const Box& box, const LocalFrame& frame, double far_m,
                                   Ring& clipped, Ring& tmp, DistanceScratch& scratch) {
     const Ring& outer = clip_ring(ll.outer(), box, clipped, tmp);
