@@ -417,19 +417,20 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 }
                 return;
             }
-            // Polygon piece: clip to the query box, densify, project.
+            // Polygon piece: clip to the query box, densify, project (a point site's as the
+            // integrals need it, a polygon site's as GEOS does: clip_for_overlay).
             ProjectedPiece pp;
             pp.piece = pi;
             pp.shift = shift;
-            // Pieces kept for a union also note where they run along the clip box.
             const bool keep = !for_nearest_only && kept_for_union(piece.feature);
-            const bool mark = keep && site.is_point;
-            if (!clip_and_project(piece.polygon, box, frame, reach, pp.xy, s.clipped, s.tmp, &piece,
-                                  mark ? &pp.sides : nullptr, &pp.runs))
-                return;
-            double d = ring_distance_to_origin(pp.xy.outer());
-            for (const auto& h : pp.xy.inners()) d = std::min(d, ring_distance_to_origin(h));
+            double d = std::numeric_limits<double>::infinity();
             if (site.is_point) {
+                // Pieces kept for a union also note where they run along the clip box.
+                if (!clip_and_project(piece.polygon, box, frame, reach, pp.xy, s.clipped, s.tmp, &piece,
+                                      keep ? &pp.sides : nullptr, &pp.runs))
+                    return;
+                d = ring_distance_to_origin(pp.xy.outer());
+                for (const auto& h : pp.xy.inners()) d = std::min(d, ring_distance_to_origin(h));
                 std::vector<const Ring*> rings{&pp.xy.outer()};
                 for (const auto& h : pp.xy.inners()) rings.push_back(&h);
                 // Closed polygons: a site on a piece's edge (its feature's
@@ -442,7 +443,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
                 if (!for_nearest_only) add_polygon_disc_areas(pp.xy, radii, fa.area_xy);
             } else {
                 clip_for_overlay(piece.polygon, box, frame, pp.overlay);
-                d = std::numeric_limits<double>::infinity();
+                if (pp.overlay.empty()) return;
                 for (const geos::GeomPtr& g : pp.overlay) {
                     double dd = 0;
                     GEOSDistance_r(geos::context(), footprint_g.get(), g.get(), &dd);
@@ -452,6 +453,10 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             }
             fa.distance_m = std::min(fa.distance_m, d);
             if (keep) {
+                if (!site.is_point) {  // the groups' boxes (add_grouped_union_areas) are a point site's
+                    fa.pieces.push_back(std::move(pp));
+                    return;
+                }
                 bg::envelope(pp.xy, pp.box);
                 if (!fa.has_box)
                     fa.box_xy = pp.box, fa.has_box = true;
@@ -624,6 +629,7 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             if (fa.distance_m <= scan_r)
                 for (const auto& pp : fa.pieces) clones(pp, parts);
         geos::GeomPtr u = parts.empty() ? nullptr : geos::union_all(std::move(parts));
+        std::map<std::uint32_t, geos::GeomPtr> feature_union;  // made once, cut by each buffer
         for (std::size_t k = 0; k < radii.size(); ++k) {
             const double planar = geos::area(buffers_g[k].get());
             const double scale = planar > 0 ? site.buffer_area_m2[k] / planar : 1.0;
@@ -633,9 +639,12 @@ VectorMeasurement VectorLayer::measure(const SiteGeometry& site, VectorScratch& 
             // Per-feature overlap inside this buffer.
             for (auto& [f, fa] : acc) {
                 if (fa.distance_m > radii[k] || fa.pieces.empty()) continue;
-                std::vector<geos::GeomPtr> fp;
-                for (const auto& pp : fa.pieces) clones(pp, fp);
-                geos::GeomPtr fu = geos::union_all(std::move(fp));
+                geos::GeomPtr& fu = feature_union[f];
+                if (!fu) {
+                    std::vector<geos::GeomPtr> fp;
+                    for (const auto& pp : fa.pieces) clones(pp, fp);
+                    fu = geos::union_all(std::move(fp));
+                }
                 fa.area_xy[k] = geos::area(geos::intersection(fu.get(), buffers_g[k].get()).get()) * scale;
             }
         }
