@@ -9,7 +9,12 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=${FUZZ_TARGETS:-"fuzz_site_reader fuzz_catalog fuzz_png_deflate"}
 
+# -O1 with line tables (a finding's stack still names file and line), as libFuzzer's documentation
+# builds: this build compiles the whole library, instrumented, and with the precompiled header two
+# of its heaviest files took 10 s and 24 s against 18 s and 35 s at -O2 -g without it.
 CC=${CC_FUZZ:-clang} CXX=${CXX_FUZZ:-clang++} cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
   -DSITESCREEN_FUZZ=ON -DSITESCREEN_TESTS=OFF >/dev/null
 # shellcheck disable=SC2086
 ninja -C "$BUILD_DIR" $TARGETS
