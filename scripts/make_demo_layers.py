@@ -164,6 +164,80 @@ def drop_degenerate_rings(g):
     return out
 
 
+def ring_jumps_antimeridian(pts):
+    """True when consecutive vertices of the ring are more than 180 degrees of longitude apart."""
+    return any(abs(b[0] - a[0]) > 180 for a, b in zip(pts, pts[1:]))
+
+
+def split_at_antimeridian(g):
+    """g's polygons as planar parts within [-180, 180] of longitude.
+
+    world-atlas stitches Natural Earth's cuts at +-180 so that d3 draws the polygons on the
+    sphere: Russia's Chukotka and Wrangel Island, a Fiji island and Antarctica come as rings whose
+    consecutive vertices jump from 179.9 to -180. Read as planar lon/lat (as GIS tools and
+    sitescreen read a layer), such a ring crosses the whole map; MakeValid then made bands of it
+    (a Russia part covered lon -180 to 29 between lat 65 and 69, so Greenland and Alaska were "in
+    Russia"). Here each ring is unwrapped (a vertex more than 180 degrees from the one before is
+    moved by 360), a ring that still goes once round the globe (Antarctica's coast) is closed along
+    its pole, a ring wholly within 0.01 degree of a pole (the stitched cap) is dropped, and the
+    polygon is cut at every multiple of 180 degrees east and west and its pieces moved back."""
+    def jumps(p):
+        return any(ring_jumps_antimeridian(p.GetGeometryRef(i).GetPoints()) for i in range(p.GetGeometryCount()))
+
+    if not any(jumps(p) for p in poly_only(g)):
+        return g  # the other countries, unchanged
+    out = ogr.Geometry(ogr.wkbMultiPolygon)
+    for p in poly_only(g):
+        rings = [p.GetGeometryRef(i).GetPoints() for i in range(p.GetGeometryCount())]
+        if not jumps(p):
+            out.AddGeometry(p.Clone())
+            continue
+        q = ogr.Geometry(ogr.wkbPolygon)
+        for pts in rings:
+            if all(abs(y) > 89.99 for _, y, *_ in pts):
+                continue
+            ring = [(pts[0][0], pts[0][1])]
+            for x, y, *_ in pts[1:]:
+                px = ring[-1][0]
+                while x - px > 180:
+                    x -= 360
+                while x - px < -180:
+                    x += 360
+                ring.append((x, y))
+            if abs(ring[-1][0] - ring[0][0]) > 180:  # once round the globe: close it along the pole
+                pole = -90.0 if sum(y for _, y in ring) < 0 else 90.0
+                east, west = ring[-1][0], ring[0][0]
+                steps = math.ceil(abs(east - west) / 10)  # vertices every 10 degrees, no edge of 360
+                ring += [(east + (west - east) * i / steps, pole) for i in range(steps + 1)] + [ring[0]]
+            r = ogr.Geometry(ogr.wkbLinearRing)
+            for x, y in ring:
+                r.AddPoint_2D(x, y)
+            q.AddGeometry(r)
+        if q.GetGeometryCount() == 0:
+            continue
+        q = clean(q)
+        env = q.GetEnvelope()
+        for k in range(math.floor((env[0] + 180) / 360), math.floor((env[1] + 180) / 360) + 1):
+            piece = q.Intersection(rect(-180 + 360 * k, -90, 180 + 360 * k, 90))
+            if piece is None or piece.IsEmpty():
+                continue
+            for part in parts(piece):
+                if k != 0:
+                    part = shifted(part, -360 * k)
+                out.AddGeometry(part)
+    return clean(out)
+
+
+def shifted(g, dx):
+    """g moved dx degrees east."""
+    out = g.Clone()
+    for i in range(out.GetGeometryCount()):
+        r = out.GetGeometryRef(i)
+        for j in range(r.GetPointCount()):
+            r.SetPoint_2D(j, r.GetX(j) + dx, r.GetY(j))
+    return out
+
+
 def parts(g):
     m = poly_only(g)
     return [m.GetGeometryRef(i).Clone() for i in range(m.GetGeometryCount())]
@@ -524,7 +598,7 @@ def _build_real(src, repo):
     for g, a in read_layer(src / "admin/world_natural_earth/countries-50m.json", "countries"):
         if g is None:
             continue
-        geom = clean(g)
+        geom = clean(split_at_antimeridian(g))
         if geom.IsEmpty():
             continue
         iso = a.get("id")

@@ -208,3 +208,36 @@ TEST(RealData, FootprintInOneReserveZoneMatchesAnIndependentOverlay) {
     }
     EXPECT_EQ(m.hits.size(), 2u);  // buffer and core; the experimental zone is 18.9 km away
 }
+
+// The shipped world countries (Natural Earth through world-atlas) came with the rings that cross
+// +-180 stitched for drawing on the sphere: read as planar lon/lat, Russia, Fiji and Antarctica
+// had edges across the whole map, and made valid they became bands (a Russia part covered lon -180
+// to 29 between lat 65 and 69, so Greenland, Alaska and Lapland were also "in Russia", with a
+// warning on each site). scripts/make_demo_layers.py now cuts them at +-180 (split_at_antimeridian).
+// Each site below is inside exactly the one country, and no site gets a warning.
+TEST(RealData, ShippedCountriesAreCutAtTheAntimeridian) {
+    const LayerSpec spec = shipped_spec("world_countries", "admin/world_countries.gpkg", "iso_n3");
+    auto layer = VectorLayer::load(spec);
+    struct Case {
+        LonLat site;
+        const char* country;
+    };
+    const Case cases[] = {
+        {{-37.713, 67.049}, "Greenland"},                  // was also in Russia
+        {{-141.957, 66.229}, "United States of America"},  // Alaska: was also in Russia
+        {{25.0, 67.0}, "Finland"},                         // Lapland: was also in Russia
+        {{175.0, 66.0}, "Russia"},                         // Chukotka west of 180: was in no country
+        {{-175.0, 66.0}, "Russia"},                        // Chukotka east of 180: was in no country
+        {{-179.5, 71.2}, "Russia"},                        // Wrangel Island, across 180
+        {{-179.95, -16.5}, "Fiji"},                        // east of 180
+        {{-170.0, -88.0}, "Antarctica"},                   // near the pole: was in no country
+        {{100.0, -89.995}, "Antarctica"},
+    };
+    for (const Case& c : cases) {
+        const VectorMeasurement m = layer->measure(make_site_geometry(c.site, nullptr, {1000}));
+        std::vector<std::string> names;
+        for (std::uint32_t f : m.inside_features) names.push_back(layer->features()[f].name);
+        EXPECT_EQ(names, std::vector<std::string>{c.country}) << c.site.lon << ", " << c.site.lat;
+        EXPECT_TRUE(m.warnings.empty()) << c.site.lon << ", " << c.site.lat << ": " << m.warnings.front();
+    }
+}
