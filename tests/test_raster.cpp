@@ -654,11 +654,36 @@ struct CellByCell {
 
 CellByCell cell_by_cell(const GridSpec& g, const std::vector<double>& values, const MultiPolygon& buffer_ll,
                         std::optional<double> nodata) {
+    // In pixel coordinates, the rows taken linear in ground area (docs/raster.md): each edge is
+    // cut where it crosses a row's edge, and a latitude within row y becomes y plus the share of
+    // the row's area between its north edge and that latitude.
+    auto area_y = [&](double lat) {
+        const double row = std::floor((g.north - lat) / g.dy), north = g.north - row * g.dy;
+        return row +
+               geodesic::lonlat_cell_area_m2(lat, north, 1) / geodesic::lonlat_cell_area_m2(north - g.dy, north, 1);
+    };
     MultiPolygon px;
     for (const Polygon& poly : buffer_ll) {
         Polygon q;
-        for (const Point& p : poly.outer())
-            q.outer().push_back(Point((p.x() - g.west) / g.dx, (g.north - p.y()) / g.dy));
+        const auto& ring = poly.outer();
+        for (std::size_t i = 0; i < ring.size(); ++i) {
+            if (i > 0) {
+                const Point &a = ring[i - 1], &b = ring[i];
+                const double ya = (g.north - a.y()) / g.dy, yb = (g.north - b.y()) / g.dy;
+                for (double line = std::ceil(std::min(ya, yb)); line < std::max(ya, yb); line += 1) {
+                    if (line <= std::min(ya, yb)) continue;
+                    const double t = (line - ya) / (yb - ya);
+                    q.outer().push_back(Point((a.x() + t * (b.x() - a.x()) - g.west) / g.dx, line));
+                }
+                if (ya > yb && q.outer().size() > 1) {
+                    // crossings going up the rows: put them in the edge's order
+                    std::size_t n = 0;
+                    for (double line = std::ceil(yb); line < ya; line += 1) n += line > yb;
+                    std::reverse(q.outer().end() - static_cast<std::ptrdiff_t>(n), q.outer().end());
+                }
+            }
+            q.outer().push_back(Point((ring[i].x() - g.west) / g.dx, area_y(ring[i].y())));
+        }
         px.push_back(q);
     }
     // The buffer's whole window: cells beyond the raster are covered but not valid.

@@ -171,6 +171,9 @@ struct RasterReader::Impl final : BlockLoader {
     double row_area_m2(int row);
 
     double lonlat_row_area_m2(int row) const;
+    // A geographic raster's pixel row coordinate of a latitude (CRS units), linear within each row
+    // in the ground area from the row's first edge, not in latitude (zonal.cpp, place_buffer).
+    double area_row_coordinate(double y) const;
 
     // Projected rasters: the ground area of a cell is its area in the CRS
     // divided by the areal scale factor. The factor is evaluated in the site's

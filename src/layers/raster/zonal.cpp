@@ -80,15 +80,40 @@ RasterReader::Impl::Placement RasterReader::Impl::place_buffer(const MultiPolygo
         // Longitudes unwrapped along the ring (each vertex in the turn
         // nearest the one before, the first nearest the centre): a ring
         // around a pole spans a whole turn (site_geometry.h).
-        double prev_x = centre_x;
+        double prev_x = centre_x, prev_y = 0;
+        bool have_prev = false;
         for (std::size_t j = 0; j < ring.size(); ++j, ++k) {
             if (!ok[k]) {
                 ++failed;
                 continue;
             }
             const double x = geographic ? unwrap(tx[k], prev_x) : tx[k];
+            if (!geographic) {
+                px.add_vertex((x - gt[0]) / gt[1], (ty[k] - gt[3]) / gt[5]);
+                prev_x = x;
+                continue;
+            }
+            // A geographic raster's rows: a cell the ring crosses counts the covered share of its
+            // ground area, and the ground per degree of latitude changes across a row (by the
+            // row's height times tan(latitude), relatively). So the row coordinate is taken linear
+            // in ground area within each row (area_row_coordinate), and an edge is cut where it
+            // crosses a row's edge (a straight lon/lat edge, cut there): within a row the mapping
+            // is smooth and monotonic, and the sweep's fractions are shares of ground area.
+            if (have_prev) {
+                const double a = (prev_y - gt[3]) / gt[5], b = (ty[k] - gt[3]) / gt[5];
+                auto cross = [&](double line) {
+                    const double t = (line - a) / (b - a);
+                    px.add_vertex((prev_x + t * (x - prev_x) - gt[0]) / gt[1], line);
+                };
+                if (a < b)
+                    for (double line = std::floor(a) + 1; line < b; line += 1) cross(line);
+                else if (a > b)
+                    for (double line = std::ceil(a) - 1; line > b; line -= 1) cross(line);
+            }
+            px.add_vertex((x - gt[0]) / gt[1], area_row_coordinate(ty[k]));
             prev_x = x;
-            px.add_vertex((x - gt[0]) / gt[1], (ty[k] - gt[3]) / gt[5]);
+            prev_y = ty[k];
+            have_prev = true;
         }
         px.end_ring(hole);
     };
@@ -145,6 +170,17 @@ double RasterReader::Impl::lonlat_row_area_m2(int row) const {
     auto lat = [&](int j) { return std::clamp((r.gt[3] + j * r.gt[5]) * deg_per_unit, -90.0, 90.0); };
     return geodesic::lonlat_cell_area_m2(std::min(lat(row), lat(row + 1)), std::max(lat(row), lat(row + 1)),
                                          std::fabs(r.gt[1]) * deg_per_unit);
+}
+
+double RasterReader::Impl::area_row_coordinate(double y) const {
+    const double py = (y - r.gt[3]) / r.gt[5];
+    const double row = std::floor(py);
+    auto lat = [&](double j) { return std::clamp((r.gt[3] + j * r.gt[5]) * deg_per_unit, -90.0, 90.0); };
+    const double first = lat(row), second = lat(row + 1), here = std::clamp(y * deg_per_unit, -90.0, 90.0);
+    const double whole = geodesic::lonlat_cell_area_m2(std::min(first, second), std::max(first, second), 1);
+    if (!(whole > 0)) return py;
+    const double part = geodesic::lonlat_cell_area_m2(std::min(first, here), std::max(first, here), 1);
+    return row + std::clamp(part / whole, 0.0, 1.0);
 }
 
 void RasterReader::Impl::sample_areal_scale(double site_x, const coverage::Window& rows) {
@@ -503,8 +539,18 @@ RasterMeasurement RasterReader::Impl::measure(const SiteGeometry& site) {
     }
 
     if (centre_ok) {
-        const double px = (centre_x - r.gt[0]) / r.gt[1];
+        double px = (centre_x - r.gt[0]) / r.gt[1];
         const double py = (centre_y - r.gt[3]) / r.gt[5];
+        // A site on a geographic raster's west edge (lon -180 on a -180..180 grid, 0 on a 0..360
+        // one) is half a turn from the raster's middle either way: unwrap() takes the turn to the
+        // east, a column past the raster's east edge. Its cell is the one a turn back.
+        if (geographic && !(px >= 0 && px < r.width)) {
+            const double turn = period_x / r.gt[1];
+            if (px - turn >= 0 && px - turn < r.width)
+                px -= turn;
+            else if (px + turn >= 0 && px + turn < r.width)
+                px += turn;
+        }
         if (px >= 0 && py >= 0 && px < r.width && py < r.height)
             m.value_at_site = cell_value(static_cast<int>(px), static_cast<int>(py));
     }
