@@ -670,17 +670,11 @@ CellByCell cell_by_cell(const GridSpec& g, const std::vector<double>& values, co
             if (i > 0) {
                 const Point &a = ring[i - 1], &b = ring[i];
                 const double ya = (g.north - a.y()) / g.dy, yb = (g.north - b.y()) / g.dy;
-                for (double line = std::ceil(std::min(ya, yb)); line < std::max(ya, yb); line += 1) {
-                    if (line <= std::min(ya, yb)) continue;
-                    const double t = (line - ya) / (yb - ya);
-                    q.outer().push_back(Point((a.x() + t * (b.x() - a.x()) - g.west) / g.dx, line));
-                }
-                if (ya > yb && q.outer().size() > 1) {
-                    // crossings going up the rows: put them in the edge's order
-                    std::size_t n = 0;
-                    for (double line = std::ceil(yb); line < ya; line += 1) n += line > yb;
-                    std::reverse(q.outer().end() - static_cast<std::ptrdiff_t>(n), q.outer().end());
-                }
+                const double step = yb > ya ? 1 : -1;  // the row lines strictly between, in the edge's order
+                for (double line = yb > ya ? std::floor(ya) + 1 : std::ceil(ya) - 1; (line - yb) * step < 0;
+                     line += step)
+                    q.outer().push_back(
+                        Point((a.x() + (line - ya) / (yb - ya) * (b.x() - a.x()) - g.west) / g.dx, line));
             }
             q.outer().push_back(Point((ring[i].x() - g.west) / g.dx, area_y(ring[i].y())));
         }
